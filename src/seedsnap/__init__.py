@@ -1,0 +1,3 @@
+"""seedsnap: deterministic seed data for the Mentara database, as Parquet snapshots."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,39 @@
+"""The build: base generators, then the enrichers tier by tier, all in memory (no database)."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from seedsnap.config import Config
+from seedsnap.context import Context, Frames
+from seedsnap.enrichers import orchestrator
+
+# Base generators in the order they run; each module exposes WRITES and generate(ctx, frames).
+GENERATORS: tuple[str, ...] = ("users", "communities", "relationships", "content", "therapy")
+
+
+def generate(
+    config: Config,
+    jobs: int = 1,
+    on_step: Callable[[str, Frames], None] | None = None,
+) -> Frames:
+    """Every table of the model as a conformed frame, for ``config``."""
+    ctx = Context(config)
+    frames: Frames = {t.name: ctx.empty(t.name) for t in ctx.schema.tables}
+    for name in GENERATORS:
+        module = importlib.import_module(f"seedsnap.generators.{name}")
+        made: Frames = module.generate(ctx, frames)
+        unexpected = set(made) - set(module.WRITES)
+        if unexpected:
+            raise RuntimeError(f"generator {name} wrote undeclared tables {sorted(unexpected)}")
+        for table, frame in made.items():
+            frames[table] = ctx.frame(table, frame)
+        if on_step is not None:
+            on_step(name, made)
+
+    def done(e: orchestrator.Enricher, added: Frames) -> None:
+        if on_step is not None:
+            on_step(f"enrich {e.name}", added)
+
+    return orchestrator.run(ctx, frames, jobs=jobs, on_done=done)

@@ -1,0 +1,273 @@
+"""Build configuration: mode volumes, scale, seed, anchor time and minimum requirements.
+
+Volumes and minimums are data (``MODES``, ``MINIMUMS``, ``MODE_MINIMUMS``), resolved in this
+order, later wins: built-in defaults < the mode's overrides < ``seedsnap.toml`` < environment
+(``SEEDSNAP_SEED``, ``SEEDSNAP_MODE``, ``SEEDSNAP_SCALE``, ``SEEDSNAP_ANCHOR``,
+``SEEDSNAP_MIN_<ENTITY>_<REQUIREMENT>`` e.g. ``SEEDSNAP_MIN_CLIENT_POSTS=7``) < command-line
+options. ``Config.sources`` records where every value came from (``seedsnap config``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from seedsnap.errors import ConfigError
+
+MODE_NAMES = ("light", "medium", "heavy")
+DEFAULT_MODE = "medium"
+DEFAULT_SEED = 20260222
+# The fixed "now" of every build: the upstream snapshot date of the Mentara schema, noon UTC.
+DEFAULT_ANCHOR = "2026-02-22T12:00:00Z"
+
+# Upstream SEED_CONFIG (seeder.md §3.1). postsPerCommunity and membersPerCommunity are never
+# read upstream; here the community minimums do that job.
+MODES: dict[str, dict[str, float]] = {
+    "light": {
+        "clients": 8, "therapists": 4, "admins": 2, "moderators": 2,
+        "illness_communities": 5, "general_communities": 2,
+        "client_therapist_ratio": 0.5, "membership_rate": 0.7, "memberships_per_user": 2,
+        "posts_per_user": 1, "comments_per_post": 2,
+        "post_heart_rate": 0.3, "comment_heart_rate": 0.2,
+        "meetings_per_relationship": 3, "worksheets_per_relationship": 2,
+        "assessment_rate": 0.6, "session_notes_rate": 0.5, "review_rate": 0.4,
+    },
+    "medium": {
+        "clients": 25, "therapists": 12, "admins": 4, "moderators": 4,
+        "illness_communities": 10, "general_communities": 5,
+        "client_therapist_ratio": 0.7, "membership_rate": 0.8, "memberships_per_user": 3,
+        "posts_per_user": 2, "comments_per_post": 4,
+        "post_heart_rate": 0.4, "comment_heart_rate": 0.3,
+        "meetings_per_relationship": 6, "worksheets_per_relationship": 4,
+        "assessment_rate": 0.8, "session_notes_rate": 0.7, "review_rate": 0.6,
+    },
+    "heavy": {
+        "clients": 80, "therapists": 25, "admins": 6, "moderators": 8,
+        "illness_communities": 15, "general_communities": 8,
+        "client_therapist_ratio": 0.75, "membership_rate": 0.85, "memberships_per_user": 4,
+        "posts_per_user": 3, "comments_per_post": 6,
+        "post_heart_rate": 0.5, "comment_heart_rate": 0.4,
+        "meetings_per_relationship": 10, "worksheets_per_relationship": 7,
+        "assessment_rate": 0.85, "session_notes_rate": 0.8, "review_rate": 0.7,
+    },
+}  # fmt: skip
+
+# Volumes multiplied by --scale (the population); rates and per-entity averages are not.
+SCALED = ("clients", "therapists", "admins", "moderators", "illness_communities",
+          "general_communities")  # fmt: skip
+
+# Minimum requirements (seeder.md §3.3 defaults, used unchanged by medium), entity -> name -> n.
+MINIMUMS: dict[str, dict[str, int]] = {
+    "client": {
+        "community_memberships": 1, "posts": 5, "comments": 10, "hearts": 3,
+        "therapist_relationships": 0, "meetings_if_has_therapist": 3,
+        "completed_assessments": 2, "worksheets_if_has_therapist": 4,
+        "conversations": 2, "messages_per_conversation": 5,
+    },
+    "therapist": {
+        "client_relationships": 2, "community_memberships": 1, "posts": 2, "comments": 5,
+        "availability_days": 3, "meetings": 4, "worksheets_created": 3,
+        "session_notes_written": 2, "reviews_received": 1,
+    },
+    "community": {"members": 8, "posts": 10, "moderators": 1, "recent_activity_days": 30},
+    "moderator": {"communities_moderated": 1, "moderation_actions": 3},
+    "post": {"comments": 2, "hearts": 1},
+    "meeting": {"has_notes_if_completed": 1},
+}  # fmt: skip
+
+# getRequirementsForMode: defined upstream and ignored there; applied here.
+MODE_MINIMUMS: dict[str, dict[str, dict[str, int]]] = {
+    "light": {
+        "client": {"posts": 2, "comments": 5, "meetings_if_has_therapist": 1},
+        "therapist": {"client_relationships": 1, "meetings": 2},
+        "community": {"members": 4, "posts": 5},
+    },
+    "medium": {},
+    "heavy": {
+        "client": {"posts": 10, "comments": 20, "meetings_if_has_therapist": 8},
+        "therapist": {"client_relationships": 5, "meetings": 15, "worksheets_created": 8},
+        "community": {"members": 20, "posts": 30},
+    },
+}
+
+FIXTURES_PER_ROLE = 3
+ENV_PREFIX = "SEEDSNAP_"
+
+
+@dataclass(frozen=True)
+class Config:
+    """A resolved build configuration; ``sources`` maps each setting to where it came from."""
+
+    mode: str = DEFAULT_MODE
+    seed: int = DEFAULT_SEED
+    scale: float = 1.0
+    anchor: datetime = datetime(2026, 2, 22, 12, 0, tzinfo=UTC)
+    volumes: Mapping[str, float] = field(default_factory=dict)
+    minimums: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    sources: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def anchor_ms(self) -> int:
+        """The anchor as milliseconds since the Unix epoch (UTC)."""
+        return int(self.anchor.timestamp() * 1000)
+
+    def count(self, role: str) -> int:
+        """Users of ``role`` (fixtures included, never fewer than the 3 fixtures)."""
+        return max(FIXTURES_PER_ROLE, round(self.volumes[role]))
+
+    def minimum(self, entity: str, name: str) -> int:
+        return int(self.minimums[entity][name])
+
+    def to_dict(self) -> dict[str, Any]:
+        """The canonical JSON form recorded in a snapshot's manifest."""
+        return {
+            "mode": self.mode,
+            "seed": self.seed,
+            "scale": self.scale,
+            "anchor": self.anchor.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "volumes": dict(sorted(self.volumes.items())),
+            "minimums": {k: dict(sorted(v.items())) for k, v in sorted(self.minimums.items())},
+        }
+
+
+def parse_anchor(text: str) -> datetime:
+    """An ISO-8601 time; naive times are UTC. Stored to whole seconds."""
+    try:
+        t = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigError(
+            f"bad anchor time {text!r}", "give an ISO-8601 time such as 2026-02-22T12:00:00Z"
+        ) from None
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=UTC)
+    return t.astimezone(UTC).replace(microsecond=0)
+
+
+def _number(text: str, what: str, kind: type[int] | type[float]) -> int | float:
+    try:
+        value = kind(text)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"{what} must be a number, got {text!r}", f"set {what} to a number"
+        ) from None
+    return value
+
+
+def resolve(
+    mode: str | None = None,
+    seed: int | None = None,
+    scale: float | None = None,
+    anchor: str | None = None,
+    minimums: Mapping[str, int] | None = None,
+    config_file: str | Path | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Config:
+    """Resolve defaults < mode < seedsnap.toml < environment < the arguments given here.
+
+    ``minimums`` takes ``"client.posts": 7`` style keys. ``config_file`` defaults to
+    ``./seedsnap.toml`` when it exists.
+    """
+    env = os.environ if env is None else env
+    sources: dict[str, str] = {}
+    file_doc: dict[str, Any] = {}
+    path = Path(config_file) if config_file else Path("seedsnap.toml")
+    if config_file or path.exists():
+        try:
+            file_doc = tomllib.loads(path.read_text())
+        except FileNotFoundError:
+            raise ConfigError(f"config file {path} not found", "check the --config path") from None
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(f"{path}: invalid TOML ({e})", "fix the file's syntax") from None
+    build_doc = file_doc.get("build", {})
+    unknown = set(file_doc) - {"build", "minimums", "volumes"}
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown section(s) {sorted(unknown)}", "use [build], [volumes] and [minimums]"
+        )
+
+    def pick(name: str, arg: Any, default: Any) -> Any:
+        envname = ENV_PREFIX + name.upper()
+        if arg is not None:
+            sources[name] = "option"
+            return arg
+        if envname in env:
+            sources[name] = f"env {envname}"
+            return env[envname]
+        if name in build_doc:
+            sources[name] = f"file {path}"
+            return build_doc[name]
+        sources[name] = "default"
+        return default
+
+    mode_v = str(pick("mode", mode, DEFAULT_MODE))
+    if mode_v not in MODE_NAMES:
+        raise ConfigError(f"unknown mode {mode_v!r}", f"use one of {', '.join(MODE_NAMES)}")
+    seed_v = int(_number(str(pick("seed", seed, DEFAULT_SEED)), "seed", int))
+    if not 0 <= seed_v < 2**63:
+        raise ConfigError(f"seed {seed_v} out of range", "use a seed between 0 and 2**63-1")
+    scale_v = float(_number(str(pick("scale", scale, 1.0)), "scale", float))
+    if not 0 < scale_v <= 10_000:
+        raise ConfigError(f"scale {scale_v} out of range", "use a scale above 0 and at most 10000")
+    anchor_v = parse_anchor(str(pick("anchor", anchor, DEFAULT_ANCHOR)))
+
+    volumes: dict[str, float] = {}
+    for key, value in MODES[mode_v].items():
+        src = f"mode {mode_v}"
+        if key in file_doc.get("volumes", {}):
+            value, src = float(file_doc["volumes"][key]), f"file {path}"
+        volumes[key] = value * scale_v if key in SCALED else value
+        sources[f"volumes.{key}"] = src + (
+            f" x scale {scale_v:g}" if key in SCALED and scale_v != 1 else ""
+        )
+    unknown_vol = set(file_doc.get("volumes", {})) - set(volumes)
+    if unknown_vol:
+        raise ConfigError(
+            f"{path}: unknown volume(s) {sorted(unknown_vol)}",
+            f"known volumes: {', '.join(sorted(volumes))}",
+        )
+
+    mins: dict[str, dict[str, int]] = {e: dict(v) for e, v in MINIMUMS.items()}
+    for ent, reqs in mins.items():
+        for n in reqs:
+            sources[f"minimums.{ent}.{n}"] = "default"
+    for ent, reqs in MODE_MINIMUMS[mode_v].items():
+        for n, x in reqs.items():
+            mins[ent][n] = x
+            sources[f"minimums.{ent}.{n}"] = f"mode {mode_v}"
+
+    def set_min(key: str, value: Any, src: str) -> None:
+        entity, _, name = key.partition(".")
+        if entity not in mins or name not in mins[entity]:
+            raise ConfigError(
+                f"unknown minimum {key!r} ({src})",
+                "use entity.requirement, e.g. client.posts; `seedsnap config` lists them",
+            )
+        n = int(_number(str(value), key, int))
+        if n < 0:
+            raise ConfigError(f"minimum {key} must be >= 0, got {n} ({src})", "use 0 or more")
+        mins[entity][name] = n
+        sources[f"minimums.{key}"] = src
+
+    for entity, table in file_doc.get("minimums", {}).items():
+        if not isinstance(table, dict):
+            raise ConfigError(
+                f"{path}: [minimums] entry {entity!r} is not a table",
+                "write [minimums.client] posts = 7",
+            )
+        for name, value in table.items():
+            set_min(f"{entity}.{name}", value, f"file {path}")
+    pattern = re.compile(r"^SEEDSNAP_MIN_([A-Z]+)_([A-Z_]+)$")
+    for envname in sorted(env):
+        m = pattern.match(envname)
+        if m:
+            set_min(f"{m[1].lower()}.{m[2].lower()}", env[envname], f"env {envname}")
+    for key, value in (minimums or {}).items():
+        set_min(key, value, "option")
+
+    return Config(mode_v, seed_v, scale_v, anchor_v, volumes, mins, sources)

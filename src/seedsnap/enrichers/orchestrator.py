@@ -1,0 +1,111 @@
+"""Schedules the enrichers into tiers from what each declares it reads and writes, and runs them.
+
+An enricher depends on every enricher registered before it that writes a table it reads; its
+tier is one more than the deepest of those. Enrichers of one tier see the same frames (those
+left by the previous tiers) and may run in parallel (``jobs``); their new rows are appended in
+registry order, so the output does not depend on ``jobs``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from types import ModuleType
+
+import polars as pl
+
+from seedsnap.context import Context, Frames
+
+# The registry: adding an enricher is one module in this package plus one line here.
+ENRICHERS: tuple[str, ...] = (
+    "memberships",
+    "relationships",
+    "availability",
+    "assessments",
+    "posts",
+    "moderator_assignments",
+    "comments",
+    "hearts",
+    "meetings",
+    "worksheets",
+    "messages",
+    "reviews",
+    "message_interactions",
+    "rooms",
+    "notifications",
+    "group_sessions",
+    "reports",
+    "user_blocks",
+    "payments",
+)
+
+
+@dataclass(frozen=True)
+class Enricher:
+    """One enricher: its name, declared reads and writes, and the pure function that runs it."""
+
+    name: str
+    reads: frozenset[str]
+    writes: frozenset[str]
+    run: Callable[[Context, Frames], Frames]
+
+    @classmethod
+    def from_module(cls, name: str, module: ModuleType) -> Enricher:
+        return cls(name, frozenset(module.READS), frozenset(module.WRITES), module.enrich)
+
+
+def load_enrichers(names: Sequence[str] = ENRICHERS) -> list[Enricher]:
+    out = []
+    for name in names:
+        module = importlib.import_module(f"seedsnap.enrichers.{name}")
+        out.append(Enricher.from_module(name, module))
+    return out
+
+
+def tiers(enrichers: Sequence[Enricher]) -> list[list[Enricher]]:
+    """Enrichers grouped by tier (tier 1 first), registry order inside a tier."""
+    level: dict[str, int] = {}
+    for i, e in enumerate(enrichers):
+        deps = [d for d in enrichers[:i] if d.writes & e.reads]
+        level[e.name] = 1 + max((level[d.name] for d in deps), default=0)
+    out: list[list[Enricher]] = [[] for _ in range(max(level.values(), default=0))]
+    for e in enrichers:
+        out[level[e.name] - 1].append(e)
+    return out
+
+
+def run(
+    ctx: Context,
+    frames: Frames,
+    enrichers: Sequence[Enricher] | None = None,
+    jobs: int = 1,
+    on_done: Callable[[Enricher, Frames], None] | None = None,
+) -> Frames:
+    """Run every tier over ``frames``; returns the frames with all new rows appended."""
+    enrichers = load_enrichers() if enrichers is None else enrichers
+    frames = dict(frames)
+    for tier in tiers(enrichers):
+        view = dict(frames)  # every enricher of a tier sees the same input
+
+        def one(e: Enricher, view: Frames = view) -> Frames:
+            return e.run(ctx, {t: view[t] for t in e.reads | e.writes if t in view})
+
+        if jobs > 1 and len(tier) > 1:
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                results = list(pool.map(one, tier))
+        else:
+            results = [one(e) for e in tier]
+        for e, added in zip(tier, results, strict=True):
+            unexpected = set(added) - e.writes
+            if unexpected:
+                raise RuntimeError(
+                    f"enricher {e.name} wrote undeclared tables {sorted(unexpected)}"
+                )
+            for table, rows in added.items():
+                if rows.height:
+                    frames[table] = pl.concat([frames[table], ctx.frame(table, rows)])
+            if on_done is not None:
+                on_done(e, added)
+    return frames

@@ -1,0 +1,72 @@
+"""SeedsnapError and its subclasses: what went wrong, and how to fix it, in one line.
+
+The CLI prints ``str(error)`` on one line and exits 1 (``diff`` exits 2, as diff(1) does).
+Anything that is not a SeedsnapError is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+
+class SeedsnapError(Exception):
+    """Root of every error seedsnap expects; ``fix`` says what the user should do."""
+
+    def __init__(self, message: str, fix: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+    def __str__(self) -> str:
+        return f"{self.message}; {self.fix}" if self.fix else self.message
+
+
+class ConfigError(SeedsnapError):
+    """A bad option, configuration file or environment variable."""
+
+
+class SnapshotError(SeedsnapError):
+    """A snapshot that is missing, corrupt, tampered with or of an unknown format version."""
+
+    def __init__(self, path: str, message: str, fix: str = "") -> None:
+        super().__init__(f"{path}: {message}", fix)
+        self.path = path
+
+
+class MissingDriverError(SeedsnapError):
+    """An optional database driver is not installed."""
+
+    def __init__(self, module: str, package: str) -> None:
+        super().__init__(f"the {module} driver is not installed", f"pip install '{package}'")
+
+
+class DatabaseError(SeedsnapError):
+    """The target database is unreachable, refuses the login, or fails a statement."""
+
+
+class DriftError(SeedsnapError):
+    """The target database does not match the schema the snapshot was built for."""
+
+    def __init__(self, problems: list[str]) -> None:
+        head = "; ".join(problems[:5]) + (
+            f" (+{len(problems) - 5} more)" if len(problems) > 5 else ""
+        )
+        super().__init__(
+            f"the database has drifted from the snapshot's schema: {head}",
+            "migrate the database to the Mentara schema, or create it with --create-schema",
+        )
+        self.problems = problems
+
+
+class ConflictError(SeedsnapError):
+    """Snapshot rows that would collide with existing rows on a unique key other than the PK."""
+
+    def __init__(self, table: str, key: str, column: str, value: str, count: int) -> None:
+        more = f" (and {count - 1} more)" if count > 1 else ""
+        super().__init__(
+            f"{table} row {key} conflicts on {column}={value!r} with a different existing row{more}",
+            "rerun with --skip-conflicts to skip such rows and their dependants, or --replace",
+        )
+        self.table, self.key, self.column, self.value, self.count = table, key, column, value, count
+
+
+class CheckFailed(SeedsnapError):
+    """`check` or `verify` found violations (the report lists them)."""

@@ -1,0 +1,52 @@
+"""Shared fixtures: a real PostgreSQL per test (fresh database), DuckDB/SQLite in tmp_path.
+
+PostgreSQL comes from SEEDSNAP_TEST_PG (default postgresql://postgres@127.0.0.1:5432/postgres).
+Without a server the postgres tests skip on a laptop; under CI=true they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+PG_ADMIN_URL = os.environ.get("SEEDSNAP_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _with_db(url: str, db: str) -> str:
+    base, _, _ = url.rpartition("/")
+    return f"{base}/{db}"
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> str:
+    import psycopg
+
+    try:
+        with psycopg.connect(PG_ADMIN_URL, connect_timeout=5, autocommit=True) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.OperationalError as e:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL unreachable at {PG_ADMIN_URL} under CI=true: {e}")
+        pytest.skip(f"PostgreSQL unreachable at {PG_ADMIN_URL}: {e}")
+    return PG_ADMIN_URL
+
+
+@pytest.fixture
+def pg_url(pg_admin_url: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test; dropped afterwards."""
+    import psycopg
+    from psycopg import sql
+
+    name = f"seedsnap_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield _with_db(pg_admin_url, name)
+    finally:
+        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
