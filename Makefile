@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SNAPSHOT ?= out/medium
 
-.PHONY: help setup run test lint bench snapshots clean
+.PHONY: help setup run test lint bench snapshots clean ddl
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,6 +32,12 @@ lint: $(BIN)/seedsnap ## ruff check, ruff format --check, mypy --strict on src/
 
 bench: $(BIN)/seedsnap ## Run the benchmarks in bench/ (prints ratios against baselines)
 	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+ddl: $(BIN)/seedsnap ## Regenerate loaders/<dialect>/schema.sql from the schema model
+	@for d in postgres duckdb sqlite; do \
+		$(BIN)/seedsnap schema --dialect $$d > loaders/$$d/schema.sql.tmp && \
+		mv loaders/$$d/schema.sql.tmp loaders/$$d/schema.sql && echo "wrote loaders/$$d/schema.sql" || exit 1; \
+	done
 
 clean: ## Remove build outputs (not the committed snapshots)
 	rm -rf out seedsnap.duckdb .pytest_cache
