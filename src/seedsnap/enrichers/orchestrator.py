@@ -20,25 +20,8 @@ from seedsnap.context import Context, Frames
 
 # The registry: adding an enricher is one module in this package plus one line here.
 ENRICHERS: tuple[str, ...] = (
-    "memberships",
-    "relationships",
-    "availability",
-    "assessments",
-    "posts",
-    "moderator_assignments",
-    "comments",
-    "hearts",
-    "meetings",
-    "worksheets",
-    "messages",
-    "reviews",
-    "message_interactions",
-    "rooms",
-    "notifications",
-    "group_sessions",
-    "reports",
-    "user_blocks",
-    "payments",
+    # tier 1-3: people, communities, content
+    # tier 4-6: therapy, messaging, notifications, group sessions, moderation, payments
 )
 
 

@@ -1,0 +1,133 @@
+"""Communities: the 3 fixture communities, the catalogue, derived ones at scale; rooms.
+
+Selection as upstream (seeder.md §5): fixtures, then the first ``illness - 3`` illness
+communities of the catalogue whose slug is not a fixture slug, then the first ``general``
+general ones. At ``--scale`` beyond the catalogue, further communities are derived from the
+catalogue entries ("<name> — Circle 2", slug "<slug>-2", ...). Each community is keyed by
+its slug, so it keeps its id and rows when the population grows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from seedsnap.context import Context, Frames, timestamps
+from seedsnap.generators.common import between, past, text_keys
+
+WRITES = ("Community", "RoomGroup", "Room")
+
+# (name, slug, description, theme) — theme keys group sessions and texts elsewhere.
+FIXTURES = (
+    ("ADHD Support", "adhd-support",
+     "A place to swap strategies for focus, routines and the good days and hard days of ADHD.",
+     "adhd"),
+    ("Anxiety Support", "anxiety-support",
+     "Talk through worry, panic and the what-ifs with people who understand.", "anxiety"),
+    ("Depression Support", "depression-support",
+     "Gentle company for low days, and room to celebrate the small wins.", "depression"),
+)
+ILLNESS = (
+    ("Stress Support Community", "stress-support",
+     "Share what is weighing on you and learn practical ways to decompress.", "stress"),
+    ("Anxiety Warriors", "anxiety-warriors",
+     "For everyone facing anxiety head-on: coping tools, check-ins and encouragement.",
+     "anxiety"),
+    ("Depression Support Network", "depression-support",
+     "Peer support for living with depression.", "depression"),
+    ("Substance Recovery Support", "substance-recovery-support",
+     "A judgement-free circle for recovery from substance use, one day at a time.", "recovery"),
+    ("Sleep & Insomnia Support", "insomnia-support",
+     "Restless nights? Compare notes on sleep hygiene, routines and what helps you rest.",
+     "sleep"),
+    ("Panic Disorder Support", "panic-disorder-support",
+     "Understanding panic attacks together and building a toolkit for the next one.", "panic"),
+    ("Bipolar Support Circle", "bipolar-support",
+     "Support for navigating highs, lows and everything in between.", "mood"),
+    ("OCD Support Community", "ocd-support",
+     "Talk about intrusive thoughts, compulsions and exposure work without stigma.", "ocd"),
+    ("PTSD Support Network", "ptsd-support",
+     "A safe space for trauma survivors to share at their own pace.", "trauma"),
+    ("Social Anxiety Support", "social-anxiety-support",
+     "Practice connection in a low-pressure space and share small social victories.",
+     "social-anxiety"),
+    ("Phobia Support Group", "phobia-support",
+     "Facing fears step by step, with people cheering you on.", "phobia"),
+    ("Burnout Recovery", "burnout-recovery",
+     "For the exhausted and overextended: rest, boundaries and recovering your energy.",
+     "stress"),
+    ("Eating Disorder Recovery", "eating-disorder-recovery",
+     "Recovery-focused support around food, body image and self-compassion.", "eating"),
+    ("ADHD Support Community", "adhd-support", "Peer support for ADHD.", "adhd"),
+    ("Alcohol Recovery Support", "alcohol-recovery-support",
+     "Support for cutting back or quitting drinking, wherever you are in the journey.",
+     "recovery"),
+)
+GENERAL = (
+    ("Mindfulness & Meditation", "mindfulness-meditation",
+     "Breathing exercises, meditation tips and moments of calm to share.", "general"),
+    ("Family & Relationships", "family-relationships",
+     "Talk through family dynamics, relationships and setting healthy boundaries.", "general"),
+    ("Young Adults (18-25)", "young-adults",
+     "Navigating school, work, identity and independence with peers your age.", "general"),
+)
+FIXTURE_SLUGS = {f[1] for f in FIXTURES}
+
+
+def _derive(catalogue: list[tuple[str, str, str, str]], n: int) -> list[tuple[str, str, str, str]]:
+    """``n`` entries: the catalogue, then derived circles cycling over it (2, 3, ...)."""
+    out = list(catalogue[:n])
+    k = 2
+    while len(out) < n:
+        for name, slug, desc, theme in catalogue[: n - len(out)]:
+            out.append((f"{name} — Circle {k}", f"{slug}-{k}", desc, theme))
+        k += 1
+    return out
+
+
+def catalogue(ctx: Context) -> pl.DataFrame:
+    """The communities of this build: name, slug, description, theme, kind, imageUrl."""
+    vol = ctx.config.volumes
+    illness = [e for e in ILLNESS if e[1] not in FIXTURE_SLUGS]
+    n_illness = max(0, round(vol["illness_communities"]) - len(FIXTURES))
+    # Upstream caps general communities at its catalogue (3); scaled, the cap scales too.
+    n_general = min(round(vol["general_communities"]), round(len(GENERAL) * ctx.config.scale))
+    rows = (
+        [(*f, "fixture") for f in FIXTURES]
+        + [(*e, "illness") for e in _derive(illness, n_illness)]
+        + [(*e, "general") for e in _derive(list(GENERAL), n_general)]
+    )
+    df = pl.DataFrame(rows, schema=["name", "slug", "description", "theme", "kind"], orient="row")
+    image = (
+        pl.when(pl.col("kind") == "fixture")
+        .then(pl.format("/images/communities/{}.jpg", pl.col("slug")))
+        .otherwise(pl.format("https://images.unsplash.com/mentara/{}?w=400", pl.col("slug")))
+    )
+    return df.with_columns(image.alias("imageUrl"))
+
+
+def community_keys(slugs: pl.Series) -> np.ndarray:
+    """Communities are keyed by slug (stable across scales)."""
+    return text_keys(slugs)
+
+
+def generate(ctx: Context, frames: Frames) -> Frames:
+    cat = catalogue(ctx)
+    keys = community_keys(cat["slug"])
+    s = ctx.stream("Community", "time")
+    within = np.where(cat["kind"].to_numpy() == "general", 120, 180)
+    # Communities predate their members: 200-380 days old (members join within 120 days).
+    created = past(s, keys, ctx.anchor_ms, 380, 200, index=0) - within
+    updated = between(s, keys, created, ctx.anchor_ms - 86_400_000, index=1)
+    ids = ctx.ids("Community", keys)
+    community = cat.select("name", "slug", "description", "imageUrl").with_columns(
+        ids, timestamps(created, "createdAt"), timestamps(updated, "updatedAt")
+    )
+    group_ids = ctx.ids("RoomGroup", keys)
+    room_ids = ctx.ids("Room", keys)
+    n = len(keys)
+    groups = pl.DataFrame({"id": group_ids, "name": ["General"] * n, "order": [1] * n,
+                           "communityId": ids})
+    rooms = pl.DataFrame({"id": room_ids, "name": ["General Discussion"] * n, "order": [1] * n,
+                          "postingRole": ["member"] * n, "roomGroupId": group_ids})
+    return {"Community": community, "RoomGroup": groups, "Room": rooms}

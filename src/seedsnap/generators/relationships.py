@@ -1,0 +1,128 @@
+"""Relationships: client–therapist pairs, community memberships, moderator assignments.
+
+Fixes over upstream (seeder.md §6.1, §11.13): only APPROVED therapists are paired, a pair is
+assigned after both users exist, each client is drawn independently (so growing the population
+keeps existing clients' draws), and members join after both the user and the community exist.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
+from seedsnap.generators.common import between, ranks, text_keys
+from seedsnap.generators.communities import community_keys
+from seedsnap.random import child_keys
+
+WRITES = ("ClientTherapist", "Membership", "ModeratorCommunity")
+
+
+def user_keys(users: pl.DataFrame) -> np.ndarray:
+    """Stable keys of users by id (fixture ids and uuids alike)."""
+    return text_keys(users["id"])
+
+
+def ms(col: pl.Series) -> np.ndarray:
+    return col.dt.epoch("ms").to_numpy()
+
+
+def approved_therapists(frames: Frames) -> pl.DataFrame:
+    """APPROVED therapists with their user createdAt, in id order."""
+    t = frames["Therapist"].filter(pl.col("status") == "APPROVED").select("userId", "createdAt")
+    return t.sort("userId")
+
+
+def pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
+    clients = frames["Client"].select("userId", "createdAt").sort("userId")
+    therapists = approved_therapists(frames)
+    if clients.is_empty() or therapists.is_empty():
+        return ctx.empty("ClientTherapist")
+    s = ctx.stream("ClientTherapist", "pair")
+    ck = user_keys(clients.rename({"userId": "id"}))
+    chosen = s.bernoulli(ck, ctx.config.volumes["client_therapist_ratio"], index=0)
+    ck = ck[chosen]
+    c = clients.filter(pl.Series(chosen))
+    t_idx = s.choice(ck, therapists.height, index=1)
+    t = therapists[t_idx]
+    lo = np.maximum(ms(c["createdAt"]), ms(t["createdAt"]))
+    assigned = between(s, ck, lo, np.maximum(lo, ctx.anchor_ms - 21 * MS_PER_DAY), index=2)
+    active = s.bernoulli(ck, 0.9, index=3)
+    keys = child_keys(ck, 0)
+    return pl.DataFrame({
+        "id": ctx.ids("ClientTherapist", keys),
+        "clientId": c["userId"],
+        "therapistId": t["userId"],
+        "status": np.where(active, "active", "inactive"),
+        "assignedAt": timestamps(assigned, "assignedAt"),
+    })
+
+
+def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
+    users = frames["User"].filter(pl.col("role").is_in(["client", "therapist", "moderator"]))
+    users = users.select("id", "role", "createdAt").sort("id")
+    comm = frames["Community"].select("id", "slug", "createdAt")
+    s = ctx.stream("Membership", "join")
+    uk = user_keys(users)
+    vol = ctx.config.volumes
+    joins = s.bernoulli(uk, vol["membership_rate"], index=0)
+    k = np.floor(s.uniform(uk, 1) * vol["memberships_per_user"]).astype(np.int64) + 1
+    k = np.where(joins, np.minimum(k, comm.height), 0)
+    # A keyed order of the communities per user, keyed by community slug so that adding
+    # communities does not reorder the existing ones relative to each other.
+    ckeys = community_keys(comm["slug"])
+    score = s.bits(np.repeat(uk, len(ckeys)), np.tile(ckeys, len(uk))).reshape(len(uk), -1)
+    # Clients first pick a mental-health community 70 % of the time (upstream's bias).
+    mh = ~comm["slug"].is_in(["mindfulness-meditation", "family-relationships", "young-adults"])
+    mh = mh & ~comm["slug"].str.contains("mindfulness|family|young-adults")
+    mh_first = (users["role"].to_numpy() == "client") & s.bernoulli(uk, 0.7, index=2)
+    mh_cols = np.flatnonzero(mh.to_numpy())
+    if len(mh_cols):
+        best = mh_cols[np.argmin(score[:, mh_cols], axis=1)]
+        rows = np.flatnonzero(mh_first)
+        score[rows, best[rows]] = 0
+    order = np.argsort(score, axis=1, kind="stable")
+    take = np.arange(comm.height)[None, :] < k[:, None]
+    u_row = np.repeat(np.arange(len(uk)), take.sum(axis=1))
+    c_col = order[take]
+    lo = np.maximum(ms(users["createdAt"])[u_row], ms(comm["createdAt"])[c_col])
+    mkeys = child_keys(uk[u_row], ckeys[c_col])
+    joined = between(s, mkeys, lo, ctx.anchor_ms - MS_PER_DAY, index=3)
+    return pl.DataFrame({
+        "id": ctx.ids("Membership", mkeys),
+        "joinedAt": timestamps(joined, "joinedAt"),
+        "communityId": comm["id"].to_numpy()[c_col],
+        "userId": users["id"].to_numpy()[u_row],
+    })
+
+
+def moderator_assignments(ctx: Context, frames: Frames) -> pl.DataFrame:
+    mods = frames["Moderator"].select("userId", "createdAt").sort("userId")
+    comm = frames["Community"].select("id", "slug", "createdAt")
+    if mods.is_empty() or comm.is_empty():
+        return ctx.empty("ModeratorCommunity")
+    s = ctx.stream("ModeratorCommunity", "assign")
+    mk = user_keys(mods.rename({"userId": "id"}))
+    k = np.minimum(s.integers(mk, 2, 5, index=0), comm.height)
+    order = ranks(s, mk, comm.height)
+    take = np.arange(comm.height)[None, :] < k[:, None]
+    m_row = np.repeat(np.arange(len(mk)), take.sum(axis=1))
+    c_col = order[take]
+    ckeys = community_keys(comm["slug"])
+    keys = child_keys(mk[m_row], ckeys[c_col])
+    lo = np.maximum(ms(mods["createdAt"])[m_row], ms(comm["createdAt"])[c_col])
+    assigned = between(s, keys, lo, ctx.anchor_ms - MS_PER_DAY, index=1)
+    return pl.DataFrame({
+        "id": ctx.ids("ModeratorCommunity", keys),
+        "moderatorId": mods["userId"].to_numpy()[m_row],
+        "communityId": comm["id"].to_numpy()[c_col],
+        "assignedAt": timestamps(assigned, "assignedAt"),
+    })
+
+
+def generate(ctx: Context, frames: Frames) -> Frames:
+    return {
+        "ClientTherapist": pairs(ctx, frames),
+        "Membership": memberships(ctx, frames),
+        "ModeratorCommunity": moderator_assignments(ctx, frames),
+    }

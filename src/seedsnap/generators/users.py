@@ -1,0 +1,280 @@
+"""Users: the 12 fixture accounts, generated users per role, and their role rows.
+
+Users of a role are keyed by their index within the role (``child_keys(root_key(role), i)``);
+indices 0..2 are the fixtures with their fixed ids and emails, so growing the population only
+appends users. Generated emails are numbered by that index too, so they never collide
+(upstream restarted at 1 and crashed on a bigger mode, seeder.md §11.21).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from decimal import Decimal
+
+import bcrypt
+import numpy as np
+import polars as pl
+
+from seedsnap.config import FIXTURES_PER_ROLE
+from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
+from seedsnap.generators import vocab as v
+from seedsnap.generators.common import between, json_object, past, pick, pick_many
+from seedsnap.random import child_keys, root_key
+
+WRITES = ("User", "Client", "Therapist", "Admin", "Moderator")
+
+ROLES = ("client", "therapist", "admin", "moderator")
+ROLE_VOLUME = {"client": "clients", "therapist": "therapists", "admin": "admins",
+               "moderator": "moderators"}
+# The one known development password (README); hashed once per build, salt from the seed.
+DEV_PASSWORD = "MentaraDev#2026"
+BCRYPT_COST = 10
+# Days before the anchor within which users of each role were created (upstream's windows).
+CREATED_WITHIN = {"client": 180, "therapist": 365, "admin": 730, "moderator": 365}
+FIXTURE_CREATED_WITHIN = 90
+
+_STD_B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_BCRYPT_B64 = b"./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def password_hash(seed: int) -> str:
+    """bcrypt(DEV_PASSWORD) with a salt derived from the seed: identical for identical builds."""
+    raw = hashlib.blake2b(f"bcrypt-salt\x1f{seed}".encode(), digest_size=16).digest()
+    salt22 = base64.b64encode(raw)[:22].translate(bytes.maketrans(_STD_B64, _BCRYPT_B64))
+    salt = b"$2b$%02d$" % BCRYPT_COST + salt22
+    return str(bcrypt.hashpw(DEV_PASSWORD.encode(), salt).decode())
+
+
+def user_keys(role: str, count: int) -> np.ndarray:
+    return child_keys(root_key(role), np.arange(count))
+
+
+def _users(ctx: Context, role: str, count: int, pw: str) -> pl.DataFrame:
+    s = ctx.stream("User", role)
+    keys = user_keys(role, count)
+    idx = np.arange(count)
+    fixture = idx < FIXTURES_PER_ROLE
+    n = idx + 1
+    gen_ids = ctx.ids("User", keys).to_numpy()
+    ids = np.where(fixture, np.char.add(f"dev_{role}_", n.astype(str)), gen_ids)
+    emails = np.where(
+        fixture,
+        np.char.add(np.char.add(role, n.astype(str)), "@mentaratest.dev"),
+        np.char.add(np.char.add(f"generated.{role}.", (n - FIXTURES_PER_ROLE).astype(str)),
+                    "@mentaradev.local"),
+    )
+    gender = s.choice(keys, 3, index=1)  # 0 male, 1 female, 2 neutral pool
+    pools = np.stack([v.FIRST_NAMES_MALE, v.FIRST_NAMES_FEMALE, v.FIRST_NAMES_NEUTRAL])
+    first = pools[gender, s.choice(keys, 10, index=2)]
+    last = pick(s, keys, v.LAST_NAMES, index=3)
+    fixture_first = {"client": "Client", "therapist": "Dr. Therapist", "admin": "Admin",
+                     "moderator": "Moderator"}[role]
+    first = np.where(fixture, fixture_first, first)
+    last = np.where(fixture, n.astype(str), last)
+
+    created = np.where(
+        fixture,
+        past(s, keys, ctx.anchor_ms, FIXTURE_CREATED_WITHIN, 1, index=4),
+        past(s, keys, ctx.anchor_ms, CREATED_WITHIN[role], 1, index=4),
+    )
+    updated = between(s, keys, created, ctx.anchor_ms, index=5)
+    lo_age, hi_age = (18, 65) if role == "client" else (25, 60)
+    age_days = s.integers(keys, lo_age * 365, hi_age * 365, index=6)
+    birth = (ctx.anchor_ms - age_days * MS_PER_DAY) // MS_PER_DAY * MS_PER_DAY
+    active = fixture | s.bernoulli(keys, 0.95, index=7)
+    verified = fixture | (role != "client") | s.bernoulli(keys, 0.9, index=8)
+    if role == "client":
+        bio = pick(s, keys, v.CLIENT_BIOS, index=9)
+    elif role == "therapist":
+        bio = np.char.add(
+            "Licensed mental health professional with expertise in ",
+            np.char.add(np.char.lower(pick(s, keys, v.SPECIALTIES, index=9).astype(str)), "."),
+        )
+    else:
+        bio = np.full(count, v.STAFF_BIO.format(role=role), dtype=object)
+    bio = np.where(fixture, v.FIXTURE_BIOS[role], bio)
+    # DiceBear seed from "first-last": lower-case, only a-z and "-", as the app builds it.
+    seed_text = pl.Series(np.char.add(np.char.add(first.astype(str), "-"), last.astype(str)))
+    avatar_seed = seed_text.str.to_lowercase().str.replace_all(r"[^a-z-]", "")
+    logins = s.bernoulli(keys, 0.8, index=10)
+    last_login = np.where(logins, between(s, keys, created, ctx.anchor_ms, index=11), -1)
+    return pl.DataFrame({
+        "id": ids,
+        "email": emails,
+        "firstName": first,
+        "lastName": last,
+        "birthDate": timestamps(birth, "birthDate"),
+        "role": np.full(count, role),
+        "createdAt": timestamps(created, "createdAt"),
+        "updatedAt": timestamps(updated, "updatedAt"),
+        "password": np.full(count, pw),
+        "emailVerified": verified,
+        "isActive": active,
+        "avatarUrl": "https://api.dicebear.com/7.x/avataaars/svg?seed=" + avatar_seed,
+        "bio": bio.astype(str),
+        "lastLoginAt": timestamps(last_login, "lastLoginAt"),
+    }).with_columns(
+        pl.when(pl.col("lastLoginAt").dt.epoch("ms") < 0).then(None)
+        .otherwise(pl.col("lastLoginAt")).alias("lastLoginAt"),
+        pl.Series("_key", keys),
+    )
+
+
+def _clients(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
+    s = ctx.stream("Client", "profile")
+    keys = users["_key"].to_numpy()
+    return pl.DataFrame({
+        "userId": users["id"],
+        "hasSeenTherapistRecommendations": s.bernoulli(keys, 0.4, index=0),
+        "birthdate": users["birthDate"],
+        "city": pick(s, keys, v.CITIES, index=1),
+        "country": np.full(len(keys), "United States"),
+        "createdAt": users["createdAt"],
+        "updatedAt": users["updatedAt"],
+    })
+
+
+def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
+    s = ctx.stream("Therapist", "profile")
+    keys = users["_key"].to_numpy()
+    count = len(keys)
+    fixture = np.arange(count) < FIXTURES_PER_ROLE
+    lic = s.choice(keys, len(v.LICENSE_TYPES), index=0)
+    # Fixtures: psychologist / social worker / MFT, as upstream's fixture overrides.
+    lic = np.where(fixture, np.arange(count) % 3, lic)
+    province = s.choice(keys, len(v.PROVINCES), index=1)
+    province = np.where(fixture, np.arange(count) % 3, province)
+    years = np.where(fixture, np.array([8, 10, 6, 0])[np.minimum(np.arange(count), 3)],
+                     s.integers(keys, 2, 21, index=2))
+    approved = fixture | s.bernoulli(keys, 0.9, index=3)
+    n_spec = s.integers(keys, 2, 6, index=4)
+    specialties = pick_many(s, keys, v.SPECIALTIES, n_spec, "areasOfExpertise")
+    fixture_spec = pl.Series([["Anxiety", "Depression"]] * count)
+    specialties = pl.select(pl.when(pl.lit(pl.Series(fixture))).then(fixture_spec)
+                            .otherwise(specialties)).to_series().alias("areasOfExpertise")
+    approaches = pick_many(s, keys, v.APPROACHES, s.integers(keys, 2, 5, index=5), "approaches")
+    fixture_appr = pl.Series([[v.APPROACHES[0], v.APPROACHES[8]]] * count)
+    approaches = pl.select(pl.when(pl.lit(pl.Series(fixture))).then(fixture_appr)
+                           .otherwise(approaches)).to_series()
+    extra_lang = s.bernoulli(keys, 0.3, index=6) & ~fixture
+    languages = pl.select(
+        pl.when(pl.lit(pl.Series(extra_lang)))
+        .then(pl.concat_list(pl.lit("English"), pl.lit(pl.Series(pick(s, keys, v.EXTRA_LANGUAGES,
+                                                                           index=7).astype(str)))))
+        .otherwise(pl.concat_list(pl.lit("English")))
+    ).to_series()
+    accepts_insurance = s.bernoulli(keys, 0.6, index=8)
+    rate = np.where(fixture, 10000, s.integers(keys, 120, 201, index=9) * 100) // 100
+    created = users["createdAt"].dt.epoch("ms").to_numpy()
+    start_practice = ctx.anchor_ms - years * 365 * MS_PER_DAY
+    tz = np.asarray(v.PROVINCE_TZ)[province]
+    prefix = np.asarray(v.LICENSE_PREFIX)[lic]
+    license_no = np.char.add(prefix.astype(str),
+                             s.integers(keys, 10000, 100000, index=10).astype(str))
+    processed = between(s, keys, created, ctx.anchor_ms, index=11)
+    df = pl.DataFrame({
+        "userId": users["id"],
+        "mobile": np.where(fixture, np.char.add("+1-555-010", (np.arange(count) + 1).astype(str)),
+                           np.char.add("+1-555-", s.integers(keys, 1000, 10000, index=12)
+                                       .astype(str))),
+        "province": np.asarray(v.PROVINCES)[province],
+        "timezone": tz,
+        "status": np.where(approved, "APPROVED", "PENDING"),
+        "submissionDate": users["createdAt"],
+        "processingDate": timestamps(np.where(approved, processed, created), "processingDate"),
+        "providerType": np.asarray(v.PROVIDER_TYPES)[lic],
+        "professionalLicenseType": np.asarray(v.LICENSE_TYPES)[lic],
+        "isPRCLicensed": np.full(count, "Yes"),
+        "prcLicenseNumber": license_no,
+        "expirationDateOfLicense": timestamps(
+            ctx.anchor_ms + s.integers(keys, 180, 3 * 365, index=13) * MS_PER_DAY, "x"),
+        "practiceStartDate": timestamps(start_practice, "practiceStartDate"),
+        "licenseVerified": approved,
+        "licenseVerifiedAt": timestamps(np.where(approved, processed, 0), "licenseVerifiedAt"),
+        "yearsOfExperience": years,
+        "acceptsInsurance": accepts_insurance,
+        "areasOfExpertise": specialties,
+        "assessmentTools": pick_many(s, keys, v.ASSESSMENT_TOOLS,
+                                     s.integers(keys, 1, 4, index=14), "assessmentTools"),
+        "specialCertifications": pick_many(s, keys, v.CERTIFICATIONS,
+                                           s.integers(keys, 0, 3, index=15), "c"),
+        "therapeuticApproachesUsedList": approaches,
+        "languagesOffered": languages,
+        "providedOnlineTherapyBefore": fixture | s.bernoulli(keys, 0.7, index=16),
+        "comfortableUsingVideoConferencing": fixture | s.bernoulli(keys, 0.9, index=17),
+        "preferredSessionLength": pl.Series([[60]] * count, dtype=pl.List(pl.Int32)),
+        "privateConfidentialSpace": np.full(count, "Yes"),
+        "compliesWithDataPrivacyAct": np.ones(count, dtype=bool),
+        "professionalLiabilityInsurance": np.full(count, "Yes, covered by a professional policy"),
+        "complaintsOrDisciplinaryActions": np.full(count, "None"),
+        "willingToAbideByPlatformGuidelines": np.ones(count, dtype=bool),
+        "expertise": specialties.list.head(3),
+        "approaches": approaches.list.head(2),
+        "languages": languages,  # the same list: upstream drew it twice and contradicted itself
+        "illnessSpecializations": specialties.list.head(2),
+        "acceptTypes": pl.select(
+            pl.lit(pl.Series([list(v.ACCEPT_TYPES)] * count))
+            .list.head(pl.lit(pl.Series(s.integers(keys, 1, 4, index=18))))
+        ).to_series(),
+        "sessionLength": np.full(count, "60 minutes"),
+        "hourlyRate": pl.Series(rate.astype(np.int64)).cast(pl.Decimal(10, 2)),
+        "createdAt": users["createdAt"],
+        "updatedAt": users["updatedAt"],
+    }).with_columns(
+        pl.when(pl.col("acceptsInsurance")).then(pl.lit(pl.Series([list(v.INSURERS)])))
+        .otherwise(pl.lit(pl.Series([[]], dtype=pl.List(pl.String))))
+        .alias("acceptedInsuranceTypes"),
+        pl.when(pl.col("licenseVerified")).then(pl.col("licenseVerifiedAt"))
+        .otherwise(None).alias("licenseVerifiedAt"),
+        pl.when(pl.col("licenseVerified")).then(pl.lit("dev_admin_1"))
+        .otherwise(None).alias("licenseVerifiedBy"),
+        pl.when(pl.col("status") == "APPROVED").then(pl.lit("dev_admin_1"))
+        .otherwise(None).alias("processedByAdminId"),
+        json_object(
+            "treatmentSuccessRates",
+            anxiety=np.round(0.6 + 0.3 * s.uniform(keys, 19), 2),
+            depression=np.round(0.65 + 0.25 * s.uniform(keys, 20), 2),
+            trauma=np.round(0.6 + 0.3 * s.uniform(keys, 21), 2),
+        ),
+    )
+    return df
+
+
+def _admins(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
+    count = users.height
+    fixture = np.arange(count) < FIXTURES_PER_ROLE
+    perms = pl.select(
+        pl.when(pl.lit(pl.Series(fixture)))
+        .then(pl.lit(pl.Series([["user_management", "therapist_approval", "system_admin"]])))
+        .otherwise(pl.lit(pl.Series([["USER_MANAGEMENT", "SUPPORT_TICKETS"]])))
+    ).to_series()
+    return pl.DataFrame({"userId": users["id"], "permissions": perms,
+                         "adminLevel": np.full(count, "admin"), "createdAt": users["createdAt"],
+                         "updatedAt": users["updatedAt"]})
+
+
+def _moderators(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
+    count = users.height
+    fixture = np.arange(count) < FIXTURES_PER_ROLE
+    perms = pl.select(
+        pl.when(pl.lit(pl.Series(fixture)))
+        .then(pl.lit(pl.Series([["content_moderation", "community_management"]])))
+        .otherwise(pl.lit(pl.Series([["MODERATE_POSTS", "MODERATE_COMMENTS"]])))
+    ).to_series()
+    return pl.DataFrame({"userId": users["id"], "permissions": perms,
+                         "createdAt": users["createdAt"], "updatedAt": users["updatedAt"]})
+
+
+def generate(ctx: Context, frames: Frames) -> Frames:
+    """The users of every role and their role rows."""
+    pw = password_hash(ctx.config.seed)
+    by_role = {r: _users(ctx, r, ctx.config.count(ROLE_VOLUME[r]), pw) for r in ROLES}
+    out: Frames = {
+        "Client": _clients(ctx, by_role["client"]),
+        "Therapist": _therapists(ctx, by_role["therapist"]),
+        "Admin": _admins(ctx, by_role["admin"]),
+        "Moderator": _moderators(ctx, by_role["moderator"]),
+    }
+    out["User"] = pl.concat([u.drop("_key") for u in by_role.values()])
+    return out

@@ -1,0 +1,595 @@
+"""Write, read and verify snapshots: ``manifest.json`` plus one ``<Table>.parquet`` per table.
+
+Layout of a snapshot directory::
+
+    manifest.json        pretty-printed, sorted keys, trailing newline, no build time, no host
+    <Table>.parquet      every table of the model, empty ones too, rows sorted by primary key
+
+Parquet is written with pyarrow and fixed settings (zstd level 3, fixed row-group and page
+sizes, statistics on, no page index, page CRCs on, ``created_by`` = the pyarrow version, which
+the manifest records anyway), so the same frames give byte-identical files in any time zone and
+with any thread count. A write goes to a temporary sibling directory, is fsynced, and only then
+renamed into place: a reader never sees a half-written snapshot.
+
+Canonical content hash (``content_hash``, format "seedsnap-content/1"). The hash is computed
+from the data, never from Parquet bytes, so it does not depend on encoding, compression,
+chunking, polars or pyarrow versions. SHA-256 is fed, in order:
+
+1. a header: ``seedsnap-content/1\\n`` then compact sorted-key JSON
+   ``{"columns": [[name, logical type], ...], "rows": n, "table": name}`` and ``\\n``;
+2. for each column in model order, over the rows sorted by primary key (ties, which only a
+   broken frame has, broken by every non-list column):
+
+   - validity: one byte per row, 1 = value, 0 = NULL (so NULL differs from "" and from []);
+   - values, with NULL slots filled by the type's zero (the validity bytes tell them apart):
+
+     ============================  ==================================================
+     TEXT, enums                   int64 LE byte length per row, then the UTF-8 bytes
+     JSONB                         as TEXT, after canonicalising every value to
+                                   ``json.dumps(v, sort_keys=True, separators=(",", ":"),
+                                   ensure_ascii=False)``
+     INTEGER                       int32 LE
+     DOUBLE PRECISION              IEEE-754 binary64 LE; every NaN as 0x7ff8000000000000
+     DECIMAL(10,2)                 the scaled integer (value x 100) as int64 LE
+     TIMESTAMP(3)                  epoch milliseconds as int64 LE (naive, UTC by convention)
+     BOOLEAN                       one byte, 0 or 1
+     TEXT[], INTEGER[]             int64 LE element count per row (0 for NULL), then the
+                                   flattened elements encoded as a column of the element
+                                   type (their own validity bytes, then values)
+     ============================  ==================================================
+
+The hash is written ``sha256:<64 hex>``. ``manifest.tables[T].file_sha256`` additionally
+pins the exact Parquet bytes, because a flipped byte in Parquet metadata (statistics, the
+stored Arrow schema) can leave the decoded content, and so the content hash, unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from seedsnap import __version__
+from seedsnap.config import Config
+from seedsnap.errors import SnapshotError
+from seedsnap.schema import MENTARA, Schema, Table
+from seedsnap.schema.frames import conform, polars_schema
+from seedsnap.schema.model import (
+    BOOLEAN,
+    DECIMAL,
+    ENUM,
+    FLOAT,
+    INTEGER,
+    INTEGER_ARRAY,
+    JSONB,
+    TEXT,
+    TEXT_ARRAY,
+    TIMESTAMP,
+)
+
+FORMAT = "seedsnap"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+CONTENT_FORMAT = "seedsnap-content/1"
+
+# Parquet settings are pinned, not left to library defaults, because byte-identical output
+# across runs (and across pyarrow releases where possible) depends on every one of them.
+PARQUET_OPTIONS: dict[str, Any] = {
+    "version": "2.6",
+    "compression": "zstd",
+    "compression_level": 3,
+    "use_dictionary": True,
+    "write_statistics": True,
+    "data_page_size": 1 << 20,
+    "dictionary_pagesize_limit": 1 << 20,
+    "data_page_version": "1.0",
+    "write_batch_size": 1024,
+    "store_schema": True,
+    "write_page_index": False,
+    "write_page_checksum": True,
+    "use_compliant_nested_type": True,
+}
+ROW_GROUP_SIZE = 131_072
+
+_CANONICAL_NAN = np.uint64(0x7FF8000000000000)
+_UNSAFE_NAME_CHARS = set("/\\\"'\x00") | {os.sep} | ({os.altsep} if os.altsep else set())
+
+
+# ---------------------------------------------------------------------------------------------
+# Content hash
+
+
+def canonical_json(series: pl.Series) -> pl.Series:
+    """``series`` of JSON text with every value in canonical form; ValueError on invalid JSON.
+
+    Each distinct value is parsed once (JSON columns repeat a small set of shapes), so the
+    Python work is per distinct value, not per row.
+    """
+    distinct = series.drop_nulls().unique().to_list()
+    mapping: dict[str, str] = {}
+    for text in distinct:
+        try:
+            value = json.loads(text, parse_constant=_reject_constant)
+        except ValueError as e:
+            raise ValueError(f"invalid JSON in column {series.name}: {text[:40]!r} ({e})") from None
+        canon = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        if canon != text:
+            mapping[text] = canon
+    if not mapping:
+        return series
+    return series.replace(mapping)
+
+
+def _reject_constant(name: str) -> Any:
+    # PostgreSQL's jsonb has no NaN / Infinity; a snapshot holding them could never load.
+    raise ValueError(f"{name} is not valid JSON for jsonb")
+
+
+def _update(h: Any, array: np.ndarray[Any, Any]) -> None:
+    h.update(np.ascontiguousarray(array).data)
+
+
+def _hash_strings(h: Any, s: pl.Series) -> None:
+    arr = s.cast(pl.String).fill_null("").to_arrow()
+    # Arrow large_string buffers: [validity, int64 offsets, data]; honour the array's offset.
+    _, offsets_buf, data_buf = arr.buffers()
+    n = len(arr)
+    offsets = np.frombuffer(offsets_buf, dtype="<i8", count=n + 1, offset=arr.offset * 8)
+    _update(h, np.diff(offsets).astype("<i8", copy=False))
+    if n and data_buf is not None:
+        h.update(memoryview(data_buf)[int(offsets[0]) : int(offsets[-1])])
+
+
+def _hash_column(h: Any, s: pl.Series, kind: str) -> None:
+    """Feed ``s`` (a column of logical type ``kind``) to ``h`` in the canonical form."""
+    _update(h, s.is_not_null().to_numpy().view(np.uint8))
+    if kind in (TEXT, ENUM):
+        _hash_strings(h, s)
+    elif kind == JSONB:
+        _hash_strings(h, canonical_json(s.cast(pl.String)))
+    elif kind == INTEGER:
+        _update(h, s.cast(pl.Int32).fill_null(0).to_numpy().astype("<i4", copy=False))
+    elif kind == FLOAT:
+        bits = s.cast(pl.Float64).fill_null(0.0).to_numpy().astype("<f8").view("<u8")
+        _update(h, np.where(np.isnan(bits.view("<f8")), _CANONICAL_NAN, bits).astype("<u8"))
+    elif kind == DECIMAL:
+        scaled = s.cast(pl.Decimal(10, 2)).to_physical().cast(pl.Int64).fill_null(0)
+        _update(h, scaled.to_numpy().astype("<i8", copy=False))
+    elif kind == TIMESTAMP:
+        ms = s.cast(pl.Datetime("ms")).to_physical().fill_null(0)
+        _update(h, ms.to_numpy().astype("<i8", copy=False))
+    elif kind == BOOLEAN:
+        _update(h, s.cast(pl.Boolean).fill_null(False).cast(pl.UInt8).to_numpy())
+    elif kind in (TEXT_ARRAY, INTEGER_ARRAY):
+        inner = TEXT if kind == TEXT_ARRAY else INTEGER
+        lengths = s.list.len().fill_null(0).cast(pl.Int64).to_numpy()
+        _update(h, lengths.astype("<i8", copy=False))
+        # pyarrow's flatten() honours slicing and skips the children of NULL lists.
+        elements = pl.Series(s.name, s.to_arrow().flatten())
+        _hash_column(h, elements, inner)
+    else:  # pragma: no cover - the model only uses the types above
+        raise ValueError(f"no canonical form for logical type {kind}")
+
+
+def sort_rows(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` sorted by primary key (ties, i.e. duplicate keys, by every non-list column)."""
+    pk = list(table.primary_key)
+    if frame.height < 2:
+        return frame
+    if len(pk) == 1:
+        # Frames read back from a snapshot are already in key order: an O(n) check saves the
+        # O(n log n) string sort that would otherwise dominate verify.
+        key = pl.col(pk[0])
+        if frame.select((key > key.shift(1)).all() & key.is_not_null().all()).item():
+            return frame
+    out = frame.sort(pk, maintain_order=True)
+    same_as_previous = pl.all_horizontal(pl.col(c) == pl.col(c).shift(1) for c in pk)
+    if out.select(same_as_previous.any()).item():
+        # Only a broken frame has duplicate keys; still sort it independently of input order.
+        sortable = [c.name for c in table.columns if not c.is_array]
+        out = frame.sort(sortable, maintain_order=True, nulls_last=False)
+    return out
+
+
+def content_hash(table: Table, frame: pl.DataFrame) -> str:
+    """``sha256:<hex>`` of the canonical serialisation of ``frame`` as ``table`` (see above)."""
+    frame = sort_rows(table, conform(table, frame))
+    h = hashlib.sha256()
+    header = {
+        "table": table.name,
+        "rows": frame.height,
+        "columns": [[c.name, c.type] for c in table.columns],
+    }
+    h.update(f"{CONTENT_FORMAT}\n".encode())
+    h.update(json.dumps(header, sort_keys=True, separators=(",", ":")).encode() + b"\n")
+    for c in table.columns:
+        _hash_column(h, frame.get_column(c.name), c.type)
+    return f"sha256:{h.hexdigest()}"
+
+
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return f"sha256:{h.hexdigest()}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Write
+
+
+def tool_versions() -> dict[str, str]:
+    """Versions of the libraries that shape a snapshot's bytes (recorded in the manifest)."""
+    import pyarrow
+
+    return {
+        "seedsnap": __version__,
+        "polars": pl.__version__,
+        "numpy": np.__version__,
+        "pyarrow": str(pyarrow.__version__),
+    }
+
+
+def _prepare(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame as stored: conformed, JSON canonical, rows sorted by primary key."""
+    frame = conform(table, frame)
+    json_cols = [c.name for c in table.columns if c.type == JSONB]
+    if json_cols and frame.height:
+        frame = frame.with_columns(canonical_json(frame.get_column(c)) for c in json_cols)
+    return sort_rows(table, frame).rechunk()
+
+
+def _write_parquet(frame: pl.DataFrame, path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    data = frame.to_arrow().combine_chunks()
+    with path.open("wb") as f:
+        pq.write_table(data, f, row_group_size=ROW_GROUP_SIZE, **PARQUET_OPTIONS)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def dump_manifest(manifest: Mapping[str, Any]) -> str:
+    """The manifest's canonical text: 2-space indent, sorted keys, trailing newline."""
+    return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write(
+    out: str | Path,
+    frames: Mapping[str, pl.DataFrame],
+    config: Config,
+    schema: Schema = MENTARA,
+) -> dict[str, Any]:
+    """Write ``frames`` as a snapshot at ``out`` (atomically) and return its manifest.
+
+    Tables missing from ``frames`` are written empty. An existing snapshot at ``out`` is
+    replaced only once the new one is complete; a directory that is not a snapshot is refused.
+    """
+    out = Path(out)
+    unknown = sorted(set(frames) - set(schema.table_names))
+    if unknown:
+        raise SnapshotError(
+            str(out), f"frames for tables not in the {schema.name} model: {unknown}", "drop them"
+        )
+    if out.exists() and not (out.is_dir() and _is_replaceable(out)):
+        raise SnapshotError(
+            str(out),
+            "exists and is not a seedsnap snapshot (no manifest.json), refusing to replace it",
+            "choose another output path or remove it",
+        )
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    except OSError as e:
+        raise SnapshotError(str(out), f"cannot create the snapshot directory: {e}") from None
+    try:
+        tables: dict[str, Any] = {}
+        for table in schema.tables:
+            source = frames.get(table.name)
+            try:
+                if source is None:
+                    frame = pl.DataFrame(schema=polars_schema(table))
+                else:
+                    frame = _prepare(table, source)
+            except (ValueError, pl.exceptions.PolarsError) as e:
+                raise SnapshotError(
+                    str(out),
+                    f"table {table.name} does not fit the model: {_one_line(e)}",
+                    "fix the frame (columns and types must match seedsnap.schema)",
+                ) from None
+            file = f"{table.name}.parquet"
+            _write_parquet(frame, tmp / file)
+            tables[table.name] = {
+                "file": file,
+                "rows": frame.height,
+                "columns": table.column_names,
+                "content_hash": content_hash(table, frame),
+                "file_sha256": _file_sha256(tmp / file),
+            }
+        manifest: dict[str, Any] = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "schema": {"name": schema.name, "fingerprint": schema.fingerprint},
+            "config": config.to_dict(),
+            "tables": tables,
+            "totals": {"tables": len(tables), "rows": sum(t["rows"] for t in tables.values())},
+            "tools": tool_versions(),
+        }
+        with (tmp / MANIFEST).open("w", encoding="utf-8", newline="\n") as f:
+            f.write(dump_manifest(manifest))
+            f.flush()
+            os.fsync(f.fileno())
+        _fsync_dir(tmp)
+        _swap_into_place(tmp, out)
+    except OSError as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise SnapshotError(str(out), f"cannot write the snapshot: {e}", "check disk space") from e
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return manifest
+
+
+def _is_replaceable(path: Path) -> bool:
+    return (path / MANIFEST).is_file() or not any(path.iterdir())
+
+
+def _swap_into_place(tmp: Path, out: Path) -> None:
+    """Rename the complete ``tmp`` to ``out``; an old ``out`` is moved aside, then removed.
+
+    POSIX cannot atomically exchange two directories without renameat2, so between the two
+    renames ``out`` is briefly absent; at no point does it hold a partial snapshot.
+    """
+    old: Path | None = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        os.rmdir(old)
+        os.rename(out, old)
+    try:
+        os.rename(tmp, out)
+    except OSError:
+        if old is not None:
+            os.rename(old, out)
+        raise
+    _fsync_dir(out.parent)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _one_line(e: BaseException) -> str:
+    return " ".join(str(e).split())
+
+
+# ---------------------------------------------------------------------------------------------
+# Read and verify
+
+
+@dataclass
+class Snapshot:
+    """A snapshot on disk whose manifest has been validated; frames are read lazily."""
+
+    path: Path
+    manifest: dict[str, Any]
+    schema: Schema = MENTARA
+    verify_content: bool = True
+    _frames: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def table_names(self) -> list[str]:
+        """The snapshot's tables in the schema's load (foreign-key) order."""
+        return [t for t in self.schema.load_order if t in self.manifest["tables"]]
+
+    @property
+    def config(self) -> dict[str, Any]:
+        """The resolved build config recorded in the manifest (``Config.to_dict`` form)."""
+        config: dict[str, Any] = self.manifest["config"]
+        return config
+
+    def _entry(self, table: str) -> dict[str, Any]:
+        if table not in self.manifest["tables"]:
+            raise SnapshotError(
+                str(self.path / MANIFEST),
+                f"no table {table!r} in the snapshot",
+                f"use one of {', '.join(self.schema.table_names[:3])}, …",
+            )
+        entry: dict[str, Any] = self.manifest["tables"][table]
+        return entry
+
+    def parquet_path(self, table: str) -> Path:
+        """Path of ``table``'s Parquet file (derived from the validated table name)."""
+        self._entry(table)
+        return self.path / f"{table}.parquet"
+
+    def rows(self, table: str) -> int:
+        rows: int = self._entry(table)["rows"]
+        return rows
+
+    def content_hash(self, table: str) -> str:
+        digest: str = self._entry(table)["content_hash"]
+        return digest
+
+    def frame(self, table: str) -> pl.DataFrame:
+        """``table``'s rows with the model's dtypes; read once, verified against the manifest."""
+        if table not in self._frames:
+            self._frames[table] = _load_frame(self, table, check_hash=self.verify_content)
+        return self._frames[table]
+
+    def frames(self) -> dict[str, pl.DataFrame]:
+        """Every table's frame, in load order."""
+        return {t: self.frame(t) for t in self.table_names}
+
+
+def _load_frame(snap: Snapshot, table: str, *, check_hash: bool) -> pl.DataFrame:
+    path = snap.parquet_path(table)
+    model = snap.schema.table(table)
+    entry = snap._entry(table)
+    if not path.is_file():
+        raise SnapshotError(str(path), "Parquet file is missing", "rebuild the snapshot")
+    try:
+        raw = pl.read_parquet(path)
+    except Exception as e:  # any decoder failure (polars, arrow, OS) means a corrupt file
+        raise SnapshotError(
+            str(path), f"cannot decode Parquet ({_one_line(e)[:200]})", "rebuild the snapshot"
+        ) from None
+    if raw.columns != model.column_names:
+        raise SnapshotError(
+            str(path),
+            f"columns {raw.columns} differ from the model's {model.column_names}",
+            "rebuild the snapshot",
+        )
+    try:
+        frame = raw.cast(polars_schema(model))  # type: ignore[arg-type]
+    except pl.exceptions.PolarsError as e:
+        raise SnapshotError(
+            str(path), f"column types differ from the model ({_one_line(e)[:200]})"
+        ) from None
+    if frame.height != entry["rows"]:
+        raise SnapshotError(
+            str(path),
+            f"has {frame.height} rows, the manifest says {entry['rows']}",
+            "the file was changed after it was written; rebuild the snapshot",
+        )
+    if check_hash:
+        try:
+            digest = content_hash(model, frame)
+        except ValueError as e:
+            raise SnapshotError(str(path), f"corrupt content ({_one_line(e)[:200]})") from None
+        if digest != entry["content_hash"]:
+            raise SnapshotError(
+                str(path),
+                f"content hash {digest[:19]}… does not match the manifest's "
+                f"{entry['content_hash'][:19]}…",
+                "the file was changed after it was written; rebuild the snapshot",
+            )
+    return frame
+
+
+def _load_manifest(path: Path, schema: Schema) -> dict[str, Any]:
+    """The parsed manifest after every structural, format and schema check."""
+    mpath = path / MANIFEST
+    where = str(mpath)
+    if not path.is_dir():
+        raise SnapshotError(str(path), "is not a snapshot directory", "give a snapshot directory")
+    try:
+        text = mpath.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SnapshotError(where, "manifest is missing", "rebuild the snapshot") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise SnapshotError(where, f"cannot read the manifest ({_one_line(e)})") from None
+    try:
+        manifest = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise SnapshotError(where, f"invalid JSON ({e})", "rebuild the snapshot") from None
+    if not isinstance(manifest, dict):
+        raise SnapshotError(where, "manifest is not a JSON object", "rebuild the snapshot")
+    if manifest.get("format") != FORMAT:
+        raise SnapshotError(
+            where, f"unknown format {manifest.get('format')!r}", f"expected {FORMAT!r}"
+        )
+    version = manifest.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise SnapshotError(where, f"invalid format_version {version!r}", "rebuild the snapshot")
+    if version > FORMAT_VERSION:
+        raise SnapshotError(
+            where,
+            f"format_version {version} was built by a newer seedsnap "
+            f"(this one reads up to {FORMAT_VERSION})",
+            "upgrade seedsnap",
+        )
+    for key, kind in (("schema", dict), ("config", dict), ("tables", dict), ("tools", dict)):
+        if not isinstance(manifest.get(key), kind):
+            raise SnapshotError(where, f"malformed manifest: {key!r} missing or not an object")
+    fingerprint = manifest["schema"].get("fingerprint")
+    if fingerprint != schema.fingerprint:
+        raise SnapshotError(
+            where,
+            f"built for schema fingerprint {str(fingerprint)[:12]}…, "
+            f"but this seedsnap's {schema.name} model is {schema.fingerprint[:12]}…",
+            "rebuild the snapshot with this version (seedsnap build)",
+        )
+    tables = manifest["tables"]
+    for name, entry in tables.items():
+        _check_entry(where, schema, name, entry)
+    missing = [t for t in schema.table_names if t not in tables]
+    if missing:
+        raise SnapshotError(where, f"tables missing from the manifest: {missing}")
+    return manifest
+
+
+def _check_entry(where: str, schema: Schema, name: str, entry: Any) -> None:
+    if not name or set(name) & _UNSAFE_NAME_CHARS or name in (".", ".."):
+        raise SnapshotError(where, f"unsafe table name {name!r}", "the manifest was tampered with")
+    if name not in schema:
+        raise SnapshotError(where, f"table {name!r} is not in the {schema.name} model")
+    if not isinstance(entry, dict):
+        raise SnapshotError(where, f"malformed entry for table {name}")
+    if entry.get("file") != f"{name}.parquet":
+        raise SnapshotError(
+            where, f"table {name}: file {entry.get('file')!r} is not {name}.parquet"
+        )
+    rows = entry.get("rows")
+    if not isinstance(rows, int) or isinstance(rows, bool) or rows < 0:
+        raise SnapshotError(where, f"table {name}: invalid row count {rows!r}")
+    for key in ("content_hash", "file_sha256"):
+        value = entry.get(key)
+        if not isinstance(value, str) or not value.startswith("sha256:") or len(value) != 71:
+            raise SnapshotError(where, f"table {name}: invalid {key} {value!r}")
+    model_columns = schema.table(name).column_names
+    if entry.get("columns") != model_columns:
+        raise SnapshotError(
+            where,
+            f"table {name}: columns {entry.get('columns')} differ from the model's {model_columns}",
+            "rebuild the snapshot with this version (seedsnap build)",
+        )
+
+
+def read(path: str | Path, *, verify: bool = True, schema: Schema = MENTARA) -> Snapshot:
+    """Open the snapshot at ``path``.
+
+    Always validates the manifest (format, version, schema fingerprint, table names and
+    columns). With ``verify`` (the default) it also checks every file's bytes against the
+    manifest and every frame read later against its content hash.
+    """
+    root = Path(path)
+    manifest = _load_manifest(root, schema)
+    snap = Snapshot(root, manifest, schema, verify_content=verify)
+    if verify:
+        for table in snap.table_names:
+            file = snap.parquet_path(table)
+            if not file.is_file():
+                raise SnapshotError(str(file), "Parquet file is missing", "rebuild the snapshot")
+            expected = snap._entry(table)["file_sha256"]
+            if _file_sha256(file) != expected:
+                raise SnapshotError(
+                    str(file),
+                    "file bytes do not match the manifest's file_sha256",
+                    "the file was changed after it was written; rebuild the snapshot",
+                )
+    return snap
+
+
+def verify(path: str | Path, schema: Schema = MENTARA) -> dict[str, Any]:
+    """Fully verify the snapshot at ``path`` (bytes and decoded content); return its manifest."""
+    snap = read(path, verify=True, schema=schema)
+    for table in snap.table_names:
+        # Not via snap.frame: a full verify must not keep every table in memory.
+        _load_frame(snap, table, check_hash=True)
+    return snap.manifest
