@@ -359,3 +359,100 @@ def test_committed_ddl_matches_the_code(dialect: str) -> None:
     assert path.read_text() == render(MENTARA, dialect), (
         f"{path.relative_to(ROOT)} differs from what the code renders; run `make ddl` and commit it"
     )
+
+
+# --- load order -------------------------------------------------------------------------------
+
+SELF_REFERENCES = {("Comment", ("parentId",)), ("Message", ("replyToId",))}
+
+
+def test_load_order_puts_every_table_after_the_tables_it_references() -> None:
+    order = MENTARA.load_order
+    assert sorted(order) == sorted(TABLES) and len(order) == 42
+    position = {t: i for i, t in enumerate(order)}
+    checked = 0
+    # The references come from the facts file, not from the model the order is computed from.
+    for table, facts in TABLES.items():
+        for fk in facts["foreign_keys"]:
+            if (table, tuple(fk["columns"])) in SELF_REFERENCES:
+                continue
+            assert position[fk["ref_table"]] < position[table], (
+                f"{table}.{fk['name']} references {fk['ref_table']}, which loads later"
+            )
+            checked += 1
+    assert checked == 65
+
+
+def test_the_only_self_references_are_comment_parent_and_message_reply() -> None:
+    from_facts = {
+        (t, tuple(fk["columns"]))
+        for t, f in TABLES.items()
+        for fk in f["foreign_keys"]
+        if fk["ref_table"] == t
+    }
+    from_model = {(t.name, fk.columns) for t in MENTARA.tables for fk in t.self_references}
+    assert from_facts == from_model == SELF_REFERENCES
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "sqlite"])
+def test_embedded_ddl_creates_tables_in_load_order(dialect: str) -> None:
+    ddl = render(MENTARA, dialect)
+    created = [line.split('"')[1] for line in ddl.splitlines() if line.startswith("CREATE TABLE")]
+    assert tuple(created) == MENTARA.load_order
+
+
+def _schema(tables: dict[str, list[str]]) -> Any:
+    """A toy schema: table name -> referenced tables, declared in the dict's order."""
+    from seedsnap.schema import Column, ForeignKey, Schema, Table
+
+    return Schema(
+        "toy",
+        {},
+        tuple(
+            Table(
+                name,
+                (Column("id", "TEXT"), *(Column(f"{r}Id", "TEXT") for r in refs)),
+                ("id",),
+                foreign_keys=tuple(
+                    ForeignKey(f"{name}_{r}Id_fkey", (f"{r}Id",), r, ("id",), "CASCADE")
+                    for r in refs
+                ),
+            )
+            for name, refs in tables.items()
+        ),
+    )
+
+
+def test_load_order_breaks_ties_by_declaration_order() -> None:
+    assert _schema({"C": [], "B": [], "A": []}).load_order == ("C", "B", "A")
+    toy = {"Post": ["User", "Room"], "User": [], "Room": [], "Like": ["Post", "User"]}
+    assert _schema(toy).load_order == ("User", "Room", "Post", "Like")
+    # A self-reference does not hold its own table back.
+    assert _schema({"Comment": ["Comment", "Post"], "Post": []}).load_order == ("Post", "Comment")
+
+
+def test_load_order_is_stable_across_processes_and_hash_seeds() -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = "from seedsnap.schema import MENTARA; print(','.join(MENTARA.load_order))"
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert outputs == {",".join(MENTARA.load_order)}
+
+
+def test_a_foreign_key_cycle_raises_and_names_only_the_cycle() -> None:
+    toy = _schema({"Root": [], "A": ["Root", "B"], "B": ["A"], "Leaf": ["A"]})
+    with pytest.raises(ValueError, match=r"foreign-key cycle among \['A', 'B'\]$"):
+        _ = toy.load_order
+    with pytest.raises(ValueError, match=r"cycle among \['X', 'Y', 'Z'\]"):
+        _ = _schema({"X": ["Z"], "Y": ["X"], "Z": ["Y"]}).load_order

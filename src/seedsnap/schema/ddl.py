@@ -7,6 +7,7 @@ SQLite get the nearest types; see ``_duckdb_type`` and ``_sqlite_type`` for the 
 
 from __future__ import annotations
 
+from seedsnap.errors import ConfigError
 from seedsnap.schema.model import (
     BOOLEAN,
     DECIMAL,
@@ -50,7 +51,10 @@ def render(schema: Schema, dialect: str) -> str:
         return _duckdb(schema)
     if dialect == "sqlite":
         return _sqlite(schema)
-    raise ValueError(f"unknown dialect {dialect!r}; expected one of {', '.join(DIALECTS)}")
+    raise ConfigError(
+        f"unknown dialect {dialect!r}",
+        f"use one of {', '.join(DIALECTS)} (e.g. --dialect postgres)",
+    )
 
 
 # PostgreSQL: Prisma's statement order (enums, tables, indexes, foreign keys).

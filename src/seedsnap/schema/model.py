@@ -154,8 +154,7 @@ class Schema:
         while len(order) < len(self.tables):
             ready = [n for n in self.table_names if n not in done and deps[n] <= done]
             if not ready:
-                cycle = sorted(set(self.table_names) - done)
-                raise ValueError(f"foreign-key cycle among {cycle}")
+                raise ValueError(f"foreign-key cycle among {_cycle_members(deps, done)}")
             order.append(ready[0])
             done.add(ready[0])
         return tuple(order)
@@ -190,6 +189,18 @@ class Schema:
         }
         blob = json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
         return hashlib.sha256(blob).hexdigest()
+
+
+def _cycle_members(deps: dict[str, set[str]], done: set[str]) -> list[str]:
+    """The unordered tables that lie on a cycle, without the tables merely downstream of one."""
+    left = set(deps) - done
+    while True:
+        # A table no remaining table references only waits on the cycle; it is not part of it.
+        referenced = {r for n in left for r in deps[n]}
+        downstream = left - referenced
+        if not downstream:
+            return sorted(left)
+        left -= downstream
 
 
 def prisma_name(table: str, columns: tuple[str, ...] | list[str], suffix: str) -> str:

@@ -1,0 +1,108 @@
+"""`seedsnap schema` and the one-line error wrapper every command uses."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from seedsnap.cli import main, one_line_errors
+from seedsnap.errors import ConfigError, DriftError, SeedsnapError
+from seedsnap.schema import DIALECTS, MENTARA, render
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_schema_prints_the_rendered_ddl(dialect: str) -> None:
+    result = CliRunner().invoke(main, ["schema", "--dialect", dialect])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == render(MENTARA, dialect)
+    assert result.stderr == ""
+    assert result.stdout.count("CREATE TABLE") == 42
+
+
+def test_schema_defaults_to_postgres() -> None:
+    result = CliRunner().invoke(main, ["schema"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == render(MENTARA, "postgres")
+
+
+def test_schema_help_names_the_dialects_and_ends_with_an_example() -> None:
+    result = CliRunner().invoke(main, ["schema", "--help"])
+    assert result.exit_code == 0
+    assert "postgres, duckdb or sqlite" in result.stdout
+    assert "Example: seedsnap schema --dialect postgres | psql" in result.stdout
+
+
+def test_schema_rejects_an_unknown_dialect_in_one_line() -> None:
+    result = CliRunner().invoke(main, ["schema", "--dialect", "oracle"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("seedsnap: error: unknown dialect 'oracle'; use one of ")
+    assert "postgres, duckdb, sqlite" in result.stderr
+
+
+def test_unknown_dialect_through_the_installed_console_script() -> None:
+    seedsnap = Path(sys.executable).with_name("seedsnap")
+    assert seedsnap.exists(), f"{seedsnap} missing; run make setup"
+    run = subprocess.run(
+        [str(seedsnap), "schema", "--dialect", "mysql"], capture_output=True, text=True
+    )
+    assert run.returncode == 1
+    assert run.stdout == ""
+    assert run.stderr.splitlines() == [
+        "seedsnap: error: unknown dialect 'mysql'; use one of postgres, duckdb, sqlite "
+        "(e.g. --dialect postgres)"
+    ]
+
+
+def test_render_raises_a_config_error_for_an_unknown_dialect() -> None:
+    with pytest.raises(ConfigError, match="unknown dialect 'Postgres'"):
+        render(MENTARA, "Postgres")
+
+
+# --- the one-line error wrapper ---------------------------------------------------------------
+
+
+def _command(error: BaseException, exit_code: int = 1) -> click.Command:
+    @click.command()
+    @one_line_errors(exit_code)
+    def boom() -> None:
+        """Raise the given error."""
+        click.echo("started")
+        raise error
+
+    return boom
+
+
+def test_a_seedsnap_error_prints_one_line_and_exits_1() -> None:
+    result = CliRunner().invoke(_command(SeedsnapError("the frobnicator is off", "turn it on")))
+    assert result.exit_code == 1
+    assert result.stderr == "seedsnap: error: the frobnicator is off; turn it on\n"
+    assert result.stdout == "started\n"
+
+
+def test_a_subclass_with_a_multiline_message_still_prints_one_line() -> None:
+    error = ConfigError('bad value in seedsnap.toml\nDETAIL:  line 3: scale = "x"', "fix it")
+    result = CliRunner().invoke(_command(error))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        'seedsnap: error: bad value in seedsnap.toml DETAIL:  line 3: scale = "x"; fix it\n'
+    )
+
+
+def test_the_exit_code_is_configurable() -> None:
+    # `diff` exits 2 on error, as diff(1) does.
+    result = CliRunner().invoke(_command(DriftError(["User.email missing"]), exit_code=2))
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("seedsnap: error: the database has drifted")
+
+
+def test_a_bug_keeps_its_traceback() -> None:
+    with pytest.raises(ZeroDivisionError):
+        CliRunner().invoke(_command(ZeroDivisionError("bug")), catch_exceptions=False)
