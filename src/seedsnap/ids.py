@@ -4,13 +4,15 @@
 ``cuid()`` columns 25-character cuids (``c`` + 24 lowercase base-36 characters); both are
 derived from (seed, table, entity key) with :mod:`seedsnap.random`, formatted on whole arrays.
 
-Both take two 64-bit words from the table's ``"id"`` stream, so ids are distinct exactly when
-entity keys are (the first word is a bijection of the key). Text is written into one
-fixed-width byte buffer and handed to Arrow as a string array with computed offsets: no
+Both take two 64-bit words per key from the table's ``"id"`` stream, so ids are distinct
+exactly when entity keys are (the first word is a bijection of the key). Text is written into
+one fixed-width byte buffer and handed to Arrow as a string array with computed offsets: no
 per-row Python objects and no Binary -> String cast (which validates UTF-8 row by row).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
@@ -20,28 +22,63 @@ import pyarrow as pa
 from seedsnap.random import Stream
 
 U8 = npt.NDArray[np.uint8]
+U64 = npt.NDArray[np.uint64]
 
 _B36 = b"0123456789abcdefghijklmnopqrstuvwxyz"
 # Lookup tables whose entries are the text of a value, read as fixed-width integers so that one
 # gather writes several characters: 4 hex digits of every 16-bit value, 2 base-36 digits of
-# every value below 36**2. Element byte order is the text order whatever the machine's.
+# every value below 36**2. A gather copies whole elements, so the text order of the bytes holds
+# on any machine.
 _HEX4 = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)[
     (np.arange(1 << 16)[:, None] >> np.array([12, 8, 4, 0])) & 15
 ].view(np.uint32)[:, 0]
 _B36_2 = np.frombuffer(bytes(c for a in _B36 for b in _B36 for c in (a, b)), dtype=np.uint16)
 _WORD_INDEX = np.arange(2, dtype=np.uint64)
-# (start in the 36-character text, start in the 32 hex digits, length) of the five groups.
-_UUID_GROUPS = ((0, 0, 8), (9, 8, 4), (14, 12, 4), (19, 16, 4), (24, 20, 12))
 _B36_12 = np.uint64(36**12)
 _B36_6 = np.uint64(36**6)
 _B36_PAIR = np.uint32(36**2)
 _INT32_MAX = 2**31 - 1
+# Rows formatted per block: the temporaries of one block stay in cache and are reused, and only
+# the output buffer is as large as the column.
+_BLOCK = 1 << 16
+# (start in the 36-byte text, start in the 32 hex digits, length) of the five uuid groups.
+_UUID_GROUPS = ((0, 0, 8), (9, 8, 4), (14, 12, 4), (19, 16, 4), (24, 20, 12))
+_UUID_DASHES = (8, 13, 18, 23)
 
 
-def _words(seed: int, table: str, keys: npt.ArrayLike) -> npt.NDArray[np.uint64]:
-    """Two 64-bit words per key, shape (n, 2), from the table's id stream."""
+def _column(buf: U8, at: int, dtype: npt.DTypeLike) -> npt.NDArray[np.unsignedinteger]:
+    """The bytes ``at .. at + itemsize`` of every row of ``buf`` (n, width), as one 1-d view."""
+    return np.ndarray((buf.shape[0],), dtype=dtype, buffer=buf, offset=at, strides=(buf.shape[1],))
+
+
+def _copy_bytes(dst: U8, dst_at: int, src: U8, src_at: int, length: int) -> None:
+    """``dst[:, dst_at:+length] = src[:, src_at:+length]`` in 8/4/2/1-byte row columns.
+
+    A 2-d slice copy runs numpy's inner loop once per row over a few bytes; one strided
+    copy of fixed-width integers per column is several times faster.
+    """
+    done = 0
+    for width, dtype in ((8, np.uint64), (4, np.uint32), (2, np.uint16), (1, np.uint8)):
+        while length - done >= width:
+            _column(dst, dst_at + done, dtype)[...] = _column(src, src_at + done, dtype)
+            done += width
+
+
+def _format(
+    seed: int,
+    table: str,
+    keys: npt.ArrayLike,
+    width: int,
+    fill: Callable[[U64, U8], None],
+    name: str,
+) -> pl.Series:
+    """Text of ``width`` bytes per key, written block by block by ``fill(words, rows)``."""
     k = np.asarray(keys, dtype=np.uint64).reshape(-1, 1)
-    return Stream(seed, table, "id").bits(k, _WORD_INDEX)
+    stream = Stream(seed, table, "id")
+    out = np.empty((len(k), width), dtype=np.uint8)
+    for start in range(0, len(k), _BLOCK):
+        fill(stream.bits(k[start : start + _BLOCK], _WORD_INDEX), out[start : start + _BLOCK])
+    return _text(out, name)
 
 
 def _text(chars: U8, name: str) -> pl.Series:
@@ -50,7 +87,7 @@ def _text(chars: U8, name: str) -> pl.Series:
     data = np.ascontiguousarray(chars).reshape(-1)
     large = data.size > _INT32_MAX
     offsets = np.arange(0, (n + 1) * width, width, dtype=np.int64 if large else np.int32)
-    # from_buffers does not validate; the bytes come from the ASCII tables above only.
+    # from_buffers does not validate UTF-8: the bytes come from the ASCII tables above only.
     arr = pa.Array.from_buffers(
         pa.large_string() if large else pa.string(),
         n,
@@ -59,40 +96,45 @@ def _text(chars: U8, name: str) -> pl.Series:
     return pl.Series(name, arr, dtype=pl.String)
 
 
-def uuid4(seed: int, table: str, keys: npt.ArrayLike, name: str = "id") -> pl.Series:
-    """Version-4 UUID text for each key: stable, unique per (seed, table, key) with 122 bits."""
-    w = _words(seed, table, keys)
-    n = len(w)
+def _fill_uuid(w: U64, rows: U8) -> None:
+    """Write the 36-character v4 UUID of each (hi, lo) word pair into ``rows``."""
     w[:, 0] &= np.uint64(0xFFFFFFFFFFFF0FFF)
     w[:, 0] |= np.uint64(0x4000)  # version 4
     w[:, 1] &= np.uint64(0x3FFFFFFFFFFFFFFF)
     w[:, 1] |= np.uint64(0x8000000000000000)  # variant 10
     # Big-endian 16-bit groups in text order, then 4 hex characters per group.
-    groups = w.astype(">u8").view(">u2").reshape(n, 8)
-    hexes = _HEX4[groups].view(np.uint8).reshape(n, 32)
-    out = np.full((n, 36), ord("-"), dtype=np.uint8)
+    groups = w.astype(">u8").view(">u2")
+    hexes = _HEX4.take(groups).view(np.uint8).reshape(len(w), 32)
     for at, src, length in _UUID_GROUPS:
-        out[:, at : at + length] = hexes[:, src : src + length]
-    return _text(out, name)
+        _copy_bytes(rows, at, hexes, src, length)
+    for at in _UUID_DASHES:
+        _column(rows, at, np.uint8)[...] = ord("-")
+
+
+def _fill_cuid(w: U64, rows: U8) -> None:
+    """Write ``c`` + 24 base-36 digits (12 per word, most significant first) into ``rows``."""
+    n = len(w)
+    # 36**12 < 2**63, so a word gives 12 digits; they are cut into two 6-digit halves that fit
+    # uint32. numpy divides by a scalar quickly (`//`, not divmod), so remainders are x - q * d.
+    v = w - (w // _B36_12) * _B36_12
+    hi = v // _B36_6
+    halves = np.empty((n, 2, 2), dtype=np.uint32)
+    halves[:, :, 0] = hi
+    halves[:, :, 1] = v - hi * _B36_6
+    pairs = np.empty((n, 2, 2, 3), dtype=np.uint16)
+    for j in (2, 1, 0):
+        q = halves // _B36_PAIR
+        pairs[..., j] = _B36_2.take(halves - q * _B36_PAIR)
+        halves = q
+    _column(rows, 0, np.uint8)[...] = ord("c")
+    _copy_bytes(rows, 1, pairs.view(np.uint8).reshape(n, 24), 0, 24)
+
+
+def uuid4(seed: int, table: str, keys: npt.ArrayLike, name: str = "id") -> pl.Series:
+    """Version-4 UUID text for each key: stable, unique per (seed, table, key) with 122 bits."""
+    return _format(seed, table, keys, 36, _fill_uuid, name)
 
 
 def cuid(seed: int, table: str, keys: npt.ArrayLike, name: str = "id") -> pl.Series:
     """cuid-shaped text: ``c`` + 24 base-36 characters (about 124 bits) per key."""
-    w = _words(seed, table, keys)
-    n = len(w)
-    # Each word gives 12 base-36 digits (36**12 < 2**63), split into two 6-digit halves that
-    # fit uint32; numpy divides by a scalar quickly (`//`), so remainders are x - q * d.
-    v = w - (w // _B36_12) * _B36_12
-    halves = np.empty((n, 4), dtype=np.uint32)
-    hi = v // _B36_6
-    halves[:, 0::2] = hi
-    halves[:, 1::2] = v - hi * _B36_6
-    pairs = np.empty((n, 4, 3), dtype=np.uint16)
-    for j in (2, 1, 0):
-        q = halves // _B36_PAIR
-        pairs[:, :, j] = _B36_2[halves - q * _B36_PAIR]
-        halves = q
-    out = np.empty((n, 25), dtype=np.uint8)
-    out[:, 0] = ord("c")
-    out[:, 1:] = pairs.view(np.uint8).reshape(n, 24)
-    return _text(out, name)
+    return _format(seed, table, keys, 25, _fill_cuid, name)
