@@ -456,3 +456,8 @@ def test_a_foreign_key_cycle_raises_and_names_only_the_cycle() -> None:
         _ = toy.load_order
     with pytest.raises(ValueError, match=r"cycle among \['X', 'Y', 'Z'\]"):
         _ = _schema({"X": ["Z"], "Y": ["X"], "Z": ["Y"]}).load_order
+
+
+def test_a_reference_to_an_unknown_table_is_named_not_called_a_cycle() -> None:
+    with pytest.raises(ValueError, match=r"Post\.Post_RoomId_fkey references unknown table Room$"):
+        _ = _schema({"User": [], "Post": ["User", "Room"]}).load_order

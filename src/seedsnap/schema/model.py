@@ -149,6 +149,11 @@ class Schema:
             t.name: {fk.ref_table for fk in t.foreign_keys if fk.ref_table != t.name}
             for t in self.tables
         }
+        for t in self.tables:
+            for fk in t.foreign_keys:
+                # Otherwise the table would never be ready and be misreported as a cycle.
+                if fk.ref_table not in self._by_name:
+                    raise ValueError(f"{t.name}.{fk.name} references unknown table {fk.ref_table}")
         order: list[str] = []
         done: set[str] = set()
         while len(order) < len(self.tables):
