@@ -58,3 +58,33 @@ def schema(dialect: str) -> None:
 
     click.echo(render(MENTARA, dialect), nl=False)
 
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=str))
+@click.option(
+    "--format",
+    "fmt",
+    # A plain string, not click.Choice, so a bad value is a one-line error like every other.
+    default="table",
+    show_default=True,
+    help="table (a summary) or json (the manifest as stored).",
+)
+@click.option(
+    "--no-verify", is_flag=True, help="Skip checking the Parquet files against the manifest."
+)
+@one_line_errors()
+def show(directory: str, fmt: str, no_verify: bool) -> None:
+    """Show the snapshot in DIRECTORY: config, tool versions, rows and hash per table.
+
+    Example: seedsnap show snapshots/medium --format json
+    """
+    from seedsnap import snapshot
+    from seedsnap.errors import ConfigError
+
+    if fmt not in ("table", "json"):
+        raise ConfigError(f"unknown --format {fmt!r}", "use table or json")
+    snap = snapshot.read(directory, verify=not no_verify)
+    if fmt == "json":
+        click.echo(snapshot.dump_manifest(snap.manifest), nl=False)
+    else:
+        click.echo(snapshot.render_manifest(snap), nl=False)

@@ -593,3 +593,27 @@ def verify(path: str | Path, schema: Schema = MENTARA) -> dict[str, Any]:
         # Not via snap.frame: a full verify must not keep every table in memory.
         _load_frame(snap, table, check_hash=True)
     return snap.manifest
+
+
+def render_manifest(snap: Snapshot) -> str:
+    """A human summary of ``snap``: header lines, then one line per table in load order."""
+    m = snap.manifest
+    cfg = m["config"]
+    lines = [
+        f"snapshot  {snap.path}  (format {m['format']} v{m['format_version']}, "
+        f"schema {m['schema'].get('name')} {str(m['schema']['fingerprint'])[:12]})",
+        "config    "
+        + " ".join(f"{k}={cfg[k]}" for k in ("mode", "seed", "scale", "anchor") if k in cfg),
+        "tools     " + ", ".join(f"{k} {v}" for k, v in sorted(m["tools"].items())),
+        "",
+    ]
+    width = max(len(t) for t in [*snap.table_names, "table"])
+    lines.append(f"{'table':<{width}}  {'rows':>9}  {'columns':>7}  content hash")
+    for t in snap.table_names:
+        e = m["tables"][t]
+        lines.append(
+            f"{t:<{width}}  {e['rows']:>9}  {len(e['columns']):>7}  {e['content_hash'][:19]}"
+        )
+    total = sum(m["tables"][t]["rows"] for t in snap.table_names)
+    lines.append(f"{f'total ({len(snap.table_names)} tables)':<{width}}  {total:>9}")
+    return "\n".join(lines) + "\n"
