@@ -10,7 +10,7 @@ from seedsnap.context import Context, Frames
 from seedsnap.enrichers import orchestrator
 
 # Base generators in the order they run; each module exposes WRITES and generate(ctx, frames).
-GENERATORS: tuple[str, ...] = ("users", "communities", "relationships")
+GENERATORS: tuple[str, ...] = ("users", "communities", "relationships", "content")
 
 
 def generate(

@@ -21,6 +21,12 @@ from seedsnap.context import Context, Frames
 # The registry: adding an enricher is one module in this package plus one line here.
 ENRICHERS: tuple[str, ...] = (
     # tier 1-3: people, communities, content
+    "memberships",
+    "relationships",
+    "posts",
+    "moderator_assignments",
+    "comments",
+    "hearts",
     # tier 4-6: therapy, messaging, notifications, group sessions, moderation, payments
 )
 

@@ -18,8 +18,13 @@ from seedsnap.context import MS_PER_DAY, Context
 from seedsnap.random import I64, U64, Stream, mix
 
 
-def pick(stream: Stream, keys: npt.ArrayLike, options: Sequence[Any], index: npt.ArrayLike = 0,
-         p: npt.ArrayLike | None = None) -> npt.NDArray[Any]:
+def pick(
+    stream: Stream,
+    keys: npt.ArrayLike,
+    options: Sequence[Any],
+    index: npt.ArrayLike = 0,
+    p: npt.ArrayLike | None = None,
+) -> npt.NDArray[Any]:
     """One option per key (uniform, or weighted by ``p``)."""
     opts = np.asarray(options, dtype=object)
     return opts[stream.choice(keys, len(opts), p=p, index=index)]
@@ -32,8 +37,14 @@ def ranks(stream: Stream, keys: U64, n: int) -> npt.NDArray[np.int64]:
     return np.argsort(bits.reshape(len(k), n), axis=1, kind="stable").astype(np.int64)
 
 
-def pick_many(stream: Stream, keys: U64, options: Sequence[Any], k: npt.ArrayLike,
-              name: str, dtype: pl.DataType | None = None) -> pl.Series:
+def pick_many(
+    stream: Stream,
+    keys: U64,
+    options: Sequence[Any],
+    k: npt.ArrayLike,
+    name: str,
+    dtype: pl.DataType | None = None,
+) -> pl.Series:
     """``k[i]`` distinct options per key, in a keyed random order, as a list column."""
     n = len(options)
     perm = ranks(stream, keys, n)
@@ -46,16 +57,27 @@ def pick_many(stream: Stream, keys: U64, options: Sequence[Any], k: npt.ArrayLik
     return s.cast(dtype) if dtype is not None else s
 
 
-def past(stream: Stream, keys: npt.ArrayLike, anchor_ms: int, max_days: float,
-         min_days: float = 0.0, index: npt.ArrayLike = 0) -> I64:
+def past(
+    stream: Stream,
+    keys: npt.ArrayLike,
+    anchor_ms: int,
+    max_days: float,
+    min_days: float = 0.0,
+    index: npt.ArrayLike = 0,
+) -> I64:
     """Times between ``max_days`` and ``min_days`` before the anchor (ms)."""
     u = stream.uniform(keys, index)
     days = min_days + u * (max_days - min_days)
     return anchor_ms - np.round(days * MS_PER_DAY).astype(np.int64)
 
 
-def between(stream: Stream, keys: npt.ArrayLike, lo: npt.ArrayLike, hi: npt.ArrayLike,
-            index: npt.ArrayLike = 0) -> I64:
+def between(
+    stream: Stream,
+    keys: npt.ArrayLike,
+    lo: npt.ArrayLike,
+    hi: npt.ArrayLike,
+    index: npt.ArrayLike = 0,
+) -> I64:
     """Times uniformly in [lo, hi] (ms, broadcast); ``hi < lo`` collapses to ``lo``."""
     lo_a = np.asarray(lo, dtype=np.int64)
     span = np.maximum(np.asarray(hi, dtype=np.int64) - lo_a, 0)
@@ -72,14 +94,16 @@ def json_object(name: str, **fields: pl.Expr | pl.Series | npt.ArrayLike) -> pl.
     return pl.struct(exprs).struct.json_encode().alias(name)
 
 
-def template(stream: Stream, keys: U64, templates: Sequence[str], index: npt.ArrayLike = 0
-             ) -> npt.NDArray[Any]:
+def template(
+    stream: Stream, keys: U64, templates: Sequence[str], index: npt.ArrayLike = 0
+) -> npt.NDArray[Any]:
     """One template per key."""
     return pick(stream, keys, templates, index=index)
 
 
-def lookup(frame: pl.DataFrame, key: str, values: npt.ArrayLike | pl.Series, column: str
-           ) -> pl.Series:
+def lookup(
+    frame: pl.DataFrame, key: str, values: npt.ArrayLike | pl.Series, column: str
+) -> pl.Series:
     """``frame[column]`` for each of ``values`` matched on ``frame[key]`` (left join, order kept)."""
     probe = pl.DataFrame({key: values})
     return probe.join(frame.select(key, column), on=key, how="left", maintain_order="left")[column]
@@ -109,3 +133,71 @@ def text_keys(values: pl.Series | npt.ArrayLike) -> U64:
         w = words[:, j]
         h = np.where(w != 0, mix(h ^ w), h)
     return h
+
+
+def pick_from_groups(
+    stream: Stream,
+    keys: npt.ArrayLike,
+    row_groups: pl.Series,
+    pool: pl.DataFrame,
+    group: str,
+    value: str,
+    index: npt.ArrayLike = 0,
+    exclude: pl.Series | None = None,
+) -> pl.Series:
+    """For each row, one ``value`` of ``pool`` whose ``group`` equals the row's group.
+
+    The pool is sorted by (group, value) first, so the pick does not depend on its row order.
+    With ``exclude``, a pick equal to the row's excluded value moves to the next member of the
+    group; a row whose group has no other member (or no member) gets NULL.
+    """
+    if not isinstance(row_groups, pl.Series) or row_groups.dtype != pool.schema[group]:
+        row_groups = pl.Series(group, np.asarray(row_groups).tolist(), dtype=pool.schema[group])
+    p = pool.select(group, value).sort(group, value)
+    vals = p[value].to_numpy()
+    sizes = p.group_by(group, maintain_order=True).len()
+    sizes = sizes.with_columns((pl.col("len").cum_sum() - pl.col("len")).alias("start"))
+    probe = pl.DataFrame({group: row_groups}).join(
+        sizes, on=group, how="left", maintain_order="left"
+    )
+    size = probe["len"].fill_null(0).to_numpy().astype(np.int64)
+    start = probe["start"].fill_null(0).to_numpy().astype(np.int64)
+    j = np.floor(stream.uniform(keys, index) * size).astype(np.int64)
+    ok = size > 0
+    safe = np.where(ok, start + j, 0)
+    picked = vals[safe] if len(vals) else np.full(len(size), None, dtype=object)
+    if exclude is not None:
+        ex = exclude.to_numpy()
+        clash = ok & (picked == ex)
+        j2 = np.where(size > 0, (j + 1) % np.maximum(size, 1), 0)
+        picked = np.where(clash, vals[np.where(ok, start + j2, 0)] if len(vals) else None, picked)
+        ok = ok & ~(clash & (size < 2))
+    out = pl.Series(value, picked, dtype=pool.schema[value])
+    return pl.select(pl.when(pl.lit(pl.Series(ok))).then(out).otherwise(None)).to_series()
+
+
+def spread_times(
+    stream: Stream,
+    keys: npt.ArrayLike,
+    groups: npt.ArrayLike,
+    lo: npt.ArrayLike,
+    hi: npt.ArrayLike,
+    index: npt.ArrayLike = 0,
+) -> I64:
+    """Increasing times within each group, all strictly inside (lo, hi] of the group.
+
+    Rows must be sorted by group then by their order inside it; each row gets
+    lo + (hi - lo) * (cumulative gap / (total gap + one more gap)), so the k-th row of a group
+    is later than the (k-1)-th and never passes ``hi``.
+    """
+    g = np.asarray(groups)
+    gap = 0.2 + stream.uniform(keys, index)
+    frame = pl.DataFrame({"g": g, "gap": gap})
+    frame = frame.with_columns(
+        pl.col("gap").cum_sum().over("g").alias("cum"),
+        (pl.col("gap").sum().over("g") + 0.5).alias("tot"),
+    )
+    frac = (frame["cum"] / frame["tot"]).to_numpy()
+    lo_a = np.asarray(lo, dtype=np.int64)
+    span = np.maximum(np.asarray(hi, dtype=np.int64) - lo_a, 0)
+    return lo_a + np.maximum(np.floor(frac * span).astype(np.int64), np.minimum(span, 1))

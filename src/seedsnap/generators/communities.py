@@ -19,57 +19,131 @@ WRITES = ("Community", "RoomGroup", "Room")
 
 # (name, slug, description, theme) — theme keys group sessions and texts elsewhere.
 FIXTURES = (
-    ("ADHD Support", "adhd-support",
-     "A place to swap strategies for focus, routines and the good days and hard days of ADHD.",
-     "adhd"),
-    ("Anxiety Support", "anxiety-support",
-     "Talk through worry, panic and the what-ifs with people who understand.", "anxiety"),
-    ("Depression Support", "depression-support",
-     "Gentle company for low days, and room to celebrate the small wins.", "depression"),
+    (
+        "ADHD Support",
+        "adhd-support",
+        "A place to swap strategies for focus, routines and the good days and hard days of ADHD.",
+        "adhd",
+    ),
+    (
+        "Anxiety Support",
+        "anxiety-support",
+        "Talk through worry, panic and the what-ifs with people who understand.",
+        "anxiety",
+    ),
+    (
+        "Depression Support",
+        "depression-support",
+        "Gentle company for low days, and room to celebrate the small wins.",
+        "depression",
+    ),
 )
 ILLNESS = (
-    ("Stress Support Community", "stress-support",
-     "Share what is weighing on you and learn practical ways to decompress.", "stress"),
-    ("Anxiety Warriors", "anxiety-warriors",
-     "For everyone facing anxiety head-on: coping tools, check-ins and encouragement.",
-     "anxiety"),
-    ("Depression Support Network", "depression-support",
-     "Peer support for living with depression.", "depression"),
-    ("Substance Recovery Support", "substance-recovery-support",
-     "A judgement-free circle for recovery from substance use, one day at a time.", "recovery"),
-    ("Sleep & Insomnia Support", "insomnia-support",
-     "Restless nights? Compare notes on sleep hygiene, routines and what helps you rest.",
-     "sleep"),
-    ("Panic Disorder Support", "panic-disorder-support",
-     "Understanding panic attacks together and building a toolkit for the next one.", "panic"),
-    ("Bipolar Support Circle", "bipolar-support",
-     "Support for navigating highs, lows and everything in between.", "mood"),
-    ("OCD Support Community", "ocd-support",
-     "Talk about intrusive thoughts, compulsions and exposure work without stigma.", "ocd"),
-    ("PTSD Support Network", "ptsd-support",
-     "A safe space for trauma survivors to share at their own pace.", "trauma"),
-    ("Social Anxiety Support", "social-anxiety-support",
-     "Practice connection in a low-pressure space and share small social victories.",
-     "social-anxiety"),
-    ("Phobia Support Group", "phobia-support",
-     "Facing fears step by step, with people cheering you on.", "phobia"),
-    ("Burnout Recovery", "burnout-recovery",
-     "For the exhausted and overextended: rest, boundaries and recovering your energy.",
-     "stress"),
-    ("Eating Disorder Recovery", "eating-disorder-recovery",
-     "Recovery-focused support around food, body image and self-compassion.", "eating"),
+    (
+        "Stress Support Community",
+        "stress-support",
+        "Share what is weighing on you and learn practical ways to decompress.",
+        "stress",
+    ),
+    (
+        "Anxiety Warriors",
+        "anxiety-warriors",
+        "For everyone facing anxiety head-on: coping tools, check-ins and encouragement.",
+        "anxiety",
+    ),
+    (
+        "Depression Support Network",
+        "depression-support",
+        "Peer support for living with depression.",
+        "depression",
+    ),
+    (
+        "Substance Recovery Support",
+        "substance-recovery-support",
+        "A judgement-free circle for recovery from substance use, one day at a time.",
+        "recovery",
+    ),
+    (
+        "Sleep & Insomnia Support",
+        "insomnia-support",
+        "Restless nights? Compare notes on sleep hygiene, routines and what helps you rest.",
+        "sleep",
+    ),
+    (
+        "Panic Disorder Support",
+        "panic-disorder-support",
+        "Understanding panic attacks together and building a toolkit for the next one.",
+        "panic",
+    ),
+    (
+        "Bipolar Support Circle",
+        "bipolar-support",
+        "Support for navigating highs, lows and everything in between.",
+        "mood",
+    ),
+    (
+        "OCD Support Community",
+        "ocd-support",
+        "Talk about intrusive thoughts, compulsions and exposure work without stigma.",
+        "ocd",
+    ),
+    (
+        "PTSD Support Network",
+        "ptsd-support",
+        "A safe space for trauma survivors to share at their own pace.",
+        "trauma",
+    ),
+    (
+        "Social Anxiety Support",
+        "social-anxiety-support",
+        "Practice connection in a low-pressure space and share small social victories.",
+        "social-anxiety",
+    ),
+    (
+        "Phobia Support Group",
+        "phobia-support",
+        "Facing fears step by step, with people cheering you on.",
+        "phobia",
+    ),
+    (
+        "Burnout Recovery",
+        "burnout-recovery",
+        "For the exhausted and overextended: rest, boundaries and recovering your energy.",
+        "stress",
+    ),
+    (
+        "Eating Disorder Recovery",
+        "eating-disorder-recovery",
+        "Recovery-focused support around food, body image and self-compassion.",
+        "eating",
+    ),
     ("ADHD Support Community", "adhd-support", "Peer support for ADHD.", "adhd"),
-    ("Alcohol Recovery Support", "alcohol-recovery-support",
-     "Support for cutting back or quitting drinking, wherever you are in the journey.",
-     "recovery"),
+    (
+        "Alcohol Recovery Support",
+        "alcohol-recovery-support",
+        "Support for cutting back or quitting drinking, wherever you are in the journey.",
+        "recovery",
+    ),
 )
 GENERAL = (
-    ("Mindfulness & Meditation", "mindfulness-meditation",
-     "Breathing exercises, meditation tips and moments of calm to share.", "general"),
-    ("Family & Relationships", "family-relationships",
-     "Talk through family dynamics, relationships and setting healthy boundaries.", "general"),
-    ("Young Adults (18-25)", "young-adults",
-     "Navigating school, work, identity and independence with peers your age.", "general"),
+    (
+        "Mindfulness & Meditation",
+        "mindfulness-meditation",
+        "Breathing exercises, meditation tips and moments of calm to share.",
+        "general",
+    ),
+    (
+        "Family & Relationships",
+        "family-relationships",
+        "Talk through family dynamics, relationships and setting healthy boundaries.",
+        "general",
+    ),
+    (
+        "Young Adults (18-25)",
+        "young-adults",
+        "Navigating school, work, identity and independence with peers your age.",
+        "general",
+    ),
 )
 FIXTURE_SLUGS = {f[1] for f in FIXTURES}
 
@@ -126,8 +200,16 @@ def generate(ctx: Context, frames: Frames) -> Frames:
     group_ids = ctx.ids("RoomGroup", keys)
     room_ids = ctx.ids("Room", keys)
     n = len(keys)
-    groups = pl.DataFrame({"id": group_ids, "name": ["General"] * n, "order": [1] * n,
-                           "communityId": ids})
-    rooms = pl.DataFrame({"id": room_ids, "name": ["General Discussion"] * n, "order": [1] * n,
-                          "postingRole": ["member"] * n, "roomGroupId": group_ids})
+    groups = pl.DataFrame(
+        {"id": group_ids, "name": ["General"] * n, "order": [1] * n, "communityId": ids}
+    )
+    rooms = pl.DataFrame(
+        {
+            "id": room_ids,
+            "name": ["General Discussion"] * n,
+            "order": [1] * n,
+            "postingRole": ["member"] * n,
+            "roomGroupId": group_ids,
+        }
+    )
     return {"Community": community, "RoomGroup": groups, "Room": rooms}

@@ -49,13 +49,15 @@ def pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
     assigned = between(s, ck, lo, np.maximum(lo, ctx.anchor_ms - 21 * MS_PER_DAY), index=2)
     active = s.bernoulli(ck, 0.9, index=3)
     keys = child_keys(ck, 0)
-    return pl.DataFrame({
-        "id": ctx.ids("ClientTherapist", keys),
-        "clientId": c["userId"],
-        "therapistId": t["userId"],
-        "status": np.where(active, "active", "inactive"),
-        "assignedAt": timestamps(assigned, "assignedAt"),
-    })
+    return pl.DataFrame(
+        {
+            "id": ctx.ids("ClientTherapist", keys),
+            "clientId": c["userId"],
+            "therapistId": t["userId"],
+            "status": np.where(active, "active", "inactive"),
+            "assignedAt": timestamps(assigned, "assignedAt"),
+        }
+    )
 
 
 def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
@@ -88,12 +90,14 @@ def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
     lo = np.maximum(ms(users["createdAt"])[u_row], ms(comm["createdAt"])[c_col])
     mkeys = child_keys(uk[u_row], ckeys[c_col])
     joined = between(s, mkeys, lo, ctx.anchor_ms - MS_PER_DAY, index=3)
-    return pl.DataFrame({
-        "id": ctx.ids("Membership", mkeys),
-        "joinedAt": timestamps(joined, "joinedAt"),
-        "communityId": comm["id"].to_numpy()[c_col],
-        "userId": users["id"].to_numpy()[u_row],
-    })
+    return pl.DataFrame(
+        {
+            "id": ctx.ids("Membership", mkeys),
+            "joinedAt": timestamps(joined, "joinedAt"),
+            "communityId": comm["id"].gather(c_col),
+            "userId": users["id"].gather(u_row),
+        }
+    )
 
 
 def moderator_assignments(ctx: Context, frames: Frames) -> pl.DataFrame:
@@ -112,12 +116,14 @@ def moderator_assignments(ctx: Context, frames: Frames) -> pl.DataFrame:
     keys = child_keys(mk[m_row], ckeys[c_col])
     lo = np.maximum(ms(mods["createdAt"])[m_row], ms(comm["createdAt"])[c_col])
     assigned = between(s, keys, lo, ctx.anchor_ms - MS_PER_DAY, index=1)
-    return pl.DataFrame({
-        "id": ctx.ids("ModeratorCommunity", keys),
-        "moderatorId": mods["userId"].to_numpy()[m_row],
-        "communityId": comm["id"].to_numpy()[c_col],
-        "assignedAt": timestamps(assigned, "assignedAt"),
-    })
+    return pl.DataFrame(
+        {
+            "id": ctx.ids("ModeratorCommunity", keys),
+            "moderatorId": mods["userId"].gather(m_row),
+            "communityId": comm["id"].gather(c_col),
+            "assignedAt": timestamps(assigned, "assignedAt"),
+        }
+    )
 
 
 def generate(ctx: Context, frames: Frames) -> Frames:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from decimal import Decimal
 
 import bcrypt
 import numpy as np
@@ -25,8 +24,12 @@ from seedsnap.random import child_keys, root_key
 WRITES = ("User", "Client", "Therapist", "Admin", "Moderator")
 
 ROLES = ("client", "therapist", "admin", "moderator")
-ROLE_VOLUME = {"client": "clients", "therapist": "therapists", "admin": "admins",
-               "moderator": "moderators"}
+ROLE_VOLUME = {
+    "client": "clients",
+    "therapist": "therapists",
+    "admin": "admins",
+    "moderator": "moderators",
+}
 # The one known development password (README); hashed once per build, salt from the seed.
 DEV_PASSWORD = "MentaraDev#2026"
 BCRYPT_COST = 10
@@ -61,15 +64,21 @@ def _users(ctx: Context, role: str, count: int, pw: str) -> pl.DataFrame:
     emails = np.where(
         fixture,
         np.char.add(np.char.add(role, n.astype(str)), "@mentaratest.dev"),
-        np.char.add(np.char.add(f"generated.{role}.", (n - FIXTURES_PER_ROLE).astype(str)),
-                    "@mentaradev.local"),
+        np.char.add(
+            np.char.add(f"generated.{role}.", (n - FIXTURES_PER_ROLE).astype(str)),
+            "@mentaradev.local",
+        ),
     )
     gender = s.choice(keys, 3, index=1)  # 0 male, 1 female, 2 neutral pool
     pools = np.stack([v.FIRST_NAMES_MALE, v.FIRST_NAMES_FEMALE, v.FIRST_NAMES_NEUTRAL])
     first = pools[gender, s.choice(keys, 10, index=2)]
     last = pick(s, keys, v.LAST_NAMES, index=3)
-    fixture_first = {"client": "Client", "therapist": "Dr. Therapist", "admin": "Admin",
-                     "moderator": "Moderator"}[role]
+    fixture_first = {
+        "client": "Client",
+        "therapist": "Dr. Therapist",
+        "admin": "Admin",
+        "moderator": "Moderator",
+    }[role]
     first = np.where(fixture, fixture_first, first)
     last = np.where(fixture, n.astype(str), last)
 
@@ -99,24 +108,28 @@ def _users(ctx: Context, role: str, count: int, pw: str) -> pl.DataFrame:
     avatar_seed = seed_text.str.to_lowercase().str.replace_all(r"[^a-z-]", "")
     logins = s.bernoulli(keys, 0.8, index=10)
     last_login = np.where(logins, between(s, keys, created, ctx.anchor_ms, index=11), -1)
-    return pl.DataFrame({
-        "id": ids,
-        "email": emails,
-        "firstName": first,
-        "lastName": last,
-        "birthDate": timestamps(birth, "birthDate"),
-        "role": np.full(count, role),
-        "createdAt": timestamps(created, "createdAt"),
-        "updatedAt": timestamps(updated, "updatedAt"),
-        "password": np.full(count, pw),
-        "emailVerified": verified,
-        "isActive": active,
-        "avatarUrl": "https://api.dicebear.com/7.x/avataaars/svg?seed=" + avatar_seed,
-        "bio": bio.astype(str),
-        "lastLoginAt": timestamps(last_login, "lastLoginAt"),
-    }).with_columns(
-        pl.when(pl.col("lastLoginAt").dt.epoch("ms") < 0).then(None)
-        .otherwise(pl.col("lastLoginAt")).alias("lastLoginAt"),
+    return pl.DataFrame(
+        {
+            "id": ids,
+            "email": emails,
+            "firstName": first,
+            "lastName": last,
+            "birthDate": timestamps(birth, "birthDate"),
+            "role": np.full(count, role),
+            "createdAt": timestamps(created, "createdAt"),
+            "updatedAt": timestamps(updated, "updatedAt"),
+            "password": np.full(count, pw),
+            "emailVerified": verified,
+            "isActive": active,
+            "avatarUrl": "https://api.dicebear.com/7.x/avataaars/svg?seed=" + avatar_seed,
+            "bio": bio.astype(str),
+            "lastLoginAt": timestamps(last_login, "lastLoginAt"),
+        }
+    ).with_columns(
+        pl.when(pl.col("lastLoginAt").dt.epoch("ms") < 0)
+        .then(None)
+        .otherwise(pl.col("lastLoginAt"))
+        .alias("lastLoginAt"),
         pl.Series("_key", keys),
     )
 
@@ -124,15 +137,17 @@ def _users(ctx: Context, role: str, count: int, pw: str) -> pl.DataFrame:
 def _clients(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
     s = ctx.stream("Client", "profile")
     keys = users["_key"].to_numpy()
-    return pl.DataFrame({
-        "userId": users["id"],
-        "hasSeenTherapistRecommendations": s.bernoulli(keys, 0.4, index=0),
-        "birthdate": users["birthDate"],
-        "city": pick(s, keys, v.CITIES, index=1),
-        "country": np.full(len(keys), "United States"),
-        "createdAt": users["createdAt"],
-        "updatedAt": users["updatedAt"],
-    })
+    return pl.DataFrame(
+        {
+            "userId": users["id"],
+            "hasSeenTherapistRecommendations": s.bernoulli(keys, 0.4, index=0),
+            "birthdate": users["birthDate"],
+            "city": pick(s, keys, v.CITIES, index=1),
+            "country": np.full(len(keys), "United States"),
+            "createdAt": users["createdAt"],
+            "updatedAt": users["updatedAt"],
+        }
+    )
 
 
 def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
@@ -145,23 +160,34 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
     lic = np.where(fixture, np.arange(count) % 3, lic)
     province = s.choice(keys, len(v.PROVINCES), index=1)
     province = np.where(fixture, np.arange(count) % 3, province)
-    years = np.where(fixture, np.array([8, 10, 6, 0])[np.minimum(np.arange(count), 3)],
-                     s.integers(keys, 2, 21, index=2))
+    years = np.where(
+        fixture,
+        np.array([8, 10, 6, 0])[np.minimum(np.arange(count), 3)],
+        s.integers(keys, 2, 21, index=2),
+    )
     approved = fixture | s.bernoulli(keys, 0.9, index=3)
     n_spec = s.integers(keys, 2, 6, index=4)
     specialties = pick_many(s, keys, v.SPECIALTIES, n_spec, "areasOfExpertise")
     fixture_spec = pl.Series([["Anxiety", "Depression"]] * count)
-    specialties = pl.select(pl.when(pl.lit(pl.Series(fixture))).then(fixture_spec)
-                            .otherwise(specialties)).to_series().alias("areasOfExpertise")
+    specialties = (
+        pl.select(pl.when(pl.lit(pl.Series(fixture))).then(fixture_spec).otherwise(specialties))
+        .to_series()
+        .alias("areasOfExpertise")
+    )
     approaches = pick_many(s, keys, v.APPROACHES, s.integers(keys, 2, 5, index=5), "approaches")
     fixture_appr = pl.Series([[v.APPROACHES[0], v.APPROACHES[8]]] * count)
-    approaches = pl.select(pl.when(pl.lit(pl.Series(fixture))).then(fixture_appr)
-                           .otherwise(approaches)).to_series()
+    approaches = pl.select(
+        pl.when(pl.lit(pl.Series(fixture))).then(fixture_appr).otherwise(approaches)
+    ).to_series()
     extra_lang = s.bernoulli(keys, 0.3, index=6) & ~fixture
     languages = pl.select(
         pl.when(pl.lit(pl.Series(extra_lang)))
-        .then(pl.concat_list(pl.lit("English"), pl.lit(pl.Series(pick(s, keys, v.EXTRA_LANGUAGES,
-                                                                           index=7).astype(str)))))
+        .then(
+            pl.concat_list(
+                pl.lit("English"),
+                pl.lit(pl.Series(pick(s, keys, v.EXTRA_LANGUAGES, index=7).astype(str))),
+            )
+        )
         .otherwise(pl.concat_list(pl.lit("English")))
     ).to_series()
     accepts_insurance = s.bernoulli(keys, 0.6, index=8)
@@ -170,67 +196,85 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
     start_practice = ctx.anchor_ms - years * 365 * MS_PER_DAY
     tz = np.asarray(v.PROVINCE_TZ)[province]
     prefix = np.asarray(v.LICENSE_PREFIX)[lic]
-    license_no = np.char.add(prefix.astype(str),
-                             s.integers(keys, 10000, 100000, index=10).astype(str))
+    license_no = np.char.add(
+        prefix.astype(str), s.integers(keys, 10000, 100000, index=10).astype(str)
+    )
     processed = between(s, keys, created, ctx.anchor_ms, index=11)
-    df = pl.DataFrame({
-        "userId": users["id"],
-        "mobile": np.where(fixture, np.char.add("+1-555-010", (np.arange(count) + 1).astype(str)),
-                           np.char.add("+1-555-", s.integers(keys, 1000, 10000, index=12)
-                                       .astype(str))),
-        "province": np.asarray(v.PROVINCES)[province],
-        "timezone": tz,
-        "status": np.where(approved, "APPROVED", "PENDING"),
-        "submissionDate": users["createdAt"],
-        "processingDate": timestamps(np.where(approved, processed, created), "processingDate"),
-        "providerType": np.asarray(v.PROVIDER_TYPES)[lic],
-        "professionalLicenseType": np.asarray(v.LICENSE_TYPES)[lic],
-        "isPRCLicensed": np.full(count, "Yes"),
-        "prcLicenseNumber": license_no,
-        "expirationDateOfLicense": timestamps(
-            ctx.anchor_ms + s.integers(keys, 180, 3 * 365, index=13) * MS_PER_DAY, "x"),
-        "practiceStartDate": timestamps(start_practice, "practiceStartDate"),
-        "licenseVerified": approved,
-        "licenseVerifiedAt": timestamps(np.where(approved, processed, 0), "licenseVerifiedAt"),
-        "yearsOfExperience": years,
-        "acceptsInsurance": accepts_insurance,
-        "areasOfExpertise": specialties,
-        "assessmentTools": pick_many(s, keys, v.ASSESSMENT_TOOLS,
-                                     s.integers(keys, 1, 4, index=14), "assessmentTools"),
-        "specialCertifications": pick_many(s, keys, v.CERTIFICATIONS,
-                                           s.integers(keys, 0, 3, index=15), "c"),
-        "therapeuticApproachesUsedList": approaches,
-        "languagesOffered": languages,
-        "providedOnlineTherapyBefore": fixture | s.bernoulli(keys, 0.7, index=16),
-        "comfortableUsingVideoConferencing": fixture | s.bernoulli(keys, 0.9, index=17),
-        "preferredSessionLength": pl.Series([[60]] * count, dtype=pl.List(pl.Int32)),
-        "privateConfidentialSpace": np.full(count, "Yes"),
-        "compliesWithDataPrivacyAct": np.ones(count, dtype=bool),
-        "professionalLiabilityInsurance": np.full(count, "Yes, covered by a professional policy"),
-        "complaintsOrDisciplinaryActions": np.full(count, "None"),
-        "willingToAbideByPlatformGuidelines": np.ones(count, dtype=bool),
-        "expertise": specialties.list.head(3),
-        "approaches": approaches.list.head(2),
-        "languages": languages,  # the same list: upstream drew it twice and contradicted itself
-        "illnessSpecializations": specialties.list.head(2),
-        "acceptTypes": pl.select(
-            pl.lit(pl.Series([list(v.ACCEPT_TYPES)] * count))
-            .list.head(pl.lit(pl.Series(s.integers(keys, 1, 4, index=18))))
-        ).to_series(),
-        "sessionLength": np.full(count, "60 minutes"),
-        "hourlyRate": pl.Series(rate.astype(np.int64)).cast(pl.Decimal(10, 2)),
-        "createdAt": users["createdAt"],
-        "updatedAt": users["updatedAt"],
-    }).with_columns(
-        pl.when(pl.col("acceptsInsurance")).then(pl.lit(pl.Series([list(v.INSURERS)])))
+    df = pl.DataFrame(
+        {
+            "userId": users["id"],
+            "mobile": np.where(
+                fixture,
+                np.char.add("+1-555-010", (np.arange(count) + 1).astype(str)),
+                np.char.add("+1-555-", s.integers(keys, 1000, 10000, index=12).astype(str)),
+            ),
+            "province": np.asarray(v.PROVINCES)[province],
+            "timezone": tz,
+            "status": np.where(approved, "APPROVED", "PENDING"),
+            "submissionDate": users["createdAt"],
+            "processingDate": timestamps(np.where(approved, processed, created), "processingDate"),
+            "providerType": np.asarray(v.PROVIDER_TYPES)[lic],
+            "professionalLicenseType": np.asarray(v.LICENSE_TYPES)[lic],
+            "isPRCLicensed": np.full(count, "Yes"),
+            "prcLicenseNumber": license_no,
+            "expirationDateOfLicense": timestamps(
+                ctx.anchor_ms + s.integers(keys, 180, 3 * 365, index=13) * MS_PER_DAY, "x"
+            ),
+            "practiceStartDate": timestamps(start_practice, "practiceStartDate"),
+            "licenseVerified": approved,
+            "licenseVerifiedAt": timestamps(np.where(approved, processed, 0), "licenseVerifiedAt"),
+            "yearsOfExperience": years,
+            "acceptsInsurance": accepts_insurance,
+            "areasOfExpertise": specialties,
+            "assessmentTools": pick_many(
+                s, keys, v.ASSESSMENT_TOOLS, s.integers(keys, 1, 4, index=14), "assessmentTools"
+            ),
+            "specialCertifications": pick_many(
+                s, keys, v.CERTIFICATIONS, s.integers(keys, 0, 3, index=15), "c"
+            ),
+            "therapeuticApproachesUsedList": approaches,
+            "languagesOffered": languages,
+            "providedOnlineTherapyBefore": fixture | s.bernoulli(keys, 0.7, index=16),
+            "comfortableUsingVideoConferencing": fixture | s.bernoulli(keys, 0.9, index=17),
+            "preferredSessionLength": pl.Series([[60]] * count, dtype=pl.List(pl.Int32)),
+            "privateConfidentialSpace": np.full(count, "Yes"),
+            "compliesWithDataPrivacyAct": np.ones(count, dtype=bool),
+            "professionalLiabilityInsurance": np.full(
+                count, "Yes, covered by a professional policy"
+            ),
+            "complaintsOrDisciplinaryActions": np.full(count, "None"),
+            "willingToAbideByPlatformGuidelines": np.ones(count, dtype=bool),
+            "expertise": specialties.list.head(3),
+            "approaches": approaches.list.head(2),
+            "languages": languages,  # the same list: upstream drew it twice and contradicted itself
+            "illnessSpecializations": specialties.list.head(2),
+            "acceptTypes": pl.select(
+                pl.lit(pl.Series([list(v.ACCEPT_TYPES)] * count)).list.head(
+                    pl.lit(pl.Series(s.integers(keys, 1, 4, index=18)))
+                )
+            ).to_series(),
+            "sessionLength": np.full(count, "60 minutes"),
+            "hourlyRate": pl.Series(rate.astype(np.int64)).cast(pl.Decimal(10, 2)),
+            "createdAt": users["createdAt"],
+            "updatedAt": users["updatedAt"],
+        }
+    ).with_columns(
+        pl.when(pl.col("acceptsInsurance"))
+        .then(pl.lit(pl.Series([list(v.INSURERS)])))
         .otherwise(pl.lit(pl.Series([[]], dtype=pl.List(pl.String))))
         .alias("acceptedInsuranceTypes"),
-        pl.when(pl.col("licenseVerified")).then(pl.col("licenseVerifiedAt"))
-        .otherwise(None).alias("licenseVerifiedAt"),
-        pl.when(pl.col("licenseVerified")).then(pl.lit("dev_admin_1"))
-        .otherwise(None).alias("licenseVerifiedBy"),
-        pl.when(pl.col("status") == "APPROVED").then(pl.lit("dev_admin_1"))
-        .otherwise(None).alias("processedByAdminId"),
+        pl.when(pl.col("licenseVerified"))
+        .then(pl.col("licenseVerifiedAt"))
+        .otherwise(None)
+        .alias("licenseVerifiedAt"),
+        pl.when(pl.col("licenseVerified"))
+        .then(pl.lit("dev_admin_1"))
+        .otherwise(None)
+        .alias("licenseVerifiedBy"),
+        pl.when(pl.col("status") == "APPROVED")
+        .then(pl.lit("dev_admin_1"))
+        .otherwise(None)
+        .alias("processedByAdminId"),
         json_object(
             "treatmentSuccessRates",
             anxiety=np.round(0.6 + 0.3 * s.uniform(keys, 19), 2),
@@ -249,9 +293,15 @@ def _admins(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit(pl.Series([["user_management", "therapist_approval", "system_admin"]])))
         .otherwise(pl.lit(pl.Series([["USER_MANAGEMENT", "SUPPORT_TICKETS"]])))
     ).to_series()
-    return pl.DataFrame({"userId": users["id"], "permissions": perms,
-                         "adminLevel": np.full(count, "admin"), "createdAt": users["createdAt"],
-                         "updatedAt": users["updatedAt"]})
+    return pl.DataFrame(
+        {
+            "userId": users["id"],
+            "permissions": perms,
+            "adminLevel": np.full(count, "admin"),
+            "createdAt": users["createdAt"],
+            "updatedAt": users["updatedAt"],
+        }
+    )
 
 
 def _moderators(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
@@ -262,8 +312,14 @@ def _moderators(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit(pl.Series([["content_moderation", "community_management"]])))
         .otherwise(pl.lit(pl.Series([["MODERATE_POSTS", "MODERATE_COMMENTS"]])))
     ).to_series()
-    return pl.DataFrame({"userId": users["id"], "permissions": perms,
-                         "createdAt": users["createdAt"], "updatedAt": users["updatedAt"]})
+    return pl.DataFrame(
+        {
+            "userId": users["id"],
+            "permissions": perms,
+            "createdAt": users["createdAt"],
+            "updatedAt": users["updatedAt"],
+        }
+    )
 
 
 def generate(ctx: Context, frames: Frames) -> Frames:

@@ -5,44 +5,178 @@ Counts follow the upstream seeder's vocabularies (seeder.md §13) where it has o
 
 from __future__ import annotations
 
-FIRST_NAMES_MALE = ("James", "Miguel", "Ethan", "Noah", "Daniel", "Marcus", "Liam", "Rafael",
-                    "Samuel", "Owen")
-FIRST_NAMES_FEMALE = ("Maria", "Aisha", "Sofia", "Emma", "Grace", "Hannah", "Isabel", "Chloe",
-                      "Nadia", "Olivia")
-FIRST_NAMES_NEUTRAL = ("Alex", "Jordan", "Taylor", "Riley", "Casey", "Morgan", "Jamie", "Avery",
-                       "Quinn", "Rowan")
-LAST_NAMES = ("Santos", "Reyes", "Cruz", "Bautista", "Garcia", "Mendoza", "Torres", "Flores",
-              "Rivera", "Ramos", "Smith", "Johnson", "Williams", "Brown", "Jones", "Miller",
-              "Davis", "Wilson", "Anderson", "Thomas", "Moore", "Martin", "Lee", "Walker", "Hall",
-              "Young", "King", "Wright", "Lopez", "Hill")
-PROVINCES = ("California", "New York", "Texas", "Florida", "Illinois", "Pennsylvania", "Ohio",
-             "Georgia", "North Carolina", "Michigan", "New Jersey", "Virginia", "Washington",
-             "Arizona", "Massachusetts")
+FIRST_NAMES_MALE = (
+    "James",
+    "Miguel",
+    "Ethan",
+    "Noah",
+    "Daniel",
+    "Marcus",
+    "Liam",
+    "Rafael",
+    "Samuel",
+    "Owen",
+)
+FIRST_NAMES_FEMALE = (
+    "Maria",
+    "Aisha",
+    "Sofia",
+    "Emma",
+    "Grace",
+    "Hannah",
+    "Isabel",
+    "Chloe",
+    "Nadia",
+    "Olivia",
+)
+FIRST_NAMES_NEUTRAL = (
+    "Alex",
+    "Jordan",
+    "Taylor",
+    "Riley",
+    "Casey",
+    "Morgan",
+    "Jamie",
+    "Avery",
+    "Quinn",
+    "Rowan",
+)
+LAST_NAMES = (
+    "Santos",
+    "Reyes",
+    "Cruz",
+    "Bautista",
+    "Garcia",
+    "Mendoza",
+    "Torres",
+    "Flores",
+    "Rivera",
+    "Ramos",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Miller",
+    "Davis",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Moore",
+    "Martin",
+    "Lee",
+    "Walker",
+    "Hall",
+    "Young",
+    "King",
+    "Wright",
+    "Lopez",
+    "Hill",
+)
+PROVINCES = (
+    "California",
+    "New York",
+    "Texas",
+    "Florida",
+    "Illinois",
+    "Pennsylvania",
+    "Ohio",
+    "Georgia",
+    "North Carolina",
+    "Michigan",
+    "New Jersey",
+    "Virginia",
+    "Washington",
+    "Arizona",
+    "Massachusetts",
+)
 # Representative IANA time zones of the provinces above, in the same order.
-PROVINCE_TZ = ("America/Los_Angeles", "America/New_York", "America/Chicago", "America/New_York",
-               "America/Chicago", "America/New_York", "America/New_York", "America/New_York",
-               "America/New_York", "America/Detroit", "America/New_York", "America/New_York",
-               "America/Los_Angeles", "America/Phoenix", "America/New_York")
-CITIES = ("Springfield", "Riverside", "Fairview", "Madison", "Georgetown", "Franklin", "Clinton",
-          "Salem", "Greenville", "Bristol", "Oakland", "Austin", "Denver", "Portland", "Tampa")
-SPECIALTIES = ("Anxiety", "Depression", "PTSD/Trauma", "Bipolar Disorder", "OCD",
-               "Eating Disorders", "Substance Use", "Family Therapy", "Couples Therapy",
-               "Child and Adolescent", "ADHD", "Grief and Loss", "Social Anxiety",
-               "Panic Disorder", "Personality Disorders")
-APPROACHES = ("Cognitive Behavioral Therapy (CBT)", "Dialectical Behavior Therapy (DBT)", "EMDR",
-              "Psychodynamic Therapy", "Humanistic Therapy", "Family Systems Therapy",
-              "Solution-Focused Brief Therapy", "Acceptance and Commitment Therapy (ACT)",
-              "Mindfulness-Based Therapy", "Trauma-Focused CBT", "Motivational Interviewing")
-LICENSE_TYPES = ("Licensed Clinical Psychologist", "Licensed Clinical Social Worker",
-                 "Licensed Marriage and Family Therapist", "Licensed Professional Counselor",
-                 "Psychiatric Nurse Practitioner")
+PROVINCE_TZ = (
+    "America/Los_Angeles",
+    "America/New_York",
+    "America/Chicago",
+    "America/New_York",
+    "America/Chicago",
+    "America/New_York",
+    "America/New_York",
+    "America/New_York",
+    "America/New_York",
+    "America/Detroit",
+    "America/New_York",
+    "America/New_York",
+    "America/Los_Angeles",
+    "America/Phoenix",
+    "America/New_York",
+)
+CITIES = (
+    "Springfield",
+    "Riverside",
+    "Fairview",
+    "Madison",
+    "Georgetown",
+    "Franklin",
+    "Clinton",
+    "Salem",
+    "Greenville",
+    "Bristol",
+    "Oakland",
+    "Austin",
+    "Denver",
+    "Portland",
+    "Tampa",
+)
+SPECIALTIES = (
+    "Anxiety",
+    "Depression",
+    "PTSD/Trauma",
+    "Bipolar Disorder",
+    "OCD",
+    "Eating Disorders",
+    "Substance Use",
+    "Family Therapy",
+    "Couples Therapy",
+    "Child and Adolescent",
+    "ADHD",
+    "Grief and Loss",
+    "Social Anxiety",
+    "Panic Disorder",
+    "Personality Disorders",
+)
+APPROACHES = (
+    "Cognitive Behavioral Therapy (CBT)",
+    "Dialectical Behavior Therapy (DBT)",
+    "EMDR",
+    "Psychodynamic Therapy",
+    "Humanistic Therapy",
+    "Family Systems Therapy",
+    "Solution-Focused Brief Therapy",
+    "Acceptance and Commitment Therapy (ACT)",
+    "Mindfulness-Based Therapy",
+    "Trauma-Focused CBT",
+    "Motivational Interviewing",
+)
+LICENSE_TYPES = (
+    "Licensed Clinical Psychologist",
+    "Licensed Clinical Social Worker",
+    "Licensed Marriage and Family Therapist",
+    "Licensed Professional Counselor",
+    "Psychiatric Nurse Practitioner",
+)
 LICENSE_PREFIX = ("PSY", "LCSW", "LMFT", "LPC", "PMHNP")
-PROVIDER_TYPES = ("Clinical Psychologist", "Licensed Clinical Social Worker",
-                  "Marriage and Family Therapist", "Professional Counselor",
-                  "Psychiatric Nurse Practitioner")
+PROVIDER_TYPES = (
+    "Clinical Psychologist",
+    "Licensed Clinical Social Worker",
+    "Marriage and Family Therapist",
+    "Professional Counselor",
+    "Psychiatric Nurse Practitioner",
+)
 ASSESSMENT_TOOLS = ("PHQ-9", "GAD-7", "PCL-5", "Beck Depression Inventory")
-CERTIFICATIONS = ("Certified Trauma Professional", "Certified EMDR Therapist",
-                  "Certified Clinical Anxiety Treatment Professional", "Gottman Method Level 2")
+CERTIFICATIONS = (
+    "Certified Trauma Professional",
+    "Certified EMDR Therapist",
+    "Certified Clinical Anxiety Treatment Professional",
+    "Gottman Method Level 2",
+)
 EXTRA_LANGUAGES = ("Spanish", "Tagalog", "Mandarin", "French")
 INSURERS = ("BlueCross BlueShield", "Aetna", "UnitedHealthcare")
 ACCEPT_TYPES = ("Individual", "Couples", "Family")

@@ -1,0 +1,88 @@
+"""Hearts: clients ≥ N hearts given (post + comment hearts); every post ≥ M hearts.
+
+Upstream piled hearts on the earliest posts in DB order and never ensured a post had any
+(seeder.md §7 row 8). Here hearts go to keyed picks among posts of the user's communities,
+never on one's own post, never twice on the same post, after the post and the membership.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from seedsnap.context import Context, Frames, timestamps
+from seedsnap.enrichers.common import count_by, deficit, take_best
+from seedsnap.generators.common import between, text_keys
+from seedsnap.generators.content import posting_members
+from seedsnap.random import child_keys, name_key
+
+READS = (
+    "User",
+    "Therapist",
+    "Membership",
+    "RoomGroup",
+    "Room",
+    "Post",
+    "PostHeart",
+    "CommentHeart",
+)
+WRITES = ("PostHeart",)
+SALT = name_key("enrich", "hearts")
+
+
+def _rows(ctx: Context, chosen: pl.DataFrame) -> pl.DataFrame:
+    keys = child_keys(text_keys(chosen["userId"]) ^ SALT, text_keys(chosen["postId"]))
+    lo = chosen["lo"].to_numpy()
+    at = between(ctx.stream("PostHeart", "top-up"), keys, lo, np.maximum(lo, ctx.anchor_ms))
+    return pl.DataFrame(
+        {
+            "id": ctx.ids("PostHeart", keys),
+            "postId": chosen["postId"],
+            "userId": chosen["userId"],
+            "createdAt": timestamps(at, "createdAt"),
+        }
+    )
+
+
+def enrich(ctx: Context, frames: Frames) -> Frames:
+    members = posting_members(frames)
+    posts = frames["Post"].join(members.select("roomId", "communityId").unique(), on="roomId")
+    posts = posts.select(
+        pl.col("id").alias("postId"),
+        pl.col("userId").alias("author"),
+        "communityId",
+        pl.col("createdAt").alias("pAt"),
+    )
+    existing = frames["PostHeart"].select("postId", "userId")
+    candidates = (
+        members.select("userId", "communityId", "joinedAt")
+        .join(posts, on="communityId")
+        .filter(pl.col("author") != pl.col("userId"))
+        .join(existing, on=["postId", "userId"], how="anti")
+        .with_columns((pl.max_horizontal("pAt", "joinedAt").dt.epoch("ms") + 1000).alias("lo"))
+        .select("userId", "postId", "lo")
+        .unique(["userId", "postId"], keep="first")
+        .sort("userId", "postId")
+    )
+    candidates = candidates.with_columns(
+        pl.Series(
+            "_k",
+            text_keys(candidates["userId"]) ^ (text_keys(candidates["postId"]) * np.uint64(11)),
+        )
+    )
+    given = pl.concat([existing.select("userId"), frames["CommentHeart"].select("userId")])
+    clients = frames["User"].filter(pl.col("role") == "client").select(pl.col("id").alias("userId"))
+    need_u = deficit(
+        clients, "userId", count_by(given, "userId"), ctx.config.minimum("client", "hearts")
+    )
+    by_users = take_best(ctx, "PostHeart", "user-side", candidates, "userId", need_u)
+    after = pl.concat([existing, by_users.select("postId", "userId")])
+    need_p = deficit(
+        posts.select("postId"),
+        "postId",
+        count_by(after, "postId"),
+        ctx.config.minimum("post", "hearts"),
+    )
+    cand_p = candidates.join(by_users, on=["userId", "postId"], how="anti")
+    by_posts = take_best(ctx, "PostHeart", "post-side", cand_p, "postId", need_p)
+    return {"PostHeart": pl.concat([_rows(ctx, by_users), _rows(ctx, by_posts)])}

@@ -1,0 +1,107 @@
+"""Posts: clients ≥ N, APPROVED therapists ≥ M, communities ≥ K posts and recent activity.
+
+Every top-up post is in a room of a community its author is a member of, dated after the
+author joined (upstream's enricher posts had no room at all, seeder.md §11.6), and every
+community has a post within its recent-activity window.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from seedsnap.context import MS_PER_DAY, Context, Frames
+from seedsnap.enrichers.common import count_by, deficit
+from seedsnap.generators.common import pick_from_groups, text_keys
+from seedsnap.generators.content import make_posts, posting_members
+from seedsnap.random import expand, name_key
+
+READS = ("User", "Therapist", "Membership", "Community", "RoomGroup", "Room", "Post")
+WRITES = ("Post",)
+
+
+def _by_users(
+    ctx: Context, frames: Frames, members: pl.DataFrame, posts: pl.DataFrame
+) -> pl.DataFrame:
+    users = frames["User"].select(pl.col("id").alias("userId"), "role")
+    approved = frames["Therapist"].filter(pl.col("status") == "APPROVED")["userId"].implode()
+    users = users.filter(
+        (pl.col("role") == "client")
+        | ((pl.col("role") == "therapist") & pl.col("userId").is_in(approved))
+    ).join(members.select("userId").unique(), on="userId", how="semi")
+    minimum = (
+        pl.when(pl.col("role") == "client")
+        .then(ctx.config.minimum("client", "posts"))
+        .otherwise(ctx.config.minimum("therapist", "posts"))
+    )
+    need = deficit(users, "userId", count_by(posts, "userId"), minimum)
+    salt = name_key("enrich", "posts", "user")
+    rows, _, keys = expand(text_keys(need["userId"]) ^ salt, need["need"].to_numpy())
+    s = ctx.stream("Post", "top-up-user")
+    user = need["userId"].gather(rows)
+    community = pick_from_groups(s, keys, user, members, "userId", "communityId")
+    authors = pl.DataFrame({"userId": user, "communityId": community}).join(
+        members, on=["userId", "communityId"], how="left", maintain_order="left"
+    )
+    return make_posts(ctx, frames, keys, authors, "top-up-user")
+
+
+def _by_communities(
+    ctx: Context,
+    frames: Frames,
+    members: pl.DataFrame,
+    posts: pl.DataFrame,
+) -> pl.DataFrame:
+    room_comm = members.select("roomId", "communityId").unique()
+    per_comm = count_by(posts.join(room_comm, on="roomId"), "communityId")
+    communities = (
+        frames["Community"]
+        .select(pl.col("id").alias("communityId"))
+        .join(room_comm, on="communityId", how="semi")
+        .join(members.select("communityId").unique(), on="communityId", how="semi")
+    )
+    need = deficit(communities, "communityId", per_comm, ctx.config.minimum("community", "posts"))
+    salt = name_key("enrich", "posts", "community")
+    rows, _, keys = expand(text_keys(need["communityId"]) ^ salt, need["need"].to_numpy())
+    s = ctx.stream("Post", "top-up-community")
+    comm = need["communityId"].gather(rows)
+    author = pick_from_groups(s, keys, comm, members, "communityId", "userId")
+    authors = pl.DataFrame({"communityId": comm, "userId": author}).join(
+        members, on=["communityId", "userId"], how="left", maintain_order="left"
+    )
+    return make_posts(ctx, frames, keys, authors, "top-up-community")
+
+
+def _recent(
+    ctx: Context, frames: Frames, members: pl.DataFrame, posts: pl.DataFrame
+) -> pl.DataFrame:
+    """One post in the recent-activity window for each community without one."""
+    days = ctx.config.minimum("community", "recent_activity_days")
+    if days <= 0:
+        return posts.clear()
+    since = ctx.anchor_ms - days * MS_PER_DAY
+    room_comm = members.select("roomId", "communityId").unique()
+    recent = posts.filter(pl.col("createdAt").dt.epoch("ms") >= since).join(room_comm, on="roomId")
+    stale = room_comm.join(recent.select("communityId").unique(), on="communityId", how="anti")
+    stale = stale.sort("communityId")
+    keys = text_keys(stale["communityId"]) ^ name_key("enrich", "posts", "recent")
+    s = ctx.stream("Post", "recent")
+    author = pick_from_groups(s, keys, stale["communityId"], members, "communityId", "userId")
+    authors = pl.DataFrame({"communityId": stale["communityId"], "userId": author}).join(
+        members, on=["communityId", "userId"], how="left", maintain_order="left"
+    )
+    # The post falls inside the window (or after the author joined, if that is later).
+    floor = np.maximum(authors["joinedAt"].dt.epoch("ms").to_numpy(), since)
+    authors = authors.with_columns(pl.Series("joinedAt", floor).cast(pl.Datetime("ms")))
+    return make_posts(ctx, frames, keys, authors, "recent")
+
+
+def enrich(ctx: Context, frames: Frames) -> Frames:
+    members = posting_members(frames)
+    posts = frames["Post"]
+    by_users = _by_users(ctx, frames, members, posts)
+    posts = pl.concat([posts, ctx.frame("Post", by_users)])
+    by_comm = _by_communities(ctx, frames, members, posts)
+    posts = pl.concat([posts, ctx.frame("Post", by_comm)])
+    recent = _recent(ctx, frames, members, posts)
+    return {"Post": pl.concat([by_users, by_comm, recent.select(by_users.columns)])}

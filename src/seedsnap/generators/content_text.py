@@ -1,0 +1,227 @@
+"""Peer-support texts for posts and comments, assembled from parts (our own wording).
+
+A post body is opener + situation + what was tried + how it went + a question: 15 x 20 x 20 x
+15 x 15 combinations, with a title from another 20 x 20, so posts rarely repeat; tests assert
+that no two posts of a medium build share title and body.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from seedsnap.generators.common import pick
+from seedsnap.random import U64, Stream
+
+OPENERS = (
+    "Long-time lurker, first post here.",
+    "Not sure where else to share this.",
+    "Something I've been thinking about this week.",
+    "Checking in after a rough few days.",
+    "I wanted to share a small win.",
+    "This might sound silly, but it's been on my mind.",
+    "Hi all, hoping for some perspective.",
+    "Writing this mostly to get it out of my head.",
+    "Quick update from me.",
+    "I've been reading this group for a while and it helps.",
+    "Today felt a bit lighter, so I'm writing while I can.",
+    "Honest question for everyone here.",
+    "I don't usually post, but here goes.",
+    "Sharing in case it helps someone else.",
+    "Needed a place where people get it.",
+)
+SITUATIONS = (
+    "mornings have been the hardest part of the day",
+    "my mind races the moment I lie down at night",
+    "work deadlines have been piling up and I freeze",
+    "I've been avoiding calls from friends I care about",
+    "crowded places leave me drained for hours",
+    "I keep replaying conversations long after they end",
+    "my sleep has been all over the place",
+    "I've been snapping at people and feeling guilty after",
+    "weekends feel empty and I don't know why",
+    "I notice my chest tightening before meetings",
+    "it's been hard to start anything, even small chores",
+    "I've been comparing myself to everyone online",
+    "family gatherings bring up a lot for me",
+    "I keep cancelling plans at the last minute",
+    "my energy crashes every afternoon",
+    "I've had a few panic moments on my commute",
+    "it's hard to ask for help even when I need it",
+    "my thoughts spiral whenever my phone buzzes",
+    "I've lost interest in hobbies I used to love",
+    "the news has been getting under my skin",
+)
+TRIED = (
+    "a five-minute breathing routine before bed",
+    "writing three things down every evening",
+    "a short walk right after lunch",
+    "putting my phone in another room at night",
+    "naming the feeling out loud when it starts",
+    "the 5-4-3-2-1 grounding exercise",
+    "scheduling one small task at a time",
+    "texting one friend each day, even briefly",
+    "a fixed wake-up time, weekends included",
+    "cutting back on coffee after noon",
+    "a guided body scan from my therapist",
+    "keeping a worry list and a set worry time",
+    "stretching for ten minutes in the morning",
+    "saying no to one extra commitment a week",
+    "cold water on my face when things spike",
+    "a playlist that only plays calm music",
+    "tracking my mood in a simple app",
+    "planning something small to look forward to",
+    "a weekly check-in call with my sister",
+    "journaling before I open my laptop",
+)
+OUTCOMES = (
+    "it's helped more than I expected",
+    "it's a work in progress, but I notice a difference",
+    "some days it works and some days it doesn't",
+    "it felt awkward at first and now it's a habit",
+    "I'm sleeping a little better already",
+    "it takes the edge off on the bad days",
+    "I'm not sure yet, it's only been a week",
+    "it gave me a bit of space to breathe",
+    "it reminded me I have more control than I think",
+    "honestly it's been hard to stick with",
+    "my therapist says it's a good start",
+    "I've been a bit kinder to myself because of it",
+    "the first few days were rough but it's easier now",
+    "it's small, but it's something",
+    "I actually look forward to it now",
+)
+QUESTIONS = (
+    "Has anyone else found something that helps?",
+    "How do you all handle this?",
+    "Does this sound familiar to anyone?",
+    "What keeps you going on the hard days?",
+    "Any tips for sticking with it?",
+    "Would love to hear what works for you.",
+    "Is it normal for progress to feel this slow?",
+    "How long did it take before things felt different for you?",
+    "What would you tell someone just starting out?",
+    "Anyone want to try this together this week?",
+    "Any book or podcast recommendations?",
+    "How do you explain this to people who don't get it?",
+    "What helped you the most early on?",
+    "How do you celebrate the small wins?",
+    "Thanks for reading, any thoughts welcome.",
+)
+TITLE_HEADS = (
+    "Trying",
+    "Small win with",
+    "Week one of",
+    "Thoughts on",
+    "Has anyone tried",
+    "Update on",
+    "Struggling with",
+    "Finally started",
+    "Day three of",
+    "Learning to love",
+    "Why I started",
+    "Notes on",
+    "Slowly getting into",
+    "Unexpected help from",
+    "Sticking with",
+    "Back to",
+    "Questions about",
+    "Two weeks of",
+    "Giving a chance to",
+    "Lessons from",
+)
+TITLE_TOPICS = (
+    "breathing exercises",
+    "evening journaling",
+    "lunch walks",
+    "a phone-free bedroom",
+    "naming my feelings",
+    "grounding",
+    "tiny to-do lists",
+    "daily check-ins with friends",
+    "a fixed wake-up time",
+    "less caffeine",
+    "body scans",
+    "worry time",
+    "morning stretches",
+    "saying no",
+    "cold water resets",
+    "calm playlists",
+    "mood tracking",
+    "small things to look forward to",
+    "weekly family calls",
+    "morning pages",
+)
+
+COMMENT_OPENERS = (
+    "Thank you for sharing this.",
+    "This really resonates with me.",
+    "Sending you strength.",
+    "I've been there too.",
+    "Proud of you for posting.",
+    "Such a brave post.",
+    "Reading this made my day.",
+    "You're not alone in this.",
+    "Same here, honestly.",
+    "I hear you.",
+)
+COMMENT_MIDDLES = (
+    "What helped me was taking it one hour at a time.",
+    "Progress isn't linear, and that's okay.",
+    "Breathing exercises got me through a similar stretch.",
+    "It took me weeks before I noticed a change, so keep going.",
+    "Talking to my therapist about it made a big difference.",
+    "Writing things down helped me see patterns.",
+    "Be gentle with yourself on the hard days.",
+    "Small steps still count as steps.",
+    "I started with five minutes a day and built from there.",
+    "Finding this community was a turning point for me.",
+    "It's okay to rest when you need to.",
+    "A walk outside resets me when nothing else does.",
+    "Setting one tiny goal a day kept me moving.",
+    "Your feelings make sense given everything going on.",
+    "I found it easier once I stopped judging myself for it.",
+)
+COMMENT_CLOSERS = (
+    "Rooting for you.",
+    "Keep us posted!",
+    "We're here for you.",
+    "You've got this.",
+    "Take care of yourself.",
+    "Thanks again for opening up.",
+    "One day at a time.",
+    "Hugs if you want them.",
+    "Let us know how it goes.",
+    "Wishing you a calmer week.",
+)
+
+
+def _join(*parts: npt.NDArray[np.object_], sep: str = " ") -> pl.Series:
+    frame = pl.DataFrame({f"p{i}": p.astype(str) for i, p in enumerate(parts)})
+    return frame.select(pl.concat_str(pl.all(), separator=sep)).to_series()
+
+
+def posts(stream: Stream, keys: U64) -> tuple[pl.Series, pl.Series]:
+    """(title, content) per key."""
+    title = _join(pick(stream, keys, TITLE_HEADS, 10), pick(stream, keys, TITLE_TOPICS, 11))
+    parts = pl.DataFrame(
+        {
+            "opener": pick(stream, keys, OPENERS, 12).astype(str),
+            "situation": pick(stream, keys, SITUATIONS, 13).astype(str),
+            "tried": pick(stream, keys, TRIED, 14).astype(str),
+            "outcome": pick(stream, keys, OUTCOMES, 15).astype(str),
+            "question": pick(stream, keys, QUESTIONS, 16).astype(str),
+        }
+    )
+    body = parts.select(pl.format("{} Lately {}. So I started {}, and {}. {}", *parts.columns))
+    body = body.to_series()
+    return title.alias("title"), body.alias("content")
+
+
+def comments(stream: Stream, keys: U64) -> pl.Series:
+    return _join(
+        pick(stream, keys, COMMENT_OPENERS, 20),
+        pick(stream, keys, COMMENT_MIDDLES, 21),
+        pick(stream, keys, COMMENT_CLOSERS, 22),
+    ).alias("content")
