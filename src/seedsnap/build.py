@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from seedsnap.config import Config
 from seedsnap.context import Context, Frames
 from seedsnap.enrichers import orchestrator
+
+if TYPE_CHECKING:
+    from seedsnap.check import CheckReport
 
 # Base generators in the order they run; each module exposes WRITES and generate(ctx, frames).
 GENERATORS: tuple[str, ...] = ("users", "communities", "relationships", "content")
@@ -37,3 +42,23 @@ def generate(
             on_step(f"enrich {e.name}", added)
 
     return orchestrator.run(ctx, frames, jobs=jobs, on_done=done)
+
+
+def build(
+    config: Config,
+    out: str | Path,
+    jobs: int = 1,
+    on_step: Callable[[str, Frames], None] | None = None,
+    run_check: bool = True,
+) -> tuple[dict[str, Any], CheckReport | None]:
+    """Generate ``config``'s data, write the snapshot to ``out``, then check it.
+
+    Returns the manifest and the check report (None with ``run_check=False``). The snapshot
+    is written atomically, so a failed build leaves any previous snapshot at ``out`` intact.
+    """
+    from seedsnap import check, snapshot
+
+    frames = generate(config, jobs=jobs, on_step=on_step)
+    manifest = snapshot.write(out, frames, config)
+    report = check.check(out) if run_check else None
+    return manifest, report

@@ -88,3 +88,179 @@ def show(directory: str, fmt: str, no_verify: bool) -> None:
         click.echo(snapshot.dump_manifest(snap.manifest), nl=False)
     else:
         click.echo(snapshot.render_manifest(snap), nl=False)
+
+
+def _config_options(fn: F) -> F:
+    """The options that resolve a build configuration (shared by build and config)."""
+    options = [
+        click.option("--mode", default=None, help="light, medium (default) or heavy."),
+        click.option("--scale", default=None, type=float, help="Population multiplier (1.0)."),
+        click.option("--seed", default=None, type=int, help="Root seed of all randomness."),
+        click.option("--anchor", default=None, help="The fixed 'now', ISO-8601 (UTC)."),
+        click.option(
+            "--min",
+            "minimums",
+            multiple=True,
+            metavar="ENTITY.REQ=N",
+            help="Override a minimum, e.g. --min client.posts=7 (repeatable).",
+        ),
+        click.option(
+            "--config",
+            "config_file",
+            default=None,
+            help="A seedsnap.toml (default: ./seedsnap.toml if present).",
+        ),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _resolve(
+    mode: str | None,
+    scale: float | None,
+    seed: int | None,
+    anchor: str | None,
+    minimums: tuple[str, ...],
+    config_file: str | None,
+) -> Any:
+    from seedsnap.config import resolve
+    from seedsnap.errors import ConfigError
+
+    parsed: dict[str, int] = {}
+    for item in minimums:
+        key, sep, value = item.partition("=")
+        if not sep or not value.strip().lstrip("-").isdigit():
+            raise ConfigError(f"bad --min {item!r}", "write --min entity.requirement=N")
+        parsed[key.strip()] = int(value)
+    return resolve(mode, seed, scale, anchor, parsed, config_file)
+
+
+@main.command()
+@_config_options
+@click.option("--out", required=True, help="Directory of the snapshot to write.")
+@click.option("--jobs", default=1, type=int, show_default=True, help="Enrichers run in parallel.")
+@click.option("--quiet", is_flag=True, help="No progress on stderr.")
+@click.option("--no-check", is_flag=True, help="Skip `seedsnap check` after writing.")
+@one_line_errors()
+def build(
+    mode: str | None,
+    scale: float | None,
+    seed: int | None,
+    anchor: str | None,
+    minimums: tuple[str, ...],
+    config_file: str | None,
+    out: str,
+    jobs: int,
+    quiet: bool,
+    no_check: bool,
+) -> None:
+    """Generate the Mentara seed data and write it as a snapshot to OUT, then check it.
+
+    The same options give byte-identical files on any machine, in any time zone.
+
+    Example: seedsnap build --mode medium --out snapshots/mentara-medium
+    """
+    import time
+
+    from seedsnap.build import build as run_build
+    from seedsnap.errors import CheckFailed, ConfigError
+
+    if jobs < 1:
+        raise ConfigError(f"--jobs must be at least 1, got {jobs}", "use --jobs 1 or more")
+    config = _resolve(mode, scale, seed, anchor, minimums, config_file)
+    show = not quiet and sys.stderr.isatty()
+    started = time.perf_counter()  # reporting only; nothing built depends on it
+    total = 0
+
+    def step(name: str, made: dict[str, Any]) -> None:
+        nonlocal total
+        rows = sum(f.height for f in made.values())
+        total += rows
+        if show:
+            click.echo(f"  {name:<28} {rows:>10,} rows", err=True)
+
+    manifest, report = run_build(config, out, jobs=jobs, on_step=step, run_check=not no_check)
+    elapsed = time.perf_counter() - started
+    rows = manifest["totals"]["rows"]
+    click.echo(
+        f"built {out}: mode {config.mode}, scale {config.scale:g}, seed {config.seed}, "
+        f"{manifest['totals']['tables']} tables, {rows:,} rows in {elapsed:.2f} s"
+    )
+    if report is not None:
+        if not report.ok:
+            click.echo(report.to_text(), nl=False, err=True)
+            raise CheckFailed(
+                f"the snapshot at {out} fails {len(report.violations)} check rule(s)",
+                "this is a seedsnap bug; please report it with the options used",
+            )
+        click.echo(f"check: {report.rules_run} rules, 0 violations")
+
+
+@main.command("config")
+@_config_options
+@click.option("--format", "fmt", default="text", help="text or json.")
+@one_line_errors()
+def config_cmd(
+    mode: str | None,
+    scale: float | None,
+    seed: int | None,
+    anchor: str | None,
+    minimums: tuple[str, ...],
+    config_file: str | None,
+    fmt: str,
+) -> None:
+    """Print the resolved build configuration and where each value came from.
+
+    Sources, later wins: default < mode < seedsnap.toml < SEEDSNAP_* environment < options.
+
+    Example: SEEDSNAP_MIN_CLIENT_POSTS=7 seedsnap config --mode light
+    """
+    import json
+
+    from seedsnap.errors import ConfigError
+
+    config = _resolve(mode, scale, seed, anchor, minimums, config_file)
+    if fmt == "json":
+        doc = config.to_dict() | {"sources": dict(sorted(config.sources.items()))}
+        click.echo(json.dumps(doc, indent=2, sort_keys=True))
+        return
+    if fmt != "text":
+        raise ConfigError(f"unknown --format {fmt!r}", "use text or json")
+    flat = config.to_dict()
+    rows = [
+        (k, str(flat[k]), config.sources.get(k, "")) for k in ("mode", "seed", "scale", "anchor")
+    ]
+    rows += [
+        (f"volumes.{k}", f"{v:g}", config.sources[f"volumes.{k}"])
+        for k, v in sorted(config.volumes.items())
+    ]
+    rows += [
+        (f"minimums.{e}.{n}", str(v), config.sources[f"minimums.{e}.{n}"])
+        for e, reqs in sorted(config.minimums.items())
+        for n, v in sorted(reqs.items())
+    ]
+    width = max(len(r[0]) for r in rows)
+    for key, value, source in rows:
+        click.echo(f"{key:<{width}}  {value:<10}  {source}")
+
+
+@main.command()
+@click.option("--what", default="all", help="enrichers, tables or all.")
+@one_line_errors()
+def graph(what: str) -> None:
+    """Print the enricher tiers and the table dependency graph as Mermaid.
+
+    Example: seedsnap graph --what enrichers
+    """
+    from seedsnap.errors import ConfigError
+    from seedsnap.graph import enricher_graph, table_graph
+
+    if what not in ("enrichers", "tables", "all"):
+        raise ConfigError(f"unknown --what {what!r}", "use enrichers, tables or all")
+    if what in ("enrichers", "all"):
+        click.echo(enricher_graph(), nl=False)
+    if what == "all":
+        click.echo()
+    if what in ("tables", "all"):
+        click.echo(table_graph(), nl=False)
