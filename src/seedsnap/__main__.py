@@ -1,0 +1,5 @@
+"""python -m seedsnap: the same as the seedsnap command."""
+
+from seedsnap.cli import main
+
+main()

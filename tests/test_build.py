@@ -1,0 +1,255 @@
+"""The build: determinism, fixtures, volumes, growth, text variety, enricher scheduling."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from seedsnap.build import generate
+from seedsnap.config import resolve
+from seedsnap.context import Context, Frames
+from seedsnap.enrichers import orchestrator
+from seedsnap.enrichers.orchestrator import Enricher, load_enrichers, tiers
+from seedsnap.generators.users import DEV_PASSWORD
+
+
+@pytest.fixture(scope="module")
+def medium() -> Frames:
+    return generate(resolve(mode="medium", env={}, config_file=None))
+
+
+def _digests(directory: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(directory.iterdir())}
+
+
+def _build(out: Path, env_extra: dict[str, str], *args: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SEEDSNAP_")}
+    env.update(env_extra)
+    cmd = [
+        sys.executable,
+        "-m",
+        "seedsnap",
+        "build",
+        "--mode",
+        "light",
+        "--out",
+        str(out),
+        "--quiet",
+        "--no-check",
+        *args,
+    ]
+    subprocess.run(cmd, check=True, env=env, capture_output=True, cwd=out.parent)
+
+
+def test_builds_are_byte_identical_across_processes_hash_seeds_time_zones_and_jobs(
+    tmp_path: Path,
+) -> None:
+    _build(tmp_path / "a", {"PYTHONHASHSEED": "1", "TZ": "UTC"})
+    _build(tmp_path / "b", {"PYTHONHASHSEED": "4242", "TZ": "Asia/Manila"}, "--jobs", "2")
+    a, b = _digests(tmp_path / "a"), _digests(tmp_path / "b")
+    assert len(a) == 43  # 42 tables + manifest
+    assert a == b
+
+
+def test_jobs_do_not_change_the_frames() -> None:
+    config = resolve(mode="light", env={})
+    one, two = generate(config, jobs=1), generate(config, jobs=2)
+    for table, frame in one.items():
+        assert_frame_equal(frame, two[table])
+
+
+def test_fixture_accounts_and_communities(medium: Frames) -> None:
+    users = medium["User"]
+    for role in ("client", "therapist", "admin", "moderator"):
+        for n in (1, 2, 3):
+            row = users.filter(pl.col("id") == f"dev_{role}_{n}")
+            assert row.height == 1, f"missing fixture dev_{role}_{n}"
+            assert row["email"][0] == f"{role}{n}@mentaratest.dev"
+            assert row["role"][0] == role
+    fixtures = medium["Therapist"].filter(pl.col("userId").str.starts_with("dev_"))
+    assert fixtures["status"].to_list() == ["APPROVED"] * 3
+    slugs = set(medium["Community"]["slug"].to_list())
+    assert {"adhd-support", "anxiety-support", "depression-support"} <= slugs
+
+
+def test_one_bcrypt_hash_of_the_dev_password_for_every_user(medium: Frames) -> None:
+    import bcrypt
+
+    hashes = medium["User"]["password"].unique().to_list()
+    assert len(hashes) == 1
+    assert bcrypt.checkpw(DEV_PASSWORD.encode(), hashes[0].encode())
+
+
+@pytest.mark.parametrize(
+    ("mode", "per_role", "communities"),
+    [
+        ("light", {"client": 8, "therapist": 4, "admin": 3, "moderator": 3}, 7),
+        ("medium", {"client": 25, "therapist": 12, "admin": 4, "moderator": 4}, 13),
+        ("heavy", {"client": 80, "therapist": 25, "admin": 6, "moderator": 8}, 18),
+    ],
+)
+def test_mode_volumes_match_upstream(mode: str, per_role: dict[str, int], communities: int) -> None:
+    frames = generate(resolve(mode=mode, env={}))
+    counts = dict(frames["User"].group_by("role").len().iter_rows())
+    assert counts == per_role
+    assert frames["Community"].height == communities
+    assert frames["RoomGroup"].height == communities
+    assert frames["Room"].height == communities
+
+
+def test_no_two_posts_share_title_and_body_in_medium(medium: Frames) -> None:
+    posts = medium["Post"]
+    assert posts.height > 100
+    assert posts.select("title", "content").unique().height == posts.height
+
+
+def test_generated_emails_are_unique_and_numbered_per_role_at_scale() -> None:
+    users = generate(resolve(mode="heavy", scale=3, env={}))["User"]
+    assert users["email"].is_unique().all()
+
+
+def test_content_rules_hold_by_construction(medium: Frames) -> None:
+    rooms = medium["Room"].join(medium["RoomGroup"], left_on="roomGroupId", right_on="id")
+    posts = medium["Post"].join(
+        rooms.select(pl.col("id").alias("roomId"), "communityId"), on="roomId"
+    )
+    assert posts.height == medium["Post"].height, "every post is in a room"
+    members = medium["Membership"].select("userId", "communityId", "joinedAt")
+    joined = posts.join(members, on=["userId", "communityId"], how="left")
+    assert joined["joinedAt"].null_count() == 0, "authors are members"
+    assert (joined["createdAt"] >= joined["joinedAt"]).all(), "posted after joining"
+    comments = medium["Comment"].join(
+        posts.select(
+            pl.col("id").alias("postId"),
+            "communityId",
+            pl.col("createdAt").alias("postAt"),
+            pl.col("userId").alias("author"),
+        ),
+        on="postId",
+    )
+    assert (comments["createdAt"] > comments["postAt"]).all()
+    c_members = comments.join(members, on=["userId", "communityId"], how="left")
+    assert c_members["joinedAt"].null_count() == 0, "commenters are members"
+    replies = (
+        medium["Comment"]
+        .filter(pl.col("parentId").is_not_null())
+        .join(
+            medium["Comment"].select(
+                pl.col("id").alias("parentId"),
+                pl.col("createdAt").alias("parentAt"),
+                pl.col("postId").alias("parentPost"),
+            ),
+            on="parentId",
+        )
+    )
+    assert replies.height > 0
+    assert (replies["createdAt"] > replies["parentAt"]).all()
+    assert (replies["postId"] == replies["parentPost"]).all()
+    hearts = medium["PostHeart"].join(
+        medium["Post"].select(pl.col("id").alias("postId"), pl.col("userId").alias("author")),
+        on="postId",
+    )
+    assert (hearts["userId"] != hearts["author"]).all()
+    anchor = resolve(env={}).anchor.replace(tzinfo=None)
+    for table in ("Post", "Comment", "PostHeart", "CommentHeart", "User", "Membership"):
+        col = "joinedAt" if table == "Membership" else "createdAt"
+        assert (medium[table][col] <= anchor).all(), f"{table}.{col} after the anchor"
+
+
+def test_minimums_of_the_tier_1_to_3_enrichers_hold_per_entity() -> None:
+    config = resolve(mode="heavy", env={})
+    f = generate(config)
+    clients = f["Client"].select(pl.col("userId"))
+    approved = f["Therapist"].filter(pl.col("status") == "APPROVED").select("userId")
+
+    def at_least(entities: pl.DataFrame, key: str, rows: pl.DataFrame, col: str, n: int) -> None:
+        counts = rows.group_by(col).len().rename({col: key})
+        short = entities.join(counts, on=key, how="left").filter(pl.col("len").fill_null(0) < n)
+        assert short.is_empty(), f"{short.height} entities below {n}: {short.head(3)}"
+
+    at_least(clients, "userId", f["Post"], "userId", config.minimum("client", "posts"))
+    at_least(clients, "userId", f["Comment"], "userId", config.minimum("client", "comments"))
+    at_least(clients, "userId", f["Membership"], "userId", 1)
+    at_least(approved, "userId", f["Post"], "userId", config.minimum("therapist", "posts"))
+    active = f["ClientTherapist"].filter(pl.col("status") == "active")
+    at_least(
+        approved,
+        "userId",
+        active,
+        "therapistId",
+        config.minimum("therapist", "client_relationships"),
+    )
+    comm = f["Community"].select(pl.col("id").alias("communityId"))
+    at_least(
+        comm, "communityId", f["Membership"], "communityId", config.minimum("community", "members")
+    )
+    at_least(comm, "communityId", f["ModeratorCommunity"], "communityId", 1)
+    posts = f["Post"].select(pl.col("id").alias("postId"))
+    at_least(posts, "postId", f["Comment"], "postId", config.minimum("post", "comments"))
+    at_least(posts, "postId", f["PostHeart"], "postId", config.minimum("post", "hearts"))
+    assert f["ClientTherapist"].select("clientId", "therapistId").is_unique().all()
+    assert (
+        f["ClientTherapist"]
+        .join(approved, left_on="therapistId", right_on="userId", how="anti")
+        .is_empty()
+    ), "only approved therapists"
+
+
+def test_growth_keeps_existing_entities_rows() -> None:
+    """Scale 2 keeps every row of the scale-1 people and communities unchanged.
+
+    Users are keyed by (role, index within role) and communities by slug, and their values
+    depend only on their own key, so these tables keep every scale-1 row: User, Client,
+    Therapist, Admin, Moderator, Community, RoomGroup, Room. Tables whose rows are chosen
+    among a population that grew (memberships, pairs, posts, comments, hearts, ...) change:
+    a client's communities are drawn among more communities at scale 2.
+    """
+    small = generate(resolve(mode="medium", scale=1, env={}))
+    big = generate(resolve(mode="medium", scale=2, env={}))
+    for table in (
+        "User",
+        "Client",
+        "Therapist",
+        "Admin",
+        "Moderator",
+        "Community",
+        "RoomGroup",
+        "Room",
+    ):
+        pk = (
+            small[table].columns[0]
+            if table in ("Client", "Therapist", "Admin", "Moderator")
+            else "id"
+        )
+        kept = big[table].join(small[table].select(pk), on=pk, how="semi").sort(pk)
+        assert kept.height == small[table].height, f"{table}: rows lost at scale 2"
+        assert_frame_equal(kept, small[table].sort(pk), check_row_order=True)
+        assert big[table].height > small[table].height, f"{table} did not grow"
+
+
+def _toy(ctx: Context, frames: Frames) -> Frames:
+    return {}
+
+
+def test_a_registered_toy_enricher_is_scheduled_after_what_it_reads() -> None:
+    toy = Enricher("toy", frozenset({"Comment"}), frozenset({"Notification"}), _toy)
+    enrichers = [*load_enrichers(), toy]
+    levels = tiers(enrichers)
+    where = {e.name: n for n, tier in enumerate(levels, 1) for e in tier}
+    assert where["toy"] == where["comments"] + 1
+    # An enricher that reads nothing written before it lands in tier 1.
+    alone = Enricher("alone", frozenset({"Admin"}), frozenset({"Report"}), _toy)
+    assert tiers([alone, *enrichers])[0][0].name == "alone"
+
+
+def test_registry_modules_declare_reads_and_writes() -> None:
+    for e in load_enrichers(orchestrator.ENRICHERS):
+        assert e.writes, e.name
+        assert e.writes <= set(Context(resolve(env={})).schema.table_names)
