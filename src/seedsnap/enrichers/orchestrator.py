@@ -28,6 +28,7 @@ ENRICHERS: tuple[str, ...] = (
     "comments",
     "hearts",
     # tier 4-6: therapy, messaging, notifications, group sessions, moderation, payments
+    "messages",
 )
 
 

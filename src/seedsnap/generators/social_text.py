@@ -1,0 +1,445 @@
+"""Text vocabularies of the social enrichers: messages, notifications, reports, group sessions,
+blocks, chatbot sessions and journal entries.
+
+Short sentences in the peer-support tone of the platform; enrichers compose them (two pools
+joined) so that texts vary without a long list. ``{name}``, ``{community}``, ``{title}``-style
+placeholders are filled per row with polars.
+"""
+
+from __future__ import annotations
+
+# --- messages ------------------------------------------------------------------------------
+
+# Conversation openers by who speaks to whom.
+OPEN_CLIENT_TO_THERAPIST = (
+    "Hi {name}, do you have a minute this week?",
+    "Hi {name}, I wanted to follow up on our last session.",
+    "Hello {name}, I tried the breathing exercise you suggested.",
+    "Hi {name}, quick question about the worksheet.",
+    "Hey {name}, this week has been a bit rough.",
+    "Hi {name}, could we talk about moving our next session?",
+)
+OPEN_THERAPIST_TO_CLIENT = (
+    "Hi {name}, just checking in after our session. How are you feeling?",
+    "Hello {name}, I shared a new worksheet with you. No rush on it.",
+    "Hi {name}, a reminder that we meet again next week.",
+    "Hi {name}, how did the sleep routine go these past few days?",
+    "Hello {name}, I wanted to see how the week is going so far.",
+)
+OPEN_PEER = (
+    "Hey {name}! Saw your post in the community and wanted to say hi.",
+    "Hi {name}, your comment really stuck with me today.",
+    "Hey {name}, how have you been holding up this week?",
+    "Hi {name}! Thanks for the encouragement on my post.",
+    "Hey {name}, are you going to the group session on Thursday?",
+    "Hi {name}, I think we are going through something similar.",
+)
+OPEN_COLLEAGUE = (
+    "Hi {name}, are you co-facilitating the group session this month?",
+    "Hey {name}, do you have a good sleep-hygiene handout you like?",
+    "Hi {name}, could I run a case by you (de-identified) sometime this week?",
+)
+OPEN_GROUP = (
+    "Welcome everyone! This is a space to check in between sessions.",
+    "Hi all, starting a thread for our weekly check-ins.",
+    "Good morning, circle! How is everyone arriving today?",
+)
+
+# Later lines: a first sentence and an optional second one, by speaker role.
+CLIENT_LINES = (
+    "I managed to get outside for a walk every day.",
+    "The journaling prompt helped more than I expected.",
+    "I had a panic moment at work but I used the grounding steps.",
+    "Sleep is still hit or miss, to be honest.",
+    "I noticed the anxious thoughts earlier this time.",
+    "I finished the worksheet last night.",
+    "Honestly, it was a hard couple of days.",
+    "Talking to my sister about it went better than I thought.",
+    "I've been trying to be kinder to myself when I slip.",
+    "Mornings are the hardest part right now.",
+    "I skipped the gym but I did stretch for ten minutes.",
+    "I kept the phone out of the bedroom three nights in a row.",
+)
+THERAPIST_LINES = (
+    "That's real progress, and it's worth noticing.",
+    "Thank you for telling me. Let's look at that together next time.",
+    "It sounds like the grounding steps did their job.",
+    "Hard days are part of it; they don't erase the good ones.",
+    "Would it help to try the five-minute version of the exercise?",
+    "Let's keep an eye on sleep and see what changes.",
+    "I'm glad you reached out about this.",
+    "Notice how you described that: with a lot more self-compassion.",
+    "We can adjust the plan if it feels like too much right now.",
+    "Let's pick this up on Thursday, if that still works for you.",
+)
+PEER_LINES = (
+    "Same here, some days are just heavier than others.",
+    "That sounds really tough. I'm glad you shared it.",
+    "What helped me was writing things down before bed.",
+    "Proud of you for getting through the week!",
+    "I hear you. Small steps still count.",
+    "Did you try the breathing app someone mentioned in the group?",
+    "Thanks for checking in, it means a lot.",
+    "I'm doing a bit better than last week, honestly.",
+    "Let's cheer each other on this week.",
+    "It helps to know I'm not the only one.",
+    "I tried your tip about the morning walk and it helped.",
+)
+GROUP_LINES = (
+    "Checking in: a 6 out of 10 today, which is better than yesterday.",
+    "Anyone else find Sunday evenings hardest?",
+    "Small win: I went to the grocery store without my heart racing.",
+    "Reminder to drink some water and take a breath, everyone.",
+    "Thank you all for being here. This group helps.",
+    "I had a setback but I'm trying again today.",
+    "Sending good vibes to whoever needs them today.",
+    "What's one thing that helped you this week?",
+)
+COLLEAGUE_LINES = (
+    "Happy to share the handout I use.",
+    "Thursday afternoon works for me.",
+    "I've had good results starting with behavioural activation there.",
+    "Let's compare notes after the webinar.",
+    "Thanks, that framing is really useful.",
+)
+SECOND_LINES = (
+    "",
+    "",
+    "",
+    " Thanks for listening.",
+    " I'll keep you posted.",
+    " One day at a time.",
+    " Does that make sense?",
+    " Anyway, that's my update.",
+    " Hope your week is going okay too.",
+)
+REPLY_LINES = (
+    "Yes, exactly that.",
+    "Replying to this because it really resonated.",
+    "Good point, I hadn't thought of it that way.",
+    "Thank you, that helps.",
+    "Agreed, let's try that.",
+    "That's so true.",
+)
+
+GROUP_TITLE = "{community} peer circle"
+
+REACTION_EMOJIS = ("❤️", "👍", "🙏", "😊", "💪", "🤗")
+
+# --- notifications -------------------------------------------------------------------------
+
+# type -> (title, message). The title is fixed per type, so a checker can match them.
+NOTIFICATIONS: dict[str, tuple[str, str]] = {
+    "APPOINTMENT_REMINDER": (
+        "Upcoming session reminder",
+        "Your session with {other} starts on {when}.",
+    ),
+    "APPOINTMENT_CONFIRMED": (
+        "Session confirmed",
+        "Your session with {other} on {when} is confirmed.",
+    ),
+    "APPOINTMENT_CANCELLED": (
+        "Session cancelled",
+        "Your session with {other} on {when} was cancelled.",
+    ),
+    "MESSAGE_RECEIVED": ("New message", "{other} sent you a message."),
+    "MESSAGE_REACTION": ("New reaction", "{other} reacted {emoji} to your message."),
+    "WORKSHEET_ASSIGNED": ("New worksheet assigned", '{other} assigned you "{title}".'),
+    "WORKSHEET_DUE": ("Worksheet overdue", '"{title}" was due on {when}.'),
+    "WORKSHEET_FEEDBACK": ("Worksheet feedback", '{other} left feedback on "{title}".'),
+    "REVIEW_RECEIVED": ("New review received", "{other} left you a {rating}-star review."),
+    "RELATIONSHIP_ESTABLISHED": (
+        "You're connected",
+        "You and {other} are now connected on Mentara.",
+    ),
+    "COMMUNITY_REPLY": ("New reply", '{other} replied to your post "{title}".'),
+    "COMMUNITY_WELCOME": (
+        "Welcome to the community",
+        "Welcome to {community}! Say hello and read the community guidelines.",
+    ),
+    "THERAPIST_APPLICATION": (
+        "New therapist application",
+        "{other} submitted a therapist application for review.",
+    ),
+    "THERAPIST_APPROVED": (
+        "Application approved",
+        "Your therapist application was approved. Welcome to Mentara!",
+    ),
+    "THERAPIST_REJECTED": (
+        "Application not approved",
+        "Your therapist application was not approved this time.",
+    ),
+    "PROFILE_COMPLETION": (
+        "Complete your profile",
+        "Add a photo and a short bio so others can get to know you.",
+    ),
+    "SYSTEM_UPDATE": (
+        "What's new on Mentara",
+        "We've improved messaging and session scheduling. Take a look!",
+    ),
+    "SECURITY_ALERT": (
+        "New sign-in to your account",
+        "We noticed a sign-in from a new device. If this wasn't you, reset your password.",
+    ),
+    "SYSTEM_MAINTENANCE": (
+        "Scheduled maintenance",
+        "Mentara will be briefly unavailable during scheduled maintenance this weekend.",
+    ),
+}
+# Generic notifications used to top a user up when real events do not reach the minimum.
+FALLBACK_TYPES = ("PROFILE_COMPLETION", "SYSTEM_UPDATE", "SECURITY_ALERT", "SYSTEM_MAINTENANCE")
+
+# --- reports -------------------------------------------------------------------------------
+
+REPORT_REASONS = (
+    "Inappropriate content",
+    "Spam or misleading information",
+    "Harassment or bullying",
+    "Self-harm or crisis concern",
+    "Sharing personal information",
+    "Off-topic promotion",
+)
+REPORT_DETAILS = (
+    "This post is promoting a paid product and keeps getting reposted.",
+    "The tone here felt hostile toward another member.",
+    "I'm worried about the person who wrote this; please check in with them.",
+    "It includes someone's full name and workplace.",
+    "This seems like an advertisement, not a personal share.",
+    "The comment mocks someone's diagnosis.",
+    "Contains medical advice that could be harmful.",
+    "",
+)
+
+# --- user blocks ---------------------------------------------------------------------------
+
+BLOCK_REASONS = (
+    "Unwanted messages",
+    "Made me uncomfortable",
+    "Repeated negative comments on my posts",
+    "Spam",
+    None,
+)
+
+# --- group sessions ------------------------------------------------------------------------
+
+# theme -> ((title, description, duration minutes, session type), ...)
+GROUP_SESSIONS: dict[str, tuple[tuple[str, str, int, str], ...]] = {
+    "anxiety": (
+        (
+            "Managing Anxiety Together",
+            "Practical tools for everyday worry, in a small group.",
+            90,
+            "VIRTUAL",
+        ),
+        (
+            "Grounding Skills Practice",
+            "Learn and rehearse the 5-4-3-2-1 and box-breathing techniques.",
+            60,
+            "VIRTUAL",
+        ),
+        (
+            "Worry Time Workshop",
+            "Set boundaries around anxious thinking with a guided structure.",
+            60,
+            "IN_PERSON",
+        ),
+        (
+            "Facing Fears, Step by Step",
+            "Gentle, supported exposure planning with peers.",
+            90,
+            "VIRTUAL",
+        ),
+    ),
+    "depression": (
+        (
+            "Finding Light Together",
+            "Peer support and behavioural activation for low mood.",
+            90,
+            "VIRTUAL",
+        ),
+        (
+            "Small Steps Circle",
+            "Setting one achievable goal a week, with encouragement.",
+            60,
+            "VIRTUAL",
+        ),
+        ("Self-Compassion Practice", "Exercises to soften the inner critic.", 60, "IN_PERSON"),
+        ("Building a Routine", "Structure that supports energy and mood.", 60, "VIRTUAL"),
+    ),
+    "adhd": (
+        ("Focus Strategies Lab", "Try out timers, body doubling and task chunking.", 60, "VIRTUAL"),
+        (
+            "ADHD and Relationships",
+            "Communication skills for partners, friends and family.",
+            90,
+            "VIRTUAL",
+        ),
+        ("Taming the To-Do List", "Prioritising when everything feels urgent.", 60, "VIRTUAL"),
+        (
+            "Emotional Regulation with ADHD",
+            "Understanding rejection sensitivity and frustration.",
+            90,
+            "IN_PERSON",
+        ),
+    ),
+    "stress": (
+        ("Stress Reset", "Quick decompression tools for busy weeks.", 60, "VIRTUAL"),
+        (
+            "Boundaries at Work",
+            "Saying no without guilt, and protecting your recovery time.",
+            90,
+            "VIRTUAL",
+        ),
+    ),
+    "sleep": (
+        ("Better Sleep Habits", "Sleep hygiene that actually fits your life.", 60, "VIRTUAL"),
+        (
+            "Quieting the Night Mind",
+            "Wind-down routines for racing thoughts at bedtime.",
+            60,
+            "VIRTUAL",
+        ),
+    ),
+    "mood": (
+        ("Riding the Waves", "Tracking mood and noticing early warning signs.", 90, "VIRTUAL"),
+        (
+            "Stability Toolkit",
+            "Routines, sleep and support plans for mood changes.",
+            60,
+            "IN_PERSON",
+        ),
+    ),
+    "trauma": (
+        ("Safe Space Circle", "A trauma-informed group to share at your own pace.", 90, "VIRTUAL"),
+        ("Grounding After Trauma", "Skills for flashbacks and feeling present.", 60, "VIRTUAL"),
+    ),
+    "recovery": (
+        ("One Day at a Time", "Peer support for recovery, wherever you are in it.", 90, "VIRTUAL"),
+        ("Handling Cravings", "Urge surfing and planning for high-risk moments.", 60, "IN_PERSON"),
+    ),
+    "ocd": (
+        (
+            "Living with Intrusive Thoughts",
+            "Understanding the OCD cycle without judgement.",
+            90,
+            "VIRTUAL",
+        ),
+        ("Exposure Practice Group", "Planning small exposures together.", 60, "VIRTUAL"),
+    ),
+    "eating": (
+        ("Nourishing Recovery", "Support around meals, body image and self-talk.", 90, "VIRTUAL"),
+        ("Body Kindness Circle", "Reframing body-focused thoughts with peers.", 60, "VIRTUAL"),
+    ),
+    "general": (
+        ("Mindfulness Basics", "A gentle introduction to mindfulness practice.", 60, "VIRTUAL"),
+        ("Connection Circle", "Open peer support and shared reflections.", 60, "VIRTUAL"),
+        ("Wellness Check-in", "A weekly space to pause and take stock.", 60, "IN_PERSON"),
+    ),
+}
+WEBINARS: dict[str, tuple[tuple[str, str, int], ...]] = {
+    "anxiety": (("Understanding Anxiety: A Webinar", "How anxiety works and what helps.", 60),),
+    "depression": (("Depression: Myths and Facts", "An open Q&A with our therapists.", 75),),
+    "adhd": (("Adult ADHD Explained", "Diagnosis, treatment options and daily strategies.", 60),),
+    "stress": (("Beating Burnout", "Recognising burnout early and recovering well.", 60),),
+    "sleep": (("The Science of Sleep", "What happens when we sleep and how to sleep better.", 60),),
+    "mood": (("Understanding Mood Disorders", "Bipolar disorder and mood changes explained.", 75),),
+    "trauma": (("Healing After Trauma", "How trauma affects the body and mind.", 75),),
+    "recovery": (("Recovery Roadmap", "Relapse prevention and building support.", 60),),
+    "general": (
+        ("Mental Health 101", "Foundations of looking after your mental health.", 60),
+        ("Building Resilience", "Everyday habits that help us bounce back.", 60),
+    ),
+}
+# Themes without templates of their own borrow a related theme's.
+THEME_ALIASES = {"panic": "anxiety", "social-anxiety": "anxiety", "phobia": "anxiety"}
+GROUP_LOCATION = "Mentara Wellness Center"
+GROUP_ADDRESS = "1200 Harbor Street, Suite 300, Springfield"
+CANCELLATION_REASONS = (
+    "The facilitating therapist is unavailable; we will reschedule soon.",
+    "Too few registrations for this date.",
+    "Venue unavailable due to maintenance.",
+    "Rescheduled to a later date at the group's request.",
+)
+INVITATION_MESSAGES = (
+    "Would you co-facilitate this session with us?",
+    "Your experience would be a great fit for this group.",
+    "We'd love to have you lead part of this session.",
+    None,
+)
+
+# --- chatbot -------------------------------------------------------------------------------
+
+CHATBOT_SYSTEM = (
+    "You are Mentara's intake assistant. Ask the screening questions one at a time, "
+    "warmly and without judgement, and never give a diagnosis."
+)
+CHATBOT_GREETINGS = (
+    "Hi! I'm here to ask a few questions so we can match you with the right support. "
+    "Is now a good time?",
+    "Welcome to Mentara. I'll walk you through a short check-in. Ready when you are.",
+)
+CHATBOT_FIRST_REPLIES = ("Yes, let's do it.", "Sure, I have a few minutes.", "Okay, go ahead.")
+# questionnaire -> the items the assistant asks (paraphrased screening items).
+QUESTIONNAIRES: dict[str, tuple[str, ...]] = {
+    "PHQ-9": (
+        "Over the last two weeks, how often have you had little interest or pleasure in "
+        "doing things?",
+        "How often have you been feeling down, depressed or hopeless?",
+        "How often have you had trouble falling or staying asleep, or slept too much?",
+        "How often have you felt tired or had little energy?",
+    ),
+    "GAD-7": (
+        "Over the last two weeks, how often have you felt nervous, anxious or on edge?",
+        "How often have you not been able to stop or control worrying?",
+        "How often have you had trouble relaxing?",
+        "How often have you felt afraid as if something awful might happen?",
+    ),
+    "PSS-4": (
+        "In the last month, how often have you felt unable to control the important things "
+        "in your life?",
+        "How often have you felt confident about handling your personal problems?",
+    ),
+}
+QUESTIONNAIRE_ORDER = ("PHQ-9", "GAD-7", "PSS-4")
+# answer score 0..3 -> what a user might type.
+CHATBOT_ANSWERS = (
+    ("Not at all, really.", "Never, I think."),
+    ("Several days.", "Sometimes, a few days here and there."),
+    ("More than half the days.", "Pretty often lately."),
+    ("Nearly every day.", "Almost every day, honestly."),
+)
+CHATBOT_CLOSINGS = (
+    "Thank you for sharing all of that. Your answers will help us recommend a therapist.",
+    "That's everything for now. Thank you for being so open.",
+)
+
+# --- journal -------------------------------------------------------------------------------
+
+JOURNAL_OPENERS = (
+    "Today felt heavier than usual.",
+    "A calmer day than yesterday.",
+    "Woke up anxious but it eased by lunch.",
+    "Good day overall.",
+    "Couldn't sleep much last night.",
+    "Had my session today.",
+    "Small win today.",
+    "Felt disconnected most of the afternoon.",
+)
+JOURNAL_BODIES = (
+    "I went for a short walk and it helped me reset.",
+    "I noticed the negative thought spiral starting and named it out loud.",
+    "Talked to a friend for a while, which I almost cancelled.",
+    "Work was overwhelming, so I took two real breaks instead of skipping lunch.",
+    "I tried the breathing exercise before bed.",
+    "We talked about boundaries and I realised how often I say yes without thinking.",
+    "I cooked dinner instead of ordering in, which felt like taking care of myself.",
+    "Scrolled too much at night again; tomorrow I'll leave the phone in the kitchen.",
+)
+JOURNAL_CLOSERS = (
+    "Grateful for: my morning coffee and a quiet bus ride.",
+    "Tomorrow I want to go easier on myself.",
+    "Mood: 6/10.",
+    "Mood: 4/10, but hopeful.",
+    "One thing I did well: I asked for help.",
+    "",
+)
