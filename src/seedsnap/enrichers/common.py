@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from seedsnap.context import Context
+from seedsnap.generators.common import text_keys
+from seedsnap.random import expand
 
 
 def deficit(
@@ -56,3 +59,87 @@ def take_best(
         .filter(pl.int_range(pl.len()).over(side) < pl.col("need"))
         .drop("_s", "need")
     )
+
+
+def sample_pairs(
+    ctx: Context,
+    table: str,
+    purpose: str,
+    need: pl.DataFrame,
+    side: str,
+    pool: pl.Series,
+    other: str,
+    existing: pl.DataFrame,
+    allowed: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """``need`` new (side, other) pairs per side entity, ``other`` drawn from ``pool``.
+
+    Candidates are keyed draws with replacement (a few times the need), minus existing pairs
+    and duplicates; entities still short then get an exact pass over the whole pool. This
+    keeps the common case linear in the need instead of a side x pool cross join.
+    ``allowed`` (side, other) restricts the pairs that may be formed (joined when given).
+    """
+    pool = pool.unique().sort()
+    if need.is_empty() or pool.is_empty():
+        return pl.DataFrame(schema={side: need.schema[side], other: pool.dtype})
+    s = ctx.stream(table, purpose)
+    draws = need["need"].to_numpy() * 3 + 8
+    rows, idx, keys = expand(text_keys(need[side]), draws)
+    picked = pool.gather(s.integers(keys, 0, pool.len()))
+    cand = pl.DataFrame({side: need[side].gather(rows), other: picked, "_i": idx})
+
+    def finish(c: pl.DataFrame) -> pl.DataFrame:
+        c = c.join(existing.select(side, other), on=[side, other], how="anti")
+        if allowed is not None:
+            c = c.join(allowed.select(side, other), on=[side, other], how="semi")
+        return (
+            c.sort(side, "_i")
+            .unique([side, other], keep="first", maintain_order=True)
+            .join(need, on=side)
+            .filter(pl.int_range(pl.len()).over(side) < pl.col("need"))
+            .select(side, other)
+        )
+
+    got = finish(cand)
+    short = (
+        need.join(got.group_by(side).len(), on=side, how="left")
+        .filter(pl.col("len").fill_null(0) < pl.col("need"))
+        .select(side, "need")
+    )
+    if short.is_empty():
+        return got
+    # Exact pass for the few entities the draws did not satisfy: every pool value, keyed order.
+    full = (
+        short.select(side)
+        .join(pool.to_frame(other), how="cross")
+        .join(got, on=[side, other], how="anti")
+    )
+    full = full.with_columns(
+        pl.Series(
+            "_i",
+            s.bits(text_keys(full[side]) ^ text_keys(full[other]), 1).astype(np.int64)
+            & 0x7FFFFFFFFFFFFFFF,
+        )
+    )
+    rest_need = (
+        short.join(
+            got.group_by(side).len().with_columns(pl.col("len").cast(pl.Int64)), on=side, how="left"
+        )
+        .with_columns((pl.col("need") - pl.col("len").fill_null(0)).alias("need"))
+        .select(side, "need")
+    )
+    rest = (
+        full.join(existing.select(side, other), on=[side, other], how="anti")
+        .pipe(
+            lambda c: (
+                c
+                if allowed is None
+                else c.join(allowed.select(side, other), on=[side, other], how="semi")
+            )
+        )
+        .sort(side, "_i")
+        .join(rest_need, on=side)
+        .filter(pl.int_range(pl.len()).over(side) < pl.col("need"))
+        .select(side, other)
+    )
+    return pl.concat([got, rest])

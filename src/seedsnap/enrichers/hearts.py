@@ -54,28 +54,31 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         pl.col("createdAt").alias("pAt"),
     )
     existing = frames["PostHeart"].select("postId", "userId")
-    candidates = (
-        members.select("userId", "communityId", "joinedAt")
-        .join(posts, on="communityId")
-        .filter(pl.col("author") != pl.col("userId"))
-        .join(existing, on=["postId", "userId"], how="anti")
-        .with_columns((pl.max_horizontal("pAt", "joinedAt").dt.epoch("ms") + 1000).alias("lo"))
-        .select("userId", "postId", "lo")
-        .unique(["userId", "postId"], keep="first")
-        .sort("userId", "postId")
-    )
-    candidates = candidates.with_columns(
-        pl.Series(
-            "_k",
-            text_keys(candidates["userId"]) ^ (text_keys(candidates["postId"]) * np.uint64(11)),
-        )
-    )
     given = pl.concat([existing.select("userId"), frames["CommentHeart"].select("userId")])
     clients = frames["User"].filter(pl.col("role") == "client").select(pl.col("id").alias("userId"))
     need_u = deficit(
         clients, "userId", count_by(given, "userId"), ctx.config.minimum("client", "hearts")
     )
-    by_users = take_best(ctx, "PostHeart", "user-side", candidates, "userId", need_u)
+
+    def candidates(pairs: pl.DataFrame) -> pl.DataFrame:
+        # Only the pairs of entities in need are formed: cost follows the deficit.
+        c = (
+            pairs.filter(pl.col("author") != pl.col("userId"))
+            .join(existing, on=["postId", "userId"], how="anti")
+            .with_columns((pl.max_horizontal("pAt", "joinedAt").dt.epoch("ms") + 1000).alias("lo"))
+            .select("userId", "postId", "lo")
+            .unique(["userId", "postId"], keep="first")
+            .sort("userId", "postId")
+        )
+        return c.with_columns(
+            pl.Series("_k", text_keys(c["userId"]) ^ (text_keys(c["postId"]) * np.uint64(11)))
+        )
+
+    member_cols = members.select("userId", "communityId", "joinedAt")
+    cand_u = candidates(
+        member_cols.join(need_u, on="userId", how="semi").join(posts, on="communityId")
+    )
+    by_users = take_best(ctx, "PostHeart", "user-side", cand_u, "userId", need_u)
     after = pl.concat([existing, by_users.select("postId", "userId")])
     need_p = deficit(
         posts.select("postId"),
@@ -83,6 +86,8 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         count_by(after, "postId"),
         ctx.config.minimum("post", "hearts"),
     )
-    cand_p = candidates.join(by_users, on=["userId", "postId"], how="anti")
+    cand_p = candidates(
+        posts.join(need_p, on="postId", how="semi").join(member_cols, on="communityId")
+    ).join(by_users, on=["userId", "postId"], how="anti")
     by_posts = take_best(ctx, "PostHeart", "post-side", cand_p, "postId", need_p)
     return {"PostHeart": pl.concat([_rows(ctx, by_users), _rows(ctx, by_posts)])}

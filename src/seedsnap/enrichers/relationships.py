@@ -12,7 +12,7 @@ import polars as pl
 
 from seedsnap.config import FIXTURES_PER_ROLE
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
-from seedsnap.enrichers.common import count_by, deficit, take_best
+from seedsnap.enrichers.common import count_by, deficit, sample_pairs
 from seedsnap.generators.common import between, text_keys
 from seedsnap.random import child_keys, name_key
 
@@ -51,30 +51,14 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         return {}
     active = pairs.filter(pl.col("status") == "active")
     load = count_by(active, "clientId").rename({"len": "load"})
-    candidates = (
-        clients.join(therapists, how="cross")
-        .join(pairs.select("clientId", "therapistId"), on=["clientId", "therapistId"], how="anti")
-        .join(load, on="clientId", how="left")
-        .with_columns(
-            pl.col("load").fill_null(0),
-            (pl.max_horizontal("cAt", "tAt").dt.epoch("ms") + 60_000).alias("lo"),
-        )
-    )
     need = deficit(
         therapists,
         "therapistId",
         count_by(active, "therapistId"),
         ctx.config.minimum("therapist", "client_relationships"),
     )
-    candidates = candidates.with_columns(
-        pl.Series(
-            "_k",
-            text_keys(candidates["clientId"])
-            ^ (text_keys(candidates["therapistId"]) * np.uint64(3)),
-        )
-    )
-    # Round robin over the clients in (load, keyed) order spreads the new pairs evenly; a slot
-    # that lands on an existing pair is filled in a second, keyed pass.
+    # Round robin over the clients in (load, keyed) order spreads the new pairs evenly; slots
+    # that land on an existing pair are filled by keyed draws (no clients x therapists join).
     s = ctx.stream("ClientTherapist", "round-robin")
     order = (
         clients.join(load, on="clientId", how="left")
@@ -87,11 +71,12 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     slots = need.select(pl.col("therapistId").repeat_by("need").explode()).with_columns(
         (pl.int_range(pl.len(), dtype=pl.Int64) % order.height).alias("_r")
     )
+    existing = pairs.select("therapistId", "clientId")
     first = (
         slots.join(order, on="_r", how="left")
-        .join(candidates, on=["clientId", "therapistId"], how="inner")
+        .join(existing, on=["clientId", "therapistId"], how="anti")
         .unique(["clientId", "therapistId"], keep="first", maintain_order=True)
-        .select(candidates.columns)
+        .select("therapistId", "clientId")
     )
     need2 = deficit(
         need.select("therapistId", pl.col("need").alias("m")),
@@ -99,36 +84,38 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         count_by(first, "therapistId"),
         pl.col("m"),
     )
-    second = take_best(
+    second = sample_pairs(
         ctx,
         "ClientTherapist",
         "therapist-side",
-        candidates.join(first, on=["clientId", "therapistId"], how="anti"),
-        "therapistId",
         need2,
-        order=["load"],
+        "therapistId",
+        clients["clientId"],
+        "clientId",
+        pl.concat([existing, first]),
     )
-    added = _rows(ctx, pl.concat([first, second.select(first.columns)]))
+    added = pl.concat([first, second.select(first.columns)])
 
     # Clients: the fixtures get at least one therapist, everyone at least the configured minimum.
-    after = pl.concat(
-        [active.select("clientId", "therapistId"), added.select("clientId", "therapistId")]
-    )
+    after = pl.concat([active.select("therapistId", "clientId"), added])
     fixture_ids = [f"dev_client_{i + 1}" for i in range(FIXTURES_PER_ROLE)]
     floor = ctx.config.minimum("client", "therapist_relationships")
     minimum = pl.when(pl.col("clientId").is_in(fixture_ids)).then(max(1, floor)).otherwise(floor)
     need_c = deficit(clients.select("clientId"), "clientId", count_by(after, "clientId"), minimum)
-    if need_c.is_empty():
-        return {"ClientTherapist": added}
-    tload = count_by(after, "therapistId").rename({"len": "tload"})
-    cand_c = (
-        candidates.join(
-            added.select("clientId", "therapistId"), on=["clientId", "therapistId"], how="anti"
-        )
-        .join(tload, on="therapistId", how="left")
-        .with_columns(pl.col("tload").fill_null(0))
+    by_clients = sample_pairs(
+        ctx,
+        "ClientTherapist",
+        "client-side",
+        need_c,
+        "clientId",
+        therapists["therapistId"],
+        "therapistId",
+        pl.concat([existing, added]).select("clientId", "therapistId"),
     )
-    chosen_c = take_best(
-        ctx, "ClientTherapist", "client-side", cand_c, "clientId", need_c, order=["tload"]
+    chosen = pl.concat([added, by_clients.select(added.columns)])
+    chosen = (
+        chosen.join(clients, on="clientId", how="left", maintain_order="left")
+        .join(therapists, on="therapistId", how="left", maintain_order="left")
+        .with_columns((pl.max_horizontal("cAt", "tAt").dt.epoch("ms") + 60_000).alias("lo"))
     )
-    return {"ClientTherapist": pl.concat([added, _rows(ctx, chosen_c)])}
+    return {"ClientTherapist": _rows(ctx, chosen)}

@@ -121,12 +121,27 @@ def text_keys(values: pl.Series | npt.ArrayLike) -> U64:
     the polars version or PYTHONHASHSEED. Used to key the children of existing entities.
     """
     s = values if isinstance(values, pl.Series) else pl.Series(np.asarray(values))
-    raw = s.cast(pl.String).to_numpy().astype("S")
-    n, size = len(raw), raw.dtype.itemsize
-    width = max(8, -(-size // 8) * 8)
+    arr = s.cast(pl.String).to_arrow()
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    arr = arr.cast(pa.large_string())
+    n = len(arr)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + n + 1]
+    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8) if n else np.zeros(0, np.uint8)
+    lengths = np.diff(offsets)
+    longest = int(lengths.max(initial=0))
+    width = max(8, -(-longest // 8) * 8)
     buf = np.zeros((n, width), dtype=np.uint8)
-    if n:
-        buf[:, :size] = raw.view(np.uint8).reshape(n, size)
+    # Values are grouped by length (ids have one or a few): each group is a strided copy.
+    for length in np.unique(lengths):
+        rows = np.flatnonzero(lengths == length)
+        if length == 0:
+            continue
+        starts = offsets[rows]
+        if len(rows) == n and np.all(np.diff(starts) == length):
+            buf[:, :length] = data[starts[0] : starts[0] + n * length].reshape(n, length)
+        else:
+            buf[rows, :length] = data[starts[:, None] + np.arange(length)[None, :]]
     words = buf.view("<u8")
     h = np.full(n, np.uint64(0x6A09E667F3BCC908), dtype=np.uint64)
     for j in range(words.shape[1]):
