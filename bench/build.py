@@ -1,0 +1,106 @@
+"""Build throughput: rows/s and peak memory for heavy mode at growing scales.
+
+Each scale runs in its own process (so peak RSS is that build's), timing generate and
+snapshot write separately. Two baselines are measured in the same run:
+  - loop:  a per-row Python generator (dicts with uuid5 ids, the shape a Faker-style or
+           ORM seeder produces), the kind of tool seedsnap replaces;
+  - floor: one vectorised 1 M-row message frame (numpy draws + polars) written to Parquet,
+           the cost of the simplest possible table of that size.
+Usage: python bench/build.py [scale ...]   (default: 1 3 10 30)
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+CHILD = r"""
+import json, resource, sys, time, tempfile
+from seedsnap.build import generate
+from seedsnap.config import resolve
+from seedsnap import snapshot
+scale = float(sys.argv[1])
+config = resolve(mode="heavy", scale=scale, env={}, config_file=None)
+t0 = time.perf_counter()
+frames = generate(config)
+t1 = time.perf_counter()
+with tempfile.TemporaryDirectory() as d:
+    snapshot.write(d + "/snap", frames, config)
+t2 = time.perf_counter()
+rows = sum(f.height for f in frames.values())
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"rows": rows, "generate": t1 - t0, "write": t2 - t1, "peak_mib": peak}))
+"""
+
+
+def loop_baseline(n: int = 50_000) -> float:
+    """Rows/s of a per-row Python generator of user-like dicts."""
+    import random
+
+    rnd = random.Random(1)  # a fixed seed: the baseline itself must not vary between runs
+    ns = uuid.UUID("12345678-1234-5678-1234-567812345678")
+    t = time.perf_counter()
+    rows = []
+    for i in range(n):
+        rows.append(
+            {
+                "id": str(uuid.uuid5(ns, f"user-{i}")),
+                "email": f"generated.client.{i}@mentaradev.local",
+                "firstName": rnd.choice(["Alex", "Sam", "Riley"]),
+                "age": rnd.randint(18, 65),
+                "isActive": rnd.random() < 0.95,
+            }
+        )
+    return n / (time.perf_counter() - t)
+
+
+def floor_baseline(n: int = 1_000_000) -> float:
+    """Rows/s of one vectorised message frame of ``n`` rows, generated and written."""
+    import numpy as np
+    import polars as pl
+
+    t = time.perf_counter()
+    g = np.random.default_rng(1)  # baseline only; seedsnap itself never uses np.random
+    frame = pl.DataFrame(
+        {
+            "id": np.arange(n).astype(str),
+            "conversationId": g.integers(0, n // 10, n).astype(str),
+            "content": np.array(["hello", "how are you?", "see you then"])[g.integers(0, 3, n)],
+            "createdAt": (g.integers(0, 10**9, n) + 1_700_000_000_000).astype("datetime64[ms]"),
+        }
+    )
+    with tempfile.TemporaryDirectory() as d:
+        frame.write_parquet(d + "/m.parquet", compression="zstd")
+    return n / (time.perf_counter() - t)
+
+
+def main() -> None:
+    scales = [float(s) for s in sys.argv[1:]] or [1, 3, 10, 30]
+    loop = loop_baseline()
+    floor = floor_baseline()
+    print(f"baseline loop : {loop:12,.0f} rows/s (per-row Python, uuid5 ids)")
+    print(f"baseline floor: {floor:12,.0f} rows/s (one vectorised 1 M-row frame + Parquet)")
+    print()
+    print(
+        f"{'scale':>6} {'rows':>11} {'generate s':>11} {'write s':>8} {'rows/s':>11} "
+        f"{'x loop':>7} {'x floor':>8} {'peak MiB':>9}"
+    )
+    for scale in scales:
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, str(scale)], check=True, capture_output=True, text=True
+        ).stdout
+        r = json.loads(out.strip().splitlines()[-1])
+        total = r["generate"] + r["write"]
+        rate = r["rows"] / total
+        print(
+            f"{scale:>6g} {r['rows']:>11,} {r['generate']:>11.2f} {r['write']:>8.2f} "
+            f"{rate:>11,.0f} {rate / loop:>7.1f} {rate / floor:>8.2f} {r['peak_mib']:>9,.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
