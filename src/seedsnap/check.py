@@ -1,0 +1,1032 @@
+"""`seedsnap check`: integrity, domain rules and minimum requirements, as SQL run in DuckDB.
+
+Every rule is one SQL query that returns the rows breaking it as ``("key", "detail")`` text
+columns. The queries name tables by their physical names only, so they run wherever those names
+resolve to relations: for a snapshot, DuckDB views over its Parquet files (``check``); for a live
+database (``seedsnap verify``), views over DuckDB's postgres scanner or PostgreSQL itself
+(``check_relations`` takes any connection with ``execute(sql).fetchall()``). The SQL is kept to
+what DuckDB and PostgreSQL both accept: double-quoted identifiers, ``CAST``, ``||``, ``EXTRACT``,
+``AT TIME ZONE``, ``IS DISTINCT FROM``, window functions.
+
+Rules come from three places: the schema model (primary keys, unique indexes, foreign keys,
+not-null, enum domains, ``updatedAt >= createdAt``, nothing after the anchor), the domain rules
+of Mentara (``DOMAIN_RULES``), and the minimum requirements in the snapshot's config.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from seedsnap.config import parse_anchor
+from seedsnap.errors import ConfigError, DatabaseError, SnapshotError
+from seedsnap.schema import MENTARA, Schema, Table
+from seedsnap.schema.ddl import quote
+from seedsnap.schema.model import ENUM, TIMESTAMP
+
+# Meeting statuses by time relative to the anchor (issue 4): a meeting that has ended is
+# past, one that has not started is upcoming, one that spans the anchor is under way.
+PAST_MEETING = ("COMPLETED", "CANCELLED", "NO_SHOW")
+UPCOMING_MEETING = ("SCHEDULED", "CONFIRMED", "WAITING")
+ONGOING_MEETING = ("IN_PROGRESS", "CANCELLED")
+
+# Timestamp columns that may lie after the anchor by design: schedules and expiry dates.
+# Every other timestamp records something that has happened, so it may not.
+FUTURE_BY_DESIGN = frozenset(
+    {
+        ("Meeting", "startTime"),
+        ("Meeting", "endTime"),
+        ("GroupTherapySessions", "scheduledAt"),
+        ("Worksheet", "dueDate"),
+        ("Therapist", "expirationDateOfLicense"),
+        ("User", "emailVerifyTokenExp"),
+        ("User", "resetTokenExpiry"),
+        ("User", "lockoutUntil"),
+    }
+)
+
+# Minimums in the config that no table can verify: "recent activity days" has no agreed
+# meaning upstream, and no column records a moderator's moderation actions.
+UNCHECKED_MINIMUMS = frozenset(
+    {("community", "recent_activity_days"), ("moderator", "moderation_actions")}
+)
+
+
+class Connection(Protocol):
+    """What ``check_relations`` needs: DuckDB and psycopg connections both fit."""
+
+    def execute(self, query: str, /) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One named rule: ``sql`` selects the violating rows as ``("key", "detail")``.
+
+    ``where`` is set for a rule about single rows of ``table``: the rows for which that
+    condition holds violate it. Such rules are screened many at a time (one scan per table).
+    """
+
+    id: str
+    table: str
+    description: str
+    sql: str
+    where: str | None = None
+
+
+def row_rule(rule_id: str, table: Table, description: str, where: str, detail: str = "''") -> Rule:
+    """A rule about single rows: those of ``table`` for which ``where`` holds violate it."""
+    sql = (
+        f'SELECT {_key(table.primary_key)} AS "key", {detail} AS "detail" '
+        f"FROM {quote(table.name)} WHERE {where}"
+    )
+    return Rule(rule_id, table.name, description, sql, where)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A rule broken by ``count`` rows of ``table``; ``key`` is the first of them (sorted)."""
+
+    rule: str
+    table: str
+    key: str
+    count: int
+    detail: str = ""
+    description: str = ""
+
+
+@dataclass
+class CheckReport:
+    """The outcome of a check: every violation found and the ids of the rules run."""
+
+    violations: list[Violation] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    @property
+    def rules_run(self) -> int:
+        return len(self.rules)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "rules_run": self.rules_run,
+            "violations": [asdict(v) for v in sorted(self.violations, key=_order)],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n"
+
+    def to_text(self) -> str:
+        """One line per violation, sorted by rule; a summary line last."""
+        lines = []
+        for v in sorted(self.violations, key=_order):
+            detail = f"  ({v.detail})" if v.detail else ""
+            lines.append(f"{v.rule}  {v.table}  key={v.key}  count={v.count}{detail}")
+        rows = sum(v.count for v in self.violations)
+        if self.ok:
+            lines.append(f"OK: {self.rules_run} rules, 0 violations")
+        else:
+            lines.append(
+                f"FAILED: {self.rules_run} rules, {len(self.violations)} violations ({rows} rows)"
+            )
+        return "\n".join(lines) + "\n"
+
+
+def _order(v: Violation) -> tuple[str, str, str]:
+    return (v.rule, v.table, v.key)
+
+
+# --- running ------------------------------------------------------------------------------
+
+
+def check(snapshot_path: str | Path) -> CheckReport:
+    """Check the snapshot at ``snapshot_path`` (its files are verified against the manifest)."""
+    from seedsnap import snapshot
+
+    snap = snapshot.read(snapshot_path, verify=True)
+    paths = {t: snap.parquet_path(t) for t in snap.table_names}
+    return check_parquet(paths, snap.manifest["config"])
+
+
+def check_parquet(
+    paths: Mapping[str, str | Path],
+    config: Mapping[str, Any],
+    schema: Schema = MENTARA,
+    only: Collection[str] | None = None,
+) -> CheckReport:
+    """Check Parquet files (one per table of ``schema``) in an in-memory DuckDB."""
+    import duckdb
+
+    missing = [t for t in schema.table_names if t not in paths]
+    if missing:
+        raise SnapshotError(
+            str(next(iter(paths.values()), "snapshot")),
+            f"no Parquet file for table(s) {', '.join(missing)}",
+            "rebuild the snapshot with `seedsnap build`",
+        )
+    for table in schema.table_names:
+        if not Path(paths[table]).is_file():
+            raise SnapshotError(str(paths[table]), "file not found", "rebuild the snapshot")
+    # Only the tables the chosen rules name are read: a rule names a table by its quoted name.
+    selected = select(rules(config, schema), only)
+    sql = "\n".join(r.sql for r in selected)
+    needed = [t for t in schema.table_names if quote(t) in sql]
+    con = duckdb.connect()
+    try:
+        sources = {t: f"read_parquet({_text(str(paths[t]))})" for t in needed}
+        create_views(con, sources, materialize=True)
+        return run_rules(con, selected)
+    finally:
+        con.close()
+
+
+def create_views(con: Connection, sources: Mapping[str, str], materialize: bool = False) -> None:
+    """The relation mapping: ``CREATE VIEW "<table>" AS SELECT * FROM <source>`` for each table.
+
+    ``sources`` maps a physical table name to a FROM-clause expression, e.g. a
+    ``read_parquet('…')`` call or a table of an attached PostgreSQL database. With
+    ``materialize`` each becomes a temporary table instead, read once: the rules scan every
+    table many times, and re-reading Parquet for each query made a check twice as slow.
+    """
+    kind = "TEMPORARY TABLE" if materialize else "VIEW"
+    for table, source in sources.items():
+        con.execute(f"CREATE OR REPLACE {kind} {quote(table)} AS SELECT * FROM {source}")
+
+
+def check_relations(
+    con: Connection,
+    config: Mapping[str, Any],
+    schema: Schema = MENTARA,
+    only: Collection[str] | None = None,
+) -> CheckReport:
+    """Run every rule (or the rules named in ``only``) over the relations ``con`` resolves."""
+    return run_rules(con, select(rules(config, schema), only))
+
+
+def run_rules(con: Connection, selected: Sequence[Rule]) -> CheckReport:
+    """Run ``selected`` over the relations ``con`` resolves and report what they find."""
+    report = CheckReport(rules=[r.id for r in selected])
+    # Row rules are screened together, one scan per table; only those that find violations
+    # run again on their own for the example key. Each query costs DuckDB ~2 ms to plan,
+    # and two thirds of the rules are row rules.
+    by_table: dict[str, list[Rule]] = {}
+    for rule in selected:
+        if rule.where is not None:
+            by_table.setdefault(rule.table, []).append(rule)
+    clean: set[str] = set()
+    for table, group in by_table.items():
+        counts = ", ".join(f"COUNT(CASE WHEN {r.where} THEN 1 END)" for r in group)
+        (row,) = _run(con, group[0], f"SELECT {counts} FROM {quote(table)}", group)
+        clean.update(r.id for r, n in zip(group, row, strict=True) if n == 0)
+    for rule in selected:
+        if rule.id in clean:
+            continue
+        row = _run(con, rule, _first_and_count(rule.sql))
+        if row:
+            key, detail, count = row[0]
+            report.violations.append(
+                Violation(rule.id, rule.table, str(key), int(count), detail or "", rule.description)
+            )
+    return report
+
+
+def select(all_rules: list[Rule], only: Collection[str] | None) -> list[Rule]:
+    """The rules named in ``only`` (all when None); an unknown name is an error."""
+    if only is None:
+        return all_rules
+    unknown = set(only) - {r.id for r in all_rules}
+    if unknown:
+        raise ConfigError(
+            f"unknown rule(s) {', '.join(sorted(unknown))}", "see CheckReport.rules for rule ids"
+        )
+    return [r for r in all_rules if r.id in only]
+
+
+def _run(con: Connection, rule: Rule, sql: str, group: Sequence[Rule] = ()) -> list[Any]:
+    """Rows of ``sql``; a driver error names the rule (or the rules screened together)."""
+    try:
+        return list(con.execute(sql).fetchall())
+    except _driver_errors() as e:
+        names = ", ".join(r.id for r in group) if group else rule.id
+        raise DatabaseError(
+            f"rule {names} could not run: {type(e).__name__}: {str(e).splitlines()[0]}",
+            "check that every table and column of the Mentara schema is present",
+        ) from e
+
+
+def _driver_errors() -> tuple[type[Exception], ...]:
+    """The error classes of the drivers a rule may run on (a failing rule is drift or a bug)."""
+    import duckdb
+    import psycopg
+
+    return (duckdb.Error, psycopg.Error)
+
+
+def _first_and_count(sql: str) -> str:
+    """One row: the first violating key (sorted), its detail, and how many rows violate."""
+    return (
+        'SELECT "key", "detail", "n" FROM (SELECT CAST("key" AS TEXT) AS "key", '
+        'CAST("detail" AS TEXT) AS "detail", COUNT(*) OVER () AS "n", '
+        'ROW_NUMBER() OVER (ORDER BY CAST("key" AS TEXT), CAST("detail" AS TEXT)) AS "rn" '
+        f'FROM ({sql}) AS "v") AS "w" WHERE "rn" = 1'
+    )
+
+
+# --- the rules ----------------------------------------------------------------------------
+
+
+def rules(config: Mapping[str, Any], schema: Schema = MENTARA) -> list[Rule]:
+    """Every rule for ``config`` (a ``Config.to_dict()``: its anchor and minimums)."""
+    try:
+        anchor = parse_anchor(str(config["anchor"])).strftime("%Y-%m-%d %H:%M:%S")
+        minimums = {
+            (entity, name): int(n)
+            for entity, reqs in config["minimums"].items()
+            for name, n in reqs.items()
+        }
+    except (KeyError, AttributeError, TypeError, ValueError) as e:
+        raise ConfigError(
+            f"the snapshot's config has no usable anchor/minimums ({type(e).__name__}: {e})",
+            "rebuild the snapshot with this version of seedsnap",
+        ) from None
+    at = f"TIMESTAMP '{anchor}'"
+    return [*schema_rules(schema, at), *domain_rules(at), *minimum_rules(minimums)]
+
+
+def _text(value: str) -> str:
+    """A SQL string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _key(columns: Sequence[str], alias: str = "") -> str:
+    """Text of a row's key columns (``a, b`` for a composite key; NULL shown as NULL)."""
+    prefix = f"{alias}." if alias else ""
+    parts = [f"COALESCE(CAST({prefix}{quote(c)} AS TEXT), 'NULL')" for c in columns]
+    return " || ', ' || ".join(parts)
+
+
+def schema_rules(schema: Schema, anchor: str) -> list[Rule]:
+    """The rules every table gets from the schema model."""
+    out: list[Rule] = []
+    for t in schema.tables:
+        out += _table_rules(schema, t, anchor)
+    return out
+
+
+def _table_rules(schema: Schema, t: Table, anchor: str) -> list[Rule]:
+    name = quote(t.name)
+    pk = t.primary_key
+    pk_cols = ", ".join(map(quote, pk))
+    out = [
+        Rule(
+            f"pk:{t.name}",
+            t.name,
+            f"primary key ({', '.join(pk)}) is unique and not null",
+            f'SELECT {_key(pk)} AS "key", CAST(COUNT(*) AS TEXT) || \' rows\' AS "detail" '
+            f"FROM {name} GROUP BY {pk_cols} HAVING COUNT(*) > 1 OR "
+            + " OR ".join(f"{quote(c)} IS NULL" for c in pk),
+        )
+    ]
+    for ix in t.unique_indexes:
+        cols = ", ".join(map(quote, ix.columns))
+        # NULLs are distinct, as in PostgreSQL: rows with a NULL in the key never collide.
+        not_null = " AND ".join(f"{quote(c)} IS NOT NULL" for c in ix.columns)
+        out.append(
+            Rule(
+                f"unique:{ix.name}",
+                t.name,
+                f"({', '.join(ix.columns)}) is unique",
+                f"SELECT {_key(ix.columns)} AS \"key\", CAST(COUNT(*) AS TEXT) || ' rows' "
+                f'AS "detail" FROM {name} WHERE {not_null} GROUP BY {cols} HAVING COUNT(*) > 1',
+            )
+        )
+    for fk in t.foreign_keys:
+        ref = quote(fk.ref_table)
+        # MATCH SIMPLE, as PostgreSQL: a row with a NULL in the FK columns references nothing.
+        set_ = " AND ".join(f'"c".{quote(c)} IS NOT NULL' for c in fk.columns)
+        match = " AND ".join(
+            f'"p".{quote(r)} = "c".{quote(c)}'
+            for c, r in zip(fk.columns, fk.ref_columns, strict=True)
+        )
+        target = f"{fk.ref_table}({', '.join(fk.ref_columns)})"
+        c_key = _key(pk, '"c"')
+        shown = " || ', ' || ".join(f'CAST("c".{quote(c)} AS TEXT)' for c in fk.columns)
+        out.append(
+            Rule(
+                f"fk:{fk.name}",
+                t.name,
+                f"({', '.join(fk.columns)}) references {target}",
+                f'SELECT {c_key} AS "key", '
+                f"{_text(', '.join(fk.columns) + '=')} || {shown} || {_text(' not in ' + target)}"
+                f' AS "detail" FROM {name} AS "c" WHERE {set_} AND NOT EXISTS '
+                f'(SELECT 1 FROM {ref} AS "p" WHERE {match})',
+            )
+        )
+    for c in t.columns:
+        col = quote(c.name)
+        if not c.nullable and c.name not in pk:
+            out.append(
+                row_rule(
+                    f"not_null:{t.name}.{c.name}", t, f"{c.name} is not null", f"{col} IS NULL"
+                )
+            )
+        if c.type == ENUM and c.enum:
+            values = ", ".join(_text(v) for v in schema.enums[c.enum])
+            # Compared as text: a live database may hold the column in the enum type itself.
+            text = f"CAST({col} AS TEXT)"
+            out.append(
+                row_rule(
+                    f"enum:{t.name}.{c.name}",
+                    t,
+                    f"{c.name} is a {c.enum} value",
+                    f"{text} NOT IN ({values})",
+                    text,
+                )
+            )
+        if c.type == TIMESTAMP and (t.name, c.name) not in FUTURE_BY_DESIGN:
+            out.append(
+                row_rule(
+                    f"not_after_anchor:{t.name}.{c.name}",
+                    t,
+                    f"{c.name} is not after the anchor",
+                    f"{col} > {anchor}",
+                    f"CAST({col} AS TEXT)",
+                )
+            )
+    if {"createdAt", "updatedAt"} <= set(t.column_names):
+        out.append(
+            row_rule(
+                f"updated_after_created:{t.name}",
+                t,
+                "updatedAt >= createdAt",
+                '"updatedAt" < "createdAt"',
+                """CAST("updatedAt" AS TEXT) || ' < ' || CAST("createdAt" AS TEXT)""",
+            )
+        )
+    return out
+
+
+# Domain rules. Each is (id, table, description, SQL template); ``{anchor}`` is the anchor
+# as a TIMESTAMP literal, and the PAST/UPCOMING/ONGOING placeholders are status lists.
+_END = """COALESCE({m}."endTime", {m}."startTime" + {m}."duration" * INTERVAL '1 minute')"""
+
+
+def _end(alias: str) -> str:
+    """A meeting's end: endTime, or startTime + duration when endTime is missing."""
+    return _END.format(m=alias)
+
+
+def _minutes(expr: str) -> str:
+    """Minutes since midnight of an 'HH:MM' text, or NULL when it is not shaped so."""
+    return (
+        f"CASE WHEN {expr} SIMILAR TO '[0-9][0-9]:[0-5][0-9]' THEN "
+        f"CAST(SUBSTRING({expr} FROM 1 FOR 2) AS INTEGER) * 60 + "
+        f"CAST(SUBSTRING({expr} FROM 4 FOR 2) AS INTEGER) END"
+    )
+
+
+def _in(values: Sequence[str]) -> str:
+    return "(" + ", ".join(_text(v) for v in values) + ")"
+
+
+def _member(user: str, community: str, since: str) -> str:
+    """SQL condition: ``user`` had joined ``community`` at or before ``since``."""
+    return (
+        f'EXISTS (SELECT 1 FROM "Membership" AS "ms" WHERE "ms"."userId" = {user} '
+        f'AND "ms"."communityId" = {community} AND "ms"."joinedAt" <= {since})'
+    )
+
+
+def _participant(user: str, conversation: str) -> str:
+    return (
+        f'EXISTS (SELECT 1 FROM "ConversationParticipant" AS "cp" WHERE "cp"."userId" = {user} '
+        f'AND "cp"."conversationId" = {conversation})'
+    )
+
+
+_LOCAL_START = """(("m"."startTime" AT TIME ZONE 'UTC') AT TIME ZONE "a"."timezone")"""
+
+DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
+    # Communities and content.
+    (
+        "post.author_is_member",
+        "Post",
+        "a post is in a room of a community its author had joined by then",
+        f"""SELECT "p"."id" AS "key", 'author ' || "p"."userId" AS "detail" FROM "Post" AS "p"
+        WHERE NOT EXISTS (SELECT 1 FROM "Room" AS "r"
+            JOIN "RoomGroup" AS "g" ON "g"."id" = "r"."roomGroupId"
+            WHERE "r"."id" = "p"."roomId"
+            AND {_member('"p"."userId"', '"g"."communityId"', '"p"."createdAt"')})""",
+    ),
+    (
+        "comment.author_is_member",
+        "Comment",
+        "a comment's author had joined the post's community by then",
+        f"""SELECT "c"."id" AS "key", 'author ' || "c"."userId" AS "detail"
+        FROM "Comment" AS "c" JOIN "Post" AS "p" ON "p"."id" = "c"."postId"
+        WHERE NOT EXISTS (SELECT 1 FROM "Room" AS "r"
+            JOIN "RoomGroup" AS "g" ON "g"."id" = "r"."roomGroupId"
+            WHERE "r"."id" = "p"."roomId"
+            AND {_member('"c"."userId"', '"g"."communityId"', '"c"."createdAt"')})""",
+    ),
+    (
+        "post_heart.not_own",
+        "PostHeart",
+        "nobody hearts their own post",
+        """SELECT "h"."id" AS "key", 'user ' || "h"."userId" AS "detail" FROM "PostHeart" AS "h"
+        JOIN "Post" AS "p" ON "p"."id" = "h"."postId" WHERE "h"."userId" = "p"."userId" """,
+    ),
+    (
+        "comment_heart.not_own",
+        "CommentHeart",
+        "nobody hearts their own comment",
+        """SELECT "h"."id" AS "key", 'user ' || "h"."userId" AS "detail"
+        FROM "CommentHeart" AS "h" JOIN "Comment" AS "c" ON "c"."id" = "h"."commentId"
+        WHERE "h"."userId" = "c"."userId" """,
+    ),
+    (
+        "comment.after_post",
+        "Comment",
+        "a comment is made after its post",
+        """SELECT "c"."id" AS "key", 'post ' || "p"."id" AS "detail" FROM "Comment" AS "c"
+        JOIN "Post" AS "p" ON "p"."id" = "c"."postId" WHERE "c"."createdAt" < "p"."createdAt" """,
+    ),
+    (
+        "comment.reply_after_parent",
+        "Comment",
+        "a reply is made after the comment it answers",
+        """SELECT "c"."id" AS "key", 'parent ' || "r"."id" AS "detail" FROM "Comment" AS "c"
+        JOIN "Comment" AS "r" ON "r"."id" = "c"."parentId"
+        WHERE "c"."createdAt" < "r"."createdAt" """,
+    ),
+    (
+        "comment.reply_same_post",
+        "Comment",
+        "a reply is on the same post as the comment it answers",
+        """SELECT "c"."id" AS "key", 'parent ' || "r"."id" AS "detail" FROM "Comment" AS "c"
+        JOIN "Comment" AS "r" ON "r"."id" = "c"."parentId" WHERE "c"."postId" <> "r"."postId" """,
+    ),
+    (
+        "post_heart.after_post",
+        "PostHeart",
+        "a post is hearted after it was made",
+        """SELECT "h"."id" AS "key", 'post ' || "p"."id" AS "detail" FROM "PostHeart" AS "h"
+        JOIN "Post" AS "p" ON "p"."id" = "h"."postId" WHERE "h"."createdAt" < "p"."createdAt" """,
+    ),
+    (
+        "comment_heart.after_comment",
+        "CommentHeart",
+        "a comment is hearted after it was made",
+        """SELECT "h"."id" AS "key", 'comment ' || "c"."id" AS "detail"
+        FROM "CommentHeart" AS "h" JOIN "Comment" AS "c" ON "c"."id" = "h"."commentId"
+        WHERE "h"."createdAt" < "c"."createdAt" """,
+    ),
+    (
+        "report.not_own_content",
+        "Report",
+        "nobody reports themselves, their own post or their own comment",
+        """SELECT "r"."id" AS "key", 'reporter ' || "r"."reporterId" AS "detail"
+        FROM "Report" AS "r" LEFT JOIN "Post" AS "p" ON "p"."id" = "r"."postId"
+        LEFT JOIN "Comment" AS "c" ON "c"."id" = "r"."commentId"
+        WHERE "r"."reporterId" = "r"."reportedUserId" OR "r"."reporterId" = "p"."userId"
+        OR "r"."reporterId" = "c"."userId" """,
+    ),
+    (
+        "user_block.not_self",
+        "UserBlock",
+        "nobody blocks themselves",
+        """SELECT "id" AS "key", 'user ' || "blockerId" AS "detail" FROM "UserBlock"
+        WHERE "blockerId" = "blockedId" """,
+    ),
+    # Therapists, pairs and meetings.
+    (
+        "client_therapist.approved_therapist",
+        "ClientTherapist",
+        "clients are paired only with APPROVED therapists",
+        """SELECT "ct"."id" AS "key", 'therapist ' || "t"."userId" || ' is ' ||
+        CAST("t"."status" AS TEXT) AS "detail" FROM "ClientTherapist" AS "ct"
+        JOIN "Therapist" AS "t" ON "t"."userId" = "ct"."therapistId"
+        WHERE CAST("t"."status" AS TEXT) <> 'APPROVED'""",
+    ),
+    (
+        "meeting.approved_therapist",
+        "Meeting",
+        "meetings are only with APPROVED therapists",
+        """SELECT "m"."id" AS "key", 'therapist ' || "t"."userId" || ' is ' ||
+        CAST("t"."status" AS TEXT) AS "detail" FROM "Meeting" AS "m"
+        JOIN "Therapist" AS "t" ON "t"."userId" = "m"."therapistId"
+        WHERE CAST("t"."status" AS TEXT) <> 'APPROVED'""",
+    ),
+    (
+        "meeting.active_pair",
+        "Meeting",
+        "a meeting's client and therapist are an active pair",
+        """SELECT "m"."id" AS "key", "m"."clientId" || ' / ' || "m"."therapistId" AS "detail"
+        FROM "Meeting" AS "m" WHERE NOT EXISTS (SELECT 1 FROM "ClientTherapist" AS "ct"
+            WHERE "ct"."clientId" = "m"."clientId" AND "ct"."therapistId" = "m"."therapistId"
+            AND "ct"."status" = 'active')""",
+    ),
+    (
+        "meeting.in_availability",
+        "Meeting",
+        "a meeting lies inside one available slot of its therapist, in the slot's time zone",
+        f"""SELECT "m"."id" AS "key", 'therapist ' || "m"."therapistId" || ' at ' ||
+        CAST("m"."startTime" AS TEXT) AS "detail" FROM "Meeting" AS "m"
+        WHERE NOT EXISTS (SELECT 1 FROM "TherapistAvailability" AS "a"
+            WHERE "a"."therapistId" = "m"."therapistId" AND "a"."isAvailable"
+            AND "a"."dayOfWeek" = CAST(CAST(EXTRACT(DOW FROM {_LOCAL_START}) AS INTEGER) AS TEXT)
+            AND {_minutes('"a"."startTime"')} <=
+                EXTRACT(HOUR FROM {_LOCAL_START}) * 60 + EXTRACT(MINUTE FROM {_LOCAL_START})
+            AND EXTRACT(HOUR FROM {_LOCAL_START}) * 60 + EXTRACT(MINUTE FROM {_LOCAL_START})
+                + "m"."duration" <= {_minutes('"a"."endTime"')})""",
+    ),
+    (
+        "availability.well_formed",
+        "TherapistAvailability",
+        "dayOfWeek is '0'..'6'; startTime < endTime, both 'HH:MM'",
+        f"""SELECT "id" AS "key", "dayOfWeek" || ' ' || "startTime" || '-' || "endTime"
+        AS "detail" FROM "TherapistAvailability"
+        WHERE "dayOfWeek" NOT IN ('0', '1', '2', '3', '4', '5', '6')
+        OR {_minutes('"startTime"')} IS NULL OR {_minutes('"endTime"')} IS NULL
+        OR {_minutes('"startTime"')} >= {_minutes('"endTime"')}""",
+    ),
+    (
+        "meeting.therapist_overlap",
+        "Meeting",
+        "a therapist's meetings (not CANCELLED) do not overlap",
+        f"""SELECT "m"."id" AS "key", 'overlaps ' || "o"."id" AS "detail" FROM "Meeting" AS "m"
+        JOIN "Meeting" AS "o" ON "o"."therapistId" = "m"."therapistId" AND "o"."id" > "m"."id"
+        AND "o"."startTime" < {_end('"m"')} AND "m"."startTime" < {_end('"o"')}
+        WHERE "m"."status" <> 'CANCELLED' AND "o"."status" <> 'CANCELLED'""",
+    ),
+    (
+        "meeting.client_overlap",
+        "Meeting",
+        "a client's meetings (not CANCELLED) do not overlap",
+        f"""SELECT "m"."id" AS "key", 'overlaps ' || "o"."id" AS "detail" FROM "Meeting" AS "m"
+        JOIN "Meeting" AS "o" ON "o"."clientId" = "m"."clientId" AND "o"."id" > "m"."id"
+        AND "o"."startTime" < {_end('"m"')} AND "m"."startTime" < {_end('"o"')}
+        WHERE "m"."status" <> 'CANCELLED' AND "o"."status" <> 'CANCELLED'""",
+    ),
+    (
+        "meeting.status_vs_time",
+        "Meeting",
+        f"ended meetings are {'/'.join(PAST_MEETING)}, upcoming ones "
+        f"{'/'.join(UPCOMING_MEETING)}, ones under way {'/'.join(ONGOING_MEETING)}",
+        f"""SELECT "m"."id" AS "key", CAST("m"."status" AS TEXT) || ' from ' ||
+        CAST("m"."startTime" AS TEXT) AS "detail" FROM "Meeting" AS "m" WHERE CASE
+            WHEN {_end('"m"')} <= {{anchor}} THEN CAST("m"."status" AS TEXT) NOT IN {_in(PAST_MEETING)}
+            WHEN "m"."startTime" > {{anchor}}
+                THEN CAST("m"."status" AS TEXT) NOT IN {_in(UPCOMING_MEETING)}
+            ELSE CAST("m"."status" AS TEXT) NOT IN {_in(ONGOING_MEETING)} END""",
+    ),
+    (
+        "meeting.end_is_start_plus_duration",
+        "Meeting",
+        "endTime = startTime + duration minutes",
+        """SELECT "id" AS "key", CAST("endTime" AS TEXT) AS "detail" FROM "Meeting"
+        WHERE "endTime" IS DISTINCT FROM "startTime" + "duration" * INTERVAL '1 minute'""",
+    ),
+    (
+        "meeting.created_before_start",
+        "Meeting",
+        "a meeting is booked before it starts",
+        """SELECT "id" AS "key", CAST("createdAt" AS TEXT) AS "detail" FROM "Meeting"
+        WHERE "createdAt" > "startTime" """,
+    ),
+    (
+        "meeting.created_after_pair",
+        "Meeting",
+        "a meeting is booked after its client and therapist were paired",
+        """SELECT "m"."id" AS "key", 'paired ' || CAST("ct"."assignedAt" AS TEXT) AS "detail"
+        FROM "Meeting" AS "m" JOIN "ClientTherapist" AS "ct" ON "ct"."clientId" = "m"."clientId"
+        AND "ct"."therapistId" = "m"."therapistId" WHERE "m"."createdAt" < "ct"."assignedAt" """,
+    ),
+    (
+        "meeting_notes.after_start",
+        "MeetingNotes",
+        "notes are written once the meeting has started",
+        """SELECT "n"."id" AS "key", 'meeting ' || "m"."id" AS "detail"
+        FROM "MeetingNotes" AS "n" JOIN "Meeting" AS "m" ON "m"."id" = "n"."meetingId"
+        WHERE "n"."createdAt" < "m"."startTime" """,
+    ),
+    (
+        "review.of_completed_meeting",
+        "Review",
+        "a review is of a COMPLETED meeting",
+        """SELECT "r"."id" AS "key", COALESCE('meeting ' || "m"."id" || ' is ' ||
+        CAST("m"."status" AS TEXT), 'no meeting') AS "detail" FROM "Review" AS "r"
+        LEFT JOIN "Meeting" AS "m" ON "m"."id" = "r"."meetingId"
+        WHERE "m"."id" IS NULL OR CAST("m"."status" AS TEXT) <> 'COMPLETED'""",
+    ),
+    (
+        "review.by_meeting_client",
+        "Review",
+        "a review is written by the meeting's client about the meeting's therapist",
+        """SELECT "r"."id" AS "key", 'meeting ' || "m"."id" AS "detail" FROM "Review" AS "r"
+        JOIN "Meeting" AS "m" ON "m"."id" = "r"."meetingId"
+        WHERE "r"."clientId" <> "m"."clientId" OR "r"."therapistId" <> "m"."therapistId" """,
+    ),
+    (
+        "review.one_per_meeting",
+        "Review",
+        "a meeting has at most one review",
+        """SELECT "meetingId" AS "key", CAST(COUNT(*) AS TEXT) || ' reviews' AS "detail"
+        FROM "Review" WHERE "meetingId" IS NOT NULL GROUP BY "meetingId" HAVING COUNT(*) > 1""",
+    ),
+    (
+        "review.after_meeting",
+        "Review",
+        "a review is written after the meeting ended",
+        f"""SELECT "r"."id" AS "key", 'meeting ' || "m"."id" AS "detail" FROM "Review" AS "r"
+        JOIN "Meeting" AS "m" ON "m"."id" = "r"."meetingId"
+        WHERE "r"."createdAt" < {_end('"m"')}""",
+    ),
+    (
+        "payment.meeting_of_payer",
+        "Payment",
+        "a payment is for a meeting of the paying client with the paid therapist",
+        """SELECT "p"."id" AS "key", 'meeting ' || "m"."id" AS "detail" FROM "Payment" AS "p"
+        JOIN "Meeting" AS "m" ON "m"."id" = "p"."meetingId"
+        WHERE "m"."clientId" <> "p"."clientId" OR "m"."therapistId" <> "p"."therapistId" """,
+    ),
+    # Worksheets.
+    (
+        "worksheet.active_pair",
+        "Worksheet",
+        "a worksheet's client and therapist are an active pair",
+        """SELECT "w"."id" AS "key", "w"."clientId" || ' / ' || "w"."therapistId" AS "detail"
+        FROM "Worksheet" AS "w" WHERE NOT EXISTS (SELECT 1 FROM "ClientTherapist" AS "ct"
+            WHERE "ct"."clientId" = "w"."clientId" AND "ct"."therapistId" = "w"."therapistId"
+            AND "ct"."status" = 'active')""",
+    ),
+    (
+        "worksheet.overdue",
+        "Worksheet",
+        "a worksheet is OVERDUE exactly when it is past due and not submitted",
+        """SELECT "w"."id" AS "key", CAST("w"."status" AS TEXT) || ' due ' ||
+        CAST("w"."dueDate" AS TEXT) AS "detail" FROM "Worksheet" AS "w"
+        LEFT JOIN "WorksheetSubmission" AS "s" ON "s"."worksheetId" = "w"."id"
+        WHERE ("w"."dueDate" < {anchor} AND "s"."id" IS NULL)
+        <> (CAST("w"."status" AS TEXT) = 'OVERDUE')""",
+    ),
+    (
+        "worksheet.status_matches_submission",
+        "Worksheet",
+        "a worksheet is SUBMITTED or REVIEWED exactly when it has a submission",
+        """SELECT "w"."id" AS "key", CAST("w"."status" AS TEXT) AS "detail"
+        FROM "Worksheet" AS "w" LEFT JOIN "WorksheetSubmission" AS "s"
+        ON "s"."worksheetId" = "w"."id"
+        WHERE ("s"."id" IS NOT NULL) <> (CAST("w"."status" AS TEXT) IN ('SUBMITTED', 'REVIEWED'))""",
+    ),
+    (
+        "worksheet.submitted_after_assigned",
+        "WorksheetSubmission",
+        "a submission is made after its worksheet was assigned",
+        """SELECT "s"."id" AS "key", 'worksheet ' || "w"."id" AS "detail"
+        FROM "WorksheetSubmission" AS "s" JOIN "Worksheet" AS "w" ON "w"."id" = "s"."worksheetId"
+        WHERE "s"."submittedAt" < "w"."createdAt" """,
+    ),
+    (
+        "worksheet.reviewed_has_feedback",
+        "Worksheet",
+        "a REVIEWED worksheet's submission has feedback",
+        """SELECT "w"."id" AS "key", '' AS "detail" FROM "Worksheet" AS "w"
+        LEFT JOIN "WorksheetSubmission" AS "s" ON "s"."worksheetId" = "w"."id"
+        WHERE CAST("w"."status" AS TEXT) = 'REVIEWED'
+        AND ("s"."feedback" IS NULL OR "s"."feedback" = '')""",
+    ),
+    (
+        "pre_assessment.processed_after_created",
+        "PreAssessment",
+        "an assessment is processed after it was made",
+        """SELECT "id" AS "key", CAST("processedAt" AS TEXT) AS "detail" FROM "PreAssessment"
+        WHERE "processedAt" < "createdAt" """,
+    ),
+    # Messaging.
+    (
+        "message.sender_is_participant",
+        "Message",
+        "a message's sender takes part in its conversation",
+        f"""SELECT "m"."id" AS "key", 'sender ' || "m"."senderId" AS "detail"
+        FROM "Message" AS "m" WHERE NOT {_participant('"m"."senderId"', '"m"."conversationId"')}""",
+    ),
+    (
+        "message.times_increase",
+        "Message",
+        "no two messages of a conversation share a time",
+        """SELECT MIN("id") AS "key", CAST(COUNT(*) AS TEXT) || ' messages at ' ||
+        CAST("createdAt" AS TEXT) AS "detail" FROM "Message"
+        GROUP BY "conversationId", "createdAt" HAVING COUNT(*) > 1""",
+    ),
+    (
+        "message.after_conversation",
+        "Message",
+        "a message is sent after its conversation was created",
+        """SELECT "m"."id" AS "key", 'conversation ' || "c"."id" AS "detail"
+        FROM "Message" AS "m" JOIN "Conversation" AS "c" ON "c"."id" = "m"."conversationId"
+        WHERE "m"."createdAt" < "c"."createdAt" """,
+    ),
+    (
+        "message.reply_after_parent",
+        "Message",
+        "a reply is sent after the message it answers",
+        """SELECT "m"."id" AS "key", 'replies to ' || "r"."id" AS "detail" FROM "Message" AS "m"
+        JOIN "Message" AS "r" ON "r"."id" = "m"."replyToId"
+        WHERE "m"."createdAt" <= "r"."createdAt" """,
+    ),
+    (
+        "message.reply_same_conversation",
+        "Message",
+        "a reply is in the conversation of the message it answers",
+        """SELECT "m"."id" AS "key", 'replies to ' || "r"."id" AS "detail" FROM "Message" AS "m"
+        JOIN "Message" AS "r" ON "r"."id" = "m"."replyToId"
+        WHERE "m"."conversationId" <> "r"."conversationId" """,
+    ),
+    (
+        "conversation.last_message_at",
+        "Conversation",
+        "lastMessageAt is the time of the conversation's last message (NULL without messages)",
+        """SELECT "c"."id" AS "key", COALESCE(CAST("c"."lastMessageAt" AS TEXT), 'NULL') AS "detail"
+        FROM "Conversation" AS "c" WHERE "c"."lastMessageAt" IS DISTINCT FROM
+        (SELECT MAX("m"."createdAt") FROM "Message" AS "m" WHERE "m"."conversationId" = "c"."id")""",
+    ),
+    (
+        "reaction.by_other_participant",
+        "MessageReaction",
+        "a reaction comes from a participant other than the sender",
+        f"""SELECT "x"."id" AS "key", 'user ' || "x"."userId" AS "detail"
+        FROM "MessageReaction" AS "x" JOIN "Message" AS "m" ON "m"."id" = "x"."messageId"
+        WHERE "x"."userId" = "m"."senderId"
+        OR NOT {_participant('"x"."userId"', '"m"."conversationId"')}""",
+    ),
+    (
+        "reaction.after_message",
+        "MessageReaction",
+        "a reaction comes after the message",
+        """SELECT "x"."id" AS "key", 'message ' || "m"."id" AS "detail"
+        FROM "MessageReaction" AS "x" JOIN "Message" AS "m" ON "m"."id" = "x"."messageId"
+        WHERE "x"."createdAt" < "m"."createdAt" """,
+    ),
+    (
+        "receipt.by_other_participant",
+        "MessageReadReceipt",
+        "a read receipt comes from a participant other than the sender",
+        f"""SELECT "x"."id" AS "key", 'user ' || "x"."userId" AS "detail"
+        FROM "MessageReadReceipt" AS "x" JOIN "Message" AS "m" ON "m"."id" = "x"."messageId"
+        WHERE "x"."userId" = "m"."senderId"
+        OR NOT {_participant('"x"."userId"', '"m"."conversationId"')}""",
+    ),
+    (
+        "receipt.after_message",
+        "MessageReadReceipt",
+        "a message is read after it was sent",
+        """SELECT "x"."id" AS "key", 'message ' || "m"."id" AS "detail"
+        FROM "MessageReadReceipt" AS "x" JOIN "Message" AS "m" ON "m"."id" = "x"."messageId"
+        WHERE "x"."readAt" < "m"."createdAt" """,
+    ),
+    # Notifications.
+    (
+        "notification.read_at_iff_read",
+        "Notification",
+        "readAt is set exactly when isRead",
+        """SELECT "id" AS "key", CAST("isRead" AS TEXT) AS "detail" FROM "Notification"
+        WHERE ("isRead" AND "readAt" IS NULL) OR (NOT "isRead" AND "readAt" IS NOT NULL)""",
+    ),
+    (
+        "notification.read_after_created",
+        "Notification",
+        "a notification is read after it was created",
+        """SELECT "id" AS "key", CAST("readAt" AS TEXT) AS "detail" FROM "Notification"
+        WHERE "readAt" < "createdAt" """,
+    ),
+    # Group sessions.
+    (
+        "group_session.creator_moderates",
+        "GroupTherapySessions",
+        "a group session's creator moderates its community",
+        """SELECT "s"."id" AS "key", 'creator ' || "s"."createdById" AS "detail"
+        FROM "GroupTherapySessions" AS "s" WHERE NOT EXISTS (SELECT 1
+            FROM "ModeratorCommunity" AS "mc" WHERE "mc"."moderatorId" = "s"."createdById"
+            AND "mc"."communityId" = "s"."communityId")""",
+    ),
+    (
+        "group_session.max_participants",
+        "GroupTherapySessions",
+        "a group session has at most maxParticipants participants",
+        """SELECT "s"."id" AS "key", CAST(COUNT(*) AS TEXT) || ' > ' ||
+        CAST("s"."maxParticipants" AS TEXT) AS "detail" FROM "GroupTherapySessions" AS "s"
+        JOIN "GroupSessionParticipants" AS "p" ON "p"."sessionId" = "s"."id"
+        GROUP BY "s"."id", "s"."maxParticipants" HAVING COUNT(*) > "s"."maxParticipants" """,
+    ),
+    (
+        "group_invitation.approved_therapist",
+        "GroupSessionTherapistInvitations",
+        "only APPROVED therapists are invited to group sessions",
+        """SELECT "i"."id" AS "key", 'therapist ' || "t"."userId" || ' is ' ||
+        CAST("t"."status" AS TEXT) AS "detail" FROM "GroupSessionTherapistInvitations" AS "i"
+        JOIN "Therapist" AS "t" ON "t"."userId" = "i"."therapistId"
+        WHERE CAST("t"."status" AS TEXT) <> 'APPROVED'""",
+    ),
+    (
+        "group_invitation.therapist_is_member",
+        "GroupSessionTherapistInvitations",
+        "invited therapists are members of the session's community",
+        """SELECT "i"."id" AS "key", 'therapist ' || "i"."therapistId" AS "detail"
+        FROM "GroupSessionTherapistInvitations" AS "i"
+        JOIN "GroupTherapySessions" AS "s" ON "s"."id" = "i"."sessionId"
+        WHERE NOT EXISTS (SELECT 1 FROM "Membership" AS "ms"
+            WHERE "ms"."userId" = "i"."therapistId" AND "ms"."communityId" = "s"."communityId")""",
+    ),
+    (
+        "group_participant.is_other_member",
+        "GroupSessionParticipants",
+        "participants are members of the community other than the creator and the invitees",
+        """SELECT "p"."id" AS "key", 'user ' || "p"."userId" AS "detail"
+        FROM "GroupSessionParticipants" AS "p"
+        JOIN "GroupTherapySessions" AS "s" ON "s"."id" = "p"."sessionId"
+        WHERE "p"."userId" = "s"."createdById"
+        OR NOT EXISTS (SELECT 1 FROM "Membership" AS "ms"
+            WHERE "ms"."userId" = "p"."userId" AND "ms"."communityId" = "s"."communityId")
+        OR EXISTS (SELECT 1 FROM "GroupSessionTherapistInvitations" AS "i"
+            WHERE "i"."sessionId" = "s"."id" AND "i"."therapistId" = "p"."userId")""",
+    ),
+)
+
+
+def domain_rules(anchor: str) -> list[Rule]:
+    """The Mentara domain rules, with the anchor (a TIMESTAMP literal) filled in."""
+    return [
+        Rule(rid, table, desc, sql.replace("{anchor}", anchor))
+        for rid, table, desc, sql in DOMAIN_RULES
+    ]
+
+
+# Minimum requirements: per entity kind, the table reported, and the entities the minimums
+# apply to, as SQL selecting "id" (the key reported) and "ref" (what counts join on).
+# Therapist minimums apply to APPROVED therapists only: others cannot practise.
+_ENTITIES: dict[str, tuple[str, str]] = {
+    "client": ("Client", 'SELECT "userId" AS "id", "userId" AS "ref" FROM "Client"'),
+    "therapist": (
+        "Therapist",
+        """SELECT "userId" AS "id", "userId" AS "ref" FROM "Therapist"
+        WHERE CAST("status" AS TEXT) = 'APPROVED'""",
+    ),
+    "community": ("Community", 'SELECT "id", "id" AS "ref" FROM "Community"'),
+    "moderator": ("Moderator", 'SELECT "userId" AS "id", "userId" AS "ref" FROM "Moderator"'),
+    "post": ("Post", 'SELECT "id", "id" AS "ref" FROM "Post"'),
+    "meeting": ("Meeting", 'SELECT "id", "id" AS "ref" FROM "Meeting"'),
+}
+
+_ACTIVE_CLIENTS = """SELECT "userId" AS "id", "userId" AS "ref" FROM "Client" AS "c"
+    WHERE EXISTS (SELECT 1 FROM "ClientTherapist" AS "ct"
+    WHERE "ct"."clientId" = "c"."userId" AND "ct"."status" = 'active')"""
+
+
+def _count(table: str, column: str, where: str = "") -> str:
+    cond = f" WHERE {where}" if where else ""
+    return (
+        f'SELECT {quote(column)} AS "ref", COUNT(*) AS "n" FROM {quote(table)}{cond} '
+        f"GROUP BY {quote(column)}"
+    )
+
+
+_POSTS_PER_COMMUNITY = """SELECT "g"."communityId" AS "ref", COUNT(*) AS "n" FROM "Post" AS "p"
+    JOIN "Room" AS "r" ON "r"."id" = "p"."roomId"
+    JOIN "RoomGroup" AS "g" ON "g"."id" = "r"."roomGroupId" GROUP BY "g"."communityId" """
+_HEARTS_PER_USER = """SELECT "userId" AS "ref", COUNT(*) AS "n" FROM (
+    SELECT "userId" FROM "PostHeart" UNION ALL SELECT "userId" FROM "CommentHeart") AS "h"
+    GROUP BY "userId" """
+
+# (entity, requirement) -> (counts SQL selecting "ref", "n"; entities SQL or None for all)
+MINIMUM_COUNTS: dict[tuple[str, str], tuple[str, str | None]] = {
+    ("client", "community_memberships"): (_count("Membership", "userId"), None),
+    ("client", "posts"): (_count("Post", "userId"), None),
+    ("client", "comments"): (_count("Comment", "userId"), None),
+    ("client", "hearts"): (_HEARTS_PER_USER, None),
+    ("client", "therapist_relationships"): (
+        _count("ClientTherapist", "clientId", "\"status\" = 'active'"),
+        None,
+    ),
+    ("client", "meetings_if_has_therapist"): (_count("Meeting", "clientId"), _ACTIVE_CLIENTS),
+    # A PreAssessment row is a completed assessment: the app stores one on completion.
+    ("client", "completed_assessments"): (_count("PreAssessment", "clientId"), None),
+    ("client", "worksheets_if_has_therapist"): (_count("Worksheet", "clientId"), _ACTIVE_CLIENTS),
+    ("client", "conversations"): (_count("ConversationParticipant", "userId"), None),
+    ("client", "messages_per_conversation"): (
+        _count("Message", "conversationId"),
+        """SELECT "cp"."userId" || ' in conversation ' || "cp"."conversationId" AS "id",
+        "cp"."conversationId" AS "ref" FROM "ConversationParticipant" AS "cp"
+        JOIN "Client" AS "c" ON "c"."userId" = "cp"."userId" """,
+    ),
+    ("therapist", "client_relationships"): (
+        _count("ClientTherapist", "therapistId", "\"status\" = 'active'"),
+        None,
+    ),
+    ("therapist", "community_memberships"): (_count("Membership", "userId"), None),
+    ("therapist", "posts"): (_count("Post", "userId"), None),
+    ("therapist", "comments"): (_count("Comment", "userId"), None),
+    ("therapist", "availability_days"): (
+        """SELECT "therapistId" AS "ref", COUNT(DISTINCT "dayOfWeek") AS "n"
+        FROM "TherapistAvailability" WHERE "isAvailable" GROUP BY "therapistId" """,
+        None,
+    ),
+    ("therapist", "meetings"): (_count("Meeting", "therapistId"), None),
+    ("therapist", "worksheets_created"): (_count("Worksheet", "therapistId"), None),
+    ("therapist", "session_notes_written"): (
+        """SELECT "m"."therapistId" AS "ref", COUNT(*) AS "n" FROM "MeetingNotes" AS "n"
+        JOIN "Meeting" AS "m" ON "m"."id" = "n"."meetingId" GROUP BY "m"."therapistId" """,
+        None,
+    ),
+    ("therapist", "reviews_received"): (_count("Review", "therapistId"), None),
+    ("community", "members"): (_count("Membership", "communityId"), None),
+    ("community", "posts"): (_POSTS_PER_COMMUNITY, None),
+    ("community", "moderators"): (_count("ModeratorCommunity", "communityId"), None),
+    ("moderator", "communities_moderated"): (_count("ModeratorCommunity", "moderatorId"), None),
+    ("post", "comments"): (_count("Comment", "postId"), None),
+    ("post", "hearts"): (_count("PostHeart", "postId"), None),
+    ("meeting", "has_notes_if_completed"): (
+        _count("MeetingNotes", "meetingId"),
+        """SELECT "id", "id" AS "ref" FROM "Meeting" WHERE CAST("status" AS TEXT) = 'COMPLETED'""",
+    ),
+}
+
+
+def minimum_rules(minimums: Mapping[tuple[str, str], int]) -> list[Rule]:
+    """One rule per configured minimum: every entity it applies to has at least that many.
+
+    The count starts from the entities (a LEFT JOIN), so an entity with no rows at all in the
+    counted table fails its minimum; a minimum over entities that do not exist has nothing
+    to check.
+    """
+    unknown = set(minimums) - set(MINIMUM_COUNTS) - UNCHECKED_MINIMUMS
+    if unknown:
+        names = ", ".join(sorted(f"{e}.{n}" for e, n in unknown))
+        raise ConfigError(
+            f"no check is defined for minimum(s) {names}",
+            "add the requirement to seedsnap.check.MINIMUM_COUNTS",
+        )
+    out = []
+    for (entity, name), n in sorted(minimums.items()):
+        if (entity, name) in UNCHECKED_MINIMUMS:
+            continue
+        counts, among = MINIMUM_COUNTS[(entity, name)]
+        table, everyone = _ENTITIES[entity]
+        out.append(
+            Rule(
+                f"min:{entity}.{name}",
+                table,
+                f"every {entity} has {name} >= {n}",
+                f"""SELECT "e"."id" AS "key", 'has ' || CAST(COALESCE("k"."n", 0) AS TEXT) ||
+                ', needs {int(n)}' AS "detail" FROM ({among or everyone}) AS "e"
+                LEFT JOIN ({counts}) AS "k" ON "k"."ref" = "e"."ref"
+                WHERE COALESCE("k"."n", 0) < {int(n)}""",
+            )
+        )
+    return out

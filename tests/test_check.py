@@ -1,0 +1,1126 @@
+"""`seedsnap check`: a tiny hand-made snapshot passes, and every rule catches its violation.
+
+The world below is small but complete: every one of the 42 tables has rows, and every rule
+has something to look at. Each injection test copies the snapshot, breaks one thing and runs
+only the rule under test, expecting it to name the broken row.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from seedsnap.check import (
+    UNCHECKED_MINIMUMS,
+    CheckReport,
+    check_parquet,
+    check_relations,
+    create_views,
+    rules,
+)
+from seedsnap.config import MINIMUMS, resolve
+from seedsnap.context import Context
+from seedsnap.errors import DatabaseError, SnapshotError
+from seedsnap.schema import MENTARA
+from seedsnap.schema.model import Table
+
+A = datetime(2026, 2, 22, 12, 0)  # the default anchor, a Sunday
+
+
+def days(n: float) -> datetime:
+    """``n`` days before the anchor (negative: after)."""
+    return A - timedelta(days=n)
+
+
+# Every minimum at 1 (so each rule has teeth), except the optional one.
+MINS = {f"{e}.{n}": 1 for e, reqs in MINIMUMS.items() for n in reqs}
+MINS["client.therapist_relationships"] = 0
+CONFIG = resolve(mode="light", minimums=MINS, env={})
+CONF = CONFIG.to_dict()
+
+MON_0900_MANILA = datetime(2026, 2, 16, 1, 0)  # Monday 09:00 in Asia/Manila (UTC+8)
+MON_1000_MANILA_NEXT = datetime(2026, 2, 23, 2, 0)  # next Monday 10:00 Manila, after the anchor
+
+
+def _user(uid: str, role: str) -> dict[str, Any]:
+    return {
+        "id": uid,
+        "email": f"{uid}@example.test",
+        "firstName": uid,
+        "lastName": "Test",
+        "role": role,
+        "createdAt": days(200),
+        "updatedAt": days(200),
+    }
+
+
+def _therapist(uid: str, status: str) -> dict[str, Any]:
+    return {
+        "userId": uid,
+        "mobile": "+63 900 000 0000",
+        "province": "Metro Manila",
+        "timezone": "Asia/Manila",
+        "status": status,
+        "submissionDate": days(190),
+        "processingDate": days(185),
+        "providerType": "Psychologist",
+        "professionalLicenseType": "RPsy",
+        "isPRCLicensed": "Yes",
+        "prcLicenseNumber": f"PRC-{uid}",
+        "expirationDateOfLicense": days(-400),
+        "practiceStartDate": days(3000),
+        "providedOnlineTherapyBefore": True,
+        "comfortableUsingVideoConferencing": True,
+        "compliesWithDataPrivacyAct": True,
+        "willingToAbideByPlatformGuidelines": True,
+        "treatmentSuccessRates": "{}",
+        "sessionLength": "60 minutes",
+        "hourlyRate": 50.0,
+        "createdAt": days(190),
+        "updatedAt": days(185),
+    }
+
+
+def _ts(created: datetime) -> dict[str, datetime]:
+    return {"createdAt": created, "updatedAt": created}
+
+
+def world() -> dict[str, list[dict[str, Any]]]:
+    """Rows of a small, valid Mentara: 2 clients, 2 therapists (1 approved), 1 community …"""
+    end1 = MON_0900_MANILA + timedelta(minutes=60)
+    return {
+        "User": [
+            _user("c1", "client"),
+            _user("c2", "client"),
+            _user("t1", "therapist"),
+            _user("t2", "therapist"),
+            _user("m1", "moderator"),
+            _user("a1", "admin"),
+        ],
+        "Client": [{"userId": u, **_ts(days(200))} for u in ("c1", "c2")],
+        "Therapist": [_therapist("t1", "APPROVED"), _therapist("t2", "PENDING")],
+        "Moderator": [{"userId": "m1", **_ts(days(200))}],
+        "Admin": [{"userId": "a1", **_ts(days(200))}],
+        "Community": [
+            {
+                "id": "k1",
+                "name": "Anxiety Support",
+                "slug": "anxiety-support",
+                "description": "A place to talk.",
+                "imageUrl": "https://example.test/k1.png",
+                **_ts(days(300)),
+            }
+        ],
+        "RoomGroup": [{"id": "g1", "name": "Main", "order": 0, "communityId": "k1"}],
+        "Room": [{"id": "r1", "name": "General", "order": 0, "roomGroupId": "g1"}],
+        "Membership": [
+            {"id": f"ms_{u}", "userId": u, "communityId": "k1", "joinedAt": days(100)}
+            for u in ("c1", "c2", "t1")
+        ],
+        "ModeratorCommunity": [
+            {"id": "mc1", "moderatorId": "m1", "communityId": "k1", "assignedAt": days(150)}
+        ],
+        "ClientTherapist": [
+            {
+                "id": "ct1",
+                "clientId": "c1",
+                "therapistId": "t1",
+                "status": "active",
+                "assignedAt": days(60),
+            }
+        ],
+        "TherapistAvailability": [
+            {
+                "id": "av1",
+                "therapistId": "t1",
+                "dayOfWeek": "1",
+                "startTime": "08:00",
+                "endTime": "17:00",
+                "timezone": "Asia/Manila",
+                **_ts(days(60)),
+            }
+        ],
+        "Meeting": [
+            {
+                "id": "mt1",
+                "clientId": "c1",
+                "therapistId": "t1",
+                "startTime": MON_0900_MANILA,
+                "endTime": end1,
+                "duration": 60,
+                "status": "COMPLETED",
+                **_ts(days(30)),
+            },
+            {
+                "id": "mt2",
+                "clientId": "c1",
+                "therapistId": "t1",
+                "startTime": MON_1000_MANILA_NEXT,
+                "endTime": MON_1000_MANILA_NEXT + timedelta(minutes=60),
+                "duration": 60,
+                "status": "SCHEDULED",
+                **_ts(days(2)),
+            },
+        ],
+        "MeetingNotes": [
+            {
+                "id": "n1",
+                "meetingId": "mt1",
+                "notes": "Worked on breathing.",
+                **_ts(end1 + timedelta(hours=1)),
+            }
+        ],
+        "Review": [
+            {
+                "id": "rv1",
+                "rating": 5,
+                "clientId": "c1",
+                "therapistId": "t1",
+                "meetingId": "mt1",
+                **_ts(end1 + timedelta(days=1)),
+            }
+        ],
+        "PaymentMethod": [{"id": "pm1", "userId": "c1", "type": "CARD", **_ts(days(40))}],
+        "Payment": [
+            {
+                "id": "pay1",
+                "amount": 50.0,
+                "status": "COMPLETED",
+                "clientId": "c1",
+                "therapistId": "t1",
+                "meetingId": "mt1",
+                "paymentMethodId": "pm1",
+                "processedAt": end1,
+                **_ts(end1),
+            }
+        ],
+        "Worksheet": [
+            {
+                "id": "w1",
+                "clientId": "c1",
+                "therapistId": "t1",
+                "title": "Thought record",
+                "instructions": "Fill it in.",
+                "dueDate": days(10),
+                "status": "REVIEWED",
+                **_ts(days(20)),
+            },
+            {
+                "id": "w2",
+                "clientId": "c1",
+                "therapistId": "t1",
+                "title": "Sleep diary",
+                "instructions": "Each night.",
+                "dueDate": days(3),
+                "status": "OVERDUE",
+                **_ts(days(10)),
+            },
+            {
+                "id": "w3",
+                "clientId": "c1",
+                "therapistId": "t1",
+                "title": "Gratitude list",
+                "instructions": "Three things.",
+                "dueDate": days(-5),
+                "status": "ASSIGNED",
+                **_ts(days(2)),
+            },
+        ],
+        "WorksheetSubmission": [
+            {"id": "s1", "worksheetId": "w1", "submittedAt": days(12), "feedback": "Good work."}
+        ],
+        "PreAssessment": [
+            {
+                "id": f"pa_{c}",
+                "clientId": c,
+                "answers": "[]",
+                "scores": "{}",
+                "severityLevels": "{}",
+                "aiEstimate": "{}",
+                "isProcessed": True,
+                "processedAt": days(49),
+                **_ts(days(50)),
+            }
+            for c in ("c1", "c2")
+        ],
+        "Post": [
+            {
+                "id": "p1",
+                "title": "Hello",
+                "content": "First post.",
+                "userId": "c1",
+                "roomId": "r1",
+                **_ts(days(90)),
+            },
+            {
+                "id": "p2",
+                "title": "Sleep",
+                "content": "Cannot sleep.",
+                "userId": "c2",
+                "roomId": "r1",
+                **_ts(days(80)),
+            },
+            {
+                "id": "p3",
+                "title": "Tips",
+                "content": "Try this.",
+                "userId": "t1",
+                "roomId": "r1",
+                **_ts(days(70)),
+            },
+        ],
+        "Comment": [
+            {"id": "cm1", "postId": "p1", "userId": "c2", "content": "Welcome!", **_ts(days(89))},
+            {"id": "cm2", "postId": "p2", "userId": "c1", "content": "Same.", **_ts(days(79))},
+            {
+                "id": "cm3",
+                "postId": "p1",
+                "userId": "c1",
+                "content": "Thanks!",
+                "parentId": "cm1",
+                **_ts(days(88)),
+            },
+            {"id": "cm4", "postId": "p3", "userId": "c1", "content": "Helpful.", **_ts(days(69))},
+            {
+                "id": "cm5",
+                "postId": "p1",
+                "userId": "t1",
+                "content": "Glad you came.",
+                **_ts(days(85)),
+            },
+        ],
+        "PostHeart": [
+            {"id": "ph1", "postId": "p1", "userId": "c2", "createdAt": days(89)},
+            {"id": "ph2", "postId": "p2", "userId": "c1", "createdAt": days(79)},
+            {"id": "ph3", "postId": "p3", "userId": "c1", "createdAt": days(69)},
+        ],
+        "CommentHeart": [{"id": "ch1", "commentId": "cm1", "userId": "c1", "createdAt": days(88)}],
+        "Report": [
+            {
+                "id": "rp1",
+                "reason": "Spam",
+                "postId": "p2",
+                "reportedUserId": "c2",
+                "reporterId": "c1",
+                **_ts(days(5)),
+            }
+        ],
+        "UserBlock": [{"id": "ub1", "blockerId": "c2", "blockedId": "t2", "createdAt": days(20)}],
+        "Conversation": [
+            {"id": "cv1", "type": "DIRECT", "lastMessageAt": days(38), **_ts(days(40))},
+            {"id": "cv2", "type": "DIRECT", "lastMessageAt": days(30), **_ts(days(40))},
+        ],
+        "ConversationParticipant": [
+            {"id": f"cp_{c}_{u}", "conversationId": c, "userId": u, "joinedAt": days(40)}
+            for c, u in (("cv1", "c1"), ("cv1", "t1"), ("cv2", "c1"), ("cv2", "c2"))
+        ],
+        "Message": [
+            {
+                "id": "ms1",
+                "conversationId": "cv1",
+                "senderId": "c1",
+                "content": "Hi",
+                **_ts(days(39)),
+            },
+            {
+                "id": "ms2",
+                "conversationId": "cv1",
+                "senderId": "t1",
+                "content": "Hello",
+                "replyToId": "ms1",
+                **_ts(days(38)),
+            },
+            {
+                "id": "ms3",
+                "conversationId": "cv2",
+                "senderId": "c2",
+                "content": "Hey",
+                **_ts(days(30)),
+            },
+        ],
+        "MessageReaction": [
+            {
+                "id": "rx1",
+                "messageId": "ms1",
+                "userId": "t1",
+                "emoji": "+1",
+                "createdAt": days(38.5),
+            }
+        ],
+        "MessageReadReceipt": [
+            {"id": "rr1", "messageId": "ms1", "userId": "t1", "readAt": days(38.6)}
+        ],
+        "TypingIndicator": [
+            {"id": "ti1", "conversationId": "cv1", "userId": "c1", "lastTypingAt": days(1)}
+        ],
+        "Notification": [
+            {
+                "id": "nt1",
+                "userId": "c1",
+                "title": "Reminder",
+                "message": "Session soon",
+                "type": "APPOINTMENT_REMINDER",
+                "isRead": True,
+                "readAt": days(1),
+                **_ts(days(2)),
+            },
+            {
+                "id": "nt2",
+                "userId": "c2",
+                "title": "New reply",
+                "message": "Someone replied",
+                "type": "COMMUNITY_REPLY",
+                "isRead": False,
+                **_ts(days(2)),
+            },
+        ],
+        "GroupTherapySessions": [
+            {
+                "id": "gs1",
+                "title": "Calm together",
+                "communityId": "k1",
+                "createdById": "m1",
+                "sessionType": "VIRTUAL",
+                "scheduledAt": days(-3),
+                "duration": 60,
+                "maxParticipants": 2,
+                "status": "APPROVED",
+                **_ts(days(5)),
+            }
+        ],
+        "GroupSessionTherapistInvitations": [
+            {
+                "id": "gi1",
+                "sessionId": "gs1",
+                "therapistId": "t1",
+                "status": "ACCEPTED",
+                "invitedAt": days(5),
+                "respondedAt": days(4.5),
+                **_ts(days(5)),
+            }
+        ],
+        "GroupSessionParticipants": [
+            {"id": "gp1", "sessionId": "gs1", "userId": "c2", "joinedAt": days(4), **_ts(days(4))}
+        ],
+        "JournalEntry": [{"id": "je1", "userId": "c1", "content": "Better today.", **_ts(days(3))}],
+        "ChatbotSession": [
+            {
+                "id": "cs1",
+                "sessionId": "chat-1",
+                "userId": "c1",
+                "clientId": "c1",
+                "startedAt": days(60),
+                "collectedAnswers": "{}",
+                "lastActivity": days(60),
+                **_ts(days(60)),
+            }
+        ],
+        "ChatbotMessage": [
+            {
+                "id": "cb1",
+                "sessionId": "cs1",
+                "role": "USER",
+                "content": "Hi",
+                "timestamp": days(60),
+                "createdAt": days(60),
+            }
+        ],
+        "ClientEngagement": [
+            {"id": "ce1", "clientId": "c1", "lastCalculatedAt": days(1), **_ts(days(1))}
+        ],
+        "ClientPreferences": [{"id": "cf1", "clientId": "c1", **_ts(days(100))}],
+        "TherapistPerformance": [
+            {"id": "tp1", "therapistId": "t1", "lastCalculatedAt": days(1), **_ts(days(1))}
+        ],
+    }
+
+
+Frames = dict[str, pl.DataFrame]
+CTX = Context(CONFIG)
+
+
+def frames_of(rows: dict[str, list[dict[str, Any]]]) -> Frames:
+    out = {}
+    for t in MENTARA.tables:
+        data = rows[t.name]
+        out[t.name] = CTX.frame(t.name, pl.DataFrame(data, infer_schema_length=None))
+    return out
+
+
+def write(frames: Frames, directory: Path) -> dict[str, Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for table, frame in frames.items():
+        paths[table] = directory / f"{table}.parquet"
+        frame.write_parquet(paths[table])
+    return paths
+
+
+CLEAN = frames_of(world())
+RULES = {r.id: r for r in rules(CONF)}
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Frames, dict[str, Path]]:
+    return dict(CLEAN), write(CLEAN, tmp_path_factory.mktemp("clean"))
+
+
+def test_world_fills_every_table() -> None:
+    frames = frames_of(world())
+    assert sorted(frames) == sorted(MENTARA.table_names)
+    assert all(f.height > 0 for f in frames.values())
+
+
+def test_clean_snapshot_passes(base: tuple[Frames, dict[str, Path]]) -> None:
+    report = check_parquet(base[1], CONF)
+    assert report.violations == [], report.to_text()
+    assert report.rules_run == len(rules(CONF))
+    assert report.to_text() == f"OK: {report.rules_run} rules, 0 violations\n"
+
+
+def test_empty_tables_run_every_rule_and_pass(tmp_path: Path) -> None:
+    paths = write({t.name: CTX.empty(t.name) for t in MENTARA.tables}, tmp_path)
+    report = check_parquet(paths, CONF)
+    assert report.ok and report.rules_run == len(rules(CONF)) > 500
+
+
+def test_rule_ids_are_unique_and_cover_the_schema() -> None:
+    ids = [r.id for r in rules(CONF)]
+    assert len(ids) == len(set(ids))
+    for t in MENTARA.tables:
+        assert f"pk:{t.name}" in ids
+        assert all(f"fk:{fk.name}" in ids for fk in t.foreign_keys)
+        assert all(f"unique:{ix.name}" in ids for ix in t.unique_indexes)
+    configured = {(e, n) for e, reqs in MINIMUMS.items() for n in reqs}
+    checked = {tuple(i[4:].split(".")) for i in ids if i.startswith("min:")}
+    assert checked == configured - UNCHECKED_MINIMUMS
+
+
+# --- injections -------------------------------------------------------------------------
+# Small editing helpers over the frames; each returns the edited frames dict.
+
+
+def _pk(table: str) -> str:
+    (pk,) = MENTARA.table(table).primary_key
+    return pk
+
+
+def set_(f: Frames, table: str, key: str, **values: Any) -> Frames:
+    """Set columns of the row of ``table`` whose primary key is ``key``."""
+    frame = f[table]
+    hit = pl.col(_pk(table)) == key
+    assert frame.filter(hit).height == 1, f"{table} has no row {key}"
+    f[table] = frame.with_columns(
+        pl.when(hit).then(pl.lit(v, dtype=frame.schema[c])).otherwise(pl.col(c)).alias(c)
+        for c, v in values.items()
+    )
+    return f
+
+
+def add(f: Frames, table: str, **row: Any) -> Frames:
+    new = CTX.frame(table, pl.DataFrame([row], infer_schema_length=None))
+    f[table] = pl.concat([f[table], new])
+    return f
+
+
+def drop(f: Frames, table: str, key: str) -> Frames:
+    f[table] = f[table].filter(pl.col(_pk(table)) != key)
+    return f
+
+
+Edit = Callable[[Frames], Frames]
+
+_CT_INACTIVE: Edit = lambda f: set_(f, "ClientTherapist", "ct1", status="inactive")  # noqa: E731
+_OVERLAP: Edit = lambda f: set_(  # noqa: E731
+    f,
+    "Meeting",
+    "mt2",
+    startTime=MON_0900_MANILA + timedelta(minutes=30),
+    endTime=MON_0900_MANILA + timedelta(minutes=90),
+    status="COMPLETED",
+    createdAt=days(30),
+    updatedAt=days(30),
+)
+
+# (rule id, edit, the key the rule must report)
+DOMAIN_CASES: list[tuple[str, Edit, str]] = [
+    ("post.author_is_member", lambda f: set_(f, "Membership", "ms_c2", joinedAt=days(1)), "p2"),
+    ("post.author_is_member", lambda f: set_(f, "Post", "p1", roomId=None), "p1"),
+    (
+        "comment.author_is_member",
+        lambda f: set_(f, "Membership", "ms_c2", joinedAt=days(85)),
+        "cm1",
+    ),
+    ("post_heart.not_own", lambda f: set_(f, "PostHeart", "ph1", userId="c1"), "ph1"),
+    ("comment_heart.not_own", lambda f: set_(f, "CommentHeart", "ch1", userId="c2"), "ch1"),
+    ("comment.after_post", lambda f: set_(f, "Comment", "cm4", createdAt=days(71)), "cm4"),
+    (
+        "comment.reply_after_parent",
+        lambda f: set_(f, "Comment", "cm3", createdAt=days(89.5), updatedAt=days(89.5)),
+        "cm3",
+    ),
+    ("comment.reply_same_post", lambda f: set_(f, "Comment", "cm3", postId="p2"), "cm3"),
+    ("post_heart.after_post", lambda f: set_(f, "PostHeart", "ph2", createdAt=days(81)), "ph2"),
+    (
+        "comment_heart.after_comment",
+        lambda f: set_(f, "CommentHeart", "ch1", createdAt=days(90)),
+        "ch1",
+    ),
+    ("report.not_own_content", lambda f: set_(f, "Report", "rp1", reporterId="c2"), "rp1"),
+    (
+        "report.not_own_content",
+        lambda f: set_(f, "Report", "rp1", postId=None, commentId="cm2", reportedUserId=None),
+        "rp1",
+    ),
+    ("user_block.not_self", lambda f: set_(f, "UserBlock", "ub1", blockedId="c2"), "ub1"),
+    (
+        "client_therapist.approved_therapist",
+        lambda f: add(
+            f, "ClientTherapist", id="ct2", clientId="c2", therapistId="t2", assignedAt=days(9)
+        ),
+        "ct2",
+    ),
+    (
+        "meeting.approved_therapist",
+        lambda f: set_(f, "Therapist", "t1", status="REJECTED"),
+        "mt1",
+    ),
+    ("meeting.active_pair", _CT_INACTIVE, "mt1"),
+    (
+        "meeting.in_availability",  # the slot read in UTC: 01:00 is before 08:00
+        lambda f: set_(f, "TherapistAvailability", "av1", timezone="UTC"),
+        "mt1",
+    ),
+    (
+        "meeting.in_availability",  # runs past the end of the slot
+        lambda f: set_(
+            f, "Meeting", "mt1", duration=600, endTime=MON_0900_MANILA + timedelta(hours=10)
+        ),
+        "mt1",
+    ),
+    (
+        "meeting.in_availability",  # the slot is on Tuesdays
+        lambda f: set_(f, "TherapistAvailability", "av1", dayOfWeek="2"),
+        "mt1",
+    ),
+    (
+        "meeting.in_availability",
+        lambda f: set_(f, "TherapistAvailability", "av1", isAvailable=False),
+        "mt1",
+    ),
+    (
+        "availability.well_formed",
+        lambda f: set_(f, "TherapistAvailability", "av1", endTime="7pm"),
+        "av1",
+    ),
+    (
+        "availability.well_formed",
+        lambda f: set_(f, "TherapistAvailability", "av1", dayOfWeek="7"),
+        "av1",
+    ),
+    ("meeting.therapist_overlap", _OVERLAP, "mt1"),
+    ("meeting.client_overlap", _OVERLAP, "mt1"),
+    ("meeting.status_vs_time", lambda f: set_(f, "Meeting", "mt2", status="COMPLETED"), "mt2"),
+    ("meeting.status_vs_time", lambda f: set_(f, "Meeting", "mt1", status="SCHEDULED"), "mt1"),
+    ("meeting.end_is_start_plus_duration", lambda f: set_(f, "Meeting", "mt1", duration=90), "mt1"),
+    (
+        "meeting.created_before_start",
+        lambda f: set_(f, "Meeting", "mt1", createdAt=MON_0900_MANILA + timedelta(hours=1)),
+        "mt1",
+    ),
+    ("meeting.created_after_pair", lambda f: set_(f, "Meeting", "mt1", createdAt=days(61)), "mt1"),
+    (
+        "meeting_notes.after_start",
+        lambda f: set_(f, "MeetingNotes", "n1", createdAt=days(8), updatedAt=days(8)),
+        "n1",
+    ),
+    ("review.of_completed_meeting", lambda f: set_(f, "Review", "rv1", meetingId="mt2"), "rv1"),
+    ("review.of_completed_meeting", lambda f: set_(f, "Review", "rv1", meetingId=None), "rv1"),
+    ("review.by_meeting_client", lambda f: set_(f, "Review", "rv1", clientId="c2"), "rv1"),
+    (
+        "review.one_per_meeting",
+        lambda f: add(
+            f,
+            "Review",
+            id="rv2",
+            rating=4,
+            clientId="c1",
+            therapistId="t1",
+            meetingId="mt1",
+            **_ts(days(1)),
+        ),
+        "mt1",
+    ),
+    (
+        "review.after_meeting",
+        lambda f: set_(f, "Review", "rv1", createdAt=MON_0900_MANILA + timedelta(minutes=30)),
+        "rv1",
+    ),
+    ("payment.meeting_of_payer", lambda f: set_(f, "Payment", "pay1", clientId="c2"), "pay1"),
+    ("worksheet.active_pair", _CT_INACTIVE, "w1"),
+    ("worksheet.overdue", lambda f: set_(f, "Worksheet", "w2", status="ASSIGNED"), "w2"),
+    ("worksheet.overdue", lambda f: set_(f, "Worksheet", "w3", status="OVERDUE"), "w3"),
+    (
+        "worksheet.status_matches_submission",
+        lambda f: set_(f, "Worksheet", "w3", status="SUBMITTED"),
+        "w3",
+    ),
+    (
+        "worksheet.submitted_after_assigned",
+        lambda f: set_(f, "WorksheetSubmission", "s1", submittedAt=days(25)),
+        "s1",
+    ),
+    (
+        "worksheet.reviewed_has_feedback",
+        lambda f: set_(f, "WorksheetSubmission", "s1", feedback=None),
+        "w1",
+    ),
+    (
+        "pre_assessment.processed_after_created",
+        lambda f: set_(f, "PreAssessment", "pa_c1", processedAt=days(51)),
+        "pa_c1",
+    ),
+    ("message.sender_is_participant", lambda f: set_(f, "Message", "ms3", senderId="t1"), "ms3"),
+    ("message.times_increase", lambda f: set_(f, "Message", "ms2", createdAt=days(39)), "ms1"),
+    (
+        "message.after_conversation",
+        lambda f: set_(f, "Conversation", "cv2", createdAt=days(29.5), updatedAt=days(29.5)),
+        "ms3",
+    ),
+    (
+        "message.reply_after_parent",
+        lambda f: set_(f, "Message", "ms2", createdAt=days(39.5), updatedAt=days(39.5)),
+        "ms2",
+    ),
+    (
+        "message.reply_same_conversation",
+        lambda f: set_(f, "Message", "ms3", replyToId="ms1"),
+        "ms3",
+    ),
+    (
+        "conversation.last_message_at",
+        lambda f: set_(f, "Conversation", "cv1", lastMessageAt=days(39)),
+        "cv1",
+    ),
+    (
+        "conversation.last_message_at",  # a conversation without messages has none
+        lambda f: add(
+            f, "Conversation", id="cv3", type="DIRECT", lastMessageAt=days(3), **_ts(days(3))
+        ),
+        "cv3",
+    ),
+    (
+        "reaction.by_other_participant",
+        lambda f: set_(f, "MessageReaction", "rx1", userId="c1"),
+        "rx1",
+    ),
+    (
+        "reaction.by_other_participant",
+        lambda f: set_(f, "MessageReaction", "rx1", userId="c2"),
+        "rx1",
+    ),
+    (
+        "reaction.after_message",
+        lambda f: set_(f, "MessageReaction", "rx1", createdAt=days(40)),
+        "rx1",
+    ),
+    (
+        "receipt.by_other_participant",
+        lambda f: set_(f, "MessageReadReceipt", "rr1", userId="c2"),
+        "rr1",
+    ),
+    (
+        "receipt.after_message",
+        lambda f: set_(f, "MessageReadReceipt", "rr1", readAt=days(39.5)),
+        "rr1",
+    ),
+    (
+        "notification.read_at_iff_read",
+        lambda f: set_(f, "Notification", "nt2", readAt=days(1)),
+        "nt2",
+    ),
+    ("notification.read_at_iff_read", lambda f: set_(f, "Notification", "nt1", readAt=None), "nt1"),
+    (
+        "notification.read_after_created",
+        lambda f: set_(f, "Notification", "nt1", readAt=days(3)),
+        "nt1",
+    ),
+    (
+        "group_session.creator_moderates",
+        lambda f: set_(f, "GroupTherapySessions", "gs1", createdById="a1"),
+        "gs1",
+    ),
+    (
+        "group_session.max_participants",
+        lambda f: set_(f, "GroupTherapySessions", "gs1", maxParticipants=0),
+        "gs1",
+    ),
+    (
+        "group_invitation.approved_therapist",
+        lambda f: set_(f, "GroupSessionTherapistInvitations", "gi1", therapistId="t2"),
+        "gi1",
+    ),
+    ("group_invitation.therapist_is_member", lambda f: drop(f, "Membership", "ms_t1"), "gi1"),
+    (
+        "group_participant.is_other_member",
+        lambda f: set_(f, "GroupSessionParticipants", "gp1", userId="m1"),
+        "gp1",
+    ),
+    (
+        "group_participant.is_other_member",
+        lambda f: set_(f, "GroupSessionParticipants", "gp1", userId="t1"),
+        "gp1",
+    ),
+    ("group_participant.is_other_member", lambda f: drop(f, "Membership", "ms_c2"), "gp1"),
+]
+
+
+def _new_client(f: Frames, uid: str = "c3", paired: bool = True) -> Frames:
+    add(f, "User", **_user(uid, "client"))
+    add(f, "Client", userId=uid, **_ts(days(200)))
+    if paired:
+        add(
+            f, "ClientTherapist", id=f"ct_{uid}", clientId=uid, therapistId="t1", assignedAt=days(9)
+        )
+    return f
+
+
+def _new_therapist(f: Frames, uid: str = "t3") -> Frames:
+    add(f, "User", **_user(uid, "therapist"))
+    return add(f, "Therapist", **_therapist(uid, "APPROVED"))
+
+
+MINIMUM_CASES: list[tuple[str, Edit, str]] = [
+    *[
+        (f"min:client.{n}", _new_client, "c3")
+        for n in (
+            "community_memberships",
+            "posts",
+            "comments",
+            "hearts",
+            "meetings_if_has_therapist",
+            "completed_assessments",
+            "worksheets_if_has_therapist",
+            "conversations",
+        )
+    ],
+    (
+        "min:client.messages_per_conversation",
+        lambda f: add(
+            add(f, "Conversation", id="cv3", type="DIRECT", **_ts(days(3))),
+            "ConversationParticipant",
+            id="cp3",
+            conversationId="cv3",
+            userId="c2",
+            joinedAt=days(3),
+        ),
+        "c2 in conversation cv3",
+    ),
+    *[
+        (f"min:therapist.{n}", _new_therapist, "t3")
+        for n in (
+            "client_relationships",
+            "community_memberships",
+            "posts",
+            "comments",
+            "availability_days",
+            "meetings",
+            "worksheets_created",
+            "session_notes_written",
+            "reviews_received",
+        )
+    ],
+    *[
+        (
+            f"min:community.{n}",
+            lambda f: add(
+                f,
+                "Community",
+                id="k2",
+                name="Empty",
+                slug="empty",
+                description="-",
+                imageUrl="-",
+                **_ts(days(9)),
+            ),
+            "k2",
+        )
+        for n in ("members", "posts", "moderators")
+    ],
+    (
+        "min:moderator.communities_moderated",
+        lambda f: add(
+            add(f, "User", **_user("m2", "moderator")), "Moderator", userId="m2", **_ts(days(9))
+        ),
+        "m2",
+    ),
+    *[
+        (
+            f"min:post.{n}",
+            lambda f: add(
+                f,
+                "Post",
+                id="p4",
+                title="New",
+                content="Hi",
+                userId="c1",
+                roomId="r1",
+                **_ts(days(9)),
+            ),
+            "p4",
+        )
+        for n in ("comments", "hearts")
+    ],
+    ("min:meeting.has_notes_if_completed", lambda f: drop(f, "MeetingNotes", "n1"), "mt1"),
+]
+
+
+def _first_key(frame: pl.DataFrame, table: Table) -> str:
+    return ", ".join(str(frame[c][0]) for c in table.primary_key)
+
+
+def _generic_case(rule_id: str) -> tuple[Edit, str]:
+    """The edit that breaks a schema-derived rule on the first row, and the key to expect."""
+    family, _, target = rule_id.partition(":")
+    by_fk = {fk.name: (t, fk) for t in MENTARA.tables for fk in t.foreign_keys}
+    by_ix = {ix.name: (t, ix) for t in MENTARA.tables for ix in t.unique_indexes}
+    if family == "pk":
+        t = MENTARA.table(target)
+
+        def dup(f: Frames) -> Frames:
+            f[t.name] = pl.concat([f[t.name], f[t.name].head(1)])
+            return f
+
+        return dup, _first_key(CLEAN[t.name], t)
+    if family == "unique":
+        t, ix = by_ix[target]
+        filled = {c: f"dup_{c}" for c in ix.columns}
+
+        def dup_key(f: Frames) -> Frames:
+            first = f[t.name].head(1).with_columns(pl.lit(v).alias(c) for c, v in filled.items())
+            other = first.with_columns(
+                pl.lit(f"other_{c}").alias(c) for c in t.primary_key if c not in ix.columns
+            )
+            f[t.name] = pl.concat([f[t.name].slice(1), first, other])
+            return f
+
+        return dup_key, ", ".join(filled[c] for c in ix.columns)
+    if family == "fk":
+        t, fk = by_fk[target]
+        (col,) = fk.columns
+        pk0 = _first_key(CLEAN[t.name], t)
+
+        def dangle(f: Frames) -> Frames:
+            return set_(f, t.name, pk0, **{col: "missing"})
+
+        return dangle, "missing" if col in t.primary_key else pk0
+    table, _, column = target.partition(".")
+    t = MENTARA.table(table)
+    pk0 = _first_key(CLEAN[table], t)
+    if family == "not_null":
+        return (lambda f: set_(f, table, pk0, **{column: None})), pk0
+    if family == "enum":
+        return (lambda f: set_(f, table, pk0, **{column: "BOGUS"})), pk0
+    if family == "not_after_anchor":
+        return (lambda f: set_(f, table, pk0, **{column: days(-1)})), pk0
+    if family == "updated_after_created":
+        created = CLEAN[table]["createdAt"][0]
+        return (lambda f: set_(f, table, pk0, updatedAt=created - timedelta(seconds=1))), pk0
+    raise AssertionError(f"no injection for {rule_id}")
+
+
+GENERIC_FAMILIES = (
+    "pk",
+    "unique",
+    "fk",
+    "not_null",
+    "enum",
+    "not_after_anchor",
+    "updated_after_created",
+)
+GENERIC_IDS = [r.id for r in rules(CONF) if r.id.partition(":")[0] in GENERIC_FAMILIES]
+
+
+def test_optional_minimum_is_checked_when_set(base: tuple[Frames, dict[str, Path]]) -> None:
+    # CONF leaves client.therapist_relationships at 0; raised to 1, the unpaired c2 fails.
+    conf = resolve(mode="light", minimums={**MINS, "client.therapist_relationships": 1}, env={})
+    rule = "min:client.therapist_relationships"
+    assert check_parquet(base[1], CONF, only=[rule]).ok
+    _assert_reported(check_parquet(base[1], conf.to_dict(), only=[rule]), rule, "c2")
+
+
+def test_every_rule_has_an_injection() -> None:
+    handwritten = {c[0] for c in DOMAIN_CASES + MINIMUM_CASES}
+    handwritten.add("min:client.therapist_relationships")  # test_optional_minimum_…
+    missing = {r.id for r in rules(CONF)} - handwritten - set(GENERIC_IDS)
+    assert not missing, f"rules without an injection test: {sorted(missing)}"
+
+
+def _inject_and_check(
+    base: tuple[Frames, dict[str, Path]], tmp_path: Path, rule_id: str, edit: Edit
+) -> CheckReport:
+    """A copy of the clean snapshot with ``edit`` applied (only changed files rewritten)."""
+    frames, paths = base
+    edited = edit(dict(frames))
+    changed = {t: f for t, f in edited.items() if f is not frames[t]}
+    assert changed, "the edit changed nothing"
+    return check_parquet({**paths, **write(changed, tmp_path)}, CONF, only=[rule_id])
+
+
+def _assert_reported(report: CheckReport, rule_id: str, key: str) -> None:
+    assert report.rules == [rule_id]
+    assert len(report.violations) == 1, report.to_text()
+    v = report.violations[0]
+    assert (v.rule, v.key) == (rule_id, key), report.to_text()
+    assert v.count >= 1
+    assert v.table == RULES[rule_id].table
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "edit", "key"),
+    DOMAIN_CASES + MINIMUM_CASES,
+    ids=[f"{c[0]}-{i}" for i, c in enumerate(DOMAIN_CASES + MINIMUM_CASES)],
+)
+def test_domain_and_minimum_rules_catch_their_violation(
+    base: tuple[Frames, dict[str, Path]], tmp_path: Path, rule_id: str, edit: Edit, key: str
+) -> None:
+    _assert_reported(_inject_and_check(base, tmp_path, rule_id, edit), rule_id, key)
+
+
+@pytest.mark.parametrize("rule_id", GENERIC_IDS)
+def test_schema_rules_catch_their_violation(
+    base: tuple[Frames, dict[str, Path]], tmp_path: Path, rule_id: str
+) -> None:
+    edit, key = _generic_case(rule_id)
+    _assert_reported(_inject_and_check(base, tmp_path, rule_id, edit), rule_id, key)
+
+
+def test_pending_therapists_are_exempt_from_therapist_minimums(
+    base: tuple[Frames, dict[str, Path]], tmp_path: Path
+) -> None:
+    # t2 (PENDING) has nothing at all; only the approved t1 is held to the minimums.
+    report = check_parquet(base[1], CONF)
+    assert report.ok
+    frames = set_(dict(base[0]), "Therapist", "t2", status="APPROVED")
+    paths = {**base[1], **write({"Therapist": frames["Therapist"]}, tmp_path)}
+    failed = {v.rule: v.key for v in check_parquet(paths, CONF).violations}
+    assert failed["min:therapist.meetings"] == "t2"
+
+
+def test_unpaired_clients_are_exempt_from_therapy_minimums(
+    base: tuple[Frames, dict[str, Path]], tmp_path: Path
+) -> None:
+    frames = _new_client(dict(base[0]), paired=False)
+    paths = {**base[1], **write({t: frames[t] for t in ("User", "Client")}, tmp_path)}
+    failed = {v.rule: v.key for v in check_parquet(paths, CONF).violations}
+    assert failed["min:client.posts"] == "c3"
+    assert "min:client.meetings_if_has_therapist" not in failed
+    assert "min:client.worksheets_if_has_therapist" not in failed
+
+
+def test_a_minimum_over_an_empty_child_table_fails(
+    base: tuple[Frames, dict[str, Path]], tmp_path: Path
+) -> None:
+    # Clients exist, posts do not: the minimum is not silently met by an empty table.
+    paths = {**base[1], **write({"Post": CTX.empty("Post")}, tmp_path)}
+    report = check_parquet(paths, CONF, only=["min:client.posts"])
+    (v,) = report.violations
+    assert (v.key, v.count, v.detail) == ("c1", 2, "has 0, needs 1")
+
+
+def test_report_formats(base: tuple[Frames, dict[str, Path]], tmp_path: Path) -> None:
+    frames = set_(dict(base[0]), "UserBlock", "ub1", blockedId="c2")
+    frames = set_(frames, "PostHeart", "ph1", userId="c1")
+    changed = {t: frames[t] for t in ("UserBlock", "PostHeart")}
+    report = check_parquet({**base[1], **write(changed, tmp_path)}, CONF)
+    lines = report.to_text().splitlines()
+    assert lines[-1].startswith(f"FAILED: {report.rules_run} rules, {len(report.violations)} ")
+    assert lines[:-1] == sorted(lines[:-1])
+    assert "post_heart.not_own  PostHeart  key=ph1  count=1  (user c1)" in lines
+    doc = json.loads(report.to_json())
+    assert doc["ok"] is False and doc["rules_run"] == report.rules_run
+    assert {
+        "rule": "user_block.not_self",
+        "table": "UserBlock",
+        "key": "ub1",
+        "count": 1,
+    }.items() <= next(v for v in doc["violations"] if v["rule"] == "user_block.not_self").items()
+
+
+def test_missing_table_file_is_a_snapshot_error(base: tuple[Frames, dict[str, Path]]) -> None:
+    paths = dict(base[1])
+    del paths["Post"]
+    with pytest.raises(SnapshotError, match="Post"):
+        check_parquet(paths, CONF)
+    paths = {**base[1], "Post": base[1]["Post"].with_name("Nope.parquet")}
+    with pytest.raises(SnapshotError, match=r"Nope\.parquet"):
+        check_parquet(paths, CONF)
+
+
+def test_a_relation_missing_a_column_names_the_rule(base: tuple[Frames, dict[str, Path]]) -> None:
+    import duckdb
+
+    con = duckdb.connect()
+    create_views(con, {t: f"read_parquet('{p}')" for t, p in base[1].items()})
+    con.execute(
+        'CREATE OR REPLACE VIEW "UserBlock" AS SELECT "id", "blockerId" FROM '
+        f"read_parquet('{base[1]['UserBlock']}')"
+    )
+    with pytest.raises(DatabaseError, match=r"user_block\.not_self"):
+        check_relations(con, CONF, only=["user_block.not_self"])
+
+
+# --- the same rules in PostgreSQL --------------------------------------------------------
+
+
+@pytest.fixture
+def pg_world(pg_url: str, base: tuple[Frames, dict[str, Path]]) -> Iterator[Any]:
+    """The clean world loaded into a PostgreSQL made by the Mentara DDL."""
+    import psycopg
+    from psycopg import sql
+
+    from seedsnap.schema import render
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(render(MENTARA, "postgres"))
+        for table in MENTARA.load_order:
+            frame = base[0][table]
+            cols = sql.SQL(", ").join(map(sql.Identifier, frame.columns))
+            copy = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table), cols)
+            with conn.cursor().copy(copy) as cp:
+                for row in frame.iter_rows():  # a few rows per table, test data only
+                    cp.write_row(row)
+        yield conn
+
+
+@pytest.mark.postgres
+def test_rules_run_unchanged_in_postgresql(pg_world: Any) -> None:
+    report = check_relations(pg_world, CONF)
+    assert report.ok, report.to_text()
+    assert report.rules_run == len(rules(CONF))
+
+
+@pytest.mark.postgres
+def test_postgresql_reports_the_same_violations_as_duckdb(
+    pg_world: Any, base: tuple[Frames, dict[str, Path]], tmp_path: Path
+) -> None:
+    # Break rows in the database and in a snapshot copy alike; both engines must agree.
+    pg_world.execute("""UPDATE "TherapistAvailability" SET "timezone" = 'UTC'""")
+    pg_world.execute("""UPDATE "Notification" SET "readAt" = NULL WHERE "id" = 'nt1'""")
+    pg_world.execute("""UPDATE "Meeting" SET "duration" = 90 WHERE "id" = 'mt1'""")
+    frames = set_(dict(base[0]), "TherapistAvailability", "av1", timezone="UTC")
+    frames = set_(frames, "Notification", "nt1", readAt=None)
+    frames = set_(frames, "Meeting", "mt1", duration=90)
+    changed = {t: frames[t] for t in ("TherapistAvailability", "Notification", "Meeting")}
+    duck = check_parquet({**base[1], **write(changed, tmp_path)}, CONF)
+    pg = check_relations(pg_world, CONF)
+    assert not duck.ok
+    assert [(v.rule, v.key, v.count) for v in pg.violations] == [
+        (v.rule, v.key, v.count) for v in duck.violations
+    ]
