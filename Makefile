@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SNAPSHOT ?= out/medium
 
-.PHONY: help setup run test lint bench snapshots clean ddl
+.PHONY: help setup run test lint bench snapshots clean ddl readme
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,3 +41,10 @@ ddl: $(BIN)/seedsnap ## Regenerate loaders/<dialect>/schema.sql from the schema 
 
 clean: ## Remove build outputs (not the committed snapshots)
 	rm -rf out seedsnap.duckdb .pytest_cache
+
+readme: $(BIN)/seedsnap ## Regenerate the README's graph and row-count sections
+	$(BIN)/python -m seedsnap.docs README.md
+
+snapshots: $(BIN)/seedsnap ## Rebuild the committed snapshots (snapshots/mentara-light, -medium)
+	$(BIN)/seedsnap build --mode light --out snapshots/mentara-light --quiet
+	$(BIN)/seedsnap build --mode medium --out snapshots/mentara-medium --quiet
