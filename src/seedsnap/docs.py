@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from seedsnap.build import generate
@@ -38,13 +39,17 @@ def sections() -> dict[str, str]:
     }
 
 
+def _replacement(body: str) -> Callable[[re.Match[str]], str]:
+    return lambda m: m.group(1) + body + m.group(2)
+
+
 def render(text: str, parts: dict[str, str]) -> str:
     """``text`` with each ``<!-- name:begin -->…<!-- name:end -->`` section replaced."""
     for name, body in parts.items():
         pattern = re.compile(rf"(<!-- {name}:begin -->\n).*?(<!-- {name}:end -->)", re.S)
         if not pattern.search(text):
             raise ValueError(f"README has no {name} section markers")
-        text = pattern.sub(lambda m, body=body: m.group(1) + body + m.group(2), text)
+        text = pattern.sub(_replacement(body), text)
     return text
 
 

@@ -81,7 +81,8 @@ def between(
     """Times uniformly in [lo, hi] (ms, broadcast); ``hi < lo`` collapses to ``lo``."""
     lo_a = np.asarray(lo, dtype=np.int64)
     span = np.maximum(np.asarray(hi, dtype=np.int64) - lo_a, 0)
-    return lo_a + np.floor(stream.uniform(keys, index) * span).astype(np.int64)
+    out: I64 = lo_a + np.floor(stream.uniform(keys, index) * span).astype(np.int64)
+    return out
 
 
 def json_object(name: str, **fields: pl.Expr | pl.Series | npt.ArrayLike) -> pl.Expr:
@@ -89,7 +90,7 @@ def json_object(name: str, **fields: pl.Expr | pl.Series | npt.ArrayLike) -> pl.
     exprs = []
     for key in sorted(fields):
         v = fields[key]
-        e = v if isinstance(v, pl.Expr) else pl.lit(pl.Series(key, v))
+        e = v if isinstance(v, pl.Expr) else pl.lit(pl.Series(key, np.asarray(v)))
         exprs.append(e.alias(key))
     return pl.struct(exprs).struct.json_encode().alias(name)
 
@@ -185,7 +186,8 @@ def pick_from_groups(
         ex = exclude.to_numpy()
         clash = ok & (picked == ex)
         j2 = np.where(size > 0, (j + 1) % np.maximum(size, 1), 0)
-        picked = np.where(clash, vals[np.where(ok, start + j2, 0)] if len(vals) else None, picked)
+        if len(vals):
+            picked = np.where(clash, vals[np.where(ok, start + j2, 0)], picked)
         ok = ok & ~(clash & (size < 2))
     out = pl.Series(value, picked, dtype=pool.schema[value])
     return pl.select(pl.when(pl.lit(pl.Series(ok))).then(out).otherwise(None)).to_series()
@@ -215,4 +217,5 @@ def spread_times(
     frac = (frame["cum"] / frame["tot"]).to_numpy()
     lo_a = np.asarray(lo, dtype=np.int64)
     span = np.maximum(np.asarray(hi, dtype=np.int64) - lo_a, 0)
-    return lo_a + np.maximum(np.floor(frac * span).astype(np.int64), np.minimum(span, 1))
+    out: I64 = lo_a + np.maximum(np.floor(frac * span).astype(np.int64), np.minimum(span, 1))
+    return out

@@ -214,8 +214,9 @@ def posts(stream: Stream, keys: U64) -> tuple[pl.Series, pl.Series]:
             "question": pick(stream, keys, QUESTIONS, 16).astype(str),
         }
     )
-    body = parts.select(pl.format("{} Lately {}. So I started {}, and {}. {}", *parts.columns))
-    body = body.to_series()
+    body = parts.select(
+        pl.format("{} Lately {}. So I started {}, and {}. {}", *parts.columns)
+    ).to_series()
     return title.alias("title"), body.alias("content")
 
 
