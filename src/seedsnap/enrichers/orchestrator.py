@@ -29,6 +29,12 @@ ENRICHERS: tuple[str, ...] = (
     "hearts",
     # tier 4-6: therapy, messaging, notifications, group sessions, moderation, payments
     "messages",
+    "message_interactions",
+    "rooms",
+    "notifications",
+    "group_sessions",
+    "reports",
+    "user_blocks",
 )
 
 

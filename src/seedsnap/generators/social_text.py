@@ -157,6 +157,7 @@ NOTIFICATIONS: dict[str, tuple[str, str]] = {
         "Welcome to the community",
         "Welcome to {community}! Say hello and read the community guidelines.",
     ),
+    "COMMUNITY_JOINED": ("Joined a community", "You joined {community} as a moderator."),
     "THERAPIST_APPLICATION": (
         "New therapist application",
         "{other} submitted a therapist application for review.",
@@ -191,24 +192,40 @@ FALLBACK_TYPES = ("PROFILE_COMPLETION", "SYSTEM_UPDATE", "SECURITY_ALERT", "SYST
 
 # --- reports -------------------------------------------------------------------------------
 
-REPORT_REASONS = (
-    "Inappropriate content",
-    "Spam or misleading information",
-    "Harassment or bullying",
-    "Self-harm or crisis concern",
-    "Sharing personal information",
-    "Off-topic promotion",
-)
-REPORT_DETAILS = (
-    "This post is promoting a paid product and keeps getting reposted.",
-    "The tone here felt hostile toward another member.",
-    "I'm worried about the person who wrote this; please check in with them.",
-    "It includes someone's full name and workplace.",
-    "This seems like an advertisement, not a personal share.",
-    "The comment mocks someone's diagnosis.",
-    "Contains medical advice that could be harmful.",
-    "",
-)
+# reason -> details a reporter may add (three each; "" = no details given).
+REPORTS: dict[str, tuple[str, str, str]] = {
+    "Inappropriate content": (
+        "The language here is not okay for a support space.",
+        "This mocks someone's diagnosis.",
+        "",
+    ),
+    "Spam or misleading information": (
+        "Promotes a paid product and keeps getting reposted.",
+        "Gives medical advice that could be harmful.",
+        "",
+    ),
+    "Harassment or bullying": (
+        "The tone here is hostile toward another member.",
+        "This is the third time they've targeted the same person.",
+        "",
+    ),
+    "Self-harm or crisis concern": (
+        "I'm worried about the person who wrote this; please check in with them.",
+        "This sounds like someone in crisis.",
+        "",
+    ),
+    "Sharing personal information": (
+        "It includes someone's full name and workplace.",
+        "Shares a screenshot of a private conversation.",
+        "",
+    ),
+    "Off-topic promotion": (
+        "This is an advertisement, not a personal share.",
+        "Links to an unrelated fundraiser.",
+        "",
+    ),
+}
+REPORT_REASONS = tuple(REPORTS)
 
 # --- user blocks ---------------------------------------------------------------------------
 

@@ -1,0 +1,460 @@
+"""Group sessions: group therapy sessions and a webinar per community, with therapist
+invitations and participants (seeder.md §7 row 16 and its session details, §11.3, §11.15).
+
+Per community that has a moderator and at least one APPROVED therapist member, top up to
+``SESSIONS`` group sessions and ``WEBINARS`` webinar. By construction:
+
+- the creator (``createdById``) is a moderator of the community, assigned before creating it;
+- invitees are APPROVED therapist members of the community (upstream invited PENDING ones),
+  members before the invitation;
+- participants are client members, so never the creator nor an invitee, members before they
+  register; at most ``maxParticipants`` of them;
+- sessions sit on distinct business days of the community, at 10:00-18:30 local time in one
+  fixed zone (``SESSION_TZ``, not the host's as upstream's ``setHours``); never on the anchor's
+  local day, so a session is either over or upcoming;
+- status agrees with time: past sessions are COMPLETED (``completedAt`` = end) or CANCELLED
+  (``cancelledAt`` before the start), upcoming ones APPROVED or PENDING_APPROVAL; completed and
+  approved sessions have an ACCEPTED invitation; PENDING invitations exist only for upcoming
+  sessions; attendance is ATTENDED/NO_SHOW/CANCELLED for completed sessions, CANCELLED for
+  cancelled ones and REGISTERED/CANCELLED for upcoming ones.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from seedsnap.context import MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
+from seedsnap.generators import social_text as t
+from seedsnap.generators.common import ranks, text_keys
+from seedsnap.generators.communities import catalogue
+from seedsnap.random import child_keys
+
+READS = ("Community", "Membership", "ModeratorCommunity", "Therapist", "User")
+WRITES = ("GroupTherapySessions", "GroupSessionTherapistInvitations", "GroupSessionParticipants")
+
+SESSIONS = 10  # group-therapy sessions per community (upstream's top-up target)
+WEBINARS = 1
+SESSION_TZ = "America/New_York"  # the platform's scheduling zone for community sessions
+PAST_BUSINESS_DAYS = 45  # sessions are spread over this many business days before the anchor
+FUTURE_BUSINESS_DAYS = 22  # ... and this many after it
+LEAD_DAYS = 3  # a past session was created at least this long before it took place
+WEBINAR_CHILD = 0x5745_4249  # child index of a community's webinar
+SLOT_CHILD = 1_000  # child index base of a community's group session on business-day slot k
+COMPLETED_RATE = 0.85
+APPROVED_RATE = 0.7
+
+
+def _ms(c: str) -> pl.Expr:
+    return pl.col(c).dt.epoch("ms")
+
+
+def _anchor_day(ctx: Context) -> np.datetime64:
+    """The anchor's calendar day in SESSION_TZ."""
+    a = pl.Series([ctx.anchor_ms]).cast(pl.Datetime("ms")).dt.replace_time_zone("UTC")
+    day = a.dt.convert_time_zone(SESSION_TZ).dt.date().to_numpy()[0]
+    return np.datetime64(day, "D")
+
+
+def _local_days(col: pl.Expr) -> pl.Expr:
+    """A naive UTC timestamp column as its calendar day in SESSION_TZ."""
+    return col.dt.replace_time_zone("UTC").dt.convert_time_zone(SESSION_TZ).dt.date()
+
+
+def _communities(ctx: Context, frames: Frames) -> pl.DataFrame:
+    """Communities able to host sessions, with theme, key and the earliest possible time."""
+    comm = frames["Community"].select("id", "slug", "name", _ms("createdAt").alias("c_created"))
+    themes = catalogue(ctx).select("slug", "theme")
+    comm = comm.join(themes, on="slug", how="left").with_columns(
+        pl.col("theme").fill_null("general").replace(t.THEME_ALIASES)
+    )
+    known = list(t.GROUP_SESSIONS)
+    comm = comm.with_columns(
+        pl.when(pl.col("theme").is_in(known))
+        .then(pl.col("theme"))
+        .otherwise(pl.lit("general"))
+        .alias("theme")
+    )
+    mods = (
+        frames["ModeratorCommunity"]
+        .group_by("communityId")
+        .agg(_ms("assignedAt").min().alias("first_mod"))
+    )
+    ther = (
+        _therapist_members(frames)
+        .group_by("communityId")
+        .agg(pl.col("since").min().alias("first_ther"))
+    )
+    comm = comm.join(mods, left_on="id", right_on="communityId").join(
+        ther, left_on="id", right_on="communityId"
+    )
+    comm = comm.with_columns(pl.max_horizontal("c_created", "first_mod", "first_ther").alias("lo"))
+    comm = comm.sort("id")
+    return comm.with_columns(pl.Series("ckey", text_keys(comm["id"])))
+
+
+def _therapist_members(frames: Frames) -> pl.DataFrame:
+    approved = frames["Therapist"].filter(pl.col("status") == "APPROVED").select("userId")
+    return (
+        frames["Membership"]
+        .join(approved, on="userId")
+        .select("communityId", "userId", _ms("joinedAt").alias("since"))
+    )
+
+
+def _slots(ctx: Context, frames: Frames, comm: pl.DataFrame) -> pl.DataFrame:
+    """New sessions per community: community, slot k (business days from the anchor), format."""
+    fmt = pl.col("sessionFormat").fill_null("group-therapy")
+    existing = frames["GroupTherapySessions"].select(
+        "communityId",
+        (fmt == "webinar").alias("web"),
+        _local_days(pl.col("scheduledAt")).alias("day"),
+    )
+    have = existing.group_by("communityId").agg(
+        (~pl.col("web")).sum().cast(pl.Int64).alias("n_group"),
+        pl.col("web").sum().cast(pl.Int64).alias("n_web"),
+    )
+    comm = comm.join(have, left_on="id", right_on="communityId", how="left").with_columns(
+        (SESSIONS - pl.col("n_group").fill_null(0)).clip(0).alias("d_group"),
+        (WEBINARS - pl.col("n_web").fill_null(0)).clip(0).alias("d_web"),
+    )
+    comm = comm.filter((pl.col("d_group") > 0) | (pl.col("d_web") > 0))
+    if comm.is_empty():
+        return pl.DataFrame()
+    anchor_day = _anchor_day(ctx)
+    offsets = np.r_[-PAST_BUSINESS_DAYS:0, 1 : FUTURE_BUSINESS_DAYS + 1].astype(np.int64)
+    days = np.busday_offset(anchor_day, offsets, roll="forward")
+    # A past slot must leave LEAD_DAYS after the community could first host a session.
+    lo_day = (
+        comm.select(_local_days(pl.col("lo").cast(pl.Datetime("ms"))))
+        .to_series()
+        .to_numpy()
+        .astype("datetime64[D]")
+    )
+    first_ok = lo_day + LEAD_DAYS + 1
+    ok = days[None, :] >= first_ok[:, None]
+    perm = ranks(ctx.stream("GroupTherapySessions", "slot"), comm["ckey"].to_numpy(), len(days))
+    prio = np.empty_like(perm)
+    np.put_along_axis(prio, perm, np.arange(len(days))[None, :], axis=1)
+    n, m = prio.shape
+    grid = pl.DataFrame(
+        {
+            "communityId": np.repeat(comm["id"].to_numpy(), m),
+            "k": np.tile(offsets, n),
+            "day": np.tile(days, n),
+            "prio": prio.reshape(-1),
+            "ok": ok.reshape(-1),
+        }
+    ).with_columns(pl.col("day").cast(pl.Date))
+    grid = grid.filter(pl.col("ok")).join(existing, on=["communityId", "day"], how="anti")
+    grid = grid.join(comm.select("id", "d_group", "d_web"), left_on="communityId", right_on="id")
+    grid = grid.sort("communityId", "prio").with_columns(
+        pl.int_range(pl.len()).over("communityId").alias("r")
+    )
+    group = grid.filter(pl.col("r") < pl.col("d_group")).with_columns(pl.lit(False).alias("web"))
+    # The webinar takes the first remaining slot, upcoming ones first.
+    rest = grid.filter((pl.col("r") >= pl.col("d_group")) & (pl.col("d_web") > 0))
+    web = (
+        rest.sort("communityId", pl.col("k") < 0, "prio")
+        .unique("communityId", keep="first", maintain_order=True)
+        .with_columns(pl.lit(True).alias("web"))
+    )
+    return pl.concat([group, web]).select("communityId", "k", "day", "web")
+
+
+def _sessions(
+    ctx: Context, frames: Frames, comm: pl.DataFrame, slots: pl.DataFrame
+) -> pl.DataFrame:
+    anchor = ctx.anchor_ms
+    s = ctx.stream("GroupTherapySessions", "session")
+    x = slots.join(comm.select("id", "ckey", "theme", "lo"), left_on="communityId", right_on="id")
+    x = x.sort("communityId", "web", "k")
+    ck = x["ckey"].to_numpy()
+    web = x["web"].to_numpy()
+    k = x["k"].to_numpy()
+    keys = np.where(
+        web, child_keys(ck, WEBINAR_CHILD), child_keys(ck, SLOT_CHILD + PAST_BUSINESS_DAYS + k)
+    )
+    # Templates of the community's theme.
+    theme = x["theme"].to_numpy()
+    g_titles, g_desc, g_dur, g_type, g_theme = [], [], [], [], []
+    for th, rows in t.GROUP_SESSIONS.items():  # tiny fixed vocabulary
+        for title, desc, dur, kind in rows:
+            g_titles.append(title)
+            g_desc.append(desc)
+            g_dur.append(dur)
+            g_type.append(kind)
+            g_theme.append(th)
+    w_titles, w_desc, w_dur, w_theme = [], [], [], []
+    for th, wrows in t.WEBINARS.items():
+        for title, desc, dur in wrows:
+            w_titles.append(title)
+            w_desc.append(desc)
+            w_dur.append(dur)
+            w_theme.append(th)
+    u = s.uniform(keys, 0)
+    g_idx = _theme_pick(np.asarray(g_theme), theme, u)
+    w_theme_arr = np.asarray(w_theme)
+    w_themes = np.where(np.isin(theme, w_theme_arr), theme, "general")
+    w_idx = _theme_pick(w_theme_arr, w_themes, u)
+    title = np.where(web, np.asarray(w_titles)[w_idx], np.asarray(g_titles)[g_idx])
+    desc = np.where(web, np.asarray(w_desc)[w_idx], np.asarray(g_desc)[g_idx])
+    duration = np.where(web, np.asarray(w_dur)[w_idx], np.asarray(g_dur)[g_idx]).astype(np.int64)
+    stype = np.where(web, "VIRTUAL", np.asarray(g_type)[g_idx])
+    # Local start: group sessions 10:00-18:30 on the half hour, webinars at noon or 18:00.
+    half_hours = s.integers(keys, 20, 38, 1)
+    minutes = np.where(web, np.where(s.bernoulli(keys, 0.5, 2), 12 * 60, 18 * 60), half_hours * 30)
+    x = x.with_columns(
+        pl.Series("key", keys),
+        pl.Series("title", title),
+        pl.Series("description", desc),
+        pl.Series("duration", duration),
+        pl.Series("sessionType", stype),
+        pl.Series("minutes", minutes),
+    ).with_columns(
+        (pl.col("day").cast(pl.Datetime("ms")) + pl.duration(minutes=pl.col("minutes")))
+        .dt.replace_time_zone(SESSION_TZ, ambiguous="earliest")
+        .dt.convert_time_zone("UTC")
+        .dt.replace_time_zone(None)
+        .dt.epoch("ms")
+        .alias("at")
+    )
+    at = x["at"].to_numpy()
+    end = at + duration * MS_PER_MINUTE
+    past = end <= anchor
+    lo = x["lo"].to_numpy()
+    # Created LEAD_DAYS to 25 days ahead, never before the community could host it.
+    lead = s.integers(keys, LEAD_DAYS * 24, 25 * 24, 3) * MS_PER_HOUR
+    # Sessions far ahead were announced recently, not "in the future".
+    recent = anchor - s.integers(keys, 1, 14 * 24, 10) * MS_PER_HOUR
+    created = np.where(at - lead > anchor, recent, at - lead)
+    created = np.clip(created, lo, np.minimum(anchor, at - MS_PER_HOUR))
+    completed = past & s.bernoulli(keys, COMPLETED_RATE, 4)
+    cancelled = past & ~completed
+    approved = ~past & s.bernoulli(keys, APPROVED_RATE, 5)
+    status = np.select(
+        [completed, cancelled, approved], ["COMPLETED", "CANCELLED", "APPROVED"], "PENDING_APPROVAL"
+    )
+    cancel_at = created + np.floor((0.3 + 0.65 * s.uniform(keys, 6)) * (at - created)).astype(
+        np.int64
+    )
+    approve_at = created + np.floor(s.uniform(keys, 7) * (np.minimum(anchor, at) - created)).astype(
+        np.int64
+    )
+    updated = np.select([completed, cancelled, approved], [end, cancel_at, approve_at], created)
+    # Registrations and invitations close at the start, at cancellation, or now.
+    close = np.minimum(np.where(cancelled, cancel_at, at), anchor)
+    cap = np.where(web, 50, s.integers(keys, 8, 16, 8))
+    reason = np.asarray(t.CANCELLATION_REASONS, dtype=object)[
+        s.choice(keys, len(t.CANCELLATION_REASONS), index=9)
+    ]
+    x = x.with_columns(
+        ctx.ids("GroupTherapySessions", keys).alias("sid"),
+        pl.Series("created", created),
+        pl.Series("status", status),
+        pl.Series("end", end),
+        pl.Series("close", close),
+        pl.Series("updated", updated),
+        pl.Series("cancel_at", np.where(cancelled, cancel_at, -1)),
+        pl.Series("reason", reason.tolist(), dtype=pl.String).set(pl.Series(~cancelled), None),
+        pl.Series("maxParticipants", cap),
+    )
+    return x
+
+
+def _theme_pick(pool_theme: np.ndarray, theme: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Index into a template list whose entries carry a theme: uniform among ``theme``'s."""
+    order = np.argsort(pool_theme, kind="stable")
+    sorted_theme = pool_theme[order]
+    start = np.searchsorted(sorted_theme, theme, side="left")
+    stop = np.searchsorted(sorted_theme, theme, side="right")
+    pos = start + np.floor(u * (stop - start)).astype(np.int64)
+    out: np.ndarray = order[pos]
+    return out
+
+
+def _creators(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
+    """A keyed moderator of the community, assigned by the session's creation."""
+    mods = frames["ModeratorCommunity"].select(
+        "communityId", "moderatorId", _ms("assignedAt").alias("since")
+    )
+    c = x.select("sid", "key", "communityId", "created").join(mods, on="communityId")
+    c = c.filter(pl.col("since") <= pl.col("created"))
+    draw = ctx.stream("GroupTherapySessions", "creator").bits(
+        child_keys(c["key"].to_numpy(), text_keys(c["moderatorId"])), 0
+    )
+    c = c.with_columns(pl.Series("_d", draw)).sort("sid", "_d", "moderatorId")
+    return c.unique("sid", keep="first", maintain_order=True).select(
+        "sid", pl.col("moderatorId").alias("createdById")
+    )
+
+
+def _pick_people(
+    ctx: Context, x: pl.DataFrame, people: pl.DataFrame, purpose: str, lo: int, hi: pl.Series
+) -> pl.DataFrame:
+    """Per session, a keyed sample of ``people`` (communityId, userId, since) who were members
+    before the session closed; sizes drawn in [lo, hi) and capped by who is available."""
+    st = ctx.stream("GroupTherapySessions", purpose)
+    sizes = x.select("sid", "key", pl.Series("hi", hi)).with_columns(
+        pl.Series("n", st.integers(x["key"].to_numpy(), lo, np.maximum(hi.to_numpy(), lo + 1), 0))
+    )
+    c = x.select("sid", "key", "communityId", "close", "created").join(people, on="communityId")
+    c = c.filter(pl.col("since") <= pl.col("close"))
+    pk = child_keys(c["key"].to_numpy(), text_keys(c["userId"]))
+    c = c.with_columns(pl.Series("pkey", pk), pl.Series("_d", st.bits(pk, 1)))
+    c = c.sort("sid", "_d", "userId").with_columns(pl.int_range(pl.len()).over("sid").alias("rank"))
+    c = c.join(sizes.select("sid", "n"), on="sid").filter(pl.col("rank") < pl.col("n"))
+    return c.drop("_d", "n")
+
+
+def _invitations(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
+    hi = pl.Series(np.where(x["web"].to_numpy(), 3, 4))
+    inv = _pick_people(ctx, x, _therapist_members(frames), "invite", 1, hi)
+    inv = inv.join(x.select("sid", "status", "at"), on="sid")
+    s = ctx.stream("GroupSessionTherapistInvitations", "status")
+    pk = inv["pkey"].to_numpy()
+    lo = np.maximum(inv["created"].to_numpy(), inv["since"].to_numpy())
+    close = inv["close"].to_numpy()
+    invited = lo + np.floor(s.uniform(pk, 0) * 0.5 * (close - lo)).astype(np.int64)
+    st = inv["status"].to_numpy()
+    rank = inv["rank"].to_numpy()
+    u = s.uniform(pk, 1)
+    upcoming_pending = st == "PENDING_APPROVAL"
+    status = np.where(
+        upcoming_pending,
+        np.select([u < 0.55, u < 0.9], ["PENDING", "ACCEPTED"], "DECLINED"),
+        # The first invitee of a held or approved session accepted; others mostly did.
+        np.where((rank == 0) & (st != "CANCELLED") | (u < 0.7), "ACCEPTED", "DECLINED"),
+    )
+    responded = invited + np.floor(s.uniform(pk, 2) * (close - invited)).astype(np.int64)
+    answered = status != "PENDING"
+    message = np.asarray(t.INVITATION_MESSAGES, dtype=object)[
+        s.choice(pk, len(t.INVITATION_MESSAGES), index=3)
+    ]
+    return inv.select(
+        ctx.ids("GroupSessionTherapistInvitations", pk).alias("id"),
+        pl.col("sid").alias("sessionId"),
+        pl.col("userId").alias("therapistId"),
+        pl.Series("status", status),
+        timestamps(invited, "invitedAt"),
+        timestamps(np.where(answered, responded, -1), "respondedAt"),
+        pl.Series("message", message.tolist(), dtype=pl.String),
+        timestamps(invited, "createdAt"),
+        timestamps(np.where(answered, responded, invited), "updatedAt"),
+    ).with_columns(
+        pl.when(pl.col("status") == "PENDING")
+        .then(None)
+        .otherwise(pl.col("respondedAt"))
+        .alias("respondedAt")
+    )
+
+
+def _participants(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
+    clients = frames["User"].filter(pl.col("role") == "client").select(pl.col("id").alias("userId"))
+    members = (
+        frames["Membership"]
+        .join(clients, on="userId")
+        .select("communityId", "userId", _ms("joinedAt").alias("since"))
+    )
+    web = x["web"].to_numpy()
+    hi = pl.Series(np.minimum(np.where(web, 21, 9), x["maxParticipants"].to_numpy() + 1))
+    p = _pick_people(ctx, x, members, "register", 3, hi)
+    p = p.join(x.select("sid", "status", "at", "end", "cancel_at"), on="sid")
+    s = ctx.stream("GroupSessionParticipants", "attend")
+    pk = p["pkey"].to_numpy()
+    lo = np.maximum(p["created"].to_numpy(), p["since"].to_numpy())
+    close = p["close"].to_numpy()
+    joined = lo + np.floor(s.uniform(pk, 0) * (close - lo)).astype(np.int64)
+    st = p["status"].to_numpy()
+    u = s.uniform(pk, 1)
+    attendance = np.select(
+        [st == "COMPLETED", st == "CANCELLED"],
+        [np.select([u < 0.78, u < 0.9], ["ATTENDED", "NO_SHOW"], "CANCELLED"), "CANCELLED"],
+        np.where(u < 0.9, "REGISTERED", "CANCELLED"),
+    )
+    end = p["end"].to_numpy()
+    at = p["at"].to_numpy()
+    left = end - np.floor(s.uniform(pk, 2) * 10 * MS_PER_MINUTE).astype(np.int64)
+    # Self-cancellations happen between registering and the start (or now).
+    self_cancel = joined + np.floor(
+        s.uniform(pk, 3) * (np.minimum(at, ctx.anchor_ms) - joined)
+    ).astype(np.int64)
+    updated = np.select(
+        [
+            attendance == "ATTENDED",
+            attendance == "NO_SHOW",
+            st == "CANCELLED",
+            attendance == "CANCELLED",
+        ],
+        [left, end, np.maximum(p["cancel_at"].to_numpy(), joined), self_cancel],
+        joined,
+    )
+    return p.select(
+        ctx.ids("GroupSessionParticipants", pk).alias("id"),
+        pl.col("sid").alias("sessionId"),
+        "userId",
+        timestamps(joined, "joinedAt"),
+        pl.Series("attendanceStatus", attendance),
+        timestamps(np.where(attendance == "ATTENDED", left, -1), "leftAt"),
+        timestamps(joined, "createdAt"),
+        timestamps(updated, "updatedAt"),
+    ).with_columns(
+        pl.when(pl.col("attendanceStatus") == "ATTENDED")
+        .then(pl.col("leftAt"))
+        .otherwise(None)
+        .alias("leftAt")
+    )
+
+
+def enrich(ctx: Context, frames: Frames) -> Frames:
+    comm = _communities(ctx, frames)
+    if comm.is_empty():
+        return {}
+    slots = _slots(ctx, frames, comm)
+    if slots.is_empty():
+        return {}
+    x = _sessions(ctx, frames, comm, slots)
+    x = x.join(_creators(ctx, frames, x), on="sid")
+    web = x["web"].to_numpy()
+    session = x.select(
+        pl.col("sid").alias("id"),
+        "title",
+        "description",
+        "communityId",
+        "createdById",
+        "sessionType",
+        pl.Series("sessionFormat", np.where(web, "webinar", "group-therapy")),
+        pl.col("at").cast(pl.Datetime("ms")).alias("scheduledAt"),
+        pl.col("duration").cast(pl.Int32),
+        pl.col("maxParticipants").cast(pl.Int32),
+        pl.when(pl.col("sessionType") == "VIRTUAL")
+        .then(
+            pl.format(
+                "https://meet.mentara.dev/{}-{}",
+                pl.when(pl.Series(web)).then(pl.lit("webinar")).otherwise(pl.lit("group")),
+                "sid",
+            )
+        )
+        .alias("virtualLink"),
+        pl.when(pl.col("sessionType") == "IN_PERSON")
+        .then(pl.lit(t.GROUP_LOCATION))
+        .alias("location"),
+        pl.when(pl.col("sessionType") == "IN_PERSON")
+        .then(pl.lit(t.GROUP_ADDRESS))
+        .alias("locationAddress"),
+        "status",
+        pl.when(pl.col("status") == "CANCELLED")
+        .then(pl.col("cancel_at").cast(pl.Datetime("ms")))
+        .alias("cancelledAt"),
+        pl.col("reason").alias("cancellationReason"),
+        pl.when(pl.col("status") == "COMPLETED")
+        .then(pl.col("end").cast(pl.Datetime("ms")))
+        .alias("completedAt"),
+        pl.col("created").cast(pl.Datetime("ms")).alias("createdAt"),
+        pl.col("updated").cast(pl.Datetime("ms")).alias("updatedAt"),
+    )
+    return {
+        "GroupTherapySessions": session,
+        "GroupSessionTherapistInvitations": _invitations(ctx, frames, x),
+        "GroupSessionParticipants": _participants(ctx, frames, x),
+    }

@@ -1,0 +1,433 @@
+"""Notifications derived from real events, for every user (seeder.md §7 row 15, §11.12).
+
+Each notification comes from a row that exists: a meeting (reminder a day before, the
+confirmation of an upcoming one, the cancellation of a cancelled one), the last message a
+participant received in a conversation, a reaction to one's message, a worksheet assigned /
+overdue / reviewed, a review received, a new client-therapist relationship, a comment on
+one's post, joining a community, being made a moderator, a therapist application (to the
+admin who processed it) and its outcome. Every user, not the first 20, is then topped up to
+``MIN_PER_USER`` with account notifications (profile completion, a sign-in alert, ...).
+
+By construction: the title is fixed per type (``social_text.NOTIFICATIONS``) and the message
+is that type's template, so type, title and body agree (upstream typed "New comment on your
+post" MESSAGE_REACTION); ``readAt`` is set exactly when ``isRead`` and lies between
+``createdAt`` and the anchor; MESSAGE_RECEIVED is read exactly when the participant's
+``lastReadAt`` is at or after the message; ``createdAt`` is at or before the anchor and not
+before the recipient existed. Every notification is keyed by (event, source row, recipient):
+existing ids are skipped, so a re-run adds nothing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
+from seedsnap.generators import social_text as t
+from seedsnap.generators.common import text_keys
+from seedsnap.random import child_keys, name_key
+
+READS = (
+    "User",
+    "Therapist",
+    "ClientTherapist",
+    "Community",
+    "Membership",
+    "ModeratorCommunity",
+    "Post",
+    "Comment",
+    "Meeting",
+    "Worksheet",
+    "WorksheetSubmission",
+    "Review",
+    "Conversation",
+    "ConversationParticipant",
+    "Message",
+    "MessageReaction",
+)
+WRITES = ("Notification",)
+
+MIN_PER_USER = 3  # upstream's docs say 3-5 per user; its code gave 2 to the first 20 users
+REMINDER_LEAD = 24 * MS_PER_HOUR
+UPCOMING = ("SCHEDULED", "CONFIRMED", "WAITING")
+HIGH = {"APPOINTMENT_CANCELLED", "WORKSHEET_DUE", "SECURITY_ALERT", "THERAPIST_APPLICATION"}
+LOW = {"COMMUNITY_WELCOME", "COMMUNITY_JOINED", "PROFILE_COMPLETION", "SYSTEM_UPDATE",
+       "MESSAGE_REACTION", "SYSTEM_MAINTENANCE"}  # fmt: skip
+# Columns every event frame carries before templating.
+EVENT_COLUMNS = {
+    "event": pl.String,  # names the key space: (event, source id, recipient) is unique
+    "source": pl.String,
+    "userId": pl.String,
+    "type": pl.String,
+    "at": pl.Int64,
+    "other": pl.String,
+    "when": pl.Int64,
+    "title": pl.String,
+    "rating": pl.String,
+    "emoji": pl.String,
+    "community": pl.String,
+    "data_key": pl.String,
+    "data_id": pl.String,
+    "path": pl.String,
+    "read_upto": pl.Int64,  # when set, read exactly when read_upto >= at (readAt = read_upto)
+    "high": pl.Boolean,
+}
+
+
+def _ms(c: str) -> pl.Expr:
+    return pl.col(c).dt.epoch("ms")
+
+
+def _events(
+    frame: pl.DataFrame, **cols: pl.Expr | pl.Series | str | int | bool | None
+) -> pl.DataFrame:
+    """An event frame from ``frame`` with the EVENT_COLUMNS: expressions over ``frame``, or
+    literals (strings are values, not column names); missing ones NULL."""
+    exprs = []
+    for name, dtype in EVENT_COLUMNS.items():
+        v = cols.get(name)
+        e = v if isinstance(v, pl.Expr) else pl.lit(v, dtype=dtype)
+        exprs.append(e.cast(dtype).alias(name))
+    return frame.select(exprs)
+
+
+def _names(frames: Frames) -> pl.DataFrame:
+    u = frames["User"]
+    return u.select(
+        "id", pl.concat_str([pl.col("firstName"), pl.col("lastName")], separator=" ").alias("n")
+    )
+
+
+def _meeting_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.DataFrame]:
+    m = frames["Meeting"].select(
+        "id", "clientId", "therapistId", "status",
+        _ms("startTime").alias("start"), _ms("createdAt").alias("created"),
+        _ms("updatedAt").alias("updated"),
+    )  # fmt: skip
+    m = m.join(names.rename({"id": "clientId", "n": "client"}), on="clientId", how="left")
+    m = m.join(names.rename({"id": "therapistId", "n": "therapist"}), on="therapistId", how="left")
+    out = []
+    remind = (
+        m.filter(pl.col("status") != "CANCELLED")
+        .with_columns(pl.max_horizontal("created", pl.col("start") - REMINDER_LEAD).alias("at"))
+        .filter((pl.col("at") <= anchor) & (pl.col("at") < pl.col("start")))
+    )
+    cancel = m.filter(pl.col("status") == "CANCELLED").with_columns(
+        pl.min_horizontal(pl.max_horizontal("updated", "created"), "start", pl.lit(anchor)).alias(
+            "at"
+        )
+    )
+    confirm = m.filter((pl.col("status") == "CONFIRMED") & (pl.col("start") > anchor)).with_columns(
+        pl.min_horizontal(pl.max_horizontal("updated", "created"), pl.lit(anchor)).alias("at")
+    )
+    for kind, frame in (("APPOINTMENT_REMINDER", remind), ("APPOINTMENT_CANCELLED", cancel)):
+        for who, other in (("clientId", "therapist"), ("therapistId", "client")):
+            out.append(_events(
+                frame, event=f"{kind}:{who}", source=pl.col("id"), userId=pl.col(who), type=kind,
+                at=pl.col("at"), other=pl.col(other), when=pl.col("start"), data_key="meetingId",
+                data_id=pl.col("id"), path=pl.lit("/sessions/") + pl.col("id"),
+                high=(pl.col("start") - pl.col("at")) <= REMINDER_LEAD,
+            ))  # fmt: skip
+    out.append(_events(
+        confirm, event="APPOINTMENT_CONFIRMED", source=pl.col("id"), userId=pl.col("clientId"),
+        type="APPOINTMENT_CONFIRMED", at=pl.col("at"), other=pl.col("therapist"), when=pl.col("start"),
+        data_key="meetingId", data_id=pl.col("id"), path=pl.lit("/sessions/") + pl.col("id"),
+    ))  # fmt: skip
+    return out
+
+
+def _message_events(frames: Frames, names: pl.DataFrame) -> list[pl.DataFrame]:
+    msgs = frames["Message"].select(
+        pl.col("id").alias("messageId"), "conversationId", "senderId",
+        _ms("createdAt").alias("sent"),
+    )  # fmt: skip
+    parts = frames["ConversationParticipant"].select(
+        "conversationId", "userId", _ms("lastReadAt").alias("read_upto")
+    )
+    # The last message each participant received from someone else.
+    got = msgs.join(parts, on="conversationId").filter(pl.col("senderId") != pl.col("userId"))
+    got = got.sort("conversationId", "userId", "sent", "messageId").unique(
+        ["conversationId", "userId"], keep="last", maintain_order=True
+    )
+    got = got.join(names.rename({"id": "senderId", "n": "sender"}), on="senderId", how="left")
+    received = _events(
+        got, event="MESSAGE_RECEIVED", source=pl.col("conversationId"), userId=pl.col("userId"),
+        type="MESSAGE_RECEIVED", at=pl.col("sent"), other=pl.col("sender"), data_key="conversationId",
+        data_id=pl.col("conversationId"), path=pl.lit("/messages/") + pl.col("conversationId"),
+        read_upto=pl.col("read_upto").fill_null(-1),
+    )  # fmt: skip
+    reacts = frames["MessageReaction"].select(
+        pl.col("id").alias("rid"), "messageId", pl.col("userId").alias("reactor"), "emoji",
+        _ms("createdAt").alias("at"),
+    ).join(msgs, on="messageId").filter(pl.col("reactor") != pl.col("senderId"))  # fmt: skip
+    reacts = reacts.join(names.rename({"id": "reactor", "n": "who"}), on="reactor", how="left")
+    reaction = _events(
+        reacts, event="MESSAGE_REACTION", source=pl.col("rid"), userId=pl.col("senderId"),
+        type="MESSAGE_REACTION", at=pl.col("at"), other=pl.col("who"), emoji=pl.col("emoji"),
+        data_key="conversationId", data_id=pl.col("conversationId"),
+        path=pl.lit("/messages/") + pl.col("conversationId"),
+    )  # fmt: skip
+    return [received, reaction]
+
+
+def _worksheet_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.DataFrame]:
+    w = (
+        frames["Worksheet"]
+        .select(
+            "id",
+            "clientId",
+            "therapistId",
+            "title",
+            "status",
+            _ms("dueDate").alias("due"),
+            _ms("createdAt").alias("created"),
+            _ms("updatedAt").alias("updated"),
+        )
+        .join(names.rename({"id": "therapistId", "n": "therapist"}), on="therapistId", how="left")
+    )
+    sub = frames["WorksheetSubmission"].select(
+        pl.col("worksheetId").alias("id"), _ms("submittedAt").alias("submitted"), "feedback"
+    )
+    common: dict[str, pl.Expr | str] = {
+        "data_key": "worksheetId",
+        "data_id": pl.col("id"),
+        "path": pl.lit("/worksheets/") + pl.col("id"),
+    }
+    assigned = _events(
+        w, event="WORKSHEET_ASSIGNED", source=pl.col("id"), userId=pl.col("clientId"),
+        type="WORKSHEET_ASSIGNED", at=pl.col("created"), other=pl.col("therapist"), title=pl.col("title"),
+        **common,
+    )  # fmt: skip
+    overdue = w.filter((pl.col("status") == "OVERDUE") & (pl.col("due") <= anchor))
+    due = _events(
+        overdue, event="WORKSHEET_DUE", source=pl.col("id"), userId=pl.col("clientId"),
+        type="WORKSHEET_DUE", at=pl.max_horizontal("due", "created"), when=pl.col("due"),
+        title=pl.col("title"), **common,
+    )  # fmt: skip
+    fb = w.join(sub, on="id").filter(pl.col("feedback").is_not_null())
+    fb = fb.with_columns(
+        pl.min_horizontal(pl.max_horizontal("updated", "submitted"), pl.lit(anchor)).alias("at")
+    )
+    feedback = _events(
+        fb, event="WORKSHEET_FEEDBACK", source=pl.col("id"), userId=pl.col("clientId"),
+        type="WORKSHEET_FEEDBACK", at=pl.col("at"), other=pl.col("therapist"), title=pl.col("title"),
+        **common,
+    )  # fmt: skip
+    return [assigned, due, feedback]
+
+
+def _people_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.DataFrame]:
+    out = []
+    r = frames["Review"].join(
+        names.rename({"id": "clientId", "n": "client"}), on="clientId", how="left"
+    )
+    out.append(_events(
+        r, event="REVIEW_RECEIVED", source=pl.col("id"), userId=pl.col("therapistId"),
+        type="REVIEW_RECEIVED", at=_ms("createdAt"),
+        other=pl.when(pl.col("isAnonymous")).then(pl.lit("A client")).otherwise(pl.col("client")),
+        rating=pl.col("rating").cast(pl.String), data_key="reviewId", data_id=pl.col("id"),
+        path=pl.lit("/reviews"),
+    ))  # fmt: skip
+    ct = (
+        frames["ClientTherapist"]
+        .join(names.rename({"id": "clientId", "n": "client"}), on="clientId", how="left")
+        .join(names.rename({"id": "therapistId", "n": "therapist"}), on="therapistId", how="left")
+    )
+    for who, other in (("clientId", "therapist"), ("therapistId", "client")):
+        out.append(_events(
+            ct, event=f"RELATIONSHIP_ESTABLISHED:{who}", source=pl.col("id"), userId=pl.col(who),
+            type="RELATIONSHIP_ESTABLISHED", at=_ms("assignedAt"), other=pl.col(other),
+            data_key="relationshipId", data_id=pl.col("id"), path=pl.lit("/therapists"),
+        ))  # fmt: skip
+    comm = frames["Community"].select(pl.col("id").alias("communityId"), "name", "slug")
+    mem = frames["Membership"].join(comm, on="communityId")
+    out.append(_events(
+        mem, event="COMMUNITY_WELCOME", source=pl.col("id"), userId=pl.col("userId"),
+        type="COMMUNITY_WELCOME", at=_ms("joinedAt"), community=pl.col("name"),
+        data_key="communityId", data_id=pl.col("communityId"),
+        path=pl.lit("/community/") + pl.col("slug"),
+    ))  # fmt: skip
+    mods = frames["ModeratorCommunity"].join(comm, on="communityId")
+    out.append(_events(
+        mods, event="COMMUNITY_JOINED", source=pl.col("id"), userId=pl.col("moderatorId"),
+        type="COMMUNITY_JOINED", at=_ms("assignedAt"), community=pl.col("name"),
+        data_key="communityId", data_id=pl.col("communityId"),
+        path=pl.lit("/community/") + pl.col("slug"),
+    ))  # fmt: skip
+    th = frames["Therapist"].join(names.rename({"id": "userId"}), on="userId", how="left")
+    # A processed application notified the admin who processed it; an open one every admin.
+    admins = frames["User"].filter(pl.col("role") == "admin").select(pl.col("id").alias("admin"))
+    applied = pl.concat(
+        [
+            th.filter(pl.col("processedByAdminId").is_not_null()),
+            th.filter(pl.col("processedByAdminId").is_null())
+            .join(admins, how="cross")
+            .with_columns(pl.col("admin").alias("processedByAdminId"))
+            .drop("admin"),
+        ]
+    )
+    out.append(_events(
+        applied, event="THERAPIST_APPLICATION", source=pl.col("userId"),
+        userId=pl.col("processedByAdminId"), type="THERAPIST_APPLICATION",
+        at=_ms("submissionDate"), other=pl.col("n"), data_key="therapistId",
+        data_id=pl.col("userId"), path=pl.lit("/admin/therapists/") + pl.col("userId"),
+    ))  # fmt: skip
+    decided = th.filter(pl.col("status").is_in(["APPROVED", "REJECTED"]))
+    out.append(_events(
+        decided, event="THERAPIST_DECISION", source=pl.col("userId"), userId=pl.col("userId"),
+        type=pl.format("THERAPIST_{}", pl.col("status")),
+        at=pl.min_horizontal(
+            pl.max_horizontal(_ms("processingDate"), _ms("submissionDate")), pl.lit(anchor)
+        ),
+        data_key="therapistId", data_id=pl.col("userId"), path=pl.lit("/therapist/profile"),
+    ))  # fmt: skip
+    posts = frames["Post"].select(
+        pl.col("id").alias("postId"), pl.col("userId").alias("author"),
+        pl.col("title").alias("post_title"),
+    )  # fmt: skip
+    c = frames["Comment"].join(posts, on="postId").filter(pl.col("userId") != pl.col("author"))
+    c = c.join(names.rename({"id": "userId", "n": "commenter"}), on="userId", how="left")
+    out.append(_events(
+        c, event="COMMUNITY_REPLY", source=pl.col("id"), userId=pl.col("author"),
+        type="COMMUNITY_REPLY", at=_ms("createdAt"), other=pl.col("commenter"),
+        title=pl.col("post_title"), data_key="postId", data_id=pl.col("postId"),
+        path=pl.lit("/community/posts/") + pl.col("postId"),
+    ))  # fmt: skip
+    return out
+
+
+def _fallbacks(ctx: Context, frames: Frames, counts: pl.DataFrame) -> pl.DataFrame:
+    """Account notifications for users still short of MIN_PER_USER, one per fallback type."""
+    anchor = ctx.anchor_ms
+    users = (
+        frames["User"]
+        .select("id", _ms("createdAt").alias("created"), _ms("lastLoginAt").alias("login"))
+        .join(counts, left_on="id", right_on="userId", how="left")
+    )
+    users = users.with_columns(
+        (MIN_PER_USER - pl.col("n").fill_null(0).cast(pl.Int64)).alias("need")
+    ).filter(pl.col("need") > 0)
+    n_types = len(t.FALLBACK_TYPES)
+    rows = users.with_columns(pl.lit(list(range(n_types))).alias("slot")).explode("slot")
+    rows = rows.filter(pl.col("slot") < pl.col("need"))
+    s = ctx.stream("Notification", "fallback")
+    keys = child_keys(text_keys(rows["id"]), rows["slot"].to_numpy())
+    created = rows["created"].to_numpy()
+    login = rows["login"].fill_null(-1).to_numpy()
+    slot = rows["slot"].to_numpy()
+    span = np.maximum(anchor - created, 1)
+    at = np.select(
+        [slot == 0, slot == 2],
+        # Profile nudge an hour after sign-up; sign-in alert at the last login when known.
+        [created + np.minimum(MS_PER_HOUR, span // 2),
+         np.where(login >= created, login, created + span // 3)],
+        created + np.floor((0.5 + 0.5 * s.uniform(keys, 0)) * span).astype(np.int64),
+    )  # fmt: skip
+    return _events(
+        rows.with_columns(pl.Series("at", np.minimum(at, anchor))),
+        event="FALLBACK", source=pl.col("slot").cast(pl.String), userId=pl.col("id"),
+        type=pl.Series(np.asarray(t.FALLBACK_TYPES)[slot]), at=pl.col("at"),
+        path=pl.lit("/settings"),
+    )  # fmt: skip
+
+
+def _fill(template: pl.Expr) -> pl.Expr:
+    out = template
+    for name in ("other", "title", "rating", "emoji", "community"):
+        out = out.str.replace_all("{" + name + "}", pl.col(name).fill_null(""), literal=True)
+    when = pl.col("when").cast(pl.Datetime("ms")).dt.strftime("%a %b %-d, %H:%M UTC")
+    return out.str.replace_all("{when}", when.fill_null(""), literal=True)
+
+
+def _finish(ctx: Context, ev: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
+    anchor = ctx.anchor_ms
+    ev = ev.join(users, left_on="userId", right_on="id")
+    # Nothing before the recipient existed or after the anchor.
+    ev = ev.with_columns(pl.min_horizontal(pl.max_horizontal("at", "created"), pl.lit(anchor)))
+    ev = ev.with_columns(pl.col("title").str.slice(0, 60))
+    templates = pl.DataFrame(
+        {
+            "type": list(t.NOTIFICATIONS),
+            "n_title": [v[0] for v in t.NOTIFICATIONS.values()],
+            "n_body": [v[1] for v in t.NOTIFICATIONS.values()],
+        }
+    )
+    ev = ev.join(templates, on="type")
+    # One key space per event kind (a handful of names, not rows).
+    kinds = ev["event"].unique().sort()
+    kind_keys = pl.DataFrame(
+        {"event": kinds, "ekey": [name_key("notification", k) for k in kinds.to_list()]},
+        schema={"event": pl.String, "ekey": pl.UInt64},
+    )
+    ev = ev.join(kind_keys, on="event")
+    keys = child_keys(
+        child_keys(ev["ekey"].to_numpy(), text_keys(ev["source"])), text_keys(ev["userId"])
+    )
+    s = ctx.stream("Notification", "read")
+    at = ev["at"].to_numpy()
+    age = anchor - at
+    p_read = np.select([age > 7 * MS_PER_DAY, age > MS_PER_DAY], [0.9, 0.6], 0.25)
+    can_read = ev["login"].is_not_null().to_numpy()
+    read = can_read & s.bernoulli(keys, p_read, 0)
+    read_at = at + np.floor(s.uniform(keys, 1) ** 3 * np.minimum(age, 3 * MS_PER_DAY)).astype(
+        np.int64
+    )
+    upto = ev["read_upto"].to_numpy()
+    has_upto = ~ev["read_upto"].is_null().to_numpy()
+    read = np.where(has_upto, upto >= at, read)
+    read_at = np.where(has_upto, np.maximum(upto, at), read_at)
+    priority = np.where(
+        ev["type"].is_in(list(HIGH)).to_numpy() | ev["high"].fill_null(False).to_numpy(), "HIGH",
+        np.where(ev["type"].is_in(list(LOW)).to_numpy(), "LOW", "NORMAL"),
+    )  # fmt: skip
+    ev = ev.with_columns(
+        ctx.ids("Notification", keys).alias("nid"),
+        pl.Series("isRead", read),
+        timestamps(read_at, "readAt"),
+        pl.Series("priority", priority),
+    )
+    data = pl.when(pl.col("data_key").is_not_null()).then(
+        pl.concat_str([pl.lit('{"'), "data_key", pl.lit('":"'), "data_id", pl.lit('"}')])
+    )
+    return ev.select(
+        pl.col("nid").alias("id"),
+        "userId",
+        pl.col("n_title").alias("title"),
+        _fill(pl.col("n_body")).alias("message"),
+        "type",
+        "priority",
+        data.alias("data"),
+        pl.concat_str([pl.lit("/"), pl.col("role"), pl.col("path")]).alias("actionUrl"),
+        "isRead",
+        pl.when(pl.col("isRead")).then(pl.col("readAt")).alias("readAt"),
+        pl.col("at").cast(pl.Datetime("ms")).alias("createdAt"),
+        pl.when(pl.col("isRead"))
+        .then(pl.col("readAt"))
+        .otherwise(pl.col("at").cast(pl.Datetime("ms")))
+        .alias("updatedAt"),
+    )
+
+
+def enrich(ctx: Context, frames: Frames) -> Frames:
+    anchor = ctx.anchor_ms
+    names = _names(frames)
+    users = frames["User"].select(
+        "id", "role", _ms("createdAt").alias("created"), _ms("lastLoginAt").alias("login")
+    )
+    events = [
+        *_meeting_events(frames, anchor, names),
+        *_message_events(frames, names),
+        *_worksheet_events(frames, anchor, names),
+        *_people_events(frames, anchor, names),
+    ]
+    derived = _finish(ctx, pl.concat(events), users)
+    existing = frames["Notification"].select("id", "userId")
+    derived = derived.join(existing.select("id"), on="id", how="anti")
+    counts = (
+        pl.concat([existing.select("userId"), derived.select("userId")])
+        .group_by("userId")
+        .agg(pl.len().alias("n"))
+    )
+    fallback = _finish(ctx, _fallbacks(ctx, frames, counts), users)
+    fallback = fallback.join(existing.select("id"), on="id", how="anti")
+    return {"Notification": pl.concat([derived, fallback])}

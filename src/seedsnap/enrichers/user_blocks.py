@@ -1,0 +1,104 @@
+"""User blocks among clients (seeder.md §7 row 18).
+
+A keyed ``BLOCK_RATE`` share of clients (and at least ``MIN_BLOCKERS`` of them, the top of a
+keyed ranking, so small builds still have blocks) block one other client: preferably someone
+from a shared community, else the next client of a keyed cyclic order. Never oneself, one row
+per (blocker, blocked) by construction, and created after both users existed (and after they
+met in the community). A blocker who already blocks someone is satisfied, so a re-run adds
+nothing; upstream used a global "fewer than 2" threshold over the first four clients.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from seedsnap.context import MS_PER_HOUR, Context, Frames, timestamps
+from seedsnap.enrichers.messages import cyclic_neighbours, take_ranked
+from seedsnap.generators import social_text as t
+from seedsnap.generators.common import text_keys
+from seedsnap.random import child_keys
+
+READS = ("User", "Client", "Membership")
+WRITES = ("UserBlock",)
+
+BLOCK_RATE = 0.12
+MIN_BLOCKERS = 2
+
+
+def _ms(c: str) -> pl.Expr:
+    return pl.col(c).dt.epoch("ms")
+
+
+def enrich(ctx: Context, frames: Frames) -> Frames:
+    anchor = ctx.anchor_ms
+    clients = (
+        frames["User"]
+        .join(frames["Client"].select(pl.col("userId").alias("id")), on="id")
+        .select("id", _ms("createdAt").alias("created"))
+        .sort("id")
+    )
+    if clients.height < 2:
+        return {}
+    ck = text_keys(clients["id"])
+    s = ctx.stream("UserBlock", "blocker")
+    draw = s.bits(ck, 0)
+    top = np.argsort(draw, kind="stable")[:MIN_BLOCKERS]
+    chosen = s.bernoulli(ck, BLOCK_RATE, 1)
+    chosen[top] = True
+    users = clients.with_columns(pl.Series("key", ck))
+    blocks = frames["UserBlock"].select(
+        pl.col("blockerId").alias("u"), pl.col("blockedId").alias("v")
+    )
+    already = blocks.select("u").unique()
+    need = (
+        users.filter(pl.Series(chosen))
+        .select(pl.col("id").alias("u"), pl.lit(1, dtype=pl.Int64).alias("need"))
+        .join(already, on="u", how="anti")
+    )
+    if need.is_empty():
+        return {}
+    ids = clients.select("id")
+    mem = (
+        frames["Membership"]
+        .select("communityId", pl.col("userId").alias("u"), _ms("joinedAt").alias("j"))
+        .join(ids, left_on="u", right_on="id")
+    )
+    co = (
+        mem.join(need.select("u"), on="u")
+        .join(mem.rename({"u": "v", "j": "j2"}), on="communityId")
+        .filter(pl.col("u") != pl.col("v"))
+        .group_by("u", "v")
+        .agg(pl.max_horizontal("j", "j2").min().alias("met"))
+    )
+    counts = need.select(pl.col("u").alias("id"), pl.lit(1, dtype=pl.Int64).alias("n"))
+    ring = cyclic_neighbours(ctx.stream("UserBlock", "ring"), users, counts).with_columns(
+        pl.lit(0, dtype=pl.Int64).alias("met")
+    )
+    cands = pl.concat(
+        [co.with_columns(pl.lit(0).alias("tier")), ring.with_columns(pl.lit(1).alias("tier"))],
+        how="diagonal_relaxed",
+    ).join(blocks, on=["u", "v"], how="anti")
+    picked = take_ranked(ctx.stream("UserBlock", "blocked"), cands, need)
+    created = clients.rename({"id": "u", "created": "cu"})
+    picked = picked.join(created, on="u").join(created.rename({"u": "v", "cu": "cv"}), on="v")
+    picked = picked.sort("u")
+    pk = child_keys(text_keys(picked["u"]), text_keys(picked["v"]))
+    lo = np.maximum(
+        picked.select(pl.max_horizontal("cu", "cv", "met")).to_series().to_numpy(),
+        0,
+    )
+    lo = np.minimum(lo, anchor - MS_PER_HOUR)
+    sb = ctx.stream("UserBlock", "time")
+    at = lo + np.floor(sb.uniform(pk, 0) * (anchor - lo)).astype(np.int64)
+    reasons = np.asarray(t.BLOCK_REASONS, dtype=object)[
+        sb.choice(pk, len(t.BLOCK_REASONS), index=1)
+    ]
+    block = picked.select(
+        ctx.ids("UserBlock", pk).alias("id"),
+        pl.col("u").alias("blockerId"),
+        pl.col("v").alias("blockedId"),
+        pl.Series("reason", reasons.tolist(), dtype=pl.String),
+        timestamps(at, "createdAt"),
+    )
+    return {"UserBlock": block}
