@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from seedsnap.check import CheckReport
 
 # Base generators in the order they run; each module exposes WRITES and generate(ctx, frames).
-GENERATORS: tuple[str, ...] = ("users", "communities", "relationships", "content")
+GENERATORS: tuple[str, ...] = ("users", "communities", "relationships", "content", "therapy")
 
 
 def generate(

@@ -1,0 +1,1073 @@
+"""Therapy: availability, meetings and notes, worksheets and submissions, assessments, reviews.
+
+Fixes over upstream (seeder.md §6.3 and §11):
+- availability only for APPROVED therapists, in the therapist's own IANA time zone (§11.15);
+- meetings lie on the therapist's available weekly slots in local wall time (converted to UTC
+  per zone) and never overlap for a therapist or for a client, by construction (``schedule``);
+  their status agrees with the anchor and createdAt lies between the pairing and the start
+  (§11.5, §11.8); every COMPLETED meeting has notes (§7.1);
+- worksheets use OVERDUE; a submission comes after assignment and before the due date (§11.9);
+- one assessment JSON shape whose scores are the sums of its answers and whose severity
+  levels follow the standard cut-offs (§11.14); processedAt >= createdAt (§11.8);
+- reviews come after the meeting ended and before the anchor (§11.8).
+
+The building blocks are shared with the enrichers (availability, assessments, meetings,
+worksheets, reviews), so top-ups follow the same rules as the base data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+import pyarrow as pa
+
+from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
+from seedsnap.generators import therapy_text as tx
+from seedsnap.generators.common import between, pick, ranks, text_keys
+from seedsnap.ids import cuid
+from seedsnap.random import I64, U64, child_keys, expand, name_key
+
+WRITES = (
+    "TherapistAvailability",
+    "Meeting",
+    "MeetingNotes",
+    "Worksheet",
+    "WorksheetSubmission",
+    "PreAssessment",
+    "Review",
+)
+
+MS_PER_WEEK = 7 * MS_PER_DAY
+WEEKDAYS = np.arange(1, 6)  # "1".."5" = Monday..Friday, as upstream and the app store them
+# Slots start every SLOT_STEP minutes from the start of an available window, and the longest
+# session is shorter than the step, so two slots of one therapist never overlap.
+SLOT_STEP = 120
+DURATIONS = np.array([30, 60, 90])
+DURATION_P = (0.15, 0.7, 0.15)
+MAX_DURATION = int(DURATIONS.max())
+# Weeks after the anchor within which upcoming meetings are booked.
+HORIZON_WEEKS = 12
+# Salts of the keys of enricher-made rows, so they never collide with generator keys.
+ASSESSMENT_SALT = name_key("therapy", "assessment")
+_NO_TIME = np.iinfo(np.int64).min
+
+
+# -- time -------------------------------------------------------------------------------------
+
+
+def ms(col: pl.Series) -> I64:
+    """A datetime column as int64 epoch milliseconds."""
+    return col.dt.epoch("ms").to_numpy().astype(np.int64)
+
+
+def _convert(values: npt.ArrayLike, zones: npt.ArrayLike, to_utc: bool) -> I64:
+    """Local wall time -> UTC (``to_utc``) or UTC -> local wall time, per row's IANA zone.
+
+    Polars converts one zone per column, so rows are grouped by zone (a handful). A local time
+    that does not exist (a DST gap) becomes ``_NO_TIME``; an ambiguous one takes the earlier.
+    """
+    v = np.asarray(values, dtype=np.int64)
+    frame = pl.DataFrame(
+        {"i": np.arange(len(v)), "t": v, "tz": np.asarray(zones, dtype=object)},
+        schema={"i": pl.Int64, "t": pl.Int64, "tz": pl.String},
+    )
+    out = np.full(len(v), _NO_TIME, dtype=np.int64)
+    for zone in sorted(frame["tz"].unique().to_list()):
+        part = frame.filter(pl.col("tz") == zone)
+        t = part["t"].cast(pl.Datetime("ms"))
+        if to_utc:
+            t = t.dt.replace_time_zone(zone, ambiguous="earliest", non_existent="null")
+            t = t.dt.convert_time_zone("UTC")
+        else:
+            t = t.dt.replace_time_zone("UTC").dt.convert_time_zone(zone)
+        conv = t.dt.replace_time_zone(None).dt.epoch("ms").fill_null(_NO_TIME)
+        out[part["i"].to_numpy()] = conv.to_numpy()
+    return out
+
+
+def local_to_utc(local_ms: npt.ArrayLike, zones: npt.ArrayLike) -> I64:
+    return _convert(local_ms, zones, to_utc=True)
+
+
+def utc_to_local(utc_ms: npt.ArrayLike, zones: npt.ArrayLike) -> I64:
+    return _convert(utc_ms, zones, to_utc=False)
+
+
+def _week(days: npt.ArrayLike) -> I64:
+    """Monday-based week number of a day number (days since 1970-01-01, a Thursday)."""
+    return (np.asarray(days, dtype=np.int64) + 3) // 7
+
+
+def _hhmm(minutes: pl.Expr) -> pl.Expr:
+    return pl.format(
+        "{}:{}",
+        (minutes // 60).cast(pl.String).str.zfill(2),
+        (minutes % 60).cast(pl.String).str.zfill(2),
+    )
+
+
+def _minutes(text: pl.Expr) -> pl.Expr:
+    """Minutes since midnight of an 'HH:MM' text (NULL when not shaped so)."""
+    return text.str.slice(0, 2).cast(pl.Int64, strict=False) * 60 + text.str.slice(3, 2).cast(
+        pl.Int64, strict=False
+    )
+
+
+def unless(values: npt.ArrayLike, null: npt.ArrayLike, name: str) -> pl.Series:
+    """A String column of ``values``, NULL where ``null``."""
+    v = pl.Series(name, np.asarray(values).astype(str), dtype=pl.String)
+    return pl.select(
+        pl.when(pl.lit(pl.Series(np.asarray(null, dtype=bool)))).then(None).otherwise(v).alias(name)
+    ).to_series()
+
+
+def list_column(
+    values: npt.NDArray[Any], mask: npt.NDArray[np.bool_], name: str, dtype: pl.DataType
+) -> pl.Series:
+    """Row i = the values[i, j] where mask[i, j], in column order, as a list column."""
+    counts = mask.sum(axis=1)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    inner = pa.array(values[mask], type=pa.string())
+    return pl.Series(name, pa.ListArray.from_arrays(pa.array(offsets), inner)).cast(dtype)
+
+
+# -- who takes part ---------------------------------------------------------------------------
+
+
+def approved_therapists(frames: Frames) -> pl.DataFrame:
+    """APPROVED therapists: therapistId, timezone, createdAt/processingDate as ms, by id."""
+    t = frames["Therapist"].filter(pl.col("status") == "APPROVED")
+    return t.select(
+        pl.col("userId").alias("therapistId"),
+        "timezone",
+        pl.col("createdAt").dt.epoch("ms").alias("createdMs"),
+        pl.max_horizontal("createdAt", pl.col("processingDate").fill_null(pl.col("createdAt")))
+        .dt.epoch("ms")
+        .alias("approvedMs"),
+    ).sort("therapistId")
+
+
+def active_pairs(frames: Frames) -> pl.DataFrame:
+    """Active pairs with an APPROVED therapist: ids, assignedMs, timezone, pkey; by pair id."""
+    t = approved_therapists(frames).select("therapistId", "timezone")
+    pairs = (
+        frames["ClientTherapist"]
+        .filter(pl.col("status") == "active")
+        .join(t, on="therapistId", how="inner")
+        .select(
+            pl.col("id").alias("pairId"),
+            "clientId",
+            "therapistId",
+            "timezone",
+            pl.col("assignedAt").dt.epoch("ms").alias("assignedMs"),
+        )
+        .sort("pairId")
+    )
+    return pairs.with_columns(pl.Series("pkey", text_keys(pairs["pairId"]), dtype=pl.UInt64))
+
+
+# -- availability -----------------------------------------------------------------------------
+
+
+def availability_rows(
+    ctx: Context, therapists: pl.DataFrame, days: I64, lo: I64, hi: I64
+) -> pl.DataFrame:
+    """One available window per (therapist, JS weekday), hours in the therapist's zone.
+
+    ``therapists`` has therapistId and timezone, one row per window. The hours are keyed by
+    (therapist, day), so the generator and the enricher agree on any day they both consider.
+    """
+    keys = child_keys(text_keys(therapists["therapistId"]), days)
+    s = ctx.stream("TherapistAvailability", "hours")
+    start = s.integers(keys, 8, 11, index=0)
+    end = s.integers(keys, 16, 19, index=1)
+    created = between(s, keys, lo, np.minimum(np.maximum(lo, hi), ctx.anchor_ms), index=2)
+    updated = between(s, keys, created, ctx.anchor_ms, index=3)
+    names = np.asarray(tx.DAY_NAMES)[days]
+    return pl.DataFrame(
+        {
+            "id": ctx.ids("TherapistAvailability", keys),
+            "therapistId": therapists["therapistId"],
+            "dayOfWeek": days.astype(str),
+            "startTime": pl.Series(start * 60).to_frame("m").select(_hhmm(pl.col("m")))["m"],
+            "endTime": pl.Series(end * 60).to_frame("m").select(_hhmm(pl.col("m")))["m"],
+            "timezone": therapists["timezone"],
+            "isAvailable": np.ones(len(keys), dtype=bool),
+            "notes": pl.Series(
+                np.char.add(
+                    np.char.add(
+                        np.char.add("Available for ", (end - start).astype(str)), " hours on "
+                    ),
+                    names.astype(str),
+                )
+            ),
+            "createdAt": timestamps(created, "createdAt"),
+            "updatedAt": timestamps(updated, "updatedAt"),
+        }
+    )
+
+
+def availability(ctx: Context, frames: Frames) -> pl.DataFrame:
+    """3-5 distinct weekdays per APPROVED therapist (upstream's volume), set up when approved."""
+    t = approved_therapists(frames)
+    if t.is_empty():
+        return ctx.empty("TherapistAvailability")
+    tk = text_keys(t["therapistId"])
+    k = ctx.stream("TherapistAvailability", "day-count").integers(tk, 3, 6)
+    order = ranks(ctx.stream("TherapistAvailability", "day-order"), tk, len(WEEKDAYS))
+    take = np.arange(len(WEEKDAYS))[None, :] < k[:, None]
+    row = np.repeat(np.arange(t.height), take.sum(axis=1))
+    days = WEEKDAYS[order[take]]
+    sub = t[row]
+    return availability_rows(ctx, sub, days, ms_col(sub, "createdMs"), ms_col(sub, "approvedMs"))
+
+
+def ms_col(frame: pl.DataFrame, name: str) -> I64:
+    return frame[name].to_numpy().astype(np.int64)
+
+
+# -- scheduling -------------------------------------------------------------------------------
+
+
+def slot_grid(avail: pl.DataFrame) -> pl.DataFrame:
+    """Weekly slots of each therapist: (therapistId, timezone, dow, minute) in local time.
+
+    One window per (therapist, weekday) is used (the earliest), so one therapist's slots
+    of a day lie on one grid SLOT_STEP minutes apart and every slot fits MAX_DURATION.
+    """
+    a = (
+        avail.filter(pl.col("isAvailable"))
+        .select(
+            "therapistId",
+            "timezone",
+            pl.col("dayOfWeek").cast(pl.Int64, strict=False).alias("dow"),
+            _minutes(pl.col("startTime")).alias("s"),
+            _minutes(pl.col("endTime")).alias("e"),
+        )
+        .drop_nulls()
+        .filter(pl.col("dow").is_between(0, 6) & (pl.col("e") - pl.col("s") >= MAX_DURATION))
+        .sort("therapistId", "dow", "s", "e")
+        .unique(["therapistId", "dow"], keep="first", maintain_order=True)
+    )
+    n = (pl.col("e") - pl.col("s") - MAX_DURATION) // SLOT_STEP + 1
+    return (
+        a.with_columns(pl.int_ranges(0, n).alias("j"))
+        .explode("j")
+        .select(
+            "therapistId",
+            "timezone",
+            "dow",
+            (pl.col("s") + pl.col("j") * SLOT_STEP).alias("minute"),
+        )
+    )
+
+
+def _candidates(ctx: Context, req: pl.DataFrame, grid: pl.DataFrame, hi_ms: int) -> pl.DataFrame:
+    """Every slot a request could take: its therapist's weekly slots in every week of its window.
+
+    A request wants a weekly (or fortnightly) series in one preferred slot (its "lane") from
+    the week after the pairing; ``primary`` orders candidates by that wish: on-cadence weeks
+    in order first, then the other weeks by distance; ``lane`` orders the slots of a week.
+    """
+    s = ctx.stream("Meeting", "plan")
+    pk = req["pkey"].to_numpy()
+    lo_days = req["lo"].to_numpy() // MS_PER_DAY
+    r = (
+        req.select("req", "pkey", "lo", "pastOnly")
+        .with_columns(
+            pl.Series("cadence", np.where(s.bernoulli(pk, 0.3, index=0), 2, 1)),
+            pl.Series("ws", _week(lo_days) + s.integers(pk, 0, 2, index=1)),
+            # The local date can be a day before the UTC date of ``lo``.
+            pl.Series("w0", _week(lo_days - 1)),
+        )
+        .with_columns(pl.int_ranges("w0", int(_week(hi_ms // MS_PER_DAY + 1)) + 1).alias("w"))
+        .explode("w")
+        .drop("w0")
+    )
+    slots = req.select("req", "pkey", "therapistId").join(grid, on="therapistId", how="inner")
+    code = slots["dow"].to_numpy() * 1440 + slots["minute"].to_numpy()
+    lane_bits = ctx.stream("Meeting", "lane").bits(slots["pkey"].to_numpy(), code)
+    slots = (
+        slots.with_columns(pl.Series("_b", lane_bits))
+        .sort("req", "_b", "dow", "minute")
+        .with_columns(pl.int_range(pl.len()).over("req").alias("lane"))
+        .select("req", "dow", "minute", "timezone", "lane")
+    )
+    c = r.join(slots, on="req", how="inner")
+    w = c["w"].to_numpy()
+    dow = c["dow"].to_numpy()
+    local_days = 7 * w - 3 + (dow + 6) % 7
+    minute = c["minute"].to_numpy()
+    start = local_to_utc(local_days * MS_PER_DAY + minute * MS_PER_MINUTE, c["timezone"])
+    mkey = child_keys(c["pkey"].to_numpy(), local_days * 1440 + minute)
+    duration = DURATIONS[ctx.stream("Meeting", "duration").choice(mkey, 3, p=DURATION_P)]
+    end = start + duration * MS_PER_MINUTE
+    a = ctx.anchor_ms
+    dw = w - c["ws"].to_numpy()
+    cadence = c["cadence"].to_numpy()
+    on = (dw >= 0) & (dw % cadence == 0)
+    c = c.with_columns(
+        pl.Series("localDays", local_days),
+        pl.Series("start", start),
+        pl.Series("end", end),
+        pl.Series("duration", duration),
+        pl.Series("mkey", mkey, dtype=pl.UInt64),
+        pl.Series("primary", np.where(on, dw // cadence, 1000 + np.abs(dw))),
+        pl.Series("offset", local_days * MS_PER_DAY + minute * MS_PER_MINUTE - start),
+    ).filter(
+        (pl.col("start") != _NO_TIME)
+        & (pl.col("start") >= pl.col("lo"))
+        & (pl.col("start") <= hi_ms)
+        # Nothing under way at the anchor: a meeting has ended or not yet started.
+        & ~((pl.col("start") <= a) & (pl.col("end") > a))
+        & (~pl.col("pastOnly") | (pl.col("end") <= a))
+    )
+    pbits = ctx.stream("Meeting", "priority").bits(c["pkey"].to_numpy())
+    return (
+        c.with_columns(pl.Series("_p", pbits))
+        .sort("primary", "lane", "_p", "req", "localDays", "minute")
+        .with_row_index("prio")
+        .with_columns(pl.col("prio").cast(pl.Int64))
+        .drop("_p", "ws", "cadence", "lo", "pastOnly")
+    )
+
+
+def _codes(*ids: pl.Series) -> pl.DataFrame:
+    """A dense integer code per distinct id (in sorted id order)."""
+    u = pl.concat([i.rename("id").cast(pl.String) for i in ids]).unique().sort()
+    return pl.DataFrame({"id": u, "code": np.arange(len(u), dtype=np.int64)})
+
+
+def _free(taken: pl.DataFrame, keys: Sequence[str]) -> pl.Expr:
+    """Rows sharing none of ``keys`` with ``taken``."""
+    out = pl.lit(True)
+    for k in keys:
+        out = out & ~pl.col(k).is_in(taken[k].implode())
+    return out
+
+
+def _greedy(cand: pl.DataFrame, need: pl.DataFrame) -> pl.DataFrame:
+    """Accepted candidates: greedy in ``prio`` order, computed in parallel rounds.
+
+    A candidate is accepted in a round when it is first in ``prio`` order on its therapist
+    slot (``tk``), its client day (``ck``) and its pair week (``wk``) among the remaining
+    candidates, and within its
+    request's remaining need; then every candidate sharing a key with an accepted one goes.
+    Each round accepts at least the first remaining candidate, and no two accepted
+    candidates share a key. Requests look at their best few candidates first and widen the
+    window only when those are taken.
+    """
+    keys = ("tk", "ck", "wk")
+    pool = cand.select("req", "prio", *keys).sort("prio")
+    need = need.select("req", "need").filter(pl.col("need") > 0)
+    accepted: list[pl.DataFrame] = []
+    width = 1
+    while need.height and pool.height:
+        pool = pool.join(need, on="req", how="semi", maintain_order="left")
+        top = pool.join(need, on="req", how="left", maintain_order="left").filter(
+            pl.int_range(pl.len()).over("req") < (3 * pl.col("need") + 12) * width
+        )
+        whole = top.height == pool.height
+        while top.height:
+            ok = pl.int_range(pl.len()).over("req") < pl.col("need")
+            for k in keys:
+                ok = ok & (pl.col("prio") == pl.col("prio").min().over(k))
+            acc = top.filter(ok)
+            accepted.append(acc.select("req", "prio", *keys))
+            got = acc.group_by("req").len()
+            top = (
+                top.filter(_free(acc, keys))
+                .join(got, on="req", how="left", maintain_order="left")
+                .with_columns(pl.col("need") - pl.col("len").fill_null(0))
+                .drop("len")
+                .filter(pl.col("need") > 0)
+            )
+        done = pl.concat(accepted) if accepted else pool.head(0)
+        need = (
+            need.join(done.group_by("req").len(), on="req", how="left")
+            .with_columns(pl.col("need") - pl.col("len").fill_null(0))
+            .drop("len")
+            .filter(pl.col("need") > 0)
+        )
+        pool = pool.filter(_free(done, keys))
+        if whole:
+            break
+        width *= 4
+    if not accepted:
+        return cand.head(0)
+    chosen = pl.concat(accepted).select("prio")
+    return cand.join(chosen, on="prio", how="semi").sort("prio")
+
+
+def schedule(
+    ctx: Context, req: pl.DataFrame, grid: pl.DataFrame, existing: pl.DataFrame | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Place ``need`` meetings per request; returns (accepted candidates, unmet need per req).
+
+    ``req``: req (Int64, unique), pairId, pkey, clientId, therapistId, lo (earliest start,
+    ms), need, pastOnly. ``existing``: meetings already placed (pairId, therapistId, clientId,
+    timezone, start, end in ms), which new ones must not collide with.
+
+    Three keys, each held by at most one meeting:
+    - therapist: (therapist, local date, slot start) — a therapist's slots never overlap;
+    - pair: (pair, week) — one session a week per pair, as therapy is scheduled;
+    - client: (client, bucket of local dates). With local start times in [a, b] and UTC
+      offsets in [o_min, o_max], a meeting of local date D lies within
+      D + [a - o_max, b - o_min] in UTC, a span of (b - a) + (o_max - o_min); with
+      L = ceil(span / 1 day), meetings of local dates at least L days apart cannot overlap.
+      So only every L-th date is used and a client has one meeting per bucket of L dates,
+      which keeps a client's meetings with different therapists in different zones apart
+      (L = 1 for any mix of US zones: one meeting per client and local date).
+    """
+    if existing is None:
+        existing = pl.DataFrame(
+            schema={
+                "pairId": pl.String,
+                "therapistId": pl.String,
+                "clientId": pl.String,
+                "timezone": pl.String,
+                "start": pl.Int64,
+                "end": pl.Int64,
+            }
+        )
+    # Far enough ahead for one session a week (or fortnight) to fit every need.
+    weeks = max(HORIZON_WEEKS, 2 * int(req["need"].to_numpy().max(initial=0)) + 4)
+    hi = ctx.anchor_ms + weeks * MS_PER_WEEK
+    cand = _candidates(ctx, req.select("req", "pkey", "therapistId", "lo", "pastOnly"), grid, hi)
+    cand = cand.join(
+        req.select("req", "pairId", "clientId", "therapistId"),
+        on="req",
+        how="left",
+        maintain_order="left",
+    )
+    ex_start = existing["start"].to_numpy().astype(np.int64)
+    ex_local = utc_to_local(ex_start, existing["timezone"])
+    ex_days = ex_local // MS_PER_DAY
+    ex_min = (ex_local % MS_PER_DAY) // MS_PER_MINUTE
+    ex_len = (existing["end"].to_numpy().astype(np.int64) - ex_start) // MS_PER_MINUTE
+    tod = np.concatenate([cand["minute"].to_numpy(), ex_min])
+    tod_end = np.concatenate([(cand["minute"] + cand["duration"]).to_numpy(), ex_min + ex_len])
+    offsets = np.concatenate([cand["offset"].to_numpy(), ex_local - ex_start])
+    bucket = 1
+    if len(tod):
+        span = (tod_end.max() - tod.min()) * MS_PER_MINUTE + offsets.max() - offsets.min()
+        bucket = max(1, -(-int(span) // MS_PER_DAY))
+    if bucket > 1:
+        cand = cand.filter(pl.col("localDays") % bucket == 0)
+    t_codes = _codes(cand["therapistId"], existing["therapistId"])
+    c_codes = _codes(cand["clientId"], existing["clientId"])
+    p_codes = _codes(cand["pairId"], existing["pairId"].drop_nulls())
+
+    def code(ids: pl.Series, codes: pl.DataFrame) -> I64:
+        out = (
+            ids.cast(pl.String)
+            .to_frame("id")
+            .join(codes, on="id", how="left", maintain_order="left")["code"]
+        )
+        return out.fill_null(-1).to_numpy().astype(np.int64)
+
+    days = cand["localDays"].to_numpy()
+    tk = (code(cand["therapistId"], t_codes) << 36) + days * 1440 + cand["minute"].to_numpy()
+    ck = (code(cand["clientId"], c_codes) << 24) + days // bucket
+    wk = (code(cand["pairId"], p_codes) << 24) + cand["w"].to_numpy()
+    ex_tk = (code(existing["therapistId"], t_codes) << 36) + ex_days * 1440 + ex_min
+    ex_c = code(existing["clientId"], c_codes) << 24
+    # An existing meeting off the bucket grid touches the buckets on both sides of its date.
+    ex_ck = np.concatenate(
+        [ex_c + ex_days // bucket, (ex_c + ex_days // bucket + 1)[ex_days % bucket != 0]]
+    )
+    ex_p = code(existing["pairId"], p_codes)
+    ex_wk = ((ex_p << 24) + _week(ex_days))[ex_p >= 0]
+    cand = cand.with_columns(pl.Series("tk", tk), pl.Series("ck", ck), pl.Series("wk", wk)).filter(
+        ~pl.col("tk").is_in(pl.Series(ex_tk).implode())
+        & ~pl.col("ck").is_in(pl.Series(ex_ck).implode())
+        & ~pl.col("wk").is_in(pl.Series(ex_wk).implode())
+    )
+    acc = _greedy(cand, req.select("req", "need"))
+    got = acc.group_by("req").len()
+    unmet = (
+        req.select("req", "need")
+        .join(got, on="req", how="left")
+        .with_columns((pl.col("need") - pl.col("len").fill_null(0)).alias("need"))
+        .select("req", "need")
+        .filter(pl.col("need") > 0)
+    )
+    return acc, unmet
+
+
+# -- meetings ---------------------------------------------------------------------------------
+
+PAST_STATUS = ("COMPLETED", "CANCELLED", "NO_SHOW")
+PAST_P = (0.85, 0.10, 0.05)
+
+
+def meeting_rows(ctx: Context, acc: pl.DataFrame) -> pl.DataFrame:
+    """Meeting rows of accepted candidates joined with their request.
+
+    ``acc``: mkey, clientId, therapistId, assignedMs, start, end, duration, completed (forced
+    COMPLETED), firstBefore (earliest existing meeting of the pair, or None).
+    """
+    keys = acc["mkey"].to_numpy()
+    s = ctx.stream("Meeting", "fields")
+    a = ctx.anchor_ms
+    start = acc["start"].to_numpy()
+    end = acc["end"].to_numpy()
+    past = end <= a
+    past_status = pick(s, keys, PAST_STATUS, index=0, p=PAST_P)
+    u = s.uniform(keys, 1)
+    soon = start - a <= 7 * MS_PER_DAY
+    upcoming = np.where(
+        soon,
+        np.where(u < 0.6, "CONFIRMED", np.where(u < 0.95, "SCHEDULED", "WAITING")),
+        np.where(u < 0.8, "SCHEDULED", "CONFIRMED"),
+    )
+    status = np.where(
+        acc["completed"].to_numpy(), "COMPLETED", np.where(past, past_status, upcoming)
+    )
+    assigned = acc["assignedMs"].to_numpy()
+    hi = np.minimum(start - MS_PER_HOUR, a)
+    lo = np.minimum(np.maximum(assigned, start - 21 * MS_PER_DAY), hi)
+    created = between(s, keys, lo, hi, index=2)
+    held = (status == "COMPLETED") | (status == "NO_SHOW")
+    cancelled = status == "CANCELLED"
+    upd_lo = np.where(held, end, created)
+    upd_hi = np.where(
+        held, np.minimum(end + MS_PER_DAY, a), np.where(cancelled, np.minimum(start, a), a)
+    )
+    updated = between(s, keys, upd_lo, np.maximum(upd_lo, upd_hi), index=3)
+    first_new = (
+        acc.select(
+            (pl.col("start") == pl.col("start").min().over(["clientId", "therapistId"]))
+            & (pl.col("firstBefore").is_null() | (pl.col("start") < pl.col("firstBefore")))
+        )
+        .to_series()
+        .to_numpy()
+    )
+    title = np.where(first_new, tx.FIRST_SESSION_TITLE, pick(s, keys, tx.SESSION_TITLES, index=4))
+    url = cuid(ctx.config.seed, "Meeting.meetingUrl", keys)
+    return pl.DataFrame(
+        {
+            "id": ctx.ids("Meeting", keys),
+            "title": title.astype(str),
+            "description": pick(s, keys, tx.SESSION_DESCRIPTIONS, index=5).astype(str),
+            "startTime": timestamps(start, "startTime"),
+            "endTime": timestamps(end, "endTime"),
+            "duration": acc["duration"],
+            "status": status,
+            "meetingType": np.full(len(keys), "video"),
+            "meetingUrl": "https://meet.mentara.app/session/" + url,
+            "clientId": acc["clientId"],
+            "therapistId": acc["therapistId"],
+            "createdAt": timestamps(created, "createdAt"),
+            "updatedAt": timestamps(updated, "updatedAt"),
+        }
+    )
+
+
+def notes_rows(ctx: Context, meetings: pl.DataFrame) -> pl.DataFrame:
+    """Session notes for ``meetings`` (id, endTime), written after the session ended."""
+    keys = text_keys(meetings["id"])
+    s = ctx.stream("MeetingNotes", "fields")
+    a = ctx.anchor_ms
+    end = ms(meetings["endTime"])
+    lo = np.minimum(end + 10 * MS_PER_MINUTE, a)
+    created = between(s, keys, lo, np.minimum(end + 2 * MS_PER_HOUR, a), index=0)
+    updated = between(s, keys, created, np.minimum(created + 2 * MS_PER_DAY, a), index=1)
+    parts = [
+        pick(s, keys, p, index=2 + i).astype(str)
+        for i, p in enumerate((tx.NOTE_OPENINGS, tx.NOTE_FOCUS, tx.NOTE_RESPONSES, tx.NOTE_PLANS))
+    ]
+    text = parts[0]
+    for p in parts[1:]:
+        text = np.char.add(np.char.add(text, " "), p)
+    return pl.DataFrame(
+        {
+            "id": ctx.ids("MeetingNotes", keys),
+            "meetingId": meetings["id"],
+            "notes": pl.Series(text, dtype=pl.String),
+            "createdAt": timestamps(created, "createdAt"),
+            "updatedAt": timestamps(updated, "updatedAt"),
+        }
+    )
+
+
+def meeting_requests(
+    pairs: pl.DataFrame, need: npt.ArrayLike, past_only: npt.ArrayLike, first_req: int = 0
+) -> pl.DataFrame:
+    """Scheduling requests for ``pairs`` (from ``active_pairs``), one per row."""
+    return pairs.select(
+        pl.int_range(first_req, first_req + pairs.height, dtype=pl.Int64).alias("req"),
+        "pairId",
+        "pkey",
+        "clientId",
+        "therapistId",
+        "assignedMs",
+        # Sessions start at least a day after the pairing.
+        (pl.col("assignedMs") + MS_PER_DAY).alias("lo"),
+        pl.Series("need", np.asarray(need, dtype=np.int64)),
+        pl.Series("pastOnly", np.asarray(past_only, dtype=bool)),
+    )
+
+
+def accepted_meetings(
+    ctx: Context, req: pl.DataFrame, acc: pl.DataFrame, first_before: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Meeting rows for scheduled candidates; past-only requests are COMPLETED sessions."""
+    joined = acc.select("req", "mkey", "start", "end", "duration").join(
+        req.select(
+            "req",
+            "pairId",
+            "clientId",
+            "therapistId",
+            "assignedMs",
+            pl.col("pastOnly").alias("completed"),
+        ),
+        on="req",
+        how="left",
+    )
+    if first_before is None:
+        joined = joined.with_columns(pl.lit(None, dtype=pl.Int64).alias("firstBefore"))
+    else:
+        joined = joined.join(first_before.select("pairId", "firstBefore"), on="pairId", how="left")
+    return meeting_rows(ctx, joined.sort("mkey"))
+
+
+def meetings(
+    ctx: Context, frames: Frames, avail: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """randint(1, meetingsPerRelationship) meetings per active pair, and their notes."""
+    pairs = active_pairs(frames)
+    if pairs.is_empty():
+        return ctx.empty("Meeting"), ctx.empty("MeetingNotes")
+    mpr = int(ctx.config.volumes["meetings_per_relationship"])
+    n = ctx.stream("Meeting", "count").integers(pairs["pkey"].to_numpy(), 1, mpr + 1)
+    req = meeting_requests(pairs, n, np.zeros(pairs.height, dtype=bool))
+    acc, _ = schedule(ctx, req, slot_grid(avail))
+    rows = accepted_meetings(ctx, req, acc)
+    return rows, notes_rows(ctx, rows.filter(pl.col("status") == "COMPLETED"))
+
+
+# -- worksheets -------------------------------------------------------------------------------
+
+
+def _worksheet_table() -> dict[str, npt.NDArray[Any]]:
+    titles, slugs, instructions = [], [], []
+    for title, slug, desc, minutes, steps in tx.WORKSHEETS:
+        numbered = "\n".join(f"{i + 1}. {step}" for i, step in enumerate(steps))
+        titles.append(title)
+        slugs.append(slug)
+        instructions.append(f"{desc}\n\nEstimated time: {minutes} minutes.\n\n{numbered}")
+    return {
+        "title": np.array(titles),
+        "slug": np.array(slugs),
+        "instructions": np.array(instructions),
+    }
+
+
+_WS = _worksheet_table()
+
+
+def worksheet_rows(
+    ctx: Context, pairs: pl.DataFrame, keys: U64
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Worksheets (one per row of ``pairs``: clientId, therapistId, assignedMs) + submissions.
+
+    Assigned between the pairing and the anchor, due 7-14 days later. Past due: submitted
+    75 % of the time (60 % of those then REVIEWED, with feedback), else OVERDUE. Not yet due:
+    ASSIGNED. A submission comes after assignment and by the due date.
+    """
+    s = ctx.stream("Worksheet", "fields")
+    a = ctx.anchor_ms
+    tpl = s.choice(keys, len(tx.WORKSHEETS), index=0)
+    assigned = pairs["assignedMs"].to_numpy()
+    hi = np.maximum(assigned, a - MS_PER_HOUR)
+    created = between(s, keys, np.minimum(assigned + 2 * MS_PER_DAY, hi), hi, index=1)
+    due = created + np.array([7, 10, 14])[s.choice(keys, 3, index=2)] * MS_PER_DAY
+    past_due = due < a
+    submitted = past_due & s.bernoulli(keys, 0.75, index=3)
+    reviewed = submitted & s.bernoulli(keys, 0.6, index=4)
+    status = np.where(
+        reviewed,
+        "REVIEWED",
+        np.where(submitted, "SUBMITTED", np.where(past_due, "OVERDUE", "ASSIGNED")),
+    )
+    sub_at = between(s, keys, created + MS_PER_HOUR, np.minimum(due, a), index=5)
+    updated = np.where(
+        reviewed,
+        between(s, keys, sub_at, a, index=6),
+        np.where(submitted, sub_at, np.where(past_due, between(s, keys, due, a, index=7), created)),
+    )
+    ids = ctx.ids("Worksheet", keys)
+    slug = _WS["slug"][tpl]
+    worksheets = pl.DataFrame(
+        {
+            "id": ids,
+            "clientId": pairs["clientId"],
+            "therapistId": pairs["therapistId"],
+            "title": _WS["title"][tpl],
+            "instructions": _WS["instructions"][tpl],
+            "dueDate": timestamps(due, "dueDate"),
+            "status": status,
+            "materialUrls": single(
+                np.char.add(np.char.add("https://cdn.mentara.app/worksheets/", slug), ".pdf"),
+                "materialUrls",
+            ),
+            "materialNames": single(np.char.add(_WS["title"][tpl], ".pdf"), "materialNames"),
+            "createdAt": timestamps(created, "createdAt"),
+            "updatedAt": timestamps(updated, "updatedAt"),
+        }
+    )
+    sub = worksheets.filter(pl.Series(submitted))
+    sk = keys[submitted]
+    file_name = np.char.add(slug[submitted], "-completed.pdf")
+    feedback = pick(s, sk, tx.WORKSHEET_FEEDBACK, index=8)
+    submissions = pl.DataFrame(
+        {
+            "id": ctx.ids("WorksheetSubmission", sk),
+            "worksheetId": sub["id"],
+            "fileUrls": single(
+                "https://storage.mentara.app/submissions/"
+                + sub["id"]
+                + "/"
+                + pl.Series(file_name, dtype=pl.String),
+                "fileUrls",
+            ),
+            "fileNames": single(file_name, "fileNames"),
+            "fileSizes": single(s.integers(sk, 50_000, 500_001, index=9), "fileSizes", pl.Int32()),
+            "submittedAt": timestamps(sub_at[submitted], "submittedAt"),
+            "feedback": unless(feedback, ~reviewed[submitted], "feedback"),
+        }
+    )
+    return worksheets, submissions
+
+
+def worksheets(ctx: Context, frames: Frames) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """randint(1, worksheetsPerRelationship) worksheets per active pair."""
+    pairs = active_pairs(frames)
+    if pairs.is_empty():
+        return ctx.empty("Worksheet"), ctx.empty("WorksheetSubmission")
+    wpr = int(ctx.config.volumes["worksheets_per_relationship"])
+    pk = pairs["pkey"].to_numpy()
+    n = ctx.stream("Worksheet", "count").integers(pk, 1, wpr + 1)
+    row, _, keys = expand(pk, n)
+    return worksheet_rows(ctx, pairs[row], keys)
+
+
+# -- pre-assessments --------------------------------------------------------------------------
+
+# Interventions per concern (rows follow tx.CONCERNS, then "general wellbeing").
+_IV_TABLE = np.array(
+    [tx.INTERVENTIONS[c] for c in (*tx.CONCERNS, "general wellbeing")], dtype=object
+)
+
+
+def single(
+    values: npt.ArrayLike | pl.Series, name: str, dtype: pl.DataType | None = None
+) -> pl.Series:
+    """A list column with one element per row."""
+    v = values if isinstance(values, pl.Series) else pl.Series(np.asarray(values))
+    v = v.cast(dtype or pl.String())
+    return v.to_frame("v").select(pl.concat_list("v").alias(name)).to_series()
+
+
+def _band(scores: I64, bands: Sequence[tuple[int, str]]) -> tuple[I64, npt.NDArray[Any]]:
+    """(band index, label) of each score by inclusive upper bounds."""
+    idx = np.searchsorted(np.array([b for b, _ in bands]), scores, side="left")
+    return idx, np.array([label for _, label in bands])[idx]
+
+
+def _items(
+    s: Any,
+    keys: U64,
+    level: npt.NDArray[np.float64],
+    n: int,
+    top: int,
+    weights: npt.NDArray[np.float64] | None = None,
+) -> I64:
+    """``n`` Likert answers 0..top per key around ``level`` (0..1) with keyed noise."""
+    w = np.ones(n) if weights is None else weights
+    idx = np.arange(n, dtype=np.uint64)
+    noise = s.normal(keys[:, None], idx[None, :])
+    # Lower-weighted items (PHQ-9 item 9) are also less noisy: rarely endorsed when mild.
+    raw = level[:, None] * (top + 0.6) * w[None, :] - 0.3 + 0.75 * np.sqrt(w)[None, :] * noise
+    return np.asarray(np.clip(np.rint(raw), 0, top), dtype=np.int64)
+
+
+def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFrame:
+    """The ``nth`` assessment (0 = intake) of each row's client (clientId, createdMs).
+
+    A client's latent levels are keyed by the client, so its assessments agree with each
+    other; later ones reflect a keyed improvement (or decline) over time. Scores are the sums
+    of the answers (PSS-10 with its reverse-scored items), severity levels follow the
+    standard cut-offs and the AI estimate is derived from them.
+    """
+    a = ctx.anchor_ms
+    ck = text_keys(clients["clientId"])
+    keys = child_keys(ck ^ ASSESSMENT_SALT, nth)
+    lat = ctx.stream("PreAssessment", "latent")
+    g = lat.uniform(ck, 0)
+    dep, anx = 0.55 * g + 0.45 * lat.uniform(ck, 1), 0.55 * g + 0.45 * lat.uniform(ck, 2)
+    stress, sleep = 0.5 * g + 0.5 * lat.uniform(ck, 3), 0.4 * g + 0.6 * lat.uniform(ck, 4)
+    improve = -0.1 + 0.5 * lat.uniform(ck, 5)
+    s = ctx.stream("PreAssessment", "fields")
+    c_at = clients["createdMs"].to_numpy()
+    intake = between(s, ck, c_at, np.minimum(c_at + 3 * MS_PER_DAY, a), index=0)
+    lo = np.minimum(intake + nth * 21 * MS_PER_DAY, a)
+    created = np.where(
+        nth == 0,
+        intake,
+        between(s, keys, lo, np.minimum(intake + nth * 45 * MS_PER_DAY, a), index=1),
+    )
+    processed = np.minimum(created + s.integers(keys, 5_000, 180_000, index=2), a)
+    created = np.minimum(created, processed)
+    frac = np.clip((created - c_at) / (120 * MS_PER_DAY), 0.0, 1.0)
+    scale = np.clip(1.0 - improve * frac, 0.0, 1.2)
+
+    phq = _items(
+        ctx.stream("PreAssessment", "phq9"),
+        keys,
+        np.clip(dep * scale, 0, 1),
+        9,
+        3,
+        np.array([1, 1, 1, 1.05, 0.9, 0.95, 0.9, 0.8, 0.35]),
+    )
+    gad = _items(ctx.stream("PreAssessment", "gad7"), keys, np.clip(anx * scale, 0, 1), 7, 3)
+    pss_v = _items(ctx.stream("PreAssessment", "pss10"), keys, np.clip(stress * scale, 0, 1), 10, 4)
+    isi = _items(ctx.stream("PreAssessment", "isi"), keys, np.clip(sleep * scale, 0, 1), 7, 4)
+    rev = np.zeros(10, dtype=bool)
+    rev[list(tx.PSS10_REVERSED)] = True
+    pss = np.where(rev[None, :], 4 - pss_v, pss_v)  # raw answers as the client gives them
+    score = {"phq9": phq.sum(1), "gad7": gad.sum(1), "pss10": pss_v.sum(1), "isi": isi.sum(1)}
+    bands = {
+        "phq9": tx.PHQ9_BANDS,
+        "gad7": tx.GAD7_BANDS,
+        "pss10": tx.PSS10_BANDS,
+        "isi": tx.ISI_BANDS,
+    }
+    level = {k: _band(score[k], bands[k]) for k in score}
+    # One ordinal scale (minimal, mild, moderate, severe) for the overall level and concerns.
+    ordinal = np.stack(
+        [np.minimum(level["phq9"][0], 3), level["gad7"][0], level["pss10"][0], level["isi"][0]],
+        axis=1,
+    )  # columns follow tx.CONCERNS: depression, anxiety, stress, insomnia
+    norm = np.stack(
+        [score["phq9"] / 27, score["gad7"] / 21, score["pss10"] / 40, score["isi"] / 28], axis=1
+    )
+    order = np.argsort(-norm, axis=1, kind="stable")
+    names = np.array(tx.CONCERNS, dtype=object)[order]
+    strong = np.take_along_axis(ordinal >= 2, order, 1)
+    mild_top = ~strong.any(1) & (np.take_along_axis(ordinal, order[:, :1], 1)[:, 0] >= 1)
+    concern_mask = strong.copy()
+    concern_mask[:, 0] |= mild_top
+    general = np.asarray(~concern_mask.any(1))
+    names = np.concatenate([names, np.full((len(keys), 1), "general wellbeing", dtype=object)], 1)
+    concern_mask = np.concatenate([concern_mask, general[:, None]], 1)
+    concerns = list_column(names, concern_mask, "primaryConcerns", pl.List(pl.String))
+    # Interventions: two per concern in concern order, de-duplicated, at most four.
+    concern_idx = np.concatenate([order, np.full((len(keys), 1), len(tx.CONCERNS))], 1)
+    iv = _IV_TABLE[concern_idx].reshape(len(keys), -1)
+    iv_mask = np.repeat(concern_mask, 2, axis=1)
+    for j in range(1, iv.shape[1]):
+        dup = (iv[:, :j] == iv[:, j : j + 1]) & iv_mask[:, :j]
+        iv_mask[:, j] &= ~dup.any(1)
+    iv_mask &= np.cumsum(iv_mask, axis=1) <= 4
+    interventions = list_column(iv, iv_mask, "recommendedInterventions", pl.List(pl.String))
+    risk = phq[:, 8] >= 1
+    overall = np.array(["minimal", "mild", "moderate", "severe"])[ordinal.max(1)]
+
+    def likely(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        return np.round(1 / (1 + np.exp(-8 * (x - 0.45))), 2)
+
+    prof = ctx.stream("PreAssessment", "profile")
+    prior = prof.bernoulli(ck, 0.45, index=0)
+    prior_types = prof.choice(ck, len(tx.PRIOR_THERAPY), index=1)
+    meds = prof.bernoulli(ck, 0.1 + 0.45 * np.clip((dep + anx) / 2, 0, 1), index=2)
+    med_type = prof.choice(ck, len(tx.MEDICATION_TYPES), index=3)
+    none_str = pl.lit(None, dtype=pl.String)
+    frame = pl.DataFrame(
+        {
+            "prior": prior,
+            "priorType": np.asarray(tx.PRIOR_THERAPY)[prior_types],
+            "helpful": prof.bernoulli(ck, 0.6, index=4),
+            "meds": meds,
+            "medType": np.asarray(tx.MEDICATION_TYPES)[med_type],
+            "support": pick(prof, ck, tx.SUPPORT_LEVELS, index=5, p=(0.4, 0.4, 0.2)).astype(str),
+            "livesWith": pick(prof, ck, tx.LIVES_WITH, index=6).astype(str),
+            "risk": risk,
+            "conf": np.round(0.62 + 0.33 * s.uniform(keys, 3), 2),
+        }
+    )
+    ints = {
+        k: pl.Series(v.tolist(), dtype=pl.List(pl.Int64))
+        for k, v in {"gad7": gad, "isi": isi, "phq9": phq, "pss10": pss}.items()
+    }
+    out = frame.select(
+        pl.struct(*[pl.lit(ints[k]).alias(k) for k in sorted(ints)])
+        .struct.json_encode()
+        .alias("answers"),
+        pl.struct(*[pl.lit(pl.Series(score[k])).alias(k) for k in sorted(score)])
+        .struct.json_encode()
+        .alias("scores"),
+        pl.struct(*[pl.lit(pl.Series(level[k][1].astype(str))).alias(k) for k in sorted(level)])
+        .struct.json_encode()
+        .alias("severityLevels"),
+        pl.struct(
+            pl.struct(
+                pl.lit(pl.Series(likely(norm[:, 1]))).alias("anxiety"),
+                pl.lit(pl.Series(likely(norm[:, 0]))).alias("depression"),
+                pl.lit(pl.Series(likely(norm[:, 3]))).alias("insomnia"),
+                pl.lit(pl.Series(likely(norm[:, 2]))).alias("stress"),
+            ).alias("conditionLikelihood"),
+            pl.col("conf").alias("confidence"),
+            pl.lit(tx.AI_MODEL).alias("model"),
+            pl.lit(pl.Series(overall)).alias("overallSeverity"),
+            pl.lit(concerns).alias("primaryConcerns"),
+            pl.lit(interventions).alias("recommendedInterventions"),
+            pl.when(pl.col("risk"))
+            .then(pl.lit(["self-harm ideation"]))
+            .otherwise(pl.lit([], dtype=pl.List(pl.String)))
+            .alias("riskFlags"),
+        )
+        .struct.json_encode()
+        .alias("aiEstimate"),
+        pl.struct(
+            pl.col("prior").alias("hadPriorTherapy"),
+            pl.when(pl.col("prior"))
+            .then(pl.concat_list("priorType"))
+            .otherwise(pl.lit([], dtype=pl.List(pl.String)))
+            .alias("priorApproaches"),
+            pl.when(pl.col("prior")).then(pl.col("helpful")).otherwise(None).alias("wasHelpful"),
+        )
+        .struct.json_encode()
+        .alias("pastTherapyExperiences"),
+        pl.struct(
+            pl.col("meds").alias("currentlyTakingMedication"),
+            pl.when(pl.col("meds"))
+            .then(pl.concat_list("medType"))
+            .otherwise(pl.lit([], dtype=pl.List(pl.String)))
+            .alias("medicationTypes"),
+        )
+        .struct.json_encode()
+        .alias("medicationHistory"),
+        pl.struct(pl.col("livesWith"), pl.col("support").alias("supportLevel"))
+        .struct.json_encode()
+        .alias("familySupportSystem"),
+        pl.struct(
+            pl.col("risk").alias("riskIndicators"),
+            pl.col("risk").alias("safetyPlanRecommended"),
+            pl.when(pl.col("risk"))
+            .then(pl.lit("988 Suicide & Crisis Lifeline"))
+            .otherwise(none_str)
+            .alias("resourceShared"),
+        )
+        .struct.json_encode()
+        .alias("crisisSupportNeeds"),
+    )
+    return out.with_columns(
+        ctx.ids("PreAssessment", keys),
+        pl.Series("clientId", clients["clientId"]),
+        timestamps(created, "createdAt"),
+        timestamps(processed, "updatedAt"),
+        pl.lit(True).alias("isProcessed"),
+        timestamps(processed, "processedAt"),
+        pl.lit("CHECKLIST").alias("assessmentMethod"),
+    )
+
+
+def assessments(ctx: Context, frames: Frames) -> pl.DataFrame:
+    """An intake assessment per client with probability assessmentCompletionRate."""
+    clients = (
+        frames["Client"]
+        .select(
+            pl.col("userId").alias("clientId"),
+            pl.col("createdAt").dt.epoch("ms").alias("createdMs"),
+        )
+        .sort("clientId")
+    )
+    took = ctx.stream("PreAssessment", "took").bernoulli(
+        text_keys(clients["clientId"]), ctx.config.volumes["assessment_rate"]
+    )
+    chosen = clients.filter(pl.Series(took))
+    return assessment_rows(ctx, chosen, np.zeros(chosen.height, dtype=np.int64))
+
+
+# -- reviews ----------------------------------------------------------------------------------
+
+
+def review_rows(ctx: Context, meetings: pl.DataFrame) -> pl.DataFrame:
+    """A review of each of ``meetings`` (id, clientId, therapistId, endTime) by its client."""
+    keys = text_keys(meetings["id"])
+    s = ctx.stream("Review", "fields")
+    a = ctx.anchor_ms
+    rating = s.choice(keys, 5, p=tx.RATING_WEIGHTS, index=0) + 1
+    end = ms(meetings["endTime"])
+    created = between(
+        s,
+        keys,
+        np.minimum(end + 30 * MS_PER_MINUTE, a),
+        np.minimum(end + 7 * MS_PER_DAY, a),
+        index=1,
+    )
+    u_title, u_body = s.uniform(keys, 2), s.uniform(keys, 3)
+    titles = np.empty(len(keys), dtype=object)
+    bodies = np.empty(len(keys), dtype=object)
+    for r in range(1, 6):  # five fixed rating buckets, not rows
+        m = rating == r
+        t_opts, b_opts = tx.REVIEW_TITLES[r - 1], tx.REVIEW_BODIES[r - 1]
+        titles[m] = np.asarray(t_opts, dtype=object)[(u_title[m] * len(t_opts)).astype(int)]
+        bodies[m] = np.asarray(b_opts, dtype=object)[(u_body[m] * len(b_opts)).astype(int)]
+    return pl.DataFrame(
+        {
+            "id": ctx.ids("Review", keys),
+            "rating": rating,
+            "title": unless(titles, s.bernoulli(keys, 0.3, index=4), "title"),
+            "content": pl.Series(bodies, dtype=pl.String),
+            "isAnonymous": s.bernoulli(keys, 0.15, index=5),
+            "clientId": meetings["clientId"],
+            "therapistId": meetings["therapistId"],
+            "meetingId": meetings["id"],
+            # Every review is of a session that took place on the platform.
+            "isVerified": np.ones(len(keys), dtype=bool),
+            "createdAt": timestamps(created, "createdAt"),
+            "updatedAt": timestamps(created, "updatedAt"),
+        }
+    )
+
+
+def reviews(ctx: Context, meetings: pl.DataFrame) -> pl.DataFrame:
+    """Per pair with a COMPLETED meeting, at reviewRate, a review of one of those meetings."""
+    done = meetings.filter(pl.col("status") == "COMPLETED").select(
+        "id", "clientId", "therapistId", "endTime"
+    )
+    if done.is_empty():
+        return ctx.empty("Review")
+    s = ctx.stream("Review", "choose")
+    done = done.with_columns(pl.Series("_b", s.bits(text_keys(done["id"]))))
+    one = done.sort("clientId", "therapistId", "_b").unique(
+        ["clientId", "therapistId"], keep="first", maintain_order=True
+    )
+    pair_key = text_keys(one["clientId"] + "|" + one["therapistId"])
+    keep = s.bernoulli(pair_key, ctx.config.volumes["review_rate"], index=1)
+    return review_rows(ctx, one.filter(pl.Series(keep)).drop("_b"))
+
+
+# -- the generator ----------------------------------------------------------------------------
+
+
+def generate(ctx: Context, frames: Frames) -> Frames:
+    avail = availability(ctx, frames)
+    meeting_frame, notes = meetings(ctx, frames, avail)
+    ws, subs = worksheets(ctx, frames)
+    return {
+        "TherapistAvailability": avail,
+        "Meeting": meeting_frame,
+        "MeetingNotes": notes,
+        "Worksheet": ws,
+        "WorksheetSubmission": subs,
+        "PreAssessment": assessments(ctx, frames),
+        "Review": reviews(ctx, meeting_frame),
+    }

@@ -1,0 +1,338 @@
+"""Fixed vocabularies of the therapy tables: session texts, notes, worksheets, reviews, payments.
+
+Our own wording; counts follow or exceed upstream's (seeder.md §13). Texts that are combined
+from parts (notes, review bodies) get their variety from the product of the part lists.
+"""
+
+from __future__ import annotations
+
+# JS Date.getDay() numbering, as TherapistAvailability.dayOfWeek stores it ("0" = Sunday).
+DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+
+FIRST_SESSION_TITLE = "Initial Consultation"
+SESSION_TITLES = (
+    "Weekly Therapy Session",
+    "Follow-up Session",
+    "Progress Check-in",
+    "CBT Skills Session",
+    "Coping Strategies Review",
+    "Goal-Setting Session",
+    "Mindfulness Practice Session",
+    "Relapse Prevention Planning",
+    "Stress Management Session",
+    "Thought Records Review",
+)
+SESSION_DESCRIPTIONS = (
+    "Continue working on the goals set in the last session and review the week.",
+    "Review the homework worksheet together and plan the next steps.",
+    "Check in on mood, sleep and daily routines since the last meeting.",
+    "Practise a grounding technique and discuss when to use it.",
+    "Look at recent stressful situations and the thoughts that came with them.",
+    "Revisit the treatment plan and adjust goals where needed.",
+    "Explore what has been helping and what has felt harder lately.",
+)
+
+# Session notes: opening + focus + client response + plan (7 x 7 x 7 x 7 combinations).
+NOTE_OPENINGS = (
+    "Client arrived on time and engaged well throughout the session.",
+    "Client presented with a calmer affect than in the previous session.",
+    "Client reported a difficult week with elevated stress at work.",
+    "Client described improved sleep over the past several nights.",
+    "Client was initially guarded but opened up as the session progressed.",
+    "Client reported fewer panic symptoms since the last appointment.",
+    "Client shared a recent conflict with a family member.",
+)
+NOTE_FOCUS = (
+    "We reviewed the thought record and identified two recurring cognitive distortions.",
+    "Session focused on behavioural activation and scheduling small pleasant activities.",
+    "We practised diaphragmatic breathing and a 5-4-3-2-1 grounding exercise.",
+    "We explored avoidance patterns and built a gradual exposure hierarchy.",
+    "Session addressed sleep hygiene and a consistent wind-down routine.",
+    "We worked on assertive communication using role-play.",
+    "We discussed values and how current goals connect to them.",
+)
+NOTE_RESPONSES = (
+    "Client was receptive and could name situations to apply the skill.",
+    "Client found the exercise helpful and rated distress lower afterwards.",
+    "Client expressed some doubt but agreed to try the technique this week.",
+    "Client identified early warning signs more readily than before.",
+    "Client linked current difficulties to earlier patterns with good insight.",
+    "Client reported feeling more hopeful by the end of the session.",
+    "Client needed extra time to process but remained engaged.",
+)
+NOTE_PLANS = (
+    "Plan: continue the daily thought record and review it next session.",
+    "Plan: schedule three pleasant activities and track mood before and after.",
+    "Plan: practise the breathing exercise twice daily; follow up next week.",
+    "Plan: attempt the first two steps of the exposure hierarchy.",
+    "Plan: keep a sleep diary for one week.",
+    "Plan: rehearse the assertive script before the planned conversation.",
+    "Plan: no safety concerns noted; maintain the current session frequency.",
+)
+
+# Worksheet templates: (title, slug, description, minutes, steps).
+WORKSHEETS = (
+    (
+        "Thought Record",
+        "thought-record",
+        "Notice automatic thoughts and weigh the evidence for and against them.",
+        20,
+        (
+            "Describe the situation briefly.",
+            "Write down the automatic thought.",
+            "Rate how strongly you believe it (0-100).",
+            "List evidence for and against it.",
+            "Write a more balanced thought and re-rate your belief.",
+        ),
+    ),
+    (
+        "Behavioral Activation Log",
+        "behavioral-activation-log",
+        "Plan small activities and notice how they affect your mood.",
+        15,
+        (
+            "List three activities you used to enjoy.",
+            "Schedule one for each of three days.",
+            "Rate your mood before and after each activity.",
+            "Note anything that got in the way.",
+        ),
+    ),
+    (
+        "Anxiety Exposure Hierarchy",
+        "exposure-hierarchy",
+        "Build a ladder of feared situations from least to most difficult.",
+        25,
+        (
+            "List ten situations that make you anxious.",
+            "Rate each from 0 to 100.",
+            "Order them from easiest to hardest.",
+            "Choose the first step to practise this week.",
+        ),
+    ),
+    (
+        "Sleep Diary",
+        "sleep-diary",
+        "Track your sleep for a week to spot patterns.",
+        10,
+        (
+            "Record bedtime and wake time each day.",
+            "Estimate how long it took to fall asleep.",
+            "Note caffeine, screens and exercise.",
+            "Rate how rested you felt in the morning.",
+        ),
+    ),
+    (
+        "Values Clarification",
+        "values-clarification",
+        "Identify what matters most to you and how your week reflects it.",
+        20,
+        (
+            "Pick five values from the list.",
+            "Rate how closely you lived each one this week.",
+            "Choose one small action for your top value.",
+        ),
+    ),
+    (
+        "Gratitude Journal",
+        "gratitude-journal",
+        "Write down things you are grateful for to practise noticing the positive.",
+        10,
+        (
+            "Each evening, write three things that went well.",
+            "Add why each one happened.",
+            "At the end of the week, reread your entries.",
+        ),
+    ),
+    (
+        "Coping Skills Plan",
+        "coping-skills-plan",
+        "Prepare a personal plan for difficult moments.",
+        15,
+        (
+            "List your common triggers.",
+            "Write two coping skills for each trigger.",
+            "Add people you can reach out to.",
+            "Keep the plan somewhere easy to find.",
+        ),
+    ),
+    (
+        "Worry Time Practice",
+        "worry-time",
+        "Set aside a daily worry period to contain rumination.",
+        15,
+        (
+            "Choose a 15-minute worry slot each day.",
+            "Postpone worries until that time.",
+            "During the slot, write worries down and sort them.",
+            "Note how the urge to worry changes.",
+        ),
+    ),
+    (
+        "Self-Compassion Break",
+        "self-compassion-break",
+        "Practise responding to yourself with kindness in hard moments.",
+        10,
+        (
+            "Notice a moment of stress or self-criticism.",
+            "Acknowledge that it is hard.",
+            "Remind yourself others feel this too.",
+            "Offer yourself a kind phrase.",
+        ),
+    ),
+)
+WORKSHEET_FEEDBACK = (
+    "Great work completing this. Your balanced thoughts are getting more specific; let's build "
+    "on that next session.",
+    "Thank you for being so honest in your entries. I noticed a pattern on the busier days that "
+    "we can explore together.",
+    "You followed through even on the harder days, which matters. Let's pick the next step.",
+    "Good start. Try to fill it in closer to the moment next time so the details are fresher.",
+    "This shows real progress compared with a few weeks ago. Keep going with the same routine.",
+    "Nice effort. Let's talk about the entry where the rating stayed high and what was different.",
+)
+
+# Reviews by rating (index 0 = 1 star): titles and bodies.
+REVIEW_TITLES = (
+    ("Not the right fit", "Disappointing experience"),
+    ("Mixed feelings", "Some helpful moments"),
+    ("Decent support", "Helpful but room to grow"),
+    ("Really helpful sessions", "Supportive and practical", "Would recommend"),
+    ("Life-changing support", "Exactly what I needed", "Highly recommend", "Grateful"),
+)
+REVIEW_BODIES = (
+    (
+        "Sessions often felt rushed and I did not feel heard.",
+        "We never really agreed on goals, so I am looking for someone else.",
+    ),
+    (
+        "Some of the techniques helped, but scheduling was difficult.",
+        "Kind and professional, though the approach did not quite click for me.",
+        "I appreciated the worksheets, but the sessions felt a bit unstructured.",
+    ),
+    (
+        "Good listener and the sessions were useful overall.",
+        "It took a while to find our rhythm, but things are improving.",
+        "Solid, practical advice. I would like a bit more follow-up between sessions.",
+    ),
+    (
+        "Warm, patient and practical. The coping tools actually work for me.",
+        "I feel more in control of my anxiety than I have in a long time.",
+        "Very easy to talk to and always well prepared for our sessions.",
+        "The homework felt relevant and the progress is noticeable.",
+    ),
+    (
+        "I finally feel understood. Each session leaves me with something concrete to try.",
+        "My therapist helped me through a really hard stretch. I cannot recommend them enough.",
+        "Compassionate, insightful and consistent. My sleep and mood have both improved.",
+        "I was nervous about online therapy, but this has been the best decision I made this year.",
+        "Clear, kind and structured. I look forward to our sessions.",
+    ),
+)
+# Upstream's star weights for ratings 1..5 (seeder.md §6.3).
+RATING_WEIGHTS = (1, 2, 5, 15, 25)
+
+# Pre-assessment instruments: name, item count, item maximum, severity bands (upper bound
+# inclusive, label). Standard published cut-offs.
+PHQ9_BANDS = (
+    (4, "minimal"),
+    (9, "mild"),
+    (14, "moderate"),
+    (19, "moderately severe"),
+    (27, "severe"),
+)
+GAD7_BANDS = ((4, "minimal"), (9, "mild"), (14, "moderate"), (21, "severe"))
+PSS10_BANDS = ((13, "low"), (26, "moderate"), (40, "high"))
+ISI_BANDS = ((7, "none"), (14, "subthreshold"), (21, "moderate"), (28, "severe"))
+# PSS-10 items 4, 5, 7 and 8 are positively worded and reverse-scored (4 - answer).
+PSS10_REVERSED = (3, 4, 6, 7)
+# Overall severity on one ordinal scale: the worst instrument, each band mapped to 0..4.
+OVERALL_SEVERITY = ("minimal", "mild", "moderate", "moderately severe", "severe")
+CONCERNS = ("depression", "anxiety", "stress", "insomnia")
+INTERVENTIONS = {
+    "depression": ("Cognitive Behavioral Therapy (CBT)", "Behavioral Activation"),
+    "anxiety": ("Cognitive Behavioral Therapy (CBT)", "Exposure Therapy"),
+    "stress": ("Mindfulness-Based Stress Reduction", "Acceptance and Commitment Therapy (ACT)"),
+    "insomnia": ("CBT for Insomnia (CBT-I)", "Sleep Hygiene Education"),
+    "general wellbeing": ("Supportive Counseling", "Psychoeducation"),
+}
+AI_MODEL = "mentara-triage-v2"
+PRIOR_THERAPY = (
+    "Cognitive Behavioral Therapy (CBT)",
+    "Talk therapy",
+    "Group therapy",
+    "School counseling",
+    "Couples counseling",
+)
+MEDICATION_TYPES = ("SSRI", "SNRI", "Sleep aid", "Beta blocker", "Mood stabilizer")
+SUPPORT_LEVELS = ("strong", "moderate", "limited")
+LIVES_WITH = ("alone", "partner", "family", "roommates")
+
+# Payments.
+CARD_BRANDS = ("Visa", "Mastercard", "American Express", "Discover")
+CARD_BRAND_WEIGHTS = (0.5, 0.3, 0.12, 0.08)
+BANKS = (
+    "Chase",
+    "Bank of America",
+    "Wells Fargo",
+    "Citibank",
+    "Capital One",
+    "U.S. Bank",
+    "PNC Bank",
+    "TD Bank",
+)
+WALLETS = ("PayPal", "Apple Pay", "Google Pay")
+STATES = ("CA", "NY", "TX", "FL", "IL", "PA", "OH", "GA", "NC", "MI", "NJ", "VA", "WA", "AZ", "MA")
+STREETS = (
+    "Maple Ave",
+    "Oak St",
+    "Pine St",
+    "Cedar Ln",
+    "Elm St",
+    "Washington Blvd",
+    "Lakeview Dr",
+    "Park Ave",
+    "Sunset Blvd",
+    "Hillcrest Rd",
+)
+FAILURE_REASONS = (
+    "Card declined by the issuing bank",
+    "Insufficient funds",
+    "Card expired",
+    "Payment authentication was not completed",
+    "Processing error at the payment provider",
+)
+
+# Client preferences.
+GENDER_PREFERENCES = ("no preference", "female", "male", "non-binary")
+SESSION_FREQUENCIES = ("weekly", "biweekly", "monthly")
+BUDGET_RANGES = (
+    (0, 100, "under $100"),
+    (100, 150, "$100-$150"),
+    (150, 200, "$150-$200"),
+    (200, 10**9, "$200+"),
+)
+PARTS_OF_DAY = ((0, 12, "mornings"), (12, 17, "afternoons"), (17, 24, "evenings"))
+AGE_RANGES = ((0, 35, "25-35"), (35, 50, "35-50"), (50, 200, "50+"))
+CONSIDERATIONS_RISK = "Would like a safety plan discussed early on."
+CONSIDERATIONS = (
+    "Prefers a therapist who gives practical homework.",
+    "Works shifts, so a consistent weekly time helps.",
+    "First time in therapy; would like the process explained.",
+    "Would like to include a partner in some sessions later.",
+    "Prefers video sessions with the camera optional at first.",
+)
+APPROACHES_FOR = {
+    "depression": (
+        "Cognitive Behavioral Therapy (CBT)",
+        "Psychodynamic Therapy",
+        "Acceptance and Commitment Therapy (ACT)",
+    ),
+    "anxiety": (
+        "Cognitive Behavioral Therapy (CBT)",
+        "Acceptance and Commitment Therapy (ACT)",
+        "Mindfulness-Based Therapy",
+    ),
+    "stress": ("Mindfulness-Based Therapy", "Solution-Focused Brief Therapy"),
+    "insomnia": ("Cognitive Behavioral Therapy (CBT)", "Mindfulness-Based Therapy"),
+    "general wellbeing": ("Humanistic Therapy", "Solution-Focused Brief Therapy"),
+}
