@@ -16,18 +16,22 @@ from typing import Any
 import polars as pl
 import pytest
 
+from seedsnap import snapshot
 from seedsnap.check import (
     UNCHECKED_MINIMUMS,
     CheckReport,
+    check,
     check_parquet,
     check_relations,
     create_views,
     rules,
+    run_rules,
 )
 from seedsnap.config import MINIMUMS, resolve
 from seedsnap.context import Context
 from seedsnap.errors import DatabaseError, SnapshotError
 from seedsnap.schema import MENTARA
+from seedsnap.schema.ddl import quote
 from seedsnap.schema.model import Table
 
 A = datetime(2026, 2, 22, 12, 0)  # the default anchor, a Sunday
@@ -466,9 +470,21 @@ CLEAN = frames_of(world())
 RULES = {r.id: r for r in rules(CONF)}
 
 
+def paths_of(directory: Path) -> dict[str, Path]:
+    return {t: directory / f"{t}.parquet" for t in MENTARA.table_names}
+
+
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Frames, dict[str, Path]]:
-    return dict(CLEAN), write(CLEAN, tmp_path_factory.mktemp("clean"))
+def snap_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The clean world written as a real snapshot (manifest, hashes)."""
+    out = tmp_path_factory.mktemp("snap") / "clean"
+    snapshot.write(out, CLEAN, CONFIG)
+    return out
+
+
+@pytest.fixture(scope="module")
+def base(snap_dir: Path) -> tuple[Frames, dict[str, Path]]:
+    return dict(CLEAN), paths_of(snap_dir)
 
 
 def test_world_fills_every_table() -> None:
@@ -477,8 +493,8 @@ def test_world_fills_every_table() -> None:
     assert all(f.height > 0 for f in frames.values())
 
 
-def test_clean_snapshot_passes(base: tuple[Frames, dict[str, Path]]) -> None:
-    report = check_parquet(base[1], CONF)
+def test_clean_snapshot_passes(snap_dir: Path) -> None:
+    report = check(snap_dir)
     assert report.violations == [], report.to_text()
     assert report.rules_run == len(rules(CONF))
     assert report.to_text() == f"OK: {report.rules_run} rules, 0 violations\n"
@@ -962,15 +978,47 @@ def test_every_rule_has_an_injection() -> None:
     assert not missing, f"rules without an injection test: {sorted(missing)}"
 
 
-def _inject_and_check(
-    base: tuple[Frames, dict[str, Path]], tmp_path: Path, rule_id: str, edit: Edit
-) -> CheckReport:
-    """A copy of the clean snapshot with ``edit`` applied (only changed files rewritten)."""
-    frames, paths = base
-    edited = edit(dict(frames))
-    changed = {t: f for t, f in edited.items() if f is not frames[t]}
-    assert changed, "the edit changed nothing"
-    return check_parquet({**paths, **write(changed, tmp_path)}, CONF, only=[rule_id])
+class Lab:
+    """One DuckDB holding the clean snapshot; each case shadows the tables it edits.
+
+    An edited table is written to its own Parquet file (a copy of the snapshot differing in
+    that file) and mapped in a schema searched before the clean tables, so a case costs one
+    small file and one query instead of a new connection loading all 42 tables.
+    """
+
+    def __init__(self, frames: Frames, paths: dict[str, Path], directory: Path) -> None:
+        import duckdb
+
+        self.frames, self.directory, self.n = frames, directory, 0
+        self.con = duckdb.connect()
+        for t, p in paths.items():
+            self.con.execute(f"CREATE TABLE main.{quote(t)} AS SELECT * FROM read_parquet('{p}')")
+
+    def check(self, rule_id: str, edit: Edit) -> CheckReport:
+        edited = edit(dict(self.frames))
+        changed = {t: f for t, f in edited.items() if f is not self.frames[t]}
+        assert changed, "the edit changed nothing"
+        self.n += 1
+        case = f"case{self.n}"
+        paths = write(changed, self.directory / case)
+        self.con.execute(f"CREATE SCHEMA {case}")
+        for t, p in paths.items():
+            self.con.execute(f"CREATE VIEW {case}.{quote(t)} AS SELECT * FROM read_parquet('{p}')")
+        self.con.execute(f"SET search_path = '{case},main'")
+        try:
+            return run_rules(self.con, [RULES[rule_id]])
+        finally:
+            self.con.execute("SET search_path = 'main'")
+            self.con.execute(f"DROP SCHEMA {case} CASCADE")
+
+
+@pytest.fixture(scope="module")
+def lab(
+    base: tuple[Frames, dict[str, Path]], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Lab]:
+    lab = Lab(base[0], base[1], tmp_path_factory.mktemp("cases"))
+    yield lab
+    lab.con.close()
 
 
 def _assert_reported(report: CheckReport, rule_id: str, key: str) -> None:
@@ -988,28 +1036,26 @@ def _assert_reported(report: CheckReport, rule_id: str, key: str) -> None:
     ids=[f"{c[0]}-{i}" for i, c in enumerate(DOMAIN_CASES + MINIMUM_CASES)],
 )
 def test_domain_and_minimum_rules_catch_their_violation(
-    base: tuple[Frames, dict[str, Path]], tmp_path: Path, rule_id: str, edit: Edit, key: str
+    lab: Lab, rule_id: str, edit: Edit, key: str
 ) -> None:
-    _assert_reported(_inject_and_check(base, tmp_path, rule_id, edit), rule_id, key)
+    _assert_reported(lab.check(rule_id, edit), rule_id, key)
 
 
 @pytest.mark.parametrize("rule_id", GENERIC_IDS)
-def test_schema_rules_catch_their_violation(
-    base: tuple[Frames, dict[str, Path]], tmp_path: Path, rule_id: str
-) -> None:
+def test_schema_rules_catch_their_violation(lab: Lab, rule_id: str) -> None:
     edit, key = _generic_case(rule_id)
-    _assert_reported(_inject_and_check(base, tmp_path, rule_id, edit), rule_id, key)
+    _assert_reported(lab.check(rule_id, edit), rule_id, key)
 
 
 def test_pending_therapists_are_exempt_from_therapist_minimums(
     base: tuple[Frames, dict[str, Path]], tmp_path: Path
 ) -> None:
     # t2 (PENDING) has nothing at all; only the approved t1 is held to the minimums.
-    report = check_parquet(base[1], CONF)
-    assert report.ok
+    mins = [r for r in RULES if r.startswith("min:therapist.")]
+    assert check_parquet(base[1], CONF, only=mins).ok
     frames = set_(dict(base[0]), "Therapist", "t2", status="APPROVED")
     paths = {**base[1], **write({"Therapist": frames["Therapist"]}, tmp_path)}
-    failed = {v.rule: v.key for v in check_parquet(paths, CONF).violations}
+    failed = {v.rule: v.key for v in check_parquet(paths, CONF, only=mins).violations}
     assert failed["min:therapist.meetings"] == "t2"
 
 
@@ -1018,7 +1064,8 @@ def test_unpaired_clients_are_exempt_from_therapy_minimums(
 ) -> None:
     frames = _new_client(dict(base[0]), paired=False)
     paths = {**base[1], **write({t: frames[t] for t in ("User", "Client")}, tmp_path)}
-    failed = {v.rule: v.key for v in check_parquet(paths, CONF).violations}
+    mins = [r for r in RULES if r.startswith("min:client.")]
+    failed = {v.rule: v.key for v in check_parquet(paths, CONF, only=mins).violations}
     assert failed["min:client.posts"] == "c3"
     assert "min:client.meetings_if_has_therapist" not in failed
     assert "min:client.worksheets_if_has_therapist" not in failed
@@ -1124,3 +1171,61 @@ def test_postgresql_reports_the_same_violations_as_duckdb(
     assert [(v.rule, v.key, v.count) for v in pg.violations] == [
         (v.rule, v.key, v.count) for v in duck.violations
     ]
+
+
+# --- snapshots and the command line ------------------------------------------------------
+
+
+def test_check_reads_a_broken_snapshot(tmp_path: Path) -> None:
+    frames = set_(dict(CLEAN), "Notification", "nt1", readAt=None)
+    snapshot.write(tmp_path / "broken", frames, CONFIG)
+    report = check(tmp_path / "broken")
+    assert [(v.rule, v.key) for v in report.violations] == [
+        ("notification.read_at_iff_read", "nt1")
+    ]
+
+
+def test_check_refuses_a_tampered_snapshot(snap_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(snap_dir, copy)
+    set_(dict(CLEAN), "Post", "p1", roomId=None)["Post"].write_parquet(copy / "Post.parquet")
+    with pytest.raises(SnapshotError, match="Post"):
+        check(copy)
+
+
+def test_cli_check(snap_dir: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from seedsnap.cli import main
+
+    ok = CliRunner().invoke(main, ["check", str(snap_dir)])
+    assert ok.exit_code == 0, ok.output
+    assert ok.output == f"OK: {len(RULES)} rules, 0 violations\n"
+
+    frames = set_(dict(CLEAN), "UserBlock", "ub1", blockedId="c2")
+    snapshot.write(tmp_path / "broken", frames, CONFIG)
+    bad = CliRunner().invoke(main, ["check", str(tmp_path / "broken"), "--format", "json"])
+    assert bad.exit_code == 1
+    doc = json.loads(bad.output)
+    assert [(v["rule"], v["key"]) for v in doc["violations"]] == [("user_block.not_self", "ub1")]
+
+    missing = CliRunner().invoke(main, ["check", str(tmp_path / "nope")])
+    assert missing.exit_code == 2
+    assert "seedsnap: error:" in missing.output and len(missing.output.splitlines()) == 1
+
+    fmt = CliRunner().invoke(main, ["check", str(snap_dir), "--format", "xml"])
+    assert fmt.exit_code == 2 and "unknown --format 'xml'" in fmt.output
+
+
+@pytest.mark.xfail(
+    reason="issue 4 in progress: meetings, worksheets and assessments do not meet the minimums yet",
+    strict=True,
+)
+def test_built_light_snapshot_passes(tmp_path: Path) -> None:
+    from seedsnap.build import build
+
+    _, report = build(resolve(mode="light", env={}), tmp_path / "light")
+    assert report is not None
+    assert report.ok, report.to_text()

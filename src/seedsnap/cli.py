@@ -264,3 +264,28 @@ def graph(what: str) -> None:
         click.echo()
     if what in ("tables", "all"):
         click.echo(table_graph(), nl=False)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option(
+    "--format", "fmt", default="text", show_default=True, help="text (one line per rule) or json."
+)
+@one_line_errors(2)
+def check(directory: str, fmt: str) -> None:
+    """Check the snapshot in DIRECTORY: keys, foreign keys, enums, domain rules, minimums.
+
+    Prints one line per broken rule (rule, table, example key, count, detail); exits 1 when
+    any rule is broken, 0 when the snapshot is clean, 2 when it cannot be checked.
+
+    Example: seedsnap check snapshots/mentara-light --format json
+    """
+    from seedsnap.check import check as run_check
+    from seedsnap.errors import ConfigError
+
+    if fmt not in ("text", "json"):
+        raise ConfigError(f"unknown --format {fmt!r}", "use text or json")
+    report = run_check(directory)
+    click.echo(report.to_json() if fmt == "json" else report.to_text(), nl=False)
+    if not report.ok:
+        sys.exit(1)
