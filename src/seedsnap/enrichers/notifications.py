@@ -126,7 +126,7 @@ def _meeting_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl
                 frame, event=f"{kind}:{who}", source=pl.col("id"), userId=pl.col(who), type=kind,
                 at=pl.col("at"), other=pl.col(other), when=pl.col("start"), data_key="meetingId",
                 data_id=pl.col("id"), path=pl.lit("/sessions/") + pl.col("id"),
-                high=(pl.col("start") - pl.col("at")) <= REMINDER_LEAD,
+                high=pl.col("start") > anchor,
             ))  # fmt: skip
     out.append(_events(
         confirm, event="APPOINTMENT_CONFIRMED", source=pl.col("id"), userId=pl.col("clientId"),

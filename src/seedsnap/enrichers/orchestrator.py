@@ -35,6 +35,9 @@ ENRICHERS: tuple[str, ...] = (
     "group_sessions",
     "reports",
     "user_blocks",
+    "chatbot",
+    "journal",
+    "typing",
 )
 
 

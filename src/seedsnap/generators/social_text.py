@@ -414,7 +414,7 @@ QUESTIONNAIRES: dict[str, tuple[str, ...]] = {
     "PSS-4": (
         "In the last month, how often have you felt unable to control the important things "
         "in your life?",
-        "How often have you felt confident about handling your personal problems?",
+        "How often have you felt difficulties were piling up so high you could not overcome them?",
     ),
 }
 QUESTIONNAIRE_ORDER = ("PHQ-9", "GAD-7", "PSS-4")

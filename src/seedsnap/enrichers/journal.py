@@ -1,0 +1,69 @@
+"""Journal: clients' private journal entries (a table upstream never seeds, §11.17).
+
+Each client keeps a keyed number of entries (``ENTRIES``, drawn per client, so the target is
+the same on every run and a re-run adds nothing), written after the account was created and
+before the anchor, some edited later (``updatedAt`` after ``createdAt``). The text joins an
+opener, a body and a closer from ``social_text`` (8 x 8 x 6 combinations).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
+from seedsnap.generators import social_text as t
+from seedsnap.generators.common import text_keys
+from seedsnap.random import child_keys, expand
+
+READS = ("User", "Client")
+WRITES = ("JournalEntry",)
+
+ENTRIES = (1, 7)  # entries per client, [lo, hi)
+EDIT_RATE = 0.2
+
+
+def enrich(ctx: Context, frames: Frames) -> Frames:
+    anchor = ctx.anchor_ms
+    clients = (
+        frames["User"]
+        .join(frames["Client"].select(pl.col("userId").alias("id")), on="id")
+        .select("id", pl.col("createdAt").dt.epoch("ms").alias("created"))
+        .sort("id")
+    )
+    have = frames["JournalEntry"].group_by("userId").agg(pl.len().cast(pl.Int64).alias("have"))
+    clients = clients.join(have, left_on="id", right_on="userId", how="left")
+    ck = text_keys(clients["id"])
+    s = ctx.stream("JournalEntry", "entry")
+    target = s.integers(ck, ENTRIES[0], ENTRIES[1], 0)
+    existing = clients["have"].fill_null(0).to_numpy()
+    need = np.maximum(target - existing, 0)
+    if need.sum() == 0:
+        return {}
+    # New entries continue the client's numbering, so their keys never repeat older ones.
+    rows, j, _ = expand(ck, need)
+    keys = child_keys(ck[rows], existing[rows] + j)
+    created = clients["created"].to_numpy()[rows] + MS_PER_HOUR
+    span = np.maximum(anchor - created, 1)
+    # Journaling is a recent habit for most: entries lean towards the last weeks.
+    at = anchor - np.floor(s.uniform(keys, 1) ** 2 * span).astype(np.int64)
+    edited = s.bernoulli(keys, EDIT_RATE, 2)
+    edit_at = at + np.floor(s.uniform(keys, 3) * np.minimum(anchor - at, 2 * MS_PER_DAY)).astype(
+        np.int64
+    )
+    pick = [
+        np.asarray(pool)[s.integers(keys, 0, len(pool), 4 + i)]
+        for i, pool in enumerate((t.JOURNAL_OPENERS, t.JOURNAL_BODIES, t.JOURNAL_CLOSERS))
+    ]
+    text = np.char.add(np.char.add(np.char.add(pick[0], " "), pick[1]), " ")
+    content = np.char.rstrip(np.char.add(text, pick[2]))
+    entry = pl.DataFrame(
+        {
+            "id": ctx.ids("JournalEntry", keys),
+            "userId": clients["id"].to_numpy()[rows],
+            "content": content,
+            "createdAt": timestamps(at, "createdAt"),
+            "updatedAt": timestamps(np.where(edited, edit_at, at), "updatedAt"),
+        }
+    )
+    return {"JournalEntry": entry}

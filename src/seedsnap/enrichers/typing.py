@@ -1,0 +1,75 @@
+"""Typing indicators: who is typing in the most recent conversations (a table upstream never
+seeds, §11.17).
+
+A handful of rows: the ``max(MIN_ROWS, ceil(RATE * conversations))`` most recently active
+conversations (by ``lastMessageAt``) that have a participant who did not send the last
+message and has read it; that participant (a keyed pick) last typed after both the last
+message and their ``lastReadAt``, and before the anchor. About half are typing right now
+(``isTyping``, within ``LIVE_MS`` of the anchor), the others stopped a while ago. Unique per
+(conversation, user); existing pairs are skipped, so a re-run adds nothing.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import polars as pl
+
+from seedsnap.context import MS_PER_HOUR, Context, Frames, timestamps
+from seedsnap.generators.common import text_keys
+from seedsnap.random import child_keys
+
+READS = ("Conversation", "ConversationParticipant", "Message")
+WRITES = ("TypingIndicator",)
+
+MIN_ROWS = 3
+RATE = 0.05
+LIVE_MS = 8_000  # an indicator is "typing" if refreshed this recently
+LIVE_SHARE = 0.5
+
+
+def enrich(ctx: Context, frames: Frames) -> Frames:
+    anchor = ctx.anchor_ms
+    last = (
+        frames["Message"]
+        .select("conversationId", "senderId", pl.col("createdAt").dt.epoch("ms").alias("at"))
+        .sort("conversationId", "at", "senderId")
+        .unique("conversationId", keep="last", maintain_order=True)
+    )
+    parts = frames["ConversationParticipant"].select(
+        "conversationId", "userId", pl.col("lastReadAt").dt.epoch("ms").alias("read")
+    )
+    cand = parts.join(last, on="conversationId").filter(
+        (pl.col("userId") != pl.col("senderId")) & (pl.col("read") >= pl.col("at"))
+    )
+    if cand.is_empty():
+        return {}
+    n = max(MIN_ROWS, math.ceil(RATE * frames["Conversation"].height))
+    pk = child_keys(text_keys(cand["conversationId"]), text_keys(cand["userId"]))
+    s = ctx.stream("TypingIndicator", "typing")
+    cand = cand.with_columns(pl.Series("pkey", pk), pl.Series("_d", s.bits(pk, 0)))
+    one = cand.sort("conversationId", "_d").unique("conversationId", keep="first",
+                                                   maintain_order=True)  # fmt: skip
+    recent = one.sort(["at", "conversationId"], descending=[True, False]).head(n)
+    # The pick ignores existing indicators, so a re-run picks the same pairs and skips them.
+    recent = recent.join(
+        frames["TypingIndicator"].select("conversationId", "userId"),
+        on=["conversationId", "userId"],
+        how="anti",
+    )
+    rk = recent["pkey"].to_numpy()
+    lo = recent.select(pl.max_horizontal("at", "read")).to_series().to_numpy()
+    live = s.bernoulli(rk, LIVE_SHARE, 1) & (anchor - lo > LIVE_MS)
+    live_at = anchor - np.floor(s.uniform(rk, 2) * LIVE_MS).astype(np.int64)
+    stopped_hi = np.maximum(lo, np.minimum(anchor - LIVE_MS - 1, lo + 6 * MS_PER_HOUR))
+    stopped_at = lo + np.floor(s.uniform(rk, 3) * (stopped_hi - lo)).astype(np.int64)
+    at = np.where(live, live_at, stopped_at)
+    typing = recent.select(
+        ctx.ids("TypingIndicator", rk).alias("id"),
+        "conversationId",
+        "userId",
+        pl.Series("isTyping", anchor - at <= LIVE_MS),
+        timestamps(at, "lastTypingAt"),
+    )
+    return {"TypingIndicator": typing}
