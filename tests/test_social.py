@@ -1,0 +1,743 @@
+"""The social enrichers on real light and medium builds: every rule they guarantee by
+construction, the minimums per entity, determinism, idempotent top-ups, top-up from a gap."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from datetime import datetime
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from seedsnap.build import generate
+from seedsnap.config import Config, resolve
+from seedsnap.context import Context, Frames
+from seedsnap.enrichers import group_sessions, notifications, reports, typing, user_blocks
+from seedsnap.enrichers.orchestrator import ENRICHERS
+from seedsnap.generators import social_text
+
+SOCIAL = (
+    "messages",
+    "message_interactions",
+    "rooms",
+    "notifications",
+    "group_sessions",
+    "reports",
+    "user_blocks",
+    "chatbot",
+    "journal",
+    "typing",
+)
+TABLES = (
+    "Conversation",
+    "ConversationParticipant",
+    "Message",
+    "MessageReaction",
+    "MessageReadReceipt",
+    "Room",
+    "Notification",
+    "GroupTherapySessions",
+    "GroupSessionTherapistInvitations",
+    "GroupSessionParticipants",
+    "Report",
+    "UserBlock",
+    "ChatbotSession",
+    "ChatbotMessage",
+    "JournalEntry",
+    "TypingIndicator",
+)
+MODES = ("light", "medium")
+
+
+def _config(mode: str) -> Config:
+    return resolve(mode=mode, env={}, config_file=None)
+
+
+@pytest.fixture(scope="module")
+def builds() -> dict[str, Frames]:
+    return {mode: generate(_config(mode)) for mode in MODES}
+
+
+@pytest.fixture(params=MODES)
+def mode(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def f(builds: dict[str, Frames], mode: str) -> Frames:
+    return builds[mode]
+
+
+@pytest.fixture
+def anchor(mode: str) -> datetime:
+    return _config(mode).anchor.replace(tzinfo=None)
+
+
+def _none(frame: pl.DataFrame, what: str) -> None:
+    assert frame.is_empty(), f"{what}:\n{frame.head(5)}"
+
+
+def _eligible(f: Frames) -> pl.DataFrame:
+    approved = f["Therapist"].filter(pl.col("status") == "APPROVED").select("userId")
+    return pl.concat([f["Client"].select("userId"), approved]).unique()
+
+
+# --- registry --------------------------------------------------------------------------------
+
+
+def test_registered_in_the_issue_order() -> None:
+    positions = [ENRICHERS.index(name) for name in SOCIAL]
+    assert positions == sorted(positions)
+    for later, earlier in (("message_interactions", "messages"), ("notifications", "messages")):
+        assert ENRICHERS.index(later) > ENRICHERS.index(earlier)
+
+
+def test_every_social_table_has_rows(f: Frames) -> None:
+    empty = [t for t in TABLES if f[t].is_empty()]
+    assert not empty, f"empty tables: {empty}"
+
+
+# --- messages --------------------------------------------------------------------------------
+
+
+def test_every_client_and_approved_therapist_reaches_the_conversation_minimum(
+    f: Frames, mode: str
+) -> None:
+    cfg = _config(mode)
+    n_msgs = cfg.minimum("client", "messages_per_conversation")
+    sizes = f["Message"].group_by("conversationId").len("n_msgs")
+    _none(_short_of_conversations(f, cfg), "users below the minimum")
+    # Every conversation a client is in holds the minimum of messages (the check's rule).
+    clients = f["ConversationParticipant"].join(f["Client"].select("userId"), on="userId")
+    short = clients.join(sizes, on="conversationId", how="left").filter(
+        pl.col("n_msgs").fill_null(0) < n_msgs
+    )
+    _none(short, "client conversations with too few messages")
+
+
+def _short_of_conversations(f: Frames, cfg: Config) -> pl.DataFrame:
+    """Clients and APPROVED therapists with fewer full conversations than the minimum."""
+    n_msgs = cfg.minimum("client", "messages_per_conversation")
+    sizes = f["Message"].group_by("conversationId").len("n_msgs")
+    full = f["ConversationParticipant"].join(sizes, on="conversationId")
+    full = full.filter(pl.col("n_msgs") >= n_msgs)
+    per_user = full.group_by("userId").agg(pl.col("conversationId").n_unique().alias("n"))
+    counts = _eligible(f).join(per_user, on="userId", how="left")
+    return counts.filter(pl.col("n").fill_null(0) < cfg.minimum("client", "conversations"))
+
+
+def test_direct_conversations_pair_two_people_once_and_groups_exist(f: Frames) -> None:
+    parts = f["ConversationParticipant"].join(
+        f["Conversation"].select(pl.col("id").alias("conversationId"), "type"), on="conversationId"
+    )
+    sizes = parts.group_by("conversationId", "type").agg(pl.col("userId").sort())
+    _none(
+        sizes.filter((pl.col("type") == "DIRECT") & (pl.col("userId").list.len() != 2)),
+        "DIRECT conversations without exactly two participants",
+    )
+    pairs = sizes.filter(pl.col("type") == "DIRECT")["userId"].list.join("|")
+    assert pairs.n_unique() == pairs.len(), "a pair has two DIRECT conversations"
+    groups = sizes.filter(pl.col("type") == "GROUP")
+    assert groups.height >= 1
+    assert groups["userId"].list.len().min() >= 3  # type: ignore[operator]
+    assert (
+        f["ConversationParticipant"].select("conversationId", "userId").is_duplicated().sum() == 0
+    )
+
+
+def test_senders_are_participants_and_times_increase_after_joining(
+    f: Frames, anchor: datetime
+) -> None:
+    msgs = f["Message"]
+    parts = f["ConversationParticipant"]
+    not_member = msgs.join(
+        parts, left_on=["conversationId", "senderId"], right_on=["conversationId", "userId"],
+        how="anti",
+    )  # fmt: skip
+    _none(not_member, "senders who are not participants")
+    dup = msgs.group_by("conversationId", "createdAt").len().filter(pl.col("len") > 1)
+    _none(dup, "two messages of a conversation at the same time")
+    joined = parts.group_by("conversationId").agg(pl.col("joinedAt").max().alias("all_in"))
+    early = msgs.join(joined, on="conversationId").filter(pl.col("createdAt") <= pl.col("all_in"))
+    _none(early, "messages before every participant joined")
+    assert msgs["createdAt"].max() < anchor  # type: ignore[operator]
+    _none(msgs.filter(pl.col("updatedAt") < pl.col("createdAt")), "updatedAt before createdAt")
+    edited = msgs.filter(pl.col("isEdited"))
+    assert edited["editedAt"].null_count() == 0
+    assert msgs.filter(~pl.col("isEdited"))["editedAt"].null_count() == msgs.height - edited.height
+    conv = f["Conversation"]
+    last = msgs.group_by("conversationId").agg(pl.col("createdAt").max().alias("last"))
+    wrong = conv.join(last, left_on="id", right_on="conversationId", how="left").filter(
+        pl.col("lastMessageAt").ne_missing(pl.col("last"))
+        | (pl.col("createdAt") > pl.col("lastMessageAt"))
+    )
+    _none(wrong, "lastMessageAt is not the last message")
+
+
+def test_replies_follow_their_parent_in_the_same_conversation(f: Frames) -> None:
+    msgs = f["Message"]
+    replies = msgs.filter(pl.col("replyToId").is_not_null()).join(
+        msgs.select(
+            pl.col("id").alias("replyToId"),
+            pl.col("conversationId").alias("p_conv"),
+            pl.col("createdAt").alias("p_at"),
+        ),
+        on="replyToId",
+        how="left",
+    )
+    assert replies.height > 0, "no replies at all"
+    _none(
+        replies.filter(
+            pl.col("p_conv").is_null()
+            | (pl.col("p_conv") != pl.col("conversationId"))
+            | (pl.col("p_at") >= pl.col("createdAt"))
+        ),
+        "replies before their parent or across conversations",
+    )
+
+
+def test_last_read_at_follows_own_messages(f: Frames, anchor: datetime) -> None:
+    own = (
+        f["Message"]
+        .group_by("conversationId", "senderId")
+        .agg(pl.col("createdAt").max().alias("own_last"))
+    )
+    parts = f["ConversationParticipant"].join(
+        own, left_on=["conversationId", "userId"], right_on=["conversationId", "senderId"],
+        how="left",
+    )  # fmt: skip
+    bad = parts.filter(
+        pl.col("lastReadAt").is_null()
+        | (pl.col("lastReadAt") < pl.col("joinedAt"))
+        | (pl.col("lastReadAt") > anchor)
+        | (pl.col("lastReadAt") < pl.col("own_last"))
+    )
+    _none(bad, "lastReadAt before joining, after the anchor or before one's own message")
+
+
+def test_message_texts_vary_and_fill_their_names(f: Frames) -> None:
+    content = f["Message"]["content"]
+    assert content.n_unique() >= 0.3 * content.len()
+    assert not content.str.contains("{", literal=True).any()
+
+
+# --- message interactions --------------------------------------------------------------------
+
+
+def _with_message(f: Frames, table: str) -> pl.DataFrame:
+    return f[table].join(
+        f["Message"].select(
+            pl.col("id").alias("messageId"),
+            "conversationId",
+            "senderId",
+            pl.col("createdAt").alias("sent"),
+        ),
+        on="messageId",
+    )
+
+
+def test_receipts_and_reactions_by_other_participants_after_the_message(
+    f: Frames, anchor: datetime
+) -> None:
+    for table, at in (("MessageReadReceipt", "readAt"), ("MessageReaction", "createdAt")):
+        x = _with_message(f, table)
+        assert x.height == f[table].height
+        _none(x.filter(pl.col("userId") == pl.col("senderId")), f"{table} by the sender")
+        _none(
+            x.join(f["ConversationParticipant"], on=["conversationId", "userId"], how="anti"),
+            f"{table} by a non-participant",
+        )
+        _none(x.filter((pl.col(at) < pl.col("sent")) | (pl.col(at) > anchor)), f"{table} time")
+    assert f["MessageReadReceipt"].select("messageId", "userId").is_duplicated().sum() == 0
+    keys = ["messageId", "userId", "emoji"]
+    assert f["MessageReaction"].select(keys).is_duplicated().sum() == 0
+
+
+def test_receipts_cover_exactly_the_messages_read_by_last_read_at(f: Frames) -> None:
+    msgs = f["Message"].select(
+        pl.col("id").alias("messageId"), "conversationId", "senderId", "createdAt"
+    )
+    expected = (
+        msgs.join(f["ConversationParticipant"], on="conversationId")
+        .filter(
+            (pl.col("userId") != pl.col("senderId")) & (pl.col("createdAt") <= pl.col("lastReadAt"))
+        )
+        .select("messageId", "userId")
+    )
+    got = f["MessageReadReceipt"].select("messageId", "userId")
+    # Over all messages: nothing starves behind a "first 50".
+    assert expected.height > 50
+    _none(expected.join(got, on=["messageId", "userId"], how="anti"), "read without receipt")
+    _none(got.join(expected, on=["messageId", "userId"], how="anti"), "receipt but unread")
+    # A receipt's readAt is at most the reader's lastReadAt.
+    late = _with_message(f, "MessageReadReceipt").join(
+        f["ConversationParticipant"], on=["conversationId", "userId"]
+    )
+    _none(late.filter(pl.col("readAt") > pl.col("lastReadAt")), "read after lastReadAt")
+
+
+# --- rooms -----------------------------------------------------------------------------------
+
+
+def test_every_room_group_has_a_room_and_the_top_up_fills_a_gap(f: Frames, mode: str) -> None:
+    groups = f["RoomGroup"].select("id")
+    _none(groups.join(f["Room"], left_on="id", right_on="roomGroupId", how="anti"), "no room")
+    rooms = importlib.import_module("seedsnap.enrichers.rooms")
+    ctx = Context(_config(mode))
+    gap = f["RoomGroup"]["id"][0]
+    partial = {"RoomGroup": f["RoomGroup"], "Room": f["Room"].filter(pl.col("roomGroupId") != gap)}
+    added = rooms.enrich(ctx, partial)["Room"]
+    assert added["roomGroupId"].to_list() == [gap]
+
+
+# --- notifications ---------------------------------------------------------------------------
+
+
+def test_every_user_gets_notifications_whose_type_agrees_with_title_and_body(
+    f: Frames, anchor: datetime
+) -> None:
+    n = f["Notification"]
+    counts = f["User"].join(n.group_by("userId").len(), left_on="id", right_on="userId", how="left")
+    _none(
+        counts.filter(pl.col("len").fill_null(0) < notifications.MIN_PER_USER),
+        "users below the notification minimum",
+    )
+    titles = pl.DataFrame(
+        {
+            "type": list(social_text.NOTIFICATIONS),
+            "expected": [v[0] for v in social_text.NOTIFICATIONS.values()],
+            "body": [v[1].split("{")[0] for v in social_text.NOTIFICATIONS.values()],
+        }
+    )
+    x = n.join(titles, on="type", how="left")
+    _none(x.filter(pl.col("expected").is_null()), "a type without a template")
+    _none(x.filter(pl.col("title") != pl.col("expected")), "title disagrees with type")
+    _none(x.filter(~pl.col("message").str.starts_with(pl.col("body"))), "body of another type")
+    assert not n["message"].str.contains("{", literal=True).any()
+    assert n["type"].n_unique() >= 8
+
+
+def test_notification_read_state_and_times(f: Frames, anchor: datetime) -> None:
+    n = f["Notification"].join(
+        f["User"].select(pl.col("id").alias("userId"), pl.col("createdAt").alias("born")),
+        on="userId",
+    )
+    _none(n.filter(pl.col("isRead") != pl.col("readAt").is_not_null()), "readAt iff isRead")
+    _none(
+        n.filter(
+            (pl.col("createdAt") > anchor)
+            | (pl.col("createdAt") < pl.col("born"))
+            | (pl.col("readAt") < pl.col("createdAt"))
+            | (pl.col("readAt") > anchor)
+            | (pl.col("updatedAt") < pl.col("createdAt"))
+        ),
+        "notification times",
+    )
+    assert set(n["priority"].unique()) <= {"LOW", "NORMAL", "HIGH", "URGENT"}
+    data = n["data"].drop_nulls().to_list()
+    assert data and all(isinstance(json.loads(d), dict) for d in data)
+
+
+def test_notifications_come_from_real_rows(f: Frames) -> None:
+    n = f["Notification"].filter(pl.col("data").is_not_null())
+    refs = n.with_columns(
+        pl.col("data").str.json_path_match("$.meetingId").alias("meetingId"),
+        pl.col("data").str.json_path_match("$.conversationId").alias("conversationId"),
+        pl.col("data").str.json_path_match("$.worksheetId").alias("worksheetId"),
+        pl.col("data").str.json_path_match("$.reviewId").alias("reviewId"),
+        pl.col("data").str.json_path_match("$.postId").alias("postId"),
+    )
+    for column, table in (
+        ("meetingId", "Meeting"),
+        ("conversationId", "Conversation"),
+        ("worksheetId", "Worksheet"),
+        ("reviewId", "Review"),
+        ("postId", "Post"),
+    ):
+        ids = refs.filter(pl.col(column).is_not_null()).select(column)
+        dangling = ids.join(f[table].select(pl.col("id").alias(column)), on=column, how="anti")
+        _none(dangling, f"{column} pointing nowhere")
+    # A message notification reaches a participant and is read exactly when lastReadAt says so.
+    got = (
+        f["Notification"]
+        .filter(pl.col("type") == "MESSAGE_RECEIVED")
+        .with_columns(
+            pl.col("data").str.json_path_match("$.conversationId").alias("conversationId")
+        )
+    )
+    x = got.join(f["ConversationParticipant"], on=["conversationId", "userId"], how="left")
+    _none(x.filter(pl.col("lastReadAt").is_null()), "message notification to a non-participant")
+    _none(
+        x.filter(pl.col("isRead") != (pl.col("lastReadAt") >= pl.col("createdAt"))),
+        "message notification read state disagrees with lastReadAt",
+    )
+    reminders = f["Notification"].filter(pl.col("type") == "APPOINTMENT_REMINDER")
+    if not f["Meeting"].filter(pl.col("status") != "CANCELLED").is_empty():
+        assert reminders.height > 0
+
+
+# --- group sessions --------------------------------------------------------------------------
+
+
+def _sessions(f: Frames) -> pl.DataFrame:
+    return f["GroupTherapySessions"]
+
+
+def test_group_session_roles(f: Frames) -> None:
+    s = _sessions(f)
+    mods = f["ModeratorCommunity"].select(
+        pl.col("moderatorId").alias("createdById"), "communityId", "assignedAt"
+    )
+    creator = s.join(mods, on=["createdById", "communityId"], how="left")
+    _none(
+        creator.filter(
+            pl.col("assignedAt").is_null() | (pl.col("assignedAt") > pl.col("createdAt"))
+        ),
+        "creator does not moderate the community",
+    )
+    inv = f["GroupSessionTherapistInvitations"].join(
+        s.select(pl.col("id").alias("sessionId"), "communityId"), on="sessionId"
+    )
+    approved = f["Therapist"].filter(pl.col("status") == "APPROVED")
+    _none(
+        inv.join(approved, left_on="therapistId", right_on="userId", how="anti"),
+        "invitee is not an APPROVED therapist",
+    )
+    mem = f["Membership"].select("userId", "communityId", pl.col("joinedAt"))
+    inv_m = inv.join(mem, left_on=["therapistId", "communityId"], right_on=["userId", "communityId"],
+                     how="left")  # fmt: skip
+    _none(
+        inv_m.filter(pl.col("joinedAt").is_null() | (pl.col("joinedAt") > pl.col("invitedAt"))),
+        "invitee not a member when invited",
+    )
+    p = f["GroupSessionParticipants"].join(
+        s.select(pl.col("id").alias("sessionId"), "communityId", "createdById", "maxParticipants"),
+        on="sessionId",
+    )
+    p_m = p.join(mem.rename({"joinedAt": "member_since"}), on=["userId", "communityId"], how="left")
+    _none(
+        p_m.filter(
+            pl.col("member_since").is_null()
+            | (pl.col("member_since") > pl.col("joinedAt"))
+            | (pl.col("userId") == pl.col("createdById"))
+        ),
+        "participant not an other member",
+    )
+    _none(
+        p.join(inv, left_on=["sessionId", "userId"], right_on=["sessionId", "therapistId"]),
+        "participant is an invitee",
+    )
+    full = p.group_by("sessionId", "maxParticipants").len()
+    _none(full.filter(pl.col("len") > pl.col("maxParticipants")), "over maxParticipants")
+    assert f["GroupSessionParticipants"].select("sessionId", "userId").is_duplicated().sum() == 0
+    key = ["sessionId", "therapistId"]
+    assert f["GroupSessionTherapistInvitations"].select(key).is_duplicated().sum() == 0
+
+
+def test_group_session_schedule_and_statuses(f: Frames, anchor: datetime) -> None:
+    s = _sessions(f).with_columns(
+        pl.col("scheduledAt")
+        .dt.replace_time_zone("UTC")
+        .dt.convert_time_zone(group_sessions.SESSION_TZ)
+        .alias("local"),
+        (pl.col("scheduledAt") + pl.duration(minutes=pl.col("duration"))).alias("end"),
+    )
+    minutes = pl.col("local").dt.hour().cast(pl.Int32) * 60 + pl.col("local").dt.minute()
+    _none(s.filter((minutes < 600) | (minutes > 18 * 60 + 30)), "outside 10:00-18:30 local")
+    _none(s.filter(pl.col("local").dt.weekday() > 5), "on a weekend")
+    anchor_day = (
+        pl.Series([anchor]).dt.replace_time_zone("UTC")
+        .dt.convert_time_zone(group_sessions.SESSION_TZ).dt.date()[0]
+    )  # fmt: skip
+    _none(s.filter(pl.col("local").dt.date() == anchor_day), "on the anchor's local day")
+    past = pl.col("end") <= anchor
+    _none(
+        s.filter(
+            (past & ~pl.col("status").is_in(["COMPLETED", "CANCELLED"]))
+            | (~past & ~pl.col("status").is_in(["APPROVED", "PENDING_APPROVAL"]))
+        ),
+        "status disagrees with time",
+    )
+    _none(s.filter(pl.col("createdAt") > anchor), "session created after the anchor")
+    _none(s.filter(pl.col("createdAt") >= pl.col("scheduledAt")), "created after it starts")
+    _none(
+        s.filter(
+            (pl.col("status") == "COMPLETED") != (pl.col("completedAt") == pl.col("end"))
+        ).filter(pl.col("completedAt").is_not_null() | (pl.col("status") == "COMPLETED")),
+        "completedAt",
+    )
+    cancelled = s.filter(pl.col("status") == "CANCELLED")
+    _none(
+        cancelled.filter(
+            pl.col("cancelledAt").is_null()
+            | (pl.col("cancelledAt") >= pl.col("scheduledAt"))
+            | pl.col("cancellationReason").is_null()
+        ),
+        "cancelled without a time before the start or a reason",
+    )
+    assert (
+        s.filter(pl.col("status") != "CANCELLED")["cancelledAt"].null_count()
+        == s.height - cancelled.height
+    )
+    # Per hosting community: the top-up reaches 10 group sessions and one webinar.
+    per = s.group_by("communityId").agg(
+        (pl.col("sessionFormat") == "webinar").sum().alias("web"), pl.len().alias("n")
+    )
+    assert (per["web"] == group_sessions.WEBINARS).all()
+    assert (per["n"] == group_sessions.SESSIONS + group_sessions.WEBINARS).all()
+    days = s.group_by("communityId", pl.col("local").dt.date()).len()
+    _none(days.filter(pl.col("len") > 1), "two sessions of a community on one day")
+
+
+def test_group_invitation_and_attendance_statuses(f: Frames, anchor: datetime) -> None:
+    s = _sessions(f).select(pl.col("id").alias("sessionId"), "status", "scheduledAt", "duration")
+    inv = f["GroupSessionTherapistInvitations"].join(s, on="sessionId")
+    accepted = inv.filter(pl.col("status") == "ACCEPTED").select("sessionId").unique()
+    held = s.filter(pl.col("status").is_in(["COMPLETED", "APPROVED"]))
+    _none(held.join(accepted, on="sessionId", how="anti"), "held or approved without a therapist")
+    _none(
+        inv.filter(
+            (pl.col("status") == "PENDING") & (pl.col("status_right") != "PENDING_APPROVAL")
+        ),
+        "a PENDING invitation for a decided session",
+    )
+    _none(
+        inv.filter((pl.col("status") == "PENDING") != pl.col("respondedAt").is_null()),
+        "respondedAt iff answered",
+    )
+    _none(
+        inv.filter((pl.col("respondedAt") < pl.col("invitedAt")) | (pl.col("invitedAt") > anchor)),
+        "invitation times",
+    )
+    p = f["GroupSessionParticipants"].join(s, on="sessionId")
+    allowed = {
+        "COMPLETED": {"ATTENDED", "NO_SHOW", "CANCELLED"},
+        "CANCELLED": {"CANCELLED"},
+        "APPROVED": {"REGISTERED", "CANCELLED"},
+        "PENDING_APPROVAL": {"REGISTERED", "CANCELLED"},
+    }
+    for status, ok in allowed.items():
+        got = set(p.filter(pl.col("status") == status)["attendanceStatus"].unique())
+        assert got <= ok, (status, got)
+    _none(
+        p.filter((pl.col("attendanceStatus") == "ATTENDED") != pl.col("leftAt").is_not_null()),
+        "leftAt iff attended",
+    )
+    _none(
+        p.filter((pl.col("joinedAt") > anchor) | (pl.col("joinedAt") > pl.col("scheduledAt"))),
+        "registered after the start or the anchor",
+    )
+
+
+# --- reports and blocks ----------------------------------------------------------------------
+
+
+def test_reports_target_others_content_per_community(f: Frames, anchor: datetime) -> None:
+    r = f["Report"]
+    assert r.height > 0
+    _none(r.filter(pl.col("postId").is_null() == pl.col("commentId").is_null()), "one target")
+    author = pl.concat(
+        [
+            f["Post"].select(pl.col("id").alias("item"), pl.col("userId").alias("author")),
+            f["Comment"].select(pl.col("id").alias("item"), pl.col("userId").alias("author")),
+        ]
+    )
+    x = r.with_columns(pl.coalesce("postId", "commentId").alias("item")).join(author, on="item")
+    assert x.height == r.height
+    _none(x.filter(pl.col("reporterId") == pl.col("author")), "self-report")
+    _none(
+        x.filter(pl.col("reportedUserId") != pl.col("author")), "reportedUserId is not the author"
+    )
+    _none(
+        r.filter(
+            (pl.col("createdAt") > anchor)
+            | (pl.col("updatedAt") > anchor)
+            | ((pl.col("status") == "PENDING") != (pl.col("updatedAt") == pl.col("createdAt")))
+        ),
+        "report times or review state",
+    )
+    assert set(r["reason"].unique()) <= set(social_text.REPORT_REASONS)
+    # Per community: the target number, from its own posts and comments.
+    ctx_rooms = f["Room"].join(f["RoomGroup"], left_on="roomGroupId", right_on="id")
+    post_comm = (
+        f["Post"]
+        .join(ctx_rooms.select(pl.col("id").alias("roomId"), "communityId"), on="roomId")
+        .select(pl.col("id").alias("item"), "communityId")
+    )
+    items = pl.concat(
+        [
+            post_comm.with_columns(pl.lit("post").alias("kind")),
+            f["Comment"]
+            .join(post_comm.rename({"item": "postId"}), on="postId")
+            .select(pl.col("id").alias("item"), "communityId", pl.lit("comment").alias("kind")),
+        ]
+    )
+    target = items.group_by("communityId").agg(
+        (
+            reports.POST_RATE * (pl.col("kind") == "post").sum()
+            + reports.COMMENT_RATE * (pl.col("kind") == "comment").sum()
+        )
+        .ceil()
+        .alias("target")
+    )
+    got = x.join(items, on="item").group_by("communityId").len()
+    cmp = target.join(got, on="communityId", how="left")
+    _none(cmp.filter(pl.col("len").fill_null(0) != pl.col("target")), "report count per community")
+
+
+def test_blocks_among_clients(f: Frames, anchor: datetime) -> None:
+    b = f["UserBlock"]
+    assert b.height >= user_blocks.MIN_BLOCKERS
+    _none(b.filter(pl.col("blockerId") == pl.col("blockedId")), "self-block")
+    assert b.select("blockerId", "blockedId").is_duplicated().sum() == 0
+    clients = f["Client"]["userId"].implode()
+    assert b["blockerId"].is_in(clients).all() and b["blockedId"].is_in(clients).all()
+    born = f["User"].select("id", "createdAt")
+    x = b.join(born.rename({"id": "blockerId", "createdAt": "a"}), on="blockerId").join(
+        born.rename({"id": "blockedId", "createdAt": "c"}), on="blockedId"
+    )
+    _none(
+        x.filter((pl.col("createdAt") < pl.col("a")) | (pl.col("createdAt") < pl.col("c"))
+                 | (pl.col("createdAt") > anchor)),
+        "block before both users existed",
+    )  # fmt: skip
+
+
+# --- chatbot, journal, typing ----------------------------------------------------------------
+
+
+def test_chatbot_sessions_script_and_answers(f: Frames, anchor: datetime) -> None:
+    s, m = f["ChatbotSession"], f["ChatbotMessage"]
+    assert s["clientId"].sort().to_list() == f["Client"]["userId"].sort().to_list()
+    m = m.sort("sessionId", "timestamp").with_columns(
+        pl.int_range(pl.len()).over("sessionId").alias("j")
+    )
+    assert m.select("sessionId", "timestamp").is_duplicated().sum() == 0
+    expected_role = (
+        pl.when(pl.col("j") == 0)
+        .then(pl.lit("SYSTEM"))
+        .when(pl.col("j") % 2 == 1)
+        .then(pl.lit("ASSISTANT"))
+        .otherwise(pl.lit("USER"))
+    )
+    _none(m.filter(pl.col("role") != expected_role), "roles do not alternate after SYSTEM")
+    _none(m.filter((pl.col("role") == "USER") & (pl.col("j") > 2) & pl.col("extractedAnswer").is_null()),
+          "an answer without its score")  # fmt: skip
+    collected = (
+        m.filter(pl.col("extractedAnswer").is_not_null())
+        .group_by("sessionId", "questionnaireContext")
+        .agg(pl.col("extractedAnswer").sort_by("j"))
+    )
+    by_session: dict[str, dict[str, list[int]]] = {}
+    for sid, q, answers in collected.iter_rows():  # small: one row per questionnaire
+        by_session.setdefault(sid, {})[q] = list(answers)
+    for sid, stored in s.select("id", "collectedAnswers").iter_rows():
+        assert json.loads(stored) == by_session.get(sid, {}), sid
+    last = m.group_by("sessionId").agg(pl.col("timestamp").max().alias("last"))
+    x = s.join(last, left_on="id", right_on="sessionId")
+    _none(
+        x.filter(pl.col("lastActivity") != pl.col("last")), "lastActivity is not the last message"
+    )
+    _none(x.filter(pl.col("isComplete") != pl.col("completedAt").is_not_null()), "completedAt")
+    _none(x.filter((pl.col("lastActivity") > anchor) | (pl.col("startedAt") > pl.col("last"))),
+          "session times")  # fmt: skip
+    first_pa = f["PreAssessment"].group_by("clientId").agg(pl.col("createdAt").min().alias("pa"))
+    done = x.filter("isComplete").join(first_pa, on="clientId", how="left")
+    _none(done.filter(pl.col("pa").is_null() | (pl.col("completedAt") > pl.col("pa"))),
+          "completed after (or without) the assessment")  # fmt: skip
+
+
+def test_journal_entries_per_client(f: Frames, anchor: datetime) -> None:
+    j = f["JournalEntry"].join(
+        f["User"].select(pl.col("id").alias("userId"), pl.col("createdAt").alias("born")),
+        on="userId",
+    )
+    assert j["userId"].n_unique() == f["Client"].height
+    assert j["userId"].is_in(f["Client"]["userId"].implode()).all()
+    _none(
+        j.filter(
+            (pl.col("createdAt") < pl.col("born"))
+            | (pl.col("updatedAt") < pl.col("createdAt"))
+            | (pl.col("updatedAt") > anchor)
+        ),
+        "journal times",
+    )
+    assert j["content"].n_unique() >= 0.6 * j.height
+
+
+def test_typing_indicators_in_recent_conversations(f: Frames, anchor: datetime) -> None:
+    t = f["TypingIndicator"]
+    assert t.height >= min(typing.MIN_ROWS, f["Conversation"].height)
+    x = t.join(f["ConversationParticipant"], on=["conversationId", "userId"], how="left").join(
+        f["Conversation"].select(pl.col("id").alias("conversationId"), "lastMessageAt"),
+        on="conversationId",
+    )
+    _none(x.filter(pl.col("joinedAt").is_null()), "typing outside one's conversations")
+    _none(
+        x.filter(
+            (pl.col("lastTypingAt") < pl.col("lastMessageAt"))
+            | (pl.col("lastTypingAt") < pl.col("lastReadAt"))
+            | (pl.col("lastTypingAt") > anchor)
+        ),
+        "typing times",
+    )
+    live = (pl.lit(anchor) - pl.col("lastTypingAt")).dt.total_milliseconds() <= typing.LIVE_MS
+    _none(t.filter(pl.col("isTyping") != live), "isTyping disagrees with lastTypingAt")
+
+
+# --- determinism and top-ups -----------------------------------------------------------------
+
+
+def test_two_generates_are_equal(builds: dict[str, Frames]) -> None:
+    again = generate(_config("light"))
+    for table in TABLES:
+        assert_frame_equal(builds["light"][table], again[table])
+
+
+@pytest.mark.parametrize("name", SOCIAL)
+def test_enrichers_are_idempotent_top_ups(f: Frames, mode: str, name: str) -> None:
+    module = importlib.import_module(f"seedsnap.enrichers.{name}")
+    ctx = Context(_config(mode))
+    added = module.enrich(ctx, {t: f[t] for t in set(module.READS) | set(module.WRITES)})
+    assert all(frame.height == 0 for frame in added.values()), {
+        t: frame.height for t, frame in added.items()
+    }
+
+
+def test_messages_top_up_a_user_who_lost_conversations(builds: dict[str, Frames]) -> None:
+    f = builds["medium"]
+    cfg = _config("medium")
+    messages = importlib.import_module("seedsnap.enrichers.messages")
+    who = "dev_client_1"
+    lost = f["ConversationParticipant"].filter(pl.col("userId") == who)["conversationId"]
+    gone = pl.col("conversationId").is_in(lost.implode())
+    frames = {t: f[t] for t in set(messages.READS) | set(messages.WRITES)}
+    frames["Conversation"] = f["Conversation"].filter(~pl.col("id").is_in(lost.implode()))
+    frames["ConversationParticipant"] = f["ConversationParticipant"].filter(~gone)
+    frames["Message"] = f["Message"].filter(~gone)
+    ctx = Context(cfg)
+    full = {**f, **frames}
+    short = _short_of_conversations(full, cfg)
+    assert who in short["userId"].to_list()
+    added = messages.enrich(ctx, frames)
+    assert added["Conversation"].height >= 1
+    for table, rows in added.items():
+        full[table] = pl.concat([full[table], ctx.frame(table, rows)])
+    _none(_short_of_conversations(full, cfg), "still short after the top-up")
+    pairs = full["ConversationParticipant"].select("conversationId", "userId")
+    assert pairs.is_duplicated().sum() == 0
+
+
+def test_notifications_top_up_restores_deleted_ones_with_the_same_ids(
+    builds: dict[str, Frames],
+) -> None:
+    f = builds["light"]
+    ctx = Context(_config("light"))
+    frames = {t: f[t] for t in set(notifications.READS) | set(notifications.WRITES)}
+    who = "dev_client_2"
+    frames["Notification"] = f["Notification"].filter(pl.col("userId") != who)
+    added = notifications.enrich(ctx, frames)["Notification"]
+    original = f["Notification"].filter(pl.col("userId") == who).sort("id")
+    assert_frame_equal(ctx.frame("Notification", added).sort("id"), original)
