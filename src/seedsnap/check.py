@@ -49,11 +49,12 @@ FUTURE_BY_DESIGN = frozenset(
     }
 )
 
-# Minimums in the config that no table can verify: "recent activity days" has no agreed
-# meaning upstream, and no column records a moderator's moderation actions.
-UNCHECKED_MINIMUMS = frozenset(
-    {("community", "recent_activity_days"), ("moderator", "moderation_actions")}
-)
+# Minimums in the config that no table can verify: no column records a moderator's
+# moderation actions (Report has no reviewer). "recent activity days" is not a count and has
+# its own rule (recent_activity_rule).
+UNCHECKED_MINIMUMS = frozenset({("moderator", "moderation_actions")})
+# Minimums with a rule of their own rather than a per-entity count.
+WINDOW_MINIMUMS = frozenset({("community", "recent_activity_days")})
 
 
 class Connection(Protocol):
@@ -301,7 +302,33 @@ def rules(config: Mapping[str, Any], schema: Schema = MENTARA) -> list[Rule]:
             "rebuild the snapshot with this version of seedsnap",
         ) from None
     at = f"TIMESTAMP '{anchor}'"
-    return [*schema_rules(schema, at), *domain_rules(at), *minimum_rules(minimums)]
+    recent = minimums.get(("community", "recent_activity_days"), 0)
+    return [
+        *schema_rules(schema, at),
+        *domain_rules(at),
+        *minimum_rules(minimums),
+        *recent_activity_rule(recent, at),
+    ]
+
+
+def recent_activity_rule(days: int, at: str) -> list[Rule]:
+    """Every community has a post within ``days`` days before the anchor (none when 0)."""
+    if days <= 0:
+        return []
+    return [
+        Rule(
+            "min:community.recent_activity_days",
+            "Community",
+            f"every community has a post in the {days} days before the anchor",
+            f"""SELECT "c"."id" AS "key", 'no post since ' ||
+            CAST({at} - INTERVAL '{int(days)} days' AS TEXT) AS "detail" FROM "Community" AS "c"
+            WHERE NOT EXISTS (SELECT 1 FROM "Post" AS "p"
+            JOIN "Room" AS "r" ON "r"."id" = "p"."roomId"
+            JOIN "RoomGroup" AS "g" ON "g"."id" = "r"."roomGroupId"
+            WHERE "g"."communityId" = "c"."id"
+            AND "p"."createdAt" >= {at} - INTERVAL '{int(days)} days')""",
+        )
+    ]
 
 
 def _text(value: str) -> str:
@@ -1010,7 +1037,7 @@ def minimum_rules(minimums: Mapping[tuple[str, str], int]) -> list[Rule]:
     counted table fails its minimum; a minimum over entities that do not exist has nothing
     to check.
     """
-    unknown = set(minimums) - set(MINIMUM_COUNTS) - UNCHECKED_MINIMUMS
+    unknown = set(minimums) - set(MINIMUM_COUNTS) - UNCHECKED_MINIMUMS - WINDOW_MINIMUMS
     if unknown:
         names = ", ".join(sorted(f"{e}.{n}" for e, n in unknown))
         raise ConfigError(
@@ -1019,7 +1046,7 @@ def minimum_rules(minimums: Mapping[tuple[str, str], int]) -> list[Rule]:
         )
     out = []
     for (entity, name), n in sorted(minimums.items()):
-        if (entity, name) in UNCHECKED_MINIMUMS:
+        if (entity, name) in UNCHECKED_MINIMUMS | WINDOW_MINIMUMS:
             continue
         counts, among = MINIMUM_COUNTS[(entity, name)]
         table, everyone = _ENTITIES[entity]

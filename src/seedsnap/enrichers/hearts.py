@@ -16,17 +16,9 @@ from seedsnap.generators.common import between, text_keys
 from seedsnap.generators.content import posting_members
 from seedsnap.random import child_keys, name_key
 
-READS = (
-    "User",
-    "Therapist",
-    "Membership",
-    "RoomGroup",
-    "Room",
-    "Post",
-    "PostHeart",
-    "CommentHeart",
-)
-WRITES = ("PostHeart",)
+READS = ("User", "Therapist", "Membership", "RoomGroup", "Room", "Post", "PostHeart", "Comment",
+         "CommentHeart")  # fmt: skip
+WRITES = ("PostHeart", "CommentHeart")
 SALT = name_key("enrich", "hearts")
 
 
@@ -90,4 +82,54 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         posts.join(need_p, on="postId", how="semi").join(member_cols, on="communityId")
     ).join(by_users, on=["userId", "postId"], how="anti")
     by_posts = take_best(ctx, "PostHeart", "post-side", cand_p, "postId", need_p)
-    return {"PostHeart": pl.concat([_rows(ctx, by_users), _rows(ctx, by_posts)])}
+
+    # A client whose communities hold too few posts by others to heart makes up the rest
+    # with comment hearts (the minimum counts both), on others' comments it has not hearted.
+    given = pl.concat([given, by_users.select("userId")])
+    need_c = deficit(
+        clients, "userId", count_by(given, "userId"), ctx.config.minimum("client", "hearts")
+    )
+    comments = (
+        frames["Comment"]
+        .join(posts.select("postId", "communityId"), on="postId")
+        .select(
+            pl.col("id").alias("commentId"),
+            pl.col("userId").alias("author"),
+            "communityId",
+            pl.col("createdAt").alias("cAt"),
+        )
+    )
+    cand_c = (
+        member_cols.join(need_c, on="userId", how="semi")
+        .join(comments, on="communityId")
+        .filter(pl.col("author") != pl.col("userId"))
+        .join(
+            frames["CommentHeart"].select("commentId", "userId"),
+            on=["commentId", "userId"],
+            how="anti",
+        )
+        .with_columns((pl.max_horizontal("cAt", "joinedAt").dt.epoch("ms") + 1000).alias("lo"))
+        .select("userId", "commentId", "lo")
+        .sort("userId", "commentId")
+    )
+    cand_c = cand_c.with_columns(
+        pl.Series(
+            "_k", text_keys(cand_c["userId"]) ^ (text_keys(cand_c["commentId"]) * np.uint64(13))
+        )
+    )
+    by_comments = take_best(ctx, "CommentHeart", "user-side", cand_c, "userId", need_c)
+    keys = child_keys(text_keys(by_comments["userId"]) ^ SALT, text_keys(by_comments["commentId"]))
+    lo = by_comments["lo"].to_numpy()
+    at = between(ctx.stream("CommentHeart", "top-up"), keys, lo, np.maximum(lo, ctx.anchor_ms))
+    comment_hearts = pl.DataFrame(
+        {
+            "id": ctx.ids("CommentHeart", keys),
+            "commentId": by_comments["commentId"],
+            "userId": by_comments["userId"],
+            "createdAt": timestamps(at, "createdAt"),
+        }
+    )
+    return {
+        "PostHeart": pl.concat([_rows(ctx, by_users), _rows(ctx, by_posts)]),
+        "CommentHeart": comment_hearts,
+    }
