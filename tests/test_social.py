@@ -48,11 +48,19 @@ TABLES = (
     "JournalEntry",
     "TypingIndicator",
 )
-MODES = ("light", "medium")
+# Builds the rules are checked on: light and medium, and light with an anchor on a weekday
+# evening in the group-session zone (a session that day could straddle the anchor).
+VARIANTS: dict[str, dict[str, str]] = {
+    "light": {"mode": "light"},
+    "medium": {"mode": "medium"},
+    "light-evening": {"mode": "light", "anchor": "2026-03-10T23:30:00Z"},
+}
+MODES = tuple(VARIANTS)
 
 
 def _config(mode: str) -> Config:
-    return resolve(mode=mode, env={}, config_file=None)
+    v = VARIANTS[mode]
+    return resolve(mode=v["mode"], anchor=v.get("anchor"), env={}, config_file=None)
 
 
 @pytest.fixture(scope="module")
@@ -603,6 +611,12 @@ def test_blocks_among_clients(f: Frames, anchor: datetime) -> None:
                  | (pl.col("createdAt") > anchor)),
         "block before both users existed",
     )  # fmt: skip
+    parts = f["ConversationParticipant"].select("conversationId", "userId")
+    shared = b.join(parts, left_on="blockerId", right_on="userId").join(
+        parts, left_on=["blockedId", "conversationId"], right_on=["userId", "conversationId"]
+    )
+    said = shared.join(f["Message"], on="conversationId", suffix="_m")
+    _none(said.filter(pl.col("createdAt_m") >= pl.col("createdAt")), "a message after the block")
 
 
 # --- chatbot, journal, typing ----------------------------------------------------------------
@@ -694,6 +708,28 @@ def test_two_generates_are_equal(builds: dict[str, Frames]) -> None:
     again = generate(_config("light"))
     for table in TABLES:
         assert_frame_equal(builds["light"][table], again[table])
+
+
+def test_outputs_do_not_depend_on_input_row_order(builds: dict[str, Frames]) -> None:
+    cfg = _config("medium")
+    ctx = Context(cfg)
+    modules = {name: importlib.import_module(f"seedsnap.enrichers.{name}") for name in SOCIAL}
+    # Start from the build without the social tables (rooms stay: the generator makes them).
+    f = dict(builds["medium"])
+    for module in modules.values():
+        for table in module.WRITES:
+            if table != "Room":
+                f[table] = ctx.empty(table)
+    for name, module in modules.items():
+        frames = {t: f[t] for t in set(module.READS) | set(module.WRITES)}
+        shuffled = {t: v.sample(fraction=1.0, shuffle=True, seed=7) for t, v in frames.items()}
+        a, b = module.enrich(ctx, frames), module.enrich(ctx, shuffled)
+        assert set(a) == set(b), name
+        for table, rows in a.items():
+            assert_frame_equal(rows.sort("id"), b[table].sort("id"))
+            f[table] = pl.concat([f[table], ctx.frame(table, rows)])
+    for table in TABLES:
+        assert_frame_equal(f[table].sort("id"), builds["medium"][table].sort("id"))
 
 
 @pytest.mark.parametrize("name", SOCIAL)

@@ -99,8 +99,8 @@ def take_ranked(stream: Stream, cands: pl.DataFrame, need: pl.DataFrame) -> pl.D
     ``cands`` has u, v, tier (lower first) and any payload; duplicates of (u, v) keep the
     lowest tier. ``need`` has u, need.
     """
-    cands = cands.sort("u", "v", "tier").unique(["u", "v"], keep="first", maintain_order=True)
     cands = cands.join(need, on="u")
+    cands = cands.sort("u", "v", "tier").unique(["u", "v"], keep="first", maintain_order=True)
     if cands.is_empty():
         return cands.drop("need")
     pair = child_keys(text_keys(cands["u"]), text_keys(cands["v"]))
@@ -237,8 +237,11 @@ def _directs(
         .select("communityId", pl.col("userId").alias("u"), ms(pl.col("joinedAt")).alias("j"))
         .join(ids, left_on="u", right_on="id")
     )
-    co = mem.join(mem.rename({"u": "v", "j": "j2"}), on="communityId").filter(
-        pl.col("u") != pl.col("v")
+    # Only users who need partners look for co-members (keeps the self-join small).
+    co = (
+        mem.join(need.select("u"), on="u")
+        .join(mem.rename({"u": "v", "j": "j2"}), on="communityId")
+        .filter(pl.col("u") != pl.col("v"))
     )
     tier1 = co.group_by("u", "v").agg(pl.max_horizontal("j", "j2").min().alias("met"))
     excluded = _direct_partners(frames)

@@ -26,7 +26,8 @@ WRITES = ("Report",)
 
 POST_RATE = 0.06
 COMMENT_RATE = 0.015
-REVIEW_DAYS = (0.1, 3.0)  # a moderator reviews a report this long after it came in
+REVIEW_DAYS = (0.1, 3.0)
+SLACK = 4  # a moderator reviews a report this long after it came in
 
 
 def _ms(c: str) -> pl.Expr:
@@ -94,7 +95,14 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     cand = items.join(reported, on="item", how="anti").join(
         target.select("communityId", "need"), on="communityId"
     )
-    cand = cand.with_columns(pl.Series("ikey", text_keys(cand["item"])))
+    ik = text_keys(cand["item"])
+    cand = cand.with_columns(pl.Series("ikey", ik), pl.Series("_d", s.bits(ik, 0)))
+    # A keyed shortlist per community (twice the need, plus slack for items nobody else can
+    # report), so the reporter join stays proportional to the reports made.
+    cand = cand.sort("communityId", "_d", "item").with_columns(
+        pl.int_range(pl.len()).over("communityId").alias("r")
+    )
+    cand = cand.filter(pl.col("r") < 2 * pl.col("need") + SLACK).drop("r")
 
     # Reporter: a client or therapist member of the community, not the author, joined before
     # now; the report follows both the item and the reporter's joining.
@@ -111,14 +119,14 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         & (pl.max_horizontal("created", "joined") < anchor - MS_PER_HOUR)
     )
     pk = child_keys(pairs["ikey"].to_numpy(), text_keys(pairs["reporterId"]))
-    pairs = pairs.with_columns(pl.Series("pkey", pk), pl.Series("_d", s.bits(pk, 1)))
-    pairs = pairs.sort("item", "_d", "reporterId").unique("item", keep="first", maintain_order=True)
-    # Then a keyed sample of the reportable items, up to the community's need.
-    pairs = pairs.with_columns(pl.Series("_d", s.bits(pairs["ikey"].to_numpy(), 0)))
+    pairs = pairs.with_columns(pl.Series("pkey", pk))
+    pairs = pairs.with_columns(pl.Series("_p", s.bits(pk, 1)))
+    pairs = pairs.sort("item", "_p", "reporterId").unique("item", keep="first", maintain_order=True)
+    # Then the first reportable items of the shortlist, up to the community's need.
     pairs = pairs.sort("communityId", "_d", "item").with_columns(
         pl.int_range(pl.len()).over("communityId").alias("r")
     )
-    pairs = pairs.filter(pl.col("r") < pl.col("need")).drop("r", "_d", "need")
+    pairs = pairs.filter(pl.col("r") < pl.col("need")).drop("r", "_d", "_p", "need")
     if pairs.is_empty():
         return {}
     sr = ctx.stream("Report", "report")

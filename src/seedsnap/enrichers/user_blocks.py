@@ -3,9 +3,10 @@
 A keyed ``BLOCK_RATE`` share of clients (and at least ``MIN_BLOCKERS`` of them, the top of a
 keyed ranking, so small builds still have blocks) block one other client: preferably someone
 from a shared community, else the next client of a keyed cyclic order. Never oneself, one row
-per (blocker, blocked) by construction, and created after both users existed (and after they
-met in the community). A blocker who already blocks someone is satisfied, so a re-run adds
-nothing; upstream used a global "fewer than 2" threshold over the first four clients.
+per (blocker, blocked) by construction, and created after both users existed, after they met
+in the community and after the last message of any conversation they share. A blocker who
+already blocks someone is satisfied, so a re-run adds nothing; upstream used a global "fewer
+than 2" threshold over the first four clients.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from seedsnap.context import MS_PER_HOUR, Context, Frames, timestamps
+from seedsnap.context import Context, Frames, timestamps
 from seedsnap.enrichers.messages import cyclic_neighbours, take_ranked
 from seedsnap.generators import social_text as t
 from seedsnap.generators.common import text_keys
 from seedsnap.random import child_keys
 
-READS = ("User", "Client", "Membership")
+READS = ("User", "Client", "Membership", "ConversationParticipant", "Message")
 WRITES = ("UserBlock",)
 
 BLOCK_RATE = 0.12
@@ -28,6 +29,20 @@ MIN_BLOCKERS = 2
 
 def _ms(c: str) -> pl.Expr:
     return pl.col(c).dt.epoch("ms")
+
+
+def _last_exchange(frames: Frames) -> pl.DataFrame:
+    """(u, v, talked): the last message in a conversation both u and v take part in."""
+    last = frames["Message"].group_by("conversationId").agg(_ms("createdAt").max().alias("talked"))
+    parts = frames["ConversationParticipant"].select("conversationId", "userId")
+    both = parts.join(parts.rename({"userId": "v"}), on="conversationId").filter(
+        pl.col("userId") != pl.col("v")
+    )
+    return (
+        both.join(last, on="conversationId")
+        .group_by(pl.col("userId").alias("u"), "v")
+        .agg(pl.col("talked").max() + 1)
+    )
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
@@ -82,13 +97,15 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     picked = take_ranked(ctx.stream("UserBlock", "blocked"), cands, need)
     created = clients.rename({"id": "u", "created": "cu"})
     picked = picked.join(created, on="u").join(created.rename({"u": "v", "cu": "cv"}), on="v")
-    picked = picked.sort("u")
+    # A block comes after the last message the two exchanged: nothing is said across it.
+    picked = picked.join(_last_exchange(frames), on=["u", "v"], how="left").sort("u")
     pk = child_keys(text_keys(picked["u"]), text_keys(picked["v"]))
     lo = np.maximum(
-        picked.select(pl.max_horizontal("cu", "cv", "met")).to_series().to_numpy(),
+        picked.select(pl.max_horizontal("cu", "cv", "met", "talked")).to_series().to_numpy(),
         0,
     )
-    lo = np.minimum(lo, anchor - MS_PER_HOUR)
+    # Everything lo is made of lies before the anchor, so the window is never empty.
+    lo = np.minimum(lo, anchor)
     sb = ctx.stream("UserBlock", "time")
     at = lo + np.floor(sb.uniform(pk, 0) * (anchor - lo)).astype(np.int64)
     reasons = np.asarray(t.BLOCK_REASONS, dtype=object)[
