@@ -23,21 +23,30 @@ ENRICHERS: tuple[str, ...] = (
     # tier 1-3: people, communities, content
     "memberships",
     "relationships",
+    "availability",
+    "assessments",
     "posts",
     "moderator_assignments",
     "comments",
     "hearts",
+    "meetings",
+    "worksheets",
     # tier 4-6: therapy, messaging, notifications, group sessions, moderation, payments
     "messages",
+    "reviews",
     "message_interactions",
     "rooms",
     "notifications",
     "group_sessions",
     "reports",
     "user_blocks",
+    "payments",
     "chatbot",
     "journal",
     "typing",
+    "performance",
+    "engagement",
+    "preferences",
 )
 
 

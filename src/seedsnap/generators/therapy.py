@@ -277,7 +277,7 @@ def _candidates(ctx: Context, req: pl.DataFrame, grid: pl.DataFrame, hi_ms: int)
     pk = req["pkey"].to_numpy()
     lo_days = req["lo"].to_numpy() // MS_PER_DAY
     r = (
-        req.select("req", "pkey", "lo", "pastOnly")
+        req.select("row", "req", "pkey", "lo", "pastOnly")
         .with_columns(
             pl.Series("cadence", np.where(s.bernoulli(pk, 0.3, index=0), 2, 1)),
             pl.Series("ws", _week(lo_days) + s.integers(pk, 0, 2, index=1)),
@@ -288,16 +288,16 @@ def _candidates(ctx: Context, req: pl.DataFrame, grid: pl.DataFrame, hi_ms: int)
         .explode("w")
         .drop("w0")
     )
-    slots = req.select("req", "pkey", "therapistId").join(grid, on="therapistId", how="inner")
+    slots = req.select("row", "pkey", "therapistId").join(grid, on="therapistId", how="inner")
     code = slots["dow"].to_numpy() * 1440 + slots["minute"].to_numpy()
     lane_bits = ctx.stream("Meeting", "lane").bits(slots["pkey"].to_numpy(), code)
     slots = (
         slots.with_columns(pl.Series("_b", lane_bits))
-        .sort("req", "_b", "dow", "minute")
-        .with_columns(pl.int_range(pl.len()).over("req").alias("lane"))
-        .select("req", "dow", "minute", "timezone", "lane")
+        .sort("row", "_b", "dow", "minute")
+        .with_columns(pl.int_range(pl.len()).over("row").alias("lane"))
+        .select("row", "dow", "minute", "timezone", "lane")
     )
-    c = r.join(slots, on="req", how="inner")
+    c = r.join(slots, on="row", how="inner")
     w = c["w"].to_numpy()
     dow = c["dow"].to_numpy()
     local_days = 7 * w - 3 + (dow + 6) % 7
@@ -329,7 +329,7 @@ def _candidates(ctx: Context, req: pl.DataFrame, grid: pl.DataFrame, hi_ms: int)
     pbits = ctx.stream("Meeting", "priority").bits(c["pkey"].to_numpy())
     return (
         c.with_columns(pl.Series("_p", pbits))
-        .sort("primary", "lane", "_p", "req", "localDays", "minute")
+        .sort("primary", "lane", "_p", "req", "row", "localDays", "minute")
         .with_row_index("prio")
         .with_columns(pl.col("prio").cast(pl.Int64))
         .drop("_p", "ws", "cadence", "lo", "pastOnly")
@@ -372,6 +372,7 @@ def _greedy(cand: pl.DataFrame, need: pl.DataFrame) -> pl.DataFrame:
             pl.int_range(pl.len()).over("req") < (3 * pl.col("need") + 12) * width
         )
         whole = top.height == pool.height
+        first = len(accepted)
         while top.height:
             ok = pl.int_range(pl.len()).over("req") < pl.col("need")
             for k in keys:
@@ -386,7 +387,9 @@ def _greedy(cand: pl.DataFrame, need: pl.DataFrame) -> pl.DataFrame:
                 .drop("len")
                 .filter(pl.col("need") > 0)
             )
-        done = pl.concat(accepted) if accepted else pool.head(0)
+        if len(accepted) == first:
+            break
+        done = pl.concat(accepted[first:])
         need = (
             need.join(done.group_by("req").len(), on="req", how="left")
             .with_columns(pl.col("need") - pl.col("len").fill_null(0))
@@ -437,10 +440,11 @@ def schedule(
     # Far enough ahead for one session a week (or fortnight) to fit every need.
     weeks = max(HORIZON_WEEKS, 2 * int(req["need"].to_numpy().max(initial=0)) + 4)
     hi = ctx.anchor_ms + weeks * MS_PER_WEEK
-    cand = _candidates(ctx, req.select("req", "pkey", "therapistId", "lo", "pastOnly"), grid, hi)
+    cols = ("row", "req", "pkey", "therapistId", "lo", "pastOnly")
+    cand = _candidates(ctx, req.select(cols), grid, hi)
     cand = cand.join(
-        req.select("req", "pairId", "clientId", "therapistId"),
-        on="req",
+        req.select("row", "pairId", "clientId", "therapistId", "pastOnly"),
+        on="row",
         how="left",
         maintain_order="left",
     )
@@ -473,7 +477,13 @@ def schedule(
     days = cand["localDays"].to_numpy()
     tk = (code(cand["therapistId"], t_codes) << 36) + days * 1440 + cand["minute"].to_numpy()
     ck = (code(cand["clientId"], c_codes) << 24) + days // bucket
-    wk = (code(cand["pairId"], p_codes) << 24) + cand["w"].to_numpy()
+    # Completed sessions a therapist must have had are not held to one a week: the past
+    # weeks of a young pair may already be taken by sessions that did not take place.
+    wk = np.where(
+        cand["pastOnly"].to_numpy(),
+        -1 - cand["prio"].to_numpy(),
+        (code(cand["pairId"], p_codes) << 24) + cand["w"].to_numpy(),
+    )
     ex_tk = (code(existing["therapistId"], t_codes) << 36) + ex_days * 1440 + ex_min
     ex_c = code(existing["clientId"], c_codes) << 24
     # An existing meeting off the bucket grid touches the buckets on both sides of its date.
@@ -487,11 +497,11 @@ def schedule(
         & ~pl.col("ck").is_in(pl.Series(ex_ck).implode())
         & ~pl.col("wk").is_in(pl.Series(ex_wk).implode())
     )
-    acc = _greedy(cand, req.select("req", "need"))
+    need = req.group_by("req").agg(pl.col("need").max()).sort("req")
+    acc = _greedy(cand, need)
     got = acc.group_by("req").len()
     unmet = (
-        req.select("req", "need")
-        .join(got, on="req", how="left")
+        need.join(got, on="req", how="left")
         .with_columns((pl.col("need") - pl.col("len").fill_null(0)).alias("need"))
         .select("req", "need")
         .filter(pl.col("need") > 0)
@@ -595,19 +605,89 @@ def notes_rows(ctx: Context, meetings: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def spread(items: pl.DataFrame, group: str, need: pl.DataFrame, key: str = "pkey") -> pl.Series:
+    """Per row of ``items``, its share of its group's ``need`` (group, need), round robin.
+
+    Rows of a group take turns in the order of their keyed ``key``, so a deficit of 5 over 3
+    pairs gives 2, 2, 1.
+    """
+    ranked = (
+        items.select(group, key)
+        .with_row_index("_i")
+        .sort(group, key)
+        .with_columns(
+            pl.int_range(pl.len()).over(group).alias("_r"), pl.len().over(group).alias("_k")
+        )
+        .join(need.select(group, "need"), on=group, how="left")
+        .with_columns(pl.col("need").fill_null(0))
+        .select(
+            "_i",
+            (
+                pl.col("need") // pl.col("_k")
+                + (pl.col("_r") < pl.col("need") % pl.col("_k")).cast(pl.Int64)
+            ).alias("share"),
+        )
+        .sort("_i")
+    )
+    return ranked["share"]
+
+
+def existing_meetings(frames: Frames, pairs: pl.DataFrame) -> pl.DataFrame:
+    """Meetings already placed, in ``schedule``'s shape (pairId NULL off the active pairs)."""
+    tz = frames["Therapist"].select(pl.col("userId").alias("therapistId"), "timezone")
+    return (
+        frames["Meeting"]
+        .join(
+            pairs.select("pairId", "clientId", "therapistId"),
+            on=["clientId", "therapistId"],
+            how="left",
+        )
+        .join(tz, on="therapistId", how="left")
+        .select(
+            "id",
+            "pairId",
+            "therapistId",
+            "clientId",
+            "timezone",
+            pl.col("startTime").dt.epoch("ms").alias("start"),
+            pl.coalesce("endTime", pl.col("startTime") + pl.duration(minutes=pl.col("duration")))
+            .dt.epoch("ms")
+            .alias("end"),
+            "status",
+        )
+        .sort("id")
+    )
+
+
 def meeting_requests(
-    pairs: pl.DataFrame, need: npt.ArrayLike, past_only: npt.ArrayLike, first_req: int = 0
+    pairs: pl.DataFrame,
+    need: npt.ArrayLike,
+    past_only: npt.ArrayLike,
+    first_req: int = 0,
+    group: npt.ArrayLike | None = None,
 ) -> pl.DataFrame:
-    """Scheduling requests for ``pairs`` (from ``active_pairs``), one per row."""
+    """Scheduling requests for ``pairs`` (from ``active_pairs``), one per row.
+
+    Rows with the same ``group`` form one request whose ``need`` (the same on each of its
+    rows) may be met by any of its pairs; by default every row is its own request.
+    """
+    rows = pl.int_range(first_req, first_req + pairs.height, dtype=pl.Int64)
     return pairs.select(
-        pl.int_range(first_req, first_req + pairs.height, dtype=pl.Int64).alias("req"),
+        rows.alias("row"),
+        rows.alias("req")
+        if group is None
+        else pl.lit(pl.Series("req", np.asarray(group), dtype=pl.Int64)),
         "pairId",
         "pkey",
         "clientId",
         "therapistId",
         "assignedMs",
-        # Sessions start at least a day after the pairing.
-        (pl.col("assignedMs") + MS_PER_DAY).alias("lo"),
+        # Sessions start a day after the pairing; sessions a new therapist must already have
+        # held may be on the day itself.
+        (
+            pl.col("assignedMs")
+            + np.where(np.asarray(past_only, dtype=bool), 2 * MS_PER_HOUR, MS_PER_DAY)
+        ).alias("lo"),
         pl.Series("need", np.asarray(need, dtype=np.int64)),
         pl.Series("pastOnly", np.asarray(past_only, dtype=bool)),
     )
@@ -617,16 +697,16 @@ def accepted_meetings(
     ctx: Context, req: pl.DataFrame, acc: pl.DataFrame, first_before: pl.DataFrame | None = None
 ) -> pl.DataFrame:
     """Meeting rows for scheduled candidates; past-only requests are COMPLETED sessions."""
-    joined = acc.select("req", "mkey", "start", "end", "duration").join(
+    joined = acc.select("row", "mkey", "start", "end", "duration").join(
         req.select(
-            "req",
+            "row",
             "pairId",
             "clientId",
             "therapistId",
             "assignedMs",
             pl.col("pastOnly").alias("completed"),
         ),
-        on="req",
+        on="row",
         how="left",
     )
     if first_before is None:
@@ -956,13 +1036,13 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
         pl.struct(pl.col("livesWith"), pl.col("support").alias("supportLevel"))
         .struct.json_encode()
         .alias("familySupportSystem"),
-        pl.struct(
-            pl.col("risk").alias("riskIndicators"),
-            pl.col("risk").alias("safetyPlanRecommended"),
+        pl.struct(  # keys in sorted order: jsonb is stored canonically
             pl.when(pl.col("risk"))
             .then(pl.lit("988 Suicide & Crisis Lifeline"))
             .otherwise(none_str)
             .alias("resourceShared"),
+            pl.col("risk").alias("riskIndicators"),
+            pl.col("risk").alias("safetyPlanRecommended"),
         )
         .struct.json_encode()
         .alias("crisisSupportNeeds"),

@@ -1,0 +1,39 @@
+"""Assessments: every client has at least N completed pre-assessments.
+
+Upstream's enricher added identical mock rows in a second JSON shape, never processed
+(seeder.md §7 row 4, §11.14). Here a client's k-th assessment comes from the generator's
+``assessment_rows``: the same shape, answers around the client's own keyed levels (so a
+client's assessments agree with each other and drift with a keyed improvement over time),
+scores that are the sums of the answers and severity levels by the standard cut-offs.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from seedsnap.context import Context, Frames
+from seedsnap.enrichers.common import count_by, deficit
+from seedsnap.generators.common import text_keys
+from seedsnap.generators.therapy import assessment_rows
+from seedsnap.random import expand
+
+READS = ("Client", "PreAssessment")
+WRITES = ("PreAssessment",)
+
+
+def enrich(ctx: Context, frames: Frames) -> Frames:
+    clients = frames["Client"].select(
+        pl.col("userId").alias("clientId"), pl.col("createdAt").dt.epoch("ms").alias("createdMs")
+    )
+    have = count_by(frames["PreAssessment"], "clientId")
+    need = deficit(clients, "clientId", have, ctx.config.minimum("client", "completed_assessments"))
+    if need.is_empty():
+        return {}
+    need = need.join(have, on="clientId", how="left").with_columns(pl.col("len").fill_null(0))
+    row, index, _ = expand(text_keys(need["clientId"]), need["need"].to_numpy())
+    # The k-th assessment of a client continues its own numbering (0 is the intake).
+    nth = need["len"].to_numpy()[row] + index
+    who = (
+        need[row].select("clientId").join(clients, on="clientId", how="left", maintain_order="left")
+    )
+    return {"PreAssessment": assessment_rows(ctx, who, nth)}

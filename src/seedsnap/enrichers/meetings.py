@@ -1,0 +1,153 @@
+"""Meetings: every active pair and every APPROVED therapist reach their meeting minimums.
+
+Upstream topped pairs up to 3 meetings at random times around "now", ignoring availability,
+weekdays and overlaps, and back-filled notes for at most 50 completed meetings per run
+(seeder.md §7 row 9, §11.5). Here the new meetings go through the generator's ``schedule``:
+on the therapist's available slots in its own time zone, never overlapping a meeting of the
+therapist or of the client (existing ones included), with the status the anchor implies.
+
+Per active pair: at least client.meetings_if_has_therapist meetings. Per APPROVED therapist:
+at least therapist.meetings (the rest of the deficit spread round robin over its active
+pairs) and at least max(therapist.session_notes_written, therapist.reviews_received)
+COMPLETED meetings, so notes and reviews can reach their minimums; those are past sessions
+with whichever of its active clients had time for them. Every COMPLETED meeting without notes
+gets notes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from seedsnap.context import Context, Frames
+from seedsnap.enrichers.common import count_by, deficit
+from seedsnap.errors import ConfigError
+from seedsnap.generators.therapy import (
+    accepted_meetings,
+    active_pairs,
+    approved_therapists,
+    existing_meetings,
+    meeting_requests,
+    notes_rows,
+    schedule,
+    slot_grid,
+    spread,
+)
+
+READS = ("Therapist", "ClientTherapist", "TherapistAvailability", "Meeting", "MeetingNotes")
+WRITES = ("Meeting", "MeetingNotes")
+
+
+def _needs(
+    ctx: Context, frames: Frames, pairs: pl.DataFrame, existing: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Meetings to add: per active pair (regular), and per therapist (completed) over its pairs."""
+    cfg = ctx.config
+    per_pair = count_by(existing.drop_nulls("pairId"), "pairId")
+    need_pair = deficit(
+        pairs.select("pairId"),
+        "pairId",
+        per_pair,
+        cfg.minimum("client", "meetings_if_has_therapist"),
+    )
+    pairs = pairs.join(need_pair.rename({"need": "forPair"}), on="pairId", how="left")
+    pairs = pairs.with_columns(pl.col("forPair").fill_null(0))
+    therapists = approved_therapists(frames).select("therapistId")
+    after = (
+        count_by(existing, "therapistId")
+        .join(
+            pairs.group_by("therapistId").agg(pl.col("forPair").sum().alias("add")),
+            on="therapistId",
+            how="full",
+            coalesce=True,
+        )
+        .select(
+            "therapistId", (pl.col("len").fill_null(0) + pl.col("add").fill_null(0)).alias("len")
+        )
+    )
+    need_t = deficit(therapists, "therapistId", after, cfg.minimum("therapist", "meetings"))
+    done = count_by(existing.filter(pl.col("status") == "COMPLETED"), "therapistId")
+    completed_min = max(
+        cfg.minimum("therapist", "session_notes_written"),
+        cfg.minimum("therapist", "reviews_received"),
+    )
+    need_c = deficit(therapists, "therapistId", done, completed_min)
+    lonely = (
+        pl.concat([need_t["therapistId"], need_c["therapistId"]])
+        .unique()
+        .to_frame()
+        .join(pairs, on="therapistId", how="anti")
+    )
+    if lonely.height:
+        raise ConfigError(
+            f"APPROVED therapist {lonely['therapistId'].sort()[0]} has no active client to meet "
+            "but needs meetings",
+            "raise minimums.therapist.client_relationships to 1 or more, or set "
+            "therapist.meetings, session_notes_written and reviews_received to 0",
+        )
+    # Completed sessions are one request per therapist, met by whichever of its pairs has
+    # room in the past; they come on top of the other top-ups.
+    forced = pairs.join(need_c.rename({"need": "completed"}), on="therapistId", how="inner")
+    return (
+        pairs.with_columns(spread(pairs, "therapistId", need_t).alias("forTherapist")).with_columns(
+            (pl.col("forPair") + pl.col("forTherapist")).alias("regular")
+        )
+    ), forced
+
+
+def enrich(ctx: Context, frames: Frames) -> Frames:
+    pairs = active_pairs(frames)
+    existing = existing_meetings(frames, pairs)
+    if pairs.is_empty():
+        therapists = approved_therapists(frames)
+        if therapists.height and ctx.config.minimum("therapist", "meetings") > 0:
+            _needs(ctx, frames, pairs, existing)  # raises: nobody to meet
+        return {}
+    needs, forced = _needs(ctx, frames, pairs, existing)
+    regular = needs.filter(pl.col("regular") > 0)
+    forced = forced.sort("therapistId", "pairId")
+    group = forced.select(pl.col("therapistId").rank("dense").cast(pl.Int64) + regular.height)[
+        "therapistId"
+    ]
+    req = pl.concat(
+        [
+            meeting_requests(regular, regular["regular"], np.zeros(regular.height, dtype=bool)),
+            meeting_requests(
+                forced,
+                forced["completed"],
+                np.ones(forced.height, dtype=bool),
+                first_req=regular.height,
+                group=group,
+            ),
+        ]
+    )
+    new = ctx.empty("Meeting")
+    if req.height:
+        acc, unmet = schedule(ctx, req, slot_grid(frames["TherapistAvailability"]), existing)
+        if unmet.height:
+            short = unmet.join(req.group_by("req").agg(pl.col("pairId").min()), on="req")
+            short = short.sort("pairId")
+            raise ConfigError(
+                f"no free available slot for {int(short['need'].sum())} more meeting(s) "
+                f"(pair {short['pairId'][0]} among others)",
+                "lower minimums.client.meetings_if_has_therapist or minimums.therapist.meetings",
+            )
+        first = (
+            existing.drop_nulls("pairId")
+            .group_by("pairId")
+            .agg(pl.col("start").min().alias("firstBefore"))
+        )
+        new = accepted_meetings(ctx, req, acc, first)
+    written = frames["MeetingNotes"].select("meetingId").unique()
+    old_done = (
+        frames["Meeting"]
+        .filter(pl.col("status") == "COMPLETED")
+        .join(written, left_on="id", right_on="meetingId", how="anti")
+    )
+    done = pl.concat(
+        [
+            old_done.select("id", "endTime"),
+            new.filter(pl.col("status") == "COMPLETED").select("id", "endTime"),
+        ]
+    )
+    return {"Meeting": new, "MeetingNotes": notes_rows(ctx, done.sort("id"))}

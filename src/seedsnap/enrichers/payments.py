@@ -1,0 +1,286 @@
+"""Payments: a payment method or two per client, and a payment per completed session.
+
+Upstream's payments enricher was a placeholder and both tables stayed empty (seeder.md §7
+row 19, §11.17). Here:
+- every client without a payment method gets one or two (one default), added at sign-up and
+  later: cards (brand, last four, expiry in the future, masked number), bank accounts (with a
+  routing number that passes the ABA checksum), wallets, and as a second method sometimes an
+  insurance plan (never used to pay a session);
+- every COMPLETED meeting without a payment is billed at the therapist's hourlyRate (the
+  session fee, whatever the length) to its client, just after the session: about 92 %
+  COMPLETED, 4 % FAILED (with a reason), 3 % REFUNDED, and PENDING only for sessions of the
+  last three days; paid with the client's default method mostly, else another method the
+  client had by then;
+- a method's lastUsed is its latest payment.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from seedsnap.context import MS_PER_DAY, MS_PER_MINUTE, Context, Frames, timestamps
+from seedsnap.generators import therapy_text as tx
+from seedsnap.generators import vocab as v
+from seedsnap.generators.common import between, json_object, pick, text_keys
+from seedsnap.random import I64, U64, Stream, expand, name_key
+
+READS = ("User", "Client", "Therapist", "Meeting", "PaymentMethod", "Payment")
+WRITES = ("PaymentMethod", "Payment")
+SALT = name_key("enrich", "payment-methods")
+
+FIRST_TYPES = ("CARD", "BANK_ACCOUNT", "DIGITAL_WALLET")
+FIRST_P = (0.75, 0.15, 0.10)
+SECOND_TYPES = ("CARD", "BANK_ACCOUNT", "DIGITAL_WALLET", "INSURANCE")
+SECOND_P = (0.5, 0.2, 0.15, 0.15)
+
+
+def _digits(values: I64, width: int) -> pl.Expr:
+    return pl.lit(pl.Series(values)).cast(pl.String).str.zfill(width)
+
+
+def _routing(s: Stream, keys: U64) -> I64:
+    """ABA routing numbers: a Federal Reserve prefix, six digits and the check digit."""
+    prefix = np.concatenate([np.arange(1, 13), np.arange(21, 33)])[s.choice(keys, 24, index=40)]
+    d = np.zeros((len(keys), 9), dtype=np.int64)
+    d[:, 0], d[:, 1] = prefix // 10, prefix % 10
+    d[:, 2:8] = s.integers(keys[:, None], 0, 10, index=np.arange(41, 47)[None, :])
+    weighted = d[:, :8] @ np.array([3, 7, 1, 3, 7, 1, 3, 7])
+    d[:, 8] = (10 - weighted % 10) % 10
+    return np.asarray((d * 10 ** np.arange(8, -1, -1)).sum(axis=1), dtype=np.int64)
+
+
+def methods(ctx: Context, frames: Frames) -> pl.DataFrame:
+    """One or two payment methods for every client that has none."""
+    clients = (
+        frames["Client"]
+        .select(pl.col("userId"), "city", "createdAt")
+        .join(frames["PaymentMethod"].select("userId").unique(), on="userId", how="anti")
+        .join(
+            frames["User"].select(pl.col("id").alias("userId"), "firstName", "lastName", "email"),
+            on="userId",
+            how="left",
+        )
+        .sort("userId")
+    )
+    if clients.is_empty():
+        return ctx.empty("PaymentMethod")
+    ck = text_keys(clients["userId"]) ^ SALT
+    s = ctx.stream("PaymentMethod", "fields")
+    count = 1 + s.bernoulli(ck, 0.35, index=0).astype(np.int64)
+    row, j, keys = expand(ck, count)
+    c = clients[row]
+    a = ctx.anchor_ms
+    c_at = c["createdAt"].dt.epoch("ms").to_numpy()
+    first_at = between(s, ck[row], c_at, np.minimum(c_at + MS_PER_DAY, a), index=1)
+    created = np.where(j == 0, first_at, between(s, keys, first_at, a, index=2))
+    kind = np.where(
+        j == 0,
+        pick(s, keys, FIRST_TYPES, index=3, p=FIRST_P),
+        pick(s, keys, SECOND_TYPES, index=4, p=SECOND_P),
+    ).astype(str)
+    name = c["firstName"] + " " + c["lastName"]
+    year = int(ctx.config.anchor.year)
+    raw = pl.DataFrame(
+        {
+            "userId": c["userId"],
+            "type": kind,
+            "name": name,
+            "email": c["email"],
+            "city": c["city"],
+            "isDefault": j == 0,
+            "brand": pick(s, keys, tx.CARD_BRANDS, index=5, p=tx.CARD_BRAND_WEIGHTS).astype(str),
+            "bank": pick(s, keys, tx.BANKS, index=6).astype(str),
+            "acct": pick(s, keys, ("checking", "savings"), index=7, p=(0.8, 0.2)).astype(str),
+            "wallet": pick(s, keys, tx.WALLETS, index=8).astype(str),
+            "insurer": pick(s, keys, v.INSURERS, index=9).astype(str),
+            "state": pick(s, keys, tx.STATES, index=10).astype(str),
+            "street": pick(s, keys, tx.STREETS, index=11).astype(str),
+            "house": s.integers(keys, 10, 9900, index=12),
+            "cardType": pick(s, keys, ("credit", "debit"), index=13, p=(0.6, 0.4)).astype(str),
+            "expMonth": s.integers(keys, 1, 13, index=14),
+            "expYear": year + s.integers(keys, 1, 6, index=15),
+            "copay": np.array([20, 30, 40])[s.choice(keys, 3, index=16)],
+            "deductible": np.array([500, 1000, 1500])[s.choice(keys, 3, index=17)],
+            "sessions": np.array([20, 30, 52])[s.choice(keys, 3, index=18)],
+            "verified": s.bernoulli(keys, 0.7, index=19),
+        }
+    ).with_columns(
+        _digits(s.integers(keys, 0, 10_000, index=20), 4).alias("last4"),
+        _digits(s.integers(keys, 0, 10_000, index=21), 4).alias("acctLast4"),
+        _digits(_routing(s, keys), 9).alias("routing"),
+        _digits(s.integers(keys, 0, 100_000, index=22), 5).alias("zip"),
+        _digits(s.integers(keys, 0, 100_000_000, index=23), 8).alias("policy"),
+        _digits(s.integers(keys, 0, 1_000_000_000, index=24), 9).alias("member"),
+        _digits(s.integers(keys, 0, 100_000, index=25), 5).alias("group"),
+    )
+    t = pl.col("type")
+    card, bank, wallet, ins = (
+        (t == "CARD"),
+        (t == "BANK_ACCOUNT"),
+        (t == "DIGITAL_WALLET"),
+        (t == "INSURANCE"),
+    )
+    out = raw.select(
+        pl.Series("id", ctx.ids("PaymentMethod", keys)),
+        "userId",
+        "type",
+        pl.when(card)
+        .then(pl.format("{} ending {}", "brand", "last4"))
+        .when(bank)
+        .then(pl.format("{} {}", "bank", "acct"))
+        .when(wallet)
+        .then(pl.col("wallet"))
+        .otherwise(pl.format("{} plan", "insurer"))
+        .alias("nickname"),
+        "isDefault",
+        pl.lit(True).alias("isActive"),
+        pl.when(card).then("last4").alias("cardLast4"),
+        pl.when(card).then("brand").alias("cardBrand"),
+        pl.when(card).then("name").alias("cardholderName"),
+        pl.when(card).then(pl.format("**** **** **** {}", "last4")).alias("cardNumber"),
+        pl.when(card).then("expMonth").alias("expiryMonth"),
+        pl.when(card).then("expYear").alias("expiryYear"),
+        pl.when(card).then("cardType").alias("cardType"),
+        pl.when(bank).then("bank").alias("bankName"),
+        pl.when(bank).then("name").alias("accountHolderName"),
+        pl.when(bank).then("acct").alias("accountType"),
+        pl.when(bank).then("routing").alias("routingNumber"),
+        pl.when(bank).then("acctLast4").alias("accountLast4"),
+        pl.when(wallet).then("wallet").alias("walletProvider"),
+        pl.when(wallet).then("email").alias("walletEmail"),
+        pl.when(wallet).then("name").alias("walletAccountName"),
+        pl.when(~ins).then(pl.lit(True)).alias("isVerified"),
+        pl.when(ins).then("insurer").alias("insuranceProviderName"),
+        pl.when(ins).then(pl.format("POL-{}", "policy")).alias("policyNumber"),
+        pl.when(ins).then(pl.format("MBR{}", "member")).alias("memberId"),
+        pl.when(ins).then(pl.format("GRP-{}", "group")).alias("groupNumber"),
+        pl.when(ins).then("verified").alias("insuranceVerified"),
+        pl.when(ins)
+        .then(
+            json_object(
+                "c",
+                copay=pl.col("copay"),
+                coinsurancePercent=pl.lit(20),
+                deductible=pl.col("deductible"),
+                inNetwork=pl.lit(True),
+                sessionsPerYear=pl.col("sessions"),
+            )
+        )
+        .alias("coverageDetails"),
+        pl.when(card | bank)
+        .then(
+            json_object(
+                "b",
+                city=pl.col("city"),
+                country=pl.lit("US"),
+                line1=pl.format("{} {}", "house", "street"),
+                postalCode=pl.col("zip"),
+                state=pl.col("state"),
+            )
+        )
+        .alias("billingAddress"),
+        timestamps(created, "createdAt"),
+    )
+    return out
+
+
+def payments(ctx: Context, frames: Frames, pm: pl.DataFrame) -> pl.DataFrame:
+    """A payment for every COMPLETED meeting that has none, at the therapist's hourlyRate."""
+    paid = frames["Payment"].select("meetingId").drop_nulls()
+    m = (
+        frames["Meeting"]
+        .filter(pl.col("status") == "COMPLETED")
+        .join(paid, left_on="id", right_on="meetingId", how="anti")
+        .join(
+            frames["Therapist"].select(pl.col("userId").alias("therapistId"), "hourlyRate"),
+            on="therapistId",
+            how="left",
+        )
+        .select("id", "clientId", "therapistId", "endTime", "hourlyRate")
+        .sort("id")
+    )
+    if m.is_empty():
+        return ctx.empty("Payment")
+    keys = text_keys(m["id"])
+    s = ctx.stream("Payment", "fields")
+    a = ctx.anchor_ms
+    end = m["endTime"].dt.epoch("ms").to_numpy()
+    created = between(s, keys, end, np.minimum(end + 15 * MS_PER_MINUTE, a), index=0)
+    u = s.uniform(keys, 1)
+    status = np.where(
+        u < 0.92,
+        "COMPLETED",
+        np.where(u < 0.96, "FAILED", np.where(u < 0.99, "REFUNDED", "COMPLETED")),
+    )
+    recent = end > a - 3 * MS_PER_DAY
+    status = np.where(recent & s.bernoulli(keys, 0.25, index=2), "PENDING", status)
+    done_at = np.minimum(created + s.integers(keys, 2_000, 30_000, index=3), a)
+    refunded = status == "REFUNDED"
+    refund_at = between(s, keys, done_at, np.minimum(done_at + 14 * MS_PER_DAY, a), index=4)
+    settled = (status == "COMPLETED") | refunded
+    failed = status == "FAILED"
+    updated = np.where(refunded, refund_at, np.where(settled | failed, done_at, created))
+    # The method: the client's default 85 % of the time, else another it had by then.
+    other = s.bernoulli(keys, 0.15, index=5)
+    cand = (
+        pl.DataFrame({"pid": m["id"], "clientId": m["clientId"], "at": created, "other": other})
+        .join(
+            pm.filter(pl.col("isActive") & (pl.col("type") != "INSURANCE")).select(
+                pl.col("userId").alias("clientId"),
+                pl.col("id").alias("methodId"),
+                "isDefault",
+                pl.col("createdAt").dt.epoch("ms").alias("mAt"),
+            ),
+            on="clientId",
+            how="inner",
+        )
+        .filter(pl.col("mAt") <= pl.col("at"))
+        .sort("pid", pl.col("isDefault") == pl.col("other"), "methodId")
+        .unique("pid", keep="first", maintain_order=True)
+        .select("pid", "methodId")
+    )
+    method = m.select(pl.col("id").alias("pid")).join(
+        cand, on="pid", how="left", maintain_order="left"
+    )["methodId"]
+    return pl.DataFrame(
+        {
+            "id": ctx.ids("Payment", keys),
+            "amount": m["hourlyRate"],
+            "currency": np.full(m.height, "USD"),
+            "status": status,
+            "clientId": m["clientId"],
+            "therapistId": m["therapistId"],
+            "meetingId": m["id"],
+            "paymentMethodId": method,
+            "processedAt": timestamps(np.where(settled, done_at, 0), "processedAt"),
+            "failedAt": timestamps(np.where(failed, done_at, 0), "failedAt"),
+            "failureReason": pick(s, keys, tx.FAILURE_REASONS, index=6).astype(str),
+            "createdAt": timestamps(created, "createdAt"),
+            "updatedAt": timestamps(updated, "updatedAt"),
+        }
+    ).with_columns(
+        pl.when(pl.Series(settled)).then(pl.col("processedAt")).alias("processedAt"),
+        pl.when(pl.Series(failed)).then(pl.col("failedAt")).alias("failedAt"),
+        pl.when(pl.Series(failed)).then(pl.col("failureReason")).alias("failureReason"),
+    )
+
+
+def enrich(ctx: Context, frames: Frames) -> Frames:
+    new_methods = methods(ctx, frames)
+    all_methods = pl.concat(
+        [
+            frames["PaymentMethod"].select(
+                "id", "userId", "type", "isDefault", "isActive", "createdAt"
+            ),
+            new_methods.select(
+                "id", "userId", "type", "isDefault", pl.lit(True).alias("isActive"), "createdAt"
+            ),
+        ]
+    )
+    pay = payments(ctx, frames, all_methods)
+    last = pay.group_by("paymentMethodId").agg(pl.col("createdAt").max().alias("lastUsed"))
+    new_methods = new_methods.join(
+        last, left_on="id", right_on="paymentMethodId", how="left"
+    ).with_columns(pl.max_horizontal("createdAt", "lastUsed").alias("updatedAt"))
+    return {"PaymentMethod": new_methods, "Payment": pay}

@@ -1,0 +1,67 @@
+"""Worksheets: clients with an active therapist and APPROVED therapists reach their minimums.
+
+Upstream subtracted the client's existing worksheets twice (``missing = 4 - total``, then
+``max(0, missing - pairCount)``), so the client top-up mostly added nothing; it also left
+past-due worksheets ASSIGNED and never made submissions (seeder.md §7 row 10, §11.9). Here the
+deficit is counted once per entity: a client with an active pair gets
+client.worksheets_if_has_therapist minus what it has, shared round robin over its active
+pairs; then each APPROVED therapist with an active pair gets therapist.worksheets_created
+minus what it has (the client top-ups included), shared over its active pairs. Rows come from
+the generator's ``worksheet_rows``: OVERDUE when past due and unsubmitted, submissions after
+assignment, feedback on reviewed ones.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from seedsnap.context import Context, Frames
+from seedsnap.enrichers.common import count_by, deficit
+from seedsnap.generators.therapy import active_pairs, spread, worksheet_rows
+from seedsnap.random import expand, name_key
+
+READS = ("Therapist", "ClientTherapist", "Worksheet")
+WRITES = ("Worksheet", "WorksheetSubmission")
+SALT = name_key("enrich", "worksheets")
+
+
+def enrich(ctx: Context, frames: Frames) -> Frames:
+    pairs = active_pairs(frames)
+    if pairs.is_empty():
+        return {}
+    ws = frames["Worksheet"]
+    cfg = ctx.config
+    need_c = deficit(
+        pairs.select("clientId").unique(),
+        "clientId",
+        count_by(ws, "clientId"),
+        cfg.minimum("client", "worksheets_if_has_therapist"),
+    )
+    pairs = pairs.with_columns(spread(pairs, "clientId", need_c).alias("forClient"))
+    after = (
+        count_by(ws, "therapistId")
+        .join(
+            pairs.group_by("therapistId").agg(pl.col("forClient").sum().alias("add")),
+            on="therapistId",
+            how="full",
+            coalesce=True,
+        )
+        .select(
+            "therapistId", (pl.col("len").fill_null(0) + pl.col("add").fill_null(0)).alias("len")
+        )
+    )
+    need_t = deficit(
+        pairs.select("therapistId").unique(),
+        "therapistId",
+        after,
+        cfg.minimum("therapist", "worksheets_created"),
+    )
+    pairs = pairs.with_columns(
+        (pl.col("forClient") + spread(pairs, "therapistId", need_t)).alias("n")
+    )
+    pairs = pairs.filter(pl.col("n") > 0)
+    if pairs.is_empty():
+        return {}
+    row, _, keys = expand(pairs["pkey"].to_numpy() ^ SALT, pairs["n"].to_numpy())
+    sheets, submissions = worksheet_rows(ctx, pairs[row], keys)
+    return {"Worksheet": sheets, "WorksheetSubmission": submissions}
