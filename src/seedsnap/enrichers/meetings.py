@@ -121,6 +121,13 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             ),
         ]
     )
+    # The pair's series spans its existing meetings too (see schedule's candidate window).
+    held = count_by(existing.drop_nulls("pairId"), "pairId")
+    req = (
+        req.join(held, on="pairId", how="left", maintain_order="left")
+        .with_columns((pl.col("need") + pl.col("len").fill_null(0)).alias("span"))
+        .drop("len")
+    )
     new = ctx.empty("Meeting")
     if req.height:
         acc, unmet = schedule(ctx, req, slot_grid(frames["TherapistAvailability"]), existing)

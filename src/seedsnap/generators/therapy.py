@@ -276,17 +276,23 @@ def _candidates(ctx: Context, req: pl.DataFrame, grid: pl.DataFrame, hi_ms: int)
     s = ctx.stream("Meeting", "plan")
     pk = req["pkey"].to_numpy()
     lo_days = req["lo"].to_numpy() // MS_PER_DAY
+    cadence = np.where(s.bernoulli(pk, 0.3, index=0), 2, 1)
+    ws = _week(lo_days) + s.integers(pk, 0, 2, index=1)
+    # Weeks from the pairing (the local date can be a day before the UTC date of ``lo``) to
+    # a few weeks past where the series would end if every week were free: the pair holds
+    # one meeting a week, so ``span`` (meetings it will have) + 6 weeks always leave room.
+    last = np.minimum(_week(hi_ms // MS_PER_DAY + 1), ws + cadence * req["span"].to_numpy() + 6)
     r = (
         req.select("row", "req", "pkey", "lo", "pastOnly")
         .with_columns(
-            pl.Series("cadence", np.where(s.bernoulli(pk, 0.3, index=0), 2, 1)),
-            pl.Series("ws", _week(lo_days) + s.integers(pk, 0, 2, index=1)),
-            # The local date can be a day before the UTC date of ``lo``.
+            pl.Series("cadence", cadence),
+            pl.Series("ws", ws),
             pl.Series("w0", _week(lo_days - 1)),
+            pl.Series("w1", np.maximum(last, _week(lo_days - 1)) + 1),
         )
-        .with_columns(pl.int_ranges("w0", int(_week(hi_ms // MS_PER_DAY + 1)) + 1).alias("w"))
+        .with_columns(pl.int_ranges("w0", "w1").alias("w"))
         .explode("w")
-        .drop("w0")
+        .drop("w0", "w1")
     )
     slots = req.select("row", "pkey", "therapistId").join(grid, on="therapistId", how="inner")
     code = slots["dow"].to_numpy() * 1440 + slots["minute"].to_numpy()
@@ -411,8 +417,9 @@ def schedule(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Place ``need`` meetings per request; returns (accepted candidates, unmet need per req).
 
-    ``req``: req (Int64, unique), pairId, pkey, clientId, therapistId, lo (earliest start,
-    ms), need, pastOnly. ``existing``: meetings already placed (pairId, therapistId, clientId,
+    ``req``: row (Int64, unique), req (the request a row belongs to), pairId, pkey,
+    clientId, therapistId, lo (earliest start, ms), need, pastOnly, and optionally span (the
+    meetings the pair will have in all, ``need`` by default). ``existing``: meetings already placed (pairId, therapistId, clientId,
     timezone, start, end in ms), which new ones must not collide with.
 
     Three keys, each held by at most one meeting:
@@ -440,7 +447,9 @@ def schedule(
     # Far enough ahead for one session a week (or fortnight) to fit every need.
     weeks = max(HORIZON_WEEKS, 2 * int(req["need"].to_numpy().max(initial=0)) + 4)
     hi = ctx.anchor_ms + weeks * MS_PER_WEEK
-    cols = ("row", "req", "pkey", "therapistId", "lo", "pastOnly")
+    if "span" not in req.columns:
+        req = req.with_columns(pl.col("need").alias("span"))
+    cols = ("row", "req", "pkey", "therapistId", "lo", "pastOnly", "span")
     cand = _candidates(ctx, req.select(cols), grid, hi)
     cand = cand.join(
         req.select("row", "pairId", "clientId", "therapistId", "pastOnly"),
@@ -982,7 +991,7 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
         }
     )
     ints = {
-        k: pl.Series(v.tolist(), dtype=pl.List(pl.Int64))
+        k: pl.Series(k, v).cast(pl.List(pl.Int64))
         for k, v in {"gad7": gad, "isi": isi, "phq9": phq, "pss10": pss}.items()
     }
     out = frame.select(
