@@ -289,3 +289,92 @@ def check(directory: str, fmt: str) -> None:
     click.echo(report.to_json() if fmt == "json" else report.to_text(), nl=False)
     if not report.ok:
         sys.exit(1)
+
+
+@main.command("diff")
+@click.argument("snapshot_dir", metavar="SNAPSHOT", type=click.Path(file_okay=False))
+@click.argument("other", metavar="[OTHER_SNAPSHOT]", required=False)
+@click.option(
+    "--db",
+    "url",
+    default=None,
+    help="Database URL (postgresql://…, duckdb:///path, sqlite:///path); default $SEEDSNAP_DB.",
+)
+@click.option("--table", "tables", multiple=True, metavar="T", help="Only table T (repeatable).")
+@click.option("--details", is_flag=True, help="List differing keys and the columns that differ.")
+@click.option(
+    "--limit", default=20, type=int, show_default=True, help="Keys listed per table and kind."
+)
+@click.option(
+    "--format", "fmt", default="text", show_default=True, help="text (a summary), json or csv."
+)
+@one_line_errors(2)
+def diff_cmd(
+    snapshot_dir: str,
+    other: str | None,
+    url: str | None,
+    tables: tuple[str, ...],
+    details: bool,
+    limit: int,
+    fmt: str,
+) -> None:
+    """Compare a database (--db) or OTHER_SNAPSHOT with SNAPSHOT, row by row by primary key.
+
+    Per table: rows missing from the target, extra in it, changed (same key, other content)
+    and equal. Never writes. Exits 0 when equal, 1 when different, 2 on error, as diff(1).
+
+    Example: seedsnap diff snapshots/mentara-light --db postgresql://localhost/mentara --details
+    """
+    from seedsnap.diff import check_format, diff
+    from seedsnap.errors import ConfigError
+    from seedsnap.loaders import resolve_url
+
+    check_format(fmt, details)
+    if url is not None and other is not None:
+        raise ConfigError("give --db URL or OTHER_SNAPSHOT, not both", "drop one of them")
+    target = other if other is not None else resolve_url(url)
+    report = diff(snapshot_dir, target, tables=tables, limit=limit)
+    click.echo(report.render(fmt, details), nl=False)
+    sys.exit(report.exit_code)
+
+
+@main.command("verify")
+@_config_options
+@click.option(
+    "--db",
+    "url",
+    default=None,
+    help="Database URL (postgresql://…, duckdb:///path, sqlite:///path); default $SEEDSNAP_DB.",
+)
+@click.option("--rule", "only", multiple=True, metavar="ID", help="Only rule ID (repeatable).")
+@click.option("--format", "fmt", default="text", show_default=True, help="text, json or csv.")
+@one_line_errors(2)
+def verify_cmd(
+    mode: str | None,
+    scale: float | None,
+    seed: int | None,
+    anchor: str | None,
+    minimums: tuple[str, ...],
+    config_file: str | None,
+    url: str | None,
+    only: tuple[str, ...],
+    fmt: str,
+) -> None:
+    """Run the rules of `seedsnap check` (keys, domain rules, minimums) on a live database.
+
+    The anchor and minimums come from the options, as for `build`; the database is only
+    read. Exits 1 when any rule is broken, 0 when none is, 2 when it cannot verify.
+
+    Example: seedsnap verify --db postgresql://localhost/mentara --mode light
+    """
+    from seedsnap.errors import ConfigError
+    from seedsnap.loaders import resolve_url
+    from seedsnap.verify import FORMATS, render, verify
+
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown --format {fmt!r}", "use text, json or csv")
+    config = _resolve(mode, scale, seed, anchor, minimums, config_file)
+    report = verify(resolve_url(url), config, only=only or None)
+    click.echo(render(report, fmt), nl=False)
+    if not report.ok:
+        sys.exit(1)
