@@ -1,0 +1,271 @@
+"""Loading a snapshot into a database: the URL picks the loader, ``load`` is the library API.
+
+``load(snapshot, url, options)`` verifies the snapshot, connects, compares the database with
+the snapshot (drift stops the load before any write), plans the missing rows in polars
+(:mod:`seedsnap.loaders.common`) and has the target's module write them in one transaction.
+Targets: ``postgresql://…`` (:mod:`.postgres`), ``duckdb:///path`` (:mod:`.duckdb`),
+``sqlite:///path`` (:mod:`.sqlite`); ``connect``/``read_catalog``/``read_table`` of each
+module are what ``seedsnap diff`` reuses.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import polars as pl
+
+from seedsnap.errors import ConfigError, DriftError
+from seedsnap.loaders.common import (
+    LoadOptions,
+    LoadReport,
+    Log,
+    Progress,
+    TableReport,
+    drift,
+    options_from_env,
+    plan_tables,
+    probe_by_reading,
+    require_confirmation,
+)
+from seedsnap.schema import MENTARA, Schema, Table
+
+__all__ = [
+    "DEFAULT_URL",
+    "LoadOptions",
+    "LoadReport",
+    "Target",
+    "connect",
+    "load",
+    "resolve_url",
+    "target",
+]
+
+DEFAULT_URL = "duckdb:///seedsnap.duckdb"
+SCHEMES = {
+    "postgresql": "postgres",
+    "postgres": "postgres",
+    "duckdb": "duckdb",
+    "sqlite": "sqlite",
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A parsed database URL: the loader module's name and how to show the URL safely."""
+
+    url: str
+    dialect: str
+
+    @property
+    def module(self) -> ModuleType:
+        return importlib.import_module(f"seedsnap.loaders.{self.dialect}")
+
+    @property
+    def display(self) -> str:
+        shown: str = self.module.describe_url(self.url)
+        return shown
+
+
+def resolve_url(url: str | None, env: Mapping[str, str] | None = None) -> str:
+    """``url``, else $SEEDSNAP_DB, else the embedded DuckDB file ./seedsnap.duckdb."""
+    env = os.environ if env is None else env
+    return url or env.get("SEEDSNAP_DB") or DEFAULT_URL
+
+
+def target(url: str) -> Target:
+    """The loader for ``url``; a ConfigError for anything else."""
+    scheme, sep, rest = url.partition("://")
+    dialect = SCHEMES.get(scheme.lower()) if sep else None
+    if dialect is None:
+        raise ConfigError(
+            f"unsupported database URL {url.split('@')[-1]!r}",
+            "use postgresql://user@host/db, duckdb:///path/file.duckdb or sqlite:///path/file.db",
+        )
+    if dialect in ("duckdb", "sqlite") and not rest.startswith("/"):
+        raise ConfigError(
+            f"bad {scheme} URL {url!r}: the path must follow three slashes",
+            f"write {scheme}:///relative/file or {scheme}:////absolute/file",
+        )
+    return Target(url, dialect)
+
+
+def connect(url: str) -> tuple[ModuleType, Any]:
+    """(loader module, open connection) for ``url``; the caller closes it with module.close."""
+    t = target(url)
+    module = t.module
+    return module, module.connect(url)
+
+
+class _Snapshot:
+    """The snapshot side of planning: whole frames, or just a few columns straight from Parquet."""
+
+    def __init__(self, snap: Any, schema: Schema) -> None:
+        self.snap = snap
+        self.schema = schema
+
+    def rows(self, table: str) -> int:
+        rows: int = self.snap.rows(table)
+        return rows
+
+    def columns(self, table: str, columns: Sequence[str]) -> pl.DataFrame:
+        from seedsnap.errors import SnapshotError
+        from seedsnap.schema.frames import dtype
+
+        path = self.snap.parquet_path(table)
+        model = self.schema.table(table)
+        try:
+            raw = pl.read_parquet(path, columns=list(columns))
+            return raw.cast({c: dtype(model.column(c)) for c in columns})
+        except Exception as e:  # any decoder failure means a corrupt or foreign file
+            raise SnapshotError(
+                str(path), f"cannot read columns {list(columns)} ({e})", "rebuild the snapshot"
+            ) from None
+
+    def frame(self, table: str) -> pl.DataFrame:
+        frame: pl.DataFrame = self.snap.frame(table)
+        return frame
+
+
+class _Database:
+    """The database side of planning, over one loader module and its open connection."""
+
+    def __init__(self, module: ModuleType, conn: Any, *, emptied: bool, read_only: bool) -> None:
+        self.module, self.conn, self.emptied, self.read_only = module, conn, emptied, read_only
+
+    def has_rows(self, table: Table) -> bool:
+        return False if self.emptied else bool(self.module.has_rows(self.conn, table))
+
+    def probe(self, table: Table, frame: pl.DataFrame, *, anti: bool) -> pl.DataFrame:
+        if self.read_only or not hasattr(self.module, "probe"):
+            # A read-only transaction may not create the temporary table a probe uses.
+            def read(t: Table, cols: Sequence[str]) -> pl.DataFrame:
+                out: pl.DataFrame = self.module.read_table(self.conn, t, cols)
+                return out
+
+            return probe_by_reading(read, table, frame, anti=anti)
+        found: pl.DataFrame = self.module.probe(self.conn, table, frame, anti=anti)
+        return found
+
+
+def load(
+    snapshot_path: str | Path,
+    url: str | None = None,
+    options: LoadOptions | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    confirm: Callable[[str], bool] | None = None,
+    progress: Progress | None = None,
+    log: Log | None = None,
+    schema: Schema = MENTARA,
+) -> LoadReport:
+    """Insert the snapshot's rows the database lacks; all or nothing; return the report.
+
+    ``confirm(description)`` is asked before --replace empties anything, when ``options`` is
+    not already confirmed; ``progress`` and ``log`` receive what a display or --verbose shows.
+    """
+    from seedsnap import snapshot
+
+    started = time.perf_counter()
+    opts = options_from_env(options or LoadOptions(), env)
+    tgt = target(resolve_url(url, env))
+    say = log if opts.verbose else None
+    # Every file's bytes are checked against the manifest's file_sha256 before the database
+    # is touched, so a corrupt snapshot never gets half way. With the bytes pinned, decoded
+    # frames need no second (content) hash: that hash is for comparing builds, and skipping
+    # it keeps a reload from re-hashing a million rows it will not insert.
+    snap = snapshot.read(snapshot_path, verify=True, schema=schema)
+    snap.verify_content = False
+    source = _Snapshot(snap, schema)
+    tables = list(snap.table_names)
+    if say is not None:
+        say(f"snapshot {snapshot_path}: {len(tables)} tables, file hashes verified")
+
+    module = tgt.module
+    report = LoadReport(tgt.display, tgt.dialect, str(snapshot_path), audit=opts.audit)
+    conn = module.connect(tgt.url, create=opts.create_schema and not opts.audit)
+    try:
+        if opts.replace and not opts.audit and not opts.confirmed:
+            if confirm is None:
+                require_confirmation(opts)
+            elif not confirm(module.describe(conn)):
+                raise ConfigError("--replace was not confirmed", "nothing was changed")
+        module.begin(conn, write=not opts.audit)
+        try:
+            _run(module, conn, schema, tables, source, opts, report, progress, say)
+        except BaseException:
+            module.rollback(conn)
+            raise
+        if opts.audit:
+            module.rollback(conn)
+        else:
+            module.commit(conn)
+    finally:
+        module.close(conn)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _run(
+    module: ModuleType,
+    conn: Any,
+    schema: Schema,
+    tables: list[str],
+    source: _Snapshot,
+    opts: LoadOptions,
+    report: LoadReport,
+    progress: Progress | None,
+    say: Log | None,
+) -> None:
+    catalog = module.read_catalog(conn)
+    present = [t for t in schema.table_names if t in catalog]
+    assume_empty = False
+    if opts.create_schema and not present:
+        if opts.audit:
+            # Nothing is created in audit mode: report the load into the empty schema.
+            assume_empty = True
+        else:
+            module.create_schema(conn, schema)
+            report.created_schema = True
+            catalog = module.read_catalog(conn)
+            if say is not None:
+                say(f"created the {schema.name} schema ({len(schema.tables)} tables)")
+    elif opts.create_schema and len(present) < len(schema.tables):
+        lacking = [t for t in schema.table_names if t not in catalog]
+        raise DriftError(
+            [f"--create-schema needs an empty database, but only some tables exist "
+             f"(missing: {', '.join(lacking[:5])}{'…' if len(lacking) > 5 else ''})"]
+        )  # fmt: skip
+    if not assume_empty:
+        problems = drift(schema, catalog, tables, source, module.expected_type)
+        if problems:
+            raise DriftError(problems)
+    if not opts.audit:
+        module.lock(conn, tables)
+        if opts.replace:
+            module.empty(conn, [t for t in reversed(schema.load_order) if t in catalog])
+            report.replaced = True
+            if say is not None:
+                say(f"emptied the {len(present)} tables of the {schema.name} model")
+    db = _Database(
+        module,
+        conn,
+        emptied=assume_empty or (opts.replace and opts.audit),
+        read_only=opts.audit,
+    )
+    plans, skips = plan_tables(schema, tables, source, db, opts.skip_conflicts, progress)
+    report.skips = skips
+    report.tables = [
+        TableReport(p.table.name, p.in_snapshot, p.rows.height, p.present, p.skipped) for p in plans
+    ]
+    if say is not None:
+        todo = sum(p.rows.height for p in plans)
+        say(f"planned {todo:,} rows to insert, {len(skips)} skipped")
+    if not opts.audit:
+        module.write(conn, plans, opts, progress, say)

@@ -39,9 +39,7 @@ _ANCHOR_MS = 1_771_761_600_000
 _YEAR_MS = 365 * 86_400_000
 
 
-def frames(
-    schema: Schema, rows: int | Mapping[str, int], seed: int = 0
-) -> dict[str, pl.DataFrame]:
+def frames(schema: Schema, rows: int | Mapping[str, int], seed: int = 0) -> dict[str, pl.DataFrame]:
     """Every table of ``schema`` with about ``rows`` rows (capped where keys would run out)."""
     out: dict[str, pl.DataFrame] = {}
     for name in schema.load_order:
@@ -73,11 +71,13 @@ def _table(
     cols: dict[str, pl.Series] = {}
     for group in groups:
         stride = 1
-        for c in group:
-            if c in cols:
+        for name in group:
+            if name in cols:
                 continue
-            size = len(parents[c])
-            cols[c] = parents[c].gather(((i // np.uint64(stride)) % np.uint64(size)).astype(np.int64))
+            size = len(parents[name])
+            cols[name] = parents[name].gather(
+                ((i // np.uint64(stride)) % np.uint64(size)).astype(np.int64)
+            )
             stride *= size
     unique_cols = {c for idx in table.unique_indexes for c in idx.columns}
     for c in table.columns:
@@ -151,7 +151,10 @@ def _values(
     if c.type == JSONB:
         return pl.select(
             pl.concat_str(
-                pl.lit('{"n":'), pl.Series(i), pl.lit(',"tag":"t'), pl.Series(bits % np.uint64(7)),
+                pl.lit('{"n":'),
+                pl.Series(i),
+                pl.lit(',"tag":"t'),
+                pl.Series(bits % np.uint64(7)),
                 pl.lit('"}'),
             )
         ).to_series()
@@ -160,12 +163,15 @@ def _values(
         offsets = np.concatenate([[0], np.cumsum(length)])
         flat = np.arange(int(offsets[-1]), dtype=np.int64)
         if c.type == TEXT_ARRAY:
-            items = pl.select(pl.concat_str(pl.lit("a"), pl.Series(flat), pl.lit('"{x},'))).to_series()
+            items = pl.select(
+                pl.concat_str(pl.lit("a"), pl.Series(flat), pl.lit('"{x},'))
+            ).to_series()
         else:
             items = pl.Series(flat.astype(np.int32))
         return pl.Series(
             c.name,
-            pl.Series(np.repeat(np.arange(n), length)).to_frame("row")
+            pl.Series(np.repeat(np.arange(n), length))
+            .to_frame("row")
             .with_columns(items.alias("v"))
             .group_by("row", maintain_order=True)
             .agg("v")

@@ -1,0 +1,433 @@
+"""What every loader shares: options, the report, catalog drift, and planning the rows to insert.
+
+Planning is done here, in polars, once for all targets: the keys already in the database are
+read back (one column set per table), the snapshot rows whose primary key is absent are the
+candidates, candidates that would collide with an existing row on another unique key are
+conflicts, and rows that reference a skipped row (transitively, self-references included) are
+skipped with it. The per-target modules only read catalogs and keys and write the planned rows.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+import polars as pl
+
+from seedsnap.errors import ConfigError, ConflictError
+from seedsnap.schema.model import Column, Schema, Table
+
+Progress = Callable[[str, str, int], None]
+"""``progress(phase, table, rows)``: phase is "plan", "write" or "done"; for a live display."""
+
+Log = Callable[[str], None]
+
+_TRUE = ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """How a load behaves; the CLI flags map one to one onto these fields."""
+
+    create_schema: bool = False
+    replace: bool = False
+    # --yes, or the interactive confirmation of --replace was given.
+    confirmed: bool = False
+    skip_conflicts: bool = False
+    audit: bool = False
+    verbose: bool = False
+    # Below this many rows into an empty table, per-row index upkeep is cheaper than dropping
+    # and rebuilding the table's secondary indexes and foreign keys (PostgreSQL only).
+    bulk_min_rows: int = 10_000
+
+
+def options_from_env(options: LoadOptions, env: Mapping[str, str] | None = None) -> LoadOptions:
+    """``options`` with the upstream seeder's SEED_FORCE / SEED_VERBOSE / SEED_AUDIT applied."""
+    env = os.environ if env is None else env
+
+    def on(name: str) -> bool:
+        return env.get(name, "").strip().lower() in _TRUE
+
+    return replace(
+        options,
+        replace=options.replace or on("SEED_FORCE"),
+        verbose=options.verbose or on("SEED_VERBOSE"),
+        audit=options.audit or on("SEED_AUDIT"),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Catalog and drift
+
+
+@dataclass(frozen=True)
+class DbColumn:
+    """A column as the target database has it; ``type`` is spelled as the loader's type map."""
+
+    name: str
+    type: str
+    nullable: bool
+    has_default: bool
+    # The labels of an enum (or CHECK IN list) column; None when the column accepts any text.
+    enum_values: tuple[str, ...] | None = None
+
+
+Catalog = dict[str, dict[str, DbColumn]]
+"""Table name -> column name -> column, for the tables of the database's target schema."""
+
+
+class SnapshotSide(Protocol):
+    """The snapshot as planning reads it: row counts, a few columns, or whole frames."""
+
+    def rows(self, table: str) -> int: ...
+
+    def columns(self, table: str, columns: Sequence[str]) -> pl.DataFrame: ...
+
+    def frame(self, table: str) -> pl.DataFrame: ...
+
+
+class DatabaseSide(Protocol):
+    """The target as planning reads it; ``probe`` keeps the rows of ``frame`` that match
+    (``anti=False``) or match no (``anti=True``) row of ``table`` on all of ``frame``'s columns.
+    """
+
+    def has_rows(self, table: Table) -> bool: ...
+
+    def probe(self, table: Table, frame: pl.DataFrame, *, anti: bool) -> pl.DataFrame: ...
+
+
+def probe_by_reading(
+    read_table: Callable[[Table, Sequence[str]], pl.DataFrame],
+    table: Table,
+    frame: pl.DataFrame,
+    *,
+    anti: bool,
+) -> pl.DataFrame:
+    """``DatabaseSide.probe`` done by reading the columns back and joining in polars."""
+    cols = frame.columns
+    theirs = read_table(table, cols).unique()
+    how: Any = "anti" if anti else "semi"
+    return frame.join(theirs, on=cols, how=how, maintain_order="left")
+
+
+def drift(
+    schema: Schema,
+    catalog: Catalog,
+    tables: Sequence[str],
+    snap: SnapshotSide,
+    expected_type: Callable[[Column], str],
+) -> list[str]:
+    """Every way the database differs from what loading ``tables`` needs, table by table."""
+    problems: list[str] = []
+    for name in tables:
+        table = schema.table(name)
+        have = catalog.get(name)
+        if have is None:
+            problems.append(f"table {name} is missing")
+            continue
+        rows = snap.rows(name)
+        for c in table.columns:
+            db = have.get(c.name)
+            if db is None:
+                problems.append(f"{name}.{c.name} is missing")
+                continue
+            want = expected_type(c)
+            if db.type != want:
+                problems.append(f"{name}.{c.name} is {db.type}, expected {want}")
+                continue
+            if rows and not db.nullable and c.nullable:
+                nulls = snap.columns(name, [c.name]).get_column(c.name).null_count()
+                if nulls:
+                    problems.append(
+                        f"{name}.{c.name} is NOT NULL but the snapshot has {nulls} NULLs"
+                    )
+            if rows and db.enum_values is not None:
+                values = snap.columns(name, [c.name]).get_column(c.name)
+                used = values.drop_nulls().unique().sort().to_list()
+                unknown = [v for v in used if v not in set(db.enum_values)]
+                if unknown:
+                    problems.append(f"{name}.{c.name} does not know enum value(s) {unknown}")
+        for db in have.values():
+            if db.name not in set(table.column_names) and not db.nullable and not db.has_default:
+                problems.append(
+                    f"{name}.{db.name} is NOT NULL without a default and not in the snapshot"
+                )
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Plans and reports
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A snapshot row left out: a unique-key conflict, or a row depending on a skipped row."""
+
+    table: str
+    key: str
+    reason: str
+
+
+@dataclass
+class TablePlan:
+    """What loading one table will do; ``rows`` are the rows to insert."""
+
+    table: Table
+    in_snapshot: int
+    rows: pl.DataFrame
+    present: int
+    skipped: int
+    empty_before: bool
+
+
+@dataclass(frozen=True)
+class TableReport:
+    table: str
+    snapshot: int
+    inserted: int
+    present: int
+    skipped: int
+
+
+@dataclass
+class LoadReport:
+    """The outcome of a load (or, with ``audit``, of what a load would do)."""
+
+    target: str
+    dialect: str
+    snapshot: str
+    audit: bool = False
+    replaced: bool = False
+    created_schema: bool = False
+    tables: list[TableReport] = field(default_factory=list)
+    skips: list[Skip] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def totals(self) -> dict[str, int]:
+        keys = ("snapshot", "inserted", "present", "skipped")
+        return {k: sum(int(getattr(t, k)) for t in self.tables) for k in keys}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "dialect": self.dialect,
+            "snapshot": self.snapshot,
+            "audit": self.audit,
+            "replaced": self.replaced,
+            "created_schema": self.created_schema,
+            "tables": [vars(t) for t in self.tables],
+            "totals": self.totals(),
+            "skipped_rows": [vars(s) for s in self.skips],
+            "seconds": round(self.seconds, 3),
+        }
+
+    def to_text(self, max_skips: int = 20) -> str:
+        verb = "would insert" if self.audit else "inserted"
+        width = max([len(t.table) for t in self.tables] + [len("total")])
+        head = f"{'table':<{width}}  {'snapshot':>9}  {verb:>12}  {'present':>9}  {'skipped':>8}"
+        lines = [head]
+        for t in self.tables:
+            lines.append(
+                f"{t.table:<{width}}  {t.snapshot:>9,}  {t.inserted:>12,}  {t.present:>9,}"
+                f"  {t.skipped:>8,}"
+            )
+        tot = self.totals()
+        lines.append(
+            f"{'total':<{width}}  {tot['snapshot']:>9,}  {tot['inserted']:>12,}"
+            f"  {tot['present']:>9,}  {tot['skipped']:>8,}"
+        )
+        for s in self.skips[:max_skips]:
+            lines.append(f"skipped {s.table} {s.key}: {s.reason}")
+        if len(self.skips) > max_skips:
+            lines.append(f"… and {len(self.skips) - max_skips} more skipped rows (--format json)")
+        mode = "audit (read-only): " if self.audit else ""
+        extra = ", after emptying the model's tables" if self.replaced else ""
+        lines.append(
+            f"{mode}{tot['inserted']:,} rows {verb} into {self.target} "
+            f"({self.dialect}){extra} in {self.seconds:.2f} s"
+        )
+        return "\n".join(lines) + "\n"
+
+
+def key_text(table: Table, frame: pl.DataFrame) -> pl.Series:
+    """Each row's primary key as text (``a,b`` for a composite key), for reports."""
+    return frame.select(
+        pl.concat_str([pl.col(c).cast(pl.String) for c in table.primary_key], separator=",")
+    ).to_series()
+
+
+@dataclass(frozen=True)
+class Conflict:
+    table: str
+    key: str
+    columns: tuple[str, ...]
+    value: str
+
+
+def conflicts(table: Table, candidates: pl.DataFrame, db: DatabaseSide) -> list[Conflict]:
+    """Candidates equal to an existing row on a unique key other than the primary key.
+
+    NULLs never collide (PostgreSQL, DuckDB and SQLite all treat them as distinct in unique
+    indexes), so rows with a NULL in the key are not probed. A candidate is absent by primary
+    key, so any existing row equal on another unique key is a different row.
+    """
+    found: list[Conflict] = []
+    for index in table.unique_indexes:
+        cols = list(index.columns)
+        if tuple(cols) == tuple(table.primary_key) or not candidates.height:
+            continue
+        probe = candidates.select(cols).drop_nulls().unique(maintain_order=True)
+        if not probe.height:
+            continue
+        taken = db.probe(table, probe, anti=False)
+        if not taken.height:
+            continue
+        ours = candidates.join(taken, on=cols, how="semi", maintain_order="left")
+        keys = key_text(table, ours)
+        values = ours.select(
+            pl.concat_str([pl.col(c).cast(pl.String) for c in cols], separator=",")
+        ).to_series()
+        found.extend(
+            Conflict(table.name, k, tuple(cols), v)
+            for k, v in zip(keys.to_list(), values.to_list(), strict=True)
+        )
+    return found
+
+
+def parent_first(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` reordered so a row comes after the rows of ``frame`` it references itself.
+
+    Only self-referencing tables (Comment.parentId, Message.replyToId) change. A row's depth is
+    one more than its parent's; depths are settled level by level with joins (a thread is a
+    few levels deep), so this is whole-column work, and the sort is stable.
+    """
+    refs = table.self_references
+    if not refs or frame.height < 2:
+        return frame
+    depth = pl.Series("__depth", [0] * frame.height, dtype=pl.Int64)
+    for _ in range(frame.height):
+        new = pl.Series("__depth", [0] * frame.height, dtype=pl.Int64)
+        for fk in refs:
+            col, ref = fk.columns[0], fk.ref_columns[0]
+            parents = frame.select(pl.col(ref).alias(col)).with_columns(depth.alias("__parent"))
+            up = (
+                frame.select(col)
+                .join(parents, on=col, how="left", maintain_order="left")
+                .get_column("__parent")
+            )
+            new = pl.select(pl.max_horizontal(new, up.fill_null(-1) + 1)).to_series()
+        if new.equals(depth, check_names=False) or new.max() >= frame.height:  # type: ignore[operator]
+            # Settled, or a cycle (a broken snapshot): the database will name the bad row.
+            break
+        depth = new.alias("__depth")
+    return frame.with_columns(depth).sort("__depth", maintain_order=True).drop("__depth")
+
+
+def plan_tables(
+    schema: Schema,
+    tables: Sequence[str],
+    snap: SnapshotSide,
+    db: DatabaseSide,
+    skip_conflicts: bool,
+    progress: Progress | None = None,
+) -> tuple[list[TablePlan], list[Skip]]:
+    """Plan ``tables`` in load order; raise ConflictError on a conflict unless ``skip_conflicts``.
+
+    Only what is needed is read: a table's keys when the database table has rows, its full
+    frame only when some of its rows are missing, other unique keys only for those rows.
+    """
+    plans: list[TablePlan] = []
+    skips: list[Skip] = []
+    # Per table, the referenced-column values of skipped rows, to find their dependants.
+    skipped_refs: dict[str, pl.DataFrame] = {}
+    for name in [t for t in schema.load_order if t in set(tables)]:
+        table = schema.table(name)
+        n = snap.rows(name)
+        if progress is not None:
+            progress("plan", name, n)
+        pk = list(table.primary_key)
+        empty = n == 0 or not db.has_rows(table)
+        found: list[Conflict] = []
+        if empty:
+            candidates = snap.frame(name)
+        else:
+            absent = db.probe(table, snap.columns(name, pk), anti=True)
+            candidates = (
+                snap.frame(name).join(absent, on=pk, how="semi", maintain_order="left")
+                if absent.height
+                else snap.frame(name).clear()
+            )
+            found = conflicts(table, candidates, db)
+        if found and not skip_conflicts:
+            first = found[0]
+            raise ConflictError(name, first.key, ",".join(first.columns), first.value, len(found))
+        table_skips = [
+            Skip(name, c.key, f"conflict on {','.join(c.columns)}={c.value!r}") for c in found
+        ]
+        keys = key_text(table, candidates)
+        dropped = keys.is_in(pl.Series([c.key for c in found], dtype=pl.String).implode())
+        # Dependants: rows referencing a skipped row of a parent table, then of this table
+        # itself until no new row is found (a reply to a skipped comment, and so on).
+        for fk in table.foreign_keys:
+            if fk.ref_table == name or fk.ref_table not in skipped_refs:
+                continue
+            hit = _references(candidates, fk.columns, fk.ref_columns, skipped_refs[fk.ref_table])
+            new = hit & ~dropped
+            table_skips.extend(
+                Skip(name, k, f"depends on skipped {fk.ref_table} row")
+                for k in keys.filter(new).to_list()
+            )
+            dropped = dropped | hit
+        while table.self_references and dropped.any():
+            own = candidates.filter(dropped)
+            hit = pl.Series([False] * candidates.height)
+            for fk in table.self_references:
+                targets = own.select(list(fk.ref_columns))
+                hit = hit | _references(candidates, fk.columns, fk.ref_columns, targets)
+            new = hit & ~dropped
+            if not new.any():
+                break
+            table_skips.extend(
+                Skip(name, k, f"depends on skipped {name} row") for k in keys.filter(new).to_list()
+            )
+            dropped = dropped | new
+        if dropped.any():
+            referenced = {
+                c for t in schema.tables for fk in t.foreign_keys if fk.ref_table == name
+                for c in fk.ref_columns
+            }  # fmt: skip
+            skipped_refs[name] = candidates.filter(dropped).select(sorted(referenced | set(pk)))
+        skips.extend(table_skips)
+        rows = candidates.filter(~dropped)
+        plans.append(TablePlan(table, n, rows, n - candidates.height, len(table_skips), empty))
+    return plans, skips
+
+
+def _references(
+    rows: pl.DataFrame,
+    columns: Sequence[str],
+    ref_columns: Sequence[str],
+    targets: pl.DataFrame,
+) -> pl.Series:
+    """For each row, whether its foreign key ``columns`` equal some ``targets`` row."""
+    if not rows.height or not targets.height:
+        return pl.Series([False] * rows.height)
+    t = targets.select([pl.col(r).alias(c) for c, r in zip(columns, ref_columns, strict=True)])
+    marked = rows.select(list(columns)).join(
+        t.unique().with_columns(pl.lit(True).alias("__hit")),
+        on=list(columns),
+        how="left",
+        maintain_order="left",
+    )
+    return marked.get_column("__hit").fill_null(False)
+
+
+def require_confirmation(options: LoadOptions) -> None:
+    """--replace without --yes or an interactive confirmation is refused."""
+    if options.replace and not options.confirmed and not options.audit:
+        raise ConfigError(
+            "--replace empties the model's tables and needs confirmation",
+            "add --yes, or run it in a terminal and answer the prompt",
+        )

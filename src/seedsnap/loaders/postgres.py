@@ -1,0 +1,585 @@
+"""PostgreSQL loader (psycopg 3): COPY of the planned rows, one transaction, locks, bulk path.
+
+Every loader module has this shape: ``connect``, ``describe``, ``read_catalog``,
+``expected_type``, ``read_table``, ``has_rows``, ``create_schema``, ``begin``, ``lock``,
+``empty``, ``write``, ``commit``, ``rollback``; :mod:`seedsnap.loaders` drives them.
+
+How rows get in (measured in bench/load.py against ``psql \\copy``):
+
+- the rows to insert are computed before anything is sent (``common.plan_tables``), under a
+  SHARE ROW EXCLUSIVE lock on every model table, so no other writer can add a row between the
+  key read and the COPY: each planned row is new, and COPY straight into the table gives the
+  result of staging + ``INSERT … ON CONFLICT DO NOTHING`` without the staging round;
+- rows travel as CSV made by polars (arrays as array literals, timestamps with milliseconds);
+- a table that was empty and gets at least ``bulk_min_rows`` rows is loaded the way pg_restore
+  does it: its secondary indexes and its own foreign keys are dropped, the rows (already in
+  primary-key order, so the kept primary-key index grows at its right edge) are copied, then
+  the indexes are rebuilt by sorting and the foreign keys re-added, which validates them in one
+  join instead of one trigger call per row. Definitions, names and comments are read from the
+  catalog and restored as they were, inside the same transaction.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import polars as pl
+
+from seedsnap.errors import DatabaseError, MissingDriverError
+from seedsnap.loaders.common import (
+    Catalog,
+    DbColumn,
+    LoadOptions,
+    Log,
+    Progress,
+    TablePlan,
+    parent_first,
+)
+from seedsnap.random import name_key
+from seedsnap.schema.ddl import render
+from seedsnap.schema.model import (
+    BOOLEAN,
+    DECIMAL,
+    ENUM,
+    FLOAT,
+    INTEGER,
+    INTEGER_ARRAY,
+    JSONB,
+    TEXT,
+    TEXT_ARRAY,
+    TIMESTAMP,
+    Column,
+    Schema,
+    Table,
+)
+
+if TYPE_CHECKING:
+    import psycopg
+
+DIALECT = "postgres"
+
+# format_type() spellings of the model's logical types (what Prisma's migrations create).
+TYPES: dict[str, str] = {
+    TEXT: "text",
+    TIMESTAMP: "timestamp(3) without time zone",
+    INTEGER: "integer",
+    FLOAT: "double precision",
+    DECIMAL: "numeric(10,2)",
+    JSONB: "jsonb",
+    BOOLEAN: "boolean",
+    TEXT_ARRAY: "text[]",
+    INTEGER_ARRAY: "integer[]",
+}
+
+# One advisory lock key for every seedsnap load, so two loads into one database queue up.
+LOCK_KEY = int(name_key("seedsnap", "load").astype("int64"))
+_CHUNK = 1 << 22
+_CONNECT_TIMEOUT = "10"
+
+
+def _driver() -> Any:
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        raise MissingDriverError("psycopg", "psycopg[binary]") from None
+    return psycopg
+
+
+# ---------------------------------------------------------------------------------------------
+# Connection
+
+
+def _split_url(url: str) -> tuple[str, str | None]:
+    """(libpq URL, schema): Prisma's ``?schema=`` is not a libpq parameter, so it is taken off."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    schema = next((v for k, v in query if k == "schema"), None)
+    rest = [(k, v) for k, v in query if k != "schema"]
+    if not any(k == "connect_timeout" for k, _ in rest):
+        rest.append(("connect_timeout", _CONNECT_TIMEOUT))
+    scheme = "postgresql" if parts.scheme in ("postgres", "postgresql") else parts.scheme
+    return urlunsplit((scheme, parts.netloc, parts.path, urlencode(rest), parts.fragment)), schema
+
+
+def connect(url: str, create: bool = True) -> psycopg.Connection[Any]:
+    """A connection to ``url`` (``?schema=`` sets the search path, as in Prisma's URLs).
+
+    ``create`` is for the file-based loaders; a PostgreSQL database is never created here.
+    """
+    pg = _driver()
+    from psycopg import sql
+
+    dsn, schema = _split_url(url)
+    try:
+        conn: Any = pg.connect(dsn, autocommit=False)
+    except pg.Error as e:
+        raise _connect_error(url, e) from None
+    try:
+        conn.execute("SET client_encoding TO 'UTF8'")
+        if schema:
+            conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+        conn.commit()
+    except pg.Error as e:
+        conn.close()
+        raise DatabaseError(f"{describe_url(url)}: {_first_line(e)}") from None
+    connection: psycopg.Connection[Any] = conn
+    return connection
+
+
+def describe_url(url: str) -> str:
+    """``url`` without its password."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rpartition("@")[2]
+    user = parts.username
+    return urlunsplit(("postgresql", f"{user}@{netloc}" if user else netloc, parts.path, "", ""))
+
+
+def describe(conn: psycopg.Connection[Any]) -> str:
+    """Host, port, database and user of a live connection (shown before --replace)."""
+    i = conn.info
+    return f"PostgreSQL database {i.dbname!r} on {i.host}:{i.port} as {i.user}"
+
+
+def _first_line(e: BaseException) -> str:
+    lines = [ln.strip() for ln in str(e).splitlines() if ln.strip()]
+    return lines[0] if lines else type(e).__name__
+
+
+def _connect_error(url: str, e: BaseException) -> DatabaseError:
+    text = str(e)
+    where = describe_url(url)
+    if "password authentication failed" in text or "no password supplied" in text:
+        fix = "check the user and password in the URL (or PGPASSWORD / ~/.pgpass)"
+    elif "role" in text and "does not exist" in text:
+        fix = "use an existing role in the URL, or create it (CREATE ROLE … LOGIN)"
+    elif "database" in text and "does not exist" in text:
+        fix = "create the database (createdb) or fix its name in the URL"
+    elif "resolve host" in text or "could not translate host name" in text:
+        fix = "check the host name in the URL"
+    elif "invalid" in text and ("URI" in text or "connection option" in text or "dsn" in text):
+        fix = "write the URL as postgresql://user:password@host:port/database"
+    else:
+        fix = "check that PostgreSQL is running and reachable at the URL's host and port"
+    detail = text.split("failed:")[-1] if "failed:" in text else text
+    detail = " ".join(detail.replace("FATAL:", "").split())
+    return DatabaseError(f"cannot connect to {where}: {detail}", fix)
+
+
+@contextmanager
+def _errors(what: str) -> Iterator[None]:
+    """Driver errors become a one-line DatabaseError naming ``what`` was being done."""
+    psycopg = _driver()
+    try:
+        yield
+    except psycopg.Error as e:
+        diag = getattr(e, "diag", None)
+        message = (diag.message_primary if diag is not None else None) or _first_line(e)
+        detail = diag.message_detail if diag is not None else None
+        text = f"{what}: {message}" + (f" ({detail})" if detail else "")
+        raise DatabaseError(" ".join(text.split()), _fix_for(message)) from None
+
+
+def _fix_for(message: str) -> str:
+    if "foreign key" in message:
+        return "the snapshot references rows the database lacks; run seedsnap check on it"
+    if "permission denied" in message or "must be owner" in message:
+        return "connect as the owner of the tables"
+    if "deadlock" in message or "lock timeout" in message or "could not obtain lock" in message:
+        return "another session holds the tables; retry when it is done"
+    return "see the message; the transaction was rolled back and nothing was written"
+
+
+# ---------------------------------------------------------------------------------------------
+# Catalog and reading
+
+
+def expected_type(column: Column) -> str:
+    """The catalog type a column of the model has in a Prisma-made database."""
+    if column.type == ENUM:
+        return f"enum {column.enum}"
+    return TYPES[column.type]
+
+
+_CATALOG = """
+SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
+       a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '',
+       t.typtype = 'e', t.typname,
+       (SELECT array_agg(e.enumlabel::text ORDER BY e.enumsortorder)
+          FROM pg_enum e WHERE e.enumtypid = t.oid)
+  FROM pg_attribute a
+  JOIN pg_class c ON c.oid = a.attrelid
+  JOIN pg_type t ON t.oid = a.atttypid
+ WHERE c.relnamespace = current_schema()::regnamespace
+   AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+ ORDER BY c.relname, a.attnum
+"""
+
+
+def read_catalog(conn: psycopg.Connection[Any]) -> Catalog:
+    """Tables, columns, types, nullability, defaults and enum labels of the current schema."""
+    catalog: Catalog = {}
+    with _errors("reading the catalog"):
+        if conn.execute("SELECT current_schema()").fetchone() == (None,):
+            return catalog
+        for rel, col, type_, nullable, has_default, is_enum, typname, labels in conn.execute(
+            _CATALOG
+        ):
+            catalog.setdefault(rel, {})[col] = DbColumn(
+                col,
+                f"enum {typname}" if is_enum else type_,
+                nullable,
+                has_default,
+                tuple(labels) if is_enum else None,
+            )
+    return catalog
+
+
+def _select_expr(c: Column, alias: str | None = None) -> Any:
+    """How a column is selected for reading back as text that polars parses exactly."""
+    from psycopg import sql
+
+    ident = sql.Identifier(alias, c.name) if alias else sql.Identifier(c.name)
+    if c.type == TIMESTAMP:
+        # Epoch milliseconds: exact, and independent of DateStyle and trailing-zero trimming.
+        return sql.SQL("(extract(epoch FROM {}) * 1000)::int8").format(ident)
+    if c.type in (TEXT_ARRAY, INTEGER_ARRAY):
+        return sql.SQL("to_json({})::text").format(ident)
+    return ident
+
+
+def read_table(
+    conn: psycopg.Connection[Any], table: Table, columns: Sequence[str] | None = None
+) -> pl.DataFrame:
+    """Every row of ``table`` (or just ``columns``) with the model's polars dtypes."""
+    from psycopg import sql
+
+    cols = [table.column(c) for c in (columns or table.column_names)]
+    query = sql.SQL("COPY (SELECT {} FROM {}) TO STDOUT (FORMAT csv)").format(
+        sql.SQL(", ").join(_select_expr(c) for c in cols), sql.Identifier(table.name)
+    )
+    buf = io.BytesIO()
+    with _errors(f"reading {table.name}"), conn.cursor().copy(query) as copy:
+        for data in copy:
+            buf.write(data)
+    return decode_csv(cols, buf.getvalue())
+
+
+def decode_csv(cols: Sequence[Column], data: bytes) -> pl.DataFrame:
+    """PostgreSQL CSV (as ``read_table`` selects it) as a frame with the model's dtypes."""
+    from seedsnap.schema.frames import dtype
+    from seedsnap.snapshot import canonical_json
+
+    names = [c.name for c in cols]
+    if not data:
+        return pl.DataFrame(schema={c.name: dtype(c) for c in cols})
+    raw = pl.read_csv(
+        io.BytesIO(data),
+        has_header=False,
+        new_columns=names,
+        schema={n: pl.String for n in names},
+        infer_schema=False,
+    )
+    out = []
+    for c in cols:
+        s = raw.get_column(c.name)
+        if c.type == TIMESTAMP:
+            s = s.cast(pl.Int64).cast(pl.Datetime("ms"))
+        elif c.type == BOOLEAN:
+            s = s == "t"
+        elif c.type == JSONB:
+            s = canonical_json(s)
+        elif c.type in (TEXT_ARRAY, INTEGER_ARRAY):
+            s = s.str.json_decode(dtype(c))
+        else:
+            s = s.cast(dtype(c))
+        out.append(s.alias(c.name))
+    return pl.DataFrame(out)
+
+
+_PROBE = "_seedsnap_probe"
+
+
+def probe(
+    conn: psycopg.Connection[Any], table: Table, frame: pl.DataFrame, *, anti: bool
+) -> pl.DataFrame:
+    """Rows of ``frame`` that match (or, with ``anti``, match no) row of ``table``.
+
+    The rows go to the server in one COPY into a temporary table typed like the target's
+    columns and are joined there, so only the answer comes back (nothing, on a reload).
+    """
+    from psycopg import sql
+
+    cols = [table.column(c) for c in frame.columns]
+    tmp = sql.Identifier(_PROBE)
+    idents = sql.SQL(", ").join(sql.Identifier(c.name) for c in cols)
+    match = sql.SQL(" AND ").join(
+        sql.SQL("t.{0} = p.{0}").format(sql.Identifier(c.name)) for c in cols
+    )
+    selected = sql.SQL(", ").join(_select_expr(c, "p") for c in cols)
+    with _errors(f"comparing {table.name} with the snapshot"):
+        conn.execute(sql.SQL("DROP TABLE IF EXISTS pg_temp.{}").format(tmp))
+        conn.execute(
+            sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA").format(
+                tmp, idents, sql.Identifier(table.name)
+            )
+        )
+        _copy(conn, table, encode(table, frame), frame.columns, into=_PROBE)
+        query = sql.SQL(
+            "COPY (SELECT {} FROM {} p WHERE {} EXISTS (SELECT 1 FROM {} t WHERE {})) "
+            "TO STDOUT (FORMAT csv)"
+        ).format(
+            selected,
+            tmp,
+            sql.SQL("NOT") if anti else sql.SQL(""),
+            sql.Identifier(table.name),
+            match,
+        )
+        buf = io.BytesIO()
+        with conn.cursor().copy(query) as copy:
+            for data in copy:
+                buf.write(data)
+    return decode_csv(cols, buf.getvalue())
+
+
+def has_rows(conn: psycopg.Connection[Any], table: Table) -> bool:
+    from psycopg import sql
+
+    with _errors(f"reading {table.name}"):
+        row = conn.execute(
+            sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(sql.Identifier(table.name))
+        ).fetchone()
+    return bool(row and row[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# Transaction
+
+
+def create_schema(conn: psycopg.Connection[Any], schema: Schema) -> None:
+    """The model's enums, tables, indexes and foreign keys, as Prisma's migration makes them."""
+    with _errors("creating the schema"):
+        # The DDL is rendered from the model by seedsnap.schema.ddl, not from user input.
+        conn.execute(render(schema, "postgres").encode())
+
+
+def begin(conn: psycopg.Connection[Any], *, write: bool) -> None:
+    """Open the load's transaction; a writing load first takes the seedsnap advisory lock."""
+    with _errors("starting the transaction"):
+        if write:
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        else:
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
+
+def lock(conn: psycopg.Connection[Any], tables: Sequence[str]) -> None:
+    """Block other writers (not readers) of ``tables`` until the load commits."""
+    from psycopg import sql
+
+    if not tables:
+        return
+    with _errors("locking the tables"):
+        conn.execute(
+            sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(
+                sql.SQL(", ").join(sql.Identifier(t) for t in tables)
+            )
+        )
+
+
+def empty(conn: psycopg.Connection[Any], tables: Sequence[str]) -> None:
+    """TRUNCATE exactly ``tables`` (no CASCADE: another table referencing them is an error)."""
+    from psycopg import sql
+
+    if not tables:
+        return
+    psycopg = _driver()
+    try:
+        conn.execute(
+            sql.SQL("TRUNCATE {}").format(sql.SQL(", ").join(sql.Identifier(t) for t in tables))
+        )
+    except psycopg.errors.FeatureNotSupported as e:
+        raise DatabaseError(
+            f"--replace cannot empty the model's tables: {e.diag.message_detail or e}",
+            "that table is not seedsnap's; empty it yourself, or load without --replace",
+        ) from None
+    except psycopg.Error as e:
+        raise DatabaseError(f"emptying the tables: {_first_line(e)}") from None
+
+
+def commit(conn: psycopg.Connection[Any]) -> None:
+    with _errors("committing"):
+        conn.commit()
+
+
+def rollback(conn: psycopg.Connection[Any]) -> None:
+    # If the connection is gone the server rolls the transaction back by itself.
+    with suppress(_driver().Error):
+        conn.rollback()
+
+
+def close(conn: psycopg.Connection[Any]) -> None:
+    conn.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def encode(table: Table, frame: pl.DataFrame) -> bytes:
+    """``frame`` (columns of ``table``) as COPY CSV: NULL unquoted-empty, "" an empty string."""
+    exprs = []
+    for c in (table.column(name) for name in frame.columns):
+        e = pl.col(c.name)
+        if c.type == TIMESTAMP:
+            e = e.dt.to_string("%Y-%m-%d %H:%M:%S%.3f")
+        elif c.type == DECIMAL:
+            e = e.cast(pl.String)
+        elif c.type == TEXT_ARRAY:
+            item = pl.element()
+            quoted = pl.concat_str(
+                pl.lit('"'),
+                item.str.replace_all("\\", "\\\\", literal=True).str.replace_all(
+                    '"', '\\"', literal=True
+                ),
+                pl.lit('"'),
+            )
+            e = _array_literal(e, pl.when(item.is_null()).then(pl.lit("NULL")).otherwise(quoted))
+        elif c.type == INTEGER_ARRAY:
+            item = pl.element()
+            e = _array_literal(
+                e, pl.when(item.is_null()).then(pl.lit("NULL")).otherwise(item.cast(pl.String))
+            )
+        exprs.append(e.alias(c.name))
+    buf = io.BytesIO()
+    frame.select(exprs).write_csv(buf, include_header=False)
+    return buf.getvalue()
+
+
+def _array_literal(column: pl.Expr, item: pl.Expr) -> pl.Expr:
+    return pl.concat_str(pl.lit("{"), column.list.eval(item).list.join(","), pl.lit("}"))
+
+
+def _copy(
+    conn: psycopg.Connection[Any],
+    table: Table,
+    data: bytes,
+    columns: Sequence[str] | None = None,
+    into: str | None = None,
+) -> None:
+    from psycopg import sql
+
+    query = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
+        sql.Identifier(into or table.name),
+        sql.SQL(", ").join(sql.Identifier(c) for c in (columns or table.column_names)),
+    )
+    view = memoryview(data)
+    with conn.cursor().copy(query) as copy:
+        for start in range(0, len(view), _CHUNK):
+            copy.write(view[start : start + _CHUNK])
+
+
+_SECONDARY = """
+SELECT n.nspname, ic.relname, pg_get_indexdef(i.indexrelid),
+       obj_description(i.indexrelid, 'pg_class')
+  FROM pg_index i
+  JOIN pg_class ic ON ic.oid = i.indexrelid
+  JOIN pg_namespace n ON n.oid = ic.relnamespace
+ WHERE i.indrelid = (SELECT oid FROM pg_class
+                      WHERE relname = %s AND relnamespace = current_schema()::regnamespace)
+   AND NOT i.indisprimary AND i.indisvalid
+   AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+ ORDER BY ic.relname
+"""
+
+_OWN_FKS = """
+SELECT conname, pg_get_constraintdef(oid), obj_description(oid, 'pg_constraint')
+  FROM pg_constraint
+ WHERE contype = 'f'
+   AND conrelid = (SELECT oid FROM pg_class
+                    WHERE relname = %s AND relnamespace = current_schema()::regnamespace)
+ ORDER BY conname
+"""
+
+
+def _bulk_copy(conn: psycopg.Connection[Any], table: Table, data: bytes, log: Log | None) -> None:
+    """COPY into an empty table with its secondary indexes and foreign keys dropped meanwhile."""
+    from psycopg import sql
+
+    t0 = time.perf_counter()
+    indexes = conn.execute(_SECONDARY, [table.name]).fetchall()
+    fks = conn.execute(_OWN_FKS, [table.name]).fetchall()
+    ident = sql.Identifier(table.name)
+    for name, _, _ in fks:
+        conn.execute(
+            sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(ident, sql.Identifier(name))
+        )
+    for nsp, name, _, _ in indexes:
+        conn.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(nsp, name)))
+    t1 = time.perf_counter()
+    _copy(conn, table, data)
+    t2 = time.perf_counter()
+    for nsp, name, definition, comment in indexes:
+        # The definition is the server's own pg_get_indexdef text for the index just dropped.
+        conn.execute(definition.encode())
+        if comment is not None:
+            conn.execute(
+                sql.SQL("COMMENT ON INDEX {} IS {}").format(
+                    sql.Identifier(nsp, name), sql.Literal(comment)
+                )
+            )
+    t3 = time.perf_counter()
+    for name, definition, comment in fks:
+        head = sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} ").format(ident, sql.Identifier(name))
+        conn.execute(head.as_bytes(conn) + definition.encode())
+        if comment is not None:
+            conn.execute(
+                sql.SQL("COMMENT ON CONSTRAINT {} ON {} IS {}").format(
+                    sql.Identifier(name), ident, sql.Literal(comment)
+                )
+            )
+    t4 = time.perf_counter()
+    if log is not None:
+        log(
+            f"{table.name}: bulk path, dropped {len(indexes)} indexes and {len(fks)} foreign "
+            f"keys {t1 - t0:.2f} s, COPY {t2 - t1:.2f} s, indexes {t3 - t2:.2f} s, "
+            f"foreign keys {t4 - t3:.2f} s"
+        )
+
+
+def write(
+    conn: psycopg.Connection[Any],
+    plans: Sequence[TablePlan],
+    options: LoadOptions,
+    progress: Progress | None = None,
+    log: Log | None = None,
+) -> None:
+    """Insert every plan's rows, in plan (foreign-key) order, inside the open transaction."""
+    bulk = [p for p in plans if p.empty_before and p.rows.height >= max(options.bulk_min_rows, 1)]
+    if bulk:
+        with _errors("configuring the session"):
+            # Index rebuilds sort in memory up to this; only ever raised, for this transaction.
+            conn.execute(
+                "SELECT set_config('maintenance_work_mem', '256MB', true) "
+                "WHERE pg_size_bytes(current_setting('maintenance_work_mem')) < 268435456"
+            )
+    for plan in plans:
+        if not plan.rows.height:
+            continue
+        name = plan.table.name
+        if progress is not None:
+            progress("write", name, plan.rows.height)
+        t0 = time.perf_counter()
+        with _errors(f"loading {name}"):
+            if any(plan is b for b in bulk):
+                _bulk_copy(conn, plan.table, encode(plan.table, plan.rows), log)
+            else:
+                rows = parent_first(plan.table, plan.rows)
+                _copy(conn, plan.table, encode(plan.table, rows))
+                if log is not None:
+                    log(f"{name}: COPY {rows.height:,} rows {time.perf_counter() - t0:.2f} s")
+        if progress is not None:
+            progress("done", name, plan.rows.height)

@@ -1,0 +1,293 @@
+"""SQLite loader: rows as SQLite values, ``executemany`` in one IMMEDIATE transaction.
+
+``sqlite:///path`` (relative) or ``sqlite:////absolute/path``. Values as the SQLite DDL of
+seedsnap.schema.ddl stores them: timestamps as ``YYYY-MM-DD HH:MM:SS.sss`` text, booleans
+0/1, jsonb and arrays as JSON text, decimals as exact text. ``BEGIN IMMEDIATE`` takes the
+database's write lock up front, so two loads do not interleave; foreign keys are enforced and
+checked at commit (``defer_foreign_keys``), as PostgreSQL would at the end of the load.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from seedsnap.errors import DatabaseError
+from seedsnap.loaders.common import (
+    Catalog,
+    DbColumn,
+    LoadOptions,
+    Log,
+    Progress,
+    TablePlan,
+    parent_first,
+)
+from seedsnap.schema.ddl import quote, render
+from seedsnap.schema.model import (
+    BOOLEAN,
+    DECIMAL,
+    ENUM,
+    FLOAT,
+    INTEGER,
+    INTEGER_ARRAY,
+    JSONB,
+    TEXT,
+    TEXT_ARRAY,
+    TIMESTAMP,
+    Column,
+    Schema,
+    Table,
+)
+
+DIALECT = "sqlite"
+
+# Declared types as `seedsnap schema --dialect sqlite` writes them.
+TYPES: dict[str, str] = {
+    TEXT: "TEXT",
+    TIMESTAMP: "TEXT",
+    INTEGER: "INTEGER",
+    FLOAT: "REAL",
+    DECIMAL: "TEXT",
+    JSONB: "TEXT",
+    BOOLEAN: "INTEGER",
+    TEXT_ARRAY: "TEXT",
+    INTEGER_ARRAY: "TEXT",
+    ENUM: "TEXT",
+}
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S%.3f"
+_LABEL = re.compile(r"'((?:[^']|'')*)'")
+
+
+def path_of(url: str) -> Path:
+    """The file of ``sqlite:///relative`` or ``sqlite:////absolute``."""
+    return Path(url.partition("://")[2][1:])
+
+
+def describe_url(url: str) -> str:
+    return f"sqlite:///{path_of(url)}"
+
+
+def connect(url: str, create: bool = True) -> Any:
+    """An open connection in autocommit mode (transactions are begun explicitly)."""
+    import sqlite3
+
+    path = path_of(url)
+    if not create and not path.exists():
+        raise DatabaseError(
+            f"no SQLite database at {path}",
+            "give the path of an existing database, or add --create-schema to make one",
+        )
+    if not path.parent.is_dir():
+        raise DatabaseError(
+            f"cannot create {path}: directory {path.parent} does not exist", "create it first"
+        )
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as e:
+        raise DatabaseError(
+            f"cannot open {path}: {e}", "check that the path is a SQLite database file"
+        ) from None
+    return conn
+
+
+def describe(conn: Any) -> str:
+    row = conn.execute("PRAGMA database_list").fetchone()
+    return f"SQLite file {row[2] if row else '?'}"
+
+
+@contextmanager
+def _errors(what: str) -> Iterator[None]:
+    import sqlite3
+
+    try:
+        yield
+    except sqlite3.Error as e:
+        text = " ".join(str(e).split())
+        fix = (
+            "the snapshot references rows the database lacks; run seedsnap check on it"
+            if "FOREIGN KEY" in text
+            else "the transaction was rolled back and nothing was written"
+        )
+        raise DatabaseError(f"{what}: {text}", fix) from None
+
+
+def expected_type(column: Column) -> str:
+    return TYPES[column.type]
+
+
+def _enum_labels(table_sql: str, column: str) -> tuple[str, ...] | None:
+    """The values of a ``CHECK ("col" IN ('a', 'b'))`` on ``column``, if the table has one."""
+    m = re.search(
+        r"CHECK\s*\(\s*" + re.escape(quote(column)) + r"\s+IN\s*\(([^)]*)\)\s*\)", table_sql
+    )
+    if m is None:
+        return None
+    return tuple(v.replace("''", "'") for v in _LABEL.findall(m[1]))
+
+
+def read_catalog(conn: Any) -> Catalog:
+    """Tables, declared column types, NOT NULL, defaults and CHECK-IN enum labels."""
+    catalog: Catalog = {}
+    with _errors("reading the catalog"):
+        tables = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+        for name, table_sql in tables:
+            for _, column, type_, notnull, default, _, hidden in conn.execute(
+                f"PRAGMA table_xinfo({quote(name)})"
+            ).fetchall():
+                if hidden:
+                    continue
+                bool_check = re.search(
+                    r"CHECK\s*\(\s*" + re.escape(quote(column)) + r"\s+IN\s*\(\s*0\s*,\s*1\s*\)",
+                    table_sql or "",
+                )
+                labels = None if bool_check else _enum_labels(table_sql or "", column)
+                catalog.setdefault(name, {})[column] = DbColumn(
+                    column, (type_ or "").upper(), not notnull, default is not None, labels
+                )
+    return catalog
+
+
+def encode(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with every column as the SQLite value it is stored as."""
+    exprs = []
+    for c in (table.column(n) for n in frame.columns):
+        e = pl.col(c.name)
+        if c.type == TIMESTAMP:
+            e = e.dt.to_string(TIME_FORMAT)
+        elif c.type == BOOLEAN:
+            e = e.cast(pl.Int8)
+        elif c.type == DECIMAL:
+            e = e.cast(pl.String)
+        elif c.is_array:
+            # JSON text of the list: polars encodes a one-field struct, the field is cut out.
+            whole = pl.struct(e.alias("v")).struct.json_encode()
+            e = (
+                pl.when(e.is_null())
+                .then(None)
+                .otherwise(whole.str.strip_prefix('{"v":').str.strip_suffix("}"))
+            )
+        exprs.append(e.alias(c.name))
+    return frame.select(exprs)
+
+
+def _decode(cols: Sequence[Column], frame: pl.DataFrame) -> pl.DataFrame:
+    from seedsnap.schema.frames import dtype
+    from seedsnap.snapshot import canonical_json
+
+    out = []
+    for c in cols:
+        s = frame.get_column(c.name)
+        if c.type == TIMESTAMP:
+            s = s.str.to_datetime(TIME_FORMAT, time_unit="ms")
+        elif c.type == BOOLEAN:
+            s = s.cast(pl.Boolean)
+        elif c.type == JSONB:
+            s = canonical_json(s)
+        elif c.is_array:
+            s = s.str.json_decode(dtype(c))
+        else:
+            s = s.cast(dtype(c))
+        out.append(s.alias(c.name))
+    return pl.DataFrame(out, schema={c.name: dtype(c) for c in cols})
+
+
+_RAW = {"TEXT": pl.String, "INTEGER": pl.Int64, "REAL": pl.Float64}
+
+
+def read_table(conn: Any, table: Table, columns: Sequence[str] | None = None) -> pl.DataFrame:
+    """Every row of ``table`` (or just ``columns``) with the model's polars dtypes."""
+    cols = [table.column(c) for c in (columns or table.column_names)]
+    selected = ", ".join(quote(c.name) for c in cols)
+    with _errors(f"reading {table.name}"):
+        rows = conn.execute(f"SELECT {selected} FROM {quote(table.name)}").fetchall()
+    raw = pl.DataFrame(
+        rows, schema={c.name: _RAW[TYPES[c.type]] for c in cols}, orient="row", strict=False
+    )
+    return _decode(cols, raw)
+
+
+def has_rows(conn: Any, table: Table) -> bool:
+    with _errors(f"reading {table.name}"):
+        row = conn.execute(f"SELECT EXISTS (SELECT 1 FROM {quote(table.name)})").fetchone()
+    return bool(row and row[0])
+
+
+def create_schema(conn: Any, schema: Schema) -> None:
+    # One statement at a time: executescript() would commit the load's open transaction.
+    with _errors("creating the schema"):
+        for statement in render(schema, "sqlite").split(";\n"):
+            if statement.strip():
+                conn.execute(statement)
+
+
+def begin(conn: Any, *, write: bool) -> None:
+    with _errors("starting the transaction"):
+        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        conn.execute("PRAGMA defer_foreign_keys = ON")
+
+
+def lock(conn: Any, tables: Sequence[str]) -> None:
+    """Nothing to do: BEGIN IMMEDIATE already holds the database's write lock."""
+
+
+def empty(conn: Any, tables: Sequence[str]) -> None:
+    """DELETE every row of ``tables`` (given children first)."""
+    with _errors("emptying the tables"):
+        for name in tables:
+            conn.execute(f"DELETE FROM {quote(name)}")
+
+
+def commit(conn: Any) -> None:
+    with _errors("committing"):
+        conn.execute("COMMIT")
+
+
+def rollback(conn: Any) -> None:
+    import sqlite3
+
+    try:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+    except sqlite3.Error:
+        pass
+
+
+def close(conn: Any) -> None:
+    conn.close()
+
+
+def write(
+    conn: Any,
+    plans: Sequence[TablePlan],
+    options: LoadOptions,
+    progress: Progress | None = None,
+    log: Log | None = None,
+) -> None:
+    """Insert every plan's rows, in plan (foreign-key) order, inside the open transaction."""
+    for plan in plans:
+        if not plan.rows.height:
+            continue
+        table = plan.table
+        if progress is not None:
+            progress("write", table.name, plan.rows.height)
+        cols = ", ".join(quote(c) for c in table.column_names)
+        marks = ", ".join("?" for _ in table.column_names)
+        values = encode(table, parent_first(table, plan.rows))
+        with _errors(f"loading {table.name}"):
+            # sqlite3 walks the row iterator in C; there is no columnar insert API.
+            conn.executemany(
+                f"INSERT INTO {quote(table.name)} ({cols}) VALUES ({marks})", values.iter_rows()
+            )
+        if log is not None:
+            log(f"{table.name}: inserted {plan.rows.height:,} rows")
+        if progress is not None:
+            progress("done", table.name, plan.rows.height)
