@@ -10,8 +10,10 @@ Per active pair: at least client.meetings_if_has_therapist meetings. Per APPROVE
 at least therapist.meetings (the rest of the deficit spread round robin over its active
 pairs) and at least max(therapist.session_notes_written, therapist.reviews_received)
 COMPLETED meetings, so notes and reviews can reach their minimums; those are past sessions
-with whichever of its active clients had time for them. Every COMPLETED meeting without notes
-gets notes.
+with whichever of its active clients had time for them (fitted first, to the clients' existing
+meetings by time). A therapist approved just before the anchor may have no available slot left
+for them; check then reports its notes and reviews minimums. Every COMPLETED meeting without
+notes gets notes.
 """
 
 from __future__ import annotations
@@ -106,45 +108,63 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     needs, forced = _needs(ctx, frames, pairs, existing)
     regular = needs.filter(pl.col("regular") > 0)
     forced = forced.sort("therapistId", "pairId")
-    group = forced.select(pl.col("therapistId").rank("dense").cast(pl.Int64) + regular.height)[
-        "therapistId"
-    ]
-    req = pl.concat(
-        [
-            meeting_requests(regular, regular["regular"], np.zeros(regular.height, dtype=bool)),
-            meeting_requests(
-                forced,
-                forced["completed"],
-                np.ones(forced.height, dtype=bool),
-                first_req=regular.height,
-                group=group,
-            ),
-        ]
+    group = forced.select(pl.col("therapistId").rank("dense").cast(pl.Int64) - 1)["therapistId"]
+    grid = slot_grid(frames["TherapistAvailability"])
+    first = (
+        existing.drop_nulls("pairId")
+        .group_by("pairId")
+        .agg(pl.col("start").min().alias("firstBefore"))
     )
     # The pair's series spans its existing meetings too (see schedule's candidate window).
     held = count_by(existing.drop_nulls("pairId"), "pairId")
-    req = (
-        req.join(held, on="pairId", how="left", maintain_order="left")
-        .with_columns((pl.col("need") + pl.col("len").fill_null(0)).alias("span"))
-        .drop("len")
-    )
-    new = ctx.empty("Meeting")
-    if req.height:
-        acc, unmet = schedule(ctx, req, slot_grid(frames["TherapistAvailability"]), existing)
-        if unmet.height:
-            short = unmet.join(req.group_by("req").agg(pl.col("pairId").min()), on="req")
-            short = short.sort("pairId")
-            raise ConfigError(
-                f"no free available slot for {int(short['need'].sum())} more meeting(s) "
-                f"(pair {short['pairId'][0]} among others)",
-                "lower minimums.client.meetings_if_has_therapist or minimums.therapist.meetings",
-            )
-        first = (
-            existing.drop_nulls("pairId")
-            .group_by("pairId")
-            .agg(pl.col("start").min().alias("firstBefore"))
+
+    def spanned(req: pl.DataFrame) -> pl.DataFrame:
+        return (
+            req.join(held, on="pairId", how="left", maintain_order="left")
+            .with_columns((pl.col("need") + pl.col("len").fill_null(0)).alias("span"))
+            .drop("len")
         )
-        new = accepted_meetings(ctx, req, acc, first)
+
+    # First the completed sessions young therapists must already have held: few, in a short
+    # past window, so they are fitted to the clients' existing meetings by time (exact).
+    req_c = spanned(
+        meeting_requests(
+            forced, forced["completed"], np.ones(forced.height, dtype=bool), group=group
+        )
+    )
+    # A therapist approved a day or two before the anchor may have no available slot left
+    # between its first client and the anchor: those sessions cannot have happened, and
+    # `check` reports the therapist's notes/reviews minimums (an APPROVED therapist should
+    # have joined well before the anchor; see the users generator).
+    acc_c, _ = schedule(ctx, req_c, grid, existing, exact=True)
+    placed = acc_c.join(req_c.select("row", "pairId", "clientId", "therapistId"), on="row").join(
+        pairs.select("pairId", "timezone"), on="pairId"
+    )
+    existing = pl.concat(
+        [
+            existing.select("pairId", "therapistId", "clientId", "timezone", "start", "end"),
+            placed.select("pairId", "therapistId", "clientId", "timezone", "start", "end"),
+        ]
+    )
+    req_r = spanned(
+        meeting_requests(
+            regular,
+            regular["regular"],
+            np.zeros(regular.height, dtype=bool),
+            first_req=req_c.height,
+        )
+    )
+    acc_r, unmet = schedule(ctx, req_r, grid, existing)
+    if unmet.height:
+        short = unmet.join(req_r.group_by("req").agg(pl.col("pairId").min()), on="req")
+        raise ConfigError(
+            f"no free available slot for {int(short['need'].sum())} more meeting(s) "
+            f"(pair {short.sort('pairId')['pairId'][0]} among others)",
+            "lower minimums.client.meetings_if_has_therapist or minimums.therapist.meetings",
+        )
+    req = pl.concat([req_c, req_r])
+    acc = pl.concat([acc_c, acc_r.select(acc_c.columns)])
+    new = accepted_meetings(ctx, req, acc, first) if acc.height else ctx.empty("Meeting")
     written = frames["MeetingNotes"].select("meetingId").unique()
     old_done = (
         frames["Meeting"]

@@ -413,7 +413,11 @@ def _greedy(cand: pl.DataFrame, need: pl.DataFrame) -> pl.DataFrame:
 
 
 def schedule(
-    ctx: Context, req: pl.DataFrame, grid: pl.DataFrame, existing: pl.DataFrame | None = None
+    ctx: Context,
+    req: pl.DataFrame,
+    grid: pl.DataFrame,
+    existing: pl.DataFrame | None = None,
+    exact: bool = False,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Place ``need`` meetings per request; returns (accepted candidates, unmet need per req).
 
@@ -432,6 +436,8 @@ def schedule(
       So only every L-th date is used and a client has one meeting per bucket of L dates,
       which keeps a client's meetings with different therapists in different zones apart
       (L = 1 for any mix of US zones: one meeting per client and local date).
+    With ``exact``, new meetings are kept apart from the client's existing ones by their
+    times rather than by date buckets (among themselves the buckets still apply).
     """
     if existing is None:
         existing = pl.DataFrame(
@@ -501,7 +507,20 @@ def schedule(
     )
     ex_p = code(existing["pairId"], p_codes)
     ex_wk = ((ex_p << 24) + _week(ex_days))[ex_p >= 0]
-    cand = cand.with_columns(pl.Series("tk", tk), pl.Series("ck", ck), pl.Series("wk", wk)).filter(
+    cand = cand.with_columns(pl.Series("tk", tk), pl.Series("ck", ck), pl.Series("wk", wk))
+    if exact:
+        # Against the existing meetings, compare the times themselves: a client's free hour
+        # on a day it already meets someone is usable (for the few sessions that must fit).
+        busy = existing.select("clientId", pl.col("start").alias("s"), pl.col("end").alias("e"))
+        clash = (
+            cand.select("prio", "clientId", "start", "end")
+            .join(busy, on="clientId", how="inner")
+            .filter((pl.col("start") < pl.col("e")) & (pl.col("s") < pl.col("end")))
+            .select("prio")
+        )
+        cand = cand.join(clash, on="prio", how="anti")
+        ex_ck = ex_ck[:0]
+    cand = cand.filter(
         ~pl.col("tk").is_in(pl.Series(ex_tk).implode())
         & ~pl.col("ck").is_in(pl.Series(ex_ck).implode())
         & ~pl.col("wk").is_in(pl.Series(ex_wk).implode())
