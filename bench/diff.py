@@ -1,0 +1,148 @@
+"""Diff speed against PostgreSQL, as a ratio to a raw ``COPY … TO STDOUT`` of the same tables.
+
+The snapshot is synthetic (``seedsnap.loaders.synthetic``: every table of the model, about
+1.1 M rows, every column type with NULLs), loaded with ``seedsnap.loaders.load``. Timings,
+each the best of three, measured in this run:
+
+- baseline: ``COPY "<table>" TO STDOUT`` of every table through psycopg, bytes received and
+  dropped: the least any reader of the whole database must pay;
+- diff of the equal database: ``seedsnap.diff.diff`` (snapshot verification, reading every
+  table back, comparing) against it;
+- diff after 1 % of every table's rows were changed by hand (``updatedAt`` or ``createdAt``
+  one millisecond later, so the rows move in the heap and the key order is lost), with the
+  baseline measured again on the changed database.
+
+Target: diff ≤ 2× the baseline. Usage: python bench/diff.py [SCALE] (row-count multiplier).
+PostgreSQL from SEEDSNAP_BENCH_PG (default postgresql://postgres@127.0.0.1:5432/postgres).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from seedsnap import snapshot
+from seedsnap.config import resolve
+from seedsnap.diff import DiffReport, diff
+from seedsnap.loaders import LoadOptions, load
+from seedsnap.loaders.synthetic import frames
+from seedsnap.schema import MENTARA
+
+ADMIN = os.environ.get("SEEDSNAP_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+DB = "seedsnap_bench_diff"
+# The tables the app grows fastest carry the rows, as in bench/load.py.
+ROWS = {
+    "User": 60_000, "Client": 40_000, "Therapist": 5_000, "Admin": 100, "Moderator": 200,
+    "Community": 100, "RoomGroup": 300, "Room": 1_000, "Membership": 60_000,
+    "Post": 60_000, "Comment": 150_000, "PostHeart": 150_000, "CommentHeart": 50_000,
+    "Conversation": 30_000, "ConversationParticipant": 60_000, "Message": 250_000,
+    "Notification": 150_000, "Meeting": 20_000, "Payment": 10_000,
+}  # fmt: skip
+SHARE = 100  # one row in SHARE is changed
+
+
+def _url(db: str) -> str:
+    return ADMIN.rpartition("/")[0] + "/" + db
+
+
+def _admin(statement: sql.Composable) -> None:
+    with psycopg.connect(ADMIN, autocommit=True) as conn:
+        conn.execute(statement)
+
+
+def copy_out(url: str) -> int:
+    """Raw ``COPY … TO STDOUT`` of every table of the model; the bytes received."""
+    received = 0
+    with psycopg.connect(url) as conn:
+        for name in MENTARA.load_order:
+            query = sql.SQL("COPY {} TO STDOUT").format(sql.Identifier(name))
+            with conn.cursor().copy(query) as copy:
+                for data in copy:
+                    received += len(data)
+    return received
+
+
+def change_share(url: str) -> int:
+    """Move a timestamp of one row in SHARE of every table by 1 ms; return the rows changed."""
+    changed = 0
+    with psycopg.connect(url) as conn:
+        for name in MENTARA.load_order:
+            table = MENTARA.table(name)
+            column = next((c for c in ("updatedAt", "createdAt") if c in table.column_names), None)
+            if column is None:
+                continue
+            cur = conn.execute(
+                sql.SQL(
+                    "UPDATE {t} SET {c} = {c} + interval '1 millisecond' "
+                    "WHERE abs(hashtext({k})) % {n} = 0"
+                ).format(
+                    t=sql.Identifier(name),
+                    c=sql.Identifier(column),
+                    k=sql.Identifier(table.primary_key[0]),
+                    n=sql.Literal(SHARE),
+                )
+            )
+            changed += cur.rowcount
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+    return changed
+
+
+def best(fn: Callable[[], object], repeat: int = 3) -> tuple[float, object]:
+    """The fastest of ``repeat`` runs (the machine is shared) and the last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), result
+
+
+def main() -> None:
+    scale = float(sys.argv[1]) if len(sys.argv) > 1 else 1.0
+    rows = {t: max(1, round(n * scale)) for t, n in ROWS.items()}
+    url = _url(DB)
+    with tempfile.TemporaryDirectory(prefix="seedsnap-bench-diff-") as tmp:
+        snap = Path(tmp) / "snapshot"
+        data = frames(MENTARA, rows)
+        snapshot.write(snap, data, resolve(env={}, config_file=None))
+        total = sum(f.height for f in data.values())
+        del data
+        _admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DB)))
+        _admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DB)))
+        try:
+            load(snap, url, LoadOptions(create_schema=True), env={})
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute("VACUUM ANALYZE")
+            print(f"synthetic snapshot: {total:,} rows in 42 tables, loaded into {DB}")
+
+            copy_equal, size = best(lambda: copy_out(url))
+            diff_equal, report = best(lambda: diff(snap, url))
+            assert isinstance(report, DiffReport) and report.equal, "the loaded database differs"
+
+            changed = change_share(url)
+            copy_changed, _ = best(lambda: copy_out(url))
+            diff_changed, report = best(lambda: diff(snap, url))
+            assert isinstance(report, DiffReport)
+            found = report.totals()
+            assert found["changed"] == changed and not found["missing"] + found["extra"], found
+        finally:
+            _admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DB)))
+
+    print(f"COPY TO STDOUT, equal db   {copy_equal:7.2f} s  ({int(size) / 1e6:,.0f} MB)")  # type: ignore[call-overload]
+    print(f"diff, equal db             {diff_equal:7.2f} s  {diff_equal / copy_equal:5.2f}x COPY"
+          "  (target <= 2x)")  # fmt: skip
+    print(f"COPY TO STDOUT, 1 % changed {copy_changed:6.2f} s")
+    print(f"diff, {changed:,} rows changed  {diff_changed:7.2f} s  "
+          f"{diff_changed / copy_changed:5.2f}x COPY  (target <= 2x)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,569 @@
+"""seedsnap diff: rows missing, extra, changed and equal by primary key, read-only, exact.
+
+Databases are real: PostgreSQL through ``pg_url``, DuckDB and SQLite files in tmp_path, each
+filled by the loader. Hand edits are made with the database's own driver, then the diff must
+name exactly the edited keys, in the right class, with the columns that differ.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from seedsnap import snapshot
+from seedsnap.build import build
+from seedsnap.cli import main
+from seedsnap.config import resolve
+from seedsnap.diff import ChangedRow, DiffReport, ReadOnlyDatabase, TableDiff, compare, diff
+from seedsnap.errors import ConfigError, DatabaseError, DriftError, SnapshotError
+from seedsnap.loaders import LoadOptions, load, target
+from seedsnap.loaders.synthetic import frames as synthetic_frames
+from seedsnap.schema import MENTARA
+from seedsnap.schema.ddl import quote
+from seedsnap.schema.frames import polars_schema
+from seedsnap.schema.model import (
+    DECIMAL,
+    FLOAT,
+    INTEGER_ARRAY,
+    JSONB,
+    TEXT,
+    TEXT_ARRAY,
+    TIMESTAMP,
+    Column,
+    Table,
+)
+
+DIALECTS = [pytest.param("postgres", marks=pytest.mark.postgres), "duckdb", "sqlite"]
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def light(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A light build's snapshot (the real generators)."""
+    out = tmp_path_factory.mktemp("light") / "snap"
+    build(resolve(mode="light", env={}, config_file=None), out, run_check=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def typed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small synthetic snapshot: every table and every column type, NULLs included."""
+    out = tmp_path_factory.mktemp("typed") / "snap"
+    snapshot.write(out, synthetic_frames(MENTARA, 12), resolve(env={}, config_file=None))
+    return out
+
+
+@pytest.fixture
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of the parametrised dialect."""
+    dialect = request.param
+    if dialect == "postgres":
+        url: str = request.getfixturevalue("pg_url")
+        return url
+    return f"{dialect}:///{tmp_path}/target.{dialect}"
+
+
+def loaded(snap: Path, url: str) -> str:
+    load(snap, url, LoadOptions(create_schema=True), env={})
+    return url
+
+
+def execute(url: str, template: str, names: Sequence[str], params: Sequence[Any] = ()) -> int:
+    """Run one statement on ``url`` and commit; ``{}`` in ``template`` are identifiers, ``?``
+    parameters. Returns the rows affected."""
+    dialect = target(url).dialect
+    if dialect == "postgres":
+        import psycopg
+        from psycopg import sql
+
+        query = sql.SQL(template.replace("?", "%s")).format(*map(sql.Identifier, names))
+        with psycopg.connect(url, autocommit=True) as conn:
+            return conn.execute(query, list(params)).rowcount
+    text = template.format(*map(quote, names))
+    path = url.partition("://")[2][1:]
+    if dialect == "duckdb":
+        import duckdb
+
+        con = duckdb.connect(path)
+        try:
+            (count,) = con.execute(text, list(params)).fetchone() or (0,)
+            return int(count)
+        finally:
+            con.close()
+    import sqlite3
+
+    lite = sqlite3.connect(path)
+    try:
+        n = lite.execute(text, list(params)).rowcount
+        lite.commit()
+        return n
+    finally:
+        lite.close()
+
+
+def delete_cascading(url: str, snap: Path, table: str, column: str, value: str) -> int:
+    """``DELETE FROM table WHERE column = value`` with the model's ON DELETE actions done by hand
+    (DuckDB enforces foreign keys but has no cascades), children first. The rows affected are
+    found in the snapshot, which the database equals. Returns the rows deleted from ``table``."""
+    snap_ = snapshot.read(snap)
+    doomed: dict[str, set[str]] = {}
+    nulled: list[tuple[str, str, str]] = []
+
+    def mark(name: str, keys: set[str]) -> None:
+        new = keys - doomed.get(name, set())
+        if not new:
+            return
+        doomed.setdefault(name, set()).update(new)
+        for child in MENTARA.tables:
+            for fk in child.foreign_keys:
+                if fk.ref_table != name:
+                    continue
+                hit = snap_.frame(child.name).filter(pl.col(fk.columns[0]).is_in(list(new)))
+                if fk.on_delete == "CASCADE":
+                    mark(child.name, set(hit.get_column(child.primary_key[0])))
+                elif fk.on_delete == "SET NULL":
+                    nulled.extend((child.name, fk.columns[0], k) for k in hit[fk.columns[0]])
+
+    pk = MENTARA.table(table).primary_key[0]
+    mark(table, set(snap_.frame(table).filter(pl.col(column) == value).get_column(pk)))
+    for name, col, key in nulled:
+        execute(url, "UPDATE {} SET {} = NULL WHERE {} = ?", [name, col, col], [key])
+    for name in reversed(MENTARA.load_order):
+        keys = sorted(doomed.get(name, ()))
+        if keys:
+            holes = ", ".join("?" for _ in keys)
+            key = MENTARA.table(name).primary_key[0]
+            execute(url, f"DELETE FROM {{}} WHERE {{}} IN ({holes})", [name, key], keys)
+    return len(doomed.get(table, ()))
+
+
+def first_key(snap: Path, table: str, where: pl.Expr | None = None) -> str:
+    frame = snapshot.read(snap).frame(table)
+    if where is not None:
+        frame = frame.filter(where)
+    key: str = frame.get_column(MENTARA.table(table).primary_key[0]).sort()[0]
+    return key
+
+
+def by_table(report: DiffReport) -> dict[str, TableDiff]:
+    return {t.table: t for t in report.tables}
+
+
+def assert_only(report: DiffReport, snap: Path, expected: dict[str, dict[str, int]]) -> None:
+    """Every table not in ``expected`` is entirely equal; the others have those counts."""
+    snap_ = snapshot.read(snap)
+    for t in report.tables:
+        want = {"missing": 0, "extra": 0, "changed": 0} | expected.get(t.table, {})
+        got = {k: getattr(t, k) for k in want}
+        assert got == want, t.table
+        assert t.equal == snap_.rows(t.table) - t.missing - t.changed, t.table
+
+
+# --- compare: the semantics on frames -------------------------------------------------------
+
+KINDS = Table(
+    "Kinds",
+    (
+        Column("id", TEXT),
+        Column("s", TEXT, nullable=True),
+        Column("a", TEXT_ARRAY, nullable=True),
+        Column("n", INTEGER_ARRAY, nullable=True),
+        Column("f", FLOAT, nullable=True),
+        Column("d", DECIMAL, nullable=True),
+        Column("t", TIMESTAMP, nullable=True),
+        Column("j", JSONB, nullable=True),
+    ),
+    ("id",),
+)
+
+
+def kinds(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=polars_schema(KINDS))
+
+
+BASE = {
+    "s": "x",
+    "a": ["p", None],
+    "n": [1],
+    "f": 0.5,
+    "d": Decimal("10.00"),
+    "t": pl.Series([1_700_000_000_123]).cast(pl.Datetime("ms"))[0],
+    "j": '{"a":1,"b":[true,null]}',
+}
+
+# (label, column, ours, theirs, same?)
+CASES = [
+    ("null vs empty string", "s", None, "", False),
+    ("empty string vs empty string", "s", "", "", True),
+    ("null vs empty list", "a", None, [], False),
+    ("empty list vs list of null", "a", [], [None], False),
+    ("null element kept", "a", ["p", None], ["p", None], True),
+    ("element order counts", "n", [1, 2], [2, 1], False),
+    ("NaN is NaN", "f", math.nan, math.nan, True),
+    ("0.0 is not -0.0", "f", 0.0, -0.0, False),
+    ("numeric by value", "d", Decimal("10.00"), Decimal("10.0"), True),
+    ("numeric cents", "d", Decimal("10.00"), Decimal("10.01"), False),
+    ("one millisecond", "t", BASE["t"], BASE["t"] + pl.duration(milliseconds=1), False),
+    ("null json vs json null", "j", None, "null", False),
+]
+
+
+@pytest.mark.parametrize(
+    ("column", "ours", "theirs", "same"),
+    [c[1:] for c in CASES],
+    ids=[c[0] for c in CASES],
+)
+def test_compare_is_exact_per_type(column: str, ours: Any, theirs: Any, same: bool) -> None:
+    if isinstance(theirs, pl.Expr):
+        theirs = pl.select(theirs).item()
+    left = kinds([{"id": "k1", **BASE, column: ours}, {"id": "k2", **BASE}])
+    right = kinds([{"id": "k1", **BASE, column: theirs}, {"id": "k2", **BASE}])
+    out = compare(KINDS, left, right)
+    assert (out.changed, out.equal) == ((0, 2) if same else (1, 1))
+    assert out.changed_rows == ([] if same else [ChangedRow("k1", (column,))])
+    assert out.changed_columns == ({} if same else {column: 1})
+
+
+def test_compare_classifies_keys_in_either_row_order() -> None:
+    ours = kinds([{"id": f"k{i:02}", **BASE} for i in range(10)])
+    theirs = (
+        ours.filter(~pl.col("id").is_in(["k03", "k07"]))
+        .with_columns(
+            pl.when(pl.col("id") == "k05")
+            .then(pl.lit("changed"))
+            .otherwise(pl.col("s"))
+            .alias("s"),
+            pl.when(pl.col("id").is_in(["k05", "k06"]))
+            .then(pl.lit(None, pl.List(pl.String)))
+            .otherwise(pl.col("a"))
+            .alias("a"),
+        )
+        .vstack(kinds([{"id": "k99", **BASE}, {"id": "k98", **BASE}]))
+    )
+    expected = TableDiff(
+        "Kinds",
+        missing=2,
+        extra=2,
+        changed=2,
+        equal=6,
+        missing_keys=["k03", "k07"],
+        extra_keys=["k98", "k99"],
+        changed_rows=[ChangedRow("k05", ("s", "a")), ChangedRow("k06", ("a",))],
+        changed_columns={"s": 1, "a": 2},
+    )
+    assert compare(KINDS, ours, theirs) == expected
+    shuffled = theirs.sample(fraction=1.0, shuffle=True, seed=3)
+    assert compare(KINDS, ours, shuffled) == expected
+    # The position-by-position path (same keys, same order) agrees with the join path.
+    same_keys = ours.with_columns(
+        pl.when(pl.col("id") == "k01").then(None).otherwise("d").alias("d")
+    )
+    assert compare(KINDS, ours, same_keys).changed_rows == [ChangedRow("k01", ("d",))]
+    assert compare(KINDS, ours, same_keys.reverse()).changed_rows == [ChangedRow("k01", ("d",))]
+
+
+def test_compare_caps_the_keys_but_not_the_counts() -> None:
+    ours = kinds([{"id": f"k{i:03}", **BASE} for i in range(100)])
+    theirs = ours.with_columns(pl.lit("other").alias("s")).reverse()
+    out = compare(KINDS, ours, pl.DataFrame(schema=ours.schema), limit=3)
+    assert (out.missing, out.missing_keys) == (100, ["k000", "k001", "k002"])
+    out = compare(KINDS, ours, theirs, limit=2)
+    assert out.changed == 100
+    assert out.changed_rows == [ChangedRow("k000", ("s",)), ChangedRow("k001", ("s",))]
+    assert compare(KINDS, ours, theirs, limit=0).changed_rows == []
+
+
+def test_composite_keys_are_shown_joined() -> None:
+    pair = Table("Pair", (Column("a", TEXT), Column("b", TEXT), Column("v", TEXT)), ("a", "b"))
+    ours = pl.DataFrame({"a": ["x", "x"], "b": ["1", "2"], "v": ["p", "q"]})
+    theirs = pl.DataFrame({"a": ["x", "y"], "b": ["1", "2"], "v": ["p", "q"]})
+    out = compare(pair, ours, theirs)
+    assert (out.missing_keys, out.extra_keys, out.equal) == (["x,2"], ["y,2"], 1)
+
+
+# --- snapshot against snapshot --------------------------------------------------------------
+
+
+def test_a_snapshot_equals_itself(light: Path) -> None:
+    report = diff(light, light)
+    assert report.equal and report.exit_code == 0
+    assert report.totals()["equal"] == snapshot.read(light).manifest["totals"]["rows"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"seed": 7}, {"minimums": {"client.posts": 3}}],
+    ids=["seed", "one minimum"],
+)
+def test_snapshot_vs_snapshot_shows_what_a_change_did(
+    light: Path, tmp_path: Path, change: dict[str, Any]
+) -> None:
+    other = tmp_path / "other"
+    build(resolve(mode="light", env={}, config_file=None, **change), other, run_check=False)
+    a, b = snapshot.read(light), snapshot.read(other)
+    report = diff(light, other, limit=5)
+    assert report.exit_code == 1
+    for t in report.tables:
+        # A table differs exactly when its content hash does, and every row is accounted for.
+        assert t.differs == (a.content_hash(t.table) != b.content_hash(t.table)), t.table
+        assert t.missing + t.changed + t.equal == a.rows(t.table), t.table
+        assert t.extra + t.changed + t.equal == b.rows(t.table), t.table
+        if t.differs:
+            keys_a = set(a.frame(t.table).get_column(MENTARA.table(t.table).primary_key[0]))
+            assert set(t.missing_keys) <= keys_a and not set(t.extra_keys) & keys_a
+    assert by_table(report)["Post"].differs
+
+
+def test_table_filter_and_bad_inputs(light: Path, tmp_path: Path) -> None:
+    report = diff(light, light, tables=["Post", "User"])
+    assert [t.table for t in report.tables] == ["User", "Post"]
+    with pytest.raises(ConfigError, match="unknown table"):
+        diff(light, light, tables=["Posts"])
+    with pytest.raises(SnapshotError):
+        diff(light, tmp_path / "nowhere")
+    with pytest.raises(DatabaseError, match="no DuckDB database"):
+        diff(light, f"duckdb:///{tmp_path}/missing.duckdb")
+    assert not (tmp_path / "missing.duckdb").exists()
+    with pytest.raises(ConfigError, match="unsupported database URL"):
+        diff(light, "mysql://localhost/x")
+
+
+# --- against databases ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("db", DIALECTS, indirect=True)
+def test_every_type_round_trips_equal(typed: Path, db: str) -> None:
+    report = diff(typed, loaded(typed, db))
+    assert report.equal, report.to_text(details=True)
+    assert report.totals()["equal"] == snapshot.read(typed).manifest["totals"]["rows"]
+
+
+@pytest.mark.parametrize("db", DIALECTS, indirect=True)
+def test_hand_edits_are_reported_in_their_class(light: Path, db: str) -> None:
+    url = loaded(light, db)
+    assert diff(light, url).equal
+    gone = first_key(light, "Notification")
+    new = "00000000-0000-4000-8000-000000000001"
+    user = first_key(light, "User")
+    post = first_key(light, "Post")
+    assert execute(url, "DELETE FROM {} WHERE {} = ?", ["Notification", "id"], [gone]) == 1
+    cols = MENTARA.table("Notification").column_names[1:]
+    holes = ", ".join("{}" for _ in cols)
+    copied = execute(
+        url,
+        f"INSERT INTO {{}} ({{}}, {holes}) SELECT ?, {holes} FROM {{}} WHERE {{}} = ?",
+        ["Notification", "id", *cols, *cols, "Notification", "id"],
+        [new, first_key(light, "Notification", pl.col("id") != gone)],
+    )
+    assert copied == 1
+    execute(url, "UPDATE {} SET {} = ? WHERE {} = ?", ["User", "firstName", "id"], ["Zed", user])
+    execute(
+        url,
+        "UPDATE {} SET {} = {} || ?, {} = ? WHERE {} = ?",
+        ["Post", "title", "title", "content", "id"],
+        [" (edited)", "", post],
+    )
+    report = diff(light, url)
+    assert report.exit_code == 1
+    assert_only(
+        report,
+        light,
+        {
+            "Notification": {"missing": 1, "extra": 1},
+            "User": {"changed": 1},
+            "Post": {"changed": 1},
+        },
+    )
+    tables = by_table(report)
+    assert (tables["Notification"].missing_keys, tables["Notification"].extra_keys) == (
+        [gone],
+        [new],
+    )
+    assert tables["User"].changed_rows == [ChangedRow(user, ("firstName",))]
+    assert tables["Post"].changed_rows == [ChangedRow(post, ("title", "content"))]
+
+
+@pytest.mark.postgres
+def test_postgres_types_compare_exactly(typed: Path, pg_url: str) -> None:
+    url = loaded(typed, pg_url)
+    snap = snapshot.read(typed)
+    therapists = snap.frame("Therapist").get_column("userId").sort().to_list()
+    messages = snap.frame("Message")
+    edits = [
+        # (table, key, column, SQL expression for the new value)
+        ("Therapist", therapists[0], "hourlyRate", '"hourlyRate" + 0.01'),
+        ("Therapist", therapists[1], "treatmentSuccessRates", """'{{"x": 1}}'::jsonb || "treatmentSuccessRates" """),
+        ("Therapist", therapists[2], "status", "CASE WHEN \"status\" = 'APPROVED' THEN 'REJECTED' ELSE 'APPROVED' END::\"TherapistApplicationStatus\""),
+        ("Therapist", therapists[3], "certificateUrls", "CASE WHEN \"certificateUrls\" IS NULL THEN '{{}}'::text[] END"),
+        ("Therapist", therapists[4], "preferredSessionLength", '"preferredSessionLength" || 0'),
+        ("Message", messages.filter(pl.col("editedAt").is_not_null())["id"].sort()[0], "editedAt", "\"editedAt\" + interval '1 millisecond'"),
+        ("Message", messages.filter(pl.col("editedAt").is_null())["id"].sort()[0], "editedAt", "\"createdAt\""),
+    ]  # fmt: skip
+    for table, key, column, expr in edits:
+        pk = MENTARA.table(table).primary_key[0]
+        assert execute(url, f"UPDATE {{}} SET {{}} = {expr} WHERE {{}} = ?", [table, column, pk], [key]) == 1  # fmt: skip
+    # (braces are doubled: the statement is a psycopg.sql template)
+    # Rewrites to the same value are no change: jsonb in another key order, text[] rebuilt.
+    same = ("Therapist", therapists[5])
+    execute(
+        url,
+        "UPDATE {} SET {} = (SELECT jsonb_object_agg(k, v) FROM jsonb_each({}) AS e(k, v)), "
+        "{} = ARRAY(SELECT unnest({})) WHERE {} = ?",
+        ["Therapist", "treatmentSuccessRates", "treatmentSuccessRates", "certificateNames", "certificateNames", "userId"],
+        [same[1]],
+    )  # fmt: skip
+    tables = by_table(diff(typed, url))
+    got = {(r.key, r.columns) for t in ("Therapist", "Message") for r in tables[t].changed_rows}
+    assert got == {(key, (column,)) for _, key, column, _ in edits}
+    assert tables["Therapist"].changed + tables["Message"].changed == len(edits)
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "sqlite"])
+def test_json_text_in_another_key_order_is_equal(typed: Path, tmp_path: Path, dialect: str) -> None:
+    url = loaded(typed, f"{dialect}:///{tmp_path}/t.{dialect}")
+    frame = snapshot.read(typed).frame("Therapist")
+    key, value = (
+        frame.filter(pl.col("treatmentSuccessRates") != "{}")
+        .select("userId", "treatmentSuccessRates")
+        .row(0)
+    )
+    parsed = json.loads(value)
+    reordered = json.dumps(dict(reversed(list(parsed.items()))), indent=1)
+    assert reordered != value
+    where = ["Therapist", "treatmentSuccessRates", "userId"]
+    execute(url, "UPDATE {} SET {} = ? WHERE {} = ?", where, [reordered, key])
+    assert diff(typed, url).equal
+    execute(url, "UPDATE {} SET {} = ? WHERE {} = ?", where, [json.dumps({**parsed, "x": 0}), key])
+    changed = by_table(diff(typed, url))["Therapist"].changed_rows
+    assert changed == [ChangedRow(key, ("treatmentSuccessRates",))]
+
+
+@pytest.mark.postgres
+def test_schema_drift_is_an_error(light: Path, pg_url: str) -> None:
+    url = loaded(light, pg_url)
+    execute(url, "ALTER TABLE {} DROP COLUMN {}", ["Post", "title"])
+    with pytest.raises(DriftError, match=r"Post\.title is missing"):
+        diff(light, url)
+    # A table outside --table is not looked at.
+    assert diff(light, url, tables=["User"]).equal
+
+
+# --- read-only --------------------------------------------------------------------------------
+
+
+def _write_counters(url: str) -> tuple[int, ...]:
+    """Rows inserted, updated and deleted in the database since it was created."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT pg_stat_force_next_flush()")
+        conn.execute("SELECT pg_stat_clear_snapshot()")
+        row = conn.execute(
+            "SELECT sum(n_tup_ins), sum(n_tup_upd), sum(n_tup_del), sum(n_tup_hot_upd) "
+            "FROM pg_stat_user_tables"
+        ).fetchone()
+    assert row is not None
+    return tuple(int(v or 0) for v in row)
+
+
+@pytest.mark.postgres
+def test_postgres_diff_runs_in_a_read_only_transaction_and_writes_nothing(
+    light: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+
+    url = loaded(light, pg_url)
+    before = _write_counters(url)
+    seen: list[tuple[Any, ...]] = []
+    real_copy_out = ReadOnlyDatabase._copy_out
+
+    def copy_out(self: ReadOnlyDatabase, table: Table) -> bytes:
+        # Inside the diff's transaction, before each table: it is read-only, and it has no
+        # transaction id (PostgreSQL assigns one on the first write).
+        row = self.conn.execute(
+            "SELECT current_setting('transaction_read_only'), "
+            "current_setting('transaction_isolation'), pg_current_xact_id_if_assigned()"
+        ).fetchone()
+        seen.append(row)
+        if table.name == "Post":
+            # A write attempted inside the diff's transaction is refused by the server.
+            with pytest.raises(psycopg.errors.ReadOnlySqlTransaction), self.conn.transaction():
+                self.conn.execute('DELETE FROM "Post"')
+        return real_copy_out(self, table)
+
+    monkeypatch.setattr(ReadOnlyDatabase, "_copy_out", copy_out)
+    report = diff(light, url)
+    assert report.equal
+    assert len(seen) == len(MENTARA.tables)
+    assert set(seen) == {("on", "repeatable read", None)}
+    assert _write_counters(url) == before
+    assert diff(light, url).equal
+
+
+# --- the command line ---------------------------------------------------------------------
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Any:
+    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+
+@pytest.mark.parametrize("db", ["duckdb"], indirect=True)
+def test_cli_exit_status_and_formats(light: Path, db: str) -> None:
+    url = loaded(light, db)
+    same = run("diff", str(light), "--db", url)
+    assert same.exit_code == 0, same.output
+    assert "equal (" in same.output.splitlines()[-1]
+    execute(url, "DELETE FROM {}", ["Notification"])
+    rows = snapshot.read(light).rows("Notification")
+
+    text = run("diff", str(light), "--db", url, "--details", "--limit", "2")
+    assert text.exit_code == 1
+    assert "* Notification" in text.output
+    assert sum(line.startswith("  missing  ") for line in text.output.splitlines()) == 2
+    assert f"… and {rows - 2:,} more missing (raise --limit)" in text.output
+
+    out = run("diff", str(light), "--db", url, "--format", "csv", "--table", "Notification")
+    assert out.exit_code == 1
+    assert out.output == f"table,missing,extra,changed,equal\nNotification,{rows},0,0,0\n"
+
+    out = run("diff", str(light), "--db", url, "--format", "json", "--details", "--limit", "1")
+    doc = json.loads(out.output)
+    assert out.exit_code == 1 and doc["equal"] is False
+    note = next(t for t in doc["tables"] if t["table"] == "Notification")
+    assert note["missing"] == rows and len(note["missing_keys"]) == 1
+    assert doc["totals"]["missing"] == rows
+
+
+def test_cli_compares_two_snapshots_and_errors_exit_2(light: Path, tmp_path: Path) -> None:
+    assert run("diff", str(light), str(light)).exit_code == 0
+    for args, message in [
+        ((str(tmp_path / "none"), str(light)), "is not a snapshot directory"),
+        ((str(light), str(light), "--db", "duckdb:///x.duckdb"), "not both"),
+        ((str(light), str(light), "--format", "xml"), "unknown --format"),
+        ((str(light), str(light), "--format", "csv", "--details"), "no room for --details"),
+        ((str(light), "--db", f"sqlite:///{tmp_path}/no.sqlite"), "no SQLite database"),
+    ]:
+        result = CliRunner().invoke(main, ["diff", *args])
+        assert result.exit_code == 2, (args, result.output)
+        assert message in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.postgres
+def test_cli_unreachable_database_exits_2(light: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["diff", str(light), "--db", "postgresql://postgres@127.0.0.1:1/none"]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.startswith("seedsnap: error: cannot connect")
+    assert len(result.stderr.strip().splitlines()) == 1
