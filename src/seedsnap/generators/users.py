@@ -35,6 +35,9 @@ DEV_PASSWORD = "MentaraDev#2026"
 BCRYPT_COST = 10
 # Days before the anchor within which users of each role were created (upstream's windows).
 CREATED_WITHIN = {"client": 180, "therapist": 365, "admin": 730, "moderator": 365}
+# ... and at least this long ago: a therapist's application is processed before it can
+# practise, so an approved therapist needs weeks of history for past sessions and reviews.
+CREATED_AT_LEAST = {"client": 1, "therapist": 45, "admin": 1, "moderator": 1}
 FIXTURE_CREATED_WITHIN = 90
 
 _STD_B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
@@ -84,8 +87,8 @@ def _users(ctx: Context, role: str, count: int, pw: str) -> pl.DataFrame:
 
     created = np.where(
         fixture,
-        past(s, keys, ctx.anchor_ms, FIXTURE_CREATED_WITHIN, 1, index=4),
-        past(s, keys, ctx.anchor_ms, CREATED_WITHIN[role], 1, index=4),
+        past(s, keys, ctx.anchor_ms, FIXTURE_CREATED_WITHIN, CREATED_AT_LEAST[role], index=4),
+        past(s, keys, ctx.anchor_ms, CREATED_WITHIN[role], CREATED_AT_LEAST[role], index=4),
     )
     updated = between(s, keys, created, ctx.anchor_ms, index=5)
     lo_age, hi_age = (18, 65) if role == "client" else (25, 60)
