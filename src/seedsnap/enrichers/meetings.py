@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from seedsnap.context import Context, Frames
+from seedsnap.context import MS_PER_HOUR, Context, Frames
 from seedsnap.enrichers.common import count_by, deficit
 from seedsnap.errors import ConfigError
 from seedsnap.generators.therapy import (
@@ -162,8 +162,28 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             f"(pair {short.sort('pairId')['pairId'][0]} among others)",
             "lower minimums.client.meetings_if_has_therapist or minimums.therapist.meetings",
         )
-    req = pl.concat([req_c, req_r])
-    acc = pl.concat([acc_c, acc_r.select(acc_c.columns)])
+    # An active pair is in ongoing therapy: it has its next session booked. Pairs whose
+    # series all lies in the past get one upcoming session (from an hour after the anchor).
+    placed_r = acc_r.join(req_r.select("row", "pairId", "clientId", "therapistId"), on="row").join(
+        pairs.select("pairId", "timezone"), on="pairId"
+    )
+    existing = pl.concat(
+        [existing, placed_r.select("pairId", "therapistId", "clientId", "timezone", "start", "end")]
+    )
+    booked = existing.filter(pl.col("start") >= ctx.anchor_ms).select("pairId").unique()
+    idle = pairs.join(booked, on="pairId", how="anti").sort("pairId")
+    req_u = spanned(
+        meeting_requests(
+            idle,
+            np.ones(idle.height, dtype=np.int64),
+            np.zeros(idle.height, dtype=bool),
+            first_req=req_c.height + req_r.height,
+        ).with_columns(pl.lit(ctx.anchor_ms + MS_PER_HOUR).alias("lo"))
+    )
+    # A pair whose therapist has no free slot in the horizon simply has none booked yet.
+    acc_u, _ = schedule(ctx, req_u, grid, existing) if idle.height else (acc_r.clear(), None)
+    req = pl.concat([req_c, req_r, req_u])
+    acc = pl.concat([acc_c, acc_r.select(acc_c.columns), acc_u.select(acc_c.columns)])
     new = accepted_meetings(ctx, req, acc, first) if acc.height else ctx.empty("Meeting")
     written = frames["MeetingNotes"].select("meetingId").unique()
     old_done = (
