@@ -382,7 +382,7 @@ def plan_tables(
             dropped = dropped | hit
         while table.self_references and dropped.any():
             own = candidates.filter(dropped)
-            hit = pl.Series([False] * candidates.height)
+            hit = pl.Series([False] * candidates.height, dtype=pl.Boolean)
             for fk in table.self_references:
                 targets = own.select(list(fk.ref_columns))
                 hit = hit | _references(candidates, fk.columns, fk.ref_columns, targets)
@@ -413,7 +413,7 @@ def _references(
 ) -> pl.Series:
     """For each row, whether its foreign key ``columns`` equal some ``targets`` row."""
     if not rows.height or not targets.height:
-        return pl.Series([False] * rows.height)
+        return pl.Series([False] * rows.height, dtype=pl.Boolean)
     t = targets.select([pl.col(r).alias(c) for c, r in zip(columns, ref_columns, strict=True)])
     marked = rows.select(list(columns)).join(
         t.unique().with_columns(pl.lit(True).alias("__hit")),

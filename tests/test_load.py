@@ -1,0 +1,437 @@
+"""`seedsnap load`: the seed document's scenarios on PostgreSQL, DuckDB and SQLite.
+
+Each test body runs against every loader (``target`` is parametrised): empty database ->
+equal to the snapshot; three loads -> the second and third insert nothing; rows deleted by
+hand come back and nothing else changes; audit mode writes nothing; --replace empties only the
+model's tables; conflicts stop the load or are skipped with their dependants; round trips of
+every table and column type.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+from polars.testing import assert_frame_equal
+from test_load_support import (
+    LOADERS,
+    assert_equal_to_snapshot,
+    clear_seed_env,
+    counts,
+    create_schema,
+    delete_with_cascade,
+    dialect,
+    execute,
+    make_snapshot,
+    read_all,
+    snapshot_frames,
+    target_url,
+)
+
+from seedsnap.cli import main
+from seedsnap.errors import ConfigError, ConflictError
+from seedsnap.loaders import LoadOptions, load
+from seedsnap.loaders.common import options_from_env, parent_first
+from seedsnap.schema import MENTARA
+
+
+@pytest.fixture(autouse=True)
+def _no_seed_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    clear_seed_env(monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def hand_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_snapshot("hand", tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def light_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_snapshot("light", tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def synthetic_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_snapshot("synthetic", tmp_path_factory)
+
+
+@pytest.fixture
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    return target_url(request, tmp_path)
+
+
+def rows_by_table(report: object) -> dict[str, tuple[int, int, int, int]]:
+    return {
+        t.table: (t.snapshot, t.inserted, t.present, t.skipped)
+        for t in report.tables  # type: ignore[attr-defined]
+    }
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_empty_database_gets_every_row_of_the_snapshot(target: str, light_snapshot: Path) -> None:
+    report = load(light_snapshot, target, LoadOptions(create_schema=True))
+
+    assert report.created_schema
+    frames = snapshot_frames(light_snapshot)
+    assert all(f.height for f in frames.values()), "the light build fills every table"
+    assert rows_by_table(report) == {n: (f.height, f.height, 0, 0) for n, f in frames.items()}
+    assert_equal_to_snapshot(target, light_snapshot)
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_three_loads_insert_once(target: str, light_snapshot: Path) -> None:
+    first = load(light_snapshot, target, LoadOptions(create_schema=True))
+    after_first = read_all(target)
+    second = load(light_snapshot, target, LoadOptions(create_schema=True))
+    third = load(light_snapshot, target)
+
+    total = sum(f.height for f in snapshot_frames(light_snapshot).values())
+    assert first.totals()["inserted"] == total
+    for again in (second, third):
+        assert again.totals() == {"snapshot": total, "inserted": 0, "present": total, "skipped": 0}
+        assert not again.created_schema
+    after_third = read_all(target)
+    for name in MENTARA.table_names:
+        assert_frame_equal(after_third[name], after_first[name])
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_deleted_posts_come_back_and_nothing_else_changes(
+    target: str, light_snapshot: Path
+) -> None:
+    load(light_snapshot, target, LoadOptions(create_schema=True))
+    frames = snapshot_frames(light_snapshot)
+    posts = frames["Post"].get_column("id").to_list()[::3]
+    gone = delete_with_cascade(target, frames, "Post", posts)
+    assert {"Post", "Comment", "PostHeart"} <= set(gone), "comments and hearts go with posts"
+    # A hand edit of a row that stays: a load must leave existing rows as they are.
+    user = frames["User"].get_column("id")[0]
+    execute(target, f"UPDATE \"User\" SET \"firstName\" = 'Edited' WHERE id = '{user}'")
+    before = counts(target)
+    for name, keys in gone.items():
+        assert before[name] == frames[name].height - len(keys), name
+
+    report = load(light_snapshot, target)
+
+    assert {t: r[1] for t, r in rows_by_table(report).items() if r[1]} == {
+        t: len(k) for t, k in gone.items()
+    }
+    after = read_all(target)
+    for name in MENTARA.table_names:
+        want = frames[name]
+        if name == "User":
+            want = want.with_columns(
+                pl.when(pl.col("id") == user)
+                .then(pl.lit("Edited"))
+                .otherwise(pl.col("firstName"))
+                .alias("firstName")
+            )
+        assert_frame_equal(after[name], want)
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_audit_mode_reports_and_writes_nothing(target: str, light_snapshot: Path) -> None:
+    load(light_snapshot, target, LoadOptions(create_schema=True))
+    frames = snapshot_frames(light_snapshot)
+    gone = delete_with_cascade(
+        target, frames, "Post", frames["Post"].get_column("id")[:2].to_list()
+    )
+    before = read_all(target)
+
+    report = load(light_snapshot, target, env={"SEED_AUDIT": "true"})
+
+    assert report.audit
+    assert {t: r[1] for t, r in rows_by_table(report).items() if r[1]} == {
+        t: len(k) for t, k in gone.items()
+    }
+    after = read_all(target)
+    for name in MENTARA.table_names:
+        assert_frame_equal(after[name], before[name])
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_round_trip_of_every_table_and_type(target: str, synthetic_snapshot: Path) -> None:
+    # bulk_min_rows=1: on PostgreSQL every table takes the drop-indexes / COPY / rebuild path.
+    load(synthetic_snapshot, target, LoadOptions(create_schema=True, bulk_min_rows=1))
+    assert_equal_to_snapshot(target, synthetic_snapshot)
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_hand_made_snapshot_round_trips(target: str, hand_snapshot: Path) -> None:
+    # Row by row (bulk path off): replies sort before their parents in the snapshot.
+    load(hand_snapshot, target, LoadOptions(create_schema=True, bulk_min_rows=10**9))
+    assert_equal_to_snapshot(target, hand_snapshot)
+    got = read_all(target, ["Therapist"])["Therapist"].row(0, named=True)
+    assert str(got["hourlyRate"]) == "1500.05"
+    assert got["expertise"] == [
+        "CBT",
+        'quote " inside',
+        "back\\slash",
+        "comma, here",
+        "{brace}",
+        "",
+    ]
+    assert got["treatmentSuccessRates"] == '{"anxiety":0.8,"depression":{"n":[1,2],"rate":0.75}}'
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_load_into_schema_made_by_seedsnap_schema(target: str, hand_snapshot: Path) -> None:
+    create_schema(target)
+    report = load(hand_snapshot, target)
+    assert not report.created_schema
+    assert_equal_to_snapshot(target, hand_snapshot)
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_conflicting_unique_value_stops_the_load(target: str, hand_snapshot: Path) -> None:
+    create_schema(target)
+    execute(
+        target,
+        'INSERT INTO "User" (id, email, "firstName", "lastName", "updatedAt") '
+        "VALUES ('u-intruder', 'alice@example.com', 'I', 'N', '2026-01-01 00:00:00.000')",
+    )
+    before = read_all(target)
+
+    with pytest.raises(ConflictError) as err:
+        load(hand_snapshot, target)
+
+    assert (err.value.table, err.value.key, err.value.column, err.value.value) == (
+        "User",
+        "u-alice",
+        "email",
+        "alice@example.com",
+    )
+    assert "--skip-conflicts" in str(err.value)
+    after = read_all(target)
+    for name in MENTARA.table_names:
+        assert_frame_equal(after[name], before[name])
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_skip_conflicts_skips_the_row_and_its_dependants(target: str, hand_snapshot: Path) -> None:
+    create_schema(target)
+    execute(
+        target,
+        'INSERT INTO "User" (id, email, "firstName", "lastName", "updatedAt") '
+        "VALUES ('u-intruder', 'alice@example.com', 'I', 'N', '2026-01-01 00:00:00.000')",
+    )
+
+    report = load(hand_snapshot, target, LoadOptions(skip_conflicts=True))
+
+    skipped = {(s.table, s.key) for s in report.skips}
+    # Alice, everything of hers, and everything hanging off that: bob's comment on her post,
+    # the replies to it, the hearts on her post, carol's reply to her message.
+    assert skipped == {
+        ("User", "u-alice"),
+        ("Client", "u-alice"),
+        ("Membership", "ms-1"),
+        ("Post", "p-1"),
+        ("Comment", "cm-1"),
+        ("Comment", "cm-2"),
+        ("Comment", "cm-3"),
+        ("PostHeart", "ph-1"),
+        ("PostHeart", "ph-2"),
+        ("Message", "m-1"),
+        ("Message", "m-2"),
+        ("Notification", "n-1"),
+    }
+    reasons = {(s.table, s.key): s.reason for s in report.skips}
+    assert reasons[("User", "u-alice")] == "conflict on email='alice@example.com'"
+    assert reasons[("Comment", "cm-3")] == "depends on skipped Post row"
+    assert reasons[("Comment", "cm-1")] == "depends on skipped Post row"
+    # Carol's reply is hers, in a conversation that stays: only the self-reference skips it.
+    assert reasons[("Message", "m-1")] == "depends on skipped Message row"
+    frames = snapshot_frames(hand_snapshot)
+    after = read_all(target)
+    for name in MENTARA.table_names:
+        pk = MENTARA.table(name).primary_key[0]
+        keep = [k for t, k in skipped if t == name]
+        want = frames[name].filter(~pl.col(pk).is_in(keep))
+        got = after[name].filter(pl.col(pk) != "u-intruder") if name == "User" else after[name]
+        assert_frame_equal(got, want)
+    assert report.totals()["skipped"] == len(skipped)
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_replace_empties_only_the_model_tables(target: str, hand_snapshot: Path) -> None:
+    create_schema(target)
+    execute(
+        target,
+        'CREATE TABLE "_prisma_migrations" (id TEXT PRIMARY KEY, migration_name TEXT)',
+        "INSERT INTO \"_prisma_migrations\" VALUES ('1', '20250101_init')",
+        'INSERT INTO "Community" (id, name, slug, description, "imageUrl", "updatedAt") '
+        "VALUES ('c-extra', 'Extra', 'extra', 'd', 'i', '2026-01-01 00:00:00.000')",
+    )
+
+    with pytest.raises(ConfigError, match="needs confirmation"):
+        load(hand_snapshot, target, LoadOptions(replace=True))
+    with pytest.raises(ConfigError, match="not confirmed"):
+        load(hand_snapshot, target, env={"SEED_FORCE": "true"}, confirm=lambda where: False)
+    assert counts(target)["Community"] == 1, "nothing emptied without confirmation"
+
+    asked: list[str] = []
+    report = load(
+        hand_snapshot,
+        target,
+        env={"SEED_FORCE": "true"},
+        confirm=lambda where: asked.append(where) or True,
+    )
+
+    assert report.replaced
+    assert len(asked) == 1
+    assert {"postgres": "PostgreSQL database", "duckdb": "DuckDB", "sqlite": "SQLite"}[
+        dialect(target)
+    ] in asked[0]
+    assert_equal_to_snapshot(target, hand_snapshot)
+    if dialect(target) == "postgres":
+        import psycopg
+
+        with psycopg.connect(target) as conn:
+            rows = conn.execute('SELECT * FROM "_prisma_migrations"').fetchall()
+    else:
+        from seedsnap.loaders import connect
+
+        module, conn = connect(target)
+        rows = [tuple(r) for r in conn.execute('SELECT * FROM "_prisma_migrations"').fetchall()]
+        module.close(conn)
+    assert rows == [("1", "20250101_init")]
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_cli_load_prints_report_and_json(target: str, hand_snapshot: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["load", str(hand_snapshot), "--db", target, "--create-schema"])
+    assert result.exit_code == 0, result.output
+    assert "total" in result.output and "rows inserted into" in result.output
+    # Not a terminal: no progress display on stderr.
+    assert result.stderr == ""
+
+    result = runner.invoke(
+        main, ["load", str(hand_snapshot), "--db", target, "--format", "json"],
+        env={"SEED_VERBOSE": "true"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    total = sum(f.height for f in snapshot_frames(hand_snapshot).values())
+    assert doc["totals"] == {"snapshot": total, "inserted": 0, "present": total, "skipped": 0}
+    assert doc["dialect"] == dialect(target)
+    assert "planned 0 rows to insert" in result.stderr
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_cli_replace_needs_yes_when_not_interactive(target: str, hand_snapshot: Path) -> None:
+    runner = CliRunner()
+    assert (
+        runner.invoke(
+            main, ["load", str(hand_snapshot), "--db", target, "--create-schema"]
+        ).exit_code
+        == 0
+    )
+    execute(target, 'DELETE FROM "PostHeart"')
+
+    refused = runner.invoke(main, ["load", str(hand_snapshot), "--db", target, "--replace"])
+    assert refused.exit_code == 1
+    assert refused.stderr.count("\n") == 1 and "--yes" in refused.stderr
+    assert counts(target)["PostHeart"] == 0
+
+    done = runner.invoke(main, ["load", str(hand_snapshot), "--db", target, "--replace", "--yes"])
+    assert done.exit_code == 0, done.output
+    assert_equal_to_snapshot(target, hand_snapshot)
+
+
+@pytest.mark.postgres
+def test_bulk_path_restores_indexes_constraints_and_comments(
+    pg_url: str, synthetic_snapshot: Path
+) -> None:
+    import psycopg
+
+    create_schema(pg_url)
+    execute(
+        pg_url,
+        "COMMENT ON INDEX \"Message_senderId_idx\" IS 'who wrote it'",
+        'COMMENT ON CONSTRAINT "Message_replyToId_fkey" ON "Message" IS \'thread\'',
+    )
+    catalog = """
+        SELECT c.relname, pg_get_indexdef(i.indexrelid), obj_description(i.indexrelid)
+          FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+         WHERE c.relnamespace = 'public'::regnamespace
+        UNION ALL
+        SELECT conname, pg_get_constraintdef(oid), obj_description(oid, 'pg_constraint')
+          FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+         ORDER BY 1, 2
+    """
+    with psycopg.connect(pg_url) as conn:
+        before = conn.execute(catalog).fetchall()
+
+    report = load(synthetic_snapshot, pg_url, LoadOptions(bulk_min_rows=1, verbose=True), log=print)
+
+    with psycopg.connect(pg_url) as conn:
+        after = conn.execute(catalog).fetchall()
+    assert report.totals()["inserted"] > 0
+    assert len(before) > 250
+    assert after == before
+    assert tuple(r[0] for r in after if r[2] == "who wrote it") == ("Message_senderId_idx",)
+
+
+@pytest.mark.postgres
+def test_two_concurrent_loads_do_not_interleave(pg_url: str, light_snapshot: Path) -> None:
+    create_schema(pg_url)
+    reports: list[object] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            reports.append(load(light_snapshot, pg_url))
+        except BaseException as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+
+    assert not errors
+    total = sum(f.height for f in snapshot_frames(light_snapshot).values())
+    inserted = sorted(r.totals()["inserted"] for r in reports)  # type: ignore[attr-defined]
+    assert inserted == [0, total], "one load inserted everything, the other found it there"
+    assert_equal_to_snapshot(pg_url, light_snapshot)
+
+
+@pytest.mark.postgres
+def test_prisma_schema_parameter_in_the_url(pg_url: str, hand_snapshot: Path) -> None:
+    execute(pg_url, 'CREATE SCHEMA "app"')
+    url = f"{pg_url}?schema=app"
+    load(hand_snapshot, url, LoadOptions(create_schema=True))
+    import psycopg
+
+    with psycopg.connect(pg_url) as conn:
+        where = conn.execute(
+            "SELECT table_schema, count(*) FROM information_schema.tables "
+            "WHERE table_name = 'User' GROUP BY 1"
+        ).fetchall()
+        users = conn.execute('SELECT count(*) FROM app."User"').fetchone()
+    assert where == [("app", 1)]
+    assert users == (4,)
+
+
+def test_parent_first_orders_threads_before_their_replies() -> None:
+    frame = pl.DataFrame(
+        {"id": ["c", "b", "a", "d", "e"], "parentId": ["b", "a", None, "outside", "c"]}
+    )
+    ordered = parent_first(MENTARA.table("Comment"), frame)
+    position = {k: i for i, k in enumerate(ordered.get_column("id").to_list())}
+    assert position["a"] < position["b"] < position["c"] < position["e"]
+    assert ordered.height == frame.height
+
+
+def test_seed_environment_names_map_onto_options() -> None:
+    base = LoadOptions()
+    assert options_from_env(base, {}) == base
+    got = options_from_env(base, {"SEED_FORCE": "true", "SEED_VERBOSE": "1", "SEED_AUDIT": "yes"})
+    assert (got.replace, got.verbose, got.audit, got.confirmed) == (True, True, True, False)
+    assert options_from_env(base, {"SEED_FORCE": "false"}).replace is False

@@ -1,0 +1,442 @@
+"""`seedsnap load` on bad input: one line naming the cause and the fix, exit 1, nothing written.
+
+Unreachable host, refused login (wrong password, unknown role, unknown database), a snapshot
+with a flipped byte, a missing Parquet file, a newer format version, a table name with a quote,
+a drifted database, a conflicting unique value, and the process killed in the middle of a load.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from test_load_support import (
+    LOADERS,
+    clear_seed_env,
+    counts,
+    create_schema,
+    dialect,
+    execute,
+    make_snapshot,
+    target_url,
+    write_snapshot,
+)
+
+from seedsnap.cli import main
+from seedsnap.loaders.synthetic import frames as synthetic_frames
+from seedsnap.schema import MENTARA
+
+
+@pytest.fixture(autouse=True)
+def _no_seed_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    clear_seed_env(monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def hand_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_snapshot("hand", tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def synthetic_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_snapshot("synthetic", tmp_path_factory)
+
+
+@pytest.fixture
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    return target_url(request, tmp_path)
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, ["load", *args])
+
+
+def one_line_error(result: Result, *needles: str) -> str:
+    """The single stderr line of a failed load, checked for exit 1 and for ``needles``."""
+    assert result.exit_code == 1, (result.exit_code, result.output)
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    line = lines[0]
+    assert line.startswith("seedsnap: error: ")
+    assert "Traceback" not in line
+    for needle in needles:
+        assert needle in line, (needle, line)
+    return line
+
+
+def copy_snapshot(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    return dst
+
+
+def no_tables(url: str) -> bool:
+    if dialect(url) == "postgres":
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+            ).fetchone()
+        return row == (0,)
+    from seedsnap.loaders import connect
+
+    module, conn = connect(url)
+    try:
+        return not module.read_catalog(conn)
+    finally:
+        module.close(conn)
+
+
+# ---------------------------------------------------------------------------------------------
+# Connection
+
+
+@pytest.mark.postgres
+def test_unreachable_host(hand_snapshot: Path, pg_admin_url: str) -> None:
+    # Port 1 on the loopback: nothing listens there, the refusal is immediate.
+    line = one_line_error(
+        run(str(hand_snapshot), "--db", "postgresql://postgres@127.0.0.1:1/mentara"),
+        "cannot connect to postgresql://postgres@127.0.0.1:1/mentara",
+        "Connection refused",
+        "check that PostgreSQL is running",
+    )
+    assert "failed:" not in line
+
+
+def _fake_server_refusing_password() -> Iterator[int]:
+    """A socket that speaks just enough of the PostgreSQL protocol to refuse a password.
+
+    The test server's pg_hba trusts 127.0.0.1, so it never asks for a password; this stands
+    in for one that does: it answers SSL/GSS requests with "N", asks for a cleartext password,
+    and answers any password with PostgreSQL's own FATAL 28P01 error.
+    """
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.settimeout(10)
+
+    def recv(conn: socket.socket, n: int) -> bytes:
+        data = b""
+        while len(data) < n:
+            chunk = conn.recv(n - len(data))
+            if not chunk:
+                raise ConnectionError
+            data += chunk
+        return data
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            with conn:
+                try:
+                    while True:
+                        length, code = struct.unpack("!ii", recv(conn, 8))
+                        if code in (80877103, 80877104):  # SSLRequest, GSSENCRequest
+                            conn.sendall(b"N")
+                            continue
+                        recv(conn, length - 8)
+                        break
+                    conn.sendall(b"R" + struct.pack("!ii", 8, 3))  # cleartext password
+                    recv(conn, 1)
+                    (size,) = struct.unpack("!i", recv(conn, 4))
+                    recv(conn, size - 4)
+                    fields = (
+                        b"SFATAL\0VFATAL\0C28P01\0"
+                        b'Mpassword authentication failed for user "postgres"\0\0'
+                    )
+                    conn.sendall(b"E" + struct.pack("!i", len(fields) + 4) + fields)
+                except (ConnectionError, OSError):
+                    pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1]
+    finally:
+        server.close()
+
+
+def test_wrong_password(hand_snapshot: Path) -> None:
+    for port in _fake_server_refusing_password():
+        url = f"postgresql://postgres:s3cret@127.0.0.1:{port}/mentara"
+        line = one_line_error(
+            run(str(hand_snapshot), "--db", url),
+            f"cannot connect to postgresql://postgres@127.0.0.1:{port}/mentara",
+            'password authentication failed for user "postgres"',
+            "check the user and password",
+        )
+        assert "s3cret" not in line
+
+
+@pytest.mark.postgres
+def test_unknown_role_and_unknown_database(hand_snapshot: Path, pg_admin_url: str) -> None:
+    base = pg_admin_url.rpartition("/")[0]
+    host = base.split("@")[-1]
+    one_line_error(
+        run(str(hand_snapshot), "--db", f"postgresql://nobody_here@{host}/postgres"),
+        'role "nobody_here" does not exist',
+        "use an existing role",
+    )
+    one_line_error(
+        run(str(hand_snapshot), "--db", f"{base}/no_such_db_seedsnap"),
+        'database "no_such_db_seedsnap" does not exist',
+        "create the database",
+    )
+
+
+def test_unsupported_url(hand_snapshot: Path) -> None:
+    one_line_error(
+        run(str(hand_snapshot), "--db", "mysql://root@localhost/mentara"),
+        "unsupported database URL",
+        "postgresql://",
+    )
+
+
+@pytest.mark.parametrize("kind", ["duckdb", "sqlite"])
+def test_missing_database_file_without_create_schema(
+    hand_snapshot: Path, tmp_path: Path, kind: str
+) -> None:
+    path = tmp_path / f"absent.{kind}"
+    one_line_error(
+        run(str(hand_snapshot), "--db", f"{kind}:///{path}"),
+        f"no {'DuckDB' if kind == 'duckdb' else 'SQLite'} database at {path}",
+        "--create-schema",
+    )
+    assert not path.exists(), "a failed load leaves no empty database file behind"
+
+
+# ---------------------------------------------------------------------------------------------
+# Snapshot
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_flipped_byte(target: str, hand_snapshot: Path, tmp_path: Path) -> None:
+    snap = copy_snapshot(hand_snapshot, tmp_path / "flipped")
+    file = snap / "Comment.parquet"
+    data = bytearray(file.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    file.write_bytes(bytes(data))
+
+    one_line_error(
+        run(str(snap), "--db", target, "--create-schema"),
+        "Comment.parquet",
+        "file bytes do not match",
+        "rebuild the snapshot",
+    )
+    if dialect(target) == "postgres":
+        assert no_tables(target), "the database was not touched"
+    else:
+        assert not Path(target.partition(":///")[2]).exists(), "no database file was made"
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_missing_parquet_file(target: str, hand_snapshot: Path, tmp_path: Path) -> None:
+    snap = copy_snapshot(hand_snapshot, tmp_path / "missing")
+    (snap / "Message.parquet").unlink()
+    one_line_error(
+        run(str(snap), "--db", target, "--create-schema"),
+        "Message.parquet",
+        "missing",
+        "rebuild the snapshot",
+    )
+
+
+def _edit_manifest(snap: Path, edit: object) -> None:
+    path = snap / "manifest.json"
+    doc = json.loads(path.read_text())
+    edit(doc)  # type: ignore[operator]
+    path.write_text(json.dumps(doc))
+
+
+def test_newer_format_version(hand_snapshot: Path, tmp_path: Path) -> None:
+    snap = copy_snapshot(hand_snapshot, tmp_path / "newer")
+    _edit_manifest(snap, lambda d: d.update(format_version=d["format_version"] + 1))
+    one_line_error(
+        run(str(snap), "--db", f"sqlite:///{tmp_path / 'x.sqlite'}", "--create-schema"),
+        "manifest.json",
+        "newer seedsnap",
+        "upgrade seedsnap",
+    )
+    assert not (tmp_path / "x.sqlite").exists()
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_table_name_with_a_quote(target: str, hand_snapshot: Path, tmp_path: Path) -> None:
+    snap = copy_snapshot(hand_snapshot, tmp_path / "quote")
+    evil = 'User"; DROP TABLE "Post"; --'
+
+    def rename(doc: dict[str, dict[str, object]]) -> None:
+        doc["tables"][evil] = doc["tables"].pop("User")
+
+    _edit_manifest(snap, rename)
+    create_schema(target)
+    one_line_error(
+        run(str(snap), "--db", target),
+        "unsafe table name",
+        "tampered",
+    )
+    assert counts(target)["Post"] == 0
+    assert "Post" in [t for t in MENTARA.table_names]
+
+
+# ---------------------------------------------------------------------------------------------
+# Database
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_drifted_database_is_reported_and_untouched(target: str, hand_snapshot: Path) -> None:
+    create_schema(target)
+    # A table nothing references: DuckDB cannot alter a table other tables depend on.
+    execute(target, 'ALTER TABLE "Notification" DROP COLUMN "actionUrl"')
+    line = one_line_error(
+        run(str(hand_snapshot), "--db", target),
+        "the database has drifted from the snapshot's schema: Notification.actionUrl is missing;",
+        "migrate the database",
+    )
+    assert line.count(" is missing") == 1
+    assert sum(counts_without(target, "Notification").values()) == 0
+
+
+def counts_without(url: str, table: str) -> dict[str, int]:
+    """Row counts of every model table but ``table`` (whose column the test dropped)."""
+    from seedsnap.loaders import connect
+
+    module, conn = connect(url)
+    try:
+        out = {}
+        for name in MENTARA.table_names:
+            if name != table:
+                out[name] = int(module.has_rows(conn, MENTARA.table(name)))
+        return out
+    finally:
+        module.rollback(conn)
+        module.close(conn)
+
+
+@pytest.mark.postgres
+def test_every_kind_of_drift_on_postgres(pg_url: str, synthetic_snapshot: Path) -> None:
+    create_schema(pg_url)
+    execute(
+        pg_url,
+        'ALTER TABLE "Post" DROP COLUMN "roomId"',
+        'ALTER TABLE "Payment" ALTER COLUMN "amount" TYPE numeric(12,2)',
+        'ALTER TABLE "User" ADD COLUMN "tenantId" text NOT NULL',
+        "ALTER TYPE \"NotificationPriority\" RENAME VALUE 'URGENT' TO 'CRITICAL'",
+        'ALTER TABLE "User" ALTER COLUMN "bio" SET NOT NULL',
+        'DROP TABLE "WorksheetSubmission"',
+    )
+    result = run(str(synthetic_snapshot), "--db", pg_url)
+    one_line_error(result, "+1 more")
+    from seedsnap.errors import DriftError
+    from seedsnap.loaders import load
+
+    with pytest.raises(DriftError) as err:
+        load(synthetic_snapshot, pg_url)
+    assert sorted(err.value.problems) == sorted(
+        [
+            "table WorksheetSubmission is missing",
+            "Post.roomId is missing",
+            "Payment.amount is numeric(12,2), expected numeric(10,2)",
+            "User.tenantId is NOT NULL without a default and not in the snapshot",
+            "Notification.priority does not know enum value(s) ['URGENT']",
+            "User.bio is NOT NULL but the snapshot has "
+            f"{_nulls(synthetic_snapshot, 'User', 'bio')} NULLs",
+        ]
+    )
+
+
+def _nulls(snap: Path, table: str, column: str) -> int:
+    import polars as pl
+
+    return pl.read_parquet(snap / f"{table}.parquet", columns=[column]).null_count().item()
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_conflicting_unique_value(target: str, hand_snapshot: Path) -> None:
+    create_schema(target)
+    execute(
+        target,
+        'INSERT INTO "Community" (id, name, slug, description, "imageUrl", "updatedAt") '
+        "VALUES ('c-other', 'Anxiety Support', 'other', 'd', 'i', '2026-01-01 00:00:00.000')",
+    )
+    one_line_error(
+        run(str(hand_snapshot), "--db", target),
+        "Community row c-1 conflicts on name='Anxiety Support' with a different existing row",
+        "--skip-conflicts",
+    )
+    assert counts(target) == {t: int(t == "Community") for t in MENTARA.table_names}
+
+
+# ---------------------------------------------------------------------------------------------
+# Killed in the middle
+
+
+_KILLABLE = """
+import sys, time
+from seedsnap.loaders import LoadOptions, load
+
+def progress(phase, table, rows):
+    # Stop inside the write phase, after earlier tables were written, and wait to be killed.
+    if phase == "write" and table == sys.argv[3]:
+        print("writing", table, flush=True)
+        time.sleep(600)
+
+load(sys.argv[1], sys.argv[2], LoadOptions(bulk_min_rows=1), progress=progress)
+"""
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_killed_mid_load_leaves_nothing_and_the_next_load_completes(
+    target: str, tmp_path: Path
+) -> None:
+    from seedsnap.loaders import load
+
+    snap = write_snapshot(tmp_path / "snap", synthetic_frames(MENTARA, 30))
+    create_schema(target)
+    execute(
+        target,
+        'INSERT INTO "Community" (id, name, slug, description, "imageUrl", "updatedAt") '
+        "VALUES ('c-hand', 'By hand', 'by-hand', 'd', 'i', '2026-01-01 00:00:00.000')",
+    )
+    before = counts(target)
+    last = MENTARA.load_order[-1]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _KILLABLE, str(snap), target, last],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        assert line.strip() == f"writing {last}", proc.stderr.read() if proc.stderr else ""
+        proc.send_signal(signal.SIGKILL)
+        assert proc.wait(30) == -signal.SIGKILL
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
+
+    assert counts(target) == before, "nothing of the killed load is visible"
+    report = load(snap, target)
+    assert report.totals()["inserted"] == report.totals()["snapshot"]
+    after = counts(target)
+    assert after["Community"] == before["Community"] + 30
+    assert all(after[t] > 0 for t in MENTARA.table_names)
