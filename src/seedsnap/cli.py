@@ -378,3 +378,143 @@ def verify_cmd(
     click.echo(render(report, fmt), nl=False)
     if not report.ok:
         sys.exit(1)
+
+
+# ---------------------------------------------------------------------------------------------
+# load
+
+
+@main.command("load")
+@click.argument("snapshot_dir", metavar="SNAPSHOT", type=click.Path(path_type=str))
+@click.option(
+    "--db",
+    "url",
+    default=None,
+    help="postgresql://…, duckdb:///path or sqlite:///path; default $SEEDSNAP_DB, "
+    "else duckdb:///seedsnap.duckdb.",
+)
+@click.option("--create-schema", is_flag=True, help="Create the model's tables if there are none.")
+@click.option(
+    "--replace", is_flag=True, help="Empty the model's tables (only those) first; asks to confirm."
+)
+@click.option("--yes", "-y", is_flag=True, help="Confirm --replace without asking.")
+@click.option(
+    "--skip-conflicts",
+    is_flag=True,
+    help="Skip rows that collide on a unique key, and the rows that depend on them.",
+)
+@click.option("--audit", is_flag=True, help="Only report what would be inserted; writes nothing.")
+@click.option("--format", "fmt", default="text", show_default=True, help="text or json.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress display on stderr.")
+@click.option("--verbose", "-v", is_flag=True, help="Log every step on stderr.")
+@one_line_errors()
+def load_cmd(
+    snapshot_dir: str,
+    url: str | None,
+    create_schema: bool,
+    replace: bool,
+    yes: bool,
+    skip_conflicts: bool,
+    audit: bool,
+    fmt: str,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Load SNAPSHOT into a database, inserting only the rows it lacks; all or nothing.
+
+    The snapshot's hashes and the database's tables, columns, types and enum values are
+    checked before anything is written; rows already there (by primary key) are left as they
+    are. SEED_FORCE=true means --replace (still confirmed), SEED_VERBOSE=true --verbose and
+    SEED_AUDIT=true --audit, as in the upstream seeder.
+
+    Example: seedsnap load snapshots/mentara-medium --db postgresql://localhost/mentara
+    """
+    import json
+
+    from seedsnap.errors import ConfigError
+    from seedsnap.loaders import LoadOptions, load
+    from seedsnap.schema import MENTARA
+
+    if fmt not in ("text", "json"):
+        raise ConfigError(f"unknown --format {fmt!r}", "use text or json")
+    options = LoadOptions(
+        create_schema=create_schema,
+        replace=replace,
+        confirmed=yes,
+        skip_conflicts=skip_conflicts,
+        audit=audit,
+        verbose=verbose,
+    )
+
+    def confirm(where: str) -> bool:
+        return click.confirm(
+            f"--replace empties the {len(MENTARA.tables)} tables of the Mentara model in "
+            f"{where}, then loads {snapshot_dir}. Continue?",
+            err=True,
+        )
+
+    def log(message: str) -> None:
+        click.echo(f"seedsnap: {message}", err=True)
+
+    interactive = sys.stdin.isatty() and sys.stderr.isatty()
+    with _LoadProgress(enabled=not quiet and sys.stderr.isatty()) as progress:
+        report = load(
+            snapshot_dir,
+            url,
+            options,
+            confirm=confirm if interactive else None,
+            progress=progress,
+            log=log,
+        )
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        click.echo(report.to_text(), nl=False)
+
+
+class _LoadProgress:
+    """A rich progress line on stderr for `load`, or nothing when disabled."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+
+    def __enter__(self) -> Callable[[str, str, int], None] | None:
+        if not self.enabled:
+            return None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self.bar = Progress(
+            TextColumn("{task.description:<40}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.bar.start()
+        tasks: dict[str, Any] = {}
+        seen: dict[str, set[str]] = {}
+
+        def update(phase: str, table: str, rows: int) -> None:
+            step = "planning" if phase == "plan" else "writing"
+            if step not in tasks:
+                tasks[step] = self.bar.add_task(step, total=len(_tables()))
+                seen[step] = set()
+            if phase in ("plan", "write"):
+                self.bar.update(tasks[step], description=f"{step} {table} ({rows:,} rows)")
+            if phase != "write" and table not in seen[step]:
+                seen[step].add(table)
+                self.bar.advance(tasks[step])
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _tables() -> list[str]:
+    from seedsnap.schema import MENTARA
+
+    return MENTARA.table_names
