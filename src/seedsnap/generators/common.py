@@ -114,6 +114,9 @@ def ids_for(ctx: Context, table: str, keys: U64) -> pl.Series:
     return ctx.ids(table, keys)
 
 
+_FOLD = np.uint64(0xD6E8FEB86659FD93)  # an odd 64-bit multiplier
+
+
 def text_keys(values: pl.Series | npt.ArrayLike) -> U64:
     """Stable uint64 keys of text values (ids), vectorised over 8-byte words.
 
@@ -144,11 +147,13 @@ def text_keys(values: pl.Series | npt.ArrayLike) -> U64:
         else:
             buf[rows, :length] = data[starts[:, None] + np.arange(length)[None, :]]
     words = buf.view("<u8")
+    # (h ^ w) * odd is a bijection of h for each word, so values of equal length never
+    # collide before the final mix (itself a bijection); NUL padding words are skipped.
     h = np.full(n, np.uint64(0x6A09E667F3BCC908), dtype=np.uint64)
     for j in range(words.shape[1]):
         w = words[:, j]
-        h = np.where(w != 0, mix(h ^ w), h)
-    return h
+        h = np.where(w != 0, (h ^ w) * _FOLD, h)
+    return mix(h)
 
 
 def pick_from_groups(
