@@ -51,6 +51,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -240,6 +241,10 @@ def tool_versions() -> dict[str, str]:
     }
 
 
+# Threads writing a snapshot's tables; any number gives the same bytes.
+WRITE_THREADS = min(4, os.cpu_count() or 1)
+
+
 def _prepare(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     """The frame as stored: conformed, JSON canonical, rows sorted by primary key."""
     frame = conform(table, frame)
@@ -301,8 +306,10 @@ def write(
     except OSError as e:
         raise SnapshotError(str(out), f"cannot create the snapshot directory: {e}") from None
     try:
-        tables: dict[str, Any] = {}
-        for table in schema.tables:
+        # Tables are prepared, hashed and written on a few threads (polars, pyarrow's zstd and
+        # hashlib release the GIL); the manifest is assembled in model order, so the result
+        # does not depend on the number of threads.
+        def one(table: Table) -> dict[str, Any]:
             source = frames.get(table.name)
             try:
                 if source is None:
@@ -317,13 +324,23 @@ def write(
                 ) from None
             file = f"{table.name}.parquet"
             _write_parquet(frame, tmp / file)
-            tables[table.name] = {
+            return {
                 "file": file,
                 "rows": frame.height,
                 "columns": table.column_names,
                 "content_hash": content_hash(table, frame),
                 "file_sha256": _file_sha256(tmp / file),
             }
+
+        with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
+            futures = [pool.submit(one, t) for t in schema.tables]
+            try:
+                entries = [f.result() for f in futures]
+            except BaseException:
+                # Stop at the first failure: tables not started yet are never written.
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+        tables: dict[str, Any] = {t.name: e for t, e in zip(schema.tables, entries, strict=True)}
         manifest: dict[str, Any] = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
