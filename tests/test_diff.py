@@ -234,6 +234,32 @@ def test_compare_is_exact_per_type(column: str, ours: Any, theirs: Any, same: bo
     assert out.changed_columns == ({} if same else {column: 1})
 
 
+def test_canonical_json_is_the_snapshot_modules() -> None:
+    from seedsnap.diff import canonical_json
+
+    texts = [
+        '{"b": 1, "a": [1, 2.50, {"z": null, "y": "\u00e9"}]}',
+        "[]",
+        "{}",
+        '"x"',
+        "1e2",
+        "1.0",
+        "-0",
+        "true",
+        "null",
+        '{"a": "tab\\t quote\\" é ✓ \\u0001"}',
+        '  { "k" : 1E-7, "K": 12345678901234567890 }  ',
+        None,
+    ]
+    series = pl.Series("j", texts, dtype=pl.String)
+    assert canonical_json(series).to_list() == snapshot.canonical_json(series).to_list()
+    for bad in ["NaN", '{"a": Infinity}', "{'a': 1}"]:
+        with pytest.raises(ValueError, match="column j"):
+            canonical_json(pl.Series("j", [bad]))
+        with pytest.raises(ValueError, match="column j"):
+            snapshot.canonical_json(pl.Series("j", [bad]))
+
+
 def test_compare_classifies_keys_in_either_row_order() -> None:
     ours = kinds([{"id": f"k{i:02}", **BASE} for i in range(10)])
     theirs = (
@@ -567,3 +593,29 @@ def test_cli_unreachable_database_exits_2(light: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith("seedsnap: error: cannot connect")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("db", DIALECTS, indirect=True)
+def test_seed_audit_load_prints_the_diff_and_writes_nothing(light: Path, db: str) -> None:
+    url = loaded(light, db)
+    gone = first_key(light, "Notification")
+    execute(url, "DELETE FROM {} WHERE {} = ?", ["Notification", "id"], [gone])
+    execute(url, "UPDATE {} SET {} = ? WHERE {} = ?", ["User", "lastName", "id"], ["Q", first_key(light, "User")])  # fmt: skip
+    counters = _write_counters(url) if db.startswith("postgresql") else None
+
+    result = run("load", str(light), "--db", url, env={"SEED_AUDIT": "true"})
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "audit (read-only): 1 rows would insert into " in text
+    diff_part = text[text.index("  table ") :]
+    assert diff_part == diff(light, url).to_text()
+    assert "* Notification" in diff_part and "* User" in diff_part
+
+    doc = json.loads(run("load", str(light), "--db", url, "--audit", "--format", "json").output)
+    assert doc["audit"] is True
+    assert doc["diff"]["totals"] == {"missing": 1, "extra": 0, "changed": 1, "equal": doc["diff"]["totals"]["equal"]}  # fmt: skip
+    # Nothing was written: the row is still missing, the user still changed.
+    after = by_table(diff(light, url))
+    assert (after["Notification"].missing_keys, after["User"].changed) == ([gone], 1)
+    if counters is not None:
+        assert _write_counters(url) == counters

@@ -466,10 +466,33 @@ def load_cmd(
             progress=progress,
             log=log,
         )
+    # Audit mode (--audit, SEED_AUDIT=true) also prints `seedsnap diff`'s report: what the
+    # database lacks, has in excess, or holds differently. Read-only as well.
+    audit_diff = _audit_diff(snapshot_dir, url, create_schema) if report.audit else None
     if fmt == "json":
-        click.echo(json.dumps(report.to_dict(), indent=2))
+        doc = report.to_dict()
+        if audit_diff is not None:
+            doc["diff"] = audit_diff.to_dict()
+        click.echo(json.dumps(doc, indent=2))
     else:
         click.echo(report.to_text(), nl=False)
+        if audit_diff is not None:
+            click.echo()
+            click.echo(audit_diff.to_text(), nl=False)
+
+
+def _audit_diff(snapshot_dir: str, url: str | None, create_schema: bool) -> Any:
+    """The diff report of a load audit; None for a database that has no tables yet."""
+    from seedsnap.diff import diff
+    from seedsnap.errors import DriftError
+    from seedsnap.loaders import resolve_url
+
+    try:
+        return diff(snapshot_dir, resolve_url(url))
+    except DriftError:
+        if create_schema:
+            return None  # the load report already says every row would be inserted
+        raise
 
 
 class _LoadProgress:
