@@ -435,3 +435,55 @@ def test_seed_environment_names_map_onto_options() -> None:
     got = options_from_env(base, {"SEED_FORCE": "true", "SEED_VERBOSE": "1", "SEED_AUDIT": "yes"})
     assert (got.replace, got.verbose, got.audit, got.confirmed) == (True, True, True, False)
     assert options_from_env(base, {"SEED_FORCE": "false"}).replace is False
+
+
+@pytest.mark.postgres
+def test_postgres_key_comparisons(pg_url: str) -> None:
+    """The three ways PostgreSQL answers "which of these keys are there": all give one answer."""
+    from seedsnap.loaders import postgres
+
+    create_schema(pg_url)
+    ids = ["c-1", "line\nbreak", "ü-naïve", "Z", "a,b"]
+    values = ", ".join(
+        "(" + ", ".join(f"'{v}'" for v in (i, f"n{n}", f"s{n}", "d", "i")) + ", now())"
+        for n, i in enumerate(ids)
+    )
+    execute(
+        pg_url,
+        f'INSERT INTO "Community" (id, name, slug, description, "imageUrl", "updatedAt") '
+        f"VALUES {values}",
+    )
+    table = MENTARA.table("Community")
+    conn = postgres.connect(pg_url)
+    try:
+        same = pl.DataFrame({"id": sorted(ids)})
+        assert postgres.holds_exactly(conn, table, same)
+        assert not postgres.holds_exactly(
+            conn, table, pl.DataFrame({"id": sorted([*ids[:4], "a"])})
+        )
+        assert not postgres.holds_exactly(conn, table, pl.DataFrame({"id": sorted(ids[:4])}))
+
+        probe = pl.DataFrame({"id": ["line\nbreak", "missing", "Z", "also\nmissing"]})
+        # A key with a newline defeats the one-string read: the temporary-table way answers.
+        absent = postgres.probe(conn, table, probe, anti=True)
+        assert absent.get_column("id").to_list() == ["missing", "also\nmissing"]
+        present = postgres.probe(conn, table, probe, anti=False)
+        assert present.get_column("id").to_list() == ["line\nbreak", "Z"]
+        names = pl.DataFrame({"name": ["n0", "zz", "n4"]})
+        assert postgres.probe(conn, table, names, anti=False).get_column("name").to_list() == [
+            "n0",
+            "n4",
+        ]
+    finally:
+        conn.close()
+
+    # Without the newline key, the one-string read answers, and the same way.
+    execute(pg_url, "DELETE FROM \"Community\" WHERE id = 'line\nbreak'")
+    conn = postgres.connect(pg_url)
+    try:
+        probe = pl.DataFrame({"id": ["missing", "Z", "c-1"]})
+        assert postgres.probe(conn, table, probe, anti=True).get_column("id").to_list() == [
+            "missing"
+        ]
+    finally:
+        conn.close()

@@ -142,6 +142,11 @@ class _Database:
     def has_rows(self, table: Table) -> bool:
         return False if self.emptied else bool(self.module.has_rows(self.conn, table))
 
+    def holds_exactly(self, table: Table, keys: pl.DataFrame) -> bool:
+        if not hasattr(self.module, "holds_exactly"):
+            return False
+        return bool(self.module.holds_exactly(self.conn, table, keys))
+
     def probe(self, table: Table, frame: pl.DataFrame, *, anti: bool) -> pl.DataFrame:
         if self.read_only or not hasattr(self.module, "probe"):
             # A read-only transaction may not create the temporary table a probe uses.
@@ -259,13 +264,17 @@ def _run(
         emptied=assume_empty or (opts.replace and opts.audit),
         read_only=opts.audit,
     )
+    t0 = time.perf_counter()
     plans, skips = plan_tables(schema, tables, source, db, opts.skip_conflicts, progress)
+    t1 = time.perf_counter()
     report.skips = skips
     report.tables = [
         TableReport(p.table.name, p.in_snapshot, p.rows.height, p.present, p.skipped) for p in plans
     ]
     if say is not None:
         todo = sum(p.rows.height for p in plans)
-        say(f"planned {todo:,} rows to insert, {len(skips)} skipped")
+        say(f"planned {todo:,} rows to insert, {len(skips)} skipped, in {t1 - t0:.2f} s")
     if not opts.audit:
         module.write(conn, plans, opts, progress, say)
+        if say is not None:
+            say(f"wrote them in {time.perf_counter() - t1:.2f} s")

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import polars as pl
 
 from seedsnap.errors import ConfigError, ConflictError
+from seedsnap.schema.frames import empty_frame
 from seedsnap.schema.model import Column, Schema, Table
 
 Progress = Callable[[str, str, int], None]
@@ -89,13 +91,37 @@ class SnapshotSide(Protocol):
 
 
 class DatabaseSide(Protocol):
-    """The target as planning reads it; ``probe`` keeps the rows of ``frame`` that match
-    (``anti=False``) or match no (``anti=True``) row of ``table`` on all of ``frame``'s columns.
+    """The target as planning reads it.
+
+    ``probe`` keeps the rows of ``frame`` that match (``anti=False``) or match no
+    (``anti=True``) row of ``table`` on all of ``frame``'s columns; ``holds_exactly`` may
+    answer True only when the table's primary keys are exactly those of ``keys`` (a shortcut
+    for a reload; False means "don't know").
     """
 
     def has_rows(self, table: Table) -> bool: ...
 
+    def holds_exactly(self, table: Table, keys: pl.DataFrame) -> bool: ...
+
     def probe(self, table: Table, frame: pl.DataFrame, *, anti: bool) -> pl.DataFrame: ...
+
+
+def key_digest(keys: pl.DataFrame) -> str:
+    """sha256 hex of the text keys in byte order, each value as ``<characters>:<value>``.
+
+    The length prefix makes the concatenation unambiguous whatever the keys contain; the
+    PostgreSQL loader computes the same digest server-side to compare key sets cheaply.
+    """
+    import hashlib
+
+    cols = keys.columns
+    parts: list[pl.Expr] = []
+    for c in cols:
+        parts += [pl.col(c).str.len_chars().cast(pl.String), pl.lit(":"), pl.col(c)]
+    if len(cols) > 1 or not keys.select((pl.col(cols[0]) > pl.col(cols[0]).shift(1)).all()).item():
+        keys = keys.sort(cols)  # snapshot frames come sorted; this is for any other caller
+    text = keys.select(pl.concat_str(parts).str.join("")).item() or ""
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def probe_by_reading(
@@ -353,12 +379,16 @@ def plan_tables(
         if empty:
             candidates = snap.frame(name)
         else:
-            absent = db.probe(table, snap.columns(name, pk), anti=True)
-            candidates = (
-                snap.frame(name).join(absent, on=pk, how="semi", maintain_order="left")
-                if absent.height
-                else snap.frame(name).clear()
-            )
+            wanted = snap.columns(name, pk)
+            if db.holds_exactly(table, wanted):
+                candidates = empty_frame(table)
+            else:
+                # The frame is decoded on another thread while the database compares keys.
+                with ThreadPoolExecutor(1, thread_name_prefix="seedsnap-read") as pool:
+                    whole = pool.submit(snap.frame, name)
+                    absent = db.probe(table, wanted, anti=True)
+                    frame = whole.result()
+                candidates = frame.join(absent, on=pk, how="semi", maintain_order="left")
             found = conflicts(table, candidates, db)
         if found and not skip_conflicts:
             first = found[0]
