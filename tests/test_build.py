@@ -239,13 +239,13 @@ def _toy(ctx: Context, frames: Frames) -> Frames:
 
 
 def test_a_registered_toy_enricher_is_scheduled_after_what_it_reads() -> None:
-    toy = Enricher("toy", frozenset({"Comment"}), frozenset({"Notification"}), _toy)
+    toy = Enricher("toy", frozenset({"Comment"}), frozenset({"Admin"}), _toy)
     enrichers = [*load_enrichers(), toy]
     levels = tiers(enrichers)
     where = {e.name: n for n, tier in enumerate(levels, 1) for e in tier}
     assert where["toy"] == where["comments"] + 1
     # An enricher that reads nothing written before it lands in tier 1.
-    alone = Enricher("alone", frozenset({"Admin"}), frozenset({"Report"}), _toy)
+    alone = Enricher("alone", frozenset({"Therapist"}), frozenset({"Moderator"}), _toy)
     assert tiers([alone, *enrichers])[0][0].name == "alone"
 
 
@@ -253,3 +253,22 @@ def test_registry_modules_declare_reads_and_writes() -> None:
     for e in load_enrichers(orchestrator.ENRICHERS):
         assert e.writes, e.name
         assert e.writes <= set(Context(resolve(env={})).schema.table_names)
+
+
+def test_a_reader_registered_before_its_writer_still_runs_after_it() -> None:
+    reader = Enricher("reader", frozenset({"Room"}), frozenset({"Report"}), _toy)
+    writer = Enricher("writer", frozenset({"RoomGroup"}), frozenset({"Room"}), _toy)
+    levels = tiers([reader, writer])
+    assert [[e.name for e in tier] for tier in levels] == [["writer"], ["reader"]]
+
+
+def test_two_top_ups_of_one_table_run_in_registry_order_and_longer_cycles_fail() -> None:
+    first = Enricher("first", frozenset({"Post"}), frozenset({"Post"}), _toy)
+    second = Enricher("second", frozenset({"Post"}), frozenset({"Post"}), _toy)
+    assert [[e.name for e in t] for t in tiers([first, second])] == [["first"], ["second"]]
+    assert [[e.name for e in t] for t in tiers([second, first])] == [["second"], ["first"]]
+    a = Enricher("a", frozenset({"Post"}), frozenset({"Comment"}), _toy)
+    b = Enricher("b", frozenset({"Comment"}), frozenset({"Report"}), _toy)
+    c = Enricher("c", frozenset({"Report"}), frozenset({"Post"}), _toy)
+    with pytest.raises(ValueError, match="cycle"):
+        tiers([a, b, c])

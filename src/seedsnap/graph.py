@@ -4,23 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from seedsnap.enrichers.orchestrator import Enricher, load_enrichers, tiers
+from seedsnap.enrichers.orchestrator import Enricher, dependencies, load_enrichers, tiers
 from seedsnap.schema import MENTARA, Schema
 
 
 def enricher_graph(enrichers: Sequence[Enricher] | None = None) -> str:
-    """Enrichers grouped by tier, with an edge where one reads what an earlier one writes."""
+    """Enrichers grouped by tier, with an edge (labelled by the tables) for each dependency."""
     enrichers = load_enrichers() if enrichers is None else enrichers
     lines = ["flowchart LR"]
     for n, tier in enumerate(tiers(enrichers), start=1):
         lines.append(f"  subgraph tier{n}[tier {n}]")
         lines.extend(f"    {e.name}" for e in tier)
         lines.append("  end")
-    for i, e in enumerate(enrichers):
-        for d in enrichers[:i]:
-            shared = sorted(d.writes & e.reads)
-            if shared:
-                lines.append(f"  {d.name} -->|{', '.join(shared)}| {e.name}")
+    deps = dependencies(enrichers)
+    for e in enrichers:
+        for d, shared in deps[e.name]:
+            lines.append(f"  {d.name} -->|{', '.join(sorted(shared))}| {e.name}")
     return "\n".join(lines) + "\n"
 
 

@@ -1,9 +1,12 @@
 """Schedules the enrichers into tiers from what each declares it reads and writes, and runs them.
 
-An enricher depends on every enricher registered before it that writes a table it reads; its
-tier is one more than the deepest of those. Enrichers of one tier see the same frames (those
-left by the previous tiers) and may run in parallel (``jobs``); their new rows are appended in
-registry order, so the output does not depend on ``jobs``.
+An enricher depends on every other enricher that writes a table it reads, wherever either
+sits in the registry; a table an enricher writes counts as read too (a top-up counts what is
+there). When two enrichers depend on each other (both top up one table), the one registered
+first runs first; a longer cycle is an error. An enricher's tier is one more than the deepest
+of its dependencies. Enrichers of one tier see the same frames (those left by the previous
+tiers) and may run in parallel (``jobs``); their new rows are appended in registry order, so
+the output does not depend on ``jobs``.
 """
 
 from __future__ import annotations
@@ -72,12 +75,41 @@ def load_enrichers(names: Sequence[str] = ENRICHERS) -> list[Enricher]:
     return out
 
 
+def dependencies(enrichers: Sequence[Enricher]) -> dict[str, list[tuple[Enricher, set[str]]]]:
+    """For each enricher, the enrichers it must run after and the tables that make it so."""
+    position = {e.name: i for i, e in enumerate(enrichers)}
+    deps: dict[str, list[tuple[Enricher, set[str]]]] = {e.name: [] for e in enrichers}
+    for e in enrichers:
+        for d in enrichers:
+            shared = d.writes & (e.reads | e.writes)
+            if d is e or not shared:
+                continue
+            mutual = e.writes & (d.reads | d.writes)
+            if mutual and position[d.name] > position[e.name]:
+                continue  # both top up a shared table: registry order decides
+            deps[e.name].append((d, shared))
+    return deps
+
+
 def tiers(enrichers: Sequence[Enricher]) -> list[list[Enricher]]:
     """Enrichers grouped by tier (tier 1 first), registry order inside a tier."""
+    deps = dependencies(enrichers)
     level: dict[str, int] = {}
-    for i, e in enumerate(enrichers):
-        deps = [d for d in enrichers[:i] if d.writes & e.reads]
-        level[e.name] = 1 + max((level[d.name] for d in deps), default=0)
+    visiting: list[str] = []
+
+    def depth(e: Enricher) -> int:
+        if e.name in level:
+            return level[e.name]
+        if e.name in visiting:
+            cycle = [*visiting[visiting.index(e.name) :], e.name]
+            raise ValueError(f"enricher dependency cycle: {' -> '.join(cycle)}")
+        visiting.append(e.name)
+        level[e.name] = 1 + max((depth(d) for d, _ in deps[e.name]), default=0)
+        visiting.pop()
+        return level[e.name]
+
+    for e in enrichers:
+        depth(e)
     out: list[list[Enricher]] = [[] for _ in range(max(level.values(), default=0))]
     for e in enrichers:
         out[level[e.name] - 1].append(e)
