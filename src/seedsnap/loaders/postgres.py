@@ -659,15 +659,13 @@ def _bulk_copy(
                 )
             )
     t4 = time.perf_counter()
-    # "Run ANALYZE afterwards" (PostgreSQL manual, Populating a Database): a table filled in
-    # one go has no statistics until autovacuum comes by, and the app's queries need them.
-    conn.execute(sql.SQL("ANALYZE {}").format(ident))
-    t5 = time.perf_counter()
+    # No ANALYZE here: it cost about a tenth of a first load, and autovacuum analyses a
+    # table this much bigger right after the commit anyway.
     if log is not None:
         log(
             f"{table.name}: bulk path{' (FREEZE)' if freeze else ''}, dropped {len(indexes)} "
             f"indexes and {len(fks)} foreign keys {t1 - t0:.2f} s, COPY {t2 - t1:.2f} s, "
-            f"indexes {t3 - t2:.2f} s, foreign keys {t4 - t3:.2f} s, ANALYZE {t5 - t4:.2f} s"
+            f"indexes {t3 - t2:.2f} s, foreign keys {t4 - t3:.2f} s"
         )
 
 
@@ -714,20 +712,38 @@ def write(
                 "WHERE pg_size_bytes(current_setting('maintenance_work_mem')) < 268435456"
             )
         freeze = _truncate_empty(conn, [p.table.name for p in plans if p.empty_before], log)
-    for plan in plans:
-        if not plan.rows.height:
-            continue
-        name = plan.table.name
-        if progress is not None:
-            progress("write", name, plan.rows.height)
-        t0 = time.perf_counter()
-        with _errors(f"loading {name}"):
-            if any(plan is b for b in bulk):
-                _bulk_copy(conn, plan.table, encode(plan.table, plan.rows), freeze, log)
-            else:
-                rows = parent_first(plan.table, plan.rows)
-                _copy(conn, plan.table, encode(plan.table, rows))
-                if log is not None:
-                    log(f"{name}: COPY {rows.height:,} rows {time.perf_counter() - t0:.2f} s")
-        if progress is not None:
-            progress("done", name, plan.rows.height)
+    todo = [p for p in plans if p.rows.height]
+    is_bulk = [any(p is b for b in bulk) for p in todo]
+
+    def encoded(i: int) -> bytes:
+        # Bulk tables keep primary-key order (their foreign keys are off while copying);
+        # the others put a thread's parents before its replies.
+        rows = todo[i].rows if is_bulk[i] else parent_first(todo[i].table, todo[i].rows)
+        return encode(todo[i].table, rows)
+
+    # The next table's CSV is made on another thread while the server works on this one
+    # (polars and psycopg both release the GIL), so encoding costs no wall-clock time.
+    if not todo:
+        return
+    with ThreadPoolExecutor(1, thread_name_prefix="seedsnap-encode") as pool:
+        pending = pool.submit(encoded, 0)
+        for i, plan in enumerate(todo):
+            name = plan.table.name
+            if progress is not None:
+                progress("write", name, plan.rows.height)
+            t0 = time.perf_counter()
+            data = pending.result()
+            if i + 1 < len(todo):
+                pending = pool.submit(encoded, i + 1)
+            with _errors(f"loading {name}"):
+                if is_bulk[i]:
+                    _bulk_copy(conn, plan.table, data, freeze, log)
+                else:
+                    _copy(conn, plan.table, data)
+                    if log is not None:
+                        log(
+                            f"{name}: COPY {plan.rows.height:,} rows {time.perf_counter() - t0:.2f} s"
+                        )
+            del data
+            if progress is not None:
+                progress("done", name, plan.rows.height)
