@@ -440,3 +440,16 @@ def test_killed_mid_load_leaves_nothing_and_the_next_load_completes(
     after = counts(target)
     assert after["Community"] == before["Community"] + 30
     assert all(after[t] > 0 for t in MENTARA.table_names)
+
+
+def test_verbose_lists_every_drift_problem(tmp_path: Path, hand_snapshot: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'drift.sqlite'}"
+    create_schema(url)
+    columns = ["actionUrl", "readAt", "data", "title", "message", "updatedAt"]
+    execute(url, *[f'ALTER TABLE "Notification" DROP COLUMN "{c}"' for c in columns])
+    result = run(str(hand_snapshot), "--db", url, "--verbose")
+    assert result.exit_code == 1
+    *logged, error = result.stderr.splitlines()
+    assert "(+1 more)" in error
+    drift = sorted(line for line in logged if line.startswith("seedsnap: drift: "))
+    assert drift == sorted(f"seedsnap: drift: Notification.{c} is missing" for c in columns)

@@ -250,6 +250,10 @@ def _run(
     if not assume_empty:
         problems = drift(schema, catalog, tables, source, module.expected_type)
         if problems:
+            if say is not None:
+                # The error is one line with the first few; --verbose lists every one.
+                for problem in problems:
+                    say(f"drift: {problem}")
             raise DriftError(problems)
     if not opts.audit:
         module.lock(conn, tables)
