@@ -272,3 +272,26 @@ def test_two_top_ups_of_one_table_run_in_registry_order_and_longer_cycles_fail()
     c = Enricher("c", frozenset({"Report"}), frozenset({"Post"}), _toy)
     with pytest.raises(ValueError, match="cycle"):
         tiers([a, b, c])
+
+
+def test_a_build_failing_its_check_leaves_the_previous_snapshot_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from seedsnap import check
+    from seedsnap.build import BuildCheckFailed, build
+
+    out = tmp_path / "snap"
+    build(resolve(mode="light", env={}), out)
+    before = _digests(out)
+
+    def failing(path: str | Path) -> check.CheckReport:
+        report = check.CheckReport(rules=["x"])
+        report.violations.append(check.Violation("x", "User", "k", 1))
+        return report
+
+    monkeypatch.setattr(check, "check", failing)
+    with pytest.raises(BuildCheckFailed, match="not written") as info:
+        build(resolve(mode="light", seed=99, env={}), out)
+    assert info.value.report.violations[0].rule == "x"
+    assert _digests(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["snap"]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from seedsnap.config import Config
 from seedsnap.context import Context, Frames
 from seedsnap.enrichers import orchestrator
+from seedsnap.errors import CheckFailed
 
 if TYPE_CHECKING:
     from seedsnap.check import CheckReport
@@ -51,14 +52,35 @@ def build(
     on_step: Callable[[str, Frames], None] | None = None,
     run_check: bool = True,
 ) -> tuple[dict[str, Any], CheckReport | None]:
-    """Generate ``config``'s data, write the snapshot to ``out``, then check it.
+    """Generate ``config``'s data, check it, and write the snapshot to ``out``.
 
     Returns the manifest and the check report (None with ``run_check=False``). The snapshot
-    is written atomically, so a failed build leaves any previous snapshot at ``out`` intact.
+    is checked in its temporary directory and only then moved into place: a build whose
+    check fails raises ``BuildCheckFailed`` (carrying the report) and leaves any previous
+    snapshot at ``out`` untouched.
     """
     from seedsnap import check, snapshot
 
     frames = generate(config, jobs=jobs, on_step=on_step)
-    manifest = snapshot.write(out, frames, config)
-    report = check.check(out) if run_check else None
-    return manifest, report
+    reports: list[CheckReport] = []
+
+    def gate(tmp: Path) -> None:
+        report = check.check(tmp)
+        reports.append(report)
+        if not report.ok:
+            raise BuildCheckFailed(str(out), report)
+
+    manifest = snapshot.write(out, frames, config, before_swap=gate if run_check else None)
+    return manifest, (reports[0] if reports else None)
+
+
+class BuildCheckFailed(CheckFailed):
+    """A freshly built snapshot failed `seedsnap check`; it was not written."""
+
+    def __init__(self, out: str, report: CheckReport) -> None:
+        super().__init__(
+            f"the snapshot built for {out} fails {len(report.violations)} check rule(s) and was "
+            "not written",
+            "this is a seedsnap bug: report it with the options used (--no-check writes it anyway)",
+        )
+        self.report = report

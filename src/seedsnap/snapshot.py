@@ -50,7 +50,8 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -245,6 +246,10 @@ def tool_versions() -> dict[str, str]:
 WRITE_THREADS = min(4, os.cpu_count() or 1)
 
 
+class _Skipped(Exception):
+    """A table not written because another one failed first."""
+
+
 def _prepare(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     """The frame as stored: conformed, JSON canonical, rows sorted by primary key."""
     frame = conform(table, frame)
@@ -282,11 +287,14 @@ def write(
     frames: Mapping[str, pl.DataFrame],
     config: Config,
     schema: Schema = MENTARA,
+    before_swap: Callable[[Path], None] | None = None,
 ) -> dict[str, Any]:
     """Write ``frames`` as a snapshot at ``out`` (atomically) and return its manifest.
 
     Tables missing from ``frames`` are written empty. An existing snapshot at ``out`` is
     replaced only once the new one is complete; a directory that is not a snapshot is refused.
+    ``before_swap`` gets the complete temporary snapshot first; if it raises, nothing at
+    ``out`` changes (the build uses it to check a snapshot before it replaces the old one).
     """
     out = Path(out)
     unknown = sorted(set(frames) - set(schema.table_names))
@@ -309,7 +317,20 @@ def write(
         # Tables are prepared, hashed and written on a few threads (polars, pyarrow's zstd and
         # hashlib release the GIL); the manifest is assembled in model order, so the result
         # does not depend on the number of threads.
+        failed = threading.Event()
+
         def one(table: Table) -> dict[str, Any]:
+            # After a failure, tables not yet started are skipped (the error is re-raised
+            # from the failed table, in model order, below).
+            if failed.is_set():
+                raise _Skipped
+            try:
+                return _one(table)
+            except BaseException:
+                failed.set()
+                raise
+
+        def _one(table: Table) -> dict[str, Any]:
             source = frames.get(table.name)
             try:
                 if source is None:
@@ -334,12 +355,11 @@ def write(
 
         with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
             futures = [pool.submit(one, t) for t in schema.tables]
-            try:
-                entries = [f.result() for f in futures]
-            except BaseException:
-                # Stop at the first failure: tables not started yet are never written.
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
+            errors = [f.exception() for f in futures]
+        first = next((e for e in errors if e is not None and not isinstance(e, _Skipped)), None)
+        if first is not None:
+            raise first
+        entries = [f.result() for f in futures]
         tables: dict[str, Any] = {t.name: e for t, e in zip(schema.tables, entries, strict=True)}
         manifest: dict[str, Any] = {
             "format": FORMAT,
@@ -355,6 +375,8 @@ def write(
             f.flush()
             os.fsync(f.fileno())
         _fsync_dir(tmp)
+        if before_swap is not None:
+            before_swap(tmp)
         _swap_into_place(tmp, out)
     except OSError as e:
         shutil.rmtree(tmp, ignore_errors=True)

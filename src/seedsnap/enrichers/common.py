@@ -95,7 +95,7 @@ def sample_pairs(
         return (
             c.sort(side, "_i")
             .unique([side, other], keep="first", maintain_order=True)
-            .join(need, on=side)
+            .join(need, on=side, maintain_order="left")
             .filter(pl.int_range(pl.len()).over(side) < pl.col("need"))
             .select(side, other)
         )
@@ -138,7 +138,7 @@ def sample_pairs(
             )
         )
         .sort(side, "_i")
-        .join(rest_need, on=side)
+        .join(rest_need, on=side, maintain_order="left")
         .filter(pl.int_range(pl.len()).over(side) < pl.col("need"))
         .select(side, other)
     )

@@ -75,10 +75,12 @@ def load_enrichers(names: Sequence[str] = ENRICHERS) -> list[Enricher]:
     return out
 
 
-def dependencies(enrichers: Sequence[Enricher]) -> dict[str, list[tuple[Enricher, set[str]]]]:
+def dependencies(
+    enrichers: Sequence[Enricher],
+) -> dict[str, list[tuple[Enricher, frozenset[str]]]]:
     """For each enricher, the enrichers it must run after and the tables that make it so."""
     position = {e.name: i for i, e in enumerate(enrichers)}
-    deps: dict[str, list[tuple[Enricher, set[str]]]] = {e.name: [] for e in enrichers}
+    deps: dict[str, list[tuple[Enricher, frozenset[str]]]] = {e.name: [] for e in enrichers}
     for e in enrichers:
         for d in enrichers:
             shared = d.writes & (e.reads | e.writes)

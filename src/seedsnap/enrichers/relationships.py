@@ -61,7 +61,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # that land on an existing pair are filled by keyed draws (no clients x therapists join).
     s = ctx.stream("ClientTherapist", "round-robin")
     order = (
-        clients.join(load, on="clientId", how="left")
+        clients.join(load, on="clientId", how="left", maintain_order="left")
         .with_columns(pl.col("load").fill_null(0))
         .with_columns(pl.Series("_s", s.bits(text_keys(clients["clientId"]))))
         .sort("load", "_s")

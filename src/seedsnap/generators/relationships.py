@@ -11,7 +11,7 @@ import numpy as np
 import polars as pl
 
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
-from seedsnap.generators.common import between, ranks, text_keys
+from seedsnap.generators.common import between, text_keys
 from seedsnap.generators.communities import community_keys
 from seedsnap.random import child_keys
 
@@ -63,7 +63,7 @@ def pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
 def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
     users = frames["User"].filter(pl.col("role").is_in(["client", "therapist", "moderator"]))
     users = users.select("id", "role", "createdAt").sort("id")
-    comm = frames["Community"].select("id", "slug", "createdAt")
+    comm = frames["Community"].select("id", "slug", "createdAt").sort("slug")
     s = ctx.stream("Membership", "join")
     uk = user_keys(users)
     vol = ctx.config.volumes
@@ -75,8 +75,8 @@ def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
     ckeys = community_keys(comm["slug"])
     score = s.bits(np.repeat(uk, len(ckeys)), np.tile(ckeys, len(uk))).reshape(len(uk), -1)
     # Clients first pick a mental-health community 70 % of the time (upstream's bias).
-    mh = ~comm["slug"].is_in(["mindfulness-meditation", "family-relationships", "young-adults"])
-    mh = mh & ~comm["slug"].str.contains("mindfulness|family|young-adults")
+    # General communities (and their derived circles) are not mental-health communities.
+    mh = ~comm["slug"].str.contains("^(mindfulness-meditation|family-relationships|young-adults)")
     mh_first = (users["role"].to_numpy() == "client") & s.bernoulli(uk, 0.7, index=2)
     mh_cols = np.flatnonzero(mh.to_numpy())
     if len(mh_cols):
@@ -102,17 +102,20 @@ def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
 
 def moderator_assignments(ctx: Context, frames: Frames) -> pl.DataFrame:
     mods = frames["Moderator"].select("userId", "createdAt").sort("userId")
-    comm = frames["Community"].select("id", "slug", "createdAt")
+    comm = frames["Community"].select("id", "slug", "createdAt").sort("slug")
     if mods.is_empty() or comm.is_empty():
         return ctx.empty("ModeratorCommunity")
     s = ctx.stream("ModeratorCommunity", "assign")
     mk = user_keys(mods.rename({"userId": "id"}))
     k = np.minimum(s.integers(mk, 2, 5, index=0), comm.height)
-    order = ranks(s, mk, comm.height)
+    # Communities in a keyed order per moderator, scored by (moderator, community) keys so
+    # neither the frame's row order nor new communities reorder the existing ones.
+    ckeys = community_keys(comm["slug"])
+    score = s.bits(np.repeat(mk, len(ckeys)), np.tile(ckeys, len(mk))).reshape(len(mk), -1)
+    order = np.argsort(score, axis=1, kind="stable")
     take = np.arange(comm.height)[None, :] < k[:, None]
     m_row = np.repeat(np.arange(len(mk)), take.sum(axis=1))
     c_col = order[take]
-    ckeys = community_keys(comm["slug"])
     keys = child_keys(mk[m_row], ckeys[c_col])
     lo = np.maximum(ms(mods["createdAt"])[m_row], ms(comm["createdAt"])[c_col])
     assigned = between(s, keys, lo, ctx.anchor_ms - MS_PER_DAY, index=1)
