@@ -79,3 +79,21 @@ def test_bad_option_exits_1_with_one_line(tmp_path: Path) -> None:
     assert result.output.strip().count("\n") == 0
     assert "unknown mode 'huge'" in result.output
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[volumes]\nclients = "lots"\n', "must be a number"),
+        ("volumes = 3\n", "must be a table"),
+        ("[build]\nsed = 5\n", "unknown \\[build\\] key"),
+        ("[minimums]\nclient = 3\n", "is not a table"),
+        ("[build\n", "invalid TOML"),
+        ("[volumes]\nclients = -4\n", ">= 0"),
+    ],
+)
+def test_a_bad_seedsnap_toml_is_one_clear_error(tmp_path: Path, text: str, message: str) -> None:
+    toml = tmp_path / "seedsnap.toml"
+    toml.write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        resolve(config_file=toml, env={})

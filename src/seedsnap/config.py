@@ -184,11 +184,21 @@ def resolve(
             raise ConfigError(f"config file {path} not found", "check the --config path") from None
         except tomllib.TOMLDecodeError as e:
             raise ConfigError(f"{path}: invalid TOML ({e})", "fix the file's syntax") from None
-    build_doc = file_doc.get("build", {})
     unknown = set(file_doc) - {"build", "minimums", "volumes"}
     if unknown:
         raise ConfigError(
             f"{path}: unknown section(s) {sorted(unknown)}", "use [build], [volumes] and [minimums]"
+        )
+    for section in ("build", "volumes", "minimums"):
+        if not isinstance(file_doc.get(section, {}), dict):
+            raise ConfigError(
+                f"{path}: {section} must be a table", f"write it as a [{section}] section"
+            )
+    build_doc = file_doc.get("build", {})
+    unknown = set(build_doc) - {"mode", "seed", "scale", "anchor"}
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown [build] key(s) {sorted(unknown)}", "use mode, seed, scale and anchor"
         )
 
     def pick(name: str, arg: Any, default: Any) -> Any:
@@ -220,7 +230,10 @@ def resolve(
     for key, value in MODES[mode_v].items():
         src = f"mode {mode_v}"
         if key in file_doc.get("volumes", {}):
-            value, src = float(file_doc["volumes"][key]), f"file {path}"
+            value = float(_number(str(file_doc["volumes"][key]), f"volumes.{key}", float))
+            if value < 0:
+                raise ConfigError(f"{path}: volumes.{key} must be >= 0", "use 0 or more")
+            src = f"file {path}"
         volumes[key] = value * scale_v if key in SCALED else value
         sources[f"volumes.{key}"] = src + (
             f" x scale {scale_v:g}" if key in SCALED and scale_v != 1 else ""
