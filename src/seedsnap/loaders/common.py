@@ -393,46 +393,64 @@ def plan_tables(
         if found and not skip_conflicts:
             first = found[0]
             raise ConflictError(name, first.key, ",".join(first.columns), first.value, len(found))
-        table_skips = [
-            Skip(name, c.key, f"conflict on {','.join(c.columns)}={c.value!r}") for c in found
-        ]
-        keys = key_text(table, candidates)
-        dropped = keys.is_in(pl.Series([c.key for c in found], dtype=pl.String).implode())
-        # Dependants: rows referencing a skipped row of a parent table, then of this table
-        # itself until no new row is found (a reply to a skipped comment, and so on).
-        for fk in table.foreign_keys:
-            if fk.ref_table == name or fk.ref_table not in skipped_refs:
-                continue
-            hit = _references(candidates, fk.columns, fk.ref_columns, skipped_refs[fk.ref_table])
-            new = hit & ~dropped
-            table_skips.extend(
-                Skip(name, k, f"depends on skipped {fk.ref_table} row")
-                for k in keys.filter(new).to_list()
-            )
-            dropped = dropped | hit
-        while table.self_references and dropped.any():
-            own = candidates.filter(dropped)
-            hit = pl.Series([False] * candidates.height, dtype=pl.Boolean)
-            for fk in table.self_references:
-                targets = own.select(list(fk.ref_columns))
-                hit = hit | _references(candidates, fk.columns, fk.ref_columns, targets)
-            new = hit & ~dropped
-            if not new.any():
-                break
-            table_skips.extend(
-                Skip(name, k, f"depends on skipped {name} row") for k in keys.filter(new).to_list()
-            )
-            dropped = dropped | new
-        if dropped.any():
-            referenced = {
-                c for t in schema.tables for fk in t.foreign_keys if fk.ref_table == name
-                for c in fk.ref_columns
-            }  # fmt: skip
-            skipped_refs[name] = candidates.filter(dropped).select(sorted(referenced | set(pk)))
+        if found or any(fk.ref_table in skipped_refs for fk in table.foreign_keys):
+            rows, table_skips = _leave_out(schema, table, candidates, found, skipped_refs)
+        else:
+            rows, table_skips = candidates, []
         skips.extend(table_skips)
-        rows = candidates.filter(~dropped)
         plans.append(TablePlan(table, n, rows, n - candidates.height, len(table_skips), empty))
     return plans, skips
+
+
+def _leave_out(
+    schema: Schema,
+    table: Table,
+    candidates: pl.DataFrame,
+    found: list[Conflict],
+    skipped_refs: dict[str, pl.DataFrame],
+) -> tuple[pl.DataFrame, list[Skip]]:
+    """``candidates`` without the conflicting rows and the rows depending on skipped rows.
+
+    Dependants are rows referencing a skipped row of a parent table, then rows of this table
+    referencing those, until no new row is found (a reply to a skipped comment, and so on).
+    Records this table's skipped rows in ``skipped_refs`` for the tables after it.
+    """
+    name = table.name
+    skips = [Skip(name, c.key, f"conflict on {','.join(c.columns)}={c.value!r}") for c in found]
+    keys = key_text(table, candidates)
+    dropped = keys.is_in(pl.Series([c.key for c in found], dtype=pl.String).implode())
+    for fk in table.foreign_keys:
+        if fk.ref_table == name or fk.ref_table not in skipped_refs:
+            continue
+        hit = _references(candidates, fk.columns, fk.ref_columns, skipped_refs[fk.ref_table])
+        new = hit & ~dropped
+        skips.extend(
+            Skip(name, k, f"depends on skipped {fk.ref_table} row")
+            for k in keys.filter(new).to_list()
+        )
+        dropped = dropped | hit
+    while table.self_references and dropped.any():
+        own = candidates.filter(dropped)
+        hit = pl.Series([False] * candidates.height, dtype=pl.Boolean)
+        for fk in table.self_references:
+            targets = own.select(list(fk.ref_columns))
+            hit = hit | _references(candidates, fk.columns, fk.ref_columns, targets)
+        new = hit & ~dropped
+        if not new.any():
+            break
+        skips.extend(
+            Skip(name, k, f"depends on skipped {name} row") for k in keys.filter(new).to_list()
+        )
+        dropped = dropped | new
+    if dropped.any():
+        referenced = {
+            c for t in schema.tables for fk in t.foreign_keys if fk.ref_table == name
+            for c in fk.ref_columns
+        }  # fmt: skip
+        skipped_refs[name] = candidates.filter(dropped).select(
+            sorted(referenced | set(table.primary_key))
+        )
+    return candidates.filter(~dropped), skips
 
 
 def _references(

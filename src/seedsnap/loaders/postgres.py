@@ -2,21 +2,27 @@
 
 Every loader module has this shape: ``connect``, ``describe``, ``read_catalog``,
 ``expected_type``, ``read_table``, ``has_rows``, ``create_schema``, ``begin``, ``lock``,
-``empty``, ``write``, ``commit``, ``rollback``; :mod:`seedsnap.loaders` drives them.
+``empty``, ``write``, ``commit``, ``rollback``, ``close`` (and optionally ``probe`` and
+``holds_exactly``); :mod:`seedsnap.loaders` drives them.
 
 How rows get in (measured in bench/load.py against ``psql \\copy``):
 
 - the rows to insert are computed before anything is sent (``common.plan_tables``), under a
   SHARE ROW EXCLUSIVE lock on every model table, so no other writer can add a row between the
-  key read and the COPY: each planned row is new, and COPY straight into the table gives the
-  result of staging + ``INSERT … ON CONFLICT DO NOTHING`` without the staging round;
-- rows travel as CSV made by polars (arrays as array literals, timestamps with milliseconds);
+  key comparison and the COPY: each planned row is new, and COPY straight into the table gives
+  the result of staging + ``INSERT … ON CONFLICT DO NOTHING`` without the staging round;
+- keys are compared cheaply: an unchanged table by a count and a sha256 of its sorted keys
+  computed server-side (``holds_exactly``: nothing is sent), a table with gaps by receiving
+  its keys as one aggregated string (``probe``), unique keys of the missing rows by sending
+  just those to a temporary table;
+- rows travel as CSV made by polars (arrays as array literals, timestamps with milliseconds),
+  the next table's CSV made on a helper thread while the server works on this one;
 - a table that was empty and gets at least ``bulk_min_rows`` rows is loaded the way pg_restore
   does it: its secondary indexes and its own foreign keys are dropped, the rows (already in
-  primary-key order, so the kept primary-key index grows at its right edge) are copied, then
-  the indexes are rebuilt by sorting and the foreign keys re-added, which validates them in one
-  join instead of one trigger call per row. Definitions, names and comments are read from the
-  catalog and restored as they were, inside the same transaction.
+  primary-key order, so the kept primary-key index grows at its right edge) are copied with
+  FREEZE, then the indexes are rebuilt by sorting and the foreign keys re-added, which
+  validates them in one join instead of one trigger call per row. Definitions, names and
+  comments are read from the catalog and restored as they were, inside the same transaction.
 """
 
 from __future__ import annotations
