@@ -115,7 +115,8 @@ class Config:
     @property
     def anchor_ms(self) -> int:
         """The anchor as milliseconds since the Unix epoch (UTC)."""
-        return int(self.anchor.timestamp() * 1000)
+        delta = self.anchor - datetime(1970, 1, 1, tzinfo=UTC)
+        return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
 
     def count(self, role: str) -> int:
         """Users of ``role`` (fixtures included, never fewer than the 3 fixtures)."""

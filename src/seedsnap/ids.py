@@ -4,8 +4,11 @@
 ``cuid()`` columns 25-character cuids (``c`` + 24 lowercase base-36 characters); both are
 derived from (seed, table, entity key) with :mod:`seedsnap.random`, formatted on whole arrays.
 
-Both take two 64-bit words per key from the table's ``"id"`` stream, so ids are distinct
-exactly when entity keys are (the first word is a bijection of the key). Text is written into
+Both take two 64-bit words per key from the table's ``"id"`` stream (the purpose "id" is
+reserved for this). The first word is a bijection of the key, but masking the version and
+variant bits (uuid) or reducing modulo 36**12 (cuid) drops a few bits, so distinct keys give
+distinct ids with overwhelming probability (122 / ~124 random bits), not by construction;
+`seedsnap check` verifies primary keys are unique. Text is written into
 one fixed-width byte buffer and handed to Arrow as a string array with computed offsets: no
 per-row Python objects and no Binary -> String cast (which validates UTF-8 row by row).
 """

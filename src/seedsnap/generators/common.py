@@ -14,7 +14,7 @@ import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
-from seedsnap.context import MS_PER_DAY, Context
+from seedsnap.context import MS_PER_DAY
 from seedsnap.random import I64, U64, Stream, mix
 
 
@@ -52,7 +52,7 @@ def pick_many(
     take = np.arange(n)[None, :] < kk[:, None]
     values = np.asarray(options, dtype=object)[perm[take]]
     offsets = np.concatenate([[0], np.cumsum(take.sum(axis=1))]).astype(np.int32)
-    arr = pa.ListArray.from_arrays(pa.array(offsets), pa.array(values.tolist()))
+    arr = pa.ListArray.from_arrays(pa.array(offsets), pa.array(values))
     s = pl.Series(name, arr)
     return s.cast(dtype) if dtype is not None else s
 
@@ -95,13 +95,6 @@ def json_object(name: str, **fields: pl.Expr | pl.Series | npt.ArrayLike) -> pl.
     return pl.struct(exprs).struct.json_encode().alias(name)
 
 
-def template(
-    stream: Stream, keys: U64, templates: Sequence[str], index: npt.ArrayLike = 0
-) -> npt.NDArray[Any]:
-    """One template per key."""
-    return pick(stream, keys, templates, index=index)
-
-
 def lookup(
     frame: pl.DataFrame, key: str, values: npt.ArrayLike | pl.Series, column: str
 ) -> pl.Series:
@@ -110,19 +103,16 @@ def lookup(
     return probe.join(frame.select(key, column), on=key, how="left", maintain_order="left")[column]
 
 
-def ids_for(ctx: Context, table: str, keys: U64) -> pl.Series:
-    return ctx.ids(table, keys)
-
-
 _FOLD = np.uint64(0xD6E8FEB86659FD93)  # an odd 64-bit multiplier
 
 
 def text_keys(values: pl.Series | npt.ArrayLike) -> U64:
     """Stable uint64 keys of text values (ids), vectorised over 8-byte words.
 
-    Each non-zero word of the NUL-padded bytes is folded in with ``mix``; all-zero words are
-    padding (text has no NUL), so a value's key does not depend on the batch's width, nor on
-    the polars version or PYTHONHASHSEED. Used to key the children of existing entities.
+    Each non-zero word of the NUL-padded bytes is folded in with an odd multiply and the
+    result mixed once; all-zero words are padding (text has no NUL), so a value's key does
+    not depend on the batch's width, nor on the polars version or PYTHONHASHSEED. Used to
+    key the children of existing entities.
     """
     s = values if isinstance(values, pl.Series) else pl.Series(np.asarray(values))
     arr = s.cast(pl.String).to_arrow()
@@ -173,7 +163,12 @@ def pick_from_groups(
     group; a row whose group has no other member (or no member) gets NULL.
     """
     if not isinstance(row_groups, pl.Series) or row_groups.dtype != pool.schema[group]:
-        row_groups = pl.Series(group, np.asarray(row_groups).tolist(), dtype=pool.schema[group])
+        arr = np.asarray(row_groups)
+        row_groups = (
+            pl.Series(group, arr).cast(pool.schema[group])
+            if len(arr)
+            else pl.Series(group, [], dtype=pool.schema[group])
+        )
     p = pool.select(group, value).sort(group, value)
     vals = p[value].to_numpy()
     sizes = p.group_by(group, maintain_order=True).len()
