@@ -163,7 +163,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     report = pairs.select(
         ctx.ids("Report", pk).alias("id"),
         pl.Series("reason", np.asarray(t.REPORT_REASONS)[reason_i]),
-        pl.Series("content", [d or None for d in details.tolist()], dtype=pl.String),
+        pl.Series("content", np.asarray(details, dtype=str)).replace("", None),
         pl.Series("status", status),
         pl.when(pl.Series(is_post)).then(pl.col("item")).alias("postId"),
         pl.when(pl.Series(~is_post)).then(pl.col("item")).alias("commentId"),
