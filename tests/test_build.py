@@ -295,3 +295,23 @@ def test_a_build_failing_its_check_leaves_the_previous_snapshot_untouched(
     assert info.value.report.violations[0].rule == "x"
     assert _digests(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["snap"]
+
+
+def test_every_generated_id_has_the_shape_of_its_prisma_default(medium: Frames) -> None:
+    """The app validates ids (ParseUUIDPipe, zod .uuid()/.cuid()): check every id column."""
+    uuid4 = r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
+    cuid = r"^c[0-9a-z]{24}$"
+    fixture = r"^dev_(client|therapist|admin|moderator)_[0-9]+$"
+    schema = Context(resolve(env={})).schema
+    checked = 0
+    for table in schema.tables:
+        if table.primary_key != ("id",):
+            continue
+        ids = medium[table.name]["id"]
+        pattern = cuid if table.column("id").client_default == "cuid" else uuid4
+        ok = ids.str.contains(pattern)
+        if table.name == "User":
+            ok = ok | ids.str.contains(fixture)
+        assert ok.all(), f"{table.name}: bad id {ids.filter(~ok)[0]!r}"
+        checked += ids.len()
+    assert checked > 5000
