@@ -154,7 +154,9 @@ def main() -> None:
         assert _count(url) == total
         reload = _timed(lambda: load(snap, url, LoadOptions()))
         gap = _delete_share(url, 60)
-        fill = _timed(lambda: load(snap, url, LoadOptions()))
+        steps: list[str] = []
+        fill = _timed(lambda: load(snap, url, LoadOptions(verbose=True), log=steps.append))
+        split = [m for m in steps if m.startswith(("planned", "wrote"))]
         assert _count(url) == total
         # Reference for the gap fill: the same rows deleted again, then only those rows
         # copied back with psql \copy (files prepared beforehand, not counted).
@@ -176,6 +178,7 @@ def main() -> None:
           f"{reload / first:5.3f} of first load (target <= 0.1)")  # fmt: skip
     print(f"gap fill ({gap:,} rows, {100 * gap / total:.1f} %) {fill:7.2f} s   "
           f"{fill / baseline:5.3f} of \\copy, {fill / first:5.3f} of first load (target <= 0.2)")  # fmt: skip
+    print(f"  of which: {'; '.join(split)}")
     print(f"  reference: psql \\copy of only those {gap:,} rows {gap_copy:7.2f} s "
           f"({gap_copy / first:5.3f} of first load)")  # fmt: skip
 
