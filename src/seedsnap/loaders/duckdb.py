@@ -94,7 +94,10 @@ def connect(url: str, create: bool = True) -> Any:
             f"cannot create {path}: directory {path.parent} does not exist", "create it first"
         )
     try:
-        return duckdb.connect(str(path))
+        conn = duckdb.connect(str(path))
+        # DuckDB draws its own progress bar on stdout for long queries; the CLI has one.
+        conn.execute("SET enable_progress_bar = false").fetchall()
+        return conn
     except duckdb.Error as e:
         first = str(e).splitlines()[0] if str(e) else type(e).__name__
         fix = (
