@@ -22,6 +22,7 @@ WRITES = ("PreAssessment",)
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
     clients = frames["Client"].select(
         pl.col("userId").alias("clientId"), pl.col("createdAt").dt.epoch("ms").alias("createdMs")
     )

@@ -26,6 +26,7 @@ _DAYS = pl.DataFrame({"day": [1, 2, 3, 4, 5, 6, 0], "weekend": [0, 0, 0, 0, 0, 1
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
     n = ctx.config.minimum("therapist", "availability_days")
     if n > len(_DAYS):
         raise ConfigError(

@@ -43,6 +43,7 @@ def _severity(ratio: pl.Expr) -> pl.Expr:
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
     anchor = ctx.anchor_ms
     clients = frames["User"].join(frames["Client"].select(pl.col("userId").alias("id")), on="id")
     clients = clients.select("id", _ms("createdAt").alias("created"))

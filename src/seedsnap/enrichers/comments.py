@@ -39,6 +39,7 @@ def _make(ctx: Context, keys: np.ndarray, pairs: pl.DataFrame, purpose: str) -> 
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
     members = posting_members(frames)
     posts = frames["Post"].join(members.select("roomId", "communityId").unique(), on="roomId")
     posts = posts.select(

@@ -72,6 +72,7 @@ def _share(num: str, den: str) -> pl.Expr:
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
     clients = (
         frames["Client"]
         .select(pl.col("userId").alias("clientId"), "createdAt")

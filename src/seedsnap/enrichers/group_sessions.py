@@ -407,6 +407,7 @@ def _participants(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
     comm = _communities(ctx, frames)
     if comm.is_empty():
         return {}

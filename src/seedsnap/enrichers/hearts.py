@@ -37,6 +37,7 @@ def _rows(ctx: Context, chosen: pl.DataFrame) -> pl.DataFrame:
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
     members = posting_members(frames)
     posts = frames["Post"].join(members.select("roomId", "communityId").unique(), on="roomId")
     posts = posts.select(

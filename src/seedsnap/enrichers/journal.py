@@ -24,6 +24,7 @@ EDIT_RATE = 0.2
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
     anchor = ctx.anchor_ms
     clients = (
         frames["User"]

@@ -98,6 +98,7 @@ def _needs(
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
     pairs = active_pairs(frames)
     existing = existing_meetings(frames, pairs)
     if pairs.is_empty():

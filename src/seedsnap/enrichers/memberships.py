@@ -60,6 +60,7 @@ def _rows(
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
     users = eligible_users(frames)
     comm = frames["Community"].select(
         pl.col("id").alias("communityId"), pl.col("createdAt").alias("cAt")

@@ -72,6 +72,7 @@ def read_pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
     pairs = read_pairs(ctx, frames)
     if pairs.is_empty():
         return {}

@@ -564,6 +564,7 @@ def build(ctx: Context, conv: pl.DataFrame, members: pl.DataFrame, min_messages:
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
     min_convs = ctx.config.minimum("client", "conversations")
     min_msgs = ctx.config.minimum("client", "messages_per_conversation")
     users = eligible_users(frames)

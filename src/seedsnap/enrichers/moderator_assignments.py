@@ -35,6 +35,7 @@ def _rows(ctx: Context, chosen: pl.DataFrame) -> pl.DataFrame:
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
     mods = frames["Moderator"].select(
         pl.col("userId").alias("moderatorId"), pl.col("createdAt").alias("mAt")
     )

@@ -409,6 +409,7 @@ def _finish(ctx: Context, ev: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
     anchor = ctx.anchor_ms
     names = _names(frames)
     users = frames["User"].select(

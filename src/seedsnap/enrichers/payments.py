@@ -267,6 +267,7 @@ def payments(ctx: Context, frames: Frames, pm: pl.DataFrame) -> pl.DataFrame:
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
     new_methods = methods(ctx, frames)
     all_methods = pl.concat(
         [

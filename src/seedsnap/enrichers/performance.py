@@ -108,6 +108,7 @@ def _response_times(frames: Frames, therapists: pl.Series) -> pl.DataFrame:
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
     t = approved_therapists(frames).join(
         frames["TherapistPerformance"].select("therapistId"), on="therapistId", how="anti"
     )

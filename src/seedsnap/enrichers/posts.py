@@ -97,6 +97,7 @@ def _recent(
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
     members = posting_members(frames)
     posts = frames["Post"]
     by_users = _by_users(ctx, frames, members, posts)

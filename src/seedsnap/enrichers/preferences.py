@@ -120,6 +120,7 @@ def _sessions(frames: Frames) -> pl.DataFrame:
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
     clients = (
         frames["Client"]
         .select(pl.col("userId").alias("clientId"), "city", "createdAt")

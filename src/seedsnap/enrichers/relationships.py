@@ -38,6 +38,7 @@ def _rows(ctx: Context, chosen: pl.DataFrame) -> pl.DataFrame:
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
     pairs = frames["ClientTherapist"]
     therapists = (
         frames["Therapist"]

@@ -61,6 +61,7 @@ def _items(frames: Frames) -> pl.DataFrame:
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
     anchor = ctx.anchor_ms
     items = _items(frames)
     if items.is_empty():

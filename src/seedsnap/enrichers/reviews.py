@@ -21,6 +21,7 @@ WRITES = ("Review",)
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
     therapists = approved_therapists(frames).select("therapistId")
     need = deficit(
         therapists,

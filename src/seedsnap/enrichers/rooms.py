@@ -21,6 +21,7 @@ ROOM_NAME = "General Discussion"
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
     groups = frames["RoomGroup"].select("id").sort("id")
     empty = groups.join(frames["Room"], left_on="id", right_on="roomGroupId", how="anti")
     if empty.is_empty():

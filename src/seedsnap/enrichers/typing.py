@@ -30,6 +30,7 @@ LIVE_SHARE = 0.5
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
     anchor = ctx.anchor_ms
     last = (
         frames["Message"]

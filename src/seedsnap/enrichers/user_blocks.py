@@ -46,6 +46,7 @@ def _last_exchange(frames: Frames) -> pl.DataFrame:
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
     anchor = ctx.anchor_ms
     clients = (
         frames["User"]

@@ -26,6 +26,7 @@ SALT = name_key("enrich", "worksheets")
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
     pairs = active_pairs(frames)
     if pairs.is_empty():
         return {}
