@@ -5,12 +5,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from seedsnap import __version__
 from seedsnap.errors import SeedsnapError
+
+if TYPE_CHECKING:
+    from seedsnap.config import Config
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -123,17 +126,10 @@ def _resolve(
     anchor: str | None,
     minimums: tuple[str, ...],
     config_file: str | None,
-) -> Any:
-    from seedsnap.config import resolve
-    from seedsnap.errors import ConfigError
+) -> Config:
+    from seedsnap.config import parse_min_options, resolve
 
-    parsed: dict[str, int] = {}
-    for item in minimums:
-        key, sep, value = item.partition("=")
-        if not sep or not value.strip().lstrip("-").isdigit():
-            raise ConfigError(f"bad --min {item!r}", "write --min entity.requirement=N")
-        parsed[key.strip()] = int(value)
-    return resolve(mode, seed, scale, anchor, parsed, config_file)
+    return resolve(mode, seed, scale, anchor, parse_min_options(minimums), config_file)
 
 
 @main.command()
@@ -226,19 +222,7 @@ def config_cmd(
         return
     if fmt != "text":
         raise ConfigError(f"unknown --format {fmt!r}", "use text or json")
-    flat = config.to_dict()
-    rows = [
-        (k, str(flat[k]), config.sources.get(k, "")) for k in ("mode", "seed", "scale", "anchor")
-    ]
-    rows += [
-        (f"volumes.{k}", f"{v:g}", config.sources[f"volumes.{k}"])
-        for k, v in sorted(config.volumes.items())
-    ]
-    rows += [
-        (f"minimums.{e}.{n}", str(v), config.sources[f"minimums.{e}.{n}"])
-        for e, reqs in sorted(config.minimums.items())
-        for n, v in sorted(reqs.items())
-    ]
+    rows = config.describe()
     width = max(len(r[0]) for r in rows)
     for key, value, source in rows:
         click.echo(f"{key:<{width}}  {value:<10}  {source}")

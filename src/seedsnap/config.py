@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -125,6 +125,23 @@ class Config:
     def minimum(self, entity: str, name: str) -> int:
         return int(self.minimums[entity][name])
 
+    def describe(self) -> list[tuple[str, str, str]]:
+        """(setting, value, source) for every setting, as `seedsnap config` prints them."""
+        flat = self.to_dict()
+        rows = [
+            (k, str(flat[k]), self.sources.get(k, "")) for k in ("mode", "seed", "scale", "anchor")
+        ]
+        rows += [
+            (f"volumes.{k}", f"{v:g}", self.sources.get(f"volumes.{k}", ""))
+            for k, v in sorted(self.volumes.items())
+        ]
+        rows += [
+            (f"minimums.{e}.{n}", str(v), self.sources.get(f"minimums.{e}.{n}", ""))
+            for e, reqs in sorted(self.minimums.items())
+            for n, v in sorted(reqs.items())
+        ]
+        return rows
+
     def to_dict(self) -> dict[str, Any]:
         """The canonical JSON form recorded in a snapshot's manifest."""
         return {
@@ -135,6 +152,17 @@ class Config:
             "volumes": dict(sorted(self.volumes.items())),
             "minimums": {k: dict(sorted(v.items())) for k, v in sorted(self.minimums.items())},
         }
+
+
+def parse_min_options(items: Sequence[str]) -> dict[str, int]:
+    """``["client.posts=7", ...]`` (the --min options) as ``{"client.posts": 7}``."""
+    parsed: dict[str, int] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not value.strip().lstrip("-").isdigit():
+            raise ConfigError(f"bad --min {item!r}", "write --min entity.requirement=N")
+        parsed[key.strip()] = int(value)
+    return parsed
 
 
 def parse_anchor(text: str) -> datetime:
