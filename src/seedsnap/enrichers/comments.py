@@ -14,7 +14,7 @@ from seedsnap.context import Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit
 from seedsnap.generators import content_text
 from seedsnap.generators.common import between, pick_from_groups, text_keys
-from seedsnap.generators.content import posting_members
+from seedsnap.generators.content import community_posts, posting_members
 from seedsnap.random import expand, name_key
 
 READS = ("User", "Therapist", "Membership", "RoomGroup", "Room", "Post", "Comment")
@@ -41,13 +41,7 @@ def _make(ctx: Context, keys: np.ndarray, pairs: pl.DataFrame, purpose: str) -> 
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     members = posting_members(frames)
-    posts = frames["Post"].join(members.select("roomId", "communityId").unique(), on="roomId")
-    posts = posts.select(
-        pl.col("id").alias("postId"),
-        pl.col("userId").alias("author"),
-        "communityId",
-        pl.col("createdAt").alias("pAt"),
-    )
+    posts = community_posts(frames)
     comments = frames["Comment"]
 
     # Users below their minimum comment on posts of their communities that are not their own.

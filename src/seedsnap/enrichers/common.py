@@ -27,6 +27,17 @@ def deficit(
     )
 
 
+def rate(num: str, den: str) -> pl.Expr:
+    """``num / den`` rounded to 4 places; 0 where ``den`` is 0 or missing."""
+    return (
+        pl.when(pl.col(den) > 0)
+        .then(pl.col(num) / pl.col(den))
+        .otherwise(0.0)
+        .fill_null(0.0)
+        .round(4)
+    )
+
+
 def count_by(frame: pl.DataFrame, column: str, key: str | None = None) -> pl.DataFrame:
     """Rows per value of ``column`` (renamed to ``key``), as (key, len:Int64)."""
     return (

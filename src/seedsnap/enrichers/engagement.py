@@ -18,6 +18,7 @@ from __future__ import annotations
 import polars as pl
 
 from seedsnap.context import Context, Frames, timestamps
+from seedsnap.enrichers.common import rate
 from seedsnap.generators.common import between, text_keys
 
 READS = (
@@ -59,16 +60,6 @@ def _events(frames: Frames) -> pl.DataFrame:
         .select(pl.col("clientId").alias("userId"), pl.col("startTime").alias("at")),
     ]
     return pl.concat([p.with_columns(pl.col("at").cast(pl.Datetime("ms"))) for p in parts])
-
-
-def _share(num: str, den: str) -> pl.Expr:
-    return (
-        pl.when(pl.col(den) > 0)
-        .then(pl.col(num) / pl.col(den))
-        .otherwise(0.0)
-        .fill_null(0.0)
-        .round(4)
-    )
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
@@ -134,8 +125,8 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .round(1)
         .alias("platformUsageScore"),
         pl.col("journalEntryCount").fill_null(0),
-        _share("submitted", "assigned").alias("worksheetCompletionRate"),
-        _share("attended", "due").alias("meetingAttendanceRate"),
+        rate("submitted", "assigned").alias("worksheetCompletionRate"),
+        rate("attended", "due").alias("meetingAttendanceRate"),
         "averageSessionRating",
         pl.when(e30 > 1.25 * e60)
         .then(pl.lit("increasing"))

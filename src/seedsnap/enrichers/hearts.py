@@ -13,7 +13,7 @@ import polars as pl
 from seedsnap.context import Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit, take_best
 from seedsnap.generators.common import between, text_keys
-from seedsnap.generators.content import posting_members
+from seedsnap.generators.content import community_posts, posting_members
 from seedsnap.random import child_keys, name_key
 
 READS = ("User", "Therapist", "Membership", "RoomGroup", "Room", "Post", "PostHeart", "Comment",
@@ -39,13 +39,7 @@ def _rows(ctx: Context, chosen: pl.DataFrame) -> pl.DataFrame:
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     members = posting_members(frames)
-    posts = frames["Post"].join(members.select("roomId", "communityId").unique(), on="roomId")
-    posts = posts.select(
-        pl.col("id").alias("postId"),
-        pl.col("userId").alias("author"),
-        "communityId",
-        pl.col("createdAt").alias("pAt"),
-    )
+    posts = community_posts(frames)
     existing = frames["PostHeart"].select("postId", "userId")
     given = pl.concat([existing.select("userId"), frames["CommentHeart"].select("userId")])
     clients = frames["User"].filter(pl.col("role") == "client").select(pl.col("id").alias("userId"))

@@ -21,6 +21,7 @@ from __future__ import annotations
 import polars as pl
 
 from seedsnap.context import Context, Frames, timestamps
+from seedsnap.enrichers.common import rate
 from seedsnap.generators.common import between, text_keys
 from seedsnap.generators.therapy import approved_therapists, slot_grid
 
@@ -37,16 +38,6 @@ READS = (
     "TherapistPerformance",
 )
 WRITES = ("TherapistPerformance",)
-
-
-def _rate(num: str, den: str) -> pl.Expr:
-    return (
-        pl.when(pl.col(den) > 0)
-        .then(pl.col(num) / pl.col(den))
-        .otherwise(0.0)
-        .fill_null(0.0)
-        .round(4)
-    )
 
 
 def _progress(frames: Frames) -> pl.DataFrame:
@@ -177,12 +168,12 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         ctx.ids("TherapistPerformance", keys),
         "therapistId",
         "averageResponseTime",
-        _rate("returning", "payers").alias("clientRetentionRate"),
-        _rate("noShow", "past").alias("noShowRate"),
-        _rate("cancelled", "past").alias("cancellationRate"),
+        rate("returning", "payers").alias("clientRetentionRate"),
+        rate("noShow", "past").alias("noShowRate"),
+        rate("cancelled", "past").alias("cancellationRate"),
         pl.col("averageSessionDuration").fill_null(0.0).round(2),
-        _rate("improved", "assessed").alias("clientProgressRate"),
-        _rate("clients", "slots").alias("workloadCapacity"),
+        rate("improved", "assessed").alias("clientProgressRate"),
+        rate("clients", "slots").alias("workloadCapacity"),
         (
             pl.when(pl.col("slots") > 0)
             .then(pl.col("recent").fill_null(0) / (4 * pl.col("slots")))

@@ -232,9 +232,34 @@ def hearts(
     )
 
 
+def room_communities(frames: Frames) -> pl.DataFrame:
+    """The community of every room: roomId, communityId."""
+    return (
+        frames["Room"]
+        .join(
+            frames["RoomGroup"].select(pl.col("id").alias("roomGroupId"), "communityId"),
+            on="roomGroupId",
+        )
+        .select(pl.col("id").alias("roomId"), "communityId")
+    )
+
+
+def community_posts(frames: Frames) -> pl.DataFrame:
+    """Every post with its community: postId, author, communityId, pAt (createdAt)."""
+    return (
+        frames["Post"]
+        .join(room_communities(frames), on="roomId")
+        .select(
+            pl.col("id").alias("postId"),
+            pl.col("userId").alias("author"),
+            "communityId",
+            pl.col("createdAt").alias("pAt"),
+        )
+    )
+
+
 def post_items(frames: Frames, posts: pl.DataFrame) -> pl.DataFrame:
-    rooms = room_of_community(frames)
-    return posts.join(rooms, on="roomId").select(
+    return posts.join(room_communities(frames), on="roomId").select(
         pl.col("id").alias("itemId"), "communityId", pl.col("userId").alias("author"), "createdAt"
     )
 
