@@ -36,6 +36,7 @@ import polars as pl
 from seedsnap.errors import ConfigError, DriftError
 from seedsnap.schema import MENTARA, Schema, Table
 from seedsnap.schema.model import FLOAT, JSONB, TEXT, TIMESTAMP, Column
+from seedsnap.snapshot import canonical_json
 
 if TYPE_CHECKING:
     from seedsnap.snapshot import Snapshot
@@ -240,33 +241,6 @@ def _key_expr(table: Table) -> pl.Expr:
     return pl.concat_str(
         [pl.col(c).cast(pl.String) for c in table.primary_key], separator=","
     ).alias(_KEY)
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON for jsonb")
-
-
-_JSON_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
-_JSON_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def canonical_json(series: pl.Series) -> pl.Series:
-    """``snapshot.canonical_json``, with the JSON coder built once instead of once per value.
-
-    ``json.loads``/``json.dumps`` with options build a new decoder and encoder for every call;
-    reusing one makes a column of distinct values 3x faster, and the text is the same (tests
-    hold the two functions to identical output).
-    """
-    distinct = series.drop_nulls().unique().to_list()
-    mapping: dict[str, str] = {}
-    for text in distinct:
-        try:
-            canon = _JSON_ENCODER.encode(_JSON_DECODER.decode(text))
-        except ValueError as e:
-            raise ValueError(f"invalid JSON in column {series.name}: {text[:40]!r} ({e})") from None
-        if canon != text:
-            mapping[text] = canon
-    return series.replace(mapping) if mapping else series
 
 
 def compare(
