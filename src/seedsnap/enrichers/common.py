@@ -48,6 +48,22 @@ def count_by(frame: pl.DataFrame, column: str, key: str | None = None) -> pl.Dat
     )
 
 
+def count_with_planned(
+    existing: pl.DataFrame, planned: pl.DataFrame, key: str, column: str
+) -> pl.DataFrame:
+    """Rows of ``existing`` per ``key`` plus ``planned[column]`` summed per ``key``: (key, len)."""
+    return (
+        count_by(existing, key)
+        .join(
+            planned.group_by(key).agg(pl.col(column).sum().alias("add")),
+            on=key,
+            how="full",
+            coalesce=True,
+        )
+        .select(key, (pl.col("len").fill_null(0) + pl.col("add").fill_null(0)).alias("len"))
+    )
+
+
 def take_best(
     ctx: Context,
     table: str,

@@ -22,7 +22,7 @@ import numpy as np
 import polars as pl
 
 from seedsnap.context import MS_PER_HOUR, Context, Frames
-from seedsnap.enrichers.common import count_by, deficit
+from seedsnap.enrichers.common import count_by, count_with_planned, deficit
 from seedsnap.errors import ConfigError
 from seedsnap.generators.therapy import (
     accepted_meetings,
@@ -55,18 +55,7 @@ def _needs(
     pairs = pairs.join(need_pair.rename({"need": "forPair"}), on="pairId", how="left")
     pairs = pairs.with_columns(pl.col("forPair").fill_null(0))
     therapists = approved_therapists(frames).select("therapistId")
-    after = (
-        count_by(existing, "therapistId")
-        .join(
-            pairs.group_by("therapistId").agg(pl.col("forPair").sum().alias("add")),
-            on="therapistId",
-            how="full",
-            coalesce=True,
-        )
-        .select(
-            "therapistId", (pl.col("len").fill_null(0) + pl.col("add").fill_null(0)).alias("len")
-        )
-    )
+    after = count_with_planned(existing, pairs, "therapistId", "forPair")
     need_t = deficit(therapists, "therapistId", after, cfg.minimum("therapist", "meetings"))
     done = count_by(existing.filter(pl.col("status") == "COMPLETED"), "therapistId")
     completed_min = max(

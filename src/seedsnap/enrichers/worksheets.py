@@ -16,7 +16,7 @@ from __future__ import annotations
 import polars as pl
 
 from seedsnap.context import Context, Frames
-from seedsnap.enrichers.common import count_by, deficit
+from seedsnap.enrichers.common import count_by, count_with_planned, deficit
 from seedsnap.generators.therapy import active_pairs, spread, worksheet_rows
 from seedsnap.random import expand, name_key
 
@@ -39,18 +39,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         cfg.minimum("client", "worksheets_if_has_therapist"),
     )
     pairs = pairs.with_columns(spread(pairs, "clientId", need_c).alias("forClient"))
-    after = (
-        count_by(ws, "therapistId")
-        .join(
-            pairs.group_by("therapistId").agg(pl.col("forClient").sum().alias("add")),
-            on="therapistId",
-            how="full",
-            coalesce=True,
-        )
-        .select(
-            "therapistId", (pl.col("len").fill_null(0) + pl.col("add").fill_null(0)).alias("len")
-        )
-    )
+    after = count_with_planned(ws, pairs, "therapistId", "forClient")
     need_t = deficit(
         pairs.select("therapistId").unique(),
         "therapistId",
