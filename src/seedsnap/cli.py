@@ -274,15 +274,18 @@ def check(directory: str, fmt: str) -> None:
         sys.exit(1)
 
 
-@main.command("diff")
-@click.argument("snapshot_dir", metavar="SNAPSHOT", type=click.Path(file_okay=False))
-@click.argument("other", metavar="[OTHER_SNAPSHOT]", required=False)
-@click.option(
+_db_option = click.option(
     "--db",
     "url",
     default=None,
     help="Database URL (postgresql://…, duckdb:///path, sqlite:///path); default $SEEDSNAP_DB.",
 )
+
+
+@main.command("diff")
+@click.argument("snapshot_dir", metavar="SNAPSHOT", type=click.Path(file_okay=False))
+@click.argument("other", metavar="[OTHER_SNAPSHOT]", required=False)
+@_db_option
 @click.option("--table", "tables", multiple=True, metavar="T", help="Only table T (repeatable).")
 @click.option("--details", is_flag=True, help="List differing keys and the columns that differ.")
 @click.option(
@@ -323,12 +326,7 @@ def diff_cmd(
 
 @main.command("verify")
 @_config_options
-@click.option(
-    "--db",
-    "url",
-    default=None,
-    help="Database URL (postgresql://…, duckdb:///path, sqlite:///path); default $SEEDSNAP_DB.",
-)
+@_db_option
 @click.option("--rule", "only", multiple=True, metavar="ID", help="Only rule ID (repeatable).")
 @click.option("--format", "fmt", default="text", show_default=True, help="text, json or csv.")
 @one_line_errors(2)
