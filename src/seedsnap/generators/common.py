@@ -95,14 +95,6 @@ def json_object(name: str, **fields: pl.Expr | pl.Series | npt.ArrayLike) -> pl.
     return pl.struct(exprs).struct.json_encode().alias(name)
 
 
-def lookup(
-    frame: pl.DataFrame, key: str, values: npt.ArrayLike | pl.Series, column: str
-) -> pl.Series:
-    """``frame[column]`` for each of ``values`` matched on ``frame[key]`` (left join, order kept)."""
-    probe = pl.DataFrame({key: values})
-    return probe.join(frame.select(key, column), on=key, how="left", maintain_order="left")[column]
-
-
 _FOLD = np.uint64(0xD6E8FEB86659FD93)  # an odd 64-bit multiplier
 
 

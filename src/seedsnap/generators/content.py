@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
+from seedsnap.context import Context, Frames, timestamps
 from seedsnap.generators import content_text
-from seedsnap.generators.common import between, pick_from_groups, ranks, spread_times, text_keys
+from seedsnap.generators.common import between, pick_from_groups, spread_times, text_keys
 from seedsnap.random import child_keys, expand
 
 WRITES = ("Post", "Comment", "PostHeart", "CommentHeart")
@@ -99,30 +99,6 @@ def base_posts(ctx: Context, frames: Frames) -> pl.DataFrame:
         members, on=["communityId", "userId"], how="left", maintain_order="left"
     )
     return make_posts(ctx, frames, authors["_k"].to_numpy(), authors, "base")
-
-
-def make_comments(
-    ctx: Context,
-    posts: pl.DataFrame,
-    commenters: pl.DataFrame,
-    keys: np.ndarray,
-    purpose: str,
-    lo: np.ndarray,
-    replies: pl.DataFrame | None = None,
-) -> pl.DataFrame:
-    """Comments with given authors/post/time floor; ``replies`` adds parentId where set."""
-    s = ctx.stream("Comment", purpose)
-    created = between(s, keys, lo + 60_000, ctx.anchor_ms, index=1)
-    return pl.DataFrame(
-        {
-            "id": ctx.ids("Comment", keys),
-            "postId": posts,
-            "userId": commenters,
-            "content": content_text.comments(ctx.stream("Comment", "text"), keys),
-            "createdAt": timestamps(created, "createdAt"),
-            "updatedAt": timestamps(created, "u"),
-        }
-    )
 
 
 def base_comments(ctx: Context, frames: Frames, posts: pl.DataFrame) -> pl.DataFrame:
@@ -294,6 +270,3 @@ def generate(ctx: Context, frames: Frames) -> Frames:
         "PostHeart": post_hearts,
         "CommentHeart": comment_hearts,
     }
-
-
-__all__ = ["MS_PER_DAY", "generate", "ranks"]
