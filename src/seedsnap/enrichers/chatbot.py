@@ -18,7 +18,7 @@ import polars as pl
 
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import social_text as t
-from seedsnap.generators.common import text_keys
+from seedsnap.generators.common import ms_of, text_keys
 from seedsnap.ids import uuid4
 from seedsnap.random import child_keys, expand
 
@@ -29,10 +29,6 @@ WRITES = ("ChatbotSession", "ChatbotMessage")
 QUESTIONS = tuple((q, text) for q in t.QUESTIONNAIRE_ORDER for text in t.QUESTIONNAIRES[q])
 SCRIPT_HEAD = 3  # SYSTEM, ASSISTANT greeting, USER reply
 SEVERITY = ((0.25, "minimal"), (0.5, "mild"), (0.75, "moderate"), (1.01, "severe"))
-
-
-def _ms(c: str) -> pl.Expr:
-    return pl.col(c).dt.epoch("ms")
 
 
 def _severity(ratio: pl.Expr) -> pl.Expr:
@@ -46,7 +42,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     anchor = ctx.anchor_ms
     clients = frames["User"].join(frames["Client"].select(pl.col("userId").alias("id")), on="id")
-    clients = clients.select("id", _ms("createdAt").alias("created"))
+    clients = clients.select("id", ms_of("createdAt").alias("created"))
     clients = clients.join(
         frames["ChatbotSession"].select(pl.col("clientId").alias("id")).drop_nulls(),
         on="id",
@@ -54,7 +50,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     ).sort("id")
     if clients.is_empty():
         return {}
-    first = frames["PreAssessment"].group_by("clientId").agg(_ms("createdAt").min().alias("pa"))
+    first = frames["PreAssessment"].group_by("clientId").agg(ms_of("createdAt").min().alias("pa"))
     clients = clients.join(first, left_on="id", right_on="clientId", how="left")
     ck = text_keys(clients["id"])
     keys = child_keys(ck, 0)

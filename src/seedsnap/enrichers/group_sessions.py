@@ -26,7 +26,7 @@ import polars as pl
 
 from seedsnap.context import MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import social_text as t
-from seedsnap.generators.common import ranks, text_keys
+from seedsnap.generators.common import ms_of, ranks, text_keys
 from seedsnap.generators.communities import catalogue
 from seedsnap.random import child_keys
 
@@ -45,10 +45,6 @@ COMPLETED_RATE = 0.85
 APPROVED_RATE = 0.7
 
 
-def _ms(c: str) -> pl.Expr:
-    return pl.col(c).dt.epoch("ms")
-
-
 def _anchor_day(ctx: Context) -> np.datetime64:
     """The anchor's calendar day in SESSION_TZ."""
     a = pl.Series([ctx.anchor_ms]).cast(pl.Datetime("ms")).dt.replace_time_zone("UTC")
@@ -63,7 +59,7 @@ def _local_days(col: pl.Expr) -> pl.Expr:
 
 def _communities(ctx: Context, frames: Frames) -> pl.DataFrame:
     """Communities able to host sessions, with theme, key and the earliest possible time."""
-    comm = frames["Community"].select("id", "slug", "name", _ms("createdAt").alias("c_created"))
+    comm = frames["Community"].select("id", "slug", "name", ms_of("createdAt").alias("c_created"))
     themes = catalogue(ctx).select("slug", "theme")
     comm = comm.join(themes, on="slug", how="left").with_columns(
         pl.col("theme").fill_null("general").replace(t.THEME_ALIASES)
@@ -78,7 +74,7 @@ def _communities(ctx: Context, frames: Frames) -> pl.DataFrame:
     mods = (
         frames["ModeratorCommunity"]
         .group_by("communityId")
-        .agg(_ms("assignedAt").min().alias("first_mod"))
+        .agg(ms_of("assignedAt").min().alias("first_mod"))
     )
     ther = (
         _therapist_members(frames)
@@ -98,7 +94,7 @@ def _therapist_members(frames: Frames) -> pl.DataFrame:
     return (
         frames["Membership"]
         .join(approved, on="userId")
-        .select("communityId", "userId", _ms("joinedAt").alias("since"))
+        .select("communityId", "userId", ms_of("joinedAt").alias("since"))
     )
 
 
@@ -276,7 +272,7 @@ def _theme_pick(pool_theme: np.ndarray, theme: np.ndarray, u: np.ndarray) -> np.
 def _creators(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
     """A keyed moderator of the community, assigned by the session's creation."""
     mods = frames["ModeratorCommunity"].select(
-        "communityId", "moderatorId", _ms("assignedAt").alias("since")
+        "communityId", "moderatorId", ms_of("assignedAt").alias("since")
     )
     c = x.select("sid", "key", "communityId", "created").join(mods, on="communityId")
     c = c.filter(pl.col("since") <= pl.col("created"))
@@ -354,7 +350,7 @@ def _participants(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame
     members = (
         frames["Membership"]
         .join(clients, on="userId")
-        .select("communityId", "userId", _ms("joinedAt").alias("since"))
+        .select("communityId", "userId", ms_of("joinedAt").alias("since"))
     )
     web = x["web"].to_numpy()
     hi = pl.Series(np.minimum(np.where(web, 21, 9), x["maxParticipants"].to_numpy() + 1))

@@ -24,7 +24,7 @@ import polars as pl
 
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.generators import social_text as t
-from seedsnap.generators.common import text_keys
+from seedsnap.generators.common import ms_of, text_keys
 from seedsnap.random import child_keys, name_key
 
 READS = (
@@ -74,10 +74,6 @@ EVENT_COLUMNS = {
 }
 
 
-def _ms(c: str) -> pl.Expr:
-    return pl.col(c).dt.epoch("ms")
-
-
 def _events(
     frame: pl.DataFrame, **cols: pl.Expr | pl.Series | str | int | bool | None
 ) -> pl.DataFrame:
@@ -101,8 +97,8 @@ def _names(frames: Frames) -> pl.DataFrame:
 def _meeting_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.DataFrame]:
     m = frames["Meeting"].select(
         "id", "clientId", "therapistId", "status",
-        _ms("startTime").alias("start"), _ms("createdAt").alias("created"),
-        _ms("updatedAt").alias("updated"),
+        ms_of("startTime").alias("start"), ms_of("createdAt").alias("created"),
+        ms_of("updatedAt").alias("updated"),
     )  # fmt: skip
     m = m.join(names.rename({"id": "clientId", "n": "client"}), on="clientId", how="left")
     m = m.join(names.rename({"id": "therapistId", "n": "therapist"}), on="therapistId", how="left")
@@ -139,10 +135,10 @@ def _meeting_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl
 def _message_events(frames: Frames, names: pl.DataFrame) -> list[pl.DataFrame]:
     msgs = frames["Message"].select(
         pl.col("id").alias("messageId"), "conversationId", "senderId",
-        _ms("createdAt").alias("sent"),
+        ms_of("createdAt").alias("sent"),
     )  # fmt: skip
     parts = frames["ConversationParticipant"].select(
-        "conversationId", "userId", _ms("lastReadAt").alias("read_upto")
+        "conversationId", "userId", ms_of("lastReadAt").alias("read_upto")
     )
     # The last message each participant received from someone else.
     got = msgs.join(parts, on="conversationId").filter(pl.col("senderId") != pl.col("userId"))
@@ -158,7 +154,7 @@ def _message_events(frames: Frames, names: pl.DataFrame) -> list[pl.DataFrame]:
     )  # fmt: skip
     reacts = frames["MessageReaction"].select(
         pl.col("id").alias("rid"), "messageId", pl.col("userId").alias("reactor"), "emoji",
-        _ms("createdAt").alias("at"),
+        ms_of("createdAt").alias("at"),
     ).join(msgs, on="messageId").filter(pl.col("reactor") != pl.col("senderId"))  # fmt: skip
     reacts = reacts.join(names.rename({"id": "reactor", "n": "who"}), on="reactor", how="left")
     reaction = _events(
@@ -179,14 +175,14 @@ def _worksheet_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[
             "therapistId",
             "title",
             "status",
-            _ms("dueDate").alias("due"),
-            _ms("createdAt").alias("created"),
-            _ms("updatedAt").alias("updated"),
+            ms_of("dueDate").alias("due"),
+            ms_of("createdAt").alias("created"),
+            ms_of("updatedAt").alias("updated"),
         )
         .join(names.rename({"id": "therapistId", "n": "therapist"}), on="therapistId", how="left")
     )
     sub = frames["WorksheetSubmission"].select(
-        pl.col("worksheetId").alias("id"), _ms("submittedAt").alias("submitted"), "feedback"
+        pl.col("worksheetId").alias("id"), ms_of("submittedAt").alias("submitted"), "feedback"
     )
     common: dict[str, pl.Expr | str] = {
         "data_key": "worksheetId",
@@ -223,7 +219,7 @@ def _people_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.
     )
     out.append(_events(
         r, event="REVIEW_RECEIVED", source=pl.col("id"), userId=pl.col("therapistId"),
-        type="REVIEW_RECEIVED", at=_ms("createdAt"),
+        type="REVIEW_RECEIVED", at=ms_of("createdAt"),
         other=pl.when(pl.col("isAnonymous")).then(pl.lit("A client")).otherwise(pl.col("client")),
         rating=pl.col("rating").cast(pl.String), data_key="reviewId", data_id=pl.col("id"),
         path=pl.lit("/reviews"),
@@ -236,21 +232,21 @@ def _people_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.
     for who, other in (("clientId", "therapist"), ("therapistId", "client")):
         out.append(_events(
             ct, event=f"RELATIONSHIP_ESTABLISHED:{who}", source=pl.col("id"), userId=pl.col(who),
-            type="RELATIONSHIP_ESTABLISHED", at=_ms("assignedAt"), other=pl.col(other),
+            type="RELATIONSHIP_ESTABLISHED", at=ms_of("assignedAt"), other=pl.col(other),
             data_key="relationshipId", data_id=pl.col("id"), path=pl.lit("/therapists"),
         ))  # fmt: skip
     comm = frames["Community"].select(pl.col("id").alias("communityId"), "name", "slug")
     mem = frames["Membership"].join(comm, on="communityId")
     out.append(_events(
         mem, event="COMMUNITY_WELCOME", source=pl.col("id"), userId=pl.col("userId"),
-        type="COMMUNITY_WELCOME", at=_ms("joinedAt"), community=pl.col("name"),
+        type="COMMUNITY_WELCOME", at=ms_of("joinedAt"), community=pl.col("name"),
         data_key="communityId", data_id=pl.col("communityId"),
         path=pl.lit("/community/") + pl.col("slug"),
     ))  # fmt: skip
     mods = frames["ModeratorCommunity"].join(comm, on="communityId")
     out.append(_events(
         mods, event="COMMUNITY_JOINED", source=pl.col("id"), userId=pl.col("moderatorId"),
-        type="COMMUNITY_JOINED", at=_ms("assignedAt"), community=pl.col("name"),
+        type="COMMUNITY_JOINED", at=ms_of("assignedAt"), community=pl.col("name"),
         data_key="communityId", data_id=pl.col("communityId"),
         path=pl.lit("/community/") + pl.col("slug"),
     ))  # fmt: skip
@@ -269,7 +265,7 @@ def _people_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.
     out.append(_events(
         applied, event="THERAPIST_APPLICATION", source=pl.col("userId"),
         userId=pl.col("processedByAdminId"), type="THERAPIST_APPLICATION",
-        at=_ms("submissionDate"), other=pl.col("n"), data_key="therapistId",
+        at=ms_of("submissionDate"), other=pl.col("n"), data_key="therapistId",
         data_id=pl.col("userId"), path=pl.lit("/admin/therapists/") + pl.col("userId"),
     ))  # fmt: skip
     decided = th.filter(pl.col("status").is_in(["APPROVED", "REJECTED"]))
@@ -277,7 +273,7 @@ def _people_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.
         decided, event="THERAPIST_DECISION", source=pl.col("userId"), userId=pl.col("userId"),
         type=pl.format("THERAPIST_{}", pl.col("status")),
         at=pl.min_horizontal(
-            pl.max_horizontal(_ms("processingDate"), _ms("submissionDate")), pl.lit(anchor)
+            pl.max_horizontal(ms_of("processingDate"), ms_of("submissionDate")), pl.lit(anchor)
         ),
         data_key="therapistId", data_id=pl.col("userId"), path=pl.lit("/therapist/profile"),
     ))  # fmt: skip
@@ -289,7 +285,7 @@ def _people_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.
     c = c.join(names.rename({"id": "userId", "n": "commenter"}), on="userId", how="left")
     out.append(_events(
         c, event="COMMUNITY_REPLY", source=pl.col("id"), userId=pl.col("author"),
-        type="COMMUNITY_REPLY", at=_ms("createdAt"), other=pl.col("commenter"),
+        type="COMMUNITY_REPLY", at=ms_of("createdAt"), other=pl.col("commenter"),
         title=pl.col("post_title"), data_key="postId", data_id=pl.col("postId"),
         path=pl.lit("/community/posts/") + pl.col("postId"),
     ))  # fmt: skip
@@ -301,7 +297,7 @@ def _fallbacks(ctx: Context, frames: Frames, counts: pl.DataFrame) -> pl.DataFra
     anchor = ctx.anchor_ms
     users = (
         frames["User"]
-        .select("id", _ms("createdAt").alias("created"), _ms("lastLoginAt").alias("login"))
+        .select("id", ms_of("createdAt").alias("created"), ms_of("lastLoginAt").alias("login"))
         .join(counts, left_on="id", right_on="userId", how="left")
     )
     users = users.with_columns(
@@ -413,7 +409,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     anchor = ctx.anchor_ms
     names = _names(frames)
     users = frames["User"].select(
-        "id", "role", _ms("createdAt").alias("created"), _ms("lastLoginAt").alias("login")
+        "id", "role", ms_of("createdAt").alias("created"), ms_of("lastLoginAt").alias("login")
     )
     events = [
         *_meeting_events(frames, anchor, names),

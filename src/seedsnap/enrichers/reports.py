@@ -18,7 +18,7 @@ import polars as pl
 
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.generators import social_text as t
-from seedsnap.generators.common import text_keys
+from seedsnap.generators.common import ms_of, text_keys
 from seedsnap.random import child_keys
 
 READS = ("Post", "Comment", "Room", "RoomGroup", "Membership", "ModeratorCommunity", "User")
@@ -28,10 +28,6 @@ POST_RATE = 0.06
 COMMENT_RATE = 0.015
 REVIEW_DAYS = (0.1, 3.0)
 SLACK = 4  # a moderator reviews a report this long after it came in
-
-
-def _ms(c: str) -> pl.Expr:
-    return pl.col(c).dt.epoch("ms")
 
 
 def _items(frames: Frames) -> pl.DataFrame:
@@ -45,7 +41,7 @@ def _items(frames: Frames) -> pl.DataFrame:
         pl.lit("post").alias("kind"),
         "communityId",
         pl.col("userId").alias("author"),
-        _ms("createdAt").alias("created"),
+        ms_of("createdAt").alias("created"),
     )
     comments = frames["Comment"].join(
         post_comm.select(pl.col("id").alias("postId"), "communityId"), on="postId"
@@ -55,7 +51,7 @@ def _items(frames: Frames) -> pl.DataFrame:
         pl.lit("comment").alias("kind"),
         "communityId",
         pl.col("userId").alias("author"),
-        _ms("createdAt").alias("created"),
+        ms_of("createdAt").alias("created"),
     )
     return pl.concat([posts, comments])
 
@@ -112,7 +108,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         frames["Membership"]
         .join(people, left_on="userId", right_on="id")
         .select(
-            "communityId", pl.col("userId").alias("reporterId"), _ms("joinedAt").alias("joined")
+            "communityId", pl.col("userId").alias("reporterId"), ms_of("joinedAt").alias("joined")
         )
     )
     pairs = cand.join(members, on="communityId").filter(
@@ -142,7 +138,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     first_mod = (
         frames["ModeratorCommunity"]
         .group_by("communityId")
-        .agg(_ms("assignedAt").min().alias("mod_since"))
+        .agg(ms_of("assignedAt").min().alias("mod_since"))
     )
     pairs = pairs.with_columns(pl.Series("created", created), pl.Series("review_at", review_at))
     pairs = pairs.join(first_mod, on="communityId", how="left")

@@ -17,7 +17,7 @@ import polars as pl
 from seedsnap.context import Context, Frames, timestamps
 from seedsnap.enrichers.messages import cyclic_neighbours, take_ranked
 from seedsnap.generators import social_text as t
-from seedsnap.generators.common import text_keys
+from seedsnap.generators.common import ms_of, text_keys
 from seedsnap.random import child_keys
 
 READS = ("User", "Client", "Membership", "ConversationParticipant", "Message")
@@ -27,13 +27,11 @@ BLOCK_RATE = 0.12
 MIN_BLOCKERS = 2
 
 
-def _ms(c: str) -> pl.Expr:
-    return pl.col(c).dt.epoch("ms")
-
-
 def _last_exchange(frames: Frames) -> pl.DataFrame:
     """(u, v, talked): the last message in a conversation both u and v take part in."""
-    last = frames["Message"].group_by("conversationId").agg(_ms("createdAt").max().alias("talked"))
+    last = (
+        frames["Message"].group_by("conversationId").agg(ms_of("createdAt").max().alias("talked"))
+    )
     parts = frames["ConversationParticipant"].select("conversationId", "userId")
     both = parts.join(parts.rename({"userId": "v"}), on="conversationId").filter(
         pl.col("userId") != pl.col("v")
@@ -51,7 +49,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     clients = (
         frames["User"]
         .join(frames["Client"].select(pl.col("userId").alias("id")), on="id")
-        .select("id", _ms("createdAt").alias("created"))
+        .select("id", ms_of("createdAt").alias("created"))
         .sort("id")
     )
     if clients.height < 2:
@@ -77,7 +75,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     ids = clients.select("id")
     mem = (
         frames["Membership"]
-        .select("communityId", pl.col("userId").alias("u"), _ms("joinedAt").alias("j"))
+        .select("communityId", pl.col("userId").alias("u"), ms_of("joinedAt").alias("j"))
         .join(ids, left_on="u", right_on="id")
     )
     co = (

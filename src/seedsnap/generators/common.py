@@ -57,6 +57,16 @@ def pick_many(
     return s.cast(dtype) if dtype is not None else s
 
 
+def ms(col: pl.Series) -> I64:
+    """A timestamp column as int64 epoch milliseconds (numpy)."""
+    return np.asarray(col.dt.epoch("ms").to_numpy(), dtype=np.int64)
+
+
+def ms_of(name: str) -> pl.Expr:
+    """The timestamp column ``name`` as epoch milliseconds (an expression)."""
+    return pl.col(name).dt.epoch("ms")
+
+
 def past(
     stream: Stream,
     keys: npt.ArrayLike,

@@ -12,7 +12,7 @@ import polars as pl
 
 from seedsnap.context import Context, Frames, timestamps
 from seedsnap.generators import content_text
-from seedsnap.generators.common import between, pick_from_groups, spread_times, text_keys
+from seedsnap.generators.common import between, ms, pick_from_groups, spread_times, text_keys
 from seedsnap.random import child_keys, expand
 
 WRITES = ("Post", "Comment", "PostHeart", "CommentHeart")
@@ -20,10 +20,6 @@ WRITES = ("Post", "Comment", "PostHeart", "CommentHeart")
 HEART_POOL = 12
 MAX_COMMENTS_PER_POST = 5
 REPLY_RATE = 0.35
-
-
-def ms(col: pl.Series) -> np.ndarray:
-    return col.dt.epoch("ms").to_numpy()
 
 
 def posting_members(frames: Frames) -> pl.DataFrame:

@@ -11,7 +11,7 @@ import numpy as np
 import polars as pl
 
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
-from seedsnap.generators.common import between, text_keys
+from seedsnap.generators.common import between, ms, text_keys
 from seedsnap.generators.communities import community_keys
 from seedsnap.random import child_keys
 
@@ -21,10 +21,6 @@ WRITES = ("ClientTherapist", "Membership", "ModeratorCommunity")
 def user_keys(users: pl.DataFrame) -> np.ndarray:
     """Stable keys of users by id (fixture ids and uuids alike)."""
     return text_keys(users["id"])
-
-
-def ms(col: pl.Series) -> np.ndarray:
-    return col.dt.epoch("ms").to_numpy()
 
 
 def approved_therapists(frames: Frames) -> pl.DataFrame:

@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import therapy_text as tx
-from seedsnap.generators.common import between, pick, ranks, text_keys
+from seedsnap.generators.common import between, ms, pick, ranks, text_keys
 from seedsnap.ids import cuid
 from seedsnap.random import I64, U64, child_keys, expand, name_key
 
@@ -57,11 +57,6 @@ _NO_TIME = np.iinfo(np.int64).min
 
 
 # -- time -------------------------------------------------------------------------------------
-
-
-def ms(col: pl.Series) -> I64:
-    """A datetime column as int64 epoch milliseconds."""
-    return col.dt.epoch("ms").to_numpy().astype(np.int64)
 
 
 def _convert(values: npt.ArrayLike, zones: npt.ArrayLike, to_utc: bool) -> I64:
