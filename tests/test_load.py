@@ -175,7 +175,10 @@ def test_hand_made_snapshot_round_trips(target: str, hand_snapshot: Path) -> Non
         "{brace}",
         "",
     ]
-    assert got["treatmentSuccessRates"] == '{"anxiety":0.8,"depression":{"n":[1,2],"rate":0.75}}'
+    assert (
+        got["treatmentSuccessRates"]
+        == '{"anxiety": 0.8, "depression": {"n": [1, 2], "rate": 0.75}}'
+    )
 
 
 @pytest.mark.parametrize("target", LOADERS, indirect=True)

@@ -324,7 +324,7 @@ def test_write_every_table_with_manifest(
     m = json.loads(text)
     assert text == json.dumps(m, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     assert set(m) == {"format", "format_version", "schema", "config", "tables", "totals", "tools"}
-    assert (m["format"], m["format_version"]) == ("seedsnap", 1)
+    assert (m["format"], m["format_version"]) == ("seedsnap", 2)
     assert m["schema"] == {"name": "mentara", "fingerprint": MENTARA.fingerprint}
     assert m["config"] == config.to_dict()
     assert set(m["tools"]) == {"seedsnap", "polars", "numpy", "pyarrow"}
@@ -393,7 +393,7 @@ def test_write_stores_sorted_conformed_rows_and_canonical_json(
     snap_dir: Path, frames: dict[str, pl.DataFrame]
 ) -> None:
     raw = pl.read_parquet(snap_dir / "PreAssessment.parquet")
-    assert raw["answers"].to_list() == ['{"a":[1,2],"k":0}', '{"a":[1,2],"k":1}']
+    assert raw["answers"].to_list() == ['{"a": [1, 2], "k": 0}', '{"a": [1, 2], "k": 1}']
     users = pl.read_parquet(snap_dir / "User.parquet")
     assert users["id"].to_list() == sorted(frames["User"]["id"].to_list())
     assert users.columns == MENTARA.table("User").column_names
@@ -493,7 +493,7 @@ def _break(path: Path, how: str) -> None:
     elif how == "invalid json":
         m.write_text('{"format": "seedsnap", ')
     elif how == "newer":
-        _edit_manifest(path, lambda d: d.__setitem__("format_version", 2))
+        _edit_manifest(path, lambda d: d.__setitem__("format_version", snapshot.FORMAT_VERSION + 1))
     elif how == "unknown format":
         _edit_manifest(path, lambda d: d.__setitem__("format", "parquet-dump"))
     elif how == "missing file":
@@ -659,5 +659,58 @@ def test_a_generated_build_round_trips_byte_identically(tmp_path: Path, config: 
     assert _files(tmp_path / "one") == _files(tmp_path / "two")
     snap = snapshot.read(tmp_path / "one")
     for name in snap.table_names:
-        expected = snapshot.sort_rows(MENTARA.table(name), built[name])
+        table = MENTARA.table(name)
+        expected = snapshot.sort_rows(table, built[name])
+        expected = expected.with_columns(
+            snapshot.stored_json(expected.get_column(c.name))
+            for c in table.columns
+            if c.type == JSONB
+        )
         assert_frame_equal(snap.frame(name), expected)
+
+
+# JSON texts whose jsonb form is easy to get wrong: key order (length first, then bytes),
+# duplicate keys, escapes, non-ASCII, and numbers jsonb spells without exponent or -0.
+JSON_TEXTS = [
+    '{"b": 1, "a": [1, 2.50, {"z": null, "y": "\u00e9"}]}',
+    '{"aa":1,"b":2,"ab":{"\u00e9":1,"z":2,"zz":[]},"b":3}',
+    '{"t": "tab\\t quote\\" \\\\ / \\u0001 \\u001f \u2028 \u2713"}',
+    '[0.1, 0.85, 100.0, 1e-05, 1e+16, -1.5e+16, -2.5e-9, 12345678901234567890]',
+    '{"x": -0.0, "re-do": "e-1 e+2 -0.0"}',
+    "[]", "{}", '"x"', "1e2", "-0", "true", "null",
+]  # fmt: skip
+
+
+@pytest.mark.postgres
+def test_stored_json_is_postgresql_jsonb_text(pg_admin_url: str) -> None:
+    import psycopg
+
+    from seedsnap.diff import _json_equal
+
+    stored = snapshot.stored_json(pl.Series("j", JSON_TEXTS)).to_list()
+    with psycopg.connect(pg_admin_url) as conn:
+        # A stored value comes back from a jsonb column as the very same text.
+        jsonb = [conn.execute("SELECT %s::jsonb::text", [t]).fetchone()[0] for t in stored]  # type: ignore[index]
+    assert stored == jsonb
+    # The same values: only the spelling changed.
+    assert all(_json_equal(a, b) for a, b in zip(JSON_TEXTS, stored, strict=True))
+    assert not _json_equal("[1]", "[true]") and not _json_equal('{"a": 1}', '{"a": 2}')
+
+
+def test_a_format_1_snapshot_is_read_with_json_in_the_stored_form(
+    tmp_path: Path, frames: dict[str, pl.DataFrame], config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = tmp_path / "v1"
+    with monkeypatch.context() as m:
+        # What format 1 wrote: JSON in the hash's compact form.
+        m.setattr(snapshot, "FORMAT_VERSION", 1)
+        m.setattr(snapshot, "stored_json", snapshot.canonical_json)
+        snapshot.write(old, frames, config)
+    assert pl.read_parquet(old / "PreAssessment.parquet")["answers"][0] == '{"a":[1,2],"k":0}'
+    new = tmp_path / "v2"
+    snapshot.write(new, frames, config)
+    a, b = snapshot.read(old, verify=True), snapshot.read(new, verify=True)
+    assert a.manifest["format_version"] == 1 and b.manifest["format_version"] == 2
+    for table in a.table_names:
+        assert a.frame(table).equals(b.frame(table)), table
+        assert a.content_hash(table) == b.content_hash(table), table

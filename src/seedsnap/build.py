@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import polars as pl
+
 from seedsnap.config import Config
 from seedsnap.context import Context, Frames
 from seedsnap.enrichers import orchestrator
@@ -24,7 +26,11 @@ def generate(
     jobs: int = 1,
     on_step: Callable[[str, Frames], None] | None = None,
 ) -> Frames:
-    """Every table of the model as a conformed frame, for ``config``."""
+    """Every table of the model as a conformed frame, for ``config``, as a snapshot stores it.
+
+    JSON columns come out in the stored form (``snapshot.stored_json``), whatever spelling a
+    generator found convenient, so a frame read back from the snapshot equals the built one.
+    """
     ctx = Context(config)
     frames: Frames = {t.name: ctx.empty(t.name) for t in ctx.schema.tables}
     for name in GENERATORS:
@@ -42,7 +48,18 @@ def generate(
         if on_step is not None:
             on_step(f"enrich {e.name}", added)
 
-    return orchestrator.run(ctx, frames, jobs=jobs, on_done=done)
+    frames = orchestrator.run(ctx, frames, jobs=jobs, on_done=done)
+    return {name: _stored_json(ctx, name, frame) for name, frame in frames.items()}
+
+
+def _stored_json(ctx: Context, name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    from seedsnap.schema.model import JSONB
+    from seedsnap.snapshot import stored_json
+
+    cols = [c.name for c in ctx.schema.table(name).columns if c.type == JSONB]
+    if not cols or not frame.height:
+        return frame
+    return frame.with_columns(stored_json(frame.get_column(c)) for c in cols)
 
 
 def build(

@@ -7,9 +7,9 @@ PostgreSQL ``REPEATABLE READ, READ ONLY``, so every table is read at the same in
 
 Values are compared exactly, in the model's polars dtypes on both sides (the loaders'
 ``read_table`` and ``Snapshot.frame`` both produce them): timestamps to the millisecond,
-``numeric(10,2)`` as scaled integers, ``text[]`` element by element, JSON after both sides are
-put in the snapshot module's canonical form (so key order and spacing do not count, values
-do), NULL equal only to NULL (never to ``""`` or ``[]``), and floating-point values bit for
+``numeric(10,2)`` as scaled integers, ``text[]`` element by element, JSON as values (key
+order, spacing and number spelling do not count; the texts are compared first and only those
+that differ are parsed, see ``_same_json``), NULL equal only to NULL (never to ``""`` or ``[]``), and floating-point values bit for
 bit apart from NaN (``0.0`` and ``-0.0`` differ, as they do in the content hash).
 
 The comparison is whole-column work in polars: when the target's rows come back in the
@@ -27,6 +27,7 @@ import json
 from collections.abc import Collection, Generator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -36,7 +37,6 @@ import polars as pl
 from seedsnap.errors import ConfigError, DriftError
 from seedsnap.schema import MENTARA, Schema, Table
 from seedsnap.schema.model import FLOAT, JSONB, TEXT, TIMESTAMP, Column
-from seedsnap.snapshot import canonical_json
 
 if TYPE_CHECKING:
     from seedsnap.snapshot import Snapshot
@@ -50,6 +50,8 @@ _IN_OURS = "__seedsnap_in_ours__"
 _IN_THEIRS = "__seedsnap_in_theirs__"
 _KEY = "__seedsnap_key__"
 _DIFF = "__seedsnap_diff__"
+# Tables a PostgreSQL diff receives ahead of the one being compared.
+_AHEAD = 2
 _MISSING, _EXTRA, _BOTH, _CHANGED = (
     f"__seedsnap_{k}__" for k in ("missing", "extra", "both", "changed")
 )
@@ -236,6 +238,57 @@ def _same(column: Column, ours: pl.Expr, theirs: pl.Expr) -> pl.Expr:
     return same
 
 
+def _same_json(paired: pl.DataFrame, ours: str, theirs: str) -> pl.DataFrame:
+    """``paired`` with ``theirs`` set to ``ours`` where the two texts hold the same JSON value.
+
+    Both sides usually spell a value alike (a snapshot stores PostgreSQL's jsonb output form,
+    and DuckDB and SQLite keep the text they were given), so the texts are compared first and
+    only the pairs that differ as text are parsed and compared as values (key order and
+    spacing do not count; text that is not JSON equals nothing but the same text).
+    """
+    a, b = pl.col(ours), pl.col(theirs)
+    odd = paired.select(pl.arg_where(a.is_not_null() & b.is_not_null() & (a != b))).to_series()
+    if not odd.len():
+        return paired
+    mine, other = (paired.get_column(n).gather(odd).to_list() for n in (ours, theirs))
+    same = [i for i, x, y in zip(odd.to_list(), mine, other, strict=True) if _json_equal(x, y)]
+    if not same:
+        return paired
+    column = paired.get_column(theirs).clone()
+    column.scatter(same, paired.get_column(ours).gather(same))
+    return paired.with_columns(column)
+
+
+def _json_equal(x: str, y: str) -> bool:
+    """Whether two JSON texts hold the same value, as jsonb's equality has it.
+
+    Numbers by value (``1.50`` = ``1.5``, ``1e2`` = ``100``), object keys in any order, but a
+    number is never a boolean. False when either text is not JSON.
+    """
+    try:
+        a, b = _VALUE_DECODER.decode(x), _VALUE_DECODER.decode(y)
+    except ValueError:
+        return False
+    return _same_value(a, b)
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same_value(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same_value(i, j) for i, j in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+_VALUE_DECODER = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal, parse_constant=_not_json)
+
+
 def _key_expr(table: Table) -> pl.Expr:
     """A row's primary key as text, ``a,b`` for a composite key (as the load report shows it)."""
     return pl.concat_str(
@@ -270,6 +323,9 @@ def compare(
             how="full",
             coalesce=True,
         )
+    for c in values:
+        if c.type == JSONB:
+            paired = _same_json(paired, c.name, c.name + _THEIRS)
     in_ours = pl.col(_IN_OURS).is_not_null()
     in_theirs = pl.col(_IN_THEIRS).is_not_null()
     both = in_ours & in_theirs
@@ -414,42 +470,65 @@ class ReadOnlyDatabase:
     def frames(self, tables: Sequence[Table]) -> Generator[tuple[Table, pl.DataFrame]]:
         """Every row of each of ``tables``, in turn.
 
-        On PostgreSQL the rows of the next table are received by a helper thread while the
-        caller works on the current one: the server formats rows on its own core, and the
-        receiving thread mostly waits on the socket (psycopg releases the GIL there), so
-        decoding and comparing overlap with the transfer. One COPY runs at a time, and at
-        most two tables are held. SQLite connections belong to their thread: read in turn.
+        On PostgreSQL a helper thread receives and decodes the tables in order, up to
+        ``_AHEAD`` tables ahead of the caller: the server formats rows on its own core, the
+        thread mostly waits on the socket or runs polars (both release the GIL), so reading
+        the snapshot and comparing overlap with the transfer, and a large table being
+        compared does not hold up the next ones. One COPY runs at a time, and at most
+        ``_AHEAD`` + 1 tables are held. SQLite connections belong to their thread: read in turn.
         """
         if self.target.dialect != "postgres" or len(tables) < 2:
             for table in tables:
                 yield table, self.read(table)
             return
-        from concurrent.futures import Future, ThreadPoolExecutor
+        import queue
+        import threading
 
-        with ThreadPoolExecutor(1, thread_name_prefix="seedsnap-diff") as pool:
-            pending: Future[bytes] = pool.submit(self._copy_out, tables[0])
-            try:
-                for i, table in enumerate(tables):
-                    data = pending.result()
-                    if i + 1 < len(tables):
-                        pending = pool.submit(self._copy_out, tables[i + 1])
-                    yield table, self._decode(table, data)
-            finally:
-                # Stopped early (an error, or the caller gave up): let the COPY in flight end
-                # before the transaction is rolled back on the same connection.
-                pending.cancel()
+        ready: queue.Queue[tuple[Table, pl.DataFrame] | BaseException] = queue.Queue(_AHEAD)
+        stop = threading.Event()
+
+        def produce() -> None:
+            for table in tables:
+                if stop.is_set():
+                    return
+                try:
+                    item: tuple[Table, pl.DataFrame] | BaseException = (
+                        table,
+                        self._decode(table, self._copy_out(table)),
+                    )
+                except BaseException as e:  # handed to the caller, who raises it
+                    item = e
+                while not stop.is_set():
+                    try:
+                        ready.put(item, timeout=0.05)
+                        break
+                    except queue.Full:
+                        continue
+                if isinstance(item, BaseException):
+                    return
+
+        worker = threading.Thread(target=produce, name="seedsnap-diff", daemon=True)
+        worker.start()
+        try:
+            for _ in tables:
+                got = ready.get()
+                if isinstance(got, BaseException):
+                    raise got
+                yield got
+        finally:
+            # Stopped early (an error, or the caller gave up): let the COPY in flight end
+            # before the transaction is rolled back on the same connection.
+            stop.set()
+            worker.join()
 
     def _decode(self, table: Table, data: bytes) -> pl.DataFrame:
         """``_copy_out``'s bytes as a frame in the model's dtypes.
 
-        JSON columns are decoded as plain text by the loader (a jsonb column is selected as
-        itself, exactly like a text one) and canonicalised here by ``canonical_json``.
+        JSON columns stay as PostgreSQL wrote them (jsonb's output form, the form a snapshot
+        stores): ``compare`` parses only the values whose text differs.
         """
         as_text = [replace(c, type=TEXT) if c.type == JSONB else c for c in table.columns]
         frame: pl.DataFrame = self.module.decode_csv(as_text, data)
-        json_cols = [c.name for c in table.columns if c.type == JSONB]
-        if json_cols and frame.height:
-            frame = frame.with_columns(canonical_json(frame.get_column(c)) for c in json_cols)
         return frame
 
     def _copy_out(self, table: Table) -> bytes:
@@ -513,8 +592,10 @@ def diff(
         db.require(schema, names)
         # Closed explicitly so a COPY still in flight ends before the rollback.
         with closing(db.frames([schema.table(n) for n in names])) as frames:
-            for table, rows in frames:
-                report.tables.append(compare(table, _frame(ours, table.name), rows, limit))
+            for name in names:
+                mine = _frame(ours, name)  # read while the database side is on its way
+                table, rows = next(frames)
+                report.tables.append(compare(table, mine, rows, limit))
     return report
 
 

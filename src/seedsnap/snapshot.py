@@ -3,7 +3,8 @@
 Layout of a snapshot directory::
 
     manifest.json        pretty-printed, sorted keys, trailing newline, no build time, no host
-    <Table>.parquet      every table of the model, empty ones too, rows sorted by primary key
+    <Table>.parquet      every table of the model, empty ones too, rows sorted by primary key,
+                         JSON values in PostgreSQL's jsonb output form (``stored_json``)
 
 Parquet is written with pyarrow and fixed settings (zstd level 3, fixed row-group and page
 sizes, statistics on, no page index, page CRCs on, ``created_by`` = the pyarrow version, which
@@ -54,6 +55,7 @@ import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +81,9 @@ from seedsnap.schema.model import (
 )
 
 FORMAT = "seedsnap"
-FORMAT_VERSION = 1
+# 2: JSON columns are stored in PostgreSQL's jsonb output form (``stored_json``); format 1
+# stored them in the content hash's compact form, and is still read (and converted).
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 CONTENT_FORMAT = "seedsnap-content/1"
 
@@ -113,15 +117,37 @@ _UNSAFE_NAME_CHARS = set("/\\\"'\x00") | {os.sep} | ({os.altsep} if os.altsep el
 def canonical_json(series: pl.Series) -> pl.Series:
     """``series`` of JSON text with every value in canonical form; ValueError on invalid JSON.
 
-    Each distinct value is parsed once (JSON columns repeat a small set of shapes), so the
-    Python work is per distinct value, not per row; the decoder and encoder are built once
-    (``json.loads``/``dumps`` with options build new ones per call, 3x slower).
+    The canonical form is the content hash's (sorted keys, compact, Python's float
+    repr): it names a JSON *value*, whatever its spelling. Each distinct value is parsed
+    once (JSON columns repeat a small set of shapes), so the Python work is per distinct
+    value, not per row; the decoder and encoder are built once (``json.loads``/``dumps`` with
+    options build new ones per call, 3x slower).
     """
+    return _recode(series, _JSON_DECODER, _JSON_ENCODER.encode)
+
+
+def stored_json(series: pl.Series) -> pl.Series:
+    """``series`` of JSON text as a snapshot stores it: PostgreSQL's ``jsonb`` output form.
+
+    That is keys ordered shorter first, then bytewise (duplicates keep the last value),
+    ``", "`` and ``": "`` separators, strings escaped as ``json.dumps(ensure_ascii=False)``
+    (which is also PostgreSQL's escaping), numbers as Python writes them. A stored value
+    loaded into PostgreSQL comes back from a ``jsonb`` column as the very same text, so a
+    diff compares JSON columns as plain strings and only re-reads the values that differ
+    (numbers PostgreSQL spells otherwise, such as ``1e-05`` or ``1.50``, land there and are
+    compared by value). Same parsing as ``canonical_json``; ValueError on invalid JSON.
+    """
+    return _recode(series, _JSONB_DECODER, _jsonb_encode)
+
+
+def _recode(
+    series: pl.Series, decoder: json.JSONDecoder, encode: Callable[[Any], str]
+) -> pl.Series:
     distinct = series.drop_nulls().unique().to_list()
     mapping: dict[str, str] = {}
     for text in distinct:
         try:
-            canon = _JSON_ENCODER.encode(_JSON_DECODER.decode(text))
+            canon = encode(decoder.decode(text))
         except ValueError as e:
             raise ValueError(f"invalid JSON in column {series.name}: {text[:40]!r} ({e})") from None
         if canon != text:
@@ -134,8 +160,44 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON for jsonb")
 
 
+def _jsonb_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # jsonb's key order: shorter first, then by bytes (UTF-8 keeps code point order, so the
+    # strings compare as their bytes do); sorted() is stable and dict() keeps the last
+    # duplicate, as jsonb does.
+    return dict(sorted(pairs, key=lambda kv: (len(kv[0].encode()), kv[0])))
+
+
 _JSON_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 _JSON_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+_JSONB_DECODER = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_jsonb_object)
+_JSONB_ENCODER = json.JSONEncoder(separators=(", ", ": "), ensure_ascii=False)
+
+
+def _jsonb_encode(value: Any) -> str:
+    """``value`` in jsonb's output form (dicts already in jsonb key order).
+
+    The C encoder writes floats as Python's repr; jsonb writes them as numeric, without an
+    exponent and without the sign of a zero. Only a text holding such a float (an ``e+``,
+    ``e-`` or ``-0.0``, or a string that merely looks so) takes the slower exact path.
+    """
+    text = _JSONB_ENCODER.encode(value)
+    if "e-" in text or "e+" in text or "-0.0" in text:
+        text = _jsonb_slow(value)
+    return text
+
+
+def _jsonb_slow(value: Any) -> str:
+    if isinstance(value, dict):
+        items = (f"{_JSONB_ENCODER.encode(k)}: {_jsonb_slow(v)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_jsonb_slow(v) for v in value) + "]"
+    if isinstance(value, float):
+        text = repr(value)
+        if "e" in text or value == 0.0:
+            text = format(Decimal(text), "f").lstrip("-" if value == 0.0 else "")
+        return text
+    return _JSONB_ENCODER.encode(value)
 
 
 def _update(h: Any, array: np.ndarray[Any, Any]) -> None:
@@ -253,11 +315,11 @@ class _Skipped(Exception):
 
 
 def _prepare(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
-    """The frame as stored: conformed, JSON canonical, rows sorted by primary key."""
+    """The frame as stored: conformed, JSON in ``stored_json`` form, rows sorted by key."""
     frame = conform(table, frame)
     json_cols = [c.name for c in table.columns if c.type == JSONB]
     if json_cols and frame.height:
-        frame = frame.with_columns(canonical_json(frame.get_column(c)) for c in json_cols)
+        frame = frame.with_columns(stored_json(frame.get_column(c)) for c in json_cols)
     return sort_rows(table, frame).rechunk()
 
 
@@ -520,6 +582,10 @@ def _load_frame(snap: Snapshot, table: str, *, check_hash: bool) -> pl.DataFrame
                 f"{entry['content_hash'][:19]}…",
                 "the file was changed after it was written; rebuild the snapshot",
             )
+    json_cols = [c.name for c in model.columns if c.type == JSONB]
+    if snap.manifest["format_version"] < 2 and json_cols and frame.height:
+        # Format 1 stored JSON in the hash's compact form: read it as format 2 stores it.
+        frame = frame.with_columns(stored_json(frame.get_column(c)) for c in json_cols)
     return frame
 
 

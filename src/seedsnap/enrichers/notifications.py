@@ -383,7 +383,7 @@ def _finish(ctx: Context, ev: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame
         pl.Series("priority", priority),
     )
     data = pl.when(pl.col("data_key").is_not_null()).then(
-        pl.concat_str([pl.lit('{"'), "data_key", pl.lit('":"'), "data_id", pl.lit('"}')])
+        pl.concat_str([pl.lit('{"'), "data_key", pl.lit('": "'), "data_id", pl.lit('"}')])
     )
     return ev.select(
         pl.col("nid").alias("id"),

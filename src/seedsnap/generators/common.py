@@ -6,6 +6,7 @@ derived from the configured anchor, never from the clock.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -96,13 +97,20 @@ def between(
 
 
 def json_object(name: str, **fields: pl.Expr | pl.Series | npt.ArrayLike) -> pl.Expr:
-    """A JSON object column with keys in sorted order (canonical, compact), from columns."""
-    exprs = []
-    for key in sorted(fields):
+    """A JSON object column from columns, spelled as a snapshot stores JSON (jsonb's form).
+
+    Keys shorter first, then bytewise, ``", "`` and ``": "`` between them (see
+    ``snapshot.stored_json``); each value is encoded by polars, so scalar fields come out
+    exactly in that form and the snapshot writer has nothing to re-spell.
+    """
+    parts: list[pl.Expr] = []
+    for i, key in enumerate(sorted(fields, key=lambda k: (len(k.encode()), k))):
         v = fields[key]
         e = v if isinstance(v, pl.Expr) else pl.lit(pl.Series(key, np.asarray(v)))
-        exprs.append(e.alias(key))
-    return pl.struct(exprs).struct.json_encode().alias(name)
+        # {"v":<value>} from polars' JSON encoder, less its 5-character head and the brace.
+        value = pl.struct(e.alias("v")).struct.json_encode().str.slice(5).str.strip_suffix("}")
+        parts += [pl.lit(("{" if i == 0 else ", ") + json.dumps(key) + ": "), value]
+    return pl.concat_str([*parts, pl.lit("}")]).alias(name)
 
 
 _FOLD = np.uint64(0xD6E8FEB86659FD93)  # an odd 64-bit multiplier

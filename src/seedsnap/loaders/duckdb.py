@@ -158,12 +158,12 @@ def read_catalog(conn: Any) -> Catalog:
 
 def _to_model(cols: Sequence[Column], frame: pl.DataFrame) -> pl.DataFrame:
     from seedsnap.schema.frames import dtype
-    from seedsnap.snapshot import canonical_json
+    from seedsnap.snapshot import stored_json
 
     out = []
     for c in cols:
         s = frame.get_column(c.name)
-        s = canonical_json(s.cast(pl.String)) if c.type == JSONB else s.cast(dtype(c))
+        s = stored_json(s.cast(pl.String)) if c.type == JSONB else s.cast(dtype(c))
         out.append(s.alias(c.name))
     return pl.DataFrame(out, schema={c.name: dtype(c) for c in cols})
 

@@ -279,7 +279,7 @@ def read_table(
 def decode_csv(cols: Sequence[Column], data: bytes) -> pl.DataFrame:
     """PostgreSQL CSV (as ``read_table`` selects it) as a frame with the model's dtypes."""
     from seedsnap.schema.frames import dtype
-    from seedsnap.snapshot import canonical_json
+    from seedsnap.snapshot import stored_json
 
     names = [c.name for c in cols]
     if not data:
@@ -299,7 +299,7 @@ def decode_csv(cols: Sequence[Column], data: bytes) -> pl.DataFrame:
         elif c.type == BOOLEAN:
             s = s == "t"
         elif c.type == JSONB:
-            s = canonical_json(s)
+            s = stored_json(s)
         elif c.type in (TEXT_ARRAY, INTEGER_ARRAY):
             s = s.str.json_decode(dtype(c))
         else:

@@ -181,7 +181,7 @@ def encode(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
 
 def _decode(cols: Sequence[Column], frame: pl.DataFrame) -> pl.DataFrame:
     from seedsnap.schema.frames import dtype
-    from seedsnap.snapshot import canonical_json
+    from seedsnap.snapshot import stored_json
 
     out = []
     for c in cols:
@@ -191,7 +191,7 @@ def _decode(cols: Sequence[Column], frame: pl.DataFrame) -> pl.DataFrame:
         elif c.type == BOOLEAN:
             s = s.cast(pl.Boolean)
         elif c.type == JSONB:
-            s = canonical_json(s)
+            s = stored_json(s)
         elif c.is_array:
             s = s.str.json_decode(dtype(c))
         else:
