@@ -611,3 +611,31 @@ def test_seed_audit_load_prints_the_diff_and_writes_nothing(light: Path, db: str
     assert (after["Notification"].missing_keys, after["User"].changed) == ([gone], 1)
     if counters is not None:
         assert _write_counters(url) == counters
+
+
+@pytest.mark.postgres
+def test_a_read_failing_midway_is_raised_and_stops_the_reader(
+    light: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from seedsnap.diff import ReadOnlyDatabase
+
+    url = loaded(light, pg_url)
+    real = ReadOnlyDatabase._copy_out
+    asked: list[str] = []
+
+    def failing(self: ReadOnlyDatabase, table: Table) -> bytes:
+        asked.append(table.name)
+        if table.name == "Post":
+            raise RuntimeError("the network went away")
+        return real(self, table)
+
+    monkeypatch.setattr(ReadOnlyDatabase, "_copy_out", failing)
+    with pytest.raises(RuntimeError, match="the network went away"):
+        diff(light, url)
+    # The reader stopped at the failure and no thread is left behind.
+    assert asked[-1] == "Post" and len(asked) < len(MENTARA.table_names)
+    assert not [t for t in threading.enumerate() if t.name == "seedsnap-diff"]
+    monkeypatch.undo()
+    assert diff(light, url).equal

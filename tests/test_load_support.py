@@ -330,3 +330,64 @@ def delete_with_cascade(
     else:
         execute(url, f'DELETE FROM "{table_name}" WHERE "{pk}" IN ({in_list(set(keys))})')
     return gone
+
+
+@pytest.mark.postgres
+def test_copy_out_receives_every_byte_and_leaves_the_connection_usable(pg_url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    from seedsnap.loaders.postgres import copy_out
+
+    with psycopg.connect(pg_url) as conn:
+        query = sql.SQL(
+            "COPY (SELECT i, repeat('x', i % 7) FROM generate_series(1, 50000) i) TO STDOUT"
+        )
+        data = copy_out(conn, query)
+        expected = "".join(f"{i}\t{'x' * (i % 7)}\n" for i in range(1, 50001)).encode()
+        assert data == expected
+        assert copy_out(conn, sql.SQL("COPY (SELECT 1 WHERE false) TO STDOUT")) == b""
+        # A failing COPY raises the server's message; the connection still rolls back and works.
+        with pytest.raises(psycopg.DatabaseError, match='relation "nope" does not exist'):
+            copy_out(conn, sql.SQL("COPY nope TO STDOUT"))
+        conn.rollback()
+        # Failing midway (the server errors after rows were sent) is an error too.
+        midway = "COPY (SELECT 1 / (10 - i) FROM generate_series(1, 20) i) TO STDOUT"
+        with pytest.raises(psycopg.DatabaseError, match="division by zero"):
+            copy_out(conn, sql.SQL(midway))  # type: ignore[arg-type]
+        conn.rollback()
+        # Not a COPY at all.
+        with pytest.raises(psycopg.DatabaseError):
+            copy_out(conn, sql.SQL("SELECT 1"))
+        conn.rollback()
+        assert conn.execute("SELECT 41 + 1").fetchone() == (42,)
+
+
+@pytest.mark.postgres
+def test_copy_out_interrupted_midway_is_cancelled_and_the_connection_recovers(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    import psycopg
+    from psycopg import sql
+
+    from seedsnap.loaders import postgres
+
+    class Interrupted(Exception):
+        pass
+
+    class Breaking(io.BytesIO):
+        def write(self, data: object) -> int:  # type: ignore[override]
+            if self.tell() > 100_000:
+                raise Interrupted
+            return super().write(data)  # type: ignore[arg-type]
+
+    with psycopg.connect(pg_url) as conn:
+        monkeypatch.setattr(postgres.io, "BytesIO", Breaking)
+        big = sql.SQL("COPY (SELECT i FROM generate_series(1, 5000000) i) TO STDOUT")
+        with pytest.raises(Interrupted):
+            postgres.copy_out(conn, big)
+        monkeypatch.undo()
+        conn.rollback()
+        assert conn.execute("SELECT 41 + 1").fetchone() == (42,)

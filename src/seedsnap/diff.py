@@ -50,8 +50,8 @@ _IN_OURS = "__seedsnap_in_ours__"
 _IN_THEIRS = "__seedsnap_in_theirs__"
 _KEY = "__seedsnap_key__"
 _DIFF = "__seedsnap_diff__"
-# Tables a PostgreSQL diff receives ahead of the one being compared.
-_AHEAD = 2
+# How far (bytes received, not yet compared) a PostgreSQL diff reads ahead of its comparing.
+_AHEAD_BYTES = 192 << 20
 _MISSING, _EXTRA, _BOTH, _CHANGED = (
     f"__seedsnap_{k}__" for k in ("missing", "extra", "both", "changed")
 )
@@ -311,7 +311,8 @@ def compare(
         # order, and an UPDATE moves a row): sorting by key, as the snapshot is sorted, is
         # cheaper than joining every column, and finds the same keys when none is missing.
         theirs = theirs.sort(pk, maintain_order=True)
-    if ours.height == theirs.height and ours.select(pk).equals(theirs.select(pk)):
+    aligned = ours.height == theirs.height and ours.select(pk).equals(theirs.select(pk))
+    if aligned:
         # Same keys in the same order: no join needed, compare position by position.
         paired = pl.concat([ours, theirs.select(renamed)], how="horizontal").with_columns(
             pl.lit(True).alias(_IN_OURS), pl.lit(True).alias(_IN_THEIRS)
@@ -326,6 +327,15 @@ def compare(
     for c in values:
         if c.type == JSONB:
             paired = _same_json(paired, c.name, c.name + _THEIRS)
+    if aligned and values:
+        # Same keys in the same order: the per-column counts alone tell an equal table (the
+        # usual case) without building the per-row flags.
+        counts = paired.select(
+            (~_same(c, pl.col(c.name), pl.col(c.name + _THEIRS))).sum().alias(c.name)
+            for c in values
+        ).row(0)
+        if not any(counts):
+            return TableDiff(table.name, equal=ours.height)
     in_ours = pl.col(_IN_OURS).is_not_null()
     in_theirs = pl.col(_IN_THEIRS).is_not_null()
     both = in_ours & in_theirs
@@ -470,55 +480,64 @@ class ReadOnlyDatabase:
     def frames(self, tables: Sequence[Table]) -> Generator[tuple[Table, pl.DataFrame]]:
         """Every row of each of ``tables``, in turn.
 
-        On PostgreSQL a helper thread receives and decodes the tables in order, up to
-        ``_AHEAD`` tables ahead of the caller: the server formats rows on its own core, the
-        thread mostly waits on the socket or runs polars (both release the GIL), so reading
-        the snapshot and comparing overlap with the transfer, and a large table being
-        compared does not hold up the next ones. One COPY runs at a time, and at most
-        ``_AHEAD`` + 1 tables are held. SQLite connections belong to their thread: read in turn.
+        On PostgreSQL a helper thread runs the tables' COPYs back to back, ahead of the
+        caller while the bytes received and not yet taken stay under ``_AHEAD_BYTES``, so
+        the server is not left idle while a large table is compared: it formats rows on its
+        own core while the thread mostly waits on the socket, and decoding, reading the
+        snapshot and comparing (polars, which releases the GIL) overlap with the transfer.
+        One COPY runs at a time. SQLite connections belong to their thread: read in turn.
         """
         if self.target.dialect != "postgres" or len(tables) < 2:
             for table in tables:
                 yield table, self.read(table)
             return
-        import queue
         import threading
+        from collections import deque
 
-        ready: queue.Queue[tuple[Table, pl.DataFrame] | BaseException] = queue.Queue(_AHEAD)
-        stop = threading.Event()
+        ready: deque[bytes | BaseException] = deque()
+        held = 0  # bytes in ``ready``
+        cond = threading.Condition()
+        stop = False
+
+        def room() -> bool:
+            return stop or held < _AHEAD_BYTES
 
         def produce() -> None:
+            nonlocal held
             for table in tables:
-                if stop.is_set():
-                    return
+                with cond:
+                    cond.wait_for(room)
+                    if stop:
+                        return
                 try:
-                    item: tuple[Table, pl.DataFrame] | BaseException = (
-                        table,
-                        self._decode(table, self._copy_out(table)),
-                    )
+                    item: bytes | BaseException = self._copy_out(table)
                 except BaseException as e:  # handed to the caller, who raises it
                     item = e
-                while not stop.is_set():
-                    try:
-                        ready.put(item, timeout=0.05)
-                        break
-                    except queue.Full:
-                        continue
+                with cond:
+                    ready.append(item)
+                    held += len(item) if isinstance(item, bytes) else 0
+                    cond.notify_all()
                 if isinstance(item, BaseException):
                     return
 
         worker = threading.Thread(target=produce, name="seedsnap-diff", daemon=True)
         worker.start()
         try:
-            for _ in tables:
-                got = ready.get()
+            for table in tables:
+                with cond:
+                    cond.wait_for(lambda: bool(ready))
+                    got = ready.popleft()
+                    held -= len(got) if isinstance(got, bytes) else 0
+                    cond.notify_all()
                 if isinstance(got, BaseException):
                     raise got
-                yield got
+                yield table, self._decode(table, got)
         finally:
             # Stopped early (an error, or the caller gave up): let the COPY in flight end
             # before the transaction is rolled back on the same connection.
-            stop.set()
+            with cond:
+                stop = True
+                cond.notify_all()
             worker.join()
 
     def _decode(self, table: Table, data: bytes) -> pl.DataFrame:
@@ -533,8 +552,6 @@ class ReadOnlyDatabase:
 
     def _copy_out(self, table: Table) -> bytes:
         """The bytes of the loader's ``read_table`` COPY for ``table`` (PostgreSQL only)."""
-        import io
-
         from psycopg import sql
 
         # loaders.postgres.read_table's query, whose decode_csv reads the output, except that
@@ -550,11 +567,9 @@ class ReadOnlyDatabase:
         query = sql.SQL("COPY (SELECT {} FROM {}) TO STDOUT (FORMAT csv)").format(
             select, sql.Identifier(table.name)
         )
-        buf = io.BytesIO()
-        with self.module._errors(f"reading {table.name}"), self.conn.cursor().copy(query) as cp:
-            for data in cp:
-                buf.write(data)
-        return buf.getvalue()
+        with self.module._errors(f"reading {table.name}"):
+            data: bytes = self.module.copy_out(self.conn, query)
+        return data
 
 
 # ---------------------------------------------------------------------------------------------

@@ -269,11 +269,80 @@ def read_table(
     query = sql.SQL("COPY (SELECT {} FROM {}) TO STDOUT (FORMAT csv)").format(
         sql.SQL(", ").join(_select_expr(c) for c in cols), sql.Identifier(table.name)
     )
-    buf = io.BytesIO()
-    with _errors(f"reading {table.name}"), conn.cursor().copy(query) as copy:
-        for data in copy:
-            buf.write(data)
-    return decode_csv(cols, buf.getvalue())
+    with _errors(f"reading {table.name}"):
+        return decode_csv(cols, copy_out(conn, query))
+
+
+def copy_out(conn: psycopg.Connection[Any], query: Any) -> bytes:
+    """Every byte ``query`` (a ``COPY … TO STDOUT``) sends, received through libpq directly.
+
+    psycopg's ``Copy`` iterator costs about a microsecond of Python per row (PostgreSQL sends
+    one message per row); draining libpq's buffer in a tight loop of non-blocking
+    ``get_copy_data`` calls, waiting on the socket only when it is empty, needs 40% less
+    client CPU for the same bytes (measured in bench/diff.py). Uses psycopg's public
+    ``Connection.pgconn``, under the connection's lock. A failed COPY raises psycopg's
+    DatabaseError with the server's message; an interrupted one is cancelled and drained,
+    so the connection can still roll back.
+    """
+    import selectors
+
+    from psycopg import DatabaseError as DriverError
+    from psycopg import pq
+
+    pg = conn.pgconn
+    text = query.as_bytes(conn) if hasattr(query, "as_bytes") else str(query).encode()
+    with conn.lock, selectors.DefaultSelector() as sel:
+        sel.register(pg.socket, selectors.EVENT_READ)
+        pg.send_query(text)
+        done = False
+        try:
+            while True:
+                pg.consume_input()
+                if not pg.is_busy():
+                    break
+                sel.select()
+            first = pg.get_result()
+            if first is None or first.status != pq.ExecStatus.COPY_OUT:
+                done = True
+                _drain_results(pg)
+                raise DriverError(_result_error(first, pg))
+            buf = io.BytesIO()
+            write, get = buf.write, pg.get_copy_data
+            while True:
+                n, data = get(1)
+                if n > 0:
+                    write(data)
+                elif n == 0:
+                    sel.select()
+                    pg.consume_input()
+                else:
+                    break
+            done = True
+            bad = [r for r in _drain_results(pg) if r.status != pq.ExecStatus.COMMAND_OK]
+            if n != -1 or bad:
+                raise DriverError(_result_error(bad[0] if bad else None, pg))
+            return buf.getvalue()
+        except BaseException:
+            if not done:
+                # Interrupted mid-COPY: stop the server and read what is left, so the
+                # connection is usable again (for the rollback).
+                conn.cancel_safe()
+                while pg.get_copy_data(0)[0] > 0:
+                    pass
+                _drain_results(pg)
+            raise
+
+
+def _drain_results(pg: Any) -> list[Any]:
+    results = []
+    while (r := pg.get_result()) is not None:
+        results.append(r)
+    return results
+
+
+def _result_error(result: Any, pg: Any) -> str:
+    raw = (result.error_message if result is not None else b"") or pg.error_message or b""
+    return raw.decode(errors="replace").strip() or "COPY failed"
 
 
 def decode_csv(cols: Sequence[Column], data: bytes) -> pl.DataFrame:
@@ -284,25 +353,27 @@ def decode_csv(cols: Sequence[Column], data: bytes) -> pl.DataFrame:
     names = [c.name for c in cols]
     if not data:
         return pl.DataFrame(schema={c.name: dtype(c) for c in cols})
+    # Numbers and epoch milliseconds are parsed by the CSV reader itself; the rest as text.
+    parsed = {TIMESTAMP: pl.Int64, INTEGER: pl.Int32, FLOAT: pl.Float64}
     raw = pl.read_csv(
         io.BytesIO(data),
         has_header=False,
         new_columns=names,
-        schema={n: pl.String for n in names},
+        schema={c.name: parsed.get(c.type, pl.String) for c in cols},
         infer_schema=False,
     )
     out = []
     for c in cols:
         s = raw.get_column(c.name)
         if c.type == TIMESTAMP:
-            s = s.cast(pl.Int64).cast(pl.Datetime("ms"))
+            s = s.cast(pl.Datetime("ms"))
         elif c.type == BOOLEAN:
             s = s == "t"
         elif c.type == JSONB:
             s = stored_json(s)
         elif c.type in (TEXT_ARRAY, INTEGER_ARRAY):
             s = s.str.json_decode(dtype(c))
-        else:
+        elif c.type not in parsed:
             s = s.cast(dtype(c))
         out.append(s.alias(c.name))
     return pl.DataFrame(out)
@@ -458,11 +529,8 @@ def probe(
             sql.Identifier(table.name),
             match,
         )
-        buf = io.BytesIO()
-        with conn.cursor().copy(query) as copy:
-            for data in copy:
-                buf.write(data)
-    return decode_csv(cols, buf.getvalue())
+        data = copy_out(conn, query)
+    return decode_csv(cols, data)
 
 
 def has_rows(conn: psycopg.Connection[Any], table: Table) -> bool:
