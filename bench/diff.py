@@ -13,7 +13,9 @@ their client CPU time, and the median of the five per-pair ratios:
   one millisecond later, so the rows move in the heap and the key order is lost), with the
   baseline measured again on the changed database.
 
-Target: diff ≤ 2× the baseline. Usage: python bench/diff.py [SCALE] (row-count multiplier).
+Target: diff ≤ 2× the baseline. Usage: python bench/diff.py [SCALE] (row-count multiplier),
+or python bench/diff.py --heavy SCALE to diff a generated heavy-mode build instead (real
+Mentara data: text, JSON and arrays as the app has them, fewer rows).
 PostgreSQL from SEEDSNAP_BENCH_PG (default postgresql://postgres@127.0.0.1:5432/postgres).
 """
 
@@ -134,13 +136,23 @@ def show(label: str, m: dict[str, float]) -> None:
 
 
 def main() -> None:
-    scale = float(sys.argv[1]) if len(sys.argv) > 1 else 1.0
-    rows = {t: max(1, round(n * scale)) for t, n in ROWS.items()}
+    heavy = len(sys.argv) > 2 and sys.argv[1] == "--heavy"
+    scale = float(sys.argv[-1]) if len(sys.argv) > 1 else 1.0
     url = _url(DB)
     with tempfile.TemporaryDirectory(prefix="seedsnap-bench-diff-") as tmp:
         snap = Path(tmp) / "snapshot"
-        data = frames(MENTARA, rows)
-        snapshot.write(snap, data, resolve(env={}, config_file=None))
+        if heavy:
+            from seedsnap.build import generate
+
+            config = resolve(mode="heavy", scale=scale, env={}, config_file=None)
+            data = generate(config)
+            label = f"heavy x{scale:g} build"
+        else:
+            rows = {t: max(1, round(n * scale)) for t, n in ROWS.items()}
+            config = resolve(env={}, config_file=None)
+            data = frames(MENTARA, rows)
+            label = "synthetic snapshot"
+        snapshot.write(snap, data, config)
         total = sum(f.height for f in data.values())
         del data
         _admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DB)))
@@ -149,7 +161,7 @@ def main() -> None:
             load(snap, url, LoadOptions(create_schema=True), env={})
             with psycopg.connect(url, autocommit=True) as conn:
                 conn.execute("VACUUM ANALYZE")
-            print(f"synthetic snapshot: {total:,} rows in 42 tables, loaded into {DB}")
+            print(f"{label}: {total:,} rows in 42 tables, loaded into {DB}")
 
             equal = paired(url, snap)
             assert equal["changed"] == equal["missing_extra"] == 0, "the loaded database differs"
