@@ -12,11 +12,11 @@ the manifest records anyway), so the same frames give byte-identical files in an
 with any thread count. A write goes to a temporary sibling directory, is fsynced, and only then
 renamed into place: a reader never sees a half-written snapshot.
 
-Canonical content hash (``content_hash``, format "seedsnap-content/1"). The hash is computed
+Canonical content hash (``content_hash``, format "seedsnap-content/2"). The hash is computed
 from the data, never from Parquet bytes, so it does not depend on encoding, compression,
 chunking, polars or pyarrow versions. SHA-256 is fed, in order:
 
-1. a header: ``seedsnap-content/1\\n`` then compact sorted-key JSON
+1. a header: ``seedsnap-content/2\\n`` then compact sorted-key JSON
    ``{"columns": [[name, logical type], ...], "rows": n, "table": name}`` and ``\\n``;
 2. for each column in model order, over the rows sorted by primary key (ties, which only a
    broken frame has, broken by every non-list column):
@@ -26,9 +26,8 @@ chunking, polars or pyarrow versions. SHA-256 is fed, in order:
 
      ============================  ==================================================
      TEXT, enums                   int64 LE byte length per row, then the UTF-8 bytes
-     JSONB                         as TEXT, after canonicalising every value to
-                                   ``json.dumps(v, sort_keys=True, separators=(",", ":"),
-                                   ensure_ascii=False)``
+     JSONB                         as TEXT, after putting every value in the stored
+                                   form (``stored_json``: PostgreSQL's jsonb output form)
      INTEGER                       int32 LE
      DOUBLE PRECISION              IEEE-754 binary64 LE; every NaN as 0x7ff8000000000000
      DECIMAL(10,2)                 the scaled integer (value x 100) as int64 LE
@@ -42,6 +41,10 @@ chunking, polars or pyarrow versions. SHA-256 is fed, in order:
 The hash is written ``sha256:<64 hex>``. ``manifest.tables[T].file_sha256`` additionally
 pins the exact Parquet bytes, because a flipped byte in Parquet metadata (statistics, the
 stored Arrow schema) can leave the decoded content, and so the content hash, unchanged.
+
+Format 1 snapshots (JSON stored and hashed as ``canonical_json``, header
+``seedsnap-content/1``) are still read and verified; their JSON is handed out in the stored
+form.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -81,11 +85,13 @@ from seedsnap.schema.model import (
 )
 
 FORMAT = "seedsnap"
-# 2: JSON columns are stored in PostgreSQL's jsonb output form (``stored_json``); format 1
-# stored them in the content hash's compact form, and is still read (and converted).
+# 2: JSON columns are stored, and hashed, in PostgreSQL's jsonb output form (``stored_json``).
+# Format 1 stored and hashed them in a compact sorted-key form (``canonical_json``, content
+# hash "seedsnap-content/1"); it is still read, verified against its own hash, and its JSON
+# converted to the stored form.
 FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
-CONTENT_FORMAT = "seedsnap-content/1"
+CONTENT_FORMAT = "seedsnap-content/2"
 
 # Parquet settings are pinned, not left to library defaults, because byte-identical output
 # across runs (and across pyarrow releases where possible) depends on every one of them.
@@ -137,13 +143,51 @@ def stored_json(series: pl.Series) -> pl.Series:
     (numbers PostgreSQL spells otherwise, such as ``1e-05`` or ``1.50``, land there and are
     compared by value). Same parsing as ``canonical_json``; ValueError on invalid JSON.
     """
-    return _recode(series, _JSONB_DECODER, _jsonb_encode)
+    return _recode(series, _JSONB_DECODER, _jsonb_encode, skip=_already_stored(series))
+
+
+def _already_stored(series: pl.Series) -> pl.Series:
+    """Which values are flat objects that ``stored_json`` would leave exactly as they are.
+
+    Checked by polars over the whole column, so the usual JSON of a build (flat objects of
+    strings without escapes, integers, short decimals, booleans and nulls) needs no Python
+    per value: a regular expression accepts only spellings Python's encoder reproduces
+    (decimals of at most 15 significant digits, no trailing zero, no exponent, not -0), and
+    the key order is checked once per distinct key sequence. Anything else is parsed.
+    """
+    flat = series.str.contains(_FLAT_STORED).fill_null(False)
+    if not flat.any():
+        return flat
+    shapes = pl.select(
+        pl.when(flat).then(series.str.replace_all(_VALUE_AFTER_KEY, ":"))
+    ).to_series()
+    good = [
+        shape
+        for shape in shapes.drop_nulls().unique().to_list()
+        if (keys := _KEY.findall(shape)) == sorted(set(keys), key=lambda k: (len(k), k))
+    ]
+    return flat & shapes.is_in(good).fill_null(False)
+
+
+_JSON_STRING = r'"[^"\\\x00-\x1f]*"'
+_JSON_SCALAR = (
+    rf"(?:{_JSON_STRING}|-?[1-9][0-9]{{0,8}}\.(?:0|[0-9]{{0,5}}[1-9])"
+    r"|-?0\.0{0,3}[1-9](?:[0-9]{0,4}[1-9])?|0\.0|0|-?[1-9][0-9]*|true|false|null)"
+)
+_JSON_KEY = r'"[A-Za-z0-9_]+"'
+_FLAT_STORED = rf"^\{{(?:{_JSON_KEY}: {_JSON_SCALAR}(?:, {_JSON_KEY}: {_JSON_SCALAR})*)?\}}$"
+_VALUE_AFTER_KEY = rf": {_JSON_SCALAR}"
+_KEY = re.compile(r'"([A-Za-z0-9_]+)":')
 
 
 def _recode(
-    series: pl.Series, decoder: json.JSONDecoder, encode: Callable[[Any], str]
+    series: pl.Series,
+    decoder: json.JSONDecoder,
+    encode: Callable[[Any], str],
+    skip: pl.Series | None = None,
 ) -> pl.Series:
-    distinct = series.drop_nulls().unique().to_list()
+    rest = series if skip is None else series.filter(~skip)
+    distinct = rest.drop_nulls().unique().to_list()
     mapping: dict[str, str] = {}
     for text in distinct:
         try:
@@ -215,13 +259,15 @@ def _hash_strings(h: Any, s: pl.Series) -> None:
         h.update(memoryview(data_buf)[int(offsets[0]) : int(offsets[-1])])
 
 
-def _hash_column(h: Any, s: pl.Series, kind: str) -> None:
+def _hash_column(
+    h: Any, s: pl.Series, kind: str, json_form: Callable[[pl.Series], pl.Series] = stored_json
+) -> None:
     """Feed ``s`` (a column of logical type ``kind``) to ``h`` in the canonical form."""
     _update(h, s.is_not_null().to_numpy().view(np.uint8))
     if kind in (TEXT, ENUM):
         _hash_strings(h, s)
     elif kind == JSONB:
-        _hash_strings(h, canonical_json(s.cast(pl.String)))
+        _hash_strings(h, json_form(s.cast(pl.String)))
     elif kind == INTEGER:
         _update(h, s.cast(pl.Int32).fill_null(0).to_numpy().astype("<i4", copy=False))
     elif kind == FLOAT:
@@ -266,8 +312,13 @@ def sort_rows(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     return out
 
 
-def content_hash(table: Table, frame: pl.DataFrame) -> str:
-    """``sha256:<hex>`` of the canonical serialisation of ``frame`` as ``table`` (see above)."""
+def content_hash(table: Table, frame: pl.DataFrame, format_version: int = FORMAT_VERSION) -> str:
+    """``sha256:<hex>`` of the canonical serialisation of ``frame`` as ``table`` (see above).
+
+    ``format_version`` 1 is the hash format-1 snapshots recorded: JSON in ``canonical_json``
+    form and the ``seedsnap-content/1`` header.
+    """
+    old = format_version < 2
     frame = sort_rows(table, conform(table, frame))
     h = hashlib.sha256()
     header = {
@@ -275,10 +326,11 @@ def content_hash(table: Table, frame: pl.DataFrame) -> str:
         "rows": frame.height,
         "columns": [[c.name, c.type] for c in table.columns],
     }
-    h.update(f"{CONTENT_FORMAT}\n".encode())
+    h.update(f"{'seedsnap-content/1' if old else CONTENT_FORMAT}\n".encode())
     h.update(json.dumps(header, sort_keys=True, separators=(",", ":")).encode() + b"\n")
+    json_form = canonical_json if old else stored_json
     for c in table.columns:
-        _hash_column(h, frame.get_column(c.name), c.type)
+        _hash_column(h, frame.get_column(c.name), c.type, json_form)
     return f"sha256:{h.hexdigest()}"
 
 
@@ -413,7 +465,7 @@ def write(
                 "file": file,
                 "rows": frame.height,
                 "columns": table.column_names,
-                "content_hash": content_hash(table, frame),
+                "content_hash": content_hash(table, frame, FORMAT_VERSION),
                 "file_sha256": _file_sha256(tmp / file),
             }
 
@@ -572,7 +624,7 @@ def _load_frame(snap: Snapshot, table: str, *, check_hash: bool) -> pl.DataFrame
         )
     if check_hash:
         try:
-            digest = content_hash(model, frame)
+            digest = content_hash(model, frame, snap.manifest["format_version"])
         except ValueError as e:
             raise SnapshotError(str(path), f"corrupt content ({_one_line(e)[:200]})") from None
         if digest != entry["content_hash"]:
