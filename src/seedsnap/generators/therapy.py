@@ -59,20 +59,21 @@ _NO_TIME = np.iinfo(np.int64).min
 # -- time -------------------------------------------------------------------------------------
 
 
-def _convert(values: npt.ArrayLike, zones: npt.ArrayLike, to_utc: bool) -> I64:
+def _convert(values: npt.ArrayLike, zones: npt.ArrayLike | pl.Series, to_utc: bool) -> I64:
     """Local wall time -> UTC (``to_utc``) or UTC -> local wall time, per row's IANA zone.
 
-    Polars converts one zone per column, so rows are grouped by zone (a handful). A local time
-    that does not exist (a DST gap) becomes ``_NO_TIME``; an ambiguous one takes the earlier.
+    Polars converts one zone per column, so the distinct (time, zone) pairs (meeting slots
+    repeat a few thousand wall times over many rows) are converted zone by zone and joined
+    back. A local time that does not exist (a DST gap) becomes ``_NO_TIME``; an ambiguous
+    one takes the earlier.
     """
     v = np.asarray(values, dtype=np.int64)
-    frame = pl.DataFrame(
-        {"i": np.arange(len(v)), "t": v, "tz": np.asarray(zones, dtype=object)},
-        schema={"i": pl.Int64, "t": pl.Int64, "tz": pl.String},
-    )
-    out = np.full(len(v), _NO_TIME, dtype=np.int64)
-    for zone in sorted(frame["tz"].unique().to_list()):
-        part = frame.filter(pl.col("tz") == zone)
+    tz = zones if isinstance(zones, pl.Series) else pl.Series(np.asarray(zones, dtype=object))
+    frame = pl.DataFrame({"t": v, "tz": tz.cast(pl.String)})
+    pairs = frame.unique()
+    parts = []
+    for zone in sorted(pairs["tz"].unique().to_list()):
+        part = pairs.filter(pl.col("tz") == zone)
         t = part["t"].cast(pl.Datetime("ms"))
         if to_utc:
             t = t.dt.replace_time_zone(zone, ambiguous="earliest", non_existent="null")
@@ -80,8 +81,11 @@ def _convert(values: npt.ArrayLike, zones: npt.ArrayLike, to_utc: bool) -> I64:
         else:
             t = t.dt.replace_time_zone("UTC").dt.convert_time_zone(zone)
         conv = t.dt.replace_time_zone(None).dt.epoch("ms").fill_null(_NO_TIME)
-        out[part["i"].to_numpy()] = conv.to_numpy()
-    return out
+        parts.append(part.with_columns(conv.alias("out")))
+    if not parts:
+        return np.full(len(v), _NO_TIME, dtype=np.int64)
+    out = frame.join(pl.concat(parts), on=["t", "tz"], how="left", maintain_order="left")
+    return out["out"].to_numpy().astype(np.int64, copy=False)
 
 
 def local_to_utc(local_ms: npt.ArrayLike, zones: npt.ArrayLike) -> I64:
