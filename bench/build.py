@@ -1,12 +1,16 @@
 """Build throughput: rows/s and peak memory for heavy mode at growing scales.
 
 Each scale runs in its own process (so peak RSS is that build's), timing generate and
-snapshot write separately. Two baselines are measured in the same run:
+the rest of the snapshot write separately: as in ``seedsnap build``, each table is written
+while later ones are still generated, so "generate s" includes the writes it overlaps and
+"write s" is what is left after generation ends. ``--jobs N`` (default 1) runs the
+enrichers of a tier on N threads, as ``seedsnap build --jobs N``. Two baselines are
+measured in the same run:
   - loop:  a per-row Python generator (dicts with uuid5 ids, the shape a Faker-style or
            ORM seeder produces), the kind of tool seedsnap replaces;
   - floor: one vectorised 1 M-row message frame (numpy draws + polars) written to Parquet,
            the cost of the simplest possible table of that size.
-Usage: python bench/build.py [scale ...]   (default: 1 3 10 30)
+Usage: python bench/build.py [--jobs N] [scale ...]   (default: 1 3 10 30)
 """
 
 from __future__ import annotations
@@ -23,14 +27,15 @@ import json, resource, sys, time, tempfile
 from seedsnap.build import generate
 from seedsnap.config import resolve
 from seedsnap import snapshot
-scale = float(sys.argv[1])
+scale, jobs = float(sys.argv[1]), int(sys.argv[2])
 config = resolve(mode="heavy", scale=scale, env={}, config_file=None)
-t0 = time.perf_counter()
-frames = generate(config)
-t1 = time.perf_counter()
 with tempfile.TemporaryDirectory() as d:
-    snapshot.write(d + "/snap", frames, config)
-t2 = time.perf_counter()
+    # As seedsnap build does it: each table is written as soon as it is final.
+    t0 = time.perf_counter()
+    with snapshot.Writer(d + "/snap", config) as writer:
+        frames = generate(config, jobs=jobs, on_final=writer.add)
+        t1 = time.perf_counter()
+    t2 = time.perf_counter()
 rows = sum(f.height for f in frames.values())
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"rows": rows, "generate": t1 - t0, "write": t2 - t1, "peak_mib": peak}))
@@ -79,7 +84,11 @@ def floor_baseline(n: int = 1_000_000) -> float:
 
 
 def main() -> None:
-    scales = [float(s) for s in sys.argv[1:]] or [1, 3, 10, 30]
+    args = sys.argv[1:]
+    jobs = 1
+    if args[:1] == ["--jobs"]:
+        jobs, args = int(args[1]), args[2:]
+    scales = [float(s) for s in args] or [1, 3, 10, 30]
     loop = loop_baseline()
     floor = floor_baseline()
     print(f"baseline loop : {loop:12,.0f} rows/s (per-row Python, uuid5 ids)")
@@ -91,7 +100,10 @@ def main() -> None:
     )
     for scale in scales:
         out = subprocess.run(
-            [sys.executable, "-c", CHILD, str(scale)], check=True, capture_output=True, text=True
+            [sys.executable, "-c", CHILD, str(scale), str(jobs)],
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
         r = json.loads(out.strip().splitlines()[-1])
         total = r["generate"] + r["write"]

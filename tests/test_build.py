@@ -315,3 +315,19 @@ def test_every_generated_id_has_the_shape_of_its_prisma_default(medium: Frames) 
         assert ok.all(), f"{table.name}: bad id {ids.filter(~ok)[0]!r}"
         checked += ids.len()
     assert checked > 5000
+
+
+def test_generate_hands_each_table_over_once_when_it_is_final() -> None:
+    from seedsnap.build import generate
+    from seedsnap.config import resolve
+    from seedsnap.schema import MENTARA
+
+    config = resolve(mode="light", env={}, config_file=None)
+    handed: list[tuple[str, pl.DataFrame]] = []
+    frames = generate(config, on_final=lambda table, frame: handed.append((table, frame)))
+    names = [t for t, _ in handed]
+    assert sorted(names) == sorted(MENTARA.table_names)  # every table, once
+    for table, frame in handed:
+        assert frame.equals(frames[table]), table  # handed over as returned
+    # Users are final after the first generator, long before the last enricher has run.
+    assert names.index("User") < names.index("Notification")

@@ -750,3 +750,28 @@ def test_stored_json_fast_path_agrees_with_parsing_every_value() -> None:
     assert snapshot._already_stored(series).sum() > 300  # the fast path is taken
     slow = [snapshot._jsonb_encode(snapshot._JSONB_DECODER.decode(t)) for t in texts]
     assert snapshot.stored_json(series).to_list() == slow
+
+
+def test_writer_in_any_order_writes_what_write_writes(
+    tmp_path: Path, frames: dict[str, pl.DataFrame], config: Config
+) -> None:
+    snapshot.write(tmp_path / "all", frames, config)
+    with snapshot.Writer(tmp_path / "steps", config) as w:
+        for name in reversed(list(frames)):
+            w.add(name, frames[name])
+    assert w.manifest is not None and w.manifest["totals"]["rows"] > 0
+    assert _files(tmp_path / "all") == _files(tmp_path / "steps")
+
+
+def test_writer_refuses_a_table_twice_and_leaves_nothing_on_error(
+    tmp_path: Path, frames: dict[str, pl.DataFrame], config: Config
+) -> None:
+    twice = pytest.raises(SnapshotError, match="User was added twice")
+    with twice, snapshot.Writer(tmp_path / "x", config) as w:
+        w.add("User", frames["User"])
+        w.add("User", frames["User"])
+    failed = pytest.raises(RuntimeError, match="generation failed")
+    with failed, snapshot.Writer(tmp_path / "x", config) as w:
+        w.add("User", frames["User"])
+        raise RuntimeError("generation failed")
+    assert list(tmp_path.iterdir()) == []

@@ -25,15 +25,36 @@ def generate(
     config: Config,
     jobs: int = 1,
     on_step: Callable[[str, Frames], None] | None = None,
+    on_final: Callable[[str, pl.DataFrame], None] | None = None,
 ) -> Frames:
     """Every table of the model as a conformed frame, for ``config``, as a snapshot stores it.
 
     JSON columns come out in the stored form (``snapshot.stored_json``), whatever spelling a
     generator found convenient, so a frame read back from the snapshot equals the built one.
+    ``on_final`` gets each table as soon as no later generator or enricher writes it (a
+    build hands it to the snapshot writer, which writes while the rest is generated).
     """
     ctx = Context(config)
     frames: Frames = {t.name: ctx.empty(t.name) for t in ctx.schema.tables}
-    for name in GENERATORS:
+    enrichers = orchestrator.load_enrichers()
+    tiers = orchestrator.tiers(enrichers)
+    # The step after which each table is final: a generator (its index) or a tier (after them).
+    last: dict[str, int] = {t: -1 for t in frames}
+    for i, name in enumerate(GENERATORS):
+        module = importlib.import_module(f"seedsnap.generators.{name}")
+        last.update(dict.fromkeys(module.WRITES, i))
+    for k, tier in enumerate(tiers):
+        last.update({t: len(GENERATORS) + k for e in tier for t in e.writes})
+    final: Frames = {}
+
+    def hand_over(step: int) -> None:
+        for table in [t for t, at in last.items() if at == step]:
+            final[table] = _stored_json(ctx, table, frames[table])
+            if on_final is not None:
+                on_final(table, final[table])
+
+    hand_over(-1)
+    for i, name in enumerate(GENERATORS):
         module = importlib.import_module(f"seedsnap.generators.{name}")
         made: Frames = module.generate(ctx, frames)
         unexpected = set(made) - set(module.WRITES)
@@ -43,13 +64,18 @@ def generate(
             frames[table] = ctx.frame(table, frame)
         if on_step is not None:
             on_step(name, made)
+        hand_over(i)
 
     def done(e: orchestrator.Enricher, added: Frames) -> None:
         if on_step is not None:
             on_step(f"enrich {e.name}", added)
 
-    frames = orchestrator.run(ctx, frames, jobs=jobs, on_done=done)
-    return {name: _stored_json(ctx, name, frame) for name, frame in frames.items()}
+    def tier_done(k: int, tier_frames: Frames) -> None:
+        frames.update(tier_frames)
+        hand_over(len(GENERATORS) + k)
+
+    orchestrator.run(ctx, frames, enrichers, jobs=jobs, on_done=done, on_tier=tier_done)
+    return {t.name: final[t.name] for t in ctx.schema.tables}
 
 
 def _stored_json(ctx: Context, name: str, frame: pl.DataFrame) -> pl.DataFrame:
@@ -78,7 +104,6 @@ def build(
     """
     from seedsnap import check, snapshot
 
-    frames = generate(config, jobs=jobs, on_step=on_step)
     reports: list[CheckReport] = []
 
     def gate(tmp: Path) -> None:
@@ -87,8 +112,11 @@ def build(
         if not report.ok:
             raise BuildCheckFailed(str(out), report)
 
-    manifest = snapshot.write(out, frames, config, before_swap=gate if run_check else None)
-    return manifest, (reports[0] if reports else None)
+    # Each table is written as soon as it is final, while the others are still generated.
+    with snapshot.Writer(out, config, before_swap=gate if run_check else None) as writer:
+        generate(config, jobs=jobs, on_step=on_step, on_final=writer.add)
+    assert writer.manifest is not None
+    return writer.manifest, (reports[0] if reports else None)
 
 
 class BuildCheckFailed(CheckFailed):

@@ -57,7 +57,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -412,95 +412,149 @@ def write(
     ``before_swap`` gets the complete temporary snapshot first; if it raises, nothing at
     ``out`` changes (the build uses it to check a snapshot before it replaces the old one).
     """
-    out = Path(out)
-    unknown = sorted(set(frames) - set(schema.table_names))
-    if unknown:
-        raise SnapshotError(
-            str(out), f"frames for tables not in the {schema.name} model: {unknown}", "drop them"
-        )
-    if out.exists() and not (out.is_dir() and _is_replaceable(out)):
-        raise SnapshotError(
-            str(out),
-            "exists and is not a seedsnap snapshot (no manifest.json), refusing to replace it",
-            "choose another output path or remove it",
-        )
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    except OSError as e:
-        raise SnapshotError(str(out), f"cannot create the snapshot directory: {e}") from None
-    try:
-        # Tables are prepared, hashed and written on a few threads (polars, pyarrow's zstd and
-        # hashlib release the GIL); the manifest is assembled in model order, so the result
-        # does not depend on the number of threads.
-        failed = threading.Event()
+    with Writer(out, config, schema, before_swap) as w:
+        for name, frame in frames.items():
+            w.add(name, frame)
+    assert w.manifest is not None
+    return w.manifest
 
-        def one(table: Table) -> dict[str, Any]:
-            # After a failure, tables not yet started are skipped (the error is re-raised
-            # from the failed table, in model order, below).
-            if failed.is_set():
-                raise _Skipped
-            try:
-                return _one(table)
-            except BaseException:
-                failed.set()
-                raise
 
-        def _one(table: Table) -> dict[str, Any]:
-            source = frames.get(table.name)
-            try:
-                if source is None:
-                    frame = pl.DataFrame(schema=polars_schema(table))
-                else:
-                    frame = _prepare(table, source)
-            except (ValueError, pl.exceptions.PolarsError) as e:
-                raise SnapshotError(
-                    str(out),
-                    f"table {table.name} does not fit the model: {_one_line(e)}",
-                    "fix the frame (columns and types must match seedsnap.schema)",
-                ) from None
-            file = f"{table.name}.parquet"
-            _write_parquet(frame, tmp / file)
-            return {
-                "file": file,
-                "rows": frame.height,
-                "columns": table.column_names,
-                "content_hash": content_hash(table, frame, FORMAT_VERSION),
-                "file_sha256": _file_sha256(tmp / file),
-            }
+class Writer:
+    """A snapshot written table by table as the frames become ready: ``write`` in steps.
 
-        with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
-            futures = [pool.submit(one, t) for t in schema.tables]
-            errors = [f.exception() for f in futures]
-        first = next((e for e in errors if e is not None and not isinstance(e, _Skipped)), None)
-        if first is not None:
-            raise first
-        entries = [f.result() for f in futures]
-        tables: dict[str, Any] = {t.name: e for t, e in zip(schema.tables, entries, strict=True)}
-        manifest: dict[str, Any] = {
-            "format": FORMAT,
-            "format_version": FORMAT_VERSION,
-            "schema": {"name": schema.name, "fingerprint": schema.fingerprint},
-            "config": config.to_dict(),
-            "tables": tables,
-            "totals": {"tables": len(tables), "rows": sum(t["rows"] for t in tables.values())},
-            "tools": tool_versions(),
+    ``with Writer(out, config) as w: w.add(table, frame) ...``: each added table is prepared,
+    hashed and written on a few threads (polars, pyarrow's zstd and hashlib release the
+    GIL) while the caller goes on, so a build writes its finished tables while it still
+    generates the others. On a clean exit the tables not added are written empty, the
+    manifest is assembled in model order (the bytes do not depend on the order of ``add``
+    or the number of threads), and the snapshot is moved into place as ``write`` does; on
+    an error nothing at ``out`` changes. The manifest is then in ``manifest``.
+    """
+
+    def __init__(
+        self,
+        out: str | Path,
+        config: Config,
+        schema: Schema = MENTARA,
+        before_swap: Callable[[Path], None] | None = None,
+    ) -> None:
+        self.out = Path(out)
+        self.config = config
+        self.schema = schema
+        self.before_swap = before_swap
+        self.manifest: dict[str, Any] | None = None
+        self._futures: dict[str, Future[dict[str, Any]]] = {}
+        self._failed = threading.Event()
+
+    def __enter__(self) -> Writer:
+        out = self.out
+        if out.exists() and not (out.is_dir() and _is_replaceable(out)):
+            raise SnapshotError(
+                str(out),
+                "exists and is not a seedsnap snapshot (no manifest.json), refusing to replace it",
+                "choose another output path or remove it",
+            )
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            self.tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+        except OSError as e:
+            raise SnapshotError(str(out), f"cannot create the snapshot directory: {e}") from None
+        self._pool = ThreadPoolExecutor(max_workers=WRITE_THREADS)
+        return self
+
+    def add(self, name: str, frame: pl.DataFrame) -> None:
+        """Start writing ``frame`` as table ``name`` (each table once)."""
+        if name not in self.schema.table_names:
+            raise SnapshotError(
+                str(self.out),
+                f"frames for tables not in the {self.schema.name} model: {[name]}",
+                "drop them",
+            )
+        if name in self._futures:
+            raise SnapshotError(str(self.out), f"table {name} was added twice", "add it once")
+        table = self.schema.table(name)
+        self._futures[name] = self._pool.submit(self._one, table, frame)
+
+    def _one(self, table: Table, source: pl.DataFrame | None) -> dict[str, Any]:
+        # After a failure, tables not yet started are skipped (the error is re-raised
+        # from the failed table, in model order, on exit).
+        if self._failed.is_set():
+            raise _Skipped
+        try:
+            return self._write_table(table, source)
+        except BaseException:
+            self._failed.set()
+            raise
+
+    def _write_table(self, table: Table, source: pl.DataFrame | None) -> dict[str, Any]:
+        try:
+            if source is None:
+                frame = pl.DataFrame(schema=polars_schema(table))
+            else:
+                frame = _prepare(table, source)
+        except (ValueError, pl.exceptions.PolarsError) as e:
+            raise SnapshotError(
+                str(self.out),
+                f"table {table.name} does not fit the model: {_one_line(e)}",
+                "fix the frame (columns and types must match seedsnap.schema)",
+            ) from None
+        file = f"{table.name}.parquet"
+        _write_parquet(frame, self.tmp / file)
+        return {
+            "file": file,
+            "rows": frame.height,
+            "columns": table.column_names,
+            "content_hash": content_hash(table, frame, FORMAT_VERSION),
+            "file_sha256": _file_sha256(self.tmp / file),
         }
-        with (tmp / MANIFEST).open("w", encoding="utf-8", newline="\n") as f:
-            f.write(dump_manifest(manifest))
-            f.flush()
-            os.fsync(f.fileno())
-        _fsync_dir(tmp)
-        if before_swap is not None:
-            before_swap(tmp)
-        _swap_into_place(tmp, out)
-    except OSError as e:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise SnapshotError(str(out), f"cannot write the snapshot: {e}", "check disk space") from e
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return manifest
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        tmp, out, schema = self.tmp, self.out, self.schema
+        try:
+            if kind is not None:
+                self._failed.set()
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                return
+            for table in schema.tables:
+                if table.name not in self._futures:
+                    self._futures[table.name] = self._pool.submit(self._one, table, None)
+            futures = [self._futures[t.name] for t in schema.tables]
+            errors = [f.exception() for f in futures]
+            self._pool.shutdown(wait=True)
+            first = next((e for e in errors if e is not None and not isinstance(e, _Skipped)), None)
+            if first is not None:
+                raise first
+            entries = [f.result() for f in futures]
+            tables = {t.name: e for t, e in zip(schema.tables, entries, strict=True)}
+            manifest: dict[str, Any] = {
+                "format": FORMAT,
+                "format_version": FORMAT_VERSION,
+                "schema": {"name": schema.name, "fingerprint": schema.fingerprint},
+                "config": self.config.to_dict(),
+                "tables": tables,
+                "totals": {
+                    "tables": len(tables),
+                    "rows": sum(t["rows"] for t in tables.values()),
+                },
+                "tools": tool_versions(),
+            }
+            with (tmp / MANIFEST).open("w", encoding="utf-8", newline="\n") as f:
+                f.write(dump_manifest(manifest))
+                f.flush()
+                os.fsync(f.fileno())
+            _fsync_dir(tmp)
+            if self.before_swap is not None:
+                self.before_swap(tmp)
+            _swap_into_place(tmp, out)
+            self.manifest = manifest
+        except OSError as e:
+            raise SnapshotError(
+                str(out), f"cannot write the snapshot: {e}", "check disk space"
+            ) from e
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            if self.manifest is None:
+                shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _is_replaceable(path: Path) -> bool:

@@ -124,11 +124,15 @@ def run(
     enrichers: Sequence[Enricher] | None = None,
     jobs: int = 1,
     on_done: Callable[[Enricher, Frames], None] | None = None,
+    on_tier: Callable[[int, Frames], None] | None = None,
 ) -> Frames:
-    """Run every tier over ``frames``; returns the frames with all new rows appended."""
+    """Run every tier over ``frames``; returns the frames with all new rows appended.
+
+    ``on_tier`` gets each tier's index (from 0) and the frames after it.
+    """
     enrichers = load_enrichers() if enrichers is None else enrichers
     frames = dict(frames)
-    for tier in tiers(enrichers):
+    for k, tier in enumerate(tiers(enrichers)):
         view = dict(frames)  # every enricher of a tier sees the same input
 
         def one(e: Enricher, view: Frames = view) -> Frames:
@@ -150,4 +154,6 @@ def run(
                     frames[table] = pl.concat([frames[table], ctx.frame(table, rows)])
             if on_done is not None:
                 on_done(e, added)
+        if on_tier is not None:
+            on_tier(k, frames)
     return frames
