@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import shutil
@@ -129,7 +130,7 @@ def canonical_json(series: pl.Series) -> pl.Series:
     value, not per row; the decoder and encoder are built once (``json.loads``/``dumps`` with
     options build new ones per call, 3x slower).
     """
-    return _recode(series, _JSON_DECODER, _JSON_ENCODER.encode)
+    return _recode(series, lambda text: _JSON_ENCODER.encode(_JSON_DECODER.decode(text)))
 
 
 def stored_json(series: pl.Series) -> pl.Series:
@@ -143,7 +144,7 @@ def stored_json(series: pl.Series) -> pl.Series:
     (numbers PostgreSQL spells otherwise, such as ``1e-05`` or ``1.50``, land there and are
     compared by value). Same parsing as ``canonical_json``; ValueError on invalid JSON.
     """
-    return _recode(series, _JSONB_DECODER, _jsonb_encode, skip=_already_stored(series))
+    return _recode(series, _jsonb_text, skip=_already_stored(series))
 
 
 def _already_stored(series: pl.Series) -> pl.Series:
@@ -182,8 +183,7 @@ _KEY = re.compile(r'"([A-Za-z0-9_]+)":')
 
 def _recode(
     series: pl.Series,
-    decoder: json.JSONDecoder,
-    encode: Callable[[Any], str],
+    recode: Callable[[str], str],
     skip: pl.Series | None = None,
 ) -> pl.Series:
     rest = series if skip is None else series.filter(~skip)
@@ -191,7 +191,7 @@ def _recode(
     mapping: dict[str, str] = {}
     for text in distinct:
         try:
-            canon = encode(decoder.decode(text))
+            canon = recode(text)
         except ValueError as e:
             raise ValueError(f"invalid JSON in column {series.name}: {text[:40]!r} ({e})") from None
         if canon != text:
@@ -213,21 +213,36 @@ def _jsonb_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 _JSON_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 _JSON_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-_JSONB_DECODER = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_jsonb_object)
+# Set by _jsonb_float while a text is decoded on this thread (snapshots are written on several).
+_odd_float = threading.local()
+
+
+def _jsonb_float(text: str) -> float:
+    value = float(text)
+    # Python writes these with an exponent (or the sign of a zero); jsonb does not.
+    if not 1e-4 <= abs(value) < 1e16 and (value != 0.0 or math.copysign(1.0, value) < 0):
+        _odd_float.seen = True
+    return value
+
+
+_JSONB_DECODER = json.JSONDecoder(
+    parse_constant=_reject_constant, parse_float=_jsonb_float, object_pairs_hook=_jsonb_object
+)
 _JSONB_ENCODER = json.JSONEncoder(separators=(", ", ": "), ensure_ascii=False)
 
 
-def _jsonb_encode(value: Any) -> str:
-    """``value`` in jsonb's output form (dicts already in jsonb key order).
+def _jsonb_text(text: str) -> str:
+    """The JSON ``text`` in jsonb's output form.
 
     The C encoder writes floats as Python's repr; jsonb writes them as numeric, without an
-    exponent and without the sign of a zero. Only a text holding such a float (an ``e+``,
-    ``e-`` or ``-0.0``, or a string that merely looks so) takes the slower exact path.
+    exponent and without the sign of a zero. Only a value holding such a float (noticed
+    while decoding) takes the slower exact path.
     """
-    text = _JSONB_ENCODER.encode(value)
-    if "e-" in text or "e+" in text or "-0.0" in text:
-        text = _jsonb_slow(value)
-    return text
+    _odd_float.seen = False
+    value = _JSONB_DECODER.decode(text)
+    if _odd_float.seen:
+        return _jsonb_slow(value)
+    return _JSONB_ENCODER.encode(value)
 
 
 def _jsonb_slow(value: Any) -> str:
