@@ -51,7 +51,7 @@ def _build(out: Path, env_extra: dict[str, str], *args: str) -> None:
 def test_builds_are_byte_identical_across_processes_hash_seeds_time_zones_and_jobs(
     tmp_path: Path,
 ) -> None:
-    _build(tmp_path / "a", {"PYTHONHASHSEED": "1", "TZ": "UTC"})
+    _build(tmp_path / "a", {"PYTHONHASHSEED": "1", "TZ": "UTC"}, "--jobs", "1")
     _build(tmp_path / "b", {"PYTHONHASHSEED": "4242", "TZ": "Asia/Manila"}, "--jobs", "2")
     a, b = _digests(tmp_path / "a"), _digests(tmp_path / "b")
     assert len(a) == 43  # 42 tables + manifest
@@ -331,3 +331,14 @@ def test_generate_hands_each_table_over_once_when_it_is_final() -> None:
         assert frame.equals(frames[table]), table  # handed over as returned
     # Users are final after the first generator, long before the last enricher has run.
     assert names.index("User") < names.index("Notification")
+
+
+def test_a_negative_jobs_is_a_one_line_error(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from seedsnap.cli import main
+
+    result = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "s"), "--jobs", "-1"])
+    assert result.exit_code != 0
+    assert "--jobs must be 0 or more, got -1" in result.output
+    assert not (tmp_path / "s").exists()

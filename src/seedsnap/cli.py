@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -135,7 +137,12 @@ def _resolve(
 @main.command()
 @_config_options
 @click.option("--out", required=True, help="Directory of the snapshot to write.")
-@click.option("--jobs", default=1, type=int, show_default=True, help="Enrichers run in parallel.")
+@click.option(
+    "--jobs",
+    default=0,
+    type=int,
+    help="Enrichers of a tier run on N threads; 0 (default): one per CPU core, at most 4.",
+)
 @click.option("--quiet", is_flag=True, help="No progress on stderr.")
 @click.option("--no-check", is_flag=True, help="Skip `seedsnap check` after writing.")
 @one_line_errors()
@@ -163,8 +170,9 @@ def build(
     from seedsnap.build import build as run_build
     from seedsnap.errors import ConfigError
 
-    if jobs < 1:
-        raise ConfigError(f"--jobs must be at least 1, got {jobs}", "use --jobs 1 or more")
+    if jobs < 0:
+        raise ConfigError(f"--jobs must be 0 or more, got {jobs}", "use --jobs 0 (one per core)")
+    jobs = jobs or min(4, os.cpu_count() or 1)
     config = _resolve(mode, scale, seed, anchor, minimums, config_file)
     show = not quiet and sys.stderr.isatty()
     started = time.perf_counter()  # reporting only; nothing built depends on it
