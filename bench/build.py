@@ -3,8 +3,8 @@
 Each scale runs in its own process (so peak RSS is that build's), timing generate and
 the rest of the snapshot write separately: as in ``seedsnap build``, each table is written
 while later ones are still generated, so "generate s" includes the writes it overlaps and
-"write s" is what is left after generation ends. ``--jobs N`` (default 1) runs the
-enrichers of a tier on N threads, as ``seedsnap build --jobs N``. Two baselines are
+"write s" is what is left after generation ends. ``--jobs N`` runs the enrichers of a
+tier on N threads, as ``seedsnap build --jobs N`` (default 0: one per core, at most 4). Two baselines are
 measured in the same run:
   - loop:  a per-row Python generator (dicts with uuid5 ids, the shape a Faker-style or
            ORM seeder produces), the kind of tool seedsnap replaces;
@@ -23,7 +23,7 @@ import time
 import uuid
 
 CHILD = r"""
-import json, resource, sys, time, tempfile
+import json, os, resource, sys, time, tempfile
 from seedsnap.build import generate
 from seedsnap.config import resolve
 from seedsnap import snapshot
@@ -33,7 +33,7 @@ with tempfile.TemporaryDirectory() as d:
     # As seedsnap build does it: each table is written as soon as it is final.
     t0 = time.perf_counter()
     with snapshot.Writer(d + "/snap", config) as writer:
-        frames = generate(config, jobs=jobs, on_final=writer.add)
+        frames = generate(config, jobs=jobs or min(4, os.cpu_count() or 1), on_final=writer.add)
         t1 = time.perf_counter()
     t2 = time.perf_counter()
 rows = sum(f.height for f in frames.values())
@@ -85,7 +85,7 @@ def floor_baseline(n: int = 1_000_000) -> float:
 
 def main() -> None:
     args = sys.argv[1:]
-    jobs = 1
+    jobs = 0  # as seedsnap build: one thread per core, at most 4
     if args[:1] == ["--jobs"]:
         jobs, args = int(args[1]), args[2:]
     scales = [float(s) for s in args] or [1, 3, 10, 30]
