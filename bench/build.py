@@ -4,8 +4,8 @@ Each scale runs in its own process (so peak RSS is that build's), timing generat
 the rest of the snapshot write separately: as in ``seedsnap build``, each table is written
 while later ones are still generated, so "generate s" includes the writes it overlaps and
 "write s" is what is left after generation ends. ``--jobs N`` runs the enrichers of a
-tier on N threads, as ``seedsnap build --jobs N`` (default 0: one per core, at most 4). Two baselines are
-measured in the same run:
+tier on N threads, as ``seedsnap build --jobs N`` (default: ``build.default_jobs()``, as the
+CLI). Two baselines are measured in the same run:
   - loop:  a per-row Python generator (dicts with uuid5 ids, the shape a Faker-style or
            ORM seeder produces), the kind of tool seedsnap replaces;
   - floor: one vectorised 1 M-row message frame (numpy draws + polars) written to Parquet,
@@ -23,8 +23,8 @@ import time
 import uuid
 
 CHILD = r"""
-import json, os, resource, sys, time, tempfile
-from seedsnap.build import generate
+import json, resource, sys, time, tempfile
+from seedsnap.build import default_jobs, generate
 from seedsnap.config import resolve
 from seedsnap import snapshot
 scale, jobs = float(sys.argv[1]), int(sys.argv[2])
@@ -33,7 +33,7 @@ with tempfile.TemporaryDirectory() as d:
     # As seedsnap build does it: each table is written as soon as it is final.
     t0 = time.perf_counter()
     with snapshot.Writer(d + "/snap", config) as writer:
-        frames = generate(config, jobs=jobs or min(4, os.cpu_count() or 1), on_final=writer.add)
+        frames = generate(config, jobs=jobs or default_jobs(), on_final=writer.add)
         t1 = time.perf_counter()
     t2 = time.perf_counter()
 rows = sum(f.height for f in frames.values())
@@ -85,7 +85,7 @@ def floor_baseline(n: int = 1_000_000) -> float:
 
 def main() -> None:
     args = sys.argv[1:]
-    jobs = 0  # as seedsnap build: one thread per core, at most 4
+    jobs = 0  # as seedsnap build: build.default_jobs()
     if args[:1] == ["--jobs"]:
         jobs, args = int(args[1]), args[2:]
     scales = [float(s) for s in args] or [1, 3, 10, 30]

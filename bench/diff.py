@@ -136,8 +136,11 @@ def show(label: str, m: dict[str, float]) -> None:
 
 
 def main() -> None:
-    heavy = len(sys.argv) > 2 and sys.argv[1] == "--heavy"
-    scale = float(sys.argv[-1]) if len(sys.argv) > 1 else 1.0
+    args = sys.argv[1:]
+    heavy = args[:1] == ["--heavy"]
+    if heavy:
+        args = args[1:]
+    scale = float(args[0]) if args else 1.0
     url = _url(DB)
     with tempfile.TemporaryDirectory(prefix="seedsnap-bench-diff-") as tmp:
         snap = Path(tmp) / "snapshot"

@@ -639,3 +639,34 @@ def test_a_read_failing_midway_is_raised_and_stops_the_reader(
     assert not [t for t in threading.enumerate() if t.name == "seedsnap-diff"]
     monkeypatch.undo()
     assert diff(light, url).equal
+
+
+@pytest.mark.postgres
+def test_the_reader_stays_within_its_byte_budget(
+    light: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from seedsnap import diff as module
+    from seedsnap.diff import ReadOnlyDatabase
+
+    url = loaded(light, pg_url)
+    events: list[tuple[str, str]] = []
+    real_copy, real_compare = ReadOnlyDatabase._copy_out, module.compare
+
+    def copy(self: ReadOnlyDatabase, table: Table) -> bytes:
+        events.append(("copy", table.name))
+        return real_copy(self, table)
+
+    def compare_(table: Table, *args: Any, **kwargs: Any) -> TableDiff:
+        events.append(("compare", table.name))
+        return real_compare(table, *args, **kwargs)
+
+    monkeypatch.setattr(ReadOnlyDatabase, "_copy_out", copy)
+    monkeypatch.setattr(module, "compare", compare_)
+    monkeypatch.setattr(module, "_AHEAD_BYTES", 1)  # one table ahead at most
+    assert diff(light, url).equal
+    copied = [n for kind, n in events if kind == "copy"]
+    assert copied == [t for t in MENTARA.load_order]
+    for i, name in enumerate(copied[2:], start=2):
+        # Table i is only fetched once table i - 2 has been handed to the comparison.
+        before = events[: events.index(("copy", name))]
+        assert ("compare", copied[i - 2]) in before, name

@@ -364,30 +364,41 @@ def test_copy_out_receives_every_byte_and_leaves_the_connection_usable(pg_url: s
 
 
 @pytest.mark.postgres
-def test_copy_out_interrupted_midway_is_cancelled_and_the_connection_recovers(
-    pg_url: str, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("where", ["waiting on a lock", "streaming rows"])
+def test_an_interrupted_copy_out_raises_the_interruption_and_the_connection_recovers(
+    pg_url: str, where: str
 ) -> None:
-    import io
+    import signal
 
     import psycopg
     from psycopg import sql
 
-    from seedsnap.loaders import postgres
+    from seedsnap.loaders.postgres import copy_out
 
     class Interrupted(Exception):
         pass
 
-    class Breaking(io.BytesIO):
-        def write(self, data: object) -> int:  # type: ignore[override]
-            if self.tell() > 100_000:
-                raise Interrupted
-            return super().write(data)  # type: ignore[arg-type]
+    def interrupt(*_: object) -> None:
+        raise Interrupted
 
-    with psycopg.connect(pg_url) as conn:
-        monkeypatch.setattr(postgres.io, "BytesIO", Breaking)
-        big = sql.SQL("COPY (SELECT i FROM generate_series(1, 5000000) i) TO STDOUT")
-        with pytest.raises(Interrupted):
-            postgres.copy_out(conn, big)
-        monkeypatch.undo()
+    with psycopg.connect(pg_url, autocommit=True) as setup:
+        setup.execute("CREATE TABLE t (i int)")
+    with psycopg.connect(pg_url) as holder, psycopg.connect(pg_url) as conn:
+        if where == "waiting on a lock":
+            holder.execute("LOCK TABLE t IN ACCESS EXCLUSIVE MODE")
+            query = sql.SQL("COPY t TO STDOUT")
+        else:
+            query = sql.SQL("COPY (SELECT i FROM generate_series(1, 50000000) i) TO STDOUT")
+        conn.execute("SELECT 1")  # in a transaction, as every caller is
+        previous = signal.signal(signal.SIGALRM, interrupt)
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0.3)
+            with pytest.raises(Interrupted):
+                copy_out(conn, query)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        holder.rollback()
         conn.rollback()
         assert conn.execute("SELECT 41 + 1").fetchone() == (42,)
+        assert copy_out(conn, sql.SQL("COPY t TO STDOUT")) == b""

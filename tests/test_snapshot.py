@@ -775,3 +775,21 @@ def test_writer_refuses_a_table_twice_and_leaves_nothing_on_error(
         w.add("User", frames["User"])
         raise RuntimeError("generation failed")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_writer_add_raises_the_first_failure_without_waiting_for_the_end(
+    tmp_path: Path, frames: dict[str, pl.DataFrame], config: Config
+) -> None:
+    bad = pl.DataFrame({"id": ["1"]})  # not a User frame
+    fails = pytest.raises(SnapshotError, match="table User does not fit the model")
+    with fails, snapshot.Writer(tmp_path / "x", config) as w:
+        w.add("User", bad)
+        w._futures["User"].exception()  # let the failed table finish
+        w.add("Post", frames["Post"])  # raises here, before the build goes on
+        raise AssertionError("add did not raise")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_stored_json_refuses_numbers_a_float_cannot_hold() -> None:
+    with pytest.raises(ValueError, match="column j"):
+        snapshot.stored_json(pl.Series("j", ["[1e400]"]))

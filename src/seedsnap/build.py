@@ -21,6 +21,17 @@ if TYPE_CHECKING:
 GENERATORS: tuple[str, ...] = ("users", "communities", "relationships", "content", "therapy")
 
 
+def default_jobs() -> int:
+    """Threads for a tier's enrichers when none is asked: the usable CPU cores, at most 4.
+
+    The output does not depend on it (tested); only the time does.
+    """
+    import os
+
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(4, usable or 1))
+
+
 def generate(
     config: Config,
     jobs: int = 1,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -165,13 +164,13 @@ def build(
     """
     import time
 
-    from seedsnap.build import BuildCheckFailed
+    from seedsnap.build import BuildCheckFailed, default_jobs
     from seedsnap.build import build as run_build
     from seedsnap.errors import ConfigError
 
     if jobs < 0:
         raise ConfigError(f"--jobs must be 0 or more, got {jobs}", "use --jobs 0 (one per core)")
-    jobs = jobs or min(4, os.cpu_count() or 1)
+    jobs = jobs or default_jobs()
     config = _resolve(mode, scale, seed, anchor, minimums, config_file)
     show = not quiet and sys.stderr.isatty()
     started = time.perf_counter()  # reporting only; nothing built depends on it

@@ -9,14 +9,15 @@ Values are compared exactly, in the model's polars dtypes on both sides (the loa
 ``read_table`` and ``Snapshot.frame`` both produce them): timestamps to the millisecond,
 ``numeric(10,2)`` as scaled integers, ``text[]`` element by element, JSON as values (key
 order, spacing and number spelling do not count; the texts are compared first and only those
-that differ are parsed, see ``_same_json``), NULL equal only to NULL (never to ``""`` or ``[]``), and floating-point values bit for
-bit apart from NaN (``0.0`` and ``-0.0`` differ, as they do in the content hash).
+that differ are parsed, see ``_same_json``), NULL equal only to NULL (never to ``""`` or
+``[]``), and floating-point values bit for bit apart from NaN (``0.0`` and ``-0.0`` differ, as
+they do in the content hash).
 
 The comparison is whole-column work in polars: when the target's rows come back in the
 snapshot's key order (a database just loaded, or another snapshot) the columns are compared
 position by position; otherwise the two sides are joined on the primary key first. A diff
-holds two tables in memory at a time; from PostgreSQL the next table is received while the
-current one is compared (measured in bench/diff.py against a raw ``COPY … TO STDOUT``).
+holds the table being compared, and from PostgreSQL the tables received ahead of it (up to
+``_AHEAD_BYTES`` of them, measured in bench/diff.py against a raw ``COPY … TO STDOUT``).
 """
 
 from __future__ import annotations
@@ -495,7 +496,7 @@ class ReadOnlyDatabase:
         from collections import deque
 
         ready: deque[bytes | BaseException] = deque()
-        held = 0  # bytes in ``ready``
+        held = 0  # bytes in ``ready`` (an empty table counts as one)
         cond = threading.Condition()
         stop = False
 
@@ -515,7 +516,7 @@ class ReadOnlyDatabase:
                     item = e
                 with cond:
                     ready.append(item)
-                    held += len(item) if isinstance(item, bytes) else 0
+                    held += max(1, len(item)) if isinstance(item, bytes) else 0
                     cond.notify_all()
                 if isinstance(item, BaseException):
                     return
@@ -527,7 +528,7 @@ class ReadOnlyDatabase:
                 with cond:
                     cond.wait_for(lambda: bool(ready))
                     got = ready.popleft()
-                    held -= len(got) if isinstance(got, bytes) else 0
+                    held -= max(1, len(got)) if isinstance(got, bytes) else 0
                     cond.notify_all()
                 if isinstance(got, BaseException):
                     raise got
@@ -629,7 +630,7 @@ def _open_snapshot(path: str | Path, schema: Schema) -> Snapshot:
 
 
 def _frame(snap: Snapshot, table: str) -> pl.DataFrame:
-    """``table``'s frame, not kept in the snapshot's cache: a diff holds two tables at most."""
+    """``table``'s frame, not kept in the snapshot's cache: a diff holds one table at a time."""
     frame = snap.frame(table)
     snap._frames.pop(table, None)
     return frame

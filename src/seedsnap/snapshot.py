@@ -138,11 +138,13 @@ def stored_json(series: pl.Series) -> pl.Series:
 
     That is keys ordered shorter first, then bytewise (duplicates keep the last value),
     ``", "`` and ``": "`` separators, strings escaped as ``json.dumps(ensure_ascii=False)``
-    (which is also PostgreSQL's escaping), numbers as Python writes them. A stored value
-    loaded into PostgreSQL comes back from a ``jsonb`` column as the very same text, so a
-    diff compares JSON columns as plain strings and only re-reads the values that differ
-    (numbers PostgreSQL spells otherwise, such as ``1e-05`` or ``1.50``, land there and are
-    compared by value). Same parsing as ``canonical_json``; ValueError on invalid JSON.
+    (which is also PostgreSQL's escaping), numbers as Python writes them except that, as
+    jsonb, without an exponent and without the sign of a zero (``1e-05`` -> ``0.00001``). A
+    stored value loaded into PostgreSQL comes back from a ``jsonb`` column as the very same
+    text, so a diff compares JSON columns as plain strings and only re-reads the values that
+    differ (a database value spelled otherwise, such as ``1.50``, lands there and is compared
+    by value). Same parsing as ``canonical_json``; ValueError on invalid JSON, and on a
+    number too large for a float (jsonb keeps it, a float cannot).
     """
     return _recode(series, _jsonb_text, skip=_already_stored(series))
 
@@ -219,6 +221,8 @@ _odd_float = threading.local()
 
 def _jsonb_float(text: str) -> float:
     value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text[:40]} does not fit a float")
     # Python writes these with an exponent (or the sign of a zero); jsonb does not.
     if not 1e-4 <= abs(value) < 1e16 and (value != 0.0 or math.copysign(1.0, value) < 0):
         _odd_float.seen = True
@@ -478,7 +482,20 @@ class Writer:
         return self
 
     def add(self, name: str, frame: pl.DataFrame) -> None:
-        """Start writing ``frame`` as table ``name`` (each table once)."""
+        """Start writing ``frame`` as table ``name`` (each table once).
+
+        Raises the first failure of a table already written, so a build stops generating
+        as soon as its snapshot cannot be written.
+        """
+        if not hasattr(self, "_pool"):
+            raise RuntimeError("Writer.add outside its with block")
+        if self._failed.is_set():
+            for table in self.schema.tables:  # model order: the same error whatever the timing
+                future = self._futures.get(table.name)
+                if future is not None and future.done():
+                    error = future.exception()
+                    if error is not None and not isinstance(error, _Skipped):
+                        raise error
         if name not in self.schema.table_names:
             raise SnapshotError(
                 str(self.out),

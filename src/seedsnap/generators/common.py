@@ -100,8 +100,9 @@ def json_object(name: str, **fields: pl.Expr | pl.Series | npt.ArrayLike) -> pl.
     """A JSON object column from columns, spelled as a snapshot stores JSON (jsonb's form).
 
     Keys shorter first, then bytewise, ``", "`` and ``": "`` between them (see
-    ``snapshot.stored_json``); each value is encoded by polars, so scalar fields come out
-    exactly in that form and the snapshot writer has nothing to re-spell.
+    ``snapshot.stored_json``); each value is encoded by polars, so strings, integers and
+    short decimals come out exactly in that form (floats with an exponent or a negative
+    zero are re-spelled by the build's hand-over).
     """
     parts: list[pl.Expr] = []
     for i, key in enumerate(sorted(fields, key=lambda k: (len(k.encode()), k))):

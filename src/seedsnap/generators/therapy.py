@@ -85,7 +85,7 @@ def _convert(values: npt.ArrayLike, zones: npt.ArrayLike | pl.Series, to_utc: bo
     if not parts:
         return np.full(len(v), _NO_TIME, dtype=np.int64)
     out = frame.join(pl.concat(parts), on=["t", "tz"], how="left", maintain_order="left")
-    return out["out"].to_numpy().astype(np.int64, copy=False)
+    return out["out"].fill_null(_NO_TIME).to_numpy().astype(np.int64, copy=False)
 
 
 def local_to_utc(local_ms: npt.ArrayLike, zones: npt.ArrayLike) -> I64:
@@ -1063,7 +1063,7 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
         pl.struct(pl.col("livesWith"), pl.col("support").alias("supportLevel"))
         .struct.json_encode()
         .alias("familySupportSystem"),
-        pl.struct(  # keys in sorted order: jsonb is stored canonically
+        pl.struct(  # the build's hand-over re-spells these in the stored (jsonb) form
             pl.when(pl.col("risk"))
             .then(pl.lit("988 Suicide & Crisis Lifeline"))
             .otherwise(none_str)

@@ -279,23 +279,40 @@ def copy_out(conn: psycopg.Connection[Any], query: Any) -> bytes:
     psycopg's ``Copy`` iterator costs about a microsecond of Python per row (PostgreSQL sends
     one message per row); draining libpq's buffer in a tight loop of non-blocking
     ``get_copy_data`` calls, waiting on the socket only when it is empty, needs 40% less
-    client CPU for the same bytes (measured in bench/diff.py). Uses psycopg's public
-    ``Connection.pgconn``, under the connection's lock. A failed COPY raises psycopg's
-    DatabaseError with the server's message; an interrupted one is cancelled and drained,
-    so the connection can still roll back.
+    client CPU for the same bytes (measured in bench/diff.py). Uses psycopg's documented
+    low-level ``Connection.pgconn``, holding the connection's lock meanwhile. It runs in
+    whatever transaction is open and does not start one (every caller has begun one). A
+    failed COPY raises psycopg's error for the server's result (message, detail, SQLSTATE);
+    an interrupted one is cancelled and its results drained, so the connection can still
+    roll back, and the interruption is what propagates.
     """
     import selectors
 
     from psycopg import DatabaseError as DriverError
-    from psycopg import pq
+    from psycopg import errors, pq
 
     pg = conn.pgconn
+    encoding = conn.info.encoding
     text = query.as_bytes(conn) if hasattr(query, "as_bytes") else str(query).encode()
+
+    def failure(result: Any) -> Exception:
+        if result is not None and result.status == pq.ExecStatus.FATAL_ERROR:
+            return errors.error_from_result(result, encoding=encoding)
+        raw = pg.error_message or b"COPY failed"
+        return DriverError(raw.decode(errors="replace").strip())
+
     with conn.lock, selectors.DefaultSelector() as sel:
-        sel.register(pg.socket, selectors.EVENT_READ)
+        key = sel.register(pg.socket, selectors.EVENT_READ)
         pg.send_query(text)
-        done = False
+        sent = False
         try:
+            # The connection is non-blocking: push the whole query out, reading meanwhile.
+            while pg.flush():
+                sel.modify(key.fd, selectors.EVENT_READ | selectors.EVENT_WRITE)
+                sel.select()
+                pg.consume_input()
+            sel.modify(key.fd, selectors.EVENT_READ)
+            sent = True
             while True:
                 pg.consume_input()
                 if not pg.is_busy():
@@ -303,9 +320,8 @@ def copy_out(conn: psycopg.Connection[Any], query: Any) -> bytes:
                 sel.select()
             first = pg.get_result()
             if first is None or first.status != pq.ExecStatus.COPY_OUT:
-                done = True
                 _drain_results(pg)
-                raise DriverError(_result_error(first, pg))
+                raise failure(first)
             buf = io.BytesIO()
             write, get = buf.write, pg.get_copy_data
             while True:
@@ -317,20 +333,37 @@ def copy_out(conn: psycopg.Connection[Any], query: Any) -> bytes:
                     pg.consume_input()
                 else:
                     break
-            done = True
-            bad = [r for r in _drain_results(pg) if r.status != pq.ExecStatus.COMMAND_OK]
+            results = _drain_results(pg)
+            bad = [r for r in results if r.status != pq.ExecStatus.COMMAND_OK]
             if n != -1 or bad:
-                raise DriverError(_result_error(bad[0] if bad else None, pg))
+                raise failure(bad[0] if bad else None)
             return buf.getvalue()
         except BaseException:
-            if not done:
-                # Interrupted mid-COPY: stop the server and read what is left, so the
-                # connection is usable again (for the rollback).
-                conn.cancel_safe()
+            _abandon(conn, sent)
+            raise
+
+
+def _abandon(conn: psycopg.Connection[Any], sent: bool) -> None:
+    """After an interruption: cancel the query and read every result it still has.
+
+    Whatever state the COPY was in (queued behind a lock, streaming, finished), what is left
+    is read so the connection can roll back; failures here are swallowed so that the
+    original exception is the one that propagates.
+    """
+    from psycopg import pq
+
+    pg = conn.pgconn
+    if pg.status != pq.ConnStatus.OK:
+        return
+    try:
+        if sent:
+            conn.cancel_safe()
+        while (r := pg.get_result()) is not None:
+            if r.status == pq.ExecStatus.COPY_OUT:
                 while pg.get_copy_data(0)[0] > 0:
                     pass
-                _drain_results(pg)
-            raise
+    except Exception:  # the original exception matters more; the connection may be closed
+        pass
 
 
 def _drain_results(pg: Any) -> list[Any]:
@@ -338,11 +371,6 @@ def _drain_results(pg: Any) -> list[Any]:
     while (r := pg.get_result()) is not None:
         results.append(r)
     return results
-
-
-def _result_error(result: Any, pg: Any) -> str:
-    raw = (result.error_message if result is not None else b"") or pg.error_message or b""
-    return raw.decode(errors="replace").strip() or "COPY failed"
 
 
 def decode_csv(cols: Sequence[Column], data: bytes) -> pl.DataFrame:
