@@ -793,3 +793,19 @@ def test_writer_add_raises_the_first_failure_without_waiting_for_the_end(
 def test_stored_json_refuses_numbers_a_float_cannot_hold() -> None:
     with pytest.raises(ValueError, match="column j"):
         snapshot.stored_json(pl.Series("j", ["[1e400]"]))
+
+
+def test_a_real_format_1_snapshot_reads_as_its_format_2_rebuild() -> None:
+    # tests/data/format1-light is snapshots/mentara-light as format 1 wrote it (commit
+    # e48b5c0): compact sorted-key JSON, hashed as seedsnap-content/1.
+    root = Path(__file__).parent
+    old = snapshot.read(root / "data" / "format1-light", verify=True)
+    new = snapshot.read(root.parent / "snapshots" / "mentara-light", verify=True)
+    assert old.manifest["format_version"] == 1 and new.manifest["format_version"] == 2
+    raw = pl.read_parquet(root / "data" / "format1-light" / "Therapist.parquet")
+    assert raw["treatmentSuccessRates"][0].startswith('{"anxiety":')  # compact on disk
+    for table in MENTARA.table_names:
+        assert old.frame(table).equals(new.frame(table)), table
+    from seedsnap.diff import diff
+
+    assert diff(root / "data" / "format1-light", root.parent / "snapshots" / "mentara-light").equal
