@@ -343,3 +343,15 @@ def test_a_negative_jobs_is_a_one_line_error(tmp_path: Path) -> None:
     assert result.exit_code != 0
     assert "--jobs must be 0 or more, got -1" in result.output
     assert not (tmp_path / "s").exists()
+
+
+def test_generators_are_scheduled_from_their_declared_reads_and_writes() -> None:
+    from seedsnap.build import GENERATORS, _generator
+    from seedsnap.enrichers import orchestrator
+
+    tiers = orchestrator.tiers([_generator(name) for name in GENERATORS])
+    assert [[g.name for g in tier] for tier in tiers] == [
+        ["users", "communities"],
+        ["relationships"],
+        ["content", "therapy"],
+    ]

@@ -47,15 +47,15 @@ def generate(
     """
     ctx = Context(config)
     frames: Frames = {t.name: ctx.empty(t.name) for t in ctx.schema.tables}
+    # Generators are scheduled like enrichers, from what they declare they read and write
+    # (a generator only sees those tables): independent ones share a tier.
+    generators = [_generator(name) for name in GENERATORS]
     enrichers = orchestrator.load_enrichers()
-    tiers = orchestrator.tiers(enrichers)
-    # The step after which each table is final: a generator (its index) or a tier (after them).
-    last: dict[str, int] = {t: -1 for t in frames}
-    for i, name in enumerate(GENERATORS):
-        module = importlib.import_module(f"seedsnap.generators.{name}")
-        last.update(dict.fromkeys(module.WRITES, i))
-    for k, tier in enumerate(tiers):
-        last.update({t: len(GENERATORS) + k for e in tier for t in e.writes})
+    stages = [orchestrator.tiers(generators), orchestrator.tiers(enrichers)]
+    # The tier after which each table is final (generator tiers first; -1: nothing writes it).
+    last: dict[str, int] = dict.fromkeys(frames, -1)
+    for k, tier in enumerate(stages[0] + stages[1]):
+        last.update({t: k for step in tier for t in step.writes})
     final: Frames = {}
 
     def hand_over(step: int) -> None:
@@ -64,29 +64,29 @@ def generate(
             if on_final is not None:
                 on_final(table, final[table])
 
+    def done(step: orchestrator.Enricher, added: Frames) -> None:
+        if on_step is not None:
+            on_step(step.name if step in generators else f"enrich {step.name}", added)
+
     hand_over(-1)
-    for i, name in enumerate(GENERATORS):
-        module = importlib.import_module(f"seedsnap.generators.{name}")
-        made: Frames = module.generate(ctx, frames)
-        unexpected = set(made) - set(module.WRITES)
-        if unexpected:
-            raise RuntimeError(f"generator {name} wrote undeclared tables {sorted(unexpected)}")
-        for table, frame in made.items():
-            frames[table] = ctx.frame(table, frame)
-        if on_step is not None:
-            on_step(name, made)
-        hand_over(i)
+    offset = 0
+    for steps, tiers in zip((generators, enrichers), stages, strict=True):
 
-    def done(e: orchestrator.Enricher, added: Frames) -> None:
-        if on_step is not None:
-            on_step(f"enrich {e.name}", added)
+        def tier_done(k: int, tier_frames: Frames, offset: int = offset) -> None:
+            frames.update(tier_frames)
+            hand_over(offset + k)
 
-    def tier_done(k: int, tier_frames: Frames) -> None:
-        frames.update(tier_frames)
-        hand_over(len(GENERATORS) + k)
-
-    orchestrator.run(ctx, frames, enrichers, jobs=jobs, on_done=done, on_tier=tier_done)
+        orchestrator.run(ctx, frames, steps, jobs=jobs, on_done=done, on_tier=tier_done)
+        offset += len(tiers)
     return {t.name: final[t.name] for t in ctx.schema.tables}
+
+
+def _generator(name: str) -> orchestrator.Enricher:
+    """A base generator as a schedulable step (its frames start empty, so its rows are all)."""
+    module = importlib.import_module(f"seedsnap.generators.{name}")
+    return orchestrator.Enricher(
+        name, frozenset(module.READS), frozenset(module.WRITES), module.generate
+    )
 
 
 def _stored_json(ctx: Context, name: str, frame: pl.DataFrame) -> pl.DataFrame:

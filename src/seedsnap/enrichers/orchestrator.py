@@ -146,9 +146,7 @@ def run(
         for e, added in zip(tier, results, strict=True):
             unexpected = set(added) - e.writes
             if unexpected:
-                raise RuntimeError(
-                    f"enricher {e.name} wrote undeclared tables {sorted(unexpected)}"
-                )
+                raise RuntimeError(f"{e.name} wrote undeclared tables {sorted(unexpected)}")
             for table, rows in added.items():
                 if rows.height:
                     frames[table] = pl.concat([frames[table], ctx.frame(table, rows)])

@@ -15,6 +15,7 @@ import polars as pl
 from seedsnap.context import Context, Frames, timestamps
 from seedsnap.generators.common import between, past, text_keys
 
+READS: tuple[str, ...] = ()
 WRITES = ("Community", "RoomGroup", "Room")
 
 # (name, slug, description, theme) — theme keys group sessions and texts elsewhere.

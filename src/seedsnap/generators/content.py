@@ -15,6 +15,7 @@ from seedsnap.generators import content_text
 from seedsnap.generators.common import between, ms, pick_from_groups, spread_times, text_keys
 from seedsnap.random import child_keys, expand
 
+READS = ("User", "Therapist", "Membership", "RoomGroup", "Room")
 WRITES = ("Post", "Comment", "PostHeart", "CommentHeart")
 # Hearts come from a pool of up to this many members per community (upstream: 12 creators).
 HEART_POOL = 12

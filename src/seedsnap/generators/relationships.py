@@ -15,6 +15,7 @@ from seedsnap.generators.common import between, ms, text_keys
 from seedsnap.generators.communities import community_keys
 from seedsnap.random import child_keys
 
+READS = ("User", "Client", "Therapist", "Moderator", "Community")
 WRITES = ("ClientTherapist", "Membership", "ModeratorCommunity")
 
 

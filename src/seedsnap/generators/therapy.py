@@ -31,6 +31,7 @@ from seedsnap.generators.common import between, ms, pick, ranks, text_keys
 from seedsnap.ids import cuid
 from seedsnap.random import I64, U64, child_keys, expand, name_key
 
+READS = ("Client", "Therapist", "ClientTherapist")
 WRITES = (
     "TherapistAvailability",
     "Meeting",

@@ -21,6 +21,7 @@ from seedsnap.generators import vocab as v
 from seedsnap.generators.common import between, json_object, past, pick, pick_many
 from seedsnap.random import child_keys, root_key
 
+READS: tuple[str, ...] = ()
 WRITES = ("User", "Client", "Therapist", "Admin", "Moderator")
 
 ROLES = ("client", "therapist", "admin", "moderator")
