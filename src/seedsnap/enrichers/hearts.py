@@ -48,20 +48,23 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
 
     def candidates(pairs: pl.DataFrame) -> pl.DataFrame:
-        # Only the pairs of entities in need are formed: cost follows the deficit.
-        c = (
+        # Only the pairs of entities in need are formed: cost follows the deficit. The keys
+        # of users and posts were hashed once each (_uk, _pk), not once per pair.
+        return (
             pairs.filter(pl.col("author") != pl.col("userId"))
             .join(existing, on=["postId", "userId"], how="anti")
             .with_columns((pl.max_horizontal("pAt", "joinedAt").dt.epoch("ms") + 1000).alias("lo"))
-            .select("userId", "postId", "lo")
+            .with_columns(
+                (pl.col("_uk") ^ (pl.col("_pk") * pl.lit(11, dtype=pl.UInt64))).alias("_k")
+            )
+            .select("userId", "postId", "lo", "_k")
             .unique(["userId", "postId"], keep="first")
             .sort("userId", "postId")
         )
-        return c.with_columns(
-            pl.Series("_k", text_keys(c["userId"]) ^ (text_keys(c["postId"]) * np.uint64(11)))
-        )
 
     member_cols = members.select("userId", "communityId", "joinedAt")
+    member_cols = member_cols.with_columns(pl.Series("_uk", text_keys(member_cols["userId"])))
+    posts = posts.with_columns(pl.Series("_pk", text_keys(posts["postId"])))
     cand_u = candidates(
         member_cols.join(need_u, on="userId", how="semi").join(posts, on="communityId")
     )

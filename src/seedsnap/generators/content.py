@@ -187,12 +187,16 @@ def hearts(
     ctx: Context, items: pl.DataFrame, pool: pl.DataFrame, table: str, item_col: str, rate: float
 ) -> pl.DataFrame:
     """Each pool member of the item's community (not its author) hearts it with ``rate``."""
-    pairs = items.join(pool.rename({"userId": "hearter"}), on="communityId", how="inner")
+    # Keys are hashed once per item and per member, not once per (item, member) pair.
+    items = items.with_columns(pl.Series("_ik", text_keys(items["itemId"])))
+    pool = pool.rename({"userId": "hearter"})
+    pool = pool.with_columns(pl.Series("_hk", text_keys(pool["hearter"])))
+    pairs = items.join(pool, on="communityId", how="inner")
     pairs = pairs.filter(pl.col("hearter") != pl.col("author"))
-    keys = text_keys(pairs["itemId"]) ^ text_keys(pairs["hearter"])
+    keys = pairs["_ik"].to_numpy() ^ pairs["_hk"].to_numpy()
     s = ctx.stream(table, "base")
-    pairs = pairs.filter(pl.Series(s.bernoulli(keys, rate, index=0)))
-    keys = text_keys(pairs["itemId"]) ^ text_keys(pairs["hearter"])
+    chosen = s.bernoulli(keys, rate, index=0)
+    pairs, keys = pairs.filter(pl.Series(chosen)), keys[chosen]
     lo = np.maximum(ms(pairs["createdAt"]), ms(pairs["joinedAt"]))
     at = between(s, keys, lo + 1000, ctx.anchor_ms, index=1)
     return pl.DataFrame(
