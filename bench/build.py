@@ -3,9 +3,9 @@
 Each scale runs in its own process (so peak RSS is that build's), timing generate and
 the rest of the snapshot write separately: as in ``seedsnap build``, each table is written
 while later ones are still generated, so "generate s" includes the writes it overlaps and
-"write s" is what is left after generation ends. ``--jobs N`` runs the enrichers of a
-tier on N threads, as ``seedsnap build --jobs N`` (default: ``build.default_jobs()``, as the
-CLI). Two baselines are measured in the same run:
+"write s" is what is left after generation ends. ``--jobs N`` runs the generators and
+enrichers of a tier on N threads, as ``seedsnap build --jobs N`` (default:
+``build.default_jobs()``, as the CLI). Two baselines are measured in the same run:
   - loop:  a per-row Python generator (dicts with uuid5 ids, the shape a Faker-style or
            ORM seeder produces), the kind of tool seedsnap replaces;
   - floor: one vectorised 1 M-row message frame (numpy draws + polars) written to Parquet,

@@ -323,15 +323,29 @@ def test_generate_hands_each_table_over_once_when_it_is_final() -> None:
     from seedsnap.schema import MENTARA
 
     config = resolve(mode="light", env={}, config_file=None)
-    handed: list[tuple[str, pl.DataFrame]] = []
-    frames = generate(config, on_final=lambda table, frame: handed.append((table, frame)))
-    names = [t for t, _ in handed]
-    assert sorted(names) == sorted(MENTARA.table_names)  # every table, once
-    plain = generate(config)  # a run without the hand-over: the same final tables
-    for table, frame in handed:
-        assert frame.equals(plain[table]) and frame.equals(frames[table]), table
-    # Users are final after the first generator, long before the last enricher has run.
+    events: list[tuple[str, str, frozenset[str]]] = []
+    handed: dict[str, pl.DataFrame] = {}
+
+    def step(name: str, added: dict[str, pl.DataFrame]) -> None:
+        events.append(("step", name, frozenset(t for t, f in added.items() if f.height)))
+
+    def final(table: str, frame: pl.DataFrame) -> None:
+        assert table not in handed, f"{table} handed over twice"
+        handed[table] = frame
+        events.append(("final", table, frozenset()))
+
+    frames = generate(config, on_step=step, on_final=final)
+    assert sorted(handed) == sorted(MENTARA.table_names)  # every table, once
+    # No step adds rows to a table after it was handed over.
+    for i, (kind, table, _) in enumerate(events):
+        if kind == "final":
+            later = [name for k, name, wrote in events[i + 1 :] if k == "step" and table in wrote]
+            assert not later, f"{table} handed over before {later} added rows to it"
+    # Users are final after the first generators, long before the last enricher has run.
+    names = [t for k, t, _ in events if k == "final"]
     assert names.index("User") < names.index("Notification")
+    for table, frame in handed.items():
+        assert frame.equals(frames[table]), table
 
 
 def test_a_negative_jobs_is_a_one_line_error(tmp_path: Path) -> None:

@@ -347,9 +347,13 @@ def test_copy_out_receives_every_byte_and_leaves_the_connection_usable(pg_url: s
         expected = "".join(f"{i}\t{'x' * (i % 7)}\n" for i in range(1, 50001)).encode()
         assert data == expected
         assert copy_out(conn, sql.SQL("COPY (SELECT 1 WHERE false) TO STDOUT")) == b""
-        # A failing COPY raises the server's message; the connection still rolls back and works.
-        with pytest.raises(psycopg.DatabaseError, match='relation "nope" does not exist'):
+        # A failing COPY raises the server's error; the connection still rolls back and works,
+        # and nothing is cancelled (the server already ended the query).
+        cancels: list[int] = []
+        conn.cancel_safe = lambda **_: cancels.append(1)  # type: ignore[method-assign]
+        with pytest.raises(psycopg.errors.UndefinedTable, match='relation "nope" does not exist'):
             copy_out(conn, sql.SQL("COPY nope TO STDOUT"))
+        assert not cancels
         conn.rollback()
         # Failing midway (the server errors after rows were sent) is an error too.
         midway = "COPY (SELECT 1 / (10 - i) FROM generate_series(1, 20) i) TO STDOUT"

@@ -17,12 +17,13 @@ from seedsnap.errors import CheckFailed
 if TYPE_CHECKING:
     from seedsnap.check import CheckReport
 
-# Base generators in the order they run; each module exposes WRITES and generate(ctx, frames).
+# Base generators (registry order); each module exposes READS, WRITES and generate(ctx, frames)
+# and they run in tiers derived from READS/WRITES, as the enrichers do, before the enrichers.
 GENERATORS: tuple[str, ...] = ("users", "communities", "relationships", "content", "therapy")
 
 
 def default_jobs() -> int:
-    """Threads for a tier's enrichers when none is asked: the usable CPU cores, at most 4.
+    """Threads for a tier's steps when none is asked: the usable CPU cores, at most 4.
 
     The output does not depend on it (tested); only the time does.
     """

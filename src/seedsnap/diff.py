@@ -16,8 +16,9 @@ they do in the content hash).
 The comparison is whole-column work in polars: when the target's rows come back in the
 snapshot's key order (a database just loaded, or another snapshot) the columns are compared
 position by position; otherwise the two sides are joined on the primary key first. A diff
-holds the table being compared, and from PostgreSQL the tables received ahead of it (up to
-``_AHEAD_BYTES`` of them, measured in bench/diff.py against a raw ``COPY … TO STDOUT``).
+holds the table being compared, and from PostgreSQL the tables received ahead of it (while
+fewer than ``_AHEAD_BYTES`` are held another is fetched, so the budget can be passed by one
+table; measured in bench/diff.py against a raw ``COPY … TO STDOUT``).
 """
 
 from __future__ import annotations

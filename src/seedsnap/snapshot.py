@@ -491,7 +491,7 @@ class Writer:
         if not hasattr(self, "_pool"):
             raise RuntimeError("Writer.add outside its with block")
         if self._failed.is_set():
-            for table in self.schema.tables:  # model order: the same error whatever the timing
+            for table in self.schema.tables:  # the first failure in model order found finished
                 future = self._futures.get(table.name)
                 if future is not None and future.done():
                     error = future.exception()

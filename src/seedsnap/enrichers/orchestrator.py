@@ -1,5 +1,8 @@
 """Schedules the enrichers into tiers from what each declares it reads and writes, and runs them.
 
+The build schedules its base generators the same way (as ``Enricher`` steps whose tables
+start empty), before the enrichers.
+
 An enricher depends on every other enricher that writes a table it reads, wherever either
 sits in the registry; a table an enricher writes counts as read too (a top-up counts what is
 there). When two enrichers depend on each other (both top up one table), the one registered

@@ -304,7 +304,7 @@ def copy_out(conn: psycopg.Connection[Any], query: Any) -> bytes:
     with conn.lock, selectors.DefaultSelector() as sel:
         key = sel.register(pg.socket, selectors.EVENT_READ)
         pg.send_query(text)
-        sent = False
+        sent = settled = False
         try:
             # The connection is non-blocking: push the whole query out, reading meanwhile.
             while pg.flush():
@@ -321,6 +321,7 @@ def copy_out(conn: psycopg.Connection[Any], query: Any) -> bytes:
             first = pg.get_result()
             if first is None or first.status != pq.ExecStatus.COPY_OUT:
                 _drain_results(pg)
+                settled = True  # the server said no: nothing to cancel or read
                 raise failure(first)
             buf = io.BytesIO()
             write, get = buf.write, pg.get_copy_data
@@ -334,12 +335,14 @@ def copy_out(conn: psycopg.Connection[Any], query: Any) -> bytes:
                 else:
                     break
             results = _drain_results(pg)
+            settled = True
             bad = [r for r in results if r.status != pq.ExecStatus.COMMAND_OK]
             if n != -1 or bad:
                 raise failure(bad[0] if bad else None)
             return buf.getvalue()
         except BaseException:
-            _abandon(conn, sent)
+            if not settled:
+                _abandon(conn, sent)
             raise
 
 
@@ -348,16 +351,21 @@ def _abandon(conn: psycopg.Connection[Any], sent: bool) -> None:
 
     Whatever state the COPY was in (queued behind a lock, streaming, finished), what is left
     is read so the connection can roll back; failures here are swallowed so that the
-    original exception is the one that propagates.
+    original exception is the one that propagates. (Interrupted while the query itself
+    was still being sent, which only a query of megabytes leaves time for, the server has
+    nothing to cancel yet: the drain then waits for the query to run to its end.)
     """
     from psycopg import pq
 
     pg = conn.pgconn
     if pg.status != pq.ConnStatus.OK:
         return
-    try:
-        if sent:
+    if sent:
+        try:
             conn.cancel_safe()
+        except Exception:  # not cancelled: the drain below waits for the query's end instead
+            pass
+    try:
         while (r := pg.get_result()) is not None:
             if r.status == pq.ExecStatus.COPY_OUT:
                 while pg.get_copy_data(0)[0] > 0:

@@ -3,7 +3,8 @@
 Type mapping: TEXT and enums -> String; TIMESTAMP(3) -> Datetime("ms") (naive, UTC by
 convention, as Prisma stores it); INTEGER -> Int32; DOUBLE PRECISION -> Float64;
 DECIMAL(10,2) -> Decimal(10, 2); JSONB -> String holding JSON text (a snapshot stores it in
-PostgreSQL's jsonb output form, see ``snapshot.stored_json``); BOOLEAN -> Boolean; TEXT[] -> List(String); INTEGER[] -> List(Int32).
+PostgreSQL's jsonb output form, see ``snapshot.stored_json``); BOOLEAN -> Boolean;
+TEXT[] -> List(String); INTEGER[] -> List(Int32).
 """
 
 from __future__ import annotations
