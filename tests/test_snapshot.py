@@ -696,16 +696,15 @@ JSON_TEXTS = [
 def test_stored_json_is_postgresql_jsonb_text(pg_admin_url: str) -> None:
     import psycopg
 
-    from seedsnap.diff import _json_equal
-
     stored = snapshot.stored_json(pl.Series("j", JSON_TEXTS)).to_list()
     with psycopg.connect(pg_admin_url) as conn:
         # A stored value comes back from a jsonb column as the very same text.
         jsonb = [conn.execute("SELECT %s::jsonb::text", [t]).fetchone()[0] for t in stored]  # type: ignore[index]
     assert stored == jsonb
     # The same values: only the spelling changed.
-    assert all(_json_equal(a, b) for a, b in zip(JSON_TEXTS, stored, strict=True))
-    assert not _json_equal("[1]", "[true]") and not _json_equal('{"a": 1}', '{"a": 2}')
+    same = snapshot.same_json_value
+    assert all(same(a, b) for a, b in zip(JSON_TEXTS, stored, strict=True))
+    assert not same("[1]", "[true]") and not same('{"a": 1}', '{"a": 2}')
 
 
 def test_a_format_1_snapshot_is_read_with_json_in_the_stored_form(

@@ -46,6 +46,8 @@ def generate(
     ``on_final`` gets each table as soon as no later generator or enricher writes it (a
     build hands it to the snapshot writer, which writes while the rest is generated).
     """
+    from seedsnap.snapshot import store_json
+
     ctx = Context(config)
     frames: Frames = {t.name: ctx.empty(t.name) for t in ctx.schema.tables}
     # Generators are scheduled like enrichers, from what they declare they read and write
@@ -61,7 +63,7 @@ def generate(
 
     def hand_over(step: int) -> None:
         for table in [t for t, at in last.items() if at == step]:
-            final[table] = _stored_json(ctx, table, frames[table])
+            final[table] = store_json(ctx.schema.table(table), frames[table])
             if on_final is not None:
                 on_final(table, final[table])
 
@@ -88,16 +90,6 @@ def _generator(name: str) -> orchestrator.Enricher:
     return orchestrator.Enricher(
         name, frozenset(module.READS), frozenset(module.WRITES), module.generate
     )
-
-
-def _stored_json(ctx: Context, name: str, frame: pl.DataFrame) -> pl.DataFrame:
-    from seedsnap.schema.model import JSONB
-    from seedsnap.snapshot import stored_json
-
-    cols = [c.name for c in ctx.schema.table(name).columns if c.type == JSONB]
-    if not cols or not frame.height:
-        return frame
-    return frame.with_columns(stored_json(frame.get_column(c)) for c in cols)
 
 
 def build(

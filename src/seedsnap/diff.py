@@ -29,7 +29,6 @@ import json
 from collections.abc import Collection, Generator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -39,6 +38,7 @@ import polars as pl
 from seedsnap.errors import ConfigError, DriftError
 from seedsnap.schema import MENTARA, Schema, Table
 from seedsnap.schema.model import FLOAT, JSONB, TEXT, TIMESTAMP, Column
+from seedsnap.snapshot import same_json_value
 
 if TYPE_CHECKING:
     from seedsnap.snapshot import Snapshot
@@ -253,42 +253,12 @@ def _same_json(paired: pl.DataFrame, ours: str, theirs: str) -> pl.DataFrame:
     if not odd.len():
         return paired
     mine, other = (paired.get_column(n).gather(odd).to_list() for n in (ours, theirs))
-    same = [i for i, x, y in zip(odd.to_list(), mine, other, strict=True) if _json_equal(x, y)]
+    same = [i for i, x, y in zip(odd.to_list(), mine, other, strict=True) if same_json_value(x, y)]
     if not same:
         return paired
     column = paired.get_column(theirs).clone()
     column.scatter(same, paired.get_column(ours).gather(same))
     return paired.with_columns(column)
-
-
-def _json_equal(x: str, y: str) -> bool:
-    """Whether two JSON texts hold the same value, as jsonb's equality has it.
-
-    Numbers by value (``1.50`` = ``1.5``, ``1e2`` = ``100``), object keys in any order, but a
-    number is never a boolean. False when either text is not JSON.
-    """
-    try:
-        a, b = _VALUE_DECODER.decode(x), _VALUE_DECODER.decode(y)
-    except ValueError:
-        return False
-    return _same_value(a, b)
-
-
-def _same_value(a: Any, b: Any) -> bool:
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same_value(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(_same_value(i, j) for i, j in zip(a, b, strict=True))
-    return bool(a == b)
-
-
-def _not_json(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-_VALUE_DECODER = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal, parse_constant=_not_json)
 
 
 def _key_expr(table: Table) -> pl.Expr:

@@ -264,6 +264,34 @@ def _jsonb_slow(value: Any) -> str:
     return _JSONB_ENCODER.encode(value)
 
 
+def same_json_value(x: str, y: str) -> bool:
+    """Whether two JSON texts hold the same value, as jsonb's equality has it.
+
+    Numbers by value (``1.50`` = ``1.5``, ``1e2`` = ``100``), object keys in any order, but a
+    number is never a boolean. False when either text is not JSON.
+    """
+    try:
+        a, b = _VALUE_DECODER.decode(x), _VALUE_DECODER.decode(y)
+    except ValueError:
+        return False
+    return _same_value(a, b)
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same_value(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same_value(i, j) for i, j in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+_VALUE_DECODER = json.JSONDecoder(
+    parse_float=Decimal, parse_int=Decimal, parse_constant=_reject_constant
+)
+
+
 def _update(h: Any, array: np.ndarray[Any, Any]) -> None:
     h.update(np.ascontiguousarray(array).data)
 
@@ -386,13 +414,17 @@ class _Skipped(Exception):
     """A table not written because another one failed first."""
 
 
+def store_json(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (of ``table``) with every JSON column in the ``stored_json`` form."""
+    json_cols = [c.name for c in table.columns if c.type == JSONB]
+    if not json_cols or not frame.height:
+        return frame
+    return frame.with_columns(stored_json(frame.get_column(c)) for c in json_cols)
+
+
 def _prepare(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     """The frame as stored: conformed, JSON in ``stored_json`` form, rows sorted by key."""
-    frame = conform(table, frame)
-    json_cols = [c.name for c in table.columns if c.type == JSONB]
-    if json_cols and frame.height:
-        frame = frame.with_columns(stored_json(frame.get_column(c)) for c in json_cols)
-    return sort_rows(table, frame).rechunk()
+    return sort_rows(table, store_json(table, conform(table, frame))).rechunk()
 
 
 def _write_parquet(frame: pl.DataFrame, path: Path) -> None:
@@ -721,10 +753,9 @@ def _load_frame(snap: Snapshot, table: str, *, check_hash: bool) -> pl.DataFrame
                 f"{entry['content_hash'][:19]}…",
                 "the file was changed after it was written; rebuild the snapshot",
             )
-    json_cols = [c.name for c in model.columns if c.type == JSONB]
-    if snap.manifest["format_version"] < 2 and json_cols and frame.height:
+    if snap.manifest["format_version"] < 2:
         # Format 1 stored JSON in the hash's compact form: read it as format 2 stores it.
-        frame = frame.with_columns(stored_json(frame.get_column(c)) for c in json_cols)
+        frame = store_json(model, frame)
     return frame
 
 
