@@ -97,6 +97,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             pl.col("createdAt").alias("cAt"),
         )
     )
+    comments = comments.with_columns(pl.Series("_ck", text_keys(comments["commentId"])))
     cand_c = (
         member_cols.join(need_c, on="userId", how="semi")
         .join(comments, on="communityId")
@@ -107,13 +108,9 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             how="anti",
         )
         .with_columns((pl.max_horizontal("cAt", "joinedAt").dt.epoch("ms") + 1000).alias("lo"))
-        .select("userId", "commentId", "lo")
+        .with_columns((pl.col("_uk") ^ (pl.col("_ck") * pl.lit(13, dtype=pl.UInt64))).alias("_k"))
+        .select("userId", "commentId", "lo", "_k")
         .sort("userId", "commentId")
-    )
-    cand_c = cand_c.with_columns(
-        pl.Series(
-            "_k", text_keys(cand_c["userId"]) ^ (text_keys(cand_c["commentId"]) * np.uint64(13))
-        )
     )
     by_comments = take_best(ctx, "CommentHeart", "user-side", cand_c, "userId", need_c)
     keys = child_keys(text_keys(by_comments["userId"]) ^ SALT, text_keys(by_comments["commentId"]))
