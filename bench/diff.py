@@ -34,19 +34,11 @@ from seedsnap import snapshot
 from seedsnap.config import resolve
 from seedsnap.diff import DiffReport, diff
 from seedsnap.loaders import LoadOptions, load
-from seedsnap.loaders.synthetic import frames
+from seedsnap.loaders.synthetic import BENCH_ROWS, frames
 from seedsnap.schema import MENTARA
 
 ADMIN = os.environ.get("SEEDSNAP_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 DB = "seedsnap_bench_diff"
-# The tables the app grows fastest carry the rows, as in bench/load.py.
-ROWS = {
-    "User": 60_000, "Client": 40_000, "Therapist": 5_000, "Admin": 100, "Moderator": 200,
-    "Community": 100, "RoomGroup": 300, "Room": 1_000, "Membership": 60_000,
-    "Post": 60_000, "Comment": 150_000, "PostHeart": 150_000, "CommentHeart": 50_000,
-    "Conversation": 30_000, "ConversationParticipant": 60_000, "Message": 250_000,
-    "Notification": 150_000, "Meeting": 20_000, "Payment": 10_000,
-}  # fmt: skip
 SHARE = 100  # one row in SHARE is changed
 
 
@@ -151,7 +143,7 @@ def main() -> None:
             data = generate(config)
             label = f"heavy x{scale:g} build"
         else:
-            rows = {t: max(1, round(n * scale)) for t, n in ROWS.items()}
+            rows = {t: max(1, round(n * scale)) for t, n in BENCH_ROWS.items()}
             config = resolve(env={}, config_file=None)
             data = frames(MENTARA, rows)
             label = "synthetic snapshot"

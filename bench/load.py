@@ -32,17 +32,10 @@ from seedsnap import snapshot
 from seedsnap.config import resolve
 from seedsnap.loaders import LoadOptions, load
 from seedsnap.loaders.postgres import encode
-from seedsnap.loaders.synthetic import frames
+from seedsnap.loaders.synthetic import BENCH_ROWS, frames
 from seedsnap.schema import MENTARA, render
 
 ADMIN = os.environ.get("SEEDSNAP_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
-ROWS = {
-    "User": 60_000, "Client": 40_000, "Therapist": 5_000, "Admin": 100, "Moderator": 200,
-    "Community": 100, "RoomGroup": 300, "Room": 1_000, "Membership": 60_000,
-    "Post": 60_000, "Comment": 150_000, "PostHeart": 150_000, "CommentHeart": 50_000,
-    "Conversation": 30_000, "ConversationParticipant": 60_000, "Message": 250_000,
-    "Notification": 150_000, "Meeting": 20_000, "Payment": 10_000,
-}  # fmt: skip
 
 
 def _url(db: str) -> str:
@@ -119,7 +112,7 @@ def _timed(fn: object) -> float:
 
 def main() -> None:
     scale = float(sys.argv[1]) if len(sys.argv) > 1 else 1.0
-    rows = {t: max(1, round(n * scale)) for t, n in ROWS.items()}
+    rows = {t: max(1, round(n * scale)) for t, n in BENCH_ROWS.items()}
     with tempfile.TemporaryDirectory(prefix="seedsnap-bench-") as tmp:
         snap = Path(tmp) / "snapshot"
         t0 = time.perf_counter()
