@@ -35,15 +35,7 @@ def _by_users(
         .otherwise(ctx.config.minimum("therapist", "posts"))
     )
     need = deficit(users, "userId", count_by(posts, "userId"), minimum)
-    salt = name_key("enrich", "posts", "user")
-    rows, _, keys = expand(text_keys(need["userId"]) ^ salt, need["need"].to_numpy())
-    s = ctx.stream("Post", "top-up-user")
-    user = need["userId"].gather(rows)
-    community = pick_from_groups(s, keys, user, members, "userId", "communityId")
-    authors = pl.DataFrame({"userId": user, "communityId": community}).join(
-        members, on=["userId", "communityId"], how="left", maintain_order="left"
-    )
-    return make_posts(ctx, frames, keys, authors, "top-up-user")
+    return _top_up(ctx, frames, members, need, "userId", "communityId", "user")
 
 
 def _by_communities(
@@ -61,15 +53,29 @@ def _by_communities(
         .join(members.select("communityId").unique(), on="communityId", how="semi")
     )
     need = deficit(communities, "communityId", per_comm, ctx.config.minimum("community", "posts"))
-    salt = name_key("enrich", "posts", "community")
-    rows, _, keys = expand(text_keys(need["communityId"]) ^ salt, need["need"].to_numpy())
-    s = ctx.stream("Post", "top-up-community")
-    comm = need["communityId"].gather(rows)
-    author = pick_from_groups(s, keys, comm, members, "communityId", "userId")
-    authors = pl.DataFrame({"communityId": comm, "userId": author}).join(
-        members, on=["communityId", "userId"], how="left", maintain_order="left"
+    return _top_up(ctx, frames, members, need, "communityId", "userId", "community")
+
+
+def _top_up(
+    ctx: Context,
+    frames: Frames,
+    members: pl.DataFrame,
+    need: pl.DataFrame,
+    side: str,
+    other: str,
+    purpose: str,
+) -> pl.DataFrame:
+    """``need`` new posts per ``side`` entity, each with a keyed pick of ``other`` among the
+    memberships (a user's community, or a community's author)."""
+    salt = name_key("enrich", "posts", purpose)
+    rows, _, keys = expand(text_keys(need[side]) ^ salt, need["need"].to_numpy())
+    s = ctx.stream("Post", f"top-up-{purpose}")
+    picked = need[side].gather(rows)
+    chosen = pick_from_groups(s, keys, picked, members, side, other)
+    authors = pl.DataFrame({side: picked, other: chosen}).join(
+        members, on=[side, other], how="left", maintain_order="left"
     )
-    return make_posts(ctx, frames, keys, authors, "top-up-community")
+    return make_posts(ctx, frames, keys, authors, f"top-up-{purpose}")
 
 
 def _recent(
