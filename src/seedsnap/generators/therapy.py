@@ -63,30 +63,29 @@ _NO_TIME = np.iinfo(np.int64).min
 def _convert(values: npt.ArrayLike, zones: npt.ArrayLike | pl.Series, to_utc: bool) -> I64:
     """Local wall time -> UTC (``to_utc``) or UTC -> local wall time, per row's IANA zone.
 
-    Polars converts one zone per column, so the distinct (time, zone) pairs (meeting slots
-    repeat a few thousand wall times over many rows) are converted zone by zone and joined
-    back. A local time that does not exist (a DST gap) becomes ``_NO_TIME``; an ambiguous
-    one takes the earlier.
+    Polars converts one zone per column, so the rows are split by zone (an enum code per
+    row, no string comparisons) and only the distinct times of each zone are converted
+    (meeting slots repeat a few thousand wall times over many rows), then gathered back. A
+    local time that does not exist (a DST gap) becomes ``_NO_TIME``; an ambiguous one takes
+    the earlier.
     """
     v = np.asarray(values, dtype=np.int64)
     tz = zones if isinstance(zones, pl.Series) else pl.Series(np.asarray(zones, dtype=object))
-    frame = pl.DataFrame({"t": v, "tz": tz.cast(pl.String)})
-    pairs = frame.unique()
-    parts = []
-    for zone in sorted(pairs["tz"].unique().to_list()):
-        part = pairs.filter(pl.col("tz") == zone)
-        t = part["t"].cast(pl.Datetime("ms"))
+    names = tz.cast(pl.String).unique().drop_nulls().sort()
+    code = tz.cast(pl.String).cast(pl.Enum(names)).to_physical().fill_null(-1).to_numpy()
+    out = np.full(len(v), _NO_TIME, dtype=np.int64)
+    for k, zone in enumerate(names.to_list()):
+        rows = np.flatnonzero(code == k)
+        distinct, back = np.unique(v[rows], return_inverse=True)
+        t = pl.Series(distinct).cast(pl.Datetime("ms"))
         if to_utc:
             t = t.dt.replace_time_zone(zone, ambiguous="earliest", non_existent="null")
             t = t.dt.convert_time_zone("UTC")
         else:
             t = t.dt.replace_time_zone("UTC").dt.convert_time_zone(zone)
-        conv = t.dt.replace_time_zone(None).dt.epoch("ms").fill_null(_NO_TIME)
-        parts.append(part.with_columns(conv.alias("out")))
-    if not parts:
-        return np.full(len(v), _NO_TIME, dtype=np.int64)
-    out = frame.join(pl.concat(parts), on=["t", "tz"], how="left", maintain_order="left")
-    return out["out"].fill_null(_NO_TIME).to_numpy().astype(np.int64, copy=False)
+        conv = t.dt.replace_time_zone(None).dt.epoch("ms").fill_null(_NO_TIME).to_numpy()
+        out[rows] = conv.astype(np.int64)[back]
+    return out
 
 
 def local_to_utc(local_ms: npt.ArrayLike, zones: npt.ArrayLike) -> I64:
@@ -332,13 +331,30 @@ def _candidates(ctx: Context, req: pl.DataFrame, grid: pl.DataFrame, hi_ms: int)
         & ~((pl.col("start") <= a) & (pl.col("end") > a))
         & (~pl.col("pastOnly") | (pl.col("end") <= a))
     )
-    pbits = ctx.stream("Meeting", "priority").bits(c["pkey"].to_numpy())
+    # Priority order: primary, lane, then the request rows in a keyed random order (ties by
+    # req, row), then time. The rows are ranked once (a few thousand), so the candidates sort
+    # on one packed integer key.
+    rank = (
+        req.select("row", "req", pl.Series("_p", ctx.stream("Meeting", "priority").bits(pk)))
+        .sort("_p", "req", "row")
+        .select("row", pl.int_range(pl.len(), dtype=pl.Int64).alias("_r"))
+    )
+    c = c.join(rank, on="row", how="left", maintain_order="left")
+    order = ("primary", "lane", "_r", "localDays", "minute")
+    fields = [c[name].to_numpy().astype(np.int64) for name in order]
+    fields[3] = fields[3] - fields[3].min(initial=0)  # days from the earliest (non-negative)
+    widths = [int(f.max(initial=0)).bit_length() for f in fields]
+    if sum(widths) <= 63 and all(f.min(initial=0) >= 0 for f in fields):
+        packed = np.zeros(c.height, dtype=np.int64)
+        for f, width in zip(fields, widths, strict=True):
+            packed = (packed << width) | f
+        c = c.with_columns(pl.Series("_k", packed)).sort("_k").drop("_k")
+    else:  # not reached at any realistic size; the same order, sorted column by column
+        c = c.sort(*order)
     return (
-        c.with_columns(pl.Series("_p", pbits))
-        .sort("primary", "lane", "_p", "req", "row", "localDays", "minute")
-        .with_row_index("prio")
+        c.with_row_index("prio")
         .with_columns(pl.col("prio").cast(pl.Int64))
-        .drop("_p", "ws", "cadence", "lo", "pastOnly")
+        .drop("_r", "ws", "cadence", "lo")
     )
 
 
@@ -457,12 +473,6 @@ def schedule(
         req = req.with_columns(pl.col("need").alias("span"))
     cols = ("row", "req", "pkey", "therapistId", "lo", "pastOnly", "span")
     cand = _candidates(ctx, req.select(cols), grid, hi)
-    cand = cand.join(
-        req.select("row", "pairId", "clientId", "therapistId", "pastOnly"),
-        on="row",
-        how="left",
-        maintain_order="left",
-    )
     ex_start = existing["start"].to_numpy().astype(np.int64)
     ex_local = utc_to_local(ex_start, existing["timezone"])
     ex_days = ex_local // MS_PER_DAY
@@ -477,9 +487,11 @@ def schedule(
         bucket = max(1, -(-int(span) // MS_PER_DAY))
     if bucket > 1:
         cand = cand.filter(pl.col("localDays") % bucket == 0)
-    t_codes = _codes(cand["therapistId"], existing["therapistId"])
-    c_codes = _codes(cand["clientId"], existing["clientId"])
-    p_codes = _codes(cand["pairId"], existing["pairId"].drop_nulls())
+    # Ids become dense integer codes on the requests and the existing meetings (a few
+    # thousand rows each), and reach the candidates through their request row.
+    t_codes = _codes(req["therapistId"], existing["therapistId"])
+    c_codes = _codes(req["clientId"], existing["clientId"])
+    p_codes = _codes(req["pairId"], existing["pairId"].drop_nulls())
 
     def code(ids: pl.Series, codes: pl.DataFrame) -> I64:
         out = (
@@ -489,15 +501,22 @@ def schedule(
         )
         return out.fill_null(-1).to_numpy().astype(np.int64)
 
+    per_row = req.select(
+        "row",
+        pl.Series("t", code(req["therapistId"], t_codes)),
+        pl.Series("c", code(req["clientId"], c_codes)),
+        pl.Series("p", code(req["pairId"], p_codes)),
+    )
+    cand = cand.join(per_row, on="row", how="left", maintain_order="left")
     days = cand["localDays"].to_numpy()
-    tk = (code(cand["therapistId"], t_codes) << 36) + days * 1440 + cand["minute"].to_numpy()
-    ck = (code(cand["clientId"], c_codes) << 24) + days // bucket
+    tk = (cand["t"].to_numpy() << 36) + days * 1440 + cand["minute"].to_numpy()
+    ck = (cand["c"].to_numpy() << 24) + days // bucket
     # Completed sessions a therapist must have had are not held to one a week: the past
     # weeks of a young pair may already be taken by sessions that did not take place.
     wk = np.where(
         cand["pastOnly"].to_numpy(),
         -1 - cand["prio"].to_numpy(),
-        (code(cand["pairId"], p_codes) << 24) + cand["w"].to_numpy(),
+        (cand["p"].to_numpy() << 24) + cand["w"].to_numpy(),
     )
     ex_tk = (code(existing["therapistId"], t_codes) << 36) + ex_days * 1440 + ex_min
     ex_c = code(existing["clientId"], c_codes) << 24
@@ -511,16 +530,20 @@ def schedule(
     if exact:
         # Against the existing meetings, compare the times themselves: a client's free hour
         # on a day it already meets someone is usable (for the few sessions that must fit).
-        busy = existing.select("clientId", pl.col("start").alias("s"), pl.col("end").alias("e"))
+        busy = existing.select(
+            pl.Series("c", code(existing["clientId"], c_codes)),
+            pl.col("start").alias("s"),
+            pl.col("end").alias("e"),
+        )
         clash = (
-            cand.select("prio", "clientId", "start", "end")
-            .join(busy, on="clientId", how="inner")
+            cand.select("prio", "c", "start", "end")
+            .join(busy, on="c", how="inner")
             .filter((pl.col("start") < pl.col("e")) & (pl.col("s") < pl.col("end")))
             .select("prio")
         )
         cand = cand.join(clash, on="prio", how="anti")
         ex_ck = ex_ck[:0]
-    cand = cand.filter(
+    cand = cand.drop("t", "c", "p").filter(
         ~pl.col("tk").is_in(pl.Series(ex_tk).implode())
         & ~pl.col("ck").is_in(pl.Series(ex_ck).implode())
         & ~pl.col("wk").is_in(pl.Series(ex_wk).implode())
