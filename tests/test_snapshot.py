@@ -728,27 +728,45 @@ def test_a_format_1_snapshot_is_read_with_json_in_the_stored_form(
 
 
 def test_stored_json_fast_path_agrees_with_parsing_every_value() -> None:
-    # Flat objects in many spellings: the vectorised check may skip only values that
-    # parsing and re-encoding would leave exactly as they are.
+    # Objects of scalars, arrays and objects in many spellings (key order, duplicate keys,
+    # separators, numbers): the vectorised check may skip only values that parsing and
+    # re-encoding would leave exactly as they are.
     rng = np.random.default_rng(7)
-    keys = ["a", "b", "aa", "id", "postId", "é", "x y"]
+    keys = ["a", "b", "aa", "id", "postId", "é", "x y", "GAD-7", "a.b"]
     scalars = [
         "1", "-1", "0", "-0", "10", "1.5", "1.50", "0.0", "-0.0", "100.0", "1e2",
         "0.0001", "0.00001", "123456789.123456", "1234567890.123456", "0.1234567",
         "3.14159", "-2.5", "true", "false", "null", '"x"', '""', '"a: 1"', '"q\\"q"',
-        '"\\u0001"', '"é ✓"', "[1]", "{}",
+        '"\\u0001"', '"é ✓"', '"{\\"k\\": 1}"', '"[1, 2]"', "{}", "[]",
     ]  # fmt: skip
-    texts = []
-    for _ in range(3000):
+
+    def sep() -> str:
+        return ", " if rng.random() < 0.85 else ","
+
+    def value(depth: int) -> str:
+        kind = rng.integers(0, 4 if depth < 2 else 1)
+        if kind == 1:
+            return "[" + sep().join(value(2) for _ in range(rng.integers(0, 4))) + "]"
+        if kind == 2:
+            return obj(depth + 1)
+        return str(scalars[rng.integers(len(scalars))])
+
+    def obj(depth: int) -> str:
         n = int(rng.integers(0, 4))
         picked = rng.choice(len(keys), n, replace=bool(rng.integers(0, 2)))
-        sep = ", " if rng.random() < 0.8 else ","
-        pairs = [f'"{keys[k]}": {scalars[rng.integers(len(scalars))]}' for k in picked]
-        texts.append("{" + sep.join(pairs) + "}")
+        if rng.random() < 0.5:  # often in jsonb's key order
+            picked = sorted(set(picked), key=lambda k: (len(keys[k].encode()), keys[k]))
+        return "{" + sep().join(f'"{keys[k]}": {value(depth)}' for k in picked) + "}"
+
+    texts = [obj(0) for _ in range(4000)]
     series = pl.Series("j", texts)
-    assert snapshot._already_stored(series).sum() > 300  # the fast path is taken
+    fast = snapshot._already_stored(series)
+    nested = series.str.contains(r"\{.*\{|\[")
+    assert (fast & nested).sum() > 300  # the fast path takes nested values too
     slow = [snapshot._jsonb_slow(snapshot._JSONB_DECODER.decode(t)) for t in texts]
     assert snapshot.stored_json(series).to_list() == slow
+    # Everything the fast path skips is already in the stored form.
+    assert all(t == s for t, s, f in zip(texts, slow, fast.to_list(), strict=True) if f)
 
 
 def test_writer_in_any_order_writes_what_write_writes(

@@ -151,26 +151,37 @@ def stored_json(series: pl.Series) -> pl.Series:
 
 
 def _already_stored(series: pl.Series) -> pl.Series:
-    """Which values are flat objects that ``stored_json`` would leave exactly as they are.
+    """Which values are objects that ``stored_json`` would leave exactly as they are.
 
-    Checked by polars over the whole column, so the usual JSON of a build (flat objects of
-    strings without escapes, integers, short decimals, booleans and nulls) needs no Python
-    per value: a regular expression accepts only spellings Python's encoder reproduces
-    (decimals of at most 15 significant digits, no trailing zero, no exponent, not -0), and
-    the key order is checked once per distinct key sequence. Anything else is parsed.
+    Checked by polars over the whole column, so the usual JSON of a build needs no Python
+    per value: objects whose values are strings without escapes, integers, short decimals,
+    booleans, nulls, arrays of those, or objects of those (one level down). A regular
+    expression accepts only spellings Python's encoder reproduces (decimals of at most 15
+    significant digits, no trailing zero, no exponent, not -0), and the key order of every
+    object is checked once per distinct key layout. Anything else is parsed.
     """
-    flat = series.str.contains(_FLAT_STORED).fill_null(False)
+    flat = series.str.contains(_SIMPLE_STORED).fill_null(False)
     if not flat.any():
         return flat
     shapes = pl.select(
         pl.when(flat).then(series.str.replace_all(_VALUE_AFTER_KEY, ":"))
     ).to_series()
-    good = [
-        shape
-        for shape in shapes.drop_nulls().unique().to_list()
-        if (keys := _KEY.findall(shape)) == sorted(set(keys), key=lambda k: (len(k), k))
-    ]
+    good = [shape for shape in shapes.drop_nulls().unique().to_list() if _keys_in_order(shape)]
     return flat & shapes.is_in(good).fill_null(False)
+
+
+def _keys_in_order(shape: str) -> bool:
+    """Whether every object of a key layout (``{"a":, "b": {"c":}}``) lists its keys in
+    jsonb's order (shorter first, then bytewise) without duplicates."""
+    ordered = True
+
+    def check(pairs: list[tuple[str, Any]]) -> None:
+        nonlocal ordered
+        keys = [k for k, _ in pairs]
+        ordered = ordered and keys == sorted(set(keys), key=lambda k: (len(k), k))
+
+    json.loads(_LAYOUT_VALUE.sub(": 0", shape), object_pairs_hook=check)
+    return ordered
 
 
 _JSON_STRING = r'"[^"\\\x00-\x1f]*"'
@@ -178,10 +189,15 @@ _JSON_SCALAR = (
     rf"(?:{_JSON_STRING}|-?[1-9][0-9]{{0,8}}\.(?:0|[0-9]{{0,5}}[1-9])"
     r"|-?0\.0{0,3}[1-9](?:[0-9]{0,4}[1-9])?|0\.0|0|-?[1-9][0-9]*|true|false|null)"
 )
-_JSON_KEY = r'"[A-Za-z0-9_]+"'
-_FLAT_STORED = rf"^\{{(?:{_JSON_KEY}: {_JSON_SCALAR}(?:, {_JSON_KEY}: {_JSON_SCALAR})*)?\}}$"
-_VALUE_AFTER_KEY = rf": {_JSON_SCALAR}"
-_KEY = re.compile(r'"([A-Za-z0-9_]+)":')
+_JSON_ARRAY = rf"\[(?:{_JSON_SCALAR}(?:, {_JSON_SCALAR})*)?\]"
+_JSON_KEY = r'"[A-Za-z0-9_. -]+"'
+_JSON_LEAF = rf"(?:{_JSON_SCALAR}|{_JSON_ARRAY})"
+_JSON_INNER = rf"\{{(?:{_JSON_KEY}: {_JSON_LEAF}(?:, {_JSON_KEY}: {_JSON_LEAF})*)?\}}"
+_JSON_VALUE = rf"(?:{_JSON_LEAF}|{_JSON_INNER})"
+_SIMPLE_STORED = rf"^\{{(?:{_JSON_KEY}: {_JSON_VALUE}(?:, {_JSON_KEY}: {_JSON_VALUE})*)?\}}$"
+# A key's value, unless it is an object: what is left is the key layout.
+_VALUE_AFTER_KEY = rf": {_JSON_LEAF}"
+_LAYOUT_VALUE = re.compile(r":(?=[,}])")
 
 
 def _recode(
