@@ -831,3 +831,32 @@ def test_a_real_format_1_snapshot_is_verified_and_read_with_json_in_the_stored_f
             assert old.frame(table.name)[c.name].to_list() == want, (table.name, c.name)
     raw = pl.read_parquet(path / "Therapist.parquet")
     assert raw["treatmentSuccessRates"][0].startswith('{"anxiety":')  # compact on disk
+
+
+def test_json_object_writes_the_stored_form_nested_values_too() -> None:
+    from seedsnap.generators.common import json_list, json_object
+
+    frame = pl.DataFrame(
+        {
+            "n": [1, -20, None],
+            "f": [0.5, 1.0, 0.25],
+            "tags": [["a, b: {c}", "d"], [], ["é"]],
+            "ints": [[1, 2], [3], []],
+            "s": ["x", 'q"q', None],
+        }
+    )
+    out = frame.select(
+        json_object(
+            "j",
+            zeta=pl.col("s"),
+            b=pl.col("n"),
+            inner={"long_key": pl.col("f"), "k": json_list(pl.col("ints"))},
+            tags=json_list(pl.col("tags")),
+        )
+    )["j"]
+    assert out[0] == (
+        '{"b": 1, "tags": ["a, b: {c}", "d"], "zeta": "x", "inner": {"k": [1, 2], "long_key": 0.5}}'
+    )
+    assert snapshot.stored_json(out).equals(out)  # already in the stored form
+    # ... and known to be without parsing, unless a string has an escape (parsed, to be safe).
+    assert snapshot._already_stored(out).to_list() == [True, False, True]

@@ -134,7 +134,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     ans = msgs.filter(pl.col("extractedAnswer").is_not_null()).sort("sessionId", "qi")
     sizes = {q: len(v) for q, v in t.QUESTIONNAIRES.items()}
     per_q = ans.group_by("sessionId", "questionnaireContext").agg(
-        pl.col("extractedAnswer").cast(pl.String).str.join(",").alias("list"),
+        pl.col("extractedAnswer").cast(pl.String).str.join(", ").alias("list"),
         pl.col("extractedAnswer").sum().alias("score"),
         pl.len().alias("n"),
     ).with_columns(
@@ -146,9 +146,9 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     q = pl.col("questionnaireContext")
     agg = per_q.group_by("sessionId").agg(
-        pl.format('"{}":[{}]', q, "list").str.join(",").alias("collected"),
-        pl.format('"{}":{{"score":{},"severity":"{}"}}', q, "score", _severity(pl.col("ratio")))
-        .str.join(",")
+        pl.format('"{}": [{}]', q, "list").str.join(", ").alias("collected"),
+        pl.format('"{}": {{"score": {}, "severity": "{}"}}', q, "score", _severity(pl.col("ratio")))
+        .str.join(", ")
         .alias("structured"),
         q.filter("done").alias("completed"),
         q.sort_by("ratio", descending=True).first().alias("top"),
@@ -203,10 +203,10 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         pl.when(done).then(pl.format("{{{}}}", "structured")).alias("structuredAnswers"),
         pl.when(done)
         .then(
-            pl.format(
-                '{{"primaryConcern":"{}","riskLevel":"{}"}}',
-                pl.col("top").replace_strict(concern, default="general wellbeing"),
+            pl.format(  # keys in the stored (jsonb) order: shorter first
+                '{{"riskLevel": "{}", "primaryConcern": "{}"}}',
                 risk,
+                pl.col("top").replace_strict(concern, default="general wellbeing"),
             )
         )
         .alias("conversationInsights"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -96,20 +96,46 @@ def between(
     return out
 
 
-def json_object(name: str, **fields: pl.Expr | pl.Series | npt.ArrayLike) -> pl.Expr:
+class JsonText(NamedTuple):
+    """An expression already spelled as stored JSON: ``json_object`` puts it in as it is."""
+
+    expr: pl.Expr
+
+
+JsonValue: TypeAlias = "pl.Expr | pl.Series | npt.ArrayLike | JsonText | dict[str, JsonValue]"
+
+
+def _json_scalar(e: pl.Expr) -> pl.Expr:
+    # {"v":<value>} from polars' JSON encoder, less its 5-character head and the brace.
+    return pl.struct(e.alias("v")).struct.json_encode().str.slice(5).str.strip_suffix("}")
+
+
+def json_list(e: pl.Expr) -> JsonText:
+    """A JSON array of each row's list of scalars, spelled as stored JSON (``", "``)."""
+    items = e.list.eval(_json_scalar(pl.element())).list.join(", ")
+    return JsonText(pl.concat_str([pl.lit("["), items, pl.lit("]")]).fill_null("null"))
+
+
+def json_object(name: str, **fields: JsonValue) -> pl.Expr:
     """A JSON object column from columns, spelled as a snapshot stores JSON (jsonb's form).
 
     Keys shorter first, then bytewise, ``", "`` and ``": "`` between them (see
     ``snapshot.stored_json``); each value is encoded by polars, so strings, integers and
     short decimals come out exactly in that form (floats with an exponent or a negative
-    zero are re-spelled by the build's hand-over).
+    zero are re-spelled by the build's hand-over). A dict value is a nested object; a
+    ``JsonText`` (such as ``json_list``) goes in as it is.
     """
     parts: list[pl.Expr] = []
     for i, key in enumerate(sorted(fields, key=lambda k: (len(k.encode()), k))):
         v = fields[key]
-        e = v if isinstance(v, pl.Expr) else pl.lit(pl.Series(key, np.asarray(v)))
-        # {"v":<value>} from polars' JSON encoder, less its 5-character head and the brace.
-        value = pl.struct(e.alias("v")).struct.json_encode().str.slice(5).str.strip_suffix("}")
+        if isinstance(v, JsonText):
+            value = v.expr
+        elif isinstance(v, dict):
+            value = json_object(key, **v)
+        else:
+            value = _json_scalar(
+                v if isinstance(v, pl.Expr) else pl.lit(pl.Series(key, np.asarray(v)))
+            )
         parts += [pl.lit(("{" if i == 0 else ", ") + json.dumps(key) + ": "), value]
     return pl.concat_str([*parts, pl.lit("}")]).alias(name)
 

@@ -27,7 +27,15 @@ import pyarrow as pa
 
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import therapy_text as tx
-from seedsnap.generators.common import between, ms, pick, ranks, text_keys
+from seedsnap.generators.common import (
+    between,
+    json_list,
+    json_object,
+    ms,
+    pick,
+    ranks,
+    text_keys,
+)
 from seedsnap.ids import cuid
 from seedsnap.random import I64, U64, child_keys, expand, name_key
 
@@ -1036,67 +1044,54 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
         k: pl.Series(k, v).cast(pl.List(pl.Int64))
         for k, v in {"gad7": gad, "isi": isi, "phq9": phq, "pss10": pss}.items()
     }
+    empty = pl.lit([], dtype=pl.List(pl.String))
     out = frame.select(
-        pl.struct(*[pl.lit(ints[k]).alias(k) for k in sorted(ints)])
-        .struct.json_encode()
-        .alias("answers"),
-        pl.struct(*[pl.lit(pl.Series(score[k])).alias(k) for k in sorted(score)])
-        .struct.json_encode()
-        .alias("scores"),
-        pl.struct(*[pl.lit(pl.Series(level[k][1].astype(str))).alias(k) for k in sorted(level)])
-        .struct.json_encode()
-        .alias("severityLevels"),
-        pl.struct(
-            pl.struct(
-                pl.lit(pl.Series(likely(norm[:, 1]))).alias("anxiety"),
-                pl.lit(pl.Series(likely(norm[:, 0]))).alias("depression"),
-                pl.lit(pl.Series(likely(norm[:, 3]))).alias("insomnia"),
-                pl.lit(pl.Series(likely(norm[:, 2]))).alias("stress"),
-            ).alias("conditionLikelihood"),
-            pl.col("conf").alias("confidence"),
-            pl.lit(tx.AI_MODEL).alias("model"),
-            pl.lit(pl.Series(overall)).alias("overallSeverity"),
-            pl.lit(concerns).alias("primaryConcerns"),
-            pl.lit(interventions).alias("recommendedInterventions"),
-            pl.when(pl.col("risk"))
-            .then(pl.lit(["self-harm ideation"]))
-            .otherwise(pl.lit([], dtype=pl.List(pl.String)))
-            .alias("riskFlags"),
-        )
-        .struct.json_encode()
-        .alias("aiEstimate"),
-        pl.struct(
-            pl.col("prior").alias("hadPriorTherapy"),
-            pl.when(pl.col("prior"))
-            .then(pl.concat_list("priorType"))
-            .otherwise(pl.lit([], dtype=pl.List(pl.String)))
-            .alias("priorApproaches"),
-            pl.when(pl.col("prior")).then(pl.col("helpful")).otherwise(None).alias("wasHelpful"),
-        )
-        .struct.json_encode()
-        .alias("pastTherapyExperiences"),
-        pl.struct(
-            pl.col("meds").alias("currentlyTakingMedication"),
-            pl.when(pl.col("meds"))
-            .then(pl.concat_list("medType"))
-            .otherwise(pl.lit([], dtype=pl.List(pl.String)))
-            .alias("medicationTypes"),
-        )
-        .struct.json_encode()
-        .alias("medicationHistory"),
-        pl.struct(pl.col("livesWith"), pl.col("support").alias("supportLevel"))
-        .struct.json_encode()
-        .alias("familySupportSystem"),
-        pl.struct(  # the build's hand-over re-spells these in the stored (jsonb) form
-            pl.when(pl.col("risk"))
+        json_object("answers", **{k: json_list(pl.lit(v)) for k, v in ints.items()}),
+        json_object("scores", **{k: pl.Series(v) for k, v in score.items()}),
+        json_object("severityLevels", **{k: level[k][1].astype(str) for k in level}),
+        json_object(
+            "aiEstimate",
+            conditionLikelihood={
+                "anxiety": likely(norm[:, 1]),
+                "depression": likely(norm[:, 0]),
+                "insomnia": likely(norm[:, 3]),
+                "stress": likely(norm[:, 2]),
+            },
+            confidence=pl.col("conf"),
+            model=pl.lit(tx.AI_MODEL),
+            overallSeverity=overall,
+            primaryConcerns=json_list(pl.lit(concerns)),
+            recommendedInterventions=json_list(pl.lit(interventions)),
+            riskFlags=json_list(
+                pl.when(pl.col("risk")).then(pl.lit(["self-harm ideation"])).otherwise(empty)
+            ),
+        ),
+        json_object(
+            "pastTherapyExperiences",
+            hadPriorTherapy=pl.col("prior"),
+            priorApproaches=json_list(
+                pl.when(pl.col("prior")).then(pl.concat_list("priorType")).otherwise(empty)
+            ),
+            wasHelpful=pl.when(pl.col("prior")).then(pl.col("helpful")).otherwise(None),
+        ),
+        json_object(
+            "medicationHistory",
+            currentlyTakingMedication=pl.col("meds"),
+            medicationTypes=json_list(
+                pl.when(pl.col("meds")).then(pl.concat_list("medType")).otherwise(empty)
+            ),
+        ),
+        json_object(
+            "familySupportSystem", livesWith=pl.col("livesWith"), supportLevel=pl.col("support")
+        ),
+        json_object(
+            "crisisSupportNeeds",
+            resourceShared=pl.when(pl.col("risk"))
             .then(pl.lit("988 Suicide & Crisis Lifeline"))
-            .otherwise(none_str)
-            .alias("resourceShared"),
-            pl.col("risk").alias("riskIndicators"),
-            pl.col("risk").alias("safetyPlanRecommended"),
-        )
-        .struct.json_encode()
-        .alias("crisisSupportNeeds"),
+            .otherwise(none_str),
+            riskIndicators=pl.col("risk"),
+            safetyPlanRecommended=pl.col("risk"),
+        ),
     )
     return out.with_columns(
         ctx.ids("PreAssessment", keys),
