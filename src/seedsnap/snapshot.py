@@ -384,6 +384,16 @@ def content_hash(table: Table, frame: pl.DataFrame, format_version: int = FORMAT
     """
     old = format_version < 2
     frame = sort_rows(table, conform(table, frame))
+    return _digest(table, frame, canonical_json if old else stored_json, old)
+
+
+def _digest(
+    table: Table,
+    frame: pl.DataFrame,
+    json_form: Callable[[pl.Series], pl.Series],
+    old: bool = False,
+) -> str:
+    """The content hash of a conformed frame in key order, JSON put in ``json_form``."""
     h = hashlib.sha256()
     header = {
         "table": table.name,
@@ -392,10 +402,13 @@ def content_hash(table: Table, frame: pl.DataFrame, format_version: int = FORMAT
     }
     h.update(f"{'seedsnap-content/1' if old else CONTENT_FORMAT}\n".encode())
     h.update(json.dumps(header, sort_keys=True, separators=(",", ":")).encode() + b"\n")
-    json_form = canonical_json if old else stored_json
     for c in table.columns:
         _hash_column(h, frame.get_column(c.name), c.type, json_form)
     return f"sha256:{h.hexdigest()}"
+
+
+def _as_is(series: pl.Series) -> pl.Series:
+    return series
 
 
 def _file_sha256(path: Path) -> str:
@@ -528,6 +541,7 @@ class Writer:
         except OSError as e:
             raise SnapshotError(str(out), f"cannot create the snapshot directory: {e}") from None
         self._pool = ThreadPoolExecutor(max_workers=WRITE_THREADS)
+        self._hasher = ThreadPoolExecutor(max_workers=WRITE_THREADS)
         return self
 
     def add(self, name: str, frame: pl.DataFrame) -> None:
@@ -580,12 +594,16 @@ class Writer:
                 "fix the frame (columns and types must match seedsnap.schema)",
             ) from None
         file = f"{table.name}.parquet"
+        # The frame is prepared (conformed, JSON stored, in key order): its hash needs none
+        # of that again, and runs beside the Parquet encoding (the last table of a build
+        # would otherwise hash on one core after its write).
+        digest = self._hasher.submit(_digest, table, frame, _as_is)
         _write_parquet(frame, self.tmp / file)
         return {
             "file": file,
             "rows": frame.height,
             "columns": table.column_names,
-            "content_hash": content_hash(table, frame, FORMAT_VERSION),
+            "content_hash": digest.result(),
             "file_sha256": _file_sha256(self.tmp / file),
         }
 
@@ -634,6 +652,7 @@ class Writer:
             ) from e
         finally:
             self._pool.shutdown(wait=True, cancel_futures=True)
+            self._hasher.shutdown(wait=True, cancel_futures=True)
             if self.manifest is None:
                 shutil.rmtree(tmp, ignore_errors=True)
 
