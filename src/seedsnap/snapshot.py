@@ -597,7 +597,7 @@ class Writer:
         # The frame is prepared (conformed, JSON stored, in key order): its hash needs none
         # of that again, and runs beside the Parquet encoding (the last table of a build
         # would otherwise hash on one core after its write).
-        digest = self._hasher.submit(_digest, table, frame, _as_is)
+        digest = self._hasher.submit(_digest, table, frame, _as_is, FORMAT_VERSION < 2)
         _write_parquet(frame, self.tmp / file)
         return {
             "file": file,
