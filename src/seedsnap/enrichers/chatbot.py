@@ -93,34 +93,40 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     noise = ctx.stream("ChatbotMessage", "score").normal(mkeys, 0)
     score = np.clip(np.floor(severity[rows] * 4 + noise * 0.7), 0, 3).astype(np.int64)
     is_closing = complete[rows] & (j == n_msgs[rows] - 1)
-    role = np.where(j == 0, "SYSTEM", np.where(user_turn, "USER", "ASSISTANT"))
+    role = np.where(j == 0, 0, np.where(user_turn, 1, 2))
     sm = ctx.stream("ChatbotMessage", "text")
-    answers = np.asarray(t.CHATBOT_ANSWERS, dtype=object)[score, sm.integers(mkeys, 0, 2, 0)]
+    # Each message's text is an index into one table of every line, gathered by polars.
+    answers = np.asarray(t.CHATBOT_ANSWERS, dtype=object)
+    lines = [
+        (t.CHATBOT_SYSTEM,),
+        t.CHATBOT_GREETINGS,
+        t.CHATBOT_FIRST_REPLIES,
+        t.CHATBOT_CLOSINGS,
+        tuple(answers.reshape(-1)),
+        tuple(q_texts),
+    ]
+    at0 = np.cumsum([0, *(len(x) for x in lines[:-1])])
     content = np.select(
         [j == 0, j == 1, j == 2, is_closing, user_turn],
         [
-            t.CHATBOT_SYSTEM,
-            np.asarray(t.CHATBOT_GREETINGS)[
-                sm.integers(keys[rows], 0, len(t.CHATBOT_GREETINGS), 1)
-            ],
-            np.asarray(t.CHATBOT_FIRST_REPLIES)[
-                sm.integers(keys[rows], 0, len(t.CHATBOT_FIRST_REPLIES), 2)
-            ],
-            np.asarray(t.CHATBOT_CLOSINGS)[sm.integers(keys[rows], 0, len(t.CHATBOT_CLOSINGS), 3)],
-            answers.astype(str),
+            at0[0],
+            at0[1] + sm.integers(keys[rows], 0, len(t.CHATBOT_GREETINGS), 1),
+            at0[2] + sm.integers(keys[rows], 0, len(t.CHATBOT_FIRST_REPLIES), 2),
+            at0[3] + sm.integers(keys[rows], 0, len(t.CHATBOT_CLOSINGS), 3),
+            at0[4] + score * answers.shape[1] + sm.integers(mkeys, 0, 2, 0),
         ],
-        q_texts[qi],
+        at0[5] + qi,
     )
     in_script = (j >= SCRIPT_HEAD) & ~is_closing
     answer_row = in_script & user_turn
-    session_ids = ctx.ids("ChatbotSession", keys).to_numpy()
+    session_ids = ctx.ids("ChatbotSession", keys)
     msgs = pl.DataFrame(
         {
             "id": ctx.ids("ChatbotMessage", mkeys),
-            "sessionId": session_ids[rows],
-            "role": role,
-            "content": content,
-            "questionnaireContext": pl.Series(q_names[qi]).set(pl.Series(~in_script), None),
+            "sessionId": session_ids.gather(rows),
+            "role": pl.Series(["SYSTEM", "USER", "ASSISTANT"]).gather(role),
+            "content": pl.Series([x for part in lines for x in part]).gather(content),
+            "questionnaireContext": pl.Series(q_names).gather(qi).set(pl.Series(~in_script), None),
             "extractedAnswer": pl.Series(np.where(answer_row, score, -1)),
             "timestamp": timestamps(at, "timestamp"),
             "createdAt": timestamps(at, "createdAt"),

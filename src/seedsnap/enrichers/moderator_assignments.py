@@ -45,17 +45,17 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     existing = frames["ModeratorCommunity"].select("moderatorId", "communityId")
     if mods.is_empty() or comm.is_empty():
         return {}
+    # Every (moderator, community) pair is a candidate: ids are hashed once per entity.
+    mods = mods.with_columns(pl.Series("_mk", text_keys(mods["moderatorId"])))
+    comm = comm.with_columns(pl.Series("_ck", text_keys(comm["communityId"])))
     candidates = (
         mods.join(comm, how="cross")
         .join(existing, on=["moderatorId", "communityId"], how="anti")
-        .with_columns((pl.max_horizontal("mAt", "cAt").dt.epoch("ms") + 60_000).alias("lo"))
-    )
-    candidates = candidates.with_columns(
-        pl.Series(
-            "_k",
-            text_keys(candidates["moderatorId"])
-            ^ (text_keys(candidates["communityId"]) * np.uint64(7)),
+        .with_columns(
+            (pl.max_horizontal("mAt", "cAt").dt.epoch("ms") + 60_000).alias("lo"),
+            (pl.col("_mk") ^ (pl.col("_ck") * pl.lit(7, dtype=pl.UInt64))).alias("_k"),
         )
+        .drop("_mk", "_ck")
     )
     need_m = deficit(
         mods,

@@ -31,6 +31,23 @@ def pick(
     return opts[stream.choice(keys, len(opts), p=p, index=index)]
 
 
+def pick_text(
+    stream: Stream,
+    keys: npt.ArrayLike,
+    options: Sequence[str],
+    index: npt.ArrayLike = 0,
+    p: npt.ArrayLike | None = None,
+    name: str = "",
+) -> pl.Series:
+    """``pick`` of text options as a String series: the same draws, gathered by polars.
+
+    Converting a numpy array of strings to polars costs Python work per row; a gather from
+    the few options does not.
+    """
+    chosen = stream.choice(keys, len(options), p=p, index=index)
+    return pl.Series(name, list(options), dtype=pl.String).gather(chosen)
+
+
 def ranks(stream: Stream, keys: U64, n: int) -> npt.NDArray[np.int64]:
     """A keyed permutation of range(n) per key: shape (len(keys), n)."""
     k = np.asarray(keys, dtype=np.uint64)

@@ -7,11 +7,9 @@ that no two posts of a medium build share title and body.
 
 from __future__ import annotations
 
-import numpy as np
-import numpy.typing as npt
 import polars as pl
 
-from seedsnap.generators.common import pick
+from seedsnap.generators.common import pick_text
 from seedsnap.random import U64, Stream
 
 OPENERS = (
@@ -197,21 +195,23 @@ COMMENT_CLOSERS = (
 )
 
 
-def _join(*parts: npt.NDArray[np.object_], sep: str = " ") -> pl.Series:
-    frame = pl.DataFrame({f"p{i}": p.astype(str) for i, p in enumerate(parts)})
+def _join(*parts: pl.Series, sep: str = " ") -> pl.Series:
+    frame = pl.DataFrame({f"p{i}": p for i, p in enumerate(parts)})
     return frame.select(pl.concat_str(pl.all(), separator=sep)).to_series()
 
 
 def posts(stream: Stream, keys: U64) -> tuple[pl.Series, pl.Series]:
     """(title, content) per key."""
-    title = _join(pick(stream, keys, TITLE_HEADS, 10), pick(stream, keys, TITLE_TOPICS, 11))
+    title = _join(
+        pick_text(stream, keys, TITLE_HEADS, 10), pick_text(stream, keys, TITLE_TOPICS, 11)
+    )
     parts = pl.DataFrame(
         {
-            "opener": pick(stream, keys, OPENERS, 12).astype(str),
-            "situation": pick(stream, keys, SITUATIONS, 13).astype(str),
-            "tried": pick(stream, keys, TRIED, 14).astype(str),
-            "outcome": pick(stream, keys, OUTCOMES, 15).astype(str),
-            "question": pick(stream, keys, QUESTIONS, 16).astype(str),
+            "opener": pick_text(stream, keys, OPENERS, 12),
+            "situation": pick_text(stream, keys, SITUATIONS, 13),
+            "tried": pick_text(stream, keys, TRIED, 14),
+            "outcome": pick_text(stream, keys, OUTCOMES, 15),
+            "question": pick_text(stream, keys, QUESTIONS, 16),
         }
     )
     body = parts.select(
@@ -222,7 +222,7 @@ def posts(stream: Stream, keys: U64) -> tuple[pl.Series, pl.Series]:
 
 def comments(stream: Stream, keys: U64) -> pl.Series:
     return _join(
-        pick(stream, keys, COMMENT_OPENERS, 20),
-        pick(stream, keys, COMMENT_MIDDLES, 21),
-        pick(stream, keys, COMMENT_CLOSERS, 22),
+        pick_text(stream, keys, COMMENT_OPENERS, 20),
+        pick_text(stream, keys, COMMENT_MIDDLES, 21),
+        pick_text(stream, keys, COMMENT_CLOSERS, 22),
     ).alias("content")

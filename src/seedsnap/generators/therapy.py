@@ -33,6 +33,7 @@ from seedsnap.generators.common import (
     json_object,
     ms,
     pick,
+    pick_text,
     ranks,
     text_keys,
 )
@@ -616,18 +617,21 @@ def meeting_rows(ctx: Context, acc: pl.DataFrame) -> pl.DataFrame:
         .to_series()
         .to_numpy()
     )
-    title = np.where(first_new, tx.FIRST_SESSION_TITLE, pick(s, keys, tx.SESSION_TITLES, index=4))
+    drawn = pick_text(s, keys, tx.SESSION_TITLES, index=4)
+    title = pl.select(
+        pl.when(pl.lit(pl.Series(first_new))).then(pl.lit(tx.FIRST_SESSION_TITLE)).otherwise(drawn)
+    ).to_series()
     url = cuid(ctx.config.seed, "Meeting.meetingUrl", keys)
     return pl.DataFrame(
         {
             "id": ctx.ids("Meeting", keys),
-            "title": title.astype(str),
-            "description": pick(s, keys, tx.SESSION_DESCRIPTIONS, index=5).astype(str),
+            "title": title,
+            "description": pick_text(s, keys, tx.SESSION_DESCRIPTIONS, index=5),
             "startTime": timestamps(start, "startTime"),
             "endTime": timestamps(end, "endTime"),
             "duration": acc["duration"],
-            "status": status,
-            "meetingType": np.full(len(keys), "video"),
+            "status": status.astype(object),
+            "meetingType": pl.repeat("video", len(keys), eager=True),
             "meetingUrl": "https://meet.mentara.app/session/" + url,
             "clientId": acc["clientId"],
             "therapistId": acc["therapistId"],
@@ -647,17 +651,15 @@ def notes_rows(ctx: Context, meetings: pl.DataFrame) -> pl.DataFrame:
     created = between(s, keys, lo, np.minimum(end + 2 * MS_PER_HOUR, a), index=0)
     updated = between(s, keys, created, np.minimum(created + 2 * MS_PER_DAY, a), index=1)
     parts = [
-        pick(s, keys, p, index=2 + i).astype(str)
+        pick_text(s, keys, p, index=2 + i)
         for i, p in enumerate((tx.NOTE_OPENINGS, tx.NOTE_FOCUS, tx.NOTE_RESPONSES, tx.NOTE_PLANS))
     ]
-    text = parts[0]
-    for p in parts[1:]:
-        text = np.char.add(np.char.add(text, " "), p)
+    text = pl.select(pl.concat_str([pl.lit(p) for p in parts], separator=" ")).to_series()
     return pl.DataFrame(
         {
             "id": ctx.ids("MeetingNotes", keys),
             "meetingId": meetings["id"],
-            "notes": pl.Series(text, dtype=pl.String),
+            "notes": text,
             "createdAt": timestamps(created, "createdAt"),
             "updatedAt": timestamps(updated, "updatedAt"),
         }
