@@ -357,7 +357,7 @@ def _finish(ctx: Context, ev: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame
     )
     ev = ev.join(kind_keys, on="event")
     keys = child_keys(
-        child_keys(ev["ekey"].to_numpy(), text_keys(ev["source"])), text_keys(ev["userId"])
+        child_keys(ev["ekey"].to_numpy(), text_keys(ev["source"])), ev["ukey"].to_numpy()
     )
     s = ctx.stream("Notification", "read")
     at = ev["at"].to_numpy()
@@ -372,15 +372,18 @@ def _finish(ctx: Context, ev: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame
     has_upto = ~ev["read_upto"].is_null().to_numpy()
     read = np.where(has_upto, upto >= at, read)
     read_at = np.where(has_upto, np.maximum(upto, at), read_at)
-    priority = np.where(
-        ev["type"].is_in(list(HIGH)).to_numpy() | ev["high"].fill_null(False).to_numpy(), "HIGH",
-        np.where(ev["type"].is_in(list(LOW)).to_numpy(), "LOW", "NORMAL"),
-    )  # fmt: skip
+    priority = (
+        pl.when(pl.col("type").is_in(list(HIGH)) | pl.col("high").fill_null(False))
+        .then(pl.lit("HIGH"))
+        .when(pl.col("type").is_in(list(LOW)))
+        .then(pl.lit("LOW"))
+        .otherwise(pl.lit("NORMAL"))
+    )
     ev = ev.with_columns(
         ctx.ids("Notification", keys).alias("nid"),
         pl.Series("isRead", read),
         timestamps(read_at, "readAt"),
-        pl.Series("priority", priority),
+        priority.alias("priority"),
     )
     data = pl.when(pl.col("data_key").is_not_null()).then(
         pl.concat_str([pl.lit('{"'), "data_key", pl.lit('": "'), "data_id", pl.lit('"}')])
@@ -411,6 +414,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     users = frames["User"].select(
         "id", "role", ms_of("createdAt").alias("created"), ms_of("lastLoginAt").alias("login")
     )
+    users = users.with_columns(pl.Series("ukey", text_keys(users["id"])))  # once per user
     events = [
         *_meeting_events(frames, anchor, names),
         *_message_events(frames, names),
