@@ -224,7 +224,7 @@ def pick_from_groups(
             else pl.Series(group, [], dtype=pool.schema[group])
         )
     p = pool.select(group, value).sort(group, value)
-    vals = p[value].to_numpy()
+    vals = p[value]
     sizes = p.group_by(group, maintain_order=True).len()
     sizes = sizes.with_columns((pl.col("len").cum_sum() - pl.col("len")).alias("start"))
     probe = pl.DataFrame({group: row_groups}).join(
@@ -232,18 +232,18 @@ def pick_from_groups(
     )
     size = probe["len"].fill_null(0).to_numpy().astype(np.int64)
     start = probe["start"].fill_null(0).to_numpy().astype(np.int64)
+    if not len(vals):
+        return pl.Series(value, [None] * len(size), dtype=pool.schema[value])
     j = np.floor(stream.uniform(keys, index) * size).astype(np.int64)
     ok = size > 0
-    safe = np.where(ok, start + j, 0)
-    picked = vals[safe] if len(vals) else np.full(len(size), None, dtype=object)
+    # Positions in the sorted pool; values are gathered by polars, never as Python objects.
+    at = np.where(ok, start + j, 0)
     if exclude is not None:
-        ex = exclude.to_numpy()
-        clash = ok & (picked == ex)
+        clash = ok & (vals.gather(at) == exclude).fill_null(False).to_numpy()
         j2 = np.where(size > 0, (j + 1) % np.maximum(size, 1), 0)
-        if len(vals):
-            picked = np.where(clash, vals[np.where(ok, start + j2, 0)], picked)
+        at = np.where(clash, np.where(ok, start + j2, 0), at)
         ok = ok & ~(clash & (size < 2))
-    out = pl.Series(value, picked, dtype=pool.schema[value])
+    out = vals.gather(at).alias(value)
     return pl.select(pl.when(pl.lit(pl.Series(ok))).then(out).otherwise(None)).to_series()
 
 
