@@ -677,3 +677,24 @@ def test_schedule_keeps_a_client_apart_across_far_time_zones() -> None:
         .is_in([30 * MS_PER_MINUTE, 60 * MS_PER_MINUTE, 90 * MS_PER_MINUTE])
         .all()
     )
+
+
+@pytest.mark.parametrize("step", [MS_PER_MINUTE, 1, 7 * MS_PER_MINUTE // 3])
+def test_time_zone_conversion_matches_zoneinfo_for_every_row(step: int) -> None:
+    from seedsnap.generators.therapy import _NO_TIME, local_to_utc, utc_to_local
+
+    rng = np.random.default_rng(3)
+    zones = np.array(["America/New_York", "America/Denver", "Asia/Manila", "Europe/Berlin"])
+    tz = zones[rng.integers(0, len(zones), 3000)]
+    # Around the 2024 DST changes (gaps and repeated hours), in whole minutes or not.
+    base = int(datetime(2024, 3, 9, tzinfo=UTC).timestamp() * 1000)
+    local = base + rng.integers(0, 300 * 24 * 60, 3000) * step
+    utc = local_to_utc(local, tz)
+    back = utc_to_local(np.where(utc == _NO_TIME, local, utc), tz)
+    for lt, z, u, b in zip(local.tolist(), tz.tolist(), utc.tolist(), back.tolist(), strict=True):
+        wall = datetime.fromtimestamp(lt / 1000, UTC).replace(tzinfo=None)
+        aware = wall.replace(tzinfo=ZoneInfo(z), fold=0)  # the earlier of a repeated time
+        exists = aware.astimezone(UTC).astimezone(ZoneInfo(z)).replace(tzinfo=None) == wall
+        assert u == (int(aware.timestamp() * 1000) if exists else _NO_TIME), (wall, z)
+        if exists:
+            assert b == lt

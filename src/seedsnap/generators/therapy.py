@@ -85,7 +85,7 @@ def _convert(values: npt.ArrayLike, zones: npt.ArrayLike | pl.Series, to_utc: bo
     out = np.full(len(v), _NO_TIME, dtype=np.int64)
     for k, zone in enumerate(names.to_list()):
         rows = np.flatnonzero(code == k)
-        distinct, back = np.unique(v[rows], return_inverse=True)
+        distinct, back = _distinct(v[rows])
         t = pl.Series(distinct).cast(pl.Datetime("ms"))
         if to_utc:
             t = t.dt.replace_time_zone(zone, ambiguous="earliest", non_existent="null")
@@ -95,6 +95,27 @@ def _convert(values: npt.ArrayLike, zones: npt.ArrayLike | pl.Series, to_utc: bo
         conv = t.dt.replace_time_zone(None).dt.epoch("ms").fill_null(_NO_TIME).to_numpy()
         out[rows] = conv.astype(np.int64)[back]
     return out
+
+
+def _distinct(values: I64) -> tuple[I64, I64]:
+    """``np.unique(values, return_inverse=True)``; in O(n) for whole minutes in a short span.
+
+    Meeting times are whole minutes within a few years: a table over the span replaces the
+    sort.
+    """
+    if len(values):
+        lo = int(values.min())
+        span = (int(values.max()) - lo) // MS_PER_MINUTE
+        steps, rest = np.divmod(values - lo, MS_PER_MINUTE)
+        if span < 1 << 22 and not rest.any():
+            present = np.zeros(span + 1, dtype=bool)
+            present[steps] = True
+            used = np.flatnonzero(present)
+            position = np.zeros(span + 1, dtype=np.int64)
+            position[used] = np.arange(len(used))
+            return lo + used * MS_PER_MINUTE, position[steps]
+    distinct, back = np.unique(values, return_inverse=True)
+    return distinct, back.reshape(-1)
 
 
 def local_to_utc(local_ms: npt.ArrayLike, zones: npt.ArrayLike) -> I64:
@@ -353,18 +374,16 @@ def _candidates(ctx: Context, req: pl.DataFrame, grid: pl.DataFrame, hi_ms: int)
     fields = [c[name].to_numpy().astype(np.int64) for name in order]
     fields[3] = fields[3] - fields[3].min(initial=0)  # days from the earliest (non-negative)
     widths = [int(f.max(initial=0)).bit_length() for f in fields]
+    # Only the columns the scheduler reads from here on are reordered.
+    kept = c.drop("_r", "ws", "cadence", "lo", "pkey", "primary", "lane", "dow")
     if sum(widths) <= 63 and all(f.min(initial=0) >= 0 for f in fields):
         packed = np.zeros(c.height, dtype=np.int64)
         for f, width in zip(fields, widths, strict=True):
             packed = (packed << width) | f
-        c = c.with_columns(pl.Series("_k", packed)).sort("_k").drop("_k")
+        c = kept.with_columns(pl.Series("_k", packed)).sort("_k").drop("_k")
     else:  # not reached at any realistic size; the same order, sorted column by column
-        c = c.sort(*order)
-    return (
-        c.with_row_index("prio")
-        .with_columns(pl.col("prio").cast(pl.Int64))
-        .drop("_r", "ws", "cadence", "lo")
-    )
+        c = kept.with_columns(c.select(order)).sort(*order).drop(order)
+    return c.with_row_index("prio").with_columns(pl.col("prio").cast(pl.Int64))
 
 
 def _codes(*ids: pl.Series) -> pl.DataFrame:
@@ -407,7 +426,7 @@ def _greedy(cand: pl.DataFrame, need: pl.DataFrame) -> pl.DataFrame:
         while top.height:
             ok = pl.int_range(pl.len()).over("req") < pl.col("need")
             for k in keys:
-                ok = ok & (pl.col("prio") == pl.col("prio").min().over(k))
+                ok = ok & pl.col(k).is_first_distinct()  # rows are in prio order
             acc = top.filter(ok)
             accepted.append(acc.select("req", "prio", *keys))
             got = acc.group_by("req").len()
