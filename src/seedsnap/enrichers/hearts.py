@@ -59,8 +59,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             )
             .select("userId", "postId", "lo", "_k")
             .unique(["userId", "postId"], keep="first")
-            .sort("userId", "postId")
-        )
+        )  # in no particular order: take_best orders by (side, keyed score), never tied
 
     member_cols = members.select("userId", "communityId", "joinedAt")
     member_cols = member_cols.with_columns(pl.Series("_uk", text_keys(member_cols["userId"])))
@@ -110,8 +109,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .with_columns((pl.max_horizontal("cAt", "joinedAt").dt.epoch("ms") + 1000).alias("lo"))
         .with_columns((pl.col("_uk") ^ (pl.col("_ck") * pl.lit(13, dtype=pl.UInt64))).alias("_k"))
         .select("userId", "commentId", "lo", "_k")
-        .sort("userId", "commentId")
-    )
+    )  # in no particular order, as above
     by_comments = take_best(ctx, "CommentHeart", "user-side", cand_c, "userId", need_c)
     keys = child_keys(text_keys(by_comments["userId"]) ^ SALT, text_keys(by_comments["commentId"]))
     lo = by_comments["lo"].to_numpy()
