@@ -19,6 +19,8 @@ existing ids are skipped, so a re-run adds nothing.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import polars as pl
 
@@ -327,12 +329,31 @@ def _fallbacks(ctx: Context, frames: Frames, counts: pl.DataFrame) -> pl.DataFra
     )  # fmt: skip
 
 
-def _fill(template: pl.Expr) -> pl.Expr:
-    out = template
-    for name in ("other", "title", "rating", "emoji", "community"):
-        out = out.str.replace_all("{" + name + "}", pl.col(name).fill_null(""), literal=True)
+_PLACEHOLDER = re.compile(r"(\{[a-z]+\})")
+
+
+def _messages(ev: pl.DataFrame) -> pl.Series:
+    """Each event's message: its type's template (``n_body``) with the event's values.
+
+    Rows are filled template by template, each with one ``concat_str`` of the template's
+    literal pieces and value columns (a missing value is empty); a value is never scanned for
+    placeholders itself.
+    """
+    values = {
+        n: pl.col(n).fill_null("") for n in ("other", "title", "rating", "emoji", "community")
+    }
     when = pl.col("when").cast(pl.Datetime("ms")).dt.strftime("%a %b %-d, %H:%M UTC")
-    return out.str.replace_all("{when}", when.fill_null(""), literal=True)
+    values["when"] = when.fill_null("")
+    rows = ev.with_row_index("_row")
+    parts = [rows.select("_row", pl.lit(None, dtype=pl.String).alias("message")).clear()]
+    for (template,), group in rows.group_by("n_body"):
+        pieces = [
+            values.get(p[1:-1], pl.lit(p)) if _PLACEHOLDER.fullmatch(p) else pl.lit(p)
+            for p in _PLACEHOLDER.split(str(template))
+            if p
+        ]
+        parts.append(group.select("_row", pl.concat_str(pieces).alias("message")))
+    return pl.concat(parts).sort("_row")["message"]
 
 
 def _finish(ctx: Context, ev: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
@@ -385,6 +406,7 @@ def _finish(ctx: Context, ev: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame
         timestamps(read_at, "readAt"),
         priority.alias("priority"),
     )
+    ev = ev.with_columns(_messages(ev))
     data = pl.when(pl.col("data_key").is_not_null()).then(
         pl.concat_str([pl.lit('{"'), "data_key", pl.lit('": "'), "data_id", pl.lit('"}')])
     )
@@ -392,7 +414,7 @@ def _finish(ctx: Context, ev: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame
         pl.col("nid").alias("id"),
         "userId",
         pl.col("n_title").alias("title"),
-        _fill(pl.col("n_body")).alias("message"),
+        "message",
         "type",
         "priority",
         data.alias("data"),
