@@ -13,7 +13,7 @@ import polars as pl
 from seedsnap.context import Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit
 from seedsnap.generators import content_text
-from seedsnap.generators.common import between, pick_from_groups, text_keys
+from seedsnap.generators.common import between, pick_rows_from_groups, text_keys
 from seedsnap.generators.content import community_posts, posting_members
 from seedsnap.random import expand, name_key
 
@@ -71,10 +71,8 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     s = ctx.stream("Comment", "top-up-user")
     user = need["userId"].gather(rows)
-    post = pick_from_groups(s, keys, user, options, "userId", "postId")
-    picked = pl.DataFrame({"userId": user, "postId": post}).join(
-        options, on=["userId", "postId"], how="left", maintain_order="left"
-    )
+    # The picked option row carries its lo (no join back on the two ids).
+    picked = pick_rows_from_groups(s, keys, user, options, "userId", "postId").with_columns(user)
     by_users = _make(ctx, keys, picked, "top-up-user")
 
     # Posts below their minimum get comments from other members of their community.
@@ -92,15 +90,16 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     s = ctx.stream("Comment", "top-up-post")
     p = posts.join(need_p, on="postId", how="semi").sort("postId")
     p_rows = p[rows]
-    commenter = pick_from_groups(
-        s, keys, p_rows["communityId"], members, "communityId", "userId", exclude=p_rows["author"]
-    )
-    picked = p_rows.with_columns(commenter.alias("userId")).join(
+    commenter = pick_rows_from_groups(
+        s,
+        keys,
+        p_rows["communityId"],
         members.select("communityId", "userId", "joinedAt"),
-        on=["communityId", "userId"],
-        how="left",
-        maintain_order="left",
+        "communityId",
+        "userId",
+        exclude=p_rows["author"],
     )
+    picked = p_rows.with_columns(commenter.select("userId", "joinedAt"))
     picked = picked.with_columns(
         (pl.max_horizontal("pAt", "joinedAt").dt.epoch("ms") + 60_000).alias("lo"),
         pl.Series("_k", keys),

@@ -216,6 +216,26 @@ def pick_from_groups(
     With ``exclude``, a pick equal to the row's excluded value moves to the next member of the
     group; a row whose group has no other member (or no member) gets NULL.
     """
+    picked = pick_rows_from_groups(
+        stream, keys, row_groups, pool.select(group, value), group, value, index, exclude
+    )
+    return picked.get_column(value)
+
+
+def pick_rows_from_groups(
+    stream: Stream,
+    keys: npt.ArrayLike,
+    row_groups: pl.Series,
+    pool: pl.DataFrame,
+    group: str,
+    value: str,
+    index: npt.ArrayLike = 0,
+    exclude: pl.Series | None = None,
+) -> pl.DataFrame:
+    """``pick_from_groups``, returning the whole picked pool row (all NULL where none).
+
+    (group, value) must be unique in ``pool``, so the other columns follow from the pick.
+    """
     if not isinstance(row_groups, pl.Series) or row_groups.dtype != pool.schema[group]:
         arr = np.asarray(row_groups)
         row_groups = (
@@ -223,7 +243,7 @@ def pick_from_groups(
             if len(arr)
             else pl.Series(group, [], dtype=pool.schema[group])
         )
-    p = pool.select(group, value).sort(group, value)
+    p = pool.sort(group, value)
     vals = p[value]
     sizes = p.group_by(group, maintain_order=True).len()
     sizes = sizes.with_columns((pl.col("len").cum_sum() - pl.col("len")).alias("start"))
@@ -233,7 +253,7 @@ def pick_from_groups(
     size = probe["len"].fill_null(0).to_numpy().astype(np.int64)
     start = probe["start"].fill_null(0).to_numpy().astype(np.int64)
     if not len(vals):
-        return pl.Series(value, [None] * len(size), dtype=pool.schema[value])
+        return pl.DataFrame(schema=p.schema).clear(len(size))
     j = np.floor(stream.uniform(keys, index) * size).astype(np.int64)
     ok = size > 0
     # Positions in the sorted pool; values are gathered by polars, never as Python objects.
@@ -243,8 +263,8 @@ def pick_from_groups(
         j2 = np.where(size > 0, (j + 1) % np.maximum(size, 1), 0)
         at = np.where(clash, np.where(ok, start + j2, 0), at)
         ok = ok & ~(clash & (size < 2))
-    out = vals.gather(at).alias(value)
-    return pl.select(pl.when(pl.lit(pl.Series(ok))).then(out).otherwise(None)).to_series()
+    chosen = pl.lit(pl.Series(ok))
+    return p[at].select(pl.when(chosen).then(pl.col(c)).alias(c) for c in p.columns)
 
 
 def spread_times(
