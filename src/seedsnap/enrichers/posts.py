@@ -12,7 +12,7 @@ import polars as pl
 
 from seedsnap.context import MS_PER_DAY, Context, Frames
 from seedsnap.enrichers.common import count_by, deficit
-from seedsnap.generators.common import pick_from_groups, text_keys
+from seedsnap.generators.common import pick_rows_from_groups, text_keys
 from seedsnap.generators.content import make_posts, posting_members
 from seedsnap.random import expand, name_key
 
@@ -71,10 +71,7 @@ def _top_up(
     rows, _, keys = expand(text_keys(need[side]) ^ salt, need["need"].to_numpy())
     s = ctx.stream("Post", f"top-up-{purpose}")
     picked = need[side].gather(rows)
-    chosen = pick_from_groups(s, keys, picked, members, side, other)
-    authors = pl.DataFrame({side: picked, other: chosen}).join(
-        members, on=[side, other], how="left", maintain_order="left"
-    )
+    authors = pick_rows_from_groups(s, keys, picked, members, side, other).with_columns(picked)
     return make_posts(ctx, frames, keys, authors, f"top-up-{purpose}")
 
 
@@ -92,10 +89,9 @@ def _recent(
     stale = stale.sort("communityId")
     keys = text_keys(stale["communityId"]) ^ name_key("enrich", "posts", "recent")
     s = ctx.stream("Post", "recent")
-    author = pick_from_groups(s, keys, stale["communityId"], members, "communityId", "userId")
-    authors = pl.DataFrame({"communityId": stale["communityId"], "userId": author}).join(
-        members, on=["communityId", "userId"], how="left", maintain_order="left"
-    )
+    authors = pick_rows_from_groups(
+        s, keys, stale["communityId"], members, "communityId", "userId"
+    ).with_columns(stale["communityId"])
     # The post falls inside the window (or after the author joined, if that is later).
     floor = np.maximum(authors["joinedAt"].dt.epoch("ms").to_numpy(), since)
     authors = authors.with_columns(pl.Series("joinedAt", floor).cast(pl.Datetime("ms")))

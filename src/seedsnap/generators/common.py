@@ -200,28 +200,6 @@ def text_keys(values: pl.Series | npt.ArrayLike) -> U64:
     return mix(h)
 
 
-def pick_from_groups(
-    stream: Stream,
-    keys: npt.ArrayLike,
-    row_groups: pl.Series,
-    pool: pl.DataFrame,
-    group: str,
-    value: str,
-    index: npt.ArrayLike = 0,
-    exclude: pl.Series | None = None,
-) -> pl.Series:
-    """For each row, one ``value`` of ``pool`` whose ``group`` equals the row's group.
-
-    The pool is sorted by (group, value) first, so the pick does not depend on its row order.
-    With ``exclude``, a pick equal to the row's excluded value moves to the next member of the
-    group; a row whose group has no other member (or no member) gets NULL.
-    """
-    picked = pick_rows_from_groups(
-        stream, keys, row_groups, pool.select(group, value), group, value, index, exclude
-    )
-    return picked.get_column(value)
-
-
 def pick_rows_from_groups(
     stream: Stream,
     keys: npt.ArrayLike,
@@ -232,9 +210,13 @@ def pick_rows_from_groups(
     index: npt.ArrayLike = 0,
     exclude: pl.Series | None = None,
 ) -> pl.DataFrame:
-    """``pick_from_groups``, returning the whole picked pool row (all NULL where none).
+    """For each row, one row of ``pool`` whose ``group`` equals the row's group.
 
-    (group, value) must be unique in ``pool``, so the other columns follow from the pick.
+    The pool is sorted by (group, value) first, so the pick does not depend on its row order;
+    (group, value) must be unique in it. With ``exclude``, a pick whose ``value`` equals the
+    row's excluded value moves to the next member of the group; a row whose group has no
+    other member (or no member) gets a row of NULLs. The other pool columns come with the
+    pick, so callers need no join back on the picked ids.
     """
     if not isinstance(row_groups, pl.Series) or row_groups.dtype != pool.schema[group]:
         arr = np.asarray(row_groups)

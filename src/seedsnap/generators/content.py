@@ -12,7 +12,7 @@ import polars as pl
 
 from seedsnap.context import Context, Frames, timestamps
 from seedsnap.generators import content_text
-from seedsnap.generators.common import between, ms, pick_from_groups, spread_times, text_keys
+from seedsnap.generators.common import between, ms, pick_rows_from_groups, spread_times, text_keys
 from seedsnap.random import child_keys, expand
 
 READS = ("User", "Therapist", "Membership", "RoomGroup", "Room")
@@ -90,11 +90,10 @@ def base_posts(ctx: Context, frames: Frames) -> pl.DataFrame:
     rows, _, keys = expand(room_keys, np.full(rooms.height, per_room))
     s = ctx.stream("Post", "base")
     room_ids = rooms["communityId"].gather(rows)
-    author = pick_from_groups(s, keys, room_ids, members, "communityId", "userId", index=0)
-    authors = pl.DataFrame({"communityId": room_ids, "userId": author, "_k": keys})
-    authors = authors.filter(pl.col("userId").is_not_null()).join(
-        members, on=["communityId", "userId"], how="left", maintain_order="left"
-    )
+    # The picked membership row carries the author's room and join time.
+    authors = pick_rows_from_groups(s, keys, room_ids, members, "communityId", "userId", index=0)
+    authors = authors.with_columns(room_ids, pl.Series("_k", keys))
+    authors = authors.filter(pl.col("userId").is_not_null())
     return make_posts(ctx, frames, authors["_k"].to_numpy(), authors, "base")
 
 
@@ -116,21 +115,24 @@ def base_comments(ctx: Context, frames: Frames, posts: pl.DataFrame) -> pl.DataF
         maintain_order="left",
     )["communityId"]
     author = posts["userId"].gather(rows)
-    commenter = pick_from_groups(
-        s, keys, community, members, "communityId", "userId", index=1, exclude=author
+    picked = pick_rows_from_groups(
+        s,
+        keys,
+        community,
+        members.select("communityId", "userId", "joinedAt"),
+        "communityId",
+        "userId",
+        index=1,
+        exclude=author,
     )
+    commenter = picked["userId"]
     # Comments of a post are increasing in time from the post to the anchor, so a reply
     # (to any earlier comment of the same post) always follows its parent.
     post_ms = ms(posts["createdAt"])[rows]
     created = spread_times(s, keys, rows, post_ms, ctx.anchor_ms, index=2)
     # Not before the commenter joined; then made increasing again within the post (a running
     # maximum plus the comment's index in ms), so replies still follow their parents.
-    joined = pl.DataFrame({"communityId": community, "userId": commenter}).join(
-        members.select("communityId", "userId", "joinedAt"),
-        on=["communityId", "userId"],
-        how="left",
-        maintain_order="left",
-    )["joinedAt"]
+    joined = picked["joinedAt"]
     floor = joined.dt.epoch("ms").fill_null(0).to_numpy() + 60_000
     created = (
         pl.DataFrame({"g": rows, "t": np.maximum(created, floor)})
