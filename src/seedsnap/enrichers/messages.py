@@ -97,17 +97,19 @@ def take_ranked(stream: Stream, cands: pl.DataFrame, need: pl.DataFrame) -> pl.D
     """The first ``need`` candidates v per u, ranked by tier then a keyed draw per (u, v).
 
     ``cands`` has u, v, tier (lower first) and any payload; duplicates of (u, v) keep the
-    lowest tier. ``need`` has u, need.
+    lowest tier. ``need`` has u, need. The result is in (tier, draw) order.
     """
     cands = cands.join(need, on="u")
-    cands = cands.sort("u", "v", "tier").unique(["u", "v"], keep="first", maintain_order=True)
     if cands.is_empty():
         return cands.drop("need")
     pair = child_keys(text_keys(cands["u"]), text_keys(cands["v"]))
+    # One stable sort on integers, none on the ids: the draw is keyed by the pair (64 bits,
+    # so two pairs of one u never tie), and the first row of a pair in (tier, draw) order
+    # is its lowest tier.
     cands = cands.with_columns(pl.Series("_draw", stream.bits(pair, 0)))
-    cands = cands.sort("u", "tier", "_draw", "v")
-    cands = cands.with_columns(pl.int_range(pl.len()).over("u").alias("_rank"))
-    return cands.filter(pl.col("_rank") < pl.col("need")).drop("_rank", "_draw", "need")
+    cands = cands.sort("tier", "_draw", maintain_order=True)
+    cands = cands.unique(["u", "v"], keep="first", maintain_order=True)
+    return cands.filter(pl.int_range(pl.len()).over("u") < pl.col("need")).drop("_draw", "need")
 
 
 def _qualifying(frames: Frames, min_messages: int) -> pl.DataFrame:
