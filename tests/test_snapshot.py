@@ -860,3 +860,25 @@ def test_json_object_writes_the_stored_form_nested_values_too() -> None:
     assert snapshot.stored_json(out).equals(out)  # already in the stored form
     # ... and known to be without parsing, unless a string has an escape (parsed, to be safe).
     assert snapshot._already_stored(out).to_list() == [True, False, True]
+
+
+def test_only_columns_whose_values_repeat_are_dictionary_encoded(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    n = 5000
+    frame = pl.DataFrame(
+        {
+            "id": [f"id-{i:05d}" for i in range(n)],  # unique: plain
+            "kind": [("a", "b", "c")[i % 3] for i in range(n)],  # repeats: dictionary
+            "tags": [["x"]] * n,  # nested: never
+        }
+    )
+    snapshot._write_parquet(frame, tmp_path / "t.parquet")
+    meta = pq.ParquetFile(tmp_path / "t.parquet").metadata.row_group(0)
+    dictionary = {
+        meta.column(i).path_in_schema.split(".")[0]
+        for i in range(meta.num_columns)
+        if any("DICTIONARY" in e for e in meta.column(i).encodings)
+    }
+    assert dictionary == {"kind"}
+    assert pl.read_parquet(tmp_path / "t.parquet").equals(frame)

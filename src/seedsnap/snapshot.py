@@ -7,7 +7,8 @@ Layout of a snapshot directory::
                          JSON values in PostgreSQL's jsonb output form (``stored_json``)
 
 Parquet is written with pyarrow and fixed settings (zstd level 1, which compresses these
-tables as well as level 3 in 70 % of the time; fixed row-group and page sizes, statistics on,
+tables as well as level 3 in 70 % of the time; dictionary encoding for the columns whose
+values repeat, decided from the data; fixed row-group and page sizes, statistics on,
 no page index, page CRCs on, ``created_by`` = the pyarrow version, which the manifest records
 anyway), so the same frames give byte-identical files in any time zone and with any thread
 count. A write goes to a temporary sibling directory, is fsynced, and only then
@@ -101,7 +102,7 @@ PARQUET_OPTIONS: dict[str, Any] = {
     "version": "2.6",
     "compression": "zstd",
     "compression_level": 1,
-    "use_dictionary": True,
+    "use_dictionary": True,  # per table: the columns _dictionary_columns picks
     "write_statistics": True,
     "data_page_size": 1 << 20,
     "dictionary_pagesize_limit": 1 << 20,
@@ -113,6 +114,7 @@ PARQUET_OPTIONS: dict[str, Any] = {
     "use_compliant_nested_type": True,
 }
 ROW_GROUP_SIZE = 131_072
+DICTIONARY_PROBE = 16_384
 
 _CANONICAL_NAN = np.uint64(0x7FF8000000000000)
 _UNSAFE_NAME_CHARS = set("/\\\"'\x00") | {os.sep} | ({os.altsep} if os.altsep else set())
@@ -456,12 +458,28 @@ def _prepare(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     return sort_rows(table, store_json(table, conform(table, frame))).rechunk()
 
 
+def _dictionary_columns(frame: pl.DataFrame) -> list[str]:
+    """The flat columns worth dictionary encoding: fewer distinct values than half the rows
+    among the first ``DICTIONARY_PROBE`` (the frame is in key order, so the data decides).
+
+    A column of (nearly) unique values, such as an id, would only build a dictionary to
+    give it up: writing it plain is about a quarter faster for a table like Notification.
+    """
+    head = frame.head(DICTIONARY_PROBE)
+    return [
+        name
+        for name, dtype in head.schema.items()
+        if not dtype.is_nested() and 2 * head.get_column(name).n_unique() < head.height
+    ]
+
+
 def _write_parquet(frame: pl.DataFrame, path: Path) -> None:
     import pyarrow.parquet as pq
 
     data = frame.to_arrow().combine_chunks()
+    options = {**PARQUET_OPTIONS, "use_dictionary": _dictionary_columns(frame)}
     with path.open("wb") as f:
-        pq.write_table(data, f, row_group_size=ROW_GROUP_SIZE, **PARQUET_OPTIONS)
+        pq.write_table(data, f, row_group_size=ROW_GROUP_SIZE, **options)
         f.flush()
         os.fsync(f.fileno())
 
