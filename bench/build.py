@@ -33,7 +33,8 @@ with tempfile.TemporaryDirectory() as d:
     # As seedsnap build does it: each table is written as soon as it is final.
     t0 = time.perf_counter()
     with snapshot.Writer(d + "/snap", config) as writer:
-        frames = generate(config, jobs=jobs or default_jobs(), on_final=writer.add)
+        add = lambda table, frame: writer.add(table, frame, json_stored=True)
+        frames = generate(config, jobs=jobs or default_jobs(), on_final=add)
         t1 = time.perf_counter()
     t2 = time.perf_counter()
 rows = sum(f.height for f in frames.values())

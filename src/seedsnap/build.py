@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -118,7 +119,7 @@ def build(
 
     # Each table is written as soon as it is final, while the others are still generated.
     with snapshot.Writer(out, config, before_swap=gate if run_check else None) as writer:
-        generate(config, jobs=jobs, on_step=on_step, on_final=writer.add)
+        generate(config, jobs=jobs, on_step=on_step, on_final=partial(writer.add, json_stored=True))
     assert writer.manifest is not None
     return writer.manifest, (reports[0] if reports else None)
 

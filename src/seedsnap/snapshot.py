@@ -453,9 +453,13 @@ def store_json(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(stored_json(frame.get_column(c)) for c in json_cols)
 
 
-def _prepare(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
-    """The frame as stored: conformed, JSON in ``stored_json`` form, rows sorted by key."""
-    return sort_rows(table, store_json(table, conform(table, frame))).rechunk()
+def _prepare(table: Table, frame: pl.DataFrame, json_stored: bool = False) -> pl.DataFrame:
+    """The frame as stored: conformed, JSON in ``stored_json`` form, rows sorted by key.
+
+    ``json_stored``: the caller put the JSON columns in the stored form already.
+    """
+    frame = conform(table, frame)
+    return sort_rows(table, frame if json_stored else store_json(table, frame)).rechunk()
 
 
 def _dictionary_columns(frame: pl.DataFrame) -> list[str]:
@@ -562,9 +566,11 @@ class Writer:
         self._hasher = ThreadPoolExecutor(max_workers=WRITE_THREADS)
         return self
 
-    def add(self, name: str, frame: pl.DataFrame) -> None:
+    def add(self, name: str, frame: pl.DataFrame, json_stored: bool = False) -> None:
         """Start writing ``frame`` as table ``name`` (each table once).
 
+        ``json_stored``: its JSON columns are in the ``stored_json`` form already (as
+        ``build.generate`` hands its tables over), so they are not checked again.
         Raises the first failure of a table already written, so a build stops generating
         as soon as its snapshot cannot be written.
         """
@@ -586,25 +592,29 @@ class Writer:
         if name in self._futures:
             raise SnapshotError(str(self.out), f"table {name} was added twice", "add it once")
         table = self.schema.table(name)
-        self._futures[name] = self._pool.submit(self._one, table, frame)
+        self._futures[name] = self._pool.submit(self._one, table, frame, json_stored)
 
-    def _one(self, table: Table, source: pl.DataFrame | None) -> dict[str, Any]:
+    def _one(
+        self, table: Table, source: pl.DataFrame | None, json_stored: bool = False
+    ) -> dict[str, Any]:
         # After a failure, tables not yet started are skipped (the error is re-raised
         # from the failed table, in model order, on exit).
         if self._failed.is_set():
             raise _Skipped
         try:
-            return self._write_table(table, source)
+            return self._write_table(table, source, json_stored)
         except BaseException:
             self._failed.set()
             raise
 
-    def _write_table(self, table: Table, source: pl.DataFrame | None) -> dict[str, Any]:
+    def _write_table(
+        self, table: Table, source: pl.DataFrame | None, json_stored: bool = False
+    ) -> dict[str, Any]:
         try:
             if source is None:
                 frame = pl.DataFrame(schema=polars_schema(table))
             else:
-                frame = _prepare(table, source)
+                frame = _prepare(table, source, json_stored)
         except (ValueError, pl.exceptions.PolarsError) as e:
             raise SnapshotError(
                 str(self.out),
