@@ -736,7 +736,8 @@ def test_stored_json_fast_path_agrees_with_parsing_every_value() -> None:
     scalars = [
         "1", "-1", "0", "-0", "10", "1.5", "1.50", "0.0", "-0.0", "100.0", "1e2",
         "0.0001", "0.00001", "123456789.123456", "1234567890.123456", "0.1234567",
-        "3.14159", "-2.5", "true", "false", "null", '"x"', '""', '"a: 1"', '"q\\"q"',
+        "3.14159", "-2.5", "1.005", "2.0001", "-3.001", "0.05", "0.102", "10.0",
+        "true", "false", "null", '"x"', '""', '"a: 1"', '"q\\"q"',
         '"\\u0001"', '"é ✓"', '"{\\"k\\": 1}"', '"[1, 2]"', "{}", "[]",
     ]  # fmt: skip
 
@@ -767,6 +768,9 @@ def test_stored_json_fast_path_agrees_with_parsing_every_value() -> None:
     assert snapshot.stored_json(series).to_list() == slow
     # Everything the fast path skips is already in the stored form.
     assert all(t == s for t, s, f in zip(texts, slow, fast.to_list(), strict=True) if f)
+    # Decimals with inner zeros are stored spellings too, nested or not.
+    zeros = pl.Series(['{"a": 1.005}', '{"x": {"a": 2.0001}}', '{"b": [-3.001, 10.0]}'])
+    assert snapshot._already_stored(zeros).all()
 
 
 def test_writer_in_any_order_writes_what_write_writes(

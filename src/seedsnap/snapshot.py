@@ -162,19 +162,23 @@ def _already_stored(series: pl.Series) -> pl.Series:
     significant digits, no trailing zero, no exponent, not -0), and the key order of every
     object is checked once per distinct key layout. Anything else is parsed.
     """
-    flat = series.str.contains(_SIMPLE_STORED).fill_null(False)
-    if not flat.any():
-        return flat
-    shapes = pl.select(
-        pl.when(flat).then(series.str.replace_all(_VALUE_AFTER_KEY, ":"))
+    simple = series.str.contains(_SIMPLE_STORED).fill_null(False)
+    if not simple.any():
+        return simple
+    layouts = pl.select(
+        pl.when(simple).then(series.str.replace_all(_VALUE_AFTER_KEY, ":"))
     ).to_series()
-    good = [shape for shape in shapes.drop_nulls().unique().to_list() if _keys_in_order(shape)]
-    return flat & shapes.is_in(good).fill_null(False)
+    good = [x for x in layouts.drop_nulls().unique().to_list() if _keys_in_order(x)]
+    return simple & layouts.is_in(good).fill_null(False)
 
 
-def _keys_in_order(shape: str) -> bool:
-    """Whether every object of a key layout (``{"a":, "b": {"c":}}``) lists its keys in
-    jsonb's order (shorter first, then bytewise) without duplicates."""
+def _keys_in_order(layout: str) -> bool:
+    """Whether each object of a key layout (``{"a":, "b": {"c":}}``) is in jsonb key order.
+
+    That is shorter keys first, then bytewise, without duplicates. A layout that does not
+    parse (a value the layout expression did not consume whole) is not trusted: its values
+    take the parsing path.
+    """
     ordered = True
 
     def check(pairs: list[tuple[str, Any]]) -> None:
@@ -182,13 +186,16 @@ def _keys_in_order(shape: str) -> bool:
         keys = [k for k, _ in pairs]
         ordered = ordered and keys == sorted(set(keys), key=lambda k: (len(k), k))
 
-    json.loads(_LAYOUT_VALUE.sub(": 0", shape), object_pairs_hook=check)
+    try:
+        json.loads(_LAYOUT_VALUE.sub(": 0", layout), object_pairs_hook=check)
+    except ValueError:
+        return False
     return ordered
 
 
 _JSON_STRING = r'"[^"\\\x00-\x1f]*"'
 _JSON_SCALAR = (
-    rf"(?:{_JSON_STRING}|-?[1-9][0-9]{{0,8}}\.(?:0|[0-9]{{0,5}}[1-9])"
+    rf"(?:{_JSON_STRING}|-?[1-9][0-9]{{0,8}}\.(?:[0-9]{{0,5}}[1-9]|0)"
     r"|-?0\.0{0,3}[1-9](?:[0-9]{0,4}[1-9])?|0\.0|0|-?[1-9][0-9]*|true|false|null)"
 )
 _JSON_ARRAY = rf"\[(?:{_JSON_SCALAR}(?:, {_JSON_SCALAR})*)?\]"
@@ -197,7 +204,9 @@ _JSON_LEAF = rf"(?:{_JSON_SCALAR}|{_JSON_ARRAY})"
 _JSON_INNER = rf"\{{(?:{_JSON_KEY}: {_JSON_LEAF}(?:, {_JSON_KEY}: {_JSON_LEAF})*)?\}}"
 _JSON_VALUE = rf"(?:{_JSON_LEAF}|{_JSON_INNER})"
 _SIMPLE_STORED = rf"^\{{(?:{_JSON_KEY}: {_JSON_VALUE}(?:, {_JSON_KEY}: {_JSON_VALUE})*)?\}}$"
-# A key's value, unless it is an object: what is left is the key layout.
+# A key's value unless it is an object; replacing each by ":" leaves the key layout. The
+# regex crate takes the first alternative that matches here, so no alternative may match a
+# proper prefix of a value another one matches whole (hence "0" last among decimals).
 _VALUE_AFTER_KEY = rf": {_JSON_LEAF}"
 _LAYOUT_VALUE = re.compile(r":(?=[,}])")
 
