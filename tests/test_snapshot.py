@@ -886,3 +886,17 @@ def test_only_columns_whose_values_repeat_are_dictionary_encoded(tmp_path: Path)
     }
     assert dictionary == {"kind"}
     assert pl.read_parquet(tmp_path / "t.parquet").equals(frame)
+
+
+def test_a_failed_parquet_write_stops_its_hash_and_leaves_nothing(
+    tmp_path: Path, frames: dict[str, pl.DataFrame], config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(frame: pl.DataFrame, path: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(snapshot, "_write_parquet", disk_full)
+    full = pytest.raises(SnapshotError, match="No space left on device")
+    with full, snapshot.Writer(tmp_path / "x", config) as w:
+        w.add("User", frames["User"])
+    assert list(tmp_path.iterdir()) == []
+    assert w._pool._shutdown and w._hasher._shutdown  # both thread pools were shut down

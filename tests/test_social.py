@@ -7,6 +7,7 @@ import importlib
 import json
 from datetime import datetime
 
+import numpy as np
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
@@ -781,3 +782,57 @@ def test_notifications_top_up_restores_deleted_ones_with_the_same_ids(
     added = notifications.enrich(ctx, frames)["Notification"]
     original = f["Notification"].filter(pl.col("userId") == who).sort("id")
     assert_frame_equal(ctx.frame("Notification", added).sort("id"), original)
+
+
+def test_pick_rows_from_groups_carries_the_row_and_ignores_pool_order() -> None:
+    from seedsnap.generators.common import pick_rows_from_groups
+    from seedsnap.random import Stream
+
+    pool = pl.DataFrame(
+        {
+            "g": ["a", "a", "a", "b"],
+            "v": ["x", "y", "z", "w"],
+            "extra": [1, 2, 3, 4],
+        }
+    )
+    stream = Stream(7, "T", "pick")
+    keys = np.arange(40, dtype=np.uint64)
+    groups = pl.Series("g", ["a", "b", "c", "a"] * 10)
+    exclude = pl.Series("v", ["x", "w", None, "y"] * 10)
+    picked = pick_rows_from_groups(stream, keys, groups, pool, "g", "v", exclude=exclude)
+    shuffled = pool.sample(fraction=1.0, shuffle=True, seed=3)
+    again = pick_rows_from_groups(stream, keys, groups, shuffled, "g", "v", exclude=exclude)
+    assert_frame_equal(picked, again)
+    # A pick carries its own row; group "b" has only its excluded member, "c" none at all.
+    rows = picked.with_columns(groups.alias("want"), exclude.alias("not"))
+    got = rows.filter(pl.col("want") == "a")
+    assert (got["g"] == "a").all() and (got["v"] != got["not"]).all()
+    assert got.join(pool, on=["g", "v"])["extra_right"].equals(got["extra"])
+    assert rows.filter(pl.col("want") != "a")["v"].is_null().all()
+    # An empty pool gives rows of NULLs; a pool with a repeated (group, value) is refused.
+    empty = pick_rows_from_groups(stream, keys, groups, pool.clear(), "g", "v")
+    assert empty.height == 40 and empty["v"].is_null().all()
+    with pytest.raises(ValueError, match=r"\(g, v\) repeats"):
+        pick_rows_from_groups(stream, keys, groups, pl.concat([pool, pool.head(1)]), "g", "v")
+
+
+def test_notification_messages_fill_each_template_once() -> None:
+    ev = pl.DataFrame(
+        {
+            "n_body": ["{other} said hi.", "Plain text.", "", "{other} on {when}: {title}"],
+            "other": ["Ann {when}", None, None, "Bo"],
+            "title": [None, None, None, "{other}"],
+            "rating": [None] * 4,
+            "emoji": [None] * 4,
+            "community": [None] * 4,
+            "when": [None, None, None, 0],
+        },
+        schema_overrides={"when": pl.Int64, "rating": pl.String, "emoji": pl.String,
+                          "community": pl.String},
+    )  # fmt: skip
+    assert notifications._messages(ev).to_list() == [
+        "Ann {when} said hi.",  # a value is not scanned for placeholders
+        "Plain text.",
+        "",
+        "Bo on Thu Jan 1, 00:00 UTC: {other}",
+    ]

@@ -622,8 +622,8 @@ def test_growth_keeps_rows_that_depend_only_on_existing_entities() -> None:
 # -- the scheduler on its own ------------------------------------------------------------------
 
 
-def test_schedule_keeps_a_client_apart_across_far_time_zones() -> None:
-    """Two therapists 16 hours apart share a client: buckets of local dates keep them apart."""
+def _far_zones() -> tuple[Context, pl.DataFrame, pl.DataFrame, dict[str, str]]:
+    """A light context, a grid of three therapists in far zones, five pairs' requests."""
     ctx = Context(resolve(mode="light", env={}, config_file=None))
     zones = {"t-manila": "Asia/Manila", "t-la": "America/Los_Angeles", "t-ny": "America/New_York"}
     grid = pl.DataFrame(
@@ -655,6 +655,12 @@ def test_schedule_keeps_a_client_apart_across_far_time_zones() -> None:
         },
         schema_overrides={"row": pl.Int64, "req": pl.Int64},
     )
+    return ctx, grid, req, zones
+
+
+def test_schedule_keeps_a_client_apart_across_far_time_zones() -> None:
+    """Two therapists 16 hours apart share a client: buckets of local dates keep them apart."""
+    ctx, grid, req, zones = _far_zones()
     acc, unmet = schedule(ctx, req, grid)
     assert unmet.is_empty()
     got = acc.join(req.select("row", "clientId", "therapistId"), on="row").with_columns(
@@ -662,7 +668,7 @@ def test_schedule_keeps_a_client_apart_across_far_time_zones() -> None:
         pl.from_epoch("end", time_unit="ms").alias("endTime"),
         pl.col("mkey").cast(pl.String).alias("id"),
     )
-    assert got.height == 12 * len(pairs)
+    assert got.height == 12 * req.height
     assert _overlaps(got, "clientId").is_empty()
     assert _overlaps(got, "therapistId").is_empty()
     # No meeting spans the anchor, and each lies on a grid slot in its own zone.
@@ -698,3 +704,21 @@ def test_time_zone_conversion_matches_zoneinfo_for_every_row(step: int) -> None:
         assert u == (int(aware.timestamp() * 1000) if exists else _NO_TIME), (wall, z)
         if exists:
             assert b == lt
+
+
+def test_candidates_sort_the_same_without_the_packed_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    from seedsnap.generators import therapy
+
+    ctx, grid, req, _ = _far_zones()
+    packed, _ = schedule(ctx, req, grid)
+    monkeypatch.setattr(therapy, "_PACKED_BITS", 0)  # forces the column-by-column sort
+    plain, _ = schedule(ctx, req, grid)
+    assert packed.height > 50
+    assert_frame_equal(packed, plain)
+
+
+def test_a_row_without_a_time_zone_converts_to_no_time() -> None:
+    from seedsnap.generators.therapy import _NO_TIME, local_to_utc
+
+    out = local_to_utc([0, 3_600_000], pl.Series([None, "UTC"], dtype=pl.String))
+    assert out.tolist() == [_NO_TIME, 3_600_000]

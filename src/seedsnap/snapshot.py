@@ -393,25 +393,28 @@ def content_hash(table: Table, frame: pl.DataFrame, format_version: int = FORMAT
     ``format_version`` 1 is the hash format-1 snapshots recorded: JSON in ``canonical_json``
     form and the ``seedsnap-content/1`` header.
     """
-    old = format_version < 2
+    legacy = format_version < 2
     frame = sort_rows(table, conform(table, frame))
-    return _digest(table, frame, canonical_json if old else stored_json, old)
+    return _digest(table, frame, canonical_json if legacy else stored_json, legacy)
 
 
 def _digest(
     table: Table,
     frame: pl.DataFrame,
     json_form: Callable[[pl.Series], pl.Series],
-    old: bool = False,
+    legacy: bool = False,
 ) -> str:
-    """The content hash of a conformed frame in key order, JSON put in ``json_form``."""
+    """The content hash of a conformed frame in key order, JSON put in ``json_form``.
+
+    ``legacy``: with format 1's header (``seedsnap-content/1``).
+    """
     h = hashlib.sha256()
     header = {
         "table": table.name,
         "rows": frame.height,
         "columns": [[c.name, c.type] for c in table.columns],
     }
-    h.update(f"{'seedsnap-content/1' if old else CONTENT_FORMAT}\n".encode())
+    h.update(f"{'seedsnap-content/1' if legacy else CONTENT_FORMAT}\n".encode())
     h.update(json.dumps(header, sort_keys=True, separators=(",", ":")).encode() + b"\n")
     for c in table.columns:
         _hash_column(h, frame.get_column(c.name), c.type, json_form)
@@ -419,6 +422,7 @@ def _digest(
 
 
 def _as_is(series: pl.Series) -> pl.Series:
+    """The JSON form of a prepared frame's column: it is stored already."""
     return series
 
 
@@ -446,7 +450,8 @@ def tool_versions() -> dict[str, str]:
     }
 
 
-# Threads writing a snapshot's tables; any number gives the same bytes.
+# Threads writing a snapshot's tables (and as many hashing them beside); any number gives
+# the same bytes.
 WRITE_THREADS = min(4, os.cpu_count() or 1)
 
 
@@ -634,8 +639,14 @@ class Writer:
         # The frame is prepared (conformed, JSON stored, in key order): its hash needs none
         # of that again, and runs beside the Parquet encoding (the last table of a build
         # would otherwise hash on one core after its write).
-        digest = self._hasher.submit(_digest, table, frame, _as_is, FORMAT_VERSION < 2)
-        _write_parquet(frame, self.tmp / file)
+        legacy = FORMAT_VERSION < 2  # a format-1 writer stores JSON in the canonical form
+        json_form = canonical_json if legacy else _as_is
+        digest = self._hasher.submit(_digest, table, frame, json_form, legacy)
+        try:
+            _write_parquet(frame, self.tmp / file)
+        except BaseException:
+            digest.cancel()
+            raise
         return {
             "file": file,
             "rows": frame.height,

@@ -82,7 +82,7 @@ def take_best(
     return (
         candidates.with_columns(pl.Series("_s", s.bits(candidates["_k"].to_numpy())))
         .join(need, on=side, how="inner")
-        .sort([side, *(order or []), "_s"])
+        .sort([side, *(order or []), "_s", "_k"])  # _k: a pair's own key, if scores tie
         .filter(pl.int_range(pl.len()).over(side) < pl.col("need"))
         .drop("_s", "need")
     )

@@ -59,7 +59,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             )
             .select("userId", "postId", "lo", "_k")
             .unique(["userId", "postId"], keep="first")
-        )  # in no particular order: take_best orders by (side, keyed score), never tied
+        )  # in no particular order: take_best orders them by (side, keyed score, key)
 
     member_cols = members.select("userId", "communityId", "joinedAt")
     member_cols = member_cols.with_columns(pl.Series("_uk", text_keys(member_cols["userId"])))

@@ -103,11 +103,11 @@ def take_ranked(stream: Stream, cands: pl.DataFrame, need: pl.DataFrame) -> pl.D
     if cands.is_empty():
         return cands.drop("need")
     pair = child_keys(text_keys(cands["u"]), text_keys(cands["v"]))
-    # One stable sort on integers, none on the ids: the draw is keyed by the pair (64 bits,
-    # so two pairs of one u never tie), and the first row of a pair in (tier, draw) order
-    # is its lowest tier.
+    # One sort, by (tier, draw) and by v only where those tie (two pairs of one u tie only
+    # on a 64-bit collision of their keyed draws), none by u: the first row of a pair in
+    # this order is its lowest tier.
     cands = cands.with_columns(pl.Series("_draw", stream.bits(pair, 0)))
-    cands = cands.sort("tier", "_draw", maintain_order=True)
+    cands = cands.sort("tier", "_draw", "v", maintain_order=True)
     cands = cands.unique(["u", "v"], keep="first", maintain_order=True)
     return cands.filter(pl.int_range(pl.len()).over("u") < pl.col("need")).drop("_draw", "need")
 

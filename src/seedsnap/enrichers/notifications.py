@@ -352,7 +352,8 @@ def _messages(ev: pl.DataFrame) -> pl.Series:
             for p in _PLACEHOLDER.split(str(template))
             if p
         ]
-        parts.append(group.select("_row", pl.concat_str(pieces).alias("message")))
+        message = pl.concat_str(pieces) if pieces else pl.lit("")
+        parts.append(group.select("_row", message.alias("message")))
     return pl.concat(parts).sort("_row")["message"]
 
 

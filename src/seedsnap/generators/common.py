@@ -227,6 +227,9 @@ def pick_rows_from_groups(
         )
     p = pool.sort(group, value)
     vals = p[value]
+    twice = (p[group] == p[group].shift(1)) & (vals == vals.shift(1))
+    if twice.any():  # the other columns of the pick would depend on the pool's row order
+        raise ValueError(f"pick_rows_from_groups: ({group}, {value}) repeats in the pool")
     sizes = p.group_by(group, maintain_order=True).len()
     sizes = sizes.with_columns((pl.col("len").cum_sum() - pl.col("len")).alias("start"))
     probe = pl.DataFrame({group: row_groups}).join(
