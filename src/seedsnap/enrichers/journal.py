@@ -61,7 +61,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     entry = pl.DataFrame(
         {
             "id": ctx.ids("JournalEntry", keys),
-            "userId": clients["id"].to_numpy()[rows],
+            "userId": clients["id"].gather(rows),
             "content": content,
             "createdAt": timestamps(at, "createdAt"),
             "updatedAt": timestamps(np.where(edited, edit_at, at), "updatedAt"),

@@ -88,7 +88,7 @@ def cyclic_neighbours(stream: Stream, users: pl.DataFrame, counts: pl.DataFrame)
     rows, idx, _ = expand(c["key"].to_numpy(), take)
     pos = (c["pos"].to_numpy()[rows].astype(np.int64) + 1 + idx) % max(n, 1)
     return pl.DataFrame(
-        {"u": c["id"].to_numpy()[rows], "v": order["id"].to_numpy()[pos]},
+        {"u": c["id"].gather(rows), "v": order["id"].gather(pos)},
         schema={"u": pl.String, "v": pl.String},
     )
 
@@ -412,9 +412,9 @@ def build(ctx: Context, conv: pl.DataFrame, members: pl.DataFrame, min_messages:
             "mkey": msg_keys,
             "at": at,
             "n_parts": conv["n_parts"].to_numpy()[rows],
-            "type": conv["type"].to_numpy()[rows],
-            "kind": conv["kind"].to_numpy()[rows],
-            "cid": conv["id"].to_numpy()[rows],
+            "type": conv["type"].gather(rows),
+            "kind": conv["kind"].gather(rows),
+            "cid": conv["id"].gather(rows),
         }
     )
 

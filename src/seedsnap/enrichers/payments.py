@@ -247,7 +247,7 @@ def payments(ctx: Context, frames: Frames, pm: pl.DataFrame) -> pl.DataFrame:
         {
             "id": ctx.ids("Payment", keys),
             "amount": m["hourlyRate"],
-            "currency": np.full(m.height, "USD"),
+            "currency": pl.repeat("USD", m.height, eager=True),
             "status": status,
             "clientId": m["clientId"],
             "therapistId": m["therapistId"],
