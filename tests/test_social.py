@@ -836,3 +836,14 @@ def test_notification_messages_fill_each_template_once() -> None:
         "",
         "Bo on Thu Jan 1, 00:00 UTC: {other}",
     ]
+
+
+@pytest.mark.parametrize("high", [4, 2**63])  # many ties, and keyed-draw-like scores
+def test_first_by_score_is_the_head_of_a_stable_argsort(high: int) -> None:
+    from seedsnap.generators.relationships import _first_by_score
+
+    rng = np.random.default_rng(5)
+    score = rng.integers(0, high, (300, 40), dtype=np.uint64)
+    full = np.argsort(score, axis=1, kind="stable")
+    for k in (0, 1, 3, 39, 40, 50):
+        assert np.array_equal(_first_by_score(score, k), full[:, :k])

@@ -8,6 +8,7 @@ keeps existing clients' draws), and members join after both the user and the com
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
@@ -57,6 +58,28 @@ def pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
     )
 
 
+def _first_by_score(score: npt.NDArray[np.uint64], k: int) -> npt.NDArray[np.intp]:
+    """Per row, the columns of its ``k`` lowest scores in (score, column) order.
+
+    The first ``k`` columns of a stable argsort of each row, found by a partition (linear)
+    and a sort of those ``k`` only: each user joins a few of hundreds of communities.
+    """
+    if k >= score.shape[1]:
+        return np.argsort(score, axis=1, kind="stable")
+    if k <= 0:
+        return np.zeros((score.shape[0], 0), dtype=np.intp)
+    part = np.argpartition(score, k - 1, axis=1)[:, :k]
+    # Ties at the k-th score would make the partition's choice arbitrary: take the lowest
+    # columns among them, as the stable sort does (scores are 64-bit keyed draws, so this
+    # is only a guard).
+    kth = np.take_along_axis(score, part, axis=1).max(axis=1)
+    tied = (score == kth[:, None]).sum(axis=1) > 1
+    if tied.any():
+        part[tied] = np.argsort(score[tied], axis=1, kind="stable")[:, :k]
+    by = np.lexsort((part, np.take_along_axis(score, part, axis=1)), axis=1)
+    return np.take_along_axis(part, by, axis=1)
+
+
 def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
     users = frames["User"].filter(pl.col("role").is_in(["client", "therapist", "moderator"]))
     users = users.select("id", "role", "createdAt").sort("id")
@@ -80,8 +103,8 @@ def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
         best = mh_cols[np.argmin(score[:, mh_cols], axis=1)]
         rows = np.flatnonzero(mh_first)
         score[rows, best[rows]] = 0
-    order = np.argsort(score, axis=1, kind="stable")
-    take = np.arange(comm.height)[None, :] < k[:, None]
+    order = _first_by_score(score, int(k.max(initial=0)))
+    take = np.arange(order.shape[1])[None, :] < k[:, None]
     u_row = np.repeat(np.arange(len(uk)), take.sum(axis=1))
     c_col = order[take]
     lo = np.maximum(ms(users["createdAt"])[u_row], ms(comm["createdAt"])[c_col])
