@@ -81,8 +81,12 @@ def _convert(values: npt.ArrayLike, zones: npt.ArrayLike | pl.Series, to_utc: bo
     """
     v = np.asarray(values, dtype=np.int64)
     tz = zones if isinstance(zones, pl.Series) else pl.Series(np.asarray(zones, dtype=object))
-    names = tz.cast(pl.String).unique().drop_nulls().sort()
-    code = tz.cast(pl.String).cast(pl.Enum(names)).to_physical().fill_null(-1).to_numpy()
+    if not isinstance(tz.dtype, pl.Enum):
+        tz = tz.cast(pl.String)
+        tz = tz.cast(pl.Enum(tz.unique().drop_nulls().sort()))
+    assert isinstance(tz.dtype, pl.Enum)
+    names = tz.dtype.categories
+    code = tz.to_physical().fill_null(-1).to_numpy()
     out = np.full(len(v), _NO_TIME, dtype=np.int64)
     for k, zone in enumerate(names.to_list()):
         rows = np.flatnonzero(code == k)
@@ -327,8 +331,13 @@ def _candidates(ctx: Context, req: pl.DataFrame, grid: pl.DataFrame, hi_ms: int)
     slots = req.select("row", "pkey", "therapistId").join(grid, on="therapistId", how="inner")
     code = slots["dow"].to_numpy() * 1440 + slots["minute"].to_numpy()
     lane_bits = ctx.stream("Meeting", "lane").bits(slots["pkey"].to_numpy(), code)
+    zones = slots["timezone"].cast(pl.String)
     slots = (
-        slots.with_columns(pl.Series("_b", lane_bits))
+        slots.with_columns(
+            pl.Series("_b", lane_bits),
+            # An enum of the few zones: the million candidates carry a code, not the text.
+            zones.cast(pl.Enum(zones.unique().drop_nulls().sort())),
+        )
         .sort("row", "_b", "dow", "minute")
         .with_columns(pl.int_range(pl.len()).over("row").alias("lane"))
         .select("row", "dow", "minute", "timezone", "lane")
@@ -454,9 +463,10 @@ def _greedy(cand: pl.DataFrame, need: pl.DataFrame) -> pl.DataFrame:
             break
         width *= 4
     if not accepted:
-        return cand.head(0)
+        return cand.head(0).with_columns(pl.col("timezone").cast(pl.String))
     chosen = pl.concat(accepted).select("prio")
-    return cand.join(chosen, on="prio", how="semi").sort("prio")
+    out = cand.join(chosen, on="prio", how="semi").sort("prio")
+    return out.with_columns(pl.col("timezone").cast(pl.String))
 
 
 def schedule(
