@@ -370,3 +370,22 @@ def test_expand_rejects_mismatched_or_negative_counts() -> None:
         expand(parents, [1, -1, 2])
     rows, index, kids = expand(parents, [0, 0, 0])
     assert len(rows) == len(index) == len(kids) == 0
+
+
+def test_text_keys_are_pinned_and_do_not_depend_on_the_batch() -> None:
+    import polars as pl
+
+    from seedsnap.generators.common import text_keys
+
+    values = ["", "a", "dev_client_1", "0ca9ee8d-b370-445c-85c3-c8b3fa000000", "é✓ x" * 5]
+    pinned = [1927618558350093866, 18165548639280739813, 4130647584080575646,
+              11239161002031183313, 16698752723475086316]  # fmt: skip
+    assert text_keys(pl.Series(values)).tolist() == pinned
+    # Alone, sliced out of a longer chunked column, or among values of other lengths.
+    rng = np.random.default_rng(2)
+    noise = ["".join(rng.choice(list("ab-é0"), int(rng.integers(0, 30)))) for _ in range(200)]
+    mixed = pl.concat([pl.Series(noise[:100]), pl.Series(values), pl.Series(noise[100:])])
+    assert mixed.n_chunks() > 1
+    assert text_keys(mixed.slice(100, len(values))).tolist() == pinned
+    assert text_keys(mixed).tolist()[100:105] == pinned
+    assert [int(text_keys(pl.Series([v]))[0]) for v in values] == pinned

@@ -176,28 +176,30 @@ def text_keys(values: pl.Series | npt.ArrayLike) -> U64:
         arr = arr.cast(pa.large_string())
     n = len(arr)
     offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + n + 1]
-    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8) if n else np.zeros(0, np.uint8)
+    raw = arr.buffers()[2]
+    data = np.frombuffer(raw, dtype=np.uint8) if n and raw is not None else np.zeros(0, np.uint8)
     lengths = np.diff(offsets)
-    longest = int(lengths.max(initial=0))
-    width = max(8, -(-longest // 8) * 8)
-    buf = np.zeros((n, width), dtype=np.uint8)
-    # Values are grouped by length (ids have one or a few): each group is a strided copy.
-    for length in np.unique(lengths):
-        rows = np.flatnonzero(lengths == length)
-        if length == 0:
-            continue
-        starts = offsets[rows]
-        if len(rows) == n and np.all(np.diff(starts) == length):
-            buf[:, :length] = data[starts[0] : starts[0] + n * length].reshape(n, length)
-        else:
-            buf[rows, :length] = data[starts[:, None] + np.arange(length)[None, :]]
-    words = buf.view("<u8")
+    starts = offsets[:-1]
+    # An unaligned little-endian uint64 at every byte of the (padded) data: word j of a value
+    # is one gather at start + 8j, its bytes past the value's end masked to NUL. No copy of
+    # the values into a padded matrix, whatever their lengths.
+    padded = np.zeros(len(data) + 8, dtype=np.uint8)
+    padded[: len(data)] = data
+    at = np.ndarray((len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
     # (h ^ w) * odd is a bijection of h for each word, so values of equal length never
     # collide before the final mix (itself a bijection); NUL padding words are skipped.
     h = np.full(n, np.uint64(0x6A09E667F3BCC908), dtype=np.uint64)
-    for j in range(words.shape[1]):
-        w = words[:, j]
-        h = np.where(w != 0, (h ^ w) * _FOLD, h)
+    for j in range(-(-int(lengths.max(initial=0)) // 8)):
+        left = lengths - 8 * j
+        w = at[np.minimum(starts + 8 * j, len(at) - 1)]
+        if left.min() < 8:  # some values end inside (or before) this word
+            keep = (8 * np.clip(left, 0, 8)).astype(np.uint64)
+            w &= np.where(keep == 64, np.uint64(2**64 - 1), (np.uint64(1) << (keep & 63)) - 1)
+        if w.all():  # no value ends before this word (most words of an id column)
+            h ^= w
+            h *= _FOLD
+        else:
+            h = np.where(w != 0, (h ^ w) * _FOLD, h)
     return mix(h)
 
 
