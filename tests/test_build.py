@@ -318,34 +318,56 @@ def test_every_generated_id_has_the_shape_of_its_prisma_default(medium: Frames) 
 
 
 def test_generate_hands_each_table_over_once_when_it_is_final() -> None:
-    from seedsnap.build import generate
+    from seedsnap import build
     from seedsnap.config import resolve
+    from seedsnap.context import Context
+    from seedsnap.enrichers import orchestrator
     from seedsnap.schema import MENTARA
+    from seedsnap.snapshot import store_json
 
     config = resolve(mode="light", env={}, config_file=None)
-    events: list[tuple[str, str, frozenset[str]]] = []
     handed: dict[str, pl.DataFrame] = {}
-
-    def step(name: str, added: dict[str, pl.DataFrame]) -> None:
-        events.append(("step", name, frozenset(t for t, f in added.items() if f.height)))
+    order: list[str] = []
 
     def final(table: str, frame: pl.DataFrame) -> None:
         assert table not in handed, f"{table} handed over twice"
         handed[table] = frame
-        events.append(("final", table, frozenset()))
+        order.append(table)
 
-    frames = generate(config, on_step=step, on_final=final)
+    frames = build.generate(config, on_final=final)
     assert sorted(handed) == sorted(MENTARA.table_names)  # every table, once
-    # No step adds rows to a table after it was handed over.
-    for i, (kind, table, _) in enumerate(events):
-        if kind == "final":
-            later = [name for k, name, wrote in events[i + 1 :] if k == "step" and table in wrote]
-            assert not later, f"{table} handed over before {later} added rows to it"
-    # Users are final after the first generators, long before the last enricher has run.
-    names = [t for k, t, _ in events if k == "final"]
-    assert names.index("User") < names.index("Notification")
+    # Each handed frame is the table after every step has run (a table handed over before
+    # a later step added rows would lack them): all the steps run here without hand-overs.
+    ctx = Context(config)
+    every: dict[str, pl.DataFrame] = {t.name: ctx.empty(t.name) for t in MENTARA.tables}
+    every = orchestrator.run(ctx, every, [build._generator(n) for n in build.GENERATORS])
+    every = orchestrator.run(ctx, every, orchestrator.load_enrichers())
     for table, frame in handed.items():
+        assert frame.equals(store_json(MENTARA.table(table), every[table])), table
         assert frame.equals(frames[table]), table
+    # Users are final after the first generators, long before the last enricher has run.
+    assert order.index("User") < order.index("Notification")
+
+
+def test_a_failing_hand_over_stops_the_build_with_its_error() -> None:
+    from seedsnap.build import generate
+    from seedsnap.config import resolve
+
+    steps: list[str] = []
+    handed: list[str] = []
+
+    def final(table: str, frame: pl.DataFrame) -> None:
+        handed.append(table)
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        generate(
+            resolve(mode="light", env={}, config_file=None),
+            on_step=lambda name, added: steps.append(name),
+            on_final=final,
+        )
+    assert len(handed) == 1  # nothing more is handed over after the failure
+    assert "enrich engagement" not in steps  # the build stopped before its last tier
 
 
 def test_a_negative_jobs_is_a_one_line_error(tmp_path: Path) -> None:

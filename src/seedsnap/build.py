@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,27 +63,50 @@ def generate(
     for k, tier in enumerate(stages[0] + stages[1]):
         last.update({t: k for step in tier for t in step.writes})
     final: Frames = {}
+    # Final tables are put in the stored form and handed on by one thread beside the
+    # generation (in order, so on_final is never called concurrently); its first failure
+    # stops the build at the next tier.
+    handing = ThreadPoolExecutor(max_workers=1)
+    pending: list[Future[None]] = []
+    failed = threading.Event()
 
-    def hand_over(step: int) -> None:
-        for table in [t for t, at in last.items() if at == step]:
-            final[table] = store_json(ctx.schema.table(table), frames[table])
+    def hand(table: str, frame: pl.DataFrame) -> None:
+        if failed.is_set():
+            return  # the failure already raised (or will) is the one reported
+        try:
+            final[table] = store_json(ctx.schema.table(table), frame)
             if on_final is not None:
                 on_final(table, final[table])
+        except BaseException:
+            failed.set()
+            raise
+
+    def hand_over(step: int) -> None:
+        for future in pending:
+            if future.done() and future.exception() is not None:
+                future.result()  # raises it
+        for table in [t for t, at in last.items() if at == step]:
+            pending.append(handing.submit(hand, table, frames[table]))
 
     def done(step: orchestrator.Enricher, added: Frames) -> None:
         if on_step is not None:
             on_step(step.name if step in generators else f"enrich {step.name}", added)
 
-    hand_over(-1)
-    offset = 0
-    for steps, tiers in zip((generators, enrichers), stages, strict=True):
+    try:
+        hand_over(-1)
+        offset = 0
+        for steps, tiers in zip((generators, enrichers), stages, strict=True):
 
-        def tier_done(k: int, tier_frames: Frames, offset: int = offset) -> None:
-            frames.update(tier_frames)
-            hand_over(offset + k)
+            def tier_done(k: int, tier_frames: Frames, offset: int = offset) -> None:
+                frames.update(tier_frames)
+                hand_over(offset + k)
 
-        orchestrator.run(ctx, frames, steps, jobs=jobs, on_done=done, on_tier=tier_done)
-        offset += len(tiers)
+            orchestrator.run(ctx, frames, steps, jobs=jobs, on_done=done, on_tier=tier_done)
+            offset += len(tiers)
+        for future in pending:
+            future.result()
+    finally:
+        handing.shutdown(wait=True, cancel_futures=True)
     return {t.name: final[t.name] for t in ctx.schema.tables}
 
 
