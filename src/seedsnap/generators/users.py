@@ -172,14 +172,14 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
     approved = fixture | s.bernoulli(keys, 0.9, index=3)
     n_spec = s.integers(keys, 2, 6, index=4)
     specialties = pick_many(s, keys, v.SPECIALTIES, n_spec, "areasOfExpertise")
-    fixture_spec = pl.Series([["Anxiety", "Depression"]] * count)
+    fixture_spec = pl.Series([["Anxiety", "Depression"]])  # one row, broadcast
     specialties = (
         pl.select(pl.when(pl.lit(pl.Series(fixture))).then(fixture_spec).otherwise(specialties))
         .to_series()
         .alias("areasOfExpertise")
     )
     approaches = pick_many(s, keys, v.APPROACHES, s.integers(keys, 2, 5, index=5), "approaches")
-    fixture_appr = pl.Series([[v.APPROACHES[0], v.APPROACHES[8]]] * count)
+    fixture_appr = pl.Series([[v.APPROACHES[0], v.APPROACHES[8]]])
     approaches = pl.select(
         pl.when(pl.lit(pl.Series(fixture))).then(fixture_appr).otherwise(approaches)
     ).to_series()
@@ -240,7 +240,9 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
             "languagesOffered": languages,
             "providedOnlineTherapyBefore": fixture | s.bernoulli(keys, 0.7, index=16),
             "comfortableUsingVideoConferencing": fixture | s.bernoulli(keys, 0.9, index=17),
-            "preferredSessionLength": pl.Series([[60]] * count, dtype=pl.List(pl.Int32)),
+            "preferredSessionLength": pl.Series([[60]], dtype=pl.List(pl.Int32)).new_from_index(
+                0, count
+            ),
             "privateConfidentialSpace": np.full(count, "Yes"),
             "compliesWithDataPrivacyAct": np.ones(count, dtype=bool),
             "professionalLiabilityInsurance": np.full(
@@ -253,7 +255,7 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
             "languages": languages,  # the same list: upstream drew it twice and contradicted itself
             "illnessSpecializations": specialties.list.head(2),
             "acceptTypes": pl.select(
-                pl.lit(pl.Series([list(v.ACCEPT_TYPES)] * count)).list.head(
+                pl.lit(pl.Series([list(v.ACCEPT_TYPES)]).new_from_index(0, count)).list.head(
                     pl.lit(pl.Series(s.integers(keys, 1, 4, index=18)))
                 )
             ).to_series(),
