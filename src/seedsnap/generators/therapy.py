@@ -424,7 +424,9 @@ def _greedy(cand: pl.DataFrame, need: pl.DataFrame) -> pl.DataFrame:
     window only when those are taken.
     """
     keys = ("tk", "ck", "wk")
-    pool = cand.select("req", "prio", *keys).sort("prio")
+    pool = cand.select("req", "prio", *keys)
+    if not pool["prio"].is_sorted():  # candidates come in prio order; the check is O(n)
+        pool = pool.sort("prio")
     need = need.select("req", "need").filter(pl.col("need") > 0)
     accepted: list[pl.DataFrame] = []
     width = 1
