@@ -454,4 +454,6 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     fallback = _finish(ctx, _fallbacks(ctx, frames, counts), users)
     fallback = fallback.join(existing.select("id"), on="id", how="anti")
-    return {"Notification": pl.concat([derived, fallback])}
+    # In key order already: the snapshot writer then need not sort the build's largest table
+    # at its very end (it checks the order in one pass).
+    return {"Notification": pl.concat([derived, fallback]).sort("id")}
