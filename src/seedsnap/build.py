@@ -85,7 +85,10 @@ def generate(
         for future in pending:
             if future.done() and future.exception() is not None:
                 future.result()  # raises it
-        for table in [t for t, at in last.items() if at == step]:
+        # Largest first: the writer has a few threads, and the biggest table of the last
+        # tiers (Notification) is what a build waits for at its end.
+        ready = sorted((t for t, at in last.items() if at == step), key=lambda t: -frames[t].height)
+        for table in ready:
             pending.append(handing.submit(hand, table, frames[table]))
 
     def done(step: orchestrator.Enricher, added: Frames) -> None:
