@@ -160,16 +160,22 @@ def _already_stored(series: pl.Series) -> pl.Series:
     booleans, nulls, arrays of those, or objects of those (one level down). A regular
     expression accepts only spellings Python's encoder reproduces (decimals of at most 15
     significant digits, no trailing zero, no exponent, not -0), and the key order of every
-    object is checked once per distinct key layout. Anything else is parsed.
+    object is checked once per distinct key layout (objects of one key need no such check,
+    the usual shape of a notification's data). Anything else is parsed.
     """
-    simple = series.str.contains(_SIMPLE_STORED).fill_null(False)
+    # One key is always in order: those values need the one regular expression only.
+    single = series.str.contains(_SINGLE_STORED).fill_null(False)
+    if single.all():
+        return single
+    others = pl.select(pl.when(~single).then(series)).to_series()
+    simple = others.str.contains(_SIMPLE_STORED).fill_null(False)
     if not simple.any():
-        return simple
+        return single
     layouts = pl.select(
-        pl.when(simple).then(series.str.replace_all(_VALUE_AFTER_KEY, ":"))
+        pl.when(simple).then(others.str.replace_all(_VALUE_AFTER_KEY, ":"))
     ).to_series()
     good = [x for x in layouts.drop_nulls().unique().to_list() if _keys_in_order(x)]
-    return simple & layouts.is_in(good).fill_null(False)
+    return single | (simple & layouts.is_in(good).fill_null(False))
 
 
 def _keys_in_order(layout: str) -> bool:
@@ -204,6 +210,7 @@ _JSON_LEAF = rf"(?:{_JSON_SCALAR}|{_JSON_ARRAY})"
 _JSON_INNER = rf"\{{(?:{_JSON_KEY}: {_JSON_LEAF}(?:, {_JSON_KEY}: {_JSON_LEAF})*)?\}}"
 _JSON_VALUE = rf"(?:{_JSON_LEAF}|{_JSON_INNER})"
 _SIMPLE_STORED = rf"^\{{(?:{_JSON_KEY}: {_JSON_VALUE}(?:, {_JSON_KEY}: {_JSON_VALUE})*)?\}}$"
+_SINGLE_STORED = rf"^\{{{_JSON_KEY}: {_JSON_LEAF}\}}$"
 # A key's value unless it is an object; replacing each by ":" leaves the key layout. The
 # regex crate takes the first alternative that matches here, so no alternative may match a
 # proper prefix of a value another one matches whole (hence "0" last among decimals).
