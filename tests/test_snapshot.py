@@ -900,3 +900,13 @@ def test_a_failed_parquet_write_stops_its_hash_and_leaves_nothing(
         w.add("User", frames["User"])
     assert list(tmp_path.iterdir()) == []
     assert w._pool._shutdown and w._hasher._shutdown  # both thread pools were shut down
+
+
+def test_long_integers_are_treated_alike_in_every_object_shape() -> None:
+    forty = "1" + "0" * 39  # exact as a Python int and in jsonb: kept as written
+    ok = pl.Series("j", [f'{{"a": {forty}}}', f'{{"b": 1, "aa": {forty}}}'])
+    assert snapshot.stored_json(ok).to_list() == [f'{{"a": {forty}}}', f'{{"b": 1, "aa": {forty}}}']
+    huge = "1" + "0" * 4300  # beyond Python's integer parsing: refused, whatever the shape
+    for text in (f'{{"a": {huge}}}', f'{{"b": 1, "aa": {huge}}}'):
+        with pytest.raises(ValueError, match="invalid JSON"):
+            snapshot.stored_json(pl.Series("j", [text]))

@@ -47,7 +47,9 @@ def generate(
     JSON columns come out in the stored form (``snapshot.stored_json``), whatever spelling a
     generator found convenient, so a frame read back from the snapshot equals the built one.
     ``on_final`` gets each table as soon as no later generator or enricher writes it (a
-    build hands it to the snapshot writer, which writes while the rest is generated).
+    build hands it to the snapshot writer, which writes while the rest is generated). It is
+    called on one background thread, in hand-over order, never concurrently: a callback
+    sharing state with ``on_step`` (main thread) needs a lock.
     """
     from seedsnap.snapshot import store_json
 
@@ -65,7 +67,8 @@ def generate(
     final: Frames = {}
     # Final tables are put in the stored form and handed on by one thread beside the
     # generation (in order, so on_final is never called concurrently); its first failure
-    # stops the build at the next tier.
+    # skips the rest and stops the build at the first tier end that finds it finished (at
+    # the latest, when generation ends).
     handing = ThreadPoolExecutor(max_workers=1)
     pending: list[Future[None]] = []
     failed = threading.Event()

@@ -202,7 +202,7 @@ def _keys_in_order(layout: str) -> bool:
 _JSON_STRING = r'"[^"\\\x00-\x1f]*"'
 _JSON_SCALAR = (
     rf"(?:{_JSON_STRING}|-?[1-9][0-9]{{0,8}}\.(?:[0-9]{{0,5}}[1-9]|0)"
-    r"|-?0\.0{0,3}[1-9](?:[0-9]{0,4}[1-9])?|0\.0|0|-?[1-9][0-9]*|true|false|null)"
+    r"|-?0\.0{0,3}[1-9](?:[0-9]{0,4}[1-9])?|0\.0|0|-?[1-9][0-9]{0,29}|true|false|null)"
 )
 _JSON_ARRAY = rf"\[(?:{_JSON_SCALAR}(?:, {_JSON_SCALAR})*)?\]"
 _JSON_KEY = r'"[A-Za-z0-9_. -]+"'
@@ -593,7 +593,7 @@ class Writer:
         ``json_stored``: its JSON columns are in the ``stored_json`` form already (as
         ``build.generate`` hands its tables over), so they are not checked again.
         Raises the first failure of a table already written, so a build stops generating
-        as soon as its snapshot cannot be written.
+        soon after its snapshot cannot be written.
         """
         if not hasattr(self, "_pool"):
             raise RuntimeError("Writer.add outside its with block")
