@@ -81,9 +81,7 @@ def _convert(values: npt.ArrayLike, zones: npt.ArrayLike | pl.Series, to_utc: bo
     """
     v = np.asarray(values, dtype=np.int64)
     tz = zones if isinstance(zones, pl.Series) else pl.Series(np.asarray(zones, dtype=object))
-    if not isinstance(tz.dtype, pl.Enum):
-        tz = tz.cast(pl.String)
-        tz = tz.cast(pl.Enum(tz.unique().drop_nulls().sort()))
+    tz = _zone_codes(tz)
     assert isinstance(tz.dtype, pl.Enum)
     names = tz.dtype.categories
     code = tz.to_physical().fill_null(-1).to_numpy()
@@ -100,6 +98,14 @@ def _convert(values: npt.ArrayLike, zones: npt.ArrayLike | pl.Series, to_utc: bo
         conv = t.dt.replace_time_zone(None).dt.epoch("ms").fill_null(_NO_TIME).to_numpy()
         out[rows] = conv.astype(np.int64)[back]
     return out
+
+
+def _zone_codes(zones: pl.Series) -> pl.Series:
+    """Time zone names as an enum of the few present, so rows carry a code, not the text."""
+    if isinstance(zones.dtype, pl.Enum):
+        return zones
+    names = zones.cast(pl.String)
+    return names.cast(pl.Enum(names.unique().drop_nulls().sort()))
 
 
 def _distinct(values: I64) -> tuple[I64, I64]:
@@ -331,13 +337,9 @@ def _candidates(ctx: Context, req: pl.DataFrame, grid: pl.DataFrame, hi_ms: int)
     slots = req.select("row", "pkey", "therapistId").join(grid, on="therapistId", how="inner")
     code = slots["dow"].to_numpy() * 1440 + slots["minute"].to_numpy()
     lane_bits = ctx.stream("Meeting", "lane").bits(slots["pkey"].to_numpy(), code)
-    zones = slots["timezone"].cast(pl.String)
     slots = (
-        slots.with_columns(
-            pl.Series("_b", lane_bits),
-            # An enum of the few zones: the million candidates carry a code, not the text.
-            zones.cast(pl.Enum(zones.unique().drop_nulls().sort())),
-        )
+        # The million candidates carry the zone as an enum code.
+        slots.with_columns(pl.Series("_b", lane_bits), _zone_codes(slots["timezone"]))
         .sort("row", "_b", "dow", "minute")
         .with_columns(pl.int_range(pl.len()).over("row").alias("lane"))
         .select("row", "dow", "minute", "timezone", "lane")
@@ -465,10 +467,9 @@ def _greedy(cand: pl.DataFrame, need: pl.DataFrame) -> pl.DataFrame:
             break
         width *= 4
     if not accepted:
-        return cand.head(0).with_columns(pl.col("timezone").cast(pl.String))
+        return cand.head(0)
     chosen = pl.concat(accepted).select("prio")
-    out = cand.join(chosen, on="prio", how="semi").sort("prio")
-    return out.with_columns(pl.col("timezone").cast(pl.String))
+    return cand.join(chosen, on="prio", how="semi").sort("prio")
 
 
 def schedule(
@@ -592,7 +593,8 @@ def schedule(
         & ~pl.col("wk").is_in(pl.Series(ex_wk).implode())
     )
     need = req.group_by("req").agg(pl.col("need").max()).sort("req")
-    acc = _greedy(cand, need)
+    # The accepted candidates' zones go back to text (the candidates carried enum codes).
+    acc = _greedy(cand, need).with_columns(pl.col("timezone").cast(pl.String))
     got = acc.group_by("req").len()
     unmet = (
         need.join(got, on="req", how="left")
