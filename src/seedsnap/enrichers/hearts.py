@@ -22,17 +22,40 @@ WRITES = ("PostHeart", "CommentHeart")
 SALT = name_key("enrich", "hearts")
 
 
-def _rows(ctx: Context, chosen: pl.DataFrame) -> pl.DataFrame:
-    keys = child_keys(text_keys(chosen["userId"]) ^ SALT, text_keys(chosen["postId"]))
+def _rows(ctx: Context, table: str, item: str, chosen: pl.DataFrame) -> pl.DataFrame:
+    """``table`` rows (PostHeart or CommentHeart) for the chosen (userId, ``item``, lo)."""
+    keys = child_keys(text_keys(chosen["userId"]) ^ SALT, text_keys(chosen[item]))
     lo = chosen["lo"].to_numpy()
-    at = between(ctx.stream("PostHeart", "top-up"), keys, lo, np.maximum(lo, ctx.anchor_ms))
+    at = between(ctx.stream(table, "top-up"), keys, lo, np.maximum(lo, ctx.anchor_ms))
     return pl.DataFrame(
         {
-            "id": ctx.ids("PostHeart", keys),
-            "postId": chosen["postId"],
+            "id": ctx.ids(table, keys),
+            item: chosen[item],
             "userId": chosen["userId"],
             "createdAt": timestamps(at, "createdAt"),
         }
+    )
+
+
+def _candidates(
+    pairs: pl.DataFrame, item: str, made: str, key: str, factor: int, hearted: pl.DataFrame
+) -> pl.DataFrame:
+    """(userId, ``item``, lo, _k) of the (member, item) ``pairs`` a user may heart.
+
+    Not one's own (``author``), not hearted already, after the item was ``made`` and the user
+    joined. Only the pairs of entities in need are formed, so cost follows the deficit; the
+    key ``_k`` folds the user's and the item's hashes (``_uk``, ``key``), computed once per
+    entity. In no particular order: take_best orders them by (side, keyed score, key).
+    """
+    return (
+        pairs.filter(pl.col("author") != pl.col("userId"))
+        .join(hearted, on=[item, "userId"], how="anti")
+        .with_columns(
+            (pl.max_horizontal(made, "joinedAt").dt.epoch("ms") + 1000).alias("lo"),
+            (pl.col("_uk") ^ (pl.col(key) * pl.lit(factor, dtype=pl.UInt64))).alias("_k"),
+        )
+        .select("userId", item, "lo", "_k")
+        .unique(["userId", item], keep="first")
     )
 
 
@@ -48,18 +71,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
 
     def candidates(pairs: pl.DataFrame) -> pl.DataFrame:
-        # Only the pairs of entities in need are formed: cost follows the deficit. The keys
-        # of users and posts were hashed once each (_uk, _pk), not once per pair.
-        return (
-            pairs.filter(pl.col("author") != pl.col("userId"))
-            .join(existing, on=["postId", "userId"], how="anti")
-            .with_columns((pl.max_horizontal("pAt", "joinedAt").dt.epoch("ms") + 1000).alias("lo"))
-            .with_columns(
-                (pl.col("_uk") ^ (pl.col("_pk") * pl.lit(11, dtype=pl.UInt64))).alias("_k")
-            )
-            .select("userId", "postId", "lo", "_k")
-            .unique(["userId", "postId"], keep="first")
-        )  # in no particular order: take_best orders them by (side, keyed score, key)
+        return _candidates(pairs, "postId", "pAt", "_pk", 11, existing)
 
     member_cols = members.select("userId", "communityId", "joinedAt")
     member_cols = member_cols.with_columns(pl.Series("_uk", text_keys(member_cols["userId"])))
@@ -97,32 +109,17 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         )
     )
     comments = comments.with_columns(pl.Series("_ck", text_keys(comments["commentId"])))
-    cand_c = (
-        member_cols.join(need_c, on="userId", how="semi")
-        .join(comments, on="communityId")
-        .filter(pl.col("author") != pl.col("userId"))
-        .join(
-            frames["CommentHeart"].select("commentId", "userId"),
-            on=["commentId", "userId"],
-            how="anti",
-        )
-        .with_columns((pl.max_horizontal("cAt", "joinedAt").dt.epoch("ms") + 1000).alias("lo"))
-        .with_columns((pl.col("_uk") ^ (pl.col("_ck") * pl.lit(13, dtype=pl.UInt64))).alias("_k"))
-        .select("userId", "commentId", "lo", "_k")
-    )  # in no particular order, as above
-    by_comments = take_best(ctx, "CommentHeart", "user-side", cand_c, "userId", need_c)
-    keys = child_keys(text_keys(by_comments["userId"]) ^ SALT, text_keys(by_comments["commentId"]))
-    lo = by_comments["lo"].to_numpy()
-    at = between(ctx.stream("CommentHeart", "top-up"), keys, lo, np.maximum(lo, ctx.anchor_ms))
-    comment_hearts = pl.DataFrame(
-        {
-            "id": ctx.ids("CommentHeart", keys),
-            "commentId": by_comments["commentId"],
-            "userId": by_comments["userId"],
-            "createdAt": timestamps(at, "createdAt"),
-        }
+    cand_c = _candidates(
+        member_cols.join(need_c, on="userId", how="semi").join(comments, on="communityId"),
+        "commentId",
+        "cAt",
+        "_ck",
+        13,
+        frames["CommentHeart"].select("commentId", "userId"),
     )
+    by_comments = take_best(ctx, "CommentHeart", "user-side", cand_c, "userId", need_c)
+    post_hearts = [_rows(ctx, "PostHeart", "postId", c) for c in (by_users, by_posts)]
     return {
-        "PostHeart": pl.concat([_rows(ctx, by_users), _rows(ctx, by_posts)]),
-        "CommentHeart": comment_hearts,
+        "PostHeart": pl.concat(post_hearts),
+        "CommentHeart": _rows(ctx, "CommentHeart", "commentId", by_comments),
     }
