@@ -97,12 +97,12 @@ MANIFEST = "manifest.json"
 CONTENT_FORMAT = "seedsnap-content/2"
 
 # Parquet settings are pinned, not left to library defaults, because byte-identical output
-# across runs (and across pyarrow releases where possible) depends on every one of them.
+# across runs (and across pyarrow releases where possible) depends on every one of them;
+# use_dictionary is given per table (_dictionary_columns).
 PARQUET_OPTIONS: dict[str, Any] = {
     "version": "2.6",
     "compression": "zstd",
     "compression_level": 1,
-    "use_dictionary": True,  # per table: the columns _dictionary_columns picks
     "write_statistics": True,
     "data_page_size": 1 << 20,
     "dictionary_pagesize_limit": 1 << 20,
