@@ -56,19 +56,14 @@ def generate(
     ctx = Context(config)
     frames: Frames = {t.name: ctx.empty(t.name) for t in ctx.schema.tables}
     # Generators are scheduled like enrichers, from what they declare they read and write
-    # (a generator only sees those tables): independent ones share a tier.
+    # (a generator only sees those tables), and run before the enrichers that share a
+    # table with them; each step starts as soon as what it depends on is done.
     generators = [_generator(name) for name in GENERATORS]
-    enrichers = orchestrator.load_enrichers()
-    stages = [orchestrator.tiers(generators), orchestrator.tiers(enrichers)]
-    # The tier after which each table is final (generator tiers first; -1: nothing writes it).
-    last: dict[str, int] = dict.fromkeys(frames, -1)
-    for k, tier in enumerate(stages[0] + stages[1]):
-        last.update({t: k for step in tier for t in step.writes})
     final: Frames = {}
     # Final tables are put in the stored form and handed on by one thread beside the
     # generation (in order, so on_final is never called concurrently); its first failure
-    # skips the rest and stops the build at the first tier end that finds it finished (at
-    # the latest, when generation ends).
+    # skips the rest and stops the build when the next step ends (at the latest, when
+    # generation ends).
     handing = ThreadPoolExecutor(max_workers=1)
     pending: list[Future[None]] = []
     failed = threading.Event()
@@ -84,31 +79,30 @@ def generate(
             failed.set()
             raise
 
-    def hand_over(step: int) -> None:
+    def raise_handing_failure() -> None:
         for future in pending:
             if future.done() and future.exception() is not None:
                 future.result()  # raises it
-        # Largest first: the writer has a few threads, and the biggest table of the last
-        # tiers (Notification) is what a build waits for at its end.
-        ready = sorted((t for t, at in last.items() if at == step), key=lambda t: -frames[t].height)
-        for table in ready:
-            pending.append(handing.submit(hand, table, frames[table]))
+
+    def hand_over(table: str, frame: pl.DataFrame) -> None:
+        raise_handing_failure()
+        pending.append(handing.submit(hand, table, frame))
 
     def done(step: orchestrator.Enricher, added: Frames) -> None:
+        raise_handing_failure()
         if on_step is not None:
             on_step(step.name if step in generators else f"enrich {step.name}", added)
 
     try:
-        hand_over(-1)
-        offset = 0
-        for steps, tiers in zip((generators, enrichers), stages, strict=True):
-
-            def tier_done(k: int, tier_frames: Frames, offset: int = offset) -> None:
-                frames.update(tier_frames)
-                hand_over(offset + k)
-
-            orchestrator.run(ctx, frames, steps, jobs=jobs, on_done=done, on_tier=tier_done)
-            offset += len(tiers)
+        orchestrator.run(
+            ctx,
+            frames,
+            orchestrator.load_enrichers(),
+            jobs=jobs,
+            on_done=done,
+            on_final=hand_over,
+            first=generators,
+        )
         for future in pending:
             future.result()
     finally:

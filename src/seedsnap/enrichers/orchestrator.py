@@ -7,16 +7,19 @@ An enricher depends on every other enricher that writes a table it reads, wherev
 sits in the registry; a table an enricher writes counts as read too (a top-up counts what is
 there). When two enrichers depend on each other (both top up one table), the one registered
 first runs first; a longer cycle is an error. An enricher's tier is one more than the deepest
-of its dependencies. Enrichers of one tier see the same frames (those left by the previous
-tiers) and may run in parallel (``jobs``); their new rows are appended in registry order, so
-the output does not depend on ``jobs``.
+of its dependencies (``seedsnap graph`` draws the tiers).
+
+``run`` needs no barrier between tiers: a step starts as soon as the steps it depends on are
+done, on up to ``jobs`` threads. Any two steps that share a table one of them writes are
+ordered, so each step sees exactly the rows its tier would give it and the rows of a table
+are appended in one fixed order: the output does not depend on ``jobs`` or on timing.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -121,40 +124,116 @@ def tiers(enrichers: Sequence[Enricher]) -> list[list[Enricher]]:
     return out
 
 
+def order(first: Sequence[Enricher], enrichers: Sequence[Enricher]) -> list[set[int]]:
+    """For the steps ``[*first, *enrichers]``, the indices of the steps each must run after.
+
+    Inside each group, ``dependencies`` decides. A step of ``enrichers`` also runs after every
+    step of ``first`` it shares a table with that either of them writes, so ``first`` (the
+    base generators) acts as a stage before the enrichers wherever it matters.
+    """
+    steps = [*first, *enrichers]
+    index = {id(e): i for i, e in enumerate(steps)}
+    after: list[set[int]] = [set() for _ in steps]
+    for group in (first, enrichers):
+        tiers(group)  # raises on a dependency cycle
+        for name, deps in dependencies(group).items():
+            i = next(index[id(e)] for e in group if e.name == name)
+            after[i].update(index[id(d)] for d, _ in deps)
+    for j, e in enumerate(enrichers, start=len(first)):
+        for i, g in enumerate(first):
+            if g.writes & (e.reads | e.writes) or e.writes & (g.reads | g.writes):
+                after[j].add(i)
+    return after
+
+
 def run(
     ctx: Context,
     frames: Frames,
     enrichers: Sequence[Enricher] | None = None,
     jobs: int = 1,
     on_done: Callable[[Enricher, Frames], None] | None = None,
-    on_tier: Callable[[int, Frames], None] | None = None,
+    on_final: Callable[[str, pl.DataFrame], None] | None = None,
+    first: Sequence[Enricher] = (),
 ) -> Frames:
-    """Run every tier over ``frames``; returns the frames with all new rows appended.
+    """Run the steps ``first`` then ``enrichers`` over ``frames``; returns the frames with
+    all new rows appended.
 
-    ``on_tier`` gets each tier's index (from 0) and the frames after it.
+    A step starts as soon as the steps it runs after (``order``) are done, on up to ``jobs``
+    threads, longest remaining chain first; there is no barrier between tiers. The output
+    does not depend on ``jobs`` or timing: a step sees exactly the rows its tier would
+    give it (every writer of a table it reads or writes either ran before it or runs after
+    it), and the writers of one table are ordered, so rows are appended in a fixed order.
+    ``on_done`` gets each step and its new rows, ``on_final`` each table as soon as no step
+    left writes it (tables nothing writes at once); both are called on the calling thread.
     """
     enrichers = load_enrichers() if enrichers is None else enrichers
+    steps = [*first, *enrichers]
+    after = order(first, enrichers)
     frames = dict(frames)
-    for k, tier in enumerate(tiers(enrichers)):
-        view = dict(frames)  # every enricher of a tier sees the same input
+    writers = {t: sum(t in s.writes for s in steps) for t in frames}
+    if on_final is not None:
+        for table in [t for t, n in writers.items() if n == 0]:
+            on_final(table, frames[table])
+    waiting = [set(a) for a in after]
+    later: list[list[int]] = [[] for _ in steps]
+    for j, a in enumerate(after):
+        for i in a:
+            later[i].append(j)
+    rank = _chains(later)
+    ready = [i for i, w in enumerate(waiting) if not w]
 
-        def one(e: Enricher, view: Frames = view) -> Frames:
-            return e.run(ctx, {t: view[t] for t in e.reads | e.writes if t in view})
+    def view(i: int) -> Frames:
+        e = steps[i]
+        return {t: frames[t] for t in e.reads | e.writes if t in frames}
 
-        if jobs > 1 and len(tier) > 1:
-            with ThreadPoolExecutor(max_workers=jobs) as pool:
-                results = list(pool.map(one, tier))
-        else:
-            results = [one(e) for e in tier]
-        for e, added in zip(tier, results, strict=True):
-            unexpected = set(added) - e.writes
-            if unexpected:
-                raise RuntimeError(f"{e.name} wrote undeclared tables {sorted(unexpected)}")
-            for table, rows in added.items():
-                if rows.height:
-                    frames[table] = pl.concat([frames[table], ctx.frame(table, rows)])
-            if on_done is not None:
-                on_done(e, added)
-        if on_tier is not None:
-            on_tier(k, frames)
+    def finish(i: int, added: Frames) -> None:
+        e = steps[i]
+        unexpected = set(added) - e.writes
+        if unexpected:
+            raise RuntimeError(f"{e.name} wrote undeclared tables {sorted(unexpected)}")
+        for table, rows in added.items():
+            if rows.height:
+                frames[table] = pl.concat([frames[table], ctx.frame(table, rows)])
+        if on_done is not None:
+            on_done(e, added)
+        for table in sorted(e.writes & frames.keys()):
+            writers[table] -= 1
+            if writers[table] == 0 and on_final is not None:
+                on_final(table, frames[table])
+        for j in later[i]:
+            waiting[j].discard(i)
+            if not waiting[j]:
+                ready.append(j)
+
+    if jobs <= 1:
+        while ready:
+            ready.sort(key=rank.__getitem__)
+            i = ready.pop(0)
+            finish(i, steps[i].run(ctx, view(i)))
+    else:
+        pool = ThreadPoolExecutor(max_workers=jobs)
+        running: dict[Future[Frames], int] = {}
+        try:
+            while ready or running:
+                ready.sort(key=rank.__getitem__)
+                while ready and len(running) < jobs:
+                    i = ready.pop(0)
+                    running[pool.submit(steps[i].run, ctx, view(i))] = i
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=running.__getitem__):
+                    finish(running.pop(future), future.result())
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     return frames
+
+
+def _chains(later: list[list[int]]) -> list[tuple[int, int]]:
+    """A sort key per step: the longest chain of steps waiting on it first, then its index."""
+    memo: dict[int, int] = {}
+
+    def longest(i: int) -> int:
+        if i not in memo:
+            memo[i] = 1 + max((longest(j) for j in later[i]), default=0)
+        return memo[i]
+
+    return [(-longest(i), i) for i in range(len(later))]
