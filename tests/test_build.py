@@ -6,6 +6,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import polars as pl
@@ -247,6 +248,42 @@ def test_a_registered_toy_enricher_is_scheduled_after_what_it_reads() -> None:
     # An enricher that reads nothing written before it lands in tier 1.
     alone = Enricher("alone", frozenset({"Therapist"}), frozenset({"Moderator"}), _toy)
     assert tiers([alone, *enrichers])[0][0].name == "alone"
+
+
+def test_a_step_starts_when_what_it_follows_is_done_not_when_its_tier_is() -> None:
+    """``follower`` (tier 2) follows only ``quick``; it must start while ``slow``, the other
+    step of tier 1, still runs (a barrier between tiers would leave ``slow`` waiting)."""
+    follower_started = threading.Event()
+    seen: list[bool] = []
+
+    def slow(ctx: Context, frames: Frames) -> Frames:
+        seen.append(follower_started.wait(timeout=10))
+        return {}
+
+    def follower(ctx: Context, frames: Frames) -> Frames:
+        follower_started.set()
+        return {}
+
+    steps = [
+        Enricher("slow", frozenset({"Admin"}), frozenset({"Admin"}), slow),
+        Enricher("quick", frozenset({"Moderator"}), frozenset({"Moderator"}), _toy),
+        Enricher("follower", frozenset({"Moderator"}), frozenset({"Report"}), follower),
+    ]
+    assert [[e.name for e in t] for t in tiers(steps)] == [["slow", "quick"], ["follower"]]
+    ctx = Context(resolve(mode="light", env={}, config_file=None))
+    frames = {t: ctx.empty(t) for t in ("Admin", "Moderator", "Report")}
+    orchestrator.run(ctx, frames, steps, jobs=2)
+    assert seen == [True]
+
+
+def test_generators_come_before_the_enrichers_that_share_a_table_with_them() -> None:
+    gen = Enricher("gen", frozenset({"Room"}), frozenset({"Post"}), _toy)
+    reads_it = Enricher("reads_it", frozenset({"Post"}), frozenset({"Report"}), _toy)
+    # Writes a table the generator reads: it must not add rows before the generator ran.
+    writes_its_input = Enricher("writes_its_input", frozenset(), frozenset({"Room"}), _toy)
+    apart = Enricher("apart", frozenset({"Admin"}), frozenset({"Moderator"}), _toy)
+    after = orchestrator.order([gen], [reads_it, writes_its_input, apart])
+    assert after == [set(), {0}, {0}, set()]
 
 
 def test_registry_modules_declare_reads_and_writes() -> None:

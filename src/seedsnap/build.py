@@ -1,4 +1,4 @@
-"""The build: base generators, then the enrichers tier by tier, all in memory (no database)."""
+"""The build: base generators, then the enrichers, each step as soon as what it reads is done; all in memory (no database)."""
 
 from __future__ import annotations
 

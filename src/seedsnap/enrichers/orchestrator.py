@@ -196,9 +196,13 @@ def run(
                 frames[table] = pl.concat([frames[table], ctx.frame(table, rows)])
         if on_done is not None:
             on_done(e, added)
-        for table in sorted(e.writes & frames.keys()):
+        for table in e.writes & frames.keys():
             writers[table] -= 1
-            if writers[table] == 0 and on_final is not None:
+        # Largest first: the caller may write them on a few threads, and a big table
+        # started last would be what everything waits for.
+        finished = [t for t in e.writes & frames.keys() if writers[t] == 0]
+        for table in sorted(finished, key=lambda t: (-frames[t].height, t)):
+            if on_final is not None:
                 on_final(table, frames[table])
         for j in later[i]:
             waiting[j].discard(i)
