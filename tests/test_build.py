@@ -6,7 +6,6 @@ import hashlib
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import polars as pl
@@ -250,42 +249,6 @@ def test_a_registered_toy_enricher_is_scheduled_after_what_it_reads() -> None:
     assert tiers([alone, *enrichers])[0][0].name == "alone"
 
 
-def test_a_step_starts_when_what_it_follows_is_done_not_when_its_tier_is() -> None:
-    """``follower`` (tier 2) follows only ``quick``; it must start while ``slow``, the other
-    step of tier 1, still runs (a barrier between tiers would leave ``slow`` waiting)."""
-    follower_started = threading.Event()
-    seen: list[bool] = []
-
-    def slow(ctx: Context, frames: Frames) -> Frames:
-        seen.append(follower_started.wait(timeout=10))
-        return {}
-
-    def follower(ctx: Context, frames: Frames) -> Frames:
-        follower_started.set()
-        return {}
-
-    steps = [
-        Enricher("slow", frozenset({"Admin"}), frozenset({"Admin"}), slow),
-        Enricher("quick", frozenset({"Moderator"}), frozenset({"Moderator"}), _toy),
-        Enricher("follower", frozenset({"Moderator"}), frozenset({"Report"}), follower),
-    ]
-    assert [[e.name for e in t] for t in tiers(steps)] == [["slow", "quick"], ["follower"]]
-    ctx = Context(resolve(mode="light", env={}, config_file=None))
-    frames = {t: ctx.empty(t) for t in ("Admin", "Moderator", "Report")}
-    orchestrator.run(ctx, frames, steps, jobs=2)
-    assert seen == [True]
-
-
-def test_generators_come_before_the_enrichers_that_share_a_table_with_them() -> None:
-    gen = Enricher("gen", frozenset({"Room"}), frozenset({"Post"}), _toy)
-    reads_it = Enricher("reads_it", frozenset({"Post"}), frozenset({"Report"}), _toy)
-    # Writes a table the generator reads: it must not add rows before the generator ran.
-    writes_its_input = Enricher("writes_its_input", frozenset(), frozenset({"Room"}), _toy)
-    apart = Enricher("apart", frozenset({"Admin"}), frozenset({"Moderator"}), _toy)
-    after = orchestrator.order([gen], [reads_it, writes_its_input, apart])
-    assert after == [set(), {0}, {0}, set()]
-
-
 def test_registry_modules_declare_reads_and_writes() -> None:
     for e in load_enrichers(orchestrator.ENRICHERS):
         assert e.writes, e.name
@@ -402,6 +365,42 @@ def test_a_failing_hand_over_stops_the_build_with_its_error() -> None:
             on_final=final,
         )
     assert len(handed) == 1  # nothing more is handed over after the failure
+
+
+def test_a_hand_over_that_failed_first_is_the_error_reported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A step failing after the hand-over thread did must not hide the hand-over's error.
+
+    The only step, ``late``, writes Admin; every other table is handed over before it
+    starts, and the last of them fails while ``late`` runs (nothing notices in between).
+    """
+    import threading
+
+    from seedsnap import build
+    from seedsnap.schema import MENTARA
+
+    handing_failed = threading.Event()
+    last = [t.name for t in MENTARA.tables if t.name != "Admin"][-1]
+
+    def final(table: str, frame: pl.DataFrame) -> None:
+        if table == last:
+            handing_failed.set()
+            raise OSError(28, "No space left on device")
+
+    def late_failure(ctx: Context, frames: Frames) -> Frames:
+        assert handing_failed.wait(timeout=10)
+        raise ValueError("a later, unrelated failure")
+
+    late = Enricher("late", frozenset(), frozenset({"Admin"}), late_failure)
+    monkeypatch.setattr(build, "GENERATORS", ())
+    monkeypatch.setattr(orchestrator, "load_enrichers", lambda: [late])
+    for jobs in (1, 2):
+        handing_failed.clear()
+        with pytest.raises(OSError, match="No space left"):
+            build.generate(
+                resolve(mode="light", env={}, config_file=None), jobs=jobs, on_final=final
+            )
 
 
 def test_a_negative_jobs_is_a_one_line_error(tmp_path: Path) -> None:

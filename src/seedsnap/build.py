@@ -1,4 +1,4 @@
-"""The build: base generators, then the enrichers, each step as soon as what it reads is done; all in memory (no database)."""
+"""The build: base generators and enrichers, each run once its inputs are final (in memory)."""
 
 from __future__ import annotations
 
@@ -21,12 +21,13 @@ if TYPE_CHECKING:
     from seedsnap.check import CheckReport
 
 # Base generators (registry order); each module exposes READS, WRITES and generate(ctx, frames)
-# and they run in tiers derived from READS/WRITES, as the enrichers do, before the enrichers.
+# and they are ordered from READS/WRITES as the enrichers are, ahead of the enrichers that
+# share a table with them.
 GENERATORS: tuple[str, ...] = ("users", "communities", "relationships", "content", "therapy")
 
 
 def default_jobs() -> int:
-    """Threads for a tier's steps when none is asked: the usable CPU cores, at most 4.
+    """Steps run at once when ``--jobs`` is not given: the usable CPU cores, at most 4.
 
     The output does not depend on it (tested); only the time does.
     """
@@ -49,7 +50,8 @@ def generate(
     ``on_final`` gets each table as soon as no later generator or enricher writes it (a
     build hands it to the snapshot writer, which writes while the rest is generated). It is
     called on one background thread, in hand-over order, never concurrently: a callback
-    sharing state with ``on_step`` (main thread) needs a lock.
+    sharing state with ``on_step`` (main thread) needs a lock. ``on_step`` gets each step as
+    it ends, so with ``jobs`` > 1 the order of those calls follows the timing.
     """
     from seedsnap.snapshot import store_json
 
@@ -81,7 +83,7 @@ def generate(
 
     def raise_handing_failure() -> None:
         for future in pending:
-            if future.done() and future.exception() is not None:
+            if future.done() and not future.cancelled() and future.exception() is not None:
                 future.result()  # raises it
 
     def hand_over(table: str, frame: pl.DataFrame) -> None:
@@ -94,15 +96,22 @@ def generate(
             on_step(step.name if step in generators else f"enrich {step.name}", added)
 
     try:
-        orchestrator.run(
-            ctx,
-            frames,
-            orchestrator.load_enrichers(),
-            jobs=jobs,
-            on_done=done,
-            on_final=hand_over,
-            first=generators,
-        )
+        try:
+            orchestrator.run(
+                ctx,
+                frames,
+                orchestrator.load_enrichers(),
+                jobs=jobs,
+                on_done=done,
+                on_final=hand_over,
+                first=generators,
+            )
+        except BaseException:
+            # A failed hand-over (a full disk, say) is the error to report: the hand-over
+            # under way is let finish, so one failing at this very moment is seen too.
+            handing.shutdown(wait=True, cancel_futures=True)
+            raise_handing_failure()
+            raise
         for future in pending:
             future.result()
     finally:

@@ -1,4 +1,4 @@
-"""Schedules the enrichers into tiers from what each declares it reads and writes, and runs them.
+"""Orders the enrichers from what each declares it reads and writes, and runs them.
 
 The build schedules its base generators the same way (as ``Enricher`` steps whose tables
 start empty), before the enrichers.
@@ -29,7 +29,7 @@ from seedsnap.context import Context, Frames
 
 # The registry: adding an enricher is one module in this package plus one line here.
 ENRICHERS: tuple[str, ...] = (
-    # tier 1-3: people, communities, content
+    # people, communities, content
     "memberships",
     "relationships",
     "availability",
@@ -40,7 +40,7 @@ ENRICHERS: tuple[str, ...] = (
     "hearts",
     "meetings",
     "worksheets",
-    # tier 4-6: therapy, messaging, notifications, group sessions, moderation, payments
+    # therapy, messaging, notifications, group sessions, moderation, payments
     "messages",
     "reviews",
     "message_interactions",
@@ -135,6 +135,11 @@ def order(first: Sequence[Enricher], enrichers: Sequence[Enricher]) -> list[set[
     index = {id(e): i for i, e in enumerate(steps)}
     after: list[set[int]] = [set() for _ in steps]
     for group in (first, enrichers):
+        names = [e.name for e in group]
+        if len(set(names)) < len(names):  # dependencies() knows steps by name
+            raise ValueError(
+                f"two steps share a name: {sorted(n for n in set(names) if names.count(n) > 1)}"
+            )
         tiers(group)  # raises on a dependency cycle
         for name, deps in dependencies(group).items():
             i = next(index[id(e)] for e in group if e.name == name)
@@ -149,16 +154,17 @@ def order(first: Sequence[Enricher], enrichers: Sequence[Enricher]) -> list[set[
 def run(
     ctx: Context,
     frames: Frames,
-    enrichers: Sequence[Enricher] | None = None,
+    enrichers: Sequence[Enricher],
+    *,
     jobs: int = 1,
     on_done: Callable[[Enricher, Frames], None] | None = None,
     on_final: Callable[[str, pl.DataFrame], None] | None = None,
     first: Sequence[Enricher] = (),
 ) -> Frames:
-    """Run the steps ``first`` then ``enrichers`` over ``frames``; returns the frames with
-    all new rows appended.
+    """``frames`` with the rows of the steps ``first`` and ``enrichers`` appended.
 
-    A step starts as soon as the steps it runs after (``order``) are done, on up to ``jobs``
+    The steps of ``first`` (the base generators) come before the enrichers that share a
+    table with them (``order``); unrelated steps may run in any order. A step starts as soon as the steps it runs after (``order``) are done, on up to ``jobs``
     threads, longest remaining chain first; there is no barrier between tiers. The output
     does not depend on ``jobs`` or timing: a step sees exactly the rows its tier would
     give it (every writer of a table it reads or writes either ran before it or runs after
@@ -166,7 +172,6 @@ def run(
     ``on_done`` gets each step and its new rows, ``on_final`` each table as soon as no step
     left writes it (tables nothing writes at once); both are called on the calling thread.
     """
-    enrichers = load_enrichers() if enrichers is None else enrichers
     steps = [*first, *enrichers]
     after = order(first, enrichers)
     frames = dict(frames)
@@ -228,6 +233,9 @@ def run(
                     finish(running.pop(future), future.result())
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+    stuck = [s.name for s, w in zip(steps, waiting, strict=True) if w]
+    if stuck:  # order() refuses cycles, so this is a bug in order() itself
+        raise RuntimeError(f"steps never became ready: {stuck}")
     return frames
 
 
