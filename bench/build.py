@@ -3,9 +3,11 @@
 Each scale runs in its own process (so peak RSS is that build's), timing generate and
 the rest of the snapshot write separately: as in ``seedsnap build``, each table is written
 while later ones are still generated, so "generate s" includes the writes it overlaps and
-"write s" is what is left after generation ends. ``--jobs N`` runs the generators and
-enrichers of a tier on N threads, as ``seedsnap build --jobs N`` (default:
-``build.default_jobs()``, as the CLI). Two baselines are measured in the same run:
+"write s" is what is left after generation ends; "cpu s" is the CPU time (user + system,
+all threads) the two took: on N usable cores the wall time cannot be below cpu s / N (the
+header prints N). ``--jobs N`` runs up to N generators and enrichers at once, as ``seedsnap build
+--jobs N`` (default: ``build.default_jobs()``, as the CLI). Two baselines are measured in
+the same run:
   - loop:  a per-row Python generator (dicts with uuid5 ids, the shape a Faker-style or
            ORM seeder produces), the kind of tool seedsnap replaces;
   - floor: one vectorised 1 M-row message frame (numpy draws + polars) written to Parquet,
@@ -16,6 +18,7 @@ Usage: python bench/build.py [--jobs N] [scale ...]   (default: 1 3 10 40, up to
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -23,7 +26,7 @@ import time
 import uuid
 
 CHILD = r"""
-import json, resource, sys, time, tempfile
+import json, os, resource, sys, time, tempfile
 from seedsnap.build import default_jobs, generate
 from seedsnap.config import resolve
 from seedsnap import snapshot
@@ -31,15 +34,16 @@ scale, jobs = float(sys.argv[1]), int(sys.argv[2])
 config = resolve(mode="heavy", scale=scale, env={}, config_file=None)
 with tempfile.TemporaryDirectory() as d:
     # As seedsnap build does it: each table is written as soon as it is final.
-    t0 = time.perf_counter()
+    c0, t0 = os.times(), time.perf_counter()
     with snapshot.Writer(d + "/snap", config) as writer:
         add = lambda table, frame: writer.add(table, frame, json_stored=True)
         frames = generate(config, jobs=jobs or default_jobs(), on_final=add)
         t1 = time.perf_counter()
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), os.times()
 rows = sum(f.height for f in frames.values())
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"rows": rows, "generate": t1 - t0, "write": t2 - t1, "peak_mib": peak}))
+cpu = (c2.user - c0.user) + (c2.system - c0.system)
+print(json.dumps({"rows": rows, "generate": t1 - t0, "write": t2 - t1, "cpu": cpu, "peak_mib": peak}))
 """
 
 
@@ -94,9 +98,12 @@ def main() -> None:
     floor = floor_baseline()
     print(f"baseline loop : {loop:12,.0f} rows/s (per-row Python, uuid5 ids)")
     print(f"baseline floor: {floor:12,.0f} rows/s (one vectorised 1 M-row frame + Parquet)")
+    print(
+        f"usable cores  : {len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()}"
+    )
     print()
     print(
-        f"{'scale':>6} {'rows':>11} {'generate s':>11} {'write s':>8} {'rows/s':>11} "
+        f"{'scale':>6} {'rows':>11} {'generate s':>11} {'write s':>8} {'cpu s':>6} {'rows/s':>11} "
         f"{'x loop':>7} {'x floor':>8} {'peak MiB':>9}"
     )
     for scale in scales:
@@ -111,7 +118,8 @@ def main() -> None:
         rate = r["rows"] / total
         print(
             f"{scale:>6g} {r['rows']:>11,} {r['generate']:>11.2f} {r['write']:>8.2f} "
-            f"{rate:>11,.0f} {rate / loop:>7.1f} {rate / floor:>8.2f} {r['peak_mib']:>9,.0f}"
+            f"{r['cpu']:>6.2f} {rate:>11,.0f} {rate / loop:>7.1f} {rate / floor:>8.2f} "
+            f"{r['peak_mib']:>9,.0f}"
         )
 
 
