@@ -306,98 +306,148 @@ def slot_grid(avail: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _ranges(starts: I64, counts: I64) -> tuple[I64, I64]:
+    """(i, starts[i] + j) for every i and j < counts[i], in that order: a vectorised nested loop."""
+    parent = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+    skip = np.cumsum(counts) - counts
+    return parent, np.arange(len(parent), dtype=np.int64) + np.repeat(starts - skip, counts)
+
+
 def _candidates(ctx: Context, req: pl.DataFrame, grid: pl.DataFrame, hi_ms: int) -> pl.DataFrame:
     """Every slot a request could take: its therapist's weekly slots in every week of its window.
 
     A request wants a weekly (or fortnightly) series in one preferred slot (its "lane") from
     the week after the pairing; ``primary`` orders candidates by that wish: on-cadence weeks
     in order first, then the other weeks by distance; ``lane`` orders the slots of a week.
+
+    The candidates come in no particular order: ``prio`` is a candidate's rank in priority
+    order and ``_i`` the position of its request row in ``req``. Sorting the million wide rows
+    was a large part of the cost, and the scheduler only needs a few columns in that order.
     """
+    n_req = req.height
     s = ctx.stream("Meeting", "plan")
     pk = req["pkey"].to_numpy()
-    lo_days = req["lo"].to_numpy() // MS_PER_DAY
+    lo = req["lo"].to_numpy().astype(np.int64)
+    lo_days = lo // MS_PER_DAY
     cadence = np.where(s.bernoulli(pk, 0.3, index=0), 2, 1)
     ws = _week(lo_days) + s.integers(pk, 0, 2, index=1)
     # Weeks from the pairing (the local date can be a day before the UTC date of ``lo``) to
     # a few weeks past where the series would end if every week were free: the pair holds
     # one meeting a week, so ``span`` (meetings it will have) + 6 weeks always leave room.
     last = np.minimum(_week(hi_ms // MS_PER_DAY + 1), ws + cadence * req["span"].to_numpy() + 6)
-    r = (
-        req.select("row", "req", "pkey", "lo", "pastOnly")
-        .with_columns(
-            pl.Series("cadence", cadence),
-            pl.Series("ws", ws),
-            pl.Series("w0", _week(lo_days - 1)),
-            pl.Series("w1", np.maximum(last, _week(lo_days - 1)) + 1),
-        )
-        .with_columns(pl.int_ranges("w0", "w1").alias("w"))
-        .explode("w")
-        .drop("w0", "w1")
-    )
-    slots = req.select("row", "pkey", "therapistId").join(grid, on="therapistId", how="inner")
+    w0 = _week(lo_days - 1)
+    slots = req.select(
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("_i"), "pkey", "therapistId"
+    ).join(grid, on="therapistId", how="inner")
     code = slots["dow"].to_numpy() * 1440 + slots["minute"].to_numpy()
     lane_bits = ctx.stream("Meeting", "lane").bits(slots["pkey"].to_numpy(), code)
     slots = (
         # The million candidates carry the zone as an enum code.
         slots.with_columns(pl.Series("_b", lane_bits), _zone_codes(slots["timezone"]))
-        .sort("row", "_b", "dow", "minute")
-        .with_columns(pl.int_range(pl.len()).over("row").alias("lane"))
-        .select("row", "dow", "minute", "timezone", "lane")
+        .sort("_i", "_b", "dow", "minute")
+        .with_columns(pl.int_range(pl.len()).over("_i").alias("lane"))
     )
-    c = r.join(slots, on="row", how="inner")
-    w = c["w"].to_numpy()
-    dow = c["dow"].to_numpy()
-    local_days = 7 * w - 3 + (dow + 6) % 7
-    minute = c["minute"].to_numpy()
-    start = local_to_utc(local_days * MS_PER_DAY + minute * MS_PER_MINUTE, c["timezone"])
-    mkey = child_keys(c["pkey"].to_numpy(), local_days * 1440 + minute)
+    # One candidate per (request row, week, slot of the row's therapist): the slots of a row
+    # are contiguous (sorted by row), so index arithmetic replaces the joins.
+    per_row = np.bincount(slots["_i"].to_numpy(), minlength=n_req)
+    i, w = _ranges(w0, np.maximum(last, w0) + 1 - w0)
+    pair, si = _ranges((np.cumsum(per_row) - per_row)[i], per_row[i])
+    i, w = i[pair], w[pair]
+    dow = slots["dow"].to_numpy().astype(np.int64)
+    minute = slots["minute"].to_numpy().astype(np.int64)
+    zone = slots["timezone"]
+    start = _slot_starts(dow, minute, zone, si, w)
+    ok = (start != _NO_TIME) & (start >= lo[i]) & (start <= hi_ms)
+    i, w, si, start = i[ok], w[ok], si[ok], start[ok]
+    local_days = 7 * w - 3 + (dow[si] + 6) % 7
+    minute = minute[si]
+    mkey = child_keys(pk[i], local_days * 1440 + minute)
     duration = DURATIONS[ctx.stream("Meeting", "duration").choice(mkey, 3, p=DURATION_P)]
     end = start + duration * MS_PER_MINUTE
     a = ctx.anchor_ms
-    dw = w - c["ws"].to_numpy()
-    cadence = c["cadence"].to_numpy()
-    on = (dw >= 0) & (dw % cadence == 0)
-    c = c.with_columns(
-        pl.Series("localDays", local_days),
-        pl.Series("start", start),
-        pl.Series("end", end),
-        pl.Series("duration", duration),
-        pl.Series("mkey", mkey, dtype=pl.UInt64),
-        pl.Series("primary", np.where(on, dw // cadence, 1000 + np.abs(dw))),
-        pl.Series("offset", local_days * MS_PER_DAY + minute * MS_PER_MINUTE - start),
-    ).filter(
-        (pl.col("start") != _NO_TIME)
-        & (pl.col("start") >= pl.col("lo"))
-        & (pl.col("start") <= hi_ms)
-        # Nothing under way at the anchor: a meeting has ended or not yet started.
-        & ~((pl.col("start") <= a) & (pl.col("end") > a))
-        & (~pl.col("pastOnly") | (pl.col("end") <= a))
-    )
+    past_only = req["pastOnly"].to_numpy()
+    # Nothing under way at the anchor: a meeting has ended or not yet started.
+    ok = ~((start <= a) & (end > a)) & (~past_only[i] | (end <= a))
+    i, w, si, start, end = i[ok], w[ok], si[ok], start[ok], end[ok]
+    local_days, minute, duration, mkey = local_days[ok], minute[ok], duration[ok], mkey[ok]
+    dw = w - ws[i]
+    cad = cadence[i]
+    on = (dw >= 0) & (dw % cad == 0)
     # Priority order: primary, lane, then the request rows in a keyed random order (ties by
     # req, row), then time. The rows are ranked once (a few thousand), so the candidates sort
     # on one packed integer key.
-    rank = (
-        req.select("row", "req", pl.Series("_p", ctx.stream("Meeting", "priority").bits(pk)))
-        .sort("_p", "req", "row")
-        .select("row", pl.int_range(pl.len(), dtype=pl.Int64).alias("_r"))
+    by_rank = (
+        req.select(
+            pl.int_range(pl.len(), dtype=pl.Int64).alias("_i"),
+            "row",
+            "req",
+            pl.Series("_p", ctx.stream("Meeting", "priority").bits(pk)),
+        )
+        .sort("_p", "req", "row")["_i"]
+        .to_numpy()
     )
-    c = c.join(rank, on="row", how="left", maintain_order="left")
-    order = ("primary", "lane", "_r", "localDays", "minute")
-    fields = {name: c[name].to_numpy().astype(np.int64) for name in order}
-    if c.height:  # days from the earliest, so the field is small and non-negative
-        fields["localDays"] = fields["localDays"] - fields["localDays"].min()
-    widths = [int(f.max(initial=0)).bit_length() for f in fields.values()]
-    # Only the columns the scheduler reads from here on are reordered.
-    kept = c.drop("_r", "ws", "cadence", "lo", "pkey", "primary", "lane", "dow")
-    if sum(widths) <= _PACKED_BITS and all(f.min(initial=0) >= 0 for f in fields.values()):
-        packed = np.zeros(c.height, dtype=np.int64)
-        for f, width in zip(fields.values(), widths, strict=True):
+    rank = np.empty(n_req, dtype=np.int64)
+    rank[by_rank] = np.arange(n_req)
+    fields = [
+        np.where(on, dw // cad, 1000 + np.abs(dw)),  # primary
+        slots["lane"].to_numpy().astype(np.int64)[si],
+        rank[i],
+        local_days - (local_days.min() if len(i) else 0),  # days from the earliest: >= 0
+        minute,
+    ]
+    widths = [int(f.max(initial=0)).bit_length() for f in fields]
+    if sum(widths) <= _PACKED_BITS and all(f.min(initial=0) >= 0 for f in fields):
+        packed = np.zeros(len(i), dtype=np.int64)
+        for f, width in zip(fields, widths, strict=True):
             packed = (packed << width) | f
-        c = kept.with_columns(pl.Series("_k", packed)).sort("_k").drop("_k")
-    else:  # not reached at any realistic size (tested): the same order, column by column
-        only_sort = [name for name in order if name not in kept.columns]
-        c = kept.with_columns(c.select(only_sort)).sort(*order).drop(only_sort)
-    return c.with_row_index("prio").with_columns(pl.col("prio").cast(pl.Int64))
+        order = np.argsort(packed)  # the key is unique: (lane, row) is a slot, days a week
+    else:  # not reached at any realistic size (tested): the same order, field by field
+        order = np.lexsort(fields[::-1])
+    prio = np.empty(len(i), dtype=np.int64)
+    prio[order] = np.arange(len(i))
+    return pl.DataFrame(
+        {
+            "prio": prio,
+            "_i": i,
+            "row": req["row"].to_numpy()[i],
+            "req": req["req"].to_numpy()[i],
+            "pastOnly": past_only[i],
+            "w": w,
+            "minute": minute,
+            "timezone": zone.gather(si),
+            "localDays": local_days,
+            "start": start,
+            "end": end,
+            "duration": duration,
+            "mkey": pl.Series(mkey, dtype=pl.UInt64),
+            "offset": local_days * MS_PER_DAY + minute * MS_PER_MINUTE - start,
+        }
+    )
+
+
+def _slot_starts(dow: I64, minute: I64, zone: pl.Series, slot: I64, week: I64) -> I64:
+    """UTC start of each (slot index, week): the slot's local wall time in that week.
+
+    The local time is the week's Monday plus the slot's time of week, so it is converted
+    once per (zone, time of week, week) rather than per candidate (a million of them, from
+    a few hundred distinct slot times and a few dozen weeks).
+    """
+    if not len(week):
+        return np.zeros(0, dtype=np.int64)
+    of_week = ((dow + 6) % 7) * 1440 + minute  # minutes from the local Monday
+    kinds = pl.DataFrame({"z": zone, "m": of_week}).with_columns(
+        pl.struct("z", "m").rank("dense").cast(pl.Int64).alias("k") - 1
+    )
+    kind = kinds["k"].to_numpy()
+    n_kinds = int(kind.max(initial=-1)) + 1
+    first = np.zeros(n_kinds, dtype=np.int64)
+    first[kind] = np.arange(len(kind))  # any row of a kind will do: they convert alike
+    w_lo = int(week.min())
+    n_weeks = int(week.max()) - w_lo + 1
+    weeks = np.arange(n_weeks, dtype=np.int64) + w_lo
+    local = (7 * weeks[None, :] - 3) * MS_PER_DAY + of_week[first][:, None] * MS_PER_MINUTE
+    table = local_to_utc(local.reshape(-1), zone.gather(np.repeat(first, n_weeks)))
+    return table[kind[slot] * n_weeks + week - w_lo]
 
 
 def _codes(*ids: pl.Series) -> pl.DataFrame:
@@ -406,70 +456,73 @@ def _codes(*ids: pl.Series) -> pl.DataFrame:
     return pl.DataFrame({"id": u, "code": np.arange(len(u), dtype=np.int64)})
 
 
-def _free(taken: pl.DataFrame, keys: Sequence[str]) -> pl.Expr:
-    """Rows sharing none of ``keys`` with ``taken``."""
-    out = pl.lit(True)
-    for k in keys:
-        out = out & ~pl.col(k).is_in(taken[k].implode())
+def _run_ranks(group: I64) -> I64:
+    """Position of each row within its run of equal ``group`` values."""
+    idx = np.arange(len(group), dtype=np.int64)
+    new = np.ones(len(group), dtype=bool)
+    np.not_equal(group[1:], group[:-1], out=new[1:])
+    return idx - np.maximum.accumulate(np.where(new, idx, 0))
+
+
+def _greedy(req: I64, prio: I64, keys: Sequence[I64], need: I64) -> I64:
+    """Positions of the accepted candidates, in ``prio`` order: greedy, in parallel rounds.
+
+    Candidate j belongs to request ``req[j]`` (an index into ``need``) and holds the values
+    ``k[j]`` of ``keys``. A candidate is accepted in a round when it is first in ``prio``
+    order on each key (therapist slot, client day, pair week) among the remaining
+    candidates, and within its request's remaining need; then every candidate sharing a key
+    with an accepted one goes. Each round accepts at least the first remaining candidate,
+    and no two accepted candidates share a key. Requests look at their best few candidates
+    first and widen the window only when those are taken.
+
+    The candidates are held by request, then prio (so a rank within the request is a
+    position in its run), as the columns of one integer matrix, compacted as they go. Key
+    values become dense codes: "first on its key" and "key taken" are table look-ups.
+    """
+    need = need.astype(np.int64)  # a copy: the remaining need
+    codes = [np.unique(k, return_inverse=True)[1].reshape(-1) for k in keys]
+    taken = [np.zeros(len(c) and int(c.max()) + 1, dtype=bool) for c in codes]
+    order = np.argsort(req * (int(prio.max(initial=0)) + 1) + prio)
+    # Rows: request, prio, then one code per key.
+    pool = np.stack([req[order], prio[order], *(c[order] for c in codes)])
+    if not (need > 0).all():
+        pool = np.compress(need[pool[0]] > 0, pool, axis=1)
+    accepted: list[I64] = []
+    width = 1
+    while pool.shape[1]:
+        window = (3 * need[pool[0]] + 12) * width
+        in_top = _run_ranks(pool[0]) < window
+        whole = bool(in_top.all())
+        top = np.compress(in_top, pool, axis=1)
+        while top.shape[1]:
+            ok = _run_ranks(top[0]) < need[top[0]]
+            for k, code in enumerate(top[2:]):  # first in prio order on each key
+                first = np.full(len(taken[k]), np.iinfo(np.int64).max)
+                np.minimum.at(first, code, top[1])
+                ok &= first[code] == top[1]
+            acc = np.compress(ok, top, axis=1)
+            accepted.append(acc[1])
+            need -= np.bincount(acc[0], minlength=len(need))
+            for k, code in enumerate(acc[2:]):
+                taken[k][code] = True
+            top = np.compress(_alive(top, need, taken), top, axis=1)
+        if whole:
+            break
+        pool = np.compress(_alive(pool, need, taken), pool, axis=1)
+        width *= 4
+    got = np.sort(np.concatenate([np.zeros(0, dtype=np.int64), *accepted]))
+    position = np.zeros(int(prio.max(initial=0)) + 1, dtype=np.int64)
+    position[prio] = np.arange(len(prio))
+    out: I64 = position[got]
     return out
 
 
-def _greedy(cand: pl.DataFrame, need: pl.DataFrame) -> pl.DataFrame:
-    """Accepted candidates: greedy in ``prio`` order, computed in parallel rounds.
-
-    A candidate is accepted in a round when it is first in ``prio`` order on its therapist
-    slot (``tk``), its client day (``ck``) and its pair week (``wk``) among the remaining
-    candidates, and within its
-    request's remaining need; then every candidate sharing a key with an accepted one goes.
-    Each round accepts at least the first remaining candidate, and no two accepted
-    candidates share a key. Requests look at their best few candidates first and widen the
-    window only when those are taken.
-    """
-    keys = ("tk", "ck", "wk")
-    pool = cand.select("req", "prio", *keys)
-    if not pool["prio"].is_sorted():  # candidates come in prio order; the check is O(n)
-        pool = pool.sort("prio")
-    need = need.select("req", "need").filter(pl.col("need") > 0)
-    accepted: list[pl.DataFrame] = []
-    width = 1
-    while need.height and pool.height:
-        pool = pool.join(need, on="req", how="semi", maintain_order="left")
-        top = pool.join(need, on="req", how="left", maintain_order="left").filter(
-            pl.int_range(pl.len()).over("req") < (3 * pl.col("need") + 12) * width
-        )
-        whole = top.height == pool.height
-        first = len(accepted)
-        while top.height:
-            ok = pl.int_range(pl.len()).over("req") < pl.col("need")
-            for k in keys:
-                ok = ok & pl.col(k).is_first_distinct()  # rows are in prio order
-            acc = top.filter(ok)
-            accepted.append(acc.select("req", "prio", *keys))
-            got = acc.group_by("req").len()
-            top = (
-                top.filter(_free(acc, keys))
-                .join(got, on="req", how="left", maintain_order="left")
-                .with_columns(pl.col("need") - pl.col("len").fill_null(0))
-                .drop("len")
-                .filter(pl.col("need") > 0)
-            )
-        if len(accepted) == first:
-            break
-        done = pl.concat(accepted[first:])
-        need = (
-            need.join(done.group_by("req").len(), on="req", how="left")
-            .with_columns(pl.col("need") - pl.col("len").fill_null(0))
-            .drop("len")
-            .filter(pl.col("need") > 0)
-        )
-        pool = pool.filter(_free(done, keys))
-        if whole:
-            break
-        width *= 4
-    if not accepted:
-        return cand.head(0)
-    chosen = pl.concat(accepted).select("prio")
-    return cand.join(chosen, on="prio", how="semi").sort("prio")
+def _alive(rows: I64, need: I64, taken: Sequence[npt.NDArray[np.bool_]]) -> npt.NDArray[np.bool_]:
+    """Which of the greedy's ``rows`` remain: their request needs more, no key is taken."""
+    out: npt.NDArray[np.bool_] = need[rows[0]] > 0
+    for k, code in enumerate(rows[2:]):
+        out &= ~taken[k][code]
+    return out
 
 
 def schedule(
@@ -522,15 +575,17 @@ def schedule(
     ex_days = ex_local // MS_PER_DAY
     ex_min = (ex_local % MS_PER_DAY) // MS_PER_MINUTE
     ex_len = (existing["end"].to_numpy().astype(np.int64) - ex_start) // MS_PER_MINUTE
-    tod = np.concatenate([cand["minute"].to_numpy(), ex_min])
-    tod_end = np.concatenate([(cand["minute"] + cand["duration"]).to_numpy(), ex_min + ex_len])
+    minute = cand["minute"].to_numpy()
+    tod = np.concatenate([minute, ex_min])
+    tod_end = np.concatenate([minute + cand["duration"].to_numpy(), ex_min + ex_len])
     offsets = np.concatenate([cand["offset"].to_numpy(), ex_local - ex_start])
     bucket = 1
     if len(tod):
         span = (tod_end.max() - tod.min()) * MS_PER_MINUTE + offsets.max() - offsets.min()
         bucket = max(1, -(-int(span) // MS_PER_DAY))
-    if bucket > 1:
-        cand = cand.filter(pl.col("localDays") % bucket == 0)
+    days = cand["localDays"].to_numpy()
+    # The candidates are filtered by a mask: only the accepted ones are ever gathered.
+    keep = days % bucket == 0 if bucket > 1 else np.ones(cand.height, dtype=bool)
     # Ids become dense integer codes on the requests and the existing meetings (a few
     # thousand rows each), and reach the candidates through their request row.
     t_codes = _codes(req["therapistId"], existing["therapistId"])
@@ -545,22 +600,16 @@ def schedule(
         )
         return out.fill_null(-1).to_numpy().astype(np.int64)
 
-    per_row = req.select(
-        "row",
-        pl.Series("t", code(req["therapistId"], t_codes)),
-        pl.Series("c", code(req["clientId"], c_codes)),
-        pl.Series("p", code(req["pairId"], p_codes)),
-    )
-    cand = cand.join(per_row, on="row", how="left", maintain_order="left")
-    days = cand["localDays"].to_numpy()
-    tk = (cand["t"].to_numpy() << 36) + days * 1440 + cand["minute"].to_numpy()
-    ck = (cand["c"].to_numpy() << 24) + days // bucket
+    at = cand["_i"].to_numpy()
+    c = code(req["clientId"], c_codes)[at]
+    tk = (code(req["therapistId"], t_codes)[at] << 36) + days * 1440 + minute
+    ck = (c << 24) + days // bucket
     # Completed sessions a therapist must have had are not held to one a week: the past
     # weeks of a young pair may already be taken by sessions that did not take place.
     wk = np.where(
         cand["pastOnly"].to_numpy(),
         -1 - cand["prio"].to_numpy(),
-        (cand["p"].to_numpy() << 24) + cand["w"].to_numpy(),
+        (code(req["pairId"], p_codes)[at] << 24) + cand["w"].to_numpy(),
     )
     ex_tk = (code(existing["therapistId"], t_codes) << 36) + ex_days * 1440 + ex_min
     ex_c = code(existing["clientId"], c_codes) << 24
@@ -570,7 +619,6 @@ def schedule(
     )
     ex_p = code(existing["pairId"], p_codes)
     ex_wk = ((ex_p << 24) + _week(ex_days))[ex_p >= 0]
-    cand = cand.with_columns(pl.Series("tk", tk), pl.Series("ck", ck), pl.Series("wk", wk))
     if exact:
         # Against the existing meetings, compare the times themselves: a client's free hour
         # on a day it already meets someone is usable (for the few sessions that must fit).
@@ -580,28 +628,45 @@ def schedule(
             pl.col("end").alias("e"),
         )
         clash = (
-            cand.select("prio", "c", "start", "end")
+            cand.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("j"), "start", "end")
+            .with_columns(pl.Series("c", c))
             .join(busy, on="c", how="inner")
             .filter((pl.col("start") < pl.col("e")) & (pl.col("s") < pl.col("end")))
-            .select("prio")
         )
-        cand = cand.join(clash, on="prio", how="anti")
+        keep[clash["j"].to_numpy()] = False
         ex_ck = ex_ck[:0]
-    cand = cand.drop("t", "c", "p").filter(
-        ~pl.col("tk").is_in(pl.Series(ex_tk).implode())
-        & ~pl.col("ck").is_in(pl.Series(ex_ck).implode())
-        & ~pl.col("wk").is_in(pl.Series(ex_wk).implode())
+    held = pl.DataFrame({"tk": tk, "ck": ck, "wk": wk}).select(
+        pl.col("tk").is_in(pl.Series(ex_tk).implode())
+        | pl.col("ck").is_in(pl.Series(ex_ck).implode())
+        | pl.col("wk").is_in(pl.Series(ex_wk).implode())
     )
+    keep &= ~held.to_series().to_numpy()
     need = req.group_by("req").agg(pl.col("need").max()).sort("req")
+    need_of = need["need"].to_numpy()
+    # Requests as positions in ``need`` (sorted by req), through the request rows.
+    req_at = np.searchsorted(need["req"].to_numpy(), req["req"].to_numpy())[at]
+    kept = np.flatnonzero(keep)
+    pick = kept[
+        _greedy(
+            req_at[kept],
+            cand["prio"].to_numpy()[kept],
+            (tk[kept], ck[kept], wk[kept]),
+            np.maximum(need_of, 0),
+        )
+    ]
     # The accepted candidates' zones go back to text (the candidates carried enum codes).
-    acc = _greedy(cand, need).with_columns(pl.col("timezone").cast(pl.String))
-    got = acc.group_by("req").len()
-    unmet = (
-        need.join(got, on="req", how="left")
-        .with_columns((pl.col("need") - pl.col("len").fill_null(0)).alias("need"))
-        .select("req", "need")
-        .filter(pl.col("need") > 0)
+    acc = (
+        cand[pick]
+        .drop("_i")
+        .with_columns(
+            pl.col("timezone").cast(pl.String),
+            pl.Series("tk", tk[pick]),
+            pl.Series("ck", ck[pick]),
+            pl.Series("wk", wk[pick]),
+        )
     )
+    left = need_of - np.bincount(req_at[pick], minlength=need.height)
+    unmet = need.with_columns(pl.Series("need", left)).filter(pl.col("need") > 0)
     return acc, unmet
 
 
