@@ -41,7 +41,9 @@ def _make(ctx: Context, keys: np.ndarray, pairs: pl.DataFrame, purpose: str) -> 
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     members = posting_members(frames)
-    posts = community_posts(frames)
+    # In id order, so a post's row ``_p`` orders as its id: the picks below key the pools on
+    # integer codes (not on wide id strings) and still pick as on the ids.
+    posts = community_posts(frames).sort("postId").with_row_index("_p")
     comments = frames["Comment"]
 
     # Users below their minimum comment on posts of their communities that are not their own.
@@ -56,39 +58,68 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .then(ctx.config.minimum("client", "comments"))
         .otherwise(ctx.config.minimum("therapist", "comments"))
     )
-    need = deficit(users, "userId", count_by(comments, "userId"), minimum)
+    # A user's code ``_n`` is its row here (deficit sorts by id, so codes order as the ids).
+    need = deficit(users, "userId", count_by(comments, "userId"), minimum).with_row_index("_n")
+    # An author in need has its code, any other a code no user has, a NULL author none.
+    authors = posts.join(
+        need.select(pl.col("userId").alias("author"), pl.col("_n").alias("_a")),
+        on="author",
+        how="left",
+        maintain_order="left",
+    ).with_columns(
+        pl.when(pl.col("author").is_not_null()).then(pl.col("_a").fill_null(need.height))
+    )
     options = (
         members.select("userId", "communityId", "joinedAt")
-        .join(need, on="userId", how="semi")
-        .join(posts, on="communityId")
-        .filter(pl.col("author") != pl.col("userId"))
-        .with_columns((pl.max_horizontal("pAt", "joinedAt").dt.epoch("ms") + 60_000).alias("lo"))
-        .select("userId", "postId", "lo")
+        .join(need.select("userId", "_n"), on="userId")
+        .drop("userId")
+        .join(authors.select("communityId", "_p", "_a", "pAt"), on="communityId")
+        .filter(pl.col("_a") != pl.col("_n"))
+        .select(
+            "_n", "_p", (pl.max_horizontal("pAt", "joinedAt").dt.epoch("ms") + 60_000).alias("lo")
+        )
     )
-    need = need.join(options.select("userId").unique(), on="userId", how="semi")
+    has = np.bincount(options["_n"].to_numpy(), minlength=need.height) > 0
+    need = need.filter(pl.Series(has))
     rows, _, keys = expand(
         text_keys(need["userId"]) ^ name_key("enrich", "comments", "user"), need["need"].to_numpy()
     )
     s = ctx.stream("Comment", "top-up-user")
-    user = need["userId"].gather(rows)
-    # The picked option row carries its lo (no join back on the two ids).
-    picked = pick_rows_from_groups(s, keys, user, options, "userId", "postId").with_columns(user)
-    by_users = _make(ctx, keys, picked, "top-up-user")
-
-    # Posts below their minimum get comments from other members of their community.
-    after = pl.concat([comments.select("postId"), by_users.select("postId")])
-    need_p = deficit(
-        posts.select("postId"),
-        "postId",
-        count_by(after, "postId"),
-        ctx.config.minimum("post", "comments"),
+    # pick_rows_from_groups's pick (the user's j-th option in post id order, the option row
+    # carrying its lo), with the pool ordered on one packed uint64 (user code, post code):
+    # sorting the ~0.5 M options on two columns was most of this step's time.
+    user_code = options["_n"].to_numpy()
+    packed = (user_code.astype(np.uint64) << np.uint64(32)) | options["_p"].to_numpy()
+    order = np.argsort(packed)
+    packed = packed[order]
+    if (packed[1:] == packed[:-1]).any():
+        raise ValueError("comments: (userId, postId) repeats in the options")
+    size = np.bincount(user_code, minlength=len(has))
+    start = np.cumsum(size) - size
+    code = need["_n"].to_numpy()[rows]
+    j = np.floor(s.uniform(keys) * size[code]).astype(np.int64)  # every user has an option
+    picked = options[order[start[code] + j]]
+    by_users = _make(
+        ctx,
+        keys,
+        picked.select(need["userId"].gather(rows), posts["postId"].gather(picked["_p"]), "lo"),
+        "top-up-user",
     )
+
+    # Posts below their minimum get comments from other members of their community. Counted
+    # per post code: posts are in id order, so the posts in need come as deficit sorts them.
+    on_posts = comments.select("postId").join(posts.select("postId", "_p"), on="postId")["_p"]
+    count = np.bincount(on_posts.to_numpy(), minlength=posts.height)
+    count += np.bincount(picked["_p"].to_numpy(), minlength=posts.height)
+    least = ctx.config.minimum("post", "comments")
+    short = count < least
+    p = posts.filter(pl.Series(short))
+    need_p = p.select("postId", pl.Series("need", least - count[short]))
     rows, _, keys = expand(
         text_keys(need_p["postId"]) ^ name_key("enrich", "comments", "post"),
         need_p["need"].to_numpy(),
     )
     s = ctx.stream("Comment", "top-up-post")
-    p = posts.join(need_p, on="postId", how="semi").sort("postId")
     p_rows = p[rows]
     commenter = pick_rows_from_groups(
         s,

@@ -11,7 +11,7 @@ import numpy as np
 import polars as pl
 
 from seedsnap.context import Context, Frames, timestamps
-from seedsnap.enrichers.common import count_by, deficit, take_best
+from seedsnap.enrichers.common import count_by, deficit
 from seedsnap.generators.common import between, text_keys
 from seedsnap.generators.content import community_posts, posting_members
 from seedsnap.random import child_keys, name_key
@@ -21,10 +21,17 @@ READS = ("User", "Therapist", "Membership", "RoomGroup", "Room", "Post", "PostHe
 WRITES = ("PostHeart", "CommentHeart")
 SALT = name_key("enrich", "hearts")
 
+# Ids are coded as integers once (a user: its row in User, ``_u``; an item: its row in the
+# post or comment frame, ``_i``) so the (member x item) pairs are joined, filtered and ordered
+# on integers, not on wide strings; ids are gathered back only for the chosen pairs.
+
 
 def _rows(ctx: Context, table: str, item: str, chosen: pl.DataFrame) -> pl.DataFrame:
-    """``table`` rows (PostHeart or CommentHeart) for the chosen (userId, ``item``, lo)."""
-    keys = child_keys(text_keys(chosen["userId"]) ^ SALT, text_keys(chosen[item]))
+    """``table`` rows (PostHeart or CommentHeart) for the chosen (userId, ``item``, lo).
+
+    ``_uk`` and ``_ik`` are the text keys of the user's and the item's ids.
+    """
+    keys = child_keys(chosen["_uk"].to_numpy() ^ SALT, chosen["_ik"].to_numpy())
     lo = chosen["lo"].to_numpy()
     at = between(ctx.stream(table, "top-up"), keys, lo, np.maximum(lo, ctx.anchor_ms))
     return pl.DataFrame(
@@ -37,89 +44,203 @@ def _rows(ctx: Context, table: str, item: str, chosen: pl.DataFrame) -> pl.DataF
     )
 
 
-def _candidates(
-    pairs: pl.DataFrame, item: str, made: str, key: str, factor: int, hearted: pl.DataFrame
+def _take(
+    ctx: Context,
+    table: str,
+    purpose: str,
+    pairs: pl.DataFrame,
+    need: pl.Series,
+    made: str,
+    factor: int,
+    hearted: pl.Series,
+    n_users: int,
 ) -> pl.DataFrame:
-    """(userId, ``item``, lo, _k) of the (member, item) ``pairs`` a user may heart.
+    """Per side entity (``_r``: its row in ``need``), its ``need`` pairs a user may heart.
 
-    Not one's own (``author``), not hearted already, after the item was ``made`` and the user
-    joined. Only the pairs of entities in need are formed, so cost follows the deficit; the
-    key ``_k`` folds the user's and the item's hashes (``_uk``, ``key``), computed once per
-    entity. In no particular order: take_best orders them by (side, keyed score, key).
+    Not one's own (author ``_a``), not ``hearted`` already (pair codes), after the item was
+    ``made`` and the user joined. Picks the lowest (keyed score, key) as take_best does: the
+    side's row follows its id's order (the need frames are sorted by id) and the score is a
+    bijection of the key ``_k``, so ordering on (``_r``, score) is ordering on (side, score,
+    key). Returns the chosen rows of ``pairs`` in that order, with lo.
+    """
+    cand = (
+        pairs.lazy()
+        .with_row_index("_o")
+        .filter(
+            (pl.col("_a") != pl.col("_u"))
+            & ~(pl.col("_i").cast(pl.Int64) * n_users + pl.col("_u")).is_in(hearted.implode())
+        )
+        .select(
+            "_o",
+            "_r",
+            "_u",
+            "_i",
+            (pl.col("_uk") ^ (pl.col("_ik") * pl.lit(factor, dtype=pl.UInt64))).alias("_k"),
+        )
+        .collect()
+    )
+    r = cand["_r"].to_numpy().astype(np.uint64)
+    score = ctx.stream(table, purpose).bits(cand["_k"].to_numpy())
+    # One uint64 sort key: the row in its high bits, the score's top bits below it. Equal
+    # keys (score prefixes tied within a side: next to never) fall back to the exact order.
+    shift = np.uint64(max(len(need) - 1, 1).bit_length())
+    packed = (r << (np.uint64(64) - shift)) | (score >> shift)
+    order = np.argsort(packed)
+    packed = packed[order]
+    if (packed[1:] == packed[:-1]).any():
+        order = np.lexsort((score, r))
+        r = r[order].astype(np.int64)
+    else:
+        r = (packed >> (np.uint64(64) - shift)).astype(np.int64)
+    u = cand["_u"].to_numpy()[order]
+    i = cand["_i"].to_numpy()[order]
+    # A pair formed twice (a repeated membership) has equal (_r, score): adjacent; keep one.
+    again = np.zeros(len(order), dtype=bool)
+    again[1:] = (r[1:] == r[:-1]) & (u[1:] == u[:-1]) & (i[1:] == i[:-1])
+    if again.any():
+        order, r = order[~again], r[~again]
+    counts = np.bincount(r, minlength=len(need))
+    rank = np.arange(len(r)) - np.repeat(np.cumsum(counts) - counts, counts)
+    chosen = pairs[cand["_o"].to_numpy()[order[rank < need.to_numpy()[r]]]]
+    return chosen.with_columns(
+        (pl.max_horizontal(made, "joinedAt").dt.epoch("ms") + 1000).alias("lo")
+    )
+
+
+def _on_items(
+    hearts: pl.DataFrame, item: str, items: pl.DataFrame, users: pl.DataFrame
+) -> pl.DataFrame:
+    """Existing ``hearts`` (``item``, userId) on ``items``: (_i, _pair = _i * len(users) + _u).
+
+    ``_pair`` is NULL for a user outside User (no member: no candidate pair to exclude).
     """
     return (
-        pairs.filter(pl.col("author") != pl.col("userId"))
-        .join(hearted, on=[item, "userId"], how="anti")
-        .with_columns(
-            (pl.max_horizontal(made, "joinedAt").dt.epoch("ms") + 1000).alias("lo"),
-            (pl.col("_uk") ^ (pl.col(key) * pl.lit(factor, dtype=pl.UInt64))).alias("_k"),
-        )
-        .select("userId", item, "lo", "_k")
-        .unique(["userId", item], keep="first")
+        hearts.join(items.select(item, "_i"), on=item)
+        .join(users, on="userId", how="left")
+        .select("_i", (pl.col("_i").cast(pl.Int64) * users.height + pl.col("_u")).alias("_pair"))
     )
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
-    members = posting_members(frames)
-    posts = community_posts(frames)
+    users = frames["User"].select(pl.col("id").alias("userId")).with_row_index("_u")
+    n_users = users.height
+    authors = users.select(pl.col("userId").alias("author"), pl.col("_u").alias("_a"))
+    # An author outside User is no member (a code no member has); a NULL author hearts none.
+    author_code = (
+        pl.when(pl.col("author").is_not_null()).then(pl.col("_a").fill_null(n_users)).alias("_a")
+    )
+    # posting_members keeps users of User only: every member has a code.
+    members = (
+        posting_members(frames)
+        .select("userId", "communityId", "joinedAt")
+        .join(users, on="userId", maintain_order="left")
+    )
+    members = members.with_columns(pl.Series("_uk", text_keys(members["userId"])))
+    member_cols = members.select("communityId", "_u", "joinedAt", "_uk")
+    posts = (
+        community_posts(frames)
+        .with_row_index("_i")
+        .join(authors, on="author", how="left", maintain_order="left")
+        .with_columns(author_code)
+    )
+    posts = posts.with_columns(pl.Series("_ik", text_keys(posts["postId"])))
+    post_cols = posts.select("communityId", "_i", "_a", "pAt", "_ik")
     existing = frames["PostHeart"].select("postId", "userId")
     given = pl.concat([existing.select("userId"), frames["CommentHeart"].select("userId")])
     clients = frames["User"].filter(pl.col("role") == "client").select(pl.col("id").alias("userId"))
     need_u = deficit(
         clients, "userId", count_by(given, "userId"), ctx.config.minimum("client", "hearts")
     )
+    on_posts = _on_items(existing, "postId", posts, users)
+    hearted = on_posts["_pair"].drop_nulls()
 
-    def candidates(pairs: pl.DataFrame) -> pl.DataFrame:
-        return _candidates(pairs, "postId", "pAt", "_pk", 11, existing)
+    def by_user(need: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
+        """Pairs of the users in ``need`` (``_r``: row in it) with the items of their communities."""
+        return (
+            need.select("userId")
+            .with_row_index("_r")
+            .join(members.select("userId", "communityId", "_u", "joinedAt", "_uk"), on="userId")
+            .drop("userId")
+            .join(items, on="communityId")
+            .drop("communityId")
+        )
 
-    member_cols = members.select("userId", "communityId", "joinedAt")
-    member_cols = member_cols.with_columns(pl.Series("_uk", text_keys(member_cols["userId"])))
-    posts = posts.with_columns(pl.Series("_pk", text_keys(posts["postId"])))
-    cand_u = candidates(
-        member_cols.join(need_u, on="userId", how="semi").join(posts, on="communityId")
+    by_users = _take(
+        ctx, "PostHeart", "user-side", by_user(need_u, post_cols), need_u["need"], "pAt", 11,
+        hearted, n_users,
+    )  # fmt: skip
+
+    # Hearts per post (deficit's count): existing ones on posts, plus the user-side picks.
+    min_p = ctx.config.minimum("post", "hearts")
+    count = np.bincount(on_posts["_i"].to_numpy(), minlength=posts.height)
+    count += np.bincount(by_users["_i"].to_numpy(), minlength=posts.height)
+    short = np.flatnonzero(count < min_p)
+    need_p = (
+        pl.DataFrame(
+            {
+                "postId": posts["postId"].gather(short),
+                "_i": pl.Series(short, dtype=pl.UInt32),
+                "need": min_p - count[short].astype(np.int64),
+            }
+        )
+        .sort("postId")  # deficit's order
+        .with_row_index("_r")
     )
-    by_users = take_best(ctx, "PostHeart", "user-side", cand_u, "userId", need_u)
-    after = pl.concat([existing, by_users.select("postId", "userId")])
-    need_p = deficit(
-        posts.select("postId"),
-        "postId",
-        count_by(after, "postId"),
-        ctx.config.minimum("post", "hearts"),
+    pairs_p = (
+        need_p.select("_r", "_i")
+        .join(post_cols, on="_i")
+        .join(member_cols, on="communityId")
+        .drop("communityId")
     )
-    cand_p = candidates(
-        posts.join(need_p, on="postId", how="semi").join(member_cols, on="communityId")
-    ).join(by_users, on=["userId", "postId"], how="anti")
-    by_posts = take_best(ctx, "PostHeart", "post-side", cand_p, "postId", need_p)
+    by_users_pairs = by_users.select(pl.col("_i").cast(pl.Int64) * n_users + pl.col("_u"))
+    by_posts = _take(
+        ctx, "PostHeart", "post-side", pairs_p, need_p["need"], "pAt", 11,
+        pl.concat([hearted, by_users_pairs.to_series()]), n_users,
+    )  # fmt: skip
 
     # A client whose communities hold too few posts by others to heart makes up the rest
     # with comment hearts (the minimum counts both), on others' comments it has not hearted.
-    given = pl.concat([given, by_users.select("userId")])
-    need_c = deficit(
-        clients, "userId", count_by(given, "userId"), ctx.config.minimum("client", "hearts")
+    # Its need is what the user side left (deficit's order kept).
+    taken = np.bincount(by_users["_r"].to_numpy(), minlength=need_u.height)
+    need_c = need_u.with_columns(need_u["need"] - taken).filter(pl.col("need") > 0)
+    chosen_c = pl.DataFrame(
+        schema={"userId": pl.String, "commentId": pl.String, "lo": pl.Int64}
+        | {"_uk": pl.UInt64, "_ik": pl.UInt64}
     )
-    comments = (
-        frames["Comment"]
-        .join(posts.select("postId", "communityId"), on="postId")
-        .select(
-            pl.col("id").alias("commentId"),
-            pl.col("userId").alias("author"),
-            "communityId",
-            pl.col("createdAt").alias("cAt"),
+    if need_c.height:  # the comments are coded only when some client needs them
+        comments = (
+            frames["Comment"]
+            .join(posts.select("postId", "communityId"), on="postId")
+            .select(
+                pl.col("id").alias("commentId"),
+                pl.col("userId").alias("author"),
+                "communityId",
+                pl.col("createdAt").alias("cAt"),
+            )
+            .with_row_index("_i")
+            .join(authors, on="author", how="left", maintain_order="left")
+            .with_columns(author_code)
         )
-    )
-    comments = comments.with_columns(pl.Series("_ck", text_keys(comments["commentId"])))
-    cand_c = _candidates(
-        member_cols.join(need_c, on="userId", how="semi").join(comments, on="communityId"),
-        "commentId",
-        "cAt",
-        "_ck",
-        13,
-        frames["CommentHeart"].select("commentId", "userId"),
-    )
-    by_comments = take_best(ctx, "CommentHeart", "user-side", cand_c, "userId", need_c)
-    post_hearts = [_rows(ctx, "PostHeart", "postId", c) for c in (by_users, by_posts)]
+        comments = comments.with_columns(pl.Series("_ik", text_keys(comments["commentId"])))
+        on_comments = _on_items(
+            frames["CommentHeart"].select("commentId", "userId"), "commentId", comments, users
+        )
+        by_comments = _take(
+            ctx, "CommentHeart", "user-side",
+            by_user(need_c, comments.select("communityId", "_i", "_a", "cAt", "_ik")),
+            need_c["need"], "cAt", 13, on_comments["_pair"].drop_nulls(), n_users,
+        )  # fmt: skip
+        chosen_c = by_comments.with_columns(
+            need_c["userId"].gather(by_comments["_r"]),
+            comments["commentId"].gather(by_comments["_i"]),
+        ).select(chosen_c.columns)
+
+    def post_rows(chosen: pl.DataFrame) -> pl.DataFrame:
+        ids = pl.select(users["userId"].gather(chosen["_u"]), posts["postId"].gather(chosen["_i"]))
+        return _rows(ctx, "PostHeart", "postId", chosen.with_columns(ids))
+
     return {
-        "PostHeart": pl.concat(post_hearts),
-        "CommentHeart": _rows(ctx, "CommentHeart", "commentId", by_comments),
+        "PostHeart": pl.concat([post_rows(by_users), post_rows(by_posts)]),
+        "CommentHeart": _rows(ctx, "CommentHeart", "commentId", chosen_c),
     }
