@@ -22,7 +22,9 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
+import pyarrow as pa
 
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.generators import social_text as t
@@ -144,9 +146,9 @@ def _message_events(frames: Frames, names: pl.DataFrame) -> list[pl.DataFrame]:
     )
     # The last message each participant received from someone else.
     got = msgs.join(parts, on="conversationId").filter(pl.col("senderId") != pl.col("userId"))
-    got = got.sort("conversationId", "userId", "sent", "messageId").unique(
-        ["conversationId", "userId"], keep="last", maintain_order=True
-    )
+    # The last row of a pair in (sent, messageId) order is its latest; the order the pairs come
+    # out in does not matter (enrich sorts by id), so no sort on the two text keys first.
+    got = got.sort("sent", "messageId").unique(["conversationId", "userId"], keep="last")
     got = got.join(names.rename({"id": "senderId", "n": "sender"}), on="senderId", how="left")
     received = _events(
         got, event="MESSAGE_RECEIVED", source=pl.col("conversationId"), userId=pl.col("userId"),
@@ -252,7 +254,12 @@ def _people_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.
         data_key="communityId", data_id=pl.col("communityId"),
         path=pl.lit("/community/") + pl.col("slug"),
     ))  # fmt: skip
-    th = frames["Therapist"].join(names.rename({"id": "userId"}), on="userId", how="left")
+    # Only the columns used: the cross join below copies every column it carries.
+    th = (
+        frames["Therapist"]
+        .select("userId", "status", "submissionDate", "processingDate", "processedByAdminId")
+        .join(names.rename({"id": "userId"}), on="userId", how="left")
+    )
     # A processed application notified the admin who processed it; an open one every admin.
     admins = frames["User"].filter(pl.col("role") == "admin").select(pl.col("id").alias("admin"))
     applied = pl.concat(
@@ -283,7 +290,12 @@ def _people_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.
         pl.col("id").alias("postId"), pl.col("userId").alias("author"),
         pl.col("title").alias("post_title"),
     )  # fmt: skip
-    c = frames["Comment"].join(posts, on="postId").filter(pl.col("userId") != pl.col("author"))
+    c = (
+        frames["Comment"]
+        .select("id", "postId", "userId", "createdAt")  # not the content nor attachment lists
+        .join(posts, on="postId")
+        .filter(pl.col("userId") != pl.col("author"))
+    )
     c = c.join(names.rename({"id": "userId", "n": "commenter"}), on="userId", how="left")
     out.append(_events(
         c, event="COMMUNITY_REPLY", source=pl.col("id"), userId=pl.col("author"),
@@ -294,17 +306,18 @@ def _people_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.
     return out
 
 
-def _fallbacks(ctx: Context, frames: Frames, counts: pl.DataFrame) -> pl.DataFrame:
-    """Account notifications for users still short of MIN_PER_USER, one per fallback type."""
+def _fallbacks(ctx: Context, frames: Frames, have: npt.NDArray[np.int64]) -> pl.DataFrame:
+    """Account notifications for users still short of MIN_PER_USER, one per fallback type.
+
+    ``have`` is each user's number of notifications, in ``frames["User"]`` row order.
+    """
     anchor = ctx.anchor_ms
     users = (
         frames["User"]
         .select("id", ms_of("createdAt").alias("created"), ms_of("lastLoginAt").alias("login"))
-        .join(counts, left_on="id", right_on="userId", how="left")
+        .with_columns(pl.Series("need", MIN_PER_USER - have, dtype=pl.Int64))
+        .filter(pl.col("need") > 0)
     )
-    users = users.with_columns(
-        (MIN_PER_USER - pl.col("n").fill_null(0).cast(pl.Int64)).alias("need")
-    ).filter(pl.col("need") > 0)
     n_types = len(t.FALLBACK_TYPES)
     rows = users.with_columns(pl.lit(list(range(n_types))).alias("slot")).explode("slot")
     rows = rows.filter(pl.col("slot") < pl.col("need"))
@@ -330,96 +343,145 @@ def _fallbacks(ctx: Context, frames: Frames, counts: pl.DataFrame) -> pl.DataFra
 
 
 _PLACEHOLDER = re.compile(r"(\{[a-z]+\})")
+# The columns of an event frame once templated (``_templated``), as the finishing step uses them.
+_TEMPLATED = {
+    "userId": pl.String,
+    "source": pl.String,
+    "type": pl.String,
+    "at": pl.Int64,
+    "read_upto": pl.Int64,
+    "path": pl.String,
+    "ekey": pl.UInt64,
+    "title": pl.String,
+    "priority": pl.String,
+    "message": pl.String,
+    "data": pl.String,
+}
+
+
+def _message(template: str) -> pl.Expr:
+    """The message of one type: its template filled with the event's values.
+
+    One ``concat_str`` of the template's literal pieces and value columns (a missing value is
+    empty; a title is cut to 60 characters); a value is never scanned for placeholders itself.
+    """
+    values = {n: pl.col(n).fill_null("") for n in ("other", "rating", "emoji", "community")}
+    values["title"] = pl.col("title").str.slice(0, 60).fill_null("")
+    when = pl.col("when").cast(pl.Datetime("ms")).dt.strftime("%a %b %-d, %H:%M UTC")
+    values["when"] = when.fill_null("")
+    pieces = [
+        values.get(p[1:-1], pl.lit(p)) if _PLACEHOLDER.fullmatch(p) else pl.lit(p)
+        for p in _PLACEHOLDER.split(template)
+        if p
+    ]
+    return pl.concat_str(pieces) if pieces else pl.lit("")
 
 
 def _messages(ev: pl.DataFrame) -> pl.Series:
-    """Each event's message: its type's template (``n_body``) with the event's values.
+    """Each event's message: its template (``n_body``) with the event's values (``_message``).
 
-    Rows are filled template by template, each with one ``concat_str`` of the template's
-    literal pieces and value columns (a missing value is empty); a value is never scanned for
-    placeholders itself.
+    For a frame of several templates; ``_templated`` fills one type's rows at a time instead.
     """
-    values = {
-        n: pl.col(n).fill_null("") for n in ("other", "title", "rating", "emoji", "community")
-    }
-    when = pl.col("when").cast(pl.Datetime("ms")).dt.strftime("%a %b %-d, %H:%M UTC")
-    values["when"] = when.fill_null("")
-    rows = ev.with_row_index("_row")
-    parts = [rows.select("_row", pl.lit(None, dtype=pl.String).alias("message")).clear()]
-    for (template,), group in rows.group_by("n_body"):
-        pieces = [
-            values.get(p[1:-1], pl.lit(p)) if _PLACEHOLDER.fullmatch(p) else pl.lit(p)
-            for p in _PLACEHOLDER.split(str(template))
-            if p
-        ]
-        message = pl.concat_str(pieces) if pieces else pl.lit("")
-        parts.append(group.select("_row", message.alias("message")))
-    return pl.concat(parts).sort("_row")["message"]
+    message = pl.lit(None, dtype=pl.String)
+    for body in ev["n_body"].unique().drop_nulls().to_list():
+        message = pl.when(pl.col("n_body") == body).then(_message(body)).otherwise(message)
+    return ev.with_columns(message.alias("message"))["message"]
 
 
-def _finish(ctx: Context, ev: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
+def _templated(ev: pl.DataFrame) -> list[pl.DataFrame]:
+    """``ev`` in parts of one (event, type), each with its kind's key and its type's title,
+    priority, message and data (the _TEMPLATED columns); rows of no event or of a type
+    without a template are dropped.
+
+    An event frame holds one kind and nearly always one type, so this is mostly one part
+    given literals and one ``concat_str``: no per-row join on the templates or kinds, nor a
+    group_by that copies the rows and a sort that puts them back. The text is built here,
+    on frames of one chunk each, not on their concatenation (which polars would first copy
+    into one chunk per column for every expression run on it).
+    """
+    one = ev.height > 0 and all(
+        ev[c].null_count() == 0 and ev[c].min() == ev[c].max() for c in ("event", "type")
+    )
+    data = pl.when(pl.col("data_key").is_not_null()).then(
+        pl.concat_str([pl.lit('{"'), "data_key", pl.lit('": "'), "data_id", pl.lit('"}')])
+    )
+    out = []
+    for part in [ev] if one else ev.partition_by("event", "type"):
+        event, kind = part["event"][0], part["type"][0]
+        if event is None or kind not in t.NOTIFICATIONS:
+            continue
+        title, body = t.NOTIFICATIONS[kind]
+        usual = "HIGH" if kind in HIGH else "LOW" if kind in LOW else "NORMAL"
+        out.append(
+            part.select(
+                "userId",
+                "source",
+                "type",
+                "at",
+                "read_upto",
+                "path",
+                pl.lit(int(name_key("notification", event)), dtype=pl.UInt64).alias("ekey"),
+                pl.lit(title).alias("title"),
+                pl.when(pl.col("high").fill_null(False))
+                .then(pl.lit("HIGH"))
+                .otherwise(pl.lit(usual))
+                .alias("priority"),
+                _message(body).alias("message"),
+                data.alias("data"),
+            )
+        )
+    return out
+
+
+def _user_rows(ids: pl.Series, users: pl.DataFrame) -> pl.Series:
+    """Each id's row in ``users`` (NULL when it is not a user): a hash lookup that, unlike a
+    join, does not copy the other columns."""
+    rows = pl.Series(np.arange(users.height, dtype=np.int64))
+    return ids.replace_strict(users["id"], rows, default=None, return_dtype=pl.Int64)
+
+
+def _finish(
+    ctx: Context, events: list[pl.DataFrame], users: pl.DataFrame
+) -> tuple[pl.DataFrame, npt.NDArray[np.int64]]:
+    """The Notification rows of ``events`` (in no particular order: enrich sorts them by id)
+    and each row's recipient as a row of ``users``."""
     anchor = ctx.anchor_ms
-    ev = ev.join(users, left_on="userId", right_on="id")
+    parts = [part for frame in events for part in _templated(frame)]
+    ev = pl.concat(parts) if parts else pl.DataFrame(schema=_TEMPLATED)
+    # Only recipients that are users (an inner join), whose columns are gathered by row.
+    row = _user_rows(ev["userId"], users)
+    if row.null_count():
+        ev, row = ev.filter(row.is_not_null()), row.drop_nulls()
+    user_row = row.to_numpy()
+    # The recipients' columns stay a frame of their own and the output is assembled from
+    # columns: a column joined to ``ev`` (one chunk per part) would make every expression run
+    # on ``ev`` copy all its columns into one chunk first.
+    user = users[user_row]
     # Nothing before the recipient existed or after the anchor.
-    ev = ev.with_columns(pl.min_horizontal(pl.max_horizontal("at", "created"), pl.lit(anchor)))
-    ev = ev.with_columns(pl.col("title").str.slice(0, 60))
-    templates = pl.DataFrame(
-        {
-            "type": list(t.NOTIFICATIONS),
-            "n_title": [v[0] for v in t.NOTIFICATIONS.values()],
-            "n_body": [v[1] for v in t.NOTIFICATIONS.values()],
-        }
-    )
-    ev = ev.join(templates, on="type")
-    # One key space per event kind (a handful of names, not rows).
-    kinds = ev["event"].unique().sort()
-    kind_keys = pl.DataFrame(
-        {"event": kinds, "ekey": [name_key("notification", k) for k in kinds.to_list()]},
-        schema={"event": pl.String, "ekey": pl.UInt64},
-    )
-    ev = ev.join(kind_keys, on="event")
+    at = pl.DataFrame([ev["at"], user["created"]]).select(
+        pl.min_horizontal(pl.max_horizontal("at", "created"), pl.lit(anchor))
+    )["at"]
+    # One key space per event kind (``ekey``, a literal per part).
     keys = child_keys(
-        child_keys(ev["ekey"].to_numpy(), text_keys(ev["source"])), ev["ukey"].to_numpy()
+        child_keys(ev["ekey"].to_numpy(), text_keys(ev["source"])), user["ukey"].to_numpy()
     )
     s = ctx.stream("Notification", "read")
-    at = ev["at"].to_numpy()
-    age = anchor - at
+    at_ms = at.to_numpy()
+    age = anchor - at_ms
     p_read = np.select([age > 7 * MS_PER_DAY, age > MS_PER_DAY], [0.9, 0.6], 0.25)
-    can_read = ev["login"].is_not_null().to_numpy()
+    can_read = user["login"].is_not_null().to_numpy()
     read = can_read & s.bernoulli(keys, p_read, 0)
-    read_at = at + np.floor(s.uniform(keys, 1) ** 3 * np.minimum(age, 3 * MS_PER_DAY)).astype(
+    read_at = at_ms + np.floor(s.uniform(keys, 1) ** 3 * np.minimum(age, 3 * MS_PER_DAY)).astype(
         np.int64
     )
     upto = ev["read_upto"].to_numpy()
     has_upto = ~ev["read_upto"].is_null().to_numpy()
-    read = np.where(has_upto, upto >= at, read)
-    read_at = np.where(has_upto, np.maximum(upto, at), read_at)
-    priority = (
-        pl.when(pl.col("type").is_in(list(HIGH)) | pl.col("high").fill_null(False))
-        .then(pl.lit("HIGH"))
-        .when(pl.col("type").is_in(list(LOW)))
-        .then(pl.lit("LOW"))
-        .otherwise(pl.lit("NORMAL"))
+    read = np.where(has_upto, upto >= at_ms, read)
+    read_at = np.where(has_upto, np.maximum(upto, at_ms), read_at)
+    url = pl.DataFrame([user["role"], ev["path"]]).select(
+        pl.concat_str([pl.lit("/"), pl.col("role"), pl.col("path")]).alias("actionUrl")
     )
-    ev = ev.with_columns(
-        ctx.ids("Notification", keys).alias("nid"),
-        pl.Series("isRead", read),
-        timestamps(read_at, "readAt"),
-        priority.alias("priority"),
-    )
-    ev = ev.with_columns(_messages(ev))
-    data = pl.when(pl.col("data_key").is_not_null()).then(
-        pl.concat_str([pl.lit('{"'), "data_key", pl.lit('": "'), "data_id", pl.lit('"}')])
-    )
-    return ev.select(
-        pl.col("nid").alias("id"),
-        "userId",
-        pl.col("n_title").alias("title"),
-        "message",
-        "type",
-        "priority",
-        data.alias("data"),
-        pl.concat_str([pl.lit("/"), pl.col("role"), pl.col("path")]).alias("actionUrl"),
+    times = pl.DataFrame([at, pl.Series("isRead", read), timestamps(read_at, "readAt")]).select(
         "isRead",
         pl.when(pl.col("isRead")).then(pl.col("readAt")).alias("readAt"),
         pl.col("at").cast(pl.Datetime("ms")).alias("createdAt"),
@@ -428,6 +490,48 @@ def _finish(ctx: Context, ev: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame
         .otherwise(pl.col("at").cast(pl.Datetime("ms")))
         .alias("updatedAt"),
     )
+    text = [ev[c] for c in ("userId", "title", "message", "type", "priority", "data")]
+    out = pl.DataFrame(
+        [ctx.ids("Notification", keys), *text, *url.get_columns(), *times.get_columns()]
+    )
+    return out, user_row
+
+
+def _sorted_by_id(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` in ``id`` order, as ``frame.sort("id")`` gives it when the ids are unique.
+
+    Ids are fixed-width ASCII (uuid or cuid text): their bytes read as big-endian uint64
+    words compare as the text does, so one numpy sort of the first word (and a lexsort of the
+    few rows that tie on it) orders them several times faster than a string sort. Ids of
+    other shapes (none today) take polars' sort.
+    """
+    ids = frame["id"]
+    arr = ids.to_arrow()
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.type != pa.large_string():
+        arr = arr.cast(pa.large_string())
+    n = len(arr)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + n + 1]
+    widths = np.diff(offsets)
+    if n == 0 or ids.null_count() or widths[0] == 0 or (widths != widths[0]).any():
+        return frame.sort("id")
+    width = int(widths[0])
+    text = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    padded = np.zeros((n, -(-width // 8) * 8), dtype=np.uint8)  # NUL sorts before any text
+    padded[:, :width] = text.reshape(n, width)
+    words = padded.view(">u8").astype(np.uint64)
+    order = np.argsort(words[:, 0])
+    first = words[order, 0]
+    tie = first[1:] == first[:-1]
+    if tie.any():
+        # Runs of one first word, in order: sort their rows by all words (first word leads,
+        # so the runs keep their places) and put them back in the same positions.
+        at = np.flatnonzero(np.append(tie, False) | np.insert(tie, 0, False))
+        rows = order[at]
+        order[at] = rows[np.lexsort(words[rows].T[::-1])]
+    # A gather from one chunk: polars gathers from several (derived + fallback) far slower.
+    return frame.rechunk()[order]
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
@@ -444,16 +548,19 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         *_worksheet_events(frames, anchor, names),
         *_people_events(frames, anchor, names),
     ]
-    derived = _finish(ctx, pl.concat(events), users)
+    derived, user_row = _finish(ctx, events, users)
     existing = frames["Notification"].select("id", "userId")
-    derived = derived.join(existing.select("id"), on="id", how="anti")
-    counts = (
-        pl.concat([existing.select("userId"), derived.select("userId")])
-        .group_by("userId")
-        .agg(pl.len().alias("n"))
-    )
-    fallback = _finish(ctx, _fallbacks(ctx, frames, counts), users)
-    fallback = fallback.join(existing.select("id"), on="id", how="anti")
+    # Notifications per user, counted by row (a bincount, not a group_by on the ids).
+    have = np.zeros(users.height, dtype=np.int64)
+    if existing.height:  # a re-run: the ids already there are skipped, and counted
+        new = ~derived["id"].is_in(existing["id"]).to_numpy()
+        derived, user_row = derived.filter(new), user_row[new]
+        known = _user_rows(existing["userId"], users).drop_nulls().to_numpy()
+        have += np.bincount(known, minlength=users.height)
+    have += np.bincount(user_row, minlength=users.height)
+    fallback, _ = _finish(ctx, [_fallbacks(ctx, frames, have)], users)
+    if existing.height:
+        fallback = fallback.join(existing.select("id"), on="id", how="anti")
     # In key order already: the snapshot writer then need not sort the build's largest table
     # at its very end (it checks the order in one pass).
-    return {"Notification": pl.concat([derived, fallback]).sort("id")}
+    return {"Notification": _sorted_by_id(pl.concat([derived, fallback]))}
