@@ -330,26 +330,80 @@ def _update(h: Any, array: np.ndarray[Any, Any]) -> None:
     h.update(np.ascontiguousarray(array).data)
 
 
-def _hash_strings(h: Any, s: pl.Series) -> None:
-    arr = s.cast(pl.String).fill_null("").to_arrow()
-    # Arrow large_string buffers: [validity, int64 offsets, data]; honour the array's offset.
+def _valid_bytes(arr: Any) -> np.ndarray[Any, Any]:
+    """The validity bytes of the Arrow array ``arr`` (1 = value), from its bitmap."""
+    if not arr.null_count:
+        return np.ones(len(arr), dtype=np.uint8)
+    bits = np.frombuffer(arr.buffers()[0], dtype=np.uint8)
+    return np.unpackbits(bits, count=arr.offset + len(arr), bitorder="little")[arr.offset :]
+
+
+def _hash_strings(h: Any, arr: Any) -> None:
+    """Feed the values of ``arr`` (an Arrow string array) to ``h``, NULL as ""."""
+    if str(arr.type) != "large_string":
+        arr = arr.cast("large_string")
+    # Buffers: [validity, int64 offsets, data]; honour the array's offset.
     _, offsets_buf, data_buf = arr.buffers()
     n = len(arr)
     offsets = np.frombuffer(offsets_buf, dtype="<i8", count=n + 1, offset=arr.offset * 8)
-    _update(h, np.diff(offsets).astype("<i8", copy=False))
+    lengths = np.diff(offsets)
+    if arr.null_count and lengths[_valid_bytes(arr) == 0].any():
+        # A NULL slot spanning bytes (Arrow allows it, and polars exports them after a
+        # gather such as the key sort): hashed as "", so take the copy with those emptied.
+        import pyarrow.compute as pc
+
+        _hash_strings(h, pc.fill_null(arr, ""))
+        return
+    _update(h, lengths.astype("<i8", copy=False))
     if n and data_buf is not None:
         h.update(memoryview(data_buf)[int(offsets[0]) : int(offsets[-1])])
 
 
+# Logical types hashed straight from an Arrow buffer: Arrow type, LE value type, its size.
+_FIXED = {INTEGER: ("int32", "<i4", 4), TIMESTAMP: ("timestamp[ms]", "<i8", 8)}
+
+
+def _arrow_array(column: Any) -> Any:
+    """One Arrow array of a chunked ``column`` (no copy when it is one chunk already)."""
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+
+
 def _hash_column(
-    h: Any, s: pl.Series, kind: str, json_form: Callable[[pl.Series], pl.Series] = stored_json
+    h: Any,
+    s: pl.Series,
+    kind: str,
+    json_form: Callable[[pl.Series], pl.Series] = stored_json,
+    arrow: Any = None,
 ) -> None:
-    """Feed ``s`` (a column of logical type ``kind``) to ``h`` in the canonical form."""
-    _update(h, s.is_not_null().to_numpy().view(np.uint8))
+    """Feed ``s`` (a column of logical type ``kind``) to ``h`` in the canonical form.
+
+    ``arrow``: ``s`` as an Arrow array already (a writer converts its frame once, for the
+    Parquet file): validity, text, lists, integers and timestamps are hashed from its
+    buffers, not converted again.
+    """
+    if arrow is None:
+        _update(h, s.is_not_null().to_numpy().view(np.uint8))
+    else:
+        valid = _valid_bytes(arrow)
+        _update(h, valid)
+        fixed = _FIXED.get(kind)
+        if fixed is not None and str(arrow.type) == fixed[0]:
+            values = np.frombuffer(
+                arrow.buffers()[1] or b"",
+                dtype=fixed[1],
+                count=len(arrow),
+                offset=arrow.offset * fixed[2],
+            )
+            if arrow.null_count:  # the bytes under a NULL are undefined
+                values = np.where(valid == 1, values, 0).astype(fixed[1])
+            _update(h, values)
+            return
     if kind in (TEXT, ENUM):
-        _hash_strings(h, s)
+        _hash_strings(h, s.cast(pl.String).to_arrow() if arrow is None else arrow)
     elif kind == JSONB:
-        _hash_strings(h, json_form(s.cast(pl.String)))
+        if arrow is None or json_form is not _as_is:
+            arrow = json_form(s.cast(pl.String)).to_arrow()
+        _hash_strings(h, arrow)
     elif kind == INTEGER:
         _update(h, s.cast(pl.Int32).fill_null(0).to_numpy().astype("<i4", copy=False))
     elif kind == FLOAT:
@@ -364,12 +418,15 @@ def _hash_column(
     elif kind == BOOLEAN:
         _update(h, s.cast(pl.Boolean).fill_null(False).cast(pl.UInt8).to_numpy())
     elif kind in (TEXT_ARRAY, INTEGER_ARRAY):
-        inner = TEXT if kind == TEXT_ARRAY else INTEGER
         lengths = s.list.len().fill_null(0).cast(pl.Int64).to_numpy()
         _update(h, lengths.astype("<i8", copy=False))
         # pyarrow's flatten() honours slicing and skips the children of NULL lists.
-        elements = pl.Series(s.name, s.to_arrow().flatten())
-        _hash_column(h, elements, inner)
+        elements = (s.to_arrow() if arrow is None else arrow).flatten()
+        if kind == TEXT_ARRAY:  # hashed as a TEXT column, straight from the Arrow buffers
+            _update(h, _valid_bytes(elements))
+            _hash_strings(h, elements)
+        else:
+            _hash_column(h, pl.Series(s.name, elements), INTEGER)
     else:  # pragma: no cover - the model only uses the types above
         raise ValueError(f"no canonical form for logical type {kind}")
 
@@ -385,12 +442,14 @@ def sort_rows(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
         key = pl.col(pk[0])
         if frame.select((key > key.shift(1)).all() & key.is_not_null().all()).item():
             return frame
-    out = frame.sort(pk, maintain_order=True)
+    # One thread: polars' parallel sort of a string key costs about 3x the CPU (tables are
+    # written several at a time, so the cores are busy anyway).
+    out = frame.sort(pk, maintain_order=True, multithreaded=False)
     same_as_previous = pl.all_horizontal(pl.col(c) == pl.col(c).shift(1) for c in pk)
     if out.select(same_as_previous.any()).item():
         # Only a broken frame has duplicate keys; still sort it independently of input order.
         sortable = [c.name for c in table.columns if not c.is_array]
-        out = frame.sort(sortable, maintain_order=True, nulls_last=False)
+        out = frame.sort(sortable, maintain_order=True, nulls_last=False, multithreaded=False)
     return out
 
 
@@ -410,10 +469,12 @@ def _digest(
     frame: pl.DataFrame,
     json_form: Callable[[pl.Series], pl.Series],
     legacy: bool = False,
+    arrow: Any = None,
 ) -> str:
     """The content hash of a conformed frame in key order, JSON put in ``json_form``.
 
-    ``legacy``: with format 1's header (``seedsnap-content/1``).
+    ``legacy``: with format 1's header (``seedsnap-content/1``). ``arrow``: the frame as an
+    Arrow table already (``frame.to_arrow()``), whose buffers are hashed where they can be.
     """
     h = hashlib.sha256()
     header = {
@@ -424,7 +485,8 @@ def _digest(
     h.update(f"{'seedsnap-content/1' if legacy else CONTENT_FORMAT}\n".encode())
     h.update(json.dumps(header, sort_keys=True, separators=(",", ":")).encode() + b"\n")
     for c in table.columns:
-        _hash_column(h, frame.get_column(c.name), c.type, json_form)
+        column = None if arrow is None else _arrow_array(arrow.column(c.name))
+        _hash_column(h, frame.get_column(c.name), c.type, json_form, column)
     return f"sha256:{h.hexdigest()}"
 
 
@@ -498,11 +560,17 @@ def _dictionary_columns(frame: pl.DataFrame) -> list[str]:
     ]
 
 
-def _write_parquet(frame: pl.DataFrame, path: Path) -> None:
+def _write_parquet(data: Any, path: Path) -> None:
+    """Write ``data``, a prepared frame or that frame as an Arrow table, with the pinned settings."""
     import pyarrow.parquet as pq
 
-    data = frame.to_arrow().combine_chunks()
-    options = {**PARQUET_OPTIONS, "use_dictionary": _dictionary_columns(frame)}
+    if isinstance(data, pl.DataFrame):
+        data = data.to_arrow()
+    data = data.combine_chunks()
+    # The probe is counted on a copy from Arrow, whose strings lie in order: the sorted frame's
+    # string views point all over its unsorted buffers, which makes counting them slower.
+    head = pl.DataFrame(data.slice(0, DICTIONARY_PROBE))
+    options = {**PARQUET_OPTIONS, "use_dictionary": _dictionary_columns(head)}
     with path.open("wb") as f:
         pq.write_table(data, f, row_group_size=ROW_GROUP_SIZE, **options)
         f.flush()
@@ -648,9 +716,11 @@ class Writer:
         # would otherwise hash on one core after its write).
         legacy = FORMAT_VERSION < 2  # a format-1 writer stores JSON in the canonical form
         json_form = canonical_json if legacy else _as_is
-        digest = self._hasher.submit(_digest, table, frame, json_form, legacy)
+        # Converted to Arrow once: the Parquet writer and the hash both read these buffers.
+        data = frame.to_arrow().combine_chunks()
+        digest = self._hasher.submit(_digest, table, frame, json_form, legacy, data)
         try:
-            _write_parquet(frame, self.tmp / file)
+            _write_parquet(data, self.tmp / file)
         except BaseException:
             digest.cancel()
             raise
