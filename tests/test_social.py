@@ -817,9 +817,9 @@ def test_pick_rows_from_groups_carries_the_row_and_ignores_pool_order() -> None:
 
 
 def test_notification_messages_fill_each_template_once() -> None:
+    bodies = ["{other} said hi.", "Plain text.", "", "{other} on {when}: {title}"]
     ev = pl.DataFrame(
         {
-            "n_body": ["{other} said hi.", "Plain text.", "", "{other} on {when}: {title}"],
             "other": ["Ann {when}", None, None, "Bo"],
             "title": [None, None, None, "{other}"],
             "rating": [None] * 4,
@@ -830,12 +830,18 @@ def test_notification_messages_fill_each_template_once() -> None:
         schema_overrides={"when": pl.Int64, "rating": pl.String, "emoji": pl.String,
                           "community": pl.String},
     )  # fmt: skip
-    assert notifications._messages(ev).to_list() == [
+    filled = [ev[i].select(notifications._message(b))[0, 0] for i, b in enumerate(bodies)]
+    assert filled == [
         "Ann {when} said hi.",  # a value is not scanned for placeholders
         "Plain text.",
         "",
         "Bo on Thu Jan 1, 00:00 UTC: {other}",
     ]
+    long = pl.DataFrame({"title": ["x" * 80], "when": [None]}, schema_overrides={"when": pl.Int64})
+    long = long.with_columns(
+        pl.lit(None, dtype=pl.String).alias(c) for c in ("other", "rating", "emoji", "community")
+    )
+    assert long.select(notifications._message("{title}"))[0, 0] == "x" * 60  # titles are cut
 
 
 @pytest.mark.parametrize("high", [4, 2**63])  # many ties, and keyed-draw-like scores

@@ -378,8 +378,8 @@ def _hash_column(
     """Feed ``s`` (a column of logical type ``kind``) to ``h`` in the canonical form.
 
     ``arrow``: ``s`` as an Arrow array already (a writer converts its frame once, for the
-    Parquet file): validity, text, lists, integers and timestamps are hashed from its
-    buffers, not converted again.
+    Parquet file): validity, text, JSON (stored already, ``json_form`` is ``_as_is``), lists,
+    integers and timestamps are hashed from its buffers, not converted again.
     """
     if arrow is None:
         _update(h, s.is_not_null().to_numpy().view(np.uint8))
@@ -442,8 +442,9 @@ def sort_rows(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
         key = pl.col(pk[0])
         if frame.select((key > key.shift(1)).all() & key.is_not_null().all()).item():
             return frame
-    # One thread: polars' parallel sort of a string key costs about 3x the CPU (tables are
-    # written several at a time, so the cores are busy anyway).
+    # One thread: polars' parallel sort of a string key costs about 3x the CPU, and its
+    # callers keep the cores busy anyway (a writer writes several tables at a time; verify
+    # and diff hash tables beside reading others). The order is the same either way.
     out = frame.sort(pk, maintain_order=True, multithreaded=False)
     same_as_previous = pl.all_horizontal(pl.col(c) == pl.col(c).shift(1) for c in pk)
     if out.select(same_as_previous.any()).item():
@@ -561,11 +562,9 @@ def _dictionary_columns(frame: pl.DataFrame) -> list[str]:
 
 
 def _write_parquet(data: Any, path: Path) -> None:
-    """Write ``data``, a prepared frame or that frame as an Arrow table, with the pinned settings."""
+    """Write ``data``, a prepared frame as an Arrow table, with the pinned settings."""
     import pyarrow.parquet as pq
 
-    if isinstance(data, pl.DataFrame):
-        data = data.to_arrow()
     data = data.combine_chunks()
     # The probe is counted on a copy from Arrow, whose strings lie in order: the sorted frame's
     # string views point all over its unsorted buffers, which makes counting them slower.

@@ -306,15 +306,14 @@ def _people_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.
     return out
 
 
-def _fallbacks(ctx: Context, frames: Frames, have: npt.NDArray[np.int64]) -> pl.DataFrame:
+def _fallbacks(ctx: Context, users: pl.DataFrame, have: npt.NDArray[np.int64]) -> pl.DataFrame:
     """Account notifications for users still short of MIN_PER_USER, one per fallback type.
 
-    ``have`` is each user's number of notifications, in ``frames["User"]`` row order.
+    ``users``: id, created, login (ms); ``have``: each one's notifications, row for row.
     """
     anchor = ctx.anchor_ms
     users = (
-        frames["User"]
-        .select("id", ms_of("createdAt").alias("created"), ms_of("lastLoginAt").alias("login"))
+        users.select("id", "created", "login")
         .with_columns(pl.Series("need", MIN_PER_USER - have, dtype=pl.Int64))
         .filter(pl.col("need") > 0)
     )
@@ -377,17 +376,6 @@ def _message(template: str) -> pl.Expr:
     return pl.concat_str(pieces) if pieces else pl.lit("")
 
 
-def _messages(ev: pl.DataFrame) -> pl.Series:
-    """Each event's message: its template (``n_body``) with the event's values (``_message``).
-
-    For a frame of several templates; ``_templated`` fills one type's rows at a time instead.
-    """
-    message = pl.lit(None, dtype=pl.String)
-    for body in ev["n_body"].unique().drop_nulls().to_list():
-        message = pl.when(pl.col("n_body") == body).then(_message(body)).otherwise(message)
-    return ev.with_columns(message.alias("message"))["message"]
-
-
 def _templated(ev: pl.DataFrame) -> list[pl.DataFrame]:
     """``ev`` in parts of one (event, type), each with its kind's key and its type's title,
     priority, message and data (the _TEMPLATED columns); rows of no event or of a type
@@ -412,24 +400,16 @@ def _templated(ev: pl.DataFrame) -> list[pl.DataFrame]:
             continue
         title, body = t.NOTIFICATIONS[kind]
         usual = "HIGH" if kind in HIGH else "LOW" if kind in LOW else "NORMAL"
-        out.append(
-            part.select(
-                "userId",
-                "source",
-                "type",
-                "at",
-                "read_upto",
-                "path",
-                pl.lit(int(name_key("notification", event)), dtype=pl.UInt64).alias("ekey"),
-                pl.lit(title).alias("title"),
-                pl.when(pl.col("high").fill_null(False))
-                .then(pl.lit("HIGH"))
-                .otherwise(pl.lit(usual))
-                .alias("priority"),
-                _message(body).alias("message"),
-                data.alias("data"),
-            )
-        )
+        made = {
+            "ekey": pl.lit(int(name_key("notification", event)), dtype=pl.UInt64),
+            "title": pl.lit(title),
+            "priority": pl.when(pl.col("high").fill_null(False))
+            .then(pl.lit("HIGH"))
+            .otherwise(pl.lit(usual)),
+            "message": _message(body),
+            "data": data,
+        }
+        out.append(part.select(made.get(c, pl.col(c)).alias(c) for c in _TEMPLATED))
     return out
 
 
@@ -558,7 +538,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         known = _user_rows(existing["userId"], users).drop_nulls().to_numpy()
         have += np.bincount(known, minlength=users.height)
     have += np.bincount(user_row, minlength=users.height)
-    fallback, _ = _finish(ctx, [_fallbacks(ctx, frames, have)], users)
+    fallback, _ = _finish(ctx, [_fallbacks(ctx, users, have)], users)
     if existing.height:
         fallback = fallback.join(existing.select("id"), on="id", how="anti")
     # In key order already: the snapshot writer then need not sort the build's largest table
