@@ -19,7 +19,7 @@ import polars as pl
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.generators import social_text as t
 from seedsnap.generators.common import ms_of, text_keys
-from seedsnap.random import child_keys
+from seedsnap.random import I64, U64, child_keys
 
 READS = ("Post", "Comment", "Room", "RoomGroup", "Membership", "ModeratorCommunity", "User")
 WRITES = ("Report",)
@@ -30,76 +30,113 @@ REVIEW_DAYS = (0.1, 3.0)
 SLACK = 4  # a moderator reviews a report this long after it came in
 
 
-def _items(frames: Frames) -> pl.DataFrame:
-    """Reportable posts and comments: item, kind, communityId, author, created (ms)."""
-    rooms = frames["Room"].join(frames["RoomGroup"], left_on="roomGroupId", right_on="id")
-    post_comm = frames["Post"].join(
-        rooms.select(pl.col("id").alias("roomId"), "communityId"), on="roomId"
+def _communities(frames: Frames) -> tuple[pl.DataFrame, pl.Series]:
+    """Rooms with their community's code (roomId, c); the communities by code (in id order)."""
+    rooms = frames["Room"].select(pl.col("id").alias("roomId"), "roomGroupId")
+    rooms = rooms.join(
+        frames["RoomGroup"].select(pl.col("id").alias("roomGroupId"), "communityId"),
+        on="roomGroupId",
     )
-    posts = post_comm.select(
-        pl.col("id").alias("item"),
-        pl.lit("post").alias("kind"),
-        "communityId",
-        pl.col("userId").alias("author"),
-        ms_of("createdAt").alias("created"),
+    names = rooms["communityId"].unique().sort()
+    codes = names.to_frame().with_row_index("c")
+    return rooms.join(codes, on="communityId").select("roomId", "c"), names
+
+
+def _items(frames: Frames, rooms: pl.DataFrame) -> pl.DataFrame:
+    """Reportable posts and comments: item, c (community code), author, created (ms), post."""
+    posts = (
+        frames["Post"]
+        .select(
+            pl.col("id").alias("item"),
+            "roomId",
+            pl.col("userId").alias("author"),
+            ms_of("createdAt").alias("created"),
+        )
+        .join(rooms, on="roomId")
+        .drop("roomId")
     )
-    comments = frames["Comment"].join(
-        post_comm.select(pl.col("id").alias("postId"), "communityId"), on="postId"
+    comments = (
+        frames["Comment"]
+        .select(
+            pl.col("id").alias("item"),
+            "postId",
+            pl.col("userId").alias("author"),
+            ms_of("createdAt").alias("created"),
+        )
+        .join(posts.select(pl.col("item").alias("postId"), "c"), on="postId", how="left")
+        .drop("postId")
+        .drop_nulls("c")
     )
-    comments = comments.select(
-        pl.col("id").alias("item"),
-        pl.lit("comment").alias("kind"),
-        "communityId",
-        pl.col("userId").alias("author"),
-        ms_of("createdAt").alias("created"),
-    )
-    return pl.concat([posts, comments])
+    return pl.concat(
+        [posts.with_columns(post=pl.lit(True)), comments.with_columns(post=pl.lit(False))]
+    ).rechunk()
+
+
+def _by_community(c: I64, d: U64, item: pl.Series, n_comm: int) -> I64:
+    """Positions ordering rows by (community code, d, item)."""
+    nb = max(1, (n_comm - 1).bit_length())
+    # One uint64 sort, the code above the top bits of d; an exact sort if two keys tie.
+    packed = (c.astype(np.uint64) << np.uint64(64 - nb)) | (d >> np.uint64(nb))
+    order = np.argsort(packed, kind="stable")
+    if (packed[order][1:] == packed[order][:-1]).any():
+        frame = pl.DataFrame({"c": c, "d": d, "item": item}).with_row_index()
+        order = frame.sort("c", "d", "item")["index"].to_numpy()
+    return order.astype(np.int64)
+
+
+def _rank_in_run(c: I64) -> I64:
+    """Each row's position within its run of equal values of ``c``."""
+    at = np.arange(len(c))
+    first = np.ones(len(c), dtype=bool)
+    first[1:] = c[1:] != c[:-1]
+    rank: I64 = at - np.maximum.accumulate(np.where(first, at, 0))
+    return rank
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     anchor = ctx.anchor_ms
-    items = _items(frames)
+    rooms, names = _communities(frames)
+    items = _items(frames, rooms)
     if items.is_empty():
         return {}
+    n_comm = len(names)
     existing = frames["Report"]
     reported = pl.concat(
         [existing.select(pl.col("postId").alias("item")),
          existing.select(pl.col("commentId").alias("item"))]
     ).drop_nulls()  # fmt: skip
-    have = (
-        items.join(reported.unique(), on="item")
-        .group_by("communityId")
-        .agg(pl.len().cast(pl.Int64).alias("have"))
-    )
-    target = items.group_by("communityId").agg(
-        (pl.col("kind") == "post").sum().alias("posts"),
-        (pl.col("kind") == "comment").sum().alias("comments"),
-    )
-    target = (
-        target.join(have, on="communityId", how="left")
-        .with_columns(
-            (
-                (POST_RATE * pl.col("posts") + COMMENT_RATE * pl.col("comments"))
-                .ceil()
-                .cast(pl.Int64)
-                - pl.col("have").fill_null(0)
-            ).alias("need")
-        )
-        .filter(pl.col("need") > 0)
-    )
+    # Per community (by code): its posts, comments and items already reported.
+    c = items["c"].to_numpy().astype(np.int64)
+    is_post = items["post"].to_numpy()
+    done = items["item"].is_in(reported["item"].implode()).to_numpy()
+    posts = np.bincount(c[is_post], minlength=n_comm)
+    comments = np.bincount(c[~is_post], minlength=n_comm)
+    have = np.bincount(c[done], minlength=n_comm)
+    need = np.ceil(POST_RATE * posts + COMMENT_RATE * comments).astype(np.int64) - have
     s = ctx.stream("Report", "pick")
-    cand = items.join(reported, on="item", how="anti").join(
-        target.select("communityId", "need"), on="communityId"
-    )
-    ik = text_keys(cand["item"])
-    cand = cand.with_columns(pl.Series("ikey", ik), pl.Series("_d", s.bits(ik, 0)))
+    cand = np.flatnonzero(~done & (need[c] > 0))
+    cand_items = items["item"].gather(cand)
+    ik = text_keys(cand_items)
+    d = s.bits(ik, 0)
+    cc = c[cand]
     # A keyed shortlist per community (twice the need, plus slack for items nobody else can
-    # report), so the reporter join stays proportional to the reports made.
-    cand = cand.sort("communityId", "_d", "item").with_columns(
-        pl.int_range(pl.len()).over("communityId").alias("r")
-    )
-    cand = cand.filter(pl.col("r") < 2 * pl.col("need") + SLACK).drop("r")
+    # report), so the reporter pairs stay proportional to the reports made. Only items whose
+    # d is below a community's generous cut are sorted: the others rank after all of them
+    # (all are kept where the cut leaves too few).
+    short = 2 * need + SLACK
+    size = np.bincount(cc, minlength=n_comm)
+    share = (short + 4 * np.sqrt(np.maximum(short, 0)) + 16) / np.maximum(size, 1)
+    cut = np.where(share >= 1, 2.0**53, np.ceil(share * 2.0**53)).astype(np.uint64)
+    below = (d >> np.uint64(11)) < cut[cc]
+    below |= (np.bincount(cc[below], minlength=n_comm) < short)[cc]
+    sel = np.flatnonzero(below)
+    sel = sel[_by_community(cc[sel], d[sel], cand_items.gather(sel), n_comm)]
+    sel = sel[_rank_in_run(cc[sel]) < short[cc[sel]]]
+    at = cand[sel]  # shortlist rows of items, by (community, d, item)
+    ik, d, cc = ik[sel], d[sel], cc[sel]
+    author = items["author"].gather(at)
+    created = items["created"].to_numpy()[at]
 
     # Reporter: a client or therapist member of the community, not the author, joined before
     # now; the report follows both the item and the reporter's joining.
@@ -107,23 +144,61 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     members = (
         frames["Membership"]
         .join(people, left_on="userId", right_on="id")
-        .select(
-            "communityId", pl.col("userId").alias("reporterId"), ms_of("joinedAt").alias("joined")
+        .join(names.to_frame().with_row_index("c"), on="communityId")
+        .select("c", pl.col("userId").alias("reporterId"), ms_of("joinedAt").alias("joined"))
+        .sort("c")
+    )
+    reporter = members["reporterId"]
+    m_c = members["c"].to_numpy().astype(np.int64)
+    m_key = text_keys(reporter)
+    m_joined = members["joined"].to_numpy()
+    # Pairs of a shortlisted item and each member of its community, by item (integer rows).
+    m_count = np.bincount(m_c, minlength=n_comm)
+    m_start = np.cumsum(m_count) - m_count
+    reps = m_count[cc]
+    pi = np.repeat(np.arange(len(at)), reps)
+    pm = np.repeat(m_start[cc] - (np.cumsum(reps) - reps), reps) + np.arange(len(pi))
+    # Not the author (nor a NULL one): equal text has equal keys, and equal keys are compared
+    # as text.
+    same = m_key[pm] == text_keys(author)[pi]
+    hit = np.flatnonzero(same)
+    same[hit] = (reporter.gather(pm[hit]) == author.gather(pi[hit])).fill_null(True).to_numpy()
+    same |= author.is_null().to_numpy()[pi]
+    ok = ~same & (np.maximum(created[pi], m_joined[pm]) < anchor - MS_PER_HOUR)
+    pi, pm = pi[ok], pm[ok]
+    if not len(pi):
+        return {}
+    pk = child_keys(ik[pi], m_key[pm])
+    p = s.bits(pk, 1)
+    # Per item, the pair of least (p, reporterId): the least p, and reporters compared only
+    # where two p tie.
+    first = np.flatnonzero(np.diff(pi, prepend=-1) != 0)
+    seg = np.cumsum(np.diff(pi, prepend=-1) != 0) - 1
+    low = np.flatnonzero(p == np.minimum.reduceat(p, first)[seg])
+    if len(low) > len(first):
+        low = (
+            pl.DataFrame({"seg": seg[low], "r": reporter.gather(pm[low]), "row": low})
+            .sort("seg", "r")
+            .unique("seg", keep="first", maintain_order=True)["row"]
+            .to_numpy()
         )
-    )
-    pairs = cand.join(members, on="communityId").filter(
-        (pl.col("reporterId") != pl.col("author"))
-        & (pl.max_horizontal("created", "joined") < anchor - MS_PER_HOUR)
-    )
-    pk = child_keys(pairs["ikey"].to_numpy(), text_keys(pairs["reporterId"]))
-    pairs = pairs.with_columns(pl.Series("pkey", pk))
-    pairs = pairs.with_columns(pl.Series("_p", s.bits(pk, 1)))
-    pairs = pairs.sort("item", "_p", "reporterId").unique("item", keep="first", maintain_order=True)
+    pi, pm, pk = pi[low], pm[low], pk[low]
     # Then the first reportable items of the shortlist, up to the community's need.
-    pairs = pairs.sort("communityId", "_d", "item").with_columns(
-        pl.int_range(pl.len()).over("communityId").alias("r")
+    keep = _rank_in_run(cc[pi]) < need[cc[pi]]
+    pi, pm, pk = pi[keep], pm[keep], pk[keep]
+    at = at[pi]
+    pairs = pl.DataFrame(
+        {
+            "item": items["item"].gather(at),
+            "kind": np.where(is_post[at], "post", "comment"),
+            "communityId": names.gather(cc[pi]),
+            "author": author.gather(pi),
+            "created": created[pi],
+            "reporterId": reporter.gather(pm),
+            "joined": m_joined[pm],
+            "pkey": pk,
+        }
     )
-    pairs = pairs.filter(pl.col("r") < pl.col("need")).drop("r", "_d", "_p", "need")
     if pairs.is_empty():
         return {}
     sr = ctx.stream("Report", "report")

@@ -13,7 +13,7 @@ import polars as pl
 from seedsnap.context import Context, Frames, timestamps
 from seedsnap.generators import content_text
 from seedsnap.generators.common import between, ms, pick_rows_from_groups, spread_times, text_keys
-from seedsnap.random import child_keys, expand
+from seedsnap.random import I64, expand
 
 READS = ("User", "Therapist", "Membership", "RoomGroup", "Room")
 WRITES = ("Post", "Comment", "PostHeart", "CommentHeart")
@@ -23,15 +23,18 @@ MAX_COMMENTS_PER_POST = 5
 REPLY_RATE = 0.35
 
 
-def posting_members(frames: Frames) -> pl.DataFrame:
-    """Members who may post: clients, APPROVED therapists, moderators; with their room."""
+def posting_members(frames: Frames, rooms: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Members who may post: clients, APPROVED therapists, moderators; with their room.
+
+    ``rooms`` is ``room_of_community(frames)`` if the caller has it.
+    """
     users = frames["User"].select("id", "role")
     approved = frames["Therapist"].filter(pl.col("status") == "APPROVED")["userId"]
     eligible = users.filter(
         pl.col("role").is_in(["client", "moderator"])
         | ((pl.col("role") == "therapist") & pl.col("id").is_in(approved.implode()))
     )
-    rooms = room_of_community(frames)
+    rooms = room_of_community(frames) if rooms is None else rooms
     return (
         frames["Membership"]
         .join(eligible.select(pl.col("id").alias("userId")), on="userId", how="semi")
@@ -80,9 +83,10 @@ def make_posts(
     )
 
 
-def base_posts(ctx: Context, frames: Frames) -> pl.DataFrame:
-    members = posting_members(frames)
-    rooms = room_of_community(frames).sort("roomId")
+def base_posts(
+    ctx: Context, frames: Frames, members: pl.DataFrame, rooms: pl.DataFrame
+) -> pl.DataFrame:
+    rooms = rooms.sort("roomId")
     vol = ctx.config.volumes
     creators = members["userId"].n_unique()
     per_room = int(np.floor(vol["posts_per_user"] * creators / max(rooms.height, 1)))
@@ -97,8 +101,9 @@ def base_posts(ctx: Context, frames: Frames) -> pl.DataFrame:
     return make_posts(ctx, frames, authors["_k"].to_numpy(), authors, "base")
 
 
-def base_comments(ctx: Context, frames: Frames, posts: pl.DataFrame) -> pl.DataFrame:
-    members = posting_members(frames)
+def base_comments(
+    ctx: Context, frames: Frames, posts: pl.DataFrame, members: pl.DataFrame, rooms: pl.DataFrame
+) -> pl.DataFrame:
     posts = posts.sort("id")
     pk = text_keys(posts["id"])
     s = ctx.stream("Comment", "base")
@@ -108,8 +113,9 @@ def base_comments(ctx: Context, frames: Frames, posts: pl.DataFrame) -> pl.DataF
     )
     rows, idx, keys = expand(pk, n)
     post_room = posts["roomId"].gather(rows)
+    # Posts are in their community's room (``rooms``), as their authors' memberships.
     community = pl.DataFrame({"roomId": post_room}).join(
-        members.select("roomId", "communityId").unique(),
+        rooms.select("roomId", "communityId"),
         on="roomId",
         how="left",
         maintain_order="left",
@@ -134,46 +140,52 @@ def base_comments(ctx: Context, frames: Frames, posts: pl.DataFrame) -> pl.DataF
     # maximum plus the comment's index in ms), so replies still follow their parents.
     joined = picked["joinedAt"]
     floor = joined.dt.epoch("ms").fill_null(0).to_numpy() + 60_000
-    created = (
-        pl.DataFrame({"g": rows, "t": np.maximum(created, floor)})
-        .select(pl.col("t").cum_max().over("g"))["t"]
-        .to_numpy()
-        + idx
-    )
+    created = _running_max(rows, np.maximum(created, floor)) + idx
     is_reply = (idx > 0) & s.bernoulli(keys, REPLY_RATE, index=4)
     parent_idx = np.floor(s.uniform(keys, 5) * np.maximum(idx, 1)).astype(np.int64)
-    parent_keys = child_keys(pk[rows], parent_idx)
+    # The parent's key is child_keys(pk[rows], parent_idx): that of the post's comment row
+    # parent_idx, so its id is gathered, not made again.
+    parent_row = (np.cumsum(n) - n)[rows] + parent_idx
+    ok = commenter.is_not_null().to_numpy()
+    ids = ctx.ids("Comment", keys)
+    # A comment whose commenter could not be drawn (author alone in the community) is dropped
+    # with its replies; replies to a dropped parent are re-attached at the top level.
     parent = pl.select(
-        pl.when(pl.lit(pl.Series(is_reply)))
-        .then(pl.lit(ctx.ids("Comment", parent_keys)))
+        pl.when(pl.lit(pl.Series(is_reply & ok[parent_row])))
+        .then(pl.lit(ids.gather(parent_row)))
         .otherwise(None)
     ).to_series()
     df = pl.DataFrame(
         {
-            "id": ctx.ids("Comment", keys),
+            "id": ids,
             "postId": posts["id"].gather(rows),
             "userId": commenter,
             "content": content_text.comments(ctx.stream("Comment", "text"), keys),
-            "parentId": parent,
+            "parentId": parent.alias("parentId"),
             "createdAt": timestamps(created, "createdAt"),
             "updatedAt": timestamps(created, "updatedAt"),
-            "_ok": commenter.is_not_null(),
         }
     )
-    # A comment whose commenter could not be drawn (author alone in the community) is dropped
-    # with its replies; replies to a dropped parent are re-attached at the top level.
-    kept = df.filter(pl.col("_ok"))
-    return kept.with_columns(
-        pl.when(pl.col("parentId").is_in(kept["id"].implode()))
-        .then(pl.col("parentId"))
-        .otherwise(None)
-        .alias("parentId")
-    ).drop("_ok")
+    return df if ok.all() else df.filter(pl.Series(ok))
 
 
-def heart_pool(ctx: Context, frames: Frames) -> pl.DataFrame:
+def _running_max(groups: I64, t: I64) -> I64:
+    """The running maximum of ``t`` within each run of equal, non-decreasing ``groups``."""
+    if not len(t):
+        return t
+    lo, width = int(t.min()), int(t.max()) - int(t.min()) + 1
+    if (int(groups.max()) + 1) * width >= 2**63:
+        frame = pl.DataFrame({"g": groups, "t": t})
+        return frame.select(pl.col("t").cum_max().over("g"))["t"].to_numpy()
+    # Each group offset above all earlier ones: one running maximum restarts at every group.
+    shift = groups * width - lo
+    out: I64 = np.maximum.accumulate(t + shift) - shift
+    return out
+
+
+def heart_pool(ctx: Context, members: pl.DataFrame) -> pl.DataFrame:
     """Up to HEART_POOL members per community (keyed choice): communityId, userId, joinedAt."""
-    members = posting_members(frames).sort("communityId", "userId")
+    members = members.sort("communityId", "userId")
     s = ctx.stream("PostHeart", "pool")
     score = s.bits(text_keys(members["communityId"]) ^ text_keys(members["userId"]))
     return (
@@ -189,23 +201,34 @@ def hearts(
     ctx: Context, items: pl.DataFrame, pool: pl.DataFrame, table: str, item_col: str, rate: float
 ) -> pl.DataFrame:
     """Each pool member of the item's community (not its author) hearts it with ``rate``."""
-    # Keys are hashed once per item and per member, not once per (item, member) pair.
-    items = items.with_columns(pl.Series("_ik", text_keys(items["itemId"])))
-    pool = pool.rename({"userId": "hearter"})
-    pool = pool.with_columns(pl.Series("_hk", text_keys(pool["hearter"])))
-    pairs = items.join(pool, on="communityId", how="inner")
-    pairs = pairs.filter(pl.col("hearter") != pl.col("author"))
-    keys = pairs["_ik"].to_numpy() ^ pairs["_hk"].to_numpy()
+    # Keys are hashed once per item and per member, not once per (item, member) pair; the
+    # join pairs row numbers only (the same pairs, in the same order, as of the full frames).
+    item_key = text_keys(items["itemId"])
+    hearter = pool["userId"]
+    hearter_key = text_keys(hearter)
+    pairs = items.select("communityId").with_row_index("i")
+    pairs = pairs.join(pool.select("communityId").with_row_index("j"), on="communityId")
+    i = pairs["i"].to_numpy().astype(np.int64)
+    j = pairs["j"].to_numpy().astype(np.int64)
+    # Not the author (nor a NULL one): equal text has equal keys, and equal keys are compared
+    # as text.
+    author = items["author"]
+    drop = text_keys(author)[i] == hearter_key[j]
+    hit = np.flatnonzero(drop)
+    drop[hit] = (hearter.gather(j[hit]) == author.gather(i[hit])).fill_null(True).to_numpy()
+    drop |= author.is_null().to_numpy()[i]
+    i, j = i[~drop], j[~drop]
+    keys = item_key[i] ^ hearter_key[j]
     s = ctx.stream(table, "base")
     chosen = s.bernoulli(keys, rate, index=0)
-    pairs, keys = pairs.filter(pl.Series(chosen)), keys[chosen]
-    lo = np.maximum(ms(pairs["createdAt"]), ms(pairs["joinedAt"]))
+    i, j, keys = i[chosen], j[chosen], keys[chosen]
+    lo = np.maximum(ms(items["createdAt"])[i], ms(pool["joinedAt"])[j])
     at = between(s, keys, lo + 1000, ctx.anchor_ms, index=1)
     return pl.DataFrame(
         {
             "id": ctx.ids(table, keys),
-            item_col: pairs["itemId"],
-            "userId": pairs["hearter"],
+            item_col: items["itemId"].gather(i),
+            "userId": hearter.gather(j),
             "createdAt": timestamps(at, "createdAt"),
         }
     )
@@ -238,30 +261,34 @@ def community_posts(frames: Frames) -> pl.DataFrame:
 
 
 def post_items(frames: Frames, posts: pl.DataFrame) -> pl.DataFrame:
+    posts = posts.select("id", "roomId", "userId", "createdAt")
     return posts.join(room_communities(frames), on="roomId").select(
         pl.col("id").alias("itemId"), "communityId", pl.col("userId").alias("author"), "createdAt"
     )
 
 
-def comment_items(frames: Frames, posts: pl.DataFrame, comments: pl.DataFrame) -> pl.DataFrame:
-    rooms = room_of_community(frames)
-    post_comm = posts.join(rooms, on="roomId").select(pl.col("id").alias("postId"), "communityId")
+def comment_items(posts: pl.DataFrame, comments: pl.DataFrame, rooms: pl.DataFrame) -> pl.DataFrame:
+    posts = posts.select(pl.col("id").alias("postId"), "roomId")
+    post_comm = posts.join(rooms, on="roomId").select("postId", "communityId")
+    comments = comments.select("id", "postId", "userId", "createdAt")
     return comments.join(post_comm, on="postId").select(
         pl.col("id").alias("itemId"), "communityId", pl.col("userId").alias("author"), "createdAt"
     )
 
 
 def generate(ctx: Context, frames: Frames) -> Frames:
-    posts = base_posts(ctx, frames)
-    comments = base_comments(ctx, frames, posts)
-    pool = heart_pool(ctx, frames)
+    rooms = room_of_community(frames)
+    members = posting_members(frames, rooms)
+    posts = base_posts(ctx, frames, members, rooms)
+    comments = base_comments(ctx, frames, posts, members, rooms)
+    pool = heart_pool(ctx, members)
     vol = ctx.config.volumes
     post_hearts = hearts(
         ctx, post_items(frames, posts), pool, "PostHeart", "postId", vol["post_heart_rate"]
     )
     comment_hearts = hearts(
         ctx,
-        comment_items(frames, posts, comments),
+        comment_items(posts, comments, rooms),
         pool,
         "CommentHeart",
         "commentId",

@@ -7,10 +7,12 @@ that no two posts of a medium build share title and body.
 
 from __future__ import annotations
 
+import itertools
+
+import numpy as np
 import polars as pl
 
-from seedsnap.generators.common import pick_text
-from seedsnap.random import U64, Stream
+from seedsnap.random import I64, U64, Stream
 
 OPENERS = (
     "Long-time lurker, first post here.",
@@ -195,34 +197,35 @@ COMMENT_CLOSERS = (
 )
 
 
-def _join(*parts: pl.Series, sep: str = " ") -> pl.Series:
-    frame = pl.DataFrame({f"p{i}": p for i, p in enumerate(parts)})
-    return frame.select(pl.concat_str(pl.all(), separator=sep)).to_series()
+def _combined(*parts: tuple[str, ...], form: str) -> pl.Series:
+    """Every combination of one item per part (the last varying fastest), spelled by ``form``."""
+    return pl.Series([form.format(*c) for c in itertools.product(*parts)], dtype=pl.String)
+
+
+# The texts are gathered from all combinations (of a few parts: the body has 1.35M), by a
+# mixed-radix code of the same draws as picking each part would make.
+_TITLES = _combined(TITLE_HEADS, TITLE_TOPICS, form="{} {}")
+_BODY_HEADS = _combined(OPENERS, SITUATIONS, form="{} Lately {}. So I started ")
+_BODY_TAILS = _combined(TRIED, OUTCOMES, QUESTIONS, form="{}, and {}. {}")
+_COMMENTS = _combined(COMMENT_OPENERS, COMMENT_MIDDLES, COMMENT_CLOSERS, form="{} {} {}")
+
+
+def _code(stream: Stream, keys: U64, *parts: tuple[tuple[str, ...], int]) -> I64:
+    """The index of the combination of one keyed pick (options, stream index) per part."""
+    code = np.zeros(len(keys), dtype=np.int64)
+    for options, index in parts:
+        code = code * len(options) + stream.choice(keys, len(options), index=index)
+    return code
 
 
 def posts(stream: Stream, keys: U64) -> tuple[pl.Series, pl.Series]:
     """(title, content) per key."""
-    title = _join(
-        pick_text(stream, keys, TITLE_HEADS, 10), pick_text(stream, keys, TITLE_TOPICS, 11)
-    )
-    parts = pl.DataFrame(
-        {
-            "opener": pick_text(stream, keys, OPENERS, 12),
-            "situation": pick_text(stream, keys, SITUATIONS, 13),
-            "tried": pick_text(stream, keys, TRIED, 14),
-            "outcome": pick_text(stream, keys, OUTCOMES, 15),
-            "question": pick_text(stream, keys, QUESTIONS, 16),
-        }
-    )
-    body = parts.select(
-        pl.format("{} Lately {}. So I started {}, and {}. {}", *parts.columns)
-    ).to_series()
-    return title.alias("title"), body.alias("content")
+    title = _TITLES.gather(_code(stream, keys, (TITLE_HEADS, 10), (TITLE_TOPICS, 11)))
+    head = _BODY_HEADS.gather(_code(stream, keys, (OPENERS, 12), (SITUATIONS, 13)))
+    tail = _BODY_TAILS.gather(_code(stream, keys, (TRIED, 14), (OUTCOMES, 15), (QUESTIONS, 16)))
+    return title.alias("title"), (head + tail).alias("content")
 
 
 def comments(stream: Stream, keys: U64) -> pl.Series:
-    return _join(
-        pick_text(stream, keys, COMMENT_OPENERS, 20),
-        pick_text(stream, keys, COMMENT_MIDDLES, 21),
-        pick_text(stream, keys, COMMENT_CLOSERS, 22),
-    ).alias("content")
+    code = _code(stream, keys, (COMMENT_OPENERS, 20), (COMMENT_MIDDLES, 21), (COMMENT_CLOSERS, 22))
+    return _COMMENTS.gather(code).alias("content")
