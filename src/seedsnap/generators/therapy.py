@@ -467,8 +467,8 @@ def _run_ranks(group: I64) -> I64:
 def _greedy(req: I64, prio: I64, keys: Sequence[I64], need: I64) -> I64:
     """Positions of the accepted candidates, in ``prio`` order: greedy, in parallel rounds.
 
-    Candidate j belongs to request ``req[j]`` (an index into ``need``) and holds the values
-    ``k[j]`` of ``keys``. A candidate is accepted in a round when it is first in ``prio``
+    Candidate j belongs to request ``req[j]`` (an index into ``need``), has a ``prio[j]`` of
+    its own (no two candidates share one) and holds the values ``k[j]`` of ``keys``. A candidate is accepted in a round when it is first in ``prio``
     order on each key (therapist slot, client day, pair week) among the remaining
     candidates, and within its request's remaining need; then every candidate sharing a key
     with an accepted one goes. Each round accepts at least the first remaining candidate,
@@ -480,8 +480,10 @@ def _greedy(req: I64, prio: I64, keys: Sequence[I64], need: I64) -> I64:
     values become dense codes: "first on its key" and "key taken" are table look-ups.
     """
     need = need.astype(np.int64)  # a copy: the remaining need
-    codes = [np.unique(k, return_inverse=True)[1].reshape(-1) for k in keys]
-    taken = [np.zeros(len(c) and int(c.max()) + 1, dtype=bool) for c in codes]
+    distinct = [np.unique(k, return_inverse=True) for k in keys]
+    codes = [inverse.reshape(-1) for _, inverse in distinct]
+    taken = [np.zeros(len(values), dtype=bool) for values, _ in distinct]
+    first = [np.empty(len(values), dtype=np.int64) for values, _ in distinct]
     order = np.argsort(req * (int(prio.max(initial=0)) + 1) + prio)
     # Rows: request, prio, then one code per key.
     pool = np.stack([req[order], prio[order], *(c[order] for c in codes)])
@@ -496,10 +498,10 @@ def _greedy(req: I64, prio: I64, keys: Sequence[I64], need: I64) -> I64:
         top = np.compress(in_top, pool, axis=1)
         while top.shape[1]:
             ok = _run_ranks(top[0]) < need[top[0]]
-            for k, code in enumerate(top[2:]):  # first in prio order on each key
-                first = np.full(len(taken[k]), np.iinfo(np.int64).max)
-                np.minimum.at(first, code, top[1])
-                ok &= first[code] == top[1]
+            for low, code in zip(first, top[2:], strict=True):  # first in prio order on each key
+                low[code] = top[1]  # some prio of each key's candidates (only these are read),
+                np.minimum.at(low, code, top[1])  # then the least
+                ok &= low[code] == top[1]
             acc = np.compress(ok, top, axis=1)
             accepted.append(acc[1])
             need -= np.bincount(acc[0], minlength=len(need))
