@@ -43,6 +43,7 @@ WEBINAR_CHILD = 0x5745_4249  # child index of a community's webinar
 SLOT_CHILD = 1_000  # child index base of a community's group session on business-day slot k
 COMPLETED_RATE = 0.85
 APPROVED_RATE = 0.7
+ATTENDANCE = ("ATTENDED", "NO_SHOW", "CANCELLED", "REGISTERED")
 
 
 def _anchor_day(ctx: Context) -> np.datetime64:
@@ -130,32 +131,38 @@ def _slots(ctx: Context, frames: Frames, comm: pl.DataFrame) -> pl.DataFrame:
     first_ok = lo_day + LEAD_DAYS + 1
     ok = days[None, :] >= first_ok[:, None]
     perm = ranks(ctx.stream("GroupTherapySessions", "slot"), comm["ckey"].to_numpy(), len(days))
-    prio = np.empty_like(perm)
-    np.put_along_axis(prio, perm, np.arange(len(days))[None, :], axis=1)
-    n, m = prio.shape
+    n, m = perm.shape
+    # Each community's days in priority order (``perm``), communities in id order (``comm``
+    # is sorted by id): the grid comes in (communityId, priority) order without a sort.
+    ci = np.repeat(np.arange(n), m)
+    day_i = perm.reshape(-1)
+    keep = ok[ci, day_i]
+    ci, day_i = ci[keep], day_i[keep]
     grid = pl.DataFrame(
-        {
-            "communityId": np.repeat(comm["id"].to_numpy(), m),
-            "k": np.tile(offsets, n),
-            "day": np.tile(days, n),
-            "prio": prio.reshape(-1),
-            "ok": ok.reshape(-1),
-        }
-    ).with_columns(pl.col("day").cast(pl.Date))
-    grid = grid.filter(pl.col("ok")).join(existing, on=["communityId", "day"], how="anti")
-    grid = grid.join(comm.select("id", "d_group", "d_web"), left_on="communityId", right_on="id")
-    grid = grid.sort("communityId", "prio").with_columns(
-        pl.int_range(pl.len()).over("communityId").alias("r")
+        [
+            comm["id"].gather(ci).alias("communityId"),
+            pl.Series("day", days[day_i]).cast(pl.Date),
+            pl.Series("_i", np.arange(len(ci))),
+        ]
     )
-    group = grid.filter(pl.col("r") < pl.col("d_group")).with_columns(pl.lit(False).alias("web"))
+    if existing.height:
+        grid = grid.join(existing, on=["communityId", "day"], how="anti", maintain_order="left")
+        ci, day_i = ci[grid["_i"].to_numpy()], day_i[grid["_i"].to_numpy()]
+    r = np.arange(len(ci)) - np.searchsorted(ci, ci, side="left")  # rank in the community
+    d_group = comm["d_group"].to_numpy()[ci]
+    d_web = comm["d_web"].to_numpy()[ci]
+    k = offsets[day_i]
+    group = r < d_group
     # The webinar takes the first remaining slot, upcoming ones first.
-    rest = grid.filter((pl.col("r") >= pl.col("d_group")) & (pl.col("d_web") > 0))
-    web = (
-        rest.sort("communityId", pl.col("k") < 0, "prio")
-        .unique("communityId", keep="first", maintain_order=True)
-        .with_columns(pl.lit(True).alias("web"))
-    )
-    return pl.concat([group, web]).select("communityId", "k", "day", "web")
+    rest = np.flatnonzero((r >= d_group) & (d_web > 0))
+    rest = rest[np.argsort(ci[rest] * 2 + (k[rest] < 0), kind="stable")]
+    rest = rest[np.r_[True, ci[rest][1:] != ci[rest][:-1]]] if len(rest) else rest
+    rows = np.concatenate([np.flatnonzero(group), rest])
+    return grid.select(
+        pl.col("communityId", "day").gather(rows),
+        pl.Series("k", k[rows]),
+        pl.Series("web", np.arange(len(rows)) >= group.sum()),
+    ).select("communityId", "k", "day", "web")
 
 
 def _sessions(
@@ -289,18 +296,50 @@ def _pick_people(
     ctx: Context, x: pl.DataFrame, people: pl.DataFrame, purpose: str, lo: int, hi: pl.Series
 ) -> pl.DataFrame:
     """Per session, a keyed sample of ``people`` (communityId, userId, since) who were members
-    before the session closed; sizes drawn in [lo, hi) and capped by who is available."""
+    before the session closed; sizes drawn in [lo, hi) and capped by who is available.
+
+    Rows come by (sid, keyed draw, userId). Sessions and people are joined as row numbers
+    and ranked on one packed uint64 (sid rank, draw prefix); the chosen rows alone are
+    gathered (sorting every candidate pair on strings was most of this step's time).
+    """
     st = ctx.stream("GroupTherapySessions", purpose)
-    sizes = x.select("sid", "key", pl.Series("hi", hi)).with_columns(
-        pl.Series("n", st.integers(x["key"].to_numpy(), lo, np.maximum(hi.to_numpy(), lo + 1), 0))
+    xk = x["key"].to_numpy()
+    n = st.integers(xk, lo, np.maximum(hi.to_numpy(), lo + 1), 0)
+    c = (
+        x.select("communityId", "close", pl.int_range(pl.len(), dtype=pl.Int64).alias("_x"))
+        .join(
+            people.select(
+                "communityId", "since", pl.int_range(pl.len(), dtype=pl.Int64).alias("_p")
+            ),
+            on="communityId",
+        )
+        .filter(pl.col("since") <= pl.col("close"))
     )
-    c = x.select("sid", "key", "communityId", "close", "created").join(people, on="communityId")
-    c = c.filter(pl.col("since") <= pl.col("close"))
-    pk = child_keys(c["key"].to_numpy(), text_keys(c["userId"]))
-    c = c.with_columns(pl.Series("pkey", pk), pl.Series("_d", st.bits(pk, 1)))
-    c = c.sort("sid", "_d", "userId").with_columns(pl.int_range(pl.len()).over("sid").alias("rank"))
-    c = c.join(sizes.select("sid", "n"), on="sid").filter(pl.col("rank") < pl.col("n"))
-    return c.drop("_d", "n")
+    xi = c["_x"].to_numpy()
+    pi = c["_p"].to_numpy()
+    pk = child_keys(xk[xi], text_keys(people["userId"])[pi])
+    draw = st.bits(pk, 1)
+    sid_rank = np.empty(x.height, dtype=np.int64)
+    sid_rank[x["sid"].arg_sort().to_numpy()] = np.arange(x.height)
+    r = sid_rank[xi]
+    # Equal keys (draw prefixes tied within a session: next to never) fall back to the exact
+    # order, ties of the draw broken by userId.
+    bits = max(int(x.height - 1).bit_length(), 1)
+    packed = (r.astype(np.uint64) << np.uint64(64 - bits)) | (draw >> np.uint64(bits))
+    order = np.argsort(packed)
+    if np.any(packed[order][1:] == packed[order][:-1]):
+        user_rank = people["userId"].rank("dense").to_numpy()
+        order = np.lexsort((user_rank[pi], draw, r))
+    r = r[order]
+    rank = np.arange(len(r)) - np.searchsorted(r, r, side="left")
+    keep = rank < n[xi[order]]
+    chosen = order[keep]
+    out = x.select(pl.col("sid", "key", "communityId", "close", "created").gather(xi[chosen]))
+    return out.hstack(
+        people.select(pl.col("userId", "since").gather(pi[chosen])).with_columns(
+            pl.Series("pkey", pk[chosen]), pl.Series("rank", rank[keep])
+        )
+    )
 
 
 def _invitations(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
@@ -363,10 +402,12 @@ def _participants(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame
     joined = lo + np.floor(s.uniform(pk, 0) * (close - lo)).astype(np.int64)
     st = p["status"].to_numpy()
     u = s.uniform(pk, 1)
+    # Codes into ATTENDANCE, gathered as text by polars (no numpy strings per row).
+    attended, no_show, cancelled, registered = range(len(ATTENDANCE))
     attendance = np.select(
         [st == "COMPLETED", st == "CANCELLED"],
-        [np.select([u < 0.78, u < 0.9], ["ATTENDED", "NO_SHOW"], "CANCELLED"), "CANCELLED"],
-        np.where(u < 0.9, "REGISTERED", "CANCELLED"),
+        [np.select([u < 0.78, u < 0.9], [attended, no_show], cancelled), cancelled],
+        np.where(u < 0.9, registered, cancelled),
     )
     end = p["end"].to_numpy()
     at = p["at"].to_numpy()
@@ -377,10 +418,10 @@ def _participants(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame
     ).astype(np.int64)
     updated = np.select(
         [
-            attendance == "ATTENDED",
-            attendance == "NO_SHOW",
+            attendance == attended,
+            attendance == no_show,
             st == "CANCELLED",
-            attendance == "CANCELLED",
+            attendance == cancelled,
         ],
         [left, end, np.maximum(p["cancel_at"].to_numpy(), joined), self_cancel],
         joined,
@@ -390,8 +431,8 @@ def _participants(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame
         pl.col("sid").alias("sessionId"),
         "userId",
         timestamps(joined, "joinedAt"),
-        pl.Series("attendanceStatus", attendance),
-        timestamps(np.where(attendance == "ATTENDED", left, -1), "leftAt"),
+        pl.Series("attendanceStatus", ATTENDANCE, dtype=pl.String).gather(attendance),
+        timestamps(np.where(attendance == attended, left, -1), "leftAt"),
         timestamps(joined, "createdAt"),
         timestamps(updated, "updatedAt"),
     ).with_columns(

@@ -64,7 +64,8 @@ def ms(col: pl.Series | pl.Expr) -> pl.Expr | pl.Series:
 
 def eligible_users(frames: Frames) -> pl.DataFrame:
     """Clients and APPROVED therapists: id, role, firstName, created (ms), key; sorted by id."""
-    approved = frames["Therapist"].filter(pl.col("status") == "APPROVED")["userId"]
+    therapists = frames["Therapist"].select("userId", "status")  # not its ~50 other columns
+    approved = therapists.filter(pl.col("status") == "APPROVED")["userId"]
     ids = pl.concat([frames["Client"]["userId"], approved]).unique()
     users = frames["User"].filter(pl.col("id").is_in(ids.implode()))
     users = users.select("id", "role", "firstName", ms(pl.col("createdAt")).alias("created"))
@@ -221,113 +222,184 @@ def _groups(ctx: Context, frames: Frames, users: pl.DataFrame) -> tuple[pl.DataF
     return conv, members
 
 
+def _rows(ids: pl.Series, values: pl.Series) -> I64:
+    """The row of each value in ``ids`` (unique), -1 for a value (or NULL) not among them."""
+    rows = pl.int_range(len(ids), dtype=pl.Int64, eager=True)
+    out = values.replace_strict(ids, rows, default=-1, return_dtype=pl.Int64)
+    return np.asarray(out.to_numpy(), dtype=np.int64)
+
+
+def _first_per_pair(pair: I64, *cols: I64) -> tuple[I64, ...]:
+    """``pair`` and ``cols`` at the first row of each distinct pair code, by pair code."""
+    uniq, at = np.unique(pair, return_index=True)
+    return (uniq, *[c[at] for c in cols])
+
+
 def _directs(
     ctx: Context, frames: Frames, users: pl.DataFrame, need: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """New DIRECT conversations so that every user in ``need`` (id, need) gets that many."""
+    """New DIRECT conversations so that every user in ``need`` (u, need) gets that many.
+
+    ``take_ranked`` over the partner tiers, on user rows instead of ids: ``users`` is sorted
+    by id, so a row orders as its id does, and a pair (u, v) is the code ``u * n + v``.
+    """
     s = ctx.stream("Conversation", "partner")
-    ids = users.select("id")
-    rel = frames["ClientTherapist"].select(
-        pl.col("clientId").alias("u"),
-        pl.col("therapistId").alias("v"),
-        ms(pl.col("assignedAt")).alias("met"),
+    n = users.height
+    ids = users["id"]
+    ukey = users["key"].to_numpy()
+    want = np.zeros(n, dtype=np.int64)
+    want[_rows(ids, need["u"])] = need["need"].to_numpy()
+    excl = _direct_partners(frames)
+    ex_u = _rows(ids, excl["u"])
+    ex_v = _rows(ids, excl["v"])
+    # Every excluded partner counts for the cyclic tier's length, eligible or not.
+    n_excl = np.bincount(ex_u[ex_u >= 0], minlength=n)
+    ex_pair = np.unique((ex_u * n + ex_v)[(ex_u >= 0) & (ex_v >= 0)])
+
+    def keep(u: I64, v: I64) -> npt.NDArray[np.bool_]:
+        """Pairs of a user in need that are not excluded."""
+        return (want[u] > 0) & ~np.isin(u * n + v, ex_pair)
+
+    def supply(pair: I64) -> I64:
+        """Distinct partners per user among (unique) pair codes."""
+        return np.bincount(pair // n, minlength=n)
+
+    # Tier 0: the user's therapist (or clients), both ways; a pair listed twice keeps its
+    # first row (the client side first).
+    ct = frames["ClientTherapist"]
+    c = _rows(ids, ct["clientId"])
+    th = _rows(ids, ct["therapistId"])
+    assigned = ct["assignedAt"].dt.epoch("ms").to_numpy()
+    ok = (c >= 0) & (th >= 0)
+    c, th, assigned = c[ok], th[ok], assigned[ok]
+    u0 = np.concatenate([c, th])
+    v0 = np.concatenate([th, c])
+    met0 = np.concatenate([assigned, assigned]).astype(np.int64)
+    ok = keep(u0, v0)
+    pair0, met0 = _first_per_pair(u0[ok] * n + v0[ok], met0[ok])
+    left = want - supply(pair0)
+
+    # Tier 1: community co-members, met when the later of the two joined (earliest such
+    # community); only for users tier 0 leaves short, as the others never reach this tier.
+    mem = frames["Membership"]
+    mu = _rows(ids, mem["userId"])
+    ok = mu >= 0
+    comm = np.asarray(mem["communityId"].rank("dense").to_numpy(), dtype=np.int64)[ok]
+    mu = mu[ok]
+    mj = np.asarray(mem["joinedAt"].dt.epoch("ms").to_numpy(), dtype=np.int64)[ok]
+    by_comm = np.argsort(comm, kind="stable")
+    size = np.bincount(comm, minlength=int(comm.max(initial=-1)) + 1)
+    comm_at = np.cumsum(size) - size  # a community's first row in by_comm
+    mine = np.flatnonzero(left[mu] > 0)  # memberships of users still short
+    reps = size[comm[mine]]
+    row = np.repeat(mine, reps)
+    other = by_comm[
+        np.repeat(comm_at[comm[mine]], reps)
+        + np.arange(len(row))
+        - np.repeat(np.cumsum(reps) - reps, reps)
+    ]
+    u1, v1 = mu[row], mu[other]
+    met1 = np.maximum(mj[row], mj[other])
+    ok = (u1 != v1) & keep(u1, v1)
+    u1, v1, met1 = u1[ok], v1[ok], met1[ok]
+    pair1 = u1 * n + v1
+    by_pair = np.argsort(pair1, kind="stable")
+    pair1, met1 = pair1[by_pair], met1[by_pair]
+    starts = np.flatnonzero(np.r_[True, pair1[1:] != pair1[:-1]]) if len(pair1) else pair1
+    met1 = np.minimum.reduceat(met1, starts) if len(pair1) else met1
+    pair1 = pair1[starts]
+    new1 = ~np.isin(pair1, pair0)  # a pair of tier 0 keeps its tier
+    left = left - supply(pair1[new1])
+
+    # Tier 2: the next users of the keyed cyclic order, for users tiers 0 and 1 leave short.
+    short = np.flatnonzero((want > 0) & (left > 0))
+    h = s.bits(ukey, 0)
+    cycle = np.argsort(h, kind="stable")  # by (h, id): rows order as ids
+    pos = np.empty(n, dtype=np.int64)
+    pos[cycle] = np.arange(n)
+    take = np.minimum(want[short] + n_excl[short], max(n - 1, 0))
+    u2 = np.repeat(short, take)
+    step = np.arange(len(u2)) - np.repeat(np.cumsum(take) - take, take)
+    v2 = cycle[(pos[u2] + 1 + step) % max(n, 1)]
+    ok = keep(u2, v2)
+    pair2 = u2[ok] * n + v2[ok]
+
+    # All candidates, each pair at its lowest tier, ranked per user by (tier, keyed draw, v).
+    tier = np.concatenate(
+        [np.zeros(len(pair0), np.int64), np.ones(len(pair1), np.int64), np.full(len(pair2), 2)]
     )
-    rel = rel.join(ids, left_on="u", right_on="id").join(ids, left_on="v", right_on="id")
-    tier0 = pl.concat([rel, rel.select(pl.col("v").alias("u"), pl.col("u").alias("v"), "met")])
-    mem = (
-        frames["Membership"]
-        .select("communityId", pl.col("userId").alias("u"), ms(pl.col("joinedAt")).alias("j"))
-        .join(ids, left_on="u", right_on="id")
+    pair = np.concatenate([pair0, pair1, pair2])
+    met = np.concatenate([met0, met1, np.zeros(len(pair2), np.int64)])
+    pair, tier, met = _first_per_pair(pair, tier, met)
+    u, v = pair // n, pair % n
+    draw = s.bits(child_keys(ukey[u], ukey[v]), 0)
+    # One uint64 key: user row high, tier, then the draw's top bits. Equal keys (draw
+    # prefixes tied within a user and tier: next to never) fall back to the exact order.
+    ubits = max(int(n - 1).bit_length(), 1)
+    packed = (
+        (u.astype(np.uint64) << np.uint64(64 - ubits))
+        | (tier.astype(np.uint64) << np.uint64(62 - ubits))
+        | (draw >> np.uint64(ubits + 2))
     )
-    # Only users who need partners look for co-members (keeps the self-join small).
-    co = (
-        mem.join(need.select("u"), on="u")
-        .join(mem.rename({"u": "v", "j": "j2"}), on="communityId")
-        .filter(pl.col("u") != pl.col("v"))
-    )
-    tier1 = co.group_by("u", "v").agg(pl.max_horizontal("j", "j2").min().alias("met"))
-    excluded = _direct_partners(frames)
-    n_excl = excluded.group_by("u").agg(pl.len().cast(pl.Int64).alias("x"))
-    counts = need.rename({"u": "id"}).join(n_excl.rename({"u": "id"}), on="id", how="left")
-    counts = counts.select("id", (pl.col("need") + pl.col("x").fill_null(0)).alias("n"))
-    tier2 = cyclic_neighbours(s, users, counts).with_columns(pl.lit(0, dtype=pl.Int64).alias("met"))
-    cands = pl.concat(
-        [
-            tier0.with_columns(pl.lit(0).alias("tier")),
-            tier1.with_columns(pl.lit(1).alias("tier")),
-            tier2.with_columns(pl.lit(2).alias("tier")),
-        ],
-        how="diagonal_relaxed",
-    )
-    cands = cands.join(excluded, on=["u", "v"], how="anti")
-    picked = take_ranked(s, cands, need)
-    # One conversation per unordered pair; the user who picked opens it.
-    picked = (
-        picked.with_columns(
-            pl.min_horizontal("u", "v").alias("a"), pl.max_horizontal("u", "v").alias("b")
+    rank = np.argsort(packed)
+    if np.any(packed[rank][1:] == packed[rank][:-1]):
+        rank = np.lexsort((v, draw, tier, u))
+    u, v, tier, met = u[rank], v[rank], tier[rank], met[rank]
+    begin = np.searchsorted(u, u, side="left")
+    picked = np.arange(len(u)) - begin < want[u]
+    u, v, tier, met = u[picked], v[picked], tier[picked], met[picked]
+    # One conversation per unordered pair; the user who picked it at the lowest tier opens it
+    # (then the lower row, as ids order).
+    a, b = np.minimum(u, v), np.maximum(u, v)
+    by = np.lexsort((u, tier, b, a))
+    a, b, u, v, tier, met = a[by], b[by], u[by], v[by], tier[by], met[by]
+    one = np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1])] if len(a) else np.ones(0, bool)
+    a, b, u, v, tier, met = a[one], b[one], u[one], v[one], tier[one], met[one]
+
+    def side(rows: I64, order: int) -> pl.DataFrame:
+        """The members of one side of the pairs (the opener has order 0)."""
+        return users[rows].select(
+            pl.Series("conv_key", conv_key),
+            "id",
+            "key",
+            "firstName",
+            pl.col("role").alias("speaker"),
+            pl.lit("MEMBER").alias("role"),
+            pl.lit(order, dtype=pl.Int64).alias("order"),
+            pl.col("created").alias("since"),
         )
-        .sort("a", "b", "tier", "u")
-        .unique(["a", "b"], keep="first", maintain_order=True)
-    )
-    info = users.select("id", "key", "role", "firstName", "created")
-    picked = picked.join(info.rename(lambda c: f"u_{c}"), left_on="u", right_on="u_id")
-    picked = picked.join(info.rename(lambda c: f"v_{c}"), left_on="v", right_on="v_id")
-    ka = text_keys(picked["a"])
-    kb = text_keys(picked["b"])
-    picked = picked.with_columns(pl.Series("conv_key", child_keys(ka, kb)))
-    both_therapists = (pl.col("u_role") == "therapist") & (pl.col("v_role") == "therapist")
-    conv = picked.select(
+
+    conv_key = child_keys(ukey[a], ukey[b])
+    opener, partner = side(u, 0), side(v, 1)
+    conv = pl.DataFrame(
+        {
+            "conv_key": conv_key,
+            "tier": tier,
+            "met": met,
+            "u_created": opener["since"],
+            "v_created": partner["since"],
+            "both": (opener["speaker"] == "therapist") & (partner["speaker"] == "therapist"),
+        }
+    ).select(
         "conv_key",
         pl.lit("DIRECT").alias("type"),
         pl.when(pl.col("tier") == 0)
         .then(pl.lit("care"))
-        .when(both_therapists)
+        .when(pl.col("both"))
         .then(pl.lit("colleague"))
         .otherwise(pl.lit("peer"))
         .alias("kind"),
         pl.lit(None, dtype=pl.String).alias("title"),
         pl.max_horizontal("met", "u_created", "v_created").alias("lo"),
     )
-    cols = ["conv_key", "id", "key", "firstName", "speaker", "role", "order", "since"]
-    first = picked.select(
-        "conv_key",
-        pl.col("u").alias("id"),
-        pl.col("u_key").alias("key"),
-        pl.col("u_firstName").alias("firstName"),
-        pl.col("u_role").alias("speaker"),
-        pl.lit("MEMBER").alias("role"),
-        pl.lit(0, dtype=pl.Int64).alias("order"),
-        pl.col("u_created").alias("since"),
-    )
-    second = picked.select(
-        "conv_key",
-        pl.col("v").alias("id"),
-        pl.col("v_key").alias("key"),
-        pl.col("v_firstName").alias("firstName"),
-        pl.col("v_role").alias("speaker"),
-        pl.lit("MEMBER").alias("role"),
-        pl.lit(1, dtype=pl.Int64).alias("order"),
-        pl.col("v_created").alias("since"),
-    )
-    return conv, pl.concat([first, second]).select(cols)
+    return conv, pl.concat([opener, partner])
 
 
-def _pool_pick(
-    stream: Stream,
-    keys: U64,
-    pools: Sequence[Sequence[str]],
-    which: npt.NDArray[np.int64],
-    index: int,
-) -> npt.NDArray[np.object_]:
-    """One string per row from ``pools[which[row]]`` (keyed, uniform within the pool)."""
-    flat = np.asarray([x for p in pools for x in p], dtype=object)
+def _pool_flat(pools: Sequence[Sequence[str]]) -> tuple[list[str], I64, I64]:
+    """The strings of ``pools`` in one list, with each pool's offset and size in it."""
+    flat = [x for p in pools for x in p]
     sizes = np.asarray([len(p) for p in pools], dtype=np.int64)
-    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    u = stream.uniform(keys, index)
-    out: npt.NDArray[np.object_] = flat[
-        offsets[which] + np.floor(u * sizes[which]).astype(np.int64)
-    ]
-    return out
+    return flat, np.cumsum(sizes) - sizes, sizes
 
 
 def _gaps(stream: Stream, keys: U64) -> I64:
@@ -340,11 +412,62 @@ def _gaps(stream: Stream, keys: U64) -> I64:
     return out
 
 
+def _content(
+    sm: Stream, mk: U64, j: I64, reply: npt.NDArray[np.bool_], kind: pl.Series, speaker: pl.Series
+) -> pl.Series:
+    """An opener, a line by speaker and conversation kind, or a reply line; then a second
+    line except on openers. Indices into one pool of all lines, gathered by polars (making
+    a String column from numpy strings costs Python work per row)."""
+    which = (
+        pl.select(
+            pl.when(kind == "group")
+            .then(3)
+            .when(kind == "colleague")
+            .then(2)
+            .when(kind == "peer")
+            .then(1)
+            .when(speaker == "client")
+            .then(0)
+            .otherwise(4)
+        )
+        .to_series()
+        .to_numpy()
+        .astype(np.int64)
+    )
+    openers = (
+        t.OPEN_CLIENT_TO_THERAPIST,
+        t.OPEN_PEER,
+        t.OPEN_COLLEAGUE,
+        t.OPEN_GROUP,
+        t.OPEN_THERAPIST_TO_CLIENT,
+    )
+    lines = (t.CLIENT_LINES, t.PEER_LINES, t.COLLEAGUE_LINES, t.GROUP_LINES, t.THERAPIST_LINES)
+    flat, off, size = _pool_flat([*openers, t.REPLY_LINES, *lines, t.SECOND_LINES, ("",)])
+    # Each pick keeps its own keyed uniform (indices 4-7), drawn only for the rows using it.
+    first = np.empty(len(mk), dtype=np.int64)
+    for rows, pool, index in (
+        (j == 0, which, 4),
+        ((j != 0) & reply, np.full(len(mk), 5), 5),
+        ((j != 0) & ~reply, which + 6, 6),
+    ):
+        p = pool[rows]
+        first[rows] = off[p] + np.floor(sm.uniform(mk[rows], index) * size[p]).astype(np.int64)
+    second = np.full(len(mk), off[12])  # "" after an opener
+    later = j != 0
+    second[later] = off[11] + np.floor(sm.uniform(mk[later], 7) * size[11]).astype(np.int64)
+    pool_s = pl.Series(flat, dtype=pl.String)
+    return pl.select(pl.concat_str(pool_s.gather(first), pool_s.gather(second))).to_series()
+
+
 def build(ctx: Context, conv: pl.DataFrame, members: pl.DataFrame, min_messages: int) -> Frames:
     """Rows of new conversations.
 
     ``conv``: conv_key, type, kind, title, lo (earliest start, ms). ``members``: conv_key, id,
-    key, firstName, speaker (client/therapist/moderator), role, order (0 opens), since.
+    key, firstName, speaker (client/therapist/moderator), role, order (0 opens, then 1, 2, ...
+    per conversation), since.
+
+    Members are kept sorted by (conversation, order) and messages by (conversation, j), so a
+    member or message is found at its conversation's first row plus its order or j: no joins.
     """
     if conv.is_empty():
         return {}
@@ -352,6 +475,16 @@ def build(ctx: Context, conv: pl.DataFrame, members: pl.DataFrame, min_messages:
     s = ctx.stream("Conversation", "time")
     sm = ctx.stream("Message", "content")
     conv = conv.sort("conv_key")
+    members = members.sort("conv_key", "order")
+    # Conversations without members (and members of none) drop out, as an inner join would.
+    at_conv = np.searchsorted(conv["conv_key"].to_numpy(), members["conv_key"].to_numpy())
+    at_conv = np.minimum(at_conv, conv.height - 1)
+    known = conv["conv_key"].to_numpy()[at_conv] == members["conv_key"].to_numpy()
+    n_parts = np.bincount(at_conv[known], minlength=conv.height)
+    if not known.all() or not n_parts.all():
+        members = members.filter(pl.Series(known))
+        conv = conv.filter(pl.Series(n_parts > 0))
+        return build(ctx, conv, members, min_messages)
     ck = conv["conv_key"].to_numpy()
     lo = conv["lo"].to_numpy().astype(np.int64)
     start_lo = np.maximum(lo, anchor - START_WITHIN_DAYS * MS_PER_DAY)
@@ -363,37 +496,26 @@ def build(ctx: Context, conv: pl.DataFrame, members: pl.DataFrame, min_messages:
         s.integers(ck, *EXTRA_MESSAGES["GROUP"], index=1),
         s.integers(ck, *EXTRA_MESSAGES["DIRECT"], index=1),
     )
-    conv = conv.with_columns(
-        pl.Series("created", created),
-        pl.Series("n_msgs", max(min_messages, 1) + extra),
-        pl.Series("id", ctx.ids("Conversation", ck)),
-    )
+    n_msgs = max(min_messages, 1) + extra
+    cid = ctx.ids("Conversation", ck)
 
     # Participants: everyone joins when the conversation starts; group members trickle in
     # over the first hours (never before they met the community, see ``lo``).
-    members = members.join(
-        conv.select("conv_key", "created", pl.col("id").alias("cid")), on="conv_key"
-    )
-    mkeys = child_keys(members["conv_key"].to_numpy(), members["key"].to_numpy())
+    m_conv = at_conv
+    m_first = np.cumsum(n_parts) - n_parts  # a conversation's first member row
+    mkeys = child_keys(ck[m_conv], members["key"].to_numpy())
+    m_order = members["order"].to_numpy()
     delay = np.where(
-        members["order"].to_numpy() == 0,
+        m_order == 0,
         0,
         np.floor(s.uniform(mkeys, 2) * 6 * MS_PER_HOUR).astype(np.int64),
     )
-    joined = members["created"].to_numpy() + np.where(
-        np.isin(members["conv_key"].to_numpy(), ck[is_group]), delay, 0
-    )
+    joined = created[m_conv] + np.where(is_group[m_conv], delay, 0)
     joined = np.minimum(joined, anchor - MS_PER_HOUR)
-    joined = np.maximum(joined, members["created"].to_numpy())
-    members = members.with_columns(pl.Series("joined", joined), pl.Series("pkey", mkeys))
-    ready = members.group_by("conv_key").agg(
-        pl.col("joined").max().alias("ready"), pl.len().alias("n_parts")
-    )
-    conv = conv.join(ready, on="conv_key").sort("conv_key")
+    joined = np.maximum(joined, created[m_conv])
+    ready_a = np.maximum.reduceat(joined, m_first)
 
     # Messages: keyed gaps, squeezed into (ready, anchor) when they would overrun it.
-    ck = conv["conv_key"].to_numpy()
-    n_msgs = conv["n_msgs"].to_numpy()
     rows, j, msg_keys = expand(ck, n_msgs)
     gaps = _gaps(s, msg_keys)
     starts = np.cumsum(n_msgs) - n_msgs
@@ -401,107 +523,55 @@ def build(ctx: Context, conv: pl.DataFrame, members: pl.DataFrame, min_messages:
     before = running[starts] - gaps[starts]  # running total before each conversation
     cum = running - np.repeat(before, n_msgs)
     total = cum[starts + n_msgs - 1]
-    ready_a = conv["ready"].to_numpy()
     window = np.maximum(anchor - ready_a - 2 * n_msgs - 1, 0)
     scale = np.minimum(1.0, window / np.maximum(total, 1))
     at = ready_a[rows] + 1 + np.floor(cum * scale[rows]).astype(np.int64) + j
-    msgs = pl.DataFrame(
-        {
-            "conv_key": ck[rows],
-            "j": j,
-            "mkey": msg_keys,
-            "at": at,
-            "n_parts": conv["n_parts"].to_numpy()[rows],
-            "type": conv["type"].gather(rows),
-            "kind": conv["kind"].gather(rows),
-            "cid": conv["id"].gather(rows),
-        }
-    )
 
     # Senders: DIRECT alternates most of the time; GROUP picks any participant.
     switch = np.where(j == 0, 0, sm.bernoulli(msg_keys, SWITCH_RATE, 0)).astype(np.int64)
-    msgs = msgs.with_columns(pl.Series("sw", switch))
-    msgs = msgs.with_columns(pl.col("sw").cum_sum().over("conv_key").alias("sw"))
-    pick_any = np.floor(sm.uniform(msg_keys, 1) * msgs["n_parts"].to_numpy()).astype(np.int64)
-    order = np.where(
-        msgs["type"].to_numpy() == "GROUP", np.where(j == 0, 0, pick_any), msgs["sw"].to_numpy() % 2
-    )
-    msgs = msgs.with_columns(pl.Series("order", order))
-    who = members.select("conv_key", "order", pl.col("id").alias("senderId"), "speaker")
-    msgs = msgs.join(who, on=["conv_key", "order"])
-    other = members.select(
-        "conv_key", pl.col("order").alias("o_order"), pl.col("firstName").alias("other_name")
-    )
-    msgs = msgs.with_columns(
-        pl.when(pl.col("type") == "GROUP").then(0).otherwise(1 - pl.col("order")).alias("o_order")
-    ).join(other, on=["conv_key", "o_order"])
-    msgs = msgs.sort("conv_key", "j")
-    mk = msgs["mkey"].to_numpy()
-    j = msgs["j"].to_numpy()
+    run = np.cumsum(switch)
+    sw = run - np.repeat(run[starts] - switch[starts], n_msgs)  # switches so far, per conv
+    pick_any = np.floor(sm.uniform(msg_keys, 1) * n_parts[rows]).astype(np.int64)
+    group_msg = is_group[rows]
+    order = np.where(group_msg, np.where(j == 0, 0, pick_any), sw % 2)
+    sender = m_first[rows] + order
+    other = m_first[rows] + np.where(group_msg, 0, 1 - order)
+    mk = msg_keys
 
     # Replies to one of the three previous messages; they follow their parent by construction.
     reply = (j >= 2) & sm.bernoulli(mk, REPLY_RATE, 2)
     back = 1 + np.floor(sm.uniform(mk, 3) * np.minimum(j, 3)).astype(np.int64)
-    msgs = msgs.with_columns(
-        pl.Series("id", ctx.ids("Message", mk)),
-        pl.Series("parent_j", np.where(reply, j - back, -1)),
-    )
-    parents = msgs.select(
-        "conv_key", pl.col("j").alias("parent_j"), pl.col("id").alias("replyToId")
-    )
-    msgs = msgs.join(parents, on=["conv_key", "parent_j"], how="left").sort("conv_key", "j")
-    reply = msgs["replyToId"].is_not_null().to_numpy()
+    msg_id = ctx.ids("Message", mk)
+    here = np.arange(len(mk))
+    reply_to = msg_id.gather(np.where(reply, here - back, here))
 
-    # Content: an opener, a line by speaker and conversation kind, or a reply line.
-    kind = msgs["kind"].to_numpy()
-    speaker = msgs["speaker"].to_numpy()
-    opener_pool = np.select(
-        [kind == "group", kind == "colleague", kind == "peer", speaker == "client"],
-        [3, 2, 1, 0],
-        default=4,
+    content = _content(
+        sm, mk, j, reply, conv["kind"].gather(rows), members["speaker"].gather(sender)
     )
-    line_pool = np.select(
-        [kind == "group", kind == "colleague", kind == "peer", speaker == "client"],
-        [3, 2, 1, 0],
-        default=4,
-    )
-    openers = (
-        t.OPEN_CLIENT_TO_THERAPIST,
-        t.OPEN_PEER,
-        t.OPEN_COLLEAGUE,
-        t.OPEN_GROUP,
-        t.OPEN_THERAPIST_TO_CLIENT,
-    )
-    lines = (t.CLIENT_LINES, t.PEER_LINES, t.COLLEAGUE_LINES, t.GROUP_LINES, t.THERAPIST_LINES)
-    first_part = np.where(
-        j == 0,
-        _pool_pick(sm, mk, openers, opener_pool, 4),
-        np.where(
-            reply,
-            _pool_pick(sm, mk, (t.REPLY_LINES,), np.zeros(len(mk), np.int64), 5),
-            _pool_pick(sm, mk, lines, line_pool, 6),
-        ),
-    )
-    second = _pool_pick(sm, mk, (t.SECOND_LINES,), np.zeros(len(mk), np.int64), 7)
-    content = np.char.add(first_part.astype(str), np.where(j == 0, "", second).astype(str))
     edited = sm.bernoulli(mk, EDIT_RATE, 8)
-    at = msgs["at"].to_numpy()
     edit_at = at + np.floor(sm.uniform(mk, 9) * np.minimum(10 * MS_PER_MINUTE, anchor - at)).astype(
         np.int64
     )
-    msgs = msgs.with_columns(
-        pl.Series("content", content),
-        pl.Series("isEdited", edited),
-        timestamps(edit_at, "editedAt"),
-        timestamps(at, "createdAt"),
-        timestamps(np.where(edited, edit_at, at), "updatedAt"),
-    )
-    message = msgs.select(
+    message = pl.DataFrame(
+        [
+            msg_id,
+            cid.gather(rows).alias("conversationId"),
+            members["id"].gather(sender).alias("senderId"),
+            content.alias("content"),
+            members["firstName"].gather(other).alias("other_name"),
+            reply_to.alias("replyToId"),
+            pl.Series("reply", reply),
+            pl.Series("isEdited", edited),
+            timestamps(edit_at, "editedAt"),
+            timestamps(at, "createdAt"),
+            timestamps(np.where(edited, edit_at, at), "updatedAt"),
+        ]
+    ).select(
         "id",
-        pl.col("cid").alias("conversationId"),
+        "conversationId",
         "senderId",
         pl.col("content").str.replace_all("{name}", pl.col("other_name"), literal=True),
-        "replyToId",
+        pl.when(pl.col("reply")).then(pl.col("replyToId")).alias("replyToId"),
         "isEdited",
         pl.when(pl.col("isEdited")).then(pl.col("editedAt")).otherwise(None).alias("editedAt"),
         "createdAt",
@@ -509,54 +579,57 @@ def build(ctx: Context, conv: pl.DataFrame, members: pl.DataFrame, min_messages:
     )
 
     # lastReadAt: at or after the participant's own last message; fully read most often.
-    last = msgs.group_by("conv_key").agg(pl.col("at").max().alias("last_at"))
-    own = msgs.group_by("conv_key", "senderId").agg(pl.col("j").max().alias("own_last"))
-    members = (
-        members.join(own.rename({"senderId": "id"}), on=["conv_key", "id"], how="left")
-        .join(conv.select("conv_key", "n_msgs"), on="conv_key")
-        .join(last, on="conv_key")
-    )
-    members = members.sort("conv_key", "order")
-    pk = members["pkey"].to_numpy()
-    own_last = np.maximum(members["own_last"].fill_null(0).to_numpy(), 0)
-    n_m = members["n_msgs"].to_numpy()
+    last_at = at[starts + n_msgs - 1]  # times increase within a conversation
+    # Own messages are counted per user: a user listed twice in a conversation (never, bar
+    # odd input) has the last message of either row.
+    # (Equal member keys, a function of conversation and user key, flag such a user.)
+    user = np.arange(len(m_conv))
+    sorted_keys = np.sort(mkeys)
+    if np.any(sorted_keys[1:] == sorted_keys[:-1]):
+        user = (
+            members.with_row_index("_r")
+            .select(pl.col("_r").min().over("conv_key", "id"))
+            .to_series()
+            .to_numpy()
+            .astype(np.int64)
+        )
+    own_last = np.zeros(len(m_conv), dtype=np.int64)
+    np.maximum.at(own_last, user[sender], j)
+    own_last = own_last[user]
+    pk = mkeys
+    n_m = n_msgs[m_conv]
     k = own_last + np.floor(s.uniform(pk, 3) * (n_m - own_last)).astype(np.int64)
     k = np.where(s.bernoulli(pk, FULLY_READ_RATE, 4), n_m - 1, k)
-    members = members.with_columns(pl.Series("k", k), pl.Series("k1", k + 1))
-    times = msgs.select("conv_key", "j", "at")
-    members = members.join(times.rename({"j": "k", "at": "t_k"}), on=["conv_key", "k"]).join(
-        times.rename({"j": "k1", "at": "t_k1"}), on=["conv_key", "k1"], how="left"
-    )
-    t_k = members["t_k"].to_numpy()
-    t_next = members["t_k1"].fill_null(anchor + 1).to_numpy()
-    u = s.uniform(members["pkey"].to_numpy(), 5)
+    t_k = at[starts[m_conv] + k]
+    t_next = np.where(k + 1 < n_m, at[np.minimum(starts[m_conv] + k + 1, len(at) - 1)], anchor + 1)
+    u = s.uniform(pk, 5)
     # Skewed towards soon after t_k: people read shortly after a message arrives.
     read_at = t_k + np.floor(u**3 * (t_next - 1 - t_k)).astype(np.int64)
-    members = members.with_columns(
-        ctx.ids("ConversationParticipant", pk).alias("pid"),
-        timestamps(members["joined"].to_numpy(), "joinedAt"),
-        timestamps(read_at, "lastReadAt"),
-        pl.Series("isMuted", s.bernoulli(pk, 0.05, 6)),
+    # Listed by (conversation, message read up to, order) when there are no more participants
+    # than messages, else by (conversation, order): the orders the joins gave these rows. The
+    # id and isMuted stay in (conversation, order) order: they were drawn before that join.
+    by = np.lexsort((k, m_conv)) if len(m_conv) <= len(mk) else np.arange(len(m_conv))
+    participant = pl.DataFrame(
+        [
+            ctx.ids("ConversationParticipant", pk),
+            cid.gather(m_conv[by]).alias("conversationId"),
+            members["id"].gather(by).alias("userId"),
+            timestamps(joined[by], "joinedAt"),
+            timestamps(read_at[by], "lastReadAt"),
+            members["role"].gather(by),
+            pl.Series("isMuted", s.bernoulli(pk, 0.05, 6)),
+        ]
     )
-    participant = members.select(
-        pl.col("pid").alias("id"),
-        pl.col("cid").alias("conversationId"),
-        pl.col("id").alias("userId"),
-        "joinedAt",
-        "lastReadAt",
-        "role",
-        "isMuted",
-    )
-    conv = conv.join(last, on="conv_key").with_columns(
-        timestamps(conv.join(last, on="conv_key")["last_at"].to_numpy(), "lastMessageAt"),
-    )
-    conversation = conv.select(
-        "id",
-        "type",
-        "title",
-        "lastMessageAt",
-        pl.col("created").cast(pl.Datetime("ms")).alias("createdAt"),
-        pl.col("lastMessageAt").alias("updatedAt"),
+    last_message = timestamps(last_at, "lastMessageAt")
+    conversation = pl.DataFrame(
+        [
+            cid,
+            conv["type"],
+            conv["title"],
+            last_message,
+            timestamps(created, "createdAt"),
+            last_message.alias("updatedAt"),
+        ]
     )
     return {
         "Conversation": conversation,
