@@ -853,3 +853,19 @@ def test_first_by_score_is_the_head_of_a_stable_argsort(high: int) -> None:
     full = np.argsort(score, axis=1, kind="stable")
     for k in (0, 1, 3, 39, 40, 50):
         assert np.array_equal(_first_by_score(score, k), full[:, :k])
+
+
+def test_a_participants_id_and_mute_do_not_depend_on_the_messages() -> None:
+    """A participant's id and isMuted are drawn from its own key (conversation, member): more
+    messages per conversation move what each one has read, not who it is."""
+    maps = []
+    for n in ("1", "30"):
+        env = {"SEEDSNAP_MIN_CLIENT_MESSAGES_PER_CONVERSATION": n}
+        built = generate(resolve(mode="light", env=env, config_file=None))
+        maps.append(built["ConversationParticipant"])
+    few, many = maps
+    pairs = few.join(many, on=["conversationId", "userId"], suffix="_many")
+    assert pairs.height == few.height > 10
+    assert (pairs["lastReadAt"] != pairs["lastReadAt_many"]).any()  # the messages did change
+    assert (pairs["id"] == pairs["id_many"]).all()
+    assert (pairs["isMuted"] == pairs["isMuted_many"]).all()

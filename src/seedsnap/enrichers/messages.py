@@ -606,18 +606,19 @@ def build(ctx: Context, conv: pl.DataFrame, members: pl.DataFrame, min_messages:
     # Skewed towards soon after t_k: people read shortly after a message arrives.
     read_at = t_k + np.floor(u**3 * (t_next - 1 - t_k)).astype(np.int64)
     # Listed by (conversation, message read up to, order) when there are no more participants
-    # than messages, else by (conversation, order): the orders the joins gave these rows. The
-    # id and isMuted stay in (conversation, order) order: they were drawn before that join.
+    # than messages, else by (conversation, order): the orders the joins of an earlier version
+    # gave these rows, kept so later steps see them as before (the snapshot sorts by id).
+    # Every column is drawn from the participant's own key.
     by = np.lexsort((k, m_conv)) if len(m_conv) <= len(mk) else np.arange(len(m_conv))
     participant = pl.DataFrame(
         [
-            ctx.ids("ConversationParticipant", pk),
+            ctx.ids("ConversationParticipant", pk[by]),
             cid.gather(m_conv[by]).alias("conversationId"),
             members["id"].gather(by).alias("userId"),
             timestamps(joined[by], "joinedAt"),
             timestamps(read_at[by], "lastReadAt"),
             members["role"].gather(by),
-            pl.Series("isMuted", s.bernoulli(pk, 0.05, 6)),
+            pl.Series("isMuted", s.bernoulli(pk[by], 0.05, 6)),
         ]
     )
     last_message = timestamps(last_at, "lastMessageAt")
