@@ -3,8 +3,9 @@
 Recent commits swapped general helpers for faster special cases that claim the same results:
 the hearts enricher's ``_take`` (``take_best``), the comments enricher's user-side pick
 (``pick_rows_from_groups``), the notifications' ``_sorted_by_id`` (``frame.sort("id")``), the
-snapshot writer's hash from Arrow buffers (``content_hash``) and the scheduler's numpy
-``_greedy`` (a sequential greedy with widening windows). Each test drives the rare branches
+snapshot writer's hash from Arrow buffers (``content_hash``), the scheduler's numpy
+``_greedy`` (a sequential greedy with widening windows) and the helpers these paths share
+(``packed_order``, ``rank_in_run``, ``is_author``). Each test drives the rare branches
 (ties, duplicates, NULL slots holding bytes, several chunks, key conflicts) on small inputs
 and compares with the general code, copied here as it was before the change where it is
 gone from the source.
@@ -31,9 +32,9 @@ from seedsnap.build import generate
 from seedsnap.config import Config, resolve
 from seedsnap.context import Context, Frames
 from seedsnap.enrichers import comments, hearts
-from seedsnap.enrichers.common import count_by, deficit, take_best
+from seedsnap.enrichers.common import count_by, deficit, packed_order, rank_in_run, take_best
 from seedsnap.enrichers.notifications import _sorted_by_id
-from seedsnap.generators.common import pick_rows_from_groups, text_keys
+from seedsnap.generators.common import is_author, pick_rows_from_groups, text_keys
 from seedsnap.generators.content import community_posts, posting_members
 from seedsnap.generators.therapy import _greedy
 from seedsnap.random import U64, expand, name_key
@@ -632,3 +633,69 @@ def test_greedy_matches_sequential_reference() -> None:
         assert chosen == want, (req, prio, keys, need)
         windowed += want != _plain_greedy(req, prio, keys, need)
     assert windowed > 100  # many cases depend on the windows (a plain greedy differs)
+
+
+# --- T6: the shared helpers of the fast paths ----------------------------------------------
+
+
+def test_packed_order_matches_lexsort() -> None:
+    """Without ties, one packed sort orders as the lexsort of (codes..., low) would."""
+    rng = np.random.default_rng(6)
+    for n_rows, n_u in ((0, 1), (1, 1), (500, 1), (500, 37), (2000, 1000)):
+        u = rng.integers(0, n_u, n_rows)
+        tier = rng.integers(0, 3, n_rows)
+        low = rng.integers(0, 2**64 - 1, n_rows, dtype=np.uint64, endpoint=True)
+
+        def exact() -> npt.NDArray[np.int64]:
+            raise AssertionError("no packed key ties here")
+
+        got = packed_order([(u, n_u), (tier, 3)], low, exact)
+        assert got.dtype == np.int64
+        assert got.tolist() == np.lexsort((low, tier, u)).tolist()
+
+
+def test_packed_order_tie_fallback() -> None:
+    """Lows equal in their top bits under equal codes tie when packed: ``exact()`` decides."""
+    c = np.array([1, 0, 1, 0, 2])
+    # Rows 0 and 2 share code 1 and differ only in the low bits the packing drops.
+    low = np.array([2**63 + 1, 5, 2**63, 2**62, 0], dtype=np.uint64)
+    calls = []
+
+    def exact() -> npt.NDArray[np.int64]:
+        calls.append(1)
+        return np.lexsort((low, c))
+
+    got = packed_order([(c, 3)], low, exact)
+    assert calls == [1]
+    assert got.tolist() == [1, 3, 2, 0, 4]
+    # Without the tie (rows 0 and 2 apart in their top bits) the packed sort alone is used.
+    low[2] = 2**61
+    got = packed_order([(c, 3)], low, lambda: pytest.fail("no tie"))
+    assert got.tolist() == [1, 3, 2, 0, 4]
+
+
+def test_rank_in_run() -> None:
+    """Each row's position in its run of equal consecutive values (runs need not be sorted)."""
+    assert rank_in_run(np.zeros(0, dtype=np.int64)).tolist() == []
+    values = np.array([3, 3, 1, 1, 1, 3, 7, 2, 2])
+    assert rank_in_run(values).tolist() == [0, 1, 0, 1, 2, 0, 0, 0, 1]
+    rng = np.random.default_rng(2)
+    sorted_values = np.sort(rng.integers(0, 50, 1000))
+    want = np.arange(1000) - np.searchsorted(sorted_values, sorted_values, side="left")
+    assert rank_in_run(sorted_values).tolist() == want.tolist()
+
+
+def test_is_author_compares_text_where_keys_tie() -> None:
+    """Equal text is the author; a key collision with other text is not; a NULL author is
+    everyone's."""
+    author = pl.Series(["a", "b", None, "c"], dtype=pl.String)
+    user = pl.Series(["a", "x", "b", "c"], dtype=pl.String)
+    user_keys = text_keys(user)
+    user_keys[1] = text_keys(["b"])[0]  # "x" collides with "b": compared as text
+    ai, ui = (g.reshape(-1).astype(np.int64) for g in np.meshgrid(range(4), range(4)))
+    got = is_author(author, ai, user, ui, user_keys)
+    a_text, u_text = author.to_list(), user.to_list()
+    want = [a_text[a] is None or a_text[a] == u_text[u] for a, u in zip(ai, ui, strict=True)]
+    assert got.tolist() == want
+    assert not got[1 * 4 + 1]  # author "b", user "x": keys equal, text not
+    assert got.sum() == 4 + 3  # the NULL author's 4 rows; a, b and c on their own text

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from seedsnap.context import Context
 from seedsnap.generators.common import text_keys
-from seedsnap.random import expand
+from seedsnap.random import I64, U64, expand
 
 
 def deficit(
@@ -86,6 +90,40 @@ def take_best(
         .filter(pl.int_range(pl.len()).over(side) < pl.col("need"))
         .drop("_s", "need")
     )
+
+
+def packed_order(
+    codes: Sequence[tuple[npt.NDArray[np.integer], int]],
+    low: U64,
+    exact: Callable[[], npt.ArrayLike],
+) -> I64:
+    """Positions ordering rows by (codes..., low), from one uint64 sort of packed keys.
+
+    ``codes`` are (values in range(bound), bound) pairs, most significant first; each takes
+    the bits its bound needs at the top of the key, and the top bits of ``low`` fill the
+    rest. Where two packed keys tie (``low`` prefixes equal under equal codes: next to never
+    for keyed draws), ``exact()`` gives the order instead, with its own tie-breakers.
+    """
+    used = sum(max(int(bound - 1).bit_length(), 1) for _, bound in codes)
+    packed = low >> np.uint64(used)
+    shift = 64
+    for values, bound in codes:
+        shift -= max(int(bound - 1).bit_length(), 1)
+        packed |= values.astype(np.uint64) << np.uint64(shift)
+    order = np.argsort(packed)
+    # With no tie the order is unique, so which sort made it does not matter.
+    if (packed[order][1:] == packed[order][:-1]).any():
+        return np.asarray(exact(), dtype=np.int64)
+    return order.astype(np.int64, copy=False)
+
+
+def rank_in_run(values: npt.NDArray[Any]) -> I64:
+    """Each row's position within its run of equal consecutive ``values``."""
+    at = np.arange(len(values))
+    first = np.ones(len(values), dtype=bool)
+    first[1:] = values[1:] != values[:-1]
+    rank: I64 = at - np.maximum.accumulate(np.where(first, at, 0))
+    return rank
 
 
 def sample_pairs(

@@ -25,10 +25,11 @@ import numpy as np
 import polars as pl
 
 from seedsnap.context import MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
+from seedsnap.enrichers.common import packed_order, rank_in_run
 from seedsnap.generators import social_text as t
 from seedsnap.generators.common import ms_of, ranks, text_keys
 from seedsnap.generators.communities import catalogue
-from seedsnap.random import child_keys
+from seedsnap.random import I64, child_keys
 
 READS = ("Community", "Membership", "ModeratorCommunity", "Therapist", "User")
 WRITES = ("GroupTherapySessions", "GroupSessionTherapistInvitations", "GroupSessionParticipants")
@@ -111,7 +112,9 @@ def _slots(ctx: Context, frames: Frames, comm: pl.DataFrame) -> pl.DataFrame:
         (~pl.col("web")).sum().cast(pl.Int64).alias("n_group"),
         pl.col("web").sum().cast(pl.Int64).alias("n_web"),
     )
-    comm = comm.join(have, left_on="id", right_on="communityId", how="left").with_columns(
+    comm = comm.join(
+        have, left_on="id", right_on="communityId", how="left", maintain_order="left"
+    ).with_columns(
         (SESSIONS - pl.col("n_group").fill_null(0)).clip(0).alias("d_group"),
         (WEBINARS - pl.col("n_web").fill_null(0)).clip(0).alias("d_web"),
     )
@@ -133,7 +136,8 @@ def _slots(ctx: Context, frames: Frames, comm: pl.DataFrame) -> pl.DataFrame:
     perm = ranks(ctx.stream("GroupTherapySessions", "slot"), comm["ckey"].to_numpy(), len(days))
     n, m = perm.shape
     # Each community's days in priority order (``perm``), communities in id order (``comm``
-    # is sorted by id): the grid comes in (communityId, priority) order without a sort.
+    # is sorted by id, and the join above keeps its order): the grid comes in (communityId,
+    # priority) order without a sort.
     ci = np.repeat(np.arange(n), m)
     day_i = perm.reshape(-1)
     keep = ok[ci, day_i]
@@ -148,7 +152,7 @@ def _slots(ctx: Context, frames: Frames, comm: pl.DataFrame) -> pl.DataFrame:
     if existing.height:
         grid = grid.join(existing, on=["communityId", "day"], how="anti", maintain_order="left")
         ci, day_i = ci[grid["_i"].to_numpy()], day_i[grid["_i"].to_numpy()]
-    r = np.arange(len(ci)) - np.searchsorted(ci, ci, side="left")  # rank in the community
+    r = rank_in_run(ci)  # rank in the community
     d_group = comm["d_group"].to_numpy()[ci]
     d_web = comm["d_web"].to_numpy()[ci]
     k = offsets[day_i]
@@ -322,16 +326,13 @@ def _pick_people(
     sid_rank = np.empty(x.height, dtype=np.int64)
     sid_rank[x["sid"].arg_sort().to_numpy()] = np.arange(x.height)
     r = sid_rank[xi]
-    # Equal keys (draw prefixes tied within a session: next to never) fall back to the exact
-    # order, ties of the draw broken by userId.
-    bits = max(int(x.height - 1).bit_length(), 1)
-    packed = (r.astype(np.uint64) << np.uint64(64 - bits)) | (draw >> np.uint64(bits))
-    order = np.argsort(packed)
-    if np.any(packed[order][1:] == packed[order][:-1]):
+
+    def exact() -> I64:  # ties of the draw broken by userId
         user_rank = people["userId"].rank("dense").to_numpy()
-        order = np.lexsort((user_rank[pi], draw, r))
-    r = r[order]
-    rank = np.arange(len(r)) - np.searchsorted(r, r, side="left")
+        return np.lexsort((user_rank[pi], draw, r))
+
+    order = packed_order([(r, x.height)], draw, exact)
+    rank = rank_in_run(r[order])
     keep = rank < n[xi[order]]
     chosen = order[keep]
     out = x.select(pl.col("sid", "key", "communityId", "close", "created").gather(xi[chosen]))

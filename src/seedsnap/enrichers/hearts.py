@@ -11,7 +11,7 @@ import numpy as np
 import polars as pl
 
 from seedsnap.context import Context, Frames, timestamps
-from seedsnap.enrichers.common import count_by, deficit
+from seedsnap.enrichers.common import count_by, deficit, packed_order, rank_in_run
 from seedsnap.generators.common import between, text_keys
 from seedsnap.generators.content import community_posts, posting_members
 from seedsnap.random import child_keys, name_key
@@ -79,19 +79,10 @@ def _take(
         )
         .collect()
     )
-    r = cand["_r"].to_numpy().astype(np.uint64)
+    r = cand["_r"].to_numpy().astype(np.int64)
     score = ctx.stream(table, purpose).bits(cand["_k"].to_numpy())
-    # One uint64 sort key: the row in its high bits, the score's top bits below it. Equal
-    # keys (score prefixes tied within a side: next to never) fall back to the exact order.
-    shift = np.uint64(max(len(need) - 1, 1).bit_length())
-    packed = (r << (np.uint64(64) - shift)) | (score >> shift)
-    order = np.argsort(packed)
-    packed = packed[order]
-    if (packed[1:] == packed[:-1]).any():
-        order = np.lexsort((score, r))
-        r = r[order].astype(np.int64)
-    else:
-        r = (packed >> (np.uint64(64) - shift)).astype(np.int64)
+    order = packed_order([(r, len(need))], score, lambda: np.lexsort((score, r)))
+    r = r[order]
     u = cand["_u"].to_numpy()[order]
     i = cand["_i"].to_numpy()[order]
     # A pair formed twice (a repeated membership) has equal (_r, score): adjacent; keep one.
@@ -99,8 +90,7 @@ def _take(
     again[1:] = (r[1:] == r[:-1]) & (u[1:] == u[:-1]) & (i[1:] == i[:-1])
     if again.any():
         order, r = order[~again], r[~again]
-    counts = np.bincount(r, minlength=len(need))
-    rank = np.arange(len(r)) - np.repeat(np.cumsum(counts) - counts, counts)
+    rank = rank_in_run(r)
     chosen = pairs[cand["_o"].to_numpy()[order[rank < need.to_numpy()[r]]]]
     return chosen.with_columns(
         (pl.max_horizontal(made, "joinedAt").dt.epoch("ms") + 1000).alias("lo")

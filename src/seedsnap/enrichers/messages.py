@@ -28,6 +28,7 @@ import numpy.typing as npt
 import polars as pl
 
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
+from seedsnap.enrichers.common import packed_order, rank_in_run
 from seedsnap.generators import social_text as t
 from seedsnap.generators.common import text_keys
 from seedsnap.random import I64, U64, Stream, child_keys, expand
@@ -333,20 +334,9 @@ def _directs(
     pair, tier, met = _first_per_pair(pair, tier, met)
     u, v = pair // n, pair % n
     draw = s.bits(child_keys(ukey[u], ukey[v]), 0)
-    # One uint64 key: user row high, tier, then the draw's top bits. Equal keys (draw
-    # prefixes tied within a user and tier: next to never) fall back to the exact order.
-    ubits = max(int(n - 1).bit_length(), 1)
-    packed = (
-        (u.astype(np.uint64) << np.uint64(64 - ubits))
-        | (tier.astype(np.uint64) << np.uint64(62 - ubits))
-        | (draw >> np.uint64(ubits + 2))
-    )
-    rank = np.argsort(packed)
-    if np.any(packed[rank][1:] == packed[rank][:-1]):
-        rank = np.lexsort((v, draw, tier, u))
+    rank = packed_order([(u, n), (tier, 3)], draw, lambda: np.lexsort((v, draw, tier, u)))
     u, v, tier, met = u[rank], v[rank], tier[rank], met[rank]
-    begin = np.searchsorted(u, u, side="left")
-    picked = np.arange(len(u)) - begin < want[u]
+    picked = rank_in_run(u) < want[u]
     u, v, tier, met = u[picked], v[picked], tier[picked], met[picked]
     # One conversation per unordered pair; the user who picked it at the lowest tier opens it
     # (then the lower row, as ids order).
@@ -443,18 +433,25 @@ def _content(
     )
     lines = (t.CLIENT_LINES, t.PEER_LINES, t.COLLEAGUE_LINES, t.GROUP_LINES, t.THERAPIST_LINES)
     flat, off, size = _pool_flat([*openers, t.REPLY_LINES, *lines, t.SECOND_LINES, ("",)])
+    # Pool numbers in ``flat``, in the order above (an opener's or a line's pool adds
+    # ``which`` to its first).
+    reply_pool = len(openers)
+    lines_pool = reply_pool + 1
+    second_pool = lines_pool + len(lines)
+    empty_pool = second_pool + 1
     # Each pick keeps its own keyed uniform (indices 4-7), drawn only for the rows using it.
     first = np.empty(len(mk), dtype=np.int64)
     for rows, pool, index in (
         (j == 0, which, 4),
-        ((j != 0) & reply, np.full(len(mk), 5), 5),
-        ((j != 0) & ~reply, which + 6, 6),
+        ((j != 0) & reply, np.full(len(mk), reply_pool), 5),
+        ((j != 0) & ~reply, which + lines_pool, 6),
     ):
         p = pool[rows]
         first[rows] = off[p] + np.floor(sm.uniform(mk[rows], index) * size[p]).astype(np.int64)
-    second = np.full(len(mk), off[12])  # "" after an opener
+    second = np.full(len(mk), off[empty_pool])  # "" after an opener
     later = j != 0
-    second[later] = off[11] + np.floor(sm.uniform(mk[later], 7) * size[11]).astype(np.int64)
+    u = sm.uniform(mk[later], 7)
+    second[later] = off[second_pool] + np.floor(u * size[second_pool]).astype(np.int64)
     pool_s = pl.Series(flat, dtype=pl.String)
     return pl.select(pl.concat_str(pool_s.gather(first), pool_s.gather(second))).to_series()
 

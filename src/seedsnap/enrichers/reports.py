@@ -17,8 +17,9 @@ import numpy as np
 import polars as pl
 
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
+from seedsnap.enrichers.common import packed_order, rank_in_run
 from seedsnap.generators import social_text as t
-from seedsnap.generators.common import ms_of, text_keys
+from seedsnap.generators.common import is_author, ms_of, text_keys
 from seedsnap.random import I64, U64, child_keys
 
 READS = ("Post", "Comment", "Room", "RoomGroup", "Membership", "ModeratorCommunity", "User")
@@ -74,23 +75,12 @@ def _items(frames: Frames, rooms: pl.DataFrame) -> pl.DataFrame:
 
 def _by_community(c: I64, d: U64, item: pl.Series, n_comm: int) -> I64:
     """Positions ordering rows by (community code, d, item)."""
-    nb = max(1, (n_comm - 1).bit_length())
-    # One uint64 sort, the code above the top bits of d; an exact sort if two keys tie.
-    packed = (c.astype(np.uint64) << np.uint64(64 - nb)) | (d >> np.uint64(nb))
-    order = np.argsort(packed, kind="stable")
-    if (packed[order][1:] == packed[order][:-1]).any():
+
+    def exact() -> I64:
         frame = pl.DataFrame({"c": c, "d": d, "item": item}).with_row_index()
-        order = frame.sort("c", "d", "item")["index"].to_numpy()
-    return order.astype(np.int64)
+        return frame.sort("c", "d", "item")["index"].to_numpy()
 
-
-def _rank_in_run(c: I64) -> I64:
-    """Each row's position within its run of equal values of ``c``."""
-    at = np.arange(len(c))
-    first = np.ones(len(c), dtype=bool)
-    first[1:] = c[1:] != c[:-1]
-    rank: I64 = at - np.maximum.accumulate(np.where(first, at, 0))
-    return rank
+    return packed_order([(c, n_comm)], d, exact)
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
@@ -124,15 +114,17 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # report), so the reporter pairs stay proportional to the reports made. Only items whose
     # d is below a community's generous cut are sorted: the others rank after all of them
     # (all are kept where the cut leaves too few).
-    short = 2 * need + SLACK
+    # Clamped: a community with more reports than it needs has no candidates (cut unused),
+    # and its share must not go negative and wrap in the uint64 cast.
+    short = np.maximum(2 * need + SLACK, 0)
     size = np.bincount(cc, minlength=n_comm)
-    share = (short + 4 * np.sqrt(np.maximum(short, 0)) + 16) / np.maximum(size, 1)
+    share = (short + 4 * np.sqrt(short) + 16) / np.maximum(size, 1)
     cut = np.where(share >= 1, 2.0**53, np.ceil(share * 2.0**53)).astype(np.uint64)
     below = (d >> np.uint64(11)) < cut[cc]
     below |= (np.bincount(cc[below], minlength=n_comm) < short)[cc]
     sel = np.flatnonzero(below)
     sel = sel[_by_community(cc[sel], d[sel], cand_items.gather(sel), n_comm)]
-    sel = sel[_rank_in_run(cc[sel]) < short[cc[sel]]]
+    sel = sel[rank_in_run(cc[sel]) < short[cc[sel]]]
     at = cand[sel]  # shortlist rows of items, by (community, d, item)
     ik, d, cc = ik[sel], d[sel], cc[sel]
     author = items["author"].gather(at)
@@ -158,13 +150,10 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     reps = m_count[cc]
     pi = np.repeat(np.arange(len(at)), reps)
     pm = np.repeat(m_start[cc] - (np.cumsum(reps) - reps), reps) + np.arange(len(pi))
-    # Not the author (nor a NULL one): equal text has equal keys, and equal keys are compared
-    # as text.
-    same = m_key[pm] == text_keys(author)[pi]
-    hit = np.flatnonzero(same)
-    same[hit] = (reporter.gather(pm[hit]) == author.gather(pi[hit])).fill_null(True).to_numpy()
-    same |= author.is_null().to_numpy()[pi]
-    ok = ~same & (np.maximum(created[pi], m_joined[pm]) < anchor - MS_PER_HOUR)
+    # Not the author (nor a NULL one).
+    ok = ~is_author(author, pi, reporter, pm, m_key) & (
+        np.maximum(created[pi], m_joined[pm]) < anchor - MS_PER_HOUR
+    )
     pi, pm = pi[ok], pm[ok]
     if not len(pi):
         return {}
@@ -184,7 +173,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         )
     pi, pm, pk = pi[low], pm[low], pk[low]
     # Then the first reportable items of the shortlist, up to the community's need.
-    keep = _rank_in_run(cc[pi]) < need[cc[pi]]
+    keep = rank_in_run(cc[pi]) < need[cc[pi]]
     pi, pm, pk = pi[keep], pm[keep], pk[keep]
     at = at[pi]
     pairs = pl.DataFrame(

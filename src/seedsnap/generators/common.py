@@ -203,6 +203,21 @@ def text_keys(values: pl.Series | npt.ArrayLike) -> U64:
     return mix(h)
 
 
+def is_author(
+    author: pl.Series, ai: I64, user: pl.Series, ui: I64, user_keys: U64
+) -> npt.NDArray[np.bool_]:
+    """Whether ``user[ui]`` is ``author[ai]``, row by row; a NULL author counts as everyone.
+
+    ``user_keys`` are ``text_keys(user)``. Equal text has equal keys, so the text is compared
+    only where the keys are equal (rarely anywhere else than on the author).
+    """
+    same: npt.NDArray[np.bool_] = text_keys(author)[ai] == user_keys[ui]
+    hit = np.flatnonzero(same)
+    same[hit] = (user.gather(ui[hit]) == author.gather(ai[hit])).fill_null(True).to_numpy()
+    same |= author.is_null().to_numpy()[ai]
+    return same
+
+
 def pick_rows_from_groups(
     stream: Stream,
     keys: npt.ArrayLike,

@@ -12,7 +12,14 @@ import polars as pl
 
 from seedsnap.context import Context, Frames, timestamps
 from seedsnap.generators import content_text
-from seedsnap.generators.common import between, ms, pick_rows_from_groups, spread_times, text_keys
+from seedsnap.generators.common import (
+    between,
+    is_author,
+    ms,
+    pick_rows_from_groups,
+    spread_times,
+    text_keys,
+)
 from seedsnap.random import I64, expand
 
 READS = ("User", "Therapist", "Membership", "RoomGroup", "Room")
@@ -102,7 +109,7 @@ def base_posts(
 
 
 def base_comments(
-    ctx: Context, frames: Frames, posts: pl.DataFrame, members: pl.DataFrame, rooms: pl.DataFrame
+    ctx: Context, posts: pl.DataFrame, members: pl.DataFrame, rooms: pl.DataFrame
 ) -> pl.DataFrame:
     posts = posts.sort("id")
     pk = text_keys(posts["id"])
@@ -148,8 +155,8 @@ def base_comments(
     parent_row = (np.cumsum(n) - n)[rows] + parent_idx
     ok = commenter.is_not_null().to_numpy()
     ids = ctx.ids("Comment", keys)
-    # A comment whose commenter could not be drawn (author alone in the community) is dropped
-    # with its replies; replies to a dropped parent are re-attached at the top level.
+    # A comment whose commenter could not be drawn (author alone in the community) is dropped;
+    # its replies are kept, as top-level comments (parentId NULL).
     parent = pl.select(
         pl.when(pl.lit(pl.Series(is_reply & ok[parent_row])))
         .then(pl.lit(ids.gather(parent_row)))
@@ -202,21 +209,21 @@ def hearts(
 ) -> pl.DataFrame:
     """Each pool member of the item's community (not its author) hearts it with ``rate``."""
     # Keys are hashed once per item and per member, not once per (item, member) pair; the
-    # join pairs row numbers only (the same pairs, in the same order, as of the full frames).
+    # join pairs row numbers only. The rows come out in the pairs' order, so it is made
+    # explicit: by item, then by pool member (the order polars happened to give before).
     item_key = text_keys(items["itemId"])
     hearter = pool["userId"]
     hearter_key = text_keys(hearter)
     pairs = items.select("communityId").with_row_index("i")
-    pairs = pairs.join(pool.select("communityId").with_row_index("j"), on="communityId")
+    pairs = pairs.join(
+        pool.select("communityId").with_row_index("j"),
+        on="communityId",
+        maintain_order="left_right",
+    )
     i = pairs["i"].to_numpy().astype(np.int64)
     j = pairs["j"].to_numpy().astype(np.int64)
-    # Not the author (nor a NULL one): equal text has equal keys, and equal keys are compared
-    # as text.
-    author = items["author"]
-    drop = text_keys(author)[i] == hearter_key[j]
-    hit = np.flatnonzero(drop)
-    drop[hit] = (hearter.gather(j[hit]) == author.gather(i[hit])).fill_null(True).to_numpy()
-    drop |= author.is_null().to_numpy()[i]
+    # Not the author (nor a NULL one).
+    drop = is_author(items["author"], i, hearter, j, hearter_key)
     i, j = i[~drop], j[~drop]
     keys = item_key[i] ^ hearter_key[j]
     s = ctx.stream(table, "base")
@@ -280,7 +287,7 @@ def generate(ctx: Context, frames: Frames) -> Frames:
     rooms = room_of_community(frames)
     members = posting_members(frames, rooms)
     posts = base_posts(ctx, frames, members, rooms)
-    comments = base_comments(ctx, frames, posts, members, rooms)
+    comments = base_comments(ctx, posts, members, rooms)
     pool = heart_pool(ctx, members)
     vol = ctx.config.volumes
     post_hearts = hearts(
