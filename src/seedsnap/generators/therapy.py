@@ -17,6 +17,7 @@ worksheets, reviews), so top-ups follow the same rules as the base data.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,6 +29,7 @@ import pyarrow as pa
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import therapy_text as tx
 from seedsnap.generators.common import (
+    JsonText,
     between,
     json_list,
     json_object,
@@ -142,14 +144,6 @@ def _week(days: npt.ArrayLike) -> I64:
     return (np.asarray(days, dtype=np.int64) + 3) // 7
 
 
-def _hhmm(minutes: pl.Expr) -> pl.Expr:
-    return pl.format(
-        "{}:{}",
-        (minutes // 60).cast(pl.String).str.zfill(2),
-        (minutes % 60).cast(pl.String).str.zfill(2),
-    )
-
-
 def _minutes(text: pl.Expr) -> pl.Expr:
     """Minutes since midnight of an 'HH:MM' text (NULL when not shaped so)."""
     return text.str.slice(0, 2).cast(pl.Int64, strict=False) * 60 + text.str.slice(3, 2).cast(
@@ -157,9 +151,12 @@ def _minutes(text: pl.Expr) -> pl.Expr:
     )
 
 
-def unless(values: npt.ArrayLike, null: npt.ArrayLike, name: str) -> pl.Series:
+def unless(values: npt.ArrayLike | pl.Series, null: npt.ArrayLike, name: str) -> pl.Series:
     """A String column of ``values``, NULL where ``null``."""
-    v = pl.Series(name, np.asarray(values).astype(str), dtype=pl.String)
+    if isinstance(values, pl.Series):
+        v = values.cast(pl.String).alias(name)
+    else:
+        v = pl.Series(name, np.asarray(values).astype(str), dtype=pl.String)
     return pl.select(
         pl.when(pl.lit(pl.Series(np.asarray(null, dtype=bool)))).then(None).otherwise(v).alias(name)
     ).to_series()
@@ -227,24 +224,24 @@ def availability_rows(
     end = s.integers(keys, 16, 19, index=1)
     created = between(s, keys, lo, np.minimum(np.maximum(lo, hi), ctx.anchor_ms), index=2)
     updated = between(s, keys, created, ctx.anchor_ms, index=3)
-    names = np.asarray(tx.DAY_NAMES)[days]
+    # The texts are gathered from tables of the few hours, day numbers and day names
+    # (converting numpy strings to polars costs Python work per row).
+    hours = pl.Series([f"{h:02d}:00" for h in range(24)], dtype=pl.String)
+    day_text = pl.Series([str(d) for d in range(len(tx.DAY_NAMES))], dtype=pl.String)
+    note_text = pl.Series(
+        [f"Available for {n} hours on {day}" for n in range(24) for day in tx.DAY_NAMES],
+        dtype=pl.String,
+    )
     return pl.DataFrame(
         {
             "id": ctx.ids("TherapistAvailability", keys),
             "therapistId": therapists["therapistId"],
-            "dayOfWeek": days.astype(str),
-            "startTime": pl.Series(start * 60).to_frame("m").select(_hhmm(pl.col("m")))["m"],
-            "endTime": pl.Series(end * 60).to_frame("m").select(_hhmm(pl.col("m")))["m"],
+            "dayOfWeek": day_text.gather(days),
+            "startTime": hours.gather(start),
+            "endTime": hours.gather(end),
             "timezone": therapists["timezone"],
             "isAvailable": np.ones(len(keys), dtype=bool),
-            "notes": pl.Series(
-                np.char.add(
-                    np.char.add(
-                        np.char.add("Available for ", (end - start).astype(str)), " hours on "
-                    ),
-                    names.astype(str),
-                )
-            ),
+            "notes": note_text.gather((end - start) * len(tx.DAY_NAMES) + days),
             "createdAt": timestamps(created, "createdAt"),
             "updatedAt": timestamps(updated, "updatedAt"),
         }
@@ -881,10 +878,13 @@ def accepted_meetings(
 
 
 def meetings(
-    ctx: Context, frames: Frames, avail: pl.DataFrame
+    ctx: Context, frames: Frames, avail: pl.DataFrame, pairs: pl.DataFrame | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """randint(1, meetingsPerRelationship) meetings per active pair, and their notes."""
-    pairs = active_pairs(frames)
+    """randint(1, meetingsPerRelationship) meetings per active pair, and their notes.
+
+    ``pairs``: ``active_pairs(frames)``, when the caller has it already.
+    """
+    pairs = active_pairs(frames) if pairs is None else pairs
     if pairs.is_empty():
         return ctx.empty("Meeting"), ctx.empty("MeetingNotes")
     mpr = int(ctx.config.volumes["meetings_per_relationship"])
@@ -913,6 +913,19 @@ def _worksheet_table() -> dict[str, npt.NDArray[Any]]:
 
 
 _WS = _worksheet_table()
+# The per-template texts as String series: rows gather them (converting numpy strings to
+# polars costs Python work per row).
+_WS_TEXT = {
+    "title": pl.Series(_WS["title"], dtype=pl.String),
+    "instructions": pl.Series(_WS["instructions"], dtype=pl.String),
+    "materialUrl": pl.Series(
+        np.char.add(np.char.add("https://cdn.mentara.app/worksheets/", _WS["slug"]), ".pdf"),
+        dtype=pl.String,
+    ),
+    "materialName": pl.Series(np.char.add(_WS["title"], ".pdf"), dtype=pl.String),
+    "fileName": pl.Series(np.char.add(_WS["slug"], "-completed.pdf"), dtype=pl.String),
+}
+_WS_STATUS = pl.Series(["REVIEWED", "SUBMITTED", "OVERDUE", "ASSIGNED"], dtype=pl.String)
 
 
 def worksheet_rows(
@@ -934,11 +947,7 @@ def worksheet_rows(
     past_due = due < a
     submitted = past_due & s.bernoulli(keys, 0.75, index=3)
     reviewed = submitted & s.bernoulli(keys, 0.6, index=4)
-    status = np.where(
-        reviewed,
-        "REVIEWED",
-        np.where(submitted, "SUBMITTED", np.where(past_due, "OVERDUE", "ASSIGNED")),
-    )
+    status = np.where(reviewed, 0, np.where(submitted, 1, np.where(past_due, 2, 3)))  # _WS_STATUS
     sub_at = between(s, keys, created + MS_PER_HOUR, np.minimum(due, a), index=5)
     updated = np.where(
         reviewed,
@@ -946,38 +955,31 @@ def worksheet_rows(
         np.where(submitted, sub_at, np.where(past_due, between(s, keys, due, a, index=7), created)),
     )
     ids = ctx.ids("Worksheet", keys)
-    slug = _WS["slug"][tpl]
     worksheets = pl.DataFrame(
         {
             "id": ids,
             "clientId": pairs["clientId"],
             "therapistId": pairs["therapistId"],
-            "title": _WS["title"][tpl],
-            "instructions": _WS["instructions"][tpl],
+            "title": _WS_TEXT["title"].gather(tpl),
+            "instructions": _WS_TEXT["instructions"].gather(tpl),
             "dueDate": timestamps(due, "dueDate"),
-            "status": status,
-            "materialUrls": single(
-                np.char.add(np.char.add("https://cdn.mentara.app/worksheets/", slug), ".pdf"),
-                "materialUrls",
-            ),
-            "materialNames": single(np.char.add(_WS["title"][tpl], ".pdf"), "materialNames"),
+            "status": _WS_STATUS.gather(status),
+            "materialUrls": single(_WS_TEXT["materialUrl"].gather(tpl), "materialUrls"),
+            "materialNames": single(_WS_TEXT["materialName"].gather(tpl), "materialNames"),
             "createdAt": timestamps(created, "createdAt"),
             "updatedAt": timestamps(updated, "updatedAt"),
         }
     )
-    sub = worksheets.filter(pl.Series(submitted))
+    sub_ids = ids.filter(pl.Series(submitted))
     sk = keys[submitted]
-    file_name = np.char.add(slug[submitted], "-completed.pdf")
-    feedback = pick(s, sk, tx.WORKSHEET_FEEDBACK, index=8)
+    file_name = _WS_TEXT["fileName"].gather(tpl[submitted])
+    feedback = pick_text(s, sk, tx.WORKSHEET_FEEDBACK, index=8)
     submissions = pl.DataFrame(
         {
             "id": ctx.ids("WorksheetSubmission", sk),
-            "worksheetId": sub["id"],
+            "worksheetId": sub_ids,
             "fileUrls": single(
-                "https://storage.mentara.app/submissions/"
-                + sub["id"]
-                + "/"
-                + pl.Series(file_name, dtype=pl.String),
+                "https://storage.mentara.app/submissions/" + sub_ids + "/" + file_name,
                 "fileUrls",
             ),
             "fileNames": single(file_name, "fileNames"),
@@ -989,9 +991,14 @@ def worksheet_rows(
     return worksheets, submissions
 
 
-def worksheets(ctx: Context, frames: Frames) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """randint(1, worksheetsPerRelationship) worksheets per active pair."""
-    pairs = active_pairs(frames)
+def worksheets(
+    ctx: Context, frames: Frames, pairs: pl.DataFrame | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """randint(1, worksheetsPerRelationship) worksheets per active pair.
+
+    ``pairs``: ``active_pairs(frames)``, when the caller has it already.
+    """
+    pairs = active_pairs(frames) if pairs is None else pairs
     if pairs.is_empty():
         return ctx.empty("Worksheet"), ctx.empty("WorksheetSubmission")
     wpr = int(ctx.config.volumes["worksheets_per_relationship"])
@@ -1007,6 +1014,51 @@ def worksheets(ctx: Context, frames: Frames) -> tuple[pl.DataFrame, pl.DataFrame
 _IV_TABLE = np.array(
     [tx.INTERVENTIONS[c] for c in (*tx.CONCERNS, "general wellbeing")], dtype=object
 )
+
+
+def _json_texts(options: npt.ArrayLike) -> npt.NDArray[Any]:
+    """Each text option spelled as ``json_list`` spells a list item (polars' encoder)."""
+    flat = np.asarray(options, dtype=object)
+    one = pl.Series([[o] for o in flat.reshape(-1)], dtype=pl.List(pl.String))
+    lists = pl.select(json_list(pl.lit(one)).expr).to_series().to_numpy()
+    return np.array([t[1:-1] for t in lists], dtype=object).reshape(flat.shape)
+
+
+@functools.cache
+def _assessment_json() -> tuple[npt.NDArray[Any], npt.NDArray[Any], dict[str, pl.Series]]:
+    """JSON spellings: concerns (tx.CONCERNS, then "general wellbeing"), ``_IV_TABLE``, and
+    the one-item arrays of prior therapies, medication types and the risk flag."""
+    concerns = _json_texts([*tx.CONCERNS, "general wellbeing"])
+    one_item = {
+        k: pl.Series(["[" + t + "]" for t in _json_texts(options)], dtype=pl.String)
+        for k, options in (
+            ("prior", tx.PRIOR_THERAPY),
+            ("meds", tx.MEDICATION_TYPES),
+            ("risk", ["self-harm ideation"]),
+        )
+    }
+    return concerns, _json_texts(_IV_TABLE), one_item
+
+
+def _json_digit_lists(values: I64, name: str) -> pl.Series:
+    """JSON arrays of each row's one-digit integers, as ``json_list`` spells them: "[1, 0, 3]".
+
+    Every row has the same length, so the text is one byte matrix: a template of brackets
+    and separators with the digits written in, handed to polars without a row loop.
+    """
+    n, k = values.shape
+    assert k and values.min(initial=0) >= 0 and values.max(initial=0) <= 9
+    template = np.frombuffer(("[" + ", ".join("0" * k) + "]").encode(), dtype=np.uint8)
+    text = np.tile(template, (n, 1))
+    text[:, 1::3] = values + ord("0")
+    offsets = np.arange(n + 1, dtype=np.int64) * len(template)
+    arr = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(text))
+    return pl.Series(name, arr, dtype=pl.String)
+
+
+def _wrap(items: pl.Series) -> JsonText:
+    """A list column of texts already spelled as JSON items, as a JSON array."""
+    return JsonText(pl.concat_str([pl.lit("["), pl.lit(items).list.join(", "), pl.lit("]")]))
 
 
 def single(
@@ -1102,18 +1154,22 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
         [score["phq9"] / 27, score["gad7"] / 21, score["pss10"] / 40, score["isi"] / 28], axis=1
     )
     order = np.argsort(-norm, axis=1, kind="stable")
-    names = np.array(tx.CONCERNS, dtype=object)[order]
+    # Concerns and interventions are gathered as their JSON spellings (a few fixed texts),
+    # so the lists become JSON by a join rather than by encoding every item of every row.
+    concern_idx = np.concatenate([order, np.full((len(keys), 1), len(tx.CONCERNS))], 1)
+    concern_json, iv_json, _ = _assessment_json()
     strong = np.take_along_axis(ordinal >= 2, order, 1)
     mild_top = ~strong.any(1) & (np.take_along_axis(ordinal, order[:, :1], 1)[:, 0] >= 1)
     concern_mask = strong.copy()
     concern_mask[:, 0] |= mild_top
     general = np.asarray(~concern_mask.any(1))
-    names = np.concatenate([names, np.full((len(keys), 1), "general wellbeing", dtype=object)], 1)
     concern_mask = np.concatenate([concern_mask, general[:, None]], 1)
-    concerns = list_column(names, concern_mask, "primaryConcerns", pl.List(pl.String))
-    # Interventions: two per concern in concern order, de-duplicated, at most four.
-    concern_idx = np.concatenate([order, np.full((len(keys), 1), len(tx.CONCERNS))], 1)
-    iv = _IV_TABLE[concern_idx].reshape(len(keys), -1)
+    concerns = list_column(
+        concern_json[concern_idx], concern_mask, "primaryConcerns", pl.List(pl.String)
+    )
+    # Interventions: two per concern in concern order, de-duplicated, at most four (equal
+    # JSON spellings are equal texts).
+    iv = iv_json[concern_idx].reshape(len(keys), -1)
     iv_mask = np.repeat(concern_mask, 2, axis=1)
     for j in range(1, iv.shape[1]):
         dup = (iv[:, :j] == iv[:, j : j + 1]) & iv_mask[:, :j]
@@ -1132,28 +1188,28 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
     meds = prof.bernoulli(ck, 0.1 + 0.45 * np.clip((dep + anx) / 2, 0, 1), index=2)
     med_type = prof.choice(ck, len(tx.MEDICATION_TYPES), index=3)
     none_str = pl.lit(None, dtype=pl.String)
+    _, _, one_item = _assessment_json()
     frame = pl.DataFrame(
         {
             "prior": prior,
-            "priorType": np.asarray(tx.PRIOR_THERAPY)[prior_types],
+            "priorType": one_item["prior"].gather(prior_types),
             "helpful": prof.bernoulli(ck, 0.6, index=4),
             "meds": meds,
-            "medType": np.asarray(tx.MEDICATION_TYPES)[med_type],
-            "support": pick(prof, ck, tx.SUPPORT_LEVELS, index=5, p=(0.4, 0.4, 0.2)).astype(str),
-            "livesWith": pick(prof, ck, tx.LIVES_WITH, index=6).astype(str),
+            "medType": one_item["meds"].gather(med_type),
+            "support": pick_text(prof, ck, tx.SUPPORT_LEVELS, index=5, p=(0.4, 0.4, 0.2)),
+            "livesWith": pick_text(prof, ck, tx.LIVES_WITH, index=6),
             "risk": risk,
             "conf": np.round(0.62 + 0.33 * s.uniform(keys, 3), 2),
         }
     )
-    ints = {
-        k: pl.Series(k, v).cast(pl.List(pl.Int64))
-        for k, v in {"gad7": gad, "isi": isi, "phq9": phq, "pss10": pss}.items()
-    }
-    empty = pl.lit([], dtype=pl.List(pl.String))
+    answers = {"gad7": gad, "isi": isi, "phq9": phq, "pss10": pss}
+    labels = {k: pl.Series([label for _, label in bands[k]]) for k in bands}
     out = frame.select(
-        json_object("answers", **{k: json_list(pl.lit(v)) for k, v in ints.items()}),
+        json_object(
+            "answers", **{k: JsonText(pl.lit(_json_digit_lists(v, k))) for k, v in answers.items()}
+        ),
         json_object("scores", **{k: pl.Series(v) for k, v in score.items()}),
-        json_object("severityLevels", **{k: level[k][1].astype(str) for k in level}),
+        json_object("severityLevels", **{k: pl.lit(labels[k].gather(level[k][0])) for k in level}),
         json_object(
             "aiEstimate",
             conditionLikelihood={
@@ -1165,25 +1221,25 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
             confidence=pl.col("conf"),
             model=pl.lit(tx.AI_MODEL),
             overallSeverity=overall,
-            primaryConcerns=json_list(pl.lit(concerns)),
-            recommendedInterventions=json_list(pl.lit(interventions)),
-            riskFlags=json_list(
-                pl.when(pl.col("risk")).then(pl.lit(["self-harm ideation"])).otherwise(empty)
+            primaryConcerns=_wrap(concerns),
+            recommendedInterventions=_wrap(interventions),
+            riskFlags=JsonText(
+                pl.when(pl.col("risk")).then(pl.lit(one_item["risk"][0])).otherwise(pl.lit("[]"))
             ),
         ),
         json_object(
             "pastTherapyExperiences",
             hadPriorTherapy=pl.col("prior"),
-            priorApproaches=json_list(
-                pl.when(pl.col("prior")).then(pl.concat_list("priorType")).otherwise(empty)
+            priorApproaches=JsonText(
+                pl.when(pl.col("prior")).then(pl.col("priorType")).otherwise(pl.lit("[]"))
             ),
             wasHelpful=pl.when(pl.col("prior")).then(pl.col("helpful")).otherwise(None),
         ),
         json_object(
             "medicationHistory",
             currentlyTakingMedication=pl.col("meds"),
-            medicationTypes=json_list(
-                pl.when(pl.col("meds")).then(pl.concat_list("medType")).otherwise(empty)
+            medicationTypes=JsonText(
+                pl.when(pl.col("meds")).then(pl.col("medType")).otherwise(pl.lit("[]"))
             ),
         ),
         json_object(
@@ -1291,8 +1347,9 @@ def reviews(ctx: Context, meetings: pl.DataFrame) -> pl.DataFrame:
 
 def generate(ctx: Context, frames: Frames) -> Frames:
     avail = availability(ctx, frames)
-    meeting_frame, notes = meetings(ctx, frames, avail)
-    ws, subs = worksheets(ctx, frames)
+    pairs = active_pairs(frames)
+    meeting_frame, notes = meetings(ctx, frames, avail, pairs)
+    ws, subs = worksheets(ctx, frames, pairs)
     return {
         "TherapistAvailability": avail,
         "Meeting": meeting_frame,
