@@ -699,3 +699,35 @@ def test_is_author_compares_text_where_keys_tie() -> None:
     assert got.tolist() == want
     assert not got[1 * 4 + 1]  # author "b", user "x": keys equal, text not
     assert got.sum() == 4 + 3  # the NULL author's 4 rows; a, b and c on their own text
+
+
+@pytest.mark.parametrize("shape", [(0, 3), (1, 1), (5, 10), (40, 9)])
+def test_digit_lists_are_spelled_as_json_list_spells_them(shape: tuple[int, int]) -> None:
+    from seedsnap.generators.common import json_list
+    from seedsnap.generators.therapy import _json_digit_lists
+
+    digits = np.random.default_rng(sum(shape)).integers(0, 10, size=shape)
+    expected = pl.DataFrame({"v": digits.tolist()}, schema={"v": pl.List(pl.Int64)}).select(
+        json_list(pl.col("v"))
+    )
+    got = _json_digit_lists(digits, "v")
+    assert got.to_list() == expected.to_series().to_list()
+    with pytest.raises(ValueError, match="digits 0-9"):
+        _json_digit_lists(np.full((2, 2), 10), "v")
+
+
+def test_a_build_without_generated_assessments_still_builds(tmp_path: Path) -> None:
+    """assessment_rate = 0: the generator makes none (an empty frame used to crash it) and
+    the enricher tops every client up to its minimum."""
+    config_file = tmp_path / "seedsnap.toml"
+    config_file.write_text("[volumes]\nassessment_rate = 0\n")
+    config = resolve(mode="light", env={}, config_file=config_file)
+    frames = generate(config)
+    per_client = frames["PreAssessment"].group_by("clientId").len()["len"]
+    assert per_client.min() >= config.minimum("client", "completed_assessments") > 0
+
+
+def test_packed_order_refuses_codes_wider_than_a_key() -> None:
+    codes = [(np.zeros(3, dtype=np.int64), 1 << 40), (np.zeros(3, dtype=np.int64), 1 << 30)]
+    with pytest.raises(ValueError, match="need 70 bits"):
+        packed_order(codes, np.zeros(3, dtype=np.uint64), lambda: np.arange(3))

@@ -99,12 +99,14 @@ def packed_order(
 ) -> I64:
     """Positions ordering rows by (codes..., low), from one uint64 sort of packed keys.
 
-    ``codes`` are (values in range(bound), bound) pairs, most significant first; each takes
-    the bits its bound needs at the top of the key, and the top bits of ``low`` fill the
-    rest. Where two packed keys tie (``low`` prefixes equal under equal codes: next to never
+    ``codes`` are (values in range(bound), bound) pairs, most significant first (a value out
+    of its range would spill into its neighbour); each takes the bits its bound needs at the
+    top of the key, and the top bits of ``low`` fill the rest (at least one is left). Where two packed keys tie (``low`` prefixes equal under equal codes: next to never
     for keyed draws), ``exact()`` gives the order instead, with its own tie-breakers.
     """
     used = sum(max(int(bound - 1).bit_length(), 1) for _, bound in codes)
+    if used >= 64:
+        raise ValueError(f"packed_order: the codes need {used} bits, a key has 64")
     packed = low >> np.uint64(used)
     shift = 64
     for values, bound in codes:

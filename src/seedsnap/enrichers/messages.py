@@ -602,10 +602,10 @@ def build(ctx: Context, conv: pl.DataFrame, members: pl.DataFrame, min_messages:
     u = s.uniform(pk, 5)
     # Skewed towards soon after t_k: people read shortly after a message arrives.
     read_at = t_k + np.floor(u**3 * (t_next - 1 - t_k)).astype(np.int64)
-    # Listed by (conversation, message read up to, order) when there are no more participants
-    # than messages, else by (conversation, order): the orders the joins of an earlier version
-    # gave these rows, kept so later steps see them as before (the snapshot sorts by id).
-    # Every column is drawn from the participant's own key.
+    # Listed by (conversation, message read up to, order) when the batch has no more
+    # participants than messages in all, else by (conversation, order): the orders the
+    # joins of an earlier version gave these rows, kept so later steps see them as before
+    # (the snapshot sorts by id). Every column is drawn from the participant's own key.
     by = np.lexsort((k, m_conv)) if len(m_conv) <= len(mk) else np.arange(len(m_conv))
     participant = pl.DataFrame(
         [

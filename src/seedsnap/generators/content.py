@@ -209,8 +209,9 @@ def hearts(
 ) -> pl.DataFrame:
     """Each pool member of the item's community (not its author) hearts it with ``rate``."""
     # Keys are hashed once per item and per member, not once per (item, member) pair; the
-    # join pairs row numbers only. The rows come out in the pairs' order, so it is made
-    # explicit: by item, then by pool member (the order polars happened to give before).
+    # join pairs row numbers only. The rows come out in the pairs' order, fixed here as by
+    # item, then by pool member (polars' default order depended on which side was larger;
+    # the snapshot sorts by id, so only this frame's row order ever differed).
     item_key = text_keys(items["itemId"])
     hearter = pool["userId"]
     hearter_key = text_keys(hearter)

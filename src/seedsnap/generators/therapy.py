@@ -152,9 +152,11 @@ def _minutes(text: pl.Expr) -> pl.Expr:
 
 
 def unless(values: npt.ArrayLike | pl.Series, null: npt.ArrayLike, name: str) -> pl.Series:
-    """A String column of ``values``, NULL where ``null``."""
+    """A String column of ``values`` (texts), NULL where ``null``."""
     if isinstance(values, pl.Series):
-        v = values.cast(pl.String).alias(name)
+        if values.dtype != pl.String:  # a cast would spell booleans and floats its own way
+            raise TypeError(f"unless takes a String series, not {values.dtype}")
+        v = values.alias(name)
     else:
         v = pl.Series(name, np.asarray(values).astype(str), dtype=pl.String)
     return pl.select(
@@ -1047,7 +1049,8 @@ def _json_digit_lists(values: I64, name: str) -> pl.Series:
     and separators with the digits written in, handed to polars without a row loop.
     """
     n, k = values.shape
-    assert k and values.min(initial=0) >= 0 and values.max(initial=0) <= 9
+    if not k or values.min(initial=0) < 0 or values.max(initial=0) > 9:
+        raise ValueError("_json_digit_lists takes rows of one or more digits 0-9")
     template = np.frombuffer(("[" + ", ".join("0" * k) + "]").encode(), dtype=np.uint8)
     text = np.tile(template, (n, 1))
     text[:, 1::3] = values + ord("0")
@@ -1157,7 +1160,7 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
     # Concerns and interventions are gathered as their JSON spellings (a few fixed texts),
     # so the lists become JSON by a join rather than by encoding every item of every row.
     concern_idx = np.concatenate([order, np.full((len(keys), 1), len(tx.CONCERNS))], 1)
-    concern_json, iv_json, _ = _assessment_json()
+    concern_json, iv_json, one_item = _assessment_json()
     strong = np.take_along_axis(ordinal >= 2, order, 1)
     mild_top = ~strong.any(1) & (np.take_along_axis(ordinal, order[:, :1], 1)[:, 0] >= 1)
     concern_mask = strong.copy()
@@ -1169,7 +1172,7 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
     )
     # Interventions: two per concern in concern order, de-duplicated, at most four (equal
     # JSON spellings are equal texts).
-    iv = iv_json[concern_idx].reshape(len(keys), -1)
+    iv = iv_json[concern_idx].reshape(len(keys), 2 * concern_idx.shape[1])
     iv_mask = np.repeat(concern_mask, 2, axis=1)
     for j in range(1, iv.shape[1]):
         dup = (iv[:, :j] == iv[:, j : j + 1]) & iv_mask[:, :j]
@@ -1188,7 +1191,6 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
     meds = prof.bernoulli(ck, 0.1 + 0.45 * np.clip((dep + anx) / 2, 0, 1), index=2)
     med_type = prof.choice(ck, len(tx.MEDICATION_TYPES), index=3)
     none_str = pl.lit(None, dtype=pl.String)
-    _, _, one_item = _assessment_json()
     frame = pl.DataFrame(
         {
             "prior": prior,
