@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -117,15 +116,6 @@ def packed_order(
     if (packed[order][1:] == packed[order][:-1]).any():
         return np.asarray(exact(), dtype=np.int64)
     return order.astype(np.int64, copy=False)
-
-
-def rank_in_run(values: npt.NDArray[Any]) -> I64:
-    """Each row's position within its run of equal consecutive ``values``."""
-    at = np.arange(len(values))
-    first = np.ones(len(values), dtype=bool)
-    first[1:] = values[1:] != values[:-1]
-    rank: I64 = at - np.maximum.accumulate(np.where(first, at, 0))
-    return rank
 
 
 def sample_pairs(

@@ -25,9 +25,9 @@ import numpy as np
 import polars as pl
 
 from seedsnap.context import MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
-from seedsnap.enrichers.common import packed_order, rank_in_run
+from seedsnap.enrichers.common import packed_order
 from seedsnap.generators import social_text as t
-from seedsnap.generators.common import ms_of, ranks, text_keys
+from seedsnap.generators.common import ms_of, rank_in_run, ranks, text_keys
 from seedsnap.generators.communities import catalogue
 from seedsnap.random import I64, child_keys
 

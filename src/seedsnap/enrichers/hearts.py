@@ -11,8 +11,8 @@ import numpy as np
 import polars as pl
 
 from seedsnap.context import Context, Frames, timestamps
-from seedsnap.enrichers.common import count_by, deficit, packed_order, rank_in_run
-from seedsnap.generators.common import between, text_keys
+from seedsnap.enrichers.common import count_by, deficit, packed_order
+from seedsnap.generators.common import between, rank_in_run, text_keys
 from seedsnap.generators.content import community_posts, posting_members
 from seedsnap.random import child_keys, name_key
 

@@ -28,9 +28,9 @@ import numpy.typing as npt
 import polars as pl
 
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
-from seedsnap.enrichers.common import packed_order, rank_in_run
+from seedsnap.enrichers.common import packed_order
 from seedsnap.generators import social_text as t
-from seedsnap.generators.common import text_keys
+from seedsnap.generators.common import rank_in_run, text_keys
 from seedsnap.random import I64, U64, Stream, child_keys, expand
 
 READS = (

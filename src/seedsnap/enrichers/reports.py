@@ -17,9 +17,9 @@ import numpy as np
 import polars as pl
 
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
-from seedsnap.enrichers.common import packed_order, rank_in_run
+from seedsnap.enrichers.common import packed_order
 from seedsnap.generators import social_text as t
-from seedsnap.generators.common import is_author, ms_of, text_keys
+from seedsnap.generators.common import is_author, ms_of, rank_in_run, text_keys
 from seedsnap.random import I64, U64, child_keys
 
 READS = ("Post", "Comment", "Room", "RoomGroup", "Membership", "ModeratorCommunity", "User")

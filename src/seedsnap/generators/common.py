@@ -48,6 +48,15 @@ def pick_text(
     return pl.Series(name, list(options), dtype=pl.String).gather(chosen)
 
 
+def rank_in_run(values: npt.NDArray[Any]) -> I64:
+    """Each row's position within its run of equal consecutive ``values``."""
+    at = np.arange(len(values))
+    first = np.ones(len(values), dtype=bool)
+    first[1:] = values[1:] != values[:-1]
+    rank: I64 = at - np.maximum.accumulate(np.where(first, at, 0))
+    return rank
+
+
 def ranks(stream: Stream, keys: U64, n: int) -> npt.NDArray[np.int64]:
     """A keyed permutation of range(n) per key: shape (len(keys), n)."""
     k = np.asarray(keys, dtype=np.uint64)

@@ -36,6 +36,7 @@ from seedsnap.generators.common import (
     ms,
     pick,
     pick_text,
+    rank_in_run,
     ranks,
     text_keys,
 )
@@ -455,14 +456,6 @@ def _codes(*ids: pl.Series) -> pl.DataFrame:
     return pl.DataFrame({"id": u, "code": np.arange(len(u), dtype=np.int64)})
 
 
-def _run_ranks(group: I64) -> I64:
-    """Position of each row within its run of equal ``group`` values."""
-    idx = np.arange(len(group), dtype=np.int64)
-    new = np.ones(len(group), dtype=bool)
-    np.not_equal(group[1:], group[:-1], out=new[1:])
-    return idx - np.maximum.accumulate(np.where(new, idx, 0))
-
-
 def _greedy(req: I64, prio: I64, keys: Sequence[I64], need: I64) -> I64:
     """Positions of the accepted candidates, in ``prio`` order: greedy, in parallel rounds.
 
@@ -492,11 +485,11 @@ def _greedy(req: I64, prio: I64, keys: Sequence[I64], need: I64) -> I64:
     width = 1
     while pool.shape[1]:
         window = (3 * need[pool[0]] + 12) * width
-        in_top = _run_ranks(pool[0]) < window
+        in_top = rank_in_run(pool[0]) < window
         whole = bool(in_top.all())
         top = np.compress(in_top, pool, axis=1)
         while top.shape[1]:
-            ok = _run_ranks(top[0]) < need[top[0]]
+            ok = rank_in_run(top[0]) < need[top[0]]
             for low, code in zip(first, top[2:], strict=True):  # first in prio order on each key
                 low[code] = top[1]  # some prio of each key's candidates (only these are read),
                 np.minimum.at(low, code, top[1])  # then the least

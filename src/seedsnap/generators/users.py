@@ -18,7 +18,7 @@ import polars as pl
 from seedsnap.config import FIXTURES_PER_ROLE
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.generators import vocab as v
-from seedsnap.generators.common import between, json_object, past, pick, pick_many
+from seedsnap.generators.common import between, json_object, past, pick, pick_many, pick_text
 from seedsnap.random import child_keys, root_key
 
 READS: tuple[str, ...] = ()
@@ -146,7 +146,7 @@ def _clients(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
             "userId": users["id"],
             "hasSeenTherapistRecommendations": s.bernoulli(keys, 0.4, index=0),
             "birthdate": users["birthDate"],
-            "city": pick(s, keys, v.CITIES, index=1),
+            "city": pick_text(s, keys, v.CITIES, index=1),
             "country": np.full(len(keys), "United States"),
             "createdAt": users["createdAt"],
             "updatedAt": users["updatedAt"],
@@ -189,7 +189,7 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
         .then(
             pl.concat_list(
                 pl.lit("English"),
-                pl.lit(pl.Series(pick(s, keys, v.EXTRA_LANGUAGES, index=7).astype(str))),
+                pl.lit(pick_text(s, keys, v.EXTRA_LANGUAGES, index=7)),
             )
         )
         .otherwise(pl.concat_list(pl.lit("English")))
