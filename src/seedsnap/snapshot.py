@@ -372,36 +372,33 @@ def _hash_column(
     h: Any,
     s: pl.Series,
     kind: str,
-    json_form: Callable[[pl.Series], pl.Series] = stored_json,
-    arrow: Any = None,
+    json_form: Callable[[pl.Series], pl.Series],
+    arrow: Any,
 ) -> None:
     """Feed ``s`` (a column of logical type ``kind``) to ``h`` in the canonical form.
 
-    ``arrow``: ``s`` as an Arrow array already (a writer converts its frame once, for the
-    Parquet file): validity, text, JSON (stored already, ``json_form`` is ``_as_is``), lists,
-    integers and timestamps are hashed from its buffers, not converted again.
+    ``arrow`` is ``s`` as an Arrow array (a writer converts its frame once, for the Parquet
+    file too): validity, text, JSON already in ``json_form`` (``_as_is``), lists, integers
+    and timestamps are hashed from its buffers; the other types through polars.
     """
-    if arrow is None:
-        _update(h, s.is_not_null().to_numpy().view(np.uint8))
-    else:
-        valid = _valid_bytes(arrow)
-        _update(h, valid)
-        fixed = _FIXED.get(kind)
-        if fixed is not None and str(arrow.type) == fixed[0]:
-            values = np.frombuffer(
-                arrow.buffers()[1] or b"",
-                dtype=fixed[1],
-                count=len(arrow),
-                offset=arrow.offset * fixed[2],
-            )
-            if arrow.null_count:  # the bytes under a NULL are undefined
-                values = np.where(valid == 1, values, 0).astype(fixed[1])
-            _update(h, values)
-            return
+    valid = _valid_bytes(arrow)
+    _update(h, valid)
+    fixed = _FIXED.get(kind)
+    if fixed is not None and str(arrow.type) == fixed[0]:
+        values = np.frombuffer(
+            arrow.buffers()[1] or b"",
+            dtype=fixed[1],
+            count=len(arrow),
+            offset=arrow.offset * fixed[2],
+        )
+        if arrow.null_count:  # the bytes under a NULL are undefined
+            values = np.where(valid == 1, values, 0).astype(fixed[1])
+        _update(h, values)
+        return
     if kind in (TEXT, ENUM):
-        _hash_strings(h, s.cast(pl.String).to_arrow() if arrow is None else arrow)
+        _hash_strings(h, arrow)
     elif kind == JSONB:
-        if arrow is None or json_form is not _as_is:
+        if json_form is not _as_is:
             arrow = json_form(s.cast(pl.String)).to_arrow()
         _hash_strings(h, arrow)
     elif kind == INTEGER:
@@ -420,13 +417,11 @@ def _hash_column(
     elif kind in (TEXT_ARRAY, INTEGER_ARRAY):
         lengths = s.list.len().fill_null(0).cast(pl.Int64).to_numpy()
         _update(h, lengths.astype("<i8", copy=False))
-        # pyarrow's flatten() honours slicing and skips the children of NULL lists.
-        elements = (s.to_arrow() if arrow is None else arrow).flatten()
-        if kind == TEXT_ARRAY:  # hashed as a TEXT column, straight from the Arrow buffers
-            _update(h, _valid_bytes(elements))
-            _hash_strings(h, elements)
-        else:
-            _hash_column(h, pl.Series(s.name, elements), INTEGER)
+        # pyarrow's flatten() honours slicing and skips the children of NULL lists; the
+        # elements are hashed as a column of the element type.
+        elements = arrow.flatten()
+        inner = TEXT if kind == TEXT_ARRAY else INTEGER
+        _hash_column(h, pl.Series(s.name, elements), inner, json_form, elements)
     else:  # pragma: no cover - the model only uses the types above
         raise ValueError(f"no canonical form for logical type {kind}")
 
@@ -462,20 +457,21 @@ def content_hash(table: Table, frame: pl.DataFrame, format_version: int = FORMAT
     """
     legacy = format_version < 2
     frame = sort_rows(table, conform(table, frame))
-    return _digest(table, frame, canonical_json if legacy else stored_json, legacy)
+    json_form = canonical_json if legacy else stored_json
+    return _digest(table, frame, json_form, legacy, frame.to_arrow())
 
 
 def _digest(
     table: Table,
     frame: pl.DataFrame,
     json_form: Callable[[pl.Series], pl.Series],
-    legacy: bool = False,
-    arrow: Any = None,
+    legacy: bool,
+    arrow: Any,
 ) -> str:
     """The content hash of a conformed frame in key order, JSON put in ``json_form``.
 
     ``legacy``: with format 1's header (``seedsnap-content/1``). ``arrow``: the frame as an
-    Arrow table already (``frame.to_arrow()``), whose buffers are hashed where they can be.
+    Arrow table (``frame.to_arrow()``), whose buffers are hashed where they can be.
     """
     h = hashlib.sha256()
     header = {
@@ -486,7 +482,7 @@ def _digest(
     h.update(f"{'seedsnap-content/1' if legacy else CONTENT_FORMAT}\n".encode())
     h.update(json.dumps(header, sort_keys=True, separators=(",", ":")).encode() + b"\n")
     for c in table.columns:
-        column = None if arrow is None else _arrow_array(arrow.column(c.name))
+        column = _arrow_array(arrow.column(c.name))
         _hash_column(h, frame.get_column(c.name), c.type, json_form, column)
     return f"sha256:{h.hexdigest()}"
 
