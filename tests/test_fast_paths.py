@@ -5,7 +5,7 @@ the hearts enricher's ``_take`` (``take_best``), the comments enricher's user-si
 (``pick_rows_from_groups``), the notifications' ``_sorted_by_id`` (``frame.sort("id")``), the
 snapshot writer's hash from Arrow buffers (``content_hash``), the scheduler's numpy
 ``_greedy`` (a sequential greedy with widening windows) and the helpers these paths share
-(``packed_order``, ``rank_in_run``, ``is_author``). Each test drives the rare branches
+(``packed_order``, ``rank_in_run``, ``is_author``, ``sort_positions``, ``dense_codes``). Each test drives the rare branches
 (ties, duplicates, NULL slots holding bytes, several chunks, key conflicts) on small inputs
 and compares with the general code, copied here as it was before the change where it is
 gone from the source.
@@ -34,7 +34,14 @@ from seedsnap.context import Context, Frames
 from seedsnap.enrichers import comments, hearts
 from seedsnap.enrichers.common import count_by, deficit, packed_order, take_best
 from seedsnap.enrichers.notifications import _sorted_by_id
-from seedsnap.generators.common import is_author, pick_rows_from_groups, rank_in_run, text_keys
+from seedsnap.generators.common import (
+    dense_codes,
+    is_author,
+    pick_rows_from_groups,
+    rank_in_run,
+    sort_positions,
+    text_keys,
+)
 from seedsnap.generators.content import community_posts, posting_members
 from seedsnap.generators.therapy import _greedy
 from seedsnap.random import U64, expand, name_key
@@ -656,6 +663,31 @@ def test_rank_in_run() -> None:
     sorted_values = np.sort(rng.integers(0, 50, 1000))
     want = np.arange(1000) - np.searchsorted(sorted_values, sorted_values, side="left")
     assert rank_in_run(sorted_values).tolist() == want.tolist()
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.uint64, np.int32])
+def test_sort_positions_is_argsort_on_distinct_values(dtype: type) -> None:
+    """Distinct values: the one ascending order, whatever the sort (uint64 above 2**63 too)."""
+    assert sort_positions(np.zeros(0, dtype=dtype)).tolist() == []
+    rng = np.random.default_rng(3)
+    low, high = (2**62, 2**64 - 1) if dtype is np.uint64 else (-(2**30), 2**30)
+    values = np.unique(rng.integers(low, high, 5000, dtype=dtype))
+    rng.shuffle(values)
+    got = sort_positions(values)
+    assert got.dtype == np.int64 and got.flags.writeable
+    assert got.tolist() == np.argsort(values).tolist()
+    # Ties may come in any order, but the values come out sorted.
+    repeated = rng.integers(0, 10, 1000).astype(dtype)
+    assert np.sort(repeated).tolist() == repeated[sort_positions(repeated)].tolist()
+
+
+def test_dense_codes_are_unique_inverse() -> None:
+    """Each value's rank among the distinct values, as np.unique's inverse."""
+    assert dense_codes(np.zeros(0, dtype=np.int64)).tolist() == []
+    rng = np.random.default_rng(4)
+    values = rng.integers(-(2**62), 2**62, 300)[rng.integers(0, 300, 5000)]
+    assert dense_codes(values).tolist() == np.unique(values, return_inverse=True)[1].tolist()
+    assert dense_codes(np.array([5, -1, 5, 9])).tolist() == [1, 0, 1, 2]
 
 
 def test_is_author_compares_text_where_keys_tie() -> None:

@@ -13,7 +13,12 @@ import polars as pl
 from seedsnap.context import Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit
 from seedsnap.generators import content_text
-from seedsnap.generators.common import between, pick_rows_from_groups, text_keys
+from seedsnap.generators.common import (
+    between,
+    pick_rows_from_groups,
+    sort_positions,
+    text_keys,
+)
 from seedsnap.generators.content import community_posts, posting_members
 from seedsnap.random import expand, name_key
 
@@ -90,7 +95,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # sorting the ~0.5 M options on two columns was most of this step's time.
     user_code = options["_n"].to_numpy()
     packed = (user_code.astype(np.uint64) << np.uint64(32)) | options["_p"].to_numpy()
-    order = np.argsort(packed)
+    order = sort_positions(packed)
     packed = packed[order]
     if (packed[1:] == packed[:-1]).any():
         raise ValueError("comments: (userId, postId) repeats in the options")

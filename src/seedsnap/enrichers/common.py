@@ -9,7 +9,7 @@ import numpy.typing as npt
 import polars as pl
 
 from seedsnap.context import Context
-from seedsnap.generators.common import text_keys
+from seedsnap.generators.common import sort_positions, text_keys
 from seedsnap.random import I64, U64, expand
 
 
@@ -111,7 +111,7 @@ def packed_order(
     for values, bound in codes:
         shift -= max(int(bound - 1).bit_length(), 1)
         packed |= values.astype(np.uint64) << np.uint64(shift)
-    order = np.argsort(packed)
+    order = sort_positions(packed)
     # With no tie the order is unique, so which sort made it does not matter.
     if (packed[order][1:] == packed[order][:-1]).any():
         return np.asarray(exact(), dtype=np.int64)

@@ -28,7 +28,7 @@ import pyarrow as pa
 
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.generators import social_text as t
-from seedsnap.generators.common import ms_of, text_keys
+from seedsnap.generators.common import ms_of, sort_positions, text_keys
 from seedsnap.random import child_keys, name_key
 
 READS = (
@@ -501,7 +501,7 @@ def _sorted_by_id(frame: pl.DataFrame) -> pl.DataFrame:
     padded = np.zeros((n, -(-width // 8) * 8), dtype=np.uint8)  # NUL sorts before any text
     padded[:, :width] = text.reshape(n, width)
     words = padded.view(">u8").astype(np.uint64)
-    order = np.argsort(words[:, 0])
+    order = sort_positions(words[:, 0])
     first = words[order, 0]
     tie = first[1:] == first[:-1]
     if tie.any():

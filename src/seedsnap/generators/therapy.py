@@ -31,6 +31,7 @@ from seedsnap.generators import therapy_text as tx
 from seedsnap.generators.common import (
     JsonText,
     between,
+    dense_codes,
     json_list,
     json_object,
     ms,
@@ -38,6 +39,7 @@ from seedsnap.generators.common import (
     pick_text,
     rank_in_run,
     ranks,
+    sort_positions,
     text_keys,
 )
 from seedsnap.ids import cuid
@@ -400,7 +402,7 @@ def _candidates(ctx: Context, req: pl.DataFrame, grid: pl.DataFrame, hi_ms: int)
         packed = np.zeros(len(i), dtype=np.int64)
         for f, width in zip(fields, widths, strict=True):
             packed = (packed << width) | f
-        order = np.argsort(packed)  # the key is unique: (lane, row) is a slot, days a week
+        order = sort_positions(packed)  # the key is unique: (lane, row) is a slot, days a week
     else:  # not reached at any realistic size (tested): the same order, field by field
         order = np.lexsort(fields[::-1])
     prio = np.empty(len(i), dtype=np.int64)
@@ -472,11 +474,10 @@ def _greedy(req: I64, prio: I64, keys: Sequence[I64], need: I64) -> I64:
     values become dense codes: "first on its key" and "key taken" are table look-ups.
     """
     need = need.astype(np.int64)  # a copy: the remaining need
-    distinct = [np.unique(k, return_inverse=True) for k in keys]
-    codes = [inverse.reshape(-1) for _, inverse in distinct]
-    taken = [np.zeros(len(values), dtype=bool) for values, _ in distinct]
-    first = [np.empty(len(values), dtype=np.int64) for values, _ in distinct]
-    order = np.argsort(req * (int(prio.max(initial=0)) + 1) + prio)
+    codes = [dense_codes(k) for k in keys]
+    taken = [np.zeros(int(c.max(initial=-1)) + 1, dtype=bool) for c in codes]
+    first = [np.empty(len(t), dtype=np.int64) for t in taken]
+    order = sort_positions(req * (int(prio.max(initial=0)) + 1) + prio)  # prio is distinct
     # Rows: request, prio, then one code per key.
     pool = np.stack([req[order], prio[order], *(c[order] for c in codes)])
     if not (need > 0).all():
