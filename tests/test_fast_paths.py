@@ -2,10 +2,11 @@
 
 Recent commits swapped general helpers for faster special cases that claim the same results:
 the hearts enricher's ``_take`` (``take_best``), the comments enricher's user-side pick
-(``pick_rows_from_groups``), the notifications' ``_sorted_by_id`` (``frame.sort("id")``), the
-snapshot writer's hash from Arrow buffers (``content_hash``), the scheduler's numpy
-``_greedy`` (a sequential greedy with widening windows) and the helpers these paths share
-(``packed_order``, ``rank_in_run``, ``is_author``, ``sort_positions``, ``dense_codes``). Each test drives the rare branches
+(``pick_rows_from_groups``), ``arrays.text_order``, with which ``snapshot.sort_rows`` sorts
+id keys (``frame.sort("id")``), the snapshot writer's hash from Arrow buffers
+(``content_hash``), the scheduler's numpy ``_greedy`` (a sequential greedy with widening
+windows) and the helpers these paths share (``packed_order``, ``rank_in_run``,
+``is_author``, ``sort_positions``, ``dense_codes``). Each test drives the rare branches
 (ties, duplicates, NULL slots holding bytes, several chunks, key conflicts) on small inputs
 and compares with the general code, copied here as it was before the change where it is
 gone from the source.
@@ -28,20 +29,13 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from seedsnap import snapshot
+from seedsnap.arrays import dense_codes, sort_by_text, sort_positions, text_order
 from seedsnap.build import generate
 from seedsnap.config import Config, resolve
 from seedsnap.context import Context, Frames
 from seedsnap.enrichers import comments, hearts
 from seedsnap.enrichers.common import count_by, deficit, packed_order, take_best
-from seedsnap.enrichers.notifications import _sorted_by_id
-from seedsnap.generators.common import (
-    dense_codes,
-    is_author,
-    pick_rows_from_groups,
-    rank_in_run,
-    sort_positions,
-    text_keys,
-)
+from seedsnap.generators.common import is_author, pick_rows_from_groups, rank_in_run, text_keys
 from seedsnap.generators.content import community_posts, posting_members
 from seedsnap.generators.therapy import _greedy
 from seedsnap.random import U64, expand, name_key
@@ -201,7 +195,7 @@ def test_hearts_take_tie_fallback(
     assert all(t > 0 for t in ties)  # the packed key tied in every case: the fallback ran
 
 
-# --- T2: notifications._sorted_by_id against frame.sort("id") ------------------------------
+# --- T2: arrays.text_order (snapshot.sort_rows's key sort, sort_by_text) against frame.sort ---
 
 
 def _ids(r: random.Random, width: int, prefixes: Sequence[str], n: int) -> list[str]:
@@ -225,7 +219,7 @@ def test_sorted_by_id_fixed_width(width: int) -> None:
     frame = pl.DataFrame({"id": ids, "n": range(len(ids))})
     ties = pl.Series([i[:8] for i in ids]).is_duplicated().sum()
     assert ties > 10 or width <= 8
-    assert_frame_equal(_sorted_by_id(frame), frame.sort("id"))
+    assert_frame_equal(sort_by_text(frame, "id"), frame.sort("id"))
 
 
 def test_sorted_by_id_other_shapes() -> None:
@@ -236,7 +230,8 @@ def test_sorted_by_id_other_shapes() -> None:
     r.shuffle(with_null)
     for ids in (variable, with_null, [], ["", ""]):
         frame = pl.DataFrame({"id": pl.Series(ids, dtype=pl.String), "n": range(len(ids))})
-        assert_frame_equal(_sorted_by_id(frame), frame.sort("id"))
+        assert text_order(frame["id"]) is None
+        assert_frame_equal(sort_by_text(frame, "id"), frame.sort("id"))
 
 
 def test_sorted_by_id_null_slots_holding_bytes() -> None:
@@ -251,7 +246,7 @@ def test_sorted_by_id_null_slots_holding_bytes() -> None:
     arr = frame["id"].to_arrow().cast(pa.large_string())
     offsets = np.frombuffer(arr.buffers()[1], dtype="<i8")[arr.offset : arr.offset + len(arr) + 1]
     assert arr.null_count > 0 and set(np.diff(offsets).tolist()) == {25}  # the precondition
-    assert_frame_equal(_sorted_by_id(frame), frame.sort("id"))
+    assert text_order(frame["id"]) is None
 
 
 def test_sorted_by_id_chunks_and_slices() -> None:
@@ -261,7 +256,7 @@ def test_sorted_by_id_chunks_and_slices() -> None:
     two = pl.concat([frame[:40], frame[40:]], rechunk=False)
     assert two.n_chunks() == 2
     for part in (two, two.slice(7, 70), two.slice(41, 30), frame.slice(13, 50)):
-        assert_frame_equal(_sorted_by_id(part), part.sort("id"))
+        assert_frame_equal(sort_by_text(part, "id"), part.sort("id"))
 
 
 # --- T3: the comments enricher against its code before 403ceb0 -----------------------------

@@ -23,6 +23,7 @@ from click.testing import CliRunner
 from polars.testing import assert_frame_equal
 
 from seedsnap import snapshot
+from seedsnap.arrays import text_order
 from seedsnap.cli import main
 from seedsnap.config import Config, resolve
 from seedsnap.context import Context, timestamps
@@ -322,6 +323,24 @@ def test_content_hash_with_duplicate_keys_is_order_independent() -> None:
     assert snapshot.content_hash(PROBE, _probe_frame(rows)) == snapshot.content_hash(
         PROBE, _probe_frame(rows[::-1])
     )
+
+
+def test_sort_rows_orders_fixed_width_ids_as_text_and_duplicates_whatever_their_order(
+    ctx: Context,
+) -> None:
+    """Fixed-width ids sort as integers (``arrays.text_order``): the order of a text sort;
+    duplicate ids fall back to the sort by every column, independent of the input order."""
+    table = MENTARA.table("Comment")
+    frame = snapshot.conform(table, make(ctx, "Comment", 300))
+    assert (
+        frame.height > 100 and text_order(frame["id"]) is not None
+    )  # the integer path is the one taken
+    shuffled = frame.sample(fraction=1.0, shuffle=True, seed=1)
+    assert_frame_equal(snapshot.sort_rows(table, shuffled), frame.sort("id"))
+    doubled = pl.concat([frame.head(5).with_columns(pl.lit("changed").alias("content")), frame])
+    want = snapshot.sort_rows(table, doubled)
+    assert want["id"].is_sorted() and want.height == frame.height + 5
+    assert_frame_equal(snapshot.sort_rows(table, doubled.reverse()), want)
 
 
 # --------------------------------------------------------------------------------------------

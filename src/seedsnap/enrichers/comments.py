@@ -10,15 +10,11 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from seedsnap.arrays import sort_positions
 from seedsnap.context import Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit
 from seedsnap.generators import content_text
-from seedsnap.generators.common import (
-    between,
-    pick_rows_from_groups,
-    sort_positions,
-    text_keys,
-)
+from seedsnap.generators.common import between, pick_rows_from_groups, text_keys
 from seedsnap.generators.content import community_posts, posting_members
 from seedsnap.random import expand, name_key
 

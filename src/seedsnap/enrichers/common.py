@@ -8,8 +8,9 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from seedsnap.arrays import sort_positions
 from seedsnap.context import Context
-from seedsnap.generators.common import sort_positions, text_keys
+from seedsnap.generators.common import text_keys
 from seedsnap.random import I64, U64, expand
 
 

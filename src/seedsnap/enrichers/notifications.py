@@ -24,11 +24,11 @@ import re
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-import pyarrow as pa
 
+from seedsnap.arrays import sort_by_text
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.generators import social_text as t
-from seedsnap.generators.common import ms_of, sort_positions, text_keys
+from seedsnap.generators.common import ms_of, text_keys
 from seedsnap.random import child_keys, name_key
 
 READS = (
@@ -477,43 +477,6 @@ def _finish(
     return out, user_row
 
 
-def _sorted_by_id(frame: pl.DataFrame) -> pl.DataFrame:
-    """``frame`` in ``id`` order, as ``frame.sort("id")`` gives it when the ids are unique.
-
-    Ids are fixed-width ASCII (uuid or cuid text): their bytes read as big-endian uint64
-    words compare as the text does, so one numpy sort of the first word (and a lexsort of the
-    few rows that tie on it) orders them several times faster than a string sort. Ids of
-    other shapes (none today) take polars' sort.
-    """
-    ids = frame["id"]
-    arr = ids.to_arrow()
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    if arr.type != pa.large_string():
-        arr = arr.cast(pa.large_string())
-    n = len(arr)
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + n + 1]
-    widths = np.diff(offsets)
-    if n == 0 or ids.null_count() or widths[0] == 0 or (widths != widths[0]).any():
-        return frame.sort("id")
-    width = int(widths[0])
-    text = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
-    padded = np.zeros((n, -(-width // 8) * 8), dtype=np.uint8)  # NUL sorts before any text
-    padded[:, :width] = text.reshape(n, width)
-    words = padded.view(">u8").astype(np.uint64)
-    order = sort_positions(words[:, 0])
-    first = words[order, 0]
-    tie = first[1:] == first[:-1]
-    if tie.any():
-        # Runs of one first word, in order: sort their rows by all words (first word leads,
-        # so the runs keep their places) and put them back in the same positions.
-        at = np.flatnonzero(np.append(tie, False) | np.insert(tie, 0, False))
-        rows = order[at]
-        order[at] = rows[np.lexsort(words[rows].T[::-1])]
-    # A gather from one chunk: polars gathers from several (derived + fallback) far slower.
-    return frame.rechunk()[order]
-
-
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     anchor = ctx.anchor_ms
@@ -541,6 +504,5 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     fallback, _ = _finish(ctx, [_fallbacks(ctx, users, have)], users)
     if existing.height:
         fallback = fallback.join(existing.select("id"), on="id", how="anti")
-    # In key order already: the snapshot writer then need not sort the build's largest table
-    # at its very end (it checks the order in one pass).
-    return {"Notification": _sorted_by_id(pl.concat([derived, fallback]))}
+    # In key order, as the snapshot stores it: the build's frames do not depend on timing.
+    return {"Notification": sort_by_text(pl.concat([derived, fallback]), "id")}

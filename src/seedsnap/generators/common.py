@@ -48,23 +48,6 @@ def pick_text(
     return pl.Series(name, list(options), dtype=pl.String).gather(chosen)
 
 
-def sort_positions(values: npt.NDArray[np.integer]) -> I64:
-    """Positions putting the integer ``values`` in ascending order, as ``np.argsort`` does.
-
-    Polars sorts a million integers in about half the CPU time numpy takes. Equal values
-    may come in any order: callers sort distinct values, or make the order of ties exact.
-    The result is a new, writable array.
-    """
-    out: I64 = pl.Series(values).arg_sort().to_numpy().astype(np.int64)
-    return out
-
-
-def dense_codes(values: npt.NDArray[np.integer]) -> I64:
-    """``np.unique(values, return_inverse=True)[1]``: each value's rank among the distinct ones."""
-    codes: I64 = pl.Series(values).rank("dense").to_numpy().astype(np.int64) - 1
-    return codes
-
-
 def rank_in_run(values: npt.NDArray[Any]) -> I64:
     """Each row's position within its run of equal consecutive ``values``."""
     at = np.arange(len(values))

@@ -26,12 +26,12 @@ import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
+from seedsnap.arrays import dense_codes, sort_positions
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import therapy_text as tx
 from seedsnap.generators.common import (
     JsonText,
     between,
-    dense_codes,
     json_list,
     json_object,
     ms,
@@ -39,7 +39,6 @@ from seedsnap.generators.common import (
     pick_text,
     rank_in_run,
     ranks,
-    sort_positions,
     text_keys,
 )
 from seedsnap.ids import cuid
