@@ -14,7 +14,7 @@ import numpy.typing as npt
 import polars as pl
 import pytest
 
-from seedsnap import ids
+from seedsnap import arrays, ids
 from seedsnap.random import Stream, child_keys, expand, root_key
 
 N = 1_000_000
@@ -159,7 +159,7 @@ def test_formatting_does_not_depend_on_block_size_or_offset_width(
     keys = KEYS[:1000]
     before = ids.uuid4(SEED, "User", keys), ids.cuid(SEED, "GroupSession", keys)
     monkeypatch.setattr(ids, "_BLOCK", 7)
-    monkeypatch.setattr(ids, "_INT32_MAX", 100)  # forces the large_string (int64 offsets) path
+    monkeypatch.setattr(arrays, "_INT32_MAX", 100)  # forces the large_string (int64 offsets) path
     after = ids.uuid4(SEED, "User", keys), ids.cuid(SEED, "GroupSession", keys)
     assert before[0].equals(after[0]) and before[1].equals(after[1])
 

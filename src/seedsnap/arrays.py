@@ -70,3 +70,45 @@ def sort_by_text(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     order = text_order(frame.get_column(column))
     # A gather from one chunk: polars gathers from several (a concatenation) far slower.
     return frame.sort(column) if order is None else frame.rechunk()[order]
+
+
+class _ArrowArray:
+    """An Arrow array seen only through the Arrow C data interface."""
+
+    def __init__(self, array: pa.Array) -> None:
+        self.array = array
+
+    def __arrow_c_array__(self, requested_schema: object | None = None) -> tuple[object, object]:
+        capsules: tuple[object, object] = self.array.__arrow_c_array__(requested_schema)
+        return capsules
+
+
+def series_from_arrow(name: str, array: pa.Array) -> pl.Series:
+    """``pl.Series(name, array)`` for one Arrow array, through the Arrow C data interface.
+
+    Polars' pyarrow path imports ``pyarrow.compute`` (about 70 ms, once per process, on the
+    critical path of a build) to combine chunks that one array never has.
+    """
+    return pl.Series(_ArrowArray(array)).alias(name)
+
+
+_INT32_MAX = 2**31 - 1
+
+
+def text_from_bytes(chars: npt.NDArray[np.uint8], name: str) -> pl.Series:
+    """A String series from an (n, width) array of ASCII bytes, one row per string.
+
+    The bytes are handed to Arrow as a string array with computed offsets: no per-row Python
+    object, and no Binary -> String cast (which validates UTF-8 row by row). The caller
+    guarantees ASCII: ``from_buffers`` does not validate it.
+    """
+    n, width = chars.shape
+    data = np.ascontiguousarray(chars).reshape(-1)
+    large = data.size > _INT32_MAX
+    offsets = np.arange(0, (n + 1) * width, width, dtype=np.int64 if large else np.int32)
+    arr = pa.Array.from_buffers(
+        pa.large_string() if large else pa.string(),
+        n,
+        [None, pa.py_buffer(offsets), pa.py_buffer(data)],
+    )
+    return series_from_arrow(name, arr)

@@ -20,8 +20,8 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-import pyarrow as pa
 
+from seedsnap.arrays import text_from_bytes
 from seedsnap.random import Stream
 
 U8 = npt.NDArray[np.uint8]
@@ -40,7 +40,6 @@ _WORD_INDEX = np.arange(2, dtype=np.uint64)
 _B36_12 = np.uint64(36**12)
 _B36_6 = np.uint64(36**6)
 _B36_PAIR = np.uint32(36**2)
-_INT32_MAX = 2**31 - 1
 # Rows formatted per block: the temporaries of one block stay in cache and are reused, and only
 # the output buffer is as large as the column.
 _BLOCK = 1 << 16
@@ -81,22 +80,7 @@ def _format(
     out = np.empty((len(k), width), dtype=np.uint8)
     for start in range(0, len(k), _BLOCK):
         fill(stream.bits(k[start : start + _BLOCK], _WORD_INDEX), out[start : start + _BLOCK])
-    return _text(out, name)
-
-
-def _text(chars: U8, name: str) -> pl.Series:
-    """A String series from an (n, width) array of ASCII bytes, one row per string."""
-    n, width = chars.shape
-    data = np.ascontiguousarray(chars).reshape(-1)
-    large = data.size > _INT32_MAX
-    offsets = np.arange(0, (n + 1) * width, width, dtype=np.int64 if large else np.int32)
-    # from_buffers does not validate UTF-8: the bytes come from the ASCII tables above only.
-    arr = pa.Array.from_buffers(
-        pa.large_string() if large else pa.string(),
-        n,
-        [None, pa.py_buffer(offsets), pa.py_buffer(data)],
-    )
-    return pl.Series(name, arr, dtype=pl.String)
+    return text_from_bytes(out, name)
 
 
 def _fill_uuid(w: U64, rows: U8) -> None:

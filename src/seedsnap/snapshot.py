@@ -348,12 +348,13 @@ def _hash_strings(h: Any, arr: Any) -> None:
     n = len(arr)
     offsets = np.frombuffer(offsets_buf, dtype="<i8", count=n + 1, offset=arr.offset * 8)
     lengths = np.diff(offsets)
-    if arr.null_count and lengths[_valid_bytes(arr) == 0].any():
+    valid = _valid_bytes(arr).astype(bool) if arr.null_count else None
+    if valid is not None and lengths[~valid].any():
         # A NULL slot spanning bytes (Arrow allows it, and polars exports them after a
-        # gather such as the key sort): hashed as "", so take the copy with those emptied.
-        import pyarrow.compute as pc
-
-        _hash_strings(h, pc.fill_null(arr, ""))
+        # gather such as the key sort): hashed as "", so its bytes are left out.
+        data = np.frombuffer(data_buf, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
+        _update(h, np.where(valid, lengths, 0).astype("<i8", copy=False))
+        h.update(data[np.repeat(valid, lengths)].data)
         return
     _update(h, lengths.astype("<i8", copy=False))
     if n and data_buf is not None:
@@ -418,11 +419,11 @@ def _hash_column(
     elif kind in (TEXT_ARRAY, INTEGER_ARRAY):
         lengths = s.list.len().fill_null(0).cast(pl.Int64).to_numpy()
         _update(h, lengths.astype("<i8", copy=False))
-        # pyarrow's flatten() honours slicing and skips the children of NULL lists; the
-        # elements are hashed as a column of the element type.
-        elements = arrow.flatten()
+        # The elements of the non-NULL lists, hashed as a column of the element type (by
+        # polars: pyarrow's flatten() would import pyarrow.compute, 70 ms, for this alone).
+        elements = s.drop_nulls().explode(empty_as_null=False)
         inner = TEXT if kind == TEXT_ARRAY else INTEGER
-        _hash_column(h, pl.Series(s.name, elements), inner, json_form, elements)
+        _hash_column(h, elements, inner, json_form, elements.to_arrow())
     else:  # pragma: no cover - the model only uses the types above
         raise ValueError(f"no canonical form for logical type {kind}")
 

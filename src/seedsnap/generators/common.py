@@ -15,6 +15,7 @@ import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
+from seedsnap.arrays import series_from_arrow
 from seedsnap.context import MS_PER_DAY
 from seedsnap.random import I64, U64, Stream, mix
 
@@ -80,7 +81,7 @@ def pick_many(
     values = np.asarray(options, dtype=object)[perm[take]]
     offsets = np.concatenate([[0], np.cumsum(take.sum(axis=1))]).astype(np.int32)
     arr = pa.ListArray.from_arrays(pa.array(offsets), pa.array(values))
-    s = pl.Series(name, arr)
+    s = series_from_arrow(name, arr)
     return s.cast(dtype) if dtype is not None else s
 
 

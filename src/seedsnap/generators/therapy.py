@@ -26,7 +26,7 @@ import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
-from seedsnap.arrays import dense_codes, sort_positions
+from seedsnap.arrays import dense_codes, series_from_arrow, sort_positions, text_from_bytes
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import therapy_text as tx
 from seedsnap.generators.common import (
@@ -173,7 +173,7 @@ def list_column(
     counts = mask.sum(axis=1)
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
     inner = pa.array(values[mask], type=pa.string())
-    return pl.Series(name, pa.ListArray.from_arrays(pa.array(offsets), inner)).cast(dtype)
+    return series_from_arrow(name, pa.ListArray.from_arrays(pa.array(offsets), inner)).cast(dtype)
 
 
 # -- who takes part ---------------------------------------------------------------------------
@@ -1047,9 +1047,7 @@ def _json_digit_lists(values: I64, name: str) -> pl.Series:
     template = np.frombuffer(("[" + ", ".join("0" * k) + "]").encode(), dtype=np.uint8)
     text = np.tile(template, (n, 1))
     text[:, 1::3] = values + ord("0")
-    offsets = np.arange(n + 1, dtype=np.int64) * len(template)
-    arr = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(text))
-    return pl.Series(name, arr, dtype=pl.String)
+    return text_from_bytes(text, name)
 
 
 def _wrap(items: pl.Series) -> JsonText:
