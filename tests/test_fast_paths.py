@@ -5,11 +5,13 @@ the hearts enricher's ``_take`` (``take_best``), the comments enricher's user-si
 (``pick_rows_from_groups``), ``arrays.text_order``, with which ``snapshot.sort_rows`` sorts
 id keys (``frame.sort("id")``), the snapshot writer's hash from Arrow buffers
 (``content_hash``), the scheduler's numpy ``_greedy`` (a sequential greedy with widening
-windows) and the helpers these paths share (``packed_order``, ``rank_in_run``,
-``is_author``, ``sort_positions``, ``dense_codes``). Each test drives the rare branches
-(ties, duplicates, NULL slots holding bytes, several chunks, key conflicts) on small inputs
-and compares with the general code, copied here as it was before the change where it is
-gone from the source.
+windows), the messages enricher's partner helpers on user rows (``take_ranked``,
+``cyclic_neighbours``, ``co_members``: they replaced the id-frame helpers user_blocks used and
+the copies in ``_directs``) and the helpers these paths share (``packed_order``,
+``rank_in_run``, ``is_author``, ``sort_positions``, ``dense_codes``). Each test drives the
+rare branches (ties, duplicates, NULL slots holding bytes, several chunks, key conflicts) on
+small inputs and compares with the general code, copied here as it was before the change
+where it is gone from the source.
 """
 
 from __future__ import annotations
@@ -35,10 +37,17 @@ from seedsnap.config import Config, resolve
 from seedsnap.context import Context, Frames
 from seedsnap.enrichers import comments, hearts
 from seedsnap.enrichers.common import count_by, deficit, packed_order, take_best
-from seedsnap.generators.common import is_author, pick_rows_from_groups, rank_in_run, text_keys
+from seedsnap.enrichers.messages import co_members, cyclic_neighbours, take_ranked
+from seedsnap.generators.common import (
+    is_author,
+    ms_of,
+    pick_rows_from_groups,
+    rank_in_run,
+    text_keys,
+)
 from seedsnap.generators.content import community_posts, posting_members
 from seedsnap.generators.therapy import _greedy
-from seedsnap.random import U64, expand, name_key
+from seedsnap.random import U64, Stream, child_keys, expand, name_key
 from seedsnap.schema import MENTARA
 
 
@@ -731,3 +740,167 @@ def test_packed_order_refuses_codes_wider_than_a_key() -> None:
     codes = [(np.zeros(3, dtype=np.int64), 1 << 40), (np.zeros(3, dtype=np.int64), 1 << 30)]
     with pytest.raises(ValueError, match="need 70 bits"):
         packed_order(codes, np.zeros(3, dtype=np.uint64), lambda: np.arange(3))
+
+
+# --- T7: the partner helpers on user rows against the id-frame helpers they replaced --------
+
+
+def _old_cyclic_neighbours(
+    stream: Stream, users: pl.DataFrame, counts: pl.DataFrame
+) -> pl.DataFrame:
+    """messages.cyclic_neighbours as it was before the helpers moved to user rows."""
+    order = users.select("id", "key").with_columns(
+        pl.Series("h", stream.bits(users["key"].to_numpy(), 0))
+    )
+    order = order.sort("h", "id").with_row_index("pos")
+    n = order.height
+    c = counts.join(order.select("id", "pos", "key"), on="id").sort("id")
+    take = np.minimum(c["n"].to_numpy(), max(n - 1, 0))
+    rows, idx, _ = expand(c["key"].to_numpy(), take)
+    pos = (c["pos"].to_numpy()[rows].astype(np.int64) + 1 + idx) % max(n, 1)
+    return pl.DataFrame(
+        {"u": c["id"].gather(rows), "v": order["id"].gather(pos)},
+        schema={"u": pl.String, "v": pl.String},
+    )
+
+
+def _old_take_ranked(stream: Stream, cands: pl.DataFrame, need: pl.DataFrame) -> pl.DataFrame:
+    """messages.take_ranked as it was before the helpers moved to user rows."""
+    cands = cands.join(need, on="u")
+    if cands.is_empty():
+        return cands.drop("need")
+    pair = child_keys(text_keys(cands["u"]), text_keys(cands["v"]))
+    cands = cands.with_columns(pl.Series("_draw", stream.bits(pair, 0)))
+    cands = cands.sort("tier", "_draw", "v", maintain_order=True)
+    cands = cands.unique(["u", "v"], keep="first", maintain_order=True)
+    return cands.filter(pl.int_range(pl.len()).over("u") < pl.col("need")).drop("_draw", "need")
+
+
+def _old_co_members(ids: pl.Series, memberships: pl.DataFrame, who: pl.Series) -> pl.DataFrame:
+    """The community co-members of user_blocks as they were before co_members (``who``: u)."""
+    mem = memberships.select(
+        "communityId", pl.col("userId").alias("u"), ms_of("joinedAt").alias("j")
+    ).join(ids.to_frame("id"), left_on="u", right_on="id")
+    return (
+        mem.join(who.to_frame("u"), on="u")
+        .join(mem.rename({"u": "v", "j": "j2"}), on="communityId")
+        .filter(pl.col("u") != pl.col("v"))
+        .group_by("u", "v")
+        .agg(pl.max_horizontal("j", "j2").min().alias("met"))
+    )
+
+
+class _CoarseStream(Stream):
+    """A stream keeping only the top two bits of its draws: most draws tie."""
+
+    def bits(self, keys: npt.ArrayLike, index: npt.ArrayLike = 0) -> U64:
+        return super().bits(keys, index) >> np.uint64(62) << np.uint64(62)
+
+
+def _streams() -> list[Stream]:
+    return [Stream(3, "Conversation", "partner"), _CoarseStream(3, "Conversation", "partner")]
+
+
+def _users(r: random.Random, n: int) -> pl.DataFrame:
+    """``n`` users (id, key) sorted by id; ids of varying width, so text and number orders
+    differ."""
+    ids = sorted({f"u{r.randrange(10 ** r.randint(1, 4))}" for _ in range(3 * n)})[:n]
+    return pl.DataFrame({"id": ids}).with_columns(pl.Series("key", text_keys(pl.Series(ids))))
+
+
+def test_cyclic_neighbours_matches_the_id_frame_version() -> None:
+    """Counts up to and past the number of users, zero counts, ids absent from the users (the
+    old version dropped them; callers pass only user rows), and draws that tie."""
+    r = random.Random(71)
+    past_all = ties = 0
+    for case in range(120):
+        users = _users(r, r.randint(1, 9))
+        ids = users["id"].to_list()
+        asked = [*r.sample(ids, r.randint(0, len(ids))), f"x{case}", "absent"]
+        counts = pl.DataFrame({"id": asked, "n": [r.randint(0, len(ids) + 2) for _ in asked]})
+        for stream in _streams():
+            want = _old_cyclic_neighbours(stream, users, counts)
+            known = counts.join(users.with_row_index("row"), on="id").sort("id")
+            rows = known["row"].to_numpy().astype(np.int64)
+            u, v = cyclic_neighbours(stream, users["key"].to_numpy(), rows, known["n"].to_numpy())
+            got = pl.DataFrame({"u": users["id"].gather(u), "v": users["id"].gather(v)})
+            assert_frame_equal(got, want)
+            past_all += int((known["n"] >= len(ids)).sum())
+            ties += int(pl.Series(stream.bits(users["key"].to_numpy(), 0)).is_duplicated().any())
+    assert past_all > 50 and ties > 50
+
+
+def test_take_ranked_matches_the_id_frame_version() -> None:
+    """Pairs listed twice at different tiers and at one tier (the payload of the first row
+    counts), users asking for more than their candidates or for none, candidates of users
+    not in need, self pairs, and draws that tie (then v decides, as ids order)."""
+    r = random.Random(72)
+    dup_tiers = short = ties = 0
+    for _ in range(150):
+        users = _users(r, r.randint(1, 8))
+        n = users.height
+        rows = [(r.randrange(n), r.randrange(n), r.randrange(3)) for _ in range(r.randint(0, 30))]
+        rows += [(u, v, r.randrange(3)) for u, v, _ in r.sample(rows, min(len(rows), 4))]
+        r.shuffle(rows)
+        u = np.array([x[0] for x in rows], dtype=np.int64)
+        v = np.array([x[1] for x in rows], dtype=np.int64)
+        tier = np.array([x[2] for x in rows], dtype=np.int64)
+        tag = np.arange(len(rows), dtype=np.int64)  # which row a pick comes from
+        want_n = np.array([r.choice([0, 0, 1, 2, 5]) for _ in range(n)], dtype=np.int64)
+        ids = users["id"]
+        cands = pl.DataFrame(
+            {"u": ids.gather(u), "v": ids.gather(v), "tier": tier, "tag": tag},
+            schema={"u": pl.String, "v": pl.String, "tier": pl.Int64, "tag": pl.Int64},
+        )
+        asked = np.flatnonzero(want_n)
+        need = pl.DataFrame({"u": ids.gather(asked), "need": want_n[asked]})
+        for stream in _streams():
+            # The old result runs by (tier, draw); within a user that is the rank order.
+            want = _old_take_ranked(stream, cands, need).sort("u", maintain_order=True)
+            at = take_ranked(stream, users["key"].to_numpy(), u, v, tier, want_n)
+            assert_frame_equal(cands[at], want)
+        by_pair = cands.group_by("u", "v").agg(pl.col("tier").n_unique().alias("t"))
+        dup_tiers += int((by_pair["t"] > 1).sum())
+        supply = cands.unique(["u", "v"]).group_by("u").len()
+        short += int(
+            need.join(supply, on="u", how="left")["len"].fill_null(0).lt(need["need"]).sum()
+        )
+        pair = child_keys(text_keys(cands["u"]), text_keys(cands["v"]))
+        drawn = cands.with_columns(pl.Series("d", _streams()[1].bits(pair, 0)))
+        ties += int(drawn.unique(["u", "v"]).select("u", "tier", "d").is_duplicated().sum())
+    assert dup_tiers > 50 and short > 50 and ties > 50
+
+
+def test_co_members_match_the_id_frame_version() -> None:
+    """Users in several shared communities (the earliest meeting counts), a membership listed
+    twice, members who are not users, one-member communities."""
+    r = random.Random(73)
+    t0 = datetime(2025, 1, 1)
+    several = 0
+    for _ in range(100):
+        users = _users(r, r.randint(1, 9))
+        ids = users["id"]
+        people = [*ids.to_list(), "outsider", "zz-gone"]
+        rows = [
+            (f"c{r.randrange(4)}", r.choice(people), t0 + timedelta(hours=r.randrange(500)))
+            for _ in range(r.randint(0, 25))
+        ]
+        rows += r.sample(rows, min(len(rows), 2))  # a membership listed twice
+        memberships = pl.DataFrame(
+            {
+                "communityId": [x[0] for x in rows],
+                "userId": [x[1] for x in rows],
+                "joinedAt": pl.Series([x[2] for x in rows], dtype=pl.Datetime("ms")),
+            },
+            schema={"communityId": pl.String, "userId": pl.String, "joinedAt": pl.Datetime("ms")},
+        )
+        who = np.array([r.random() < 0.6 for _ in range(users.height)])
+        want = _old_co_members(ids, memberships, ids.filter(pl.Series(who))).sort("u", "v")
+        u, v, met = co_members(ids, memberships, who)
+        got = pl.DataFrame({"u": ids.gather(u), "v": ids.gather(v), "met": met})
+        assert_frame_equal(got, want, check_dtypes=False)
+        shared = memberships.unique(["communityId", "userId"]).join(
+            memberships.unique(["communityId", "userId"]), on="communityId"
+        )
+        several += int(shared.group_by("userId", "userId_right").len()["len"].gt(1).sum())
+    assert several > 50

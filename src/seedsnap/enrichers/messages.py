@@ -74,44 +74,100 @@ def eligible_users(frames: Frames) -> pl.DataFrame:
     return users.with_columns(pl.Series("key", text_keys(users["id"])))
 
 
-def cyclic_neighbours(stream: Stream, users: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame:
-    """For each (id, n) in ``counts``: the next ``n`` users after it in a keyed cyclic order.
+def _rows(ids: pl.Series, values: pl.Series) -> I64:
+    """The row of each value in ``ids`` (unique), -1 for a value (or NULL) not among them."""
+    rows = pl.int_range(len(ids), dtype=pl.Int64, eager=True)
+    out = values.replace_strict(ids, rows, default=-1, return_dtype=pl.Int64)
+    return np.asarray(out.to_numpy(), dtype=np.int64)
 
-    The order is a keyed shuffle of ``users`` (id, key), so neighbours are distinct and never
-    the user itself while ``n < len(users)``.
+
+# The partner helpers below work on user rows instead of ids: the users (and their keys) are
+# sorted by id, so a row orders as its id does, and a pair (u, v) is the code ``u * n + v``.
+# Integer sorts and gathers take a fraction of the time of joins and sorts on id strings.
+
+
+def cyclic_neighbours(stream: Stream, keys: U64, rows: I64, counts: I64) -> tuple[I64, I64]:
+    """(u, v): for each row u of ``rows``, the next ``counts`` rows after it in a keyed cyclic
+    order of all the users (``keys``, one per row), in the order of ``rows``.
+
+    The order sorts the users by a keyed draw, then by row. At most ``n - 1`` neighbours are
+    taken per user, so they are distinct and never the user itself.
     """
-    order = users.select("id", "key").with_columns(
-        pl.Series("h", stream.bits(users["key"].to_numpy(), 0))
-    )
-    order = order.sort("h", "id").with_row_index("pos")
-    n = order.height
-    c = counts.join(order.select("id", "pos", "key"), on="id").sort("id")
-    take = np.minimum(c["n"].to_numpy(), max(n - 1, 0))
-    rows, idx, _ = expand(c["key"].to_numpy(), take)
-    pos = (c["pos"].to_numpy()[rows].astype(np.int64) + 1 + idx) % max(n, 1)
-    return pl.DataFrame(
-        {"u": c["id"].gather(rows), "v": order["id"].gather(pos)},
-        schema={"u": pl.String, "v": pl.String},
-    )
+    n = len(keys)
+    cycle = np.argsort(stream.bits(keys, 0), kind="stable")  # ties by row, as ids order
+    pos = np.empty(n, dtype=np.int64)
+    pos[cycle] = np.arange(n)
+    take = np.minimum(counts, max(n - 1, 0))
+    u = np.repeat(rows, take)
+    step = np.arange(len(u)) - np.repeat(np.cumsum(take) - take, take)
+    v: I64 = cycle[(pos[u] + 1 + step) % max(n, 1)]
+    return u, v
 
 
-def take_ranked(stream: Stream, cands: pl.DataFrame, need: pl.DataFrame) -> pl.DataFrame:
-    """The first ``need`` candidates v per u, ranked by tier then a keyed draw per (u, v).
+def take_ranked(stream: Stream, keys: U64, u: I64, v: I64, tier: I64, want: I64) -> I64:
+    """Positions of the first ``want[u]`` candidates (u, v) per user u, ranked by tier (lower
+    first), then a keyed draw per pair, then v (a tie there is a 64-bit collision).
 
-    ``cands`` has u, v, tier (lower first) and any payload; duplicates of (u, v) keep the
-    lowest tier. ``need`` has u, need. The result is in (tier, draw) order.
+    ``u`` and ``v`` are user rows (of ``keys`` and ``want``), ``tier`` is in range(tiers). A
+    pair listed more than once counts once, at the first of its rows with its lowest tier, so
+    a payload gathered at the positions comes from that row. The positions run by u, then rank.
     """
-    cands = cands.join(need, on="u")
-    if cands.is_empty():
-        return cands.drop("need")
-    pair = child_keys(text_keys(cands["u"]), text_keys(cands["v"]))
-    # One sort, by (tier, draw) and by v only where those tie (two pairs of one u tie only
-    # on a 64-bit collision of their keyed draws), none by u: the first row of a pair in
-    # this order is its lowest tier.
-    cands = cands.with_columns(pl.Series("_draw", stream.bits(pair, 0)))
-    cands = cands.sort("tier", "_draw", "v", maintain_order=True)
-    cands = cands.unique(["u", "v"], keep="first", maintain_order=True)
-    return cands.filter(pl.int_range(pl.len()).over("u") < pl.col("need")).drop("_draw", "need")
+    n = len(keys)
+    at = np.flatnonzero(want[u] > 0)
+    if len(at) == 0:
+        return at
+    tiers = int(tier[at].max()) + 1
+    # Codes by (pair, tier): the first of a pair's codes is its lowest tier, and np.unique
+    # (a stable sort) gives the first row holding each code.
+    code = (u[at] * n + v[at]) * tiers + tier[at]
+    uniq, first = np.unique(code, return_index=True)
+    pair = uniq // tiers
+    at = at[first[np.r_[True, pair[1:] != pair[:-1]]]]
+    u, v, tier = u[at], v[at], tier[at]
+    draw = stream.bits(child_keys(keys[u], keys[v]), 0)
+    rank = packed_order([(u, n), (tier, tiers)], draw, lambda: np.lexsort((v, draw, tier, u)))
+    at, u = at[rank], u[rank]
+    out: I64 = at[rank_in_run(u) < want[u]]
+    return out
+
+
+def co_members(
+    ids: pl.Series, memberships: pl.DataFrame, who: npt.NDArray[np.bool_]
+) -> tuple[I64, I64, I64]:
+    """(u, v, met): each user u with ``who[u]`` and each other user v of one of its
+    communities, one row per pair, by (u, v); ``met`` is when the later of the two joined, in
+    the earliest such community.
+
+    ``ids`` are the users (sorted, unique; u and v are rows of it) and ``memberships`` has
+    communityId, userId and joinedAt; members that are not among the users are left out.
+    """
+    n = len(ids)
+    user = _rows(ids, memberships["userId"])
+    ok = user >= 0
+    comm = np.asarray(memberships["communityId"].rank("dense").to_numpy(), dtype=np.int64)[ok]
+    user = user[ok]
+    joined = np.asarray(memberships["joinedAt"].dt.epoch("ms").to_numpy(), dtype=np.int64)[ok]
+    by_comm = np.argsort(comm, kind="stable")
+    size = np.bincount(comm, minlength=int(comm.max(initial=-1)) + 1)
+    comm_at = np.cumsum(size) - size  # a community's first row in by_comm
+    mine = np.flatnonzero(who[user])  # memberships of the users asked for
+    reps = size[comm[mine]]
+    row = np.repeat(mine, reps)
+    other = by_comm[
+        np.repeat(comm_at[comm[mine]], reps)
+        + np.arange(len(row))
+        - np.repeat(np.cumsum(reps) - reps, reps)
+    ]
+    u, v = user[row], user[other]
+    met = np.maximum(joined[row], joined[other])
+    ok = u != v
+    pair, met = u[ok] * n + v[ok], met[ok]
+    by_pair = np.argsort(pair, kind="stable")
+    pair, met = pair[by_pair], met[by_pair]
+    if len(pair):
+        starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+        pair, met = pair[starts], np.minimum.reduceat(met, starts)
+    return pair // n, pair % n, met
 
 
 def _qualifying(frames: Frames, min_messages: int) -> pl.DataFrame:
@@ -223,26 +279,12 @@ def _groups(ctx: Context, frames: Frames, users: pl.DataFrame) -> tuple[pl.DataF
     return conv, members
 
 
-def _rows(ids: pl.Series, values: pl.Series) -> I64:
-    """The row of each value in ``ids`` (unique), -1 for a value (or NULL) not among them."""
-    rows = pl.int_range(len(ids), dtype=pl.Int64, eager=True)
-    out = values.replace_strict(ids, rows, default=-1, return_dtype=pl.Int64)
-    return np.asarray(out.to_numpy(), dtype=np.int64)
-
-
-def _first_per_pair(pair: I64, *cols: I64) -> tuple[I64, ...]:
-    """``pair`` and ``cols`` at the first row of each distinct pair code, by pair code."""
-    uniq, at = np.unique(pair, return_index=True)
-    return (uniq, *[c[at] for c in cols])
-
-
 def _directs(
     ctx: Context, frames: Frames, users: pl.DataFrame, need: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """New DIRECT conversations so that every user in ``need`` (u, need) gets that many.
 
-    ``take_ranked`` over the partner tiers, on user rows instead of ids: ``users`` is sorted
-    by id, so a row orders as its id does, and a pair (u, v) is the code ``u * n + v``.
+    ``take_ranked`` over the partner tiers, on user rows (``users`` is sorted by id).
     """
     s = ctx.stream("Conversation", "partner")
     n = users.height
@@ -266,7 +308,7 @@ def _directs(
         return np.bincount(pair // n, minlength=n)
 
     # Tier 0: the user's therapist (or clients), both ways; a pair listed twice keeps its
-    # first row (the client side first).
+    # first row (the client side first) in ``take_ranked``.
     ct = frames["ClientTherapist"]
     c = _rows(ids, ct["clientId"])
     th = _rows(ids, ct["therapistId"])
@@ -277,66 +319,31 @@ def _directs(
     v0 = np.concatenate([th, c])
     met0 = np.concatenate([assigned, assigned]).astype(np.int64)
     ok = keep(u0, v0)
-    pair0, met0 = _first_per_pair(u0[ok] * n + v0[ok], met0[ok])
+    u0, v0, met0 = u0[ok], v0[ok], met0[ok]
+    pair0 = np.unique(u0 * n + v0)
     left = want - supply(pair0)
 
-    # Tier 1: community co-members, met when the later of the two joined (earliest such
-    # community); only for users tier 0 leaves short, as the others never reach this tier.
-    mem = frames["Membership"]
-    mu = _rows(ids, mem["userId"])
-    ok = mu >= 0
-    comm = np.asarray(mem["communityId"].rank("dense").to_numpy(), dtype=np.int64)[ok]
-    mu = mu[ok]
-    mj = np.asarray(mem["joinedAt"].dt.epoch("ms").to_numpy(), dtype=np.int64)[ok]
-    by_comm = np.argsort(comm, kind="stable")
-    size = np.bincount(comm, minlength=int(comm.max(initial=-1)) + 1)
-    comm_at = np.cumsum(size) - size  # a community's first row in by_comm
-    mine = np.flatnonzero(left[mu] > 0)  # memberships of users still short
-    reps = size[comm[mine]]
-    row = np.repeat(mine, reps)
-    other = by_comm[
-        np.repeat(comm_at[comm[mine]], reps)
-        + np.arange(len(row))
-        - np.repeat(np.cumsum(reps) - reps, reps)
-    ]
-    u1, v1 = mu[row], mu[other]
-    met1 = np.maximum(mj[row], mj[other])
-    ok = (u1 != v1) & keep(u1, v1)
+    # Tier 1: community co-members, only for users tier 0 leaves short, as the others never
+    # reach this tier.
+    u1, v1, met1 = co_members(ids, frames["Membership"], left > 0)
+    ok = keep(u1, v1)
     u1, v1, met1 = u1[ok], v1[ok], met1[ok]
     pair1 = u1 * n + v1
-    by_pair = np.argsort(pair1, kind="stable")
-    pair1, met1 = pair1[by_pair], met1[by_pair]
-    starts = np.flatnonzero(np.r_[True, pair1[1:] != pair1[:-1]]) if len(pair1) else pair1
-    met1 = np.minimum.reduceat(met1, starts) if len(pair1) else met1
-    pair1 = pair1[starts]
     new1 = ~np.isin(pair1, pair0)  # a pair of tier 0 keeps its tier
     left = left - supply(pair1[new1])
 
     # Tier 2: the next users of the keyed cyclic order, for users tiers 0 and 1 leave short.
     short = np.flatnonzero((want > 0) & (left > 0))
-    h = s.bits(ukey, 0)
-    cycle = np.argsort(h, kind="stable")  # by (h, id): rows order as ids
-    pos = np.empty(n, dtype=np.int64)
-    pos[cycle] = np.arange(n)
-    take = np.minimum(want[short] + n_excl[short], max(n - 1, 0))
-    u2 = np.repeat(short, take)
-    step = np.arange(len(u2)) - np.repeat(np.cumsum(take) - take, take)
-    v2 = cycle[(pos[u2] + 1 + step) % max(n, 1)]
+    u2, v2 = cyclic_neighbours(s, ukey, short, want[short] + n_excl[short])
     ok = keep(u2, v2)
-    pair2 = u2[ok] * n + v2[ok]
+    u2, v2 = u2[ok], v2[ok]
 
     # All candidates, each pair at its lowest tier, ranked per user by (tier, keyed draw, v).
-    tier = np.concatenate(
-        [np.zeros(len(pair0), np.int64), np.ones(len(pair1), np.int64), np.full(len(pair2), 2)]
-    )
-    pair = np.concatenate([pair0, pair1, pair2])
-    met = np.concatenate([met0, met1, np.zeros(len(pair2), np.int64)])
-    pair, tier, met = _first_per_pair(pair, tier, met)
-    u, v = pair // n, pair % n
-    draw = s.bits(child_keys(ukey[u], ukey[v]), 0)
-    rank = packed_order([(u, n), (tier, 3)], draw, lambda: np.lexsort((v, draw, tier, u)))
-    u, v, tier, met = u[rank], v[rank], tier[rank], met[rank]
-    picked = rank_in_run(u) < want[u]
+    u = np.concatenate([u0, u1, u2])
+    v = np.concatenate([v0, v1, v2])
+    tier = np.repeat(np.arange(3, dtype=np.int64), [len(u0), len(u1), len(u2)])
+    met = np.concatenate([met0, met1, np.zeros(len(u2), np.int64)])
+    picked = take_ranked(s, ukey, u, v, tier, want)
     u, v, tier, met = u[picked], v[picked], tier[picked], met[picked]
     # One conversation per unordered pair; the user who picked it at the lowest tier opens it
     # (then the lower row, as ids order).

@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from seedsnap.context import Context, Frames, timestamps
-from seedsnap.enrichers.messages import cyclic_neighbours, take_ranked
+from seedsnap.enrichers.messages import co_members, cyclic_neighbours, take_ranked
 from seedsnap.generators import social_text as t
 from seedsnap.generators.common import ms_of, text_keys
 from seedsnap.random import child_keys
@@ -54,48 +54,39 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     if clients.height < 2:
         return {}
-    ck = text_keys(clients["id"])
+    ids = clients["id"]
+    ck = text_keys(ids)
     s = ctx.stream("UserBlock", "blocker")
     draw = s.bits(ck, 0)
     top = np.argsort(draw, kind="stable")[:MIN_BLOCKERS]
     chosen = s.bernoulli(ck, BLOCK_RATE, 1)
     chosen[top] = True
-    users = clients.with_columns(pl.Series("key", ck))
-    blocks = frames["UserBlock"].select(
-        pl.col("blockerId").alias("u"), pl.col("blockedId").alias("v")
-    )
-    already = blocks.select("u").unique()
-    need = (
-        users.filter(pl.Series(chosen))
-        .select(pl.col("id").alias("u"), pl.lit(1, dtype=pl.Int64).alias("need"))
-        .join(already, on="u", how="anti")
-    )
-    if need.is_empty():
+    # A blocker who already blocks someone is satisfied; so no candidate pair below exists
+    # already, and none needs excluding.
+    chosen &= ~ids.is_in(frames["UserBlock"]["blockerId"].implode()).to_numpy()
+    if not chosen.any():
         return {}
-    ids = clients.select("id")
-    mem = (
-        frames["Membership"]
-        .select("communityId", pl.col("userId").alias("u"), ms_of("joinedAt").alias("j"))
-        .join(ids, left_on="u", right_on="id")
+    want = chosen.astype(np.int64)  # one block each
+    # Candidates as client rows (``clients`` is sorted by id): community co-members first,
+    # then the next client of the keyed cyclic order.
+    u0, v0, met0 = co_members(ids, frames["Membership"], chosen)
+    blockers = np.flatnonzero(chosen)
+    u1, v1 = cyclic_neighbours(ctx.stream("UserBlock", "ring"), ck, blockers, want[blockers])
+    u = np.concatenate([u0, u1])
+    v = np.concatenate([v0, v1])
+    tier = np.repeat(np.arange(2, dtype=np.int64), [len(u0), len(u1)])
+    met = np.concatenate([met0, np.zeros(len(u1), np.int64)])
+    best = take_ranked(ctx.stream("UserBlock", "blocked"), ck, u, v, tier, want)
+    u, v = u[best], v[best]
+    picked = pl.DataFrame(
+        [
+            ids.gather(u).alias("u"),
+            ids.gather(v).alias("v"),
+            pl.Series("met", met[best]),
+            clients["created"].gather(u).alias("cu"),
+            clients["created"].gather(v).alias("cv"),
+        ]
     )
-    co = (
-        mem.join(need.select("u"), on="u")
-        .join(mem.rename({"u": "v", "j": "j2"}), on="communityId")
-        .filter(pl.col("u") != pl.col("v"))
-        .group_by("u", "v")
-        .agg(pl.max_horizontal("j", "j2").min().alias("met"))
-    )
-    counts = need.select(pl.col("u").alias("id"), pl.lit(1, dtype=pl.Int64).alias("n"))
-    ring = cyclic_neighbours(ctx.stream("UserBlock", "ring"), users, counts).with_columns(
-        pl.lit(0, dtype=pl.Int64).alias("met")
-    )
-    cands = pl.concat(
-        [co.with_columns(pl.lit(0).alias("tier")), ring.with_columns(pl.lit(1).alias("tier"))],
-        how="diagonal_relaxed",
-    ).join(blocks, on=["u", "v"], how="anti")
-    picked = take_ranked(ctx.stream("UserBlock", "blocked"), cands, need)
-    created = clients.rename({"id": "u", "created": "cu"})
-    picked = picked.join(created, on="u").join(created.rename({"u": "v", "cu": "cv"}), on="v")
     # A block comes after the last message the two exchanged: nothing is said across it.
     picked = picked.join(_last_exchange(frames), on=["u", "v"], how="left").sort("u")
     pk = child_keys(text_keys(picked["u"]), text_keys(picked["v"]))
