@@ -1,9 +1,10 @@
 """The fast special-case code paths against the general code they replaced.
 
 Recent commits swapped general helpers for faster special cases that claim the same results:
-the hearts enricher's ``_take`` (``take_best``), the comments enricher's user-side pick
-(``pick_rows_from_groups``), ``arrays.text_order``, with which ``snapshot.sort_rows`` sorts
-id keys (``frame.sort("id")``), the snapshot writer's hash from Arrow buffers
+``take_best`` and the hearts enricher's ``_take`` on ``best_rows`` (a polars sort of the
+candidates), the comments enricher's user-side pick (``pick_rows_from_groups``),
+``arrays.text_order``, with which ``snapshot.sort_rows`` sorts id keys
+(``frame.sort("id")``), the snapshot writer's hash from Arrow buffers
 (``content_hash``), the scheduler's numpy ``_greedy`` (a sequential greedy with widening
 windows), the messages enricher's partner helpers on user rows (``take_ranked``,
 ``cyclic_neighbours``, ``co_members``: they replaced the id-frame helpers user_blocks used and
@@ -35,7 +36,7 @@ from seedsnap.arrays import dense_codes, sort_by_text, sort_positions, text_orde
 from seedsnap.build import generate
 from seedsnap.config import Config, resolve
 from seedsnap.context import Context, Frames
-from seedsnap.enrichers import comments, hearts
+from seedsnap.enrichers import comments, common, hearts
 from seedsnap.enrichers.common import count_by, deficit, packed_order, take_best
 from seedsnap.enrichers.messages import co_members, cyclic_neighbours, take_ranked
 from seedsnap.generators.common import (
@@ -57,7 +58,27 @@ def light() -> tuple[Config, Frames]:
     return cfg, generate(cfg)
 
 
-# --- T1: hearts._take against take_best ----------------------------------------------------
+# --- T1: take_best (on best_rows) and hearts._take against the old take_best ---------------
+
+
+def _old_take_best(
+    ctx: Context,
+    table: str,
+    purpose: str,
+    candidates: pl.DataFrame,
+    side: str,
+    need: pl.DataFrame,
+    order: list[str] | None = None,
+) -> pl.DataFrame:
+    """enrichers.common.take_best as it was at cd3fe25: a polars sort of the candidates."""
+    s = ctx.stream(table, purpose)
+    return (
+        candidates.with_columns(pl.Series("_s", s.bits(candidates["_k"].to_numpy())))
+        .join(need, on=side, how="inner")
+        .sort([side, *(order or []), "_s", "_k"])  # _k: a pair's own key, if scores tie
+        .filter(pl.int_range(pl.len()).over(side) < pl.col("need"))
+        .drop("_s", "need")
+    )
 
 
 class _IdentityStream:
@@ -65,6 +86,185 @@ class _IdentityStream:
 
     def bits(self, keys: npt.ArrayLike, index: npt.ArrayLike = 0) -> U64:
         return np.array(keys, dtype=np.uint64)
+
+
+class _CoarseStream:
+    """A stream whose ``bits`` drops a key's low 2 bits: distinct keys share a score."""
+
+    def bits(self, keys: npt.ArrayLike, index: npt.ArrayLike = 0) -> U64:
+        return np.array(keys, dtype=np.uint64) >> np.uint64(2) << np.uint64(2)
+
+
+def _order_column(r: random.Random, kind: str, n: int) -> pl.Series:
+    """``n`` values of one ``order`` column: few distinct ones (ties), some NULL."""
+    if kind == "int":
+        return pl.Series([r.choice([None, -3, 0, 1, 2, 2**40]) for _ in range(n)], dtype=pl.Int64)
+    if kind == "text":
+        return pl.Series([r.choice([None, "", "a", "ab", "b", "é"]) for _ in range(n)])
+    if kind == "float":  # NaN sorts above every number; -0.0 ties with 0.0
+        pool = [None, float("nan"), -0.0, 0.0, -1.5, 2.25, float("inf")]
+        return pl.Series([r.choice(pool) for _ in range(n)], dtype=pl.Float64)
+    return pl.Series([r.choice([None, True, False]) for _ in range(n)], dtype=pl.Boolean)
+
+
+def _take_best_case(
+    r: random.Random, n_orders: int, small_keys: bool
+) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+    """Random (candidates, need, order) for take_best.
+
+    Side ids are random text (some NULL, some without a need row, some needed with no
+    candidate); need holds a NULL side, NULL and non-positive needs; ``order`` columns of
+    every kind; some rows repeat whole (ties on every sort column: the old sort left their
+    order open), other rows have distinct keys, small (a few bits) or not.
+    """
+    n = r.randint(1, 60)  # keys distinct but for the repeated rows
+    ids = [f"s{r.getrandbits(24):06x}" for _ in range(r.randint(1, 8))]
+    side = pl.Series([r.choice([*ids, None]) for _ in range(n)], dtype=pl.String)
+    keys = r.sample(range(256), n) if small_keys else [r.getrandbits(64) for _ in range(n)]
+    kinds = [r.choice(["int", "text", "float", "bool"]) for _ in range(n_orders)]
+    order = [f"o{j}" for j in range(n_orders)]
+    candidates = pl.DataFrame(
+        {"x": pl.Series(range(n), dtype=pl.Int64), "side": side}
+        | {o: _order_column(r, kind, n) for o, kind in zip(order, kinds, strict=True)}
+        | {"_k": pl.Series(keys, dtype=pl.UInt64)}
+    )
+    candidates = pl.concat(
+        [
+            candidates,
+            candidates.sample(
+                r.choice([0, 0, 0, 1, 3]), seed=r.randrange(99), with_replacement=True
+            ),
+        ]
+    )
+    candidates = candidates.sample(fraction=1.0, shuffle=True, seed=r.randrange(99))
+    in_need = r.sample([*ids, "s-none"], r.randint(0, len(ids) + 1))
+    need = pl.DataFrame(
+        {
+            "side": pl.Series([*in_need, None], dtype=pl.String),
+            "need": pl.Series(
+                [r.choice([None, -1, 0, 1, 2, 3, 5, 40]) for _ in range(len(in_need) + 1)],
+                dtype=pl.Int64,
+            ),
+        }
+    ).sample(fraction=1.0, shuffle=True, seed=r.randrange(99))
+    return candidates, need, order
+
+
+def _spy_packed_order(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Counts best_rows's orderings: by the packed sort, by its tie fallback, by lexsort alone."""
+    calls: Counter[str] = Counter()
+    real = common.packed_order
+
+    def spy(codes: Any, low: U64, exact: Any) -> npt.NDArray[np.int64]:
+        calls["packed"] += 1
+
+        def counted() -> Any:
+            calls["fallback"] += 1
+            return exact()
+
+        return real(codes, low, counted)
+
+    monkeypatch.setattr(common, "packed_order", spy)
+    return calls
+
+
+@pytest.mark.parametrize("stream", ["keyed", "identity", "coarse"])
+def test_take_best_matches_old_take_best(stream: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Random cases, 0-3 order columns: the chosen rows and their order, as the old sort's.
+
+    "identity" and "coarse" streams tie scores in their top bits (the packed fallback) or
+    outright (the key decides); "keyed" is the real stream.
+    """
+    ctx = Context(resolve(mode="light", env={}, config_file=None))
+    fake = {"identity": _IdentityStream(), "coarse": _CoarseStream()}.get(stream)
+    if fake is not None:
+        monkeypatch.setattr(Context, "stream", lambda self, table, purpose: fake)
+    calls = _spy_packed_order(monkeypatch)
+    r = random.Random(f"take_best-{stream}")
+    chosen = repeats = 0
+    for case in range(300):
+        cand, need, order = _take_best_case(r, case % 4, small_keys=fake is not None)
+        want = _old_take_best(ctx, "T", "p", cand, "side", need, order or None)
+        got = take_best(ctx, "T", "p", cand, "side", need, order or None)
+        assert_frame_equal(got, want)
+        chosen += got.height
+        needed = cand.join(need.drop_nulls("side"), on="side", how="semi")
+        repeats += needed.is_duplicated().any()
+    assert chosen > 1000
+    assert calls["packed"] > 200  # the cases with a candidate of a needy entity
+    # Real draws tie (in their top bits) only for a repeated row; small keys in most cases.
+    assert calls["fallback"] == repeats if fake is None else calls["fallback"] > repeats + 50
+    assert repeats > 40
+
+
+def test_take_best_codes_wider_than_a_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Order codes that leave the score under 8 bits: the lexsort alone, the same choice."""
+    ctx = Context(resolve(mode="light", env={}, config_file=None))
+    calls = _spy_packed_order(monkeypatch)
+    r = random.Random(11)
+    n = 300
+    # 10 columns of 9 codes (8 values and NULL: 4 bits each), 2 of a few hundred (9 bits
+    # each) and the side (2 bits): 60 bits.
+    order = [f"w{j}" for j in range(12)]
+    for _ in range(5):
+        cand = pl.DataFrame(
+            {"x": range(n), "side": [r.choice("abc") for _ in range(n)]}
+            | {o: [r.choice([None, *range(8)]) for _ in range(n)] for o in order[:10]}
+            | {o: [r.randrange(1000) for _ in range(n)] for o in order[10:]}
+            | {"_k": pl.Series([r.getrandbits(64) for _ in range(n)], dtype=pl.UInt64)}
+        )
+        need = pl.DataFrame({"side": ["c", "a", "b"], "need": [50, 70, 10]})
+        want = _old_take_best(ctx, "T", "p", cand, "side", need, order)
+        assert want.height == 130
+        assert_frame_equal(take_best(ctx, "T", "p", cand, "side", need, order), want)
+    assert calls["packed"] == 0
+    # Without the last 2 columns (42 bits), one packed sort.
+    assert_frame_equal(
+        take_best(ctx, "T", "p", cand, "side", need, order[:10]),
+        _old_take_best(ctx, "T", "p", cand, "side", need, order[:10]),
+    )
+    assert calls["packed"] == 1
+
+
+def test_take_best_on_empty_inputs() -> None:
+    """No candidates, no need, or no candidate of a needy entity: no rows, the same schema."""
+    ctx = Context(resolve(mode="light", env={}, config_file=None))
+    cand = pl.DataFrame(
+        {
+            "x": [1, 2],
+            "side": ["a", "b"],
+            "o": [2.0, None],
+            "_k": pl.Series([5, 9], dtype=pl.UInt64),
+        }
+    )
+    need = pl.DataFrame({"side": ["b", "a"], "need": [1, 3]})
+    cases = [
+        (cand.clear(), need),
+        (cand, need.clear()),
+        (cand, pl.DataFrame({"side": ["c"], "need": [2]})),
+        (cand, need.with_columns(pl.lit(0).alias("need"))),
+    ]
+    for c, n in cases:
+        for order in (None, ["o"]):
+            got = take_best(ctx, "T", "p", c, "side", n, order)
+            assert got.is_empty()
+            assert_frame_equal(got, _old_take_best(ctx, "T", "p", c, "side", n, order))
+    assert take_best(ctx, "T", "p", cand, "side", need, ["o"])["x"].to_list() == [1, 2]
+
+
+def test_take_best_keeps_the_order_of_full_ties(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows equal on (side, order, key) come in their given order (the old sort left it open)."""
+    ctx = Context(resolve(mode="light", env={}, config_file=None))
+    cand = pl.DataFrame(
+        {
+            "x": [4, 0, 3, 1, 2],
+            "side": ["a", "a", "a", "b", "a"],
+            "_k": pl.Series([7, 9, 7, 7, 7], dtype=pl.UInt64),
+        }
+    )
+    need = pl.DataFrame({"side": ["a", "b"], "need": [3, 1]})
+    monkeypatch.setattr(Context, "stream", lambda self, table, purpose: _IdentityStream())
+    assert take_best(ctx, "T", "p", cand, "side", need)["x"].to_list() == [4, 3, 2, 1]
 
 
 def _old_candidates(
@@ -94,11 +294,12 @@ class _HeartsCase(NamedTuple):
     hearted: pl.DataFrame  # existing hearts: postId, userId, _code (_i * users + _u)
 
 
-def _hearts_case(r: random.Random, side: str, small_keys: bool) -> _HeartsCase:
+def _hearts_case(r: random.Random, side: str, small_keys: bool, repeated: bool) -> _HeartsCase:
     """A random case for the user side (``side`` "userId") or the post side ("postId").
 
-    Ids are random text, so their order is not the order of their codes; some pairs come
-    twice (a repeated membership), some are hearted already, some posts are the user's own.
+    Ids are random text, so their order is not the order of their codes; if ``repeated``,
+    some pairs come twice (a repeated membership, another joinedAt); some are hearted
+    already, some posts are the user's own.
     """
     n_users, n_posts = 9, 8
     users = [f"u{r.getrandbits(40):010x}" for _ in range(n_users)]
@@ -122,7 +323,11 @@ def _hearts_case(r: random.Random, side: str, small_keys: bool) -> _HeartsCase:
         for o in r.sample(list(others), r.randint(4, len(others))):
             u, i = (e, o) if side == "userId" else (o, e)
             rows.append((row, u, i, t0 + timedelta(hours=r.randrange(2000))))
-    rows += [rows[k] for k in r.sample(range(len(rows)), 3)]  # the same pair twice
+    if repeated:  # the same pair twice, joined at another time
+        rows += [
+            (*rows[k][:3], t0 + timedelta(hours=r.randrange(2000)))
+            for k in r.sample(range(len(rows)), 3)
+        ]
     r.shuffle(rows)
     hearted = r.sample([(u, i) for u in range(n_users) for i in range(n_posts)], 10)
     u_col = np.array([row[1] for row in rows], dtype=np.int64)
@@ -158,19 +363,21 @@ def _hearts_case(r: random.Random, side: str, small_keys: bool) -> _HeartsCase:
     return _HeartsCase(users, posts, pairs, need, old_pairs, hearted_frame)
 
 
-def _compare_take(ctx: Context, r: random.Random, side: str, small_keys: bool) -> int:
-    """Asserts _take chooses what take_best chooses on one random case; returns how many
-    candidates tie with another on the packed sort key (side row, score prefix)."""
-    case = _hearts_case(r, side, small_keys)
-    assert case.pairs.select("_r", "_u", "_i").is_duplicated().any()
+def _compare_take(
+    ctx: Context, r: random.Random, side: str, small_keys: bool, repeated: bool = True
+) -> int:
+    """Asserts _take chooses what the old take_best chooses on one random case; returns how
+    many candidates tie with another on the packed sort key (side row, score prefix)."""
+    case = _hearts_case(r, side, small_keys, repeated)
+    assert case.pairs.select("_r", "_u", "_i").is_duplicated().any() == repeated
     purpose = "user-side" if side == "userId" else "post-side"
     hearted = case.hearted.select("postId", "userId")
     factor = 1 if small_keys else 11  # enrich's factor for posts is 11
     cand = _old_candidates(case.old_pairs, "postId", "pAt", "_pk", factor, hearted)
-    want = take_best(ctx, "PostHeart", purpose, cand, side, case.need)
+    want = _old_take_best(ctx, "PostHeart", purpose, cand, side, case.need)
     got = hearts._take(
         ctx, "PostHeart", purpose, case.pairs, case.need["need"], "pAt", factor,
-        case.hearted["_code"], len(case.users),
+        case.hearted["_code"], len(case.users), repeated,
     )  # fmt: skip
     assert want.height > 0
     chosen = [
@@ -189,8 +396,8 @@ def test_hearts_take_matches_take_best(light: tuple[Config, Frames]) -> None:
     ctx = Context(light[0])
     r = random.Random(20260101)
     for side in ("userId", "postId"):
-        for _ in range(8):
-            assert _compare_take(ctx, r, side, small_keys=False) == 0
+        for repeated in (True, False) * 4:
+            assert _compare_take(ctx, r, side, small_keys=False, repeated=repeated) == 0
 
 
 def test_hearts_take_tie_fallback(
@@ -199,9 +406,36 @@ def test_hearts_take_tie_fallback(
     """Scores that tie in their top bits within a side take the exact lexsort fallback."""
     ctx = Context(light[0])
     monkeypatch.setattr(Context, "stream", lambda self, table, purpose: _IdentityStream())
+    calls = _spy_packed_order(monkeypatch)
     r = random.Random(7)
     ties = [_compare_take(ctx, r, side, small_keys=True) for side in ("userId", "postId") * 6]
     assert all(t > 0 for t in ties)  # the packed key tied in every case: the fallback ran
+    assert calls["fallback"] == calls["packed"] == 12
+
+
+def test_hearts_count_a_repeated_membership_once(light: tuple[Config, Frames]) -> None:
+    """Every membership twice (later joinedAt): no pair hearted twice; enrich sees the repeats."""
+    frames = dict(light[1])
+    for table in ("PostHeart", "CommentHeart"):  # as before any heart: every client needs some
+        frames[table] = frames[table].clear()
+    m = frames["Membership"]
+    frames["Membership"] = pl.concat([m, m.with_columns(pl.col("joinedAt") + timedelta(days=1))])
+    seen: list[bool] = []
+    take = hearts._take
+
+    def spy(*args: Any) -> pl.DataFrame:
+        seen.append(args[-1])
+        return take(*args)
+
+    ctx = Context(light[0])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(hearts, "_take", spy)
+        made = hearts.enrich(ctx, frames)
+    assert seen and all(seen)
+    for table, item in (("PostHeart", "postId"), ("CommentHeart", "commentId")):
+        rows = pl.concat([frames[table].select(item, "userId"), made[table].select(item, "userId")])
+        assert not rows.is_duplicated().any()
+    assert made["PostHeart"].height > 0
 
 
 # --- T2: arrays.text_order (snapshot.sort_rows's key sort, sort_by_text) against frame.sort ---
@@ -790,7 +1024,7 @@ def _old_co_members(ids: pl.Series, memberships: pl.DataFrame, who: pl.Series) -
     )
 
 
-class _CoarseStream(Stream):
+class _TwoBitStream(Stream):
     """A stream keeping only the top two bits of its draws: most draws tie."""
 
     def bits(self, keys: npt.ArrayLike, index: npt.ArrayLike = 0) -> U64:
@@ -798,7 +1032,7 @@ class _CoarseStream(Stream):
 
 
 def _streams() -> list[Stream]:
-    return [Stream(3, "Conversation", "partner"), _CoarseStream(3, "Conversation", "partner")]
+    return [Stream(3, "Conversation", "partner"), _TwoBitStream(3, "Conversation", "partner")]
 
 
 def _users(r: random.Random, n: int) -> pl.DataFrame:

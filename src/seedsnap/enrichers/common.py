@@ -10,7 +10,7 @@ import polars as pl
 
 from seedsnap.arrays import sort_positions
 from seedsnap.context import Context
-from seedsnap.generators.common import text_keys
+from seedsnap.generators.common import rank_in_run, text_keys
 from seedsnap.random import I64, U64, expand
 
 
@@ -80,16 +80,78 @@ def take_best(
     """Per ``side`` entity, its ``need`` candidates with the lowest (order..., keyed score).
 
     ``candidates`` carries each candidate's stable uint64 key in ``_k``; the score is keyed,
-    so the choice does not depend on row order.
+    so the choice does not depend on row order. ``need`` holds one row per entity (side,
+    need); candidates of other entities (or of none) are not chosen. Returns the chosen rows
+    of ``candidates`` ordered by (side, order..., score, ``_k``), as a sort on those columns
+    would (NULLs first in ``order``); rows equal on all of them keep their order.
+
+    The entities are coded by their place in ``need`` sorted by side and the ``order``
+    columns by their dense rank (NULL lowest), so ``best_rows`` orders integers.
     """
-    s = ctx.stream(table, purpose)
-    return (
-        candidates.with_columns(pl.Series("_s", s.bits(candidates["_k"].to_numpy())))
-        .join(need, on=side, how="inner")
-        .sort([side, *(order or []), "_s", "_k"])  # _k: a pair's own key, if scores tie
-        .filter(pl.int_range(pl.len()).over(side) < pl.col("need"))
-        .drop("_s", "need")
+    order = order or []
+    entities = need.select(side, pl.col("need").fill_null(0)).sort(side)
+    cand = (
+        candidates.lazy()
+        .select(side, *order, "_k")
+        .with_row_index("_o")
+        # Candidates' order kept: best_rows's sort is faster on runs of one entity.
+        .join(
+            entities.lazy().select(side).with_row_index("_e"),
+            on=side,
+            how="inner",
+            maintain_order="left",
+        )
+        .select(
+            "_o",
+            "_e",
+            *(pl.col(c).rank("dense").fill_null(0).alias(f"_c{j}") for j, c in enumerate(order)),
+            "_k",
+        )
+        .collect()
     )
+    chosen = best_rows(
+        ctx, table, purpose,
+        cand["_e"].to_numpy(), entities["need"].to_numpy(), cand["_k"].to_numpy(),
+        [cand[f"_c{j}"].to_numpy() for j in range(len(order))],
+    )  # fmt: skip
+    return candidates[cand["_o"].to_numpy()[chosen]]
+
+
+def best_rows(
+    ctx: Context,
+    table: str,
+    purpose: str,
+    entity: npt.NDArray[np.integer],
+    need: npt.NDArray[np.integer],
+    keys: U64,
+    ranks: Sequence[npt.NDArray[np.integer]] = (),
+) -> I64:
+    """Positions of the chosen rows: per entity, its ``need`` rows with the lowest (ranks...,
+    keyed score, key).
+
+    ``entity`` codes each row's entity as its index in ``need``, in the entities' order;
+    ``ranks`` are codes (>= 0) ordered as what they stand for; ``keys`` are the rows' stable
+    uint64 keys, from which the score is drawn (so the choice does not depend on row order).
+    The positions come ordered by (entity, ranks..., score, key), rows equal on all of them
+    in their given order. One uint64 sort of the codes packed above the score, or an exact
+    lexsort where packed keys tie or the codes leave the score too few bits.
+    """
+    if len(keys) == 0:
+        return np.zeros(0, dtype=np.int64)
+    e = np.asarray(entity, dtype=np.int64)
+    r = [np.asarray(c, dtype=np.int64) for c in ranks]
+    score = ctx.stream(table, purpose).bits(keys)
+    codes = [(e, len(need)), *((c, int(c.max()) + 1) for c in r)]
+
+    def exact() -> I64:
+        return np.lexsort((keys, score, *r[::-1], e)).astype(np.int64)
+
+    # Under 8 bits of score left, packed ties (and the fallback) would be the rule.
+    used = sum(max(int(bound - 1).bit_length(), 1) for _, bound in codes)
+    at = exact() if used > 56 else packed_order(codes, score, exact)
+    e = e[at]
+    chosen: I64 = at[rank_in_run(e) < np.asarray(need)[e]]
+    return chosen
 
 
 def packed_order(

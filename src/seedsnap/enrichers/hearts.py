@@ -11,8 +11,8 @@ import numpy as np
 import polars as pl
 
 from seedsnap.context import Context, Frames, timestamps
-from seedsnap.enrichers.common import count_by, deficit, packed_order
-from seedsnap.generators.common import between, rank_in_run, text_keys
+from seedsnap.enrichers.common import best_rows, count_by, deficit
+from seedsnap.generators.common import between, text_keys
 from seedsnap.generators.content import community_posts, posting_members
 from seedsnap.random import child_keys, name_key
 
@@ -54,45 +54,34 @@ def _take(
     factor: int,
     hearted: pl.Series,
     n_users: int,
+    repeated: bool,
 ) -> pl.DataFrame:
     """Per side entity (``_r``: its row in ``need``), its ``need`` pairs a user may heart.
 
     Not one's own (author ``_a``), not ``hearted`` already (pair codes), after the item was
-    ``made`` and the user joined. Picks the lowest (keyed score, key) as take_best does: the
-    side's row follows its id's order (the need frames are sorted by id) and the score is a
-    bijection of the key ``_k``, so ordering on (``_r``, score) is ordering on (side, score,
-    key). Returns the chosen rows of ``pairs`` in that order, with lo.
+    ``made`` and the user joined. ``repeated``: some pair may come twice (a repeated
+    membership); it then counts once, its first row. best_rows chooses as take_best does:
+    the side's row follows its id's order (the need frames are sorted by id), so ordering on
+    ``_r`` is ordering on the side's id. Returns the chosen rows of ``pairs`` in that order,
+    with lo.
     """
+    pair = pl.col("_i").cast(pl.Int64) * n_users + pl.col("_u")
+    allowed = (pl.col("_a") != pl.col("_u")) & ~pair.is_in(hearted.implode())
     cand = (
         pairs.lazy()
         .with_row_index("_o")
-        .filter(
-            (pl.col("_a") != pl.col("_u"))
-            & ~(pl.col("_i").cast(pl.Int64) * n_users + pl.col("_u")).is_in(hearted.implode())
-        )
+        .filter((allowed & pair.is_first_distinct()) if repeated else allowed)
         .select(
             "_o",
             "_r",
-            "_u",
-            "_i",
             (pl.col("_uk") ^ (pl.col("_ik") * pl.lit(factor, dtype=pl.UInt64))).alias("_k"),
         )
         .collect()
     )
-    r = cand["_r"].to_numpy().astype(np.int64)
-    score = ctx.stream(table, purpose).bits(cand["_k"].to_numpy())
-    order = packed_order([(r, len(need))], score, lambda: np.lexsort((score, r)))
-    r = r[order]
-    u = cand["_u"].to_numpy()[order]
-    i = cand["_i"].to_numpy()[order]
-    # A pair formed twice (a repeated membership) has equal (_r, score): adjacent; keep one.
-    again = np.zeros(len(order), dtype=bool)
-    again[1:] = (r[1:] == r[:-1]) & (u[1:] == u[:-1]) & (i[1:] == i[:-1])
-    if again.any():
-        order, r = order[~again], r[~again]
-    rank = rank_in_run(r)
-    chosen = pairs[cand["_o"].to_numpy()[order[rank < need.to_numpy()[r]]]]
-    return chosen.with_columns(
+    chosen = best_rows(
+        ctx, table, purpose, cand["_r"].to_numpy(), need.to_numpy(), cand["_k"].to_numpy()
+    )
+    return pairs[cand["_o"].to_numpy()[chosen]].with_columns(
         (pl.max_horizontal(made, "joinedAt").dt.epoch("ms") + 1000).alias("lo")
     )
 
@@ -128,6 +117,9 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     members = members.with_columns(pl.Series("_uk", text_keys(members["userId"])))
     member_cols = members.select("communityId", "_u", "joinedAt", "_uk")
+    # An item is in one community, so a (user, item) pair comes twice only from a repeated
+    # membership: checked here once, on the far smaller frame, for every _take.
+    repeated = bool(members.select("_u", "communityId").is_duplicated().any())
     posts = (
         community_posts(frames)
         .with_row_index("_i")
@@ -158,7 +150,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
 
     by_users = _take(
         ctx, "PostHeart", "user-side", by_user(need_u, post_cols), need_u["need"], "pAt", 11,
-        hearted, n_users,
+        hearted, n_users, repeated,
     )  # fmt: skip
 
     # Hearts per post (deficit's count): existing ones on posts, plus the user-side picks.
@@ -186,7 +178,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     by_users_pairs = by_users.select(pl.col("_i").cast(pl.Int64) * n_users + pl.col("_u"))
     by_posts = _take(
         ctx, "PostHeart", "post-side", pairs_p, need_p["need"], "pAt", 11,
-        pl.concat([hearted, by_users_pairs.to_series()]), n_users,
+        pl.concat([hearted, by_users_pairs.to_series()]), n_users, repeated,
     )  # fmt: skip
 
     # A client whose communities hold too few posts by others to heart makes up the rest
@@ -219,7 +211,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         by_comments = _take(
             ctx, "CommentHeart", "user-side",
             by_user(need_c, comments.select("communityId", "_i", "_a", "cAt", "_ik")),
-            need_c["need"], "cAt", 13, on_comments["_pair"].drop_nulls(), n_users,
+            need_c["need"], "cAt", 13, on_comments["_pair"].drop_nulls(), n_users, repeated,
         )  # fmt: skip
         chosen_c = by_comments.with_columns(
             need_c["userId"].gather(by_comments["_r"]),
