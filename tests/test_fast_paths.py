@@ -2,7 +2,8 @@
 
 Recent commits swapped general helpers for faster special cases that claim the same results:
 ``take_best`` and the hearts enricher's ``_take`` on ``best_rows`` (a polars sort of the
-candidates), the comments enricher's user-side pick (``pick_rows_from_groups``),
+candidates), ``pick_rows_from_groups`` on integer codes (a string sort, group_by and join
+before; the comments enricher's user side calls its ``pick_rows_by_codes``),
 ``arrays.text_order``, with which ``snapshot.sort_rows`` sorts id keys
 (``frame.sort("id")``), the snapshot writer's hash from Arrow buffers
 (``content_hash``), the scheduler's numpy ``_greedy`` (a sequential greedy with widening
@@ -42,6 +43,7 @@ from seedsnap.enrichers.messages import co_members, cyclic_neighbours, take_rank
 from seedsnap.generators.common import (
     is_author,
     ms_of,
+    pick_rows_by_codes,
     pick_rows_from_groups,
     rank_in_run,
     text_keys,
@@ -502,7 +504,52 @@ def test_sorted_by_id_chunks_and_slices() -> None:
         assert_frame_equal(sort_by_text(part, "id"), part.sort("id"))
 
 
-# --- T3: the comments enricher against its code before 403ceb0 -----------------------------
+# --- T3: pick_rows_from_groups and the comments enricher against their code before ---------
+
+
+def _old_pick_rows_from_groups(
+    stream: Stream,
+    keys: npt.ArrayLike,
+    row_groups: pl.Series,
+    pool: pl.DataFrame,
+    group: str,
+    value: str,
+    index: npt.ArrayLike = 0,
+    exclude: pl.Series | None = None,
+) -> pl.DataFrame:
+    """``pick_rows_from_groups`` as it was at cd3fe25: a string sort of the pool by (group,
+    value), group sizes by group_by, the rows' groups found by a join."""
+    if not isinstance(row_groups, pl.Series) or row_groups.dtype != pool.schema[group]:
+        arr = np.asarray(row_groups)
+        row_groups = (
+            pl.Series(group, arr).cast(pool.schema[group])
+            if len(arr)
+            else pl.Series(group, [], dtype=pool.schema[group])
+        )
+    p = pool.sort(group, value)
+    vals = p[value]
+    twice = (p[group] == p[group].shift(1)) & (vals == vals.shift(1))
+    if twice.any():
+        raise ValueError(f"pick_rows_from_groups: ({group}, {value}) repeats in the pool")
+    sizes = p.group_by(group, maintain_order=True).len()
+    sizes = sizes.with_columns((pl.col("len").cum_sum() - pl.col("len")).alias("start"))
+    probe = pl.DataFrame({group: row_groups}).join(
+        sizes, on=group, how="left", maintain_order="left"
+    )
+    size = probe["len"].fill_null(0).to_numpy().astype(np.int64)
+    start = probe["start"].fill_null(0).to_numpy().astype(np.int64)
+    if not len(vals):
+        return pl.DataFrame(schema=p.schema).clear(len(size))
+    j = np.floor(stream.uniform(keys, index) * size).astype(np.int64)
+    ok = size > 0
+    at = np.where(ok, start + j, 0)
+    if exclude is not None:
+        clash = ok & (vals.gather(at) == exclude).fill_null(False).to_numpy()
+        j2 = np.where(size > 0, (j + 1) % np.maximum(size, 1), 0)
+        at = np.where(clash, np.where(ok, start + j2, 0), at)
+        ok = ok & ~(clash & (size < 2))
+    chosen = pl.lit(pl.Series(ok))
+    return p[at].select(pl.when(chosen).then(pl.col(c)).alias(c) for c in p.columns)
 
 
 def _old_comments(ctx: Context, frames: Frames) -> pl.DataFrame:
@@ -537,7 +584,8 @@ def _old_comments(ctx: Context, frames: Frames) -> pl.DataFrame:
     )
     s = ctx.stream("Comment", "top-up-user")
     user = need["userId"].gather(rows)
-    picked = pick_rows_from_groups(s, keys, user, options, "userId", "postId").with_columns(user)
+    picked = _old_pick_rows_from_groups(s, keys, user, options, "userId", "postId")
+    picked = picked.with_columns(user)
     by_users = comments._make(ctx, keys, picked, "top-up-user")
     return by_users
 
@@ -595,6 +643,143 @@ def test_comments_pick_matches_pick_rows_from_groups(
     got = comments.enrich(ctx, frames)["Comment"]
     # The user side comes first; the post side after it is the same code as before.
     assert_frame_equal(got.head(by_users.height), by_users)
+
+
+class _PickCase(NamedTuple):
+    pool: pl.DataFrame
+    rows: Any  # the rows' groups: a Series, or a list (cast to the pool's group dtype)
+    exclude: pl.Series | None
+
+
+def _text(r: random.Random, n: int, width: int | None) -> list[str]:
+    """Distinct ids, many sharing their first 8 bytes: 25 bytes wide, or 1 to 19 if None."""
+    out: set[str] = set()
+    while len(out) < n:
+        w = width or r.randint(1, 19)
+        prefix = "cm000000"[: w - 2] if r.random() < 0.7 else ""
+        out.add(prefix + "".join(r.choices("ab01", k=w - len(prefix))))
+    return sorted(out)
+
+
+def _pick_case(r: random.Random, kind: str) -> _PickCase:
+    """A shuffled pool of groups of sizes 1 to 6 (several of size 1 and 2), rows naming its
+    groups, groups it lacks and NULL, excluded values hitting most picks."""
+    n_groups = r.randint(1, 12)
+    if kind == "int":
+        names: list[Any] = r.sample(range(-50, 50), n_groups + 3)
+        values: list[Any] = r.sample(range(-(2**40), 2**40), 40)
+    else:
+        names = _text(r, n_groups + 3, 25 if kind == "fixed" else None)
+        values = _text(r, 40, 25 if kind == "fixed" else None)
+    present, absent = names[:n_groups], names[n_groups:]
+    pool_rows = []
+    for g in present:
+        for v in r.sample(values, r.choice([1, 1, 2, 2, 3, 6])):
+            pool_rows.append((g, v))
+    if kind == "nulls":  # NULL groups (never picked) and a NULL value (first in its group)
+        pool_rows += [(None, values[0]), (None, values[0]), (None, None)]
+        pool_rows.append((present[0], None))
+    dtype = pl.Int64 if kind == "int" else pl.String
+    pool = pl.DataFrame(
+        {
+            "g": [g for g, _ in pool_rows],
+            "v": [v for _, v in pool_rows],
+            "extra": range(len(pool_rows)),
+        },
+        schema={"g": dtype, "v": dtype, "extra": pl.Int64},
+    ).sample(fraction=1.0, shuffle=True, seed=r.randint(0, 1000))
+    n = r.randint(0, 80)
+    rows = r.choices([*present, *present, *absent, None], k=n)
+    members = {g: [v for h, v in pool_rows if h == g] for g in present}
+    exclude = [
+        r.choice([*members.get(g, []), values[-1], None]) if g is not None else None for g in rows
+    ]
+    series = pl.Series("group", rows, dtype=dtype)
+    return _PickCase(
+        pool,
+        rows if None not in rows and r.random() < 0.2 else series,
+        pl.Series("not", exclude, dtype=dtype) if r.random() < 0.8 else None,
+    )
+
+
+@pytest.mark.parametrize("kind", ["fixed", "varying", "nulls", "int"])
+def test_pick_rows_from_groups_matches_old(kind: str) -> None:
+    """The coded pick picks the rows the string sort, group_by and join picked."""
+    r = random.Random(kind)
+    s = Stream(3, "T", "pick")
+    clashes = size_one = size_two = absent = 0
+    for case in range(150):
+        c = _pick_case(r, kind)
+        rows = pl.Series("g", c.rows, dtype=c.pool.schema["g"])
+        keys = np.array([r.getrandbits(64) for _ in range(len(rows))], dtype=np.uint64)
+        index = case % 3
+        if case % 5 == 4:  # the pool in several chunks
+            k = c.pool.height // 2
+            pool = pl.concat([c.pool[:k], c.pool[k:]], rechunk=False)
+        elif case % 5 == 2:  # the pool in value order (coded by its runs)
+            pool = c.pool.sort("v", "extra")
+        else:
+            pool = c.pool
+        want = _old_pick_rows_from_groups(s, keys, c.rows, pool, "g", "v", index, c.exclude)
+        got = pick_rows_from_groups(s, keys, c.rows, pool, "g", "v", index, c.exclude)
+        assert_frame_equal(got, want)
+        # Count the branches the cases reach: excluded picks moved on, in groups of 1 and 2.
+        if c.exclude is not None:
+            size = (
+                rows.to_frame("g")
+                .join(pool.group_by("g").len(), on="g", how="left", maintain_order="left")["len"]
+                .fill_null(0)
+            )
+            j = np.floor(s.uniform(keys, index) * size.to_numpy()).astype(np.int64)
+            first = pl.DataFrame({"g": rows, "j": j}).join(
+                pool.sort("g", "v").with_columns(pl.int_range(pl.len()).over("g").alias("j")),
+                on=["g", "j"],
+                how="left",
+                maintain_order="left",
+            )["v"]
+            hit = (first == c.exclude).fill_null(False).to_numpy()
+            clashes += int(hit.sum())
+            size_one += int((hit & (size.to_numpy() == 1)).sum())
+            size_two += int((hit & (size.to_numpy() == 2)).sum())
+        absent += int(rows.is_not_null().sum() - rows.is_in(pool["g"].implode()).sum())
+    assert clashes > 300 and size_one > 100 and size_two > 100 and absent > 500
+    # Empty pools and no rows.
+    c = _pick_case(r, kind)
+    keys = np.arange(len(c.rows), dtype=np.uint64)
+    for pool in (c.pool.clear(), c.pool):
+        for k in (keys, keys[:0]):
+            rows_k = c.rows[: len(k)]
+            ex = None if c.exclude is None else c.exclude[: len(k)]
+            want = _old_pick_rows_from_groups(s, k, rows_k, pool, "g", "v", 0, ex)
+            assert_frame_equal(pick_rows_from_groups(s, k, rows_k, pool, "g", "v", 0, ex), want)
+
+
+def test_pick_rows_from_groups_refuses_repeats() -> None:
+    """A repeated (group, value) is refused as before; so now is a repeated (group, NULL),
+    whose other columns the old string sort left to the pool's row order."""
+    pool = pl.DataFrame({"g": ["a", "a", "b", None, None], "v": ["x", "y", "x", "x", "x"]})
+    s = Stream(3, "T", "pick")
+    keys = np.arange(3, dtype=np.uint64)
+    rows = pl.Series(["a", "b", None])
+    # Repeats in the NULL group are no repeat: those rows are never picked.
+    assert_frame_equal(
+        pick_rows_from_groups(s, keys, rows, pool, "g", "v"),
+        _old_pick_rows_from_groups(s, keys, rows, pool, "g", "v"),
+    )
+    for twice in (pool.head(1), pool[2]):
+        for pick in (pick_rows_from_groups, _old_pick_rows_from_groups):
+            for repeated in (pl.concat([pool, twice]), pl.concat([pool, twice]).sort("v")):
+                with pytest.raises(ValueError, match=r"\(g, v\) repeats"):
+                    pick(s, keys, rows, repeated, "g", "v")
+    with_null = pl.concat([pool, pl.DataFrame({"g": ["a", "a"], "v": [None, None]})])
+    for repeated in (with_null, with_null.sort("v")):
+        with pytest.raises(ValueError, match=r"\(g, v\) repeats"):
+            pick_rows_from_groups(s, keys, rows, repeated, "g", "v")
+    # Codes that would not pack into one uint64 are refused, not mixed up.
+    two = pool.head(2)
+    for groups, values in (([0, 2**32], [0, 1]), ([0, 1], [2**32, 1]), ([0, 1], [-1, 1])):
+        with pytest.raises(ValueError, match=r"\(g, v\) codes are not in"):
+            pick_rows_by_codes(s, keys, [0, 1, 1], two, groups, values, label="(g, v)")
 
 
 # --- T4: the snapshot writer's hash from Arrow buffers -------------------------------------

@@ -10,11 +10,15 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from seedsnap.arrays import sort_positions
 from seedsnap.context import Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit
 from seedsnap.generators import content_text
-from seedsnap.generators.common import between, pick_rows_from_groups, text_keys
+from seedsnap.generators.common import (
+    between,
+    pick_rows_by_codes,
+    pick_rows_from_groups,
+    text_keys,
+)
 from seedsnap.generators.content import community_posts, posting_members
 from seedsnap.random import expand, name_key
 
@@ -87,19 +91,16 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     s = ctx.stream("Comment", "top-up-user")
     # pick_rows_from_groups's pick (the user's j-th option in post id order, the option row
-    # carrying its lo), with the pool ordered on one packed uint64 (user code, post code):
-    # sorting the ~0.5 M options on two columns was most of this step's time.
-    user_code = options["_n"].to_numpy()
-    packed = (user_code.astype(np.uint64) << np.uint64(32)) | options["_p"].to_numpy()
-    order = sort_positions(packed)
-    packed = packed[order]
-    if (packed[1:] == packed[:-1]).any():
-        raise ValueError("comments: (userId, postId) repeats in the options")
-    size = np.bincount(user_code, minlength=len(has))
-    start = np.cumsum(size) - size
-    code = need["_n"].to_numpy()[rows]
-    j = np.floor(s.uniform(keys) * size[code]).astype(np.int64)  # every user has an option
-    picked = options[order[start[code] + j]]
+    # carrying its lo) on the codes the options already have: user ``_n``, post ``_p``.
+    picked = pick_rows_by_codes(
+        s,
+        keys,
+        need["_n"].to_numpy()[rows],  # every user left has an option
+        options,
+        options["_n"].to_numpy(),
+        options["_p"].to_numpy(),
+        label="(userId, postId)",
+    )
     by_users = _make(
         ctx,
         keys,

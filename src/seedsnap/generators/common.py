@@ -15,7 +15,7 @@ import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
-from seedsnap.arrays import series_from_arrow
+from seedsnap.arrays import series_from_arrow, sort_by_text, sort_positions
 from seedsnap.context import MS_PER_DAY
 from seedsnap.random import I64, U64, Stream, mix
 
@@ -240,11 +240,13 @@ def pick_rows_from_groups(
 ) -> pl.DataFrame:
     """For each row, one row of ``pool`` whose ``group`` equals the row's group.
 
-    The pool is sorted by (group, value) first, so the pick does not depend on its row order;
-    (group, value) must be unique in it. With ``exclude``, a pick whose ``value`` equals the
-    row's excluded value moves to the next member of the group; a row whose group has no
-    other member (or no member) gets a row of NULLs. The other pool columns come with the
-    pick, so callers need no join back on the picked ids.
+    The pick is the j-th member of the group in ``value`` order (NULL first), j drawn from
+    the group's size, so it does not depend on the pool's row order; (group, value) must be
+    unique in it. With ``exclude``, a pick whose ``value`` equals the row's excluded value
+    moves to the next member of the group; a row whose group has no other member (or no
+    member, or is NULL) gets a row of NULLs. The other pool columns come with the pick, so
+    callers need no join back on the picked ids. The work is ``pick_rows_by_codes`` on
+    integer codes of the groups and values.
     """
     if not isinstance(row_groups, pl.Series) or row_groups.dtype != pool.schema[group]:
         arr = np.asarray(row_groups)
@@ -253,31 +255,101 @@ def pick_rows_from_groups(
             if len(arr)
             else pl.Series(group, [], dtype=pool.schema[group])
         )
-    p = pool.sort(group, value)
-    vals = p[value]
-    twice = (p[group] == p[group].shift(1)) & (vals == vals.shift(1))
-    if twice.any():  # the other columns of the pick would depend on the pool's row order
-        raise ValueError(f"pick_rows_from_groups: ({group}, {value}) repeats in the pool")
-    sizes = p.group_by(group, maintain_order=True).len()
-    sizes = sizes.with_columns((pl.col("len").cum_sum() - pl.col("len")).alias("start"))
-    probe = pl.DataFrame({group: row_groups}).join(
-        sizes, on=group, how="left", maintain_order="left"
+    groups, rows = _codes(pool[group], [row_groups], ordered=False)
+    (values,) = _codes(pool[value], [], ordered=True)
+    # NULL values order first (code 0).
+    return pick_rows_by_codes(
+        stream, keys, rows, pool, groups, values + 1, index, exclude, value, f"({group}, {value})"
     )
-    size = probe["len"].fill_null(0).to_numpy().astype(np.int64)
-    start = probe["start"].fill_null(0).to_numpy().astype(np.int64)
-    if not len(vals):
-        return pl.DataFrame(schema=p.schema).clear(len(size))
-    j = np.floor(stream.uniform(keys, index) * size).astype(np.int64)
-    ok = size > 0
-    # Positions in the sorted pool; values are gathered by polars, never as Python objects.
-    at = np.where(ok, start + j, 0)
+
+
+def _codes(column: pl.Series, others: Sequence[pl.Series], *, ordered: bool) -> list[I64]:
+    """Integer codes of a pool ``column`` and of ``others`` of its dtype: equal values have
+    equal codes, in value order if ``ordered``; NULL is -1, and a value of ``others`` the
+    column does not hold gets a code no pool value has (-1 for text).
+
+    Text, the usual ids, is coded by casting to an Enum of its distinct values: a hash
+    lookup, with a sort of the distinct values only. Ranking the column as text (a sort of
+    every row) costs as much on a pool in order and several times more on one out of order
+    or with many rows per value.
+    """
+    if ordered and not others and not column.null_count() and column.is_sorted():
+        # A column already in order (a pool sorted by it) is coded by its runs.
+        runs = (column != column.shift(1)).fill_null(True).to_numpy()
+        return [np.cumsum(runs, dtype=np.int64) - 1]
+    if column.dtype == pl.String:
+        distinct = column.drop_nulls().unique(maintain_order=not ordered)
+        if ordered:
+            distinct = sort_by_text(distinct.to_frame(), distinct.name).to_series()
+        enum = pl.Enum(distinct)
+        coded = [column.cast(enum)] + [s.cast(enum, strict=False) for s in others]
+        return [s.to_physical().cast(pl.Int64).fill_null(-1).to_numpy() for s in coded]
+    # Any other sortable dtype: one dense rank over all of them.
+    ranked = pl.concat([column, *(s.cast(column.dtype) for s in others)]).rank("dense")
+    codes = ranked.cast(pl.Int64).fill_null(0).to_numpy() - 1
+    return np.split(codes, np.cumsum([len(column), *(len(s) for s in others)])[:-1])
+
+
+def pick_rows_by_codes(
+    stream: Stream,
+    keys: npt.ArrayLike,
+    rows: npt.ArrayLike,
+    pool: pl.DataFrame,
+    groups: npt.ArrayLike,
+    values: npt.ArrayLike,
+    index: npt.ArrayLike = 0,
+    exclude: pl.Series | None = None,
+    value: str = "",
+    label: str = "(group, value)",
+) -> pl.DataFrame:
+    """``pick_rows_from_groups`` on integer codes, for callers that have them.
+
+    ``groups`` and ``values`` code each pool row's group and value: equal codes for equal
+    things, value codes in value order, all below 2**32; a negative group is NULL, never
+    picked. ``rows`` codes each row's group, negative for NULL (no pick). ``exclude`` is
+    compared with the pool's ``value`` column (a gather and compare of the few picks costs
+    less than coding it); ``label`` names the pair in errors.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    groups = np.asarray(groups)
+    values = np.asarray(values)
+    kept = np.flatnonzero(groups >= 0) if (groups < 0).any() else None
+    g = groups if kept is None else groups[kept]
+    v = values if kept is None else values[kept]
+    if len(g) and (int(g.max()) >> 32 or int(v.max()) >> 32 or int(v.min()) < 0):
+        raise ValueError(f"pick_rows_from_groups: {label} codes are not in [0, 2**32)")
+    # One sort of packed (group, value) orders the pool as a sort by (group, value) would:
+    # the groups come as runs (in code order, which the pick does not depend on) with their
+    # members in value order. Packed in place: new arrays of the pool's length cost more.
+    packed = g.astype(np.uint64)
+    packed <<= np.uint64(32)
+    packed |= v.astype(np.uint64)
+    order = sort_positions(packed)
+    packed = packed[order]
+    if (packed[1:] == packed[:-1]).any():  # the other columns would depend on the row order
+        raise ValueError(f"pick_rows_from_groups: {label} repeats in the pool")
+    if kept is not None:
+        order = kept[order]
+    if not len(order):
+        return pool.clear(len(rows))
+    size = np.bincount(g, minlength=max(int(rows.max(initial=-1)) + 1, 1))
+    start = np.cumsum(size) - size
+    known = np.maximum(rows, 0)
+    n = np.where(rows >= 0, size[known], 0)
+    j = np.floor(stream.uniform(keys, index) * n).astype(np.int64)
+    ok = n > 0
+    # Positions in the pool's (group, value) order; the pick's row is gathered once, at the end.
+    at = np.where(ok, start[known] + j, 0)
     if exclude is not None:
-        clash = ok & (vals.gather(at) == exclude).fill_null(False).to_numpy()
-        j2 = np.where(size > 0, (j + 1) % np.maximum(size, 1), 0)
-        at = np.where(clash, np.where(ok, start + j2, 0), at)
-        ok = ok & ~(clash & (size < 2))
+        same = pool.get_column(value).gather(order[at]) == exclude
+        clash = ok & same.fill_null(False).to_numpy()
+        at = np.where(clash, start[known] + np.where(j + 1 < n, j + 1, 0), at)  # j < n
+        ok &= ~(clash & (n < 2))
+    picked = pool[order[at]]
+    if ok.all():
+        return picked
     chosen = pl.lit(pl.Series(ok))
-    return p[at].select(pl.when(chosen).then(pl.col(c)).alias(c) for c in p.columns)
+    return picked.select(pl.when(chosen).then(pl.col(c)).alias(c) for c in pool.columns)
 
 
 def spread_times(
