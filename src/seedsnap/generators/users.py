@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 
 import bcrypt
 import numpy as np
@@ -57,7 +58,8 @@ def user_keys(role: str, count: int) -> np.ndarray:
     return child_keys(root_key(role), np.arange(count))
 
 
-def _users(ctx: Context, role: str, count: int, pw: str) -> pl.DataFrame:
+def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
+    """``count`` users of ``role``, their password still NULL (``generate`` sets it)."""
     s = ctx.stream("User", role)
     keys = user_keys(role, count)
     idx = np.arange(count)
@@ -122,7 +124,7 @@ def _users(ctx: Context, role: str, count: int, pw: str) -> pl.DataFrame:
             "role": np.full(count, role),
             "createdAt": timestamps(created, "createdAt"),
             "updatedAt": timestamps(updated, "updatedAt"),
-            "password": np.full(count, pw),
+            "password": pl.Series([None] * count, dtype=pl.String),
             "emailVerified": verified,
             "isActive": active,
             "avatarUrl": "https://api.dicebear.com/7.x/avataaars/svg?seed=" + avatar_seed,
@@ -330,13 +332,17 @@ def _moderators(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
 
 def generate(ctx: Context, frames: Frames) -> Frames:
     """The users of every role and their role rows."""
-    pw = password_hash(ctx.config.seed)
-    by_role = {r: _users(ctx, r, ctx.config.count(ROLE_VOLUME[r]), pw) for r in ROLES}
-    out: Frames = {
-        "Client": _clients(ctx, by_role["client"]),
-        "Therapist": _therapists(ctx, by_role["therapist"]),
-        "Admin": _admins(ctx, by_role["admin"]),
-        "Moderator": _moderators(ctx, by_role["moderator"]),
-    }
-    out["User"] = pl.concat([u.drop("_key") for u in by_role.values()])
+    # bcrypt releases the GIL: the build's one hash (about 60 ms, first on the critical
+    # path) runs beside the rest of this step.
+    with ThreadPoolExecutor(max_workers=1) as hashing:
+        pw = hashing.submit(password_hash, ctx.config.seed)
+        by_role = {r: _users(ctx, r, ctx.config.count(ROLE_VOLUME[r])) for r in ROLES}
+        out: Frames = {
+            "Client": _clients(ctx, by_role["client"]),
+            "Therapist": _therapists(ctx, by_role["therapist"]),
+            "Admin": _admins(ctx, by_role["admin"]),
+            "Moderator": _moderators(ctx, by_role["moderator"]),
+        }
+        users = pl.concat([u.drop("_key") for u in by_role.values()])
+        out["User"] = users.with_columns(pl.lit(pw.result(), dtype=pl.String).alias("password"))
     return out
