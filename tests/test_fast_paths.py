@@ -38,8 +38,15 @@ from seedsnap.build import generate
 from seedsnap.config import Config, resolve
 from seedsnap.context import Context, Frames
 from seedsnap.enrichers import comments, common, hearts
-from seedsnap.enrichers.common import count_by, deficit, packed_order, take_best
-from seedsnap.enrichers.messages import co_members, cyclic_neighbours, take_ranked
+from seedsnap.enrichers.common import (
+    co_members,
+    count_by,
+    cyclic_neighbours,
+    deficit,
+    packed_order,
+    take_best,
+    take_ranked,
+)
 from seedsnap.generators.common import (
     is_author,
     ms_of,
@@ -455,7 +462,7 @@ def _ids(r: random.Random, width: int, prefixes: Sequence[str], n: int) -> list[
 
 
 @pytest.mark.parametrize("width", [8, 12, 16, 25, 36])
-def test_sorted_by_id_fixed_width(width: int) -> None:
+def test_text_order_fixed_width(width: int) -> None:
     r = random.Random(width)
     # Ids sharing their first 8 and first 16 bytes: runs that tie on the first word (and
     # the second), resolved by the lexsort of the tied rows.
@@ -467,7 +474,7 @@ def test_sorted_by_id_fixed_width(width: int) -> None:
     assert_frame_equal(sort_by_text(frame, "id"), frame.sort("id"))
 
 
-def test_sorted_by_id_other_shapes() -> None:
+def test_text_order_other_shapes() -> None:
     r = random.Random(3)
     variable = [*_ids(r, 36, ["", "abcdefgh"], 30), *_ids(r, 25, ["abcdefgh"], 30), "", "a"]
     r.shuffle(variable)
@@ -479,7 +486,7 @@ def test_sorted_by_id_other_shapes() -> None:
         assert_frame_equal(sort_by_text(frame, "id"), frame.sort("id"))
 
 
-def test_sorted_by_id_null_slots_holding_bytes() -> None:
+def test_text_order_null_slots_holding_bytes() -> None:
     """NULL ids set by ``pl.when`` on shuffled rows: their Arrow slots keep the id's bytes,
     so every slot has the same width and only the NULL check sends them to polars' sort."""
     r = random.Random(5)
@@ -492,9 +499,10 @@ def test_sorted_by_id_null_slots_holding_bytes() -> None:
     offsets = np.frombuffer(arr.buffers()[1], dtype="<i8")[arr.offset : arr.offset + len(arr) + 1]
     assert arr.null_count > 0 and set(np.diff(offsets).tolist()) == {25}  # the precondition
     assert text_order(frame["id"]) is None
+    assert_frame_equal(sort_by_text(frame, "id"), frame.sort("id"))
 
 
-def test_sorted_by_id_chunks_and_slices() -> None:
+def test_text_order_chunks_and_slices() -> None:
     r = random.Random(11)
     ids = _ids(r, 25, ["", "cm00000000", "cm00000000abcdef"], 90)
     frame = pl.DataFrame({"id": ids, "n": range(90)})
@@ -780,6 +788,9 @@ def test_pick_rows_from_groups_refuses_repeats() -> None:
     for groups, values in (([0, 2**32], [0, 1]), ([0, 1], [2**32, 1]), ([0, 1], [-1, 1])):
         with pytest.raises(ValueError, match=r"\(g, v\) codes are not in"):
             pick_rows_by_codes(s, keys, [0, 1, 1], two, groups, values, label="(g, v)")
+    # Excluded values are compared with the pool's value column, which must be named.
+    with pytest.raises(ValueError, match="exclude needs value"):
+        pick_rows_by_codes(s, keys, [0, 1, 1], two, [0, 0], [0, 1], exclude=pl.Series(["x"] * 3))
 
 
 # --- T4: the snapshot writer's hash from Arrow buffers -------------------------------------
@@ -1111,6 +1122,8 @@ def test_dense_codes_are_unique_inverse() -> None:
     values = rng.integers(-(2**62), 2**62, 300)[rng.integers(0, 300, 5000)]
     assert dense_codes(values).tolist() == np.unique(values, return_inverse=True)[1].tolist()
     assert dense_codes(np.array([5, -1, 5, 9])).tolist() == [1, 0, 1, 2]
+    with pytest.raises(ValueError, match="1-d"):
+        dense_codes(np.zeros((2, 2), dtype=np.int64))
 
 
 def test_is_author_compares_text_where_keys_tie() -> None:

@@ -1,8 +1,10 @@
-"""Whole-array helpers that know nothing of the model: sorting and coding integer columns.
+"""Whole-array helpers that know nothing of the model: sorting and coding columns, and text
+and Series made from Arrow buffers.
 
-Polars sorts a million integers in about half the CPU time numpy takes (single-threaded),
-so the large sorts of a build go through it; where values tie, callers either sort distinct
-values or make the order of ties exact themselves.
+Polars sorts a million integers on one thread in about half the CPU time numpy takes, so the
+large sorts of a build go through it (one thread: the build keeps every core busy with its
+steps); where values tie, callers either sort distinct values or make the order of ties
+exact themselves.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
-I64 = npt.NDArray[np.int64]
+from seedsnap.random import I64
 
 
 def sort_positions(values: npt.NDArray[np.integer]) -> I64:
@@ -20,12 +22,15 @@ def sort_positions(values: npt.NDArray[np.integer]) -> I64:
 
     Equal values may come in any order. The result is a new, writable array.
     """
-    out: I64 = pl.Series(values).arg_sort().to_numpy().astype(np.int64)
+    sort = pl.arg_sort_by("v", multithreaded=False)  # a third less CPU than the threaded one
+    out: I64 = pl.DataFrame({"v": values}).select(sort).to_series().to_numpy().astype(np.int64)
     return out
 
 
 def dense_codes(values: npt.NDArray[np.integer]) -> I64:
     """``np.unique(values, return_inverse=True)[1]``: each value's rank among the distinct ones."""
+    if np.ndim(values) != 1:  # polars would rank the rows of a 2-d array, not its values
+        raise ValueError(f"dense_codes takes a 1-d array, not {np.ndim(values)}-d")
     codes: I64 = pl.Series(values).rank("dense").to_numpy().astype(np.int64) - 1
     return codes
 

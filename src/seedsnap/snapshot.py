@@ -387,11 +387,12 @@ def _hash_column(
     _update(h, valid)
     fixed = _FIXED.get(kind)
     if fixed is not None and str(arrow.type) == fixed[0]:
+        # An empty array may keep an offset past its (trimmed) buffer: read nothing then.
         values = np.frombuffer(
             arrow.buffers()[1] or b"",
             dtype=fixed[1],
             count=len(arrow),
-            offset=arrow.offset * fixed[2],
+            offset=arrow.offset * fixed[2] if len(arrow) else 0,
         )
         if arrow.null_count:  # the bytes under a NULL are undefined
             values = np.where(valid == 1, values, 0).astype(fixed[1])

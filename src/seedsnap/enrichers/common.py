@@ -11,7 +11,7 @@ import polars as pl
 from seedsnap.arrays import sort_positions
 from seedsnap.context import Context
 from seedsnap.generators.common import rank_in_run, text_keys
-from seedsnap.random import I64, U64, expand
+from seedsnap.random import I64, U64, Stream, child_keys, expand
 
 
 def deficit(
@@ -109,42 +109,40 @@ def take_best(
         )
         .collect()
     )
+    keys = cand["_k"].to_numpy()
     chosen = best_rows(
-        ctx, table, purpose,
-        cand["_e"].to_numpy(), entities["need"].to_numpy(), cand["_k"].to_numpy(),
+        cand["_e"].to_numpy(), entities["need"].to_numpy(),
+        ctx.stream(table, purpose).bits(keys), keys,
         [cand[f"_c{j}"].to_numpy() for j in range(len(order))],
     )  # fmt: skip
     return candidates[cand["_o"].to_numpy()[chosen]]
 
 
 def best_rows(
-    ctx: Context,
-    table: str,
-    purpose: str,
     entity: npt.NDArray[np.integer],
     need: npt.NDArray[np.integer],
-    keys: U64,
+    score: U64,
+    tiebreak: npt.NDArray[np.integer],
     ranks: Sequence[npt.NDArray[np.integer]] = (),
 ) -> I64:
-    """Positions of the chosen rows: per entity, its ``need`` rows with the lowest (ranks...,
-    keyed score, key).
+    """Positions of each entity's ``need`` rows with the lowest (ranks..., score, tiebreak).
 
     ``entity`` codes each row's entity as its index in ``need``, in the entities' order;
-    ``ranks`` are codes (>= 0) ordered as what they stand for; ``keys`` are the rows' stable
-    uint64 keys, from which the score is drawn (so the choice does not depend on row order).
-    The positions come ordered by (entity, ranks..., score, key), rows equal on all of them
-    in their given order. One uint64 sort of the codes packed above the score, or an exact
-    lexsort where packed keys tie or the codes leave the score too few bits.
+    ``ranks`` are codes (>= 0) ordered as what they stand for; ``score`` is the rows' keyed
+    draw and ``tiebreak`` decides where two draws are equal (the rows' own keys, say), so the
+    choice does not depend on row order. The positions come ordered by (entity, ranks...,
+    score, tiebreak), rows equal on all of them in their given order. One uint64 sort of the
+    codes packed above the score, or an exact lexsort where packed keys tie or the codes leave
+    the score too few bits.
     """
-    if len(keys) == 0:
+    if len(score) == 0:
         return np.zeros(0, dtype=np.int64)
     e = np.asarray(entity, dtype=np.int64)
     r = [np.asarray(c, dtype=np.int64) for c in ranks]
-    score = ctx.stream(table, purpose).bits(keys)
     codes = [(e, len(need)), *((c, int(c.max()) + 1) for c in r)]
 
     def exact() -> I64:
-        return np.lexsort((keys, score, *r[::-1], e)).astype(np.int64)
+        return np.lexsort((tiebreak, score, *r[::-1], e)).astype(np.int64)
 
     # Under 8 bits of score left, packed ties (and the fallback) would be the rule.
     used = sum(max(int(bound - 1).bit_length(), 1) for _, bound in codes)
@@ -263,3 +261,100 @@ def sample_pairs(
         .select(side, other)
     )
     return pl.concat([got, rest])
+
+
+# The partner helpers below (messages, user_blocks) work on user rows instead of ids: the
+# users (and their keys) are sorted by id, so a row orders as its id does, and a pair (u, v)
+# is the code ``u * n + v``. Integer sorts and gathers take a fraction of the time of joins
+# and sorts on id strings.
+
+
+def user_rows(ids: pl.Series, values: pl.Series) -> I64:
+    """The row of each value in ``ids`` (unique), -1 for a value (or NULL) not among them."""
+    rows = pl.int_range(len(ids), dtype=pl.Int64, eager=True)
+    out = values.replace_strict(ids, rows, default=-1, return_dtype=pl.Int64)
+    return np.asarray(out.to_numpy(), dtype=np.int64)
+
+
+def cyclic_neighbours(stream: Stream, keys: U64, rows: I64, counts: I64) -> tuple[I64, I64]:
+    """(u, v): for each row u of ``rows``, the next ``counts`` rows in a keyed cyclic order.
+
+    The cycle holds all the users (``keys``, one per row); u comes in the order of ``rows``.
+    The order sorts the users by a keyed draw, then by row. At most ``n - 1`` neighbours are
+    taken per user, so they are distinct and never the user itself.
+    """
+    n = len(keys)
+    cycle = np.argsort(stream.bits(keys, 0), kind="stable")  # ties by row, as ids order
+    pos = np.empty(n, dtype=np.int64)
+    pos[cycle] = np.arange(n)
+    take = np.minimum(counts, max(n - 1, 0))
+    u = np.repeat(rows, take)
+    step = np.arange(len(u)) - np.repeat(np.cumsum(take) - take, take)
+    v: I64 = cycle[(pos[u] + 1 + step) % max(n, 1)]
+    return u, v
+
+
+def take_ranked(stream: Stream, keys: U64, u: I64, v: I64, tier: I64, want: I64) -> I64:
+    """Positions of each user u's first ``want[u]`` candidates (u, v), by tier, draw, v.
+
+    Lower tiers first, then a keyed draw per pair, then v (a tie there is a 64-bit
+    collision); the choice is ``best_rows``'s. ``u`` and ``v`` are user rows (of ``keys``
+    and ``want``), ``tier`` is in range(tiers). A pair listed more than once counts once, at
+    the first of its rows with its lowest tier, so a payload gathered at the positions comes
+    from that row. The positions run by u, then rank.
+    """
+    n = len(keys)
+    at = np.flatnonzero(want[u] > 0)
+    if len(at) == 0:
+        return at
+    tiers = int(tier[at].max()) + 1
+    # Codes by (pair, tier): the first of a pair's codes is its lowest tier, and np.unique
+    # (a stable sort) gives the first row holding each code.
+    code = (u[at] * n + v[at]) * tiers + tier[at]
+    uniq, first = np.unique(code, return_index=True)
+    pair = uniq // tiers
+    at = at[first[np.r_[True, pair[1:] != pair[:-1]]]]
+    u, v, tier = u[at], v[at], tier[at]
+    draw = stream.bits(child_keys(keys[u], keys[v]), 0)
+    out: I64 = at[best_rows(u, want, draw, v, [tier])]
+    return out
+
+
+def co_members(
+    ids: pl.Series, memberships: pl.DataFrame, who: npt.NDArray[np.bool_]
+) -> tuple[I64, I64, I64]:
+    """(u, v, met): each user u with ``who[u]`` and every other member of its communities.
+
+    One row per pair, by (u, v); ``met`` is when the later of the two joined, in the earliest
+    such community. ``ids`` are the users (sorted, unique; u and v are rows of it) and
+    ``memberships`` has communityId, userId and joinedAt; members that are not among the
+    users (and rows with a NULL) are left out.
+    """
+    n = len(ids)
+    memberships = memberships.drop_nulls(["communityId", "userId", "joinedAt"])
+    user = user_rows(ids, memberships["userId"])
+    ok = user >= 0
+    comm = np.asarray(memberships["communityId"].rank("dense").to_numpy(), dtype=np.int64)[ok]
+    user = user[ok]
+    joined = np.asarray(memberships["joinedAt"].dt.epoch("ms").to_numpy(), dtype=np.int64)[ok]
+    by_comm = np.argsort(comm, kind="stable")
+    size = np.bincount(comm, minlength=int(comm.max(initial=-1)) + 1)
+    comm_at = np.cumsum(size) - size  # a community's first row in by_comm
+    mine = np.flatnonzero(who[user])  # memberships of the users asked for
+    reps = size[comm[mine]]
+    row = np.repeat(mine, reps)
+    other = by_comm[
+        np.repeat(comm_at[comm[mine]], reps)
+        + np.arange(len(row))
+        - np.repeat(np.cumsum(reps) - reps, reps)
+    ]
+    u, v = user[row], user[other]
+    met = np.maximum(joined[row], joined[other])
+    ok = u != v
+    pair, met = u[ok] * n + v[ok], met[ok]
+    by_pair = np.argsort(pair, kind="stable")
+    pair, met = pair[by_pair], met[by_pair]
+    if len(pair):
+        starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+        pair, met = pair[starts], np.minimum.reduceat(met, starts)
+    return pair // n, pair % n, met

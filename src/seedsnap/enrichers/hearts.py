@@ -78,9 +78,9 @@ def _take(
         )
         .collect()
     )
-    chosen = best_rows(
-        ctx, table, purpose, cand["_r"].to_numpy(), need.to_numpy(), cand["_k"].to_numpy()
-    )
+    keys = cand["_k"].to_numpy()
+    score = ctx.stream(table, purpose).bits(keys)
+    chosen = best_rows(cand["_r"].to_numpy(), need.to_numpy(), score, keys)
     return pairs[cand["_o"].to_numpy()[chosen]].with_columns(
         (pl.max_horizontal(made, "joinedAt").dt.epoch("ms") + 1000).alias("lo")
     )

@@ -28,9 +28,9 @@ import numpy.typing as npt
 import polars as pl
 
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
-from seedsnap.enrichers.common import packed_order
+from seedsnap.enrichers.common import co_members, cyclic_neighbours, take_ranked, user_rows
 from seedsnap.generators import social_text as t
-from seedsnap.generators.common import rank_in_run, text_keys
+from seedsnap.generators.common import text_keys
 from seedsnap.random import I64, U64, Stream, child_keys, expand
 
 READS = (
@@ -72,102 +72,6 @@ def eligible_users(frames: Frames) -> pl.DataFrame:
     users = users.select("id", "role", "firstName", ms(pl.col("createdAt")).alias("created"))
     users = users.sort("id")
     return users.with_columns(pl.Series("key", text_keys(users["id"])))
-
-
-def _rows(ids: pl.Series, values: pl.Series) -> I64:
-    """The row of each value in ``ids`` (unique), -1 for a value (or NULL) not among them."""
-    rows = pl.int_range(len(ids), dtype=pl.Int64, eager=True)
-    out = values.replace_strict(ids, rows, default=-1, return_dtype=pl.Int64)
-    return np.asarray(out.to_numpy(), dtype=np.int64)
-
-
-# The partner helpers below work on user rows instead of ids: the users (and their keys) are
-# sorted by id, so a row orders as its id does, and a pair (u, v) is the code ``u * n + v``.
-# Integer sorts and gathers take a fraction of the time of joins and sorts on id strings.
-
-
-def cyclic_neighbours(stream: Stream, keys: U64, rows: I64, counts: I64) -> tuple[I64, I64]:
-    """(u, v): for each row u of ``rows``, the next ``counts`` rows after it in a keyed cyclic
-    order of all the users (``keys``, one per row), in the order of ``rows``.
-
-    The order sorts the users by a keyed draw, then by row. At most ``n - 1`` neighbours are
-    taken per user, so they are distinct and never the user itself.
-    """
-    n = len(keys)
-    cycle = np.argsort(stream.bits(keys, 0), kind="stable")  # ties by row, as ids order
-    pos = np.empty(n, dtype=np.int64)
-    pos[cycle] = np.arange(n)
-    take = np.minimum(counts, max(n - 1, 0))
-    u = np.repeat(rows, take)
-    step = np.arange(len(u)) - np.repeat(np.cumsum(take) - take, take)
-    v: I64 = cycle[(pos[u] + 1 + step) % max(n, 1)]
-    return u, v
-
-
-def take_ranked(stream: Stream, keys: U64, u: I64, v: I64, tier: I64, want: I64) -> I64:
-    """Positions of the first ``want[u]`` candidates (u, v) per user u, ranked by tier (lower
-    first), then a keyed draw per pair, then v (a tie there is a 64-bit collision).
-
-    ``u`` and ``v`` are user rows (of ``keys`` and ``want``), ``tier`` is in range(tiers). A
-    pair listed more than once counts once, at the first of its rows with its lowest tier, so
-    a payload gathered at the positions comes from that row. The positions run by u, then rank.
-    """
-    n = len(keys)
-    at = np.flatnonzero(want[u] > 0)
-    if len(at) == 0:
-        return at
-    tiers = int(tier[at].max()) + 1
-    # Codes by (pair, tier): the first of a pair's codes is its lowest tier, and np.unique
-    # (a stable sort) gives the first row holding each code.
-    code = (u[at] * n + v[at]) * tiers + tier[at]
-    uniq, first = np.unique(code, return_index=True)
-    pair = uniq // tiers
-    at = at[first[np.r_[True, pair[1:] != pair[:-1]]]]
-    u, v, tier = u[at], v[at], tier[at]
-    draw = stream.bits(child_keys(keys[u], keys[v]), 0)
-    rank = packed_order([(u, n), (tier, tiers)], draw, lambda: np.lexsort((v, draw, tier, u)))
-    at, u = at[rank], u[rank]
-    out: I64 = at[rank_in_run(u) < want[u]]
-    return out
-
-
-def co_members(
-    ids: pl.Series, memberships: pl.DataFrame, who: npt.NDArray[np.bool_]
-) -> tuple[I64, I64, I64]:
-    """(u, v, met): each user u with ``who[u]`` and each other user v of one of its
-    communities, one row per pair, by (u, v); ``met`` is when the later of the two joined, in
-    the earliest such community.
-
-    ``ids`` are the users (sorted, unique; u and v are rows of it) and ``memberships`` has
-    communityId, userId and joinedAt; members that are not among the users are left out.
-    """
-    n = len(ids)
-    user = _rows(ids, memberships["userId"])
-    ok = user >= 0
-    comm = np.asarray(memberships["communityId"].rank("dense").to_numpy(), dtype=np.int64)[ok]
-    user = user[ok]
-    joined = np.asarray(memberships["joinedAt"].dt.epoch("ms").to_numpy(), dtype=np.int64)[ok]
-    by_comm = np.argsort(comm, kind="stable")
-    size = np.bincount(comm, minlength=int(comm.max(initial=-1)) + 1)
-    comm_at = np.cumsum(size) - size  # a community's first row in by_comm
-    mine = np.flatnonzero(who[user])  # memberships of the users asked for
-    reps = size[comm[mine]]
-    row = np.repeat(mine, reps)
-    other = by_comm[
-        np.repeat(comm_at[comm[mine]], reps)
-        + np.arange(len(row))
-        - np.repeat(np.cumsum(reps) - reps, reps)
-    ]
-    u, v = user[row], user[other]
-    met = np.maximum(joined[row], joined[other])
-    ok = u != v
-    pair, met = u[ok] * n + v[ok], met[ok]
-    by_pair = np.argsort(pair, kind="stable")
-    pair, met = pair[by_pair], met[by_pair]
-    if len(pair):
-        starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
-        pair, met = pair[starts], np.minimum.reduceat(met, starts)
-    return pair // n, pair % n, met
 
 
 def _qualifying(frames: Frames, min_messages: int) -> pl.DataFrame:
@@ -291,10 +195,10 @@ def _directs(
     ids = users["id"]
     ukey = users["key"].to_numpy()
     want = np.zeros(n, dtype=np.int64)
-    want[_rows(ids, need["u"])] = need["need"].to_numpy()
+    want[user_rows(ids, need["u"])] = need["need"].to_numpy()
     excl = _direct_partners(frames)
-    ex_u = _rows(ids, excl["u"])
-    ex_v = _rows(ids, excl["v"])
+    ex_u = user_rows(ids, excl["u"])
+    ex_v = user_rows(ids, excl["v"])
     # Every excluded partner counts for the cyclic tier's length, eligible or not.
     n_excl = np.bincount(ex_u[ex_u >= 0], minlength=n)
     ex_pair = np.unique((ex_u * n + ex_v)[(ex_u >= 0) & (ex_v >= 0)])
@@ -310,8 +214,8 @@ def _directs(
     # Tier 0: the user's therapist (or clients), both ways; a pair listed twice keeps its
     # first row (the client side first) in ``take_ranked``.
     ct = frames["ClientTherapist"]
-    c = _rows(ids, ct["clientId"])
-    th = _rows(ids, ct["therapistId"])
+    c = user_rows(ids, ct["clientId"])
+    th = user_rows(ids, ct["therapistId"])
     assigned = ct["assignedAt"].dt.epoch("ms").to_numpy()
     ok = (c >= 0) & (th >= 0)
     c, th, assigned = c[ok], th[ok], assigned[ok]

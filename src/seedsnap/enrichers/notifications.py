@@ -504,5 +504,6 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     fallback, _ = _finish(ctx, [_fallbacks(ctx, users, have)], users)
     if existing.height:
         fallback = fallback.join(existing.select("id"), on="id", how="anti")
-    # In key order, as the snapshot stores it: the build's frames do not depend on timing.
+    # In key order, as the snapshot stores it: the joins above leave the rows in an order that
+    # varies with the threads at work, and a build's frames must not depend on --jobs.
     return {"Notification": sort_by_text(pl.concat([derived, fallback]), "id")}

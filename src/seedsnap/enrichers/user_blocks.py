@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from seedsnap.context import Context, Frames, timestamps
-from seedsnap.enrichers.messages import co_members, cyclic_neighbours, take_ranked
+from seedsnap.enrichers.common import co_members, cyclic_neighbours, take_ranked
 from seedsnap.generators import social_text as t
 from seedsnap.generators.common import ms_of, text_keys
 from seedsnap.random import child_keys

@@ -310,6 +310,10 @@ def pick_rows_by_codes(
     compared with the pool's ``value`` column (a gather and compare of the few picks costs
     less than coding it); ``label`` names the pair in errors.
     """
+    if exclude is not None and not value:
+        raise ValueError(
+            "pick_rows_by_codes: exclude needs value, the pool column it is compared to"
+        )
     rows = np.asarray(rows, dtype=np.int64)
     groups = np.asarray(groups)
     values = np.asarray(values)
@@ -317,7 +321,7 @@ def pick_rows_by_codes(
     g = groups if kept is None else groups[kept]
     v = values if kept is None else values[kept]
     if len(g) and (int(g.max()) >> 32 or int(v.max()) >> 32 or int(v.min()) < 0):
-        raise ValueError(f"pick_rows_from_groups: {label} codes are not in [0, 2**32)")
+        raise ValueError(f"pick: {label} codes are not in [0, 2**32)")
     # One sort of packed (group, value) orders the pool as a sort by (group, value) would:
     # the groups come as runs (in code order, which the pick does not depend on) with their
     # members in value order. Packed in place: new arrays of the pool's length cost more.
@@ -327,7 +331,7 @@ def pick_rows_by_codes(
     order = sort_positions(packed)
     packed = packed[order]
     if (packed[1:] == packed[:-1]).any():  # the other columns would depend on the row order
-        raise ValueError(f"pick_rows_from_groups: {label} repeats in the pool")
+        raise ValueError(f"pick: {label} repeats in the pool of choices")
     if kept is not None:
         order = kept[order]
     if not len(order):
