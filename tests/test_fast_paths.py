@@ -40,9 +40,7 @@ from seedsnap.context import Context, Frames
 from seedsnap.enrichers import comments, common, hearts
 from seedsnap.enrichers.common import (
     co_members,
-    count_by,
     cyclic_neighbours,
-    deficit,
     packed_order,
     take_best,
     take_ranked,
@@ -562,22 +560,10 @@ def _old_pick_rows_from_groups(
 
 def _old_comments(ctx: Context, frames: Frames) -> pl.DataFrame:
     """The user-side comments of comments.enrich as it was before 403ceb0 (the post side,
-    which tops posts up after them, was not changed)."""
+    which tops posts up after them, was not changed; nor was who needs comments)."""
     members = posting_members(frames)
     posts = community_posts(frames)
-    cmts = frames["Comment"]
-    users = frames["User"].select(pl.col("id").alias("userId"), "role")
-    approved = frames["Therapist"].filter(pl.col("status") == "APPROVED")["userId"].implode()
-    users = users.filter(
-        (pl.col("role") == "client")
-        | ((pl.col("role") == "therapist") & pl.col("userId").is_in(approved))
-    )
-    minimum = (
-        pl.when(pl.col("role") == "client")
-        .then(ctx.config.minimum("client", "comments"))
-        .otherwise(ctx.config.minimum("therapist", "comments"))
-    )
-    need = deficit(users, "userId", count_by(cmts, "userId"), minimum)
+    need = comments.commenters_in_need(ctx, frames)
     options = (
         members.select("userId", "communityId", "joinedAt")
         .join(need, on="userId", how="semi")

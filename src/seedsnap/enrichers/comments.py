@@ -43,15 +43,8 @@ def _make(ctx: Context, keys: np.ndarray, pairs: pl.DataFrame, purpose: str) -> 
     )
 
 
-def enrich(ctx: Context, frames: Frames) -> Frames:
-    """The rows this enricher adds, per table it writes (the module docstring says which)."""
-    members = posting_members(frames)
-    # In id order, so a post's row ``_p`` orders as its id: the picks below key the pools on
-    # integer codes (not on wide id strings) and still pick as on the ids.
-    posts = community_posts(frames).sort("postId").with_row_index("_p")
-    comments = frames["Comment"]
-
-    # Users below their minimum comment on posts of their communities that are not their own.
+def commenters_in_need(ctx: Context, frames: Frames) -> pl.DataFrame:
+    """Clients and APPROVED therapists below their comment minimum: (userId, need), by id."""
     users = frames["User"].select(pl.col("id").alias("userId"), "role")
     approved = frames["Therapist"].filter(pl.col("status") == "APPROVED")["userId"].implode()
     users = users.filter(
@@ -63,8 +56,20 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .then(ctx.config.minimum("client", "comments"))
         .otherwise(ctx.config.minimum("therapist", "comments"))
     )
+    return deficit(users, "userId", count_by(frames["Comment"], "userId"), minimum)
+
+
+def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
+    members = posting_members(frames)
+    # In id order, so a post's row ``_p`` orders as its id: the picks below key the pools on
+    # integer codes (not on wide id strings) and still pick as on the ids.
+    posts = community_posts(frames).sort("postId").with_row_index("_p")
+    comments = frames["Comment"]
+
+    # Users below their minimum comment on posts of their communities that are not their own.
     # A user's code ``_n`` is its row here (deficit sorts by id, so codes order as the ids).
-    need = deficit(users, "userId", count_by(comments, "userId"), minimum).with_row_index("_n")
+    need = commenters_in_need(ctx, frames).with_row_index("_n")
     # An author in need has its code, any other a code no user has, a NULL author none.
     authors = posts.join(
         need.select(pl.col("userId").alias("author"), pl.col("_n").alias("_a")),

@@ -45,25 +45,18 @@ def _communities(frames: Frames) -> tuple[pl.DataFrame, pl.Series]:
 
 def _items(frames: Frames, rooms: pl.DataFrame) -> pl.DataFrame:
     """Reportable posts and comments: item, c (community code), author, created (ms), post."""
-    posts = (
-        frames["Post"]
-        .select(
+
+    def items(table: str, parent: str) -> pl.DataFrame:
+        return frames[table].select(
             pl.col("id").alias("item"),
-            "roomId",
+            parent,
             pl.col("userId").alias("author"),
             ms_of("createdAt").alias("created"),
         )
-        .join(rooms, on="roomId")
-        .drop("roomId")
-    )
+
+    posts = items("Post", "roomId").join(rooms, on="roomId").drop("roomId")
     comments = (
-        frames["Comment"]
-        .select(
-            pl.col("id").alias("item"),
-            "postId",
-            pl.col("userId").alias("author"),
-            ms_of("createdAt").alias("created"),
-        )
+        items("Comment", "postId")
         .join(posts.select(pl.col("item").alias("postId"), "c"), on="postId", how="left")
         .drop("postId")
         .drop_nulls("c")
