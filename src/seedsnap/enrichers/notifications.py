@@ -1,12 +1,16 @@
 """Notifications derived from real events, for every user (seeder.md §7 row 15, §11.12).
 
-Each notification comes from a row that exists: a meeting (reminder a day before, the
-confirmation of an upcoming one, the cancellation of a cancelled one), the last message a
-participant received in a conversation, a reaction to one's message, a worksheet assigned /
-overdue / reviewed, a review received, a new client-therapist relationship, a comment on
-one's post, joining a community, being made a moderator, a therapist application (to the
-admin who processed it) and its outcome. Every user, not the first 20, is then topped up to
-``MIN_PER_USER`` with account notifications (profile completion, a sign-in alert, ...).
+Each notification comes from a row that exists. Two enrichers make them, so that most of
+the work need not wait for the meetings, the longest step of a build:
+``activity_notifications`` (registered first) those of what people did in communities,
+conversations, worksheets and their accounts: the last message a participant received in a
+conversation, a reaction to one's message, a worksheet assigned / overdue / reviewed, a new
+client-therapist relationship, a comment on one's post, joining a community, being made a
+moderator, a therapist application (to the admin who processed it) and its outcome; this
+one those of therapy sessions, once the meetings and reviews are final: a meeting (reminder
+a day before, the confirmation of an upcoming one, the cancellation of a cancelled one) and
+a review received. Then every user, not the first 20, is topped up to ``MIN_PER_USER`` with
+account notifications (profile completion, a sign-in alert, ...), counting both kinds.
 
 By construction: the title is fixed per type (``social_text.NOTIFICATIONS``) and the message
 is that type's template, so type, title and body agree (upstream typed "New comment on your
@@ -31,24 +35,7 @@ from seedsnap.generators import social_text as t
 from seedsnap.generators.common import ms_of, text_keys
 from seedsnap.random import child_keys, name_key
 
-READS = (
-    "User",
-    "Therapist",
-    "ClientTherapist",
-    "Community",
-    "Membership",
-    "ModeratorCommunity",
-    "Post",
-    "Comment",
-    "Meeting",
-    "Worksheet",
-    "WorksheetSubmission",
-    "Review",
-    "Conversation",
-    "ConversationParticipant",
-    "Message",
-    "MessageReaction",
-)
+READS = ("User", "Meeting", "Review", "Notification")
 WRITES = ("Notification",)
 
 MIN_PER_USER = 3  # upstream's docs say 3-5 per user; its code gave 2 to the first 20 users
@@ -91,7 +78,7 @@ def _events(
     return frame.select(exprs)
 
 
-def _names(frames: Frames) -> pl.DataFrame:
+def display_names(frames: Frames) -> pl.DataFrame:
     u = frames["User"]
     return u.select(
         "id", pl.concat_str([pl.col("firstName"), pl.col("lastName")], separator=" ").alias("n")
@@ -136,7 +123,7 @@ def _meeting_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl
     return out
 
 
-def _message_events(frames: Frames, names: pl.DataFrame) -> list[pl.DataFrame]:
+def message_events(frames: Frames, names: pl.DataFrame) -> list[pl.DataFrame]:
     msgs = frames["Message"].select(
         pl.col("id").alias("messageId"), "conversationId", "senderId",
         ms_of("createdAt").alias("sent"),
@@ -170,7 +157,7 @@ def _message_events(frames: Frames, names: pl.DataFrame) -> list[pl.DataFrame]:
     return [received, reaction]
 
 
-def _worksheet_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.DataFrame]:
+def worksheet_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.DataFrame]:
     w = (
         frames["Worksheet"]
         .select(
@@ -216,18 +203,21 @@ def _worksheet_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[
     return [assigned, due, feedback]
 
 
-def _people_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.DataFrame]:
-    out = []
+def review_events(frames: Frames, names: pl.DataFrame) -> list[pl.DataFrame]:
     r = frames["Review"].join(
         names.rename({"id": "clientId", "n": "client"}), on="clientId", how="left"
     )
-    out.append(_events(
+    return [_events(
         r, event="REVIEW_RECEIVED", source=pl.col("id"), userId=pl.col("therapistId"),
         type="REVIEW_RECEIVED", at=ms_of("createdAt"),
         other=pl.when(pl.col("isAnonymous")).then(pl.lit("A client")).otherwise(pl.col("client")),
         rating=pl.col("rating").cast(pl.String), data_key="reviewId", data_id=pl.col("id"),
         path=pl.lit("/reviews"),
-    ))  # fmt: skip
+    )]  # fmt: skip
+
+
+def people_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.DataFrame]:
+    out = []
     ct = (
         frames["ClientTherapist"]
         .join(names.rename({"id": "clientId", "n": "client"}), on="clientId", how="left")
@@ -477,30 +467,41 @@ def _finish(
     return out, user_row
 
 
-def enrich(ctx: Context, frames: Frames) -> Frames:
-    """The rows this enricher adds, per table it writes (the module docstring says which)."""
-    anchor = ctx.anchor_ms
-    names = _names(frames)
+def recipients(frames: Frames) -> pl.DataFrame:
+    """The users as ``_finish`` and ``_fallbacks`` take them: id, role, created and last
+    login (ms), and the id's key."""
     users = frames["User"].select(
         "id", "role", ms_of("createdAt").alias("created"), ms_of("lastLoginAt").alias("login")
     )
-    users = users.with_columns(pl.Series("ukey", text_keys(users["id"])))  # once per user
-    events = [
-        *_meeting_events(frames, anchor, names),
-        *_message_events(frames, names),
-        *_worksheet_events(frames, anchor, names),
-        *_people_events(frames, anchor, names),
-    ]
+    return users.with_columns(pl.Series("ukey", text_keys(users["id"])))  # once per user
+
+
+def new_rows(
+    ctx: Context, events: list[pl.DataFrame], users: pl.DataFrame, existing: pl.DataFrame
+) -> tuple[pl.DataFrame, npt.NDArray[np.int64]]:
+    """The Notification rows of ``events`` whose ids are not in ``existing`` (in no
+    particular order), and each one's recipient as a row of ``users``."""
     derived, user_row = _finish(ctx, events, users)
-    existing = frames["Notification"].select("id", "userId")
-    # Notifications per user, counted by row (a bincount, not a group_by on the ids).
-    have = np.zeros(users.height, dtype=np.int64)
-    if existing.height:  # a re-run: the ids already there are skipped, and counted
+    if existing.height:  # a re-run, or the other enricher's rows: those ids are skipped
         new = ~derived["id"].is_in(existing["id"]).to_numpy()
         derived, user_row = derived.filter(new), user_row[new]
+    return derived, user_row
+
+
+def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
+    anchor = ctx.anchor_ms
+    names = display_names(frames)
+    users = recipients(frames)
+    events = [*_meeting_events(frames, anchor, names), *review_events(frames, names)]
+    existing = frames["Notification"].select("id", "userId")
+    derived, user_row = new_rows(ctx, events, users, existing)
+    # Notifications per user, counted by row (a bincount, not a group_by on the ids): those
+    # already there (``activity_notifications``' among them) and the new ones.
+    have = np.bincount(user_row, minlength=users.height)
+    if existing.height:
         known = _user_rows(existing["userId"], users).drop_nulls().to_numpy()
         have += np.bincount(known, minlength=users.height)
-    have += np.bincount(user_row, minlength=users.height)
     fallback, _ = _finish(ctx, [_fallbacks(ctx, users, have)], users)
     if existing.height:
         fallback = fallback.join(existing.select("id"), on="id", how="anti")

@@ -45,6 +45,7 @@ ENRICHERS: tuple[str, ...] = (
     "reviews",
     "message_interactions",
     "rooms",
+    "activity_notifications",
     "notifications",
     "group_sessions",
     "reports",
