@@ -284,7 +284,7 @@ def test_a_build_failing_its_check_leaves_the_previous_snapshot_untouched(
     build(resolve(mode="light", env={}), out)
     before = _digests(out)
 
-    def failing(path: str | Path) -> check.CheckReport:
+    def failing(path: str | Path, **_: object) -> check.CheckReport:
         report = check.CheckReport(rules=["x"])
         report.violations.append(check.Violation("x", "User", "k", 1))
         return report
@@ -295,6 +295,26 @@ def test_a_build_failing_its_check_leaves_the_previous_snapshot_untouched(
     assert info.value.report.violations[0].rule == "x"
     assert _digests(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["snap"]
+
+
+def test_a_minimum_the_population_cannot_give_is_reported_as_a_setting_not_a_bug(
+    tmp_path: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from seedsnap.cli import main
+
+    # A light build has 4 therapists: no client can be paired with 100 of them.
+    out = tmp_path / "snap"
+    args = ["build", "--mode", "light", "--out", str(out), "--quiet"]
+    result = CliRunner().invoke(main, [*args, "--min", "client.therapist_relationships=100"])
+    assert result.exit_code == 1
+    error = result.stderr.splitlines()[-1]
+    assert error.startswith("seedsnap: error: ")
+    assert "cannot meet 1 minimum(s)" in error and "client.therapist_relationships" in error
+    assert "needs 100" in error and "raise --scale" in error and "bug" not in error
+    assert "min:client.therapist_relationships" in result.stderr  # the report lists it
+    assert not out.exists()
 
 
 def test_every_generated_id_has_the_shape_of_its_prisma_default(medium: Frames) -> None:

@@ -1211,6 +1211,37 @@ def test_check_refuses_a_tampered_snapshot(snap_dir: Path, tmp_path: Path) -> No
         check(copy)
 
 
+def test_check_refuses_a_file_forged_with_its_file_digest(snap_dir: Path, tmp_path: Path) -> None:
+    """Other content written into a table's file, and the file's sha256 put in the manifest,
+    as a hand edit would: the bytes match, the content hash does not; `check` says so."""
+    import hashlib
+    import shutil
+
+    from click.testing import CliRunner
+
+    from seedsnap.cli import main
+
+    copy = tmp_path / "copy"
+    shutil.copytree(snap_dir, copy)
+    other = tmp_path / "other"
+    snapshot.write(other, set_(dict(CLEAN), "Post", "p1", title="edited by hand"), CONFIG)
+    shutil.copyfile(other / "Post.parquet", copy / "Post.parquet")
+    manifest = json.loads((copy / "manifest.json").read_text())
+    digest = hashlib.sha256((copy / "Post.parquet").read_bytes()).hexdigest()
+    manifest["tables"]["Post"]["file_sha256"] = "sha256:" + digest
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    # Only the content hash tells: the file and its recorded digest agree.
+    assert snapshot.read(copy).rows("Post") == CLEAN["Post"].height
+    with pytest.raises(SnapshotError, match=r"Post\.parquet: content hash .* does not match"):
+        check(copy)
+    out = CliRunner().invoke(main, ["check", str(copy)])
+    assert out.exit_code == 2
+    assert out.output.startswith("seedsnap: error: ") and "Post.parquet: content hash" in out.output
+    assert len(out.output.splitlines()) == 1
+    # A build checks the files it has just written without reading them back.
+    assert check(copy, verify_content=False).ok
+
+
 def test_cli_check(snap_dir: Path, tmp_path: Path) -> None:
     from click.testing import CliRunner
 

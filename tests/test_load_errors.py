@@ -245,6 +245,33 @@ def test_flipped_byte(target: str, hand_snapshot: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_content_edited_with_its_file_digest(
+    target: str, hand_snapshot: Path, tmp_path: Path
+) -> None:
+    """A table's file rewritten with other content and its file_sha256 updated to match: the
+    bytes check passes, the content hash of the decoded rows does not, and nothing is loaded."""
+    import hashlib
+
+    import polars as pl
+
+    snap = copy_snapshot(hand_snapshot, tmp_path / "forged")
+    file = snap / "Comment.parquet"
+    rows = pl.read_parquet(file)
+    rows.with_columns(pl.col("content").str.replace(r"^.", "X")).write_parquet(file)
+    digest = "sha256:" + hashlib.sha256(file.read_bytes()).hexdigest()
+    _edit_manifest(snap, lambda d: d["tables"]["Comment"].update(file_sha256=digest))
+
+    one_line_error(
+        run(str(snap), "--db", target, "--create-schema"),
+        "Comment.parquet",
+        "content hash",
+        "rebuild the snapshot",
+    )
+    if dialect(target) == "postgres" or Path(target.partition(":///")[2]).exists():
+        assert no_tables(target), "the load was rolled back"
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
 def test_missing_parquet_file(target: str, hand_snapshot: Path, tmp_path: Path) -> None:
     snap = copy_snapshot(hand_snapshot, tmp_path / "missing")
     (snap / "Message.parquet").unlink()

@@ -564,6 +564,10 @@ def _break(path: Path, how: str) -> None:
         _edit_manifest(path, lambda d: d["tables"].pop("Room"))
     elif how == "tables not object":
         _edit_manifest(path, lambda d: d.__setitem__("tables", []))
+    elif how == "rows edited":
+        _edit_manifest(
+            path, lambda d: d["tables"]["User"].__setitem__("rows", 1 + d["tables"]["User"]["rows"])
+        )
 
 
 @pytest.mark.parametrize(
@@ -582,6 +586,7 @@ def _break(path: Path, how: str) -> None:
         ("columns", "manifest.json", "table User: columns .* differ from the model"),
         ("dropped table", "manifest.json", r"tables missing from the manifest: \['Room'\]"),
         ("tables not object", "manifest.json", "'tables' missing or not an object"),
+        ("rows edited", "User.parquet", r"has \d+ rows, the manifest says \d+"),
     ],
 )
 def test_readers_refuse(snap_dir: Path, how: str, file: str, message: str) -> None:
@@ -652,10 +657,16 @@ def test_a_truncated_or_reshaped_file_is_refused(
     snap_dir: Path, frames: dict[str, pl.DataFrame]
 ) -> None:
     path = snap_dir / "Community.parquet"
-    path.write_bytes(path.read_bytes()[:100])
+    data = path.read_bytes()
+    path.write_bytes(data[:100])
     _pin_file(snap_dir, "Community")
     with pytest.raises(SnapshotError, match=r"Community\.parquet: cannot decode Parquet"):
         snapshot.verify(snap_dir)
+    # Opening it reads each file's footer (its row count), so that alone refuses it.
+    with pytest.raises(SnapshotError, match=r"Community\.parquet: cannot decode Parquet"):
+        snapshot.read(snap_dir)
+    path.write_bytes(data)
+    _pin_file(snap_dir, "Community")
     frames["User"].with_columns(extra=pl.lit(1)).write_parquet(snap_dir / "User.parquet")
     _pin_file(snap_dir, "User")
     with pytest.raises(SnapshotError, match=r"User.parquet: columns .* differ from the model"):
@@ -682,6 +693,18 @@ def test_show_json_is_the_manifest(snap_dir: Path) -> None:
     result = CliRunner().invoke(main, ["show", str(snap_dir), "--format", "json"])
     assert result.exit_code == 0
     assert result.stdout == (snap_dir / "manifest.json").read_text()
+
+
+def test_show_refuses_a_manifest_whose_row_count_was_edited(snap_dir: Path) -> None:
+    from click.testing import CliRunner
+
+    from seedsnap.cli import main
+
+    _break(snap_dir, "rows edited")
+    out = CliRunner().invoke(main, ["show", str(snap_dir)])
+    assert out.exit_code != 0
+    assert "User.parquet: has" in out.output and "the manifest says" in out.output
+    assert len(out.output.splitlines()) == 1
 
 
 @pytest.mark.parametrize("args", [["--format", "xml"], []])

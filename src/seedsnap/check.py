@@ -147,11 +147,19 @@ def _order(v: Violation) -> tuple[str, str, str]:
 # --- running ------------------------------------------------------------------------------
 
 
-def check(snapshot_path: str | Path) -> CheckReport:
-    """Check the snapshot at ``snapshot_path`` (its files are verified against the manifest)."""
+def check(snapshot_path: str | Path, *, verify_content: bool = True) -> CheckReport:
+    """Check the snapshot at ``snapshot_path``.
+
+    Its files are verified against the manifest first: bytes and row counts always, and with
+    ``verify_content`` (the default) every table's decoded content against its content hash,
+    so a file edited together with its ``file_sha256`` is refused too. A build checking the
+    files it has just written from the frames it hashed skips that second reading.
+    """
     from seedsnap import snapshot
 
     snap = snapshot.read(snapshot_path, verify=True)
+    if verify_content:
+        snapshot.verify_content(snap)
     paths = {t: snap.parquet_path(t) for t in snap.table_names}
     return check_parquet(paths, snap.manifest["config"])
 

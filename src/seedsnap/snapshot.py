@@ -1008,8 +1008,9 @@ def read(path: str | Path, *, verify: bool = True, schema: Schema = MENTARA) -> 
     """Open the snapshot at ``path``.
 
     Always validates the manifest (format, version, schema fingerprint, table names and
-    columns). With ``verify`` (the default) it also checks every file's bytes against the
-    manifest and every frame read later against its content hash.
+    columns). With ``verify`` (the default) it also checks every file's bytes and row count
+    (from the Parquet footer, nothing decoded) against the manifest, and every frame read
+    later against its content hash. ``verify`` decodes every table now as well.
     """
     root = Path(path)
     manifest = _load_manifest(root, schema)
@@ -1026,16 +1027,39 @@ def read(path: str | Path, *, verify: bool = True, schema: Schema = MENTARA) -> 
                     "file bytes do not match the manifest's file_sha256",
                     "the file was changed after it was written; rebuild the snapshot",
                 )
+            rows = _footer_rows(file)
+            if rows != snap.rows(table):
+                raise SnapshotError(
+                    str(file),
+                    f"has {rows} rows, the manifest says {snap.rows(table)}",
+                    "the manifest was changed after it was written; rebuild the snapshot",
+                )
     return snap
+
+
+def _footer_rows(path: Path) -> int:
+    """The row count a Parquet file's footer gives (no data page is read)."""
+    try:
+        rows: int = pl.scan_parquet(path).select(pl.len()).collect().item()
+    except Exception as e:  # any decoder failure (polars, OS) means a corrupt file
+        raise SnapshotError(
+            str(path), f"cannot decode Parquet ({_one_line(e)[:200]})", "rebuild the snapshot"
+        ) from None
+    return rows
 
 
 def verify(path: str | Path, schema: Schema = MENTARA) -> dict[str, Any]:
     """Fully verify the snapshot at ``path`` (bytes and decoded content); return its manifest."""
     snap = read(path, verify=True, schema=schema)
+    verify_content(snap)
+    return snap.manifest
+
+
+def verify_content(snap: Snapshot) -> None:
+    """Decode every table of ``snap`` and check it against its manifest entry (content hash)."""
     for table in snap.table_names:
         # Not via snap.frame: a full verify must not keep every table in memory.
         _load_frame(snap, table, check_hash=True)
-    return snap.manifest
 
 
 def render_manifest(snap: Snapshot) -> str:

@@ -181,16 +181,16 @@ def load(
     opts = options_from_env(options or LoadOptions(), env)
     tgt = target(resolve_url(url, env))
     say = log if opts.verbose else None
-    # Every file's bytes are checked against the manifest's file_sha256 before the database
-    # is touched, so a corrupt snapshot never gets half way. With the bytes pinned, decoded
-    # frames need no second (content) hash: that hash is for comparing builds, and skipping
-    # it keeps a reload from re-hashing a million rows it will not insert.
+    # Every file's bytes and row count are checked against the manifest before the database
+    # is touched, so a corrupt snapshot never gets half way. Each table decoded to insert its
+    # rows is checked against its content hash too (a file edited together with its
+    # file_sha256 is refused); tables with nothing to insert are only read for their keys,
+    # so a reload does not hash a million rows it will not insert.
     snap = snapshot.read(snapshot_path, verify=True, schema=schema)
-    snap.verify_content = False
     source = _Snapshot(snap, schema)
     tables = list(snap.table_names)
     if say is not None:
-        say(f"snapshot {snapshot_path}: {len(tables)} tables, file hashes verified")
+        say(f"snapshot {snapshot_path}: {len(tables)} tables, file hashes and row counts verified")
 
     module = tgt.module
     report = LoadReport(tgt.display, tgt.dialect, str(snapshot_path), audit=opts.audit)
