@@ -10,7 +10,9 @@ before; the comments enricher's user side calls its ``pick_rows_by_codes``),
 windows), the messages enricher's partner helpers on user rows (``take_ranked``,
 ``cyclic_neighbours``, ``co_members``: they replaced the id-frame helpers user_blocks used and
 the copies in ``_directs``) and the helpers these paths share (``packed_order``,
-``rank_in_run``, ``is_author``, ``sort_positions``, ``dense_codes``). Each test drives the
+``rank_in_run``, ``is_author``, ``sort_positions``, ``dense_codes``), with ``arrays.rows_in``,
+the one look-up of values among ids that replaced three copies (``user_rows``, the
+notifications enricher's ``_user_rows`` and the scheduler's code join). Each test drives the
 rare branches (ties, duplicates, NULL slots holding bytes, several chunks, key conflicts) on
 small inputs and compares with the general code, copied here as it was before the change
 where it is gone from the source.
@@ -33,7 +35,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from seedsnap import snapshot
-from seedsnap.arrays import dense_codes, sort_by_text, sort_positions, text_order
+from seedsnap.arrays import dense_codes, rows_in, sort_by_text, sort_positions, text_order
 from seedsnap.build import generate
 from seedsnap.config import Config, resolve
 from seedsnap.context import Context, Frames
@@ -1110,6 +1112,67 @@ def test_dense_codes_are_unique_inverse() -> None:
     assert dense_codes(np.array([5, -1, 5, 9])).tolist() == [1, 0, 1, 2]
     with pytest.raises(ValueError, match="1-d"):
         dense_codes(np.zeros((2, 2), dtype=np.int64))
+
+
+def _old_user_rows(ids: pl.Series, values: pl.Series) -> list[int]:
+    """enrichers.common.user_rows as it was: -1 for a value (or NULL) not among ``ids``."""
+    rows = pl.int_range(len(ids), dtype=pl.Int64, eager=True)
+    out = values.replace_strict(ids, rows, default=-1, return_dtype=pl.Int64)
+    return list(np.asarray(out.to_numpy(), dtype=np.int64).tolist())
+
+
+def _old_notification_rows(ids: pl.Series, values: pl.Series) -> list[int | None]:
+    """The notifications enricher's ``_user_rows`` as it was: NULL where not found."""
+    rows = pl.Series(np.arange(len(ids), dtype=np.int64))
+    return values.replace_strict(ids, rows, default=None, return_dtype=pl.Int64).to_list()
+
+
+def _old_schedule_codes(ids: pl.Series, values: pl.Series) -> list[int]:
+    """The scheduler's ``code`` as it was, on a code table of ``ids`` (a left join)."""
+    codes = pl.DataFrame({"id": ids.cast(pl.String), "code": np.arange(len(ids), dtype=np.int64)})
+    out = (
+        values.cast(pl.String)
+        .to_frame("id")
+        .join(codes, on="id", how="left", maintain_order="left")["code"]
+    )
+    return list(out.fill_null(-1).to_numpy().astype(np.int64).tolist())
+
+
+def test_rows_in_matches_the_lookups_it_replaced() -> None:
+    """Each value's row among the ids, -1 for a miss or a NULL."""
+    ids = pl.Series(["b", "a", "c"])
+    values = pl.Series(["a", None, "z", "c", "a", "b", "a"])  # repeats, a NULL, a miss
+    got = rows_in(values, ids)
+    assert got.dtype == np.int64
+    assert got.tolist() == [1, -1, -1, 2, 1, 0, 1]
+    assert got.tolist() == _old_user_rows(ids, values) == _old_schedule_codes(ids, values)
+    assert _old_notification_rows(ids, values) == [1, None, None, 2, 1, 0, 1]
+    # Empty inputs; all NULL values, of no type (an empty frame's column) or of text.
+    empty = pl.Series([], dtype=pl.String)
+    assert rows_in(empty, ids).tolist() == []
+    assert rows_in(values, empty).tolist() == [-1] * len(values)
+    assert rows_in(empty, empty).tolist() == []
+    assert rows_in(pl.Series([None, None]), ids).tolist() == [-1, -1]
+    assert rows_in(pl.Series([None], dtype=pl.String), ids).tolist() == [-1]
+    # A NULL among the ids keeps its row and matches nothing, as the scheduler's join did.
+    with_null = pl.Series([None, "a", "c"])
+    assert rows_in(values, with_null).tolist() == [1, -1, -1, 2, 1, -1, 1]
+    assert rows_in(values, with_null).tolist() == _old_schedule_codes(with_null, values)
+    # Integer ids, and values cast to the ids' type.
+    assert rows_in(pl.Series([5, None, 7, 5, 6]), pl.Series([7, 5])).tolist() == [1, -1, 0, 1, -1]
+    # Many values among shuffled ids, 1 in 10 not among them and some NULL.
+    rng = np.random.default_rng(5)
+    pool = [f"c{i:024x}" for i in rng.integers(0, 2**62, 2200)]
+    ids = pl.Series(pool[:2000]).sample(fraction=1.0, shuffle=True, seed=1)
+    values = pl.Series(pool).gather(rng.integers(0, len(pool), 50_000))
+    values = values.scatter(rng.integers(0, len(values), 500), None)
+    got = rows_in(values, ids)
+    assert got.tolist() == _old_user_rows(ids, values) == _old_schedule_codes(ids, values)
+    assert got.tolist() == [-1 if r is None else r for r in _old_notification_rows(ids, values)]
+    # Repeated ids are refused, whether or not a value meets the repeat.
+    for repeated in (["a", "b", "a"], [None, "b", None]):
+        with pytest.raises(ValueError, match="distinct"):
+            rows_in(pl.Series(["a"]), pl.Series(repeated))
 
 
 def test_is_author_compares_text_where_keys_tie() -> None:

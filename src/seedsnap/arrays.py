@@ -1,5 +1,5 @@
-"""Whole-array helpers that know nothing of the model: sorting and coding columns, and text
-and Series made from Arrow buffers.
+"""Whole-array helpers that know nothing of the model: sorting and coding columns, finding
+values among ids, and text and Series made from Arrow buffers.
 
 Polars sorts a million integers on one thread in about half the CPU time numpy takes, so the
 large sorts of a build go through it (one thread: the build keeps every core busy with its
@@ -33,6 +33,27 @@ def dense_codes(values: npt.NDArray[np.integer]) -> I64:
         raise ValueError(f"dense_codes takes a 1-d array, not {np.ndim(values)}-d")
     codes: I64 = pl.Series(values).rank("dense").to_numpy().astype(np.int64) - 1
     return codes
+
+
+def rows_in(values: pl.Series, ids: pl.Series) -> I64:
+    """The row of each of ``values`` in the distinct ``ids``, -1 for a value not among them.
+
+    A NULL value is never found, and a NULL among ``ids`` matches no value (it keeps its
+    row). ``ids`` must be distinct (ValueError otherwise). Values are cast to the type of
+    ``ids``. The result is read-only.
+
+    A left join on the ids: as fast as ``replace_strict`` on a million values among 10 000
+    ids and much faster with many ids and few values; an Enum cast is a quarter faster on
+    the former but three times slower to set up, and loses past some 20 000 ids.
+    """
+    n = len(ids)
+    if ids.n_unique() != n:
+        raise ValueError("rows_in: ids must be distinct")
+    table = pl.DataFrame({"v": ids, "row": pl.int_range(n, dtype=pl.Int64, eager=True)})
+    frame = values.cast(ids.dtype).to_frame("v")
+    rows = frame.join(table, on="v", how="left", maintain_order="left")["row"]
+    out: I64 = rows.fill_null(-1).to_numpy()
+    return out
 
 
 def text_order(text: pl.Series) -> I64 | None:

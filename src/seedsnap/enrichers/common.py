@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from seedsnap.arrays import sort_positions
+from seedsnap.arrays import rows_in, sort_positions
 from seedsnap.context import Context
 from seedsnap.generators.common import rank_in_run, text_keys
 from seedsnap.random import I64, U64, Stream, child_keys, expand
@@ -269,13 +269,6 @@ def sample_pairs(
 # and sorts on id strings.
 
 
-def user_rows(ids: pl.Series, values: pl.Series) -> I64:
-    """The row of each value in ``ids`` (unique), -1 for a value (or NULL) not among them."""
-    rows = pl.int_range(len(ids), dtype=pl.Int64, eager=True)
-    out = values.replace_strict(ids, rows, default=-1, return_dtype=pl.Int64)
-    return np.asarray(out.to_numpy(), dtype=np.int64)
-
-
 def cyclic_neighbours(stream: Stream, keys: U64, rows: I64, counts: I64) -> tuple[I64, I64]:
     """(u, v): for each row u of ``rows``, the next ``counts`` rows in a keyed cyclic order.
 
@@ -332,7 +325,7 @@ def co_members(
     """
     n = len(ids)
     memberships = memberships.drop_nulls(["communityId", "userId", "joinedAt"])
-    user = user_rows(ids, memberships["userId"])
+    user = rows_in(memberships["userId"], ids)
     ok = user >= 0
     comm = np.asarray(memberships["communityId"].rank("dense").to_numpy(), dtype=np.int64)[ok]
     user = user[ok]

@@ -27,8 +27,9 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from seedsnap.arrays import rows_in
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
-from seedsnap.enrichers.common import co_members, cyclic_neighbours, take_ranked, user_rows
+from seedsnap.enrichers.common import co_members, cyclic_neighbours, take_ranked
 from seedsnap.generators import social_text as t
 from seedsnap.generators.common import text_keys
 from seedsnap.random import I64, U64, Stream, child_keys, expand
@@ -195,10 +196,10 @@ def _directs(
     ids = users["id"]
     ukey = users["key"].to_numpy()
     want = np.zeros(n, dtype=np.int64)
-    want[user_rows(ids, need["u"])] = need["need"].to_numpy()
+    want[rows_in(need["u"], ids)] = need["need"].to_numpy()
     excl = _direct_partners(frames)
-    ex_u = user_rows(ids, excl["u"])
-    ex_v = user_rows(ids, excl["v"])
+    ex_u = rows_in(excl["u"], ids)
+    ex_v = rows_in(excl["v"], ids)
     # Every excluded partner counts for the cyclic tier's length, eligible or not.
     n_excl = np.bincount(ex_u[ex_u >= 0], minlength=n)
     ex_pair = np.unique((ex_u * n + ex_v)[(ex_u >= 0) & (ex_v >= 0)])
@@ -214,8 +215,8 @@ def _directs(
     # Tier 0: the user's therapist (or clients), both ways; a pair listed twice keeps its
     # first row (the client side first) in ``take_ranked``.
     ct = frames["ClientTherapist"]
-    c = user_rows(ids, ct["clientId"])
-    th = user_rows(ids, ct["therapistId"])
+    c = rows_in(ct["clientId"], ids)
+    th = rows_in(ct["therapistId"], ids)
     assigned = ct["assignedAt"].dt.epoch("ms").to_numpy()
     ok = (c >= 0) & (th >= 0)
     c, th, assigned = c[ok], th[ok], assigned[ok]

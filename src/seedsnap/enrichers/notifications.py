@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from seedsnap.arrays import sort_by_text
+from seedsnap.arrays import rows_in, sort_by_text
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.generators import social_text as t
 from seedsnap.generators.common import ms_of, text_keys
@@ -403,13 +403,6 @@ def _templated(ev: pl.DataFrame) -> list[pl.DataFrame]:
     return out
 
 
-def _user_rows(ids: pl.Series, users: pl.DataFrame) -> pl.Series:
-    """Each id's row in ``users`` (NULL when it is not a user): a hash lookup that, unlike a
-    join, does not copy the other columns."""
-    rows = pl.Series(np.arange(users.height, dtype=np.int64))
-    return ids.replace_strict(users["id"], rows, default=None, return_dtype=pl.Int64)
-
-
 def _finish(
     ctx: Context, events: list[pl.DataFrame], users: pl.DataFrame
 ) -> tuple[pl.DataFrame, npt.NDArray[np.int64]]:
@@ -419,10 +412,10 @@ def _finish(
     parts = [part for frame in events for part in _templated(frame)]
     ev = pl.concat(parts) if parts else pl.DataFrame(schema=_TEMPLATED)
     # Only recipients that are users (an inner join), whose columns are gathered by row.
-    row = _user_rows(ev["userId"], users)
-    if row.null_count():
-        ev, row = ev.filter(row.is_not_null()), row.drop_nulls()
-    user_row = row.to_numpy()
+    user_row = rows_in(ev["userId"], users["id"])
+    found = user_row >= 0
+    if not found.all():
+        ev, user_row = ev.filter(pl.Series(found)), user_row[found]
     # The recipients' columns stay a frame of their own and the output is assembled from
     # columns: a column joined to ``ev`` (one chunk per part) would make every expression run
     # on ``ev`` copy all its columns into one chunk first.
@@ -500,7 +493,8 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # already there (``activity_notifications``' among them) and the new ones.
     have = np.bincount(user_row, minlength=users.height)
     if existing.height:
-        known = _user_rows(existing["userId"], users).drop_nulls().to_numpy()
+        known = rows_in(existing["userId"], users["id"])
+        known = known[known >= 0]
         have += np.bincount(known, minlength=users.height)
     fallback, _ = _finish(ctx, [_fallbacks(ctx, users, have)], users)
     if existing.height:

@@ -26,7 +26,7 @@ import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
-from seedsnap.arrays import dense_codes, series_from_arrow, sort_positions, text_from_bytes
+from seedsnap.arrays import dense_codes, rows_in, series_from_arrow, sort_positions, text_from_bytes
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import therapy_text as tx
 from seedsnap.generators.common import (
@@ -451,10 +451,9 @@ def _slot_starts(dow: I64, minute: I64, zone: pl.Series, slot: I64, week: I64) -
     return table[kind[slot] * n_weeks + week - w_lo]
 
 
-def _codes(*ids: pl.Series) -> pl.DataFrame:
-    """A dense integer code per distinct id (in sorted id order)."""
-    u = pl.concat([i.rename("id").cast(pl.String) for i in ids]).unique().sort()
-    return pl.DataFrame({"id": u, "code": np.arange(len(u), dtype=np.int64)})
+def _codes(*ids: pl.Series) -> pl.Series:
+    """The distinct ids, sorted: an id's dense integer code is its row here (``rows_in``)."""
+    return pl.concat([i.rename("id").cast(pl.String) for i in ids]).unique().sort()
 
 
 def _greedy(req: I64, prio: I64, keys: Sequence[I64], need: I64) -> I64:
@@ -586,13 +585,8 @@ def schedule(
     c_codes = _codes(req["clientId"], existing["clientId"])
     p_codes = _codes(req["pairId"], existing["pairId"].drop_nulls())
 
-    def code(ids: pl.Series, codes: pl.DataFrame) -> I64:
-        out = (
-            ids.cast(pl.String)
-            .to_frame("id")
-            .join(codes, on="id", how="left", maintain_order="left")["code"]
-        )
-        return out.fill_null(-1).to_numpy().astype(np.int64)
+    def code(ids: pl.Series, codes: pl.Series) -> I64:
+        return rows_in(ids.cast(pl.String), codes)  # -1 for NULL
 
     at = cand["_i"].to_numpy()
     c = code(req["clientId"], c_codes)[at]
