@@ -1385,3 +1385,35 @@ def test_co_members_match_the_id_frame_version() -> None:
         )
         several += int(shared.group_by("userId", "userId_right").len()["len"].gt(1).sum())
     assert several > 50
+
+
+# --- memberships and moderator assignments scored in slices of users -------------------------
+
+
+@pytest.mark.parametrize("rows", [1, 2, 5])
+def test_memberships_made_in_slices_are_the_same(
+    light: tuple[Config, Frames], monkeypatch: pytest.MonkeyPatch, rows: int
+) -> None:
+    """The users x communities scores are made a slice of users at a time (memory stays flat
+    at any scale): any slice size gives the rows of one slice of everyone."""
+    from seedsnap.generators import relationships
+
+    cfg, frames = light
+    ctx = Context(cfg)
+    whole = relationships.memberships(ctx, frames), relationships.moderator_assignments(ctx, frames)
+    n_comm = frames["Community"].height
+    cells = rows * n_comm - (rows > 1)  # not a whole number of rows: slices of rows - 1
+    monkeypatch.setattr(relationships, "_CHUNK_CELLS", cells)
+    assert len(relationships._row_chunks(frames["User"].height, n_comm)) > 1
+    sliced = (
+        relationships.memberships(ctx, frames),
+        relationships.moderator_assignments(ctx, frames),
+    )
+    assert whole[0].height > 0 and whole[1].height > 0
+    assert_frame_equal(sliced[0], whole[0])
+    assert_frame_equal(sliced[1], whole[1])
+    # The slices cover every row once, in order, each within the cells it may use.
+    for n_rows, n_cols in ((10, 3), (7, 1000), (0, 5), (5, 0)):
+        parts = relationships._row_chunks(n_rows, n_cols)
+        assert [r for p in parts for r in range(p.start, p.stop)] == list(range(n_rows))
+        assert all(p.stop - p.start <= max(1, cells // max(n_cols, 1)) for p in parts)

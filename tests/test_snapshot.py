@@ -970,3 +970,39 @@ def test_long_integers_are_treated_alike_in_every_object_shape() -> None:
     for text in (f'{{"a": {huge}}}', f'{{"b": 1, "aa": {huge}}}'):
         with pytest.raises(ValueError, match="invalid JSON"):
             snapshot.stored_json(pl.Series("j", [text]))
+
+
+def test_a_write_removes_what_a_killed_build_left_but_not_what_a_running_one_holds(
+    tmp_path: Path, frames: dict[str, pl.DataFrame], config: Config
+) -> None:
+    import fcntl
+    import os
+
+    out = tmp_path / "snap[1]"  # glob characters in the name are taken literally
+    old = os.stat(tmp_path).st_mtime - 2 * snapshot.ABANDONED_AFTER_S
+
+    def leftover(name: str, age: float) -> Path:
+        d = tmp_path / f".{out.name}.tmp-{name}"
+        d.mkdir()
+        (d / "User.parquet").write_bytes(b"half written")
+        os.utime(d, (age, age))
+        return d
+
+    dead = leftover("dead", old)  # its build was killed: nobody holds it
+    held = leftover("held", old)  # a build still writing it (this test holds its lock)
+    fresh = leftover("fresh", os.stat(tmp_path).st_mtime + 10)  # made a moment ago
+    other = tmp_path / ".other.tmp-x"  # another snapshot's
+    other.mkdir()
+    os.utime(other, (old, old))
+    fd = os.open(held, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        snapshot.write(out, frames, config)
+    finally:
+        os.close(fd)
+    assert not dead.exists()
+    assert held.exists() and fresh.exists() and other.exists()
+    assert (out / "manifest.json").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [out.name, held.name, fresh.name, other.name]
+    )

@@ -655,6 +655,8 @@ class Writer:
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
             self.tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+            self._claim = _claim(self.tmp)
+            _remove_abandoned(out, self.tmp)
         except OSError as e:
             raise SnapshotError(str(out), f"cannot create the snapshot directory: {e}") from None
         self._pool = ThreadPoolExecutor(max_workers=WRITE_THREADS)
@@ -786,6 +788,59 @@ class Writer:
             self._hasher.shutdown(wait=True, cancel_futures=True)
             if self.manifest is None:
                 shutil.rmtree(tmp, ignore_errors=True)
+            if self._claim is not None:
+                os.close(self._claim)
+
+
+# A temporary snapshot directory is held by the build writing it (an flock on the directory,
+# which the system lets go of when that process ends, killed or not). One nobody holds, and
+# untouched for this long, was left by a build that died: the next build to the same place
+# removes it.
+ABANDONED_AFTER_S = 60
+
+
+def _claim(tmp: Path) -> int | None:
+    """Hold ``tmp`` for this build (the open descriptor to close when done), where flock exists."""
+    try:
+        import fcntl
+    except ImportError:  # not on this platform: abandoned directories are then left alone
+        return None
+    fd = os.open(tmp, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def _remove_abandoned(out: Path, mine: Path) -> None:
+    """Remove the temporary directories of builds of ``out`` that died before finishing.
+
+    Their age is told by the file system's timestamps (against ``mine``, just made), not by
+    reading the clock.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        return
+    now = mine.stat().st_mtime
+    for tmp in out.parent.glob(f".{_glob_escape(out.name)}.tmp-*"):
+        try:
+            if tmp == mine or not tmp.is_dir() or now - tmp.stat().st_mtime < ABANDONED_AFTER_S:
+                continue
+            fd = os.open(tmp, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # a running build holds it
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+        finally:
+            os.close(fd)
+
+
+def _glob_escape(name: str) -> str:
+    """``name`` with the characters a glob pattern treats specially matched literally."""
+    return re.sub(r"([*?\[])", r"[\1]", name)
 
 
 def _is_replaceable(path: Path) -> bool:

@@ -58,6 +58,18 @@ def pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
     )
 
 
+# Users (or moderators) x communities scored at once: the memberships of a large scale are
+# made in slices of users, so memory stays flat however many users and communities there are.
+_CHUNK_CELLS = 1 << 22
+
+
+def _row_chunks(n_rows: int, n_cols: int) -> list[slice]:
+    """Consecutive slices of ``n_rows`` rows, each with at most ``_CHUNK_CELLS`` cells (at
+    least one row)."""
+    step = max(1, _CHUNK_CELLS // max(n_cols, 1))
+    return [slice(a, min(a + step, n_rows)) for a in range(0, n_rows, step)]
+
+
 def _first_by_score(score: npt.NDArray[np.uint64], k: int) -> npt.NDArray[np.intp]:
     """Per row, the columns of its ``k`` lowest scores in (score, column) order.
 
@@ -93,20 +105,25 @@ def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
     # A keyed order of the communities per user, keyed by community slug so that adding
     # communities does not reorder the existing ones relative to each other.
     ckeys = community_keys(comm["slug"])
-    score = s.bits(np.repeat(uk, len(ckeys)), np.tile(ckeys, len(uk))).reshape(len(uk), -1)
     # Clients first pick a mental-health community 70 % of the time (upstream's bias).
     # General communities (and their derived circles) are not mental-health communities.
     mh = ~comm["slug"].str.contains("^(mindfulness-meditation|family-relationships|young-adults)")
     mh_first = (users["role"].to_numpy() == "client") & s.bernoulli(uk, 0.7, index=2)
     mh_cols = np.flatnonzero(mh.to_numpy())
-    if len(mh_cols):
-        best = mh_cols[np.argmin(score[:, mh_cols], axis=1)]
-        rows = np.flatnonzero(mh_first)
-        score[rows, best[rows]] = 0
-    order = _first_by_score(score, int(k.max(initial=0)))
-    take = np.arange(order.shape[1])[None, :] < k[:, None]
-    u_row = np.repeat(np.arange(len(uk)), take.sum(axis=1))
-    c_col = order[take]
+    u_rows, c_cols = [], []
+    for part in _row_chunks(len(uk), len(ckeys)):
+        n = part.stop - part.start
+        score = s.bits(np.repeat(uk[part], len(ckeys)), np.tile(ckeys, n)).reshape(n, -1)
+        if len(mh_cols):
+            best = mh_cols[np.argmin(score[:, mh_cols], axis=1)]
+            rows = np.flatnonzero(mh_first[part])
+            score[rows, best[rows]] = 0
+        order = _first_by_score(score, int(k[part].max(initial=0)))
+        take = np.arange(order.shape[1])[None, :] < k[part][:, None]
+        u_rows.append(part.start + np.repeat(np.arange(n), take.sum(axis=1)))
+        c_cols.append(order[take])
+    u_row = np.concatenate([np.zeros(0, dtype=np.int64), *u_rows])
+    c_col = np.concatenate([np.zeros(0, dtype=np.intp), *c_cols])
     lo = np.maximum(ms(users["createdAt"])[u_row], ms(comm["createdAt"])[c_col])
     mkeys = child_keys(uk[u_row], ckeys[c_col])
     joined = between(s, mkeys, lo, ctx.anchor_ms - MS_PER_DAY, index=3)
@@ -131,11 +148,16 @@ def moderator_assignments(ctx: Context, frames: Frames) -> pl.DataFrame:
     # Communities in a keyed order per moderator, scored by (moderator, community) keys so
     # neither the frame's row order nor new communities reorder the existing ones.
     ckeys = community_keys(comm["slug"])
-    score = s.bits(np.repeat(mk, len(ckeys)), np.tile(ckeys, len(mk))).reshape(len(mk), -1)
-    order = np.argsort(score, axis=1, kind="stable")
-    take = np.arange(comm.height)[None, :] < k[:, None]
-    m_row = np.repeat(np.arange(len(mk)), take.sum(axis=1))
-    c_col = order[take]
+    m_rows, c_cols = [], []
+    for part in _row_chunks(len(mk), len(ckeys)):
+        n = part.stop - part.start
+        score = s.bits(np.repeat(mk[part], len(ckeys)), np.tile(ckeys, n)).reshape(n, -1)
+        order = _first_by_score(score, int(k[part].max(initial=0)))
+        take = np.arange(order.shape[1])[None, :] < k[part][:, None]
+        m_rows.append(part.start + np.repeat(np.arange(n), take.sum(axis=1)))
+        c_cols.append(order[take])
+    m_row = np.concatenate([np.zeros(0, dtype=np.int64), *m_rows])
+    c_col = np.concatenate([np.zeros(0, dtype=np.intp), *c_cols])
     keys = child_keys(mk[m_row], ckeys[c_col])
     lo = np.maximum(ms(mods["createdAt"])[m_row], ms(comm["createdAt"])[c_col])
     assigned = between(s, keys, lo, ctx.anchor_ms - MS_PER_DAY, index=1)
