@@ -14,7 +14,7 @@ import polars as pl
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.generators.common import between, ms, text_keys
 from seedsnap.generators.communities import community_keys
-from seedsnap.random import child_keys
+from seedsnap.random import I64, U64, Stream, child_keys
 
 READS = ("User", "Client", "Therapist", "Moderator", "Community")
 WRITES = ("ClientTherapist", "Membership", "ModeratorCommunity")
@@ -92,6 +92,34 @@ def _first_by_score(score: npt.NDArray[np.uint64], k: int) -> npt.NDArray[np.int
     return np.take_along_axis(part, by, axis=1)
 
 
+def _keyed_picks(
+    s: Stream,
+    keys: U64,
+    ckeys: U64,
+    k: I64,
+    first: tuple[npt.NDArray[np.bool_], npt.NDArray[np.intp]] | None = None,
+) -> tuple[I64, npt.NDArray[np.intp]]:
+    """(row, column) pairs: each row of ``keys`` takes its ``k[row]`` columns of ``ckeys``
+    with the lowest keyed scores, in score order, rows in order.
+
+    ``first`` (rows, columns): those rows take their best-scored column among those columns
+    first. The scores are made a slice of rows at a time (``_row_chunks``).
+    """
+    rows, cols = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.intp)]
+    for part in _row_chunks(len(keys), len(ckeys)):
+        n = part.stop - part.start
+        score = s.bits(np.repeat(keys[part], len(ckeys)), np.tile(ckeys, n)).reshape(n, -1)
+        if first is not None and len(first[1]):
+            best = first[1][np.argmin(score[:, first[1]], axis=1)]
+            chosen = np.flatnonzero(first[0][part])
+            score[chosen, best[chosen]] = 0
+        order = _first_by_score(score, int(k[part].max(initial=0)))
+        take = np.arange(order.shape[1])[None, :] < k[part][:, None]
+        rows.append(part.start + np.repeat(np.arange(n), take.sum(axis=1)))
+        cols.append(order[take])
+    return np.concatenate(rows), np.concatenate(cols)
+
+
 def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
     users = frames["User"].filter(pl.col("role").is_in(["client", "therapist", "moderator"]))
     users = users.select("id", "role", "createdAt").sort("id")
@@ -110,20 +138,7 @@ def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
     mh = ~comm["slug"].str.contains("^(mindfulness-meditation|family-relationships|young-adults)")
     mh_first = (users["role"].to_numpy() == "client") & s.bernoulli(uk, 0.7, index=2)
     mh_cols = np.flatnonzero(mh.to_numpy())
-    u_rows, c_cols = [], []
-    for part in _row_chunks(len(uk), len(ckeys)):
-        n = part.stop - part.start
-        score = s.bits(np.repeat(uk[part], len(ckeys)), np.tile(ckeys, n)).reshape(n, -1)
-        if len(mh_cols):
-            best = mh_cols[np.argmin(score[:, mh_cols], axis=1)]
-            rows = np.flatnonzero(mh_first[part])
-            score[rows, best[rows]] = 0
-        order = _first_by_score(score, int(k[part].max(initial=0)))
-        take = np.arange(order.shape[1])[None, :] < k[part][:, None]
-        u_rows.append(part.start + np.repeat(np.arange(n), take.sum(axis=1)))
-        c_cols.append(order[take])
-    u_row = np.concatenate([np.zeros(0, dtype=np.int64), *u_rows])
-    c_col = np.concatenate([np.zeros(0, dtype=np.intp), *c_cols])
+    u_row, c_col = _keyed_picks(s, uk, ckeys, k, first=(mh_first, mh_cols))
     lo = np.maximum(ms(users["createdAt"])[u_row], ms(comm["createdAt"])[c_col])
     mkeys = child_keys(uk[u_row], ckeys[c_col])
     joined = between(s, mkeys, lo, ctx.anchor_ms - MS_PER_DAY, index=3)
@@ -148,16 +163,7 @@ def moderator_assignments(ctx: Context, frames: Frames) -> pl.DataFrame:
     # Communities in a keyed order per moderator, scored by (moderator, community) keys so
     # neither the frame's row order nor new communities reorder the existing ones.
     ckeys = community_keys(comm["slug"])
-    m_rows, c_cols = [], []
-    for part in _row_chunks(len(mk), len(ckeys)):
-        n = part.stop - part.start
-        score = s.bits(np.repeat(mk[part], len(ckeys)), np.tile(ckeys, n)).reshape(n, -1)
-        order = _first_by_score(score, int(k[part].max(initial=0)))
-        take = np.arange(order.shape[1])[None, :] < k[part][:, None]
-        m_rows.append(part.start + np.repeat(np.arange(n), take.sum(axis=1)))
-        c_cols.append(order[take])
-    m_row = np.concatenate([np.zeros(0, dtype=np.int64), *m_rows])
-    c_col = np.concatenate([np.zeros(0, dtype=np.intp), *c_cols])
+    m_row, c_col = _keyed_picks(s, mk, ckeys, k)
     keys = child_keys(mk[m_row], ckeys[c_col])
     lo = np.maximum(ms(mods["createdAt"])[m_row], ms(comm["createdAt"])[c_col])
     assigned = between(s, keys, lo, ctx.anchor_ms - MS_PER_DAY, index=1)
