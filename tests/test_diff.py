@@ -577,6 +577,53 @@ def test_cli_compares_two_snapshots_and_errors_exit_2(light: Path, tmp_path: Pat
         assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("command", ["diff", "verify"])
+def test_cli_hints_name_only_what_the_command_has(
+    light: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """diff and verify have no --create-schema: their errors must not suggest it."""
+    monkeypatch.chdir(tmp_path)  # relative database paths, and no seedsnap.toml
+    monkeypatch.delenv("SEEDSNAP_DB", raising=False)
+    head = [command, str(light)] if command == "diff" else [command, "--mode", "light"]
+
+    def error(url: str | None, *needles: str) -> str:
+        result = CliRunner().invoke(main, [*head, *(["--db", url] if url else [])])
+        assert result.exit_code == 2, result.output
+        assert result.stdout == ""
+        line = result.stderr.strip()
+        assert "\n" not in line and line.startswith("seedsnap: error: ")
+        assert "--create-schema" not in line, line
+        for needle in needles:
+            assert needle in line, (needle, line)
+        return line
+
+    # No --db: the default ./seedsnap.duckdb, as for load; it is not created.
+    error(None, "no DuckDB database at seedsnap.duckdb; give the path of an existing database")
+    assert not (tmp_path / "seedsnap.duckdb").exists()
+    error(
+        "sqlite:///data/x.sqlite",
+        "no SQLite database at data/x.sqlite",
+        "three slashes make the path relative to the current directory: for /data/x.sqlite "
+        "write sqlite:////data/x.sqlite",
+    )
+    other = tmp_path / "other.duckdb"
+    execute(f"duckdb:///{other}", "CREATE TABLE {} (id INTEGER)", ["unrelated"])
+    error(
+        f"duckdb:///{other}",
+        "the database has drifted",
+        "the database has none of the Mentara tables: check the --db URL, or load a snapshot "
+        "into it first (`seedsnap load`)",
+    )
+    drifted = loaded(light, f"duckdb:///{tmp_path / 'drifted.duckdb'}")
+    execute(drifted, "DROP TABLE {}", ["Notification"])
+    error(
+        drifted,
+        "table Notification is missing",
+        "migrate the database to the Mentara schema (`seedsnap schema --dialect duckdb` prints "
+        "its DDL)",
+    )
+
+
 @pytest.mark.postgres
 def test_cli_unreachable_database_exits_2(light: Path) -> None:
     result = CliRunner().invoke(

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from seedsnap.cli import main, one_line_errors
-from seedsnap.errors import ConfigError, DriftError, SeedsnapError
+from seedsnap.errors import ConfigError, DriftError, SeedsnapError, one_line
 from seedsnap.schema import DIALECTS, MENTARA, render
 
 
@@ -90,9 +90,18 @@ def test_a_subclass_with_a_multiline_message_still_prints_one_line() -> None:
     error = ConfigError('bad value in seedsnap.toml\nDETAIL:  line 3: scale = "x"', "fix it")
     result = CliRunner().invoke(_command(error))
     assert result.exit_code == 1
+    # The lines are joined with "; ", so the two sentences do not run together.
     assert result.stderr == (
-        'seedsnap: error: bad value in seedsnap.toml DETAIL:  line 3: scale = "x"; fix it\n'
+        'seedsnap: error: bad value in seedsnap.toml; DETAIL: line 3: scale = "x"; fix it\n'
     )
+
+
+def test_one_line_joins_driver_lines_readably() -> None:
+    refused = "Connection refused\n\tIs the server running on that host?"
+    assert one_line(refused) == "Connection refused; Is the server running on that host?"
+    duck = 'Catalog Error: no table "x"\n\nLINE 1: SELECT * FROM x\n                      ^'
+    assert one_line(duck) == 'Catalog Error: no table "x"; LINE 1: SELECT * FROM x'
+    assert one_line("already one line") == "already one line"
 
 
 def test_the_exit_code_is_configurable() -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from seedsnap import __version__
-from seedsnap.errors import SeedsnapError
+from seedsnap.errors import SeedsnapError, one_line
 
 if TYPE_CHECKING:
     from seedsnap.config import Config
@@ -28,7 +28,7 @@ def one_line_errors(exit_code: int = 1) -> Callable[[F], F]:
                 return fn(*args, **kwargs)
             except SeedsnapError as e:
                 # One line even when a wrapped driver message spans several (psycopg's DETAIL).
-                click.echo(f"seedsnap: error: {' '.join(str(e).splitlines())}", err=True)
+                click.echo(f"seedsnap: error: {one_line(str(e))}", err=True)
                 sys.exit(exit_code)
 
         return wrapper  # type: ignore[return-value]

@@ -440,9 +440,17 @@ class ReadOnlyDatabase:
 
     def require(self, schema: Schema, names: Sequence[str]) -> None:
         """Raise DriftError unless every table and column of ``names`` is there, as typed."""
-        problems = schema_problems(schema, self.module.read_catalog(self.conn), names, self.module)
+        catalog = self.module.read_catalog(self.conn)
+        problems = schema_problems(schema, catalog, names, self.module)
         if problems:
-            raise DriftError(problems)
+            ddl = f"`seedsnap schema --dialect {self.target.dialect}` prints its DDL"
+            if not any(t in catalog for t in schema.table_names):
+                raise DriftError(
+                    problems,
+                    "the database has none of the Mentara tables: check the --db URL, or "
+                    "load a snapshot into it first (`seedsnap load`)",
+                )
+            raise DriftError(problems, f"migrate the database to the Mentara schema ({ddl})")
 
     def read(self, table: Table) -> pl.DataFrame:
         """Every row of ``table`` in the model's dtypes."""

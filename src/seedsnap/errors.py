@@ -7,6 +7,16 @@ Anything that is not a SeedsnapError is a bug and keeps its traceback.
 from __future__ import annotations
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line: each line's whitespace collapsed, the lines joined with "; ".
+
+    Driver messages span lines ("Connection refused\n\tIs the server running…?", psycopg's
+    DETAIL, DuckDB's caret under the query): run together they read as one garbled sentence.
+    """
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "; ".join(line for line in lines if line and line != "^")
+
+
 class SeedsnapError(Exception):
     """Root of every error seedsnap expects; ``fix`` says what the user should do."""
 
@@ -42,17 +52,19 @@ class DatabaseError(SeedsnapError):
     """The target database is unreachable, refuses the login, or fails a statement."""
 
 
+MIGRATE = "migrate the database to the Mentara schema (`seedsnap schema` prints its DDL)"
+
+
 class DriftError(SeedsnapError):
     """The target database does not match the schema the snapshot was built for."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], fix: str = MIGRATE) -> None:
         head = "; ".join(problems[:5]) + (
             f" (+{len(problems) - 5} more)" if len(problems) > 5 else ""
         )
-        super().__init__(
-            f"the database has drifted from the snapshot's schema: {head}",
-            "migrate the database to the Mentara schema, or create it with --create-schema",
-        )
+        # The fix names only what helps from the command that raised it: --create-schema
+        # exists on `load` alone, and only an empty database can be created by it.
+        super().__init__(f"the database has drifted from the snapshot's schema: {head}", fix)
         self.problems = problems
 
 

@@ -10,6 +10,7 @@ module are what ``seedsnap diff`` reuses.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import time
@@ -23,11 +24,14 @@ import polars as pl
 
 from seedsnap.errors import ConfigError, DriftError
 from seedsnap.loaders.common import (
+    FILE_KINDS,
     LoadOptions,
     LoadReport,
     Log,
     Progress,
     TableReport,
+    check_database_file,
+    database_files,
     drift,
     options_from_env,
     plan_tables,
@@ -194,25 +198,44 @@ def load(
 
     module = tgt.module
     report = LoadReport(tgt.display, tgt.dialect, str(snapshot_path), audit=opts.audit)
-    conn = module.connect(tgt.url, create=opts.create_schema and not opts.audit)
+    create = opts.create_schema and not opts.audit
+    # A file database this load creates is removed again if the load fails: a failed load
+    # leaves nothing behind, not even an empty file (nor the engine's side files).
+    new_files: list[Path] = []
+    if tgt.dialect in FILE_KINDS:
+        path = module.path_of(tgt.url)
+        missing_fix = (
+            "--audit creates nothing: give an existing database, or load without --audit"
+            if opts.audit
+            else "add --create-schema to create it, or give the path of an existing database"
+        )
+        check_database_file(tgt.url, path, tgt.dialect, create=create, missing_fix=missing_fix)
+        new_files = [f for f in database_files(path) if not f.exists()]
     try:
-        if opts.replace and not opts.audit and not opts.confirmed:
-            if confirm is None:
-                require_confirmation(opts)
-            elif not confirm(module.describe(conn)):
-                raise ConfigError("--replace was not confirmed", "nothing was changed")
-        module.begin(conn, write=not opts.audit)
+        conn = module.connect(tgt.url, create=create)
         try:
-            _run(module, conn, schema, tables, source, opts, report, progress, say)
-        except BaseException:
-            module.rollback(conn)
-            raise
-        if opts.audit:
-            module.rollback(conn)
-        else:
-            module.commit(conn)
-    finally:
-        module.close(conn)
+            if opts.replace and not opts.audit and not opts.confirmed:
+                if confirm is None:
+                    require_confirmation(opts)
+                elif not confirm(module.describe(conn)):
+                    raise ConfigError("--replace was not confirmed", "nothing was changed")
+            module.begin(conn, write=not opts.audit)
+            try:
+                _run(module, conn, schema, tables, source, opts, report, progress, say)
+            except BaseException:
+                module.rollback(conn)
+                raise
+            if opts.audit:
+                module.rollback(conn)
+            else:
+                module.commit(conn)
+        finally:
+            module.close(conn)
+    except BaseException:
+        for f in new_files:
+            with contextlib.suppress(OSError):
+                f.unlink()
+        raise
     report.seconds = time.perf_counter() - started
     return report
 
@@ -245,7 +268,9 @@ def _run(
         lacking = [t for t in schema.table_names if t not in catalog]
         raise DriftError(
             [f"--create-schema needs an empty database, but only some tables exist "
-             f"(missing: {', '.join(lacking[:5])}{'…' if len(lacking) > 5 else ''})"]
+             f"(missing: {', '.join(lacking[:5])}{'…' if len(lacking) > 5 else ''})"],
+            f"create the missing tables (`seedsnap schema --dialect {module.DIALECT}` prints "
+            "the DDL), or load into a database without any of them",
         )  # fmt: skip
     if not assume_empty:
         problems = drift(schema, catalog, tables, source, module.expected_type)
@@ -254,7 +279,14 @@ def _run(
                 # The error is one line with the first few; --verbose lists every one.
                 for problem in problems:
                     say(f"drift: {problem}")
-            raise DriftError(problems)
+            if not present and not opts.create_schema:
+                # None of the model's tables: the one case --create-schema is made for.
+                raise DriftError(problems, "add --create-schema to create the tables")
+            raise DriftError(
+                problems,
+                f"migrate the database to the Mentara schema (`seedsnap schema --dialect "
+                f"{module.DIALECT}` prints its DDL)",
+            )
     if not opts.audit:
         module.lock(conn, tables)
         if opts.replace:

@@ -13,11 +13,12 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Protocol
 
 import polars as pl
 
-from seedsnap.errors import ConfigError, ConflictError
+from seedsnap.errors import ConfigError, ConflictError, DatabaseError
 from seedsnap.schema.frames import empty_frame
 from seedsnap.schema.model import Column, Schema, Table
 
@@ -43,6 +44,52 @@ class LoadOptions:
     # Below this many rows into an empty table, per-row index upkeep is cheaper than dropping
     # and rebuilding the table's secondary indexes and foreign keys (PostgreSQL only).
     bulk_min_rows: int = 10_000
+
+
+FILE_KINDS = {"duckdb": "DuckDB", "sqlite": "SQLite"}
+"""The dialects whose database is one file, named by ``scheme:///path``."""
+
+
+def slashes_hint(url: str, path: Path) -> str:
+    """For ``scheme:///dir/file``: how to write the absolute path the user may have meant.
+
+    Three slashes then a path is relative to the current directory (SQLAlchemy's convention),
+    which surprises whoever wrote ``duckdb:///tmp/x.duckdb`` for /tmp/x.duckdb.
+    """
+    if path.is_absolute() or len(path.parts) < 2:
+        return ""
+    scheme = url.partition("://")[0]
+    return (
+        " (three slashes make the path relative to the current directory: for "
+        f"/{path.as_posix()} write {scheme}:////{path.as_posix()})"
+    )
+
+
+def check_database_file(
+    url: str,
+    path: Path,
+    dialect: str,
+    *,
+    create: bool,
+    missing_fix: str = "give the path of an existing database",
+) -> None:
+    """Refuse a file database that is missing (unless ``create``) or whose directory is."""
+    if not create and not path.exists():
+        raise DatabaseError(
+            f"no {FILE_KINDS[dialect]} database at {path}", missing_fix + slashes_hint(url, path)
+        )
+    if not path.parent.is_dir():
+        raise DatabaseError(
+            f"cannot create {path}: directory {path.parent} does not exist",
+            "create it first" + slashes_hint(url, path),
+        )
+
+
+def database_files(path: Path) -> list[Path]:
+    """A file database and the side files its engine may create next to it."""
+    return [path] + [
+        path.with_name(path.name + suffix) for suffix in (".wal", "-journal", "-wal", "-shm")
+    ]
 
 
 def options_from_env(options: LoadOptions, env: Mapping[str, str] | None = None) -> LoadOptions:

@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from seedsnap.errors import DatabaseError, MissingDriverError
+from seedsnap.errors import DatabaseError, one_line, MissingDriverError
 from seedsnap.loaders.common import (
     Catalog,
     DbColumn,
@@ -24,6 +24,7 @@ from seedsnap.loaders.common import (
     Log,
     Progress,
     TablePlan,
+    check_database_file,
     parent_first,
 )
 from seedsnap.schema.ddl import quote, render
@@ -84,15 +85,7 @@ def connect(url: str, create: bool = True) -> Any:
     """An open DuckDB connection; with ``create`` False a missing file is an error."""
     duckdb = _driver()
     path = path_of(url)
-    if not create and not path.exists():
-        raise DatabaseError(
-            f"no DuckDB database at {path}",
-            "give the path of an existing database, or add --create-schema to make one",
-        )
-    if not path.parent.is_dir():
-        raise DatabaseError(
-            f"cannot create {path}: directory {path.parent} does not exist", "create it first"
-        )
+    check_database_file(url, path, DIALECT, create=create)
     try:
         conn = duckdb.connect(str(path))
         # DuckDB draws its own progress bar on stdout for long queries; the CLI has one.
@@ -121,7 +114,7 @@ def _errors(what: str) -> Iterator[None]:
     try:
         yield
     except duckdb.Error as e:
-        text = " ".join(str(e).split())
+        text = one_line(str(e))
         raise DatabaseError(
             f"{what}: {text[:300]}", "the transaction was rolled back and nothing was written"
         ) from None
@@ -292,7 +285,10 @@ def write(
             try:
                 conn.execute(f"INSERT INTO {quote(table.name)} ({cols}) SELECT {cols} FROM {_ROWS}")
             finally:
-                conn.unregister(_ROWS)
+                # After a failed INSERT the transaction is aborted and unregister fails too;
+                # its "transaction is aborted" would hide the INSERT's own message.
+                with suppress(_driver().Error):
+                    conn.unregister(_ROWS)
         if log is not None:
             log(f"{table.name}: inserted {plan.rows.height:,} rows")
         if progress is not None:

@@ -37,7 +37,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import polars as pl
 
-from seedsnap.errors import DatabaseError, MissingDriverError
+from seedsnap.errors import DatabaseError, MissingDriverError, one_line
 from seedsnap.loaders.common import (
     Catalog,
     DbColumn,
@@ -173,7 +173,7 @@ def _connect_error(url: str, e: BaseException) -> DatabaseError:
     else:
         fix = "check that PostgreSQL is running and reachable at the URL's host and port"
     detail = text.split("failed:")[-1] if "failed:" in text else text
-    detail = " ".join(detail.replace("FATAL:", "").split())
+    detail = one_line(detail.replace("FATAL:", ""))
     return DatabaseError(f"cannot connect to {where}: {detail}", fix)
 
 
@@ -188,7 +188,7 @@ def _errors(what: str) -> Iterator[None]:
         message = (diag.message_primary if diag is not None else None) or _first_line(e)
         detail = diag.message_detail if diag is not None else None
         text = f"{what}: {message}" + (f" ({detail})" if detail else "")
-        raise DatabaseError(" ".join(text.split()), _fix_for(message)) from None
+        raise DatabaseError(one_line(text), _fix_for(message)) from None
 
 
 def _fix_for(message: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from seedsnap.errors import DatabaseError
+from seedsnap.errors import DatabaseError, one_line
 from seedsnap.loaders.common import (
     Catalog,
     DbColumn,
@@ -25,6 +25,7 @@ from seedsnap.loaders.common import (
     Log,
     Progress,
     TablePlan,
+    check_database_file,
     parent_first,
 )
 from seedsnap.schema.ddl import quote, render
@@ -77,15 +78,7 @@ def connect(url: str, create: bool = True) -> Any:
     import sqlite3
 
     path = path_of(url)
-    if not create and not path.exists():
-        raise DatabaseError(
-            f"no SQLite database at {path}",
-            "give the path of an existing database, or add --create-schema to make one",
-        )
-    if not path.parent.is_dir():
-        raise DatabaseError(
-            f"cannot create {path}: directory {path.parent} does not exist", "create it first"
-        )
+    check_database_file(url, path, DIALECT, create=create)
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=30)
         conn.execute("PRAGMA foreign_keys = ON")
@@ -109,7 +102,7 @@ def _errors(what: str) -> Iterator[None]:
     try:
         yield
     except sqlite3.Error as e:
-        text = " ".join(str(e).split())
+        text = one_line(str(e))
         fix = (
             "the snapshot references rows the database lacks; run seedsnap check on it"
             if "FOREIGN KEY" in text
