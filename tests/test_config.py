@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from seedsnap.cli import main
 from seedsnap.config import resolve
@@ -52,7 +52,7 @@ def test_scale_multiplies_the_population_only() -> None:
         ({"scale": 0}, {}, "scale"),
         ({"anchor": "yesterday"}, {}, "bad anchor"),
         ({}, {"SEEDSNAP_MIN_CLIENT_POSTZ": "3"}, "unknown minimum"),
-        ({}, {"SEEDSNAP_MIN_CLIENT_POSTS": "many"}, "must be a number"),
+        ({}, {"SEEDSNAP_MIN_CLIENT_POSTS": "many"}, "must be a whole number"),
         ({"minimums": {"client.posts": -1}}, {}, ">= 0"),
     ],
 )
@@ -97,3 +97,114 @@ def test_a_bad_seedsnap_toml_is_one_clear_error(tmp_path: Path, text: str, messa
     toml.write_text(text)
     with pytest.raises(ConfigError, match=message):
         resolve(config_file=toml, env={})
+
+
+def config_error(result: Result, *needles: str) -> str:
+    """The one stderr line of a refused configuration: exit 1, no traceback, ``needles``."""
+    assert result.exit_code == 1, (result.exit_code, result.output)
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("seedsnap: error: "), result.stderr
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("volumes", "needles"),
+    [
+        ("clients = 2.5", ["volumes.clients is a count and must be a whole number, got 2.5"]),
+        ("membership_rate = 1.5", ["volumes.membership_rate is a rate", "between 0 and 1"]),
+        ("client_therapist_ratio = -0.1", ["volumes.client_therapist_ratio must be >= 0"]),
+        ("clients = 1e9", ["volumes.clients = 1,000,000,000 is more than the 800,000 clients"]),
+        ("admins = 60001", ["more than the 60,000 admins"]),
+        ("posts_per_user = 1000", ["volumes.posts_per_user", "must be at most 100"]),
+        ("clients = nan", ["volumes.clients must be a number, got 'nan'"]),
+    ],
+)
+def test_config_refuses_a_bad_volume_naming_the_key_and_the_file(
+    tmp_path: Path, volumes: str, needles: list[str]
+) -> None:
+    toml = tmp_path / "seedsnap.toml"
+    toml.write_text(f"[volumes]\n{volumes}\n")
+    key = volumes.split(" = ")[0]
+    config_error(
+        CliRunner().invoke(main, ["config", "--config", str(toml)], env={}),
+        *needles,
+        f"(file {toml})",
+        f"{key} in [volumes] of {toml}",
+    )
+
+
+def test_the_volume_bound_is_what_the_largest_scale_gives_heavy_mode(tmp_path: Path) -> None:
+    # --scale alone reaches the bound and no further; a seedsnap.toml cannot go beyond it.
+    assert resolve(mode="heavy", scale=10_000, env={}).count("clients") == 800_000
+    toml = tmp_path / "seedsnap.toml"
+    toml.write_text("[volumes]\nclients = 1000\n")
+    assert resolve(scale=800, config_file=toml, env={}).count("clients") == 800_000
+    with pytest.raises(ConfigError, match=r"1,000 x scale 801 = 801,000 is more than the 800,000"):
+        resolve(scale=801, config_file=toml, env={})
+    out = tmp_path / "out"
+    args = ["build", "--config", str(toml), "--scale", "900", "--out", str(out)]
+    config_error(CliRunner().invoke(main, args), "volumes.clients = 1,000 x scale 900 = 900,000")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("env", "toml", "needles"),
+    [
+        (
+            {"SEEDSNAP_SEED": "abc"},
+            "",
+            ["seed must be a whole number, got 'abc' (env SEEDSNAP_SEED)",
+             "set SEEDSNAP_SEED to a whole number"],
+        ),
+        (
+            {},
+            '[build]\nseed = "abc"\n',
+            ["seed must be a whole number, got 'abc' (file {toml})",
+             "set seed in [build] of {toml} to a whole number"],
+        ),
+        (
+            {"SEEDSNAP_SCALE": "0"},
+            "",
+            ["scale 0 out of range (env SEEDSNAP_SCALE)", "set SEEDSNAP_SCALE above 0"],
+        ),
+        (
+            {"SEEDSNAP_MODE": "huge"},
+            "",
+            ["unknown mode 'huge' (env SEEDSNAP_MODE)", "set SEEDSNAP_MODE to one of light"],
+        ),
+        (
+            {},
+            "[minimums.client]\nposts = 1.5\n",
+            ["minimum client.posts must be a whole number, got '1.5' (file {toml})",
+             "set posts in [minimums.client] of {toml}"],
+        ),
+    ],
+)  # fmt: skip
+def test_a_bad_setting_names_its_source(
+    tmp_path: Path, env: dict[str, str], toml: str, needles: list[str]
+) -> None:
+    path = tmp_path / "seedsnap.toml"
+    path.write_text(toml)
+    result = CliRunner().invoke(main, ["config", "--config", str(path)], env=env)
+    config_error(result, *[n.format(toml=path) for n in needles])
+
+
+def test_an_unreadable_config_file_is_one_line_naming_it(tmp_path: Path) -> None:
+    config_error(
+        CliRunner().invoke(main, ["config", "--config", str(tmp_path)]),
+        f"config file {tmp_path} is a directory, not a TOML file",
+        "give --config the path of a seedsnap.toml",
+    )
+    binary = tmp_path / "binary.toml"
+    binary.write_bytes(b"\xff\xfe[build]\n")
+    config_error(
+        CliRunner().invoke(main, ["config", "--config", str(binary)]),
+        f"config file {binary} is not UTF-8 text",
+    )
+    config_error(
+        CliRunner().invoke(main, ["config", "--config", str(tmp_path / "none.toml")]),
+        f"config file {tmp_path / 'none.toml'} not found",
+    )

@@ -9,6 +9,7 @@ options. ``Config.sources`` records where every value came from (``seedsnap conf
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -99,6 +100,18 @@ MODE_MINIMUMS: dict[str, dict[str, dict[str, int]]] = {
 FIXTURES_PER_ROLE = 3
 ENV_PREFIX = "SEEDSNAP_"
 
+# Bounds that refuse an absurd configuration up front, before it exhausts memory.
+MAX_SCALE = 10_000
+# A population volume, after --scale, may reach what the largest --scale gives heavy mode
+# (800,000 clients, 250,000 therapists, …) and no more: a seedsnap.toml cannot go beyond
+# what the command line could already ask for.
+MAX_COUNTS: dict[str, float] = {k: MODES["heavy"][k] * MAX_SCALE for k in SCALED}
+# Probabilities (bernoulli draws), in [0, 1].
+RATES = tuple(k for k in MODES[DEFAULT_MODE] if k.endswith(("_rate", "_ratio")))
+# Per-entity averages (posts per user, meetings per relationship, …) are not scaled; 100 is
+# ten times the largest any mode uses (heavy: 10 meetings per relationship).
+MAX_PER_ENTITY = 100
+
 
 @dataclass(frozen=True)
 class Config:
@@ -178,13 +191,63 @@ def parse_anchor(text: str) -> datetime:
     return t.astimezone(UTC).replace(microsecond=0)
 
 
-def _number(text: str, what: str, kind: type[int] | type[float]) -> int | float:
+def _setting(src: str, key: str, option: str) -> str:
+    """What the user sets, named after where the value came from: the variable, file or option."""
+    if src.startswith("env "):
+        return src.removeprefix("env ")
+    if src.startswith("file "):
+        return f"{key} of {src.removeprefix('file ')}"
+    return option
+
+
+def _number(
+    text: str, what: str, kind: type[int] | type[float], src: str, setting: str
+) -> int | float:
+    """``text`` as ``kind``; otherwise a ConfigError naming ``what`` and its source ``src``."""
+    a = "a whole number" if kind is int else "a number"
     try:
         value = kind(text)
     except (TypeError, ValueError):
+        value = math.nan
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"{what} must be {a}, got {text!r} ({src})", f"set {setting} to {a}")
+    return value
+
+
+def _volume(key: str, raw: Any, src: str, scale: float) -> float:
+    """A [volumes] value of seedsnap.toml, checked against its kind: count, rate or average."""
+    what = f"volumes.{key}"
+    setting = f"{key} in [volumes] of {src.removeprefix('file ')}"
+    value = float(_number(str(raw), what, float, src, setting))
+    if value < 0:
         raise ConfigError(
-            f"{what} must be a number, got {text!r}", f"set {what} to a number"
-        ) from None
+            f"{what} must be >= 0, got {value:g} ({src})", f"set {setting} to 0 or more"
+        )
+    if key in SCALED:
+        if not value.is_integer():
+            raise ConfigError(
+                f"{what} is a count and must be a whole number, got {value:g} ({src})",
+                f"set {setting} to a whole number",
+            )
+        if value * scale > MAX_COUNTS[key]:
+            scaled = f" x scale {scale:g} = {value * scale:,.0f}" if scale != 1 else ""
+            raise ConfigError(
+                f"{what} = {value:,.0f}{scaled} is more than the {MAX_COUNTS[key]:,.0f} "
+                f"{key.replace('_', ' ')} seedsnap builds at most ({src})",
+                f"lower {setting} or the scale (the limit is heavy mode at scale {MAX_SCALE})",
+            )
+    elif key in RATES:
+        if value > 1:
+            raise ConfigError(
+                f"{what} is a rate and must be between 0 and 1, got {value:g} ({src})",
+                f"set {setting} to a fraction such as 0.5",
+            )
+    elif value > MAX_PER_ENTITY:
+        raise ConfigError(
+            f"{what} is an average per entity and must be at most {MAX_PER_ENTITY}, "
+            f"got {value:g} ({src})",
+            f"set {setting} to {MAX_PER_ENTITY} or less",
+        )
     return value
 
 
@@ -207,10 +270,24 @@ def resolve(
     file_doc: dict[str, Any] = {}
     path = Path(config_file) if config_file else Path("seedsnap.toml")
     if config_file or path.exists():
+        fix = "check the --config path" if config_file else "remove it, or give --config FILE"
         try:
-            file_doc = tomllib.loads(path.read_text())
+            file_doc = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise ConfigError(f"config file {path} not found", "check the --config path") from None
+            raise ConfigError(f"config file {path} not found", fix) from None
+        except IsADirectoryError:
+            raise ConfigError(
+                f"config file {path} is a directory, not a TOML file",
+                "give --config the path of a seedsnap.toml" if config_file else fix,
+            ) from None
+        except UnicodeDecodeError:
+            raise ConfigError(
+                f"config file {path} is not UTF-8 text", "save it as UTF-8 TOML"
+            ) from None
+        except OSError as e:
+            raise ConfigError(
+                f"cannot read config file {path}: {e.strerror or type(e).__name__}", fix
+            ) from None
         except tomllib.TOMLDecodeError as e:
             raise ConfigError(f"{path}: invalid TOML ({e})", "fix the file's syntax") from None
     unknown = set(file_doc) - {"build", "minimums", "volumes"}
@@ -244,25 +321,47 @@ def resolve(
         sources[name] = "default"
         return default
 
+    def where(name: str) -> tuple[str, str]:
+        """(source, what to set) of a [build] setting, for an error message."""
+        src = sources[name]
+        return src, _setting(src, f"{name} in [build]", f"--{name}")
+
     mode_v = str(pick("mode", mode, DEFAULT_MODE))
     if mode_v not in MODE_NAMES:
-        raise ConfigError(f"unknown mode {mode_v!r}", f"use one of {', '.join(MODE_NAMES)}")
-    seed_v = int(_number(str(pick("seed", seed, DEFAULT_SEED)), "seed", int))
+        src, setting = where("mode")
+        raise ConfigError(
+            f"unknown mode {mode_v!r} ({src})", f"set {setting} to one of {', '.join(MODE_NAMES)}"
+        )
+    seed_raw = str(pick("seed", seed, DEFAULT_SEED))
+    seed_v = int(_number(seed_raw, "seed", int, *where("seed")))
     if not 0 <= seed_v < 2**63:
-        raise ConfigError(f"seed {seed_v} out of range", "use a seed between 0 and 2**63-1")
-    scale_v = float(_number(str(pick("scale", scale, 1.0)), "scale", float))
-    if not 0 < scale_v <= 10_000:
-        raise ConfigError(f"scale {scale_v} out of range", "use a scale above 0 and at most 10000")
-    anchor_v = parse_anchor(str(pick("anchor", anchor, DEFAULT_ANCHOR)))
+        src, setting = where("seed")
+        raise ConfigError(
+            f"seed {seed_v} out of range ({src})", f"set {setting} between 0 and 2**63-1"
+        )
+    scale_raw = str(pick("scale", scale, 1.0))
+    scale_v = float(_number(scale_raw, "scale", float, *where("scale")))
+    if not 0 < scale_v <= MAX_SCALE:
+        src, setting = where("scale")
+        raise ConfigError(
+            f"scale {scale_v:g} out of range ({src})",
+            f"set {setting} above 0 and at most {MAX_SCALE}",
+        )
+    anchor_raw = str(pick("anchor", anchor, DEFAULT_ANCHOR))
+    try:
+        anchor_v = parse_anchor(anchor_raw)
+    except ConfigError as e:
+        src, setting = where("anchor")
+        raise ConfigError(
+            f"{e.message} ({src})", f"set {setting} to {e.fix.removeprefix('give ')}"
+        ) from None
 
     volumes: dict[str, float] = {}
     for key, value in MODES[mode_v].items():
         src = f"mode {mode_v}"
         if key in file_doc.get("volumes", {}):
-            value = float(_number(str(file_doc["volumes"][key]), f"volumes.{key}", float))
-            if value < 0:
-                raise ConfigError(f"{path}: volumes.{key} must be >= 0", "use 0 or more")
             src = f"file {path}"
+            value = _volume(key, file_doc["volumes"][key], src, scale_v)
         volumes[key] = value * scale_v if key in SCALED else value
         sources[f"volumes.{key}"] = src + (
             f" x scale {scale_v:g}" if key in SCALED and scale_v != 1 else ""
@@ -290,9 +389,12 @@ def resolve(
                 f"unknown minimum {key!r} ({src})",
                 "use entity.requirement, e.g. client.posts; `seedsnap config` lists them",
             )
-        n = int(_number(str(value), key, int))
+        setting = _setting(src, f"{name} in [minimums.{entity}]", f"--min {key}")
+        n = int(_number(str(value), f"minimum {key}", int, src, setting))
         if n < 0:
-            raise ConfigError(f"minimum {key} must be >= 0, got {n} ({src})", "use 0 or more")
+            raise ConfigError(
+                f"minimum {key} must be >= 0, got {n} ({src})", f"set {setting} to 0 or more"
+            )
         mins[entity][name] = n
         sources[f"minimums.{key}"] = src
 
