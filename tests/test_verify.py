@@ -22,7 +22,7 @@ from test_diff import DIALECTS, delete_cascading, execute, loaded
 from seedsnap import snapshot
 from seedsnap import verify as verify_module
 from seedsnap.build import build
-from seedsnap.check import CheckReport, check
+from seedsnap.check import CheckReport, check, rules
 from seedsnap.cli import main
 from seedsnap.config import resolve
 from seedsnap.errors import ConfigError, DriftError
@@ -186,3 +186,27 @@ def test_cli(light: Path, db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert message in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_an_unknown_rule_names_the_closest_ids_and_how_many_exist(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no seedsnap.toml; no database is opened for a bad --rule
+    total = len(rules(resolve(mode="light", env={}, config_file=None).to_dict()))
+
+    result = run("--mode", "light", "--rule", "not_null:User.emial")
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(
+        "seedsnap: error: unknown rule(s) not_null:User.emial; did you mean not_null:User.email, "
+    )
+    assert f"({total} rules exist; a violated rule's id is the report's first column)" in line
+    assert "CheckReport" not in line
+
+    result = run("--mode", "light", "--rule", "nope")
+    assert result.exit_code == 2
+    line = result.stderr.strip()
+    assert line.startswith("seedsnap: error: unknown rule(s) nope; rule ids look like pk:")
+    assert ", fk:" in line and ", not_null:" in line
+    assert f"{total} rules exist" in line
+    assert not (tmp_path / "seedsnap.duckdb").exists()
