@@ -34,3 +34,53 @@ def test_readme_names_the_two_commands_of_a_fresh_machine() -> None:
     assert re.search(r"^run:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
     ci = (README.parent / ".ci" / "run").read_text()
     assert "make test" in ci
+
+
+def _help(*args: str) -> str:
+    from click.testing import CliRunner
+
+    from seedsnap.cli import main
+
+    result = CliRunner().invoke(main, [*args, "--help"])
+    assert result.exit_code == 0, result.output
+    return " ".join(result.stdout.split())
+
+
+def test_help_examples_name_snapshots_that_exist() -> None:
+    from seedsnap.cli import main
+
+    for name in main.commands:
+        for path in re.findall(r"\b(snapshots/[\w-]+)", _help(name)):
+            assert (README.parent / path / "manifest.json").is_file(), (name, path)
+    assert "Example: seedsnap show snapshots/mentara-medium --format json" in _help("show")
+
+
+def test_every_db_option_states_the_real_default_and_the_slashes() -> None:
+    for name in ("load", "diff", "verify"):
+        text = _help(name)
+        assert "default $SEEDSNAP_DB, else duckdb:///seedsnap.duckdb" in text, name
+        assert "Three slashes make the path relative to the current directory, four" in text
+    readme = " ".join(README.read_text().split())
+    assert (
+        "three slashes make the path relative to the current directory and four make it absolute"
+        in readme
+    )
+
+
+def test_readme_runs_the_benchmarks_with_the_venv_python() -> None:
+    text = README.read_text()
+    bench = re.findall(r"`([^`]*bench/\w+\.py[^`]*)`", text)
+    assert bench, "the README names no benchmark"
+    assert all(cmd.startswith(".venv/bin/python bench/") for cmd in bench), bench
+    makefile = (README.parent / "Makefile").read_text()
+    assert re.search(r"^bench:", makefile, re.M) and "make bench" in text
+
+
+def test_readme_lists_the_targets_make_help_lists() -> None:
+    makefile = (README.parent / "Makefile").read_text()
+    targets = set(re.findall(r"^([a-z-]+):.*##", makefile, re.M))
+    listed = re.search(r"`make help`\s+lists the other targets \(([^)]*)\)", README.read_text())
+    assert listed, "the README's list of make targets is gone"
+    others = set(re.findall(r"`([a-z-]+)`", listed.group(1)))
+    # help itself, and the three the README's first lines already name, are not "other".
+    assert others == targets - {"help", "setup", "run", "test"}

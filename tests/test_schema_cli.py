@@ -115,3 +115,41 @@ def test_the_exit_code_is_configurable() -> None:
 def test_a_bug_keeps_its_traceback() -> None:
     with pytest.raises(ZeroDivisionError):
         CliRunner().invoke(_command(ZeroDivisionError("bug")), catch_exceptions=False)
+
+
+# --- exit statuses as each command's --help documents them -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "status", "documented"),
+    [
+        # show and load have no "found something" outcome: any error is 1.
+        ("show", 1, "1 on any error"),
+        ("load", 1, "1 on any error"),
+        # check, diff and verify use 1 for violations / differences, so an error is 2.
+        ("check", 2, "2 when it cannot be checked"),
+        ("diff", 2, "2 on error"),
+    ],
+)
+def test_not_a_snapshot_exits_with_the_status_the_help_documents(
+    tmp_path: Path, command: str, status: int, documented: str
+) -> None:
+    help_text = " ".join(CliRunner().invoke(main, [command, "--help"]).stdout.split())
+    assert documented in help_text, help_text
+    args = [command, str(tmp_path / "none")]
+    if command == "load":
+        args += ["--db", f"duckdb:///{tmp_path / 'x.duckdb'}", "--create-schema"]
+    if command == "diff":
+        args += [str(tmp_path / "none")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == status, result.output
+    assert result.stderr.count("\n") == 1
+    assert "is not a snapshot directory" in result.stderr
+    assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_the_top_level_help_states_the_exit_status_rule() -> None:
+    text = " ".join(CliRunner().invoke(main, ["--help"]).stdout.split())
+    assert (
+        "Errors are one line on stderr and exit 1; check, diff and verify exit 2 on errors" in text
+    )

@@ -39,7 +39,11 @@ def one_line_errors(exit_code: int = 1) -> Callable[[F], F]:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="seedsnap")
 def main() -> None:
-    """Deterministic seed data for the Mentara database, as Parquet snapshots."""
+    """Deterministic seed data for the Mentara database, as Parquet snapshots.
+
+    Errors are one line on stderr and exit 1; check, diff and verify exit 2 on errors
+    instead, because their 1 means "found violations" or "found differences".
+    """
 
 
 @main.command()
@@ -79,7 +83,9 @@ def schema(dialect: str) -> None:
 def show(directory: str, fmt: str, no_verify: bool) -> None:
     """Show the snapshot in DIRECTORY: config, tool versions, rows and hash per table.
 
-    Example: seedsnap show snapshots/medium --format json
+    Exits 0, or 1 on any error (DIRECTORY is not a snapshot, a bad option).
+
+    Example: seedsnap show snapshots/mentara-medium --format json
     """
     from seedsnap import snapshot
     from seedsnap.errors import ConfigError
@@ -285,7 +291,9 @@ _db_option = click.option(
     "--db",
     "url",
     default=None,
-    help="Database URL (postgresql://…, duckdb:///path, sqlite:///path); default $SEEDSNAP_DB.",
+    help="postgresql://…, duckdb:///path or sqlite:///path; default $SEEDSNAP_DB, else "
+    "duckdb:///seedsnap.duckdb. Three slashes make the path relative to the current directory, "
+    "four (duckdb:////abs/path) absolute.",
 )
 
 
@@ -374,13 +382,7 @@ def verify_cmd(
 
 @main.command("load")
 @click.argument("snapshot_dir", metavar="SNAPSHOT", type=click.Path(path_type=str))
-@click.option(
-    "--db",
-    "url",
-    default=None,
-    help="postgresql://…, duckdb:///path or sqlite:///path; default $SEEDSNAP_DB, "
-    "else duckdb:///seedsnap.duckdb.",
-)
+@_db_option
 @click.option("--create-schema", is_flag=True, help="Create the model's tables if there are none.")
 @click.option(
     "--replace", is_flag=True, help="Empty the model's tables (only those) first; asks to confirm."
@@ -413,7 +415,8 @@ def load_cmd(
     The snapshot's hashes and the database's tables, columns, types and enum values are
     checked before anything is written; rows already there (by primary key) are left as they
     are. SEED_FORCE=true means --replace (still confirmed), SEED_VERBOSE=true --verbose and
-    SEED_AUDIT=true --audit, as in the upstream seeder.
+    SEED_AUDIT=true --audit, as in the upstream seeder. Exits 0 when loaded (or audited), 1 on
+    any error, and then nothing was written.
 
     Example: seedsnap load snapshots/mentara-medium --db postgresql://localhost/mentara
     """

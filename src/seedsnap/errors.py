@@ -1,6 +1,7 @@
 """SeedsnapError and its subclasses: what went wrong, and how to fix it, in one line.
 
-The CLI prints ``str(error)`` on one line and exits 1 (``diff`` exits 2, as diff(1) does).
+The CLI prints ``str(error)`` on one line and exits 1; ``check``, ``diff`` and ``verify`` exit 2,
+as diff(1) does, because their 1 means "found violations / differences".
 Anything that is not a SeedsnapError is a bug and keeps its traceback.
 """
 
