@@ -317,6 +317,31 @@ def test_a_minimum_the_population_cannot_give_is_reported_as_a_setting_not_a_bug
     assert not out.exists()
 
 
+def test_a_population_too_large_for_the_machine_is_refused_before_anything_is_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from seedsnap import build as build_module
+    from seedsnap.cli import main
+
+    # Heavy x2: 238 users, about 71 MB by the estimate; this "machine" has 50 MB.
+    monkeypatch.setattr(build_module, "physical_memory", lambda: 50_000_000)
+    out = tmp_path / "snap"
+    result = CliRunner().invoke(
+        main, ["build", "--mode", "heavy", "--scale", "2", "--out", str(out)]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("seedsnap: error: ")
+    error = result.stderr
+    assert "mode heavy at scale 2 makes 238 users and needs about 0.0714 GB of memory" in error
+    assert "this machine has 0.05 GB; lower --scale (about 1.4 fits here)" in error
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+    # Where the system does not tell its memory, nothing is refused.
+    monkeypatch.setattr(build_module, "physical_memory", lambda: None)
+    build_module.check_memory(resolve(mode="heavy", scale=10_000, env={}))
+
+
 def test_every_generated_id_has_the_shape_of_its_prisma_default(medium: Frames) -> None:
     """The app validates ids (ParseUUIDPipe, zod .uuid()/.cuid()): check every id column."""
     uuid4 = r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
