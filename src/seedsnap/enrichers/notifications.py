@@ -1,16 +1,12 @@
 """Notifications derived from real events, for every user (seeder.md §7 row 15, §11.12).
 
-Each notification comes from a row that exists. Two enrichers make them, so that most of
-the work need not wait for the meetings, the longest step of a build:
-``activity_notifications`` (registered first) those of what people did in communities,
-conversations, worksheets and their accounts: the last message a participant received in a
-conversation, a reaction to one's message, a worksheet assigned / overdue / reviewed, a new
-client-therapist relationship, a comment on one's post, joining a community, being made a
-moderator, a therapist application (to the admin who processed it) and its outcome; this
-one those of therapy sessions, once the meetings and reviews are final: a meeting (reminder
-a day before, the confirmation of an upcoming one, the cancellation of a cancelled one) and
-a review received. Then every user, not the first 20, is topped up to ``MIN_PER_USER`` with
-account notifications (profile completion, a sign-in alert, ...), counting both kinds.
+Each notification comes from a row that exists: a meeting (reminder a day before, the
+confirmation of an upcoming one, the cancellation of a cancelled one), the last message a
+participant received in a conversation, a reaction to one's message, a worksheet assigned /
+overdue / reviewed, a review received, a new client-therapist relationship, a comment on
+one's post, joining a community, being made a moderator, a therapist application (to the
+admin who processed it) and its outcome. Every user, not the first 20, is then topped up to
+``MIN_PER_USER`` with account notifications (profile completion, a sign-in alert, ...).
 
 By construction: the title is fixed per type (``social_text.NOTIFICATIONS``) and the message
 is that type's template, so type, title and body agree (upstream typed "New comment on your
@@ -35,7 +31,24 @@ from seedsnap.generators import social_text as t
 from seedsnap.generators.common import ms_of, text_keys
 from seedsnap.random import child_keys, name_key
 
-READS = ("User", "Meeting", "Review", "Notification")
+READS = (
+    "User",
+    "Therapist",
+    "ClientTherapist",
+    "Community",
+    "Membership",
+    "ModeratorCommunity",
+    "Post",
+    "Comment",
+    "Meeting",
+    "Worksheet",
+    "WorksheetSubmission",
+    "Review",
+    "Conversation",
+    "ConversationParticipant",
+    "Message",
+    "MessageReaction",
+)
 WRITES = ("Notification",)
 
 MIN_PER_USER = 3  # upstream's docs say 3-5 per user; its code gave 2 to the first 20 users
@@ -78,7 +91,7 @@ def _events(
     return frame.select(exprs)
 
 
-def display_names(frames: Frames) -> pl.DataFrame:
+def _names(frames: Frames) -> pl.DataFrame:
     u = frames["User"]
     return u.select(
         "id", pl.concat_str([pl.col("firstName"), pl.col("lastName")], separator=" ").alias("n")
@@ -123,7 +136,7 @@ def _meeting_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl
     return out
 
 
-def message_events(frames: Frames, names: pl.DataFrame) -> list[pl.DataFrame]:
+def _message_events(frames: Frames, names: pl.DataFrame) -> list[pl.DataFrame]:
     msgs = frames["Message"].select(
         pl.col("id").alias("messageId"), "conversationId", "senderId",
         ms_of("createdAt").alias("sent"),
@@ -157,7 +170,7 @@ def message_events(frames: Frames, names: pl.DataFrame) -> list[pl.DataFrame]:
     return [received, reaction]
 
 
-def worksheet_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.DataFrame]:
+def _worksheet_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.DataFrame]:
     w = (
         frames["Worksheet"]
         .select(
@@ -203,21 +216,18 @@ def worksheet_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[p
     return [assigned, due, feedback]
 
 
-def review_events(frames: Frames, names: pl.DataFrame) -> list[pl.DataFrame]:
+def _people_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.DataFrame]:
+    out = []
     r = frames["Review"].join(
         names.rename({"id": "clientId", "n": "client"}), on="clientId", how="left"
     )
-    return [_events(
+    out.append(_events(
         r, event="REVIEW_RECEIVED", source=pl.col("id"), userId=pl.col("therapistId"),
         type="REVIEW_RECEIVED", at=ms_of("createdAt"),
         other=pl.when(pl.col("isAnonymous")).then(pl.lit("A client")).otherwise(pl.col("client")),
         rating=pl.col("rating").cast(pl.String), data_key="reviewId", data_id=pl.col("id"),
         path=pl.lit("/reviews"),
-    )]  # fmt: skip
-
-
-def people_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.DataFrame]:
-    out = []
+    ))  # fmt: skip
     ct = (
         frames["ClientTherapist"]
         .join(names.rename({"id": "clientId", "n": "client"}), on="clientId", how="left")
@@ -460,42 +470,31 @@ def _finish(
     return out, user_row
 
 
-def recipients(frames: Frames) -> pl.DataFrame:
-    """The users as ``_finish`` and ``_fallbacks`` take them: id, role, created and last
-    login (ms), and the id's key."""
-    users = frames["User"].select(
-        "id", "role", ms_of("createdAt").alias("created"), ms_of("lastLoginAt").alias("login")
-    )
-    return users.with_columns(pl.Series("ukey", text_keys(users["id"])))  # once per user
-
-
-def new_rows(
-    ctx: Context, events: list[pl.DataFrame], users: pl.DataFrame, existing: pl.DataFrame
-) -> tuple[pl.DataFrame, npt.NDArray[np.int64]]:
-    """The Notification rows of ``events`` whose ids are not in ``existing`` (in no
-    particular order), and each one's recipient as a row of ``users``."""
-    derived, user_row = _finish(ctx, events, users)
-    if existing.height:  # a re-run, or the other enricher's rows: those ids are skipped
-        new = ~derived["id"].is_in(existing["id"]).to_numpy()
-        derived, user_row = derived.filter(new), user_row[new]
-    return derived, user_row
-
-
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     anchor = ctx.anchor_ms
-    names = display_names(frames)
-    users = recipients(frames)
-    events = [*_meeting_events(frames, anchor, names), *review_events(frames, names)]
+    names = _names(frames)
+    users = frames["User"].select(
+        "id", "role", ms_of("createdAt").alias("created"), ms_of("lastLoginAt").alias("login")
+    )
+    users = users.with_columns(pl.Series("ukey", text_keys(users["id"])))  # once per user
+    events = [
+        *_meeting_events(frames, anchor, names),
+        *_message_events(frames, names),
+        *_worksheet_events(frames, anchor, names),
+        *_people_events(frames, anchor, names),
+    ]
+    derived, user_row = _finish(ctx, events, users)
     existing = frames["Notification"].select("id", "userId")
-    derived, user_row = new_rows(ctx, events, users, existing)
-    # Notifications per user, counted by row (a bincount, not a group_by on the ids): those
-    # already there (``activity_notifications``' among them) and the new ones.
-    have = np.bincount(user_row, minlength=users.height)
-    if existing.height:
+    # Notifications per user, counted by row (a bincount, not a group_by on the ids).
+    have = np.zeros(users.height, dtype=np.int64)
+    if existing.height:  # a re-run: the ids already there are skipped, and counted
+        new = ~derived["id"].is_in(existing["id"]).to_numpy()
+        derived, user_row = derived.filter(new), user_row[new]
         known = rows_in(existing["userId"], users["id"])
         known = known[known >= 0]
         have += np.bincount(known, minlength=users.height)
+    have += np.bincount(user_row, minlength=users.height)
     fallback, _ = _finish(ctx, [_fallbacks(ctx, users, have)], users)
     if existing.height:
         fallback = fallback.join(existing.select("id"), on="id", how="anti")

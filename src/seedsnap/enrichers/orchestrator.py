@@ -45,7 +45,6 @@ ENRICHERS: tuple[str, ...] = (
     "reviews",
     "message_interactions",
     "rooms",
-    "activity_notifications",
     "notifications",
     "group_sessions",
     "reports",
