@@ -337,6 +337,12 @@ def test_a_population_too_large_for_the_machine_is_refused_before_anything_is_ma
     assert "mode heavy at scale 2 makes 238 users and needs about 0.0714 GB of memory" in error
     assert "this machine has 0.05 GB; lower --scale (about 1.4 fits here)" in error
     assert not out.exists() and list(tmp_path.iterdir()) == []
+    # Raised minimums count too: a hundred more posts per client, each with 50 comments.
+    raised = ["--mode", "light", "--min", "client.posts=102", "--min", "post.comments=52"]
+    monkeypatch.setattr(build_module, "physical_memory", lambda: 40_000_000)
+    result = CliRunner().invoke(main, ["build", *raised, "--out", str(out)])
+    assert result.exit_code == 1 and "needs about 0.0534 GB of memory" in result.stderr
+    assert "the raised minimums" in result.stderr and not out.exists()
     # Where the system does not tell its memory, nothing is refused.
     monkeypatch.setattr(build_module, "physical_memory", lambda: None)
     build_module.check_memory(resolve(mode="heavy", scale=10_000, env={}))

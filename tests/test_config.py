@@ -53,7 +53,8 @@ def test_scale_multiplies_the_population_only() -> None:
         ({"anchor": "yesterday"}, {}, "bad anchor"),
         ({}, {"SEEDSNAP_MIN_CLIENT_POSTZ": "3"}, "unknown minimum"),
         ({}, {"SEEDSNAP_MIN_CLIENT_POSTS": "many"}, "must be a whole number"),
-        ({"minimums": {"client.posts": -1}}, {}, ">= 0"),
+        ({"minimums": {"client.posts": -1}}, {}, "between 0 and 1000, got -1"),
+        ({"minimums": {"client.posts": 1001}}, {}, "between 0 and 1000, got 1001 .option"),
     ],
 )
 def test_bad_configuration_is_one_clear_error(

@@ -133,6 +133,38 @@ def _generator(name: str) -> orchestrator.Enricher:
 BYTES_PER_USER = 300_000
 
 
+BYTES_PER_ROW = 1_000  # heavy x40: 1.07 M rows in 1.0 GB
+POSTS_PER_USER = 8  # heavy x40: 35,639 posts for 4,760 users
+
+
+def _raised_rows(config: Config, users: int) -> int:
+    """Rows the minimums add beyond those of the mode's own: each raised per-entity
+    minimum times the entities it applies to (posts estimated from the users)."""
+    from seedsnap.config import MINIMUMS, MODE_MINIMUMS
+
+    counted = {
+        "client": config.count("clients"),
+        "therapist": config.count("therapists"),
+        "moderator": config.count("moderators"),
+        "community": round(config.volumes["illness_communities"])
+        + round(config.volumes["general_communities"]),
+    }
+    extra = 0
+    for entity, reqs in config.minimums.items():
+        usual = {**MINIMUMS.get(entity, {}), **MODE_MINIMUMS[config.mode].get(entity, {})}
+        for name, n in reqs.items():
+            raised = max(0, int(n) - usual.get(name, 0))
+            extra += raised * counted.get(entity, 0)
+    posts = POSTS_PER_USER * users + extra  # the raised post minimums count per post
+    for name, n in config.minimums.get("post", {}).items():
+        extra += max(0, int(n) - MINIMUMS["post"].get(name, 0)) * posts
+    return extra
+
+
+def _gb(n: float) -> str:
+    return f"{n / 1e9:,.0f} GB" if n >= 1e11 else f"{n / 1e9:.3g} GB"
+
+
 def physical_memory() -> int | None:
     """This machine's memory in bytes, or None where the system does not tell."""
     import os
@@ -153,14 +185,14 @@ def check_memory(config: Config) -> None:
 
     have = physical_memory()
     users = sum(config.count(role) for role in ("clients", "therapists", "admins", "moderators"))
-    need = users * BYTES_PER_USER
+    need = users * BYTES_PER_USER + _raised_rows(config, users) * BYTES_PER_ROW
     if have is None or need <= have:
         return
     fits = config.scale * have / need
     raise ConfigError(
         f"mode {config.mode} at scale {config.scale:g} makes {users:,} users and needs about "
-        f"{need / 1e9:.3g} GB of memory; this machine has {have / 1e9:.3g} GB",
-        f"lower --scale (about {fits:.3g} fits here) or the volumes",
+        f"{_gb(need)} of memory; this machine has {_gb(have)}",
+        f"lower --scale (about {fits:.3g} fits here), the volumes or the raised minimums",
     )
 
 

@@ -97,6 +97,10 @@ MODE_MINIMUMS: dict[str, dict[str, dict[str, int]]] = {
     },
 }
 
+# No requirement of the Mentara model asks for thousands of rows per entity; a larger value
+# is a typo (and would make more rows than any machine here holds).
+MAX_MINIMUM = 1000
+
 FIXTURES_PER_ROLE = 3
 ENV_PREFIX = "SEEDSNAP_"
 
@@ -391,9 +395,10 @@ def resolve(
             )
         setting = _setting(src, f"{name} in [minimums.{entity}]", f"--min {key}")
         n = int(_number(str(value), f"minimum {key}", int, src, setting))
-        if n < 0:
+        if not 0 <= n <= MAX_MINIMUM:
             raise ConfigError(
-                f"minimum {key} must be >= 0, got {n} ({src})", f"set {setting} to 0 or more"
+                f"minimum {key} must be between 0 and {MAX_MINIMUM}, got {n} ({src})",
+                f"set {setting} to a number in that range",
             )
         mins[entity][name] = n
         sources[f"minimums.{key}"] = src
