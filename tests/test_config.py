@@ -55,6 +55,7 @@ def test_scale_multiplies_the_population_only() -> None:
         ({}, {"SEEDSNAP_MIN_CLIENT_POSTS": "many"}, "must be a whole number"),
         ({"minimums": {"client.posts": -1}}, {}, "between 0 and 1000, got -1"),
         ({"minimums": {"client.posts": 1001}}, {}, "between 0 and 1000, got 1001 .option"),
+        ({"minimums": {"community.recent_activity_days": 36501}}, {}, "between 0 and 36500"),
     ],
 )
 def test_bad_configuration_is_one_clear_error(

@@ -140,7 +140,7 @@ POSTS_PER_USER = 8  # heavy x40: 35,639 posts for 4,760 users
 def _raised_rows(config: Config, users: int) -> int:
     """Rows the minimums add beyond those of the mode's own: each raised per-entity
     minimum times the entities it applies to (posts estimated from the users)."""
-    from seedsnap.config import MINIMUMS, MODE_MINIMUMS
+    from seedsnap.config import MINIMUMS, MODE_MINIMUMS, WINDOW_MINIMUMS
 
     counted = {
         "client": config.count("clients"),
@@ -153,6 +153,8 @@ def _raised_rows(config: Config, users: int) -> int:
     for entity, reqs in config.minimums.items():
         usual = {**MINIMUMS.get(entity, {}), **MODE_MINIMUMS[config.mode].get(entity, {})}
         for name, n in reqs.items():
+            if (entity, name) in WINDOW_MINIMUMS:
+                continue  # days, not rows
             raised = max(0, int(n) - usual.get(name, 0))
             extra += raised * counted.get(entity, 0)
     posts = POSTS_PER_USER * users + extra  # the raised post minimums count per post

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from seedsnap.config import parse_anchor
+from seedsnap.config import WINDOW_MINIMUMS, parse_anchor
 from seedsnap.errors import ConfigError, DatabaseError, SnapshotError
 from seedsnap.schema import MENTARA, Schema, Table
 from seedsnap.schema.ddl import quote
@@ -53,8 +53,6 @@ FUTURE_BY_DESIGN = frozenset(
 # moderation actions (Report has no reviewer). "recent activity days" is not a count and has
 # its own rule (recent_activity_rule).
 UNCHECKED_MINIMUMS = frozenset({("moderator", "moderation_actions")})
-# Minimums with a rule of their own rather than a per-entity count.
-WINDOW_MINIMUMS = frozenset({("community", "recent_activity_days")})
 
 
 class Connection(Protocol):

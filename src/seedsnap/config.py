@@ -100,6 +100,9 @@ MODE_MINIMUMS: dict[str, dict[str, dict[str, int]]] = {
 # No requirement of the Mentara model asks for thousands of rows per entity; a larger value
 # is a typo (and would make more rows than any machine here holds).
 MAX_MINIMUM = 1000
+# Minimums that are a window of days, not a count of rows (check has a rule of their own).
+WINDOW_MINIMUMS = frozenset({("community", "recent_activity_days")})
+MAX_WINDOW_DAYS = 36_500
 
 FIXTURES_PER_ROLE = 3
 ENV_PREFIX = "SEEDSNAP_"
@@ -395,9 +398,10 @@ def resolve(
             )
         setting = _setting(src, f"{name} in [minimums.{entity}]", f"--min {key}")
         n = int(_number(str(value), f"minimum {key}", int, src, setting))
-        if not 0 <= n <= MAX_MINIMUM:
+        most = MAX_WINDOW_DAYS if (entity, name) in WINDOW_MINIMUMS else MAX_MINIMUM
+        if not 0 <= n <= most:
             raise ConfigError(
-                f"minimum {key} must be between 0 and {MAX_MINIMUM}, got {n} ({src})",
+                f"minimum {key} must be between 0 and {most}, got {n} ({src})",
                 f"set {setting} to a number in that range",
             )
         mins[entity][name] = n
