@@ -8,6 +8,7 @@ only the rule under test, expecting it to name the broken row.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -1240,6 +1241,18 @@ def test_check_refuses_a_file_forged_with_its_file_digest(snap_dir: Path, tmp_pa
     assert len(out.output.splitlines()) == 1
     # A build checks the files it has just written without reading them back.
     assert check(copy, verify_content=False).ok
+
+
+def test_an_unknown_rule_id_names_the_closest_ones(snap_dir: Path) -> None:
+    from seedsnap.check import check_parquet
+    from seedsnap.errors import ConfigError
+
+    known = [r.id for r in rules(CONFIG.to_dict(), MENTARA)]
+    typo = known[0][:-1] + "#"
+    with pytest.raises(ConfigError, match=f"unknown rule.s. {re.escape(typo)}.*did you mean") as e:
+        check_parquet(paths_of(snap_dir), CONFIG.to_dict(), only=[typo])
+    assert known[0] in str(e.value) and f"{len(known)} rules exist" in str(e.value)
+    assert "\n" not in str(e.value)
 
 
 def test_cli_check(snap_dir: Path, tmp_path: Path) -> None:

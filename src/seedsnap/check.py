@@ -16,6 +16,7 @@ of Mentara (``DOMAIN_RULES``), and the minimum requirements in the snapshot's co
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -248,12 +249,34 @@ def select(all_rules: list[Rule], only: Collection[str] | None) -> list[Rule]:
     """The rules named in ``only`` (all when None); an unknown name is an error."""
     if only is None:
         return all_rules
-    unknown = set(only) - {r.id for r in all_rules}
-    if unknown:
-        raise ConfigError(
-            f"unknown rule(s) {', '.join(sorted(unknown))}", "see CheckReport.rules for rule ids"
-        )
+    _check_rule_ids(only, [r.id for r in all_rules])
     return [r for r in all_rules if r.id in only]
+
+
+def _check_rule_ids(only: Collection[str], known: Sequence[str]) -> None:
+    """A one-line ConfigError for an unknown rule id, naming the closest ones."""
+    unknown = sorted(set(only) - set(known))
+    if not unknown:
+        return
+    # No command lists the ids (kind:Table.column, kind:constraint, or a domain rule's
+    # table.rule), so the error names the nearest ones, or one of each shape, and the count.
+    close: list[str] = []
+    for name in unknown:
+        close += difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+    close = list(dict.fromkeys(close))[:4]
+    if close:
+        near = f"did you mean {', '.join(close)}?"
+    else:
+        shapes = ("pk:", "fk:", "not_null:", "")
+        first = (
+            next((k for k in known if k.startswith(p) and (p or ":" not in k)), None)
+            for p in shapes
+        )
+        near = f"rule ids look like {', '.join(k for k in first if k)}"
+    raise ConfigError(
+        f"unknown rule(s) {', '.join(unknown)}",
+        f"{near} ({len(known)} rules exist; a violated rule's id is the report's first column)",
+    )
 
 
 def _run(con: Connection, rule: Rule, sql: str, group: Sequence[Rule] = ()) -> list[Any]:

@@ -13,9 +13,8 @@ rules see exactly what `check` sees for a snapshot; SQLite lacks the SQL the rul
 from __future__ import annotations
 
 import csv
-import difflib
 import io
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import polars as pl
@@ -39,10 +38,7 @@ def verify(
 ) -> CheckReport:
     """Run every rule for ``config`` (its anchor and minimums), or those in ``only``, on ``url``."""
     conf = config.to_dict() if isinstance(config, Config) else dict(config)
-    every = rules(conf, schema)
-    if only is not None:
-        check_rule_ids(only, [r.id for r in every])
-    selected = select(every, only)
+    selected = select(rules(conf, schema), only)
     sql = "\n".join(r.sql for r in selected)
     # A rule names a table only by its quoted name: read just the tables some rule uses.
     needed = [t for t in schema.table_names if quote(t) in sql]
@@ -66,32 +62,6 @@ def verify(
             return run_rules(con, selected)
         finally:
             con.close()
-
-
-def check_rule_ids(only: Collection[str], known: Sequence[str]) -> None:
-    """A one-line ConfigError for an unknown --rule, naming the closest rule ids."""
-    unknown = sorted(set(only) - set(known))
-    if not unknown:
-        return
-    # No command lists the ids (kind:Table.column, kind:constraint, or a domain rule's
-    # table.rule), so the error names the nearest ones, or one of each shape, and the count.
-    close: list[str] = []
-    for name in unknown:
-        close += difflib.get_close_matches(name, known, n=3, cutoff=0.6)
-    close = list(dict.fromkeys(close))[:4]
-    if close:
-        near = f"did you mean {', '.join(close)}?"
-    else:
-        shapes = ("pk:", "fk:", "not_null:", "")
-        first = (
-            next((k for k in known if k.startswith(p) and (p or ":" not in k)), None)
-            for p in shapes
-        )
-        near = f"rule ids look like {', '.join(k for k in first if k)}"
-    raise ConfigError(
-        f"unknown rule(s) {', '.join(unknown)}",
-        f"{near} ({len(known)} rules exist; a violated rule's id is the report's first column)",
-    )
 
 
 def to_csv(report: CheckReport) -> str:
