@@ -317,6 +317,33 @@ def test_a_minimum_the_population_cannot_give_is_reported_as_a_setting_not_a_bug
     assert not out.exists()
 
 
+def test_a_short_minimum_with_the_modes_own_settings_is_a_bug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from seedsnap import check
+    from seedsnap.build import BuildCheckFailed, build
+
+    def short(path: str | Path, **_: object) -> check.CheckReport:
+        report = check.CheckReport(rules=["min:client.posts"])
+        report.violations.append(check.Violation("min:client.posts", "Client", "k", 1, "has 1"))
+        return report
+
+    monkeypatch.setattr(check, "check", short)
+    with pytest.raises(BuildCheckFailed, match="seedsnap bug"):
+        build(resolve(mode="light", env={}), tmp_path / "a")
+    # The same shortfall once the user set that minimum (or the scale) is theirs to fix.
+    for cfg in (
+        resolve(mode="light", minimums={"client.posts": 3}, env={}),
+        resolve(mode="light", scale=0.5, env={}),
+    ):
+        with pytest.raises(BuildCheckFailed, match="cannot meet 1 minimum") as e:
+            build(cfg, tmp_path / "b")
+        assert "bug" not in str(e.value)
+    # A minimum the user did not touch, short while another was set, is still a bug.
+    with pytest.raises(BuildCheckFailed, match="seedsnap bug"):
+        build(resolve(mode="light", minimums={"client.comments": 9}, env={}), tmp_path / "c")
+
+
 def test_a_population_too_large_for_the_machine_is_refused_before_anything_is_made(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -343,6 +370,12 @@ def test_a_population_too_large_for_the_machine_is_refused_before_anything_is_ma
     result = CliRunner().invoke(main, ["build", *raised, "--out", str(out)])
     assert result.exit_code == 1 and "needs about 0.0534 GB of memory" in result.stderr
     assert "the raised minimums" in result.stderr and not out.exists()
+    # Only raised post minimums multiply the posts: comments per client do not add posts.
+    users = 18
+    plain = resolve(mode="light", minimums={"post.hearts": 51}, env={})
+    more = resolve(mode="light", minimums={"post.hearts": 51, "client.comments": 1000}, env={})
+    assert build_module._raised_rows(plain, users) == 50 * 8 * users
+    assert build_module._raised_rows(more, users) == 995 * more.count("clients") + 50 * 8 * users
     # Where the system does not tell its memory, nothing is refused.
     monkeypatch.setattr(build_module, "physical_memory", lambda: None)
     build_module.check_memory(resolve(mode="heavy", scale=10_000, env={}))

@@ -1243,6 +1243,22 @@ def test_check_refuses_a_file_forged_with_its_file_digest(snap_dir: Path, tmp_pa
     assert check(copy, verify_content=False).ok
 
 
+def test_a_snapshot_whose_path_looks_like_a_glob_is_read_as_it_is(
+    snap_dir: Path, tmp_path: Path
+) -> None:
+    """* ? [ in a directory name are part of the name: not a pattern matching its siblings."""
+    import shutil
+
+    for name in ("c*?", "b[1]"):
+        shutil.copytree(snap_dir, tmp_path / name)
+    shutil.copytree(snap_dir, tmp_path / "cab")  # what "c*?" would also match as a glob
+    shutil.copytree(snap_dir, tmp_path / "b1")  # and "b[1]"
+    for name in ("c*?", "b[1]"):
+        report = check(tmp_path / name)
+        assert report.ok, report.to_text()
+        assert snapshot.read(tmp_path / name).frame("User").height == CLEAN["User"].height
+
+
 def test_an_unknown_rule_id_names_the_closest_ones(snap_dir: Path) -> None:
     from seedsnap.check import check_parquet
     from seedsnap.errors import ConfigError

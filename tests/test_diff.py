@@ -592,7 +592,8 @@ def test_cli_hints_name_only_what_the_command_has(
         assert result.stdout == ""
         line = result.stderr.strip()
         assert "\n" not in line and line.startswith("seedsnap: error: ")
-        assert "--create-schema" not in line, line
+        # --create-schema is load's option: only ever named as part of a `seedsnap load`.
+        assert line.count("--create-schema") == line.count("`seedsnap load SNAPSHOT"), line
         for needle in needles:
             assert needle in line, (needle, line)
         return line
@@ -612,7 +613,7 @@ def test_cli_hints_name_only_what_the_command_has(
         f"duckdb:///{other}",
         "the database has drifted",
         "the database has none of the Mentara tables: check the --db URL, or load a snapshot "
-        "into it first (`seedsnap load`)",
+        "into it first (`seedsnap load SNAPSHOT --db URL --create-schema`)",
     )
     drifted = loaded(light, f"duckdb:///{tmp_path / 'drifted.duckdb'}")
     execute(drifted, "DROP TABLE {}", ["Notification"])

@@ -1402,9 +1402,10 @@ def test_memberships_made_in_slices_are_the_same(
     ctx = Context(cfg)
     whole = relationships.memberships(ctx, frames), relationships.moderator_assignments(ctx, frames)
     n_comm = frames["Community"].height
-    cells = rows * n_comm - (rows > 1)  # not a whole number of rows: slices of rows - 1
+    cells = rows * n_comm + n_comm // 2  # not a whole number of rows: slices of ``rows``
     monkeypatch.setattr(relationships, "_CHUNK_CELLS", cells)
-    assert len(relationships._row_chunks(frames["User"].height, n_comm)) > 1
+    parts = relationships._row_chunks(frames["User"].height, n_comm)
+    assert len(parts) > 1 and {p.stop - p.start for p in parts[:-1]} == {rows}
     sliced = (
         relationships.memberships(ctx, frames),
         relationships.moderator_assignments(ctx, frames),

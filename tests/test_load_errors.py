@@ -290,6 +290,31 @@ def test_a_failed_load_removes_the_database_file_it_created(
         assert path.read_bytes() == before
 
 
+def test_a_load_that_cannot_open_a_new_database_leaves_another_loads_file(
+    hand_snapshot: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two loads into one new DuckDB file: the other one creates it between this one's look
+    and its connection, which then fails on the lock; the file is the other load's and stays."""
+    import duckdb
+
+    from seedsnap.errors import DatabaseError
+    from seedsnap.loaders import duckdb as loader
+
+    path = tmp_path / "new.duckdb"
+
+    def locked(url: str, create: bool = False) -> object:
+        with duckdb.connect(str(path)) as other:  # the other load, first to the file
+            other.execute("CREATE TABLE held AS SELECT 1 AS x")
+        raise DatabaseError(f"cannot open {path}: Could not set lock on file", "wait for it")
+
+    monkeypatch.setattr(loader, "connect", locked)
+    result = run(str(hand_snapshot), "--db", f"duckdb:///{path}", "--create-schema")
+    assert result.exit_code == 1 and "Could not set lock" in result.stderr
+    assert path.exists(), "the other load's database is still there"
+    with duckdb.connect(str(path)) as conn:
+        assert conn.execute("SELECT count(*) FROM held").fetchone() == (1,)
+
+
 # ---------------------------------------------------------------------------------------------
 # Snapshot
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from seedsnap.cli import main, one_line_errors
-from seedsnap.errors import ConfigError, DriftError, SeedsnapError, one_line
+from seedsnap.errors import ConfigError, DriftError, SeedsnapError, migrate_fix, one_line
 from seedsnap.schema import DIALECTS, MENTARA, render
 
 
@@ -106,7 +106,8 @@ def test_one_line_joins_driver_lines_readably() -> None:
 
 def test_the_exit_code_is_configurable() -> None:
     # `diff` exits 2 on error, as diff(1) does.
-    result = CliRunner().invoke(_command(DriftError(["User.email missing"]), exit_code=2))
+    drift = DriftError(["User.email missing"], migrate_fix("postgres"))
+    result = CliRunner().invoke(_command(drift, exit_code=2))
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith("seedsnap: error: the database has drifted")
@@ -141,7 +142,7 @@ def test_not_a_snapshot_exits_with_the_status_the_help_documents(
         args += ["--db", f"duckdb:///{tmp_path / 'x.duckdb'}", "--create-schema"]
     if command == "diff":
         args += [str(tmp_path / "none")]
-    result = CliRunner().invoke(main, args)
+    result = CliRunner().invoke(main, args, prog_name="seedsnap")
     assert result.exit_code == status, result.output
     assert result.stderr.count("\n") == 1
     assert "is not a snapshot directory" in result.stderr
@@ -153,3 +154,28 @@ def test_the_top_level_help_states_the_exit_status_rule() -> None:
     assert (
         "Errors are one line on stderr and exit 1; check, diff and verify exit 2 on errors" in text
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["show", "x", "--bogus"], "No such option '--bogus'; see `seedsnap show --help`"),
+        (["build", "--scale", "abc"], "'--scale': 'abc' is not a valid float"),
+        (["build"], "Missing option '--out'"),
+        (["nope"], "No such command 'nope'; see `seedsnap --help`"),
+    ],
+)
+def test_a_mistyped_command_line_is_one_line_and_exits_2(args: list[str], needle: str) -> None:
+    result = CliRunner().invoke(main, args, prog_name="seedsnap")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("seedsnap: error: ")
+    assert needle in result.stderr
+
+
+def test_help_and_version_still_exit_0() -> None:
+    for args in (["--help"], ["show", "--help"], ["--version"]):
+        result = CliRunner().invoke(main, args, prog_name="seedsnap")
+        assert result.exit_code == 0 and result.stdout, args
+    bare = CliRunner().invoke(main, [], prog_name="seedsnap")
+    assert "Usage: seedsnap" in bare.output and "Commands:" in bare.output

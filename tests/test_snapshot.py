@@ -702,7 +702,7 @@ def test_show_refuses_a_manifest_whose_row_count_was_edited(snap_dir: Path) -> N
 
     _break(snap_dir, "rows edited")
     out = CliRunner().invoke(main, ["show", str(snap_dir)])
-    assert out.exit_code != 0
+    assert out.exit_code == 1
     assert "User.parquet: has" in out.output and "the manifest says" in out.output
     assert len(out.output.splitlines()) == 1
 
@@ -989,6 +989,9 @@ def test_a_write_removes_what_a_killed_build_left_but_not_what_a_running_one_hol
         return d
 
     dead = leftover("dead", old)  # its build was killed: nobody holds it
+    moved = tmp_path / f".{out.name}.old-x"  # an old snapshot moved aside by a killed swap
+    moved.mkdir()
+    os.utime(moved, (old, old))
     held = leftover("held", old)  # a build still writing it (this test holds its lock)
     fresh = leftover("fresh", os.stat(tmp_path).st_mtime + 10)  # made a moment ago
     other = tmp_path / ".other.tmp-x"  # another snapshot's
@@ -1000,9 +1003,25 @@ def test_a_write_removes_what_a_killed_build_left_but_not_what_a_running_one_hol
         snapshot.write(out, frames, config)
     finally:
         os.close(fd)
-    assert not dead.exists()
+    assert not dead.exists() and not moved.exists()
     assert held.exists() and fresh.exists() and other.exists()
     assert (out / "manifest.json").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [out.name, held.name, fresh.name, other.name]
     )
+
+
+def test_a_running_writer_holds_its_directory_against_another_build(
+    tmp_path: Path, frames: dict[str, pl.DataFrame], config: Config
+) -> None:
+    import os
+
+    out = tmp_path / "snap"
+    with snapshot.Writer(out, config) as first:
+        first.add("User", frames["User"])
+        old = os.stat(first.tmp).st_mtime - 2 * snapshot.ABANDONED_AFTER_S
+        os.utime(first.tmp, (old, old))  # looks abandoned by its age alone
+        snapshot.write(out, frames, config)  # another build to the same place, meanwhile
+        assert first.tmp.is_dir()
+    assert (out / "manifest.json").is_file()
+    assert [p.name for p in tmp_path.iterdir()] == ["snap"]

@@ -17,6 +17,7 @@ of Mentara (``DOMAIN_RULES``), and the minimum requirements in the snapshot's co
 from __future__ import annotations
 
 import difflib
+import glob
 import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -188,7 +189,8 @@ def check_parquet(
     needed = [t for t in schema.table_names if quote(t) in sql]
     con = duckdb.connect()
     try:
-        sources = {t: f"read_parquet({_text(str(paths[t]))})" for t in needed}
+        # DuckDB reads a path as a glob: * ? [ in a directory name are matched literally.
+        sources = {t: f"read_parquet({_text(glob.escape(str(paths[t])))})" for t in needed}
         create_views(con, sources, materialize=True)
         return run_rules(con, selected)
     finally:

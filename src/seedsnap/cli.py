@@ -36,13 +36,47 @@ def one_line_errors(exit_code: int = 1) -> Callable[[F], F]:
     return deco
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Cli(click.Group):
+    """The seedsnap group: click's own usage errors (an unknown option, a missing argument)
+    are one line too, where click prints usage, a hint and the error on three."""
+
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, False, **extra)
+        except click.exceptions.NoArgsIsHelpError as e:  # plain `seedsnap`: the help, as is
+            e.show()
+            sys.exit(e.exit_code)
+        except click.UsageError as e:
+            where = e.ctx.command_path if e.ctx is not None else "seedsnap"
+            message = one_line(e.format_message()).rstrip(".")
+            click.echo(f"seedsnap: error: {message}; see `{where} --help`", err=True)
+            sys.exit(e.exit_code)
+        except click.ClickException as e:
+            e.show()
+            sys.exit(e.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)  # --help and --version end with their code
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="seedsnap")
 def main() -> None:
     """Deterministic seed data for the Mentara database, as Parquet snapshots.
 
     Errors are one line on stderr and exit 1; check, diff and verify exit 2 on errors
-    instead, because their 1 means "found violations" or "found differences".
+    instead, because their 1 means "found violations" or "found differences". A mistyped
+    option or argument exits 2.
     """
 
 

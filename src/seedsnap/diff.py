@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from seedsnap.errors import ConfigError, DriftError
+from seedsnap.errors import ConfigError, DriftError, migrate_fix
 from seedsnap.schema import MENTARA, Schema, Table
 from seedsnap.schema.model import FLOAT, JSONB, TEXT, TIMESTAMP, Column
 from seedsnap.snapshot import same_json_value
@@ -443,14 +443,14 @@ class ReadOnlyDatabase:
         catalog = self.module.read_catalog(self.conn)
         problems = schema_problems(schema, catalog, names, self.module)
         if problems:
-            ddl = f"`seedsnap schema --dialect {self.target.dialect}` prints its DDL"
             if not any(t in catalog for t in schema.table_names):
                 raise DriftError(
                     problems,
                     "the database has none of the Mentara tables: check the --db URL, or "
-                    "load a snapshot into it first (`seedsnap load`)",
+                    "load a snapshot into it first (`seedsnap load SNAPSHOT --db URL "
+                    "--create-schema`)",
                 )
-            raise DriftError(problems, f"migrate the database to the Mentara schema ({ddl})")
+            raise DriftError(problems, migrate_fix(self.target.dialect))
 
     def read(self, table: Table) -> pl.DataFrame:
         """Every row of ``table`` in the model's dtypes."""

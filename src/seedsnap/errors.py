@@ -53,13 +53,18 @@ class DatabaseError(SeedsnapError):
     """The target database is unreachable, refuses the login, or fails a statement."""
 
 
-MIGRATE = "migrate the database to the Mentara schema (`seedsnap schema` prints its DDL)"
+def migrate_fix(dialect: str) -> str:
+    """The fix for a database that drifted from the model: migrate it, with the DDL to use."""
+    return (
+        "migrate the database to the Mentara schema "
+        f"(`seedsnap schema --dialect {dialect}` prints its DDL)"
+    )
 
 
 class DriftError(SeedsnapError):
     """The target database does not match the schema the snapshot was built for."""
 
-    def __init__(self, problems: list[str], fix: str = MIGRATE) -> None:
+    def __init__(self, problems: list[str], fix: str) -> None:
         head = "; ".join(problems[:5]) + (
             f" (+{len(problems) - 5} more)" if len(problems) > 5 else ""
         )

@@ -51,6 +51,7 @@ form.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import math
@@ -655,10 +656,10 @@ class Writer:
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
             self.tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-            self._claim = _claim(self.tmp)
-            _remove_abandoned(out, self.tmp)
         except OSError as e:
             raise SnapshotError(str(out), f"cannot create the snapshot directory: {e}") from None
+        self._claim = _claim(self.tmp)
+        _remove_abandoned(out, self.tmp)
         self._pool = ThreadPoolExecutor(max_workers=WRITE_THREADS)
         self._hasher = ThreadPoolExecutor(max_workers=WRITE_THREADS)
         return self
@@ -795,52 +796,54 @@ class Writer:
 # A temporary snapshot directory is held by the build writing it (an flock on the directory,
 # which the system lets go of when that process ends, killed or not). One nobody holds, and
 # untouched for this long, was left by a build that died: the next build to the same place
-# removes it.
+# removes it, and an old snapshot a build moved aside and died before removing.
 ABANDONED_AFTER_S = 60
 
 
 def _claim(tmp: Path) -> int | None:
-    """Hold ``tmp`` for this build (the open descriptor to close when done), where flock exists."""
+    """Hold ``tmp`` for this build: the open descriptor to close when done, or None where the
+    platform or file system has no flock (abandoned directories are then left alone)."""
     try:
         import fcntl
-    except ImportError:  # not on this platform: abandoned directories are then left alone
+    except ImportError:
         return None
     fd = os.open(tmp, os.O_RDONLY)
-    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # just made: nobody else holds it
+    except OSError:
+        os.close(fd)
+        return None
     return fd
 
 
 def _remove_abandoned(out: Path, mine: Path) -> None:
-    """Remove the temporary directories of builds of ``out`` that died before finishing.
+    """Remove what builds of ``out`` that died left next to it (best effort: never fails).
 
     Their age is told by the file system's timestamps (against ``mine``, just made), not by
     reading the clock.
     """
     try:
         import fcntl
-    except ImportError:
+
+        now = mine.stat().st_mtime
+    except (ImportError, OSError):
         return
-    now = mine.stat().st_mtime
-    for tmp in out.parent.glob(f".{_glob_escape(out.name)}.tmp-*"):
+    name = glob.escape(out.name)
+    for left in [*out.parent.glob(f".{name}.tmp-*"), *out.parent.glob(f".{name}.old-*")]:
         try:
-            if tmp == mine or not tmp.is_dir() or now - tmp.stat().st_mtime < ABANDONED_AFTER_S:
+            if left == mine or not left.is_dir() or now - left.stat().st_mtime < ABANDONED_AFTER_S:
                 continue
-            fd = os.open(tmp, os.O_RDONLY)
+            fd = os.open(left, os.O_RDONLY)
         except OSError:
             continue
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            continue  # a running build holds it
+            continue  # a running build holds it (or the file system cannot tell: keep it)
         else:
-            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(left, ignore_errors=True)
         finally:
             os.close(fd)
-
-
-def _glob_escape(name: str) -> str:
-    """``name`` with the characters a glob pattern treats specially matched literally."""
-    return re.sub(r"([*?\[])", r"[\1]", name)
 
 
 def _is_replaceable(path: Path) -> bool:
@@ -939,7 +942,7 @@ def _load_frame(snap: Snapshot, table: str, *, check_hash: bool) -> pl.DataFrame
     if not path.is_file():
         raise SnapshotError(str(path), "Parquet file is missing", "rebuild the snapshot")
     try:
-        raw = pl.read_parquet(path)
+        raw = pl.read_parquet(path, glob=False)
     except Exception as e:  # any decoder failure (polars, arrow, OS) means a corrupt file
         raise SnapshotError(
             str(path), f"cannot decode Parquet ({_one_line(e)[:200]})", "rebuild the snapshot"
@@ -1065,7 +1068,8 @@ def read(path: str | Path, *, verify: bool = True, schema: Schema = MENTARA) -> 
     Always validates the manifest (format, version, schema fingerprint, table names and
     columns). With ``verify`` (the default) it also checks every file's bytes and row count
     (from the Parquet footer, nothing decoded) against the manifest, and every frame read
-    later against its content hash. ``verify`` decodes every table now as well.
+    later against its content hash. The function ``verify`` decodes and checks every table
+    at once.
     """
     root = Path(path)
     manifest = _load_manifest(root, schema)
@@ -1095,7 +1099,7 @@ def read(path: str | Path, *, verify: bool = True, schema: Schema = MENTARA) -> 
 def _footer_rows(path: Path) -> int:
     """The row count a Parquet file's footer gives (no data page is read)."""
     try:
-        rows: int = pl.scan_parquet(path).select(pl.len()).collect().item()
+        rows: int = pl.scan_parquet(path, glob=False).select(pl.len()).collect().item()
     except Exception as e:  # any decoder failure (polars, OS) means a corrupt file
         raise SnapshotError(
             str(path), f"cannot decode Parquet ({_one_line(e)[:200]})", "rebuild the snapshot"

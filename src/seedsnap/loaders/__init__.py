@@ -22,7 +22,7 @@ from typing import Any
 
 import polars as pl
 
-from seedsnap.errors import ConfigError, DriftError
+from seedsnap.errors import ConfigError, DriftError, migrate_fix
 from seedsnap.loaders.common import (
     FILE_KINDS,
     LoadOptions,
@@ -125,7 +125,7 @@ class _Snapshot:
         path = self.snap.parquet_path(table)
         model = self.schema.table(table)
         try:
-            raw = pl.read_parquet(path, columns=list(columns))
+            raw = pl.read_parquet(path, columns=list(columns), glob=False)
             return raw.cast({c: dtype(model.column(c)) for c in columns})
         except Exception as e:  # any decoder failure means a corrupt or foreign file
             raise SnapshotError(
@@ -201,7 +201,7 @@ def load(
     create = opts.create_schema and not opts.audit
     # A file database this load creates is removed again if the load fails: a failed load
     # leaves nothing behind, not even an empty file (nor the engine's side files).
-    new_files: list[Path] = []
+    path: Path | None = None
     if tgt.dialect in FILE_KINDS:
         path = module.path_of(tgt.url)
         missing_fix = (
@@ -210,9 +210,12 @@ def load(
             else "add --create-schema to create it, or give the path of an existing database"
         )
         check_database_file(tgt.url, path, tgt.dialect, create=create, missing_fix=missing_fix)
-        new_files = [f for f in database_files(path) if not f.exists()]
+    fresh = path is not None and not path.exists()
+    # A connection that fails made nothing of ours: a file there now is another load's (one
+    # that holds the database's lock), and is left alone.
+    conn = module.connect(tgt.url, create=create)
+    made = _identity(path) if fresh and path is not None else None
     try:
-        conn = module.connect(tgt.url, create=create)
         try:
             if opts.replace and not opts.audit and not opts.confirmed:
                 if confirm is None:
@@ -232,12 +235,38 @@ def load(
         finally:
             module.close(conn)
     except BaseException:
-        for f in new_files:
-            with contextlib.suppress(OSError):
-                f.unlink()
+        if made is not None and path is not None:
+            _remove_if_unused(module, tgt.url, path, made)
         raise
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of ``path``, or None when it is not there."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _remove_if_unused(module: ModuleType, url: str, path: Path, made: tuple[int, int]) -> None:
+    """Remove the database file this failed load created (and its side files), unless it was
+    replaced since or holds tables another load committed meanwhile (SQLite lets two
+    connections share a file)."""
+    if _identity(path) != made:
+        return
+    with contextlib.suppress(Exception):
+        conn = module.connect(url, create=False)
+        try:
+            if module.read_catalog(conn):
+                return
+        finally:
+            module.close(conn)
+    for f in database_files(path):
+        with contextlib.suppress(OSError):
+            f.unlink()
 
 
 def _run(
@@ -282,11 +311,7 @@ def _run(
             if not present and not opts.create_schema:
                 # None of the model's tables: the one case --create-schema is made for.
                 raise DriftError(problems, "add --create-schema to create the tables")
-            raise DriftError(
-                problems,
-                f"migrate the database to the Mentara schema (`seedsnap schema --dialect "
-                f"{module.DIALECT}` prints its DDL)",
-            )
+            raise DriftError(problems, migrate_fix(module.DIALECT))
     if not opts.audit:
         module.lock(conn, tables)
         if opts.replace:

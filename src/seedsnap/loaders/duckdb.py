@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from seedsnap.errors import DatabaseError, one_line, MissingDriverError
+from seedsnap.errors import DatabaseError, MissingDriverError, one_line
 from seedsnap.loaders.common import (
     Catalog,
     DbColumn,

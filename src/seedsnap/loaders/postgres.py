@@ -361,10 +361,9 @@ def _abandon(conn: psycopg.Connection[Any], sent: bool) -> None:
     if pg.status != pq.ConnStatus.OK:
         return
     if sent:
-        try:
+        # Not cancelled: the drain below waits for the query's end instead.
+        with suppress(Exception):
             conn.cancel_safe()
-        except Exception:  # not cancelled: the drain below waits for the query's end instead
-            pass
     try:
         while (r := pg.get_result()) is not None:
             if r.status == pq.ExecStatus.COPY_OUT:
