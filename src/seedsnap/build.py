@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -12,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from seedsnap.config import Config
+from seedsnap.config import MINIMUMS, MODE_MINIMUMS, WINDOW_MINIMUMS, Config
 from seedsnap.context import Context, Frames
 from seedsnap.enrichers import orchestrator
-from seedsnap.errors import CheckFailed
+from seedsnap.errors import CheckFailed, ConfigError
 
 if TYPE_CHECKING:
     from seedsnap.check import CheckReport
@@ -31,8 +32,6 @@ def default_jobs() -> int:
 
     The output does not depend on it (tested); only the time does.
     """
-    import os
-
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(1, min(4, usable or 1))
 
@@ -141,8 +140,6 @@ def _raised_rows(config: Config, users: int) -> int:
     """Rows the minimums add beyond those of the mode's own: each raised per-entity
     minimum times the entities it applies to (posts estimated from the users, plus the posts
     raised minimums add)."""
-    from seedsnap.config import MINIMUMS, MODE_MINIMUMS, WINDOW_MINIMUMS
-
     counted = {
         "client": config.count("clients"),
         "therapist": config.count("therapists"),
@@ -181,8 +178,6 @@ CGROUP_LIMITS = ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limi
 def physical_memory() -> int | None:
     """The memory this process may use, in bytes: the machine's, or its control group's
     limit when lower; None where the system does not tell."""
-    import os
-
     try:
         have: int | None = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (AttributeError, ValueError, OSError):
@@ -203,8 +198,6 @@ def check_memory(config: Config) -> None:
     A build keeps its tables in memory: one far too large for the machine would otherwise
     run for minutes and then be killed by the system.
     """
-    from seedsnap.errors import ConfigError
-
     have = physical_memory()
     users = sum(config.count(role) for role in ("clients", "therapists", "admins", "moderators"))
     need = users * BYTES_PER_USER + _raised_rows(config, users) * BYTES_PER_ROW
