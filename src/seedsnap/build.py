@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from seedsnap.config import MINIMUMS, MODE_MINIMUMS, WINDOW_MINIMUMS, Config
+from seedsnap.config import WINDOW_MINIMUMS, Config, mode_minimums
 from seedsnap.context import Context, Frames
 from seedsnap.enrichers import orchestrator
 from seedsnap.errors import CheckFailed, ConfigError
@@ -128,10 +128,9 @@ def _generator(name: str) -> orchestrator.Enricher:
 
 # Peak memory of a build per user of its population, from measured builds: heavy x40 (4,760
 # users, 1.07 M rows) peaked at 1.0 GB, medium x1000 (45,000 users, 10.6 M rows) at 12.4 GB;
-# a user brings more rows at larger scales (more communities to be active in).
+# a user brings more rows at larger scales (more communities to be active in). Rows that
+# raised minimums add are counted apart, at about a kilobyte each.
 BYTES_PER_USER = 300_000
-
-
 BYTES_PER_ROW = 1_000  # heavy x40: 1.07 M rows in 1.0 GB
 POSTS_PER_USER = 8  # heavy x40: 35,639 posts for 4,760 users
 
@@ -148,8 +147,10 @@ def _raised_rows(config: Config, users: int) -> int:
         + round(config.volumes["general_communities"]),
     }
 
+    usual_all = mode_minimums(config.mode)
+
     def raised(entity: str) -> dict[str, int]:
-        usual = {**MINIMUMS.get(entity, {}), **MODE_MINIMUMS[config.mode].get(entity, {})}
+        usual = usual_all.get(entity, {})
         reqs = config.minimums.get(entity, {})
         return {
             name: max(0, int(n) - usual.get(name, 0))

@@ -20,6 +20,7 @@ import difflib
 import glob
 import json
 from collections.abc import Collection, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -155,8 +156,6 @@ def check(snapshot_path: str | Path, *, verify_content: bool = True) -> CheckRep
     so a file edited together with its ``file_sha256`` is refused too. A build checking the
     files it has just written from the frames it hashed skips that second reading.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
     from seedsnap import snapshot
 
     snap = snapshot.read(snapshot_path, verify=True)

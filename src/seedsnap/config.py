@@ -104,6 +104,15 @@ MAX_MINIMUM = 1000
 WINDOW_MINIMUMS = frozenset({("community", "recent_activity_days")})
 MAX_WINDOW_DAYS = 36_500
 
+
+def mode_minimums(mode: str) -> dict[str, dict[str, int]]:
+    """The minimum requirements ``mode`` applies before any override (a fresh copy)."""
+    mins = {entity: dict(reqs) for entity, reqs in MINIMUMS.items()}
+    for entity, reqs in MODE_MINIMUMS[mode].items():
+        mins[entity].update(reqs)
+    return mins
+
+
 FIXTURES_PER_ROLE = 3
 ENV_PREFIX = "SEEDSNAP_"
 
@@ -380,14 +389,11 @@ def resolve(
             f"known volumes: {', '.join(sorted(volumes))}",
         )
 
-    mins: dict[str, dict[str, int]] = {e: dict(v) for e, v in MINIMUMS.items()}
+    mins = mode_minimums(mode_v)
     for ent, reqs in mins.items():
         for n in reqs:
-            sources[f"minimums.{ent}.{n}"] = "default"
-    for ent, reqs in MODE_MINIMUMS[mode_v].items():
-        for n, x in reqs.items():
-            mins[ent][n] = x
-            sources[f"minimums.{ent}.{n}"] = f"mode {mode_v}"
+            own = n in MODE_MINIMUMS[mode_v].get(ent, {})
+            sources[f"minimums.{ent}.{n}"] = f"mode {mode_v}" if own else "default"
 
     def set_min(key: str, value: Any, src: str) -> None:
         entity, _, name = key.partition(".")

@@ -944,9 +944,7 @@ def _load_frame(snap: Snapshot, table: str, *, check_hash: bool) -> pl.DataFrame
     try:
         raw = pl.read_parquet(path, glob=False)
     except Exception as e:  # any decoder failure (polars, arrow, OS) means a corrupt file
-        raise SnapshotError(
-            str(path), f"cannot decode Parquet ({_one_line(e)[:200]})", "rebuild the snapshot"
-        ) from None
+        raise _undecodable(path, e) from None
     if raw.columns != model.column_names:
         raise SnapshotError(
             str(path),
@@ -1101,10 +1099,14 @@ def _footer_rows(path: Path) -> int:
     try:
         rows: int = pl.scan_parquet(path, glob=False).select(pl.len()).collect().item()
     except Exception as e:  # any decoder failure (polars, OS) means a corrupt file
-        raise SnapshotError(
-            str(path), f"cannot decode Parquet ({_one_line(e)[:200]})", "rebuild the snapshot"
-        ) from None
+        raise _undecodable(path, e) from None
     return rows
+
+
+def _undecodable(path: Path, e: BaseException) -> SnapshotError:
+    return SnapshotError(
+        str(path), f"cannot decode Parquet ({_one_line(e)[:200]})", "rebuild the snapshot"
+    )
 
 
 def verify(path: str | Path, schema: Schema = MENTARA) -> dict[str, Any]:
