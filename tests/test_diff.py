@@ -635,6 +635,44 @@ def test_cli_unreachable_database_exits_2(light: Path) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    ("dialect", "table", "column", "value", "shown"),
+    [
+        # A time typed by hand, not in the form seedsnap writes.
+        ("sqlite", "User", "updatedAt", "2026-01-01T10:00:00Z", "'2026-01-01T10:00:00Z'"),
+        # SQLite keeps what its INTEGER column cannot convert; 2.5 must not read as 2.
+        ("sqlite", "User", "failedLoginCount", "many", "'many' (text)"),
+        ("sqlite", "User", "failedLoginCount", 2.5, "2.5 (real)"),
+        ("sqlite", "Post", "attachmentUrls", "not json", "'not json'"),
+        # DuckDB's JSON keeps a number no float holds.
+        ("duckdb", "Notification", "data", '{"a": 1e400}', """'{"a": 1e400}'"""),
+    ],
+)
+@pytest.mark.parametrize("command", ["diff", "verify"])
+def test_a_value_that_cannot_be_read_is_a_one_line_error(
+    light: Path,
+    tmp_path: Path,
+    command: str,
+    dialect: str,
+    table: str,
+    column: str,
+    value: Any,
+    shown: str,
+) -> None:
+    url = loaded(light, f"{dialect}:///{tmp_path}/t.{dialect}")
+    key = first_key(light, table)
+    pk = MENTARA.table(table).primary_key[0]
+    execute(url, "UPDATE {} SET {} = ? WHERE {} = ?", [table, column, pk], [value, key])
+    args = ["diff", str(light)] if command == "diff" else ["verify", "--mode", "light"]
+    result = CliRunner().invoke(main, [*args, "--db", url])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    line = result.stderr.strip()
+    assert "\n" not in line and line.startswith("seedsnap: error: "), result.stderr
+    assert f"{table}.{column} holds {shown}" in line
+    assert "correct or delete that value" in line
+
+
 @pytest.mark.parametrize("db", DIALECTS, indirect=True)
 def test_seed_audit_load_prints_the_diff_and_writes_nothing(light: Path, db: str) -> None:
     url = loaded(light, db)

@@ -230,6 +230,43 @@ def drift(
     return problems
 
 
+def unreadable(
+    table: Table,
+    column: Column,
+    raw: pl.Series,
+    convert: Callable[[pl.Series], pl.Series],
+    fix: str,
+) -> DatabaseError:
+    """The error for a file database's column whose values ``convert`` refuses (a hand-edited
+    timestamp, JSON that is not JSON): names the first value refused, found by halving ``raw``.
+
+    Only for after ``convert(raw)`` failed; the conversion is value by value, so the half that
+    fails holds a bad value.
+    """
+
+    def fails(part: pl.Series) -> bool:
+        try:
+            convert(part)
+        except (pl.exceptions.PolarsError, ValueError):
+            return True
+        return False
+
+    lo, hi = 0, raw.len()
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if fails(raw.slice(lo, mid - lo)):
+            hi = mid
+        else:
+            lo = mid
+    shown = repr(raw[lo]) if raw.len() else "a value"
+    shown = shown if len(shown) <= 60 else shown[:59] + "…"
+    return DatabaseError(
+        f"reading {table.name}: {table.name}.{column.name} holds {shown}, which seedsnap "
+        f"cannot read as {column.type}",
+        fix,
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Plans and reports
 

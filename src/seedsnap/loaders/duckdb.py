@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from seedsnap.loaders.common import (
     TablePlan,
     check_database_file,
     parent_first,
+    unreadable,
 )
 from seedsnap.schema.ddl import quote, render
 from seedsnap.schema.model import (
@@ -149,15 +151,28 @@ def read_catalog(conn: Any) -> Catalog:
     return catalog
 
 
-def _to_model(cols: Sequence[Column], frame: pl.DataFrame) -> pl.DataFrame:
+def _convert(c: Column, s: pl.Series) -> pl.Series:
+    """One column as DuckDB returns it in the model's dtype."""
     from seedsnap.schema.frames import dtype
     from seedsnap.snapshot import stored_json
+
+    return stored_json(s.cast(pl.String)) if c.type == JSONB else s.cast(dtype(c))
+
+
+def _to_model(table: Table, cols: Sequence[Column], frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` in the model's dtypes; a value that has none (JSON whose number does not fit
+    a float, as a DuckDB JSON column may hold) is a DatabaseError naming it."""
+    from seedsnap.schema.frames import dtype
 
     out = []
     for c in cols:
         s = frame.get_column(c.name)
-        s = stored_json(s.cast(pl.String)) if c.type == JSONB else s.cast(dtype(c))
-        out.append(s.alias(c.name))
+        try:
+            out.append(_convert(c, s).alias(c.name))
+        except (pl.exceptions.PolarsError, ValueError):
+            raise unreadable(
+                table, c, s, partial(_convert, c), "correct or delete that value"
+            ) from None
     return pl.DataFrame(out, schema={c.name: dtype(c) for c in cols})
 
 
@@ -171,7 +186,7 @@ def read_table(conn: Any, table: Table, columns: Sequence[str] | None = None) ->
     )
     with _errors(f"reading {table.name}"):
         arrow = conn.sql(f"SELECT {selected} FROM {quote(table.name)}").to_arrow_table()
-    return _to_model(cols, pl.DataFrame(pl.from_arrow(arrow)))
+    return _to_model(table, cols, pl.DataFrame(pl.from_arrow(arrow)))
 
 
 def probe(conn: Any, table: Table, frame: pl.DataFrame, *, anti: bool) -> pl.DataFrame:
@@ -188,7 +203,7 @@ def probe(conn: Any, table: Table, frame: pl.DataFrame, *, anti: bool) -> pl.Dat
             ).to_arrow_table()
         finally:
             conn.unregister(_ROWS)
-    return _to_model(cols, pl.DataFrame(pl.from_arrow(arrow)))
+    return _to_model(table, cols, pl.DataFrame(pl.from_arrow(arrow)))
 
 
 def has_rows(conn: Any, table: Table) -> bool:

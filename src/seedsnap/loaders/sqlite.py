@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from seedsnap.loaders.common import (
     TablePlan,
     check_database_file,
     parent_first,
+    unreadable,
 )
 from seedsnap.schema.ddl import quote, render
 from seedsnap.schema.model import (
@@ -172,40 +174,85 @@ def encode(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(exprs)
 
 
-def _decode(cols: Sequence[Column], frame: pl.DataFrame) -> pl.DataFrame:
+def _convert(c: Column, s: pl.Series) -> pl.Series:
+    """One column as read from SQLite (in its ``_RAW`` dtype) in the model's dtype."""
     from seedsnap.schema.frames import dtype
     from seedsnap.snapshot import stored_json
 
-    out = []
-    for c in cols:
-        s = frame.get_column(c.name)
-        if c.type == TIMESTAMP:
-            s = s.str.to_datetime(TIME_FORMAT, time_unit="ms")
-        elif c.type == BOOLEAN:
-            s = s.cast(pl.Boolean)
-        elif c.type == JSONB:
-            s = stored_json(s)
-        elif c.is_array:
-            s = s.str.json_decode(dtype(c))
-        else:
-            s = s.cast(dtype(c))
-        out.append(s.alias(c.name))
-    return pl.DataFrame(out, schema={c.name: dtype(c) for c in cols})
+    if c.type == TIMESTAMP:
+        return s.str.to_datetime(TIME_FORMAT, time_unit="ms")
+    if c.type == BOOLEAN:
+        return s.cast(pl.Boolean)
+    if c.type == JSONB:
+        return stored_json(s)
+    if c.is_array:
+        return s.str.json_decode(dtype(c))
+    return s.cast(dtype(c))
 
 
 _RAW = {"TEXT": pl.String, "INTEGER": pl.Int64, "REAL": pl.Float64}
+# The storage classes (typeof) a value of each declared type may have, besides NULL.
+_CLASSES = {"TEXT": ("text",), "INTEGER": ("integer",), "REAL": ("real", "integer")}
+_UNREADABLE_FIX = (
+    "correct or delete that value: seedsnap stores timestamps as 'YYYY-MM-DD HH:MM:SS.sss', "
+    "booleans as 0 or 1, arrays and JSON as JSON text"
+)
+
+
+def _misstored(conn: Any, table: Table, cols: Sequence[Column]) -> DatabaseError | None:
+    """An error for the first value of a storage class its column's type cannot hold.
+
+    SQLite keeps what it is given when it cannot convert it (``'many'`` or ``2.5`` in an
+    INTEGER column): read into the model's dtypes, such a value stops the read, or is cut
+    to ``2`` and compares equal to the ``2`` it is not.
+    """
+    checks = " OR ".join(
+        f"typeof({quote(c.name)}) NOT IN ('null', "
+        + ", ".join(f"'{k}'" for k in _CLASSES[TYPES[c.type]])
+        + ")"
+        for c in cols
+    )
+    typed = ", ".join(f"typeof({quote(c.name)}), {quote(c.name)}" for c in cols)
+    row = conn.execute(f"SELECT {typed} FROM {quote(table.name)} WHERE {checks} LIMIT 1").fetchone()
+    if row is None:
+        return None
+    for i, c in enumerate(cols):
+        kind, value = row[2 * i], row[2 * i + 1]
+        if kind != "null" and kind not in _CLASSES[TYPES[c.type]]:
+            shown = repr(value)
+            shown = shown if len(shown) <= 60 else shown[:59] + "…"
+            return DatabaseError(
+                f"reading {table.name}: {table.name}.{c.name} holds {shown} ({kind}), which "
+                f"seedsnap cannot read as {c.type}",
+                _UNREADABLE_FIX,
+            )
+    return None
 
 
 def read_table(conn: Any, table: Table, columns: Sequence[str] | None = None) -> pl.DataFrame:
-    """Every row of ``table`` (or just ``columns``) with the model's polars dtypes."""
+    """Every row of ``table`` (or just ``columns``) with the model's polars dtypes; a value
+    that cannot be read as its column's type is a DatabaseError naming it."""
+    from seedsnap.schema.frames import dtype
+
     cols = [table.column(c) for c in (columns or table.column_names)]
     selected = ", ".join(quote(c.name) for c in cols)
     with _errors(f"reading {table.name}"):
-        rows = conn.execute(f"SELECT {selected} FROM {quote(table.name)}").fetchall()
+        bad = _misstored(conn, table, cols)
+        rows = [] if bad else conn.execute(f"SELECT {selected} FROM {quote(table.name)}").fetchall()
+    if bad is not None:
+        raise bad
     raw = pl.DataFrame(
         rows, schema={c.name: _RAW[TYPES[c.type]] for c in cols}, orient="row", strict=False
     )
-    return _decode(cols, raw)
+    out = []
+    for c in cols:
+        s = raw.get_column(c.name)
+        try:
+            out.append(_convert(c, s).alias(c.name))
+        except (pl.exceptions.PolarsError, ValueError):
+            # The right storage class in a form seedsnap does not write (a hand-typed time).
+            raise unreadable(table, c, s, partial(_convert, c), _UNREADABLE_FIX) from None
+    return pl.DataFrame(out, schema={c.name: dtype(c) for c in cols})
 
 
 def has_rows(conn: Any, table: Table) -> bool:
