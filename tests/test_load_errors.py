@@ -210,6 +210,16 @@ def test_unsupported_url(hand_snapshot: Path) -> None:
     )
 
 
+def test_a_url_python_cannot_parse(hand_snapshot: Path) -> None:
+    # urlsplit raises on an unclosed IPv6 bracket: one line, without the password.
+    line = one_line_error(
+        run(str(hand_snapshot), "--db", "postgresql://postgres:s3cret@[::1/mentara"),
+        "bad postgresql URL '[::1/mentara': Invalid IPv6 URL",
+        "postgresql://user@[::1]:5432/database",
+    )
+    assert "s3cret" not in line
+
+
 @pytest.mark.parametrize("kind", ["duckdb", "sqlite"])
 def test_missing_database_file_without_create_schema(
     hand_snapshot: Path, tmp_path: Path, kind: str

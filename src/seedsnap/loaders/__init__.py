@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from urllib.parse import urlsplit
 
 import polars as pl
 
@@ -92,6 +93,15 @@ def target(url: str) -> Target:
             f"unsupported database URL {url.split('@')[-1]!r}",
             "use postgresql://user@host/db, duckdb:///path/file.duckdb or sqlite:///path/file.db",
         )
+    if dialect == "postgres":
+        try:
+            urlsplit(url)  # what every later step parses the URL with
+        except ValueError as e:  # an unclosed [ of an IPv6 address, …
+            raise ConfigError(
+                f"bad {scheme} URL {url.split('@')[-1]!r}: {e}",
+                "write the URL as postgresql://user:password@host:port/database "
+                "(an IPv6 host in brackets: postgresql://user@[::1]:5432/database)",
+            ) from None
     if dialect in ("duckdb", "sqlite") and not rest.startswith("/"):
         raise ConfigError(
             f"bad {scheme} URL {url!r}: the path must follow three slashes",
