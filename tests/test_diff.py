@@ -577,6 +577,20 @@ def test_cli_compares_two_snapshots_and_errors_exit_2(light: Path, tmp_path: Pat
         assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_cli_db_must_be_a_database_url_not_a_snapshot(light: Path) -> None:
+    # A snapshot given as --db (or $SEEDSNAP_DB) is not quietly diffed as OTHER_SNAPSHOT.
+    for args, env in [
+        (["--db", str(light)], {}),
+        (["--db", "duckdb:x.duckdb"], {}),
+        ([], {"SEEDSNAP_DB": str(light)}),
+    ]:
+        result = CliRunner().invoke(main, ["diff", str(light), *args], env=env)
+        assert result.exit_code == 2, (args, env, result.output)
+        assert result.stdout == ""
+        assert result.stderr.startswith("seedsnap: error: unsupported database URL ")
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
 @pytest.mark.parametrize("command", ["diff", "verify"])
 def test_cli_hints_name_only_what_the_command_has(
     light: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str

@@ -363,11 +363,15 @@ def diff_cmd(
     from seedsnap.diff import check_format, diff
     from seedsnap.errors import ConfigError
     from seedsnap.loaders import resolve_url
+    from seedsnap.loaders import target as database
 
     check_format(fmt, details)
     if url is not None and other is not None:
         raise ConfigError("give --db URL or OTHER_SNAPSHOT, not both", "drop one of them")
-    target = other if other is not None else resolve_url(url)
+    target = other
+    if target is None:
+        # --db (or $SEEDSNAP_DB) names a database: a bare path must not pass for a snapshot.
+        target = database(resolve_url(url)).url
     report = diff(snapshot_dir, target, tables=tables, limit=limit)
     click.echo(report.render(fmt, details), nl=False)
     sys.exit(report.exit_code)
