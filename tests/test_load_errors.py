@@ -484,6 +484,24 @@ def test_a_database_without_the_model_tables_suggests_create_schema(
     assert model_tables(target) == [], "nothing was created"
 
 
+@pytest.mark.postgres
+def test_a_schema_the_url_names_that_does_not_exist(hand_snapshot: Path, pg_url: str) -> None:
+    # Not "no tables, add --create-schema": that would fail, having nowhere to create them.
+    url = f"{pg_url}?schema=mentara"
+    for extra in ([], ["--create-schema"]):
+        one_line_error(
+            run(str(hand_snapshot), "--db", url, *extra),
+            f"{pg_url} has no schema 'mentara' (named by ?schema= in the URL)",
+            'create it (CREATE SCHEMA "mentara") or fix ?schema= in the URL',
+        )
+    result = CliRunner().invoke(main, ["diff", str(hand_snapshot), "--db", url])
+    assert result.exit_code == 2 and "has no schema 'mentara'" in result.stderr
+    execute(pg_url, "CREATE SCHEMA mentara")
+    assert run(str(hand_snapshot), "--db", url, "--create-schema").exit_code == 0
+    assert len(model_tables(url)) == len(MENTARA.tables)
+    assert model_tables(pg_url) == []
+
+
 def model_tables(url: str) -> list[str]:
     """The tables of the Mentara model that exist on ``url``."""
     from seedsnap.loaders import connect

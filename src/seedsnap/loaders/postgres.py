@@ -130,10 +130,19 @@ def connect(url: str, create: bool = True) -> psycopg.Connection[Any]:
         conn.execute("SET client_encoding TO 'UTF8'")
         if schema:
             conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+            found = conn.execute("SELECT current_schema()").fetchone()
         conn.commit()
     except pg.Error as e:
         conn.close()
         raise DatabaseError(f"{describe_url(url)}: {_first_line(e)}") from None
+    if schema and found == (None,):
+        # Else it reads as a database without tables, and --create-schema has nowhere to go.
+        conn.close()
+        raise DatabaseError(
+            f"{describe_url(url)} has no schema {schema!r} (named by ?schema= in the URL)",
+            f"create it (CREATE SCHEMA {sql.Identifier(schema).as_string(None)}) "
+            "or fix ?schema= in the URL",
+        )
     connection: psycopg.Connection[Any] = conn
     return connection
 
