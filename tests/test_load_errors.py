@@ -220,6 +220,16 @@ def test_a_url_python_cannot_parse(hand_snapshot: Path) -> None:
     assert "s3cret" not in line
 
 
+def test_a_bad_parameter_value_in_the_url(hand_snapshot: Path) -> None:
+    # libpq refuses it before connecting: the fix is the value, not the server.
+    line = one_line_error(
+        run(str(hand_snapshot), "--db", "postgresql://postgres@127.0.0.1:1/x?sslmode=bogus"),
+        'invalid sslmode value: "bogus"',
+        "fix that parameter's value in the URL",
+    )
+    assert "is running" not in line.rpartition(";")[2]
+
+
 @pytest.mark.parametrize("kind", ["duckdb", "sqlite"])
 def test_missing_database_file_without_create_schema(
     hand_snapshot: Path, tmp_path: Path, kind: str

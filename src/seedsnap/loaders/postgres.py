@@ -179,6 +179,8 @@ def _connect_error(url: str, e: BaseException) -> DatabaseError:
         fix = "check the host name in the URL"
     elif "invalid" in text and ("URI" in text or "connection option" in text or "dsn" in text):
         fix = "write the URL as postgresql://user:password@host:port/database"
+    elif "invalid" in text and "value" in text:  # libpq: invalid sslmode value: "bogus"
+        fix = "fix that parameter's value in the URL"
     else:
         fix = "check that PostgreSQL is running and reachable at the URL's host and port"
     detail = text.split("failed:")[-1] if "failed:" in text else text
