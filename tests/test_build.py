@@ -234,6 +234,54 @@ def test_growth_keeps_existing_entities_rows() -> None:
         assert big[table].height > small[table].height, f"{table} did not grow"
 
 
+@pytest.mark.parametrize(
+    ("mode", "small_env", "big_env"),
+    [
+        ("light", {}, {"SEEDSNAP_SCALE": "2"}),
+        ("heavy", {}, {"SEEDSNAP_SCALE": "2"}),
+        (
+            "medium",
+            {},
+            {
+                "SEEDSNAP_MIN_CLIENT_COMMUNITY_MEMBERSHIPS": "3",
+                "SEEDSNAP_MIN_POST_HEARTS": "3",
+                "SEEDSNAP_MIN_CLIENT_THERAPIST_RELATIONSHIPS": "1",
+            },
+        ),
+    ],
+)
+def test_a_natural_key_has_one_id_in_every_snapshot_of_a_seed(
+    mode: str, small_env: dict[str, str], big_env: dict[str, str]
+) -> None:
+    """Two builds of one seed never give one natural key (a unique key other than the
+    primary key: a membership's user and community, a heart's post and user, an email) two
+    different ids, whichever step made the row in each build.
+
+    Else loading a grown snapshot, or one with raised minimums, over an older one stops on
+    a unique-key conflict for rows that are the same thing (a user's membership of a
+    community) under another id.
+    """
+    small = generate(resolve(mode=mode, env=small_env, config_file=None))
+    big = generate(resolve(mode=mode, env=big_env, config_file=None))
+    schema = Context(resolve(env={})).schema
+    checked, wrong = 0, []
+    for table in schema.tables:
+        pk = list(table.primary_key)
+        for index in table.unique_indexes:
+            natural = list(index.columns)
+            if natural == pk:
+                continue
+            a = small[table.name].select(*pk, *natural).drop_nulls(natural)
+            b = big[table.name].select(*pk, *natural).drop_nulls(natural)
+            both = a.join(b, on=natural, how="inner", suffix="_big")
+            differ = both.filter(pl.any_horizontal(pl.col(k) != pl.col(f"{k}_big") for k in pk))
+            if differ.height:
+                wrong.append(f"{table.name} {natural}: {differ.height} of {both.height}")
+            checked += both.height
+    assert not wrong, wrong
+    assert checked > 50, "too few shared natural keys to say anything"
+
+
 def _toy(ctx: Context, frames: Frames) -> Frames:
     return {}
 

@@ -10,6 +10,7 @@ every table and column type.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from test_load_support import (
     target_url,
 )
 
+from seedsnap import snapshot
 from seedsnap.cli import main
 from seedsnap.errors import ConfigError, ConflictError
 from seedsnap.loaders import LoadOptions, load
@@ -131,6 +133,34 @@ def test_deleted_posts_come_back_and_nothing_else_changes(
                 .alias("firstName")
             )
         assert_frame_equal(after[name], want)
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_a_grown_snapshot_loads_over_the_smaller_one(
+    target: str, light_snapshot: Path, tmp_path: Path
+) -> None:
+    """Light at scale 2 over light at scale 1: no unique-key conflict, every scale-2 row in.
+
+    A row the two builds share by its natural key (a membership's user and community, a
+    heart's post and user) has the same id in both, so it is present, not a conflict; the
+    scale-1 rows that scale 2 does not have stay, as load never deletes.
+    """
+    from seedsnap.build import generate
+    from seedsnap.config import resolve
+
+    grown = generate(resolve(env={}, mode="light", scale=2, config_file=os.devnull))
+    bigger = snapshot.write(tmp_path / "grown", grown, resolve(env={}, mode="light", scale=2))
+    assert bigger["tables"]["Membership"]["rows"] > 0
+    load(light_snapshot, target, LoadOptions(create_schema=True))
+    report = load(tmp_path / "grown", target)  # raised ConflictError before natural-key ids
+
+    assert report.totals()["skipped"] == 0
+    assert report.totals()["present"] > 0, "the builds share rows"
+    after = read_all(target)
+    for name, frame in grown.items():
+        key = list(MENTARA.table(name).primary_key)
+        missing = frame.select(key).join(after[name].select(key), on=key, how="anti")
+        assert missing.is_empty(), f"{name}: {missing.height} scale-2 rows not loaded"
 
 
 @pytest.mark.parametrize("target", LOADERS, indirect=True)

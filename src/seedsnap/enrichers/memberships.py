@@ -12,7 +12,7 @@ import polars as pl
 
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit, sample_pairs
-from seedsnap.generators.common import between, text_keys
+from seedsnap.generators.common import between, natural_ids, text_keys
 from seedsnap.random import child_keys, name_key
 
 READS = ("User", "Therapist", "Community", "Membership")
@@ -51,7 +51,7 @@ def _rows(
     joined = between(s, keys, lo_ms, np.maximum(lo_ms, ctx.anchor_ms - MS_PER_DAY), index=1)
     return pl.DataFrame(
         {
-            "id": ctx.ids("Membership", keys),
+            "id": natural_ids(ctx, "Membership", chosen["userId"], chosen["communityId"]),
             "joinedAt": timestamps(joined, "joinedAt"),
             "communityId": chosen["communityId"],
             "userId": chosen["userId"],

@@ -11,7 +11,7 @@ import polars as pl
 
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit, take_best
-from seedsnap.generators.common import between, text_keys
+from seedsnap.generators.common import between, natural_ids, text_keys
 from seedsnap.random import child_keys, name_key
 
 READS = ("Moderator", "Community", "ModeratorCommunity")
@@ -26,7 +26,9 @@ def _rows(ctx: Context, chosen: pl.DataFrame) -> pl.DataFrame:
     at = between(s, keys, lo, np.maximum(lo, ctx.anchor_ms - MS_PER_DAY), index=0)
     return pl.DataFrame(
         {
-            "id": ctx.ids("ModeratorCommunity", keys),
+            "id": natural_ids(
+                ctx, "ModeratorCommunity", chosen["moderatorId"], chosen["communityId"]
+            ),
             "moderatorId": chosen["moderatorId"],
             "communityId": chosen["communityId"],
             "assignedAt": timestamps(at, "assignedAt"),

@@ -13,7 +13,7 @@ import polars as pl
 from seedsnap.config import FIXTURES_PER_ROLE
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit, sample_pairs
-from seedsnap.generators.common import between, text_keys
+from seedsnap.generators.common import between, natural_ids, text_keys
 from seedsnap.random import child_keys, name_key
 
 READS = ("Client", "Therapist", "ClientTherapist")
@@ -28,7 +28,7 @@ def _rows(ctx: Context, chosen: pl.DataFrame) -> pl.DataFrame:
     at = between(s, keys, lo, np.maximum(lo, ctx.anchor_ms - 21 * MS_PER_DAY), index=0)
     return pl.DataFrame(
         {
-            "id": ctx.ids("ClientTherapist", keys),
+            "id": natural_ids(ctx, "ClientTherapist", chosen["clientId"], chosen["therapistId"]),
             "clientId": chosen["clientId"],
             "therapistId": chosen["therapistId"],
             "status": ["active"] * chosen.height,

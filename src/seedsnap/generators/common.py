@@ -16,8 +16,8 @@ import polars as pl
 import pyarrow as pa
 
 from seedsnap.arrays import series_from_arrow, sort_by_text, sort_positions
-from seedsnap.context import MS_PER_DAY
-from seedsnap.random import I64, U64, Stream, mix
+from seedsnap.context import MS_PER_DAY, Context
+from seedsnap.random import I64, U64, Stream, child_keys, mix
 
 
 def pick(
@@ -211,6 +211,25 @@ def text_keys(values: pl.Series | npt.ArrayLike) -> U64:
         else:
             h = np.where(w != 0, (h ^ w) * _FOLD, h)
     return mix(h)
+
+
+def natural_ids(ctx: Context, table: str, *natural: pl.Series) -> pl.Series:
+    """Ids of ``table``'s rows from the values of their natural key (the unique key besides
+    the primary key: a membership's user and community), given as its columns in order.
+
+    One natural key gets one id in every build of a seed, whichever step makes the row and
+    whatever else grew: otherwise loading a grown snapshot over an older one would meet the
+    same membership under another id and stop on the unique key.
+    """
+    return ctx.ids(table, natural_key(*(text_keys(column) for column in natural)))
+
+
+def natural_key(*parts: U64) -> U64:
+    """The key ``natural_ids`` gives a natural key, from the ``text_keys`` of its columns."""
+    key = parts[0]
+    for part in parts[1:]:
+        key = child_keys(key, part)
+    return key
 
 
 def is_author(

@@ -16,6 +16,7 @@ from seedsnap.generators.common import (
     between,
     is_author,
     ms,
+    natural_key,
     pick_rows_from_groups,
     spread_times,
     text_keys,
@@ -234,7 +235,7 @@ def hearts(
     at = between(s, keys, lo + 1000, ctx.anchor_ms, index=1)
     return pl.DataFrame(
         {
-            "id": ctx.ids(table, keys),
+            "id": ctx.ids(table, natural_key(item_key[i], hearter_key[j])),
             item_col: items["itemId"].gather(i),
             "userId": hearter.gather(j),
             "createdAt": timestamps(at, "createdAt"),

@@ -12,7 +12,7 @@ import numpy.typing as npt
 import polars as pl
 
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
-from seedsnap.generators.common import between, ms, text_keys
+from seedsnap.generators.common import between, ms, natural_ids, text_keys
 from seedsnap.generators.communities import community_keys
 from seedsnap.random import I64, U64, Stream, child_keys
 
@@ -46,10 +46,9 @@ def pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
     lo = np.maximum(ms(c["createdAt"]), ms(t["createdAt"]))
     assigned = between(s, ck, lo, np.maximum(lo, ctx.anchor_ms - 21 * MS_PER_DAY), index=2)
     active = s.bernoulli(ck, 0.9, index=3)
-    keys = child_keys(ck, 0)
     return pl.DataFrame(
         {
-            "id": ctx.ids("ClientTherapist", keys),
+            "id": natural_ids(ctx, "ClientTherapist", c["userId"], t["userId"]),
             "clientId": c["userId"],
             "therapistId": t["userId"],
             "status": np.where(active, "active", "inactive"),
@@ -142,12 +141,13 @@ def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
     lo = np.maximum(ms(users["createdAt"])[u_row], ms(comm["createdAt"])[c_col])
     mkeys = child_keys(uk[u_row], ckeys[c_col])
     joined = between(s, mkeys, lo, ctx.anchor_ms - MS_PER_DAY, index=3)
+    user_ids, community_ids = users["id"].gather(u_row), comm["id"].gather(c_col)
     return pl.DataFrame(
         {
-            "id": ctx.ids("Membership", mkeys),
+            "id": natural_ids(ctx, "Membership", user_ids, community_ids),
             "joinedAt": timestamps(joined, "joinedAt"),
-            "communityId": comm["id"].gather(c_col),
-            "userId": users["id"].gather(u_row),
+            "communityId": community_ids,
+            "userId": user_ids,
         }
     )
 
@@ -167,11 +167,12 @@ def moderator_assignments(ctx: Context, frames: Frames) -> pl.DataFrame:
     keys = child_keys(mk[m_row], ckeys[c_col])
     lo = np.maximum(ms(mods["createdAt"])[m_row], ms(comm["createdAt"])[c_col])
     assigned = between(s, keys, lo, ctx.anchor_ms - MS_PER_DAY, index=1)
+    moderator_ids, community_ids = mods["userId"].gather(m_row), comm["id"].gather(c_col)
     return pl.DataFrame(
         {
-            "id": ctx.ids("ModeratorCommunity", keys),
-            "moderatorId": mods["userId"].gather(m_row),
-            "communityId": comm["id"].gather(c_col),
+            "id": natural_ids(ctx, "ModeratorCommunity", moderator_ids, community_ids),
+            "moderatorId": moderator_ids,
+            "communityId": community_ids,
             "assignedAt": timestamps(assigned, "assignedAt"),
         }
     )
