@@ -7,8 +7,10 @@ name exactly the edited keys, in the right class, with the columns that differ.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import shutil
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -770,3 +772,40 @@ def test_the_reader_stays_within_its_byte_budget(
         # Table i is only fetched once table i - 2 has been handed to the comparison.
         before = events[: events.index(("copy", name))]
         assert ("compare", copied[i - 2]) in before, name
+
+
+def _forged(light: Path, tmp_path: Path) -> Path:
+    """A copy of ``light`` whose Post.parquet holds other content, with its file_sha256 put
+    in the manifest as a hand edit would: only the content hash tells."""
+    copy = tmp_path / "forged"
+    shutil.copytree(light, copy)
+    posts = snapshot.read(light).frame("Post")
+    edited = posts.with_columns(pl.col("title").str.replace("^", "edited: "))
+    snapshot.write(tmp_path / "other", {"Post": edited}, resolve(mode="light", env={}))
+    shutil.copyfile(tmp_path / "other" / "Post.parquet", copy / "Post.parquet")
+    manifest = json.loads((copy / "manifest.json").read_text())
+    digest = hashlib.sha256((copy / "Post.parquet").read_bytes()).hexdigest()
+    manifest["tables"]["Post"]["file_sha256"] = f"sha256:{digest}"
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    assert snapshot.read(copy).rows("Post") == posts.height  # opens: bytes match the manifest
+    return copy
+
+
+@pytest.mark.parametrize("db", DIALECTS, indirect=True)
+def test_diff_refuses_a_file_forged_with_its_file_digest(
+    light: Path, db: str, tmp_path: Path
+) -> None:
+    """Against a database, against another snapshot and as either side: a table whose
+    content is not the manifest's is an error naming the file, never a report."""
+    forged = _forged(light, tmp_path)
+    url = loaded(light, db)
+    message = r"forged/Post\.parquet: content hash .* does not match"
+    for ours, theirs in ((forged, url), (forged, str(light)), (light, str(forged))):
+        with pytest.raises(SnapshotError, match=message):
+            diff(ours, theirs)
+    out = CliRunner().invoke(main, ["diff", str(forged), "--db", url])
+    assert out.exit_code == 2
+    assert out.output.startswith("seedsnap: error: ") and "Post.parquet: content hash" in out.output
+    assert len(out.output.splitlines()) == 1
+    # The genuine snapshot still diffs equal.
+    assert diff(light, url).exit_code == 0

@@ -19,6 +19,11 @@ position by position; otherwise the two sides are joined on the primary key firs
 holds the table being compared, and from PostgreSQL the tables received ahead of it (while
 fewer than ``_AHEAD_BYTES`` are held another is fetched, so the budget can be passed by one
 table; measured in bench/diff.py against a raw ``COPY … TO STDOUT``).
+
+A snapshot is verified as it is read: every file's bytes against the manifest when it is
+opened, and every table compared against its content hash, on a thread beside the
+comparison, so a file rewritten together with its ``file_sha256`` is refused (the report is
+only given once every table compared has been verified).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import csv
 import io
 import json
 from collections.abc import Collection, Generator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -575,31 +581,57 @@ def diff(
     names = select_tables(schema, tables)
     ours = _open_snapshot(snapshot_path, schema)
     target = str(target)
-    if not is_url(target):
-        theirs = _open_snapshot(target, schema)
-        report = DiffReport(str(snapshot_path), target, "snapshot", limit=limit)
-        for name in names:
-            table = schema.table(name)
-            report.tables.append(compare(table, _frame(ours, name), _frame(theirs, name), limit))
-        return report
-    with ReadOnlyDatabase(target) as db:
-        report = DiffReport(str(snapshot_path), db.target.display, db.target.dialect, limit=limit)
-        db.require(schema, names)
-        # Closed explicitly so a COPY still in flight ends before the rollback.
-        with closing(db.frames([schema.table(n) for n in names])) as frames:
+    with _Verifier() as verified:
+        if not is_url(target):
+            theirs = _open_snapshot(target, schema)
+            report = DiffReport(str(snapshot_path), target, "snapshot", limit=limit)
             for name in names:
-                mine = _frame(ours, name)  # read while the database side is on its way
-                table, rows = next(frames)
-                report.tables.append(compare(table, mine, rows, limit))
+                mine, other = verified(ours, name), verified(theirs, name)
+                report.tables.append(compare(schema.table(name), mine, other, limit))
+            return report
+        with ReadOnlyDatabase(target) as db:
+            report = DiffReport(
+                str(snapshot_path), db.target.display, db.target.dialect, limit=limit
+            )
+            db.require(schema, names)
+            # Closed explicitly so a COPY still in flight ends before the rollback.
+            with closing(db.frames([schema.table(n) for n in names])) as frames:
+                for name in names:
+                    mine = verified(ours, name)  # read while the database side is on its way
+                    table, rows = next(frames)
+                    report.tables.append(compare(table, mine, rows, limit))
     return report
+
+
+class _Verifier:
+    """Reads tables of snapshots and checks each against its content hash on one thread
+    beside the caller; leaving the ``with`` block raises the first mismatch (in the order
+    read), after waiting for every check. Used as ``verified(snap, table) -> frame``."""
+
+    def __enter__(self) -> _Verifier:
+        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._checks: list[Future[None]] = []
+        return self
+
+    def __call__(self, snap: Snapshot, table: str) -> pl.DataFrame:
+        from seedsnap.snapshot import check_content
+
+        frame = _frame(snap, table)
+        self._checks.append(self._pool.submit(check_content, snap, table, frame))
+        return frame
+
+    def __exit__(self, kind: object, *rest: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=kind is not None)
+        if kind is None:
+            for check in self._checks:
+                check.result()  # raises a mismatch
 
 
 def _open_snapshot(path: str | Path, schema: Schema) -> Snapshot:
     """The snapshot at ``path`` with every file's bytes checked against the manifest.
 
-    The content hash is not recomputed when a frame is read: the file's SHA-256, checked
-    here, pins the very bytes the content hash was computed from, and recomputing it
-    (canonical JSON included) cost as much as reading the database back.
+    Its frames are read without their content check, which ``_Verifier`` runs beside the
+    comparison instead of before it.
     """
     from seedsnap import snapshot
 

@@ -964,21 +964,28 @@ def _load_frame(snap: Snapshot, table: str, *, check_hash: bool) -> pl.DataFrame
             "the file was changed after it was written; rebuild the snapshot",
         )
     if check_hash:
-        try:
-            digest = content_hash(model, frame, snap.manifest["format_version"])
-        except ValueError as e:
-            raise SnapshotError(str(path), f"corrupt content ({_one_line(e)[:200]})") from None
-        if digest != entry["content_hash"]:
-            raise SnapshotError(
-                str(path),
-                f"content hash {digest[:19]}… does not match the manifest's "
-                f"{entry['content_hash'][:19]}…",
-                "the file was changed after it was written; rebuild the snapshot",
-            )
+        check_content(snap, table, frame)
     if snap.manifest["format_version"] < 2:
         # Format 1 stored JSON in the hash's compact form: read it as format 2 stores it.
         frame = store_json(model, frame)
     return frame
+
+
+def check_content(snap: Snapshot, table: str, frame: pl.DataFrame) -> None:
+    """Raise a SnapshotError naming the file unless ``frame``, ``table`` as read from ``snap``
+    (before format 1's JSON is put in the stored form), has the manifest's content hash."""
+    path = snap.parquet_path(table)
+    expected = snap._entry(table)["content_hash"]
+    try:
+        digest = content_hash(snap.schema.table(table), frame, snap.manifest["format_version"])
+    except ValueError as e:
+        raise SnapshotError(str(path), f"corrupt content ({_one_line(e)[:200]})") from None
+    if digest != expected:
+        raise SnapshotError(
+            str(path),
+            f"content hash {digest[:19]}… does not match the manifest's {expected[:19]}…",
+            "the file was changed after it was written; rebuild the snapshot",
+        )
 
 
 def _load_manifest(path: Path, schema: Schema) -> dict[str, Any]:
