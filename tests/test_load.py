@@ -245,6 +245,43 @@ def test_conflicting_unique_value_stops_the_load(target: str, hand_snapshot: Pat
 
 
 @pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_an_audit_reports_every_conflict_and_says_the_load_would_stop(
+    target: str, hand_snapshot: Path
+) -> None:
+    """--audit goes on past a conflict: its report lists every conflicting row and what
+    depends on it, the counts are those of --skip-conflicts, and the command exits 1 after
+    the report, with one line saying why the load would stop."""
+    create_schema(target)
+    execute(
+        target,
+        'INSERT INTO "User" (id, email, "firstName", "lastName", "updatedAt") '
+        "VALUES ('u-intruder', 'alice@example.com', 'I', 'N', '2026-01-01 00:00:00.000')",
+    )
+    before = read_all(target)
+
+    audit = load(hand_snapshot, target, LoadOptions(audit=True))
+    skipping = load(hand_snapshot, target, LoadOptions(audit=True, skip_conflicts=True))
+
+    assert audit.stops and not skipping.stops
+    assert audit.skips == skipping.skips and audit.tables == skipping.tables
+    assert [(s.table, s.key) for s in audit.skips if s.conflict] == [("User", "u-alice")]
+    assert ("Comment", "cm-3") in {(s.table, s.key) for s in audit.skips if not s.conflict}
+    out = CliRunner().invoke(main, ["load", str(hand_snapshot), "--db", target, "--audit"])
+    assert out.exit_code == 1
+    *report, error = out.output.splitlines()
+    assert "would skip User u-alice: conflict on email='alice@example.com'" in report
+    assert error.startswith("seedsnap: error: a load would stop: User row u-alice has a conflict")
+    assert "--skip-conflicts" in error
+    doc = CliRunner().invoke(main, ["load", str(hand_snapshot), "--db", target, "--audit",
+                                    "--format", "json"])  # fmt: skip
+    assert doc.exit_code == 1
+    assert json.loads(doc.stdout)["load_would_stop_on_conflicts"] is True
+    after = read_all(target)
+    for name in MENTARA.table_names:
+        assert_frame_equal(after[name], before[name])
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
 def test_skip_conflicts_skips_the_row_and_its_dependants(target: str, hand_snapshot: Path) -> None:
     create_schema(target)
     execute(

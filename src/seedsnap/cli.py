@@ -454,13 +454,14 @@ def load_cmd(
     checked before anything is written; rows already there (by primary key) are left as they
     are. SEED_FORCE=true means --replace (still confirmed), SEED_VERBOSE=true --verbose and
     SEED_AUDIT=true --audit, as in the upstream seeder. Exits 0 when loaded (or audited), 1 on
-    any error, and then nothing was written.
+    any error, and then nothing was written. An audit reports every conflicting row and exits
+    1 after its report when a load would stop on them.
 
     Example: seedsnap load snapshots/mentara-medium --db postgresql://localhost/mentara
     """
     import json
 
-    from seedsnap.errors import ConfigError
+    from seedsnap.errors import AuditConflicts, ConfigError
     from seedsnap.loaders import LoadOptions, load
     from seedsnap.schema import MENTARA
 
@@ -508,6 +509,11 @@ def load_cmd(
         if audit_diff is not None:
             click.echo()
             click.echo(audit_diff.to_text(), nl=False)
+    if report.stops:
+        # The audit is complete (it went on past them); its status says the load would fail.
+        conflicts = [s for s in report.skips if s.conflict]
+        first = conflicts[0]
+        raise AuditConflicts(first.table, first.key, first.reason, len(conflicts))
 
 
 def _audit_diff(snapshot_dir: str, url: str | None, create_schema: bool) -> Any:

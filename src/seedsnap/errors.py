@@ -86,5 +86,17 @@ class ConflictError(SeedsnapError):
         self.table, self.key, self.column, self.value, self.count = table, key, column, value, count
 
 
+class AuditConflicts(SeedsnapError):
+    """A load audit found rows a load would stop on (its report lists them)."""
+
+    def __init__(self, table: str, key: str, reason: str, count: int) -> None:
+        more = f" (and {count - 1} more)" if count > 1 else ""
+        super().__init__(
+            f"a load would stop: {table} row {key} has a {reason} with a different existing "
+            f"row{more}",
+            "rerun with --skip-conflicts to skip such rows and their dependants, or --replace",
+        )
+
+
 class CheckFailed(SeedsnapError):
     """`check` or `verify` found violations (the report lists them)."""

@@ -336,9 +336,13 @@ def _run(
         read_only=opts.audit,
     )
     t0 = time.perf_counter()
-    plans, skips = plan_tables(schema, tables, source, db, opts.skip_conflicts, progress)
+    # An audit goes on past a conflict, as --skip-conflicts would, so that it reports every
+    # conflicting row (and what depends on it) rather than stopping at the first.
+    skip = opts.skip_conflicts or opts.audit
+    plans, skips = plan_tables(schema, tables, source, db, skip, progress)
     t1 = time.perf_counter()
     report.skips = skips
+    report.stops = opts.audit and not opts.skip_conflicts and bool(skips)
     report.tables = [
         TableReport(p.table.name, p.in_snapshot, p.rows.height, p.present, p.skipped) for p in plans
     ]

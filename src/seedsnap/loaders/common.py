@@ -273,11 +273,15 @@ def unreadable(
 
 @dataclass(frozen=True)
 class Skip:
-    """A snapshot row left out: a unique-key conflict, or a row depending on a skipped row."""
+    """A snapshot row left out: a unique-key conflict, or a row depending on a skipped row.
+
+    ``conflict``: the row itself conflicts (``reason`` names the key and value), rather than
+    depending on a row that does."""
 
     table: str
     key: str
     reason: str
+    conflict: bool = False
 
 
 @dataclass
@@ -314,6 +318,9 @@ class LoadReport:
     tables: list[TableReport] = field(default_factory=list)
     skips: list[Skip] = field(default_factory=list)
     seconds: float = 0.0
+    # An audit without --skip-conflicts that found conflicts: the load it stands for would
+    # stop on them (its counts are those of a load with --skip-conflicts).
+    stops: bool = False
 
     def totals(self) -> dict[str, int]:
         keys = ("snapshot", "inserted", "present", "skipped")
@@ -330,6 +337,7 @@ class LoadReport:
             "tables": [vars(t) for t in self.tables],
             "totals": self.totals(),
             "skipped_rows": [vars(s) for s in self.skips],
+            "load_would_stop_on_conflicts": self.stops,
             "seconds": round(self.seconds, 3),
         }
 
@@ -348,10 +356,16 @@ class LoadReport:
             f"{'total':<{width}}  {tot['snapshot']:>9,}  {tot['inserted']:>12,}"
             f"  {tot['present']:>9,}  {tot['skipped']:>8,}"
         )
+        verb_skip = "would skip" if self.audit else "skipped"
         for s in self.skips[:max_skips]:
-            lines.append(f"skipped {s.table} {s.key}: {s.reason}")
+            lines.append(f"{verb_skip} {s.table} {s.key}: {s.reason}")
         if len(self.skips) > max_skips:
             lines.append(f"… and {len(self.skips) - max_skips} more skipped rows (--format json)")
+        if self.stops:
+            lines.append(
+                "a load would stop on the conflicts; with --skip-conflicts it would skip these "
+                "rows and insert the rest, as counted"
+            )
         mode = "audit (read-only): " if self.audit else ""
         extra = ", after emptying the model's tables" if self.replaced else ""
         lines.append(
@@ -500,7 +514,10 @@ def _leave_out(
     Records this table's skipped rows in ``skipped_refs`` for the tables after it.
     """
     name = table.name
-    skips = [Skip(name, c.key, f"conflict on {','.join(c.columns)}={c.value!r}") for c in found]
+    skips = [
+        Skip(name, c.key, f"conflict on {','.join(c.columns)}={c.value!r}", conflict=True)
+        for c in found
+    ]
     keys = key_text(table, candidates)
     dropped = keys.is_in(pl.Series([c.key for c in found], dtype=pl.String).implode())
     for fk in table.foreign_keys:
