@@ -148,8 +148,9 @@ def test_a_grown_snapshot_loads_over_the_smaller_one(
     from seedsnap.build import generate
     from seedsnap.config import resolve
 
-    grown = generate(resolve(env={}, mode="light", scale=2, config_file=os.devnull))
-    bigger = snapshot.write(tmp_path / "grown", grown, resolve(env={}, mode="light", scale=2))
+    config = resolve(env={}, mode="light", scale=2, config_file=os.devnull)
+    grown = generate(config)
+    bigger = snapshot.write(tmp_path / "grown", grown, config)
     assert bigger["tables"]["Membership"]["rows"] > 0
     load(light_snapshot, target, LoadOptions(create_schema=True))
     report = load(tmp_path / "grown", target)  # raised ConflictError before natural-key ids

@@ -12,7 +12,7 @@ import polars as pl
 
 from seedsnap.context import Context, Frames, timestamps
 from seedsnap.enrichers.common import best_rows, count_by, deficit
-from seedsnap.generators.common import between, natural_key, text_keys
+from seedsnap.generators.common import between, natural_ids, text_keys
 from seedsnap.generators.content import community_posts, posting_members
 from seedsnap.random import child_keys, name_key
 
@@ -36,7 +36,9 @@ def _rows(ctx: Context, table: str, item: str, chosen: pl.DataFrame) -> pl.DataF
     at = between(ctx.stream(table, "top-up"), keys, lo, np.maximum(lo, ctx.anchor_ms))
     return pl.DataFrame(
         {
-            "id": ctx.ids(table, natural_key(chosen["_ik"].to_numpy(), chosen["_uk"].to_numpy())),
+            "id": natural_ids(
+                ctx, table, {item: chosen["_ik"].to_numpy(), "userId": chosen["_uk"].to_numpy()}
+            ),
             item: chosen[item],
             "userId": chosen["userId"],
             "createdAt": timestamps(at, "createdAt"),

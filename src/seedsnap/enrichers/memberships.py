@@ -51,7 +51,7 @@ def _rows(
     joined = between(s, keys, lo_ms, np.maximum(lo_ms, ctx.anchor_ms - MS_PER_DAY), index=1)
     return pl.DataFrame(
         {
-            "id": natural_ids(ctx, "Membership", chosen["userId"], chosen["communityId"]),
+            "id": natural_ids(ctx, "Membership", {c: chosen[c] for c in ("userId", "communityId")}),
             "joinedAt": timestamps(joined, "joinedAt"),
             "communityId": chosen["communityId"],
             "userId": chosen["userId"],

@@ -27,7 +27,7 @@ def _rows(ctx: Context, chosen: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "id": natural_ids(
-                ctx, "ModeratorCommunity", chosen["moderatorId"], chosen["communityId"]
+                ctx, "ModeratorCommunity", {c: chosen[c] for c in ("moderatorId", "communityId")}
             ),
             "moderatorId": chosen["moderatorId"],
             "communityId": chosen["communityId"],

@@ -28,7 +28,9 @@ def _rows(ctx: Context, chosen: pl.DataFrame) -> pl.DataFrame:
     at = between(s, keys, lo, np.maximum(lo, ctx.anchor_ms - 21 * MS_PER_DAY), index=0)
     return pl.DataFrame(
         {
-            "id": natural_ids(ctx, "ClientTherapist", chosen["clientId"], chosen["therapistId"]),
+            "id": natural_ids(
+                ctx, "ClientTherapist", {c: chosen[c] for c in ("clientId", "therapistId")}
+            ),
             "clientId": chosen["clientId"],
             "therapistId": chosen["therapistId"],
             "status": ["active"] * chosen.height,

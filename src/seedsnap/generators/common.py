@@ -7,7 +7,7 @@ derived from the configured anchor, never from the clock.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple, TypeAlias
 
 import numpy as np
@@ -213,23 +213,27 @@ def text_keys(values: pl.Series | npt.ArrayLike) -> U64:
     return mix(h)
 
 
-def natural_ids(ctx: Context, table: str, *natural: pl.Series) -> pl.Series:
-    """Ids of ``table``'s rows from the values of their natural key (the unique key besides
-    the primary key: a membership's user and community), given as its columns in order.
+def natural_ids(ctx: Context, table: str, values: Mapping[str, pl.Series | U64]) -> pl.Series:
+    """Ids of ``table``'s rows from the values of their natural key: the one unique key the
+    schema declares for the table besides its primary key (a membership's user and community).
 
-    One natural key gets one id in every build of a seed, whichever step makes the row and
-    whatever else grew: otherwise loading a grown snapshot over an older one would meet the
-    same membership under another id and stop on the unique key.
+    ``values`` maps each of that key's columns to its values, or to their ``text_keys`` where
+    the caller has them already. One natural key gets one id in every build of a seed,
+    whichever step makes the row and whatever else grew: otherwise loading a grown snapshot
+    over an older one would meet the same membership under another id and stop on the key.
     """
-    return ctx.ids(table, natural_key(*(text_keys(column) for column in natural)))
-
-
-def natural_key(*parts: U64) -> U64:
-    """The key ``natural_ids`` gives a natural key, from the ``text_keys`` of its columns."""
+    model = ctx.schema.table(table)
+    keys = [i.columns for i in model.unique_indexes if tuple(i.columns) != model.primary_key]
+    if len(keys) != 1 or set(values) != set(keys[0]):
+        raise ValueError(f"natural_ids: {table}'s natural keys are {keys}, not {sorted(values)}")
+    parts = [
+        v if isinstance(v, np.ndarray) and v.dtype == np.uint64 else text_keys(v)
+        for v in (values[c] for c in keys[0])
+    ]
     key = parts[0]
     for part in parts[1:]:
         key = child_keys(key, part)
-    return key
+    return ctx.ids(table, key)
 
 
 def is_author(

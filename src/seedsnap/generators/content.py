@@ -16,7 +16,7 @@ from seedsnap.generators.common import (
     between,
     is_author,
     ms,
-    natural_key,
+    natural_ids,
     pick_rows_from_groups,
     spread_times,
     text_keys,
@@ -235,7 +235,7 @@ def hearts(
     at = between(s, keys, lo + 1000, ctx.anchor_ms, index=1)
     return pl.DataFrame(
         {
-            "id": ctx.ids(table, natural_key(item_key[i], hearter_key[j])),
+            "id": natural_ids(ctx, table, {item_col: item_key[i], "userId": hearter_key[j]}),
             item_col: items["itemId"].gather(i),
             "userId": hearter.gather(j),
             "createdAt": timestamps(at, "createdAt"),

@@ -48,7 +48,7 @@ def pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
     active = s.bernoulli(ck, 0.9, index=3)
     return pl.DataFrame(
         {
-            "id": natural_ids(ctx, "ClientTherapist", c["userId"], t["userId"]),
+            "id": natural_ids(ctx, "ClientTherapist", {"clientId": ck, "therapistId": t["userId"]}),
             "clientId": c["userId"],
             "therapistId": t["userId"],
             "status": np.where(active, "active", "inactive"),
@@ -144,7 +144,9 @@ def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
     user_ids, community_ids = users["id"].gather(u_row), comm["id"].gather(c_col)
     return pl.DataFrame(
         {
-            "id": natural_ids(ctx, "Membership", user_ids, community_ids),
+            "id": natural_ids(
+                ctx, "Membership", {"userId": uk[u_row], "communityId": community_ids}
+            ),
             "joinedAt": timestamps(joined, "joinedAt"),
             "communityId": community_ids,
             "userId": user_ids,
@@ -170,7 +172,9 @@ def moderator_assignments(ctx: Context, frames: Frames) -> pl.DataFrame:
     moderator_ids, community_ids = mods["userId"].gather(m_row), comm["id"].gather(c_col)
     return pl.DataFrame(
         {
-            "id": natural_ids(ctx, "ModeratorCommunity", moderator_ids, community_ids),
+            "id": natural_ids(
+                ctx, "ModeratorCommunity", {"moderatorId": mk[m_row], "communityId": community_ids}
+            ),
             "moderatorId": moderator_ids,
             "communityId": community_ids,
             "assignedAt": timestamps(assigned, "assignedAt"),
