@@ -660,6 +660,11 @@ def test_cli_unreachable_database_exits_2(light: Path) -> None:
         ("sqlite", "User", "failedLoginCount", "many", "'many' (text)"),
         ("sqlite", "User", "failedLoginCount", 2.5, "2.5 (real)"),
         ("sqlite", "Post", "attachmentUrls", "not json", "'not json'"),
+        # JSON that is not an array of the column's element type, nor of int4 for INTEGER[].
+        ("sqlite", "Post", "attachmentUrls", '"x"', """'"x"' (text)"""),
+        ("sqlite", "Post", "attachmentUrls", "[5]", "'[5]' (text)"),
+        ("sqlite", "Post", "attachmentSizes", "[287179.9]", "'[287179.9]' (text)"),
+        ("sqlite", "Post", "attachmentSizes", "[99999999999]", "'[99999999999]' (text)"),
         # DuckDB's JSON keeps a number no float holds.
         ("duckdb", "Notification", "data", '{"a": 1e400}', """'{"a": 1e400}'"""),
     ],
@@ -809,3 +814,53 @@ def test_diff_refuses_a_file_forged_with_its_file_digest(
     assert len(out.output.splitlines()) == 1
     # The genuine snapshot still diffs equal.
     assert diff(light, url).exit_code == 0
+
+
+def test_a_mismatch_is_raised_early_and_no_check_outlives_the_diff(
+    light: Path, tmp_path: Path
+) -> None:
+    """The verifier raises a mismatch at the first read after its check ends, holds only a
+    few checks at once, and leaves no thread behind when the diff fails."""
+    import threading
+
+    from seedsnap.diff import _CHECKS_AHEAD, _open_snapshot, _Verifier
+
+    forged, genuine = _open_snapshot(_forged(light, tmp_path), MENTARA), snapshot.read(light)
+    genuine.verify_content = False  # as diff reads it: the verifier checks the content
+    others = [t for t in MENTARA.table_names if t != "Post"]
+    with _Verifier() as verified:
+        verified(forged, "Post")
+        with pytest.raises(SnapshotError, match=r"Post\.parquet: content hash"):
+            for name in others[:_CHECKS_AHEAD]:
+                verified(genuine, name)
+    with pytest.raises(RuntimeError, match="comparison failed"), _Verifier() as verified:
+        for name in others:
+            verified(genuine, name)
+        raise RuntimeError("comparison failed")
+    assert not [t for t in threading.enumerate() if t.name.startswith("seedsnap-verify")]
+
+
+def test_a_column_that_fails_only_as_a_whole_is_not_blamed_on_one_value() -> None:
+    """The halving search names a value only if that value fails on its own; otherwise the
+    conversion's own error is given (never an innocent value, never a NULL)."""
+    from seedsnap.loaders.common import unreadable
+
+    table = MENTARA.table("User")
+    column = table.column("updatedAt")
+
+    def strict(part: pl.Series) -> pl.Series:
+        return part.str.to_datetime("%Y", strict=True)
+
+    def whole(part: pl.Series) -> pl.Series:
+        if part.len() > 2:
+            raise ValueError("too many at once")
+        return part
+
+    one = unreadable(table, column, pl.Series(["2020", "x", None]), strict, "fix", ValueError())
+    assert "User.updatedAt holds 'x'," in str(one)
+    error = ValueError("too many at once")
+    many = unreadable(table, column, pl.Series(["a", "b", "c", "d"]), whole, "fix", error)
+    assert "User.updatedAt holds values (too many at once)," in str(many)
+    nulls = pl.Series([None, None, None], dtype=pl.String)
+    empty = unreadable(table, column, nulls, whole, "fix", error)
+    assert "holds values (too many at once)" in str(empty) and "None" not in str(empty)

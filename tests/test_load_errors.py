@@ -230,6 +230,29 @@ def test_a_bad_parameter_value_in_the_url(hand_snapshot: Path) -> None:
     assert "is running" not in line.rpartition(";")[2]
 
 
+@pytest.mark.parametrize(
+    ("url", "says", "fix"),
+    [
+        (
+            "postgresql://postgres:s3cret@[::1]x:5432/x",
+            'unexpected character "x"',
+            "write the URL as postgresql://",
+        ),
+        ("postgresql://postgres:s3cret@127.0.0.1/x?connect_timeout=abc", "bad value", "value"),
+        ("postgresql://postgres:s3cret@127.0.0.1:99999/x", "invalid port", "fix the port"),
+        ("postgresql://postgres:my s3cret@127.0.0.1/x", "unexpected spaces", "write the URL"),
+        ("postgresql://postgres:s3cret@127.0.0.1/x?foo=bar", "foo", "write the URL"),
+    ],
+)
+def test_a_url_libpq_refuses_names_the_url_not_the_server(
+    hand_snapshot: Path, url: str, says: str, fix: str
+) -> None:
+    # libpq refuses these before connecting, quoting the URL (or a part of it) it read.
+    line = one_line_error(run(str(hand_snapshot), "--db", url), says, fix)
+    assert "s3cret" not in line and "connect_timeout=10" not in line
+    assert "is running" not in line.rpartition(";")[2]
+
+
 @pytest.mark.parametrize("kind", ["duckdb", "sqlite"])
 def test_missing_database_file_without_create_schema(
     hand_snapshot: Path, tmp_path: Path, kind: str
@@ -501,8 +524,8 @@ def test_a_schema_the_url_names_that_does_not_exist(hand_snapshot: Path, pg_url:
     for extra in ([], ["--create-schema"]):
         one_line_error(
             run(str(hand_snapshot), "--db", url, *extra),
-            f"{pg_url} has no schema 'mentara' (named by ?schema= in the URL)",
-            'create it (CREATE SCHEMA "mentara") or fix ?schema= in the URL',
+            f"{pg_url} has no schema 'mentara' this user may use (named by ?schema= in the URL)",
+            'create it (CREATE SCHEMA "mentara") or grant USAGE on it, or fix ?schema= in the URL',
         )
     result = CliRunner().invoke(main, ["diff", str(hand_snapshot), "--db", url])
     assert result.exit_code == 2 and "has no schema 'mentara'" in result.stderr

@@ -360,10 +360,9 @@ def diff_cmd(
 
     Example: seedsnap diff snapshots/mentara-light --db postgresql://localhost/mentara --details
     """
+    from seedsnap import loaders
     from seedsnap.diff import check_format, diff
     from seedsnap.errors import ConfigError
-    from seedsnap.loaders import resolve_url
-    from seedsnap.loaders import target as database
 
     check_format(fmt, details)
     if url is not None and other is not None:
@@ -371,7 +370,7 @@ def diff_cmd(
     target = other
     if target is None:
         # --db (or $SEEDSNAP_DB) names a database: a bare path must not pass for a snapshot.
-        target = database(resolve_url(url)).url
+        target = loaders.target(loaders.resolve_url(url)).url
     report = diff(snapshot_dir, target, tables=tables, limit=limit)
     click.echo(report.render(fmt, details), nl=False)
     sys.exit(report.exit_code)

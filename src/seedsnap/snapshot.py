@@ -972,8 +972,9 @@ def _load_frame(snap: Snapshot, table: str, *, check_hash: bool) -> pl.DataFrame
 
 
 def check_content(snap: Snapshot, table: str, frame: pl.DataFrame) -> None:
-    """Raise a SnapshotError naming the file unless ``frame``, ``table`` as read from ``snap``
-    (before format 1's JSON is put in the stored form), has the manifest's content hash."""
+    """Raise a SnapshotError naming the file unless ``frame``, ``table`` as read from ``snap``,
+    has the manifest's content hash. A format-1 frame's JSON may be in either form: its hash
+    puts every value in the canonical form first."""
     path = snap.parquet_path(table)
     expected = snap._entry(table)["content_hash"]
     try:

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import polars as pl
 
-from seedsnap.errors import ConfigError, ConflictError, DatabaseError
+from seedsnap.errors import ConfigError, ConflictError, DatabaseError, one_line
 from seedsnap.schema.frames import empty_frame
 from seedsnap.schema.model import Column, Schema, Table
 
@@ -236,12 +236,11 @@ def unreadable(
     raw: pl.Series,
     convert: Callable[[pl.Series], pl.Series],
     fix: str,
+    error: BaseException,
 ) -> DatabaseError:
-    """The error for a file database's column whose values ``convert`` refuses (a hand-edited
-    timestamp, JSON that is not JSON): names the first value refused, found by halving ``raw``.
-
-    Only for after ``convert(raw)`` failed; the conversion is value by value, so the half that
-    fails holds a bad value.
+    """The error for a file database's column whose values ``convert`` refused with ``error``
+    (a hand-edited timestamp, JSON that is not JSON): names the first value refused, found by
+    halving ``raw``, or, where no single value fails alone, gives ``error`` itself.
     """
 
     def fails(part: pl.Series) -> bool:
@@ -258,10 +257,13 @@ def unreadable(
             hi = mid
         else:
             lo = mid
-    shown = repr(raw[lo]) if raw.len() else "a value"
-    shown = shown if len(shown) <= 60 else shown[:59] + "…"
+    if raw.len() and raw[lo] is not None and fails(raw.slice(lo, 1)):
+        shown = repr(raw[lo])
+        what = shown if len(shown) <= 60 else shown[:59] + "…"
+    else:  # the column fails as a whole, not by one value of it
+        what = f"values ({one_line(str(error))[:120]})"
     return DatabaseError(
-        f"reading {table.name}: {table.name}.{column.name} holds {shown}, which seedsnap "
+        f"reading {table.name}: {table.name}.{column.name} holds {what}, which seedsnap "
         f"cannot read as {column.type}",
         fix,
     )

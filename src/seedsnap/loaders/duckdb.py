@@ -169,9 +169,9 @@ def _to_model(table: Table, cols: Sequence[Column], frame: pl.DataFrame) -> pl.D
         s = frame.get_column(c.name)
         try:
             out.append(_convert(c, s).alias(c.name))
-        except (pl.exceptions.PolarsError, ValueError):
+        except (pl.exceptions.PolarsError, ValueError) as e:
             raise unreadable(
-                table, c, s, partial(_convert, c), "correct or delete that value"
+                table, c, s, partial(_convert, c), "correct or delete that value", e
             ) from None
     return pl.DataFrame(out, schema={c.name: dtype(c) for c in cols})
 

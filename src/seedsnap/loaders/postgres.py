@@ -28,6 +28,7 @@ How rows get in (measured in bench/load.py against ``psql \\copy``):
 from __future__ import annotations
 
 import io
+import re
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -137,11 +138,13 @@ def connect(url: str, create: bool = True) -> psycopg.Connection[Any]:
         raise DatabaseError(f"{describe_url(url)}: {_first_line(e)}") from None
     if schema and found == (None,):
         # Else it reads as a database without tables, and --create-schema has nowhere to go.
+        # current_schema() is NULL for a schema that exists but the user may not use, too.
         conn.close()
         raise DatabaseError(
-            f"{describe_url(url)} has no schema {schema!r} (named by ?schema= in the URL)",
-            f"create it (CREATE SCHEMA {sql.Identifier(schema).as_string(None)}) "
-            "or fix ?schema= in the URL",
+            f"{describe_url(url)} has no schema {schema!r} this user may use (named by "
+            "?schema= in the URL)",
+            f"create it (CREATE SCHEMA {sql.Identifier(schema).as_string(None)}) or grant "
+            "USAGE on it, or fix ?schema= in the URL",
         )
     connection: psycopg.Connection[Any] = conn
     return connection
@@ -177,14 +180,24 @@ def _connect_error(url: str, e: BaseException) -> DatabaseError:
         fix = "create the database (createdb) or fix its name in the URL"
     elif "resolve host" in text or "could not translate host name" in text:
         fix = "check the host name in the URL"
-    elif "invalid" in text and ("URI" in text or "connection option" in text or "dsn" in text):
-        fix = "write the URL as postgresql://user:password@host:port/database"
-    elif "invalid" in text and "value" in text:  # libpq: invalid sslmode value: "bogus"
+    elif "invalid port number" in text:
+        fix = "fix the port in the URL (1 to 65535)"
+    elif "bad value for" in text or ("invalid" in text and "value" in text):
+        # libpq: bad value for connect_timeout: 'abc'; invalid sslmode value: "bogus"
         fix = "fix that parameter's value in the URL"
+    elif re.search(r"in URI|invalid URI|connection option|dsn|unexpected (character|spaces)", text):
+        fix = "write the URL as postgresql://user:password@host:port/database"
     else:
         fix = "check that PostgreSQL is running and reachable at the URL's host and port"
     detail = text.split("failed:")[-1] if "failed:" in text else text
-    detail = one_line(detail.replace("FATAL:", ""))
+    # libpq quotes the connection string, or a part of it, that it could not parse: never
+    # print the password (describe_url shows the rest of the URL).
+    detail = re.sub(r':?\s*"?postgres(?:ql)?://[^"\s]*"?', "", detail)
+    detail = re.sub(r"password\s*=\s*\S+", "password=…", detail)
+    password = re.search(r"://[^/@:]*:([^@]+)@", url)
+    if password:
+        detail = detail.replace(password.group(1), "…")
+    detail = one_line(detail.replace("FATAL:", "").replace("connection is bad:", ""))
     return DatabaseError(f"cannot connect to {where}: {detail}", fix)
 
 

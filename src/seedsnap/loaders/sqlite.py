@@ -200,33 +200,57 @@ _UNREADABLE_FIX = (
 
 
 def _misstored(conn: Any, table: Table, cols: Sequence[Column]) -> DatabaseError | None:
-    """An error for the first value of a storage class its column's type cannot hold.
+    """An error for the first value of a storage class its column's type cannot hold, or an
+    array whose JSON text is not an array of that type.
 
     SQLite keeps what it is given when it cannot convert it (``'many'`` or ``2.5`` in an
     INTEGER column): read into the model's dtypes, such a value stops the read, or is cut
-    to ``2`` and compares equal to the ``2`` it is not.
+    to ``2`` and compares equal to the ``2`` it is not; ``[2.5]`` in an INTEGER[] column
+    would read as ``[2]`` and ``'5'`` in a TEXT[] column as ``['5']``.
     """
-    checks = " OR ".join(
-        f"typeof({quote(c.name)}) NOT IN ('null', "
-        + ", ".join(f"'{k}'" for k in _CLASSES[TYPES[c.type]])
-        + ")"
-        for c in cols
+    bad = [_bad_value(c) for c in cols]
+    typed = ", ".join(
+        f"typeof({quote(c.name)}), {quote(c.name)}, {b}" for c, b in zip(cols, bad, strict=True)
     )
-    typed = ", ".join(f"typeof({quote(c.name)}), {quote(c.name)}" for c in cols)
-    row = conn.execute(f"SELECT {typed} FROM {quote(table.name)} WHERE {checks} LIMIT 1").fetchone()
+    where = " OR ".join(f"({b})" for b in bad)
+    row = conn.execute(f"SELECT {typed} FROM {quote(table.name)} WHERE {where} LIMIT 1").fetchone()
     if row is None:
         return None
-    for i, c in enumerate(cols):
-        kind, value = row[2 * i], row[2 * i + 1]
-        if kind != "null" and kind not in _CLASSES[TYPES[c.type]]:
-            shown = repr(value)
-            shown = shown if len(shown) <= 60 else shown[:59] + "…"
-            return DatabaseError(
-                f"reading {table.name}: {table.name}.{c.name} holds {shown} ({kind}), which "
-                f"seedsnap cannot read as {c.type}",
-                _UNREADABLE_FIX,
-            )
-    return None
+    c, kind, value = next(
+        (c, row[3 * i], row[3 * i + 1]) for i, c in enumerate(cols) if row[3 * i + 2]
+    )
+    shown = repr(value)
+    shown = shown if len(shown) <= 60 else shown[:59] + "…"
+    return DatabaseError(
+        f"reading {table.name}: {table.name}.{c.name} holds {shown} ({kind}), which "
+        f"seedsnap cannot read as {c.type}",
+        _UNREADABLE_FIX,
+    )
+
+
+# The JSON element types an array column's elements may have, besides null.
+_ELEMENTS = {TEXT_ARRAY: "'text'", INTEGER_ARRAY: "'integer'"}
+
+
+def _bad_value(c: Column) -> str:
+    """SQL true for a value of ``c`` that seedsnap cannot read as ``c.type``."""
+    col = quote(c.name)
+    kinds = ", ".join(f"'{k}'" for k in _CLASSES[TYPES[c.type]])
+    bad = f"typeof({col}) NOT IN ('null', {kinds})"
+    if c.type in _ELEMENTS:
+        # int4 elements, as PostgreSQL's integer[] holds them.
+        out_of_range = (
+            " OR (type = 'integer' AND value NOT BETWEEN -2147483648 AND 2147483647)"
+            if c.type == INTEGER_ARRAY
+            else ""
+        )
+        # CASE, since SQLite's JSON functions raise on text that is not JSON.
+        bad += (
+            f" OR ({col} IS NOT NULL AND CASE WHEN json_valid({col}) THEN "
+            f"json_type({col}) != 'array' OR EXISTS (SELECT 1 FROM json_each({col}) "
+            f"WHERE type NOT IN ('null', {_ELEMENTS[c.type]}){out_of_range}) ELSE 1 END)"
+        )
+    return bad
 
 
 def read_table(conn: Any, table: Table, columns: Sequence[str] | None = None) -> pl.DataFrame:
@@ -249,9 +273,9 @@ def read_table(conn: Any, table: Table, columns: Sequence[str] | None = None) ->
         s = raw.get_column(c.name)
         try:
             out.append(_convert(c, s).alias(c.name))
-        except (pl.exceptions.PolarsError, ValueError):
+        except (pl.exceptions.PolarsError, ValueError) as e:
             # The right storage class in a form seedsnap does not write (a hand-typed time).
-            raise unreadable(table, c, s, partial(_convert, c), _UNREADABLE_FIX) from None
+            raise unreadable(table, c, s, partial(_convert, c), _UNREADABLE_FIX, e) from None
     return pl.DataFrame(out, schema={c.name: dtype(c) for c in cols})
 
 
