@@ -73,6 +73,16 @@ def rows_by_table(report: object) -> dict[str, tuple[int, int, int, int]]:
     }
 
 
+def add_intruder(target: str) -> None:
+    """The model's tables, holding one user who has the hand snapshot's alice's email."""
+    create_schema(target)
+    execute(
+        target,
+        'INSERT INTO "User" (id, email, "firstName", "lastName", "updatedAt") '
+        "VALUES ('u-intruder', 'alice@example.com', 'I', 'N', '2026-01-01 00:00:00.000')",
+    )
+
+
 @pytest.mark.parametrize("target", LOADERS, indirect=True)
 def test_empty_database_gets_every_row_of_the_snapshot(target: str, light_snapshot: Path) -> None:
     report = load(light_snapshot, target, LoadOptions(create_schema=True))
@@ -222,12 +232,7 @@ def test_load_into_schema_made_by_seedsnap_schema(target: str, hand_snapshot: Pa
 
 @pytest.mark.parametrize("target", LOADERS, indirect=True)
 def test_conflicting_unique_value_stops_the_load(target: str, hand_snapshot: Path) -> None:
-    create_schema(target)
-    execute(
-        target,
-        'INSERT INTO "User" (id, email, "firstName", "lastName", "updatedAt") '
-        "VALUES ('u-intruder', 'alice@example.com', 'I', 'N', '2026-01-01 00:00:00.000')",
-    )
+    add_intruder(target)
     before = read_all(target)
 
     with pytest.raises(ConflictError) as err:
@@ -252,12 +257,7 @@ def test_an_audit_reports_every_conflict_and_says_the_load_would_stop(
     """--audit goes on past a conflict: its report lists every conflicting row and what
     depends on it, the counts are those of --skip-conflicts, and the command exits 1 after
     the report, with one line saying why the load would stop."""
-    create_schema(target)
-    execute(
-        target,
-        'INSERT INTO "User" (id, email, "firstName", "lastName", "updatedAt") '
-        "VALUES ('u-intruder', 'alice@example.com', 'I', 'N', '2026-01-01 00:00:00.000')",
-    )
+    add_intruder(target)
     before = read_all(target)
 
     audit = load(hand_snapshot, target, LoadOptions(audit=True))
@@ -284,12 +284,7 @@ def test_an_audit_reports_every_conflict_and_says_the_load_would_stop(
 
 @pytest.mark.parametrize("target", LOADERS, indirect=True)
 def test_skip_conflicts_skips_the_row_and_its_dependants(target: str, hand_snapshot: Path) -> None:
-    create_schema(target)
-    execute(
-        target,
-        'INSERT INTO "User" (id, email, "firstName", "lastName", "updatedAt") '
-        "VALUES ('u-intruder', 'alice@example.com', 'I', 'N', '2026-01-01 00:00:00.000')",
-    )
+    add_intruder(target)
 
     report = load(hand_snapshot, target, LoadOptions(skip_conflicts=True))
 

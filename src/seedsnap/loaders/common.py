@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -228,6 +229,28 @@ def drift(
                     f"{name}.{db.name} is NOT NULL without a default and not in the snapshot"
                 )
     return problems
+
+
+def in_model_types(
+    table: Table,
+    cols: Sequence[Column],
+    raw: pl.DataFrame,
+    convert: Callable[[Column, pl.Series], pl.Series],
+    fix: str,
+) -> pl.DataFrame:
+    """``raw``'s columns ``cols`` (as a file database returns them) converted by ``convert``
+    to the model's dtypes; a value that has none is a DatabaseError naming it (``unreadable``)
+    and saying ``fix``."""
+    from seedsnap.schema.frames import dtype
+
+    out = []
+    for c in cols:
+        s = raw.get_column(c.name)
+        try:
+            out.append(convert(c, s).alias(c.name))
+        except (pl.exceptions.PolarsError, ValueError) as e:
+            raise unreadable(table, c, s, partial(convert, c), fix, e) from None
+    return pl.DataFrame(out, schema={c.name: dtype(c) for c in cols})
 
 
 def unreadable(

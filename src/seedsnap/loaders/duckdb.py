@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +25,8 @@ from seedsnap.loaders.common import (
     Progress,
     TablePlan,
     check_database_file,
+    in_model_types,
     parent_first,
-    unreadable,
 )
 from seedsnap.schema.ddl import quote, render
 from seedsnap.schema.model import (
@@ -162,18 +161,7 @@ def _convert(c: Column, s: pl.Series) -> pl.Series:
 def _to_model(table: Table, cols: Sequence[Column], frame: pl.DataFrame) -> pl.DataFrame:
     """``frame`` in the model's dtypes; a value that has none (JSON whose number does not fit
     a float, as a DuckDB JSON column may hold) is a DatabaseError naming it."""
-    from seedsnap.schema.frames import dtype
-
-    out = []
-    for c in cols:
-        s = frame.get_column(c.name)
-        try:
-            out.append(_convert(c, s).alias(c.name))
-        except (pl.exceptions.PolarsError, ValueError) as e:
-            raise unreadable(
-                table, c, s, partial(_convert, c), "correct or delete that value", e
-            ) from None
-    return pl.DataFrame(out, schema={c.name: dtype(c) for c in cols})
+    return in_model_types(table, cols, frame, _convert, "correct or delete that value")
 
 
 def read_table(conn: Any, table: Table, columns: Sequence[str] | None = None) -> pl.DataFrame:

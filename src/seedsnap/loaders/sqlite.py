@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +26,8 @@ from seedsnap.loaders.common import (
     Progress,
     TablePlan,
     check_database_file,
+    in_model_types,
     parent_first,
-    unreadable,
 )
 from seedsnap.schema.ddl import quote, render
 from seedsnap.schema.model import (
@@ -256,7 +255,6 @@ def _bad_value(c: Column) -> str:
 def read_table(conn: Any, table: Table, columns: Sequence[str] | None = None) -> pl.DataFrame:
     """Every row of ``table`` (or just ``columns``) with the model's polars dtypes; a value
     that cannot be read as its column's type is a DatabaseError naming it."""
-    from seedsnap.schema.frames import dtype
 
     cols = [table.column(c) for c in (columns or table.column_names)]
     selected = ", ".join(quote(c.name) for c in cols)
@@ -268,15 +266,9 @@ def read_table(conn: Any, table: Table, columns: Sequence[str] | None = None) ->
     raw = pl.DataFrame(
         rows, schema={c.name: _RAW[TYPES[c.type]] for c in cols}, orient="row", strict=False
     )
-    out = []
-    for c in cols:
-        s = raw.get_column(c.name)
-        try:
-            out.append(_convert(c, s).alias(c.name))
-        except (pl.exceptions.PolarsError, ValueError) as e:
-            # The right storage class in a form seedsnap does not write (a hand-typed time).
-            raise unreadable(table, c, s, partial(_convert, c), _UNREADABLE_FIX, e) from None
-    return pl.DataFrame(out, schema={c.name: dtype(c) for c in cols})
+    # A value of the right storage class in a form seedsnap does not write (a hand-typed
+    # time) fails the conversion.
+    return in_model_types(table, cols, raw, _convert, _UNREADABLE_FIX)
 
 
 def has_rows(conn: Any, table: Table) -> bool:
