@@ -1025,3 +1025,39 @@ def test_a_running_writer_holds_its_directory_against_another_build(
         assert first.tmp.is_dir()
     assert (out / "manifest.json").is_file()
     assert [p.name for p in tmp_path.iterdir()] == ["snap"]
+
+
+def test_json_in_another_spelling_of_the_same_values_keeps_its_content_hash(
+    tmp_path: Path,
+) -> None:
+    """Readers hash a file's JSON as stored first and only when that does not match put it in
+    the stored form, as the hash is defined: a Notification file whose JSON is respelled
+    (compact, keys reordered) with the same values verifies; other values do not."""
+    src = Path(__file__).parent.parent / "snapshots" / "mentara-light"
+    notes = snapshot.read(src).frame("Notification")
+    assert notes["data"].null_count() < notes.height
+
+    def respelled(values: pl.Series) -> pl.Series:
+        texts = [
+            None if v is None else json.dumps(dict(reversed(json.loads(v).items())), separators=(",", ":"))
+            for v in values.to_list()
+        ]  # fmt: skip
+        return pl.Series(values.name, texts, dtype=pl.String)
+
+    def rewritten(name: str, data: pl.Series) -> Path:
+        copy = tmp_path / name
+        shutil.copytree(src, copy)
+        pq_path = copy / "Notification.parquet"
+        notes.with_columns(data).write_parquet(pq_path)
+        manifest = json.loads((copy / "manifest.json").read_text())
+        entry = manifest["tables"]["Notification"]
+        entry["file_sha256"] = "sha256:" + hashlib.sha256(pq_path.read_bytes()).hexdigest()
+        (copy / "manifest.json").write_text(json.dumps(manifest))
+        return copy
+
+    same = rewritten("same", respelled(notes["data"]))
+    assert snapshot.read(same).frame("Notification")["data"].to_list() != notes["data"].to_list()
+    snapshot.verify(same)  # the same values: the content hash holds
+    other = notes["data"].str.replace('"', '"x', literal=True, n=1)
+    with pytest.raises(SnapshotError, match=r"Notification\.parquet: content hash"):
+        snapshot.verify(rewritten("other", other))
