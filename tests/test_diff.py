@@ -864,3 +864,26 @@ def test_a_column_that_fails_only_as_a_whole_is_not_blamed_on_one_value() -> Non
     nulls = pl.Series([None, None, None], dtype=pl.String)
     empty = unreadable(table, column, nulls, whole, "fix", error)
     assert "holds values (too many at once)" in str(empty) and "None" not in str(empty)
+
+
+def test_a_table_without_its_primary_key_is_drift_to_diff(light: Path, tmp_path: Path) -> None:
+    """diff matches rows by primary key: a table that lost its key could hold a key twice,
+    which the diff would miscount, so it is refused as drift, naming the table."""
+    url = loaded(light, f"sqlite:///{tmp_path}/t.sqlite")
+    conn = target(url).module.connect(url, create=False)
+    try:
+        table_sql = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'Notification'"
+        ).fetchone()[0]
+        keyless = table_sql.replace(',\n    CONSTRAINT "Notification_pkey" PRIMARY KEY ("id")', "")
+        assert keyless != table_sql
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute('ALTER TABLE "Notification" RENAME TO "old"')
+        conn.execute(keyless)
+        conn.execute('INSERT INTO "Notification" SELECT * FROM "old"')
+        conn.execute('DROP TABLE "old"')
+        conn.commit()
+    finally:
+        conn.close()
+    with pytest.raises(DriftError, match=r"Notification has no primary key, the model's is \(id\)"):
+        diff(light, url)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -37,6 +38,7 @@ from test_load_support import (
 from seedsnap.cli import main
 from seedsnap.loaders.synthetic import frames as synthetic_frames
 from seedsnap.schema import MENTARA
+from seedsnap.schema.ddl import render
 
 
 @pytest.fixture(autouse=True)
@@ -485,6 +487,33 @@ def test_drifted_database_is_reported_and_untouched(target: str, hand_snapshot: 
     )
     assert "--create-schema" not in line
     assert sum(counts_without(target, "Notification").values()) == 0
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_a_table_without_its_primary_key_is_drift(target: str, hand_snapshot: Path) -> None:
+    """Rows are matched by primary key: a Notification table without one (here made again
+    from the model's DDL minus the key) could hold a row twice, so the load refuses it."""
+    create_schema(target)
+    ddl = render(MENTARA, dialect(target))
+    start = ddl.index('CREATE TABLE "Notification"')
+    notification = ddl[start : ddl.index(");", start) + 2]
+    # The key clause, with the comma that joins it to the next clause or the previous one.
+    key = r'\s*(CONSTRAINT "Notification_pkey" )?PRIMARY KEY \("id"\)'
+    keyless = (
+        re.sub(key + ",", "", notification)
+        if re.search(key + ",", notification)
+        else (re.sub("," + key, "", notification))
+    )
+    assert keyless != notification
+    execute(target, 'DROP TABLE "Notification"')
+    execute(target, keyless)
+    line = one_line_error(
+        run(str(hand_snapshot), "--db", target),
+        "Notification has no primary key, the model's is (id)",
+        "migrate the database",
+    )
+    assert line.count(";") == 1, "the key is the only drift"
+    assert counts(target)["User"] == 0
 
 
 @pytest.mark.parametrize("target", LOADERS, indirect=True)

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from seedsnap.errors import ConfigError, DriftError, migrate_fix
+from seedsnap.loaders.common import key_problems
 from seedsnap.schema import MENTARA, Schema, Table
 from seedsnap.schema.model import FLOAT, JSONB, TEXT, TIMESTAMP, Column
 from seedsnap.snapshot import same_json_value
@@ -392,7 +393,8 @@ def select_tables(schema: Schema, tables: Collection[str] | None) -> list[str]:
 def schema_problems(
     schema: Schema, catalog: dict[str, Any], names: Sequence[str], module: ModuleType
 ) -> list[str]:
-    """Tables and columns of ``names`` the database lacks or types it has otherwise."""
+    """Tables and columns of ``names`` the database lacks, types it has otherwise, and
+    primary keys it lacks (rows are matched by them)."""
     problems: list[str] = []
     for name in names:
         have = catalog.get(name)
@@ -405,6 +407,7 @@ def schema_problems(
                 problems.append(f"{name}.{c.name} is missing")
             elif db.type != module.expected_type(c):
                 problems.append(f"{name}.{c.name} is {db.type}, expected {module.expected_type(c)}")
+        problems += key_problems(schema.table(name), have)
     return problems
 
 

@@ -122,6 +122,8 @@ class DbColumn:
     has_default: bool
     # The labels of an enum (or CHECK IN list) column; None when the column accepts any text.
     enum_values: tuple[str, ...] | None = None
+    # Its place in the table's primary key, from 1; 0 when it is not part of it.
+    key: int = 0
 
 
 Catalog = dict[str, dict[str, DbColumn]]
@@ -228,7 +230,20 @@ def drift(
                 problems.append(
                     f"{name}.{db.name} is NOT NULL without a default and not in the snapshot"
                 )
+        problems += key_problems(table, have)
     return problems
+
+
+def key_problems(table: Table, have: Mapping[str, DbColumn]) -> list[str]:
+    """How the database's primary key of ``table`` (its columns ``have``) differs from the
+    model's: load and diff match rows by it, and without it a row could be there twice."""
+    key = [db.name for db in sorted(have.values(), key=lambda d: d.key) if db.key]
+    if key == list(table.primary_key):
+        return []
+    want = ", ".join(table.primary_key)
+    if not key:
+        return [f"{table.name} has no primary key, the model's is ({want})"]
+    return [f"{table.name}'s primary key is ({', '.join(key)}), the model's is ({want})"]
 
 
 def in_model_types(

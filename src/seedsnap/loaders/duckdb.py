@@ -126,26 +126,31 @@ def expected_type(column: Column) -> str:
 
 
 def read_catalog(conn: Any) -> Catalog:
-    """Tables of the current schema with column types, nullability, defaults, enum labels."""
+    """Tables of the current schema with column types, nullability, defaults, enum labels
+    and primary keys."""
     catalog: Catalog = {}
     with _errors("reading the catalog"):
         rows = conn.execute(
             """
             SELECT c.table_name, c.column_name, c.data_type, c.is_nullable,
-                   c.column_default IS NOT NULL
+                   c.column_default IS NOT NULL,
+                   coalesce(list_position(k.constraint_column_names, c.column_name), 0)
               FROM duckdb_columns() c
               JOIN duckdb_tables() t
                 ON t.database_name = c.database_name AND t.schema_name = c.schema_name
                AND t.table_name = c.table_name
+              LEFT JOIN duckdb_constraints() k
+                ON k.database_name = c.database_name AND k.schema_name = c.schema_name
+               AND k.table_name = c.table_name AND k.constraint_type = 'PRIMARY KEY'
              WHERE c.database_name = current_database() AND c.schema_name = current_schema()
              ORDER BY c.table_name, c.column_index
             """
         ).fetchall()
-    for table, column, type_, nullable, has_default in rows:
+    for table, column, type_, nullable, has_default, key in rows:
         m = _ENUM.match(type_)
         labels = tuple(v.replace("''", "'") for v in _LABEL.findall(m[1])) if m else None
         catalog.setdefault(table, {})[column] = DbColumn(
-            column, "ENUM" if m else type_, bool(nullable), bool(has_default), labels
+            column, "ENUM" if m else type_, bool(nullable), bool(has_default), labels, key
         )
     return catalog
 

@@ -241,7 +241,9 @@ SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotn
        a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '',
        t.typtype = 'e', t.typname,
        (SELECT array_agg(e.enumlabel::text ORDER BY e.enumsortorder)
-          FROM pg_enum e WHERE e.enumtypid = t.oid)
+          FROM pg_enum e WHERE e.enumtypid = t.oid),
+       COALESCE((SELECT array_position(k.conkey, a.attnum) FROM pg_constraint k
+                  WHERE k.conrelid = c.oid AND k.contype = 'p'), 0)
   FROM pg_attribute a
   JOIN pg_class c ON c.oid = a.attrelid
   JOIN pg_type t ON t.oid = a.atttypid
@@ -252,12 +254,13 @@ SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotn
 
 
 def read_catalog(conn: psycopg.Connection[Any]) -> Catalog:
-    """Tables, columns, types, nullability, defaults and enum labels of the current schema."""
+    """Tables, columns, types, nullability, defaults, enum labels and primary keys of the
+    current schema."""
     catalog: Catalog = {}
     with _errors("reading the catalog"):
         if conn.execute("SELECT current_schema()").fetchone() == (None,):
             return catalog
-        for rel, col, type_, nullable, has_default, is_enum, typname, labels in conn.execute(
+        for rel, col, type_, nullable, has_default, is_enum, typname, labels, key in conn.execute(
             _CATALOG
         ):
             catalog.setdefault(rel, {})[col] = DbColumn(
@@ -266,6 +269,7 @@ def read_catalog(conn: psycopg.Connection[Any]) -> Catalog:
                 nullable,
                 has_default,
                 tuple(labels) if is_enum else None,
+                key,
             )
     return catalog
 

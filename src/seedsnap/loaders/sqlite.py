@@ -127,14 +127,15 @@ def _enum_labels(table_sql: str, column: str) -> tuple[str, ...] | None:
 
 
 def read_catalog(conn: Any) -> Catalog:
-    """Tables, declared column types, NOT NULL, defaults and CHECK-IN enum labels."""
+    """Tables, declared column types, NOT NULL, defaults, CHECK-IN enum labels and primary
+    keys."""
     catalog: Catalog = {}
     with _errors("reading the catalog"):
         tables = conn.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
         ).fetchall()
         for name, table_sql in tables:
-            for _, column, type_, notnull, default, _, hidden in conn.execute(
+            for _, column, type_, notnull, default, key, hidden in conn.execute(
                 f"PRAGMA table_xinfo({quote(name)})"
             ).fetchall():
                 if hidden:
@@ -145,7 +146,7 @@ def read_catalog(conn: Any) -> Catalog:
                 )
                 labels = None if bool_check else _enum_labels(table_sql or "", column)
                 catalog.setdefault(name, {})[column] = DbColumn(
-                    column, (type_ or "").upper(), not notnull, default is not None, labels
+                    column, (type_ or "").upper(), not notnull, default is not None, labels, key
                 )
     return catalog
 
