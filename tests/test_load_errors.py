@@ -516,6 +516,20 @@ def test_a_table_without_its_primary_key_is_drift(target: str, hand_snapshot: Pa
     assert counts(target)["User"] == 0
 
 
+def test_a_duckdb_key_spelled_in_another_case_is_the_same_key(
+    hand_snapshot: Path, tmp_path: Path
+) -> None:
+    """DuckDB keeps a key's column names as the DDL spelled them; identifiers ignore case, so
+    PRIMARY KEY (ID) on "id" is the model's key and the database loads."""
+    url = f"duckdb:///{tmp_path / 'cased.duckdb'}"
+    ddl = render(MENTARA, "duckdb").replace('PRIMARY KEY ("id")', "PRIMARY KEY (ID)")
+    assert "PRIMARY KEY (ID)" in ddl
+    execute(url, ddl)
+    result = run(str(hand_snapshot), "--db", url)
+    assert result.exit_code == 0, result.output
+    assert counts(url)["User"] > 0
+
+
 @pytest.mark.parametrize("target", LOADERS, indirect=True)
 def test_create_schema_on_some_of_the_tables_names_what_helps(
     target: str, hand_snapshot: Path

@@ -236,9 +236,10 @@ def drift(
 
 def key_problems(table: Table, have: Mapping[str, DbColumn]) -> list[str]:
     """How the database's primary key of ``table`` (its columns ``have``) differs from the
-    model's: load and diff match rows by it, and without it a row could be there twice."""
+    model's: load and diff match rows by it, and without it a row could be there twice. The
+    columns count, not their order; a key column the table lacks is reported already."""
     key = [db.name for db in sorted(have.values(), key=lambda d: d.key) if db.key]
-    if key == list(table.primary_key):
+    if set(key) == set(table.primary_key) or not set(table.primary_key) <= set(have):
         return []
     want = ", ".join(table.primary_key)
     if not key:

@@ -134,7 +134,7 @@ def read_catalog(conn: Any) -> Catalog:
             """
             SELECT c.table_name, c.column_name, c.data_type, c.is_nullable,
                    c.column_default IS NOT NULL,
-                   coalesce(list_position(k.constraint_column_names, c.column_name), 0)
+                   coalesce(list_position(k.constraint_column_indexes, c.column_index - 1), 0)
               FROM duckdb_columns() c
               JOIN duckdb_tables() t
                 ON t.database_name = c.database_name AND t.schema_name = c.schema_name
