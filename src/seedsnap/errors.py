@@ -74,6 +74,9 @@ class DriftError(SeedsnapError):
         self.problems = problems
 
 
+CONFLICT_FIX = "rerun with --skip-conflicts to skip such rows and their dependants, or --replace"
+
+
 class ConflictError(SeedsnapError):
     """Snapshot rows that would collide with existing rows on a unique key other than the PK."""
 
@@ -81,7 +84,7 @@ class ConflictError(SeedsnapError):
         more = f" (and {count - 1} more)" if count > 1 else ""
         super().__init__(
             f"{table} row {key} conflicts on {column}={value!r} with a different existing row{more}",
-            "rerun with --skip-conflicts to skip such rows and their dependants, or --replace",
+            CONFLICT_FIX,
         )
         self.table, self.key, self.column, self.value, self.count = table, key, column, value, count
 
@@ -94,7 +97,7 @@ class AuditConflicts(SeedsnapError):
         super().__init__(
             f"a load would stop: {table} row {key} has a {reason} with a different existing "
             f"row{more}",
-            "rerun with --skip-conflicts to skip such rows and their dependants, or --replace",
+            CONFLICT_FIX,
         )
 
 

@@ -73,7 +73,7 @@ import polars as pl
 from seedsnap import __version__
 from seedsnap.arrays import text_order
 from seedsnap.config import Config
-from seedsnap.errors import SnapshotError
+from seedsnap.errors import SnapshotError, one_line
 from seedsnap.schema import MENTARA, Schema, Table
 from seedsnap.schema.frames import conform, polars_schema
 from seedsnap.schema.model import (
@@ -723,7 +723,7 @@ class Writer:
         except (ValueError, pl.exceptions.PolarsError) as e:
             raise SnapshotError(
                 str(self.out),
-                f"table {table.name} does not fit the model: {_one_line(e)}",
+                f"table {table.name} does not fit the model: {one_line(str(e))}",
                 "fix the frame (columns and types must match seedsnap.schema)",
             ) from None
         file = f"{table.name}.parquet"
@@ -879,10 +879,6 @@ def _swap_into_place(tmp: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _one_line(e: BaseException) -> str:
-    return " ".join(str(e).split())
-
-
 # ---------------------------------------------------------------------------------------------
 # Read and verify
 
@@ -962,7 +958,7 @@ def _load_frame(snap: Snapshot, table: str, *, check_hash: bool) -> pl.DataFrame
         frame = raw.cast(polars_schema(model))  # type: ignore[arg-type]
     except pl.exceptions.PolarsError as e:
         raise SnapshotError(
-            str(path), f"column types differ from the model ({_one_line(e)[:200]})"
+            str(path), f"column types differ from the model ({one_line(str(e))[:200]})"
         ) from None
     if frame.height != entry["rows"]:
         raise SnapshotError(
@@ -994,7 +990,7 @@ def check_content(snap: Snapshot, table: str, frame: pl.DataFrame) -> None:
         if not digest or JSONB in {c.type for c in model.columns}:  # else the same hash again
             digest = content_hash(model, frame, version)
     except ValueError as e:
-        raise SnapshotError(str(path), f"corrupt content ({_one_line(e)[:200]})") from None
+        raise SnapshotError(str(path), f"corrupt content ({one_line(str(e))[:200]})") from None
     if digest != expected:
         raise SnapshotError(
             str(path),
@@ -1014,7 +1010,7 @@ def _load_manifest(path: Path, schema: Schema) -> dict[str, Any]:
     except FileNotFoundError:
         raise SnapshotError(where, "manifest is missing", "rebuild the snapshot") from None
     except (OSError, UnicodeDecodeError) as e:
-        raise SnapshotError(where, f"cannot read the manifest ({_one_line(e)})") from None
+        raise SnapshotError(where, f"cannot read the manifest ({one_line(str(e))})") from None
     try:
         manifest = json.loads(text)
     except json.JSONDecodeError as e:
@@ -1127,7 +1123,7 @@ def _footer_rows(path: Path) -> int:
 
 def _undecodable(path: Path, e: BaseException) -> SnapshotError:
     return SnapshotError(
-        str(path), f"cannot decode Parquet ({_one_line(e)[:200]})", "rebuild the snapshot"
+        str(path), f"cannot decode Parquet ({one_line(str(e))[:200]})", "rebuild the snapshot"
     )
 
 

@@ -46,12 +46,13 @@ def _rows(
     ).join(comm, on="communityId", how="left", maintain_order="left")
     lo = pl.max_horizontal("uAt", "cAt").dt.epoch("ms") + 60_000
     lo_ms = chosen.select(lo).to_series().to_numpy()
-    keys = child_keys(text_keys(chosen["userId"]) ^ salt, text_keys(chosen["communityId"]))
+    natural = {c: text_keys(chosen[c]) for c in ("userId", "communityId")}
+    keys = child_keys(natural["userId"] ^ salt, natural["communityId"])
     s = ctx.stream("Membership", "top-up")
     joined = between(s, keys, lo_ms, np.maximum(lo_ms, ctx.anchor_ms - MS_PER_DAY), index=1)
     return pl.DataFrame(
         {
-            "id": natural_ids(ctx, "Membership", {c: chosen[c] for c in ("userId", "communityId")}),
+            "id": natural_ids(ctx, "Membership", natural),
             "joinedAt": timestamps(joined, "joinedAt"),
             "communityId": chosen["communityId"],
             "userId": chosen["userId"],

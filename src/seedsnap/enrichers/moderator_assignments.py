@@ -20,15 +20,14 @@ SALT = name_key("enrich", "moderator_assignments")
 
 
 def _rows(ctx: Context, chosen: pl.DataFrame) -> pl.DataFrame:
-    keys = child_keys(text_keys(chosen["moderatorId"]) ^ SALT, text_keys(chosen["communityId"]))
+    natural = {c: text_keys(chosen[c]) for c in ("moderatorId", "communityId")}
+    keys = child_keys(natural["moderatorId"] ^ SALT, natural["communityId"])
     lo = chosen["lo"].to_numpy()
     s = ctx.stream("ModeratorCommunity", "top-up")
     at = between(s, keys, lo, np.maximum(lo, ctx.anchor_ms - MS_PER_DAY), index=0)
     return pl.DataFrame(
         {
-            "id": natural_ids(
-                ctx, "ModeratorCommunity", {c: chosen[c] for c in ("moderatorId", "communityId")}
-            ),
+            "id": natural_ids(ctx, "ModeratorCommunity", natural),
             "moderatorId": chosen["moderatorId"],
             "communityId": chosen["communityId"],
             "assignedAt": timestamps(at, "assignedAt"),

@@ -22,15 +22,14 @@ SALT = name_key("enrich", "relationships")
 
 
 def _rows(ctx: Context, chosen: pl.DataFrame) -> pl.DataFrame:
-    keys = child_keys(text_keys(chosen["clientId"]) ^ SALT, text_keys(chosen["therapistId"]))
+    natural = {c: text_keys(chosen[c]) for c in ("clientId", "therapistId")}
+    keys = child_keys(natural["clientId"] ^ SALT, natural["therapistId"])
     lo = chosen["lo"].to_numpy()
     s = ctx.stream("ClientTherapist", "top-up")
     at = between(s, keys, lo, np.maximum(lo, ctx.anchor_ms - 21 * MS_PER_DAY), index=0)
     return pl.DataFrame(
         {
-            "id": natural_ids(
-                ctx, "ClientTherapist", {c: chosen[c] for c in ("clientId", "therapistId")}
-            ),
+            "id": natural_ids(ctx, "ClientTherapist", natural),
             "clientId": chosen["clientId"],
             "therapistId": chosen["therapistId"],
             "status": ["active"] * chosen.height,

@@ -586,7 +586,7 @@ def schedule(
     p_codes = _codes(req["pairId"], existing["pairId"].drop_nulls())
 
     def code(ids: pl.Series, codes: pl.Series) -> I64:
-        return rows_in(ids.cast(pl.String), codes)  # -1 for NULL
+        return rows_in(ids, codes)  # -1 for NULL
 
     at = cand["_i"].to_numpy()
     c = code(req["clientId"], c_codes)[at]

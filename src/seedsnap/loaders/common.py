@@ -297,10 +297,21 @@ def unreadable(
         else:
             lo = mid
     if raw.len() and raw[lo] is not None and fails(raw.slice(lo, 1)):
-        shown = repr(raw[lo])
-        what = shown if len(shown) <= 60 else shown[:59] + "…"
+        what = shown(raw[lo])
     else:  # the column fails as a whole, not by one value of it
         what = f"values ({one_line(str(error))[:120]})"
+    return value_error(table, column, what, fix)
+
+
+def shown(value: object) -> str:
+    """``value`` as an error message quotes it: its repr, cut to 60 characters."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def value_error(table: Table, column: Column, what: str, fix: str) -> DatabaseError:
+    """The error for ``what`` (a value, shown) that ``column`` of a database holds and seedsnap
+    cannot read as the column's type."""
     return DatabaseError(
         f"reading {table.name}: {table.name}.{column.name} holds {what}, which seedsnap "
         f"cannot read as {column.type}",

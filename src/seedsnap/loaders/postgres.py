@@ -195,8 +195,8 @@ def _connect_error(url: str, e: BaseException) -> DatabaseError:
     detail = re.sub(r':?\s*"?postgres(?:ql)?://[^"\s]*"?', "", detail)
     detail = re.sub(r"password\s*=\s*\S+", "password=…", detail)
     password = re.search(r"://[^/@:]*:([^@]+)@", url)
-    if password:
-        detail = detail.replace(password.group(1), "…")
+    if password:  # a quoted part holding it; a bare replace would also eat a short one's text
+        detail = re.sub(rf'"[^"]*{re.escape(password.group(1))}[^"]*"', '"…"', detail)
     detail = one_line(detail.replace("FATAL:", "").replace("connection is bad:", ""))
     return DatabaseError(f"cannot connect to {where}: {detail}", fix)
 

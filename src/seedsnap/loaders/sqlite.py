@@ -28,6 +28,8 @@ from seedsnap.loaders.common import (
     check_database_file,
     in_model_types,
     parent_first,
+    shown,
+    value_error,
 )
 from seedsnap.schema.ddl import quote, render
 from seedsnap.schema.model import (
@@ -219,13 +221,7 @@ def _misstored(conn: Any, table: Table, cols: Sequence[Column]) -> DatabaseError
     c, kind, value = next(
         (c, row[3 * i], row[3 * i + 1]) for i, c in enumerate(cols) if row[3 * i + 2]
     )
-    shown = repr(value)
-    shown = shown if len(shown) <= 60 else shown[:59] + "…"
-    return DatabaseError(
-        f"reading {table.name}: {table.name}.{c.name} holds {shown} ({kind}), which "
-        f"seedsnap cannot read as {c.type}",
-        _UNREADABLE_FIX,
-    )
+    return value_error(table, c, f"{shown(value)} ({kind})", _UNREADABLE_FIX)
 
 
 # The JSON element types an array column's elements may have, besides null.
@@ -256,14 +252,13 @@ def _bad_value(c: Column) -> str:
 def read_table(conn: Any, table: Table, columns: Sequence[str] | None = None) -> pl.DataFrame:
     """Every row of ``table`` (or just ``columns``) with the model's polars dtypes; a value
     that cannot be read as its column's type is a DatabaseError naming it."""
-
     cols = [table.column(c) for c in (columns or table.column_names)]
     selected = ", ".join(quote(c.name) for c in cols)
     with _errors(f"reading {table.name}"):
         bad = _misstored(conn, table, cols)
-        rows = [] if bad else conn.execute(f"SELECT {selected} FROM {quote(table.name)}").fetchall()
-    if bad is not None:
-        raise bad
+        if bad is not None:
+            raise bad  # a DatabaseError, which _errors lets through
+        rows = conn.execute(f"SELECT {selected} FROM {quote(table.name)}").fetchall()
     raw = pl.DataFrame(
         rows, schema={c.name: _RAW[TYPES[c.type]] for c in cols}, orient="row", strict=False
     )
