@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from seedsnap.errors import ConfigError, DriftError, migrate_fix
-from seedsnap.loaders.common import key_problems
+from seedsnap.loaders.common import drift
 from seedsnap.schema import MENTARA, Schema, Table
 from seedsnap.schema.model import FLOAT, JSONB, TEXT, TIMESTAMP, Column
 from seedsnap.snapshot import same_json_value
@@ -390,27 +390,6 @@ def select_tables(schema: Schema, tables: Collection[str] | None) -> list[str]:
     return [t for t in schema.load_order if t in set(tables)]
 
 
-def schema_problems(
-    schema: Schema, catalog: dict[str, Any], names: Sequence[str], module: ModuleType
-) -> list[str]:
-    """Tables and columns of ``names`` the database lacks, types it has otherwise, and
-    primary keys it lacks (rows are matched by them)."""
-    problems: list[str] = []
-    for name in names:
-        have = catalog.get(name)
-        if have is None:
-            problems.append(f"table {name} is missing")
-            continue
-        for c in schema.table(name).columns:
-            db = have.get(c.name)
-            if db is None:
-                problems.append(f"{name}.{c.name} is missing")
-            elif db.type != module.expected_type(c):
-                problems.append(f"{name}.{c.name} is {db.type}, expected {module.expected_type(c)}")
-        problems += key_problems(schema.table(name), have)
-    return problems
-
-
 class ReadOnlyDatabase:
     """A database opened for reading only: ``with ReadOnlyDatabase(url) as db: db.read(t)``.
 
@@ -451,7 +430,7 @@ class ReadOnlyDatabase:
     def require(self, schema: Schema, names: Sequence[str]) -> None:
         """Raise DriftError unless every table and column of ``names`` is there, as typed."""
         catalog = self.module.read_catalog(self.conn)
-        problems = schema_problems(schema, catalog, names, self.module)
+        problems = drift(schema, catalog, names, None, self.module.expected_type)
         if problems:
             if not any(t in catalog for t in schema.table_names):
                 raise DriftError(

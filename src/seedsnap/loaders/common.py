@@ -192,10 +192,14 @@ def drift(
     schema: Schema,
     catalog: Catalog,
     tables: Sequence[str],
-    snap: SnapshotSide,
+    snap: SnapshotSide | None,
     expected_type: Callable[[Column], str],
 ) -> list[str]:
-    """Every way the database differs from what loading ``tables`` needs, table by table."""
+    """Every way the database differs from what loading ``tables`` needs, table by table.
+
+    Without ``snap`` (as diff asks, which only reads the tables), only what reading needs:
+    the tables and columns, their types, and the primary keys rows are matched by.
+    """
     problems: list[str] = []
     for name in tables:
         table = schema.table(name)
@@ -203,7 +207,7 @@ def drift(
         if have is None:
             problems.append(f"table {name} is missing")
             continue
-        rows = snap.rows(name)
+        rows = snap.rows(name) if snap is not None else 0
         for c in table.columns:
             db = have.get(c.name)
             if db is None:
@@ -213,19 +217,19 @@ def drift(
             if db.type != want:
                 problems.append(f"{name}.{c.name} is {db.type}, expected {want}")
                 continue
-            if rows and not db.nullable and c.nullable:
+            if snap is not None and rows and not db.nullable and c.nullable:
                 nulls = snap.columns(name, [c.name]).get_column(c.name).null_count()
                 if nulls:
                     problems.append(
                         f"{name}.{c.name} is NOT NULL but the snapshot has {nulls} NULLs"
                     )
-            if rows and db.enum_values is not None:
+            if snap is not None and rows and db.enum_values is not None:
                 values = snap.columns(name, [c.name]).get_column(c.name)
                 used = values.drop_nulls().unique().sort().to_list()
                 unknown = [v for v in used if v not in set(db.enum_values)]
                 if unknown:
                     problems.append(f"{name}.{c.name} does not know enum value(s) {unknown}")
-        for db in have.values():
+        for db in have.values() if snap is not None else ():
             if db.name not in set(table.column_names) and not db.nullable and not db.has_default:
                 problems.append(
                     f"{name}.{db.name} is NOT NULL without a default and not in the snapshot"
