@@ -10,7 +10,7 @@ import polars as pl
 
 from seedsnap.arrays import rows_in, sort_positions
 from seedsnap.context import Context
-from seedsnap.generators.common import rank_in_run, text_keys
+from seedsnap.generators.common import between, natural_ids, rank_in_run, text_keys
 from seedsnap.random import I64, U64, Stream, child_keys, expand
 
 
@@ -66,6 +66,28 @@ def count_with_planned(
         )
         .select(key, (pl.col("len").fill_null(0) + pl.col("add").fill_null(0)).alias("len"))
     )
+
+
+def pair_top_up(
+    ctx: Context,
+    table: str,
+    chosen: pl.DataFrame,
+    pair: tuple[str, str],
+    salt: np.uint64,
+    lo: I64,
+    latest: int,
+    index: int,
+) -> tuple[pl.Series, I64]:
+    """Ids and times of the join rows a top-up adds for the ``chosen`` pairs of ids.
+
+    The ids come from the pair (``natural_ids``: the same pair has the same id whichever step
+    makes it), the times are keyed by it, uniform between ``lo`` and ``latest`` (ms; ``lo``
+    where ``latest`` is earlier), on ``table``'s "top-up" stream at draw ``index``.
+    """
+    natural = {c: text_keys(chosen[c]) for c in pair}
+    keys = child_keys(natural[pair[0]] ^ salt, natural[pair[1]])
+    at = between(ctx.stream(table, "top-up"), keys, lo, np.maximum(lo, latest), index=index)
+    return natural_ids(ctx, table, natural), at
 
 
 def take_best(

@@ -11,9 +11,8 @@ import numpy as np
 import polars as pl
 
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
-from seedsnap.enrichers.common import count_by, deficit, sample_pairs
-from seedsnap.generators.common import between, natural_ids, text_keys
-from seedsnap.random import child_keys, name_key
+from seedsnap.enrichers.common import count_by, deficit, pair_top_up, sample_pairs
+from seedsnap.random import name_key
 
 READS = ("User", "Therapist", "Community", "Membership")
 WRITES = ("Membership",)
@@ -46,13 +45,12 @@ def _rows(
     ).join(comm, on="communityId", how="left", maintain_order="left")
     lo = pl.max_horizontal("uAt", "cAt").dt.epoch("ms") + 60_000
     lo_ms = chosen.select(lo).to_series().to_numpy()
-    natural = {c: text_keys(chosen[c]) for c in ("userId", "communityId")}
-    keys = child_keys(natural["userId"] ^ salt, natural["communityId"])
-    s = ctx.stream("Membership", "top-up")
-    joined = between(s, keys, lo_ms, np.maximum(lo_ms, ctx.anchor_ms - MS_PER_DAY), index=1)
+    pair = ("userId", "communityId")
+    latest = ctx.anchor_ms - MS_PER_DAY
+    ids, joined = pair_top_up(ctx, "Membership", chosen, pair, salt, lo_ms, latest, 1)
     return pl.DataFrame(
         {
-            "id": natural_ids(ctx, "Membership", natural),
+            "id": ids,
             "joinedAt": timestamps(joined, "joinedAt"),
             "communityId": chosen["communityId"],
             "userId": chosen["userId"],

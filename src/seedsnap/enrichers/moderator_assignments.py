@@ -6,13 +6,12 @@ community is covered, by the moderators with the fewest assignments first.
 
 from __future__ import annotations
 
-import numpy as np
 import polars as pl
 
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
-from seedsnap.enrichers.common import count_by, deficit, take_best
-from seedsnap.generators.common import between, natural_ids, text_keys
-from seedsnap.random import child_keys, name_key
+from seedsnap.enrichers.common import count_by, deficit, pair_top_up, take_best
+from seedsnap.generators.common import text_keys
+from seedsnap.random import name_key
 
 READS = ("Moderator", "Community", "ModeratorCommunity")
 WRITES = ("ModeratorCommunity",)
@@ -20,14 +19,14 @@ SALT = name_key("enrich", "moderator_assignments")
 
 
 def _rows(ctx: Context, chosen: pl.DataFrame) -> pl.DataFrame:
-    natural = {c: text_keys(chosen[c]) for c in ("moderatorId", "communityId")}
-    keys = child_keys(natural["moderatorId"] ^ SALT, natural["communityId"])
+    pair = ("moderatorId", "communityId")
     lo = chosen["lo"].to_numpy()
-    s = ctx.stream("ModeratorCommunity", "top-up")
-    at = between(s, keys, lo, np.maximum(lo, ctx.anchor_ms - MS_PER_DAY), index=0)
+    ids, at = pair_top_up(
+        ctx, "ModeratorCommunity", chosen, pair, SALT, lo, ctx.anchor_ms - MS_PER_DAY, 0
+    )
     return pl.DataFrame(
         {
-            "id": natural_ids(ctx, "ModeratorCommunity", natural),
+            "id": ids,
             "moderatorId": chosen["moderatorId"],
             "communityId": chosen["communityId"],
             "assignedAt": timestamps(at, "assignedAt"),

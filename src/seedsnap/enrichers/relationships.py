@@ -7,14 +7,13 @@ pairs count, and the clients with the fewest therapists are chosen first (keyed 
 
 from __future__ import annotations
 
-import numpy as np
 import polars as pl
 
 from seedsnap.config import FIXTURES_PER_ROLE
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
-from seedsnap.enrichers.common import count_by, deficit, sample_pairs
-from seedsnap.generators.common import between, natural_ids, text_keys
-from seedsnap.random import child_keys, name_key
+from seedsnap.enrichers.common import count_by, deficit, pair_top_up, sample_pairs
+from seedsnap.generators.common import text_keys
+from seedsnap.random import name_key
 
 READS = ("Client", "Therapist", "ClientTherapist")
 WRITES = ("ClientTherapist",)
@@ -22,14 +21,13 @@ SALT = name_key("enrich", "relationships")
 
 
 def _rows(ctx: Context, chosen: pl.DataFrame) -> pl.DataFrame:
-    natural = {c: text_keys(chosen[c]) for c in ("clientId", "therapistId")}
-    keys = child_keys(natural["clientId"] ^ SALT, natural["therapistId"])
+    pair = ("clientId", "therapistId")
     lo = chosen["lo"].to_numpy()
-    s = ctx.stream("ClientTherapist", "top-up")
-    at = between(s, keys, lo, np.maximum(lo, ctx.anchor_ms - 21 * MS_PER_DAY), index=0)
+    latest = ctx.anchor_ms - 21 * MS_PER_DAY
+    ids, at = pair_top_up(ctx, "ClientTherapist", chosen, pair, SALT, lo, latest, 0)
     return pl.DataFrame(
         {
-            "id": natural_ids(ctx, "ClientTherapist", natural),
+            "id": ids,
             "clientId": chosen["clientId"],
             "therapistId": chosen["therapistId"],
             "status": ["active"] * chosen.height,
