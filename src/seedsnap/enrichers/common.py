@@ -71,23 +71,24 @@ def count_with_planned(
 def pair_top_up(
     ctx: Context,
     table: str,
-    chosen: pl.DataFrame,
-    pair: tuple[str, str],
+    pair: dict[str, U64],
     salt: np.uint64,
     lo: I64,
     latest: int,
-    index: int,
+    index: int = 0,
 ) -> tuple[pl.Series, I64]:
-    """Ids and times of the join rows a top-up adds for the ``chosen`` pairs of ids.
+    """Ids and times of the join rows a top-up adds for pairs of ids, given by the
+    ``text_keys`` of their two columns (``pair``, in the order they are keyed: the first is
+    salted).
 
     The ids come from the pair (``natural_ids``: the same pair has the same id whichever step
     makes it), the times are keyed by it, uniform between ``lo`` and ``latest`` (ms; ``lo``
     where ``latest`` is earlier), on ``table``'s "top-up" stream at draw ``index``.
     """
-    natural = {c: text_keys(chosen[c]) for c in pair}
-    keys = child_keys(natural[pair[0]] ^ salt, natural[pair[1]])
+    first, second = pair.values()
+    keys = child_keys(first ^ salt, second)
     at = between(ctx.stream(table, "top-up"), keys, lo, np.maximum(lo, latest), index=index)
-    return natural_ids(ctx, table, natural), at
+    return natural_ids(ctx, table, pair), at
 
 
 def take_best(

@@ -11,10 +11,10 @@ import numpy as np
 import polars as pl
 
 from seedsnap.context import Context, Frames, timestamps
-from seedsnap.enrichers.common import best_rows, count_by, deficit
-from seedsnap.generators.common import between, natural_ids, text_keys
+from seedsnap.enrichers.common import best_rows, count_by, deficit, pair_top_up
+from seedsnap.generators.common import text_keys
 from seedsnap.generators.content import community_posts, posting_members
-from seedsnap.random import child_keys, name_key
+from seedsnap.random import name_key
 
 READS = ("User", "Therapist", "Membership", "RoomGroup", "Room", "Post", "PostHeart", "Comment",
          "CommentHeart")  # fmt: skip
@@ -31,14 +31,11 @@ def _rows(ctx: Context, table: str, item: str, chosen: pl.DataFrame) -> pl.DataF
 
     ``_uk`` and ``_ik`` are the text keys of the user's and the item's ids.
     """
-    keys = child_keys(chosen["_uk"].to_numpy() ^ SALT, chosen["_ik"].to_numpy())
-    lo = chosen["lo"].to_numpy()
-    at = between(ctx.stream(table, "top-up"), keys, lo, np.maximum(lo, ctx.anchor_ms))
+    pair = {"userId": chosen["_uk"].to_numpy(), item: chosen["_ik"].to_numpy()}
+    ids, at = pair_top_up(ctx, table, pair, SALT, chosen["lo"].to_numpy(), ctx.anchor_ms)
     return pl.DataFrame(
         {
-            "id": natural_ids(
-                ctx, table, {item: chosen["_ik"].to_numpy(), "userId": chosen["_uk"].to_numpy()}
-            ),
+            "id": ids,
             item: chosen[item],
             "userId": chosen["userId"],
             "createdAt": timestamps(at, "createdAt"),

@@ -12,6 +12,7 @@ import polars as pl
 
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit, pair_top_up, sample_pairs
+from seedsnap.generators.common import text_keys
 from seedsnap.random import name_key
 
 READS = ("User", "Therapist", "Community", "Membership")
@@ -45,9 +46,9 @@ def _rows(
     ).join(comm, on="communityId", how="left", maintain_order="left")
     lo = pl.max_horizontal("uAt", "cAt").dt.epoch("ms") + 60_000
     lo_ms = chosen.select(lo).to_series().to_numpy()
-    pair = ("userId", "communityId")
+    pair = {c: text_keys(chosen[c]) for c in ("userId", "communityId")}
     latest = ctx.anchor_ms - MS_PER_DAY
-    ids, joined = pair_top_up(ctx, "Membership", chosen, pair, salt, lo_ms, latest, 1)
+    ids, joined = pair_top_up(ctx, "Membership", pair, salt, lo_ms, latest, 1)
     return pl.DataFrame(
         {
             "id": ids,

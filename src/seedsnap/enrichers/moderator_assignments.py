@@ -19,11 +19,9 @@ SALT = name_key("enrich", "moderator_assignments")
 
 
 def _rows(ctx: Context, chosen: pl.DataFrame) -> pl.DataFrame:
-    pair = ("moderatorId", "communityId")
+    pair = {c: text_keys(chosen[c]) for c in ("moderatorId", "communityId")}
     lo = chosen["lo"].to_numpy()
-    ids, at = pair_top_up(
-        ctx, "ModeratorCommunity", chosen, pair, SALT, lo, ctx.anchor_ms - MS_PER_DAY, 0
-    )
+    ids, at = pair_top_up(ctx, "ModeratorCommunity", pair, SALT, lo, ctx.anchor_ms - MS_PER_DAY)
     return pl.DataFrame(
         {
             "id": ids,

@@ -21,10 +21,10 @@ SALT = name_key("enrich", "relationships")
 
 
 def _rows(ctx: Context, chosen: pl.DataFrame) -> pl.DataFrame:
-    pair = ("clientId", "therapistId")
+    pair = {c: text_keys(chosen[c]) for c in ("clientId", "therapistId")}
     lo = chosen["lo"].to_numpy()
     latest = ctx.anchor_ms - 21 * MS_PER_DAY
-    ids, at = pair_top_up(ctx, "ClientTherapist", chosen, pair, SALT, lo, latest, 0)
+    ids, at = pair_top_up(ctx, "ClientTherapist", pair, SALT, lo, latest)
     return pl.DataFrame(
         {
             "id": ids,
