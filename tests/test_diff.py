@@ -482,10 +482,24 @@ def test_schema_drift_is_an_error(light: Path, pg_url: str) -> None:
 
 
 def _write_counters(url: str) -> tuple[int, ...]:
-    """Rows inserted, updated and deleted in the database since it was created."""
+    """Rows inserted, updated and deleted in the database since it was created.
+
+    Another session's counts reach the statistics only when it flushes them, at the latest
+    as it exits, before it leaves pg_stat_activity: so the other sessions of the database
+    (the test's own writes, seedsnap's) are waited for first.
+    """
+    import time
+
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
+        deadline = time.monotonic() + 30
+        while conn.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchone() != (0,):
+            assert time.monotonic() < deadline, "another session stays connected"
+            time.sleep(0.05)
         conn.execute("SELECT pg_stat_force_next_flush()")
         conn.execute("SELECT pg_stat_clear_snapshot()")
         row = conn.execute(
