@@ -553,3 +553,31 @@ def test_postgres_key_comparisons(pg_url: str) -> None:
         ]
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_a_row_conflicting_on_two_keys_is_one_skipped_row(target: str, hand_snapshot: Path) -> None:
+    """A community that collides on both its name and its slug is one row left out: counted
+    once, listed once, with both keys in its reason (the counts must add up to the
+    snapshot's rows)."""
+    create_schema(target)
+    execute(
+        target,
+        'INSERT INTO "Community" (id, name, slug, description, "imageUrl", "updatedAt") '
+        "VALUES ('c-other', 'Anxiety Support', 'anxiety-support', 'd', 'https://x/i.png', "
+        "'2026-01-01 00:00:00.000')",
+    )
+
+    report = load(hand_snapshot, target, LoadOptions(skip_conflicts=True))
+
+    conflicting = [s for s in report.skips if s.conflict]
+    assert [(s.table, s.key) for s in conflicting] == [("Community", "c-1")]
+    assert conflicting[0].reason == ("conflict on name='Anxiety Support'; slug='anxiety-support'")
+    community = next(t for t in report.tables if t.table == "Community")
+    assert (community.snapshot, community.inserted, community.skipped) == (1, 0, 1)
+    tot = report.totals()
+    assert tot["inserted"] + tot["present"] + tot["skipped"] == tot["snapshot"]
+    assert len({(s.table, s.key) for s in report.skips}) == len(report.skips) == tot["skipped"]
+    with pytest.raises(ConflictError) as err:
+        load(hand_snapshot, target, LoadOptions())
+    assert "(and" not in str(err.value), "one row, not one per key"

@@ -546,7 +546,8 @@ def plan_tables(
             found = conflicts(table, candidates, db)
         if found and not skip_conflicts:
             first = found[0]
-            raise ConflictError(name, first.key, ",".join(first.columns), first.value, len(found))
+            count = len({c.key for c in found})
+            raise ConflictError(name, first.key, ",".join(first.columns), first.value, count)
         if found or any(fk.ref_table in skipped_refs for fk in table.foreign_keys):
             rows, table_skips = _leave_out(schema, table, candidates, found, skipped_refs)
         else:
@@ -570,12 +571,17 @@ def _leave_out(
     Records this table's skipped rows in ``skipped_refs`` for the tables after it.
     """
     name = table.name
+    # One skip per row, naming every key it conflicts on (a community whose name and slug
+    # are both taken is one row left out).
+    reasons: dict[str, list[str]] = {}
+    for c in found:
+        reasons.setdefault(c.key, []).append(f"{','.join(c.columns)}={c.value!r}")
     skips = [
-        Skip(name, c.key, f"conflict on {','.join(c.columns)}={c.value!r}", conflict=True)
-        for c in found
+        Skip(name, key, f"conflict on {'; '.join(on)}", conflict=True)
+        for key, on in reasons.items()
     ]
     keys = key_text(table, candidates)
-    dropped = keys.is_in(pl.Series([c.key for c in found], dtype=pl.String).implode())
+    dropped = keys.is_in(pl.Series(list(reasons), dtype=pl.String).implode())
     for fk in table.foreign_keys:
         if fk.ref_table == name or fk.ref_table not in skipped_refs:
             continue
