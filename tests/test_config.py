@@ -210,3 +210,25 @@ def test_an_unreadable_config_file_is_one_line_naming_it(tmp_path: Path) -> None
         CliRunner().invoke(main, ["config", "--config", str(tmp_path / "none.toml")]),
         f"config file {tmp_path / 'none.toml'} not found",
     )
+
+
+def test_config_shows_the_counts_the_build_makes() -> None:
+    """A scaled count is printed as the whole number of rows the build makes, with its
+    scaled value beside the source; the anchor's column is as wide as the anchor."""
+    from seedsnap.build import generate
+
+    config = resolve(mode="light", scale=1.5, env={}, config_file=None)
+    out = CliRunner().invoke(main, ["config", "--mode", "light", "--scale", "1.5"])
+    assert out.exit_code == 0, out.output
+    shown = {line.split()[0]: line.split(maxsplit=2)[1:] for line in out.output.splitlines()}
+    count, source = shown["volumes.illness_communities"]
+    assert (count, source) == ("8", "mode light x scale 1.5 = 7.5, rounded")
+    frames = generate(config)
+    communities = int(shown["volumes.illness_communities"][0]) + int(
+        shown["volumes.general_communities"][0]
+    )
+    assert frames["Community"].height == communities
+    for role, table in (("clients", "Client"), ("therapists", "Therapist")):
+        assert frames[table].height == int(shown[f"volumes.{role}"][0])
+    anchor = next(line for line in out.output.splitlines() if line.startswith("anchor "))
+    assert "Z  " in anchor, "the anchor is followed by the column gap, not run into its source"

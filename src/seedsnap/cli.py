@@ -270,9 +270,9 @@ def config_cmd(
     if fmt != "text":
         raise ConfigError(f"unknown --format {fmt!r}", "use text or json")
     rows = config.describe()
-    width = max(len(r[0]) for r in rows)
+    width, value_width = (max(len(r[i]) for r in rows) for i in (0, 1))
     for key, value, source in rows:
-        click.echo(f"{key:<{width}}  {value:<10}  {source}")
+        click.echo(f"{key:<{width}}  {value:<{value_width}}  {source}")
 
 
 @main.command()

@@ -160,16 +160,25 @@ class Config:
         rows = [
             (k, str(flat[k]), self.sources.get(k, "")) for k in ("mode", "seed", "scale", "anchor")
         ]
-        rows += [
-            (f"volumes.{k}", f"{v:g}", self.sources.get(f"volumes.{k}", ""))
-            for k, v in sorted(self.volumes.items())
-        ]
+        rows += [(f"volumes.{k}", *self._volume_shown(k)) for k in sorted(self.volumes)]
         rows += [
             (f"minimums.{e}.{n}", str(v), self.sources.get(f"minimums.{e}.{n}", ""))
             for e, reqs in sorted(self.minimums.items())
             for n, v in sorted(reqs.items())
         ]
         return rows
+
+    def _volume_shown(self, key: str) -> tuple[str, str]:
+        """A volume and its source as `seedsnap config` prints them: a count is shown as
+        the whole number the build makes, its scaled value beside the source."""
+        value, source = self.volumes[key], self.sources.get(f"volumes.{key}", "")
+        if key not in SCALED:
+            return f"{value:g}", source
+        used = round(value) if key.endswith("communities") else self.count(key)
+        if used == value:
+            return str(used), source
+        why = "rounded" if used == round(value) else f"raised to the {FIXTURES_PER_ROLE} fixtures"
+        return str(used), f"{source} = {value:g}, {why}"
 
     def to_dict(self) -> dict[str, Any]:
         """The canonical JSON form recorded in a snapshot's manifest."""
