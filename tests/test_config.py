@@ -232,3 +232,23 @@ def test_config_shows_the_counts_the_build_makes() -> None:
         assert frames[table].height == int(shown[f"volumes.{role}"][0])
     anchor = next(line for line in out.output.splitlines() if line.startswith("anchor "))
     assert "Z  " in anchor, "the anchor is followed by the column gap, not run into its source"
+
+
+@pytest.mark.parametrize(
+    ("name", "fix"),
+    [
+        ("SEEDSNAP_SEEDS", "rename it SEEDSNAP_SEED"),
+        ("SEEDSNAP_SCAEL", "rename it SEEDSNAP_SCALE"),
+        ("SEEDSNAP_MIN_POSTS", "SEEDSNAP_MIN_<ENTITY>_<REQUIREMENT>"),
+    ],
+)
+def test_a_misspelt_environment_setting_is_refused(name: str, fix: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        resolve(env={name: "3"}, config_file=None)
+    assert name in str(err.value) and fix in str(err.value)
+
+
+def test_other_seedsnap_variables_are_left_alone() -> None:
+    """A script's own SEEDSNAP_ names (the tests' SEEDSNAP_TEST_PG) are no typo of a setting."""
+    env = {"SEEDSNAP_TEST_PG": "postgresql://x", "SEEDSNAP_BENCH_PG": "y", "SEEDSNAP_DB": "z"}
+    assert resolve(env=env, config_file=None) == resolve(env={}, config_file=None)

@@ -9,6 +9,7 @@ options. ``Config.sources`` records where every value came from (``seedsnap conf
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import re
@@ -276,6 +277,33 @@ def _volume(key: str, raw: Any, src: str, scale: float) -> float:
     return value
 
 
+# The environment's settings besides SEEDSNAP_MIN_<ENTITY>_<NAME> (SEEDSNAP_DB: load, diff).
+MIN_ENV = re.compile(r"^SEEDSNAP_MIN_([A-Z]+)_([A-Z_]+)$")
+ENV_SETTINGS = tuple(ENV_PREFIX + n for n in ("MODE", "SEED", "SCALE", "ANCHOR", "DB"))
+
+
+def _refuse_misspelt(env: Mapping[str, str]) -> None:
+    """A SEEDSNAP_ variable that is no setting but nearly spells one is a typo, which would
+    otherwise be ignored silently (other SEEDSNAP_ names are left alone: they may be a
+    script's own, as the tests' SEEDSNAP_TEST_PG)."""
+    for name in sorted(env):
+        if not name.startswith(ENV_PREFIX) or name in ENV_SETTINGS:
+            continue
+        if name.startswith(ENV_PREFIX + "MIN_"):
+            if not MIN_ENV.match(name):  # a matching name is checked by the minimums
+                raise ConfigError(
+                    f"environment variable {name} names no minimum requirement",
+                    "spell it SEEDSNAP_MIN_<ENTITY>_<REQUIREMENT>, e.g. SEEDSNAP_MIN_CLIENT_POSTS",
+                )
+            continue
+        close = difflib.get_close_matches(name, ENV_SETTINGS, n=1, cutoff=0.85)
+        if close:
+            raise ConfigError(
+                f"environment variable {name} is not a seedsnap setting",
+                f"rename it {close[0]}, or unset it",
+            )
+
+
 def resolve(
     mode: str | None = None,
     seed: int | None = None,
@@ -430,12 +458,12 @@ def resolve(
             )
         for name, value in table.items():
             set_min(f"{entity}.{name}", value, f"file {path}")
-    pattern = re.compile(r"^SEEDSNAP_MIN_([A-Z]+)_([A-Z_]+)$")
     for envname in sorted(env):
-        m = pattern.match(envname)
+        m = MIN_ENV.match(envname)
         if m:
             set_min(f"{m[1].lower()}.{m[2].lower()}", env[envname], f"env {envname}")
     for key, value in (minimums or {}).items():
         set_min(key, value, "option")
+    _refuse_misspelt(env)
 
     return Config(mode_v, seed_v, scale_v, anchor_v, volumes, mins, sources)
