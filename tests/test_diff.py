@@ -901,3 +901,11 @@ def test_a_table_without_its_primary_key_is_drift_to_diff(light: Path, tmp_path:
         conn.close()
     with pytest.raises(DriftError, match=r"Notification has no primary key, the model's is \(id\)"):
         diff(light, url)
+
+
+def test_a_table_name_in_the_wrong_case_is_pointed_at_the_right_one(light: Path) -> None:
+    result = run("diff", str(light), str(light), "--table", "post")
+    assert result.exit_code == 2
+    assert "unknown table(s) post" in result.stderr and "e.g. Post" in result.stderr
+    one = run("diff", str(light), str(light), "--table", "Post")
+    assert one.exit_code == 0 and one.stdout.rstrip().endswith("rows in 1 table)"), one.stdout

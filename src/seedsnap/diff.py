@@ -187,10 +187,13 @@ class DiffReport:
         lines.append("")
         head = f"snapshot {self.snapshot} vs {self.kind} {self.target}"
         if self.equal:
-            lines.append(f"{head}: equal ({tot['equal']:,} rows in {len(self.tables)} tables)")
+            lines.append(
+                f"{head}: equal ({tot['equal']:,} rows in {_count(len(self.tables), 'table')})"
+            )
         else:
             lines.append(
-                f"{head}: {differing} of {len(self.tables)} tables differ ({tot['missing']:,}"
+                f"{head}: {differing} of {_count(len(self.tables), 'table')} differ"
+                f"{'s' if differing == 1 else ''} ({tot['missing']:,}"
                 f" missing, {tot['extra']:,} extra, {tot['changed']:,} changed)"
             )
         return "\n".join(lines) + "\n"
@@ -372,6 +375,10 @@ def compare(
 # Sources
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
 def is_url(target: str) -> bool:
     """Whether ``target`` names a database (``scheme://…``) rather than a snapshot path."""
     return "://" in target
@@ -383,9 +390,12 @@ def select_tables(schema: Schema, tables: Collection[str] | None) -> list[str]:
         return list(schema.load_order)
     unknown = sorted(set(tables) - set(schema.table_names))
     if unknown:
+        by_lower = {t.lower(): t for t in schema.table_names}
+        meant = [by_lower[t.lower()] for t in unknown if t.lower() in by_lower]
+        examples = meant or schema.table_names[:3]
         raise ConfigError(
             f"unknown table(s) {', '.join(unknown)}",
-            f"use the model's table names, e.g. {', '.join(schema.table_names[:3])}",
+            f"use the model's table names, e.g. {', '.join(examples)}",
         )
     return [t for t in schema.load_order if t in set(tables)]
 
