@@ -581,3 +581,17 @@ def test_a_row_conflicting_on_two_keys_is_one_skipped_row(target: str, hand_snap
     with pytest.raises(ConflictError) as err:
         load(hand_snapshot, target, LoadOptions())
     assert "(and" not in str(err.value), "one row, not one per key"
+
+
+@pytest.mark.parametrize("target", ["duckdb"], indirect=True)
+def test_a_load_over_present_rows_says_they_are_left_as_they_are(
+    target: str, hand_snapshot: Path
+) -> None:
+    """A load never updates a row: when rows were there already, the report says so, and
+    where to see whether they differ (a new user expected changed rows to be restored)."""
+    first = load(hand_snapshot, target, LoadOptions(create_schema=True)).to_text()
+    assert "were there already" not in first
+    again = load(hand_snapshot, target, LoadOptions()).to_text()
+    present = sum(t.present for t in load(hand_snapshot, target, LoadOptions()).tables)
+    assert f"{present:,} rows were there already" in again
+    assert "`seedsnap diff`" in again and "--replace" in again

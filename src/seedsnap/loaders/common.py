@@ -422,6 +422,12 @@ class LoadReport:
                 "a load would stop on the conflicts; with --skip-conflicts it would skip these "
                 "rows and insert the rest, as counted"
             )
+        if tot["present"]:
+            lines.append(
+                f"{tot['present']:,} rows were there already: a load never changes a row, so "
+                "`seedsnap diff` shows whether they still equal the snapshot's, and --replace "
+                "restores them"
+            )
         mode = "audit (read-only): " if self.audit else ""
         extra = ", after emptying the model's tables" if self.replaced else ""
         lines.append(
