@@ -17,6 +17,7 @@ from seedsnap.config import resolve
 from seedsnap.context import Context, Frames
 from seedsnap.enrichers import orchestrator
 from seedsnap.enrichers.orchestrator import Enricher, load_enrichers, tiers
+from seedsnap.errors import EnricherError
 from seedsnap.generators.users import DEV_PASSWORD
 
 
@@ -318,7 +319,7 @@ def test_two_top_ups_of_one_table_run_in_registry_order_and_longer_cycles_fail()
     a = Enricher("a", frozenset({"Post"}), frozenset({"Comment"}), _toy)
     b = Enricher("b", frozenset({"Comment"}), frozenset({"Report"}), _toy)
     c = Enricher("c", frozenset({"Report"}), frozenset({"Post"}), _toy)
-    with pytest.raises(ValueError, match="cycle"):
+    with pytest.raises(EnricherError, match="dependency cycle: a -> c -> b -> a"):
         tiers([a, b, c])
 
 

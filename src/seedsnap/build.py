@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import threading
 from collections.abc import Callable
@@ -119,10 +118,10 @@ def generate(
 
 
 def _generator(name: str) -> orchestrator.Enricher:
-    """A base generator as a schedulable step (its frames start empty, so its rows are all)."""
-    module = importlib.import_module(f"seedsnap.generators.{name}")
-    return orchestrator.Enricher(
-        name, frozenset(module.READS), frozenset(module.WRITES), module.generate
+    """A base generator as a schedulable step (its frames start empty, so its rows are all),
+    held to the contract of an enricher's module (``orchestrator.load_step``)."""
+    return orchestrator.load_step(
+        "generator", name, "seedsnap.generators", "generate", "GENERATORS"
     )
 
 

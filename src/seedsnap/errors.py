@@ -34,6 +34,17 @@ class ConfigError(SeedsnapError):
     """A bad option, configuration file or environment variable."""
 
 
+class EnricherError(SeedsnapError):
+    """A generator or enricher that breaks its contract: a registry name with no module, a
+    bad READS/WRITES/function, a dependency cycle, a table it did not declare, or rows that
+    do not fit the model. ``kind`` is "enricher" or "generator"; ``step`` its registry name
+    ("" for a cycle, which has several)."""
+
+    def __init__(self, kind: str, step: str, message: str, fix: str = "") -> None:
+        super().__init__(f"{kind} {step}: {message}" if step else f"{kind} {message}", fix)
+        self.kind, self.step = kind, step
+
+
 class SnapshotError(SeedsnapError):
     """A snapshot that is missing, corrupt, tampered with or of an unknown format version."""
 

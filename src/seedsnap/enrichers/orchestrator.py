@@ -9,6 +9,10 @@ there). When two enrichers depend on each other (both top up one table), the one
 first runs first; a longer cycle is an error. An enricher's tier is one more than the deepest
 of its dependencies (``seedsnap graph`` draws the tiers).
 
+Every step is held to its contract, in one line naming it (``EnricherError``): when loaded,
+its module must exist and declare READS and WRITES as tuples of the model's tables and the
+function.
+
 ``run`` needs no barrier between tiers: a step starts as soon as the steps it depends on are
 done, on up to ``jobs`` threads. Any two steps that share a table one of them writes are
 ordered, so each step sees exactly the rows its tier would give it and the rows of a table
@@ -17,15 +21,20 @@ are appended in one fixed order: the output does not depend on ``jobs`` or on ti
 
 from __future__ import annotations
 
+import difflib
 import importlib
+import pkgutil
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from itertools import pairwise
 from types import ModuleType
 
 import polars as pl
 
 from seedsnap.context import Context, Frames
+from seedsnap.errors import EnricherError
+from seedsnap.schema import MENTARA, Schema
 
 # The registry: adding an enricher is one module in this package plus one line here.
 ENRICHERS: tuple[str, ...] = (
@@ -61,24 +70,134 @@ ENRICHERS: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class Enricher:
-    """One enricher: its name, declared reads and writes, and the pure function that runs it."""
+    """One enricher: its name, declared reads and writes, and the pure function that runs it.
+
+    The base generators are steps of this shape too, with ``kind`` "generator": it is how
+    errors name them.
+    """
 
     name: str
     reads: frozenset[str]
     writes: frozenset[str]
     run: Callable[[Context, Frames], Frames]
+    kind: str = "enricher"
 
     @classmethod
-    def from_module(cls, name: str, module: ModuleType) -> Enricher:
-        return cls(name, frozenset(module.READS), frozenset(module.WRITES), module.enrich)
+    def from_module(
+        cls,
+        name: str,
+        module: ModuleType,
+        kind: str = "enricher",
+        function: str = "enrich",
+        schema: Schema = MENTARA,
+    ) -> Enricher:
+        """The step ``module`` declares; an EnricherError unless it has READS and WRITES
+        (tuples of ``schema``'s tables, WRITES not empty) and a callable ``function``."""
+        reads = _declared(kind, name, module, "READS", schema)
+        writes = _declared(kind, name, module, "WRITES", schema)
+        if not writes:
+            raise EnricherError(kind, name, "WRITES is empty", "name the tables it adds rows to")
+        run = getattr(module, function, None)
+        if run is None:
+            raise EnricherError(
+                kind,
+                name,
+                f"module {module.__name__} has no function {function}",
+                f"define {function}(ctx, frames) returning {{table: new rows}}",
+            )
+        if not callable(run):
+            raise EnricherError(
+                kind,
+                name,
+                f"{function} is a {type(run).__name__}, not a function",
+                f"define {function}(ctx, frames) returning {{table: new rows}}",
+            )
+        return cls(name, reads, writes, run, kind)
 
 
-def load_enrichers(names: Sequence[str] = ENRICHERS) -> list[Enricher]:
-    out = []
-    for name in names:
-        module = importlib.import_module(f"seedsnap.enrichers.{name}")
-        out.append(Enricher.from_module(name, module))
-    return out
+_NOTHING = object()
+
+
+def _declared(
+    kind: str, name: str, module: ModuleType, attr: str, schema: Schema
+) -> frozenset[str]:
+    """``module``'s READS or WRITES, refused unless a tuple of ``schema``'s table names."""
+    what = "reads" if attr == "READS" else "adds rows to"
+    value = getattr(module, attr, _NOTHING)
+    if value is _NOTHING:
+        raise EnricherError(
+            kind,
+            name,
+            f"module {module.__name__} has no {attr}",
+            f'declare {attr} = ("Table", ...), a tuple of the tables it {what}',
+        )
+    if isinstance(value, str):
+        # ("Notification") is a string, and would be read as its characters.
+        raise EnricherError(
+            kind,
+            name,
+            f"{attr} is the string {value!r}, not a tuple of table names",
+            f"write {attr} = ({value!r},) (the trailing comma makes it a tuple)",
+        )
+    if not isinstance(value, tuple):
+        raise EnricherError(
+            kind,
+            name,
+            f"{attr} is a {type(value).__name__}, not a tuple of table names",
+            f'write {attr} = ("Table", ...), a tuple of the tables it {what}',
+        )
+    for table in value:
+        if not isinstance(table, str) or table not in schema:
+            raise EnricherError(
+                kind,
+                name,
+                f"{attr} names {table!r}, which is not a table of the model",
+                _did_you_mean(table, schema.table_names, "use a table of the model")
+                + " (`seedsnap graph --what tables` lists them)",
+            )
+    return frozenset(value)
+
+
+def _did_you_mean(word: object, choices: Sequence[str], otherwise: str) -> str:
+    close = difflib.get_close_matches(word, choices, n=1) if isinstance(word, str) else []
+    return f"did you mean {close[0]!r}?" if close else otherwise
+
+
+def load_step(kind: str, name: str, package: str, function: str, registry: str) -> Enricher:
+    """The step ``name`` of ``registry`` (module ``package.name``), checked by ``from_module``.
+
+    A registry name with no module is an EnricherError; a module that fails to import for
+    another reason (a syntax error, a missing import of its own) keeps its traceback.
+    """
+    module_name = f"{package}.{name}"
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as e:
+        if e.name != module_name:
+            raise
+        existing = [m.name for m in pkgutil.iter_modules(importlib.import_module(package).__path__)]
+        close = difflib.get_close_matches(name, existing, n=1)
+        path = f"src/{module_name.replace('.', '/')}.py"
+        raise EnricherError(
+            kind,
+            name,
+            f"is in {registry} but there is no module {module_name}",
+            f"fix the name in {registry} (did you mean {close[0]!r}?)"
+            if close
+            else f"create {path}, or fix the name in {registry}",
+        ) from None
+    return Enricher.from_module(name, module, kind, function)
+
+
+def load_enrichers(names: Sequence[str] | None = None) -> list[Enricher]:
+    """The enrichers of ``names`` (default: the registry, ``ENRICHERS``), in that order."""
+    names = ENRICHERS if names is None else names
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise EnricherError(
+            "enricher", twice[0], "is listed twice in ENRICHERS", "list each enricher once"
+        )
+    return [load_step("enricher", n, "seedsnap.enrichers", "enrich", "ENRICHERS") for n in names]
 
 
 def dependencies(
@@ -110,7 +229,7 @@ def tiers(enrichers: Sequence[Enricher]) -> list[list[Enricher]]:
             return level[e.name]
         if e.name in visiting:
             cycle = [*visiting[visiting.index(e.name) :], e.name]
-            raise ValueError(f"enricher dependency cycle: {' -> '.join(cycle)}")
+            raise _cycle_error(e.kind, cycle, deps)
         visiting.append(e.name)
         level[e.name] = 1 + max((depth(d) for d, _ in deps[e.name]), default=0)
         visiting.pop()
@@ -122,6 +241,23 @@ def tiers(enrichers: Sequence[Enricher]) -> list[list[Enricher]]:
     for e in enrichers:
         out[level[e.name] - 1].append(e)
     return out
+
+
+def _cycle_error(
+    kind: str, cycle: list[str], deps: dict[str, list[tuple[Enricher, frozenset[str]]]]
+) -> EnricherError:
+    """The error for ``cycle`` (each step depends on the next), with the tables of each link."""
+    links = []
+    for a, b in pairwise(cycle):
+        shared = next(s for d, s in deps[a] if d.name == b)
+        links.append(f"{a} reads {', '.join(sorted(shared))} that {b} writes")
+    return EnricherError(
+        kind,
+        "",
+        f"dependency cycle: {' -> '.join(cycle)} ({'; '.join(links)})",
+        f"none of them can run first: drop a table from the READS of one of them, or merge "
+        f"them into one {kind}",
+    )
 
 
 def order(first: Sequence[Enricher], enrichers: Sequence[Enricher]) -> list[set[int]]:
