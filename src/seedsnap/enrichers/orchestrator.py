@@ -11,7 +11,9 @@ of its dependencies (``seedsnap graph`` draws the tiers).
 
 Every step is held to its contract, in one line naming it (``EnricherError``): when loaded,
 its module must exist and declare READS and WRITES as tuples of the model's tables and the
-function.
+function; when run, it sees only the tables it declares, and must return a dict of those it
+writes to polars frames whose columns fit the model. Checks are per step and per table,
+never per row; any other exception is a bug and keeps its traceback (with the step's name).
 
 ``run`` needs no barrier between tiers: a step starts as soon as the steps it depends on are
 done, on up to ``jobs`` threads. Any two steps that share a table one of them writes are
@@ -35,6 +37,8 @@ import polars as pl
 from seedsnap.context import Context, Frames
 from seedsnap.errors import EnricherError
 from seedsnap.schema import MENTARA, Schema
+from seedsnap.schema.frames import FrameMismatch, dtype
+from seedsnap.schema.model import ENUM, TIMESTAMP, Column
 
 # The registry: adding an enricher is one module in this package plus one line here.
 ENRICHERS: tuple[str, ...] = (
@@ -325,16 +329,14 @@ def run(
 
     def view(i: int) -> Frames:
         e = steps[i]
-        return {t: frames[t] for t in e.reads | e.writes if t in frames}
+        return _View(e, ctx.schema, {t: frames[t] for t in e.reads | e.writes if t in frames})
 
     def finish(i: int, added: Frames) -> None:
         e = steps[i]
-        unexpected = set(added) - e.writes
-        if unexpected:
-            raise RuntimeError(f"{e.name} wrote undeclared tables {sorted(unexpected)}")
+        _check_result(e, ctx.schema, added)
         for table, rows in added.items():
             if rows.height:
-                frames[table] = pl.concat([frames[table], ctx.frame(table, rows)])
+                frames[table] = pl.concat([frames[table], _conformed(e, ctx, table, rows)])
         if on_done is not None:
             on_done(e, added)
         for table in e.writes & frames.keys():
@@ -354,7 +356,7 @@ def run(
         while ready:
             ready.sort(key=rank.__getitem__)
             i = ready.pop(0)
-            finish(i, steps[i].run(ctx, view(i)))
+            finish(i, _call(steps[i], ctx, view(i)))
     else:
         pool = ThreadPoolExecutor(max_workers=jobs)
         running: dict[Future[Frames], int] = {}
@@ -363,7 +365,7 @@ def run(
                 ready.sort(key=rank.__getitem__)
                 while ready and len(running) < jobs:
                     i = ready.pop(0)
-                    running[pool.submit(steps[i].run, ctx, view(i))] = i
+                    running[pool.submit(_call, steps[i], ctx, view(i))] = i
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in sorted(done, key=running.__getitem__):
                     finish(running.pop(future), future.result())
@@ -373,6 +375,152 @@ def run(
     if stuck:  # order() refuses cycles, so this is a bug in order() itself
         raise RuntimeError(f"steps never became ready: {stuck}")
     return frames
+
+
+class _Undeclared(KeyError):
+    """A step asked its frames for a table it did not declare (a KeyError, as a dict's)."""
+
+
+class _View(dict[str, pl.DataFrame]):
+    """The frames a step sees: the tables it reads and writes. Any other table raises
+    ``_Undeclared``, which ``_call`` turns into an error naming the step and the table."""
+
+    def __init__(self, step: Enricher, schema: Schema, frames: Frames) -> None:
+        super().__init__(frames)
+        self.step, self.schema = step, schema
+
+    def __missing__(self, table: str) -> pl.DataFrame:
+        if table in self.step.reads | self.step.writes:
+            raise KeyError(table)  # declared, but the caller of run() gave no such frame
+        raise _Undeclared(table)
+
+
+def _call(step: Enricher, ctx: Context, frames: Frames) -> Frames:
+    """``step.run(ctx, frames)``; reading an undeclared table is an EnricherError, and any
+    other exception gets a note naming the step."""
+    try:
+        return step.run(ctx, frames)
+    except _Undeclared as e:
+        table = e.args[0]
+        if isinstance(table, str) and table in ctx.schema:
+            raise EnricherError(
+                step.kind,
+                step.name,
+                f"reads table {table}, which is not in its READS",
+                f"add {table!r} to READS (a step sees only the tables of its READS and WRITES)",
+            ) from None
+        raise EnricherError(
+            step.kind,
+            step.name,
+            f"reads table {table!r}, which is not a table of the model",
+            _did_you_mean(table, ctx.schema.table_names, "use a table of the model")
+            + " (`seedsnap graph --what tables` lists them)",
+        ) from None
+    except Exception as e:
+        e.add_note(f"(raised in {step.kind} {step.name})")
+        raise
+
+
+def _check_result(step: Enricher, schema: Schema, added: object) -> None:
+    """Refuse a step's result unless a dict of tables it declares in WRITES to DataFrames."""
+    fix_return = (
+        f"return {{{next(iter(step.writes))!r}: rows}}"
+        if len(step.writes) == 1
+        else "return {table: rows} for the tables of WRITES"
+    )
+    if not isinstance(added, dict):
+        what = "None" if added is None else f"a {type(added).__name__}"
+        raise EnricherError(
+            step.kind,
+            step.name,
+            f"returned {what}, not a dict of table name to new rows",
+            f"{fix_return}, or {{}} when it adds nothing",
+        )
+    unknown = sorted(str(t) for t in added if t not in schema)
+    if unknown:
+        raise EnricherError(
+            step.kind,
+            step.name,
+            f"returned rows for {unknown[0]!r}, which is not a table of the model",
+            _did_you_mean(unknown[0], sorted(step.writes), "return only the tables of WRITES"),
+        )
+    unexpected = sorted(set(added) - step.writes)
+    if unexpected:
+        raise EnricherError(
+            step.kind,
+            step.name,
+            f"wrote undeclared tables {unexpected}",
+            "add them to WRITES, or do not return them",
+        )
+    for table, rows in added.items():
+        if not isinstance(rows, pl.DataFrame):
+            raise EnricherError(
+                step.kind,
+                step.name,
+                f"returned a {type(rows).__name__} for {table}, not a polars DataFrame",
+                "collect() it" if isinstance(rows, pl.LazyFrame) else "return a pl.DataFrame",
+            )
+
+
+def _conformed(step: Enricher, ctx: Context, table: str, rows: pl.DataFrame) -> pl.DataFrame:
+    """``rows`` conformed to ``table``; columns that do not fit it are an EnricherError."""
+    model = ctx.schema.table(table)
+    try:
+        return ctx.frame(table, rows)
+    except FrameMismatch as e:
+        if e.extra:
+            names = ", ".join(
+                f"{c} ({_did_you_mean(c, model.column_names, 'drop it')})" for c in e.columns
+            )
+            raise EnricherError(
+                step.kind,
+                step.name,
+                f"returned {table} rows with columns not in the model: {e.columns}",
+                f"rename or drop them: {names}",
+            ) from None
+        column = model.column(e.columns[0])
+        raise EnricherError(
+            step.kind,
+            step.name,
+            f"returned {table} rows without column {column.name}, which is required and has "
+            "no default",
+            f"add {column.name} as {_expected(column)}",
+        ) from None
+    except pl.exceptions.PolarsError as e:
+        # Only now, on the error path, find the column that does not convert.
+        for name in rows.columns:
+            column = model.column(name)
+            try:
+                rows.select(pl.col(name).cast(dtype(column)))
+            except pl.exceptions.PolarsError:
+                expected = _expected(column)
+                fix = f"make it a {_frame_type(column)} column"
+                if column.type == TIMESTAMP:
+                    fix += (
+                        f" (seedsnap.context.timestamps(epoch_ms, {name!r}) makes one from "
+                        "epoch milliseconds)"
+                    )
+                raise EnricherError(
+                    step.kind,
+                    step.name,
+                    f"returned {table}.{name} as {rows.schema[name]}, which does not "
+                    f"convert to {expected}",
+                    fix,
+                ) from None
+        e.add_note(f"(conforming the {table} rows of {step.kind} {step.name})")
+        raise
+
+
+def _frame_type(column: Column) -> str:
+    """The polars type of ``column`` in a frame, as code spells it: "pl.Datetime('ms')"."""
+    dt = dtype(column)
+    return f"pl.Datetime({dt.time_unit!r})" if isinstance(dt, pl.Datetime) else f"pl.{dt}"
+
+
+def _expected(column: Column) -> str:
+    """``column``'s frame type and its type in the model: "pl.Datetime('ms') (TIMESTAMP(3))"."""
+    model = f"enum {column.enum}" if column.type == ENUM else column.type
+    return f"{_frame_type(column)} ({model})"
 
 
 def _chains(later: list[list[int]]) -> list[tuple[int, int]]:

@@ -72,6 +72,15 @@ def literal_default(column: Column) -> tuple[bool, Any]:
     return False, None
 
 
+class FrameMismatch(ValueError):
+    """A frame whose columns do not fit its table: ``columns`` are not in the model
+    (``extra``), or are required, have no constant default and are absent (not ``extra``)."""
+
+    def __init__(self, table: str, columns: list[str], extra: bool, message: str) -> None:
+        super().__init__(message)
+        self.table, self.columns, self.extra = table, columns, extra
+
+
 def conform(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     """``frame`` with exactly the table's columns, in order, with the table's dtypes.
 
@@ -81,7 +90,12 @@ def conform(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     """
     extra = set(frame.columns) - set(table.column_names)
     if extra:
-        raise ValueError(f"{table.name}: frame has columns not in the model: {sorted(extra)}")
+        raise FrameMismatch(
+            table.name,
+            sorted(extra),
+            True,
+            f"{table.name}: frame has columns not in the model: {sorted(extra)}",
+        )
     exprs = []
     for c in table.columns:
         dt = dtype(c)
@@ -94,5 +108,10 @@ def conform(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
         elif c.nullable:
             exprs.append(pl.lit(None, dtype=dt).alias(c.name))
         else:
-            raise ValueError(f"{table.name}.{c.name} is required and has no constant default")
+            raise FrameMismatch(
+                table.name,
+                [c.name],
+                False,
+                f"{table.name}.{c.name} is required and has no constant default",
+            )
     return frame.select(exprs)
