@@ -270,8 +270,11 @@ class BuildCheckFailed(CheckFailed):
             super().__init__(
                 f"the snapshot built for {out} fails {len(broken)} check rule(s) and was "
                 "not written",
-                "this is a seedsnap bug: report it with the options used "
-                "(--no-check writes it anyway)",
+                # Someone who changed or added a generator or enricher made these rows;
+                # calling it a seedsnap bug would send them to report their own mistake.
+                "a generator or enricher made rows that break the rules listed above: if you "
+                "changed or added one, look there; otherwise this is a seedsnap bug, report it "
+                "with the options used (--no-check writes it anyway)",
             )
         self.report = report
 
