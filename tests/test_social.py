@@ -1,5 +1,6 @@
 """The social enrichers on real light and medium builds: every rule they guarantee by
-construction, the minimums per entity, determinism, idempotent top-ups, top-up from a gap."""
+construction, the minimums per entity, determinism, top-up from a gap; and for every
+registered enricher, that it is an idempotent top-up whose output ignores input row order."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from seedsnap.build import generate
+from seedsnap.build import GENERATORS, generate
 from seedsnap.config import Config, resolve
 from seedsnap.context import Context, Frames
 from seedsnap.enrichers import group_sessions, notifications, reports, typing, user_blocks
-from seedsnap.enrichers.orchestrator import ENRICHERS
+from seedsnap.enrichers.orchestrator import ENRICHERS, load_enrichers, tiers
 from seedsnap.generators import social_text
 
 SOCIAL = (
@@ -712,39 +713,68 @@ def test_two_generates_are_equal(builds: dict[str, Frames]) -> None:
 
 
 def test_outputs_do_not_depend_on_input_row_order(builds: dict[str, Frames]) -> None:
-    from seedsnap.snapshot import store_json
+    """Replays every registered enricher, in build order, on the medium build without the
+    rows enrichers made, each on its input tables as built and shuffled: both must add the
+    same rows, and the replay must end at the build. The steps come from the registry, so a
+    new enricher is included.
 
-    cfg = _config("medium")
-    ctx = Context(cfg)
-    modules = {name: importlib.import_module(f"seedsnap.enrichers.{name}") for name in SOCIAL}
-    # Start from the build without the social tables (rooms stay: the generator makes them).
-    f = dict(builds["medium"])
-    for module in modules.values():
-        for table in module.WRITES:
-            if table != "Room":
-                f[table] = ctx.empty(table)
-    for name, module in modules.items():
-        frames = {t: f[t] for t in set(module.READS) | set(module.WRITES)}
+    Tables a base generator writes keep their built rows (replaying the generators is not
+    the point): an enricher topping one of them up finds it full and adds nothing.
+    """
+    from seedsnap.snapshot import sort_rows, store_json
+
+    ctx = Context(_config("medium"))
+    steps = [e for tier in tiers(load_enrichers()) for e in tier]
+    checked = set(TABLES).union(*(e.writes for e in steps))
+    emptied = checked.difference(
+        *(importlib.import_module(f"seedsnap.generators.{g}").WRITES for g in GENERATORS)
+    )
+    built = builds["medium"]
+    f = {t: ctx.empty(t) if t in emptied else v for t, v in built.items()}
+    for e in steps:
+        frames = {t: f[t] for t in e.reads | e.writes}
         shuffled = {t: v.sample(fraction=1.0, shuffle=True, seed=7) for t, v in frames.items()}
-        a, b = module.enrich(ctx, frames), module.enrich(ctx, shuffled)
-        assert set(a) == set(b), name
+        a, b = e.run(ctx, frames), e.run(ctx, shuffled)
+        why = (
+            f"enricher {e.name!r} adds other rows when its input tables come in another row "
+            "order; its output must depend on the rows only (key randomness by entity, sort "
+            "by a key before anything positional)"
+        )
+        assert {t for t, v in a.items() if v.height} == {t for t, v in b.items() if v.height}, why
         for table, rows in a.items():
-            assert_frame_equal(rows.sort("id"), b[table].sort("id"))
+            model = ctx.schema.table(table)
+            try:
+                assert_frame_equal(sort_rows(model, rows), sort_rows(model, b[table]))
+            except AssertionError as err:
+                raise AssertionError(f"{why}: {table}: {err}") from None
             f[table] = pl.concat([f[table], ctx.frame(table, rows)])
-    for table in TABLES:
+    names = [e.name for e in steps]
+    for table in sorted(checked):
+        model = ctx.schema.table(table)
         # The build hands JSON over in the stored form; the enrichers may spell it otherwise.
-        mine = store_json(ctx.schema.table(table), f[table])
-        assert_frame_equal(mine.sort("id"), builds["medium"][table].sort("id"))
+        mine = sort_rows(model, store_json(model, f[table]))
+        try:
+            assert_frame_equal(mine, sort_rows(model, built[table]))
+        except AssertionError as err:
+            raise AssertionError(
+                f"{table}: replaying {names} on the medium build without the rows of "
+                f"{sorted(emptied)} does not give the build's rows ({err}). An enricher must "
+                "depend only on the tables it declares (READS, WRITES) and add the same rows "
+                "whenever it is run on the same rows"
+            ) from None
 
 
-@pytest.mark.parametrize("name", SOCIAL)
+@pytest.mark.parametrize("name", ENRICHERS)
 def test_enrichers_are_idempotent_top_ups(f: Frames, mode: str, name: str) -> None:
-    module = importlib.import_module(f"seedsnap.enrichers.{name}")
-    ctx = Context(_config(mode))
-    added = module.enrich(ctx, {t: f[t] for t in set(module.READS) | set(module.WRITES)})
-    assert all(frame.height == 0 for frame in added.values()), {
-        t: frame.height for t, frame in added.items()
-    }
+    """Every registered enricher, run again on the finished build, adds nothing."""
+    (e,) = load_enrichers([name])
+    added = e.run(Context(_config(mode)), {t: f[t] for t in e.reads | e.writes})
+    grown = {t: v.height for t, v in added.items() if v.height}
+    assert not grown, (
+        f"enricher {name!r} run again on the finished {mode} build adds rows {grown}: an "
+        "enricher is a top-up, it counts what each entity already has and adds only the "
+        "deficit, so a second run adds nothing"
+    )
 
 
 def test_messages_top_up_a_user_who_lost_conversations(builds: dict[str, Frames]) -> None:
