@@ -1,8 +1,9 @@
 """The committed snapshots are exactly what this code builds, and their manifests are golden.
 
-A failure here means generation changed: rebuild with `make snapshots` (and `make readme`),
-look at `seedsnap diff snapshots/mentara-medium out/medium` to review what changed, and update
-the golden manifests with `pytest --snapshot-update`.
+A failure here means generation changed: raise the version (pyproject.toml and
+src/seedsnap/__init__.py), rebuild with `make snapshots` (and `make readme`), look at
+`seedsnap diff snapshots/mentara-medium out/medium` to review what changed, and update the
+golden manifests with `pytest --snapshot-update tests/test_committed_snapshots.py`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ from seedsnap.config import resolve
 
 ROOT = Path(__file__).resolve().parents[1] / "snapshots"
 COMMITTED = {"mentara-light": "light", "mentara-medium": "medium"}
+# What to do when the data changed on purpose (a new or changed generator or enricher).
+REBUILD = (
+    "if the change is intended: raise the version (pyproject.toml and src/seedsnap/__init__.py), "
+    "run `make snapshots`, then `pytest --snapshot-update tests/test_committed_snapshots.py`"
+)
 
 
 def _content(manifest: dict[str, object]) -> dict[str, object]:
@@ -48,11 +54,14 @@ def test_rebuild_equals_the_committed_snapshot(name: str, tmp_path: Path) -> Non
         for t in fresh["tables"].keys() | old["tables"].keys()  # type: ignore[attr-defined]
         if fresh["tables"].get(t) != old["tables"].get(t)  # type: ignore[attr-defined]
     )
-    assert not changed, f"{name}: tables differ from the committed snapshot: {changed}"
-    assert fresh == old
+    assert not changed, f"{name}: tables differ from the committed snapshot: {changed}; {REBUILD}"
+    assert fresh == old, f"{name}: the manifest differs from the committed one; {REBUILD}"
 
 
 @pytest.mark.parametrize("name", sorted(COMMITTED))
 def test_committed_manifest_is_golden(name: str, snapshot: SnapshotAssertion) -> None:
     manifest = _content(snap.verify(ROOT / name))
-    assert json.loads(json.dumps(manifest, sort_keys=True)) == snapshot
+    assert json.loads(json.dumps(manifest, sort_keys=True)) == snapshot, (
+        f"{name}: the committed manifest is not the golden one; if `make snapshots` changed it "
+        "on purpose, run `pytest --snapshot-update tests/test_committed_snapshots.py`"
+    )

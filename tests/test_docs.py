@@ -84,3 +84,15 @@ def test_readme_lists_the_targets_make_help_lists() -> None:
     others = set(re.findall(r"`([a-z-]+)`", listed.group(1)))
     # help itself, and the three the README's first lines already name, are not "other".
     assert others == targets - {"help", "setup", "run", "test"}
+
+
+def test_the_version_is_the_same_in_pyproject_and_the_package() -> None:
+    """Both are raised together when a change alters what a build makes (README, Determinism)."""
+    import tomllib
+
+    import seedsnap
+
+    project = tomllib.loads((README.parent / "pyproject.toml").read_text())["project"]
+    assert project["version"] == seedsnap.__version__, (
+        "pyproject.toml and src/seedsnap/__init__.py name different versions: raise both"
+    )

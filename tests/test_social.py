@@ -322,9 +322,17 @@ def test_every_user_gets_notifications_whose_type_agrees_with_title_and_body(
         }
     )
     x = n.join(titles, on="type", how="left")
-    _none(x.filter(pl.col("expected").is_null()), "a type without a template")
-    _none(x.filter(pl.col("title") != pl.col("expected")), "title disagrees with type")
-    _none(x.filter(~pl.col("message").str.starts_with(pl.col("body"))), "body of another type")
+    # Whatever step writes a notification takes its title and body from the catalogue.
+    where = (
+        "every notification's title and message come from the (title, body) of its type in "
+        "seedsnap.generators.social_text.NOTIFICATIONS, whichever enricher writes it"
+    )
+    _none(x.filter(pl.col("expected").is_null()), f"a type without a template ({where})")
+    _none(x.filter(pl.col("title") != pl.col("expected")), f"title disagrees with type ({where})")
+    _none(
+        x.filter(~pl.col("message").str.starts_with(pl.col("body"))),
+        f"body of another type ({where})",
+    )
     assert not n["message"].str.contains("{", literal=True).any()
     assert n["type"].n_unique() >= 8
 
