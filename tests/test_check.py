@@ -19,6 +19,7 @@ import pytest
 
 from seedsnap import snapshot
 from seedsnap.check import (
+    SET_AT,
     UNCHECKED_MINIMUMS,
     CheckReport,
     check,
@@ -939,6 +940,18 @@ def _generic_case(rule_id: str) -> tuple[Edit, str]:
             return set_(f, t.name, pk0, **{col: "missing"})
 
         return dangle, "missing" if col in t.primary_key else pk0
+    if family == "created_after_parent":
+        t, fk = by_fk[target]
+        (col,), (ref,) = fk.columns, fk.ref_columns
+        at = SET_AT.get((t.name, col), "createdAt")
+        child = CLEAN[t.name].filter(pl.col(col).is_not_null()).head(1)
+        # A world with no such reference (no report on a comment) gets one, to the first parent.
+        parent = CLEAN[fk.ref_table].head(1)
+        if child.height:
+            parent = CLEAN[fk.ref_table].filter(pl.col(ref) == child[col][0])
+        key = _first_key(child if child.height else CLEAN[t.name], t)
+        values = {col: parent[ref][0], at: parent["createdAt"][0] - timedelta(seconds=1)}
+        return (lambda f: set_(f, t.name, key, **values)), key
     table, _, column = target.partition(".")
     t = MENTARA.table(table)
     pk0 = _first_key(CLEAN[table], t)
@@ -962,6 +975,7 @@ GENERIC_FAMILIES = (
     "enum",
     "not_after_anchor",
     "updated_after_created",
+    "created_after_parent",
 )
 GENERIC_IDS = [r.id for r in rules(CONF) if r.id.partition(":")[0] in GENERIC_FAMILIES]
 

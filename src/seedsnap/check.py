@@ -29,7 +29,7 @@ from seedsnap.config import WINDOW_MINIMUMS, parse_anchor
 from seedsnap.errors import ConfigError, DatabaseError, SnapshotError
 from seedsnap.schema import MENTARA, Schema, Table
 from seedsnap.schema.ddl import quote
-from seedsnap.schema.model import ENUM, TIMESTAMP
+from seedsnap.schema.model import ENUM, TIMESTAMP, ForeignKey
 
 # Meeting statuses by time relative to the anchor (issue 4): a meeting that has ended is
 # past, one that has not started is upcoming, one that spans the anchor is under way.
@@ -51,6 +51,12 @@ FUTURE_BY_DESIGN = frozenset(
         ("User", "lockoutUntil"),
     }
 )
+
+# A row is not created before a row it references (a time in epoch seconds read as
+# milliseconds lands in 1970, before any parent). A reference set later than the row was
+# created is compared by when it was set: a therapist's application is created first and
+# processed by an admin later.
+SET_AT = {("Therapist", "processedByAdminId"): "processingDate"}
 
 # Minimums in the config that no table can verify: no column records a moderator's
 # moderation actions (Report has no reviewer). "recent activity days" is not a count and has
@@ -422,10 +428,7 @@ def _table_rules(schema: Schema, t: Table, anchor: str) -> list[Rule]:
         ref = quote(fk.ref_table)
         # MATCH SIMPLE, as PostgreSQL: a row with a NULL in the FK columns references nothing.
         set_ = " AND ".join(f'"c".{quote(c)} IS NOT NULL' for c in fk.columns)
-        match = " AND ".join(
-            f'"p".{quote(r)} = "c".{quote(c)}'
-            for c, r in zip(fk.columns, fk.ref_columns, strict=True)
-        )
+        match = _fk_match(fk)
         target = f"{fk.ref_table}({', '.join(fk.ref_columns)})"
         c_key = _key(pk, '"c"')
         shown = " || ', ' || ".join(f'CAST("c".{quote(c)} AS TEXT)' for c in fk.columns)
@@ -471,6 +474,26 @@ def _table_rules(schema: Schema, t: Table, anchor: str) -> list[Rule]:
                     f"CAST({col} AS TEXT)",
                 )
             )
+    for fk in t.foreign_keys:
+        at = SET_AT.get((t.name, fk.columns[0]), "createdAt")
+        parent = schema.table(fk.ref_table)
+        if fk.ref_table == t.name or at not in t.column_names:
+            continue  # a reply after its parent is a domain rule
+        if "createdAt" not in parent.column_names:
+            continue
+        match = _fk_match(fk)
+        c_key = _key(pk, '"c"')
+        out.append(
+            Rule(
+                f"created_after_parent:{fk.name}",
+                t.name,
+                f"{at} is not before the {fk.ref_table} row it references was created",
+                f'SELECT {c_key} AS "key", CAST("c".{quote(at)} AS TEXT) || '
+                f'{_text(" < ")} || CAST("p"."createdAt" AS TEXT) AS "detail" '
+                f'FROM {name} AS "c" JOIN {quote(fk.ref_table)} AS "p" ON {match} '
+                f'WHERE "c".{quote(at)} < "p"."createdAt"',
+            )
+        )
     if {"createdAt", "updatedAt"} <= set(t.column_names):
         out.append(
             row_rule(
@@ -487,6 +510,13 @@ def _table_rules(schema: Schema, t: Table, anchor: str) -> list[Rule]:
 # Domain rules. Each is (id, table, description, SQL template); ``{anchor}`` is the anchor
 # as a TIMESTAMP literal, and the PAST/UPCOMING/ONGOING placeholders are status lists.
 _END = """COALESCE({m}."endTime", {m}."startTime" + {m}."duration" * INTERVAL '1 minute')"""
+
+
+def _fk_match(fk: ForeignKey) -> str:
+    """The join condition of a child row ``"c"`` with the parent row ``"p"`` it references."""
+    return " AND ".join(
+        f'"p".{quote(r)} = "c".{quote(c)}' for c, r in zip(fk.columns, fk.ref_columns, strict=True)
+    )
 
 
 def _end(alias: str) -> str:

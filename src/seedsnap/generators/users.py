@@ -41,6 +41,10 @@ CREATED_WITHIN = {"client": 180, "therapist": 365, "admin": 730, "moderator": 36
 # practise, so an approved therapist needs weeks of history for past sessions and reviews.
 CREATED_AT_LEAST = {"client": 1, "therapist": 45, "admin": 1, "moderator": 1}
 FIXTURE_CREATED_WITHIN = 90
+# ... except the fixture admins, who run the platform: dev_admin_1 processes every therapist
+# application, so they exist before the first therapist applied (CREATED_WITHIN days ago).
+FIXTURE_ADMINS_CREATED = (CREATED_WITHIN["admin"], CREATED_WITHIN["therapist"] + 1)
+PROCESSING_ADMIN = "dev_admin_1"
 
 _STD_B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _BCRYPT_B64 = b"./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
@@ -88,9 +92,14 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
     first = np.where(fixture, fixture_first, first)
     last = np.where(fixture, n.astype(str), last)
 
+    within, at_least = (
+        FIXTURE_ADMINS_CREATED
+        if role == "admin"
+        else (FIXTURE_CREATED_WITHIN, CREATED_AT_LEAST[role])
+    )
     created = np.where(
         fixture,
-        past(s, keys, ctx.anchor_ms, FIXTURE_CREATED_WITHIN, CREATED_AT_LEAST[role], index=4),
+        past(s, keys, ctx.anchor_ms, within, at_least, index=4),
         past(s, keys, ctx.anchor_ms, CREATED_WITHIN[role], CREATED_AT_LEAST[role], index=4),
     )
     updated = between(s, keys, created, ctx.anchor_ms, index=5)
@@ -276,11 +285,11 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
         .otherwise(None)
         .alias("licenseVerifiedAt"),
         pl.when(pl.col("licenseVerified"))
-        .then(pl.lit("dev_admin_1"))
+        .then(pl.lit(PROCESSING_ADMIN))
         .otherwise(None)
         .alias("licenseVerifiedBy"),
         pl.when(pl.col("status") == "APPROVED")
-        .then(pl.lit("dev_admin_1"))
+        .then(pl.lit(PROCESSING_ADMIN))
         .otherwise(None)
         .alias("processedByAdminId"),
         json_object(
