@@ -46,7 +46,7 @@ from seedsnap.errors import ConfigError, DriftError, migrate_fix
 from seedsnap.loaders.common import drift
 from seedsnap.schema import MENTARA, Schema, Table
 from seedsnap.schema.model import FLOAT, JSONB, TEXT, TIMESTAMP, Column
-from seedsnap.snapshot import same_json_value
+from seedsnap.snapshot import same_json_value, sort_rows
 
 if TYPE_CHECKING:
     from seedsnap.snapshot import Snapshot
@@ -293,7 +293,8 @@ def compare(
         # Same number of rows in another order (a database returns rows in its storage
         # order, and an UPDATE moves a row): sorting by key, as the snapshot is sorted, is
         # cheaper than joining every column, and finds the same keys when none is missing.
-        theirs = theirs.sort(pk, maintain_order=True)
+        # sort_rows is the snapshot's own order, and sorts uuid keys as integers.
+        theirs = sort_rows(table, theirs)
     aligned = ours.height == theirs.height and ours.select(pk).equals(theirs.select(pk))
     if aligned:
         # Same keys in the same order: no join needed, compare position by position.
