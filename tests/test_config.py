@@ -212,26 +212,43 @@ def test_an_unreadable_config_file_is_one_line_naming_it(tmp_path: Path) -> None
     )
 
 
-def test_config_shows_the_counts_the_build_makes() -> None:
-    """A scaled count is printed as the whole number of rows the build makes, with its
-    scaled value beside the source; the anchor's column is as wide as the anchor."""
+@pytest.mark.parametrize(
+    ("mode", "scale", "illness", "general"),
+    [
+        ("light", 1.5, ("8", "mode light x scale 1.5 = 7.5, rounded"), None),
+        ("medium", 1, None, ("3", "mode medium = 5, at most upstream's 3 x scale")),
+        ("light", 0.2, ("3", "mode light x scale 0.2 = 1, raised to its 3 fixtures"), None),
+    ],
+)
+def test_config_shows_the_counts_the_build_makes(
+    mode: str, scale: float, illness: tuple[str, str] | None, general: tuple[str, str] | None
+) -> None:
+    """A scaled count is printed as the whole number of rows the build makes (rounded, never
+    under the fixtures, general communities capped as upstream's catalogue), with its scaled
+    value beside the source; the anchor's column is as wide as the anchor."""
     from seedsnap.build import generate
 
-    config = resolve(mode="light", scale=1.5, env={}, config_file=None)
-    out = CliRunner().invoke(main, ["config", "--mode", "light", "--scale", "1.5"])
+    config = resolve(mode=mode, scale=scale, env={}, config_file=None)
+    out = CliRunner().invoke(main, ["config", "--mode", mode, "--scale", str(scale)])
     assert out.exit_code == 0, out.output
     shown = {line.split()[0]: line.split(maxsplit=2)[1:] for line in out.output.splitlines()}
-    count, source = shown["volumes.illness_communities"]
-    assert (count, source) == ("8", "mode light x scale 1.5 = 7.5, rounded")
+    for key, want in (("illness_communities", illness), ("general_communities", general)):
+        if want is not None:
+            assert tuple(shown[f"volumes.{key}"]) == want
     frames = generate(config)
-    communities = int(shown["volumes.illness_communities"][0]) + int(
-        shown["volumes.general_communities"][0]
-    )
+    communities = sum(int(shown[f"volumes.{k}_communities"][0]) for k in ("illness", "general"))
     assert frames["Community"].height == communities
-    for role, table in (("clients", "Client"), ("therapists", "Therapist")):
+    for role, table in (("clients", "Client"), ("therapists", "Therapist"), ("admins", "Admin")):
         assert frames[table].height == int(shown[f"volumes.{role}"][0])
     anchor = next(line for line in out.output.splitlines() if line.startswith("anchor "))
     assert "Z  " in anchor, "the anchor is followed by the column gap, not run into its source"
+
+
+def test_the_community_counts_match_the_catalogues() -> None:
+    from seedsnap.config import FIXTURE_COMMUNITIES, GENERAL_COMMUNITIES
+    from seedsnap.generators.communities import FIXTURES, GENERAL
+
+    assert (len(FIXTURES), len(GENERAL)) == (FIXTURE_COMMUNITIES, GENERAL_COMMUNITIES)
 
 
 @pytest.mark.parametrize(
@@ -252,3 +269,14 @@ def test_other_seedsnap_variables_are_left_alone() -> None:
     """A script's own SEEDSNAP_ names (the tests' SEEDSNAP_TEST_PG) are no typo of a setting."""
     env = {"SEEDSNAP_TEST_PG": "postgresql://x", "SEEDSNAP_BENCH_PG": "y", "SEEDSNAP_DB": "z"}
     assert resolve(env=env, config_file=None) == resolve(env={}, config_file=None)
+
+
+def test_a_misspelt_database_variable_is_refused_by_load_and_diff() -> None:
+    """Without --db, load and diff read SEEDSNAP_DB: SEEDSNAP_DBS would quietly load into
+    the default ./seedsnap.duckdb."""
+    from seedsnap.loaders import resolve_url
+
+    with pytest.raises(ConfigError) as err:
+        resolve_url(None, {"SEEDSNAP_DBS": "sqlite:///x.db"})
+    assert "rename it SEEDSNAP_DB" in str(err.value)
+    assert resolve_url(None, {"SEEDSNAP_DB": "sqlite:///x.db"}) == "sqlite:///x.db"

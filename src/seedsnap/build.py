@@ -142,8 +142,7 @@ def _raised_rows(config: Config, users: int) -> int:
         "client": config.count("clients"),
         "therapist": config.count("therapists"),
         "moderator": config.count("moderators"),
-        "community": round(config.volumes["illness_communities"])
-        + round(config.volumes["general_communities"]),
+        "community": config.count("illness_communities") + config.count("general_communities"),
     }
 
     usual_all = mode_minimums(config.mode)

@@ -60,6 +60,11 @@ MODES: dict[str, dict[str, float]] = {
     },
 }  # fmt: skip
 
+# The fixture communities (illness ones), and upstream's catalogue of general communities,
+# which caps their number (scaled): seedsnap.generators.communities holds both catalogues.
+FIXTURE_COMMUNITIES = 3
+GENERAL_COMMUNITIES = 3
+
 # Volumes multiplied by --scale (the population); rates and per-entity averages are not.
 SCALED = ("clients", "therapists", "admins", "moderators", "illness_communities",
           "general_communities")  # fmt: skip
@@ -148,9 +153,14 @@ class Config:
         delta = self.anchor - datetime(1970, 1, 1, tzinfo=UTC)
         return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
 
-    def count(self, role: str) -> int:
-        """Users of ``role`` (fixtures included, never fewer than the 3 fixtures)."""
-        return max(FIXTURES_PER_ROLE, round(self.volumes[role]))
+    def count(self, volume: str) -> int:
+        """How many rows the build makes for a scaled count (``SCALED``): users of a role
+        (``"clients"``…) and illness communities never fewer than their 3 fixtures, general
+        communities at most upstream's catalogue of 3 times the scale."""
+        n = round(self.volumes[volume])
+        if volume == "general_communities":
+            return min(n, round(GENERAL_COMMUNITIES * self.scale))
+        return max(FIXTURE_COMMUNITIES if volume == "illness_communities" else FIXTURES_PER_ROLE, n)
 
     def minimum(self, entity: str, name: str) -> int:
         return int(self.minimums[entity][name])
@@ -175,10 +185,15 @@ class Config:
         value, source = self.volumes[key], self.sources.get(f"volumes.{key}", "")
         if key not in SCALED:
             return f"{value:g}", source
-        used = round(value) if key.endswith("communities") else self.count(key)
+        used = self.count(key)
         if used == value:
             return str(used), source
-        why = "rounded" if used == round(value) else f"raised to the {FIXTURES_PER_ROLE} fixtures"
+        if used == round(value):
+            why = "rounded"
+        elif used > round(value):
+            why = "raised to its 3 fixtures"
+        else:
+            why = f"at most upstream's {GENERAL_COMMUNITIES} x scale"
         return str(used), f"{source} = {value:g}, {why}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -282,7 +297,7 @@ MIN_ENV = re.compile(r"^SEEDSNAP_MIN_([A-Z]+)_([A-Z_]+)$")
 ENV_SETTINGS = tuple(ENV_PREFIX + n for n in ("MODE", "SEED", "SCALE", "ANCHOR", "DB"))
 
 
-def _refuse_misspelt(env: Mapping[str, str]) -> None:
+def refuse_misspelt(env: Mapping[str, str]) -> None:
     """A SEEDSNAP_ variable that is no setting but nearly spells one is a typo, which would
     otherwise be ignored silently (other SEEDSNAP_ names are left alone: they may be a
     script's own, as the tests' SEEDSNAP_TEST_PG)."""
@@ -464,6 +479,6 @@ def resolve(
             set_min(f"{m[1].lower()}.{m[2].lower()}", env[envname], f"env {envname}")
     for key, value in (minimums or {}).items():
         set_min(key, value, "option")
-    _refuse_misspelt(env)
+    refuse_misspelt(env)
 
     return Config(mode_v, seed_v, scale_v, anchor_v, volumes, mins, sources)

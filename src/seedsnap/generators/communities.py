@@ -162,11 +162,11 @@ def _derive(catalogue: list[tuple[str, str, str, str]], n: int) -> list[tuple[st
 
 def catalogue(ctx: Context) -> pl.DataFrame:
     """The communities of this build: name, slug, description, theme, kind, imageUrl."""
-    vol = ctx.config.volumes
     illness = [e for e in ILLNESS if e[1] not in FIXTURE_SLUGS]
-    n_illness = max(0, round(vol["illness_communities"]) - len(FIXTURES))
-    # Upstream caps general communities at its catalogue (3); scaled, the cap scales too.
-    n_general = min(round(vol["general_communities"]), round(len(GENERAL) * ctx.config.scale))
+    # The fixtures are illness communities; upstream caps general communities at its
+    # catalogue (3), and scaled, the cap scales too (Config.count).
+    n_illness = ctx.config.count("illness_communities") - len(FIXTURES)
+    n_general = ctx.config.count("general_communities")
     rows = (
         [(*f, "fixture") for f in FIXTURES]
         + [(*e, "illness") for e in _derive(illness, n_illness)]

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 import polars as pl
 
+from seedsnap.config import refuse_misspelt
 from seedsnap.errors import ConfigError, DriftError, migrate_fix
 from seedsnap.loaders.common import (
     FILE_KINDS,
@@ -81,6 +82,8 @@ class Target:
 def resolve_url(url: str | None, env: Mapping[str, str] | None = None) -> str:
     """``url``, else $SEEDSNAP_DB, else the embedded DuckDB file ./seedsnap.duckdb."""
     env = os.environ if env is None else env
+    if not url:
+        refuse_misspelt(env)  # a misspelt SEEDSNAP_DB would load into the default file
     return url or env.get("SEEDSNAP_DB") or DEFAULT_URL
 
 
