@@ -19,6 +19,7 @@ import pytest
 
 from seedsnap import snapshot
 from seedsnap.check import (
+    CREATED_AT,
     SET_AT,
     UNCHECKED_MINIMUMS,
     CheckReport,
@@ -943,7 +944,7 @@ def _generic_case(rule_id: str) -> tuple[Edit, str]:
     if family == "created_after_parent":
         t, fk = by_fk[target]
         (col,), (ref,) = fk.columns, fk.ref_columns
-        at = SET_AT.get((t.name, col), "createdAt")
+        at = SET_AT.get((t.name, col)) or CREATED_AT.get(t.name, "createdAt")
         child = CLEAN[t.name].filter(pl.col(col).is_not_null()).head(1)
         # A world with no such reference (no report on a comment) gets one, to the first parent.
         parent = CLEAN[fk.ref_table].head(1)

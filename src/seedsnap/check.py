@@ -56,7 +56,17 @@ FUTURE_BY_DESIGN = frozenset(
 # milliseconds lands in 1970, before any parent). A reference set later than the row was
 # created is compared by when it was set: a therapist's application is created first and
 # processed by an admin later.
+# Tables without createdAt have a column that says when the row came to be.
+# (Single-column foreign keys only: the model has no other.)
 SET_AT = {("Therapist", "processedByAdminId"): "processingDate"}
+CREATED_AT = {
+    "ClientTherapist": "assignedAt",
+    "ConversationParticipant": "joinedAt",
+    "Membership": "joinedAt",
+    "MessageReadReceipt": "readAt",
+    "ModeratorCommunity": "assignedAt",
+    "WorksheetSubmission": "submittedAt",
+}
 
 # Minimums in the config that no table can verify: no column records a moderator's
 # moderation actions (Report has no reviewer). "recent activity days" is not a count and has
@@ -475,12 +485,11 @@ def _table_rules(schema: Schema, t: Table, anchor: str) -> list[Rule]:
                 )
             )
     for fk in t.foreign_keys:
-        at = SET_AT.get((t.name, fk.columns[0]), "createdAt")
-        parent = schema.table(fk.ref_table)
-        if fk.ref_table == t.name or at not in t.column_names:
+        at = SET_AT.get((t.name, fk.columns[0])) or CREATED_AT.get(t.name, "createdAt")
+        if fk.ref_table == t.name:
             continue  # a reply after its parent is a domain rule
-        if "createdAt" not in parent.column_names:
-            continue
+        if at not in t.column_names or "createdAt" not in schema.table(fk.ref_table).column_names:
+            continue  # no time on one side (a room, a typing indicator)
         match = _fk_match(fk)
         c_key = _key(pk, '"c"')
         out.append(
