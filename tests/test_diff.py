@@ -496,7 +496,8 @@ def _write_counters(url: str) -> tuple[int, ...]:
         deadline = time.monotonic() + 30
         while conn.execute(
             "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND backend_type = 'client backend'"
         ).fetchone() != (0,):
             assert time.monotonic() < deadline, "another session stays connected"
             time.sleep(0.05)
@@ -907,5 +908,7 @@ def test_a_table_name_in_the_wrong_case_is_pointed_at_the_right_one(light: Path)
     result = run("diff", str(light), str(light), "--table", "post")
     assert result.exit_code == 2
     assert "unknown table(s) post" in result.stderr and "e.g. Post" in result.stderr
+    near = run("diff", str(light), str(light), "--table", "Posts")
+    assert near.exit_code == 2 and "e.g. Post" in near.stderr, near.stderr
     one = run("diff", str(light), str(light), "--table", "Post")
     assert one.exit_code == 0 and one.stdout.rstrip().endswith("rows in 1 table)"), one.stdout

@@ -126,14 +126,21 @@ def test_a_correct_toy_enricher_is_built_into_the_snapshot(
 
 
 @pytest.mark.parametrize("jobs", ["1", "3"])
-def test_reading_a_table_not_in_reads(tmp_path: Path, register: Register, jobs: str) -> None:
+@pytest.mark.parametrize(
+    "read", ['frames["Therapist"]', 'frames.get("Therapist")', '"Therapist" in frames and 1']
+)
+def test_reading_a_table_not_in_reads(
+    tmp_path: Path, register: Register, jobs: str, read: str
+) -> None:
+    """However the step asks for the table: a .get() or an ``in`` would otherwise quietly
+    see no table."""
     register(
         "therapist_welcome",
         DECLARED,
-        """
+        f"""
         def enrich(ctx, frames):
-            therapists = frames["Therapist"]
-            return {"Notification": welcome(ctx, userId=therapists["userId"].head(1))}
+            therapists = {read}
+            return {{"Notification": welcome(ctx, userId=therapists["userId"].head(1))}}
         """,
     )
     line = one_line_error(build(tmp_path, "--jobs", jobs), tmp_path)
@@ -422,4 +429,22 @@ def test_a_misspelt_base_generator_is_named_as_one(
     assert line == (
         "seedsnap: error: generator user: is in GENERATORS but there is no module "
         "seedsnap.generators.user; fix the name in GENERATORS (did you mean 'users'?)"
+    )
+
+
+def test_an_empty_frame_is_held_to_the_model_too(tmp_path: Path, register: Register) -> None:
+    """A step whose columns are wrong fails in a light build, where it may have nothing to
+    add, not only at the scale where it first adds rows."""
+    register(
+        "therapist_welcome",
+        DECLARED,
+        """
+        def enrich(ctx, frames):
+            return {"Notification": pl.DataFrame({"titel": []}, schema={"titel": pl.String})}
+        """,
+    )
+    line = one_line_error(build(tmp_path), tmp_path)
+    assert line.startswith(
+        "seedsnap: error: enricher therapist_welcome: returned Notification rows with columns "
+        "not in the model: ['titel']"
     )

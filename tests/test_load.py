@@ -593,5 +593,5 @@ def test_a_load_over_present_rows_says_they_are_left_as_they_are(
     assert "were there already" not in first
     again = load(hand_snapshot, target, LoadOptions()).to_text()
     present = sum(t.present for t in load(hand_snapshot, target, LoadOptions()).tables)
-    assert f"{present:,} rows were there already" in again
+    assert f"{present:,} rows were there already and are left as they are" in again
     assert "`seedsnap diff`" in again and "--replace" in again

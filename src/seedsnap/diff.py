@@ -29,6 +29,7 @@ the report is only given once every table compared has been verified.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 from collections import deque
@@ -392,8 +393,10 @@ def select_tables(schema: Schema, tables: Collection[str] | None) -> list[str]:
     unknown = sorted(set(tables) - set(schema.table_names))
     if unknown:
         by_lower = {t.lower(): t for t in schema.table_names}
-        meant = [by_lower[t.lower()] for t in unknown if t.lower() in by_lower]
-        examples = meant or schema.table_names[:3]
+        meant = [
+            m for t in unknown for m in difflib.get_close_matches(t.lower(), list(by_lower), n=1)
+        ]
+        examples = [by_lower[m] for m in meant] or schema.table_names[:3]
         raise ConfigError(
             f"unknown table(s) {', '.join(unknown)}",
             f"use the model's table names, e.g. {', '.join(examples)}",

@@ -31,6 +31,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from itertools import pairwise
 from types import ModuleType
+from typing import Any
 
 import polars as pl
 
@@ -199,7 +200,7 @@ def load_enrichers(names: Sequence[str] | None = None) -> list[Enricher]:
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
         raise EnricherError(
-            "enricher", twice[0], "is listed twice in ENRICHERS", "list each enricher once"
+            "enricher", twice[0], "is listed twice", "list each enricher once in ENRICHERS"
         )
     return [load_step("enricher", n, "seedsnap.enrichers", "enrich", "ENRICHERS") for n in names]
 
@@ -335,8 +336,11 @@ def run(
         e = steps[i]
         _check_result(e, ctx.schema, added)
         for table, rows in added.items():
+            # Every frame with columns is held to the model, rows or not: a step whose
+            # columns are wrong fails in a light build too, not only once it adds rows.
+            conformed = _conformed(e, ctx, table, rows) if rows.width else rows
             if rows.height:
-                frames[table] = pl.concat([frames[table], _conformed(e, ctx, table, rows)])
+                frames[table] = pl.concat([frames[table], conformed])
         if on_done is not None:
             on_done(e, added)
         for table in e.writes & frames.keys():
@@ -382,17 +386,29 @@ class _Undeclared(KeyError):
 
 
 class _View(dict[str, pl.DataFrame]):
-    """The frames a step sees: the tables it reads and writes. Any other table raises
-    ``_Undeclared``, which ``_call`` turns into an error naming the step and the table."""
+    """The frames a step sees: the tables it reads and writes. Asking for any other table
+    (``frames[t]``, ``frames.get(t)``, ``t in frames``) raises ``_Undeclared``, which
+    ``_call`` turns into an error naming the step and the table."""
 
     def __init__(self, step: Enricher, schema: Schema, frames: Frames) -> None:
         super().__init__(frames)
         self.step, self.schema = step, schema
 
+    def _declared(self, table: object) -> None:
+        if table not in self.step.reads | self.step.writes:
+            raise _Undeclared(table)
+
     def __missing__(self, table: str) -> pl.DataFrame:
-        if table in self.step.reads | self.step.writes:
-            raise KeyError(table)  # declared, but the caller of run() gave no such frame
-        raise _Undeclared(table)
+        self._declared(table)
+        raise KeyError(table)  # declared, but the caller of run() gave no such frame
+
+    def __contains__(self, table: object) -> bool:
+        self._declared(table)
+        return super().__contains__(table)
+
+    def get(self, table: str, default: Any = None) -> Any:
+        self._declared(table)
+        return super().get(table, default)
 
 
 def _call(step: Enricher, ctx: Context, frames: Frames) -> Frames:
@@ -436,7 +452,7 @@ def _check_result(step: Enricher, schema: Schema, added: object) -> None:
             f"returned {what}, not a dict of table name to new rows",
             f"{fix_return}, or {{}} when it adds nothing",
         )
-    unknown = sorted(str(t) for t in added if t not in schema)
+    unknown = sorted((t for t in added if t not in schema), key=repr)
     if unknown:
         raise EnricherError(
             step.kind,

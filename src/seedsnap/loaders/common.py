@@ -424,9 +424,8 @@ class LoadReport:
             )
         if tot["present"]:
             lines.append(
-                f"{tot['present']:,} rows were there already: a load never changes a row, so "
-                "`seedsnap diff` shows whether they still equal the snapshot's, and --replace "
-                "restores them"
+                f"{tot['present']:,} rows were there already and are left as they are "
+                "(`seedsnap diff` shows any that differ; --replace restores them)"
             )
         mode = "audit (read-only): " if self.audit else ""
         extra = ", after emptying the model's tables" if self.replaced else ""
