@@ -232,9 +232,10 @@ def enrich(ctx, frames):
 @pytest.mark.parametrize(
     ("body", "missing"),
     [
-        ('WRITES = ("Notification",)\n' + ENRICH, "READS"),
-        ('READS = ("User",)\n' + ENRICH, "WRITES"),
-        (DECLARED, "function enrich"),
+        ('WRITES = ("Notification",)\n' + ENRICH, "no READS"),
+        ('READS = ("User",)\n' + ENRICH, "no WRITES"),
+        (DECLARED, "no function enrich"),
+        (DECLARED + "enrich = 3\n", "enrich = 3, not a function"),
     ],
 )
 @pytest.mark.parametrize("command", ["build", "graph"])
@@ -246,7 +247,7 @@ def test_a_module_without_reads_writes_or_enrich(
     line = one_line_error(result, tmp_path)
     assert line.startswith(
         "seedsnap: error: enricher therapist_welcome: module "
-        f"seedsnap.enrichers.therapist_welcome has no {missing}; "
+        f"seedsnap.enrichers.therapist_welcome has {missing}; "
     )
 
 

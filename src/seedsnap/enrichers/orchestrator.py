@@ -103,18 +103,13 @@ class Enricher:
         if not writes:
             raise EnricherError(kind, name, "WRITES is empty", "name the tables it adds rows to")
         run = getattr(module, function, None)
-        if run is None:
-            raise EnricherError(
-                kind,
-                name,
-                f"module {module.__name__} has no function {function}",
-                f"define {function}(ctx, frames) returning {{table: new rows}}",
-            )
         if not callable(run):
+            what = f"no function {function}" if run is None else f"{function} = {run!r:.40}"
             raise EnricherError(
                 kind,
                 name,
-                f"{function} is a {type(run).__name__}, not a function",
+                f"module {module.__name__} has {what}"
+                + ("" if run is None else ", not a function"),
                 f"define {function}(ctx, frames) returning {{table: new rows}}",
             )
         return cls(name, reads, writes, run, kind)
