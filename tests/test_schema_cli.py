@@ -179,3 +179,21 @@ def test_help_and_version_still_exit_0() -> None:
         assert result.exit_code == 0 and result.stdout, args
     bare = CliRunner().invoke(main, [], prog_name="seedsnap")
     assert "Usage: seedsnap" in bare.output and "Commands:" in bare.output
+
+
+@pytest.mark.parametrize(
+    "args", [["sqlite"], ["--dialect", "sqlite"], ["sqlite", "--dialect", "sqlite"]]
+)
+def test_the_dialect_may_be_the_argument(args: list[str]) -> None:
+    """`seedsnap schema sqlite` reads as the help's "for DIALECT" suggests."""
+    result = CliRunner().invoke(main, ["schema", *args])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == render(MENTARA, "sqlite")
+
+
+def test_postgresql_names_postgres_and_two_dialects_are_refused() -> None:
+    result = CliRunner().invoke(main, ["schema", "postgresql"])
+    assert result.exit_code == 0 and result.stdout == render(MENTARA, "postgres")
+    both = CliRunner().invoke(main, ["schema", "duckdb", "--dialect", "sqlite"])
+    assert both.exit_code == 1 and both.stderr.count("\n") == 1
+    assert "two dialects given" in both.stderr

@@ -81,23 +81,31 @@ def main() -> None:
 
 
 @main.command()
+@click.argument("dialect_arg", metavar="[DIALECT]", required=False)
 @click.option(
     "--dialect",
     # A plain string, not click.Choice: render() rejects an unknown dialect with a one-line
     # ConfigError, where click would print a three-line usage error.
-    default="postgres",
-    show_default=True,
-    help="Target database dialect: postgres, duckdb or sqlite.",
+    default=None,
+    help="Target database dialect: postgres, duckdb or sqlite (default postgres; postgresql "
+    "names it too). It may also be given as the argument.",
 )
 @one_line_errors()
-def schema(dialect: str) -> None:
+def schema(dialect_arg: str | None, dialect: str | None) -> None:
     """Print the DDL of the Mentara schema for DIALECT.
 
     Example: seedsnap schema --dialect postgres | psql -d mentara
     """
+    from seedsnap.errors import ConfigError
     from seedsnap.schema import MENTARA, render
 
-    click.echo(render(MENTARA, dialect), nl=False)
+    if dialect_arg and dialect and dialect_arg != dialect:
+        raise ConfigError(
+            f"two dialects given, {dialect_arg!r} and --dialect {dialect!r}", "give one"
+        )
+    chosen = dialect_arg or dialect or "postgres"
+    # The URL scheme's spelling (postgresql://) names the same dialect.
+    click.echo(render(MENTARA, "postgres" if chosen == "postgresql" else chosen), nl=False)
 
 
 @main.command()
