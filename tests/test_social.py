@@ -720,6 +720,18 @@ def test_two_generates_are_equal(builds: dict[str, Frames]) -> None:
         assert_frame_equal(builds["light"][table], again[table])
 
 
+class _Reads(dict[str, pl.DataFrame]):
+    """Frames that remember which tables were asked for."""
+
+    def __init__(self, frames: Frames) -> None:
+        super().__init__(frames)
+        self.seen: set[str] = set()
+
+    def __getitem__(self, table: str) -> pl.DataFrame:
+        self.seen.add(table)
+        return super().__getitem__(table)
+
+
 def test_outputs_do_not_depend_on_input_row_order(builds: dict[str, Frames]) -> None:
     """Replays every registered enricher, in build order, on what the base generators make
     for the medium build, each on its input tables as built and shuffled: both must add the
@@ -738,10 +750,13 @@ def test_outputs_do_not_depend_on_input_row_order(builds: dict[str, Frames]) -> 
     f = run(ctx, empty, [], first=[_generator(g) for g in GENERATORS])
     built = builds["medium"]
     added: dict[str, int] = {}
+    unread: dict[str, set[str]] = {}
     for e in steps:
-        frames = {t: f[t] for t in e.reads | e.writes}
+        frames = _Reads({t: f[t] for t in e.reads | e.writes})
         shuffled = {t: v.sample(fraction=1.0, shuffle=True, seed=7) for t, v in frames.items()}
+        frames.seen.clear()
         a, b = e.run(ctx, frames), e.run(ctx, shuffled)
+        unread[e.name] = set(e.reads) - frames.seen
         why = (
             f"enricher {e.name!r} adds other rows when its input tables come in another row "
             "order; its output must depend on the rows only (key randomness by entity, sort "
@@ -761,6 +776,11 @@ def test_outputs_do_not_depend_on_input_row_order(builds: dict[str, Frames]) -> 
     # test did not test it.
     idle = {n for n, rows in added.items() if not rows}
     assert idle <= {"availability", "rooms"}, f"enrichers with nothing to do here: {idle}"
+    # A table declared in READS orders the enricher after the table's writers: one it never
+    # reads only holds it back. (hearts reads comments only for clients whose hearts on
+    # posts fall short, none in medium.)
+    unread = {n: t for n, t in unread.items() if t and n not in idle}
+    assert unread == {"hearts": {"Comment"}}, f"READS that the enricher did not read: {unread}"
     names = [e.name for e in steps]
     for table in sorted(built):
         model = ctx.schema.table(table)

@@ -20,7 +20,7 @@ from seedsnap.generators import social_text as t
 from seedsnap.generators.common import text_keys
 from seedsnap.random import child_keys
 
-READS = ("Conversation", "ConversationParticipant", "Message")
+READS = ("ConversationParticipant", "Message")
 WRITES = ("MessageReaction", "MessageReadReceipt")
 
 REACTION_RATE = 0.12

@@ -44,7 +44,6 @@ READS = (
     "Worksheet",
     "WorksheetSubmission",
     "Review",
-    "Conversation",
     "ConversationParticipant",
     "Message",
     "MessageReaction",

@@ -30,11 +30,9 @@ READS = (
     "ClientTherapist",
     "TherapistAvailability",
     "Meeting",
-    "Review",
     "Payment",
     "PreAssessment",
     "Message",
-    "ConversationParticipant",
     "TherapistPerformance",
 )
 WRITES = ("TherapistPerformance",)
