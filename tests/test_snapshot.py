@@ -6,6 +6,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import shutil
 import socket
 import struct
@@ -509,6 +510,31 @@ def test_write_replaces_a_snapshot_but_not_other_directories(
     with pytest.raises(SnapshotError, match="not a seedsnap snapshot"):
         snapshot.write(other, {}, config)
     assert (other / "notes.txt").read_text() == "keep me"
+
+
+@pytest.mark.parametrize(
+    ("files", "why"),
+    [
+        # A web app's directory: its manifest.json is not seedsnap's.
+        ({"manifest.json": '{"name": "pwa"}', "app.js": "code"}, "not a seedsnap manifest"),
+        ({"manifest.json": "not json", "app.js": "code"}, "not a seedsnap manifest"),
+        # A snapshot the user added a file to: replacing it would delete the file.
+        ({"notes.txt": "keep me"}, "holds files seedsnap did not write (notes.txt)"),
+    ],
+)
+def test_write_never_deletes_what_seedsnap_did_not_write(
+    snap_dir: Path, config: Config, files: dict[str, str], why: str
+) -> None:
+    target = snap_dir
+    if "manifest.json" in files:
+        target = snap_dir.parent / "app"
+        target.mkdir()
+    for name, text in files.items():
+        (target / name).write_text(text)
+    before = _files(target)
+    with pytest.raises(SnapshotError, match=re.escape(why)):
+        snapshot.write(target, {}, config)
+    assert _files(target) == before
 
 
 # --------------------------------------------------------------------------------------------

@@ -654,11 +654,12 @@ class Writer:
 
     def __enter__(self) -> Writer:
         out = self.out
-        if out.exists() and not (out.is_dir() and _is_replaceable(out)):
+        refusal = _not_replaceable(out, self.schema) if out.exists() else None
+        if refusal:
             raise SnapshotError(
                 str(out),
-                "exists and is not a seedsnap snapshot (no manifest.json), refusing to replace it",
-                "choose another output path or remove it",
+                f"{refusal}, refusing to replace it",
+                "choose another output path, or move it (or those files) away",
             )
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -853,8 +854,29 @@ def _remove_abandoned(out: Path, mine: Path) -> None:
             os.close(fd)
 
 
-def _is_replaceable(path: Path) -> bool:
-    return (path / MANIFEST).is_file() or not any(path.iterdir())
+def _not_replaceable(path: Path, schema: Schema) -> str | None:
+    """Why ``path`` may not be replaced by a new snapshot, or None: it must be an empty
+    directory or a seedsnap snapshot, holding only a seedsnap manifest and table files
+    (anything else in it would be deleted with it)."""
+    if not path.is_dir():
+        return "exists and is not a directory"
+    names = {p.name for p in path.iterdir()}
+    if not names:
+        return None
+    if MANIFEST not in names:
+        return "exists and is not a seedsnap snapshot (no manifest.json)"
+    try:
+        doc = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        doc = None
+    if not isinstance(doc, dict) or not {"format_version", "tables"} <= doc.keys():
+        return "has a manifest.json that is not a seedsnap manifest"
+    ours = {MANIFEST} | {f"{t}.parquet" for t in schema.table_names}
+    others = sorted(names - ours)
+    if others:
+        shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+        return f"is a snapshot that also holds files seedsnap did not write ({shown})"
+    return None
 
 
 def _swap_into_place(tmp: Path, out: Path) -> None:
