@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import signal
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -36,9 +39,86 @@ def one_line_errors(exit_code: int = 1) -> Callable[[F], F]:
     return deco
 
 
+# Commands whose exit status 1 means "found something", so that an error exits 2.
+FINDING_COMMANDS = frozenset({"check", "diff", "verify"})
+
+
+class _Stopped(Exception):
+    """The command was interrupted (Ctrl-C, SIGTERM) or its output went away; exit ``code``."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C would be, so that the same clean-ups run (the temporary
+    snapshot directory removed, the load's transaction rolled back)."""
+
+
+_TERMINATED: list[int] = []  # SIGTERM came: a driver may report it as its own interrupt
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    _TERMINATED.append(signum)
+    raise _Terminated
+
+
+def _stop_for(e: BaseException | None) -> _Stopped | None:
+    """How to end for an interrupt or SIGTERM, also when a driver turned it into its own
+    error (DuckDB's "Query interrupted"); None for any other exception."""
+    interrupted = False
+    while e is not None:
+        if isinstance(e, _Terminated):
+            return _Stopped("seedsnap: terminated (SIGTERM)", 128 + signal.SIGTERM)
+        interrupted = interrupted or (
+            isinstance(e, KeyboardInterrupt)
+            or type(e).__name__ == "InterruptException"
+            or (isinstance(e, RuntimeError) and "Query interrupted" in str(e))
+        )
+        e = e.__cause__ or e.__context__
+    if interrupted and _TERMINATED:
+        return _Stopped("seedsnap: terminated (SIGTERM)", 128 + signal.SIGTERM)
+    return _Stopped("seedsnap: interrupted", 128 + signal.SIGINT) if interrupted else None
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null: its reader is gone, and the interpreter's last flush would
+    otherwise print a BrokenPipeError (the recipe of Python's signal documentation)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no file descriptor (a test's capture)
+        pass
+
+
 class _Cli(click.Group):
     """The seedsnap group: click's own usage errors (an unknown option, a missing argument)
-    are one line too, where click prints usage, a hint and the error on three."""
+    are one line too, where click prints usage, a hint and the error on three. An interrupt
+    or SIGTERM ends a command with one line and 130 or 143, never with the 1 by which
+    check, diff and verify report findings; a closed output pipe ends it with 141, as it
+    would a program that SIGPIPE stops."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise _Stopped("", 128 + signal.SIGPIPE) from None
+        except OSError as e:
+            if e.errno != errno.ENOSPC:
+                raise
+            fails = 2 if ctx.invoked_subcommand in FINDING_COMMANDS else 1
+            raise _Stopped(
+                f"seedsnap: error: cannot write {e.filename or 'the output'}: no space left on "
+                "the device; free some space and run it again",
+                fails,
+            ) from None
+        except (Exception, KeyboardInterrupt) as e:
+            stop = _stop_for(e)
+            if stop is None:
+                raise
+            raise stop from None
 
     def main(
         self,
@@ -50,8 +130,19 @@ class _Cli(click.Group):
     ) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
         try:
             rv = super().main(args, prog_name, complete_var, False, **extra)
+            sys.stdout.flush()  # a closed pipe or a full disk is this command's failure
+        except _Stopped as e:
+            if e.code == 128 + signal.SIGPIPE:
+                _quiet_stdout()
+            if str(e):
+                click.echo(str(e), err=True)
+            sys.exit(e.code)
+        except BrokenPipeError:
+            _quiet_stdout()
+            sys.exit(128 + signal.SIGPIPE)
         except click.exceptions.NoArgsIsHelpError as e:  # plain `seedsnap`: the help, as is
             e.show()
             sys.exit(e.exit_code)
@@ -63,9 +154,11 @@ class _Cli(click.Group):
         except click.ClickException as e:
             e.show()
             sys.exit(e.exit_code)
-        except click.Abort:
-            click.echo("Aborted!", err=True)
-            sys.exit(1)
+        except click.Abort:  # an interrupt while click itself prompted
+            click.echo("seedsnap: interrupted", err=True)
+            sys.exit(128 + signal.SIGINT)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
         sys.exit(rv if isinstance(rv, int) else 0)  # --help and --version end with their code
 
 

@@ -13,8 +13,11 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+import signal
+import sys
+import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -244,7 +247,8 @@ def load(
             if opts.audit:
                 module.rollback(conn)
             else:
-                module.commit(conn)
+                with _uninterrupted():
+                    module.commit(conn)
         finally:
             module.close(conn)
     except BaseException:
@@ -253,6 +257,30 @@ def load(
         raise
     report.seconds = time.perf_counter() - started
     return report
+
+
+@contextlib.contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held back while the block runs (a commit): stopped midway, a
+    commit may still complete, and the load would then report a failure for rows it wrote.
+    A signal that came meanwhile is reported once the block is over; the load is complete."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    came: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    before = {s: signal.signal(s, lambda signum, frame: came.append(signum)) for s in held}
+    try:
+        yield
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+    if came:
+        print(
+            "seedsnap: interrupted while committing; the commit was let finish: the load is "
+            "complete",
+            file=sys.stderr,
+        )
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

@@ -1,0 +1,103 @@
+"""How a command ends when it is stopped from outside: Ctrl-C, SIGTERM, a closed output pipe,
+a full disk. Never with the 1 by which check, diff and verify report findings, never with a
+traceback, and never leaving a half snapshot or a half load behind."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import seedsnap.check
+import seedsnap.snapshot
+from seedsnap import cli
+from seedsnap.cli import main
+from seedsnap.loaders import _uninterrupted
+
+LIGHT = Path(__file__).resolve().parents[1] / "snapshots" / "mentara-light"
+
+
+def _stop_check_with(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> object:
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(seedsnap.check, "check", stopped)
+    return CliRunner().invoke(main, ["check", str(LIGHT)])
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "line"),
+    [
+        (KeyboardInterrupt(), 130, "seedsnap: interrupted"),
+        # DuckDB turns an interrupt into its own error.
+        (RuntimeError("Query interrupted"), 130, "seedsnap: interrupted"),
+        (cli._Terminated(), 143, "seedsnap: terminated (SIGTERM)"),
+        (
+            OSError(errno.ENOSPC, "No space left on device"),
+            2,
+            "seedsnap: error: cannot write the output: no space left on the device; free some "
+            "space and run it again",
+        ),
+    ],
+)
+def test_a_stopped_check_says_so_in_one_line_and_never_exits_1(
+    monkeypatch: pytest.MonkeyPatch, error: BaseException, code: int, line: str
+) -> None:
+    result = _stop_check_with(monkeypatch, error)
+    assert result.exit_code == code  # type: ignore[attr-defined]
+    assert result.stderr == line + "\n"  # type: ignore[attr-defined]
+
+
+def test_a_closed_output_pipe_exits_141_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = _stop_check_with(monkeypatch, BrokenPipeError(errno.EPIPE, "Broken pipe"))
+    assert (result.exit_code, result.stderr) == (141, "")  # type: ignore[attr-defined]
+
+
+def test_other_errors_still_raise(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = _stop_check_with(monkeypatch, RuntimeError("a bug"))
+    assert isinstance(result.exception, RuntimeError)  # type: ignore[attr-defined]
+
+
+def test_a_signal_during_a_commit_is_held_until_it_is_done(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Stopped midway, a commit may still complete, and the load would report a failure for
+    rows it wrote; so the commit is let finish and the load says it is complete."""
+    done = []
+    with _uninterrupted():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # the handler runs here, between bytecodes
+        done.append("committed")
+    assert done == ["committed"]
+    assert "the load is complete" in capsys.readouterr().err
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_sigterm_during_a_build_cleans_up(tmp_path: Path) -> None:
+    """What CI runners and `docker stop` send: the temporary snapshot is removed, one line,
+    exit 143; an existing snapshot at --out stays as it was."""
+    out = tmp_path / "snap"
+    seedsnap.snapshot.write(out, {}, seedsnap.config.resolve(env={}, config_file=None))
+    before = sorted(p.name for p in tmp_path.iterdir())
+    manifest = (out / "manifest.json").read_bytes()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "seedsnap", "build", "--mode", "heavy", "--scale", "10",
+         "--out", str(out), "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    time.sleep(1.5)  # past the imports, inside the build
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert err == "seedsnap: terminated (SIGTERM)\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert (out / "manifest.json").read_bytes() == manifest
