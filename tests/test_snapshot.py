@@ -12,6 +12,7 @@ import socket
 import struct
 import subprocess
 import sys
+import time
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -1087,3 +1088,24 @@ def test_json_in_another_spelling_of_the_same_values_keeps_its_content_hash(
     other = notes["data"].str.replace('"', '"x', literal=True, n=1)
     with pytest.raises(SnapshotError, match=r"Notification\.parquet: content hash"):
         snapshot.verify(rewritten("other", other))
+
+
+def test_a_write_failure_seen_by_a_later_add_is_one_line_with_its_fix(
+    tmp_path: Path, frames: dict[str, pl.DataFrame], config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build hands tables over while it generates: the failure of an earlier table is
+    raised by a later add, as the same one-line error as at the end (before, a bare OSError
+    with its traceback)."""
+
+    def disk_full(frame: pl.DataFrame, path: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(snapshot, "_write_parquet", disk_full)
+    with pytest.raises(SnapshotError) as err, snapshot.Writer(tmp_path / "x", config) as w:
+        w.add("User", frames["User"])
+        while not w._failed.is_set():
+            time.sleep(0.01)
+        w.add("Community", frames["Community"])
+    assert "cannot write the snapshot: No space left on device" in str(err.value)
+    assert "free some space on the disk of" in str(err.value)
+    assert list(tmp_path.iterdir()) == []

@@ -51,6 +51,7 @@ form.
 
 from __future__ import annotations
 
+import errno
 import glob
 import hashlib
 import json
@@ -687,6 +688,8 @@ class Writer:
                 future = self._futures.get(table.name)
                 if future is not None and future.done():
                     error = future.exception()
+                    if isinstance(error, OSError):
+                        raise _write_error(self.out, error) from error
                     if error is not None and not isinstance(error, _Skipped):
                         raise error
         if name not in self.schema.table_names:
@@ -789,9 +792,7 @@ class Writer:
             _swap_into_place(tmp, out)
             self.manifest = manifest
         except OSError as e:
-            raise SnapshotError(
-                str(out), f"cannot write the snapshot: {e}", "check disk space"
-            ) from e
+            raise _write_error(out, e) from e
         finally:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._hasher.shutdown(wait=True, cancel_futures=True)
@@ -852,6 +853,18 @@ def _remove_abandoned(out: Path, mine: Path) -> None:
             shutil.rmtree(left, ignore_errors=True)
         finally:
             os.close(fd)
+
+
+def _write_error(out: Path, e: OSError) -> SnapshotError:
+    """The one-line error for a snapshot that could not be written, with the fix its cause
+    calls for (the temporary directory is removed either way)."""
+    if e.errno == errno.ENOSPC:
+        fix = f"free some space on the disk of {out.parent} and build again"
+    elif e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        fix = f"check that {out.parent} is writable (and {out}, if it exists)"
+    else:
+        fix = "check the output directory and build again"
+    return SnapshotError(str(out), f"cannot write the snapshot: {e.strerror or e}", fix)
 
 
 def _not_replaceable(path: Path, schema: Schema) -> str | None:
