@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from pathlib import Path
 
 import polars as pl
@@ -466,6 +467,33 @@ def test_two_concurrent_loads_do_not_interleave(pg_url: str, light_snapshot: Pat
     inserted = sorted(r.totals()["inserted"] for r in reports)  # type: ignore[attr-defined]
     assert inserted == [0, total], "one load inserted everything, the other found it there"
     assert_equal_to_snapshot(pg_url, light_snapshot)
+
+
+@pytest.mark.postgres
+def test_a_load_that_waits_for_another_says_so(
+    pg_url: str, hand_snapshot: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A load queued behind another one tells, display or not, rather than look hung."""
+    import psycopg
+
+    from seedsnap.loaders.postgres import LOCK_KEY
+
+    create_schema(pg_url)
+    holder = psycopg.connect(pg_url)
+    holder.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])  # another load, running
+    done: list[object] = []
+    waiting = threading.Thread(target=lambda: done.append(load(hand_snapshot, pg_url)))
+    waiting.start()
+    deadline = time.monotonic() + 30
+    while "waiting for it to finish" not in capfd.readouterr().err:
+        assert time.monotonic() < deadline, "the waiting load said nothing"
+        time.sleep(0.05)
+    assert not done, "it waited"
+    holder.rollback()  # the other load ends
+    holder.close()
+    waiting.join(60)
+    assert len(done) == 1
+    assert_equal_to_snapshot(pg_url, hand_snapshot)
 
 
 @pytest.mark.postgres

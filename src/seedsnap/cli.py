@@ -283,7 +283,7 @@ def _resolve(
     help="Run up to N generators and enrichers at once, each as soon as the steps it must "
     "follow are done; 0 (default): one per CPU core, at most 4.",
 )
-@click.option("--quiet", is_flag=True, help="No progress on stderr.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 @click.option("--no-check", is_flag=True, help="Skip `seedsnap check` after writing.")
 @one_line_errors()
 def build(

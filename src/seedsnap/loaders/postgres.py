@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -621,7 +622,16 @@ def begin(conn: psycopg.Connection[Any], *, write: bool) -> None:
     """Open the load's transaction; a writing load first takes the seedsnap advisory lock."""
     with _errors("starting the transaction"):
         if write:
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            row = conn.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK_KEY]).fetchone()
+            if not (row and row[0]):
+                # Said whatever the display: a load that waits silently looks hung.
+                print(
+                    "seedsnap: another seedsnap load of this database is running; waiting "
+                    "for it to finish",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
         else:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
 
