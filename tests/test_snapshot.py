@@ -1109,3 +1109,12 @@ def test_a_write_failure_seen_by_a_later_add_is_one_line_with_its_fix(
     assert "cannot write the snapshot: No space left on device" in str(err.value)
     assert "free some space on the disk of" in str(err.value)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_output_under_a_file_is_one_line_naming_the_file(tmp_path: Path, config: Config) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(SnapshotError) as err:
+        snapshot.write(tmp_path / "file" / "snap", {}, config)
+    assert "cannot create the snapshot directory" in str(err.value)
+    assert f"({tmp_path / 'file'} exists and is not a directory)" in str(err.value)
+    assert "Errno" not in str(err.value)

@@ -666,7 +666,11 @@ class Writer:
             out.parent.mkdir(parents=True, exist_ok=True)
             self.tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
         except OSError as e:
-            raise SnapshotError(str(out), f"cannot create the snapshot directory: {e}") from None
+            what = "exists and is not a directory" if e.errno == errno.EEXIST else e.strerror
+            where = f" ({e.filename} {what})" if e.filename else ""
+            raise SnapshotError(
+                str(out), f"cannot create the snapshot directory{where}", _write_error(out, e).fix
+            ) from None
         self._claim = _claim(self.tmp)
         _remove_abandoned(out, self.tmp)
         self._pool = ThreadPoolExecutor(max_workers=WRITE_THREADS)
