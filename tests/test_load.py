@@ -480,17 +480,20 @@ def test_a_load_that_waits_for_another_says_so(
 
     create_schema(pg_url)
     holder = psycopg.connect(pg_url)
-    holder.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])  # another load, running
     done: list[object] = []
     waiting = threading.Thread(target=lambda: done.append(load(hand_snapshot, pg_url)))
-    waiting.start()
-    deadline = time.monotonic() + 30
-    while "waiting for it to finish" not in capfd.readouterr().err:
-        assert time.monotonic() < deadline, "the waiting load said nothing"
-        time.sleep(0.05)
-    assert not done, "it waited"
-    holder.rollback()  # the other load ends
-    holder.close()
+    waiting.daemon = True  # never keeps the test run alive
+    try:
+        holder.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])  # another load
+        waiting.start()
+        deadline = time.monotonic() + 30
+        while "waiting for it to finish" not in capfd.readouterr().err:
+            assert time.monotonic() < deadline, "the waiting load said nothing"
+            time.sleep(0.05)
+        assert not done, "it waited"
+    finally:
+        holder.rollback()  # the other load ends
+        holder.close()
     waiting.join(60)
     assert len(done) == 1
     assert_equal_to_snapshot(pg_url, hand_snapshot)

@@ -9,9 +9,11 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -19,7 +21,7 @@ import seedsnap.check
 import seedsnap.snapshot
 from seedsnap import cli
 from seedsnap.cli import main
-from seedsnap.loaders import _uninterrupted
+from seedsnap.signals import held
 
 LIGHT = Path(__file__).resolve().parents[1] / "snapshots" / "mentara-light"
 
@@ -65,18 +67,24 @@ def test_other_errors_still_raise(monkeypatch: pytest.MonkeyPatch) -> None:
     assert isinstance(result.exception, RuntimeError)  # type: ignore[attr-defined]
 
 
-def test_a_signal_during_a_commit_is_held_until_it_is_done(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def test_a_signal_during_a_commit_is_held_until_it_is_done() -> None:
     """Stopped midway, a commit may still complete, and the load would report a failure for
-    rows it wrote; so the commit is let finish and the load says it is complete."""
+    rows it wrote (or a snapshot's swap would leave it aside): the first Ctrl-C waits for the
+    block, a second one does not."""
     done = []
-    with _uninterrupted():
+    with held() as came:
         os.kill(os.getpid(), signal.SIGINT)
         time.sleep(0.05)  # the handler runs here, between bytecodes
         done.append("committed")
+    assert (done, came) == (["committed"], [signal.SIGINT])
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    with pytest.raises(KeyboardInterrupt), held():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)
+        os.kill(os.getpid(), signal.SIGINT)  # a second one: the user means it
+        time.sleep(0.05)
+        done.append("not reached")
     assert done == ["committed"]
-    assert "the load is complete" in capsys.readouterr().err
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
@@ -94,10 +102,62 @@ def test_sigterm_during_a_build_cleans_up(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )  # fmt: skip
-    time.sleep(1.5)  # past the imports, inside the build
+    deadline = time.monotonic() + 60
+    # Signalled once its temporary snapshot exists: inside the build, handler installed.
+    while not any(p.name.startswith(".snap.tmp-") for p in tmp_path.iterdir()):
+        assert proc.poll() is None and time.monotonic() < deadline, "the build never started"
+        time.sleep(0.02)
     proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=60)
+    try:
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
     assert proc.returncode == 143, err
     assert err == "seedsnap: terminated (SIGTERM)\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     assert (out / "manifest.json").read_bytes() == manifest
+
+
+def _abort_after(error: BaseException) -> None:
+    """What click.prompt does on Ctrl-C or Ctrl-D."""
+    try:
+        raise error
+    except (KeyboardInterrupt, EOFError):
+        raise click.Abort() from None
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "line"),
+    [
+        (KeyboardInterrupt(), 130, "seedsnap: interrupted"),
+        (EOFError(), 1, "seedsnap: aborted (no answer)"),  # Ctrl-D at load --replace's prompt
+    ],
+)
+def test_a_prompt_left_by_ctrl_c_or_ctrl_d(
+    monkeypatch: pytest.MonkeyPatch, error: BaseException, code: int, line: str
+) -> None:
+    monkeypatch.setattr(seedsnap.check, "check", lambda *a, **k: _abort_after(error))
+    result = CliRunner().invoke(main, ["check", str(LIGHT)])
+    assert (result.exit_code, result.stderr) == (code, line + "\n")
+
+
+def test_the_cli_runs_outside_the_main_thread() -> None:
+    """Only the main thread may handle signals; another one (a test runner's, an app's)
+    runs the commands without the SIGTERM handler."""
+    results: list[object] = []
+    worker = threading.Thread(
+        target=lambda: results.append(CliRunner().invoke(main, ["schema", "sqlite"]))
+    )
+    worker.start()
+    worker.join(30)
+    (result,) = results
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+
+
+def test_an_earlier_sigterm_does_not_colour_a_later_interrupt(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert _stop_check_with(monkeypatch, cli._Terminated()).exit_code == 143  # type: ignore[attr-defined]
+    cli._TERMINATED.append(signal.SIGTERM)  # as the handler leaves it
+    later = _stop_check_with(monkeypatch, RuntimeError("Query interrupted"))
+    assert later.exit_code == 130  # type: ignore[attr-defined]

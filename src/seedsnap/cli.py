@@ -6,6 +6,7 @@ import errno
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -130,7 +131,9 @@ class _Cli(click.Group):
     ) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
-        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+        _TERMINATED.clear()
+        main_thread = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
         try:
             rv = super().main(args, prog_name, complete_var, False, **extra)
             sys.stdout.flush()  # a closed pipe or a full disk is this command's failure
@@ -154,11 +157,15 @@ class _Cli(click.Group):
         except click.ClickException as e:
             e.show()
             sys.exit(e.exit_code)
-        except click.Abort:  # an interrupt while click itself prompted
-            click.echo("seedsnap: interrupted", err=True)
-            sys.exit(128 + signal.SIGINT)
+        except click.Abort as e:  # while click itself prompted: Ctrl-C, or Ctrl-D
+            if isinstance(e.__context__, KeyboardInterrupt):
+                click.echo("seedsnap: interrupted", err=True)
+                sys.exit(128 + signal.SIGINT)
+            click.echo("seedsnap: aborted (no answer)", err=True)
+            sys.exit(1)
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            if main_thread:
+                signal.signal(signal.SIGTERM, previous)
         sys.exit(rv if isinstance(rv, int) else 0)  # --help and --version end with their code
 
 
@@ -192,7 +199,10 @@ def schema(dialect_arg: str | None, dialect: str | None) -> None:
     from seedsnap.errors import ConfigError
     from seedsnap.schema import MENTARA, render
 
-    if dialect_arg and dialect and dialect_arg != dialect:
+    def same(name: str) -> str:
+        return "postgres" if name == "postgresql" else name
+
+    if dialect_arg and dialect and same(dialect_arg) != same(dialect):
         raise ConfigError(
             f"two dialects given, {dialect_arg!r} and --dialect {dialect!r}", "give one"
         )
@@ -609,6 +619,12 @@ def load_cmd(
         if audit_diff is not None:
             click.echo()
             click.echo(audit_diff.to_text(), nl=False)
+    if report.committed_through_signal:
+        click.echo(
+            "seedsnap: interrupted while committing; the commit was let finish: the load is "
+            "complete",
+            err=True,
+        )
     if report.stops:
         # The audit is complete (it went on past them); its status says the load would fail.
         conflicts = [s for s in report.skips if s.conflict]

@@ -89,6 +89,7 @@ from seedsnap.schema.model import (
     TEXT_ARRAY,
     TIMESTAMP,
 )
+from seedsnap.signals import held
 
 FORMAT = "seedsnap"
 # 2: JSON columns are stored, and hashed, in PostgreSQL's jsonb output form (``stored_json``).
@@ -793,7 +794,8 @@ class Writer:
             _fsync_dir(tmp)
             if self.before_swap is not None:
                 self.before_swap(tmp)
-            _swap_into_place(tmp, out)
+            with held():  # the old snapshot is aside between two renames: not a moment to stop
+                _swap_into_place(tmp, out)
             self.manifest = manifest
         except OSError as e:
             raise _write_error(out, e) from e

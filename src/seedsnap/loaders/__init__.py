@@ -13,11 +13,8 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
-import signal
-import sys
-import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -44,6 +41,7 @@ from seedsnap.loaders.common import (
     require_confirmation,
 )
 from seedsnap.schema import MENTARA, Schema, Table
+from seedsnap.signals import held
 
 __all__ = [
     "DEFAULT_URL",
@@ -247,8 +245,9 @@ def load(
             if opts.audit:
                 module.rollback(conn)
             else:
-                with _uninterrupted():
+                with held() as came:
                     module.commit(conn)
+                report.committed_through_signal = bool(came)
         finally:
             module.close(conn)
     except BaseException:
@@ -257,30 +256,6 @@ def load(
         raise
     report.seconds = time.perf_counter() - started
     return report
-
-
-@contextlib.contextmanager
-def _uninterrupted() -> Iterator[None]:
-    """Ctrl-C and SIGTERM held back while the block runs (a commit): stopped midway, a
-    commit may still complete, and the load would then report a failure for rows it wrote.
-    A signal that came meanwhile is reported once the block is over; the load is complete."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    came: list[int] = []
-    held = (signal.SIGINT, signal.SIGTERM)
-    before = {s: signal.signal(s, lambda signum, frame: came.append(signum)) for s in held}
-    try:
-        yield
-    finally:
-        for s, handler in before.items():
-            signal.signal(s, handler)
-    if came:
-        print(
-            "seedsnap: interrupted while committing; the commit was let finish: the load is "
-            "complete",
-            file=sys.stderr,
-        )
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

@@ -377,6 +377,8 @@ class LoadReport:
     # An audit without --skip-conflicts that found conflicts: the load it stands for would
     # stop on them (its counts are those of a load with --skip-conflicts).
     stops: bool = False
+    # Ctrl-C or SIGTERM came while the load committed: the commit was let finish.
+    committed_through_signal: bool = False
 
     def totals(self) -> dict[str, int]:
         keys = ("snapshot", "inserted", "present", "skipped")

@@ -1,0 +1,49 @@
+"""Ctrl-C and SIGTERM held back while a step that must not stop halfway runs.
+
+A load's COMMIT may complete after an interrupt stopped the client waiting for it, and a
+snapshot's swap into place has a moment between two renames when the old snapshot is aside;
+either, cut short, would report a failure for a change that was made, or lose a snapshot.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from types import FrameType
+
+HELD = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def held() -> Iterator[list[int]]:
+    """Hold back the first Ctrl-C or SIGTERM until the block is over, and yield the list
+    of the signals held (the caller says what it let finish); a second one is not held: it
+    does what it would have done without the block. Signals are only handled by the main
+    thread, so elsewhere this holds nothing."""
+    came: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield came
+        return
+    before: dict[int, object] = {}
+
+    def hold(signum: int, frame: FrameType | None) -> None:
+        if not came:
+            came.append(signum)
+            return
+        for s, handler in before.items():
+            signal.signal(s, handler)  # type: ignore[arg-type]
+        handler = before[signum]
+        if callable(handler):
+            handler(signum, frame)
+        else:
+            os.kill(os.getpid(), signum)  # the default action (or none, if ignored)
+
+    before = {s: signal.signal(s, hold) for s in HELD}
+    try:
+        yield came
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)  # type: ignore[arg-type]
