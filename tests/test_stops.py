@@ -161,3 +161,8 @@ def test_an_earlier_sigterm_does_not_colour_a_later_interrupt(
     cli._TERMINATED.append(signal.SIGTERM)  # as the handler leaves it
     later = _stop_check_with(monkeypatch, RuntimeError("Query interrupted"))
     assert later.exit_code == 130  # type: ignore[attr-defined]
+
+
+def test_the_help_names_the_stop_statuses() -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    assert "exits 130 (Ctrl-C), 143 (SIGTERM) or 141" in " ".join(result.output.split())

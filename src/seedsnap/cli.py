@@ -176,7 +176,8 @@ def main() -> None:
 
     Errors are one line on stderr and exit 1; check, diff and verify exit 2 on errors
     instead, because their 1 means "found violations" or "found differences". A mistyped
-    option or argument exits 2.
+    option or argument exits 2. Stopped from outside, a command cleans up and exits 130
+    (Ctrl-C), 143 (SIGTERM) or 141 (its output pipe closed), never 1.
     """
 
 
