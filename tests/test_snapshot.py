@@ -1118,3 +1118,10 @@ def test_an_output_under_a_file_is_one_line_naming_the_file(tmp_path: Path, conf
     assert "cannot create the snapshot directory" in str(err.value)
     assert f"({tmp_path / 'file'} exists and is not a directory)" in str(err.value)
     assert "Errno" not in str(err.value)
+
+
+def test_a_snapshot_a_file_manager_opened_is_still_rebuilt(snap_dir: Path, config: Config) -> None:
+    (snap_dir / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    snapshot.write(snap_dir, {}, config)
+    assert not (snap_dir / ".DS_Store").exists()
+    assert snapshot.read(snap_dir).rows("User") == 0

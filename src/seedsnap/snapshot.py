@@ -873,6 +873,11 @@ def _write_error(out: Path, e: OSError) -> SnapshotError:
     return SnapshotError(str(out), f"cannot write the snapshot: {e.strerror or e}", fix)
 
 
+# What a file manager leaves in a directory it showed (macOS Finder, Windows Explorer): not a
+# user's file, so it does not keep a snapshot from being rebuilt.
+FILE_MANAGER_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+
+
 def _not_replaceable(path: Path, schema: Schema) -> str | None:
     """Why ``path`` may not be replaced by a new snapshot, or None: it must be an empty
     directory or a seedsnap snapshot, holding only a seedsnap manifest and table files
@@ -891,7 +896,7 @@ def _not_replaceable(path: Path, schema: Schema) -> str | None:
     if not isinstance(doc, dict) or not {"format_version", "tables"} <= doc.keys():
         return "has a manifest.json that is not a seedsnap manifest"
     ours = {MANIFEST} | {f"{t}.parquet" for t in schema.table_names}
-    others = sorted(names - ours)
+    others = sorted(names - ours - FILE_MANAGER_FILES)
     if others:
         shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
         return f"is a snapshot that also holds files seedsnap did not write ({shown})"
