@@ -26,8 +26,14 @@ from seedsnap.signals import held
 LIGHT = Path(__file__).resolve().parents[1] / "snapshots" / "mentara-light"
 
 
-def _stop_check_with(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> object:
+SIGTERM = "SIGTERM"  # what the command's SIGTERM handler does, in place of an exception
+
+
+def _stop_check_with(monkeypatch: pytest.MonkeyPatch, error: BaseException | str) -> object:
     def stopped(*args: object, **kwargs: object) -> None:
+        if error == SIGTERM:
+            cli._on_sigterm(signal.SIGTERM, None)
+        assert isinstance(error, BaseException)
         raise error
 
     monkeypatch.setattr(seedsnap.check, "check", stopped)
@@ -40,7 +46,7 @@ def _stop_check_with(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> o
         (KeyboardInterrupt(), 130, "seedsnap: interrupted"),
         # DuckDB turns an interrupt into its own error.
         (RuntimeError("Query interrupted"), 130, "seedsnap: interrupted"),
-        (cli._Terminated(), 143, "seedsnap: terminated (SIGTERM)"),
+        (SIGTERM, 143, "seedsnap: terminated (SIGTERM)"),
         (
             OSError(errno.ENOSPC, "No space left on device"),
             2,
@@ -50,7 +56,7 @@ def _stop_check_with(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> o
     ],
 )
 def test_a_stopped_check_says_so_in_one_line_and_never_exits_1(
-    monkeypatch: pytest.MonkeyPatch, error: BaseException, code: int, line: str
+    monkeypatch: pytest.MonkeyPatch, error: BaseException | str, code: int, line: str
 ) -> None:
     result = _stop_check_with(monkeypatch, error)
     assert result.exit_code == code  # type: ignore[attr-defined]
@@ -157,7 +163,7 @@ def test_the_cli_runs_outside_the_main_thread() -> None:
 def test_an_earlier_sigterm_does_not_colour_a_later_interrupt(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert _stop_check_with(monkeypatch, cli._Terminated()).exit_code == 143  # type: ignore[attr-defined]
+    assert _stop_check_with(monkeypatch, SIGTERM).exit_code == 143  # type: ignore[attr-defined]
     cli._TERMINATED.append(signal.SIGTERM)  # as the handler leaves it
     later = _stop_check_with(monkeypatch, RuntimeError("Query interrupted"))
     assert later.exit_code == 130  # type: ignore[attr-defined]

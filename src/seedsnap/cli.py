@@ -34,14 +34,20 @@ def one_line_errors(exit_code: int = 1) -> Callable[[F], F]:
                 # One line even when a wrapped driver message spans several (psycopg's DETAIL).
                 click.echo(f"seedsnap: error: {one_line(str(e))}", err=True)
                 sys.exit(exit_code)
+            except OSError as e:
+                if e.errno != errno.ENOSPC:
+                    raise
+                # Its output (a file seedsnap writes turns a full disk into a SeedsnapError).
+                click.echo(
+                    f"seedsnap: error: cannot write {e.filename or 'the output'}: no space left "
+                    "on the device; free some space and run it again",
+                    err=True,
+                )
+                sys.exit(exit_code)
 
         return wrapper  # type: ignore[return-value]
 
     return deco
-
-
-# Commands whose exit status 1 means "found something", so that an error exits 2.
-FINDING_COMMANDS = frozenset({"check", "diff", "verify"})
 
 
 class _Stopped(Exception):
@@ -52,35 +58,30 @@ class _Stopped(Exception):
         self.code = code
 
 
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM, raised where Ctrl-C would be, so that the same clean-ups run (the temporary
-    snapshot directory removed, the load's transaction rolled back)."""
-
-
-_TERMINATED: list[int] = []  # SIGTERM came: a driver may report it as its own interrupt
+_TERMINATED: list[int] = []  # SIGTERM came (in this command): the interrupt is SIGTERM's
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
+    """SIGTERM raised where Ctrl-C would be, so that the same clean-ups run (the temporary
+    snapshot directory removed, the load's transaction rolled back)."""
     _TERMINATED.append(signum)
-    raise _Terminated
+    raise KeyboardInterrupt
 
 
 def _stop_for(e: BaseException | None) -> _Stopped | None:
     """How to end for an interrupt or SIGTERM, also when a driver turned it into its own
     error (DuckDB's "Query interrupted"); None for any other exception."""
-    interrupted = False
     while e is not None:
-        if isinstance(e, _Terminated):
-            return _Stopped("seedsnap: terminated (SIGTERM)", 128 + signal.SIGTERM)
-        interrupted = interrupted or (
+        if (
             isinstance(e, KeyboardInterrupt)
             or type(e).__name__ == "InterruptException"
             or (isinstance(e, RuntimeError) and "Query interrupted" in str(e))
-        )
+        ):
+            if _TERMINATED:
+                return _Stopped("seedsnap: terminated (SIGTERM)", 128 + signal.SIGTERM)
+            return _Stopped("seedsnap: interrupted", 128 + signal.SIGINT)
         e = e.__cause__ or e.__context__
-    if interrupted and _TERMINATED:
-        return _Stopped("seedsnap: terminated (SIGTERM)", 128 + signal.SIGTERM)
-    return _Stopped("seedsnap: interrupted", 128 + signal.SIGINT) if interrupted else None
+    return None
 
 
 def _quiet_stdout() -> None:
@@ -99,22 +100,14 @@ class _Cli(click.Group):
     are one line too, where click prints usage, a hint and the error on three. An interrupt
     or SIGTERM ends a command with one line and 130 or 143, never with the 1 by which
     check, diff and verify report findings; a closed output pipe ends it with 141, as it
-    would a program that SIGPIPE stops."""
+    would a program that SIGPIPE stops (a full disk is an error of the command's own,
+    ``one_line_errors``)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except BrokenPipeError:
             raise _Stopped("", 128 + signal.SIGPIPE) from None
-        except OSError as e:
-            if e.errno != errno.ENOSPC:
-                raise
-            fails = 2 if ctx.invoked_subcommand in FINDING_COMMANDS else 1
-            raise _Stopped(
-                f"seedsnap: error: cannot write {e.filename or 'the output'}: no space left on "
-                "the device; free some space and run it again",
-                fails,
-            ) from None
         except (Exception, KeyboardInterrupt) as e:
             stop = _stop_for(e)
             if stop is None:
@@ -200,16 +193,13 @@ def schema(dialect_arg: str | None, dialect: str | None) -> None:
     from seedsnap.errors import ConfigError
     from seedsnap.schema import MENTARA, render
 
-    def same(name: str) -> str:
-        return "postgres" if name == "postgresql" else name
-
-    if dialect_arg and dialect and same(dialect_arg) != same(dialect):
+    # The URL scheme's spelling (postgresql://) names the same dialect.
+    given = {"postgres" if d == "postgresql" else d for d in (dialect_arg, dialect) if d}
+    if len(given) > 1:
         raise ConfigError(
             f"two dialects given, {dialect_arg!r} and --dialect {dialect!r}", "give one"
         )
-    chosen = dialect_arg or dialect or "postgres"
-    # The URL scheme's spelling (postgresql://) names the same dialect.
-    click.echo(render(MENTARA, "postgres" if chosen == "postgresql" else chosen), nl=False)
+    click.echo(render(MENTARA, given.pop() if given else "postgres"), nl=False)
 
 
 @main.command()
