@@ -670,7 +670,7 @@ class Writer:
             what = "exists and is not a directory" if e.errno == errno.EEXIST else e.strerror
             where = f" ({e.filename} {what})" if e.filename else ""
             raise SnapshotError(
-                str(out), f"cannot create the snapshot directory{where}", _write_error(out, e).fix
+                str(out), f"cannot create the snapshot directory{where}", _fix(out, e)
             ) from None
         self._claim = _claim(self.tmp)
         _remove_abandoned(out, self.tmp)
@@ -862,15 +862,18 @@ def _remove_abandoned(out: Path, mine: Path) -> None:
 
 
 def _write_error(out: Path, e: OSError) -> SnapshotError:
-    """The one-line error for a snapshot that could not be written, with the fix its cause
-    calls for (the temporary directory is removed either way)."""
+    """The one-line error for a snapshot that could not be written (the temporary directory
+    is removed either way)."""
+    return SnapshotError(str(out), f"cannot write the snapshot: {e.strerror or e}", _fix(out, e))
+
+
+def _fix(out: Path, e: OSError) -> str:
+    """What to do about ``e``, met writing the snapshot at ``out``."""
     if e.errno == errno.ENOSPC:
-        fix = f"free some space on the disk of {out.parent} and build again"
-    elif e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        fix = f"check that {out.parent} is writable (and {out}, if it exists)"
-    else:
-        fix = "check the output directory and build again"
-    return SnapshotError(str(out), f"cannot write the snapshot: {e.strerror or e}", fix)
+        return f"free some space on the disk of {out.parent} and build again"
+    if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"check that {out.parent} is writable (and {out}, if it exists)"
+    return "check the output directory and build again"
 
 
 # What a file manager leaves in a directory it showed (macOS Finder, Windows Explorer): not a
