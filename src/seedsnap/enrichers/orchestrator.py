@@ -152,8 +152,7 @@ def _declared(
                 kind,
                 name,
                 f"{attr} names {table!r}, which is not a table of the model",
-                _did_you_mean(table, schema.table_names, "use a table of the model")
-                + " (`seedsnap graph --what tables` lists them)",
+                _table_fix(table, schema),
             )
     return frozenset(value)
 
@@ -161,6 +160,12 @@ def _declared(
 def _did_you_mean(word: object, choices: Sequence[str], otherwise: str) -> str:
     close = difflib.get_close_matches(word, choices, n=1) if isinstance(word, str) else []
     return f"did you mean {close[0]!r}?" if close else otherwise
+
+
+def _table_fix(name: object, schema: Schema) -> str:
+    """The fix for ``name`` given where a table of ``schema`` belongs."""
+    near = _did_you_mean(name, schema.table_names, "use a table of the model")
+    return f"{near} (`seedsnap graph --what tables` lists them)"
 
 
 def load_step(kind: str, name: str, package: str, function: str, registry: str) -> Enricher:
@@ -176,14 +181,14 @@ def load_step(kind: str, name: str, package: str, function: str, registry: str) 
         if e.name != module_name:
             raise
         existing = [m.name for m in pkgutil.iter_modules(importlib.import_module(package).__path__)]
-        close = difflib.get_close_matches(name, existing, n=1)
+        near = _did_you_mean(name, existing, "")
         path = f"src/{module_name.replace('.', '/')}.py"
         raise EnricherError(
             kind,
             name,
             f"is in {registry} but there is no module {module_name}",
-            f"fix the name in {registry} (did you mean {close[0]!r}?)"
-            if close
+            f"fix the name in {registry} ({near})"
+            if near
             else f"create {path}, or fix the name in {registry}",
         ) from None
     return Enricher.from_module(name, module, kind, function)
@@ -424,8 +429,7 @@ def _call(step: Enricher, ctx: Context, frames: Frames) -> Frames:
             step.kind,
             step.name,
             f"reads table {table!r}, which is not a table of the model",
-            _did_you_mean(table, ctx.schema.table_names, "use a table of the model")
-            + " (`seedsnap graph --what tables` lists them)",
+            _table_fix(table, ctx.schema),
         ) from None
     except Exception as e:
         e.add_note(f"(raised in {step.kind} {step.name})")
