@@ -29,7 +29,7 @@ from seedsnap.config import WINDOW_MINIMUMS, parse_anchor
 from seedsnap.errors import ConfigError, DatabaseError, SnapshotError
 from seedsnap.schema import MENTARA, Schema, Table
 from seedsnap.schema.ddl import quote
-from seedsnap.schema.model import ENUM, TIMESTAMP, ForeignKey
+from seedsnap.schema.model import ENUM, TIMESTAMP
 
 # Meeting statuses by time relative to the anchor (issue 4): a meeting that has ended is
 # past, one that has not started is upcoming, one that spans the anchor is under way.
@@ -434,13 +434,16 @@ def _table_rules(schema: Schema, t: Table, anchor: str) -> list[Rule]:
                 f'AS "detail" FROM {name} WHERE {not_null} GROUP BY {cols} HAVING COUNT(*) > 1',
             )
         )
+    c_key = _key(pk, '"c"')
     for fk in t.foreign_keys:
         ref = quote(fk.ref_table)
         # MATCH SIMPLE, as PostgreSQL: a row with a NULL in the FK columns references nothing.
         set_ = " AND ".join(f'"c".{quote(c)} IS NOT NULL' for c in fk.columns)
-        match = _fk_match(fk)
+        match = " AND ".join(
+            f'"p".{quote(r)} = "c".{quote(c)}'
+            for c, r in zip(fk.columns, fk.ref_columns, strict=True)
+        )
         target = f"{fk.ref_table}({', '.join(fk.ref_columns)})"
-        c_key = _key(pk, '"c"')
         shown = " || ', ' || ".join(f'CAST("c".{quote(c)} AS TEXT)' for c in fk.columns)
         out.append(
             Rule(
@@ -451,6 +454,22 @@ def _table_rules(schema: Schema, t: Table, anchor: str) -> list[Rule]:
                 f"{_text(', '.join(fk.columns) + '=')} || {shown} || {_text(' not in ' + target)}"
                 f' AS "detail" FROM {name} AS "c" WHERE {set_} AND NOT EXISTS '
                 f'(SELECT 1 FROM {ref} AS "p" WHERE {match})',
+            )
+        )
+        at = SET_AT.get((t.name, fk.columns[0])) or CREATED_AT.get(t.name, "createdAt")
+        if fk.ref_table == t.name:
+            continue  # a reply after its parent is a domain rule
+        if at not in t.column_names or "createdAt" not in schema.table(fk.ref_table).column_names:
+            continue  # no time on one side (a room, a typing indicator)
+        out.append(
+            Rule(
+                f"created_after_parent:{fk.name}",
+                t.name,
+                f"{at} is not before the {fk.ref_table} row it references was created",
+                f'SELECT {c_key} AS "key", CAST("c".{quote(at)} AS TEXT) || '
+                f'{_text(" < ")} || CAST("p"."createdAt" AS TEXT) AS "detail" '
+                f'FROM {name} AS "c" JOIN {ref} AS "p" ON {match} '
+                f'WHERE "c".{quote(at)} < "p"."createdAt"',
             )
         )
     for c in t.columns:
@@ -484,25 +503,6 @@ def _table_rules(schema: Schema, t: Table, anchor: str) -> list[Rule]:
                     f"CAST({col} AS TEXT)",
                 )
             )
-    for fk in t.foreign_keys:
-        at = SET_AT.get((t.name, fk.columns[0])) or CREATED_AT.get(t.name, "createdAt")
-        if fk.ref_table == t.name:
-            continue  # a reply after its parent is a domain rule
-        if at not in t.column_names or "createdAt" not in schema.table(fk.ref_table).column_names:
-            continue  # no time on one side (a room, a typing indicator)
-        match = _fk_match(fk)
-        c_key = _key(pk, '"c"')
-        out.append(
-            Rule(
-                f"created_after_parent:{fk.name}",
-                t.name,
-                f"{at} is not before the {fk.ref_table} row it references was created",
-                f'SELECT {c_key} AS "key", CAST("c".{quote(at)} AS TEXT) || '
-                f'{_text(" < ")} || CAST("p"."createdAt" AS TEXT) AS "detail" '
-                f'FROM {name} AS "c" JOIN {quote(fk.ref_table)} AS "p" ON {match} '
-                f'WHERE "c".{quote(at)} < "p"."createdAt"',
-            )
-        )
     if {"createdAt", "updatedAt"} <= set(t.column_names):
         out.append(
             row_rule(
@@ -519,13 +519,6 @@ def _table_rules(schema: Schema, t: Table, anchor: str) -> list[Rule]:
 # Domain rules. Each is (id, table, description, SQL template); ``{anchor}`` is the anchor
 # as a TIMESTAMP literal, and the PAST/UPCOMING/ONGOING placeholders are status lists.
 _END = """COALESCE({m}."endTime", {m}."startTime" + {m}."duration" * INTERVAL '1 minute')"""
-
-
-def _fk_match(fk: ForeignKey) -> str:
-    """The join condition of a child row ``"c"`` with the parent row ``"p"`` it references."""
-    return " AND ".join(
-        f'"p".{quote(r)} = "c".{quote(c)}' for c, r in zip(fk.columns, fk.ref_columns, strict=True)
-    )
 
 
 def _end(alias: str) -> str:
