@@ -5,7 +5,9 @@ traceback, and never leaving a half snapshot or a half load behind."""
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -21,6 +23,7 @@ import seedsnap.check
 import seedsnap.snapshot
 from seedsnap import cli
 from seedsnap.cli import main
+from seedsnap.schema import MENTARA, render
 from seedsnap.signals import held
 
 LIGHT = Path(__file__).resolve().parents[1] / "snapshots" / "mentara-light"
@@ -66,6 +69,99 @@ def test_a_stopped_check_says_so_in_one_line_and_never_exits_1(
 def test_a_closed_output_pipe_exits_141_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
     result = _stop_check_with(monkeypatch, BrokenPipeError(errno.EPIPE, "Broken pipe"))
     assert (result.exit_code, result.stderr) == (141, "")  # type: ignore[attr-defined]
+
+
+def _seedsnap(*args: str, stdout: int, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "seedsnap", *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def _ended(proc: subprocess.Popen[str]) -> tuple[int, str]:
+    try:
+        _, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    return proc.returncode, err
+
+
+@pytest.fixture(scope="module")
+def light_duckdb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from seedsnap.loaders import LoadOptions, load
+
+    path = tmp_path_factory.mktemp("db") / "light.duckdb"
+    load(LIGHT, f"duckdb:///{path}", LoadOptions(create_schema=True))
+    return path
+
+
+def _into_a_closed_pipe(*commands: list[str]) -> dict[str, tuple[int, str]]:
+    """`seedsnap … | true`: the exit status and stderr of each command, its reader gone before
+    it writes a byte. All run at once: each is a second or two of start-up and reading."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        procs = {" ".join(args): _seedsnap(*args, stdout=write) for args in commands}
+    finally:
+        os.close(write)
+    return {name: _ended(proc) for name, proc in procs.items()}
+
+
+def test_help_at_every_level_into_a_closed_pipe_exits_141_quietly() -> None:
+    """The group's own --help and --version print while click parses, outside any command."""
+    ended = _into_a_closed_pipe(
+        ["--help"],
+        ["-h"],
+        ["--version"],
+        *([name, "--help"] for name in main.list_commands(click.Context(main))),
+        ["schema", "postgres"],
+        ["config", "--mode", "light"],
+        ["graph"],
+    )
+    assert ended == dict.fromkeys(ended, (141, ""))
+
+
+@pytest.mark.slow
+def test_every_report_into_a_closed_pipe_exits_141_quietly(
+    light_duckdb: Path, tmp_path: Path
+) -> None:
+    light = str(LIGHT)
+    # Two processes may not open one DuckDB file when either writes (a load, even an audit).
+    audited = tmp_path / "audited.duckdb"
+    shutil.copyfile(light_duckdb, audited)
+    ended = _into_a_closed_pipe(
+        ["show", light],
+        ["check", light],
+        ["diff", light, light, "--details"],
+        ["verify", "--db", f"duckdb:///{light_duckdb}", "--mode", "light"],
+        ["load", light, "--db", f"duckdb:///{audited}", "--audit"],
+        ["build", "--mode", "light", "--out", str(tmp_path / "snap"), "--quiet", "--no-check"],
+    )
+    assert ended == dict.fromkeys(ended, (141, ""))
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_SETPIPE_SZ"), reason="needs Linux's F_SETPIPE_SZ")
+def test_a_reader_that_stops_after_one_line_ends_the_output_with_141() -> None:
+    """`seedsnap schema postgres | head -1`. The pipe is shrunk below the size of the DDL, so
+    the command is still writing when its reader goes."""
+    read, write = os.pipe()
+    fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, 4096)
+    # Unbuffered (python -u), the interpreter's stdout drops what a short write left out
+    # instead of writing on into the error (python/cpython#85393): the command would end 0.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    try:
+        proc = _seedsnap("schema", "postgres", stdout=write, env=env)
+    finally:
+        os.close(write)
+    with open(read, encoding="utf-8") as reader:
+        first = reader.readline()
+    ddl = render(MENTARA, "postgres")
+    assert len(ddl.encode()) > 4 * 4096
+    assert first == ddl.splitlines(keepends=True)[0]
+    assert _ended(proc) == (141, "")
 
 
 def test_other_errors_still_raise(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -95,6 +96,20 @@ def _quiet_stdout() -> None:
         pass
 
 
+@contextlib.contextmanager
+def _stops() -> Iterator[None]:
+    """Raise _Stopped for an interrupt, SIGTERM or a closed output pipe in the block."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise _Stopped("", 128 + signal.SIGPIPE) from None
+    except (Exception, KeyboardInterrupt) as e:
+        stop = _stop_for(e)
+        if stop is None:
+            raise
+        raise stop from None
+
+
 class _Cli(click.Group):
     """The seedsnap group: click's own usage errors (an unknown option, a missing argument)
     are one line too, where click prints usage, a hint and the error on three. An interrupt
@@ -103,16 +118,21 @@ class _Cli(click.Group):
     would a program that SIGPIPE stops (a full disk is an error of the command's own,
     ``one_line_errors``)."""
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        # The group's --help and --version print while click parses, before invoke; click's
+        # main would end a closed pipe there with a plain 1 (`seedsnap --help | true`).
+        with _stops():
+            return super().make_context(info_name, args, parent, **extra)
+
     def invoke(self, ctx: click.Context) -> Any:
-        try:
+        with _stops():
             return super().invoke(ctx)
-        except BrokenPipeError:
-            raise _Stopped("", 128 + signal.SIGPIPE) from None
-        except (Exception, KeyboardInterrupt) as e:
-            stop = _stop_for(e)
-            if stop is None:
-                raise
-            raise stop from None
 
     def main(
         self,
