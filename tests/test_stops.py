@@ -190,34 +190,110 @@ def test_a_signal_during_a_commit_is_held_until_it_is_done() -> None:
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
-def test_sigterm_during_a_build_cleans_up(tmp_path: Path) -> None:
-    """What CI runners and `docker stop` send: the temporary snapshot is removed, one line,
-    exit 143; an existing snapshot at --out stays as it was."""
+STOPS = [
+    pytest.param(signal.SIGINT, "seedsnap: interrupted", id="SIGINT"),
+    pytest.param(signal.SIGTERM, "seedsnap: terminated (SIGTERM)", id="SIGTERM"),
+]
+
+BASH = shutil.which("bash")
+
+
+def _started_build(out: Path, *command: str) -> subprocess.Popen[str]:
+    """A heavy build to ``out`` (as the last words of ``command``, a shell's), returned once
+    its first table is in its temporary snapshot: past the start, every clean-up armed."""
+    build = [sys.executable, "-m", "seedsnap", "build", "--mode", "heavy", "--scale", "10",
+             "--out", str(out), "--quiet"]  # fmt: skip
+    # A child starts with Ctrl-C ignored if this process does (a background job's tests):
+    # handled here for the moment, it is the default action there.
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen(
+            [*command, *build],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=bool(command),  # a process group for the shell and the build
+        )
+    finally:
+        signal.signal(signal.SIGINT, before)
+    deadline = time.monotonic() + 60
+    while not any(
+        any(tmp.iterdir()) for tmp in out.parent.iterdir() if tmp.name.startswith(".snap.tmp-")
+    ):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"the build never started: {proc.communicate()}")
+        time.sleep(0.02)
+    return proc
+
+
+def _ended_by(proc: subprocess.Popen[str]) -> tuple[int, str, str]:
+    try:
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    return proc.returncode, out, err
+
+
+@pytest.mark.parametrize(("signum", "line"), STOPS)
+def test_a_stopped_build_cleans_up_and_ends_by_the_signal(
+    tmp_path: Path, signum: int, line: str
+) -> None:
+    """Ctrl-C, or what CI runners and `docker stop` send: the temporary snapshot is removed,
+    one line, and the process ends killed by that signal, as a calling shell expects of a
+    program that caught it to clean up; an existing snapshot at --out stays as it was."""
     out = tmp_path / "snap"
     seedsnap.snapshot.write(out, {}, seedsnap.config.resolve(env={}, config_file=None))
     before = sorted(p.name for p in tmp_path.iterdir())
     manifest = (out / "manifest.json").read_bytes()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "seedsnap", "build", "--mode", "heavy", "--scale", "10",
-         "--out", str(out), "--quiet"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    # Signalled once its temporary snapshot exists: inside the build, handler installed.
-    while not any(p.name.startswith(".snap.tmp-") for p in tmp_path.iterdir()):
-        assert proc.poll() is None and time.monotonic() < deadline, "the build never started"
-        time.sleep(0.02)
-    proc.send_signal(signal.SIGTERM)
-    try:
-        _, err = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
-    assert proc.returncode == 143, err
-    assert err == "seedsnap: terminated (SIGTERM)\n"
+    proc = _started_build(out)
+    proc.send_signal(signum)
+    assert _ended_by(proc) == (-signum, "", line + "\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     assert (out / "manifest.json").read_bytes() == manifest
+
+
+@pytest.mark.skipif(BASH is None, reason="needs bash")
+def test_ctrl_c_stops_the_calling_shell_script_too(tmp_path: Path) -> None:
+    """A terminal's Ctrl-C reaches the shell and the build. bash goes on with its script
+    after a child that exits 130 (one that took Ctrl-C as a key of its own, as an editor
+    does), and stops itself only after a child that Ctrl-C killed."""
+    assert BASH is not None
+    proc = _started_build(tmp_path / "snap", BASH, "-c", '"$@"; echo "went on"', "bash")
+    os.killpg(proc.pid, signal.SIGINT)
+    assert _ended_by(proc) == (-signal.SIGINT, "", "seedsnap: interrupted\n")
+
+
+@pytest.mark.skipif(BASH is None, reason="needs bash")
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=lambda s: s.name)
+def test_the_shell_reports_the_documented_status(tmp_path: Path, signum: int) -> None:
+    """--help says 130 and 143: what a shell's $? is for a command the signal killed."""
+    assert BASH is not None
+    script = '"$@" 2>/dev/null; echo "status $?"'
+    proc = _started_build(tmp_path / "snap", BASH, "-c", f"trap : INT TERM; {script}", "bash")
+    os.killpg(proc.pid, signum)  # the shell's trap waits for the build
+    assert _ended_by(proc)[:2] == (0, f"status {128 + signum}\n")
+
+
+@pytest.mark.parametrize(("signum", "line"), STOPS)
+def test_main_called_in_process_exits_with_the_status_and_does_not_kill(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], signum: int, line: str
+) -> None:
+    """Only the process's entry point, `run`, ends by the signal; `main` (a test's, an app's)
+    raises SystemExit with the status, whatever stopped it."""
+
+    def signalled(*args: object, **kwargs: object) -> None:
+        os.kill(os.getpid(), signum)
+        for _ in range(3000):  # the handler raises in here, between two sleeps
+            time.sleep(0.01)
+        pytest.fail("the signal never came")
+
+    monkeypatch.setattr(seedsnap.check, "check", signalled)
+    handler = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(SystemExit) as stopped:
+        main(["check", str(LIGHT)])
+    assert (stopped.value.code, capsys.readouterr().err) == (128 + signum, line + "\n")
+    assert signal.getsignal(signal.SIGTERM) is handler
 
 
 def _abort_after(error: BaseException) -> None:

@@ -1,5 +1,5 @@
 """python -m seedsnap: the same as the seedsnap command."""
 
-from seedsnap.cli import main
+from seedsnap.cli import run
 
-main()
+run()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import errno
 import os
@@ -10,7 +11,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -52,11 +53,20 @@ def one_line_errors(exit_code: int = 1) -> Callable[[F], F]:
 
 
 class _Stopped(Exception):
-    """The command was interrupted (Ctrl-C, SIGTERM) or its output went away; exit ``code``."""
+    """The command was interrupted (Ctrl-C, SIGTERM) or its output went away: ``signum``."""
 
-    def __init__(self, message: str, code: int) -> None:
+    def __init__(self, message: str, signum: int) -> None:
         super().__init__(message)
-        self.code = code
+        self.signum = signum
+
+
+class _Interrupted(SystemExit):
+    """The exit, 128 + ``signum``, of a command that Ctrl-C or SIGTERM stopped; ``run``, the
+    process's entry point, ends the process by the signal itself instead."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(128 + signum)
+        self.signum = signum
 
 
 _TERMINATED: list[int] = []  # SIGTERM came (in this command): the interrupt is SIGTERM's
@@ -79,8 +89,8 @@ def _stop_for(e: BaseException | None) -> _Stopped | None:
             or (isinstance(e, RuntimeError) and "Query interrupted" in str(e))
         ):
             if _TERMINATED:
-                return _Stopped("seedsnap: terminated (SIGTERM)", 128 + signal.SIGTERM)
-            return _Stopped("seedsnap: interrupted", 128 + signal.SIGINT)
+                return _Stopped("seedsnap: terminated (SIGTERM)", signal.SIGTERM)
+            return _Stopped("seedsnap: interrupted", signal.SIGINT)
         e = e.__cause__ or e.__context__
     return None
 
@@ -102,7 +112,7 @@ def _stops() -> Iterator[None]:
     try:
         yield
     except BrokenPipeError:
-        raise _Stopped("", 128 + signal.SIGPIPE) from None
+        raise _Stopped("", signal.SIGPIPE) from None
     except (Exception, KeyboardInterrupt) as e:
         stop = _stop_for(e)
         if stop is None:
@@ -110,12 +120,23 @@ def _stops() -> Iterator[None]:
         raise stop from None
 
 
+def _end(stop: _Stopped) -> NoReturn:
+    """Exit for ``stop``: 141 without a word for a closed pipe, else its line and 128 + the
+    signal, which the process's entry point turns into the signal itself."""
+    if stop.signum == signal.SIGPIPE:
+        _quiet_stdout()
+        sys.exit(128 + signal.SIGPIPE)
+    click.echo(str(stop), err=True)
+    raise _Interrupted(stop.signum)
+
+
 class _Cli(click.Group):
     """The seedsnap group: click's own usage errors (an unknown option, a missing argument)
     are one line too, where click prints usage, a hint and the error on three. An interrupt
     or SIGTERM ends a command with one line and 130 or 143, never with the 1 by which
-    check, diff and verify report findings; a closed output pipe ends it with 141, as it
-    would a program that SIGPIPE stops (a full disk is an error of the command's own,
+    check, diff and verify report findings (``run`` then ends the process by the signal,
+    which a shell reports as the same 130 or 143); a closed output pipe ends it with 141,
+    as it would a program that SIGPIPE stops (a full disk is an error of the command's own,
     ``one_line_errors``)."""
 
     def make_context(
@@ -151,14 +172,9 @@ class _Cli(click.Group):
             rv = super().main(args, prog_name, complete_var, False, **extra)
             sys.stdout.flush()  # a closed pipe or a full disk is this command's failure
         except _Stopped as e:
-            if e.code == 128 + signal.SIGPIPE:
-                _quiet_stdout()
-            if str(e):
-                click.echo(str(e), err=True)
-            sys.exit(e.code)
+            _end(e)
         except BrokenPipeError:
-            _quiet_stdout()
-            sys.exit(128 + signal.SIGPIPE)
+            _end(_Stopped("", signal.SIGPIPE))
         except click.exceptions.NoArgsIsHelpError as e:  # plain `seedsnap`: the help, as is
             e.show()
             sys.exit(e.exit_code)
@@ -171,9 +187,9 @@ class _Cli(click.Group):
             e.show()
             sys.exit(e.exit_code)
         except click.Abort as e:  # while click itself prompted: Ctrl-C, or Ctrl-D
-            if isinstance(e.__context__, KeyboardInterrupt):
-                click.echo("seedsnap: interrupted", err=True)
-                sys.exit(128 + signal.SIGINT)
+            stop = _stop_for(e)
+            if stop is not None:
+                _end(stop)
             click.echo("seedsnap: aborted (no answer)", err=True)
             sys.exit(1)
         finally:
@@ -192,6 +208,36 @@ def main() -> None:
     option or argument exits 2. Stopped from outside, a command cleans up and exits 130
     (Ctrl-C), 143 (SIGTERM) or 141 (its output pipe closed), never 1.
     """
+
+
+def run() -> None:
+    """The seedsnap process (its console script, ``python -m seedsnap``): ``main``, ended by
+    the signal that stopped its command, if one did."""
+    stopped_by: list[int] = []
+    # Registered before the command runs, so called after every clean-up it registers (last
+    # in, first out) and after the interpreter joined its threads: where CPython itself ends
+    # by SIGINT after an uncaught KeyboardInterrupt.
+    atexit.register(_end_by_signal, stopped_by)
+    try:
+        main()
+    except _Interrupted as e:
+        stopped_by.append(e.signum)
+        raise
+
+
+def _end_by_signal(stopped_by: list[int]) -> None:
+    """End the process by the signal that stopped its command, if one did."""
+    # How a program that catches Ctrl-C to clean up should end: a calling shell then stops
+    # its own script or loop too (bash carries on after a child that exits 130, taking it for
+    # one that read Ctrl-C as a key of its own), and its $? is still 130 or 143. Not in main:
+    # a test's CliRunner, a worker thread or a program calling it would die with it.
+    if not stopped_by:
+        return
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+    signal.signal(stopped_by[0], signal.SIG_DFL)
+    signal.raise_signal(stopped_by[0])  # delivered before it returns, to this thread
 
 
 @main.command()
