@@ -344,3 +344,31 @@ def test_an_earlier_sigterm_does_not_colour_a_later_interrupt(
 def test_the_help_names_the_stop_statuses() -> None:
     result = CliRunner().invoke(main, ["--help"])
     assert "exits 130 (Ctrl-C), 143 (SIGTERM) or 141" in " ".join(result.output.split())
+
+
+def test_a_signal_the_process_ignores_is_not_held() -> None:
+    """`nohup`, a background job or a supervisor start a command with a signal ignored: the
+    commit's hold must neither catch it nor report it as let through."""
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with held() as came:
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)
+        assert came == []
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+@pytest.mark.skipif(BASH is None, reason="needs bash")
+def test_a_build_started_with_sigterm_ignored_keeps_going(tmp_path: Path) -> None:
+    """A parent that ignores SIGTERM (`trap '' TERM`) means its children to outlive one: the
+    build finishes and its snapshot is whole."""
+    out = tmp_path / "snap"
+    proc = _started_build(out, BASH or "bash", "-c", "trap '' TERM; exec \"$@\"", "bash")
+    proc.send_signal(signal.SIGTERM)
+    code, _, err = _ended_by(proc)
+    assert (code, err) == (0, "")
+    snap = seedsnap.snapshot.read(out)  # every file there, each matching its hash
+    assert snap.manifest["tables"]["User"]["rows"] > 0

@@ -166,8 +166,12 @@ class _Cli(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
         _TERMINATED.clear()
-        main_thread = threading.current_thread() is threading.main_thread()
-        previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
+        # Signals reach the main thread alone; a SIGTERM the parent ignored (a supervisor's
+        # way to keep its children running) stays ignored, as Ctrl-C ignored stays in Python.
+        own_sigterm = threading.current_thread() is threading.main_thread() and (
+            signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN
+        )
+        previous = signal.signal(signal.SIGTERM, _on_sigterm) if own_sigterm else None
         try:
             rv = super().main(args, prog_name, complete_var, False, **extra)
             sys.stdout.flush()  # a closed pipe or a full disk is this command's failure
@@ -193,7 +197,7 @@ class _Cli(click.Group):
             click.echo("seedsnap: aborted (no answer)", err=True)
             sys.exit(1)
         finally:
-            if main_thread:
+            if own_sigterm:
                 signal.signal(signal.SIGTERM, previous)
         sys.exit(rv if isinstance(rv, int) else 0)  # --help and --version end with their code
 

@@ -41,7 +41,8 @@ def held() -> Iterator[list[int]]:
         else:
             os.kill(os.getpid(), signum)  # the default action (or none, if ignored)
 
-    before = {s: signal.signal(s, hold) for s in HELD}
+    # A signal the process ignores stays ignored: there is nothing to hold back.
+    before = {s: signal.signal(s, hold) for s in HELD if signal.getsignal(s) is not signal.SIG_IGN}
     try:
         yield came
     finally:
