@@ -372,3 +372,19 @@ def test_a_build_started_with_sigterm_ignored_keeps_going(tmp_path: Path) -> Non
     assert (code, err) == (0, "")
     snap = seedsnap.snapshot.read(out)  # every file there, each matching its hash
     assert snap.manifest["tables"]["User"]["rows"] > 0
+
+
+def test_a_build_stopped_while_its_snapshot_writer_starts_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C after the temporary snapshot directory is made but before the writer is set up
+    to remove it: nothing is left beside --out (it used to wait for a later build's sweep)."""
+
+    def stopped(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(seedsnap.snapshot, "_remove_abandoned", stopped)
+    config = seedsnap.config.resolve(env={}, config_file=None)
+    with pytest.raises(KeyboardInterrupt), seedsnap.snapshot.Writer(tmp_path / "snap", config):
+        pytest.fail("the writer started")
+    assert list(tmp_path.iterdir()) == []

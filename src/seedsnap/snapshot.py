@@ -672,10 +672,18 @@ class Writer:
             raise SnapshotError(
                 str(out), f"cannot create the snapshot directory{where}", _fix(out, e)
             ) from None
-        self._claim = _claim(self.tmp)
-        _remove_abandoned(out, self.tmp)
-        self._pool = ThreadPoolExecutor(max_workers=WRITE_THREADS)
-        self._hasher = ThreadPoolExecutor(max_workers=WRITE_THREADS)
+        # From here __exit__ cleans up; until it can, a stop (Ctrl-C) must not leave tmp.
+        self._claim: int | None = None
+        try:
+            self._claim = _claim(self.tmp)
+            _remove_abandoned(out, self.tmp)
+            self._pool = ThreadPoolExecutor(max_workers=WRITE_THREADS)
+            self._hasher = ThreadPoolExecutor(max_workers=WRITE_THREADS)
+        except BaseException:
+            if self._claim is not None:
+                os.close(self._claim)
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise
         return self
 
     def add(self, name: str, frame: pl.DataFrame, json_stored: bool = False) -> None:
