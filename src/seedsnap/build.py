@@ -279,7 +279,8 @@ class BuildCheckFailed(CheckFailed):
 
 
 def _own_settings(config: Config, minimums: list[str]) -> bool:
-    """Whether the user set one of ``minimums`` (entity.name), the scale or a volume, rather
+    """Whether the user set one of ``minimums`` (entity.name), a volume, or a population
+    smaller than the mode's (a larger one only gives the minimums more to draw on), rather
     than leaving them to the mode."""
 
     def chosen(key: str) -> bool:
@@ -288,7 +289,7 @@ def _own_settings(config: Config, minimums: list[str]) -> bool:
 
     volumes = [k for k in config.sources if k.startswith("volumes.")]
     return (
-        config.scale != 1
+        config.scale < 1
         or any(chosen(k) for k in volumes)
         or any(chosen(f"minimums.{m}") for m in minimums)
     )
