@@ -388,9 +388,25 @@ def test_a_short_minimum_with_the_modes_own_settings_is_a_bug(
         with pytest.raises(BuildCheckFailed, match="cannot meet 1 minimum") as e:
             build(cfg, tmp_path / "b")
         assert "bug" not in str(e.value)
-    # A minimum the user did not touch, short while another was set, is still a bug.
-    with pytest.raises(BuildCheckFailed, match="seedsnap bug"):
-        build(resolve(mode="light", minimums={"client.comments": 9}, env={}), tmp_path / "c")
+    # A minimum the user did not touch, short while another was set, is still a bug; and so
+    # is one short in a population larger than the mode's, which "raise --scale" cannot fix.
+    for cfg in (
+        resolve(mode="light", minimums={"client.comments": 9}, env={}),
+        resolve(mode="light", scale=3, env={}),
+    ):
+        with pytest.raises(BuildCheckFailed, match="seedsnap bug"):
+            build(cfg, tmp_path / "c")
+
+
+@pytest.mark.parametrize("scale", [20, 100])
+def test_a_scaled_up_light_build_meets_its_minimums(tmp_path: Path, scale: int) -> None:
+    """Light's few entities per community left, at these scales, a therapist whose only client
+    came days before the anchor (no time for its past sessions) and a client whose community
+    held only its own posts (nothing to comment on): the build refused its own snapshot."""
+    from seedsnap.build import build
+
+    _, report = build(resolve(mode="light", scale=scale, env={}), tmp_path / "s", jobs=2)
+    assert report is not None and report.ok, [v.rule for v in report.violations]
 
 
 def test_a_population_too_large_for_the_machine_is_refused_before_anything_is_made(

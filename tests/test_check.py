@@ -608,6 +608,11 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         "ct2",
     ),
     (
+        "client_therapist.after_approval",
+        lambda f: set_(f, "Therapist", "t1", processingDate=days(50)),
+        "ct1",
+    ),
+    (
         "meeting.approved_therapist",
         lambda f: set_(f, "Therapist", "t1", status="REJECTED"),
         "mt1",

@@ -659,6 +659,15 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         WHERE CAST("t"."status" AS TEXT) <> 'APPROVED'""",
     ),
     (
+        "client_therapist.after_approval",
+        "ClientTherapist",
+        "a client is paired with a therapist once the therapist is approved",
+        """SELECT "ct"."id" AS "key", 'approved ' || CAST("t"."processingDate" AS TEXT) AS "detail"
+        FROM "ClientTherapist" AS "ct" JOIN "Therapist" AS "t" ON "t"."userId" = "ct"."therapistId"
+        WHERE CAST("t"."status" AS TEXT) = 'APPROVED' AND "ct"."assignedAt" < "t"."processingDate"
+        """,
+    ),
+    (
         "meeting.approved_therapist",
         "Meeting",
         "meetings are only with APPROVED therapists",

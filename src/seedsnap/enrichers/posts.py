@@ -1,8 +1,9 @@
 """Posts: clients ≥ N, APPROVED therapists ≥ M, communities ≥ K posts and recent activity.
 
 Every top-up post is in a room of a community its author is a member of, dated after the
-author joined (upstream's enricher posts had no room at all, seeder.md §11.6), and every
-community has a post within its recent-activity window.
+author joined (upstream's enricher posts had no room at all, seeder.md §11.6), every
+community has a post within its recent-activity window, and none has posts by one member
+alone (its other members could not reach their comment minimums).
 """
 
 from __future__ import annotations
@@ -98,6 +99,28 @@ def _recent(
     return make_posts(ctx, frames, keys, authors, "recent")
 
 
+def _second_voice(
+    ctx: Context, frames: Frames, members: pl.DataFrame, posts: pl.DataFrame
+) -> pl.DataFrame:
+    """One post by another member for each community whose posts all have one author: its
+    other members would have no post to comment on (their comment minimums)."""
+    room_comm = members.select("roomId", "communityId").unique()
+    lone = (
+        posts.join(room_comm, on="roomId")
+        .group_by("communityId")
+        .agg(pl.col("userId").n_unique().alias("authors"), pl.col("userId").min().alias("author"))
+        .filter(pl.col("authors") == 1)
+        .join(members.group_by("communityId").len().filter(pl.col("len") > 1), on="communityId")
+        .sort("communityId")
+    )
+    keys = text_keys(lone["communityId"]) ^ name_key("enrich", "posts", "second-voice")
+    s = ctx.stream("Post", "second-voice")
+    authors = pick_rows_from_groups(
+        s, keys, lone["communityId"], members, "communityId", "userId", exclude=lone["author"]
+    )
+    return make_posts(ctx, frames, keys, authors, "second-voice")
+
+
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     members = posting_members(frames)
@@ -107,4 +130,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     by_comm = _by_communities(ctx, frames, members, posts)
     posts = pl.concat([posts, ctx.frame("Post", by_comm)])
     recent = _recent(ctx, frames, members, posts)
-    return {"Post": pl.concat([by_users, by_comm, recent.select(by_users.columns)])}
+    posts = pl.concat([posts, ctx.frame("Post", recent)])
+    voices = _second_voice(ctx, frames, members, posts)
+    added = [by_users, by_comm, recent, voices]
+    return {"Post": pl.concat([f.select(by_users.columns) for f in added])}

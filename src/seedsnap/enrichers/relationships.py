@@ -18,12 +18,15 @@ from seedsnap.random import name_key
 READS = ("Client", "Therapist", "ClientTherapist")
 WRITES = ("ClientTherapist",)
 SALT = name_key("enrich", "relationships")
+# New pairs are assigned at least this long before the anchor where both sides allow it; a
+# therapist needs one such pair for the past sessions its minimums ask for (meetings).
+SETTLED_DAYS = 21
 
 
 def _rows(ctx: Context, chosen: pl.DataFrame) -> pl.DataFrame:
     pair = {c: text_keys(chosen[c]) for c in ("clientId", "therapistId")}
     lo = chosen["lo"].to_numpy()
-    latest = ctx.anchor_ms - 21 * MS_PER_DAY
+    latest = ctx.anchor_ms - SETTLED_DAYS * MS_PER_DAY
     ids, at = pair_top_up(ctx, "ClientTherapist", pair, SALT, lo, latest)
     return pl.DataFrame(
         {
@@ -42,7 +45,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     therapists = (
         frames["Therapist"]
         .filter(pl.col("status") == "APPROVED")
-        .select(pl.col("userId").alias("therapistId"), pl.col("createdAt").alias("tAt"))
+        .select(pl.col("userId").alias("therapistId"), pl.col("processingDate").alias("tAt"))
     )
     clients = frames["Client"].select(
         pl.col("userId").alias("clientId"), pl.col("createdAt").alias("cAt")
@@ -95,6 +98,33 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         pl.concat([existing, first]),
     )
     added = pl.concat([first, second.select(first.columns)])
+
+    # A therapist all of whose clients came in the last SETTLED_DAYS has had no time for the
+    # past sessions its minimums ask for: it gets a client who came earlier too. A new pair
+    # is assigned from a minute after both joined (``_rows``).
+    by = ctx.anchor_ms - SETTLED_DAYS * MS_PER_DAY
+    settled = pl.concat(
+        [
+            active.filter(pl.col("assignedAt").dt.epoch("ms") <= by).select("therapistId"),
+            added.join(clients, on="clientId")
+            .join(therapists, on="therapistId")
+            .filter(pl.max_horizontal("cAt", "tAt").dt.epoch("ms") + 60_000 <= by)
+            .select("therapistId"),
+        ]
+    )
+    unsettled = (
+        pl.concat([active.select("therapistId"), added.select("therapistId")])
+        .unique()
+        .join(settled, on="therapistId", how="anti")
+        .sort("therapistId")
+        .with_columns(pl.lit(1).alias("need"))
+    )
+    earlier = clients.filter(pl.col("cAt").dt.epoch("ms") + 60_000 <= by)["clientId"]
+    for_past = sample_pairs(
+        ctx, "ClientTherapist", "settled", unsettled, "therapistId", earlier, "clientId",
+        pl.concat([existing, added]),
+    )  # fmt: skip
+    added = pl.concat([added, for_past.select(added.columns)])
 
     # Clients: the fixtures get at least one therapist, everyone at least the configured minimum.
     after = pl.concat([active.select("therapistId", "clientId"), added])

@@ -26,9 +26,9 @@ def user_keys(users: pl.DataFrame) -> np.ndarray:
 
 
 def approved_therapists(frames: Frames) -> pl.DataFrame:
-    """APPROVED therapists with their user createdAt, in id order."""
-    t = frames["Therapist"].filter(pl.col("status") == "APPROVED").select("userId", "createdAt")
-    return t.sort("userId")
+    """APPROVED therapists with the time they were approved (``approvedAt``), in id order."""
+    t = frames["Therapist"].filter(pl.col("status") == "APPROVED")
+    return t.select("userId", pl.col("processingDate").alias("approvedAt")).sort("userId")
 
 
 def pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
@@ -43,7 +43,7 @@ def pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
     c = clients.filter(pl.Series(chosen))
     t_idx = s.choice(ck, therapists.height, index=1)
     t = therapists[t_idx]
-    lo = np.maximum(ms(c["createdAt"]), ms(t["createdAt"]))
+    lo = np.maximum(ms(c["createdAt"]), ms(t["approvedAt"]))  # a client meets an approved one
     assigned = between(s, ck, lo, np.maximum(lo, ctx.anchor_ms - 21 * MS_PER_DAY), index=2)
     active = s.bernoulli(ck, 0.9, index=3)
     return pl.DataFrame(

@@ -40,6 +40,9 @@ CREATED_WITHIN = {"client": 180, "therapist": 365, "admin": 730, "moderator": 36
 # ... and at least this long ago: a therapist's application is processed before it can
 # practise, so an approved therapist needs weeks of history for past sessions and reviews.
 CREATED_AT_LEAST = {"client": 1, "therapist": 45, "admin": 1, "moderator": 1}
+# An application is processed within this many days of its submission: every APPROVED
+# therapist has practised on the platform for weeks (CREATED_AT_LEAST - this) by the anchor.
+PROCESSED_WITHIN = 21
 FIXTURE_CREATED_WITHIN = 90
 # ... except the fixture admins, who run the platform: dev_admin_1 processes every therapist
 # application, so they exist before the first therapist applied (CREATED_WITHIN days ago).
@@ -214,7 +217,7 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
     license_no = np.char.add(
         prefix.astype(str), s.integers(keys, 10000, 100000, index=10).astype(str)
     )
-    processed = between(s, keys, created, ctx.anchor_ms, index=11)
+    processed = between(s, keys, created, created + PROCESSED_WITHIN * MS_PER_DAY, index=11)
     df = pl.DataFrame(
         {
             "userId": users["id"],
