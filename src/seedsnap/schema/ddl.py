@@ -70,9 +70,10 @@ def _pg_column(c: Column) -> str:
     return " ".join(parts)
 
 
-def _pg_index(t: Table, i: Index) -> str:
+def create_index(t: Table, i: Index) -> str:
+    """The ``CREATE [UNIQUE] INDEX`` statement of ``i`` (without ";"), valid in every dialect."""
     kind = "UNIQUE INDEX" if i.unique else "INDEX"
-    return f"CREATE {kind} {quote(i.name)} ON {quote(t.name)}({_cols(i.columns, i.desc)});"
+    return f"CREATE {kind} {quote(i.name)} ON {quote(t.name)}({_cols(i.columns, i.desc)})"
 
 
 def _postgres(schema: Schema) -> str:
@@ -89,7 +90,7 @@ def _postgres(schema: Schema) -> str:
     for t in schema.tables:
         for i in t.indexes:
             out.append("-- CreateIndex")
-            out.append(_pg_index(t, i) + "\n")
+            out.append(create_index(t, i) + ";\n")
     for t in schema.tables:
         for fk in t.foreign_keys:
             out.append("-- AddForeignKey")
@@ -223,10 +224,7 @@ def _sqlite(schema: Schema) -> str:
             )
         out.append(f"CREATE TABLE {quote(t.name)} (\n" + ",\n".join(lines) + "\n);")
         for i in t.indexes:
-            kind = "UNIQUE INDEX" if i.unique else "INDEX"
-            out.append(
-                f"CREATE {kind} {quote(i.name)} ON {quote(t.name)}({_cols(i.columns, i.desc)});"
-            )
+            out.append(create_index(t, i) + ";")
         out.append("")
     return "\n".join(out)
 
