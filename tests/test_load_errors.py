@@ -516,6 +516,31 @@ def test_a_table_without_its_primary_key_is_drift(target: str, hand_snapshot: Pa
     assert counts(target)["User"] == 0
 
 
+def model_unique_keys(url: str) -> dict[str, set[frozenset[str]]]:
+    """The unique keys ``read_catalog`` finds on ``url``, for the model's tables that have one."""
+    from seedsnap.loaders import connect
+
+    module, conn = connect(url)
+    try:
+        catalog = module.read_catalog(conn)
+        return {t: keys for t, keys in catalog.unique.items() if t in MENTARA}
+    finally:
+        module.rollback(conn)
+        module.close(conn)
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_the_catalog_has_the_unique_keys_the_ddl_made(target: str) -> None:
+    create_schema(target)
+    want = {
+        t.name: {frozenset(i.columns) for i in t.unique_indexes if i.columns != t.primary_key}
+        if dialect(target) == "duckdb"  # whose DDL leaves out a unique key equal to the PK
+        else {frozenset(i.columns) for i in t.unique_indexes}
+        for t in MENTARA.tables
+    }
+    assert model_unique_keys(target) == {t: keys for t, keys in want.items() if keys}
+
+
 def test_a_duckdb_key_spelled_in_another_case_is_the_same_key(
     hand_snapshot: Path, tmp_path: Path
 ) -> None:

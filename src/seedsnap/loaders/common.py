@@ -10,7 +10,7 @@ skipped with it. The per-target modules only read catalogs and keys and write th
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -126,8 +126,29 @@ class DbColumn:
     key: int = 0
 
 
-Catalog = dict[str, dict[str, DbColumn]]
-"""Table name -> column name -> column, for the tables of the database's target schema."""
+@dataclass
+class Catalog(Mapping[str, dict[str, DbColumn]]):
+    """Table name -> column name -> column, for the tables of the database's target schema.
+
+    ``unique`` holds, per table, the column sets of its unique indexes and constraints other
+    than the primary key. Partial and expression indexes are left out: they do not make the
+    columns themselves unique.
+    """
+
+    tables: dict[str, dict[str, DbColumn]] = field(default_factory=dict)
+    unique: dict[str, set[frozenset[str]]] = field(default_factory=dict)
+
+    def __getitem__(self, table: str) -> dict[str, DbColumn]:
+        return self.tables[table]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.tables)
+
+    def __len__(self) -> int:
+        return len(self.tables)
+
+    def add_unique(self, table: str, columns: Iterable[str]) -> None:
+        self.unique.setdefault(table, set()).add(frozenset(columns))
 
 
 class SnapshotSide(Protocol):

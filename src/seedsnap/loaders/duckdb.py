@@ -126,9 +126,9 @@ def expected_type(column: Column) -> str:
 
 
 def read_catalog(conn: Any) -> Catalog:
-    """Tables of the current schema with column types, nullability, defaults, enum labels
-    and primary keys."""
-    catalog: Catalog = {}
+    """Tables of the current schema with column types, nullability, defaults, enum labels,
+    primary keys and unique keys."""
+    catalog = Catalog()
     with _errors("reading the catalog"):
         rows = conn.execute(
             """
@@ -149,10 +149,50 @@ def read_catalog(conn: Any) -> Catalog:
     for table, column, type_, nullable, has_default, key in rows:
         m = _ENUM.match(type_)
         labels = tuple(v.replace("''", "'") for v in _LABEL.findall(m[1])) if m else None
-        catalog.setdefault(table, {})[column] = DbColumn(
+        catalog.tables.setdefault(table, {})[column] = DbColumn(
             column, "ENUM" if m else type_, bool(nullable), bool(has_default), labels, key
         )
+    _read_unique(conn, catalog)
     return catalog
+
+
+# A unique key is a UNIQUE constraint of CREATE TABLE (duckdb_constraints) or a CREATE UNIQUE
+# INDEX (duckdb_indexes, as seedsnap's DDL makes them). A constraint's columns are named as its
+# DDL spelled them; an index's are known only as the text of its expressions: `email`,
+# `"name"` (a keyword, quoted), or `(lower(email))`.
+_UNIQUE = """
+SELECT table_name, constraint_column_names, false
+  FROM duckdb_constraints()
+ WHERE database_name = current_database() AND schema_name = current_schema()
+   AND constraint_type = 'UNIQUE'
+UNION ALL
+SELECT table_name, expressions::VARCHAR[], true
+  FROM duckdb_indexes()
+ WHERE database_name = current_database() AND schema_name = current_schema()
+   AND is_unique AND NOT is_primary
+"""
+
+
+def _read_unique(conn: Any, catalog: Catalog) -> None:
+    """Add the unique keys of ``catalog``'s tables to it, by the columns' own names.
+
+    Names are matched to the columns without regard to case, as DuckDB matches identifiers
+    (a key declared as (EMAIL) is on "email"); an index on an expression matches no column
+    and is left out. Joining duckdb_columns by position would avoid the matching but costs
+    more than the rest of this.
+    """
+    with _errors("reading the catalog"):
+        rows = conn.execute(_UNIQUE).fetchall()
+    for table, items, expressions in rows:
+        if expressions:
+            items = [
+                i[1:-1].replace('""', '"') if len(i) > 1 and i[0] == i[-1] == '"' else i
+                for i in items
+            ]
+        by_name = {c.lower(): c for c in catalog.tables.get(table, {})}
+        names = [by_name.get(i.lower(), "") for i in items]
+        if all(names):
+            catalog.add_unique(table, names)
 
 
 def _convert(c: Column, s: pl.Series) -> pl.Series:

@@ -253,18 +253,34 @@ SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotn
  ORDER BY c.relname, a.attnum
 """
 
+# The key columns (not the INCLUDE ones) of every valid unique index but the primary key's,
+# whether made by CREATE UNIQUE INDEX (as Prisma does) or by a UNIQUE constraint. A partial
+# index or one on an expression (attnum 0) does not make its columns unique: left out.
+_UNIQUE = """
+SELECT c.relname, array_agg(a.attname)
+  FROM pg_index i
+  JOIN pg_class c ON c.oid = i.indrelid
+ CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
+  LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+ WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')
+   AND i.indisunique AND NOT i.indisprimary AND i.indisvalid AND i.indpred IS NULL
+   AND k.n <= i.indnkeyatts
+ GROUP BY c.relname, i.indexrelid
+HAVING bool_and(k.attnum > 0)
+"""
+
 
 def read_catalog(conn: psycopg.Connection[Any]) -> Catalog:
-    """Tables, columns, types, nullability, defaults, enum labels and primary keys of the
-    current schema."""
-    catalog: Catalog = {}
+    """Tables, columns, types, nullability, defaults, enum labels, primary keys and unique
+    keys of the current schema."""
+    catalog = Catalog()
     with _errors("reading the catalog"):
         if conn.execute("SELECT current_schema()").fetchone() == (None,):
             return catalog
         for rel, col, type_, nullable, has_default, is_enum, typname, labels, key in conn.execute(
             _CATALOG
         ):
-            catalog.setdefault(rel, {})[col] = DbColumn(
+            catalog.tables.setdefault(rel, {})[col] = DbColumn(
                 col,
                 f"enum {typname}" if is_enum else type_,
                 nullable,
@@ -272,6 +288,8 @@ def read_catalog(conn: psycopg.Connection[Any]) -> Catalog:
                 tuple(labels) if is_enum else None,
                 key,
             )
+        for rel, columns in conn.execute(_UNIQUE):
+            catalog.add_unique(rel, columns)
     return catalog
 
 

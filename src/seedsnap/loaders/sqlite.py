@@ -9,6 +9,7 @@ checked at commit (``defer_foreign_keys``), as PostgreSQL would at the end of th
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -128,10 +129,22 @@ def _enum_labels(table_sql: str, column: str) -> tuple[str, ...] | None:
     return tuple(v.replace("''", "'") for v in _LABEL.findall(m[1]))
 
 
+# The columns of every unique index but the primary key's, whether made by CREATE UNIQUE INDEX
+# (origin "c") or by a UNIQUE constraint (origin "u"). A partial index, or one on an expression
+# (a column without a name), does not make its columns unique: left out.
+_UNIQUE = """
+SELECT m.name, json_group_array(i.name)
+  FROM sqlite_master m, pragma_index_list(m.name) l, pragma_index_info(l.name) i
+ WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'
+   AND l."unique" AND l.origin != 'pk' AND NOT l.partial
+ GROUP BY m.name, l.name
+"""
+
+
 def read_catalog(conn: Any) -> Catalog:
-    """Tables, declared column types, NOT NULL, defaults, CHECK-IN enum labels and primary
-    keys."""
-    catalog: Catalog = {}
+    """Tables, declared column types, NOT NULL, defaults, CHECK-IN enum labels, primary
+    keys and unique keys."""
+    catalog = Catalog()
     with _errors("reading the catalog"):
         tables = conn.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
@@ -147,9 +160,13 @@ def read_catalog(conn: Any) -> Catalog:
                     table_sql or "",
                 )
                 labels = None if bool_check else _enum_labels(table_sql or "", column)
-                catalog.setdefault(name, {})[column] = DbColumn(
+                catalog.tables.setdefault(name, {})[column] = DbColumn(
                     column, (type_ or "").upper(), not notnull, default is not None, labels, key
                 )
+        for name, columns in conn.execute(_UNIQUE).fetchall():
+            names = json.loads(columns)
+            if None not in names:
+                catalog.add_unique(name, names)
     return catalog
 
 
