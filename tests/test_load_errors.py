@@ -541,6 +541,83 @@ def test_the_catalog_has_the_unique_keys_the_ddl_made(target: str) -> None:
     assert model_unique_keys(target) == {t: keys for t, keys in want.items() if keys}
 
 
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_a_missing_unique_index_is_drift_to_load_and_diff(target: str, hand_snapshot: Path) -> None:
+    """Without User's unique index on email the app could store one email twice, and load's
+    conflict planning would trust a key nothing enforces: load and diff refuse the database,
+    naming the index and the statement that adds it. An index on an expression of the
+    column does not count; the statement given does."""
+    create_schema(target)
+    execute(
+        target,
+        'DROP INDEX "User_email_key"',
+        'CREATE UNIQUE INDEX "User_lower_email" ON "User"(lower("email"))',
+    )
+    problem = (
+        "User has no unique index on (email), the model has one (add it: CREATE UNIQUE INDEX "
+        '"User_email_key" ON "User"("email"))'
+    )
+    line = one_line_error(
+        run(str(hand_snapshot), "--db", target),
+        f"the database has drifted from the snapshot's schema: {problem}; migrate the database",
+    )
+    assert line.count(";") == 1, "the index is the only drift"
+    assert counts(target)["User"] == 0
+    diffed = CliRunner().invoke(main, ["diff", str(hand_snapshot), "--db", target])
+    assert diffed.exit_code == 2, diffed.output
+    assert diffed.stdout == ""
+    assert diffed.stderr.splitlines() == [line], "diff reports it as load does"
+
+    fix = re.search(r"add it: (CREATE UNIQUE INDEX [^)]*\))\)", line)
+    assert fix is not None
+    execute(target, fix[1])
+    assert run(str(hand_snapshot), "--db", target).exit_code == 0
+    assert counts(target)["User"] == 4
+    diffed = CliRunner().invoke(main, ["diff", str(hand_snapshot), "--db", target])
+    assert diffed.exit_code == 0, diffed.output
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_a_unique_key_in_any_form_or_order_and_extra_ones_are_no_drift(
+    target: str, hand_snapshot: Path
+) -> None:
+    """A model key held by a UNIQUE constraint with its columns in another order (and, where
+    the database allows it, case) is the model's key; unique indexes beyond the model's are
+    the database's own business."""
+    create_schema(target)
+    reaction = MENTARA.table("MessageReaction")
+    (key,) = reaction.unique_indexes
+    reordered = ", ".join(f'"{c}"' for c in reversed(key.columns))
+    if dialect(target) == "postgres":
+        execute(
+            target,
+            f'DROP INDEX "{key.name}"',
+            f'ALTER TABLE "MessageReaction" ADD CONSTRAINT "reaction_key" UNIQUE ({reordered})',
+        )
+    else:
+        # Neither DuckDB nor SQLite adds a constraint to a table: it is made again with it,
+        # the columns spelled in another case (both match identifiers without regard to it).
+        ddl = render(MENTARA, dialect(target))
+        start = ddl.index('CREATE TABLE "MessageReaction"')
+        end = ddl.index("\n);", start)
+        shouted = ", ".join(c.upper() for c in reversed(key.columns))
+        execute(
+            target,
+            'DROP TABLE "MessageReaction"',
+            ddl[start:end] + f",\n    UNIQUE ({shouted})\n)",
+        )
+    execute(
+        target,
+        'CREATE UNIQUE INDEX "User_extra_key" ON "User"("id", "email")',
+        'CREATE UNIQUE INDEX "Post_extra_key" ON "Post"("userId", "id")',
+    )
+    assert frozenset(key.columns) in model_unique_keys(target)["MessageReaction"]
+    result = run(str(hand_snapshot), "--db", target)
+    assert result.exit_code == 0, result.output
+    diffed = CliRunner().invoke(main, ["diff", str(hand_snapshot), "--db", target])
+    assert diffed.exit_code == 0, diffed.output
+
+
 def test_a_duckdb_key_spelled_in_another_case_is_the_same_key(
     hand_snapshot: Path, tmp_path: Path
 ) -> None:

@@ -442,7 +442,8 @@ class ReadOnlyDatabase:
             self.module.close(self.conn)
 
     def require(self, schema: Schema, names: Sequence[str]) -> None:
-        """Raise DriftError unless every table and column of ``names`` is there, as typed."""
+        """Raise DriftError unless every table and column of ``names`` is there, as typed,
+        with the model's primary and unique keys."""
         catalog = self.module.read_catalog(self.conn)
         problems = drift(schema, catalog, names, None, self.module.expected_type)
         if problems:

@@ -10,7 +10,7 @@ skipped with it. The per-target modules only read catalogs and keys and write th
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import polars as pl
 
 from seedsnap.errors import ConfigError, ConflictError, DatabaseError, one_line
+from seedsnap.schema.ddl import create_index
 from seedsnap.schema.frames import empty_frame
 from seedsnap.schema.model import Column, Schema, Table
 
@@ -219,7 +220,8 @@ def drift(
     """Every way the database differs from what loading ``tables`` needs, table by table.
 
     Without ``snap`` (as diff asks, which only reads the tables), only what reading needs:
-    the tables and columns, their types, and the primary keys rows are matched by.
+    the tables and columns, their types, and the primary keys rows are matched by; and, in
+    both cases, the model's unique keys, without which the database is not the app's.
     """
     problems: list[str] = []
     for name in tables:
@@ -256,6 +258,7 @@ def drift(
                     f"{name}.{db.name} is NOT NULL without a default and not in the snapshot"
                 )
         problems += key_problems(table, have)
+        problems += unique_problems(table, have, catalog.unique.get(name, set()))
     return problems
 
 
@@ -270,6 +273,30 @@ def key_problems(table: Table, have: Mapping[str, DbColumn]) -> list[str]:
     if not key:
         return [f"{table.name} has no primary key, the model's is ({want})"]
     return [f"{table.name}'s primary key is ({', '.join(key)}), the model's is ({want})"]
+
+
+def unique_problems(
+    table: Table, have: Mapping[str, DbColumn], unique: Collection[frozenset[str]]
+) -> list[str]:
+    """Each unique key of the model's ``table`` that the database's unique column sets
+    ``unique`` lack, with the statement that adds it.
+
+    A database without one could hold a value twice: the app looks rows up by these keys (a
+    login by email), and load's conflicts are the rows they would refuse. The columns count,
+    not their order; a unique index beyond the model's is no drift; a key on the primary
+    key's columns is the primary key's business (``key_problems``), and a key column the
+    table lacks is reported already.
+    """
+    problems = []
+    for index in table.unique_indexes:
+        columns = frozenset(index.columns)
+        if columns == set(table.primary_key) or columns in unique or not columns <= set(have):
+            continue
+        problems.append(
+            f"{table.name} has no unique index on ({', '.join(index.columns)}), the model has "
+            f"one (add it: {create_index(table, index)})"
+        )
+    return problems
 
 
 def in_model_types(
