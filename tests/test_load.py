@@ -36,7 +36,7 @@ from test_load_support import (
 
 from seedsnap import snapshot
 from seedsnap.cli import main
-from seedsnap.errors import ConfigError, ConflictError
+from seedsnap.errors import ConfigError, ConflictError, DatabaseError
 from seedsnap.loaders import LoadOptions, load
 from seedsnap.loaders.common import options_from_env, parent_first
 from seedsnap.schema import MENTARA
@@ -532,6 +532,34 @@ def test_seed_environment_names_map_onto_options() -> None:
     got = options_from_env(base, {"SEED_FORCE": "true", "SEED_VERBOSE": "1", "SEED_AUDIT": "yes"})
     assert (got.replace, got.verbose, got.audit, got.confirmed) == (True, True, True, False)
     assert options_from_env(base, {"SEED_FORCE": "false"}).replace is False
+    assert options_from_env(base, {"SEED_AUDIT": " Off "}).audit is False
+
+
+@pytest.mark.parametrize("value", ["ture", "y", "2", "enable"])
+def test_a_seed_value_neither_true_nor_false_is_refused(
+    tmp_path: Path, light_snapshot: Path, value: str
+) -> None:
+    """Read as false, a misspelt SEED_AUDIT made an audit write every row."""
+    db = tmp_path / "a.sqlite"
+    env = {"SEED_AUDIT": value}
+    with pytest.raises(ConfigError, match=f"SEED_AUDIT='{value}' is neither true nor false"):
+        load(light_snapshot, f"sqlite:///{db}", LoadOptions(create_schema=True), env=env)
+    assert not db.exists()
+
+
+def test_an_error_about_a_flag_a_seed_variable_set_names_the_variable(
+    tmp_path: Path, light_snapshot: Path
+) -> None:
+    """The user typed no --replace or --audit: the error names what they did set."""
+    LIGHT = light_snapshot
+    with pytest.raises(ConfigError, match="SEED_FORCE=true empties the model's tables"):
+        load(LIGHT, f"sqlite:///{tmp_path / 'a.sqlite'}", LoadOptions(create_schema=True),
+             env={"SEED_FORCE": "1"})  # fmt: skip
+    with pytest.raises(DatabaseError, match="SEED_AUDIT=true creates nothing"):
+        load(LIGHT, f"sqlite:///{tmp_path / 'b.sqlite'}", env={"SEED_AUDIT": "on"})
+    with pytest.raises(ConfigError, match=r"^--replace empties"):
+        load(LIGHT, f"sqlite:///{tmp_path / 'a.sqlite'}",
+             LoadOptions(create_schema=True, replace=True), env={})  # fmt: skip
 
 
 @pytest.mark.postgres

@@ -35,6 +35,7 @@ from seedsnap.loaders.common import (
     check_database_file,
     database_files,
     drift,
+    flag,
     options_from_env,
     plan_tables,
     probe_by_reading,
@@ -219,7 +220,8 @@ def load(
     if tgt.dialect in FILE_KINDS:
         path = module.path_of(tgt.url)
         missing_fix = (
-            "--audit creates nothing: give an existing database, or load without --audit"
+            f"{flag(opts, 'audit')} creates nothing: give an existing database, or load "
+            f"without {flag(opts, 'audit')}"
             if opts.audit
             else "add --create-schema to create it, or give the path of an existing database"
         )
@@ -235,7 +237,9 @@ def load(
                 if confirm is None:
                     require_confirmation(opts)
                 elif not confirm(module.describe(conn)):
-                    raise ConfigError("--replace was not confirmed", "nothing was changed")
+                    raise ConfigError(
+                        f"{flag(opts, 'replace')} was not confirmed", "nothing was changed"
+                    )
             module.begin(conn, write=not opts.audit)
             try:
                 _run(module, conn, schema, tables, source, opts, report, progress, say)

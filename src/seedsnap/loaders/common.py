@@ -30,6 +30,9 @@ Progress = Callable[[str, str, int], None]
 Log = Callable[[str], None]
 
 _TRUE = ("1", "true", "yes", "on")
+_FALSE = ("", "0", "false", "no", "off")
+# The upstream seeder's environment names for load's flags.
+SEED_ENV = {"replace": "SEED_FORCE", "verbose": "SEED_VERBOSE", "audit": "SEED_AUDIT"}
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,9 @@ class LoadOptions:
     skip_conflicts: bool = False
     audit: bool = False
     verbose: bool = False
+    # The flags (replace, verbose, audit) that only a SEED_ variable turned on: an error about
+    # one names the variable, which the user set, not the flag, which they did not type.
+    from_env: frozenset[str] = frozenset()
     # Below this many rows into an empty table, per-row index upkeep is cheaper than dropping
     # and rebuilding the table's secondary indexes and foreign keys (PostgreSQL only).
     bulk_min_rows: int = 10_000
@@ -95,18 +101,34 @@ def database_files(path: Path) -> list[Path]:
 
 
 def options_from_env(options: LoadOptions, env: Mapping[str, str] | None = None) -> LoadOptions:
-    """``options`` with the upstream seeder's SEED_FORCE / SEED_VERBOSE / SEED_AUDIT applied."""
+    """``options`` with the upstream seeder's SEED_FORCE / SEED_VERBOSE / SEED_AUDIT applied.
+
+    A value that is neither true nor false (``SEED_AUDIT=ture``) is refused: read as false, a
+    misspelt audit would write.
+    """
     env = os.environ if env is None else env
-
-    def on(name: str) -> bool:
-        return env.get(name, "").strip().lower() in _TRUE
-
+    on = set()
+    for flag, name in SEED_ENV.items():
+        value = env.get(name, "").strip().lower()
+        if value in _TRUE:
+            on.add(flag)
+        elif value not in _FALSE:
+            raise ConfigError(
+                f"{name}={env[name]!r} is neither true nor false",
+                f"set {name} to true or false (1/0, yes/no, on/off), or unset it",
+            )
     return replace(
         options,
-        replace=options.replace or on("SEED_FORCE"),
-        verbose=options.verbose or on("SEED_VERBOSE"),
-        audit=options.audit or on("SEED_AUDIT"),
+        replace=options.replace or "replace" in on,
+        verbose=options.verbose or "verbose" in on,
+        audit=options.audit or "audit" in on,
+        from_env=frozenset(f for f in on if not getattr(options, f)),
     )
+
+
+def flag(options: LoadOptions, name: str) -> str:
+    """How an error names the flag ``name``: the SEED_ variable that set it, if one did."""
+    return f"{SEED_ENV[name]}=true" if name in options.from_env else f"--{name}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -694,6 +716,6 @@ def require_confirmation(options: LoadOptions) -> None:
     """--replace without --yes or an interactive confirmation is refused."""
     if options.replace and not options.confirmed and not options.audit:
         raise ConfigError(
-            "--replace empties the model's tables and needs confirmation",
+            f"{flag(options, 'replace')} empties the model's tables and needs confirmation",
             "add --yes, or run it in a terminal and answer the prompt",
         )
