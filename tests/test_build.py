@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -429,6 +430,12 @@ def test_a_population_too_large_for_the_machine_is_refused_before_anything_is_ma
     assert "mode heavy at scale 2 makes 238 users and needs about 0.0714 GB of memory" in error
     assert "this machine has 0.05 GB; lower --scale (about 1.4 fits here)" in error
     assert not out.exists() and list(tmp_path.iterdir()) == []
+    # A large scale that fits is written as a number, not as 1.4e+03.
+    monkeypatch.setattr(build_module, "physical_memory", lambda: 50_000_000_000)
+    result = CliRunner().invoke(
+        main, ["build", "--mode", "heavy", "--scale", "2000", "--out", str(out)]
+    )
+    assert re.search(r"lower --scale \(about 1,40\d fits here\)", result.stderr), result.stderr
     # Raised minimums count too: a hundred more posts per client, each with 50 comments.
     raised = ["--mode", "light", "--min", "client.posts=102", "--min", "post.comments=52"]
     monkeypatch.setattr(build_module, "physical_memory", lambda: 40_000_000)

@@ -630,7 +630,11 @@ def test_cli_hints_name_only_what_the_command_has(
         return line
 
     # No --db: the default ./seedsnap.duckdb, as for load; it is not created.
-    error(None, "no DuckDB database at seedsnap.duckdb; give the path of an existing database")
+    error(
+        None,
+        "no DuckDB database at seedsnap.duckdb (the default: no --db or $SEEDSNAP_DB was given); "
+        "give the path of an existing database",
+    )
     assert not (tmp_path / "seedsnap.duckdb").exists()
     error(
         "sqlite:///data/x.sqlite",
@@ -642,8 +646,9 @@ def test_cli_hints_name_only_what_the_command_has(
     execute(f"duckdb:///{other}", "CREATE TABLE {} (id INTEGER)", ["unrelated"])
     error(
         f"duckdb:///{other}",
-        "the database has drifted",
-        "the database has none of the Mentara tables: check the --db URL, or load a snapshot "
+        "the database has drifted from "
+        + ("the snapshot's schema" if command == "diff" else "the model's schema")
+        + ": it has none of the model's 42 tables; check the --db URL, or load a snapshot "
         "into it first (`seedsnap load SNAPSHOT --db URL --create-schema`)",
     )
     drifted = loaded(light, f"duckdb:///{tmp_path / 'drifted.duckdb'}")

@@ -268,6 +268,22 @@ def test_missing_database_file_without_create_schema(
     assert not path.exists(), "a failed load leaves no empty database file behind"
 
 
+def test_a_missing_default_database_says_it_is_the_default(
+    hand_snapshot: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A newcomer who left out --db is told which file was meant, and why that one."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SEEDSNAP_DB", raising=False)
+    one_line_error(
+        run(str(hand_snapshot)),
+        "no DuckDB database at seedsnap.duckdb (the default: no --db or $SEEDSNAP_DB was given)",
+        "add --create-schema to create it",
+    )
+    # A file named by --db is the user's own choice: no word of defaults.
+    line = one_line_error(run(str(hand_snapshot), "--db", "duckdb:///other.duckdb"), "other")
+    assert "default" not in line
+
+
 @pytest.mark.parametrize("kind", ["duckdb", "sqlite"])
 def test_an_audit_of_a_missing_file_does_not_suggest_create_schema(
     hand_snapshot: Path, tmp_path: Path, kind: str
@@ -655,9 +671,8 @@ def test_a_database_without_the_model_tables_suggests_create_schema(
     execute(target, "CREATE TABLE other_app (id INTEGER)")
     one_line_error(
         run(str(hand_snapshot), "--db", target),
-        "table ",
-        " is missing",
-        "; add --create-schema to create the tables",
+        "the database has drifted from the snapshot's schema: it has none of the model's 42 "
+        "tables; add --create-schema to create them",
     )
     assert model_tables(target) == [], "nothing was created"
 

@@ -203,10 +203,11 @@ def check_memory(config: Config) -> None:
     if have is None or need <= have:
         return
     fits = config.scale * have / need
+    shown = f"{fits:,.0f}" if fits >= 10 else f"{fits:.2g}"  # 1,870, not 1.87e+03
     raise ConfigError(
         f"mode {config.mode} at scale {config.scale:g} makes {users:,} users and needs about "
         f"{_gb(need)} of memory; this machine has {_gb(have)}",
-        f"lower --scale (about {fits:.3g} fits here), the volumes or the raised minimums",
+        f"lower --scale (about {shown} fits here), the volumes or the raised minimums",
     )
 
 

@@ -289,7 +289,8 @@ def schema(dialect_arg: str | None, dialect: str | None) -> None:
 def show(directory: str, fmt: str, no_verify: bool) -> None:
     """Show the snapshot in DIRECTORY: config, tool versions, rows and hash per table.
 
-    Exits 0, or 1 on any error (DIRECTORY is not a snapshot, a bad option).
+    Exits 0, or 1 on any error (DIRECTORY is not a snapshot, an unknown --format value), 2 on
+    a mistyped option.
 
     Example: seedsnap show snapshots/mentara-medium --format json
     """

@@ -361,7 +361,8 @@ def resolve(
     unknown = set(file_doc) - {"build", "minimums", "volumes"}
     if unknown:
         raise ConfigError(
-            f"{path}: unknown section(s) {sorted(unknown)}", "use [build], [volumes] and [minimums]"
+            f"{path}: unknown section(s) {', '.join(sorted(unknown))}",
+            "use [build], [volumes] and [minimums]",
         )
     for section in ("build", "volumes", "minimums"):
         if not isinstance(file_doc.get(section, {}), dict):
@@ -372,7 +373,8 @@ def resolve(
     unknown = set(build_doc) - {"mode", "seed", "scale", "anchor"}
     if unknown:
         raise ConfigError(
-            f"{path}: unknown [build] key(s) {sorted(unknown)}", "use mode, seed, scale and anchor"
+            f"{path}: unknown [build] key(s) {', '.join(sorted(unknown))}",
+            "use mode, seed, scale and anchor",
         )
 
     def pick(name: str, arg: Any, default: Any) -> Any:
@@ -437,7 +439,7 @@ def resolve(
     unknown_vol = set(file_doc.get("volumes", {})) - set(volumes)
     if unknown_vol:
         raise ConfigError(
-            f"{path}: unknown volume(s) {sorted(unknown_vol)}",
+            f"{path}: unknown volume(s) {', '.join(sorted(unknown_vol))}",
             f"known volumes: {', '.join(sorted(volumes))}",
         )
 

@@ -441,20 +441,21 @@ class ReadOnlyDatabase:
         finally:
             self.module.close(self.conn)
 
-    def require(self, schema: Schema, names: Sequence[str]) -> None:
-        """Raise DriftError unless every table and column of ``names`` is there, as typed,
-        with the model's primary and unique keys."""
+    def require(
+        self, schema: Schema, names: Sequence[str], against: str = "the snapshot's schema"
+    ) -> None:
+        """Raise DriftError unless every table and column of ``names`` is there, as typed."""
         catalog = self.module.read_catalog(self.conn)
         problems = drift(schema, catalog, names, None, self.module.expected_type)
         if problems:
             if not any(t in catalog for t in schema.table_names):
                 raise DriftError(
-                    problems,
-                    "the database has none of the Mentara tables: check the --db URL, or "
-                    "load a snapshot into it first (`seedsnap load SNAPSHOT --db URL "
-                    "--create-schema`)",
+                    [f"it has none of the model's {len(schema.tables)} tables"],
+                    "check the --db URL, or load a snapshot into it first (`seedsnap load "
+                    "SNAPSHOT --db URL --create-schema`)",
+                    against,
                 )
-            raise DriftError(problems, migrate_fix(self.target.dialect))
+            raise DriftError(problems, migrate_fix(self.target.dialect), against)
 
     def read(self, table: Table) -> pl.DataFrame:
         """Every row of ``table`` in the model's dtypes."""

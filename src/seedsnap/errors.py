@@ -73,15 +73,18 @@ def migrate_fix(dialect: str) -> str:
 
 
 class DriftError(SeedsnapError):
-    """The target database does not match the schema the snapshot was built for."""
+    """The target database does not match the schema the snapshot was built for (or, for
+    ``verify``, which has no snapshot, the model's)."""
 
-    def __init__(self, problems: list[str], fix: str) -> None:
+    def __init__(
+        self, problems: list[str], fix: str, against: str = "the snapshot's schema"
+    ) -> None:
         head = "; ".join(problems[:5]) + (
             f" (+{len(problems) - 5} more)" if len(problems) > 5 else ""
         )
         # The fix names only what helps from the command that raised it: --create-schema
         # exists on `load` alone, and only an empty database can be created by it.
-        super().__init__(f"the database has drifted from the snapshot's schema: {head}", fix)
+        super().__init__(f"the database has drifted from {against}: {head}", fix)
         self.problems = problems
 
 

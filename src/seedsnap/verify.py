@@ -43,7 +43,7 @@ def verify(
     # A rule names a table only by its quoted name: read just the tables some rule uses.
     needed = [t for t in schema.table_names if quote(t) in sql]
     with ReadOnlyDatabase(url) as db:
-        db.require(schema, needed)
+        db.require(schema, needed, "the model's schema")  # verify reads no snapshot
         if db.target.dialect == "postgres":
             return run_rules(db.conn, selected)
         import duckdb

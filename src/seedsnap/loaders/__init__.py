@@ -26,6 +26,7 @@ import polars as pl
 from seedsnap.config import refuse_misspelt
 from seedsnap.errors import ConfigError, DriftError, migrate_fix
 from seedsnap.loaders.common import (
+    DEFAULT_URL,
     FILE_KINDS,
     LoadOptions,
     LoadReport,
@@ -55,7 +56,6 @@ __all__ = [
     "target",
 ]
 
-DEFAULT_URL = "duckdb:///seedsnap.duckdb"
 SCHEMES = {
     "postgresql": "postgres",
     "postgres": "postgres",
@@ -330,7 +330,10 @@ def _run(
                     say(f"drift: {problem}")
             if not present and not opts.create_schema:
                 # None of the model's tables: the one case --create-schema is made for.
-                raise DriftError(problems, "add --create-schema to create the tables")
+                raise DriftError(
+                    [f"it has none of the model's {len(schema.tables)} tables"],
+                    "add --create-schema to create them",
+                )
             raise DriftError(problems, migrate_fix(module.DIALECT))
     if not opts.audit:
         module.lock(conn, tables)

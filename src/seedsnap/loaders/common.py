@@ -54,6 +54,9 @@ class LoadOptions:
     bulk_min_rows: int = 10_000
 
 
+DEFAULT_URL = "duckdb:///seedsnap.duckdb"
+"""The database of a command given neither --db nor $SEEDSNAP_DB."""
+
 FILE_KINDS = {"duckdb": "DuckDB", "sqlite": "SQLite"}
 """The dialects whose database is one file, named by ``scheme:///path``."""
 
@@ -83,8 +86,11 @@ def check_database_file(
 ) -> None:
     """Refuse a file database that is missing (unless ``create``) or whose directory is."""
     if not create and not path.exists():
+        # A newcomer who left out --db does not know which file was meant.
+        which = " (the default: no --db or $SEEDSNAP_DB was given)" if url == DEFAULT_URL else ""
         raise DatabaseError(
-            f"no {FILE_KINDS[dialect]} database at {path}", missing_fix + slashes_hint(url, path)
+            f"no {FILE_KINDS[dialect]} database at {path}{which}",
+            missing_fix + slashes_hint(url, path),
         )
     if not path.parent.is_dir():
         raise DatabaseError(
