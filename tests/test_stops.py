@@ -144,14 +144,17 @@ def test_every_report_into_a_closed_pipe_exits_141_quietly(
 
 
 @pytest.mark.skipif(not hasattr(fcntl, "F_SETPIPE_SZ"), reason="needs Linux's F_SETPIPE_SZ")
-def test_a_reader_that_stops_after_one_line_ends_the_output_with_141() -> None:
+@pytest.mark.parametrize("unbuffered", ["", "1"])
+def test_a_reader_that_stops_after_one_line_ends_the_output_with_141(unbuffered: str) -> None:
     """`seedsnap schema postgres | head -1`. The pipe is shrunk below the size of the DDL, so
-    the command is still writing when its reader goes."""
+    the command is still writing when its reader goes. Unbuffered (PYTHONUNBUFFERED, as CI
+    images often set), the interpreter's stdout drops what a short write left out instead of
+    writing on into the error (python/cpython#85393): the command ended 0."""
     read, write = os.pipe()
     fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, 4096)
-    # Unbuffered (python -u), the interpreter's stdout drops what a short write left out
-    # instead of writing on into the error (python/cpython#85393): the command would end 0.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = unbuffered
     try:
         proc = _seedsnap("schema", "postgres", stdout=write, env=env)
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import errno
+import io
 import os
 import signal
 import sys
@@ -222,6 +223,19 @@ def run() -> None:
     # in, first out) and after the interpreter joined its threads: where CPython itself ends
     # by SIGINT after an uncaught KeyboardInterrupt.
     atexit.register(_end_by_signal, stopped_by)
+    if isinstance(getattr(sys.stdout, "buffer", None), io.FileIO):
+        # Unbuffered (PYTHONUNBUFFERED, set in many CI images), a write that a closing pipe
+        # cuts short is dropped without an error (python/cpython#85393) and the command ends
+        # as if its report had been read. A buffered stdout writes on into the error (141);
+        # line buffering keeps the output as prompt. The descriptor stays the interpreter's.
+        sys.stdout = open(  # noqa: SIM115 - the process's stdout from here on
+            sys.stdout.fileno(),
+            "w",
+            encoding=sys.stdout.encoding,
+            errors=sys.stdout.errors,
+            buffering=1,  # by line
+            closefd=False,
+        )
     try:
         main()
     except _Interrupted as e:
