@@ -13,21 +13,20 @@ from seedsnap.config import FIXTURES_PER_ROLE
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit, pair_top_up, sample_pairs
 from seedsnap.generators.common import text_keys
+from seedsnap.generators.relationships import SETTLED_DAYS
+from seedsnap.generators.therapy import approved_therapists
 from seedsnap.random import name_key
 
 READS = ("Client", "Therapist", "ClientTherapist")
 WRITES = ("ClientTherapist",)
 SALT = name_key("enrich", "relationships")
-# New pairs are assigned at least this long before the anchor where both sides allow it; a
-# therapist needs one such pair for the past sessions its minimums ask for (meetings).
-SETTLED_DAYS = 21
 
 
-def _rows(ctx: Context, chosen: pl.DataFrame) -> pl.DataFrame:
+def _rows(ctx: Context, chosen: pl.DataFrame, settled_by: int) -> pl.DataFrame:
+    """The new pairs' rows: assigned from ``lo``, by ``settled_by`` where ``lo`` allows."""
     pair = {c: text_keys(chosen[c]) for c in ("clientId", "therapistId")}
     lo = chosen["lo"].to_numpy()
-    latest = ctx.anchor_ms - SETTLED_DAYS * MS_PER_DAY
-    ids, at = pair_top_up(ctx, "ClientTherapist", pair, SALT, lo, latest)
+    ids, at = pair_top_up(ctx, "ClientTherapist", pair, SALT, lo, settled_by)
     return pl.DataFrame(
         {
             "id": ids,
@@ -42,16 +41,21 @@ def _rows(ctx: Context, chosen: pl.DataFrame) -> pl.DataFrame:
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     pairs = frames["ClientTherapist"]
-    therapists = (
-        frames["Therapist"]
-        .filter(pl.col("status") == "APPROVED")
-        .select(pl.col("userId").alias("therapistId"), pl.col("processingDate").alias("tAt"))
-    )
+    therapists = approved_therapists(frames).select("therapistId", "approvedMs")
     clients = frames["Client"].select(
-        pl.col("userId").alias("clientId"), pl.col("createdAt").alias("cAt")
+        pl.col("userId").alias("clientId"), pl.col("createdAt").dt.epoch("ms").alias("createdMs")
     )
     if therapists.is_empty() or clients.is_empty():
         return {}
+
+    def starts(new: pl.DataFrame) -> pl.DataFrame:
+        """New pairs with ``lo``: a minute after both sides joined (the therapist approved)."""
+        return (
+            new.join(clients, on="clientId", how="left", maintain_order="left")
+            .join(therapists, on="therapistId", how="left", maintain_order="left")
+            .with_columns((pl.max_horizontal("createdMs", "approvedMs") + 60_000).alias("lo"))
+        )
+
     active = pairs.filter(pl.col("status") == "active")
     load = count_by(active, "clientId").rename({"len": "load"})
     need = deficit(
@@ -102,24 +106,22 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # A therapist all of whose clients came in the last SETTLED_DAYS has had no time for the
     # past sessions its minimums ask for: it gets a client who came earlier too. A new pair
     # is assigned from a minute after both joined (``_rows``).
-    by = ctx.anchor_ms - SETTLED_DAYS * MS_PER_DAY
+    by = ctx.anchor_ms - SETTLED_DAYS * MS_PER_DAY  # as the pairs made here are (_rows)
     settled = pl.concat(
         [
             active.filter(pl.col("assignedAt").dt.epoch("ms") <= by).select("therapistId"),
-            added.join(clients, on="clientId")
-            .join(therapists, on="therapistId")
-            .filter(pl.max_horizontal("cAt", "tAt").dt.epoch("ms") + 60_000 <= by)
-            .select("therapistId"),
+            starts(added).filter(pl.col("lo") <= by).select("therapistId"),
         ]
     )
     unsettled = (
         pl.concat([active.select("therapistId"), added.select("therapistId")])
         .unique()
+        .join(therapists, on="therapistId", how="semi")
         .join(settled, on="therapistId", how="anti")
         .sort("therapistId")
         .with_columns(pl.lit(1).alias("need"))
     )
-    earlier = clients.filter(pl.col("cAt").dt.epoch("ms") + 60_000 <= by)["clientId"]
+    earlier = clients.filter(pl.col("createdMs") + 60_000 <= by)["clientId"]
     for_past = sample_pairs(
         ctx, "ClientTherapist", "settled", unsettled, "therapistId", earlier, "clientId",
         pl.concat([existing, added]),
@@ -143,9 +145,4 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         pl.concat([existing, added]).select("clientId", "therapistId"),
     )
     chosen = pl.concat([added, by_clients.select(added.columns)])
-    chosen = (
-        chosen.join(clients, on="clientId", how="left", maintain_order="left")
-        .join(therapists, on="therapistId", how="left", maintain_order="left")
-        .with_columns((pl.max_horizontal("cAt", "tAt").dt.epoch("ms") + 60_000).alias("lo"))
-    )
-    return {"ClientTherapist": _rows(ctx, chosen)}
+    return {"ClientTherapist": _rows(ctx, starts(chosen), by)}

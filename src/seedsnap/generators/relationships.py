@@ -14,6 +14,7 @@ import polars as pl
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.generators.common import between, ms, natural_ids, text_keys
 from seedsnap.generators.communities import community_keys
+from seedsnap.generators.therapy import approved_therapists
 from seedsnap.random import I64, U64, Stream, child_keys
 
 READS = ("User", "Client", "Therapist", "Moderator", "Community")
@@ -25,10 +26,9 @@ def user_keys(users: pl.DataFrame) -> np.ndarray:
     return text_keys(users["id"])
 
 
-def approved_therapists(frames: Frames) -> pl.DataFrame:
-    """APPROVED therapists with the time they were approved (``approvedAt``), in id order."""
-    t = frames["Therapist"].filter(pl.col("status") == "APPROVED")
-    return t.select("userId", pl.col("processingDate").alias("approvedAt")).sort("userId")
+# A pair is assigned at least this long before the anchor where both sides allow it: the
+# weeks of past sessions a therapist's minimums ask for need a pair that old (meetings).
+SETTLED_DAYS = 21
 
 
 def pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
@@ -43,14 +43,17 @@ def pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
     c = clients.filter(pl.Series(chosen))
     t_idx = s.choice(ck, therapists.height, index=1)
     t = therapists[t_idx]
-    lo = np.maximum(ms(c["createdAt"]), ms(t["approvedAt"]))  # a client meets an approved one
-    assigned = between(s, ck, lo, np.maximum(lo, ctx.anchor_ms - 21 * MS_PER_DAY), index=2)
+    lo = np.maximum(ms(c["createdAt"]), t["approvedMs"].to_numpy())  # meets one approved
+    settled = ctx.anchor_ms - SETTLED_DAYS * MS_PER_DAY
+    assigned = between(s, ck, lo, np.maximum(lo, settled), index=2)
     active = s.bernoulli(ck, 0.9, index=3)
     return pl.DataFrame(
         {
-            "id": natural_ids(ctx, "ClientTherapist", {"clientId": ck, "therapistId": t["userId"]}),
+            "id": natural_ids(
+                ctx, "ClientTherapist", {"clientId": ck, "therapistId": t["therapistId"]}
+            ),
             "clientId": c["userId"],
-            "therapistId": t["userId"],
+            "therapistId": t["therapistId"],
             "status": np.where(active, "active", "inactive"),
             "assignedAt": timestamps(assigned, "assignedAt"),
         }
