@@ -558,11 +558,14 @@ def test_the_catalog_has_the_unique_keys_the_ddl_made(target: str) -> None:
 
 
 @pytest.mark.parametrize("target", LOADERS, indirect=True)
-def test_a_missing_unique_index_is_drift_to_load_and_diff(target: str, hand_snapshot: Path) -> None:
+def test_a_missing_unique_index_stops_a_load_and_is_a_difference_to_diff(
+    target: str, hand_snapshot: Path
+) -> None:
     """Without User's unique index on email the app could store one email twice, and load's
-    conflict planning would trust a key nothing enforces: load and diff refuse the database,
-    naming the index and the statement that adds it. An index on an expression of the
-    column does not count; the statement given does."""
+    conflict planning would trust a key nothing enforces: load refuses the database, naming
+    the index and the statement that adds it. diff, which matches rows by primary key, still
+    compares and reports the missing key as a difference; verify's unique rule finds the
+    duplicates it let in. An index on an expression of the column does not count."""
     create_schema(target)
     execute(
         target,
@@ -570,8 +573,8 @@ def test_a_missing_unique_index_is_drift_to_load_and_diff(target: str, hand_snap
         'CREATE UNIQUE INDEX "User_lower_email" ON "User"(lower("email"))',
     )
     problem = (
-        "User has no unique index on (email), the model has one (add it: CREATE UNIQUE INDEX "
-        '"User_email_key" ON "User"("email"))'
+        "User has no unique index on (email), the model has one (add it, once no value is "
+        'there twice: CREATE UNIQUE INDEX "User_email_key" ON "User"("email"))'
     )
     line = one_line_error(
         run(str(hand_snapshot), "--db", target),
@@ -580,17 +583,37 @@ def test_a_missing_unique_index_is_drift_to_load_and_diff(target: str, hand_snap
     assert line.count(";") == 1, "the index is the only drift"
     assert counts(target)["User"] == 0
     diffed = CliRunner().invoke(main, ["diff", str(hand_snapshot), "--db", target])
-    assert diffed.exit_code == 2, diffed.output
-    assert diffed.stdout == ""
-    assert diffed.stderr.splitlines() == [line], "diff reports it as load does"
+    assert diffed.exit_code == 1, diffed.output
+    assert f"schema: {problem}\n" in diffed.stdout
+    assert diffed.stdout.rstrip().endswith(
+        "and the database lacks 1 unique key of the model (listed above)"
+    )
+    as_json = CliRunner().invoke(
+        main, ["diff", str(hand_snapshot), "--db", target, "--format", "json"]
+    )
+    assert json.loads(as_json.stdout)["schema"] == [problem]
 
-    fix = re.search(r"add it: (CREATE UNIQUE INDEX [^)]*\))\)", line)
+    fix = re.search(r"twice: (CREATE UNIQUE INDEX [^)]*\))\)", line)
     assert fix is not None
     execute(target, fix[1])
     assert run(str(hand_snapshot), "--db", target).exit_code == 0
     assert counts(target)["User"] == 4
     diffed = CliRunner().invoke(main, ["diff", str(hand_snapshot), "--db", target])
     assert diffed.exit_code == 0, diffed.output
+
+    # The index gone again, the app stores one email for every user: diff shows the rows
+    # and the key, verify names the duplicates (it used to stop at the missing index).
+    execute(
+        target,
+        'DROP INDEX "User_email_key"',
+        'DROP INDEX "User_lower_email"',
+        'UPDATE "User" SET "email" = \'a@b.c\'',
+    )
+    diffed = CliRunner().invoke(main, ["diff", str(hand_snapshot), "--db", target])
+    assert diffed.exit_code == 1 and f"schema: {problem}" in diffed.stdout
+    verified = CliRunner().invoke(main, ["verify", "--db", target, "--mode", "light"])
+    assert verified.exit_code == 1, verified.output
+    assert "unique:User_email_key" in verified.stdout
 
 
 @pytest.mark.parametrize("target", LOADERS, indirect=True)

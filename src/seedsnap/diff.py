@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from seedsnap.errors import ConfigError, DriftError, migrate_fix
-from seedsnap.loaders.common import drift
+from seedsnap.loaders.common import drift, missing_unique_keys
 from seedsnap.schema import MENTARA, Schema, Table
 from seedsnap.schema.model import FLOAT, JSONB, TEXT, TIMESTAMP, Column
 from seedsnap.snapshot import same_json_value, sort_rows
@@ -113,10 +113,13 @@ class DiffReport:
     kind: str  # postgres, duckdb, sqlite or snapshot
     tables: list[TableDiff] = field(default_factory=list)
     limit: int = DEFAULT_LIMIT
+    # How the database's schema differs without stopping the comparison: the model's unique
+    # keys it lacks (a database where the app could store a value twice).
+    schema: list[str] = field(default_factory=list)
 
     @property
     def equal(self) -> bool:
-        return not any(t.differs for t in self.tables)
+        return not self.schema and not any(t.differs for t in self.tables)
 
     @property
     def exit_code(self) -> int:
@@ -144,6 +147,7 @@ class DiffReport:
             "target": self.target,
             "kind": self.kind,
             "equal": self.equal,
+            "schema": self.schema,
             "tables": tables,
             "totals": self.totals(),
         }
@@ -185,18 +189,24 @@ class DiffReport:
                 if t.differs:
                     lines += ["", *self._table_details(t)]
         differing = sum(t.differs for t in self.tables)
+        if self.schema:
+            lines += ["", *(f"schema: {problem}" for problem in self.schema)]
         lines.append("")
         head = f"snapshot {self.snapshot} vs {self.kind} {self.target}"
-        if self.equal:
-            lines.append(
-                f"{head}: equal ({tot['equal']:,} rows in {_count(len(self.tables), 'table')})"
-            )
+        if not differing:
+            verdict = f"equal ({tot['equal']:,} rows in {_count(len(self.tables), 'table')})"
         else:
-            lines.append(
-                f"{head}: {differing} of {_count(len(self.tables), 'table')} differ"
+            verdict = (
+                f"{differing} of {_count(len(self.tables), 'table')} differ"
                 f"{'s' if differing == 1 else ''} ({tot['missing']:,}"
                 f" missing, {tot['extra']:,} extra, {tot['changed']:,} changed)"
             )
+        if self.schema:
+            lacks = f"the database lacks {_count(len(self.schema), 'unique key')} of the model"
+            verdict = (
+                f"rows {verdict}, but {lacks}" if not differing else f"{verdict}, and {lacks}"
+            ) + " (listed above)"
+        lines.append(f"{head}: {verdict}")
         return "\n".join(lines) + "\n"
 
     def _table_details(self, t: TableDiff) -> list[str]:
@@ -443,8 +453,10 @@ class ReadOnlyDatabase:
 
     def require(
         self, schema: Schema, names: Sequence[str], against: str = "the snapshot's schema"
-    ) -> None:
-        """Raise DriftError unless every table and column of ``names`` is there, as typed."""
+    ) -> list[str]:
+        """Raise DriftError unless every table and column of ``names`` is there, as typed;
+        return the model's unique keys of those tables that the database lacks, which
+        reading does not need (``missing_unique_keys``)."""
         catalog = self.module.read_catalog(self.conn)
         problems = drift(schema, catalog, names, None, self.module.expected_type)
         if problems:
@@ -456,6 +468,7 @@ class ReadOnlyDatabase:
                     against,
                 )
             raise DriftError(problems, migrate_fix(self.target.dialect), against)
+        return missing_unique_keys(schema, catalog, names)
 
     def read(self, table: Table) -> pl.DataFrame:
         """Every row of ``table`` in the model's dtypes."""
@@ -592,7 +605,7 @@ def diff(
             report = DiffReport(
                 str(snapshot_path), db.target.display, db.target.dialect, limit=limit
             )
-            db.require(schema, names)
+            report.schema = db.require(schema, names)
             # Closed explicitly so a COPY still in flight ends before the rollback.
             with closing(db.frames([schema.table(n) for n in names])) as frames:
                 for name in names:

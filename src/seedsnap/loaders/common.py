@@ -247,9 +247,11 @@ def drift(
 ) -> list[str]:
     """Every way the database differs from what loading ``tables`` needs, table by table.
 
-    Without ``snap`` (as diff asks, which only reads the tables), only what reading needs:
-    the tables and columns, their types, and the primary keys rows are matched by; and, in
-    both cases, the model's unique keys, without which the database is not the app's.
+    Without ``snap`` (as diff and verify ask, which only read the tables), only what reading
+    needs: the tables and columns, their types, and the primary keys rows are matched by. A
+    load also needs the model's unique keys: its conflicts are the rows they would refuse
+    (diff reports a missing one as a difference, ``missing_unique_keys``; verify's unique
+    rules find the duplicates a missing one let in).
     """
     problems: list[str] = []
     for name in tables:
@@ -286,8 +288,21 @@ def drift(
                     f"{name}.{db.name} is NOT NULL without a default and not in the snapshot"
                 )
         problems += key_problems(table, have)
-        problems += unique_problems(table, have, catalog.unique.get(name, set()))
+        if snap is not None:
+            problems += unique_problems(table, have, catalog.unique.get(name, set()))
     return problems
+
+
+def missing_unique_keys(schema: Schema, catalog: Catalog, tables: Sequence[str]) -> list[str]:
+    """The model's unique keys of ``tables`` the database lacks (``unique_problems``), for a
+    database that has every one of those tables."""
+    return [
+        problem
+        for name in tables
+        for problem in unique_problems(
+            schema.table(name), catalog[name], catalog.unique.get(name, set())
+        )
+    ]
 
 
 def key_problems(table: Table, have: Mapping[str, DbColumn]) -> list[str]:
@@ -322,7 +337,7 @@ def unique_problems(
             continue
         problems.append(
             f"{table.name} has no unique index on ({', '.join(index.columns)}), the model has "
-            f"one (add it: {create_index(table, index)})"
+            f"one (add it, once no value is there twice: {create_index(table, index)})"
         )
     return problems
 
