@@ -632,8 +632,8 @@ def test_cli_hints_name_only_what_the_command_has(
     # No --db: the default ./seedsnap.duckdb, as for load; it is not created.
     error(
         None,
-        "no DuckDB database at seedsnap.duckdb (the default: no --db or $SEEDSNAP_DB was given); "
-        "give the path of an existing database",
+        "no DuckDB database at seedsnap.duckdb (the default, used when neither --db nor "
+        "$SEEDSNAP_DB is given); give the path of an existing database",
     )
     assert not (tmp_path / "seedsnap.duckdb").exists()
     error(

@@ -542,7 +542,7 @@ def test_a_seed_value_neither_true_nor_false_is_refused(
     """Read as false, a misspelt SEED_AUDIT made an audit write every row."""
     db = tmp_path / "a.sqlite"
     env = {"SEED_AUDIT": value}
-    with pytest.raises(ConfigError, match=f"SEED_AUDIT='{value}' is neither true nor false"):
+    with pytest.raises(ConfigError, match=f"SEED_AUDIT={value} is neither true nor false"):
         load(light_snapshot, f"sqlite:///{db}", LoadOptions(create_schema=True), env=env)
     assert not db.exists()
 
@@ -552,10 +552,10 @@ def test_an_error_about_a_flag_a_seed_variable_set_names_the_variable(
 ) -> None:
     """The user typed no --replace or --audit: the error names what they did set."""
     LIGHT = light_snapshot
-    with pytest.raises(ConfigError, match="SEED_FORCE=true empties the model's tables"):
+    with pytest.raises(ConfigError, match="SEED_FORCE=1 empties the model's tables"):
         load(LIGHT, f"sqlite:///{tmp_path / 'a.sqlite'}", LoadOptions(create_schema=True),
              env={"SEED_FORCE": "1"})  # fmt: skip
-    with pytest.raises(DatabaseError, match="SEED_AUDIT=true creates nothing"):
+    with pytest.raises(DatabaseError, match="SEED_AUDIT=on creates nothing"):
         load(LIGHT, f"sqlite:///{tmp_path / 'b.sqlite'}", env={"SEED_AUDIT": "on"})
     with pytest.raises(ConfigError, match=r"^--replace empties"):
         load(LIGHT, f"sqlite:///{tmp_path / 'a.sqlite'}",

@@ -276,7 +276,8 @@ def test_a_missing_default_database_says_it_is_the_default(
     monkeypatch.delenv("SEEDSNAP_DB", raising=False)
     one_line_error(
         run(str(hand_snapshot)),
-        "no DuckDB database at seedsnap.duckdb (the default: no --db or $SEEDSNAP_DB was given)",
+        "no DuckDB database at seedsnap.duckdb (the default, used when neither --db nor "
+        "$SEEDSNAP_DB is given)",
         "add --create-schema to create it",
     )
     # A file named by --db is the user's own choice: no word of defaults.

@@ -663,8 +663,9 @@ def load_cmd(
     )
 
     def confirm(where: str) -> bool:
+        asked = "--replace" if replace else "SEED_FORCE"  # only asked when one of them is set
         return click.confirm(
-            f"--replace empties the {len(MENTARA.tables)} tables of the Mentara model in "
+            f"{asked} empties the {len(MENTARA.tables)} tables of the Mentara model in "
             f"{where}, then loads {snapshot_dir}. Continue?",
             err=True,
         )

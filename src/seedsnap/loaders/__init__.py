@@ -338,7 +338,8 @@ def _run(
     if not opts.audit:
         module.lock(conn, tables)
         if opts.replace:
-            module.empty(conn, [t for t in reversed(schema.load_order) if t in catalog])
+            emptied = [t for t in reversed(schema.load_order) if t in catalog]
+            module.empty(conn, emptied, flag(opts, "replace"))
             report.replaced = True
             if say is not None:
                 say(f"emptied the {len(present)} tables of the {schema.name} model")

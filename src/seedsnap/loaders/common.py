@@ -46,9 +46,10 @@ class LoadOptions:
     skip_conflicts: bool = False
     audit: bool = False
     verbose: bool = False
-    # The flags (replace, verbose, audit) that only a SEED_ variable turned on: an error about
-    # one names the variable, which the user set, not the flag, which they did not type.
-    from_env: frozenset[str] = frozenset()
+    # The flags (replace, verbose, audit) that only a SEED_ variable turned on, each with the
+    # NAME=value that did: an error about one names that, which the user set, not the flag,
+    # which they did not type.
+    from_env: tuple[tuple[str, str], ...] = ()
     # Below this many rows into an empty table, per-row index upkeep is cheaper than dropping
     # and rebuilding the table's secondary indexes and foreign keys (PostgreSQL only).
     bulk_min_rows: int = 10_000
@@ -86,8 +87,12 @@ def check_database_file(
 ) -> None:
     """Refuse a file database that is missing (unless ``create``) or whose directory is."""
     if not create and not path.exists():
-        # A newcomer who left out --db does not know which file was meant.
-        which = " (the default: no --db or $SEEDSNAP_DB was given)" if url == DEFAULT_URL else ""
+        # A newcomer who left out --db does not know which file was meant (true also of the
+        # same path given on purpose).
+        default = url == DEFAULT_URL
+        which = (
+            " (the default, used when neither --db nor $SEEDSNAP_DB is given)" if default else ""
+        )
         raise DatabaseError(
             f"no {FILE_KINDS[dialect]} database at {path}{which}",
             missing_fix + slashes_hint(url, path),
@@ -113,14 +118,14 @@ def options_from_env(options: LoadOptions, env: Mapping[str, str] | None = None)
     misspelt audit would write.
     """
     env = os.environ if env is None else env
-    on = set()
-    for flag, name in SEED_ENV.items():
+    on: dict[str, str] = {}  # flag -> the NAME=value that set it
+    for option, name in SEED_ENV.items():
         value = env.get(name, "").strip().lower()
         if value in _TRUE:
-            on.add(flag)
+            on[option] = f"{name}={env[name]}"
         elif value not in _FALSE:
             raise ConfigError(
-                f"{name}={env[name]!r} is neither true nor false",
+                f"{name}={env[name]} is neither true nor false",
                 f"set {name} to true or false (1/0, yes/no, on/off), or unset it",
             )
     return replace(
@@ -128,13 +133,13 @@ def options_from_env(options: LoadOptions, env: Mapping[str, str] | None = None)
         replace=options.replace or "replace" in on,
         verbose=options.verbose or "verbose" in on,
         audit=options.audit or "audit" in on,
-        from_env=frozenset(f for f in on if not getattr(options, f)),
+        from_env=tuple((o, set_by) for o, set_by in on.items() if not getattr(options, o)),
     )
 
 
 def flag(options: LoadOptions, name: str) -> str:
     """How an error names the flag ``name``: the SEED_ variable that set it, if one did."""
-    return f"{SEED_ENV[name]}=true" if name in options.from_env else f"--{name}"
+    return dict(options.from_env).get(name, f"--{name}")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -260,7 +260,7 @@ def lock(conn: Any, tables: Sequence[str]) -> None:
     """Nothing to do: DuckDB lets one process write a database file at a time."""
 
 
-def empty(conn: Any, tables: Sequence[str]) -> None:
+def empty(conn: Any, tables: Sequence[str], replace: str = "--replace") -> None:
     """Empty ``tables`` (children first) by dropping and recreating them from their own DDL.
 
     DuckDB checks a foreign key against rows deleted earlier in the same transaction as if
@@ -288,8 +288,8 @@ def empty(conn: Any, tables: Sequence[str]) -> None:
             conn.execute(f"DROP TABLE {quote(name)}")
     except duckdb.Error as e:
         raise DatabaseError(
-            f"--replace cannot empty {name}: {' '.join(str(e).split())[:200]}",
-            "a table outside the model depends on it; empty it yourself, or load without --replace",
+            f"{replace} cannot empty {name}: {' '.join(str(e).split())[:200]}",
+            f"a table outside the model depends on it; empty it yourself, or load without {replace}",
         ) from None
     with _errors("recreating the emptied tables"):
         for name in reversed(names):

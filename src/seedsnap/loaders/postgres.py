@@ -668,7 +668,7 @@ def lock(conn: psycopg.Connection[Any], tables: Sequence[str]) -> None:
         )
 
 
-def empty(conn: psycopg.Connection[Any], tables: Sequence[str]) -> None:
+def empty(conn: psycopg.Connection[Any], tables: Sequence[str], replace: str = "--replace") -> None:
     """TRUNCATE exactly ``tables`` (no CASCADE: another table referencing them is an error)."""
     from psycopg import sql
 
@@ -681,8 +681,8 @@ def empty(conn: psycopg.Connection[Any], tables: Sequence[str]) -> None:
         )
     except psycopg.errors.FeatureNotSupported as e:
         raise DatabaseError(
-            f"--replace cannot empty the model's tables: {e.diag.message_detail or e}",
-            "that table is not seedsnap's; empty it yourself, or load without --replace",
+            f"{replace} cannot empty the model's tables: {e.diag.message_detail or e}",
+            f"that table is not seedsnap's; empty it yourself, or load without {replace}",
         ) from None
     except psycopg.Error as e:
         raise DatabaseError(f"emptying the tables: {_first_line(e)}") from None

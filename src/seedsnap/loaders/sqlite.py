@@ -308,8 +308,9 @@ def lock(conn: Any, tables: Sequence[str]) -> None:
     """Nothing to do: BEGIN IMMEDIATE already holds the database's write lock."""
 
 
-def empty(conn: Any, tables: Sequence[str]) -> None:
-    """DELETE every row of ``tables`` (given children first)."""
+def empty(conn: Any, tables: Sequence[str], replace: str = "--replace") -> None:
+    """DELETE every row of ``tables`` (given children first). ``replace`` names what asked for
+    it in the other dialects' errors; here a failure is one of ``_errors``'."""
     with _errors("emptying the tables"):
         for name in tables:
             conn.execute(f"DELETE FROM {quote(name)}")
