@@ -346,7 +346,9 @@ def test_an_earlier_sigterm_does_not_colour_a_later_interrupt(
 
 def test_the_help_names_the_stop_statuses() -> None:
     result = CliRunner().invoke(main, ["--help"])
-    assert "exits 130 (Ctrl-C), 143 (SIGTERM) or 141" in " ".join(result.output.split())
+    text = " ".join(result.output.split())
+    assert "Ctrl-C and SIGTERM end it by that signal (a shell's $? is 130 and 143)" in text
+    assert "a closed output pipe with 141" in text
 
 
 def test_a_signal_the_process_ignores_is_not_held() -> None:

@@ -210,8 +210,9 @@ def main() -> None:
 
     Errors are one line on stderr and exit 1; check, diff and verify exit 2 on errors
     instead, because their 1 means "found violations" or "found differences". A mistyped
-    option or argument exits 2. Stopped from outside, a command cleans up and exits 130
-    (Ctrl-C), 143 (SIGTERM) or 141 (its output pipe closed), never 1.
+    option or argument exits 2. Stopped from outside, a command cleans up and never exits 1:
+    Ctrl-C and SIGTERM end it by that signal (a shell's $? is 130 and 143), a closed output
+    pipe with 141.
     """
 
 

@@ -461,8 +461,8 @@ class ReadOnlyDatabase:
         problems = drift(schema, catalog, names, None, self.module.expected_type)
         if problems:
             if not any(t in catalog for t in schema.table_names):
-                raise DriftError(
-                    [f"it has none of the model's {len(schema.tables)} tables"],
+                raise DriftError.no_tables(
+                    len(schema.tables),
                     "check the --db URL, or load a snapshot into it first (`seedsnap load "
                     "SNAPSHOT --db URL --create-schema`)",
                     against,

@@ -87,6 +87,12 @@ class DriftError(SeedsnapError):
         super().__init__(f"the database has drifted from {against}: {head}", fix)
         self.problems = problems
 
+    @classmethod
+    def no_tables(cls, tables: int, fix: str, against: str = "the snapshot's schema") -> DriftError:
+        """A database holding none of the model's ``tables`` tables: one problem, not one per
+        table (a wrong --db URL, or a database nothing was loaded into yet)."""
+        return cls([f"it has none of the model's {tables} tables"], fix, against)
+
 
 CONFLICT_FIX = "rerun with --skip-conflicts to skip such rows and their dependants, or --replace"
 

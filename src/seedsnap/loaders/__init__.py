@@ -330,10 +330,7 @@ def _run(
                     say(f"drift: {problem}")
             if not present and not opts.create_schema:
                 # None of the model's tables: the one case --create-schema is made for.
-                raise DriftError(
-                    [f"it has none of the model's {len(schema.tables)} tables"],
-                    "add --create-schema to create them",
-                )
+                raise DriftError.no_tables(len(schema.tables), "add --create-schema to create them")
             raise DriftError(problems, migrate_fix(module.DIALECT))
     if not opts.audit:
         module.lock(conn, tables)
