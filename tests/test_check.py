@@ -608,6 +608,11 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         "ct2",
     ),
     (
+        "therapist.updated_after_processing",
+        lambda f: set_(f, "Therapist", "t1", updatedAt=days(187)),
+        "t1",
+    ),
+    (
         "client_therapist.after_approval",
         lambda f: set_(f, "Therapist", "t1", processingDate=days(50)),
         "ct1",

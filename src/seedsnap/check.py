@@ -659,6 +659,13 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         WHERE CAST("t"."status" AS TEXT) <> 'APPROVED'""",
     ),
     (
+        "therapist.updated_after_processing",
+        "Therapist",
+        "processing an application updates the therapist's row",
+        """SELECT "userId" AS "key", 'processed ' || CAST("processingDate" AS TEXT) AS "detail"
+        FROM "Therapist" WHERE "updatedAt" < "processingDate" """,
+    ),
+    (
         "client_therapist.after_approval",
         "ClientTherapist",
         "a client is paired with a therapist once the therapist is approved",

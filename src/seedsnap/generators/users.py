@@ -218,6 +218,7 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
         prefix.astype(str), s.integers(keys, 10000, 100000, index=10).astype(str)
     )
     processed = between(s, keys, created, created + PROCESSED_WITHIN * MS_PER_DAY, index=11)
+    processing = np.where(approved, processed, created)  # a PENDING one: its submission
     df = pl.DataFrame(
         {
             "userId": users["id"],
@@ -230,7 +231,7 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
             "timezone": tz,
             "status": np.where(approved, "APPROVED", "PENDING"),
             "submissionDate": users["createdAt"],
-            "processingDate": timestamps(np.where(approved, processed, created), "processingDate"),
+            "processingDate": timestamps(processing, "processingDate"),
             "providerType": np.asarray(v.PROVIDER_TYPES)[lic],
             "professionalLicenseType": np.asarray(v.LICENSE_TYPES)[lic],
             "isPRCLicensed": np.full(count, "Yes"),
@@ -276,7 +277,10 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
             "sessionLength": np.full(count, "60 minutes"),
             "hourlyRate": pl.Series(rate.astype(np.int64)).cast(pl.Decimal(10, 2)),
             "createdAt": users["createdAt"],
-            "updatedAt": users["updatedAt"],
+            # Processing the application updates the row: not last updated before that.
+            "updatedAt": timestamps(
+                np.maximum(users["updatedAt"].dt.epoch("ms").to_numpy(), processing), "updatedAt"
+            ),
         }
     ).with_columns(
         pl.when(pl.col("acceptsInsurance"))
