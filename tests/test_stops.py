@@ -220,14 +220,24 @@ def _started_build(out: Path, *command: str) -> subprocess.Popen[str]:
     finally:
         signal.signal(signal.SIGINT, before)
     deadline = time.monotonic() + 60
-    while not any(
-        any(tmp.iterdir()) for tmp in out.parent.iterdir() if tmp.name.startswith(".snap.tmp-")
-    ):
+    while not _writing(out.parent):
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
             pytest.fail(f"the build never started: {proc.communicate()}")
         time.sleep(0.02)
     return proc
+
+
+def _writing(parent: Path) -> bool:
+    """Whether a build's temporary snapshot in ``parent`` holds a table yet (one that ended
+    meanwhile has renamed it away: not writing)."""
+    for tmp in parent.glob(".snap.tmp-*"):
+        try:
+            if any(tmp.iterdir()):
+                return True
+        except FileNotFoundError:
+            continue
+    return False
 
 
 def _ended_by(proc: subprocess.Popen[str]) -> tuple[int, str, str]:
