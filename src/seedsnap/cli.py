@@ -18,6 +18,7 @@ import click
 
 from seedsnap import __version__
 from seedsnap.errors import SeedsnapError, one_line
+from seedsnap.signals import end_by_signal
 
 if TYPE_CHECKING:
     from seedsnap.config import Config
@@ -222,13 +223,26 @@ def run() -> None:
     stopped_by: list[int] = []
     # Registered before the command runs, so called after every clean-up it registers (last
     # in, first out) and after the interpreter joined its threads: where CPython itself ends
-    # by SIGINT after an uncaught KeyboardInterrupt.
-    atexit.register(_end_by_signal, stopped_by)
+    # by SIGINT after an uncaught KeyboardInterrupt. Not in main: a test's CliRunner, a worker
+    # thread or a program calling it would die with it.
+    atexit.register(end_by_signal, stopped_by)
+    _line_buffered_stdout()
+    try:
+        main()
+    except _Interrupted as e:
+        stopped_by.append(e.signum)
+        raise
+
+
+def _line_buffered_stdout() -> None:
+    """Give an unbuffered stdout a line buffer over the same descriptor.
+
+    Unbuffered (PYTHONUNBUFFERED, set in many CI images), a write that a closing pipe cuts
+    short is dropped without an error (python/cpython#85393) and the command ends as if its
+    report had been read; a buffered stdout writes on into the error (141). Line buffering
+    keeps the output as prompt, and the descriptor stays the interpreter's.
+    """
     if isinstance(getattr(sys.stdout, "buffer", None), io.FileIO):
-        # Unbuffered (PYTHONUNBUFFERED, set in many CI images), a write that a closing pipe
-        # cuts short is dropped without an error (python/cpython#85393) and the command ends
-        # as if its report had been read. A buffered stdout writes on into the error (141);
-        # line buffering keeps the output as prompt. The descriptor stays the interpreter's.
         sys.stdout = open(  # noqa: SIM115 - the process's stdout from here on
             sys.stdout.fileno(),
             "w",
@@ -237,26 +251,6 @@ def run() -> None:
             buffering=1,  # by line
             closefd=False,
         )
-    try:
-        main()
-    except _Interrupted as e:
-        stopped_by.append(e.signum)
-        raise
-
-
-def _end_by_signal(stopped_by: list[int]) -> None:
-    """End the process by the signal that stopped its command, if one did."""
-    # How a program that catches Ctrl-C to clean up should end: a calling shell then stops
-    # its own script or loop too (bash carries on after a child that exits 130, taking it for
-    # one that read Ctrl-C as a key of its own), and its $? is still 130 or 143. Not in main:
-    # a test's CliRunner, a worker thread or a program calling it would die with it.
-    if not stopped_by:
-        return
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            stream.flush()
-    signal.signal(stopped_by[0], signal.SIG_DFL)
-    signal.raise_signal(stopped_by[0])  # delivered before it returns, to this thread
 
 
 @main.command()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from types import FrameType
@@ -48,3 +49,20 @@ def held() -> Iterator[list[int]]:
     finally:
         for s, handler in before.items():
             signal.signal(s, handler)  # type: ignore[arg-type]
+
+
+def end_by_signal(stopped_by: list[int]) -> None:
+    """End the process by the first signal in ``stopped_by`` (the one that stopped its
+    command), if any: an exit hook of the process's entry point, run after every clean-up.
+
+    How a program that catches Ctrl-C to clean up should end: a calling shell then stops its
+    own script or loop too (bash carries on after a child that exits 130, taking it for one
+    that read Ctrl-C as a key of its own), and its $? is still 130 or 143.
+    """
+    if not stopped_by:
+        return
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+    signal.signal(stopped_by[0], signal.SIG_DFL)
+    signal.raise_signal(stopped_by[0])  # delivered before it returns, to this thread
