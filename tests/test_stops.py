@@ -403,3 +403,22 @@ def test_a_build_stopped_while_its_snapshot_writer_starts_leaves_nothing(
     with pytest.raises(KeyboardInterrupt), seedsnap.snapshot.Writer(tmp_path / "snap", config):
         pytest.fail("the writer started")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_as_the_temporary_snapshot_is_made_is_held_then_cleans_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C the moment the temporary directory exists, before anything could remove it: the
+    writer holds it until its clean-up is armed, then stops there and leaves nothing."""
+    made = seedsnap.snapshot.tempfile.mkdtemp
+
+    def interrupted(*args: object, **kwargs: object) -> str:
+        path = made(*args, **kwargs)  # type: ignore[call-overload]
+        os.kill(os.getpid(), signal.SIGINT)  # handled between bytecodes, right here
+        return str(path)
+
+    monkeypatch.setattr(seedsnap.snapshot.tempfile, "mkdtemp", interrupted)
+    config = seedsnap.config.resolve(env={}, config_file=None)
+    with pytest.raises(KeyboardInterrupt), seedsnap.snapshot.Writer(tmp_path / "snap", config):
+        pytest.fail("the writer started")
+    assert list(tmp_path.iterdir()) == []

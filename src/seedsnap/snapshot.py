@@ -59,6 +59,7 @@ import math
 import os
 import re
 import shutil
+import signal
 import tempfile
 import threading
 from collections.abc import Callable, Mapping
@@ -663,18 +664,21 @@ class Writer:
                 f"{refusal}, refusing to replace it",
                 "choose another output path, or move it (or those files) away",
             )
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            self.tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-        except OSError as e:
-            what = "exists and is not a directory" if e.errno == errno.EEXIST else e.strerror
-            where = f" ({e.filename} {what})" if e.filename else ""
-            raise SnapshotError(
-                str(out), f"cannot create the snapshot directory{where}", _fix(out, e)
-            ) from None
-        # From here __exit__ cleans up; until it can, a stop (Ctrl-C) must not leave tmp.
+        # Until the clean-up below is armed, a stop (Ctrl-C) would leave tmp: held till then.
         self._claim: int | None = None
+        with held() as came:
+            try:
+                out.parent.mkdir(parents=True, exist_ok=True)
+                self.tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+            except OSError as e:
+                what = "exists and is not a directory" if e.errno == errno.EEXIST else e.strerror
+                where = f" ({e.filename} {what})" if e.filename else ""
+                raise SnapshotError(
+                    str(out), f"cannot create the snapshot directory{where}", _fix(out, e)
+                ) from None
         try:
+            if came:
+                signal.raise_signal(came[0])  # the stop held, now where it cleans up
             self._claim = _claim(self.tmp)
             _remove_abandoned(out, self.tmp)
             self._pool = ThreadPoolExecutor(max_workers=WRITE_THREADS)
