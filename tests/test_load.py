@@ -336,23 +336,23 @@ def test_replace_empties_only_the_model_tables(target: str, hand_snapshot: Path)
 
     with pytest.raises(ConfigError, match="needs confirmation"):
         load(hand_snapshot, target, LoadOptions(replace=True))
-    with pytest.raises(ConfigError, match="not confirmed"):
-        load(hand_snapshot, target, env={"SEED_FORCE": "true"}, confirm=lambda where: False)
+    with pytest.raises(ConfigError, match=r"^SEED_FORCE=true was not confirmed"):
+        load(hand_snapshot, target, env={"SEED_FORCE": "true"}, confirm=lambda *_: False)
     assert counts(target)["Community"] == 1, "nothing emptied without confirmation"
 
-    asked: list[str] = []
+    asked: list[tuple[str, str]] = []
     report = load(
         hand_snapshot,
         target,
-        env={"SEED_FORCE": "true"},
-        confirm=lambda where: asked.append(where) or True,
+        env={"SEED_FORCE": " Yes"},
+        confirm=lambda where, asked_by: asked.append((where, asked_by)) or True,
     )
 
     assert report.replaced
-    assert len(asked) == 1
+    assert len(asked) == 1 and asked[0][1] == "SEED_FORCE=Yes", "asked as the user set it"
     assert {"postgres": "PostgreSQL database", "duckdb": "DuckDB", "sqlite": "SQLite"}[
         dialect(target)
-    ] in asked[0]
+    ] in asked[0][0]
     assert_equal_to_snapshot(target, hand_snapshot)
     if dialect(target) == "postgres":
         import psycopg
@@ -542,7 +542,7 @@ def test_a_seed_value_neither_true_nor_false_is_refused(
     """Read as false, a misspelt SEED_AUDIT made an audit write every row."""
     db = tmp_path / "a.sqlite"
     env = {"SEED_AUDIT": value}
-    with pytest.raises(ConfigError, match=f"SEED_AUDIT={value} is neither true nor false"):
+    with pytest.raises(ConfigError, match=f"SEED_AUDIT='{value}' is neither true nor false"):
         load(light_snapshot, f"sqlite:///{db}", LoadOptions(create_schema=True), env=env)
     assert not db.exists()
 

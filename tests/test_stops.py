@@ -405,20 +405,58 @@ def test_a_build_stopped_while_its_snapshot_writer_starts_leaves_nothing(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_ctrl_c_as_the_temporary_snapshot_is_made_is_held_then_cleans_up(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Ctrl-C the moment the temporary directory exists, before anything could remove it: the
-    writer holds it until its clean-up is armed, then stops there and leaves nothing."""
+def _stop_at_mkdtemp(monkeypatch: pytest.MonkeyPatch, signum: int, fail: bool = False) -> None:
+    """The temporary snapshot is made (or, with ``fail``, refused with a permission error) as
+    ``signum`` arrives, handled between bytecodes right there."""
     made = seedsnap.snapshot.tempfile.mkdtemp
 
-    def interrupted(*args: object, **kwargs: object) -> str:
+    def stopped(*args: object, **kwargs: object) -> str:
+        if fail:
+            os.kill(os.getpid(), signum)
+            raise PermissionError(errno.EACCES, "Permission denied", str(kwargs.get("dir")))
         path = made(*args, **kwargs)  # type: ignore[call-overload]
-        os.kill(os.getpid(), signal.SIGINT)  # handled between bytecodes, right here
+        os.kill(os.getpid(), signum)
         return str(path)
 
-    monkeypatch.setattr(seedsnap.snapshot.tempfile, "mkdtemp", interrupted)
-    config = seedsnap.config.resolve(env={}, config_file=None)
-    with pytest.raises(KeyboardInterrupt), seedsnap.snapshot.Writer(tmp_path / "snap", config):
-        pytest.fail("the writer started")
+    monkeypatch.setattr(seedsnap.snapshot.tempfile, "mkdtemp", stopped)
+
+
+@pytest.mark.parametrize("fail", [False, True], ids=["made", "failed"])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_stop_as_the_temporary_snapshot_is_made_is_held_then_cleans_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, signum: int, fail: bool
+) -> None:
+    """Ctrl-C, or SIGTERM as the CLI handles it, the moment the temporary directory exists,
+    before anything could remove it: the writer holds it until its clean-up is armed, then
+    stops there and leaves nothing; a stop beats the making's own failure (never exit 1)."""
+    before = signal.signal(signal.SIGTERM, cli._on_sigterm)
+    try:
+        _stop_at_mkdtemp(monkeypatch, signum, fail)
+        config = seedsnap.config.resolve(env={}, config_file=None)
+        with pytest.raises(KeyboardInterrupt), seedsnap.snapshot.Writer(tmp_path / "s", config):
+            pytest.fail("the writer started")
+        terminated = list(cli._TERMINATED)
+    finally:
+        signal.signal(signal.SIGTERM, before)
+        cli._TERMINATED.clear()
+    assert terminated == ([signal.SIGTERM] if signum == signal.SIGTERM else [])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_stop_at_its_default_action_still_leaves_nothing(tmp_path: Path) -> None:
+    """A program using the library keeps SIGTERM's default action, which ends the process at
+    once: the held one is let go only after the temporary snapshot is gone."""
+    code = (
+        "import os, signal, sys, seedsnap.snapshot as s, seedsnap.config as c\n"
+        "made = s.tempfile.mkdtemp\n"
+        "def stopped(*a, **k):\n"
+        "    p = made(*a, **k); os.kill(os.getpid(), signal.SIGTERM); return p\n"
+        "s.tempfile.mkdtemp = stopped\n"
+        "with s.Writer(sys.argv[1], c.resolve(env={}, config_file=None)):\n"
+        "    print('started')\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "s")], capture_output=True, timeout=60
+    )
+    assert (proc.returncode, proc.stdout) == (-signal.SIGTERM, b"")
     assert list(tmp_path.iterdir()) == []

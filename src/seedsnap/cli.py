@@ -657,10 +657,9 @@ def load_cmd(
         verbose=verbose,
     )
 
-    def confirm(where: str) -> bool:
-        asked = "--replace" if replace else "SEED_FORCE"  # only asked when one of them is set
+    def confirm(where: str, asked_by: str) -> bool:
         return click.confirm(
-            f"{asked} empties the {len(MENTARA.tables)} tables of the Mentara model in "
+            f"{asked_by} empties the {len(MENTARA.tables)} tables of the Mentara model in "
             f"{where}, then loads {snapshot_dir}. Continue?",
             err=True,
         )

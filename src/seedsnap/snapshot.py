@@ -664,21 +664,34 @@ class Writer:
                 f"{refusal}, refusing to replace it",
                 "choose another output path, or move it (or those files) away",
             )
-        # Until the clean-up below is armed, a stop (Ctrl-C) would leave tmp: held till then.
-        self._claim: int | None = None
+
+        def cannot(e: OSError) -> SnapshotError:
+            what = "exists and is not a directory" if e.errno == errno.EEXIST else e.strerror
+            where = f" ({e.filename} {what})" if e.filename else ""
+            return SnapshotError(
+                str(out), f"cannot create the snapshot directory{where}", _fix(out, e)
+            )
+
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise cannot(e) from None
+        # Until the clean-up below is armed, a stop (Ctrl-C) would leave tmp: held till then,
+        # and raised again there (a stop beats a failure, as everywhere: never exit 1).
+        failed: OSError | None = None
         with held() as came:
             try:
-                out.parent.mkdir(parents=True, exist_ok=True)
                 self.tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
             except OSError as e:
-                what = "exists and is not a directory" if e.errno == errno.EEXIST else e.strerror
-                where = f" ({e.filename} {what})" if e.filename else ""
-                raise SnapshotError(
-                    str(out), f"cannot create the snapshot directory{where}", _fix(out, e)
-                ) from None
+                failed = e
+        self._claim: int | None = None
         try:
             if came:
-                signal.raise_signal(came[0])  # the stop held, now where it cleans up
+                if failed is None and not callable(signal.getsignal(came[0])):
+                    shutil.rmtree(self.tmp, ignore_errors=True)  # its default action: ends now
+                signal.raise_signal(came[0])
+            if failed is not None:
+                raise cannot(failed) from None
             self._claim = _claim(self.tmp)
             _remove_abandoned(out, self.tmp)
             self._pool = ThreadPoolExecutor(max_workers=WRITE_THREADS)
@@ -686,7 +699,8 @@ class Writer:
         except BaseException:
             if self._claim is not None:
                 os.close(self._claim)
-            shutil.rmtree(self.tmp, ignore_errors=True)
+            if failed is None:
+                shutil.rmtree(self.tmp, ignore_errors=True)
             raise
         return self
 

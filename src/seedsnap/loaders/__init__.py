@@ -184,14 +184,15 @@ def load(
     options: LoadOptions | None = None,
     *,
     env: Mapping[str, str] | None = None,
-    confirm: Callable[[str], bool] | None = None,
+    confirm: Callable[[str, str], bool] | None = None,
     progress: Progress | None = None,
     log: Log | None = None,
     schema: Schema = MENTARA,
 ) -> LoadReport:
     """Insert the snapshot's rows the database lacks; all or nothing; return the report.
 
-    ``confirm(description)`` is asked before --replace empties anything, when ``options`` is
+    ``confirm(description, asked_by)`` is asked before --replace (``asked_by``: the flag, or
+    the SEED_FORCE=… that set it) empties anything, when ``options`` is
     not already confirmed; ``progress`` and ``log`` receive what a display or --verbose shows.
     """
     from seedsnap import snapshot
@@ -236,7 +237,7 @@ def load(
             if opts.replace and not opts.audit and not opts.confirmed:
                 if confirm is None:
                     require_confirmation(opts)
-                elif not confirm(module.describe(conn)):
+                elif not confirm(module.describe(conn), flag(opts, "replace")):
                     raise ConfigError(
                         f"{flag(opts, 'replace')} was not confirmed", "nothing was changed"
                     )

@@ -122,10 +122,10 @@ def options_from_env(options: LoadOptions, env: Mapping[str, str] | None = None)
     for option, name in SEED_ENV.items():
         value = env.get(name, "").strip().lower()
         if value in _TRUE:
-            on[option] = f"{name}={env[name]}"
+            on[option] = f"{name}={env[name].strip()}"
         elif value not in _FALSE:
             raise ConfigError(
-                f"{name}={env[name]} is neither true nor false",
+                f"{name}={env[name]!r} is neither true nor false",
                 f"set {name} to true or false (1/0, yes/no, on/off), or unset it",
             )
     return replace(
