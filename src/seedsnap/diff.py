@@ -481,9 +481,10 @@ class ReadOnlyDatabase:
         On PostgreSQL a helper thread runs the tables' COPYs back to back, ahead of the
         caller while the bytes received and not yet taken stay under ``_AHEAD_BYTES``, so
         the server is not left idle while a large table is compared: it formats rows on its
-        own core while the thread mostly waits on the socket, and decoding, reading the
-        snapshot and comparing (polars, which releases the GIL) overlap with the transfer.
-        One COPY runs at a time. SQLite connections belong to their thread: read in turn.
+        own core while the thread mostly waits on the socket. A second thread decodes each
+        table as it arrives, so decoding overlaps with the caller's reading of the snapshot
+        and comparing (polars releases the GIL) instead of following them. One COPY runs at
+        a time. SQLite connections belong to their thread: read in turn.
         """
         if self.target.dialect != "postgres" or len(tables) < 2:
             for table in tables:
@@ -492,7 +493,8 @@ class ReadOnlyDatabase:
         import threading
         from collections import deque
 
-        ready: deque[bytes | BaseException] = deque()
+        decoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="seedsnap-decode")
+        ready: deque[tuple[Future[pl.DataFrame], int] | BaseException] = deque()
         held = 0  # bytes in ``ready`` (an empty table counts as one)
         cond = threading.Condition()
         stop = False
@@ -508,12 +510,16 @@ class ReadOnlyDatabase:
                     if stop:
                         return
                 try:
-                    item: bytes | BaseException = self._copy_out(table)
+                    data = self._copy_out(table)
+                    item: tuple[Future[pl.DataFrame], int] | BaseException = (
+                        decoder.submit(self._decode, table, data),
+                        max(1, len(data)),
+                    )
                 except BaseException as e:  # handed to the caller, who raises it
                     item = e
                 with cond:
                     ready.append(item)
-                    held += max(1, len(item)) if isinstance(item, bytes) else 0
+                    held += 0 if isinstance(item, BaseException) else item[1]
                     cond.notify_all()
                 if isinstance(item, BaseException):
                     return
@@ -525,11 +531,11 @@ class ReadOnlyDatabase:
                 with cond:
                     cond.wait_for(lambda: bool(ready))
                     got = ready.popleft()
-                    held -= max(1, len(got)) if isinstance(got, bytes) else 0
+                    held -= 0 if isinstance(got, BaseException) else got[1]
                     cond.notify_all()
                 if isinstance(got, BaseException):
                     raise got
-                yield table, self._decode(table, got)
+                yield table, got[0].result()
         finally:
             # Stopped early (an error, or the caller gave up): let the COPY in flight end
             # before the transaction is rolled back on the same connection.
@@ -537,6 +543,7 @@ class ReadOnlyDatabase:
                 stop = True
                 cond.notify_all()
             worker.join()
+            decoder.shutdown(wait=True, cancel_futures=True)
 
     def _decode(self, table: Table, data: bytes) -> pl.DataFrame:
         """``_copy_out``'s bytes as a frame in the model's dtypes.
