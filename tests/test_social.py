@@ -337,6 +337,25 @@ def test_every_user_gets_notifications_whose_type_agrees_with_title_and_body(
     assert n["type"].n_unique() >= 8
 
 
+def test_notification_links_are_under_the_recipients_own_area(f: Frames) -> None:
+    """A link is /<role>/<page>: never the role twice (/admin/admin/…, /therapist/therapist/…)
+    and a therapist's new-client notice points at its clients, not at therapists."""
+    links = f["Notification"].join(
+        f["User"].select(pl.col("id").alias("userId"), "role"), on="userId"
+    )
+    parts = links.select(
+        "id", "role", "type", pl.col("actionUrl").str.split("/").alias("p")
+    ).with_columns(pl.col("p").list.get(1).alias("area"), pl.col("p").list.get(2).alias("page"))
+    _none(parts.filter(pl.col("area") != pl.col("role")), "links outside the recipient's area")
+    _none(parts.filter(pl.col("page") == pl.col("role")), "links with the role twice")
+    _none(
+        parts.filter(
+            (pl.col("type") == "RELATIONSHIP_ESTABLISHED") & (pl.col("role") == "therapist")
+        ).filter(pl.col("page") != "clients"),
+        "a therapist's new-client link that is not its clients page",
+    )
+
+
 def test_notification_read_state_and_times(f: Frames, anchor: datetime) -> None:
     n = f["Notification"].join(
         f["User"].select(pl.col("id").alias("userId"), pl.col("createdAt").alias("born")),

@@ -236,7 +236,8 @@ def _people_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.
         out.append(_events(
             ct, event=f"RELATIONSHIP_ESTABLISHED:{who}", source=pl.col("id"), userId=pl.col(who),
             type="RELATIONSHIP_ESTABLISHED", at=ms_of("assignedAt"), other=pl.col(other),
-            data_key="relationshipId", data_id=pl.col("id"), path=pl.lit("/therapists"),
+            data_key="relationshipId", data_id=pl.col("id"),
+            path=pl.lit("/therapists" if who == "clientId" else "/clients"),
         ))  # fmt: skip
     comm = frames["Community"].select(pl.col("id").alias("communityId"), "name", "slug")
     mem = frames["Membership"].join(comm, on="communityId")
@@ -274,7 +275,7 @@ def _people_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.
         applied, event="THERAPIST_APPLICATION", source=pl.col("userId"),
         userId=pl.col("processedByAdminId"), type="THERAPIST_APPLICATION",
         at=ms_of("submissionDate"), other=pl.col("n"), data_key="therapistId",
-        data_id=pl.col("userId"), path=pl.lit("/admin/therapists/") + pl.col("userId"),
+        data_id=pl.col("userId"), path=pl.lit("/therapists/") + pl.col("userId"),
     ))  # fmt: skip
     decided = th.filter(pl.col("status").is_in(["APPROVED", "REJECTED"]))
     out.append(_events(
@@ -283,7 +284,7 @@ def _people_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.
         at=pl.min_horizontal(
             pl.max_horizontal(ms_of("processingDate"), ms_of("submissionDate")), pl.lit(anchor)
         ),
-        data_key="therapistId", data_id=pl.col("userId"), path=pl.lit("/therapist/profile"),
+        data_key="therapistId", data_id=pl.col("userId"), path=pl.lit("/profile"),
     ))  # fmt: skip
     posts = frames["Post"].select(
         pl.col("id").alias("postId"), pl.col("userId").alias("author"),
