@@ -917,3 +917,29 @@ def test_a_table_name_in_the_wrong_case_is_pointed_at_the_right_one(light: Path)
     assert near.exit_code == 2 and "e.g. Post" in near.stderr, near.stderr
     one = run("diff", str(light), str(light), "--table", "Post")
     assert one.exit_code == 0 and one.stdout.rstrip().endswith("rows in 1 table)"), one.stdout
+
+
+def test_the_verdict_counts_each_kind_of_missing_key() -> None:
+    """The last line names how many unique and foreign keys the database lacks, each kind only
+    when there is one, after the rows' verdict; the problems are listed above it in order."""
+    from seedsnap.loaders.common import MissingKeys
+
+    report = DiffReport("snap", "db", "postgres")
+    report.tables = [TableDiff("User", missing=1, equal=2), TableDiff("Post", equal=3)]
+    report.keys = MissingKeys(unique=["u1"], foreign=["f1", "f2"])
+    text = report.render("text", False)
+    assert text.index("schema: u1\n") < text.index("schema: f1\n") < text.index("schema: f2\n")
+    assert text.rstrip().endswith(
+        "1 of 2 tables differs (1 missing, 0 extra, 0 changed), and the database lacks "
+        "1 unique key and 2 foreign keys of the model (listed above)"
+    )
+    assert report.exit_code == 1
+    report.tables = [TableDiff("Post", equal=3)]
+    report.keys = MissingKeys(foreign=["f1"])
+    assert report.render("text", False).rstrip().endswith(
+        "rows equal (3 rows in 1 table), but the database lacks 1 foreign key of the model "
+        "(listed above)"
+    )
+    assert json.loads(report.render("json", False))["schema"] == ["f1"]
+    report.keys = MissingKeys()
+    assert report.exit_code == 0

@@ -873,3 +873,111 @@ def test_verbose_lists_every_drift_problem(tmp_path: Path, hand_snapshot: Path) 
     assert "(+1 more)" in error
     drift = sorted(line for line in logged if line.startswith("seedsnap: drift: "))
     assert drift == sorted(f"seedsnap: drift: Notification.{c} is missing" for c in columns)
+
+
+def model_foreign_keys(url: str) -> dict[str, set[tuple[frozenset[tuple[str, str]], str]]]:
+    """The foreign keys ``read_catalog`` finds on ``url``, for the model's tables."""
+    from seedsnap.loaders import connect
+
+    module, conn = connect(url)
+    try:
+        catalog = module.read_catalog(conn)
+        return {t: keys for t, keys in catalog.foreign.items() if t in MENTARA}
+    finally:
+        module.rollback(conn)
+        module.close(conn)
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_the_catalog_has_the_foreign_keys_the_ddl_made(target: str) -> None:
+    create_schema(target)
+    want: dict[str, set[tuple[frozenset[tuple[str, str]], str]]] = {}
+    for t in MENTARA.tables:
+        for fk in t.foreign_keys:
+            if dialect(target) == "duckdb" and fk.ref_table == t.name:
+                continue  # DuckDB cannot declare a self-reference; its DDL leaves it out
+            pairs = frozenset(zip(fk.columns, fk.ref_columns, strict=True))
+            want.setdefault(t.name, set()).add((pairs, fk.ref_table))
+    assert model_foreign_keys(target) == want
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_a_missing_foreign_key_is_a_difference_to_diff_but_no_drift_to_load(
+    target: str, hand_snapshot: Path
+) -> None:
+    """Without Notification's foreign key to User the app could keep the notifications of a
+    deleted user. Loading does not depend on it, so load goes ahead; diff, which audits the
+    database, lists it beside the rows (exit 1), with the statement that adds it where the
+    database has one."""
+    create_schema(target)
+    if dialect(target) == "postgres":
+        execute(target, 'ALTER TABLE "Notification" DROP CONSTRAINT "Notification_userId_fkey"')
+        fix = (
+            'add it, once every row has its User: ALTER TABLE "Notification" ADD CONSTRAINT '
+            '"Notification_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") '
+            "ON DELETE CASCADE ON UPDATE CASCADE"
+        )
+    else:
+        # Neither DuckDB nor SQLite drops a constraint: the table is made again without it.
+        ddl = render(MENTARA, dialect(target))
+        start = ddl.index('CREATE TABLE "Notification"')
+        table = ddl[start : ddl.index("\n);", start) + 3]
+        without = re.sub(r",\n[^\n]*FOREIGN KEY[^\n]*", "", table)
+        assert without != table and "FOREIGN KEY" not in without
+        execute(target, 'DROP TABLE "Notification"', without)
+        fix = (
+            f"{dialect(target)} adds one only with the table: make it again as "
+            f"`seedsnap schema --dialect {dialect(target)}` writes it"
+        )
+    problem = f"Notification has no foreign key (userId) to User(id), the model has one ({fix})"
+    assert "Notification" not in model_foreign_keys(target)
+
+    loaded = run(str(hand_snapshot), "--db", target)
+    assert loaded.exit_code == 0, loaded.output
+    assert counts(target)["Notification"] > 0
+    diffed = CliRunner().invoke(main, ["diff", str(hand_snapshot), "--db", target])
+    assert diffed.exit_code == 1, diffed.output
+    assert diffed.stdout.count("schema: ") == 1
+    assert f"schema: {problem}\n" in diffed.stdout
+    assert re.search(
+        r": rows equal \([\d,]+ rows in 42 tables\), but the database lacks 1 foreign key of "
+        r"the model \(listed above\)$",
+        diffed.stdout.rstrip(),
+    ), diffed.stdout
+    as_json = CliRunner().invoke(
+        main, ["diff", str(hand_snapshot), "--db", target, "--format", "json"]
+    )
+    assert json.loads(as_json.stdout)["schema"] == [problem]
+
+    if dialect(target) == "postgres":
+        execute(target, fix.split(": ", 1)[1])
+        diffed = CliRunner().invoke(main, ["diff", str(hand_snapshot), "--db", target])
+        assert diffed.exit_code == 0, diffed.output
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_a_foreign_key_in_another_order_or_case_is_the_models(target: str) -> None:
+    """A foreign key counts by its (column, referenced column) pairs and referenced table, not
+    by its name, the order of its columns or (where the database ignores it) their case."""
+    create_schema(target)
+    (fk,) = MENTARA.table("Notification").foreign_keys
+    if dialect(target) == "postgres":
+        execute(
+            target,
+            'ALTER TABLE "Notification" DROP CONSTRAINT "Notification_userId_fkey"',
+            'ALTER TABLE "Notification" ADD CONSTRAINT "other_name" FOREIGN KEY ("userId") '
+            'REFERENCES "User"("id")',
+        )
+    else:
+        ddl = render(MENTARA, dialect(target))
+        start = ddl.index('CREATE TABLE "Notification"')
+        table = ddl[start : ddl.index("\n);", start) + 3]
+        shouted = re.sub(
+            r'FOREIGN KEY \("userId"\) REFERENCES "User"\("id"\)',
+            "FOREIGN KEY (USERID) REFERENCES user(ID)",
+            table,
+        )
+        assert shouted != table
+        execute(target, 'DROP TABLE "Notification"', shouted)
+    pairs = frozenset(zip(fk.columns, fk.ref_columns, strict=True))
+    assert model_foreign_keys(target)["Notification"] == {(pairs, "User")}

@@ -538,8 +538,8 @@ def diff_cmd(
     """Compare a database (--db) or OTHER_SNAPSHOT with SNAPSHOT, row by row by primary key.
 
     Per table: rows missing from the target, extra in it, changed (same key, other content)
-    and equal; and any unique key of the model the database lacks. Never writes. Exits 0 when
-    equal, 1 when different, 2 on error, as diff(1).
+    and equal; and any unique or foreign key of the model the database lacks. Never writes.
+    Exits 0 when equal, 1 when different, 2 on error, as diff(1).
 
     Example: seedsnap diff snapshots/mentara-light --db postgresql://localhost/mentara --details
     """

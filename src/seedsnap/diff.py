@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from seedsnap.errors import ConfigError, DriftError, migrate_fix
-from seedsnap.loaders.common import drift, missing_unique_keys
+from seedsnap.loaders.common import MissingKeys, drift, missing_keys
 from seedsnap.schema import MENTARA, Schema, Table
 from seedsnap.schema.model import FLOAT, JSONB, TEXT, TIMESTAMP, Column
 from seedsnap.snapshot import same_json_value, sort_rows
@@ -114,8 +114,13 @@ class DiffReport:
     tables: list[TableDiff] = field(default_factory=list)
     limit: int = DEFAULT_LIMIT
     # How the database's schema differs without stopping the comparison: the model's unique
-    # keys it lacks (a database where the app could store a value twice).
-    schema: list[str] = field(default_factory=list)
+    # keys it lacks (the app could store a value twice) and its foreign keys (the app could
+    # keep a row whose parent is gone).
+    keys: MissingKeys = field(default_factory=MissingKeys)
+
+    @property
+    def schema(self) -> list[str]:
+        return self.keys.problems
 
     @property
     def equal(self) -> bool:
@@ -202,7 +207,15 @@ class DiffReport:
                 f" missing, {tot['extra']:,} extra, {tot['changed']:,} changed)"
             )
         if self.schema:
-            lacks = f"the database lacks {_count(len(self.schema), 'unique key')} of the model"
+            kinds = [
+                _count(len(found), kind)
+                for found, kind in (
+                    (self.keys.unique, "unique key"),
+                    (self.keys.foreign, "foreign key"),
+                )
+                if found
+            ]
+            lacks = f"the database lacks {' and '.join(kinds)} of the model"
             verdict = (
                 f"rows {verdict}, but {lacks}" if not differing else f"{verdict}, and {lacks}"
             ) + " (listed above)"
@@ -453,10 +466,10 @@ class ReadOnlyDatabase:
 
     def require(
         self, schema: Schema, names: Sequence[str], against: str = "the snapshot's schema"
-    ) -> list[str]:
+    ) -> MissingKeys:
         """Raise DriftError unless every table and column of ``names`` is there, as typed;
-        return the model's unique keys of those tables that the database lacks, which
-        reading does not need (``missing_unique_keys``)."""
+        return the model's unique and foreign keys of those tables that the database lacks,
+        which reading does not need (``missing_keys``)."""
         catalog = self.module.read_catalog(self.conn)
         problems = drift(schema, catalog, names, None, self.module.expected_type)
         if problems:
@@ -468,7 +481,7 @@ class ReadOnlyDatabase:
                     against,
                 )
             raise DriftError(problems, migrate_fix(self.target.dialect), against)
-        return missing_unique_keys(schema, catalog, names)
+        return missing_keys(schema, catalog, names, self.target.dialect)
 
     def read(self, table: Table) -> pl.DataFrame:
         """Every row of ``table`` in the model's dtypes."""
@@ -612,7 +625,7 @@ def diff(
             report = DiffReport(
                 str(snapshot_path), db.target.display, db.target.dialect, limit=limit
             )
-            report.schema = db.require(schema, names)
+            report.keys = db.require(schema, names)
             # Closed explicitly so a COPY still in flight ends before the rollback.
             with closing(db.frames([schema.table(n) for n in names])) as frames:
                 for name in names:

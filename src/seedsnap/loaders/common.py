@@ -20,7 +20,7 @@ from typing import Any, Protocol
 import polars as pl
 
 from seedsnap.errors import ConfigError, ConflictError, DatabaseError, one_line
-from seedsnap.schema.ddl import create_index
+from seedsnap.schema.ddl import add_foreign_key, create_index
 from seedsnap.schema.frames import empty_frame
 from seedsnap.schema.model import Column, Schema, Table
 
@@ -160,17 +160,24 @@ class DbColumn:
     key: int = 0
 
 
+# A foreign key as a catalog holds it: its (column, referenced column) pairs and the table
+# they reference.
+ForeignShape = tuple[frozenset[tuple[str, str]], str]
+
+
 @dataclass
 class Catalog(Mapping[str, dict[str, DbColumn]]):
     """Table name -> column name -> column, for the tables of the database's target schema.
 
     ``unique`` holds, per table, the column sets of its unique indexes and constraints other
     than the primary key. Partial and expression indexes are left out: they do not make the
-    columns themselves unique.
+    columns themselves unique. ``foreign`` holds, per table, its foreign keys as the pairs
+    (column, referenced column) and the referenced table: the pairs count, not their order.
     """
 
     tables: dict[str, dict[str, DbColumn]] = field(default_factory=dict)
     unique: dict[str, set[frozenset[str]]] = field(default_factory=dict)
+    foreign: dict[str, set[ForeignShape]] = field(default_factory=dict)
 
     def __getitem__(self, table: str) -> dict[str, DbColumn]:
         return self.tables[table]
@@ -183,6 +190,13 @@ class Catalog(Mapping[str, dict[str, DbColumn]]):
 
     def add_unique(self, table: str, columns: Iterable[str]) -> None:
         self.unique.setdefault(table, set()).add(frozenset(columns))
+
+    def add_foreign(
+        self, table: str, columns: Iterable[str], ref_table: str, ref_columns: Iterable[str]
+    ) -> None:
+        self.foreign.setdefault(table, set()).add(
+            (frozenset(zip(columns, ref_columns, strict=True)), ref_table)
+        )
 
 
 class SnapshotSide(Protocol):
@@ -298,16 +312,32 @@ def drift(
     return problems
 
 
-def missing_unique_keys(schema: Schema, catalog: Catalog, tables: Sequence[str]) -> list[str]:
-    """The model's unique keys of ``tables`` the database lacks (``unique_problems``), for a
-    database that has every one of those tables."""
-    return [
-        problem
-        for name in tables
-        for problem in unique_problems(
-            schema.table(name), catalog[name], catalog.unique.get(name, set())
+@dataclass
+class MissingKeys:
+    """The model's keys a database lacks although it has their tables and columns, as
+    ``unique_problems`` and ``foreign_key_problems`` state them."""
+
+    unique: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[str]:
+        return self.unique + self.foreign
+
+
+def missing_keys(
+    schema: Schema, catalog: Catalog, tables: Sequence[str], dialect: str
+) -> MissingKeys:
+    """The model's unique and foreign keys of ``tables`` the database lacks, for a database
+    that has every one of those tables."""
+    found = MissingKeys()
+    for name in tables:
+        table, have = schema.table(name), catalog[name]
+        found.unique += unique_problems(table, have, catalog.unique.get(name, set()))
+        found.foreign += foreign_key_problems(
+            table, have, catalog.foreign.get(name, set()), dialect
         )
-    ]
+    return found
 
 
 def key_problems(table: Table, have: Mapping[str, DbColumn]) -> list[str]:
@@ -343,6 +373,39 @@ def unique_problems(
         problems.append(
             f"{table.name} has no unique index on ({', '.join(index.columns)}), the model has "
             f"one (add it, once no value is there twice: {create_index(table, index)})"
+        )
+    return problems
+
+
+def foreign_key_problems(
+    table: Table, have: Mapping[str, DbColumn], foreign: Collection[ForeignShape], dialect: str
+) -> list[str]:
+    """Each foreign key of the model's ``table`` that the database's ``foreign`` keys lack,
+    with how to add it.
+
+    A database without one lets the app keep a row whose parent is gone (a post of a deleted
+    user); neither load nor diff depends on it, so only diff reports it. The column pairs
+    count, not their order, nor the key's name or actions. DuckDB's DDL leaves out a
+    self-reference (DuckDB cannot declare one), so there it is no drift; a key column the
+    table lacks is reported already.
+    """
+    problems = []
+    for fk in table.foreign_keys:
+        shape = (frozenset(zip(fk.columns, fk.ref_columns, strict=True)), fk.ref_table)
+        if shape in foreign or not set(fk.columns) <= set(have):
+            continue
+        if dialect == "duckdb" and fk.ref_table == table.name:
+            continue
+        if dialect == "postgres":
+            fix = f"add it, once every row has its {fk.ref_table}: {add_foreign_key(table, fk)}"
+        else:
+            fix = (
+                f"{dialect} adds one only with the table: make it again as "
+                f"`seedsnap schema --dialect {dialect}` writes it"
+            )
+        problems.append(
+            f"{table.name} has no foreign key ({', '.join(fk.columns)}) to {fk.ref_table}"
+            f"({', '.join(fk.ref_columns)}), the model has one ({fix})"
         )
     return problems
 

@@ -127,7 +127,7 @@ def expected_type(column: Column) -> str:
 
 def read_catalog(conn: Any) -> Catalog:
     """Tables of the current schema with column types, nullability, defaults, enum labels,
-    primary keys and unique keys."""
+    primary keys, unique keys and foreign keys."""
     catalog = Catalog()
     with _errors("reading the catalog"):
         rows = conn.execute(
@@ -153,6 +153,7 @@ def read_catalog(conn: Any) -> Catalog:
             column, "ENUM" if m else type_, bool(nullable), bool(has_default), labels, key
         )
     _read_unique(conn, catalog)
+    _read_foreign(conn, catalog)
     return catalog
 
 
@@ -193,6 +194,31 @@ def _read_unique(conn: Any, catalog: Catalog) -> None:
         names = [by_name.get(i.lower(), "") for i in items]
         if all(names):
             catalog.add_unique(table, names)
+
+
+def _read_foreign(conn: Any, catalog: Catalog) -> None:
+    """Add the foreign keys of ``catalog``'s tables to it, their columns matched to the
+    tables' without regard to case (as for unique keys)."""
+    with _errors("reading the catalog"):
+        rows = conn.execute(
+            """
+            SELECT table_name, constraint_column_names, referenced_table, referenced_column_names
+              FROM duckdb_constraints()
+             WHERE database_name = current_database() AND schema_name = current_schema()
+               AND constraint_type = 'FOREIGN KEY'
+            """
+        ).fetchall()
+    tables = {t.lower(): t for t in catalog.tables}
+    for table, columns, ref, ref_columns in rows:
+        ref = tables.get(ref.lower(), ref)
+        own = {c.lower(): c for c in catalog.tables.get(table, {})}
+        theirs = {c.lower(): c for c in catalog.tables.get(ref, {})}
+        catalog.add_foreign(
+            table,
+            [own.get(c.lower(), c) for c in columns],
+            ref,
+            [theirs.get(c.lower(), c) for c in ref_columns],
+        )
 
 
 def _convert(c: Column, s: pl.Series) -> pl.Series:

@@ -270,9 +270,24 @@ HAVING bool_and(k.attnum > 0)
 """
 
 
+# Foreign keys by their columns and the referenced table's, in the constraint's own order.
+_FOREIGN = """
+SELECT c.relname, array_agg(a.attname ORDER BY k.n), r.relname, array_agg(b.attname ORDER BY k.n)
+  FROM pg_constraint f
+  JOIN pg_class c ON c.oid = f.conrelid
+  JOIN pg_class r ON r.oid = f.confrelid
+ CROSS JOIN LATERAL unnest(f.conkey, f.confkey) WITH ORDINALITY AS k(attnum, refnum, n)
+  JOIN pg_attribute a ON a.attrelid = f.conrelid AND a.attnum = k.attnum
+  JOIN pg_attribute b ON b.attrelid = f.confrelid AND b.attnum = k.refnum
+ WHERE f.contype = 'f' AND c.relnamespace = current_schema()::regnamespace
+   AND r.relnamespace = c.relnamespace
+ GROUP BY f.oid, c.relname, r.relname
+"""
+
+
 def read_catalog(conn: psycopg.Connection[Any]) -> Catalog:
-    """Tables, columns, types, nullability, defaults, enum labels, primary keys and unique
-    keys of the current schema."""
+    """Tables, columns, types, nullability, defaults, enum labels, primary keys, unique keys
+    and foreign keys of the current schema."""
     catalog = Catalog()
     with _errors("reading the catalog"):
         if conn.execute("SELECT current_schema()").fetchone() == (None,):
@@ -290,6 +305,8 @@ def read_catalog(conn: psycopg.Connection[Any]) -> Catalog:
             )
         for rel, columns in conn.execute(_UNIQUE):
             catalog.add_unique(rel, columns)
+        for rel, columns, ref, ref_columns in conn.execute(_FOREIGN):
+            catalog.add_foreign(rel, columns, ref, ref_columns)
     return catalog
 
 

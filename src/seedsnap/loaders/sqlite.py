@@ -141,9 +141,20 @@ SELECT m.name, json_group_array(i.name)
 """
 
 
+# A foreign key's columns in its own order; a key naming no referenced columns refers to the
+# parent's primary key (f."to" is NULL), which seedsnap's DDL never writes.
+_FOREIGN = """
+SELECT m.name, f."table", json_group_array(f."from"), json_group_array(f."to")
+  FROM sqlite_master m, pragma_foreign_key_list(m.name) f
+ WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'
+ GROUP BY m.name, f.id
+"""
+
+
 def read_catalog(conn: Any) -> Catalog:
     """Tables, declared column types, NOT NULL, defaults, CHECK-IN enum labels, primary
-    keys and unique keys."""
+    keys, unique keys and foreign keys (their names matched without regard to case, as
+    SQLite matches identifiers)."""
     catalog = Catalog()
     with _errors("reading the catalog"):
         tables = conn.execute(
@@ -167,6 +178,17 @@ def read_catalog(conn: Any) -> Catalog:
             names = json.loads(columns)
             if None not in names:
                 catalog.add_unique(name, names)
+        tables = {t.lower(): t for t in catalog.tables}
+        for name, ref, columns, ref_columns in conn.execute(_FOREIGN).fetchall():
+            ref = tables.get(ref.lower(), ref)
+            own = {c.lower(): c for c in catalog.tables.get(name, {})}
+            theirs = {c.lower(): c for c in catalog.tables.get(ref, {})}
+            catalog.add_foreign(
+                name,
+                [own.get(c.lower(), c) for c in json.loads(columns)],
+                ref,
+                [theirs.get(str(c).lower(), c) for c in json.loads(ref_columns)],
+            )
     return catalog
 
 

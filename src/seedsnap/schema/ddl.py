@@ -20,6 +20,7 @@ from seedsnap.schema.model import (
     TEXT_ARRAY,
     TIMESTAMP,
     Column,
+    ForeignKey,
     Index,
     Schema,
     Table,
@@ -76,6 +77,15 @@ def create_index(t: Table, i: Index) -> str:
     return f"CREATE {kind} {quote(i.name)} ON {quote(t.name)}({_cols(i.columns, i.desc)})"
 
 
+def add_foreign_key(t: Table, fk: ForeignKey) -> str:
+    """PostgreSQL's ``ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY`` of ``fk`` (without ";")."""
+    return (
+        f"ALTER TABLE {quote(t.name)} ADD CONSTRAINT {quote(fk.name)} "
+        f"FOREIGN KEY ({_cols(fk.columns)}) REFERENCES {quote(fk.ref_table)}"
+        f"({_cols(fk.ref_columns)}) ON DELETE {fk.on_delete} ON UPDATE {fk.on_update}"
+    )
+
+
 def _postgres(schema: Schema) -> str:
     out: list[str] = []
     for name, values in schema.enums.items():
@@ -94,11 +104,7 @@ def _postgres(schema: Schema) -> str:
     for t in schema.tables:
         for fk in t.foreign_keys:
             out.append("-- AddForeignKey")
-            out.append(
-                f"ALTER TABLE {quote(t.name)} ADD CONSTRAINT {quote(fk.name)} "
-                f"FOREIGN KEY ({_cols(fk.columns)}) REFERENCES {quote(fk.ref_table)}"
-                f"({_cols(fk.ref_columns)}) ON DELETE {fk.on_delete} ON UPDATE {fk.on_update};\n"
-            )
+            out.append(add_foreign_key(t, fk) + ";\n")
     return "\n".join(out)
 
 
