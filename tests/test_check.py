@@ -694,6 +694,18 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         "rv1",
     ),
     ("payment.meeting_of_payer", lambda f: set_(f, "Payment", "pay1", clientId="c2"), "pay1"),
+    (
+        "payment.amount_is_rate_times_duration",
+        lambda f: set_(
+            f, "Meeting", "mt1", duration=30, endTime=MON_0900_MANILA + timedelta(minutes=30)
+        ),
+        "pay1",
+    ),
+    (
+        "payment.amount_is_rate_times_duration",
+        lambda f: set_(f, "Payment", "pay1", amount=50.01),
+        "pay1",
+    ),
     ("worksheet.active_pair", _CT_INACTIVE, "w1"),
     ("worksheet.overdue", lambda f: set_(f, "Worksheet", "w2", status="ASSIGNED"), "w2"),
     ("worksheet.overdue", lambda f: set_(f, "Worksheet", "w3", status="OVERDUE"), "w3"),

@@ -176,7 +176,15 @@ def test_meeting_status_and_times_agree_with_the_anchor_and_the_pair(built: Buil
         .to_series()
         .all()
     )
-    assert m["duration"].is_in([30, 60, 90]).all()
+    # The therapist's standard session (its sessionLength) mostly, else 30 or 90 minutes.
+    std = f["Therapist"].select(
+        pl.col("userId").alias("therapistId"),
+        pl.col("sessionLength").str.extract(r"^(\d+)", 1).cast(pl.Int64).alias("std"),
+    )
+    d = m.join(std, on="therapistId")
+    assert d["std"].is_in([50, 60]).all() and d["std"].n_unique() == 2
+    assert (d["duration"].is_in([30, 90]) | (d["duration"] == d["std"])).all()
+    assert float((d["duration"] == d["std"]).mean() or 0) >= 0.5  # 0.8 expected; light is small
     past = m.filter(pl.col("endTime") <= anchor)
     upcoming = m.filter(pl.col("startTime") > anchor)
     assert past.height + upcoming.height == m.height, "a meeting under way at the anchor"
@@ -344,7 +352,7 @@ def _aba_ok(routing: str) -> bool:
     return len(d) == 9 and sum(w * x for w, x in zip([3, 7, 1] * 3, d, strict=True)) % 10 == 0
 
 
-def test_payments_bill_each_completed_meeting_at_the_hourly_rate(built: Build) -> None:
+def test_payments_bill_each_completed_meeting_pro_rata_of_the_hourly_rate(built: Build) -> None:
     cfg, f = built
     anchor = _anchor(cfg)
     p = f["Payment"]
@@ -362,8 +370,15 @@ def test_payments_bill_each_completed_meeting_at_the_hourly_rate(built: Build) -
     )
     assert ((j["clientId"] == j["mc"]) & (j["therapistId"] == j["mt"])).all()
     rates = j.join(_approved(f), on="therapistId")
-    assert (rates["amount"] == rates["hourlyRate"]).all()
-    assert rates["amount"].min() >= Decimal("100")
+    # Billed pro rata of the hourly rate: rate x minutes / 60, to the cent.
+    fee = rates.join(done.select(pl.col("id").alias("meetingId"), "duration"), on="meetingId")
+    exact = [r * d / Decimal(60) for r, d in zip(fee["hourlyRate"], fee["duration"], strict=True)]
+    assert all(abs(a - e) <= Decimal("0.005") for a, e in zip(fee["amount"], exact, strict=True))
+    assert (
+        fee.filter(pl.col("duration") == 60)["amount"]
+        == fee.filter(pl.col("duration") == 60)["hourlyRate"]
+    ).all()
+    assert fee["amount"].min() >= Decimal("50")
     assert ((j["createdAt"] >= j["endTime"]) & (j["updatedAt"] <= anchor)).all()
     failed = p.filter(pl.col("status") == "FAILED")
     assert failed["failedAt"].is_not_null().all() and failed["failureReason"].is_not_null().all()

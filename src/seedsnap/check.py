@@ -816,6 +816,18 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         JOIN "Meeting" AS "m" ON "m"."id" = "p"."meetingId"
         WHERE "m"."clientId" <> "p"."clientId" OR "m"."therapistId" <> "p"."therapistId" """,
     ),
+    (
+        "payment.amount_is_rate_times_duration",
+        "Payment",
+        "a session's payment is the therapist's hourlyRate x the meeting's duration / 60, "
+        "to the cent",
+        # |amount - rate x duration / 60| <= half a cent, in exact decimal arithmetic.
+        """SELECT "p"."id" AS "key", CAST("p"."amount" AS TEXT) || ' for ' ||
+        CAST("m"."duration" AS TEXT) || ' min at ' || CAST("t"."hourlyRate" AS TEXT) || '/h'
+        AS "detail" FROM "Payment" AS "p" JOIN "Meeting" AS "m" ON "m"."id" = "p"."meetingId"
+        JOIN "Therapist" AS "t" ON "t"."userId" = "p"."therapistId"
+        WHERE ABS("p"."amount" * 60 - "t"."hourlyRate" * "m"."duration") > 0.3""",
+    ),
     # Worksheets.
     (
         "worksheet.active_pair",

@@ -6,8 +6,9 @@ row 19, §11.17). Here:
   later: cards (brand, last four, expiry in the future, masked number), bank accounts (with a
   routing number that passes the ABA checksum), wallets, and as a second method sometimes an
   insurance plan (never used to pay a session);
-- every COMPLETED meeting without a payment is billed at the therapist's hourlyRate (the
-  session fee, whatever the length) to its client, just after the session: about 92 %
+- every COMPLETED meeting without a payment is billed pro rata of the therapist's hourlyRate
+  (hourlyRate x duration / 60, to the cent, halves up) to its client, just after the session
+  (upstream would have charged an hour for a 30-minute check-in): about 92 %
   COMPLETED, 4 % FAILED (with a reason), 3 % REFUNDED, and PENDING only for sessions of the
   last three days; paid with the client's default method mostly, else another method the
   client had by then;
@@ -48,6 +49,16 @@ def _routing(s: Stream, keys: U64) -> I64:
     weighted = d[:, :8] @ np.array([3, 7, 1, 3, 7, 1, 3, 7])
     d[:, 8] = (10 - weighted % 10) % 10
     return np.asarray((d * 10 ** np.arange(8, -1, -1)).sum(axis=1), dtype=np.int64)
+
+
+def _fee(rate: pl.Expr, minutes: pl.Expr) -> pl.Expr:
+    """hourlyRate x minutes / 60 as a Decimal(10, 2), rounded to the cent (halves up).
+
+    Computed in integer cents: a float would round some halves down (0.125 is not exact).
+    """
+    cents = (rate * 100).cast(pl.Int64)
+    fee = (cents * minutes.cast(pl.Int64) * 2 + 60) // 120
+    return (fee.cast(pl.Decimal(10, 2)) / 100).cast(pl.Decimal(10, 2)).alias("amount")
 
 
 def methods(ctx: Context, frames: Frames) -> pl.DataFrame:
@@ -186,7 +197,7 @@ def methods(ctx: Context, frames: Frames) -> pl.DataFrame:
 
 
 def payments(ctx: Context, frames: Frames, pm: pl.DataFrame) -> pl.DataFrame:
-    """A payment for every COMPLETED meeting that has none, at the therapist's hourlyRate."""
+    """A payment for every COMPLETED meeting that has none, at hourlyRate x duration / 60."""
     paid = frames["Payment"].select("meetingId").drop_nulls()
     m = (
         frames["Meeting"]
@@ -197,7 +208,7 @@ def payments(ctx: Context, frames: Frames, pm: pl.DataFrame) -> pl.DataFrame:
             on="therapistId",
             how="left",
         )
-        .select("id", "clientId", "therapistId", "endTime", "hourlyRate")
+        .select("id", "clientId", "therapistId", "endTime", "duration", "hourlyRate")
         .sort("id")
     )
     if m.is_empty():
@@ -246,7 +257,7 @@ def payments(ctx: Context, frames: Frames, pm: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "id": ctx.ids("Payment", keys),
-            "amount": m["hourlyRate"],
+            "amount": m.select(_fee(pl.col("hourlyRate"), pl.col("duration"))).to_series(),
             "currency": pl.repeat("USD", m.height, eager=True),
             "status": status,
             "clientId": m["clientId"],

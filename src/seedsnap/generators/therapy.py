@@ -60,9 +60,12 @@ WEEKDAYS = np.arange(1, 6)  # "1".."5" = Monday..Friday, as upstream and the app
 # Slots start every SLOT_STEP minutes from the start of an available window, and the longest
 # session is shorter than the step, so two slots of one therapist never overlap.
 SLOT_STEP = 120
-DURATIONS = np.array([30, 60, 90])
-DURATION_P = (0.15, 0.7, 0.15)
-MAX_DURATION = int(DURATIONS.max())
+# A meeting lasts the therapist's standard session ("sessionLength", e.g. 50 or 60 minutes)
+# mostly, else it is a short check-in or an extended session: (short, standard, extended).
+SHORT_SESSION, EXTENDED_SESSION = 30, 90
+DURATION_P = (0.1, 0.8, 0.1)
+DEFAULT_SESSION = 60  # when a therapist's sessionLength does not say
+MAX_DURATION = EXTENDED_SESSION
 # Weeks after the anchor within which upcoming meetings are booked.
 HORIZON_WEEKS = 12
 # Salts of the keys of enricher-made rows, so they never collide with generator keys.
@@ -192,9 +195,25 @@ def approved_therapists(frames: Frames) -> pl.DataFrame:
     ).sort("therapistId")
 
 
+def session_minutes(frames: Frames) -> pl.DataFrame:
+    """therapistId, sessionMinutes: the leading number of sessionLength ("50 minutes"), kept
+    within the slots' bounds, DEFAULT_SESSION when it has none."""
+    return frames["Therapist"].select(
+        pl.col("userId").alias("therapistId"),
+        pl.col("sessionLength")
+        .str.extract(r"^\s*(\d+)", 1)
+        .cast(pl.Int64, strict=False)
+        .fill_null(DEFAULT_SESSION)
+        .clip(SHORT_SESSION, MAX_DURATION)
+        .alias("sessionMinutes"),
+    )
+
+
 def active_pairs(frames: Frames) -> pl.DataFrame:
-    """Active pairs with an APPROVED therapist: ids, assignedMs, timezone, pkey; by pair id."""
+    """Active pairs with an APPROVED therapist: ids, assignedMs, timezone, sessionMinutes (the
+    therapist's standard session length), pkey; by pair id."""
     t = approved_therapists(frames).select("therapistId", "timezone")
+    t = t.join(session_minutes(frames), on="therapistId", how="left")
     pairs = (
         frames["ClientTherapist"]
         .filter(pl.col("status") == "active")
@@ -205,6 +224,7 @@ def active_pairs(frames: Frames) -> pl.DataFrame:
             "therapistId",
             "timezone",
             pl.col("assignedAt").dt.epoch("ms").alias("assignedMs"),
+            "sessionMinutes",
         )
         .sort("pairId")
     )
@@ -363,7 +383,9 @@ def _candidates(ctx: Context, req: pl.DataFrame, grid: pl.DataFrame, hi_ms: int)
     local_days = 7 * w - 3 + (dow[si] + 6) % 7
     minute = minute[si]
     mkey = child_keys(pk[i], local_days * 1440 + minute)
-    duration = DURATIONS[ctx.stream("Meeting", "duration").choice(mkey, 3, p=DURATION_P)]
+    kind = ctx.stream("Meeting", "duration").choice(mkey, 3, p=DURATION_P)
+    standard = req["sessionMinutes"].to_numpy().astype(np.int64)[i]
+    duration = np.select([kind == 0, kind == 2], [SHORT_SESSION, EXTENDED_SESSION], standard)
     end = start + duration * MS_PER_MINUTE
     a = ctx.anchor_ms
     past_only = req["pastOnly"].to_numpy()
@@ -561,7 +583,9 @@ def schedule(
     hi = ctx.anchor_ms + weeks * MS_PER_WEEK
     if "span" not in req.columns:
         req = req.with_columns(pl.col("need").alias("span"))
-    cols = ("row", "req", "pkey", "therapistId", "lo", "pastOnly", "span")
+    if "sessionMinutes" not in req.columns:
+        req = req.with_columns(pl.lit(DEFAULT_SESSION, dtype=pl.Int64).alias("sessionMinutes"))
+    cols = ("row", "req", "pkey", "therapistId", "lo", "pastOnly", "span", "sessionMinutes")
     cand = _candidates(ctx, req.select(cols), grid, hi)
     ex_start = existing["start"].to_numpy().astype(np.int64)
     ex_local = utc_to_local(ex_start, existing["timezone"])
@@ -840,6 +864,7 @@ def meeting_requests(
         ).alias("lo"),
         pl.Series("need", np.asarray(need, dtype=np.int64)),
         pl.Series("pastOnly", np.asarray(past_only, dtype=bool)),
+        "sessionMinutes",
     )
 
 

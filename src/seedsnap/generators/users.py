@@ -48,6 +48,10 @@ FIXTURE_CREATED_WITHIN = 90
 # application, so they exist before the first therapist applied (CREATED_WITHIN days ago).
 FIXTURE_ADMINS_CREATED = (CREATED_WITHIN["admin"], CREATED_WITHIN["therapist"] + 1)
 PROCESSING_ADMIN = "dev_admin_1"
+# A therapist's standard session, in minutes: the "50-minute hour" or a full hour. Meetings
+# mostly last this long (generators/therapy.py) and are billed pro rata of hourlyRate.
+SESSION_MINUTES = (50, 60)
+SESSION_MINUTES_P = (0.45, 0.55)
 
 _STD_B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _BCRYPT_B64 = b"./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
@@ -197,6 +201,10 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
     approaches = pl.select(
         pl.when(pl.lit(pl.Series(fixture))).then(fixture_appr).otherwise(approaches)
     ).to_series()
+    # Its own stream, so adding it shifted no other column.
+    session = np.asarray(SESSION_MINUTES)[
+        ctx.stream("Therapist", "session-length").choice(keys, 2, p=SESSION_MINUTES_P)
+    ]
     extra_lang = s.bernoulli(keys, 0.3, index=6) & ~fixture
     languages = pl.select(
         pl.when(pl.lit(pl.Series(extra_lang)))
@@ -255,9 +263,10 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
             "languagesOffered": languages,
             "providedOnlineTherapyBefore": fixture | s.bernoulli(keys, 0.7, index=16),
             "comfortableUsingVideoConferencing": fixture | s.bernoulli(keys, 0.9, index=17),
-            "preferredSessionLength": pl.Series([[60]], dtype=pl.List(pl.Int32)).new_from_index(
-                0, count
-            ),
+            "preferredSessionLength": pl.Series(session, dtype=pl.Int32)
+            .to_frame("m")
+            .select(pl.concat_list("m"))
+            .to_series(),
             "privateConfidentialSpace": np.full(count, "Yes"),
             "compliesWithDataPrivacyAct": np.ones(count, dtype=bool),
             "professionalLiabilityInsurance": np.full(
@@ -274,7 +283,7 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
                     pl.lit(pl.Series(s.integers(keys, 1, 4, index=18)))
                 )
             ).to_series(),
-            "sessionLength": np.full(count, "60 minutes"),
+            "sessionLength": pl.Series(session).cast(pl.String) + " minutes",
             "hourlyRate": pl.Series(rate.astype(np.int64)).cast(pl.Decimal(10, 2)),
             "createdAt": users["createdAt"],
             # Processing the application updates the row: not last updated before that.
