@@ -671,6 +671,11 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "MeetingNotes", "n1", createdAt=days(8), updatedAt=days(8)),
         "n1",
     ),
+    (
+        "meeting_notes.first_session_mentions_no_earlier",
+        lambda f: set_(f, "MeetingNotes", "n1", notes="Calmer than in the Previous Session."),
+        "n1",
+    ),
     ("review.of_completed_meeting", lambda f: set_(f, "Review", "rv1", meetingId="mt2"), "rv1"),
     ("review.of_completed_meeting", lambda f: set_(f, "Review", "rv1", meetingId=None), "rv1"),
     ("review.by_meeting_client", lambda f: set_(f, "Review", "rv1", clientId="c2"), "rv1"),

@@ -9,6 +9,7 @@ entities that exist at both scales.
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -214,6 +215,26 @@ def test_every_completed_meeting_has_notes_written_after_it(built: Build) -> Non
     assert (notes["createdAt"] >= notes["endTime"]).all()
     assert (notes["createdAt"] <= _anchor(cfg)).all()
     assert notes["notes"].n_unique() > notes.height // 2
+
+
+def test_a_pairs_first_session_notes_are_an_intake(built: Build) -> None:
+    """Notes of a pair's first held session come from the intake pools: no "previous session"."""
+    _, f = built
+    done = f["Meeting"].filter(pl.col("status") == "COMPLETED").sort("startTime")
+    first = done.select(
+        pl.col("id").alias("meetingId"),
+        (pl.int_range(pl.len()).over("clientId", "therapistId") == 0).alias("first"),
+    )
+    notes = f["MeetingNotes"].join(first, on="meetingId")
+    intake = notes.filter("first")["notes"]
+    later = notes.filter(~pl.col("first"))["notes"]
+    assert intake.len() and later.len()
+    openings = "^(" + "|".join(map(re.escape, tx.FIRST_NOTE_OPENINGS)) + ")"
+    assert intake.str.contains(openings).all()
+    assert not later.str.contains(openings).any()
+    earlier = r"(?i)(previous|last|prior|earlier) (session|appointment|meeting)|than before"
+    assert not intake.str.contains(earlier).any()
+    assert later.str.contains(earlier).any()  # the regular pools still may
 
 
 # -- worksheets --------------------------------------------------------------------------------

@@ -554,6 +554,26 @@ def _participant(user: str, conversation: str) -> str:
     )
 
 
+# Phrases by which session notes refer to an earlier session (matched case-insensitively).
+EARLIER_SESSION_PHRASES = (
+    *(
+        f"{w} {n}"
+        for w in ("previous", "last", "prior", "earlier")
+        for n in ("session", "appointment", "meeting")
+    ),
+    "than before",
+)
+
+
+def _mentions_earlier_session(text: str) -> str:
+    """SQL condition: ``text`` contains one of EARLIER_SESSION_PHRASES (LIKE, portable)."""
+    return (
+        "("
+        + " OR ".join(f"LOWER({text}) LIKE {_text('%' + p + '%')}" for p in EARLIER_SESSION_PHRASES)
+        + ")"
+    )
+
+
 _LOCAL_START = """(("m"."startTime" AT TIME ZONE 'UTC') AT TIME ZONE "a"."timezone")"""
 
 DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
@@ -775,6 +795,18 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         """SELECT "n"."id" AS "key", 'meeting ' || "m"."id" AS "detail"
         FROM "MeetingNotes" AS "n" JOIN "Meeting" AS "m" ON "m"."id" = "n"."meetingId"
         WHERE "n"."createdAt" < "m"."startTime" """,
+    ),
+    (
+        "meeting_notes.first_session_mentions_no_earlier",
+        "MeetingNotes",
+        "notes of a pair's first held (COMPLETED) session do not refer to an earlier session",
+        f"""SELECT "n"."id" AS "key", 'meeting ' || "m"."id" AS "detail"
+        FROM "MeetingNotes" AS "n" JOIN "Meeting" AS "m" ON "m"."id" = "n"."meetingId"
+        WHERE CAST("m"."status" AS TEXT) = 'COMPLETED'
+        AND {_mentions_earlier_session('"n"."notes"')}
+        AND NOT EXISTS (SELECT 1 FROM "Meeting" AS "o" WHERE "o"."clientId" = "m"."clientId"
+            AND "o"."therapistId" = "m"."therapistId" AND CAST("o"."status" AS TEXT) = 'COMPLETED'
+            AND "o"."startTime" < "m"."startTime")""",
     ),
     (
         "review.of_completed_meeting",

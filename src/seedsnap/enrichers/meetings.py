@@ -29,6 +29,7 @@ from seedsnap.generators.therapy import (
     active_pairs,
     approved_therapists,
     existing_meetings,
+    first_completed,
     meeting_requests,
     notes_rows,
     schedule,
@@ -109,10 +110,16 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     held = count_by(existing.drop_nulls("pairId"), "pairId")
 
     def spanned(req: pl.DataFrame) -> pl.DataFrame:
+        # New meetings come after the pair's first existing one: that one is its initial
+        # consultation, and its notes (written as the first session's) must stay true.
         return (
             req.join(held, on="pairId", how="left", maintain_order="left")
-            .with_columns((pl.col("need") + pl.col("len").fill_null(0)).alias("span"))
-            .drop("len")
+            .join(first, on="pairId", how="left", maintain_order="left")
+            .with_columns(
+                (pl.col("need") + pl.col("len").fill_null(0)).alias("span"),
+                pl.max_horizontal("lo", pl.col("firstBefore") + 1).alias("lo"),
+            )
+            .drop("len", "firstBefore")
         )
 
     # First the completed sessions young therapists must already have held: few, in a short
@@ -181,10 +188,11 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .filter(pl.col("status") == "COMPLETED")
         .join(written, left_on="id", right_on="meetingId", how="anti")
     )
-    done = pl.concat(
-        [
-            old_done.select("id", "endTime"),
-            new.filter(pl.col("status") == "COMPLETED").select("id", "endTime"),
-        ]
+    cols = ("id", "clientId", "therapistId", "startTime", "endTime", "status")
+    every = pl.concat([frames["Meeting"].select(cols), new.select(cols)])
+    done = (
+        pl.concat([old_done.select("id"), new.filter(pl.col("status") == "COMPLETED").select("id")])
+        .join(every.select("id", "endTime"), on="id")
+        .join(first_completed(every), on="id")
     )
     return {"Meeting": new, "MeetingNotes": notes_rows(ctx, done.sort("id"))}

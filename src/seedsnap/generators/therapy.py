@@ -731,15 +731,22 @@ def meeting_rows(ctx: Context, acc: pl.DataFrame) -> pl.DataFrame:
         .to_numpy()
     )
     drawn = pick_text(s, keys, tx.SESSION_TITLES, index=4)
+    first = pl.lit(pl.Series(first_new))
     title = pl.select(
-        pl.when(pl.lit(pl.Series(first_new))).then(pl.lit(tx.FIRST_SESSION_TITLE)).otherwise(drawn)
+        pl.when(first).then(pl.lit(tx.FIRST_SESSION_TITLE)).otherwise(drawn)
+    ).to_series()
+    # A first session's description has no earlier session to continue from.
+    description = pl.select(
+        pl.when(first)
+        .then(pl.lit(pick_text(s, keys, tx.FIRST_SESSION_DESCRIPTIONS, index=5)))
+        .otherwise(pl.lit(pick_text(s, keys, tx.SESSION_DESCRIPTIONS, index=5)))
     ).to_series()
     url = cuid(ctx.config.seed, "Meeting.meetingUrl", keys)
     return pl.DataFrame(
         {
             "id": ctx.ids("Meeting", keys),
             "title": title,
-            "description": pick_text(s, keys, tx.SESSION_DESCRIPTIONS, index=5),
+            "description": description,
             "startTime": timestamps(start, "startTime"),
             "endTime": timestamps(end, "endTime"),
             "duration": acc["duration"],
@@ -754,8 +761,30 @@ def meeting_rows(ctx: Context, acc: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def first_completed(meetings: pl.DataFrame) -> pl.DataFrame:
+    """id, first: whether each COMPLETED meeting (id, clientId, therapistId, startTime,
+    status) is its pair's first held session (earliest start, then least id)."""
+    done = meetings.filter(pl.col("status") == "COMPLETED").sort("startTime", "id")
+    return done.select(
+        "id",
+        (pl.int_range(pl.len()).over("clientId", "therapistId") == 0).alias("first"),
+    )
+
+
+_NOTE_POOLS = (
+    (tx.NOTE_OPENINGS, tx.FIRST_NOTE_OPENINGS),
+    (tx.NOTE_FOCUS, tx.FIRST_NOTE_FOCUS),
+    (tx.NOTE_RESPONSES, tx.FIRST_NOTE_RESPONSES),
+    (tx.NOTE_PLANS, tx.FIRST_NOTE_PLANS),
+)
+
+
 def notes_rows(ctx: Context, meetings: pl.DataFrame) -> pl.DataFrame:
-    """Session notes for ``meetings`` (id, endTime), written after the session ended."""
+    """Session notes for ``meetings`` (id, endTime, first), written after the session ended.
+
+    ``first`` (from ``first_completed``) marks a pair's first held session: its notes come
+    from the intake pools, which never refer to an earlier session.
+    """
     keys = text_keys(meetings["id"])
     s = ctx.stream("MeetingNotes", "fields")
     a = ctx.anchor_ms
@@ -763,11 +792,14 @@ def notes_rows(ctx: Context, meetings: pl.DataFrame) -> pl.DataFrame:
     lo = np.minimum(end + 10 * MS_PER_MINUTE, a)
     created = between(s, keys, lo, np.minimum(end + 2 * MS_PER_HOUR, a), index=0)
     updated = between(s, keys, created, np.minimum(created + 2 * MS_PER_DAY, a), index=1)
+    first = pl.lit(meetings["first"])
     parts = [
-        pick_text(s, keys, p, index=2 + i)
-        for i, p in enumerate((tx.NOTE_OPENINGS, tx.NOTE_FOCUS, tx.NOTE_RESPONSES, tx.NOTE_PLANS))
+        pl.when(first)
+        .then(pl.lit(pick_text(s, keys, intake, index=2 + i)))
+        .otherwise(pl.lit(pick_text(s, keys, regular, index=2 + i)))
+        for i, (regular, intake) in enumerate(_NOTE_POOLS)
     ]
-    text = pl.select(pl.concat_str([pl.lit(p) for p in parts], separator=" ")).to_series()
+    text = pl.select(pl.concat_str(parts, separator=" ")).to_series()
     return pl.DataFrame(
         {
             "id": ctx.ids("MeetingNotes", keys),
@@ -906,7 +938,8 @@ def meetings(
     req = meeting_requests(pairs, n, np.zeros(pairs.height, dtype=bool))
     acc, _ = schedule(ctx, req, slot_grid(avail))
     rows = accepted_meetings(ctx, req, acc)
-    return rows, notes_rows(ctx, rows.filter(pl.col("status") == "COMPLETED"))
+    done = rows.join(first_completed(rows), on="id", how="inner", maintain_order="left")
+    return rows, notes_rows(ctx, done)
 
 
 # -- worksheets -------------------------------------------------------------------------------

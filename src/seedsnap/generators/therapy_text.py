@@ -31,8 +31,17 @@ SESSION_DESCRIPTIONS = (
     "Revisit the treatment plan and adjust goals where needed.",
     "Explore what has been helping and what has felt harder lately.",
 )
+# The first session of a pair: nothing to continue from yet.
+FIRST_SESSION_DESCRIPTIONS = (
+    "Get to know each other, talk through what brings you here and agree on first goals.",
+    "Intake: your history, current concerns and what you hope to get from therapy.",
+    "Go over the pre-assessment together and plan how sessions will work.",
+    "A first conversation about your situation, confidentiality and next steps.",
+)
 
 # Session notes: opening + focus + client response + plan (7 x 7 x 7 x 7 combinations).
+# The regular pools may refer to earlier sessions; a pair's first session takes its notes
+# from the FIRST_NOTE_* pools below, which never do.
 NOTE_OPENINGS = (
     "Client arrived on time and engaged well throughout the session.",
     "Client presented with a calmer affect than in the previous session.",
@@ -68,6 +77,33 @@ NOTE_PLANS = (
     "Plan: keep a sleep diary for one week.",
     "Plan: rehearse the assertive script before the planned conversation.",
     "Plan: no safety concerns noted; maintain the current session frequency.",
+)
+FIRST_NOTE_OPENINGS = (
+    "Intake session: client arrived on time and described what led them to seek therapy.",
+    "First session with this client; reviewed consent, confidentiality and telehealth limits.",
+    "Client attended the initial consultation and shared their history and current stressors.",
+    "Client was somewhat guarded at first but engaged as rapport developed over the intake.",
+    "Client presented for a first appointment reporting ongoing low mood and poor sleep.",
+    "Client described persistent worry at work and at home over the past few months.",
+)
+FIRST_NOTE_FOCUS = (
+    "We reviewed the pre-assessment results and agreed on two initial treatment goals.",
+    "Session focused on building rapport and mapping current triggers and coping strategies.",
+    "We gathered background on work, relationships, sleep and prior therapy experience.",
+    "We introduced the cognitive-behavioural model and how our sessions will be structured.",
+    "We discussed what the client hopes to change and how progress will be measured.",
+)
+FIRST_NOTE_RESPONSES = (
+    "Client was receptive and asked thoughtful questions about the process.",
+    "Client expressed some ambivalence but agreed to a trial period of weekly sessions.",
+    "Client said it was a relief to start and felt more hopeful by the end of the session.",
+    "Client needed extra time to tell their story but remained engaged.",
+)
+FIRST_NOTE_PLANS = (
+    "Plan: keep a brief daily mood log and bring it to the next session.",
+    "Plan: weekly sessions, starting with sleep and daily routine.",
+    "Plan: no safety concerns noted; begin weekly sessions and review goals in a month.",
+    "Plan: try one grounding exercise daily and note what helps.",
 )
 
 # Worksheet templates: (title, slug, description, minutes, steps).
