@@ -826,6 +826,31 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         "gp1",
     ),
     ("group_participant.is_other_member", lambda f: drop(f, "Membership", "ms_c2"), "gp1"),
+    (
+        "group_participant.session_approved",
+        lambda f: set_(f, "GroupTherapySessions", "gs1", status="PENDING_APPROVAL"),
+        "gp1",
+    ),
+    (  # c2 is booked with t1 at the session's time (t1's own invitation is another rule)
+        "group_participant.no_meeting_overlap",
+        lambda f: set_(
+            set_(f, "GroupTherapySessions", "gs1", scheduledAt=MON_1000_MANILA_NEXT),
+            "Meeting",
+            "mt2",
+            clientId="c2",
+        ),
+        "gp1",
+    ),
+    (
+        "group_invitation.no_meeting_overlap",
+        lambda f: set_(
+            f,
+            "GroupTherapySessions",
+            "gs1",
+            scheduledAt=MON_1000_MANILA_NEXT + timedelta(minutes=59),
+        ),
+        "gi1",
+    ),
 ]
 
 

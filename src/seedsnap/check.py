@@ -574,6 +574,17 @@ def _mentions_earlier_session(text: str) -> str:
     )
 
 
+def _busy_in_meeting(person: str, role: str) -> str:
+    """SQL condition: ``person`` has a 1:1 meeting (not CANCELLED), as ``role`` (client or
+    therapist), overlapping the group session "s"."""
+    return (
+        f'EXISTS (SELECT 1 FROM "Meeting" AS "m" WHERE "m"."{role}Id" = {person} '
+        """AND CAST("m"."status" AS TEXT) <> 'CANCELLED' AND "m"."startTime" < """
+        """"s"."scheduledAt" + "s"."duration" * INTERVAL '1 minute' """
+        f"""AND "s"."scheduledAt" < {_end('"m"')})"""
+    )
+
+
 _LOCAL_START = """(("m"."startTime" AT TIME ZONE 'UTC') AT TIME ZONE "a"."timezone")"""
 
 DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
@@ -1060,6 +1071,36 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
             WHERE "ms"."userId" = "p"."userId" AND "ms"."communityId" = "s"."communityId")
         OR EXISTS (SELECT 1 FROM "GroupSessionTherapistInvitations" AS "i"
             WHERE "i"."sessionId" = "s"."id" AND "i"."therapistId" = "p"."userId")""",
+    ),
+    (
+        "group_participant.session_approved",
+        "GroupSessionParticipants",
+        "nobody registers for a group session still PENDING_APPROVAL",
+        """SELECT "p"."id" AS "key", 'session ' || "s"."id" AS "detail"
+        FROM "GroupSessionParticipants" AS "p"
+        JOIN "GroupTherapySessions" AS "s" ON "s"."id" = "p"."sessionId"
+        WHERE CAST("s"."status" AS TEXT) = 'PENDING_APPROVAL'""",
+    ),
+    (
+        "group_participant.no_meeting_overlap",
+        "GroupSessionParticipants",
+        "a client's group session (neither cancelled) does not overlap their 1:1 meetings",
+        f"""SELECT "p"."id" AS "key", 'session ' || "s"."id" AS "detail"
+        FROM "GroupSessionParticipants" AS "p"
+        JOIN "GroupTherapySessions" AS "s" ON "s"."id" = "p"."sessionId"
+        WHERE CAST("s"."status" AS TEXT) <> 'CANCELLED'
+        AND CAST("p"."attendanceStatus" AS TEXT) IS DISTINCT FROM 'CANCELLED'
+        AND {_busy_in_meeting('"p"."userId"', "client")}""",
+    ),
+    (
+        "group_invitation.no_meeting_overlap",
+        "GroupSessionTherapistInvitations",
+        "a therapist's accepted group session (not cancelled) does not overlap their 1:1 meetings",
+        f"""SELECT "i"."id" AS "key", 'session ' || "s"."id" AS "detail"
+        FROM "GroupSessionTherapistInvitations" AS "i"
+        JOIN "GroupTherapySessions" AS "s" ON "s"."id" = "i"."sessionId"
+        WHERE CAST("s"."status" AS TEXT) <> 'CANCELLED' AND CAST("i"."status" AS TEXT) = 'ACCEPTED'
+        AND {_busy_in_meeting('"i"."therapistId"', "therapist")}""",
     ),
 )
 

@@ -8,7 +8,10 @@ Per community that has a moderator and at least one APPROVED therapist member, t
 - invitees are APPROVED therapist members of the community (upstream invited PENDING ones),
   members before the invitation;
 - participants are client members, so never the creator nor an invitee, members before they
-  register; at most ``maxParticipants`` of them;
+  register; at most ``maxParticipants`` of them; nobody registers for a session still
+  PENDING_APPROVAL (the app opens registration once a session is approved);
+- nobody is invited to or registers for a session that overlaps one of their own 1:1
+  meetings (not CANCELLED), whether as the therapist or as the client;
 - sessions sit on distinct business days of the community, at 10:00-18:30 local time in one
   fixed zone (``SESSION_TZ``, not the host's as upstream's ``setHours``); never on the anchor's
   local day, so a session is either over or upcoming;
@@ -31,7 +34,7 @@ from seedsnap.generators.common import ms_of, rank_in_run, ranks, text_keys
 from seedsnap.generators.communities import catalogue
 from seedsnap.random import I64, child_keys
 
-READS = ("Community", "Membership", "ModeratorCommunity", "Therapist", "User")
+READS = ("Community", "Membership", "ModeratorCommunity", "Therapist", "User", "Meeting")
 WRITES = ("GroupTherapySessions", "GroupSessionTherapistInvitations", "GroupSessionParticipants")
 
 SESSIONS = 10  # group-therapy sessions per community (upstream's top-up target)
@@ -42,6 +45,7 @@ FUTURE_BUSINESS_DAYS = 22  # ... and this many after it
 LEAD_DAYS = 3  # a past session was created at least this long before it took place
 WEBINAR_CHILD = 0x5745_4249  # child index of a community's webinar
 SLOT_CHILD = 1_000  # child index base of a community's group session on business-day slot k
+SPARE_SLOTS = 3  # candidate slots beyond the deficit, for the slots that find no host
 COMPLETED_RATE = 0.85
 APPROVED_RATE = 0.7
 ATTENDANCE = ("ATTENDED", "NO_SHOW", "CANCELLED", "REGISTERED")
@@ -156,17 +160,25 @@ def _slots(ctx: Context, frames: Frames, comm: pl.DataFrame) -> pl.DataFrame:
     d_group = comm["d_group"].to_numpy()[ci]
     d_web = comm["d_web"].to_numpy()[ci]
     k = offsets[day_i]
-    group = r < d_group
+    # SPARE_SLOTS more than needed: a slot whose therapists are all in 1:1 meetings at its
+    # time has no host and gives way to the next (``_hosted``).
+    group = (r < d_group + SPARE_SLOTS) & (d_group > 0)
     # The webinar takes the first remaining slot, upcoming ones first.
-    rest = np.flatnonzero((r >= d_group) & (d_web > 0))
+    rest = np.flatnonzero(~group & (r >= d_group) & (d_web > 0))
     rest = rest[np.argsort(ci[rest] * 2 + (k[rest] < 0), kind="stable")]
-    rest = rest[np.r_[True, ci[rest][1:] != ci[rest][:-1]]] if len(rest) else rest
-    rows = np.concatenate([np.flatnonzero(group), rest])
+    rest_rank = rank_in_run(ci[rest])
+    rest = rest[rest_rank < d_web[rest] + SPARE_SLOTS]
+    g_rows = np.flatnonzero(group)
+    rows = np.concatenate([g_rows, rest])
+    web = np.arange(len(rows)) >= len(g_rows)
     return grid.select(
         pl.col("communityId", "day").gather(rows),
         pl.Series("k", k[rows]),
-        pl.Series("web", np.arange(len(rows)) >= group.sum()),
-    ).select("communityId", "k", "day", "web")
+        pl.Series("web", web),
+        # Preference within the community's group sessions or webinars, and how many to keep.
+        pl.Series("pref", np.concatenate([r[g_rows], rank_in_run(ci[rest])])),
+        pl.Series("need", np.where(web, d_web[rows], d_group[rows])),
+    ).select("communityId", "k", "day", "web", "pref", "need")
 
 
 def _sessions(
@@ -179,8 +191,12 @@ def _sessions(
     ck = x["ckey"].to_numpy()
     web = x["web"].to_numpy()
     k = x["k"].to_numpy()
+    # A community's webinar candidates are its first, second … choice of slot.
+    pref = x["pref"].to_numpy()
     keys = np.where(
-        web, child_keys(ck, WEBINAR_CHILD), child_keys(ck, SLOT_CHILD + PAST_BUSINESS_DAYS + k)
+        web,
+        child_keys(ck, WEBINAR_CHILD + pref),
+        child_keys(ck, SLOT_CHILD + PAST_BUSINESS_DAYS + k),
     )
     # Templates of the community's theme.
     theme = x["theme"].to_numpy()
@@ -296,11 +312,31 @@ def _creators(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _busy(frames: Frames, role: str) -> pl.DataFrame:
+    """userId, s, e (ms): the 1:1 meetings (not CANCELLED) of each client or therapist."""
+    return (
+        frames["Meeting"]
+        .filter(pl.col("status") != "CANCELLED")
+        .select(
+            pl.col(f"{role}Id").alias("userId"),
+            ms_of("startTime").alias("s"),
+            ms_of("endTime").alias("e"),
+        )
+    )
+
+
 def _pick_people(
-    ctx: Context, x: pl.DataFrame, people: pl.DataFrame, purpose: str, lo: int, hi: pl.Series
+    ctx: Context,
+    x: pl.DataFrame,
+    people: pl.DataFrame,
+    purpose: str,
+    lo: int,
+    hi: pl.Series,
+    busy: pl.DataFrame,
 ) -> pl.DataFrame:
     """Per session, a keyed sample of ``people`` (communityId, userId, since) who were members
-    before the session closed; sizes drawn in [lo, hi) and capped by who is available.
+    before the session closed and are free at its time (no ``busy`` interval of theirs:
+    userId, s, e, overlaps [at, end)); sizes drawn in [lo, hi) and capped by who is available.
 
     Rows come by (sid, keyed draw, userId). Sessions and people are joined as row numbers
     and ranked on one packed uint64 (sid rank, draw prefix); the chosen rows alone are
@@ -319,6 +355,26 @@ def _pick_people(
         )
         .filter(pl.col("since") <= pl.col("close"))
     )
+    # A person busy at the session's time is no candidate: the (session, person) pairs that
+    # clash are found by a join on the person's meetings, a handful each, then dropped.
+    # Dropping candidates leaves the others' keyed draws as they were.
+    if busy.height and c.height:
+        at, end = x["at"].to_numpy(), x["end"].to_numpy()
+        cx = c["_x"].to_numpy()
+        cand = c.select(
+            "_x",
+            "_p",
+            people["userId"].gather(c["_p"]).alias("userId"),
+            pl.Series("at", at[cx]),
+            pl.Series("end", end[cx]),
+        )
+        clash = (
+            cand.join(busy, on="userId", how="inner")
+            .filter((pl.col("s") < pl.col("end")) & (pl.col("at") < pl.col("e")))
+            .select("_x", "_p")
+            .unique()
+        )
+        c = c.join(clash, on=["_x", "_p"], how="anti", maintain_order="left")
     xi = c["_x"].to_numpy()
     pi = c["_p"].to_numpy()
     pk = child_keys(xk[xi], text_keys(people["userId"])[pi])
@@ -345,7 +401,9 @@ def _pick_people(
 
 def _invitations(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
     hi = pl.Series(np.where(x["web"].to_numpy(), 3, 4))
-    inv = _pick_people(ctx, x, _therapist_members(frames), "invite", 1, hi)
+    inv = _pick_people(
+        ctx, x, _therapist_members(frames), "invite", 1, hi, _busy(frames, "therapist")
+    )
     inv = inv.join(x.select("sid", "status", "at"), on="sid")
     s = ctx.stream("GroupSessionTherapistInvitations", "status")
     pk = inv["pkey"].to_numpy()
@@ -392,9 +450,11 @@ def _participants(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame
         .join(clients, on="userId")
         .select("communityId", "userId", ms_of("joinedAt").alias("since"))
     )
+    # Registration opens when a session is approved: none for one PENDING_APPROVAL.
+    x = x.filter(pl.col("status") != "PENDING_APPROVAL")
     web = x["web"].to_numpy()
     hi = pl.Series(np.minimum(np.where(web, 21, 9), x["maxParticipants"].to_numpy() + 1))
-    p = _pick_people(ctx, x, members, "register", 3, hi)
+    p = _pick_people(ctx, x, members, "register", 3, hi, _busy(frames, "client"))
     p = p.join(x.select("sid", "status", "at", "end", "cancel_at"), on="sid")
     s = ctx.stream("GroupSessionParticipants", "attend")
     pk = p["pkey"].to_numpy()
@@ -444,6 +504,26 @@ def _participants(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame
     )
 
 
+def _hosted(x: pl.DataFrame, invitations: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The sessions kept, and their invitations: per community and format, the first
+    ``need`` candidate slots (by ``pref``) that can take place.
+
+    An approved or held session has a therapist who accepted; a slot whose therapists were
+    all in 1:1 meetings at its time (none invited) cannot be one, and the next slot is taken.
+    Invitations and registrations are keyed per session, so the kept ones do not change.
+    """
+    hosted = invitations.filter(pl.col("status") == "ACCEPTED")["sessionId"].unique()
+    ok = ~pl.col("status").is_in(["APPROVED", "COMPLETED"]) | pl.col("sid").is_in(hosted.implode())
+    kept = (
+        x.filter(ok)
+        .sort("communityId", "web", "pref")
+        .filter(pl.int_range(pl.len()).over("communityId", "web") < pl.col("need"))
+        .sort("communityId", "web", "k")
+    )
+    invitations = invitations.filter(pl.col("sessionId").is_in(kept["sid"].implode()))
+    return kept, invitations
+
+
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     comm = _communities(ctx, frames)
@@ -454,6 +534,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         return {}
     x = _sessions(ctx, frames, comm, slots)
     x = x.join(_creators(ctx, frames, x), on="sid")
+    x, invitations = _hosted(x, _invitations(ctx, frames, x))
     web = x["web"].to_numpy()
     session = x.select(
         pl.col("sid").alias("id"),
@@ -494,6 +575,6 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     return {
         "GroupTherapySessions": session,
-        "GroupSessionTherapistInvitations": _invitations(ctx, frames, x),
+        "GroupSessionTherapistInvitations": invitations,
         "GroupSessionParticipants": _participants(ctx, frames, x),
     }
