@@ -524,6 +524,8 @@ def test_group_session_schedule_and_statuses(f: Frames, anchor: datetime) -> Non
     )
     assert (per["web"] == group_sessions.WEBINARS).all()
     assert (per["n"] == group_sessions.SESSIONS + group_sessions.WEBINARS).all()
+    # Every community has an APPROVED therapist member to host, so every one holds sessions.
+    assert per.height == f["Community"].height
     days = s.group_by("communityId", pl.col("local").dt.date()).len()
     _none(days.filter(pl.col("len") > 1), "two sessions of a community on one day")
 

@@ -1,4 +1,5 @@
-"""Memberships: every client and approved therapist in ≥ N communities; every community ≥ M members.
+"""Memberships: every client and approved therapist in ≥ N communities; every community ≥ M members,
+one of them an APPROVED therapist.
 
 Upstream topped users up to 1 membership in "the first community in DB order" and never
 enforced the community minimum (seeder.md §7 row 1, §11.7). Here both sides are topped up per
@@ -19,6 +20,7 @@ READS = ("User", "Therapist", "Community", "Membership")
 WRITES = ("Membership",)
 SALT_USER = name_key("enrich", "memberships", "user")
 SALT_COMMUNITY = name_key("enrich", "memberships", "community")
+SALT_HOST = name_key("enrich", "memberships", "host")
 
 
 def eligible_users(frames: Frames) -> pl.DataFrame:
@@ -104,11 +106,26 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         "userId",
         after.select("communityId", "userId"),
     )
+    # Every community has an APPROVED therapist among its members, who can host its group
+    # sessions (a community without one had none); its own stream, so nothing else moves.
+    after = pl.concat([after, by_comm.select(after.columns)])
+    therapists = users.filter(pl.col("role") == "therapist")["id"]
+    hosts = after.filter(pl.col("userId").is_in(therapists.implode()))
+    need_host = deficit(
+        comm.select("communityId"),
+        "communityId",
+        count_by(hosts, "communityId"),
+        1 if therapists.len() else 0,
+    )
+    by_host = sample_pairs(
+        ctx, "Membership", "host-side", need_host, "communityId", therapists, "userId", after
+    )
     return {
         "Membership": pl.concat(
             [
                 _rows(ctx, by_user, users, comm, SALT_USER),
                 _rows(ctx, by_comm.select("userId", "communityId"), users, comm, SALT_COMMUNITY),
+                _rows(ctx, by_host.select("userId", "communityId"), users, comm, SALT_HOST),
             ]
         )
     }
