@@ -851,7 +851,35 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         ),
         "gi1",
     ),
+    (
+        "group_participant.one_session_at_a_time",
+        lambda f: _second_session(f, "GroupSessionParticipants", "gp1"),
+        "gp2",
+    ),
+    (
+        "group_invitation.one_session_at_a_time",
+        lambda f: _second_session(f, "GroupSessionTherapistInvitations", "gi1"),
+        "gi2",
+    ),
 ]
+
+
+def _second_session(f: Frames, table: str, key: str) -> Frames:
+    """A second session of the community (gs2), 30 minutes into gs1, with a copy of ``key``'s
+    row in it (key with 2 for 1): the same person in two sessions at once."""
+    gs2 = (
+        f["GroupTherapySessions"]
+        .filter(pl.col("id") == "gs1")
+        .with_columns(pl.lit("gs2").alias("id"), pl.col("scheduledAt") + timedelta(minutes=30))
+    )
+    f["GroupTherapySessions"] = pl.concat([f["GroupTherapySessions"], gs2])
+    row = (
+        f[table]
+        .filter(pl.col("id") == key)
+        .with_columns(pl.lit(key.replace("1", "2")).alias("id"), pl.lit("gs2").alias("sessionId"))
+    )
+    f[table] = pl.concat([f[table], row])
+    return f
 
 
 def _new_client(f: Frames, uid: str = "c3", paired: bool = True) -> Frames:

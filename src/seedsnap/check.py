@@ -585,6 +585,19 @@ def _busy_in_meeting(person: str, role: str) -> str:
     )
 
 
+def _later_overlapping_session(row: str, other: str) -> str:
+    """SQL condition: the group session "s" of ``row`` overlaps the session "o" of ``other``,
+    starts after it (or with it, by id), and neither is CANCELLED: the later row of each
+    clashing pair is reported."""
+    return (
+        f'"{other}"."sessionId" <> "{row}"."sessionId" '
+        """AND ("o"."scheduledAt", "o"."id") < ("s"."scheduledAt", "s"."id") """
+        """AND "s"."scheduledAt" < "o"."scheduledAt" + "o"."duration" * INTERVAL '1 minute' """
+        """AND CAST("s"."status" AS TEXT) <> 'CANCELLED' """
+        """AND CAST("o"."status" AS TEXT) <> 'CANCELLED'"""
+    )
+
+
 _LOCAL_START = """(("m"."startTime" AT TIME ZONE 'UTC') AT TIME ZONE "a"."timezone")"""
 
 DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
@@ -1101,6 +1114,31 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         JOIN "GroupTherapySessions" AS "s" ON "s"."id" = "i"."sessionId"
         WHERE CAST("s"."status" AS TEXT) <> 'CANCELLED' AND CAST("i"."status" AS TEXT) = 'ACCEPTED'
         AND {_busy_in_meeting('"i"."therapistId"', "therapist")}""",
+    ),
+    (
+        "group_participant.one_session_at_a_time",
+        "GroupSessionParticipants",
+        "a client is registered for no two overlapping group sessions (none cancelled)",
+        f"""SELECT "p"."id" AS "key", 'also in session ' || "q"."sessionId" AS "detail"
+        FROM "GroupSessionParticipants" AS "p"
+        JOIN "GroupTherapySessions" AS "s" ON "s"."id" = "p"."sessionId"
+        JOIN "GroupSessionParticipants" AS "q" ON "q"."userId" = "p"."userId"
+        JOIN "GroupTherapySessions" AS "o" ON "o"."id" = "q"."sessionId"
+        WHERE {_later_overlapping_session("p", "q")}
+        AND CAST("p"."attendanceStatus" AS TEXT) IS DISTINCT FROM 'CANCELLED'
+        AND CAST("q"."attendanceStatus" AS TEXT) IS DISTINCT FROM 'CANCELLED'""",
+    ),
+    (
+        "group_invitation.one_session_at_a_time",
+        "GroupSessionTherapistInvitations",
+        "a therapist has accepted no two overlapping group sessions (none cancelled)",
+        f"""SELECT "i"."id" AS "key", 'also hosts session ' || "j"."sessionId" AS "detail"
+        FROM "GroupSessionTherapistInvitations" AS "i"
+        JOIN "GroupTherapySessions" AS "s" ON "s"."id" = "i"."sessionId"
+        JOIN "GroupSessionTherapistInvitations" AS "j" ON "j"."therapistId" = "i"."therapistId"
+        JOIN "GroupTherapySessions" AS "o" ON "o"."id" = "j"."sessionId"
+        WHERE {_later_overlapping_session("i", "j")}
+        AND CAST("i"."status" AS TEXT) = 'ACCEPTED' AND CAST("j"."status" AS TEXT) = 'ACCEPTED'""",
     ),
 )
 

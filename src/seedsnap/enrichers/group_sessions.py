@@ -25,6 +25,7 @@ Per community that has a moderator and at least one APPROVED therapist member, t
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from seedsnap.context import MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
@@ -383,20 +384,52 @@ def _pick_people(
     sid_rank[x["sid"].arg_sort().to_numpy()] = np.arange(x.height)
     r = sid_rank[xi]
 
+    # A person as a number: ``people`` holds one row per community they are a member of.
+    user_rank = people["userId"].rank("dense").to_numpy()
+
     def exact() -> I64:  # ties of the draw broken by userId
-        user_rank = people["userId"].rank("dense").to_numpy()
         return np.lexsort((user_rank[pi], draw, r))
 
     order = packed_order([(r, x.height)], draw, exact)
-    rank = rank_in_run(r[order])
-    keep = rank < n[xi[order]]
-    chosen = order[keep]
+    picked = order[rank_in_run(r[order]) < n[xi[order]]]
+    px = xi[picked]
+    chosen = picked[
+        _one_at_a_time(
+            r[picked], user_rank[pi[picked]], x["at"].to_numpy()[px], x["end"].to_numpy()[px]
+        )
+    ]
+    rank = rank_in_run(r[chosen])
     out = x.select(pl.col("sid", "key", "communityId", "close", "created").gather(xi[chosen]))
     return out.hstack(
         people.select(pl.col("userId", "since").gather(pi[chosen])).with_columns(
-            pl.Series("pkey", pk[chosen]), pl.Series("rank", rank[keep])
+            pl.Series("pkey", pk[chosen]), pl.Series("rank", rank)
         )
     )
+
+
+def _one_at_a_time(session: I64, person: I64, at: I64, end: I64) -> npt.NDArray[np.bool_]:
+    """Which picks to keep so that nobody is in two sessions at once: a pick is dropped when
+    its person has a pick of an overlapping session that comes first (by ``session`` rank).
+
+    Picked independently per session, a person could be registered (or invited) in two
+    communities at one time. Dropping against every earlier overlapping pick, kept or not,
+    may drop a pick that a chain of overlaps made free again; never one that clashes.
+    """
+    picks = pl.DataFrame(
+        {"i": np.arange(len(session)), "p": person, "r": session, "a": at, "e": end}
+    )
+    clash = (
+        picks.join(picks, on="p", suffix="_o")
+        .filter(
+            (pl.col("r_o") < pl.col("r"))
+            & (pl.col("a_o") < pl.col("e"))
+            & (pl.col("a") < pl.col("e_o"))
+        )["i"]
+        .to_numpy()
+    )
+    keep = np.ones(len(session), dtype=bool)
+    keep[clash] = False
+    return keep
 
 
 def _invitations(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
