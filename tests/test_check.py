@@ -112,7 +112,10 @@ def world() -> dict[str, list[dict[str, Any]]]:
             _user("m1", "moderator"),
             _user("a1", "admin"),
         ],
-        "Client": [{"userId": u, **_ts(days(200))} for u in ("c1", "c2")],
+        "Client": [
+            {"userId": u, "hasSeenTherapistRecommendations": u == "c1", **_ts(days(200))}
+            for u in ("c1", "c2")
+        ],
         "Therapist": [_therapist("t1", "APPROVED"), _therapist("t2", "PENDING")],
         "Moderator": [{"userId": "m1", **_ts(days(200))}],
         "Admin": [{"userId": "a1", **_ts(days(200))}],
@@ -253,8 +256,8 @@ def world() -> dict[str, list[dict[str, Any]]]:
                 "severityLevels": "{}",
                 "aiEstimate": "{}",
                 "isProcessed": True,
-                "processedAt": days(49),
-                **_ts(days(50)),
+                "processedAt": days(69),
+                **_ts(days(70)),
             }
             for c in ("c1", "c2")
         ],
@@ -624,6 +627,63 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
     ),
     ("meeting.active_pair", _CT_INACTIVE, "mt1"),
     (
+        "client_therapist.one_active",
+        lambda f: add(
+            f,
+            "ClientTherapist",
+            id="ct2",
+            clientId="c1",
+            therapistId="t2",
+            status="active",
+            assignedAt=days(9),
+        ),
+        "c1",
+    ),
+    (
+        "client_therapist.ended_before_active",  # an ended pair that began after the active one
+        lambda f: add(
+            f,
+            "ClientTherapist",
+            id="ct2",
+            clientId="c1",
+            therapistId="t2",
+            status="inactive",
+            assignedAt=days(9),
+        ),
+        "ct2",
+    ),
+    (
+        "client_therapist.saw_recommendations",
+        lambda f: set_(f, "Client", "c1", hasSeenTherapistRecommendations=False),
+        "ct1",
+    ),
+    (
+        "client_therapist.after_pre_assessment",  # processed after the pairing
+        lambda f: set_(f, "PreAssessment", "pa_c1", processedAt=days(59)),
+        "ct1",
+    ),
+    ("client_therapist.after_pre_assessment", lambda f: drop(f, "PreAssessment", "pa_c1"), "ct1"),
+    (
+        "therapist.experience_after_adulthood",  # began practising at 20
+        lambda f: set_(
+            set_(f, "User", "t1", birthDate=datetime(1990, 1, 1)),
+            "Therapist",
+            "t1",
+            practiceStartDate=datetime(2010, 1, 1),
+        ),
+        "t1",
+    ),
+    (
+        "therapist.experience_after_adulthood",  # more years of experience than adult years
+        lambda f: set_(
+            set_(f, "User", "t1", birthDate=datetime(1990, 1, 1)),
+            "Therapist",
+            "t1",
+            yearsOfExperience=13,
+        ),
+        "t1",
+    ),
+    (
         "meeting.in_availability",  # the slot read in UTC: 01:00 is before 08:00
         lambda f: set_(f, "TherapistAvailability", "av1", timezone="UTC"),
         "mt1",
@@ -731,7 +791,7 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
     ),
     (
         "pre_assessment.processed_after_created",
-        lambda f: set_(f, "PreAssessment", "pa_c1", processedAt=days(51)),
+        lambda f: set_(f, "PreAssessment", "pa_c1", processedAt=days(71)),
         "pa_c1",
     ),
     ("message.sender_is_participant", lambda f: set_(f, "Message", "ms3", senderId="t1"), "ms3"),

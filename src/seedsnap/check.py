@@ -719,6 +719,51 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         """,
     ),
     (
+        "client_therapist.one_active",
+        "ClientTherapist",
+        "a client has at most one active therapist at a time",
+        """SELECT "clientId" AS "key", CAST(COUNT(*) AS TEXT) || ' active therapists' AS "detail"
+        FROM "ClientTherapist" WHERE "status" = 'active' GROUP BY "clientId"
+        HAVING COUNT(*) > 1""",
+    ),
+    (
+        "client_therapist.ended_before_active",
+        "ClientTherapist",
+        "a client's ended (not active) pairs began before its active one: they ended when it began",
+        """SELECT "ct"."id" AS "key", 'active since ' || CAST("a"."assignedAt" AS TEXT) AS "detail"
+        FROM "ClientTherapist" AS "ct" JOIN "ClientTherapist" AS "a"
+        ON "a"."clientId" = "ct"."clientId" AND "a"."status" = 'active'
+        WHERE "ct"."status" <> 'active' AND "ct"."assignedAt" >= "a"."assignedAt" """,
+    ),
+    (
+        "client_therapist.saw_recommendations",
+        "ClientTherapist",
+        "a client picks a therapist from the recommendations it has seen",
+        """SELECT "ct"."id" AS "key", 'client ' || "ct"."clientId" AS "detail"
+        FROM "ClientTherapist" AS "ct" JOIN "Client" AS "c" ON "c"."userId" = "ct"."clientId"
+        WHERE NOT "c"."hasSeenTherapistRecommendations" """,
+    ),
+    (
+        "client_therapist.after_pre_assessment",
+        "ClientTherapist",
+        "a pair begins after the client's pre-assessment was processed (it leads to the "
+        "recommendations)",
+        """SELECT "ct"."id" AS "key", 'client ' || "ct"."clientId" AS "detail"
+        FROM "ClientTherapist" AS "ct" WHERE NOT EXISTS (SELECT 1 FROM "PreAssessment" AS "p"
+            WHERE "p"."clientId" = "ct"."clientId"
+            AND COALESCE("p"."processedAt", "p"."createdAt") <= "ct"."assignedAt")""",
+    ),
+    (
+        "therapist.experience_after_adulthood",
+        "Therapist",
+        "a therapist began practising at 24 or later: practiceStartDate and yearsOfExperience "
+        "agree with the birth date",
+        """SELECT "t"."userId" AS "key", 'born ' || CAST("u"."birthDate" AS TEXT) AS "detail"
+        FROM "Therapist" AS "t" JOIN "User" AS "u" ON "u"."id" = "t"."userId"
+        WHERE "t"."practiceStartDate" < "u"."birthDate" + INTERVAL '24 years'
+        OR "u"."birthDate" + (24 + "t"."yearsOfExperience") * INTERVAL '1 year' > {anchor}""",
+    ),
+    (
         "meeting.approved_therapist",
         "Meeting",
         "meetings are only with APPROVED therapists",
@@ -1193,10 +1238,9 @@ MINIMUM_COUNTS: dict[tuple[str, str], tuple[str, str | None]] = {
     ("client", "posts"): (_count("Post", "userId"), None),
     ("client", "comments"): (_count("Comment", "userId"), None),
     ("client", "hearts"): (_HEARTS_PER_USER, None),
-    ("client", "therapist_relationships"): (
-        _count("ClientTherapist", "clientId", "\"status\" = 'active'"),
-        None,
-    ),
+    # A client has at most one active therapist at a time: its therapists are its current
+    # one and those it had before (pairs that ended); a therapist's clients likewise.
+    ("client", "therapist_relationships"): (_count("ClientTherapist", "clientId"), None),
     ("client", "meetings_if_has_therapist"): (_count("Meeting", "clientId"), _ACTIVE_CLIENTS),
     # A PreAssessment row is a completed assessment: the app stores one on completion.
     ("client", "completed_assessments"): (_count("PreAssessment", "clientId"), None),
@@ -1208,10 +1252,7 @@ MINIMUM_COUNTS: dict[tuple[str, str], tuple[str, str | None]] = {
         "cp"."conversationId" AS "ref" FROM "ConversationParticipant" AS "cp"
         JOIN "Client" AS "c" ON "c"."userId" = "cp"."userId" """,
     ),
-    ("therapist", "client_relationships"): (
-        _count("ClientTherapist", "therapistId", "\"status\" = 'active'"),
-        None,
-    ),
+    ("therapist", "client_relationships"): (_count("ClientTherapist", "therapistId"), None),
     ("therapist", "community_memberships"): (_count("Membership", "userId"), None),
     ("therapist", "posts"): (_count("Post", "userId"), None),
     ("therapist", "comments"): (_count("Comment", "userId"), None),

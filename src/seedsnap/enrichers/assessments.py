@@ -1,4 +1,5 @@
-"""Assessments: every client has at least N completed pre-assessments.
+"""Assessments: every client has at least N completed pre-assessments; one who has seen its
+therapist recommendations at least its intake (the app recommends from it).
 
 Upstream's enricher added identical mock rows in a second JSON shape, never processed
 (seeder.md §7 row 4, §11.14). Here a client's k-th assessment comes from the generator's
@@ -24,10 +25,17 @@ WRITES = ("PreAssessment",)
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     clients = frames["Client"].select(
-        pl.col("userId").alias("clientId"), pl.col("createdAt").dt.epoch("ms").alias("createdMs")
+        pl.col("userId").alias("clientId"),
+        pl.col("createdAt").dt.epoch("ms").alias("createdMs"),
+        "hasSeenTherapistRecommendations",
     )
     have = count_by(frames["PreAssessment"], "clientId")
-    need = deficit(clients, "clientId", have, ctx.config.minimum("client", "completed_assessments"))
+    # A client saw therapist recommendations after its intake assessment: it has one.
+    least = ctx.config.minimum("client", "completed_assessments")
+    minimum = pl.max_horizontal(
+        pl.lit(least), pl.col("hasSeenTherapistRecommendations").cast(pl.Int64)
+    )
+    need = deficit(clients, "clientId", have, minimum)
     if need.is_empty():
         return {}
     need = need.join(have, on="clientId", how="left").with_columns(pl.col("len").fill_null(0))
@@ -35,6 +43,13 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # The k-th assessment of a client continues its own numbering (0 is the intake).
     nth = need["len"].to_numpy()[row] + index
     who = (
-        need[row].select("clientId").join(clients, on="clientId", how="left", maintain_order="left")
+        need[row]
+        .select("clientId")
+        .join(
+            clients.drop("hasSeenTherapistRecommendations"),
+            on="clientId",
+            how="left",
+            maintain_order="left",
+        )
     )
     return {"PreAssessment": assessment_rows(ctx, who, nth)}

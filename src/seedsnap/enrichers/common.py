@@ -74,7 +74,7 @@ def pair_top_up(
     pair: dict[str, U64],
     salt: np.uint64,
     lo: I64,
-    latest: int,
+    latest: int | I64,
     index: int = 0,
 ) -> tuple[pl.Series, I64]:
     """Ids and times of the join rows a top-up adds for pairs of ids, given by the
@@ -212,13 +212,16 @@ def sample_pairs(
     other: str,
     existing: pl.DataFrame,
     allowed: pl.DataFrame | None = None,
+    where: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
 ) -> pl.DataFrame:
     """``need`` new (side, other) pairs per side entity, ``other`` drawn from ``pool``.
 
     Candidates are keyed draws with replacement (a few times the need), minus existing pairs
     and duplicates; entities still short then get an exact pass over the whole pool. This
     keeps the common case linear in the need instead of a side x pool cross join.
-    ``allowed`` (side, other) restricts the pairs that may be formed (joined when given).
+    ``allowed`` (side, other) restricts the pairs that may be formed (joined when given);
+    ``where`` keeps the candidate pairs it returns (a filter over (side, other) rows, for a
+    condition on both sides that a cross join would be too large to list).
     """
     pool = pool.unique().sort()
     if need.is_empty() or pool.is_empty():
@@ -233,6 +236,8 @@ def sample_pairs(
         c = c.join(existing.select(side, other), on=[side, other], how="anti")
         if allowed is not None:
             c = c.join(allowed.select(side, other), on=[side, other], how="semi")
+        if where is not None:
+            c = where(c)
         return (
             c.sort(side, "_i")
             .unique([side, other], keep="first", maintain_order=True)
@@ -278,6 +283,7 @@ def sample_pairs(
                 else c.join(allowed.select(side, other), on=[side, other], how="semi")
             )
         )
+        .pipe(lambda c: c if where is None else where(c))
         .sort(side, "_i")
         .join(rest_need, on=side, maintain_order="left")
         .filter(pl.int_range(pl.len()).over(side) < pl.col("need"))

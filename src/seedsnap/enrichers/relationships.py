@@ -1,148 +1,222 @@
-"""Client–therapist pairs: every APPROVED therapist ≥ N ACTIVE clients; fixture clients ≥ 1 therapist.
+"""Client–therapist pairs: every APPROVED therapist ≥ N clients; fixture clients ≥ 1 therapist.
+
+A client has at most one active therapist at a time (the app's "my therapist"): a client who
+changed therapists has earlier pairs, ``inactive``, that ended before the active one began
+(no column records the end: an ended pair was assigned before the client's active one). So
+a therapist's clients (therapist.client_relationships) are its current and past clients: a
+heavy build asks 5 per therapist, more pairs than there are clients.
 
 Upstream counted inactive pairs toward the minimum and always took the first clients in DB
-order, so the fixtures ended up with many therapists (seeder.md §11.13). Here only active
-pairs count, and the clients with the fewest therapists are chosen first (keyed tie-break).
+order, so the fixtures ended up with many active therapists (seeder.md §11.13). Here:
+1. every APPROVED therapist gets an active client (one who came early enough for the weeks
+   of past sessions its minimums ask for, where its approval allows), taken among the clients
+   without an active therapist: the meetings, notes and reviews of a therapist are with its
+   active clients;
+2. fixture clients without an active therapist get one;
+3. therapists (and clients) still short of their minimum get past clients (inactive pairs),
+   assigned before the client's active pair began, or before the anchor for a client
+   without one.
+Only clients who have seen their therapist recommendations are paired (the app shows them
+after the pre-assessment, and a client picks a therapist from them).
 """
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from seedsnap.config import FIXTURES_PER_ROLE
-from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
+from seedsnap.context import MS_PER_DAY, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit, pair_top_up, sample_pairs
 from seedsnap.generators.common import text_keys
-from seedsnap.generators.relationships import SETTLED_DAYS
+from seedsnap.generators.relationships import SETTLED_DAYS, pair_starts
 from seedsnap.generators.therapy import approved_therapists
 from seedsnap.random import name_key
 
 READS = ("Client", "Therapist", "ClientTherapist")
 WRITES = ("ClientTherapist",)
 SALT = name_key("enrich", "relationships")
+# Rounds of pairing needy therapists with free clients: a round leaves a therapist unmatched
+# only where the client it met was already its past client (rare).
+_ROUNDS = 4
 
 
-def _rows(ctx: Context, chosen: pl.DataFrame, settled_by: int) -> pl.DataFrame:
-    """The new pairs' rows: assigned from ``lo``, by ``settled_by`` where ``lo`` allows."""
+def _rows(
+    ctx: Context, chosen: pl.DataFrame, status: str, latest: int | np.ndarray
+) -> pl.DataFrame:
+    """The new pairs' rows: assigned from ``lo``, by ``latest`` where ``lo`` allows."""
     pair = {c: text_keys(chosen[c]) for c in ("clientId", "therapistId")}
-    lo = chosen["lo"].to_numpy()
-    ids, at = pair_top_up(ctx, "ClientTherapist", pair, SALT, lo, settled_by)
+    ids, at = pair_top_up(ctx, "ClientTherapist", pair, SALT, chosen["lo"].to_numpy(), latest)
     return pl.DataFrame(
         {
             "id": ids,
             "clientId": chosen["clientId"],
             "therapistId": chosen["therapistId"],
-            "status": ["active"] * chosen.height,
+            "status": pl.repeat(status, chosen.height, dtype=pl.String, eager=True),
             "assignedAt": timestamps(at, "assignedAt"),
         }
     )
+
+
+def _match(therapists: pl.DataFrame, free: pl.DataFrame, existing: pl.DataFrame) -> pl.DataFrame:
+    """One distinct free client per therapist (both in their order): (therapistId, clientId).
+
+    A round pairs the i-th therapist with the i-th client; a pair that exists already is
+    undone and both sides try again, the clients turned by one, in the next round.
+    """
+    out = pl.DataFrame(schema={"therapistId": pl.String, "clientId": pl.String})
+    t = therapists.select("therapistId")
+    c = free.select("clientId")
+    for shift in range(_ROUNDS):
+        n = min(t.height, c.height)
+        if n == 0:
+            break
+        turned = pl.concat([c[shift % c.height :], c[: shift % c.height]])
+        got = pl.concat([t.head(n), turned.head(n)], how="horizontal").join(
+            existing, on=["therapistId", "clientId"], how="anti", maintain_order="left"
+        )
+        out = pl.concat([out, got])
+        t = t.join(got, on="therapistId", how="anti", maintain_order="left")
+        c = c.join(got, on="clientId", how="anti", maintain_order="left")
+    return out
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     pairs = frames["ClientTherapist"]
     therapists = approved_therapists(frames).select("therapistId", "approvedMs")
-    clients = frames["Client"].select(
+    clients = frames["Client"].filter(pl.col("hasSeenTherapistRecommendations"))
+    clients = clients.select(
         pl.col("userId").alias("clientId"), pl.col("createdAt").dt.epoch("ms").alias("createdMs")
-    )
+    ).sort("clientId")
     if therapists.is_empty() or clients.is_empty():
         return {}
+    # When a client can first pick a therapist (after its pre-assessment), by client.
+    clients = clients.with_columns(pl.Series("readyMs", pair_starts(ctx, clients)))
+    by = ctx.anchor_ms - SETTLED_DAYS * MS_PER_DAY
+    fixture_ids = [f"dev_client_{i + 1}" for i in range(FIXTURES_PER_ROLE)]
 
     def starts(new: pl.DataFrame) -> pl.DataFrame:
-        """New pairs with ``lo``: a minute after both sides joined (the therapist approved)."""
-        return (
-            new.join(clients, on="clientId", how="left", maintain_order="left")
-            .join(therapists, on="therapistId", how="left", maintain_order="left")
-            .with_columns((pl.max_horizontal("createdMs", "approvedMs") + 60_000).alias("lo"))
+        """New pairs with ``lo``: a minute after the client could pick and the therapist was
+        approved, and after the client's earlier pairs (``after``, ms, when given)."""
+        new = new.join(clients, on="clientId", how="left", maintain_order="left").join(
+            therapists, on="therapistId", how="left", maintain_order="left"
+        )
+        after = pl.col("afterMs") if "afterMs" in new.columns else pl.lit(0)
+        return new.with_columns(
+            (pl.max_horizontal("readyMs", "approvedMs", after) + MS_PER_MINUTE).alias("lo")
         )
 
-    active = pairs.filter(pl.col("status") == "active")
-    load = count_by(active, "clientId").rename({"len": "load"})
-    need = deficit(
-        therapists,
-        "therapistId",
-        count_by(active, "therapistId"),
-        ctx.config.minimum("therapist", "client_relationships"),
-    )
-    # Round robin over the clients in (load, keyed) order spreads the new pairs evenly; slots
-    # that land on an existing pair are filled by keyed draws (no clients x therapists join).
-    s = ctx.stream("ClientTherapist", "round-robin")
-    order = (
-        clients.join(load, on="clientId", how="left", maintain_order="left")
-        .with_columns(pl.col("load").fill_null(0))
-        .with_columns(pl.Series("_s", s.bits(text_keys(clients["clientId"]))))
-        .sort("load", "_s")
-        .with_row_index("_r")
-        .select(pl.col("_r").cast(pl.Int64), "clientId")
-    )
-    slots = need.select(pl.col("therapistId").repeat_by("need").explode()).with_columns(
-        (pl.int_range(pl.len(), dtype=pl.Int64) % order.height).alias("_r")
-    )
     existing = pairs.select("therapistId", "clientId")
-    first = (
-        slots.join(order, on="_r", how="left")
-        .join(existing, on=["clientId", "therapistId"], how="anti")
-        .unique(["clientId", "therapistId"], keep="first", maintain_order=True)
-        .select("therapistId", "clientId")
-    )
-    need2 = deficit(
-        need.select("therapistId", pl.col("need").alias("m")),
-        "therapistId",
-        count_by(first, "therapistId"),
-        pl.col("m"),
-    )
-    second = sample_pairs(
-        ctx,
-        "ClientTherapist",
-        "therapist-side",
-        need2,
-        "therapistId",
-        clients["clientId"],
-        "clientId",
-        pl.concat([existing, first]),
-    )
-    added = pl.concat([first, second.select(first.columns)])
+    active = pairs.filter(pl.col("status") == "active")
+    s = ctx.stream("ClientTherapist", "round-robin")
 
-    # A therapist all of whose clients came in the last SETTLED_DAYS has had no time for the
-    # past sessions its minimums ask for: it gets a client who came earlier too. A new pair
-    # is assigned from a minute after both joined (``_rows``).
-    by = ctx.anchor_ms - SETTLED_DAYS * MS_PER_DAY  # as the pairs made here are (_rows)
-    settled = pl.concat(
+    # 1. Therapists without an active client, or with only ones too recent for past
+    # sessions (where their approval leaves time for an earlier one), get an active client.
+    settled = active.filter(pl.col("assignedAt").dt.epoch("ms") <= by).select("therapistId")
+    with_active = active.select("therapistId").unique()
+    needy = pl.concat(
         [
-            active.filter(pl.col("assignedAt").dt.epoch("ms") <= by).select("therapistId"),
-            starts(added).filter(pl.col("lo") <= by).select("therapistId"),
+            therapists.join(with_active, on="therapistId", how="anti"),
+            therapists.join(with_active, on="therapistId", how="semi")
+            .join(settled, on="therapistId", how="anti")
+            .filter(pl.col("approvedMs") + MS_PER_MINUTE <= by),
         ]
     )
-    unsettled = (
-        pl.concat([active.select("therapistId"), added.select("therapistId")])
-        .unique()
-        .join(therapists, on="therapistId", how="semi")
-        .join(settled, on="therapistId", how="anti")
-        .sort("therapistId")
-        .with_columns(pl.lit(1).alias("need"))
+    # Those that can still have a client from before SETTLED_DAYS take the early clients.
+    needy = needy.with_columns(
+        (pl.col("approvedMs") + MS_PER_MINUTE <= by).alias("_early"),
+        pl.Series("_s", s.bits(text_keys(needy["therapistId"]), 1)),
+    ).sort(["_early", "_s", "therapistId"], descending=[True, False, False])
+    last = pairs.group_by("clientId").agg(
+        pl.col("assignedAt").max().dt.epoch("ms").alias("afterMs")
     )
-    earlier = clients.filter(pl.col("createdMs") + 60_000 <= by)["clientId"]
-    for_past = sample_pairs(
-        ctx, "ClientTherapist", "settled", unsettled, "therapistId", earlier, "clientId",
-        pl.concat([existing, added]),
-    )  # fmt: skip
-    added = pl.concat([added, for_past.select(added.columns)])
+    free = (
+        clients.join(active.select("clientId"), on="clientId", how="anti")
+        .join(last, on="clientId", how="left")
+        .with_columns(
+            (
+                pl.max_horizontal("readyMs", pl.col("afterMs").fill_null(0)) + MS_PER_MINUTE <= by
+            ).alias("_early"),
+        )
+    )
+    free = free.with_columns(pl.Series("_s", s.bits(text_keys(free["clientId"]), 2)))
+    free = free.sort(["_early", "_s"], descending=[True, False])
+    matched = _match(needy, free, existing)
 
-    # Clients: the fixtures get at least one therapist, everyone at least the configured minimum.
-    after = pl.concat([active.select("therapistId", "clientId"), added])
-    fixture_ids = [f"dev_client_{i + 1}" for i in range(FIXTURES_PER_ROLE)]
-    floor = ctx.config.minimum("client", "therapist_relationships")
-    minimum = pl.when(pl.col("clientId").is_in(fixture_ids)).then(max(1, floor)).otherwise(floor)
-    need_c = deficit(clients.select("clientId"), "clientId", count_by(after, "clientId"), minimum)
-    by_clients = sample_pairs(
+    # 2. Fixture clients still without an active therapist get one (keyed).
+    lone = free.filter(pl.col("clientId").is_in(fixture_ids)).join(
+        matched, on="clientId", how="anti"
+    )
+    by_fixtures = sample_pairs(
         ctx,
         "ClientTherapist",
         "client-side",
-        need_c,
+        lone.select("clientId", pl.lit(1, dtype=pl.Int64).alias("need")),
         "clientId",
         therapists["therapistId"],
         "therapistId",
-        pl.concat([existing, added]).select("clientId", "therapistId"),
+        existing.select("clientId", "therapistId"),
     )
-    chosen = pl.concat([added, by_clients.select(added.columns)])
-    return {"ClientTherapist": _rows(ctx, starts(chosen), by)}
+    new_active = pl.concat(
+        [matched.select("therapistId", "clientId"), by_fixtures.select(matched.columns)]
+    )
+    new_active = starts(new_active.join(last, on="clientId", how="left", maintain_order="left"))
+    new_active = new_active.sort("clientId", "therapistId")
+    active_rows = _rows(ctx, new_active, "active", by)
+
+    # 3. Past clients: a pair that ended before the client's active one began, so it is
+    # assigned before that (before the anchor for a client without an active therapist).
+    now_active = pl.concat(
+        [active.select("clientId", "assignedAt"), active_rows.select("clientId", "assignedAt")]
+    )
+    until = clients.join(
+        now_active.group_by("clientId").agg(pl.col("assignedAt").min().dt.epoch("ms").alias("hi")),
+        on="clientId",
+        how="left",
+    ).select(
+        "clientId",
+        (pl.col("hi").fill_null(ctx.anchor_ms - MS_PER_DAY) - MS_PER_MINUTE).alias("hi"),
+    )
+    # Room for a past pair: the client could pick well before its current pair began.
+    roomy = clients.join(until, on="clientId").filter(
+        pl.col("readyMs") + MS_PER_DAY <= pl.col("hi")
+    )
+    after = pl.concat([existing, active_rows.select("therapistId", "clientId")])
+
+    def fits(c: pl.DataFrame) -> pl.DataFrame:
+        """Candidate pairs whose therapist was approved well before the pair had to end."""
+        return (
+            c.join(therapists, on="therapistId", how="left", maintain_order="left")
+            .join(until, on="clientId", how="left", maintain_order="left")
+            .filter(pl.col("approvedMs") + MS_PER_DAY <= pl.col("hi"))
+            .drop("approvedMs", "hi")
+        )
+
+    need_t = deficit(
+        therapists,
+        "therapistId",
+        count_by(after, "therapistId"),
+        ctx.config.minimum("therapist", "client_relationships"),
+    )
+    past_t = sample_pairs(
+        ctx, "ClientTherapist", "therapist-side", need_t, "therapistId", roomy["clientId"],
+        "clientId", after, where=fits,
+    )  # fmt: skip
+    after = pl.concat([after, past_t.select(after.columns)])
+    need_c = deficit(
+        clients.select("clientId"),
+        "clientId",
+        count_by(after, "clientId"),
+        ctx.config.minimum("client", "therapist_relationships"),
+    ).join(roomy.select("clientId"), on="clientId", how="semi")
+    past_c = sample_pairs(
+        ctx, "ClientTherapist", "past-client-side", need_c, "clientId", therapists["therapistId"],
+        "therapistId", after.select("clientId", "therapistId"), where=fits,
+    )  # fmt: skip
+    past = starts(pl.concat([past_t, past_c.select(past_t.columns)])).join(
+        until, on="clientId", how="left", maintain_order="left"
+    )
+    past = past.sort("clientId", "therapistId")
+    past_rows = _rows(ctx, past, "inactive", past["hi"].to_numpy())
+    return {"ClientTherapist": pl.concat([active_rows, past_rows])}

@@ -12,9 +12,9 @@ import numpy.typing as npt
 import polars as pl
 
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
-from seedsnap.generators.common import between, ms, natural_ids, text_keys
+from seedsnap.generators.common import between, ms, ms_of, natural_ids, text_keys
 from seedsnap.generators.communities import community_keys
-from seedsnap.generators.therapy import approved_therapists
+from seedsnap.generators.therapy import INTAKE_PROCESSED_WITHIN, approved_therapists, intake_ms
 from seedsnap.random import I64, U64, Stream, child_keys
 
 READS = ("User", "Client", "Therapist", "Moderator", "Community")
@@ -31,22 +31,45 @@ def user_keys(users: pl.DataFrame) -> np.ndarray:
 SETTLED_DAYS = 21
 
 
+def pair_starts(ctx: Context, clients: pl.DataFrame) -> I64:
+    """When each client (clientId, createdMs) can first pick a therapist: once its intake
+    assessment was processed and it saw its recommendations (the app's order), and no later
+    than the anchor (a client who took it at the last minute picks at the anchor)."""
+    intake = intake_ms(ctx, text_keys(clients["clientId"]), clients["createdMs"].to_numpy())
+    return np.minimum(intake + INTAKE_PROCESSED_WITHIN, ctx.anchor_ms)
+
+
 def pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
-    clients = frames["Client"].select("userId", "createdAt").sort("userId")
+    """One therapist, drawn among the APPROVED ones, for a share of the clients who saw their
+    recommendations; 90 % of the pairs are active, the rest ended (the client stopped)."""
+    clients = frames["Client"].select("userId", "createdAt", "hasSeenTherapistRecommendations")
+    clients = clients.sort("userId")
     therapists = approved_therapists(frames)
     if clients.is_empty() or therapists.is_empty():
         return ctx.empty("ClientTherapist")
     s = ctx.stream("ClientTherapist", "pair")
     ck = user_keys(clients.rename({"userId": "id"}))
     chosen = s.bernoulli(ck, ctx.config.volumes["client_therapist_ratio"], index=0)
+    chosen &= clients["hasSeenTherapistRecommendations"].to_numpy()
     ck = ck[chosen]
     c = clients.filter(pl.Series(chosen))
     t_idx = s.choice(ck, therapists.height, index=1)
+    active = s.bernoulli(ck, 0.9, index=3)
+    # A client has one active therapist at a time, so every APPROVED therapist gets an active
+    # client here where there are enough of them (the enricher only has the clients left
+    # without one): the first active clients in a keyed order take the therapists in a keyed
+    # order, one each; the others draw theirs.
+    first = np.flatnonzero(active)[np.argsort(s.bits(ck[active], index=4), kind="stable")]
+    by_key = np.argsort(s.bits(text_keys(therapists["therapistId"]), index=5), kind="stable")
+    k = min(len(first), therapists.height)
+    t_idx[first[:k]] = by_key[:k]
     t = therapists[t_idx]
-    lo = np.maximum(ms(c["createdAt"]), t["approvedMs"].to_numpy())  # meets one approved
+    ready = pair_starts(
+        ctx, c.select(pl.col("userId").alias("clientId"), ms_of("createdAt").alias("createdMs"))
+    )
+    lo = np.maximum(ready, t["approvedMs"].to_numpy())  # meets one approved
     settled = ctx.anchor_ms - SETTLED_DAYS * MS_PER_DAY
     assigned = between(s, ck, lo, np.maximum(lo, settled), index=2)
-    active = s.bernoulli(ck, 0.9, index=3)
     return pl.DataFrame(
         {
             "id": natural_ids(

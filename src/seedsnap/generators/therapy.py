@@ -1139,6 +1139,20 @@ def _items(
     return np.asarray(np.clip(np.rint(raw), 0, top), dtype=np.int64)
 
 
+# The intake assessment is processed within this long of its submission (``assessment_rows``).
+INTAKE_PROCESSED_WITHIN = 3 * MS_PER_MINUTE
+
+
+def intake_ms(ctx: Context, client_keys: U64, created_ms: I64) -> I64:
+    """When each client (``text_keys`` of its id, its createdAt in ms) took its intake
+    assessment: within 3 days of signing up. Keyed by the client alone, so the generator, the
+    enricher and the pairs (which come after it) agree on it."""
+    s = ctx.stream("PreAssessment", "fields")
+    return between(
+        s, client_keys, created_ms, np.minimum(created_ms + 3 * MS_PER_DAY, ctx.anchor_ms), index=0
+    )
+
+
 def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFrame:
     """The ``nth`` assessment (0 = intake) of each row's client (clientId, createdMs).
 
@@ -1157,14 +1171,14 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
     improve = -0.1 + 0.5 * lat.uniform(ck, 5)
     s = ctx.stream("PreAssessment", "fields")
     c_at = clients["createdMs"].to_numpy()
-    intake = between(s, ck, c_at, np.minimum(c_at + 3 * MS_PER_DAY, a), index=0)
+    intake = intake_ms(ctx, ck, c_at)
     lo = np.minimum(intake + nth * 21 * MS_PER_DAY, a)
     created = np.where(
         nth == 0,
         intake,
         between(s, keys, lo, np.minimum(intake + nth * 45 * MS_PER_DAY, a), index=1),
     )
-    processed = np.minimum(created + s.integers(keys, 5_000, 180_000, index=2), a)
+    processed = np.minimum(created + s.integers(keys, 5_000, INTAKE_PROCESSED_WITHIN, index=2), a)
     created = np.minimum(created, processed)
     frac = np.clip((created - c_at) / (120 * MS_PER_DAY), 0.0, 1.0)
     scale = np.clip(1.0 - improve * frac, 0.0, 1.2)

@@ -53,6 +53,11 @@ PROCESSING_ADMIN = "dev_admin_1"
 SESSION_MINUTES = (50, 60)
 SESSION_MINUTES_P = (0.45, 0.55)
 
+# Ages (years, at the anchor) users are drawn between. A therapist practises from 24 at the
+# earliest and has practised a year or more: at least 26 (365-day years) is 25 full years.
+AGES = {"client": (18, 65), "therapist": (26, 60)}
+PRACTICE_FROM_AGE = 24
+
 _STD_B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _BCRYPT_B64 = b"./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -110,7 +115,7 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
         past(s, keys, ctx.anchor_ms, CREATED_WITHIN[role], CREATED_AT_LEAST[role], index=4),
     )
     updated = between(s, keys, created, ctx.anchor_ms, index=5)
-    lo_age, hi_age = (18, 65) if role == "client" else (25, 60)
+    lo_age, hi_age = AGES.get(role, (25, 60))
     age_days = s.integers(keys, lo_age * 365, hi_age * 365, index=6)
     birth = (ctx.anchor_ms - age_days * MS_PER_DAY) // MS_PER_DAY * MS_PER_DAY
     active = fixture | s.bernoulli(keys, 0.95, index=7)
@@ -156,13 +161,23 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
     )
 
 
+# Clients who looked at the therapist recommendations their pre-assessment led to: only they
+# pick a therapist (the relationships generator and enricher pair no one else).
+SAW_RECOMMENDATIONS = 0.9
+
+
 def _clients(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
     s = ctx.stream("Client", "profile")
     keys = users["_key"].to_numpy()
+    # The fixtures have a therapist; so has every client when the minimums ask for one.
+    everyone = ctx.config.minimum("client", "therapist_relationships") > 0
+    fixture = np.arange(len(keys)) < FIXTURES_PER_ROLE
     return pl.DataFrame(
         {
             "userId": users["id"],
-            "hasSeenTherapistRecommendations": s.bernoulli(keys, 0.4, index=0),
+            "hasSeenTherapistRecommendations": everyone
+            | fixture
+            | s.bernoulli(keys, SAW_RECOMMENDATIONS, index=0),
             "birthdate": users["birthDate"],
             "city": pick_text(s, keys, v.CITIES, index=1),
             "country": np.full(len(keys), "United States"),
@@ -170,6 +185,19 @@ def _clients(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
             "updatedAt": users["updatedAt"],
         }
     )
+
+
+def _full_years(birth: pl.Series, anchor_ms: int) -> np.ndarray:
+    """Full calendar years from each birth date to the anchor (a birthday not yet reached
+    this year does not count; 29 February counts from 1 March)."""
+    anchor = pl.Series([anchor_ms]).cast(pl.Datetime("ms"))
+    a_year, a_day = anchor.dt.year()[0], anchor.dt.month()[0] * 100 + anchor.dt.day()[0]
+    b = pl.DataFrame({"b": birth}).select(
+        pl.col("b").dt.year().alias("y"),
+        (pl.col("b").dt.month().cast(pl.Int32) * 100 + pl.col("b").dt.day()).alias("d"),
+    )
+    before = (b["d"] > a_day).cast(pl.Int64).to_numpy()
+    return np.asarray(a_year - b["y"].cast(pl.Int64).to_numpy() - before, dtype=np.int64)
 
 
 def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
@@ -187,6 +215,8 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
         np.array([8, 10, 6, 0])[np.minimum(np.arange(count), 3)],
         s.integers(keys, 2, 21, index=2),
     )
+    # Nobody practises before PRACTICE_FROM_AGE: at most the full years since then.
+    years = np.minimum(years, _full_years(users["birthDate"], ctx.anchor_ms) - PRACTICE_FROM_AGE)
     approved = fixture | s.bernoulli(keys, 0.9, index=3)
     n_spec = s.integers(keys, 2, 6, index=4)
     specialties = pick_many(s, keys, v.SPECIALTIES, n_spec, "areasOfExpertise")
