@@ -228,8 +228,10 @@ WORKSHEET_FEEDBACK = (
 )
 
 # Reviews by rating (index 0 = 1 star): titles and bodies.
+# A review is of one session and its client goes on meeting the therapist (the pair stays
+# active: a review cannot end it), so no text says the client is leaving or looking elsewhere.
 REVIEW_TITLES = (
-    ("Not the right fit", "Disappointing experience"),
+    ("Not what I hoped for", "Disappointing experience"),
     ("Mixed feelings", "Some helpful moments"),
     ("Decent support", "Helpful but room to grow"),
     ("Really helpful sessions", "Supportive and practical", "Would recommend"),
@@ -238,7 +240,7 @@ REVIEW_TITLES = (
 REVIEW_BODIES = (
     (
         "Sessions often felt rushed and I did not feel heard.",
-        "We never really agreed on goals, so I am looking for someone else.",
+        "We never really agreed on goals; I hope the next sessions are more focused.",
     ),
     (
         "Some of the techniques helped, but scheduling was difficult.",
