@@ -408,7 +408,9 @@ def test_payments_bill_each_completed_meeting_pro_rata_of_the_hourly_rate(built:
     pending = p.filter(pl.col("status") == "PENDING")
     assert (pending["createdAt"] >= anchor - timedelta(days=3, minutes=15)).all()
     share = (p["status"] == "COMPLETED").mean()
-    assert share is not None and float(share) >= 0.8
+    # 93 % are drawn COMPLETED; a light build bills about a dozen sessions, where three that
+    # are not is chance (light has fewer since a client has one active therapist at a time).
+    assert share is not None and float(share) >= (0.8 if p.height >= 50 else 0.6)
     # Methods: each client 1-2, exactly one default, paid with its own method held by then.
     pm = f["PaymentMethod"]
     per = pm.group_by("userId").agg(pl.len().alias("n"), pl.col("isDefault").sum().alias("d"))

@@ -1,8 +1,9 @@
 """Relationships: client–therapist pairs, community memberships, moderator assignments.
 
 Fixes over upstream (seeder.md §6.1, §11.13): only APPROVED therapists are paired, a pair is
-assigned after both users exist, each client is drawn independently (so growing the population
-keeps existing clients' draws), and members join after both the user and the community exist.
+assigned after both users exist (and after the client's pre-assessment), each client's therapist
+is a keyed draw (except that the first active clients in a keyed order cover every therapist
+once), and members join after both the user and the community exist.
 """
 
 from __future__ import annotations
