@@ -50,6 +50,7 @@ READS = (
 )
 WRITES = ("Notification",)
 
+READERS = 0.8  # users who read their notifications at all
 MIN_PER_USER = 3  # upstream's docs say 3-5 per user; its code gave 2 to the first 20 users
 REMINDER_LEAD = 24 * MS_PER_HOUR
 UPCOMING = ("SCHEDULED", "CONFIRMED", "WAITING")
@@ -309,11 +310,11 @@ def _people_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.
 def _fallbacks(ctx: Context, users: pl.DataFrame, have: npt.NDArray[np.int64]) -> pl.DataFrame:
     """Account notifications for users still short of MIN_PER_USER, one per fallback type.
 
-    ``users``: id, created, login (ms); ``have``: each one's notifications, row for row.
+    ``users``: id, created (ms); ``have``: each one's notifications, row for row.
     """
     anchor = ctx.anchor_ms
     users = (
-        users.select("id", "created", "login")
+        users.select("id", "created")
         .with_columns(pl.Series("need", MIN_PER_USER - have, dtype=pl.Int64))
         .filter(pl.col("need") > 0)
     )
@@ -323,16 +324,13 @@ def _fallbacks(ctx: Context, users: pl.DataFrame, have: npt.NDArray[np.int64]) -
     s = ctx.stream("Notification", "fallback")
     keys = child_keys(text_keys(rows["id"]), rows["slot"].to_numpy())
     created = rows["created"].to_numpy()
-    login = rows["login"].fill_null(-1).to_numpy()
     slot = rows["slot"].to_numpy()
     span = np.maximum(anchor - created, 1)
-    at = np.select(
-        [slot == 0, slot == 2],
-        # Profile nudge an hour after sign-up; sign-in alert at the last login when known.
-        [created + np.minimum(MS_PER_HOUR, span // 2),
-         np.where(login >= created, login, created + span // 3)],
+    at = np.where(
+        slot == 0,
+        created + np.minimum(MS_PER_HOUR, span // 2),  # profile nudge an hour after sign-up
         created + np.floor((0.5 + 0.5 * s.uniform(keys, 0)) * span).astype(np.int64),
-    )  # fmt: skip
+    )
     return _events(
         rows.with_columns(pl.Series("at", np.minimum(at, anchor))),
         event="FALLBACK", source=pl.col("slot").cast(pl.String), userId=pl.col("id"),
@@ -442,7 +440,8 @@ def _finish(
     at_ms = at.to_numpy()
     age = anchor - at_ms
     p_read = np.select([age > 7 * MS_PER_DAY, age > MS_PER_DAY], [0.9, 0.6], 0.25)
-    can_read = user["login"].is_not_null().to_numpy()
+    # Some users never open their notifications (keyed per user).
+    can_read = ctx.stream("Notification", "reader").bernoulli(user["ukey"].to_numpy(), READERS)
     read = can_read & s.bernoulli(keys, p_read, 0)
     read_at = at_ms + np.floor(s.uniform(keys, 1) ** 3 * np.minimum(age, 3 * MS_PER_DAY)).astype(
         np.int64
@@ -474,9 +473,9 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     anchor = ctx.anchor_ms
     names = _names(frames)
-    users = frames["User"].select(
-        "id", "role", ms_of("createdAt").alias("created"), ms_of("lastLoginAt").alias("login")
-    )
+    # Not lastLoginAt: the logins enricher sets it after this one, from the notifications
+    # read here among the rest.
+    users = frames["User"].select("id", "role", ms_of("createdAt").alias("created"))
     users = users.with_columns(pl.Series("ukey", text_keys(users["id"])))  # once per user
     events = [
         *_meeting_events(frames, anchor, names),

@@ -15,6 +15,12 @@ function; when run, it sees only the tables it declares, and must return a dict 
 writes to polars frames whose columns fit the model. Checks are per step and per table,
 never per row; any other exception is a bug and keeps its traceback (with the step's name).
 
+A step adds rows to the tables it writes, except those it also declares in UPDATES: for
+those it returns changed rows (the primary key and the columns it sets), which replace the
+values of the rows with that key, in place. A column some facts only follow from later
+(``User.lastLoginAt`` follows from everything a user did) is set that way, by a step that
+reads those facts; the steps before it must not read that column.
+
 ``run`` needs no barrier between tiers: a step starts as soon as the steps it depends on are
 done, on up to ``jobs`` threads. Any two steps that share a table one of them writes are
 ordered, so each step sees exactly the rows its tier would give it and the rows of a table
@@ -70,6 +76,8 @@ ENRICHERS: tuple[str, ...] = (
     "performance",
     "engagement",
     "preferences",
+    # last: it sets User.lastLoginAt from everything users did (UPDATES)
+    "logins",
 )
 
 
@@ -86,6 +94,7 @@ class Enricher:
     writes: frozenset[str]
     run: Callable[[Context, Frames], Frames]
     kind: str = "enricher"
+    updates: frozenset[str] = frozenset()
 
     @classmethod
     def from_module(
@@ -102,6 +111,18 @@ class Enricher:
         writes = _declared(kind, name, module, "WRITES", schema)
         if not writes:
             raise EnricherError(kind, name, "WRITES is empty", "name the tables it adds rows to")
+        updates = (
+            _declared(kind, name, module, "UPDATES", schema)
+            if hasattr(module, "UPDATES")
+            else frozenset()
+        )
+        if not updates <= writes:
+            raise EnricherError(
+                kind,
+                name,
+                f"UPDATES names {sorted(updates - writes)[0]!r}, which is not in its WRITES",
+                "add it to WRITES too (a table it updates is a table it writes)",
+            )
         run = getattr(module, function, None)
         if not callable(run):
             what = f"no function {function}" if run is None else f"{function} = {run!r:.40}"
@@ -112,7 +133,7 @@ class Enricher:
                 + ("" if run is None else ", not a function"),
                 f"define {function}(ctx, frames) returning {{table: new rows}}",
             )
-        return cls(name, reads, writes, run, kind)
+        return cls(name, reads, writes, run, kind, updates)
 
 
 _NOTHING = object()
@@ -122,7 +143,7 @@ def _declared(
     kind: str, name: str, module: ModuleType, attr: str, schema: Schema
 ) -> frozenset[str]:
     """``module``'s READS or WRITES, refused unless a tuple of ``schema``'s table names."""
-    what = "reads" if attr == "READS" else "adds rows to"
+    what = {"READS": "reads", "UPDATES": "changes rows of"}.get(attr, "adds rows to")
     value = getattr(module, attr, _NOTHING)
     if value is _NOTHING:
         raise EnricherError(
@@ -335,12 +356,7 @@ def run(
     def finish(i: int, added: Frames) -> None:
         e = steps[i]
         _check_result(e, ctx.schema, added)
-        for table, rows in added.items():
-            # Every frame with columns is held to the model, rows or not: a step whose
-            # columns are wrong fails in a light build too, not only once it adds rows.
-            conformed = _conformed(e, ctx, table, rows) if rows.width else rows
-            if rows.height:
-                frames[table] = pl.concat([frames[table], conformed])
+        frames.update(applied(e, ctx, frames, added))
         if on_done is not None:
             on_done(e, added)
         for table in e.writes & frames.keys():
@@ -379,6 +395,54 @@ def run(
     if stuck:  # order() refuses cycles, so this is a bug in order() itself
         raise RuntimeError(f"steps never became ready: {stuck}")
     return frames
+
+
+def applied(step: Enricher, ctx: Context, frames: Frames, added: Frames) -> Frames:
+    """The tables ``step`` returned rows for, with those rows: appended, or for a table of its
+    UPDATES, replacing the values of the rows with their keys."""
+    out: Frames = {}
+    for table, rows in added.items():
+        if table in step.updates:
+            out[table] = _updated(step, ctx, table, frames[table], rows)
+            continue
+        # Every frame with columns is held to the model, rows or not: a step whose
+        # columns are wrong fails in a light build too, not only once it adds rows.
+        conformed = _conformed(step, ctx, table, rows) if rows.width else rows
+        if rows.height:
+            out[table] = pl.concat([frames[table], conformed])
+    return out
+
+
+def _updated(
+    step: Enricher, ctx: Context, table: str, frame: pl.DataFrame, rows: pl.DataFrame
+) -> pl.DataFrame:
+    """``frame`` with the values of ``rows`` (its primary key and some columns) set on the
+    rows of those keys, in place; a key not in ``frame`` is an EnricherError."""
+    model = ctx.schema.table(table)
+    pk = list(model.primary_key)
+    unknown = [c for c in rows.columns if c not in model.column_names]
+    missing = [c for c in pk if c not in rows.columns]
+    if unknown or missing:
+        raise EnricherError(
+            step.kind,
+            step.name,
+            f"returned {table} updates with "
+            + (f"columns not in the model: {unknown}" if unknown else f"no key column {missing}"),
+            f"return the key ({', '.join(pk)}) and the columns of {table} it sets",
+        )
+    if not rows.height:
+        return frame
+    rows = rows.select(pl.col(c).cast(frame.schema[c]) for c in rows.columns)
+    strays = rows.join(frame.select(pk), on=pk, how="anti")
+    if strays.height:
+        raise EnricherError(
+            step.kind,
+            step.name,
+            f"updates {strays.height} {table} rows that do not exist (first: "
+            f"{strays.row(0)[: len(pk)]})",
+            f"update only rows already in {table}, or add it to WRITES only to add rows",
+        )
+    return frame.update(rows, on=pk, include_nulls=True)
 
 
 class _Undeclared(KeyError):

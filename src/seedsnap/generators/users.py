@@ -133,8 +133,6 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
     # DiceBear seed from "first-last": lower-case, only a-z and "-", as the app builds it.
     seed_text = pl.Series(np.char.add(np.char.add(first.astype(str), "-"), last.astype(str)))
     avatar_seed = seed_text.str.to_lowercase().str.replace_all(r"[^a-z-]", "")
-    logins = s.bernoulli(keys, 0.8, index=10)
-    last_login = np.where(logins, between(s, keys, created, ctx.anchor_ms, index=11), -1)
     return pl.DataFrame(
         {
             "id": ids,
@@ -150,15 +148,10 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
             "isActive": active,
             "avatarUrl": "https://api.dicebear.com/7.x/avataaars/svg?seed=" + avatar_seed,
             "bio": bio.astype(str),
-            "lastLoginAt": timestamps(last_login, "lastLoginAt"),
+            # lastLoginAt and deactivatedAt follow from what the user does: the logins
+            # enricher sets them once everything is made.
         }
-    ).with_columns(
-        pl.when(pl.col("lastLoginAt").dt.epoch("ms") < 0)
-        .then(None)
-        .otherwise(pl.col("lastLoginAt"))
-        .alias("lastLoginAt"),
-        pl.Series("_key", keys),
-    )
+    ).with_columns(pl.Series("_key", keys))
 
 
 # Clients who looked at the therapist recommendations their pre-assessment led to: only they

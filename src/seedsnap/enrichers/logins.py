@@ -1,0 +1,157 @@
+"""Logins and deactivations: each user's ``lastLoginAt`` and, for an inactive account, when
+and why it was deactivated, from what the user did (the ``ACTS``).
+
+Nobody acts while logged out: the last login opens the session of the user's last act
+(``SESSION`` at most before it), unless the user came back later only to look around (a
+keyed visit, as 80 % of users make). A user who never acted nor visited has never logged
+in. An inactive account (``isActive`` false, drawn with the user) was deactivated by its
+owner in their last session, after their last act: they do nothing after ``deactivatedAt``.
+Logging in and deactivating write the user's row, so ``updatedAt`` is not before either.
+
+Why derived here rather than drawn with the user and imposed on every enricher as a bound:
+``lastLoginAt`` is a consequence of the activity (the app sets it at each login), the
+activity is made by some twenty enrichers that each choose their actors, and a bound would
+have each of them choose only users still logging in after the parent row. This step runs
+after all of them (it reads what they write), and changes the User rows in place
+(``UPDATES``); no step before it reads the columns it sets.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import polars as pl
+
+from seedsnap.context import MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
+from seedsnap.generators.common import ms_of, pick_text, text_keys
+
+
+class Act(NamedTuple):
+    """Rows of ``table`` record that the user in ``user`` acted at ``at`` (when ``status``
+    is set: only rows whose status is one of those)."""
+
+    table: str
+    user: str
+    at: str
+    status: tuple[str, ...] = ()
+
+
+# What a user does while logged in, each at the time it records.
+ACTS: tuple[Act, ...] = (
+    Act("Post", "userId", "createdAt"),
+    Act("Comment", "userId", "createdAt"),
+    Act("PostHeart", "userId", "createdAt"),
+    Act("CommentHeart", "userId", "createdAt"),
+    Act("Message", "senderId", "createdAt"),
+    Act("Message", "senderId", "editedAt"),
+    Act("MessageReaction", "userId", "createdAt"),
+    Act("MessageReadReceipt", "userId", "readAt"),
+    Act("ConversationParticipant", "userId", "lastReadAt"),
+    Act("TypingIndicator", "userId", "lastTypingAt"),
+    Act("Notification", "userId", "readAt"),
+    Act("JournalEntry", "userId", "createdAt"),
+    Act("Membership", "userId", "joinedAt"),
+    Act("Report", "reporterId", "createdAt"),
+    Act("UserBlock", "blockerId", "createdAt"),
+    Act("ChatbotSession", "clientId", "lastActivity"),
+    Act("PreAssessment", "clientId", "createdAt"),
+    Act("ClientPreferences", "clientId", "createdAt"),
+    Act("PaymentMethod", "userId", "createdAt"),
+    Act("Meeting", "clientId", "createdAt"),  # booked
+    Act("Meeting", "clientId", "endTime", ("COMPLETED",)),  # attended
+    Act("Meeting", "therapistId", "endTime", ("COMPLETED",)),
+    Act("Meeting", "clientId", "startTime", ("IN_PROGRESS",)),
+    Act("Meeting", "therapistId", "startTime", ("IN_PROGRESS",)),
+    Act("Review", "clientId", "createdAt"),
+    Act("Worksheet", "therapistId", "createdAt"),
+    Act("TherapistAvailability", "therapistId", "createdAt"),
+    Act("GroupTherapySessions", "createdById", "createdAt"),
+    Act("GroupSessionTherapistInvitations", "therapistId", "respondedAt"),
+    Act("GroupSessionParticipants", "userId", "joinedAt"),
+    Act("Therapist", "processedByAdminId", "processingDate"),
+)
+
+READS = ("User", *dict.fromkeys(a.table for a in ACTS))
+WRITES = ("User",)
+UPDATES = ("User",)
+
+# The last login is at most this long before the user's last act (one session).
+SESSION = 2 * MS_PER_HOUR
+VISITS = 0.8  # users who also log in at a keyed time only to look around
+# An account is deactivated within this long after its owner's last act or login.
+DEACTIVATED_WITHIN = 30 * MS_PER_MINUTE
+DEACTIVATION_REASONS = (
+    "Taking a break from the platform",
+    "No longer needs the service",
+    "Privacy concerns",
+    "Continuing therapy elsewhere",
+    "Created a new account",
+)
+SET = ("lastLoginAt", "deactivatedAt", "deactivatedBy", "deactivationReason", "updatedAt")
+
+
+def last_acts(frames: Frames, users: pl.Series) -> np.ndarray:
+    """Each of ``users``' last act (epoch ms), -1 for a user who did nothing."""
+    parts = []
+    for a in ACTS:
+        rows = frames[a.table]
+        if a.status:
+            rows = rows.filter(pl.col("status").cast(pl.String).is_in(a.status))
+        parts.append(rows.select(pl.col(a.user).alias("userId"), ms_of(a.at).alias("at")))
+    last = (
+        pl.concat(parts)
+        .drop_nulls()
+        .group_by("userId")
+        .agg(pl.col("at").max())
+        .join(users.to_frame("userId"), on="userId", how="right", maintain_order="right")
+    )
+    out: np.ndarray = last["at"].fill_null(-1).to_numpy()
+    return out
+
+
+def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The User rows whose login, deactivation or updatedAt change (only those, so a re-run
+    changes nothing)."""
+    anchor = ctx.anchor_ms
+    user = frames["User"]
+    keys = text_keys(user["id"])
+    created = user["createdAt"].dt.epoch("ms").to_numpy()
+    inactive = ~user["isActive"].to_numpy()
+    last = last_acts(frames, user["id"])
+    s = ctx.stream("User", "lastLoginAt")
+    # Deactivating takes a login: every inactive account logged in at least once.
+    visits = s.bernoulli(keys, VISITS, 0) | inactive
+    span = np.maximum(anchor - created, 0)
+    visit = np.where(visits, created + np.floor(s.uniform(keys, 1) * span).astype(np.int64), -1)
+    # The session of the last act began up to SESSION before it, not before the sign-up.
+    opened = np.maximum(
+        last - np.floor(s.uniform(keys, 2) ** 2 * SESSION).astype(np.int64), created
+    )
+    login = np.maximum(visit, np.where(last >= 0, opened, -1))
+    d = ctx.stream("User", "deactivatedAt")
+    end = np.maximum(login, last)
+    within = np.minimum(DEACTIVATED_WITHIN, np.maximum(anchor - end, 0))
+    gone = np.where(inactive, end + np.floor(d.uniform(keys, 0) * within).astype(np.int64), -1)
+    reason = pick_text(d, keys, DEACTIVATION_REASONS, index=1, name="deactivationReason")
+    updated = np.maximum(user["updatedAt"].dt.epoch("ms").to_numpy(), np.maximum(login, gone))
+    new = pl.DataFrame(
+        {
+            "id": user["id"],
+            "lastLoginAt": timestamps(login, "lastLoginAt"),
+            "deactivatedAt": timestamps(gone, "deactivatedAt"),
+            "deactivatedBy": user["id"],
+            "deactivationReason": reason,
+            "updatedAt": timestamps(updated, "updatedAt"),
+        }
+    ).with_columns(
+        pl.when(pl.Series(login >= 0)).then(pl.col("lastLoginAt")).alias("lastLoginAt"),
+        *(
+            pl.when(pl.Series(inactive)).then(pl.col(c)).alias(c)
+            for c in ("deactivatedAt", "deactivatedBy", "deactivationReason")
+        ),
+    )
+    changed = np.zeros(user.height, dtype=bool)
+    for c in SET:
+        changed |= ~new[c].eq_missing(user[c].cast(new.schema[c])).to_numpy()
+    return {"User": new.filter(pl.Series(changed))}
