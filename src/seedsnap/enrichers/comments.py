@@ -1,7 +1,7 @@
 """Comments: clients ≥ N, APPROVED therapists ≥ M comments; every post ≥ K comments.
 
 Commenters are members of the post's community who joined before commenting, never the
-post's author, and comments fall between the post and the anchor (upstream dated them up to
+post's author, and comments follow the post (most within days; ``REACTION_MEAN``) before the anchor (upstream dated them up to
 30 days into the future and ignored membership, seeder.md §11.8).
 """
 
@@ -14,12 +14,12 @@ from seedsnap.context import Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit
 from seedsnap.generators import content_text
 from seedsnap.generators.common import (
-    between,
     pick_rows_by_codes,
     pick_rows_from_groups,
+    soon_after,
     text_keys,
 )
-from seedsnap.generators.content import community_posts, posting_members
+from seedsnap.generators.content import REACTION_MEAN, community_posts, posting_members
 from seedsnap.random import expand, name_key
 
 READS = ("User", "Therapist", "Membership", "RoomGroup", "Room", "Post", "Comment")
@@ -30,7 +30,7 @@ def _make(ctx: Context, keys: np.ndarray, pairs: pl.DataFrame, purpose: str) -> 
     """Comments from (postId, userId, lo ms) rows, one per key."""
     s = ctx.stream("Comment", purpose)
     lo = pairs["lo"].to_numpy()
-    at = between(s, keys, lo, np.maximum(lo, ctx.anchor_ms), index=0)
+    at = soon_after(s, keys, lo, ctx.anchor_ms, REACTION_MEAN["Comment"], index=0)
     return pl.DataFrame(
         {
             "id": ctx.ids("Comment", keys),

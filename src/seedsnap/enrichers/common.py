@@ -10,7 +10,13 @@ import polars as pl
 
 from seedsnap.arrays import rows_in, sort_positions
 from seedsnap.context import Context
-from seedsnap.generators.common import between, natural_ids, rank_in_run, text_keys
+from seedsnap.generators.common import (
+    between,
+    natural_ids,
+    rank_in_run,
+    soon_after,
+    text_keys,
+)
 from seedsnap.random import I64, U64, Stream, child_keys, expand
 
 
@@ -76,6 +82,7 @@ def pair_top_up(
     lo: I64,
     latest: int | I64,
     index: int = 0,
+    mean_ms: float | None = None,
 ) -> tuple[pl.Series, I64]:
     """Ids and times of the join rows a top-up adds for pairs of ids, given by the
     ``text_keys`` of their two columns (``pair``, in the order they are keyed: the first is
@@ -83,11 +90,18 @@ def pair_top_up(
 
     The ids come from the pair (``natural_ids``: the same pair has the same id whichever step
     makes it), the times are keyed by it, uniform between ``lo`` and ``latest`` (ms; ``lo``
-    where ``latest`` is earlier), on ``table``'s "top-up" stream at draw ``index``.
+    where ``latest`` is earlier), or with ``mean_ms`` soon after ``lo`` (``soon_after``), on
+    ``table``'s "top-up" stream at draw ``index``.
     """
     first, second = pair.values()
     keys = child_keys(first ^ salt, second)
-    at = between(ctx.stream(table, "top-up"), keys, lo, np.maximum(lo, latest), index=index)
+    s = ctx.stream(table, "top-up")
+    hi = np.maximum(lo, latest)
+    at = (
+        between(s, keys, lo, hi, index=index)
+        if mean_ms is None
+        else soon_after(s, keys, lo, hi, mean_ms, index=index)
+    )
     return natural_ids(ctx, table, pair), at
 
 

@@ -13,7 +13,7 @@ import polars as pl
 from seedsnap.context import Context, Frames, timestamps
 from seedsnap.enrichers.common import best_rows, count_by, deficit, pair_top_up
 from seedsnap.generators.common import text_keys
-from seedsnap.generators.content import community_posts, posting_members
+from seedsnap.generators.content import REACTION_MEAN, community_posts, posting_members
 from seedsnap.random import name_key
 
 READS = ("User", "Therapist", "Membership", "RoomGroup", "Room", "Post", "PostHeart", "Comment",
@@ -32,7 +32,8 @@ def _rows(ctx: Context, table: str, item: str, chosen: pl.DataFrame) -> pl.DataF
     ``_uk`` and ``_ik`` are the text keys of the user's and the item's ids.
     """
     pair = {"userId": chosen["_uk"].to_numpy(), item: chosen["_ik"].to_numpy()}
-    ids, at = pair_top_up(ctx, table, pair, SALT, chosen["lo"].to_numpy(), ctx.anchor_ms)
+    lo = chosen["lo"].to_numpy()
+    ids, at = pair_top_up(ctx, table, pair, SALT, lo, ctx.anchor_ms, mean_ms=REACTION_MEAN[table])
     return pl.DataFrame(
         {
             "id": ids,

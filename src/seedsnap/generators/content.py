@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from seedsnap.context import Context, Frames, timestamps
+from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.generators import content_text
 from seedsnap.generators.common import (
     between,
@@ -18,6 +18,7 @@ from seedsnap.generators.common import (
     ms,
     natural_ids,
     pick_rows_from_groups,
+    soon_after,
     spread_times,
     text_keys,
 )
@@ -29,6 +30,13 @@ WRITES = ("Post", "Comment", "PostHeart", "CommentHeart")
 HEART_POOL = 12
 MAX_COMMENTS_PER_POST = 5
 REPLY_RATE = 0.35
+# Mean time from an item (or the member's joining, if later) to a reaction to it: most
+# comments and hearts come while a post is new (``soon_after``), not uniformly up to the anchor.
+REACTION_MEAN = {
+    "Comment": 2 * MS_PER_DAY,
+    "PostHeart": MS_PER_DAY,
+    "CommentHeart": 12 * MS_PER_HOUR,
+}
 
 
 def posting_members(frames: Frames, rooms: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -232,7 +240,7 @@ def hearts(
     chosen = s.bernoulli(keys, rate, index=0)
     i, j, keys = i[chosen], j[chosen], keys[chosen]
     lo = np.maximum(ms(items["createdAt"])[i], ms(pool["joinedAt"])[j])
-    at = between(s, keys, lo + 1000, ctx.anchor_ms, index=1)
+    at = soon_after(s, keys, lo + 1000, ctx.anchor_ms, REACTION_MEAN[table], index=1)
     return pl.DataFrame(
         {
             "id": natural_ids(ctx, table, {item_col: item_key[i], "userId": hearter_key[j]}),

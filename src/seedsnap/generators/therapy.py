@@ -713,7 +713,9 @@ def meeting_rows(ctx: Context, acc: pl.DataFrame) -> pl.DataFrame:
     )
     assigned = acc["assignedMs"].to_numpy()
     hi = np.minimum(start - MS_PER_HOUR, a)
-    lo = np.minimum(np.maximum(assigned, start - 21 * MS_PER_DAY), hi)
+    # Booked up to 21 days before it starts, or for a meeting further ahead than that, in
+    # the 21 days before the anchor (not all at the anchor itself).
+    lo = np.minimum(np.maximum(assigned, np.minimum(start, a) - 21 * MS_PER_DAY), hi)
     created = between(s, keys, lo, hi, index=2)
     held = (status == "COMPLETED") | (status == "NO_SHOW")
     cancelled = status == "CANCELLED"
@@ -1172,12 +1174,12 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
     s = ctx.stream("PreAssessment", "fields")
     c_at = clients["createdMs"].to_numpy()
     intake = intake_ms(ctx, ck, c_at)
-    lo = np.minimum(intake + nth * 21 * MS_PER_DAY, a)
-    created = np.where(
-        nth == 0,
-        intake,
-        between(s, keys, lo, np.minimum(intake + nth * 45 * MS_PER_DAY, a), index=1),
-    )
+    # The nth follow-up comes 3 to 6 weeks per step after the intake; for a client too new
+    # for that, within the time since the intake (before, they all sat at the anchor).
+    room = np.maximum(a - intake, 0)
+    lo = intake + np.minimum(nth * 21 * MS_PER_DAY, room * nth // (nth + 1))
+    hi = intake + np.minimum(nth * 45 * MS_PER_DAY, room)
+    created = np.where(nth == 0, intake, between(s, keys, lo, hi, index=1))
     processed = np.minimum(created + s.integers(keys, 5_000, INTAKE_PROCESSED_WITHIN, index=2), a)
     created = np.minimum(created, processed)
     frac = np.clip((created - c_at) / (120 * MS_PER_DAY), 0.0, 1.0)
