@@ -65,7 +65,8 @@ def _user(uid: str, role: str) -> dict[str, Any]:
         "lastName": "Test",
         "role": role,
         "createdAt": days(200),
-        "updatedAt": days(200),
+        "updatedAt": days(0.1),
+        "lastLoginAt": days(0.1),  # after everything the world's users do
     }
 
 
@@ -920,6 +921,30 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         "group_invitation.one_session_at_a_time",
         lambda f: _second_session(f, "GroupSessionTherapistInvitations", "gi1"),
         "gi2",
+    ),
+    ("user.acts_before_last_login", lambda f: set_(f, "User", "c1", lastLoginAt=None), "c1"),
+    # c1 posts, comments and hearts well after days(150)
+    ("user.acts_before_last_login", lambda f: set_(f, "User", "c1", lastLoginAt=days(150)), "c1"),
+    (
+        "user.acts_before_last_login",
+        lambda f: set_(f, "Notification", "nt1", readAt=days(0.01)),
+        "c1",
+    ),
+    ("user.inactive_iff_deactivated", lambda f: set_(f, "User", "c2", isActive=False), "c2"),
+    (
+        "user.inactive_iff_deactivated",
+        lambda f: set_(f, "User", "c2", deactivatedAt=days(0.05)),
+        "c2",
+    ),
+    (
+        "user.inactive_iff_deactivated",
+        lambda f: set_(f, "User", "c2", isActive=False, deactivatedAt=days(0.2)),
+        "c2",
+    ),
+    (
+        "user.nothing_after_deactivation",
+        lambda f: set_(f, "User", "c1", isActive=False, deactivatedAt=days(150)),
+        "c1",
     ),
 ]
 

@@ -362,6 +362,7 @@ def rules(config: Mapping[str, Any], schema: Schema = MENTARA) -> list[Rule]:
     return [
         *schema_rules(schema, at),
         *domain_rules(at),
+        *account_rules(),
         *minimum_rules(minimums),
         *recent_activity_rule(recent, at),
     ]
@@ -1185,7 +1186,62 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         WHERE {_later_overlapping_session("i", "j")}
         AND CAST("i"."status" AS TEXT) = 'ACCEPTED' AND CAST("j"."status" AS TEXT) = 'ACCEPTED'""",
     ),
+    # Accounts.
+    (
+        "user.inactive_iff_deactivated",
+        "User",
+        "an account is inactive exactly when it has a deactivatedAt, after its creation and "
+        "its last login",
+        """SELECT "id" AS "key", 'isActive ' || CAST("isActive" AS TEXT) || ', deactivatedAt ' ||
+        COALESCE(CAST("deactivatedAt" AS TEXT), 'NULL') AS "detail" FROM "User"
+        WHERE "isActive" = ("deactivatedAt" IS NOT NULL) OR "deactivatedAt" < "createdAt"
+        OR "deactivatedAt" < "lastLoginAt" """,
+    ),
 )
+
+
+def _last_acts() -> str:
+    """SQL: each user's last act ("u", "at") over the tables of ``logins.ACTS``."""
+    from seedsnap.enrichers.logins import ACTS
+
+    parts = []
+    for a in ACTS:
+        status = f' AND CAST("status" AS TEXT) IN {_in(a.status)}' if a.status else ""
+        parts.append(
+            f'SELECT {quote(a.user)} AS "u", {quote(a.at)} AS "at" FROM {quote(a.table)} '
+            f"WHERE {quote(a.at)} IS NOT NULL{status}"
+        )
+    union = " UNION ALL ".join(parts)
+    return f'SELECT "u", MAX("at") AS "at" FROM ({union}) AS "acts" GROUP BY "u"'
+
+
+def account_rules() -> list[Rule]:
+    """Nobody acts while logged out or once their account is deactivated (the acts are the
+    logins enricher's ``ACTS``: posts, comments, hearts, messages, meetings, ...)."""
+    from seedsnap.enrichers.logins import SESSION
+
+    last = _last_acts()
+    session = f"INTERVAL '{SESSION // 60_000} minutes'"
+    return [
+        Rule(
+            "user.acts_before_last_login",
+            "User",
+            f"a user acts at most {SESSION // 60_000} minutes (a session) after their last login",
+            f"""SELECT "x"."id" AS "key", 'last act ' || CAST("a"."at" AS TEXT) ||
+            ', last login ' || COALESCE(CAST("x"."lastLoginAt" AS TEXT), 'never') AS "detail"
+            FROM "User" AS "x" JOIN ({last}) AS "a" ON "a"."u" = "x"."id"
+            WHERE "x"."lastLoginAt" IS NULL OR "a"."at" > "x"."lastLoginAt" + {session}""",
+        ),
+        Rule(
+            "user.nothing_after_deactivation",
+            "User",
+            "a deactivated user does nothing after deactivatedAt",
+            f"""SELECT "x"."id" AS "key", 'last act ' || CAST("a"."at" AS TEXT) ||
+            ', deactivated ' || CAST("x"."deactivatedAt" AS TEXT) AS "detail"
+            FROM "User" AS "x" JOIN ({last}) AS "a" ON "a"."u" = "x"."id"
+            WHERE "a"."at" > "x"."deactivatedAt" """,
+        ),
+    ]
 
 
 def domain_rules(anchor: str) -> list[Rule]:
