@@ -195,3 +195,43 @@ def test_every_two_registry_steps_sharing_a_written_table_are_ordered() -> None:
         for j, b in enumerate(steps[:i]):
             if a.writes & (b.reads | b.writes) or b.writes & (a.reads | a.writes):
                 assert j in after[i] or i in after[j], (b.name, a.name)
+
+
+def test_a_step_updates_the_rows_of_a_table_of_its_updates_in_place(
+    ctx: Context, template: Frames
+) -> None:
+    """A table of UPDATES gets the returned values on the rows of their keys, in row order;
+    a key not in the table, or UPDATES outside WRITES, is a one-line EnricherError."""
+    users = pl.concat(
+        template["User"].with_columns(pl.lit(i).alias("id"), pl.lit(f"{i}@x").alias("email"))
+        for i in "bac"
+    ).with_columns(pl.lit(None, dtype=pl.Datetime("ms")).alias("lastLoginAt"))
+    frames = {**_empty(ctx), "User": users}
+
+    def login(ctx: Context, frames: Frames) -> Frames:
+        at = pl.Series("lastLoginAt", [0], dtype=pl.Int64).cast(pl.Datetime("ms"))
+        return {"User": pl.DataFrame([pl.Series("id", ["a"]), at])}
+
+    step = Enricher("login", frozenset({"User"}), frozenset({"User"}), login, "enricher",
+                    frozenset({"User"}))  # fmt: skip
+    out = orchestrator.run(ctx, frames, [step])["User"]
+    assert out["id"].to_list() == ["b", "a", "c"]
+    assert out["lastLoginAt"].is_not_null().to_list() == [False, True, False]
+    assert out["email"].to_list() == ["b@x", "a@x", "c@x"]
+
+    def stray(ctx: Context, frames: Frames) -> Frames:
+        return {"User": pl.DataFrame({"id": ["z"], "email": ["z@x"]})}
+
+    bad = Enricher("stray", step.reads, step.writes, stray, "enricher", step.updates)
+    with pytest.raises(EnricherError, match="updates 1 User rows that do not exist"):
+        orchestrator.run(ctx, frames, [bad])
+
+    class Module:
+        __name__ = "toy"
+        READS = ("User",)
+        WRITES = ("Post",)
+        UPDATES = ("User",)
+        enrich = staticmethod(login)
+
+    with pytest.raises(EnricherError, match="UPDATES names 'User', which is not in its WRITES"):
+        Enricher.from_module("toy", Module)  # type: ignore[arg-type]

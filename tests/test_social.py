@@ -760,7 +760,7 @@ def test_outputs_do_not_depend_on_input_row_order(builds: dict[str, Frames]) -> 
     new enricher is included, and each finds the deficits it fills in the build.
     """
     from seedsnap.build import _generator
-    from seedsnap.enrichers.orchestrator import run
+    from seedsnap.enrichers.orchestrator import applied, run
     from seedsnap.snapshot import sort_rows, store_json
 
     ctx = Context(_config("medium"))
@@ -790,7 +790,7 @@ def test_outputs_do_not_depend_on_input_row_order(builds: dict[str, Frames]) -> 
                 assert_frame_equal(sort_rows(model, rows), sort_rows(model, b[table]))
             except AssertionError as err:
                 raise AssertionError(f"{why}: {table}: {err}") from None
-            f[table] = pl.concat([f[table], ctx.frame(table, rows)])
+        f.update(applied(e, ctx, f, a))  # appended, or in place for a table of its UPDATES
         added[e.name] = sum(v.height for v in a.values())
     # In medium the generators already give every therapist availability and every
     # community its rooms; any other enricher must have had something to add, or this
