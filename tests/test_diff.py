@@ -936,9 +936,13 @@ def test_the_verdict_counts_each_kind_of_missing_key() -> None:
     assert report.exit_code == 1
     report.tables = [TableDiff("Post", equal=3)]
     report.keys = MissingKeys(foreign=["f1"])
-    assert report.render("text", False).rstrip().endswith(
-        "rows equal (3 rows in 1 table), but the database lacks 1 foreign key of the model "
-        "(listed above)"
+    assert (
+        report.render("text", False)
+        .rstrip()
+        .endswith(
+            "rows equal (3 rows in 1 table), but the database lacks 1 foreign key of the model "
+            "(listed above)"
+        )
     )
     assert json.loads(report.render("json", False))["schema"] == ["f1"]
     report.keys = MissingKeys()
