@@ -135,7 +135,8 @@ def world() -> dict[str, list[dict[str, Any]]]:
         "Membership": [
             {"id": f"ms_{u}", "userId": u, "communityId": "k1", "joinedAt": days(100)}
             for u in ("c1", "c2", "t1")
-        ],
+        ]
+        + [{"id": "ms_m1", "userId": "m1", "communityId": "k1", "joinedAt": days(160)}],
         "ModeratorCommunity": [
             {"id": "mc1", "moderatorId": "m1", "communityId": "k1", "assignedAt": days(150)}
         ],
@@ -582,6 +583,8 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "Membership", "ms_c2", joinedAt=days(85)),
         "cm1",
     ),
+    ("moderator.is_member", lambda f: drop(f, "Membership", "ms_m1"), "mc1"),
+    ("moderator.is_member", lambda f: set_(f, "Membership", "ms_m1", joinedAt=days(140)), "mc1"),
     ("post_heart.not_own", lambda f: set_(f, "PostHeart", "ph1", userId="c1"), "ph1"),
     ("comment_heart.not_own", lambda f: set_(f, "CommentHeart", "ch1", userId="c2"), "ch1"),
     ("comment.after_post", lambda f: set_(f, "Comment", "cm4", createdAt=days(71)), "cm4"),

@@ -625,6 +625,14 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
             AND {_member('"c"."userId"', '"g"."communityId"', '"c"."createdAt"')})""",
     ),
     (
+        "moderator.is_member",
+        "ModeratorCommunity",
+        "a moderator had joined the community they moderate when assigned to it",
+        f"""SELECT "mc"."id" AS "key", 'moderator ' || "mc"."moderatorId" AS "detail"
+        FROM "ModeratorCommunity" AS "mc"
+        WHERE NOT {_member('"mc"."moderatorId"', '"mc"."communityId"', '"mc"."assignedAt"')}""",
+    ),
+    (
         "post_heart.not_own",
         "PostHeart",
         "nobody hearts their own post",

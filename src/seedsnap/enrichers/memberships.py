@@ -16,7 +16,7 @@ from seedsnap.enrichers.common import count_by, deficit, pair_top_up, sample_pai
 from seedsnap.generators.common import text_keys
 from seedsnap.random import name_key
 
-READS = ("User", "Therapist", "Community", "Membership")
+READS = ("User", "Therapist", "Community", "Membership", "ModeratorCommunity")
 WRITES = ("Membership",)
 SALT_USER = name_key("enrich", "memberships", "user")
 SALT_COMMUNITY = name_key("enrich", "memberships", "community")
@@ -68,6 +68,11 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         pl.col("id").alias("communityId"), pl.col("createdAt").alias("cAt")
     )
     existing = frames["Membership"].select("userId", "communityId")
+    # A moderator's membership of a community they moderate is the moderator_assignments
+    # enricher's to add: it joins them before the assignment. Those pairs count as taken.
+    moderating = frames["ModeratorCommunity"].select(
+        pl.col("moderatorId").alias("userId"), "communityId"
+    )
     mins = ctx.config
     need_user = deficit(
         users.select(pl.col("id").alias("userId"), "role"),
@@ -104,7 +109,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         "communityId",
         users["id"],
         "userId",
-        after.select("communityId", "userId"),
+        pl.concat([after, moderating]).select("communityId", "userId"),
     )
     # Every community has an APPROVED therapist among its members, who can host its group
     # sessions (a community without one had none); its own stream, so nothing else moves.

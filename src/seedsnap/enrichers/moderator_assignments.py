@@ -1,7 +1,11 @@
-"""Moderator assignments: every moderator ≥ N communities, every community ≥ M moderators.
+"""Moderator assignments: every moderator ≥ N communities, every community ≥ M moderators;
+a moderator is a member of each community they moderate.
 
 Upstream only looked at the first 20 communities in DB order (seeder.md §7 row 6); here every
-community is covered, by the moderators with the fewest assignments first.
+community is covered, by the moderators with the fewest assignments first, preferring
+communities the moderator already belongs to. A moderator of a community they had not joined
+(a new assignment, or one of the base build's) gets a membership, joined after both the
+moderator and the community existed and no later than the assignment.
 """
 
 from __future__ import annotations
@@ -10,12 +14,13 @@ import polars as pl
 
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit, pair_top_up, take_best
-from seedsnap.generators.common import text_keys
-from seedsnap.random import name_key
+from seedsnap.generators.common import between, ms_of, natural_ids, text_keys
+from seedsnap.random import child_keys, name_key
 
-READS = ("Moderator", "Community", "ModeratorCommunity")
-WRITES = ("ModeratorCommunity",)
+READS = ("Moderator", "Community", "ModeratorCommunity", "Membership")
+WRITES = ("ModeratorCommunity", "Membership")
 SALT = name_key("enrich", "moderator_assignments")
+SALT_MEMBER = name_key("enrich", "moderator_assignments", "membership")
 
 
 def _rows(ctx: Context, chosen: pl.DataFrame) -> pl.DataFrame:
@@ -32,6 +37,38 @@ def _rows(ctx: Context, chosen: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _memberships(
+    ctx: Context, assigned: pl.DataFrame, mods: pl.DataFrame, comm: pl.DataFrame
+) -> pl.DataFrame:
+    """A membership for each assignment (moderatorId, communityId, assignedAt) whose moderator
+    is not a member: joined between both existing and the assignment."""
+    rows = (
+        assigned.join(mods, on="moderatorId", how="left", maintain_order="left")
+        .join(
+            comm.select("communityId", "cAt"), on="communityId", how="left", maintain_order="left"
+        )
+        .sort("moderatorId", "communityId")
+    )
+    user_k, comm_k = text_keys(rows["moderatorId"]), text_keys(rows["communityId"])
+    lo = rows.select(pl.max_horizontal("mAt", "cAt").dt.epoch("ms")).to_series().to_numpy()
+    hi = rows.select(ms_of("assignedAt")).to_series().to_numpy()
+    # Between the two, keyed by the pair on a stream of its own (no other draw moves).
+    at = between(
+        ctx.stream("Membership", "moderator"), child_keys(user_k ^ SALT_MEMBER, comm_k), lo, hi
+    )
+    return pl.DataFrame(
+        {
+            # The pair's natural id: the same pair has the same id whichever step makes it.
+            "id": natural_ids(
+                ctx, "Membership", {"userId": user_k, "communityId": rows["communityId"]}
+            ),
+            "joinedAt": timestamps(at, "joinedAt"),
+            "communityId": rows["communityId"],
+            "userId": rows["moderatorId"],
+        }
+    )
+
+
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     mods = frames["Moderator"].select(
@@ -43,17 +80,24 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     existing = frames["ModeratorCommunity"].select("moderatorId", "communityId")
     if mods.is_empty() or comm.is_empty():
         return {}
+    members = frames["Membership"].select(
+        pl.col("userId").alias("moderatorId"), "communityId", pl.lit(0).alias("_nm"), "joinedAt"
+    )
     # Every (moderator, community) pair is a candidate: ids are hashed once per entity.
-    mods = mods.with_columns(pl.Series("_mk", text_keys(mods["moderatorId"])))
-    comm = comm.with_columns(pl.Series("_ck", text_keys(comm["communityId"])))
+    # Communities the moderator belongs to come first (``_nm`` 0), then the others.
+    mods_k = mods.with_columns(pl.Series("_mk", text_keys(mods["moderatorId"])))
+    comm_k = comm.with_columns(pl.Series("_ck", text_keys(comm["communityId"])))
     candidates = (
-        mods.join(comm, how="cross")
+        mods_k.join(comm_k, how="cross")
         .join(existing, on=["moderatorId", "communityId"], how="anti")
+        .join(members, on=["moderatorId", "communityId"], how="left", maintain_order="left")
         .with_columns(
-            (pl.max_horizontal("mAt", "cAt").dt.epoch("ms") + 60_000).alias("lo"),
+            pl.col("_nm").fill_null(1),
+            # After both existed, and after the moderator joined (a member's community).
+            (pl.max_horizontal("mAt", "cAt", "joinedAt").dt.epoch("ms") + 60_000).alias("lo"),
             (pl.col("_mk") ^ (pl.col("_ck") * pl.lit(7, dtype=pl.UInt64))).alias("_k"),
         )
-        .drop("_mk", "_ck")
+        .drop("_mk", "_ck", "joinedAt")
     )
     need_m = deficit(
         mods,
@@ -62,7 +106,13 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         ctx.config.minimum("moderator", "communities_moderated"),
     )
     first = take_best(
-        ctx, "ModeratorCommunity", "moderator-side", candidates, "moderatorId", need_m
+        ctx,
+        "ModeratorCommunity",
+        "moderator-side",
+        candidates,
+        "moderatorId",
+        need_m,
+        order=["_nm"],
     )
     after = pl.concat([existing, first.select("moderatorId", "communityId")])
     load = count_by(after, "moderatorId").rename({"len": "load"})
@@ -78,6 +128,22 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .with_columns(pl.col("load").fill_null(0))
     )
     second = take_best(
-        ctx, "ModeratorCommunity", "community-side", cand_c, "communityId", need_c, order=["load"]
+        ctx,
+        "ModeratorCommunity",
+        "community-side",
+        cand_c,
+        "communityId",
+        need_c,
+        order=["_nm", "load"],
     )
-    return {"ModeratorCommunity": pl.concat([_rows(ctx, first), _rows(ctx, second)])}
+    added = pl.concat([_rows(ctx, first), _rows(ctx, second)])
+    # Every assignment, old and new, whose moderator has not joined the community.
+    assigned = pl.concat([frames["ModeratorCommunity"].select(added.columns), added]).join(
+        members, on=["moderatorId", "communityId"], how="anti"
+    )
+    return {
+        "ModeratorCommunity": added,
+        "Membership": _memberships(
+            ctx, assigned.select("moderatorId", "communityId", "assignedAt"), mods, comm
+        ),
+    }

@@ -181,7 +181,14 @@ def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
     )
 
 
-def moderator_assignments(ctx: Context, frames: Frames) -> pl.DataFrame:
+def moderator_assignments(
+    ctx: Context, frames: Frames, members: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Each moderator assigned to 2-4 communities, after joining any of them it is a member of.
+
+    ``members`` (userId, communityId, joinedAt) are the memberships of this build; the
+    moderator_assignments enricher adds one for each assignment made without.
+    """
     mods = frames["Moderator"].select("userId", "createdAt").sort("userId")
     comm = frames["Community"].select("id", "slug", "createdAt").sort("slug")
     if mods.is_empty() or comm.is_empty():
@@ -195,8 +202,18 @@ def moderator_assignments(ctx: Context, frames: Frames) -> pl.DataFrame:
     m_row, c_col = _keyed_picks(s, mk, ckeys, k)
     keys = child_keys(mk[m_row], ckeys[c_col])
     lo = np.maximum(ms(mods["createdAt"])[m_row], ms(comm["createdAt"])[c_col])
-    assigned = between(s, keys, lo, ctx.anchor_ms - MS_PER_DAY, index=1)
     moderator_ids, community_ids = mods["userId"].gather(m_row), comm["id"].gather(c_col)
+    if members is not None:
+        # A moderator who is a member of the community was assigned once they had joined.
+        joined = (
+            pl.DataFrame({"userId": moderator_ids, "communityId": community_ids})
+            .join(members, on=["userId", "communityId"], how="left", maintain_order="left")
+            .select(ms_of("joinedAt").fill_null(0))
+            .to_series()
+            .to_numpy()
+        )
+        lo = np.maximum(lo, joined)
+    assigned = between(s, keys, lo, ctx.anchor_ms - MS_PER_DAY, index=1)
     return pl.DataFrame(
         {
             "id": natural_ids(
@@ -210,8 +227,9 @@ def moderator_assignments(ctx: Context, frames: Frames) -> pl.DataFrame:
 
 
 def generate(ctx: Context, frames: Frames) -> Frames:
+    members = memberships(ctx, frames)
     return {
         "ClientTherapist": pairs(ctx, frames),
-        "Membership": memberships(ctx, frames),
-        "ModeratorCommunity": moderator_assignments(ctx, frames),
+        "Membership": members,
+        "ModeratorCommunity": moderator_assignments(ctx, frames, members),
     }
