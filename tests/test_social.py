@@ -288,6 +288,27 @@ def test_receipts_cover_exactly_the_messages_read_by_last_read_at(f: Frames) -> 
     _none(late.filter(pl.col("readAt") > pl.col("lastReadAt")), "read after lastReadAt")
 
 
+# --- communities -----------------------------------------------------------------------------
+
+
+def test_community_sizes_are_skewed_above_the_minimum(builds: dict[str, Frames]) -> None:
+    """Communities differ in size: many near the minimum, a few well above it."""
+    f = builds["medium"]
+    least = _config("medium").minimum("community", "members")
+    sizes = (
+        f["Community"]
+        .select(pl.col("id").alias("communityId"))
+        .join(f["Membership"].group_by("communityId").len(), on="communityId", how="left")
+        .select(pl.col("len").fill_null(0))
+        .to_series()
+        .sort()
+    )
+    assert sizes.min() >= least
+    # Not all at one size (the minimum): the largest is well above the median.
+    assert (sizes == least).sum() < len(sizes) / 2, sizes.to_list()
+    assert sizes.max() >= 2 * sizes.median(), sizes.to_list()
+
+
 # --- rooms -----------------------------------------------------------------------------------
 
 

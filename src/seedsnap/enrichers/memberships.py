@@ -4,6 +4,10 @@ one of them an APPROVED therapist.
 Upstream topped users up to 1 membership in "the first community in DB order" and never
 enforced the community minimum (seeder.md §7 row 1, §11.7). Here both sides are topped up per
 entity, with keyed choices, and a member joins after both the user and the community exist.
+
+Communities are not all the same size: each is topped up to its own target, the minimum plus
+a keyed, skewed share of the population (``community_targets``): many small communities
+near the minimum, a few large ones.
 """
 
 from __future__ import annotations
@@ -22,6 +26,14 @@ SALT_USER = name_key("enrich", "memberships", "user")
 SALT_COMMUNITY = name_key("enrich", "memberships", "community")
 SALT_HOST = name_key("enrich", "memberships", "host")
 
+# Members a community has beyond its minimum: on average EXTRA_PER_USER per eligible user
+# spread over the communities, times a keyed log-normal weight of mean 1 and spread SIZE_SIGMA
+# (heavy-tailed, as real community sizes are). A community never takes in more than
+# MAX_SHARE of the eligible users through the top-up.
+EXTRA_PER_USER = 1.5
+SIZE_SIGMA = 1.2
+MAX_SHARE = 0.8
+
 
 def eligible_users(frames: Frames) -> pl.DataFrame:
     """Clients, APPROVED therapists and moderators (admins never join), with createdAt."""
@@ -34,6 +46,22 @@ def eligible_users(frames: Frames) -> pl.DataFrame:
         )
         .select("id", "role", "createdAt")
     )
+
+
+def community_targets(
+    ctx: Context, communities: pl.Series, eligible: int, minimum: int
+) -> pl.DataFrame:
+    """Per community (communityId, target): ``minimum`` plus its keyed share of
+    ``eligible`` users, never above the larger of ``minimum`` and MAX_SHARE of them."""
+    n = len(communities)
+    if n == 0:
+        return pl.DataFrame({"communityId": communities, "target": pl.Series([], dtype=pl.Int64)})
+    z = ctx.stream("Membership", "size").normal(text_keys(communities), 0)
+    weight = np.exp(SIZE_SIGMA * z - SIZE_SIGMA**2 / 2)
+    extra = np.floor(weight * EXTRA_PER_USER * eligible / n).astype(np.int64)
+    cap = max(minimum, int(MAX_SHARE * eligible))
+    target = np.minimum(minimum + extra, cap)
+    return pl.DataFrame({"communityId": communities, "target": target})
 
 
 def _rows(
@@ -95,12 +123,10 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         existing,
     )
     after = pl.concat([existing, by_user.select(existing.columns)])
-    need_comm = deficit(
-        comm.select("communityId"),
-        "communityId",
-        count_by(after, "communityId"),
-        mins.minimum("community", "members"),
+    targets = community_targets(
+        ctx, comm["communityId"], users.height, mins.minimum("community", "members")
     )
+    need_comm = deficit(targets, "communityId", count_by(after, "communityId"), pl.col("target"))
     by_comm = sample_pairs(
         ctx,
         "Membership",
