@@ -18,7 +18,7 @@ from seedsnap.config import Config, resolve
 from seedsnap.context import Context, Frames
 from seedsnap.enrichers import group_sessions, notifications, reports, typing, user_blocks
 from seedsnap.enrichers.orchestrator import ENRICHERS, load_enrichers, tiers
-from seedsnap.generators import social_text
+from seedsnap.generators import content_text, social_text
 
 SOCIAL = (
     "messages",
@@ -307,6 +307,43 @@ def test_community_sizes_are_skewed_above_the_minimum(builds: dict[str, Frames])
     # Not all at one size (the minimum): the largest is well above the median.
     assert (sizes == least).sum() < len(sizes) / 2, sizes.to_list()
     assert sizes.max() >= 2 * sizes.median(), sizes.to_list()
+
+
+# --- voices ----------------------------------------------------------------------------------
+
+# Phrases only a client speaking of their own experience would write.
+CLIENT_VOICE = (
+    r"(?i)my therapist|\bLately\b|So I started|I've been there|Same here|my post\b|"
+    r"that's my update|Thanks for listening|Small win: I went|Checking in: a 6|I had a setback|"
+    r"I finished the worksheet|Talking to my"
+)
+
+
+def test_therapists_and_moderators_do_not_write_in_a_clients_voice(f: Frames) -> None:
+    """Posts, comments and messages are in their author's voice: no therapist or moderator
+    writes "my therapist says ..."; their posts and comments come from their own pools."""
+    roles = f["User"].select("id", "role")
+    openers = {
+        ("Post", "therapist"): content_text.PRO_OPENERS,
+        ("Post", "moderator"): content_text.MOD_OPENERS,
+        ("Comment", "therapist"): content_text.PRO_COMMENT_OPENERS,
+        ("Comment", "moderator"): content_text.MOD_COMMENT_OPENERS,
+    }
+    for table, who in (("Post", "userId"), ("Comment", "userId"), ("Message", "senderId")):
+        rows = f[table].join(roles, left_on=who, right_on="id")
+        staff = rows.filter(pl.col("role").is_in(["therapist", "moderator"]))
+        _none(
+            staff.filter(pl.col("content").str.contains(CLIENT_VOICE)).select(who, "content"),
+            f"{table} by a therapist or moderator in a client's voice",
+        )
+        for (t, role), starts in openers.items():
+            if t == table:
+                mine = staff.filter(pl.col("role") == role)
+                own = pl.any_horizontal(pl.col("content").str.starts_with(o) for o in starts)
+                _none(mine.filter(~own).select("content"), f"{table} by a {role} not in its voice")
+    # The clients' own voice is still there.
+    posts = f["Post"].join(roles, left_on="userId", right_on="id")
+    assert posts.filter(pl.col("role") == "client")["content"].str.contains(CLIENT_VOICE).all()
 
 
 # --- rooms -----------------------------------------------------------------------------------

@@ -19,15 +19,23 @@ from seedsnap.generators.common import (
     soon_after,
     text_keys,
 )
-from seedsnap.generators.content import REACTION_MEAN, community_posts, posting_members
+from seedsnap.generators.content import (
+    REACTION_MEAN,
+    community_posts,
+    posting_members,
+    roles_of,
+)
 from seedsnap.random import expand, name_key
 
 READS = ("User", "Therapist", "Membership", "RoomGroup", "Room", "Post", "Comment")
 WRITES = ("Comment",)
 
 
-def _make(ctx: Context, keys: np.ndarray, pairs: pl.DataFrame, purpose: str) -> pl.DataFrame:
-    """Comments from (postId, userId, lo ms) rows, one per key."""
+def _make(
+    ctx: Context, keys: np.ndarray, pairs: pl.DataFrame, purpose: str, users: pl.DataFrame
+) -> pl.DataFrame:
+    """Comments from (postId, userId, lo ms) rows, one per key, in the commenter's voice
+    (their role in ``users``)."""
     s = ctx.stream("Comment", purpose)
     lo = pairs["lo"].to_numpy()
     at = soon_after(s, keys, lo, ctx.anchor_ms, REACTION_MEAN["Comment"], index=0)
@@ -36,7 +44,9 @@ def _make(ctx: Context, keys: np.ndarray, pairs: pl.DataFrame, purpose: str) -> 
             "id": ctx.ids("Comment", keys),
             "postId": pairs["postId"],
             "userId": pairs["userId"],
-            "content": content_text.comments(ctx.stream("Comment", "text"), keys),
+            "content": content_text.comments(
+                ctx.stream("Comment", "text"), keys, roles_of(users, pairs["userId"])
+            ),
             "createdAt": timestamps(at, "createdAt"),
             "updatedAt": timestamps(at, "updatedAt"),
         }
@@ -111,6 +121,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         keys,
         picked.select(need["userId"].gather(rows), posts["postId"].gather(picked["_p"]), "lo"),
         "top-up-user",
+        frames["User"],
     )
 
     # Posts below their minimum get comments from other members of their community. Counted
@@ -142,5 +153,5 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         (pl.max_horizontal("pAt", "joinedAt").dt.epoch("ms") + 60_000).alias("lo"),
         pl.Series("_k", keys),
     ).filter(pl.col("userId").is_not_null())
-    by_posts = _make(ctx, picked["_k"].to_numpy(), picked, "top-up-post")
+    by_posts = _make(ctx, picked["_k"].to_numpy(), picked, "top-up-post", frames["User"])
     return {"Comment": pl.concat([by_users, by_posts])}

@@ -319,13 +319,18 @@ def _content(
 ) -> pl.Series:
     """An opener, a line by speaker and conversation kind, or a reply line; then a second
     line except on openers. Indices into one pool of all lines, gathered by polars (making
-    a String column from numpy strings costs Python work per row)."""
+    a String column from numpy strings costs Python work per row). Therapists and
+    moderators speak as professionals and hosts, whatever the kind of conversation."""
     which = (
         pl.select(
-            pl.when(kind == "group")
+            pl.when((kind == "group") & (speaker == "moderator"))
+            .then(5)
+            .when(kind == "group")
             .then(3)
             .when(kind == "colleague")
             .then(2)
+            .when((kind == "peer") & (speaker == "therapist"))
+            .then(6)
             .when(kind == "peer")
             .then(1)
             .when(speaker == "client")
@@ -336,21 +341,33 @@ def _content(
         .to_numpy()
         .astype(np.int64)
     )
+    staff = speaker.is_in(["therapist", "moderator"]).to_numpy().astype(np.int64)
     openers = (
         t.OPEN_CLIENT_TO_THERAPIST,
         t.OPEN_PEER,
         t.OPEN_COLLEAGUE,
         t.OPEN_GROUP,
         t.OPEN_THERAPIST_TO_CLIENT,
+        t.OPEN_GROUP,
+        t.OPEN_THERAPIST_TO_MEMBER,
     )
-    lines = (t.CLIENT_LINES, t.PEER_LINES, t.COLLEAGUE_LINES, t.GROUP_LINES, t.THERAPIST_LINES)
-    flat, off, size = _pool_flat([*openers, t.REPLY_LINES, *lines, t.SECOND_LINES, ("",)])
+    lines = (
+        t.CLIENT_LINES,
+        t.PEER_LINES,
+        t.COLLEAGUE_LINES,
+        t.GROUP_LINES,
+        t.THERAPIST_LINES,
+        t.MODERATOR_GROUP_LINES,
+        t.THERAPIST_MEMBER_LINES,
+    )
+    seconds = (t.SECOND_LINES, t.STAFF_SECOND_LINES)
+    flat, off, size = _pool_flat([*openers, t.REPLY_LINES, *lines, *seconds, ("",)])
     # Pool numbers in ``flat``, in the order above (an opener's or a line's pool adds
-    # ``which`` to its first).
+    # ``which`` to its first, a second line's ``staff``).
     reply_pool = len(openers)
     lines_pool = reply_pool + 1
     second_pool = lines_pool + len(lines)
-    empty_pool = second_pool + 1
+    empty_pool = second_pool + len(seconds)
     # Each pick keeps its own keyed uniform (indices 4-7), drawn only for the rows using it.
     first = np.empty(len(mk), dtype=np.int64)
     for rows, pool, index in (
@@ -363,7 +380,8 @@ def _content(
     second = np.full(len(mk), off[empty_pool])  # "" after an opener
     later = j != 0
     u = sm.uniform(mk[later], 7)
-    second[later] = off[second_pool] + np.floor(u * size[second_pool]).astype(np.int64)
+    p2 = second_pool + staff[later]
+    second[later] = off[p2] + np.floor(u * size[p2]).astype(np.int64)
     pool_s = pl.Series(flat, dtype=pl.String)
     return pl.select(pl.concat_str(pool_s.gather(first), pool_s.gather(second))).to_series()
 

@@ -76,13 +76,24 @@ def room_of_community(frames: Frames) -> pl.DataFrame:
     )
 
 
+def roles_of(users: pl.DataFrame, ids: pl.Series) -> pl.Series:
+    """The role of each user of ``ids`` (``users`` has id and role); NULL for none."""
+    return (
+        ids.to_frame("id")
+        .join(users.select("id", "role"), on="id", how="left", maintain_order="left")
+        .get_column("role")
+    )
+
+
 def make_posts(
     ctx: Context, frames: Frames, author_keys: np.ndarray, authors: pl.DataFrame, purpose: str
 ) -> pl.DataFrame:
-    """Posts by ``authors`` (userId, roomId, joinedAt), one per key, after the author joined."""
+    """Posts by ``authors`` (userId, roomId, joinedAt), one per key, after the author joined,
+    in the author's voice."""
     s = ctx.stream("Post", purpose)
     keys = author_keys
-    title, content = content_text.posts(ctx.stream("Post", "text"), keys)
+    role = roles_of(frames["User"], authors["userId"])
+    title, content = content_text.posts(ctx.stream("Post", "text"), keys, role)
     created = between(s, keys, ms(authors["joinedAt"]) + 60_000, ctx.anchor_ms - 60_000, index=1)
     edited = s.bernoulli(keys, 0.2, index=2)
     updated = np.where(edited, between(s, keys, created, ctx.anchor_ms, index=3), created)
@@ -118,8 +129,14 @@ def base_posts(
 
 
 def base_comments(
-    ctx: Context, posts: pl.DataFrame, members: pl.DataFrame, rooms: pl.DataFrame
+    ctx: Context,
+    posts: pl.DataFrame,
+    members: pl.DataFrame,
+    rooms: pl.DataFrame,
+    users: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
+    """Comments on ``posts`` by other members, in the commenter's voice (their role in
+    ``users``, id and role; clients' when not given)."""
     posts = posts.sort("id")
     pk = text_keys(posts["id"])
     s = ctx.stream("Comment", "base")
@@ -176,7 +193,11 @@ def base_comments(
             "id": ids,
             "postId": posts["id"].gather(rows),
             "userId": commenter,
-            "content": content_text.comments(ctx.stream("Comment", "text"), keys),
+            "content": content_text.comments(
+                ctx.stream("Comment", "text"),
+                keys,
+                None if users is None else roles_of(users, commenter),
+            ),
             "parentId": parent.alias("parentId"),
             "createdAt": timestamps(created, "createdAt"),
             "updatedAt": timestamps(created, "updatedAt"),
@@ -297,7 +318,7 @@ def generate(ctx: Context, frames: Frames) -> Frames:
     rooms = room_of_community(frames)
     members = posting_members(frames, rooms)
     posts = base_posts(ctx, frames, members, rooms)
-    comments = base_comments(ctx, posts, members, rooms)
+    comments = base_comments(ctx, posts, members, rooms, frames["User"])
     pool = heart_pool(ctx, members)
     vol = ctx.config.volumes
     post_hearts = hearts(

@@ -1,8 +1,12 @@
 """Peer-support texts for posts and comments, assembled from parts (our own wording).
 
-A post body is opener + situation + what was tried + how it went + a question: 15 x 20 x 20 x
-15 x 15 combinations, with a title from another 20 x 20, so posts rarely repeat; tests assert
-that no two posts of a medium build share title and body.
+Each text is written in its author's voice (``VOICES``): clients share their own experience,
+therapists write as professionals (tips, encouragement, resources; never "my therapist"),
+moderators as the community's hosts. A client's post body is opener + situation + what was
+tried + how it went + a question: 15 x 20 x 20 x 15 x 15 combinations, with a title from
+another 20 x 20, so posts rarely repeat; tests assert that no two posts of a medium build
+share title and body. Therapists' and moderators' posts are assembled the same way from
+pools of their own.
 """
 
 from __future__ import annotations
@@ -197,17 +201,280 @@ COMMENT_CLOSERS = (
 )
 
 
+# --- therapists: professional voice (tips, encouragement, resources) ---------------------
+
+PRO_TITLE_HEADS = (
+    "A therapist's note on",
+    "Tip of the week:",
+    "Resource:",
+    "Why I often recommend",
+    "Common questions about",
+    "Getting started with",
+    "Five minutes of",
+    "A gentle reminder about",
+    "What the research says about",
+    "Making room for",
+)
+PRO_TITLE_TOPICS = (
+    "box breathing",
+    "sleep routines",
+    "self-compassion",
+    "setting boundaries",
+    "worry time",
+    "grounding skills",
+    "behavioural activation",
+    "journaling",
+    "asking for support",
+    "body scans",
+    "values-based goals",
+    "rest without guilt",
+)
+PRO_OPENERS = (
+    "Hi everyone, I'm one of the therapists in this community.",
+    "A quick note from the clinical side, for anyone who finds it useful.",
+    "Something that comes up often in my practice:",
+    "I've seen a few posts this week touching on the same theme.",
+    "Sharing a small tool I use with many of the people I work with.",
+    "A reminder I give often, and one worth repeating here.",
+    "I wanted to add a professional perspective to some recent threads.",
+    "Here's a resource I keep coming back to.",
+    "Checking in with the community as a therapist.",
+    "This one is for anyone having a heavier week.",
+)
+PRO_OBSERVATIONS = (
+    "Many people find that anxiety peaks in the hour before sleep.",
+    "Low mood often makes small tasks feel much bigger than they are.",
+    "Avoidance brings relief in the moment but tends to make fear grow.",
+    "Racing thoughts are common, and they are not a sign that something is wrong with you.",
+    "Progress in therapy is rarely a straight line.",
+    "Our bodies often notice stress before our minds name it.",
+    "Comparing ourselves with others online can quietly drain our energy.",
+    "Setbacks are a normal part of recovery, not a reset to zero.",
+    "Irregular sleep can amplify both worry and low mood.",
+    "Asking for help is a skill, and skills can be practised.",
+    "Harsh self-talk tends to keep us stuck rather than motivated.",
+    "Rest is part of recovery, not a reward you have to earn.",
+)
+PRO_TIPS = (
+    "try breathing in for four counts and out for six, for two minutes",
+    "write the worry down and schedule fifteen minutes to return to it later",
+    "pick one task small enough to finish in five minutes",
+    "keep a consistent wake-up time, weekends included",
+    "name the feeling out loud: it often takes some of its power away",
+    "use the 5-4-3-2-1 exercise to come back to the room you're in",
+    "notice one thing that went okay today, however small",
+    "plan one pleasant activity a day and rate your mood before and after",
+    "step outside for a short walk when your thoughts start to spiral",
+    "speak to yourself the way you would to a good friend",
+    "put the phone in another room for the last half hour before bed",
+    "reach out to one person this week, even with a short message",
+)
+PRO_ENCOURAGEMENT = (
+    "Small, repeated steps make a real difference over time.",
+    "Be patient with yourself while a new habit takes root.",
+    "It's fine if it feels awkward at first; that usually passes.",
+    "Every attempt counts, including the ones that don't go to plan.",
+    "You don't have to do it perfectly for it to help.",
+    "Noticing the pattern is already an important first step.",
+    "Change tends to show up gradually, then all at once.",
+    "Go gently, and adjust it to what fits your life.",
+    "Consistency matters far more than intensity here.",
+    "You are allowed to take this at your own pace.",
+)
+PRO_CLOSERS = (
+    "If things feel overwhelming, please reach out to a professional or a crisis line.",
+    "Feel free to ask questions below and I'll answer what I can in general terms.",
+    "What has worked for you? Sharing it may help someone else.",
+    "Take what's useful and leave the rest.",
+    "I'll share a worksheet on this in the resources section soon.",
+    "Wishing everyone a steady week.",
+    "If this brings up something difficult, it's worth raising with your own therapist.",
+    "Let us know how it goes if you give it a try.",
+    "There's no wrong way to start.",
+    "Thank you all for making this a supportive space.",
+)
+PRO_COMMENT_OPENERS = (
+    "Thank you for sharing this so openly.",
+    "This is a really good observation.",
+    "What you describe is very common, and understandable.",
+    "It takes courage to put this into words.",
+    "I'm glad you brought this to the community.",
+    "Well done for noticing this pattern.",
+    "That sounds like a difficult stretch.",
+    "This is a great question.",
+)
+PRO_COMMENT_MIDDLES = (
+    "One thing that often helps is slowing your breathing before you respond to the thought.",
+    "Try breaking it into the smallest possible first step.",
+    "A short grounding exercise can take the edge off when it spikes.",
+    "Tracking it for a week can show patterns that are hard to see day to day.",
+    "It may help to set aside a fixed time for worries instead of fighting them all day.",
+    "Progress is rarely linear; a hard week doesn't undo the work you've done.",
+    "Being kind to yourself here is not indulgent, it's part of the work.",
+    "A regular sleep and wake time can make mood noticeably steadier.",
+    "It can be worth bringing this up with your therapist or GP.",
+    "Naming the feeling, even just to yourself, is a useful first step.",
+    "Small pleasant activities, planned ahead, can lift energy over time.",
+    "Reaching out, as you did here, is itself a coping skill.",
+)
+PRO_COMMENT_CLOSERS = (
+    "Take care.",
+    "Wishing you a gentler week.",
+    "You're doing better than you think.",
+    "Keep going at your own pace.",
+    "Feel free to share how it goes.",
+    "Be gentle with yourself.",
+    "Small steps count.",
+    "Glad you're here.",
+)
+
+# --- moderators: the community's hosts -------------------------------------------------
+
+MOD_TITLE_HEADS = (
+    "Weekly check-in:",
+    "Community reminder:",
+    "Welcome thread:",
+    "Resource roundup:",
+    "Open thread:",
+    "Moderator note:",
+)
+MOD_TITLE_TOPICS = (
+    "how is everyone doing",
+    "our community guidelines",
+    "introduce yourself",
+    "helpful tools and apps",
+    "small wins this week",
+    "being kind in replies",
+    "upcoming group sessions",
+    "where to find crisis support",
+)
+MOD_OPENERS = (
+    "Hi everyone, a quick note from the moderation team.",
+    "Welcome to all our new members this week!",
+    "Time for our regular community check-in.",
+    "A friendly reminder as the community keeps growing.",
+    "Thanks to everyone who has been posting and replying.",
+    "Starting a thread for this week.",
+)
+MOD_MIDDLES = (
+    "Please keep replies supportive and avoid giving medical advice.",
+    "Share as much or as little as you like; lurking is welcome too.",
+    "If you see a post that worries you, use the report button and we'll take a look.",
+    "Our therapists post resources here regularly, so keep an eye out.",
+    "Remember that this space is peer support, not a replacement for professional care.",
+    "Personal details of others stay out of the threads, please.",
+    "Group sessions are listed in the community tab if you'd like to join one.",
+    "If you're in crisis, please contact local emergency services or a crisis line.",
+)
+MOD_CLOSERS = (
+    "Drop a comment below to say hi.",
+    "What's one thing you'd like to see more of here?",
+    "Thanks for helping make this a safe space.",
+    "Reach out to the moderators any time.",
+    "Looking forward to reading your updates.",
+    "Take care of yourselves this week.",
+)
+MOD_SIGNOFFS = (
+    "— the moderators",
+    "— your moderation team",
+    "See you in the threads!",
+    "Thanks, all.",
+)
+MOD_COMMENT_OPENERS = (
+    "Thanks for posting this.",
+    "Welcome to the community!",
+    "Really glad you shared this here.",
+    "Great to see this conversation.",
+    "Thank you for being part of this group.",
+    "Appreciate you opening up.",
+)
+MOD_COMMENT_MIDDLES = (
+    "Others here have been through similar things and may have ideas.",
+    "You might find the resources pinned at the top of the community helpful.",
+    "There's a group session coming up that touches on this.",
+    "Please remember replies here are peer support, not medical advice.",
+    "If things feel like too much, please reach out to a crisis line.",
+    "Keep the replies coming, everyone, this is what the community is for.",
+    "Feel free to message the moderators if you need anything.",
+    "It's great to see members supporting each other like this.",
+)
+MOD_COMMENT_CLOSERS = (
+    "Take care.",
+    "We're glad you're here.",
+    "Keep us posted.",
+    "Wishing you a good week.",
+    "Thanks again.",
+    "See you in the threads.",
+)
+
+# The voices of the authors: a user's role picks one (``voices``); any other role writes as
+# a client.
+VOICES = ("client", "therapist", "moderator")
+
+
+def voices(role: pl.Series) -> I64:
+    """The index in ``VOICES`` of each author's role (client for any other role)."""
+    code = np.zeros(len(role), dtype=np.int64)
+    r = role.to_numpy()
+    for i, name in enumerate(VOICES[1:], start=1):
+        code[r == name] = i
+    return code
+
+
 def _combined(*parts: tuple[str, ...], form: str) -> pl.Series:
     """Every combination of one item per part (the last varying fastest), spelled by ``form``."""
     return pl.Series([form.format(*c) for c in itertools.product(*parts)], dtype=pl.String)
 
 
-# The texts are gathered from all combinations (of a few parts: the body has 1.35M), by a
-# mixed-radix code of the same draws as picking each part would make.
-_TITLES = _combined(TITLE_HEADS, TITLE_TOPICS, form="{} {}")
-_BODY_HEADS = _combined(OPENERS, SITUATIONS, form="{} Lately {}. So I started ")
-_BODY_TAILS = _combined(TRIED, OUTCOMES, QUESTIONS, form="{}, and {}. {}")
-_COMMENTS = _combined(COMMENT_OPENERS, COMMENT_MIDDLES, COMMENT_CLOSERS, form="{} {} {}")
+Parts = tuple[tuple[str, ...], ...]
+
+
+class _Pool:
+    """Per voice (in ``VOICES`` order): a form, its parts and the keyed stream index of the
+    pick of each part (distinct across voices, so a voice's texts do not depend on which
+    other voices exist). The combinations of all voices are held in one column, each voice's
+    at its offset."""
+
+    def __init__(self, *by_voice: tuple[str, Parts, tuple[int, ...]]) -> None:
+        self.texts = pl.concat([_combined(*parts, form=form) for form, parts, _ in by_voice])
+        sizes = [int(np.prod([len(p) for p in parts])) for _, parts, _ in by_voice]
+        self.offsets = np.cumsum(sizes) - sizes
+        self.picks = [(parts, indices) for _, parts, indices in by_voice]
+
+    def gather(self, stream: Stream, keys: U64, voice: I64) -> pl.Series:
+        """One keyed text per key, from the pool of the key's voice."""
+        at = np.zeros(len(keys), dtype=np.int64)
+        for v, (parts, indices) in enumerate(self.picks):
+            rows = np.flatnonzero(voice == v)
+            if len(rows):
+                code = _code(stream, keys[rows], *zip(parts, indices, strict=True))
+                at[rows] = self.offsets[v] + code
+        return self.texts.gather(at)
+
+
+# The texts are gathered from all combinations (of a few parts: a client's body has 1.35M),
+# by a mixed-radix code of the same draws as picking each part would make. The client
+# voice keeps the stream indices it had before there were other voices.
+_TITLES = _Pool(
+    ("{} {}", (TITLE_HEADS, TITLE_TOPICS), (10, 11)),
+    ("{} {}", (PRO_TITLE_HEADS, PRO_TITLE_TOPICS), (30, 31)),
+    ("{} {}", (MOD_TITLE_HEADS, MOD_TITLE_TOPICS), (40, 41)),
+)
+_BODY_HEADS = _Pool(
+    ("{} Lately {}. So I started ", (OPENERS, SITUATIONS), (12, 13)),
+    ("{} {} One thing that often helps: ", (PRO_OPENERS, PRO_OBSERVATIONS), (32, 33)),
+    ("{} {} ", (MOD_OPENERS, MOD_MIDDLES), (42, 43)),
+)
+_BODY_TAILS = _Pool(
+    ("{}, and {}. {}", (TRIED, OUTCOMES, QUESTIONS), (14, 15, 16)),
+    ("{}. {} {}", (PRO_TIPS, PRO_ENCOURAGEMENT, PRO_CLOSERS), (34, 35, 36)),
+    ("{} {}", (MOD_CLOSERS, MOD_SIGNOFFS), (44, 45)),
+)
+_COMMENTS = _Pool(
+    ("{} {} {}", (COMMENT_OPENERS, COMMENT_MIDDLES, COMMENT_CLOSERS), (20, 21, 22)),
+    ("{} {} {}", (PRO_COMMENT_OPENERS, PRO_COMMENT_MIDDLES, PRO_COMMENT_CLOSERS), (50, 51, 52)),
+    ("{} {} {}", (MOD_COMMENT_OPENERS, MOD_COMMENT_MIDDLES, MOD_COMMENT_CLOSERS), (60, 61, 62)),
+)
 
 
 def _code(stream: Stream, keys: U64, *parts: tuple[tuple[str, ...], int]) -> I64:
@@ -218,14 +485,19 @@ def _code(stream: Stream, keys: U64, *parts: tuple[tuple[str, ...], int]) -> I64
     return code
 
 
-def posts(stream: Stream, keys: U64) -> tuple[pl.Series, pl.Series]:
-    """(title, content) per key."""
-    title = _TITLES.gather(_code(stream, keys, (TITLE_HEADS, 10), (TITLE_TOPICS, 11)))
-    head = _BODY_HEADS.gather(_code(stream, keys, (OPENERS, 12), (SITUATIONS, 13)))
-    tail = _BODY_TAILS.gather(_code(stream, keys, (TRIED, 14), (OUTCOMES, 15), (QUESTIONS, 16)))
+def _voice(keys: U64, role: pl.Series | None) -> I64:
+    return np.zeros(len(keys), dtype=np.int64) if role is None else voices(role)
+
+
+def posts(stream: Stream, keys: U64, role: pl.Series | None = None) -> tuple[pl.Series, pl.Series]:
+    """(title, content) per key, in the voice of the author's ``role`` (default: clients)."""
+    voice = _voice(keys, role)
+    title = _TITLES.gather(stream, keys, voice)
+    head = _BODY_HEADS.gather(stream, keys, voice)
+    tail = _BODY_TAILS.gather(stream, keys, voice)
     return title.alias("title"), (head + tail).alias("content")
 
 
-def comments(stream: Stream, keys: U64) -> pl.Series:
-    code = _code(stream, keys, (COMMENT_OPENERS, 20), (COMMENT_MIDDLES, 21), (COMMENT_CLOSERS, 22))
-    return _COMMENTS.gather(code).alias("content")
+def comments(stream: Stream, keys: U64, role: pl.Series | None = None) -> pl.Series:
+    """A comment per key, in the voice of the author's ``role`` (default: clients)."""
+    return _COMMENTS.gather(stream, keys, _voice(keys, role)).alias("content")

@@ -44,6 +44,13 @@ OPEN_GROUP = (
     "Hi all, starting a thread for our weekly check-ins.",
     "Good morning, circle! How is everyone arriving today?",
 )
+# A therapist writing to a community member who is not their client: friendly, general,
+# never as a client would ("my therapist ...").
+OPEN_THERAPIST_TO_MEMBER = (
+    "Hi {name}, I saw your post in the community and wanted to say it resonated with many.",
+    "Hi {name}, thanks for your question in the group. Happy to share some general resources.",
+    "Hello {name}, I'm one of the therapists in the community. Glad you're finding it useful.",
+)
 
 # Later lines: a first sentence and an optional second one, by speaker role.
 CLIENT_LINES = (
@@ -95,6 +102,23 @@ GROUP_LINES = (
     "Sending good vibes to whoever needs them today.",
     "What's one thing that helped you this week?",
 )
+# The circle's moderator: a host, not a member sharing their own struggles.
+MODERATOR_GROUP_LINES = (
+    "Thanks for checking in, everyone. Remember to go at your own pace.",
+    "A gentle reminder to keep replies kind and supportive.",
+    "Great to see so many of you here this week.",
+    "If anyone needs more support, the therapists' resources are pinned in the community.",
+    "Let's welcome our newest members to the circle.",
+    "What's one small thing you're proud of this week?",
+)
+THERAPIST_MEMBER_LINES = (
+    "That's a very common experience, and you're not alone in it.",
+    "Some people find a short grounding exercise helpful in moments like that.",
+    "It could be worth bringing this up with your own therapist, if you have one.",
+    "The community has a few good threads on this; I'll point you to them.",
+    "Small, steady steps usually work better than big changes all at once.",
+    "I can only speak in general terms here, but I'm glad you reached out.",
+)
 COLLEAGUE_LINES = (
     "Happy to share the handout I use.",
     "Thursday afternoon works for me.",
@@ -112,6 +136,16 @@ SECOND_LINES = (
     " Does that make sense?",
     " Anyway, that's my update.",
     " Hope your week is going okay too.",
+)
+# Second lines of therapists and moderators: professional, not a client's update.
+STAFF_SECOND_LINES = (
+    "",
+    "",
+    "",
+    " Take care.",
+    " No need to reply.",
+    " Let me know how it goes.",
+    " I'm here if you have questions.",
 )
 REPLY_LINES = (
     "Yes, exactly that.",
