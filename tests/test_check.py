@@ -325,7 +325,7 @@ def world() -> dict[str, list[dict[str, Any]]]:
                 **_ts(days(5)),
             }
         ],
-        "UserBlock": [{"id": "ub1", "blockerId": "c2", "blockedId": "t2", "createdAt": days(20)}],
+        "UserBlock": [{"id": "ub1", "blockerId": "c2", "blockedId": "c1", "createdAt": days(20)}],
         "Conversation": [
             {"id": "cv1", "type": "DIRECT", "lastMessageAt": days(38), **_ts(days(40))},
             {"id": "cv2", "type": "DIRECT", "lastMessageAt": days(30), **_ts(days(40))},
@@ -606,7 +606,24 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "Report", "rp1", postId=None, commentId="cm2", reportedUserId=None),
         "rp1",
     ),
+    ("report.after_content", lambda f: set_(f, "Report", "rp1", **_ts(days(85))), "rp1"),
+    (
+        "report.after_content",
+        lambda f: set_(f, "Report", "rp1", postId=None, commentId="cm1", **_ts(days(90))),
+        "rp1",
+    ),
+    (
+        "report.reported_user_is_author",
+        lambda f: set_(f, "Report", "rp1", reportedUserId="t1"),
+        "rp1",
+    ),
     ("user_block.not_self", lambda f: set_(f, "UserBlock", "ub1", blockedId="c2"), "ub1"),
+    ("user_block.shared_history", lambda f: set_(f, "UserBlock", "ub1", blockedId="t2"), "ub1"),
+    (
+        "user_block.shared_history",
+        lambda f: set_(f, "UserBlock", "ub1", createdAt=days(150)),
+        "ub1",
+    ),
     (
         "client_therapist.approved_therapist",
         lambda f: add(

@@ -695,6 +695,38 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         OR "r"."reporterId" = "c"."userId" """,
     ),
     (
+        "report.after_content",
+        "Report",
+        "a post or comment is reported after it was made",
+        """SELECT "r"."id" AS "key", COALESCE('post ' || "p"."id", 'comment ' || "c"."id")
+        AS "detail" FROM "Report" AS "r" LEFT JOIN "Post" AS "p" ON "p"."id" = "r"."postId"
+        LEFT JOIN "Comment" AS "c" ON "c"."id" = "r"."commentId"
+        WHERE "r"."createdAt" < "p"."createdAt" OR "r"."createdAt" < "c"."createdAt" """,
+    ),
+    (
+        "report.reported_user_is_author",
+        "Report",
+        "the reported user of a post or comment is its author",
+        """SELECT "r"."id" AS "key", 'reported ' || "r"."reportedUserId" AS "detail"
+        FROM "Report" AS "r" LEFT JOIN "Post" AS "p" ON "p"."id" = "r"."postId"
+        LEFT JOIN "Comment" AS "c" ON "c"."id" = "r"."commentId"
+        WHERE "r"."reportedUserId" <> COALESCE("p"."userId", "c"."userId")""",
+    ),
+    (
+        "user_block.shared_history",
+        "UserBlock",
+        "users block someone they had met: in a community both had joined, or a conversation",
+        """SELECT "b"."id" AS "key", "b"."blockerId" || ' / ' || "b"."blockedId" AS "detail"
+        FROM "UserBlock" AS "b" WHERE NOT EXISTS (SELECT 1 FROM "Membership" AS "x"
+            JOIN "Membership" AS "y" ON "y"."communityId" = "x"."communityId"
+            WHERE "x"."userId" = "b"."blockerId" AND "y"."userId" = "b"."blockedId"
+            AND "x"."joinedAt" <= "b"."createdAt" AND "y"."joinedAt" <= "b"."createdAt")
+        AND NOT EXISTS (SELECT 1 FROM "ConversationParticipant" AS "x"
+            JOIN "ConversationParticipant" AS "y" ON "y"."conversationId" = "x"."conversationId"
+            WHERE "x"."userId" = "b"."blockerId" AND "y"."userId" = "b"."blockedId"
+            AND "x"."joinedAt" <= "b"."createdAt" AND "y"."joinedAt" <= "b"."createdAt")""",
+    ),
+    (
         "user_block.not_self",
         "UserBlock",
         "nobody blocks themselves",

@@ -1,12 +1,13 @@
 """User blocks among clients (seeder.md §7 row 18).
 
 A keyed ``BLOCK_RATE`` share of clients (and at least ``MIN_BLOCKERS`` of them, the top of a
-keyed ranking, so small builds still have blocks) block one other client: preferably someone
-from a shared community, else the next client of a keyed cyclic order. Never oneself, one row
-per (blocker, blocked) by construction, and created after both users existed, after they met
-in the community and after the last message of any conversation they share. A blocker who
-already blocks someone is satisfied, so a re-run adds nothing; upstream used a global "fewer
-than 2" threshold over the first four clients.
+keyed ranking, so small builds still have blocks) block one other client they have met:
+preferably someone from a shared community, else someone they share a conversation with;
+a client who has met no other client blocks nobody (nobody blocks a stranger). Never
+oneself, one row per (blocker, blocked) by construction, and created after both users
+existed, after they met in the community and after the last message of any conversation
+they share. A blocker who already blocks someone is satisfied, so a re-run adds nothing;
+upstream used a global "fewer than 2" threshold over the first four clients.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from seedsnap.arrays import rows_in
 from seedsnap.context import Context, Frames, timestamps
-from seedsnap.enrichers.common import co_members, cyclic_neighbours, take_ranked
+from seedsnap.enrichers.common import co_members, take_ranked
 from seedsnap.generators import social_text as t
 from seedsnap.generators.common import ms_of, text_keys
 from seedsnap.random import child_keys
@@ -56,10 +58,24 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         return {}
     ids = clients["id"]
     ck = text_keys(ids)
+    # Conversation partners among the clients (rows of ``clients``), and when they last talked.
+    talks = _last_exchange(frames)
+    tu, tv = rows_in(talks["u"], ids), rows_in(talks["v"], ids)
+    both = (tu >= 0) & (tv >= 0)
+    tu, tv = tu[both], tv[both]
+    # Clients who have met another client: a community with another client, or a talk.
+    member = frames["Membership"].select("communityId", "userId").drop_nulls()
+    mrow = rows_in(member["userId"], ids)
+    member = member.filter(pl.Series(mrow >= 0))
+    shared = member.filter(pl.len().over("communityId") > 1)["userId"]
+    met_someone = np.zeros(len(ids), dtype=bool)
+    met_someone[rows_in(shared, ids)] = True
+    met_someone[tu] = True
     s = ctx.stream("UserBlock", "blocker")
     draw = s.bits(ck, 0)
-    top = np.argsort(draw, kind="stable")[:MIN_BLOCKERS]
-    chosen = s.bernoulli(ck, BLOCK_RATE, 1)
+    ranked = np.argsort(draw, kind="stable")
+    top = ranked[met_someone[ranked]][:MIN_BLOCKERS]
+    chosen = s.bernoulli(ck, BLOCK_RATE, 1) & met_someone
     chosen[top] = True
     # A blocker who already blocks someone is satisfied; so no candidate pair below exists
     # already, and none needs excluding.
@@ -68,10 +84,10 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         return {}
     want = chosen.astype(np.int64)  # one block each
     # Candidates as client rows (``clients`` is sorted by id): community co-members first,
-    # then the next client of the keyed cyclic order.
+    # then conversation partners.
     u0, v0, met0 = co_members(ids, frames["Membership"], chosen)
-    blockers = np.flatnonzero(chosen)
-    u1, v1 = cyclic_neighbours(ctx.stream("UserBlock", "ring"), ck, blockers, want[blockers])
+    mine = chosen[tu]
+    u1, v1 = tu[mine], tv[mine]
     u = np.concatenate([u0, u1])
     v = np.concatenate([v0, v1])
     tier = np.repeat(np.arange(2, dtype=np.int64), [len(u0), len(u1)])
@@ -88,7 +104,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         ]
     )
     # A block comes after the last message the two exchanged: nothing is said across it.
-    picked = picked.join(_last_exchange(frames), on=["u", "v"], how="left").sort("u")
+    picked = picked.join(talks, on=["u", "v"], how="left").sort("u")
     pk = child_keys(text_keys(picked["u"]), text_keys(picked["v"]))
     lo = np.maximum(
         picked.select(pl.max_horizontal("cu", "cv", "met", "talked")).to_series().to_numpy(),
