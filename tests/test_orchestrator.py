@@ -235,3 +235,26 @@ def test_a_step_updates_the_rows_of_a_table_of_its_updates_in_place(
 
     with pytest.raises(EnricherError, match="UPDATES names 'User', which is not in its WRITES"):
         Enricher.from_module("toy", Module)  # type: ignore[arg-type]
+
+
+def test_an_updater_runs_after_the_steps_whose_tables_it_reads_wherever_registered() -> None:
+    """A step registered after logins that writes one of its acts runs before it (logins
+    would not see the act), and one that only reads User, before it too."""
+    login = Enricher("login", frozenset({"User", "Post"}), frozenset({"User"}), _nothing,
+                     "enricher", frozenset({"User"}))  # fmt: skip
+    late = Enricher("late", frozenset({"User", "Membership"}), frozenset({"Post"}), _nothing)
+    for steps in ([login, late], [late, login]):
+        assert [[e.name for e in t] for t in tiers(steps)] == [["late"], ["login"]]
+
+
+def test_an_update_giving_one_key_twice_is_refused(ctx: Context, template: Frames) -> None:
+    """DataFrame.update would keep both rows, and the table would hold the key twice."""
+    frames = {**_empty(ctx), "User": template["User"].with_columns(pl.lit("a").alias("id"))}
+
+    def twice(ctx: Context, frames: Frames) -> Frames:
+        return {"User": pl.DataFrame({"id": ["a", "a"], "firstName": ["x", "y"]})}
+
+    step = Enricher("twice", frozenset({"User"}), frozenset({"User"}), twice, "enricher",
+                    frozenset({"User"}))  # fmt: skip
+    with pytest.raises(EnricherError, match=r"2 User updates that share a key \(first: \('a',\)"):
+        orchestrator.run(ctx, frames, [step])

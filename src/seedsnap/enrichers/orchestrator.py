@@ -6,8 +6,10 @@ start empty), before the enrichers.
 An enricher depends on every other enricher that writes a table it reads, wherever either
 sits in the registry; a table an enricher writes counts as read too (a top-up counts what is
 there). When two enrichers depend on each other (both top up one table), the one registered
-first runs first; a longer cycle is an error. An enricher's tier is one more than the deepest
-of its dependencies (``seedsnap graph`` draws the tiers).
+first runs first; but a step that changes a table in place (UPDATES) runs after one that only
+reads that table, wherever either sits (logins must see every act, even those of a step
+registered after it). A longer cycle is an error. An enricher's tier is one more than the
+deepest of its dependencies (``seedsnap graph`` draws the tiers).
 
 Every step is held to its contract, in one line naming it (``EnricherError``): when loaded,
 its module must exist and declare READS and WRITES as tuples of the model's tables and the
@@ -238,10 +240,20 @@ def dependencies(
             if d is e or not shared:
                 continue
             mutual = e.writes & (d.reads | d.writes)
-            if mutual and position[d.name] > position[e.name]:
-                continue  # both top up a shared table: registry order decides
+            # Each writes what the other reads: an updater goes second (a step registered
+            # after logins would otherwise act unseen by it), else registry order decides.
+            second = position[d.name] > position[e.name] or _updates_for(d, e)
+            if mutual and second and not _updates_for(e, d):
+                continue
             deps[e.name].append((d, shared))
     return deps
+
+
+def _updates_for(updater: Enricher, reader: Enricher) -> bool:
+    """Whether the tables ``updater`` writes that ``reader`` uses are all ones it updates in
+    place (UPDATES) and ``reader`` only reads: then ``updater`` runs after ``reader``."""
+    used = updater.writes & (reader.reads | reader.writes)
+    return bool(used) and used <= updater.updates and not used & reader.writes
 
 
 def tiers(enrichers: Sequence[Enricher]) -> list[list[Enricher]]:
@@ -417,7 +429,7 @@ def _updated(
     step: Enricher, ctx: Context, table: str, frame: pl.DataFrame, rows: pl.DataFrame
 ) -> pl.DataFrame:
     """``frame`` with the values of ``rows`` (its primary key and some columns) set on the
-    rows of those keys, in place; a key not in ``frame`` is an EnricherError."""
+    rows of those keys, in place; a key not in ``frame`` or given twice is an EnricherError."""
     model = ctx.schema.table(table)
     pk = list(model.primary_key)
     unknown = [c for c in rows.columns if c not in model.column_names]
@@ -432,6 +444,16 @@ def _updated(
         )
     if not rows.height:
         return frame
+    twice = rows.select(pk).is_duplicated()
+    if twice.any():
+        # DataFrame.update would keep every one of them: the table would hold the key twice.
+        raise EnricherError(
+            step.kind,
+            step.name,
+            f"returned {int(twice.sum())} {table} updates that share a key (first: "
+            f"{rows.filter(twice).select(pk).row(0)})",
+            "return one row per key, with every column it sets",
+        )
     rows = rows.select(pl.col(c).cast(frame.schema[c]) for c in rows.columns)
     strays = rows.join(frame.select(pk), on=pk, how="anti")
     if strays.height:
@@ -439,7 +461,7 @@ def _updated(
             step.kind,
             step.name,
             f"updates {strays.height} {table} rows that do not exist (first: "
-            f"{strays.row(0)[: len(pk)]})",
+            f"{strays.select(pk).row(0)})",
             f"update only rows already in {table}, or add it to WRITES only to add rows",
         )
     return frame.update(rows, on=pk, include_nulls=True)
