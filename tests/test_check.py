@@ -33,6 +33,7 @@ from seedsnap.check import (
 from seedsnap.config import MINIMUMS, resolve
 from seedsnap.context import Context
 from seedsnap.errors import DatabaseError, SnapshotError
+from seedsnap.generators.therapy_text import FIRST_NOTE_OPENINGS, SESSION_DESCRIPTIONS
 from seedsnap.schema import MENTARA
 from seedsnap.schema.ddl import quote
 from seedsnap.schema.model import Table
@@ -186,7 +187,7 @@ def world() -> dict[str, list[dict[str, Any]]]:
             {
                 "id": "n1",
                 "meetingId": "mt1",
-                "notes": "Worked on breathing.",
+                "notes": FIRST_NOTE_OPENINGS[0] + " Worked on breathing.",
                 **_ts(end1 + timedelta(hours=1)),
             }
         ],
@@ -617,6 +618,11 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "Report", "rp1", reportedUserId="t1"),
         "rp1",
     ),
+    (  # a report of a post that names nobody is not one of its author
+        "report.reported_user_is_author",
+        lambda f: set_(f, "Report", "rp1", reportedUserId=None),
+        "rp1",
+    ),
     ("user_block.not_self", lambda f: set_(f, "UserBlock", "ub1", blockedId="c2"), "ub1"),
     ("user_block.shared_history", lambda f: set_(f, "UserBlock", "ub1", blockedId="t2"), "ub1"),
     (
@@ -756,6 +762,16 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         "meeting_notes.first_session_mentions_no_earlier",
         lambda f: set_(f, "MeetingNotes", "n1", notes="Calmer than in the Previous Session."),
         "n1",
+    ),
+    (  # a regular session's note, which takes an earlier session for granted
+        "meeting_notes.first_session_mentions_no_earlier",
+        lambda f: set_(f, "MeetingNotes", "n1", notes="We reviewed the thought record."),
+        "n1",
+    ),
+    (
+        "meeting.first_session_is_intake",
+        lambda f: set_(f, "Meeting", "mt1", description=SESSION_DESCRIPTIONS[1]),
+        "mt1",
     ),
     ("review.of_completed_meeting", lambda f: set_(f, "Review", "rv1", meetingId="mt2"), "rv1"),
     ("review.of_completed_meeting", lambda f: set_(f, "Review", "rv1", meetingId=None), "rv1"),

@@ -91,7 +91,9 @@ def generate(
     def done(step: orchestrator.Enricher, added: Frames) -> None:
         raise_handing_failure()
         if on_step is not None:
-            on_step(step.name if step in generators else f"enrich {step.name}", added)
+            # A step of UPDATES sets values of rows already counted: "update", not "enrich".
+            kind = "update" if step.updates else "enrich"
+            on_step(step.name if step in generators else f"{kind} {step.name}", added)
 
     try:
         try:

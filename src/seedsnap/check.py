@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 from seedsnap.config import WINDOW_MINIMUMS, parse_anchor
 from seedsnap.errors import ConfigError, DatabaseError, SnapshotError
+from seedsnap.generators.therapy_text import FIRST_NOTE_OPENINGS, FIRST_SESSION_DESCRIPTIONS
 from seedsnap.schema import MENTARA, Schema, Table
 from seedsnap.schema.ddl import quote
 from seedsnap.schema.model import ENUM, TIMESTAMP
@@ -710,7 +711,8 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         """SELECT "r"."id" AS "key", 'reported ' || "r"."reportedUserId" AS "detail"
         FROM "Report" AS "r" LEFT JOIN "Post" AS "p" ON "p"."id" = "r"."postId"
         LEFT JOIN "Comment" AS "c" ON "c"."id" = "r"."commentId"
-        WHERE "r"."reportedUserId" <> COALESCE("p"."userId", "c"."userId")""",
+        WHERE COALESCE("p"."userId", "c"."userId") IS NOT NULL
+        AND "r"."reportedUserId" IS DISTINCT FROM COALESCE("p"."userId", "c"."userId")""",
     ),
     (
         "user_block.shared_history",
@@ -909,14 +911,27 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
     (
         "meeting_notes.first_session_mentions_no_earlier",
         "MeetingNotes",
-        "notes of a pair's first held (COMPLETED) session do not refer to an earlier session",
+        "notes of a pair's first held (COMPLETED) session are intake notes: they open as one "
+        "and do not refer to an earlier session",
         f"""SELECT "n"."id" AS "key", 'meeting ' || "m"."id" AS "detail"
         FROM "MeetingNotes" AS "n" JOIN "Meeting" AS "m" ON "m"."id" = "n"."meetingId"
         WHERE CAST("m"."status" AS TEXT) = 'COMPLETED'
-        AND {_mentions_earlier_session('"n"."notes"')}
+        AND ({_mentions_earlier_session('"n"."notes"')}
+            OR NOT ({" OR ".join(f'"n"."notes" LIKE {_text(o + "%")}' for o in FIRST_NOTE_OPENINGS)}))
         AND NOT EXISTS (SELECT 1 FROM "Meeting" AS "o" WHERE "o"."clientId" = "m"."clientId"
             AND "o"."therapistId" = "m"."therapistId" AND CAST("o"."status" AS TEXT) = 'COMPLETED'
             AND "o"."startTime" < "m"."startTime")""",
+    ),
+    (
+        "meeting.first_session_is_intake",
+        "Meeting",
+        "a pair's earliest meeting is its intake: a description, when set, is a first session's",
+        f"""SELECT "m"."id" AS "key", "m"."description" AS "detail" FROM "Meeting" AS "m"
+        WHERE "m"."description" IS NOT NULL
+        AND "m"."description" NOT IN ({", ".join(map(_text, FIRST_SESSION_DESCRIPTIONS))})
+        AND NOT EXISTS (SELECT 1 FROM "Meeting" AS "o" WHERE "o"."clientId" = "m"."clientId"
+            AND "o"."therapistId" = "m"."therapistId"
+            AND ("o"."startTime", "o"."id") < ("m"."startTime", "m"."id"))""",
     ),
     (
         "review.of_completed_meeting",
