@@ -1,11 +1,14 @@
 """Logins and deactivations: each user's ``lastLoginAt`` and, for an inactive account, when
 and why it was deactivated, from what the user did (the ``ACTS``).
 
-Nobody acts while logged out: the last login opens the session of the user's last act
-(``SESSION`` at most before it), unless the user came back later only to look around (a
-keyed visit, as 80 % of users make). A user who never acted nor visited has never logged
-in. An inactive account (``isActive`` false, drawn with the user) was deactivated by its
-owner in their last session, after their last act: they do nothing after ``deactivatedAt``.
+Nobody acts while logged out: the last login opens the session in which the user was last
+seen (``users.last_seen``, drawn with the user: days, weeks or months before the anchor for a
+dormant one), or that of their last act if later (``SESSION`` at most before it; the steps
+draw what users do before they were last seen, but a few acts are not theirs to time). A
+user who never acted nor came back to look around (a keyed 20 %) has never logged in. An
+inactive account (``isActive`` false, drawn with the user) was deactivated by its owner in
+their last session, when last seen or after their last act: they do nothing after
+``deactivatedAt``.
 Logging in and deactivating write the user's row, so ``updatedAt`` is not before either.
 
 Why derived here rather than drawn with the user and imposed on every enricher as a bound:
@@ -25,6 +28,7 @@ import polars as pl
 
 from seedsnap.context import MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators.common import ms_of, pick_text, text_keys
+from seedsnap.generators.users import last_seen
 
 
 class Act(NamedTuple):
@@ -119,18 +123,24 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     created = user["createdAt"].dt.epoch("ms").to_numpy()
     inactive = ~user["isActive"].to_numpy()
     last = last_acts(frames, user["id"])
+    seen = last_seen(ctx, user)
     s = ctx.stream("User", "lastLoginAt")
     # Deactivating takes a login: every inactive account logged in at least once.
     visits = s.bernoulli(keys, VISITS, 0) | inactive
-    span = np.maximum(anchor - created, 0)
-    visit = np.where(visits, created + np.floor(s.uniform(keys, 1) * span).astype(np.int64), -1)
-    # The session of the last act began up to SESSION before it, not before the sign-up.
+    # The session the user was last seen in began up to SESSION before, not before sign-up;
+    # that of the last act likewise (an act of someone else's making can follow ``seen``).
+    visit = np.where(
+        visits | (last >= 0),
+        np.maximum(seen - np.floor(s.uniform(keys, 1) ** 2 * SESSION).astype(np.int64), created),
+        -1,
+    )
     opened = np.maximum(
         last - np.floor(s.uniform(keys, 2) ** 2 * SESSION).astype(np.int64), created
     )
     login = np.maximum(visit, np.where(last >= 0, opened, -1))
     d = ctx.stream("User", "deactivatedAt")
-    end = np.maximum(login, last)
+    # Deactivated in the last session, when last seen (or after the last act, if later).
+    end = np.maximum(np.maximum(login, last), seen)
     within = np.minimum(DEACTIVATED_WITHIN, np.maximum(anchor - end, 0))
     gone = np.where(inactive, end + np.floor(d.uniform(keys, 0) * within).astype(np.int64), -1)
     reason = pick_text(d, keys, DEACTIVATION_REASONS, index=1, name="deactivationReason")

@@ -128,11 +128,11 @@ def soon_after(
     keys: npt.ArrayLike,
     lo: npt.ArrayLike,
     hi: npt.ArrayLike,
-    mean_ms: float,
+    mean_ms: float | npt.NDArray[np.float64],
     index: npt.ArrayLike = 0,
 ) -> I64:
     """Times in [lo, hi] (ms, broadcast) that follow ``lo`` as reactions do: most soon after
-    it, fewer later (exponential with mean ``mean_ms``, truncated at ``hi``).
+    it, fewer later (exponential with mean ``mean_ms``, broadcast too, truncated at ``hi``).
 
     Uniform times between an item and the anchor nest: a heart drawn after a comment drawn
     after a post lands, on average, seven eighths of the way to the anchor, and a build

@@ -16,11 +16,21 @@ import bcrypt
 import numpy as np
 import polars as pl
 
+from seedsnap.arrays import rows_in
 from seedsnap.config import FIXTURES_PER_ROLE
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.generators import vocab as v
-from seedsnap.generators.common import between, json_object, past, pick, pick_many, pick_text
-from seedsnap.random import child_keys, root_key
+from seedsnap.generators.common import (
+    between,
+    json_object,
+    past,
+    pick,
+    pick_many,
+    pick_text,
+    soon_after,
+    text_keys,
+)
+from seedsnap.random import I64, child_keys, root_key
 
 READS: tuple[str, ...] = ()
 WRITES = ("User", "Client", "Therapist", "Admin", "Moderator")
@@ -58,8 +68,58 @@ SESSION_MINUTES_P = (0.45, 0.55)
 AGES = {"client": (18, 65), "therapist": (26, 60)}
 PRACTICE_FROM_AGE = 24
 
+# When each user was last seen (``last_seen``): what they do themselves (posts, comments,
+# hearts, messages sent, notifications read ...) is drawn before it, so last logins spread
+# over days, weeks and months instead of piling up just before the anchor. A share of each
+# role still uses the app (last seen a truncated exponential time before the anchor); the
+# others are dormant: they used it for a while after signing up and stopped at least
+# DORMANT_AFTER before the anchor. Staff (therapists with clients, moderators, admins) keep
+# coming back; clients churn. An inactive account stopped when it was deactivated (logins).
+STILL_ACTIVE = {"client": 0.55, "therapist": 0.9, "admin": 0.9, "moderator": 0.85}
+CLIENT_RECENT_MEAN = 1.5 * MS_PER_DAY
+STAFF_RECENT_MEAN = 0.75 * MS_PER_DAY
+DORMANT_AFTER = 7 * MS_PER_DAY
+# Every user is around at least this long after signing up (or until the anchor, if sooner):
+# room for the posts, comments and hearts the minimums ask of them.
+MIN_ACTIVE_SPAN = 2 * MS_PER_DAY
+
 _STD_B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _BCRYPT_B64 = b"./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def last_seen(ctx: Context, users: pl.DataFrame) -> I64:
+    """When each user of ``users`` (id, role, createdAt, isActive) was last seen (epoch ms):
+    a keyed pure function of the seed, the user and those columns, never after the anchor.
+
+    The fixtures, the accounts developers log in with, are still active.
+    """
+    anchor = ctx.anchor_ms
+    keys = text_keys(users["id"])
+    s = ctx.stream("User", "last-seen")
+    role = users["role"].cast(pl.String).to_numpy()
+    created = np.minimum(np.asarray(users["createdAt"].dt.epoch("ms").to_numpy()), anchor)
+    age = anchor - created
+    first = created + np.minimum(age, MIN_ACTIVE_SPAN)  # the earliest a user stops
+    share = np.select([role == r for r in STILL_ACTIVE], list(STILL_ACTIVE.values()), 0.5)
+    fixture = users["id"].str.starts_with("dev_").to_numpy()
+    inactive = ~users["isActive"].to_numpy()
+    still = (fixture | s.bernoulli(keys, share, index=0)) & ~inactive
+    mean = np.where(role == "client", CLIENT_RECENT_MEAN, STAFF_RECENT_MEAN)
+    recent = anchor - soon_after(s, keys, 0, anchor - first, mean, index=1)
+    # A dormant user stopped between ``first`` and DORMANT_AFTER before the anchor (a young
+    # one at ``first``); a deactivated one at any time before the anchor.
+    stop_by = np.where(inactive, anchor - MS_PER_DAY // 24, anchor - DORMANT_AFTER)
+    dormant = between(s, keys, first, np.maximum(stop_by, first), index=2)
+    out: I64 = np.where(still, recent, dormant)
+    return out
+
+
+def seen_of(ctx: Context, users: pl.DataFrame, ids: pl.Series) -> I64:
+    """``last_seen`` of each user of ``ids`` (the anchor for an id not among ``users``)."""
+    row = rows_in(ids, users["id"])
+    seen = np.append(last_seen(ctx, users), ctx.anchor_ms)
+    out: I64 = seen[row]  # row -1 takes the appended anchor
+    return out
 
 
 def password_hash(seed: int) -> str:
