@@ -18,6 +18,8 @@ import polars as pl
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit, pair_top_up, sample_pairs
 from seedsnap.generators.common import text_keys
+from seedsnap.generators.relationships import JOINED_BEFORE_SEEN
+from seedsnap.generators.users import seen_of
 from seedsnap.random import name_key
 
 READS = ("User", "Therapist", "Community", "Membership", "ModeratorCommunity")
@@ -44,7 +46,7 @@ def eligible_users(frames: Frames) -> pl.DataFrame:
             pl.col("role").is_in(["client", "moderator"])
             | ((pl.col("role") == "therapist") & pl.col("id").is_in(approved))
         )
-        .select("id", "role", "createdAt")
+        .select("id", "role", "createdAt", "isActive")
     )
 
 
@@ -77,7 +79,8 @@ def _rows(
     lo = pl.max_horizontal("uAt", "cAt").dt.epoch("ms") + 60_000
     lo_ms = chosen.select(lo).to_series().to_numpy()
     pair = {c: text_keys(chosen[c]) for c in ("userId", "communityId")}
-    latest = ctx.anchor_ms - MS_PER_DAY
+    seen = seen_of(ctx, users, chosen["userId"])
+    latest = np.minimum(ctx.anchor_ms - MS_PER_DAY, seen - JOINED_BEFORE_SEEN)
     ids, joined = pair_top_up(ctx, "Membership", pair, salt, lo_ms, latest, 1)
     return pl.DataFrame(
         {

@@ -11,10 +11,11 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from seedsnap.context import MS_PER_DAY, Context, Frames
+from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames
 from seedsnap.enrichers.common import count_by, deficit
 from seedsnap.generators.common import pick_rows_from_groups, text_keys
 from seedsnap.generators.content import make_posts, posting_members
+from seedsnap.generators.users import with_seen
 from seedsnap.random import expand, name_key
 
 READS = ("User", "Therapist", "Membership", "Community", "RoomGroup", "Room", "Post")
@@ -90,9 +91,15 @@ def _recent(
     stale = stale.sort("communityId")
     keys = text_keys(stale["communityId"]) ^ name_key("enrich", "posts", "recent")
     s = ctx.stream("Post", "recent")
-    authors = pick_rows_from_groups(
-        s, keys, stale["communityId"], members, "communityId", "userId"
-    ).with_columns(stale["communityId"])
+    # By a member still coming in the window where the community has one.
+    current = members.filter(pl.col("seen") > since + MS_PER_HOUR)
+    authors = pick_rows_from_groups(s, keys, stale["communityId"], current, "communityId", "userId")
+    if authors["userId"].null_count():
+        anyone = pick_rows_from_groups(
+            s, keys, stale["communityId"], members, "communityId", "userId"
+        )
+        authors = authors.select(pl.col(c).fill_null(anyone[c]) for c in authors.columns)
+    authors = authors.with_columns(stale["communityId"])
     # The post falls inside the window (or after the author joined, if that is later).
     floor = np.maximum(authors["joinedAt"].dt.epoch("ms").to_numpy(), since)
     authors = authors.with_columns(pl.Series("joinedAt", floor).cast(pl.Datetime("ms")))
@@ -123,7 +130,7 @@ def _second_voice(
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
-    members = posting_members(frames)
+    members = with_seen(ctx, frames["User"], posting_members(frames))
     posts = frames["Post"]
     by_users = _by_users(ctx, frames, members, posts)
     posts = pl.concat([posts, ctx.frame("Post", by_users)])

@@ -18,11 +18,12 @@ from seedsnap.generators.common import (
     ms,
     natural_ids,
     pick_rows_from_groups,
+    rank_in_run,
     soon_after,
-    spread_times,
     text_keys,
 )
-from seedsnap.random import I64, expand
+from seedsnap.generators.users import with_seen
+from seedsnap.random import expand
 
 READS = ("User", "Therapist", "Membership", "RoomGroup", "Room")
 WRITES = ("Post", "Comment", "PostHeart", "CommentHeart")
@@ -30,6 +31,9 @@ WRITES = ("Post", "Comment", "PostHeart", "CommentHeart")
 HEART_POOL = 12
 MAX_COMMENTS_PER_POST = 5
 REPLY_RATE = 0.35
+# The draws (stream indices) of a commenter: the next is used where the one before was
+# last seen before the post.
+COMMENTER_DRAWS = (1, 6, 7)
 # Mean time from an item (or the member's joining, if later) to a reaction to it: most
 # comments and hearts come while a post is new (``soon_after``), not uniformly up to the anchor.
 REACTION_MEAN = {
@@ -88,15 +92,17 @@ def roles_of(users: pl.DataFrame, ids: pl.Series) -> pl.Series:
 def make_posts(
     ctx: Context, frames: Frames, author_keys: np.ndarray, authors: pl.DataFrame, purpose: str
 ) -> pl.DataFrame:
-    """Posts by ``authors`` (userId, roomId, joinedAt), one per key, after the author joined,
-    in the author's voice."""
+    """Posts by ``authors`` (userId, roomId, joinedAt, seen), one per key, after the author
+    joined and before they were last seen, in the author's voice."""
     s = ctx.stream("Post", purpose)
     keys = author_keys
     role = roles_of(frames["User"], authors["userId"])
     title, content = content_text.posts(ctx.stream("Post", "text"), keys, role)
-    created = between(s, keys, ms(authors["joinedAt"]) + 60_000, ctx.anchor_ms - 60_000, index=1)
+    seen = authors["seen"].fill_null(ctx.anchor_ms).to_numpy()
+    hi = np.minimum(ctx.anchor_ms - 60_000, seen)
+    created = between(s, keys, ms(authors["joinedAt"]) + 60_000, hi, index=1)
     edited = s.bernoulli(keys, 0.2, index=2)
-    updated = np.where(edited, between(s, keys, created, ctx.anchor_ms, index=3), created)
+    updated = np.where(edited, between(s, keys, created, hi, index=3), created)
     return pl.DataFrame(
         {
             "id": ctx.ids("Post", keys),
@@ -154,37 +160,45 @@ def base_comments(
         maintain_order="left",
     )["communityId"]
     author = posts["userId"].gather(rows)
-    picked = pick_rows_from_groups(
-        s,
-        keys,
-        community,
-        members.select("communityId", "userId", "joinedAt"),
-        "communityId",
-        "userId",
-        index=1,
-        exclude=author,
-    )
-    commenter = picked["userId"]
-    # Comments of a post are increasing in time from the post to the anchor, so a reply
-    # (to any earlier comment of the same post) always follows its parent.
     post_ms = ms(posts["createdAt"])[rows]
-    created = spread_times(s, keys, rows, post_ms, ctx.anchor_ms, index=2)
-    # Not before the commenter joined; then made increasing again within the post (a running
-    # maximum plus the comment's index in ms), so replies still follow their parents.
-    joined = picked["joinedAt"]
-    floor = joined.dt.epoch("ms").fill_null(0).to_numpy() + 60_000
-    created = _running_max(rows, np.maximum(created, floor)) + idx
+    pool = members.select("communityId", "userId", "joinedAt", "seen")
+    # A member last seen before the post cannot comment on it: another is drawn (twice).
+    picked = pool.clear(len(rows))
+    taken = np.zeros(len(rows), dtype=bool)
+    for index in COMMENTER_DRAWS:
+        pick = pick_rows_from_groups(
+            s, keys, community, pool, "communityId", "userId", index=index, exclude=author
+        )
+        lo = np.maximum(post_ms, pick["joinedAt"].dt.epoch("ms").fill_null(0).to_numpy())
+        use = ~taken & (pick["seen"].fill_null(-1).to_numpy() > lo + 60_000)
+        mask = pl.lit(pl.Series(use))
+        picked = picked.select(
+            pl.when(mask).then(pick[c]).otherwise(pl.col(c)).alias(c) for c in pool.columns
+        )
+        taken |= use
+    commenter = picked["userId"]
+    # After the post and the commenter's joining, before they were last seen: most soon
+    # after the post, as the top-up's comments (``REACTION_MEAN``).
+    joined = picked["joinedAt"].dt.epoch("ms").fill_null(0).to_numpy()
+    lo = np.maximum(post_ms, joined + 60_000)
+    hi = np.minimum(ctx.anchor_ms, picked["seen"].fill_null(0).to_numpy())
+    created = soon_after(s, keys, lo, hi, REACTION_MEAN["Comment"], index=2)
+    # A reply answers a comment of the same post made before it. In (post, time) order,
+    # with the comments dropped (no commenter) last, a comment's rank is how many kept
+    # comments of its post came before it.
     is_reply = (idx > 0) & s.bernoulli(keys, REPLY_RATE, index=4)
-    parent_idx = np.floor(s.uniform(keys, 5) * np.maximum(idx, 1)).astype(np.int64)
-    # The parent's key is child_keys(pk[rows], parent_idx): that of the post's comment row
-    # parent_idx, so its id is gathered, not made again.
-    parent_row = (np.cumsum(n) - n)[rows] + parent_idx
+    by_time = np.lexsort((idx, np.where(taken, created, np.iinfo(np.int64).max), rows))
+    earlier = np.empty(len(rows), dtype=np.int64)
+    earlier[by_time] = rank_in_run(rows[by_time])
+    is_reply &= earlier > 0
+    parent_rank = np.floor(s.uniform(keys, 5) * np.maximum(earlier, 1)).astype(np.int64)
+    parent_row = by_time[(np.cumsum(n) - n)[rows] + parent_rank]
     ok = commenter.is_not_null().to_numpy()
     ids = ctx.ids("Comment", keys)
-    # A comment whose commenter could not be drawn (author alone in the community) is dropped;
-    # its replies are kept, as top-level comments (parentId NULL).
+    # A comment whose commenter could not be drawn (author alone in the community, or no
+    # member still coming after the post) is dropped; replies only answer kept comments.
     parent = pl.select(
-        pl.when(pl.lit(pl.Series(is_reply & ok[parent_row])))
+        pl.when(pl.lit(pl.Series(is_reply & ok & ok[parent_row])))
         .then(pl.lit(ids.gather(parent_row)))
         .otherwise(None)
     ).to_series()
@@ -206,22 +220,9 @@ def base_comments(
     return df if ok.all() else df.filter(pl.Series(ok))
 
 
-def _running_max(groups: I64, t: I64) -> I64:
-    """The running maximum of ``t`` within each run of equal, non-decreasing ``groups``."""
-    if not len(t):
-        return t
-    lo, width = int(t.min()), int(t.max()) - int(t.min()) + 1
-    if (int(groups.max()) + 1) * width >= 2**63:
-        frame = pl.DataFrame({"g": groups, "t": t})
-        return frame.select(pl.col("t").cum_max().over("g"))["t"].to_numpy()
-    # Each group offset above all earlier ones: one running maximum restarts at every group.
-    shift = groups * width - lo
-    out: I64 = np.maximum.accumulate(t + shift) - shift
-    return out
-
-
 def heart_pool(ctx: Context, members: pl.DataFrame) -> pl.DataFrame:
-    """Up to HEART_POOL members per community (keyed choice): communityId, userId, joinedAt."""
+    """Up to HEART_POOL members per community (keyed choice): the columns of ``members``
+    (communityId, userId, joinedAt, seen)."""
     members = members.sort("communityId", "userId")
     s = ctx.stream("PostHeart", "pool")
     score = s.bits(text_keys(members["communityId"]) ^ text_keys(members["userId"]))
@@ -258,10 +259,13 @@ def hearts(
     i, j = i[~drop], j[~drop]
     keys = item_key[i] ^ hearter_key[j]
     s = ctx.stream(table, "base")
-    chosen = s.bernoulli(keys, rate, index=0)
-    i, j, keys = i[chosen], j[chosen], keys[chosen]
-    lo = np.maximum(ms(items["createdAt"])[i], ms(pool["joinedAt"])[j])
-    at = soon_after(s, keys, lo + 1000, ctx.anchor_ms, REACTION_MEAN[table], index=1)
+    lo = np.maximum(ms(items["createdAt"])[i], ms(pool["joinedAt"])[j]) + 1000
+    # Only members still coming after the item (and their joining) see it.
+    seen = pool["seen"].to_numpy()[j]
+    chosen = s.bernoulli(keys, rate, index=0) & (seen > lo)
+    i, j, keys, lo, seen = i[chosen], j[chosen], keys[chosen], lo[chosen], seen[chosen]
+    hi = np.minimum(ctx.anchor_ms, seen)
+    at = soon_after(s, keys, lo, hi, REACTION_MEAN[table], index=1)
     return pl.DataFrame(
         {
             "id": natural_ids(ctx, table, {item_col: item_key[i], "userId": hearter_key[j]}),
@@ -316,7 +320,7 @@ def comment_items(posts: pl.DataFrame, comments: pl.DataFrame, rooms: pl.DataFra
 
 def generate(ctx: Context, frames: Frames) -> Frames:
     rooms = room_of_community(frames)
-    members = posting_members(frames, rooms)
+    members = with_seen(ctx, frames["User"], posting_members(frames, rooms))
     posts = base_posts(ctx, frames, members, rooms)
     comments = base_comments(ctx, posts, members, rooms, frames["User"])
     pool = heart_pool(ctx, members)

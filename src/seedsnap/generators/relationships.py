@@ -16,6 +16,7 @@ from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.generators.common import between, ms, ms_of, natural_ids, text_keys
 from seedsnap.generators.communities import community_keys
 from seedsnap.generators.therapy import INTAKE_PROCESSED_WITHIN, approved_therapists, intake_ms
+from seedsnap.generators.users import last_seen
 from seedsnap.random import I64, U64, Stream, child_keys
 
 READS = ("User", "Client", "Therapist", "Moderator", "Community")
@@ -146,9 +147,14 @@ def _keyed_picks(
     return np.concatenate(rows), np.concatenate(cols)
 
 
+# A member joins at least this long before they were last seen.
+JOINED_BEFORE_SEEN = 6 * 3_600_000
+
+
 def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
     users = frames["User"].filter(pl.col("role").is_in(["client", "therapist", "moderator"]))
-    users = users.select("id", "role", "createdAt").sort("id")
+    users = users.select("id", "role", "createdAt", "isActive").sort("id")
+    seen = last_seen(ctx, users)
     comm = frames["Community"].select("id", "slug", "createdAt").sort("slug")
     s = ctx.stream("Membership", "join")
     uk = user_keys(users)
@@ -167,7 +173,9 @@ def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
     u_row, c_col = _keyed_picks(s, uk, ckeys, k, first=(mh_first, mh_cols))
     lo = np.maximum(ms(users["createdAt"])[u_row], ms(comm["createdAt"])[c_col])
     mkeys = child_keys(uk[u_row], ckeys[c_col])
-    joined = between(s, mkeys, lo, ctx.anchor_ms - MS_PER_DAY, index=3)
+    # Joined while the user still came (``last_seen``), with time left to take part.
+    hi = np.minimum(ctx.anchor_ms - MS_PER_DAY, seen[u_row] - JOINED_BEFORE_SEEN)
+    joined = between(s, mkeys, lo, hi, index=3)
     user_ids, community_ids = users["id"].gather(u_row), comm["id"].gather(c_col)
     return pl.DataFrame(
         {

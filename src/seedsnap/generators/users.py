@@ -122,6 +122,13 @@ def seen_of(ctx: Context, users: pl.DataFrame, ids: pl.Series) -> I64:
     return out
 
 
+def with_seen(
+    ctx: Context, users: pl.DataFrame, frame: pl.DataFrame, user: str = "userId"
+) -> pl.DataFrame:
+    """``frame`` with ``seen``: the ``last_seen`` (epoch ms) of the user in its ``user`` column."""
+    return frame.with_columns(pl.Series("seen", seen_of(ctx, users, frame[user])))
+
+
 def password_hash(seed: int) -> str:
     """bcrypt(DEV_PASSWORD) with a salt derived from the seed: identical for identical builds."""
     raw = hashlib.blake2b(f"bcrypt-salt\x1f{seed}".encode(), digest_size=16).digest()
