@@ -57,6 +57,7 @@ from seedsnap.generators.common import (
 )
 from seedsnap.generators.content import community_posts, posting_members
 from seedsnap.generators.therapy import _greedy
+from seedsnap.generators.users import with_seen
 from seedsnap.random import U64, Stream, child_keys, expand, name_key
 from seedsnap.schema import MENTARA
 
@@ -351,6 +352,8 @@ def _hearts_case(r: random.Random, side: str, small_keys: bool, repeated: bool) 
             "_ik": pl.Series(ik[i_col], dtype=pl.UInt64),
             "pAt": pl.Series([made[i] for i in i_col], dtype=pl.Datetime("ms")),
             "joinedAt": pl.Series([row[3] for row in rows], dtype=pl.Datetime("ms")),
+            # Every user still seen after every post: take_best had no such preference.
+            "seen": pl.Series([2**62] * len(rows), dtype=pl.Int64),
         }
     )
     name = [*users, "outsider"]
@@ -563,16 +566,21 @@ def _old_pick_rows_from_groups(
 def _old_comments(ctx: Context, frames: Frames) -> pl.DataFrame:
     """The user-side comments of comments.enrich as it was before 403ceb0 (the post side,
     which tops posts up after them, was not changed; nor was who needs comments)."""
-    members = posting_members(frames)
+    members = with_seen(ctx, frames["User"], posting_members(frames))
     posts = community_posts(frames)
     need = comments.commenters_in_need(ctx, frames)
     options = (
-        members.select("userId", "communityId", "joinedAt")
+        members.select("userId", "communityId", "joinedAt", "seen")
         .join(need, on="userId", how="semi")
         .join(posts, on="communityId")
         .filter(pl.col("author") != pl.col("userId"))
         .with_columns((pl.max_horizontal("pAt", "joinedAt").dt.epoch("ms") + 60_000).alias("lo"))
-        .select("userId", "postId", "lo")
+        .select("userId", "postId", "lo", "seen")
+    )
+    # Since 0.6.0: the posts before the user was last seen, where there are any.
+    before = options.filter(pl.col("lo") < pl.col("seen"))
+    options = pl.concat(
+        [before, options.join(before.select("userId").unique(), on="userId", how="anti")]
     )
     need = need.join(options.select("userId").unique(), on="userId", how="semi")
     rows, _, keys = expand(

@@ -1,8 +1,9 @@
 """Comments: clients ≥ N, APPROVED therapists ≥ M comments; every post ≥ K comments.
 
 Commenters are members of the post's community who joined before commenting, never the
-post's author, and comments follow the post (most within days; ``REACTION_MEAN``) before the anchor (upstream dated them up to
-30 days into the future and ignored membership, seeder.md §11.8).
+post's author, and comments follow the post (most within days; ``REACTION_MEAN``) before the
+commenter was last seen and the anchor (upstream dated them up to 30 days into the future and
+ignored membership, seeder.md §11.8). Those who top up a post are members still coming after it.
 """
 
 from __future__ import annotations
@@ -14,17 +15,19 @@ from seedsnap.context import Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit
 from seedsnap.generators import content_text
 from seedsnap.generators.common import (
+    ms,
     pick_rows_by_codes,
-    pick_rows_from_groups,
     soon_after,
     text_keys,
 )
 from seedsnap.generators.content import (
     REACTION_MEAN,
     community_posts,
+    pick_still_coming,
     posting_members,
     roles_of,
 )
+from seedsnap.generators.users import with_seen
 from seedsnap.random import expand, name_key
 
 READS = ("User", "Therapist", "Membership", "RoomGroup", "Room", "Post", "Comment")
@@ -34,11 +37,13 @@ WRITES = ("Comment",)
 def _make(
     ctx: Context, keys: np.ndarray, pairs: pl.DataFrame, purpose: str, users: pl.DataFrame
 ) -> pl.DataFrame:
-    """Comments from (postId, userId, lo ms) rows, one per key, in the commenter's voice
-    (their role in ``users``)."""
+    """Comments from (postId, userId, lo ms, seen ms) rows, one per key, before the commenter
+    was last seen (or at ``lo`` if that is later), in the commenter's voice (their role in
+    ``users``)."""
     s = ctx.stream("Comment", purpose)
     lo = pairs["lo"].to_numpy()
-    at = soon_after(s, keys, lo, ctx.anchor_ms, REACTION_MEAN["Comment"], index=0)
+    hi = np.minimum(ctx.anchor_ms, pairs["seen"].to_numpy())
+    at = soon_after(s, keys, lo, hi, REACTION_MEAN["Comment"], index=0)
     return pl.DataFrame(
         {
             "id": ctx.ids("Comment", keys),
@@ -71,7 +76,7 @@ def commenters_in_need(ctx: Context, frames: Frames) -> pl.DataFrame:
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
-    members = posting_members(frames)
+    members = with_seen(ctx, frames["User"], posting_members(frames))
     # In id order, so a post's row ``_p`` orders as its id: the picks below key the pools on
     # integer codes (not on wide id strings) and still pick as on the ids.
     posts = community_posts(frames).sort("postId").with_row_index("_p")
@@ -90,15 +95,21 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         pl.when(pl.col("author").is_not_null()).then(pl.col("_a").fill_null(need.height))
     )
     options = (
-        members.select("userId", "communityId", "joinedAt")
+        members.select("userId", "communityId", "joinedAt", "seen")
         .join(need.select("userId", "_n"), on="userId")
         .drop("userId")
         .join(authors.select("communityId", "_p", "_a", "pAt"), on="communityId")
         .filter(pl.col("_a") != pl.col("_n"))
         .select(
-            "_n", "_p", (pl.max_horizontal("pAt", "joinedAt").dt.epoch("ms") + 60_000).alias("lo")
+            "_n",
+            "_p",
+            (pl.max_horizontal("pAt", "joinedAt").dt.epoch("ms") + 60_000).alias("lo"),
+            "seen",
         )
     )
+    # Posts made before the user was last seen; any post where none was (rare), as before.
+    before = options.filter(pl.col("lo") < pl.col("seen"))
+    options = pl.concat([before, options.join(before.select("_n").unique(), on="_n", how="anti")])
     has = np.bincount(options["_n"].to_numpy(), minlength=need.height) > 0
     need = need.filter(pl.Series(has))
     rows, _, keys = expand(
@@ -119,7 +130,9 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     by_users = _make(
         ctx,
         keys,
-        picked.select(need["userId"].gather(rows), posts["postId"].gather(picked["_p"]), "lo"),
+        picked.select(
+            need["userId"].gather(rows), posts["postId"].gather(picked["_p"]), "lo", "seen"
+        ),
         "top-up-user",
         frames["User"],
     )
@@ -139,16 +152,11 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     s = ctx.stream("Comment", "top-up-post")
     p_rows = p[rows]
-    commenter = pick_rows_from_groups(
-        s,
-        keys,
-        p_rows["communityId"],
-        members.select("communityId", "userId", "joinedAt"),
-        "communityId",
-        "userId",
+    commenter, _ = pick_still_coming(
+        s, keys, p_rows["communityId"], members, ms(p_rows["pAt"]), tuple(range(8)),
         exclude=p_rows["author"],
-    )
-    picked = p_rows.with_columns(commenter.select("userId", "joinedAt"))
+    )  # fmt: skip
+    picked = p_rows.with_columns(commenter.select("userId", "joinedAt", "seen"))
     picked = picked.with_columns(
         (pl.max_horizontal("pAt", "joinedAt").dt.epoch("ms") + 60_000).alias("lo"),
         pl.Series("_k", keys),

@@ -2,7 +2,8 @@
 
 Upstream piled hearts on the earliest posts in DB order and never ensured a post had any
 (seeder.md §7 row 8). Here hearts go to keyed picks among posts of the user's communities,
-never on one's own post, never twice on the same post, after the post and the membership.
+never on one's own post, never twice on the same post, after the post and the membership,
+and before the user was last seen (``users.last_seen``): pairs the user was seen after first.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from seedsnap.context import Context, Frames, timestamps
 from seedsnap.enrichers.common import best_rows, count_by, deficit, pair_top_up
 from seedsnap.generators.common import text_keys
 from seedsnap.generators.content import REACTION_MEAN, community_posts, posting_members
+from seedsnap.generators.users import last_seen
 from seedsnap.random import name_key
 
 READS = ("User", "Therapist", "Membership", "RoomGroup", "Room", "Post", "PostHeart", "Comment",
@@ -27,13 +29,15 @@ SALT = name_key("enrich", "hearts")
 
 
 def _rows(ctx: Context, table: str, item: str, chosen: pl.DataFrame) -> pl.DataFrame:
-    """``table`` rows (PostHeart or CommentHeart) for the chosen (userId, ``item``, lo).
+    """``table`` rows (PostHeart or CommentHeart) for the chosen (userId, ``item``, lo, seen):
+    after ``lo``, before the user was last seen where it is later.
 
     ``_uk`` and ``_ik`` are the text keys of the user's and the item's ids.
     """
     pair = {"userId": chosen["_uk"].to_numpy(), item: chosen["_ik"].to_numpy()}
     lo = chosen["lo"].to_numpy()
-    ids, at = pair_top_up(ctx, table, pair, SALT, lo, ctx.anchor_ms, mean_ms=REACTION_MEAN[table])
+    hi = np.minimum(ctx.anchor_ms, chosen["seen"].to_numpy())
+    ids, at = pair_top_up(ctx, table, pair, SALT, lo, hi, mean_ms=REACTION_MEAN[table])
     return pl.DataFrame(
         {
             "id": ids,
@@ -59,13 +63,15 @@ def _take(
     """Per side entity (``_r``: its row in ``need``), its ``need`` pairs a user may heart.
 
     Not one's own (author ``_a``), not ``hearted`` already (pair codes), after the item was
-    ``made`` and the user joined. ``repeated``: some pair may come twice (a repeated
+    ``made`` and the user joined; first those the user was still seen after (``seen``), the
+    others only where too few are. ``repeated``: some pair may come twice (a repeated
     membership); it then counts once, its first row. best_rows chooses as take_best does:
     the side's row follows its id's order (the need frames are sorted by id), so ordering on
     ``_r`` is ordering on the side's id. Returns the chosen rows of ``pairs`` in that order,
     with lo.
     """
     pair = pl.col("_i").cast(pl.Int64) * n_users + pl.col("_u")
+    lo = pl.max_horizontal(made, "joinedAt").dt.epoch("ms") + 1000
     allowed = (pl.col("_a") != pl.col("_u")) & ~pair.is_in(hearted.implode())
     cand = (
         pairs.lazy()
@@ -75,15 +81,16 @@ def _take(
             "_o",
             "_r",
             (pl.col("_uk") ^ (pl.col("_ik") * pl.lit(factor, dtype=pl.UInt64))).alias("_k"),
+            (lo >= pl.col("seen")).cast(pl.Int64).alias("_late"),
         )
         .collect()
     )
     keys = cand["_k"].to_numpy()
     score = ctx.stream(table, purpose).bits(keys)
-    chosen = best_rows(cand["_r"].to_numpy(), need.to_numpy(), score, keys)
-    return pairs[cand["_o"].to_numpy()[chosen]].with_columns(
-        (pl.max_horizontal(made, "joinedAt").dt.epoch("ms") + 1000).alias("lo")
-    )
+    late = cand["_late"].to_numpy()
+    ranks = [late] if late.any() else []  # no code (nor its bit) where none is late
+    chosen = best_rows(cand["_r"].to_numpy(), need.to_numpy(), score, keys, ranks)
+    return pairs[cand["_o"].to_numpy()[chosen]].with_columns(lo.alias("lo"))
 
 
 def _on_items(
@@ -115,8 +122,12 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .select("userId", "communityId", "joinedAt")
         .join(users, on="userId", maintain_order="left")
     )
-    members = members.with_columns(pl.Series("_uk", text_keys(members["userId"])))
-    member_cols = members.select("communityId", "_u", "joinedAt", "_uk")
+    seen = last_seen(ctx, frames["User"])  # by row of User: by ``_u``
+    members = members.with_columns(
+        pl.Series("_uk", text_keys(members["userId"])),
+        pl.Series("seen", seen[members["_u"].to_numpy()]),
+    )
+    member_cols = members.select("communityId", "_u", "joinedAt", "_uk", "seen")
     # An item is in one community, so a (user, item) pair comes twice only from a repeated
     # membership: checked here once, on the far smaller frame, for every _take.
     repeated = bool(members.select("_u", "communityId").is_duplicated().any())
@@ -142,7 +153,10 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         return (
             need.select("userId")
             .with_row_index("_r")
-            .join(members.select("userId", "communityId", "_u", "joinedAt", "_uk"), on="userId")
+            .join(
+                members.select("userId", "communityId", "_u", "joinedAt", "_uk", "seen"),
+                on="userId",
+            )
             .drop("userId")
             .join(items, on="communityId")
             .drop("communityId")
@@ -188,7 +202,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     need_c = need_u.with_columns(need_u["need"] - taken).filter(pl.col("need") > 0)
     chosen_c = pl.DataFrame(
         schema={"userId": pl.String, "commentId": pl.String, "lo": pl.Int64}
-        | {"_uk": pl.UInt64, "_ik": pl.UInt64}
+        | {"_uk": pl.UInt64, "_ik": pl.UInt64, "seen": pl.Int64}
     )
     if need_c.height:  # the comments are coded only when some client needs them
         comments = (

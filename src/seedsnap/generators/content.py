@@ -8,6 +8,7 @@ replies their parent, nothing is dated after the anchor, and nobody hearts their
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
@@ -23,7 +24,7 @@ from seedsnap.generators.common import (
     text_keys,
 )
 from seedsnap.generators.users import with_seen
-from seedsnap.random import expand
+from seedsnap.random import I64, U64, Stream, expand
 
 READS = ("User", "Therapist", "Membership", "RoomGroup", "Room")
 WRITES = ("Post", "Comment", "PostHeart", "CommentHeart")
@@ -134,6 +135,40 @@ def base_posts(
     return make_posts(ctx, frames, authors["_k"].to_numpy(), authors, "base")
 
 
+def pick_still_coming(
+    stream: Stream,
+    keys: U64,
+    community: pl.Series,
+    members: pl.DataFrame,
+    after: I64,
+    draws: tuple[int, ...],
+    exclude: pl.Series | None = None,
+) -> tuple[pl.DataFrame, npt.NDArray[np.bool_]]:
+    """For each row, a member of its ``community`` (``members``: communityId, userId,
+    joinedAt, seen) still coming a minute after ``after`` and after joining, and whether one
+    was found.
+
+    Each of ``draws`` (stream indices) is one keyed pick (``pick_rows_from_groups``); a row
+    takes the first that fits, or keeps the first pick (which may be NULL) if none does.
+    """
+    pool = members.select("communityId", "userId", "joinedAt", "seen")
+    picked = pool.clear(len(keys))
+    found = np.zeros(len(keys), dtype=bool)
+    for n, index in enumerate(draws):
+        pick = pick_rows_from_groups(
+            stream, keys, community, pool, "communityId", "userId", index=index, exclude=exclude
+        )
+        lo = np.maximum(after, pick["joinedAt"].dt.epoch("ms").fill_null(0).to_numpy())
+        fits = pick["seen"].fill_null(-1).to_numpy() > lo + 60_000
+        use = ~found & (fits | (n == 0))
+        mask = pl.lit(pl.Series(use))
+        picked = picked.select(
+            pl.when(mask).then(pick[c]).otherwise(pl.col(c)).alias(c) for c in pool.columns
+        )
+        found |= fits
+    return picked, found
+
+
 def base_comments(
     ctx: Context,
     posts: pl.DataFrame,
@@ -161,21 +196,10 @@ def base_comments(
     )["communityId"]
     author = posts["userId"].gather(rows)
     post_ms = ms(posts["createdAt"])[rows]
-    pool = members.select("communityId", "userId", "joinedAt", "seen")
-    # A member last seen before the post cannot comment on it: another is drawn (twice).
-    picked = pool.clear(len(rows))
-    taken = np.zeros(len(rows), dtype=bool)
-    for index in COMMENTER_DRAWS:
-        pick = pick_rows_from_groups(
-            s, keys, community, pool, "communityId", "userId", index=index, exclude=author
-        )
-        lo = np.maximum(post_ms, pick["joinedAt"].dt.epoch("ms").fill_null(0).to_numpy())
-        use = ~taken & (pick["seen"].fill_null(-1).to_numpy() > lo + 60_000)
-        mask = pl.lit(pl.Series(use))
-        picked = picked.select(
-            pl.when(mask).then(pick[c]).otherwise(pl.col(c)).alias(c) for c in pool.columns
-        )
-        taken |= use
+    picked, taken = pick_still_coming(
+        s, keys, community, members, post_ms, COMMENTER_DRAWS, exclude=author
+    )
+    picked = picked.with_columns(pl.when(pl.lit(pl.Series(taken))).then(pl.col("userId")))
     commenter = picked["userId"]
     # After the post and the commenter's joining, before they were last seen: most soon
     # after the post, as the top-up's comments (``REACTION_MEAN``).
