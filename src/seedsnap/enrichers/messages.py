@@ -10,7 +10,7 @@ hold at least ``client.messages_per_conversation`` messages. Fixes over upstream
 - an existing DIRECT conversation excludes its pair (no second DIRECT for a pair); only
   conversations that actually have participants and enough messages count;
 - message times strictly increase within a conversation, after every participant joined and
-  before the anchor; replies (``replyToId``) point to an earlier message of the conversation;
+  before the first of them stopped coming (``users.last_seen``) and the anchor; replies (``replyToId``) point to an earlier message of the conversation;
   ``lastMessageAt`` is the last message; ``lastReadAt`` is at or after the participant's own
   last message (messages after it are unread).
 
@@ -32,6 +32,7 @@ from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Fr
 from seedsnap.enrichers.common import co_members, cyclic_neighbours, take_ranked
 from seedsnap.generators import social_text as t
 from seedsnap.generators.common import text_keys
+from seedsnap.generators.users import DORMANT_AFTER, seen_of, with_seen
 from seedsnap.random import I64, U64, Stream, child_keys, expand
 
 READS = (
@@ -127,7 +128,11 @@ def _groups(ctx: Context, frames: Frames, users: pl.DataFrame) -> tuple[pl.DataF
     if members.is_empty():
         return pl.DataFrame(), pl.DataFrame()
     draw = s.bits(child_keys(members["conv_key"].to_numpy(), members["key"].to_numpy()), 2)
-    members = members.with_columns(pl.Series("_d", draw)).sort("conv_key", "_d", "id")
+    # Members still coming first (``seen`` within DORMANT_AFTER): a circle talks while its
+    # members do.
+    gone = seen_of(ctx, frames["User"], members["id"]) < ctx.anchor_ms - DORMANT_AFTER
+    members = members.with_columns(pl.Series("_d", draw), pl.Series("_gone", gone))
+    members = members.sort("conv_key", "_gone", "_d", "id")
     members = members.with_columns(pl.int_range(pl.len()).over("conv_key").alias("order"))
     members = members.filter(pl.col("order") < pl.col("size"))
     members = members.with_columns(
@@ -195,6 +200,7 @@ def _directs(
     n = users.height
     ids = users["id"]
     ukey = users["key"].to_numpy()
+    created = users["created"].to_numpy()
     want = np.zeros(n, dtype=np.int64)
     want[rows_in(need["u"], ids)] = need["need"].to_numpy()
     excl = _direct_partners(frames)
@@ -248,7 +254,12 @@ def _directs(
     v = np.concatenate([v0, v1, v2])
     tier = np.repeat(np.arange(3, dtype=np.int64), [len(u0), len(u1), len(u2)])
     met = np.concatenate([met0, met1, np.zeros(len(u2), np.int64)])
-    picked = take_ranked(s, ukey, u, v, tier, want)
+    # Within a tier, partners met while both still came first (``seen``): with the others
+    # the conversation would start after one of them stopped.
+    seen = seen_of(ctx, frames["User"], ids)
+    met_at = np.maximum(met, np.maximum(created[u], created[v]))
+    late = met_at + 2 * MS_PER_DAY > np.minimum(seen[u], seen[v])
+    picked = take_ranked(s, ukey, u, v, 2 * tier + late, want)
     u, v, tier, met = u[picked], v[picked], tier[picked], met[picked]
     # One conversation per unordered pair; the user who picked it at the lowest tier opens it
     # (then the lower row, as ids order).
@@ -391,7 +402,7 @@ def build(ctx: Context, conv: pl.DataFrame, members: pl.DataFrame, min_messages:
 
     ``conv``: conv_key, type, kind, title, lo (earliest start, ms). ``members``: conv_key, id,
     key, firstName, speaker (client/therapist/moderator), role, order (0 opens, then 1, 2, ...
-    per conversation), since.
+    per conversation), since, seen (``users.last_seen``).
 
     Members are kept sorted by (conversation, order) and messages by (conversation, j), so a
     member or message is found at its conversation's first row plus its order or j: no joins.
@@ -414,8 +425,13 @@ def build(ctx: Context, conv: pl.DataFrame, members: pl.DataFrame, min_messages:
         return build(ctx, conv, members, min_messages)
     ck = conv["conv_key"].to_numpy()
     lo = conv["lo"].to_numpy().astype(np.int64)
-    start_lo = np.maximum(lo, anchor - START_WITHIN_DAYS * MS_PER_DAY)
-    start_hi = np.maximum(start_lo, anchor - 2 * MS_PER_DAY)
+    m_first = np.cumsum(n_parts) - n_parts  # a conversation's first member row
+    # A conversation goes quiet when the first of its participants stops coming (``seen``):
+    # everything in it, before the anchor, is before ``end``.
+    seen = members["seen"].to_numpy()
+    end = np.minimum(np.minimum.reduceat(seen, m_first), anchor)
+    start_lo = np.maximum(lo, end - START_WITHIN_DAYS * MS_PER_DAY)
+    start_hi = np.maximum(start_lo, end - 2 * MS_PER_DAY)
     created = start_lo + np.floor(s.uniform(ck, 0) * (start_hi - start_lo)).astype(np.int64)
     is_group = conv["type"].to_numpy() == "GROUP"
     extra = np.where(
@@ -429,7 +445,6 @@ def build(ctx: Context, conv: pl.DataFrame, members: pl.DataFrame, min_messages:
     # Participants: everyone joins when the conversation starts; group members trickle in
     # over the first hours (never before they met the community, see ``lo``).
     m_conv = at_conv
-    m_first = np.cumsum(n_parts) - n_parts  # a conversation's first member row
     mkeys = child_keys(ck[m_conv], members["key"].to_numpy())
     m_order = members["order"].to_numpy()
     delay = np.where(
@@ -442,7 +457,7 @@ def build(ctx: Context, conv: pl.DataFrame, members: pl.DataFrame, min_messages:
     joined = np.maximum(joined, created[m_conv])
     ready_a = np.maximum.reduceat(joined, m_first)
 
-    # Messages: keyed gaps, squeezed into (ready, anchor) when they would overrun it.
+    # Messages: keyed gaps, squeezed into (ready, end) when they would overrun it.
     rows, j, msg_keys = expand(ck, n_msgs)
     gaps = _gaps(s, msg_keys)
     starts = np.cumsum(n_msgs) - n_msgs
@@ -450,7 +465,7 @@ def build(ctx: Context, conv: pl.DataFrame, members: pl.DataFrame, min_messages:
     before = running[starts] - gaps[starts]  # running total before each conversation
     cum = running - np.repeat(before, n_msgs)
     total = cum[starts + n_msgs - 1]
-    window = np.maximum(anchor - ready_a - 2 * n_msgs - 1, 0)
+    window = np.maximum(end - ready_a - 2 * n_msgs - 1, 0)
     scale = np.minimum(1.0, window / np.maximum(total, 1))
     at = ready_a[rows] + 1 + np.floor(cum * scale[rows]).astype(np.int64) + j
 
@@ -476,9 +491,9 @@ def build(ctx: Context, conv: pl.DataFrame, members: pl.DataFrame, min_messages:
         sm, mk, j, reply, conv["kind"].gather(rows), members["speaker"].gather(sender)
     )
     edited = sm.bernoulli(mk, EDIT_RATE, 8)
-    edit_at = at + np.floor(sm.uniform(mk, 9) * np.minimum(10 * MS_PER_MINUTE, anchor - at)).astype(
-        np.int64
-    )
+    edit_at = at + np.floor(
+        sm.uniform(mk, 9) * np.clip(end[rows] - at, 0, 10 * MS_PER_MINUTE)
+    ).astype(np.int64)
     message = pl.DataFrame(
         [
             msg_id,
@@ -529,9 +544,10 @@ def build(ctx: Context, conv: pl.DataFrame, members: pl.DataFrame, min_messages:
     k = np.where(s.bernoulli(pk, FULLY_READ_RATE, 4), n_m - 1, k)
     t_k = at[starts[m_conv] + k]
     t_next = np.where(k + 1 < n_m, at[np.minimum(starts[m_conv] + k + 1, len(at) - 1)], anchor + 1)
+    t_next = np.minimum(t_next, np.minimum(seen, anchor) + 1)  # read while still coming
     u = s.uniform(pk, 5)
     # Skewed towards soon after t_k: people read shortly after a message arrives.
-    read_at = t_k + np.floor(u**3 * (t_next - 1 - t_k)).astype(np.int64)
+    read_at = t_k + np.floor(u**3 * np.maximum(t_next - 1 - t_k, 0)).astype(np.int64)
     # Listed by (conversation, message read up to, order) when the batch has no more
     # participants than messages in all, else by (conversation, order): the orders the
     # joins of an earlier version gave these rows, kept so later steps see them as before
@@ -607,4 +623,6 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         if not conv.is_empty()
         else pl.DataFrame()
     )
+    if not members.is_empty():
+        members = with_seen(ctx, frames["User"], members, user="id")
     return build(ctx, conv, members, min_msgs)
