@@ -29,6 +29,7 @@ from seedsnap.arrays import rows_in, sort_by_text
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.generators import social_text as t
 from seedsnap.generators.common import ms_of, text_keys
+from seedsnap.generators.users import last_seen
 from seedsnap.random import child_keys, name_key
 
 READS = (
@@ -438,11 +439,13 @@ def _finish(
     )
     s = ctx.stream("Notification", "read")
     at_ms = at.to_numpy()
-    age = anchor - at_ms
-    p_read = np.select([age > 7 * MS_PER_DAY, age > MS_PER_DAY], [0.9, 0.6], 0.25)
+    # How long the recipient still came after it (``seen``): one who had stopped never reads it.
+    age = np.minimum(anchor, user["seen"].to_numpy()) - at_ms
+    p_read = np.select([age > 7 * MS_PER_DAY, age > MS_PER_DAY, age > 0], [0.9, 0.6, 0.25], 0.0)
     # Some users never open their notifications (keyed per user).
     can_read = ctx.stream("Notification", "reader").bernoulli(user["ukey"].to_numpy(), READERS)
     read = can_read & s.bernoulli(keys, p_read, 0)
+    age = np.maximum(age, 0)
     read_at = at_ms + np.floor(s.uniform(keys, 1) ** 3 * np.minimum(age, 3 * MS_PER_DAY)).astype(
         np.int64
     )
@@ -476,7 +479,10 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # Not lastLoginAt: the logins enricher sets it after this one, from the notifications
     # read here among the rest.
     users = frames["User"].select("id", "role", ms_of("createdAt").alias("created"))
-    users = users.with_columns(pl.Series("ukey", text_keys(users["id"])))  # once per user
+    users = users.with_columns(
+        pl.Series("ukey", text_keys(users["id"])),  # once per user
+        pl.Series("seen", last_seen(ctx, frames["User"])),
+    )
     events = [
         *_meeting_events(frames, anchor, names),
         *_message_events(frames, names),
