@@ -14,6 +14,7 @@ import polars as pl
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.generators import social_text as t
 from seedsnap.generators.common import text_keys
+from seedsnap.generators.users import last_seen
 from seedsnap.random import child_keys, expand
 
 READS = ("User", "Client")
@@ -29,8 +30,13 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     clients = (
         frames["User"]
         .join(frames["Client"].select(pl.col("userId").alias("id")), on="id")
-        .select("id", pl.col("createdAt").dt.epoch("ms").alias("created"))
         .sort("id")
+    )
+    clients = clients.select(
+        "id",
+        pl.col("createdAt").dt.epoch("ms").alias("created"),
+        # Entries are written while the client still comes.
+        pl.Series("end", np.minimum(last_seen(ctx, clients), anchor)),
     )
     have = frames["JournalEntry"].group_by("userId").agg(pl.len().cast(pl.Int64).alias("have"))
     clients = clients.join(have, left_on="id", right_on="userId", how="left")
@@ -45,11 +51,12 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     rows, j, _ = expand(ck, need)
     keys = child_keys(ck[rows], existing[rows] + j)
     created = clients["created"].to_numpy()[rows] + MS_PER_HOUR
-    span = np.maximum(anchor - created, 1)
-    # Journaling is a recent habit for most: entries lean towards the last weeks.
-    at = anchor - np.floor(s.uniform(keys, 1) ** 2 * span).astype(np.int64)
+    end = np.maximum(clients["end"].to_numpy()[rows], created)
+    span = np.maximum(end - created, 1)
+    # Journaling is a recent habit for most: entries lean towards the client's last weeks.
+    at = end - np.floor(s.uniform(keys, 1) ** 2 * span).astype(np.int64)
     edited = s.bernoulli(keys, EDIT_RATE, 2)
-    edit_at = at + np.floor(s.uniform(keys, 3) * np.minimum(anchor - at, 2 * MS_PER_DAY)).astype(
+    edit_at = at + np.floor(s.uniform(keys, 3) * np.minimum(end - at, 2 * MS_PER_DAY)).astype(
         np.int64
     )
     pick = [
