@@ -33,6 +33,7 @@ from seedsnap.enrichers.common import packed_order
 from seedsnap.generators import social_text as t
 from seedsnap.generators.common import ms_of, rank_in_run, ranks, text_keys
 from seedsnap.generators.communities import catalogue
+from seedsnap.generators.users import DORMANT_AFTER, with_seen
 from seedsnap.random import I64, child_keys
 
 READS = ("Community", "Membership", "ModeratorCommunity", "Therapist", "User", "Meeting")
@@ -335,8 +336,9 @@ def _pick_people(
     hi: pl.Series,
     busy: pl.DataFrame,
 ) -> pl.DataFrame:
-    """Per session, a keyed sample of ``people`` (communityId, userId, since) who were members
-    before the session closed and are free at its time (no ``busy`` interval of theirs:
+    """Per session, a keyed sample of ``people`` (communityId, userId, since; and seen, if
+    given) who were members before the session closed, still came then (``seen``; still
+    active, for one closing at the anchor), and are free at its time (no ``busy`` interval of theirs:
     userId, s, e, overlaps [at, end)); sizes drawn in [lo, hi) and capped by who is available.
 
     Rows come by (sid, keyed draw, userId). Sessions and people are joined as row numbers
@@ -345,16 +347,29 @@ def _pick_people(
     """
     st = ctx.stream("GroupTherapySessions", purpose)
     xk = x["key"].to_numpy()
+    still = ctx.anchor_ms - DORMANT_AFTER  # those seen since are still active
     n = st.integers(xk, lo, np.maximum(hi.to_numpy(), lo + 1), 0)
     c = (
-        x.select("communityId", "close", pl.int_range(pl.len(), dtype=pl.Int64).alias("_x"))
+        x.select(
+            "communityId", "close", "created", pl.int_range(pl.len(), dtype=pl.Int64).alias("_x")
+        )
         .join(
             people.select(
-                "communityId", "since", pl.int_range(pl.len(), dtype=pl.Int64).alias("_p")
+                "communityId",
+                "since",
+                pl.col("seen") if "seen" in people.columns else pl.lit(None).alias("seen"),
+                pl.int_range(pl.len(), dtype=pl.Int64).alias("_p"),
             ),
             on="communityId",
         )
-        .filter(pl.col("since") <= pl.col("close"))
+        .filter(
+            (pl.col("since") <= pl.col("close"))
+            & (
+                pl.col("seen").is_null()
+                | (pl.col("seen") > pl.max_horizontal(pl.col("close").clip(None, still), "created"))
+            )
+        )
+        .drop("seen", "created")
     )
     # A person busy at the session's time is no candidate: the (session, person) pairs that
     # clash are found by a join on the person's meetings, a handful each, then dropped.
@@ -401,9 +416,11 @@ def _pick_people(
     rank = rank_in_run(r[chosen])
     out = x.select(pl.col("sid", "key", "communityId", "close", "created").gather(xi[chosen]))
     return out.hstack(
-        people.select(pl.col("userId", "since").gather(pi[chosen])).with_columns(
-            pl.Series("pkey", pk[chosen]), pl.Series("rank", rank)
-        )
+        people.select(
+            pl.col("userId", "since", *(["seen"] if "seen" in people.columns else [])).gather(
+                pi[chosen]
+            )
+        ).with_columns(pl.Series("pkey", pk[chosen]), pl.Series("rank", rank))
     )
 
 
@@ -483,6 +500,7 @@ def _participants(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame
         .join(clients, on="userId")
         .select("communityId", "userId", ms_of("joinedAt").alias("since"))
     )
+    members = with_seen(ctx, frames["User"], members)
     # Registration opens when a session is approved: none for one PENDING_APPROVAL.
     x = x.filter(pl.col("status") != "PENDING_APPROVAL")
     web = x["web"].to_numpy()
@@ -492,7 +510,7 @@ def _participants(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame
     s = ctx.stream("GroupSessionParticipants", "attend")
     pk = p["pkey"].to_numpy()
     lo = np.maximum(p["created"].to_numpy(), p["since"].to_numpy())
-    close = p["close"].to_numpy()
+    close = np.minimum(p["close"].to_numpy(), p["seen"].to_numpy())
     joined = lo + np.floor(s.uniform(pk, 0) * (close - lo)).astype(np.int64)
     st = p["status"].to_numpy()
     u = s.uniform(pk, 1)
