@@ -20,6 +20,7 @@ from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamp
 from seedsnap.enrichers.common import packed_order
 from seedsnap.generators import social_text as t
 from seedsnap.generators.common import is_author, ms_of, rank_in_run, text_keys
+from seedsnap.generators.users import seen_of
 from seedsnap.random import I64, U64, child_keys
 
 READS = ("Post", "Comment", "Room", "RoomGroup", "Membership", "ModeratorCommunity", "User")
@@ -137,6 +138,8 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     m_c = members["c"].to_numpy().astype(np.int64)
     m_key = text_keys(reporter)
     m_joined = members["joined"].to_numpy()
+    # Members report while they still come (``seen``).
+    m_end = np.minimum(seen_of(ctx, frames["User"], reporter), anchor - MS_PER_HOUR)
     # Pairs of a shortlisted item and each member of its community, by item (integer rows).
     m_count = np.bincount(m_c, minlength=n_comm)
     m_start = np.cumsum(m_count) - m_count
@@ -145,7 +148,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     pm = np.repeat(m_start[cc] - (np.cumsum(reps) - reps), reps) + np.arange(len(pi))
     # Not the author (nor a NULL one).
     ok = ~is_author(author, pi, reporter, pm, m_key) & (
-        np.maximum(created[pi], m_joined[pm]) < anchor - MS_PER_HOUR
+        np.maximum(created[pi], m_joined[pm]) < m_end[pm]
     )
     pi, pm = pi[ok], pm[ok]
     if not len(pi):
@@ -178,6 +181,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             "created": created[pi],
             "reporterId": reporter.gather(pm),
             "joined": m_joined[pm],
+            "end": m_end[pm],
             "pkey": pk,
         }
     )
@@ -187,7 +191,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     pk = pairs["pkey"].to_numpy()
     lo = np.maximum(pairs["created"].to_numpy(), pairs["joined"].to_numpy())
     # Most reports come soon after the content appears.
-    span = np.minimum(anchor - lo, 10 * MS_PER_DAY)
+    span = np.clip(pairs["end"].to_numpy() - lo, 0, 10 * MS_PER_DAY)
     created = lo + np.floor(sr.uniform(pk, 0) ** 2 * span).astype(np.int64)
     review_at = created + np.floor(
         (REVIEW_DAYS[0] + sr.uniform(pk, 1) * (REVIEW_DAYS[1] - REVIEW_DAYS[0])) * MS_PER_DAY
