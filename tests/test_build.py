@@ -19,7 +19,7 @@ from seedsnap.context import Context, Frames
 from seedsnap.enrichers import logins, orchestrator
 from seedsnap.enrichers.orchestrator import Enricher, load_enrichers, tiers
 from seedsnap.errors import EnricherError
-from seedsnap.generators.users import DEV_PASSWORD
+from seedsnap.generators.users import DEV_PASSWORD, last_seen
 
 
 @pytest.fixture(scope="module")
@@ -584,3 +584,18 @@ def test_generators_are_scheduled_from_their_declared_reads_and_writes() -> None
         ["relationships"],
         ["content", "therapy"],
     ]
+
+
+def test_last_logins_spread_over_days_and_weeks_not_the_last_hour(medium: Frames) -> None:
+    """Users stop coming at keyed times (``users.last_seen``) and act before them: in 0.6.0
+    nearly every user had acted in the hour before the anchor (median last login 1.5 h)."""
+    config = resolve(mode="medium", env={}, config_file=None)
+    users = medium["User"]
+    seen = last_seen(Context(config), users)
+    created = users["createdAt"].dt.epoch("ms").to_numpy()
+    assert (seen <= config.anchor_ms).all() and (seen >= created).all()
+    fixture = users["id"].str.starts_with("dev_").to_numpy()
+    assert (config.anchor_ms - seen[fixture] < 30 * 86_400_000).all()  # developers' accounts
+    hours = (config.anchor_ms - users["lastLoginAt"].dt.epoch("ms").drop_nulls().to_numpy()) / 3.6e6
+    assert sorted(hours)[len(hours) // 2] > 6
+    assert (hours > 72).mean() >= 0.1
