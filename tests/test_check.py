@@ -580,6 +580,13 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
     ("post.author_is_member", lambda f: set_(f, "Membership", "ms_c2", joinedAt=days(1)), "p2"),
     ("post.author_is_member", lambda f: set_(f, "Post", "p1", roomId=None), "p1"),
     (
+        "post.title_matches_body",
+        lambda f: set_(
+            f, "Post", "p1", content="Hi. So I started a short walk right after lunch, ok."
+        ),
+        "p1",
+    ),
+    (
         "comment.author_is_member",
         lambda f: set_(f, "Membership", "ms_c2", joinedAt=days(85)),
         "cm1",

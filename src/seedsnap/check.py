@@ -602,6 +602,26 @@ def _later_overlapping_session(row: str, other: str) -> str:
 
 _LOCAL_START = """(("m"."startTime" AT TIME ZONE 'UTC') AT TIME ZONE "a"."timezone")"""
 
+
+def _values(alias: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """SQL: a derived table ``alias`` of text ``rows`` with ``columns``."""
+    body = ", ".join("(" + ", ".join(_text(v) for v in r) + ")" for r in rows)
+    return f'(VALUES {body}) AS "{alias}"({", ".join(quote(c) for c in columns)})'
+
+
+def _text_pools() -> dict[str, str]:
+    """SQL derived tables of the generators' text pools the content rules match against."""
+    from seedsnap.generators import content_text as ct
+
+    return {
+        "tried_topic": _values(
+            "tt", ("tried", "topic"), list(zip(ct.TRIED, ct.TITLE_TOPICS, strict=True))
+        ),
+    }
+
+
+_POOLS = _text_pools()
+
 DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
     # Communities and content.
     (
@@ -669,6 +689,15 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         "a reply is on the same post as the comment it answers",
         """SELECT "c"."id" AS "key", 'parent ' || "r"."id" AS "detail" FROM "Comment" AS "c"
         JOIN "Comment" AS "r" ON "r"."id" = "c"."parentId" WHERE "c"."postId" <> "r"."postId" """,
+    ),
+    (
+        "post.title_matches_body",
+        "Post",
+        "a client post's title names what its body says was tried",
+        f"""SELECT "p"."id" AS "key", 'title ' || "p"."title" AS "detail" FROM "Post" AS "p"
+        JOIN {_POOLS["tried_topic"]}
+            ON "p"."content" LIKE ('%So I started ' || "tt"."tried" || ',%')
+        WHERE "p"."title" NOT LIKE ('% ' || "tt"."topic")""",
     ),
     (
         "post_heart.after_post",

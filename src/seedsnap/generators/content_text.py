@@ -3,8 +3,8 @@
 Each text is written in its author's voice (``VOICES``): clients share their own experience,
 therapists write as professionals (tips, encouragement, resources; never "my therapist"),
 moderators as the community's hosts. A client's post body is opener + situation + what was
-tried + how it went + a question: 15 x 20 x 20 x 15 x 15 combinations, with a title from
-another 20 x 20, so posts rarely repeat; tests assert that no two posts of a medium build
+tried + how it went + a question: 15 x 20 x 20 x 15 x 15 combinations, with a title of 20
+heads and the topic of what was tried (one draw picks both), so posts rarely repeat; tests assert that no two posts of a medium build
 share title and body. Therapists' and moderators' posts are assembled the same way from
 pools of their own.
 """
@@ -135,27 +135,28 @@ TITLE_HEADS = (
     "Giving a chance to",
     "Lessons from",
 )
+# A client post's title topic names what its body says was tried: TITLE_TOPICS[i] is TRIED[i].
 TITLE_TOPICS = (
-    "breathing exercises",
-    "evening journaling",
+    "a breathing routine",
+    "evening writing",
     "lunch walks",
-    "a phone-free bedroom",
+    "phone-free nights",
     "naming my feelings",
     "grounding",
-    "tiny to-do lists",
+    "one task at a time",
     "daily check-ins with friends",
     "a fixed wake-up time",
-    "less caffeine",
+    "less coffee",
     "body scans",
     "worry time",
     "morning stretches",
     "saying no",
-    "cold water resets",
+    "cold water",
     "calm playlists",
     "mood tracking",
     "small things to look forward to",
     "weekly family calls",
-    "morning pages",
+    "pre-laptop journaling",
 )
 
 COMMENT_OPENERS = (
@@ -456,7 +457,8 @@ class _Pool:
 # by a mixed-radix code of the same draws as picking each part would make. The client
 # voice keeps the stream indices it had before there were other voices.
 _TITLES = _Pool(
-    ("{} {}", (TITLE_HEADS, TITLE_TOPICS), (10, 11)),
+    # A client's title topic is what the body says they tried: one draw (14) picks both.
+    ("{} {}", (TITLE_HEADS, TITLE_TOPICS), (10, 14)),
     ("{} {}", (PRO_TITLE_HEADS, PRO_TITLE_TOPICS), (30, 31)),
     ("{} {}", (MOD_TITLE_HEADS, MOD_TITLE_TOPICS), (40, 41)),
 )
