@@ -580,6 +580,21 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
     ("post.author_is_member", lambda f: set_(f, "Membership", "ms_c2", joinedAt=days(1)), "p2"),
     ("post.author_is_member", lambda f: set_(f, "Post", "p1", roomId=None), "p1"),
     (
+        "post.no_therapist_before_therapy",
+        lambda f: set_(f, "Post", "p1", content="My therapist says it helps."),
+        "p1",
+    ),
+    (
+        "comment.no_therapist_before_therapy",
+        lambda f: set_(f, "Comment", "cm2", content="Talking to my therapist helped."),
+        "cm2",
+    ),
+    (
+        "journal_entry.session_day",
+        lambda f: set_(f, "JournalEntry", "je1", content="Had my session today. Calm."),
+        "je1",
+    ),
+    (
         "post.title_matches_body",
         lambda f: set_(
             f, "Post", "p1", content="Hi. So I started a short walk right after lunch, ok."

@@ -590,7 +590,7 @@ def _old_comments(ctx: Context, frames: Frames) -> pl.DataFrame:
     user = need["userId"].gather(rows)
     picked = _old_pick_rows_from_groups(s, keys, user, options, "userId", "postId")
     picked = picked.with_columns(user)
-    by_users = comments._make(ctx, keys, picked, "top-up-user", frames["User"])
+    by_users = comments._make(ctx, keys, picked, "top-up-user", frames["User"], frames["Meeting"])
     return by_users
 
 

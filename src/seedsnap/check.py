@@ -621,6 +621,7 @@ def _text_pools() -> dict[str, str]:
 
 
 _POOLS = _text_pools()
+_JOURNAL_SESSION_OPENER = "Had my session today"
 
 DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
     # Communities and content.
@@ -698,6 +699,19 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         JOIN {_POOLS["tried_topic"]}
             ON "p"."content" LIKE ('%So I started ' || "tt"."tried" || ',%')
         WHERE "p"."title" NOT LIKE ('% ' || "tt"."topic")""",
+    ),
+    *(
+        (
+            f"{table.lower()}.no_therapist_before_therapy",
+            table,
+            f"a client's {table.lower()} speaks of 'my therapist' only after a completed session",
+            f"""SELECT "p"."id" AS "key", 'author ' || "p"."userId" AS "detail"
+            FROM {quote(table)} AS "p" JOIN "User" AS "u" ON "u"."id" = "p"."userId"
+            WHERE CAST("u"."role" AS TEXT) = 'client' AND LOWER("p"."content") LIKE '%my therapist%'
+            AND NOT EXISTS (SELECT 1 FROM "Meeting" AS "m" WHERE "m"."clientId" = "p"."userId"
+                AND CAST("m"."status" AS TEXT) = 'COMPLETED' AND "m"."endTime" <= "p"."createdAt")""",
+        )
+        for table in ("Post", "Comment")
     ),
     (
         "post_heart.after_post",
@@ -1269,6 +1283,16 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         JOIN "GroupTherapySessions" AS "o" ON "o"."id" = "j"."sessionId"
         WHERE {_later_overlapping_session("i", "j")}
         AND CAST("i"."status" AS TEXT) = 'ACCEPTED' AND CAST("j"."status" AS TEXT) = 'ACCEPTED'""",
+    ),
+    (
+        "journal_entry.session_day",
+        "JournalEntry",
+        "an entry opening 'Had my session today' follows a completed session of that day",
+        f"""SELECT "j"."id" AS "key", 'user ' || "j"."userId" AS "detail" FROM "JournalEntry" AS "j"
+        WHERE "j"."content" LIKE {_text(_JOURNAL_SESSION_OPENER + "%")}
+        AND NOT EXISTS (SELECT 1 FROM "Meeting" AS "m" WHERE "m"."clientId" = "j"."userId"
+            AND CAST("m"."status" AS TEXT) = 'COMPLETED' AND "m"."endTime" <= "j"."createdAt"
+            AND CAST("m"."startTime" AS DATE) = CAST("j"."createdAt" AS DATE))""",
     ),
     # Accounts.
     (

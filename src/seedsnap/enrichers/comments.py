@@ -26,20 +26,27 @@ from seedsnap.generators.content import (
     pick_still_coming,
     posting_members,
     roles_of,
+    treated,
 )
 from seedsnap.generators.users import with_seen
 from seedsnap.random import expand, name_key
 
-READS = ("User", "Therapist", "Membership", "RoomGroup", "Room", "Post", "Comment")
+READS = ("User", "Therapist", "Membership", "RoomGroup", "Room", "Post", "Comment", "Meeting")
 WRITES = ("Comment",)
 
 
 def _make(
-    ctx: Context, keys: np.ndarray, pairs: pl.DataFrame, purpose: str, users: pl.DataFrame
+    ctx: Context,
+    keys: np.ndarray,
+    pairs: pl.DataFrame,
+    purpose: str,
+    users: pl.DataFrame,
+    meetings: pl.DataFrame,
 ) -> pl.DataFrame:
     """Comments from (postId, userId, lo ms, seen ms) rows, one per key, before the commenter
     was last seen (or at ``lo`` if that is later), in the commenter's voice (their role in
-    ``users``)."""
+    ``users``; a client's without a completed session in ``meetings`` yet never mentions
+    their therapist)."""
     s = ctx.stream("Comment", purpose)
     lo = pairs["lo"].to_numpy()
     hi = np.minimum(ctx.anchor_ms, pairs["seen"].to_numpy())
@@ -50,7 +57,10 @@ def _make(
             "postId": pairs["postId"],
             "userId": pairs["userId"],
             "content": content_text.comments(
-                ctx.stream("Comment", "text"), keys, roles_of(users, pairs["userId"])
+                ctx.stream("Comment", "text"),
+                keys,
+                roles_of(users, pairs["userId"]),
+                treated(meetings, pairs["userId"], at),
             ),
             "createdAt": timestamps(at, "createdAt"),
             "updatedAt": timestamps(at, "updatedAt"),
@@ -135,6 +145,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         ),
         "top-up-user",
         frames["User"],
+        frames["Meeting"],
     )
 
     # Posts below their minimum get comments from other members of their community. Counted
@@ -161,5 +172,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         (pl.max_horizontal("pAt", "joinedAt").dt.epoch("ms") + 60_000).alias("lo"),
         pl.Series("_k", keys),
     ).filter(pl.col("userId").is_not_null())
-    by_posts = _make(ctx, picked["_k"].to_numpy(), picked, "top-up-post", frames["User"])
+    by_posts = _make(
+        ctx, picked["_k"].to_numpy(), picked, "top-up-post", frames["User"], frames["Meeting"]
+    )
     return {"Comment": pl.concat([by_users, by_posts])}

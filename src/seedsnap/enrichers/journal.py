@@ -3,7 +3,9 @@
 Each client keeps a keyed number of entries (``ENTRIES``, drawn per client, so the target is
 the same on every run and a re-run adds nothing), written after the account was created and
 before the anchor, some edited later (``updatedAt`` after ``createdAt``). The text joins an
-opener, a body and a closer from ``social_text`` (8 x 8 x 6 combinations).
+opener, a body and a closer from ``social_text`` (8 x 8 x 6 combinations); the opener "Had
+my session today" only on a day (UTC) the client had a COMPLETED session that ended before
+the entry (``SESSION_OPENER``), another opener otherwise.
 """
 
 from __future__ import annotations
@@ -17,11 +19,34 @@ from seedsnap.generators.common import text_keys
 from seedsnap.generators.users import last_seen
 from seedsnap.random import child_keys, expand
 
-READS = ("User", "Client")
+READS = ("User", "Client", "Meeting")
 WRITES = ("JournalEntry",)
 
 ENTRIES = (1, 7)  # entries per client, [lo, hi)
 EDIT_RATE = 0.2
+SESSION_OPENER = t.JOURNAL_OPENERS.index("Had my session today.")
+
+
+def _session_today(meetings: pl.DataFrame, users: pl.Series, at: np.ndarray) -> np.ndarray:
+    """Whether each entry (its user and time ``at``, ms) follows the end of a COMPLETED
+    session of that user's the same UTC day (a join on user and day)."""
+    done = meetings.filter(pl.col("status") == "COMPLETED").select(
+        pl.col("clientId").alias("userId"),
+        (pl.col("startTime").dt.epoch("ms") // MS_PER_DAY).alias("day"),
+        pl.col("endTime").dt.epoch("ms").alias("end"),
+    )
+    entries = pl.DataFrame({"userId": users, "at": at, "_row": np.arange(len(at))})
+    hit = (
+        entries.with_columns((pl.col("at") // MS_PER_DAY).alias("day"))
+        .join(done, on=["userId", "day"])
+        .filter(pl.col("end") <= pl.col("at"))
+        .get_column("_row")
+        .unique()
+        .to_numpy()
+    )
+    out = np.zeros(len(at), dtype=bool)
+    out[hit] = True
+    return out
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
@@ -59,16 +84,28 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     edit_at = at + np.floor(s.uniform(keys, 3) * np.minimum(end - at, 2 * MS_PER_DAY)).astype(
         np.int64
     )
-    pick = [
-        np.asarray(pool)[s.integers(keys, 0, len(pool), 4 + i)]
+    code = [
+        s.integers(keys, 0, len(pool), 4 + i)
         for i, pool in enumerate((t.JOURNAL_OPENERS, t.JOURNAL_BODIES, t.JOURNAL_CLOSERS))
+    ]
+    user = clients["id"].gather(rows)
+    # Without a session that day, "Had my session today" gives way to one of the others.
+    other = s.integers(keys, 0, len(t.JOURNAL_OPENERS) - 1, 8)
+    other = other + (other >= SESSION_OPENER)
+    no_session = (code[0] == SESSION_OPENER) & ~_session_today(frames["Meeting"], user, at)
+    code[0] = np.where(no_session, other, code[0])
+    pick = [
+        np.asarray(pool)[c]
+        for c, pool in zip(
+            code, (t.JOURNAL_OPENERS, t.JOURNAL_BODIES, t.JOURNAL_CLOSERS), strict=True
+        )
     ]
     text = np.char.add(np.char.add(np.char.add(pick[0], " "), pick[1]), " ")
     content = np.char.rstrip(np.char.add(text, pick[2]))
     entry = pl.DataFrame(
         {
             "id": ctx.ids("JournalEntry", keys),
-            "userId": clients["id"].gather(rows),
+            "userId": user,
             "content": content,
             "createdAt": timestamps(at, "createdAt"),
             "updatedAt": timestamps(np.where(edited, edit_at, at), "updatedAt"),

@@ -18,7 +18,7 @@ from seedsnap.generators.content import make_posts, posting_members
 from seedsnap.generators.users import with_seen
 from seedsnap.random import expand, name_key
 
-READS = ("User", "Therapist", "Membership", "Community", "RoomGroup", "Room", "Post")
+READS = ("User", "Therapist", "Membership", "Community", "RoomGroup", "Room", "Post", "Meeting")
 WRITES = ("Post",)
 
 

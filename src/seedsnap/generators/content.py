@@ -26,7 +26,7 @@ from seedsnap.generators.common import (
 from seedsnap.generators.users import with_seen
 from seedsnap.random import I64, U64, Stream, expand
 
-READS = ("User", "Therapist", "Membership", "RoomGroup", "Room")
+READS = ("User", "Therapist", "Membership", "RoomGroup", "Room", "Meeting")
 WRITES = ("Post", "Comment", "PostHeart", "CommentHeart")
 # Hearts come from a pool of up to this many members per community (upstream: 12 creators).
 HEART_POOL = 12
@@ -81,6 +81,26 @@ def room_of_community(frames: Frames) -> pl.DataFrame:
     )
 
 
+def treated(meetings: pl.DataFrame | None, ids: pl.Series, at: I64) -> npt.NDArray[np.bool_] | None:
+    """Whether each user of ``ids`` had had a COMPLETED session, as its client, ended by
+    ``at`` (ms): their first one's end, by a join. None (all treated) without ``meetings``."""
+    if meetings is None:
+        return None
+    first = (
+        meetings.filter(pl.col("status") == "COMPLETED")
+        .group_by("clientId")
+        .agg(pl.col("endTime").min().dt.epoch("ms").alias("first"))
+    )
+    since = (
+        ids.to_frame("clientId")
+        .join(first, on="clientId", how="left", maintain_order="left")
+        .get_column("first")
+        .to_numpy()
+    )
+    done: npt.NDArray[np.bool_] = np.nan_to_num(since, nan=np.inf) <= at
+    return done
+
+
 def roles_of(users: pl.DataFrame, ids: pl.Series) -> pl.Series:
     """The role of each user of ``ids`` (``users`` has id and role); NULL for none."""
     return (
@@ -98,10 +118,11 @@ def make_posts(
     s = ctx.stream("Post", purpose)
     keys = author_keys
     role = roles_of(frames["User"], authors["userId"])
-    title, content = content_text.posts(ctx.stream("Post", "text"), keys, role)
     seen = authors["seen"].fill_null(ctx.anchor_ms).to_numpy()
     hi = np.minimum(ctx.anchor_ms - 60_000, seen)
     created = between(s, keys, ms(authors["joinedAt"]) + 60_000, hi, index=1)
+    done = treated(frames["Meeting"], authors["userId"], created)
+    title, content = content_text.posts(ctx.stream("Post", "text"), keys, role, done)
     edited = s.bernoulli(keys, 0.2, index=2)
     updated = np.where(edited, between(s, keys, created, hi, index=3), created)
     return pl.DataFrame(
@@ -175,9 +196,11 @@ def base_comments(
     members: pl.DataFrame,
     rooms: pl.DataFrame,
     users: pl.DataFrame | None = None,
+    meetings: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Comments on ``posts`` by other members, in the commenter's voice (their role in
-    ``users``, id and role; clients' when not given)."""
+    ``users``, id and role; clients' when not given; with ``meetings``, a client's before
+    their first completed session never mention their therapist)."""
     posts = posts.sort("id")
     pk = text_keys(posts["id"])
     s = ctx.stream("Comment", "base")
@@ -235,6 +258,7 @@ def base_comments(
                 ctx.stream("Comment", "text"),
                 keys,
                 None if users is None else roles_of(users, commenter),
+                treated(meetings, commenter, created),
             ),
             "parentId": parent.alias("parentId"),
             "createdAt": timestamps(created, "createdAt"),
@@ -346,7 +370,7 @@ def generate(ctx: Context, frames: Frames) -> Frames:
     rooms = room_of_community(frames)
     members = with_seen(ctx, frames["User"], posting_members(frames, rooms))
     posts = base_posts(ctx, frames, members, rooms)
-    comments = base_comments(ctx, posts, members, rooms, frames["User"])
+    comments = base_comments(ctx, posts, members, rooms, frames["User"], frames["Meeting"])
     pool = heart_pool(ctx, members)
     vol = ctx.config.volumes
     post_hearts = hearts(

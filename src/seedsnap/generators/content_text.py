@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from seedsnap.random import I64, U64, Stream
@@ -411,6 +412,23 @@ MOD_COMMENT_CLOSERS = (
 # The voices of the authors: a user's role picks one (``voices``); any other role writes as
 # a client.
 VOICES = ("client", "therapist", "moderator")
+# A client who has had no completed session yet by the time of writing (``treated`` false)
+# writes in a fourth voice: the client's pools, with "my therapist" lines told of a friend
+# or an app instead (same sizes and draws, so only those lines differ).
+UNTREATED = len(VOICES)
+
+
+def _told_otherwise(pool: tuple[str, ...], i: int, line: str) -> tuple[str, ...]:
+    """``pool`` with item ``i`` (a line about the writer's therapist) replaced by ``line``."""
+    assert "my therapist" in pool[i] and "therapist" not in line
+    return (*pool[:i], line, *pool[i + 1 :])
+
+
+UNTREATED_TRIED = _told_otherwise(TRIED, 10, "a guided body scan from a free app")
+UNTREATED_OUTCOMES = _told_otherwise(OUTCOMES, 10, "a friend says it's a good start")
+UNTREATED_COMMENT_MIDDLES = _told_otherwise(
+    COMMENT_MIDDLES, 4, "Talking to a friend about it made a big difference."
+)
 
 
 def voices(role: pl.Series) -> I64:
@@ -431,10 +449,11 @@ Parts = tuple[tuple[str, ...], ...]
 
 
 class _Pool:
-    """Per voice (in ``VOICES`` order): a form, its parts and the keyed stream index of the
-    pick of each part (distinct across voices, so a voice's texts do not depend on which
-    other voices exist). The combinations of all voices are held in one column, each voice's
-    at its offset."""
+    """Per voice (in ``VOICES`` order, then ``UNTREATED``): a form, its parts and the keyed
+    stream index of the pick of each part (distinct across roles, so a voice's texts do not
+    depend on which other voices exist; the untreated client's are the client's, so the two
+    differ only in the lines about a therapist). The combinations of all voices are held in
+    one column, each voice's at its offset."""
 
     def __init__(self, *by_voice: tuple[str, Parts, tuple[int, ...]]) -> None:
         self.texts = pl.concat([_combined(*parts, form=form) for form, parts, _ in by_voice])
@@ -461,21 +480,25 @@ _TITLES = _Pool(
     ("{} {}", (TITLE_HEADS, TITLE_TOPICS), (10, 14)),
     ("{} {}", (PRO_TITLE_HEADS, PRO_TITLE_TOPICS), (30, 31)),
     ("{} {}", (MOD_TITLE_HEADS, MOD_TITLE_TOPICS), (40, 41)),
+    ("{} {}", (TITLE_HEADS, TITLE_TOPICS), (10, 14)),
 )
 _BODY_HEADS = _Pool(
     ("{} Lately {}. So I started ", (OPENERS, SITUATIONS), (12, 13)),
     ("{} {} One thing that often helps: ", (PRO_OPENERS, PRO_OBSERVATIONS), (32, 33)),
     ("{} {} ", (MOD_OPENERS, MOD_MIDDLES), (42, 43)),
+    ("{} Lately {}. So I started ", (OPENERS, SITUATIONS), (12, 13)),
 )
 _BODY_TAILS = _Pool(
     ("{}, and {}. {}", (TRIED, OUTCOMES, QUESTIONS), (14, 15, 16)),
     ("{}. {} {}", (PRO_TIPS, PRO_ENCOURAGEMENT, PRO_CLOSERS), (34, 35, 36)),
     ("{} {}", (MOD_CLOSERS, MOD_SIGNOFFS), (44, 45)),
+    ("{}, and {}. {}", (UNTREATED_TRIED, UNTREATED_OUTCOMES, QUESTIONS), (14, 15, 16)),
 )
 _COMMENTS = _Pool(
     ("{} {} {}", (COMMENT_OPENERS, COMMENT_MIDDLES, COMMENT_CLOSERS), (20, 21, 22)),
     ("{} {} {}", (PRO_COMMENT_OPENERS, PRO_COMMENT_MIDDLES, PRO_COMMENT_CLOSERS), (50, 51, 52)),
     ("{} {} {}", (MOD_COMMENT_OPENERS, MOD_COMMENT_MIDDLES, MOD_COMMENT_CLOSERS), (60, 61, 62)),
+    ("{} {} {}", (COMMENT_OPENERS, UNTREATED_COMMENT_MIDDLES, COMMENT_CLOSERS), (20, 21, 22)),
 )
 
 
@@ -487,19 +510,36 @@ def _code(stream: Stream, keys: U64, *parts: tuple[tuple[str, ...], int]) -> I64
     return code
 
 
-def _voice(keys: U64, role: pl.Series | None) -> I64:
-    return np.zeros(len(keys), dtype=np.int64) if role is None else voices(role)
+def _voice(keys: U64, role: pl.Series | None, treated: npt.NDArray[np.bool_] | None) -> I64:
+    voice = np.zeros(len(keys), dtype=np.int64) if role is None else voices(role)
+    if treated is None:
+        return voice
+    out: I64 = np.where((voice == 0) & ~treated, UNTREATED, voice)
+    return out
 
 
-def posts(stream: Stream, keys: U64, role: pl.Series | None = None) -> tuple[pl.Series, pl.Series]:
-    """(title, content) per key, in the voice of the author's ``role`` (default: clients)."""
-    voice = _voice(keys, role)
+def posts(
+    stream: Stream,
+    keys: U64,
+    role: pl.Series | None = None,
+    treated: npt.NDArray[np.bool_] | None = None,
+) -> tuple[pl.Series, pl.Series]:
+    """(title, content) per key, in the voice of the author's ``role`` (default: clients);
+    a client not ``treated`` (no completed session yet; default: all treated) never writes
+    of "my therapist"."""
+    voice = _voice(keys, role, treated)
     title = _TITLES.gather(stream, keys, voice)
     head = _BODY_HEADS.gather(stream, keys, voice)
     tail = _BODY_TAILS.gather(stream, keys, voice)
     return title.alias("title"), (head + tail).alias("content")
 
 
-def comments(stream: Stream, keys: U64, role: pl.Series | None = None) -> pl.Series:
-    """A comment per key, in the voice of the author's ``role`` (default: clients)."""
-    return _COMMENTS.gather(stream, keys, _voice(keys, role)).alias("content")
+def comments(
+    stream: Stream,
+    keys: U64,
+    role: pl.Series | None = None,
+    treated: npt.NDArray[np.bool_] | None = None,
+) -> pl.Series:
+    """A comment per key, in the voice of the author's ``role`` (default: clients), as
+    ``posts`` (``treated``)."""
+    return _COMMENTS.gather(stream, keys, _voice(keys, role, treated)).alias("content")
