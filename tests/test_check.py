@@ -33,7 +33,11 @@ from seedsnap.check import (
 from seedsnap.config import MINIMUMS, resolve
 from seedsnap.context import Context
 from seedsnap.errors import DatabaseError, SnapshotError
-from seedsnap.generators.therapy_text import FIRST_NOTE_OPENINGS, SESSION_DESCRIPTIONS
+from seedsnap.generators.therapy_text import (
+    FIRST_NOTE_OPENINGS,
+    REVIEW_BODIES,
+    SESSION_DESCRIPTIONS,
+)
 from seedsnap.schema import MENTARA
 from seedsnap.schema.ddl import quote
 from seedsnap.schema.model import Table
@@ -798,6 +802,11 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
     ("review.of_completed_meeting", lambda f: set_(f, "Review", "rv1", meetingId="mt2"), "rv1"),
     ("review.of_completed_meeting", lambda f: set_(f, "Review", "rv1", meetingId=None), "rv1"),
     ("review.by_meeting_client", lambda f: set_(f, "Review", "rv1", clientId="c2"), "rv1"),
+    (
+        "review.course_text_after_sessions",
+        lambda f: set_(f, "Review", "rv1", content=REVIEW_BODIES[4][1]),
+        "rv1",
+    ),
     (
         "review.one_per_meeting",
         lambda f: add(

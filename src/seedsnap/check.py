@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 from seedsnap.config import WINDOW_MINIMUMS, parse_anchor
 from seedsnap.errors import ConfigError, DatabaseError, SnapshotError
+from seedsnap.generators.therapy_text import EARLY_REVIEW_SESSIONS as _EARLY_REVIEW_SESSIONS
 from seedsnap.generators.therapy_text import FIRST_NOTE_OPENINGS, FIRST_SESSION_DESCRIPTIONS
 from seedsnap.schema import MENTARA, Schema, Table
 from seedsnap.schema.ddl import quote
@@ -612,8 +613,10 @@ def _values(alias: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -
 def _text_pools() -> dict[str, str]:
     """SQL derived tables of the generators' text pools the content rules match against."""
     from seedsnap.generators import content_text as ct
+    from seedsnap.generators import therapy_text as tx
 
     return {
+        "course_review": _values("cr", ("body",), [(b,) for r in tx.REVIEW_BODIES for b in r]),
         "tried_topic": _values(
             "tt", ("tried", "topic"), list(zip(ct.TRIED, ct.TITLE_TOPICS, strict=True))
         ),
@@ -1293,6 +1296,20 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         AND NOT EXISTS (SELECT 1 FROM "Meeting" AS "m" WHERE "m"."clientId" = "j"."userId"
             AND CAST("m"."status" AS TEXT) = 'COMPLETED' AND "m"."endTime" <= "j"."createdAt"
             AND CAST("m"."startTime" AS DATE) = CAST("j"."createdAt" AS DATE))""",
+    ),
+    (
+        "review.course_text_after_sessions",
+        "Review",
+        "a review that tells of a course of therapy follows more than "
+        f"{_EARLY_REVIEW_SESSIONS} completed sessions of its pair",
+        f"""SELECT "r"."id" AS "key", 'sessions by then ' || CAST((SELECT COUNT(*)
+            FROM "Meeting" AS "m" WHERE "m"."clientId" = "r"."clientId"
+            AND "m"."therapistId" = "r"."therapistId" AND CAST("m"."status" AS TEXT) = 'COMPLETED'
+            AND "m"."endTime" <= "r"."createdAt") AS TEXT) AS "detail"
+        FROM "Review" AS "r" JOIN {_POOLS["course_review"]} ON "cr"."body" = "r"."content"
+        WHERE (SELECT COUNT(*) FROM "Meeting" AS "m" WHERE "m"."clientId" = "r"."clientId"
+            AND "m"."therapistId" = "r"."therapistId" AND CAST("m"."status" AS TEXT) = 'COMPLETED'
+            AND "m"."endTime" <= "r"."createdAt") <= {_EARLY_REVIEW_SESSIONS}""",
     ),
     # Accounts.
     (

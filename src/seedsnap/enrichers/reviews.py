@@ -40,4 +40,4 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     done = done.with_columns(pl.Series("_k", text_keys(done["id"])))
     chosen = take_best(ctx, "Review", "top-up", done, "therapistId", need)
-    return {"Review": review_rows(ctx, chosen.drop("_k").sort("id"))}
+    return {"Review": review_rows(ctx, chosen.drop("_k").sort("id"), frames["Meeting"])}

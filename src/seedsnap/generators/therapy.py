@@ -1346,8 +1346,10 @@ def assessments(ctx: Context, frames: Frames) -> pl.DataFrame:
 # -- reviews ----------------------------------------------------------------------------------
 
 
-def review_rows(ctx: Context, meetings: pl.DataFrame) -> pl.DataFrame:
-    """A review of each of ``meetings`` (id, clientId, therapistId, endTime) by its client."""
+def review_rows(ctx: Context, meetings: pl.DataFrame, all_meetings: pl.DataFrame) -> pl.DataFrame:
+    """A review of each of ``meetings`` (id, clientId, therapistId, endTime) by its client;
+    its text a first impression when the pair had completed at most
+    ``EARLY_REVIEW_SESSIONS`` of ``all_meetings`` by then."""
     keys = text_keys(meetings["id"])
     s = ctx.stream("Review", "fields")
     a = ctx.anchor_ms
@@ -1360,14 +1362,19 @@ def review_rows(ctx: Context, meetings: pl.DataFrame) -> pl.DataFrame:
         np.minimum(end + 7 * MS_PER_DAY, a),
         index=1,
     )
+    early = _sessions_by(meetings, all_meetings, created) <= tx.EARLY_REVIEW_SESSIONS
     u_title, u_body = s.uniform(keys, 2), s.uniform(keys, 3)
     titles = np.empty(len(keys), dtype=object)
     bodies = np.empty(len(keys), dtype=object)
-    for r in range(1, 6):  # five fixed rating buckets, not rows
-        m = rating == r
-        t_opts, b_opts = tx.REVIEW_TITLES[r - 1], tx.REVIEW_BODIES[r - 1]
-        titles[m] = np.asarray(t_opts, dtype=object)[(u_title[m] * len(t_opts)).astype(int)]
-        bodies[m] = np.asarray(b_opts, dtype=object)[(u_body[m] * len(b_opts)).astype(int)]
+    for r in range(1, 6):  # five fixed rating buckets, each early or not: not rows
+        for first, t_pool, b_pool in (
+            (False, tx.REVIEW_TITLES, tx.REVIEW_BODIES),
+            (True, tx.EARLY_REVIEW_TITLES, tx.EARLY_REVIEW_BODIES),
+        ):
+            m = (rating == r) & (early == first)
+            t_opts, b_opts = t_pool[r - 1], b_pool[r - 1]
+            titles[m] = np.asarray(t_opts, dtype=object)[(u_title[m] * len(t_opts)).astype(int)]
+            bodies[m] = np.asarray(b_opts, dtype=object)[(u_body[m] * len(b_opts)).astype(int)]
     return pl.DataFrame(
         {
             "id": ctx.ids("Review", keys),
@@ -1386,6 +1393,26 @@ def review_rows(ctx: Context, meetings: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _sessions_by(meetings: pl.DataFrame, all_meetings: pl.DataFrame, at: I64) -> I64:
+    """Per row of ``meetings``, the COMPLETED meetings of its pair in ``all_meetings`` that
+    ended by ``at`` (ms): a join on the pair, then a count per row."""
+    done = all_meetings.filter(pl.col("status") == "COMPLETED").select(
+        "clientId", "therapistId", pl.col("endTime").dt.epoch("ms").alias("_end")
+    )
+    rows = meetings.select("clientId", "therapistId").with_columns(
+        pl.Series("_at", at), pl.int_range(pl.len()).alias("_row")
+    )
+    count = (
+        rows.join(done, on=["clientId", "therapistId"])
+        .filter(pl.col("_end") <= pl.col("_at"))
+        .group_by("_row")
+        .len()
+    )
+    out = np.zeros(meetings.height, dtype=np.int64)
+    out[count["_row"].to_numpy()] = count["len"].to_numpy()
+    return out
+
+
 def reviews(ctx: Context, meetings: pl.DataFrame) -> pl.DataFrame:
     """Per pair with a COMPLETED meeting, at reviewRate, a review of one of those meetings."""
     done = meetings.filter(pl.col("status") == "COMPLETED").select(
@@ -1400,7 +1427,7 @@ def reviews(ctx: Context, meetings: pl.DataFrame) -> pl.DataFrame:
     )
     pair_key = text_keys(one["clientId"] + "|" + one["therapistId"])
     keep = s.bernoulli(pair_key, ctx.config.volumes["review_rate"], index=1)
-    return review_rows(ctx, one.filter(pl.Series(keep)).drop("_b"))
+    return review_rows(ctx, one.filter(pl.Series(keep)).drop("_b"), meetings)
 
 
 # -- the generator ----------------------------------------------------------------------------

@@ -266,6 +266,45 @@ REVIEW_BODIES = (
         "Clear, kind and structured. I look forward to our sessions.",
     ),
 )
+# Reviews written after few sessions (``EARLY_REVIEW_SESSIONS`` completed by then): first
+# impressions, by rating as above; the texts above tell of a longer course of therapy.
+EARLY_REVIEW_SESSIONS = 2
+EARLY_REVIEW_TITLES = (
+    ("Not a good first impression", "Off to a rough start"),
+    ("Unsure so far", "Early days, mixed feelings"),
+    ("A decent start", "Promising so far"),
+    ("Good first impression", "Off to a good start", "Would recommend"),
+    ("Wonderful start", "Exactly what I was looking for", "Highly recommend", "Grateful"),
+)
+EARLY_REVIEW_BODIES = (
+    (
+        "It felt rushed so far and I did not feel heard.",
+        "We have not agreed on goals yet; I hope the next sessions are more focused.",
+    ),
+    (
+        "Kind and professional, though the approach has not quite clicked for me yet.",
+        "Some useful ideas, but it is too early to tell if this approach suits me.",
+        "Getting the first appointment scheduled was harder than it should be.",
+    ),
+    (
+        "A good listener. Too early to say much, but a reasonable start.",
+        "Useful so far; I would like clearer next steps.",
+        "It took a little while to warm up, but I will give it a few more sessions.",
+    ),
+    (
+        "Warm and easy to talk to from the start.",
+        "I came away with a couple of practical tools to try.",
+        "Well prepared and attentive. Looking forward to the next sessions.",
+        "I felt comfortable opening up sooner than I expected.",
+    ),
+    (
+        "I felt understood from the start. Looking forward to what comes next.",
+        "I was nervous about online therapy, but I was put at ease right away.",
+        "Clear, kind and structured. I already have something concrete to try.",
+        "A really reassuring start. I wish I had reached out sooner.",
+        "Compassionate and insightful from day one.",
+    ),
+)
 # Upstream's star weights for ratings 1..5 (seeder.md §6.3).
 RATING_WEIGHTS = (1, 2, 5, 15, 25)
 
