@@ -803,6 +803,16 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
     ("review.of_completed_meeting", lambda f: set_(f, "Review", "rv1", meetingId=None), "rv1"),
     ("review.by_meeting_client", lambda f: set_(f, "Review", "rv1", clientId="c2"), "rv1"),
     (
+        "message.no_peer_talk_to_others_therapist",
+        lambda f: set_(
+            drop(f, "ClientTherapist", "ct1"),
+            "Message",
+            "ms1",
+            content="Let's cheer each other on this week. One day at a time.",
+        ),
+        "ms1",
+    ),
+    (
         "review.course_text_after_sessions",
         lambda f: set_(f, "Review", "rv1", content=REVIEW_BODIES[4][1]),
         "rv1",

@@ -613,9 +613,16 @@ def _values(alias: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -
 def _text_pools() -> dict[str, str]:
     """SQL derived tables of the generators' text pools the content rules match against."""
     from seedsnap.generators import content_text as ct
+    from seedsnap.generators import social_text as st
     from seedsnap.generators import therapy_text as tx
 
     return {
+        "peer_line": _values(
+            "pl",
+            ("pattern",),
+            [(o.replace("{name}", "%"),) for o in st.OPEN_PEER]
+            + [(line + "%",) for line in st.PEER_LINES],
+        ),
         "course_review": _values("cr", ("body",), [(b,) for r in tx.REVIEW_BODIES for b in r]),
         "tried_topic": _values(
             "tt", ("tried", "topic"), list(zip(ct.TRIED, ct.TITLE_TOPICS, strict=True))
@@ -1310,6 +1317,22 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         WHERE (SELECT COUNT(*) FROM "Meeting" AS "m" WHERE "m"."clientId" = "r"."clientId"
             AND "m"."therapistId" = "r"."therapistId" AND CAST("m"."status" AS TEXT) = 'COMPLETED'
             AND "m"."endTime" <= "r"."createdAt") <= {_EARLY_REVIEW_SESSIONS}""",
+    ),
+    (
+        "message.no_peer_talk_to_others_therapist",
+        "Message",
+        "a client writes to a therapist who is not theirs as a member, not as a peer",
+        f"""SELECT "m"."id" AS "key", 'to therapist ' || "p"."userId" AS "detail"
+        FROM "Message" AS "m"
+        JOIN "Conversation" AS "c" ON "c"."id" = "m"."conversationId"
+        JOIN "User" AS "s" ON "s"."id" = "m"."senderId"
+        JOIN "ConversationParticipant" AS "p" ON "p"."conversationId" = "m"."conversationId"
+        JOIN "User" AS "u" ON "u"."id" = "p"."userId"
+        WHERE CAST("c"."type" AS TEXT) = 'DIRECT' AND CAST("s"."role" AS TEXT) = 'client'
+        AND CAST("u"."role" AS TEXT) = 'therapist'
+        AND NOT EXISTS (SELECT 1 FROM "ClientTherapist" AS "ct"
+            WHERE "ct"."clientId" = "m"."senderId" AND "ct"."therapistId" = "p"."userId")
+        AND EXISTS (SELECT 1 FROM {_POOLS["peer_line"]} WHERE "m"."content" LIKE "pl"."pattern")""",
     ),
     # Accounts.
     (

@@ -326,12 +326,20 @@ def _gaps(stream: Stream, keys: U64) -> I64:
 
 
 def _content(
-    sm: Stream, mk: U64, j: I64, reply: npt.NDArray[np.bool_], kind: pl.Series, speaker: pl.Series
+    sm: Stream,
+    mk: U64,
+    j: I64,
+    reply: npt.NDArray[np.bool_],
+    kind: pl.Series,
+    speaker: pl.Series,
+    partner: pl.Series,
 ) -> pl.Series:
     """An opener, a line by speaker and conversation kind, or a reply line; then a second
     line except on openers. Indices into one pool of all lines, gathered by polars (making
     a String column from numpy strings costs Python work per row). Therapists and
-    moderators speak as professionals and hosts, whatever the kind of conversation."""
+    moderators speak as professionals and hosts, whatever the kind of conversation; a
+    member writing to a therapist who is not theirs (a peer conversation whose ``partner``
+    is a therapist) asks about the therapist's post or group session."""
     which = (
         pl.select(
             pl.when((kind == "group") & (speaker == "moderator"))
@@ -342,6 +350,8 @@ def _content(
             .then(2)
             .when((kind == "peer") & (speaker == "therapist"))
             .then(6)
+            .when((kind == "peer") & (partner == "therapist"))
+            .then(7)
             .when(kind == "peer")
             .then(1)
             .when(speaker == "client")
@@ -361,6 +371,7 @@ def _content(
         t.OPEN_THERAPIST_TO_CLIENT,
         t.OPEN_GROUP,
         t.OPEN_THERAPIST_TO_MEMBER,
+        t.OPEN_MEMBER_TO_THERAPIST,
     )
     lines = (
         t.CLIENT_LINES,
@@ -370,6 +381,7 @@ def _content(
         t.THERAPIST_LINES,
         t.MODERATOR_GROUP_LINES,
         t.THERAPIST_MEMBER_LINES,
+        t.MEMBER_TO_THERAPIST_LINES,
     )
     seconds = (t.SECOND_LINES, t.STAFF_SECOND_LINES)
     flat, off, size = _pool_flat([*openers, t.REPLY_LINES, *lines, *seconds, ("",)])
@@ -488,7 +500,13 @@ def build(ctx: Context, conv: pl.DataFrame, members: pl.DataFrame, min_messages:
     reply_to = msg_id.gather(np.where(reply, here - back, here))
 
     content = _content(
-        sm, mk, j, reply, conv["kind"].gather(rows), members["speaker"].gather(sender)
+        sm,
+        mk,
+        j,
+        reply,
+        conv["kind"].gather(rows),
+        members["speaker"].gather(sender),
+        members["speaker"].gather(other),
     )
     edited = sm.bernoulli(mk, EDIT_RATE, 8)
     edit_at = at + np.floor(
