@@ -51,20 +51,21 @@ OPEN_THERAPIST_TO_MEMBER = (
     "Hi {name}, thanks for your question in the group. Happy to share some general resources.",
     "Hello {name}, I'm one of the therapists in the community. Glad you're finding it useful.",
 )
-# A community member writing to a therapist who is not theirs: a question about the
-# therapist's community post or group session, never as a peer ("let's cheer each other on").
+# A community member writing to a therapist who is not theirs: a general question about the
+# community's posts or group sessions, never as a peer ("let's cheer each other on"), and
+# claiming no contact they may not have had.
 OPEN_MEMBER_TO_THERAPIST = (
-    "Hi {name}, I read your post in the community and had a question about it.",
-    "Hello {name}, I was at your group session and wanted to follow up on something you said.",
-    "Hi {name}, your tip in the community thread helped me. Could I ask a quick question?",
+    "Hi {name}, I've been reading the therapists' posts in the community and had a question.",
+    "Hello {name}, I saw the community's group sessions and wanted to ask about them.",
+    "Hi {name}, you're one of the therapists in my community. Could I ask a quick question?",
 )
 MEMBER_TO_THERAPIST_LINES = (
-    "Is the breathing exercise from your post something I can do at work too?",
-    "Do you have a link to the worksheet you mentioned in the group session?",
+    "Is a breathing exercise like the ones posted here something I can do at work too?",
+    "Do the group sessions cover sleep problems too?",
     "Is the next group session open to new members?",
-    "How long should I try the worry-time idea before judging whether it works?",
-    "Would the grounding steps you shared help with panic at night as well?",
-    "Thanks for the resource you posted, it was easy to follow.",
+    "How long should I try worry time before judging whether it works?",
+    "Would grounding steps help with panic at night as well?",
+    "Is there a resource in the community you would point a beginner to?",
     "I understand you can only answer in general terms, that's fine.",
 )
 
