@@ -11,13 +11,14 @@ the entry (``SESSION_OPENER``), another opener otherwise.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.generators import social_text as t
 from seedsnap.generators.common import text_keys
 from seedsnap.generators.users import last_seen
-from seedsnap.random import child_keys, expand
+from seedsnap.random import I64, child_keys, expand
 
 READS = ("User", "Client", "Meeting")
 WRITES = ("JournalEntry",)
@@ -27,7 +28,7 @@ EDIT_RATE = 0.2
 SESSION_OPENER = t.JOURNAL_OPENERS.index("Had my session today.")
 
 
-def _session_today(meetings: pl.DataFrame, users: pl.Series, at: np.ndarray) -> np.ndarray:
+def _session_today(meetings: pl.DataFrame, users: pl.Series, at: I64) -> npt.NDArray[np.bool_]:
     """Whether each entry (its user and time ``at``, ms) follows the end of a COMPLETED
     session of that user's the same UTC day (a join on user and day)."""
     done = meetings.filter(pl.col("status") == "COMPLETED").select(
