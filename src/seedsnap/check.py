@@ -871,11 +871,23 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
     (
         "meeting.active_pair",
         "Meeting",
-        "a meeting's client and therapist are an active pair",
-        """SELECT "m"."id" AS "key", "m"."clientId" || ' / ' || "m"."therapistId" AS "detail"
+        "a meeting's client and therapist are a pair: an active one, or one that ended for a "
+        "meeting held before the anchor",
+        f"""SELECT "m"."id" AS "key", "m"."clientId" || ' / ' || "m"."therapistId" AS "detail"
         FROM "Meeting" AS "m" WHERE NOT EXISTS (SELECT 1 FROM "ClientTherapist" AS "ct"
             WHERE "ct"."clientId" = "m"."clientId" AND "ct"."therapistId" = "m"."therapistId"
-            AND "ct"."status" = 'active')""",
+            AND ("ct"."status" = 'active' OR {_end('"m"')} <= {{anchor}}))""",
+    ),
+    (
+        "meeting.before_pair_ended",
+        "Meeting",
+        "a meeting ends before its pair ended, when the client's next pair began",
+        f"""SELECT "m"."id" AS "key", 'next pair ' || "n"."id" AS "detail" FROM "Meeting" AS "m"
+        JOIN "ClientTherapist" AS "ct" ON "ct"."clientId" = "m"."clientId"
+        AND "ct"."therapistId" = "m"."therapistId"
+        JOIN "ClientTherapist" AS "n" ON "n"."clientId" = "ct"."clientId"
+        AND ("n"."assignedAt", "n"."id") > ("ct"."assignedAt", "ct"."id")
+        WHERE "n"."assignedAt" < {_end('"m"')}""",
     ),
     (
         "meeting.in_availability",

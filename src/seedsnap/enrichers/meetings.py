@@ -28,6 +28,7 @@ from seedsnap.generators.therapy import (
     accepted_meetings,
     active_pairs,
     approved_therapists,
+    ended_pairs,
     existing_meetings,
     first_completed,
     meeting_requests,
@@ -87,6 +88,34 @@ def _needs(
     ), forced
 
 
+# The columns of ``schedule``'s existing meetings.
+cols_ex = ("pairId", "therapistId", "clientId", "timezone", "start", "end")
+
+
+def _past(
+    ctx: Context, frames: Frames, grid: pl.DataFrame, existing: pl.DataFrame, first_req: int
+) -> pl.DataFrame:
+    """The sessions of the pairs that ended and have none: a weekly (or fortnightly) series
+    of up to meetings_per_relationship from a day after the pairing until the pair ended,
+    the first one held; fewer where the pair was short. Scheduled after every active pair's
+    so they take only slots left free, apart from the same therapist's and client's others."""
+    ended = ended_pairs(ctx, frames).join(
+        frames["Meeting"].select("clientId", "therapistId").unique(),
+        on=["clientId", "therapistId"],
+        how="anti",
+        maintain_order="left",
+    )
+    if ended.is_empty():
+        return ctx.empty("Meeting")
+    mpr = int(ctx.config.volumes["meetings_per_relationship"])
+    n = ctx.stream("Meeting", "past-count").integers(ended["pkey"].to_numpy(), 1, mpr + 1)
+    req = meeting_requests(
+        ended, n, np.zeros(ended.height, dtype=bool), first_req=first_req
+    ).with_columns(ended["endMs"].alias("until"))
+    acc, _ = schedule(ctx, req, grid, existing)
+    return accepted_meetings(ctx, req, acc, first_held=True) if acc.height else ctx.empty("Meeting")
+
+
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     pairs = active_pairs(frames)
@@ -137,12 +166,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     placed = acc_c.join(req_c.select("row", "pairId", "clientId", "therapistId"), on="row").join(
         pairs.select("pairId", "timezone"), on="pairId"
     )
-    existing = pl.concat(
-        [
-            existing.select("pairId", "therapistId", "clientId", "timezone", "start", "end"),
-            placed.select("pairId", "therapistId", "clientId", "timezone", "start", "end"),
-        ]
-    )
+    existing = pl.concat([existing.select(cols_ex), placed.select(cols_ex)])
     req_r = spanned(
         meeting_requests(
             regular,
@@ -164,9 +188,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     placed_r = acc_r.join(req_r.select("row", "pairId", "clientId", "therapistId"), on="row").join(
         pairs.select("pairId", "timezone"), on="pairId"
     )
-    existing = pl.concat(
-        [existing, placed_r.select("pairId", "therapistId", "clientId", "timezone", "start", "end")]
-    )
+    existing = pl.concat([existing, placed_r.select(cols_ex)])
     booked = existing.filter(pl.col("start") >= ctx.anchor_ms).select("pairId").unique()
     idle = pairs.join(booked, on="pairId", how="anti").sort("pairId")
     req_u = spanned(
@@ -182,6 +204,11 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     req = pl.concat([req_c, req_r, req_u])
     acc = pl.concat([acc_c, acc_r.select(acc_c.columns), acc_u.select(acc_c.columns)])
     new = accepted_meetings(ctx, req, acc, first) if acc.height else ctx.empty("Meeting")
+    placed_u = acc_u.join(req_u.select("row", "pairId", "clientId", "therapistId"), on="row")
+    existing = pl.concat(
+        [existing, placed_u.join(pairs.select("pairId", "timezone"), on="pairId").select(cols_ex)]
+    )
+    new = pl.concat([new, _past(ctx, frames, grid, existing, req.height)])
     written = frames["MeetingNotes"].select("meetingId").unique()
     old_done = (
         frames["Meeting"]

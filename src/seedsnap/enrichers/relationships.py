@@ -22,6 +22,8 @@ after the pre-assessment, and a client picks a therapist from them).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import polars as pl
 
@@ -30,8 +32,8 @@ from seedsnap.context import MS_PER_DAY, MS_PER_MINUTE, Context, Frames, timesta
 from seedsnap.enrichers.common import count_by, deficit, pair_top_up, sample_pairs
 from seedsnap.generators.common import text_keys
 from seedsnap.generators.relationships import SETTLED_DAYS, pair_starts
-from seedsnap.generators.therapy import approved_therapists
-from seedsnap.random import name_key
+from seedsnap.generators.therapy import PAST_PAIR_DAYS, approved_therapists
+from seedsnap.random import child_keys, name_key
 
 READS = ("Client", "Therapist", "ClientTherapist")
 WRITES = ("ClientTherapist",)
@@ -128,8 +130,16 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         (pl.col("approvedMs") + MS_PER_MINUTE <= by).alias("_early"),
         pl.Series("_s", s.bits(text_keys(needy["therapistId"]), 1)),
     ).sort(["_early", "_s", "therapistId"], descending=[True, False, False])
+    # A client without an active therapist whose pair ended picks its next one once that
+    # pair had run its course (PAST_PAIR_DAYS, or until the day before the anchor).
     last = pairs.group_by("clientId").agg(
         pl.col("assignedAt").max().dt.epoch("ms").alias("afterMs")
+    )
+    last = last.with_columns(
+        pl.min_horizontal(
+            pl.col("afterMs") + PAST_PAIR_DAYS * MS_PER_DAY,
+            pl.max_horizontal("afterMs", pl.lit(ctx.anchor_ms - MS_PER_DAY)),
+        )
     )
     free = (
         clients.join(active.select("clientId"), on="clientId", how="anti")
@@ -165,45 +175,78 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     new_active = new_active.sort("clientId", "therapistId")
     active_rows = _rows(ctx, new_active, "active", by)
 
-    # 3. Past clients: a pair that ended before the client's active one began, so it is
-    # assigned before that (before the anchor for a client without an active therapist).
-    now_active = pl.concat(
-        [active.select("clientId", "assignedAt"), active_rows.select("clientId", "assignedAt")]
+    # 3. Past clients: pairs that ended before anything the client has began (its active
+    # pair, or the pair it stopped with), one after another in the time the client had
+    # before that, each PAST_PAIR_DAYS at least where there is room: a pair that ended had
+    # its sessions. A client without any pair has them before the anchor.
+    now_pairs = pl.concat(
+        [pairs.select("clientId", "assignedAt"), active_rows.select("clientId", "assignedAt")]
     )
     until = clients.join(
-        now_active.group_by("clientId").agg(pl.col("assignedAt").min().dt.epoch("ms").alias("hi")),
+        now_pairs.group_by("clientId").agg(pl.col("assignedAt").min().dt.epoch("ms").alias("hi")),
         on="clientId",
         how="left",
     ).select(
         "clientId",
+        "readyMs",
         (pl.col("hi").fill_null(ctx.anchor_ms - MS_PER_DAY) - MS_PER_MINUTE).alias("hi"),
     )
-    # Room for a past pair: the client could pick well before its current pair began.
-    roomy = clients.join(until, on="clientId").filter(
-        pl.col("readyMs") + MS_PER_DAY <= pl.col("hi")
-    )
+    # How many past pairs of PAST_PAIR_DAYS fit before ``hi``.
+    past_ms = PAST_PAIR_DAYS * MS_PER_DAY
+    until = until.with_columns(((pl.col("hi") - pl.col("readyMs")) // past_ms).alias("room"))
     after = pl.concat([existing, active_rows.select("therapistId", "clientId")])
 
-    def fits(c: pl.DataFrame) -> pl.DataFrame:
-        """Candidate pairs whose therapist was approved well before the pair had to end."""
-        return (
-            c.join(therapists, on="therapistId", how="left", maintain_order="left")
-            .join(until, on="clientId", how="left", maintain_order="left")
-            .filter(pl.col("approvedMs") + MS_PER_DAY <= pl.col("hi"))
-            .drop("approvedMs", "hi")
-        )
+    def fits(span: int) -> Callable[[pl.DataFrame], pl.DataFrame]:
+        def keep(c: pl.DataFrame) -> pl.DataFrame:
+            """Candidate pairs whose therapist was approved ``span`` ms before the pair had
+            to end."""
+            return (
+                c.join(therapists, on="therapistId", how="left", maintain_order="left")
+                .join(until, on="clientId", how="left", maintain_order="left")
+                .filter(pl.col("approvedMs") + span <= pl.col("hi"))
+                .select(c.columns)
+            )
 
-    need_t = deficit(
-        therapists,
-        "therapistId",
-        count_by(after, "therapistId"),
-        ctx.config.minimum("therapist", "client_relationships"),
-    )
-    past_t = sample_pairs(
-        ctx, "ClientTherapist", "therapist-side", need_t, "therapistId", roomy["clientId"],
-        "clientId", after, where=fits,
+        return keep
+
+    minimum = ctx.config.minimum("therapist", "client_relationships")
+    past_t = pl.DataFrame(schema={"therapistId": pl.String, "clientId": pl.String})
+    cap = ctx.stream("ClientTherapist", "past-room")
+    for r in range(_ROUNDS):
+        need_t = deficit(therapists, "therapistId", count_by(after, "therapistId"), minimum)
+        free_room = (
+            until.join(count_by(past_t, "clientId"), on="clientId", how="left")
+            .select("clientId", (pl.col("room") - pl.col("len").fill_null(0)).alias("free"))
+            .filter(pl.col("free") > 0)
+        )
+        if need_t.is_empty() or free_room.is_empty():
+            break
+        purpose = "therapist-side" if r == 0 else f"therapist-side-{r}"
+        got = sample_pairs(
+            ctx, "ClientTherapist", purpose, need_t, "therapistId", free_room["clientId"],
+            "clientId", after, where=fits(past_ms),
+        )  # fmt: skip
+        # No client takes more past pairs than its room: its picks in a keyed order.
+        order = cap.bits(child_keys(text_keys(got["clientId"]), text_keys(got["therapistId"])))
+        got = (
+            got.with_columns(pl.Series("_s", order))
+            .join(free_room, on="clientId")
+            .sort("clientId", "_s")
+            .filter(pl.int_range(pl.len()).over("clientId") < pl.col("free"))
+            .select(past_t.columns)
+        )
+        past_t = pl.concat([past_t, got])
+        after = pl.concat([after, got.select(after.columns)])
+    # The minimum comes first: therapists still short take past clients with a day of room
+    # (shorter pairs, which may have ended before their first session).
+    need_t = deficit(therapists, "therapistId", count_by(after, "therapistId"), minimum)
+    roomy = until.filter(pl.col("readyMs") + MS_PER_DAY <= pl.col("hi"))
+    short = sample_pairs(
+        ctx, "ClientTherapist", "therapist-side-short", need_t, "therapistId", roomy["clientId"],
+        "clientId", after, where=fits(MS_PER_DAY),
     )  # fmt: skip
-    after = pl.concat([after, past_t.select(after.columns)])
+    past_t = pl.concat([past_t, short])
+    after = pl.concat([after, short.select(after.columns)])
     need_c = deficit(
         clients.select("clientId"),
         "clientId",
@@ -212,11 +255,23 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     ).join(roomy.select("clientId"), on="clientId", how="semi")
     past_c = sample_pairs(
         ctx, "ClientTherapist", "past-client-side", need_c, "clientId", therapists["therapistId"],
-        "therapistId", after.select("clientId", "therapistId"), where=fits,
+        "therapistId", after.select("clientId", "therapistId"), where=fits(MS_PER_DAY),
     )  # fmt: skip
     past = starts(pl.concat([past_t, past_c.select(past_t.columns)])).join(
-        until, on="clientId", how="left", maintain_order="left"
+        until.drop("readyMs"), on="clientId", how="left", maintain_order="left"
     )
-    past = past.sort("clientId", "therapistId")
-    past_rows = _rows(ctx, past, "inactive", past["hi"].to_numpy())
+    # A client's past pairs in the order they may begin, each in its share of the client's
+    # time before ``hi``, assigned in the first quarter of it: each runs at least three
+    # quarters of a share, until the next begins.
+    share = (pl.col("hi") - pl.col("readyMs")) // pl.len().over("clientId")
+    seg = pl.col("readyMs") + pl.int_range(pl.len()).over("clientId") * share
+    past = (
+        past.sort("clientId", "lo", "therapistId")
+        .with_columns(
+            pl.max_horizontal("lo", seg).alias("lo"),
+            pl.max_horizontal("lo", seg + share // 4).alias("latest"),
+        )
+        .sort("clientId", "therapistId")
+    )
+    past_rows = _rows(ctx, past, "inactive", past["latest"].to_numpy())
     return {"ClientTherapist": pl.concat([active_rows, past_rows])}

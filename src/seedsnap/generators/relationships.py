@@ -15,7 +15,12 @@ import polars as pl
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.generators.common import between, ms, ms_of, natural_ids, text_keys
 from seedsnap.generators.communities import community_keys
-from seedsnap.generators.therapy import INTAKE_PROCESSED_WITHIN, approved_therapists, intake_ms
+from seedsnap.generators.therapy import (
+    INTAKE_PROCESSED_WITHIN,
+    PAST_PAIR_DAYS,
+    approved_therapists,
+    intake_ms,
+)
 from seedsnap.generators.users import last_seen
 from seedsnap.random import I64, U64, Stream, child_keys
 
@@ -72,6 +77,9 @@ def pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
     lo = np.maximum(ready, t["approvedMs"].to_numpy())  # meets one approved
     settled = ctx.anchor_ms - SETTLED_DAYS * MS_PER_DAY
     assigned = between(s, ck, lo, np.maximum(lo, settled), index=2)
+    # A pair that ended ran for a while and had its sessions (PAST_PAIR_DAYS): one made too
+    # recently for that is still active (the client has only just picked its therapist).
+    active |= assigned > ctx.anchor_ms - PAST_PAIR_DAYS * MS_PER_DAY
     return pl.DataFrame(
         {
             "id": natural_ids(

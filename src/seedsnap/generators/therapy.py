@@ -231,6 +231,66 @@ def active_pairs(frames: Frames) -> pl.DataFrame:
     return pairs.with_columns(pl.Series("pkey", text_keys(pairs["pairId"]), dtype=pl.UInt64))
 
 
+# A pair that ended ran at least this long where the client's history left room for it
+# (the relationships enricher lays a client's past pairs out so): time for a session or two
+# before the client moved on.
+PAST_PAIR_DAYS = 14
+# A client who stopped (its last pair ended, no active one) stopped within this many weeks.
+STOPPED_WITHIN_WEEKS = 12
+
+
+def pair_ends(ctx: Context, pairs: pl.DataFrame) -> pl.Series:
+    """endMs of each of ``pairs`` (ClientTherapist rows): when the pair ended.
+
+    No column records it: a pair ends when the client's next pair (by assignedAt, then id)
+    begins. A client's last pair runs on when active (NULL); when inactive the client stopped,
+    PAST_PAIR_DAYS to STOPPED_WITHIN_WEEKS after it began (a keyed draw), before the anchor.
+    """
+    at = pairs["assignedAt"].dt.epoch("ms")
+    nxt = (
+        pairs.select("id", "clientId", at.alias("_a"))
+        .with_row_index("_r")
+        .sort("clientId", "_a", "id")
+        .with_columns(pl.col("_a").shift(-1).over("clientId").alias("_n"))
+        .sort("_r")["_n"]
+    )
+    start = at.to_numpy()
+    s = ctx.stream("ClientTherapist", "end")
+    stopped = between(
+        s,
+        text_keys(pairs["id"]),
+        start + PAST_PAIR_DAYS * MS_PER_DAY,
+        start + STOPPED_WITHIN_WEEKS * MS_PER_WEEK,
+    )
+    stopped = np.maximum(np.minimum(stopped, ctx.anchor_ms - MS_PER_HOUR), start)
+    return pl.DataFrame({"n": nxt, "s": stopped, "on": pairs["status"] == "active"}).select(
+        pl.coalesce("n", pl.when(~pl.col("on")).then("s")).alias("endMs")
+    )["endMs"]
+
+
+def ended_pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
+    """Inactive pairs with an APPROVED therapist, as ``active_pairs`` plus endMs (``pair_ends``)."""
+    t = approved_therapists(frames).select("therapistId", "timezone")
+    t = t.join(session_minutes(frames), on="therapistId", how="left")
+    ct = frames["ClientTherapist"]
+    pairs = (
+        ct.with_columns(pair_ends(ctx, ct))
+        .filter(pl.col("status") != "active")
+        .join(t, on="therapistId", how="inner")
+        .select(
+            pl.col("id").alias("pairId"),
+            "clientId",
+            "therapistId",
+            "timezone",
+            pl.col("assignedAt").dt.epoch("ms").alias("assignedMs"),
+            "sessionMinutes",
+            "endMs",
+        )
+        .sort("pairId")
+    )
+    return pairs.with_columns(pl.Series("pkey", text_keys(pairs["pairId"]), dtype=pl.UInt64))
+
+
 # -- availability -----------------------------------------------------------------------------
 
 
@@ -355,7 +415,12 @@ def _candidates(ctx: Context, req: pl.DataFrame, grid: pl.DataFrame, hi_ms: int)
     # Weeks from the pairing (the local date can be a day before the UTC date of ``lo``) to
     # a few weeks past where the series would end if every week were free: the pair holds
     # one meeting a week, so ``span`` (meetings it will have) + 6 weeks always leave room.
-    last = np.minimum(_week(hi_ms // MS_PER_DAY + 1), ws + cadence * req["span"].to_numpy() + 6)
+    # A request may have to end earlier (``until``: a pair that ended then): its meetings
+    # end by then, and its weeks stop there.
+    no_end = np.full(n_req, np.iinfo(np.int64).max)
+    ends_by = req["until"].to_numpy().astype(np.int64) if "until" in req.columns else no_end
+    until = np.minimum(ends_by, hi_ms)
+    last = np.minimum(_week(until // MS_PER_DAY + 1), ws + cadence * req["span"].to_numpy() + 6)
     w0 = _week(lo_days - 1)
     slots = req.select(
         pl.int_range(pl.len(), dtype=pl.Int64).alias("_i"), "pkey", "therapistId"
@@ -378,7 +443,7 @@ def _candidates(ctx: Context, req: pl.DataFrame, grid: pl.DataFrame, hi_ms: int)
     minute = slots["minute"].to_numpy().astype(np.int64)
     zone = slots["timezone"]
     start = _slot_starts(dow, minute, zone, si, w)
-    ok = (start != _NO_TIME) & (start >= lo[i]) & (start <= hi_ms)
+    ok = (start != _NO_TIME) & (start >= lo[i]) & (start <= until[i])
     i, w, si, start = i[ok], w[ok], si[ok], start[ok]
     local_days = 7 * w - 3 + (dow[si] + 6) % 7
     minute = minute[si]
@@ -390,7 +455,7 @@ def _candidates(ctx: Context, req: pl.DataFrame, grid: pl.DataFrame, hi_ms: int)
     a = ctx.anchor_ms
     past_only = req["pastOnly"].to_numpy()
     # Nothing under way at the anchor: a meeting has ended or not yet started.
-    ok = ~((start <= a) & (end > a)) & (~past_only[i] | (end <= a))
+    ok = ~((start <= a) & (end > a)) & (~past_only[i] | (end <= a)) & (end <= ends_by[i])
     i, w, si, start, end = i[ok], w[ok], si[ok], start[ok], end[ok]
     local_days, minute, duration, mkey = local_days[ok], minute[ok], duration[ok], mkey[ok]
     dw = w - ws[i]
@@ -551,8 +616,9 @@ def schedule(
 
     ``req``: row (Int64, unique), req (the request a row belongs to), pairId, pkey,
     clientId, therapistId, lo (earliest start, ms), need, pastOnly, and optionally span (the
-    meetings the pair will have in all, ``need`` by default). ``existing``: meetings already placed (pairId, therapistId, clientId,
-    timezone, start, end in ms), which new ones must not collide with.
+    meetings the pair will have in all, ``need`` by default) and until (latest end, ms).
+    ``existing``: meetings already placed (pairId, therapistId, clientId, timezone, start,
+    end in ms), which new ones must not collide with.
 
     Three keys, each held by at most one meeting:
     - therapist: (therapist, local date, slot start) — a therapist's slots never overlap;
@@ -585,7 +651,8 @@ def schedule(
         req = req.with_columns(pl.col("need").alias("span"))
     if "sessionMinutes" not in req.columns:
         req = req.with_columns(pl.lit(DEFAULT_SESSION, dtype=pl.Int64).alias("sessionMinutes"))
-    cols = ("row", "req", "pkey", "therapistId", "lo", "pastOnly", "span", "sessionMinutes")
+    cols = ["row", "req", "pkey", "therapistId", "lo", "pastOnly", "span", "sessionMinutes"]
+    cols += ["until"] if "until" in req.columns else []
     cand = _candidates(ctx, req.select(cols), grid, hi)
     ex_start = existing["start"].to_numpy().astype(np.int64)
     ex_local = utc_to_local(ex_start, existing["timezone"])
@@ -903,9 +970,14 @@ def meeting_requests(
 
 
 def accepted_meetings(
-    ctx: Context, req: pl.DataFrame, acc: pl.DataFrame, first_before: pl.DataFrame | None = None
+    ctx: Context,
+    req: pl.DataFrame,
+    acc: pl.DataFrame,
+    first_before: pl.DataFrame | None = None,
+    first_held: bool = False,
 ) -> pl.DataFrame:
-    """Meeting rows for scheduled candidates; past-only requests are COMPLETED sessions."""
+    """Meeting rows for scheduled candidates; past-only requests are COMPLETED sessions, and
+    with ``first_held`` so is each pair's first meeting (a pair that ended had sessions)."""
     joined = acc.select("row", "mkey", "start", "end", "duration").join(
         req.select(
             "row",
@@ -922,6 +994,9 @@ def accepted_meetings(
         joined = joined.with_columns(pl.lit(None, dtype=pl.Int64).alias("firstBefore"))
     else:
         joined = joined.join(first_before.select("pairId", "firstBefore"), on="pairId", how="left")
+    if first_held:
+        first = pl.col("start") == pl.col("start").min().over("pairId")
+        joined = joined.with_columns(pl.col("completed") | first)
     return meeting_rows(ctx, joined.sort("mkey"))
 
 
