@@ -678,7 +678,26 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "Therapist", "t1", status="REJECTED"),
         "mt1",
     ),
-    ("meeting.active_pair", _CT_INACTIVE, "mt1"),
+    ("meeting.active_pair", _CT_INACTIVE, "mt2"),  # an ended pair's upcoming meeting
+    ("meeting.active_pair", lambda f: set_(f, "Meeting", "mt1", therapistId="t2"), "mt1"),
+    (
+        "meeting.before_pair_ended",  # the client's next pair began before mt1 (and mt2)
+        lambda f: add(
+            _CT_INACTIVE(f),
+            "ClientTherapist",
+            id="ct2",
+            clientId="c1",
+            therapistId="t2",
+            status="active",
+            assignedAt=days(10),
+        ),
+        "mt1",
+    ),
+    (
+        "client_therapist.ended_had_sessions",  # ended, 60 days long, no session held
+        lambda f: set_(_CT_INACTIVE(f), "Meeting", "mt1", status="NO_SHOW"),
+        "ct1",
+    ),
     (
         "client_therapist.one_active",
         lambda f: add(

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from seedsnap.config import WINDOW_MINIMUMS, parse_anchor
+from seedsnap.config import PAST_PAIR_DAYS, WINDOW_MINIMUMS, parse_anchor
 from seedsnap.errors import ConfigError, DatabaseError, SnapshotError
 from seedsnap.generators.therapy_text import EARLY_REVIEW_SESSIONS as _EARLY_REVIEW_SESSIONS
 from seedsnap.generators.therapy_text import FIRST_NOTE_OPENINGS, FIRST_SESSION_DESCRIPTIONS
@@ -830,6 +830,22 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         FROM "ClientTherapist" AS "ct" JOIN "ClientTherapist" AS "a"
         ON "a"."clientId" = "ct"."clientId" AND "a"."status" = 'active'
         WHERE "ct"."status" <> 'active' AND "ct"."assignedAt" >= "a"."assignedAt" """,
+    ),
+    (
+        "client_therapist.ended_had_sessions",
+        "ClientTherapist",
+        f"a pair that ended after {PAST_PAIR_DAYS} days or more (when the client's next pair "
+        "began, or at the anchor for its last) had a COMPLETED session",
+        f"""SELECT "ct"."id" AS "key", 'client ' || "ct"."clientId" AS "detail"
+        FROM "ClientTherapist" AS "ct" JOIN "Therapist" AS "t" ON "t"."userId" = "ct"."therapistId"
+        WHERE "ct"."status" <> 'active' AND CAST("t"."status" AS TEXT) = 'APPROVED'
+        AND COALESCE((SELECT MIN("n"."assignedAt") FROM "ClientTherapist" AS "n"
+            WHERE "n"."clientId" = "ct"."clientId"
+            AND ("n"."assignedAt", "n"."id") > ("ct"."assignedAt", "ct"."id")), {{anchor}})
+            >= "ct"."assignedAt" + INTERVAL '{PAST_PAIR_DAYS} days'
+        AND NOT EXISTS (SELECT 1 FROM "Meeting" AS "m" WHERE "m"."clientId" = "ct"."clientId"
+            AND "m"."therapistId" = "ct"."therapistId"
+            AND CAST("m"."status" AS TEXT) = 'COMPLETED')""",
     ),
     (
         "client_therapist.saw_recommendations",

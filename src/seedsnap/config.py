@@ -120,6 +120,10 @@ def mode_minimums(mode: str) -> dict[str, dict[str, int]]:
 
 
 FIXTURES_PER_ROLE = 3
+# A client-therapist pair that ended ran at least this many days where the client's history
+# left room for it, and had a session (the relationships and meetings code make it so, and
+# check verifies it): a client's past therapist met it before it moved on.
+PAST_PAIR_DAYS = 14
 ENV_PREFIX = "SEEDSNAP_"
 
 # Bounds that refuse an absurd configuration up front, before it exhausts memory.

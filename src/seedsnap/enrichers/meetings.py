@@ -208,7 +208,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     existing = pl.concat(
         [existing, placed_u.join(pairs.select("pairId", "timezone"), on="pairId").select(cols_ex)]
     )
-    new = pl.concat([new, _past(ctx, frames, grid, existing, req.height)])
+    new = pl.concat([new, _past(ctx, frames, grid, existing, req.height)], how="vertical_relaxed")
     written = frames["MeetingNotes"].select("meetingId").unique()
     old_done = (
         frames["Meeting"]

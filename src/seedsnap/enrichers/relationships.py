@@ -27,12 +27,12 @@ from collections.abc import Callable
 import numpy as np
 import polars as pl
 
-from seedsnap.config import FIXTURES_PER_ROLE
+from seedsnap.config import FIXTURES_PER_ROLE, PAST_PAIR_DAYS
 from seedsnap.context import MS_PER_DAY, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit, pair_top_up, sample_pairs
 from seedsnap.generators.common import text_keys
 from seedsnap.generators.relationships import SETTLED_DAYS, pair_starts
-from seedsnap.generators.therapy import PAST_PAIR_DAYS, approved_therapists
+from seedsnap.generators.therapy import approved_therapists
 from seedsnap.random import child_keys, name_key
 
 READS = ("Client", "Therapist", "ClientTherapist")

@@ -12,12 +12,12 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from seedsnap.config import PAST_PAIR_DAYS
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.generators.common import between, ms, ms_of, natural_ids, text_keys
 from seedsnap.generators.communities import community_keys
 from seedsnap.generators.therapy import (
     INTAKE_PROCESSED_WITHIN,
-    PAST_PAIR_DAYS,
     approved_therapists,
     intake_ms,
 )

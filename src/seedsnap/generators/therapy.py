@@ -27,6 +27,7 @@ import polars as pl
 import pyarrow as pa
 
 from seedsnap.arrays import dense_codes, rows_in, series_from_arrow, sort_positions, text_from_bytes
+from seedsnap.config import PAST_PAIR_DAYS
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import therapy_text as tx
 from seedsnap.generators.common import (
@@ -231,10 +232,6 @@ def active_pairs(frames: Frames) -> pl.DataFrame:
     return pairs.with_columns(pl.Series("pkey", text_keys(pairs["pairId"]), dtype=pl.UInt64))
 
 
-# A pair that ended ran at least this long where the client's history left room for it
-# (the relationships enricher lays a client's past pairs out so): time for a session or two
-# before the client moved on.
-PAST_PAIR_DAYS = 14
 # A client who stopped (its last pair ended, no active one) stopped within this many weeks.
 STOPPED_WITHIN_WEEKS = 12
 
