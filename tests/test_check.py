@@ -678,6 +678,7 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "Therapist", "t1", status="REJECTED"),
         "mt1",
     ),
+    ("review.low_rating_pair_ended", lambda f: set_(f, "Review", "rv1", rating=2), "rv1"),
     ("meeting.active_pair", _CT_INACTIVE, "mt2"),  # an ended pair's upcoming meeting
     ("meeting.active_pair", lambda f: set_(f, "Meeting", "mt1", therapistId="t2"), "mt1"),
     (

@@ -1047,6 +1047,16 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         WHERE "r"."createdAt" < {_end('"m"')}""",
     ),
     (
+        "review.low_rating_pair_ended",
+        "Review",
+        "a 1-2 star review is of a pair that ended: a client who goes on meeting its therapist "
+        "does not rate it so",
+        """SELECT "r"."id" AS "key", CAST("r"."rating" AS TEXT) || ' stars' AS "detail"
+        FROM "Review" AS "r" WHERE "r"."rating" <= 2 AND EXISTS (SELECT 1
+            FROM "ClientTherapist" AS "ct" WHERE "ct"."clientId" = "r"."clientId"
+            AND "ct"."therapistId" = "r"."therapistId" AND "ct"."status" = 'active')""",
+    ),
+    (
         "payment.meeting_of_payer",
         "Payment",
         "a payment is for a meeting of the paying client with the paid therapist",

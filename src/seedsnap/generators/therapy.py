@@ -1418,20 +1418,38 @@ def assessments(ctx: Context, frames: Frames) -> pl.DataFrame:
 # -- reviews ----------------------------------------------------------------------------------
 
 
+def _ratings(u: npt.NDArray[np.float64], weights: Sequence[int]) -> I64:
+    """Stars 1..5 for uniforms ``u``, with ``weights`` (as ``Stream.choice`` draws them)."""
+    cdf = np.cumsum(np.asarray(weights, dtype=np.float64))
+    return np.searchsorted(cdf / cdf[-1], u, side="right").astype(np.int64) + 1
+
+
 def review_rows(ctx: Context, meetings: pl.DataFrame, all_meetings: pl.DataFrame) -> pl.DataFrame:
     """A review of each of ``meetings`` (id, clientId, therapistId, endTime) by its client;
     its text a first impression when the pair had completed at most
-    ``EARLY_REVIEW_SESSIONS`` of ``all_meetings`` by then."""
+    ``EARLY_REVIEW_SESSIONS`` of ``all_meetings`` by then.
+
+    With ``endMs`` (when the meeting's pair ended, NULL while it goes on) the review of a
+    pair that ended is written before it did, and rated with ENDED_RATING_WEIGHTS; a client
+    who goes on meeting its therapist rates it with ACTIVE_RATING_WEIGHTS (no 1-2 stars).
+    """
     keys = text_keys(meetings["id"])
     s = ctx.stream("Review", "fields")
     a = ctx.anchor_ms
-    rating = s.choice(keys, 5, p=tx.RATING_WEIGHTS, index=0) + 1
+    until = np.full(len(keys), a, dtype=np.int64)
+    if "endMs" in meetings.columns:
+        until = meetings["endMs"].fill_null(a).to_numpy().astype(np.int64).clip(max=a)
+    ended = until < a
+    u = s.uniform(keys, 0)
+    rating = np.where(
+        ended, _ratings(u, tx.ENDED_RATING_WEIGHTS), _ratings(u, tx.ACTIVE_RATING_WEIGHTS)
+    )
     end = ms(meetings["endTime"])
     created = between(
         s,
         keys,
-        np.minimum(end + 30 * MS_PER_MINUTE, a),
-        np.minimum(end + 7 * MS_PER_DAY, a),
+        np.minimum(end + 30 * MS_PER_MINUTE, until),
+        np.minimum(end + 7 * MS_PER_DAY, until),
         index=1,
     )
     early = _sessions_by(meetings, all_meetings, created) <= tx.EARLY_REVIEW_SESSIONS
@@ -1486,9 +1504,11 @@ def _sessions_by(meetings: pl.DataFrame, all_meetings: pl.DataFrame, at: I64) ->
 
 
 def reviews(ctx: Context, meetings: pl.DataFrame) -> pl.DataFrame:
-    """Per pair with a COMPLETED meeting, at reviewRate, a review of one of those meetings."""
+    """Per pair with a COMPLETED meeting, at reviewRate, a review of one of those meetings
+    (with its pair's ``endMs`` when given: see ``review_rows``)."""
+    cols = ["id", "clientId", "therapistId", "endTime"]
     done = meetings.filter(pl.col("status") == "COMPLETED").select(
-        "id", "clientId", "therapistId", "endTime"
+        cols + (["endMs"] if "endMs" in meetings.columns else [])
     )
     if done.is_empty():
         return ctx.empty("Review")

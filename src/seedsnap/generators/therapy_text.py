@@ -228,8 +228,8 @@ WORKSHEET_FEEDBACK = (
 )
 
 # Reviews by rating (index 0 = 1 star): titles and bodies.
-# A review is of one session and its client goes on meeting the therapist (the pair stays
-# active: a review cannot end it), so no text says the client is leaving or looking elsewhere.
+# A review is of one session, written while the pair goes on (one that ended was reviewed
+# before it ended), so no text says the client is leaving or looking elsewhere.
 REVIEW_TITLES = (
     ("Not what I hoped for", "Disappointing experience"),
     ("Mixed feelings", "Some helpful moments"),
@@ -307,6 +307,10 @@ EARLY_REVIEW_BODIES = (
 )
 # Upstream's star weights for ratings 1..5 (seeder.md §6.3).
 RATING_WEIGHTS = (1, 2, 5, 15, 25)
+# A client who goes on meeting its therapist does not rate it 1-2 stars: upstream's weights
+# without them. A client whose pair ended (it moved on) rates the sessions it had lower.
+ACTIVE_RATING_WEIGHTS = (0, 0, *RATING_WEIGHTS[2:])
+ENDED_RATING_WEIGHTS = (4, 4, 3, 2, 2)
 
 # Pre-assessment instruments: name, item count, item maximum, severity bands (upper bound
 # inclusive, label). Standard published cut-offs.
