@@ -166,12 +166,24 @@ def test_meetings_lie_inside_availability_in_the_therapists_local_time(built: Bu
 def test_meeting_status_and_times_agree_with_the_anchor_and_the_pair(built: Build) -> None:
     cfg, f = built
     anchor = _anchor(cfg)
+    # A pair ends when the client's next pair begins.
+    pairs = (
+        f["ClientTherapist"]
+        .sort("clientId", "assignedAt", "id")
+        .with_columns(pl.col("assignedAt").shift(-1).over("clientId").alias("next"))
+    )
     m = f["Meeting"].join(
-        _active(f).select("clientId", "therapistId", "assignedAt"),
+        pairs.select(
+            "clientId", "therapistId", "assignedAt", pl.col("status").alias("pair"), "next"
+        ),
         on=["clientId", "therapistId"],
         how="left",
     )
-    assert m["assignedAt"].null_count() == 0, "a meeting outside an active pair"
+    assert m["assignedAt"].null_count() == 0, "a meeting outside a pair"
+    ended = m.filter(pl.col("pair") != "active")
+    assert (ended["endTime"] <= anchor).all(), "an upcoming meeting of a pair that ended"
+    assert (ended["next"].is_null() | (ended["endTime"] <= ended["next"])).all()
+    assert m.filter(pl.col("pair") == "active")["next"].is_null().all()
     assert m.join(_approved(f), on="therapistId", how="anti").is_empty()
     assert (
         m.select(pl.col("endTime") == pl.col("startTime") + pl.duration(minutes=pl.col("duration")))
@@ -357,13 +369,25 @@ def test_reviews_are_of_completed_meetings_by_their_client_after_the_end(built: 
     assert r["rating"].is_between(1, 5).all()
 
 
-def test_review_ratings_follow_the_upstream_weights() -> None:
+def test_review_ratings_follow_the_upstream_weights_and_fit_the_pair() -> None:
+    """Upstream's weights, without 1-2 stars from a client who goes on meeting its therapist;
+    a client whose pair ended rates lower."""
     cfg = resolve(mode="heavy", env={}, config_file=None)
-    ratings = generate(cfg)["Review"]["rating"].to_numpy()
-    share = np.bincount(ratings, minlength=6)[1:] / len(ratings)
-    expected = np.array(tx.RATING_WEIGHTS) / sum(tx.RATING_WEIGHTS)
-    assert share[3] + share[4] > 0.7  # 4 and 5 stars dominate, as 40/48 of the weight
+    f = generate(cfg)
+    r = f["Review"].join(
+        f["ClientTherapist"].select("clientId", "therapistId", "status"),
+        on=["clientId", "therapistId"],
+    )
+    assert r.height == f["Review"].height
+    active = r.filter(pl.col("status") == "active")["rating"]
+    ended = r.filter(pl.col("status") != "active")["rating"]
+    assert int(active.min() or 0) >= 3 and ended.len() > 0
+    share = np.bincount(active.to_numpy(), minlength=6)[1:] / active.len()
+    expected = np.array(tx.ACTIVE_RATING_WEIGHTS) / sum(tx.ACTIVE_RATING_WEIGHTS)
     assert abs(share[4] - expected[4]) < 0.2
+    assert float(ended.mean() or 0) < float(active.mean() or 0) - 0.3
+    overall = np.bincount(r["rating"].to_numpy(), minlength=6)[1:] / r.height
+    assert overall[3] + overall[4] > 0.7  # 4 and 5 stars dominate, as upstream's 40/48
 
 
 # -- payments ----------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Meetings: every active pair and every APPROVED therapist reach their meeting minimums.
+"""Meetings: every active pair and every APPROVED therapist reach their meeting minimums;
+pairs that ended had theirs.
 
 Upstream topped pairs up to 3 meetings at random times around "now", ignoring availability,
 weekdays and overlaps, and back-filled notes for at most 50 completed meetings per run
@@ -12,8 +13,10 @@ pairs) and at least max(therapist.session_notes_written, therapist.reviews_recei
 COMPLETED meetings, so notes and reviews can reach their minimums; those are past sessions
 with whichever of its active clients had time for them (fitted first, to the clients' existing
 meetings by time). A therapist approved just before the anchor may have no available slot left
-for them; check then reports its notes and reviews minimums. Every COMPLETED meeting without
-notes gets notes.
+for them; check then reports its notes and reviews minimums. A pair that ended (inactive)
+had its sessions: up to meetings_per_relationship, the first held, between its pairing and
+its end (``pair_ends``), none after; they are scheduled last, in the slots left free. Every
+COMPLETED meeting without notes gets notes (and the payments enricher bills it).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A client has at most one active therapist at a time (the app's "my therapist"): a client who
 changed therapists has earlier pairs, ``inactive``, that ended before the active one began
-(no column records the end: an ended pair was assigned before the client's active one). So
+(no column records the end: a pair ends when the client's next pair begins). So
 a therapist's clients (therapist.client_relationships) are its current and past clients: a
 heavy build asks 5 per therapist, more pairs than there are clients.
 
@@ -14,8 +14,10 @@ order, so the fixtures ended up with many active therapists (seeder.md §11.13).
    active clients;
 2. fixture clients without an active therapist get one;
 3. therapists (and clients) still short of their minimum get past clients (inactive pairs),
-   assigned before the client's active pair began, or before the anchor for a client
-   without one.
+   assigned before anything the client already has began (or before the anchor for a client
+   without a pair), one after another: a pair ends when the client's next one begins, and
+   each lasts PAST_PAIR_DAYS or more where the client's time allows, so that it had its
+   sessions (the meetings enricher holds them) before the client moved on.
 Only clients who have seen their therapist recommendations are paired (the app shows them
 after the pre-assessment, and a client picks a therapist from them).
 """

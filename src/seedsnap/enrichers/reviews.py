@@ -3,8 +3,9 @@ therapist with completed sessions has at least N reviews.
 
 Upstream gave one 4-5 star review to therapists with none (seeder.md §7 row 12). Here:
 1. a pair that ended (the generator made its reviews before any pair had) is reviewed as
-   the generator reviews the others: at review_rate per pair, one of its COMPLETED meetings,
-   before the pair ended, rated lower (the client moved on: ``review_rows``);
+   the generator reviews the others, half as often (ENDED_REVIEW_SHARE of review_rate per
+   pair): one of its COMPLETED meetings, before the pair ended, rated lower (the client
+   moved on: ``review_rows``);
 2. each APPROVED therapist still short of therapist.reviews_received gets reviews of its
    COMPLETED meetings that have none yet (a keyed choice), each by that meeting's client,
    after the meeting ended, with the generator's rating weights and texts (``review_rows``).
@@ -18,7 +19,13 @@ import polars as pl
 from seedsnap.context import Context, Frames
 from seedsnap.enrichers.common import count_by, deficit, take_best
 from seedsnap.generators.common import text_keys
-from seedsnap.generators.therapy import approved_therapists, pair_ends, review_rows, reviews
+from seedsnap.generators.therapy import (
+    ENDED_REVIEW_SHARE,
+    approved_therapists,
+    pair_ends,
+    review_rows,
+    reviews,
+)
 
 READS = ("Therapist", "ClientTherapist", "Meeting", "Review")
 WRITES = ("Review",)
@@ -42,7 +49,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         on=["clientId", "therapistId"],
         how="anti",
     )
-    past = reviews(ctx, ended) if ended.height else ctx.empty("Review")
+    past = reviews(ctx, ended, ENDED_REVIEW_SHARE) if ended.height else ctx.empty("Review")
     therapists = approved_therapists(frames).select("therapistId")
     need = deficit(
         therapists,

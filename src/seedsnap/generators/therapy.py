@@ -1503,9 +1503,13 @@ def _sessions_by(meetings: pl.DataFrame, all_meetings: pl.DataFrame, at: I64) ->
     return out
 
 
-def reviews(ctx: Context, meetings: pl.DataFrame) -> pl.DataFrame:
-    """Per pair with a COMPLETED meeting, at reviewRate, a review of one of those meetings
-    (with its pair's ``endMs`` when given: see ``review_rows``)."""
+# Clients who moved on review their past therapist half as often as others review theirs.
+ENDED_REVIEW_SHARE = 0.5
+
+
+def reviews(ctx: Context, meetings: pl.DataFrame, share: float = 1.0) -> pl.DataFrame:
+    """Per pair with a COMPLETED meeting, at review_rate x ``share``, a review of one of those
+    meetings (with its pair's ``endMs`` when given: see ``review_rows``)."""
     cols = ["id", "clientId", "therapistId", "endTime"]
     done = meetings.filter(pl.col("status") == "COMPLETED").select(
         cols + (["endMs"] if "endMs" in meetings.columns else [])
@@ -1518,7 +1522,7 @@ def reviews(ctx: Context, meetings: pl.DataFrame) -> pl.DataFrame:
         ["clientId", "therapistId"], keep="first", maintain_order=True
     )
     pair_key = text_keys(one["clientId"] + "|" + one["therapistId"])
-    keep = s.bernoulli(pair_key, ctx.config.volumes["review_rate"], index=1)
+    keep = s.bernoulli(pair_key, ctx.config.volumes["review_rate"] * share, index=1)
     return review_rows(ctx, one.filter(pl.Series(keep)).drop("_b"), meetings)
 
 

@@ -310,7 +310,7 @@ RATING_WEIGHTS = (1, 2, 5, 15, 25)
 # A client who goes on meeting its therapist does not rate it 1-2 stars: upstream's weights
 # without them. A client whose pair ended (it moved on) rates the sessions it had lower.
 ACTIVE_RATING_WEIGHTS = (0, 0, *RATING_WEIGHTS[2:])
-ENDED_RATING_WEIGHTS = (4, 4, 3, 2, 2)
+ENDED_RATING_WEIGHTS = (2, 3, 5, 10, 10)
 
 # Pre-assessment instruments: name, item count, item maximum, severity bands (upper bound
 # inclusive, label). Standard published cut-offs.
