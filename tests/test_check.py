@@ -226,9 +226,9 @@ def world() -> dict[str, list[dict[str, Any]]]:
                 "therapistId": "t1",
                 "title": "Thought record",
                 "instructions": "Fill it in.",
-                "dueDate": days(10),
+                "dueDate": days(1),
                 "status": "REVIEWED",
-                **_ts(days(20)),
+                **_ts(days(6)),
             },
             {
                 "id": "w2",
@@ -236,9 +236,9 @@ def world() -> dict[str, list[dict[str, Any]]]:
                 "therapistId": "t1",
                 "title": "Sleep diary",
                 "instructions": "Each night.",
-                "dueDate": days(3),
+                "dueDate": days(0.5),
                 "status": "OVERDUE",
-                **_ts(days(10)),
+                **_ts(days(5)),
             },
             {
                 "id": "w3",
@@ -252,7 +252,7 @@ def world() -> dict[str, list[dict[str, Any]]]:
             },
         ],
         "WorksheetSubmission": [
-            {"id": "s1", "worksheetId": "w1", "submittedAt": days(12), "feedback": "Good work."}
+            {"id": "s1", "worksheetId": "w1", "submittedAt": days(2), "feedback": "Good work."}
         ],
         "PreAssessment": [
             {
@@ -870,6 +870,21 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         "pay1",
     ),
     ("worksheet.active_pair", _CT_INACTIVE, "w1"),
+    (
+        "worksheet.after_first_session",  # before the pair's only COMPLETED session ended
+        lambda f: set_(f, "Worksheet", "w1", createdAt=days(6.45), updatedAt=days(6.45)),
+        "w1",
+    ),
+    (
+        "worksheet.after_first_session",  # the pair's only session is still ahead
+        lambda f: set_(f, "Meeting", "mt1", status="CANCELLED"),
+        "w1",
+    ),
+    (
+        "worksheet.no_open_duplicate",  # given again while the first (due in 1 day) is open
+        lambda f: set_(f, "Worksheet", "w2", title="Thought record"),
+        "w2",
+    ),
     ("worksheet.overdue", lambda f: set_(f, "Worksheet", "w2", status="ASSIGNED"), "w2"),
     ("worksheet.overdue", lambda f: set_(f, "Worksheet", "w3", status="OVERDUE"), "w3"),
     (
@@ -879,7 +894,7 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
     ),
     (
         "worksheet.submitted_after_assigned",
-        lambda f: set_(f, "WorksheetSubmission", "s1", submittedAt=days(25)),
+        lambda f: set_(f, "WorksheetSubmission", "s1", submittedAt=days(6.2)),
         "s1",
     ),
     (
@@ -1074,6 +1089,24 @@ def _new_client(f: Frames, uid: str = "c3", paired: bool = True) -> Frames:
     return f
 
 
+def _treated_client(f: Frames, uid: str = "c3") -> Frames:
+    """A new client paired with t1 who has held a session (homework minimums apply)."""
+    _new_client(f, uid)
+    start = MON_0900_MANILA - timedelta(days=7)
+    return add(
+        f,
+        "Meeting",
+        id=f"mt_{uid}",
+        clientId=uid,
+        therapistId="t1",
+        startTime=start,
+        endTime=start + timedelta(minutes=60),
+        duration=60,
+        status="COMPLETED",
+        **_ts(days(8.5)),
+    )
+
+
 def _new_therapist(f: Frames, uid: str = "t3") -> Frames:
     add(f, "User", **_user(uid, "therapist"))
     return add(f, "Therapist", **_therapist(uid, "APPROVED"))
@@ -1089,10 +1122,10 @@ MINIMUM_CASES: list[tuple[str, Edit, str]] = [
             "hearts",
             "meetings_if_has_therapist",
             "completed_assessments",
-            "worksheets_if_has_therapist",
             "conversations",
         )
     ],
+    ("min:client.worksheets_if_has_therapist", _treated_client, "c3"),
     (
         "min:client.messages_per_conversation",
         lambda f: add(
@@ -1363,6 +1396,18 @@ def test_unpaired_clients_are_exempt_from_therapy_minimums(
     assert failed["min:client.posts"] == "c3"
     assert "min:client.meetings_if_has_therapist" not in failed
     assert "min:client.worksheets_if_has_therapist" not in failed
+
+
+def test_clients_yet_to_meet_their_therapist_are_exempt_from_worksheets(
+    base: tuple[Frames, dict[str, Path]], tmp_path: Path
+) -> None:
+    # Worksheets are homework from a session: a pair that has not met has none yet.
+    frames = _new_client(dict(base[0]))
+    tables = ("User", "Client", "ClientTherapist")
+    paths = {**base[1], **write({t: frames[t] for t in tables}, tmp_path)}
+    mins = ["min:client.worksheets_if_has_therapist", "min:client.meetings_if_has_therapist"]
+    failed = {v.rule: v.key for v in check_parquet(paths, CONF, only=mins).violations}
+    assert failed == {"min:client.meetings_if_has_therapist": "c3"}
 
 
 def test_a_minimum_over_an_empty_child_table_fails(

@@ -1087,6 +1087,26 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
             AND "ct"."status" = 'active')""",
     ),
     (
+        "worksheet.after_first_session",
+        "Worksheet",
+        "a worksheet (homework) is assigned after its pair's first session ended",
+        """SELECT "w"."id" AS "key", "w"."clientId" || ' / ' || "w"."therapistId" AS "detail"
+        FROM "Worksheet" AS "w" WHERE NOT EXISTS (SELECT 1 FROM "Meeting" AS "m"
+            WHERE "m"."clientId" = "w"."clientId" AND "m"."therapistId" = "w"."therapistId"
+            AND CAST("m"."status" AS TEXT) = 'COMPLETED' AND "m"."endTime" <= "w"."createdAt")""",
+    ),
+    (
+        "worksheet.no_open_duplicate",
+        "Worksheet",
+        "a client is not given a title again while its earlier worksheet of that title is open",
+        """SELECT "b"."id" AS "key", 'same title as ' || "a"."id" AS "detail"
+        FROM "Worksheet" AS "a" JOIN "Worksheet" AS "b" ON "b"."clientId" = "a"."clientId"
+            AND "b"."title" = "a"."title" AND "b"."id" <> "a"."id"
+            AND ("b"."createdAt" > "a"."createdAt"
+                OR ("b"."createdAt" = "a"."createdAt" AND "b"."id" > "a"."id"))
+        WHERE "b"."createdAt" < "a"."dueDate" """,
+    ),
+    (
         "worksheet.overdue",
         "Worksheet",
         "a worksheet is OVERDUE exactly when it is past due and not submitted",
@@ -1458,6 +1478,12 @@ _ACTIVE_CLIENTS = """SELECT "userId" AS "id", "userId" AS "ref" FROM "Client" AS
     WHERE EXISTS (SELECT 1 FROM "ClientTherapist" AS "ct"
     WHERE "ct"."clientId" = "c"."userId" AND "ct"."status" = 'active')"""
 
+_TREATED_CLIENTS = """SELECT "userId" AS "id", "userId" AS "ref" FROM "Client" AS "c"
+    WHERE EXISTS (SELECT 1 FROM "ClientTherapist" AS "ct" JOIN "Meeting" AS "m"
+    ON "m"."clientId" = "ct"."clientId" AND "m"."therapistId" = "ct"."therapistId"
+    WHERE "ct"."clientId" = "c"."userId" AND "ct"."status" = 'active'
+    AND CAST("m"."status" AS TEXT) = 'COMPLETED')"""
+
 
 def _count(table: str, column: str, where: str = "") -> str:
     cond = f" WHERE {where}" if where else ""
@@ -1486,7 +1512,8 @@ MINIMUM_COUNTS: dict[tuple[str, str], tuple[str, str | None]] = {
     ("client", "meetings_if_has_therapist"): (_count("Meeting", "clientId"), _ACTIVE_CLIENTS),
     # A PreAssessment row is a completed assessment: the app stores one on completion.
     ("client", "completed_assessments"): (_count("PreAssessment", "clientId"), None),
-    ("client", "worksheets_if_has_therapist"): (_count("Worksheet", "clientId"), _ACTIVE_CLIENTS),
+    # Worksheets are homework from a session: the clients in therapy who have held one.
+    ("client", "worksheets_if_has_therapist"): (_count("Worksheet", "clientId"), _TREATED_CLIENTS),
     ("client", "conversations"): (_count("ConversationParticipant", "userId"), None),
     ("client", "messages_per_conversation"): (
         _count("Message", "conversationId"),

@@ -1,14 +1,16 @@
-"""Worksheets: clients with an active therapist and APPROVED therapists reach their minimums.
+"""Worksheets: clients in therapy and APPROVED therapists reach their minimums.
 
 Upstream subtracted the client's existing worksheets twice (``missing = 4 - total``, then
 ``max(0, missing - pairCount)``), so the client top-up mostly added nothing; it also left
 past-due worksheets ASSIGNED and never made submissions (seeder.md §7 row 10, §11.9). Here the
-deficit is counted once per entity: a client with an active pair gets
-client.worksheets_if_has_therapist minus what it has, shared round robin over its active
-pairs; then each APPROVED therapist with an active pair gets therapist.worksheets_created
-minus what it has (the client top-ups included), shared over its active pairs. Rows come from
-the generator's ``worksheet_rows``: OVERDUE when past due and unsubmitted, submissions after
-assignment, feedback on reviewed ones.
+deficit is counted once per entity, over the active pairs that have held a session (a
+worksheet is homework given at or after one; a pair that has not met yet gets none): a client
+with such a pair gets client.worksheets_if_has_therapist minus what it has, shared round robin
+over those pairs; then each APPROVED therapist gets therapist.worksheets_created minus what it
+has (the client top-ups included), shared over its pairs that have met. Rows come from the
+generator's ``worksheet_rows``: assigned after the pair's first session, a title the client
+has not had yet (numbering continues the client's existing worksheets), OVERDUE when past due
+and unsubmitted, submissions after assignment, feedback on reviewed ones.
 """
 
 from __future__ import annotations
@@ -17,25 +19,26 @@ import polars as pl
 
 from seedsnap.context import Context, Frames
 from seedsnap.enrichers.common import count_by, count_with_planned, deficit
-from seedsnap.generators.therapy import active_pairs, spread, worksheet_rows
+from seedsnap.generators.therapy import active_pairs, held_pairs, spread, worksheet_rows
 from seedsnap.random import expand, name_key
 
-READS = ("Therapist", "ClientTherapist", "Worksheet")
+READS = ("Therapist", "ClientTherapist", "Meeting", "Worksheet")
 WRITES = ("Worksheet", "WorksheetSubmission")
 SALT = name_key("enrich", "worksheets")
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
-    pairs = active_pairs(frames)
+    pairs = held_pairs(active_pairs(frames), frames["Meeting"])
     if pairs.is_empty():
         return {}
     ws = frames["Worksheet"]
     cfg = ctx.config
+    have = count_by(ws, "clientId")
     need_c = deficit(
         pairs.select("clientId").unique(),
         "clientId",
-        count_by(ws, "clientId"),
+        have,
         cfg.minimum("client", "worksheets_if_has_therapist"),
     )
     pairs = pairs.with_columns(spread(pairs, "clientId", need_c).alias("forClient"))
@@ -53,5 +56,16 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     if pairs.is_empty():
         return {}
     row, _, keys = expand(pairs["pkey"].to_numpy() ^ SALT, pairs["n"].to_numpy())
-    sheets, submissions = worksheet_rows(ctx, pairs[row], keys)
+    # A client's new worksheets continue its numbering, so their titles are new to it.
+    rows = (
+        pairs[row]
+        .join(have, on="clientId", how="left", maintain_order="left")
+        .with_columns(
+            (
+                pl.col("len").fill_null(0) + pl.int_range(pl.len(), dtype=pl.Int64).over("clientId")
+            ).alias("nth")
+        )
+        .drop("len")
+    )
+    sheets, submissions = worksheet_rows(ctx, rows, keys)
     return {"Worksheet": sheets, "WorksheetSubmission": submissions}

@@ -1049,21 +1049,49 @@ _WS_TEXT = {
 _WS_STATUS = pl.Series(["REVIEWED", "SUBMITTED", "OVERDUE", "ASSIGNED"], dtype=pl.String)
 
 
+def held_pairs(pairs: pl.DataFrame, meetings: pl.DataFrame) -> pl.DataFrame:
+    """``pairs`` (from ``active_pairs``) that have held a session, with firstMs: when their
+    first COMPLETED meeting (among ``meetings``: clientId, therapistId, status, endTime) ended.
+
+    Homework is given at or after a session: a pair that has not met yet has no worksheets.
+    """
+    first = (
+        meetings.filter(pl.col("status") == "COMPLETED")
+        .group_by("clientId", "therapistId")
+        .agg(pl.col("endTime").min().dt.epoch("ms").alias("firstMs"))
+    )
+    return pairs.join(first, on=["clientId", "therapistId"], how="inner", maintain_order="left")
+
+
+def worksheet_templates(ctx: Context, clients: pl.Series, nth: I64) -> I64:
+    """The template of each client's ``nth`` worksheet (0 = its first, counted over all of its
+    worksheets): a keyed permutation of the templates per client, so a client is not given
+    a title again before it has had every other one."""
+    n = len(tx.WORKSHEETS)
+    if not len(clients):
+        return np.zeros(0, dtype=np.int64)
+    uniq, back = np.unique(text_keys(clients), return_inverse=True)
+    perm = ranks(ctx.stream("Worksheet", "template"), uniq, n)
+    return np.asarray(perm[back.reshape(-1), np.asarray(nth, dtype=np.int64) % n], dtype=np.int64)
+
+
 def worksheet_rows(
     ctx: Context, pairs: pl.DataFrame, keys: U64
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Worksheets (one per row of ``pairs``: clientId, therapistId, assignedMs) + submissions.
+    """Worksheets (one per row of ``pairs``: clientId, therapistId, firstMs from
+    ``held_pairs``, nth: the worksheet's number among its client's) + submissions.
 
-    Assigned between the pairing and the anchor, due 7-14 days later. Past due: submitted
-    75 % of the time (60 % of those then REVIEWED, with feedback), else OVERDUE. Not yet due:
-    ASSIGNED. A submission comes after assignment and by the due date.
+    Assigned between the end of the pair's first session and the anchor, due 7-14 days
+    later; the template follows ``worksheet_templates``. Past due: submitted 75 % of the time
+    (60 % of those then REVIEWED, with feedback), else OVERDUE. Not yet due: ASSIGNED. A
+    submission comes after assignment and by the due date.
     """
     s = ctx.stream("Worksheet", "fields")
     a = ctx.anchor_ms
-    tpl = s.choice(keys, len(tx.WORKSHEETS), index=0)
-    assigned = pairs["assignedMs"].to_numpy()
-    hi = np.maximum(assigned, a - MS_PER_HOUR)
-    created = between(s, keys, np.minimum(assigned + 2 * MS_PER_DAY, hi), hi, index=1)
+    tpl = worksheet_templates(ctx, pairs["clientId"], pairs["nth"].to_numpy())
+    first = pairs["firstMs"].to_numpy()
+    hi = np.maximum(first, a - MS_PER_HOUR)
+    created = between(s, keys, first, hi, index=1)
     due = created + np.array([7, 10, 14])[s.choice(keys, 3, index=2)] * MS_PER_DAY
     past_due = due < a
     submitted = past_due & s.bernoulli(keys, 0.75, index=3)
@@ -1113,20 +1141,24 @@ def worksheet_rows(
 
 
 def worksheets(
-    ctx: Context, frames: Frames, pairs: pl.DataFrame | None = None
+    ctx: Context, frames: Frames, meetings: pl.DataFrame, pairs: pl.DataFrame | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """randint(1, worksheetsPerRelationship) worksheets per active pair.
+    """randint(1, worksheetsPerRelationship) worksheets per active pair that has met (among
+    ``meetings``).
 
     ``pairs``: ``active_pairs(frames)``, when the caller has it already.
     """
-    pairs = active_pairs(frames) if pairs is None else pairs
+    pairs = held_pairs(active_pairs(frames) if pairs is None else pairs, meetings)
     if pairs.is_empty():
         return ctx.empty("Worksheet"), ctx.empty("WorksheetSubmission")
     wpr = int(ctx.config.volumes["worksheets_per_relationship"])
     pk = pairs["pkey"].to_numpy()
     n = ctx.stream("Worksheet", "count").integers(pk, 1, wpr + 1)
     row, _, keys = expand(pk, n)
-    return worksheet_rows(ctx, pairs[row], keys)
+    rows = pairs[row].with_columns(
+        pl.int_range(pl.len(), dtype=pl.Int64).over("clientId").alias("nth")
+    )
+    return worksheet_rows(ctx, rows, keys)
 
 
 # -- pre-assessments --------------------------------------------------------------------------
@@ -1533,7 +1565,7 @@ def generate(ctx: Context, frames: Frames) -> Frames:
     avail = availability(ctx, frames)
     pairs = active_pairs(frames)
     meeting_frame, notes = meetings(ctx, frames, avail, pairs)
-    ws, subs = worksheets(ctx, frames, pairs)
+    ws, subs = worksheets(ctx, frames, meeting_frame, pairs)
     return {
         "TherapistAvailability": avail,
         "Meeting": meeting_frame,
