@@ -62,6 +62,12 @@ MON_0900_MANILA = datetime(2026, 2, 16, 1, 0)  # Monday 09:00 in Asia/Manila (UT
 MON_1000_MANILA_NEXT = datetime(2026, 2, 23, 2, 0)  # next Monday 10:00 Manila, after the anchor
 
 
+def _pending(uid: str) -> dict[str, Any]:
+    """A therapist whose application, submitted 10 days ago, awaits processing."""
+    recent = {"submissionDate": days(10), "processingDate": days(10), **_ts(days(10))}
+    return {**_therapist(uid, "PENDING"), **recent}
+
+
 def _user(uid: str, role: str) -> dict[str, Any]:
     return {
         "id": uid,
@@ -122,7 +128,7 @@ def world() -> dict[str, list[dict[str, Any]]]:
             {"userId": u, "hasSeenTherapistRecommendations": u == "c1", **_ts(days(200))}
             for u in ("c1", "c2")
         ],
-        "Therapist": [_therapist("t1", "APPROVED"), _therapist("t2", "PENDING")],
+        "Therapist": [_therapist("t1", "APPROVED"), _pending("t2")],
         "Moderator": [{"userId": "m1", **_ts(days(200))}],
         "Admin": [{"userId": "a1", **_ts(days(200))}],
         "Community": [
@@ -662,6 +668,11 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
             f, "ClientTherapist", id="ct2", clientId="c2", therapistId="t2", assignedAt=days(9)
         ),
         "ct2",
+    ),
+    (
+        "therapist.pending_is_recent",  # approvals take at most 21 days: 30 is overdue
+        lambda f: set_(f, "Therapist", "t2", submissionDate=days(30)),
+        "t2",
     ),
     (
         "therapist.updated_after_processing",
@@ -1623,3 +1634,10 @@ def test_built_light_snapshot_passes(tmp_path: Path) -> None:
     _, report = build(resolve(mode="light", env={}), tmp_path / "light")
     assert report is not None
     assert report.ok, report.to_text()
+
+
+def test_pending_window_is_the_generators_processing_window() -> None:
+    from seedsnap.check import PROCESSED_WITHIN_DAYS
+    from seedsnap.generators.users import PROCESSED_WITHIN
+
+    assert PROCESSED_WITHIN_DAYS == PROCESSED_WITHIN

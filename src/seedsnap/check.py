@@ -33,6 +33,11 @@ from seedsnap.schema import MENTARA, Schema, Table
 from seedsnap.schema.ddl import quote
 from seedsnap.schema.model import ENUM, TIMESTAMP
 
+# Therapist applications are processed within this many days of their submission, so one
+# still PENDING is more recent than that (generators/users.py PROCESSED_WITHIN; a test keeps
+# them equal).
+PROCESSED_WITHIN_DAYS = 21
+
 # Meeting statuses by time relative to the anchor (issue 4): a meeting that has ended is
 # past, one that has not started is upcoming, one that spans the anchor is under way.
 PAST_MEETING = ("COMPLETED", "CANCELLED", "NO_SHOW")
@@ -804,6 +809,14 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         "processing an application updates the therapist's row",
         """SELECT "userId" AS "key", 'processed ' || CAST("processingDate" AS TEXT) AS "detail"
         FROM "Therapist" WHERE "updatedAt" < "processingDate" """,
+    ),
+    (
+        "therapist.pending_is_recent",
+        "Therapist",
+        "an application still PENDING was submitted within the processing window",
+        f"""SELECT "userId" AS "key", 'submitted ' || CAST("submissionDate" AS TEXT) AS "detail"
+        FROM "Therapist" WHERE CAST("status" AS TEXT) = 'PENDING'
+        AND "submissionDate" < {{anchor}} - INTERVAL '{PROCESSED_WITHIN_DAYS} days'""",
     ),
     (
         "client_therapist.after_approval",

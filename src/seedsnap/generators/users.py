@@ -181,6 +181,11 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
         past(s, keys, ctx.anchor_ms, within, at_least, index=4),
         past(s, keys, ctx.anchor_ms, CREATED_WITHIN[role], CREATED_AT_LEAST[role], index=4),
     )
+    if role == "therapist":
+        # A PENDING application (the therapist signs up by applying) awaits processing,
+        # which takes at most PROCESSED_WITHIN days: it was submitted within them.
+        recent = past(s, keys, ctx.anchor_ms, PROCESSED_WITHIN, 0, index=4)
+        created = np.where(_approved(ctx, keys, fixture), created, recent)
     updated = between(s, keys, created, ctx.anchor_ms, index=5)
     lo_age, hi_age = AGES.get(role, (25, 60))
     age_days = s.integers(keys, lo_age * 365, hi_age * 365, index=6)
@@ -260,6 +265,11 @@ def _full_years(birth: pl.Series, anchor_ms: int) -> np.ndarray:
     return np.asarray(a_year - b["y"].cast(pl.Int64).to_numpy() - before, dtype=np.int64)
 
 
+def _approved(ctx: Context, keys: np.ndarray, fixture: np.ndarray) -> np.ndarray:
+    """Whether each therapist's application was approved (the fixtures' always is)."""
+    return np.asarray(fixture | ctx.stream("Therapist", "profile").bernoulli(keys, 0.9, index=3))
+
+
 def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
     s = ctx.stream("Therapist", "profile")
     keys = users["_key"].to_numpy()
@@ -277,7 +287,7 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
     )
     # Nobody practises before PRACTICE_FROM_AGE: at most the full years since then.
     years = np.minimum(years, _full_years(users["birthDate"], ctx.anchor_ms) - PRACTICE_FROM_AGE)
-    approved = fixture | s.bernoulli(keys, 0.9, index=3)
+    approved = _approved(ctx, keys, fixture)
     n_spec = s.integers(keys, 2, 6, index=4)
     specialties = pick_many(s, keys, v.SPECIALTIES, n_spec, "areasOfExpertise")
     fixture_spec = pl.Series([["Anxiety", "Depression"]])  # one row, broadcast
