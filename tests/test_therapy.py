@@ -510,8 +510,14 @@ def test_minimums_hold_for_every_entity(built: Build) -> None:
             f["Review"].group_by("therapistId").len(),
             cfg.minimum("therapist", "reviews_received"),
         ),
+        # Worksheets are homework: for clients whose active pair has held a session.
         "client.worksheets_if_has_therapist": _short(
-            active.select("clientId").unique(),
+            active.join(
+                m.filter(pl.col("status") == "COMPLETED").select("clientId", "therapistId"),
+                on=["clientId", "therapistId"],
+            )
+            .select("clientId")
+            .unique(),
             "clientId",
             f["Worksheet"].group_by("clientId").len(),
             cfg.minimum("client", "worksheets_if_has_therapist"),
