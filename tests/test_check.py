@@ -918,6 +918,45 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "PreAssessment", "pa_c1", processedAt=days(71)),
         "pa_c1",
     ),
+    (
+        "pre_assessment.after_its_chatbot_session",  # c1's session, which is not complete
+        lambda f: set_(
+            f, "PreAssessment", "pa_c1", chatbotSessionId="cs1", assessmentMethod="CHATBOT"
+        ),
+        "pa_c1",
+    ),
+    (
+        "pre_assessment.after_its_chatbot_session",  # another client's session
+        lambda f: set_(
+            set_(f, "ChatbotSession", "cs1", isComplete=True, completedAt=days(71)),
+            "PreAssessment",
+            "pa_c2",
+            chatbotSessionId="cs1",
+            assessmentMethod="CHATBOT",
+        ),
+        "pa_c2",
+    ),
+    (
+        "pre_assessment.after_its_chatbot_session",  # stored before the session completed
+        lambda f: set_(
+            set_(f, "ChatbotSession", "cs1", isComplete=True, completedAt=days(60)),
+            "PreAssessment",
+            "pa_c1",
+            chatbotSessionId="cs1",
+            assessmentMethod="CHATBOT",
+        ),
+        "pa_c1",
+    ),
+    (
+        "pre_assessment.chatbot_method_has_session",
+        lambda f: set_(f, "PreAssessment", "pa_c1", assessmentMethod="CHATBOT"),
+        "pa_c1",
+    ),
+    (
+        "chatbot.complete_has_assessment",
+        lambda f: set_(f, "ChatbotSession", "cs1", isComplete=True, completedAt=days(60)),
+        "cs1",
+    ),
     ("message.sender_is_participant", lambda f: set_(f, "Message", "ms3", senderId="t1"), "ms3"),
     ("message.times_increase", lambda f: set_(f, "Message", "ms2", createdAt=days(39)), "ms1"),
     (

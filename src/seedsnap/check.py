@@ -1162,6 +1162,32 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         """SELECT "id" AS "key", CAST("processedAt" AS TEXT) AS "detail" FROM "PreAssessment"
         WHERE "processedAt" < "createdAt" """,
     ),
+    (
+        "pre_assessment.after_its_chatbot_session",
+        "PreAssessment",
+        "an assessment from the chatbot is its client's, stored after that session completed",
+        """SELECT "p"."id" AS "key", 'chatbot session ' || "s"."id" AS "detail"
+        FROM "PreAssessment" AS "p" JOIN "ChatbotSession" AS "s" ON "s"."id" = "p"."chatbotSessionId"
+        WHERE "s"."clientId" IS DISTINCT FROM "p"."clientId" OR NOT "s"."isComplete"
+        OR "s"."completedAt" IS NULL OR "s"."completedAt" > "p"."createdAt" """,
+    ),
+    (
+        "pre_assessment.chatbot_method_has_session",
+        "PreAssessment",
+        "an assessment made with the chatbot (CHATBOT, HYBRID) links its chatbot session, and "
+        "only such an assessment does",
+        """SELECT "id" AS "key", CAST("assessmentMethod" AS TEXT) AS "detail"
+        FROM "PreAssessment" WHERE ("chatbotSessionId" IS NOT NULL)
+        <> (CAST("assessmentMethod" AS TEXT) IN ('CHATBOT', 'HYBRID'))""",
+    ),
+    (
+        "chatbot.complete_has_assessment",
+        "ChatbotSession",
+        "a completed intake chatbot session produced the assessment that links to it",
+        """SELECT "s"."id" AS "key", 'client ' || COALESCE("s"."clientId", '') AS "detail"
+        FROM "ChatbotSession" AS "s" WHERE "s"."isComplete" AND NOT EXISTS (
+            SELECT 1 FROM "PreAssessment" AS "p" WHERE "p"."chatbotSessionId" = "s"."id")""",
+    ),
     # Messaging.
     (
         "message.sender_is_participant",

@@ -1,5 +1,6 @@
 """Assessments: every client has at least N completed pre-assessments; one who has seen its
-therapist recommendations at least its intake (the app recommends from it).
+therapist recommendations at least its intake (the app recommends from it); one who signed up
+long ago has re-taken it more often (one per FOLLOW_UP_DAYS of tenure, up to MAX_BY_TENURE).
 
 Upstream's enricher added identical mock rows in a second JSON shape, never processed
 (seeder.md §7 row 4, §11.14). Here a client's k-th assessment comes from the generator's
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from seedsnap.context import Context, Frames
+from seedsnap.context import MS_PER_DAY, Context, Frames
 from seedsnap.enrichers.common import count_by, deficit
 from seedsnap.generators.common import text_keys
 from seedsnap.generators.therapy import assessment_rows
@@ -20,6 +21,11 @@ from seedsnap.random import expand
 
 READS = ("Client", "PreAssessment")
 WRITES = ("PreAssessment",)
+
+# A client takes the assessment again about every FOLLOW_UP_DAYS: one more per such stretch
+# since it signed up, up to MAX_BY_TENURE (the minimum still applies).
+FOLLOW_UP_DAYS = 45
+MAX_BY_TENURE = 4
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
@@ -30,10 +36,14 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         "hasSeenTherapistRecommendations",
     )
     have = count_by(frames["PreAssessment"], "clientId")
-    # A client saw therapist recommendations after its intake assessment: it has one.
+    # A client saw therapist recommendations after its intake assessment: it has one. A
+    # client re-takes it every FOLLOW_UP_DAYS or so: longer-standing clients have more.
     least = ctx.config.minimum("client", "completed_assessments")
+    tenure = (ctx.anchor_ms - pl.col("createdMs")) // (FOLLOW_UP_DAYS * MS_PER_DAY)
     minimum = pl.max_horizontal(
-        pl.lit(least), pl.col("hasSeenTherapistRecommendations").cast(pl.Int64)
+        pl.lit(least),
+        pl.col("hasSeenTherapistRecommendations").cast(pl.Int64),
+        (1 + tenure).clip(1, MAX_BY_TENURE),
     )
     need = deficit(clients, "clientId", have, minimum)
     if need.is_empty():

@@ -1,8 +1,10 @@
 """Chatbot: the intake chatbot's sessions and messages (tables upstream never seeds, §11.17).
 
-Every client has one intake session. A client with a pre-assessment finished it a few minutes
+Every client has one intake session. A client whose intake assessment came from the chatbot
+(the assessment links to this session: ``chatbot_session_keys``) finished it a few minutes
 before that assessment was stored (``isComplete``, every questionnaire answered, a closing
-message); the others left it part-way (``currentQuestionnaire`` is the one they stopped in).
+message); the others (who took the checklist) left it part-way (``currentQuestionnaire`` is the
+one they stopped in).
 Messages follow a fixed script: SYSTEM prompt, ASSISTANT greeting, USER reply, then an
 ASSISTANT question and the USER's answer per item, times strictly increasing. Each USER answer
 carries its questionnaire and the score extracted from it, and ``collectedAnswers`` holds
@@ -19,8 +21,9 @@ import polars as pl
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import social_text as t
 from seedsnap.generators.common import ms_of, text_keys
+from seedsnap.generators.therapy import chatbot_session_keys
 from seedsnap.ids import uuid4
-from seedsnap.random import child_keys, expand
+from seedsnap.random import expand
 
 READS = ("User", "Client", "PreAssessment")
 WRITES = ("ChatbotSession", "ChatbotMessage")
@@ -50,15 +53,20 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     ).sort("id")
     if clients.is_empty():
         return {}
-    first = frames["PreAssessment"].group_by("clientId").agg(ms_of("createdAt").min().alias("pa"))
-    clients = clients.join(first, left_on="id", right_on="clientId", how="left")
+    linked = (
+        frames["PreAssessment"]
+        .filter(pl.col("chatbotSessionId").is_not_null())
+        .group_by("clientId")
+        .agg(ms_of("createdAt").min().alias("pa"))
+    )
+    clients = clients.join(linked, left_on="id", right_on="clientId", how="left")
     ck = text_keys(clients["id"])
-    keys = child_keys(ck, 0)
+    keys = chatbot_session_keys(ck)
     s = ctx.stream("ChatbotSession", "session")
     n_q = len(QUESTIONS)
     created = clients["created"].to_numpy()
     pa = clients["pa"].fill_null(-1).to_numpy()
-    complete = pa >= created + 30 * MS_PER_MINUTE
+    complete = pa >= 0  # the session its intake assessment came from
     answered = np.where(complete, n_q, s.integers(keys, 0, n_q, 0))
     # Script length: head, question + answer per answered item, then a closing message
     # (complete) or the question left unanswered (incomplete).

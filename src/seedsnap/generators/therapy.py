@@ -1259,6 +1259,18 @@ def intake_ms(ctx: Context, client_keys: U64, created_ms: I64) -> I64:
     )
 
 
+# Share of clients who take their intake assessment through the chatbot (the rest fill in
+# the checklist); the chatbot needs a while, so only an intake this long after sign-up can.
+CHATBOT_INTAKE = 0.35
+CHATBOT_INTAKE_AFTER = 45 * MS_PER_MINUTE
+
+
+def chatbot_session_keys(client_keys: U64) -> U64:
+    """The key of each client's (``text_keys`` of its id) intake chatbot session: the
+    chatbot enricher makes the session, the assessment that comes of it links to it."""
+    return child_keys(client_keys, 0)
+
+
 def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFrame:
     """The ``nth`` assessment (0 = intake) of each row's client (clientId, createdMs).
 
@@ -1284,6 +1296,12 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
     lo = intake + np.minimum(nth * 21 * MS_PER_DAY, room * nth // (nth + 1))
     hi = intake + np.minimum(nth * 45 * MS_PER_DAY, room)
     created = np.where(nth == 0, intake, between(s, keys, lo, hi, index=1))
+    chatbot = (
+        (nth == 0)
+        & (intake >= c_at + CHATBOT_INTAKE_AFTER)
+        & ctx.stream("PreAssessment", "chatbot").bernoulli(ck, CHATBOT_INTAKE)
+    )
+    session_ids = ctx.ids("ChatbotSession", chatbot_session_keys(ck))
     processed = np.minimum(created + s.integers(keys, 5_000, INTAKE_PROCESSED_WITHIN, index=2), a)
     created = np.minimum(created, processed)
     frac = np.clip((created - c_at) / (120 * MS_PER_DAY), 0.0, 1.0)
@@ -1426,7 +1444,9 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
         timestamps(processed, "updatedAt"),
         pl.lit(True).alias("isProcessed"),
         timestamps(processed, "processedAt"),
-        pl.lit("CHECKLIST").alias("assessmentMethod"),
+        # The intake through the chatbot is stored when its session completes, linked to it.
+        pl.Series("assessmentMethod", np.where(chatbot, "CHATBOT", "CHECKLIST")),
+        unless(session_ids, ~chatbot, "chatbotSessionId"),
     )
 
 
