@@ -957,6 +957,21 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "ChatbotSession", "cs1", isComplete=True, completedAt=days(60)),
         "cs1",
     ),
+    (
+        "membership.client_within_age_range",  # 26 when joining "(18-25)"; t1 is staff
+        lambda f: set_(
+            set_(
+                set_(f, "Community", "k1", name="Young Adults (18-25)"),
+                "User",
+                "c1",
+                birthDate=days(100) - timedelta(days=26 * 366),
+            ),
+            "User",
+            "t1",
+            birthDate=datetime(1980, 1, 1),
+        ),
+        "ms_c1",
+    ),
     ("message.sender_is_participant", lambda f: set_(f, "Message", "ms3", senderId="t1"), "ms3"),
     ("message.times_increase", lambda f: set_(f, "Message", "ms2", createdAt=days(39)), "ms1"),
     (

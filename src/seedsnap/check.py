@@ -787,6 +787,19 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
             AND "x"."joinedAt" <= "b"."createdAt" AND "y"."joinedAt" <= "b"."createdAt")""",
     ),
     (
+        "membership.client_within_age_range",
+        "Membership",
+        'a client member of a community for an age range (its name: "(18-25)") was not older '
+        "when joining",
+        r"""SELECT "m"."id" AS "key", "c"."name" || ': ' || CAST("u"."birthDate" AS TEXT)
+        AS "detail" FROM "Membership" AS "m" JOIN "Community" AS "c" ON "c"."id" = "m"."communityId"
+        JOIN "User" AS "u" ON "u"."id" = "m"."userId"
+        WHERE CAST("u"."role" AS TEXT) = 'client' AND REGEXP_MATCHES("c"."name", '\(\d+-\d+\)')
+        AND DATE_DIFF('year', "u"."birthDate", "m"."joinedAt")
+            - CAST(STRFTIME("m"."joinedAt", '%m%d') < STRFTIME("u"."birthDate", '%m%d') AS INTEGER)
+            > CAST(REGEXP_EXTRACT("c"."name", '\((\d+)-(\d+)\)', 2) AS INTEGER)""",
+    ),
+    (
         "user_block.not_self",
         "UserBlock",
         "nobody blocks themselves",

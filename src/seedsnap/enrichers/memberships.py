@@ -4,6 +4,7 @@ one of them an APPROVED therapist.
 Upstream topped users up to 1 membership in "the first community in DB order" and never
 enforced the community minimum (seeder.md §7 row 1, §11.7). Here both sides are topped up per
 entity, with keyed choices, and a member joins after both the user and the community exist.
+A client joins a community for an age range ("Young Adults (18-25)") only at that age.
 
 Communities are not all the same size: each is topped up to its own target, the minimum plus
 a keyed, skewed share of the population (``community_targets``): many small communities
@@ -12,13 +13,15 @@ near the minimum, a few large ones.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import polars as pl
 
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit, pair_top_up, sample_pairs
 from seedsnap.generators.common import text_keys
-from seedsnap.generators.relationships import JOINED_BEFORE_SEEN
+from seedsnap.generators.relationships import JOINED_BEFORE_SEEN, max_member_age, member_age
 from seedsnap.generators.users import seen_of
 from seedsnap.random import name_key
 
@@ -46,7 +49,7 @@ def eligible_users(frames: Frames) -> pl.DataFrame:
             pl.col("role").is_in(["client", "moderator"])
             | ((pl.col("role") == "therapist") & pl.col("id").is_in(approved))
         )
-        .select("id", "role", "createdAt", "isActive")
+        .select("id", "role", "createdAt", "isActive", "birthDate")
     )
 
 
@@ -92,6 +95,27 @@ def _rows(
     )
 
 
+def age_fit(
+    ctx: Context, users: pl.DataFrame, communities: pl.DataFrame
+) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    """A ``sample_pairs`` filter of (userId, communityId) candidates: a client joins an
+    age-bound community only at its age (``max_member_age``)."""
+    age = pl.DataFrame({"userId": users["id"], "_age": member_age(users, ctx.anchor_ms)})
+    limit = pl.DataFrame(
+        {"communityId": communities["id"], "_max": max_member_age(communities["name"])}
+    )
+
+    def keep(c: pl.DataFrame) -> pl.DataFrame:
+        return (
+            c.join(age, on="userId", how="left", maintain_order="left")
+            .join(limit, on="communityId", how="left", maintain_order="left")
+            .filter(pl.col("_age").fill_null(0) <= pl.col("_max").fill_null(pl.col("_age")))
+            .drop("_age", "_max")
+        )
+
+    return keep
+
+
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     users = eligible_users(frames)
@@ -105,6 +129,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         pl.col("moderatorId").alias("userId"), "communityId"
     )
     mins = ctx.config
+    fits = age_fit(ctx, users, frames["Community"])
     need_user = deficit(
         users.select(pl.col("id").alias("userId"), "role"),
         "userId",
@@ -124,6 +149,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         comm["communityId"],
         "communityId",
         existing,
+        where=fits,
     )
     after = pl.concat([existing, by_user.select(existing.columns)])
     targets = community_targets(
@@ -139,6 +165,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         users["id"],
         "userId",
         pl.concat([after, moderating]).select("communityId", "userId"),
+        where=fits,
     )
     # Every community has an APPROVED therapist among its members, who can host its group
     # sessions (a community without one had none); its own stream, so nothing else moves.

@@ -21,7 +21,7 @@ from seedsnap.generators.therapy import (
     approved_therapists,
     intake_ms,
 )
-from seedsnap.generators.users import last_seen
+from seedsnap.generators.users import full_years, last_seen
 from seedsnap.random import I64, U64, Stream, child_keys
 
 READS = ("User", "Client", "Therapist", "Moderator", "Community")
@@ -133,13 +133,17 @@ def _keyed_picks(
     ckeys: U64,
     k: I64,
     first: tuple[npt.NDArray[np.bool_], npt.NDArray[np.intp]] | None = None,
+    ages: tuple[I64, I64] | None = None,
 ) -> tuple[I64, npt.NDArray[np.intp]]:
     """(row, column) pairs: each row of ``keys`` takes its ``k[row]`` columns of ``ckeys``
     with the lowest keyed scores, in score order, rows in order.
 
     ``first`` (rows, columns): those rows take their best-scored column among those columns
-    first. The scores are made a slice of rows at a time (``_row_chunks``).
+    first. ``ages`` (per row, per column): a row never takes a column whose age is below its
+    own, and takes fewer when fewer are left. The scores are made a slice of rows at a time
+    (``_row_chunks``).
     """
+    bounded = ages is not None and bool((ages[1] < NO_AGE_LIMIT).any())
     rows, cols = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.intp)]
     for part in _row_chunks(len(keys), len(ckeys)):
         n = part.stop - part.start
@@ -148,8 +152,14 @@ def _keyed_picks(
             best = first[1][np.argmin(score[:, first[1]], axis=1)]
             chosen = np.flatnonzero(first[0][part])
             score[chosen, best[chosen]] = 0
-        order = _first_by_score(score, int(k[part].max(initial=0)))
-        take = np.arange(order.shape[1])[None, :] < k[part][:, None]
+        kp = k[part]
+        if bounded and ages is not None:
+            # Ineligible columns score last, and a row takes no more than it may join.
+            over = ages[0][part][:, None] > ages[1][None, :]
+            score[over] = np.iinfo(np.uint64).max
+            kp = np.minimum(kp, (~over).sum(axis=1))
+        order = _first_by_score(score, int(kp.max(initial=0)))
+        take = np.arange(order.shape[1])[None, :] < kp[:, None]
         rows.append(part.start + np.repeat(np.arange(n), take.sum(axis=1)))
         cols.append(order[take])
     return np.concatenate(rows), np.concatenate(cols)
@@ -159,11 +169,31 @@ def _keyed_picks(
 JOINED_BEFORE_SEEN = 6 * 3_600_000
 
 
+# An age range in a community's name ("Young Adults (18-25)", its circles too): its client
+# members are that age. Staff (therapists who host, moderators) join whatever their age.
+AGE_RANGE = r"\((\d+)-(\d+)\)"
+NO_AGE_LIMIT = np.iinfo(np.int64).max
+
+
+def max_member_age(names: pl.Series) -> I64:
+    """Per community name, the oldest a client member may be (full years); NO_AGE_LIMIT
+    unless the name gives an age range."""
+    hi = names.str.extract(AGE_RANGE, 2).cast(pl.Int64).fill_null(NO_AGE_LIMIT)
+    return np.asarray(hi.to_numpy(), dtype=np.int64)
+
+
+def member_age(users: pl.DataFrame, anchor_ms: int) -> I64:
+    """Per user (role, birthDate), the age ``max_member_age`` is compared with: a client's
+    full years at the anchor (so also at any earlier joining), 0 for everyone else."""
+    age = full_years(users["birthDate"], anchor_ms)
+    return np.asarray(np.where(users["role"].to_numpy() == "client", age, 0), dtype=np.int64)
+
+
 def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
     users = frames["User"].filter(pl.col("role").is_in(["client", "therapist", "moderator"]))
-    users = users.select("id", "role", "createdAt", "isActive").sort("id")
+    users = users.select("id", "role", "createdAt", "isActive", "birthDate").sort("id")
     seen = last_seen(ctx, users)
-    comm = frames["Community"].select("id", "slug", "createdAt").sort("slug")
+    comm = frames["Community"].select("id", "slug", "name", "createdAt").sort("slug")
     s = ctx.stream("Membership", "join")
     uk = user_keys(users)
     vol = ctx.config.volumes
@@ -178,7 +208,8 @@ def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
     mh = ~comm["slug"].str.contains("^(mindfulness-meditation|family-relationships|young-adults)")
     mh_first = (users["role"].to_numpy() == "client") & s.bernoulli(uk, 0.7, index=2)
     mh_cols = np.flatnonzero(mh.to_numpy())
-    u_row, c_col = _keyed_picks(s, uk, ckeys, k, first=(mh_first, mh_cols))
+    ages = (member_age(users, ctx.anchor_ms), max_member_age(comm["name"]))
+    u_row, c_col = _keyed_picks(s, uk, ckeys, k, first=(mh_first, mh_cols), ages=ages)
     lo = np.maximum(ms(users["createdAt"])[u_row], ms(comm["createdAt"])[c_col])
     mkeys = child_keys(uk[u_row], ckeys[c_col])
     # Joined while the user still came (``last_seen``), with time left to take part.

@@ -252,7 +252,7 @@ def _clients(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _full_years(birth: pl.Series, anchor_ms: int) -> np.ndarray:
+def full_years(birth: pl.Series, anchor_ms: int) -> np.ndarray:
     """Full calendar years from each birth date to the anchor (a birthday not yet reached
     this year does not count; 29 February counts from 1 March)."""
     anchor = pl.Series([anchor_ms]).cast(pl.Datetime("ms"))
@@ -286,7 +286,7 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
         s.integers(keys, 2, 21, index=2),
     )
     # Nobody practises before PRACTICE_FROM_AGE: at most the full years since then.
-    years = np.minimum(years, _full_years(users["birthDate"], ctx.anchor_ms) - PRACTICE_FROM_AGE)
+    years = np.minimum(years, full_years(users["birthDate"], ctx.anchor_ms) - PRACTICE_FROM_AGE)
     approved = _approved(ctx, keys, fixture)
     n_spec = s.integers(keys, 2, 6, index=4)
     specialties = pick_many(s, keys, v.SPECIALTIES, n_spec, "areasOfExpertise")
