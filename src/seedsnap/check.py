@@ -791,13 +791,15 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         "Membership",
         'a client member of a community for an age range (its name: "(18-25)") was not older '
         "when joining",
-        r"""SELECT "m"."id" AS "key", "c"."name" || ': ' || CAST("u"."birthDate" AS TEXT)
+        # The upper bound of the range, split out of the name (portable SQL: the rules run
+        # in DuckDB and PostgreSQL alike); older means the birthday after it had come.
+        """SELECT "m"."id" AS "key", "c"."name" || ': ' || CAST("u"."birthDate" AS TEXT)
         AS "detail" FROM "Membership" AS "m" JOIN "Community" AS "c" ON "c"."id" = "m"."communityId"
         JOIN "User" AS "u" ON "u"."id" = "m"."userId"
-        WHERE CAST("u"."role" AS TEXT) = 'client' AND REGEXP_MATCHES("c"."name", '\(\d+-\d+\)')
-        AND DATE_DIFF('year', "u"."birthDate", "m"."joinedAt")
-            - CAST(STRFTIME("m"."joinedAt", '%m%d') < STRFTIME("u"."birthDate", '%m%d') AS INTEGER)
-            > CAST(REGEXP_EXTRACT("c"."name", '\((\d+)-(\d+)\)', 2) AS INTEGER)""",
+        WHERE CAST("u"."role" AS TEXT) = 'client' AND "m"."joinedAt" >= "u"."birthDate"
+            + INTERVAL '1 year' * (1 + CASE WHEN "c"."name" LIKE '%(%-%)%' THEN CAST(
+            SPLIT_PART(SPLIT_PART(SPLIT_PART("c"."name", '(', 2), ')', 1), '-', 2) AS INTEGER)
+            END)""",
     ),
     (
         "user_block.not_self",

@@ -184,8 +184,9 @@ def max_member_age(names: pl.Series) -> I64:
 
 def member_age(users: pl.DataFrame, anchor_ms: int) -> I64:
     """Per user (role, birthDate), the age ``max_member_age`` is compared with: a client's
-    full years at the anchor (so also at any earlier joining), 0 for everyone else."""
-    age = full_years(users["birthDate"], anchor_ms)
+    full years a day after the anchor (so also at any earlier joining, with a day to spare for
+    a 29 February birthday, which SQL date arithmetic puts on the 28th), 0 for everyone else."""
+    age = full_years(users["birthDate"], anchor_ms + MS_PER_DAY)
     return np.asarray(np.where(users["role"].to_numpy() == "client", age, 0), dtype=np.int64)
 
 
