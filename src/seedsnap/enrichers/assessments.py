@@ -17,9 +17,10 @@ from seedsnap.context import MS_PER_DAY, Context, Frames
 from seedsnap.enrichers.common import count_by, deficit
 from seedsnap.generators.common import text_keys
 from seedsnap.generators.therapy import assessment_rows
+from seedsnap.generators.users import with_seen
 from seedsnap.random import expand
 
-READS = ("Client", "PreAssessment")
+READS = ("User", "Client", "PreAssessment")
 WRITES = ("PreAssessment",)
 
 # A client takes the assessment again about every FOLLOW_UP_DAYS: one more per such stretch
@@ -35,11 +36,13 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         pl.col("createdAt").dt.epoch("ms").alias("createdMs"),
         "hasSeenTherapistRecommendations",
     )
+    # Re-taken while the client still comes (``users.last_seen``): tenure counts to then.
+    clients = with_seen(ctx, frames["User"], clients, user="clientId").rename({"seen": "seenMs"})
     have = count_by(frames["PreAssessment"], "clientId")
     # A client saw therapist recommendations after its intake assessment: it has one. A
     # client re-takes it every FOLLOW_UP_DAYS or so: longer-standing clients have more.
     least = ctx.config.minimum("client", "completed_assessments")
-    tenure = (ctx.anchor_ms - pl.col("createdMs")) // (FOLLOW_UP_DAYS * MS_PER_DAY)
+    tenure = (pl.col("seenMs") - pl.col("createdMs")) // (FOLLOW_UP_DAYS * MS_PER_DAY)
     minimum = pl.max_horizontal(
         pl.lit(least),
         pl.col("hasSeenTherapistRecommendations").cast(pl.Int64),

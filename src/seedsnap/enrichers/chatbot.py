@@ -22,6 +22,7 @@ from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Fr
 from seedsnap.generators import social_text as t
 from seedsnap.generators.common import ms_of, text_keys
 from seedsnap.generators.therapy import chatbot_session_keys
+from seedsnap.generators.users import seen_of
 from seedsnap.ids import uuid4
 from seedsnap.random import expand
 
@@ -86,9 +87,10 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # Complete sessions end a few minutes before the assessment was stored.
     end_complete = pa - s.integers(keys, 1, 10, 3) * MS_PER_MINUTE
     span_lo = created + MS_PER_HOUR
-    start_free = span_lo + np.floor(
-        s.uniform(keys, 4) * np.maximum(anchor - MS_PER_DAY - span_lo, 0)
-    ).astype(np.int64)
+    # A session left part-way was left while the client still came (``users.last_seen``).
+    seen = seen_of(ctx, frames["User"], clients["id"])
+    free = np.maximum(np.minimum(anchor - MS_PER_DAY, seen - total) - span_lo, 0)
+    start_free = span_lo + np.floor(s.uniform(keys, 4) * free).astype(np.int64)
     start = np.where(complete, end_complete - total, start_free)
     start = np.clip(start, created + 1, anchor - total - 1)
     at = start[rows] + offset + j  # + j keeps times strictly increasing

@@ -1272,7 +1272,8 @@ def chatbot_session_keys(client_keys: U64) -> U64:
 
 
 def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFrame:
-    """The ``nth`` assessment (0 = intake) of each row's client (clientId, createdMs).
+    """The ``nth`` assessment (0 = intake) of each row's client (clientId, createdMs and
+    optionally seenMs: ``users.last_seen``, which follow-ups precede).
 
     A client's latent levels are keyed by the client, so its assessments agree with each
     other; later ones reflect a keyed improvement (or decline) over time. Scores are the sums
@@ -1291,8 +1292,10 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
     c_at = clients["createdMs"].to_numpy()
     intake = intake_ms(ctx, ck, c_at)
     # The nth follow-up comes 3 to 6 weeks per step after the intake; for a client too new
-    # for that, within the time since the intake (before, they all sat at the anchor).
-    room = np.maximum(a - intake, 0)
+    # for that, within the time since the intake (before, they all sat at the anchor), and
+    # before the client was last seen (``seenMs``, when given).
+    until = clients["seenMs"].to_numpy() if "seenMs" in clients.columns else a
+    room = np.maximum(np.minimum(until, a) - intake, 0)
     lo = intake + np.minimum(nth * 21 * MS_PER_DAY, room * nth // (nth + 1))
     hi = intake + np.minimum(nth * 45 * MS_PER_DAY, room)
     created = np.where(nth == 0, intake, between(s, keys, lo, hi, index=1))
