@@ -62,7 +62,6 @@ ACTS: tuple[Act, ...] = (
     Act("PreAssessment", "clientId", "createdAt"),
     Act("ClientPreferences", "clientId", "createdAt"),
     Act("PaymentMethod", "userId", "createdAt"),
-    Act("ClientTherapist", "clientId", "assignedAt"),  # picked a therapist
     Act("Meeting", "clientId", "createdAt"),  # booked
     Act("Meeting", "clientId", "endTime", ("COMPLETED",)),  # attended
     Act("Meeting", "therapistId", "endTime", ("COMPLETED",)),

@@ -41,7 +41,7 @@ from seedsnap.generators.therapy import (
     spread,
 )
 
-READS = ("User", "Therapist", "ClientTherapist", "TherapistAvailability", "Meeting", "MeetingNotes")
+READS = ("Therapist", "ClientTherapist", "TherapistAvailability", "Meeting", "MeetingNotes")
 WRITES = ("Meeting", "MeetingNotes")
 
 

@@ -35,10 +35,9 @@ from seedsnap.enrichers.common import count_by, deficit, pair_top_up, sample_pai
 from seedsnap.generators.common import text_keys
 from seedsnap.generators.relationships import SETTLED_DAYS, pair_starts
 from seedsnap.generators.therapy import approved_therapists
-from seedsnap.generators.users import DORMANT_AFTER, with_seen
 from seedsnap.random import child_keys, name_key
 
-READS = ("User", "Client", "Therapist", "ClientTherapist")
+READS = ("Client", "Therapist", "ClientTherapist")
 WRITES = ("ClientTherapist",)
 SALT = name_key("enrich", "relationships")
 # Rounds of pairing needy therapists with free clients: a round leaves a therapist unmatched
@@ -98,9 +97,6 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         return {}
     # When a client can first pick a therapist (after its pre-assessment), by client.
     clients = clients.with_columns(pl.Series("readyMs", pair_starts(ctx, clients)))
-    # Paired while the client still came (``users.last_seen``): a client who went quiet has
-    # no active therapist, and its past pairs began before its last visit.
-    clients = with_seen(ctx, frames["User"], clients, user="clientId")
     by = ctx.anchor_ms - SETTLED_DAYS * MS_PER_DAY
     fixture_ids = [f"dev_client_{i + 1}" for i in range(FIXTURES_PER_ROLE)]
 
@@ -147,19 +143,17 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             pl.max_horizontal("afterMs", pl.lit(ctx.anchor_ms - MS_PER_DAY)),
         )
     )
-    # Clients who still come first: one who went quiet (DORMANT_AFTER) only where too few do.
     free = (
         clients.join(active.select("clientId"), on="clientId", how="anti")
         .join(last, on="clientId", how="left")
         .with_columns(
-            (pl.col("seen") >= ctx.anchor_ms - DORMANT_AFTER).alias("_still"),
             (
                 pl.max_horizontal("readyMs", pl.col("afterMs").fill_null(0)) + MS_PER_MINUTE <= by
             ).alias("_early"),
         )
     )
     free = free.with_columns(pl.Series("_s", s.bits(text_keys(free["clientId"]), 2)))
-    free = free.sort(["_still", "_early", "_s"], descending=[True, True, False])
+    free = free.sort(["_early", "_s"], descending=[True, False])
     matched = _match(needy, free, existing)
 
     # 2. Fixture clients still without an active therapist get one (keyed).
@@ -186,8 +180,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # 3. Past clients: pairs that ended before anything the client has began (its active
     # pair, or the pair it stopped with), one after another in the time the client had
     # before that, each PAST_PAIR_DAYS at least where there is room: a pair that ended had
-    # its sessions. A client without any pair has them before the anchor, and before its
-    # last visit by PAST_PAIR_DAYS (the last one had its sessions while the client came).
+    # its sessions. A client without any pair has them before the anchor.
     now_pairs = pl.concat(
         [pairs.select("clientId", "assignedAt"), active_rows.select("clientId", "assignedAt")]
     )
@@ -198,13 +191,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     ).select(
         "clientId",
         "readyMs",
-        (
-            pl.min_horizontal(
-                pl.col("hi").fill_null(ctx.anchor_ms - MS_PER_DAY),
-                pl.col("seen") - PAST_PAIR_DAYS * MS_PER_DAY,
-            )
-            - MS_PER_MINUTE
-        ).alias("hi"),
+        (pl.col("hi").fill_null(ctx.anchor_ms - MS_PER_DAY) - MS_PER_MINUTE).alias("hi"),
     )
     # How many past pairs of PAST_PAIR_DAYS fit before ``hi``.
     past_ms = PAST_PAIR_DAYS * MS_PER_DAY

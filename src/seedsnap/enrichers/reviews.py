@@ -27,14 +27,14 @@ from seedsnap.generators.therapy import (
     reviews,
 )
 
-READS = ("User", "Therapist", "ClientTherapist", "Meeting", "Review")
+READS = ("Therapist", "ClientTherapist", "Meeting", "Review")
 WRITES = ("Review",)
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     pairs = frames["ClientTherapist"]
-    ends = pairs.select("clientId", "therapistId", pair_ends(ctx, pairs, frames["User"]))
+    ends = pairs.select("clientId", "therapistId", pair_ends(ctx, pairs))
     reviewed = frames["Review"].select("meetingId").drop_nulls()
     done = (
         frames["Meeting"]

@@ -21,7 +21,7 @@ from seedsnap.generators.therapy import (
     approved_therapists,
     intake_ms,
 )
-from seedsnap.generators.users import DORMANT_AFTER, full_years, last_seen, seen_of
+from seedsnap.generators.users import full_years, last_seen
 from seedsnap.random import I64, U64, Stream, child_keys
 
 READS = ("User", "Client", "Therapist", "Moderator", "Community")
@@ -76,19 +76,10 @@ def pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
     )
     lo = np.maximum(ready, t["approvedMs"].to_numpy())  # meets one approved
     settled = ctx.anchor_ms - SETTLED_DAYS * MS_PER_DAY
-    # Paired while the client still came (``users.last_seen``), PAST_PAIR_DAYS before its
-    # last visit where it can be (its pair had its sessions); a client who went quiet
-    # (DORMANT_AFTER) has stopped: its pair ended (``pair_ends``: by its last visit).
-    seen = seen_of(ctx, frames["User"], c["userId"])
-    room = seen - PAST_PAIR_DAYS * MS_PER_DAY
-    assigned = between(s, ck, lo, np.maximum(lo, np.minimum(settled, room)), index=2)
+    assigned = between(s, ck, lo, np.maximum(lo, settled), index=2)
     # A pair that ended ran for a while and had its sessions (PAST_PAIR_DAYS): one made too
     # recently for that is still active (the client has only just picked its therapist).
     active |= assigned > ctx.anchor_ms - PAST_PAIR_DAYS * MS_PER_DAY
-    quiet = seen < ctx.anchor_ms - DORMANT_AFTER
-    active &= ~quiet
-    # A client gone before it could pick (and stay a while) has no therapist.
-    came = pl.Series(lo <= np.where(quiet, room, seen))
     return pl.DataFrame(
         {
             "id": natural_ids(
@@ -99,7 +90,7 @@ def pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
             "status": np.where(active, "active", "inactive"),
             "assignedAt": timestamps(assigned, "assignedAt"),
         }
-    ).filter(came)
+    )
 
 
 # Users (or moderators) x communities scored at once: the memberships of a large scale are

@@ -42,11 +42,10 @@ from seedsnap.generators.common import (
     ranks,
     text_keys,
 )
-from seedsnap.generators.users import seen_of
 from seedsnap.ids import cuid
 from seedsnap.random import I64, U64, child_keys, expand, name_key
 
-READS = ("User", "Client", "Therapist", "ClientTherapist")
+READS = ("Client", "Therapist", "ClientTherapist")
 WRITES = (
     "TherapistAvailability",
     "Meeting",
@@ -237,13 +236,12 @@ def active_pairs(frames: Frames) -> pl.DataFrame:
 STOPPED_WITHIN_WEEKS = 12
 
 
-def pair_ends(ctx: Context, pairs: pl.DataFrame, users: pl.DataFrame) -> pl.Series:
+def pair_ends(ctx: Context, pairs: pl.DataFrame) -> pl.Series:
     """endMs of each of ``pairs`` (ClientTherapist rows): when the pair ended.
 
     No column records it: a pair ends when the client's next pair (by assignedAt, then id)
     begins. A client's last pair runs on when active (NULL); when inactive the client stopped,
-    PAST_PAIR_DAYS to STOPPED_WITHIN_WEEKS after it began (a keyed draw), before the anchor
-    and by the client's last visit (``users.last_seen`` of ``users``).
+    PAST_PAIR_DAYS to STOPPED_WITHIN_WEEKS after it began (a keyed draw), before the anchor.
     """
     at = pairs["assignedAt"].dt.epoch("ms")
     nxt = (
@@ -261,9 +259,7 @@ def pair_ends(ctx: Context, pairs: pl.DataFrame, users: pl.DataFrame) -> pl.Seri
         start + PAST_PAIR_DAYS * MS_PER_DAY,
         start + STOPPED_WITHIN_WEEKS * MS_PER_WEEK,
     )
-    seen = seen_of(ctx, users, pairs["clientId"])
-    stopped = np.minimum(stopped, np.minimum(seen, ctx.anchor_ms - MS_PER_HOUR))
-    stopped = np.maximum(stopped, start)
+    stopped = np.maximum(np.minimum(stopped, ctx.anchor_ms - MS_PER_HOUR), start)
     return pl.DataFrame({"n": nxt, "s": stopped, "on": pairs["status"] == "active"}).select(
         pl.coalesce("n", pl.when(~pl.col("on")).then("s")).alias("endMs")
     )["endMs"]
@@ -275,7 +271,7 @@ def ended_pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
     t = t.join(session_minutes(frames), on="therapistId", how="left")
     ct = frames["ClientTherapist"]
     pairs = (
-        ct.with_columns(pair_ends(ctx, ct, frames["User"]))
+        ct.with_columns(pair_ends(ctx, ct))
         .filter(pl.col("status") != "active")
         .join(t, on="therapistId", how="inner")
         .select(
