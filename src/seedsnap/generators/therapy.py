@@ -1,4 +1,5 @@
-"""Therapy: availability, meetings and notes, worksheets and submissions, assessments, reviews.
+"""Therapy: availability, meetings and notes, worksheets and submissions, assessments; the
+building blocks of reviews (the reviews enricher writes them, over the final meetings).
 
 Fixes over upstream (seeder.md §6.3 and §11):
 - availability only for APPROVED therapists, in the therapist's own IANA time zone (§11.15);
@@ -53,7 +54,6 @@ WRITES = (
     "Worksheet",
     "WorksheetSubmission",
     "PreAssessment",
-    "Review",
 )
 
 MS_PER_WEEK = 7 * MS_PER_DAY
@@ -1562,9 +1562,13 @@ def _sessions_by(meetings: pl.DataFrame, all_meetings: pl.DataFrame, at: I64) ->
 ENDED_REVIEW_SHARE = 0.5
 
 
-def reviews(ctx: Context, meetings: pl.DataFrame, share: float = 1.0) -> pl.DataFrame:
-    """Per pair with a COMPLETED meeting, at review_rate x ``share``, a review of one of those
-    meetings (with its pair's ``endMs`` when given: see ``review_rows``)."""
+def reviews(
+    ctx: Context, meetings: pl.DataFrame, all_meetings: pl.DataFrame, share: float = 1.0
+) -> pl.DataFrame:
+    """Per pair with a COMPLETED meeting in ``meetings``, at review_rate x ``share``, a review
+    of one of those meetings (with its pair's ``endMs`` when given: see ``review_rows``), its
+    text told by the pair's COMPLETED sessions in ``all_meetings`` by then: the final meetings,
+    those the meetings enricher added between a pair's first ones included."""
     cols = ["id", "clientId", "therapistId", "endTime"]
     done = meetings.filter(pl.col("status") == "COMPLETED").select(
         cols + (["endMs"] if "endMs" in meetings.columns else [])
@@ -1578,7 +1582,7 @@ def reviews(ctx: Context, meetings: pl.DataFrame, share: float = 1.0) -> pl.Data
     )
     pair_key = text_keys(one["clientId"] + "|" + one["therapistId"])
     keep = s.bernoulli(pair_key, ctx.config.volumes["review_rate"] * share, index=1)
-    return review_rows(ctx, one.filter(pl.Series(keep)).drop("_b"), meetings)
+    return review_rows(ctx, one.filter(pl.Series(keep)).drop("_b"), all_meetings)
 
 
 # -- the generator ----------------------------------------------------------------------------
@@ -1596,5 +1600,4 @@ def generate(ctx: Context, frames: Frames) -> Frames:
         "Worksheet": ws,
         "WorksheetSubmission": subs,
         "PreAssessment": assessments(ctx, frames),
-        "Review": reviews(ctx, meeting_frame),
     }
