@@ -34,6 +34,8 @@ from seedsnap.config import MINIMUMS, resolve
 from seedsnap.context import Context
 from seedsnap.errors import DatabaseError, SnapshotError
 from seedsnap.generators.therapy_text import (
+    EARLY_REVIEW_BODIES,
+    EARLY_REVIEW_SESSIONS,
     FIRST_NOTE_OPENINGS,
     REVIEW_BODIES,
     SESSION_DESCRIPTIONS,
@@ -848,6 +850,16 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "Review", "rv1", content=REVIEW_BODIES[4][1]),
         "rv1",
     ),
+    (  # rv1 follows mt1 and, now, as many earlier sessions as an early text allows
+        "review.early_text_after_few_sessions",
+        lambda f: set_(
+            _earlier_sessions(f, EARLY_REVIEW_SESSIONS),
+            "Review",
+            "rv1",
+            content=EARLY_REVIEW_BODIES[4][0],
+        ),
+        "rv1",
+    ),
     (
         "review.one_per_meeting",
         lambda f: add(
@@ -1170,6 +1182,25 @@ def _treated_client(f: Frames, uid: str = "c3") -> Frames:
         status="COMPLETED",
         **_ts(days(8.5)),
     )
+
+
+def _earlier_sessions(f: Frames, n: int) -> Frames:
+    """``n`` more COMPLETED sessions of c1 with t1, weekly before mt1."""
+    for week in range(1, n + 1):
+        start = MON_0900_MANILA - timedelta(weeks=week)
+        f = add(
+            f,
+            "Meeting",
+            id=f"mt_early{week}",
+            clientId="c1",
+            therapistId="t1",
+            startTime=start,
+            endTime=start + timedelta(minutes=60),
+            duration=60,
+            status="COMPLETED",
+            **_ts(days(40)),
+        )
+    return f
 
 
 def _new_therapist(f: Frames, uid: str = "t3") -> Frames:

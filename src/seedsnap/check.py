@@ -629,6 +629,7 @@ def _text_pools() -> dict[str, str]:
             + [(line + "%",) for line in st.PEER_LINES],
         ),
         "course_review": _values("cr", ("body",), [(b,) for r in tx.REVIEW_BODIES for b in r]),
+        "early_review": _values("er", ("body",), [(b,) for r in tx.EARLY_REVIEW_BODIES for b in r]),
         "tried_topic": _values(
             "tt", ("tried", "topic"), list(zip(ct.TRIED, ct.TITLE_TOPICS, strict=True))
         ),
@@ -636,6 +637,12 @@ def _text_pools() -> dict[str, str]:
 
 
 _POOLS = _text_pools()
+# Each review (id, content) with "sessions": the COMPLETED meetings of its pair that had
+# ended by the time it was written (the review texts' rules compare it to EARLY_REVIEW_SESSIONS).
+_REVIEW_SESSIONS = """(SELECT "v"."id", "v"."content", (SELECT COUNT(*) FROM "Meeting" AS "m"
+        WHERE "m"."clientId" = "v"."clientId" AND "m"."therapistId" = "v"."therapistId"
+        AND CAST("m"."status" AS TEXT) = 'COMPLETED' AND "m"."endTime" <= "v"."createdAt")
+        AS "sessions" FROM "Review" AS "v") AS "r\""""
 _JOURNAL_SESSION_OPENER = "Had my session today"
 
 DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
@@ -1421,14 +1428,18 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         "Review",
         "a review that tells of a course of therapy follows more than "
         f"{_EARLY_REVIEW_SESSIONS} completed sessions of its pair",
-        f"""SELECT "r"."id" AS "key", 'sessions by then ' || CAST((SELECT COUNT(*)
-            FROM "Meeting" AS "m" WHERE "m"."clientId" = "r"."clientId"
-            AND "m"."therapistId" = "r"."therapistId" AND CAST("m"."status" AS TEXT) = 'COMPLETED'
-            AND "m"."endTime" <= "r"."createdAt") AS TEXT) AS "detail"
-        FROM "Review" AS "r" JOIN {_POOLS["course_review"]} ON "cr"."body" = "r"."content"
-        WHERE (SELECT COUNT(*) FROM "Meeting" AS "m" WHERE "m"."clientId" = "r"."clientId"
-            AND "m"."therapistId" = "r"."therapistId" AND CAST("m"."status" AS TEXT) = 'COMPLETED'
-            AND "m"."endTime" <= "r"."createdAt") <= {_EARLY_REVIEW_SESSIONS}""",
+        f"""SELECT "r"."id" AS "key", 'sessions by then ' || CAST("r"."sessions" AS TEXT) AS "detail"
+        FROM {_REVIEW_SESSIONS} JOIN {_POOLS["course_review"]} ON "cr"."body" = "r"."content"
+        WHERE "r"."sessions" <= {_EARLY_REVIEW_SESSIONS}""",
+    ),
+    (
+        "review.early_text_after_few_sessions",
+        "Review",
+        "a review that tells of a first impression follows at most "
+        f"{_EARLY_REVIEW_SESSIONS} completed sessions of its pair",
+        f"""SELECT "r"."id" AS "key", 'sessions by then ' || CAST("r"."sessions" AS TEXT) AS "detail"
+        FROM {_REVIEW_SESSIONS} JOIN {_POOLS["early_review"]} ON "er"."body" = "r"."content"
+        WHERE "r"."sessions" > {_EARLY_REVIEW_SESSIONS}""",
     ),
     (
         "message.no_peer_talk_to_others_therapist",
