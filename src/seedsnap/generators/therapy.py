@@ -213,11 +213,19 @@ def session_minutes(frames: Frames) -> pl.DataFrame:
 def active_pairs(frames: Frames) -> pl.DataFrame:
     """Active pairs with an APPROVED therapist: ids, assignedMs, timezone, sessionMinutes (the
     therapist's standard session length), pkey; by pair id."""
+    return _pairs(frames, active=True)
+
+
+def _pairs(frames: Frames, active: bool, ends: pl.Series | None = None) -> pl.DataFrame:
+    """The ``active`` (else the other) pairs with an APPROVED therapist, as ``active_pairs``
+    says, plus ``ends`` (a column over all ClientTherapist rows) when given."""
     t = approved_therapists(frames).select("therapistId", "timezone")
     t = t.join(session_minutes(frames), on="therapistId", how="left")
+    ct = frames["ClientTherapist"]
+    extra = [] if ends is None else [ends.name]
     pairs = (
-        frames["ClientTherapist"]
-        .filter(pl.col("status") == "active")
+        (ct if ends is None else ct.with_columns(ends))
+        .filter((pl.col("status") == "active") == active)
         .join(t, on="therapistId", how="inner")
         .select(
             pl.col("id").alias("pairId"),
@@ -226,6 +234,7 @@ def active_pairs(frames: Frames) -> pl.DataFrame:
             "timezone",
             pl.col("assignedAt").dt.epoch("ms").alias("assignedMs"),
             "sessionMinutes",
+            *extra,
         )
         .sort("pairId")
     )
@@ -267,25 +276,7 @@ def pair_ends(ctx: Context, pairs: pl.DataFrame) -> pl.Series:
 
 def ended_pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
     """Inactive pairs with an APPROVED therapist, as ``active_pairs`` plus endMs (``pair_ends``)."""
-    t = approved_therapists(frames).select("therapistId", "timezone")
-    t = t.join(session_minutes(frames), on="therapistId", how="left")
-    ct = frames["ClientTherapist"]
-    pairs = (
-        ct.with_columns(pair_ends(ctx, ct))
-        .filter(pl.col("status") != "active")
-        .join(t, on="therapistId", how="inner")
-        .select(
-            pl.col("id").alias("pairId"),
-            "clientId",
-            "therapistId",
-            "timezone",
-            pl.col("assignedAt").dt.epoch("ms").alias("assignedMs"),
-            "sessionMinutes",
-            "endMs",
-        )
-        .sort("pairId")
-    )
-    return pairs.with_columns(pl.Series("pkey", text_keys(pairs["pairId"]), dtype=pl.UInt64))
+    return _pairs(frames, active=False, ends=pair_ends(ctx, frames["ClientTherapist"]))
 
 
 # -- availability -----------------------------------------------------------------------------
