@@ -36,6 +36,7 @@ from test_load_support import (
 )
 
 from seedsnap.cli import main
+from seedsnap.loaders.common import Catalog, ForeignShape
 from seedsnap.loaders.synthetic import frames as synthetic_frames
 from seedsnap.schema import MENTARA
 from seedsnap.schema.ddl import render
@@ -533,17 +534,22 @@ def test_a_table_without_its_primary_key_is_drift(target: str, hand_snapshot: Pa
     assert counts(target)["User"] == 0
 
 
-def model_unique_keys(url: str) -> dict[str, set[frozenset[str]]]:
-    """The unique keys ``read_catalog`` finds on ``url``, for the model's tables that have one."""
+def read_catalog(url: str) -> Catalog:
+    """What the dialect's ``read_catalog`` finds on ``url``."""
     from seedsnap.loaders import connect
 
     module, conn = connect(url)
     try:
-        catalog = module.read_catalog(conn)
-        return {t: keys for t, keys in catalog.unique.items() if t in MENTARA}
+        catalog: Catalog = module.read_catalog(conn)
+        return catalog
     finally:
         module.rollback(conn)
         module.close(conn)
+
+
+def model_unique_keys(url: str) -> dict[str, set[frozenset[str]]]:
+    """The unique keys ``read_catalog`` finds on ``url``, for the model's tables that have one."""
+    return {t: keys for t, keys in read_catalog(url).unique.items() if t in MENTARA}
 
 
 @pytest.mark.parametrize("target", LOADERS, indirect=True)
@@ -875,23 +881,15 @@ def test_verbose_lists_every_drift_problem(tmp_path: Path, hand_snapshot: Path) 
     assert drift == sorted(f"seedsnap: drift: Notification.{c} is missing" for c in columns)
 
 
-def model_foreign_keys(url: str) -> dict[str, set[tuple[frozenset[tuple[str, str]], str]]]:
+def model_foreign_keys(url: str) -> dict[str, set[ForeignShape]]:
     """The foreign keys ``read_catalog`` finds on ``url``, for the model's tables."""
-    from seedsnap.loaders import connect
-
-    module, conn = connect(url)
-    try:
-        catalog = module.read_catalog(conn)
-        return {t: keys for t, keys in catalog.foreign.items() if t in MENTARA}
-    finally:
-        module.rollback(conn)
-        module.close(conn)
+    return {t: keys for t, keys in read_catalog(url).foreign.items() if t in MENTARA}
 
 
 @pytest.mark.parametrize("target", LOADERS, indirect=True)
 def test_the_catalog_has_the_foreign_keys_the_ddl_made(target: str) -> None:
     create_schema(target)
-    want: dict[str, set[tuple[frozenset[tuple[str, str]], str]]] = {}
+    want: dict[str, set[ForeignShape]] = {}
     for t in MENTARA.tables:
         for fk in t.foreign_keys:
             if dialect(target) == "duckdb" and fk.ref_table == t.name:
