@@ -402,31 +402,3 @@ def pick_rows_by_codes(
         return picked
     chosen = pl.lit(pl.Series(ok))
     return picked.select(pl.when(chosen).then(pl.col(c)).alias(c) for c in pool.columns)
-
-
-def spread_times(
-    stream: Stream,
-    keys: npt.ArrayLike,
-    groups: npt.ArrayLike,
-    lo: npt.ArrayLike,
-    hi: npt.ArrayLike,
-    index: npt.ArrayLike = 0,
-) -> I64:
-    """Increasing times within each group, all strictly inside (lo, hi] of the group.
-
-    Rows must be sorted by group then by their order inside it; each row gets
-    lo + (hi - lo) * (cumulative gap / (total gap + one more gap)), so the k-th row of a group
-    is later than the (k-1)-th and never passes ``hi``.
-    """
-    g = np.asarray(groups)
-    gap = 0.2 + stream.uniform(keys, index)
-    frame = pl.DataFrame({"g": g, "gap": gap})
-    frame = frame.with_columns(
-        pl.col("gap").cum_sum().over("g").alias("cum"),
-        (pl.col("gap").sum().over("g") + 0.5).alias("tot"),
-    )
-    frac = (frame["cum"] / frame["tot"]).to_numpy()
-    lo_a = np.asarray(lo, dtype=np.int64)
-    span = np.maximum(np.asarray(hi, dtype=np.int64) - lo_a, 0)
-    out: I64 = lo_a + np.maximum(np.floor(frac * span).astype(np.int64), np.minimum(span, 1))
-    return out
