@@ -13,6 +13,7 @@ Usage: python bench/steps.py [--jobs N] [--min-share P] [scale]
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import tempfile
@@ -50,7 +51,7 @@ def main() -> None:
                 spans.append((t - start[0], time.perf_counter() - start[0], label))
             return out
 
-        return orchestrator.Enricher(step.name, step.reads, step.writes, run)
+        return dataclasses.replace(step, run=run)
 
     # The build's step runner, with each step timed (generators come as ``first``).
     real_run = orchestrator.run
