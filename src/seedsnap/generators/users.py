@@ -122,6 +122,32 @@ def seen_of(ctx: Context, users: pl.DataFrame, ids: pl.Series) -> I64:
     return out
 
 
+# Standard-time UTC offsets (hours) of the zones of ``vocab.PROVINCE_TZ``.
+STANDARD_OFFSET_H = {
+    "America/New_York": -5,
+    "America/Detroit": -5,
+    "America/Chicago": -6,
+    "America/Phoenix": -7,
+    "America/Los_Angeles": -8,
+}
+
+
+def home_offset_of(ctx: Context, therapists: pl.DataFrame, ids: pl.Series) -> I64:
+    """The UTC offset (ms, standard time) of where each user of ``ids`` lives: a therapist's
+    is their ``timezone`` (``therapists`` has userId and timezone), anyone else's a keyed
+    draw over the provinces, as a therapist's province is drawn. It times their acts
+    (``clock``): nobody's home is stored for clients, so the draw is all there is of it."""
+    province_hours = np.array([STANDARD_OFFSET_H[z] for z in v.PROVINCE_TZ], dtype=np.int64)
+    drawn = province_hours[
+        ctx.stream("User", "home").choice(text_keys(ids), len(v.PROVINCES), index=0)
+    ]
+    own = therapists["timezone"].replace_strict(STANDARD_OFFSET_H, return_dtype=pl.Int64)
+    row = rows_in(ids, therapists["userId"])
+    hours = np.where(row >= 0, np.append(own.to_numpy(), 0)[row], drawn)
+    out: I64 = hours * (MS_PER_DAY // 24)
+    return out
+
+
 def with_seen(
     ctx: Context, users: pl.DataFrame, frame: pl.DataFrame, user: str = "userId"
 ) -> pl.DataFrame:

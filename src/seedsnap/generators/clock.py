@@ -1,0 +1,94 @@
+"""The waking clock: times of what people do, drawn with the day's rhythm of where they live.
+
+Uniform draws over a span put a post at 3 a.m. as often as at 9 p.m. People act while they are
+awake, most in the evening. The waking clock counts time weighted by how active a local hour
+is (``HOURLY``, mean 1, so a whole day counts as a day): a draw spread evenly on that clock and
+mapped back lands in the hours people are up, and stays inside its span, because the mapping is
+increasing. Reactions drawn ``soon_after`` an item on it wait out the night.
+
+The hour is the actor's local one: ``offset_ms`` is the user's UTC offset (their home time zone's
+standard time; the hour's shift under daylight saving is left out, within the curve's breadth).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from seedsnap.context import MS_PER_DAY, MS_PER_HOUR
+from seedsnap.random import F64, I64, Stream
+
+# How active each local hour (0-23) is, relative to the mean: an assumed curve, low from 1 to
+# 5 a.m., climbing through the morning, highest from 8 to 10 p.m. (the after-work hours in
+# which peer-support apps are used most).
+_CURVE = np.array(
+    [
+        *(0.50, 0.28, 0.16, 0.10, 0.09, 0.14, 0.32, 0.58, 0.78, 0.86, 0.90, 0.94),  # 0-11 h
+        *(1.00, 0.96, 0.92, 0.92, 0.96, 1.02, 1.10, 1.20, 1.32, 1.38, 1.22, 0.86),  # 12-23 h
+    ]
+)
+HOURLY: F64 = _CURVE * (24 / _CURVE.sum())
+# Waking-clock ms at the start of each local hour; the last entry is a whole day.
+_START: F64 = np.concatenate([[0.0], np.cumsum(HOURLY * MS_PER_HOUR)])
+NIGHT_HOURS = (1, 2, 3, 4, 5)  # local hours in which few are up (the check's rule reads them)
+
+
+def waking(t_ms: npt.ArrayLike, offset_ms: npt.ArrayLike) -> F64:
+    """Epoch ms ``t_ms`` on the waking clock of people at UTC ``offset_ms`` (broadcast)."""
+    local = np.asarray(t_ms, dtype=np.int64) + np.asarray(offset_ms, dtype=np.int64)
+    day, into = np.divmod(local, MS_PER_DAY)
+    hour = into // MS_PER_HOUR
+    out: F64 = day * float(MS_PER_DAY) + _START[hour] + (into - hour * MS_PER_HOUR) * HOURLY[hour]
+    return out
+
+
+def from_waking(w: npt.ArrayLike, offset_ms: npt.ArrayLike) -> I64:
+    """The epoch ms whose waking-clock time is ``w`` (the inverse of ``waking``, floored)."""
+    w_a = np.asarray(w, dtype=np.float64)
+    day = np.floor(w_a / MS_PER_DAY)
+    into = w_a - day * MS_PER_DAY
+    hour = np.clip(np.searchsorted(_START, into, side="right") - 1, 0, 23)
+    local = day * MS_PER_DAY + hour * MS_PER_HOUR + (into - _START[hour]) / HOURLY[hour]
+    out: I64 = np.floor(local).astype(np.int64) - np.asarray(offset_ms, dtype=np.int64)
+    return out
+
+
+def _inside(t: I64, lo: npt.ArrayLike, hi: npt.ArrayLike) -> I64:
+    """``t`` kept in [lo, hi] against float rounding (``hi < lo`` collapses to ``lo``)."""
+    lo_a = np.asarray(lo, dtype=np.int64)
+    out: I64 = np.clip(t, lo_a, np.maximum(np.asarray(hi, dtype=np.int64), lo_a))
+    return out
+
+
+def waking_between(
+    stream: Stream,
+    keys: npt.ArrayLike,
+    lo: npt.ArrayLike,
+    hi: npt.ArrayLike,
+    offset_ms: npt.ArrayLike,
+    index: npt.ArrayLike = 0,
+) -> I64:
+    """Times in [lo, hi] (ms, broadcast), uniform on the waking clock of UTC ``offset_ms``:
+    ``common.between`` for an act of a person. ``hi < lo`` collapses to ``lo``."""
+    w_lo, w_hi = waking(lo, offset_ms), waking(hi, offset_ms)
+    w = w_lo + stream.uniform(keys, index) * np.maximum(w_hi - w_lo, 0.0)
+    return _inside(from_waking(w, offset_ms), lo, hi)
+
+
+def waking_soon_after(
+    stream: Stream,
+    keys: npt.ArrayLike,
+    lo: npt.ArrayLike,
+    hi: npt.ArrayLike,
+    mean_ms: float | F64,
+    offset_ms: npt.ArrayLike,
+    index: npt.ArrayLike = 0,
+) -> I64:
+    """Times in [lo, hi] that follow ``lo`` as a person's reactions do (``common.soon_after``),
+    with the delay counted on their waking clock: what comes at night mostly waits for the
+    morning. ``hi < lo`` collapses to ``lo``."""
+    w_lo, w_hi = waking(lo, offset_ms), waking(hi, offset_ms)
+    span = np.maximum(w_hi - w_lo, 0.0)
+    inside = -np.expm1(-span / mean_ms)
+    after = -mean_ms * np.log1p(-stream.uniform(keys, index) * inside)
+    return _inside(from_waking(w_lo + np.minimum(after, span), offset_ms), lo, hi)

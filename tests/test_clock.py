@@ -1,0 +1,74 @@
+"""The waking clock: acts drawn on it keep to their span and fall in the hours people are up."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from seedsnap.config import resolve
+from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context
+from seedsnap.generators import clock
+from seedsnap.generators.users import STANDARD_OFFSET_H, home_offset_of
+from seedsnap.random import Stream
+
+N = 100_000
+T0 = 1_771_761_600_000  # 2026-02-22T12:00:00Z
+EASTERN = -5 * MS_PER_HOUR
+KEYS = np.arange(N, dtype=np.uint64)
+
+
+def local_hours(t: np.ndarray, offset: int) -> np.ndarray:
+    return ((t + offset) % MS_PER_DAY) // MS_PER_HOUR
+
+
+def test_the_clock_is_increasing_counts_a_day_as_a_day_and_inverts() -> None:
+    t = np.arange(T0, T0 + 9 * MS_PER_DAY, 77_777, dtype=np.int64)
+    w = clock.waking(t, EASTERN)
+    assert np.all(np.diff(w) > 0)
+    assert np.allclose(clock.waking(t + MS_PER_DAY, EASTERN) - w, MS_PER_DAY)
+    assert np.abs(clock.from_waking(w, EASTERN) - t).max() <= 1
+    # The curve: night hours are slow, the evening fast, and the mean hour is an hour.
+    assert abs(clock.HOURLY.mean() - 1.0) < 1e-12
+    assert clock.HOURLY[list(clock.NIGHT_HOURS)].max() < 0.5 < 1.5 < clock.HOURLY.max()
+
+
+def test_waking_draws_stay_in_their_span_and_avoid_the_night() -> None:
+    s = Stream(1, "T", "clock")
+    lo = T0 - 60 * MS_PER_DAY + np.arange(N, dtype=np.int64) % 1000
+    hi = T0 - np.arange(N, dtype=np.int64) % 7
+    t = clock.waking_between(s, KEYS, lo, hi, EASTERN)
+    assert np.all((t >= lo) & (t <= hi))
+    night = np.isin(local_hours(t, EASTERN), clock.NIGHT_HOURS).mean()
+    expected = clock.HOURLY[list(clock.NIGHT_HOURS)].sum() / 24  # 4.2 %, uniform is 20.8 %
+    assert abs(night - expected) < 0.004
+    # The same keys give the same times; a span of nothing collapses to its start.
+    assert np.array_equal(t, clock.waking_between(s, KEYS, lo, hi, EASTERN))
+    assert np.array_equal(clock.waking_between(s, KEYS, hi, lo, EASTERN), hi)
+
+
+def test_a_reaction_to_a_night_post_mostly_waits_for_the_morning() -> None:
+    s = Stream(2, "T", "clock")
+    # Items posted at 2 a.m. Eastern; reactions with a mean of an hour, within two days.
+    midnight_utc = T0 - T0 % MS_PER_DAY - 3 * MS_PER_DAY
+    lo = np.full(N, midnight_utc + 2 * MS_PER_HOUR - EASTERN)
+    assert set(local_hours(lo, EASTERN)) == {2}
+    hi = lo + 2 * MS_PER_DAY
+    waking_t = clock.waking_soon_after(s, KEYS, lo, hi, MS_PER_HOUR, EASTERN)
+    assert np.all((waking_t >= lo) & (waking_t <= hi))
+    plain = lo + np.floor(-MS_PER_HOUR * np.log1p(-s.uniform(KEYS))).astype(np.int64)
+    within_the_night = float((waking_t - lo < 4 * MS_PER_HOUR).mean())
+    assert within_the_night < 0.6 < float((plain - lo < 4 * MS_PER_HOUR).mean())
+    assert np.median(waking_t - lo) > 2 * np.median(plain - lo)
+
+
+def test_a_therapist_lives_in_their_time_zone_and_others_in_a_keyed_one() -> None:
+    ctx = Context(resolve(mode="light", env={}, config_file=None))
+    therapists = pl.DataFrame(
+        {"userId": ["t1", "t2"], "timezone": ["America/Los_Angeles", "America/Chicago"]}
+    )
+    ids = pl.Series([f"u{i}" for i in range(2000)] + ["t2", "t1"])
+    off = home_offset_of(ctx, therapists, ids)
+    assert off[-2:].tolist() == [-6 * MS_PER_HOUR, -8 * MS_PER_HOUR]
+    hours = set((off[:-2] // MS_PER_HOUR).tolist())
+    assert hours == set(STANDARD_OFFSET_H.values())
+    assert np.array_equal(off, home_offset_of(ctx, therapists, ids))
