@@ -16,7 +16,7 @@ from polars.testing import assert_frame_equal
 from seedsnap.build import generate
 from seedsnap.config import resolve
 from seedsnap.context import Context, Frames
-from seedsnap.enrichers import logins, orchestrator
+from seedsnap.enrichers import logins, moderator_assignments, orchestrator
 from seedsnap.enrichers.orchestrator import Enricher, load_enrichers, tiers
 from seedsnap.errors import EnricherError
 from seedsnap.generators.users import DEV_PASSWORD, last_seen
@@ -211,7 +211,8 @@ def test_growth_keeps_existing_entities_rows() -> None:
     Therapist, Admin, Moderator, Community, RoomGroup, Room. Tables whose rows are chosen
     among a population that grew (memberships, pairs, posts, comments, hearts, ...) change:
     a client's communities are drawn among more communities at scale 2. So do the User
-    columns that follow from what the user did (``logins.SET``: last login, deactivation).
+    columns that follow from what the user did (``logins.SET``: last login, deactivation),
+    and the Moderator columns that follow from their assignments (``moderator_assignments.SET``).
     """
     small = generate(resolve(mode="medium", scale=1, env={}))
     big = generate(resolve(mode="medium", scale=2, env={}))
@@ -232,9 +233,9 @@ def test_growth_keeps_existing_entities_rows() -> None:
         )
         kept = big[table].join(small[table].select(pk), on=pk, how="semi").sort(pk)
         assert kept.height == small[table].height, f"{table}: rows lost at scale 2"
-        derived = list(logins.SET) if table == "User" else []
+        derived = {"User": logins.SET, "Moderator": moderator_assignments.SET}.get(table, ())
         assert_frame_equal(
-            kept.drop(derived), small[table].sort(pk).drop(derived), check_row_order=True
+            kept.drop(*derived), small[table].sort(pk).drop(*derived), check_row_order=True
         )
         assert big[table].height > small[table].height, f"{table} did not grow"
 

@@ -131,7 +131,7 @@ def world() -> dict[str, list[dict[str, Any]]]:
             for u in ("c1", "c2")
         ],
         "Therapist": [_therapist("t1", "APPROVED"), _pending("t2")],
-        "Moderator": [{"userId": "m1", **_ts(days(200))}],
+        "Moderator": [{"userId": "m1", "assignedCommunities": '["k1"]', **_ts(days(200))}],
         "Admin": [{"userId": "a1", **_ts(days(200))}],
         "Community": [
             {
@@ -619,6 +619,21 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         "cm1",
     ),
     ("moderator.is_member", lambda f: drop(f, "Membership", "ms_m1"), "mc1"),
+    (
+        "moderator.assigned_communities",
+        lambda f: set_(f, "Moderator", "m1", assignedCommunities=None),
+        "m1",
+    ),
+    (
+        "moderator.assigned_communities",
+        lambda f: set_(f, "Moderator", "m1", assignedCommunities='["k2"]'),
+        "m1",
+    ),
+    (
+        "moderator.assigned_communities",
+        lambda f: set_(f, "Moderator", "m1", assignedCommunities='["k1", "k2"]'),
+        "m1",
+    ),
     ("moderator.is_member", lambda f: set_(f, "Membership", "ms_m1", joinedAt=days(140)), "mc1"),
     ("post_heart.not_own", lambda f: set_(f, "PostHeart", "ph1", userId="c1"), "ph1"),
     ("comment_heart.not_own", lambda f: set_(f, "CommentHeart", "ch1", userId="c2"), "ch1"),

@@ -637,6 +637,7 @@ def _text_pools() -> dict[str, str]:
 
 
 _POOLS = _text_pools()
+_MOD_IDS = 'CAST("m"."assignedCommunities" AS TEXT)'
 # Each review (id, content) with "sessions": the COMPLETED meetings of its pair that had
 # ended by the time it was written (the review texts' rules compare it to EARLY_REVIEW_SESSIONS).
 _REVIEW_SESSIONS = """(SELECT "v"."id", "v"."content", (SELECT COUNT(*) FROM "Meeting" AS "m"
@@ -675,6 +676,22 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         f"""SELECT "mc"."id" AS "key", 'moderator ' || "mc"."moderatorId" AS "detail"
         FROM "ModeratorCommunity" AS "mc"
         WHERE NOT {_member('"mc"."moderatorId"', '"mc"."communityId"', '"mc"."assignedAt"')}""",
+    ),
+    (
+        "moderator.assigned_communities",
+        "Moderator",
+        "a moderator's assignedCommunities lists exactly the communities ModeratorCommunity "
+        "assigns them",
+        # Order-blind, as text (jsonb in PostgreSQL, JSON text in a snapshot): as many
+        # quoted ids as assignments, and each assigned id among them.
+        f"""SELECT "m"."userId" AS "key", COALESCE({_MOD_IDS}, 'NULL') AS "detail"
+        FROM "Moderator" AS "m"
+        WHERE (LENGTH(COALESCE({_MOD_IDS}, '')) - LENGTH(REPLACE(COALESCE({_MOD_IDS}, ''),
+            '"', ''))) / 2 <> (SELECT COUNT(*) FROM "ModeratorCommunity" AS "mc"
+                WHERE "mc"."moderatorId" = "m"."userId")
+        OR EXISTS (SELECT 1 FROM "ModeratorCommunity" AS "mc"
+            WHERE "mc"."moderatorId" = "m"."userId"
+            AND POSITION(('"' || "mc"."communityId" || '"') IN COALESCE({_MOD_IDS}, '')) = 0)""",
     ),
     (
         "post_heart.not_own",

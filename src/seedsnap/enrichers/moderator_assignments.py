@@ -6,6 +6,11 @@ community is covered, by the moderators with the fewest assignments first, prefe
 communities the moderator already belongs to. A moderator of a community they had not joined
 (a new assignment, or one of the base build's) gets a membership, joined after both the
 moderator and the community existed and no later than the assignment.
+
+Each moderator's ``assignedCommunities`` (JSON, upstream left it NULL) lists the ids of the
+communities their ModeratorCommunity rows assign them, in id order, written at their latest
+assignment (``updatedAt`` is not before it). This step makes the last assignments, so it
+sets the column in place (``UPDATES``), and only where it changes: a re-run changes nothing.
 """
 
 from __future__ import annotations
@@ -14,11 +19,14 @@ import polars as pl
 
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit, pair_top_up, take_best
-from seedsnap.generators.common import between, ms_of, natural_ids, text_keys
+from seedsnap.generators.common import between, json_list, ms_of, natural_ids, text_keys
 from seedsnap.random import child_keys, name_key
 
 READS = ("Moderator", "Community", "ModeratorCommunity", "Membership")
-WRITES = ("ModeratorCommunity", "Membership")
+WRITES = ("ModeratorCommunity", "Membership", "Moderator")
+UPDATES = ("Moderator",)
+# The Moderator columns this step sets: they follow from the assignments.
+SET = ("assignedCommunities", "updatedAt")
 SALT = name_key("enrich", "moderator_assignments")
 SALT_MEMBER = name_key("enrich", "moderator_assignments", "membership")
 
@@ -146,4 +154,34 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         "Membership": _memberships(
             ctx, assigned.select("moderatorId", "communityId", "assignedAt"), mods, comm
         ),
+        "Moderator": _assigned_communities(
+            frames["Moderator"],
+            pl.concat([frames["ModeratorCommunity"].select(added.columns), added]),
+        ),
     }
+
+
+def _assigned_communities(moderators: pl.DataFrame, assignments: pl.DataFrame) -> pl.DataFrame:
+    """The Moderator rows whose ``SET`` columns change: ``assignedCommunities`` the JSON array
+    of the ids of their communities (in id order) and ``updatedAt`` not before the last
+    assignment. A moderator with no assignment keeps NULL."""
+    per = assignments.group_by("moderatorId").agg(
+        pl.col("communityId").sort().alias("ids"), pl.col("assignedAt").max().alias("last")
+    )
+    per = per.select(
+        "moderatorId", json_list(pl.col("ids")).expr.alias("assignedCommunities"), "last"
+    )
+    new = moderators.select("userId", *SET).join(
+        per, left_on="userId", right_on="moderatorId", how="inner", suffix="_new"
+    )
+    new = new.select(
+        "userId",
+        pl.col("assignedCommunities_new").alias("assignedCommunities"),
+        pl.max_horizontal("updatedAt", "last").alias("updatedAt"),
+        pl.col("assignedCommunities").alias("_old_a"),
+        pl.col("updatedAt").alias("_old_u"),
+    )
+    changed = ~pl.col("assignedCommunities").eq_missing(pl.col("_old_a")) | (
+        pl.col("updatedAt") != pl.col("_old_u")
+    )
+    return new.filter(changed).select("userId", *SET).sort("userId")
