@@ -644,6 +644,11 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         "cm3",
     ),
     ("comment.reply_same_post", lambda f: set_(f, "Comment", "cm3", postId="p2"), "cm3"),
+    (  # c2's second top-level comment on p1 (after cm1)
+        "comment.one_top_level_per_post",
+        lambda f: set_(f, "Comment", "cm3", userId="c2", parentId=None),
+        "cm3",
+    ),
     ("post_heart.after_post", lambda f: set_(f, "PostHeart", "ph2", createdAt=days(81)), "ph2"),
     (
         "comment_heart.after_comment",

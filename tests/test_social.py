@@ -346,6 +346,19 @@ def test_therapists_and_moderators_do_not_write_in_a_clients_voice(f: Frames) ->
     assert posts.filter(pl.col("role") == "client")["content"].str.contains(CLIENT_VOICE).all()
 
 
+def test_a_user_comments_on_a_post_once_and_goes_on_in_its_threads(f: Frames) -> None:
+    """Top-level comments: one per (user, post); a user's further comments there are replies
+    (so their minimums are still made of comments on posts of their communities)."""
+    top = f["Comment"].filter(pl.col("parentId").is_null())
+    _none(
+        top.group_by("postId", "userId").len().filter(pl.col("len") > 1),
+        "a user with two top-level comments on a post",
+    )
+    replies = f["Comment"].filter(pl.col("parentId").is_not_null())
+    again = replies.join(top.select("postId", "userId"), on=["postId", "userId"])
+    assert again.height > 0  # people do go on in the threads of posts they commented on
+
+
 # --- rooms -----------------------------------------------------------------------------------
 
 

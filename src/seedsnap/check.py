@@ -731,6 +731,16 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         JOIN "Comment" AS "r" ON "r"."id" = "c"."parentId" WHERE "c"."postId" <> "r"."postId" """,
     ),
     (
+        "comment.one_top_level_per_post",
+        "Comment",
+        "a user leaves at most one top-level comment on a post (more go into its threads)",
+        """SELECT "c"."id" AS "key", 'post ' || "c"."postId" AS "detail" FROM "Comment" AS "c"
+        WHERE "c"."parentId" IS NULL AND EXISTS (SELECT 1 FROM "Comment" AS "o"
+            WHERE "o"."postId" = "c"."postId" AND "o"."userId" = "c"."userId"
+            AND "o"."parentId" IS NULL
+            AND ("o"."createdAt", "o"."id") < ("c"."createdAt", "c"."id"))""",
+    ),
+    (
         "post.title_matches_body",
         "Post",
         "a client post's title names what its body says was tried",

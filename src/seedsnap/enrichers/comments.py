@@ -26,6 +26,7 @@ from seedsnap.generators.content import (
     pick_still_coming,
     posting_members,
     roles_of,
+    thread_repeats,
     treated,
 )
 from seedsnap.generators.users import with_seen
@@ -175,4 +176,5 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     by_posts = _make(
         ctx, picked["_k"].to_numpy(), picked, "top-up-post", frames["User"], frames["Meeting"]
     )
-    return {"Comment": pl.concat([by_users, by_posts])}
+    new = pl.concat([by_users, by_posts]).with_columns(pl.lit(None, pl.String).alias("parentId"))
+    return {"Comment": thread_repeats(ctx, new, comments)}

@@ -24,7 +24,7 @@ from seedsnap.generators.common import (
     text_keys,
 )
 from seedsnap.generators.users import with_seen
-from seedsnap.random import I64, U64, Stream, expand
+from seedsnap.random import I64, U64, Stream, child_keys, expand
 
 READS = ("User", "Therapist", "Membership", "RoomGroup", "Room", "Meeting")
 WRITES = ("Post", "Comment", "PostHeart", "CommentHeart")
@@ -265,7 +265,72 @@ def base_comments(
             "updatedAt": timestamps(created, "updatedAt"),
         }
     )
-    return df if ok.all() else df.filter(pl.Series(ok))
+    df = df if ok.all() else df.filter(pl.Series(ok))
+    return thread_repeats(ctx, df, df.clear())
+
+
+def thread_repeats(ctx: Context, new: pl.DataFrame, existing: pl.DataFrame) -> pl.DataFrame:
+    """``new`` comments (id, postId, userId, parentId, createdAt, updatedAt, …) with each
+    user's second and later top-level comment on a post, counting those of ``existing``
+    first, turned into a reply: people comment on a post once and go on in its threads.
+
+    The reply answers a keyed pick among the post's other comments made by then (never
+    another such repeat); one with none made by then (the user's first comment on the post
+    came later) answers the post's first comment, a little after it. No comment is dropped,
+    so every count (a user's comments, a post's) stays as it was.
+    """
+    cols = ["id", "postId", "userId", "parentId", "createdAt"]
+    every = pl.concat(
+        [
+            existing.select(cols).with_columns(pl.lit(False).alias("_new")),
+            new.select(cols).with_columns(pl.lit(True).alias("_new")),
+        ]
+    )
+    # Per (post, user), its top-level comments: the existing ones first (they stay), then
+    # the new ones by time.
+    top = every.filter(pl.col("parentId").is_null()).sort(
+        "postId", "userId", "_new", "createdAt", "id"
+    )
+    repeats = top.filter(
+        pl.col("_new") & (pl.int_range(pl.len()).over("postId", "userId") > 0)
+    ).select("id", "postId", "createdAt")
+    if repeats.is_empty():
+        return new
+    # Every repeat has its user's first top-level comment on the post among the candidates.
+    cand = every.join(repeats.select("id"), on="id", how="anti").select(
+        "postId", pl.col("id").alias("pid"), pl.col("createdAt").alias("pAt")
+    )
+    pairs = repeats.join(cand, on="postId")
+    s = ctx.stream("Comment", "thread")
+    draw = s.bits(child_keys(text_keys(pairs["id"]), text_keys(pairs["pid"])), 0)
+    before = pairs.with_columns(pl.Series("_d", draw)).filter(pl.col("pAt") <= pl.col("createdAt"))
+    picked = before.sort("id", "_d", "pid").unique("id", keep="first", maintain_order=True)
+    late = (
+        pairs.join(picked.select("id"), on="id", how="anti")
+        .sort("id", "pAt", "pid")
+        .unique("id", keep="first", maintain_order=True)
+    )
+    if late.height:
+        keys = text_keys(late["id"])
+        lo = ms(late["pAt"])
+        at = between(s, keys, lo, np.minimum(lo + MS_PER_HOUR, ctx.anchor_ms), index=1)
+        late = late.with_columns(timestamps(at, "createdAt"))
+    answer = pl.concat(
+        [picked.select("id", "pid", "createdAt"), late.select("id", "pid", "createdAt")]
+    )
+    out = new.join(answer, on="id", how="left", maintain_order="left", suffix="_r")
+    replied = pl.col("pid").is_not_null()
+    return out.with_columns(
+        pl.when(replied).then(pl.col("pid")).otherwise(pl.col("parentId")).alias("parentId"),
+        pl.when(replied)
+        .then(pl.col("createdAt_r"))
+        .otherwise(pl.col("createdAt"))
+        .alias("createdAt"),
+        pl.when(replied)
+        .then(pl.col("createdAt_r"))
+        .otherwise(pl.col("updatedAt"))
+        .alias("updatedAt"),
+    ).select(new.columns)
 
 
 def heart_pool(ctx: Context, members: pl.DataFrame) -> pl.DataFrame:
