@@ -288,7 +288,7 @@ def world() -> dict[str, list[dict[str, Any]]]:
             {
                 "id": "p2",
                 "title": "Sleep",
-                "content": "Cannot sleep.",
+                "content": "Everyone here needs to hear this. CalmMax cured my insomnia.",
                 "userId": "c2",
                 "roomId": "r1",
                 **_ts(days(80)),
@@ -331,7 +331,7 @@ def world() -> dict[str, list[dict[str, Any]]]:
         "Report": [
             {
                 "id": "rp1",
-                "reason": "Spam",
+                "reason": "Spam or misleading information",
                 "postId": "p2",
                 "reportedUserId": "c2",
                 "reporterId": "c1",
@@ -656,6 +656,21 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         "ch1",
     ),
     ("report.not_own_content", lambda f: set_(f, "Report", "rp1", reporterId="c2"), "rp1"),
+    (  # a friendly post reported
+        "report.item_reads_reportable",
+        lambda f: set_(f, "Post", "p2", content="Cannot sleep. Any tips?"),
+        "rp1",
+    ),
+    (  # spam reported as harassment
+        "report.item_reads_reportable",
+        lambda f: set_(f, "Report", "rp1", reason="Harassment or bullying"),
+        "rp1",
+    ),
+    (  # a friendly comment reported
+        "report.item_reads_reportable",
+        lambda f: set_(f, "Report", "rp1", postId=None, commentId="cm1", reportedUserId="c2"),
+        "rp1",
+    ),
     (
         "report.not_own_content",
         lambda f: set_(f, "Report", "rp1", postId=None, commentId="cm2", reportedUserId=None),

@@ -16,9 +16,9 @@ from polars.testing import assert_frame_equal
 from seedsnap.build import GENERATORS, generate
 from seedsnap.config import Config, resolve
 from seedsnap.context import Context, Frames
-from seedsnap.enrichers import group_sessions, notifications, reports, typing, user_blocks
+from seedsnap.enrichers import group_sessions, notifications, typing, user_blocks
 from seedsnap.enrichers.orchestrator import ENRICHERS, load_enrichers, tiers
-from seedsnap.generators import content_text, social_text
+from seedsnap.generators import content_text, social_text, users
 
 SOCIAL = (
     "messages",
@@ -343,7 +343,37 @@ def test_therapists_and_moderators_do_not_write_in_a_clients_voice(f: Frames) ->
                 _none(mine.filter(~own).select("content"), f"{table} by a {role} not in its voice")
     # The clients' own voice is still there.
     posts = f["Post"].join(roles, left_on="userId", right_on="id")
-    assert posts.filter(pl.col("role") == "client")["content"].str.contains(CLIENT_VOICE).all()
+    # (but for the few reportable ones: spam, insults, … are nobody's own experience)
+    friendly = content_text.reportable_reason(posts["content"]).is_null()
+    own = posts.filter((pl.col("role") == "client") & friendly)
+    assert own["content"].str.contains(CLIENT_VOICE).all()
+
+
+def test_reportable_texts_read_as_their_reasons() -> None:
+    """The reportable pools cover the report reasons, in their order; their openers (how
+    ``reportable_reason`` and check tell them) are distinct, hold no LIKE wildcard and begin
+    no friendly text."""
+    assert content_text.REPORTABLE_REASONS == social_text.REPORT_REASONS
+    assert tuple(content_text.REPORTABLE_COMMENTS) == social_text.REPORT_REASONS
+    assert len(content_text.REPORTABLE_WEIGHTS) == len(social_text.REPORT_REASONS)
+    openers = [o for os in content_text.REPORTABLE_OPENERS.values() for o in os]
+    assert len(set(openers)) == len(openers)
+    assert not [o for o in openers if "%" in o or "_" in o]
+    friendly = (
+        content_text.OPENERS
+        + content_text.PRO_OPENERS
+        + content_text.MOD_OPENERS
+        + content_text.COMMENT_OPENERS
+        + content_text.PRO_COMMENT_OPENERS
+        + content_text.MOD_COMMENT_OPENERS
+    )
+    assert not [(o, p) for o in openers for p in friendly if p.startswith(o) or o.startswith(p)]
+    for reason, (titles, post_openers, *_) in content_text.REPORTABLE_POSTS.items():
+        texts = pl.Series([f"{o} something." for o in post_openers])
+        assert (content_text.reportable_reason(texts) == reason).all()
+        assert not [t for t in titles if "my therapist" in t.lower()]
+    texts = pl.Series(["Thank you for sharing this. Rooting for you.", "Oh please"])
+    assert content_text.reportable_reason(texts).null_count() == 2
 
 
 def test_a_user_comments_on_a_post_once_and_goes_on_in_its_threads(f: Frames) -> None:
@@ -644,7 +674,9 @@ def test_group_invitation_and_attendance_statuses(f: Frames, anchor: datetime) -
 # --- reports and blocks ----------------------------------------------------------------------
 
 
-def test_reports_target_others_content_per_community(f: Frames, anchor: datetime) -> None:
+def test_reports_target_others_content_per_community(
+    f: Frames, anchor: datetime, mode: str
+) -> None:
     r = f["Report"]
     assert r.height > 0
     _none(r.filter(pl.col("postId").is_null() == pl.col("commentId").is_null()), "one target")
@@ -669,32 +701,45 @@ def test_reports_target_others_content_per_community(f: Frames, anchor: datetime
         "report times or review state",
     )
     assert set(r["reason"].unique()) <= set(social_text.REPORT_REASONS)
-    # Per community: the target number, from its own posts and comments.
-    ctx_rooms = f["Room"].join(f["RoomGroup"], left_on="roomGroupId", right_on="id")
+    # What is reported is what reads as reportable, for the reason it reads as: each such
+    # item once, unless nobody could report it (no other client or therapist member of its
+    # community who had joined before it was made and still came after).
+    rooms = f["Room"].join(f["RoomGroup"], left_on="roomGroupId", right_on="id")
     post_comm = (
         f["Post"]
-        .join(ctx_rooms.select(pl.col("id").alias("roomId"), "communityId"), on="roomId")
-        .select(pl.col("id").alias("item"), "communityId")
+        .join(rooms.select(pl.col("id").alias("roomId"), "communityId"), on="roomId")
+        .select(pl.col("id").alias("postId"), "communityId")
     )
+    cols = [pl.col("id").alias("item"), pl.col("userId").alias("author"), "createdAt", "content"]
     items = pl.concat(
         [
-            post_comm.with_columns(pl.lit("post").alias("kind")),
-            f["Comment"]
-            .join(post_comm.rename({"item": "postId"}), on="postId")
-            .select(pl.col("id").alias("item"), "communityId", pl.lit("comment").alias("kind")),
+            f["Post"].select(*cols, pl.col("id").alias("postId")),
+            f["Comment"].select(*cols, "postId"),
         ]
+    ).join(post_comm, on="postId")
+    items = items.with_columns(content_text.reportable_reason(items["content"])).drop_nulls(
+        "reason"
     )
-    target = items.group_by("communityId").agg(
-        (
-            reports.POST_RATE * (pl.col("kind") == "post").sum()
-            + reports.COMMENT_RATE * (pl.col("kind") == "comment").sum()
-        )
-        .ceil()
-        .alias("target")
+    assert items.height > 0
+    _none(
+        x.join(items, on=["item", "reason"], how="anti").select("id", "reason", "item"),
+        "a report of an item that does not read as its reason",
     )
-    got = x.join(items, on="item").group_by("communityId").len()
-    cmp = target.join(got, on="communityId", how="left")
-    _none(cmp.filter(pl.col("len").fill_null(0) != pl.col("target")), "report count per community")
+    _none(x.filter(pl.col("item").is_duplicated()), "an item reported twice")
+    unreported = items.join(x, on="item", how="anti")
+    people = f["User"].filter(pl.col("role").is_in(["client", "therapist"]))
+    members = f["Membership"].join(people.select(pl.col("id").alias("userId")), on="userId")
+    ctx = Context(_config(mode))
+    members = members.with_columns(
+        pl.Series("end", users.seen_of(ctx, f["User"], members["userId"]))
+        .clip(None, ctx.anchor_ms - 3_600_000)
+        .cast(pl.Datetime("ms"))
+    )
+    could = unreported.join(members, on="communityId").filter(
+        (pl.col("userId") != pl.col("author"))
+        & (pl.max_horizontal("createdAt", "joinedAt") < pl.col("end"))
+    )
+    _none(could.select("item", "userId"), "a reportable item nobody reported though someone could")
 
 
 def test_blocks_among_clients(f: Frames, anchor: datetime) -> None:

@@ -633,6 +633,12 @@ def _text_pools() -> dict[str, str]:
         "tried_topic": _values(
             "tt", ("tried", "topic"), list(zip(ct.TRIED, ct.TITLE_TOPICS, strict=True))
         ),
+        # No opener holds a LIKE wildcard (a test keeps it so): each matches as written.
+        "reportable": _values(
+            "rr",
+            ("reason", "pattern"),
+            [(r, o + " %") for r, openers in ct.REPORTABLE_OPENERS.items() for o in openers],
+        ),
     }
 
 
@@ -805,6 +811,19 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         LEFT JOIN "Comment" AS "c" ON "c"."id" = "r"."commentId"
         WHERE COALESCE("p"."userId", "c"."userId") IS NOT NULL
         AND "r"."reportedUserId" IS DISTINCT FROM COALESCE("p"."userId", "c"."userId")""",
+    ),
+    (
+        "report.item_reads_reportable",
+        "Report",
+        "a reported post or comment reads as its report's reason says (the generators' "
+        "reportable texts), not as a friendly one",
+        f"""SELECT "r"."id" AS "key", "r"."reason" || ': ' ||
+        SUBSTRING(COALESCE("p"."content", "c"."content") FROM 1 FOR 40) AS "detail"
+        FROM "Report" AS "r" LEFT JOIN "Post" AS "p" ON "p"."id" = "r"."postId"
+        LEFT JOIN "Comment" AS "c" ON "c"."id" = "r"."commentId"
+        WHERE COALESCE("p"."id", "c"."id") IS NOT NULL AND NOT EXISTS (SELECT 1
+            FROM {_POOLS["reportable"]} WHERE "rr"."reason" = "r"."reason"
+            AND COALESCE("p"."content", "c"."content") LIKE "rr"."pattern")""",
     ),
     (
         "user_block.shared_history",

@@ -1,14 +1,17 @@
 """Reports: members flag posts and comments of their community (seeder.md §7 row 17, §11.16).
 
-Per community, a realistic number: ``ceil(POST_RATE * posts + COMMENT_RATE * comments)``
-reports, topped up (not a global "fewer than 3" threshold that adds 3 more on partial states).
-Reported items are a keyed sample of the community's posts and comments not yet reported; the
-reporter is a keyed client or therapist member of the community who is not the author (so
-nobody reports their own content, upstream's §11.16 self-reports) and who had joined before
-reporting; ``reportedUserId`` is the author. Reports made in the last days are mostly PENDING;
-older ones were REVIEWED or DISMISSED by then, at a review time (``updatedAt``) after the
-report, and only where a moderator of the community was assigned by then (the table has no
-reviewer column: the moderator is implied by the community).
+What is reported is what reads as reportable: the keyed few posts and comments written in a
+reportable voice (``content_text.REPORTABLE_RATE``; insults, spam, hostility, a member in
+crisis, someone's personal details, promotion), each once, for the reason its text reads as
+(``content_text.reportable_reason``), with a detail of that reason (upstream reported
+arbitrary, friendly content with a random reason). A reportable item not yet reported is
+reported (a top-up: one report per item). The reporter is a keyed client or therapist member
+of the community who is not the author (so nobody reports their own content, upstream's
+§11.16 self-reports), who had joined before reporting and still came then; an item nobody
+could report stays unreported. ``reportedUserId`` is the author. Reports made in the last
+days are mostly PENDING; older ones were REVIEWED or DISMISSED by then, at a review time
+(``updatedAt``) after the report, and only where a moderator of the community was assigned
+by then (the table has no reviewer column: the moderator is implied by the community).
 """
 
 from __future__ import annotations
@@ -18,18 +21,16 @@ import polars as pl
 
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.enrichers.common import packed_order
+from seedsnap.generators import content_text
 from seedsnap.generators import social_text as t
-from seedsnap.generators.common import is_author, ms_of, rank_in_run, text_keys
+from seedsnap.generators.common import is_author, ms_of, text_keys
 from seedsnap.generators.users import seen_of
 from seedsnap.random import I64, U64, child_keys
 
 READS = ("Post", "Comment", "Room", "RoomGroup", "Membership", "ModeratorCommunity", "User")
 WRITES = ("Report",)
 
-POST_RATE = 0.06
-COMMENT_RATE = 0.015
 REVIEW_DAYS = (0.1, 3.0)
-SLACK = 4  # a moderator reviews a report this long after it came in
 
 
 def _communities(frames: Frames) -> tuple[pl.DataFrame, pl.Series]:
@@ -45,25 +46,33 @@ def _communities(frames: Frames) -> tuple[pl.DataFrame, pl.Series]:
 
 
 def _items(frames: Frames, rooms: pl.DataFrame) -> pl.DataFrame:
-    """Reportable posts and comments: item, c (community code), author, created (ms), post."""
+    """Reportable posts and comments: item, c (community code), author, created (ms), post,
+    reason (what the text reads as)."""
 
     def items(table: str, parent: str) -> pl.DataFrame:
-        return frames[table].select(
+        rows = frames[table].select(
             pl.col("id").alias("item"),
             parent,
             pl.col("userId").alias("author"),
             ms_of("createdAt").alias("created"),
+            content_text.reportable_reason(frames[table]["content"]),
         )
+        return rows.drop_nulls("reason")
 
     posts = items("Post", "roomId").join(rooms, on="roomId").drop("roomId")
+    post_c = frames["Post"].select(pl.col("id").alias("postId"), "roomId").join(rooms, on="roomId")
     comments = (
         items("Comment", "postId")
-        .join(posts.select(pl.col("item").alias("postId"), "c"), on="postId", how="left")
+        .join(post_c.select("postId", "c"), on="postId", how="left")
         .drop("postId")
         .drop_nulls("c")
     )
+    cols = ["item", "c", "author", "created", "reason"]
     return pl.concat(
-        [posts.with_columns(post=pl.lit(True)), comments.with_columns(post=pl.lit(False))]
+        [
+            posts.select(cols).with_columns(post=pl.lit(True)),
+            comments.select(cols).with_columns(post=pl.lit(False)),
+        ]
     ).rechunk()
 
 
@@ -90,37 +99,16 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         [existing.select(pl.col("postId").alias("item")),
          existing.select(pl.col("commentId").alias("item"))]
     ).drop_nulls()  # fmt: skip
-    # Per community (by code): its posts, comments and items already reported.
+    # The reportable items not reported yet, by (community code, keyed draw, item).
+    items = items.filter(~pl.col("item").is_in(reported["item"].implode()))
+    if items.is_empty():
+        return {}
+    s = ctx.stream("Report", "pick")
     c = items["c"].to_numpy().astype(np.int64)
     is_post = items["post"].to_numpy()
-    done = items["item"].is_in(reported["item"].implode()).to_numpy()
-    posts = np.bincount(c[is_post], minlength=n_comm)
-    comments = np.bincount(c[~is_post], minlength=n_comm)
-    have = np.bincount(c[done], minlength=n_comm)
-    need = np.ceil(POST_RATE * posts + COMMENT_RATE * comments).astype(np.int64) - have
-    s = ctx.stream("Report", "pick")
-    cand = np.flatnonzero(~done & (need[c] > 0))
-    cand_items = items["item"].gather(cand)
-    ik = text_keys(cand_items)
-    d = s.bits(ik, 0)
-    cc = c[cand]
-    # A keyed shortlist per community (twice the need, plus slack for items nobody else can
-    # report), so the reporter pairs stay proportional to the reports made. Only items whose
-    # d is below a community's generous cut are sorted: the others rank after all of them
-    # (all are kept where the cut leaves too few).
-    # Clamped: a community with more reports than it needs has no candidates (cut unused),
-    # and its share must not go negative and wrap in the uint64 cast.
-    short = np.maximum(2 * need + SLACK, 0)
-    size = np.bincount(cc, minlength=n_comm)
-    share = (short + 4 * np.sqrt(short) + 16) / np.maximum(size, 1)
-    cut = np.where(share >= 1, 2.0**53, np.ceil(share * 2.0**53)).astype(np.uint64)
-    below = (d >> np.uint64(11)) < cut[cc]
-    below |= (np.bincount(cc[below], minlength=n_comm) < short)[cc]
-    sel = np.flatnonzero(below)
-    sel = sel[_by_community(cc[sel], d[sel], cand_items.gather(sel), n_comm)]
-    sel = sel[rank_in_run(cc[sel]) < short[cc[sel]]]
-    at = cand[sel]  # shortlist rows of items, by (community, d, item)
-    ik, d, cc = ik[sel], d[sel], cc[sel]
+    ik = text_keys(items["item"])
+    at = _by_community(c, s.bits(ik, 0), items["item"], n_comm)
+    ik, cc = ik[at], c[at]
     author = items["author"].gather(at)
     created = items["created"].to_numpy()[at]
 
@@ -140,7 +128,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     m_joined = members["joined"].to_numpy()
     # Members report while they still come (``seen``).
     m_end = np.minimum(seen_of(ctx, frames["User"], reporter), anchor - MS_PER_HOUR)
-    # Pairs of a shortlisted item and each member of its community, by item (integer rows).
+    # Pairs of an item and each member of its community, by item (integer rows).
     m_count = np.bincount(m_c, minlength=n_comm)
     m_start = np.cumsum(m_count) - m_count
     reps = m_count[cc]
@@ -168,14 +156,12 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             .to_numpy()
         )
     pi, pm, pk = pi[low], pm[low], pk[low]
-    # Then the first reportable items of the shortlist, up to the community's need.
-    keep = rank_in_run(cc[pi]) < need[cc[pi]]
-    pi, pm, pk = pi[keep], pm[keep], pk[keep]
     at = at[pi]
     pairs = pl.DataFrame(
         {
             "item": items["item"].gather(at),
             "kind": np.where(is_post[at], "post", "comment"),
+            "reason": items["reason"].gather(at),
             "communityId": names.gather(cc[pi]),
             "author": author.gather(pi),
             "created": created[pi],
@@ -212,7 +198,10 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     status = np.where(
         reviewed, np.where(sr.bernoulli(pk, 0.35, 2), "DISMISSED", "REVIEWED"), "PENDING"
     )
-    reason_i = sr.choice(pk, len(t.REPORT_REASONS), p=[0.25, 0.25, 0.2, 0.1, 0.1, 0.1], index=3)
+    # The reason is what the text reads as; the detail one of that reason's.
+    reason_i = (
+        pairs["reason"].cast(pl.Enum(t.REPORT_REASONS)).to_physical().cast(pl.Int64).to_numpy()
+    )
     detail_i = sr.choice(pk, 3, index=4)
     details = np.asarray([d for r in t.REPORT_REASONS for d in t.REPORTS[r]], dtype=object)[
         reason_i * 3 + detail_i
@@ -220,7 +209,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     is_post = pairs["kind"].to_numpy() == "post"
     report = pairs.select(
         ctx.ids("Report", pk).alias("id"),
-        pl.Series("reason", np.asarray(t.REPORT_REASONS)[reason_i]),
+        "reason",
         pl.Series("content", np.asarray(details, dtype=str)).replace("", None),
         pl.Series("status", status),
         pl.when(pl.Series(is_post)).then(pl.col("item")).alias("postId"),

@@ -409,6 +409,335 @@ MOD_COMMENT_CLOSERS = (
     "See you in the threads.",
 )
 
+# --- reportable: the few posts and comments members report ---------------------------------
+
+# Most texts are supportive. A keyed few of the clients' (REPORTABLE_RATE) are of the kind a
+# member reports instead, one kind per report reason (``social_text.REPORT_REASONS``, drawn
+# with REPORTABLE_WEIGHTS), and each reads as every detail a report of that reason may give
+# (``social_text.REPORTS``): a spam text both sells something and advises against care, an
+# off-topic one both advertises and links a fundraiser. A text's kind shows in its first
+# sentence (its opener): ``reportable_reason`` reads it back, and check matches on it.
+# Posts: (titles, openers, middles, closers); comments: (openers, middles, closers).
+REPORTABLE_RATE = {"Post": 0.08, "Comment": 0.035}
+REPORTABLE_WEIGHTS = (0.25, 0.25, 0.2, 0.1, 0.1, 0.1)
+REPORTABLE_POSTS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "Inappropriate content": (
+        (
+            "Honestly, get over it",
+            "Unpopular opinion about this group",
+            "Can we stop the whining",
+            "This place is a joke",
+            "Real talk, no sugarcoating",
+            "Sick of the pity parties",
+        ),
+        (
+            "Gonna say what everyone's thinking.",
+            "Not here for the hugs, sorry.",
+            "Honestly this whole group is pathetic.",
+            "Someone has to be blunt around here.",
+            "Let's drop the fake niceness for once.",
+        ),
+        (
+            "Half the 'diagnoses' in here are people who want an excuse to be lazy.",
+            "Anxiety is a trendy label, not a real problem, and you all know it.",
+            "If you were actually depressed you wouldn't be posting about it all day.",
+            "People treat every bad mood like a disorder now and it's ridiculous.",
+            "You lot invent a new condition every week to get attention.",
+        ),
+        (
+            "Grow up.",
+            "Deal with it like the rest of us.",
+            "Downvote me, I don't care.",
+            "Somebody had to say it.",
+        ),
+    ),
+    "Spam or misleading information": (
+        (
+            "The supplement that fixed my anxiety",
+            "Why I quit my meds (and you should too)",
+            "The natural cure nobody talks about",
+            "Ditch the appointments, try this instead",
+            "90% of my symptoms gone in a week",
+            "Doctors hate this routine",
+        ),
+        (
+            "Sharing the secret my doctor never told me.",
+            "Everyone here needs to hear this.",
+            "Stop wasting money on sessions and pills.",
+            "This changed everything for me, no joke.",
+            "Big pharma won't like this post.",
+        ),
+        (
+            "I stopped my antidepressants cold turkey, switched to NeuroCalm drops and never "
+            "felt better.",
+            "A 30-day mushroom tincture course cured my panic attacks, no prescription needed.",
+            "My mindset coaching program replaces medication in under a month.",
+            "The CalmMax capsules I sell fix anxiety at the root, unlike the pills doctors push.",
+            "You can flush out depression with my juice cleanse plan, the meds only mask it.",
+        ),
+        (
+            "Use my code HEAL20 for a discount at calmmax-shop.example.",
+            "DM me for the order link, spots are limited.",
+            "Link in my profile, the first bottle is half price.",
+            "Message me and I'll send you the starter kit.",
+        ),
+    ),
+    "Harassment or bullying": (
+        (
+            "To the person who keeps posting about their 'bad week'",
+            "Some people here need to hear this",
+            "Calling someone out",
+            "To the Tuesday regular",
+            "Enough from you",
+            "A message for a certain member",
+        ),
+        (
+            "This is for the member who won't stop posting the same sob story.",
+            "You know who you are, and everyone is tired of you.",
+            "I'm calling out one person in this group directly.",
+            "Saw your reply again and I have to say something.",
+            "Not naming names, but you know it's you.",
+        ),
+        (
+            "Nobody cares about your breakup, you bring it up in every thread.",
+            "You're the reason people stop posting here, you drain everyone.",
+            "Every comment you write is attention-seeking and we all see it.",
+            "Maybe if you stopped whining people would actually like you.",
+            "It's no wonder your friends stopped calling you back.",
+        ),
+        (
+            "Do everyone a favour and leave the group.",
+            "Take the hint.",
+            "Log off for once.",
+            "Nobody wants you here.",
+        ),
+    ),
+    "Self-harm or crisis concern": (
+        (
+            "I don't know how much longer I can do this",
+            "Tired of everything",
+            "Saying goodbye for a while",
+            "Nothing helps anymore",
+            "I can't keep going like this",
+            "Probably my last post",
+        ),
+        (
+            "I don't really know why I'm posting this.",
+            "I'm so tired of fighting every single day.",
+            "I've tried everything people suggested and nothing works.",
+            "I don't think I can do this anymore.",
+            "Tonight feels different, and not in a good way.",
+        ),
+        (
+            "Everyone would honestly be better off without me around.",
+            "I keep thinking there's no point in any of it anymore.",
+            "I've started giving my things away because I won't need them.",
+            "I can't see a way out of how I feel right now.",
+            "I feel like a burden to every person in my life.",
+        ),
+        (
+            "Sorry for dumping this here.",
+            "Thanks for everything, all of you.",
+            "I just wanted someone to know.",
+            "Please don't worry about me.",
+        ),
+    ),
+    "Sharing personal information": (
+        (
+            "Warning about someone from this group",
+            "Screenshots of what they said to me",
+            "You should all know who this is",
+            "Exposing my ex's new partner",
+            "Who this person really is",
+            "Receipts from our private chat",
+        ),
+        (
+            "Posting this so people know who they're dealing with.",
+            "Sharing the screenshots of our private messages here.",
+            "This needs to be public now.",
+            "Everyone should see what this person sent me in private.",
+            "I'm done keeping this quiet.",
+        ),
+        (
+            "Her name is Dana Whitfield and she works the front desk at the Riverside Clinic, "
+            "her messages to me are below.",
+            "It's Marcus Bell, the manager at Greenway Logistics, and here is his private "
+            "message to me.",
+            "Jordan Alvarez from the Tuesday group works at Harbor Dental, and this is what he "
+            "wrote me.",
+            "The woman is Priya Natarajan, she teaches at Oakfield Elementary, screenshots of "
+            "our chat below.",
+            "That's Tom Reyes from accounts at Brightline Insurance, I've pasted our whole "
+            "conversation.",
+        ),
+        (
+            "Share it around.",
+            "Do with that what you want.",
+            "Don't say I didn't warn you.",
+            "Let everyone know.",
+        ),
+    ),
+    "Off-topic promotion": (
+        (
+            "Side income for anyone struggling with bills",
+            "Please support my cousin",
+            "Trading group now open",
+            "Selling my old camera gear",
+            "Cheap followers for your page",
+            "Vote for my band",
+        ),
+        (
+            "Sorry this isn't about mental health but it's important.",
+            "Quick plug, mods please don't delete.",
+            "Hey all, a bit off-topic today.",
+            "Not my usual post, hope that's okay.",
+            "Sharing this with every group I'm in.",
+        ),
+        (
+            "Our trading group turned 200 dollars into 2,000 in a month, join at "
+            "tradeclub.example.",
+            "I'm selling lenses and a tripod at half price at market.example/lens-sale.",
+            "My band is playing Friday and tickets are 10 dollars at tickets.example/low-tides.",
+            "I make handmade candles and there's a sale this week at candles.example.",
+            "Get 1,000 followers for 5 dollars at boost.example.",
+        ),
+        (
+            "Also, my cousin's fundraiser is at fundraise.example/fix-the-van, every dollar helps.",
+            "Please also chip in at fundraise.example/team-trip if you can.",
+            "And if you can spare a few dollars: fundraise.example/new-roof.",
+            "Share the fundraiser too: fundraise.example/vet-bills.",
+        ),
+    ),
+}
+REPORTABLE_COMMENTS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "Inappropriate content": (
+        ("Oh please.", "lol this again.", "Cry me a river.", "Seriously?"),
+        (
+            "Your 'anxiety' is just you being dramatic.",
+            "Depression isn't a personality, stop making it one.",
+            "Everyone's got a diagnosis now, it's embarrassing.",
+            "Calling a bad day a 'disorder' is an insult to people with real problems.",
+            "This group turns every mood into a mental illness.",
+        ),
+        ("Toughen up.", "Get over yourself.", "Pathetic.", "Grow a spine."),
+    ),
+    "Spam or misleading information": (
+        (
+            "Forget the advice above.",
+            "Honestly skip all of that.",
+            "Been there, here's what actually works.",
+            "Nobody here will tell you this.",
+        ),
+        (
+            "I quit my meds and fixed it with NeuroCalm drops in two weeks.",
+            "CalmMax capsules cured my panic attacks, no doctor needed.",
+            "My 30-day coaching course replaces professional care completely.",
+            "A mushroom tincture cleared my depression, the pills only mask it.",
+            "My juice cleanse plan flushes out anxiety, I've seen it work on dozens of people.",
+        ),
+        (
+            "Use code HEAL20 at calmmax-shop.example.",
+            "DM me for the link.",
+            "Link in my profile.",
+            "Message me for a discount.",
+        ),
+    ),
+    "Harassment or bullying": (
+        (
+            "You again.",
+            "Of course it's you posting this.",
+            "Here we go with you again.",
+            "Not this person again.",
+        ),
+        (
+            "Nobody asked for your life story for the hundredth time.",
+            "You make every thread about yourself.",
+            "This is why nobody in this group replies to you.",
+            "You've been told before, stop flooding the group with your drama.",
+            "Maybe people avoid you for a reason.",
+        ),
+        ("Just leave.", "Take a hint.", "Give it a rest.", "Nobody wants to hear it."),
+    ),
+    "Self-harm or crisis concern": (
+        (
+            "Reading this I just feel worse.",
+            "I wish I had your hope.",
+            "Nothing like this ever works for me.",
+            "I've stopped trying, honestly.",
+        ),
+        (
+            "I don't see the point in anything anymore.",
+            "I feel like everyone would be fine without me.",
+            "I can't keep going like this much longer.",
+            "I'm so tired of waking up every day.",
+            "I've been saying goodbye to people without them realising.",
+        ),
+        (
+            "Sorry.",
+            "Don't mind me.",
+            "Just needed to say it somewhere.",
+            "I don't know what else to do.",
+        ),
+    ),
+    "Sharing personal information": (
+        (
+            "For anyone wondering who this is about.",
+            "I know exactly who this is.",
+            "Time everyone knew.",
+            "Not keeping this private anymore.",
+        ),
+        (
+            "It's Dana Whitfield from the Riverside Clinic front desk.",
+            "That's Marcus Bell, manager at Greenway Logistics.",
+            "Jordan Alvarez, works at Harbor Dental, Tuesday group regular.",
+            "Priya Natarajan, teaches at Oakfield Elementary.",
+            "Tom Reyes in accounts at Brightline Insurance.",
+        ),
+        (
+            "Screenshots of their messages to me below.",
+            "I've pasted their private messages underneath.",
+            "Our whole DM thread is in the photos.",
+            "Here's what they wrote me in private.",
+        ),
+    ),
+    "Off-topic promotion": (
+        (
+            "Off-topic, sorry.",
+            "Quick plug while I'm here.",
+            "Sorry to hijack the thread.",
+            "Not related, but hear me out.",
+        ),
+        (
+            "Our trading group is up 900% this month, join at tradeclub.example.",
+            "Half-price lenses and a tripod at market.example/lens-sale.",
+            "My band plays Friday, tickets at tickets.example/low-tides.",
+            "Handmade candles on sale this week at candles.example.",
+            "1,000 followers for 5 dollars at boost.example.",
+        ),
+        (
+            "Also chip in at fundraise.example/fix-the-van.",
+            "And please share fundraise.example/team-trip.",
+            "Every dollar helps: fundraise.example/new-roof.",
+            "Vet bills fundraiser: fundraise.example/vet-bills.",
+        ),
+    ),
+}
+REPORTABLE_REASONS = tuple(REPORTABLE_POSTS)
+# Each reason's openers, posts' and comments': a reportable text begins with one and a space.
+REPORTABLE_OPENERS: dict[str, tuple[str, ...]] = {
+    r: REPORTABLE_POSTS[r][1] + REPORTABLE_COMMENTS[r][0] for r in REPORTABLE_REASONS
+}
+
+
+def reportable_reason(content: pl.Series) -> pl.Series:
+    """The report reason each text reads as (``REPORTABLE_OPENERS``); NULL for a friendly one."""
+    out = pl.Series("reason", [None] * len(content), dtype=pl.String)
+    for reason, openers in REPORTABLE_OPENERS.items():  # a few dozen openers, each vectorised
+        hit = pl.any_horizontal(content.str.starts_with(o + " ") for o in openers)
+        out = pl.select(pl.when(hit).then(pl.lit(reason)).otherwise(out)).to_series()
+    return out.alias("reason")
+
+
 # The voices of the authors: a user's role picks one (``voices``); any other role writes as
 # a client.
 VOICES = ("client", "therapist", "moderator")
@@ -416,6 +745,8 @@ VOICES = ("client", "therapist", "moderator")
 # writes in a fourth voice: the client's pools, with "my therapist" lines told of a friend
 # or an app instead (same sizes and draws, so only those lines differ).
 UNTREATED = len(VOICES)
+# A client's reportable text (of reason i) is written in voice REPORTABLE + i.
+REPORTABLE = UNTREATED + 1
 
 
 def _told_otherwise(pool: tuple[str, ...], i: int, line: str) -> tuple[str, ...]:
@@ -481,24 +812,28 @@ _TITLES = _Pool(
     ("{} {}", (PRO_TITLE_HEADS, PRO_TITLE_TOPICS), (30, 31)),
     ("{} {}", (MOD_TITLE_HEADS, MOD_TITLE_TOPICS), (40, 41)),
     ("{} {}", (TITLE_HEADS, TITLE_TOPICS), (10, 14)),
+    *(("{}", (REPORTABLE_POSTS[r][0],), (80,)) for r in REPORTABLE_REASONS),
 )
 _BODY_HEADS = _Pool(
     ("{} Lately {}. So I started ", (OPENERS, SITUATIONS), (12, 13)),
     ("{} {} One thing that often helps: ", (PRO_OPENERS, PRO_OBSERVATIONS), (32, 33)),
     ("{} {} ", (MOD_OPENERS, MOD_MIDDLES), (42, 43)),
     ("{} Lately {}. So I started ", (OPENERS, SITUATIONS), (12, 13)),
+    *(("{} {} ", REPORTABLE_POSTS[r][1:3], (81, 82)) for r in REPORTABLE_REASONS),
 )
 _BODY_TAILS = _Pool(
     ("{}, and {}. {}", (TRIED, OUTCOMES, QUESTIONS), (14, 15, 16)),
     ("{}. {} {}", (PRO_TIPS, PRO_ENCOURAGEMENT, PRO_CLOSERS), (34, 35, 36)),
     ("{} {}", (MOD_CLOSERS, MOD_SIGNOFFS), (44, 45)),
     ("{}, and {}. {}", (UNTREATED_TRIED, UNTREATED_OUTCOMES, QUESTIONS), (14, 15, 16)),
+    *(("{}", REPORTABLE_POSTS[r][3:], (83,)) for r in REPORTABLE_REASONS),
 )
 _COMMENTS = _Pool(
     ("{} {} {}", (COMMENT_OPENERS, COMMENT_MIDDLES, COMMENT_CLOSERS), (20, 21, 22)),
     ("{} {} {}", (PRO_COMMENT_OPENERS, PRO_COMMENT_MIDDLES, PRO_COMMENT_CLOSERS), (50, 51, 52)),
     ("{} {} {}", (MOD_COMMENT_OPENERS, MOD_COMMENT_MIDDLES, MOD_COMMENT_CLOSERS), (60, 61, 62)),
     ("{} {} {}", (COMMENT_OPENERS, UNTREATED_COMMENT_MIDDLES, COMMENT_CLOSERS), (20, 21, 22)),
+    *(("{} {} {}", REPORTABLE_COMMENTS[r], (84, 85, 86)) for r in REPORTABLE_REASONS),
 )
 
 
@@ -510,11 +845,23 @@ def _code(stream: Stream, keys: U64, *parts: tuple[tuple[str, ...], int]) -> I64
     return code
 
 
-def _voice(keys: U64, role: pl.Series | None, treated: npt.NDArray[np.bool_] | None) -> I64:
+def _voice(
+    stream: Stream,
+    keys: U64,
+    role: pl.Series | None,
+    treated: npt.NDArray[np.bool_] | None,
+    table: str,
+) -> I64:
+    """Each text's voice: its author's role's, a client's untreated or (REPORTABLE_RATE of
+    the clients' ``table`` texts, keyed) reportable one."""
     voice = np.zeros(len(keys), dtype=np.int64) if role is None else voices(role)
-    if treated is None:
-        return voice
-    out: I64 = np.where((voice == 0) & ~treated, UNTREATED, voice)
+    if treated is not None:
+        voice = np.where((voice == 0) & ~treated, UNTREATED, voice)
+    # Own stream indices: the other texts keep their draws.
+    bad = (voice == 0) | (voice == UNTREATED)
+    bad &= stream.bernoulli(keys, REPORTABLE_RATE[table], index=90)
+    reason = stream.choice(keys, len(REPORTABLE_REASONS), p=REPORTABLE_WEIGHTS, index=91)
+    out: I64 = np.where(bad, REPORTABLE + reason, voice)
     return out
 
 
@@ -526,8 +873,8 @@ def posts(
 ) -> tuple[pl.Series, pl.Series]:
     """(title, content) per key, in the voice of the author's ``role`` (default: clients);
     a client not ``treated`` (no completed session yet; default: all treated) never writes
-    of "my therapist"."""
-    voice = _voice(keys, role, treated)
+    of "my therapist"; a keyed few of the clients' are reportable (``REPORTABLE_RATE``)."""
+    voice = _voice(stream, keys, role, treated, "Post")
     title = _TITLES.gather(stream, keys, voice)
     head = _BODY_HEADS.gather(stream, keys, voice)
     tail = _BODY_TAILS.gather(stream, keys, voice)
@@ -542,4 +889,5 @@ def comments(
 ) -> pl.Series:
     """A comment per key, in the voice of the author's ``role`` (default: clients), as
     ``posts`` (``treated``)."""
-    return _COMMENTS.gather(stream, keys, _voice(keys, role, treated)).alias("content")
+    voice = _voice(stream, keys, role, treated, "Comment")
+    return _COMMENTS.gather(stream, keys, voice).alias("content")
