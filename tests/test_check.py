@@ -411,6 +411,7 @@ def world() -> dict[str, list[dict[str, Any]]]:
             {
                 "id": "gs1",
                 "title": "Calm together",
+                "sessionFormat": "webinar",  # a group-therapy session needs three participants
                 "communityId": "k1",
                 "createdById": "m1",
                 "sessionType": "VIRTUAL",
@@ -1092,6 +1093,16 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
     (
         "group_session.max_participants",
         lambda f: set_(f, "GroupTherapySessions", "gs1", maxParticipants=0),
+        "gs1",
+    ),
+    (  # an approved group-therapy session with one participant
+        "group_session.enough_participants",
+        lambda f: set_(f, "GroupTherapySessions", "gs1", sessionFormat="group-therapy"),
+        "gs1",
+    ),
+    (  # a session of no stated format is group therapy
+        "group_session.enough_participants",
+        lambda f: set_(f, "GroupTherapySessions", "gs1", sessionFormat=None),
         "gs1",
     ),
     (

@@ -619,12 +619,28 @@ def test_group_session_schedule_and_statuses(f: Frames, anchor: datetime) -> Non
         s.filter(pl.col("status") != "CANCELLED")["cancelledAt"].null_count()
         == s.height - cancelled.height
     )
-    # Per hosting community: the top-up reaches 10 group sessions and one webinar.
-    per = s.group_by("communityId").agg(
-        (pl.col("sessionFormat") == "webinar").sum().alias("web"), pl.len().alias("n")
+    # Per hosting community: the top-up reaches 10 group sessions and one webinar; a
+    # community with too few client members for a group holds its webinar only.
+    clients = (
+        f["Membership"]
+        .join(f["Client"].select(pl.col("userId")), on="userId")
+        .group_by("communityId")
+        .len("clients")
+    )
+    per = (
+        s.group_by("communityId")
+        .agg((pl.col("sessionFormat") == "webinar").sum().alias("web"), pl.len().alias("n"))
+        .join(clients, on="communityId", how="left")
+        .with_columns(pl.col("clients").fill_null(0))
     )
     assert (per["web"] == group_sessions.WEBINARS).all()
-    assert (per["n"] == group_sessions.SESSIONS + group_sessions.WEBINARS).all()
+    sessions = pl.when(pl.col("clients") >= group_sessions.MIN_PARTICIPANTS).then(
+        group_sessions.SESSIONS
+    )
+    _none(
+        per.filter(pl.col("n") != sessions.otherwise(0) + group_sessions.WEBINARS),
+        "group sessions per community",
+    )
     # Every community has an APPROVED therapist member to host, so every one holds sessions.
     assert per.height == f["Community"].height
     days = s.group_by("communityId", pl.col("local").dt.date()).len()
@@ -669,6 +685,32 @@ def test_group_invitation_and_attendance_statuses(f: Frames, anchor: datetime) -
         p.filter((pl.col("joinedAt") > anchor) | (pl.col("joinedAt") > pl.col("scheduledAt"))),
         "registered after the start or the anchor",
     )
+
+
+def test_group_therapy_takes_place_with_a_group(f: Frames, mode: str) -> None:
+    """A group-therapy session held or open (COMPLETED, APPROVED) has MIN_PARTICIPANTS
+    registrations or more; one too few registered for is CANCELLED for it before its start
+    (or, upcoming, still PENDING_APPROVAL); and in medium most communities hold some."""
+    s = _sessions(f).filter(pl.col("sessionFormat") == "group-therapy")
+    n = f["GroupSessionParticipants"].group_by("sessionId").len("n")
+    s = s.join(n, left_on="id", right_on="sessionId", how="left").with_columns(
+        pl.col("n").fill_null(0)
+    )
+    taking_place = s.filter(pl.col("status").is_in(["COMPLETED", "APPROVED"]))
+    _none(
+        taking_place.filter(pl.col("n") < group_sessions.MIN_PARTICIPANTS).select("id", "n"),
+        "a group session held or open with too few participants",
+    )
+    low = s.filter(pl.col("cancellationReason") == group_sessions.LOW_ENROLMENT)
+    _none(
+        low.filter(
+            (pl.col("status") != "CANCELLED") | (pl.col("cancelledAt") >= pl.col("scheduledAt"))
+        ),
+        "a low-enrolment cancellation",
+    )
+    if mode == "medium":
+        held = s.filter(pl.col("status") == "COMPLETED")["communityId"].n_unique()
+        assert held >= f["Community"].height // 2, held
 
 
 # --- reports and blocks ----------------------------------------------------------------------

@@ -644,6 +644,15 @@ def _text_pools() -> dict[str, str]:
 
 _POOLS = _text_pools()
 _MOD_IDS = 'CAST("m"."assignedCommunities" AS TEXT)'
+
+
+def _min_group() -> int:
+    from seedsnap.enrichers.group_sessions import MIN_PARTICIPANTS
+
+    return MIN_PARTICIPANTS
+
+
+_MIN_GROUP = _min_group()
 # Each review (id, content) with "sessions": the COMPLETED meetings of its pair that had
 # ended by the time it was written (the review texts' rules compare it to EARLY_REVIEW_SESSIONS).
 _REVIEW_SESSIONS = """(SELECT "v"."id", "v"."content", (SELECT COUNT(*) FROM "Meeting" AS "m"
@@ -1371,6 +1380,18 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         CAST("s"."maxParticipants" AS TEXT) AS "detail" FROM "GroupTherapySessions" AS "s"
         JOIN "GroupSessionParticipants" AS "p" ON "p"."sessionId" = "s"."id"
         GROUP BY "s"."id", "s"."maxParticipants" HAVING COUNT(*) > "s"."maxParticipants" """,
+    ),
+    (
+        "group_session.enough_participants",
+        "GroupTherapySessions",
+        f"a group-therapy session held or open for registration (COMPLETED, APPROVED) has at "
+        f"least {_MIN_GROUP} participants",
+        f"""SELECT "s"."id" AS "key", CAST(COUNT("p"."id") AS TEXT) || ' participants'
+        AS "detail" FROM "GroupTherapySessions" AS "s"
+        LEFT JOIN "GroupSessionParticipants" AS "p" ON "p"."sessionId" = "s"."id"
+        WHERE COALESCE("s"."sessionFormat", 'group-therapy') = 'group-therapy'
+        AND CAST("s"."status" AS TEXT) IN ('COMPLETED', 'APPROVED')
+        GROUP BY "s"."id" HAVING COUNT("p"."id") < {_MIN_GROUP}""",
     ),
     (
         "group_invitation.approved_therapist",

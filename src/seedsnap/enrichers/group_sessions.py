@@ -2,7 +2,9 @@
 invitations and participants (seeder.md §7 row 16 and its session details, §11.3, §11.15).
 
 Per community that has a moderator and at least one APPROVED therapist member, top up to
-``SESSIONS`` group sessions and ``WEBINARS`` webinar. By construction:
+``SESSIONS`` group sessions and ``WEBINARS`` webinar; a community with fewer than
+``MIN_PARTICIPANTS`` client members holds no group-therapy session (nobody to make a group),
+only its webinar. By construction:
 
 - the creator (``createdById``) is a moderator of the community, assigned before creating it;
 - invitees are APPROVED therapist members of the community (upstream invited PENDING ones),
@@ -10,6 +12,10 @@ Per community that has a moderator and at least one APPROVED therapist member, t
 - participants are client members, so never the creator nor an invitee, members before they
   register; at most ``maxParticipants`` of them; nobody registers for a session still
   PENDING_APPROVAL (the app opens registration once a session is approved);
+- a group-therapy session takes place (COMPLETED) or stays open (APPROVED) only with at
+  least ``MIN_PARTICIPANTS`` registrations: a past one with fewer was CANCELLED for too few
+  registrations (those who had registered by then keep theirs, cancelled), an upcoming one
+  with fewer is still PENDING_APPROVAL (and takes no registrations yet);
 - nobody is invited to or registers for a session that overlaps one of their own 1:1
   meetings (not CANCELLED), whether as the therapist or as the client;
 - sessions sit on distinct business days of the community, at 10:00-18:30 local time in one
@@ -40,6 +46,9 @@ READS = ("Community", "Membership", "ModeratorCommunity", "Therapist", "User", "
 WRITES = ("GroupTherapySessions", "GroupSessionTherapistInvitations", "GroupSessionParticipants")
 
 SESSIONS = 10  # group-therapy sessions per community (upstream's top-up target)
+MIN_PARTICIPANTS = 3  # registrations a group-therapy session needs to take place
+LOW_ENROLMENT = t.CANCELLATION_REASONS[1]  # "Too few registrations …": why it was cancelled
+SPARE_PICKS = 4  # people drawn beyond a session's size, for those busy in another session
 WEBINARS = 1
 SESSION_TZ = "America/New_York"  # the platform's scheduling zone for community sessions
 PAST_BUSINESS_DAYS = 45  # sessions are spread over this many business days before the anchor
@@ -47,7 +56,8 @@ FUTURE_BUSINESS_DAYS = 22  # ... and this many after it
 LEAD_DAYS = 3  # a past session was created at least this long before it took place
 WEBINAR_CHILD = 0x5745_4249  # child index of a community's webinar
 SLOT_CHILD = 1_000  # child index base of a community's group session on business-day slot k
-SPARE_SLOTS = 3  # candidate slots beyond the deficit, for the slots that find no host
+# Candidate slots beyond the deficit, for the slots that find no host or too few participants.
+SPARE_SLOTS = 10
 COMPLETED_RATE = 0.85
 APPROVED_RATE = 0.7
 ATTENDANCE = ("ATTENDED", "NO_SHOW", "CANCELLED", "REGISTERED")
@@ -89,8 +99,15 @@ def _communities(ctx: Context, frames: Frames) -> pl.DataFrame:
         .group_by("communityId")
         .agg(pl.col("since").min().alias("first_ther"))
     )
-    comm = comm.join(mods, left_on="id", right_on="communityId").join(
-        ther, left_on="id", right_on="communityId"
+    clients = frames["User"].filter(pl.col("role") == "client").select(pl.col("id").alias("userId"))
+    n_clients = (
+        frames["Membership"].join(clients, on="userId").group_by("communityId").len("clients")
+    )
+    comm = (
+        comm.join(mods, left_on="id", right_on="communityId")
+        .join(ther, left_on="id", right_on="communityId")
+        .join(n_clients, left_on="id", right_on="communityId", how="left")
+        .with_columns(pl.col("clients").fill_null(0))
     )
     comm = comm.with_columns(pl.max_horizontal("c_created", "first_mod", "first_ther").alias("lo"))
     comm = comm.sort("id")
@@ -121,7 +138,11 @@ def _slots(ctx: Context, frames: Frames, comm: pl.DataFrame) -> pl.DataFrame:
     comm = comm.join(
         have, left_on="id", right_on="communityId", how="left", maintain_order="left"
     ).with_columns(
-        (SESSIONS - pl.col("n_group").fill_null(0)).clip(0).alias("d_group"),
+        # Group therapy needs a group: none where too few clients could come.
+        pl.when(pl.col("clients") >= MIN_PARTICIPANTS)
+        .then((SESSIONS - pl.col("n_group").fill_null(0)).clip(0))
+        .otherwise(0)
+        .alias("d_group"),
         (WEBINARS - pl.col("n_web").fill_null(0)).clip(0).alias("d_web"),
     )
     comm = comm.filter((pl.col("d_group") > 0) | (pl.col("d_web") > 0))
@@ -281,6 +302,7 @@ def _sessions(
         pl.Series("close", close),
         pl.Series("updated", updated),
         pl.Series("cancel_at", np.where(cancelled, cancel_at, -1)),
+        pl.Series("cancel_if", cancel_at),  # when it was (or would have been) cancelled
         pl.Series("reason", reason.tolist(), dtype=pl.String).set(pl.Series(~cancelled), None),
         pl.Series("maxParticipants", cap),
     )
@@ -406,13 +428,16 @@ def _pick_people(
         return np.lexsort((user_rank[pi], draw, r))
 
     order = packed_order([(r, x.height)], draw, exact)
-    picked = order[rank_in_run(r[order]) < n[xi[order]]]
+    # SPARE_PICKS more than the size: who is picked for an overlapping session that comes
+    # first is dropped, and the next in the draw takes their place.
+    picked = order[rank_in_run(r[order]) < n[xi[order]] + SPARE_PICKS]
     px = xi[picked]
-    chosen = picked[
+    free = picked[
         _one_at_a_time(
             r[picked], user_rank[pi[picked]], x["at"].to_numpy()[px], x["end"].to_numpy()[px]
         )
     ]
+    chosen = free[rank_in_run(r[free]) < n[xi[free]]]
     rank = rank_in_run(r[chosen])
     out = x.select(pl.col("sid", "key", "communityId", "close", "created").gather(xi[chosen]))
     return out.hstack(
@@ -493,7 +518,8 @@ def _invitations(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _participants(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
+def _registrations(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
+    """Who registers for each session of ``x`` open for registration (``_pick_people``)."""
     clients = frames["User"].filter(pl.col("role") == "client").select(pl.col("id").alias("userId"))
     members = (
         frames["Membership"]
@@ -505,8 +531,53 @@ def _participants(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame
     x = x.filter(pl.col("status") != "PENDING_APPROVAL")
     web = x["web"].to_numpy()
     hi = pl.Series(np.minimum(np.where(web, 21, 9), x["maxParticipants"].to_numpy() + 1))
-    p = _pick_people(ctx, x, members, "register", 3, hi, _busy(frames, "client"))
-    p = p.join(x.select("sid", "status", "at", "end", "cancel_at"), on="sid")
+    lo = MIN_PARTICIPANTS
+    return _pick_people(ctx, x, members, "register", lo, hi, _busy(frames, "client"))
+
+
+def _low_enrolment(ctx: Context, x: pl.DataFrame, regs: pl.DataFrame) -> pl.DataFrame:
+    """``x`` with each group-therapy session that too few registered for (fewer than
+    MIN_PARTICIPANTS, when the community's clients were not free or not members yet) not
+    taking place: a past one was CANCELLED for it before its start, an upcoming one is
+    still PENDING_APPROVAL. Webinars take place with whoever comes."""
+    per = regs.group_by("sid").len("n")
+    n = x.select("sid").join(per, on="sid", how="left", maintain_order="left")["n"]
+    low = pl.lit(pl.Series((n.fill_null(0) < MIN_PARTICIPANTS).to_numpy())) & ~pl.col("web")
+    held = low & (pl.col("status") == "COMPLETED")
+    opened = low & (pl.col("status") == "APPROVED")
+    return x.with_columns(
+        low.alias("_low"),
+        pl.when(held)
+        .then(pl.lit("CANCELLED"))
+        .when(opened)
+        .then(pl.lit("PENDING_APPROVAL"))
+        .otherwise(pl.col("status"))
+        .alias("status"),
+        pl.when(held).then(pl.col("cancel_if")).otherwise(pl.col("cancel_at")).alias("cancel_at"),
+        pl.when(held).then(pl.lit(LOW_ENROLMENT)).otherwise(pl.col("reason")).alias("reason"),
+        pl.when(held)
+        .then(pl.col("cancel_if"))
+        .when(opened)
+        .then(pl.col("created"))
+        .otherwise(pl.col("updated"))
+        .alias("updated"),
+        pl.when(held)
+        .then(pl.min_horizontal("cancel_if", pl.lit(ctx.anchor_ms)))
+        .otherwise(pl.col("close"))
+        .alias("close"),
+    )
+
+
+def _participants(ctx: Context, x: pl.DataFrame, regs: pl.DataFrame) -> pl.DataFrame:
+    """The participants of the sessions of ``x`` from their ``regs``: those made while
+    registration was open (a session cancelled closed it), with attendance by status."""
+    p = regs.drop("close").join(
+        x.filter(pl.col("status") != "PENDING_APPROVAL").select(
+            "sid", "status", "at", "end", "cancel_at", "close"
+        ),
+        on="sid",
+    )
+    p = p.filter(pl.col("since") <= pl.col("close"))
     s = ctx.stream("GroupSessionParticipants", "attend")
     pk = p["pkey"].to_numpy()
     lo = np.maximum(p["created"].to_numpy(), p["since"].to_numpy())
@@ -557,7 +628,8 @@ def _participants(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame
 
 def _hosted(x: pl.DataFrame, invitations: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The sessions kept, and their invitations: per community and format, the first
-    ``need`` candidate slots (by ``pref``) that can take place.
+    ``need`` candidate slots (by ``pref``) that can take place, those too few registered
+    for (``_low``) only where the others do not make ``need``.
 
     An approved or held session has a therapist who accepted; a slot whose therapists were
     all in 1:1 meetings at its time (none invited) cannot be one, and the next slot is taken.
@@ -567,7 +639,7 @@ def _hosted(x: pl.DataFrame, invitations: pl.DataFrame) -> tuple[pl.DataFrame, p
     ok = ~pl.col("status").is_in(["APPROVED", "COMPLETED"]) | pl.col("sid").is_in(hosted.implode())
     kept = (
         x.filter(ok)
-        .sort("communityId", "web", "pref")
+        .sort("communityId", "web", "_low", "pref")
         .filter(pl.int_range(pl.len()).over("communityId", "web") < pl.col("need"))
         .sort("communityId", "web", "k")
     )
@@ -585,6 +657,8 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         return {}
     x = _sessions(ctx, frames, comm, slots)
     x = x.join(_creators(ctx, frames, x), on="sid")
+    regs = _registrations(ctx, frames, x)
+    x = _low_enrolment(ctx, x, regs)
     x, invitations = _hosted(x, _invitations(ctx, frames, x))
     web = x["web"].to_numpy()
     session = x.select(
@@ -627,5 +701,5 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     return {
         "GroupTherapySessions": session,
         "GroupSessionTherapistInvitations": invitations,
-        "GroupSessionParticipants": _participants(ctx, frames, x),
+        "GroupSessionParticipants": _participants(ctx, x, regs),
     }
