@@ -644,9 +644,16 @@ def test_comments_pick_matches_pick_rows_from_groups(
     frames = _altered(light[1], case)
     by_users = _old_comments(ctx, frames)
     assert by_users.height > 5  # the user-side pick is exercised
-    got = comments.enrich(ctx, frames)["Comment"]
-    # The user side comes first; the post side after it is the same code as before.
-    assert_frame_equal(got.head(by_users.height), by_users)
+    got = comments.enrich(ctx, frames)["Comment"].head(by_users.height)
+    # The user side comes first; the post side after it is the same code as before. The
+    # pick is who comments on which post, and the text; threading a user's second top-level
+    # comment on a post into a reply (thread_repeats) comes after it, and may date such a
+    # reply later (after the comment it answers), never earlier.
+    picked = ["id", "postId", "userId", "content"]
+    assert_frame_equal(got.select(picked), by_users.select(picked))
+    top = got["parentId"].is_null()
+    assert_frame_equal(got.filter(top).drop("parentId"), by_users.filter(top))
+    assert (got["createdAt"] >= by_users["createdAt"]).all()
 
 
 class _PickCase(NamedTuple):
