@@ -1022,6 +1022,11 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
     ),
     ("message.sender_is_participant", lambda f: set_(f, "Message", "ms3", senderId="t1"), "ms3"),
     ("message.times_increase", lambda f: set_(f, "Message", "ms2", createdAt=days(39)), "ms1"),
+    (  # the therapist answers with the client's own words
+        "message.no_repeat_in_conversation",
+        lambda f: set_(f, "Message", "ms2", content="Hi"),
+        "ms1",
+    ),
     (
         "message.after_conversation",
         lambda f: set_(f, "Conversation", "cv2", createdAt=days(29.5), updatedAt=days(29.5)),

@@ -14,6 +14,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from seedsnap.build import GENERATORS, generate
+from seedsnap.check import DISTINCT_MESSAGES_UP_TO
 from seedsnap.config import Config, resolve
 from seedsnap.context import Context, Frames
 from seedsnap.enrichers import group_sessions, notifications, typing, user_blocks
@@ -231,6 +232,48 @@ def test_message_texts_vary_and_fill_their_names(f: Frames) -> None:
     content = f["Message"]["content"]
     assert content.n_unique() >= 0.3 * content.len()
     assert not content.str.contains("{", literal=True).any()
+
+
+def test_nobody_in_a_conversation_says_the_same_thing_twice(f: Frames) -> None:
+    repeats = f["Message"].group_by("conversationId", "content").len().filter(pl.col("len") > 1)
+    _none(repeats, "a text sent twice in one conversation")
+
+
+def test_message_pools_keep_conversations_of_the_checked_length_free_of_repeats() -> None:
+    """The messages enricher takes each pool's lines in a keyed order without replacement; a
+    long conversation that ran through a pool gives each further round of a line a second
+    line that no earlier round of it had. So every conversation of up to
+    ``DISTINCT_MESSAGES_UP_TO`` messages repeats nothing (the opener aside, all its lines
+    may come from one pool) while each pool times its speaker's filled second lines reach
+    that, and pools that meet in a conversation share no line."""
+    t = social_text
+    client_ends = sum(1 for x in t.SECOND_LINES if x)
+    staff_ends = sum(1 for x in t.STAFF_SECOND_LINES if x)
+    pools = {  # pool: the fewest filled second lines a speaker of it has
+        t.CLIENT_LINES: client_ends,
+        t.PEER_LINES: client_ends,
+        t.GROUP_LINES: client_ends,
+        t.MEMBER_TO_THERAPIST_LINES: client_ends,
+        t.THERAPIST_LINES: staff_ends,
+        t.COLLEAGUE_LINES: staff_ends,
+        t.MODERATOR_GROUP_LINES: staff_ends,
+        t.THERAPIST_MEMBER_LINES: staff_ends,
+        t.REPLY_LINES: min(client_ends, staff_ends),
+    }
+    for pool, ends in pools.items():
+        assert len(set(pool)) == len(pool), f"a line listed twice: {pool}"
+        assert len(pool) * ends >= DISTINCT_MESSAGES_UP_TO - 1, pool[0]
+    everything = [line for pool in pools for line in pool]
+    assert len(set(everything)) == len(everything), "a line in two pools"
+
+
+def test_long_conversations_still_repeat_nothing() -> None:
+    env = {"SEEDSNAP_MIN_CLIENT_MESSAGES_PER_CONVERSATION": str(DISTINCT_MESSAGES_UP_TO - 10)}
+    built = generate(resolve(mode="light", env=env, config_file=None))
+    sizes = built["Message"].group_by("conversationId").len()
+    assert sizes["len"].max() >= DISTINCT_MESSAGES_UP_TO - 10
+    repeats = built["Message"].group_by("conversationId", "content").len()
+    _none(repeats.filter(pl.col("len") > 1), "a text sent twice in one long conversation")
 
 
 # --- message interactions --------------------------------------------------------------------

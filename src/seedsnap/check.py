@@ -44,6 +44,12 @@ PAST_MEETING = ("COMPLETED", "CANCELLED", "NO_SHOW")
 UPCOMING_MEETING = ("SCHEDULED", "CONFIRMED", "WAITING")
 ONGOING_MEETING = ("IN_PROGRESS", "CANCELLED")
 
+# Conversations of up to this many messages repeat no text: the messages enricher draws each
+# pool of lines without replacement per conversation, and its pools are large enough for
+# that (tests/test_social.py keeps them so). A longer conversation, made by raising
+# messages_per_conversation far beyond its default, may have to say something twice.
+DISTINCT_MESSAGES_UP_TO = 30
+
 # Timestamp columns that may lie after the anchor by design: schedules and expiry dates.
 # Every other timestamp records something that has happened, so it may not.
 FUTURE_BY_DESIGN = frozenset(
@@ -1280,6 +1286,18 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         """SELECT MIN("id") AS "key", CAST(COUNT(*) AS TEXT) || ' messages at ' ||
         CAST("createdAt" AS TEXT) AS "detail" FROM "Message"
         GROUP BY "conversationId", "createdAt" HAVING COUNT(*) > 1""",
+    ),
+    (
+        "message.no_repeat_in_conversation",
+        "Message",
+        f"nobody in a conversation of up to {DISTINCT_MESSAGES_UP_TO} messages sends a text "
+        "that was already sent in it",
+        f"""SELECT MIN("m"."id") AS "key", CAST(COUNT(*) AS TEXT) || ' times: ' || "m"."content"
+        AS "detail" FROM "Message" AS "m" JOIN (SELECT "conversationId", COUNT(*) AS "n"
+            FROM "Message" GROUP BY "conversationId") AS "c"
+            ON "c"."conversationId" = "m"."conversationId"
+        WHERE "c"."n" <= {DISTINCT_MESSAGES_UP_TO}
+        GROUP BY "m"."conversationId", "m"."content" HAVING COUNT(*) > 1""",
     ),
     (
         "message.after_conversation",

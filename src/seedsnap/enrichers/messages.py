@@ -325,9 +325,39 @@ def _gaps(stream: Stream, keys: U64) -> I64:
     return out
 
 
+def _draw_without_replacement(
+    stream: Stream, group_key: U64, group: I64, rank: I64, size: I64
+) -> tuple[I64, I64]:
+    """For the ``rank``-th pick of ``group`` (0, 1, ... per group): which of the group's
+    ``size`` items, and the lap (``rank // size``: how often the whole pool went by).
+
+    Each group walks its own keyed shuffle of its items, so picks repeat only once every item
+    was taken. ``group_key``, ``size`` are per group; ``group``, ``rank`` per pick.
+    """
+    g_rows, item, item_keys = expand(group_key, size)
+    order = np.lexsort((item, stream.bits(item_keys, 12), g_rows))
+    shuffled = item[order]  # each group's items in its keyed order, groups one after another
+    first = np.cumsum(size) - size
+    s = size[group]
+    return shuffled[first[group] + rank % s], rank // s
+
+
+def _rank_within(code: I64, j: I64) -> I64:
+    """0, 1, ... over the rows of each ``code``, in the order of ``j``."""
+    order = np.lexsort((j, code))
+    c = code[order]
+    start = np.r_[True, c[1:] != c[:-1]] if len(c) else np.ones(0, bool)
+    pos = np.arange(len(c), dtype=np.int64)
+    head = np.maximum.accumulate(np.where(start, pos, 0))
+    rank = np.empty(len(c), dtype=np.int64)
+    rank[order] = pos - head
+    return rank
+
+
 def _content(
     sm: Stream,
     mk: U64,
+    conv_key: U64,
     j: I64,
     reply: npt.NDArray[np.bool_],
     kind: pl.Series,
@@ -339,7 +369,13 @@ def _content(
     a String column from numpy strings costs Python work per row). Therapists and
     moderators speak as professionals and hosts, whatever the kind of conversation; a
     member writing to a therapist who is not theirs (a peer conversation whose ``partner``
-    is a therapist) asks about the therapist's post or group session."""
+    is a therapist) asks about the therapist's post or group session.
+
+    Nobody in a conversation says the same thing twice: a conversation draws the lines of
+    each pool without replacement (its own keyed shuffle of the pool, ``conv_key``), replies
+    and short ones alike. Should a long conversation run through a pool, the next round of
+    it takes second lines the earlier rounds of each line did not have.
+    """
     which = (
         pl.select(
             pl.when((kind == "group") & (speaker == "moderator"))
@@ -384,29 +420,56 @@ def _content(
         t.MEMBER_TO_THERAPIST_LINES,
     )
     seconds = (t.SECOND_LINES, t.STAFF_SECOND_LINES)
-    flat, off, size = _pool_flat([*openers, t.REPLY_LINES, *lines, *seconds, ("",)])
+    # The second lines that add something, per speaker kind: a pool's later rounds take them.
+    filled = tuple(tuple(x for x in p if x) for p in seconds)
+    flat, off, size = _pool_flat([*openers, t.REPLY_LINES, *lines, *seconds, ("",), *filled])
     # Pool numbers in ``flat``, in the order above (an opener's or a line's pool adds
     # ``which`` to its first, a second line's ``staff``).
     reply_pool = len(openers)
     lines_pool = reply_pool + 1
     second_pool = lines_pool + len(lines)
     empty_pool = second_pool + len(seconds)
-    # Each pick keeps its own keyed uniform (indices 4-7), drawn only for the rows using it.
-    first = np.empty(len(mk), dtype=np.int64)
-    for rows, pool, index in (
-        (j == 0, which, 4),
-        ((j != 0) & reply, np.full(len(mk), reply_pool), 5),
-        ((j != 0) & ~reply, which + lines_pool, 6),
-    ):
-        p = pool[rows]
-        first[rows] = off[p] + np.floor(sm.uniform(mk[rows], index) * size[p]).astype(np.int64)
-    second = np.full(len(mk), off[empty_pool])  # "" after an opener
+    filled_pool = empty_pool + 1
+    pool = np.where(j == 0, which, np.where(reply, reply_pool, which + lines_pool))
+    # Per (conversation, pool): the rank of each message among those drawing from it.
+    n_pools = len(off)
+    conv_row = np.unique(conv_key, return_inverse=True)[1].astype(np.int64)
+    codes, group = np.unique(conv_row * n_pools + pool, return_inverse=True)
+    group = group.astype(np.int64)
+    rank = _rank_within(group, j)
+    g_pool = codes % n_pools
+    g_key = child_keys(conv_key[_first_rows(group, len(codes))], g_pool)
+    item, lap = _draw_without_replacement(sm, g_key, group, rank, size[g_pool])
+    first = off[pool] + item
+    # Second lines: keyed per message on a pool's first round; on a later round the line's
+    # first-round second moved on by the round (so a line never comes twice with one ending).
     later = j != 0
+    p2 = second_pool + staff
+    second = np.full(len(mk), off[empty_pool])  # "" after an opener
     u = sm.uniform(mk[later], 7)
-    p2 = second_pool + staff[later]
-    second[later] = off[p2] + np.floor(u * size[p2]).astype(np.int64)
+    second[later] = off[p2[later]] + np.floor(u * size[p2[later]]).astype(np.int64)
+    again = np.flatnonzero(lap > 0)
+    if len(again):
+        # The first-round message of the same line: same group, rank - lap * size.
+        by_rank = np.lexsort((rank, group))
+        g_start = np.searchsorted(group[by_rank], group[again])
+        first_round = by_rank[g_start + rank[again] % size[g_pool[group[again]]]]
+        n_filled = size[filled_pool + staff[again]]
+        was = second[first_round] - off[second_pool + staff[first_round]]
+        n_empty = size[second_pool + staff[first_round]] - size[filled_pool + staff[first_round]]
+        # Its index among the filled ones (the empties come first); -1 for an empty one,
+        # whose later rounds then start at the first filled one.
+        base = np.where(was >= n_empty, was - n_empty, -1)
+        second[again] = off[filled_pool + staff[again]] + (base + lap[again]) % n_filled
     pool_s = pl.Series(flat, dtype=pl.String)
     return pl.select(pl.concat_str(pool_s.gather(first), pool_s.gather(second))).to_series()
+
+
+def _first_rows(group: I64, n_groups: int) -> I64:
+    """For each of ``n_groups`` groups, one row of ``group`` holding it (the first)."""
+    rows = np.full(n_groups, -1, dtype=np.int64)
+    rows[group[::-1]] = np.arange(len(group) - 1, -1, -1)
+    return rows
 
 
 def build(ctx: Context, conv: pl.DataFrame, members: pl.DataFrame, min_messages: int) -> Frames:
@@ -502,6 +565,7 @@ def build(ctx: Context, conv: pl.DataFrame, members: pl.DataFrame, min_messages:
     content = _content(
         sm,
         mk,
+        ck[rows],
         j,
         reply,
         conv["kind"].gather(rows),

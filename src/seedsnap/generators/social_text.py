@@ -67,6 +67,9 @@ MEMBER_TO_THERAPIST_LINES = (
     "Would grounding steps help with panic at night as well?",
     "Is there a resource in the community you would point a beginner to?",
     "I understand you can only answer in general terms, that's fine.",
+    "Are the group sessions recorded, or only live?",
+    "Would journaling before bed be a good place to start?",
+    "Thanks, I'll look for those threads in the community.",
 )
 
 # Later lines: a first sentence and an optional second one, by speaker role.
@@ -83,6 +86,9 @@ CLIENT_LINES = (
     "Mornings are the hardest part right now.",
     "I skipped the gym but I did stretch for ten minutes.",
     "I kept the phone out of the bedroom three nights in a row.",
+    "I used the thought record when the worry spiked on Tuesday.",
+    "Eating regular meals has made the afternoons easier.",
+    "I said no to an extra shift and didn't feel guilty for once.",
 )
 THERAPIST_LINES = (
     "That's real progress, and it's worth noticing.",
@@ -95,6 +101,9 @@ THERAPIST_LINES = (
     "Notice how you described that: with a lot more self-compassion.",
     "We can adjust the plan if it feels like too much right now.",
     "Let's pick this up on Thursday, if that still works for you.",
+    "What do you think made the difference this time?",
+    "Try to notice one moment each day when things felt a little lighter.",
+    "That's a lot to carry; it makes sense that you're tired.",
 )
 PEER_LINES = (
     "Same here, some days are just heavier than others.",
@@ -108,6 +117,9 @@ PEER_LINES = (
     "Let's cheer each other on this week.",
     "It helps to know I'm not the only one.",
     "I tried your tip about the morning walk and it helped.",
+    "Sending you strength for tomorrow.",
+    "Honestly, the community posts got me through this week.",
+    "I'm trying the evening walk idea too, and it does help a bit.",
 )
 GROUP_LINES = (
     "Checking in: a 6 out of 10 today, which is better than yesterday.",
@@ -118,6 +130,14 @@ GROUP_LINES = (
     "I had a setback but I'm trying again today.",
     "Sending good vibes to whoever needs them today.",
     "What's one thing that helped you this week?",
+    "Slept a full seven hours last night, first time in a while.",
+    "Today was rough, but I showed up here, so that counts.",
+    "Does anyone have a go-to grounding trick for crowded places?",
+    "I tried the five-senses exercise on the bus and it helped.",
+    "Missed the check-in last week, glad to be back.",
+    "Work stress is high this week, taking it one hour at a time.",
+    "Reading everyone's updates makes me feel less alone.",
+    "Rainy days really drag my mood down.",
 )
 # The circle's moderator: a host, not a member sharing their own struggles.
 MODERATOR_GROUP_LINES = (
@@ -127,6 +147,10 @@ MODERATOR_GROUP_LINES = (
     "If anyone needs more support, the therapists' resources are pinned in the community.",
     "Let's welcome our newest members to the circle.",
     "What's one small thing you're proud of this week?",
+    "Feel free to share as much or as little as you like.",
+    "This week's group session is open for registration in the community.",
+    "Please remember this circle is peer support, not a crisis service.",
+    "Thank you for supporting each other so kindly here.",
 )
 THERAPIST_MEMBER_LINES = (
     "That's a very common experience, and you're not alone in it.",
@@ -135,6 +159,10 @@ THERAPIST_MEMBER_LINES = (
     "The community has a few good threads on this; I'll point you to them.",
     "Small, steady steps usually work better than big changes all at once.",
     "I can only speak in general terms here, but I'm glad you reached out.",
+    "Routines that feel small on paper often make the biggest difference.",
+    "The community's next group session touches on exactly this.",
+    "If things ever feel urgent, please reach out to a crisis line right away.",
+    "Writing down what you notice, without judging it, is a good first step.",
 )
 COLLEAGUE_LINES = (
     "Happy to share the handout I use.",
@@ -142,6 +170,13 @@ COLLEAGUE_LINES = (
     "I've had good results starting with behavioural activation there.",
     "Let's compare notes after the webinar.",
     "Thanks, that framing is really useful.",
+    "I'd keep the first few weeks focused on sleep and routine.",
+    "Supervision on Friday could be a good place to go through it.",
+    "I can send you the worry-time worksheet I adapted.",
+    "That sounds like a good fit for a grounding-first approach.",
+    "I'm fully booked next week, but the week after is open.",
+    "Have you tried shortening the homework to five minutes?",
+    "Good idea to loop in the group facilitator too.",
 )
 SECOND_LINES = (
     "",
@@ -171,6 +206,9 @@ REPLY_LINES = (
     "Thank you, that helps.",
     "Agreed, let's try that.",
     "That's so true.",
+    "Same for me, honestly.",
+    "Love this, thank you for sharing.",
+    "That makes a lot of sense.",
 )
 
 GROUP_TITLE = "{community} peer circle"
