@@ -842,6 +842,17 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
     ("meeting.status_vs_time", lambda f: set_(f, "Meeting", "mt2", status="COMPLETED"), "mt2"),
     ("meeting.status_vs_time", lambda f: set_(f, "Meeting", "mt1", status="SCHEDULED"), "mt1"),
     ("meeting.end_is_start_plus_duration", lambda f: set_(f, "Meeting", "mt1", duration=90), "mt1"),
+    (  # the next Monday 10:00 Manila, nine weeks later
+        "meeting.booked_weeks_ahead",
+        lambda f: set_(
+            f,
+            "Meeting",
+            "mt2",
+            startTime=MON_1000_MANILA_NEXT + timedelta(weeks=8),
+            endTime=MON_1000_MANILA_NEXT + timedelta(weeks=8, minutes=60),
+        ),
+        "mt2",
+    ),
     (
         "meeting.created_before_start",
         lambda f: set_(f, "Meeting", "mt1", createdAt=MON_0900_MANILA + timedelta(hours=1)),

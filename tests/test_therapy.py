@@ -20,7 +20,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from seedsnap.build import generate
-from seedsnap.config import Config, resolve
+from seedsnap.config import BOOK_AHEAD_WEEKS, Config, resolve
 from seedsnap.context import MS_PER_HOUR, MS_PER_MINUTE, Context, Frames
 from seedsnap.enrichers import logins
 from seedsnap.errors import ConfigError
@@ -214,6 +214,19 @@ def test_meeting_status_and_times_agree_with_the_anchor_and_the_pair(built: Buil
     if past.height >= 50:
         share = (past["status"] == "COMPLETED").mean()
         assert share is not None and 0.75 <= float(share) <= 0.95
+
+
+def test_sessions_are_booked_a_few_weeks_ahead_at_most(built: Build) -> None:
+    """Nothing starts more than BOOK_AHEAD_WEEKS after the anchor, and most upcoming
+    sessions within three weeks: a practice books recurring sessions a few weeks ahead."""
+    cfg, f = built
+    a = _anchor(cfg)
+    upcoming = f["Meeting"].filter(pl.col("startTime") > a)
+    assert upcoming.height
+    late = upcoming.filter(pl.col("startTime") > a + timedelta(weeks=BOOK_AHEAD_WEEKS))
+    assert late.is_empty(), late.select("id", "startTime")
+    soon = upcoming.filter(pl.col("startTime") <= a + timedelta(weeks=3)).height
+    assert soon >= 0.6 * upcoming.height
 
 
 def test_every_completed_meeting_has_notes_written_after_it(built: Build) -> None:
@@ -560,6 +573,9 @@ def test_raised_minimums_are_met_and_impossible_ones_are_refused() -> None:
         how="left",
     )
     assert (per_pair["len"].fill_null(0) >= 5).all()
+    # ... booked no further ahead for that (a light pair may be days old).
+    latest = _anchor(cfg) + timedelta(weeks=BOOK_AHEAD_WEEKS)
+    assert f["Meeting"].filter(pl.col("startTime") > latest).is_empty()
     days = f["TherapistAvailability"].group_by("therapistId").agg(pl.col("dayOfWeek").n_unique())
     assert (days["dayOfWeek"] >= 6).all()
     # Counted from the entities (left joins), so an entity with no rows at all fails too.

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from seedsnap.config import PAST_PAIR_DAYS, WINDOW_MINIMUMS, parse_anchor
+from seedsnap.config import BOOK_AHEAD_WEEKS, PAST_PAIR_DAYS, WINDOW_MINIMUMS, parse_anchor
 from seedsnap.errors import ConfigError, DatabaseError, SnapshotError
 from seedsnap.generators.therapy_text import EARLY_REVIEW_SESSIONS as _EARLY_REVIEW_SESSIONS
 from seedsnap.generators.therapy_text import FIRST_NOTE_OPENINGS, FIRST_SESSION_DESCRIPTIONS
@@ -1054,6 +1054,14 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
             WHEN "m"."startTime" > {{anchor}}
                 THEN CAST("m"."status" AS TEXT) NOT IN {_in(UPCOMING_MEETING)}
             ELSE CAST("m"."status" AS TEXT) NOT IN {_in(ONGOING_MEETING)} END""",
+    ),
+    (
+        "meeting.booked_weeks_ahead",
+        "Meeting",
+        f"a meeting starts at most {BOOK_AHEAD_WEEKS} weeks after the anchor: sessions are "
+        "booked a few weeks ahead",
+        f"""SELECT "id" AS "key", CAST("startTime" AS TEXT) AS "detail" FROM "Meeting"
+        WHERE "startTime" > {{anchor}} + INTERVAL '{7 * BOOK_AHEAD_WEEKS} days'""",
     ),
     (
         "meeting.end_is_start_plus_duration",

@@ -124,6 +124,10 @@ FIXTURES_PER_ROLE = 3
 # left room for it, and had a session (the relationships and meetings code make it so, and
 # check verifies it): a client's past therapist met it before it moved on.
 PAST_PAIR_DAYS = 14
+# Nothing is booked further ahead than this many weeks: a practice books a client's recurring
+# session a few weeks ahead (generators/therapy.py draws how many per pair), and check verifies
+# the bound.
+BOOK_AHEAD_WEEKS = 8
 ENV_PREFIX = "SEEDSNAP_"
 
 # Bounds that refuse an absurd configuration up front, before it exhausts memory.

@@ -15,8 +15,11 @@ with whichever of its active clients had time for them (fitted first, to the cli
 meetings by time). A therapist approved just before the anchor may have no available slot left
 for them; check then reports its notes and reviews minimums. A pair that ended (inactive)
 had its sessions: up to meetings_per_relationship, the first held, between its pairing and
-its end (``pair_ends``), none after; they are scheduled last, in the slots left free. Every
-COMPLETED meeting without notes gets notes (and the payments enricher bills it).
+its end (``pair_ends``), none after; they are scheduled first and count towards the
+therapist's minimums. Nothing is booked more than BOOK_AHEAD_WEEKS (config) ahead: a pair has
+its sessions booked a keyed few weeks ahead (``booked_until``), further only as far as its
+minimums need. Every COMPLETED meeting without notes gets notes (and the payments enricher
+bills it).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from seedsnap.generators.therapy import (
     accepted_meetings,
     active_pairs,
     approved_therapists,
+    booked_until,
     ended_pairs,
     existing_meetings,
     first_completed,
@@ -62,7 +66,10 @@ def _needs(
     therapists = approved_therapists(frames).select("therapistId")
     after = count_with_planned(existing, pairs, "therapistId", "forPair")
     need_t = deficit(therapists, "therapistId", after, cfg.minimum("therapist", "meetings"))
-    done = count_by(existing.filter(pl.col("status") == "COMPLETED"), "therapistId")
+    # Sessions held with current clients (an active pair): the worksheets minimum needs
+    # them, as homework follows a session of an active pair; past clients' do not count.
+    held_now = existing.filter((pl.col("status") == "COMPLETED") & pl.col("pairId").is_not_null())
+    done = count_by(held_now, "therapistId")
     completed_min = max(
         cfg.minimum("therapist", "session_notes_written"),
         cfg.minimum("therapist", "reviews_received"),
@@ -100,8 +107,8 @@ def _past(
 ) -> pl.DataFrame:
     """The sessions of the pairs that ended and have none: a weekly (or fortnightly) series
     of up to meetings_per_relationship from a day after the pairing until the pair ended,
-    the first one held; fewer where the pair was short. Scheduled after every active pair's
-    so they take only slots left free, apart from the same therapist's and client's others."""
+    the first one held; fewer where the pair was short. Apart from the existing meetings of
+    the same therapist and client; the active pairs' top-ups then keep apart from them."""
     ended = ended_pairs(ctx, frames).join(
         frames["Meeting"].select("clientId", "therapistId").unique(),
         on=["clientId", "therapistId"],
@@ -128,11 +135,23 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         if therapists.height and ctx.config.minimum("therapist", "meetings") > 0:
             _needs(ctx, frames, pairs, existing)  # raises: nobody to meet
         return {}
+    grid = slot_grid(frames["TherapistAvailability"])
+    # First the sessions of the pairs that ended: a therapist's past clients count towards
+    # its minimums, so its current ones need not make up for them with sessions booked
+    # months ahead.
+    ended = _past(ctx, frames, grid, existing, 0)
+    if ended.height:
+        existing = existing_meetings(
+            {
+                "Meeting": pl.concat([frames["Meeting"], ended], how="diagonal_relaxed"),
+                "Therapist": frames["Therapist"],
+            },
+            pairs,
+        )
     needs, forced = _needs(ctx, frames, pairs, existing)
     regular = needs.filter(pl.col("regular") > 0)
     forced = forced.sort("therapistId", "pairId")
     group = forced.select(pl.col("therapistId").rank("dense").cast(pl.Int64) - 1)["therapistId"]
-    grid = slot_grid(frames["TherapistAvailability"])
     first = (
         existing.drop_nulls("pairId")
         .group_by("pairId")
@@ -178,6 +197,8 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             first_req=req_c.height,
         )
     )
+    # The minimums must be met: a pair's booking stretches as far as they need.
+    req_r = req_r.with_columns(booked_until(ctx, req_r, stretch=True))
     acc_r, unmet = schedule(ctx, req_r, grid, existing)
     if unmet.height:
         short = unmet.join(req_r.group_by("req").agg(pl.col("pairId").min()), on="req")
@@ -202,16 +223,13 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             first_req=req_c.height + req_r.height,
         ).with_columns(pl.lit(ctx.anchor_ms + MS_PER_HOUR).alias("lo"))
     )
+    req_u = req_u.with_columns(booked_until(ctx, req_u))
     # A pair whose therapist has no free slot in the horizon simply has none booked yet.
     acc_u, _ = schedule(ctx, req_u, grid, existing) if idle.height else (acc_r.clear(), None)
-    req = pl.concat([req_c, req_r, req_u])
+    req = pl.concat([r.drop("until", strict=False) for r in (req_c, req_r, req_u)])
     acc = pl.concat([acc_c, acc_r.select(acc_c.columns), acc_u.select(acc_c.columns)])
     new = accepted_meetings(ctx, req, acc, first) if acc.height else ctx.empty("Meeting")
-    placed_u = acc_u.join(req_u.select("row", "pairId", "clientId", "therapistId"), on="row")
-    existing = pl.concat(
-        [existing, placed_u.join(pairs.select("pairId", "timezone"), on="pairId").select(cols_ex)]
-    )
-    new = pl.concat([new, _past(ctx, frames, grid, existing, req.height)], how="vertical_relaxed")
+    new = pl.concat([new, ended], how="vertical_relaxed")
     written = frames["MeetingNotes"].select("meetingId").unique()
     old_done = (
         frames["Meeting"]

@@ -28,7 +28,7 @@ import polars as pl
 import pyarrow as pa
 
 from seedsnap.arrays import dense_codes, rows_in, series_from_arrow, sort_positions, text_from_bytes
-from seedsnap.config import PAST_PAIR_DAYS
+from seedsnap.config import BOOK_AHEAD_WEEKS, PAST_PAIR_DAYS
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import therapy_text as tx
 from seedsnap.generators.common import (
@@ -67,8 +67,13 @@ SHORT_SESSION, EXTENDED_SESSION = 30, 90
 DURATION_P = (0.1, 0.8, 0.1)
 DEFAULT_SESSION = 60  # when a therapist's sessionLength does not say
 MAX_DURATION = EXTENDED_SESSION
-# Weeks after the anchor within which upcoming meetings are booked.
-HORIZON_WEEKS = 12
+# How many weeks ahead a pair has its sessions booked (its recurring slot in each of them):
+# the next one or two mostly, a month or more now and then. A minimum that needs more
+# sessions than fit stretches that, never past BOOK_AHEAD_WEEKS (config).
+BOOKED_WEEKS = (1, 2, 3, 4, 6)
+BOOKED_WEEKS_P = (0.2, 0.35, 0.25, 0.12, 0.08)
+# Weeks of slack a stretched series keeps for slots its therapist or client already holds.
+STRETCH_SLACK_WEEKS = 2
 # Salts of the keys of enricher-made rows, so they never collide with generator keys.
 ASSESSMENT_SALT = name_key("therapy", "assessment")
 _NO_TIME = np.iinfo(np.int64).min
@@ -593,6 +598,30 @@ def _alive(rows: I64, need: I64, taken: Sequence[npt.NDArray[np.bool_]]) -> npt.
     return out
 
 
+def booked_until(ctx: Context, req: pl.DataFrame, stretch: bool = False) -> pl.Series:
+    """The latest end of each request's meetings: its pair's sessions are booked a keyed
+    BOOKED_WEEKS ahead of the anchor (the same for a pair in every step), and no further.
+
+    With ``stretch`` the request must have its meetings (a minimum): when its series of
+    ``span`` (else ``need``) weekly sessions from ``lo`` would not fit, it is booked as far
+    ahead as it needs and some slack, at most BOOK_AHEAD_WEEKS. A request that already has
+    an ``until`` keeps it when sooner (a pair that ended).
+    """
+    a = ctx.anchor_ms
+    pk = req["pkey"].to_numpy()
+    weeks = np.asarray(BOOKED_WEEKS, dtype=np.int64)[
+        ctx.stream("Meeting", "booked-weeks").choice(pk, len(BOOKED_WEEKS), p=BOOKED_WEEKS_P)
+    ]
+    if stretch:
+        span = req["span" if "span" in req.columns else "need"].to_numpy().astype(np.int64)
+        past_weeks = np.maximum(a - req["lo"].to_numpy().astype(np.int64), 0) // MS_PER_WEEK
+        weeks = np.maximum(weeks, span - past_weeks + STRETCH_SLACK_WEEKS)
+    until = a + np.minimum(weeks, BOOK_AHEAD_WEEKS) * MS_PER_WEEK
+    if "until" in req.columns:
+        until = np.minimum(until, req["until"].to_numpy().astype(np.int64))
+    return pl.Series("until", until, dtype=pl.Int64)
+
+
 def schedule(
     ctx: Context,
     req: pl.DataFrame,
@@ -632,9 +661,9 @@ def schedule(
                 "end": pl.Int64,
             }
         )
-    # Far enough ahead for one session a week (or fortnight) to fit every need.
-    weeks = max(HORIZON_WEEKS, 2 * int(req["need"].to_numpy().max(initial=0)) + 4)
-    hi = ctx.anchor_ms + weeks * MS_PER_WEEK
+    # Nothing is booked further ahead than BOOK_AHEAD_WEEKS (a request's ``until``, from
+    # ``booked_until``, usually stops it sooner).
+    hi = ctx.anchor_ms + BOOK_AHEAD_WEEKS * MS_PER_WEEK
     if "span" not in req.columns:
         req = req.with_columns(pl.col("need").alias("span"))
     if "sessionMinutes" not in req.columns:
@@ -1001,6 +1030,9 @@ def meetings(
     mpr = int(ctx.config.volumes["meetings_per_relationship"])
     n = ctx.stream("Meeting", "count").integers(pairs["pkey"].to_numpy(), 1, mpr + 1)
     req = meeting_requests(pairs, n, np.zeros(pairs.height, dtype=bool))
+    # A series runs weekly from the pairing until as far ahead as the pair has booked: a
+    # recent pair has had few sessions yet.
+    req = req.with_columns(booked_until(ctx, req))
     acc, _ = schedule(ctx, req, slot_grid(avail))
     rows = accepted_meetings(ctx, req, acc)
     done = rows.join(first_completed(rows), on="id", how="inner", maintain_order="left")
