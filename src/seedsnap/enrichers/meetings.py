@@ -155,22 +155,27 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     first = (
         existing.drop_nulls("pairId")
         .group_by("pairId")
-        .agg(pl.col("start").min().alias("firstBefore"))
+        .agg(
+            pl.col("start").min().alias("firstBefore"),
+            pl.col("start").filter(pl.col("status") == "COMPLETED").min().alias("firstHeld"),
+        )
     )
     # The pair's series spans its existing meetings too (see schedule's candidate window).
     held = count_by(existing.drop_nulls("pairId"), "pairId")
 
     def spanned(req: pl.DataFrame) -> pl.DataFrame:
         # New meetings come after the pair's first existing one: that one is its initial
-        # consultation, and its notes (written as the first session's) must stay true.
+        # consultation, and its notes (written as the first session's) must stay true; so
+        # after its first held session too (the first may have been cancelled).
+        after = pl.coalesce("firstHeld", "firstBefore") + 1
         return (
             req.join(held, on="pairId", how="left", maintain_order="left")
             .join(first, on="pairId", how="left", maintain_order="left")
             .with_columns(
                 (pl.col("need") + pl.col("len").fill_null(0)).alias("span"),
-                pl.max_horizontal("lo", pl.col("firstBefore") + 1).alias("lo"),
+                pl.max_horizontal("lo", after).alias("lo"),
             )
-            .drop("len", "firstBefore")
+            .drop("len", "firstBefore", "firstHeld")
         )
 
     # First the completed sessions young therapists must already have held: few, in a short
