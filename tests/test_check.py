@@ -80,6 +80,7 @@ def _user(uid: str, role: str) -> dict[str, Any]:
         "createdAt": days(200),
         "updatedAt": days(0.1),
         "lastLoginAt": days(0.1),  # after everything the world's users do
+        "emailVerified": True,
     }
 
 
@@ -1197,7 +1198,40 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "User", "c1", isActive=False, deactivatedAt=days(150)),
         "c1",
     ),
+    # c2 signed up 200 days ago and holds no code
+    (
+        "user.unverified_is_recent_sign_up",
+        lambda f: set_(f, "User", "c2", emailVerified=False),
+        "c2",
+    ),
+    (  # its code expired an hour ago
+        "user.unverified_is_recent_sign_up",
+        lambda f: _unverified(f, "c2", code_expires=days(1 / 24)),
+        "c2",
+    ),
+    (  # a verified account keeps no code
+        "user.unverified_is_recent_sign_up",
+        lambda f: set_(f, "User", "c1", emailVerifyToken="ab" * 32),
+        "c1",
+    ),
+    # c2 has joined a community, posted, commented, hearted, messaged ...
+    ("user.unverified_has_not_acted", lambda f: _unverified(f, "c2"), "c2"),
 ]
+
+
+def _unverified(f: Frames, uid: str, code_expires: datetime | None = None) -> Frames:
+    """``uid`` as a client who signed up a day ago and has not verified its email yet (its
+    code expires ``code_expires``: in half a day by default)."""
+    code_expires = days(-0.5) if code_expires is None else code_expires
+    return set_(
+        f,
+        "User",
+        uid,
+        emailVerified=False,
+        emailVerifyToken="5e" * 32,
+        emailVerifyTokenExp=code_expires,
+        createdAt=days(1),
+    )
 
 
 def _second_session(f: Frames, table: str, key: str) -> Frames:
@@ -1530,6 +1564,27 @@ def test_a_community_without_a_recent_post_is_reported(
     report = check_parquet(base[1], narrow, only=[rule])
     assert [v.rule for v in report.violations] == [rule]
     assert report.violations[0].detail.startswith("no post since")
+
+
+def test_a_client_signing_up_is_exempt_from_client_minimums(
+    base: tuple[Frames, dict[str, Path]], tmp_path: Path
+) -> None:
+    """A client who has not verified its email (c3) has its intake and nothing else: the
+    client minimums are of verified clients, and the unverified rules accept it."""
+    f = dict(base[0])
+    f = add(f, "User", **{**_user("c3", "client"), "lastLoginAt": days(0.5)})
+    f = _unverified(f, "c3")
+    f = add(f, "Client", userId="c3", **_ts(days(1)))
+    intake = {"answers": "[]", "scores": "{}", "severityLevels": "{}", "aiEstimate": "{}"}
+    f = add(f, "PreAssessment", id="pa_c3", clientId="c3", **intake, **_ts(days(0.9)))
+    paths = {**base[1], **write({t: f[t] for t in ("User", "Client", "PreAssessment")}, tmp_path)}
+    unverified = ["user.unverified_is_recent_sign_up", "user.unverified_has_not_acted"]
+    client_mins = [r for r in RULES if r.startswith("min:client.")]
+    assert check_parquet(paths, CONF, only=unverified + client_mins).ok
+    f = set_(f, "User", "c3", emailVerified=True, emailVerifyToken=None, emailVerifyTokenExp=None)
+    paths = {**base[1], **write({t: f[t] for t in ("User", "Client", "PreAssessment")}, tmp_path)}
+    failed = {v.rule: v.key for v in check_parquet(paths, CONF, only=client_mins).violations}
+    assert failed["min:client.posts"] == "c3"
 
 
 def test_pending_therapists_are_exempt_from_therapist_minimums(

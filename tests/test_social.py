@@ -90,9 +90,16 @@ def _none(frame: pl.DataFrame, what: str) -> None:
     assert frame.is_empty(), f"{what}:\n{frame.head(5)}"
 
 
+def _clients(f: Frames) -> pl.DataFrame:
+    """userId of the clients who verified their email: an unverified one has only just
+    signed up, and takes part in nothing yet (the client minimums are of verified ones)."""
+    verified = f["User"].filter(pl.col("emailVerified")).select(pl.col("id").alias("userId"))
+    return f["Client"].select("userId").join(verified, on="userId", how="semi")
+
+
 def _eligible(f: Frames) -> pl.DataFrame:
     approved = f["Therapist"].filter(pl.col("status") == "APPROVED").select("userId")
-    return pl.concat([f["Client"].select("userId"), approved]).unique()
+    return pl.concat([_clients(f), approved]).unique()
 
 
 # --- registry --------------------------------------------------------------------------------
@@ -900,8 +907,8 @@ def test_journal_entries_per_client(f: Frames, anchor: datetime) -> None:
         f["User"].select(pl.col("id").alias("userId"), pl.col("createdAt").alias("born")),
         on="userId",
     )
-    assert j["userId"].n_unique() == f["Client"].height
-    assert j["userId"].is_in(f["Client"]["userId"].implode()).all()
+    assert j["userId"].n_unique() == _clients(f).height
+    assert j["userId"].is_in(_clients(f)["userId"].implode()).all()
     _none(
         j.filter(
             (pl.col("createdAt") < pl.col("born"))

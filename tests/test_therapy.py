@@ -57,6 +57,13 @@ def _approved(f: Frames) -> pl.DataFrame:
     )
 
 
+def _verified_clients(f: Frames) -> pl.Series:
+    """The clients who verified their email: an unverified one has only just signed up (its
+    intake aside, it has nothing yet), and the client minimums are of verified clients."""
+    verified = f["User"].filter(pl.col("emailVerified"))["id"].implode()
+    return f["Client"].filter(pl.col("userId").is_in(verified))["userId"]
+
+
 def _active(f: Frames) -> pl.DataFrame:
     return f["ClientTherapist"].filter(pl.col("status") == "active")
 
@@ -452,7 +459,7 @@ def test_payments_bill_each_completed_meeting_pro_rata_of_the_hourly_rate(built:
     # Methods: each client 1-2, exactly one default, paid with its own method held by then.
     pm = f["PaymentMethod"]
     per = pm.group_by("userId").agg(pl.len().alias("n"), pl.col("isDefault").sum().alias("d"))
-    assert set(per["userId"]) == set(f["Client"]["userId"])
+    assert set(per["userId"]) == set(_verified_clients(f))
     assert per["n"].is_between(1, 2).all() and (per["d"] == 1).all()
     used = p.drop_nulls("paymentMethodId").join(
         pm.select(
@@ -492,7 +499,7 @@ def test_minimums_hold_for_every_entity(built: Build) -> None:
     m = f["Meeting"]
     low = {
         "client.completed_assessments": _short(
-            f["Client"].select(pl.col("userId").alias("clientId")),
+            _verified_clients(f).alias("clientId").to_frame(),
             "clientId",
             f["PreAssessment"].group_by("clientId").len(),
             cfg.minimum("client", "completed_assessments"),
@@ -547,7 +554,7 @@ def test_minimums_hold_for_every_entity(built: Build) -> None:
     for table, key, ids in (
         ("TherapistPerformance", "therapistId", approved["therapistId"]),
         ("ClientEngagement", "clientId", f["Client"]["userId"]),
-        ("ClientPreferences", "clientId", f["Client"]["userId"]),
+        ("ClientPreferences", "clientId", _verified_clients(f)),
     ):
         assert f[table][key].is_unique().all()
         assert set(f[table][key]) == set(ids), table
@@ -581,7 +588,7 @@ def test_raised_minimums_are_met_and_impossible_ones_are_refused() -> None:
     # Counted from the entities (left joins), so an entity with no rows at all fails too.
     approved = _approved(f).select("therapistId")
     assert _short(approved, "therapistId", f["Review"].group_by("therapistId").len(), 2).is_empty()
-    clients = f["Client"].select(pl.col("userId").alias("clientId"))
+    clients = _verified_clients(f).alias("clientId").to_frame()
     assert _short(clients, "clientId", f["PreAssessment"].group_by("clientId").len(), 4).is_empty()
     assert _overlaps(f["Meeting"], "clientId").is_empty()
     assert _overlaps(f["Meeting"], "therapistId").is_empty()

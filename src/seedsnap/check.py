@@ -25,7 +25,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from seedsnap.config import BOOK_AHEAD_WEEKS, PAST_PAIR_DAYS, WINDOW_MINIMUMS, parse_anchor
+from seedsnap.config import (
+    BOOK_AHEAD_WEEKS,
+    PAST_PAIR_DAYS,
+    UNVERIFIED_WITHIN_DAYS,
+    VERIFY_TOKEN_HOURS,
+    WINDOW_MINIMUMS,
+    parse_anchor,
+)
 from seedsnap.errors import ConfigError, DatabaseError, SnapshotError
 from seedsnap.generators.therapy_text import EARLY_REVIEW_SESSIONS as _EARLY_REVIEW_SESSIONS
 from seedsnap.generators.therapy_text import FIRST_NOTE_OPENINGS, FIRST_SESSION_DESCRIPTIONS
@@ -375,7 +382,7 @@ def rules(config: Mapping[str, Any], schema: Schema = MENTARA) -> list[Rule]:
     return [
         *schema_rules(schema, at),
         *domain_rules(at),
-        *account_rules(),
+        *account_rules(at),
         *minimum_rules(minimums),
         *recent_activity_rule(recent, at),
     ]
@@ -1579,14 +1586,59 @@ def _last_acts() -> str:
     return f'SELECT "u", MAX("at") AS "at" FROM ({union}) AS "acts" GROUP BY "u"'
 
 
-def account_rules() -> list[Rule]:
+# What a client does to sign up: the intake assessment registration stores, and the
+# chatbot session it may come from. An account that has not verified its email did no more.
+SIGN_UP_ACTS = ("PreAssessment", "ChatbotSession")
+
+
+def _acts_beyond_sign_up() -> str:
+    """SQL: ("u", "what") for every act of ``logins.ACTS`` but SIGN_UP_ACTS."""
+    from seedsnap.enrichers.logins import ACTS
+
+    parts = [
+        f'SELECT {quote(a.user)} AS "u", {_text(a.table)} AS "what" FROM {quote(a.table)} '
+        f"WHERE {quote(a.at)} IS NOT NULL"
+        for a in ACTS
+        if a.table not in SIGN_UP_ACTS
+    ]
+    return " UNION ALL ".join(parts)
+
+
+def account_rules(anchor: str) -> list[Rule]:
     """Nobody acts while logged out or once their account is deactivated (the acts are the
-    logins enricher's ``ACTS``: posts, comments, hearts, messages, meetings, ...)."""
+    logins enricher's ``ACTS``: posts, comments, hearts, messages, meetings, ...); an
+    account whose email is not verified is a recent sign-up that did nothing else yet."""
     from seedsnap.enrichers.logins import SESSION
 
     last = _last_acts()
     session = f"INTERVAL '{SESSION // 60_000} minutes'"
+    valid = f"INTERVAL '{VERIFY_TOKEN_HOURS} hours'"
     return [
+        Rule(
+            "user.unverified_is_recent_sign_up",
+            "User",
+            f"an account whose email is not verified signed up in the last "
+            f"{UNVERIFIED_WITHIN_DAYS} days and holds the code of its last verification email, "
+            f"sent since then and valid {VERIFY_TOKEN_HOURS} hours, not expired; a verified one "
+            "holds none",
+            f"""SELECT "id" AS "key", 'created ' || CAST("createdAt" AS TEXT) || ', code expires '
+            || COALESCE(CAST("emailVerifyTokenExp" AS TEXT), 'never') AS "detail" FROM "User"
+            WHERE CASE WHEN "emailVerified" THEN "emailVerifyToken" IS NOT NULL
+                OR "emailVerifyTokenExp" IS NOT NULL
+            ELSE "emailVerifyToken" IS NULL OR "emailVerifyTokenExp" IS NULL
+                OR "createdAt" < {anchor} - INTERVAL '{UNVERIFIED_WITHIN_DAYS} days'
+                OR "emailVerifyTokenExp" <= {anchor} OR "emailVerifyTokenExp" > {anchor} + {valid}
+                OR "emailVerifyTokenExp" < "createdAt" + {valid} END""",
+        ),
+        Rule(
+            "user.unverified_has_not_acted",
+            "User",
+            "an account whose email is not verified has done nothing but sign up (its intake "
+            f"{' and '.join(SIGN_UP_ACTS)}): no community, therapist, post, message, ...",
+            f"""SELECT "x"."id" AS "key", MIN("a"."what") AS "detail" FROM "User" AS "x"
+            JOIN ({_acts_beyond_sign_up()}) AS "a" ON "a"."u" = "x"."id"
+            WHERE NOT "x"."emailVerified" GROUP BY "x"."id" """,
+        ),
         Rule(
             "user.acts_before_last_login",
             "User",
@@ -1618,9 +1670,15 @@ def domain_rules(anchor: str) -> list[Rule]:
 
 # Minimum requirements: per entity kind, the table reported, and the entities the minimums
 # apply to, as SQL selecting "id" (the key reported) and "ref" (what counts join on).
-# Therapist minimums apply to APPROVED therapists only: others cannot practise.
+# Therapist minimums apply to APPROVED therapists only: others cannot practise. Client
+# minimums apply to clients who verified their email: one who has not has only just signed up
+# (user.unverified_is_recent_sign_up) and done nothing yet (user.unverified_has_not_acted).
 _ENTITIES: dict[str, tuple[str, str]] = {
-    "client": ("Client", 'SELECT "userId" AS "id", "userId" AS "ref" FROM "Client"'),
+    "client": (
+        "Client",
+        'SELECT "c"."userId" AS "id", "c"."userId" AS "ref" FROM "Client" AS "c" '
+        'JOIN "User" AS "u" ON "u"."id" = "c"."userId" WHERE "u"."emailVerified"',
+    ),
     "therapist": (
         "Therapist",
         """SELECT "userId" AS "id", "userId" AS "ref" FROM "Therapist"

@@ -128,6 +128,11 @@ PAST_PAIR_DAYS = 14
 # session a few weeks ahead (generators/therapy.py draws how many per pair), and check verifies
 # the bound.
 BOOK_AHEAD_WEEKS = 8
+# A client who has not verified its email signed up within UNVERIFIED_WITHIN_DAYS and holds
+# the code of the last verification email, valid VERIFY_TOKEN_HOURS (as the app issues it):
+# not expired yet (generators/users.py makes them so, check verifies it).
+UNVERIFIED_WITHIN_DAYS = 3
+VERIFY_TOKEN_HOURS = 24
 ENV_PREFIX = "SEEDSNAP_"
 
 # Bounds that refuse an absurd configuration up front, before it exhausts memory.

@@ -125,3 +125,12 @@ def uuid4(seed: int, table: str, keys: npt.ArrayLike, name: str = "id") -> pl.Se
 def cuid(seed: int, table: str, keys: npt.ArrayLike, name: str = "id") -> pl.Series:
     """cuid-shaped text: ``c`` + 24 base-36 characters (about 124 bits) per key."""
     return _format(seed, table, keys, 25, _fill_cuid, name)
+
+
+def hex_token(seed: int, table: str, purpose: str, keys: npt.ArrayLike, name: str) -> pl.Series:
+    """64 lowercase hex digits (256 keyed bits) per key, as a SHA-256 hex digest looks: the
+    app stores the digest of each emailed token."""
+    k = np.asarray(keys, dtype=np.uint64).reshape(-1, 1)
+    words = Stream(seed, table, purpose).bits(k, np.arange(4, dtype=np.uint64))
+    groups = words.astype(">u8").view(">u2")  # 16 big-endian 16-bit groups per row
+    return text_from_bytes(_HEX4.take(groups).view(np.uint8).reshape(len(k), 64), name)

@@ -17,7 +17,7 @@ from seedsnap.context import MS_PER_DAY, Context, Frames
 from seedsnap.enrichers.common import count_by, deficit
 from seedsnap.generators.common import text_keys
 from seedsnap.generators.therapy import assessment_rows
-from seedsnap.generators.users import with_seen
+from seedsnap.generators.users import verified, with_seen
 from seedsnap.random import expand
 
 READS = ("User", "Client", "PreAssessment")
@@ -35,6 +35,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         pl.col("userId").alias("clientId"),
         pl.col("createdAt").dt.epoch("ms").alias("createdMs"),
         "hasSeenTherapistRecommendations",
+        pl.col("userId").is_in(verified(frames["User"]).implode()).alias("verified"),
     )
     # Re-taken while the client still comes (``users.last_seen``): tenure counts to then.
     clients = with_seen(ctx, frames["User"], clients, user="clientId").rename({"seen": "seenMs"})
@@ -48,6 +49,9 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         pl.col("hasSeenTherapistRecommendations").cast(pl.Int64),
         (1 + tenure).clip(1, MAX_BY_TENURE),
     )
+    # A client who has not verified its email has just signed up: with the intake that
+    # registration stores, and no other (the client minimums are of verified clients).
+    minimum = pl.when(pl.col("verified")).then(minimum).otherwise(1)
     need = deficit(clients, "clientId", have, minimum)
     if need.is_empty():
         return {}
@@ -59,7 +63,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         need[row]
         .select("clientId")
         .join(
-            clients.drop("hasSeenTherapistRecommendations"),
+            clients.drop("hasSeenTherapistRecommendations", "verified"),
             on="clientId",
             how="left",
             maintain_order="left",

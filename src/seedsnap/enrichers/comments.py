@@ -70,13 +70,14 @@ def _make(
 
 
 def commenters_in_need(ctx: Context, frames: Frames) -> pl.DataFrame:
-    """Clients and APPROVED therapists below their comment minimum: (userId, need), by id."""
-    users = frames["User"].select(pl.col("id").alias("userId"), "role")
+    """Verified clients and APPROVED therapists below their comment minimum: (userId,
+    need), by id."""
+    users = frames["User"].select(pl.col("id").alias("userId"), "role", "emailVerified")
     approved = frames["Therapist"].filter(pl.col("status") == "APPROVED")["userId"].implode()
     users = users.filter(
-        (pl.col("role") == "client")
+        ((pl.col("role") == "client") & pl.col("emailVerified"))
         | ((pl.col("role") == "therapist") & pl.col("userId").is_in(approved))
-    )
+    ).drop("emailVerified")
     minimum = (
         pl.when(pl.col("role") == "client")
         .then(ctx.config.minimum("client", "comments"))

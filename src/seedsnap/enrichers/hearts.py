@@ -141,7 +141,11 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     post_cols = posts.select("communityId", "_i", "_a", "pAt", "_ik")
     existing = frames["PostHeart"].select("postId", "userId")
     given = pl.concat([existing.select("userId"), frames["CommentHeart"].select("userId")])
-    clients = frames["User"].filter(pl.col("role") == "client").select(pl.col("id").alias("userId"))
+    clients = (
+        frames["User"]
+        .filter((pl.col("role") == "client") & pl.col("emailVerified"))
+        .select(pl.col("id").alias("userId"))
+    )
     need_u = deficit(
         clients, "userId", count_by(given, "userId"), ctx.config.minimum("client", "hearts")
     )

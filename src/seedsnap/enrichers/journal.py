@@ -55,6 +55,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     anchor = ctx.anchor_ms
     clients = (
         frames["User"]
+        .filter(pl.col("emailVerified"))  # an unverified client has only just signed up
         .join(frames["Client"].select(pl.col("userId").alias("id")), on="id")
         .sort("id")
     )

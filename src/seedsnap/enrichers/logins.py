@@ -62,6 +62,7 @@ ACTS: tuple[Act, ...] = (
     Act("PreAssessment", "clientId", "createdAt"),
     Act("ClientPreferences", "clientId", "createdAt"),
     Act("PaymentMethod", "userId", "createdAt"),
+    Act("ClientTherapist", "clientId", "assignedAt"),  # picked from its recommendations
     Act("Meeting", "clientId", "createdAt"),  # booked
     Act("Meeting", "clientId", "endTime", ("COMPLETED",)),  # attended
     Act("Meeting", "therapistId", "endTime", ("COMPLETED",)),

@@ -41,13 +41,17 @@ MAX_SHARE = 0.8
 
 
 def eligible_users(frames: Frames) -> pl.DataFrame:
-    """Clients, APPROVED therapists and moderators (admins never join), with createdAt."""
+    """Clients, APPROVED therapists and moderators (admins never join) who verified their
+    email (an unverified client has not finished signing up), with createdAt."""
     approved = frames["Therapist"].filter(pl.col("status") == "APPROVED")["userId"].implode()
     return (
         frames["User"]
         .filter(
-            pl.col("role").is_in(["client", "moderator"])
-            | ((pl.col("role") == "therapist") & pl.col("id").is_in(approved))
+            (
+                pl.col("role").is_in(["client", "moderator"])
+                | ((pl.col("role") == "therapist") & pl.col("id").is_in(approved))
+            )
+            & pl.col("emailVerified")
         )
         .select("id", "role", "createdAt", "isActive", "birthDate")
     )

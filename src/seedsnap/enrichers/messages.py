@@ -66,11 +66,12 @@ def ms(col: pl.Series | pl.Expr) -> pl.Expr | pl.Series:
 
 
 def eligible_users(frames: Frames) -> pl.DataFrame:
-    """Clients and APPROVED therapists: id, role, firstName, created (ms), key; sorted by id."""
+    """Clients who verified their email and APPROVED therapists: id, role, firstName,
+    created (ms), key; sorted by id."""
     therapists = frames["Therapist"].select("userId", "status")  # not its ~50 other columns
     approved = therapists.filter(pl.col("status") == "APPROVED")["userId"]
     ids = pl.concat([frames["Client"]["userId"], approved]).unique()
-    users = frames["User"].filter(pl.col("id").is_in(ids.implode()))
+    users = frames["User"].filter(pl.col("id").is_in(ids.implode()) & pl.col("emailVerified"))
     users = users.select("id", "role", "firstName", ms(pl.col("createdAt")).alias("created"))
     users = users.sort("id")
     return users.with_columns(pl.Series("key", text_keys(users["id"])))

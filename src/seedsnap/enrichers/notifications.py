@@ -444,6 +444,8 @@ def _finish(
     p_read = np.select([age > 7 * MS_PER_DAY, age > MS_PER_DAY, age > 0], [0.9, 0.6, 0.25], 0.0)
     # Some users never open their notifications (keyed per user).
     can_read = ctx.stream("Notification", "reader").bernoulli(user["ukey"].to_numpy(), READERS)
+    # Nor does a client who has not finished signing up (verified its email).
+    can_read &= user["emailVerified"].to_numpy()
     read = can_read & s.bernoulli(keys, p_read, 0)
     age = np.maximum(age, 0)
     read_at = at_ms + np.floor(s.uniform(keys, 1) ** 3 * np.minimum(age, 3 * MS_PER_DAY)).astype(
@@ -478,7 +480,9 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     names = _names(frames)
     # Not lastLoginAt: the logins enricher sets it after this one, from the notifications
     # read here among the rest.
-    users = frames["User"].select("id", "role", ms_of("createdAt").alias("created"))
+    users = frames["User"].select(
+        "id", "role", ms_of("createdAt").alias("created"), "emailVerified"
+    )
     users = users.with_columns(
         pl.Series("ukey", text_keys(users["id"])),  # once per user
         pl.Series("seen", last_seen(ctx, frames["User"])),

@@ -62,15 +62,18 @@ def _fee(rate: pl.Expr, minutes: pl.Expr) -> pl.Expr:
 
 
 def methods(ctx: Context, frames: Frames) -> pl.DataFrame:
-    """One or two payment methods for every client that has none."""
+    """One or two payment methods for every client that has none and verified its email (an
+    unverified client has only just signed up)."""
     clients = (
         frames["Client"]
         .select(pl.col("userId"), "city", "createdAt")
         .join(frames["PaymentMethod"].select("userId").unique(), on="userId", how="anti")
         .join(
-            frames["User"].select(pl.col("id").alias("userId"), "firstName", "lastName", "email"),
+            frames["User"]
+            .filter(pl.col("emailVerified"))
+            .select(pl.col("id").alias("userId"), "firstName", "lastName", "email"),
             on="userId",
-            how="left",
+            how="inner",
         )
         .sort("userId")
     )

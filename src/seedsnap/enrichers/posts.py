@@ -25,10 +25,10 @@ WRITES = ("Post",)
 def _by_users(
     ctx: Context, frames: Frames, members: pl.DataFrame, posts: pl.DataFrame
 ) -> pl.DataFrame:
-    users = frames["User"].select(pl.col("id").alias("userId"), "role")
+    users = frames["User"].select(pl.col("id").alias("userId"), "role", "emailVerified")
     approved = frames["Therapist"].filter(pl.col("status") == "APPROVED")["userId"].implode()
     users = users.filter(
-        (pl.col("role") == "client")
+        ((pl.col("role") == "client") & pl.col("emailVerified"))
         | ((pl.col("role") == "therapist") & pl.col("userId").is_in(approved))
     ).join(members.select("userId").unique(), on="userId", how="semi")
     minimum = (

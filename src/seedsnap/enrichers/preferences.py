@@ -121,9 +121,12 @@ def _sessions(frames: Frames) -> pl.DataFrame:
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
+    # Set while onboarding, which a client who has not verified its email has not finished.
+    verified = frames["User"].filter(pl.col("emailVerified")).select(pl.col("id").alias("clientId"))
     clients = (
         frames["Client"]
         .select(pl.col("userId").alias("clientId"), "city", "createdAt")
+        .join(verified, on="clientId", how="semi")
         .join(frames["ClientPreferences"].select("clientId"), on="clientId", how="anti")
         .sort("clientId")
     )

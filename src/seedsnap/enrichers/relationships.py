@@ -35,9 +35,10 @@ from seedsnap.enrichers.common import count_by, deficit, pair_top_up, sample_pai
 from seedsnap.generators.common import text_keys
 from seedsnap.generators.relationships import SETTLED_DAYS, pair_starts
 from seedsnap.generators.therapy import approved_therapists
+from seedsnap.generators.users import verified
 from seedsnap.random import child_keys, name_key
 
-READS = ("Client", "Therapist", "ClientTherapist")
+READS = ("User", "Client", "Therapist", "ClientTherapist")
 WRITES = ("ClientTherapist",)
 SALT = name_key("enrich", "relationships")
 # Rounds of pairing needy therapists with free clients: a round leaves a therapist unmatched
@@ -89,7 +90,10 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     pairs = frames["ClientTherapist"]
     therapists = approved_therapists(frames).select("therapistId", "approvedMs")
-    clients = frames["Client"].filter(pl.col("hasSeenTherapistRecommendations"))
+    clients = frames["Client"].filter(
+        pl.col("hasSeenTherapistRecommendations")
+        & pl.col("userId").is_in(verified(frames["User"]).implode())
+    )
     clients = clients.select(
         pl.col("userId").alias("clientId"), pl.col("createdAt").dt.epoch("ms").alias("createdMs")
     ).sort("clientId")

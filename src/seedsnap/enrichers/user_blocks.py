@@ -50,6 +50,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     anchor = ctx.anchor_ms
     clients = (
         frames["User"]
+        .filter(pl.col("emailVerified"))  # an unverified client has only just signed up
         .join(frames["Client"].select(pl.col("userId").alias("id")), on="id")
         .select("id", ms_of("createdAt").alias("created"))
         .sort("id")

@@ -21,7 +21,7 @@ from seedsnap.generators.therapy import (
     approved_therapists,
     intake_ms,
 )
-from seedsnap.generators.users import full_years, last_seen
+from seedsnap.generators.users import full_years, last_seen, verified
 from seedsnap.random import I64, U64, Stream, child_keys
 
 READS = ("User", "Client", "Therapist", "Moderator", "Community")
@@ -50,6 +50,8 @@ def pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
     """One therapist, drawn among the APPROVED ones, for a share of the clients who saw their
     recommendations; 90 % of the pairs are active, the rest ended (the client stopped)."""
     clients = frames["Client"].select("userId", "createdAt", "hasSeenTherapistRecommendations")
+    # Only clients who finished signing up (verified their email) look for a therapist.
+    clients = clients.filter(pl.col("userId").is_in(verified(frames["User"]).implode()))
     clients = clients.sort("userId")
     therapists = approved_therapists(frames)
     if clients.is_empty() or therapists.is_empty():
@@ -191,7 +193,9 @@ def member_age(users: pl.DataFrame, anchor_ms: int) -> I64:
 
 
 def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
-    users = frames["User"].filter(pl.col("role").is_in(["client", "therapist", "moderator"]))
+    users = frames["User"].filter(
+        pl.col("role").is_in(["client", "therapist", "moderator"]) & pl.col("emailVerified")
+    )
     users = users.select("id", "role", "createdAt", "isActive", "birthDate").sort("id")
     seen = last_seen(ctx, users)
     comm = frames["Community"].select("id", "slug", "name", "createdAt").sort("slug")

@@ -17,8 +17,8 @@ import numpy as np
 import polars as pl
 
 from seedsnap.arrays import rows_in
-from seedsnap.config import FIXTURES_PER_ROLE
-from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
+from seedsnap.config import FIXTURES_PER_ROLE, UNVERIFIED_WITHIN_DAYS, VERIFY_TOKEN_HOURS
+from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.generators import vocab as v
 from seedsnap.generators.common import (
     between,
@@ -30,6 +30,7 @@ from seedsnap.generators.common import (
     soon_after,
     text_keys,
 )
+from seedsnap.ids import hex_token
 from seedsnap.random import I64, child_keys, root_key
 
 READS: tuple[str, ...] = ()
@@ -83,6 +84,18 @@ DORMANT_AFTER = 7 * MS_PER_DAY
 # room for the posts, comments and hearts the minimums ask of them.
 MIN_ACTIVE_SPAN = 2 * MS_PER_DAY
 
+# Clients who have not verified their email (upstream's 10 %) signed up in the last
+# UNVERIFIED_WITHIN, at least UNVERIFIED_AT_LEAST ago: the app sends a code valid for
+# VERIFY_TOKEN_VALID when a client registers (or asks again) and asks for it next, and a
+# client who has not entered it has not finished signing up. Such a client has its sign-up
+# intake (the pre-assessment registration stores, its chatbot session) and nothing else:
+# no community, therapist, conversation, post or preferences; the steps choose verified
+# users only (``verified``), and the client minimums apply to them.
+UNVERIFIED_SHARE = 0.1
+UNVERIFIED_WITHIN = UNVERIFIED_WITHIN_DAYS * MS_PER_DAY
+UNVERIFIED_AT_LEAST = 2 * MS_PER_HOUR
+VERIFY_TOKEN_VALID = VERIFY_TOKEN_HOURS * MS_PER_HOUR
+
 _STD_B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _BCRYPT_B64 = b"./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -112,6 +125,12 @@ def last_seen(ctx: Context, users: pl.DataFrame) -> I64:
     dormant = between(s, keys, first, np.maximum(stop_by, first), index=2)
     out: I64 = np.where(still, recent, dormant)
     return out
+
+
+def verified(users: pl.DataFrame) -> pl.Series:
+    """Ids of the users of ``users`` (id, emailVerified) who verified their email: the only
+    ones who take part in anything (an unverified client is a sign-up not yet finished)."""
+    return users.filter(pl.col("emailVerified"))["id"]
 
 
 def seen_of(ctx: Context, users: pl.DataFrame, ids: pl.Series) -> I64:
@@ -212,12 +231,22 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
         # which takes at most PROCESSED_WITHIN days: it was submitted within them.
         recent = past(s, keys, ctx.anchor_ms, PROCESSED_WITHIN, 0, index=4)
         created = np.where(_approved(ctx, keys, fixture), created, recent)
-    updated = between(s, keys, created, ctx.anchor_ms, index=5)
+    a = ctx.anchor_ms
+    verified = fixture | (role != "client") | s.bernoulli(keys, 1 - UNVERIFIED_SHARE, index=8)
+    # An unverified client is a recent sign-up, holding the code of the last email the app
+    # sent it: at sign-up, or when it asked again in the last day (it is still valid).
+    signed_up = between(s, keys, a - UNVERIFIED_WITHIN, a - UNVERIFIED_AT_LEAST, index=20)
+    created = np.where(verified, created, signed_up)
+    resent = between(s, keys, a - VERIFY_TOKEN_VALID + MS_PER_HOUR, a, index=21)
+    sent = np.where(created > a - VERIFY_TOKEN_VALID, created, np.maximum(resent, created))
+    updated = between(s, keys, created, a, index=5)
+    updated = np.where(verified, updated, np.maximum(updated, sent))  # the code is stored
     lo_age, hi_age = AGES.get(role, (25, 60))
     age_days = s.integers(keys, lo_age * 365, hi_age * 365, index=6)
-    birth = (ctx.anchor_ms - age_days * MS_PER_DAY) // MS_PER_DAY * MS_PER_DAY
-    active = fixture | s.bernoulli(keys, 0.95, index=7)
-    verified = fixture | (role != "client") | s.bernoulli(keys, 0.9, index=8)
+    birth = (a - age_days * MS_PER_DAY) // MS_PER_DAY * MS_PER_DAY
+    # Closing an account takes using it first: an unverified sign-up has not.
+    active = fixture | ~verified | s.bernoulli(keys, 0.95, index=7)
+    token = hex_token(ctx.config.seed, "User", "emailVerifyToken", keys, "emailVerifyToken")
     if role == "client":
         bio = pick(s, keys, v.CLIENT_BIOS, index=9)
     elif role == "therapist":
@@ -243,13 +272,22 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
             "updatedAt": timestamps(updated, "updatedAt"),
             "password": pl.Series([None] * count, dtype=pl.String),
             "emailVerified": verified,
+            "emailVerifyToken": token,
+            "emailVerifyTokenExp": timestamps(sent + VERIFY_TOKEN_VALID, "emailVerifyTokenExp"),
             "isActive": active,
             "avatarUrl": "https://api.dicebear.com/7.x/avataaars/svg?seed=" + avatar_seed,
             "bio": bio.astype(str),
             # lastLoginAt and deactivatedAt follow from what the user does: the logins
             # enricher sets them once everything is made.
         }
-    ).with_columns(pl.Series("_key", keys))
+    ).with_columns(
+        # Verifying clears the code (as the app does).
+        *(
+            pl.when(pl.col("emailVerified")).then(None).otherwise(pl.col(c)).alias(c)
+            for c in ("emailVerifyToken", "emailVerifyTokenExp")
+        ),
+        pl.Series("_key", keys),
+    )
 
 
 # Clients who looked at the therapist recommendations their pre-assessment led to: only they
