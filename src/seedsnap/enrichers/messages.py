@@ -129,11 +129,11 @@ def _groups(ctx: Context, frames: Frames, users: pl.DataFrame) -> tuple[pl.DataF
     if members.is_empty():
         return pl.DataFrame(), pl.DataFrame()
     draw = s.bits(child_keys(members["conv_key"].to_numpy(), members["key"].to_numpy()), 2)
-    # Members still coming first (``seen`` within DORMANT_AFTER): a circle talks while its
-    # members do.
+    # Only members still coming (``seen`` within DORMANT_AFTER): a circle talks while its
+    # members do, and one who stopped coming weeks ago does not join it now.
     gone = seen_of(ctx, frames["User"], members["id"]) < ctx.anchor_ms - DORMANT_AFTER
-    members = members.with_columns(pl.Series("_d", draw), pl.Series("_gone", gone))
-    members = members.sort("conv_key", "_gone", "_d", "id")
+    members = members.with_columns(pl.Series("_d", draw)).filter(~pl.Series(gone))
+    members = members.sort("conv_key", "_d", "id")
     members = members.with_columns(pl.int_range(pl.len()).over("conv_key").alias("order"))
     members = members.filter(pl.col("order") < pl.col("size"))
     members = members.with_columns(
