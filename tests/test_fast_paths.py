@@ -1223,13 +1223,22 @@ def test_digit_lists_are_spelled_as_json_list_spells_them(shape: tuple[int, int]
 
 def test_a_build_without_generated_assessments_still_builds(tmp_path: Path) -> None:
     """assessment_rate = 0: the generator makes none (an empty frame used to crash it) and
-    the enricher tops every client up to its minimum."""
+    the enricher tops every client up to its minimum (one who has not verified its email, a
+    sign-up not yet finished, has its intake only)."""
     config_file = tmp_path / "seedsnap.toml"
     config_file.write_text("[volumes]\nassessment_rate = 0\n")
     config = resolve(mode="light", env={}, config_file=config_file)
     frames = generate(config)
-    per_client = frames["PreAssessment"].group_by("clientId").len()["len"]
-    assert per_client.min() >= config.minimum("client", "completed_assessments") > 0
+    per_client = (
+        frames["PreAssessment"]
+        .group_by("clientId")
+        .len()
+        .join(frames["User"], left_on="clientId", right_on="id")
+    )
+    assert per_client.height == frames["Client"].height
+    verified = per_client.filter(pl.col("emailVerified"))["len"]
+    assert verified.min() >= config.minimum("client", "completed_assessments") > 0
+    assert (per_client.filter(~pl.col("emailVerified"))["len"] == 1).all()
 
 
 def test_packed_order_refuses_codes_wider_than_a_key() -> None:
