@@ -70,13 +70,16 @@ AGES = {"client": (18, 65), "therapist": (26, 60)}
 PRACTICE_FROM_AGE = 24
 
 # When each user was last seen (``last_seen``): what they do themselves (posts, comments,
-# hearts, messages sent, notifications read ...) is drawn before it, so last logins spread
-# over days, weeks and months instead of piling up just before the anchor. A share of each
-# role still uses the app (last seen a truncated exponential time before the anchor); the
-# others are dormant: they used it for a while after signing up and stopped at least
-# DORMANT_AFTER before the anchor. Staff (therapists with clients, moderators, admins) keep
-# coming back; clients churn. An inactive account stopped when it was deactivated (logins).
-STILL_ACTIVE = {"client": 0.55, "therapist": 0.9, "admin": 0.9, "moderator": 0.85}
+# hearts, messages sent, notifications read, sessions held ...) is drawn before it, so last
+# logins spread over days, weeks and months instead of piling up just before the anchor. A
+# share of each role still uses the app (last seen a truncated exponential time, at most
+# DORMANT_AFTER, before the anchor); the others are dormant: they used it for a while after
+# signing up and stopped at least DORMANT_AFTER before the anchor. Staff keep coming back;
+# clients churn. Every therapist still comes: an APPROVED one practises (its minimums ask
+# for a current client, sessions and availability up to the anchor, which a therapist who
+# left would not have) and its account is active (``_users``); a PENDING one awaits the
+# outcome of its recent application. An inactive account stopped when it was deactivated.
+STILL_ACTIVE = {"client": 0.55, "therapist": 1.0, "admin": 0.9, "moderator": 0.85}
 CLIENT_RECENT_MEAN = 1.5 * MS_PER_DAY
 STAFF_RECENT_MEAN = 0.75 * MS_PER_DAY
 DORMANT_AFTER = 7 * MS_PER_DAY
@@ -118,7 +121,10 @@ def last_seen(ctx: Context, users: pl.DataFrame) -> I64:
     inactive = ~users["isActive"].to_numpy()
     still = (fixture | s.bernoulli(keys, share, index=0)) & ~inactive
     mean = np.where(role == "client", CLIENT_RECENT_MEAN, STAFF_RECENT_MEAN)
-    recent = anchor - soon_after(s, keys, 0, anchor - first, mean, index=1)
+    # Still coming means seen within DORMANT_AFTER: the two kinds do not overlap.
+    recent = anchor - soon_after(
+        s, keys, 0, np.minimum(anchor - first, DORMANT_AFTER), mean, index=1
+    )
     # A dormant user stopped between ``first`` and DORMANT_AFTER before the anchor (a young
     # one at ``first``); a deactivated one at any time before the anchor.
     stop_by = np.where(inactive, anchor - MS_PER_DAY // 24, anchor - DORMANT_AFTER)
@@ -164,6 +170,15 @@ def home_offset_of(ctx: Context, therapists: pl.DataFrame, ids: pl.Series) -> I6
     row = rows_in(ids, therapists["userId"])
     hours = np.where(row >= 0, np.append(own.to_numpy(), 0)[row], drawn)
     out: I64 = hours * (MS_PER_DAY // 24)
+    return out
+
+
+def still_coming(ctx: Context, users: pl.DataFrame, ids: pl.Series) -> np.ndarray:
+    """Whether each user of ``ids`` still comes: last seen within DORMANT_AFTER of the anchor
+    and its account active (a deactivated one stopped; an id not among ``users`` comes)."""
+    row = rows_in(ids, users["id"])
+    active = np.append(users["isActive"].to_numpy(), True)[row]
+    out: np.ndarray = (seen_of(ctx, users, ids) >= ctx.anchor_ms - DORMANT_AFTER) & active
     return out
 
 
@@ -246,6 +261,8 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
     birth = (a - age_days * MS_PER_DAY) // MS_PER_DAY * MS_PER_DAY
     # Closing an account takes using it first: an unverified sign-up has not.
     active = fixture | ~verified | s.bernoulli(keys, 0.95, index=7)
+    if role == "therapist":  # an APPROVED therapist practises: its account is active
+        active |= _approved(ctx, keys, fixture)
     token = hex_token(ctx.config.seed, "User", "emailVerifyToken", keys, "emailVerifyToken")
     if role == "client":
         bio = pick(s, keys, v.CLIENT_BIOS, index=9)
