@@ -1216,6 +1216,45 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
     ),
     # c2 has joined a community, posted, commented, hearted, messaged ...
     ("user.unverified_has_not_acted", lambda f: _unverified(f, "c2"), "c2"),
+    # Acts that are rows of someone else's making or read through another row (logins.ACTS).
+    (
+        "user.acts_before_last_login",
+        lambda f: set_(f, "ClientTherapist", "ct1", assignedAt=days(0.01)),
+        "c1",
+    ),
+    (
+        "user.acts_before_last_login",
+        lambda f: set_(f, "WorksheetSubmission", "s1", submittedAt=days(0.01)),
+        "c1",
+    ),
+    (
+        "user.acts_before_last_login",
+        lambda f: set_(f, "MeetingNotes", "n1", updatedAt=days(0.01)),
+        "t1",
+    ),
+    (
+        "user.acts_before_last_login",
+        lambda f: set_(f, "Worksheet", "w1", updatedAt=days(0.01)),
+        "t1",
+    ),
+    (
+        "user.acts_before_last_login",
+        lambda f: set_(f, "TherapistAvailability", "av1", updatedAt=days(0.01)),
+        "t1",
+    ),
+    # t1 accepted gs1: it hosts it when it is held
+    (
+        "user.acts_before_last_login",
+        lambda f: set_(f, "GroupTherapySessions", "gs1", completedAt=days(0.01)),
+        "t1",
+    ),
+    (
+        "user.acts_before_last_login",
+        lambda f: set_(
+            f, "GroupSessionParticipants", "gp1", attendanceStatus="ATTENDED", leftAt=days(0.01)
+        ),
+        "c2",
+    ),
 ]
 
 

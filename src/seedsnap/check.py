@@ -1573,14 +1573,25 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
 
 def _last_acts() -> str:
     """SQL: each user's last act ("u", "at") over the tables of ``logins.ACTS``."""
-    from seedsnap.enrichers.logins import ACTS
+    from seedsnap.enrichers.logins import ACTS, Act
+
+    def column(a: Act, name: str) -> str:  # "Table.column" is the referenced row's
+        if a.via is not None and name.startswith(a.via[1] + "."):
+            return f'"r".{quote(name.split(".", 1)[1])}'
+        return f'"t".{quote(name)}'
 
     parts = []
     for a in ACTS:
-        status = f' AND CAST("status" AS TEXT) IN {_in(a.status)}' if a.status else ""
+        status = f' AND CAST("t"."status" AS TEXT) IN {_in(a.status)}' if a.status else ""
+        via = (
+            f' JOIN {quote(a.via[1])} AS "r" ON "r"."id" = "t".{quote(a.via[0])}'
+            if a.via is not None
+            else ""
+        )
+        at = column(a, a.at)
         parts.append(
-            f'SELECT {quote(a.user)} AS "u", {quote(a.at)} AS "at" FROM {quote(a.table)} '
-            f"WHERE {quote(a.at)} IS NOT NULL{status}"
+            f'SELECT {column(a, a.user)} AS "u", {at} AS "at" FROM {quote(a.table)} AS "t"'
+            f"{via} WHERE {at} IS NOT NULL{status}"
         )
     union = " UNION ALL ".join(parts)
     return f'SELECT "u", MAX("at") AS "at" FROM ({union}) AS "acts" GROUP BY "u"'

@@ -33,15 +33,23 @@ from seedsnap.generators.users import last_seen
 
 class Act(NamedTuple):
     """Rows of ``table`` record that the user in ``user`` acted at ``at`` (when ``status``
-    is set: only rows whose status is one of those)."""
+    is set: only rows whose status is one of those).
+
+    With ``via`` (a column of ``table`` and the table whose ``id`` it references), ``user``
+    or ``at`` may name a column of that row as "Table.column": a meeting's notes are written
+    by the meeting's therapist.
+    """
 
     table: str
     user: str
     at: str
     status: tuple[str, ...] = ()
+    via: tuple[str, str] | None = None
 
 
-# What a user does while logged in, each at the time it records.
+# What a user does while logged in, each at the time it records. Rows someone else (or the
+# app) makes for a user are not its acts: a meeting booked with a therapist, an invitation
+# sent to it, a worksheet falling OVERDUE.
 ACTS: tuple[Act, ...] = (
     Act("Post", "userId", "createdAt"),
     Act("Comment", "userId", "createdAt"),
@@ -68,16 +76,31 @@ ACTS: tuple[Act, ...] = (
     Act("Meeting", "therapistId", "endTime", ("COMPLETED",)),
     Act("Meeting", "clientId", "startTime", ("IN_PROGRESS",)),
     Act("Meeting", "therapistId", "startTime", ("IN_PROGRESS",)),
+    Act("MeetingNotes", "Meeting.therapistId", "createdAt", via=("meetingId", "Meeting")),
+    Act("MeetingNotes", "Meeting.therapistId", "updatedAt", via=("meetingId", "Meeting")),
     Act("Review", "clientId", "createdAt"),
-    Act("Worksheet", "therapistId", "createdAt"),
+    Act("Worksheet", "therapistId", "createdAt"),  # assigned
+    Act("Worksheet", "therapistId", "updatedAt", ("REVIEWED",)),  # gave feedback
+    Act(
+        "WorksheetSubmission", "Worksheet.clientId", "submittedAt", via=("worksheetId", "Worksheet")
+    ),
     Act("TherapistAvailability", "therapistId", "createdAt"),
+    Act("TherapistAvailability", "therapistId", "updatedAt"),  # edited the hours
     Act("GroupTherapySessions", "createdById", "createdAt"),
     Act("GroupSessionTherapistInvitations", "therapistId", "respondedAt"),
-    Act("GroupSessionParticipants", "userId", "joinedAt"),
+    Act(  # hosted the session it accepted
+        "GroupSessionTherapistInvitations",
+        "therapistId",
+        "GroupTherapySessions.completedAt",
+        ("ACCEPTED",),
+        via=("sessionId", "GroupTherapySessions"),
+    ),
+    Act("GroupSessionParticipants", "userId", "joinedAt"),  # registered
+    Act("GroupSessionParticipants", "userId", "leftAt"),  # attended (leftAt: ATTENDED only)
     Act("Therapist", "processedByAdminId", "processingDate"),
 )
 
-READS = ("User", *dict.fromkeys(a.table for a in ACTS))
+READS = ("User", *dict.fromkeys(t for a in ACTS for t in (a.table, *(a.via or ())[1:])))
 WRITES = ("User",)
 UPDATES = ("User",)
 
@@ -96,14 +119,27 @@ DEACTIVATION_REASONS = (
 SET = ("lastLoginAt", "deactivatedAt", "deactivatedBy", "deactivationReason", "updatedAt")
 
 
+def act_rows(frames: Frames, a: Act) -> pl.DataFrame:
+    """The rows of ``a``: userId and at (a timestamp), NULLs included."""
+    rows = frames[a.table]
+    if a.status:
+        rows = rows.filter(pl.col("status").cast(pl.String).is_in(a.status))
+    if a.via is not None:
+        column, ref = a.via
+        wanted = [c.split(".", 1)[1] for c in (a.user, a.at) if c.startswith(ref + ".")]
+        refs = frames[ref].select(
+            pl.col("id").alias(column), *(pl.col(c).alias(f"{ref}.{c}") for c in wanted)
+        )
+        rows = rows.join(refs, on=column, how="left")
+    return rows.select(pl.col(a.user).alias("userId"), pl.col(a.at).alias("at"))
+
+
 def last_acts(frames: Frames, users: pl.Series) -> np.ndarray:
     """Each of ``users``' last act (epoch ms), -1 for a user who did nothing."""
     parts = []
     for a in ACTS:
-        rows = frames[a.table]
-        if a.status:
-            rows = rows.filter(pl.col("status").cast(pl.String).is_in(a.status))
-        parts.append(rows.select(pl.col(a.user).alias("userId"), ms_of(a.at).alias("at")))
+        rows = act_rows(frames, a)
+        parts.append(rows.select("userId", ms_of("at").alias("at")))
     last = (
         pl.concat(parts)
         .drop_nulls()
