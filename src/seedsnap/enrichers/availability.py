@@ -18,7 +18,7 @@ from seedsnap.errors import ConfigError
 from seedsnap.generators.common import text_keys
 from seedsnap.generators.therapy import approved_therapists, availability_rows
 
-READS = ("Therapist", "TherapistAvailability")
+READS = ("User", "Therapist", "TherapistAvailability")
 WRITES = ("TherapistAvailability",)
 
 # JS getDay() numbers, Monday..Friday then Saturday and Sunday.
@@ -67,5 +67,6 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         chosen["day"].to_numpy().astype(np.int64),
         lo,
         np.full(len(lo), ctx.anchor_ms, dtype=np.int64),
+        frames["User"],
     )
     return {"TherapistAvailability": out}

@@ -7,9 +7,14 @@ weekdays and overlaps, and back-filled notes for at most 50 completed meetings p
 on the therapist's available slots in its own time zone, never overlapping a meeting of the
 therapist or of the client (existing ones included), with the status the anchor implies.
 
+Nobody takes part in a session after they were last seen (``users.last_seen``): a past
+meeting ends by the time both its client and its therapist were last seen, and only a client
+who still comes (``users.still_coming``) has meetings booked ahead, booked by then.
+
 Per active pair: at least client.meetings_if_has_therapist meetings. Per APPROVED therapist:
 at least therapist.meetings (the rest of the deficit spread round robin over its active
-pairs) and at least max(therapist.session_notes_written, therapist.reviews_received)
+pairs whose client still comes, or over its quiet ones if it has no other: they fit before
+the client left) and at least max(therapist.session_notes_written, therapist.reviews_received)
 COMPLETED meetings, so notes and reviews can reach their minimums; those are past sessions
 with whichever of its active clients had time for them (fitted first, to the clients' existing
 meetings by time). A therapist approved just before the anchor may have no available slot left
@@ -45,7 +50,14 @@ from seedsnap.generators.therapy import (
     spread,
 )
 
-READS = ("Therapist", "ClientTherapist", "TherapistAvailability", "Meeting", "MeetingNotes")
+READS = (
+    "User",
+    "Therapist",
+    "ClientTherapist",
+    "TherapistAvailability",
+    "Meeting",
+    "MeetingNotes",
+)
 WRITES = ("Meeting", "MeetingNotes")
 
 
@@ -91,9 +103,14 @@ def _needs(
     # Completed sessions are one request per therapist, met by whichever of its pairs has
     # room in the past; they come on top of the other top-ups.
     forced = pairs.join(need_c.rename({"need": "completed"}), on="therapistId", how="inner")
+    # The rest of a therapist's meetings go to its clients who still come (they can book
+    # ahead); only a therapist with none shares them over its quiet ones, before they left.
+    still = pl.col("stillC")
+    takers = pairs.filter(still | ~still.any().over("therapistId"))
+    shares = takers.select("pairId", spread(takers, "therapistId", need_t).alias("forTherapist"))
     return (
-        pairs.with_columns(spread(pairs, "therapistId", need_t).alias("forTherapist")).with_columns(
-            (pl.col("forPair") + pl.col("forTherapist")).alias("regular")
+        pairs.join(shares, on="pairId", how="left", maintain_order="left").with_columns(
+            (pl.col("forPair") + pl.col("forTherapist").fill_null(0)).alias("regular")
         )
     ), forced
 
@@ -128,7 +145,7 @@ def _past(
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
-    pairs = active_pairs(frames)
+    pairs = active_pairs(ctx, frames)
     existing = existing_meetings(frames, pairs)
     if pairs.is_empty():
         therapists = approved_therapists(frames)
@@ -219,7 +236,9 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     existing = pl.concat([existing, placed_r.select(cols_ex)])
     booked = existing.filter(pl.col("start") >= ctx.anchor_ms).select("pairId").unique()
-    idle = pairs.join(booked, on="pairId", how="anti").sort("pairId")
+    # (Only a client who still comes books ahead.)
+    idle = pairs.join(booked, on="pairId", how="anti").filter("stillC")
+    idle = idle.sort("pairId")
     req_u = spanned(
         meeting_requests(
             idle,
@@ -245,7 +264,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     every = pl.concat([frames["Meeting"].select(cols), new.select(cols)])
     done = (
         pl.concat([old_done.select("id"), new.filter(pl.col("status") == "COMPLETED").select("id")])
-        .join(every.select("id", "endTime"), on="id")
+        .join(every.select("id", "therapistId", "endTime"), on="id")
         .join(first_completed(every), on="id")
     )
-    return {"Meeting": new, "MeetingNotes": notes_rows(ctx, done.sort("id"))}
+    return {"Meeting": new, "MeetingNotes": notes_rows(ctx, done.sort("id"), frames["User"])}

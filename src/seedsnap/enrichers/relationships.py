@@ -10,14 +10,19 @@ Upstream counted inactive pairs toward the minimum and always took the first cli
 order, so the fixtures ended up with many active therapists (seeder.md §11.13). Here:
 1. every APPROVED therapist gets an active client (one who came early enough for the weeks
    of past sessions its minimums ask for, where its approval allows), taken among the clients
-   without an active therapist: the meetings, notes and reviews of a therapist are with its
-   active clients;
+   without an active therapist: the meetings, notes, worksheets and reviews of a therapist are
+   with its active clients. Those are clients who still come (``users.still_coming``); where
+   too few do (light and medium have about one such client per therapist), a client who went
+   quiet after weeks of therapy (``relationships.quiet_active_ms``: room for the sessions the
+   minimums ask of the pair), which nobody ended: its sessions all lie before its last visit;
 2. fixture clients without an active therapist get one;
 3. therapists (and clients) still short of their minimum get past clients (inactive pairs),
    assigned before anything the client already has began (or before the anchor for a client
    without a pair), one after another: a pair ends when the client's next one begins, and
    each lasts PAST_PAIR_DAYS or more where the client's time allows, so that it had its
-   sessions (the meetings enricher holds them) before the client moved on.
+   sessions (the meetings enricher holds them) before the client moved on; for a client who
+   went quiet, PAST_PAIR_DAYS before its last visit (its last pair ended by then).
+A client picks a therapist while it still comes: every pair begins by its last visit.
 Only clients who have seen their therapist recommendations are paired (the app shows them
 after the pre-assessment, and a client picks a therapist from them).
 """
@@ -33,16 +38,17 @@ from seedsnap.config import FIXTURES_PER_ROLE, PAST_PAIR_DAYS
 from seedsnap.context import MS_PER_DAY, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit, pair_top_up, sample_pairs
 from seedsnap.generators.common import text_keys
-from seedsnap.generators.relationships import SETTLED_DAYS, pair_starts
+from seedsnap.generators.relationships import SETTLED_DAYS, pair_starts, quiet_active_ms
 from seedsnap.generators.therapy import approved_therapists
-from seedsnap.generators.users import verified
+from seedsnap.generators.users import seen_of, still_coming, verified
 from seedsnap.random import child_keys, name_key
 
 READS = ("User", "Client", "Therapist", "ClientTherapist")
 WRITES = ("ClientTherapist",)
 SALT = name_key("enrich", "relationships")
 # Rounds of pairing needy therapists with free clients: a round leaves a therapist unmatched
-# only where the client it met was already its past client (rare).
+# only where the client it met was already its past client (rare), or could not have begun
+# with it in time.
 _ROUNDS = 4
 
 
@@ -63,11 +69,17 @@ def _rows(
     )
 
 
-def _match(therapists: pl.DataFrame, free: pl.DataFrame, existing: pl.DataFrame) -> pl.DataFrame:
+def _match(
+    therapists: pl.DataFrame,
+    free: pl.DataFrame,
+    existing: pl.DataFrame,
+    fits: Callable[[pl.DataFrame], pl.DataFrame],
+) -> pl.DataFrame:
     """One distinct free client per therapist (both in their order): (therapistId, clientId).
 
-    A round pairs the i-th therapist with the i-th client; a pair that exists already is
-    undone and both sides try again, the clients turned by one, in the next round.
+    A round pairs the i-th therapist with the i-th client; a pair that exists already, or
+    that ``fits`` drops (it could not begin in time), is undone and both sides try again,
+    the clients turned by one, in the next round.
     """
     out = pl.DataFrame(schema={"therapistId": pl.String, "clientId": pl.String})
     t = therapists.select("therapistId")
@@ -77,8 +89,10 @@ def _match(therapists: pl.DataFrame, free: pl.DataFrame, existing: pl.DataFrame)
         if n == 0:
             break
         turned = pl.concat([c[shift % c.height :], c[: shift % c.height]])
-        got = pl.concat([t.head(n), turned.head(n)], how="horizontal").join(
-            existing, on=["therapistId", "clientId"], how="anti", maintain_order="left"
+        got = fits(
+            pl.concat([t.head(n), turned.head(n)], how="horizontal").join(
+                existing, on=["therapistId", "clientId"], how="anti", maintain_order="left"
+            )
         )
         out = pl.concat([out, got])
         t = t.join(got, on="therapistId", how="anti", maintain_order="left")
@@ -102,6 +116,20 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # When a client can first pick a therapist (after its pre-assessment), by client.
     clients = clients.with_columns(pl.Series("readyMs", pair_starts(ctx, clients)))
     by = ctx.anchor_ms - SETTLED_DAYS * MS_PER_DAY
+    # Whether each client still comes, when it was last seen, and the latest a new active
+    # pair of it begins: by SETTLED_DAYS before the anchor where it can (by its last visit
+    # at the latest); for a quiet client, weeks enough before its last visit for the
+    # sessions the minimums ask of the pair (``quiet_active_ms``).
+    users = frames["User"]
+    clients = clients.with_columns(
+        pl.Series("seen", seen_of(ctx, users, clients["clientId"])),
+        pl.Series("still", still_coming(ctx, users, clients["clientId"])),
+    ).with_columns(
+        pl.when("still")
+        .then(pl.min_horizontal(pl.lit(by), "seen"))
+        .otherwise(pl.col("seen") - quiet_active_ms(ctx.config))
+        .alias("latestMs")
+    )
     fixture_ids = [f"dev_client_{i + 1}" for i in range(FIXTURES_PER_ROLE)]
 
     def starts(new: pl.DataFrame) -> pl.DataFrame:
@@ -147,18 +175,46 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             pl.max_horizontal("afterMs", pl.lit(ctx.anchor_ms - MS_PER_DAY)),
         )
     )
+    # Clients who still come first, the early ones first; then quiet ones with weeks of
+    # therapy before their last visit, for the early therapists still without one (a quiet
+    # one cannot be a recent therapist's); then the other clients who still come.
     free = (
         clients.join(active.select("clientId"), on="clientId", how="anti")
         .join(last, on="clientId", how="left")
         .with_columns(
-            (
-                pl.max_horizontal("readyMs", pl.col("afterMs").fill_null(0)) + MS_PER_MINUTE <= by
-            ).alias("_early"),
+            (pl.max_horizontal("readyMs", pl.col("afterMs").fill_null(0)) + MS_PER_MINUTE).alias(
+                "_lo"
+            )
         )
+        .with_columns(
+            (pl.col("_lo") <= by).alias("_early"),
+            pl.when("still")
+            .then(pl.col("_lo") <= pl.col("seen"))
+            .otherwise(pl.col("_lo") <= pl.col("latestMs"))
+            .alias("_can"),
+        )
+        .filter("_can")
     )
-    free = free.with_columns(pl.Series("_s", s.bits(text_keys(free["clientId"]), 2)))
-    free = free.sort(["_early", "_s"], descending=[True, False])
-    matched = _match(needy, free, existing)
+    free = free.with_columns(
+        pl.Series("_s", s.bits(text_keys(free["clientId"]), 2)),
+        pl.when(pl.col("still") & pl.col("_early"))
+        .then(0)
+        .when(~pl.col("still"))
+        .then(1)
+        .otherwise(2)
+        .alias("_group"),
+    )
+    free = free.sort(["_group", "_s"])
+
+    def in_time(got: pl.DataFrame) -> pl.DataFrame:
+        """Matched pairs that can begin by the client's latest (``starts``' lo)."""
+        return (
+            starts(got.join(last, on="clientId", how="left", maintain_order="left"))
+            .filter(pl.col("lo") <= pl.when("still").then("seen").otherwise("latestMs"))
+            .select(got.columns)
+        )
+
+    matched = _match(needy, free, existing, in_time)
 
     # 2. Fixture clients still without an active therapist get one (keyed).
     lone = free.filter(pl.col("clientId").is_in(fixture_ids)).join(
@@ -179,12 +235,13 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     new_active = starts(new_active.join(last, on="clientId", how="left", maintain_order="left"))
     new_active = new_active.sort("clientId", "therapistId")
-    active_rows = _rows(ctx, new_active, "active", by)
+    active_rows = _rows(ctx, new_active, "active", new_active["latestMs"].to_numpy())
 
     # 3. Past clients: pairs that ended before anything the client has began (its active
     # pair, or the pair it stopped with), one after another in the time the client had
     # before that, each PAST_PAIR_DAYS at least where there is room: a pair that ended had
-    # its sessions. A client without any pair has them before the anchor.
+    # its sessions. A client without any pair has them before the anchor and its last
+    # visit; one who went quiet, PAST_PAIR_DAYS before it (its last pair ended by then).
     now_pairs = pl.concat(
         [pairs.select("clientId", "assignedAt"), active_rows.select("clientId", "assignedAt")]
     )
@@ -195,7 +252,15 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     ).select(
         "clientId",
         "readyMs",
-        (pl.col("hi").fill_null(ctx.anchor_ms - MS_PER_DAY) - MS_PER_MINUTE).alias("hi"),
+        (
+            pl.min_horizontal(
+                pl.col("hi").fill_null(ctx.anchor_ms - MS_PER_DAY),
+                pl.when("still")
+                .then(pl.col("seen"))
+                .otherwise(pl.col("seen") - PAST_PAIR_DAYS * MS_PER_DAY),
+            )
+            - MS_PER_MINUTE
+        ).alias("hi"),
     )
     # How many past pairs of PAST_PAIR_DAYS fit before ``hi``.
     past_ms = PAST_PAIR_DAYS * MS_PER_DAY

@@ -32,7 +32,7 @@ from seedsnap.generators.therapy import (
     reviews,
 )
 
-READS = ("Therapist", "ClientTherapist", "Meeting", "Review")
+READS = ("User", "Therapist", "ClientTherapist", "Meeting", "Review")
 WRITES = ("Review",)
 
 
@@ -40,7 +40,8 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     pairs = frames["ClientTherapist"]
     meetings = frames["Meeting"]
-    ends = pairs.select("clientId", "therapistId", pair_ends(ctx, pairs))
+    users = frames["User"]
+    ends = pairs.select("clientId", "therapistId", pair_ends(ctx, pairs, users))
     reviewed = frames["Review"].select("meetingId").drop_nulls()
     done = (
         meetings.filter(pl.col("status") == "COMPLETED")
@@ -57,7 +58,10 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     ongoing = unreviewed.filter(pl.col("endMs").is_null())
     ended = unreviewed.filter(pl.col("endMs").is_not_null())
     made = pl.concat(
-        [reviews(ctx, ongoing, meetings), reviews(ctx, ended, meetings, ENDED_REVIEW_SHARE)],
+        [
+            reviews(ctx, ongoing, meetings, users),
+            reviews(ctx, ended, meetings, users, ENDED_REVIEW_SHARE),
+        ],
         how="vertical_relaxed",
     )
     therapists = approved_therapists(frames).select("therapistId")
@@ -75,5 +79,5 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     done = done.join(made.select("meetingId"), left_on="id", right_on="meetingId", how="anti")
     done = done.with_columns(pl.Series("_k", text_keys(done["id"])))
     chosen = take_best(ctx, "Review", "top-up", done, "therapistId", need)
-    top_up = review_rows(ctx, chosen.drop("_k", "status").sort("id"), meetings)
+    top_up = review_rows(ctx, chosen.drop("_k", "status").sort("id"), meetings, users)
     return {"Review": pl.concat([made, top_up], how="vertical_relaxed")}

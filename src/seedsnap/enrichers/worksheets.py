@@ -22,14 +22,14 @@ from seedsnap.enrichers.common import count_by, count_with_planned, deficit
 from seedsnap.generators.therapy import active_pairs, held_pairs, spread, worksheet_rows
 from seedsnap.random import expand, name_key
 
-READS = ("Therapist", "ClientTherapist", "Meeting", "Worksheet")
+READS = ("User", "Therapist", "ClientTherapist", "Meeting", "Worksheet")
 WRITES = ("Worksheet", "WorksheetSubmission")
 SALT = name_key("enrich", "worksheets")
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
-    pairs = held_pairs(active_pairs(frames), frames["Meeting"])
+    pairs = held_pairs(active_pairs(ctx, frames), frames["Meeting"])
     if pairs.is_empty():
         return {}
     ws = frames["Worksheet"]

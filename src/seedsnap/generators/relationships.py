@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from seedsnap.config import PAST_PAIR_DAYS
+from seedsnap.config import PAST_PAIR_DAYS, Config
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.generators.common import between, ms, ms_of, natural_ids, text_keys
 from seedsnap.generators.communities import community_keys
@@ -21,7 +21,7 @@ from seedsnap.generators.therapy import (
     approved_therapists,
     intake_ms,
 )
-from seedsnap.generators.users import full_years, last_seen, verified
+from seedsnap.generators.users import full_years, last_seen, seen_of, still_coming, verified
 from seedsnap.random import I64, U64, Stream, child_keys
 
 READS = ("User", "Client", "Therapist", "Moderator", "Community")
@@ -36,6 +36,20 @@ def user_keys(users: pl.DataFrame) -> np.ndarray:
 # A pair is assigned at least this long before the anchor where both sides allow it: the
 # weeks of past sessions a therapist's minimums ask for need a pair that old (meetings).
 SETTLED_DAYS = 21
+# Weeks to spare in a quiet client's active pair (``quiet_active_ms``).
+QUIET_ACTIVE_WEEKS = 2
+
+
+def quiet_active_ms(config: Config) -> int:
+    """How long before its last visit a client who went quiet began with its therapist to be
+    that therapist's current (active) client: time for the weekly sessions the minimums ask
+    of the pair (its own, and its therapist's where it has no other client), and
+    QUIET_ACTIVE_WEEKS to spare. Its sessions all lie before its last visit."""
+    weeks = max(
+        config.minimum("client", "meetings_if_has_therapist"),
+        config.minimum("therapist", "meetings"),
+    )
+    return (QUIET_ACTIVE_WEEKS + weeks) * 7 * MS_PER_DAY
 
 
 def pair_starts(ctx: Context, clients: pl.DataFrame) -> I64:
@@ -48,7 +62,17 @@ def pair_starts(ctx: Context, clients: pl.DataFrame) -> I64:
 
 def pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
     """One therapist, drawn among the APPROVED ones, for a share of the clients who saw their
-    recommendations; 90 % of the pairs are active, the rest ended (the client stopped)."""
+    recommendations; 90 % of the pairs are active, the rest ended (the client stopped).
+
+    A client picks its therapist while it still comes (``users.last_seen``). One who no
+    longer comes (``users.still_coming``) stopped its therapy: its pair ended (by its last
+    visit: ``therapy.pair_ends``), after PAST_PAIR_DAYS at least, in which it had its
+    sessions; a client gone sooner after it could pick has no therapist. Where too few
+    clients still come for every therapist to have a current one (light and medium have
+    about one per therapist), one who went quiet after weeks of therapy (``quiet_active_ms``)
+    is a therapist's current client: a pair nobody ended, whose sessions lie before the
+    client's last visit.
+    """
     clients = frames["Client"].select("userId", "createdAt", "hasSeenTherapistRecommendations")
     # Only clients who finished signing up (verified their email) look for a therapist.
     clients = clients.filter(pl.col("userId").is_in(verified(frames["User"]).implode()))
@@ -62,26 +86,44 @@ def pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
     chosen &= clients["hasSeenTherapistRecommendations"].to_numpy()
     ck = ck[chosen]
     c = clients.filter(pl.Series(chosen))
+    seen = seen_of(ctx, frames["User"], c["userId"])
+    still = still_coming(ctx, frames["User"], c["userId"])
+    ready = pair_starts(
+        ctx, c.select(pl.col("userId").alias("clientId"), ms_of("createdAt").alias("createdMs"))
+    )
+    weeks = quiet_active_ms(ctx.config)
     t_idx = s.choice(ck, therapists.height, index=1)
-    active = s.bernoulli(ck, 0.9, index=3)
+    drawn = s.bernoulli(ck, 0.9, index=3)
+    active = drawn & still
     # A client has one active therapist at a time, so every APPROVED therapist gets an active
     # client here where there are enough of them (the enricher only has the clients left
     # without one): the first active clients in a keyed order take the therapists in a keyed
-    # order, one each; the others draw theirs.
-    first = np.flatnonzero(active)[np.argsort(s.bits(ck[active], index=4), kind="stable")]
+    # order, one each, then (where those are too few) quiet clients with weeks of therapy;
+    # the others draw theirs.
+    quiet = drawn & ~still & (ready + weeks <= seen)
+    first = np.concatenate(
+        [
+            np.flatnonzero(m)[np.argsort(s.bits(ck[m], index=4), kind="stable")]
+            for m in (active, quiet)
+        ]
+    )
     by_key = np.argsort(s.bits(text_keys(therapists["therapistId"]), index=5), kind="stable")
     k = min(len(first), therapists.height)
     t_idx[first[:k]] = by_key[:k]
     t = therapists[t_idx]
-    ready = pair_starts(
-        ctx, c.select(pl.col("userId").alias("clientId"), ms_of("createdAt").alias("createdMs"))
-    )
     lo = np.maximum(ready, t["approvedMs"].to_numpy())  # meets one approved
+    current = np.zeros(len(ck), dtype=bool)
+    current[first[:k]] = True
+    active |= current & quiet & (lo + weeks <= seen)
     settled = ctx.anchor_ms - SETTLED_DAYS * MS_PER_DAY
-    assigned = between(s, ck, lo, np.maximum(lo, settled), index=2)
+    # A client who stopped picked before its last visit: weeks before it for a current
+    # client, PAST_PAIR_DAYS for one whose pair ended (it had its sessions), where it could.
+    room = seen - np.where(active, weeks, PAST_PAIR_DAYS * MS_PER_DAY)
+    assigned = between(s, ck, lo, np.maximum(lo, np.where(still, settled, room)), index=2)
     # A pair that ended ran for a while and had its sessions (PAST_PAIR_DAYS): one made too
     # recently for that is still active (the client has only just picked its therapist).
-    active |= assigned > ctx.anchor_ms - PAST_PAIR_DAYS * MS_PER_DAY
+    active |= still & (assigned > ctx.anchor_ms - PAST_PAIR_DAYS * MS_PER_DAY)
+    came = lo <= np.where(still, seen, room)
     return pl.DataFrame(
         {
             "id": natural_ids(
@@ -92,7 +134,7 @@ def pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
             "status": np.where(active, "active", "inactive"),
             "assignedAt": timestamps(assigned, "assignedAt"),
         }
-    )
+    ).filter(pl.Series(came))
 
 
 # Users (or moderators) x communities scored at once: the memberships of a large scale are

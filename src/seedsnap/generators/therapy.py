@@ -10,7 +10,9 @@ Fixes over upstream (seeder.md §6.3 and §11):
 - worksheets use OVERDUE; a submission comes after assignment and before the due date (§11.9);
 - one assessment JSON shape whose scores are the sums of its answers and whose severity
   levels follow the standard cut-offs (§11.14); processedAt >= createdAt (§11.8);
-- reviews come after the meeting ended and before the anchor (§11.8).
+- reviews come after the meeting ended and before the anchor (§11.8);
+- nobody acts after they were last seen (``users.last_seen``): sessions are held, booked,
+  noted, reviewed, assigned and submitted by then, by whoever does each.
 
 The building blocks are shared with the enrichers (availability, assessments, meetings,
 worksheets, reviews), so top-ups follow the same rules as the base data.
@@ -43,10 +45,11 @@ from seedsnap.generators.common import (
     ranks,
     text_keys,
 )
+from seedsnap.generators.users import seen_of, still_coming
 from seedsnap.ids import cuid
 from seedsnap.random import I64, U64, child_keys, expand, name_key
 
-READS = ("Client", "Therapist", "ClientTherapist")
+READS = ("User", "Client", "Therapist", "ClientTherapist")
 WRITES = (
     "TherapistAvailability",
     "Meeting",
@@ -215,13 +218,17 @@ def session_minutes(frames: Frames) -> pl.DataFrame:
     )
 
 
-def active_pairs(frames: Frames) -> pl.DataFrame:
+def active_pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
     """Active pairs with an APPROVED therapist: ids, assignedMs, timezone, sessionMinutes (the
-    therapist's standard session length), pkey; by pair id."""
-    return _pairs(frames, active=True)
+    therapist's standard session length), pkey, seenC and seenT (when the client and the
+    therapist were last seen: ``users.last_seen``), stillC (whether the client still comes:
+    ``users.still_coming``); by pair id."""
+    return _pairs(ctx, frames, active=True)
 
 
-def _pairs(frames: Frames, active: bool, ends: pl.Series | None = None) -> pl.DataFrame:
+def _pairs(
+    ctx: Context, frames: Frames, active: bool, ends: pl.Series | None = None
+) -> pl.DataFrame:
     """The ``active`` (else the other) pairs with an APPROVED therapist, as ``active_pairs``
     says, plus ``ends`` (a column over all ClientTherapist rows) when given."""
     t = approved_therapists(frames).select("therapistId", "timezone")
@@ -243,19 +250,27 @@ def _pairs(frames: Frames, active: bool, ends: pl.Series | None = None) -> pl.Da
         )
         .sort("pairId")
     )
-    return pairs.with_columns(pl.Series("pkey", text_keys(pairs["pairId"]), dtype=pl.UInt64))
+    users = frames["User"]
+    return pairs.with_columns(
+        pl.Series("pkey", text_keys(pairs["pairId"]), dtype=pl.UInt64),
+        pl.Series("seenC", seen_of(ctx, users, pairs["clientId"])),
+        pl.Series("seenT", seen_of(ctx, users, pairs["therapistId"])),
+        pl.Series("stillC", still_coming(ctx, users, pairs["clientId"])),
+    )
 
 
 # A client who stopped (its last pair ended, no active one) stopped within this many weeks.
 STOPPED_WITHIN_WEEKS = 12
 
 
-def pair_ends(ctx: Context, pairs: pl.DataFrame) -> pl.Series:
+def pair_ends(ctx: Context, pairs: pl.DataFrame, users: pl.DataFrame) -> pl.Series:
     """endMs of each of ``pairs`` (ClientTherapist rows): when the pair ended.
 
     No column records it: a pair ends when the client's next pair (by assignedAt, then id)
     begins. A client's last pair runs on when active (NULL); when inactive the client stopped,
-    PAST_PAIR_DAYS to STOPPED_WITHIN_WEEKS after it began (a keyed draw), before the anchor.
+    PAST_PAIR_DAYS to STOPPED_WITHIN_WEEKS after it began (a keyed draw), before the anchor,
+    and by the time the client was last seen (``users.last_seen`` over ``users``): its
+    therapy stopped when it stopped coming, if not before.
     """
     at = pairs["assignedAt"].dt.epoch("ms")
     nxt = (
@@ -273,7 +288,9 @@ def pair_ends(ctx: Context, pairs: pl.DataFrame) -> pl.Series:
         start + PAST_PAIR_DAYS * MS_PER_DAY,
         start + STOPPED_WITHIN_WEEKS * MS_PER_WEEK,
     )
-    stopped = np.maximum(np.minimum(stopped, ctx.anchor_ms - MS_PER_HOUR), start)
+    seen = seen_of(ctx, users, pairs["clientId"])
+    stopped = np.minimum(stopped, np.minimum(seen, ctx.anchor_ms - MS_PER_HOUR))
+    stopped = np.maximum(stopped, start)
     return pl.DataFrame({"n": nxt, "s": stopped, "on": pairs["status"] == "active"}).select(
         pl.coalesce("n", pl.when(~pl.col("on")).then("s")).alias("endMs")
     )["endMs"]
@@ -281,26 +298,30 @@ def pair_ends(ctx: Context, pairs: pl.DataFrame) -> pl.Series:
 
 def ended_pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
     """Inactive pairs with an APPROVED therapist, as ``active_pairs`` plus endMs (``pair_ends``)."""
-    return _pairs(frames, active=False, ends=pair_ends(ctx, frames["ClientTherapist"]))
+    ends = pair_ends(ctx, frames["ClientTherapist"], frames["User"])
+    return _pairs(ctx, frames, active=False, ends=ends)
 
 
 # -- availability -----------------------------------------------------------------------------
 
 
 def availability_rows(
-    ctx: Context, therapists: pl.DataFrame, days: I64, lo: I64, hi: I64
+    ctx: Context, therapists: pl.DataFrame, days: I64, lo: I64, hi: I64, users: pl.DataFrame
 ) -> pl.DataFrame:
     """One available window per (therapist, JS weekday), hours in the therapist's zone.
 
     ``therapists`` has therapistId and timezone, one row per window. The hours are keyed by
     (therapist, day), so the generator and the enricher agree on any day they both consider.
+    The therapist sets them up between ``lo`` and ``hi`` and edits them later, both by the
+    time it was last seen (``users.last_seen`` over ``users``).
     """
     keys = child_keys(text_keys(therapists["therapistId"]), days)
     s = ctx.stream("TherapistAvailability", "hours")
     start = s.integers(keys, 8, 11, index=0)
     end = s.integers(keys, 16, 19, index=1)
-    created = between(s, keys, lo, np.minimum(np.maximum(lo, hi), ctx.anchor_ms), index=2)
-    updated = between(s, keys, created, ctx.anchor_ms, index=3)
+    until = np.minimum(ctx.anchor_ms, seen_of(ctx, users, therapists["therapistId"]))
+    created = between(s, keys, lo, np.minimum(np.maximum(lo, hi), until), index=2)
+    updated = between(s, keys, created, until, index=3)
     # The texts are gathered from tables of the few hours, day numbers and day names
     # (converting numpy strings to polars costs Python work per row).
     hours = pl.Series([f"{h:02d}:00" for h in range(24)], dtype=pl.String)
@@ -337,7 +358,8 @@ def availability(ctx: Context, frames: Frames) -> pl.DataFrame:
     row = np.repeat(np.arange(t.height), take.sum(axis=1))
     days = WEEKDAYS[order[take]]
     sub = t[row]
-    return availability_rows(ctx, sub, days, ms_col(sub, "createdMs"), ms_col(sub, "approvedMs"))
+    lo, hi = ms_col(sub, "createdMs"), ms_col(sub, "approvedMs")
+    return availability_rows(ctx, sub, days, lo, hi, frames["User"])
 
 
 def ms_col(frame: pl.DataFrame, name: str) -> I64:
@@ -412,6 +434,17 @@ def _candidates(ctx: Context, req: pl.DataFrame, grid: pl.DataFrame, hi_ms: int)
     # end by then, and its weeks stop there.
     no_end = np.full(n_req, np.iinfo(np.int64).max)
     ends_by = req["until"].to_numpy().astype(np.int64) if "until" in req.columns else no_end
+    # Nobody takes part in a session after they were last seen (seenC, seenT: the client's
+    # and the therapist's ``users.last_seen``): a past meeting ends by both. A client who
+    # no longer comes (not stillC) has nothing booked ahead either: its meetings end by then.
+    a = ctx.anchor_ms
+    held_by = np.full(n_req, a, dtype=np.int64)
+    ahead = np.ones(n_req, dtype=bool)
+    if "seenC" in req.columns:
+        seen_c = req["seenC"].to_numpy().astype(np.int64)
+        held_by = np.minimum(held_by, np.minimum(seen_c, req["seenT"].to_numpy()))
+        ahead = req["stillC"].to_numpy()
+        ends_by = np.where(ahead, ends_by, np.minimum(ends_by, held_by))
     until = np.minimum(ends_by, hi_ms)
     last = np.minimum(_week(until // MS_PER_DAY + 1), ws + cadence * req["span"].to_numpy() + 6)
     w0 = _week(lo_days - 1)
@@ -445,10 +478,11 @@ def _candidates(ctx: Context, req: pl.DataFrame, grid: pl.DataFrame, hi_ms: int)
     standard = req["sessionMinutes"].to_numpy().astype(np.int64)[i]
     duration = np.select([kind == 0, kind == 2], [SHORT_SESSION, EXTENDED_SESSION], standard)
     end = start + duration * MS_PER_MINUTE
-    a = ctx.anchor_ms
     past_only = req["pastOnly"].to_numpy()
-    # Nothing under way at the anchor: a meeting has ended or not yet started.
+    # Nothing under way at the anchor: a meeting has ended (by the time both were last seen)
+    # or not yet started (for a client who still comes).
     ok = ~((start <= a) & (end > a)) & (~past_only[i] | (end <= a)) & (end <= ends_by[i])
+    ok &= np.where(end <= a, end <= held_by[i], ahead[i])
     i, w, si, start, end = i[ok], w[ok], si[ok], start[ok], end[ok]
     local_days, minute, duration, mkey = local_days[ok], minute[ok], duration[ok], mkey[ok]
     dw = w - ws[i]
@@ -633,7 +667,9 @@ def schedule(
 
     ``req``: row (Int64, unique), req (the request a row belongs to), pairId, pkey,
     clientId, therapistId, lo (earliest start, ms), need, pastOnly, and optionally span (the
-    meetings the pair will have in all, ``need`` by default) and until (latest end, ms).
+    meetings the pair will have in all, ``need`` by default), until (latest end, ms), and
+    seenC, seenT and stillC (when client and therapist were last seen: a past meeting ends
+    by both; whether the client still comes: only then has it meetings ahead).
     ``existing``: meetings already placed (pairId, therapistId, clientId, timezone, start,
     end in ms), which new ones must not collide with.
 
@@ -669,7 +705,7 @@ def schedule(
     if "sessionMinutes" not in req.columns:
         req = req.with_columns(pl.lit(DEFAULT_SESSION, dtype=pl.Int64).alias("sessionMinutes"))
     cols = ["row", "req", "pkey", "therapistId", "lo", "pastOnly", "span", "sessionMinutes"]
-    cols += ["until"] if "until" in req.columns else []
+    cols += [c for c in ("until", "seenC", "seenT", "stillC") if c in req.columns]
     cand = _candidates(ctx, req.select(cols), grid, hi)
     ex_start = existing["start"].to_numpy().astype(np.int64)
     ex_local = utc_to_local(ex_start, existing["timezone"])
@@ -776,7 +812,8 @@ def meeting_rows(ctx: Context, acc: pl.DataFrame) -> pl.DataFrame:
     """Meeting rows of accepted candidates joined with their request.
 
     ``acc``: mkey, clientId, therapistId, assignedMs, start, end, duration, completed (forced
-    COMPLETED), firstBefore (earliest existing meeting of the pair, or None).
+    COMPLETED), firstBefore (earliest existing meeting of the pair, or None), and optionally
+    seenC (when the client was last seen: it booked the meeting before that).
     """
     keys = acc["mkey"].to_numpy()
     s = ctx.stream("Meeting", "fields")
@@ -797,6 +834,8 @@ def meeting_rows(ctx: Context, acc: pl.DataFrame) -> pl.DataFrame:
     )
     assigned = acc["assignedMs"].to_numpy()
     hi = np.minimum(start - MS_PER_HOUR, a)
+    if "seenC" in acc.columns:  # booking is the client's act
+        hi = np.minimum(hi, acc["seenC"].to_numpy())
     # Booked up to 21 days before it starts, or for a meeting further ahead than that, in
     # the 21 days before the anchor (not all at the anchor itself).
     lo = np.minimum(np.maximum(assigned, np.minimum(start, a) - 21 * MS_PER_DAY), hi)
@@ -865,16 +904,19 @@ _NOTE_POOLS = (
 )
 
 
-def notes_rows(ctx: Context, meetings: pl.DataFrame) -> pl.DataFrame:
-    """Session notes for ``meetings`` (id, endTime, first), written after the session ended.
+def notes_rows(ctx: Context, meetings: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
+    """Session notes for ``meetings`` (id, therapistId, endTime, first), written after the
+    session ended.
 
     ``first`` (from ``first_completed``) marks a pair's first held session: its notes come
-    from the intake pools, which never refer to an earlier session.
+    from the intake pools, which never refer to an earlier session. The therapist writes
+    and edits them by the time it was last seen (``users.last_seen`` over ``users``), which
+    is after the session (it held it).
     """
     keys = text_keys(meetings["id"])
     s = ctx.stream("MeetingNotes", "fields")
-    a = ctx.anchor_ms
     end = ms(meetings["endTime"])
+    a = np.maximum(np.minimum(ctx.anchor_ms, seen_of(ctx, users, meetings["therapistId"])), end)
     lo = np.minimum(end + 10 * MS_PER_MINUTE, a)
     created = between(s, keys, lo, np.minimum(end + 2 * MS_PER_HOUR, a), index=0)
     updated = between(s, keys, created, np.minimum(created + 2 * MS_PER_DAY, a), index=1)
@@ -983,6 +1025,7 @@ def meeting_requests(
         pl.Series("need", np.asarray(need, dtype=np.int64)),
         pl.Series("pastOnly", np.asarray(past_only, dtype=bool)),
         "sessionMinutes",
+        *(c for c in ("seenC", "seenT", "stillC") if c in pairs.columns),
     )
 
 
@@ -1003,6 +1046,7 @@ def accepted_meetings(
             "therapistId",
             "assignedMs",
             pl.col("pastOnly").alias("completed"),
+            *(["seenC"] if "seenC" in req.columns else []),
         ),
         on="row",
         how="left",
@@ -1022,9 +1066,9 @@ def meetings(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """randint(1, meetingsPerRelationship) meetings per active pair, and their notes.
 
-    ``pairs``: ``active_pairs(frames)``, when the caller has it already.
+    ``pairs``: ``active_pairs(ctx, frames)``, when the caller has it already.
     """
-    pairs = active_pairs(frames) if pairs is None else pairs
+    pairs = active_pairs(ctx, frames) if pairs is None else pairs
     if pairs.is_empty():
         return ctx.empty("Meeting"), ctx.empty("MeetingNotes")
     mpr = int(ctx.config.volumes["meetings_per_relationship"])
@@ -1036,7 +1080,7 @@ def meetings(
     acc, _ = schedule(ctx, req, slot_grid(avail))
     rows = accepted_meetings(ctx, req, acc)
     done = rows.join(first_completed(rows), on="id", how="inner", maintain_order="left")
-    return rows, notes_rows(ctx, done)
+    return rows, notes_rows(ctx, done, frames["User"])
 
 
 # -- worksheets -------------------------------------------------------------------------------
@@ -1104,26 +1148,34 @@ def worksheet_rows(
     """Worksheets (one per row of ``pairs``: clientId, therapistId, firstMs from
     ``held_pairs``, nth: the worksheet's number among its client's) + submissions.
 
-    Assigned between the end of the pair's first session and the anchor, due 7-14 days
-    later; the template follows ``worksheet_templates``. Past due: submitted 75 % of the time
-    (60 % of those then REVIEWED, with feedback), else OVERDUE. Not yet due: ASSIGNED. A
-    submission comes after assignment and by the due date.
+    Assigned between the end of the pair's first session and the anchor, while client and
+    therapist still came (by seenC and seenT, their ``users.last_seen``, when given), due
+    7-14 days later; the template follows ``worksheet_templates``. Past due: submitted 75 %
+    of the time where the client came after it was assigned (60 % of those then REVIEWED,
+    with feedback, where the therapist came after the submission), else OVERDUE. Not yet
+    due: ASSIGNED. A submission comes after assignment, by the due date and by the time the
+    client was last seen; the review by the time the therapist was.
     """
     s = ctx.stream("Worksheet", "fields")
     a = ctx.anchor_ms
+    n = pairs.height
+    seen_c = pairs["seenC"].to_numpy() if "seenC" in pairs.columns else np.full(n, a)
+    seen_t = pairs["seenT"].to_numpy() if "seenT" in pairs.columns else np.full(n, a)
     tpl = worksheet_templates(ctx, pairs["clientId"], pairs["nth"].to_numpy())
     first = pairs["firstMs"].to_numpy()
-    hi = np.maximum(first, a - MS_PER_HOUR)
+    hi = np.maximum(first, np.minimum(a - MS_PER_HOUR, np.minimum(seen_c, seen_t)))
     created = between(s, keys, first, hi, index=1)
     due = created + np.array([7, 10, 14])[s.choice(keys, 3, index=2)] * MS_PER_DAY
     past_due = due < a
-    submitted = past_due & s.bernoulli(keys, 0.75, index=3)
-    reviewed = submitted & s.bernoulli(keys, 0.6, index=4)
+    sub_hi = np.minimum(np.minimum(due, a), seen_c)
+    submitted = past_due & s.bernoulli(keys, 0.75, index=3) & (created + MS_PER_HOUR <= sub_hi)
+    sub_at = between(s, keys, created + MS_PER_HOUR, sub_hi, index=5)
+    review_hi = np.minimum(a, seen_t)
+    reviewed = submitted & s.bernoulli(keys, 0.6, index=4) & (sub_at <= review_hi)
     status = np.where(reviewed, 0, np.where(submitted, 1, np.where(past_due, 2, 3)))  # _WS_STATUS
-    sub_at = between(s, keys, created + MS_PER_HOUR, np.minimum(due, a), index=5)
     updated = np.where(
         reviewed,
-        between(s, keys, sub_at, a, index=6),
+        between(s, keys, sub_at, review_hi, index=6),
         np.where(submitted, sub_at, np.where(past_due, between(s, keys, due, a, index=7), created)),
     )
     ids = ctx.ids("Worksheet", keys)
@@ -1169,9 +1221,9 @@ def worksheets(
     """randint(1, worksheetsPerRelationship) worksheets per active pair that has met (among
     ``meetings``).
 
-    ``pairs``: ``active_pairs(frames)``, when the caller has it already.
+    ``pairs``: ``active_pairs(ctx, frames)``, when the caller has it already.
     """
-    pairs = held_pairs(active_pairs(frames) if pairs is None else pairs, meetings)
+    pairs = held_pairs(active_pairs(ctx, frames) if pairs is None else pairs, meetings)
     if pairs.is_empty():
         return ctx.empty("Worksheet"), ctx.empty("WorksheetSubmission")
     wpr = int(ctx.config.volumes["worksheets_per_relationship"])
@@ -1502,10 +1554,13 @@ def _ratings(u: npt.NDArray[np.float64], weights: Sequence[int]) -> I64:
     return np.searchsorted(cdf / cdf[-1], u, side="right").astype(np.int64) + 1
 
 
-def review_rows(ctx: Context, meetings: pl.DataFrame, all_meetings: pl.DataFrame) -> pl.DataFrame:
-    """A review of each of ``meetings`` (id, clientId, therapistId, endTime) by its client;
-    its text a first impression when the pair had completed at most
-    ``EARLY_REVIEW_SESSIONS`` of ``all_meetings`` by then.
+def review_rows(
+    ctx: Context, meetings: pl.DataFrame, all_meetings: pl.DataFrame, users: pl.DataFrame
+) -> pl.DataFrame:
+    """A review of each of ``meetings`` (id, clientId, therapistId, endTime) by its client,
+    written by the time the client was last seen (``users.last_seen`` over ``users``); its
+    text a first impression when the pair had completed at most ``EARLY_REVIEW_SESSIONS`` of
+    ``all_meetings`` by then.
 
     With ``endMs`` (when the meeting's pair ended, NULL while it goes on) the review of a
     pair that ended is written before it did, and rated with ENDED_RATING_WEIGHTS; a client
@@ -1518,6 +1573,7 @@ def review_rows(ctx: Context, meetings: pl.DataFrame, all_meetings: pl.DataFrame
     if "endMs" in meetings.columns:
         until = meetings["endMs"].fill_null(a).to_numpy().astype(np.int64).clip(max=a)
     ended = until < a
+    until = np.minimum(until, seen_of(ctx, users, meetings["clientId"]))
     u = s.uniform(keys, 0)
     rating = np.where(
         ended, _ratings(u, tx.ENDED_RATING_WEIGHTS), _ratings(u, tx.ACTIVE_RATING_WEIGHTS)
@@ -1586,7 +1642,11 @@ ENDED_REVIEW_SHARE = 0.5
 
 
 def reviews(
-    ctx: Context, meetings: pl.DataFrame, all_meetings: pl.DataFrame, share: float = 1.0
+    ctx: Context,
+    meetings: pl.DataFrame,
+    all_meetings: pl.DataFrame,
+    users: pl.DataFrame,
+    share: float = 1.0,
 ) -> pl.DataFrame:
     """Per pair with a COMPLETED meeting in ``meetings``, at review_rate x ``share``, a review
     of one of those meetings (with its pair's ``endMs`` when given: see ``review_rows``), its
@@ -1605,7 +1665,7 @@ def reviews(
     )
     pair_key = text_keys(one["clientId"] + "|" + one["therapistId"])
     keep = s.bernoulli(pair_key, ctx.config.volumes["review_rate"] * share, index=1)
-    return review_rows(ctx, one.filter(pl.Series(keep)).drop("_b"), all_meetings)
+    return review_rows(ctx, one.filter(pl.Series(keep)).drop("_b"), all_meetings, users)
 
 
 # -- the generator ----------------------------------------------------------------------------
@@ -1613,7 +1673,7 @@ def reviews(
 
 def generate(ctx: Context, frames: Frames) -> Frames:
     avail = availability(ctx, frames)
-    pairs = active_pairs(frames)
+    pairs = active_pairs(ctx, frames)
     meeting_frame, notes = meetings(ctx, frames, avail, pairs)
     ws, subs = worksheets(ctx, frames, meeting_frame, pairs)
     return {
