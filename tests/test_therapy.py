@@ -27,6 +27,7 @@ from seedsnap.errors import ConfigError
 from seedsnap.generators import therapy_text as tx
 from seedsnap.generators.common import text_keys
 from seedsnap.generators.therapy import schedule
+from seedsnap.generators.users import last_seen, still_coming
 
 PAST = {"COMPLETED", "CANCELLED", "NO_SHOW"}
 UPCOMING = {"SCHEDULED", "CONFIRMED", "WAITING"}
@@ -363,6 +364,36 @@ def test_json_columns_are_canonical(built: Build) -> None:
             for text in texts.head(50):
                 assert json.loads(text) is not None
     assert checked > 0
+
+
+# -- last seen ---------------------------------------------------------------------------------
+
+# The steps of therapy and group sessions: every act they record precedes its actor's last seen.
+THERAPY_ACTS = {
+    "ClientTherapist", "Meeting", "MeetingNotes", "Review", "Worksheet", "WorksheetSubmission",
+    "TherapistAvailability", "GroupTherapySessions", "GroupSessionTherapistInvitations",
+    "GroupSessionParticipants",
+}  # fmt: skip
+
+
+def test_nobody_acts_in_therapy_after_they_were_last_seen(built: Build) -> None:
+    """In 0.6.0 therapy ignored ``users.last_seen``: in heavy x3, 90 of 106 clients gone for
+    over a week logged in days after they were last seen, for sessions booked and held then,
+    and therapists held sessions, assigned homework and answered invitations after theirs."""
+    cfg, f = built
+    ctx = Context(cfg)
+    seen = pl.DataFrame({"userId": f["User"]["id"], "seen": last_seen(ctx, f["User"])})
+    for act in logins.ACTS:
+        if act.table not in THERAPY_ACTS:
+            continue
+        rows = logins.act_rows(f, act).drop_nulls().join(seen, on="userId")
+        late = rows.filter(pl.col("at").dt.epoch("ms") > pl.col("seen"))
+        assert late.is_empty(), (act, late.head(3))
+    # Only a client who still comes has a session ahead; every APPROVED therapist comes.
+    still = still_coming(ctx, f["User"], f["Meeting"]["clientId"])
+    ahead = (f["Meeting"]["startTime"] > _anchor(cfg)).to_numpy()
+    assert ahead.any() and still[ahead].all()
+    assert still_coming(ctx, f["User"], _approved(f)["therapistId"]).all()
 
 
 # -- reviews -----------------------------------------------------------------------------------

@@ -6,16 +6,20 @@ Per community that has a moderator and at least one APPROVED therapist member, t
 ``MIN_PARTICIPANTS`` client members holds no group-therapy session (nobody to make a group),
 only its webinar. By construction:
 
-- the creator (``createdById``) is a moderator of the community, assigned before creating it;
+- the creator (``createdById``) is a moderator of the community, assigned before creating it,
+  who still came then (its ``users.last_seen`` is not before the creation);
 - invitees are APPROVED therapist members of the community (upstream invited PENDING ones),
-  members before the invitation;
+  members before the invitation, who answer it by the time they were last seen: a past
+  session's invitees came until it ended (the accepted ones held it), an upcoming one's
+  still come;
 - participants are client members, so never the creator nor an invitee, members before they
   register; at most ``maxParticipants`` of them; nobody registers for a session still
   PENDING_APPROVAL (the app opens registration once a session is approved);
 - a group-therapy session takes place (COMPLETED) or stays open (APPROVED) only with at
   least ``MIN_PARTICIPANTS`` registrations: a past one with fewer was CANCELLED for too few
   registrations (those who had registered by then keep theirs, cancelled), an upcoming one
-  with fewer is still PENDING_APPROVAL (and takes no registrations yet);
+  with fewer is still PENDING_APPROVAL (and takes no registrations yet); one last seen
+  before a held session ended did not attend it (NO_SHOW);
 - nobody is invited to or registers for a session that overlaps one of their own 1:1
   meetings (not CANCELLED), whether as the therapist or as the client;
 - sessions sit on distinct business days of the community, at 10:00-18:30 local time in one
@@ -321,12 +325,14 @@ def _theme_pick(pool_theme: np.ndarray, theme: np.ndarray, u: np.ndarray) -> np.
 
 
 def _creators(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
-    """A keyed moderator of the community, assigned by the session's creation."""
+    """A keyed moderator of the community, assigned by the session's creation and still
+    coming then (last seen since)."""
     mods = frames["ModeratorCommunity"].select(
         "communityId", "moderatorId", ms_of("assignedAt").alias("since")
     )
+    mods = with_seen(ctx, frames["User"], mods, user="moderatorId")
     c = x.select("sid", "key", "communityId", "created").join(mods, on="communityId")
-    c = c.filter(pl.col("since") <= pl.col("created"))
+    c = c.filter((pl.col("since") <= pl.col("created")) & (pl.col("seen") >= pl.col("created")))
     draw = ctx.stream("GroupTherapySessions", "creator").bits(
         child_keys(c["key"].to_numpy(), text_keys(c["moderatorId"])), 0
     )
@@ -358,9 +364,11 @@ def _pick_people(
     hi: pl.Series,
     busy: pl.DataFrame,
 ) -> pl.DataFrame:
-    """Per session, a keyed sample of ``people`` (communityId, userId, since; and seen, if
-    given) who were members before the session closed, still came then (``seen``; still
-    active, for one closing at the anchor), and are free at its time (no ``busy`` interval of theirs:
+    """Per session, a keyed sample of ``people`` (communityId, userId, since; and seen and
+    isActive, if given) who were members before the session closed, still came then
+    (``seen``; still active, for one closing at the anchor, and not deactivated; or seen at
+    ``x``'s "needSeen" or later, when ``x`` has it), and are free at its time (no ``busy``
+    interval of theirs:
     userId, s, e, overlaps [at, end)); sizes drawn in [lo, hi) and capped by who is available.
 
     Rows come by (sid, keyed draw, userId). Sessions and people are joined as row numbers
@@ -371,15 +379,23 @@ def _pick_people(
     xk = x["key"].to_numpy()
     still = ctx.anchor_ms - DORMANT_AFTER  # those seen since are still active
     n = st.integers(xk, lo, np.maximum(hi.to_numpy(), lo + 1), 0)
+    came = pl.max_horizontal(pl.col("close").clip(None, still), "created")
+    need_seen = pl.col("needSeen") if "needSeen" in x.columns else came + 1
     c = (
         x.select(
-            "communityId", "close", "created", pl.int_range(pl.len(), dtype=pl.Int64).alias("_x")
+            "communityId",
+            "close",
+            need_seen.alias("needSeen"),
+            pl.int_range(pl.len(), dtype=pl.Int64).alias("_x"),
         )
         .join(
             people.select(
                 "communityId",
                 "since",
                 pl.col("seen") if "seen" in people.columns else pl.lit(None).alias("seen"),
+                pl.col("isActive")
+                if "isActive" in people.columns
+                else pl.lit(True).alias("isActive"),
                 pl.int_range(pl.len(), dtype=pl.Int64).alias("_p"),
             ),
             on="communityId",
@@ -388,10 +404,14 @@ def _pick_people(
             (pl.col("since") <= pl.col("close"))
             & (
                 pl.col("seen").is_null()
-                | (pl.col("seen") > pl.max_horizontal(pl.col("close").clip(None, still), "created"))
+                | (
+                    (pl.col("seen") >= pl.col("needSeen"))
+                    # A deactivated account came after the session closed, or did not come.
+                    & (pl.col("isActive") | (pl.col("seen") > pl.col("close")))
+                )
             )
         )
-        .drop("seen", "created")
+        .drop("seen", "isActive", "needSeen")
     )
     # A person busy at the session's time is no candidate: the (session, person) pairs that
     # clash are found by a join on the person's meetings, a handful each, then dropped.
@@ -476,14 +496,25 @@ def _one_at_a_time(session: I64, person: I64, at: I64, end: I64) -> npt.NDArray[
 
 def _invitations(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
     hi = pl.Series(np.where(x["web"].to_numpy(), 3, 4))
-    inv = _pick_people(
-        ctx, x, _therapist_members(frames), "invite", 1, hi, _busy(frames, "therapist")
+    # Invitees answer by the time they were last seen: those of a session held came until it
+    # ended (the ones who accept hold it), of one cancelled until then, of an upcoming one
+    # still come (and came after its creation).
+    still = ctx.anchor_ms - DORMANT_AFTER
+    need = x.select(
+        pl.when(pl.col("status") == "COMPLETED")
+        .then(pl.col("end"))
+        .when(pl.col("close") < ctx.anchor_ms)
+        .then(pl.col("close"))
+        .otherwise(pl.max_horizontal(pl.lit(still), "created"))
+        .alias("needSeen")
     )
+    therapists = with_seen(ctx, frames["User"], _therapist_members(frames))
+    inv = _pick_people(ctx, x.hstack(need), therapists, "invite", 1, hi, _busy(frames, "therapist"))
     inv = inv.join(x.select("sid", "status", "at"), on="sid")
     s = ctx.stream("GroupSessionTherapistInvitations", "status")
     pk = inv["pkey"].to_numpy()
     lo = np.maximum(inv["created"].to_numpy(), inv["since"].to_numpy())
-    close = inv["close"].to_numpy()
+    close = np.maximum(np.minimum(inv["close"].to_numpy(), inv["seen"].to_numpy()), lo)
     invited = lo + np.floor(s.uniform(pk, 0) * 0.5 * (close - lo)).astype(np.int64)
     st = inv["status"].to_numpy()
     rank = inv["rank"].to_numpy()
@@ -520,11 +551,15 @@ def _invitations(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
 
 def _registrations(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
     """Who registers for each session of ``x`` open for registration (``_pick_people``)."""
-    clients = frames["User"].filter(pl.col("role") == "client").select(pl.col("id").alias("userId"))
+    clients = (
+        frames["User"]
+        .filter(pl.col("role") == "client")
+        .select(pl.col("id").alias("userId"), "isActive")
+    )
     members = (
         frames["Membership"]
         .join(clients, on="userId")
-        .select("communityId", "userId", ms_of("joinedAt").alias("since"))
+        .select("communityId", "userId", ms_of("joinedAt").alias("since"), "isActive")
     )
     members = with_seen(ctx, frames["User"], members)
     # Registration opens when a session is approved: none for one PENDING_APPROVAL.
@@ -595,6 +630,10 @@ def _participants(ctx: Context, x: pl.DataFrame, regs: pl.DataFrame) -> pl.DataF
     end = p["end"].to_numpy()
     at = p["at"].to_numpy()
     left = end - np.floor(s.uniform(pk, 2) * 10 * MS_PER_MINUTE).astype(np.int64)
+    # Attending is the client's act: one last seen before leaving did not come.
+    attendance = np.where(
+        (attendance == attended) & (p["seen"].to_numpy() < left), no_show, attendance
+    )
     # Self-cancellations happen between registering and the start (or now).
     self_cancel = joined + np.floor(
         s.uniform(pk, 3) * (np.minimum(at, ctx.anchor_ms) - joined)
