@@ -1255,6 +1255,27 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         ),
         "c2",
     ),
+    # c1 not seen for 8 days: its held session mt1 (6.5 days ago) and booked mt2 come after
+    (
+        "meeting.none_after_a_party_stopped",
+        lambda f: set_(f, "User", "c1", lastLoginAt=days(8)),
+        "mt1",
+    ),
+    (
+        "meeting.none_after_a_party_stopped",
+        lambda f: set_(f, "User", "t1", isActive=False, deactivatedAt=days(1)),
+        "mt2",
+    ),
+    (
+        "group_session.accepted_by_one_still_coming",
+        lambda f: set_(f, "User", "t1", lastLoginAt=days(8)),
+        "gi1",
+    ),
+    (
+        "group_session.attended_by_one_still_coming",
+        lambda f: set_(f, "User", "c2", isActive=False, deactivatedAt=days(1)),
+        "gp1",
+    ),
 ]
 
 

@@ -1615,15 +1615,31 @@ def _acts_beyond_sign_up() -> str:
     return " UNION ALL ".join(parts)
 
 
+def _stopped(anchor: str, days: int, session: str) -> str:
+    """SQL: each user ("id", "role") with "stopped", when it stopped coming: its account's
+    deactivation, or the end of its last login's session if that is more than ``days`` days
+    before the anchor (its creation, if it never logged in); NULL while it still comes."""
+    return f"""(SELECT "id", CAST("role" AS TEXT) AS "role", CASE
+        WHEN NOT "isActive" THEN "deactivatedAt"
+        WHEN "lastLoginAt" IS NULL THEN "createdAt"
+        WHEN "lastLoginAt" + {session} < {anchor} - INTERVAL '{days} days'
+        THEN "lastLoginAt" + {session} END AS "stopped" FROM "User")"""
+
+
 def account_rules(anchor: str) -> list[Rule]:
     """Nobody acts while logged out or once their account is deactivated (the acts are the
     logins enricher's ``ACTS``: posts, comments, hearts, messages, meetings, ...); an
-    account whose email is not verified is a recent sign-up that did nothing else yet."""
+    account whose email is not verified is a recent sign-up that did nothing else yet; and
+    nothing awaits a user who stopped coming (``anchor``: a TIMESTAMP literal)."""
     from seedsnap.enrichers.logins import SESSION
+    from seedsnap.generators.users import DORMANT_AFTER
 
     last = _last_acts()
     session = f"INTERVAL '{SESSION // 60_000} minutes'"
     valid = f"INTERVAL '{VERIFY_TOKEN_HOURS} hours'"
+    days = DORMANT_AFTER // 86_400_000
+    stopped = _stopped(anchor, days, session)
+    gone = f"stopped coming (a deactivated account, or no login in the last {days} days)"
     return [
         Rule(
             "user.unverified_is_recent_sign_up",
@@ -1667,6 +1683,38 @@ def account_rules(anchor: str) -> list[Rule]:
             ', deactivated ' || CAST("x"."deactivatedAt" AS TEXT) AS "detail"
             FROM "User" AS "x" JOIN ({last}) AS "a" ON "a"."u" = "x"."id"
             WHERE "a"."at" > "x"."deactivatedAt" """,
+        ),
+        # A user's sessions, hosting and registrations stop when it stops coming: whatever
+        # was booked ahead was booked by people who still came (users.last_seen).
+        Rule(
+            "meeting.none_after_a_party_stopped",
+            "Meeting",
+            f"no meeting (held, missed or booked ahead) starts after its client or therapist {gone}",
+            f"""SELECT "m"."id" AS "key", "p"."role" || ' ' || "p"."id" || ' stopped ' ||
+            CAST("p"."stopped" AS TEXT) AS "detail" FROM "Meeting" AS "m"
+            JOIN {stopped} AS "p" ON "p"."id" IN ("m"."clientId", "m"."therapistId")
+            WHERE "m"."startTime" > "p"."stopped" """,
+        ),
+        Rule(
+            "group_session.accepted_by_one_still_coming",
+            "GroupSessionTherapistInvitations",
+            f"no therapist holds (has accepted) a group session after it {gone}",
+            f"""SELECT "i"."id" AS "key", 'therapist ' || "p"."id" || ' stopped ' ||
+            CAST("p"."stopped" AS TEXT) AS "detail" FROM "GroupSessionTherapistInvitations" AS "i"
+            JOIN "GroupTherapySessions" AS "g" ON "g"."id" = "i"."sessionId"
+            JOIN {stopped} AS "p" ON "p"."id" = "i"."therapistId"
+            WHERE CAST("i"."status" AS TEXT) = 'ACCEPTED' AND "g"."scheduledAt" > "p"."stopped" """,
+        ),
+        Rule(
+            "group_session.attended_by_one_still_coming",
+            "GroupSessionParticipants",
+            f"nobody is registered for, or attends, a group session after they {gone}",
+            f"""SELECT "x"."id" AS "key", 'user ' || "p"."id" || ' stopped ' ||
+            CAST("p"."stopped" AS TEXT) AS "detail" FROM "GroupSessionParticipants" AS "x"
+            JOIN "GroupTherapySessions" AS "g" ON "g"."id" = "x"."sessionId"
+            JOIN {stopped} AS "p" ON "p"."id" = "x"."userId"
+            WHERE CAST("x"."attendanceStatus" AS TEXT) IN ('REGISTERED', 'ATTENDED')
+            AND "g"."scheduledAt" > "p"."stopped" """,
         ),
     ]
 
