@@ -7,7 +7,8 @@ Per community that has a moderator and at least one APPROVED therapist member, t
 only its webinar. By construction:
 
 - the creator (``createdById``) is a moderator of the community, assigned before creating it,
-  who still came then (its ``users.last_seen`` is not before the creation);
+  who still came then: a session is created by the time its creator was last seen
+  (``users.last_seen``; announced earlier where the community's moderators left before);
 - invitees are APPROVED therapist members of the community (upstream invited PENDING ones),
   members before the invitation, who answer it by the time they were last seen: a past
   session's invitees came until it ended (the accepted ones held it), an upcoming one's
@@ -60,7 +61,9 @@ FUTURE_BUSINESS_DAYS = 22  # ... and this many after it
 LEAD_DAYS = 3  # a past session was created at least this long before it took place
 WEBINAR_CHILD = 0x5745_4249  # child index of a community's webinar
 SLOT_CHILD = 1_000  # child index base of a community's group session on business-day slot k
-# Candidate slots beyond the deficit, for the slots that find no host or too few participants.
+# Candidate slots beyond the deficit, for the slots that find no host (their therapists are
+# in 1:1 meetings then, or, a session created after they were last seen, none could accept)
+# or too few participants.
 SPARE_SLOTS = 10
 COMPLETED_RATE = 0.85
 APPROVED_RATE = 0.7
@@ -187,8 +190,7 @@ def _slots(ctx: Context, frames: Frames, comm: pl.DataFrame) -> pl.DataFrame:
     d_group = comm["d_group"].to_numpy()[ci]
     d_web = comm["d_web"].to_numpy()[ci]
     k = offsets[day_i]
-    # SPARE_SLOTS more than needed: a slot whose therapists are all in 1:1 meetings at its
-    # time has no host and gives way to the next (``_hosted``).
+    # SPARE_SLOTS more than needed: a slot nobody can host gives way to the next (``_hosted``).
     group = (r < d_group + SPARE_SLOTS) & (d_group > 0)
     # The webinar takes the first remaining slot, upcoming ones first.
     rest = np.flatnonzero(~group & (r >= d_group) & (d_web > 0))
@@ -279,6 +281,16 @@ def _sessions(
     recent = anchor - s.integers(keys, 1, 14 * 24, 10) * MS_PER_HOUR
     created = np.where(at - lead > anchor, recent, at - lead)
     created = np.clip(created, lo, np.minimum(anchor, at - MS_PER_HOUR))
+    ids = ctx.ids("GroupTherapySessions", keys).alias("sid")
+    by = _creators(
+        ctx,
+        frames,
+        pl.DataFrame([ids, x["key"], x["communityId"], x["lo"]]).with_columns(
+            pl.Series("created", created)
+        ),
+    )
+    by = ids.to_frame().join(by, on="sid", how="left", maintain_order="left")
+    created = by["created"].fill_null(pl.Series(created)).to_numpy()
     completed = past & s.bernoulli(keys, COMPLETED_RATE, 4)
     cancelled = past & ~completed
     approved = ~past & s.bernoulli(keys, APPROVED_RATE, 5)
@@ -299,7 +311,8 @@ def _sessions(
         s.choice(keys, len(t.CANCELLATION_REASONS), index=9)
     ]
     x = x.with_columns(
-        ctx.ids("GroupTherapySessions", keys).alias("sid"),
+        ids,
+        by["createdById"],
         pl.Series("created", created),
         pl.Series("status", status),
         pl.Series("end", end),
@@ -310,7 +323,7 @@ def _sessions(
         pl.Series("reason", reason.tolist(), dtype=pl.String).set(pl.Series(~cancelled), None),
         pl.Series("maxParticipants", cap),
     )
-    return x
+    return x.drop_nulls("createdById")  # a session nobody could create is not made
 
 
 def _theme_pick(pool_theme: np.ndarray, theme: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -325,20 +338,30 @@ def _theme_pick(pool_theme: np.ndarray, theme: np.ndarray, u: np.ndarray) -> np.
 
 
 def _creators(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
-    """A keyed moderator of the community, assigned by the session's creation and still
-    coming then (last seen since)."""
+    """Per session of ``x`` (sid, key, communityId, lo, created: when it would be created),
+    a keyed moderator of the community and when it created it: by then, and by the time the
+    moderator was last seen, after it was assigned and the community could host. Moderators
+    still coming at that time come first; a session whose moderators had all left is
+    announced before the last of them did. Sessions nobody could create are left out."""
     mods = frames["ModeratorCommunity"].select(
         "communityId", "moderatorId", ms_of("assignedAt").alias("since")
     )
     mods = with_seen(ctx, frames["User"], mods, user="moderatorId")
-    c = x.select("sid", "key", "communityId", "created").join(mods, on="communityId")
-    c = c.filter((pl.col("since") <= pl.col("created")) & (pl.col("seen") >= pl.col("created")))
+    c = (
+        x.select("sid", "key", "communityId", "lo", "created")
+        .join(mods, on="communityId")
+        .with_columns(
+            pl.min_horizontal("created", "seen").alias("at"),
+            (pl.col("seen") < pl.col("created")).alias("_left"),
+        )
+        .filter((pl.col("since") <= pl.col("at")) & (pl.col("lo") <= pl.col("at")))
+    )
     draw = ctx.stream("GroupTherapySessions", "creator").bits(
         child_keys(c["key"].to_numpy(), text_keys(c["moderatorId"])), 0
     )
-    c = c.with_columns(pl.Series("_d", draw)).sort("sid", "_d", "moderatorId")
+    c = c.with_columns(pl.Series("_d", draw)).sort("sid", "_left", "_d", "moderatorId")
     return c.unique("sid", keep="first", maintain_order=True).select(
-        "sid", pl.col("moderatorId").alias("createdById")
+        "sid", pl.col("moderatorId").alias("createdById"), pl.col("at").alias("created")
     )
 
 
@@ -695,7 +718,6 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     if slots.is_empty():
         return {}
     x = _sessions(ctx, frames, comm, slots)
-    x = x.join(_creators(ctx, frames, x), on="sid")
     regs = _registrations(ctx, frames, x)
     x = _low_enrolment(ctx, x, regs)
     x, invitations = _hosted(x, _invitations(ctx, frames, x))
