@@ -79,7 +79,8 @@ def _match(
 
     A round pairs the i-th therapist with the i-th client; a pair that exists already, or
     that ``fits`` drops (it could not begin in time), is undone and both sides try again,
-    the clients turned by one, in the next round.
+    the clients turned by one, in the next round. A therapist left over then takes a
+    matched client whose therapist takes a free client instead (``_swap``).
     """
     out = pl.DataFrame(schema={"therapistId": pl.String, "clientId": pl.String})
     t = therapists.select("therapistId")
@@ -97,7 +98,69 @@ def _match(
         out = pl.concat([out, got])
         t = t.join(got, on="therapistId", how="anti", maintain_order="left")
         c = c.join(got, on="clientId", how="anti", maintain_order="left")
+    for _ in range(_ROUNDS):
+        if t.is_empty() or c.is_empty() or out.is_empty():
+            break
+        out, t, c = _swap(out, t, c, existing, fits)
     return out
+
+
+def _swap(
+    out: pl.DataFrame,
+    t: pl.DataFrame,
+    c: pl.DataFrame,
+    existing: pl.DataFrame,
+    fits: Callable[[pl.DataFrame], pl.DataFrame],
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """One round of swaps: a left-over therapist (of ``t``) takes the client of a matched
+    pair (of ``out``) whose therapist takes a left-over client (of ``c``) instead, where
+    both new pairs are new and ``fits`` keeps them; each therapist, pair and client in one
+    swap at most, the first in their orders. Returns ``out``, ``t`` and ``c`` after it."""
+    trio = (
+        t.select(pl.col("therapistId").alias("t"), pl.int_range(pl.len()).alias("_t"))
+        .join(
+            out.select(
+                pl.col("therapistId").alias("t2"),
+                pl.col("clientId").alias("c2"),
+                pl.int_range(pl.len()).alias("_m"),
+            ),
+            how="cross",
+        )
+        .join(
+            c.select(pl.col("clientId").alias("c"), pl.int_range(pl.len()).alias("_c")),
+            how="cross",
+        )
+        .with_row_index("_r")
+    )
+
+    def allowed(therapist: str, client: str) -> pl.DataFrame:
+        new = trio.select(
+            "_r", pl.col(therapist).alias("therapistId"), pl.col(client).alias("clientId")
+        )
+        new = new.join(existing, on=["therapistId", "clientId"], how="anti", maintain_order="left")
+        return fits(new).select("_r")
+
+    ok = trio.join(allowed("t", "c2"), on="_r").join(allowed("t2", "c"), on="_r")
+    ok = ok.sort("_t", "_m", "_c")
+    for side in ("_t", "_m", "_c"):
+        ok = ok.unique(side, keep="first", maintain_order=True)
+    done = out.with_row_index("_m").join(ok.select("_m"), on="_m", how="anti").drop("_m")
+    swapped = pl.concat(
+        [
+            ok.select(pl.col("t").alias("therapistId"), pl.col("c2").alias("clientId")),
+            ok.select(pl.col("t2").alias("therapistId"), pl.col("c").alias("clientId")),
+        ]
+    )
+    t = t.join(
+        ok.select(pl.col("t").alias("therapistId")),
+        on="therapistId",
+        how="anti",
+        maintain_order="left",
+    )
+    c = c.join(
+        ok.select(pl.col("c").alias("clientId")), on="clientId", how="anti", maintain_order="left"
+    )
+    return pl.concat([done, swapped]), t, c
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
