@@ -23,7 +23,7 @@ from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from seedsnap.config import (
     BOOK_AHEAD_WEEKS,
@@ -38,6 +38,9 @@ from seedsnap.generators.therapy_text import EARLY_REVIEW_SESSIONS as _EARLY_REV
 from seedsnap.generators.therapy_text import FIRST_NOTE_OPENINGS, FIRST_SESSION_DESCRIPTIONS
 from seedsnap.schema import MENTARA, Schema, Table
 from seedsnap.schema.ddl import quote
+
+if TYPE_CHECKING:
+    from seedsnap.enrichers.logins import Act
 from seedsnap.schema.model import ENUM, TIMESTAMP
 
 # Therapist applications are processed within this many days of their submission, so one
@@ -1571,29 +1574,32 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def _last_acts() -> str:
-    """SQL: each user's last act ("u", "at") over the tables of ``logins.ACTS``."""
-    from seedsnap.enrichers.logins import ACTS, Act
+def _act_rows(a: Act) -> str:
+    """SQL: the rows of one act of ``logins.ACTS`` as ("u", "at", "what": its table)."""
 
-    def column(a: Act, name: str) -> str:  # "Table.column" is the referenced row's
+    def column(name: str) -> str:  # "Table.column" is the referenced row's
         if a.via is not None and name.startswith(a.via[1] + "."):
             return f'"r".{quote(name.split(".", 1)[1])}'
         return f'"t".{quote(name)}'
 
-    parts = []
-    for a in ACTS:
-        status = f' AND CAST("t"."status" AS TEXT) IN {_in(a.status)}' if a.status else ""
-        via = (
-            f' JOIN {quote(a.via[1])} AS "r" ON "r"."id" = "t".{quote(a.via[0])}'
-            if a.via is not None
-            else ""
-        )
-        at = column(a, a.at)
-        parts.append(
-            f'SELECT {column(a, a.user)} AS "u", {at} AS "at" FROM {quote(a.table)} AS "t"'
-            f"{via} WHERE {at} IS NOT NULL{status}"
-        )
-    union = " UNION ALL ".join(parts)
+    status = f' AND CAST("t"."status" AS TEXT) IN {_in(a.status)}' if a.status else ""
+    via = (
+        f' JOIN {quote(a.via[1])} AS "r" ON "r"."id" = "t".{quote(a.via[0])}'
+        if a.via is not None
+        else ""
+    )
+    at = column(a.at)
+    return (
+        f'SELECT {column(a.user)} AS "u", {at} AS "at", {_text(a.table)} AS "what" '
+        f'FROM {quote(a.table)} AS "t"{via} WHERE {at} IS NOT NULL{status}'
+    )
+
+
+def _last_acts() -> str:
+    """SQL: each user's last act ("u", "at") over the tables of ``logins.ACTS``."""
+    from seedsnap.enrichers.logins import ACTS
+
+    union = " UNION ALL ".join(_act_rows(a) for a in ACTS)
     return f'SELECT "u", MAX("at") AS "at" FROM ({union}) AS "acts" GROUP BY "u"'
 
 
@@ -1603,16 +1609,10 @@ SIGN_UP_ACTS = ("PreAssessment", "ChatbotSession")
 
 
 def _acts_beyond_sign_up() -> str:
-    """SQL: ("u", "what") for every act of ``logins.ACTS`` but SIGN_UP_ACTS."""
+    """SQL: ("u", "at", "what") for every act of ``logins.ACTS`` but SIGN_UP_ACTS."""
     from seedsnap.enrichers.logins import ACTS
 
-    parts = [
-        f'SELECT {quote(a.user)} AS "u", {_text(a.table)} AS "what" FROM {quote(a.table)} '
-        f"WHERE {quote(a.at)} IS NOT NULL"
-        for a in ACTS
-        if a.table not in SIGN_UP_ACTS
-    ]
-    return " UNION ALL ".join(parts)
+    return " UNION ALL ".join(_act_rows(a) for a in ACTS if a.table not in SIGN_UP_ACTS)
 
 
 def _stopped(anchor: str, days: int, session: str) -> str:
