@@ -216,17 +216,22 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     with_active = active.select("therapistId").unique()
     needy = pl.concat(
         [
-            therapists.join(with_active, on="therapistId", how="anti"),
+            therapists.join(with_active, on="therapistId", how="anti").with_columns(
+                pl.lit(False).alias("_has")
+            ),
             therapists.join(with_active, on="therapistId", how="semi")
             .join(settled, on="therapistId", how="anti")
-            .filter(pl.col("approvedMs") + MS_PER_MINUTE <= by),
+            .filter(pl.col("approvedMs") + MS_PER_MINUTE <= by)
+            .with_columns(pl.lit(True).alias("_has")),
         ]
     )
-    # Those that can still have a client from before SETTLED_DAYS take the early clients.
+    # Those without any active client come first (one with only a recent one has someone
+    # to meet); then those that can still have a client from before SETTLED_DAYS take the
+    # early clients.
     needy = needy.with_columns(
         (pl.col("approvedMs") + MS_PER_MINUTE <= by).alias("_early"),
         pl.Series("_s", s.bits(text_keys(needy["therapistId"]), 1)),
-    ).sort(["_early", "_s", "therapistId"], descending=[True, False, False])
+    ).sort(["_has", "_early", "_s", "therapistId"], descending=[False, True, False, False])
     # A client without an active therapist whose pair ended picks its next one once that
     # pair had run its course (PAST_PAIR_DAYS, or until the day before the anchor).
     last = pairs.group_by("clientId").agg(

@@ -247,7 +247,7 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
         recent = past(s, keys, ctx.anchor_ms, PROCESSED_WITHIN, 0, index=4)
         created = np.where(_approved(ctx, keys, fixture), created, recent)
     a = ctx.anchor_ms
-    verified = fixture | (role != "client") | s.bernoulli(keys, 1 - UNVERIFIED_SHARE, index=8)
+    verified = fixture | (role != "client") | saw_recommendations(ctx, keys, fixture)
     # An unverified client is a recent sign-up, holding the code of the last email the app
     # sent it: at sign-up, or when it asked again in the last day (it is still valid).
     signed_up = between(s, keys, a - UNVERIFIED_WITHIN, a - UNVERIFIED_AT_LEAST, index=20)
@@ -309,21 +309,28 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
 
 # Clients who looked at the therapist recommendations their pre-assessment led to: only they
 # pick a therapist (the relationships generator and enricher pair no one else).
-SAW_RECOMMENDATIONS = 0.9
+SAW_RECOMMENDATIONS = 1 - UNVERIFIED_SHARE
+
+
+def saw_recommendations(ctx: Context, keys: np.ndarray, fixture: np.ndarray) -> np.ndarray:
+    """Whether each client (its ``_key``) looked at its therapist recommendations: the app
+    shows them once a client finished signing up, so the others are the clients whose email
+    is not verified (``UNVERIFIED_SHARE``). The fixtures did, and every client does when the
+    minimums ask a therapist of each."""
+    everyone = ctx.config.minimum("client", "therapist_relationships") > 0
+    saw = ctx.stream("Client", "profile").bernoulli(keys, SAW_RECOMMENDATIONS, index=0)
+    out: np.ndarray = everyone | fixture | saw
+    return out
 
 
 def _clients(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
     s = ctx.stream("Client", "profile")
     keys = users["_key"].to_numpy()
-    # The fixtures have a therapist; so has every client when the minimums ask for one.
-    everyone = ctx.config.minimum("client", "therapist_relationships") > 0
     fixture = np.arange(len(keys)) < FIXTURES_PER_ROLE
     return pl.DataFrame(
         {
             "userId": users["id"],
-            "hasSeenTherapistRecommendations": everyone
-            | fixture
-            | s.bernoulli(keys, SAW_RECOMMENDATIONS, index=0),
+            "hasSeenTherapistRecommendations": saw_recommendations(ctx, keys, fixture),
             "birthdate": users["birthDate"],
             "city": pick_text(s, keys, v.CITIES, index=1),
             "country": np.full(len(keys), "United States"),
