@@ -20,8 +20,10 @@ import pytest
 from seedsnap import snapshot
 from seedsnap.check import (
     CREATED_AT,
+    NIGHT_MIN_ROWS,
     SET_AT,
     UNCHECKED_MINIMUMS,
+    WAKING_ACTS,
     CheckReport,
     check,
     check_parquet,
@@ -1174,6 +1176,10 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: _second_session(f, "GroupSessionTherapistInvitations", "gi1"),
         "gi2",
     ),
+    *(
+        (f"{t[0].lower() + t[1:]}.waking_hours", lambda f, t=t: _at_night(f, t), t)
+        for t, _ in WAKING_ACTS
+    ),
     ("user.acts_before_last_login", lambda f: set_(f, "User", "c1", lastLoginAt=None), "c1"),
     # c1 posts, comments and hearts well after days(150)
     ("user.acts_before_last_login", lambda f: set_(f, "User", "c1", lastLoginAt=days(150)), "c1"),
@@ -1309,6 +1315,19 @@ def _second_session(f: Frames, table: str, key: str) -> Frames:
         .with_columns(pl.lit(key.replace("1", "2")).alias("id"), pl.lit("gs2").alias("sessionId"))
     )
     f[table] = pl.concat([f[table], row])
+    return f
+
+
+def _at_night(f: Frames, table: str) -> Frames:
+    """``table`` given 250 copies of its first row made at 09:00 UTC, a night hour wherever
+    users live: the waking-hours rule looks at shares, so it needs a table of some size."""
+    first = f[table].head(1)
+    n = NIGHT_MIN_ROWS + 50
+    copies = first.select(pl.all().repeat_by(n).explode()).with_columns(
+        pl.Series("id", [f"{table}-night-{i}" for i in range(n)]),
+        pl.lit(datetime(2026, 2, 20, 9, 30)).cast(first.schema["createdAt"]).alias("createdAt"),
+    )
+    f[table] = pl.concat([f[table], copies.select(first.columns)])
     return f
 
 

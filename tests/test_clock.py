@@ -8,6 +8,7 @@ import polars as pl
 from seedsnap.config import resolve
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context
 from seedsnap.generators import clock
+from seedsnap.build import generate
 from seedsnap.generators.users import STANDARD_OFFSET_H, home_offset_of
 from seedsnap.random import Stream
 
@@ -61,14 +62,13 @@ def test_a_reaction_to_a_night_post_mostly_waits_for_the_morning() -> None:
     assert np.median(waking_t - lo) > 2 * np.median(plain - lo)
 
 
-def test_a_therapist_lives_in_their_time_zone_and_others_in_a_keyed_one() -> None:
+def test_a_home_is_keyed_by_user_and_a_therapist_lives_where_their_row_says() -> None:
     ctx = Context(resolve(mode="light", env={}, config_file=None))
-    therapists = pl.DataFrame(
-        {"userId": ["t1", "t2"], "timezone": ["America/Los_Angeles", "America/Chicago"]}
-    )
-    ids = pl.Series([f"u{i}" for i in range(2000)] + ["t2", "t1"])
-    off = home_offset_of(ctx, therapists, ids)
-    assert off[-2:].tolist() == [-6 * MS_PER_HOUR, -8 * MS_PER_HOUR]
-    hours = set((off[:-2] // MS_PER_HOUR).tolist())
-    assert hours == set(STANDARD_OFFSET_H.values())
-    assert np.array_equal(off, home_offset_of(ctx, therapists, ids))
+    ids = pl.Series([f"u{i}" for i in range(2000)] + ["dev_therapist_2"])
+    off = home_offset_of(ctx, ids)
+    assert off[-1] == -5 * MS_PER_HOUR  # the second fixture therapist: New York
+    assert set((off // MS_PER_HOUR).tolist()) == set(STANDARD_OFFSET_H.values())
+    assert np.array_equal(off[5:9], home_offset_of(ctx, ids[5:9]))  # by id, not by position
+    therapists = generate(ctx.config)["Therapist"]
+    hours = therapists["timezone"].replace_strict(STANDARD_OFFSET_H, return_dtype=pl.Int64)
+    assert np.array_equal(home_offset_of(ctx, therapists["userId"]), hours * MS_PER_HOUR)

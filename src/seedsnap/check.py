@@ -386,6 +386,7 @@ def rules(config: Mapping[str, Any], schema: Schema = MENTARA) -> list[Rule]:
         *schema_rules(schema, at),
         *domain_rules(at),
         *account_rules(at),
+        *waking_rules(),
         *minimum_rules(minimums),
         *recent_activity_rule(recent, at),
     ]
@@ -1716,6 +1717,45 @@ def account_rules(anchor: str) -> list[Rule]:
             WHERE CAST("x"."attendanceStatus" AS TEXT) IN ('REGISTERED', 'ATTENDED')
             AND "g"."scheduledAt" > "p"."stopped" """,
         ),
+    ]
+
+
+# People act while they are awake. The UTC hours 08:00-11:00 are night wherever users live
+# (3-6 a.m. Eastern, midnight-3 a.m. Pacific): spread evenly over the day, 12.5 % of a table
+# of acts would fall in them; timed on the waking clock (``generators.clock``), about 2.5 %.
+# Checked where a table holds enough acts for the share to mean something (at 200 rows, 8 % is
+# five standard deviations above 2.5 %).
+WAKING_ACTS = (
+    ("Post", "createdAt"),
+    ("Comment", "createdAt"),
+    ("PostHeart", "createdAt"),
+    ("CommentHeart", "createdAt"),
+    ("Message", "createdAt"),
+    ("JournalEntry", "createdAt"),
+)
+NIGHT_UTC_HOURS = (8, 9, 10)
+NIGHT_SHARE_MAX = 0.08
+NIGHT_MIN_ROWS = 200
+
+
+def waking_rules() -> list[Rule]:
+    """Of the acts of each table of ``WAKING_ACTS``, few are made in the small hours."""
+    hours = ", ".join(str(h) for h in NIGHT_UTC_HOURS)
+    span = f"{NIGHT_UTC_HOURS[0]:02d}:00-{NIGHT_UTC_HOURS[-1] + 1:02d}:00 UTC"
+    return [
+        Rule(
+            f"{table[0].lower() + table[1:]}.waking_hours",
+            table,
+            f"at most {NIGHT_SHARE_MAX:.0%} of {table} rows are made at {span}, night in every "
+            "time zone users live in",
+            f"""SELECT {_text(table)} AS "key", CAST("night" AS TEXT) || ' of ' ||
+            CAST("n" AS TEXT) || ' rows at {span}' AS "detail" FROM (
+                SELECT COUNT(*) AS "n", COUNT(*) FILTER (WHERE
+                    EXTRACT(HOUR FROM {quote(column)}) IN ({hours})) AS "night"
+                FROM {quote(table)}) AS "s"
+            WHERE "n" >= {NIGHT_MIN_ROWS} AND "night" > {NIGHT_SHARE_MAX} * "n" """,
+        )
+        for table, column in WAKING_ACTS
     ]
 
 

@@ -20,9 +20,10 @@ import polars as pl
 
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import social_text as t
+from seedsnap.generators.clock import waking_between
 from seedsnap.generators.common import ms_of, text_keys
 from seedsnap.generators.therapy import chatbot_session_keys
-from seedsnap.generators.users import seen_of
+from seedsnap.generators.users import home_offset_of, seen_of
 from seedsnap.ids import uuid4
 from seedsnap.random import expand
 
@@ -90,7 +91,8 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # A session left part-way was left while the client still came (``users.last_seen``).
     seen = seen_of(ctx, frames["User"], clients["id"])
     free = np.maximum(np.minimum(anchor - MS_PER_DAY, seen - total) - span_lo, 0)
-    start_free = span_lo + np.floor(s.uniform(keys, 4) * free).astype(np.int64)
+    home = home_offset_of(ctx, clients["id"])
+    start_free = waking_between(s, keys, span_lo, span_lo + free, home, index=4)
     start = np.where(complete, end_complete - total, start_free)
     start = np.clip(start, created + 1, anchor - total - 1)
     at = start[rows] + offset + j  # + j keeps times strictly increasing

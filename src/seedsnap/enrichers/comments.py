@@ -14,10 +14,10 @@ import polars as pl
 from seedsnap.context import Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit
 from seedsnap.generators import content_text
+from seedsnap.generators.clock import waking_soon_after
 from seedsnap.generators.common import (
     ms,
     pick_rows_by_codes,
-    soon_after,
     text_keys,
 )
 from seedsnap.generators.content import (
@@ -29,7 +29,7 @@ from seedsnap.generators.content import (
     thread_repeats,
     treated,
 )
-from seedsnap.generators.users import with_seen
+from seedsnap.generators.users import home_offset_of, with_seen
 from seedsnap.random import expand, name_key
 
 READS = ("User", "Therapist", "Membership", "RoomGroup", "Room", "Post", "Comment", "Meeting")
@@ -51,7 +51,8 @@ def _make(
     s = ctx.stream("Comment", purpose)
     lo = pairs["lo"].to_numpy()
     hi = np.minimum(ctx.anchor_ms, pairs["seen"].to_numpy())
-    at = soon_after(s, keys, lo, hi, REACTION_MEAN["Comment"], index=0)
+    home = home_offset_of(ctx, pairs["userId"])
+    at = waking_soon_after(s, keys, lo, hi, REACTION_MEAN["Comment"], home, index=0)
     return pl.DataFrame(
         {
             "id": ctx.ids("Comment", keys),

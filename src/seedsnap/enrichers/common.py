@@ -10,6 +10,7 @@ import polars as pl
 
 from seedsnap.arrays import rows_in, sort_positions
 from seedsnap.context import Context
+from seedsnap.generators.clock import waking_between, waking_soon_after
 from seedsnap.generators.common import (
     between,
     natural_ids,
@@ -83,6 +84,7 @@ def pair_top_up(
     latest: int | I64,
     index: int = 0,
     mean_ms: float | None = None,
+    home: I64 | None = None,
 ) -> tuple[pl.Series, I64]:
     """Ids and times of the join rows a top-up adds for pairs of ids, given by the
     ``text_keys`` of their two columns (``pair``, in the order they are keyed: the first is
@@ -91,17 +93,25 @@ def pair_top_up(
     The ids come from the pair (``natural_ids``: the same pair has the same id whichever step
     makes it), the times are keyed by it, uniform between ``lo`` and ``latest`` (ms; ``lo``
     where ``latest`` is earlier), or with ``mean_ms`` soon after ``lo`` (``soon_after``), on
-    ``table``'s "top-up" stream at draw ``index``.
+    ``table``'s "top-up" stream at draw ``index``. With ``home``, the UTC offsets of the
+    people who act, on their waking clocks (``clock``).
     """
     first, second = pair.values()
     keys = child_keys(first ^ salt, second)
     s = ctx.stream(table, "top-up")
     hi = np.maximum(lo, latest)
-    at = (
-        between(s, keys, lo, hi, index=index)
-        if mean_ms is None
-        else soon_after(s, keys, lo, hi, mean_ms, index=index)
-    )
+    if home is None:
+        at = (
+            between(s, keys, lo, hi, index=index)
+            if mean_ms is None
+            else soon_after(s, keys, lo, hi, mean_ms, index=index)
+        )
+    else:
+        at = (
+            waking_between(s, keys, lo, hi, home, index=index)
+            if mean_ms is None
+            else waking_soon_after(s, keys, lo, hi, mean_ms, home, index=index)
+        )
     return natural_ids(ctx, table, pair), at
 
 

@@ -15,7 +15,7 @@ from seedsnap.context import Context, Frames, timestamps
 from seedsnap.enrichers.common import best_rows, count_by, deficit, pair_top_up
 from seedsnap.generators.common import text_keys
 from seedsnap.generators.content import REACTION_MEAN, community_posts, posting_members
-from seedsnap.generators.users import last_seen
+from seedsnap.generators.users import home_offset_of, last_seen
 from seedsnap.random import name_key
 
 READS = ("User", "Therapist", "Membership", "RoomGroup", "Room", "Post", "PostHeart", "Comment",
@@ -37,7 +37,8 @@ def _rows(ctx: Context, table: str, item: str, chosen: pl.DataFrame) -> pl.DataF
     pair = {"userId": chosen["_uk"].to_numpy(), item: chosen["_ik"].to_numpy()}
     lo = chosen["lo"].to_numpy()
     hi = np.minimum(ctx.anchor_ms, chosen["seen"].to_numpy())
-    ids, at = pair_top_up(ctx, table, pair, SALT, lo, hi, mean_ms=REACTION_MEAN[table])
+    home = home_offset_of(ctx, chosen["userId"])
+    ids, at = pair_top_up(ctx, table, pair, SALT, lo, hi, mean_ms=REACTION_MEAN[table], home=home)
     return pl.DataFrame(
         {
             "id": ids,

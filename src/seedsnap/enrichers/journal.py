@@ -16,8 +16,9 @@ import polars as pl
 
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.generators import social_text as t
+from seedsnap.generators.clock import waking_at, waking_between
 from seedsnap.generators.common import text_keys
-from seedsnap.generators.users import last_seen
+from seedsnap.generators.users import home_offset_of, last_seen
 from seedsnap.random import I64, child_keys, expand
 
 READS = ("User", "Client", "Meeting")
@@ -79,13 +80,12 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     keys = child_keys(ck[rows], existing[rows] + j)
     created = clients["created"].to_numpy()[rows] + MS_PER_HOUR
     end = np.maximum(clients["end"].to_numpy()[rows], created)
-    span = np.maximum(end - created, 1)
-    # Journaling is a recent habit for most: entries lean towards the client's last weeks.
-    at = end - np.floor(s.uniform(keys, 1) ** 2 * span).astype(np.int64)
+    # Journaling is a recent habit for most: entries lean towards the client's last weeks,
+    # written in their waking hours (``clock``).
+    home = home_offset_of(ctx, clients["id"].gather(rows))
+    at = waking_at(created, end, 1.0 - s.uniform(keys, 1) ** 2, home)
     edited = s.bernoulli(keys, EDIT_RATE, 2)
-    edit_at = at + np.floor(s.uniform(keys, 3) * np.minimum(end - at, 2 * MS_PER_DAY)).astype(
-        np.int64
-    )
+    edit_at = waking_between(s, keys, at, np.minimum(end, at + 2 * MS_PER_DAY), home, index=3)
     code = [
         s.integers(keys, 0, len(pool), 4 + i)
         for i, pool in enumerate((t.JOURNAL_OPENERS, t.JOURNAL_BODIES, t.JOURNAL_CLOSERS))

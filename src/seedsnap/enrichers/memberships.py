@@ -22,7 +22,7 @@ from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit, pair_top_up, sample_pairs
 from seedsnap.generators.common import text_keys
 from seedsnap.generators.relationships import JOINED_BEFORE_SEEN, max_member_age, member_age
-from seedsnap.generators.users import seen_of
+from seedsnap.generators.users import home_offset_of, seen_of
 from seedsnap.random import name_key
 
 READS = ("User", "Therapist", "Community", "Membership", "ModeratorCommunity")
@@ -88,7 +88,8 @@ def _rows(
     pair = {c: text_keys(chosen[c]) for c in ("userId", "communityId")}
     seen = seen_of(ctx, users, chosen["userId"])
     latest = np.minimum(ctx.anchor_ms - MS_PER_DAY, seen - JOINED_BEFORE_SEEN)
-    ids, joined = pair_top_up(ctx, "Membership", pair, salt, lo_ms, latest, 1)
+    home = home_offset_of(ctx, chosen["userId"])
+    ids, joined = pair_top_up(ctx, "Membership", pair, salt, lo_ms, latest, 1, home=home)
     return pl.DataFrame(
         {
             "id": ids,

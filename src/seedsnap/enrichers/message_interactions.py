@@ -17,7 +17,9 @@ import polars as pl
 
 from seedsnap.context import Context, Frames, timestamps
 from seedsnap.generators import social_text as t
+from seedsnap.generators.clock import waking_at, waking_between
 from seedsnap.generators.common import text_keys
+from seedsnap.generators.users import home_offset_of
 from seedsnap.random import child_keys
 
 READS = ("ConversationParticipant", "Message")
@@ -81,7 +83,8 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     at = pairs["at"].to_numpy()
     upper = np.maximum(pairs["upper"].to_numpy(), at)
     # Skewed early: most messages are read within a short while of arriving.
-    read_at = at + np.floor(s.uniform(keys, 0) ** 3 * (upper - at)).astype(np.int64)
+    # On the reader's waking clock: what arrives at night is read in the morning.
+    read_at = waking_at(at, upper, s.uniform(keys, 0) ** 3, home_offset_of(ctx, pairs["userId"]))
     pairs = pairs.with_columns(
         pl.Series("pkey", keys), pl.Series("read_at", read_at), pl.Series("upper", upper)
     )
@@ -110,7 +113,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     ]
     r_at = reacts["read_at"].to_numpy()
     r_up = reacts["upper"].to_numpy()
-    react_at = r_at + np.floor(sr.uniform(rk, 2) * (r_up - r_at)).astype(np.int64)
+    react_at = waking_between(sr, rk, r_at, r_up, home_offset_of(ctx, reacts["userId"]), index=2)
     reaction = reacts.select(
         ctx.ids("MessageReaction", rk).alias("id"),
         "messageId",

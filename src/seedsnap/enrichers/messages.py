@@ -31,8 +31,9 @@ from seedsnap.arrays import rows_in
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.enrichers.common import co_members, cyclic_neighbours, take_ranked
 from seedsnap.generators import social_text as t
+from seedsnap.generators.clock import from_waking, waking, waking_between
 from seedsnap.generators.common import text_keys
-from seedsnap.generators.users import DORMANT_AFTER, seen_of, with_seen
+from seedsnap.generators.users import DORMANT_AFTER, home_offset_of, seen_of, with_seen
 from seedsnap.random import I64, U64, Stream, child_keys, expand
 
 READS = (
@@ -508,7 +509,10 @@ def build(ctx: Context, conv: pl.DataFrame, members: pl.DataFrame, min_messages:
     end = np.minimum(np.minimum.reduceat(seen, m_first), anchor)
     start_lo = np.maximum(lo, end - START_WITHIN_DAYS * MS_PER_DAY)
     start_hi = np.maximum(start_lo, end - 2 * MS_PER_DAY)
-    created = start_lo + np.floor(s.uniform(ck, 0) * (start_hi - start_lo)).astype(np.int64)
+    # A conversation keeps the hours of whoever opened it (its first member): it starts in
+    # their waking hours, and its messages pause over their night (``clock``).
+    home = home_offset_of(ctx, members["id"].gather(m_first))
+    created = waking_between(s, ck, start_lo, start_hi, home, index=0)
     is_group = conv["type"].to_numpy() == "GROUP"
     extra = np.where(
         is_group,
@@ -541,9 +545,12 @@ def build(ctx: Context, conv: pl.DataFrame, members: pl.DataFrame, min_messages:
     before = running[starts] - gaps[starts]  # running total before each conversation
     cum = running - np.repeat(before, n_msgs)
     total = cum[starts + n_msgs - 1]
-    window = np.maximum(end - ready_a - 2 * n_msgs - 1, 0)
+    # The gaps are waking time: laid out on the opener's clock, ending by end - 2n - 1.
+    w_ready = waking(ready_a, home)
+    window = np.maximum(waking(end - 2 * n_msgs - 1, home) - w_ready, 0.0)
     scale = np.minimum(1.0, window / np.maximum(total, 1))
-    at = ready_a[rows] + 1 + np.floor(cum * scale[rows]).astype(np.int64) + j
+    laid = from_waking(w_ready[rows] + np.floor(cum * scale[rows]), home[rows])
+    at = np.maximum(laid, ready_a[rows]) + 1 + j
 
     # Senders: DIRECT alternates most of the time; GROUP picks any participant.
     switch = np.where(j == 0, 0, sm.bernoulli(msg_keys, SWITCH_RATE, 0)).astype(np.int64)

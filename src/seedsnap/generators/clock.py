@@ -60,6 +60,16 @@ def _inside(t: I64, lo: npt.ArrayLike, hi: npt.ArrayLike) -> I64:
     return out
 
 
+def waking_at(
+    lo: npt.ArrayLike, hi: npt.ArrayLike, fraction: npt.ArrayLike, offset_ms: npt.ArrayLike
+) -> I64:
+    """The times ``fraction`` (0-1) of the way from ``lo`` to ``hi`` (ms, broadcast) on the
+    waking clock of UTC ``offset_ms``. ``hi < lo`` collapses to ``lo``."""
+    w_lo, w_hi = waking(lo, offset_ms), waking(hi, offset_ms)
+    w = w_lo + np.asarray(fraction, dtype=np.float64) * np.maximum(w_hi - w_lo, 0.0)
+    return _inside(from_waking(w, offset_ms), lo, hi)
+
+
 def waking_between(
     stream: Stream,
     keys: npt.ArrayLike,
@@ -70,9 +80,7 @@ def waking_between(
 ) -> I64:
     """Times in [lo, hi] (ms, broadcast), uniform on the waking clock of UTC ``offset_ms``:
     ``common.between`` for an act of a person. ``hi < lo`` collapses to ``lo``."""
-    w_lo, w_hi = waking(lo, offset_ms), waking(hi, offset_ms)
-    w = w_lo + stream.uniform(keys, index) * np.maximum(w_hi - w_lo, 0.0)
-    return _inside(from_waking(w, offset_ms), lo, hi)
+    return waking_at(lo, hi, stream.uniform(keys, index), offset_ms)
 
 
 def waking_soon_after(

@@ -13,17 +13,16 @@ import polars as pl
 
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.generators import content_text
+from seedsnap.generators.clock import waking_between, waking_soon_after
 from seedsnap.generators.common import (
-    between,
     is_author,
     ms,
     natural_ids,
     pick_rows_from_groups,
     rank_in_run,
-    soon_after,
     text_keys,
 )
-from seedsnap.generators.users import with_seen
+from seedsnap.generators.users import home_offset_of, with_seen
 from seedsnap.random import I64, U64, Stream, child_keys, expand
 
 READS = ("User", "Therapist", "Membership", "RoomGroup", "Room", "Meeting")
@@ -120,11 +119,12 @@ def make_posts(
     role = roles_of(frames["User"], authors["userId"])
     seen = authors["seen"].fill_null(ctx.anchor_ms).to_numpy()
     hi = np.minimum(ctx.anchor_ms - 60_000, seen)
-    created = between(s, keys, ms(authors["joinedAt"]) + 60_000, hi, index=1)
+    home = home_offset_of(ctx, authors["userId"])
+    created = waking_between(s, keys, ms(authors["joinedAt"]) + 60_000, hi, home, index=1)
     done = treated(frames["Meeting"], authors["userId"], created)
     title, content = content_text.posts(ctx.stream("Post", "text"), keys, role, done)
     edited = s.bernoulli(keys, 0.2, index=2)
-    updated = np.where(edited, between(s, keys, created, hi, index=3), created)
+    updated = np.where(edited, waking_between(s, keys, created, hi, home, index=3), created)
     return pl.DataFrame(
         {
             "id": ctx.ids("Post", keys),
@@ -229,7 +229,8 @@ def base_comments(
     joined = picked["joinedAt"].dt.epoch("ms").fill_null(0).to_numpy()
     lo = np.maximum(post_ms, joined + 60_000)
     hi = np.minimum(ctx.anchor_ms, picked["seen"].fill_null(0).to_numpy())
-    created = soon_after(s, keys, lo, hi, REACTION_MEAN["Comment"], index=2)
+    home = home_offset_of(ctx, commenter.fill_null(""))
+    created = waking_soon_after(s, keys, lo, hi, REACTION_MEAN["Comment"], home, index=2)
     # A reply answers a comment of the same post made before it. In (post, time) order,
     # with the comments dropped (no commenter) last, a comment's rank is how many kept
     # comments of its post came before it.
@@ -378,7 +379,8 @@ def hearts(
     chosen = s.bernoulli(keys, rate, index=0) & (seen > lo)
     i, j, keys, lo, seen = i[chosen], j[chosen], keys[chosen], lo[chosen], seen[chosen]
     hi = np.minimum(ctx.anchor_ms, seen)
-    at = soon_after(s, keys, lo, hi, REACTION_MEAN[table], index=1)
+    home = home_offset_of(ctx, hearter)[j]
+    at = waking_soon_after(s, keys, lo, hi, REACTION_MEAN[table], home, index=1)
     return pl.DataFrame(
         {
             "id": natural_ids(ctx, table, {item_col: item_key[i], "userId": hearter_key[j]}),

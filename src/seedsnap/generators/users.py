@@ -20,6 +20,7 @@ from seedsnap.arrays import rows_in
 from seedsnap.config import FIXTURES_PER_ROLE, UNVERIFIED_WITHIN_DAYS, VERIFY_TOKEN_HOURS
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.generators import vocab as v
+from seedsnap.generators.clock import from_waking, waking, waking_between
 from seedsnap.generators.common import (
     between,
     json_object,
@@ -121,14 +122,18 @@ def last_seen(ctx: Context, users: pl.DataFrame) -> I64:
     inactive = ~users["isActive"].to_numpy()
     still = (fixture | s.bernoulli(keys, share, index=0)) & ~inactive
     mean = np.where(role == "client", CLIENT_RECENT_MEAN, STAFF_RECENT_MEAN)
-    # Still coming means seen within DORMANT_AFTER: the two kinds do not overlap.
-    recent = anchor - soon_after(
-        s, keys, 0, np.minimum(anchor - first, DORMANT_AFTER), mean, index=1
-    )
+    # Still coming means seen within DORMANT_AFTER: the two kinds do not overlap. Counted
+    # back from the anchor on the user's waking clock (``clock``): people are last seen in
+    # the hours they are up.
+    home = home_offset_of(ctx, users["id"])
+    w_anchor = waking(anchor, home)
+    since = np.maximum(first, anchor - DORMANT_AFTER)
+    back = soon_after(s, keys, 0, (w_anchor - waking(since, home)).astype(np.int64), mean, index=1)
+    recent = np.clip(from_waking(w_anchor - back, home), since, anchor)
     # A dormant user stopped between ``first`` and DORMANT_AFTER before the anchor (a young
     # one at ``first``); a deactivated one at any time before the anchor.
     stop_by = np.where(inactive, anchor - MS_PER_DAY // 24, anchor - DORMANT_AFTER)
-    dormant = between(s, keys, first, np.maximum(stop_by, first), index=2)
+    dormant = waking_between(s, keys, first, np.maximum(stop_by, first), home, index=2)
     out: I64 = np.where(still, recent, dormant)
     return out
 
@@ -157,19 +162,23 @@ STANDARD_OFFSET_H = {
 }
 
 
-def home_offset_of(ctx: Context, therapists: pl.DataFrame, ids: pl.Series) -> I64:
-    """The UTC offset (ms, standard time) of where each user of ``ids`` lives: a therapist's
-    is their ``timezone`` (``therapists`` has userId and timezone), anyone else's a keyed
-    draw over the provinces, as a therapist's province is drawn. It times their acts
-    (``clock``): nobody's home is stored for clients, so the draw is all there is of it."""
-    province_hours = np.array([STANDARD_OFFSET_H[z] for z in v.PROVINCE_TZ], dtype=np.int64)
-    drawn = province_hours[
-        ctx.stream("User", "home").choice(text_keys(ids), len(v.PROVINCES), index=0)
-    ]
-    own = therapists["timezone"].replace_strict(STANDARD_OFFSET_H, return_dtype=pl.Int64)
-    row = rows_in(ids, therapists["userId"])
-    hours = np.where(row >= 0, np.append(own.to_numpy(), 0)[row], drawn)
-    out: I64 = hours * (MS_PER_DAY // 24)
+def home_province(ctx: Context, ids: pl.Series) -> I64:
+    """Where each user of ``ids`` lives, as an index into ``vocab.PROVINCES``: a keyed draw,
+    but the fixture therapists' are the first provinces, as upstream's fixture overrides.
+    A therapist's ``province`` and ``timezone`` say it; a client's home is stored nowhere,
+    but it times their acts too (``home_offset_of``)."""
+    drawn = ctx.stream("User", "home").choice(text_keys(ids), len(v.PROVINCES), index=0)
+    fixtures = {f"dev_therapist_{i + 1}": i for i in range(FIXTURES_PER_ROLE)}
+    fixed = ids.replace_strict(fixtures, default=-1, return_dtype=pl.Int64).to_numpy()
+    out: I64 = np.where(fixed >= 0, fixed, drawn)
+    return out
+
+
+def home_offset_of(ctx: Context, ids: pl.Series) -> I64:
+    """The UTC offset (ms, standard time) of the home of each user of ``ids``: it puts
+    their acts in their waking hours (``clock``)."""
+    hours = np.array([STANDARD_OFFSET_H[z] for z in v.PROVINCE_TZ], dtype=np.int64)
+    out: I64 = hours[home_province(ctx, ids)] * (MS_PER_DAY // 24)
     return out
 
 
@@ -366,8 +375,7 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
     lic = s.choice(keys, len(v.LICENSE_TYPES), index=0)
     # Fixtures: psychologist / social worker / MFT, as upstream's fixture overrides.
     lic = np.where(fixture, np.arange(count) % 3, lic)
-    province = s.choice(keys, len(v.PROVINCES), index=1)
-    province = np.where(fixture, np.arange(count) % 3, province)
+    province = home_province(ctx, users["id"])
     years = np.where(
         fixture,
         np.array([8, 10, 6, 0])[np.minimum(np.arange(count), 3)],
