@@ -15,6 +15,7 @@ from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamp
 from seedsnap.generators import content_text
 from seedsnap.generators.clock import waking_between, waking_soon_after
 from seedsnap.generators.common import (
+    between,
     is_author,
     ms,
     natural_ids,

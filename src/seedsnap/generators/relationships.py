@@ -14,6 +14,7 @@ import polars as pl
 
 from seedsnap.config import PAST_PAIR_DAYS, Config
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
+from seedsnap.generators.clock import waking_between
 from seedsnap.generators.common import between, ms, ms_of, natural_ids, text_keys
 from seedsnap.generators.communities import community_keys
 from seedsnap.generators.therapy import (
@@ -21,7 +22,14 @@ from seedsnap.generators.therapy import (
     approved_therapists,
     intake_ms,
 )
-from seedsnap.generators.users import full_years, last_seen, seen_of, still_coming, verified
+from seedsnap.generators.users import (
+    full_years,
+    home_offset_of,
+    last_seen,
+    seen_of,
+    still_coming,
+    verified,
+)
 from seedsnap.random import I64, U64, Stream, child_keys
 
 READS = ("User", "Client", "Therapist", "Moderator", "Community")
@@ -261,7 +269,7 @@ def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
     mkeys = child_keys(uk[u_row], ckeys[c_col])
     # Joined while the user still came (``last_seen``), with time left to take part.
     hi = np.minimum(ctx.anchor_ms - MS_PER_DAY, seen[u_row] - JOINED_BEFORE_SEEN)
-    joined = between(s, mkeys, lo, hi, index=3)
+    joined = waking_between(s, mkeys, lo, hi, home_offset_of(ctx, users["id"])[u_row], index=3)
     user_ids, community_ids = users["id"].gather(u_row), comm["id"].gather(c_col)
     return pl.DataFrame(
         {

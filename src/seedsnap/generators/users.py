@@ -24,7 +24,6 @@ from seedsnap.generators.clock import from_waking, waking, waking_between
 from seedsnap.generators.common import (
     between,
     json_object,
-    past,
     pick,
     pick_many,
     pick_text,
@@ -245,25 +244,36 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
         if role == "admin"
         else (FIXTURE_CREATED_WITHIN, CREATED_AT_LEAST[role])
     )
+    # Sign-ups and profile edits happen in the user's waking hours (``clock``).
+    home = home_offset_of(ctx, pl.Series(ids))
+    anchor = ctx.anchor_ms
+
+    def signed_up(most: float, least: float) -> I64:
+        """Sign-up times between ``most`` and ``least`` days before the anchor."""
+        lo, hi = anchor - round(most * MS_PER_DAY), anchor - round(least * MS_PER_DAY)
+        return waking_between(s, keys, lo, hi, home, index=4)
+
     created = np.where(
         fixture,
-        past(s, keys, ctx.anchor_ms, within, at_least, index=4),
-        past(s, keys, ctx.anchor_ms, CREATED_WITHIN[role], CREATED_AT_LEAST[role], index=4),
+        signed_up(within, at_least),
+        signed_up(CREATED_WITHIN[role], CREATED_AT_LEAST[role]),
     )
     if role == "therapist":
         # A PENDING application (the therapist signs up by applying) awaits processing,
         # which takes at most PROCESSED_WITHIN days: it was submitted within them.
-        recent = past(s, keys, ctx.anchor_ms, PROCESSED_WITHIN, 0, index=4)
+        recent = signed_up(PROCESSED_WITHIN, 0)
         created = np.where(_approved(ctx, keys, fixture), created, recent)
-    a = ctx.anchor_ms
+    a = anchor
     verified = fixture | (role != "client") | saw_recommendations(ctx, keys, fixture)
     # An unverified client is a recent sign-up, holding the code of the last email the app
     # sent it: at sign-up, or when it asked again in the last day (it is still valid).
-    signed_up = between(s, keys, a - UNVERIFIED_WITHIN, a - UNVERIFIED_AT_LEAST, index=20)
-    created = np.where(verified, created, signed_up)
-    resent = between(s, keys, a - VERIFY_TOKEN_VALID + MS_PER_HOUR, a, index=21)
+    recently = waking_between(
+        s, keys, a - UNVERIFIED_WITHIN, a - UNVERIFIED_AT_LEAST, home, index=20
+    )
+    created = np.where(verified, created, recently)
+    resent = waking_between(s, keys, a - VERIFY_TOKEN_VALID + MS_PER_HOUR, a, home, index=21)
     sent = np.where(created > a - VERIFY_TOKEN_VALID, created, np.maximum(resent, created))
-    updated = between(s, keys, created, a, index=5)
+    updated = waking_between(s, keys, created, a, home, index=5)
     updated = np.where(verified, updated, np.maximum(updated, sent))  # the code is stored
     lo_age, hi_age = AGES.get(role, (25, 60))
     age_days = s.integers(keys, lo_age * 365, hi_age * 365, index=6)
