@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from seedsnap.build import generate
 from seedsnap.config import resolve
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context
 from seedsnap.generators import clock
-from seedsnap.build import generate
 from seedsnap.generators.users import STANDARD_OFFSET_H, home_offset_of
 from seedsnap.random import Stream
 
