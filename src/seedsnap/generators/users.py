@@ -54,7 +54,11 @@ CREATED_AT_LEAST = {"client": 1, "therapist": 45, "admin": 1, "moderator": 1}
 # An application is processed within this many days of its submission: every APPROVED
 # therapist has practised on the platform for weeks (CREATED_AT_LEAST - this) by the anchor.
 PROCESSED_WITHIN = 21
+# The fixture accounts, which developers log in with, joined 30 to 90 days before the anchor
+# (a therapist's, as any therapist's, at least CREATED_AT_LEAST ago): weeks of history to
+# show, a therapist with past sessions among them.
 FIXTURE_CREATED_WITHIN = 90
+FIXTURE_CREATED_AT_LEAST = 30
 # ... except the fixture admins, who run the platform: dev_admin_1 processes every therapist
 # application, so they exist before the first therapist applied (CREATED_WITHIN days ago).
 FIXTURE_ADMINS_CREATED = (CREATED_WITHIN["admin"], CREATED_WITHIN["therapist"] + 1)
@@ -242,7 +246,7 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
     within, at_least = (
         FIXTURE_ADMINS_CREATED
         if role == "admin"
-        else (FIXTURE_CREATED_WITHIN, CREATED_AT_LEAST[role])
+        else (FIXTURE_CREATED_WITHIN, max(FIXTURE_CREATED_AT_LEAST, CREATED_AT_LEAST[role]))
     )
     # Sign-ups and profile edits happen in the user's waking hours (``clock``).
     home = home_offset_of(ctx, pl.Series(ids))
