@@ -32,7 +32,7 @@ from seedsnap.check import (
     rules,
     run_rules,
 )
-from seedsnap.config import MINIMUMS, resolve
+from seedsnap.config import BOOK_AHEAD_WEEKS, MINIMUMS, resolve
 from seedsnap.context import Context
 from seedsnap.errors import DatabaseError, SnapshotError
 from seedsnap.generators.therapy_text import (
@@ -845,14 +845,14 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
     ("meeting.status_vs_time", lambda f: set_(f, "Meeting", "mt2", status="COMPLETED"), "mt2"),
     ("meeting.status_vs_time", lambda f: set_(f, "Meeting", "mt1", status="SCHEDULED"), "mt1"),
     ("meeting.end_is_start_plus_duration", lambda f: set_(f, "Meeting", "mt1", duration=90), "mt1"),
-    (  # the next Monday 10:00 Manila, nine weeks later
+    (  # the next Monday 10:00 Manila, BOOK_AHEAD_WEEKS weeks later: past the bound
         "meeting.booked_weeks_ahead",
         lambda f: set_(
             f,
             "Meeting",
             "mt2",
-            startTime=MON_1000_MANILA_NEXT + timedelta(weeks=8),
-            endTime=MON_1000_MANILA_NEXT + timedelta(weeks=8, minutes=60),
+            startTime=MON_1000_MANILA_NEXT + timedelta(weeks=BOOK_AHEAD_WEEKS),
+            endTime=MON_1000_MANILA_NEXT + timedelta(weeks=BOOK_AHEAD_WEEKS, minutes=60),
         ),
         "mt2",
     ),

