@@ -1554,20 +1554,6 @@ def _ratings(u: npt.NDArray[np.float64], weights: Sequence[int]) -> I64:
     return np.searchsorted(cdf / cdf[-1], u, side="right").astype(np.int64) + 1
 
 
-def _stratified(u: npt.NDArray[np.float64], group: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
-    """Keyed uniforms ``u`` replaced, within each ``group``, by the midpoint of their rank's
-    share of [0, 1): each group's ratings then follow their weights as closely as its size
-    allows (a few dozen reviews drawn independently stray by several points), in the order
-    of the keyed draws."""
-    order = np.lexsort((np.arange(len(u)), u, group))
-    g = np.asarray(group)[order]
-    size = np.unique(g, return_counts=True)[1]
-    n = np.repeat(size, size)  # ``g`` is sorted: runs of equal groups in ascending order
-    out = np.empty(len(u), dtype=np.float64)
-    out[order] = (rank_in_run(g) + 0.5) / n
-    return out
-
-
 def review_rows(
     ctx: Context, meetings: pl.DataFrame, all_meetings: pl.DataFrame, users: pl.DataFrame
 ) -> pl.DataFrame:
@@ -1588,9 +1574,7 @@ def review_rows(
         until = meetings["endMs"].fill_null(a).to_numpy().astype(np.int64).clip(max=a)
     ended = until < a
     until = np.minimum(until, seen_of(ctx, users, meetings["clientId"]))
-    # Ratings respect their weights among the reviews there are (many pairs end, or go
-    # quiet, before a review, so the drawn ones are few), not only in expectation.
-    u = _stratified(s.uniform(keys, 0), ended)
+    u = s.uniform(keys, 0)  # keyed by the review: its stars do not depend on other reviews
     rating = np.where(
         ended, _ratings(u, tx.ENDED_RATING_WEIGHTS), _ratings(u, tx.ACTIVE_RATING_WEIGHTS)
     )
