@@ -1119,6 +1119,15 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "GroupTherapySessions", "gs1", sessionFormat="group-therapy"),
         "gs1",
     ),
+    (  # three registered, one of whom cancelled: two take part
+        "group_session.enough_participants",
+        lambda f: _registered(
+            set_(f, "GroupTherapySessions", "gs1", sessionFormat="group-therapy"),
+            "gs1",
+            ["REGISTERED", "CANCELLED"],
+        ),
+        "gs1",
+    ),
     (  # a session of no stated format is group therapy
         "group_session.enough_participants",
         lambda f: set_(f, "GroupTherapySessions", "gs1", sessionFormat=None),
@@ -1328,6 +1337,22 @@ def _at_night(f: Frames, table: str) -> Frames:
         pl.lit(datetime(2026, 2, 20, 9, 30)).cast(first.schema["createdAt"]).alias("createdAt"),
     )
     f[table] = pl.concat([f[table], copies.select(first.columns)])
+    return f
+
+
+def _registered(f: Frames, session: str, statuses: list[str]) -> Frames:
+    """``session`` given one more registration per status, copies of its first one's."""
+    first = f["GroupSessionParticipants"].filter(pl.col("sessionId") == session).head(1)
+    more = pl.concat(
+        [
+            first.with_columns(
+                pl.lit(f"{session}-reg-{i}").alias("id"),
+                pl.lit(status).cast(first.schema["attendanceStatus"]).alias("attendanceStatus"),
+            )
+            for i, status in enumerate(statuses)
+        ]
+    )
+    f["GroupSessionParticipants"] = pl.concat([f["GroupSessionParticipants"], more])
     return f
 
 

@@ -38,10 +38,10 @@ from seedsnap.generators.therapy_text import EARLY_REVIEW_SESSIONS as _EARLY_REV
 from seedsnap.generators.therapy_text import FIRST_NOTE_OPENINGS, FIRST_SESSION_DESCRIPTIONS
 from seedsnap.schema import MENTARA, Schema, Table
 from seedsnap.schema.ddl import quote
+from seedsnap.schema.model import ENUM, TIMESTAMP
 
 if TYPE_CHECKING:
     from seedsnap.enrichers.logins import Act
-from seedsnap.schema.model import ENUM, TIMESTAMP
 
 # Therapist applications are processed within this many days of their submission, so one
 # still PENDING is more recent than that (generators/users.py PROCESSED_WITHIN; a test keeps
@@ -1422,10 +1422,11 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         "group_session.enough_participants",
         "GroupTherapySessions",
         f"a group-therapy session held or open for registration (COMPLETED, APPROVED) has at "
-        f"least {_MIN_GROUP} participants",
+        f"least {_MIN_GROUP} participants who did not cancel",
         f"""SELECT "s"."id" AS "key", CAST(COUNT("p"."id") AS TEXT) || ' participants'
         AS "detail" FROM "GroupTherapySessions" AS "s"
         LEFT JOIN "GroupSessionParticipants" AS "p" ON "p"."sessionId" = "s"."id"
+            AND CAST("p"."attendanceStatus" AS TEXT) <> 'CANCELLED'
         WHERE COALESCE("s"."sessionFormat", 'group-therapy') = 'group-therapy'
         AND CAST("s"."status" AS TEXT) IN ('COMPLETED', 'APPROVED')
         GROUP BY "s"."id" HAVING COUNT("p"."id") < {_MIN_GROUP}""",

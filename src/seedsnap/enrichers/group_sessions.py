@@ -52,6 +52,7 @@ WRITES = ("GroupTherapySessions", "GroupSessionTherapistInvitations", "GroupSess
 
 SESSIONS = 10  # group-therapy sessions per community (upstream's top-up target)
 MIN_PARTICIPANTS = 3  # registrations a group-therapy session needs to take place
+CANCEL_FROM = 0.9  # a registration whose keyed draw is this or more, its client cancelled
 LOW_ENROLMENT = t.CANCELLATION_REASONS[1]  # "Too few registrations …": why it was cancelled
 SPARE_PICKS = 4  # people drawn beyond a session's size, for those busy in another session
 WEBINARS = 1
@@ -598,7 +599,9 @@ def _low_enrolment(ctx: Context, x: pl.DataFrame, regs: pl.DataFrame) -> pl.Data
     MIN_PARTICIPANTS, when the community's clients were not free or not members yet) not
     taking place: a past one was CANCELLED for it before its start, an upcoming one is
     still PENDING_APPROVAL. Webinars take place with whoever comes."""
-    per = regs.group_by("sid").len("n")
+    # Registrations a client cancels later (``_participants``' keyed draw) do not count.
+    stays = ctx.stream("GroupSessionParticipants", "attend").uniform(regs["pkey"].to_numpy(), 1)
+    per = regs.filter(pl.Series(stays < CANCEL_FROM)).group_by("sid").len("n")
     n = x.select("sid").join(per, on="sid", how="left", maintain_order="left")["n"]
     low = pl.lit(pl.Series((n.fill_null(0) < MIN_PARTICIPANTS).to_numpy())) & ~pl.col("web")
     held = low & (pl.col("status") == "COMPLETED")
@@ -647,8 +650,8 @@ def _participants(ctx: Context, x: pl.DataFrame, regs: pl.DataFrame) -> pl.DataF
     attended, no_show, cancelled, registered = range(len(ATTENDANCE))
     attendance = np.select(
         [st == "COMPLETED", st == "CANCELLED"],
-        [np.select([u < 0.78, u < 0.9], [attended, no_show], cancelled), cancelled],
-        np.where(u < 0.9, registered, cancelled),
+        [np.select([u < 0.78, u < CANCEL_FROM], [attended, no_show], cancelled), cancelled],
+        np.where(u < CANCEL_FROM, registered, cancelled),
     )
     end = p["end"].to_numpy()
     at = p["at"].to_numpy()
