@@ -30,7 +30,7 @@ _CURVE = np.array(
 HOURLY: F64 = _CURVE * (24 / _CURVE.sum())
 # Waking-clock ms at the start of each local hour; the last entry is a whole day.
 _START: F64 = np.concatenate([[0.0], np.cumsum(HOURLY * MS_PER_HOUR)])
-NIGHT_HOURS = (1, 2, 3, 4, 5)  # local hours in which few are up (the check's rule reads them)
+NIGHT_HOURS = (1, 2, 3, 4, 5)  # local hours in which few are up
 
 
 def waking(t_ms: npt.ArrayLike, offset_ms: npt.ArrayLike) -> F64:

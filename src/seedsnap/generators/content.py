@@ -295,18 +295,24 @@ def thread_repeats(ctx: Context, new: pl.DataFrame, existing: pl.DataFrame) -> p
     )
     repeats = top.filter(
         pl.col("_new") & (pl.int_range(pl.len()).over("postId", "userId") > 0)
-    ).select("id", "postId", "createdAt")
+    ).select("id", "postId", "userId", "createdAt")
     if repeats.is_empty():
         return new
-    # Every repeat has its user's first top-level comment on the post among the candidates.
+    # Every repeat has its user's first top-level comment on the post among the candidates;
+    # it answers another's comment where one was made by then (its own only as a fallback).
     cand = every.join(repeats.select("id"), on="id", how="anti").select(
-        "postId", pl.col("id").alias("pid"), pl.col("createdAt").alias("pAt")
+        "postId",
+        pl.col("id").alias("pid"),
+        pl.col("userId").alias("pUser"),
+        pl.col("createdAt").alias("pAt"),
     )
     pairs = repeats.join(cand, on="postId")
     s = ctx.stream("Comment", "thread")
     draw = s.bits(child_keys(text_keys(pairs["id"]), text_keys(pairs["pid"])), 0)
-    before = pairs.with_columns(pl.Series("_d", draw)).filter(pl.col("pAt") <= pl.col("createdAt"))
-    picked = before.sort("id", "_d", "pid").unique("id", keep="first", maintain_order=True)
+    before = pairs.with_columns(
+        pl.Series("_d", draw), (pl.col("pUser") == pl.col("userId")).alias("_own")
+    ).filter(pl.col("pAt") <= pl.col("createdAt"))
+    picked = before.sort("id", "_own", "_d", "pid").unique("id", keep="first", maintain_order=True)
     late = (
         pairs.join(picked.select("id"), on="id", how="anti")
         .sort("id", "pAt", "pid")
