@@ -501,11 +501,19 @@ def _one_at_a_time(session: I64, person: I64, at: I64, end: I64) -> npt.NDArray[
     communities at one time. Dropping against every earlier overlapping pick, kept or not,
     may drop a pick that a chain of overlaps made free again; never one that clashes.
     """
+    if len(session) == 0:
+        return np.ones(0, dtype=bool)
+    # Two sessions that overlap start less than the longest session apart, so their starts
+    # fall in the same or neighbouring windows of that length: a person's picks are paired
+    # within those only (a join on the person alone pairs all of them, quadratic in a busy
+    # person's picks).
+    span = max(int((np.asarray(end) - np.asarray(at)).max()), 1)
     picks = pl.DataFrame(
         {"i": np.arange(len(session)), "p": person, "r": session, "a": at, "e": end}
-    )
+    ).with_columns((pl.col("a") // span).alias("w"))
+    near = pl.concat([picks.with_columns(pl.col("w") + d) for d in (-1, 0, 1)])
     clash = (
-        picks.join(picks, on="p", suffix="_o")
+        picks.join(near, on=["p", "w"], suffix="_o")
         .filter(
             (pl.col("r_o") < pl.col("r"))
             & (pl.col("a_o") < pl.col("e"))
