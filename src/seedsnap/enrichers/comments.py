@@ -179,4 +179,4 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         ctx, picked["_k"].to_numpy(), picked, "top-up-post", frames["User"], frames["Meeting"]
     )
     new = pl.concat([by_users, by_posts]).with_columns(pl.lit(None, pl.String).alias("parentId"))
-    return {"Comment": thread_repeats(ctx, new, comments)}
+    return {"Comment": thread_repeats(ctx, new, comments, frames["User"])}

@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
+from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import content_text
 from seedsnap.generators.clock import waking_between, waking_soon_after
 from seedsnap.generators.common import (
@@ -23,7 +23,7 @@ from seedsnap.generators.common import (
     rank_in_run,
     text_keys,
 )
-from seedsnap.generators.users import home_offset_of, with_seen
+from seedsnap.generators.users import home_offset_of, seen_of, with_seen
 from seedsnap.random import I64, U64, Stream, child_keys, expand
 
 READS = ("User", "Therapist", "Membership", "RoomGroup", "Room", "Meeting")
@@ -268,17 +268,18 @@ def base_comments(
         }
     )
     df = df if ok.all() else df.filter(pl.Series(ok))
-    return thread_repeats(ctx, df, df.clear())
+    return thread_repeats(ctx, df, df.clear(), users)
 
 
-def thread_repeats(ctx: Context, new: pl.DataFrame, existing: pl.DataFrame) -> pl.DataFrame:
+def thread_repeats(
+    ctx: Context, new: pl.DataFrame, existing: pl.DataFrame, users: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """``new`` comments (id, postId, userId, parentId, createdAt, updatedAt, …) with each
     user's second and later top-level comment on a post, counting those of ``existing``
     first, turned into a reply: people comment on a post once and go on in its threads.
 
-    The reply answers a keyed pick among the post's other comments made by then (never
-    another such repeat); one with none made by then (the user's first comment on the post
-    came later) answers the post's first comment, a little after it. No comment is dropped,
+    The reply answers another's comment where there is one, made by then or (moving the
+    reply after it) while the user still came (``users``' last seen), else its own. No comment is dropped,
     so every count (a user's comments, a post's) stays as it was.
     """
     cols = ["id", "postId", "userId", "parentId", "createdAt"]
@@ -298,8 +299,7 @@ def thread_repeats(ctx: Context, new: pl.DataFrame, existing: pl.DataFrame) -> p
     ).select("id", "postId", "userId", "createdAt")
     if repeats.is_empty():
         return new
-    # Every repeat has its user's first top-level comment on the post among the candidates;
-    # it answers another's comment where one was made by then (its own only as a fallback).
+    # Every repeat has its user's first top-level comment on the post among the candidates.
     cand = every.join(repeats.select("id"), on="id", how="anti").select(
         "postId",
         pl.col("id").alias("pid"),
@@ -309,19 +309,36 @@ def thread_repeats(ctx: Context, new: pl.DataFrame, existing: pl.DataFrame) -> p
     pairs = repeats.join(cand, on="postId")
     s = ctx.stream("Comment", "thread")
     draw = s.bits(child_keys(text_keys(pairs["id"]), text_keys(pairs["pid"])), 0)
-    before = pairs.with_columns(
-        pl.Series("_d", draw), (pl.col("pUser") == pl.col("userId")).alias("_own")
-    ).filter(pl.col("pAt") <= pl.col("createdAt"))
-    picked = before.sort("id", "_own", "_d", "pid").unique("id", keep="first", maintain_order=True)
-    late = (
-        pairs.join(picked.select("id"), on="id", how="anti")
-        .sort("id", "pAt", "pid")
-        .unique("id", keep="first", maintain_order=True)
+    anchor = ctx.anchor_ms
+    seen = (
+        np.minimum(seen_of(ctx, users, pairs["userId"]), anchor)
+        if users is not None
+        else np.full(pairs.height, anchor, dtype=np.int64)
     )
+    # What a repeat answers, in this order: another's comment made by then (a keyed pick);
+    # the first another made later while the user still came, if nobody answered the
+    # repeat (it moves after that comment); its own first comment; failing all, the post's
+    # first comment (moving after it).
+    answered = every["parentId"].drop_nulls().implode()
+    own = pl.col("pUser") == pl.col("userId")
+    then = pl.col("pAt") <= pl.col("createdAt")
+    p_ms = pl.col("pAt").dt.epoch("ms")
+    movable = ~pl.col("id").is_in(answered) & (p_ms + MS_PER_MINUTE < pl.col("seen"))
+    tier = pl.when(~own & then).then(0).when(~own & movable).then(1).when(then).then(2).otherwise(3)
+    pairs = pairs.with_columns(pl.Series("_d", draw), pl.Series("seen", seen)).with_columns(
+        tier.alias("_tier"), pl.when(then).then(0).otherwise(p_ms).alias("_t")
+    )
+    chosen = pairs.sort("id", "_tier", "_t", "_d", "pid").unique(
+        "id", keep="first", maintain_order=True
+    )
+    picked = chosen.filter(then)
+    late = chosen.filter(~then)
     if late.height:
         keys = text_keys(late["id"])
         lo = ms(late["pAt"])
-        at = between(s, keys, lo, np.minimum(lo + MS_PER_HOUR, ctx.anchor_ms), index=1)
+        hi = np.minimum(lo + MS_PER_HOUR, anchor)
+        hi = np.where(late["_tier"].to_numpy() == 1, np.minimum(hi, late["seen"].to_numpy()), hi)
+        at = between(s, keys, lo, hi, index=1)
         late = late.with_columns(timestamps(at, "createdAt"))
     answer = pl.concat(
         [picked.select("id", "pid", "createdAt"), late.select("id", "pid", "createdAt")]
