@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import bcrypt
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from seedsnap.arrays import rows_in
@@ -185,12 +186,14 @@ def home_offset_of(ctx: Context, ids: pl.Series) -> I64:
     return out
 
 
-def still_coming(ctx: Context, users: pl.DataFrame, ids: pl.Series) -> np.ndarray:
+def still_coming(ctx: Context, users: pl.DataFrame, ids: pl.Series) -> npt.NDArray[np.bool_]:
     """Whether each user of ``ids`` still comes: last seen within DORMANT_AFTER of the anchor
     and its account active (a deactivated one stopped; an id not among ``users`` comes)."""
     row = rows_in(ids, users["id"])
     active = np.append(users["isActive"].to_numpy(), True)[row]
-    out: np.ndarray = (seen_of(ctx, users, ids) >= ctx.anchor_ms - DORMANT_AFTER) & active
+    out: npt.NDArray[np.bool_] = (
+        seen_of(ctx, users, ids) >= ctx.anchor_ms - DORMANT_AFTER
+    ) & active
     return out
 
 
