@@ -116,31 +116,26 @@ def _swap(
     pair (of ``out``) whose therapist takes a left-over client (of ``c``) instead, where
     both new pairs are new and ``fits`` keeps them; each therapist, pair and client in one
     swap at most, the first in their orders. Returns ``out``, ``t`` and ``c`` after it."""
-    trio = (
-        t.select(pl.col("therapistId").alias("t"), pl.int_range(pl.len()).alias("_t"))
-        .join(
-            out.select(
-                pl.col("therapistId").alias("t2"),
-                pl.col("clientId").alias("c2"),
-                pl.int_range(pl.len()).alias("_m"),
-            ),
-            how="cross",
-        )
-        .join(
-            c.select(pl.col("clientId").alias("c"), pl.int_range(pl.len()).alias("_c")),
-            how="cross",
-        )
-        .with_row_index("_r")
+    # The two new pairs of a swap are checked apart (left-over therapist x matched pair, and
+    # matched pair x left-over client), then joined on the pair: never all three crossed.
+    tt = t.select(pl.col("therapistId").alias("t"), pl.int_range(pl.len()).alias("_t"))
+    mm = out.select(
+        pl.col("therapistId").alias("t2"),
+        pl.col("clientId").alias("c2"),
+        pl.int_range(pl.len()).alias("_m"),
     )
+    cc = c.select(pl.col("clientId").alias("c"), pl.int_range(pl.len()).alias("_c"))
 
-    def allowed(therapist: str, client: str) -> pl.DataFrame:
-        new = trio.select(
-            "_r", pl.col(therapist).alias("therapistId"), pl.col(client).alias("clientId")
+    def allowed(pairs: pl.DataFrame, therapist: str, client: str) -> pl.DataFrame:
+        new = pairs.with_columns(
+            pl.col(therapist).alias("therapistId"), pl.col(client).alias("clientId")
         )
         new = new.join(existing, on=["therapistId", "clientId"], how="anti", maintain_order="left")
-        return fits(new).select("_r")
+        return fits(new).drop("therapistId", "clientId")
 
-    ok = trio.join(allowed("t", "c2"), on="_r").join(allowed("t2", "c"), on="_r")
+    takes = allowed(tt.join(mm, how="cross"), "t", "c2")
+    gives = allowed(mm.join(cc, how="cross"), "t2", "c").select("_m", "c", "_c")
+    ok = takes.join(gives, on="_m")
     ok = ok.sort("_t", "_m", "_c")
     for side in ("_t", "_m", "_c"):
         ok = ok.unique(side, keep="first", maintain_order=True)
