@@ -63,6 +63,7 @@ def _make(
                 keys,
                 roles_of(users, pairs["userId"]),
                 treated(meetings, pairs["userId"], at),
+                pairs["userId"],
             ),
             "createdAt": timestamps(at, "createdAt"),
             "updatedAt": timestamps(at, "updatedAt"),

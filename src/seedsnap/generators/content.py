@@ -123,7 +123,9 @@ def make_posts(
     home = home_offset_of(ctx, authors["userId"])
     created = waking_between(s, keys, ms(authors["joinedAt"]) + 60_000, hi, home, index=1)
     done = treated(frames["Meeting"], authors["userId"], created)
-    title, content = content_text.posts(ctx.stream("Post", "text"), keys, role, done)
+    title, content = content_text.posts(
+        ctx.stream("Post", "text"), keys, role, done, authors["userId"]
+    )
     edited = s.bernoulli(keys, 0.2, index=2)
     updated = np.where(edited, waking_between(s, keys, created, hi, home, index=3), created)
     return pl.DataFrame(
@@ -261,6 +263,7 @@ def base_comments(
                 keys,
                 None if users is None else roles_of(users, commenter),
                 treated(meetings, commenter, created),
+                commenter,
             ),
             "parentId": parent.alias("parentId"),
             "createdAt": timestamps(created, "createdAt"),

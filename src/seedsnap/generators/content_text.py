@@ -851,15 +851,19 @@ def _voice(
     role: pl.Series | None,
     treated: npt.NDArray[np.bool_] | None,
     table: str,
+    author: pl.Series | None = None,
 ) -> I64:
     """Each text's voice: its author's role's, a client's untreated or (REPORTABLE_RATE of
-    the clients' ``table`` texts, keyed) reportable one."""
+    the clients' ``table`` texts, keyed; never a fixture account's, by its ``author`` id)
+    reportable one."""
     voice = np.zeros(len(keys), dtype=np.int64) if role is None else voices(role)
     if treated is not None:
         voice = np.where((voice == 0) & ~treated, UNTREATED, voice)
     # Own stream indices: the other texts keep their draws.
     bad = (voice == 0) | (voice == UNTREATED)
     bad &= stream.bernoulli(keys, REPORTABLE_RATE[table], index=90)
+    if author is not None:  # developers log in as the fixtures: they write nothing reportable
+        bad &= ~author.fill_null("").str.starts_with("dev_").to_numpy()
     reason = stream.choice(keys, len(REPORTABLE_REASONS), p=REPORTABLE_WEIGHTS, index=91)
     out: I64 = np.where(bad, REPORTABLE + reason, voice)
     return out
@@ -870,11 +874,13 @@ def posts(
     keys: U64,
     role: pl.Series | None = None,
     treated: npt.NDArray[np.bool_] | None = None,
+    author: pl.Series | None = None,
 ) -> tuple[pl.Series, pl.Series]:
     """(title, content) per key, in the voice of the author's ``role`` (default: clients);
     a client not ``treated`` (no completed session yet; default: all treated) never writes
-    of "my therapist"; a keyed few of the clients' are reportable (``REPORTABLE_RATE``)."""
-    voice = _voice(stream, keys, role, treated, "Post")
+    of "my therapist"; a keyed few of the clients' are reportable (``REPORTABLE_RATE``), none
+    of the fixture accounts' (by ``author``, the author ids, when given)."""
+    voice = _voice(stream, keys, role, treated, "Post", author)
     title = _TITLES.gather(stream, keys, voice)
     head = _BODY_HEADS.gather(stream, keys, voice)
     tail = _BODY_TAILS.gather(stream, keys, voice)
@@ -886,8 +892,9 @@ def comments(
     keys: U64,
     role: pl.Series | None = None,
     treated: npt.NDArray[np.bool_] | None = None,
+    author: pl.Series | None = None,
 ) -> pl.Series:
     """A comment per key, in the voice of the author's ``role`` (default: clients), as
-    ``posts`` (``treated``)."""
-    voice = _voice(stream, keys, role, treated, "Comment")
+    ``posts`` (``treated``, ``author``)."""
+    voice = _voice(stream, keys, role, treated, "Comment", author)
     return _COMMENTS.gather(stream, keys, voice).alias("content")
