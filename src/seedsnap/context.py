@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -15,6 +17,7 @@ from seedsnap.schema import MENTARA, Schema
 from seedsnap.schema.frames import conform, empty_frame
 
 Frames = dict[str, pl.DataFrame]
+T = TypeVar("T")
 
 MS_PER_MINUTE = 60_000
 MS_PER_HOUR = 3_600_000
@@ -28,6 +31,10 @@ class Context:
     config: Config
     schema: Schema = MENTARA
     rng: Rng = field(init=False)
+    # Values derived from a frame, kept per name with the frame they came from (``memo``).
+    _memo: dict[str, tuple[object, Any]] = field(
+        init=False, default_factory=dict, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rng", Rng(self.config.seed))
@@ -38,6 +45,16 @@ class Context:
 
     def stream(self, table: str, purpose: str) -> Stream:
         return self.rng.stream(table, purpose)
+
+    def memo(self, name: str, source: object, make: Callable[[], T]) -> T:
+        """``make()``, a pure function of ``source``, computed once while ``source`` (the
+        very object, as steps share a build's frames) is the last one asked for by ``name``."""
+        hit = self._memo.get(name)
+        if hit is not None and hit[0] is source:
+            return cast(T, hit[1])
+        value = make()
+        self._memo[name] = (source, value)
+        return value
 
     def ids(self, table: str, keys: npt.ArrayLike, name: str = "id") -> pl.Series:
         """Ids for ``table`` shaped as its Prisma default (uuid() or cuid()) makes them."""

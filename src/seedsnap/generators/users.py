@@ -112,8 +112,13 @@ def last_seen(ctx: Context, users: pl.DataFrame) -> I64:
     """When each user of ``users`` (id, role, createdAt, isActive) was last seen (epoch ms):
     a keyed pure function of the seed, the user and those columns, never after the anchor.
 
-    The fixtures, the accounts developers log in with, are still active.
+    The fixtures, the accounts developers log in with, are still active. Steps ask it of
+    the same User frame many times: it is computed once per frame (read-only).
     """
+    return ctx.memo("last_seen", users, lambda: _last_seen(ctx, users))
+
+
+def _last_seen(ctx: Context, users: pl.DataFrame) -> I64:
     anchor = ctx.anchor_ms
     keys = text_keys(users["id"])
     s = ctx.stream("User", "last-seen")
@@ -139,6 +144,7 @@ def last_seen(ctx: Context, users: pl.DataFrame) -> I64:
     stop_by = np.where(inactive, anchor - MS_PER_DAY // 24, anchor - DORMANT_AFTER)
     dormant = waking_between(s, keys, first, np.maximum(stop_by, first), home, index=2)
     out: I64 = np.where(still, recent, dormant)
+    out.setflags(write=False)  # shared by every caller of the frame (``last_seen``)
     return out
 
 
