@@ -1186,8 +1186,8 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         "gi2",
     ),
     *(
-        (f"{t[0].lower() + t[1:]}.waking_hours", lambda f, t=t: _at_night(f, t), t)
-        for t, _ in WAKING_ACTS
+        (f"{t[0].lower() + t[1:]}.waking_hours", lambda f, t=t, c=c: _at_night(f, t, c), t)
+        for t, c in WAKING_ACTS
     ),
     ("user.acts_before_last_login", lambda f: set_(f, "User", "c1", lastLoginAt=None), "c1"),
     # c1 posts, comments and hearts well after days(150)
@@ -1327,14 +1327,14 @@ def _second_session(f: Frames, table: str, key: str) -> Frames:
     return f
 
 
-def _at_night(f: Frames, table: str) -> Frames:
+def _at_night(f: Frames, table: str, column: str = "createdAt") -> Frames:
     """``table`` given 250 copies of its first row made at 09:00 UTC, a night hour wherever
     users live: the waking-hours rule looks at shares, so it needs a table of some size."""
     first = f[table].head(1)
     n = NIGHT_MIN_ROWS + 50
     copies = first.select(pl.all().repeat_by(n).explode()).with_columns(
         pl.Series("id", [f"{table}-night-{i}" for i in range(n)]),
-        pl.lit(datetime(2026, 2, 20, 9, 30)).cast(first.schema["createdAt"]).alias("createdAt"),
+        pl.lit(datetime(2026, 2, 20, 9, 30)).cast(first.schema[column]).alias(column),
     )
     f[table] = pl.concat([f[table], copies.select(first.columns)])
     return f

@@ -1733,6 +1733,8 @@ WAKING_ACTS = (
     ("CommentHeart", "createdAt"),
     ("Message", "createdAt"),
     ("JournalEntry", "createdAt"),
+    ("Notification", "readAt"),
+    ("Report", "createdAt"),
 )
 NIGHT_UTC_HOURS = (8, 9, 10)
 NIGHT_SHARE_MAX = 0.08
@@ -1753,7 +1755,7 @@ def waking_rules() -> list[Rule]:
             CAST("n" AS TEXT) || ' rows at {span}' AS "detail" FROM (
                 SELECT COUNT(*) AS "n", COUNT(*) FILTER (WHERE
                     EXTRACT(HOUR FROM {quote(column)}) IN ({hours})) AS "night"
-                FROM {quote(table)}) AS "s"
+                FROM {quote(table)} WHERE {quote(column)} IS NOT NULL) AS "s"
             WHERE "n" >= {NIGHT_MIN_ROWS} AND "night" > {NIGHT_SHARE_MAX} * "n" """,
         )
         for table, column in WAKING_ACTS

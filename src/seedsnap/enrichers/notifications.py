@@ -28,8 +28,9 @@ import polars as pl
 from seedsnap.arrays import rows_in, sort_by_text
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.generators import social_text as t
+from seedsnap.generators.clock import waking_at
 from seedsnap.generators.common import ms_of, text_keys
-from seedsnap.generators.users import last_seen
+from seedsnap.generators.users import home_offset_of, last_seen
 from seedsnap.random import child_keys, name_key
 
 READS = (
@@ -448,8 +449,10 @@ def _finish(
     can_read &= user["emailVerified"].to_numpy()
     read = can_read & s.bernoulli(keys, p_read, 0)
     age = np.maximum(age, 0)
-    read_at = at_ms + np.floor(s.uniform(keys, 1) ** 3 * np.minimum(age, 3 * MS_PER_DAY)).astype(
-        np.int64
+    # Mostly soon after it came, in the recipient's waking hours (``clock``).
+    home = home_offset_of(ctx, users["id"])[user_row]
+    read_at = waking_at(
+        at_ms, at_ms + np.minimum(age, 3 * MS_PER_DAY), s.uniform(keys, 1) ** 3, home
     )
     upto = ev["read_upto"].to_numpy()
     has_upto = ~ev["read_upto"].is_null().to_numpy()

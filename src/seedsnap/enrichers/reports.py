@@ -23,8 +23,9 @@ from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamp
 from seedsnap.enrichers.common import packed_order
 from seedsnap.generators import content_text
 from seedsnap.generators import social_text as t
+from seedsnap.generators.clock import waking_at
 from seedsnap.generators.common import is_author, ms_of, text_keys
-from seedsnap.generators.users import seen_of
+from seedsnap.generators.users import home_offset_of, seen_of
 from seedsnap.random import I64, U64, child_keys
 
 READS = ("Post", "Comment", "Room", "RoomGroup", "Membership", "ModeratorCommunity", "User")
@@ -178,7 +179,8 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     lo = np.maximum(pairs["created"].to_numpy(), pairs["joined"].to_numpy())
     # Most reports come soon after the content appears.
     span = np.clip(pairs["end"].to_numpy() - lo, 0, 10 * MS_PER_DAY)
-    created = lo + np.floor(sr.uniform(pk, 0) ** 2 * span).astype(np.int64)
+    home = home_offset_of(ctx, pairs["reporterId"])  # reported in the reporter's waking hours
+    created = waking_at(lo, lo + span, sr.uniform(pk, 0) ** 2, home)
     review_at = created + np.floor(
         (REVIEW_DAYS[0] + sr.uniform(pk, 1) * (REVIEW_DAYS[1] - REVIEW_DAYS[0])) * MS_PER_DAY
     ).astype(np.int64)
