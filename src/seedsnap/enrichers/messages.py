@@ -32,7 +32,7 @@ from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Fr
 from seedsnap.enrichers.common import co_members, cyclic_neighbours, take_ranked
 from seedsnap.generators import social_text as t
 from seedsnap.generators.clock import from_waking, waking, waking_between
-from seedsnap.generators.common import text_keys
+from seedsnap.generators.common import rank_in_run, text_keys
 from seedsnap.generators.users import DORMANT_AFTER, home_offset_of, seen_of, with_seen
 from seedsnap.random import I64, U64, Stream, child_keys, expand
 
@@ -347,12 +347,8 @@ def _draw_without_replacement(
 def _rank_within(code: I64, j: I64) -> I64:
     """0, 1, ... over the rows of each ``code``, in the order of ``j``."""
     order = np.lexsort((j, code))
-    c = code[order]
-    start = np.r_[True, c[1:] != c[:-1]] if len(c) else np.ones(0, bool)
-    pos = np.arange(len(c), dtype=np.int64)
-    head = np.maximum.accumulate(np.where(start, pos, 0))
-    rank = np.empty(len(c), dtype=np.int64)
-    rank[order] = pos - head
+    rank = np.empty(len(code), dtype=np.int64)
+    rank[order] = rank_in_run(code[order])
     return rank
 
 
