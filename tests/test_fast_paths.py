@@ -35,7 +35,14 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from seedsnap import snapshot
-from seedsnap.arrays import dense_codes, rows_in, sort_by_text, sort_positions, text_order
+from seedsnap.arrays import (
+    dense_codes,
+    in_sorted,
+    rows_in,
+    sort_by_text,
+    sort_positions,
+    text_order,
+)
 from seedsnap.build import generate
 from seedsnap.config import Config, resolve
 from seedsnap.context import Context, Frames
@@ -58,7 +65,7 @@ from seedsnap.generators.common import (
 from seedsnap.generators.content import community_posts, posting_members
 from seedsnap.generators.therapy import _greedy
 from seedsnap.generators.users import with_seen
-from seedsnap.random import U64, Stream, child_keys, expand, name_key
+from seedsnap.random import U64, Stream, child_keys, expand
 from seedsnap.schema import MENTARA
 
 
@@ -563,9 +570,10 @@ def _old_pick_rows_from_groups(
     return p[at].select(pl.when(chosen).then(pl.col(c)).alias(c) for c in p.columns)
 
 
-def _old_comments(ctx: Context, frames: Frames) -> pl.DataFrame:
-    """The user-side comments of comments.enrich as it was before 403ceb0 (the post side,
-    which tops posts up after them, was not changed; nor was who needs comments)."""
+def _user_options(ctx: Context, frames: Frames) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Who needs comments (userId, need) and, written plainly, the posts each may comment on
+    (userId, postId): of their communities, not theirs, made before they were last seen
+    where any was."""
     members = with_seen(ctx, frames["User"], posting_members(frames))
     posts = community_posts(frames)
     need = comments.commenters_in_need(ctx, frames)
@@ -575,23 +583,12 @@ def _old_comments(ctx: Context, frames: Frames) -> pl.DataFrame:
         .join(posts, on="communityId")
         .filter(pl.col("author") != pl.col("userId"))
         .with_columns((pl.max_horizontal("pAt", "joinedAt").dt.epoch("ms") + 60_000).alias("lo"))
-        .select("userId", "postId", "lo", "seen")
     )
-    # Since 0.6.0: the posts before the user was last seen, where there are any.
     before = options.filter(pl.col("lo") < pl.col("seen"))
     options = pl.concat(
         [before, options.join(before.select("userId").unique(), on="userId", how="anti")]
     )
-    need = need.join(options.select("userId").unique(), on="userId", how="semi")
-    rows, _, keys = expand(
-        text_keys(need["userId"]) ^ name_key("enrich", "comments", "user"), need["need"].to_numpy()
-    )
-    s = ctx.stream("Comment", "top-up-user")
-    user = need["userId"].gather(rows)
-    picked = _old_pick_rows_from_groups(s, keys, user, options, "userId", "postId")
-    picked = picked.with_columns(user)
-    by_users = comments._make(ctx, keys, picked, "top-up-user", frames["User"], frames["Meeting"])
-    return by_users
+    return need.join(options, on="userId", how="semi"), options.select("userId", "postId")
 
 
 def _shuffled(frame: pl.DataFrame, seed: int, fraction: float = 1.0) -> pl.DataFrame:
@@ -637,23 +634,35 @@ def _altered(frames: Frames, case: int) -> Frames:
 
 
 @pytest.mark.parametrize("case", [0, 1, 2, 3])
-def test_comments_pick_matches_pick_rows_from_groups(
+def test_a_user_in_need_comments_on_distinct_posts_fresh_ones_first(
     light: tuple[Config, Frames], case: int
 ) -> None:
+    """The user side of comments.enrich (its first rows) gives each user its ``need``
+    comments on its options in turn: a post twice only once every option has one, and the
+    posts it commented on already only once the others are taken."""
     ctx = Context(light[0])
     frames = _altered(light[1], case)
-    by_users = _old_comments(ctx, frames)
-    assert by_users.height > 5  # the user-side pick is exercised
-    got = comments.enrich(ctx, frames)["Comment"].head(by_users.height)
-    # The user side comes first; the post side after it is the same code as before. The
-    # pick is who comments on which post, and the text; threading a user's second top-level
-    # comment on a post into a reply (thread_repeats) comes after it, and may date such a
-    # reply later (after the comment it answers), never earlier.
-    picked = ["id", "postId", "userId", "content"]
-    assert_frame_equal(got.select(picked), by_users.select(picked))
-    top = got["parentId"].is_null()
-    assert_frame_equal(got.filter(top).drop("parentId"), by_users.filter(top))
-    assert (got["createdAt"] >= by_users["createdAt"]).all()
+    need, options = _user_options(ctx, frames)
+    n_user = int(need["need"].sum())
+    assert n_user > 5  # the user-side pick is exercised
+    got = comments.enrich(ctx, frames)["Comment"].head(n_user).select("userId", "postId")
+    assert sorted(got["userId"].to_list()) == sorted(
+        u for u, k in zip(need["userId"], need["need"], strict=True) for _ in range(k)
+    )
+    assert got.join(options, on=["userId", "postId"], how="anti").is_empty()
+    had = frames["Comment"].select("userId", "postId").unique()
+    fresh = options.join(had, on=["userId", "postId"], how="anti").group_by("userId").len()
+    n_opt = options.group_by("userId").len()
+    per_post = got.group_by("userId", "postId").len()
+    for user, k in zip(need["userId"], need["need"], strict=True):
+        mine = per_post.filter(pl.col("userId") == user)["len"]
+        opts = int(n_opt.filter(pl.col("userId") == user)["len"][0])
+        assert mine.max() == -(-k // opts)  # in turn: ceil(need / options) at most
+        assert mine.len() == min(k, opts)
+        f = fresh.filter(pl.col("userId") == user)["len"]
+        if k <= (int(f[0]) if f.len() else 0):
+            mine_posts = got.filter(pl.col("userId") == user)
+            assert mine_posts.join(had, on=["userId", "postId"], how="semi").is_empty()
 
 
 class _PickCase(NamedTuple):
@@ -1116,6 +1125,17 @@ def test_sort_positions_is_argsort_on_distinct_values(dtype: type) -> None:
     # Ties may come in any order, but the values come out sorted.
     repeated = rng.integers(0, 10, 1000).astype(dtype)
     assert np.sort(repeated).tolist() == repeated[sort_positions(repeated)].tolist()
+
+
+def test_in_sorted_is_isin() -> None:
+    """Membership in an ascending array, as ``np.isin`` (uint64 above 2**63, empty sides)."""
+    rng = np.random.default_rng(4)
+    pool = np.sort(rng.integers(2**62, 2**64 - 1, 300, dtype=np.uint64))
+    values = np.concatenate([pool[::3], rng.integers(2**62, 2**64 - 1, 300, dtype=np.uint64)])
+    assert in_sorted(values, pool).tolist() == np.isin(values, pool).tolist()
+    assert in_sorted(values[:50], pool).sum() == 50
+    assert not in_sorted(values, pool[:0]).any()
+    assert in_sorted(values[:0], pool).tolist() == []
 
 
 def test_dense_codes_are_unique_inverse() -> None:

@@ -20,6 +20,9 @@ from seedsnap.context import Context, Frames
 from seedsnap.enrichers import group_sessions, notifications, typing, user_blocks
 from seedsnap.enrichers.orchestrator import ENRICHERS, load_enrichers, tiers
 from seedsnap.generators import content_text, social_text, users
+from seedsnap.generators.common import text_keys
+from seedsnap.generators.content import pick_still_coming
+from seedsnap.random import Stream, child_keys
 
 SOCIAL = (
     "messages",
@@ -428,15 +431,56 @@ def test_reportable_texts_read_as_their_reasons() -> None:
 
 def test_a_user_comments_on_a_post_once_and_goes_on_in_its_threads(f: Frames) -> None:
     """Top-level comments: one per (user, post); a user's further comments there are replies
-    (so their minimums are still made of comments on posts of their communities)."""
-    top = f["Comment"].filter(pl.col("parentId").is_null())
+    (so their minimums are still made of comments on posts of their communities). Replies
+    answer others: upstream had no threads, and 0.7.0 had 29 % of replies (heavy x3) answer
+    the replier's own comment, as commenters were drawn again and again on a post."""
+    comments = f["Comment"]
+    top = comments.filter(pl.col("parentId").is_null())
     _none(
         top.group_by("postId", "userId").len().filter(pl.col("len") > 1),
         "a user with two top-level comments on a post",
     )
-    replies = f["Comment"].filter(pl.col("parentId").is_not_null())
-    again = replies.join(top.select("postId", "userId"), on=["postId", "userId"])
-    assert again.height > 0  # people do go on in the threads of posts they commented on
+    pairs = comments.group_by("postId", "userId").len()
+    assert pairs.filter(pl.col("len") > 1).height <= 0.03 * pairs.height  # mostly one each
+    replies = comments.filter(pl.col("parentId").is_not_null()).join(
+        comments.select(pl.col("id").alias("parentId"), pl.col("userId").alias("to")),
+        on="parentId",
+    )
+    assert replies.height >= 0.1 * comments.height
+    assert (replies["userId"] == replies["to"]).sum() <= 0.1 * replies.height
+
+
+def test_pick_still_coming_gives_an_item_distinct_members_and_skips_taken_pairs() -> None:
+    """With ``item``, rows of one item (a post) take distinct members, none of ``taken``."""
+    joined = datetime(2026, 1, 1)
+    members = pl.DataFrame(
+        {
+            "communityId": ["c"] * 6,
+            "userId": [f"u{i}" for i in range(6)],
+            "joinedAt": [joined] * 6,
+            "seen": [2**60] * 6,
+        }
+    )
+    rows = 40
+    item = text_keys(pl.Series([f"p{i // 4}" for i in range(rows)]))  # 10 posts, 4 rows each
+    taken = child_keys(item[:1], text_keys(pl.Series(["u0"])))  # u0 commented on p0 already
+    keys = np.arange(rows, dtype=np.uint64) * np.uint64(7919) + np.uint64(1)
+    after = np.zeros(rows, dtype=np.int64)
+    stream, community, draws = (
+        Stream(1, "Comment", "test"),
+        pl.Series(["c"] * rows),
+        tuple(range(8)),
+    )
+    plain, _ = pick_still_coming(stream, keys, community, members, after, draws)
+    picked, found = pick_still_coming(
+        stream, keys, community, members, after, draws, item=item, taken=taken
+    )
+    assert found.all()
+    out = pl.DataFrame({"post": [i // 4 for i in range(rows)], "user": picked["userId"]})
+    assert out.unique().height == rows
+    assert out.filter((pl.col("post") == 0) & (pl.col("user") == "u0")).is_empty()
+    repeats = pl.DataFrame({"post": out["post"], "user": plain["userId"]})
+    assert repeats.unique().height < rows  # without item, the same draws repeat members
 
 
 # --- rooms -----------------------------------------------------------------------------------

@@ -27,6 +27,20 @@ def sort_positions(values: npt.NDArray[np.integer]) -> I64:
     return out
 
 
+def in_sorted(
+    values: npt.NDArray[np.integer], sorted_: npt.NDArray[np.integer]
+) -> npt.NDArray[np.bool_]:
+    """Whether each of ``values`` is in ``sorted_`` (ascending): ``np.isin`` without hashing
+    the larger side again on each call."""
+    pos = np.searchsorted(sorted_, values)
+    out: npt.NDArray[np.bool_] = (
+        (pos < len(sorted_)) & (sorted_[np.minimum(pos, len(sorted_) - 1)] == values)
+        if len(sorted_)
+        else np.zeros(len(values), dtype=bool)
+    )
+    return out
+
+
 def dense_codes(values: npt.NDArray[np.integer]) -> I64:
     """``np.unique(values, return_inverse=True)[1]``: each value's rank among the distinct ones."""
     if np.ndim(values) != 1:  # polars would rank the rows of a 2-d array, not its values

@@ -17,11 +17,11 @@ from seedsnap.generators import content_text
 from seedsnap.generators.clock import waking_soon_after
 from seedsnap.generators.common import (
     ms,
-    pick_rows_by_codes,
     text_keys,
 )
 from seedsnap.generators.content import (
     REACTION_MEAN,
+    REPLY_RATE,
     community_posts,
     pick_still_coming,
     posting_members,
@@ -30,7 +30,7 @@ from seedsnap.generators.content import (
     treated,
 )
 from seedsnap.generators.users import home_offset_of, with_seen
-from seedsnap.random import expand, name_key
+from seedsnap.random import child_keys, expand, name_key
 
 READS = ("User", "Therapist", "Membership", "RoomGroup", "Room", "Post", "Comment", "Meeting")
 WRITES = ("Comment",)
@@ -124,23 +124,32 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # Posts made before the user was last seen; any post where none was (rare), as before.
     before = options.filter(pl.col("lo") < pl.col("seen"))
     options = pl.concat([before, options.join(before.select("_n").unique(), on="_n", how="anti")])
-    has = np.bincount(options["_n"].to_numpy(), minlength=need.height) > 0
-    need = need.filter(pl.Series(has))
-    rows, _, keys = expand(
-        text_keys(need["userId"]) ^ name_key("enrich", "comments", "user"), need["need"].to_numpy()
-    )
+    # A user's comments go to distinct posts while it has enough: its options in a keyed
+    # shuffle, the posts it has commented on already last, taken in turn from the first.
     s = ctx.stream("Comment", "top-up-user")
-    # pick_rows_from_groups's pick (the user's j-th option in post id order, the option row
-    # carrying its lo) on the codes the options already have: user ``_n``, post ``_p``.
-    picked = pick_rows_by_codes(
-        s,
-        keys,
-        need["_n"].to_numpy()[rows],  # every user left has an option
-        options,
-        options["_n"].to_numpy(),
-        options["_p"].to_numpy(),
-        label="(userId, postId)",
+    done = (
+        comments.select("userId", "postId")
+        .join(need.select("userId", "_n"), on="userId")
+        .join(posts.select("postId", "_p"), on="postId")
+        .select("_n", "_p", pl.lit(True).alias("_done"))
+        .unique()
     )
+    n_opt, p_opt = options["_n"].to_numpy(), options["_p"].to_numpy()
+    user_keys, post_keys = text_keys(need["userId"]), text_keys(posts["postId"])
+    shuffle = s.bits(child_keys(user_keys[n_opt], post_keys[p_opt]), 1)
+    options = (
+        options.join(done, on=["_n", "_p"], how="left", maintain_order="left")
+        .with_columns(pl.col("_done").fill_null(False), pl.Series("_r", shuffle))
+        .sort("_n", "_done", "_r")
+    )
+    count = np.bincount(options["_n"].to_numpy(), minlength=need.height)
+    has = count > 0
+    rows, turn, keys = expand(
+        user_keys ^ name_key("enrich", "comments", "user"),
+        np.where(has, need["need"].to_numpy(), 0),
+    )
+    # ``rows`` are codes: a user's code is its row in ``need``.
+    picked = options[(np.cumsum(count) - count)[rows] + turn % count[rows]]
     by_users = _make(
         ctx,
         keys,
@@ -167,9 +176,14 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     s = ctx.stream("Comment", "top-up-post")
     p_rows = p[rows]
+    # Not someone who commented on the post already: made here or before.
+    commented = pl.concat(
+        [comments.select("postId", "userId"), by_users.select("postId", "userId")]
+    )
     commenter, _ = pick_still_coming(
         s, keys, p_rows["communityId"], members, ms(p_rows["pAt"]), tuple(range(8)),
-        exclude=p_rows["author"],
+        exclude=p_rows["author"], item=post_keys[p_rows["_p"].to_numpy()],
+        taken=child_keys(text_keys(commented["postId"]), text_keys(commented["userId"])),
     )  # fmt: skip
     picked = p_rows.with_columns(commenter.select("userId", "joinedAt", "seen"))
     picked = picked.with_columns(
@@ -180,4 +194,4 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         ctx, picked["_k"].to_numpy(), picked, "top-up-post", frames["User"], frames["Meeting"]
     )
     new = pl.concat([by_users, by_posts]).with_columns(pl.lit(None, pl.String).alias("parentId"))
-    return {"Comment": thread_repeats(ctx, new, comments, frames["User"])}
+    return {"Comment": thread_repeats(ctx, new, comments, frames["User"], REPLY_RATE)}

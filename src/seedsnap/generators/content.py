@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from seedsnap.arrays import in_sorted
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import content_text
 from seedsnap.generators.clock import waking_between, waking_soon_after
@@ -35,6 +36,9 @@ REPLY_RATE = 0.35
 # The draws (stream indices) of a commenter: the next is used where the one before was
 # last seen before the post.
 COMMENTER_DRAWS = (1, 6, 7)
+# The draws of a reply's parent among the post's earlier comments: the first not by the
+# replier is taken.
+PARENT_DRAWS = (5, 8, 9)
 # Mean time from an item (or the member's joining, if later) to a reaction to it: most
 # comments and hearts come while a post is new (``soon_after``), not uniformly up to the anchor.
 REACTION_MEAN = {
@@ -167,6 +171,8 @@ def pick_still_coming(
     after: I64,
     draws: tuple[int, ...],
     exclude: pl.Series | None = None,
+    item: U64 | None = None,
+    taken: U64 | None = None,
 ) -> tuple[pl.DataFrame, npt.NDArray[np.bool_]]:
     """For each row, a member of its ``community`` (``members``: communityId, userId,
     joinedAt, seen) still coming a minute after ``after`` and after joining, and whether one
@@ -174,22 +180,48 @@ def pick_still_coming(
 
     Each of ``draws`` (stream indices) is one keyed pick (``pick_rows_from_groups``); a row
     takes the first that fits, or keeps the first pick (which may be NULL) if none does.
+    With ``item`` (a key per row, e.g. its post's), a pick fits only if no earlier row of
+    that item took the member and ``child_keys(item, member)`` is not in ``taken``.
     """
     pool = members.select("communityId", "userId", "joinedAt", "seen")
-    picked = pool.clear(len(keys))
+    # Each draw picks for the rows still without a fitting member (a row's pick depends on
+    # its key only); ``at`` is each row's pick among all the draws' picks.
+    picks: list[pl.DataFrame] = []
+    at = np.arange(len(keys), dtype=np.int64)
     found = np.zeros(len(keys), dtype=bool)
+    todo = at.copy()
+    held = np.sort(np.asarray(taken if taken is not None else [], dtype=np.uint64))
+    added = np.zeros(0, dtype=np.uint64)  # the pairs taken by earlier draws
     for n, index in enumerate(draws):
+        if not len(todo):
+            break
         pick = pick_rows_from_groups(
-            stream, keys, community, pool, "communityId", "userId", index=index, exclude=exclude
+            stream,
+            keys[todo],
+            community.gather(todo),
+            pool,
+            "communityId",
+            "userId",
+            index=index,
+            exclude=None if exclude is None else exclude.gather(todo),
         )
-        lo = np.maximum(after, pick["joinedAt"].dt.epoch("ms").fill_null(0).to_numpy())
+        lo = np.maximum(after[todo], pick["joinedAt"].dt.epoch("ms").fill_null(0).to_numpy())
         fits = pick["seen"].fill_null(-1).to_numpy() > lo + 60_000
-        use = ~found & (fits | (n == 0))
-        mask = pl.lit(pl.Series(use))
-        picked = picked.select(
-            pl.when(mask).then(pick[c]).otherwise(pl.col(c)).alias(c) for c in pool.columns
-        )
-        found |= fits
+        if item is not None:
+            pair = child_keys(item[todo], text_keys(pick["userId"].fill_null("")))
+            fits &= ~in_sorted(pair, held) & ~in_sorted(pair, added)
+            # Of the rows that would take one (item, member), the first only.
+            hits = np.flatnonzero(fits)
+            first = np.unique(pair[hits], return_index=True)[1]
+            fits[:] = False
+            fits[hits[first]] = True
+            added = np.sort(np.concatenate([added, pair[fits]]))
+        use = fits if n else np.ones(len(todo), dtype=bool)
+        at[todo[use]] = sum(p.height for p in picks) + np.flatnonzero(use)
+        picks.append(pick)
+        found[todo[fits]] = True
+        todo = todo[~fits]
+    picked = pl.concat(picks)[at] if picks else pool.clear(len(keys))
     return picked, found
 
 
@@ -223,7 +255,7 @@ def base_comments(
     author = posts["userId"].gather(rows)
     post_ms = ms(posts["createdAt"])[rows]
     picked, taken = pick_still_coming(
-        s, keys, community, members, post_ms, COMMENTER_DRAWS, exclude=author
+        s, keys, community, members, post_ms, COMMENTER_DRAWS, exclude=author, item=pk[rows]
     )
     picked = picked.with_columns(pl.when(pl.lit(pl.Series(taken))).then(pl.col("userId")))
     commenter = picked["userId"]
@@ -242,8 +274,19 @@ def base_comments(
     earlier = np.empty(len(rows), dtype=np.int64)
     earlier[by_time] = rank_in_run(rows[by_time])
     is_reply &= earlier > 0
-    parent_rank = np.floor(s.uniform(keys, 5) * np.maximum(earlier, 1)).astype(np.int64)
-    parent_row = by_time[(np.cumsum(n) - n)[rows] + parent_rank]
+    # The parent is someone else's comment: of PARENT_DRAWS picks among the earlier ones,
+    # the first by another; a reply with none stays a top-level comment.
+    first = (np.cumsum(n) - n)[rows]
+    user_keys = text_keys(commenter.fill_null(""))
+    parent_row = np.zeros(len(rows), dtype=np.int64)
+    found = np.zeros(len(rows), dtype=bool)
+    for index in PARENT_DRAWS:
+        rank = np.floor(s.uniform(keys, index) * np.maximum(earlier, 1)).astype(np.int64)
+        row = by_time[first + rank]
+        other = user_keys[row] != user_keys
+        parent_row = np.where(~found & other, row, parent_row)
+        found |= other
+    is_reply &= found
     ok = commenter.is_not_null().to_numpy()
     ids = ctx.ids("Comment", keys)
     # A comment whose commenter could not be drawn (author alone in the community, or no
@@ -275,15 +318,20 @@ def base_comments(
 
 
 def thread_repeats(
-    ctx: Context, new: pl.DataFrame, existing: pl.DataFrame, users: pl.DataFrame | None = None
+    ctx: Context,
+    new: pl.DataFrame,
+    existing: pl.DataFrame,
+    users: pl.DataFrame | None = None,
+    reply_rate: float = 0.0,
 ) -> pl.DataFrame:
     """``new`` comments (id, postId, userId, parentId, createdAt, updatedAt, …) with each
     user's second and later top-level comment on a post, counting those of ``existing``
     first, turned into a reply: people comment on a post once and go on in its threads.
 
     The reply answers another's comment where there is one, made by then or (moving the
-    reply after it) while the user still came (``users``' last seen), else its own. No comment is dropped,
-    so every count (a user's comments, a post's) stays as it was.
+    reply after it) while the user still came (``users``' last seen), else its own. Of the
+    other new top-level comments, ``reply_rate`` answer another's comment made by then, if
+    there is one. No comment is dropped, so every count stays as it was.
     """
     cols = ["id", "postId", "userId", "parentId", "createdAt"]
     every = pl.concat(
@@ -297,20 +345,31 @@ def thread_repeats(
     top = every.filter(pl.col("parentId").is_null()).sort(
         "postId", "userId", "_new", "createdAt", "id"
     )
-    repeats = top.filter(
-        pl.col("_new") & (pl.int_range(pl.len()).over("postId", "userId") > 0)
-    ).select("id", "postId", "userId", "createdAt")
+    s = ctx.stream("Comment", "thread")
+    top = top.with_columns(
+        (pl.int_range(pl.len()).over("postId", "userId") > 0).alias("_repeat")
+    ).filter(pl.col("_new"))
+    chance = s.bernoulli(text_keys(top["id"]), reply_rate, index=2)
+    repeats = top.filter(pl.col("_repeat") | pl.Series(chance)).select(
+        "id", "postId", "userId", "createdAt", "_repeat"
+    )
     if repeats.is_empty():
         return new
-    # Every repeat has its user's first top-level comment on the post among the candidates.
-    cand = every.join(repeats.select("id"), on="id", how="anti").select(
+    # Every repeat has its user's first top-level comment on the post among the candidates
+    # (the other comments, chosen replies too: they answer only one made before them).
+    cand = every.join(repeats.filter("_repeat").select("id"), on="id", how="anti").select(
         "postId",
         pl.col("id").alias("pid"),
         pl.col("userId").alias("pUser"),
         pl.col("createdAt").alias("pAt"),
     )
-    pairs = repeats.join(cand, on="postId")
-    s = ctx.stream("Comment", "thread")
+    # A chosen reply answers another's comment made before it (by id at one time: no cycles).
+    before = (pl.col("pAt") < pl.col("createdAt")) | (
+        (pl.col("pAt") == pl.col("createdAt")) & (pl.col("pid") < pl.col("id"))
+    )
+    pairs = repeats.join(cand, on="postId").filter(
+        pl.col("_repeat") | (pl.col("pUser") != pl.col("userId")) & before
+    )
     draw = s.bits(child_keys(text_keys(pairs["id"]), text_keys(pairs["pid"])), 0)
     anchor = ctx.anchor_ms
     seen = (
