@@ -21,13 +21,14 @@ from polars.testing import assert_frame_equal
 
 from seedsnap.build import generate
 from seedsnap.config import BOOK_AHEAD_WEEKS, Config, resolve
-from seedsnap.context import MS_PER_HOUR, MS_PER_MINUTE, Context, Frames
+from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames
 from seedsnap.enrichers import logins
 from seedsnap.errors import ConfigError
 from seedsnap.generators import therapy_text as tx
+from seedsnap.generators.clock import NIGHT_HOURS
 from seedsnap.generators.common import text_keys
 from seedsnap.generators.therapy import schedule
-from seedsnap.generators.users import last_seen, still_coming
+from seedsnap.generators.users import home_offset_of, last_seen, still_coming
 
 PAST = {"COMPLETED", "CANCELLED", "NO_SHOW"}
 UPCOMING = {"SCHEDULED", "CONFIRMED", "WAITING"}
@@ -394,6 +395,48 @@ def test_nobody_acts_in_therapy_after_they_were_last_seen(built: Build) -> None:
     ahead = (f["Meeting"]["startTime"] > _anchor(cfg)).to_numpy()
     assert ahead.any() and still[ahead].all()
     assert still_coming(ctx, f["User"], _approved(f)["therapistId"]).all()
+
+
+# The therapy acts drawn on the actor's waking clock (``clock``), and who acts.
+WAKING_THERAPY_ACTS = (
+    logins.Act("TherapistAvailability", "therapistId", "createdAt"),  # sets its hours
+    logins.Act("Meeting", "clientId", "createdAt"),  # books
+    logins.Act("Worksheet", "therapistId", "createdAt"),  # assigns
+    logins.Act(
+        "WorksheetSubmission", "Worksheet.clientId", "submittedAt", via=("worksheetId", "Worksheet")
+    ),
+    logins.Act("PreAssessment", "clientId", "createdAt"),
+    logins.Act("Review", "clientId", "createdAt"),
+    logins.Act("ClientTherapist", "clientId", "assignedAt"),  # picks its therapist
+    logins.Act("ClientPreferences", "clientId", "createdAt"),
+    logins.Act("ClientEngagement", "clientId", "createdAt"),  # opened on a visit of its
+    logins.Act("GroupTherapySessions", "createdById", "createdAt"),
+    logins.Act(  # invited by the session's creator
+        "GroupSessionTherapistInvitations",
+        "GroupTherapySessions.createdById",
+        "invitedAt",
+        via=("sessionId", "GroupTherapySessions"),
+    ),
+    logins.Act("GroupSessionTherapistInvitations", "therapistId", "respondedAt"),
+    logins.Act("GroupSessionParticipants", "userId", "joinedAt"),  # registers
+)
+
+
+def test_therapy_acts_fall_in_the_actors_waking_hours(built: Build) -> None:
+    """Until 0.7.0 these were uniform over the day: about 5/24 of each fell in its actor's
+    local small hours (clock.NIGHT_HOURS); on the waking clock about 4 % do."""
+    cfg, f = built
+    ctx = Context(cfg)
+    pooled = []
+    for act in WAKING_THERAPY_ACTS:
+        rows = logins.act_rows(f, act).drop_nulls()
+        local = rows["at"].dt.epoch("ms").to_numpy() + home_offset_of(ctx, rows["userId"])
+        night = np.isin(local % MS_PER_DAY // MS_PER_HOUR, NIGHT_HOURS)
+        assert len(night), act
+        if len(night) >= 100:
+            assert night.mean() < 0.12, (act, night.mean())
+        pooled.append(night)
+    assert np.concatenate(pooled).mean() < 0.07
 
 
 # -- reviews -----------------------------------------------------------------------------------

@@ -19,7 +19,9 @@ import polars as pl
 
 from seedsnap.context import Context, Frames, timestamps
 from seedsnap.enrichers.common import rate
-from seedsnap.generators.common import between, text_keys
+from seedsnap.generators.clock import waking_between
+from seedsnap.generators.common import text_keys
+from seedsnap.generators.users import home_offset_of
 
 READS = (
     "Client",
@@ -115,7 +117,9 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         j = j.join(part, on="clientId", how="left")
     keys = text_keys(j["clientId"])
     c_at = j["createdAt"].dt.epoch("ms").to_numpy()
-    created = between(ctx.stream("ClientEngagement", "fields"), keys, c_at, a)
+    # The row is opened on a visit of the client's: in its waking hours (``clock``).
+    home = home_offset_of(ctx, j["clientId"])
+    created = waking_between(ctx.stream("ClientEngagement", "fields"), keys, c_at, a, home)
     e30, e60 = pl.col("e30").fill_null(0), pl.col("e60").fill_null(0)
     out = j.select(
         ctx.ids("ClientEngagement", keys),

@@ -39,12 +39,13 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from seedsnap.context import MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
+from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.enrichers.common import packed_order
 from seedsnap.generators import social_text as t
+from seedsnap.generators.clock import waking_at, waking_between
 from seedsnap.generators.common import ms_of, rank_in_run, ranks, text_keys
 from seedsnap.generators.communities import catalogue
-from seedsnap.generators.users import DORMANT_AFTER, with_seen
+from seedsnap.generators.users import DORMANT_AFTER, home_offset_of, with_seen
 from seedsnap.random import I64, child_keys
 
 READS = ("Community", "Membership", "ModeratorCommunity", "Therapist", "User", "Meeting")
@@ -341,9 +342,10 @@ def _theme_pick(pool_theme: np.ndarray, theme: np.ndarray, u: np.ndarray) -> np.
 def _creators(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
     """Per session of ``x`` (sid, key, communityId, lo, created: when it would be created),
     a keyed moderator of the community and when it created it: by then, and by the time the
-    moderator was last seen, after it was assigned and the community could host. Moderators
-    still coming at that time come first; a session whose moderators had all left is
-    announced before the last of them did. Sessions nobody could create are left out."""
+    moderator was last seen, after it was assigned and the community could host, in the
+    moderator's waking hours of the day before (``clock``). Moderators still coming at that
+    time come first; a session whose moderators had all left is announced before the last of
+    them did. Sessions nobody could create are left out."""
     mods = frames["ModeratorCommunity"].select(
         "communityId", "moderatorId", ms_of("assignedAt").alias("since")
     )
@@ -361,8 +363,15 @@ def _creators(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
         child_keys(c["key"].to_numpy(), text_keys(c["moderatorId"])), 0
     )
     c = c.with_columns(pl.Series("_d", draw)).sort("sid", "_left", "_d", "moderatorId")
-    return c.unique("sid", keep="first", maintain_order=True).select(
-        "sid", pl.col("moderatorId").alias("createdById"), pl.col("at").alias("created")
+    c = c.unique("sid", keep="first", maintain_order=True)
+    # Earlier than ``at`` only: every bound below it still holds, and the lead grows.
+    at = c["at"].to_numpy()
+    lo = np.maximum(np.maximum(c["lo"].to_numpy(), c["since"].to_numpy()), at - MS_PER_DAY)
+    home = home_offset_of(ctx, c["moderatorId"])
+    s = ctx.stream("GroupTherapySessions", "created")
+    created = waking_between(s, c["key"].to_numpy(), lo, at, home)
+    return c.select(
+        "sid", pl.col("moderatorId").alias("createdById"), pl.Series("created", created)
     )
 
 
@@ -542,12 +551,14 @@ def _invitations(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
     )
     therapists = with_seen(ctx, frames["User"], _therapist_members(frames))
     inv = _pick_people(ctx, x.hstack(need), therapists, "invite", 1, hi, _busy(frames, "therapist"))
-    inv = inv.join(x.select("sid", "status", "at"), on="sid")
+    inv = inv.join(x.select("sid", "status", "at", "createdById"), on="sid")
     s = ctx.stream("GroupSessionTherapistInvitations", "status")
     pk = inv["pkey"].to_numpy()
     lo = np.maximum(inv["created"].to_numpy(), inv["since"].to_numpy())
     close = np.maximum(np.minimum(inv["close"].to_numpy(), inv["seen"].to_numpy()), lo)
-    invited = lo + np.floor(s.uniform(pk, 0) * 0.5 * (close - lo)).astype(np.int64)
+    # Sent by the session's creator and answered by the invitee, each in its waking hours.
+    home_by, home_to = home_offset_of(ctx, inv["createdById"]), home_offset_of(ctx, inv["userId"])
+    invited = waking_at(lo, lo + (close - lo) // 2, s.uniform(pk, 0), home_by)
     st = inv["status"].to_numpy()
     rank = inv["rank"].to_numpy()
     u = s.uniform(pk, 1)
@@ -558,7 +569,7 @@ def _invitations(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
         # The first invitee of a held or approved session accepted; others mostly did.
         np.where((rank == 0) & (st != "CANCELLED") | (u < 0.7), "ACCEPTED", "DECLINED"),
     )
-    responded = invited + np.floor(s.uniform(pk, 2) * (close - invited)).astype(np.int64)
+    responded = waking_at(invited, close, s.uniform(pk, 2), home_to)
     answered = status != "PENDING"
     message = np.asarray(t.INVITATION_MESSAGES, dtype=object)[
         s.choice(pk, len(t.INVITATION_MESSAGES), index=3)
@@ -651,7 +662,8 @@ def _participants(ctx: Context, x: pl.DataFrame, regs: pl.DataFrame) -> pl.DataF
     pk = p["pkey"].to_numpy()
     lo = np.maximum(p["created"].to_numpy(), p["since"].to_numpy())
     close = np.minimum(p["close"].to_numpy(), p["seen"].to_numpy())
-    joined = lo + np.floor(s.uniform(pk, 0) * (close - lo)).astype(np.int64)
+    # Registered by the client, in its waking hours (``clock``).
+    joined = waking_at(lo, close, s.uniform(pk, 0), home_offset_of(ctx, p["userId"]))
     st = p["status"].to_numpy()
     u = s.uniform(pk, 1)
     # Codes into ATTENDANCE, gathered as text by polars (no numpy strings per row).

@@ -25,8 +25,10 @@ import polars as pl
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.generators import therapy_text as tx
 from seedsnap.generators import vocab as v
-from seedsnap.generators.common import between, pick, text_keys
+from seedsnap.generators.clock import waking_between
+from seedsnap.generators.common import pick, text_keys
 from seedsnap.generators.therapy import utc_to_local
+from seedsnap.generators.users import home_offset_of
 
 READS = (
     "Client",
@@ -177,8 +179,10 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .then(pl.lit("monthly"))
     )
     c_at = j["createdAt"].dt.epoch("ms").to_numpy()
-    created = between(s, keys, c_at, np.minimum(c_at + 2 * MS_PER_DAY, a), index=0)
-    updated = between(s, keys, created, a, index=1)
+    # Set and edited by the client, in its waking hours (``clock``).
+    home = home_offset_of(ctx, j["clientId"])
+    created = waking_between(s, keys, c_at, np.minimum(c_at + 2 * MS_PER_DAY, a), home, index=0)
+    updated = waking_between(s, keys, created, a, home, index=1)
     drawn = pl.DataFrame(
         {
             "_gender": pick(

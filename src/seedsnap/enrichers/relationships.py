@@ -40,7 +40,7 @@ from seedsnap.enrichers.common import count_by, deficit, pair_top_up, sample_pai
 from seedsnap.generators.common import text_keys
 from seedsnap.generators.relationships import SETTLED_DAYS, pair_starts, quiet_active_ms
 from seedsnap.generators.therapy import approved_therapists
-from seedsnap.generators.users import seen_of, still_coming, verified
+from seedsnap.generators.users import home_offset_of, seen_of, still_coming, verified
 from seedsnap.random import child_keys, name_key
 
 READS = ("User", "Client", "Therapist", "ClientTherapist")
@@ -55,9 +55,12 @@ _ROUNDS = 4
 def _rows(
     ctx: Context, chosen: pl.DataFrame, status: str, latest: int | np.ndarray
 ) -> pl.DataFrame:
-    """The new pairs' rows: assigned from ``lo``, by ``latest`` where ``lo`` allows."""
+    """The new pairs' rows: assigned from ``lo``, by ``latest`` where ``lo`` allows, in the
+    client's waking hours (it picks its therapist)."""
     pair = {c: text_keys(chosen[c]) for c in ("clientId", "therapistId")}
-    ids, at = pair_top_up(ctx, "ClientTherapist", pair, SALT, chosen["lo"].to_numpy(), latest)
+    home = home_offset_of(ctx, chosen["clientId"])
+    lo = chosen["lo"].to_numpy()
+    ids, at = pair_top_up(ctx, "ClientTherapist", pair, SALT, lo, latest, home=home)
     return pl.DataFrame(
         {
             "id": ids,

@@ -64,7 +64,7 @@ def pair_starts(ctx: Context, clients: pl.DataFrame) -> I64:
     """When each client (clientId, createdMs) can first pick a therapist: once its intake
     assessment was processed and it saw its recommendations (the app's order), and no later
     than the anchor (a client who took it at the last minute picks at the anchor)."""
-    intake = intake_ms(ctx, text_keys(clients["clientId"]), clients["createdMs"].to_numpy())
+    intake = intake_ms(ctx, clients["clientId"], clients["createdMs"].to_numpy())
     return np.minimum(intake + INTAKE_PROCESSED_WITHIN, ctx.anchor_ms)
 
 
@@ -127,7 +127,9 @@ def pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
     # A client who stopped picked before its last visit: weeks before it for a current
     # client, PAST_PAIR_DAYS for one whose pair ended (it had its sessions), where it could.
     room = seen - np.where(active, weeks, PAST_PAIR_DAYS * MS_PER_DAY)
-    assigned = between(s, ck, lo, np.maximum(lo, np.where(still, settled, room)), index=2)
+    hi = np.maximum(lo, np.where(still, settled, room))
+    # Picked by the client, in its waking hours (``clock``).
+    assigned = waking_between(s, ck, lo, hi, home_offset_of(ctx, c["userId"]), index=2)
     # A pair that ended ran for a while and had its sessions (PAST_PAIR_DAYS): one made too
     # recently for that is still active (the client has only just picked its therapist).
     active |= still & (assigned > ctx.anchor_ms - PAST_PAIR_DAYS * MS_PER_DAY)

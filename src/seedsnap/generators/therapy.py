@@ -12,7 +12,8 @@ Fixes over upstream (seeder.md §6.3 and §11):
   levels follow the standard cut-offs (§11.14); processedAt >= createdAt (§11.8);
 - reviews come after the meeting ended and before the anchor (§11.8);
 - nobody acts after they were last seen (``users.last_seen``): sessions are held, booked,
-  noted, reviewed, assigned and submitted by then, by whoever does each.
+  noted, reviewed, assigned and submitted by then, by whoever does each, in their waking
+  hours (``clock``: hours set, bookings, assignments, submissions, assessments, reviews).
 
 The building blocks are shared with the enrichers (availability, assessments, meetings,
 worksheets, reviews), so top-ups follow the same rules as the base data.
@@ -33,6 +34,7 @@ from seedsnap.arrays import dense_codes, rows_in, series_from_arrow, sort_positi
 from seedsnap.config import BOOK_AHEAD_WEEKS, PAST_PAIR_DAYS
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import therapy_text as tx
+from seedsnap.generators.clock import waking_between
 from seedsnap.generators.common import (
     JsonText,
     between,
@@ -45,7 +47,7 @@ from seedsnap.generators.common import (
     ranks,
     text_keys,
 )
-from seedsnap.generators.users import seen_of, still_coming
+from seedsnap.generators.users import home_offset_of, seen_of, still_coming
 from seedsnap.ids import cuid
 from seedsnap.random import I64, U64, child_keys, expand, name_key
 
@@ -313,15 +315,16 @@ def availability_rows(
     ``therapists`` has therapistId and timezone, one row per window. The hours are keyed by
     (therapist, day), so the generator and the enricher agree on any day they both consider.
     The therapist sets them up between ``lo`` and ``hi`` and edits them later, both by the
-    time it was last seen (``users.last_seen`` over ``users``).
+    time it was last seen (``users.last_seen`` over ``users``), in its waking hours (``clock``).
     """
     keys = child_keys(text_keys(therapists["therapistId"]), days)
     s = ctx.stream("TherapistAvailability", "hours")
     start = s.integers(keys, 8, 11, index=0)
     end = s.integers(keys, 16, 19, index=1)
     until = np.minimum(ctx.anchor_ms, seen_of(ctx, users, therapists["therapistId"]))
-    created = between(s, keys, lo, np.minimum(np.maximum(lo, hi), until), index=2)
-    updated = between(s, keys, created, until, index=3)
+    home = home_offset_of(ctx, therapists["therapistId"])
+    created = waking_between(s, keys, lo, np.minimum(np.maximum(lo, hi), until), home, index=2)
+    updated = waking_between(s, keys, created, until, home, index=3)
     # The texts are gathered from tables of the few hours, day numbers and day names
     # (converting numpy strings to polars costs Python work per row).
     hours = pl.Series([f"{h:02d}:00" for h in range(24)], dtype=pl.String)
@@ -839,7 +842,8 @@ def meeting_rows(ctx: Context, acc: pl.DataFrame) -> pl.DataFrame:
     # Booked up to 21 days before it starts, or for a meeting further ahead than that, in
     # the 21 days before the anchor (not all at the anchor itself).
     lo = np.minimum(np.maximum(assigned, np.minimum(start, a) - 21 * MS_PER_DAY), hi)
-    created = between(s, keys, lo, hi, index=2)
+    # Booked by the client, in its waking hours (``clock``).
+    created = waking_between(s, keys, lo, hi, home_offset_of(ctx, acc["clientId"]), index=2)
     held = (status == "COMPLETED") | (status == "NO_SHOW")
     cancelled = status == "CANCELLED"
     upd_lo = np.where(held, end, created)
@@ -1164,12 +1168,15 @@ def worksheet_rows(
     tpl = worksheet_templates(ctx, pairs["clientId"], pairs["nth"].to_numpy())
     first = pairs["firstMs"].to_numpy()
     hi = np.maximum(first, np.minimum(a - MS_PER_HOUR, np.minimum(seen_c, seen_t)))
-    created = between(s, keys, first, hi, index=1)
+    # Assigned by the therapist and submitted by the client, each in its waking hours
+    # (``clock``); due a whole number of days after assignment, at the hour it was given.
+    created = waking_between(s, keys, first, hi, home_offset_of(ctx, pairs["therapistId"]), index=1)
     due = created + np.array([7, 10, 14])[s.choice(keys, 3, index=2)] * MS_PER_DAY
     past_due = due < a
     sub_hi = np.minimum(np.minimum(due, a), seen_c)
     submitted = past_due & s.bernoulli(keys, 0.75, index=3) & (created + MS_PER_HOUR <= sub_hi)
-    sub_at = between(s, keys, created + MS_PER_HOUR, sub_hi, index=5)
+    home_c = home_offset_of(ctx, pairs["clientId"])
+    sub_at = waking_between(s, keys, created + MS_PER_HOUR, sub_hi, home_c, index=5)
     review_hi = np.minimum(a, seen_t)
     reviewed = submitted & s.bernoulli(keys, 0.6, index=4) & (sub_at <= review_hi)
     status = np.where(reviewed, 0, np.where(submitted, 1, np.where(past_due, 2, 3)))  # _WS_STATUS
@@ -1324,14 +1331,14 @@ def _items(
 INTAKE_PROCESSED_WITHIN = 3 * MS_PER_MINUTE
 
 
-def intake_ms(ctx: Context, client_keys: U64, created_ms: I64) -> I64:
-    """When each client (``text_keys`` of its id, its createdAt in ms) took its intake
-    assessment: within 3 days of signing up. Keyed by the client alone, so the generator, the
-    enricher and the pairs (which come after it) agree on it."""
+def intake_ms(ctx: Context, clients: pl.Series, created_ms: I64) -> I64:
+    """When each client (its id, its createdAt in ms) took its intake assessment: within 3
+    days of signing up, in its waking hours (``clock``). Keyed by the client alone, so the
+    generator, the enricher and the pairs (which come after it) agree on it."""
     s = ctx.stream("PreAssessment", "fields")
-    return between(
-        s, client_keys, created_ms, np.minimum(created_ms + 3 * MS_PER_DAY, ctx.anchor_ms), index=0
-    )
+    hi = np.minimum(created_ms + 3 * MS_PER_DAY, ctx.anchor_ms)
+    home = home_offset_of(ctx, clients)
+    return waking_between(s, text_keys(clients), created_ms, hi, home, index=0)
 
 
 # Share of clients who take their intake assessment through the chatbot (the rest fill in
@@ -1365,7 +1372,7 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
     improve = -0.1 + 0.5 * lat.uniform(ck, 5)
     s = ctx.stream("PreAssessment", "fields")
     c_at = clients["createdMs"].to_numpy()
-    intake = intake_ms(ctx, ck, c_at)
+    intake = intake_ms(ctx, clients["clientId"], c_at)
     # The nth follow-up comes 3 to 6 weeks per step after the intake; for a client too new
     # for that, within the time since the intake (before, they all sat at the anchor), and
     # before the client was last seen (``seenMs``, when given).
@@ -1373,7 +1380,8 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
     room = np.maximum(np.minimum(until, a) - intake, 0)
     lo = intake + np.minimum(nth * 21 * MS_PER_DAY, room * nth // (nth + 1))
     hi = intake + np.minimum(nth * 45 * MS_PER_DAY, room)
-    created = np.where(nth == 0, intake, between(s, keys, lo, hi, index=1))
+    home = home_offset_of(ctx, clients["clientId"])
+    created = np.where(nth == 0, intake, waking_between(s, keys, lo, hi, home, index=1))
     chatbot = (
         (nth == 0)
         & (intake >= c_at + CHATBOT_INTAKE_AFTER)
@@ -1579,11 +1587,12 @@ def review_rows(
         ended, _ratings(u, tx.ENDED_RATING_WEIGHTS), _ratings(u, tx.ACTIVE_RATING_WEIGHTS)
     )
     end = ms(meetings["endTime"])
-    created = between(
+    created = waking_between(
         s,
         keys,
         np.minimum(end + 30 * MS_PER_MINUTE, until),
         np.minimum(end + 7 * MS_PER_DAY, until),
+        home_offset_of(ctx, meetings["clientId"]),  # in the client's waking hours (``clock``)
         index=1,
     )
     early = _sessions_by(meetings, all_meetings, created) <= tx.EARLY_REVIEW_SESSIONS
