@@ -1735,6 +1735,16 @@ WAKING_ACTS = (
     ("JournalEntry", "createdAt"),
     ("Notification", "readAt"),
     ("Report", "createdAt"),
+    ("TherapistAvailability", "createdAt"),
+    ("Meeting", "createdAt"),
+    ("Worksheet", "createdAt"),
+    ("WorksheetSubmission", "submittedAt"),
+    ("PreAssessment", "createdAt"),
+    ("ClientTherapist", "assignedAt"),
+    ("ClientPreferences", "createdAt"),
+    ("GroupTherapySessions", "createdAt"),
+    ("GroupSessionTherapistInvitations", "respondedAt"),
+    ("GroupSessionParticipants", "joinedAt"),
 )
 NIGHT_UTC_HOURS = (8, 9, 10)
 NIGHT_SHARE_MAX = 0.08
