@@ -505,6 +505,17 @@ def _aba_ok(routing: str) -> bool:
     return len(d) == 9 and sum(w * x for w, x in zip([3, 7, 1] * 3, d, strict=True)) % 10 == 0
 
 
+def test_payment_methods_are_added_before_their_client_was_last_seen(built: Build) -> None:
+    """In 0.7.0 a second method was added at any time up to the anchor: in heavy x3, 16
+    clients gone for weeks had added one after they were last seen."""
+    cfg, f = built
+    pm = f["PaymentMethod"]
+    seen = last_seen(Context(cfg), f["User"])
+    by = pl.DataFrame({"userId": f["User"]["id"], "seen": seen})
+    late = pm.join(by, on="userId").filter(pl.col("createdAt").dt.epoch("ms") > pl.col("seen"))
+    assert pm.height > 0 and late.is_empty(), late.head(3)
+
+
 def test_payments_bill_each_completed_meeting_pro_rata_of_the_hourly_rate(built: Build) -> None:
     cfg, f = built
     anchor = _anchor(cfg)

@@ -27,8 +27,10 @@ import numpy as np
 import polars as pl
 
 from seedsnap.context import MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
+from seedsnap.generators.clock import waking_at
 from seedsnap.generators.common import ms_of, pick_text, text_keys
-from seedsnap.generators.users import last_seen
+from seedsnap.generators.users import home_offset_of, last_seen
+from seedsnap.random import I64
 
 
 class Act(NamedTuple):
@@ -166,14 +168,17 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     visits = s.bernoulli(keys, VISITS, 0) | inactive
     # The session the user was last seen in began up to SESSION before, not before sign-up;
     # that of the last act likewise (an act of someone else's making can follow ``seen``).
-    visit = np.where(
-        visits | (last >= 0),
-        np.maximum(seen - np.floor(s.uniform(keys, 1) ** 2 * SESSION).astype(np.int64), created),
-        -1,
-    )
-    opened = np.maximum(
-        last - np.floor(s.uniform(keys, 2) ** 2 * SESSION).astype(np.int64), created
-    )
+    # Mostly short, and begun in the user's waking hours (``clock``): a session is counted
+    # back on the waking clock, so one that ends early in the morning rarely began at night.
+    home = home_offset_of(ctx, user["id"])
+
+    def began(end: I64, index: int) -> I64:
+        back = 1 - s.uniform(keys, index) ** 2
+        out: I64 = np.maximum(waking_at(end - SESSION, end, back, home), created)
+        return out
+
+    visit = np.where(visits | (last >= 0), began(seen, 1), -1)
+    opened = began(last, 2)
     login = np.maximum(visit, np.where(last >= 0, opened, -1))
     d = ctx.stream("User", "deactivatedAt")
     # Deactivated in the last session, when last seen (or after the last act, if later).

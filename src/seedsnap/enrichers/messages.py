@@ -31,7 +31,7 @@ from seedsnap.arrays import rows_in
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.enrichers.common import co_members, cyclic_neighbours, take_ranked
 from seedsnap.generators import social_text as t
-from seedsnap.generators.clock import from_waking, waking, waking_between
+from seedsnap.generators.clock import from_waking, waking, waking_at, waking_between
 from seedsnap.generators.common import rank_in_run, text_keys
 from seedsnap.generators.users import DORMANT_AFTER, home_offset_of, seen_of, with_seen
 from seedsnap.random import I64, U64, Stream, child_keys, expand
@@ -57,6 +57,9 @@ REPLY_RATE = 0.12
 EDIT_RATE = 0.05
 SWITCH_RATE = 0.7  # chance the other participant speaks next in a DIRECT conversation
 FULLY_READ_RATE = 0.65
+# A conversation starts at least this long before it goes quiet (the first of its members
+# is last seen): room for its messages.
+ROOM = 2 * MS_PER_DAY
 
 KINDS = ("care", "peer", "colleague", "group")
 
@@ -103,6 +106,12 @@ def _direct_partners(frames: Frames) -> pl.DataFrame:
     return pl.concat([a, a.select(pl.col("v").alias("u"), pl.col("u").alias("v"))]).unique()
 
 
+def _gone(ctx: Context, frames: Frames, ids: pl.Series) -> npt.NDArray[np.bool_]:
+    """Whether each user of ``ids`` stopped coming (last seen over DORMANT_AFTER ago)."""
+    out: npt.NDArray[np.bool_] = seen_of(ctx, frames["User"], ids) < ctx.anchor_ms - DORMANT_AFTER
+    return out
+
+
 def _groups(ctx: Context, frames: Frames, users: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """New peer-circle GROUP conversations: (conversations, members)."""
     s = ctx.stream("Conversation", "group")
@@ -132,7 +141,7 @@ def _groups(ctx: Context, frames: Frames, users: pl.DataFrame) -> tuple[pl.DataF
     draw = s.bits(child_keys(members["conv_key"].to_numpy(), members["key"].to_numpy()), 2)
     # Only members still coming (``seen`` within DORMANT_AFTER): a circle talks while its
     # members do, and one who stopped coming weeks ago does not join it now.
-    gone = seen_of(ctx, frames["User"], members["id"]) < ctx.anchor_ms - DORMANT_AFTER
+    gone = _gone(ctx, frames, members["id"])
     members = members.with_columns(pl.Series("_d", draw)).filter(~pl.Series(gone))
     members = members.sort("conv_key", "_d", "id")
     members = members.with_columns(pl.int_range(pl.len()).over("conv_key").alias("order"))
@@ -158,6 +167,8 @@ def _groups(ctx: Context, frames: Frames, users: pl.DataFrame) -> tuple[pl.DataF
         on="id",
     )
     mods = mods.with_columns(pl.Series("key", text_keys(mods["id"])))
+    # A moderator who stopped coming does not open a circle now either.
+    mods = mods.filter(pl.Series(~_gone(ctx, frames, mods["id"])))
     mdraw = s.bits(child_keys(mods["conv_key"].to_numpy(), mods["key"].to_numpy()), 3)
     mods = mods.with_columns(pl.Series("_d", mdraw)).sort("conv_key", "_d", "id")
     mods = mods.unique("conv_key", keep="first", maintain_order=True)
@@ -172,6 +183,13 @@ def _groups(ctx: Context, frames: Frames, users: pl.DataFrame) -> tuple[pl.DataF
         pl.max_horizontal("since", "created").alias("since"),
     )
     members = pl.concat([mods, members.with_columns(pl.col("order").cast(pl.Int64))])
+    # The circle talks before the first of its members was last seen (``build``): one who met
+    # the community later than ROOM before that sits it out.
+    seen = pl.Series("_seen", seen_of(ctx, frames["User"], members["id"]))
+    members = members.with_columns(seen).filter(
+        pl.col("since") <= pl.col("_seen").min().over("conv_key") - ROOM
+    )
+    members = members.drop("_seen")
     # Without a moderator the first member opens the circle.
     members = members.sort("conv_key", "order").with_columns(
         pl.int_range(pl.len()).over("conv_key").alias("order")
@@ -220,6 +238,18 @@ def _directs(
         """Distinct partners per user among (unique) pair codes."""
         return np.bincount(pair // n, minlength=n)
 
+    # A pair can talk only if they met before either was last seen (``seen``): the tiers
+    # count such pairs only, and rank the others last (below).
+    seen = seen_of(ctx, frames["User"], ids)
+
+    def met_by(u: I64, v: I64, met: I64) -> I64:
+        """When u and v met: ``met``, or when the later of them signed up."""
+        out: I64 = np.maximum(met, np.maximum(created[u], created[v]))
+        return out
+
+    def can_talk(u: I64, v: I64, met: I64) -> npt.NDArray[np.bool_]:
+        return met_by(u, v, met) < np.minimum(seen[u], seen[v])
+
     # Tier 0: the user's therapist (or clients), both ways; a pair listed twice keeps its
     # first row (the client side first) in ``take_ranked``.
     ct = frames["ClientTherapist"]
@@ -234,7 +264,7 @@ def _directs(
     ok = keep(u0, v0)
     u0, v0, met0 = u0[ok], v0[ok], met0[ok]
     pair0 = np.unique(u0 * n + v0)
-    left = want - supply(pair0)
+    left = want - supply(np.unique((u0 * n + v0)[can_talk(u0, v0, met0)]))
 
     # Tier 1: community co-members, only for users tier 0 leaves short, as the others never
     # reach this tier.
@@ -243,25 +273,35 @@ def _directs(
     u1, v1, met1 = u1[ok], v1[ok], met1[ok]
     pair1 = u1 * n + v1
     new1 = ~np.isin(pair1, pair0)  # a pair of tier 0 keeps its tier
-    left = left - supply(pair1[new1])
+    left = left - supply(pair1[new1 & can_talk(u1, v1, met1)])
 
-    # Tier 2: the next users of the keyed cyclic order, for users tiers 0 and 1 leave short.
+    # Tier 2: the next users of the keyed cyclic order, for users tiers 0 and 1 leave short;
+    # one whom these leave short of partners it can talk with takes the whole cycle.
     short = np.flatnonzero((want > 0) & (left > 0))
     u2, v2 = cyclic_neighbours(s, ukey, short, want[short] + n_excl[short])
     ok = keep(u2, v2)
     u2, v2 = u2[ok], v2[ok]
+    none = np.zeros(len(u2), dtype=np.int64)
+    found = np.bincount(u2[can_talk(u2, v2, none)], minlength=n)
+    still = short[found[short] < left[short]]
+    if len(still):
+        u3, v3 = cyclic_neighbours(s, ukey, still, np.full(len(still), n - 1))
+        ok = keep(u3, v3)
+        rest = ~np.isin(u2, still)
+        u2, v2 = np.concatenate([u2[rest], u3[ok]]), np.concatenate([v2[rest], v3[ok]])
 
     # All candidates, each pair at its lowest tier, ranked per user by (tier, keyed draw, v).
     u = np.concatenate([u0, u1, u2])
     v = np.concatenate([v0, v1, v2])
     tier = np.repeat(np.arange(3, dtype=np.int64), [len(u0), len(u1), len(u2)])
     met = np.concatenate([met0, met1, np.zeros(len(u2), np.int64)])
-    # Within a tier, partners met while both still came first (``seen``): with the others
-    # the conversation would start after one of them stopped.
-    seen = seen_of(ctx, frames["User"], ids)
-    met_at = np.maximum(met, np.maximum(created[u], created[v]))
-    late = met_at + 2 * MS_PER_DAY > np.minimum(seen[u], seen[v])
-    picked = take_ranked(s, ukey, u, v, 2 * tier + late, want)
+    # Partners met ROOM before either was last seen first, whatever their tier; then those
+    # met later but before either was; then the others, with whom the conversation would
+    # start after one of them stopped.
+    met_at = met_by(u, v, met)
+    until = np.minimum(seen[u], seen[v])
+    late = (met_at + ROOM > until).astype(np.int64) + ~can_talk(u, v, met)
+    picked = take_ranked(s, ukey, u, v, tier + 3 * late, want)
     u, v, tier, met = u[picked], v[picked], tier[picked], met[picked]
     # One conversation per unordered pair; the user who picked it at the lowest tier opens it
     # (then the lower row, as ids order).
@@ -504,7 +544,7 @@ def build(ctx: Context, conv: pl.DataFrame, members: pl.DataFrame, min_messages:
     seen = members["seen"].to_numpy()
     end = np.minimum(np.minimum.reduceat(seen, m_first), anchor)
     start_lo = np.maximum(lo, end - START_WITHIN_DAYS * MS_PER_DAY)
-    start_hi = np.maximum(start_lo, end - 2 * MS_PER_DAY)
+    start_hi = np.maximum(start_lo, end - ROOM)
     # A conversation keeps the hours of whoever opened it (its first member): it starts in
     # their waking hours, and its messages pause over their night (``clock``).
     home = home_offset_of(ctx, members["id"].gather(m_first))
@@ -631,9 +671,10 @@ def build(ctx: Context, conv: pl.DataFrame, members: pl.DataFrame, min_messages:
     t_k = at[starts[m_conv] + k]
     t_next = np.where(k + 1 < n_m, at[np.minimum(starts[m_conv] + k + 1, len(at) - 1)], anchor + 1)
     t_next = np.minimum(t_next, np.minimum(seen, anchor) + 1)  # read while still coming
-    u = s.uniform(pk, 5)
-    # Skewed towards soon after t_k: people read shortly after a message arrives.
-    read_at = t_k + np.floor(u**3 * np.maximum(t_next - 1 - t_k, 0)).astype(np.int64)
+    # Skewed towards soon after t_k: people read shortly after a message arrives, on their
+    # waking clock (what arrives at night is read in the morning).
+    m_home = home_offset_of(ctx, members["id"])
+    read_at = waking_at(t_k, t_next - 1, s.uniform(pk, 5) ** 3, m_home)
     # Listed by (conversation, message read up to, order) when the batch has no more
     # participants than messages in all, else by (conversation, order): the orders the
     # joins of an earlier version gave these rows, kept so later steps see them as before

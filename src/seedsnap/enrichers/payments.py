@@ -3,7 +3,7 @@
 Upstream's payments enricher was a placeholder and both tables stayed empty (seeder.md §7
 row 19, §11.17). Here:
 - every client without a payment method gets one or two (one default), added at sign-up and
-  later: cards (brand, last four, expiry in the future, masked number), bank accounts (with a
+  later, in the client's waking hours and before it was last seen (``users.last_seen``): cards (brand, last four, expiry in the future, masked number), bank accounts (with a
   routing number that passes the ABA checksum), wallets, and as a second method sometimes an
   insurance plan (never used to pay a session);
 - every COMPLETED meeting without a payment is billed pro rata of the therapist's hourlyRate
@@ -23,7 +23,9 @@ import polars as pl
 from seedsnap.context import MS_PER_DAY, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import therapy_text as tx
 from seedsnap.generators import vocab as v
+from seedsnap.generators.clock import waking_between
 from seedsnap.generators.common import between, json_object, pick, text_keys
+from seedsnap.generators.users import home_offset_of, seen_of
 from seedsnap.random import I64, U64, Stream, expand, name_key
 
 READS = ("User", "Client", "Therapist", "Meeting", "PaymentMethod", "Payment")
@@ -84,10 +86,12 @@ def methods(ctx: Context, frames: Frames) -> pl.DataFrame:
     count = 1 + s.bernoulli(ck, 0.35, index=0).astype(np.int64)
     row, j, keys = expand(ck, count)
     c = clients[row]
-    a = ctx.anchor_ms
     c_at = c["createdAt"].dt.epoch("ms").to_numpy()
-    first_at = between(s, ck[row], c_at, np.minimum(c_at + MS_PER_DAY, a), index=1)
-    created = np.where(j == 0, first_at, between(s, keys, first_at, a, index=2))
+    # Added by the client, in their waking hours, before they were last seen.
+    seen = seen_of(ctx, frames["User"], c["userId"])
+    home = home_offset_of(ctx, c["userId"])
+    first_at = waking_between(s, ck[row], c_at, np.minimum(c_at + MS_PER_DAY, seen), home, index=1)
+    created = np.where(j == 0, first_at, waking_between(s, keys, first_at, seen, home, index=2))
     kind = np.where(
         j == 0,
         pick(s, keys, FIRST_TYPES, index=3, p=FIRST_P),

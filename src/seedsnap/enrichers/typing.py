@@ -4,8 +4,9 @@ seeds, §11.17).
 A handful of rows: the ``max(MIN_ROWS, ceil(RATE * conversations))`` most recently active
 conversations (by ``lastMessageAt``) that have a participant who did not send the last
 message and has read it; that participant (a keyed pick) last typed after both the last
-message and their ``lastReadAt``, and before the anchor. About half are typing right now
-(``isTyping``, within ``LIVE_MS`` of the anchor), the others stopped a while ago. Unique per
+message and their ``lastReadAt``, and before they were last seen (in their waking hours).
+About half of those seen at the anchor are typing right now (``isTyping``, within
+``LIVE_MS`` of it), the others stopped a while ago. Unique per
 (conversation, user); existing pairs are skipped, so a re-run adds nothing.
 """
 
@@ -17,10 +18,12 @@ import numpy as np
 import polars as pl
 
 from seedsnap.context import MS_PER_HOUR, Context, Frames, timestamps
+from seedsnap.generators.clock import waking_between
 from seedsnap.generators.common import text_keys
+from seedsnap.generators.users import home_offset_of, seen_of
 from seedsnap.random import child_keys
 
-READS = ("Conversation", "ConversationParticipant", "Message")
+READS = ("User", "Conversation", "ConversationParticipant", "Message")
 WRITES = ("TypingIndicator",)
 
 MIN_ROWS = 3
@@ -61,10 +64,14 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     rk = recent["pkey"].to_numpy()
     lo = recent.select(pl.max_horizontal("at", "read")).to_series().to_numpy()
-    live = s.bernoulli(rk, LIVE_SHARE, 1) & (anchor - lo > LIVE_MS)
-    live_at = anchor - np.floor(s.uniform(rk, 2) * LIVE_MS).astype(np.int64)
-    stopped_hi = np.maximum(lo, np.minimum(anchor - LIVE_MS - 1, lo + 6 * MS_PER_HOUR))
-    stopped_at = lo + np.floor(s.uniform(rk, 3) * (stopped_hi - lo)).astype(np.int64)
+    # Typing is the user's act: before they were last seen (``users.last_seen``), so only
+    # one seen at the anchor types now; in their waking hours.
+    seen = seen_of(ctx, frames["User"], recent["userId"])
+    live = s.bernoulli(rk, LIVE_SHARE, 1) & (anchor - lo > LIVE_MS) & (seen >= anchor - LIVE_MS)
+    live_at = np.minimum(anchor - np.floor(s.uniform(rk, 2) * LIVE_MS).astype(np.int64), seen)
+    stopped_hi = np.minimum(np.minimum(anchor - LIVE_MS - 1, lo + 6 * MS_PER_HOUR), seen)
+    home = home_offset_of(ctx, recent["userId"])
+    stopped_at = waking_between(s, rk, lo, np.maximum(lo, stopped_hi), home, index=3)
     at = np.where(live, live_at, stopped_at)
     typing = recent.select(
         ctx.ids("TypingIndicator", rk).alias("id"),

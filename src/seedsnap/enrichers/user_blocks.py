@@ -6,8 +6,9 @@ preferably someone from a shared community, else someone they share a conversati
 a client who has met no other client blocks nobody (nobody blocks a stranger). Never
 oneself, one row per (blocker, blocked) by construction, and created after both users
 existed, after they met in the community and after the last message of any conversation
-they share. A blocker who already blocks someone is satisfied, so a re-run adds nothing;
-upstream used a global "fewer than 2" threshold over the first four clients.
+they share, and before the blocker was last seen, in its waking hours. A blocker who
+already blocks someone is satisfied, so a re-run adds nothing; upstream used a global
+"fewer than 2" threshold over the first four clients.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from seedsnap.arrays import rows_in
 from seedsnap.context import Context, Frames, timestamps
 from seedsnap.enrichers.common import co_members, take_ranked
 from seedsnap.generators import social_text as t
+from seedsnap.generators.clock import waking_between
 from seedsnap.generators.common import ms_of, text_keys
+from seedsnap.generators.users import home_offset_of, seen_of
 from seedsnap.random import child_keys
 
 READS = ("User", "Client", "Membership", "ConversationParticipant", "Message")
@@ -47,7 +50,6 @@ def _last_exchange(frames: Frames) -> pl.DataFrame:
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
-    anchor = ctx.anchor_ms
     clients = (
         frames["User"]
         .filter(pl.col("emailVerified"))  # an unverified client has only just signed up
@@ -59,18 +61,25 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         return {}
     ids = clients["id"]
     ck = text_keys(ids)
+    created = clients["created"].to_numpy()
+    # A block is the blocker's act: made before it was last seen (``users.last_seen``), so
+    # only of someone it met by then.
+    seen = seen_of(ctx, frames["User"], ids)
     # Conversation partners among the clients (rows of ``clients``), and when they last talked.
     talks = _last_exchange(frames)
     tu, tv = rows_in(talks["u"], ids), rows_in(talks["v"], ids)
     both = (tu >= 0) & (tv >= 0)
     tu, tv = tu[both], tv[both]
-    # Clients who have met another client: a community with another client, or a talk.
-    member = frames["Membership"].select("communityId", "userId").drop_nulls()
-    mrow = rows_in(member["userId"], ids)
-    member = member.filter(pl.Series(mrow >= 0))
-    shared = member.filter(pl.len().over("communityId") > 1)["userId"]
+    talked = talks["talked"].to_numpy()[both]
+    timely = np.maximum(talked, created[tv]) <= seen[tu]
+    tu, tv = tu[timely], tv[timely]
+    # Community co-members, met when the later of the two joined.
+    u0, v0, met0 = co_members(ids, frames["Membership"], np.ones(len(ids), dtype=bool))
+    timely = np.maximum(met0, created[v0]) <= seen[u0]
+    u0, v0, met0 = u0[timely], v0[timely], met0[timely]
+    # Clients who have met another client in time: a community with another client, or a talk.
     met_someone = np.zeros(len(ids), dtype=bool)
-    met_someone[rows_in(shared, ids)] = True
+    met_someone[u0] = True
     met_someone[tu] = True
     s = ctx.stream("UserBlock", "blocker")
     draw = s.bits(ck, 0)
@@ -86,7 +95,8 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     want = chosen.astype(np.int64)  # one block each
     # Candidates as client rows (``clients`` is sorted by id): community co-members first,
     # then conversation partners.
-    u0, v0, met0 = co_members(ids, frames["Membership"], chosen)
+    mine = chosen[u0]
+    u0, v0, met0 = u0[mine], v0[mine], met0[mine]
     mine = chosen[tu]
     u1, v1 = tu[mine], tv[mine]
     u = np.concatenate([u0, u1])
@@ -111,10 +121,11 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         picked.select(pl.max_horizontal("cu", "cv", "met", "talked")).to_series().to_numpy(),
         0,
     )
-    # Everything lo is made of lies before the anchor, so the window is never empty.
-    lo = np.minimum(lo, anchor)
+    # Everything lo is made of lies before the blocker was last seen, so the window is never
+    # empty; blocked in the blocker's waking hours.
     sb = ctx.stream("UserBlock", "time")
-    at = lo + np.floor(sb.uniform(pk, 0) * (anchor - lo)).astype(np.int64)
+    by = picked["u"]
+    at = waking_between(sb, pk, lo, seen_of(ctx, frames["User"], by), home_offset_of(ctx, by))
     reasons = np.asarray(t.BLOCK_REASONS, dtype=object)[
         sb.choice(pk, len(t.BLOCK_REASONS), index=1)
     ]
