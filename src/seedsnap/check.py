@@ -1745,6 +1745,13 @@ WAKING_ACTS = (
     ("GroupTherapySessions", "createdAt"),
     ("GroupSessionTherapistInvitations", "respondedAt"),
     ("GroupSessionParticipants", "joinedAt"),
+    ("Conversation", "createdAt"),
+    ("ConversationParticipant", "lastReadAt"),
+    ("MessageReadReceipt", "readAt"),
+    ("MessageReaction", "createdAt"),
+    ("Membership", "joinedAt"),
+    ("PaymentMethod", "createdAt"),
+    ("User", "lastLoginAt"),
 )
 NIGHT_UTC_HOURS = (8, 9, 10)
 NIGHT_SHARE_MAX = 0.08

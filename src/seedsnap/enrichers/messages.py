@@ -4,17 +4,20 @@ Every client and every APPROVED therapist reaches ``client.conversations`` conve
 hold at least ``client.messages_per_conversation`` messages. Fixes over upstream (§11.10):
 
 - partners come from a keyed ranking of eligible users: the user's therapist (or clients)
-  first, then community co-members, then the next users of a keyed cyclic order. The cyclic
-  tier always holds enough users that are not already partners, so nobody stays short
-  (upstream skipped a partner and never replaced it), and nothing hinges on DB order;
+  first, then community co-members, then the next users of a keyed cyclic order; partners
+  met before either was last seen come before all others. The cyclic tier always holds
+  enough users that are not already partners, so nobody stays short (upstream skipped a
+  partner and never replaced it), and nothing hinges on DB order;
 - an existing DIRECT conversation excludes its pair (no second DIRECT for a pair); only
   conversations that actually have participants and enough messages count;
 - message times strictly increase within a conversation, after every participant joined and
-  before the first of them stopped coming (``users.last_seen``) and the anchor; replies (``replyToId``) point to an earlier message of the conversation;
+  before the first of them stopped coming (``users.last_seen``) and the anchor; replies
+  (``replyToId``) point to an earlier message of the conversation;
   ``lastMessageAt`` is the last message; ``lastReadAt`` is at or after the participant's own
   last message (messages after it are unread).
 
-Some communities also get a GROUP "peer circle" with a moderator and a few client members.
+Some communities also get a GROUP "peer circle" with a moderator and a few client members,
+all still coming, who met the community ``ROOM`` before the first of them was last seen.
 Only new rows are returned: an existing conversation is never changed, so one that is short
 of messages simply does not count (topping it up would leave its ``lastMessageAt`` stale).
 """
