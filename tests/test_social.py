@@ -21,7 +21,7 @@ from seedsnap.enrichers import group_sessions, logins, notifications, typing, us
 from seedsnap.enrichers.orchestrator import ENRICHERS, load_enrichers, tiers
 from seedsnap.generators import content_text, social_text, users
 from seedsnap.generators.common import text_keys
-from seedsnap.generators.content import pick_still_coming
+from seedsnap.generators.content import first_still_coming, pick_still_coming
 from seedsnap.random import Stream, child_keys
 
 SOCIAL = (
@@ -481,6 +481,33 @@ def test_pick_still_coming_gives_an_item_distinct_members_and_skips_taken_pairs(
     assert out.filter((pl.col("post") == 0) & (pl.col("user") == "u0")).is_empty()
     repeats = pl.DataFrame({"post": out["post"], "user": plain["userId"]})
     assert repeats.unique().height < rows  # without item, the same draws repeat members
+
+
+def test_first_still_coming_is_the_exact_pick_the_draws_miss() -> None:
+    """Still coming after ``after`` (and a minute), not the excluded author, a member not in
+    ``taken`` first; NULL where the community has nobody still coming."""
+    day = 86_400_000
+    members = pl.DataFrame(
+        {
+            "communityId": ["c", "c", "c", "c", "d"],
+            "userId": ["gone", "author", "had", "fresh", "gone-too"],
+            "joinedAt": [datetime(2026, 1, 1)] * 5,
+            "seen": [5 * day, 10**15, 10**15, 10**15, 5 * day],
+        }
+    )
+    item = text_keys(pl.Series(["p1", "p1", "p2"]))
+    taken = child_keys(item[:1], text_keys(pl.Series(["had"])))  # "had" commented on p1
+    got = first_still_coming(
+        Stream(1, "Comment", "test"),
+        np.array([11, 12, 13], dtype=np.uint64),
+        pl.Series(["c", "c", "d"]),
+        members,
+        np.full(3, 6 * day, dtype=np.int64),
+        pl.Series(["author", "author", "x"]),
+        item,
+        taken,
+    )
+    assert got["userId"].to_list() == ["fresh", "fresh", None]
 
 
 # --- rooms -----------------------------------------------------------------------------------

@@ -1752,6 +1752,8 @@ WAKING_ACTS = (
     ("Membership", "joinedAt"),
     ("PaymentMethod", "createdAt"),
     ("User", "lastLoginAt"),
+    ("ChatbotSession", "startedAt"),
+    ("ChatbotMessage", "createdAt"),
 )
 NIGHT_UTC_HOURS = (8, 9, 10)
 NIGHT_SHARE_MAX = 0.08

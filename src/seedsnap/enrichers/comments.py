@@ -23,6 +23,7 @@ from seedsnap.generators.content import (
     REACTION_MEAN,
     REPLY_RATE,
     community_posts,
+    first_still_coming,
     pick_still_coming,
     posting_members,
     roles_of,
@@ -180,11 +181,29 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     commented = pl.concat(
         [comments.select("postId", "userId"), by_users.select("postId", "userId")]
     )
-    commenter, _ = pick_still_coming(
+    item = post_keys[p_rows["_p"].to_numpy()]
+    taken = child_keys(text_keys(commented["postId"]), text_keys(commented["userId"]))
+    commenter, found = pick_still_coming(
         s, keys, p_rows["communityId"], members, ms(p_rows["pAt"]), tuple(range(8)),
-        exclude=p_rows["author"], item=post_keys[p_rows["_p"].to_numpy()],
-        taken=child_keys(text_keys(commented["postId"]), text_keys(commented["userId"])),
+        exclude=p_rows["author"], item=item, taken=taken,
     )  # fmt: skip
+    # The rows the draws missed take the exact pick (still coming, if anyone in the
+    # community is), not a member who had stopped coming before the post.
+    miss = np.flatnonzero(~found)
+    if len(miss):
+        exact = first_still_coming(
+            ctx.stream("Comment", "top-up-post-exact"), keys[miss],
+            p_rows["communityId"].gather(miss), members, ms(p_rows["pAt"])[miss],
+            p_rows["author"].gather(miss), item[miss], taken,
+        )  # fmt: skip
+        use = np.zeros(len(keys), dtype=bool)
+        use[miss] = exact["userId"].is_not_null().to_numpy()
+        fill = np.full(len(keys), -1)
+        fill[miss] = np.arange(len(miss))
+        commenter = commenter.with_columns(
+            pl.when(pl.Series(use)).then(exact[c].gather(np.maximum(fill, 0))).otherwise(pl.col(c))
+            for c in commenter.columns
+        )
     picked = p_rows.with_columns(commenter.select("userId", "joinedAt", "seen"))
     picked = picked.with_columns(
         (pl.max_horizontal("pAt", "joinedAt").dt.epoch("ms") + 60_000).alias("lo"),

@@ -225,6 +225,38 @@ def pick_still_coming(
     return picked, found
 
 
+def first_still_coming(
+    stream: Stream,
+    keys: U64,
+    community: pl.Series,
+    members: pl.DataFrame,
+    after: I64,
+    exclude: pl.Series,
+    item: U64,
+    taken: U64,
+) -> pl.DataFrame:
+    """For each row, the member of its ``community`` still coming a minute after ``after``
+    and after joining, not ``exclude``, with the least keyed draw, preferring one whose
+    ``child_keys(item, member)`` is not in ``taken``; NULLs where there is none. The exact
+    pick for the few rows ``pick_still_coming``'s draws miss: it joins each with its
+    community's members."""
+    cols = ["communityId", "userId", "joinedAt", "seen"]
+    rows = pl.DataFrame(
+        {"_row": np.arange(len(keys)), "communityId": community, "_after": after, "_ex": exclude}
+    )
+    cand = rows.join(members.select(cols), on="communityId").filter(
+        (pl.col("seen") > pl.max_horizontal("_after", pl.col("joinedAt").dt.epoch("ms")) + 60_000)
+        & pl.col("userId").ne_missing(pl.col("_ex"))
+    )
+    row, user = cand["_row"].to_numpy(), text_keys(cand["userId"])
+    had = in_sorted(child_keys(item[row], user), np.sort(np.asarray(taken, dtype=np.uint64)))
+    cand = cand.with_columns(
+        pl.Series("_had", had), pl.Series("_d", stream.bits(child_keys(keys[row], user), 0))
+    )
+    best = cand.sort("_row", "_had", "_d").unique("_row", keep="first", maintain_order=True)
+    return rows.select("_row").join(best, on="_row", how="left", maintain_order="left").select(cols)
+
+
 def base_comments(
     ctx: Context,
     posts: pl.DataFrame,
