@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 from datetime import datetime
 
 import numpy as np
@@ -379,8 +380,8 @@ def test_therapists_and_moderators_do_not_write_in_a_clients_voice(f: Frames) ->
     openers = {
         ("Post", "therapist"): content_text.PRO_OPENERS,
         ("Post", "moderator"): content_text.MOD_OPENERS,
-        ("Comment", "therapist"): content_text.PRO_COMMENT_OPENERS,
-        ("Comment", "moderator"): content_text.MOD_COMMENT_OPENERS,
+        ("Comment", "therapist"): content_text.PRO_COMMENT_OPENERS + content_text.COLLEAGUE_OPENERS,
+        ("Comment", "moderator"): content_text.MOD_COMMENT_OPENERS + content_text.COLLEAGUE_OPENERS,
     }
     for table, who in (("Post", "userId"), ("Comment", "userId"), ("Message", "senderId")):
         rows = f[table].join(roles, left_on=who, right_on="id")
@@ -402,6 +403,58 @@ def test_therapists_and_moderators_do_not_write_in_a_clients_voice(f: Frames) ->
     assert own["content"].str.contains(CLIENT_VOICE).all()
 
 
+def _opening(openers: tuple[str, ...]) -> str:
+    """A regex matching a text that begins with one of ``openers`` ("{name}": a first name)."""
+    alts = (re.escape(o).replace(re.escape("{name}"), r"[^,.{}]+") for o in openers)
+    return "^(?:" + "|".join(alts) + ")"
+
+
+def test_comments_fit_their_context(f: Frames) -> None:
+    """A client thanks staff for their post (or comment) instead of cheering them on, answers
+    a peer's comment as a reply, by the peer's first name where it names them; staff adding
+    to a colleague's post write as colleagues. In 0.7.0 a therapist's tips post got "Such a
+    brave post. ... Thanks again for opening up." from clients."""
+    people = f["User"].select("id", "role", "firstName")
+    c = f["Comment"].filter(content_text.reportable_reason(f["Comment"]["content"]).is_null())
+    c = (
+        c.join(people, left_on="userId", right_on="id")
+        .join(f["Post"].select(pl.col("id").alias("postId"), pl.col("userId").alias("aid")),
+              on="postId")
+        .join(people.select(pl.col("id").alias("aid"), pl.col("role").alias("arole")), on="aid")
+        .join(f["Comment"].select(pl.col("id").alias("parentId"), pl.col("userId").alias("pid")),
+              on="parentId", how="left")
+        .join(people.select(pl.col("id").alias("pid"), pl.col("role").alias("prole"),
+                            pl.col("firstName").alias("pname")), on="pid", how="left")
+    )  # fmt: skip
+    staff = ["therapist", "moderator"]
+    on_staff = pl.when(pl.col("parentId").is_null()).then(pl.col("arole").is_in(staff))
+    on_staff = on_staff.otherwise(pl.col("prole").is_in(staff))
+    c = c.with_columns(on_staff.alias("on_staff"), pl.col("parentId").is_not_null().alias("reply"))
+    client = c.filter(pl.col("role") == "client")
+    cases = {
+        "a client's comment to staff": (
+            client.filter("on_staff"), content_text.THANKS_OPENERS),
+        "a client's reply to a client": (
+            client.filter(~pl.col("on_staff") & pl.col("reply")), content_text.REPLY_OPENERS),
+        "a client's comment on a client's post": (
+            client.filter(~pl.col("on_staff") & ~pl.col("reply")), content_text.COMMENT_OPENERS),
+        "staff adding to staff": (
+            c.filter(pl.col("role").is_in(staff) & pl.col("on_staff")),
+            content_text.COLLEAGUE_OPENERS),
+    }  # fmt: skip
+    for what, (rows, openers) in cases.items():
+        assert rows.height > 0, what
+        _none(rows.filter(~pl.col("content").str.contains(_opening(openers))), what)
+    named = cases["a client's reply to a client"][0].filter(
+        pl.col("content").str.contains(
+            _opening(tuple(o for o in content_text.REPLY_OPENERS if "{name}" in o))
+        )
+    )
+    assert named.height > 0
+    _none(named.filter(~pl.col("content").str.contains(pl.col("pname"), literal=True)), "name")
+    _none(f["Comment"].filter(pl.col("content").str.contains("{", literal=True)), "a placeholder")
+
+
 def test_reportable_texts_read_as_their_reasons() -> None:
     """The reportable pools cover the report reasons, in their order; their openers (how
     ``reportable_reason`` and check tell them) are distinct, hold no LIKE wildcard and begin
@@ -419,6 +472,9 @@ def test_reportable_texts_read_as_their_reasons() -> None:
         + content_text.COMMENT_OPENERS
         + content_text.PRO_COMMENT_OPENERS
         + content_text.MOD_COMMENT_OPENERS
+        + content_text.THANKS_OPENERS
+        + tuple(o.split("{name}")[0] or o.split("{name}")[1] for o in content_text.REPLY_OPENERS)
+        + content_text.COLLEAGUE_OPENERS
     )
     assert not [(o, p) for o in openers for p in friendly if p.startswith(o) or o.startswith(p)]
     for reason, (titles, post_openers, *_) in content_text.REPORTABLE_POSTS.items():

@@ -13,7 +13,6 @@ import polars as pl
 
 from seedsnap.context import Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit
-from seedsnap.generators import content_text
 from seedsnap.generators.clock import waking_soon_after
 from seedsnap.generators.common import (
     ms,
@@ -26,9 +25,8 @@ from seedsnap.generators.content import (
     first_still_coming,
     pick_still_coming,
     posting_members,
-    roles_of,
     thread_repeats,
-    treated,
+    with_texts,
 )
 from seedsnap.generators.users import home_offset_of, with_seen
 from seedsnap.random import child_keys, expand, name_key
@@ -37,18 +35,10 @@ READS = ("User", "Therapist", "Membership", "RoomGroup", "Room", "Post", "Commen
 WRITES = ("Comment",)
 
 
-def _make(
-    ctx: Context,
-    keys: np.ndarray,
-    pairs: pl.DataFrame,
-    purpose: str,
-    users: pl.DataFrame,
-    meetings: pl.DataFrame,
-) -> pl.DataFrame:
-    """Comments from (postId, userId, lo ms, seen ms) rows, one per key, before the commenter
-    was last seen (or at ``lo`` if that is later), in the commenter's voice (their role in
-    ``users``; a client's without a completed session in ``meetings`` yet never mentions
-    their therapist)."""
+def _make(ctx: Context, keys: np.ndarray, pairs: pl.DataFrame, purpose: str) -> pl.DataFrame:
+    """Comments (without their text, which follows their thread: ``with_texts``) from
+    (postId, userId, lo ms, seen ms) rows, one per key ``_k``, before the commenter was
+    last seen (or at ``lo`` if that is later)."""
     s = ctx.stream("Comment", purpose)
     lo = pairs["lo"].to_numpy()
     hi = np.minimum(ctx.anchor_ms, pairs["seen"].to_numpy())
@@ -59,15 +49,9 @@ def _make(
             "id": ctx.ids("Comment", keys),
             "postId": pairs["postId"],
             "userId": pairs["userId"],
-            "content": content_text.comments(
-                ctx.stream("Comment", "text"),
-                keys,
-                roles_of(users, pairs["userId"]),
-                treated(meetings, pairs["userId"], at),
-                pairs["userId"],
-            ),
             "createdAt": timestamps(at, "createdAt"),
             "updatedAt": timestamps(at, "updatedAt"),
+            "_k": keys,
         }
     )
 
@@ -158,8 +142,6 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             need["userId"].gather(rows), posts["postId"].gather(picked["_p"]), "lo", "seen"
         ),
         "top-up-user",
-        frames["User"],
-        frames["Meeting"],
     )
 
     # Posts below their minimum get comments from other members of their community. Counted
@@ -209,8 +191,9 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         (pl.max_horizontal("pAt", "joinedAt").dt.epoch("ms") + 60_000).alias("lo"),
         pl.Series("_k", keys),
     ).filter(pl.col("userId").is_not_null())
-    by_posts = _make(
-        ctx, picked["_k"].to_numpy(), picked, "top-up-post", frames["User"], frames["Meeting"]
-    )
+    by_posts = _make(ctx, picked["_k"].to_numpy(), picked, "top-up-post")
     new = pl.concat([by_users, by_posts]).with_columns(pl.lit(None, pl.String).alias("parentId"))
-    return {"Comment": thread_repeats(ctx, new, comments, frames["User"], REPLY_RATE)}
+    new = thread_repeats(ctx, new, comments, frames["User"], REPLY_RATE)
+    every = pl.concat([comments.select("id", "userId"), new.select("id", "userId")])
+    authors = posts.select("postId", "author")
+    return {"Comment": with_texts(ctx, new, every, authors, frames["User"], frames["Meeting"])}

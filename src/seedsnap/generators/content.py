@@ -114,6 +114,55 @@ def roles_of(users: pl.DataFrame, ids: pl.Series) -> pl.Series:
     )
 
 
+def comment_texts(
+    ctx: Context,
+    new: pl.DataFrame,
+    every: pl.DataFrame,
+    post_authors: pl.DataFrame,
+    users: pl.DataFrame | None,
+    meetings: pl.DataFrame | None,
+) -> pl.Series:
+    """The text of each of the ``new`` comments (``_k`` their keys, userId, postId, parentId,
+    createdAt), in its writer's voice and context: on a peer's or staff's post
+    (``post_authors``: postId, author), or answering a comment of ``every`` (id, userId)."""
+    keys = new["_k"].to_numpy()
+    s = ctx.stream("Comment", "text")
+    at = ms(new["createdAt"])
+    if users is None:
+        return content_text.comments(s, keys, None, treated(meetings, new["userId"], at))
+    people = users.select(pl.col("id").alias("_uid"), pl.col("role").cast(pl.String), "firstName")
+    # (``every`` repeats an id only where an enricher is run again over its own output.)
+    parent = (
+        new.select("postId", "parentId")
+        .join(every.select(pl.col("id").alias("parentId"), pl.col("userId").alias("_uid"))
+              .unique("parentId", keep="first", maintain_order=True),
+              on="parentId", how="left", maintain_order="left")
+        .join(people, on="_uid", how="left", maintain_order="left")
+        .join(post_authors.select("postId", pl.col("author").alias("_aid")),
+              on="postId", how="left", maintain_order="left")
+        .join(people.select("_uid", pl.col("role").alias("_arole")), left_on="_aid",
+              right_on="_uid", how="left", maintain_order="left")
+    )  # fmt: skip
+    staff = ["therapist", "moderator"]
+    context = parent.select(
+        pl.when(pl.col("parentId").is_null())
+        .then(pl.when(pl.col("_arole").is_in(staff)).then(content_text.STAFF))
+        .when(pl.col("role").is_in(staff))
+        .then(content_text.STAFF)
+        .otherwise(content_text.REPLY)
+        .fill_null(content_text.PEER)
+    ).to_series()
+    return content_text.comments(
+        s,
+        keys,
+        roles_of(users, new["userId"]),
+        treated(meetings, new["userId"], at),
+        new["userId"],
+        context.to_numpy().astype(np.int64),
+        parent["firstName"].fill_null(""),
+    )
+
+
 def make_posts(
     ctx: Context, frames: Frames, author_keys: np.ndarray, authors: pl.DataFrame, purpose: str
 ) -> pl.DataFrame:
@@ -333,20 +382,31 @@ def base_comments(
             "id": ids,
             "postId": posts["id"].gather(rows),
             "userId": commenter,
-            "content": content_text.comments(
-                ctx.stream("Comment", "text"),
-                keys,
-                None if users is None else roles_of(users, commenter),
-                treated(meetings, commenter, created),
-                commenter,
-            ),
             "parentId": parent.alias("parentId"),
             "createdAt": timestamps(created, "createdAt"),
             "updatedAt": timestamps(created, "updatedAt"),
+            "_k": keys,
         }
     )
-    df = df if ok.all() else df.filter(pl.Series(ok))
-    return thread_repeats(ctx, df, df.clear(), users)
+    df = thread_repeats(ctx, df if ok.all() else df.filter(pl.Series(ok)), df.clear(), users)
+    authors = posts.select(pl.col("id").alias("postId"), pl.col("userId").alias("author"))
+    return with_texts(ctx, df, df, authors, users, meetings)
+
+
+def with_texts(
+    ctx: Context,
+    new: pl.DataFrame,
+    every: pl.DataFrame,
+    post_authors: pl.DataFrame,
+    users: pl.DataFrame | None,
+    meetings: pl.DataFrame | None,
+) -> pl.DataFrame:
+    """``new`` comments (threaded, with their keys ``_k``) with their text (``comment_texts``),
+    in Comment's columns."""
+    text = comment_texts(ctx, new, every, post_authors, users, meetings)
+    return new.with_columns(text).select(
+        "id", "postId", "userId", "content", "parentId", "createdAt", "updatedAt"
+    )
 
 
 def thread_repeats(

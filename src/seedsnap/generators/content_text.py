@@ -409,6 +409,62 @@ MOD_COMMENT_CLOSERS = (
     "See you in the threads.",
 )
 
+# --- in context: a client thanking staff, a reply to a peer, a colleague adding to staff ---
+
+# A client's comment on a therapist's or moderator's post (or reply to their comment) thanks
+# them for it instead of cheering them on; a reply to another client's comment answers that
+# comment ("{name}" is its writer's first name); staff adding to a colleague's post write as
+# colleagues. The middles are the voices' own.
+THANKS_OPENERS = (
+    "Thank you for this, it helps.",
+    "Saving this one.",
+    "Really useful, thank you.",
+    "Good reminder, thank you.",
+    "I needed to read this today.",
+    "This is so helpful.",
+    "Thanks for taking the time to post this.",
+    "Bookmarking this.",
+)
+THANKS_CLOSERS = (
+    "Thanks for posting these.",
+    "Going to try this tonight.",
+    "Looking forward to the next one.",
+    "Grateful for this space.",
+    "Appreciate you.",
+    "Sharing this with a friend.",
+)
+REPLY_OPENERS = (
+    "Same here, {name}.",
+    "Well said, {name}.",
+    "Thanks for saying this, {name}.",
+    "This, exactly.",
+    "Agreed with this.",
+    "So true.",
+    "{name}, this is such good advice.",
+    "Yes! I feel this.",
+)
+REPLY_CLOSERS = (
+    "Glad I'm not the only one.",
+    "Thanks for adding this.",
+    "Good to know.",
+    "Taking notes.",
+    "Hang in there.",
+    "Hugs to you too.",
+)
+COLLEAGUE_OPENERS = (
+    "Adding to this from my practice:",
+    "Seconding this.",
+    "Well put.",
+    "A helpful reminder for all of us.",
+    "Great to see this shared here.",
+)
+COLLEAGUE_CLOSERS = (
+    "Thanks for posting this.",
+    "A good one to save.",
+    "Glad this is here for members.",
+    "Thank you for writing it up.",
+)
+
 # --- reportable: the few posts and comments members report ---------------------------------
 
 # Most texts are supportive. A keyed few of the clients' (REPORTABLE_RATE) are of the kind a
@@ -747,6 +803,9 @@ VOICES = ("client", "therapist", "moderator")
 UNTREATED = len(VOICES)
 # A client's reportable text (of reason i) is written in voice REPORTABLE + i.
 REPORTABLE = UNTREATED + 1
+# A comment's context (``comments``): on a peer's post, on staff's (a post or a comment it
+# answers), or answering a client's comment.
+PEER, STAFF, REPLY = 0, 1, 2
 
 
 def _told_otherwise(pool: tuple[str, ...], i: int, line: str) -> tuple[str, ...]:
@@ -834,7 +893,15 @@ _COMMENTS = _Pool(
     ("{} {} {}", (MOD_COMMENT_OPENERS, MOD_COMMENT_MIDDLES, MOD_COMMENT_CLOSERS), (60, 61, 62)),
     ("{} {} {}", (COMMENT_OPENERS, UNTREATED_COMMENT_MIDDLES, COMMENT_CLOSERS), (20, 21, 22)),
     *(("{} {} {}", REPORTABLE_COMMENTS[r], (84, 85, 86)) for r in REPORTABLE_REASONS),
+    # In context (voices IN_CONTEXT + i): a client thanking staff (treated, untreated), a
+    # client replying to a client (treated, untreated), staff adding to staff.
+    ("{} {} {}", (THANKS_OPENERS, COMMENT_MIDDLES, THANKS_CLOSERS), (70, 21, 71)),
+    ("{} {} {}", (THANKS_OPENERS, UNTREATED_COMMENT_MIDDLES, THANKS_CLOSERS), (70, 21, 71)),
+    ("{} {} {}", (REPLY_OPENERS, COMMENT_MIDDLES, REPLY_CLOSERS), (72, 21, 73)),
+    ("{} {} {}", (REPLY_OPENERS, UNTREATED_COMMENT_MIDDLES, REPLY_CLOSERS), (72, 21, 73)),
+    ("{} {} {}", (COLLEAGUE_OPENERS, PRO_COMMENT_MIDDLES, COLLEAGUE_CLOSERS), (74, 51, 75)),
 )
+IN_CONTEXT = REPORTABLE + len(REPORTABLE_REASONS)
 
 
 def _code(stream: Stream, keys: U64, *parts: tuple[tuple[str, ...], int]) -> I64:
@@ -893,8 +960,24 @@ def comments(
     role: pl.Series | None = None,
     treated: npt.NDArray[np.bool_] | None = None,
     author: pl.Series | None = None,
+    context: I64 | None = None,
+    name: pl.Series | None = None,
 ) -> pl.Series:
     """A comment per key, in the voice of the author's ``role`` (default: clients), as
-    ``posts`` (``treated``, ``author``)."""
+    ``posts`` (``treated``, ``author``), fitted to its ``context`` (PEER, STAFF or REPLY;
+    default PEER): "{name}" in a reply is ``name``, the first name of whom it answers."""
     voice = _voice(stream, keys, role, treated, "Comment", author)
-    return _COMMENTS.gather(stream, keys, voice).alias("content")
+    if context is not None:
+        client = voice == 0
+        mine = client | (voice == UNTREATED)
+        staff = (voice == VOICES.index("therapist")) | (voice == VOICES.index("moderator"))
+        voice = np.select(
+            [mine & (context == STAFF), mine & (context == REPLY), staff & (context == STAFF)],
+            [IN_CONTEXT + 1 - client, IN_CONTEXT + 3 - client, np.full(len(voice), IN_CONTEXT + 4)],
+            voice,
+        )
+    text = _COMMENTS.gather(stream, keys, voice)
+    if name is not None:
+        named = pl.DataFrame({"t": text, "n": name.fill_null("")})
+        text = named.select(pl.col("t").str.replace("{name}", pl.col("n"), literal=True))["t"]
+    return text.alias("content")
