@@ -18,7 +18,14 @@ from seedsnap.build import GENERATORS, generate
 from seedsnap.check import DISTINCT_MESSAGES_UP_TO
 from seedsnap.config import Config, resolve
 from seedsnap.context import Context, Frames
-from seedsnap.enrichers import group_sessions, logins, notifications, typing, user_blocks
+from seedsnap.enrichers import (
+    group_sessions,
+    journal,
+    logins,
+    notifications,
+    typing,
+    user_blocks,
+)
 from seedsnap.enrichers.orchestrator import ENRICHERS, load_enrichers, tiers
 from seedsnap.generators import content_text, social_text, users
 from seedsnap.generators.common import text_keys
@@ -1049,6 +1056,24 @@ def test_journal_entries_per_client(f: Frames, anchor: datetime) -> None:
         "journal times",
     )
     assert j["content"].n_unique() >= 0.6 * j.height
+
+
+def test_had_my_session_today_is_the_clients_own_day() -> None:
+    """The session of "today" is of the client's local day: an evening session in the US ends
+    on the next UTC day's early hours; an entry that night (local) follows it, one after local
+    midnight does not (0.7.0 judged by UTC day: heavy x3 had no such entry at all)."""
+    ctx = Context(_config("light"))
+    user = pl.Series(["c1", "c1"])
+    offset = int(users.home_offset_of(ctx, user[:1])[0])  # ms, negative in the US
+    day = 86_400_000 * 20_000
+    start = day + 17 * 3_600_000 - offset  # 17:00 local
+    meetings = pl.DataFrame(
+        {"clientId": ["c1"], "status": ["COMPLETED"],
+         "startTime": [start], "endTime": [start + 3_600_000]},
+        schema_overrides={"startTime": pl.Datetime("ms"), "endTime": pl.Datetime("ms")},
+    )  # fmt: skip
+    at = np.array([day + 23 * 3_600_000 - offset, day + 25 * 3_600_000 - offset])  # 23:00, 01:00
+    assert journal._session_today(ctx, meetings, user, at).tolist() == [True, False]
 
 
 def test_typing_indicators_in_recent_conversations(f: Frames, anchor: datetime) -> None:

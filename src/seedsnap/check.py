@@ -1521,12 +1521,13 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
     (
         "journal_entry.session_day",
         "JournalEntry",
-        "an entry opening 'Had my session today' follows a completed session of that day",
+        "an entry opening 'Had my session today' follows a completed session of that day: "
+        "ended before it and begun within the day before (the client's day, in any time zone)",
         f"""SELECT "j"."id" AS "key", 'user ' || "j"."userId" AS "detail" FROM "JournalEntry" AS "j"
         WHERE "j"."content" LIKE {_text(_JOURNAL_SESSION_OPENER + "%")}
         AND NOT EXISTS (SELECT 1 FROM "Meeting" AS "m" WHERE "m"."clientId" = "j"."userId"
             AND CAST("m"."status" AS TEXT) = 'COMPLETED' AND "m"."endTime" <= "j"."createdAt"
-            AND CAST("m"."startTime" AS DATE) = CAST("j"."createdAt" AS DATE))""",
+            AND "m"."startTime" > "j"."createdAt" - INTERVAL '1 days')""",
     ),
     (
         "review.course_text_after_sessions",

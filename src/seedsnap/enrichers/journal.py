@@ -4,8 +4,8 @@ Each client keeps a keyed number of entries (``ENTRIES``, drawn per client, so t
 the same on every run and a re-run adds nothing), written after the account was created and
 before the anchor, some edited later (``updatedAt`` after ``createdAt``). The text joins an
 opener, a body and a closer from ``social_text`` (8 x 8 x 6 combinations); the opener "Had
-my session today" only on a day (UTC) the client had a COMPLETED session that ended before
-the entry (``SESSION_OPENER``), another opener otherwise.
+my session today" only on a day (the client's, where they live) the client had a COMPLETED
+session that ended before the entry (``SESSION_OPENER``), another opener otherwise.
 """
 
 from __future__ import annotations
@@ -29,18 +29,23 @@ EDIT_RATE = 0.2
 SESSION_OPENER = t.JOURNAL_OPENERS.index("Had my session today.")
 
 
-def _session_today(meetings: pl.DataFrame, users: pl.Series, at: I64) -> npt.NDArray[np.bool_]:
+def _session_today(
+    ctx: Context, meetings: pl.DataFrame, users: pl.Series, at: I64
+) -> npt.NDArray[np.bool_]:
     """Whether each entry (its user and time ``at``, ms) follows the end of a COMPLETED
-    session of that user's the same UTC day (a join on user and day)."""
+    session of that user's the same day where the user lives (a join on user and day)."""
     done = meetings.filter(pl.col("status") == "COMPLETED").select(
         pl.col("clientId").alias("userId"),
-        (pl.col("startTime").dt.epoch("ms") // MS_PER_DAY).alias("day"),
+        pl.col("startTime").dt.epoch("ms").alias("start"),
         pl.col("endTime").dt.epoch("ms").alias("end"),
     )
-    entries = pl.DataFrame({"userId": users, "at": at, "_row": np.arange(len(at))})
+    done = done.with_columns(
+        ((pl.col("start") + home_offset_of(ctx, done["userId"])) // MS_PER_DAY).alias("day")
+    ).drop("start")
+    local = (at + home_offset_of(ctx, users)) // MS_PER_DAY
+    entries = pl.DataFrame({"userId": users, "day": local, "at": at, "_row": np.arange(len(at))})
     hit = (
-        entries.with_columns((pl.col("at") // MS_PER_DAY).alias("day"))
-        .join(done, on=["userId", "day"])
+        entries.join(done, on=["userId", "day"])
         .filter(pl.col("end") <= pl.col("at"))
         .get_column("_row")
         .unique()
@@ -94,7 +99,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # Without a session that day, "Had my session today" gives way to one of the others.
     other = s.integers(keys, 0, len(t.JOURNAL_OPENERS) - 1, 8)
     other = other + (other >= SESSION_OPENER)
-    no_session = (code[0] == SESSION_OPENER) & ~_session_today(frames["Meeting"], user, at)
+    no_session = (code[0] == SESSION_OPENER) & ~_session_today(ctx, frames["Meeting"], user, at)
     code[0] = np.where(no_session, other, code[0])
     pick = [
         np.asarray(pool)[c]
