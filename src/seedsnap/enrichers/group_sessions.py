@@ -2,9 +2,10 @@
 invitations and participants (seeder.md §7 row 16 and its session details, §11.3, §11.15).
 
 Per community that has a moderator and at least one APPROVED therapist member, top up to
-``SESSIONS`` group sessions and ``WEBINARS`` webinar; a community with fewer than
-``MIN_PARTICIPANTS`` client members holds no group-therapy session (nobody to make a group),
-only its webinar. By construction:
+``WEBINARS`` webinar and a programme of group-therapy sessions sized to its client members
+still coming (``programme``: none below ``MIN_PARTICIPANTS``, ``SESSIONS`` from
+``FULL_GROUP``), on days when at least ``MIN_PARTICIPANTS`` of them came (``_around``): so
+most past ones are held. By construction:
 
 - the creator (``createdById``) is a moderator of the community, assigned before creating it,
   who still came then: a session is created by the time its creator was last seen
@@ -45,7 +46,7 @@ from seedsnap.generators import social_text as t
 from seedsnap.generators.clock import waking_at, waking_between
 from seedsnap.generators.common import ms_of, rank_in_run, ranks, text_keys
 from seedsnap.generators.communities import catalogue
-from seedsnap.generators.users import DORMANT_AFTER, home_offset_of, with_seen
+from seedsnap.generators.users import home_offset_of, still_coming, with_seen
 from seedsnap.random import I64, child_keys
 
 READS = ("Community", "Membership", "ModeratorCommunity", "Therapist", "User", "Meeting")
@@ -53,6 +54,7 @@ WRITES = ("GroupTherapySessions", "GroupSessionTherapistInvitations", "GroupSess
 
 SESSIONS = 10  # group-therapy sessions per community (upstream's top-up target)
 MIN_PARTICIPANTS = 3  # registrations a group-therapy session needs to take place
+FULL_GROUP = 6  # client members still coming for whom a community holds all SESSIONS
 CANCEL_FROM = 0.9  # a registration whose keyed draw is this or more, its client cancelled
 LOW_ENROLMENT = t.CANCELLATION_REASONS[1]  # "Too few registrations …": why it was cancelled
 SPARE_PICKS = 4  # people drawn beyond a session's size, for those busy in another session
@@ -108,19 +110,46 @@ def _communities(ctx: Context, frames: Frames) -> pl.DataFrame:
         .group_by("communityId")
         .agg(pl.col("since").min().alias("first_ther"))
     )
-    clients = frames["User"].filter(pl.col("role") == "client").select(pl.col("id").alias("userId"))
     n_clients = (
-        frames["Membership"].join(clients, on="userId").group_by("communityId").len("clients")
+        _client_members(ctx, frames)
+        .group_by("communityId")
+        .agg(pl.col("coming").sum().cast(pl.Int64))
     )
     comm = (
         comm.join(mods, left_on="id", right_on="communityId")
         .join(ther, left_on="id", right_on="communityId")
         .join(n_clients, left_on="id", right_on="communityId", how="left")
-        .with_columns(pl.col("clients").fill_null(0))
+        .with_columns(pl.col("coming").fill_null(0))
     )
     comm = comm.with_columns(pl.max_horizontal("c_created", "first_mod", "first_ther").alias("lo"))
     comm = comm.sort("id")
     return comm.with_columns(pl.Series("ckey", text_keys(comm["id"])))
+
+
+def _client_members(ctx: Context, frames: Frames) -> pl.DataFrame:
+    """communityId, userId, since, seen and coming (``_comers``) of the client members."""
+    clients = frames["User"].filter(pl.col("role") == "client").select(pl.col("id").alias("userId"))
+    members = (
+        frames["Membership"]
+        .join(clients, on="userId")
+        .select("communityId", "userId", ms_of("joinedAt").alias("since"))
+    )
+    return _comers(ctx, frames, members)
+
+
+def _comers(ctx: Context, frames: Frames, people: pl.DataFrame) -> pl.DataFrame:
+    """``people`` with ``seen`` (``users.last_seen``, ms) and ``coming`` (``still_coming``)."""
+    users = frames["User"]
+    return with_seen(ctx, users, people).with_columns(
+        pl.Series("coming", still_coming(ctx, users, people["userId"]))
+    )
+
+
+def programme(coming: pl.Expr) -> pl.Expr:
+    """Group-therapy sessions a community holds, from its client members still coming: none
+    below MIN_PARTICIPANTS (no group), SESSIONS from FULL_GROUP up, in proportion between."""
+    n = (coming * SESSIONS + FULL_GROUP - 1) // FULL_GROUP  # rounded up
+    return pl.when(coming >= MIN_PARTICIPANTS).then(n.clip(0, SESSIONS)).otherwise(0)
 
 
 def _therapist_members(frames: Frames) -> pl.DataFrame:
@@ -147,11 +176,7 @@ def _slots(ctx: Context, frames: Frames, comm: pl.DataFrame) -> pl.DataFrame:
     comm = comm.join(
         have, left_on="id", right_on="communityId", how="left", maintain_order="left"
     ).with_columns(
-        # Group therapy needs a group: none where too few clients could come.
-        pl.when(pl.col("clients") >= MIN_PARTICIPANTS)
-        .then((SESSIONS - pl.col("n_group").fill_null(0)).clip(0))
-        .otherwise(0)
-        .alias("d_group"),
+        (programme(pl.col("coming")) - pl.col("n_group").fill_null(0)).clip(0).alias("d_group"),
         (WEBINARS - pl.col("n_web").fill_null(0)).clip(0).alias("d_web"),
     )
     comm = comm.filter((pl.col("d_group") > 0) | (pl.col("d_web") > 0))
@@ -188,14 +213,16 @@ def _slots(ctx: Context, frames: Frames, comm: pl.DataFrame) -> pl.DataFrame:
     if existing.height:
         grid = grid.join(existing, on=["communityId", "day"], how="anti", maintain_order="left")
         ci, day_i = ci[grid["_i"].to_numpy()], day_i[grid["_i"].to_numpy()]
-    r = rank_in_run(ci)  # rank in the community
     d_group = comm["d_group"].to_numpy()[ci]
     d_web = comm["d_web"].to_numpy()[ci]
     k = offsets[day_i]
     # SPARE_SLOTS more than needed: a slot nobody can host gives way to the next (``_hosted``).
-    group = (r < d_group + SPARE_SLOTS) & (d_group > 0)
+    can_group = (_around(ctx, frames, grid) >= MIN_PARTICIPANTS) & (d_group > 0)
+    r = np.zeros(len(ci), dtype=np.int64)
+    r[can_group] = rank_in_run(ci[can_group])  # rank in the community's group slots
+    group = can_group & (r < d_group + SPARE_SLOTS)
     # The webinar takes the first remaining slot, upcoming ones first.
-    rest = np.flatnonzero(~group & (r >= d_group) & (d_web > 0))
+    rest = np.flatnonzero(~group & (d_web > 0))
     rest = rest[np.argsort(ci[rest] * 2 + (k[rest] < 0), kind="stable")]
     rest_rank = rank_in_run(ci[rest])
     rest = rest[rest_rank < d_web[rest] + SPARE_SLOTS]
@@ -210,6 +237,31 @@ def _slots(ctx: Context, frames: Frames, comm: pl.DataFrame) -> pl.DataFrame:
         pl.Series("pref", np.concatenate([r[g_rows], rank_in_run(ci[rest])])),
         pl.Series("need", np.where(web, d_web[rows], d_group[rows])),
     ).select("communityId", "k", "day", "web", "pref", "need")
+
+
+def _around(ctx: Context, frames: Frames, grid: pl.DataFrame) -> I64:
+    """Per slot of ``grid`` (communityId, day), its community's client members coming then:
+    members the day before, seen after the day or still coming. Moderators schedule group
+    therapy where and when a group comes."""
+    members = _client_members(ctx, frames).select(
+        "communityId",
+        _local_days(pl.col("since").cast(pl.Datetime("ms"))).alias("since_day"),
+        _local_days(pl.col("seen").cast(pl.Datetime("ms"))).alias("seen_day"),
+        "coming",
+    )
+    n = (
+        grid.select("communityId", "day", pl.int_range(pl.len()).alias("_r"))
+        .join(members, on="communityId")
+        .filter(
+            (pl.col("since_day") < pl.col("day"))
+            & ((pl.col("seen_day") > pl.col("day")) | pl.col("coming"))
+        )
+        .group_by("_r")
+        .len()
+    )
+    out: I64 = np.zeros(grid.height, dtype=np.int64)
+    out[n["_r"].to_numpy()] = n["len"].to_numpy()
+    return out
 
 
 def _sessions(
@@ -397,12 +449,12 @@ def _pick_people(
     hi: pl.Series,
     busy: pl.DataFrame,
 ) -> pl.DataFrame:
-    """Per session, a keyed sample of ``people`` (communityId, userId, since; and seen and
-    isActive, if given) who were members before the session closed, still came then
-    (``seen``; still active, for one closing at the anchor, and not deactivated; or seen at
-    ``x``'s "needSeen" or later, when ``x`` has it), and are free at its time (no ``busy``
-    interval of theirs:
-    userId, s, e, overlaps [at, end)); sizes drawn in [lo, hi) and capped by who is available.
+    """Per session, a keyed sample of ``people`` (communityId, userId, since, seen, coming:
+    ``_comers``) who were members before the session closed, came then (seen after it
+    closed or still coming since its creation; or seen at ``x``'s "needSeen" or later, still
+    coming where it is null, when ``x`` has it), and are free at its time (no ``busy``
+    interval of theirs: userId, s, e, overlaps [at, end)); sizes drawn in [lo, hi) and capped
+    by who is available.
 
     Rows come by (sid, keyed draw, userId). Sessions and people are joined as row numbers
     and ranked on one packed uint64 (sid rank, draw prefix); the chosen rows alone are
@@ -410,41 +462,35 @@ def _pick_people(
     """
     st = ctx.stream("GroupTherapySessions", purpose)
     xk = x["key"].to_numpy()
-    still = ctx.anchor_ms - DORMANT_AFTER  # those seen since are still active
     n = st.integers(xk, lo, np.maximum(hi.to_numpy(), lo + 1), 0)
-    came = pl.max_horizontal(pl.col("close").clip(None, still), "created")
-    need_seen = pl.col("needSeen") if "needSeen" in x.columns else came + 1
+    seen = pl.col("seen")
+    coming = pl.col("coming") & (seen > pl.col("created"))
+    if "needSeen" in x.columns:
+        came = (
+            pl.when(pl.col("needSeen").is_null()).then(coming).otherwise(seen >= pl.col("needSeen"))
+        )
+    else:
+        came = (seen > pl.col("close")) | coming
     c = (
         x.select(
             "communityId",
             "close",
-            need_seen.alias("needSeen"),
+            "created",
+            *(["needSeen"] if "needSeen" in x.columns else []),
             pl.int_range(pl.len(), dtype=pl.Int64).alias("_x"),
         )
         .join(
             people.select(
                 "communityId",
                 "since",
-                pl.col("seen") if "seen" in people.columns else pl.lit(None).alias("seen"),
-                pl.col("isActive")
-                if "isActive" in people.columns
-                else pl.lit(True).alias("isActive"),
+                "seen",
+                "coming",
                 pl.int_range(pl.len(), dtype=pl.Int64).alias("_p"),
             ),
             on="communityId",
         )
-        .filter(
-            (pl.col("since") <= pl.col("close"))
-            & (
-                pl.col("seen").is_null()
-                | (
-                    (pl.col("seen") >= pl.col("needSeen"))
-                    # A deactivated account came after the session closed, or did not come.
-                    & (pl.col("isActive") | (pl.col("seen") > pl.col("close")))
-                )
-            )
-        )
-        .drop("seen", "isActive", "needSeen")
+        .filter((pl.col("since") <= pl.col("close")) & came)
+        .select("_x", "_p")
     )
     # A person busy at the session's time is no candidate: the (session, person) pairs that
     # clash are found by a join on the person's meetings, a handful each, then dropped.
@@ -494,11 +540,9 @@ def _pick_people(
     rank = rank_in_run(r[chosen])
     out = x.select(pl.col("sid", "key", "communityId", "close", "created").gather(xi[chosen]))
     return out.hstack(
-        people.select(
-            pl.col("userId", "since", *(["seen"] if "seen" in people.columns else [])).gather(
-                pi[chosen]
-            )
-        ).with_columns(pl.Series("pkey", pk[chosen]), pl.Series("rank", rank))
+        people.select(pl.col("userId", "since", "seen").gather(pi[chosen])).with_columns(
+            pl.Series("pkey", pk[chosen]), pl.Series("rank", rank)
+        )
     )
 
 
@@ -539,17 +583,15 @@ def _invitations(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
     hi = pl.Series(np.where(x["web"].to_numpy(), 3, 4))
     # Invitees answer by the time they were last seen: those of a session held came until it
     # ended (the ones who accept hold it), of one cancelled until then, of an upcoming one
-    # still come (and came after its creation).
-    still = ctx.anchor_ms - DORMANT_AFTER
+    # still come (and came after its creation: a null "needSeen").
     need = x.select(
         pl.when(pl.col("status") == "COMPLETED")
         .then(pl.col("end"))
         .when(pl.col("close") < ctx.anchor_ms)
         .then(pl.col("close"))
-        .otherwise(pl.max_horizontal(pl.lit(still), "created"))
         .alias("needSeen")
     )
-    therapists = with_seen(ctx, frames["User"], _therapist_members(frames))
+    therapists = _comers(ctx, frames, _therapist_members(frames))
     inv = _pick_people(ctx, x.hstack(need), therapists, "invite", 1, hi, _busy(frames, "therapist"))
     inv = inv.join(x.select("sid", "status", "at", "createdById"), on="sid")
     s = ctx.stream("GroupSessionTherapistInvitations", "status")
@@ -594,17 +636,7 @@ def _invitations(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
 
 def _registrations(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
     """Who registers for each session of ``x`` open for registration (``_pick_people``)."""
-    clients = (
-        frames["User"]
-        .filter(pl.col("role") == "client")
-        .select(pl.col("id").alias("userId"), "isActive")
-    )
-    members = (
-        frames["Membership"]
-        .join(clients, on="userId")
-        .select("communityId", "userId", ms_of("joinedAt").alias("since"), "isActive")
-    )
-    members = with_seen(ctx, frames["User"], members)
+    members = _client_members(ctx, frames)
     # Registration opens when a session is approved: none for one PENDING_APPROVAL.
     x = x.filter(pl.col("status") != "PENDING_APPROVAL")
     web = x["web"].to_numpy()
