@@ -477,7 +477,7 @@ def test_every_generated_id_has_the_shape_of_its_prisma_default(medium: Frames) 
             ok = ok | ids.str.contains(fixture)
         assert ok.all(), f"{table.name}: bad id {ids.filter(~ok)[0]!r}"
         checked += ids.len()
-    assert checked > 4500  # medium has some 4,800 rows with an id
+    assert checked > 4000  # medium has some 4,400 rows with an id
 
 
 def test_generate_hands_each_table_over_once_when_it_is_final() -> None:
