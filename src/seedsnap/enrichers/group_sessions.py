@@ -331,8 +331,9 @@ def _sessions(
     lo = x["lo"].to_numpy()
     # Created LEAD_DAYS to 25 days ahead, never before the community could host it.
     lead = s.integers(keys, LEAD_DAYS * 24, 25 * 24, 3) * MS_PER_HOUR
-    # Sessions far ahead were announced recently, not "in the future".
-    recent = anchor - s.integers(keys, 1, 14 * 24, 10) * MS_PER_HOUR
+    # Sessions far ahead were announced recently, not "in the future": 2 to 14 days ago, so
+    # registering has had days (of waking hours) to happen, not the anchor's small hours.
+    recent = anchor - s.integers(keys, 2 * 24, 14 * 24, 10) * MS_PER_HOUR
     created = np.where(at - lead > anchor, recent, at - lead)
     created = np.clip(created, lo, np.minimum(anchor, at - MS_PER_HOUR))
     ids = ctx.ids("GroupTherapySessions", keys).alias("sid")
