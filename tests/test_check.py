@@ -610,6 +610,11 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "JournalEntry", "je1", content="Had my session today. Calm."),
         "je1",
     ),
+    (  # a session begun 25 h before is of another day, in any zone
+        "journal_entry.session_day",
+        lambda f: _journal_after(f, hours=25),
+        "je1",
+    ),
     (
         "post.title_matches_body",
         lambda f: set_(
@@ -1649,6 +1654,18 @@ def test_domain_and_minimum_rules_catch_their_violation(
     lab: Lab, rule_id: str, edit: Edit, key: str
 ) -> None:
     _assert_reported(lab.check(rule_id, edit), rule_id, key)
+
+
+def _journal_after(f: Frames, hours: float) -> Frames:
+    """je1 says "Had my session today", ``hours`` after c1's completed session mt1 began."""
+    at = MON_0900_MANILA + timedelta(hours=hours)
+    return set_(f, "JournalEntry", "je1", content="Had my session today.", createdAt=at)
+
+
+def test_journal_rule_takes_a_session_begun_within_the_day_before(lab: Lab) -> None:
+    """23 h after a session began can be the same day where the client lives: not reported."""
+    report = lab.check("journal_entry.session_day", lambda f: _journal_after(f, hours=23))
+    assert report.rules == ["journal_entry.session_day"] and report.ok, report.to_text()
 
 
 @pytest.mark.parametrize("rule_id", GENERIC_IDS)

@@ -434,9 +434,11 @@ def test_comments_fit_their_context(f: Frames) -> None:
                             pl.col("firstName").alias("pname")), on="pid", how="left")
     )  # fmt: skip
     staff = ["therapist", "moderator"]
-    on_staff = pl.when(pl.col("parentId").is_null()).then(pl.col("arole").is_in(staff))
-    on_staff = on_staff.otherwise(pl.col("prole").is_in(staff))
-    c = c.with_columns(on_staff.alias("on_staff"), pl.col("parentId").is_not_null().alias("reply"))
+    # A reply to one's own comment is in the post's context, as the comment is.
+    reply = pl.col("parentId").is_not_null() & (pl.col("pid") != pl.col("userId"))
+    c = c.with_columns(reply.alias("reply"))
+    on_staff = pl.when(~pl.col("reply")).then(pl.col("arole").is_in(staff))
+    c = c.with_columns(on_staff.otherwise(pl.col("prole").is_in(staff)).alias("on_staff"))
     client = c.filter(pl.col("role") == "client")
     cases = {
         "a client's comment to staff": (
@@ -547,30 +549,30 @@ def test_pick_still_coming_gives_an_item_distinct_members_and_skips_taken_pairs(
 
 
 def test_first_still_coming_is_the_exact_pick_the_draws_miss() -> None:
-    """Still coming after ``after`` (and a minute), not the excluded author, a member not in
-    ``taken`` first; NULL where the community has nobody still coming."""
+    """Still coming after ``after`` (and a minute), not the excluded author; the rows of one
+    item take distinct members, those in ``taken`` last; NULL where the community has nobody
+    still coming."""
     day = 86_400_000
     members = pl.DataFrame(
         {
-            "communityId": ["c", "c", "c", "c", "d"],
-            "userId": ["gone", "author", "had", "fresh", "gone-too"],
-            "joinedAt": [datetime(2026, 1, 1)] * 5,
-            "seen": [5 * day, 10**15, 10**15, 10**15, 5 * day],
+            "communityId": ["c", "c", "c", "c", "c", "d"],
+            "userId": ["gone", "author", "had", "fresh", "fresh2", "gone-too"],
+            "joinedAt": [datetime(2026, 1, 1)] * 6,
+            "seen": [5 * day, 10**15, 10**15, 10**15, 10**15, 5 * day],
         }
     )
-    item = text_keys(pl.Series(["p1", "p1", "p2"]))
+    item = text_keys(pl.Series(["p1", "p1", "p1", "p2"]))
     taken = child_keys(item[:1], text_keys(pl.Series(["had"])))  # "had" commented on p1
     got = first_still_coming(
         Stream(1, "Comment", "test"),
-        np.array([11, 12, 13], dtype=np.uint64),
-        pl.Series(["c", "c", "d"]),
+        pl.Series(["c", "c", "c", "d"]),
         members,
-        np.full(3, 6 * day, dtype=np.int64),
-        pl.Series(["author", "author", "x"]),
+        np.full(4, 6 * day, dtype=np.int64),
+        pl.Series(["author"] * 3 + ["x"]),
         item,
         taken,
-    )
-    assert got["userId"].to_list() == ["fresh", "fresh", None]
+    )["userId"].to_list()
+    assert sorted(got[:2]) == ["fresh", "fresh2"] and got[2:] == ["had", None]
 
 
 # --- rooms -----------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ def in_sorted(
 ) -> npt.NDArray[np.bool_]:
     """Whether each of ``values`` is in ``sorted_`` (ascending): ``np.isin`` without hashing
     the larger side again on each call."""
+    values = np.asarray(values).astype(sorted_.dtype, copy=False)  # never compared as floats
     pos = np.searchsorted(sorted_, values)
     out: npt.NDArray[np.bool_] = (
         (pos < len(sorted_)) & (sorted_[np.minimum(pos, len(sorted_) - 1)] == values)

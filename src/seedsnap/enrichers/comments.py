@@ -125,7 +125,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     options = (
         options.join(done, on=["_n", "_p"], how="left", maintain_order="left")
         .with_columns(pl.col("_done").fill_null(False), pl.Series("_r", shuffle))
-        .sort("_n", "_done", "_r")
+        .sort("_n", "_done", "_r", "_p")
     )
     count = np.bincount(options["_n"].to_numpy(), minlength=need.height)
     has = count > 0
@@ -173,17 +173,16 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # community is), not a member who had stopped coming before the post.
     miss = np.flatnonzero(~found)
     if len(miss):
+        # Nor someone the draws gave the post already.
+        drawn = child_keys(item[found], text_keys(commenter["userId"].filter(pl.Series(found))))
         exact = first_still_coming(
-            ctx.stream("Comment", "top-up-post-exact"), keys[miss],
-            p_rows["communityId"].gather(miss), members, ms(p_rows["pAt"])[miss],
-            p_rows["author"].gather(miss), item[miss], taken,
+            ctx.stream("Comment", "top-up-post-exact"), p_rows["communityId"].gather(miss),
+            members, ms(p_rows["pAt"])[miss], p_rows["author"].gather(miss), item[miss],
+            np.concatenate([taken, drawn]),
         )  # fmt: skip
-        use = np.zeros(len(keys), dtype=bool)
-        use[miss] = exact["userId"].is_not_null().to_numpy()
-        fill = np.full(len(keys), -1)
-        fill[miss] = np.arange(len(miss))
+        ok = exact["userId"].is_not_null()
         commenter = commenter.with_columns(
-            pl.when(pl.Series(use)).then(exact[c].gather(np.maximum(fill, 0))).otherwise(pl.col(c))
+            commenter[c].clone().scatter(miss[ok.to_numpy()], exact[c].filter(ok))
             for c in commenter.columns
         )
     picked = p_rows.with_columns(commenter.select("userId", "joinedAt", "seen"))

@@ -3,7 +3,8 @@
 Upstream's payments enricher was a placeholder and both tables stayed empty (seeder.md §7
 row 19, §11.17). Here:
 - every client without a payment method gets one or two (one default), added at sign-up and
-  later, in the client's waking hours and before it was last seen (``users.last_seen``): cards (brand, last four, expiry in the future, masked number), bank accounts (with a
+  later, in the client's waking hours and before it was last seen (``users.last_seen``):
+  cards (brand, last four, expiry in the future, masked number), bank accounts (with a
   routing number that passes the ABA checksum), wallets, and as a second method sometimes an
   insurance plan (never used to pay a session);
 - every COMPLETED meeting without a payment is billed pro rata of the therapist's hourlyRate

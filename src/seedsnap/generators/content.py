@@ -114,26 +114,28 @@ def roles_of(users: pl.DataFrame, ids: pl.Series) -> pl.Series:
     )
 
 
-def comment_texts(
+def with_texts(
     ctx: Context,
     new: pl.DataFrame,
     every: pl.DataFrame,
     post_authors: pl.DataFrame,
     users: pl.DataFrame | None,
     meetings: pl.DataFrame | None,
-) -> pl.Series:
-    """The text of each of the ``new`` comments (``_k`` their keys, userId, postId, parentId,
-    createdAt), in its writer's voice and context: on a peer's or staff's post
+) -> pl.DataFrame:
+    """The ``new`` comments (threaded, with their keys ``_k``) in Comment's columns, with
+    their text in its writer's voice and context: on a peer's or staff's post
     (``post_authors``: postId, author), or answering a comment of ``every`` (id, userId)."""
+    columns = ["id", "postId", "userId", "content", "parentId", "createdAt", "updatedAt"]
     keys = new["_k"].to_numpy()
     s = ctx.stream("Comment", "text")
     at = ms(new["createdAt"])
     if users is None:
-        return content_text.comments(s, keys, None, treated(meetings, new["userId"], at))
+        text = content_text.comments(s, keys, None, treated(meetings, new["userId"], at))
+        return new.with_columns(text).select(columns)
     people = users.select(pl.col("id").alias("_uid"), pl.col("role").cast(pl.String), "firstName")
     # (``every`` repeats an id only where an enricher is run again over its own output.)
     parent = (
-        new.select("postId", "parentId")
+        new.select("postId", "parentId", "userId")
         .join(every.select(pl.col("id").alias("parentId"), pl.col("userId").alias("_uid"))
               .unique("parentId", keep="first", maintain_order=True),
               on="parentId", how="left", maintain_order="left")
@@ -144,23 +146,26 @@ def comment_texts(
               right_on="_uid", how="left", maintain_order="left")
     )  # fmt: skip
     staff = ["therapist", "moderator"]
+    # A reply to one's own comment goes on as the comment did: in the post's context.
+    own = pl.col("parentId").is_null() | (pl.col("_uid") == pl.col("userId"))
     context = parent.select(
-        pl.when(pl.col("parentId").is_null())
+        pl.when(own)
         .then(pl.when(pl.col("_arole").is_in(staff)).then(content_text.STAFF))
         .when(pl.col("role").is_in(staff))
         .then(content_text.STAFF)
         .otherwise(content_text.REPLY)
         .fill_null(content_text.PEER)
     ).to_series()
-    return content_text.comments(
+    text = content_text.comments(
         s,
         keys,
         roles_of(users, new["userId"]),
         treated(meetings, new["userId"], at),
         new["userId"],
         context.to_numpy().astype(np.int64),
-        parent["firstName"].fill_null(""),
+        parent.select(pl.when(~own).then("firstName").otherwise(pl.lit("")))["firstName"],
     )
+    return new.with_columns(text).select(columns)
 
 
 def make_posts(
@@ -233,8 +238,9 @@ def pick_still_coming(
     that item took the member and ``child_keys(item, member)`` is not in ``taken``.
     """
     pool = members.select("communityId", "userId", "joinedAt", "seen")
-    # Each draw picks for the rows still without a fitting member (a row's pick depends on
-    # its key only); ``at`` is each row's pick among all the draws' picks.
+    # Each draw picks for the rows still without a fitting member (a draw depends on the
+    # row's key only; with ``item``, the first row of an item in row order wins a member);
+    # ``at`` is each row's pick among all the draws' picks.
     picks: list[pl.DataFrame] = []
     at = np.arange(len(keys), dtype=np.int64)
     found = np.zeros(len(keys), dtype=bool)
@@ -276,7 +282,6 @@ def pick_still_coming(
 
 def first_still_coming(
     stream: Stream,
-    keys: U64,
     community: pl.Series,
     members: pl.DataFrame,
     after: I64,
@@ -284,26 +289,35 @@ def first_still_coming(
     item: U64,
     taken: U64,
 ) -> pl.DataFrame:
-    """For each row, the member of its ``community`` still coming a minute after ``after``
-    and after joining, not ``exclude``, with the least keyed draw, preferring one whose
-    ``child_keys(item, member)`` is not in ``taken``; NULLs where there is none. The exact
-    pick for the few rows ``pick_still_coming``'s draws miss: it joins each with its
-    community's members."""
+    """For each row, a member of its ``community`` still coming a minute after ``after``
+    and after joining, not ``exclude``: the rows of one ``item`` take its such members in
+    turn, in a keyed order with those whose ``child_keys(item, member)`` is in ``taken``
+    last (NULLs where there is none). The exact pick for the few rows ``pick_still_coming``'s
+    draws miss: it joins each with its community's members."""
     cols = ["communityId", "userId", "joinedAt", "seen"]
     rows = pl.DataFrame(
-        {"_row": np.arange(len(keys)), "communityId": community, "_after": after, "_ex": exclude}
+        {"_row": np.arange(len(item)), "communityId": community, "_after": after, "_ex": exclude}
     )
     cand = rows.join(members.select(cols), on="communityId").filter(
         (pl.col("seen") > pl.max_horizontal("_after", pl.col("joinedAt").dt.epoch("ms")) + 60_000)
         & pl.col("userId").ne_missing(pl.col("_ex"))
     )
-    row, user = cand["_row"].to_numpy(), text_keys(cand["userId"])
-    had = in_sorted(child_keys(item[row], user), np.sort(np.asarray(taken, dtype=np.uint64)))
-    cand = cand.with_columns(
-        pl.Series("_had", had), pl.Series("_d", stream.bits(child_keys(keys[row], user), 0))
-    )
-    best = cand.sort("_row", "_had", "_d").unique("_row", keep="first", maintain_order=True)
-    return rows.select("_row").join(best, on="_row", how="left", maintain_order="left").select(cols)
+    row = cand["_row"].to_numpy()
+    pair = child_keys(item[row], text_keys(cand["userId"]))
+    had = in_sorted(pair, np.sort(np.asarray(taken, dtype=np.uint64)))
+    cand = cand.with_columns(pl.Series("_had", had), pl.Series("_d", stream.bits(pair, 0)))
+    cand = cand.sort("_row", "_had", "_d", "userId")
+    # The k-th row of an item (in row order) takes its k-th member, round again if need be.
+    order = np.argsort(item, kind="stable")
+    turn = np.empty(len(item), dtype=np.int64)
+    turn[order] = rank_in_run(item[order])
+    if not cand.height:
+        return members.select(cols).clear(len(item))
+    count = np.bincount(cand["_row"].to_numpy(), minlength=len(item))
+    at = np.minimum((np.cumsum(count) - count) + turn % np.maximum(count, 1), cand.height - 1)
+    found = pl.lit(pl.Series(count > 0))
+    picked: pl.DataFrame = cand.select(cols)[at]
+    return picked.select(pl.when(found).then(pl.col(c)).alias(c) for c in cols)
 
 
 def base_comments(
@@ -391,22 +405,6 @@ def base_comments(
     df = thread_repeats(ctx, df if ok.all() else df.filter(pl.Series(ok)), df.clear(), users)
     authors = posts.select(pl.col("id").alias("postId"), pl.col("userId").alias("author"))
     return with_texts(ctx, df, df, authors, users, meetings)
-
-
-def with_texts(
-    ctx: Context,
-    new: pl.DataFrame,
-    every: pl.DataFrame,
-    post_authors: pl.DataFrame,
-    users: pl.DataFrame | None,
-    meetings: pl.DataFrame | None,
-) -> pl.DataFrame:
-    """``new`` comments (threaded, with their keys ``_k``) with their text (``comment_texts``),
-    in Comment's columns."""
-    text = comment_texts(ctx, new, every, post_authors, users, meetings)
-    return new.with_columns(text).select(
-        "id", "postId", "userId", "content", "parentId", "createdAt", "updatedAt"
-    )
 
 
 def thread_repeats(
