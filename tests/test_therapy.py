@@ -27,8 +27,8 @@ from seedsnap.errors import ConfigError
 from seedsnap.generators import therapy_text as tx
 from seedsnap.generators.clock import NIGHT_HOURS
 from seedsnap.generators.common import text_keys
-from seedsnap.generators.therapy import schedule
-from seedsnap.generators.users import home_offset_of, last_seen, still_coming
+from seedsnap.generators.therapy import intake_ms, schedule
+from seedsnap.generators.users import MIN_ACTIVE_SPAN, home_offset_of, last_seen, still_coming
 
 PAST = {"COMPLETED", "CANCELLED", "NO_SHOW"}
 UPCOMING = {"SCHEDULED", "CONFIRMED", "WAITING"}
@@ -503,6 +503,23 @@ def test_review_ratings_follow_the_upstream_weights_and_fit_the_pair() -> None:
 def _aba_ok(routing: str) -> bool:
     d = [int(c) for c in routing]
     return len(d) == 9 and sum(w * x for w, x in zip([3, 7, 1] * 3, d, strict=True)) % 10 == 0
+
+
+def test_the_intake_comes_before_its_client_was_last_seen(built: Build) -> None:
+    """Everyone is seen for MIN_ACTIVE_SPAN after signing up (or until the anchor), and the
+    intake is taken within it. In 0.7.0 it was within 3 days: heavy x3 had 5 intakes after
+    their client was last seen."""
+    cfg, f = built
+    ctx = Context(cfg)
+    users = f["User"]
+    created = users["createdAt"].dt.epoch("ms").to_numpy()
+    span_end = np.minimum(created + MIN_ACTIVE_SPAN, ctx.anchor_ms)
+    assert (last_seen(ctx, users) >= span_end).all()
+    ids = pl.Series([f"client-{i}" for i in range(2000)])
+    signed_up = ctx.anchor_ms - np.arange(2000, dtype=np.int64) * MS_PER_HOUR
+    intake = intake_ms(ctx, ids, signed_up)
+    assert (intake >= signed_up).all()
+    assert (intake <= np.minimum(signed_up + MIN_ACTIVE_SPAN, ctx.anchor_ms)).all()
 
 
 def test_payment_methods_are_added_before_their_client_was_last_seen(built: Build) -> None:

@@ -47,7 +47,7 @@ from seedsnap.generators.common import (
     ranks,
     text_keys,
 )
-from seedsnap.generators.users import home_offset_of, seen_of, still_coming
+from seedsnap.generators.users import MIN_ACTIVE_SPAN, home_offset_of, seen_of, still_coming
 from seedsnap.ids import cuid
 from seedsnap.random import I64, U64, child_keys, expand, name_key
 
@@ -1332,11 +1332,12 @@ INTAKE_PROCESSED_WITHIN = 3 * MS_PER_MINUTE
 
 
 def intake_ms(ctx: Context, clients: pl.Series, created_ms: I64) -> I64:
-    """When each client (its id, its createdAt in ms) took its intake assessment: within 3
-    days of signing up, in its waking hours (``clock``). Keyed by the client alone, so the
-    generator, the enricher and the pairs (which come after it) agree on it."""
+    """When each client (its id, its createdAt in ms) took its intake assessment: within
+    ``MIN_ACTIVE_SPAN`` of signing up (so before it was last seen), in its waking hours
+    (``clock``). Keyed by the client alone, so the generator, the enricher and the pairs
+    (which come after it) agree on it."""
     s = ctx.stream("PreAssessment", "fields")
-    hi = np.minimum(created_ms + 3 * MS_PER_DAY, ctx.anchor_ms)
+    hi = np.minimum(created_ms + MIN_ACTIVE_SPAN, ctx.anchor_ms)
     home = home_offset_of(ctx, clients)
     return waking_between(s, text_keys(clients), created_ms, hi, home, index=0)
 
