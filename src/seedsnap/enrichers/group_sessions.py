@@ -86,8 +86,9 @@ def _local_days(col: pl.Expr) -> pl.Expr:
     return col.dt.replace_time_zone("UTC").dt.convert_time_zone(SESSION_TZ).dt.date()
 
 
-def _communities(ctx: Context, frames: Frames) -> pl.DataFrame:
-    """Communities able to host sessions, with theme, key and the earliest possible time."""
+def _communities(ctx: Context, frames: Frames, members: pl.DataFrame) -> pl.DataFrame:
+    """Communities able to host sessions, with theme, key, the earliest possible time and
+    how many of their client ``members`` (``_client_members``) still come."""
     comm = frames["Community"].select("id", "slug", "name", ms_of("createdAt").alias("c_created"))
     themes = catalogue(ctx).select("slug", "theme")
     comm = comm.join(themes, on="slug", how="left").with_columns(
@@ -110,11 +111,7 @@ def _communities(ctx: Context, frames: Frames) -> pl.DataFrame:
         .group_by("communityId")
         .agg(pl.col("since").min().alias("first_ther"))
     )
-    n_clients = (
-        _client_members(ctx, frames)
-        .group_by("communityId")
-        .agg(pl.col("coming").sum().cast(pl.Int64))
-    )
+    n_clients = members.group_by("communityId").agg(pl.col("coming").sum().cast(pl.Int64))
     comm = (
         comm.join(mods, left_on="id", right_on="communityId")
         .join(ther, left_on="id", right_on="communityId")
@@ -161,7 +158,7 @@ def _therapist_members(frames: Frames) -> pl.DataFrame:
     )
 
 
-def _slots(ctx: Context, frames: Frames, comm: pl.DataFrame) -> pl.DataFrame:
+def _slots(ctx: Context, frames: Frames, comm: pl.DataFrame, members: pl.DataFrame) -> pl.DataFrame:
     """New sessions per community: community, slot k (business days from the anchor), format."""
     fmt = pl.col("sessionFormat").fill_null("group-therapy")
     existing = frames["GroupTherapySessions"].select(
@@ -217,7 +214,7 @@ def _slots(ctx: Context, frames: Frames, comm: pl.DataFrame) -> pl.DataFrame:
     d_web = comm["d_web"].to_numpy()[ci]
     k = offsets[day_i]
     # SPARE_SLOTS more than needed: a slot nobody can host gives way to the next (``_hosted``).
-    can_group = (_around(ctx, frames, grid) >= MIN_PARTICIPANTS) & (d_group > 0)
+    can_group = (_around(grid, members) >= MIN_PARTICIPANTS) & (d_group > 0)
     r = np.zeros(len(ci), dtype=np.int64)
     r[can_group] = rank_in_run(ci[can_group])  # rank in the community's group slots
     group = can_group & (r < d_group + SPARE_SLOTS)
@@ -239,11 +236,11 @@ def _slots(ctx: Context, frames: Frames, comm: pl.DataFrame) -> pl.DataFrame:
     ).select("communityId", "k", "day", "web", "pref", "need")
 
 
-def _around(ctx: Context, frames: Frames, grid: pl.DataFrame) -> I64:
-    """Per slot of ``grid`` (communityId, day), its community's client members coming then:
+def _around(grid: pl.DataFrame, members: pl.DataFrame) -> I64:
+    """Per slot of ``grid`` (communityId, day), its community's client ``members`` coming then:
     members the day before, seen after the day or still coming. Moderators schedule group
     therapy where and when a group comes."""
-    members = _client_members(ctx, frames).select(
+    members = members.select(
         "communityId",
         _local_days(pl.col("since").cast(pl.Datetime("ms"))).alias("since_day"),
         _local_days(pl.col("seen").cast(pl.Datetime("ms"))).alias("seen_day"),
@@ -635,9 +632,11 @@ def _invitations(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _registrations(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
-    """Who registers for each session of ``x`` open for registration (``_pick_people``)."""
-    members = _client_members(ctx, frames)
+def _registrations(
+    ctx: Context, frames: Frames, x: pl.DataFrame, members: pl.DataFrame
+) -> pl.DataFrame:
+    """Who of the client ``members`` registers for each session of ``x`` open for
+    registration (``_pick_people``)."""
     # Registration opens when a session is approved: none for one PENDING_APPROVAL.
     x = x.filter(pl.col("status") != "PENDING_APPROVAL")
     web = x["web"].to_numpy()
@@ -767,14 +766,15 @@ def _hosted(x: pl.DataFrame, invitations: pl.DataFrame) -> tuple[pl.DataFrame, p
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
-    comm = _communities(ctx, frames)
+    members = _client_members(ctx, frames)  # once: communities, slots and registrations
+    comm = _communities(ctx, frames, members)
     if comm.is_empty():
         return {}
-    slots = _slots(ctx, frames, comm)
+    slots = _slots(ctx, frames, comm, members)
     if slots.is_empty():
         return {}
     x = _sessions(ctx, frames, comm, slots)
-    regs = _registrations(ctx, frames, x)
+    regs = _registrations(ctx, frames, x, members)
     x = _low_enrolment(ctx, x, regs)
     x, invitations = _hosted(x, _invitations(ctx, frames, x))
     web = x["web"].to_numpy()
