@@ -149,13 +149,24 @@ GENERAL = (
 FIXTURE_SLUGS = {f[1] for f in FIXTURES}
 
 
+# What a derived circle adds to its community's description (by circle number, cycling):
+# a second "Anxiety Warriors" is a smaller group of the same kind, and says so.
+CIRCLE_NOTES = (
+    "A smaller circle of the same community, for members who like to get to know each other.",
+    "Another circle of this community, kept small so every voice is heard.",
+    "A newer circle of this community, meeting the same needs in a smaller group.",
+    "One more circle of this community: same purpose, new faces.",
+)
+
+
 def _derive(catalogue: list[tuple[str, str, str, str]], n: int) -> list[tuple[str, str, str, str]]:
     """``n`` entries: the catalogue, then derived circles cycling over it (2, 3, ...)."""
     out = list(catalogue[:n])
     k = 2
     while len(out) < n:
+        note = CIRCLE_NOTES[(k - 2) % len(CIRCLE_NOTES)]
         for name, slug, desc, theme in catalogue[: n - len(out)]:
-            out.append((f"{name} — Circle {k}", f"{slug}-{k}", desc, theme))
+            out.append((f"{name} — Circle {k}", f"{slug}-{k}", f"{desc} {note}", theme))
         k += 1
     return out
 
@@ -173,10 +184,13 @@ def catalogue(ctx: Context) -> pl.DataFrame:
         + [(*e, "general") for e in _derive(list(GENERAL), n_general)]
     )
     df = pl.DataFrame(rows, schema=["name", "slug", "description", "theme", "kind"], orient="row")
+    # The fixtures' images ship with the app (upstream's paths). Upstream's other entries
+    # named Unsplash photos; a made-up Unsplash path is a broken image, so the others take a
+    # stable photo from Lorem Picsum, which serves one per seed (the slug), 400 px wide.
     image = (
         pl.when(pl.col("kind") == "fixture")
         .then(pl.format("/images/communities/{}.jpg", pl.col("slug")))
-        .otherwise(pl.format("https://images.unsplash.com/mentara/{}?w=400", pl.col("slug")))
+        .otherwise(pl.format("https://picsum.photos/seed/mentara-{}/400/300", pl.col("slug")))
     )
     return df.with_columns(image.alias("imageUrl"))
 

@@ -69,9 +69,25 @@ PROCESSING_ADMIN = "dev_admin_1"
 SESSION_MINUTES = (50, 60)
 SESSION_MINUTES_P = (0.45, 0.55)
 
+# A therapist's hourlyRate (dollars): a base per provider type (vocab.PROVIDER_TYPES order:
+# psychologist, clinical social worker, marriage and family therapist, counselor, psychiatric
+# nurse practitioner; assumed from published US private-pay fees), plus RATE_PER_YEAR per year
+# of experience and a keyed spread of up to RATE_SPREAD either way, rounded to RATE_STEP and
+# kept in RATE_RANGE. (Upstream drew 120-200 regardless of either.)
+RATE_BASE = (165, 120, 125, 115, 185)
+RATE_PER_YEAR = 3.5
+RATE_SPREAD = 20
+RATE_STEP = 5
+RATE_RANGE = (90, 300)
+
 # Ages (years, at the anchor) users are drawn between. A therapist practises from 24 at the
 # earliest and has practised a year or more: at least 26 (365-day years) is 25 full years.
 AGES = {"client": (18, 65), "therapist": (26, 60)}
+# Clients' ages are not spread evenly: people in therapy online are mostly in their late
+# twenties to early forties. Bands of years [lo, hi) and their shares (an assumed mix, in
+# line with published teletherapy user surveys); an age is uniform within its band.
+CLIENT_AGE_BANDS = ((18, 25), (25, 35), (35, 45), (45, 55), (55, 65))
+CLIENT_AGE_P = (0.20, 0.35, 0.25, 0.13, 0.07)
 PRACTICE_FROM_AGE = 24
 
 # When each user was last seen (``last_seen``): what they do themselves (posts, comments,
@@ -288,8 +304,13 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
     sent = np.where(created > a - VERIFY_TOKEN_VALID, created, np.maximum(resent, created))
     updated = waking_between(s, keys, created, a, home, index=5)
     updated = np.where(verified, updated, np.maximum(updated, sent))  # the code is stored
-    lo_age, hi_age = AGES.get(role, (25, 60))
-    age_days = s.integers(keys, lo_age * 365, hi_age * 365, index=6)
+    if role == "client":
+        ages = np.asarray(CLIENT_AGE_BANDS, dtype=np.int64)[
+            ctx.stream("User", "age-band").choice(keys, len(CLIENT_AGE_P), p=CLIENT_AGE_P)
+        ]
+    else:
+        ages = np.tile(np.asarray(AGES.get(role, (25, 60)), dtype=np.int64), (count, 1))
+    age_days = s.integers(keys, ages[:, 0] * 365, ages[:, 1] * 365, index=6)
     birth = (a - age_days * MS_PER_DAY) // MS_PER_DAY * MS_PER_DAY
     # Closing an account takes using it first: an unverified sign-up has not.
     active = fixture | ~verified | s.bernoulli(keys, 0.95, index=7)
@@ -436,7 +457,13 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.concat_list(pl.lit("English")))
     ).to_series()
     accepts_insurance = s.bernoulli(keys, 0.6, index=8)
-    rate = np.where(fixture, 10000, s.integers(keys, 120, 201, index=9) * 100) // 100
+    # What a session is charged follows credentials and experience: a base per provider
+    # type, RATE_PER_YEAR more per year of practice and a keyed spread, in whole RATE_STEPs
+    # (the fixtures keep upstream's 100.00).
+    base = np.asarray(RATE_BASE, dtype=np.float64)[lic] + RATE_PER_YEAR * years
+    spread = s.integers(keys, -RATE_SPREAD, RATE_SPREAD + 1, index=9)
+    rate = np.clip(np.round((base + spread) / RATE_STEP) * RATE_STEP, *RATE_RANGE)
+    rate = np.where(fixture, 100, rate).astype(np.int64)
     created = users["createdAt"].dt.epoch("ms").to_numpy()
     start_practice = ctx.anchor_ms - years * 365 * MS_PER_DAY
     tz = np.asarray(v.PROVINCE_TZ)[province]
@@ -449,10 +476,18 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
     df = pl.DataFrame(
         {
             "userId": users["id"],
-            "mobile": np.where(
-                fixture,
-                np.char.add("+1-555-010", (np.arange(count) + 1).astype(str)),
-                np.char.add("+1-555-", s.integers(keys, 1000, 10000, index=12).astype(str)),
+            # +1-<area>-555-01NN: a fixture's NN is its number, as upstream's +1-555-010n.
+            "mobile": np.char.add(
+                np.char.add("+1-", np.asarray(v.PROVINCE_AREA_CODE)[province]),
+                np.char.add(
+                    "-555-01",
+                    np.char.zfill(
+                        np.where(
+                            fixture, np.arange(count) + 1, s.integers(keys, 0, 100, index=12)
+                        ).astype(str),
+                        2,
+                    ),
+                ),
             ),
             "province": np.asarray(v.PROVINCES)[province],
             "timezone": tz,
@@ -503,7 +538,7 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
                 )
             ).to_series(),
             "sessionLength": pl.Series(session).cast(pl.String) + " minutes",
-            "hourlyRate": pl.Series(rate.astype(np.int64)).cast(pl.Decimal(10, 2)),
+            "hourlyRate": pl.Series(rate).cast(pl.Decimal(10, 2)),
             "createdAt": users["createdAt"],
             # Processing the application updates the row: not last updated before that.
             "updatedAt": timestamps(

@@ -90,6 +90,26 @@ PROVINCES = (
     "Arizona",
     "Massachusetts",
 )
+# An area code of each province above (of its largest city), in the same order: therapists'
+# mobiles are +1-<area>-555-01NN, in the range of US numbers kept for fiction (555-0100 to
+# 555-0199), so a well-formed number that reaches nobody.
+PROVINCE_AREA_CODE = (
+    "415",
+    "212",
+    "512",
+    "305",
+    "312",
+    "215",
+    "614",
+    "404",
+    "919",
+    "313",
+    "201",
+    "804",
+    "206",
+    "602",
+    "617",
+)
 # Representative IANA time zones of the provinces above, in the same order.
 PROVINCE_TZ = (
     "America/Los_Angeles",

@@ -1,0 +1,94 @@
+"""Who the people and communities are: client ages, therapists' rates and phones, community
+images and descriptions (a heavy build at scale 3, where derived circles exist)."""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+import pytest
+
+from seedsnap.build import generate
+from seedsnap.config import resolve
+from seedsnap.context import Frames
+from seedsnap.generators import vocab as v
+from seedsnap.generators.communities import FIXTURES
+from seedsnap.generators.users import CLIENT_AGE_BANDS, RATE_RANGE, RATE_STEP
+
+
+@pytest.fixture(scope="module")
+def heavy3() -> Frames:
+    return generate(resolve(mode="heavy", scale=3, env={}, config_file=None))
+
+
+def _ages(f: Frames, role: str) -> pl.Series:
+    users = f["User"].filter(pl.col("role") == role)
+    anchor = resolve(mode="heavy", scale=3, env={}, config_file=None).anchor.replace(tzinfo=None)
+    age = (pl.lit(anchor) - pl.col("birthDate")).dt.total_days() // 365
+    return users.select(age.alias("age"))["age"]
+
+
+def test_clients_are_mostly_in_their_late_twenties_to_early_forties(heavy3: Frames) -> None:
+    age = _ages(heavy3, "client")
+    lo, hi = CLIENT_AGE_BANDS[0][0], CLIENT_AGE_BANDS[-1][1]
+    assert age.min() >= lo and age.max() < hi
+    core = ((age >= 25) & (age < 45)).mean()
+    # Uniform over 18-65 would put 20 of 47 years (43 %) there; the bands put 60 % there.
+    assert core is not None and core > 0.5, core
+    assert ((age >= 55).mean() or 0) < 0.15
+
+
+def test_rates_follow_credentials_and_experience(heavy3: Frames) -> None:
+    t = heavy3["Therapist"].with_columns(pl.col("hourlyRate").cast(pl.Float64).alias("rate"))
+    fixtures = t.join(heavy3["User"].select(pl.col("id").alias("userId"), "email"), on="userId")
+    fixtures = fixtures.filter(pl.col("email").str.contains(r"^therapist\d@"))
+    assert fixtures.height == 3 and (fixtures["rate"] == 100).all()  # upstream's override
+    rest = t.join(fixtures.select("userId"), on="userId", how="anti")
+    assert ((rest["rate"] % RATE_STEP) == 0).all()
+    assert rest["rate"].min() >= RATE_RANGE[0] and rest["rate"].max() <= RATE_RANGE[1]  # type: ignore[operator]
+    by_type = rest.group_by("providerType").agg(
+        pl.col("rate").mean().alias("mean"),
+        pl.corr(pl.col("yearsOfExperience").cast(pl.Float64), "rate").alias("r"),
+        pl.len().alias("n"),
+    )
+    mean = dict(by_type.select("providerType", "mean").iter_rows())
+    psychologist, nurse = v.PROVIDER_TYPES[0], v.PROVIDER_TYPES[4]
+    others = [m for k, m in mean.items() if k not in (psychologist, nurse)]
+    assert mean[nurse] > mean[psychologist] > max(others), mean
+    # Within a type, more years of practice cost more.
+    assert (by_type.filter(pl.col("n") >= 10)["r"] > 0.4).all(), by_type
+
+
+def test_therapist_mobiles_are_well_formed_fictional_numbers_of_their_state(
+    heavy3: Frames,
+) -> None:
+    t = heavy3["Therapist"]
+    assert t["mobile"].str.contains(r"^\+1-\d{3}-555-01\d{2}$").all()
+    area = dict(zip(v.PROVINCES, v.PROVINCE_AREA_CODE, strict=True))
+    want = t["province"].replace_strict(area)
+    assert (t["mobile"].str.slice(3, 3) == want).all()
+
+
+def test_community_images_resolve_and_circles_say_what_they_are(heavy3: Frames) -> None:
+    c = heavy3["Community"]
+    fixture_slugs = {f[1] for f in FIXTURES}
+    for slug, url in c.select("slug", "imageUrl").iter_rows():
+        if slug in fixture_slugs:
+            assert url == f"/images/communities/{slug}.jpg"  # shipped with the app
+        else:
+            assert re.fullmatch(
+                rf"https://picsum\.photos/seed/mentara-{re.escape(slug)}/400/300", url
+            )
+    circles = c.filter(pl.col("name").str.contains(" — Circle "))
+    assert circles.height > 0
+    base = c.select(pl.col("name").alias("base"), pl.col("description").alias("base_description"))
+    j = circles.with_columns(pl.col("name").str.replace(r" — Circle \d+$", "").alias("base")).join(
+        base, on="base"
+    )
+    assert j.height == circles.height
+    assert (j["description"] != j["base_description"]).all()
+    assert (
+        j.select(pl.col("description").str.starts_with(pl.col("base_description")))
+        .to_series()
+        .all()
+    )
