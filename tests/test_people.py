@@ -1,19 +1,28 @@
 """Who the people and communities are: client ages, therapists' rates and phones, community
-images and descriptions (a heavy build at scale 3, where derived circles exist)."""
+images and descriptions, how much clients post and how hearts fall on posts (a heavy build
+at scale 3, where derived circles exist)."""
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import polars as pl
 import pytest
 
 from seedsnap.build import generate
 from seedsnap.config import resolve
-from seedsnap.context import Frames
+from seedsnap.context import Context, Frames
 from seedsnap.generators import vocab as v
 from seedsnap.generators.communities import FIXTURES
-from seedsnap.generators.users import CLIENT_AGE_BANDS, RATE_RANGE, RATE_STEP
+from seedsnap.generators.users import (
+    APPETITE_CAP,
+    CLIENT_AGE_BANDS,
+    PROCESSING_ADMINS,
+    RATE_RANGE,
+    RATE_STEP,
+    targets,
+)
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +101,48 @@ def test_community_images_resolve_and_circles_say_what_they_are(heavy3: Frames) 
         .to_series()
         .all()
     )
+
+
+def test_clients_post_more_the_longer_and_keener_they_are_not_all_the_minimum(
+    heavy3: Frames,
+) -> None:
+    cfg = resolve(mode="heavy", scale=3, env={}, config_file=None)
+    floor = cfg.minimum("client", "posts")
+    users = heavy3["User"].filter((pl.col("role") == "client") & pl.col("emailVerified"))
+    posts = heavy3["Post"].group_by("userId").len()
+    per = users.select(pl.col("id").alias("userId"), "createdAt").join(posts, on="userId")
+    n = per["len"]
+    assert n.min() >= floor and n.max() <= APPETITE_CAP * floor  # type: ignore[operator]
+    assert (n == floor).mean() < 0.4, (n == floor).mean()  # was 98 % at the floor
+    # Longer on the platform, more posts: the earliest third of sign-ups outposts the latest.
+    per = per.sort("createdAt")
+    third = per.height // 3
+    assert per["len"].head(third).mean() > 1.3 * per["len"].tail(third).mean()  # type: ignore[operator]
+    ctx = Context(cfg)
+    want = targets(ctx, heavy3["User"], per["userId"], floor)
+    assert (per["len"].to_numpy() >= want).all()
+
+
+def test_hearts_per_post_are_skewed_by_how_a_post_lands_and_by_its_age(heavy3: Frames) -> None:
+    cfg = resolve(mode="heavy", scale=3, env={}, config_file=None)
+    hearts = heavy3["PostHeart"].group_by("postId").len()
+    posts = heavy3["Post"].join(hearts, left_on="id", right_on="postId", how="left")
+    n = posts["len"].fill_null(0)
+    assert n.min() >= cfg.minimum("post", "hearts")
+    assert (n == cfg.minimum("post", "hearts")).mean() < 0.6  # was 82 % at the floor
+    assert n.max() >= 20 and n.quantile(0.9) >= 2 * n.median()  # type: ignore[operator]
+    anchor = cfg.anchor.replace(tzinfo=None)
+    young = posts["createdAt"] > anchor - timedelta(days=2)
+    assert n.filter(young).mean() < n.filter(~young).mean()  # type: ignore[operator]
+
+
+def test_applications_are_processed_by_the_admins_who_may_approve_them(heavy3: Frames) -> None:
+    t = heavy3["Therapist"]
+    approvers = heavy3["Admin"].filter(pl.col("permissions").list.contains("therapist_approval"))[
+        "userId"
+    ]
+    done = t.filter(pl.col("status") == "APPROVED")
+    assert done["processedByAdminId"].is_in(approvers.implode()).all()
+    assert done["processedByAdminId"].n_unique() == len(PROCESSING_ADMINS)  # not one for all
+    assert (done["licenseVerifiedBy"] == done["processedByAdminId"]).all()
+    assert t.filter(pl.col("status") != "APPROVED")["processedByAdminId"].is_null().all()

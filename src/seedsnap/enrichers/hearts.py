@@ -1,4 +1,5 @@
-"""Hearts: clients ≥ N hearts given (post + comment hearts); every post ≥ M hearts.
+"""Hearts: clients ≥ N hearts given (post + comment hearts); every post ≥ M hearts, and
+beyond that as many as it draws (``popular``: most a few, some many).
 
 Upstream piled hearts on the earliest posts in DB order and never ensured a post had any
 (seeder.md §7 row 8). Here hearts go to keyed picks among posts of the user's communities,
@@ -11,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from seedsnap.context import Context, Frames, timestamps
+from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.enrichers.common import best_rows, count_by, deficit, pair_top_up
 from seedsnap.generators.common import text_keys
 from seedsnap.generators.content import REACTION_MEAN, community_posts, posting_members
@@ -22,6 +23,13 @@ READS = ("User", "Therapist", "Membership", "RoomGroup", "Room", "Post", "PostHe
          "CommentHeart")  # fmt: skip
 WRITES = ("PostHeart", "CommentHeart")
 SALT = name_key("enrich", "hearts")
+# Hearts a post draws from its community beyond the minimum: lognormal, median POPULAR_MEDIAN
+# and spread POPULAR_SIGMA (most posts get a few, some many), at most POPULAR_CAP; a post
+# younger than POPULAR_DAYS has drawn only its share so far (``popular``).
+POPULAR_MEDIAN = 2.5
+POPULAR_SIGMA = 0.9
+POPULAR_CAP = 40
+POPULAR_DAYS = 7
 
 # Ids are coded as integers once (a user: its row in User, ``_u``; an item: its row in the
 # post or comment frame, ``_i``) so the (member x item) pairs are joined, filtered and ordered
@@ -60,6 +68,7 @@ def _take(
     hearted: pl.Series,
     n_users: int,
     repeated: bool,
+    awake: bool = False,
 ) -> pl.DataFrame:
     """Per side entity (``_r``: its row in ``need``), its ``need`` pairs a user may heart.
 
@@ -69,11 +78,13 @@ def _take(
     membership); it then counts once, its first row. best_rows chooses as take_best does:
     the side's row follows its id's order (the need frames are sorted by id), so ordering on
     ``_r`` is ordering on the side's id. Returns the chosen rows of ``pairs`` in that order,
-    with lo.
+    with lo. ``awake``: only pairs the user was still seen after (for hearts no minimum asks).
     """
     pair = pl.col("_i").cast(pl.Int64) * n_users + pl.col("_u")
     lo = pl.max_horizontal(made, "joinedAt").dt.epoch("ms") + 1000
     allowed = (pl.col("_a") != pl.col("_u")) & ~pair.is_in(hearted.implode())
+    if awake:
+        allowed &= lo < pl.col("seen")
     cand = (
         pairs.lazy()
         .with_row_index("_o")
@@ -106,6 +117,22 @@ def _on_items(
         .join(users, on="userId", how="left")
         .select("_i", (pl.col("_i").cast(pl.Int64) * users.height + pl.col("_u")).alias("_pair"))
     )
+
+
+def _pair_codes(chosen: pl.DataFrame, n_users: int) -> pl.Series:
+    """The (item, user) pair codes of ``chosen`` rows (_i, _u), as ``hearted`` holds them."""
+    return chosen.select(pl.col("_i").cast(pl.Int64) * n_users + pl.col("_u")).to_series()
+
+
+def popular(ctx: Context, post_ids: pl.Series, made: np.ndarray) -> np.ndarray:
+    """Hearts each post of ``post_ids`` (made at epoch ms ``made``) draws in all: a keyed
+    lognormal around POPULAR_MEDIAN (spread POPULAR_SIGMA), at most POPULAR_CAP, and a
+    post of the last POPULAR_DAYS only its share of them by its age."""
+    z = ctx.stream("PostHeart", "popularity").normal(text_keys(post_ids))
+    days = (ctx.anchor_ms - np.asarray(made, dtype=np.int64)) / MS_PER_DAY
+    grown = np.clip(days / POPULAR_DAYS, 0.0, 1.0)
+    want = np.floor(POPULAR_MEDIAN * np.exp(POPULAR_SIGMA * z) * grown)
+    return np.minimum(want, POPULAR_CAP).astype(np.int64)
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
@@ -200,6 +227,34 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         pl.concat([hearted, by_users_pairs.to_series()]), n_users, repeated,
     )  # fmt: skip
 
+    # Beyond the minimum, a post draws hearts by how it lands (``popular``): most a few,
+    # some many. Those hearts come from members still seen after it, as no minimum forces.
+    taken_pairs = pl.concat([hearted, by_users_pairs.to_series(), _pair_codes(by_posts, n_users)])
+    count += np.bincount(by_posts["_i"].to_numpy(), minlength=posts.height)
+    want = popular(ctx, posts["postId"], posts["pAt"].dt.epoch("ms").to_numpy())
+    more = np.flatnonzero(count < want)
+    need_x = (
+        pl.DataFrame(
+            {
+                "postId": posts["postId"].gather(more),
+                "_i": pl.Series(more, dtype=pl.UInt32),
+                "need": want[more] - count[more],
+            }
+        )
+        .sort("postId")
+        .with_row_index("_r")
+    )
+    pairs_x = (
+        need_x.select("_r", "_i")
+        .join(post_cols, on="_i")
+        .join(member_cols, on="communityId")
+        .drop("communityId")
+    )
+    by_liking = _take(
+        ctx, "PostHeart", "popular", pairs_x, need_x["need"], "pAt", 11, taken_pairs, n_users,
+        repeated, awake=True,
+    )  # fmt: skip
+
     # A client whose communities hold too few posts by others to heart makes up the rest
     # with comment hearts (the minimum counts both), on others' comments it has not hearted.
     # Its need is what the user side left (deficit's order kept).
@@ -242,6 +297,6 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         return _rows(ctx, "PostHeart", "postId", chosen.with_columns(ids))
 
     return {
-        "PostHeart": pl.concat([post_rows(by_users), post_rows(by_posts)]),
+        "PostHeart": pl.concat([post_rows(by_users), post_rows(by_posts), post_rows(by_liking)]),
         "CommentHeart": _rows(ctx, "CommentHeart", "commentId", chosen_c),
     }

@@ -1,4 +1,4 @@
-"""Posts: clients ≥ N, APPROVED therapists ≥ M, communities ≥ K posts and recent activity.
+"""Posts: clients their share (at least N, ``users.targets``), APPROVED therapists ≥ M, communities ≥ K posts and recent activity.
 
 Every top-up post is in a room of a community its author is a member of, dated after the
 author joined (upstream's enricher posts had no room at all, seeder.md §11.6), every
@@ -15,7 +15,7 @@ from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames
 from seedsnap.enrichers.common import count_by, deficit
 from seedsnap.generators.common import pick_rows_from_groups, text_keys
 from seedsnap.generators.content import make_posts, posting_members
-from seedsnap.generators.users import with_seen
+from seedsnap.generators.users import targets, with_seen
 from seedsnap.random import expand, name_key
 
 READS = ("User", "Therapist", "Membership", "Community", "RoomGroup", "Room", "Post", "Meeting")
@@ -31,9 +31,13 @@ def _by_users(
         ((pl.col("role") == "client") & pl.col("emailVerified"))
         | ((pl.col("role") == "therapist") & pl.col("userId").is_in(approved))
     ).join(members.select("userId").unique(), on="userId", how="semi")
+    # A client posts its share (``users.targets``: the minimum at least, more the longer it
+    # has been around and the keener it is); a therapist its minimum.
+    share = targets(ctx, frames["User"], users["userId"], ctx.config.minimum("client", "posts"))
+    users = users.with_columns(pl.Series("_share", share))
     minimum = (
         pl.when(pl.col("role") == "client")
-        .then(ctx.config.minimum("client", "posts"))
+        .then(pl.col("_share"))
         .otherwise(ctx.config.minimum("therapist", "posts"))
     )
     need = deficit(users, "userId", count_by(posts, "userId"), minimum)

@@ -60,10 +60,14 @@ PROCESSED_WITHIN = 21
 # show, a therapist with past sessions among them.
 FIXTURE_CREATED_WITHIN = 90
 FIXTURE_CREATED_AT_LEAST = 30
-# ... except the fixture admins, who run the platform: dev_admin_1 processes every therapist
-# application, so they exist before the first therapist applied (CREATED_WITHIN days ago).
+# ... except the fixture admins, who run the platform: they process the therapist
+# applications (theirs is the therapist_approval permission), so they exist before the first
+# therapist applied (CREATED_WITHIN days ago). Each application goes to one of them by a
+# keyed draw, PROCESSING_P of them to each (the fixture therapists' to dev_admin_1): the
+# same admins at every scale, so a therapist's row does not change as the population grows.
 FIXTURE_ADMINS_CREATED = (CREATED_WITHIN["admin"], CREATED_WITHIN["therapist"] + 1)
-PROCESSING_ADMIN = "dev_admin_1"
+PROCESSING_ADMINS = ("dev_admin_1", "dev_admin_2", "dev_admin_3")
+PROCESSING_P = (0.5, 0.3, 0.2)
 # A therapist's standard session, in minutes: the "50-minute hour" or a full hour. Meetings
 # mostly last this long (generators/therapy.py) and are billed pro rata of hourlyRate.
 SESSION_MINUTES = (50, 60)
@@ -205,6 +209,37 @@ def home_offset_of(ctx: Context, ids: pl.Series) -> I64:
     their acts in their waking hours (``clock``)."""
     hours = np.array([STANDARD_OFFSET_H[z] for z in v.PROVINCE_TZ], dtype=np.int64)
     out: I64 = hours[home_province(ctx, ids)] * (MS_PER_DAY // 24)
+    return out
+
+
+# How much people take part is heavy-tailed and grows with their time on the platform: a
+# per-user minimum (posts, hearts) is a floor, not what everyone does. A client's share is
+# the minimum plus APPETITE_EXTRA of it per APPETITE_MONTHS between sign-up and last seen,
+# times a keyed appetite (lognormal, median 1, APPETITE_SIGMA), at most APPETITE_CAP times
+# the minimum (``targets``).
+APPETITE_SIGMA = 0.8
+APPETITE_MONTHS = 3.0
+APPETITE_EXTRA = 0.6
+APPETITE_CAP = 4
+
+
+def appetite(ctx: Context, users: pl.DataFrame, ids: pl.Series) -> npt.NDArray[np.float64]:
+    """How much each user of ``ids`` takes part, relative to a client who has been around
+    APPETITE_MONTHS: its keyed appetite (the same in every step) times its active months
+    (sign-up to last seen, in ``users``: id, role, createdAt, isActive) over APPETITE_MONTHS."""
+    row = rows_in(ids, users["id"])
+    created = users["createdAt"].dt.epoch("ms").to_numpy()[row]
+    months = (seen_of(ctx, users, ids) - created) / (30 * MS_PER_DAY)
+    keen = np.exp(APPETITE_SIGMA * ctx.stream("User", "appetite").normal(text_keys(ids)))
+    out: npt.NDArray[np.float64] = keen * np.maximum(months, 0.0) / APPETITE_MONTHS
+    return out
+
+
+def targets(ctx: Context, users: pl.DataFrame, ids: pl.Series, minimum: int) -> I64:
+    """What each user of ``ids`` does of something with a per-user ``minimum``: the minimum
+    and APPETITE_EXTRA of it per unit of ``appetite``, at most APPETITE_CAP x minimum."""
+    extra = np.rint(minimum * APPETITE_EXTRA * appetite(ctx, users, ids)).astype(np.int64)
+    out: I64 = np.minimum(minimum + extra, APPETITE_CAP * minimum)
     return out
 
 
@@ -472,6 +507,8 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
         prefix.astype(str), s.integers(keys, 10000, 100000, index=10).astype(str)
     )
     processed = between(s, keys, created, created + PROCESSED_WITHIN * MS_PER_DAY, index=11)
+    by = ctx.stream("Therapist", "processed-by").choice(keys, len(PROCESSING_P), p=PROCESSING_P)
+    processed_by = pl.Series(np.asarray(PROCESSING_ADMINS)[np.where(fixture, 0, by)])
     processing = np.where(approved, processed, created)  # a PENDING one: its submission
     df = pl.DataFrame(
         {
@@ -555,11 +592,11 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
         .otherwise(None)
         .alias("licenseVerifiedAt"),
         pl.when(pl.col("licenseVerified"))
-        .then(pl.lit(PROCESSING_ADMIN))
+        .then(pl.lit(processed_by))
         .otherwise(None)
         .alias("licenseVerifiedBy"),
         pl.when(pl.col("status") == "APPROVED")
-        .then(pl.lit(PROCESSING_ADMIN))
+        .then(pl.lit(processed_by))
         .otherwise(None)
         .alias("processedByAdminId"),
         json_object(
