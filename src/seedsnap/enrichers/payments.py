@@ -13,6 +13,14 @@ row 19, §11.17). Here:
   COMPLETED, 4 % FAILED (with a reason), 3 % REFUNDED, and PENDING only for sessions of the
   last three days; paid with the client's default method mostly, else another method the
   client had by then;
+- a FAILED session payment is tried again, once: the schema allows several payments per
+  meeting (``Payment.meetingId`` is only indexed, not unique), and the app tells the client
+  (a PAYMENT_FAILED notification, the notifications enricher). A client still seen after
+  the failure retries it on their waking clock, soon after (``RETRY_MEAN``), with another
+  method they hold if they have one; otherwise the app retries the method on file
+  ``AUTO_RETRY_AFTER`` later (a client who stopped coming does not act, ``users.last_seen``).
+  A retry mostly succeeds (``RETRY_SUCCESS``); one that fails is not tried again, so only a
+  meeting's first payment is ever retried and a re-run adds nothing;
 - a method's lastUsed is its latest payment.
 """
 
@@ -21,13 +29,13 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from seedsnap.context import MS_PER_DAY, MS_PER_MINUTE, Context, Frames, timestamps
+from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import therapy_text as tx
 from seedsnap.generators import vocab as v
-from seedsnap.generators.clock import waking_between
+from seedsnap.generators.clock import waking_between, waking_soon_after
 from seedsnap.generators.common import between, json_object, pick, text_keys
 from seedsnap.generators.users import home_offset_of, seen_of
-from seedsnap.random import I64, U64, Stream, expand, name_key
+from seedsnap.random import I64, U64, Stream, child_keys, expand, name_key
 
 READS = ("User", "Client", "Therapist", "Meeting", "PaymentMethod", "Payment")
 WRITES = ("PaymentMethod", "Payment")
@@ -37,6 +45,11 @@ FIRST_TYPES = ("CARD", "BANK_ACCOUNT", "DIGITAL_WALLET")
 FIRST_P = (0.75, 0.15, 0.10)
 SECOND_TYPES = ("CARD", "BANK_ACCOUNT", "DIGITAL_WALLET", "INSURANCE")
 SECOND_P = (0.5, 0.2, 0.15, 0.15)
+# Retrying a failed session payment (``retries``).
+RETRY_SUCCESS = 0.88  # an assumption: most failures are an expired card or a bank hold
+RETRY_MEAN = 6 * MS_PER_HOUR  # waking time before a client still coming pays again
+RETRY_MIN_SEEN = 10 * MS_PER_MINUTE  # seen at least this long after the failure to retry it
+AUTO_RETRY_AFTER = 3 * MS_PER_DAY  # when the app retries the method on file itself
 
 
 def _digits(values: I64, width: int) -> pl.Expr:
@@ -285,6 +298,103 @@ def payments(ctx: Context, frames: Frames, pm: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def retries(ctx: Context, frames: Frames, first: pl.DataFrame, pm: pl.DataFrame) -> pl.DataFrame:
+    """A second payment for every FAILED payment that is the only one of its meeting.
+
+    ``first``: the payments this run adds; ``pm``: every payment method (id, userId, type,
+    isDefault, isActive, createdAt). The retry is attempt 1 of the meeting (keyed by it).
+    """
+    cols = ("id", "status", "clientId", "meetingId", "paymentMethodId", "failedAt")
+    every = pl.concat(
+        [ctx.frame("Payment", p).select(cols) for p in (frames["Payment"], first)]
+    ).filter(pl.col("meetingId").is_not_null())
+    once = every.group_by("meetingId").len().filter(pl.col("len") == 1).select("meetingId")
+    failed = (
+        every.filter((pl.col("status") == "FAILED") & pl.col("failedAt").is_not_null())
+        .join(once, on="meetingId", how="semi")
+        .join(
+            pl.concat(
+                [
+                    ctx.frame("Payment", p).select("id", "amount", "currency", "therapistId")
+                    for p in (frames["Payment"], first)
+                ]
+            ),
+            on="id",
+        )
+        .sort("meetingId")
+    )
+    if failed.is_empty():
+        return ctx.empty("Payment")
+    keys = child_keys(text_keys(failed["meetingId"]), 1)
+    s = ctx.stream("Payment", "retry")
+    a = ctx.anchor_ms
+    at_fail = failed["failedAt"].dt.epoch("ms").to_numpy()
+    seen = seen_of(ctx, frames["User"], failed["clientId"])
+    home = home_offset_of(ctx, failed["clientId"])
+    # Only what a client does while it still comes is theirs (last seen bounds it).
+    by_client = np.minimum(seen, a) - at_fail >= RETRY_MIN_SEEN
+    client_at = waking_soon_after(
+        s, keys, at_fail + MS_PER_MINUTE, np.minimum(seen, a), RETRY_MEAN, home, index=0
+    )
+    created = np.where(by_client, client_at, at_fail + AUTO_RETRY_AFTER)
+    due = created <= a  # an automatic retry not yet due is not made
+    ok = s.bernoulli(keys, RETRY_SUCCESS, index=1)
+    done_at = np.minimum(created + s.integers(keys, 2_000, 30_000, index=2), a)
+    r = failed.with_columns(
+        pl.Series("key", keys),
+        pl.Series("at", created),
+        pl.Series("done", done_at),
+        pl.Series("ok", ok),
+        pl.Series("by_client", by_client),
+    ).filter(pl.Series(due))
+    if r.is_empty():
+        return ctx.empty("Payment")
+    # The client pays with another method it holds by then if it has one (the failed one
+    # if not); the app retries the method on file.
+    cand = (
+        r.select("id", "clientId", "at", "by_client", pl.col("paymentMethodId").alias("was"))
+        .join(
+            pm.filter(pl.col("isActive") & (pl.col("type") != "INSURANCE")).select(
+                pl.col("userId").alias("clientId"),
+                pl.col("id").alias("methodId"),
+                "isDefault",
+                pl.col("createdAt").dt.epoch("ms").alias("mAt"),
+            ),
+            on="clientId",
+        )
+        .filter(pl.col("mAt") <= pl.col("at"))
+        .with_columns(
+            later=(pl.col("methodId") == pl.col("was")).fill_null(False) == pl.col("by_client")
+        )
+        .sort("id", "later", pl.col("isDefault").not_(), "methodId")
+        .unique("id", keep="first", maintain_order=True)
+        .select("id", "methodId")
+    )
+    r = r.join(cand, on="id", how="left", maintain_order="left")
+    ok_s, done, rk = r["ok"].to_numpy(), r["done"].to_numpy(), r["key"].to_numpy()
+    return pl.DataFrame(
+        {
+            "id": ctx.ids("Payment", rk),
+            "amount": r["amount"],
+            "currency": r["currency"],
+            "status": np.where(ok_s, "COMPLETED", "FAILED"),
+            "clientId": r["clientId"],
+            "therapistId": r["therapistId"],
+            "meetingId": r["meetingId"],
+            "paymentMethodId": r["methodId"],
+            "processedAt": timestamps(done, "processedAt"),
+            "failedAt": timestamps(done, "failedAt"),
+            "failureReason": pick(s, rk, tx.FAILURE_REASONS, index=3).astype(str),
+            "createdAt": timestamps(r["at"].to_numpy(), "createdAt"),
+            "updatedAt": timestamps(done, "updatedAt"),
+        }
+    ).with_columns(
+        pl.when(pl.Series(ok_s)).then(pl.col("processedAt")).alias("processedAt"),
+        pl.when(pl.Series(~ok_s)).then(pl.col("failedAt")).alias("failedAt"),
+        pl.when(pl.Series(~ok_s)).then(pl.col("failureReason")).alias("failureReason"),
+    )
+
+
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     new_methods = methods(ctx, frames)
@@ -298,7 +408,11 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             ),
         ]
     )
-    pay = payments(ctx, frames, all_methods)
+    first = payments(ctx, frames, all_methods)
+    # Conformed to the model first: an empty part has the model's dtypes, a built one numpy's.
+    pay = pl.concat(
+        [ctx.frame("Payment", p) for p in (first, retries(ctx, frames, first, all_methods))]
+    )
     last = pay.group_by("paymentMethodId").agg(pl.col("createdAt").max().alias("lastUsed"))
     new_methods = new_methods.join(
         last, left_on="id", right_on="paymentMethodId", how="left"
