@@ -603,16 +603,17 @@ def test_every_user_gets_notifications_whose_type_agrees_with_title_and_body(
     )
     titles = pl.DataFrame(
         {
-            "type": list(social_text.NOTIFICATIONS),
-            "expected": [v[0] for v in social_text.NOTIFICATIONS.values()],
-            "body": [v[1].split("{")[0] for v in social_text.NOTIFICATIONS.values()],
+            "type": list(notifications.TEMPLATES),
+            "expected": [v[0] for v in notifications.TEMPLATES.values()],
+            "body": [v[1].split("{")[0] for v in notifications.TEMPLATES.values()],
         }
     )
     x = n.join(titles, on="type", how="left")
     # Whatever step writes a notification takes its title and body from the catalogue.
     where = (
         "every notification's title and message come from the (title, body) of its type in "
-        "seedsnap.generators.social_text.NOTIFICATIONS, whichever enricher writes it"
+        "seedsnap.enrichers.notifications.TEMPLATES (social_text.NOTIFICATIONS and more), "
+        "whichever enricher writes it"
     )
     _none(x.filter(pl.col("expected").is_null()), f"a type without a template ({where})")
     _none(x.filter(pl.col("title") != pl.col("expected")), f"title disagrees with type ({where})")
@@ -1333,29 +1334,33 @@ def test_pick_rows_from_groups_carries_the_row_and_ignores_pool_order() -> None:
 
 
 def test_notification_messages_fill_each_template_once() -> None:
-    bodies = ["{other} said hi.", "Plain text.", "", "{other} on {when}: {title}"]
+    bodies = ["{other} said hi.", "Plain text.", "", "{other} on {when}: {title}", "${amount}"]
     ev = pl.DataFrame(
         {
-            "other": ["Ann {when}", None, None, "Bo"],
-            "title": [None, None, None, "{other}"],
-            "rating": [None] * 4,
-            "emoji": [None] * 4,
-            "community": [None] * 4,
-            "when": [None, None, None, 0],
+            "other": ["Ann {when}", None, None, "Bo", None],
+            "title": [None, None, None, "{other}", None],
+            "rating": [None] * 5,
+            "emoji": [None] * 5,
+            "community": [None] * 5,
+            "amount": [None] * 4 + ["12.50"],
+            "when": [None, None, None, 0, None],
+            "tz": [None] * 5,
         },
         schema_overrides={"when": pl.Int64, "rating": pl.String, "emoji": pl.String,
-                          "community": pl.String},
+                          "community": pl.String, "tz": pl.String},
     )  # fmt: skip
     filled = [ev[i].select(notifications._message(b))[0, 0] for i, b in enumerate(bodies)]
     assert filled == [
         "Ann {when} said hi.",  # a value is not scanned for placeholders
         "Plain text.",
         "",
-        "Bo on Thu Jan 1, 00:00 UTC: {other}",
+        "Bo on Thu Jan 1, 12:00 AM UTC: {other}",  # no zone known: UTC, said so
+        "$12.50",
     ]
     long = pl.DataFrame({"title": ["x" * 80], "when": [None]}, schema_overrides={"when": pl.Int64})
     long = long.with_columns(
-        pl.lit(None, dtype=pl.String).alias(c) for c in ("other", "rating", "emoji", "community")
+        pl.lit(None, dtype=pl.String).alias(c)
+        for c in ("other", "rating", "emoji", "community", "amount", "tz")
     )
     assert long.select(notifications._message("{title}"))[0, 0] == "x" * 60  # titles are cut
 

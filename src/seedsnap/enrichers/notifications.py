@@ -5,15 +5,20 @@ confirmation of an upcoming one, the cancellation of a cancelled one), the last 
 participant received in a conversation, a reaction to one's message, a worksheet assigned /
 overdue / reviewed, a review received, a new client-therapist relationship, a comment on
 one's post, joining a community, being made a moderator, a therapist application (to the
-admin who processed it) and its outcome. Every user, not the first 20, is then topped up to
+admin who processed it) and its outcome, a session payment that failed or went through (a
+receipt for every one settled, as the app sends), and a completed session's request for a
+review (``REVIEW_REQUEST_AFTER`` its end, unless the client had reviewed it by then). Every user, not the first 20, is then topped up to
 ``MIN_PER_USER`` with account notifications (profile completion, a sign-in alert, ...).
 
 By construction: the title is fixed per type (``social_text.NOTIFICATIONS``) and the message
 is that type's template, so type, title and body agree (upstream typed "New comment on your
 post" MESSAGE_REACTION); ``readAt`` is set exactly when ``isRead`` and lies between
 ``createdAt`` and the anchor; MESSAGE_RECEIVED is read exactly when the participant's
-``lastReadAt`` is at or after the message; ``createdAt`` is at or before the anchor and not
-before the recipient existed. Every notification is keyed by (event, source row, recipient):
+``lastReadAt`` is at or after the message; a PAYMENT_FAILED its client retried, or a
+REVIEW_REQUEST its client answered, is read when they did (read only while they still come); ``createdAt`` is at or before the anchor and not
+before the recipient existed. A time in a message is the recipient's local time, with its
+zone's abbreviation ("Mon Feb 16, 5:00 PM EST"): a therapist's ``timezone``, a client's
+home zone (``users.home_province``), daylight saving included. Every notification is keyed by (event, source row, recipient):
 existing ids are skipped, so a re-run adds nothing.
 """
 
@@ -28,9 +33,10 @@ import polars as pl
 from seedsnap.arrays import rows_in, sort_by_text
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.generators import social_text as t
+from seedsnap.generators import vocab as v
 from seedsnap.generators.clock import waking_at
 from seedsnap.generators.common import ms_of, text_keys
-from seedsnap.generators.users import home_offset_of, last_seen
+from seedsnap.generators.users import home_offset_of, home_province, last_seen
 from seedsnap.random import child_keys, name_key
 
 READS = (
@@ -49,16 +55,45 @@ READS = (
     "ConversationParticipant",
     "Message",
     "MessageReaction",
+    "Payment",
 )
 WRITES = ("Notification",)
 
 READERS = 0.8  # users who read their notifications at all
 MIN_PER_USER = 3  # upstream's docs say 3-5 per user; its code gave 2 to the first 20 users
 REMINDER_LEAD = 24 * MS_PER_HOUR
+REVIEW_REQUEST_AFTER = MS_PER_HOUR  # after a completed session ends
+# The templates of the types this step writes: social_text's, and those of payments and review
+# requests, kept here while social_text.py is another helper's file (one catalogue to merge).
+TEMPLATES: dict[str, tuple[str, str]] = {
+    **t.NOTIFICATIONS,
+    "PAYMENT_SUCCESS": (
+        "Payment received",
+        "Your payment of ${amount} for your session with {other} on {when} went through.",
+    ),
+    "PAYMENT_FAILED": (
+        "Payment failed",
+        "We couldn't process your payment of ${amount} for your session with {other} on "
+        "{when}. Please check your payment method and try again.",
+    ),
+    "REVIEW_REQUEST": (
+        "How was your session?",
+        "How was your session with {other} on {when}? Leave a review to help others find "
+        "the right therapist.",
+    ),
+}
+# How a time is written in a message, in the recipient's zone (%Z: EST, PDT, MST, ...).
+WHEN_FORMAT = "%a %b %-d, %-I:%M %p %Z"
 UPCOMING = ("SCHEDULED", "CONFIRMED", "WAITING")
-HIGH = {"APPOINTMENT_CANCELLED", "WORKSHEET_DUE", "SECURITY_ALERT", "THERAPIST_APPLICATION"}
+HIGH = {
+    "APPOINTMENT_CANCELLED",
+    "WORKSHEET_DUE",
+    "SECURITY_ALERT",
+    "THERAPIST_APPLICATION",
+    "PAYMENT_FAILED",
+}
 LOW = {"COMMUNITY_WELCOME", "COMMUNITY_JOINED", "PROFILE_COMPLETION", "SYSTEM_UPDATE",
-       "MESSAGE_REACTION", "SYSTEM_MAINTENANCE"}  # fmt: skip
+       "MESSAGE_REACTION", "SYSTEM_MAINTENANCE", "PAYMENT_SUCCESS", "REVIEW_REQUEST"}  # fmt: skip
 # Columns every event frame carries before templating.
 EVENT_COLUMNS = {
     "event": pl.String,  # names the key space: (event, source id, recipient) is unique
@@ -72,6 +107,7 @@ EVENT_COLUMNS = {
     "rating": pl.String,
     "emoji": pl.String,
     "community": pl.String,
+    "amount": pl.String,
     "data_key": pl.String,
     "data_id": pl.String,
     "path": pl.String,
@@ -309,6 +345,69 @@ def _people_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.
     return out
 
 
+def _billing_events(
+    frames: Frames, anchor: int, names: pl.DataFrame, users: pl.DataFrame
+) -> list[pl.DataFrame]:
+    """What a completed session sends its client: its payments' outcomes and a review request.
+
+    ``users``: id, seen (when each was last seen, ms).
+    """
+    m = (
+        frames["Meeting"]
+        .filter(pl.col("status") == "COMPLETED")
+        .select(
+            pl.col("id").alias("meetingId"), "clientId", "therapistId",
+            ms_of("startTime").alias("start"), ms_of("endTime").alias("end"),
+        )
+        .join(names.rename({"id": "therapistId", "n": "therapist"}), on="therapistId", how="left")
+    )  # fmt: skip
+    p = frames["Payment"].select(
+        "id", "meetingId", "status", pl.col("amount").cast(pl.String).alias("amount"),
+        ms_of("processedAt").alias("processed"), ms_of("failedAt").alias("failed"),
+        ms_of("createdAt").alias("created"),
+    )  # fmt: skip
+    # The next payment of the meeting: a failed one's retry.
+    p = p.sort("meetingId", "created", "id").with_columns(
+        pl.col("created").shift(-1).over("meetingId").alias("next")
+    )
+    p = p.join(m, on="meetingId")
+    seen = users["seen"].to_numpy()[rows_in(p["clientId"], users["id"])]
+    # A retry the client made while it still came (an app's retry waits for no one) is
+    # what it did on reading the notice.
+    p = p.with_columns(
+        pl.when(pl.col("next") <= pl.Series(seen)).then(pl.col("next")).alias("retried")
+    )
+    common: dict[str, pl.Expr | str] = {
+        "source": pl.col("id"), "userId": pl.col("clientId"), "other": pl.col("therapist"),
+        "when": pl.col("start"), "amount": pl.col("amount"), "data_key": "paymentId",
+        "data_id": pl.col("id"), "path": pl.lit("/billing"),
+    }  # fmt: skip
+    failed = _events(
+        p.filter(pl.col("failed").is_not_null()), event="PAYMENT_FAILED", type="PAYMENT_FAILED",
+        at=pl.col("failed"), read_upto=pl.col("retried"), **common,
+    )  # fmt: skip
+    settled = _events(
+        p.filter(pl.col("processed").is_not_null()), event="PAYMENT_SUCCESS",
+        type="PAYMENT_SUCCESS", at=pl.col("processed"), **common,
+    )  # fmt: skip
+    # A review request an hour after the session, unless the client had reviewed it by then;
+    # one it reviewed after is read when it did.
+    reviews = frames["Review"].select("meetingId", ms_of("createdAt").alias("reviewed"))
+    asked = (
+        m.with_columns((pl.col("end") + REVIEW_REQUEST_AFTER).alias("at"))
+        .filter(pl.col("at") <= anchor)
+        .join(reviews.drop_nulls("meetingId"), on="meetingId", how="left")
+        .filter(pl.col("reviewed").is_null() | (pl.col("reviewed") >= pl.col("at")))
+    )
+    request = _events(
+        asked, event="REVIEW_REQUEST", source=pl.col("meetingId"), userId=pl.col("clientId"),
+        type="REVIEW_REQUEST", at=pl.col("at"), other=pl.col("therapist"), when=pl.col("start"),
+        data_key="meetingId", data_id=pl.col("meetingId"),
+        path=pl.lit("/sessions/") + pl.col("meetingId"), read_upto=pl.col("reviewed"),
+    )  # fmt: skip
+    return [failed, settled, request]
+
+
 def _fallbacks(ctx: Context, users: pl.DataFrame, have: npt.NDArray[np.int64]) -> pl.DataFrame:
     """Account notifications for users still short of MIN_PER_USER, one per fallback type.
 
@@ -358,16 +457,31 @@ _TEMPLATED = {
 }
 
 
+def _local_when() -> pl.Expr:
+    """The time ``when`` (epoch ms) in the zone ``tz`` (an IANA name; UTC when NULL).
+
+    A zone per value, so one branch per zone users live in (``vocab.PROVINCE_TZ``): polars
+    converts a column to one zone at a time.
+    """
+    utc = pl.col("when").cast(pl.Datetime("ms", "UTC"))
+    out = utc.dt.strftime(WHEN_FORMAT)
+    for zone in sorted(set(v.PROVINCE_TZ)):
+        local = utc.dt.convert_time_zone(zone).dt.strftime(WHEN_FORMAT)
+        out = pl.when(pl.col("tz") == zone).then(local).otherwise(out)
+    return out
+
+
 def _message(template: str) -> pl.Expr:
     """The message of one type: its template filled with the event's values.
 
     One ``concat_str`` of the template's literal pieces and value columns (a missing value is
-    empty; a title is cut to 60 characters); a value is never scanned for placeholders itself.
+    empty; a title is cut to 60 characters; a time is in the zone ``tz``); a value is never
+    scanned for placeholders itself.
     """
-    values = {n: pl.col(n).fill_null("") for n in ("other", "rating", "emoji", "community")}
+    names = ("other", "rating", "emoji", "community", "amount")
+    values = {n: pl.col(n).fill_null("") for n in names}
     values["title"] = pl.col("title").str.slice(0, 60).fill_null("")
-    when = pl.col("when").cast(pl.Datetime("ms")).dt.strftime("%a %b %-d, %H:%M UTC")
-    values["when"] = when.fill_null("")
+    values["when"] = _local_when().fill_null("")
     pieces = [
         values.get(p[1:-1], pl.lit(p)) if _PLACEHOLDER.fullmatch(p) else pl.lit(p)
         for p in _PLACEHOLDER.split(template)
@@ -376,10 +490,11 @@ def _message(template: str) -> pl.Expr:
     return pl.concat_str(pieces) if pieces else pl.lit("")
 
 
-def _templated(ev: pl.DataFrame) -> list[pl.DataFrame]:
+def _templated(ev: pl.DataFrame, users: pl.DataFrame) -> list[pl.DataFrame]:
     """``ev`` in parts of one (event, type), each with its kind's key and its type's title,
     priority, message and data (the _TEMPLATED columns); rows of no event or of a type
-    without a template are dropped.
+    without a template are dropped. A time is written in the recipient's zone (``users``:
+    id, tz).
 
     An event frame holds one kind and nearly always one type, so this is mostly one part
     given literals and one ``concat_str``: no per-row join on the templates or kinds, nor a
@@ -396,9 +511,13 @@ def _templated(ev: pl.DataFrame) -> list[pl.DataFrame]:
     out = []
     for part in [ev] if one else ev.partition_by("event", "type"):
         event, kind = part["event"][0], part["type"][0]
-        if event is None or kind not in t.NOTIFICATIONS:
+        if event is None or kind not in TEMPLATES:
             continue
-        title, body = t.NOTIFICATIONS[kind]
+        title, body = TEMPLATES[kind]
+        if "{when}" in body:
+            row = rows_in(part["userId"], users["id"])
+            zone = users["tz"].append(pl.Series([None], dtype=pl.String))[row]  # -1: none
+            part = part.with_columns(zone.alias("tz"))
         usual = "HIGH" if kind in HIGH else "LOW" if kind in LOW else "NORMAL"
         made = {
             "ekey": pl.lit(int(name_key("notification", event)), dtype=pl.UInt64),
@@ -419,7 +538,7 @@ def _finish(
     """The Notification rows of ``events`` (in no particular order: enrich sorts them by id)
     and each row's recipient as a row of ``users``."""
     anchor = ctx.anchor_ms
-    parts = [part for frame in events for part in _templated(frame)]
+    parts = [part for frame in events for part in _templated(frame, users)]
     ev = pl.concat(parts) if parts else pl.DataFrame(schema=_TEMPLATED)
     # Only recipients that are users (an inner join), whose columns are gathered by row.
     user_row = rows_in(ev["userId"], users["id"])
@@ -486,15 +605,23 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     users = frames["User"].select(
         "id", "role", ms_of("createdAt").alias("created"), "emailVerified"
     )
+    # The zone a user's times are written in: a therapist's own, else its home's.
+    home = pl.Series(np.asarray(v.PROVINCE_TZ)[home_province(ctx, users["id"])])
+    th = frames["Therapist"].select("userId", "timezone")
+    own = th["timezone"].append(pl.Series([None], dtype=pl.String))[
+        rows_in(users["id"], th["userId"])
+    ]
     users = users.with_columns(
         pl.Series("ukey", text_keys(users["id"])),  # once per user
         pl.Series("seen", last_seen(ctx, frames["User"])),
+        own.fill_null(home).alias("tz"),
     )
     events = [
         *_meeting_events(frames, anchor, names),
         *_message_events(frames, names),
         *_worksheet_events(frames, anchor, names),
         *_people_events(frames, anchor, names),
+        *_billing_events(frames, anchor, names, users),
     ]
     derived, user_row = _finish(ctx, events, users)
     existing = frames["Notification"].select("id", "userId")
