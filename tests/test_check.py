@@ -1299,6 +1299,76 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
 ]
 
 
+# Payments and the notices of payments and sessions (check.BILLING_RULES). The world's mt1
+# (c1 with t1) is COMPLETED, paid by pay1 at its end and reviewed (rv1) a day after.
+_END1 = MON_0900_MANILA + timedelta(minutes=60)
+
+
+def _pay(f: Frames, pid: str, status: str, at: datetime) -> Frames:
+    """A payment of mt1 made at ``at`` (settled or failed at once)."""
+    settled = status == "COMPLETED"
+    return add(
+        f, "Payment", id=pid, amount=50.0, status=status, clientId="c1", therapistId="t1",
+        meetingId="mt1", paymentMethodId="pm1", processedAt=at if settled else None,
+        failedAt=None if settled else at, failureReason=None if settled else "Card declined",
+        createdAt=at, updatedAt=at,
+    )  # fmt: skip
+
+
+def _notice(f: Frames, nid: str, user: str, kind: str, data: str, at: datetime) -> Frames:
+    return add(
+        f, "Notification", id=nid, userId=user, title="t", message="m", type=kind,
+        priority="NORMAL", data=data, isRead=False, createdAt=at, updatedAt=at,
+    )  # fmt: skip
+
+
+BILLING_CASES: list[tuple[str, Edit, str]] = [
+    (  # paid again after it went through
+        "payment.retry_follows_a_failure",
+        lambda f: _pay(f, "pay2", "COMPLETED", _END1 + timedelta(hours=2)),
+        "pay1",
+    ),
+    (  # a receipt sent to someone else than the payer
+        "notification.payment_notice_of_its_payment",
+        lambda f: _notice(f, "ntp", "c2", "PAYMENT_SUCCESS", '{"paymentId": "pay1"}', _END1),
+        "ntp",
+    ),
+    (  # a failure notice of a payment that went through
+        "notification.payment_notice_of_its_payment",
+        lambda f: _notice(f, "ntp", "c1", "PAYMENT_FAILED", '{"paymentId": "pay1"}', _END1),
+        "ntp",
+    ),
+    (  # asked after the client had reviewed the session (rv1, a day after it)
+        "notification.review_request_after_a_session",
+        lambda f: _notice(
+            f, "ntr", "c1", "REVIEW_REQUEST", '{"meetingId": "mt1"}', _END1 + timedelta(days=2)
+        ),
+        "ntr",
+    ),
+    (  # asked about a session not yet held
+        "notification.review_request_after_a_session",
+        lambda f: _notice(f, "ntr", "c1", "REVIEW_REQUEST", '{"meetingId": "mt2"}', days(0.5)),
+        "ntr",
+    ),
+]
+DOMAIN_CASES += BILLING_CASES
+
+
+def _billing_done_right(f: Frames) -> Frames:
+    """mt1 failed first, then was retried and paid; its client was told each time and asked
+    for a review an hour after the session, before reviewing it."""
+    f = set_(f, "Payment", "pay1", status="FAILED", processedAt=None, failedAt=_END1,
+             failureReason="Card declined")  # fmt: skip
+    f = _pay(f, "pay2", "COMPLETED", _END1 + timedelta(hours=5))
+    f = _notice(f, "n1", "c1", "PAYMENT_FAILED", '{"paymentId": "pay1"}', _END1)
+    f = _notice(
+        f, "n2", "c1", "PAYMENT_SUCCESS", '{"paymentId": "pay2"}', _END1 + timedelta(hours=5)
+    )
+    return _notice(
+        f, "n3", "c1", "REVIEW_REQUEST", '{"meetingId": "mt1"}', _END1 + timedelta(hours=1)
+    )
+
+
 def _unverified(f: Frames, uid: str, code_expires: datetime | None = None) -> Frames:
     """``uid`` as a client who signed up a day ago and has not verified its email yet (its
     code expires ``code_expires``: in half a day by default)."""
@@ -1654,6 +1724,12 @@ def test_domain_and_minimum_rules_catch_their_violation(
     lab: Lab, rule_id: str, edit: Edit, key: str
 ) -> None:
     _assert_reported(lab.check(rule_id, edit), rule_id, key)
+
+
+@pytest.mark.parametrize("rule_id", sorted({c[0] for c in BILLING_CASES}))
+def test_billing_rules_pass_a_retried_payment_and_its_notices(lab: Lab, rule_id: str) -> None:
+    report = lab.check(rule_id, _billing_done_right)
+    assert report.rules == [rule_id] and not report.violations, report.to_text()
 
 
 def _journal_after(f: Frames, hours: float) -> Frames:

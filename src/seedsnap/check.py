@@ -1577,6 +1577,52 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+# Payments and the notices of payments and sessions (``enrichers.payments``, ``notifications``).
+# A notice names its row in ``data`` as the enricher writes it, {"<key>": "<id>"}: compared
+# as text, which DuckDB and PostgreSQL (jsonb) render alike, so no JSON functions are needed.
+BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "payment.retry_follows_a_failure",
+        "Payment",
+        "a meeting is paid again only after a payment of it FAILED: one a later payment of "
+        "the meeting follows is FAILED",
+        """SELECT "p"."id" AS "key", CAST("p"."status" AS TEXT) || ' then paid again'
+        AS "detail" FROM "Payment" AS "p" WHERE CAST("p"."status" AS TEXT) <> 'FAILED'
+        AND EXISTS (SELECT 1 FROM "Payment" AS "q" WHERE "q"."meetingId" = "p"."meetingId"
+            AND ("q"."createdAt" > "p"."createdAt"
+                OR ("q"."createdAt" = "p"."createdAt" AND "q"."id" > "p"."id")))""",
+    ),
+    (
+        "notification.payment_notice_of_its_payment",
+        "Notification",
+        "a PAYMENT_FAILED / PAYMENT_SUCCESS notice is of a payment of its recipient that failed "
+        "/ went through, sent when it did or after",
+        """SELECT "n"."id" AS "key", CAST("n"."type" AS TEXT) || ' ' || COALESCE(
+        CAST("n"."data" AS TEXT), 'NULL') AS "detail" FROM "Notification" AS "n"
+        WHERE CAST("n"."type" AS TEXT) IN ('PAYMENT_FAILED', 'PAYMENT_SUCCESS')
+        AND NOT EXISTS (SELECT 1 FROM "Payment" AS "p"
+            WHERE CAST("n"."data" AS TEXT) = '{"paymentId": "' || "p"."id" || '"}'
+            AND "p"."clientId" = "n"."userId"
+            AND "n"."createdAt" >= CASE CAST("n"."type" AS TEXT)
+                WHEN 'PAYMENT_FAILED' THEN "p"."failedAt" ELSE "p"."processedAt" END)""",
+    ),
+    (
+        "notification.review_request_after_a_session",
+        "Notification",
+        "a REVIEW_REQUEST asks its recipient about a COMPLETED session of theirs, after it "
+        "ended and not after they reviewed it",
+        f"""SELECT "n"."id" AS "key", COALESCE(CAST("n"."data" AS TEXT), 'NULL') AS "detail"
+        FROM "Notification" AS "n" LEFT JOIN "Meeting" AS "m"
+            ON CAST("n"."data" AS TEXT) = '{{"meetingId": "' || "m"."id" || '"}}'
+        WHERE CAST("n"."type" AS TEXT) = 'REVIEW_REQUEST' AND ("m"."id" IS NULL
+            OR "m"."clientId" <> "n"."userId" OR CAST("m"."status" AS TEXT) <> 'COMPLETED'
+            OR "n"."createdAt" < {_end('"m"')}
+            OR EXISTS (SELECT 1 FROM "Review" AS "r" WHERE "r"."meetingId" = "m"."id"
+                AND "r"."createdAt" < "n"."createdAt"))""",
+    ),
+)
+
+
 def _act_rows(a: Act) -> str:
     """SQL: the rows of one act of ``logins.ACTS`` as ("u", "at", "what": its table)."""
 
@@ -1786,7 +1832,7 @@ def domain_rules(anchor: str) -> list[Rule]:
     """The Mentara domain rules, with the anchor (a TIMESTAMP literal) filled in."""
     return [
         Rule(rid, table, desc, sql.replace("{anchor}", anchor))
-        for rid, table, desc, sql in DOMAIN_RULES
+        for rid, table, desc, sql in (*DOMAIN_RULES, *BILLING_RULES)
     ]
 
 
