@@ -442,9 +442,9 @@ def test_hearts_count_a_repeated_membership_once(light: tuple[Config, Frames]) -
     seen: list[bool] = []
     take = hearts._take
 
-    def spy(*args: Any) -> pl.DataFrame:
-        seen.append(args[-1])
-        return take(*args)
+    def spy(*args: Any, **kwargs: Any) -> pl.DataFrame:
+        seen.append(args[-1])  # repeated, the last positional argument
+        return take(*args, **kwargs)
 
     ctx = Context(light[0])
     with pytest.MonkeyPatch.context() as mp:
