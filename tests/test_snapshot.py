@@ -595,6 +595,16 @@ def _break(path: Path, how: str) -> None:
         _edit_manifest(
             path, lambda d: d["tables"]["User"].__setitem__("rows", 1 + d["tables"]["User"]["rows"])
         )
+    elif how == "empty manifest":
+        (path / "manifest.json").write_text("{}")
+    elif how == "entry not object":
+        _edit_manifest(path, lambda d: d["tables"].__setitem__("User", []))
+    elif how == "bad row count":
+        _edit_manifest(path, lambda d: d["tables"]["User"].__setitem__("rows", "many"))
+    elif how == "bad hash":
+        _edit_manifest(path, lambda d: d["tables"]["User"].__setitem__("content_hash", "md5:x"))
+    elif how == "totals edited":
+        _edit_manifest(path, lambda d: d["totals"].__setitem__("rows", 1 + d["totals"]["rows"]))
 
 
 @pytest.mark.parametrize(
@@ -614,6 +624,11 @@ def _break(path: Path, how: str) -> None:
         ("dropped table", "manifest.json", r"tables missing from the manifest: \['Room'\]"),
         ("tables not object", "manifest.json", "'tables' missing or not an object"),
         ("rows edited", "User.parquet", r"has \d+ rows, the manifest says \d+"),
+        ("empty manifest", "manifest.json", "unknown format None"),
+        ("entry not object", "manifest.json", "malformed entry for table User"),
+        ("bad row count", "manifest.json", "table User: invalid row count 'many'"),
+        ("bad hash", "manifest.json", "table User: invalid content_hash 'md5:x'"),
+        ("totals edited", "manifest.json", r"totals .* disagree with the tables \(\d+ rows in 42"),
     ],
 )
 def test_readers_refuse(snap_dir: Path, how: str, file: str, message: str) -> None:
@@ -624,6 +639,8 @@ def test_readers_refuse(snap_dir: Path, how: str, file: str, message: str) -> No
         text = str(e.value)
         assert "\n" not in text
         assert text.startswith(str(snap_dir / file))
+        # Every refusal says how to fix it too, not only what is wrong.
+        assert re.search("rebuild the snapshot|upgrade seedsnap", e.value.fix), text
 
 
 def test_every_flipped_byte_is_caught(snap_dir: Path) -> None:
@@ -1125,3 +1142,27 @@ def test_a_snapshot_a_file_manager_opened_is_still_rebuilt(snap_dir: Path, confi
     snapshot.write(snap_dir, {}, config)
     assert not (snap_dir / ".DS_Store").exists()
     assert snapshot.read(snap_dir).rows("User") == 0
+
+
+def test_readers_tell_a_missing_or_foreign_directory_from_a_broken_snapshot(
+    tmp_path: Path, snap_dir: Path
+) -> None:
+    # A path that is not there, a file, or a directory of something else entirely is not "a
+    # snapshot to rebuild": the fix is to give the right directory.
+    (tmp_path / "file").write_text("x")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("x")
+    for path, what in [
+        (tmp_path / "none", "does not exist"),
+        (tmp_path / "file", "is a file"),
+        (tmp_path / "other", "has no manifest.json"),
+    ]:
+        with pytest.raises(SnapshotError) as e:
+            snapshot.read(path)
+        text = str(e.value)
+        assert text.startswith(f"{path}: is not a snapshot directory ({what})"), text
+        assert "seedsnap build --out" in e.value.fix and "rebuild" not in text
+    # A snapshot that lost its manifest is still one to rebuild.
+    (snap_dir / "manifest.json").unlink()
+    with pytest.raises(SnapshotError, match="manifest is missing; rebuild the snapshot"):
+        snapshot.read(snap_dir)

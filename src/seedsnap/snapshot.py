@@ -1033,7 +1033,7 @@ def _load_frame(snap: Snapshot, table: str, *, check_hash: bool) -> pl.DataFrame
         frame = raw.cast(polars_schema(model))  # type: ignore[arg-type]
     except pl.exceptions.PolarsError as e:
         raise SnapshotError(
-            str(path), f"column types differ from the model ({one_line(str(e))[:200]})"
+            str(path), f"column types differ from the model ({one_line(str(e))[:200]})", REBUILD
         ) from None
     if frame.height != entry["rows"]:
         raise SnapshotError(
@@ -1065,7 +1065,9 @@ def check_content(snap: Snapshot, table: str, frame: pl.DataFrame) -> None:
         if not digest or JSONB in {c.type for c in model.columns}:  # else the same hash again
             digest = content_hash(model, frame, version)
     except ValueError as e:
-        raise SnapshotError(str(path), f"corrupt content ({one_line(str(e))[:200]})") from None
+        raise SnapshotError(
+            str(path), f"corrupt content ({one_line(str(e))[:200]})", REBUILD
+        ) from None
     if digest != expected:
         raise SnapshotError(
             str(path),
@@ -1074,18 +1076,38 @@ def check_content(snap: Snapshot, table: str, frame: pl.DataFrame) -> None:
         )
 
 
+# The fixes of a refused snapshot: each refusal says what to do, not only what is wrong.
+REBUILD = "rebuild the snapshot"
+EDITED = "the manifest was edited after it was written; rebuild the snapshot"
+
+
+def _not_a_snapshot(path: Path, what: str) -> SnapshotError:
+    return SnapshotError(
+        str(path),
+        f"is not a snapshot directory ({what})",
+        "give the directory of a snapshot (`seedsnap build --out DIR` writes one)",
+    )
+
+
 def _load_manifest(path: Path, schema: Schema) -> dict[str, Any]:
     """The parsed manifest after every structural, format and schema check."""
     mpath = path / MANIFEST
     where = str(mpath)
     if not path.is_dir():
-        raise SnapshotError(str(path), "is not a snapshot directory", "give a snapshot directory")
+        what = "is a file" if path.exists() else "does not exist"
+        raise _not_a_snapshot(path, what)
     try:
         text = mpath.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise SnapshotError(where, "manifest is missing", "rebuild the snapshot") from None
+        # A directory without a single table file is some other directory (a typo, the
+        # parent of the snapshot), not a snapshot to rebuild.
+        if not any((path / f"{t}.parquet").exists() for t in schema.table_names):
+            raise _not_a_snapshot(path, "has no manifest.json") from None
+        raise SnapshotError(where, "manifest is missing", REBUILD) from None
     except (OSError, UnicodeDecodeError) as e:
-        raise SnapshotError(where, f"cannot read the manifest ({one_line(str(e))})") from None
+        raise SnapshotError(
+            where, f"cannot read the manifest ({one_line(str(e))})", "rebuild the snapshot"
+        ) from None
     try:
         manifest = json.loads(text)
     except json.JSONDecodeError as e:
@@ -1094,7 +1116,9 @@ def _load_manifest(path: Path, schema: Schema) -> dict[str, Any]:
         raise SnapshotError(where, "manifest is not a JSON object", "rebuild the snapshot")
     if manifest.get("format") != FORMAT:
         raise SnapshotError(
-            where, f"unknown format {manifest.get('format')!r}", f"expected {FORMAT!r}"
+            where,
+            f"unknown format {manifest.get('format')!r} (a seedsnap manifest says {FORMAT!r})",
+            REBUILD,
         )
     version = manifest.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
@@ -1108,7 +1132,9 @@ def _load_manifest(path: Path, schema: Schema) -> dict[str, Any]:
         )
     for key, kind in (("schema", dict), ("config", dict), ("tables", dict), ("tools", dict)):
         if not isinstance(manifest.get(key), kind):
-            raise SnapshotError(where, f"malformed manifest: {key!r} missing or not an object")
+            raise SnapshotError(
+                where, f"malformed manifest: {key!r} missing or not an object", REBUILD
+            )
     fingerprint = manifest["schema"].get("fingerprint")
     if fingerprint != schema.fingerprint:
         raise SnapshotError(
@@ -1122,28 +1148,46 @@ def _load_manifest(path: Path, schema: Schema) -> dict[str, Any]:
         _check_entry(where, schema, name, entry)
     missing = [t for t in schema.table_names if t not in tables]
     if missing:
-        raise SnapshotError(where, f"tables missing from the manifest: {missing}")
+        raise SnapshotError(where, f"tables missing from the manifest: {missing}", REBUILD)
     return manifest
+
+
+def _check_totals(path: Path, manifest: dict[str, Any]) -> None:
+    """The manifest's totals agree with its tables: derived, but `build` prints them and a
+    reader may trust them, so an edit that leaves them disagreeing is refused too (after the
+    tables' own counts, whose error names the file that was edited)."""
+    tables = manifest["tables"]
+    totals = manifest.get("totals")
+    rows = sum(entry["rows"] for entry in tables.values())
+    if totals is not None and totals != {"rows": rows, "tables": len(tables)}:
+        raise SnapshotError(
+            str(path / MANIFEST),
+            f"totals {json.dumps(totals, sort_keys=True)} disagree with the tables "
+            f"({rows} rows in {len(tables)} tables)",
+            EDITED,
+        )
 
 
 def _check_entry(where: str, schema: Schema, name: str, entry: Any) -> None:
     if not name or set(name) & _UNSAFE_NAME_CHARS or name in (".", ".."):
-        raise SnapshotError(where, f"unsafe table name {name!r}", "the manifest was tampered with")
+        raise SnapshotError(
+            where, f"unsafe table name {name!r}", "the manifest was tampered with; " + REBUILD
+        )
     if name not in schema:
-        raise SnapshotError(where, f"table {name!r} is not in the {schema.name} model")
+        raise SnapshotError(where, f"table {name!r} is not in the {schema.name} model", EDITED)
     if not isinstance(entry, dict):
-        raise SnapshotError(where, f"malformed entry for table {name}")
+        raise SnapshotError(where, f"malformed entry for table {name}", EDITED)
     if entry.get("file") != f"{name}.parquet":
         raise SnapshotError(
-            where, f"table {name}: file {entry.get('file')!r} is not {name}.parquet"
+            where, f"table {name}: file {entry.get('file')!r} is not {name}.parquet", EDITED
         )
     rows = entry.get("rows")
     if not isinstance(rows, int) or isinstance(rows, bool) or rows < 0:
-        raise SnapshotError(where, f"table {name}: invalid row count {rows!r}")
+        raise SnapshotError(where, f"table {name}: invalid row count {rows!r}", EDITED)
     for key in ("content_hash", "file_sha256"):
         value = entry.get(key)
         if not isinstance(value, str) or not value.startswith("sha256:") or len(value) != 71:
-            raise SnapshotError(where, f"table {name}: invalid {key} {value!r}")
+            raise SnapshotError(where, f"table {name}: invalid {key} {value!r}", EDITED)
     model_columns = schema.table(name).column_names
     if entry.get("columns") != model_columns:
         raise SnapshotError(
@@ -1184,6 +1228,7 @@ def read(path: str | Path, *, verify: bool = True, schema: Schema = MENTARA) -> 
                     f"has {rows} rows, the manifest says {snap.rows(table)}",
                     "the manifest was changed after it was written; rebuild the snapshot",
                 )
+        _check_totals(root, manifest)
     return snap
 
 
