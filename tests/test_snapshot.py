@@ -513,6 +513,24 @@ def test_write_replaces_a_snapshot_but_not_other_directories(
     assert (other / "notes.txt").read_text() == "keep me"
 
 
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_the_snapshot_directory_has_the_permissions_mkdir_would_give(
+    tmp_path: Path, config: Config, umask: int
+) -> None:
+    # The temporary directory it is written in is private (mkdtemp makes it 0700); renamed
+    # into place, it must be as readable as its files, for a CI runner or a database server
+    # that reads it as another user.
+    old = os.umask(umask)
+    try:
+        snapshot.write(tmp_path / "snap", {}, config)
+        (tmp_path / "plain").mkdir()
+    finally:
+        os.umask(old)
+    mode = (tmp_path / "snap").stat().st_mode & 0o777
+    assert mode == (tmp_path / "plain").stat().st_mode & 0o777 == 0o777 & ~umask
+    assert all(p.stat().st_mode & 0o777 == 0o666 & ~umask for p in (tmp_path / "snap").iterdir())
+
+
 @pytest.mark.parametrize(
     ("files", "why"),
     [

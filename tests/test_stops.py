@@ -405,20 +405,20 @@ def test_a_build_stopped_while_its_snapshot_writer_starts_leaves_nothing(
     assert list(tmp_path.iterdir()) == []
 
 
-def _stop_at_mkdtemp(monkeypatch: pytest.MonkeyPatch, signum: int, fail: bool = False) -> None:
+def _stop_at_make_dir(monkeypatch: pytest.MonkeyPatch, signum: int, fail: bool = False) -> None:
     """The temporary snapshot is made (or, with ``fail``, refused with a permission error) as
     ``signum`` arrives, handled between bytecodes right there."""
-    made = seedsnap.snapshot.tempfile.mkdtemp
+    made = seedsnap.snapshot._make_dir
 
-    def stopped(*args: object, **kwargs: object) -> str:
+    def stopped(parent: Path, prefix: str) -> Path:
         if fail:
             os.kill(os.getpid(), signum)
-            raise PermissionError(errno.EACCES, "Permission denied", str(kwargs.get("dir")))
-        path = made(*args, **kwargs)  # type: ignore[call-overload]
+            raise PermissionError(errno.EACCES, "Permission denied", str(parent))
+        path = made(parent, prefix)
         os.kill(os.getpid(), signum)
-        return str(path)
+        return path
 
-    monkeypatch.setattr(seedsnap.snapshot.tempfile, "mkdtemp", stopped)
+    monkeypatch.setattr(seedsnap.snapshot, "_make_dir", stopped)
 
 
 @pytest.mark.parametrize("fail", [False, True], ids=["made", "failed"])
@@ -431,7 +431,7 @@ def test_a_stop_as_the_temporary_snapshot_is_made_is_held_then_cleans_up(
     stops there and leaves nothing; a stop beats the making's own failure (never exit 1)."""
     before = signal.signal(signal.SIGTERM, cli._on_sigterm)
     try:
-        _stop_at_mkdtemp(monkeypatch, signum, fail)
+        _stop_at_make_dir(monkeypatch, signum, fail)
         config = seedsnap.config.resolve(env={}, config_file=None)
         with pytest.raises(KeyboardInterrupt), seedsnap.snapshot.Writer(tmp_path / "s", config):
             pytest.fail("the writer started")
@@ -448,10 +448,10 @@ def test_a_stop_at_its_default_action_still_leaves_nothing(tmp_path: Path) -> No
     once: the held one is let go only after the temporary snapshot is gone."""
     code = (
         "import os, signal, sys, seedsnap.snapshot as s, seedsnap.config as c\n"
-        "made = s.tempfile.mkdtemp\n"
+        "made = s._make_dir\n"
         "def stopped(*a, **k):\n"
         "    p = made(*a, **k); os.kill(os.getpid(), signal.SIGTERM); return p\n"
-        "s.tempfile.mkdtemp = stopped\n"
+        "s._make_dir = stopped\n"
         "with s.Writer(sys.argv[1], c.resolve(env={}, config_file=None)):\n"
         "    print('started')\n"
     )

@@ -58,6 +58,7 @@ import json
 import math
 import os
 import re
+import secrets
 import shutil
 import signal
 import tempfile
@@ -681,7 +682,7 @@ class Writer:
         failed: OSError | None = None
         with held() as came:
             try:
-                self.tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+                self.tmp = _make_dir(out.parent, f".{out.name}.tmp-")
             except OSError as e:
                 failed = e
         self._claim: int | None = None
@@ -839,6 +840,20 @@ class Writer:
 # untouched for this long, was left by a build that died: the next build to the same place
 # removes it, and an old snapshot a build moved aside and died before removing.
 ABANDONED_AFTER_S = 60
+
+
+def _make_dir(parent: Path, prefix: str) -> Path:
+    """A new directory ``parent/prefix<random>``, made as ``mkdir`` makes one (mode 0777 less
+    the umask): ``tempfile.mkdtemp`` makes it 0700, and renamed into place that would keep
+    a snapshot from whoever else reads it (a CI job, a database server, a colleague)."""
+    for _ in range(100):
+        path = parent / f"{prefix}{secrets.token_hex(4)}"  # a name, not data: nothing keyed
+        try:
+            path.mkdir()
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(errno.EEXIST, "no unused temporary name", str(parent / prefix))
 
 
 def _claim(tmp: Path) -> int | None:
