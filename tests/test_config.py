@@ -51,6 +51,13 @@ def test_scale_multiplies_the_population_only() -> None:
         ({"mode": "huge"}, {}, "unknown mode"),
         ({"scale": 0}, {}, "scale"),
         ({"anchor": "yesterday"}, {}, "bad anchor"),
+        # Outside the years a build is sound for: at 1970 its timelines cross the epoch
+        # (1900 failed its own check), beyond 2100 a session falls outside its therapist's
+        # hours, and at 9999 it made year-10000 times PostgreSQL refused on load.
+        ({"anchor": "1900-01-01"}, {}, r"anchor 1900-01-01T00:00:00Z is outside .*--anchor"),
+        ({"anchor": "1979-12-31T23:59:59Z"}, {}, "anchor 1979-12-31T23:59:59Z is outside"),
+        ({"anchor": "2100-01-01"}, {}, "between 1980-01-01T00:00:00Z and 2099-12-31T23:59:59Z"),
+        ({}, {"SEEDSNAP_ANCHOR": "9999-12-31"}, r"\(env SEEDSNAP_ANCHOR\); set SEEDSNAP_ANCHOR"),
         ({}, {"SEEDSNAP_MIN_CLIENT_POSTZ": "3"}, "unknown minimum"),
         ({}, {"SEEDSNAP_MIN_CLIENT_POSTS": "many"}, "must be a whole number"),
         ({"minimums": {"client.posts": -1}}, {}, "between 0 and 1000, got -1"),
@@ -63,6 +70,11 @@ def test_bad_configuration_is_one_clear_error(
 ) -> None:
     with pytest.raises(ConfigError, match=message):
         resolve(env=env, **kwargs)  # type: ignore[arg-type]
+
+
+def test_the_anchor_range_is_inclusive() -> None:
+    for text in ("1980-01-01T00:00:00Z", "2099-12-31T23:59:59Z", "2099-12-31T23:59:59.900Z"):
+        assert resolve(anchor=text, env={}).anchor.year in (1980, 2099)
 
 
 def test_config_command_shows_values_and_sources(monkeypatch: pytest.MonkeyPatch) -> None:

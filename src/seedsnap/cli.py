@@ -321,7 +321,11 @@ def _config_options(fn: F) -> F:
         click.option("--mode", default=None, help="light, medium (default) or heavy."),
         click.option("--scale", default=None, type=float, help="Population multiplier (1.0)."),
         click.option("--seed", default=None, type=int, help="Root seed of all randomness."),
-        click.option("--anchor", default=None, help="The fixed 'now', ISO-8601 (UTC)."),
+        click.option(
+            "--anchor",
+            default=None,
+            help="The fixed 'now', ISO-8601 (UTC unless given), 1980 to 2099.",
+        ),
         click.option(
             "--min",
             "minimums",

@@ -233,6 +233,13 @@ def parse_min_options(items: Sequence[str]) -> dict[str, int]:
     return parsed
 
 
+# The anchors a build is sound for. Before 1980 its timelines run into the Unix epoch (an
+# anchor in 1970 or 1900 made rows that failed its own check); after 2099 a meeting can fall
+# outside its therapist's hours as time-zone rules are projected, and at year 9999 a build made
+# year-10000 times that PostgreSQL refused on load. Both ends are inclusive.
+ANCHOR_RANGE = (datetime(1980, 1, 1, tzinfo=UTC), datetime(2099, 12, 31, 23, 59, 59, tzinfo=UTC))
+
+
 def parse_anchor(text: str) -> datetime:
     """An ISO-8601 time; naive times are UTC. Stored to whole seconds."""
     try:
@@ -439,6 +446,14 @@ def resolve(
         raise ConfigError(
             f"{e.message} ({src})", f"set {setting} to {e.fix.removeprefix('give ')}"
         ) from None
+    if not ANCHOR_RANGE[0] <= anchor_v <= ANCHOR_RANGE[1]:
+        src, setting = where("anchor")
+        first, last = (t.strftime("%Y-%m-%dT%H:%M:%SZ") for t in ANCHOR_RANGE)
+        raise ConfigError(
+            f"anchor {anchor_v.strftime('%Y-%m-%dT%H:%M:%SZ')} is outside the years a build "
+            f"is made for ({src})",
+            f"set {setting} between {first} and {last}",
+        )
 
     volumes: dict[str, float] = {}
     for key, value in MODES[mode_v].items():
