@@ -725,7 +725,7 @@ def test_seed_audit_load_prints_the_diff_and_writes_nothing(light: Path, db: str
     result = run("load", str(light), "--db", url, env={"SEED_AUDIT": "true"})
     assert result.exit_code == 0, result.output
     text = result.output
-    assert "audit (read-only): 1 rows would insert into " in text
+    assert "audit (read-only): 1 rows would be inserted into " in text
     diff_part = text[text.index("  table ") :]
     assert diff_part == diff(light, url).to_text()
     assert "* Notification" in diff_part and "* User" in diff_part

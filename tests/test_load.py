@@ -408,6 +408,28 @@ def test_cli_replace_needs_yes_when_not_interactive(target: str, hand_snapshot: 
     done = runner.invoke(main, ["load", str(hand_snapshot), "--db", target, "--replace", "--yes"])
     assert done.exit_code == 0, done.output
     assert_equal_to_snapshot(target, hand_snapshot)
+    assert done.stdout.splitlines()[-1].endswith("; the model's tables were emptied first")
+
+
+@pytest.mark.parametrize("target", LOADERS, indirect=True)
+def test_cli_replace_audit_says_the_tables_would_be_emptied(
+    target: str, hand_snapshot: Path
+) -> None:
+    # The audit of a --replace counts every row as one to insert (the tables emptied first):
+    # its report must say so, or "present 0" reads as an empty database.
+    runner = CliRunner()
+    load_args = ["load", str(hand_snapshot), "--db", target]
+    assert runner.invoke(main, [*load_args, "--create-schema"]).exit_code == 0
+    before = counts(target)
+    total = sum(before.values())
+    result = runner.invoke(main, [*load_args, "--replace", "--audit"])
+    assert result.exit_code == 0, result.output
+    summary = next(x for x in result.stdout.splitlines() if x.startswith("audit (read-only): "))
+    assert summary.startswith(f"audit (read-only): {total:,} rows would be inserted into ")
+    assert summary.endswith("; the model's tables would be emptied first")
+    doc = json.loads(runner.invoke(main, [*load_args, "--replace", "--audit", "--format", "json"]).stdout)  # fmt: skip
+    assert (doc["audit"], doc["replaced"], doc["totals"]["inserted"]) == (True, True, total)
+    assert counts(target) == before
 
 
 @pytest.mark.postgres

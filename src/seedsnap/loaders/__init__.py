@@ -214,6 +214,8 @@ def load(
 
     module = tgt.module
     report = LoadReport(tgt.display, tgt.dialect, str(snapshot_path), audit=opts.audit)
+    # An audit reports the load it stands for: with --replace, into emptied tables.
+    report.replaced = opts.replace and opts.audit
     create = opts.create_schema and not opts.audit
     # A file database this load creates is removed again if the load fails: a failed load
     # leaves nothing behind, not even an empty file (nor the engine's side files).

@@ -528,7 +528,7 @@ class LoadReport:
     dialect: str
     snapshot: str
     audit: bool = False
-    replaced: bool = False
+    replaced: bool = False  # the model's tables were emptied first (in an audit: would be)
     created_schema: bool = False
     tables: list[TableReport] = field(default_factory=list)
     skips: list[Skip] = field(default_factory=list)
@@ -589,10 +589,13 @@ class LoadReport:
                 "(`seedsnap diff` shows any that differ; --replace restores them)"
             )
         mode = "audit (read-only): " if self.audit else ""
-        extra = ", after emptying the model's tables" if self.replaced else ""
+        done = "would be inserted" if self.audit else "inserted"
+        # An audit of --replace counts every row as one to insert: it says why.
+        emptied = "would be" if self.audit else "were"
+        extra = f"; the model's tables {emptied} emptied first" if self.replaced else ""
         lines.append(
-            f"{mode}{tot['inserted']:,} rows {verb} into {self.target} "
-            f"({self.dialect}){extra} in {self.seconds:.2f} s"
+            f"{mode}{tot['inserted']:,} rows {done} into {self.target} "
+            f"({self.dialect}) in {self.seconds:.2f} s{extra}"
         )
         return "\n".join(lines) + "\n"
 
