@@ -19,6 +19,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import polars as pl
 import pytest
@@ -211,6 +212,46 @@ def test_unsupported_url(hand_snapshot: Path) -> None:
         "unsupported database URL",
         "postgresql://",
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "shown", "fix"),
+    [
+        # SQLAlchemy's spelling with a driver: the URL as given (its password left out), and
+        # the one seedsnap takes; it showed only '127.0.0.1/x', which nobody had typed.
+        (
+            "postgresql+psycopg://postgres:s3cret@127.0.0.1/x",
+            "'postgresql+psycopg://postgres@127.0.0.1/x'",
+            "write postgresql://postgres@127.0.0.1/x (seedsnap picks the driver)",
+        ),
+        ("mysql://root:s3cret@localhost/mentara", "'mysql://root@localhost/mentara'", "use "),
+    ],
+)
+def test_an_unsupported_url_is_shown_as_given(
+    hand_snapshot: Path, url: str, shown: str, fix: str
+) -> None:
+    line = one_line_error(run(str(hand_snapshot), "--db", url), f"unsupported database URL {shown}", fix)  # fmt: skip
+    assert "s3cret" not in line
+
+
+@pytest.mark.postgres
+def test_a_url_without_a_host_takes_it_from_the_query_or_the_environment(
+    hand_snapshot: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # libpq's postgresql:///db (host, user from ?host=, PGHOST, or the local socket) lost
+    # its empty authority on the way: "postgresql:/db", refused as an invalid option.
+    parts = urlsplit(pg_url)
+    db = parts.path.lstrip("/")
+    query = f"host={parts.hostname}&port={parts.port or 5432}&user={parts.username}"
+    result = run(str(hand_snapshot), "--db", f"postgresql:///{db}?{query}", "--create-schema")
+    assert result.exit_code == 0, result.output
+    assert f"into postgresql:///{db} (postgres)" in result.stdout
+    monkeypatch.setenv("PGHOST", parts.hostname or "")
+    monkeypatch.setenv("PGPORT", str(parts.port or 5432))
+    monkeypatch.setenv("PGUSER", parts.username or "")
+    again = run(str(hand_snapshot), "--db", f"postgresql:///{db}")
+    assert again.exit_code == 0, again.output
+    assert "0 rows inserted" in again.stdout
 
 
 def test_a_url_python_cannot_parse(hand_snapshot: Path) -> None:

@@ -89,15 +89,30 @@ def resolve_url(url: str | None, env: Mapping[str, str] | None = None) -> str:
     return url or env.get("SEEDSNAP_DB") or DEFAULT_URL
 
 
+def without_password(url: str) -> str:
+    """``url`` as given, its password (if any) left out: for messages."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    end = min((i for i in map(rest.find, "/?#") if i >= 0), default=len(rest))
+    userinfo, at, hostport = rest[:end].rpartition("@")
+    if not at:
+        return url
+    return f"{scheme}://{userinfo.partition(':')[0]}@{hostport}{rest[end:]}"
+
+
 def target(url: str) -> Target:
     """The loader for ``url``; a ConfigError for anything else."""
     scheme, sep, rest = url.partition("://")
     dialect = SCHEMES.get(scheme.lower()) if sep else None
     if dialect is None:
-        raise ConfigError(
-            f"unsupported database URL {url.split('@')[-1]!r}",
-            "use postgresql://user@host/db, duckdb:///path/file.duckdb or sqlite:///path/file.db",
-        )
+        shown = without_password(url)
+        fix = "use postgresql://user@host/db, duckdb:///path/file.duckdb or sqlite:///path/file.db"
+        base, plus, _ = scheme.partition("+")
+        if sep and plus and base.lower() in SCHEMES:
+            # SQLAlchemy's dialect+driver: the driver is seedsnap's to pick.
+            fix = f"write {base}://{shown.partition('://')[2]} (seedsnap picks the driver)"
+        raise ConfigError(f"unsupported database URL {shown!r}", fix)
     if dialect == "postgres":
         try:
             urlsplit(url)  # what every later step parses the URL with

@@ -35,7 +35,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import polars as pl
 
@@ -112,7 +112,15 @@ def _split_url(url: str) -> tuple[str, str | None]:
     if not any(k == "connect_timeout" for k, _ in rest):
         rest.append(("connect_timeout", _CONNECT_TIMEOUT))
     scheme = "postgresql" if parts.scheme in ("postgres", "postgresql") else parts.scheme
-    return urlunsplit((scheme, parts.netloc, parts.path, urlencode(rest), parts.fragment)), schema
+    return _join(scheme, parts.netloc, parts.path, urlencode(rest), parts.fragment), schema
+
+
+def _join(scheme: str, netloc: str, path: str, query: str = "", fragment: str = "") -> str:
+    """A URL from its parts, keeping ``//`` before an empty host: urlunsplit turns libpq's
+    postgresql:///db (host from ?host=, PGHOST or the local socket) into postgresql:/db,
+    which libpq refuses."""
+    url = f"{scheme}://{netloc}{path}"
+    return url + (f"?{query}" if query else "") + (f"#{fragment}" if fragment else "")
 
 
 def connect(url: str, create: bool = True) -> psycopg.Connection[Any]:
@@ -156,7 +164,7 @@ def describe_url(url: str) -> str:
     parts = urlsplit(url)
     netloc = parts.netloc.rpartition("@")[2]
     user = parts.username
-    return urlunsplit(("postgresql", f"{user}@{netloc}" if user else netloc, parts.path, "", ""))
+    return _join("postgresql", f"{user}@{netloc}" if user else netloc, parts.path)
 
 
 def describe(conn: psycopg.Connection[Any]) -> str:
