@@ -748,7 +748,15 @@ def test_show_prints_a_summary(snap_dir: Path, config: Config) -> None:
     assert f"polars {pl.__version__}" in lines[2]
     (user,) = [line for line in lines if line.startswith("User ")]
     assert user.split() == ["User", "5", "29", m["tables"]["User"]["content_hash"][:19]]
-    assert lines[-1].split() == ["total", "(42", "tables)", str(m["totals"]["rows"])]
+    assert lines[-1].split() == ["total", "(42", "tables)", f"{m['totals']['rows']:,}"]
+    # As load, diff and build print counts: grouped by thousands.
+    medium = snapshot.read(Path(__file__).parent.parent / "snapshots" / "mentara-medium")
+    big = snapshot.render_manifest(medium).splitlines()
+    rows = medium.manifest["totals"]["rows"]
+    assert rows >= 1000 and big[-1].split()[-1] == f"{rows:,}"
+    notes = medium.rows("Notification")
+    assert notes >= 1000
+    assert next(x for x in big if x.startswith("Notification ")).split()[1] == f"{notes:,}"
 
 
 def test_show_json_is_the_manifest(snap_dir: Path) -> None:

@@ -1293,8 +1293,9 @@ def render_manifest(snap: Snapshot) -> str:
     for t in snap.table_names:
         e = m["tables"][t]
         lines.append(
-            f"{t:<{width}}  {e['rows']:>9}  {len(e['columns']):>7}  {e['content_hash'][:19]}"
+            f"{t:<{width}}  {e['rows']:>9,}  {len(e['columns']):>7}  {e['content_hash'][:19]}"
         )
     total = sum(m["tables"][t]["rows"] for t in snap.table_names)
-    lines.append(f"{f'total ({len(snap.table_names)} tables)':<{width}}  {total:>9}")
+    # Counts grouped as `load`, `diff` and `build` print them (4,436, not 4436).
+    lines.append(f"{f'total ({len(snap.table_names)} tables)':<{width}}  {total:>9,}")
     return "\n".join(lines) + "\n"
