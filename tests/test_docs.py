@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
+
+import pytest
 
 from seedsnap import docs
 
@@ -96,3 +99,33 @@ def test_the_version_is_the_same_in_pyproject_and_the_package() -> None:
     assert project["version"] == seedsnap.__version__, (
         "pyproject.toml and src/seedsnap/__init__.py name different versions: raise both"
     )
+
+
+def test_the_usage_block_runs_as_written_on_an_empty_database(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A newcomer types the Usage lines in order into a database just created: each one
+    works (the first load into it used to stop, asking for --create-schema)."""
+    from click.testing import CliRunner
+
+    from seedsnap.cli import main
+
+    block = re.search(r"## Usage\n\n```sh\n(.*?)```", README.read_text(), re.S)
+    assert block, "the README's Usage block is gone"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SEEDSNAP_DB", raising=False)
+    lines = [ln.split("  #")[0].strip() for ln in block.group(1).splitlines() if ln.strip()]
+    ran = []
+    for line in lines:
+        line = line.replace("postgresql://postgres@127.0.0.1/mentara", pg_url)
+        command, _, piped = line.partition(" | ")
+        args = shlex.split(command)
+        assert args[0] == "seedsnap", line
+        if piped:
+            # `schema | psql …`: the host and user of the createdb line, on the test's server.
+            assert "-h 127.0.0.1 -U postgres" in piped, line
+            continue
+        result = CliRunner().invoke(main, args[1:], catch_exceptions=False)
+        assert result.exit_code == 0, (line, result.output)
+        ran.append(args[1])
+    assert {"build", "check", "show", "load", "diff", "verify", "config", "graph"} <= set(ran)
