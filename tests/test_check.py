@@ -702,6 +702,35 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         "rp1",
     ),
     ("user_block.not_self", lambda f: set_(f, "UserBlock", "ub1", blockedId="c2"), "ub1"),
+    (  # c1, blocked by c2 20 days ago, comments on c2's post 10 days ago
+        "user_block.nothing_said_after",
+        lambda f: add(
+            f,
+            "Comment",
+            id="cm9",
+            postId="p2",
+            userId="c1",
+            content="Still here.",
+            **_ts(days(10)),
+        ),
+        "ub1",
+    ),
+    (  # c1 never wrote to c2 (only c2 to c1, in cv2)
+        "user_block.reason_fits_history",
+        lambda f: set_(f, "UserBlock", "ub1", reason="Unwanted messages"),
+        "ub1",
+    ),
+    (  # c1 commented on c2's post (cm2, 79 days ago), but after a block 85 days ago
+        "user_block.reason_fits_history",
+        lambda f: set_(
+            f,
+            "UserBlock",
+            "ub1",
+            reason="Repeated negative comments on my posts",
+            createdAt=days(85),
+        ),
+        "ub1",
+    ),
     ("user_block.shared_history", lambda f: set_(f, "UserBlock", "ub1", blockedId="t2"), "ub1"),
     (
         "user_block.shared_history",

@@ -15,6 +15,7 @@ from seedsnap.config import resolve
 from seedsnap.context import Context, Frames
 from seedsnap.generators import vocab as v
 from seedsnap.generators.communities import FIXTURES
+from seedsnap.generators.therapy import LATE_BY
 from seedsnap.generators.users import (
     APPETITE_CAP,
     CLIENT_AGE_BANDS,
@@ -146,3 +147,47 @@ def test_applications_are_processed_by_the_admins_who_may_approve_them(heavy3: F
     assert done["processedByAdminId"].n_unique() == len(PROCESSING_ADMINS)  # not one for all
     assert (done["licenseVerifiedBy"] == done["processedByAdminId"]).all()
     assert t.filter(pl.col("status") != "APPROVED")["processedByAdminId"].is_null().all()
+
+
+def test_blocks_come_after_what_passed_between_the_two_and_say_so(heavy3: Frames) -> None:
+    b = heavy3["UserBlock"]
+    on_posts = (
+        heavy3["Comment"]
+        .join(
+            heavy3["Post"].select(pl.col("id").alias("postId"), pl.col("userId").alias("author")),
+            on="postId",
+        )
+        .select(
+            pl.col("author").alias("blockerId"),
+            pl.col("userId").alias("blockedId"),
+            pl.col("createdAt").alias("said"),
+        )
+    )
+    j = b.join(on_posts, on=["blockerId", "blockedId"], how="left")
+    assert j.filter(pl.col("said") > pl.col("createdAt")).is_empty()  # nothing after the block
+    history = j.group_by("id").agg(pl.col("said").is_not_null().any().alias("commented"))
+    reasons = b.join(history, on="id")
+    negative = reasons.filter(pl.col("reason") == "Repeated negative comments on my posts")
+    assert negative.height > 0 and negative["commented"].all()
+
+
+def test_some_worksheets_come_in_early_and_some_late_after_a_due_notice(heavy3: Frames) -> None:
+    anchor = resolve(mode="heavy", scale=3, env={}, config_file=None).anchor.replace(tzinfo=None)
+    w = heavy3["Worksheet"].join(
+        heavy3["WorksheetSubmission"].select(pl.col("worksheetId").alias("id"), "submittedAt"),
+        on="id",
+    )
+    late = w.filter(pl.col("submittedAt") > pl.col("dueDate"))
+    early = w.filter(pl.col("dueDate") > anchor)  # handed in before it was even due
+    assert late.height > 0 and early.height > 0
+    assert (late["submittedAt"] <= late["dueDate"] + timedelta(milliseconds=LATE_BY)).all()
+    # The client of a late one was told it was due, before handing it in.
+    notices = heavy3["Notification"].filter(pl.col("type") == "WORKSHEET_DUE")
+    told = late.join(
+        notices.select(pl.col("userId").alias("clientId"), "data", pl.col("createdAt").alias("at")),
+        on="clientId",
+    ).filter(
+        pl.col("data").str.contains(pl.col("id"), literal=True)
+        & (pl.col("at") <= pl.col("submittedAt"))
+    )
+    assert told["id"].n_unique() == late.height

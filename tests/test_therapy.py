@@ -27,7 +27,7 @@ from seedsnap.errors import ConfigError
 from seedsnap.generators import therapy_text as tx
 from seedsnap.generators.clock import NIGHT_HOURS
 from seedsnap.generators.common import text_keys
-from seedsnap.generators.therapy import intake_ms, schedule
+from seedsnap.generators.therapy import LATE_BY, intake_ms, schedule
 from seedsnap.generators.users import MIN_ACTIVE_SPAN, home_offset_of, last_seen, still_coming
 
 PAST = {"COMPLETED", "CANCELLED", "NO_SHOW"}
@@ -290,9 +290,12 @@ def test_worksheet_status_follows_due_date_and_submission(built: Build) -> None:
     status = w["status"]
     assert ((status == "OVERDUE") == (past_due & ~submitted)).all()
     assert (status.is_in(["SUBMITTED", "REVIEWED"]) == submitted).all()
-    assert ((status == "ASSIGNED") == ~past_due).all()
+    assert ((status == "ASSIGNED") == (~past_due & ~submitted)).all()
     s = w.filter(submitted)
-    assert ((s["submittedAt"] >= s["createdAt"]) & (s["submittedAt"] <= s["dueDate"])).all()
+    late_by = timedelta(milliseconds=LATE_BY)
+    assert (
+        (s["submittedAt"] >= s["createdAt"]) & (s["submittedAt"] <= s["dueDate"] + late_by)
+    ).all()
     reviewed = w.filter(pl.col("status") == "REVIEWED")
     assert reviewed["feedback"].is_not_null().all()
     assert w.filter(pl.col("status") == "SUBMITTED")["feedback"].is_null().all()

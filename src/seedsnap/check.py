@@ -881,6 +881,32 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
             END)""",
     ),
     (
+        "user_block.nothing_said_after",
+        "UserBlock",
+        "a blocked user does not comment on the blocker's posts after the block",
+        """SELECT "b"."id" AS "key", 'comment ' || "c"."id" AS "detail" FROM "UserBlock" AS "b"
+        JOIN "Post" AS "p" ON "p"."userId" = "b"."blockerId"
+        JOIN "Comment" AS "c" ON "c"."postId" = "p"."id" AND "c"."userId" = "b"."blockedId"
+        WHERE "c"."createdAt" > "b"."createdAt" """,
+    ),
+    (
+        "user_block.reason_fits_history",
+        "UserBlock",
+        'a block for "Unwanted messages" follows a message of the blocked in a conversation '
+        'with the blocker; one for "Repeated negative comments on my posts" follows a comment '
+        "of the blocked on the blocker's posts",
+        """SELECT "b"."id" AS "key", "b"."reason" AS "detail" FROM "UserBlock" AS "b"
+        WHERE ("b"."reason" = 'Unwanted messages' AND NOT EXISTS (SELECT 1
+            FROM "Message" AS "m" JOIN "ConversationParticipant" AS "x"
+                ON "x"."conversationId" = "m"."conversationId"
+            WHERE "m"."senderId" = "b"."blockedId" AND "x"."userId" = "b"."blockerId"
+            AND "m"."createdAt" <= "b"."createdAt"))
+        OR ("b"."reason" = 'Repeated negative comments on my posts' AND NOT EXISTS (SELECT 1
+            FROM "Comment" AS "c" JOIN "Post" AS "p" ON "p"."id" = "c"."postId"
+            WHERE "c"."userId" = "b"."blockedId" AND "p"."userId" = "b"."blockerId"
+            AND "c"."createdAt" <= "b"."createdAt"))""",
+    ),
+    (
         "user_block.not_self",
         "UserBlock",
         "nobody blocks themselves",

@@ -236,7 +236,12 @@ def _worksheet_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[
         type="WORKSHEET_ASSIGNED", at=pl.col("created"), other=pl.col("therapist"), title=pl.col("title"),
         **common,
     )  # fmt: skip
-    overdue = w.filter((pl.col("status") == "OVERDUE") & (pl.col("due") <= anchor))
+    # Due and not in by then: still OVERDUE, or handed in late (after the notice).
+    overdue = w.join(sub.select("id", "submitted"), on="id", how="left").filter(
+        (pl.col("due") <= anchor)
+        & (pl.col("submitted").is_null() | (pl.col("submitted") > pl.col("due")))
+        & pl.col("status").is_in(["OVERDUE", "SUBMITTED", "REVIEWED"])
+    )
     due = _events(
         overdue, event="WORKSHEET_DUE", source=pl.col("id"), userId=pl.col("clientId"),
         type="WORKSHEET_DUE", at=pl.max_horizontal("due", "created"), when=pl.col("due"),

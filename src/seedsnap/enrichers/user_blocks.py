@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from seedsnap.arrays import rows_in
+from seedsnap.arrays import in_sorted, rows_in
 from seedsnap.context import Context, Frames, timestamps
 from seedsnap.enrichers.common import co_members, take_ranked
 from seedsnap.generators import social_text as t
@@ -25,11 +25,16 @@ from seedsnap.generators.common import ms_of, text_keys
 from seedsnap.generators.users import home_offset_of, seen_of
 from seedsnap.random import child_keys
 
-READS = ("User", "Client", "Membership", "ConversationParticipant", "Message")
+READS = ("User", "Client", "Membership", "ConversationParticipant", "Message", "Post", "Comment")
 WRITES = ("UserBlock",)
 
 BLOCK_RATE = 0.12
 MIN_BLOCKERS = 2
+# The reasons that need no history between the two (``t.BLOCK_REASONS`` but "Unwanted
+# messages" and "Repeated negative comments on my posts"), and how often a block that has
+# such a history gives it as the reason (``_reasons``).
+GENERAL_REASONS = tuple(r for i, r in enumerate(t.BLOCK_REASONS) if i not in (0, 2))
+HISTORY_REASON_P = 0.7
 
 
 def _last_exchange(frames: Frames) -> pl.DataFrame:
@@ -46,6 +51,36 @@ def _last_exchange(frames: Frames) -> pl.DataFrame:
         .group_by(pl.col("userId").alias("u"), "v")
         .agg(pl.col("talked").max() + 1)
     )
+
+
+def _last_comment(frames: Frames) -> pl.DataFrame:
+    """(u, v, commented): the last comment v wrote on a post of u's (v != u)."""
+    authors = frames["Post"].select(pl.col("id").alias("postId"), pl.col("userId").alias("u"))
+    return (
+        frames["Comment"]
+        .select("postId", pl.col("userId").alias("v"), ms_of("createdAt").alias("commented"))
+        .join(authors, on="postId")
+        .filter(pl.col("u") != pl.col("v"))
+        .group_by("u", "v")
+        .agg(pl.col("commented").max() + 1)
+    )
+
+
+def _reasons(
+    ctx: Context, pk: np.ndarray, talked: np.ndarray, commented: np.ndarray
+) -> list[str | None]:
+    """Why each block was made, fitting what passed between the two: "Unwanted messages"
+    only where the blocked had talked with the blocker, "Repeated negative comments on my
+    posts" only where they had commented on the blocker's posts; otherwise a reason that
+    needs no history, or none given."""
+    sb = ctx.stream("UserBlock", "time")
+    general = np.asarray(GENERAL_REASONS, dtype=object)[
+        sb.choice(pk, len(GENERAL_REASONS), index=1)
+    ]
+    by_history = sb.bernoulli(pk, HISTORY_REASON_P, index=2)
+    out = np.where(by_history & talked, t.BLOCK_REASONS[0], general)
+    out = np.where(by_history & commented & ~talked, t.BLOCK_REASONS[2], out)
+    return list(out)
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
@@ -66,16 +101,40 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # only of someone it met by then.
     seen = seen_of(ctx, frames["User"], ids)
     # Conversation partners among the clients (rows of ``clients``), and when they last talked.
-    talks = _last_exchange(frames)
+    # What the two said to each other: the last message of a conversation they share, or the
+    # last comment of one on the other's posts (either way round, as the block can go either
+    # way): a block comes after all of it.
+    comments = _last_comment(frames)
+    talks = (
+        _last_exchange(frames)
+        .join(comments, on=["u", "v"], how="full", coalesce=True)
+        .join(
+            comments.rename({"u": "v", "v": "u", "commented": "answered"}),
+            on=["u", "v"],
+            how="full",
+            coalesce=True,
+        )
+        .select(
+            "u",
+            "v",
+            pl.col("talked").is_not_null().alias("did_talk"),
+            pl.col("commented").is_not_null().alias("did_comment"),
+            pl.max_horizontal("talked", "commented", "answered").alias("talked"),
+        )
+    )
     tu, tv = rows_in(talks["u"], ids), rows_in(talks["v"], ids)
     both = (tu >= 0) & (tv >= 0)
     tu, tv = tu[both], tv[both]
     talked = talks["talked"].to_numpy()[both]
     timely = np.maximum(talked, created[tv]) <= seen[tu]
+    # Pairs whose last exchange came after the blocker was last seen cannot be blocked by it.
+    n = len(ids)
+    too_late = np.sort(tu[~timely] * n + tv[~timely])
     tu, tv = tu[timely], tv[timely]
     # Community co-members, met when the later of the two joined.
     u0, v0, met0 = co_members(ids, frames["Membership"], np.ones(len(ids), dtype=bool))
     timely = np.maximum(met0, created[v0]) <= seen[u0]
+    timely &= ~in_sorted(u0 * n + v0, too_late)
     u0, v0, met0 = u0[timely], v0[timely], met0[timely]
     # Clients who have met another client in time: a community with another client, or a talk.
     met_someone = np.zeros(len(ids), dtype=bool)
@@ -126,14 +185,17 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     sb = ctx.stream("UserBlock", "time")
     by = picked["u"]
     at = waking_between(sb, pk, lo, seen_of(ctx, frames["User"], by), home_offset_of(ctx, by))
-    reasons = np.asarray(t.BLOCK_REASONS, dtype=object)[
-        sb.choice(pk, len(t.BLOCK_REASONS), index=1)
-    ]
+    reasons = _reasons(
+        ctx,
+        pk,
+        picked["did_talk"].fill_null(False).to_numpy(),
+        picked["did_comment"].fill_null(False).to_numpy(),
+    )
     block = picked.select(
         ctx.ids("UserBlock", pk).alias("id"),
         pl.col("u").alias("blockerId"),
         pl.col("v").alias("blockedId"),
-        pl.Series("reason", reasons.tolist(), dtype=pl.String),
+        pl.Series("reason", reasons, dtype=pl.String),
         timestamps(at, "createdAt"),
     )
     return {"UserBlock": block}

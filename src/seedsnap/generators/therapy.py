@@ -1118,6 +1118,9 @@ _WS_TEXT = {
     "fileName": pl.Series(np.char.add(_WS["slug"], "-completed.pdf"), dtype=pl.String),
 }
 _WS_STATUS = pl.Series(["REVIEWED", "SUBMITTED", "OVERDUE", "ASSIGNED"], dtype=pl.String)
+SUBMIT_RATE = 0.75  # worksheets handed in (by the due date or late)
+LATE_RATE = 0.15  # of those past due, handed in after the due date ...
+LATE_BY = 5 * MS_PER_DAY  # ... by up to this much
 
 
 def held_pairs(pairs: pl.DataFrame, meetings: pl.DataFrame) -> pl.DataFrame:
@@ -1155,10 +1158,12 @@ def worksheet_rows(
     Assigned between the end of the pair's first session and the anchor, while client and
     therapist still came (by seenC and seenT, their ``users.last_seen``, when given), due
     7-14 days later; the template follows ``worksheet_templates``. Past due: submitted 75 %
-    of the time where the client came after it was assigned (60 % of those then REVIEWED,
-    with feedback, where the therapist came after the submission), else OVERDUE. Not yet
-    due: ASSIGNED. A submission comes after assignment, by the due date and by the time the
-    client was last seen; the review by the time the therapist was.
+    of the time where the client came after it was assigned (SUBMIT_RATE; LATE_RATE of them
+    late, within LATE_BY of the due date), 60 % of those then REVIEWED, with feedback, where
+    the therapist came after the submission; else OVERDUE. Not yet due: submitted in that
+    share of the time it has had, else ASSIGNED. A submission comes after assignment, by the
+    due date (or late) and by the time the client was last seen; the review by the time the
+    therapist was.
     """
     s = ctx.stream("Worksheet", "fields")
     a = ctx.anchor_ms
@@ -1173,10 +1178,17 @@ def worksheet_rows(
     created = waking_between(s, keys, first, hi, home_offset_of(ctx, pairs["therapistId"]), index=1)
     due = created + np.array([7, 10, 14])[s.choice(keys, 3, index=2)] * MS_PER_DAY
     past_due = due < a
-    sub_hi = np.minimum(np.minimum(due, a), seen_c)
-    submitted = past_due & s.bernoulli(keys, 0.75, index=3) & (created + MS_PER_HOUR <= sub_hi)
+    # SUBMIT_RATE of worksheets are handed in in all; one not yet due already is in that
+    # share of the time since it was given. LATE_RATE of those past due come in late, up to
+    # LATE_BY after the due date, where the client came then (an OVERDUE one until then).
+    elapsed = np.clip((a - created) / np.maximum(due - created, 1), 0.0, 1.0)
+    late = past_due & s.bernoulli(keys, LATE_RATE, index=10)
+    came = np.minimum(a, seen_c)
+    sub_lo = np.where(late, due + MS_PER_HOUR, created + MS_PER_HOUR)
+    sub_hi = np.where(late, np.minimum(due + LATE_BY, came), np.minimum(due, came))
+    submitted = s.bernoulli(keys, SUBMIT_RATE * elapsed, index=3) & (sub_lo <= sub_hi)
     home_c = home_offset_of(ctx, pairs["clientId"])
-    sub_at = waking_between(s, keys, created + MS_PER_HOUR, sub_hi, home_c, index=5)
+    sub_at = waking_between(s, keys, sub_lo, sub_hi, home_c, index=5)
     review_hi = np.minimum(a, seen_t)
     reviewed = submitted & s.bernoulli(keys, 0.6, index=4) & (sub_at <= review_hi)
     status = np.where(reviewed, 0, np.where(submitted, 1, np.where(past_due, 2, 3)))  # _WS_STATUS
