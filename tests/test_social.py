@@ -384,11 +384,20 @@ def test_therapists_and_moderators_do_not_write_in_a_clients_voice(f: Frames) ->
     """Posts, comments and messages are in their author's voice: no therapist or moderator
     writes "my therapist says ..."; their posts and comments come from their own pools."""
     roles = f["User"].select("id", "role")
+    # Staff's responses to reportable posts and replies on their own posts are theirs too.
+    responses = {w: tuple(o for k in content_text.RESPONSES for o in k[w][0]) for w in (1, 2)}
+    own_post = content_text.AUTHOR_REPLIES[1][0]
     openers = {
         ("Post", "therapist"): content_text.PRO_OPENERS,
         ("Post", "moderator"): content_text.MOD_OPENERS,
-        ("Comment", "therapist"): content_text.PRO_COMMENT_OPENERS + content_text.COLLEAGUE_OPENERS,
-        ("Comment", "moderator"): content_text.MOD_COMMENT_OPENERS + content_text.COLLEAGUE_OPENERS,
+        ("Comment", "therapist"): content_text.PRO_COMMENT_OPENERS
+        + content_text.COLLEAGUE_OPENERS
+        + responses[1]
+        + own_post,
+        ("Comment", "moderator"): content_text.MOD_COMMENT_OPENERS
+        + content_text.COLLEAGUE_OPENERS
+        + responses[2]
+        + own_post,
     }
     for table, who in (("Post", "userId"), ("Comment", "userId"), ("Message", "senderId")):
         rows = f[table].join(roles, left_on=who, right_on="id")
@@ -400,7 +409,7 @@ def test_therapists_and_moderators_do_not_write_in_a_clients_voice(f: Frames) ->
         for (t, role), starts in openers.items():
             if t == table:
                 mine = staff.filter(pl.col("role") == role)
-                own = pl.any_horizontal(pl.col("content").str.starts_with(o) for o in starts)
+                own = pl.col("content").str.contains(_opening(starts))
                 _none(mine.filter(~own).select("content"), f"{table} by a {role} not in its voice")
     # The clients' own voice is still there.
     posts = f["Post"].join(roles, left_on="userId", right_on="id")
@@ -423,10 +432,13 @@ def test_comments_fit_their_context(f: Frames) -> None:
     brave post. ... Thanks again for opening up." from clients."""
     people = f["User"].select("id", "role", "firstName")
     c = f["Comment"].filter(content_text.reportable_reason(f["Comment"]["content"]).is_null())
+    # (Comments on reportable posts and the authors' replies have tests of their own.)
+    friendly = f["Post"].filter(content_text.reportable_reason(f["Post"]["content"]).is_null())
     c = (
         c.join(people, left_on="userId", right_on="id")
-        .join(f["Post"].select(pl.col("id").alias("postId"), pl.col("userId").alias("aid")),
+        .join(friendly.select(pl.col("id").alias("postId"), pl.col("userId").alias("aid")),
               on="postId")
+        .filter(pl.col("userId") != pl.col("aid"))
         .join(people.select(pl.col("id").alias("aid"), pl.col("role").alias("arole")), on="aid")
         .join(f["Comment"].select(pl.col("id").alias("parentId"), pl.col("userId").alias("pid")),
               on="parentId", how="left")
@@ -462,6 +474,104 @@ def test_comments_fit_their_context(f: Frames) -> None:
     assert named.height > 0
     _none(named.filter(~pl.col("content").str.contains(pl.col("pname"), literal=True)), "name")
     _none(f["Comment"].filter(pl.col("content").str.contains("{", literal=True)), "a placeholder")
+
+
+# The friendly pools' stock phrases that must never answer a post in crisis, an attack or spam.
+STOCK = re.compile(
+    "made my day|proud of you|brave|well put|progress is rarely linear|supporting each other"
+    "|you've got this|sending you strength",
+    re.IGNORECASE,
+)
+
+
+def _post_kinds(f: Frames) -> pl.DataFrame:
+    """postId, author (aid) and response kind of every post that reads as reportable."""
+    reason = content_text.reportable_reason(f["Post"]["content"])
+    return (
+        f["Post"]
+        .select(pl.col("id").alias("postId"), pl.col("userId").alias("aid"))
+        .with_columns(reason.replace_strict(content_text.RESPONSE_KIND, default=None).alias("kind"))
+        .drop_nulls("kind")
+    )
+
+
+def test_reportable_posts_get_responses_that_fit_them(f: Frames) -> None:
+    """On a post that reads as reportable, every comment but its author's is a response of
+    its kind in its writer's voice: concern and help for a post in crisis, push-back or a
+    moderation note for an attack, a warning for spam; never the friendly stock lines. In
+    0.8.0 "Tired of everything ... giving my things away" got "Reading this made my day"."""
+    roles = f["User"].select(pl.col("id").alias("userId"), "role")
+    c = (
+        f["Comment"]
+        .join(_post_kinds(f), on="postId")
+        .filter(pl.col("userId") != pl.col("aid"))
+        .join(roles, on="userId")
+    )
+    assert c.height > 0
+    _none(c.filter(pl.col("content").str.contains(STOCK.pattern)).select("content"), "stock line")
+    for kind, by_writer in enumerate(content_text.RESPONSES):
+        for writer, parts in enumerate(by_writer):
+            rows = c.filter(
+                (pl.col("kind") == kind) & (pl.col("role") == content_text.VOICES[writer])
+            )
+            _none(
+                rows.filter(~pl.col("content").str.contains(_opening(parts[0]))).select("content"),
+                f"a {content_text.VOICES[writer]}'s comment on a post of kind {kind}",
+            )
+
+
+def test_crisis_responses_point_to_help() -> None:
+    """Every response to a post in crisis, by a peer, therapist or moderator, points to
+    help: the 988 line, a crisis line, reaching out, the care team; none is a stock line."""
+    keys = text_keys(pl.Series([f"k{i}" for i in range(3000)]))
+    s = Stream(7, "Comment", "text")
+    help_ = re.compile("988|crisis|reach out|message|care team|tell them|someone", re.IGNORECASE)
+    for role in content_text.VOICES:
+        texts = content_text.comments(
+            s,
+            keys,
+            pl.Series([role] * len(keys)),
+            context=np.zeros(len(keys), dtype=np.int64),
+            kind=np.full(len(keys), content_text.CRISIS, dtype=np.int64),
+        )
+        assert not texts.str.contains(STOCK.pattern).any(), role
+        assert texts.str.contains(help_.pattern).all(), role
+        # Varied: keyed picks among several variants.
+        assert texts.n_unique() >= 20, role
+
+
+def test_authors_answer_in_their_threads(f: Frames) -> None:
+    """A share of the posts with comments by two or more others get one reply of their
+    author, to another's comment, after it, while the author still came; none on a post
+    that reads as an attack or spam. In 0.8.0 no author ever answered in their own thread."""
+    posts = f["Post"].select(pl.col("id").alias("postId"), pl.col("userId").alias("aid"))
+    c = f["Comment"].join(posts, on="postId")
+    own = c.filter(pl.col("userId") == pl.col("aid"))
+    assert own.height > 0
+    _none(own.filter(pl.col("postId").is_duplicated()).select("postId"), "two author replies")
+    parents = f["Comment"].select(
+        pl.col("id").alias("parentId"),
+        pl.col("userId").alias("pid"),
+        pl.col("createdAt").alias("pAt"),
+    )
+    x = own.join(parents, on="parentId", how="left")
+    _none(x.filter(pl.col("pid").is_null() | (pl.col("pid") == pl.col("userId"))), "no parent")
+    _none(x.filter(pl.col("createdAt") <= pl.col("pAt")), "an author reply before its parent")
+    kinds = _post_kinds(f)
+    hostile = kinds.filter(pl.col("kind") != content_text.CRISIS)
+    _none(own.join(hostile, on="postId").select("content"), "an author answering on an attack")
+    pools = tuple(o for parts in content_text.AUTHOR_REPLIES for o in parts[0])
+    _none(own.filter(~pl.col("content").str.contains(_opening(pools))), "not an author's reply")
+    # The parent's writer is named where the reply names someone.
+    _none(own.filter(pl.col("content").str.contains("{", literal=True)), "a placeholder")
+    others = (
+        c.filter(pl.col("userId") != pl.col("aid"))
+        .group_by("postId")
+        .agg(pl.col("userId").n_unique().alias("n"))
+    )
+    many = others.filter(pl.col("n") >= 2).join(kinds, on="postId", how="anti")
+    share = own["postId"].n_unique() / max(many.height, 1)
+    assert 0.1 < share < 0.5
 
 
 def test_reportable_texts_read_as_their_reasons() -> None:

@@ -4,6 +4,10 @@ Commenters are members of the post's community who joined before commenting, nev
 post's author, and comments follow the post (most within days; ``REACTION_MEAN``) before the
 commenter was last seen and the anchor (upstream dated them up to 30 days into the future and
 ignored membership, seeder.md §11.8). Those who top up a post are members still coming after it.
+A keyed share of the posts with comments by at least two others (``AUTHOR_REPLY_RATE``) get
+one reply of their author, to one of those comments, after it, while the author still came:
+the author thanking them (or, on a post in crisis, telling them they reached out); posts that
+read as hostile or spam get none.
 """
 
 from __future__ import annotations
@@ -11,8 +15,9 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from seedsnap.context import Context, Frames, timestamps
+from seedsnap.context import MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit
+from seedsnap.generators import content_text
 from seedsnap.generators.clock import waking_soon_after
 from seedsnap.generators.common import (
     ms,
@@ -22,17 +27,22 @@ from seedsnap.generators.content import (
     REACTION_MEAN,
     REPLY_RATE,
     community_posts,
+    content_kind,
     first_still_coming,
     pick_still_coming,
     posting_members,
     thread_repeats,
     with_texts,
 )
-from seedsnap.generators.users import home_offset_of, with_seen
+from seedsnap.generators.users import home_offset_of, seen_of, with_seen
 from seedsnap.random import child_keys, expand, name_key
 
 READS = ("User", "Therapist", "Membership", "RoomGroup", "Room", "Post", "Comment", "Meeting")
 WRITES = ("Comment",)
+
+AUTHOR_REPLY_RATE = 0.3
+# Authors answer sooner than others comment: the replies notify them.
+AUTHOR_REPLY_MEAN = 8 * MS_PER_HOUR
 
 
 def _make(ctx: Context, keys: np.ndarray, pairs: pl.DataFrame, purpose: str) -> pl.DataFrame:
@@ -49,6 +59,55 @@ def _make(ctx: Context, keys: np.ndarray, pairs: pl.DataFrame, purpose: str) -> 
             "id": ctx.ids("Comment", keys),
             "postId": pairs["postId"],
             "userId": pairs["userId"],
+            "createdAt": timestamps(at, "createdAt"),
+            "updatedAt": timestamps(at, "updatedAt"),
+            "_k": keys,
+        }
+    )
+
+
+def author_replies(ctx: Context, frames: Frames, comments: pl.DataFrame) -> pl.DataFrame:
+    """The authors' replies (id, postId, userId, parentId, createdAt, updatedAt, _k; no text)
+    on the posts of ``frames`` given all their ``comments`` (id, postId, userId, createdAt):
+    one on a keyed AUTHOR_REPLY_RATE of the posts, friendly or in crisis, that have comments
+    by at least two others and none by their author yet."""
+    posts = frames["Post"].select(
+        pl.col("id").alias("postId"), pl.col("userId").alias("author"), content_kind("content")
+    )
+    c = comments.select("id", "postId", "userId", "createdAt").join(posts, on="postId")
+    answered = c.filter(pl.col("userId") == pl.col("author"))["postId"].implode()
+    others = c.filter(
+        pl.col("author").is_not_null()
+        & (pl.col("userId") != pl.col("author"))
+        & ~pl.col("postId").is_in(answered)
+        & (pl.col("_kind").is_null() | (pl.col("_kind") == content_text.CRISIS))
+    )
+    s = ctx.stream("Comment", "author-reply")
+    cand = others.filter(pl.col("userId").n_unique().over("postId") >= 2).sort("postId", "id")
+    pk = text_keys(cand["postId"])
+    seen = np.minimum(seen_of(ctx, frames["User"], cand["author"]), ctx.anchor_ms)
+    # The author answers a comment made a minute or more before they were last seen.
+    ok = s.bernoulli(pk, AUTHOR_REPLY_RATE, index=0) & (
+        ms(cand["createdAt"]) + MS_PER_MINUTE < seen
+    )
+    draw = s.bits(child_keys(pk, text_keys(cand["id"])), 1)
+    picked = (
+        cand.with_columns(pl.Series("_d", draw), pl.Series("seen", seen))
+        .filter(pl.Series(ok))
+        .sort("postId", "_d", "id")
+        .unique("postId", keep="first", maintain_order=True)
+    )
+    keys = text_keys(picked["postId"]) ^ name_key("enrich", "comments", "author-reply")
+    lo = ms(picked["createdAt"]) + MS_PER_MINUTE
+    hi = picked["seen"].to_numpy()
+    home = home_offset_of(ctx, picked["author"])
+    at = waking_soon_after(s, keys, lo, hi, AUTHOR_REPLY_MEAN, home, index=2)
+    return pl.DataFrame(
+        {
+            "id": ctx.ids("Comment", keys),
+            "postId": picked["postId"],
+            "userId": picked["author"],
+            "parentId": picked["id"],
             "createdAt": timestamps(at, "createdAt"),
             "updatedAt": timestamps(at, "updatedAt"),
             "_k": keys,
@@ -193,6 +252,11 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     by_posts = _make(ctx, picked["_k"].to_numpy(), picked, "top-up-post")
     new = pl.concat([by_users, by_posts]).with_columns(pl.lit(None, pl.String).alias("parentId"))
     new = thread_repeats(ctx, new, comments, frames["User"], REPLY_RATE)
+    cols = ["id", "postId", "userId", "createdAt"]
+    replies = author_replies(ctx, frames, pl.concat([comments.select(cols), new.select(cols)]))
+    new = pl.concat([new, replies.select(new.columns)])
     every = pl.concat([comments.select("id", "userId"), new.select("id", "userId")])
-    authors = posts.select("postId", "author")
+    authors = frames["Post"].select(
+        pl.col("id").alias("postId"), pl.col("userId").alias("author"), "content"
+    )
     return {"Comment": with_texts(ctx, new, every, authors, frames["User"], frames["Meeting"])}

@@ -124,7 +124,9 @@ def with_texts(
 ) -> pl.DataFrame:
     """The ``new`` comments (threaded, with their keys ``_k``) in Comment's columns, with
     their text in its writer's voice and context: on a peer's or staff's post
-    (``post_authors``: postId, author), or answering a comment of ``every`` (id, userId)."""
+    (``post_authors``: postId, author, content), or answering a comment of ``every`` (id,
+    userId), or the post's author answering a comment; on a post that reads as reportable,
+    a response fitting what it is (``content_text.RESPONSE_KIND``)."""
     columns = ["id", "postId", "userId", "content", "parentId", "createdAt", "updatedAt"]
     keys = new["_k"].to_numpy()
     s = ctx.stream("Comment", "text")
@@ -140,7 +142,7 @@ def with_texts(
               .unique("parentId", keep="first", maintain_order=True),
               on="parentId", how="left", maintain_order="left")
         .join(people, on="_uid", how="left", maintain_order="left")
-        .join(post_authors.select("postId", pl.col("author").alias("_aid")),
+        .join(post_authors.select("postId", pl.col("author").alias("_aid"), content_kind("content")),
               on="postId", how="left", maintain_order="left")
         .join(people.select("_uid", pl.col("role").alias("_arole")), left_on="_aid",
               right_on="_uid", how="left", maintain_order="left")
@@ -149,7 +151,9 @@ def with_texts(
     # A reply to one's own comment goes on as the comment did: in the post's context.
     own = pl.col("parentId").is_null() | (pl.col("_uid") == pl.col("userId"))
     context = parent.select(
-        pl.when(own)
+        pl.when(~own & (pl.col("userId") == pl.col("_aid")))
+        .then(content_text.OWN_POST)
+        .when(own)
         .then(pl.when(pl.col("_arole").is_in(staff)).then(content_text.STAFF))
         .when(pl.col("role").is_in(staff))
         .then(content_text.STAFF)
@@ -164,8 +168,21 @@ def with_texts(
         new["userId"],
         context.to_numpy().astype(np.int64),
         parent.select(pl.when(~own).then("firstName").otherwise(pl.lit("")))["firstName"],
+        parent["_kind"].fill_null(-1).to_numpy().astype(np.int64),
     )
     return new.with_columns(text).select(columns)
+
+
+def content_kind(content: str) -> pl.Expr:
+    """The response kind (``content_text.RESPONSE_KIND``) of a post's ``content`` column as
+    ``_kind``: NULL for a friendly post."""
+    reasons = content_text.REPORTABLE_REASONS
+    kinds = pl.Series([content_text.RESPONSE_KIND[r] for r in reasons], dtype=pl.Int64)
+    return (
+        content_text.reportable_reason_expr(content)
+        .replace_strict(pl.Series(reasons), kinds, default=None)
+        .alias("_kind")
+    )
 
 
 def make_posts(
@@ -403,7 +420,9 @@ def base_comments(
         }
     )
     df = thread_repeats(ctx, df if ok.all() else df.filter(pl.Series(ok)), df.clear(), users)
-    authors = posts.select(pl.col("id").alias("postId"), pl.col("userId").alias("author"))
+    authors = posts.select(
+        pl.col("id").alias("postId"), pl.col("userId").alias("author"), "content"
+    )
     return with_texts(ctx, df, df, authors, users, meetings)
 
 

@@ -465,6 +465,293 @@ COLLEAGUE_CLOSERS = (
     "Thank you for writing it up.",
 )
 
+# --- responses: comments on a post that reads as reportable, fitted to what it is ----------
+
+# A post in crisis, a hostile one (insults, harassment, someone's private details) or spam
+# (misleading health claims, promotion) is not answered with the friendly pools: peers show
+# concern and point to help, push back, or call the spam out; therapists check in or warn;
+# moderators write a moderation note. RESPONSE_KIND maps each report reason to its kind;
+# per kind (CRISIS, HOSTILE, SPAM) and writer (peer, therapist, moderator): (openers,
+# middles, closers). 988 is the US Suicide & Crisis Lifeline (call or text).
+CRISIS, HOSTILE, SPAM = 0, 1, 2
+RESPONSE_KIND = {
+    "Inappropriate content": HOSTILE,
+    "Spam or misleading information": SPAM,
+    "Harassment or bullying": HOSTILE,
+    "Self-harm or crisis concern": CRISIS,
+    "Sharing personal information": HOSTILE,
+    "Off-topic promotion": SPAM,
+}
+RESPONSES: tuple[tuple[tuple[tuple[str, ...], ...], ...], ...] = (
+    (  # CRISIS
+        (
+            (
+                "I'm really glad you told us.",
+                "Please don't go anywhere, we want you here.",
+                "Reading this, I'm worried about you.",
+                "Thank you for telling us how bad it is right now.",
+                "You're not a burden, not here and not anywhere.",
+                "I've been somewhere like this and I'm so glad you posted.",
+            ),
+            (
+                "If you're in the US you can call or text 988 any time, day or night.",
+                "Please reach out to someone tonight: a crisis line, a friend, anyone you trust.",
+                "If you feel unsafe right now, please call 988 or your local emergency number.",
+                "When I felt like this, texting a crisis line got me through the night.",
+                "Could you message someone close to you right now and tell them how you feel?",
+                "You don't have to get through tonight alone, the 988 line is there for this.",
+            ),
+            (
+                "Can you let us know you're safe?",
+                "We're here and we're listening.",
+                "Please stay. Message me if you want to talk.",
+                "I'll check back on this thread later.",
+            ),
+        ),
+        (
+            (
+                "I'm a therapist here and I want to check in with you.",
+                "Thank you for reaching out; I'm taking what you wrote seriously.",
+                "I'm one of the therapists on Mentara and I'm concerned for your safety.",
+                "I'm glad you wrote this instead of keeping it inside.",
+            ),
+            (
+                "If you are thinking of ending your life or are in danger, call or text 988 "
+                "(US) or your local emergency number now.",
+                "Please contact the 988 Suicide & Crisis Lifeline by call or text, or go to "
+                "the nearest emergency department if you are not safe.",
+                "If you see a therapist, please tell them about this today; if not, you can "
+                "book an urgent session from your dashboard.",
+                "Please reach out to a crisis line or someone you trust right now, and put "
+                "away anything you could use to hurt yourself.",
+            ),
+            (
+                "You deserve support, and it is available right now.",
+                "I'll check on this thread again later today.",
+                "You are not alone in this.",
+                "Please reply so we know you're safe.",
+            ),
+        ),
+        (
+            (
+                "Hi, I'm one of the moderators and I'm checking in on you.",
+                "Moderator here: thank you for telling us, we're taking this seriously.",
+                "We've seen your post and we're worried about you.",
+                "Checking in from the moderation team.",
+            ),
+            (
+                "If you're in immediate danger, please call or text 988 (US) or your local "
+                "emergency number.",
+                "Our care team has been told and will reach out to you privately.",
+                "Crisis support is there 24/7: call or text 988 in the US, or your local "
+                "crisis line.",
+                "I've sent you a direct message with crisis resources near you.",
+            ),
+            (
+                "You matter to this community.",
+                "Please reply or message us so we know you're okay.",
+                "We're here for you.",
+                "Please take care of yourself tonight.",
+            ),
+        ),
+    ),
+    (  # HOSTILE
+        (
+            (
+                "Not okay.",
+                "That's out of line.",
+                "Please don't talk to people like this here.",
+                "This isn't what this group is for.",
+                "Wow, no.",
+            ),
+            (
+                "People come here when they're struggling, and posts like this push them away.",
+                "You can disagree without attacking anyone.",
+                "Singling someone out like this is against the community guidelines.",
+                "Everyone here deserves respect, including the people you're talking about.",
+                "Whatever's going on with you, taking it out on others won't help.",
+            ),
+            (
+                "Mods, please take a look at this.",
+                "Mods, can you step in?",
+                "To anyone this is aimed at: ignore it, we're glad you're here.",
+                "Please take this down.",
+            ),
+        ),
+        (
+            (
+                "As one of the therapists here, I want to respond to this.",
+                "Speaking as a clinician in this community:",
+                "I want to push back on this post.",
+                "A word from one of the therapists here.",
+            ),
+            (
+                "Mental health conditions are real, and reaching out for support takes courage.",
+                "Personal attacks and private details shared without consent cause real harm "
+                "and don't belong here.",
+                "Frustration is understandable, but directing it at other members isn't okay.",
+                "If this thread upset you, it's fine to step away and look after yourself.",
+            ),
+            (
+                "I've asked the moderators to look at this.",
+                "Please treat each other with care.",
+                "Anyone affected is welcome to reach out.",
+                "This community is for support, not for attacks.",
+            ),
+        ),
+        (
+            (
+                "Moderator note:",
+                "Mod note:",
+                "A note from the moderation team:",
+                "Moderator here.",
+            ),
+            (
+                "This post breaks our community guidelines on respectful conversation and is "
+                "under review.",
+                "Personal attacks, harassment and sharing others' private information are not "
+                "allowed here.",
+                "We're reviewing this post and have contacted its author privately.",
+                "Please report content like this rather than replying to it.",
+            ),
+            (
+                "Please keep conversations kind and respectful.",
+                "Repeated violations may lead to removal from the community.",
+                "If you were affected, you can message the moderators any time.",
+                "Thank you for your patience while we look into it.",
+            ),
+        ),
+    ),
+    (  # SPAM
+        (
+            (
+                "This is spam.",
+                "Is this an ad?",
+                "Please don't sell stuff here.",
+                "Nope.",
+                "Not the place for this.",
+            ),
+            (
+                "This group is for support, not for selling things.",
+                "Don't click links from people you don't know.",
+                "Ads aren't allowed in this community.",
+                "Please don't change any treatment because of a post like this.",
+            ),
+            (
+                "Mods?",
+                "Moving on.",
+                "Ignore this one, everyone.",
+                "Please take it somewhere else.",
+            ),
+        ),
+        (
+            (
+                "A word of caution for anyone reading:",
+                "Please be careful with this post.",
+                "As a therapist here, I'd urge caution.",
+            ),
+            (
+                "Never stop or change a medication without the clinician who prescribed it.",
+                "Products and programs promoted here aren't vetted by anyone on the platform.",
+                "Unverified cures and paid links can do real harm.",
+            ),
+            (
+                "If you have questions about your treatment, ask your own provider.",
+                "Stay safe, everyone.",
+                "Please check with a professional before trying anything like this.",
+            ),
+        ),
+        (
+            (
+                "Moderator note:",
+                "Mod note:",
+                "Heads up from the moderators:",
+            ),
+            (
+                "Advertising and paid links are not allowed in this community.",
+                "This post was reported as spam and is being reviewed.",
+                "Health claims like these are misleading and against our guidelines.",
+                "Please don't contact the poster or use the links above.",
+            ),
+            (
+                "Thanks for keeping the group safe.",
+                "Repeated promotion will lead to removal.",
+                "Please report similar posts when you see them.",
+            ),
+        ),
+    ),
+)
+
+# --- the author's reply: a post's author answers one of its comments ----------------------
+
+# (openers, middles, closers) for a client author, a staff author, and the author of a post
+# in crisis (who tells those who checked in that they reached out). "{name}" is the first
+# name of the commenter answered. No "my therapist": the author may not have had a session.
+AUTHOR_REPLIES: tuple[tuple[tuple[str, ...], ...], ...] = (
+    (
+        (
+            "Thank you all, this helps.",
+            "Thanks so much, {name}.",
+            "I really appreciate this.",
+            "This means a lot, thank you.",
+            "Thank you, {name}, this helps.",
+            "I didn't expect so many kind replies.",
+        ),
+        (
+            "I'm going to try what you suggested this week.",
+            "It helps to know I'm not the only one.",
+            "I read every comment twice.",
+            "Good to hear it worked for you.",
+            "I'll give it another go tomorrow.",
+            "Writing this down so I remember it.",
+        ),
+        (
+            "Will update.",
+            "Grateful for this group.",
+            "Thanks again.",
+            "Feeling a bit lighter already.",
+        ),
+    ),
+    (
+        (
+            "Glad this helped, {name}.",
+            "Thanks for reading and for sharing this.",
+            "Happy to hear it, {name}.",
+            "Thank you for joining the conversation.",
+        ),
+        (
+            "Small steps like this add up.",
+            "Feel free to share how it goes.",
+            "It gets easier with practice.",
+            "That's a great way to put it into practice.",
+        ),
+        (
+            "Take care.",
+            "See you in the next thread.",
+            "Wishing you a good week.",
+        ),
+    ),
+    (
+        (
+            "Thank you for checking on me.",
+            "I'm still here.",
+            "Thank you, {name}, I didn't expect anyone to answer.",
+            "Thanks for not scrolling past.",
+        ),
+        (
+            "I called 988 last night and talked to someone for a long time.",
+            "I told my sister and she's staying with me tonight.",
+            "I texted the crisis line and it helped more than I thought it would.",
+            "I booked an urgent session for tomorrow.",
+        ),
+        (
+            "One day at a time.",
+            "I'll keep posting.",
+            "Thank you for being here.",
+        ),
+    ),
+)
+
 # --- reportable: the few posts and comments members report ---------------------------------
 
 # Most texts are supportive. A keyed few of the clients' (REPORTABLE_RATE) are of the kind a
@@ -785,13 +1072,20 @@ REPORTABLE_OPENERS: dict[str, tuple[str, ...]] = {
 }
 
 
+def reportable_reason_expr(content: str) -> pl.Expr:
+    """The report reason the texts of column ``content`` read as (``REPORTABLE_OPENERS``);
+    NULL for a friendly one."""
+    out = pl.lit(None, dtype=pl.String)
+    text = pl.col(content)
+    for reason, openers in REPORTABLE_OPENERS.items():  # a few dozen openers, each vectorised
+        hit = pl.any_horizontal(text.str.starts_with(o + " ") for o in openers)
+        out = pl.when(hit).then(pl.lit(reason)).otherwise(out)
+    return out
+
+
 def reportable_reason(content: pl.Series) -> pl.Series:
     """The report reason each text reads as (``REPORTABLE_OPENERS``); NULL for a friendly one."""
-    out = pl.Series("reason", [None] * len(content), dtype=pl.String)
-    for reason, openers in REPORTABLE_OPENERS.items():  # a few dozen openers, each vectorised
-        hit = pl.any_horizontal(content.str.starts_with(o + " ") for o in openers)
-        out = pl.select(pl.when(hit).then(pl.lit(reason)).otherwise(out)).to_series()
-    return out.alias("reason")
+    return content.to_frame("t").select(reportable_reason_expr("t").alias("reason"))["reason"]
 
 
 # The voices of the authors: a user's role picks one (``voices``); any other role writes as
@@ -804,8 +1098,8 @@ UNTREATED = len(VOICES)
 # A client's reportable text (of reason i) is written in voice REPORTABLE + i.
 REPORTABLE = UNTREATED + 1
 # A comment's context (``comments``): on a peer's post, on staff's (a post or a comment it
-# answers), or answering a client's comment.
-PEER, STAFF, REPLY = 0, 1, 2
+# answers), answering a client's comment, or its post's author answering a comment.
+PEER, STAFF, REPLY, OWN_POST = 0, 1, 2, 3
 
 
 def _told_otherwise(pool: tuple[str, ...], i: int, line: str) -> tuple[str, ...]:
@@ -900,8 +1194,14 @@ _COMMENTS = _Pool(
     ("{} {} {}", (REPLY_OPENERS, COMMENT_MIDDLES, REPLY_CLOSERS), (72, 21, 73)),
     ("{} {} {}", (REPLY_OPENERS, UNTREATED_COMMENT_MIDDLES, REPLY_CLOSERS), (72, 21, 73)),
     ("{} {} {}", (COLLEAGUE_OPENERS, PRO_COMMENT_MIDDLES, COLLEAGUE_CLOSERS), (74, 51, 75)),
+    # Responses (voices RESPONSE + 3 * kind + writer) and the author's replies (voices
+    # AUTHOR + i): own stream indices, so the other comments keep their draws.
+    *(("{} {} {}", parts, (100, 101, 102)) for by_writer in RESPONSES for parts in by_writer),
+    *(("{} {} {}", parts, (103, 104, 105)) for parts in AUTHOR_REPLIES),
 )
 IN_CONTEXT = REPORTABLE + len(REPORTABLE_REASONS)
+RESPONSE = IN_CONTEXT + 5
+AUTHOR = RESPONSE + 3 * len(RESPONSES)
 
 
 def _code(stream: Stream, keys: U64, *parts: tuple[tuple[str, ...], int]) -> I64:
@@ -962,14 +1262,29 @@ def comments(
     author: pl.Series | None = None,
     context: I64 | None = None,
     name: pl.Series | None = None,
+    kind: I64 | None = None,
 ) -> pl.Series:
     """A comment per key, in the voice of the author's ``role`` (default: clients), as
-    ``posts`` (``treated``, ``author``), fitted to its ``context`` (PEER, STAFF or REPLY;
-    default PEER): "{name}" in a reply is ``name``, the first name of whom it answers."""
+    ``posts`` (``treated``, ``author``), fitted to its ``context`` (PEER, STAFF, REPLY or
+    OWN_POST; default PEER): "{name}" in a reply is ``name``, the first name of whom it
+    answers. On a post of a response ``kind`` (CRISIS, HOSTILE, SPAM; -1 for a friendly
+    post) every comment but the author's is a response of that kind in its writer's voice."""
     voice = _voice(stream, keys, role, treated, "Comment", author)
+    writer = np.zeros(len(keys), dtype=np.int64) if role is None else voices(role)
+    kind = np.full(len(keys), -1, dtype=np.int64) if kind is None else kind
+    if context is not None:
+        # The author's reply: a client's or staff's thanks, or a word from the author of a
+        # post in crisis.
+        author_voice = AUTHOR + np.where(kind == CRISIS, 2, np.minimum(writer, 1))
+        voice = np.where(context == OWN_POST, author_voice, voice)
+        context = np.where(context == OWN_POST, -1, context)
+    voice = np.where(
+        (kind >= 0) & (voice < AUTHOR), RESPONSE + 3 * np.maximum(kind, 0) + writer, voice
+    )
     if context is not None:
         client = voice == 0
         mine = client | (voice == UNTREATED)
+        # (A response's voice is none of these: it stays as it is.)
         staff = (voice == VOICES.index("therapist")) | (voice == VOICES.index("moderator"))
         voice = np.select(
             [mine & (context == STAFF), mine & (context == REPLY), staff & (context == STAFF)],
