@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 import polars as pl
@@ -23,6 +23,7 @@ from seedsnap.enrichers import (
     journal,
     logins,
     notifications,
+    reports,
     typing,
     user_blocks,
 )
@@ -1113,7 +1114,10 @@ def test_reports_target_others_content_per_community(
         x.join(items, on=["item", "reason"], how="anti").select("id", "reason", "item"),
         "a report of an item that does not read as its reason",
     )
-    _none(x.filter(pl.col("item").is_duplicated()), "an item reported twice")
+    _none(
+        x.filter(pl.struct("item", "reporterId").is_duplicated()).select("item", "reporterId"),
+        "an item reported twice by one member",
+    )
     unreported = items.join(x, on="item", how="anti")
     people = f["User"].filter(pl.col("role").is_in(["client", "therapist"]))
     members = f["Membership"].join(people.select(pl.col("id").alias("userId")), on="userId")
@@ -1128,6 +1132,35 @@ def test_reports_target_others_content_per_community(
         & (pl.max_horizontal("createdAt", "joinedAt") < pl.col("end"))
     )
     _none(could.select("item", "userId"), "a reportable item nobody reported though someone could")
+
+
+def test_reports_come_in_numbers_and_are_reviewed_by_reason(f: Frames, anchor: datetime) -> None:
+    """Some posts draw reports from several members (at most MAX_REPORTERS); an item's
+    reports share their outcome; a member in crisis is never dismissed and is reviewed
+    within hours of the first report; PENDING only for what the last days brought. In 0.8.0
+    every item had one report, 2 of 12 crisis reports were DISMISSED, and harassment and
+    spam reports stayed PENDING for weeks."""
+    r = f["Report"].with_columns(pl.coalesce("postId", "commentId").alias("item"))
+    per = r.group_by("item").agg(pl.len().alias("n"), pl.col("status").n_unique().alias("s"))
+    assert per["n"].max() <= reports.MAX_REPORTERS
+    assert (per["n"] > 1).any()
+    _none(per.filter(pl.col("s") > 1), "an item's reports with different outcomes")
+    crisis = r.filter(pl.col("reason") == reports.CRISIS)
+    _none(crisis.filter(pl.col("status") == "DISMISSED"), "a crisis report dismissed")
+    first = r.group_by("item").agg(pl.col("createdAt").min().alias("first"))
+    reviewed = crisis.filter(pl.col("status") != "PENDING").join(first, on="item")
+    _none(
+        reviewed.filter(
+            (pl.col("updatedAt") > pl.col("first") + pl.duration(hours=3))
+            & (pl.col("updatedAt") > pl.col("createdAt") + pl.duration(hours=12))
+        ),
+        "a crisis report reviewed late",
+    )
+    old = anchor - timedelta(days=reports.DEFAULT_REVIEW_DAYS[1])
+    _none(
+        r.filter((pl.col("status") == "PENDING") & (pl.col("createdAt") < old)),
+        "an old report still PENDING",
+    )
 
 
 def test_blocks_among_clients(f: Frames, anchor: datetime) -> None:

@@ -2,21 +2,26 @@
 
 What is reported is what reads as reportable: the keyed few posts and comments written in a
 reportable voice (``content_text.REPORTABLE_RATE``; insults, spam, hostility, a member in
-crisis, someone's personal details, promotion), each once, for the reason its text reads as
+crisis, someone's personal details, promotion), for the reason its text reads as
 (``content_text.reportable_reason``), with a detail of that reason (upstream reported
 arbitrary, friendly content with a random reason). A reportable item not yet reported is
-reported (a top-up: one report per item). The reporter is a keyed client or therapist member
-of the community who is not the author (so nobody reports their own content, upstream's
-§11.16 self-reports), who had joined before reporting and still came then; an item nobody
-could report stays unreported. ``reportedUserId`` is the author. Reports made in the last
-days are mostly PENDING; older ones were REVIEWED or DISMISSED by then, at a review time
-(``updatedAt``) after the report, and only where a moderator of the community was assigned
-by then (the table has no reviewer column: the moderator is implied by the community).
+reported (a top-up) by a keyed few distinct members: a comment by one (``COMMENT_EXTRA`` of
+them by two), a post by one to four, more the more members commented on it (``reporters``).
+A reporter is a client or therapist member of the community who is not the author (so nobody
+reports their own content, upstream's §11.16 self-reports), who had joined before reporting
+and still came then; an item nobody could report stays unreported. ``reportedUserId`` is the
+author. An item's reports are reviewed together, a keyed delay after its first one
+(``REVIEW_DAYS`` by reason: a member in crisis within hours), by the community's moderator or
+the platform's admins (the table has no reviewer column): REVIEWED (acted on) or, for a keyed
+``DISMISS_RATE`` of the reason's items, DISMISSED; never a crisis. A report made after its
+item's review is closed the same way soon after. Only what was not reviewed by the anchor,
+the recent reports, is PENDING; ``updatedAt`` is the review time.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
@@ -24,14 +29,47 @@ from seedsnap.enrichers.common import packed_order
 from seedsnap.generators import content_text
 from seedsnap.generators import social_text as t
 from seedsnap.generators.clock import waking_at
-from seedsnap.generators.common import is_author, ms_of, text_keys
+from seedsnap.generators.common import is_author, ms_of, rank_in_run, text_keys
 from seedsnap.generators.users import home_offset_of, seen_of
-from seedsnap.random import I64, U64, child_keys
+from seedsnap.random import F64, I64, U64, child_keys
 
-READS = ("Post", "Comment", "Room", "RoomGroup", "Membership", "ModeratorCommunity", "User")
+B = npt.NDArray[np.bool_]
+
+READS = ("Post", "Comment", "Room", "RoomGroup", "Membership", "User")
 WRITES = ("Report",)
 
-REVIEW_DAYS = (0.1, 3.0)
+CRISIS = "Self-harm or crisis concern"
+# Days from an item's first report to its review, by reason (others: DEFAULT_REVIEW_DAYS).
+DEFAULT_REVIEW_DAYS = (0.1, 3.0)
+REVIEW_DAYS = {
+    CRISIS: (10 / (24 * 60), 3 / 24),
+    "Spam or misleading information": (0.05, 1.5),
+    "Off-topic promotion": (0.05, 1.5),
+}
+# A report made after its item was reviewed is closed this soon after it.
+LATE_CLOSE_DAYS = (5 / (24 * 60), 0.5)
+# The share of a reason's reviewed items whose reports are dismissed; a crisis never is.
+DISMISS_RATE = {
+    "Inappropriate content": 0.3,
+    "Spam or misleading information": 0.08,
+    "Harassment or bullying": 0.2,
+    CRISIS: 0.0,
+    "Sharing personal information": 0.1,
+    "Off-topic promotion": 0.1,
+}
+MAX_REPORTERS = 4
+COMMENT_EXTRA = 0.15
+
+
+def reporters(stream_u: F64, is_post: npt.NDArray[np.bool_], commenters: I64, crisis: B) -> I64:
+    """How many members report an item: a comment one (COMMENT_EXTRA of them two); a post
+    1 to 1 + commenters // 2 (keyed uniform ``stream_u``), one more for a member in crisis
+    (those alarm people), at most MAX_REPORTERS."""
+    cap = np.minimum(1 + commenters // 2, MAX_REPORTERS)
+    post = 1 + np.floor(stream_u * cap).astype(np.int64) + crisis
+    comment = 1 + (stream_u < COMMENT_EXTRA)
+    out: I64 = np.minimum(np.where(is_post, post, comment), MAX_REPORTERS)
+    return out
 
 
 def _communities(frames: Frames) -> tuple[pl.DataFrame, pl.Series]:
@@ -144,19 +182,26 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         return {}
     pk = child_keys(ik[pi], m_key[pm])
     p = s.bits(pk, 1)
-    # Per item, the pair of least (p, reporterId): the least p, and reporters compared only
-    # where two p tie.
-    first = np.flatnonzero(np.diff(pi, prepend=-1) != 0)
-    seg = np.cumsum(np.diff(pi, prepend=-1) != 0) - 1
-    low = np.flatnonzero(p == np.minimum.reduceat(p, first)[seg])
-    if len(low) > len(first):
-        low = (
-            pl.DataFrame({"seg": seg[low], "r": reporter.gather(pm[low]), "row": low})
-            .sort("seg", "r")
-            .unique("seg", keep="first", maintain_order=True)["row"]
-            .to_numpy()
-        )
-    pi, pm, pk = pi[low], pm[low], pk[low]
+    # Per item, its first ``reporters`` pairs by (p, reporterId): distinct members (the first
+    # is the one a single report had).
+    order = (
+        pl.DataFrame({"pi": pi, "p": p, "r": reporter.gather(pm)})
+        .with_row_index()
+        .sort("pi", "p", "r")["index"]
+        .to_numpy()
+    )
+    pi, pm, pk = pi[order], pm[order], pk[order]
+    commented = frames["Comment"].group_by("postId").agg(pl.col("userId").n_unique().alias("n"))
+    n_commenters = (
+        items.select(pl.col("item").gather(at).alias("postId"))
+        .join(commented, on="postId", how="left", maintain_order="left")["n"]
+        .fill_null(0)
+        .to_numpy()
+    )
+    crisis = (items["reason"].gather(at) == CRISIS).to_numpy()
+    want = reporters(s.uniform(ik, 2), is_post[at], n_commenters, crisis)
+    keep = rank_in_run(pi) < want[pi]
+    pi, pm, pk = pi[keep], pm[keep], pk[keep]
     at = at[pi]
     pairs = pl.DataFrame(
         {
@@ -181,29 +226,33 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     span = np.clip(pairs["end"].to_numpy() - lo, 0, 10 * MS_PER_DAY)
     home = home_offset_of(ctx, pairs["reporterId"])  # reported in the reporter's waking hours
     created = waking_at(lo, lo + span, sr.uniform(pk, 0) ** 2, home)
-    review_at = created + np.floor(
-        (REVIEW_DAYS[0] + sr.uniform(pk, 1) * (REVIEW_DAYS[1] - REVIEW_DAYS[0])) * MS_PER_DAY
+    # An item's reports are reviewed together, a delay (by reason) after its first one; one
+    # made after that is closed soon after it is made.
+    item_i = np.cumsum(np.diff(pi, prepend=-1) != 0) - 1
+    starts = np.flatnonzero(np.diff(pi, prepend=-1) != 0)
+    first = np.minimum.reduceat(created, starts)[item_i]
+    reason = pairs["reason"]
+    ikey = ik[pi]  # each pair's item's key
+    days = np.asarray([REVIEW_DAYS.get(r, DEFAULT_REVIEW_DAYS) for r in t.REPORT_REASONS])
+    reason_i = reason.cast(pl.Enum(t.REPORT_REASONS)).to_physical().cast(pl.Int64).to_numpy()
+    lo_d, hi_d = days[reason_i, 0], days[reason_i, 1]
+    item_review = first + np.floor(
+        (lo_d + sr.uniform(ikey, 5) * (hi_d - lo_d)) * MS_PER_DAY
     ).astype(np.int64)
-    first_mod = (
-        frames["ModeratorCommunity"]
-        .group_by("communityId")
-        .agg(ms_of("assignedAt").min().alias("mod_since"))
-    )
-    pairs = pairs.with_columns(pl.Series("created", created), pl.Series("review_at", review_at))
-    pairs = pairs.join(first_mod, on="communityId", how="left")
-    reviewed = (
-        (pairs["review_at"] <= anchor)
-        & pairs["mod_since"].is_not_null()
-        & (pairs["mod_since"] <= pairs["review_at"])
-    ).to_numpy()
-    # Most reviewed reports lead to action; about a third are dismissed.
+    late = np.floor(
+        (LATE_CLOSE_DAYS[0] + sr.uniform(pk, 1) * (LATE_CLOSE_DAYS[1] - LATE_CLOSE_DAYS[0]))
+        * MS_PER_DAY
+    ).astype(np.int64)
+    review_at = np.where(item_review > created, item_review, created + late)
+    pairs = pairs.with_columns(pl.Series("created", created))
+    reviewed = review_at <= anchor
+    dismiss = np.asarray([DISMISS_RATE[r] for r in t.REPORT_REASONS])[reason_i]
     status = np.where(
-        reviewed, np.where(sr.bernoulli(pk, 0.35, 2), "DISMISSED", "REVIEWED"), "PENDING"
+        reviewed,
+        np.where(sr.uniform(ikey, 6) < dismiss, "DISMISSED", "REVIEWED"),
+        "PENDING",
     )
     # The reason is what the text reads as; the detail one of that reason's.
-    reason_i = (
-        pairs["reason"].cast(pl.Enum(t.REPORT_REASONS)).to_physical().cast(pl.Int64).to_numpy()
-    )
     detail_i = sr.choice(pk, 3, index=4)
     details = np.asarray([d for r in t.REPORT_REASONS for d in t.REPORTS[r]], dtype=object)[
         reason_i * 3 + detail_i
