@@ -496,7 +496,7 @@ def _post_kinds(f: Frames) -> pl.DataFrame:
     )
 
 
-def test_reportable_posts_get_responses_that_fit_them(f: Frames) -> None:
+def test_reportable_posts_get_responses_that_fit_them(f: Frames, mode: str) -> None:
     """On a post that reads as reportable, every comment but its author's is a response of
     its kind in its writer's voice: concern and help for a post in crisis, push-back or a
     moderation note for an attack, a warning for spam; never the friendly stock lines. In
@@ -519,6 +519,10 @@ def test_reportable_posts_get_responses_that_fit_them(f: Frames) -> None:
                 rows.filter(~pl.col("content").str.contains(_opening(parts[0]))).select("content"),
                 f"a {content_text.VOICES[writer]}'s comment on a post of kind {kind}",
             )
+    # Spam draws few comments: the minimum a post has.
+    least = _config(mode).minimum("post", "comments")
+    spam = c.filter(pl.col("kind") == content_text.SPAM).group_by("postId").len()
+    _none(spam.filter(pl.col("len") > least), "spam with more comments than a post needs")
 
 
 def test_crisis_responses_point_to_help() -> None:

@@ -4,6 +4,7 @@ Commenters are members of the post's community who joined before commenting, nev
 post's author, and comments follow the post (most within days; ``REACTION_MEAN``) before the
 commenter was last seen and the anchor (upstream dated them up to 30 days into the future and
 ignored membership, seeder.md §11.8). Those who top up a post are members still coming after it.
+Spam draws few comments: none from those topping up their own count who have other posts.
 A keyed share of the posts with comments by at least two others (``AUTHOR_REPLY_RATE``) get
 one reply of their author, to one of those comments, after it, while the author still came:
 the author thanking them (or, on a post in crisis, telling them they reached out); posts that
@@ -165,8 +166,18 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             "seen",
         )
     )
-    # Posts made before the user was last seen; any post where none was (rare), as before.
+    # Posts made before the user was last seen, but spam (members have little to say to
+    # it); spam where those are all (rare); any post where none was (rarer), as before.
+    spam = (
+        frames["Post"]
+        .select(pl.col("id").alias("postId"), content_kind("content"))
+        .filter(pl.col("_kind") == content_text.SPAM)
+        .join(posts.select("postId", "_p"), on="postId")["_p"]
+        .implode()
+    )
     before = options.filter(pl.col("lo") < pl.col("seen"))
+    fits = before.filter(~pl.col("_p").is_in(spam))
+    before = pl.concat([fits, before.join(fits.select("_n").unique(), on="_n", how="anti")])
     options = pl.concat([before, options.join(before.select("_n").unique(), on="_n", how="anti")])
     # A user's comments go to distinct posts while it has enough: its options in a keyed
     # shuffle, the posts it has commented on already last, taken in turn from the first.

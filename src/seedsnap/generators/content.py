@@ -355,6 +355,13 @@ def base_comments(
         s.integers(pk, 1, int(ctx.config.volumes["comments_per_post"]) + 2, index=0),
         MAX_COMMENTS_PER_POST,
     )
+    # Spam draws few comments: its minimum.
+    spam = posts.select(content_kind("content") == content_text.SPAM)
+    n = np.where(
+        spam.to_series().fill_null(False).to_numpy(),
+        np.minimum(n, ctx.config.minimum("post", "comments")),
+        n,
+    )
     rows, idx, keys = expand(pk, n)
     post_room = posts["roomId"].gather(rows)
     # Posts are in their community's room (``rooms``), as their authors' memberships.
