@@ -441,8 +441,11 @@ def test_comments_fit_their_context(f: Frames) -> None:
               on="postId")
         .filter(pl.col("userId") != pl.col("aid"))
         .join(people.select(pl.col("id").alias("aid"), pl.col("role").alias("arole")), on="aid")
-        .join(f["Comment"].select(pl.col("id").alias("parentId"), pl.col("userId").alias("pid")),
+        .join(f["Comment"].select(pl.col("id").alias("parentId"), pl.col("userId").alias("pid"),
+                                  content_text.reportable_reason(f["Comment"]["content"])
+                                  .alias("preason")),
               on="parentId", how="left")
+        .filter(pl.col("preason").is_null() | (pl.col("pid") == pl.col("userId")))
         .join(people.select(pl.col("id").alias("pid"), pl.col("role").alias("prole"),
                             pl.col("firstName").alias("pname")), on="pid", how="left")
     )  # fmt: skip
@@ -523,6 +526,32 @@ def test_reportable_posts_get_responses_that_fit_them(f: Frames, mode: str) -> N
     least = _config(mode).minimum("post", "comments")
     spam = c.filter(pl.col("kind") == content_text.SPAM).group_by("postId").len()
     _none(spam.filter(pl.col("len") > least), "spam with more comments than a post needs")
+
+
+def test_replies_to_reportable_comments_respond_to_them(f: Frames) -> None:
+    """A reply to another's comment that reads as reportable (on a friendly post) is a
+    response of its kind or reportable itself, never a stock line; no author thanks one. In
+    0.8.0 "Oh please. ... Toughen up." got "Well said, Samuel." and "So true."."""
+    c = f["Comment"]
+    parents = c.select(
+        pl.col("id").alias("parentId"),
+        pl.col("userId").alias("pid"),
+        content_text.reportable_reason(c["content"]).alias("preason"),
+    )
+    x = (
+        c.join(parents, on="parentId")
+        .filter((pl.col("pid") != pl.col("userId")) & pl.col("preason").is_not_null())
+        .join(_post_kinds(f).select("postId"), on="postId", how="anti")
+    )
+    x = x.with_columns(content_text.reportable_reason(x["content"]).alias("reason"))
+    responses = tuple(o for k in content_text.RESPONSES for w in k for o in w[0])
+    _none(
+        x.filter(
+            pl.col("reason").is_null() & ~pl.col("content").str.contains(_opening(responses))
+        ).select("preason", "content"),
+        "a reply to a reportable comment that does not respond to it",
+    )
+    _none(x.filter(pl.col("content").str.contains(STOCK.pattern)).select("content"), "stock")
 
 
 def test_crisis_responses_point_to_help() -> None:

@@ -69,13 +69,13 @@ def _make(ctx: Context, keys: np.ndarray, pairs: pl.DataFrame, purpose: str) -> 
 
 def author_replies(ctx: Context, frames: Frames, comments: pl.DataFrame) -> pl.DataFrame:
     """The authors' replies (id, postId, userId, parentId, createdAt, updatedAt, _k; no text)
-    on the posts of ``frames`` given all their ``comments`` (id, postId, userId, createdAt):
-    one on a keyed AUTHOR_REPLY_RATE of the posts, friendly or in crisis, that have comments
-    by at least two others and none by their author yet."""
+    on the posts of ``frames`` given all their ``comments`` (id, postId, userId, createdAt,
+    content): one, to a friendly comment, on a keyed AUTHOR_REPLY_RATE of the posts, friendly
+    or in crisis, that have comments by at least two others and none by their author yet."""
     posts = frames["Post"].select(
         pl.col("id").alias("postId"), pl.col("userId").alias("author"), content_kind("content")
     )
-    c = comments.select("id", "postId", "userId", "createdAt").join(posts, on="postId")
+    c = comments.select("id", "postId", "userId", "createdAt", "content").join(posts, on="postId")
     answered = c.filter(pl.col("userId") == pl.col("author"))["postId"].implode()
     others = c.filter(
         pl.col("author").is_not_null()
@@ -84,7 +84,12 @@ def author_replies(ctx: Context, frames: Frames, comments: pl.DataFrame) -> pl.D
         & (pl.col("_kind").is_null() | (pl.col("_kind") == content_text.CRISIS))
     )
     s = ctx.stream("Comment", "author-reply")
-    cand = others.filter(pl.col("userId").n_unique().over("postId") >= 2).sort("postId", "id")
+    # (The author answers a friendly comment: not one that reads as reportable.)
+    cand = (
+        others.filter(pl.col("userId").n_unique().over("postId") >= 2)
+        .filter(content_text.reportable_reason_expr("content").is_null())
+        .sort("postId", "id")
+    )
     pk = text_keys(cand["postId"])
     seen = np.minimum(seen_of(ctx, frames["User"], cand["author"]), ctx.anchor_ms)
     # The author answers a comment made a minute or more before they were last seen.
@@ -263,11 +268,15 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     by_posts = _make(ctx, picked["_k"].to_numpy(), picked, "top-up-post")
     new = pl.concat([by_users, by_posts]).with_columns(pl.lit(None, pl.String).alias("parentId"))
     new = thread_repeats(ctx, new, comments, frames["User"], REPLY_RATE)
-    cols = ["id", "postId", "userId", "createdAt"]
-    replies = author_replies(ctx, frames, pl.concat([comments.select(cols), new.select(cols)]))
-    new = pl.concat([new, replies.select(new.columns)])
-    every = pl.concat([comments.select("id", "userId"), new.select("id", "userId")])
+    cols = ["id", "postId", "userId", "createdAt", "content"]
     authors = frames["Post"].select(
         pl.col("id").alias("postId"), pl.col("userId").alias("author"), "content"
     )
-    return {"Comment": with_texts(ctx, new, every, authors, frames["User"], frames["Meeting"])}
+    every = pl.concat([comments.select(cols), new.select(cols[:-1])], how="diagonal")
+    new = with_texts(ctx, new, every, authors, frames["User"], frames["Meeting"])
+    # The authors answer once every comment is there, with its text.
+    every = pl.concat([comments.select(cols), new.select(cols)])
+    replies = author_replies(ctx, frames, every)
+    every = pl.concat([every, replies.select(cols[:-1])], how="diagonal")
+    replies = with_texts(ctx, replies, every, authors, frames["User"], frames["Meeting"])
+    return {"Comment": pl.concat([new, replies])}

@@ -125,8 +125,9 @@ def with_texts(
     """The ``new`` comments (threaded, with their keys ``_k``) in Comment's columns, with
     their text in its writer's voice and context: on a peer's or staff's post
     (``post_authors``: postId, author, content), or answering a comment of ``every`` (id,
-    userId), or the post's author answering a comment; on a post that reads as reportable,
-    a response fitting what it is (``content_text.RESPONSE_KIND``)."""
+    userId, and content where known), or the post's author answering a comment; on a post
+    or to a comment that reads as reportable, a response fitting what it is
+    (``content_text.RESPONSE_KIND``)."""
     columns = ["id", "postId", "userId", "content", "parentId", "createdAt", "updatedAt"]
     keys = new["_k"].to_numpy()
     s = ctx.stream("Comment", "text")
@@ -160,7 +161,7 @@ def with_texts(
         .otherwise(content_text.REPLY)
         .fill_null(content_text.PEER)
     ).to_series()
-    text = content_text.comments(
+    args = (
         s,
         keys,
         roles_of(users, new["userId"]),
@@ -170,6 +171,30 @@ def with_texts(
         parent.select(pl.when(~own).then("firstName").otherwise(pl.lit("")))["firstName"],
         parent["_kind"].fill_null(-1).to_numpy().astype(np.int64),
     )
+    text = content_text.comments(*args)
+    # A reply to another's comment that reads as reportable responds to it as to such a
+    # post (unless reportable itself): the parents' texts are known now, and a second pass
+    # changes no text's reportability (so no parent's kind).
+    known = pl.concat(
+        [
+            new.select("id", text.alias("_text")),
+            every.select("id", pl.col("content").alias("_text"))
+            if "content" in every.columns
+            else pl.DataFrame(schema={"id": pl.String, "_text": pl.String}),
+        ]
+    ).unique("id", keep="first", maintain_order=True)
+    parent_kind = (
+        parent.with_columns(_other=~own)
+        .select("parentId", "_other")
+        .join(known.rename({"id": "parentId"}), on="parentId", how="left", maintain_order="left")
+        .select(pl.when("_other").then(content_kind("_text")))
+        .to_series()
+        .fill_null(-1)
+        .to_numpy()
+        .astype(np.int64)
+    )
+    if (parent_kind >= 0).any():
+        text = content_text.comments(*args, parent_kind=parent_kind)
     return new.with_columns(text).select(columns)
 
 

@@ -536,7 +536,7 @@ RESPONSES: tuple[tuple[tuple[tuple[str, ...], ...], ...], ...] = (
             (
                 "Hi, I'm one of the moderators and I'm checking in on you.",
                 "Moderator here: thank you for telling us, we're taking this seriously.",
-                "We've seen your post and we're worried about you.",
+                "We've seen what you wrote and we're worried about you.",
                 "Checking in from the moderation team.",
             ),
             (
@@ -565,7 +565,7 @@ RESPONSES: tuple[tuple[tuple[tuple[str, ...], ...], ...], ...] = (
                 "Wow, no.",
             ),
             (
-                "People come here when they're struggling, and posts like this push them away.",
+                "People come here when they're struggling, and words like this push them away.",
                 "You can disagree without attacking anyone.",
                 "Singling someone out like this is against the community guidelines.",
                 "Everyone here deserves respect, including the people you're talking about.",
@@ -582,7 +582,7 @@ RESPONSES: tuple[tuple[tuple[tuple[str, ...], ...], ...], ...] = (
             (
                 "As one of the therapists here, I want to respond to this.",
                 "Speaking as a clinician in this community:",
-                "I want to push back on this post.",
+                "I want to push back on this.",
                 "A word from one of the therapists here.",
             ),
             (
@@ -607,11 +607,11 @@ RESPONSES: tuple[tuple[tuple[tuple[str, ...], ...], ...], ...] = (
                 "Moderator here.",
             ),
             (
-                "This post breaks our community guidelines on respectful conversation and is "
-                "under review.",
+                "This breaks our community guidelines on respectful conversation and is under "
+                "review.",
                 "Personal attacks, harassment and sharing others' private information are not "
                 "allowed here.",
-                "We're reviewing this post and have contacted its author privately.",
+                "We're reviewing this and have contacted its author privately.",
                 "Please report content like this rather than replying to it.",
             ),
             (
@@ -635,7 +635,7 @@ RESPONSES: tuple[tuple[tuple[tuple[str, ...], ...], ...], ...] = (
                 "This group is for support, not for selling things.",
                 "Don't click links from people you don't know.",
                 "Ads aren't allowed in this community.",
-                "Please don't change any treatment because of a post like this.",
+                "Please don't change any treatment because of something you read here.",
             ),
             (
                 "Mods?",
@@ -647,7 +647,7 @@ RESPONSES: tuple[tuple[tuple[tuple[str, ...], ...], ...], ...] = (
         (
             (
                 "A word of caution for anyone reading:",
-                "Please be careful with this post.",
+                "Please be careful with this one.",
                 "As a therapist here, I'd urge caution.",
             ),
             (
@@ -669,9 +669,9 @@ RESPONSES: tuple[tuple[tuple[tuple[str, ...], ...], ...], ...] = (
             ),
             (
                 "Advertising and paid links are not allowed in this community.",
-                "This post was reported as spam and is being reviewed.",
+                "This was reported as spam and is being reviewed.",
                 "Health claims like these are misleading and against our guidelines.",
-                "Please don't contact the poster or use the links above.",
+                "Please don't contact the poster or use their links.",
             ),
             (
                 "Thanks for keeping the group safe.",
@@ -1263,15 +1263,21 @@ def comments(
     context: I64 | None = None,
     name: pl.Series | None = None,
     kind: I64 | None = None,
+    parent_kind: I64 | None = None,
 ) -> pl.Series:
     """A comment per key, in the voice of the author's ``role`` (default: clients), as
     ``posts`` (``treated``, ``author``), fitted to its ``context`` (PEER, STAFF, REPLY or
     OWN_POST; default PEER): "{name}" in a reply is ``name``, the first name of whom it
     answers. On a post of a response ``kind`` (CRISIS, HOSTILE, SPAM; -1 for a friendly
-    post) every comment but the author's is a response of that kind in its writer's voice."""
+    post) every comment but the author's is a response of that kind in its writer's voice;
+    elsewhere, a reply to a comment of a ``parent_kind`` (-1: friendly) is a response of
+    that kind unless it reads as reportable itself."""
     voice = _voice(stream, keys, role, treated, "Comment", author)
     writer = np.zeros(len(keys), dtype=np.int64) if role is None else voices(role)
     kind = np.full(len(keys), -1, dtype=np.int64) if kind is None else kind
+    if parent_kind is not None:
+        reportable = (voice >= REPORTABLE) & (voice < IN_CONTEXT)
+        kind = np.where((kind < 0) & ~reportable, parent_kind, kind)
     if context is not None:
         # The author's reply: a client's or staff's thanks, or a word from the author of a
         # post in crisis.
