@@ -421,8 +421,9 @@ def test_therapists_and_moderators_do_not_write_in_a_clients_voice(f: Frames) ->
 
 
 def _opening(openers: tuple[str, ...]) -> str:
-    """A regex matching a text that begins with one of ``openers`` ("{name}": a first name)."""
-    alts = (re.escape(o).replace(re.escape("{name}"), r"[^,.{}]+") for o in openers)
+    """A regex matching a text that begins with one of ``openers`` ("{name}": a first name,
+    which may hold a dot: "Dr. Therapist")."""
+    alts = (re.escape(o).replace(re.escape("{name}"), r"[^,{}]+?") for o in openers)
     return "^(?:" + "|".join(alts) + ")"
 
 
