@@ -47,6 +47,9 @@ READS = (
     "Membership",
     "Community",
     "ModeratorCommunity",
+    "Meeting",
+    "Worksheet",
+    "WorksheetSubmission",
 )
 WRITES = ("Conversation", "ConversationParticipant", "Message")
 
@@ -65,6 +68,25 @@ FULLY_READ_RATE = 0.65
 ROOM = 2 * MS_PER_DAY
 
 KINDS = ("care", "peer", "colleague", "group")
+
+# Lines of a care pair about a session or worksheet (``t.EVENT_LINES``, in priority order)
+# are written only where the event exists: the keyed chance that a message able to say it
+# does, the first such message per event and conversation.
+EVENT_RATE = {
+    "worksheet_shared": 1.0,
+    "worksheet_done": 1.0,
+    "next_session": 0.5,
+    "move_session": 0.15,
+    "after_session": 0.6,
+    "follow_up": 0.3,
+    "worksheet_question": 0.3,
+}
+EVENTS = tuple(t.EVENT_LINES)
+FRESH = MS_PER_DAY  # a worksheet shared or finished is news this long
+AFTER_SESSION_WITHIN = 2 * MS_PER_DAY
+FOLLOW_UP_WITHIN = 14 * MS_PER_DAY
+WORKSHEET_QUESTION_WITHIN = 30 * MS_PER_DAY
+NEXT_SESSION_DAYS = 13  # a session named by its weekday starts within this many local days
 
 
 def ms(col: pl.Series | pl.Expr) -> pl.Expr | pl.Series:
@@ -404,7 +426,7 @@ def _content(
     kind: pl.Series,
     speaker: pl.Series,
     partner: pl.Series,
-) -> pl.Series:
+) -> tuple[pl.Series, pl.Series]:
     """An opener, a line by speaker and conversation kind, or a reply line; then a second
     line except on openers. Indices into one pool of all lines, gathered by polars (making
     a String column from numpy strings costs Python work per row). Therapists and
@@ -416,6 +438,8 @@ def _content(
     each pool without replacement (its own keyed shuffle of the pool, ``conv_key``), replies
     and short ones alike. Should a long conversation run through a pool, the next round of
     it takes second lines the earlier rounds of each line did not have.
+
+    Returns the first and the second part of each text ("" after an opener).
     """
     which = (
         pl.select(
@@ -503,7 +527,133 @@ def _content(
         base = np.where(was >= n_empty, was - n_empty, -1)
         second[again] = off[filled_pool + staff[again]] + (base + lap[again]) % n_filled
     pool_s = pl.Series(flat, dtype=pl.String)
-    return pl.select(pl.concat_str(pool_s.gather(first), pool_s.gather(second))).to_series()
+    return pool_s.gather(first), pool_s.gather(second)
+
+
+def pair_events(frames: Frames) -> Frames:
+    """What happened between clients and their therapists, for ``_event_lines``: per source
+    (therapistId, clientId, e_at ms, inst: the row's id, title), sorted by e_at."""
+    ws = frames["Worksheet"]
+    meet = frames["Meeting"]
+    pair = ("therapistId", "clientId")
+    sub = frames["WorksheetSubmission"].join(
+        ws.select(pl.col("id").alias("worksheetId"), *pair, "title"), on="worksheetId"
+    )
+    no_title = pl.lit(None, dtype=pl.String).alias("title")
+    out = {
+        "worksheet": ws.select(*pair, ms(pl.col("createdAt")).alias("e_at"), "id", "title"),
+        "submission": sub.select(*pair, ms(pl.col("submittedAt")).alias("e_at"), "id", "title"),
+        # sessions still planned or held, by their start; those held, by their end
+        "ahead": meet.filter(pl.col("status") != "CANCELLED").select(
+            *pair, ms(pl.col("startTime")).alias("e_at"), "id", no_title
+        ),
+        "done": meet.filter(pl.col("status") == "COMPLETED").select(
+            *pair, ms(pl.col("endTime")).alias("e_at"), "id", no_title
+        ),
+    }
+    return {
+        k: v.rename({"id": "inst"}).drop_nulls("e_at").sort("e_at", "inst") for k, v in out.items()
+    }
+
+
+# Per event of ``t.EVENT_LINES``: its source in ``pair_events``, whether the message follows
+# the event (else precedes it), and how far apart they may be (ms; None: the session's
+# weekday decides, ``_weekday``).
+_EVENT_SOURCE: dict[str, tuple[str, bool, int | None]] = {
+    "worksheet_shared": ("worksheet", True, FRESH),
+    "worksheet_done": ("submission", True, FRESH),
+    "next_session": ("ahead", False, None),
+    "move_session": ("ahead", False, None),
+    "after_session": ("done", True, AFTER_SESSION_WITHIN),
+    "follow_up": ("done", True, FOLLOW_UP_WITHIN),
+    "worksheet_question": ("worksheet", True, WORKSHEET_QUESTION_WITHIN),
+}
+
+
+def _weekday(at: pl.Expr, e_at: pl.Expr, offset: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """Whether a session at ``e_at`` can be named by its weekday in a message at ``at`` (ms,
+    both on the reader's clock at UTC ``offset``), and the name: "Thursday" within the
+    coming six days, "Thursday next week" in the next calendar week, within
+    NEXT_SESSION_DAYS."""
+    day_m = (at + offset) // MS_PER_DAY  # local days since 1970-01-01, a Thursday
+    day_e = (e_at + offset) // MS_PER_DAY
+    ahead = day_e - day_m
+    next_week = ((day_e + 3) // 7 - (day_m + 3) // 7) == 1  # weeks from Monday
+    ok = ahead.is_between(1, 6) | (ahead.is_between(7, NEXT_SESSION_DAYS) & next_week)
+    names = pl.Series(t.WEEKDAYS, dtype=pl.String)
+    name = pl.concat_str(
+        pl.lit(names).gather((day_e + 3) % 7),
+        pl.when(ahead >= 7).then(pl.lit(" next week")).otherwise(pl.lit("")),
+    )
+    return ok, name
+
+
+def _event_lines(sm: Stream, msgs: pl.DataFrame, events: Frames) -> pl.DataFrame:
+    """(_r, text): the event line (``t.EVENT_LINES``) said instead of the drawn line by those
+    of ``msgs`` that say one.
+
+    ``msgs``: _r, conv_key, j, at, mk, speaker, therapistId, clientId, offset (the reader's
+    UTC offset) of the messages of client-therapist pairs that are not replies. What happened
+    around each message is looked up with as-of joins on the pair: the latest worksheet,
+    submission and held session before it, the next planned session after it. A message
+    able to say several events says the first of them; an event (and a text) is said once
+    per conversation, by the first message that draws it.
+    """
+    if msgs.is_empty():
+        return pl.DataFrame(schema={"_r": pl.Int64, "text": pl.String})
+    msgs = msgs.sort("at", "_r")
+    found: dict[tuple[str, bool], pl.DataFrame] = {}
+    cands = []
+    for ev, (source, after, within) in _EVENT_SOURCE.items():
+        if (source, after) not in found:
+            found[source, after] = msgs.join_asof(
+                events[source],
+                left_on="at",
+                right_on="e_at",
+                by=["therapistId", "clientId"],
+                strategy="backward" if after else "forward",
+                allow_exact_matches=False,
+                check_sortedness=False,  # both sorted by time above
+            ).filter(pl.col("e_at").is_not_null())
+        x = found[source, after].filter(pl.col("speaker") == t.EVENT_LINES[ev][0])
+        if within is None:
+            ok, day = _weekday(pl.col("at"), pl.col("e_at"), pl.col("offset"))
+        else:
+            gap = pl.col("at") - pl.col("e_at")
+            ok, day = gap <= within, pl.lit(None, dtype=pl.String)
+        x = x.filter(ok).with_columns(day.alias("day"))
+        draw = sm.bernoulli(x["mk"].to_numpy(), EVENT_RATE[ev], 30 + EVENTS.index(ev))
+        cands.append(
+            x.filter(pl.Series(draw)).select(
+                "_r", "conv_key", "j", "inst", "title", "day", pl.lit(EVENTS.index(ev)).alias("ev")
+            )
+        )
+    c = pl.concat(cands)
+    c = c.sort("_r", "ev").unique("_r", keep="first", maintain_order=True)
+    lines = pl.DataFrame(
+        {
+            "ev": list(range(len(EVENTS))),
+            "opener": [t.EVENT_LINES[e][1] for e in EVENTS],
+            "line": [t.EVENT_LINES[e][2] for e in EVENTS],
+        },
+        schema_overrides={"ev": c.schema["ev"]},
+    )
+    c = c.join(lines, on="ev").select(
+        "_r",
+        "conv_key",
+        "j",
+        "ev",
+        "inst",
+        pl.when(pl.col("j") == 0)
+        .then(pl.col("opener"))
+        .otherwise(pl.col("line"))
+        .str.replace_all("{title}", pl.col("title").fill_null(""), literal=True)
+        .str.replace_all("{day}", pl.col("day").fill_null(""), literal=True)
+        .alias("text"),
+    )
+    c = c.filter(pl.col("j") == pl.col("j").min().over("conv_key", "ev", "inst"))
+    c = c.filter(pl.col("j") == pl.col("j").min().over("conv_key", "text"))
+    return c.select("_r", "text").sort("_r")
 
 
 def _first_rows(group: I64, n_groups: int) -> I64:
@@ -513,12 +663,19 @@ def _first_rows(group: I64, n_groups: int) -> I64:
     return rows
 
 
-def build(ctx: Context, conv: pl.DataFrame, members: pl.DataFrame, min_messages: int) -> Frames:
+def build(
+    ctx: Context,
+    conv: pl.DataFrame,
+    members: pl.DataFrame,
+    min_messages: int,
+    events: Frames | None = None,
+) -> Frames:
     """Rows of new conversations.
 
     ``conv``: conv_key, type, kind, title, lo (earliest start, ms). ``members``: conv_key, id,
     key, firstName, speaker (client/therapist/moderator), role, order (0 opens, then 1, 2, ...
-    per conversation), since, seen (``users.last_seen``).
+    per conversation), since, seen (``users.last_seen``). ``events``: ``pair_events``, what
+    happened between clients and therapists (without it, nobody mentions any of it).
 
     Members are kept sorted by (conversation, order) and messages by (conversation, j), so a
     member or message is found at its conversation's first row plus its order or j: no joins.
@@ -538,7 +695,7 @@ def build(ctx: Context, conv: pl.DataFrame, members: pl.DataFrame, min_messages:
     if not known.all() or not n_parts.all():
         members = members.filter(pl.Series(known))
         conv = conv.filter(pl.Series(n_parts > 0))
-        return build(ctx, conv, members, min_messages)
+        return build(ctx, conv, members, min_messages, events)
     ck = conv["conv_key"].to_numpy()
     lo = conv["lo"].to_numpy().astype(np.int64)
     m_first = np.cumsum(n_parts) - n_parts  # a conversation's first member row
@@ -609,16 +766,37 @@ def build(ctx: Context, conv: pl.DataFrame, members: pl.DataFrame, min_messages:
     here = np.arange(len(mk))
     reply_to = msg_id.gather(np.where(reply, here - back, here))
 
-    content = _content(
-        sm,
-        mk,
-        ck[rows],
-        j,
-        reply,
-        conv["kind"].gather(rows),
-        members["speaker"].gather(sender),
-        members["speaker"].gather(other),
+    kind = conv["kind"].gather(rows)
+    speaker = members["speaker"].gather(sender)
+    first, second = _content(
+        sm, mk, ck[rows], j, reply, kind, speaker, members["speaker"].gather(other)
     )
+    if events is not None:
+        # A care pair's talk of a session or worksheet: only where it happened.
+        care = np.flatnonzero((kind == "care").to_numpy() & ~reply)
+        s_id = members["id"].gather(sender[care])
+        o_id = members["id"].gather(other[care])
+        care_msgs = pl.DataFrame(
+            [
+                pl.Series("_r", care),
+                pl.Series("conv_key", ck[rows[care]]),
+                pl.Series("j", j[care]),
+                pl.Series("at", at[care]),
+                pl.Series("mk", mk[care]),
+                speaker.gather(care).alias("speaker"),
+                s_id.alias("_s"),
+                o_id.alias("_o"),
+                pl.Series("offset", home_offset_of(ctx, o_id)),
+            ]
+        )
+        by_therapist = pl.col("speaker") == "therapist"
+        care_msgs = care_msgs.with_columns(
+            pl.when(by_therapist).then("_s").otherwise("_o").alias("therapistId"),
+            pl.when(by_therapist).then("_o").otherwise("_s").alias("clientId"),
+        ).drop("_s", "_o")
+        said = _event_lines(sm, care_msgs, events)
+        first = first.scatter(said["_r"], said["text"])
+    content = pl.select(pl.concat_str(first, second)).to_series()
     edited = sm.bernoulli(mk, EDIT_RATE, 8)
     edit_at = at + np.floor(
         sm.uniform(mk, 9) * np.clip(end[rows] - at, 0, 10 * MS_PER_MINUTE)
@@ -755,4 +933,4 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     if not members.is_empty():
         members = with_seen(ctx, frames["User"], members, user="id")
-    return build(ctx, conv, members, min_msgs)
+    return build(ctx, conv, members, min_msgs, pair_events(frames))

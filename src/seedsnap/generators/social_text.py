@@ -11,18 +11,20 @@ from __future__ import annotations
 # --- messages ------------------------------------------------------------------------------
 
 # Conversation openers by who speaks to whom.
+# Care openers say nothing of a session or worksheet: those that do are EVENT_LINES, written
+# only where the event exists.
 OPEN_CLIENT_TO_THERAPIST = (
     "Hi {name}, do you have a minute this week?",
-    "Hi {name}, I wanted to follow up on our last session.",
+    "Hi {name}, is it okay to message you here between sessions?",
     "Hello {name}, I tried the breathing exercise you suggested.",
-    "Hi {name}, quick question about the worksheet.",
+    "Hi {name}, I wanted to share how things have been going.",
     "Hey {name}, this week has been a bit rough.",
-    "Hi {name}, could we talk about moving our next session?",
+    "Hi {name}, I have a question whenever you have a moment.",
 )
 OPEN_THERAPIST_TO_CLIENT = (
-    "Hi {name}, just checking in after our session. How are you feeling?",
-    "Hello {name}, I shared a new worksheet with you. No rush on it.",
-    "Hi {name}, a reminder that we meet again next week.",
+    "Hi {name}, just checking in. How are you feeling this week?",
+    "Hello {name}, feel free to message me here between sessions.",
+    "Hi {name}, I hope the week has been kind to you so far.",
     "Hi {name}, how did the sleep routine go these past few days?",
     "Hello {name}, I wanted to see how the week is going so far.",
 )
@@ -79,14 +81,14 @@ CLIENT_LINES = (
     "I had a panic moment at work but I used the grounding steps.",
     "Sleep is still hit or miss, to be honest.",
     "I noticed the anxious thoughts earlier this time.",
-    "I finished the worksheet last night.",
+    "I wrote down three good things before bed most nights.",
     "Honestly, it was a hard couple of days.",
     "Talking to my sister about it went better than I thought.",
     "I've been trying to be kinder to myself when I slip.",
     "Mornings are the hardest part right now.",
     "I skipped the gym but I did stretch for ten minutes.",
     "I kept the phone out of the bedroom three nights in a row.",
-    "I used the thought record when the worry spiked on Tuesday.",
+    "I tried the breathing exercise before a hard meeting and it helped.",
     "Eating regular meals has made the afternoons easier.",
     "I said no to an extra shift and didn't feel guilty for once.",
 )
@@ -100,7 +102,7 @@ THERAPIST_LINES = (
     "I'm glad you reached out about this.",
     "Notice how you described that: with a lot more self-compassion.",
     "We can adjust the plan if it feels like too much right now.",
-    "Let's pick this up on Thursday, if that still works for you.",
+    "Let's keep the next steps small and doable.",
     "What do you think made the difference this time?",
     "Try to notice one moment each day when things felt a little lighter.",
     "That's a lot to carry; it makes sense that you're tired.",
@@ -210,6 +212,55 @@ REPLY_LINES = (
     "Love this, thank you for sharing.",
     "That makes a lot of sense.",
 )
+
+# Lines of a client and their therapist about a session or a worksheet of theirs, written only
+# where it exists (the messages enricher looks up what happened around each message):
+# event -> (speaker, opener, later line). ``{title}`` is the worksheet's title, ``{day}`` the
+# weekday of the session in the reader's local time ("Thursday", "Thursday next week").
+EVENT_LINES: dict[str, tuple[str, str, str]] = {
+    # the first message the therapist sends within a day of assigning a worksheet
+    "worksheet_shared": (
+        "therapist",
+        'Hello {name}, I shared a new worksheet with you, "{title}". No rush on it.',
+        'I shared a new worksheet with you, "{title}". No rush on it.',
+    ),
+    # the first message the client sends within a day of submitting a worksheet
+    "worksheet_done": (
+        "client",
+        'Hi {name}, I finished "{title}" and sent it in.',
+        'I finished "{title}" and sent it in.',
+    ),
+    # the pair's next session (not cancelled) starts within two weeks
+    "next_session": (
+        "therapist",
+        "Hi {name}, a reminder that we meet on {day}.",
+        "Let's pick this up on {day}, if that still works for you.",
+    ),
+    "move_session": (
+        "client",
+        "Hi {name}, could we talk about moving our session on {day}?",
+        "Would it be possible to move our session on {day}?",
+    ),
+    # a COMPLETED session of the pair ended within two days
+    "after_session": (
+        "therapist",
+        "Hi {name}, just checking in after our session. How are you feeling?",
+        "Thank you for your openness in our last session.",
+    ),
+    # a COMPLETED session of the pair ended within two weeks
+    "follow_up": (
+        "client",
+        "Hi {name}, I wanted to follow up on our last session.",
+        "I keep thinking about what we talked about in our last session.",
+    ),
+    # the therapist assigned the client a worksheet before (the latest one)
+    "worksheet_question": (
+        "client",
+        'Hi {name}, quick question about "{title}".',
+        '"{title}" came in handy when the worry spiked this week.',
+    ),
+}
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 GROUP_TITLE = "{community} peer circle"
 
