@@ -799,10 +799,10 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         )
         .alias("virtualLink"),
         pl.when(pl.col("sessionType") == "IN_PERSON")
-        .then(pl.lit(t.GROUP_LOCATION))
+        .then(t.group_venue(ctx, x, invitations, 0))
         .alias("location"),
         pl.when(pl.col("sessionType") == "IN_PERSON")
-        .then(pl.lit(t.GROUP_ADDRESS))
+        .then(t.group_venue(ctx, x, invitations, 1))
         .alias("locationAddress"),
         "status",
         pl.when(pl.col("status") == "CANCELLED")

@@ -3,10 +3,19 @@ blocks, chatbot sessions and journal entries.
 
 Short sentences in the peer-support tone of the platform; enrichers compose them (two pools
 joined) so that texts vary without a long list. ``{name}``, ``{community}``, ``{title}``-style
-placeholders are filled per row with polars.
+placeholders are filled per row with polars. ``group_venue`` places an in-person group
+session at a venue of its host's state.
 """
 
 from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from seedsnap.context import Context
+from seedsnap.generators.common import text_keys
+from seedsnap.generators.users import home_province
+from seedsnap.random import child_keys
 
 # --- messages ------------------------------------------------------------------------------
 
@@ -509,8 +518,143 @@ WEBINARS: dict[str, tuple[tuple[str, str, int], ...]] = {
 }
 # Themes without templates of their own borrow a related theme's.
 THEME_ALIASES = {"panic": "anxiety", "social-anxiety": "anxiety", "phobia": "anxiety"}
-GROUP_LOCATION = "Mentara Wellness Center"
-GROUP_ADDRESS = "1200 Harbor Street, Suite 300, Springfield"
+# In-person sessions meet at a Mentara venue in the state where their creator lives: per
+# state of ``vocab.PROVINCES`` (same order), its venues as (location, locationAddress).
+GROUP_VENUES: tuple[tuple[tuple[str, str], ...], ...] = (
+    (
+        ("Mentara Wellness Center, Oakland", "410 Grand Avenue, Suite 200, Oakland, CA 94610"),
+        ("Mentara Community Room, San Diego", "2250 Fourth Avenue, Suite 310, San Diego, CA 92101"),
+    ),
+    (
+        ("Mentara Wellness Center, Brooklyn", "88 Court Street, 4th Floor, Brooklyn, NY 11201"),
+        ("Mentara Community Room, Albany", "125 State Street, Suite 500, Albany, NY 12207"),
+    ),
+    (
+        ("Mentara Wellness Center, Austin", "1100 Congress Avenue, Suite 220, Austin, TX 78701"),
+        ("Mentara Community Room, Houston", "2900 Main Street, Suite 140, Houston, TX 77002"),
+    ),
+    (
+        ("Mentara Wellness Center, Tampa", "501 East Kennedy Blvd, Suite 330, Tampa, FL 33602"),
+        (
+            "Mentara Community Room, Orlando",
+            "200 East Robinson Street, Suite 120, Orlando, FL 32801",
+        ),
+    ),
+    (
+        (
+            "Mentara Wellness Center, Chicago",
+            "330 North Wabash Avenue, Suite 1400, Chicago, IL 60611",
+        ),
+        (
+            "Mentara Community Room, Springfield",
+            "600 East Adams Street, Suite 210, Springfield, IL 62701",
+        ),
+    ),
+    (
+        (
+            "Mentara Wellness Center, Philadelphia",
+            "1500 Walnut Street, Suite 700, Philadelphia, PA 19102",
+        ),
+        ("Mentara Community Room, Pittsburgh", "425 Sixth Avenue, Suite 900, Pittsburgh, PA 15219"),
+    ),
+    (
+        (
+            "Mentara Wellness Center, Columbus",
+            "65 East State Street, Suite 300, Columbus, OH 43215",
+        ),
+        (
+            "Mentara Community Room, Cleveland",
+            "1300 East Ninth Street, Suite 250, Cleveland, OH 44114",
+        ),
+    ),
+    (
+        (
+            "Mentara Wellness Center, Atlanta",
+            "1180 Peachtree Street NE, Suite 600, Atlanta, GA 30309",
+        ),
+        ("Mentara Community Room, Savannah", "33 Bull Street, Suite 210, Savannah, GA 31401"),
+    ),
+    (
+        (
+            "Mentara Wellness Center, Raleigh",
+            "150 Fayetteville Street, Suite 320, Raleigh, NC 27601",
+        ),
+        (
+            "Mentara Community Room, Charlotte",
+            "301 South Tryon Street, Suite 450, Charlotte, NC 28202",
+        ),
+    ),
+    (
+        ("Mentara Wellness Center, Detroit", "1001 Woodward Avenue, Suite 500, Detroit, MI 48226"),
+        (
+            "Mentara Community Room, Grand Rapids",
+            "160 Monroe Avenue NW, Suite 220, Grand Rapids, MI 49503",
+        ),
+    ),
+    (
+        ("Mentara Wellness Center, Newark", "1 Gateway Center, Suite 1100, Newark, NJ 07102"),
+        (
+            "Mentara Community Room, Jersey City",
+            "30 Montgomery Street, Suite 300, Jersey City, NJ 07302",
+        ),
+    ),
+    (
+        (
+            "Mentara Wellness Center, Richmond",
+            "901 East Byrd Street, Suite 410, Richmond, VA 23219",
+        ),
+        (
+            "Mentara Community Room, Arlington",
+            "2200 Wilson Boulevard, Suite 250, Arlington, VA 22201",
+        ),
+    ),
+    (
+        ("Mentara Wellness Center, Seattle", "1420 Fifth Avenue, Suite 900, Seattle, WA 98101"),
+        ("Mentara Community Room, Spokane", "601 West Main Avenue, Suite 300, Spokane, WA 99201"),
+    ),
+    (
+        (
+            "Mentara Wellness Center, Phoenix",
+            "2 North Central Avenue, Suite 1200, Phoenix, AZ 85004",
+        ),
+        ("Mentara Community Room, Tucson", "1 South Church Avenue, Suite 400, Tucson, AZ 85701"),
+    ),
+    (
+        ("Mentara Wellness Center, Boston", "100 Cambridge Street, Suite 1400, Boston, MA 02114"),
+        ("Mentara Community Room, Worcester", "311 Main Street, Suite 250, Worcester, MA 01608"),
+    ),
+)
+
+
+def group_venue(
+    ctx: Context, sessions: pl.DataFrame, invitations: pl.DataFrame, field: int
+) -> pl.Series:
+    """The ``field`` (0: location, 1: locationAddress) of the venue of each of ``sessions``
+    (sid, createdById, communityId): one of the venues of the state where its host lives
+    (``home_province``, which ``Therapist.province`` states), a keyed pick per (community,
+    host), so a community's sessions with one host meet in one place. The host is the
+    therapist who accepted its invitation first (``invitations``: sessionId, therapistId,
+    status, respondedAt), else its creator."""
+    accepted = (
+        invitations.filter(pl.col("status") == "ACCEPTED")
+        .sort("sessionId", "respondedAt", "therapistId")
+        .unique("sessionId", keep="first", maintain_order=True)
+        .select(pl.col("sessionId").alias("sid"), pl.col("therapistId").alias("_host"))
+    )
+    host = (
+        sessions.select("sid", "createdById", "communityId")
+        .join(accepted, on="sid", how="left", maintain_order="left")
+        .select(pl.coalesce("_host", "createdById").alias("host"), "communityId")
+    )
+    province = home_province(ctx, host["host"])
+    n = np.asarray([len(v) for v in GROUP_VENUES], dtype=np.int64)
+    keys = child_keys(text_keys(host["communityId"]), text_keys(host["host"]))
+    pick = ctx.stream("GroupTherapySessions", "venue").integers(keys, 0, n[province])
+    first = np.cumsum(n) - n
+    flat = pl.Series([venue[field] for state in GROUP_VENUES for venue in state], dtype=pl.String)
+    return flat.gather(first[province] + pick)
+
+
 CANCELLATION_REASONS = (
     "The facilitating therapist is unavailable; we will reschedule soon.",
     "Too few registrations for this date.",
