@@ -1069,6 +1069,31 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         "ms_c1",
     ),
     ("message.sender_is_participant", lambda f: set_(f, "Message", "ms3", senderId="t1"), "ms3"),
+    # Messages about a worksheet or session of the pair (c1, t1) where none is near.
+    (
+        "message.worksheet_shared_after_assigned",
+        lambda f: set_(
+            f, "Message", "ms2", content='I shared a new worksheet with you, "Sleep diary".'
+        ),
+        "ms2",
+    ),
+    (
+        "message.worksheet_finished_after_submission",
+        lambda f: set_(
+            f, "Message", "ms1", content='Hi t, I finished "Sleep diary" and sent it in.'
+        ),
+        "ms1",
+    ),
+    (
+        "message.worksheet_question_after_assigned",
+        lambda f: set_(f, "Message", "ms1", content='Hi t, quick question about "Sleep diary".'),
+        "ms1",
+    ),
+    (
+        "message.named_session_ahead",
+        lambda f: set_(f, "Message", "ms2", content="Let's pick this up on Thursday."),
+        "ms2",
+    ),
     ("message.times_increase", lambda f: set_(f, "Message", "ms2", createdAt=days(39)), "ms1"),
     (  # the therapist answers with the client's own words
         "message.no_repeat_in_conversation",

@@ -1854,11 +1854,83 @@ def waking_rules() -> list[Rule]:
     ]
 
 
+# --- messages about a session or worksheet of the pair (messages enricher, EVENT_LINES) ---
+
+
+def _event_message(event: str) -> str:
+    """SQL condition: "m"."content" is ``event``'s line of ``social_text.EVENT_LINES``
+    (opener or later line), matched up to its first placeholder after the name."""
+    from seedsnap.generators import social_text as st
+
+    _, opener, line = st.EVENT_LINES[event]
+    heads = {x.replace("{name}", "%").split("{")[0] for x in (opener, line)}
+    return "(" + " OR ".join(f'"m"."content" LIKE {_text(h + "%")}' for h in sorted(heads)) + ")"
+
+
+def _titled(alias: str) -> str:
+    """SQL condition: "m"."content" names the worksheet ``alias`` by its quoted title."""
+    return f"""POSITION('"' || "{alias}"."title" || '"' IN "m"."content") > 0"""
+
+
+MESSAGE_EVENT_RULES: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "message.worksheet_shared_after_assigned",
+        "Message",
+        "a therapist tells a client of a new worksheet within a day after assigning it",
+        f"""SELECT "m"."id" AS "key", "m"."content" AS "detail" FROM "Message" AS "m"
+        WHERE {_event_message("worksheet_shared")}
+        AND NOT EXISTS (SELECT 1 FROM "Worksheet" AS "w" WHERE "w"."therapistId" = "m"."senderId"
+            AND {_participant('"w"."clientId"', '"m"."conversationId"')} AND {_titled("w")}
+            AND "w"."createdAt" < "m"."createdAt"
+            AND "w"."createdAt" >= "m"."createdAt" - INTERVAL '1 days')""",
+    ),
+    (
+        "message.worksheet_finished_after_submission",
+        "Message",
+        "a client tells their therapist they finished a worksheet within a day after submitting it",
+        f"""SELECT "m"."id" AS "key", "m"."content" AS "detail" FROM "Message" AS "m"
+        WHERE {_event_message("worksheet_done")}
+        AND NOT EXISTS (SELECT 1 FROM "WorksheetSubmission" AS "s"
+            JOIN "Worksheet" AS "w" ON "w"."id" = "s"."worksheetId"
+            WHERE "w"."clientId" = "m"."senderId"
+            AND {_participant('"w"."therapistId"', '"m"."conversationId"')} AND {_titled("w")}
+            AND "s"."submittedAt" < "m"."createdAt"
+            AND "s"."submittedAt" >= "m"."createdAt" - INTERVAL '1 days')""",
+    ),
+    (
+        "message.worksheet_question_after_assigned",
+        "Message",
+        "a client asks about a worksheet their therapist assigned them before",
+        f"""SELECT "m"."id" AS "key", "m"."content" AS "detail" FROM "Message" AS "m"
+        WHERE {_event_message("worksheet_question")}
+        AND NOT EXISTS (SELECT 1 FROM "Worksheet" AS "w" WHERE "w"."clientId" = "m"."senderId"
+            AND {_participant('"w"."therapistId"', '"m"."conversationId"')} AND {_titled("w")}
+            AND "w"."createdAt" < "m"."createdAt")""",
+    ),
+    (
+        "message.named_session_ahead",
+        "Message",
+        "a session a client or therapist names by its weekday starts within two weeks after "
+        "the message, and is not cancelled",
+        f"""SELECT "m"."id" AS "key", "m"."content" AS "detail" FROM "Message" AS "m"
+        WHERE ({_event_message("next_session")} OR {_event_message("move_session")})
+        AND NOT EXISTS (SELECT 1 FROM "Meeting" AS "mt"
+            WHERE (("mt"."therapistId" = "m"."senderId"
+                    AND {_participant('"mt"."clientId"', '"m"."conversationId"')})
+                OR ("mt"."clientId" = "m"."senderId"
+                    AND {_participant('"mt"."therapistId"', '"m"."conversationId"')}))
+            AND CAST("mt"."status" AS TEXT) <> 'CANCELLED'
+            AND "mt"."startTime" > "m"."createdAt"
+            AND "mt"."startTime" <= "m"."createdAt" + INTERVAL '14 days')""",
+    ),
+)
+
+
 def domain_rules(anchor: str) -> list[Rule]:
     """The Mentara domain rules, with the anchor (a TIMESTAMP literal) filled in."""
     return [
         Rule(rid, table, desc, sql.replace("{anchor}", anchor))
-        for rid, table, desc, sql in (*DOMAIN_RULES, *BILLING_RULES)
+        for rid, table, desc, sql in (*DOMAIN_RULES, *BILLING_RULES, *MESSAGE_EVENT_RULES)
     ]
 
 
