@@ -91,6 +91,9 @@ def test_worksheet_lines_follow_the_worksheet(
     )
     _miss(asked, ok, "a question about a worksheet never assigned")
     assert shared.height and asked.height
+    # Some care conversations open with the news (``_open_after_news``).
+    opened = f["Message"].filter(pl.col("content").str.contains(r"^Hello .*, I shared a new"))
+    assert opened.height
     if mode == "heavy":
         assert done.height
 

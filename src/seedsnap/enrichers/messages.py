@@ -34,7 +34,13 @@ from seedsnap.arrays import rows_in
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.enrichers.common import co_members, cyclic_neighbours, take_ranked
 from seedsnap.generators import social_text as t
-from seedsnap.generators.clock import from_waking, waking, waking_at, waking_between
+from seedsnap.generators.clock import (
+    from_waking,
+    waking,
+    waking_at,
+    waking_between,
+    waking_soon_after,
+)
 from seedsnap.generators.common import rank_in_run, text_keys
 from seedsnap.generators.users import DORMANT_AFTER, home_offset_of, seen_of, with_seen
 from seedsnap.random import I64, U64, Stream, child_keys, expand
@@ -87,6 +93,10 @@ AFTER_SESSION_WITHIN = 2 * MS_PER_DAY
 FOLLOW_UP_WITHIN = 14 * MS_PER_DAY
 WORKSHEET_QUESTION_WITHIN = 30 * MS_PER_DAY
 NEXT_SESSION_DAYS = 13  # a session named by its weekday starts within this many local days
+# Share of care conversations that open soon after the opener's own news, when there is
+# some in their window: the therapist assigned a worksheet, the client submitted one.
+NEWS_RATE = 0.7
+NEWS_DELAY = 2 * MS_PER_HOUR  # mean delay, on the opener's waking clock
 
 
 def ms(col: pl.Series | pl.Expr) -> pl.Expr | pl.Series:
@@ -656,6 +666,74 @@ def _event_lines(sm: Stream, msgs: pl.DataFrame, events: Frames) -> pl.DataFrame
     return c.select("_r", "text").sort("_r")
 
 
+def _open_after_news(
+    s: Stream,
+    kind: pl.Series,
+    opener: pl.DataFrame,
+    partner: pl.DataFrame,
+    created: I64,
+    lo: I64,
+    hi: I64,
+    home: I64,
+    events: Frames,
+) -> I64:
+    """``created`` (per conversation), but a keyed NEWS_RATE of care conversations open soon
+    after the opener's latest news of the pair before ``created``, where it lies in the
+    window [``lo``, ``hi``]: after the therapist assigned a worksheet, the client submitted
+    one (the opener then tells of it, ``_event_lines``). Still in the window."""
+    ck = opener["conv_key"].to_numpy()
+    care = (kind == "care").to_numpy() & s.bernoulli(ck, NEWS_RATE, 20)
+    rows = np.flatnonzero(care)
+    if not len(rows):
+        return created
+    by_therapist = pl.col("speaker") == "therapist"
+    convs = pl.DataFrame(
+        [
+            pl.Series("_i", rows),
+            pl.Series("t", created[rows]),
+            opener["speaker"].gather(rows),
+            opener["id"].gather(rows).alias("_o"),
+            partner["id"].gather(rows).alias("_p"),
+        ]
+    ).select(
+        "_i",
+        "t",
+        "speaker",
+        pl.when(by_therapist).then("_o").otherwise("_p").alias("therapistId"),
+        pl.when(by_therapist).then("_p").otherwise("_o").alias("clientId"),
+    )
+    pair = ["therapistId", "clientId", "speaker"]
+    news = pl.concat(
+        [
+            events["worksheet"].select(*pair[:2], pl.lit("therapist").alias("speaker"), "e_at"),
+            events["submission"].select(*pair[:2], pl.lit("client").alias("speaker"), "e_at"),
+        ]
+    ).sort("e_at")
+    x = (
+        convs.sort("t", "_i")
+        .join_asof(
+            news,
+            left_on="t",
+            right_on="e_at",
+            by=pair,
+            strategy="backward",
+            allow_exact_matches=False,  # so e_at < created <= hi
+            check_sortedness=False,  # both sorted by time
+        )
+        .filter(pl.col("e_at").is_not_null())
+        .sort("_i")
+    )
+    i = x["_i"].to_numpy()
+    e_at = x["e_at"].to_numpy()
+    ok = e_at >= lo[i]
+    i, e_at = i[ok], e_at[ok]
+    out = created.copy()
+    # Within the hour the news stays fresh (the opener's first message may follow later).
+    until = np.minimum(e_at + FRESH - MS_PER_HOUR, hi[i])
+    out[i] = waking_soon_after(s, ck[i], e_at + 1, until, NEWS_DELAY, home[i], index=21)
+    return out
+
+
 def _first_rows(group: I64, n_groups: int) -> I64:
     """For each of ``n_groups`` groups, one row of ``group`` holding it (the first)."""
     rows = np.full(n_groups, -1, dtype=np.int64)
@@ -709,6 +787,12 @@ def build(
     # their waking hours, and its messages pause over their night (``clock``).
     home = home_offset_of(ctx, members["id"].gather(m_first))
     created = waking_between(s, ck, start_lo, start_hi, home, index=0)
+    if events is not None:
+        opener = members.gather(m_first)
+        partner = members.gather(np.minimum(m_first + 1, members.height - 1))
+        created = _open_after_news(
+            s, conv["kind"], opener, partner, created, start_lo, start_hi, home, events
+        )
     is_group = conv["type"].to_numpy() == "GROUP"
     extra = np.where(
         is_group,
