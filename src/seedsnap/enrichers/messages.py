@@ -14,7 +14,11 @@ hold at least ``client.messages_per_conversation`` messages. Fixes over upstream
   before the first of them stopped coming (``users.last_seen``) and the anchor; replies
   (``replyToId``) point to an earlier message of the conversation;
   ``lastMessageAt`` is the last message; ``lastReadAt`` is at or after the participant's own
-  last message (messages after it are unread).
+  last message (messages after it are unread);
+- a client and their therapist speak of a worksheet or session only where it happened
+  (``_event_lines``: as-of joins on the pair's Worksheet, WorksheetSubmission and Meeting
+  rows); a session is named by its weekday in the reader's local time, and many care
+  conversations open soon after the opener's news (``_open_after_news``).
 
 Some communities also get a GROUP "peer circle" with a moderator and a few client members,
 all still coming, who met the community ``ROOM`` before the first of them was last seen.
