@@ -7,15 +7,17 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+import numpy as np
 import polars as pl
 import pytest
 
 from seedsnap.build import generate
 from seedsnap.config import resolve
-from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames
+from seedsnap.context import MS_PER_DAY, Context, Frames
 from seedsnap.enrichers import messages
 from seedsnap.generators import social_text as t
-from seedsnap.generators.users import home_offset_of
+from seedsnap.generators import vocab
+from seedsnap.generators.users import home_province
 from seedsnap.random import Stream
 
 DAY = pl.duration(days=1)
@@ -98,32 +100,45 @@ def test_worksheet_lines_follow_the_worksheet(
         assert done.height
 
 
+def _local(col: str) -> pl.Expr:
+    """``col`` (UTC) as wall-clock time in the zone of column "home", through zoneinfo."""
+    out = pl.lit(None, dtype=pl.Datetime("ms"))
+    for zone in sorted(set(vocab.PROVINCE_TZ)):
+        wall = pl.col(col).dt.replace_time_zone("UTC").dt.convert_time_zone(zone)
+        out = pl.when(pl.col("home") == zone).then(wall.dt.replace_time_zone(None)).otherwise(out)
+    return out
+
+
 @pytest.mark.parametrize("mode", ["medium", "heavy"])
 def test_a_named_session_is_the_pairs_next_one_on_that_weekday(
     builds: dict[str, tuple[Context, Frames]], mode: str
 ) -> None:
-    """ "Let's pick this up on Thursday": the pair's next session that is not cancelled starts
-    within two weeks, on a Thursday where the reader lives ("Thursday next week" when it is
-    in the next calendar week, at least seven days ahead)."""
+    """The pair's next session that is not cancelled starts within two weeks, on the named
+    weekday where the reader lives (their zone, daylight saving included; "Thursday next
+    week" in the next calendar week, seven or more days ahead). A therapist reader's zone is
+    their ``timezone``."""
     ctx, f = builds[mode]
     meet = f["Meeting"].filter(pl.col("status") != "CANCELLED")
+    zones = f["Therapist"].select(pl.col("userId").alias("reader"), "timezone")
     for ev in ("next_session", "move_session"):
         said = _said(f, ev)
         assert said.height, ev
-        said = said.with_columns(pl.Series("off", home_offset_of(ctx, said["reader"])))
+        home = np.asarray(vocab.PROVINCE_TZ)[home_province(ctx, said["reader"])]
+        said = said.with_columns(pl.Series("home", home)).join(zones, on="reader", how="left")
+        # A therapist's stored zone is the home the messages enricher reads.
+        assert said.filter(pl.col("timezone") != pl.col("home")).is_empty()
         nxt = (
             said.join(meet, on=["therapistId", "clientId"])
             .filter(pl.col("startTime") > pl.col("at"))
             .group_by("id")
             .agg(pl.col("startTime").min())
         )
-        got = said.join(nxt, on="id", how="left")
-        local = pl.duration(milliseconds=pl.col("off"))
-        day_m = (pl.col("at") + local).dt.date()
-        day_e = (pl.col("startTime") + local).dt.date()
-        ahead = (day_e - day_m).dt.total_days()
+        got = said.join(nxt, on="id", how="left").with_columns(
+            _local("at").alias("m_local"), _local("startTime").alias("e_local")
+        )
+        ahead = (pl.col("e_local").dt.date() - pl.col("m_local").dt.date()).dt.total_days()
         want = pl.concat_str(
-            (pl.col("startTime") + local).dt.strftime("%A"),
+            pl.col("e_local").dt.strftime("%A"),
             pl.when(ahead >= 7).then(pl.lit(" next week")).otherwise(pl.lit("")),
         )
         bad = got.filter(
@@ -196,7 +211,7 @@ def _events(**rows: list[tuple[str, str, str | None]]) -> Frames:
     return out
 
 
-def _msgs(rows: list[tuple[int, str, str]], offset_h: int = 0) -> pl.DataFrame:
+def _msgs(rows: list[tuple[int, str, str]], tz: str = "America/New_York") -> pl.DataFrame:
     """Messages (j, at, speaker) of one conversation of the pair (t1, c1)."""
     return pl.DataFrame(
         {
@@ -208,7 +223,7 @@ def _msgs(rows: list[tuple[int, str, str]], offset_h: int = 0) -> pl.DataFrame:
             "speaker": [r[2] for r in rows],
             "therapistId": ["t1"] * len(rows),
             "clientId": ["c1"] * len(rows),
-            "offset": [offset_h * MS_PER_HOUR] * len(rows),
+            "tz": [tz] * len(rows),
         }
     )
 
@@ -216,7 +231,7 @@ def _msgs(rows: list[tuple[int, str, str]], offset_h: int = 0) -> pl.DataFrame:
 def test_event_lines_on_a_timeline(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every event at rate 1: the worksheet shared is said by the first therapist message
     within a day, once; the finished one by the client after the submission; a session at
-    02:00 UTC on a Friday is "Thursday" to a reader five hours behind UTC, and named once."""
+    02:00 UTC on a Friday is "Thursday" to a reader in New York, and named once."""
     monkeypatch.setattr(messages, "EVENT_RATE", dict.fromkeys(t.EVENT_LINES, 1.0))
     events = _events(
         worksheet=[("2026-03-02T15:00:00", "w1", "Sleep Diary")],
@@ -231,7 +246,6 @@ def test_event_lines_on_a_timeline(monkeypatch: pytest.MonkeyPatch) -> None:
             (3, "2026-03-03T10:00:00", "client"),  # an hour after the submission
             (4, "2026-03-08T10:00:00", "client"),  # nothing ahead, nothing fresh
         ],
-        offset_h=-5,
     )
     said = messages._event_lines(Stream(1, "Message", "content"), msgs, events)
     got = dict(zip(said["_r"], said["text"], strict=True))
@@ -246,25 +260,27 @@ def test_event_lines_on_a_timeline(monkeypatch: pytest.MonkeyPatch) -> None:
     # Three days later nothing is news: no worksheet line, and no session named.
     late = messages._event_lines(
         Stream(1, "Message", "content"),
-        _msgs([(1, "2026-03-05T16:00:00", "therapist")], offset_h=-5),
+        _msgs([(1, "2026-03-05T16:00:00", "therapist")]),
         _events(worksheet=[("2026-03-02T15:00:00", "w1", "Sleep Diary")]),
     )
     assert late.is_empty()
 
 
 def test_the_weekday_is_the_readers() -> None:
-    """One session, named by two readers: 02:00 UTC Friday is Thursday evening five hours
-    west of UTC and Friday at UTC."""
-    at, e_at = _ms("2026-03-02T12:00:00"), _ms("2026-03-06T02:00:00")
+    """One session, named by two readers: 04:30 UTC on Friday 3 July 2026 is just after
+    midnight in New York (daylight saving time, UTC-4) and Thursday evening in Phoenix
+    (no daylight saving, UTC-7)."""
+    at, e_at = _ms("2026-06-29T12:00:00"), _ms("2026-07-03T04:30:00")
     names = []
-    for off in (-5 * MS_PER_HOUR, 0):
-        ok, name = messages._weekday(pl.lit(at), pl.lit(e_at), pl.lit(off))
+    for zone in ("America/New_York", "America/Phoenix"):
+        ok, name = messages._weekday(pl.lit(at), pl.lit(e_at), pl.lit(zone))
         row = pl.select(ok.alias("ok"), name.alias("name")).row(0)
         assert row[0]
         names.append(row[1])
-    assert names == ["Thursday", "Friday"]
+    assert names == ["Friday", "Thursday"]
     # Fifteen days ahead is too far to name; the same weekday a week on is "next week".
-    far = pl.select(messages._weekday(pl.lit(at), pl.lit(at + 15 * MS_PER_DAY), pl.lit(0))[0])
+    ny = pl.lit("America/New_York")
+    far = pl.select(messages._weekday(pl.lit(at), pl.lit(at + 15 * MS_PER_DAY), ny)[0])
     assert not far.item()
-    ok, name = messages._weekday(pl.lit(at), pl.lit(at + 7 * MS_PER_DAY), pl.lit(0))
+    ok, name = messages._weekday(pl.lit(at), pl.lit(at + 7 * MS_PER_DAY), ny)
     assert pl.select(ok, name).row(0) == (True, "Monday next week")

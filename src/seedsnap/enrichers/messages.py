@@ -38,6 +38,7 @@ from seedsnap.arrays import rows_in
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.enrichers.common import co_members, cyclic_neighbours, take_ranked
 from seedsnap.generators import social_text as t
+from seedsnap.generators import vocab
 from seedsnap.generators.clock import (
     from_waking,
     waking,
@@ -46,7 +47,13 @@ from seedsnap.generators.clock import (
     waking_soon_after,
 )
 from seedsnap.generators.common import rank_in_run, text_keys
-from seedsnap.generators.users import DORMANT_AFTER, home_offset_of, seen_of, with_seen
+from seedsnap.generators.users import (
+    DORMANT_AFTER,
+    home_offset_of,
+    home_province,
+    seen_of,
+    with_seen,
+)
 from seedsnap.random import I64, U64, Stream, child_keys, expand
 
 READS = (
@@ -584,13 +591,24 @@ _EVENT_SOURCE: dict[str, tuple[str, bool, int | None]] = {
 }
 
 
-def _weekday(at: pl.Expr, e_at: pl.Expr, offset: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+def _local_day(at: pl.Expr, tz: pl.Expr) -> pl.Expr:
+    """The local date (days since 1970-01-01, a Thursday) of ``at`` (epoch ms) in the zone
+    ``tz`` (one of ``vocab.PROVINCE_TZ``), daylight saving included: one branch per zone,
+    as polars converts a column to one zone at a time."""
+    utc = pl.from_epoch(at, time_unit="ms").dt.replace_time_zone("UTC")
+    out = pl.lit(None, dtype=pl.Int32)
+    for zone in sorted(set(vocab.PROVINCE_TZ)):
+        local = utc.dt.convert_time_zone(zone).dt.date().cast(pl.Int32)
+        out = pl.when(tz == zone).then(local).otherwise(out)
+    return out.cast(pl.Int64)
+
+
+def _weekday(at: pl.Expr, e_at: pl.Expr, tz: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """Whether a session at ``e_at`` can be named by its weekday in a message at ``at`` (ms,
-    both on the reader's clock at UTC ``offset``), and the name: "Thursday" within the
-    coming six days, "Thursday next week" in the next calendar week, within
-    NEXT_SESSION_DAYS."""
-    day_m = (at + offset) // MS_PER_DAY  # local days since 1970-01-01, a Thursday
-    day_e = (e_at + offset) // MS_PER_DAY
+    both read in the reader's zone ``tz``), and the name: "Thursday" within the coming six
+    days, "Thursday next week" in the next calendar week, within NEXT_SESSION_DAYS."""
+    day_m = _local_day(at, tz)
+    day_e = _local_day(e_at, tz)
     ahead = day_e - day_m
     next_week = ((day_e + 3) // 7 - (day_m + 3) // 7) == 1  # weeks from Monday
     ok = ahead.is_between(1, 6) | (ahead.is_between(7, NEXT_SESSION_DAYS) & next_week)
@@ -606,8 +624,8 @@ def _event_lines(sm: Stream, msgs: pl.DataFrame, events: Frames) -> pl.DataFrame
     """(_r, text): the event line (``t.EVENT_LINES``) said instead of the drawn line by those
     of ``msgs`` that say one.
 
-    ``msgs``: _r, conv_key, j, at, mk, speaker, therapistId, clientId, offset (the reader's
-    UTC offset) of the messages of client-therapist pairs that are not replies. What happened
+    ``msgs``: _r, conv_key, j, at, mk, speaker, therapistId, clientId, tz (the reader's
+    zone) of the messages of client-therapist pairs that are not replies. What happened
     around each message is looked up with as-of joins on the pair: the latest worksheet,
     submission and held session before it, the next planned session after it. A message
     able to say several events says the first of them; an event (and a text) is said once
@@ -631,7 +649,7 @@ def _event_lines(sm: Stream, msgs: pl.DataFrame, events: Frames) -> pl.DataFrame
             ).filter(pl.col("e_at").is_not_null())
         x = found[source, after].filter(pl.col("speaker") == t.EVENT_LINES[ev][0])
         if within is None:
-            ok, day = _weekday(pl.col("at"), pl.col("e_at"), pl.col("offset"))
+            ok, day = _weekday(pl.col("at"), pl.col("e_at"), pl.col("tz"))
         else:
             gap = pl.col("at") - pl.col("e_at")
             ok, day = gap <= within, pl.lit(None, dtype=pl.String)
@@ -874,7 +892,8 @@ def build(
                 speaker.gather(care).alias("speaker"),
                 s_id.alias("_s"),
                 o_id.alias("_o"),
-                pl.Series("offset", home_offset_of(ctx, o_id)),
+                # the reader's zone: a therapist's own (``timezone`` says it), a client's home
+                pl.Series("tz", np.asarray(vocab.PROVINCE_TZ)[home_province(ctx, o_id)]),
             ]
         )
         by_therapist = pl.col("speaker") == "therapist"
