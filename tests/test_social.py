@@ -377,7 +377,7 @@ def test_community_sizes_are_skewed_above_the_minimum(builds: dict[str, Frames])
 CLIENT_VOICE = (
     r"(?i)my therapist|\bLately\b|So I started|I've been there|Same here|my post\b|"
     r"that's my update|Thanks for listening|Small win: I went|Checking in: a 6|I had a setback|"
-    r"I finished the worksheet|Talking to my"
+    r'I finished the worksheet|I finished "|Talking to my'
 )
 
 
