@@ -720,15 +720,19 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "UserBlock", "ub1", reason="Unwanted messages"),
         "ub1",
     ),
-    (  # c1 commented on c2's post (cm2, 79 days ago), but after a block 85 days ago
+    (  # c1's one comment on c2's posts (cm2, "Same.") is no attack
         "user_block.reason_fits_history",
-        lambda f: set_(
-            f,
-            "UserBlock",
-            "ub1",
-            reason="Repeated negative comments on my posts",
-            createdAt=days(85),
-        ),
+        lambda f: set_(f, "UserBlock", "ub1", reason="Repeated negative comments on my posts"),
+        "ub1",
+    ),
+    (  # c1 wrote nothing that reads as spam (the spam post p2 is c2's, the blocker's)
+        "user_block.reason_fits_history",
+        lambda f: set_(f, "UserBlock", "ub1", reason="Spam"),
+        "ub1",
+    ),
+    (  # c2, who blocked c1 20 days ago, hearts c1's post 10 days ago
+        "user_block.nothing_said_after",
+        lambda f: add(f, "PostHeart", id="ph9", postId="p1", userId="c2", createdAt=days(10)),
         "ub1",
     ),
     ("user_block.shared_history", lambda f: set_(f, "UserBlock", "ub1", blockedId="t2"), "ub1"),

@@ -13,6 +13,7 @@ import pytest
 from seedsnap.build import generate
 from seedsnap.config import resolve
 from seedsnap.context import Context, Frames
+from seedsnap.generators import content_text as ct
 from seedsnap.generators import vocab as v
 from seedsnap.generators.communities import FIXTURES
 from seedsnap.generators.therapy import LATE_BY
@@ -151,24 +152,27 @@ def test_applications_are_processed_by_the_admins_who_may_approve_them(heavy3: F
 
 def test_blocks_come_after_what_passed_between_the_two_and_say_so(heavy3: Frames) -> None:
     b = heavy3["UserBlock"]
-    on_posts = (
-        heavy3["Comment"]
-        .join(
-            heavy3["Post"].select(pl.col("id").alias("postId"), pl.col("userId").alias("author")),
-            on="postId",
-        )
-        .select(
-            pl.col("author").alias("blockerId"),
-            pl.col("userId").alias("blockedId"),
-            pl.col("createdAt").alias("said"),
-        )
-    )
-    j = b.join(on_posts, on=["blockerId", "blockedId"], how="left")
-    assert j.filter(pl.col("said") > pl.col("createdAt")).is_empty()  # nothing after the block
-    history = j.group_by("id").agg(pl.col("said").is_not_null().any().alias("commented"))
-    reasons = b.join(history, on="id")
-    negative = reasons.filter(pl.col("reason") == "Repeated negative comments on my posts")
-    assert negative.height > 0 and negative["commented"].all()
+    reason = ct.reportable_reason_expr("content")
+    author = heavy3["Post"].select(pl.col("id").alias("postId"), pl.col("userId").alias("to"))
+    acts = pl.concat(
+        [
+            heavy3["Comment"].select("postId", "userId", "createdAt", reason.alias("r")),
+            heavy3["PostHeart"].select("postId", "userId", "createdAt", r=pl.lit(None, pl.String)),
+        ]
+    ).join(author, on="postId")
+    for by, to in (("blockedId", "blockerId"), ("blockerId", "blockedId")):
+        j = b.join(acts, left_on=[by, to], right_on=["userId", "to"], suffix="_act")
+        assert j.filter(pl.col("createdAt_act") > pl.col("createdAt")).is_empty()  # nothing after
+    # "Repeated negative comments" follows an attack on the blocker's posts, "Spam" spam.
+    attacked = b.join(acts, left_on=["blockedId", "blockerId"], right_on=["userId", "to"])
+    attacked = attacked.filter(
+        pl.col("r").is_in(ct.HOSTILE_REASONS) & (pl.col("createdAt_right") <= pl.col("createdAt"))
+    )["id"]
+    negative = b.filter(pl.col("reason") == "Repeated negative comments on my posts")
+    assert negative.height > 0 and negative["id"].is_in(attacked.implode()).all()
+    texts = pl.concat([heavy3[t].select("userId", reason.alias("r")) for t in ("Post", "Comment")])
+    spammers = texts.filter(pl.col("r").is_in(ct.SPAM_REASONS))["userId"]
+    assert b.filter(pl.col("reason") == "Spam")["blockedId"].is_in(spammers.implode()).all()
 
 
 def test_some_worksheets_come_in_early_and_some_late_after_a_due_notice(heavy3: Frames) -> None:

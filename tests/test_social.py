@@ -19,6 +19,7 @@ from seedsnap.check import DISTINCT_MESSAGES_UP_TO
 from seedsnap.config import Config, resolve
 from seedsnap.context import Context, Frames
 from seedsnap.enrichers import (
+    comments,
     group_sessions,
     journal,
     logins,
@@ -592,6 +593,8 @@ def test_authors_answer_in_their_threads(f: Frames) -> None:
     x = own.join(parents, on="parentId", how="left")
     _none(x.filter(pl.col("pid").is_null() | (pl.col("pid") == pl.col("userId"))), "no parent")
     _none(x.filter(pl.col("createdAt") <= pl.col("pAt")), "an author reply before its parent")
+    late = pl.col("pAt") + pl.duration(milliseconds=comments.AUTHOR_REPLY_WITHIN)
+    _none(x.filter(pl.col("createdAt") > late), "an author reply days after what it answers")
     kinds = _post_kinds(f)
     hostile = kinds.filter(pl.col("kind") != content_text.CRISIS)
     _none(own.join(hostile, on="postId").select("content"), "an author answering on an attack")

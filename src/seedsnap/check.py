@@ -34,6 +34,8 @@ from seedsnap.config import (
     parse_anchor,
 )
 from seedsnap.errors import ConfigError, DatabaseError, SnapshotError
+from seedsnap.generators.content_text import HOSTILE_REASONS as _HOSTILE
+from seedsnap.generators.content_text import SPAM_REASONS as _SPAM
 from seedsnap.generators.therapy_text import EARLY_REVIEW_SESSIONS as _EARLY_REVIEW_SESSIONS
 from seedsnap.generators.therapy_text import FIRST_NOTE_OPENINGS, FIRST_SESSION_DESCRIPTIONS
 from seedsnap.schema import MENTARA, Schema, Table
@@ -883,19 +885,25 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
     (
         "user_block.nothing_said_after",
         "UserBlock",
-        "a blocked user does not comment on the blocker's posts after the block",
-        """SELECT "b"."id" AS "key", 'comment ' || "c"."id" AS "detail" FROM "UserBlock" AS "b"
-        JOIN "Post" AS "p" ON "p"."userId" = "b"."blockerId"
-        JOIN "Comment" AS "c" ON "c"."postId" = "p"."id" AND "c"."userId" = "b"."blockedId"
-        WHERE "c"."createdAt" > "b"."createdAt" """,
+        "after a block, neither of the two comments on or hearts the other's posts",
+        """SELECT "b"."id" AS "key", 'on post ' || "x"."postId" AS "detail"
+        FROM "UserBlock" AS "b" JOIN (
+            SELECT "postId", "userId", "createdAt" FROM "Comment"
+            UNION ALL SELECT "postId", "userId", "createdAt" FROM "PostHeart") AS "x"
+            ON "x"."userId" IN ("b"."blockerId", "b"."blockedId")
+        JOIN "Post" AS "p" ON "p"."id" = "x"."postId"
+            AND "p"."userId" IN ("b"."blockerId", "b"."blockedId")
+            AND "p"."userId" <> "x"."userId"
+        WHERE "x"."createdAt" > "b"."createdAt" """,
     ),
     (
         "user_block.reason_fits_history",
         "UserBlock",
         'a block for "Unwanted messages" follows a message of the blocked in a conversation '
-        'with the blocker; one for "Repeated negative comments on my posts" follows a comment '
-        "of the blocked on the blocker's posts",
-        """SELECT "b"."id" AS "key", "b"."reason" AS "detail" FROM "UserBlock" AS "b"
+        'with the blocker; for "Repeated negative comments on my posts", a comment of theirs on '
+        'the blocker\'s posts that reads as an attack; for "Spam", a post or comment of theirs '
+        "that reads as spam or promotion",
+        f"""SELECT "b"."id" AS "key", "b"."reason" AS "detail" FROM "UserBlock" AS "b"
         WHERE ("b"."reason" = 'Unwanted messages' AND NOT EXISTS (SELECT 1
             FROM "Message" AS "m" JOIN "ConversationParticipant" AS "x"
                 ON "x"."conversationId" = "m"."conversationId"
@@ -903,8 +911,16 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
             AND "m"."createdAt" <= "b"."createdAt"))
         OR ("b"."reason" = 'Repeated negative comments on my posts' AND NOT EXISTS (SELECT 1
             FROM "Comment" AS "c" JOIN "Post" AS "p" ON "p"."id" = "c"."postId"
+            JOIN {_POOLS["reportable"]} ON "c"."content" LIKE "rr"."pattern"
             WHERE "c"."userId" = "b"."blockedId" AND "p"."userId" = "b"."blockerId"
-            AND "c"."createdAt" <= "b"."createdAt"))""",
+            AND "c"."createdAt" <= "b"."createdAt"
+            AND "rr"."reason" IN ({", ".join(map(_text, _HOSTILE))})))
+        OR ("b"."reason" = 'Spam' AND NOT EXISTS (SELECT 1 FROM (
+                SELECT "userId", "content", "createdAt" FROM "Post" UNION ALL
+                SELECT "userId", "content", "createdAt" FROM "Comment") AS "t"
+            JOIN {_POOLS["reportable"]} ON "t"."content" LIKE "rr"."pattern"
+            WHERE "t"."userId" = "b"."blockedId" AND "t"."createdAt" <= "b"."createdAt"
+            AND "rr"."reason" IN ({", ".join(map(_text, _SPAM))})))""",
     ),
     (
         "user_block.not_self",

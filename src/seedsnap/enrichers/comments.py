@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from seedsnap.context import MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
+from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit
 from seedsnap.generators import content_text
 from seedsnap.generators.clock import waking_soon_after
@@ -44,6 +44,7 @@ WRITES = ("Comment",)
 AUTHOR_REPLY_RATE = 0.3
 # Authors answer sooner than others comment: the replies notify them.
 AUTHOR_REPLY_MEAN = 8 * MS_PER_HOUR
+AUTHOR_REPLY_WITHIN = 3 * MS_PER_DAY  # ... and at the latest this long after it
 
 
 def _make(ctx: Context, keys: np.ndarray, pairs: pl.DataFrame, purpose: str) -> pl.DataFrame:
@@ -105,7 +106,8 @@ def author_replies(ctx: Context, frames: Frames, comments: pl.DataFrame) -> pl.D
     )
     keys = text_keys(picked["postId"]) ^ name_key("enrich", "comments", "author-reply")
     lo = ms(picked["createdAt"]) + MS_PER_MINUTE
-    hi = picked["seen"].to_numpy()
+    # Within AUTHOR_REPLY_WITHIN of the comment: an answer weeks later would not read as one.
+    hi = np.minimum(picked["seen"].to_numpy(), lo + AUTHOR_REPLY_WITHIN)
     home = home_offset_of(ctx, picked["author"])
     at = waking_soon_after(s, keys, lo, hi, AUTHOR_REPLY_MEAN, home, index=2)
     return pl.DataFrame(

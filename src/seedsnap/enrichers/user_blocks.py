@@ -1,14 +1,17 @@
 """User blocks among clients (seeder.md §7 row 18).
 
 A keyed ``BLOCK_RATE`` share of clients (and at least ``MIN_BLOCKERS`` of them, the top of a
-keyed ranking, so small builds still have blocks) block one other client they have met:
-preferably someone from a shared community, else someone they share a conversation with;
-a client who has met no other client blocks nobody (nobody blocks a stranger). Never
-oneself, one row per (blocker, blocked) by construction, and created after both users
-existed, after they met in the community and after the last message of any conversation
-they share, and before the blocker was last seen, in its waking hours. A blocker who
-already blocks someone is satisfied, so a re-run adds nothing; upstream used a global
-"fewer than 2" threshold over the first four clients.
+keyed ranking, so small builds still have blocks), and ``VICTIM_BLOCK_P`` of those who had a
+hostile comment on their posts, block one other client they have met: first someone who
+attacked them on their posts, then someone from a shared community, else someone they share
+a conversation with; a client who has met no other client blocks nobody (nobody blocks a
+stranger). Never oneself, one row per (blocker, blocked) by construction, and created after
+both users existed, after they met, and after anything passed between them either way (a
+message in a conversation of both, a comment or a heart on the other's post: nothing does
+across a block), before the blocker was last seen, in its waking hours. The reason fits what
+the blocked did first (``_reasons``). A blocker who already blocks someone is satisfied, so a
+re-run adds nothing; upstream used a global "fewer than 2" threshold over the first four
+clients and drew reasons regardless.
 """
 
 from __future__ import annotations
@@ -19,67 +22,140 @@ import polars as pl
 from seedsnap.arrays import in_sorted, rows_in
 from seedsnap.context import Context, Frames, timestamps
 from seedsnap.enrichers.common import co_members, take_ranked
+from seedsnap.generators import content_text as ct
 from seedsnap.generators import social_text as t
 from seedsnap.generators.clock import waking_between
 from seedsnap.generators.common import ms_of, text_keys
 from seedsnap.generators.users import home_offset_of, seen_of
 from seedsnap.random import child_keys
 
-READS = ("User", "Client", "Membership", "ConversationParticipant", "Message", "Post", "Comment")
+READS = ("User", "Client", "Membership", "ConversationParticipant", "Message", "Post", "Comment",
+         "PostHeart")  # fmt: skip
 WRITES = ("UserBlock",)
 
 BLOCK_RATE = 0.12
 MIN_BLOCKERS = 2
-# The reasons that need no history between the two (``t.BLOCK_REASONS`` but "Unwanted
-# messages" and "Repeated negative comments on my posts"), and how often a block that has
-# such a history gives it as the reason (``_reasons``).
-GENERAL_REASONS = tuple(r for i, r in enumerate(t.BLOCK_REASONS) if i not in (0, 2))
+# Why a client blocks another (``t.BLOCK_REASONS``), by what the other did first: a hostile
+# comment on its posts, spam or a promotion anywhere, a message to it; else a reason that
+# needs no history, or none. HISTORY_REASON_P of the blocks with such a history give it.
+NEGATIVE, SPAM, MESSAGES = t.BLOCK_REASONS[2], t.BLOCK_REASONS[3], t.BLOCK_REASONS[0]
+GENERAL_REASONS = (t.BLOCK_REASONS[1], None)
 HISTORY_REASON_P = 0.7
+# A client who had a hostile comment on its posts (``content_text.HOSTILE_REASONS``) blocks
+# its writer with VICTIM_BLOCK_P (beside the BLOCK_RATE share of clients who block someone).
+VICTIM_BLOCK_P = 0.5
 
 
 def _last_exchange(frames: Frames) -> pl.DataFrame:
-    """(u, v, talked): the last message in a conversation both u and v take part in."""
-    last = (
-        frames["Message"].group_by("conversationId").agg(ms_of("createdAt").max().alias("talked"))
-    )
+    """(u, v, talked, wrote): the last message in a conversation both u and v take part in,
+    and the last one v sent there (NULL if none)."""
+    msgs = frames["Message"].select("conversationId", "senderId", ms_of("createdAt").alias("at"))
+    last = msgs.group_by("conversationId").agg(pl.col("at").max().alias("talked"))
     parts = frames["ConversationParticipant"].select("conversationId", "userId")
     both = parts.join(parts.rename({"userId": "v"}), on="conversationId").filter(
         pl.col("userId") != pl.col("v")
     )
+    by_v = msgs.group_by("conversationId", pl.col("senderId").alias("v")).agg(
+        pl.col("at").max().alias("wrote")
+    )
     return (
         both.join(last, on="conversationId")
+        .join(by_v, on=["conversationId", "v"], how="left")
         .group_by(pl.col("userId").alias("u"), "v")
-        .agg(pl.col("talked").max() + 1)
+        .agg(pl.col("talked").max(), pl.col("wrote").max())
     )
 
 
-def _last_comment(frames: Frames) -> pl.DataFrame:
-    """(u, v, commented): the last comment v wrote on a post of u's (v != u)."""
+def _on_posts(frames: Frames) -> pl.DataFrame:
+    """(u, v, at, hostile): each comment v wrote on a post of u's, and each heart v gave
+    one (v != u); hostile: the comment reads as an attack (``ct.HOSTILE_REASONS``)."""
     authors = frames["Post"].select(pl.col("id").alias("postId"), pl.col("userId").alias("u"))
+    reason = ct.reportable_reason_expr("content")
+    comments = frames["Comment"].select(
+        "postId",
+        pl.col("userId").alias("v"),
+        ms_of("createdAt").alias("at"),
+        reason.is_in(ct.HOSTILE_REASONS).fill_null(False).alias("hostile"),
+    )
+    hearts = frames["PostHeart"].select(
+        "postId", pl.col("userId").alias("v"), ms_of("createdAt").alias("at"), hostile=pl.lit(False)
+    )
     return (
-        frames["Comment"]
-        .select("postId", pl.col("userId").alias("v"), ms_of("createdAt").alias("commented"))
+        pl.concat([comments, hearts])
         .join(authors, on="postId")
         .filter(pl.col("u") != pl.col("v"))
-        .group_by("u", "v")
-        .agg(pl.col("commented").max() + 1)
+        .select("u", "v", "at", "hostile")
     )
+
+
+def _history(frames: Frames) -> pl.DataFrame:
+    """(u, v, talked, wrote, hostile): when anything last passed between u and v, either way
+    (a message in a conversation of both, a comment or heart on the other's post), plus 1 ms;
+    the last message v sent u; the first hostile comment v wrote on u's posts."""
+    on = _on_posts(frames)
+    given = on.group_by("u", "v").agg(
+        pl.col("at").max().alias("given"),
+        pl.col("at").filter(pl.col("hostile")).min().alias("hostile"),
+    )
+    taken = on.group_by("u", "v").agg(pl.col("at").max().alias("taken"))
+    taken = taken.rename({"u": "v", "v": "u"})
+    return (
+        _last_exchange(frames)
+        .join(given, on=["u", "v"], how="full", coalesce=True)
+        .join(taken, on=["u", "v"], how="full", coalesce=True)
+        .select(
+            "u",
+            "v",
+            (pl.max_horizontal("talked", "given", "taken") + 1).alias("talked"),
+            "wrote",
+            "hostile",
+        )
+    )
+
+
+def _spam_at(frames: Frames, ids: pl.Series) -> np.ndarray:
+    """When each of ``ids`` first wrote a post or comment that reads as spam (``ct.SPAM_REASONS``);
+    -1 where never."""
+    reason = ct.reportable_reason_expr("content")
+    texts = pl.concat(
+        [
+            frames[t].select("userId", "content", ms_of("createdAt").alias("at"))
+            for t in ("Post", "Comment")
+        ]
+    )
+    first = (
+        texts.filter(reason.is_in(ct.SPAM_REASONS).fill_null(False))
+        .group_by("userId")
+        .agg(pl.col("at").min())
+    )
+    out: np.ndarray = (
+        ids.to_frame("userId")
+        .join(first, on="userId", how="left", maintain_order="left")["at"]
+        .fill_null(-1)
+        .to_numpy()
+    )
+    return out
 
 
 def _reasons(
-    ctx: Context, pk: np.ndarray, talked: np.ndarray, commented: np.ndarray
+    ctx: Context, pk: np.ndarray, picked: pl.DataFrame, lo: np.ndarray
 ) -> list[str | None]:
-    """Why each block was made, fitting what passed between the two: "Unwanted messages"
-    only where the blocked had talked with the blocker, "Repeated negative comments on my
-    posts" only where they had commented on the blocker's posts; otherwise a reason that
-    needs no history, or none given."""
-    sb = ctx.stream("UserBlock", "time")
+    """Why each block (``picked``: hostile, wrote, spam: when the blocked did each first,
+    NULL or -1 where never) was made: by the first history that holds before ``lo``, the
+    earliest the block can be, HISTORY_REASON_P of the time; else a general reason."""
+    sb = ctx.stream("UserBlock", "reason")
     general = np.asarray(GENERAL_REASONS, dtype=object)[
-        sb.choice(pk, len(GENERAL_REASONS), index=1)
+        sb.choice(pk, len(GENERAL_REASONS), index=0)
     ]
-    by_history = sb.bernoulli(pk, HISTORY_REASON_P, index=2)
-    out = np.where(by_history & talked, t.BLOCK_REASONS[0], general)
-    out = np.where(by_history & commented & ~talked, t.BLOCK_REASONS[2], out)
+    by_history = sb.bernoulli(pk, HISTORY_REASON_P, index=1)
+    hostile = picked["hostile"].fill_null(lo + 1).to_numpy() <= lo
+    wrote = picked["wrote"].fill_null(lo + 1).to_numpy() <= lo
+    spam = (picked["spam"].to_numpy() >= 0) & (picked["spam"].to_numpy() <= lo)
+    out = np.select(
+        [by_history & hostile, by_history & spam, by_history & wrote],
+        [NEGATIVE, SPAM, MESSAGES],
+        general,
+    )
     return list(out)
 
 
@@ -100,28 +176,9 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # A block is the blocker's act: made before it was last seen (``users.last_seen``), so
     # only of someone it met by then.
     seen = seen_of(ctx, frames["User"], ids)
-    # Conversation partners among the clients (rows of ``clients``), and when they last talked.
-    # What the two said to each other: the last message of a conversation they share, or the
-    # last comment of one on the other's posts (either way round, as the block can go either
-    # way): a block comes after all of it.
-    comments = _last_comment(frames)
-    talks = (
-        _last_exchange(frames)
-        .join(comments, on=["u", "v"], how="full", coalesce=True)
-        .join(
-            comments.rename({"u": "v", "v": "u", "commented": "answered"}),
-            on=["u", "v"],
-            how="full",
-            coalesce=True,
-        )
-        .select(
-            "u",
-            "v",
-            pl.col("talked").is_not_null().alias("did_talk"),
-            pl.col("commented").is_not_null().alias("did_comment"),
-            pl.max_horizontal("talked", "commented", "answered").alias("talked"),
-        )
-    )
+    # What passed between two clients (rows of ``clients``), either way: a block comes after
+    # all of it (``_history``), so nothing is said across it.
+    talks = _history(frames)
     tu, tv = rows_in(talks["u"], ids), rows_in(talks["v"], ids)
     both = (tu >= 0) & (tv >= 0)
     tu, tv = tu[both], tv[both]
@@ -130,7 +187,11 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # Pairs whose last exchange came after the blocker was last seen cannot be blocked by it.
     n = len(ids)
     too_late = np.sort(tu[~timely] * n + tv[~timely])
+    hostile = talks["hostile"].to_numpy()[both][timely]
     tu, tv = tu[timely], tv[timely]
+    # Those who wrote a hostile comment on the client's posts (when they first did).
+    has = ~np.isnan(hostile.astype(np.float64))
+    uh, vh, met_h = tu[has], tv[has], hostile[has].astype(np.int64)
     # Community co-members, met when the later of the two joined.
     u0, v0, met0 = co_members(ids, frames["Membership"], np.ones(len(ids), dtype=bool))
     timely = np.maximum(met0, created[v0]) <= seen[u0]
@@ -146,22 +207,27 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     top = ranked[met_someone[ranked]][:MIN_BLOCKERS]
     chosen = s.bernoulli(ck, BLOCK_RATE, 1) & met_someone
     chosen[top] = True
+    victim = np.zeros(len(ids), dtype=bool)
+    victim[uh] = True
+    chosen |= victim & s.bernoulli(ck, VICTIM_BLOCK_P, 2)
     # A blocker who already blocks someone is satisfied; so no candidate pair below exists
     # already, and none needs excluding.
     chosen &= ~ids.is_in(frames["UserBlock"]["blockerId"].implode()).to_numpy()
     if not chosen.any():
         return {}
     want = chosen.astype(np.int64)  # one block each
-    # Candidates as client rows (``clients`` is sorted by id): community co-members first,
-    # then conversation partners.
+    # Candidates as client rows (``clients`` is sorted by id): who attacked the client on its
+    # posts first, then community co-members, then conversation partners.
+    mine = chosen[uh]
+    uh, vh, met_h = uh[mine], vh[mine], met_h[mine]
     mine = chosen[u0]
     u0, v0, met0 = u0[mine], v0[mine], met0[mine]
     mine = chosen[tu]
     u1, v1 = tu[mine], tv[mine]
-    u = np.concatenate([u0, u1])
-    v = np.concatenate([v0, v1])
-    tier = np.repeat(np.arange(2, dtype=np.int64), [len(u0), len(u1)])
-    met = np.concatenate([met0, np.zeros(len(u1), np.int64)])
+    u = np.concatenate([uh, u0, u1])
+    v = np.concatenate([vh, v0, v1])
+    tier = np.repeat(np.arange(3, dtype=np.int64), [len(uh), len(u0), len(u1)])
+    met = np.concatenate([met_h, met0, np.zeros(len(u1), np.int64)])
     best = take_ranked(ctx.stream("UserBlock", "blocked"), ck, u, v, tier, want)
     u, v = u[best], v[best]
     picked = pl.DataFrame(
@@ -173,8 +239,9 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             clients["created"].gather(v).alias("cv"),
         ]
     )
-    # A block comes after the last message the two exchanged: nothing is said across it.
+    # A block comes after what passed between the two (``talked``).
     picked = picked.join(talks, on=["u", "v"], how="left").sort("u")
+    picked = picked.with_columns(pl.Series("spam", _spam_at(frames, picked["v"])))
     pk = child_keys(text_keys(picked["u"]), text_keys(picked["v"]))
     lo = np.maximum(
         picked.select(pl.max_horizontal("cu", "cv", "met", "talked")).to_series().to_numpy(),
@@ -185,12 +252,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     sb = ctx.stream("UserBlock", "time")
     by = picked["u"]
     at = waking_between(sb, pk, lo, seen_of(ctx, frames["User"], by), home_offset_of(ctx, by))
-    reasons = _reasons(
-        ctx,
-        pk,
-        picked["did_talk"].fill_null(False).to_numpy(),
-        picked["did_comment"].fill_null(False).to_numpy(),
-    )
+    reasons = _reasons(ctx, pk, picked, lo)
     block = picked.select(
         ctx.ids("UserBlock", pk).alias("id"),
         pl.col("u").alias("blockerId"),

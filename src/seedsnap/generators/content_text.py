@@ -1066,6 +1066,9 @@ REPORTABLE_COMMENTS: dict[str, tuple[tuple[str, ...], ...]] = {
     ),
 }
 REPORTABLE_REASONS = tuple(REPORTABLE_POSTS)
+# The reasons of a text that reads as an attack on someone, and of one that reads as spam.
+HOSTILE_REASONS = ("Harassment or bullying", "Inappropriate content")
+SPAM_REASONS = ("Spam or misleading information", "Off-topic promotion")
 # Each reason's openers, posts' and comments': a reportable text begins with one and a space.
 REPORTABLE_OPENERS: dict[str, tuple[str, ...]] = {
     r: REPORTABLE_POSTS[r][1] + REPORTABLE_COMMENTS[r][0] for r in REPORTABLE_REASONS

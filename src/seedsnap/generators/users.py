@@ -23,7 +23,6 @@ from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamp
 from seedsnap.generators import vocab as v
 from seedsnap.generators.clock import from_waking, waking, waking_between
 from seedsnap.generators.common import (
-    between,
     json_object,
     pick,
     pick_many,
@@ -506,9 +505,17 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
     license_no = np.char.add(
         prefix.astype(str), s.integers(keys, 10000, 100000, index=10).astype(str)
     )
-    processed = between(s, keys, created, created + PROCESSED_WITHIN * MS_PER_DAY, index=11)
     by = ctx.stream("Therapist", "processed-by").choice(keys, len(PROCESSING_P), p=PROCESSING_P)
     processed_by = pl.Series(np.asarray(PROCESSING_ADMINS)[np.where(fixture, 0, by)])
+    # Processed by that admin in its waking hours (``clock``).
+    processed = waking_between(
+        s,
+        keys,
+        created,
+        created + PROCESSED_WITHIN * MS_PER_DAY,
+        home_offset_of(ctx, processed_by),
+        index=11,
+    )
     processing = np.where(approved, processed, created)  # a PENDING one: its submission
     df = pl.DataFrame(
         {
