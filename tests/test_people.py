@@ -23,6 +23,7 @@ from seedsnap.generators.users import (
     PROCESSING_ADMINS,
     RATE_RANGE,
     RATE_STEP,
+    last_seen,
     targets,
 )
 
@@ -195,3 +196,16 @@ def test_some_worksheets_come_in_early_and_some_late_after_a_due_notice(heavy3: 
         & (pl.col("at") <= pl.col("submittedAt"))
     )
     assert told["id"].n_unique() == late.height
+
+
+def test_a_short_lived_client_had_posts_to_comment_on_while_it_came(heavy3: Frames) -> None:
+    """A client seen for a few days still meets its comment minimum while it comes: its
+    communities get posts by co-members in its time (posts._audience). Without them, one
+    heavy x3 client wrote all 20 of its comments after it was last seen."""
+    cfg = resolve(mode="heavy", scale=3, env={}, config_file=None)
+    seen = pl.DataFrame(
+        {"userId": heavy3["User"]["id"], "seen": last_seen(Context(cfg), heavy3["User"])}
+    )
+    c = heavy3["Comment"].join(seen, on="userId")
+    after = c.filter(pl.col("createdAt").dt.epoch("ms") > pl.col("seen"))
+    assert after.height <= 3 and (after.is_empty() or after["userId"].is_unique().all())

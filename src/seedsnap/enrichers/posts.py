@@ -1,9 +1,11 @@
-"""Posts: clients their share (at least N, ``users.targets``), APPROVED therapists ≥ M, communities ≥ K posts and recent activity.
+"""Posts: clients' shares, therapists' and communities' minimums, recent activity.
 
-Every top-up post is in a room of a community its author is a member of, dated after the
-author joined (upstream's enricher posts had no room at all, seeder.md §11.6), every
-community has a post within its recent-activity window, and none has posts by one member
-alone (its other members could not reach their comment minimums).
+Clients post their share (at least N, ``users.targets``), APPROVED therapists ≥ M, and
+communities hold ≥ K posts. Every top-up post is in a room of a community its author is a
+member of, dated after the author joined (upstream's enricher posts had no room at all,
+seeder.md §11.6), every community has a post within its recent-activity window, none has
+posts by one member alone (its other members could not reach their comment minimums), and
+every client had posts by others to comment on while it came (``_audience``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import polars as pl
 
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames
 from seedsnap.enrichers.common import count_by, deficit
-from seedsnap.generators.common import pick_rows_from_groups, text_keys
+from seedsnap.generators.common import ms_of, pick_rows_from_groups, text_keys
 from seedsnap.generators.content import make_posts, posting_members
 from seedsnap.generators.users import targets, with_seen
 from seedsnap.random import expand, name_key
@@ -132,6 +134,87 @@ def _second_voice(
     return make_posts(ctx, frames, keys, authors, "second-voice")
 
 
+# Posts a client could comment on while it came: a client whose comment minimum needs them
+# and whose communities hold fewer than AUDIENCE posts by others between its joining and its
+# last visit gets the rest from co-members who came in that time (``_audience``); without
+# them its minimum forced comments after it was last seen.
+AUDIENCE_PER_POST = 3  # a client's comments per post, at most, that the minimum needs
+AUDIENCE_MAX = 7
+
+
+def _audience(
+    ctx: Context, frames: Frames, members: pl.DataFrame, posts: pl.DataFrame
+) -> pl.DataFrame:
+    """Posts by co-members for each verified client whose communities hold too few posts by
+    others made while it came (``AUDIENCE_PER_POST``): in a community of both, between the
+    later of their joinings and the earlier of their last visits."""
+    minimum = ctx.config.minimum("client", "comments")
+    need_n = min(-(-minimum // AUDIENCE_PER_POST), AUDIENCE_MAX)
+    if need_n <= 0:
+        return posts.clear()
+    clients = frames["User"].filter((pl.col("role") == "client") & pl.col("emailVerified"))
+    mine = members.join(clients.select(pl.col("id").alias("userId")), on="userId", how="semi")
+    mine = mine.select(
+        "communityId",
+        pl.col("userId").alias("client"),
+        ms_of("joinedAt").alias("cJoin"),
+        pl.col("seen").alias("cSeen"),
+    )
+    room_comm = members.select("roomId", "communityId").unique()
+    made = posts.join(room_comm, on="roomId").select(
+        "communityId", pl.col("userId").alias("author"), ms_of("createdAt").alias("pAt")
+    )
+    reachable = (
+        mine.join(made, on="communityId")
+        .filter(
+            (pl.col("author") != pl.col("client"))
+            & (pl.col("pAt") > pl.col("cJoin"))
+            & (pl.col("pAt") < pl.col("cSeen"))
+        )
+        .group_by("client")
+        .len()
+    )
+    short = (
+        mine.select("client")
+        .unique()
+        .join(reachable, on="client", how="left")
+        .with_columns((need_n - pl.col("len").fill_null(0).cast(pl.Int64)).alias("need"))
+        .filter(pl.col("need") > 0)
+        .sort("client")
+    )
+    if short.is_empty():
+        return posts.clear()
+    # Co-members who came while the client did, in a community of both.
+    cand = (
+        mine.join(short.select("client"), on="client", how="semi")
+        .join(
+            members.select(
+                "communityId", "roomId", "userId", ms_of("joinedAt").alias("mJoin"), "seen"
+            ),
+            on="communityId",
+        )
+        .filter(pl.col("userId") != pl.col("client"))
+        .with_columns(
+            (pl.max_horizontal("cJoin", "mJoin") + MS_PER_HOUR).alias("lo"),
+            (pl.min_horizontal("cSeen", "seen") - MS_PER_HOUR).alias("hi"),
+        )
+        .filter(pl.col("lo") < pl.col("hi"))
+        .with_columns((pl.col("communityId") + "|" + pl.col("userId")).alias("cand"))
+    )
+    short = short.join(cand.select("client").unique(), on="client", how="semi")
+    salt = name_key("enrich", "posts", "audience")
+    rows, _, keys = expand(text_keys(short["client"]) ^ salt, short["need"].to_numpy())
+    s = ctx.stream("Post", "audience")
+    picked = pick_rows_from_groups(s, keys, short["client"].gather(rows), cand, "client", "cand")
+    authors = picked.select(
+        "userId",
+        "roomId",
+        pl.col("lo").cast(pl.Datetime("ms")).alias("joinedAt"),
+        pl.col("hi").alias("seen"),
+    )
+    return make_posts(ctx, frames, keys, authors, "audience")
+
+
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     members = with_seen(ctx, frames["User"], posting_members(frames))
@@ -143,5 +226,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     recent = _recent(ctx, frames, members, posts)
     posts = pl.concat([posts, ctx.frame("Post", recent)])
     voices = _second_voice(ctx, frames, members, posts)
-    added = [by_users, by_comm, recent, voices]
+    posts = pl.concat([posts, ctx.frame("Post", voices)])
+    audience = _audience(ctx, frames, members, posts)
+    added = [by_users, by_comm, recent, voices, audience]
     return {"Post": pl.concat([f.select(by_users.columns) for f in added])}
