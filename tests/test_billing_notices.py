@@ -205,14 +205,12 @@ def test_times_in_messages_are_the_recipients_local_time(heavy: Build) -> None:
 
 
 def test_a_time_without_a_known_zone_says_utc() -> None:
-    ev = pl.DataFrame(
-        {"when": [0, 0, 1_783_000_000_000],
-         "tz": [None, "America/Phoenix", "America/Los_Angeles"]},
-        schema_overrides={"when": pl.Int64, "tz": pl.String},
-    )  # fmt: skip
-    got = ev.select(notifications._local_when())["when"].to_list()
+    when = pl.Series([0, 0, 1_783_000_000_000, None], dtype=pl.Int64)
+    tz = pl.Series([None, "America/Phoenix", "America/Los_Angeles", "America/Toronto"])
+    got = notifications._local_when(when, tz).to_list()
     assert got == [
         "Thu Jan 1, 12:00 AM UTC",
         "Wed Dec 31, 5:00 PM MST",
         "Thu Jul 2, 6:46 AM PDT",
+        None,
     ]

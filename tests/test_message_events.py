@@ -271,16 +271,13 @@ def test_the_weekday_is_the_readers() -> None:
     midnight in New York (daylight saving time, UTC-4) and Thursday evening in Phoenix
     (no daylight saving, UTC-7)."""
     at, e_at = _ms("2026-06-29T12:00:00"), _ms("2026-07-03T04:30:00")
-    names = []
-    for zone in ("America/New_York", "America/Phoenix"):
-        ok, name = messages._weekday(pl.lit(at), pl.lit(e_at), pl.lit(zone))
-        row = pl.select(ok.alias("ok"), name.alias("name")).row(0)
-        assert row[0]
-        names.append(row[1])
-    assert names == ["Friday", "Thursday"]
+    zones = pl.Series(["America/New_York", "America/Phoenix"])
+    ok, name = messages._weekday(pl.Series([at, at]), pl.Series([e_at, e_at]), zones)
+    assert ok.to_list() == [True, True]
+    assert name.to_list() == ["Friday", "Thursday"]
     # Fifteen days ahead is too far to name; the same weekday a week on is "next week".
-    ny = pl.lit("America/New_York")
-    far = pl.select(messages._weekday(pl.lit(at), pl.lit(at + 15 * MS_PER_DAY), ny)[0])
-    assert not far.item()
-    ok, name = messages._weekday(pl.lit(at), pl.lit(at + 7 * MS_PER_DAY), ny)
-    assert pl.select(ok, name).row(0) == (True, "Monday next week")
+    ny = pl.Series(["America/New_York"] * 2)
+    later = pl.Series([at + 15 * MS_PER_DAY, at + 7 * MS_PER_DAY])
+    ok, name = messages._weekday(pl.Series([at, at]), later, ny)
+    assert ok.to_list() == [False, True]
+    assert name[1] == "Monday next week"

@@ -1529,6 +1529,7 @@ def test_notification_messages_fill_each_template_once() -> None:
         schema_overrides={"when": pl.Int64, "rating": pl.String, "emoji": pl.String,
                           "community": pl.String, "tz": pl.String},
     )  # fmt: skip
+    ev = ev.with_columns(notifications._local_when(ev["when"], ev["tz"]).alias("when_text"))
     filled = [ev[i].select(notifications._message(b))[0, 0] for i, b in enumerate(bodies)]
     assert filled == [
         "Ann {when} said hi.",  # a value is not scanned for placeholders
@@ -1540,7 +1541,7 @@ def test_notification_messages_fill_each_template_once() -> None:
     long = pl.DataFrame({"title": ["x" * 80], "when": [None]}, schema_overrides={"when": pl.Int64})
     long = long.with_columns(
         pl.lit(None, dtype=pl.String).alias(c)
-        for c in ("other", "rating", "emoji", "community", "amount", "tz")
+        for c in ("other", "rating", "emoji", "community", "amount", "when_text")
     )
     assert long.select(notifications._message("{title}"))[0, 0] == "x" * 60  # titles are cut
 

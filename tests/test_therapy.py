@@ -921,6 +921,23 @@ def test_time_zone_conversion_matches_zoneinfo_for_every_row(step: int) -> None:
             assert b == lt
 
 
+def test_named_local_time_matches_zoneinfo_and_null_zone_is_utc() -> None:
+    from seedsnap.generators.therapy import utc_to_local, utc_to_local_named
+
+    rng = np.random.default_rng(5)
+    zones = np.array(["America/Toronto", "America/Regina", "America/St_Johns", None], dtype=object)
+    tz = zones[rng.integers(0, len(zones), 500)]
+    base = int(datetime(2024, 1, 1, tzinfo=UTC).timestamp() * 1000)
+    utc = base + rng.integers(0, 366 * 24 * 60, 500) * MS_PER_MINUTE
+    local, abbr = utc_to_local_named(utc, tz)
+    assert (local[tz != None] == utc_to_local(utc[tz != None], tz[tz != None])).all()  # noqa: E711
+    for u, z, lt, a in zip(utc.tolist(), tz.tolist(), local.tolist(), abbr.tolist(), strict=True):
+        aware = datetime.fromtimestamp(u / 1000, ZoneInfo(z or "UTC"))
+        assert lt == int(aware.replace(tzinfo=UTC).timestamp() * 1000), (u, z)
+        assert a == aware.tzname(), (u, z)
+    assert {"EST", "EDT", "CST", "NST", "NDT", "UTC"} <= set(abbr.tolist())
+
+
 def test_candidates_sort_the_same_without_the_packed_key(monkeypatch: pytest.MonkeyPatch) -> None:
     from seedsnap.generators import therapy
 

@@ -47,6 +47,7 @@ from seedsnap.generators.clock import (
     waking_soon_after,
 )
 from seedsnap.generators.common import rank_in_run, text_keys
+from seedsnap.generators.therapy import utc_to_local
 from seedsnap.generators.users import (
     DORMANT_AFTER,
     home_offset_of,
@@ -591,19 +592,13 @@ _EVENT_SOURCE: dict[str, tuple[str, bool, int | None]] = {
 }
 
 
-def _local_day(at: pl.Expr, tz: pl.Expr) -> pl.Expr:
+def _local_day(at: pl.Series, tz: pl.Series) -> I64:
     """The local date (days since 1970-01-01, a Thursday) of ``at`` (epoch ms) in the zone
-    ``tz`` (one of ``vocab.PROVINCE_TZ``), daylight saving included: one branch per zone,
-    as polars converts a column to one zone at a time."""
-    utc = pl.from_epoch(at, time_unit="ms").dt.replace_time_zone("UTC")
-    out = pl.lit(None, dtype=pl.Int32)
-    for zone in sorted(set(vocab.PROVINCE_TZ)):
-        local = utc.dt.convert_time_zone(zone).dt.date().cast(pl.Int32)
-        out = pl.when(tz == zone).then(local).otherwise(out)
-    return out.cast(pl.Int64)
+    ``tz`` (an IANA name), daylight saving included."""
+    return utc_to_local(at.to_numpy(), tz) // MS_PER_DAY
 
 
-def _weekday(at: pl.Expr, e_at: pl.Expr, tz: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+def _weekday(at: pl.Series, e_at: pl.Series, tz: pl.Series) -> tuple[pl.Series, pl.Series]:
     """Whether a session at ``e_at`` can be named by its weekday in a message at ``at`` (ms,
     both read in the reader's zone ``tz``), and the name: "Thursday" within the coming six
     days, "Thursday next week" in the next calendar week, within NEXT_SESSION_DAYS."""
@@ -611,13 +606,11 @@ def _weekday(at: pl.Expr, e_at: pl.Expr, tz: pl.Expr) -> tuple[pl.Expr, pl.Expr]
     day_e = _local_day(e_at, tz)
     ahead = day_e - day_m
     next_week = ((day_e + 3) // 7 - (day_m + 3) // 7) == 1  # weeks from Monday
-    ok = ahead.is_between(1, 6) | (ahead.is_between(7, NEXT_SESSION_DAYS) & next_week)
-    names = pl.Series(t.WEEKDAYS, dtype=pl.String)
-    name = pl.concat_str(
-        pl.lit(names).gather((day_e + 3) % 7),
-        pl.when(ahead >= 7).then(pl.lit(" next week")).otherwise(pl.lit("")),
+    ok = ((ahead >= 1) & (ahead <= 6)) | ((ahead >= 7) & (ahead <= NEXT_SESSION_DAYS) & next_week)
+    name = np.char.add(
+        np.asarray(t.WEEKDAYS, dtype=str)[(day_e + 3) % 7], np.where(ahead >= 7, " next week", "")
     )
-    return ok, name
+    return pl.Series(ok), pl.Series(name, dtype=pl.String)
 
 
 def _event_lines(sm: Stream, msgs: pl.DataFrame, events: Frames) -> pl.DataFrame:
@@ -649,11 +642,11 @@ def _event_lines(sm: Stream, msgs: pl.DataFrame, events: Frames) -> pl.DataFrame
             ).filter(pl.col("e_at").is_not_null())
         x = found[source, after].filter(pl.col("speaker") == t.EVENT_LINES[ev][0])
         if within is None:
-            ok, day = _weekday(pl.col("at"), pl.col("e_at"), pl.col("tz"))
+            ok, day = _weekday(x["at"], x["e_at"], x["tz"])
+            x = x.with_columns(day.alias("day")).filter(ok)
         else:
             gap = pl.col("at") - pl.col("e_at")
-            ok, day = gap <= within, pl.lit(None, dtype=pl.String)
-        x = x.filter(ok).with_columns(day.alias("day"))
+            x = x.filter(gap <= within).with_columns(pl.lit(None, dtype=pl.String).alias("day"))
         draw = sm.bernoulli(x["mk"].to_numpy(), EVENT_RATE[ev], 30 + EVENTS.index(ev))
         cands.append(
             x.filter(pl.Series(draw)).select(

@@ -36,6 +36,7 @@ from seedsnap.generators import social_text as t
 from seedsnap.generators import vocab as v
 from seedsnap.generators.clock import waking_at
 from seedsnap.generators.common import ms_of, text_keys
+from seedsnap.generators.therapy import utc_to_local_named
 from seedsnap.generators.users import home_offset_of, home_province, last_seen
 from seedsnap.random import child_keys, name_key
 
@@ -83,7 +84,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
 }
 # How a time is written in a message, in the recipient's zone (%Z: EST, PDT, MST, ...).
-WHEN_FORMAT = "%a %b %-d, %-I:%M %p %Z"
+WHEN_FORMAT = "%a %b %-d, %-I:%M %p"  # and the zone's abbreviation
 UPCOMING = ("SCHEDULED", "CONFIRMED", "WAITING")
 HIGH = {
     "APPOINTMENT_CANCELLED",
@@ -462,31 +463,30 @@ _TEMPLATED = {
 }
 
 
-def _local_when() -> pl.Expr:
-    """The time ``when`` (epoch ms) in the zone ``tz`` (an IANA name; UTC when NULL).
-
-    A zone per value, so one branch per zone users live in (``vocab.PROVINCE_TZ``): polars
-    converts a column to one zone at a time.
-    """
-    utc = pl.col("when").cast(pl.Datetime("ms", "UTC"))
-    out = utc.dt.strftime(WHEN_FORMAT)
-    for zone in sorted(set(v.PROVINCE_TZ)):
-        local = utc.dt.convert_time_zone(zone).dt.strftime(WHEN_FORMAT)
-        out = pl.when(pl.col("tz") == zone).then(local).otherwise(out)
-    return out
+def _local_when(when: pl.Series, tz: pl.Series) -> pl.Series:
+    """The times ``when`` (epoch ms) as written in a message, each in its zone of ``tz`` (an
+    IANA name; UTC when NULL), with the zone's abbreviation ("Mon Feb 16, 5:00 PM EST")."""
+    local, abbr = utc_to_local_named(when.fill_null(0).to_numpy(), tz)
+    wall = pl.Series(local).cast(pl.Datetime("ms")).dt.strftime(WHEN_FORMAT)
+    text = pl.select(
+        pl.when(pl.lit(when.is_not_null()))
+        .then(pl.concat_str(pl.lit(wall), pl.lit(" "), pl.lit(pl.Series(abbr, dtype=pl.String))))
+        .alias("when")
+    )
+    return text.to_series()
 
 
 def _message(template: str) -> pl.Expr:
     """The message of one type: its template filled with the event's values.
 
     One ``concat_str`` of the template's literal pieces and value columns (a missing value is
-    empty; a title is cut to 60 characters; a time is in the zone ``tz``); a value is never
-    scanned for placeholders itself.
+    empty; a title is cut to 60 characters; a time is ``when_text``, in the reader's zone);
+    a value is never scanned for placeholders itself.
     """
     names = ("other", "rating", "emoji", "community", "amount")
     values = {n: pl.col(n).fill_null("") for n in names}
     values["title"] = pl.col("title").str.slice(0, 60).fill_null("")
-    values["when"] = _local_when().fill_null("")
+    values["when"] = pl.col("when_text").fill_null("")
     pieces = [
         values.get(p[1:-1], pl.lit(p)) if _PLACEHOLDER.fullmatch(p) else pl.lit(p)
         for p in _PLACEHOLDER.split(template)
@@ -522,7 +522,7 @@ def _templated(ev: pl.DataFrame, users: pl.DataFrame) -> list[pl.DataFrame]:
         if "{when}" in body:
             row = rows_in(part["userId"], users["id"])
             zone = users["tz"].append(pl.Series([None], dtype=pl.String))[row]  # -1: none
-            part = part.with_columns(zone.alias("tz"))
+            part = part.with_columns(_local_when(part["when"], zone).alias("when_text"))
         usual = "HIGH" if kind in HIGH else "LOW" if kind in LOW else "NORMAL"
         made = {
             "ekey": pl.lit(int(name_key("notification", event)), dtype=pl.UInt64),

@@ -88,8 +88,11 @@ _PACKED_BITS = 63  # candidates sort on one int64 key when their order fields fi
 # -- time -------------------------------------------------------------------------------------
 
 
-def _convert(values: npt.ArrayLike, zones: npt.ArrayLike | pl.Series, to_utc: bool) -> I64:
-    """Local wall time -> UTC (``to_utc``) or UTC -> local wall time, per row's IANA zone.
+def _convert(
+    values: npt.ArrayLike, zones: npt.ArrayLike | pl.Series, to_utc: bool, named: bool = False
+) -> tuple[I64, npt.NDArray[np.object_] | None]:
+    """Local wall time -> UTC (``to_utc``) or UTC -> local wall time, per row's IANA zone;
+    with ``named``, also each row's zone abbreviation at that time (NULL zone: None).
 
     Polars converts one zone per column, so the rows are split by zone (an enum code per
     row, no string comparisons) and only the distinct times of each zone are converted
@@ -104,6 +107,7 @@ def _convert(values: npt.ArrayLike, zones: npt.ArrayLike | pl.Series, to_utc: bo
     names = tz.dtype.categories
     code = tz.to_physical().fill_null(-1).to_numpy()
     out = np.full(len(v), _NO_TIME, dtype=np.int64)
+    abbr = np.full(len(v), None, dtype=object) if named else None
     for k, zone in enumerate(names.to_list()):
         rows = np.flatnonzero(code == k)
         distinct, back = _distinct(v[rows])
@@ -113,9 +117,11 @@ def _convert(values: npt.ArrayLike, zones: npt.ArrayLike | pl.Series, to_utc: bo
             t = t.dt.convert_time_zone("UTC")
         else:
             t = t.dt.replace_time_zone("UTC").dt.convert_time_zone(zone)
+        if abbr is not None:
+            abbr[rows] = t.dt.strftime("%Z").to_numpy()[back]
         conv = t.dt.replace_time_zone(None).dt.epoch("ms").fill_null(_NO_TIME).to_numpy()
         out[rows] = conv.astype(np.int64)[back]
-    return out
+    return out, abbr
 
 
 def _zone_codes(zones: pl.Series) -> pl.Series:
@@ -148,11 +154,21 @@ def _distinct(values: I64) -> tuple[I64, I64]:
 
 
 def local_to_utc(local_ms: npt.ArrayLike, zones: npt.ArrayLike) -> I64:
-    return _convert(local_ms, zones, to_utc=True)
+    return _convert(local_ms, zones, to_utc=True)[0]
 
 
 def utc_to_local(utc_ms: npt.ArrayLike, zones: npt.ArrayLike) -> I64:
-    return _convert(utc_ms, zones, to_utc=False)
+    return _convert(utc_ms, zones, to_utc=False)[0]
+
+
+def utc_to_local_named(
+    utc_ms: npt.ArrayLike, zones: npt.ArrayLike | pl.Series
+) -> tuple[I64, npt.NDArray[np.object_]]:
+    """``utc_to_local`` and the zone's abbreviation then (EST, EDT, ...); a NULL zone is UTC."""
+    tz = zones if isinstance(zones, pl.Series) else pl.Series(np.asarray(zones, dtype=object))
+    local, abbr = _convert(utc_ms, tz.cast(pl.String).fill_null("UTC"), to_utc=False, named=True)
+    assert abbr is not None
+    return local, abbr
 
 
 def _week(days: npt.ArrayLike) -> I64:
