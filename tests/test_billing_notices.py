@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
 
-import numpy as np
 import polars as pl
 import pytest
 
@@ -19,8 +18,7 @@ from seedsnap.build import generate
 from seedsnap.config import Config, resolve
 from seedsnap.context import Context, Frames
 from seedsnap.enrichers import notifications, payments
-from seedsnap.generators import vocab as v
-from seedsnap.generators.users import home_province, last_seen
+from seedsnap.generators.users import last_seen, zone_of
 
 Build = tuple[Config, Frames]
 HOUR = timedelta(milliseconds=notifications.REVIEW_REQUEST_AFTER)
@@ -190,10 +188,8 @@ def test_times_in_messages_are_the_recipients_local_time(heavy: Build) -> None:
         .filter(pl.col("type").is_in(kinds))
         .with_columns(_data_id("meetingId"))
         .join(f["Meeting"].select(pl.col("id").alias("meetingId"), "startTime"), on="meetingId")
-        .join(f["Therapist"].select(pl.col("userId"), "timezone"), on="userId", how="left")
     )
-    home = np.asarray(v.PROVINCE_TZ)[home_province(Context(cfg), n["userId"])]
-    zones = n.select(pl.col("timezone").fill_null(pl.Series(home)))["timezone"].to_list()
+    zones = zone_of(Context(cfg), f["Therapist"], n["userId"]).to_list()
     want = _local(n["startTime"], zones)
     wrong = [(m, w) for m, w in zip(n["message"], want, strict=True) if w not in m]
     assert n.height > 100 and not wrong, wrong[:3]

@@ -9,7 +9,8 @@ from seedsnap.build import generate
 from seedsnap.config import resolve
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context
 from seedsnap.generators import clock
-from seedsnap.generators.users import STANDARD_OFFSET_H, home_offset_of
+from seedsnap.generators import vocab as v
+from seedsnap.generators.users import STANDARD_OFFSET_H, home_offset_of, home_province, zone_of
 from seedsnap.random import Stream
 
 N = 100_000
@@ -72,3 +73,18 @@ def test_a_home_is_keyed_by_user_and_a_therapist_lives_where_their_row_says() ->
     therapists = generate(ctx.config)["Therapist"]
     hours = therapists["timezone"].replace_strict(STANDARD_OFFSET_H, return_dtype=pl.Int64)
     assert np.array_equal(home_offset_of(ctx, therapists["userId"]), hours * MS_PER_HOUR)
+
+
+def test_a_reader_zone_is_a_therapists_own_else_their_home() -> None:
+    """``zone_of``: a generated therapist's stored zone is its home's; a stored zone wins
+    over the home (an edited Therapist row); anyone not a therapist reads in their home's."""
+    ctx = Context(resolve(mode="light", env={}, config_file=None))
+    therapists = generate(ctx.config)["Therapist"].select("userId", "timezone")
+    homes = np.asarray(v.PROVINCE_TZ)[home_province(ctx, therapists["userId"])]
+    assert therapists["timezone"].to_list() == homes.tolist()
+    assert zone_of(ctx, therapists, therapists["userId"]).to_list() == homes.tolist()
+    moved = therapists.head(1).with_columns(pl.lit("Asia/Manila").alias("timezone"))
+    ids = pl.Series([therapists["userId"][0], "u1", "u2"])
+    got = zone_of(ctx, moved, ids)
+    want = ["Asia/Manila", *np.asarray(v.PROVINCE_TZ)[home_province(ctx, ids[1:])].tolist()]
+    assert got.name == "tz" and got.to_list() == want

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-import numpy as np
 import polars as pl
 import pytest
 
@@ -17,7 +16,7 @@ from seedsnap.context import MS_PER_DAY, Context, Frames
 from seedsnap.enrichers import messages
 from seedsnap.generators import social_text as t
 from seedsnap.generators import vocab
-from seedsnap.generators.users import home_province
+from seedsnap.generators.users import zone_of
 from seedsnap.random import Stream
 
 DAY = pl.duration(days=1)
@@ -119,14 +118,10 @@ def test_a_named_session_is_the_pairs_next_one_on_that_weekday(
     their ``timezone``."""
     ctx, f = builds[mode]
     meet = f["Meeting"].filter(pl.col("status") != "CANCELLED")
-    zones = f["Therapist"].select(pl.col("userId").alias("reader"), "timezone")
     for ev in ("next_session", "move_session"):
         said = _said(f, ev)
         assert said.height, ev
-        home = np.asarray(vocab.PROVINCE_TZ)[home_province(ctx, said["reader"])]
-        said = said.with_columns(pl.Series("home", home)).join(zones, on="reader", how="left")
-        # A therapist's stored zone is the home the messages enricher reads.
-        assert said.filter(pl.col("timezone") != pl.col("home")).is_empty()
+        said = said.with_columns(zone_of(ctx, f["Therapist"], said["reader"]).alias("home"))
         nxt = (
             said.join(meet, on=["therapistId", "clientId"])
             .filter(pl.col("startTime") > pl.col("at"))

@@ -38,7 +38,6 @@ from seedsnap.arrays import rows_in
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.enrichers.common import co_members, cyclic_neighbours, take_ranked
 from seedsnap.generators import social_text as t
-from seedsnap.generators import vocab
 from seedsnap.generators.clock import (
     from_waking,
     waking,
@@ -51,9 +50,9 @@ from seedsnap.generators.therapy import utc_to_local
 from seedsnap.generators.users import (
     DORMANT_AFTER,
     home_offset_of,
-    home_province,
     seen_of,
     with_seen,
+    zone_of,
 )
 from seedsnap.random import I64, U64, Stream, child_keys, expand
 
@@ -554,7 +553,8 @@ def _content(
 
 def pair_events(frames: Frames) -> Frames:
     """What happened between clients and their therapists, for ``_event_lines``: per source
-    (therapistId, clientId, e_at ms, inst: the row's id, title), sorted by e_at."""
+    (therapistId, clientId, e_at ms, inst: the row's id, title), sorted by e_at; and under
+    "therapists" their zones (userId, timezone), by which a reader reads a weekday."""
     ws = frames["Worksheet"]
     meet = frames["Meeting"]
     pair = ("therapistId", "clientId")
@@ -574,7 +574,11 @@ def pair_events(frames: Frames) -> Frames:
         ),
     }
     return {
-        k: v.rename({"id": "inst"}).drop_nulls("e_at").sort("e_at", "inst") for k, v in out.items()
+        **{
+            k: v.rename({"id": "inst"}).drop_nulls("e_at").sort("e_at", "inst")
+            for k, v in out.items()
+        },
+        "therapists": frames["Therapist"].select("userId", "timezone"),
     }
 
 
@@ -885,8 +889,7 @@ def build(
                 speaker.gather(care).alias("speaker"),
                 s_id.alias("_s"),
                 o_id.alias("_o"),
-                # the reader's zone: a therapist's own (``timezone`` says it), a client's home
-                pl.Series("tz", np.asarray(vocab.PROVINCE_TZ)[home_province(ctx, o_id)]),
+                zone_of(ctx, events["therapists"], o_id),  # the reader's
             ]
         )
         by_therapist = pl.col("speaker") == "therapist"

@@ -33,11 +33,10 @@ import polars as pl
 from seedsnap.arrays import rows_in, sort_by_text
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.generators import social_text as t
-from seedsnap.generators import vocab as v
 from seedsnap.generators.clock import waking_at
 from seedsnap.generators.common import ms_of, text_keys
 from seedsnap.generators.therapy import utc_to_local_named
-from seedsnap.generators.users import home_offset_of, home_province, last_seen
+from seedsnap.generators.users import home_offset_of, last_seen, zone_of
 from seedsnap.random import child_keys, name_key
 
 READS = (
@@ -610,16 +609,10 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     users = frames["User"].select(
         "id", "role", ms_of("createdAt").alias("created"), "emailVerified"
     )
-    # The zone a user's times are written in: a therapist's own, else its home's.
-    home = pl.Series(np.asarray(v.PROVINCE_TZ)[home_province(ctx, users["id"])])
-    th = frames["Therapist"].select("userId", "timezone")
-    own = th["timezone"].append(pl.Series([None], dtype=pl.String))[
-        rows_in(users["id"], th["userId"])
-    ]
     users = users.with_columns(
         pl.Series("ukey", text_keys(users["id"])),  # once per user
         pl.Series("seen", last_seen(ctx, frames["User"])),
-        own.fill_null(home).alias("tz"),
+        zone_of(ctx, frames["Therapist"], users["id"]),  # the zone its times are written in
     )
     events = [
         *_meeting_events(frames, anchor, names),
