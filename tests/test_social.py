@@ -751,17 +751,16 @@ def test_every_user_gets_notifications_whose_type_agrees_with_title_and_body(
     )
     titles = pl.DataFrame(
         {
-            "type": list(notifications.TEMPLATES),
-            "expected": [v[0] for v in notifications.TEMPLATES.values()],
-            "body": [v[1].split("{")[0] for v in notifications.TEMPLATES.values()],
+            "type": list(social_text.NOTIFICATIONS),
+            "expected": [v[0] for v in social_text.NOTIFICATIONS.values()],
+            "body": [v[1].split("{")[0] for v in social_text.NOTIFICATIONS.values()],
         }
     )
     x = n.join(titles, on="type", how="left")
     # Whatever step writes a notification takes its title and body from the catalogue.
     where = (
         "every notification's title and message come from the (title, body) of its type in "
-        "seedsnap.enrichers.notifications.TEMPLATES (social_text.NOTIFICATIONS and more), "
-        "whichever enricher writes it"
+        "seedsnap.generators.social_text.NOTIFICATIONS, whichever enricher writes it"
     )
     _none(x.filter(pl.col("expected").is_null()), f"a type without a template ({where})")
     _none(x.filter(pl.col("title") != pl.col("expected")), f"title disagrees with type ({where})")

@@ -63,25 +63,6 @@ READERS = 0.8  # users who read their notifications at all
 MIN_PER_USER = 3  # upstream's docs say 3-5 per user; its code gave 2 to the first 20 users
 REMINDER_LEAD = 24 * MS_PER_HOUR
 REVIEW_REQUEST_AFTER = MS_PER_HOUR  # after a completed session ends
-# The templates of the types this step writes: social_text's, and those of payments and review
-# requests, kept here while social_text.py is another helper's file (one catalogue to merge).
-TEMPLATES: dict[str, tuple[str, str]] = {
-    **t.NOTIFICATIONS,
-    "PAYMENT_SUCCESS": (
-        "Payment received",
-        "Your payment of ${amount} for your session with {other} on {when} went through.",
-    ),
-    "PAYMENT_FAILED": (
-        "Payment failed",
-        "We couldn't process your payment of ${amount} for your session with {other} on "
-        "{when}. Please check your payment method and try again.",
-    ),
-    "REVIEW_REQUEST": (
-        "How was your session?",
-        "How was your session with {other} on {when}? Leave a review to help others find "
-        "the right therapist.",
-    ),
-}
 # How a time is written in a message, in the recipient's zone (%Z: EST, PDT, MST, ...).
 WHEN_FORMAT = "%a %b %-d, %-I:%M %p"  # and the zone's abbreviation
 UPCOMING = ("SCHEDULED", "CONFIRMED", "WAITING")
@@ -515,9 +496,9 @@ def _templated(ev: pl.DataFrame, users: pl.DataFrame) -> list[pl.DataFrame]:
     out = []
     for part in [ev] if one else ev.partition_by("event", "type"):
         event, kind = part["event"][0], part["type"][0]
-        if event is None or kind not in TEMPLATES:
+        if event is None or kind not in t.NOTIFICATIONS:
             continue
-        title, body = TEMPLATES[kind]
+        title, body = t.NOTIFICATIONS[kind]
         if "{when}" in body:
             row = rows_in(part["userId"], users["id"])
             zone = users["tz"].append(pl.Series([None], dtype=pl.String))[row]  # -1: none

@@ -319,6 +319,20 @@ NOTIFICATIONS: dict[str, tuple[str, str]] = {
         "Application not approved",
         "Your therapist application was not approved this time.",
     ),
+    "PAYMENT_SUCCESS": (
+        "Payment received",
+        "Your payment of ${amount} for your session with {other} on {when} went through.",
+    ),
+    "PAYMENT_FAILED": (
+        "Payment failed",
+        "We couldn't process your payment of ${amount} for your session with {other} on "
+        "{when}. Please check your payment method and try again.",
+    ),
+    "REVIEW_REQUEST": (
+        "How was your session?",
+        "How was your session with {other} on {when}? Leave a review to help others find "
+        "the right therapist.",
+    ),
     "PROFILE_COMPLETION": (
         "Complete your profile",
         "Add a photo and a short bio so others can get to know you.",
