@@ -225,6 +225,9 @@ def test_unsupported_url(hand_snapshot: Path) -> None:
             "write postgresql://postgres@127.0.0.1/x (seedsnap picks the driver)",
         ),
         ("mysql://root:s3cret@localhost/mentara", "'mysql://root@localhost/mentara'", "use "),
+        # libpq's password as a query parameter is a password too; the rest of the query stays.
+        ("mysql://u:s3cret@h/x?password=s3cret", "'mysql://u@h/x'", "use "),
+        ("mysql://h/x?ssl=1&PASSWORD=s3cret&a=2#f", "'mysql://h/x?ssl=1&a=2#f'", "use "),
     ],
 )
 def test_an_unsupported_url_is_shown_as_given(

@@ -90,15 +90,20 @@ def resolve_url(url: str | None, env: Mapping[str, str] | None = None) -> str:
 
 
 def without_password(url: str) -> str:
-    """``url`` as given, its password (if any) left out: for messages."""
+    """``url`` as given, its password (if any, in the user part or as a ``password=`` query
+    parameter) left out: for messages."""
     scheme, sep, rest = url.partition("://")
     if not sep:
         return url
     end = min((i for i in map(rest.find, "/?#") if i >= 0), default=len(rest))
     userinfo, at, hostport = rest[:end].rpartition("@")
-    if not at:
-        return url
-    return f"{scheme}://{userinfo.partition(':')[0]}@{hostport}{rest[end:]}"
+    user = f"{userinfo.partition(':')[0]}@" if at else ""
+    tail, hash_, fragment = rest[end:].partition("#")
+    path, ask, query = tail.partition("?")
+    if ask:
+        kept = [p for p in query.split("&") if p.partition("=")[0].lower() != "password"]
+        path += "?" + "&".join(kept) if kept else ""
+    return f"{scheme}://{user}{hostport}{path}{hash_}{fragment}"
 
 
 def target(url: str) -> Target:
