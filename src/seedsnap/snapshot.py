@@ -121,6 +121,11 @@ PARQUET_OPTIONS: dict[str, Any] = {
 }
 ROW_GROUP_SIZE = 131_072
 DICTIONARY_PROBE = 16_384
+# The fixes of a refused snapshot: each refusal says what to do, not only what is wrong.
+REBUILD = "rebuild the snapshot"
+REBUILD_HERE = f"{REBUILD} with this version (seedsnap build)"
+EDITED = f"the manifest was edited after it was written; {REBUILD}"
+CHANGED = f"the file was changed after it was written; {REBUILD}"
 
 _CANONICAL_NAN = np.uint64(0x7FF8000000000000)
 _UNSAFE_NAME_CHARS = set("/\\\"'\x00") | {os.sep} | ({os.altsep} if os.altsep else set())
@@ -1033,7 +1038,7 @@ def _load_frame(snap: Snapshot, table: str, *, check_hash: bool) -> pl.DataFrame
     model = snap.schema.table(table)
     entry = snap._entry(table)
     if not path.is_file():
-        raise SnapshotError(str(path), "Parquet file is missing", "rebuild the snapshot")
+        raise SnapshotError(str(path), "Parquet file is missing", REBUILD)
     try:
         raw = pl.read_parquet(path, glob=False)
     except Exception as e:  # any decoder failure (polars, arrow, OS) means a corrupt file
@@ -1042,7 +1047,7 @@ def _load_frame(snap: Snapshot, table: str, *, check_hash: bool) -> pl.DataFrame
         raise SnapshotError(
             str(path),
             f"columns {raw.columns} differ from the model's {model.column_names}",
-            "rebuild the snapshot",
+            REBUILD,
         )
     try:
         frame = raw.cast(polars_schema(model))  # type: ignore[arg-type]
@@ -1054,7 +1059,7 @@ def _load_frame(snap: Snapshot, table: str, *, check_hash: bool) -> pl.DataFrame
         raise SnapshotError(
             str(path),
             f"has {frame.height} rows, the manifest says {entry['rows']}",
-            "the file was changed after it was written; rebuild the snapshot",
+            CHANGED,
         )
     if check_hash:
         check_content(snap, table, frame)
@@ -1087,13 +1092,8 @@ def check_content(snap: Snapshot, table: str, frame: pl.DataFrame) -> None:
         raise SnapshotError(
             str(path),
             f"content hash {digest[:19]}… does not match the manifest's {expected[:19]}…",
-            "the file was changed after it was written; rebuild the snapshot",
+            CHANGED,
         )
-
-
-# The fixes of a refused snapshot: each refusal says what to do, not only what is wrong.
-REBUILD = "rebuild the snapshot"
-EDITED = "the manifest was edited after it was written; rebuild the snapshot"
 
 
 def _not_a_snapshot(path: Path, what: str) -> SnapshotError:
@@ -1121,14 +1121,14 @@ def _load_manifest(path: Path, schema: Schema) -> dict[str, Any]:
         raise SnapshotError(where, "manifest is missing", REBUILD) from None
     except (OSError, UnicodeDecodeError) as e:
         raise SnapshotError(
-            where, f"cannot read the manifest ({one_line(str(e))})", "rebuild the snapshot"
+            where, f"cannot read the manifest ({one_line(str(e))})", REBUILD
         ) from None
     try:
         manifest = json.loads(text)
     except json.JSONDecodeError as e:
-        raise SnapshotError(where, f"invalid JSON ({e})", "rebuild the snapshot") from None
+        raise SnapshotError(where, f"invalid JSON ({e})", REBUILD) from None
     if not isinstance(manifest, dict):
-        raise SnapshotError(where, "manifest is not a JSON object", "rebuild the snapshot")
+        raise SnapshotError(where, "manifest is not a JSON object", REBUILD)
     if manifest.get("format") != FORMAT:
         raise SnapshotError(
             where,
@@ -1137,7 +1137,7 @@ def _load_manifest(path: Path, schema: Schema) -> dict[str, Any]:
         )
     version = manifest.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise SnapshotError(where, f"invalid format_version {version!r}", "rebuild the snapshot")
+        raise SnapshotError(where, f"invalid format_version {version!r}", REBUILD)
     if version > FORMAT_VERSION:
         raise SnapshotError(
             where,
@@ -1156,7 +1156,7 @@ def _load_manifest(path: Path, schema: Schema) -> dict[str, Any]:
             where,
             f"built for schema fingerprint {str(fingerprint)[:12]}…, "
             f"but this seedsnap's {schema.name} model is {schema.fingerprint[:12]}…",
-            "rebuild the snapshot with this version (seedsnap build)",
+            REBUILD_HERE,
         )
     tables = manifest["tables"]
     for name, entry in tables.items():
@@ -1186,7 +1186,7 @@ def _check_totals(path: Path, manifest: dict[str, Any]) -> None:
 def _check_entry(where: str, schema: Schema, name: str, entry: Any) -> None:
     if not name or set(name) & _UNSAFE_NAME_CHARS or name in (".", ".."):
         raise SnapshotError(
-            where, f"unsafe table name {name!r}", "the manifest was tampered with; " + REBUILD
+            where, f"unsafe table name {name!r}", f"the manifest was tampered with; {REBUILD}"
         )
     if name not in schema:
         raise SnapshotError(where, f"table {name!r} is not in the {schema.name} model", EDITED)
@@ -1208,7 +1208,7 @@ def _check_entry(where: str, schema: Schema, name: str, entry: Any) -> None:
         raise SnapshotError(
             where,
             f"table {name}: columns {entry.get('columns')} differ from the model's {model_columns}",
-            "rebuild the snapshot with this version (seedsnap build)",
+            REBUILD_HERE,
         )
 
 
@@ -1228,20 +1228,20 @@ def read(path: str | Path, *, verify: bool = True, schema: Schema = MENTARA) -> 
         for table in snap.table_names:
             file = snap.parquet_path(table)
             if not file.is_file():
-                raise SnapshotError(str(file), "Parquet file is missing", "rebuild the snapshot")
+                raise SnapshotError(str(file), "Parquet file is missing", REBUILD)
             expected = snap._entry(table)["file_sha256"]
             if _file_sha256(file) != expected:
                 raise SnapshotError(
                     str(file),
                     "file bytes do not match the manifest's file_sha256",
-                    "the file was changed after it was written; rebuild the snapshot",
+                    CHANGED,
                 )
             rows = _footer_rows(file)
             if rows != snap.rows(table):
                 raise SnapshotError(
                     str(file),
                     f"has {rows} rows, the manifest says {snap.rows(table)}",
-                    "the manifest was changed after it was written; rebuild the snapshot",
+                    EDITED,
                 )
         _check_totals(root, manifest)
     return snap
@@ -1257,9 +1257,7 @@ def _footer_rows(path: Path) -> int:
 
 
 def _undecodable(path: Path, e: BaseException) -> SnapshotError:
-    return SnapshotError(
-        str(path), f"cannot decode Parquet ({one_line(str(e))[:200]})", "rebuild the snapshot"
-    )
+    return SnapshotError(str(path), f"cannot decode Parquet ({one_line(str(e))[:200]})", REBUILD)
 
 
 def verify(path: str | Path, schema: Schema = MENTARA) -> dict[str, Any]:
