@@ -7,18 +7,20 @@ overdue / reviewed, a review received, a new client-therapist relationship, a co
 one's post, joining a community, being made a moderator, a therapist application (to the
 admin who processed it) and its outcome, a session payment that failed or went through (a
 receipt for every one settled, as the app sends), and a completed session's request for a
-review (``REVIEW_REQUEST_AFTER`` its end, unless the client had reviewed it by then). Every user, not the first 20, is then topped up to
-``MIN_PER_USER`` with account notifications (profile completion, a sign-in alert, ...).
+review (``REVIEW_REQUEST_AFTER`` its end, unless the client had reviewed it by then).
+Every user, not the first 20, is then topped up to ``MIN_PER_USER`` with account
+notifications (profile completion, a sign-in alert, ...).
 
 By construction: the title is fixed per type (``social_text.NOTIFICATIONS``) and the message
 is that type's template, so type, title and body agree (upstream typed "New comment on your
 post" MESSAGE_REACTION); ``readAt`` is set exactly when ``isRead`` and lies between
 ``createdAt`` and the anchor; MESSAGE_RECEIVED is read exactly when the participant's
 ``lastReadAt`` is at or after the message; a PAYMENT_FAILED its client retried, or a
-REVIEW_REQUEST its client answered, is read when they did (read only while they still come); ``createdAt`` is at or before the anchor and not
-before the recipient existed. A time in a message is the recipient's local time, with its
-zone's abbreviation ("Mon Feb 16, 5:00 PM EST"): a therapist's ``timezone``, a client's
-home zone (``users.home_province``), daylight saving included. Every notification is keyed by (event, source row, recipient):
+REVIEW_REQUEST its client answered, is read when they did (read only while they still
+come); ``createdAt`` is at or before the anchor and not before the recipient existed. A
+time in a message is the recipient's local time, with its zone's abbreviation ("Mon Feb
+16, 5:00 PM EST"): a therapist's ``timezone``, a client's home zone (``users.zone_of``),
+daylight saving included. Every notification is keyed by (event, source row, recipient):
 existing ids are skipped, so a re-run adds nothing.
 """
 
