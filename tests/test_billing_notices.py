@@ -210,3 +210,10 @@ def test_a_time_without_a_known_zone_says_utc() -> None:
         "Thu Jul 2, 6:46 AM PDT",
         None,
     ]
+
+
+def test_a_client_not_among_the_users_has_no_last_visit() -> None:
+    """Not the last user's, which a row of -1 would read."""
+    users = pl.DataFrame({"id": ["a", "b"], "seen": [10, 20]}, schema_overrides={"seen": pl.Int64})
+    got = notifications._seen_of(users, pl.Series(["b", "gone", "a"]))
+    assert got.to_list() == [20, None, 10]

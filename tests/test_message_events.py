@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -276,3 +277,10 @@ def test_the_weekday_is_the_readers() -> None:
     ok, name = messages._weekday(pl.Series([at, at]), later, ny)
     assert ok.to_list() == [False, True]
     assert name[1] == "Monday next week"
+
+
+def test_a_conversation_of_one_member_has_no_partner() -> None:
+    """Its next member row is the next conversation's opener, not its partner."""
+    ids = pl.Series(["alone", "t1", "c1", "last"])
+    got = messages._partners(ids, np.array([0, 1, 3]), np.array([1, 2, 1]))
+    assert got.to_list() == [None, "c1", None]

@@ -689,7 +689,7 @@ def _open_after_news(
     s: Stream,
     kind: pl.Series,
     opener: pl.DataFrame,
-    partner: pl.DataFrame,
+    partner: pl.Series,
     created: I64,
     lo: I64,
     hi: I64,
@@ -699,10 +699,11 @@ def _open_after_news(
     """``created`` (per conversation), but a keyed NEWS_RATE of care conversations open soon
     after the opener's latest news of the pair before ``created``, where it lies in the
     window [``lo``, ``hi``]: after the therapist assigned a worksheet, the client submitted
-    one (the opener then tells of it, ``_event_lines``). Still in the window."""
+    one (the opener then tells of it, ``_event_lines``). Still in the window. ``partner``:
+    each conversation's second member's id (``_partners``); one without keeps ``created``."""
     ck = opener["conv_key"].to_numpy()
     care = (kind == "care").to_numpy() & s.bernoulli(ck, NEWS_RATE, 20)
-    rows = np.flatnonzero(care)
+    rows = np.flatnonzero(care & partner.is_not_null().to_numpy())
     if not len(rows):
         return created
     by_therapist = pl.col("speaker") == "therapist"
@@ -712,7 +713,7 @@ def _open_after_news(
             pl.Series("t", created[rows]),
             opener["speaker"].gather(rows),
             opener["id"].gather(rows).alias("_o"),
-            partner["id"].gather(rows).alias("_p"),
+            partner.gather(rows).alias("_p"),
         ]
     ).select(
         "_i",
@@ -751,6 +752,16 @@ def _open_after_news(
     until = np.minimum(e_at + FRESH - MS_PER_HOUR, hi[i])
     out[i] = waking_soon_after(s, ck[i], e_at + 1, until, NEWS_DELAY, home[i], index=21)
     return out
+
+
+def _partners(ids: pl.Series, m_first: I64, n_parts: I64) -> pl.Series:
+    """Each conversation's second member (``ids``: members sorted by conversation and order,
+    a conversation's first at ``m_first``, ``n_parts`` of them); NULL for a conversation of
+    one member, whose next row is another conversation's."""
+    second = np.minimum(m_first + 1, len(ids) - 1)
+    return pl.select(
+        pl.when(pl.lit(pl.Series(n_parts >= 2))).then(pl.lit(ids.gather(second))).alias("id")
+    ).to_series()
 
 
 def _first_rows(group: I64, n_groups: int) -> I64:
@@ -808,7 +819,7 @@ def build(
     created = waking_between(s, ck, start_lo, start_hi, home, index=0)
     if events is not None:
         opener = members.gather(m_first)
-        partner = members.gather(np.minimum(m_first + 1, members.height - 1))
+        partner = _partners(members["id"], m_first, n_parts)
         created = _open_after_news(
             s, conv["kind"], opener, partner, created, start_lo, start_hi, home, events
         )

@@ -359,11 +359,12 @@ def _billing_events(
         pl.col("created").shift(-1).over("meetingId").alias("next")
     )
     p = p.join(m, on="meetingId")
-    seen = users["seen"].to_numpy()[rows_in(p["clientId"], users["id"])]
     # A retry the client made while it still came (an app's retry waits for no one) is
-    # what it did on reading the notice.
+    # what it did on reading the notice; a client not among the users has no last visit.
     p = p.with_columns(
-        pl.when(pl.col("next") <= pl.Series(seen)).then(pl.col("next")).alias("retried")
+        pl.when(pl.col("next") <= _seen_of(users, p["clientId"]))
+        .then(pl.col("next"))
+        .alias("retried")
     )
     common: dict[str, pl.Expr | str] = {
         "source": pl.col("id"), "userId": pl.col("clientId"), "other": pl.col("therapist"),
@@ -394,6 +395,14 @@ def _billing_events(
         path=pl.lit("/sessions/") + pl.col("meetingId"), read_upto=pl.col("reviewed"),
     )  # fmt: skip
     return [failed, settled, request]
+
+
+def _seen_of(users: pl.DataFrame, ids: pl.Series) -> pl.Series:
+    """The last visit (``users``: id, seen) of each user of ``ids``; NULL for one not there
+    (not the last user's, as a row of -1 would take)."""
+    row = rows_in(ids, users["id"])
+    seen = users["seen"].append(pl.Series([None], dtype=users["seen"].dtype))
+    return seen.gather(np.where(row < 0, users.height, row))
 
 
 def _fallbacks(ctx: Context, users: pl.DataFrame, have: npt.NDArray[np.int64]) -> pl.DataFrame:
