@@ -101,6 +101,7 @@ def test_the_version_is_the_same_in_pyproject_and_the_package() -> None:
     )
 
 
+@pytest.mark.postgres
 def test_the_usage_block_runs_as_written_on_an_empty_database(
     pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
