@@ -55,6 +55,10 @@ def test_scale_multiplies_the_population_only() -> None:
         # (1900 failed its own check), beyond 2100 a session falls outside its therapist's
         # hours, and at 9999 it made year-10000 times PostgreSQL refused on load.
         ({"anchor": "1900-01-01"}, {}, r"anchor 1900-01-01T00:00:00Z is outside .*--anchor"),
+        # An option names itself as typed, not "(option)".
+        ({"anchor": "2100-01-01"}, {}, r"is made for \(--anchor\); set --anchor between"),
+        ({"anchor": "yesterday"}, {}, r"bad anchor time 'yesterday' \(--anchor\)"),
+        ({"seed": -1}, {}, r"seed -1 out of range \(--seed\); set --seed between"),
         ({"anchor": "1979-12-31T23:59:59Z"}, {}, "anchor 1979-12-31T23:59:59Z is outside"),
         ({"anchor": "2100-01-01"}, {}, "between 1980-01-01T00:00:00Z and 2099-12-31T23:59:59Z"),
         ({}, {"SEEDSNAP_ANCHOR": "9999-12-31"}, r"\(env SEEDSNAP_ANCHOR\); set SEEDSNAP_ANCHOR"),

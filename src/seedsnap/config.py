@@ -413,9 +413,11 @@ def resolve(
         return default
 
     def where(name: str) -> tuple[str, str]:
-        """(source, what to set) of a [build] setting, for an error message."""
+        """(source, what to set) of a [build] setting, for an error message; an option is
+        named as typed (--anchor), not "option" as ``sources`` records it."""
         src = sources[name]
-        return src, _setting(src, f"{name} in [build]", f"--{name}")
+        option = f"--{name}"
+        return (option if src == "option" else src), _setting(src, f"{name} in [build]", option)
 
     mode_v = str(pick("mode", mode, DEFAULT_MODE))
     if mode_v not in MODE_NAMES:
