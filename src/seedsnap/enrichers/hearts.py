@@ -119,6 +119,37 @@ def _on_items(
     )
 
 
+def _short_posts(
+    posts: pl.DataFrame,
+    post_cols: pl.DataFrame,
+    member_cols: pl.DataFrame,
+    count: np.ndarray,
+    want: int | np.ndarray,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The posts (rows of ``posts``) with fewer hearts (``count``) than ``want``: (_r, postId,
+    _i, need) sorted by postId (deficit's order), and their (_r, post, member) pairs."""
+    want = np.broadcast_to(np.asarray(want, dtype=np.int64), count.shape)
+    short = np.flatnonzero(count < want)
+    need = (
+        pl.DataFrame(
+            {
+                "postId": posts["postId"].gather(short),
+                "_i": pl.Series(short, dtype=pl.UInt32),
+                "need": want[short] - count[short].astype(np.int64),
+            }
+        )
+        .sort("postId")
+        .with_row_index("_r")
+    )
+    pairs = (
+        need.select("_r", "_i")
+        .join(post_cols, on="_i")
+        .join(member_cols, on="communityId")
+        .drop("communityId")
+    )
+    return need, pairs
+
+
 def _pair_codes(chosen: pl.DataFrame, n_users: int) -> pl.Series:
     """The (item, user) pair codes of ``chosen`` rows (_i, _u), as ``hearted`` holds them."""
     return chosen.select(pl.col("_i").cast(pl.Int64) * n_users + pl.col("_u")).to_series()
@@ -203,24 +234,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     min_p = ctx.config.minimum("post", "hearts")
     count = np.bincount(on_posts["_i"].to_numpy(), minlength=posts.height)
     count += np.bincount(by_users["_i"].to_numpy(), minlength=posts.height)
-    short = np.flatnonzero(count < min_p)
-    need_p = (
-        pl.DataFrame(
-            {
-                "postId": posts["postId"].gather(short),
-                "_i": pl.Series(short, dtype=pl.UInt32),
-                "need": min_p - count[short].astype(np.int64),
-            }
-        )
-        .sort("postId")  # deficit's order
-        .with_row_index("_r")
-    )
-    pairs_p = (
-        need_p.select("_r", "_i")
-        .join(post_cols, on="_i")
-        .join(member_cols, on="communityId")
-        .drop("communityId")
-    )
+    need_p, pairs_p = _short_posts(posts, post_cols, member_cols, count, min_p)
     by_users_pairs = by_users.select(pl.col("_i").cast(pl.Int64) * n_users + pl.col("_u"))
     by_posts = _take(
         ctx, "PostHeart", "post-side", pairs_p, need_p["need"], "pAt", 11,
@@ -232,24 +246,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     taken_pairs = pl.concat([hearted, by_users_pairs.to_series(), _pair_codes(by_posts, n_users)])
     count += np.bincount(by_posts["_i"].to_numpy(), minlength=posts.height)
     want = popular(ctx, posts["postId"], posts["pAt"].dt.epoch("ms").to_numpy())
-    more = np.flatnonzero(count < want)
-    need_x = (
-        pl.DataFrame(
-            {
-                "postId": posts["postId"].gather(more),
-                "_i": pl.Series(more, dtype=pl.UInt32),
-                "need": want[more] - count[more],
-            }
-        )
-        .sort("postId")
-        .with_row_index("_r")
-    )
-    pairs_x = (
-        need_x.select("_r", "_i")
-        .join(post_cols, on="_i")
-        .join(member_cols, on="communityId")
-        .drop("communityId")
-    )
+    need_x, pairs_x = _short_posts(posts, post_cols, member_cols, count, want)
     by_liking = _take(
         ctx, "PostHeart", "popular", pairs_x, need_x["need"], "pAt", 11, taken_pairs, n_users,
         repeated, awake=True,
