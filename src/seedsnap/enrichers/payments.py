@@ -217,6 +217,17 @@ def methods(ctx: Context, frames: Frames) -> pl.DataFrame:
     return out
 
 
+def _session_methods(pm: pl.DataFrame) -> pl.DataFrame:
+    """The methods (of ``pm``) a session can be paid with, active and not insurance:
+    clientId, methodId, isDefault, mAt (when added, epoch ms)."""
+    return pm.filter(pl.col("isActive") & (pl.col("type") != "INSURANCE")).select(
+        pl.col("userId").alias("clientId"),
+        pl.col("id").alias("methodId"),
+        "isDefault",
+        pl.col("createdAt").dt.epoch("ms").alias("mAt"),
+    )
+
+
 def payments(ctx: Context, frames: Frames, pm: pl.DataFrame) -> pl.DataFrame:
     """A payment for every COMPLETED meeting that has none, at hourlyRate x duration / 60."""
     paid = frames["Payment"].select("meetingId").drop_nulls()
@@ -258,12 +269,7 @@ def payments(ctx: Context, frames: Frames, pm: pl.DataFrame) -> pl.DataFrame:
     cand = (
         pl.DataFrame({"pid": m["id"], "clientId": m["clientId"], "at": created, "other": other})
         .join(
-            pm.filter(pl.col("isActive") & (pl.col("type") != "INSURANCE")).select(
-                pl.col("userId").alias("clientId"),
-                pl.col("id").alias("methodId"),
-                "isDefault",
-                pl.col("createdAt").dt.epoch("ms").alias("mAt"),
-            ),
+            _session_methods(pm),
             on="clientId",
             how="inner",
         )
@@ -354,12 +360,7 @@ def retries(ctx: Context, frames: Frames, first: pl.DataFrame, pm: pl.DataFrame)
     cand = (
         r.select("id", "clientId", "at", "by_client", pl.col("paymentMethodId").alias("was"))
         .join(
-            pm.filter(pl.col("isActive") & (pl.col("type") != "INSURANCE")).select(
-                pl.col("userId").alias("clientId"),
-                pl.col("id").alias("methodId"),
-                "isDefault",
-                pl.col("createdAt").dt.epoch("ms").alias("mAt"),
-            ),
+            _session_methods(pm),
             on="clientId",
         )
         .filter(pl.col("mAt") <= pl.col("at"))
