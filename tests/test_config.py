@@ -65,7 +65,13 @@ def test_scale_multiplies_the_population_only() -> None:
         ({}, {"SEEDSNAP_MIN_CLIENT_POSTZ": "3"}, "unknown minimum"),
         ({}, {"SEEDSNAP_MIN_CLIENT_POSTS": "many"}, "must be a whole number"),
         ({"minimums": {"client.posts": -1}}, {}, "between 0 and 1000, got -1"),
-        ({"minimums": {"client.posts": 1001}}, {}, "between 0 and 1000, got 1001 .option"),
+        ({"minimums": {"client.posts": 1001}}, {}, r"got 1001 \(--min client\.posts\); set --min"),
+        (
+            {"minimums": {"client.post": 3}},
+            {},
+            r"unknown minimum 'client\.post' \(--min client\.post\)",
+        ),
+        ({"minimums": {"client.posts": "x"}}, {}, r"whole number, got 'x' \(--min client\.posts\)"),
         ({"minimums": {"community.recent_activity_days": 36501}}, {}, "between 0 and 36500"),
     ],
 )

@@ -482,17 +482,19 @@ def resolve(
 
     def set_min(key: str, value: Any, src: str) -> None:
         entity, _, name = key.partition(".")
+        # An option is named as typed in errors (--min client.posts), as [build] settings are.
+        shown = f"--min {key}" if src == "option" else src
         if entity not in mins or name not in mins[entity]:
             raise ConfigError(
-                f"unknown minimum {key!r} ({src})",
+                f"unknown minimum {key!r} ({shown})",
                 "use entity.requirement, e.g. client.posts; `seedsnap config` lists them",
             )
         setting = _setting(src, f"{name} in [minimums.{entity}]", f"--min {key}")
-        n = int(_number(str(value), f"minimum {key}", int, src, setting))
+        n = int(_number(str(value), f"minimum {key}", int, shown, setting))
         most = MAX_WINDOW_DAYS if (entity, name) in WINDOW_MINIMUMS else MAX_MINIMUM
         if not 0 <= n <= most:
             raise ConfigError(
-                f"minimum {key} must be between 0 and {most}, got {n} ({src})",
+                f"minimum {key} must be between 0 and {most}, got {n} ({shown})",
                 f"set {setting} to a number in that range",
             )
         mins[entity][name] = n
