@@ -2020,6 +2020,7 @@ def test_check_refuses_a_file_forged_with_its_file_digest(snap_dir: Path, tmp_pa
     manifest = json.loads((copy / "manifest.json").read_text())
     digest = hashlib.sha256((copy / "Post.parquet").read_bytes()).hexdigest()
     manifest["tables"]["Post"]["file_sha256"] = "sha256:" + digest
+    manifest["seal"] = snapshot.seal_of(manifest)  # a forger who knows the format
     (copy / "manifest.json").write_text(json.dumps(manifest))
     # Only the content hash tells: the file and its recorded digest agree.
     assert snapshot.read(copy).rows("Post") == CLEAN["Post"].height

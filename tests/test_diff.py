@@ -811,6 +811,7 @@ def _forged(light: Path, tmp_path: Path) -> Path:
     manifest = json.loads((copy / "manifest.json").read_text())
     digest = hashlib.sha256((copy / "Post.parquet").read_bytes()).hexdigest()
     manifest["tables"]["Post"]["file_sha256"] = f"sha256:{digest}"
+    manifest["seal"] = snapshot.seal_of(manifest)  # a forger who knows the format
     (copy / "manifest.json").write_text(json.dumps(manifest))
     assert snapshot.read(copy).rows("Post") == posts.height  # opens: bytes match the manifest
     return copy

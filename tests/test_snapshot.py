@@ -135,9 +135,13 @@ def _files(path: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(path.iterdir())}
 
 
-def _edit_manifest(path: Path, edit: Any) -> None:
+def _edit_manifest(path: Path, edit: Any, reseal: bool = True) -> None:
+    """Edit the manifest as a forger who knows the format would: the seal made anew (the
+    checks that name what was edited come first; test_an_edit_the_seal_alone_catches)."""
     m = json.loads((path / "manifest.json").read_text())
     edit(m)
+    if reseal and "seal" in m:
+        m["seal"] = snapshot.seal_of(m)
     (path / "manifest.json").write_text(json.dumps(m))
 
 
@@ -373,8 +377,11 @@ def test_write_every_table_with_manifest(
     text = (snap_dir / "manifest.json").read_text()
     m = json.loads(text)
     assert text == json.dumps(m, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    assert set(m) == {"format", "format_version", "schema", "config", "tables", "totals", "tools"}
-    assert (m["format"], m["format_version"]) == ("seedsnap", 2)
+    assert set(m) == {
+        *("format", "format_version", "schema", "config", "tables", "totals", "tools", "seal")
+    }
+    assert (m["format"], m["format_version"]) == ("seedsnap", 3)
+    assert m["seal"] == snapshot.seal_of(m)
     assert m["schema"] == {"name": "mentara", "fingerprint": MENTARA.fingerprint}
     assert m["config"] == config.to_dict()
     assert set(m["tools"]) == {"seedsnap", "polars", "numpy", "pyarrow"}
@@ -577,6 +584,31 @@ def test_read_gives_model_dtypes_in_load_order(
     assert snap.frame("Post")["attachmentUrls"].to_list() == expected["attachmentUrls"].to_list()
     with pytest.raises(SnapshotError, match="no table 'Ghost'"):
         snap.parquet_path("Ghost")
+
+
+@pytest.mark.parametrize(
+    ("edit", "reseal", "message"),
+    [
+        (lambda d: d["config"].__setitem__("seed", 7), False, "does not match its seal"),
+        (lambda d: d["tools"].__setitem__("seedsnap", "9.9.9"), False, "does not match its seal"),
+        (lambda d: d.pop("seal"), False, "has no seal"),
+    ],
+)
+def test_an_edit_the_seal_alone_catches_is_refused(
+    snap_dir: Path, edit: Any, reseal: bool, message: str
+) -> None:
+    """The config or the tool versions edited by hand (the tables' hashes do not cover them),
+    or the seal dropped from a sealed format: refused in one line, naming the manifest."""
+    _edit_manifest(snap_dir, edit, reseal=reseal)
+    with pytest.raises(SnapshotError, match=message) as info:
+        snapshot.read(snap_dir)
+    assert str(info.value).startswith(str(snap_dir / "manifest.json"))
+    assert "rebuild the snapshot" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_format_2_manifest_without_a_seal_is_still_read(snap_dir: Path) -> None:
+    _edit_manifest(snap_dir, lambda d: (d.pop("seal"), d.__setitem__("format_version", 2)))
+    assert snapshot.read(snap_dir).manifest["format_version"] == 2
 
 
 def _break(path: Path, how: str) -> None:
@@ -850,11 +882,12 @@ def test_a_format_1_snapshot_is_read_with_json_in_the_stored_form(
     new = tmp_path / "v2"
     snapshot.write(new, frames, config)
     a, b = snapshot.read(old, verify=True), snapshot.read(new, verify=True)
-    assert a.manifest["format_version"] == 1 and b.manifest["format_version"] == 2
+    assert a.manifest["format_version"] == 1
+    assert b.manifest["format_version"] == snapshot.FORMAT_VERSION
     for table in a.table_names:  # each verified against its own format's hash
         assert a.frame(table).equals(b.frame(table)), table
     assert snapshot.verify(old)["format_version"] == 1
-    assert snapshot.verify(new)["format_version"] == 2
+    assert snapshot.verify(new)["format_version"] == snapshot.FORMAT_VERSION
 
 
 def test_stored_json_fast_path_agrees_with_parsing_every_value() -> None:
@@ -1122,6 +1155,7 @@ def test_json_in_another_spelling_of_the_same_values_keeps_its_content_hash(
         manifest = json.loads((copy / "manifest.json").read_text())
         entry = manifest["tables"]["Notification"]
         entry["file_sha256"] = "sha256:" + hashlib.sha256(pq_path.read_bytes()).hexdigest()
+        manifest["seal"] = snapshot.seal_of(manifest)
         (copy / "manifest.json").write_text(json.dumps(manifest))
         return copy
 

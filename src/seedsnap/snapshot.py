@@ -98,7 +98,11 @@ FORMAT = "seedsnap"
 # Format 1 stored and hashed them in a compact sorted-key form (``canonical_json``, content
 # hash "seedsnap-content/1"); it is still read, verified against its own hash, and its JSON
 # converted to the stored form.
-FORMAT_VERSION = 2
+# 3: the manifest carries a seal, the sha256 of its own canonical content (``seal_of``), so an
+# edit anywhere in it (the config, the tool versions) is refused, not only one the table
+# hashes catch; format 2 had none and is still read.
+FORMAT_VERSION = 3
+SEALED_FROM = 3
 MANIFEST = "manifest.json"
 CONTENT_FORMAT = "seedsnap-content/2"
 
@@ -608,6 +612,25 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def seal_of(manifest: Mapping[str, Any]) -> str:
+    """The seal of ``manifest``: sha256 of its content without the seal, as compact sorted
+    JSON (so it does not depend on the file's layout)."""
+    body = {k: v for k, v in manifest.items() if k != "seal"}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _check_seal(path: Path, manifest: dict[str, Any]) -> None:
+    """A sealed manifest (format SEALED_FROM on) matches its seal: refused otherwise, after
+    the checks that name what was edited more precisely."""
+    if manifest["format_version"] < SEALED_FROM:
+        return
+    seal = manifest.get("seal")
+    if seal != seal_of(manifest):
+        what = "has no seal" if seal is None else "does not match its seal"
+        raise SnapshotError(str(path / MANIFEST), f"the manifest {what}", EDITED)
+
+
 def dump_manifest(manifest: Mapping[str, Any]) -> str:
     """The manifest's canonical text: 2-space indent, sorted keys, trailing newline."""
     return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -819,6 +842,7 @@ class Writer:
                 },
                 "tools": tool_versions(),
             }
+            manifest["seal"] = seal_of(manifest)
             with (tmp / MANIFEST).open("w", encoding="utf-8", newline="\n") as f:
                 f.write(dump_manifest(manifest))
                 f.flush()
@@ -1244,6 +1268,7 @@ def read(path: str | Path, *, verify: bool = True, schema: Schema = MENTARA) -> 
                     EDITED,
                 )
         _check_totals(root, manifest)
+        _check_seal(root, manifest)
     return snap
 
 
