@@ -235,15 +235,15 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     count = np.bincount(on_posts["_i"].to_numpy(), minlength=posts.height)
     count += np.bincount(by_users["_i"].to_numpy(), minlength=posts.height)
     need_p, pairs_p = _short_posts(posts, post_cols, member_cols, count, min_p)
-    by_users_pairs = by_users.select(pl.col("_i").cast(pl.Int64) * n_users + pl.col("_u"))
+    by_users_pairs = _pair_codes(by_users, n_users)
     by_posts = _take(
         ctx, "PostHeart", "post-side", pairs_p, need_p["need"], "pAt", 11,
-        pl.concat([hearted, by_users_pairs.to_series()]), n_users, repeated,
+        pl.concat([hearted, by_users_pairs]), n_users, repeated,
     )  # fmt: skip
 
     # Beyond the minimum, a post draws hearts by how it lands (``popular``): most a few,
     # some many. Those hearts come from members still seen after it, as no minimum forces.
-    taken_pairs = pl.concat([hearted, by_users_pairs.to_series(), _pair_codes(by_posts, n_users)])
+    taken_pairs = pl.concat([hearted, by_users_pairs, _pair_codes(by_posts, n_users)])
     count += np.bincount(by_posts["_i"].to_numpy(), minlength=posts.height)
     want = popular(ctx, posts["postId"], posts["pAt"].dt.epoch("ms").to_numpy())
     need_x, pairs_x = _short_posts(posts, post_cols, member_cols, count, want)

@@ -97,8 +97,8 @@ def _history(frames: Frames) -> pl.DataFrame:
         pl.col("at").max().alias("given"),
         pl.col("at").filter(pl.col("hostile")).min().alias("hostile"),
     )
-    taken = on.group_by("u", "v").agg(pl.col("at").max().alias("taken"))
-    taken = taken.rename({"u": "v", "v": "u"})
+    # What u gave v is what v took from u: the same rows, the pair turned round.
+    taken = given.select(pl.col("v").alias("u"), pl.col("u").alias("v"), taken="given")
     return (
         _last_exchange(frames)
         .join(given, on=["u", "v"], how="full", coalesce=True)
