@@ -8,6 +8,9 @@ increasing. Reactions drawn ``soon_after`` an item on it wait out the night.
 
 The hour is the actor's local one: ``offset_ms`` is the user's UTC offset (their home time zone's
 standard time; the hour's shift under daylight saving is left out, within the curve's breadth).
+The curve is the actor's rhythm: a member's evenings (``PEER``) or a professional's working day
+(``WORKDAY``, for therapists and admins: ``rhythm_of``); each function takes ``rhythm`` (one, or
+one per row), ``PEER`` unless told.
 """
 
 from __future__ import annotations
@@ -28,27 +31,56 @@ _CURVE = np.array(
     ]
 )
 HOURLY: F64 = _CURVE * (24 / _CURVE.sum())
-# Waking-clock ms at the start of each local hour; the last entry is a whole day.
-_START: F64 = np.concatenate([[0.0], np.cumsum(HOURLY * MS_PER_HOUR)])
+# A professional's day (therapists, admins): an assumed curve, busiest in office hours (9 a.m.
+# to 5 p.m.), tailing off through the evening (messages after dinner, notes written up), next
+# to nothing from midnight to 6 a.m.
+_WORKDAY = np.array(
+    [
+        *(0.04, 0.02, 0.01, 0.01, 0.01, 0.03, 0.12, 0.45, 0.90, 1.20, 1.25, 1.25),  # 0-11 h
+        *(1.05, 1.15, 1.25, 1.25, 1.20, 1.05, 0.85, 0.70, 0.55, 0.40, 0.22, 0.10),  # 12-23 h
+    ]
+)
+PEER, WORKDAY = 0, 1  # the rhythms, rows of _HOURLY
+_HOURLY: F64 = np.stack([HOURLY, _WORKDAY * (24 / _WORKDAY.sum())])
+# Waking-clock ms at the start of each local hour, per rhythm; the last entry is a whole day.
+_STARTS: F64 = np.concatenate(
+    [np.zeros((len(_HOURLY), 1)), np.cumsum(_HOURLY * MS_PER_HOUR, axis=1)], axis=1
+)
+# The starts of every rhythm on one axis, each rhythm's a day on from the last, so one
+# searchsorted finds the hour whatever the row's rhythm.
+_FLAT: F64 = (_STARTS + np.arange(len(_HOURLY))[:, None] * (2.0 * MS_PER_DAY)).ravel()
 NIGHT_HOURS = (1, 2, 3, 4, 5)  # local hours in which few are up
 
 
-def waking(t_ms: npt.ArrayLike, offset_ms: npt.ArrayLike) -> F64:
-    """Epoch ms ``t_ms`` on the waking clock of people at UTC ``offset_ms`` (broadcast)."""
-    local = np.asarray(t_ms, dtype=np.int64) + np.asarray(offset_ms, dtype=np.int64)
-    day, into = np.divmod(local, MS_PER_DAY)
-    hour = into // MS_PER_HOUR
-    out: F64 = day * float(MS_PER_DAY) + _START[hour] + (into - hour * MS_PER_HOUR) * HOURLY[hour]
+def rhythm_of(role: npt.ArrayLike) -> I64:
+    """The rhythm of each user of ``role`` (User.role values): ``WORKDAY`` for therapists
+    and admins, who act for the platform in their working day, else ``PEER``."""
+    out: I64 = np.isin(np.asarray(role), ("therapist", "admin")).astype(np.int64) * WORKDAY
     return out
 
 
-def from_waking(w: npt.ArrayLike, offset_ms: npt.ArrayLike) -> I64:
+def waking(t_ms: npt.ArrayLike, offset_ms: npt.ArrayLike, rhythm: npt.ArrayLike = PEER) -> F64:
+    """Epoch ms ``t_ms`` on the waking clock of people at UTC ``offset_ms`` with ``rhythm``
+    (broadcast)."""
+    local = np.asarray(t_ms, dtype=np.int64) + np.asarray(offset_ms, dtype=np.int64)
+    day, into = np.divmod(local, MS_PER_DAY)
+    hour = into // MS_PER_HOUR
+    r = np.asarray(rhythm, dtype=np.int64)
+    start, rate = _STARTS[r, hour], _HOURLY[r, hour]
+    out: F64 = day * float(MS_PER_DAY) + start + (into - hour * MS_PER_HOUR) * rate
+    return out
+
+
+def from_waking(w: npt.ArrayLike, offset_ms: npt.ArrayLike, rhythm: npt.ArrayLike = PEER) -> I64:
     """The epoch ms whose waking-clock time is ``w`` (the inverse of ``waking``, floored)."""
     w_a = np.asarray(w, dtype=np.float64)
     day = np.floor(w_a / MS_PER_DAY)
     into = w_a - day * MS_PER_DAY
-    hour = np.clip(np.searchsorted(_START, into, side="right") - 1, 0, 23)
-    local = day * MS_PER_DAY + hour * MS_PER_HOUR + (into - _START[hour]) / HOURLY[hour]
+    r = np.asarray(rhythm, dtype=np.int64)
+    at = np.searchsorted(_FLAT, into + r * (2.0 * MS_PER_DAY), side="right") - r * 25
+    hour = np.clip(at - 1, 0, 23)
+    start, rate = _STARTS[r, hour], _HOURLY[r, hour]
+    local = day * MS_PER_DAY + hour * MS_PER_HOUR + (into - start) / rate
     out: I64 = np.floor(local).astype(np.int64) - np.asarray(offset_ms, dtype=np.int64)
     return out
 
@@ -61,13 +93,17 @@ def _inside(t: I64, lo: npt.ArrayLike, hi: npt.ArrayLike) -> I64:
 
 
 def waking_at(
-    lo: npt.ArrayLike, hi: npt.ArrayLike, fraction: npt.ArrayLike, offset_ms: npt.ArrayLike
+    lo: npt.ArrayLike,
+    hi: npt.ArrayLike,
+    fraction: npt.ArrayLike,
+    offset_ms: npt.ArrayLike,
+    rhythm: npt.ArrayLike = PEER,
 ) -> I64:
     """The times ``fraction`` (0-1) of the way from ``lo`` to ``hi`` (ms, broadcast) on the
-    waking clock of UTC ``offset_ms``. ``hi < lo`` collapses to ``lo``."""
-    w_lo, w_hi = waking(lo, offset_ms), waking(hi, offset_ms)
+    waking clock of UTC ``offset_ms`` with ``rhythm``. ``hi < lo`` collapses to ``lo``."""
+    w_lo, w_hi = waking(lo, offset_ms, rhythm), waking(hi, offset_ms, rhythm)
     w = w_lo + np.asarray(fraction, dtype=np.float64) * np.maximum(w_hi - w_lo, 0.0)
-    return _inside(from_waking(w, offset_ms), lo, hi)
+    return _inside(from_waking(w, offset_ms, rhythm), lo, hi)
 
 
 def waking_between(
@@ -77,10 +113,12 @@ def waking_between(
     hi: npt.ArrayLike,
     offset_ms: npt.ArrayLike,
     index: npt.ArrayLike = 0,
+    rhythm: npt.ArrayLike = PEER,
 ) -> I64:
-    """Times in [lo, hi] (ms, broadcast), uniform on the waking clock of UTC ``offset_ms``:
-    ``common.between`` for an act of a person. ``hi < lo`` collapses to ``lo``."""
-    return waking_at(lo, hi, stream.uniform(keys, index), offset_ms)
+    """Times in [lo, hi] (ms, broadcast), uniform on the waking clock of UTC ``offset_ms``
+    with ``rhythm``: ``common.between`` for an act of a person. ``hi < lo`` collapses to
+    ``lo``."""
+    return waking_at(lo, hi, stream.uniform(keys, index), offset_ms, rhythm)
 
 
 def waking_soon_after(
@@ -91,12 +129,13 @@ def waking_soon_after(
     mean_ms: float | F64,
     offset_ms: npt.ArrayLike,
     index: npt.ArrayLike = 0,
+    rhythm: npt.ArrayLike = PEER,
 ) -> I64:
     """Times in [lo, hi] that follow ``lo`` as a person's reactions do (``common.soon_after``),
-    with the delay counted on their waking clock: what comes at night mostly waits for the
-    morning. ``hi < lo`` collapses to ``lo``."""
-    w_lo, w_hi = waking(lo, offset_ms), waking(hi, offset_ms)
+    with the delay counted on their waking clock (``rhythm``): what comes at night mostly
+    waits for the morning. ``hi < lo`` collapses to ``lo``."""
+    w_lo, w_hi = waking(lo, offset_ms, rhythm), waking(hi, offset_ms, rhythm)
     span = np.maximum(w_hi - w_lo, 0.0)
     inside = -np.expm1(-span / mean_ms)
     after = -mean_ms * np.log1p(-stream.uniform(keys, index) * inside)
-    return _inside(from_waking(w_lo + np.minimum(after, span), offset_ms), lo, hi)
+    return _inside(from_waking(w_lo + np.minimum(after, span), offset_ms, rhythm), lo, hi)
