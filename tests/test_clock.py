@@ -88,3 +88,34 @@ def test_a_reader_zone_is_a_therapists_own_else_their_home() -> None:
     got = zone_of(ctx, moved, ids)
     want = ["Asia/Manila", *np.asarray(v.PROVINCE_TZ)[home_province(ctx, ids[1:])].tolist()]
     assert got.name == "tz" and got.to_list() == want
+
+
+def test_a_rhythm_per_row_keeps_the_clock_a_clock_and_workdays_avoid_the_night() -> None:
+    """Rows of either rhythm in one call: each row's clock is increasing, counts a day as a
+    day and inverts, as with one rhythm; the working day puts under 1 % of acts in the night
+    hours, the peer rhythm about 4 %; therapists and admins keep the working day."""
+    t = np.arange(T0, T0 + 9 * MS_PER_DAY, 77_777, dtype=np.int64)
+    rhythm = np.arange(len(t)) % 2 * clock.WORKDAY
+    w = clock.waking(t, EASTERN, rhythm)
+    for r in (clock.PEER, clock.WORKDAY):
+        mine = rhythm == r
+        assert np.all(np.diff(w[mine]) > 0)
+        assert np.array_equal(w[mine], clock.waking(t[mine], EASTERN, r))
+    assert np.allclose(clock.waking(t + MS_PER_DAY, EASTERN, rhythm) - w, MS_PER_DAY)
+    assert np.abs(clock.from_waking(w, EASTERN, rhythm) - t).max() <= 1
+    s = Stream(3, "T", "clock")
+    lo, hi = T0 - 60 * MS_PER_DAY, T0
+    work = clock.waking_between(s, KEYS, lo, hi, EASTERN, rhythm=clock.WORKDAY)
+    peer = clock.waking_between(s, KEYS, lo, hi, EASTERN)
+    assert np.all((work >= lo) & (work <= hi))
+    assert np.isin(local_hours(work, EASTERN), clock.NIGHT_HOURS).mean() < 0.01
+    assert np.isin(local_hours(peer, EASTERN), clock.NIGHT_HOURS).mean() > 0.03
+    # Office hours carry more of the working day than of the peer one.
+    office = (local_hours(work, EASTERN) >= 9) & (local_hours(work, EASTERN) < 17)
+    assert (
+        office.mean()
+        > 0.45
+        > float(((local_hours(peer, EASTERN) >= 9) & (local_hours(peer, EASTERN) < 17)).mean())
+    )
+    roles = np.array(["client", "therapist", "moderator", "admin"])
+    assert clock.rhythm_of(roles).tolist() == [clock.PEER, clock.WORKDAY, clock.PEER, clock.WORKDAY]

@@ -25,6 +25,7 @@ from seedsnap.generators.users import (
     RATE_STEP,
     last_seen,
     targets,
+    zone_of,
 )
 
 
@@ -209,3 +210,34 @@ def test_a_short_lived_client_had_posts_to_comment_on_while_it_came(heavy3: Fram
     c = heavy3["Comment"].join(seen, on="userId")
     after = c.filter(pl.col("createdAt").dt.epoch("ms") > pl.col("seen"))
     assert after.height <= 3 and (after.is_empty() or after["userId"].is_unique().all())
+
+
+def _night_share(acts: pl.DataFrame) -> float:
+    """The share of ``acts`` (at: UTC datetime, tz: IANA zone) in the small hours, 0-5 a.m.
+    local (daylight saving included)."""
+    hours = [
+        df.select(pl.col("at").dt.replace_time_zone("UTC").dt.convert_time_zone(z).dt.hour())
+        for (z,), df in acts.partition_by("tz", as_dict=True).items()
+    ]
+    return float((pl.concat(hours).to_series() < 6).mean() or 0)
+
+
+def test_therapists_act_in_their_working_day(heavy3: Frames) -> None:
+    """Therapists keep a professional's hours (``clock.WORKDAY``): they message, assign
+    worksheets and log in rarely between midnight and 6 a.m. in their own zone, where the
+    peer rhythm of clients puts several percent of their posts."""
+    zones = heavy3["Therapist"].select(pl.col("userId").alias("id"), pl.col("timezone").alias("tz"))
+    msgs = heavy3["Message"].select(pl.col("senderId").alias("id"), pl.col("createdAt").alias("at"))
+    sheets = heavy3["Worksheet"].select(
+        pl.col("therapistId").alias("id"), pl.col("createdAt").alias("at")
+    )
+    logins = heavy3["User"].select("id", pl.col("lastLoginAt").alias("at")).drop_nulls()
+    for acts in (msgs, sheets, logins):
+        by_therapists = acts.join(zones, on="id")
+        assert by_therapists.height > 50
+        assert _night_share(by_therapists) < 0.02
+    # Clients keep the peer rhythm: their posts, in their home zone, fall at night more often.
+    ctx = Context(resolve(mode="heavy", scale=3, env={}, config_file=None))
+    posts = heavy3["Post"].select(pl.col("userId").alias("id"), pl.col("createdAt").alias("at"))
+    posts = posts.with_columns(zone_of(ctx, heavy3["Therapist"], posts["id"]))
+    assert _night_share(posts) > 0.03

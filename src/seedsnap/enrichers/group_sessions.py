@@ -43,7 +43,7 @@ import polars as pl
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.enrichers.common import packed_order
 from seedsnap.generators import social_text as t
-from seedsnap.generators.clock import waking_at, waking_between
+from seedsnap.generators.clock import WORKDAY, waking_at, waking_between
 from seedsnap.generators.common import ms_of, rank_in_run, ranks, text_keys
 from seedsnap.generators.communities import catalogue
 from seedsnap.generators.users import home_offset_of, still_coming, with_seen
@@ -596,7 +596,8 @@ def _invitations(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
     pk = inv["pkey"].to_numpy()
     lo = np.maximum(inv["created"].to_numpy(), inv["since"].to_numpy())
     close = np.maximum(np.minimum(inv["close"].to_numpy(), inv["seen"].to_numpy()), lo)
-    # Sent by the session's creator and answered by the invitee, each in its waking hours.
+    # Sent by the session's creator and answered by the invitee (a therapist, in its working
+    # day), each in its waking hours.
     home_by, home_to = home_offset_of(ctx, inv["createdById"]), home_offset_of(ctx, inv["userId"])
     invited = waking_at(lo, lo + (close - lo) // 2, s.uniform(pk, 0), home_by)
     st = inv["status"].to_numpy()
@@ -609,7 +610,7 @@ def _invitations(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
         # The first invitee of a held or approved session accepted; others mostly did.
         np.where((rank == 0) & (st != "CANCELLED") | (u < 0.7), "ACCEPTED", "DECLINED"),
     )
-    responded = waking_at(invited, close, s.uniform(pk, 2), home_to)
+    responded = waking_at(invited, close, s.uniform(pk, 2), home_to, WORKDAY)
     answered = status != "PENDING"
     message = np.asarray(t.INVITATION_MESSAGES, dtype=object)[
         s.choice(pk, len(t.INVITATION_MESSAGES), index=3)

@@ -27,7 +27,7 @@ import numpy as np
 import polars as pl
 
 from seedsnap.context import MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
-from seedsnap.generators.clock import waking_at
+from seedsnap.generators.clock import rhythm_of, waking_at
 from seedsnap.generators.common import ms_of, pick_text, text_keys
 from seedsnap.generators.users import home_offset_of, last_seen
 from seedsnap.random import I64
@@ -168,13 +168,14 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     visits = s.bernoulli(keys, VISITS, 0) | inactive
     # The session the user was last seen in began up to SESSION before, not before sign-up;
     # that of the last act likewise (an act of someone else's making can follow ``seen``).
-    # Mostly short, and begun in the user's waking hours (``clock``): a session is counted
-    # back on the waking clock, so one that ends early in the morning rarely began at night.
-    home = home_offset_of(ctx, user["id"])
+    # Mostly short, and begun in the user's waking hours (``clock``, in the rhythm of its
+    # role): a session is counted back on the waking clock, so one that ends early in the
+    # morning rarely began at night.
+    home, rhythm = home_offset_of(ctx, user["id"]), rhythm_of(user["role"].cast(pl.String))
 
     def began(end: I64, index: int) -> I64:
         back = 1 - s.uniform(keys, index) ** 2
-        out: I64 = np.maximum(waking_at(end - SESSION, end, back, home), created)
+        out: I64 = np.maximum(waking_at(end - SESSION, end, back, home, rhythm), created)
         return out
 
     visit = np.where(visits | (last >= 0), began(seen, 1), -1)

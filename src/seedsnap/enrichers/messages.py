@@ -39,7 +39,9 @@ from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Fr
 from seedsnap.enrichers.common import co_members, cyclic_neighbours, take_ranked
 from seedsnap.generators import social_text as t
 from seedsnap.generators.clock import (
+    WORKDAY,
     from_waking,
+    rhythm_of,
     waking,
     waking_at,
     waking_between,
@@ -693,14 +695,15 @@ def _open_after_news(
     created: I64,
     lo: I64,
     hi: I64,
-    home: I64,
+    clock: tuple[I64, I64],
     events: Frames,
 ) -> I64:
     """``created`` (per conversation), but a keyed NEWS_RATE of care conversations open soon
     after the opener's latest news of the pair before ``created``, where it lies in the
     window [``lo``, ``hi``]: after the therapist assigned a worksheet, the client submitted
     one (the opener then tells of it, ``_event_lines``). Still in the window. ``partner``:
-    each conversation's second member's id (``_partners``); one without keeps ``created``."""
+    each conversation's second member's id (``_partners``); one without keeps ``created``.
+    ``clock``: the opener's home offset and rhythm, per conversation."""
     ck = opener["conv_key"].to_numpy()
     care = (kind == "care").to_numpy() & s.bernoulli(ck, NEWS_RATE, 20)
     rows = np.flatnonzero(care & partner.is_not_null().to_numpy())
@@ -750,7 +753,10 @@ def _open_after_news(
     out = created.copy()
     # Within the hour the news stays fresh (the opener's first message may follow later).
     until = np.minimum(e_at + FRESH - MS_PER_HOUR, hi[i])
-    out[i] = waking_soon_after(s, ck[i], e_at + 1, until, NEWS_DELAY, home[i], index=21)
+    home, rhythm = clock
+    out[i] = waking_soon_after(
+        s, ck[i], e_at + 1, until, NEWS_DELAY, home[i], index=21, rhythm=rhythm[i]
+    )
     return out
 
 
@@ -813,16 +819,24 @@ def build(
     end = np.minimum(np.minimum.reduceat(seen, m_first), anchor)
     start_lo = np.maximum(lo, end - START_WITHIN_DAYS * MS_PER_DAY)
     start_hi = np.maximum(start_lo, end - ROOM)
-    # A conversation keeps the hours of whoever opened it (its first member): it starts in
-    # their waking hours, and its messages pause over their night (``clock``).
+    # A conversation starts in the waking hours of whoever opened it (its first member), and
+    # its messages pause over the night of its first therapist, in a therapist's working day
+    # (a care or colleague conversation), else over its opener's (``clock``).
+    rhythms = rhythm_of(members["speaker"])  # a speaker "therapist" is one
     home = home_offset_of(ctx, members["id"].gather(m_first))
-    created = waking_between(s, ck, start_lo, start_hi, home, index=0)
+    rhythm = rhythms[m_first]
+    created = waking_between(s, ck, start_lo, start_hi, home, index=0, rhythm=rhythm)
     if events is not None:
         opener = members.gather(m_first)
         partner = _partners(members["id"], m_first, n_parts)
         created = _open_after_news(
-            s, conv["kind"], opener, partner, created, start_lo, start_hi, home, events
+            s, conv["kind"], opener, partner, created, start_lo, start_hi, (home, rhythm), events
         )
+    rows_m = np.arange(members.height)
+    first_t = np.minimum.reduceat(np.where(rhythms == WORKDAY, rows_m, members.height), m_first)
+    paced_by = np.where(first_t < members.height, first_t, m_first)
+    pace_home = home_offset_of(ctx, members["id"].gather(paced_by))
+    pace = rhythms[paced_by]
     is_group = conv["type"].to_numpy() == "GROUP"
     extra = np.where(
         is_group,
@@ -855,11 +869,11 @@ def build(
     before = running[starts] - gaps[starts]  # running total before each conversation
     cum = running - np.repeat(before, n_msgs)
     total = cum[starts + n_msgs - 1]
-    # The gaps are waking time: laid out on the opener's clock, ending by end - 2n - 1.
-    w_ready = waking(ready_a, home)
-    window = np.maximum(waking(end - 2 * n_msgs - 1, home) - w_ready, 0.0)
+    # The gaps are waking time: laid out on the pacing member's clock, ending by end - 2n - 1.
+    w_ready = waking(ready_a, pace_home, pace)
+    window = np.maximum(waking(end - 2 * n_msgs - 1, pace_home, pace) - w_ready, 0.0)
     scale = np.minimum(1.0, window / np.maximum(total, 1))
-    laid = from_waking(w_ready[rows] + np.floor(cum * scale[rows]), home[rows])
+    laid = from_waking(w_ready[rows] + np.floor(cum * scale[rows]), pace_home[rows], pace[rows])
     at = np.maximum(laid, ready_a[rows]) + 1 + j
 
     # Senders: DIRECT alternates most of the time; GROUP picks any participant.
@@ -969,7 +983,7 @@ def build(
     # Skewed towards soon after t_k: people read shortly after a message arrives, on their
     # waking clock (what arrives at night is read in the morning).
     m_home = home_offset_of(ctx, members["id"])
-    read_at = waking_at(t_k, t_next - 1, s.uniform(pk, 5) ** 3, m_home)
+    read_at = waking_at(t_k, t_next - 1, s.uniform(pk, 5) ** 3, m_home, rhythms)
     # Listed by (conversation, message read up to, order) when the batch has no more
     # participants than messages in all, else by (conversation, order): the orders the
     # joins of an earlier version gave these rows, kept so later steps see them as before

@@ -34,7 +34,7 @@ from seedsnap.arrays import dense_codes, rows_in, series_from_arrow, sort_positi
 from seedsnap.config import BOOK_AHEAD_WEEKS, PAST_PAIR_DAYS
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import therapy_text as tx
-from seedsnap.generators.clock import waking_between
+from seedsnap.generators.clock import WORKDAY, waking_between
 from seedsnap.generators.common import (
     JsonText,
     between,
@@ -331,7 +331,7 @@ def availability_rows(
     ``therapists`` has therapistId and timezone, one row per window. The hours are keyed by
     (therapist, day), so the generator and the enricher agree on any day they both consider.
     The therapist sets them up between ``lo`` and ``hi`` and edits them later, both by the
-    time it was last seen (``users.last_seen`` over ``users``), in its waking hours (``clock``).
+    time it was last seen (``users.last_seen`` over ``users``), in its working day (``clock``).
     """
     keys = child_keys(text_keys(therapists["therapistId"]), days)
     s = ctx.stream("TherapistAvailability", "hours")
@@ -339,8 +339,10 @@ def availability_rows(
     end = s.integers(keys, 16, 19, index=1)
     until = np.minimum(ctx.anchor_ms, seen_of(ctx, users, therapists["therapistId"]))
     home = home_offset_of(ctx, therapists["therapistId"])
-    created = waking_between(s, keys, lo, np.minimum(np.maximum(lo, hi), until), home, index=2)
-    updated = waking_between(s, keys, created, until, home, index=3)
+    created = waking_between(
+        s, keys, lo, np.minimum(np.maximum(lo, hi), until), home, index=2, rhythm=WORKDAY
+    )
+    updated = waking_between(s, keys, created, until, home, index=3, rhythm=WORKDAY)
     # The texts are gathered from tables of the few hours, day numbers and day names
     # (converting numpy strings to polars costs Python work per row).
     hours = pl.Series([f"{h:02d}:00" for h in range(24)], dtype=pl.String)
@@ -1191,7 +1193,8 @@ def worksheet_rows(
     hi = np.maximum(first, np.minimum(a - MS_PER_HOUR, np.minimum(seen_c, seen_t)))
     # Assigned by the therapist and submitted by the client, each in its waking hours
     # (``clock``); due a whole number of days after assignment, at the hour it was given.
-    created = waking_between(s, keys, first, hi, home_offset_of(ctx, pairs["therapistId"]), index=1)
+    home_t = home_offset_of(ctx, pairs["therapistId"])
+    created = waking_between(s, keys, first, hi, home_t, index=1, rhythm=WORKDAY)
     due = created + np.array([7, 10, 14])[s.choice(keys, 3, index=2)] * MS_PER_DAY
     past_due = due < a
     # SUBMIT_RATE of worksheets are handed in in all; one not yet due already is in that

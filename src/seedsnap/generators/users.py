@@ -21,7 +21,7 @@ from seedsnap.arrays import rows_in
 from seedsnap.config import FIXTURES_PER_ROLE, UNVERIFIED_WITHIN_DAYS, VERIFY_TOKEN_HOURS
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.generators import vocab as v
-from seedsnap.generators.clock import from_waking, waking, waking_between
+from seedsnap.generators.clock import WORKDAY, from_waking, rhythm_of, waking, waking_between
 from seedsnap.generators.common import (
     json_object,
     pick,
@@ -151,17 +151,20 @@ def _last_seen(ctx: Context, users: pl.DataFrame) -> I64:
     still = (fixture | s.bernoulli(keys, share, index=0)) & ~inactive
     mean = np.where(role == "client", CLIENT_RECENT_MEAN, STAFF_RECENT_MEAN)
     # Still coming means seen within DORMANT_AFTER: the two kinds do not overlap. Counted
-    # back from the anchor on the user's waking clock (``clock``): people are last seen in
-    # the hours they are up.
-    home = home_offset_of(ctx, users["id"])
-    w_anchor = waking(anchor, home)
+    # back from the anchor on the user's waking clock (``clock``, in the rhythm of its role):
+    # people are last seen in the hours they are up.
+    home, rhythm = home_offset_of(ctx, users["id"]), rhythm_of(role)
+    w_anchor = waking(anchor, home, rhythm)
     since = np.maximum(first, anchor - DORMANT_AFTER)
-    back = soon_after(s, keys, 0, (w_anchor - waking(since, home)).astype(np.int64), mean, index=1)
-    recent = np.clip(from_waking(w_anchor - back, home), since, anchor)
+    w_since = waking(since, home, rhythm)
+    back = soon_after(s, keys, 0, (w_anchor - w_since).astype(np.int64), mean, index=1)
+    recent = np.clip(from_waking(w_anchor - back, home, rhythm), since, anchor)
     # A dormant user stopped between ``first`` and DORMANT_AFTER before the anchor (a young
     # one at ``first``); a deactivated one at any time before the anchor.
     stop_by = np.where(inactive, anchor - MS_PER_DAY // 24, anchor - DORMANT_AFTER)
-    dormant = waking_between(s, keys, first, np.maximum(stop_by, first), home, index=2)
+    dormant = waking_between(
+        s, keys, first, np.maximum(stop_by, first), home, index=2, rhythm=rhythm
+    )
     out: I64 = np.where(still, recent, dormant)
     out.setflags(write=False)  # shared by every caller of the frame (``last_seen``)
     return out
@@ -517,7 +520,7 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
     )
     by = ctx.stream("Therapist", "processed-by").choice(keys, len(PROCESSING_P), p=PROCESSING_P)
     processed_by = pl.Series(np.asarray(PROCESSING_ADMINS)[np.where(fixture, 0, by)])
-    # Processed by that admin in its waking hours (``clock``).
+    # Processed by that admin in its working day (``clock``).
     processed = waking_between(
         s,
         keys,
@@ -525,6 +528,7 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
         created + PROCESSED_WITHIN * MS_PER_DAY,
         home_offset_of(ctx, processed_by),
         index=11,
+        rhythm=WORKDAY,
     )
     processing = np.where(approved, processed, created)  # a PENDING one: its submission
     df = pl.DataFrame(
