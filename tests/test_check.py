@@ -1276,6 +1276,18 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "User", "c1", isActive=False, deactivatedAt=days(150)),
         "c1",
     ),
+    (  # a sign-in alert after the last login (c1's, 0.1 days before the anchor)
+        "notification.sign_in_alert_at_a_sign_in",
+        lambda f: _notice(f, "nts", "c1", "SECURITY_ALERT", "{}", days(0.05)),
+        "nts",
+    ),
+    (  # a sign-in alert to a user who never logged in
+        "notification.sign_in_alert_at_a_sign_in",
+        lambda f: set_(
+            _notice(f, "nts", "c1", "SECURITY_ALERT", "{}", days(3)), "User", "c1", lastLoginAt=None
+        ),
+        "nts",
+    ),
     # c2 signed up 200 days ago and holds no code
     (
         "user.unverified_is_recent_sign_up",

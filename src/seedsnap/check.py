@@ -1767,6 +1767,16 @@ def account_rules(anchor: str) -> list[Rule]:
             WHERE "x"."lastLoginAt" IS NULL OR "a"."at" > "x"."lastLoginAt" + {session}""",
         ),
         Rule(
+            "notification.sign_in_alert_at_a_sign_in",
+            "Notification",
+            "a SECURITY_ALERT tells of a sign-in: it comes no later than its user's last login",
+            """SELECT "n"."id" AS "key", 'alert ' || CAST("n"."createdAt" AS TEXT) ||
+            ', last login ' || COALESCE(CAST("x"."lastLoginAt" AS TEXT), 'never') AS "detail"
+            FROM "Notification" AS "n" JOIN "User" AS "x" ON "x"."id" = "n"."userId"
+            WHERE CAST("n"."type" AS TEXT) = 'SECURITY_ALERT'
+            AND ("x"."lastLoginAt" IS NULL OR "n"."createdAt" > "x"."lastLoginAt")""",
+        ),
+        Rule(
             "user.nothing_after_deactivation",
             "User",
             "a deactivated user does nothing after deactivatedAt",

@@ -34,8 +34,9 @@ import polars as pl
 
 from seedsnap.arrays import rows_in, sort_by_text
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
+from seedsnap.enrichers.logins import SESSION
 from seedsnap.generators import social_text as t
-from seedsnap.generators.clock import waking_at
+from seedsnap.generators.clock import rhythm_of, waking_at
 from seedsnap.generators.common import ms_of, text_keys
 from seedsnap.generators.therapy import utc_to_local_named
 from seedsnap.generators.users import home_offset_of, last_seen, zone_of
@@ -408,11 +409,13 @@ def _seen_of(users: pl.DataFrame, ids: pl.Series) -> pl.Series:
 def _fallbacks(ctx: Context, users: pl.DataFrame, have: npt.NDArray[np.int64]) -> pl.DataFrame:
     """Account notifications for users still short of MIN_PER_USER, one per fallback type.
 
-    ``users``: id, created (ms); ``have``: each one's notifications, row for row.
+    ``users``: id, role, created, seen (ms); ``have``: each one's notifications, row for row.
+    A sign-in alert tells of a sign-in: it comes while the user still came, in its waking
+    hours, and a session before it was last seen, so never after its last login.
     """
     anchor = ctx.anchor_ms
     users = (
-        users.select("id", "created")
+        users.select("id", "role", "created", "seen")
         .with_columns(pl.Series("need", MIN_PER_USER - have, dtype=pl.Int64))
         .filter(pl.col("need") > 0)
     )
@@ -424,10 +427,19 @@ def _fallbacks(ctx: Context, users: pl.DataFrame, have: npt.NDArray[np.int64]) -
     created = rows["created"].to_numpy()
     slot = rows["slot"].to_numpy()
     span = np.maximum(anchor - created, 1)
-    at = np.where(
-        slot == 0,
-        created + np.minimum(MS_PER_HOUR, span // 2),  # profile nudge an hour after sign-up
-        created + np.floor((0.5 + 0.5 * s.uniform(keys, 0)) * span).astype(np.int64),
+    late = 0.5 + 0.5 * s.uniform(keys, 0)  # in the later half of the user's time
+    signed_in = np.maximum(rows["seen"].to_numpy() - SESSION, created)
+    alert = waking_at(
+        created,
+        signed_in,
+        late,
+        home_offset_of(ctx, rows["id"]),
+        rhythm_of(rows["role"].cast(pl.String)),
+    )
+    at = np.select(
+        [slot == 0, slot == t.FALLBACK_TYPES.index("SECURITY_ALERT")],
+        [created + np.minimum(MS_PER_HOUR, span // 2), alert],  # a profile nudge an hour in
+        created + np.floor(late * span).astype(np.int64),
     )
     return _events(
         rows.with_columns(pl.Series("at", np.minimum(at, anchor))),
