@@ -19,6 +19,7 @@ from seedsnap.check import DISTINCT_MESSAGES_UP_TO
 from seedsnap.config import Config, resolve
 from seedsnap.context import Context, Frames
 from seedsnap.enrichers import (
+    chatbot,
     comments,
     group_sessions,
     journal,
@@ -29,7 +30,7 @@ from seedsnap.enrichers import (
     user_blocks,
 )
 from seedsnap.enrichers.orchestrator import ENRICHERS, load_enrichers, tiers
-from seedsnap.generators import content_text, social_text, users
+from seedsnap.generators import content_text, social_text, therapy, therapy_text, users
 from seedsnap.generators.common import text_keys
 from seedsnap.generators.content import first_still_coming, pick_still_coming
 from seedsnap.random import Stream, child_keys
@@ -1265,6 +1266,130 @@ def test_chatbot_sessions_script_and_answers(f: Frames, anchor: datetime) -> Non
     done = x.filter("isComplete").join(first_pa, on="clientId", how="left")
     _none(done.filter(pl.col("pa").is_null() | (pl.col("completedAt") > pl.col("pa"))),
           "completed after (or without) the assessment")  # fmt: skip
+
+
+def _pss_total(answers: list[int]) -> int:
+    """PSS-10's score: its positively worded items reverse-scored (4 - answer)."""
+    return sum(4 - a if i in therapy_text.PSS10_REVERSED else a for i, a in enumerate(answers))
+
+
+def _band(score: int, bands: tuple[tuple[int, str], ...]) -> str:
+    return next(label for top, label in bands if score <= top)
+
+
+CHAT_BANDS = {
+    "PHQ-9": therapy_text.PHQ9_BANDS,
+    "GAD-7": therapy_text.GAD7_BANDS,
+    "PSS-10": therapy_text.PSS10_BANDS,
+    "ISI": therapy_text.ISI_BANDS,
+}
+
+
+def test_chatbot_restates_the_assessment_it_produced(f: Frames) -> None:
+    """The chat and its assessment describe one patient: the same answers to the same
+    instruments, the same scores and severities (0.9.x heavy x3: PHQ-9 differed in 79 of 82
+    pairs, its severity in 69, from a 4-item 'PHQ-9' that called 9 severe)."""
+    pairs = f["ChatbotSession"].join(
+        f["PreAssessment"], left_on="id", right_on="chatbotSessionId", suffix="_pa"
+    )
+    assert pairs.height == f["ChatbotSession"]["isComplete"].sum() > 0
+    for row in pairs.iter_rows(named=True):  # a few dozen sessions
+        collected, stated = (
+            json.loads(row["collectedAnswers"]),
+            json.loads(row["structuredAnswers"]),
+        )
+        answers, scores = json.loads(row["answers"]), json.loads(row["scores"])
+        severities = json.loads(row["severityLevels"])
+        assert list(collected) == list(stated) == ["ISI", "GAD-7", "PHQ-9", "PSS-10"]  # jsonb order
+        for q, k in social_text.ASSESSMENT_KEYS.items():
+            assert collected[q] == answers[k], (row["id"], q)
+            assert stated[q] == {"score": scores[k], "severity": severities[k]}, (row["id"], q)
+            total = _pss_total(collected[q]) if q == "PSS-10" else sum(collected[q])
+            assert stated[q] == {"score": total, "severity": _band(total, CHAT_BANDS[q])}
+        estimate = json.loads(row["aiEstimate"])
+        insights = json.loads(row["conversationInsights"])
+        assert insights["primaryConcern"] == estimate["primaryConcerns"][0]
+        if estimate["riskFlags"]:  # PHQ-9 item 9 endorsed
+            assert collected["PHQ-9"][8] >= 1 and insights["riskLevel"] == "elevated"
+
+
+def test_an_unfinished_chat_holds_the_first_answers_of_the_same_instruments(f: Frames) -> None:
+    """A session left part-way answered a prefix of the script: whole questionnaires, then
+    part of the one it stopped in, each answer in its item's range; a client who then took
+    the checklist gave that checklist the same answers."""
+    sizes = {q: len(items) for q, items in social_text.QUESTIONNAIRES.items()}
+    order = social_text.QUESTIONNAIRE_ORDER
+    top = {q: 3 if q in ("PHQ-9", "GAD-7") else 4 for q in order}
+    intake = f["PreAssessment"].sort("createdAt").group_by("clientId", maintain_order=True).first()
+    open_ = f["ChatbotSession"].filter(~pl.col("isComplete"))
+    rows = open_.join(intake, on="clientId", how="left", suffix="_pa")
+    assert rows.height > 0 and rows["answers"].is_not_null().any()
+    for row in rows.iter_rows(named=True):  # a few dozen sessions
+        collected = json.loads(row["collectedAnswers"])
+        assert row["structuredAnswers"] is None and row["currentQuestionnaire"] in order
+        given = [a for q in order for a in collected.get(q, [])]
+        asked = [q for q in order if q in collected]
+        assert asked == list(order[: len(asked)]), row["id"]
+        assert row["completedQuestionnaires"] == [q for q in asked if len(collected[q]) == sizes[q]]
+        assert len(given) < sum(sizes.values())
+        assert all(0 <= a <= top[q] for q in asked for a in collected[q]), row["id"]
+        if row["answers"] is not None:
+            checklist = json.loads(row["answers"])
+            said = [a for q in order for a in checklist[social_text.ASSESSMENT_KEYS[q]]]
+            assert given == said[: len(given)], row["id"]
+
+
+def test_a_chat_answer_is_worded_as_its_score(f: Frames) -> None:
+    """Each USER answer is a phrasing of its extracted score on its item's answer scale."""
+    scale_of = {
+        (q, i): scale
+        for q, items in social_text.QUESTIONNAIRES.items()
+        for i, (scale, _) in enumerate(items)
+    }
+    phrasings = pl.DataFrame(
+        [
+            {"scale": scale, "extractedAnswer": v, "content": text}
+            for scale, values in social_text.CHATBOT_ANSWERS.items()
+            for v, texts in enumerate(values)
+            for text in texts
+        ],
+        schema_overrides={"extractedAnswer": pl.Int32},
+    )
+    answers = (
+        f["ChatbotMessage"]
+        .filter(pl.col("extractedAnswer").is_not_null())
+        .sort("sessionId", "timestamp")
+        .with_columns(pl.int_range(pl.len()).over("sessionId", "questionnaireContext").alias("i"))
+    )
+    scales = pl.DataFrame(
+        [{"questionnaireContext": q, "i": i, "scale": s} for (q, i), s in scale_of.items()],
+        schema_overrides={"i": pl.Int64},
+    )
+    x = answers.join(scales, on=["questionnaireContext", "i"], how="left")
+    assert x["scale"].null_count() == 0
+    worded = x.join(phrasings, on=["scale", "extractedAnswer", "content"], how="anti")
+    _none(worded, "an answer worded otherwise than its score")
+    assert x["scale"].n_unique() == len(social_text.CHATBOT_ANSWERS)
+
+
+def test_the_chatbot_asks_the_items_the_assessment_stores() -> None:
+    """As many items per questionnaire as the assessment's answers hold, each scale with an
+    answer per score of its instrument, and the longest script finishes with its closing lead
+    inside the time a chatbot intake has after sign-up."""
+    ctx = Context(_config("light"))
+    row = therapy.assessment_rows(
+        ctx, pl.DataFrame({"clientId": ["c1"], "createdMs": [ctx.anchor_ms - 86_400_000]}),
+        np.zeros(1, dtype=np.int64),
+    )  # fmt: skip
+    answers = json.loads(row["answers"][0])
+    for q, items in social_text.QUESTIONNAIRES.items():
+        assert len(items) == len(answers[social_text.ASSESSMENT_KEYS[q]]), q
+    assert {len(v) for v in social_text.CHATBOT_ANSWERS.values()} == {4, 5}
+    assert all(len(p) == chatbot.PHRASINGS for v in social_text.CHATBOT_ANSWERS.values() for p in v)
+    n = len(chatbot.QUESTIONS)
+    longest = (n + 1) * chatbot.USER_GAP_MS[1] + (n + 2) * chatbot.ASSISTANT_GAP_MS[1]
+    lead = chatbot.CLOSING_LEAD_MINUTES[1] * 60_000
+    assert longest + lead < therapy.CHATBOT_INTAKE_AFTER
 
 
 def test_journal_entries_per_client(f: Frames, anchor: datetime) -> None:

@@ -5,12 +5,19 @@ Every client has one intake session. A client whose intake assessment came from 
 before that assessment was stored (``isComplete``, every questionnaire answered, a closing
 message); the others (who took the checklist) left it part-way (``currentQuestionnaire`` is the
 one they stopped in).
+The chatbot asks the items of the instruments the assessment stores (PHQ-9, GAD-7, PSS-10,
+ISI: ``social_text.QUESTIONNAIRES``), so what it collected is what the assessment holds: a
+complete session's answers are its assessment's ``answers``, and its ``structuredAnswers``
+(score and severity per instrument) and ``conversationInsights`` restate that assessment's
+``scores``, ``severityLevels`` and ``aiEstimate``; a session left part-way holds the first
+answers the client would have given at intake (``therapy.assessment_rows``, keyed by the
+client, so they agree with its checklist intake when it took one).
 Messages follow a fixed script: SYSTEM prompt, ASSISTANT greeting, USER reply, then an
 ASSISTANT question and the USER's answer per item, times strictly increasing. Each USER answer
-carries its questionnaire and the score extracted from it, and ``collectedAnswers`` holds
-exactly those scores, per questionnaire in order; ``structuredAnswers`` and
-``conversationInsights`` are computed from them, not drawn. ``lastActivity`` is the last
-message. Clients that already have a session are left alone, so a re-run adds nothing.
+is worded on its item's answer scale, carries its questionnaire and the score extracted from
+it, and ``collectedAnswers`` holds exactly those scores, per questionnaire in order.
+``lastActivity`` is the last message. Clients that already have a session are left alone, so
+a re-run adds nothing.
 """
 
 from __future__ import annotations
@@ -21,26 +28,55 @@ import polars as pl
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import social_text as t
 from seedsnap.generators.clock import waking_between
-from seedsnap.generators.common import ms_of, text_keys
-from seedsnap.generators.therapy import chatbot_session_keys
+from seedsnap.generators.common import JsonValue, json_object, ms_of, text_keys
+from seedsnap.generators.therapy import assessment_rows, chatbot_session_keys
 from seedsnap.generators.users import home_offset_of, seen_of
 from seedsnap.ids import uuid4
-from seedsnap.random import expand
+from seedsnap.random import I64, expand
 
 READS = ("User", "Client", "PreAssessment")
 WRITES = ("ChatbotSession", "ChatbotMessage")
 
-# The flattened script: (questionnaire, question) in the order they are asked.
-QUESTIONS = tuple((q, text) for q in t.QUESTIONNAIRE_ORDER for text in t.QUESTIONNAIRES[q])
+ORDER = t.QUESTIONNAIRE_ORDER
+ASSESSMENT_KEY = t.ASSESSMENT_KEYS
+SIZES = {q: len(t.QUESTIONNAIRES[q]) for q in ORDER}
+# The flattened script: (questionnaire, answer scale, question) in the order they are asked.
+QUESTIONS = tuple((q, scale, text) for q in ORDER for scale, text in t.QUESTIONNAIRES[q])
+SCALES = tuple(t.CHATBOT_ANSWERS)
+PHRASINGS = 2  # ways of typing each answer (social_text.CHATBOT_ANSWERS)
+# Questionnaires in the order a jsonb object keeps its keys (shorter first, then bytewise),
+# which is how collectedAnswers is spelled (``common.json_object``).
+ASKED = {q: i for i, q in enumerate(ORDER)}
+JSONB_RANK = {q: i for i, q in enumerate(sorted(ORDER, key=lambda k: (len(k.encode()), k)))}
 SCRIPT_HEAD = 3  # SYSTEM, ASSISTANT greeting, USER reply
-SEVERITY = ((0.25, "minimal"), (0.5, "mild"), (0.75, "moderate"), (1.01, "severe"))
+# Milliseconds before a message: the assistant answers fast, people take a moment to pick an
+# answer. The longest script (every item, the longest gaps) takes under 25 minutes, so with
+# the closing lead below it fits in the CHATBOT_INTAKE_AFTER (45 min) a chatbot intake has
+# after sign-up (a test keeps it so).
+USER_GAP_MS = (3_000, 40_000)
+ASSISTANT_GAP_MS = (800, 4_000)
+# A complete session ends 1-9 minutes before its assessment is stored.
+CLOSING_LEAD_MINUTES = (1, 10)
+# The assessment's overall severity as the chatbot's risk level; a risk flag (PHQ-9 item 9
+# endorsed) makes it elevated whatever the severity.
+RISK_LEVEL = {"minimal": "low", "mild": "low", "moderate": "moderate", "severe": "elevated"}
+_ANSWERS = pl.Struct({ASSESSMENT_KEY[q]: pl.List(pl.Int64) for q in ORDER})
+_ESTIMATE = pl.Struct(
+    {
+        "overallSeverity": pl.String,
+        "primaryConcerns": pl.List(pl.String),
+        "riskFlags": pl.List(pl.String),
+    }
+)
 
 
-def _severity(ratio: pl.Expr) -> pl.Expr:
-    out: pl.Expr = pl.lit(SEVERITY[-1][1])
-    for bound, label in reversed(SEVERITY[:-1]):
-        out = pl.when(ratio < bound).then(pl.lit(label)).otherwise(out)
-    return out
+def _answer_matrix(answers: pl.Series) -> I64:
+    """The assessments' ``answers`` JSON as one row of item answers each, in script order."""
+    decoded = answers.str.json_decode(_ANSWERS)
+    parts = [
+        decoded.struct.field(ASSESSMENT_KEY[q]).list.to_array(SIZES[q]).to_numpy() for q in ORDER
+    ]  # a loop over the four instruments
+    return np.concatenate(parts, axis=1).astype(np.int64)
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
@@ -55,38 +91,57 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     ).sort("id")
     if clients.is_empty():
         return {}
-    linked = (
-        frames["PreAssessment"]
-        .filter(pl.col("chatbotSessionId").is_not_null())
-        .group_by("clientId")
-        .agg(ms_of("createdAt").min().alias("pa"))
-    )
-    clients = clients.join(linked, left_on="id", right_on="clientId", how="left")
     ck = text_keys(clients["id"])
     keys = chatbot_session_keys(ck)
+    session_ids = ctx.ids("ChatbotSession", keys)
+    # The assessment that came of each session, if one did.
+    clients = clients.with_columns(session_ids.alias("sid")).join(
+        frames["PreAssessment"].select(
+            pl.col("chatbotSessionId").alias("sid"),
+            ms_of("createdAt").alias("pa"),
+            "answers",
+            "scores",
+            "severityLevels",
+            "aiEstimate",
+        ),
+        on="sid",
+        how="left",
+    )
     s = ctx.stream("ChatbotSession", "session")
     n_q = len(QUESTIONS)
     created = clients["created"].to_numpy()
     pa = clients["pa"].fill_null(-1).to_numpy()
     complete = pa >= 0  # the session its intake assessment came from
+    # The answers given: the assessment's, or those the client would give at intake.
+    drawn = assessment_rows(
+        ctx,
+        clients.select(pl.col("id").alias("clientId"), pl.col("created").alias("createdMs")),
+        np.zeros(clients.height, dtype=np.int64),
+    )["answers"]
+    given = _answer_matrix(
+        clients.with_columns(drawn.alias("drawn"))
+        .select(pl.coalesce("answers", "drawn"))
+        .to_series()
+    )
     answered = np.where(complete, n_q, s.integers(keys, 0, n_q, 0))
     # Script length: head, question + answer per answered item, then a closing message
     # (complete) or the question left unanswered (incomplete).
     n_msgs = SCRIPT_HEAD + 2 * answered + 1
-    # Seconds between messages: the assistant answers fast, people take a moment.
     rows, j, mkeys = expand(keys, n_msgs)
     user_turn = (j == 2) | ((j >= SCRIPT_HEAD) & ((j - SCRIPT_HEAD) % 2 == 1))
     gap = np.where(
         j == 0,
         0,
-        np.where(user_turn, s.integers(mkeys, 4_000, 75_000, 1), s.integers(mkeys, 800, 4_000, 2)),
+        np.where(
+            user_turn, s.integers(mkeys, *USER_GAP_MS, 1), s.integers(mkeys, *ASSISTANT_GAP_MS, 2)
+        ),
     ).astype(np.int64)
     starts = np.cumsum(n_msgs) - n_msgs
     running = np.cumsum(gap)
     offset = running - np.repeat(running[starts] - gap[starts], n_msgs)
     total = offset[starts + n_msgs - 1]
     # Complete sessions end a few minutes before the assessment was stored.
-    end_complete = pa - s.integers(keys, 1, 10, 3) * MS_PER_MINUTE
+    end_complete = pa - s.integers(keys, *CLOSING_LEAD_MINUTES, 3) * MS_PER_MINUTE
     span_lo = created + MS_PER_HOUR
     # A session left part-way was left while the client still came (``users.last_seen``).
     seen = seen_of(ctx, frames["User"], clients["id"])
@@ -99,22 +154,25 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
 
     # Messages.
     qi = np.clip((j - SCRIPT_HEAD) // 2, 0, n_q - 1)
-    q_names = np.asarray([q for q, _ in QUESTIONS])
-    q_texts = np.asarray([x for _, x in QUESTIONS])
-    severity = s.uniform(ck, 5)  # per client: how hard things are right now
-    noise = ctx.stream("ChatbotMessage", "score").normal(mkeys, 0)
-    score = np.clip(np.floor(severity[rows] * 4 + noise * 0.7), 0, 3).astype(np.int64)
+    q_names = np.asarray([q for q, _, _ in QUESTIONS])
+    q_scales = np.asarray([SCALES.index(scale) for _, scale, _ in QUESTIONS])
+    q_texts = [x for _, _, x in QUESTIONS]
+    score = given[rows, qi]
     is_closing = complete[rows] & (j == n_msgs[rows] - 1)
     role = np.where(j == 0, 0, np.where(user_turn, 1, 2))
     sm = ctx.stream("ChatbotMessage", "text")
-    # Each message's text is an index into one table of every line, gathered by polars.
-    answers = np.asarray(t.CHATBOT_ANSWERS, dtype=object)
+    # Each message's text is an index into one table of every line, gathered by polars; an
+    # answer is the line of its score on its item's scale.
+    answer_lines = [
+        x for scale in SCALES for phrasings in t.CHATBOT_ANSWERS[scale] for x in phrasings
+    ]
+    scale_at = np.cumsum([0, *(PHRASINGS * len(t.CHATBOT_ANSWERS[x]) for x in SCALES[:-1])])
     lines = [
         (t.CHATBOT_SYSTEM,),
         t.CHATBOT_GREETINGS,
         t.CHATBOT_FIRST_REPLIES,
         t.CHATBOT_CLOSINGS,
-        tuple(answers.reshape(-1)),
+        tuple(answer_lines),
         tuple(q_texts),
     ]
     at0 = np.cumsum([0, *(len(x) for x in lines[:-1])])
@@ -125,13 +183,15 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             at0[1] + sm.integers(keys[rows], 0, len(t.CHATBOT_GREETINGS), 1),
             at0[2] + sm.integers(keys[rows], 0, len(t.CHATBOT_FIRST_REPLIES), 2),
             at0[3] + sm.integers(keys[rows], 0, len(t.CHATBOT_CLOSINGS), 3),
-            at0[4] + score * answers.shape[1] + sm.integers(mkeys, 0, 2, 0),
+            at0[4]
+            + scale_at[q_scales[qi]]
+            + score * PHRASINGS
+            + sm.integers(mkeys, 0, PHRASINGS, 0),
         ],
         at0[5] + qi,
     )
     in_script = (j >= SCRIPT_HEAD) & ~is_closing
     answer_row = in_script & user_turn
-    session_ids = ctx.ids("ChatbotSession", keys)
     msgs = pl.DataFrame(
         {
             "id": ctx.ids("ChatbotMessage", mkeys),
@@ -148,40 +208,56 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         pl.when(pl.col("extractedAnswer") >= 0).then(pl.col("extractedAnswer")).cast(pl.Int32)
     )  # fmt: skip
 
-    # Sessions, with answers aggregated from the messages above.
-    ans = msgs.filter(pl.col("extractedAnswer").is_not_null()).sort("sessionId", "qi")
-    sizes = {q: len(v) for q, v in t.QUESTIONNAIRES.items()}
-    per_q = ans.group_by("sessionId", "questionnaireContext").agg(
-        pl.col("extractedAnswer").cast(pl.String).str.join(", ").alias("list"),
-        pl.col("extractedAnswer").sum().alias("score"),
-        pl.len().alias("n"),
-    ).with_columns(
-        pl.col("questionnaireContext").replace_strict(sizes, return_dtype=pl.Int64).alias("size")
-    ).sort("sessionId", "questionnaireContext")  # fmt: skip
-    per_q = per_q.with_columns(
-        (pl.col("score") / (3 * pl.col("size"))).alias("ratio"),
-        (pl.col("n") == pl.col("size")).alias("done"),
-    )
+    # Sessions: the answers collected, aggregated from the messages above.
     q = pl.col("questionnaireContext")
+    per_q = (
+        msgs.filter(pl.col("extractedAnswer").is_not_null())
+        .sort("sessionId", "qi")
+        .group_by("sessionId", "questionnaireContext")
+        .agg(
+            pl.col("extractedAnswer").cast(pl.String).str.join(", ").alias("list"),
+            pl.len().alias("n"),
+        )
+        .with_columns(
+            q.replace_strict(SIZES, return_dtype=pl.Int64).alias("size"),
+            q.replace_strict(JSONB_RANK, return_dtype=pl.Int64).alias("rank"),
+        )
+        .sort("sessionId", "rank")
+    )
     agg = per_q.group_by("sessionId").agg(
         pl.format('"{}": [{}]', q, "list").str.join(", ").alias("collected"),
-        pl.format('"{}": {{"score": {}, "severity": "{}"}}', q, "score", _severity(pl.col("ratio")))
-        .str.join(", ")
-        .alias("structured"),
-        q.filter("done").alias("completed"),
-        q.sort_by("ratio", descending=True).first().alias("top"),
-        pl.col("ratio").max().alias("max_ratio"),
+        pl.when(pl.col("n") == pl.col("size"))
+        .then(q)
+        .sort_by(q.replace_strict(ASKED, return_dtype=pl.Int64))
+        .drop_nulls()
+        .alias("completed"),
     )
     presented = (
-        msgs.filter(pl.col("questionnaireContext").is_not_null())
+        msgs.filter(q.is_not_null())
         .group_by("sessionId")
-        .agg(pl.col("questionnaireContext").unique(maintain_order=True).alias("presented"))
+        .agg(q.unique(maintain_order=True).alias("presented"))
     )
     last = msgs.group_by("sessionId").agg(
         pl.col("timestamp").max().alias("lastActivity"),
-        pl.col("questionnaireContext").sort_by("timestamp").last().alias("current"),
+        q.sort_by("timestamp").last().alias("current"),
     )
-    concern = {"PHQ-9": "low mood", "GAD-7": "anxiety", "PSS-4": "stress"}
+    # What a complete session concluded: its assessment's scores, severities and estimate.
+    stated = clients.select(
+        pl.col("sid").alias("id"),
+        pl.col("scores")
+        .str.json_decode(pl.Struct({ASSESSMENT_KEY[x]: pl.Int64 for x in ORDER}))
+        .alias("score"),
+        pl.col("severityLevels")
+        .str.json_decode(pl.Struct({ASSESSMENT_KEY[x]: pl.String for x in ORDER}))
+        .alias("severity"),
+        pl.col("aiEstimate").str.json_decode(_ESTIMATE).alias("estimate"),
+    )
+    estimate = pl.col("estimate")
+    risk = (
+        pl.when(estimate.struct.field("riskFlags").list.len() > 0)
+        .then(pl.lit("elevated"))
+        .otherwise(estimate.struct.field("overallSeverity").replace_strict(RISK_LEVEL))
+    )
     sess = pl.DataFrame(
         {
             "id": session_ids,
@@ -197,15 +273,22 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         sess.join(agg, left_on="id", right_on="sessionId", how="left")
         .join(presented, left_on="id", right_on="sessionId", how="left")
         .join(last, left_on="id", right_on="sessionId", how="left")
-    )
-    risk = (
-        pl.when(pl.col("max_ratio") >= 0.75)
-        .then(pl.lit("elevated"))
-        .when(pl.col("max_ratio") >= 0.5)
-        .then(pl.lit("moderate"))
-        .otherwise(pl.lit("low"))
+        .join(stated, on="id", how="left")
     )
     done = pl.col("isComplete")
+    per_instrument: dict[str, JsonValue] = {
+        x: {
+            "score": pl.col("score").struct.field(ASSESSMENT_KEY[x]),
+            "severity": pl.col("severity").struct.field(ASSESSMENT_KEY[x]),
+        }
+        for x in ORDER
+    }
+    structured = json_object("structuredAnswers", **per_instrument)
+    insights = json_object(
+        "conversationInsights",
+        riskLevel=risk,
+        primaryConcern=estimate.struct.field("primaryConcerns").list.first(),
+    )
     session = sess.select(
         "id",
         "sessionId",
@@ -218,16 +301,8 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         pl.col("completed").fill_null([]).alias("completedQuestionnaires"),
         pl.col("presented").fill_null([]).alias("presentedQuestionnaires"),
         pl.format("{{{}}}", pl.col("collected").fill_null("")).alias("collectedAnswers"),
-        pl.when(done).then(pl.format("{{{}}}", "structured")).alias("structuredAnswers"),
-        pl.when(done)
-        .then(
-            pl.format(  # keys in the stored (jsonb) order: shorter first
-                '{{"riskLevel": "{}", "primaryConcern": "{}"}}',
-                risk,
-                pl.col("top").replace_strict(concern, default="general wellbeing"),
-            )
-        )
-        .alias("conversationInsights"),
+        pl.when(done).then(structured).alias("structuredAnswers"),
+        pl.when(done).then(insights).alias("conversationInsights"),
         pl.when(done).then(pl.lit("all_questionnaires_completed")).alias("completionReason"),
         pl.when(done).then(pl.col("confidence").round(3)).alias("completionConfidence"),
         "lastActivity",

@@ -694,35 +694,114 @@ CHATBOT_GREETINGS = (
     "Welcome to Mentara. I'll walk you through a short check-in. Ready when you are.",
 )
 CHATBOT_FIRST_REPLIES = ("Yes, let's do it.", "Sure, I have a few minutes.", "Okay, go ahead.")
-# questionnaire -> the items the assistant asks (paraphrased screening items).
-QUESTIONNAIRES: dict[str, tuple[str, ...]] = {
-    "PHQ-9": (
-        "Over the last two weeks, how often have you had little interest or pleasure in "
-        "doing things?",
-        "How often have you been feeling down, depressed or hopeless?",
-        "How often have you had trouble falling or staying asleep, or slept too much?",
-        "How often have you felt tired or had little energy?",
+# The intake chatbot asks the items of the four instruments the intake assessment stores
+# (``therapy.assessment_rows``: PHQ-9, GAD-7, PSS-10, ISI; paraphrased), in this order.
+# questionnaire -> its items, each (answer scale, what the assistant asks). The items are in
+# the instrument's own order, which is the order of the assessment's answers.
+QUESTIONNAIRES: dict[str, tuple[tuple[str, str], ...]] = {
+    "PHQ-9": tuple(
+        ("frequency", q)
+        for q in (
+            "Over the last two weeks, how often have you had little interest or pleasure in "
+            "doing things?",
+            "How often have you been feeling down, depressed or hopeless?",
+            "How often have you had trouble falling or staying asleep, or slept too much?",
+            "How often have you felt tired or had little energy?",
+            "How often have you had a poor appetite, or overeaten?",
+            "How often have you felt bad about yourself, or that you have let yourself or your "
+            "family down?",
+            "How often have you had trouble concentrating, say on reading or watching TV?",
+            "How often have you been moving or speaking so slowly that others could notice, or "
+            "been so restless that you moved around a lot more than usual?",
+            "How often have you had thoughts that you would be better off dead, or of hurting "
+            "yourself in some way?",
+        )
     ),
-    "GAD-7": (
-        "Over the last two weeks, how often have you felt nervous, anxious or on edge?",
-        "How often have you not been able to stop or control worrying?",
-        "How often have you had trouble relaxing?",
-        "How often have you felt afraid as if something awful might happen?",
+    "GAD-7": tuple(
+        ("frequency", q)
+        for q in (
+            "Over the last two weeks, how often have you felt nervous, anxious or on edge?",
+            "How often have you not been able to stop or control worrying?",
+            "How often have you been worrying too much about different things?",
+            "How often have you had trouble relaxing?",
+            "How often have you been so restless that it was hard to sit still?",
+            "How often have you become easily annoyed or irritable?",
+            "How often have you felt afraid as if something awful might happen?",
+        )
     ),
-    "PSS-4": (
-        "In the last month, how often have you felt unable to control the important things "
-        "in your life?",
-        "How often have you felt difficulties were piling up so high you could not overcome them?",
+    "PSS-10": tuple(
+        ("often", q)
+        for q in (
+            "In the last month, how often have you been upset because of something that "
+            "happened unexpectedly?",
+            "How often have you felt unable to control the important things in your life?",
+            "How often have you felt nervous and stressed?",
+            "How often have you felt confident about your ability to handle your personal "
+            "problems?",
+            "How often have you felt that things were going your way?",
+            "How often have you found that you could not cope with all the things you had to do?",
+            "How often have you been able to control irritations in your life?",
+            "How often have you felt that you were on top of things?",
+            "How often have you been angered because of things that were outside of your control?",
+            "How often have you felt difficulties were piling up so high you could not overcome "
+            "them?",
+        )
+    ),
+    "ISI": (
+        ("severity", "Now about sleep, over the last two weeks. How much difficulty have you "
+         "had falling asleep?"),
+        ("severity", "How much difficulty have you had staying asleep?"),
+        ("severity", "How much of a problem has waking up too early been?"),
+        ("satisfaction", "How satisfied or dissatisfied are you with your sleep right now?"),
+        ("degree", "How noticeable to others do you think your sleep problem is, in terms of "
+         "how it affects your life?"),
+        ("degree", "How worried or distressed are you about your sleep?"),
+        ("degree", "How much does your sleep get in the way of your daily life, like work, "
+         "concentration or mood?"),
+    ),
+}  # fmt: skip
+QUESTIONNAIRE_ORDER = ("PHQ-9", "GAD-7", "PSS-10", "ISI")
+# Each questionnaire's key in the assessment's answers, scores and severityLevels.
+ASSESSMENT_KEYS = {"PHQ-9": "phq9", "GAD-7": "gad7", "PSS-10": "pss10", "ISI": "isi"}
+# answer scale -> per answer score (0, 1, ...), what a user might type (two ways each).
+# frequency: PHQ-9 and GAD-7 (0-3); often: PSS-10 (0-4, the answer as given, before the
+# reverse scoring of its positively worded items); severity, satisfaction, degree: ISI (0-4).
+CHATBOT_ANSWERS: dict[str, tuple[tuple[str, str], ...]] = {
+    "frequency": (
+        ("Not at all, really.", "Never, I think."),
+        ("Several days.", "Sometimes, a few days here and there."),
+        ("More than half the days.", "Pretty often lately."),
+        ("Nearly every day.", "Almost every day, honestly."),
+    ),
+    "often": (
+        ("Never.", "Not once, I think."),
+        ("Almost never.", "Hardly ever."),
+        ("Sometimes.", "Now and then."),
+        ("Fairly often.", "Quite often, yes."),
+        ("Very often.", "All the time, honestly."),
+    ),
+    "severity": (
+        ("None, that's fine.", "No trouble with that."),
+        ("A little, it's mild.", "Mild, I'd say."),
+        ("Moderate.", "It's a moderate problem."),
+        ("Severe.", "It's bad, honestly."),
+        ("Very severe.", "Really bad, most nights."),
+    ),
+    "satisfaction": (
+        ("Very satisfied.", "I'm really happy with it."),
+        ("Satisfied.", "Mostly fine."),
+        ("Somewhere in the middle.", "Moderately satisfied, I guess."),
+        ("Dissatisfied.", "Not happy with it."),
+        ("Very dissatisfied.", "I'm really unhappy with it."),
+    ),
+    "degree": (
+        ("Not at all.", "Not really at all."),
+        ("A little.", "A bit."),
+        ("Somewhat.", "To some extent."),
+        ("Quite a lot.", "Much, yes."),
+        ("Very much.", "A great deal."),
     ),
 }
-QUESTIONNAIRE_ORDER = ("PHQ-9", "GAD-7", "PSS-4")
-# answer score 0..3 -> what a user might type.
-CHATBOT_ANSWERS = (
-    ("Not at all, really.", "Never, I think."),
-    ("Several days.", "Sometimes, a few days here and there."),
-    ("More than half the days.", "Pretty often lately."),
-    ("Nearly every day.", "Almost every day, honestly."),
-)
 CHATBOT_CLOSINGS = (
     "Thank you for sharing all of that. Your answers will help us recommend a therapist.",
     "That's everything for now. Thank you for being so open.",
