@@ -554,6 +554,55 @@ def _pk(table: str) -> str:
     return pk
 
 
+# An intake through the chatbot: the assessment's JSON (keys as the generator spells them)
+# and what its session collected and stated (the chatbot's questionnaire names).
+_ANSWERS = (
+    '{"isi": [1, 0, 0, 1, 1, 1, 1], "gad7": [0, 1, 1, 1, 1, 1, 2], '
+    '"phq9": [2, 2, 2, 1, 1, 1, 2, 1, 0], "pss10": [2, 2, 2, 1, 1, 2, 1, 0, 2, 2]}'
+)
+_SCORES = '{"isi": 5, "gad7": 7, "phq9": 12, "pss10": 25}'
+_SEVERITIES = '{"isi": "none", "gad7": "mild", "phq9": "moderate", "pss10": "moderate"}'
+_COLLECTED = (
+    '{"ISI": [1,0,0,1,1,1,1], "GAD-7": [0,1,1,1,1,1,2], '
+    '"PHQ-9": [2,2,2,1,1,1,2,1,0], "PSS-10": [2,2,2,1,1,2,1,0,2,2]}'
+)
+_STRUCTURED = (
+    '{"GAD-7": {"score": 7, "severity": "mild"}, "PHQ-9": {"score": 12, "severity": "moderate"}, '
+    '"PSS-10": {"score": 25, "severity": "moderate"}, "ISI": {"score": 5, "severity": "none"}}'
+)
+
+
+def _swap(text: str, old: str, new: str) -> str:
+    """``text`` with its one ``old`` replaced by ``new``."""
+    assert text.count(old) == 1, (text, old)
+    return text.replace(old, new)
+
+
+def _chatbot_linked(
+    f: Frames, collected: str = _COLLECTED, structured: str = _STRUCTURED
+) -> Frames:
+    """c1's assessment pa_c1 came of its session cs1, completed the day before."""
+    f = set_(
+        f,
+        "ChatbotSession",
+        "cs1",
+        isComplete=True,
+        completedAt=days(71),
+        collectedAnswers=collected,
+        structuredAnswers=structured,
+    )
+    return set_(
+        f,
+        "PreAssessment",
+        "pa_c1",
+        chatbotSessionId="cs1",
+        assessmentMethod="CHATBOT",
+        answers=_ANSWERS,
+        scores=_SCORES,
+        severityLevels=_SEVERITIES,
+    )
+
+
 def set_(f: Frames, table: str, key: str, **values: Any) -> Frames:
     """Set columns of the row of ``table`` whose primary key is ``key``."""
     frame = f[table]
@@ -1055,6 +1104,30 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
     (
         "chatbot.complete_has_assessment",
         lambda f: set_(f, "ChatbotSession", "cs1", isComplete=True, completedAt=days(60)),
+        "cs1",
+    ),
+    (
+        "chatbot.restates_its_assessment",  # the chat scored PHQ-9 one point lower
+        lambda f: _chatbot_linked(f, structured=_swap(_STRUCTURED, '"score": 12', '"score": 11')),
+        "cs1",
+    ),
+    (
+        "chatbot.restates_its_assessment",  # the chat called the same PHQ-9 score mild
+        lambda f: _chatbot_linked(
+            f, structured=_swap(_STRUCTURED, '12, "severity": "moderate', '12, "severity": "mild')
+        ),
+        "cs1",
+    ),
+    (
+        "chatbot.restates_its_assessment",  # the chat collected another PHQ-9 item 9
+        lambda f: _chatbot_linked(f, collected=_swap(_COLLECTED, "2,1,0]", "2,1,1]")),
+        "cs1",
+    ),
+    (
+        "chatbot.restates_its_assessment",  # the chat left out an instrument
+        lambda f: _chatbot_linked(
+            f, structured=_swap(_STRUCTURED, ', "ISI": {"score": 5, "severity": "none"}', "")
+        ),
         "cs1",
     ),
     (
@@ -1806,6 +1879,13 @@ def _journal_after(f: Frames, hours: float) -> Frames:
     """je1 says "Had my session today", ``hours`` after c1's completed session mt1 began."""
     at = MON_0900_MANILA + timedelta(hours=hours)
     return set_(f, "JournalEntry", "je1", content="Had my session today.", createdAt=at)
+
+
+def test_chatbot_rule_passes_a_session_that_restates_its_assessment(lab: Lab) -> None:
+    """The same answers, scores and severities, keyed and spaced each in its own way."""
+    report = lab.check("chatbot.restates_its_assessment", _chatbot_linked)
+    assert report.rules == ["chatbot.restates_its_assessment"], report.to_text()
+    assert not report.violations, report.to_text()
 
 
 def test_journal_rule_takes_a_session_begun_within_the_day_before(lab: Lab) -> None:

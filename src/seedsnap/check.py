@@ -680,6 +680,30 @@ _REVIEW_SESSIONS = """(SELECT "v"."id", "v"."content", (SELECT COUNT(*) FROM "Me
         AS "sessions" FROM "Review" AS "v") AS "r\""""
 _JOURNAL_SESSION_OPENER = "Had my session today"
 
+
+def _chatbot_restates() -> str:
+    """SQL: a linked session (``"s"``) differs from its assessment (``"p"``) in what it
+    collected, scored or rated, on any instrument (``social_text.ASSESSMENT_KEYS``).
+
+    JSON is read with ``->`` and ``->>``, which DuckDB (on JSON text) and PostgreSQL (on
+    jsonb) both have; each side of a comparison is spelled by the same engine, so the
+    answer lists compare as text however that engine spaces them.
+    """
+    from seedsnap.generators.social_text import ASSESSMENT_KEYS
+
+    parts = []
+    for q, k in ASSESSMENT_KEYS.items():  # the four instruments
+        stated = f'"s"."structuredAnswers" -> {_text(q)}'
+        pairs = (
+            (f'CAST("s"."collectedAnswers" -> {_text(q)} AS TEXT)',
+             f'CAST("p"."answers" -> {_text(k)} AS TEXT)'),
+            (f"{stated} ->> 'score'", f'"p"."scores" ->> {_text(k)}'),
+            (f"{stated} ->> 'severity'", f'"p"."severityLevels" ->> {_text(k)}'),
+        )  # fmt: skip
+        parts += [f"({a}) IS DISTINCT FROM ({b})" for a, b in pairs]
+    return "\n        OR ".join(parts)
+
+
 DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
     # Communities and content.
     (
@@ -1331,6 +1355,15 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         """SELECT "s"."id" AS "key", 'client ' || COALESCE("s"."clientId", '') AS "detail"
         FROM "ChatbotSession" AS "s" WHERE "s"."isComplete" AND NOT EXISTS (
             SELECT 1 FROM "PreAssessment" AS "p" WHERE "p"."chatbotSessionId" = "s"."id")""",
+    ),
+    (
+        "chatbot.restates_its_assessment",
+        "ChatbotSession",
+        "the chatbot session an assessment came from collected that assessment's answers and "
+        "states its scores and severity levels, instrument by instrument",
+        f"""SELECT "s"."id" AS "key", 'assessment ' || "p"."id" AS "detail"
+        FROM "ChatbotSession" AS "s" JOIN "PreAssessment" AS "p" ON "p"."chatbotSessionId" = "s"."id"
+        WHERE {_chatbot_restates()}""",
     ),
     # Messaging.
     (
