@@ -37,16 +37,16 @@ from seedsnap.random import I64, expand
 READS = ("User", "Client", "PreAssessment")
 WRITES = ("ChatbotSession", "ChatbotMessage")
 
-ORDER = t.QUESTIONNAIRE_ORDER
-ASSESSMENT_KEY = t.ASSESSMENT_KEYS
-SIZES = {q: len(t.QUESTIONNAIRES[q]) for q in ORDER}
+ORDER = t.QUESTIONNAIRE_ORDER  # as asked
+ASKED = {q: i for i, q in enumerate(ORDER)}
+ASSESSMENT_KEY = t.ASSESSMENT_KEYS  # questionnaire -> its key in the assessment's JSON
+SIZES = {q: len(t.QUESTIONNAIRES[q]) for q in ORDER}  # items per questionnaire
 # The flattened script: (questionnaire, answer scale, question) in the order they are asked.
 QUESTIONS = tuple((q, scale, text) for q in ORDER for scale, text in t.QUESTIONNAIRES[q])
 SCALES = tuple(t.CHATBOT_ANSWERS)
 PHRASINGS = 2  # ways of typing each answer (social_text.CHATBOT_ANSWERS)
 # Questionnaires in the order a jsonb object keeps its keys (shorter first, then bytewise),
 # which is how collectedAnswers is spelled (``common.json_object``).
-ASKED = {q: i for i, q in enumerate(ORDER)}
 JSONB_RANK = {q: i for i, q in enumerate(sorted(ORDER, key=lambda k: (len(k.encode()), k)))}
 SCRIPT_HEAD = 3  # SYSTEM, ASSISTANT greeting, USER reply
 # Milliseconds before a message: the assistant answers fast, people take a moment to pick an
