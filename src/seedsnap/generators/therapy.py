@@ -1353,9 +1353,35 @@ def _items(
     w = np.ones(n) if weights is None else weights
     idx = np.arange(n, dtype=np.uint64)
     noise = s.normal(keys[:, None], idx[None, :])
-    # Lower-weighted items (PHQ-9 item 9) are also less noisy: rarely endorsed when mild.
+    # Lower-weighted items are also less noisy.
     raw = level[:, None] * (top + 0.6) * w[None, :] - 0.3 + 0.75 * np.sqrt(w)[None, :] * noise
     return np.asarray(np.clip(np.rint(raw), 0, top), dtype=np.int64)
+
+
+# PHQ-9 item 9 (thoughts of being better off dead or of self-harm) is endorsed (>= 1) with a
+# probability that rises steeply with the other eight items' total (the PHQ-8): rare at
+# minimal severity, about half the time at severe. A logistic curve through the published
+# rates (Kroenke et al. 2001; Simon et al. 2013: ~2 % at PHQ-8 0-4, ~6 % at 5-9, ~15 % at
+# 10-14, ~35 % at 15-19, ~55 % at 20+): centre ITEM9_MIDPOINT, width ITEM9_WIDTH points.
+ITEM9_MIDPOINT = 19.0
+ITEM9_WIDTH = 4.4
+# Of the endorsements, the share answered 2 ("more than half the days") and 3 ("nearly every
+# day") grows with the same probability: at most ITEM9_HIGHER x it, 3 at most ITEM9_TOP x it.
+ITEM9_HIGHER, ITEM9_TOP = 0.4, 0.15
+
+
+def item9_probability(phq8_total: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """P(PHQ-9 item 9 >= 1) given the total of items 1-8 (``ITEM9_MIDPOINT``)."""
+    t = np.asarray(phq8_total, dtype=np.float64)
+    return np.asarray(1.0 / (1.0 + np.exp(-(t - ITEM9_MIDPOINT) / ITEM9_WIDTH)))
+
+
+def _item9(s: Any, keys: U64, phq8: I64) -> I64:
+    """PHQ-9 item 9 (0..3) per key, endorsed as ``item9_probability`` of the PHQ-8 total says."""
+    p = item9_probability(phq8.sum(1))
+    u, v = s.uniform(keys, 0), s.uniform(keys, 1)
+    value = 1 + (v < ITEM9_HIGHER * p) + (v < ITEM9_TOP * p)
+    return np.where(u < p, value, 0).astype(np.int64)[:, None]
 
 
 # The intake assessment is processed within this long of its submission (``assessment_rows``).
@@ -1425,14 +1451,15 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
     frac = np.clip((created - c_at) / (120 * MS_PER_DAY), 0.0, 1.0)
     scale = np.clip(1.0 - improve * frac, 0.0, 1.2)
 
-    phq = _items(
+    phq8 = _items(
         ctx.stream("PreAssessment", "phq9"),
         keys,
         np.clip(dep * scale, 0, 1),
-        9,
+        8,
         3,
-        np.array([1, 1, 1, 1.05, 0.9, 0.95, 0.9, 0.8, 0.35]),
+        np.array([1, 1, 1, 1.05, 0.9, 0.95, 0.9, 0.8]),
     )
+    phq = np.concatenate([phq8, _item9(ctx.stream("PreAssessment", "item9"), keys, phq8)], 1)
     gad = _items(ctx.stream("PreAssessment", "gad7"), keys, np.clip(anx * scale, 0, 1), 7, 3)
     pss_v = _items(ctx.stream("PreAssessment", "pss10"), keys, np.clip(stress * scale, 0, 1), 10, 4)
     isi = _items(ctx.stream("PreAssessment", "isi"), keys, np.clip(sleep * scale, 0, 1), 7, 4)
