@@ -23,8 +23,8 @@ had its sessions: up to meetings_per_relationship, the first held, between its p
 its end (``pair_ends``), none after; they are scheduled first and count towards the
 therapist's minimums. Nothing is booked more than BOOK_AHEAD_WEEKS (config) ahead: a pair has
 its sessions booked a keyed few weeks ahead (``booked_until``), further only as far as its
-minimums need. Every COMPLETED meeting without notes gets notes (and the payments enricher
-bills it).
+minimums need. The notes enricher writes the notes of every COMPLETED meeting (and the
+payments enricher bills it).
 """
 
 from __future__ import annotations
@@ -42,9 +42,7 @@ from seedsnap.generators.therapy import (
     booked_until,
     ended_pairs,
     existing_meetings,
-    first_completed,
     meeting_requests,
-    notes_rows,
     schedule,
     slot_grid,
     spread,
@@ -56,9 +54,8 @@ READS = (
     "ClientTherapist",
     "TherapistAvailability",
     "Meeting",
-    "MeetingNotes",
 )
-WRITES = ("Meeting", "MeetingNotes")
+WRITES = ("Meeting",)
 
 
 def _needs(
@@ -254,17 +251,4 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     acc = pl.concat([acc_c, acc_r.select(acc_c.columns), acc_u.select(acc_c.columns)])
     new = accepted_meetings(ctx, req, acc, first) if acc.height else ctx.empty("Meeting")
     new = pl.concat([new, ended], how="vertical_relaxed")
-    written = frames["MeetingNotes"].select("meetingId").unique()
-    old_done = (
-        frames["Meeting"]
-        .filter(pl.col("status") == "COMPLETED")
-        .join(written, left_on="id", right_on="meetingId", how="anti")
-    )
-    cols = ("id", "clientId", "therapistId", "startTime", "endTime", "status")
-    every = pl.concat([frames["Meeting"].select(cols), new.select(cols)])
-    done = (
-        pl.concat([old_done.select("id"), new.filter(pl.col("status") == "COMPLETED").select("id")])
-        .join(every.select("id", "therapistId", "endTime"), on="id")
-        .join(first_completed(every), on="id")
-    )
-    return {"Meeting": new, "MeetingNotes": notes_rows(ctx, done.sort("id"), frames["User"])}
+    return {"Meeting": new}

@@ -62,6 +62,7 @@ ENRICHERS: tuple[str, ...] = (
     "hearts",
     "meetings",
     "worksheets",
+    "notes",
     # therapy, messaging, notifications, group sessions, moderation, payments
     "messages",
     "reviews",

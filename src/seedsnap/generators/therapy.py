@@ -6,7 +6,8 @@ Fixes over upstream (seeder.md §6.3 and §11):
 - meetings lie on the therapist's available weekly slots in local wall time (converted to UTC
   per zone) and never overlap for a therapist or for a client, by construction (``schedule``);
   their status agrees with the anchor and createdAt lies between the pairing and the start
-  (§11.5, §11.8); every COMPLETED meeting has notes (§7.1);
+  (§11.5, §11.8); every COMPLETED meeting has notes (§7.1), written by the notes enricher
+  from ``notes_rows`` once the worksheets and assessments they speak of exist;
 - worksheets use OVERDUE; a submission comes after assignment and before the due date (§11.9);
 - one assessment JSON shape whose scores are the sums of its answers and whose severity
   levels follow the standard cut-offs (§11.14); processedAt >= createdAt (§11.8);
@@ -55,7 +56,6 @@ READS = ("User", "Client", "Therapist", "ClientTherapist")
 WRITES = (
     "TherapistAvailability",
     "Meeting",
-    "MeetingNotes",
     "Worksheet",
     "WorksheetSubmission",
     "PreAssessment",
@@ -918,23 +918,124 @@ def first_completed(meetings: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+# (regular, intake) pools of the four parts of a note: opening, focus, client response, plan.
 _NOTE_POOLS = (
     (tx.NOTE_OPENINGS, tx.FIRST_NOTE_OPENINGS),
-    (tx.NOTE_FOCUS, tx.FIRST_NOTE_FOCUS),
+    ((*tx.NOTE_FOCUS, tx.NOTE_FOCUS_DONE), tx.FIRST_NOTE_FOCUS),
     (tx.NOTE_RESPONSES, tx.FIRST_NOTE_RESPONSES),
-    (tx.NOTE_PLANS, tx.FIRST_NOTE_PLANS),
+    ((*tx.NOTE_PLANS, tx.NOTE_PLAN_NEXT), tx.FIRST_NOTE_PLANS),
 )
+# The parts whose "{title}" names a worksheet, and the context column that holds its title.
+_TITLED = {1: "done", 3: "next"}
+# The context columns of ``notes_rows``, with what each holds when the caller has none.
+NOTE_CONTEXT: dict[str, Any] = {
+    "flaggedEver": False,
+    "flaggedBefore": False,
+    **{f"{when}:{title}": False for when, title in tx.NOTE_NEEDS.values() if title},
+    "done": None,
+    "next": None,
+}
+
+
+def choose_eligible(u: npt.NDArray[np.float64], eligible: npt.NDArray[np.bool_]) -> I64:
+    """Per row, one of the columns where ``eligible`` (rows x options) holds, uniformly by
+    ``u`` (floats in [0, 1)); every row must have one."""
+    count = eligible.sum(1)
+    if (count == 0).any():
+        raise ValueError("choose_eligible: a row has no eligible option")
+    j = np.floor(u * count).astype(np.int64)
+    return np.asarray(np.argmax(np.cumsum(eligible, 1) > j[:, None], axis=1), dtype=np.int64)
+
+
+def _eligible(frame: pl.DataFrame, options: Sequence[str]) -> npt.NDArray[np.bool_]:
+    """Rows x ``options``: where each text may stand in a note with ``frame``'s context."""
+    n = frame.height
+    out = np.ones((n, len(options)), dtype=bool)
+    for j, text in enumerate(options):  # a few fixed texts, not rows
+        if text in tx.SAFETY_CLEAR:
+            out[:, j] = ~frame["flaggedEver"].to_numpy()
+        need = tx.NOTE_NEEDS.get(text)
+        if need is not None:
+            when, title = need
+            col = f"{when}:{title}" if title else when
+            has = frame[col]
+            out[:, j] = (has if has.dtype == pl.Boolean else has.is_not_null()).to_numpy()
+    return out
+
+
+def note_context(
+    meetings: pl.DataFrame,
+    assessments: pl.DataFrame,
+    worksheets: pl.DataFrame,
+    submissions: pl.DataFrame,
+) -> pl.DataFrame:
+    """``meetings`` (id, clientId, therapistId, startTime) with ``NOTE_CONTEXT``'s columns:
+    whether the client's PreAssessments flagged self-harm ideation ever (flaggedEver) or
+    before the session (flaggedBefore), and the pair's worksheets ``tx.NOTE_NEEDS`` asks about
+    ("before:<title>", "after:<title>", the titles "done" and "next")."""
+    flags = assessments.filter(
+        pl.col("aiEstimate").str.json_path_match("$.riskFlags[0]").is_not_null()
+    ).select("clientId", pl.col("createdAt").alias("_flag"))
+    first_flag = flags.group_by("clientId").agg(pl.col("_flag").min())
+    m = meetings.select("id", "clientId", "therapistId", "startTime").join(
+        first_flag, on="clientId", how="left", maintain_order="left"
+    )
+    m = m.with_columns(
+        pl.col("_flag").is_not_null().alias("flaggedEver"),
+        (pl.col("_flag") < pl.col("startTime")).fill_null(False).alias("flaggedBefore"),
+    ).drop("_flag")
+    pair = ["clientId", "therapistId"]
+    ws = worksheets.select("id", *pair, "title", "createdAt").join(
+        submissions.select(pl.col("worksheetId").alias("id"), "submittedAt"), on="id", how="left"
+    )
+    within = pl.duration(days=tx.NOTE_PLAN_WITHIN_DAYS)
+    cand = m.select("id", *pair, "startTime").join(
+        ws.rename({"id": "_w", "title": "_title", "createdAt": "_at"}), on=pair
+    )
+    before = pl.col("_at") < pl.col("startTime")
+    after = (pl.col("_at") >= pl.col("startTime")) & (pl.col("_at") <= pl.col("startTime") + within)
+    cols = []
+    for when, title in {v for v in tx.NOTE_NEEDS.values() if v[1]}:  # a few fixed needs
+        hit = cand.filter((pl.col("_title") == title) & (before if when == "before" else after))
+        cols.append(pl.col("id").is_in(hit["id"].implode()).alias(f"{when}:{title}"))
+    done = (
+        cand.filter(pl.col("submittedAt") < pl.col("startTime"))
+        .sort("submittedAt", "_w", descending=True)
+        .unique("id", keep="first")
+        .select("id", pl.col("_title").alias("done"))
+    )
+    nxt = (
+        cand.filter(after)
+        .sort("_at", "_w")
+        .unique("id", keep="first")
+        .select("id", pl.col("_title").alias("next"))
+    )
+    return (
+        m.with_columns(cols)
+        .join(done, on="id", how="left", maintain_order="left")
+        .join(nxt, on="id", how="left", maintain_order="left")
+    )
 
 
 def notes_rows(ctx: Context, meetings: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
-    """Session notes for ``meetings`` (id, therapistId, endTime, first), written after the
+    """Session notes for ``meetings`` (id, therapistId, endTime, first, and ``NOTE_CONTEXT``'s
+    columns from ``note_context``: each takes its default when missing), written after the
     session ended.
 
     ``first`` (from ``first_completed``) marks a pair's first held session: its notes come
-    from the intake pools, which never refer to an earlier session. The therapist writes
-    and edits them by the time it was last seen (``users.last_seen`` over ``users``), which
-    is after the session (it held it).
+    from the intake pools, which never refer to an earlier session. A text that names a
+    worksheet (``tx.NOTE_NEEDS``) stands only where the pair's worksheets bear it out; a
+    client whose assessment ever flagged self-harm ideation is never cleared of risk
+    (``tx.SAFETY_CLEAR``), and a session after such an assessment has a risk paragraph
+    (``tx.RISK_FIRST_NOTES`` at the first, else ``tx.RISK_NOTES``). The therapist writes and
+    edits them by the time it was last seen (``users.last_seen`` over ``users``), which is
+    after the session (it held it).
     """
+    meetings = meetings.with_columns(
+        pl.lit(v, dtype=pl.Boolean if isinstance(v, bool) else pl.String).alias(k)
+        for k, v in NOTE_CONTEXT.items()
+        if k not in meetings.columns
+    )
     keys = text_keys(meetings["id"])
     s = ctx.stream("MeetingNotes", "fields")
     end = ms(meetings["endTime"])
@@ -942,14 +1043,30 @@ def notes_rows(ctx: Context, meetings: pl.DataFrame, users: pl.DataFrame) -> pl.
     lo = np.minimum(end + 10 * MS_PER_MINUTE, a)
     created = between(s, keys, lo, np.minimum(end + 2 * MS_PER_HOUR, a), index=0)
     updated = between(s, keys, created, np.minimum(created + 2 * MS_PER_DAY, a), index=1)
-    first = pl.lit(meetings["first"])
-    parts = [
-        pl.when(first)
-        .then(pl.lit(pick_text(s, keys, intake, index=2 + i)))
-        .otherwise(pl.lit(pick_text(s, keys, regular, index=2 + i)))
-        for i, (regular, intake) in enumerate(_NOTE_POOLS)
-    ]
-    text = pl.select(pl.concat_str(parts, separator=" ")).to_series()
+    first = meetings["first"].to_numpy()
+    parts = []
+    for i, (regular, intake) in enumerate(_NOTE_POOLS):  # four parts, not rows
+        u = s.uniform(keys, 2 + i)
+        texts = pl.Series([*regular, *intake], dtype=pl.String)
+        pick_r = choose_eligible(u, _eligible(meetings, regular))
+        pick_i = len(regular) + choose_eligible(u, _eligible(meetings, intake))
+        part = texts.gather(np.where(first, pick_i, pick_r))
+        if i in _TITLED:  # the worksheet a "done" / "next" text names
+            part = pl.select(
+                pl.lit(part).str.replace(
+                    "{title}", pl.lit(meetings[_TITLED[i]]).fill_null(""), literal=True
+                )
+            ).to_series()
+        parts.append(part)
+    risk_texts = pl.Series([*tx.RISK_NOTES, *tx.RISK_FIRST_NOTES], dtype=pl.String)
+    r = s.choice(keys, len(tx.RISK_NOTES), index=6)
+    r_first = len(tx.RISK_NOTES) + s.choice(keys, len(tx.RISK_FIRST_NOTES), index=6)
+    risk = risk_texts.gather(np.where(first, r_first, r))
+    text = pl.select(
+        pl.when(pl.lit(meetings["flaggedBefore"]))
+        .then(pl.concat_str([*(pl.lit(p) for p in parts), pl.lit(risk)], separator=" "))
+        .otherwise(pl.concat_str([pl.lit(p) for p in parts], separator=" "))
+    ).to_series()
     return pl.DataFrame(
         {
             "id": ctx.ids("MeetingNotes", keys),
@@ -1085,14 +1202,15 @@ def accepted_meetings(
 
 def meetings(
     ctx: Context, frames: Frames, avail: pl.DataFrame, pairs: pl.DataFrame | None = None
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """randint(1, meetingsPerRelationship) meetings per active pair, and their notes.
+) -> pl.DataFrame:
+    """randint(1, meetingsPerRelationship) meetings per active pair (their notes come later:
+    the notes enricher writes them once the worksheets and assessments they speak of exist).
 
     ``pairs``: ``active_pairs(ctx, frames)``, when the caller has it already.
     """
     pairs = active_pairs(ctx, frames) if pairs is None else pairs
     if pairs.is_empty():
-        return ctx.empty("Meeting"), ctx.empty("MeetingNotes")
+        return ctx.empty("Meeting")
     mpr = int(ctx.config.volumes["meetings_per_relationship"])
     n = ctx.stream("Meeting", "count").integers(pairs["pkey"].to_numpy(), 1, mpr + 1)
     req = meeting_requests(pairs, n, np.zeros(pairs.height, dtype=bool))
@@ -1100,9 +1218,7 @@ def meetings(
     # recent pair has had few sessions yet.
     req = req.with_columns(booked_until(ctx, req))
     acc, _ = schedule(ctx, req, slot_grid(avail))
-    rows = accepted_meetings(ctx, req, acc)
-    done = rows.join(first_completed(rows), on="id", how="inner", maintain_order="left")
-    return rows, notes_rows(ctx, done, frames["User"])
+    return accepted_meetings(ctx, req, acc)
 
 
 # -- worksheets -------------------------------------------------------------------------------
@@ -1742,12 +1858,11 @@ def reviews(
 def generate(ctx: Context, frames: Frames) -> Frames:
     avail = availability(ctx, frames)
     pairs = active_pairs(ctx, frames)
-    meeting_frame, notes = meetings(ctx, frames, avail, pairs)
+    meeting_frame = meetings(ctx, frames, avail, pairs)
     ws, subs = worksheets(ctx, frames, meeting_frame, pairs)
     return {
         "TherapistAvailability": avail,
         "Meeting": meeting_frame,
-        "MeetingNotes": notes,
         "Worksheet": ws,
         "WorksheetSubmission": subs,
         "PreAssessment": assessments(ctx, frames),

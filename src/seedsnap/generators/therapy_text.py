@@ -106,6 +106,45 @@ FIRST_NOTE_PLANS = (
     "Plan: try one grounding exercise daily and note what helps.",
 )
 
+# A text that clears the client of risk: never in a note of a client whose assessment ever
+# flagged self-harm ideation (``RISK_*`` below say what such notes say instead).
+SAFETY_CLEAR = (NOTE_PLANS[-1], FIRST_NOTE_PLANS[2])
+# The risk paragraph of a note of a session held after the client's assessment flagged
+# self-harm ideation (its crisis needs recommend a safety plan): at the first session the
+# risk is assessed and a safety plan written, at later ones both are reviewed.
+RISK_FIRST_NOTES = (
+    "Risk: the pre-assessment flagged self-harm ideation; risk assessed in session (passive "
+    "ideation, no plan or intent) and a safety plan written together; 988 shared.",
+    "Risk: assessed given the ideation flagged at intake; no current plan or intent; client and "
+    "therapist drew up a safety plan with warning signs and contacts.",
+    "Risk: discussed the self-harm ideation reported in the assessment; client denies intent; "
+    "safety plan completed and a copy given to the client.",
+)
+RISK_NOTES = (
+    "Risk: reassessed; ideation without plan or intent; the safety plan was reviewed and kept.",
+    "Risk: safety plan reviewed and updated with the client's coping steps and contacts.",
+    "Risk: checked in on self-harm thoughts; none acted on; client knows to use the safety plan "
+    "and call 988 if urges rise.",
+    "Risk: reviewed; client reports fewer intrusive thoughts; safety plan remains in place.",
+)
+
+# Note texts that name homework, used only where the pair's worksheets bear them out:
+# text -> (when, worksheet title). "before": a worksheet of that title was assigned to the
+# pair before the session; "after": one is assigned within NOTE_PLAN_WITHIN_DAYS of its start
+# (the plan the note names); "done" / "next" (title None): the text names, in place of
+# "{title}", the pair's latest worksheet submitted before the session / its first one
+# assigned within NOTE_PLAN_WITHIN_DAYS of the start.
+NOTE_PLAN_WITHIN_DAYS = 8
+NOTE_FOCUS_DONE = "We went over the {title} worksheet the client completed and what it showed."
+NOTE_PLAN_NEXT = "Plan: work through the {title} worksheet before the next session."
+NOTE_NEEDS: dict[str, tuple[str, str | None]] = {
+    NOTE_FOCUS[0]: ("before", "Thought Record"),
+    NOTE_PLANS[0]: ("before", "Thought Record"),
+    NOTE_PLANS[4]: ("after", "Sleep Diary"),
+    NOTE_FOCUS_DONE: ("done", None),
+    NOTE_PLAN_NEXT: ("next", None),
+}
+
 # Worksheet templates: (title, slug, description, minutes, steps).
 WORKSHEETS = (
     (
