@@ -877,7 +877,22 @@ def meeting_rows(ctx: Context, acc: pl.DataFrame) -> pl.DataFrame:
         .to_series()
         .to_numpy()
     )
-    drawn = pick_text(s, keys, tx.SESSION_TITLES, index=4)
+    # How many of the pair's meetings at least come before this one: its new ones, and one
+    # existing (the first) if any. Meetings added later only raise it.
+    before = (
+        acc.select(
+            pl.col("start").rank("ordinal").over(["clientId", "therapistId"]).cast(pl.Int64)
+            - 1
+            + (pl.col("firstBefore") < pl.col("start")).fill_null(False).cast(pl.Int64)
+        )
+        .to_series()
+        .to_numpy()
+    )
+    late = before >= tx.RELAPSE_FROM_SESSION - 1
+    eligible = np.ones((len(keys), len(tx.SESSION_TITLES)), dtype=bool)
+    eligible[:, tx.SESSION_TITLES.index(tx.RELAPSE_TITLE)] = late
+    titles = pl.Series(tx.SESSION_TITLES, dtype=pl.String)
+    drawn = titles.gather(choose_eligible(s.uniform(keys, 4), eligible))
     first = pl.lit(pl.Series(first_new))
     title = pl.select(
         pl.when(first).then(pl.lit(tx.FIRST_SESSION_TITLE)).otherwise(drawn)

@@ -10,6 +10,12 @@ from __future__ import annotations
 DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 
 FIRST_SESSION_TITLE = "Initial Consultation"
+# A meeting's title and description are drawn when it is booked, before the pair's homework
+# is (worksheets follow sessions): none of them names a worksheet. Relapse prevention closes a
+# course: only a meeting with at least RELAPSE_FROM_SESSION - 1 of the pair's meetings before
+# it takes that title.
+RELAPSE_TITLE = "Relapse Prevention Planning"
+RELAPSE_FROM_SESSION = 6
 SESSION_TITLES = (
     "Weekly Therapy Session",
     "Follow-up Session",
@@ -18,13 +24,13 @@ SESSION_TITLES = (
     "Coping Strategies Review",
     "Goal-Setting Session",
     "Mindfulness Practice Session",
-    "Relapse Prevention Planning",
+    RELAPSE_TITLE,
     "Stress Management Session",
-    "Thought Records Review",
+    "Cognitive Restructuring Session",
 )
 SESSION_DESCRIPTIONS = (
     "Continue working on the goals set in the last session and review the week.",
-    "Review the homework worksheet together and plan the next steps.",
+    "Review how the practice since the last session went and plan the next steps.",
     "Check in on mood, sleep and daily routines since the last meeting.",
     "Practise a grounding technique and discuss when to use it.",
     "Look at recent stressful situations and the thoughts that came with them.",
