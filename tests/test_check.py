@@ -39,7 +39,11 @@ from seedsnap.generators.therapy_text import (
     EARLY_REVIEW_BODIES,
     EARLY_REVIEW_SESSIONS,
     FIRST_NOTE_OPENINGS,
+    NOTE_FOCUS_DONE,
+    NOTE_PLANS,
+    RELAPSE_TITLE,
     REVIEW_BODIES,
+    SAFETY_CLEAR,
     SESSION_DESCRIPTIONS,
 )
 from seedsnap.schema import MENTARA
@@ -47,6 +51,10 @@ from seedsnap.schema.ddl import quote
 from seedsnap.schema.model import Table
 
 A = datetime(2026, 2, 22, 12, 0)  # the default anchor, a Sunday
+
+
+# An AI estimate that flags self-harm ideation, spelled as the generator spells it.
+_FLAGGED = '{"model": "m", "riskFlags": ["self-harm ideation"], "overallSeverity": "severe"}'
 
 
 def days(n: float) -> datetime:
@@ -963,6 +971,41 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         "meeting_notes.first_session_mentions_no_earlier",
         lambda f: set_(f, "MeetingNotes", "n1", notes="We reviewed the thought record."),
         "n1",
+    ),
+    (  # flagged before the session, and cleared in its notes
+        "meeting_notes.flagged_client_not_cleared",
+        lambda f: set_(
+            set_(f, "PreAssessment", "pa_c1", aiEstimate=_FLAGGED),
+            "MeetingNotes",
+            "n1",
+            notes=f"{FIRST_NOTE_OPENINGS[0]} {SAFETY_CLEAR[1]} Safety plan noted.",
+        ),
+        "n1",
+    ),
+    (  # flagged before the session; the notes say nothing of the safety plan
+        "meeting_notes.risk_after_flag",
+        lambda f: set_(f, "PreAssessment", "pa_c1", aiEstimate=_FLAGGED),
+        "n1",
+    ),
+    (  # a sleep diary planned, none assigned ("Sleep diary" is not the template's title)
+        "meeting_notes.homework_assigned",
+        lambda f: set_(f, "MeetingNotes", "n1", notes=f"{FIRST_NOTE_OPENINGS[0]} {NOTE_PLANS[4]}"),
+        "n1",
+    ),
+    (  # a completed worksheet named that the pair was never given
+        "meeting_notes.homework_assigned",
+        lambda f: set_(
+            f,
+            "MeetingNotes",
+            "n1",
+            notes=NOTE_FOCUS_DONE.replace("{title}", "Values Clarification"),
+        ),
+        "n1",
+    ),
+    (  # the pair's second meeting
+        "meeting.relapse_prevention_late",
+        lambda f: set_(f, "Meeting", "mt2", title=RELAPSE_TITLE),
+        "mt2",
     ),
     (
         "meeting.first_session_is_intake",

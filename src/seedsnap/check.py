@@ -34,6 +34,7 @@ from seedsnap.config import (
     parse_anchor,
 )
 from seedsnap.errors import ConfigError, DatabaseError, SnapshotError
+from seedsnap.generators import therapy_text as ttx
 from seedsnap.generators.content_text import HOSTILE_REASONS as _HOSTILE
 from seedsnap.generators.content_text import SPAM_REASONS as _SPAM
 from seedsnap.generators.therapy_text import EARLY_REVIEW_SESSIONS as _EARLY_REVIEW_SESSIONS
@@ -590,6 +591,45 @@ EARLIER_SESSION_PHRASES = (
     ),
     "than before",
 )
+
+
+# SQL condition: PreAssessment "a" flagged a risk (its AI estimate's riskFlags list is not
+# empty; JSON as the generator and PostgreSQL's jsonb spell it).
+_FLAGGED = """"a"."aiEstimate" LIKE '%"riskFlags": ["%'"""
+# The same pair as Meeting "m".
+_PAIR_OF_M = '"w"."clientId" = "m"."clientId" AND "w"."therapistId" = "m"."therapistId"'
+_PLAN_WINDOW = (
+    f'BETWEEN "m"."startTime" AND "m"."startTime" + INTERVAL \'{ttx.NOTE_PLAN_WITHIN_DAYS} days\''
+)
+
+
+def _homework_unassigned() -> str:
+    """SQL: notes (key, detail) whose text names a worksheet (``NOTE_NEEDS``) the pair's
+    worksheets do not bear out; a "{title}" text must name one of the right ones."""
+    notes, title_col, created = '"n"."notes"', '"w"."title"', '"w"."createdAt"'
+    parts = []
+    for text, (when, title) in ttx.NOTE_NEEDS.items():
+        head, _, tail = text.partition("{title}")
+        src = '"Worksheet" AS "w"'
+        if title:
+            named = f"{notes} LIKE {_text('%' + text + '%')}"
+            at = '< "m"."startTime"' if when == "before" else _PLAN_WINDOW
+            ok = f"{title_col} = {_text(title)} AND {created} {at}"
+        else:  # the worksheet the text names, by its title
+            named = f"{notes} LIKE {_text('%' + head + '%' + tail + '%')}"
+            fits = f"{notes} LIKE '%' || {_text(head)} || {title_col} || {_text(tail + '%')}"
+            if when == "done":
+                src += ' JOIN "WorksheetSubmission" AS "s" ON "s"."worksheetId" = "w"."id"'
+                ok = f'"s"."submittedAt" < "m"."startTime" AND {fits}'
+            else:
+                ok = f"{created} {_PLAN_WINDOW} AND {fits}"
+        detail = _text(f"{when}: {title or head.strip()}")
+        parts.append(
+            f"""SELECT "n"."id" AS "key", {detail} AS "detail"
+            FROM "MeetingNotes" AS "n" JOIN "Meeting" AS "m" ON "m"."id" = "n"."meetingId"
+            WHERE {named} AND NOT EXISTS (SELECT 1 FROM {src} WHERE {_PAIR_OF_M} AND {ok})"""
+        )
+    return "\nUNION ALL\n".join(parts)
 
 
 def _mentions_earlier_session(text: str) -> str:
@@ -1183,6 +1223,50 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         AND NOT EXISTS (SELECT 1 FROM "Meeting" AS "o" WHERE "o"."clientId" = "m"."clientId"
             AND "o"."therapistId" = "m"."therapistId" AND CAST("o"."status" AS TEXT) = 'COMPLETED'
             AND "o"."startTime" < "m"."startTime")""",
+    ),
+    (
+        "meeting_notes.flagged_client_not_cleared",
+        "MeetingNotes",
+        "a client whose pre-assessment flagged a risk (self-harm ideation) is never written up "
+        "as having no safety concerns",
+        f"""SELECT "n"."id" AS "key", 'client ' || "m"."clientId" AS "detail"
+        FROM "MeetingNotes" AS "n" JOIN "Meeting" AS "m" ON "m"."id" = "n"."meetingId"
+        WHERE LOWER("n"."notes") LIKE '%no safety concerns%'
+        AND EXISTS (SELECT 1 FROM "PreAssessment" AS "a" WHERE "a"."clientId" = "m"."clientId"
+            AND {_FLAGGED})""",
+    ),
+    (
+        "meeting_notes.risk_after_flag",
+        "MeetingNotes",
+        "notes of a session held after its client's pre-assessment flagged a risk record the "
+        "safety plan (its crisis needs recommend one)",
+        f"""SELECT "n"."id" AS "key", 'client ' || "m"."clientId" AS "detail"
+        FROM "MeetingNotes" AS "n" JOIN "Meeting" AS "m" ON "m"."id" = "n"."meetingId"
+        WHERE LOWER("n"."notes") NOT LIKE '%safety plan%'
+        AND EXISTS (SELECT 1 FROM "PreAssessment" AS "a" WHERE "a"."clientId" = "m"."clientId"
+            AND {_FLAGGED} AND "a"."createdAt" < "m"."startTime")""",
+    ),
+    (
+        "meeting_notes.homework_assigned",
+        "MeetingNotes",
+        "notes that name a worksheet (reviewed, completed, or planned) have one of the pair "
+        "assigned before the session, or within days of it for a plan",
+        _homework_unassigned(),
+    ),
+    (
+        "meeting.relapse_prevention_late",
+        "Meeting",
+        f"relapse prevention closes a course: it has {ttx.RELAPSE_FROM_SESSION - 1} or more of "
+        "the pair's meetings before it",
+        f"""SELECT "m"."id" AS "key", 'earlier meetings: ' || CAST((SELECT COUNT(*)
+            FROM "Meeting" AS "o" WHERE "o"."clientId" = "m"."clientId"
+            AND "o"."therapistId" = "m"."therapistId"
+            AND ("o"."startTime", "o"."id") < ("m"."startTime", "m"."id")) AS TEXT) AS "detail"
+        FROM "Meeting" AS "m" WHERE "m"."title" = {_text(ttx.RELAPSE_TITLE)}
+        AND (SELECT COUNT(*) FROM "Meeting" AS "o" WHERE "o"."clientId" = "m"."clientId"
+            AND "o"."therapistId" = "m"."therapistId"
+            AND ("o"."startTime", "o"."id") < ("m"."startTime", "m"."id"))
+            < {ttx.RELAPSE_FROM_SESSION - 1}""",
     ),
     (
         "meeting.first_session_is_intake",
