@@ -595,7 +595,7 @@ EARLIER_SESSION_PHRASES = (
 
 # SQL condition: PreAssessment "a" flagged a risk (its AI estimate's riskFlags list is not
 # empty; JSON as the generator and PostgreSQL's jsonb spell it).
-_FLAGGED = """"a"."aiEstimate" LIKE '%"riskFlags": ["%'"""
+_FLAGGED = """CAST("a"."aiEstimate" AS TEXT) LIKE '%"riskFlags": ["%'"""
 # The same pair as Meeting "m".
 _PAIR_OF_M = '"w"."clientId" = "m"."clientId" AND "w"."therapistId" = "m"."therapistId"'
 _PLAN_WINDOW = (
