@@ -125,6 +125,14 @@ def _ts(created: datetime) -> dict[str, datetime]:
     return {"createdAt": created, "updatedAt": created}
 
 
+def _address(city: str, state: str, zip_code: str) -> str:
+    """A billing address as the payments enricher writes it (JSON text)."""
+    return json.dumps(
+        {"city": city, "line1": "410 Maple Ave", "state": state, "country": "US",
+         "postalCode": zip_code}
+    )  # fmt: skip
+
+
 def world() -> dict[str, list[dict[str, Any]]]:
     """Rows of a small, valid Mentara: 2 clients, 2 therapists (1 approved), 1 community …"""
     end1 = MON_0900_MANILA + timedelta(minutes=60)
@@ -138,7 +146,12 @@ def world() -> dict[str, list[dict[str, Any]]]:
             _user("a1", "admin"),
         ],
         "Client": [
-            {"userId": u, "hasSeenTherapistRecommendations": u == "c1", **_ts(days(200))}
+            {
+                "userId": u,
+                "hasSeenTherapistRecommendations": u == "c1",
+                "city": "Oakland",
+                **_ts(days(200)),
+            }
             for u in ("c1", "c2")
         ],
         "Therapist": [_therapist("t1", "APPROVED"), _pending("t2")],
@@ -224,7 +237,15 @@ def world() -> dict[str, list[dict[str, Any]]]:
                 **_ts(end1 + timedelta(days=1)),
             }
         ],
-        "PaymentMethod": [{"id": "pm1", "userId": "c1", "type": "CARD", **_ts(days(40))}],
+        "PaymentMethod": [
+            {
+                "id": "pm1",
+                "userId": "c1",
+                "type": "CARD",
+                "billingAddress": _address("Oakland", "CA", "94610"),
+                **_ts(days(40)),
+            }
+        ],
         "Payment": [
             {
                 "id": "pay1",
@@ -1509,6 +1530,30 @@ def _notice(f: Frames, nid: str, user: str, kind: str, data: str, at: datetime) 
 
 
 BILLING_CASES: list[tuple[str, Edit, str]] = [
+    (  # billed in another state than the client's city
+        "paymentMethod.billing_address_at_home",
+        lambda f: set_(
+            f, "PaymentMethod", "pm1", billingAddress=_address("Oakland", "TX", "94610")
+        ),
+        "pm1",
+    ),
+    (  # a city and state that agree, but not the client's city
+        "paymentMethod.billing_address_at_home",
+        lambda f: set_(f, "PaymentMethod", "pm1", billingAddress=_address("Austin", "TX", "78701")),
+        "pm1",
+    ),
+    (  # a ZIP of another state
+        "paymentMethod.billing_address_at_home",
+        lambda f: set_(
+            f, "PaymentMethod", "pm1", billingAddress=_address("Oakland", "CA", "10001")
+        ),
+        "pm1",
+    ),
+    (  # a city the client does not say it lives in
+        "paymentMethod.billing_address_at_home",
+        lambda f: set_(f, "Client", "c1", city="Tampa"),
+        "pm1",
+    ),
     (  # paid again after it went through
         "payment.retry_follows_a_failure",
         lambda f: _pay(f, "pay2", "COMPLETED", _END1 + timedelta(hours=2)),

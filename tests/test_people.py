@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -16,6 +17,7 @@ from seedsnap.context import Context, Frames
 from seedsnap.generators import content_text as ct
 from seedsnap.generators import vocab as v
 from seedsnap.generators.communities import FIXTURES
+from seedsnap.generators.social_text import GROUP_VENUES
 from seedsnap.generators.therapy import LATE_BY
 from seedsnap.generators.users import (
     APPETITE_CAP,
@@ -23,6 +25,7 @@ from seedsnap.generators.users import (
     PROCESSING_ADMINS,
     RATE_RANGE,
     RATE_STEP,
+    home_province,
     last_seen,
     targets,
     zone_of,
@@ -241,3 +244,56 @@ def test_therapists_act_in_their_working_day(heavy3: Frames) -> None:
     posts = heavy3["Post"].select(pl.col("userId").alias("id"), pl.col("createdAt").alias("at"))
     posts = posts.with_columns(zone_of(ctx, heavy3["Therapist"], posts["id"]))
     assert _night_share(posts) > 0.03
+
+
+def test_places_each_city_is_of_one_state_and_its_zip_prefix_is_that_states() -> None:
+    cities = [c for state in v.PROVINCE_CITIES for c, _ in state]
+    assert len(cities) == len(set(cities)) == len(v.CITY_PROVINCE)
+    assert len(v.PROVINCE_CITIES) == len(v.PROVINCE_ZIP3) == len(v.PROVINCE_CODE)
+    for p, state in enumerate(v.PROVINCE_CITIES):
+        for _, zip3 in state:
+            assert any(lo <= zip3 <= hi for lo, hi in v.PROVINCE_ZIP3[p]), (p, zip3)
+    # Each state's Mentara venues are in cities of that state, with a ZIP of the city.
+    for p, venues in enumerate(GROUP_VENUES):
+        for _, address in venues:
+            m = re.search(r", ([^,]+), ([A-Z]{2}) (\d{5})$", address)
+            assert m is not None, address
+            city, code, zip_code = m.groups()
+            assert v.CITY_PROVINCE[city] == p and code == v.PROVINCE_CODE[p]
+            assert int(zip_code[:3]) == dict(v.PROVINCE_CITIES[p])[city]
+
+
+def test_clients_live_billing_and_meet_nearby_in_the_state_whose_hours_they_keep(
+    heavy3: Frames,
+) -> None:
+    ctx = Context(resolve(mode="heavy", scale=3, env={}, config_file=None))
+    c = heavy3["Client"]
+    home = home_province(ctx, c["userId"])
+    assert (c["city"].replace_strict(v.CITY_PROVINCE).to_numpy() == home).all()
+    assert c["city"].n_unique() > 2 * len(v.PROVINCES)  # not one city per state
+    zone = zone_of(ctx, heavy3["Therapist"], c["userId"])
+    assert (zone.to_numpy() == np.asarray(v.PROVINCE_TZ)[home]).all()
+    b = (
+        heavy3["PaymentMethod"]
+        .filter(pl.col("billingAddress").is_not_null())
+        .select(
+            "userId",
+            *(
+                pl.col("billingAddress").str.json_path_match(f"$.{k}").alias(k)
+                for k in ("city", "state", "postalCode")
+            ),
+        )
+        .join(c.select("userId", pl.col("city").alias("home_city")), on="userId")
+    )
+    assert b.height > 100
+    code = np.asarray(v.PROVINCE_CODE)[home_province(ctx, b["userId"])]
+    assert (b["state"].to_numpy() == code).all()
+    assert (b["city"] == b["home_city"]).all()
+    prefix = {city: zip3 for state in v.PROVINCE_CITIES for city, zip3 in state}
+    assert (
+        b["postalCode"].str.slice(0, 3).cast(pl.Int64) == b["city"].replace_strict(prefix)
+    ).all()
+    assert b["postalCode"].n_unique() > b.height // 2  # not one ZIP per city
+    near = heavy3["ClientPreferences"].filter(pl.col("locationPreference").str.starts_with("Near "))
+    j = near.join(c, left_on="clientId", right_on="userId")
+    assert j.height > 0 and (j["locationPreference"] == "Near " + j["city"]).all()

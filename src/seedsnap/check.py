@@ -1739,7 +1739,50 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
 # Payments and the notices of payments and sessions (``enrichers.payments``, ``notifications``).
 # A notice names its row in ``data`` as the enricher writes it, {"<key>": "<id>"}: compared
 # as text, which DuckDB and PostgreSQL (jsonb) render alike, so no JSON functions are needed.
+_ADDRESS = 'CAST("pm"."billingAddress" AS TEXT)'
+_ZIP3 = f"""SUBSTRING({_ADDRESS} FROM POSITION('"postalCode": "' IN {_ADDRESS}) + 15 FOR 3)"""
+
+
+def _places() -> tuple[str, str]:
+    """SQL derived tables of ``vocab``'s places: "hc" (city, state, zip3: a city, the USPS
+    code of its state and its ZIP prefix) and "zr" (state, lo, hi: the state's ZIP prefix
+    ranges), all as 3-character text where a prefix."""
+    from seedsnap.generators import vocab as v
+
+    cities = [
+        (city, v.PROVINCE_CODE[p], f"{zip3:03d}")
+        for p, state in enumerate(v.PROVINCE_CITIES)
+        for city, zip3 in state
+    ]
+    ranges = [
+        (v.PROVINCE_CODE[p], f"{lo:03d}", f"{hi:03d}")
+        for p, spans in enumerate(v.PROVINCE_ZIP3)
+        for lo, hi in spans
+    ]
+    return _values("hc", ("city", "state", "zip3"), cities), _values(
+        "zr", ("state", "lo", "hi"), ranges
+    )
+
+
+_HOME_CITIES, _ZIP_RANGES = _places()
+
 BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "paymentMethod.billing_address_at_home",
+        "PaymentMethod",
+        "a billing address is where its client lives: the client's city, the state of that "
+        "city, and a ZIP code of the city whose prefix USPS assigns to that state",
+        # Matched as text, key by key, so the order of the keys (jsonb's or ours) is no matter.
+        f"""SELECT "pm"."id" AS "key", COALESCE("c"."city", 'no city') || ': ' || {_ADDRESS}
+        AS "detail" FROM "PaymentMethod" AS "pm"
+        LEFT JOIN "Client" AS "c" ON "c"."userId" = "pm"."userId"
+        WHERE "pm"."billingAddress" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {_HOME_CITIES}
+            JOIN {_ZIP_RANGES} ON "zr"."state" = "hc"."state"
+            WHERE "hc"."city" = "c"."city"
+            AND POSITION(('"city": "' || "hc"."city" || '"') IN {_ADDRESS}) > 0
+            AND POSITION(('"state": "' || "hc"."state" || '"') IN {_ADDRESS}) > 0
+            AND {_ZIP3} = "hc"."zip3" AND {_ZIP3} BETWEEN "zr"."lo" AND "zr"."hi")""",
+    ),
     (
         "payment.retry_follows_a_failure",
         "Payment",

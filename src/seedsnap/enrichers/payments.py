@@ -6,7 +6,9 @@ row 19, §11.17). Here:
   later, in the client's waking hours and before it was last seen (``users.last_seen``):
   cards (brand, last four, expiry in the future, masked number), bank accounts (with a
   routing number that passes the ABA checksum), wallets, and as a second method sometimes an
-  insurance plan (never used to pay a session);
+  insurance plan (never used to pay a session); a card's or account's billing address is the
+  client's home: its city (``Client.city``), the state of its home (``users.home_province``,
+  whose time zone the client's acts follow) and a ZIP code of that city;
 - every COMPLETED meeting without a payment is billed pro rata of the therapist's hourlyRate
   (hourlyRate x duration / 60, to the cent, halves up) to its client, just after the session
   (upstream would have charged an hour for a 30-minute check-in): about 92 %
@@ -34,7 +36,7 @@ from seedsnap.generators import therapy_text as tx
 from seedsnap.generators import vocab as v
 from seedsnap.generators.clock import waking_between, waking_soon_after
 from seedsnap.generators.common import between, json_object, pick, text_keys
-from seedsnap.generators.users import home_offset_of, seen_of
+from seedsnap.generators.users import home_offset_of, home_province, seen_of
 from seedsnap.random import I64, U64, Stream, child_keys, expand, name_key
 
 READS = ("User", "Client", "Therapist", "Meeting", "PaymentMethod", "Payment")
@@ -65,6 +67,18 @@ def _routing(s: Stream, keys: U64) -> I64:
     weighted = d[:, :8] @ np.array([3, 7, 1, 3, 7, 1, 3, 7])
     d[:, 8] = (10 - weighted % 10) % 10
     return np.asarray((d * 10 ** np.arange(8, -1, -1)).sum(axis=1), dtype=np.int64)
+
+
+def _zip(ctx: Context, s: Stream, keys: U64, users: pl.Series, cities: pl.Series) -> I64:
+    """A ZIP code in each city of ``cities`` (``vocab.PROVINCE_CITIES``: its 3-digit prefix,
+    then 01-99), where the user of ``users`` lives; a city not among them takes the prefix
+    of the first city of the user's home state (``home_province``)."""
+    prefix = {city: zip3 for state in v.PROVINCE_CITIES for city, zip3 in state}
+    first = np.asarray([state[0][1] for state in v.PROVINCE_CITIES], dtype=np.int64)
+    fallback = pl.Series(first[home_province(ctx, users)])
+    zip3 = cities.replace_strict(prefix, default=fallback, return_dtype=pl.Int64).to_numpy()
+    out: I64 = zip3 * 100 + s.integers(keys, 1, 100, index=22)
+    return out
 
 
 def _fee(rate: pl.Expr, minutes: pl.Expr) -> pl.Expr:
@@ -126,7 +140,7 @@ def methods(ctx: Context, frames: Frames) -> pl.DataFrame:
             "acct": pick(s, keys, ("checking", "savings"), index=7, p=(0.8, 0.2)).astype(str),
             "wallet": pick(s, keys, tx.WALLETS, index=8).astype(str),
             "insurer": pick(s, keys, v.INSURERS, index=9).astype(str),
-            "state": pick(s, keys, tx.STATES, index=10).astype(str),
+            "state": np.asarray(v.PROVINCE_CODE)[home_province(ctx, c["userId"])],
             "street": pick(s, keys, tx.STREETS, index=11).astype(str),
             "house": s.integers(keys, 10, 9900, index=12),
             "cardType": pick(s, keys, ("credit", "debit"), index=13, p=(0.6, 0.4)).astype(str),
@@ -141,7 +155,7 @@ def methods(ctx: Context, frames: Frames) -> pl.DataFrame:
         _digits(s.integers(keys, 0, 10_000, index=20), 4).alias("last4"),
         _digits(s.integers(keys, 0, 10_000, index=21), 4).alias("acctLast4"),
         _digits(_routing(s, keys), 9).alias("routing"),
-        _digits(s.integers(keys, 0, 100_000, index=22), 5).alias("zip"),
+        _digits(_zip(ctx, s, keys, c["userId"], c["city"]), 5).alias("zip"),
         _digits(s.integers(keys, 0, 100_000_000, index=23), 8).alias("policy"),
         _digits(s.integers(keys, 0, 1_000_000_000, index=24), 9).alias("member"),
         _digits(s.integers(keys, 0, 100_000, index=25), 5).alias("group"),

@@ -407,7 +407,6 @@ BANKS = (
     "TD Bank",
 )
 WALLETS = ("PayPal", "Apple Pay", "Google Pay")
-STATES = ("CA", "NY", "TX", "FL", "IL", "PA", "OH", "GA", "NC", "MI", "NJ", "VA", "WA", "AZ", "MA")
 STREETS = (
     "Maple Ave",
     "Oak St",

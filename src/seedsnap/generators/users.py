@@ -423,8 +423,19 @@ def saw_recommendations(ctx: Context, keys: np.ndarray, fixture: np.ndarray) -> 
     return out
 
 
+def home_city(ctx: Context, ids: pl.Series, keys: np.ndarray) -> pl.Series:
+    """The city each user of ``ids`` (``_key``: ``keys``) lives in: one of the cities of its
+    home (``home_province``, ``vocab.PROVINCE_CITIES``), a keyed pick. The state of the city
+    is the one whose time zone the user's acts follow, so an address or a "Near <city>"
+    agrees with the hours the user keeps."""
+    cities = [city for state in v.PROVINCE_CITIES for city, _ in state]
+    n = np.asarray([len(state) for state in v.PROVINCE_CITIES], dtype=np.int64)
+    province = home_province(ctx, ids)
+    pick = ctx.stream("Client", "profile").integers(keys, 0, n[province], index=1)
+    return pl.Series("city", cities, dtype=pl.String).gather((np.cumsum(n) - n)[province] + pick)
+
+
 def _clients(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
-    s = ctx.stream("Client", "profile")
     keys = users["_key"].to_numpy()
     fixture = np.arange(len(keys)) < FIXTURES_PER_ROLE
     return pl.DataFrame(
@@ -432,7 +443,7 @@ def _clients(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
             "userId": users["id"],
             "hasSeenTherapistRecommendations": saw_recommendations(ctx, keys, fixture),
             "birthdate": users["birthDate"],
-            "city": pick_text(s, keys, v.CITIES, index=1),
+            "city": home_city(ctx, users["id"], keys),
             "country": np.full(len(keys), "United States"),
             "createdAt": users["createdAt"],
             "updatedAt": users["updatedAt"],

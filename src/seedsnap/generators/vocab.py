@@ -128,23 +128,67 @@ PROVINCE_TZ = (
     "America/Phoenix",
     "America/New_York",
 )
-CITIES = (
-    "Springfield",
-    "Riverside",
-    "Fairview",
-    "Madison",
-    "Georgetown",
-    "Franklin",
-    "Clinton",
-    "Salem",
-    "Greenville",
-    "Bristol",
-    "Oakland",
-    "Austin",
-    "Denver",
-    "Portland",
-    "Tampa",
+# The USPS abbreviation of each province above, in the same order (billing addresses).
+PROVINCE_CODE = (
+    "CA",
+    "NY",
+    "TX",
+    "FL",
+    "IL",
+    "PA",
+    "OH",
+    "GA",
+    "NC",
+    "MI",
+    "NJ",
+    "VA",
+    "WA",
+    "AZ",
+    "MA",
 )
+# The 3-digit ZIP prefixes (sectional centers) USPS assigns to each province above, in the
+# same order, as inclusive ranges (public USPS allocation; gaps are unassigned prefixes or
+# another state's, such as 340 for the armed forces in the Americas).
+PROVINCE_ZIP3: tuple[tuple[tuple[int, int], ...], ...] = (
+    ((900, 908), (910, 928), (930, 961)),
+    ((100, 149),),
+    ((750, 799),),
+    ((320, 339), (341, 349)),
+    ((600, 629),),
+    ((150, 196),),
+    ((430, 459),),
+    ((300, 319),),
+    ((270, 289),),
+    ((480, 499),),
+    ((70, 89),),
+    ((220, 246),),
+    ((980, 994),),
+    ((850, 853), (855, 857), (859, 860), (863, 865)),
+    ((10, 27),),
+)
+# Where people of each province above live (same order): real cities of that state, with the
+# 3-digit ZIP prefix of their post office, so a billing address's ZIP fits its city. Each
+# state's Mentara venues (social_text.GROUP_VENUES) are in two of its cities, and no city
+# name is used in two states, so a city says its state (``CITY_PROVINCE``).
+PROVINCE_CITIES: tuple[tuple[tuple[str, int], ...], ...] = (
+    (("Oakland", 946), ("San Diego", 921), ("Los Angeles", 900), ("Sacramento", 958)),
+    (("Brooklyn", 112), ("Albany", 122), ("Buffalo", 142), ("Rochester", 146)),
+    (("Austin", 787), ("Houston", 770), ("Dallas", 752), ("San Antonio", 782)),
+    (("Tampa", 336), ("Orlando", 328), ("Miami", 331), ("Jacksonville", 322)),
+    (("Chicago", 606), ("Springfield", 627), ("Peoria", 616), ("Naperville", 605)),
+    (("Philadelphia", 191), ("Pittsburgh", 152), ("Allentown", 181), ("Harrisburg", 171)),
+    (("Columbus", 432), ("Cleveland", 441), ("Cincinnati", 452), ("Toledo", 436)),
+    (("Atlanta", 303), ("Savannah", 314), ("Athens", 306), ("Macon", 312)),
+    (("Raleigh", 276), ("Charlotte", 282), ("Durham", 277), ("Greensboro", 274)),
+    (("Detroit", 482), ("Grand Rapids", 495), ("Ann Arbor", 481), ("Lansing", 489)),
+    (("Newark", 71), ("Jersey City", 73), ("Trenton", 86), ("Princeton", 85)),
+    (("Richmond", 232), ("Arlington", 222), ("Norfolk", 235), ("Charlottesville", 229)),
+    (("Seattle", 981), ("Spokane", 992), ("Tacoma", 984), ("Olympia", 985)),
+    (("Phoenix", 850), ("Tucson", 857), ("Mesa", 852), ("Flagstaff", 860)),
+    (("Boston", 21), ("Worcester", 16), ("Cambridge", 21), ("Lowell", 18)),
+)
+# The province (index into PROVINCES) of each city above.
+CITY_PROVINCE = {city: p for p, cities in enumerate(PROVINCE_CITIES) for city, _ in cities}
 SPECIALTIES = (
     "Anxiety",
     "Depression",
