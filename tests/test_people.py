@@ -25,6 +25,7 @@ from seedsnap.generators.users import (
     PROCESSING_ADMINS,
     RATE_RANGE,
     RATE_STEP,
+    full_years,
     home_province,
     last_seen,
     targets,
@@ -297,3 +298,40 @@ def test_clients_live_billing_and_meet_nearby_in_the_state_whose_hours_they_keep
     near = heavy3["ClientPreferences"].filter(pl.col("locationPreference").str.starts_with("Near "))
     j = near.join(c, left_on="clientId", right_on="userId")
     assert j.height > 0 and (j["locationPreference"] == "Near " + j["city"]).all()
+
+
+def test_users_of_a_role_have_distinct_names_and_faces_and_bios_fit_their_age(
+    heavy3: Frames,
+) -> None:
+    u = heavy3["User"].with_columns(full=pl.col("firstName") + " " + pl.col("lastName"))
+    per_role = u.group_by("role").agg(pl.len(), pl.col("full").n_unique().alias("names"))
+    assert (per_role["len"] == per_role["names"]).all(), per_role
+    assert u["avatarUrl"].n_unique() == u.height
+    assert (u["avatarUrl"] == "https://api.dicebear.com/7.x/avataaars/svg?seed=" + u["id"]).all()
+    # The fixtures keep the names developers know them by.
+    fixtures = u.filter(pl.col("id").str.starts_with("dev_"))
+    assert fixtures.height == 12
+    assert set(fixtures["full"]) == {
+        f"{first} {n}"
+        for first in ("Client", "Dr. Therapist", "Admin", "Moderator")
+        for n in (1, 2, 3)
+    }
+    # Every client's bio fits its age; the age-bound ones are used, each within its ages.
+    clients = u.filter((pl.col("role") == "client") & ~pl.col("id").str.starts_with("dev_"))
+    anchor = resolve(mode="heavy", scale=3, env={}, config_file=None).anchor
+    age = full_years(clients["birthDate"], int(anchor.timestamp() * 1000))
+    ages = {text: (lo, hi) for text, lo, hi in v.CLIENT_BIOS}
+    lo = clients["bio"].replace_strict({k: a[0] for k, a in ages.items()}).to_numpy()
+    hi = clients["bio"].replace_strict({k: a[1] for k, a in ages.items()}).to_numpy()
+    assert ((age >= lo) & (age <= hi)).all()
+    assert (hi - lo < 40).sum() > clients.height // 5  # not only the bios for any age
+
+
+def test_names_stay_with_their_users_as_the_population_grows() -> None:
+    small = generate(resolve(mode="light", env={}, config_file=None))["User"]
+    big = generate(resolve(mode="light", scale=4, env={}, config_file=None))["User"]
+    j = small.join(big, on="id", suffix="_big")
+    assert j.height == small.height
+    assert (j["firstName"] == j["firstName_big"]).all() and (
+        j["lastName"] == j["lastName_big"]
+    ).all()

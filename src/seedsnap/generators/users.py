@@ -31,7 +31,7 @@ from seedsnap.generators.common import (
     text_keys,
 )
 from seedsnap.ids import hex_token
-from seedsnap.random import I64, child_keys, root_key
+from seedsnap.random import I64, Stream, child_keys, root_key
 
 READS: tuple[str, ...] = ()
 WRITES = ("User", "Client", "Therapist", "Admin", "Moderator")
@@ -285,6 +285,32 @@ def user_keys(role: str, count: int) -> np.ndarray:
     return child_keys(root_key(role), np.arange(count))
 
 
+def _names(ctx: Context, role: str, idx: I64) -> tuple[np.ndarray, np.ndarray]:
+    """First and last names of the users of ``role`` numbered ``idx`` (their index within the
+    role): the full names of the vocabulary (every first name with every last name) in a
+    keyed shuffle of the role, the ``idx``-th, so no two users of a role share a full name
+    until the role has more users than there are names (3,000: beyond, the shuffle starts
+    over, and at such a size a namesake is what a real directory has too). A user's name
+    depends on its index alone: a bigger population only appends names."""
+    firsts = np.asarray(v.FIRST_NAMES_MALE + v.FIRST_NAMES_FEMALE + v.FIRST_NAMES_NEUTRAL)
+    lasts = np.asarray(v.LAST_NAMES)
+    combos = np.arange(len(firsts) * len(lasts), dtype=np.uint64)
+    shuffled = np.argsort(ctx.stream("User", f"names-{role}").permutation_rank(combos))
+    name = shuffled[idx % len(combos)]
+    return firsts[name // len(lasts)], lasts[name % len(lasts)]
+
+
+def _client_bios(s: Stream, keys: np.ndarray, age: I64) -> np.ndarray:
+    """A bio of ``vocab.CLIENT_BIOS`` for each client (``keys``), uniform among those that
+    fit its ``age`` (full years; the ones for any adult age fit everyone)."""
+    lo, hi = (np.asarray([b[i] for b in v.CLIENT_BIOS], dtype=np.int64) for i in (1, 2))
+    fits = (age[:, None] >= lo) & (age[:, None] <= hi)
+    k = np.floor(s.uniform(keys, 9) * fits.sum(axis=1)).astype(np.int64)
+    nth = np.argmax(fits.cumsum(axis=1) > k[:, None], axis=1)  # the k-th fitting bio
+    out: np.ndarray = np.asarray([b[0] for b in v.CLIENT_BIOS], dtype=object)[nth]
+    return out
+
+
 def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
     """``count`` users of ``role``, their password still NULL (``generate`` sets it)."""
     s = ctx.stream("User", role)
@@ -302,10 +328,7 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
             "@mentaradev.local",
         ),
     )
-    gender = s.choice(keys, 3, index=1)  # 0 male, 1 female, 2 neutral pool
-    pools = np.stack([v.FIRST_NAMES_MALE, v.FIRST_NAMES_FEMALE, v.FIRST_NAMES_NEUTRAL])
-    first = pools[gender, s.choice(keys, 10, index=2)]
-    last = pick(s, keys, v.LAST_NAMES, index=3)
+    first, last = _names(ctx, role, idx)
     fixture_first = {
         "client": "Client",
         "therapist": "Dr. Therapist",
@@ -365,7 +388,7 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
         active |= _approved(ctx, keys, fixture)
     token = hex_token(ctx.config.seed, "User", "emailVerifyToken", keys, "emailVerifyToken")
     if role == "client":
-        bio = pick(s, keys, v.CLIENT_BIOS, index=9)
+        bio = _client_bios(s, keys, full_years(timestamps(birth, "b"), a))
     elif role == "therapist":
         bio = np.char.add(
             "Licensed mental health professional with expertise in ",
@@ -374,9 +397,10 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
     else:
         bio = np.full(count, v.STAFF_BIO.format(role=role), dtype=object)
     bio = np.where(fixture, v.FIXTURE_BIOS[role], bio)
-    # DiceBear seed from "first-last": lower-case, only a-z and "-", as the app builds it.
-    seed_text = pl.Series(np.char.add(np.char.add(first.astype(str), "-"), last.astype(str)))
-    avatar_seed = seed_text.str.to_lowercase().str.replace_all(r"[^a-z-]", "")
+    # DiceBear seeded by the user's id, not by "first-last" as the app does: a name can be
+    # shared (the fixtures' "client-" was, by all three), an id cannot, so no two users of
+    # the directory or a thread show the same face.
+    avatar_seed = pl.Series(ids, dtype=pl.String)
     return pl.DataFrame(
         {
             "id": ids,

@@ -5,6 +5,9 @@ Counts follow the upstream seeder's vocabularies (seeder.md §13) where it has o
 
 from __future__ import annotations
 
+# First names by how they read (male, female, either: the client preferences enricher reads a
+# therapist's gender from them) and last names: 60 x 50 full names, so up to 3,000 users of a
+# role (heavy --scale 37 clients) have distinct names (``users._names``).
 FIRST_NAMES_MALE = (
     "James",
     "Miguel",
@@ -16,6 +19,16 @@ FIRST_NAMES_MALE = (
     "Rafael",
     "Samuel",
     "Owen",
+    "David",
+    "Joshua",
+    "Carlos",
+    "Andre",
+    "Kevin",
+    "Benjamin",
+    "Elijah",
+    "Mateo",
+    "Hiroshi",
+    "Omar",
 )
 FIRST_NAMES_FEMALE = (
     "Maria",
@@ -28,6 +41,16 @@ FIRST_NAMES_FEMALE = (
     "Chloe",
     "Nadia",
     "Olivia",
+    "Priya",
+    "Lucia",
+    "Mei",
+    "Zoe",
+    "Fatima",
+    "Camila",
+    "Leah",
+    "Naomi",
+    "Ruth",
+    "Yasmin",
 )
 FIRST_NAMES_NEUTRAL = (
     "Alex",
@@ -40,6 +63,16 @@ FIRST_NAMES_NEUTRAL = (
     "Avery",
     "Quinn",
     "Rowan",
+    "Cameron",
+    "Dakota",
+    "Reese",
+    "Skyler",
+    "Emerson",
+    "Parker",
+    "Sage",
+    "Finley",
+    "Blake",
+    "Drew",
 )
 LAST_NAMES = (
     "Santos",
@@ -72,6 +105,26 @@ LAST_NAMES = (
     "Wright",
     "Lopez",
     "Hill",
+    "Nguyen",
+    "Patel",
+    "Kim",
+    "Chen",
+    "Khan",
+    "Clark",
+    "Lewis",
+    "Robinson",
+    "Scott",
+    "Green",
+    "Adams",
+    "Baker",
+    "Nelson",
+    "Carter",
+    "Mitchell",
+    "Perez",
+    "Roberts",
+    "Turner",
+    "Phillips",
+    "Campbell",
 )
 PROVINCES = (
     "California",
@@ -245,17 +298,25 @@ EXTRA_LANGUAGES = ("Spanish", "Tagalog", "Mandarin", "French")
 INSURERS = ("BlueCross BlueShield", "Aetna", "UnitedHealthcare")
 ACCEPT_TYPES = ("Individual", "Couples", "Family")
 
-CLIENT_BIOS = (
-    "Taking things one day at a time and learning to be kinder to myself.",
-    "Working through anxiety and looking for people who get it.",
-    "New here. Hoping to build better habits around sleep and stress.",
-    "Parent of two, trying to find balance between work and my own wellbeing.",
-    "Recovering perfectionist. Journaling helps more than I expected.",
-    "College student figuring out how to manage panic before exams.",
-    "I like hiking, bad puns, and slowly getting better at asking for help.",
-    "Here to listen as much as to share. Everyone's story matters.",
-    "Rebuilding routines after a rough year. Small wins count.",
-    "Learning that healing isn't linear, and that's okay.",
+# Client bios, each with the ages (full years, inclusive) it fits: a student's is not a
+# 54-year-old's, nor a parent of two's a 21-year-old's (``users._client_bios``).
+CLIENT_BIOS: tuple[tuple[str, int, int], ...] = (
+    ("Taking things one day at a time and learning to be kinder to myself.", 18, 65),
+    ("Working through anxiety and looking for people who get it.", 18, 65),
+    ("New here. Hoping to build better habits around sleep and stress.", 18, 65),
+    ("Parent of two, trying to find balance between work and my own wellbeing.", 28, 55),
+    ("Recovering perfectionist. Journaling helps more than I expected.", 18, 65),
+    ("College student figuring out how to manage panic before exams.", 18, 24),
+    ("I like hiking, bad puns, and slowly getting better at asking for help.", 18, 65),
+    ("Here to listen as much as to share. Everyone's story matters.", 18, 65),
+    ("Rebuilding routines after a rough year. Small wins count.", 18, 65),
+    ("Learning that healing isn't linear, and that's okay.", 18, 65),
+    ("First job out of school and still learning how to switch off after work.", 21, 27),
+    ("New parent running on little sleep and trying to ask for help sooner.", 24, 42),
+    ("Mid-career and burned out; working on boundaries with my job.", 30, 55),
+    ("The kids have left home and I'm figuring out who I am again.", 45, 65),
+    ("Caring for an aging parent and learning that I need care too.", 38, 65),
+    ("Looking ahead to retirement and wanting to feel steady about what comes next.", 52, 65),
 )
 FIXTURE_BIOS = {
     "client": "Test client account for exploring the Mentara client experience.",
