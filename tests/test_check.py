@@ -1584,6 +1584,66 @@ BILLING_CASES: list[tuple[str, Edit, str]] = [
 ]
 DOMAIN_CASES += BILLING_CASES
 
+PROFILE_CASES: list[tuple[str, Edit, str]] = [
+    (  # takes couples without couples therapy among its areas
+        "therapist.accepts_what_it_treats",
+        lambda f: set_(f, "Therapist", "t1", acceptTypes=["Individual", "Couples"]),
+        "t1",
+    ),
+    (  # family therapy among its areas, but takes no families
+        "therapist.accepts_what_it_treats",
+        lambda f: set_(
+            f,
+            "Therapist",
+            "t1",
+            acceptTypes=["Individual"],
+            areasOfExpertise=["Anxiety", "Family Therapy"],
+        ),
+        "t1",
+    ),
+    (  # verified with nothing on file
+        "therapist.verified_license_on_file",
+        lambda f: set_(f, "Therapist", "t1", licenseVerified=True, licenseUrls=[]),
+        "t1",
+    ),
+    (  # verified with its licence and documents, but no education
+        "therapist.verified_license_on_file",
+        lambda f: set_(
+            f,
+            "Therapist",
+            "t1",
+            licenseVerified=True,
+            licenseUrls=["https://x.test/t1/license.pdf"],
+            documentUrls=["https://x.test/t1/cv.pdf"],
+            certifications="{}",
+        ),
+        "t1",
+    ),
+]
+DOMAIN_CASES += PROFILE_CASES
+
+
+def _profile_done_right(f: Frames) -> Frames:
+    """t1 takes couples and lists couples therapy; its verified licence is all on file."""
+    return set_(
+        f,
+        "Therapist",
+        "t1",
+        acceptTypes=["Individual", "Couples"],
+        areasOfExpertise=["Anxiety", "Couples Therapy"],
+        licenseVerified=True,
+        licenseUrls=["https://x.test/t1/license.pdf"],
+        documentUrls=["https://x.test/t1/cv.pdf"],
+        educationBackground="MSW, Boston University, 2015",
+        certifications="{}",
+    )
+
+
+@pytest.mark.parametrize("rule_id", sorted({c[0] for c in PROFILE_CASES}))
+def test_profile_rules_pass_a_consistent_verified_therapist(lab: Lab, rule_id: str) -> None:
+    report = lab.check(rule_id, _profile_done_right)
+    assert report.rules == [rule_id] and not report.violations, report.to_text()
+
 
 def _billing_done_right(f: Frames) -> Frames:
     """mt1 failed first, then was retried and paid; its client was told each time and asked

@@ -22,6 +22,7 @@ from seedsnap.generators.therapy import LATE_BY
 from seedsnap.generators.users import (
     APPETITE_CAP,
     CLIENT_AGE_BANDS,
+    DOCUMENT_STORE,
     PROCESSING_ADMINS,
     RATE_RANGE,
     RATE_STEP,
@@ -335,3 +336,39 @@ def test_names_stay_with_their_users_as_the_population_grows() -> None:
     assert (j["firstName"] == j["firstName_big"]).all() and (
         j["lastName"] == j["lastName_big"]
     ).all()
+
+
+def test_therapists_take_whom_their_expertise_covers_and_their_licence_is_on_file(
+    heavy3: Frames,
+) -> None:
+    t = heavy3["Therapist"]
+    for kind, area in v.ACCEPT_NEEDS.items():
+        takes = t["acceptTypes"].list.contains(kind)
+        assert (takes == t["areasOfExpertise"].list.contains(area)).all(), kind
+        assert takes.any() and not takes.all()
+    assert t["acceptTypes"].list.contains("Individual").all()
+    verified = t.filter(pl.col("licenseVerified"))
+    assert verified.height > 0.8 * t.height
+    for urls, names in (
+        ("licenseUrls", "licenseNames"),
+        ("documentUrls", "documentNames"),
+        ("certificateUrls", "certificateNames"),
+    ):
+        j = t.select("userId", pl.col(urls).alias("u"), pl.col(names).alias("n")).explode("u", "n")
+        j = j.drop_nulls()
+        assert j.height >= t.height if urls != "certificateUrls" else j.height > 0
+        assert (j["u"] == DOCUMENT_STORE + "/" + j["userId"] + "/" + j["n"]).all()
+    assert (verified["licenseUrls"].list.len() == 1).all()
+    assert (verified["documentUrls"].list.len() == len(v.APPLICATION_DOCUMENTS)).all()
+    assert (t["certificateNames"].list.len() == t["specialCertifications"].list.len()).all()
+    # The degree the licence needs, the year before practice started.
+    degree = t["professionalLicenseType"].replace_strict(
+        dict(zip(v.LICENSE_TYPES, v.DEGREES, strict=True))
+    )
+    assert (
+        verified["educationBackground"].is_not_null().all()
+        and t["educationBackground"].str.starts_with(degree).all()
+    )
+    year = t["educationBackground"].str.extract(r", (\d{4})$").cast(pl.Int32)
+    assert (year == t["practiceStartDate"].dt.year() - 1).all()
+    assert verified["certifications"].str.contains('"number": "').all()

@@ -1825,6 +1825,52 @@ BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+def _as_text(column: str) -> str:
+    """SQL: a list column as text, '' when NULL (DuckDB renders [a, b], PostgreSQL {a,b};
+    an empty list [] or {}): enough to ask whether it holds a value no other value contains."""
+    return f"COALESCE(CAST({quote(column)} AS TEXT), '')"
+
+
+def _holds(column: str, value: str) -> str:
+    return f"(POSITION({_text(value)} IN {_as_text(column)}) > 0)"
+
+
+def _profile_rules() -> tuple[tuple[str, str, str, str], ...]:
+    """Rules on a therapist's profile (``users._therapists``)."""
+    from seedsnap.generators import vocab as v
+
+    mismatch = " OR ".join(
+        f"{_holds('acceptTypes', kind)} <> {_holds('areasOfExpertise', area)}"
+        for kind, area in v.ACCEPT_NEEDS.items()
+    )
+    empty = " OR ".join(
+        f"{_as_text(c)} IN ('', '[]', '{{}}')" for c in ("licenseUrls", "documentUrls")
+    )
+    return (
+        (
+            "therapist.accepts_what_it_treats",
+            "Therapist",
+            "a therapist takes couples or families (acceptTypes) exactly when couples or "
+            "family therapy is among its areasOfExpertise",
+            f"""SELECT "userId" AS "key", {_as_text("acceptTypes")} || ' / ' ||
+            {_as_text("areasOfExpertise")} AS "detail" FROM "Therapist" WHERE {mismatch}""",
+        ),
+        (
+            "therapist.verified_license_on_file",
+            "Therapist",
+            "a therapist whose licence was verified has its licence and documents on file "
+            "(licenseUrls, documentUrls), its educationBackground and certifications",
+            f"""SELECT "userId" AS "key", 'licenseUrls ' || {_as_text("licenseUrls")} ||
+            ', educationBackground ' || COALESCE("educationBackground", 'NULL') AS "detail"
+            FROM "Therapist" WHERE "licenseVerified" AND ({empty}
+                OR "educationBackground" IS NULL OR "certifications" IS NULL)""",
+        ),
+    )
+
+
+PROFILE_RULES = _profile_rules()
+
+
 def _act_rows(a: Act) -> str:
     """SQL: the rows of one act of ``logins.ACTS`` as ("u", "at", "what": its table)."""
 
@@ -2116,7 +2162,12 @@ def domain_rules(anchor: str) -> list[Rule]:
     """The Mentara domain rules, with the anchor (a TIMESTAMP literal) filled in."""
     return [
         Rule(rid, table, desc, sql.replace("{anchor}", anchor))
-        for rid, table, desc, sql in (*DOMAIN_RULES, *BILLING_RULES, *MESSAGE_EVENT_RULES)
+        for rid, table, desc, sql in (
+            *DOMAIN_RULES,
+            *BILLING_RULES,
+            *PROFILE_RULES,
+            *MESSAGE_EVENT_RULES,
+        )
     ]
 
 

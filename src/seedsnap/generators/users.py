@@ -23,6 +23,7 @@ from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamp
 from seedsnap.generators import vocab as v
 from seedsnap.generators.clock import WORKDAY, from_waking, rhythm_of, waking, waking_between
 from seedsnap.generators.common import (
+    json_list,
     json_object,
     pick,
     pick_many,
@@ -625,11 +626,7 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
             "approaches": approaches.list.head(2),
             "languages": languages,  # the same list: upstream drew it twice and contradicted itself
             "illnessSpecializations": specialties.list.head(2),
-            "acceptTypes": pl.select(
-                pl.lit(pl.Series([list(v.ACCEPT_TYPES)]).new_from_index(0, count)).list.head(
-                    pl.lit(pl.Series(s.integers(keys, 1, 4, index=18)))
-                )
-            ).to_series(),
+            "acceptTypes": _accept_types(specialties),
             "sessionLength": pl.Series(session).cast(pl.String) + " minutes",
             "hourlyRate": pl.Series(rate).cast(pl.Decimal(10, 2)),
             "createdAt": users["createdAt"],
@@ -655,6 +652,7 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit(processed_by))
         .otherwise(None)
         .alias("processedByAdminId"),
+        *_credentials(ctx, keys, lic, start_practice),
         json_object(
             "treatmentSuccessRates",
             anxiety=np.round(0.6 + 0.3 * s.uniform(keys, 19), 2),
@@ -662,7 +660,89 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
             trauma=np.round(0.6 + 0.3 * s.uniform(keys, 21), 2),
         ),
     )
-    return df
+    return df.with_columns(_certificate_urls(df))
+
+
+def _accept_types(specialties: pl.Series) -> pl.Series:
+    """Whom each therapist takes (``vocab.ACCEPT_TYPES``): individuals, and couples or
+    families when its areas of expertise (``specialties``) hold what that takes
+    (``vocab.ACCEPT_NEEDS``), so the directory's filters and profiles agree."""
+    individual, *others = v.ACCEPT_TYPES
+    kinds = [pl.lit(individual)] + [
+        pl.when(pl.col("a").list.contains(v.ACCEPT_NEEDS[k])).then(pl.lit(k)) for k in others
+    ]
+    return (
+        specialties.to_frame("a")
+        .select(pl.concat_list(kinds).list.drop_nulls().alias("acceptTypes"))
+        .to_series()
+    )
+
+
+# Where the app keeps what a therapist uploads with its application (Supabase Storage's
+# object path on the development host of generated emails): <base>/<userId>/<file>. The
+# files do not exist; the paths have the shape the app stores.
+DOCUMENT_STORE = "https://storage.mentaradev.local/storage/v1/object/therapist-documents"
+
+
+def _credentials(
+    ctx: Context, keys: np.ndarray, lic: I64, start_practice: I64
+) -> tuple[pl.Expr, ...]:
+    """What a therapist submits with its application, as expressions over its Therapist row
+    (userId, prcLicenseNumber, professionalLicenseType, province, specialCertifications):
+    its licence and documents (names and storage URLs, ``DOCUMENT_STORE``), a certificate
+    per special certification, its education (the degree its licence needs, from a keyed
+    university, the year before it started practising) and ``certifications`` (licence and
+    certifications as JSON). Every application carries them: a verified one was checked."""
+    s = ctx.stream("Therapist", "credentials")
+    year = timestamps(start_practice, "y").dt.year().to_numpy() - 1
+    education = np.char.add(
+        np.char.add(np.asarray(v.DEGREES)[lic], ", "),
+        np.char.add(np.char.add(pick(s, keys, v.UNIVERSITIES, index=0).astype(str), ", "),
+                    year.astype(str)),
+    )  # fmt: skip
+    folder = pl.format("{}/{}/", pl.lit(DOCUMENT_STORE), pl.col("userId"))
+    license_name = pl.format("license-{}.pdf", pl.col("prcLicenseNumber").str.to_lowercase())
+    certs = pl.col("specialCertifications")
+    slug = pl.element().str.to_lowercase().str.replace_all(r"[^a-z0-9]+", "-") + ".pdf"
+    return (
+        pl.concat_list(license_name).alias("licenseNames"),
+        pl.concat_list(folder + license_name).alias("licenseUrls"),
+        pl.lit(pl.Series([list(v.APPLICATION_DOCUMENTS)])).first().alias("documentNames"),
+        pl.concat_list([folder + pl.lit(name) for name in v.APPLICATION_DOCUMENTS]).alias(
+            "documentUrls"
+        ),
+        certs.list.eval(slug).alias("certificateNames"),
+        pl.lit(pl.Series(education.astype(str))).alias("educationBackground"),
+        json_object(
+            "certifications",
+            license={
+                "type": pl.col("professionalLicenseType"),
+                "number": pl.col("prcLicenseNumber"),
+                "state": pl.col("province"),
+            },
+            special=json_list(certs),
+        ),
+    )
+
+
+def _certificate_urls(therapists: pl.DataFrame) -> pl.Series:
+    """The storage URL (``DOCUMENT_STORE``) of each file of each therapist's
+    certificateNames, in its folder (``therapists``: userId, certificateNames)."""
+    r = pl.int_range(pl.len(), dtype=pl.UInt32).alias("r")
+    per = (
+        therapists.select(r, "userId", pl.col("certificateNames").alias("f"))
+        .explode("f")
+        .drop_nulls("f")
+        .group_by("r")  # keeps each therapist's files in their order
+        .agg(pl.format("{}/{}/{}", pl.lit(DOCUMENT_STORE), "userId", "f").alias("u"))
+    )
+    # A therapist without certificates has no row in ``per``: an empty list.
+    return (
+        therapists.select(r)
+        .join(per, on="r", how="left", maintain_order="left")["u"]
+        .fill_null(pl.lit([], dtype=pl.List(pl.String)))
+        .alias("certificateUrls")
+    )
 
 
 def _admins(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:

@@ -297,6 +297,33 @@ CERTIFICATIONS = (
 EXTRA_LANGUAGES = ("Spanish", "Tagalog", "Mandarin", "French")
 INSURERS = ("BlueCross BlueShield", "Aetna", "UnitedHealthcare")
 ACCEPT_TYPES = ("Individual", "Couples", "Family")
+# The area of expertise (SPECIALTIES) without which a therapist does not take clients of each
+# kind of ACCEPT_TYPES but the first: everyone sees individuals; couples and families go to
+# those who list couples or family therapy among their areas.
+ACCEPT_NEEDS = {"Couples": "Couples Therapy", "Family": "Family Therapy"}
+# The degree behind each licence of LICENSE_TYPES (same order) and universities with such
+# programmes: a therapist's educationBackground is "<degree>, <university>, <year>".
+DEGREES = (
+    "PhD in Clinical Psychology",
+    "Master of Social Work (MSW)",
+    "MA in Marriage and Family Therapy",
+    "MA in Clinical Mental Health Counseling",
+    "MSN, Psychiatric-Mental Health Nurse Practitioner",
+)
+UNIVERSITIES = (
+    "University of Michigan",
+    "Columbia University",
+    "University of Texas at Austin",
+    "Boston University",
+    "University of Washington",
+    "Rutgers University",
+    "University of North Carolina at Chapel Hill",
+    "Ohio State University",
+    "University of California, Los Angeles",
+    "Arizona State University",
+)
+# What a therapist uploads with its application besides its licence (documentNames).
+APPLICATION_DOCUMENTS = ("curriculum-vitae.pdf", "government-id.jpg", "liability-insurance.pdf")
 
 # Client bios, each with the ages (full years, inclusive) it fits: a student's is not a
 # 54-year-old's, nor a parent of two's a 21-year-old's (``users._client_bios``).
