@@ -1,8 +1,9 @@
 """Reports: members flag posts and comments of their community (seeder.md §7 row 17, §11.16).
 
 What is reported is what reads as reportable: the keyed few posts and comments written in a
-reportable voice (``content_text.REPORTABLE_RATE``; insults, spam, hostility, a member in
-crisis, someone's personal details, promotion), for the reason its text reads as
+reportable voice (a member in crisis, ``content_text.CRISIS_RATE``, or the misconduct of a few
+repeat offenders, ``content.offenders``: insults, spam, hostility, someone's personal details,
+promotion), for the reason its text reads as
 (``content_text.reportable_reason``), with a detail of that reason (upstream reported
 arbitrary, friendly content with a random reason). A reportable item not yet reported is
 reported (a top-up) by a keyed few distinct members: a comment by one (``COMMENT_EXTRA`` of

@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from seedsnap.arrays import in_sorted
+from seedsnap.arrays import in_sorted, rows_in
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import content_text
 from seedsnap.generators.clock import waking_between, waking_soon_after
@@ -46,6 +46,41 @@ REACTION_MEAN = {
     "PostHeart": MS_PER_DAY,
     "CommentHeart": 12 * MS_PER_HOUR,
 }
+
+
+# Misconduct is the habit of a few repeat offenders (``content_text.OFFENDER_RATE``): a keyed
+# OFFENDER_SHARE of the verified clients, and at least MIN_OFFENDERS of them (the top of a
+# keyed ranking, so small builds still have something to report and block), each a troll
+# (``content_text.HOSTILE``) or, SPAMMER_P of them, a spammer (``content_text.SPAM``); the
+# ranked ones take turns, so a small build has one of each. Never a fixture account
+# (developers log in as them) nor an unverified client (it has only just signed up).
+OFFENDER_SHARE = 0.03
+MIN_OFFENDERS = 2
+SPAMMER_P = 0.5
+
+
+def offenders(ctx: Context, users: pl.DataFrame, ids: pl.Series) -> I64:
+    """The misconduct kind of each user of ``ids`` (``users``: id, role, emailVerified):
+    ``content_text.HOSTILE`` or ``SPAM`` for an offender, -1 for anyone else."""
+    pool = (
+        users.filter(
+            (pl.col("role") == "client")
+            & pl.col("emailVerified")
+            & ~pl.col("id").str.starts_with("dev_")
+        )
+        .select("id")
+        .sort("id")
+    )
+    keys = text_keys(pool["id"])
+    s = ctx.stream("User", "offender")
+    chosen = s.bernoulli(keys, OFFENDER_SHARE, index=0)
+    kind = np.where(s.bernoulli(keys, SPAMMER_P, index=2), content_text.SPAM, content_text.HOSTILE)
+    top = np.argsort(s.bits(keys, 1), kind="stable")[:MIN_OFFENDERS]
+    chosen[top] = True
+    kind[top] = np.where(np.arange(len(top)) % 2 == 0, content_text.HOSTILE, content_text.SPAM)
+    row = rows_in(ids, pool["id"])
+    out: I64 = np.append(np.where(chosen, kind, -1), -1)[row]
+    return out
 
 
 def posting_members(frames: Frames, rooms: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -171,7 +206,8 @@ def with_texts(
         parent.select(pl.when(~own).then("firstName").otherwise(pl.lit("")))["firstName"],
         parent["_kind"].fill_null(-1).to_numpy().astype(np.int64),
     )
-    text = content_text.comments(*args)
+    offender = offenders(ctx, users, new["userId"])
+    text = content_text.comments(*args, offender=offender)
     # A reply to another's comment that reads as reportable responds to it as to such a
     # post (unless reportable itself): the parents' texts are known now, and a second pass
     # changes no text's reportability (so no parent's kind).
@@ -194,7 +230,7 @@ def with_texts(
         .astype(np.int64)
     )
     if (parent_kind >= 0).any():
-        text = content_text.comments(*args, parent_kind=parent_kind)
+        text = content_text.comments(*args, parent_kind=parent_kind, offender=offender)
     return new.with_columns(text).select(columns)
 
 
@@ -224,7 +260,12 @@ def make_posts(
     created = waking_between(s, keys, ms(authors["joinedAt"]) + 60_000, hi, home, index=1)
     done = treated(frames["Meeting"], authors["userId"], created)
     title, content = content_text.posts(
-        ctx.stream("Post", "text"), keys, role, done, authors["userId"]
+        ctx.stream("Post", "text"),
+        keys,
+        role,
+        done,
+        authors["userId"],
+        offenders(ctx, frames["User"], authors["userId"]),
     )
     edited = s.bernoulli(keys, 0.2, index=2)
     updated = np.where(edited, waking_between(s, keys, created, hi, home, index=3), created)

@@ -754,14 +754,24 @@ AUTHOR_REPLIES: tuple[tuple[tuple[str, ...], ...], ...] = (
 
 # --- reportable: the few posts and comments members report ---------------------------------
 
-# Most texts are supportive. A keyed few of the clients' (REPORTABLE_RATE) are of the kind a
-# member reports instead, one kind per report reason (``social_text.REPORT_REASONS``, drawn
-# with REPORTABLE_WEIGHTS), and each reads as every detail a report of that reason may give
-# (``social_text.REPORTS``): a spam text both sells something and advises against care, an
-# off-topic one both advertises and links a fundraiser. A text's kind shows in its first
-# sentence (its opener): ``reportable_reason`` reads it back, and check matches on it.
-# Posts: (titles, openers, middles, closers); comments: (openers, middles, closers).
-REPORTABLE_RATE = {"Post": 0.08, "Comment": 0.035}
+# Most texts are supportive. A few are of the kind a member reports instead, one kind per
+# report reason (``social_text.REPORT_REASONS``), and each reads as every detail a report of
+# that reason may give (``social_text.REPORTS``): a spam text both sells something and
+# advises against care, an off-topic one both advertises and links a fundraiser. A text's
+# kind shows in its first sentence (its opener): ``reportable_reason`` reads it back, and
+# check matches on it. Posts: (titles, openers, middles, closers); comments: (openers,
+# middles, closers).
+#
+# Who writes them: a member in crisis is anyone, so CRISIS_RATE of every client's texts
+# (keyed) are a crisis, and a crisis is not misconduct. Misconduct (hostility, spam,
+# promotion: ``MISCONDUCT_REASONS``) is the habit of a few repeat offenders, as in real
+# communities: only an offender's texts (``content.offenders``: a small keyed pool of the
+# clients, each a troll, HOSTILE, or a spammer, SPAM) are, OFFENDER_RATE of them, of its
+# kind's reasons, drawn with REPORTABLE_WEIGHTS among them. (In 0.9.0 8 % of every client's
+# posts were of any reason: 185 of 210 clients of a heavy x3 build wrote misconduct, one user
+# both insulting members and selling a coaching programme.)
+CRISIS_RATE = {"Post": 0.008, "Comment": 0.0035}
+OFFENDER_RATE = {"Post": 0.25, "Comment": 0.3}
 REPORTABLE_WEIGHTS = (0.25, 0.25, 0.2, 0.1, 0.1, 0.1)
 REPORTABLE_POSTS: dict[str, tuple[tuple[str, ...], ...]] = {
     "Inappropriate content": (
@@ -1066,6 +1076,8 @@ REPORTABLE_COMMENTS: dict[str, tuple[tuple[str, ...], ...]] = {
     ),
 }
 REPORTABLE_REASONS = tuple(REPORTABLE_POSTS)
+# The reasons that are someone's misconduct: all but a member in crisis.
+MISCONDUCT_REASONS = tuple(r for r in REPORTABLE_REASONS if RESPONSE_KIND[r] != CRISIS)
 # The reasons of a text that reads as an attack on someone, and of one that reads as spam.
 HOSTILE_REASONS = ("Harassment or bullying", "Inappropriate content")
 SPAM_REASONS = ("Spam or misleading information", "Off-topic promotion")
@@ -1084,6 +1096,12 @@ def reportable_reason_expr(content: str) -> pl.Expr:
         hit = pl.any_horizontal(text.str.starts_with(o + " ") for o in openers)
         out = pl.when(hit).then(pl.lit(reason)).otherwise(out)
     return out
+
+
+def misconduct_expr(content: str) -> pl.Expr:
+    """Whether each text of column ``content`` reads as misconduct (``MISCONDUCT_REASONS``:
+    hostility, spam or promotion; not a member in crisis)."""
+    return reportable_reason_expr(content).is_in(MISCONDUCT_REASONS).fill_null(False)
 
 
 def reportable_reason(content: pl.Series) -> pl.Series:
@@ -1222,20 +1240,32 @@ def _voice(
     treated: npt.NDArray[np.bool_] | None,
     table: str,
     author: pl.Series | None = None,
+    offender: I64 | None = None,
 ) -> I64:
-    """Each text's voice: its author's role's, a client's untreated or (REPORTABLE_RATE of
-    the clients' ``table`` texts, keyed; never a fixture account's, by its ``author`` id)
-    reportable one."""
+    """Each text's voice: its author's role's, a client's untreated or a reportable one: a
+    crisis (CRISIS_RATE of the clients' ``table`` texts, keyed; never a fixture account's,
+    by its ``author`` id), or, of an ``offender`` (per text, its author's misconduct kind,
+    HOSTILE or SPAM; -1 for none, the default), OFFENDER_RATE of its texts of that kind."""
     voice = np.zeros(len(keys), dtype=np.int64) if role is None else voices(role)
     if treated is not None:
         voice = np.where((voice == 0) & ~treated, UNTREATED, voice)
     # Own stream indices: the other texts keep their draws.
-    bad = (voice == 0) | (voice == UNTREATED)
-    bad &= stream.bernoulli(keys, REPORTABLE_RATE[table], index=90)
+    client = (voice == 0) | (voice == UNTREATED)
     if author is not None:  # developers log in as the fixtures: they write nothing reportable
-        bad &= ~author.fill_null("").str.starts_with("dev_").to_numpy()
-    reason = stream.choice(keys, len(REPORTABLE_REASONS), p=REPORTABLE_WEIGHTS, index=91)
-    out: I64 = np.where(bad, REPORTABLE + reason, voice)
+        client &= ~author.fill_null("").str.starts_with("dev_").to_numpy()
+    out: I64 = np.where(
+        client & stream.bernoulli(keys, CRISIS_RATE[table], index=90),
+        REPORTABLE + REPORTABLE_REASONS.index("Self-harm or crisis concern"),
+        voice,
+    )
+    if offender is None:
+        return out
+    bad = client & (out < REPORTABLE) & stream.bernoulli(keys, OFFENDER_RATE[table], index=92)
+    for kind in (HOSTILE, SPAM):  # each kind's reasons, by their weights among them
+        weights = [w * (RESPONSE_KIND[r] == kind)
+                   for r, w in zip(REPORTABLE_REASONS, REPORTABLE_WEIGHTS, strict=True)]  # fmt: skip
+        reason = stream.choice(keys, len(REPORTABLE_REASONS), p=weights, index=91)
+        out = np.where(bad & (offender == kind), REPORTABLE + reason, out)
     return out
 
 
@@ -1245,12 +1275,14 @@ def posts(
     role: pl.Series | None = None,
     treated: npt.NDArray[np.bool_] | None = None,
     author: pl.Series | None = None,
+    offender: I64 | None = None,
 ) -> tuple[pl.Series, pl.Series]:
     """(title, content) per key, in the voice of the author's ``role`` (default: clients);
     a client not ``treated`` (no completed session yet; default: all treated) never writes
-    of "my therapist"; a keyed few of the clients' are reportable (``REPORTABLE_RATE``), none
-    of the fixture accounts' (by ``author``, the author ids, when given)."""
-    voice = _voice(stream, keys, role, treated, "Post", author)
+    of "my therapist"; a keyed few of the clients' are reportable (a crisis, or misconduct
+    of an ``offender``'s kind: ``_voice``), none of the fixture accounts' (by ``author``, the
+    author ids, when given)."""
+    voice = _voice(stream, keys, role, treated, "Post", author, offender)
     title = _TITLES.gather(stream, keys, voice)
     head = _BODY_HEADS.gather(stream, keys, voice)
     tail = _BODY_TAILS.gather(stream, keys, voice)
@@ -1267,15 +1299,16 @@ def comments(
     name: pl.Series | None = None,
     kind: I64 | None = None,
     parent_kind: I64 | None = None,
+    offender: I64 | None = None,
 ) -> pl.Series:
     """A comment per key, in the voice of the author's ``role`` (default: clients), as
-    ``posts`` (``treated``, ``author``), fitted to its ``context`` (PEER, STAFF, REPLY or
-    OWN_POST; default PEER): "{name}" in a reply is ``name``, the first name of whom it
-    answers. On a post of a response ``kind`` (CRISIS, HOSTILE, SPAM; -1 for a friendly
+    ``posts`` (``treated``, ``author``, ``offender``), fitted to its ``context`` (PEER,
+    STAFF, REPLY or OWN_POST; default PEER): "{name}" in a reply is ``name``, the first name
+    of whom it answers. On a post of a response ``kind`` (CRISIS, HOSTILE, SPAM; -1 for a friendly
     post) every comment but the author's is a response of that kind in its writer's voice;
     elsewhere, a reply to a comment of a ``parent_kind`` (-1: friendly) is a response of
     that kind unless it reads as reportable itself."""
-    voice = _voice(stream, keys, role, treated, "Comment", author)
+    voice = _voice(stream, keys, role, treated, "Comment", author, offender)
     writer = np.zeros(len(keys), dtype=np.int64) if role is None else voices(role)
     kind = np.full(len(keys), -1, dtype=np.int64) if kind is None else kind
     if parent_kind is not None:
