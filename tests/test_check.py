@@ -35,6 +35,7 @@ from seedsnap.check import (
 from seedsnap.config import BOOK_AHEAD_WEEKS, MINIMUMS, resolve
 from seedsnap.context import Context
 from seedsnap.errors import DatabaseError, SnapshotError
+from seedsnap.generators.content_text import REPORTABLE_COMMENTS
 from seedsnap.generators.therapy_text import (
     EARLY_REVIEW_BODIES,
     EARLY_REVIEW_SESSIONS,
@@ -61,6 +62,9 @@ def days(n: float) -> datetime:
     """``n`` days before the anchor (negative: after)."""
     return A - timedelta(days=n)
 
+
+# A comment that reads as harassment: a stock opener of that reason's comments.
+_INSULT = REPORTABLE_COMMENTS["Harassment or bullying"][0][0] + " Toughen up."
 
 # Every minimum at 1 (so each rule has teeth), except the optional one.
 MINS = {f"{e}.{n}": 1 for e, reqs in MINIMUMS.items() for n in reqs}
@@ -356,7 +360,8 @@ def world() -> dict[str, list[dict[str, Any]]]:
         ],
         "PostHeart": [
             {"id": "ph1", "postId": "p1", "userId": "c2", "createdAt": days(89)},
-            {"id": "ph2", "postId": "p2", "userId": "c1", "createdAt": days(79)},
+            # (p2 reads as spam: nobody hearts it, and it is held to no heart minimum.)
+            {"id": "ph2", "postId": "p3", "userId": "c2", "createdAt": days(69)},
             {"id": "ph3", "postId": "p3", "userId": "c1", "createdAt": days(69)},
         ],
         "CommentHeart": [{"id": "ch1", "commentId": "cm1", "userId": "c1", "createdAt": days(88)}],
@@ -736,7 +741,17 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "Comment", "cm3", userId="c2", parentId=None),
         "cm3",
     ),
-    ("post_heart.after_post", lambda f: set_(f, "PostHeart", "ph2", createdAt=days(81)), "ph2"),
+    ("post_heart.after_post", lambda f: set_(f, "PostHeart", "ph2", createdAt=days(71)), "ph2"),
+    (  # a heart on p2, which reads as spam (and is reported for it, by c1)
+        "post_heart.not_on_misconduct",
+        lambda f: add(f, "PostHeart", id="ph9", postId="p2", userId="c1", createdAt=days(79)),
+        "ph9",
+    ),
+    (  # c1's heart on cm1, made an insult
+        "comment_heart.not_on_misconduct",
+        lambda f: set_(f, "Comment", "cm1", content=_INSULT),
+        "ch1",
+    ),
     (
         "comment_heart.after_comment",
         lambda f: set_(f, "CommentHeart", "ch1", createdAt=days(90)),
@@ -1857,6 +1872,20 @@ MINIMUM_CASES: list[tuple[str, Edit, str]] = [
     ],
     ("min:meeting.has_notes_if_completed", lambda f: drop(f, "MeetingNotes", "n1"), "mt1"),
 ]
+
+
+def test_misconduct_posts_are_exempt_from_the_heart_minimum(
+    base: tuple[Frames, dict[str, Path]], tmp_path: Path
+) -> None:
+    """p2 reads as spam and has no heart: the minimum is the other posts' (nobody hearts
+    misconduct); the same post, friendly, is held to it."""
+    frames = dict(base[0])
+    assert frames["PostHeart"].filter(pl.col("postId") == "p2").is_empty()
+    assert check_parquet(base[1], CONF, only=["min:post.hearts"]).ok
+    frames = set_(frames, "Post", "p2", content="Cannot sleep. Any tips?")
+    paths = {**base[1], **write({"Post": frames["Post"]}, tmp_path)}
+    failed = check_parquet(paths, CONF, only=["min:post.hearts"]).violations
+    assert [(v.rule, v.key) for v in failed] == [("min:post.hearts", "p2")]
 
 
 def _first_key(frame: pl.DataFrame, table: Table) -> str:

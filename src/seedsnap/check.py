@@ -702,6 +702,17 @@ def _text_pools() -> dict[str, str]:
 
 
 _POOLS = _text_pools()
+
+
+def _misconduct(text: str) -> str:
+    """SQL condition: ``text`` reads as misconduct (``content_text.MISCONDUCT_REASONS``:
+    hostility, spam, promotion; a member in crisis is none)."""
+    from seedsnap.generators.content_text import MISCONDUCT_REASONS
+
+    return f"""EXISTS (SELECT 1 FROM {_POOLS["reportable"]} WHERE {text} LIKE "rr"."pattern"
+        AND "rr"."reason" IN ({", ".join(map(_text, MISCONDUCT_REASONS))}))"""
+
+
 _MOD_IDS = 'CAST("m"."assignedCommunities" AS TEXT)'
 
 
@@ -805,6 +816,21 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         """SELECT "h"."id" AS "key", 'user ' || "h"."userId" AS "detail"
         FROM "CommentHeart" AS "h" JOIN "Comment" AS "c" ON "c"."id" = "h"."commentId"
         WHERE "h"."userId" = "c"."userId" """,
+    ),
+    *(
+        (
+            f"{table}.not_on_misconduct",
+            heart,
+            f"nobody hearts a {table.split('_')[0]} that reads as misconduct (hostility, spam, "
+            "promotion): not its reporters, not staff, not anyone",
+            f"""SELECT "h"."id" AS "key", 'user ' || "h"."userId" AS "detail"
+            FROM {quote(heart)} AS "h" JOIN {quote(item)} AS "x" ON "x"."id" = "h".{quote(ref)}
+            WHERE {_misconduct('"x"."content"')}""",
+        )
+        for table, heart, item, ref in (
+            ("post_heart", "PostHeart", "Post", "postId"),
+            ("comment_heart", "CommentHeart", "Comment", "commentId"),
+        )
     ),
     (
         "comment.after_post",
@@ -2262,7 +2288,13 @@ MINIMUM_COUNTS: dict[tuple[str, str], tuple[str, str | None]] = {
     ("community", "moderators"): (_count("ModeratorCommunity", "communityId"), None),
     ("moderator", "communities_moderated"): (_count("ModeratorCommunity", "moderatorId"), None),
     ("post", "comments"): (_count("Comment", "postId"), None),
-    ("post", "hearts"): (_count("PostHeart", "postId"), None),
+    # A post that reads as misconduct draws no hearts (enrichers/hearts.py): the minimum is
+    # the other posts'.
+    ("post", "hearts"): (
+        _count("PostHeart", "postId"),
+        f"""SELECT "p"."id", "p"."id" AS "ref" FROM "Post" AS "p"
+        WHERE NOT {_misconduct('"p"."content"')}""",
+    ),
     ("meeting", "has_notes_if_completed"): (
         _count("MeetingNotes", "meetingId"),
         """SELECT "id", "id" AS "ref" FROM "Meeting" WHERE CAST("status" AS TEXT) = 'COMPLETED'""",

@@ -5,6 +5,14 @@ Upstream piled hearts on the earliest posts in DB order and never ensured a post
 (seeder.md §7 row 8). Here hearts go to keyed picks among posts of the user's communities,
 never on one's own post, never twice on the same post, after the post and the membership,
 and before the user was last seen (``users.last_seen``): pairs the user was seen after first.
+
+Nobody hearts a post or comment that reads as misconduct (hostility, spam, promotion:
+``content_text.MISCONDUCT_REASONS``): it draws no hearts beyond the minimum, no client gives
+one to reach its own minimum, and the per-post minimum does not apply to it (check exempts it
+too). A heart there would be someone applauding an insult or an advert: in 0.9.0 such posts
+drew as many hearts as supportive ones, therapists' and moderators' among them, and 72 from
+the very members who reported them. Reports come after hearts (they are of what was said),
+so what is misconduct is read from the text, as the reports enricher reads it.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ import polars as pl
 
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.enrichers.common import best_rows, count_by, deficit, pair_top_up
+from seedsnap.generators import content_text
 from seedsnap.generators.common import text_keys
 from seedsnap.generators.content import REACTION_MEAN, community_posts, posting_members
 from seedsnap.generators.users import home_offset_of, last_seen
@@ -155,6 +164,20 @@ def _pair_codes(chosen: pl.DataFrame, n_users: int) -> pl.Series:
     return chosen.select(pl.col("_i").cast(pl.Int64) * n_users + pl.col("_u")).to_series()
 
 
+def misconduct(posts: pl.DataFrame, ids: pl.Series) -> np.ndarray:
+    """Whether each post of ``ids`` (among ``posts``: id, content) reads as misconduct."""
+    flag = posts.select(
+        pl.col("id").alias("postId"), content_text.misconduct_expr("content").alias("_bad")
+    )
+    out: np.ndarray = (
+        ids.to_frame("postId")
+        .join(flag, on="postId", how="left", maintain_order="left")["_bad"]
+        .fill_null(False)
+        .to_numpy()
+    )
+    return out
+
+
 def popular(ctx: Context, post_ids: pl.Series, made: np.ndarray) -> np.ndarray:
     """Hearts each post of ``post_ids`` (made at epoch ms ``made``) draws in all: a keyed
     lognormal around POPULAR_MEDIAN (spread POPULAR_SIGMA), at most POPULAR_CAP, and a
@@ -198,6 +221,9 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     posts = posts.with_columns(pl.Series("_ik", text_keys(posts["postId"])))
     post_cols = posts.select("communityId", "_i", "_a", "pAt", "_ik")
+    # Misconduct draws no hearts (the module docstring): by row of ``posts`` (``_i``).
+    bad = misconduct(frames["Post"], posts["postId"])
+    decent_cols = post_cols.filter(pl.Series(~bad))  # (post_cols is in ``_i`` order)
     existing = frames["PostHeart"].select("postId", "userId")
     given = pl.concat([existing.select("userId"), frames["CommentHeart"].select("userId")])
     clients = (
@@ -226,7 +252,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         )
 
     by_users = _take(
-        ctx, "PostHeart", "user-side", by_user(need_u, post_cols), need_u["need"], "pAt", 11,
+        ctx, "PostHeart", "user-side", by_user(need_u, decent_cols), need_u["need"], "pAt", 11,
         hearted, n_users, repeated,
     )  # fmt: skip
 
@@ -234,7 +260,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     min_p = ctx.config.minimum("post", "hearts")
     count = np.bincount(on_posts["_i"].to_numpy(), minlength=posts.height)
     count += np.bincount(by_users["_i"].to_numpy(), minlength=posts.height)
-    need_p, pairs_p = _short_posts(posts, post_cols, member_cols, count, min_p)
+    need_p, pairs_p = _short_posts(posts, post_cols, member_cols, count, np.where(bad, 0, min_p))
     by_users_pairs = _pair_codes(by_users, n_users)
     by_posts = _take(
         ctx, "PostHeart", "post-side", pairs_p, need_p["need"], "pAt", 11,
@@ -245,7 +271,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # some many. Those hearts come from members still seen after it, as no minimum forces.
     taken_pairs = pl.concat([hearted, by_users_pairs, _pair_codes(by_posts, n_users)])
     count += np.bincount(by_posts["_i"].to_numpy(), minlength=posts.height)
-    want = popular(ctx, posts["postId"], posts["pAt"].dt.epoch("ms").to_numpy())
+    want = np.where(bad, 0, popular(ctx, posts["postId"], posts["pAt"].dt.epoch("ms").to_numpy()))
     need_x, pairs_x = _short_posts(posts, post_cols, member_cols, count, want)
     by_liking = _take(
         ctx, "PostHeart", "popular", pairs_x, need_x["need"], "pAt", 11, taken_pairs, n_users,
@@ -264,6 +290,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     if need_c.height:  # the comments are coded only when some client needs them
         comments = (
             frames["Comment"]
+            .filter(~content_text.misconduct_expr("content"))
             .join(posts.select("postId", "communityId"), on="postId")
             .select(
                 pl.col("id").alias("commentId"),

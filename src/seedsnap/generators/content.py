@@ -2,7 +2,8 @@
 
 Fixes over upstream (seeder.md §6.2, §11.6, §11.8): authors and commenters are members of the
 post's community (therapists included), every post has a room, comments follow their post and
-replies their parent, nothing is dated after the anchor, and nobody hearts their own content.
+replies their parent, nothing is dated after the anchor, and nobody hearts their own content,
+nor anything that reads as misconduct (``content_text.MISCONDUCT_REASONS``).
 """
 
 from __future__ import annotations
@@ -708,12 +709,19 @@ def generate(ctx: Context, frames: Frames) -> Frames:
     comments = base_comments(ctx, posts, members, rooms, frames["User"], frames["Meeting"])
     pool = heart_pool(ctx, members)
     vol = ctx.config.volumes
+    # Nobody hearts misconduct (hostility, spam, promotion): only the other items draw hearts.
+    decent = ~content_text.misconduct_expr("content")
     post_hearts = hearts(
-        ctx, post_items(frames, posts), pool, "PostHeart", "postId", vol["post_heart_rate"]
+        ctx,
+        post_items(frames, posts.filter(decent)),
+        pool,
+        "PostHeart",
+        "postId",
+        vol["post_heart_rate"],
     )
     comment_hearts = hearts(
         ctx,
-        comment_items(posts, comments, rooms),
+        comment_items(posts, comments.filter(decent), rooms),
         pool,
         "CommentHeart",
         "commentId",
