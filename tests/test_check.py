@@ -1440,6 +1440,31 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         ),
         "nts",
     ),
+    (  # k1's only moderator, m1, deactivated their account
+        "community.moderated_by_one_still_coming",
+        lambda f: set_(f, "User", "m1", isActive=False, deactivatedAt=days(1)),
+        "k1",
+    ),
+    (  # ... or stopped coming: last logged in 30 days ago
+        "community.moderated_by_one_still_coming",
+        lambda f: set_(f, "User", "m1", lastLoginAt=days(30)),
+        "k1",
+    ),
+    (
+        "community.moderated_by_one_still_coming",
+        lambda f: drop(f, "ModeratorCommunity", "mc1"),
+        "k1",
+    ),
+    (  # m1, who did nothing after days(5), is assigned k1 after deactivating their account
+        "user.nothing_after_deactivation",
+        lambda f: set_(
+            set_(f, "User", "m1", isActive=False, deactivatedAt=days(1)),
+            "ModeratorCommunity",
+            "mc1",
+            assignedAt=days(0.5),
+        ),
+        "m1",
+    ),
     # c2 signed up 200 days ago and holds no code
     (
         "user.unverified_is_recent_sign_up",
@@ -1846,6 +1871,11 @@ MINIMUM_CASES: list[tuple[str, Edit, str]] = [
         )
         for n in ("members", "posts", "moderators")
     ],
+    (  # k1's only moderator deactivated their account
+        "min:community.moderators",
+        lambda f: set_(f, "User", "m1", isActive=False, deactivatedAt=days(1)),
+        "k1",
+    ),
     (
         "min:moderator.communities_moderated",
         lambda f: add(

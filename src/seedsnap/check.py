@@ -1918,13 +1918,20 @@ def _act_rows(a: Act) -> str:
     )
 
 
-def _last_acts() -> str:
-    """SQL: each user's last act ("u", "at") over the tables of ``logins.ACTS``."""
+def _last_acts(also: tuple[Act, ...] = ()) -> str:
+    """SQL: each user's last act ("u", "at") over the tables of ``logins.ACTS`` (and of
+    ``also``)."""
     from seedsnap.enrichers.logins import ACTS
 
-    union = " UNION ALL ".join(_act_rows(a) for a in ACTS)
+    union = " UNION ALL ".join(_act_rows(a) for a in (*ACTS, *also))
     return f'SELECT "u", MAX("at") AS "at" FROM ({union}) AS "acts" GROUP BY "u"'
 
+
+# Rows others make for a user that still need the user there: a moderator is assigned a
+# community (by an admin) only while they still come, never once their account is
+# deactivated. Not their acts (a login does not follow from them), so not in logins.ACTS.
+# As (table, user column, time column) of an ``Act``.
+WHILE_ACTIVE = (("ModeratorCommunity", "moderatorId", "assignedAt"),)
 
 # What a client does to sign up: the intake assessment registration stores, and the
 # chatbot session it may come from. An account that has not verified its email did no more.
@@ -1954,10 +1961,11 @@ def account_rules(anchor: str) -> list[Rule]:
     logins enricher's ``ACTS``: posts, comments, hearts, messages, meetings, ...); an
     account whose email is not verified is a recent sign-up that did nothing else yet; and
     nothing awaits a user who stopped coming (``anchor``: a TIMESTAMP literal)."""
-    from seedsnap.enrichers.logins import SESSION
+    from seedsnap.enrichers.logins import SESSION, Act
     from seedsnap.generators.users import DORMANT_AFTER
 
     last = _last_acts()
+    assigned = _last_acts(tuple(Act(*w) for w in WHILE_ACTIVE))
     session = f"INTERVAL '{SESSION // 60_000} minutes'"
     valid = f"INTERVAL '{VERIFY_TOKEN_HOURS} hours'"
     days = DORMANT_AFTER // 86_400_000
@@ -2011,10 +2019,11 @@ def account_rules(anchor: str) -> list[Rule]:
         Rule(
             "user.nothing_after_deactivation",
             "User",
-            "a deactivated user does nothing after deactivatedAt",
+            "a deactivated user does nothing after deactivatedAt, and is assigned nothing "
+            f"after it ({', '.join(f'{t}.{at}' for t, _, at in WHILE_ACTIVE)})",
             f"""SELECT "x"."id" AS "key", 'last act ' || CAST("a"."at" AS TEXT) ||
             ', deactivated ' || CAST("x"."deactivatedAt" AS TEXT) AS "detail"
-            FROM "User" AS "x" JOIN ({last}) AS "a" ON "a"."u" = "x"."id"
+            FROM "User" AS "x" JOIN ({assigned}) AS "a" ON "a"."u" = "x"."id"
             WHERE "a"."at" > "x"."deactivatedAt" """,
         ),
         # A user's sessions, hosting and registrations stop when it stops coming: whatever
@@ -2027,6 +2036,17 @@ def account_rules(anchor: str) -> list[Rule]:
             CAST("p"."stopped" AS TEXT) AS "detail" FROM "Meeting" AS "m"
             JOIN {stopped} AS "p" ON "p"."id" IN ("m"."clientId", "m"."therapistId")
             WHERE "m"."startTime" > "p"."stopped" """,
+        ),
+        Rule(
+            "community.moderated_by_one_still_coming",
+            "Community",
+            f"every community has a moderator who has not {gone}: one who left hands over",
+            f"""SELECT "c"."id" AS "key", CAST(COUNT("mc"."id") AS TEXT) ||
+            ' moderators, none still coming' AS "detail" FROM "Community" AS "c"
+            LEFT JOIN "ModeratorCommunity" AS "mc" ON "mc"."communityId" = "c"."id"
+            LEFT JOIN {stopped} AS "p" ON "p"."id" = "mc"."moderatorId"
+            GROUP BY "c"."id" HAVING COUNT("mc"."id") = 0
+            OR COUNT(*) FILTER (WHERE "p"."stopped" IS NULL) = 0""",
         ),
         Rule(
             "group_session.accepted_by_one_still_coming",
@@ -2285,7 +2305,13 @@ MINIMUM_COUNTS: dict[tuple[str, str], tuple[str, str | None]] = {
     ("therapist", "reviews_received"): (_count("Review", "therapistId"), None),
     ("community", "members"): (_count("Membership", "communityId"), None),
     ("community", "posts"): (_POSTS_PER_COMMUNITY, None),
-    ("community", "moderators"): (_count("ModeratorCommunity", "communityId"), None),
+    # A moderator whose account is deactivated no longer moderates: only active ones count.
+    ("community", "moderators"): (
+        """SELECT "mc"."communityId" AS "ref", COUNT(*) AS "n" FROM "ModeratorCommunity" AS "mc"
+        JOIN "User" AS "u" ON "u"."id" = "mc"."moderatorId" WHERE "u"."isActive"
+        GROUP BY "mc"."communityId" """,
+        None,
+    ),
     ("moderator", "communities_moderated"): (_count("ModeratorCommunity", "moderatorId"), None),
     ("post", "comments"): (_count("Comment", "postId"), None),
     # A post that reads as misconduct draws no hearts (enrichers/hearts.py): the minimum is

@@ -7,6 +7,12 @@ communities the moderator already belongs to. A moderator of a community they ha
 (a new assignment, or one of the base build's) gets a membership, joined after both the
 moderator and the community existed and no later than the assignment.
 
+A moderator is assigned only while they still come (``relationships.moderator_latest``: by
+the time they were last seen, so never after deactivating their account). The minimum of
+moderators per community counts those who still come at the anchor (``users.still_coming``):
+a community whose moderators left is handed over to one who still comes, assigned after the
+last of those who left was last seen where there is time for it.
+
 Each moderator's ``assignedCommunities`` (JSON, upstream left it NULL) lists the ids of the
 communities their ModeratorCommunity rows assign them, in id order, written at their latest
 assignment (``updatedAt`` is not before it). This step makes the last assignments, so it
@@ -17,12 +23,14 @@ from __future__ import annotations
 
 import polars as pl
 
-from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
+from seedsnap.context import Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit, pair_top_up, take_best
 from seedsnap.generators.common import between, json_list, ms_of, natural_ids, text_keys
+from seedsnap.generators.relationships import moderator_latest
+from seedsnap.generators.users import still_coming
 from seedsnap.random import child_keys, name_key
 
-READS = ("Moderator", "Community", "ModeratorCommunity", "Membership")
+READS = ("Moderator", "Community", "ModeratorCommunity", "Membership", "User")
 WRITES = ("ModeratorCommunity", "Membership", "Moderator")
 UPDATES = ("Moderator",)
 # The Moderator columns this step sets: they follow from the assignments.
@@ -34,7 +42,7 @@ SALT_MEMBER = name_key("enrich", "moderator_assignments", "membership")
 def _rows(ctx: Context, chosen: pl.DataFrame) -> pl.DataFrame:
     pair = {c: text_keys(chosen[c]) for c in ("moderatorId", "communityId")}
     lo = chosen["lo"].to_numpy()
-    ids, at = pair_top_up(ctx, "ModeratorCommunity", pair, SALT, lo, ctx.anchor_ms - MS_PER_DAY)
+    ids, at = pair_top_up(ctx, "ModeratorCommunity", pair, SALT, lo, chosen["hi"].to_numpy())
     return pl.DataFrame(
         {
             "id": ids,
@@ -79,8 +87,14 @@ def _memberships(
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
+    users = frames["User"]
     mods = frames["Moderator"].select(
         pl.col("userId").alias("moderatorId"), pl.col("createdAt").alias("mAt")
+    )
+    # The latest each can be assigned, and whether they still come (count for a community).
+    mods = mods.with_columns(
+        pl.Series("hi", moderator_latest(ctx, users, mods["moderatorId"])),
+        pl.Series("coming", still_coming(ctx, users, mods["moderatorId"])),
     )
     comm = frames["Community"].select(
         pl.col("id").alias("communityId"), pl.col("createdAt").alias("cAt")
@@ -106,6 +120,8 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             (pl.col("_mk") ^ (pl.col("_ck") * pl.lit(7, dtype=pl.UInt64))).alias("_k"),
         )
         .drop("_mk", "_ck", "joinedAt")
+        # Only while the moderator still comes.
+        .filter(pl.col("lo") <= pl.col("hi"))
     )
     need_m = deficit(
         mods,
@@ -122,18 +138,35 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         need_m,
         order=["_nm"],
     )
-    after = pl.concat([existing, first.select("moderatorId", "communityId")])
+    after = pl.concat([existing, first.select("moderatorId", "communityId")]).join(
+        mods.select("moderatorId", "coming", "hi"), on="moderatorId", how="left"
+    )
     load = count_by(after, "moderatorId").rename({"len": "load"})
+    # Only moderators who still come count; a community short of them is handed over to one
+    # who does, after the last who left was last seen (ASSIGNED_BEFORE_SEEN before their
+    # ``hi``) where the new moderator's own bound leaves time for it.
     need_c = deficit(
         comm,
         "communityId",
-        count_by(after, "communityId"),
+        count_by(after.filter(pl.col("coming")), "communityId"),
         ctx.config.minimum("community", "moderators"),
     )
+    left = (
+        after.filter(~pl.col("coming"))
+        .group_by("communityId")
+        .agg(pl.col("hi").max().alias("_gone"))
+        .with_columns(pl.col("_gone").cast(pl.Int64))
+    )
     cand_c = (
-        candidates.join(first, on=["moderatorId", "communityId"], how="anti")
+        candidates.filter(pl.col("coming"))
+        .join(first, on=["moderatorId", "communityId"], how="anti")
         .join(load, on="moderatorId", how="left")
-        .with_columns(pl.col("load").fill_null(0))
+        .join(left, on="communityId", how="left")
+        .with_columns(
+            pl.col("load").fill_null(0),
+            pl.max_horizontal("lo", pl.min_horizontal("_gone", "hi")).alias("lo"),
+        )
+        .drop("_gone")
     )
     second = take_best(
         ctx,

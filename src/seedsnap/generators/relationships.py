@@ -285,10 +285,27 @@ def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
     )
 
 
+# A moderator is assigned at least this long before they were last seen: they still came
+# then, and saw the assignment (its COMMUNITY_JOINED notification) in a later visit.
+ASSIGNED_BEFORE_SEEN = JOINED_BEFORE_SEEN
+
+
+def moderator_latest(ctx: Context, users: pl.DataFrame, ids: pl.Series) -> I64:
+    """The latest each moderator of ``ids`` can be assigned a community (epoch ms): a day
+    before the anchor, and ASSIGNED_BEFORE_SEEN before they were last seen
+    (``users.last_seen``): a moderator who stopped coming, or deactivated their account
+    (which happens in their last visit), is assigned nothing after."""
+    out: I64 = np.minimum(
+        ctx.anchor_ms - MS_PER_DAY, seen_of(ctx, users, ids) - ASSIGNED_BEFORE_SEEN
+    )
+    return out
+
+
 def moderator_assignments(
     ctx: Context, frames: Frames, members: pl.DataFrame | None = None
 ) -> pl.DataFrame:
-    """Each moderator assigned to 2-4 communities, after joining any of them it is a member of.
+    """Each moderator assigned to 2-4 communities, after joining any of them it is a member of,
+    while they still came (``moderator_latest``): never a community created after that.
 
     ``members`` (userId, communityId, joinedAt) are the memberships of this build; the
     moderator_assignments enricher adds one for each assignment made without.
@@ -300,12 +317,16 @@ def moderator_assignments(
     s = ctx.stream("ModeratorCommunity", "assign")
     mk = user_keys(mods.rename({"userId": "id"}))
     k = np.minimum(s.integers(mk, 2, 5, index=0), comm.height)
+    latest = moderator_latest(ctx, frames["User"], mods["userId"])
+    c_at = ms(comm["createdAt"])
     # Communities in a keyed order per moderator, scored by (moderator, community) keys so
-    # neither the frame's row order nor new communities reorder the existing ones.
+    # neither the frame's row order nor new communities reorder the existing ones. A
+    # community created after the moderator's ``latest`` is out of reach: as ``ages`` (a row
+    # takes no column whose bound is below its own), both negated.
     ckeys = community_keys(comm["slug"])
-    m_row, c_col = _keyed_picks(s, mk, ckeys, k)
+    m_row, c_col = _keyed_picks(s, mk, ckeys, k, ages=(-latest, -c_at))
     keys = child_keys(mk[m_row], ckeys[c_col])
-    lo = np.maximum(ms(mods["createdAt"])[m_row], ms(comm["createdAt"])[c_col])
+    lo = np.maximum(ms(mods["createdAt"])[m_row], c_at[c_col])
     moderator_ids, community_ids = mods["userId"].gather(m_row), comm["id"].gather(c_col)
     if members is not None:
         # A moderator who is a member of the community was assigned once they had joined.
@@ -317,7 +338,10 @@ def moderator_assignments(
             .to_numpy()
         )
         lo = np.maximum(lo, joined)
-    assigned = between(s, keys, lo, ctx.anchor_ms - MS_PER_DAY, index=1)
+    hi = latest[m_row]
+    assigned = between(s, keys, lo, np.maximum(lo, hi), index=1)
+    # A pair with no time left (a moderator who left right after signing up or joining) is
+    # not made: the enricher gives the community and the moderator others.
     return pl.DataFrame(
         {
             "id": natural_ids(
@@ -327,7 +351,7 @@ def moderator_assignments(
             "communityId": community_ids,
             "assignedAt": timestamps(assigned, "assignedAt"),
         }
-    )
+    ).filter(pl.Series(lo <= hi))
 
 
 def generate(ctx: Context, frames: Frames) -> Frames:
