@@ -34,8 +34,10 @@ from seedsnap.check import (
 )
 from seedsnap.config import BOOK_AHEAD_WEEKS, MINIMUMS, resolve
 from seedsnap.context import Context
+from seedsnap.enrichers.group_sessions import LOW_ENROLMENT, VENUE_CLOSED
 from seedsnap.errors import DatabaseError, SnapshotError
 from seedsnap.generators.content_text import REPORTABLE_COMMENTS
+from seedsnap.generators.social_text import GROUP_VENUES
 from seedsnap.generators.therapy_text import (
     EARLY_REVIEW_BODIES,
     EARLY_REVIEW_SESSIONS,
@@ -47,6 +49,7 @@ from seedsnap.generators.therapy_text import (
     SAFETY_CLEAR,
     SESSION_DESCRIPTIONS,
 )
+from seedsnap.generators.vocab import PROVINCES
 from seedsnap.schema import MENTARA
 from seedsnap.schema.ddl import quote
 from seedsnap.schema.model import Table
@@ -1348,6 +1351,32 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "GroupTherapySessions", "gs1", sessionFormat=None),
         "gs1",
     ),
+    (  # a virtual session has no venue to close
+        "group_session.cancellation_reason_fits",
+        lambda f: _cancelled(f, VENUE_CLOSED),
+        "gs1",
+    ),
+    (  # a webinar takes place with whoever comes
+        "group_session.cancellation_reason_fits",
+        lambda f: _cancelled(f, LOW_ENROLMENT),
+        "gs1",
+    ),
+    (  # three registered: as many as a session held needs
+        "group_session.cancellation_reason_fits",
+        lambda f: _registered(
+            _cancelled(f, LOW_ENROLMENT, sessionFormat="group-therapy"),
+            "gs1",
+            ["CANCELLED", "CANCELLED"],
+        ),
+        "gs1",
+    ),
+    (  # t1 lives in Metro Manila, the venue is in California
+        "group_invitation.therapist_of_the_venues_state",
+        lambda f: set_(
+            f, "GroupTherapySessions", "gs1", sessionType="IN_PERSON", locationAddress=OAKLAND
+        ),
+        "gi1",
+    ),
     (
         "group_invitation.approved_therapist",
         lambda f: set_(f, "GroupSessionTherapistInvitations", "gi1", therapistId="t2"),
@@ -1712,6 +1741,22 @@ def _unverified(f: Frames, uid: str, code_expires: datetime | None = None) -> Fr
         emailVerifyToken="5e" * 32,
         emailVerifyTokenExp=code_expires,
         createdAt=days(1),
+    )
+
+
+OAKLAND = GROUP_VENUES[PROVINCES.index("California")][0][1]  # a California venue's address
+
+
+def _cancelled(f: Frames, reason: str, **values: Any) -> Frames:
+    """gs1 (a virtual webinar, one registered) cancelled a day before it for ``reason``."""
+    return set_(
+        f,
+        "GroupTherapySessions",
+        "gs1",
+        status="CANCELLED",
+        cancelledAt=days(1),
+        cancellationReason=reason,
+        **values,
     )
 
 
@@ -2398,3 +2443,38 @@ def test_pending_window_is_the_generators_processing_window() -> None:
     from seedsnap.generators.users import PROCESSED_WITHIN
 
     assert PROCESSED_WITHIN_DAYS == PROCESSED_WITHIN
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "edit"),
+    [
+        (  # t1 now lives in the venue's state
+            "group_invitation.therapist_of_the_venues_state",
+            lambda f: set_(
+                set_(
+                    f,
+                    "GroupTherapySessions",
+                    "gs1",
+                    sessionType="IN_PERSON",
+                    locationAddress=OAKLAND,
+                ),
+                "Therapist",
+                "t1",
+                province="California",
+            ),
+        ),
+        (  # two registered for a group-therapy session: too few
+            "group_session.cancellation_reason_fits",
+            lambda f: _registered(
+                _cancelled(f, LOW_ENROLMENT, sessionFormat="group-therapy"), "gs1", ["CANCELLED"]
+            ),
+        ),
+        (  # an in-person session's venue can close
+            "group_session.cancellation_reason_fits",
+            lambda f: _cancelled(f, VENUE_CLOSED, sessionType="IN_PERSON"),
+        ),
+    ],
+)
+def test_group_sessions_that_fit_pass(lab: Lab, rule_id: str, edit: Edit) -> None:
+    report = lab.check(rule_id, edit)
+    assert report.rules == [rule_id] and not report.violations, report.to_text()

@@ -11,8 +11,11 @@ import pytest
 from seedsnap.build import generate
 from seedsnap.config import resolve
 from seedsnap.context import Context, Frames
+from seedsnap.enrichers import group_sessions
 from seedsnap.generators.relationships import ASSIGNED_BEFORE_SEEN
+from seedsnap.generators.social_text import GROUP_VENUES
 from seedsnap.generators.users import last_seen, still_coming
+from seedsnap.generators.vocab import PROVINCES
 
 
 @pytest.fixture(scope="module")
@@ -81,3 +84,98 @@ def test_every_community_keeps_a_moderator_who_still_comes(ctx: Context, f: Fram
     _none(per.filter(pl.col("coming") < need), "a community without a moderator who still comes")
     # Some communities had a moderator leave: the case the hand-over exists for.
     assert per.filter(pl.col("left") > 0).height > 0
+
+
+def _registered(f: Frames) -> pl.DataFrame:
+    """The group sessions with n, their registrations, and stay, those not CANCELLED."""
+    p = (
+        f["GroupSessionParticipants"]
+        .group_by("sessionId")
+        .agg(pl.len().alias("n"), (pl.col("attendanceStatus") != "CANCELLED").sum().alias("stay"))
+    )
+    return (
+        f["GroupTherapySessions"]
+        .join(p, left_on="id", right_on="sessionId", how="left")
+        .with_columns(pl.col("n", "stay").fill_null(0))
+    )
+
+
+def test_cancellation_reasons_fit_the_session(f: Frames) -> None:
+    """No virtual session is cancelled for its venue (the audit found 9); too few
+    registrations is the reason only below MIN_PARTICIPANTS registered, which every
+    group-therapy session that takes place has, and more who did not cancel (the audit found
+    13 'too few' with 2-6 registered beside sessions held with 3)."""
+    s = _registered(f)
+    cancelled = s.filter(pl.col("status") == "CANCELLED")
+    _none(
+        cancelled.filter(
+            (pl.col("cancellationReason") == group_sessions.VENUE_CLOSED)
+            & (pl.col("sessionType") == "VIRTUAL")
+        ),
+        "a virtual session cancelled for its venue",
+    )
+    _none(
+        cancelled.filter(
+            (pl.col("cancellationReason") == group_sessions.LOW_ENROLMENT)
+            & (pl.col("n") >= group_sessions.MIN_PARTICIPANTS)
+        ),
+        "too few registrations with enough registered",
+    )
+    on = s.filter(
+        pl.col("status").is_in(["COMPLETED", "APPROVED"])
+        & (pl.col("sessionFormat") == "group-therapy")
+    )
+    _none(on.filter(pl.col("stay") < group_sessions.MIN_PARTICIPANTS), "taking place short")
+    # Each type's reasons are drawn: in-person sessions still lose their venue at times.
+    by_type = {k: set(g["cancellationReason"]) for (k,), g in cancelled.group_by("sessionType")}
+    assert by_type["VIRTUAL"] <= set(group_sessions.OTHER_REASONS["VIRTUAL"])
+    assert group_sessions.VENUE_CLOSED in by_type["IN_PERSON"]
+
+
+def test_too_few_registered_is_cancelled_below_the_threshold(ctx: Context) -> None:
+    """``_low_enrolment`` counts every registration: a past group-therapy session with
+    MIN_PARTICIPANTS - 1 is CANCELLED for LOW_ENROLMENT at the time it would have been,
+    one with MIN_PARTICIPANTS is held, and a webinar is held with whoever comes."""
+    m = group_sessions.MIN_PARTICIPANTS
+    x = pl.DataFrame(
+        {
+            "sid": ["a", "b", "w"],
+            "web": [False, False, True],
+            "status": ["COMPLETED"] * 3,
+            "created": [0, 0, 0],
+            "updated": [9, 9, 9],
+            "close": [8, 8, 8],
+            "cancel_at": [-1, -1, -1],
+            "cancel_if": [5, 5, 5],
+            "reason": pl.Series([None, None, None], dtype=pl.String),
+        }
+    )
+    regs = pl.DataFrame({"sid": ["a"] * (m - 1) + ["b"] * m + ["w"]})
+    out = group_sessions._low_enrolment(ctx, x, regs)
+    assert out["status"].to_list() == ["CANCELLED", "COMPLETED", "COMPLETED"]
+    assert out["reason"].to_list() == [group_sessions.LOW_ENROLMENT, None, None]
+    assert out["cancel_at"].to_list() == [5, -1, -1]
+
+
+def test_in_person_invitees_live_in_the_venues_state(f: Frames) -> None:
+    """Therapists are licensed per state: every invitee of an in-person session lives in the
+    state of its venue (the audit found an accepted therapist of another state in 39 of 96
+    in-person sessions)."""
+    venue_state = pl.DataFrame(
+        [(address, PROVINCES[i]) for i, venues in enumerate(GROUP_VENUES) for _, address in venues],
+        schema=["locationAddress", "venueState"],
+        orient="row",
+    )
+    s = f["GroupTherapySessions"].filter(pl.col("sessionType") == "IN_PERSON")
+    assert s["locationAddress"].is_in(venue_state["locationAddress"].implode()).all()
+    inv = (
+        f["GroupSessionTherapistInvitations"]
+        .join(s.select(pl.col("id").alias("sessionId"), "locationAddress"), on="sessionId")
+        .join(venue_state, on="locationAddress")
+        .join(
+            f["Therapist"].select(pl.col("userId").alias("therapistId"), "province"),
+            on="therapistId",
+        )
+    )
+    assert inv.filter(pl.col("status") == "ACCEPTED").height > 0
+    _none(inv.filter(pl.col("province") != pl.col("venueState")), "a therapist of another state")

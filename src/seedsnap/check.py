@@ -679,6 +679,7 @@ def _text_pools() -> dict[str, str]:
     from seedsnap.generators import content_text as ct
     from seedsnap.generators import social_text as st
     from seedsnap.generators import therapy_text as tx
+    from seedsnap.generators import vocab as v
 
     return {
         "peer_line": _values(
@@ -693,6 +694,16 @@ def _text_pools() -> dict[str, str]:
             "tt", ("tried", "topic"), list(zip(ct.TRIED, ct.TITLE_TOPICS, strict=True))
         ),
         # No opener holds a LIKE wildcard (a test keeps it so): each matches as written.
+        # Each group-session venue's address and the state it is in (Therapist.province).
+        "venue_state": _values(
+            "vs",
+            ("address", "province"),
+            [
+                (address, v.PROVINCES[i])
+                for i, venues in enumerate(st.GROUP_VENUES)
+                for _, address in venues
+            ],
+        ),
         "reportable": _values(
             "rr",
             ("reason", "pattern"),
@@ -723,6 +734,15 @@ def _min_group() -> int:
 
 
 _MIN_GROUP = _min_group()
+
+
+def _cancellation_reasons() -> tuple[str, str]:
+    from seedsnap.enrichers.group_sessions import LOW_ENROLMENT, VENUE_CLOSED
+
+    return LOW_ENROLMENT, VENUE_CLOSED
+
+
+_LOW_ENROLMENT, _VENUE_CLOSED = _cancellation_reasons()
 # Each review (id, content) with "sessions": the COMPLETED meetings of its pair that had
 # ended by the time it was written (the review texts' rules compare it to EARLY_REVIEW_SESSIONS).
 _REVIEW_SESSIONS = """(SELECT "v"."id", "v"."content", (SELECT COUNT(*) FROM "Meeting" AS "m"
@@ -1615,6 +1635,36 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         WHERE COALESCE("s"."sessionFormat", 'group-therapy') = 'group-therapy'
         AND CAST("s"."status" AS TEXT) IN ('COMPLETED', 'APPROVED')
         GROUP BY "s"."id" HAVING COUNT("p"."id") < {_MIN_GROUP}""",
+    ),
+    (
+        "group_session.cancellation_reason_fits",
+        "GroupTherapySessions",
+        f"a session is cancelled for a reason that fits it: a venue's only in person, too few "
+        f"registrations only for group therapy with fewer than {_MIN_GROUP} registered (fewer "
+        "than any held)",
+        f"""SELECT "s"."id" AS "key", CAST("s"."sessionType" AS TEXT) || ' ' ||
+        COALESCE("s"."sessionFormat", 'group-therapy') || ', ' ||
+        CAST((SELECT COUNT(*) FROM "GroupSessionParticipants" AS "p"
+            WHERE "p"."sessionId" = "s"."id") AS TEXT) || ' registered: ' ||
+        "s"."cancellationReason" AS "detail" FROM "GroupTherapySessions" AS "s"
+        WHERE ("s"."cancellationReason" = {_text(_VENUE_CLOSED)}
+            AND CAST("s"."sessionType" AS TEXT) <> 'IN_PERSON')
+        OR ("s"."cancellationReason" = {_text(_LOW_ENROLMENT)}
+            AND (COALESCE("s"."sessionFormat", 'group-therapy') <> 'group-therapy'
+            OR (SELECT COUNT(*) FROM "GroupSessionParticipants" AS "p"
+                WHERE "p"."sessionId" = "s"."id") >= {_MIN_GROUP}))""",
+    ),
+    (
+        "group_invitation.therapist_of_the_venues_state",
+        "GroupSessionTherapistInvitations",
+        "therapists are licensed per state: an in-person session at a known venue invites "
+        "only therapists of the venue's state (Therapist.province)",
+        f"""SELECT "i"."id" AS "key", 'therapist of ' || "t"."province" || ', venue in ' ||
+        "vs"."province" AS "detail" FROM "GroupSessionTherapistInvitations" AS "i"
+        JOIN "GroupTherapySessions" AS "s" ON "s"."id" = "i"."sessionId"
+        JOIN {_POOLS["venue_state"]} ON "vs"."address" = "s"."locationAddress"
+        JOIN "Therapist" AS "t" ON "t"."userId" = "i"."therapistId"
+        WHERE CAST("s"."sessionType" AS TEXT) = 'IN_PERSON' AND "t"."province" <> "vs"."province" """,
     ),
     (
         "group_invitation.approved_therapist",

@@ -36,6 +36,8 @@ most past ones are held. By construction:
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 import polars as pl
@@ -46,7 +48,7 @@ from seedsnap.generators import social_text as t
 from seedsnap.generators.clock import WORKDAY, waking_at, waking_between
 from seedsnap.generators.common import ms_of, rank_in_run, ranks, text_keys
 from seedsnap.generators.communities import catalogue
-from seedsnap.generators.users import home_offset_of, still_coming, with_seen
+from seedsnap.generators.users import home_offset_of, home_province, still_coming, with_seen
 from seedsnap.random import I64, child_keys
 
 READS = ("Community", "Membership", "ModeratorCommunity", "Therapist", "User", "Meeting")
@@ -56,7 +58,14 @@ SESSIONS = 10  # group-therapy sessions per community (upstream's top-up target)
 MIN_PARTICIPANTS = 3  # registrations a group-therapy session needs to take place
 FULL_GROUP = 6  # client members still coming for whom a community holds all SESSIONS
 CANCEL_FROM = 0.9  # a registration whose keyed draw is this or more, its client cancelled
-LOW_ENROLMENT = t.CANCELLATION_REASONS[1]  # "Too few registrations …": why it was cancelled
+THERAPIST_AWAY, LOW_ENROLMENT, VENUE_CLOSED, RESCHEDULED = t.CANCELLATION_REASONS
+# Why a session the draw cancels was cancelled, by its type: only an in-person session has a
+# venue to close. Too few registrations (LOW_ENROLMENT) is never drawn: it is the reason of
+# the sessions ``_low_enrolment`` cancels, those with fewer than MIN_PARTICIPANTS registered.
+OTHER_REASONS = {
+    "VIRTUAL": (THERAPIST_AWAY, RESCHEDULED),
+    "IN_PERSON": (THERAPIST_AWAY, VENUE_CLOSED, RESCHEDULED),
+}
 SPARE_PICKS = 4  # people drawn beyond a session's size, for those busy in another session
 WEBINARS = 1
 SESSION_TZ = "America/New_York"  # the platform's scheduling zone for community sessions
@@ -359,9 +368,7 @@ def _sessions(
     # Registrations and invitations close at the start, at cancellation, or now.
     close = np.minimum(np.where(cancelled, cancel_at, at), anchor)
     cap = np.where(web, 50, s.integers(keys, 8, 16, 8))
-    reason = np.asarray(t.CANCELLATION_REASONS, dtype=object)[
-        s.choice(keys, len(t.CANCELLATION_REASONS), index=9)
-    ]
+    reason = _other_reason(stype, s.uniform(keys, 9))
     x = x.with_columns(
         ids,
         by["createdById"],
@@ -376,6 +383,19 @@ def _sessions(
         pl.Series("maxParticipants", cap),
     )
     return x.drop_nulls("createdById")  # a session nobody could create is not made
+
+
+def _other_reason(stype: npt.NDArray[np.str_], u: npt.NDArray[np.float64]) -> npt.NDArray[Any]:
+    """Per session of type ``stype``, one of its OTHER_REASONS, uniform by ``u`` in [0, 1)."""
+    kinds = list(OTHER_REASONS)
+    pools = [OTHER_REASONS[k] for k in kinds]  # a tiny fixed table, padded to one width
+    width = max(len(p) for p in pools)
+    table = np.asarray([[*p, *p[:1] * (width - len(p))] for p in pools], dtype=object)
+    n = np.asarray([len(p) for p in pools], dtype=np.int64)
+    codes = {k: i for i, k in enumerate(kinds)}
+    kind = pl.Series(stype).replace_strict(codes, return_dtype=pl.Int64).to_numpy()
+    out: npt.NDArray[Any] = table[kind, np.floor(u * n[kind]).astype(np.int64)]
+    return out
 
 
 def _theme_pick(pool_theme: np.ndarray, theme: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -446,6 +466,7 @@ def _pick_people(
     lo: int,
     hi: pl.Series,
     busy: pl.DataFrame,
+    state: I64 | None = None,
 ) -> pl.DataFrame:
     """Per session, a keyed sample of ``people`` (communityId, userId, since, seen, coming:
     ``_comers``) who were members before the session closed, came then (seen after it
@@ -453,6 +474,9 @@ def _pick_people(
     coming where it is null, when ``x`` has it), and are free at its time (no ``busy``
     interval of theirs: userId, s, e, overlaps [at, end)); sizes drawn in [lo, hi) and capped
     by who is available.
+
+    With ``state`` (per row of ``people``, where they live), the people of a session of ``x``
+    whose "local" is true all live in one state: that of its best-drawn candidate.
 
     Rows come by (sid, keyed draw, userId). Sessions and people are joined as row numbers
     and ranked on one packed uint64 (sid rank, draw prefix); the chosen rows alone are
@@ -525,6 +549,15 @@ def _pick_people(
         return np.lexsort((user_rank[pi], draw, r))
 
     order = packed_order([(r, x.height)], draw, exact)
+    if state is not None and len(order):
+        # The state of each session's first candidate in the draw; a local session keeps
+        # the candidates of that state only (the others' draws and order are unchanged).
+        ps = state[pi]
+        lead = order[rank_in_run(r[order]) == 0]
+        where = np.full(x.height, -1, dtype=np.int64)
+        where[xi[lead]] = ps[lead]
+        ok = ~x["local"].to_numpy()[xi] | (ps == where[xi])
+        order = order[ok[order]]
     # SPARE_PICKS more than the size: who is picked for an overlapping session that comes
     # first is dropped, and the next in the draw takes their place.
     picked = order[rank_in_run(r[order]) < n[xi[order]] + SPARE_PICKS]
@@ -590,7 +623,19 @@ def _invitations(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
         .alias("needSeen")
     )
     therapists = _comers(ctx, frames, _therapist_members(frames))
-    inv = _pick_people(ctx, x.hstack(need), therapists, "invite", 1, hi, _busy(frames, "therapist"))
+    # Therapists are licensed per state: an in-person session's invitees live in one state,
+    # which its venue is in (``social_text.group_venue``, by its host's state).
+    local = x.select((pl.col("sessionType") == "IN_PERSON").alias("local"))
+    inv = _pick_people(
+        ctx,
+        x.hstack(need).hstack(local),
+        therapists,
+        "invite",
+        1,
+        hi,
+        _busy(frames, "therapist"),
+        state=home_province(ctx, therapists["userId"]),
+    )
     inv = inv.join(x.select("sid", "status", "at", "createdById"), on="sid")
     s = ctx.stream("GroupSessionTherapistInvitations", "status")
     pk = inv["pkey"].to_numpy()
@@ -650,10 +695,12 @@ def _low_enrolment(ctx: Context, x: pl.DataFrame, regs: pl.DataFrame) -> pl.Data
     """``x`` with each group-therapy session that too few registered for (fewer than
     MIN_PARTICIPANTS, when the community's clients were not free or not members yet) not
     taking place: a past one was CANCELLED for it before its start, an upcoming one is
-    still PENDING_APPROVAL. Webinars take place with whoever comes."""
-    # Registrations a client cancels later (``_participants``' keyed draw) do not count.
-    stays = ctx.stream("GroupSessionParticipants", "attend").uniform(regs["pkey"].to_numpy(), 1)
-    per = regs.filter(pl.Series(stays < CANCEL_FROM)).group_by("sid").len("n")
+    still PENDING_APPROVAL. Webinars take place with whoever comes.
+
+    Every registration counts, so a session cancelled for too few has fewer registrations
+    than any that takes place; in one that takes place, clients cancel only while
+    MIN_PARTICIPANTS stay (``_participants``)."""
+    per = regs.group_by("sid").len("n")
     n = x.select("sid").join(per, on="sid", how="left", maintain_order="left")["n"]
     low = pl.lit(pl.Series((n.fill_null(0) < MIN_PARTICIPANTS).to_numpy())) & ~pl.col("web")
     held = low & (pl.col("status") == "COMPLETED")
@@ -686,19 +733,35 @@ def _participants(ctx: Context, x: pl.DataFrame, regs: pl.DataFrame) -> pl.DataF
     registration was open (a session cancelled closed it), with attendance by status."""
     p = regs.drop("close").join(
         x.filter(pl.col("status") != "PENDING_APPROVAL").select(
-            "sid", "status", "at", "end", "cancel_at", "close"
+            "sid", "status", "at", "end", "cancel_at", "close", "web"
         ),
         on="sid",
     )
     p = p.filter(pl.col("since") <= pl.col("close"))
     s = ctx.stream("GroupSessionParticipants", "attend")
     pk = p["pkey"].to_numpy()
+    u = s.uniform(pk, 1)
+    # A client whose draw is CANCEL_FROM or more cancels, but in a group-therapy session that
+    # takes place only as long as MIN_PARTICIPANTS stay (those with the highest draws
+    # cancel): the others' draws are mapped into [0, CANCEL_FROM), uniform there too.
+    spare = p.select(
+        pl.when(pl.col("status").is_in(["COMPLETED", "APPROVED"]) & ~pl.col("web"))
+        .then(pl.len().over("sid") - MIN_PARTICIPANTS)
+        .otherwise(pl.len().over("sid"))
+    ).to_series()
+    quit_rank = (
+        pl.DataFrame({"sid": p["sid"], "u": u})
+        .select(pl.col("u").rank("ordinal", descending=True).over("sid") - 1)
+        .to_series()
+        .to_numpy()
+    )
+    kept = (u >= CANCEL_FROM) & (quit_rank >= spare.to_numpy())
+    u = np.where(kept, (u - CANCEL_FROM) / (1 - CANCEL_FROM) * CANCEL_FROM, u)
     lo = np.maximum(p["created"].to_numpy(), p["since"].to_numpy())
     close = np.minimum(p["close"].to_numpy(), p["seen"].to_numpy())
     # Registered by the client, in its waking hours (``clock``).
     joined = waking_at(lo, close, s.uniform(pk, 0), home_offset_of(ctx, p["userId"]))
     st = p["status"].to_numpy()
-    u = s.uniform(pk, 1)
     # Codes into ATTENDANCE, gathered as text by polars (no numpy strings per row).
     attended, no_show, cancelled, registered = range(len(ATTENDANCE))
     attendance = np.select(

@@ -648,10 +648,11 @@ def group_venue(
     (``home_province``, which ``Therapist.province`` states), a keyed pick per (community,
     host), so a community's sessions with one host meet in one place. The host is the
     therapist who accepted its invitation first (``invitations``: sessionId, therapistId,
-    status, respondedAt), else its creator."""
+    status, invitedAt, respondedAt), else the first invited (an in-person session's invitees
+    live in one state), else its creator."""
     accepted = (
-        invitations.filter(pl.col("status") == "ACCEPTED")
-        .sort("sessionId", "respondedAt", "therapistId")
+        invitations.with_columns((pl.col("status") != "ACCEPTED").alias("_other"))
+        .sort("sessionId", "_other", "respondedAt", "invitedAt", "therapistId", nulls_last=True)
         .unique("sessionId", keep="first", maintain_order=True)
         .select(pl.col("sessionId").alias("sid"), pl.col("therapistId").alias("_host"))
     )
