@@ -1469,6 +1469,16 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         ),
         "nts",
     ),
+    (  # a circle of k1 older than k1 (days(300))
+        "community.circle_after_its_base",
+        lambda f: _circles(f, 400),
+        "k2",
+    ),
+    (  # circle 3 older than circle 2
+        "community.circle_after_its_base",
+        lambda f: _circles(f, 250, 260),
+        "k3",
+    ),
     (  # k1's only moderator, m1, deactivated their account
         "community.moderated_by_one_still_coming",
         lambda f: set_(f, "User", "m1", isActive=False, deactivatedAt=days(1)),
@@ -1742,6 +1752,22 @@ def _unverified(f: Frames, uid: str, code_expires: datetime | None = None) -> Fr
         emailVerifyTokenExp=code_expires,
         createdAt=days(1),
     )
+
+
+def _circles(f: Frames, *ages: float) -> Frames:
+    """k1's circles 2, 3, ... (k2, k3, ...), created ``ages`` days before the anchor."""
+    for i, age in enumerate(ages, start=2):
+        add(
+            f,
+            "Community",
+            id=f"k{i}",
+            name=f"Anxiety Support — Circle {i}",
+            slug=f"anxiety-support-{i}",
+            description="-",
+            imageUrl="-",
+            **_ts(days(age)),
+        )
+    return f
 
 
 OAKLAND = GROUP_VENUES[PROVINCES.index("California")][0][1]  # a California venue's address

@@ -10,8 +10,10 @@ import pytest
 
 from seedsnap.build import generate
 from seedsnap.config import resolve
-from seedsnap.context import Context, Frames
+from seedsnap.context import MS_PER_DAY, Context, Frames
 from seedsnap.enrichers import group_sessions
+from seedsnap.generators import communities
+from seedsnap.generators.communities import CIRCLE_LATEST_DAYS, catalogue
 from seedsnap.generators.relationships import ASSIGNED_BEFORE_SEEN
 from seedsnap.generators.social_text import GROUP_VENUES
 from seedsnap.generators.users import last_seen, still_coming
@@ -179,3 +181,40 @@ def test_in_person_invitees_live_in_the_venues_state(f: Frames) -> None:
     )
     assert inv.filter(pl.col("status") == "ACCEPTED").height > 0
     _none(inv.filter(pl.col("province") != pl.col("venueState")), "a therapist of another state")
+
+
+def test_circles_are_younger_than_their_community(ctx: Context, f: Frames) -> None:
+    """A circle is created after the community it splits from and after the circle before
+    it, no later than CIRCLE_LATEST_DAYS before the anchor (the audit found 13 of 35 circles
+    older than their community); what is in a circle follows it."""
+    cat = catalogue(ctx).select("slug", "base", "circle")
+    c = f["Community"].select("id", "slug", "createdAt").join(cat, on="slug")
+    circles = c.filter(pl.col("circle") > 1)
+    assert circles.height > 30
+    prev = c.select(
+        pl.col("base"), (pl.col("circle") + 1).alias("circle"), pl.col("createdAt").alias("prev")
+    )
+    chained = circles.join(prev, on=["base", "circle"], how="left")
+    assert chained["prev"].null_count() == 0
+    _none(
+        chained.filter(pl.col("createdAt") <= pl.col("prev")), "a circle older than the one before"
+    )
+    latest = ctx.anchor_ms - CIRCLE_LATEST_DAYS * MS_PER_DAY
+    _none(circles.filter(pl.col("createdAt").dt.epoch("ms") > latest), "a circle too young")
+    joined = f["Membership"].join(
+        c.select(pl.col("id").alias("communityId"), pl.col("createdAt").alias("cAt")),
+        on="communityId",
+    )
+    _none(joined.filter(pl.col("joinedAt") < pl.col("cAt")), "joined before the community")
+
+
+def test_a_larger_scale_keeps_the_circles_times(ctx: Context) -> None:
+    """Circles are timed per circle (a keyed share of the time left): a scale that adds
+    circles leaves the times of the others as they were."""
+    small = communities.generate(ctx, {})["Community"]
+    big = communities.generate(Context(resolve(mode="heavy", scale=20, env={})), {})["Community"]
+    both = small.select("slug", "createdAt").join(
+        big.select("slug", pl.col("createdAt").alias("big")), on="slug"
+    )
+    assert both.height == small.height
+    _none(both.filter(pl.col("createdAt") != pl.col("big")), "a circle retimed by the scale")

@@ -734,6 +734,15 @@ def _min_group() -> int:
 
 
 _MIN_GROUP = _min_group()
+# What a circle's name adds to that of the community it splits from, before its number.
+_CIRCLE = " — Circle "
+
+
+def _circle(community: str, base: str) -> str:
+    """SQL: the number of the circle ``community`` (an alias) of ``base``."""
+    return (
+        f"""CAST(REPLACE({community}."name", {base}."name" || {_text(_CIRCLE)}, '') AS INTEGER)"""
+    )
 
 
 def _cancellation_reasons() -> tuple[str, str]:
@@ -797,6 +806,18 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
             JOIN "RoomGroup" AS "g" ON "g"."id" = "r"."roomGroupId"
             WHERE "r"."id" = "p"."roomId"
             AND {_member('"c"."userId"', '"g"."communityId"', '"c"."createdAt"')})""",
+    ),
+    (
+        "community.circle_after_its_base",
+        "Community",
+        "a circle ('<name> — Circle k') is created after the community it splits from and "
+        "after that community's circles numbered below it",
+        f"""SELECT "c"."id" AS "key", 'created ' || CAST(MIN("c"."createdAt") AS TEXT) ||
+        ', before ' || MIN("e"."name") AS "detail" FROM "Community" AS "b"
+        JOIN "Community" AS "c" ON "c"."name" LIKE "b"."name" || {_text(_CIRCLE)} || '%'
+        JOIN "Community" AS "e" ON "e"."id" = "b"."id" OR ("e"."name" LIKE "b"."name" ||
+            {_text(_CIRCLE)} || '%' AND {_circle('"e"', '"b"')} < {_circle('"c"', '"b"')})
+        WHERE "c"."createdAt" < "e"."createdAt" GROUP BY "c"."id" """,
     ),
     (
         "moderator.is_member",

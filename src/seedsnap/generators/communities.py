@@ -9,11 +9,14 @@ its slug, so it keeps its id and rows when the population grows.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import polars as pl
 
-from seedsnap.context import Context, Frames, timestamps
+from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.generators.common import between, past, text_keys
+from seedsnap.random import I64, U64, Stream
 
 READS: tuple[str, ...] = ()
 WRITES = ("Community", "RoomGroup", "Room")
@@ -159,31 +162,36 @@ CIRCLE_NOTES = (
 )
 
 
-def _derive(catalogue: list[tuple[str, str, str, str]], n: int) -> list[tuple[str, str, str, str]]:
-    """``n`` entries: the catalogue, then derived circles cycling over it (2, 3, ...)."""
-    out = list(catalogue[:n])
+def _derive(catalogue: list[tuple[str, str, str, str]], n: int) -> list[tuple[Any, ...]]:
+    """``n`` entries: the catalogue, then derived circles cycling over it (2, 3, ...); each
+    with the slug of the community it is a circle of (its own for a catalogue entry) and its
+    circle number (1 for a catalogue entry)."""
+    out: list[tuple[Any, ...]] = [(*e, e[1], 1) for e in catalogue[:n]]
     k = 2
     while len(out) < n:
         note = CIRCLE_NOTES[(k - 2) % len(CIRCLE_NOTES)]
         for name, slug, desc, theme in catalogue[: n - len(out)]:
-            out.append((f"{name} — Circle {k}", f"{slug}-{k}", f"{desc} {note}", theme))
+            out.append((f"{name} — Circle {k}", f"{slug}-{k}", f"{desc} {note}", theme, slug, k))
         k += 1
     return out
 
 
 def catalogue(ctx: Context) -> pl.DataFrame:
-    """The communities of this build: name, slug, description, theme, kind, imageUrl."""
+    """The communities of this build: name, slug, description, theme, base (the slug of the
+    community a circle splits from, its own for the others), circle (its number, 1 for a
+    community of the catalogue), kind, imageUrl."""
     illness = [e for e in ILLNESS if e[1] not in FIXTURE_SLUGS]
     # The fixtures are illness communities; upstream caps general communities at its
     # catalogue (3), and scaled, the cap scales too (Config.count).
     n_illness = ctx.config.count("illness_communities") - len(FIXTURES)
     n_general = ctx.config.count("general_communities")
     rows = (
-        [(*f, "fixture") for f in FIXTURES]
+        [(*f, f[1], 1, "fixture") for f in FIXTURES]
         + [(*e, "illness") for e in _derive(illness, n_illness)]
         + [(*e, "general") for e in _derive(list(GENERAL), n_general)]
     )
-    df = pl.DataFrame(rows, schema=["name", "slug", "description", "theme", "kind"], orient="row")
+    columns = ["name", "slug", "description", "theme", "base", "circle", "kind"]
+    df = pl.DataFrame(rows, schema=columns, orient="row")
     # The fixtures' images ship with the app (upstream's paths). Upstream's other entries
     # named Unsplash photos; a made-up Unsplash path is a broken image, so the others take a
     # stable photo from Lorem Picsum, which serves one per seed (the slug), 400 px wide.
@@ -200,14 +208,48 @@ def community_keys(slugs: pl.Series) -> np.ndarray:
     return text_keys(slugs)
 
 
+# A circle splits from its community once that has grown: it is created after the community
+# and after the circle before it, each taking a keyed share (CIRCLE_SHARE) of the time left
+# until CIRCLE_LATEST_DAYS before the anchor, so circles are never younger than that (the
+# age the communities' draw starts from, before its ``within``).
+CIRCLE_LATEST_DAYS = 200
+CIRCLE_SHARE = (0.1, 0.4)
+
+
+def _circles_after(s: Stream, keys: U64, cat: pl.DataFrame, drawn: I64, latest: int) -> I64:
+    """``drawn`` creation times (ms) of the communities of ``cat`` (slug, base, circle), with
+    each circle's replaced: ``latest`` less the time between its base community and
+    ``latest`` times the product, over the circles up to it, of 1 - its keyed share
+    (CIRCLE_SHARE). Circle by circle, later and before ``latest``; keyed per circle, so a
+    scale that adds circles leaves the others' times as they were."""
+    lo, hi = CIRCLE_SHARE
+    share = lo + (hi - lo) * s.uniform(keys, 2)
+    c = cat.select("slug", "base", "circle").with_columns(
+        pl.Series("created", drawn),
+        pl.when(pl.col("circle") > 1).then(1 - pl.Series(share)).otherwise(1.0).alias("left"),
+    )
+    base = c.filter(pl.col("circle") == 1).select(
+        pl.col("slug").alias("base"), pl.col("created").alias("base_at")
+    )
+    c = c.join(base, on="base", how="left", maintain_order="left").with_columns(
+        pl.col("left").cum_prod().over("base", order_by="circle").alias("left")
+    )
+    room = np.maximum(latest - c["base_at"].to_numpy(), 0)
+    circle = c["circle"].to_numpy() > 1
+    at = latest - np.floor(room * c["left"].to_numpy()).astype(np.int64)
+    out: I64 = np.where(circle, at, drawn)
+    return out
+
+
 def generate(ctx: Context, frames: Frames) -> Frames:
     cat = catalogue(ctx)
     keys = community_keys(cat["slug"])
     s = ctx.stream("Community", "time")
     within = np.where(cat["kind"].to_numpy() == "general", 120, 180)
     # Communities predate their members: 200-380 days old (members join within 120 days).
-    created = past(s, keys, ctx.anchor_ms, 380, 200, index=0) - within
-    updated = between(s, keys, created, ctx.anchor_ms - 86_400_000, index=1)
+    drawn = past(s, keys, ctx.anchor_ms, 380, 200, index=0) - within
+    created = _circles_after(s, keys, cat, drawn, ctx.anchor_ms - CIRCLE_LATEST_DAYS * MS_PER_DAY)
+    updated = between(s, keys, created, ctx.anchor_ms - MS_PER_DAY, index=1)
     ids = ctx.ids("Community", keys)
     community = cat.select("name", "slug", "description", "imageUrl").with_columns(
         ids, timestamps(created, "createdAt"), timestamps(updated, "updatedAt")
