@@ -164,7 +164,11 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .join(left, on="communityId", how="left")
         .with_columns(
             pl.col("load").fill_null(0),
-            pl.max_horizontal("lo", pl.min_horizontal("_gone", "hi")).alias("lo"),
+            # A community nobody left keeps its ``lo`` (min_horizontal would skip the NULL).
+            pl.when(pl.col("_gone").is_null())
+            .then(pl.col("lo"))
+            .otherwise(pl.max_horizontal("lo", pl.min_horizontal("_gone", "hi")))
+            .alias("lo"),
         )
         .drop("_gone")
     )
