@@ -5,6 +5,7 @@ state; a community's circles are younger than it."""
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -14,7 +15,7 @@ from seedsnap.context import MS_PER_DAY, Context, Frames
 from seedsnap.enrichers import group_sessions
 from seedsnap.generators import communities
 from seedsnap.generators.communities import CIRCLE_LATEST_DAYS, catalogue
-from seedsnap.generators.relationships import ASSIGNED_BEFORE_SEEN
+from seedsnap.generators.relationships import ASSIGNED_BEFORE_SEEN, moderator_latest
 from seedsnap.generators.social_text import GROUP_VENUES
 from seedsnap.generators.users import last_seen, still_coming
 from seedsnap.generators.vocab import PROVINCES
@@ -86,6 +87,25 @@ def test_every_community_keeps_a_moderator_who_still_comes(ctx: Context, f: Fram
     _none(per.filter(pl.col("coming") < need), "a community without a moderator who still comes")
     # Some communities had a moderator leave: the case the hand-over exists for.
     assert per.filter(pl.col("left") > 0).height > 0
+
+
+def test_a_hand_over_waits_only_for_a_departure(ctx: Context, f: Frames) -> None:
+    """Only a community a moderator left has its new moderator assigned after that
+    departure (as late as the new moderator's ``moderator_latest`` where the departure was
+    recent); the others' assignments are drawn over the whole time they could be made, so
+    none sits at that bound (a bug once put them all there, the day before the anchor)."""
+    a = f["ModeratorCommunity"].join(
+        _seen(ctx, f), left_on="moderatorId", right_on="id", how="left"
+    )
+    left = a.filter(~pl.col("coming")).select("communityId").unique()
+    a = a.with_columns(
+        pl.Series("latest", moderator_latest(ctx, f["User"], a["moderatorId"]))
+    ).join(left, on="communityId", how="anti")
+    assert a.height > 0
+    _none(
+        a.filter(pl.col("assignedAt").dt.epoch("ms") == pl.col("latest")),
+        "an assignment at its moderator's latest where nobody left",
+    )
 
 
 def _registered(f: Frames) -> pl.DataFrame:
@@ -218,3 +238,19 @@ def test_a_larger_scale_keeps_the_circles_times(ctx: Context) -> None:
     )
     assert both.height == small.height
     _none(both.filter(pl.col("createdAt") != pl.col("big")), "a circle retimed by the scale")
+
+
+def test_no_group_session_on_a_us_holiday(f: Frames) -> None:
+    """Sessions sit on business days in SESSION_TZ, US federal holidays as observed excluded
+    (the audit found sessions on Christmas and New Year's Day)."""
+    holidays = group_sessions.us_holidays(range(2025, 2027))
+    assert {"2025-12-25", "2026-01-01", "2026-01-19", "2026-07-03"} <= set(holidays.astype(str))
+    day = (
+        f["GroupTherapySessions"]["scheduledAt"]
+        .dt.replace_time_zone("UTC")
+        .dt.convert_time_zone(group_sessions.SESSION_TZ)
+        .dt.date()
+    )
+    on = day.to_numpy().astype("datetime64[D]")
+    assert len(on) > 0 and not np.isin(on, holidays).any()
+    assert np.is_busday(on).all()

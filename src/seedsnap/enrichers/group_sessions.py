@@ -90,6 +90,41 @@ def _anchor_day(ctx: Context) -> np.datetime64:
     return np.datetime64(day, "D")
 
 
+# US federal holidays on the n-th (from 0) weekday from a month's first day: Martin Luther
+# King Jr. Day, Washington's Birthday, Memorial Day (the last Monday of May: the one before
+# June's first), Labor Day, Columbus Day, Thanksgiving.
+_NTH_WEEKDAY_HOLIDAYS = (
+    ("01", 2, "Mon"),
+    ("02", 2, "Mon"),
+    ("06", -1, "Mon"),
+    ("09", 0, "Mon"),
+    ("10", 1, "Mon"),
+    ("11", 3, "Thu"),
+)
+
+
+def us_holidays(years: range) -> npt.NDArray[np.datetime64]:
+    """The US federal holidays of ``years`` as observed (one on a Saturday is kept on the
+    Friday before, one on a Sunday on the Monday after): no group session is held on them."""
+    out = []
+    for y in years:  # a few years: the sessions' window
+        fixed = np.array([f"{y}-01-01", f"{y}-06-19", f"{y}-07-04", f"{y}-11-11", f"{y}-12-25"])
+        fixed = fixed.astype("datetime64[D]")
+        weekday = (fixed.astype(np.int64) - 4) % 7  # 1970-01-01 was a Thursday (3): Monday 0
+        out.append(fixed + np.select([weekday == 5, weekday == 6], [-1, 1], 0))
+        # (month, n, weekday): the n-th (from 0) such weekday from the month's first day.
+        out.append(
+            np.array(
+                [
+                    np.busday_offset(f"{y}-{m}", n, roll="forward", weekmask=d)
+                    for m, n, d in _NTH_WEEKDAY_HOLIDAYS
+                ],
+                dtype="datetime64[D]",
+            )
+        )
+    return np.sort(np.concatenate(out)) if out else np.zeros(0, dtype="datetime64[D]")
+
+
 def _local_days(col: pl.Expr) -> pl.Expr:
     """A naive UTC timestamp column as its calendar day in SESSION_TZ."""
     return col.dt.replace_time_zone("UTC").dt.convert_time_zone(SESSION_TZ).dt.date()
@@ -190,7 +225,11 @@ def _slots(ctx: Context, frames: Frames, comm: pl.DataFrame, members: pl.DataFra
         return pl.DataFrame()
     anchor_day = _anchor_day(ctx)
     offsets = np.r_[-PAST_BUSINESS_DAYS:0, 1 : FUTURE_BUSINESS_DAYS + 1].astype(np.int64)
-    days = np.busday_offset(anchor_day, offsets, roll="forward")
+    # Business days: no weekend, no US federal holiday (``us_holidays``).
+    year = int(str(anchor_day)[:4])
+    days = np.busday_offset(
+        anchor_day, offsets, roll="forward", holidays=us_holidays(range(year - 1, year + 2))
+    )
     # A past slot must leave LEAD_DAYS after the community could first host a session.
     lo_day = (
         comm.select(_local_days(pl.col("lo").cast(pl.Datetime("ms"))))
