@@ -1377,6 +1377,22 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         ),
         "gi1",
     ),
+    (  # c2 lives in Tampa, Florida; the venue is in California
+        "group_participant.lives_in_the_venues_state",
+        lambda f: set_(
+            set_(
+                f,
+                "GroupTherapySessions",
+                "gs1",
+                sessionType="IN_PERSON",
+                locationAddress=OAKLAND,
+            ),
+            "Client",
+            "c2",
+            city="Tampa",
+        ),
+        "gp1",
+    ),
     (
         "group_invitation.approved_therapist",
         lambda f: set_(f, "GroupSessionTherapistInvitations", "gi1", therapistId="t2"),
@@ -2487,6 +2503,21 @@ def test_pending_window_is_the_generators_processing_window() -> None:
                 "Therapist",
                 "t1",
                 province="California",
+            ),
+        ),
+        (  # c2 lives in Oakland, as the venue is in California
+            "group_participant.lives_in_the_venues_state",
+            lambda f: set_(
+                f, "GroupTherapySessions", "gs1", sessionType="IN_PERSON", locationAddress=OAKLAND
+            ),
+        ),
+        (  # a virtual session is open to clients of any state, whatever address it names
+            "group_participant.lives_in_the_venues_state",
+            lambda f: set_(
+                set_(f, "GroupTherapySessions", "gs1", locationAddress=OAKLAND),
+                "Client",
+                "c2",
+                city="Tampa",
             ),
         ),
         (  # two registered for a group-therapy session: too few

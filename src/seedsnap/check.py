@@ -704,6 +704,16 @@ def _text_pools() -> dict[str, str]:
                 for _, address in venues
             ],
         ),
+        # Each home city (Client.city) and the state it is in.
+        "city_state": _values(
+            "cs",
+            ("city", "province"),
+            [
+                (city, v.PROVINCES[i])
+                for i, cities in enumerate(v.PROVINCE_CITIES)
+                for city, _ in cities
+            ],
+        ),
         "reportable": _values(
             "rr",
             ("reason", "pattern"),
@@ -1718,6 +1728,19 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
             WHERE "ms"."userId" = "p"."userId" AND "ms"."communityId" = "s"."communityId")
         OR EXISTS (SELECT 1 FROM "GroupSessionTherapistInvitations" AS "i"
             WHERE "i"."sessionId" = "s"."id" AND "i"."therapistId" = "p"."userId")""",
+    ),
+    (
+        "group_participant.lives_in_the_venues_state",
+        "GroupSessionParticipants",
+        "an in-person session at a known venue takes its participants from the venue's state: "
+        "clients whose home city (Client.city) is there",
+        f"""SELECT "p"."id" AS "key", 'client of ' || "cs"."province" || ', venue in ' ||
+        "vs"."province" AS "detail" FROM "GroupSessionParticipants" AS "p"
+        JOIN "GroupTherapySessions" AS "s" ON "s"."id" = "p"."sessionId"
+        JOIN {_POOLS["venue_state"]} ON "vs"."address" = "s"."locationAddress"
+        JOIN "Client" AS "c" ON "c"."userId" = "p"."userId"
+        JOIN {_POOLS["city_state"]} ON "cs"."city" = "c"."city"
+        WHERE CAST("s"."sessionType" AS TEXT) = 'IN_PERSON' AND "cs"."province" <> "vs"."province" """,
     ),
     (
         "group_participant.session_approved",

@@ -24,6 +24,11 @@ most past ones are held. By construction:
   before a held session ended did not attend it (NO_SHOW);
 - nobody is invited to or registers for a session that overlaps one of their own 1:1
   meetings (not CANCELLED), whether as the therapist or as the client;
+- an in-person session meets in one state (``_venue_states``), where at least
+  ``MIN_PARTICIPANTS`` of the community's client members and an APPROVED therapist member
+  live and come around its day: its venue is there, and its invitees and participants live
+  there (``users.home_province``; virtual sessions are open to all). A template's in-person
+  session that no state can host meets online, under a virtual template of its theme;
 - sessions sit on distinct business days of the community, at 10:00-18:30 local time in one
   fixed zone (``SESSION_TZ``, not the host's as upstream's ``setHours``); never on the anchor's
   local day, so a session is either over or upcoming;
@@ -288,30 +293,77 @@ def _around(grid: pl.DataFrame, members: pl.DataFrame) -> I64:
     """Per slot of ``grid`` (communityId, day), its community's client ``members`` coming then:
     members the day before, seen after the day or still coming. Moderators schedule group
     therapy where and when a group comes."""
-    members = members.select(
-        "communityId",
-        _local_days(pl.col("since").cast(pl.Datetime("ms"))).alias("since_day"),
-        _local_days(pl.col("seen").cast(pl.Datetime("ms"))).alias("seen_day"),
-        "coming",
-    )
-    n = (
-        grid.select("communityId", "day", pl.int_range(pl.len()).alias("_r"))
-        .join(members, on="communityId")
-        .filter(
-            (pl.col("since_day") < pl.col("day"))
-            & ((pl.col("seen_day") > pl.col("day")) | pl.col("coming"))
-        )
-        .group_by("_r")
-        .len()
-    )
+    n = _coming_then(grid, members).group_by("_r").len()
     out: I64 = np.zeros(grid.height, dtype=np.int64)
     out[n["_r"].to_numpy()] = n["len"].to_numpy()
     return out
 
 
+def _coming_then(grid: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
+    """The (slot, person) pairs of ``grid`` (communityId, day; a slot is its row number,
+    "_r") and its community's ``people`` (communityId, since, seen, coming, and any other
+    columns, kept) coming then: members the day before, seen after the day or still coming."""
+    people = people.with_columns(
+        _local_days(pl.col("since").cast(pl.Datetime("ms"))).alias("since_day"),
+        _local_days(pl.col("seen").cast(pl.Datetime("ms"))).alias("seen_day"),
+    )
+    return (
+        grid.select("communityId", "day", pl.int_range(pl.len()).alias("_r"))
+        .join(people, on="communityId")
+        .filter(
+            (pl.col("since_day") < pl.col("day"))
+            & ((pl.col("seen_day") > pl.col("day")) | pl.col("coming"))
+        )
+    )
+
+
+def _venue_states(ctx: Context, frames: Frames, x: pl.DataFrame, members: pl.DataFrame) -> I64:
+    """Per session of ``x`` (communityId, day, key), the state (an index into
+    ``vocab.PROVINCES``) where it can meet in person, -1 where none can.
+
+    A venue is in one state, its host's (therapists are licensed per state), and takes its
+    registrations from the community's client ``members`` who live there: a state can host
+    the session when at least MIN_PARTICIPANTS of its client members and an APPROVED
+    therapist member of it come around the day (``_coming_then``). Among those states, a
+    keyed pick weighted by the clients coming: groups meet where their members are."""
+    therapists = _comers(ctx, frames, _therapist_members(frames))
+    cols = ("communityId", "userId", "since", "seen", "coming")
+    people = pl.concat(
+        [
+            members.select(*cols, pl.lit(1, dtype=pl.Int64).alias("client")),
+            therapists.select(*cols, pl.lit(0, dtype=pl.Int64).alias("client")),
+        ]
+    )
+    people = people.with_columns(pl.Series("state", home_province(ctx, people["userId"])))
+    there = (
+        _coming_then(x.select("communityId", "day"), people)
+        .group_by("_r", "state")
+        .agg(pl.col("client").sum().alias("n"), (1 - pl.col("client")).sum().alias("hosts"))
+        .filter((pl.col("n") >= MIN_PARTICIPANTS) & (pl.col("hosts") > 0))
+        .sort("_r", "state")
+    )
+    u = ctx.stream("GroupTherapySessions", "venue-state").uniform(x["key"].to_numpy())
+    picked = (
+        there.with_columns(
+            pl.Series("u", u[there["_r"].to_numpy()]),
+            pl.col("n").cum_sum().over("_r").alias("upto"),
+            pl.col("n").sum().over("_r").alias("all"),
+        )
+        .filter(pl.col("upto") > pl.col("u") * pl.col("all"))
+        .unique("_r", keep="first", maintain_order=True)
+    )
+    out: I64 = np.full(x.height, -1, dtype=np.int64)
+    out[picked["_r"].to_numpy()] = picked["state"].to_numpy()
+    return out
+
+
 def _sessions(
-    ctx: Context, frames: Frames, comm: pl.DataFrame, slots: pl.DataFrame
+    ctx: Context, frames: Frames, comm: pl.DataFrame, slots: pl.DataFrame, members: pl.DataFrame
 ) -> pl.DataFrame:
+    """The candidate sessions of ``slots``: template, time, creator, status and, for one in
+    person, the state of its venue ("venue", ``_venue_states``; -1 for a virtual one). A
+    template's in-person session that no state of the community can host that day meets
+    online: a VIRTUAL template of the theme, drawn alike."""
     anchor = ctx.anchor_ms
     s = ctx.stream("GroupTherapySessions", "session")
     x = slots.join(comm.select("id", "ckey", "theme", "lo"), left_on="communityId", right_on="id")
@@ -345,6 +397,15 @@ def _sessions(
             w_theme.append(th)
     u = s.uniform(keys, 0)
     g_idx = _theme_pick(np.asarray(g_theme), theme, u)
+    in_person = ~web & (np.asarray(g_type)[g_idx] == "IN_PERSON")
+    venue = np.full(len(keys), -1, dtype=np.int64)
+    ip = np.flatnonzero(in_person)
+    venue[ip] = _venue_states(
+        ctx, frames, x[ip].select("communityId", "day", pl.Series("key", keys[ip])), members
+    )
+    online = np.flatnonzero(np.asarray(g_type) == "VIRTUAL")
+    g_online = online[_theme_pick(np.asarray(g_theme)[online], theme, u)]
+    g_idx = np.where(in_person & (venue < 0), g_online, g_idx)
     w_theme_arr = np.asarray(w_theme)
     w_themes = np.where(np.isin(theme, w_theme_arr), theme, "general")
     w_idx = _theme_pick(w_theme_arr, w_themes, u)
@@ -361,6 +422,7 @@ def _sessions(
         pl.Series("description", desc),
         pl.Series("duration", duration),
         pl.Series("sessionType", stype),
+        pl.Series("venue", venue),
         pl.Series("minutes", minutes),
     ).with_columns(
         (pl.col("day").cast(pl.Datetime("ms")) + pl.duration(minutes=pl.col("minutes")))
@@ -515,7 +577,7 @@ def _pick_people(
     by who is available.
 
     With ``state`` (per row of ``people``, where they live), the people of a session of ``x``
-    whose "local" is true all live in one state: that of its best-drawn candidate.
+    with a "venue" (a state; -1 for none) live in that state.
 
     Rows come by (sid, keyed draw, userId). Sessions and people are joined as row numbers
     and ranked on one packed uint64 (sid rank, draw prefix); the chosen rows alone are
@@ -553,6 +615,9 @@ def _pick_people(
         .filter((pl.col("since") <= pl.col("close")) & came)
         .select("_x", "_p")
     )
+    if state is not None:  # a session with a venue: its state's people only
+        venue = x["venue"].to_numpy()[c["_x"].to_numpy()]
+        c = c.filter(pl.Series((venue < 0) | (state[c["_p"].to_numpy()] == venue)))
     # A person busy at the session's time is no candidate: the (session, person) pairs that
     # clash are found by a join on the person's meetings, a handful each, then dropped.
     # Dropping candidates leaves the others' keyed draws as they were.
@@ -588,15 +653,6 @@ def _pick_people(
         return np.lexsort((user_rank[pi], draw, r))
 
     order = packed_order([(r, x.height)], draw, exact)
-    if state is not None and len(order):
-        # The state of each session's first candidate in the draw; a local session keeps
-        # the candidates of that state only (the others' draws and order are unchanged).
-        ps = state[pi]
-        lead = order[rank_in_run(r[order]) == 0]
-        where = np.full(x.height, -1, dtype=np.int64)
-        where[xi[lead]] = ps[lead]
-        ok = ~x["local"].to_numpy()[xi] | (ps == where[xi])
-        order = order[ok[order]]
     # SPARE_PICKS more than the size: who is picked for an overlapping session that comes
     # first is dropped, and the next in the draw takes their place.
     picked = order[rank_in_run(r[order]) < n[xi[order]] + SPARE_PICKS]
@@ -662,12 +718,11 @@ def _invitations(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
         .alias("needSeen")
     )
     therapists = _comers(ctx, frames, _therapist_members(frames))
-    # Therapists are licensed per state: an in-person session's invitees live in one state,
-    # which its venue is in (``social_text.group_venue``, by its host's state).
-    local = x.select((pl.col("sessionType") == "IN_PERSON").alias("local"))
+    # Therapists are licensed per state: an in-person session's invitees live in the state
+    # of its venue (``social_text.group_venue``).
     inv = _pick_people(
         ctx,
-        x.hstack(need).hstack(local),
+        x.hstack(need),
         therapists,
         "invite",
         1,
@@ -727,7 +782,10 @@ def _registrations(
     web = x["web"].to_numpy()
     hi = pl.Series(np.minimum(np.where(web, 21, 9), x["maxParticipants"].to_numpy() + 1))
     lo = MIN_PARTICIPANTS
-    return _pick_people(ctx, x, members, "register", lo, hi, _busy(frames, "client"))
+    busy = _busy(frames, "client")
+    # An in-person session takes its registrations from those who live in its venue's state.
+    state = home_province(ctx, members["userId"])
+    return _pick_people(ctx, x, members, "register", lo, hi, busy, state=state)
 
 
 def _low_enrolment(ctx: Context, x: pl.DataFrame, regs: pl.DataFrame) -> pl.DataFrame:
@@ -876,7 +934,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     slots = _slots(ctx, frames, comm, members)
     if slots.is_empty():
         return {}
-    x = _sessions(ctx, frames, comm, slots)
+    x = _sessions(ctx, frames, comm, slots, members)
     regs = _registrations(ctx, frames, x, members)
     x = _low_enrolment(ctx, x, regs)
     x, invitations = _hosted(x, _invitations(ctx, frames, x))

@@ -644,12 +644,13 @@ def group_venue(
     ctx: Context, sessions: pl.DataFrame, invitations: pl.DataFrame, field: int
 ) -> pl.Series:
     """The ``field`` (0: location, 1: locationAddress) of the venue of each of ``sessions``
-    (sid, createdById, communityId): one of the venues of the state where its host lives
-    (``home_province``, which ``Therapist.province`` states), a keyed pick per (community,
-    host), so a community's sessions with one host meet in one place. The host is the
-    therapist who accepted its invitation first (``invitations``: sessionId, therapistId,
-    status, invitedAt, respondedAt), else the first invited (an in-person session's invitees
-    live in one state), else its creator."""
+    (sid, createdById, communityId, venue): one of the venues of its "venue" state (an index
+    into ``vocab.PROVINCES``, planned where its host and participants live; where it is -1,
+    the state where its host lives: ``home_province``, which ``Therapist.province`` states),
+    a keyed pick per (community, host), so a community's sessions with one host meet in one
+    place. The host is the therapist who accepted its invitation first (``invitations``:
+    sessionId, therapistId, status, invitedAt, respondedAt), else the first invited (an
+    in-person session's invitees live in its venue's state), else its creator."""
     accepted = (
         invitations.with_columns((pl.col("status") != "ACCEPTED").alias("_other"))
         .sort("sessionId", "_other", "respondedAt", "invitedAt", "therapistId", nulls_last=True)
@@ -661,7 +662,8 @@ def group_venue(
         .join(accepted, on="sid", how="left", maintain_order="left")
         .select(pl.coalesce("_host", "createdById").alias("host"), "communityId")
     )
-    province = home_province(ctx, host["host"])
+    planned = sessions["venue"].to_numpy()
+    province = np.where(planned >= 0, planned, home_province(ctx, host["host"]))
     n = np.asarray([len(v) for v in GROUP_VENUES], dtype=np.int64)
     keys = child_keys(text_keys(host["communityId"]), text_keys(host["host"]))
     pick = ctx.stream("GroupTherapySessions", "venue").integers(keys, 0, n[province])
