@@ -23,6 +23,7 @@ from seedsnap.generators.users import (
     APPETITE_CAP,
     CLIENT_AGE_BANDS,
     DOCUMENT_STORE,
+    IN_A_SENTENCE,
     PROCESSING_ADMINS,
     RATE_RANGE,
     RATE_STEP,
@@ -374,3 +375,20 @@ def test_therapists_take_whom_their_expertise_covers_and_their_licence_is_on_fil
     year = t["educationBackground"].str.extract(r", (\d{4})$").cast(pl.Int32)
     assert (year == t["practiceStartDate"].dt.year() - 1).all()
     assert verified["certifications"].str.contains('"number": "').all()
+
+
+def test_a_therapists_bio_names_one_of_its_areas_of_expertise(heavy3: Frames) -> None:
+    """'Licensed mental health professional with expertise in <specialty>.': the specialty is
+    one of the therapist's areasOfExpertise (the audit found it drawn apart from them: 17 of
+    72 bios named one), acronyms kept (PTSD, OCD, ADHD), and the bios name several."""
+    before, after = v.THERAPIST_BIO.split("{specialty}")
+    t = heavy3["Therapist"].join(
+        heavy3["User"].select(pl.col("id").alias("userId"), "bio"), on="userId"
+    )
+    generated = t.filter(~pl.col("userId").str.starts_with("dev_"))
+    assert generated.height > 0 and generated["bio"].str.starts_with(before).all()
+    named = generated["bio"].str.strip_prefix(before).str.strip_suffix(after)
+    areas = generated["areasOfExpertise"].list.eval(pl.element().replace_strict(IN_A_SENTENCE))
+    assert areas.list.contains(named).all()
+    assert not named.str.contains(r"\b(adhd|ocd|ptsd)\b").any()
+    assert named.n_unique() > 5

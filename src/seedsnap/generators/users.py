@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 import bcrypt
@@ -391,10 +392,12 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
     if role == "client":
         bio = _client_bios(s, keys, full_years(timestamps(birth, "b"), a))
     elif role == "therapist":
-        bio = np.char.add(
-            "Licensed mental health professional with expertise in ",
-            np.char.add(np.char.lower(pick(s, keys, v.SPECIALTIES, index=9).astype(str)), "."),
-        )
+        # The specialty a bio names is one of the therapist's areas of expertise (``_expertise``).
+        areas = _expertise(ctx, keys, fixture)
+        nth = s.integers(keys, 0, areas.list.len().to_numpy(), index=9)
+        named = areas.list.get(pl.Series(nth), null_on_oob=False).replace_strict(IN_A_SENTENCE)
+        before, after = v.THERAPIST_BIO.split("{specialty}")
+        bio = (before + named + after).to_numpy().astype(object)
     else:
         bio = np.full(count, v.STAFF_BIO.format(role=role), dtype=object)
     bio = np.where(fixture, v.FIXTURE_BIOS[role], bio)
@@ -494,6 +497,29 @@ def _approved(ctx: Context, keys: np.ndarray, fixture: np.ndarray) -> np.ndarray
     return np.asarray(fixture | ctx.stream("Therapist", "profile").bernoulli(keys, 0.9, index=3))
 
 
+# Each of ``vocab.SPECIALTIES`` as a bio's sentence names it: its words in lower case, but
+# acronyms (PTSD, OCD, ADHD) as they are.
+IN_A_SENTENCE = {
+    sp: re.sub(r"[A-Za-z]+", lambda w: w[0] if w[0].isupper() else w[0].lower(), sp)
+    for sp in v.SPECIALTIES
+}
+
+
+def _expertise(ctx: Context, keys: np.ndarray, fixture: np.ndarray) -> pl.Series:
+    """The areas of expertise (``Therapist.areasOfExpertise``) of each therapist (``_key``:
+    ``keys``): 2 to 5 keyed ``vocab.SPECIALTIES``; the fixtures' are Anxiety and Depression.
+    Its bio (``_users``) names one of them."""
+    s = ctx.stream("Therapist", "profile")
+    n_spec = s.integers(keys, 2, 6, index=4)
+    specialties = pick_many(s, keys, v.SPECIALTIES, n_spec, "areasOfExpertise")
+    fixture_spec = pl.Series([["Anxiety", "Depression"]])  # one row, broadcast
+    return (
+        pl.select(pl.when(pl.lit(pl.Series(fixture))).then(fixture_spec).otherwise(specialties))
+        .to_series()
+        .alias("areasOfExpertise")
+    )
+
+
 def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
     s = ctx.stream("Therapist", "profile")
     keys = users["_key"].to_numpy()
@@ -511,14 +537,7 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
     # Nobody practises before PRACTICE_FROM_AGE: at most the full years since then.
     years = np.minimum(years, full_years(users["birthDate"], ctx.anchor_ms) - PRACTICE_FROM_AGE)
     approved = _approved(ctx, keys, fixture)
-    n_spec = s.integers(keys, 2, 6, index=4)
-    specialties = pick_many(s, keys, v.SPECIALTIES, n_spec, "areasOfExpertise")
-    fixture_spec = pl.Series([["Anxiety", "Depression"]])  # one row, broadcast
-    specialties = (
-        pl.select(pl.when(pl.lit(pl.Series(fixture))).then(fixture_spec).otherwise(specialties))
-        .to_series()
-        .alias("areasOfExpertise")
-    )
+    specialties = _expertise(ctx, keys, fixture)
     approaches = pick_many(s, keys, v.APPROACHES, s.integers(keys, 2, 5, index=5), "approaches")
     fixture_appr = pl.Series([[v.APPROACHES[0], v.APPROACHES[8]]])
     approaches = pl.select(

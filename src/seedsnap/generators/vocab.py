@@ -326,7 +326,9 @@ UNIVERSITIES = (
 APPLICATION_DOCUMENTS = ("curriculum-vitae.pdf", "government-id.jpg", "liability-insurance.pdf")
 
 # Client bios, each with the ages (full years, inclusive) it fits: a student's is not a
-# 54-year-old's, nor a parent of two's a 21-year-old's (``users._client_bios``).
+# 54-year-old's, nor a parent of two's a 21-year-old's (``users._client_bios``). A bio is
+# what a client says of itself, drawn apart from how it behaves: a repeat offender's
+# (``content.offenders``) reads as warm as anyone's.
 CLIENT_BIOS: tuple[tuple[str, int, int], ...] = (
     ("Taking things one day at a time and learning to be kinder to myself.", 18, 65),
     ("Working through anxiety and looking for people who get it.", 18, 65),
