@@ -197,11 +197,14 @@ STANDARD_OFFSET_H = {
 
 
 def home_province(ctx: Context, ids: pl.Series) -> I64:
-    """Where each user of ``ids`` lives, as an index into ``vocab.PROVINCES``: a keyed draw,
-    but the fixture therapists' are the first provinces, as upstream's fixture overrides.
+    """Where each user of ``ids`` lives, as an index into ``vocab.PROVINCES``: a keyed draw
+    weighted by the provinces' populations, but the fixture therapists' are the first
+    provinces, as upstream's fixture overrides.
     A therapist's ``province`` and ``timezone`` say it; a client's home is stored nowhere,
     but it times their acts too (``home_offset_of``)."""
-    drawn = ctx.stream("User", "home").choice(text_keys(ids), len(v.PROVINCES), index=0)
+    drawn = ctx.stream("User", "home").choice(
+        text_keys(ids), len(v.PROVINCES), p=v.PROVINCE_POPULATION, index=0
+    )
     fixtures = {f"dev_therapist_{i + 1}": i for i in range(FIXTURES_PER_ROLE)}
     fixed = ids.replace_strict(fixtures, default=-1, return_dtype=pl.Int64).to_numpy()
     out: I64 = np.where(fixed >= 0, fixed, drawn)

@@ -143,6 +143,26 @@ PROVINCES = (
     "Arizona",
     "Massachusetts",
 )
+# The resident population of each province above, in millions (2020 US census, rounded), in
+# the same order: users live in a province in proportion to it, so the large states hold enough
+# members of a community for an in-person group to meet there.
+PROVINCE_POPULATION = (
+    39.5,
+    20.2,
+    29.1,
+    21.5,
+    12.8,
+    13.0,
+    11.8,
+    10.7,
+    10.4,
+    10.1,
+    9.3,
+    8.6,
+    7.7,
+    7.2,
+    7.0,
+)
 # An area code of each province above (of its largest city), in the same order: therapists'
 # mobiles are +1-<area>-555-01NN, in the range of US numbers kept for fiction (555-0100 to
 # 555-0199), so a well-formed number that reaches nobody.
