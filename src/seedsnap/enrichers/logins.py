@@ -8,8 +8,11 @@ draw what users do before they were last seen, but a few acts are not theirs to 
 user who never acted nor came back to look around (a keyed 20 %) has never logged in. An
 inactive account (``isActive`` false, drawn with the user) was deactivated by its owner in
 their last session, when last seen or after their last act: they do nothing after
-``deactivatedAt``.
-Logging in and deactivating write the user's row, so ``updatedAt`` is not before either.
+``deactivatedAt``. A repeat offender due to be suspended (``users.suspension_due``) is
+suspended by an admin when the reports on one more of its posts or comments are upheld, at
+or after its last act (``suspensions``): it does nothing after ``suspendedAt``.
+Logging in, deactivating and suspending write the user's row, so ``updatedAt`` is not before
+any of them.
 
 Why derived here rather than drawn with the user and imposed on every enricher as a bound:
 ``lastLoginAt`` is a consequence of the activity (the app sets it at each login), the
@@ -26,11 +29,14 @@ from typing import NamedTuple
 import numpy as np
 import polars as pl
 
+from seedsnap.arrays import rows_in
 from seedsnap.context import MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
+from seedsnap.generators import content_text
 from seedsnap.generators.clock import rhythm_of, waking_at
 from seedsnap.generators.common import ms_of, pick_text, text_keys
-from seedsnap.generators.users import home_offset_of, last_seen
-from seedsnap.random import I64
+from seedsnap.generators.content import offenders as offenders_of
+from seedsnap.generators.users import home_offset_of, last_seen, seen_of, suspension_due
+from seedsnap.random import I64, child_keys
 
 
 class Act(NamedTuple):
@@ -100,9 +106,14 @@ ACTS: tuple[Act, ...] = (
     Act("GroupSessionParticipants", "userId", "joinedAt"),  # registered
     Act("GroupSessionParticipants", "userId", "leftAt"),  # attended (leftAt: ATTENDED only)
     Act("Therapist", "processedByAdminId", "processingDate"),
+    Act("User", "suspendedBy", "suspendedAt"),  # an admin suspended a repeat offender
 )
 
-READS = ("User", *dict.fromkeys(t for a in ACTS for t in (a.table, *(a.via or ())[1:])))
+READS = (
+    "User",
+    "Admin",
+    *dict.fromkeys(t for a in ACTS for t in (a.table, *(a.via or ())[1:])),
+)
 WRITES = ("User",)
 UPDATES = ("User",)
 
@@ -118,7 +129,41 @@ DEACTIVATION_REASONS = (
     "Continuing therapy elsewhere",
     "Created a new account",
 )
-SET = ("lastLoginAt", "deactivatedAt", "deactivatedBy", "deactivationReason", "updatedAt")
+# A repeat offender due to be suspended (``users.suspension_due``: it stopped coming then)
+# is suspended when the reports of one more of its posts or comments are upheld (REVIEWED) at
+# or after its last act and login, its MIN_UPHELD-th upheld item at least: the app's
+# "restrict_user" action on a report (AdminReportsService.handleReportAction) marks the
+# report REVIEWED and sets suspendedAt, suspendedBy and suspensionReason at once. That action
+# is an admin's (the reports endpoints refuse any other role): an admin with a user
+# management permission (ADMIN_PERMISSION, either spelling) who still comes then, a keyed one.
+# It leaves isActive as it is (deactivating is the "ban_user" action's): a suspended account
+# is active and not deactivated. An offender with no such review by the anchor is not
+# suspended (it just stopped coming).
+MIN_UPHELD = 2
+ADMIN_PERMISSION = "user_management"
+# The reason says what the offender did, by its kind (content_text.HOSTILE, SPAM); a keyed one.
+SUSPENSION_REASONS = {
+    content_text.HOSTILE: (
+        "Repeated harassment of community members",
+        "Hostile and abusive posts after earlier reports",
+        "Repeated violations of the community guidelines on respectful conduct",
+    ),
+    content_text.SPAM: (
+        "Repeated spam and unsolicited promotion",
+        "Posting commercial promotion in support communities",
+        "Repeated misleading and promotional posts",
+    ),
+}
+SET = (
+    "lastLoginAt",
+    "deactivatedAt",
+    "deactivatedBy",
+    "deactivationReason",
+    "suspendedAt",
+    "suspendedBy",
+    "suspensionReason",
+    "updatedAt",
+)
 
 
 def act_rows(frames: Frames, a: Act) -> pl.DataFrame:
@@ -153,6 +198,78 @@ def last_acts(frames: Frames, users: pl.Series) -> np.ndarray:
     return out
 
 
+class Suspensions(NamedTuple):
+    """Who is suspended (``id``), when (``at``, epoch ms), by whom (``by``) and why."""
+
+    id: pl.Series
+    at: I64
+    by: pl.Series
+    reason: pl.Series
+
+
+def suspensions(ctx: Context, frames: Frames, end: I64) -> Suspensions:
+    """The suspensions of the repeat offenders among the users of ``frames["User"]`` (as the
+    notes above MIN_UPHELD say): ``end`` is when each user (by row) last acted, logged in or
+    was seen, whichever is latest."""
+    user = frames["User"]
+    due = suspension_due(ctx, user) >= 0
+    offenders = pl.DataFrame({"id": user["id"].filter(due), "end": end[due]})
+    # Each offender's upheld items (a post's or comment's reports are reviewed together: the
+    # first review is the item's), numbered in the order of their review.
+    upheld = (
+        frames["Report"]
+        .filter(pl.col("status").cast(pl.String) == "REVIEWED")
+        .group_by(
+            pl.col("reportedUserId").alias("id"),
+            pl.coalesce("postId", "commentId").alias("item"),
+        )
+        .agg(ms_of("updatedAt").min().alias("at"))
+        .sort("id", "at", "item")
+        .with_columns(n=pl.int_range(1, pl.len() + 1).over("id"))
+    )
+    due_at = (
+        upheld.join(offenders, on="id")
+        .filter((pl.col("at") >= pl.col("end")) & (pl.col("n") >= MIN_UPHELD))
+        .group_by("id")
+        .agg(pl.col("at").min())
+        .sort("id")
+    )
+    # By an admin who may manage users, had signed up and still came then (a keyed one).
+    admins = (
+        frames["Admin"]
+        .filter(
+            pl.col("permissions")
+            .list.eval(pl.element().str.to_lowercase())
+            .list.contains(ADMIN_PERMISSION)
+        )
+        .select(pl.col("userId").alias("by"))
+        .join(user.select(pl.col("id").alias("by"), ms_of("createdAt").alias("since")), on="by")
+        .sort("by")
+    )
+    admins = admins.with_columns(pl.Series("until", seen_of(ctx, user, admins["by"])))
+    pairs = due_at.join(admins, how="cross").filter(
+        (pl.col("since") <= pl.col("at")) & (pl.col("at") <= pl.col("until"))
+    )
+    s = ctx.stream("User", "suspendedBy")
+    draw = s.bits(child_keys(text_keys(pairs["id"]), text_keys(pairs["by"])), 0)
+    chosen = (
+        pairs.with_columns(pl.Series("d", draw))
+        .sort("id", "d", "by")
+        .unique("id", keep="first", maintain_order=True)
+    )
+    keys = text_keys(chosen["id"])
+    kind = offenders_of(ctx, user, chosen["id"])
+    options = np.asarray([SUSPENSION_REASONS[k] for k in (content_text.HOSTILE, content_text.SPAM)])
+    pick = ctx.stream("User", "suspensionReason").choice(keys, options.shape[1], index=0)
+    reason = options[(kind == content_text.SPAM).astype(np.int64), pick]
+    return Suspensions(
+        chosen["id"],
+        chosen["at"].to_numpy(),
+        chosen["by"],
+        pl.Series("suspensionReason", reason, dtype=pl.String),
+    )
+
+
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The User rows whose login, deactivation or updatedAt change (only those, so a re-run
     changes nothing)."""
@@ -178,9 +295,27 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         out: I64 = np.maximum(waking_at(end - SESSION, end, back, home, rhythm), created)
         return out
 
-    visit = np.where(visits | (last >= 0), began(seen, 1), -1)
-    opened = began(last, 2)
-    login = np.maximum(visit, np.where(last >= 0, opened, -1))
+    def logged_in(last: I64) -> I64:
+        visit = np.where(visits | (last >= 0), began(seen, 1), -1)
+        out: I64 = np.maximum(visit, np.where(last >= 0, began(last, 2), -1))
+        return out
+
+    login = logged_in(last)
+    susp = suspensions(ctx, frames, np.maximum(np.maximum(login, last), seen))
+    # Suspending is the admin's act: its last login is not long before it.
+    acted = (
+        pl.DataFrame({"id": susp.by, "at": susp.at})
+        .group_by("id")
+        .agg(pl.col("at").max())
+        .join(user.select("id"), on="id", how="right", maintain_order="right")["at"]
+        .fill_null(-1)
+        .to_numpy()
+    )
+    last = np.maximum(last, acted)
+    login = logged_in(last)
+    row = rows_in(susp.id, user["id"])
+    suspended_at = np.full(user.height, -1, dtype=np.int64)
+    suspended_at[row] = susp.at
     d = ctx.stream("User", "deactivatedAt")
     # Deactivated in the last session, when last seen (or after the last act, if later).
     end = np.maximum(np.maximum(login, last), seen)
@@ -188,6 +323,11 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     gone = np.where(inactive, end + np.floor(d.uniform(keys, 0) * within).astype(np.int64), -1)
     reason = pick_text(d, keys, DEACTIVATION_REASONS, index=1, name="deactivationReason")
     updated = np.maximum(user["updatedAt"].dt.epoch("ms").to_numpy(), np.maximum(login, gone))
+    updated = np.maximum(updated, suspended_at)
+    by = pl.Series("suspendedBy", [None] * user.height, dtype=pl.String).scatter(row, susp.by)
+    why = pl.Series("suspensionReason", [None] * user.height, dtype=pl.String).scatter(
+        row, susp.reason
+    )
     new = pl.DataFrame(
         {
             "id": user["id"],
@@ -195,10 +335,14 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             "deactivatedAt": timestamps(gone, "deactivatedAt"),
             "deactivatedBy": user["id"],
             "deactivationReason": reason,
+            "suspendedAt": timestamps(suspended_at, "suspendedAt"),
+            "suspendedBy": by,
+            "suspensionReason": why,
             "updatedAt": timestamps(updated, "updatedAt"),
         }
     ).with_columns(
         pl.when(pl.Series(login >= 0)).then(pl.col("lastLoginAt")).alias("lastLoginAt"),
+        pl.when(pl.Series(suspended_at >= 0)).then(pl.col("suspendedAt")).alias("suspendedAt"),
         *(
             pl.when(pl.Series(inactive)).then(pl.col(c)).alias(c)
             for c in ("deactivatedAt", "deactivatedBy", "deactivationReason")

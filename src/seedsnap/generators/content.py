@@ -74,7 +74,7 @@ def offenders(ctx: Context, users: pl.DataFrame, ids: pl.Series) -> I64:
     )
     keys = text_keys(pool["id"])
     s = ctx.stream("User", "offender")
-    chosen = s.bernoulli(keys, OFFENDER_SHARE, index=0)
+    chosen = drawn_offenders(ctx, pool["id"])
     kind = np.where(s.bernoulli(keys, SPAMMER_P, index=2), content_text.SPAM, content_text.HOSTILE)
     top = np.argsort(s.bits(keys, 1), kind="stable")[:MIN_OFFENDERS]
     chosen[top] = True
@@ -82,6 +82,13 @@ def offenders(ctx: Context, users: pl.DataFrame, ids: pl.Series) -> I64:
     row = rows_in(ids, pool["id"])
     out: I64 = np.append(np.where(chosen, kind, -1), -1)[row]
     return out
+
+
+def drawn_offenders(ctx: Context, ids: pl.Series) -> npt.NDArray[np.bool_]:
+    """Whether each user of ``ids``, if a verified client of ``offenders``' pool, is among
+    its keyed OFFENDER_SHARE (not its ranked MIN_OFFENDERS): a draw of the user alone, so
+    ``users.last_seen`` can ask it of any frame of users."""
+    return ctx.stream("User", "offender").bernoulli(text_keys(ids), OFFENDER_SHARE, index=0)
 
 
 def posting_members(frames: Frames, rooms: pl.DataFrame | None = None) -> pl.DataFrame:

@@ -113,6 +113,17 @@ DORMANT_AFTER = 7 * MS_PER_DAY
 # room for the posts, comments and hearts the minimums ask of them.
 MIN_ACTIVE_SPAN = 2 * MS_PER_DAY
 
+# Repeat offenders (``content.offenders``) who keep at it are suspended: a keyed
+# SUSPENDED_SHARE of those drawn to offend (not the ranked few a small build is given) stop
+# being seen a keyed time SUSPEND_AFTER (uniform, in their waking hours) after signing up,
+# weeks of misconduct and of reports on it; the suspension itself comes with the review of a
+# report of theirs at or after their last act (enrichers/logins.py), so they do nothing after
+# it by construction. Only where that leaves them stopped DORMANT_AFTER before the anchor
+# (nothing was booked ahead for them, ``last_seen``), and never a deactivated account; the
+# others keep going. An unverified client signed up days ago: never one of them.
+SUSPENDED_SHARE = 0.75
+SUSPEND_AFTER = (28 * MS_PER_DAY, 84 * MS_PER_DAY)
+
 # Clients who have not verified their email (upstream's 10 %) signed up in the last
 # UNVERIFIED_WITHIN, at least UNVERIFIED_AT_LEAST ago: the app sends a code valid for
 # VERIFY_TOKEN_VALID when a client registers (or asks again) and asks for it next, and a
@@ -168,7 +179,35 @@ def _last_seen(ctx: Context, users: pl.DataFrame) -> I64:
         s, keys, first, np.maximum(stop_by, first), home, index=2, rhythm=rhythm
     )
     out: I64 = np.where(still, recent, dormant)
+    due = suspension_due(ctx, users)  # an offender to be suspended stops coming by then
+    out = np.where(due >= 0, np.minimum(out, due), out)
     out.setflags(write=False)  # shared by every caller of the frame (``last_seen``)
+    return out
+
+
+def suspension_due(ctx: Context, users: pl.DataFrame) -> I64:
+    """When each user of ``users`` (id, role, createdAt, isActive), a repeat offender to be
+    suspended (SUSPENDED_SHARE), stops coming (epoch ms): a keyed pure function of the seed,
+    the user and those columns; -1 for everyone else."""
+    from seedsnap.generators.content import drawn_offenders  # content reads users
+
+    keys = text_keys(users["id"])
+    role = users["role"].cast(pl.String).to_numpy()
+    created = np.asarray(users["createdAt"].dt.epoch("ms").to_numpy())
+    s = ctx.stream("User", "suspension")
+    home = home_offset_of(ctx, users["id"])
+    at = waking_between(
+        s, keys, created + SUSPEND_AFTER[0], created + SUSPEND_AFTER[1], home, index=0
+    )
+    due = (
+        (role == "client")
+        & ~users["id"].str.starts_with("dev_").to_numpy()
+        & users["isActive"].to_numpy()
+        & drawn_offenders(ctx, users["id"])
+        & s.bernoulli(keys, SUSPENDED_SHARE, index=1)
+        & (at < ctx.anchor_ms - DORMANT_AFTER)
+    )
+    out: I64 = np.where(due, at, -1)
     return out
 
 
