@@ -640,6 +640,34 @@ def _chatbot_linked(
     )
 
 
+_SUSPENDED_AT = days(0.05)  # after c2's last login and act, by m1 and a1 still coming
+
+
+def _suspended(
+    f: Frames,
+    at: datetime = _SUSPENDED_AT,
+    by: str = "m1",
+    status: str = "REVIEWED",
+    upheld: datetime | None = None,
+) -> Frames:
+    """c2, whose spam post p2 c1 reported (rp1), suspended ``at`` by ``by``, the report
+    closed with ``status`` at ``upheld`` (by default then, as the app's suspending action on a
+    report does)."""
+    f = set_(f, "Report", "rp1", status=status, updatedAt=at if upheld is None else upheld)
+    reason = "Repeated spam and unsolicited promotion"
+    return set_(
+        f, "User", "c2", suspendedAt=at, suspendedBy=by, suspensionReason=reason, updatedAt=at
+    )
+
+
+_SUSPENSION_RULES = (
+    "user.nothing_after_suspension",
+    "user.suspension_set_together",
+    "user.suspended_after_an_upheld_report",
+    "user.suspended_by_staff",
+)
+
+
 def set_(f: Frames, table: str, key: str, **values: Any) -> Frames:
     """Set columns of the row of ``table`` whose primary key is ``key``."""
     frame = f[table]
@@ -1473,6 +1501,37 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "User", "c1", isActive=False, deactivatedAt=days(150)),
         "c1",
     ),
+    # c2 suspended before its last act (a group-session registration 4 days ago)
+    ("user.nothing_after_suspension", lambda f: _suspended(f, at=days(10)), "c2"),
+    # a suspension that says neither by whom nor why; one that does not say why
+    ("user.suspension_set_together", lambda f: set_(f, "User", "c2", suspendedAt=days(1)), "c2"),
+    (
+        "user.suspension_set_together",
+        lambda f: set_(_suspended(f), "User", "c2", suspensionReason=None),
+        "c2",
+    ),
+    (  # suspended before its last login (0.1 days before the anchor)
+        "user.suspension_set_together",
+        lambda f: _suspended(f, at=days(0.2)),
+        "c2",
+    ),
+    (  # the report on c2's spam is still pending
+        "user.suspended_after_an_upheld_report",
+        lambda f: _suspended(f, status="PENDING", upheld=days(5)),
+        "c2",
+    ),
+    (  # ... upheld only after the suspension
+        "user.suspended_after_an_upheld_report",
+        lambda f: _suspended(f, upheld=days(0.01)),
+        "c2",
+    ),
+    ("user.suspended_by_staff", lambda f: _suspended(f, by="c1"), "c2"),  # a client
+    ("user.suspended_by_staff", lambda f: _suspended(f, by="a1"), "c2"),  # no user management
+    (  # a moderator of k1, where c2's spam was reported, but only assigned after it
+        "user.suspended_by_staff",
+        lambda f: set_(_suspended(f), "ModeratorCommunity", "mc1", assignedAt=days(0.01)),
+        "c2",
+    ),
     (  # a sign-in alert after the last login (c1's, 0.1 days before the anchor)
         "notification.sign_in_alert_at_a_sign_in",
         lambda f: _notice(f, "nts", "c1", "SECURITY_ALERT", "{}", days(0.05)),
@@ -2180,6 +2239,21 @@ def test_chatbot_rule_passes_a_session_that_restates_its_assessment(lab: Lab) ->
     report = lab.check("chatbot.restates_its_assessment", _chatbot_linked)
     assert report.rules == ["chatbot.restates_its_assessment"], report.to_text()
     assert not report.violations, report.to_text()
+
+
+@pytest.mark.parametrize("rule_id", _SUSPENSION_RULES)
+@pytest.mark.parametrize("by", ["m1", "a1"])
+def test_suspension_rules_pass_a_suspension_at_an_upheld_report(
+    lab: Lab, rule_id: str, by: str
+) -> None:
+    """c2 suspended after its last act when the report on its spam was upheld, by k1's
+    moderator or by an admin who may manage users."""
+
+    def edit(f: Frames) -> Frames:
+        return set_(_suspended(f, by=by), "Admin", "a1", permissions=["SUPPORT_TICKETS", "USER_MANAGEMENT"])  # fmt: skip
+
+    report = lab.check(rule_id, edit)
+    assert report.rules == [rule_id] and report.ok, report.to_text()
 
 
 def test_journal_rule_takes_a_session_begun_within_the_day_before(lab: Lab) -> None:

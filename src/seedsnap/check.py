@@ -2042,12 +2042,13 @@ def _acts_beyond_sign_up() -> str:
 def _stopped(anchor: str, days: int, session: str) -> str:
     """SQL: each user ("id", "role") with "stopped", when it stopped coming: its account's
     deactivation, or the end of its last login's session if that is more than ``days`` days
-    before the anchor (its creation, if it never logged in); NULL while it still comes."""
+    before the anchor (its creation, if it never logged in), else its suspension; NULL while
+    it still comes."""
     return f"""(SELECT "id", CAST("role" AS TEXT) AS "role", CASE
         WHEN NOT "isActive" THEN "deactivatedAt"
         WHEN "lastLoginAt" IS NULL THEN "createdAt"
         WHEN "lastLoginAt" + {session} < {anchor} - INTERVAL '{days} days'
-        THEN "lastLoginAt" + {session} END AS "stopped" FROM "User")"""
+        THEN "lastLoginAt" + {session} ELSE "suspendedAt" END AS "stopped" FROM "User")"""
 
 
 def account_rules(anchor: str) -> list[Rule]:
@@ -2055,7 +2056,7 @@ def account_rules(anchor: str) -> list[Rule]:
     logins enricher's ``ACTS``: posts, comments, hearts, messages, meetings, ...); an
     account whose email is not verified is a recent sign-up that did nothing else yet; and
     nothing awaits a user who stopped coming (``anchor``: a TIMESTAMP literal)."""
-    from seedsnap.enrichers.logins import SESSION, Act
+    from seedsnap.enrichers.logins import ADMIN_PERMISSION, SESSION, Act
     from seedsnap.generators.users import DORMANT_AFTER
 
     last = _last_acts()
@@ -2119,6 +2120,60 @@ def account_rules(anchor: str) -> list[Rule]:
             ', deactivated ' || CAST("x"."deactivatedAt" AS TEXT) AS "detail"
             FROM "User" AS "x" JOIN ({assigned}) AS "a" ON "a"."u" = "x"."id"
             WHERE "a"."at" > "x"."deactivatedAt" """,
+        ),
+        Rule(
+            "user.nothing_after_suspension",
+            "User",
+            "a suspended user does nothing after suspendedAt, and is assigned nothing after it",
+            f"""SELECT "x"."id" AS "key", 'last act ' || CAST("a"."at" AS TEXT) ||
+            ', suspended ' || CAST("x"."suspendedAt" AS TEXT) AS "detail"
+            FROM "User" AS "x" JOIN ({assigned}) AS "a" ON "a"."u" = "x"."id"
+            WHERE "a"."at" > "x"."suspendedAt" """,
+        ),
+        Rule(
+            "user.suspension_set_together",
+            "User",
+            "suspendedAt, suspendedBy and suspensionReason are set together (a suspension "
+            "records when, by whom and why), after the account's creation and its last login, "
+            "not after the row's last update nor the anchor",
+            f"""SELECT "id" AS "key", 'suspendedAt ' || COALESCE(CAST("suspendedAt" AS TEXT),
+            'NULL') || ', suspendedBy ' || COALESCE("suspendedBy", 'NULL') || ', reason ' ||
+            COALESCE("suspensionReason", 'NULL') AS "detail" FROM "User"
+            WHERE ("suspendedAt" IS NULL) <> ("suspendedBy" IS NULL)
+            OR ("suspendedAt" IS NULL) <> ("suspensionReason" IS NULL)
+            OR "suspendedAt" < "createdAt" OR "suspendedAt" < "lastLoginAt"
+            OR "suspendedAt" > "updatedAt" OR "suspendedAt" > {anchor}""",
+        ),
+        Rule(
+            "user.suspended_after_an_upheld_report",
+            "User",
+            "a suspended user had a report on its content upheld (REVIEWED) at or before its "
+            "suspension",
+            """SELECT "x"."id" AS "key", 'suspended ' || CAST("x"."suspendedAt" AS TEXT) ||
+            ' with no upheld report before' AS "detail" FROM "User" AS "x"
+            WHERE "x"."suspendedAt" IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM "Report" AS "r" WHERE "r"."reportedUserId" = "x"."id"
+                AND CAST("r"."status" AS TEXT) = 'REVIEWED'
+                AND "r"."updatedAt" <= "x"."suspendedAt")""",
+        ),
+        Rule(
+            "user.suspended_by_staff",
+            "User",
+            f"suspendedBy is an admin who may manage users (a {ADMIN_PERMISSION!r} "
+            "permission, in either case) or a moderator assigned by then to a community where "
+            "the suspended user's content was reported",
+            f"""SELECT "x"."id" AS "key", 'suspendedBy ' || "x"."suspendedBy" AS "detail"
+            FROM "User" AS "x" WHERE "x"."suspendedBy" IS NOT NULL
+            AND "x"."suspendedBy" NOT IN (SELECT "userId" FROM "Admin" WHERE POSITION(
+                {_text(ADMIN_PERMISSION)} IN LOWER({_as_text("permissions")})) > 0)
+            AND NOT EXISTS (SELECT 1 FROM "Report" AS "r"
+                LEFT JOIN "Comment" AS "c" ON "c"."id" = "r"."commentId"
+                JOIN "Post" AS "p" ON "p"."id" = COALESCE("r"."postId", "c"."postId")
+                JOIN "Room" AS "m" ON "m"."id" = "p"."roomId"
+                JOIN "RoomGroup" AS "g" ON "g"."id" = "m"."roomGroupId"
+                JOIN "ModeratorCommunity" AS "mc" ON "mc"."communityId" = "g"."communityId"
+                WHERE "r"."reportedUserId" = "x"."id" AND "mc"."moderatorId" = "x"."suspendedBy"
+                AND "mc"."assignedAt" <= "x"."suspendedAt")""",
         ),
         # A user's sessions, hosting and registrations stop when it stops coming: whatever
         # was booked ahead was booked by people who still came (users.last_seen).
