@@ -10,8 +10,15 @@ import pytest
 from seedsnap.build import generate
 from seedsnap.config import resolve
 from seedsnap.context import Context, Frames
+from seedsnap.enrichers.logins import (
+    ADMIN_PERMISSION,
+    MIN_UPHELD,
+    SUSPENSION_REASONS,
+    last_acts,
+)
 from seedsnap.generators import content_text as ct
 from seedsnap.generators.content import MIN_OFFENDERS, OFFENDER_SHARE, offenders
+from seedsnap.generators.users import seen_of
 
 CRISIS = "Self-harm or crisis concern"
 
@@ -111,3 +118,65 @@ def test_the_others_still_draw_hearts_by_how_they_land(heavy3: Frames) -> None:
     roles = heavy3["PostHeart"].join(heavy3["User"].select(pl.col("id").alias("userId"), "role"),
                                      on="userId")["role"].cast(pl.String)  # fmt: skip
     assert {"client", "therapist", "moderator"} <= set(roles.unique())
+
+
+def _suspended(f: Frames) -> pl.DataFrame:
+    return f["User"].filter(pl.col("suspendedAt").is_not_null())
+
+
+def test_repeat_offenders_are_suspended_and_do_nothing_after(heavy3: Frames, ctx: Context) -> None:
+    """Some repeat offenders are suspended (nobody was before, though on this build each
+    collected 4 to 23 misconduct reports): only offenders, not all of them, each after its last act and login,
+    its account still active (suspending is not deactivating), for a reason of its kind."""
+    users = _suspended(heavy3)
+    kind = offenders(ctx, heavy3["User"], users["id"])
+    pool = offenders(ctx, heavy3["User"], _verified_clients(heavy3))
+    assert 0 < users.height < (pool >= 0).sum()
+    assert (kind >= 0).all()
+    at = users["suspendedAt"].dt.epoch("ms").to_numpy()
+    assert (last_acts(heavy3, users["id"]) <= at).all()
+    assert (users["lastLoginAt"] <= users["suspendedAt"]).all()
+    assert (users["updatedAt"] >= users["suspendedAt"]).all()
+    assert users["isActive"].all() and users["deactivatedAt"].is_null().all()
+    for k, reason in zip(kind, users["suspensionReason"], strict=True):
+        assert reason in SUSPENSION_REASONS[k]
+    # Everyone else: no suspension at all.
+    others = heavy3["User"].filter(pl.col("suspendedAt").is_null())
+    assert others["suspendedBy"].is_null().all() and others["suspensionReason"].is_null().all()
+
+
+def test_a_suspension_comes_with_an_upheld_report(heavy3: Frames) -> None:
+    """An offender is suspended as the reports on one of its posts or comments are upheld
+    (REVIEWED then), its MIN_UPHELD-th upheld item at least."""
+    users = _suspended(heavy3).select("id", "suspendedAt")
+    items = (
+        heavy3["Report"]
+        .filter(pl.col("status") == "REVIEWED")
+        .group_by("reportedUserId", pl.coalesce("postId", "commentId").alias("item"))
+        .agg(pl.col("updatedAt").min())
+        .join(users, left_on="reportedUserId", right_on="id")
+        .filter(pl.col("updatedAt") <= pl.col("suspendedAt"))
+        .group_by("reportedUserId")
+        .agg(pl.len(), (pl.col("updatedAt") == pl.col("suspendedAt")).any().alias("then"))
+    )
+    assert items.height == users.height
+    assert (items["len"] >= MIN_UPHELD).all() and items["then"].all()
+
+
+def test_suspended_by_an_admin_who_manages_users_and_still_came(
+    heavy3: Frames, ctx: Context
+) -> None:
+    """The app lets only admins act on reports: the suspending one may manage users, had
+    signed up and still came when it suspended (its last login is within a session)."""
+    users = _suspended(heavy3)
+    admins = heavy3["Admin"].filter(
+        pl.col("permissions")
+        .list.eval(pl.element().str.to_lowercase())
+        .list.contains(ADMIN_PERMISSION)
+    )
+    assert users["suspendedBy"].is_in(admins["userId"].implode()).all()
+    by = heavy3["User"].join(users.select(pl.col("suspendedBy").alias("id")), on="id")
+    assert by.height == users.height
+    at = users["suspendedAt"].dt.epoch("ms").to_numpy()
+    assert (seen_of(ctx, heavy3["User"], users["suspendedBy"]) >= at).all()
+    assert (by["createdAt"].dt.epoch("ms").to_numpy() <= at).all()
