@@ -992,6 +992,33 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "TherapistAvailability", "av1", isAvailable=False),
         "mt1",
     ),
+    (  # 10:00 in New York on Presidents' Day (Monday 16 February 2026)
+        "meeting.not_on_us_holiday",
+        lambda f: set_(
+            set_(f, "Therapist", "t1", timezone="America/New_York"),
+            "Meeting",
+            "mt1",
+            startTime=datetime(2026, 2, 16, 15, 0),
+            endTime=datetime(2026, 2, 16, 16, 0),
+        ),
+        "mt1",
+    ),
+    (  # Christmas Day, 9:00 in Los Angeles
+        "meeting.not_on_us_holiday",
+        lambda f: set_(
+            set_(f, "Therapist", "t1", timezone="America/Los_Angeles"),
+            "Meeting",
+            "mt1",
+            startTime=datetime(2025, 12, 25, 17, 0),
+            endTime=datetime(2025, 12, 25, 18, 0),
+        ),
+        "mt1",
+    ),
+    (  # noon on Presidents' Day in SESSION_TZ
+        "group_session.not_on_us_holiday",
+        lambda f: set_(f, "GroupTherapySessions", "gs1", scheduledAt=datetime(2026, 2, 16, 17, 0)),
+        "gs1",
+    ),
     (
         "availability.well_formed",
         lambda f: set_(f, "TherapistAvailability", "av1", endTime="7pm"),
@@ -2609,3 +2636,14 @@ def test_pending_window_is_the_generators_processing_window() -> None:
 def test_group_sessions_that_fit_pass(lab: Lab, rule_id: str, edit: Edit) -> None:
     report = lab.check(rule_id, edit)
     assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+def test_a_meeting_is_on_a_holiday_by_its_therapists_calendar(lab: Lab) -> None:
+    """The world's meeting starts on Presidents' Day in UTC (and in Manila, whose therapists
+    keep other holidays), but on Sunday 15 February in Los Angeles: no 1:1 meeting is then
+    on a US federal holiday."""
+    report = lab.check(
+        "meeting.not_on_us_holiday",
+        lambda f: set_(f, "Therapist", "t1", timezone="America/Los_Angeles"),
+    )
+    assert report.rules == ["meeting.not_on_us_holiday"] and not report.violations, report.to_text()

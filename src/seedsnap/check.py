@@ -384,12 +384,14 @@ def rules(config: Mapping[str, Any], schema: Schema = MENTARA) -> list[Rule]:
             "rebuild the snapshot with this version of seedsnap",
         ) from None
     at = f"TIMESTAMP '{anchor}'"
+    year = int(anchor[:4])
     recent = minimums.get(("community", "recent_activity_days"), 0)
     return [
         *schema_rules(schema, at),
         *domain_rules(at),
         *account_rules(at),
         *waking_rules(),
+        *calendar_rules(year),
         *minimum_rules(minimums),
         *recent_activity_rule(recent, at),
     ]
@@ -2278,6 +2280,52 @@ def waking_rules() -> list[Rule]:
             WHERE "n" >= {NIGHT_MIN_ROWS} AND "night" > {NIGHT_SHARE_MAX} * "n" """,
         )
         for table, column in WAKING_ACTS
+    ]
+
+
+# --- the calendar: US federal holidays (generators/clock.py us_holidays) -------------------
+
+# The years before the anchor's whose holidays the calendar rules list (and the one after):
+# farther back than anything a build makes.
+HOLIDAY_YEARS_BACK = 5
+# A zone of the US calendar (generated therapists all live in one: vocab.PROVINCE_TZ).
+_US_ZONE = """("t"."timezone" LIKE 'America/%' OR "t"."timezone" = 'Pacific/Honolulu')"""
+
+
+def calendar_rules(anchor_year: int) -> list[Rule]:
+    """Nobody works on a US federal holiday as observed: no 1:1 meeting on one in its
+    therapist's calendar (``Therapist.timezone``, for a therapist in a US zone: one abroad
+    keeps other holidays), no group session on one in SESSION_TZ."""
+    from seedsnap.enrichers.group_sessions import SESSION_TZ
+    from seedsnap.generators.clock import us_holidays
+
+    days = us_holidays(range(anchor_year - HOLIDAY_YEARS_BACK, anchor_year + 2)).astype(str)
+    holidays = _values("h", ["day"], [[d] for d in days])
+
+    def on_holiday(local: str) -> str:
+        return f"""EXISTS (SELECT 1 FROM {holidays}
+            WHERE CAST("h"."day" AS DATE) = CAST({local} AS DATE))"""
+
+    meeting_day = """(("m"."startTime" AT TIME ZONE 'UTC') AT TIME ZONE "t"."timezone")"""
+    session_day = f"""(("s"."scheduledAt" AT TIME ZONE 'UTC') AT TIME ZONE {_text(SESSION_TZ)})"""
+    return [
+        Rule(
+            "meeting.not_on_us_holiday",
+            "Meeting",
+            "no 1:1 meeting is held on a US federal holiday (as observed) of its therapist's "
+            "local calendar (a therapist in a US zone)",
+            f"""SELECT "m"."id" AS "key", 'therapist ' || "m"."therapistId" || ' on ' ||
+            CAST(CAST({meeting_day} AS DATE) AS TEXT) AS "detail"
+            FROM "Meeting" AS "m" JOIN "Therapist" AS "t" ON "t"."userId" = "m"."therapistId"
+            WHERE {_US_ZONE} AND {on_holiday(meeting_day)}""",
+        ),
+        Rule(
+            "group_session.not_on_us_holiday",
+            "GroupTherapySessions",
+            f"no group session is held on a US federal holiday (as observed) in {SESSION_TZ}",
+            f"""SELECT "s"."id" AS "key", CAST(CAST({session_day} AS DATE) AS TEXT) AS "detail"
+            FROM "GroupTherapySessions" AS "s" WHERE {on_holiday(session_day)}""",
+        ),
     ]
 
 

@@ -50,7 +50,7 @@ import polars as pl
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.enrichers.common import packed_order
 from seedsnap.generators import social_text as t
-from seedsnap.generators.clock import WORKDAY, waking_at, waking_between
+from seedsnap.generators.clock import WORKDAY, us_holidays, waking_at, waking_between
 from seedsnap.generators.common import ms_of, rank_in_run, ranks, text_keys
 from seedsnap.generators.communities import catalogue
 from seedsnap.generators.users import home_offset_of, home_province, still_coming, with_seen
@@ -93,41 +93,6 @@ def _anchor_day(ctx: Context) -> np.datetime64:
     a = pl.Series([ctx.anchor_ms]).cast(pl.Datetime("ms")).dt.replace_time_zone("UTC")
     day = a.dt.convert_time_zone(SESSION_TZ).dt.date().to_numpy()[0]
     return np.datetime64(day, "D")
-
-
-# US federal holidays on the n-th (from 0) weekday from a month's first day: Martin Luther
-# King Jr. Day, Washington's Birthday, Memorial Day (the last Monday of May: the one before
-# June's first), Labor Day, Columbus Day, Thanksgiving.
-_NTH_WEEKDAY_HOLIDAYS = (
-    ("01", 2, "Mon"),
-    ("02", 2, "Mon"),
-    ("06", -1, "Mon"),
-    ("09", 0, "Mon"),
-    ("10", 1, "Mon"),
-    ("11", 3, "Thu"),
-)
-
-
-def us_holidays(years: range) -> npt.NDArray[np.datetime64]:
-    """The US federal holidays of ``years`` as observed (one on a Saturday is kept on the
-    Friday before, one on a Sunday on the Monday after): no group session is held on them."""
-    out = []
-    for y in years:  # a few years: the sessions' window
-        fixed = np.array([f"{y}-01-01", f"{y}-06-19", f"{y}-07-04", f"{y}-11-11", f"{y}-12-25"])
-        fixed = fixed.astype("datetime64[D]")
-        weekday = (fixed.astype(np.int64) - 4) % 7  # 1970-01-01 was a Thursday (3): Monday 0
-        out.append(fixed + np.select([weekday == 5, weekday == 6], [-1, 1], 0))
-        # (month, n, weekday): the n-th (from 0) such weekday from the month's first day.
-        out.append(
-            np.array(
-                [
-                    np.busday_offset(f"{y}-{m}", n, roll="forward", weekmask=d)
-                    for m, n, d in _NTH_WEEKDAY_HOLIDAYS
-                ],
-                dtype="datetime64[D]",
-            )
-        )
-    return np.sort(np.concatenate(out)) if out else np.zeros(0, dtype="datetime64[D]")
 
 
 def _local_days(col: pl.Expr) -> pl.Expr:

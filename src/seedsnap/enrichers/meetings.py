@@ -4,7 +4,8 @@ pairs that ended had theirs.
 Upstream topped pairs up to 3 meetings at random times around "now", ignoring availability,
 weekdays and overlaps, and back-filled notes for at most 50 completed meetings per run
 (seeder.md §7 row 9, §11.5). Here the new meetings go through the generator's ``schedule``:
-on the therapist's available slots in its own time zone, never overlapping a meeting of the
+on the therapist's available slots in its own time zone, never on a US federal holiday of its
+calendar (``clock.us_holidays``), never overlapping a meeting of the
 therapist or of the client (existing ones included), with the status the anchor implies.
 
 Nobody takes part in a session after they were last seen (``users.last_seen``): a past

@@ -11,6 +11,9 @@ standard time; the hour's shift under daylight saving is left out, within the cu
 The curve is the actor's rhythm: a member's evenings (``PEER``) or a professional's working day
 (``WORKDAY``, for therapists and admins: ``rhythm_of``); each function takes ``rhythm`` (one, or
 one per row), ``PEER`` unless told.
+
+The calendar: nobody works on a US federal holiday as observed (``us_holidays``): neither
+group sessions nor therapists' 1:1 meetings are held on one, in the local calendar.
 """
 
 from __future__ import annotations
@@ -139,3 +142,51 @@ def waking_soon_after(
     inside = -np.expm1(-span / mean_ms)
     after = -mean_ms * np.log1p(-stream.uniform(keys, index) * inside)
     return _inside(from_waking(w_lo + np.minimum(after, span), offset_ms, rhythm), lo, hi)
+
+
+# -- the calendar: days nobody works ---------------------------------------------------------
+
+# US federal holidays on the n-th (from 0) weekday from a month's first day: Martin Luther
+# King Jr. Day, Washington's Birthday, Memorial Day (the last Monday of May: the one before
+# June's first), Labor Day, Columbus Day, Thanksgiving.
+_NTH_WEEKDAY_HOLIDAYS = (
+    ("01", 2, "Mon"),
+    ("02", 2, "Mon"),
+    ("06", -1, "Mon"),
+    ("09", 0, "Mon"),
+    ("10", 1, "Mon"),
+    ("11", 3, "Thu"),
+)
+
+
+def us_holidays(years: range) -> npt.NDArray[np.datetime64]:
+    """The US federal holidays of ``years`` as observed (one on a Saturday is kept on the
+    Friday before, one on a Sunday on the Monday after): no group session and no 1:1 meeting
+    is held on them."""
+    out = []
+    for y in years:  # a few years: the sessions' window
+        fixed = np.array([f"{y}-01-01", f"{y}-06-19", f"{y}-07-04", f"{y}-11-11", f"{y}-12-25"])
+        fixed = fixed.astype("datetime64[D]")
+        weekday = (fixed.astype(np.int64) - 4) % 7  # 1970-01-01 was a Thursday (3): Monday 0
+        out.append(fixed + np.select([weekday == 5, weekday == 6], [-1, 1], 0))
+        # (month, n, weekday): the n-th (from 0) such weekday from the month's first day.
+        out.append(
+            np.array(
+                [
+                    np.busday_offset(f"{y}-{m}", n, roll="forward", weekmask=d)
+                    for m, n, d in _NTH_WEEKDAY_HOLIDAYS
+                ],
+                dtype="datetime64[D]",
+            )
+        )
+    return np.sort(np.concatenate(out)) if out else np.zeros(0, dtype="datetime64[D]")
+
+
+def holiday_days(lo_day: int, hi_day: int) -> I64:
+    """The US federal holidays as observed (``us_holidays``) from day ``lo_day`` to ``hi_day``
+    (days since 1970-01-01, local calendar), as day numbers, sorted."""
+    years = np.array([lo_day, hi_day], dtype="datetime64[D]").astype("datetime64[Y]")
+    first, last = (int(y) + 1970 for y in years.astype(np.int64))
+    days = us_holidays(range(first, last + 1)).astype(np.int64)
+    out: I64 = days[(days >= lo_day) & (days <= hi_day)]
+    return out

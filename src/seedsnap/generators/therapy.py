@@ -4,7 +4,7 @@ building blocks of reviews (the reviews enricher writes them, over the final mee
 Fixes over upstream (seeder.md §6.3 and §11):
 - availability only for APPROVED therapists, in the therapist's own IANA time zone (§11.15);
 - meetings lie on the therapist's available weekly slots in local wall time (converted to UTC
-  per zone) and never overlap for a therapist or for a client, by construction (``schedule``);
+  per zone), never on a US federal holiday of the therapist's calendar, and never overlap for a therapist or for a client, by construction (``schedule``);
   their status agrees with the anchor and createdAt lies between the pairing and the start
   (§11.5, §11.8); every COMPLETED meeting has notes (§7.1), written by the notes enricher
   from ``notes_rows`` once the worksheets and assessments they speak of exist;
@@ -35,7 +35,7 @@ from seedsnap.arrays import dense_codes, rows_in, series_from_arrow, sort_positi
 from seedsnap.config import BOOK_AHEAD_WEEKS, PAST_PAIR_DAYS
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import therapy_text as tx
-from seedsnap.generators.clock import WORKDAY, waking_between
+from seedsnap.generators.clock import WORKDAY, holiday_days, waking_between
 from seedsnap.generators.common import (
     JsonText,
     between,
@@ -493,6 +493,10 @@ def _candidates(ctx: Context, req: pl.DataFrame, grid: pl.DataFrame, hi_ms: int)
     ok = (start != _NO_TIME) & (start >= lo[i]) & (start <= until[i])
     i, w, si, start = i[ok], w[ok], si[ok], start[ok]
     local_days = 7 * w - 3 + (dow[si] + 6) % 7
+    # Therapists take US federal holidays off (``clock.us_holidays``), in their own calendar.
+    if len(local_days):
+        off = np.isin(local_days, holiday_days(int(local_days.min()), int(local_days.max())))
+        i, w, si, start, local_days = i[~off], w[~off], si[~off], start[~off], local_days[~off]
     minute = minute[si]
     mkey = child_keys(pk[i], local_days * 1440 + minute)
     kind = ctx.stream("Meeting", "duration").choice(mkey, 3, p=DURATION_P)
