@@ -273,9 +273,10 @@ def world() -> dict[str, list[dict[str, Any]]]:
                 "therapistId": "t1",
                 "title": "Thought record",
                 "instructions": "Fill it in.",
-                "dueDate": days(1),
+                "dueDate": datetime(2026, 2, 21, 4, 59),  # 23:59 the day before, in New York
                 "status": "REVIEWED",
-                **_ts(days(6)),
+                "createdAt": days(6),
+                "updatedAt": days(1.5),  # reviewed after the submission
             },
             {
                 "id": "w2",
@@ -283,7 +284,7 @@ def world() -> dict[str, list[dict[str, Any]]]:
                 "therapistId": "t1",
                 "title": "Sleep diary",
                 "instructions": "Each night.",
-                "dueDate": days(0.5),
+                "dueDate": datetime(2026, 2, 22, 4, 59),
                 "status": "OVERDUE",
                 **_ts(days(5)),
             },
@@ -293,7 +294,7 @@ def world() -> dict[str, list[dict[str, Any]]]:
                 "therapistId": "t1",
                 "title": "Gratitude list",
                 "instructions": "Three things.",
-                "dueDate": days(-5),
+                "dueDate": datetime(2026, 2, 28, 4, 59),
                 "status": "ASSIGNED",
                 **_ts(days(2)),
             },
@@ -705,7 +706,22 @@ _OVERLAP: Edit = lambda f: set_(  # noqa: E731
     updatedAt=days(30),
 )
 
+
 # (rule id, edit, the key the rule must report)
+def _two_sessions_since_s1(f: Frames) -> Frames:
+    """s1 handed in before mt1 (held), and mt2 held a day before the anchor: two COMPLETED
+    sessions of the pair since the submission."""
+    f = set_(f, "WorksheetSubmission", "s1", submittedAt=days(8))
+    return set_(
+        f,
+        "Meeting",
+        "mt2",
+        status="COMPLETED",
+        startTime=days(1),
+        endTime=days(1) + timedelta(hours=1),
+    )
+
+
 DOMAIN_CASES: list[tuple[str, Edit, str]] = [
     ("post.author_is_member", lambda f: set_(f, "Membership", "ms_c2", joinedAt=days(1)), "p2"),
     ("post.author_is_member", lambda f: set_(f, "Post", "p1", roomId=None), "p1"),
@@ -1178,7 +1194,7 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         "w1",
     ),
     (
-        "worksheet.no_open_duplicate",  # given again while the first (due in 1 day) is open
+        "worksheet.no_open_duplicate",  # given again while the first (due in 4 days) is open
         lambda f: set_(f, "Worksheet", "w2", title="Thought record"),
         "w2",
     ),
@@ -1197,6 +1213,31 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
     (
         "worksheet.reviewed_has_feedback",
         lambda f: set_(f, "WorksheetSubmission", "s1", feedback=None),
+        "w1",
+    ),
+    (  # midnight UTC: 19:00 in New York
+        "worksheet.due_at_end_of_local_day",
+        lambda f: set_(f, "Worksheet", "w2", dueDate=days(0.5)),
+        "w2",
+    ),
+    (  # a minute early
+        "worksheet.due_at_end_of_local_day",
+        lambda f: set_(f, "Worksheet", "w2", dueDate=datetime(2026, 2, 22, 4, 58)),
+        "w2",
+    ),
+    (  # reviewed before it was handed in
+        "worksheet.reviewed_by_second_session",
+        lambda f: set_(f, "Worksheet", "w1", updatedAt=days(2.5)),
+        "w1",
+    ),
+    (  # handed in before mt1, reviewed only after mt2 (held) too
+        "worksheet.reviewed_by_second_session",
+        lambda f: set_(_two_sessions_since_s1(f), "Worksheet", "w1", updatedAt=days(0.5)),
+        "w1",
+    ),
+    (
+        "worksheet.submitted_waits_one_session_at_most",
+        lambda f: set_(_two_sessions_since_s1(f), "Worksheet", "w1", status="SUBMITTED"),
         "w1",
     ),
     (
@@ -2647,3 +2688,24 @@ def test_a_meeting_is_on_a_holiday_by_its_therapists_calendar(lab: Lab) -> None:
         lambda f: set_(f, "Therapist", "t1", timezone="America/Los_Angeles"),
     )
     assert report.rules == ["meeting.not_on_us_holiday"] and not report.violations, report.to_text()
+
+
+def test_a_worksheet_may_wait_for_one_session_of_the_pair(lab: Lab) -> None:
+    """Handed in before mt1 (the pair's only held session since): reviewed after it (the
+    tail), or not yet, breaks neither review rule."""
+    late = lab.check(
+        "worksheet.reviewed_by_second_session",
+        lambda f: set_(f, "WorksheetSubmission", "s1", submittedAt=days(8)),
+    )
+    assert not late.violations, late.to_text()
+    waiting = lab.check(
+        "worksheet.submitted_waits_one_session_at_most",
+        lambda f: set_(
+            set_(f, "WorksheetSubmission", "s1", submittedAt=days(8)),
+            "Worksheet",
+            "w1",
+            status="SUBMITTED",
+        ),
+    )
+    assert waiting.rules == ["worksheet.submitted_waits_one_session_at_most"]
+    assert not waiting.violations, waiting.to_text()

@@ -667,6 +667,10 @@ def _later_overlapping_session(row: str, other: str) -> str:
     )
 
 
+# The UTC hours of 23:59 in the zones users live in (UTC-4 in summer in New York to UTC-10
+# in Honolulu): a worksheet's due time (generators/therapy.py DUE_AT).
+_DUE_UTC_HOURS = (3, 9)
+
 _LOCAL_START = """(("m"."startTime" AT TIME ZONE 'UTC') AT TIME ZONE "a"."timezone")"""
 
 
@@ -1476,6 +1480,48 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         """SELECT "s"."id" AS "key", 'worksheet ' || "w"."id" AS "detail"
         FROM "WorksheetSubmission" AS "s" JOIN "Worksheet" AS "w" ON "w"."id" = "s"."worksheetId"
         WHERE "s"."submittedAt" < "w"."createdAt" """,
+    ),
+    (
+        "worksheet.due_at_end_of_local_day",
+        "Worksheet",
+        "a worksheet is due at the end of a day of its client's: 23:59 in a US zone (03:59 to "
+        "09:59 UTC, on the minute)",
+        f"""SELECT "w"."id" AS "key", CAST("w"."dueDate" AS TEXT) AS "detail"
+        FROM "Worksheet" AS "w" WHERE NOT (EXTRACT(HOUR FROM "w"."dueDate") BETWEEN
+            {_DUE_UTC_HOURS[0]} AND {_DUE_UTC_HOURS[1]}
+            AND EXTRACT(MINUTE FROM "w"."dueDate") = 59
+            AND EXTRACT(SECOND FROM "w"."dueDate") = 0)""",
+    ),
+    (
+        "worksheet.reviewed_by_second_session",
+        "Worksheet",
+        "a REVIEWED worksheet was reviewed (updatedAt) after its submission and before the second "
+        "COMPLETED session of the pair since then started",
+        """SELECT "w"."id" AS "key", 'submitted ' || CAST("s"."submittedAt" AS TEXT) ||
+        ', reviewed ' || CAST("w"."updatedAt" AS TEXT) AS "detail"
+        FROM "Worksheet" AS "w" JOIN "WorksheetSubmission" AS "s" ON "s"."worksheetId" = "w"."id"
+        WHERE CAST("w"."status" AS TEXT) = 'REVIEWED' AND ("w"."updatedAt" < "s"."submittedAt"
+            OR (SELECT COUNT(*) FROM "Meeting" AS "m" WHERE "m"."clientId" = "w"."clientId"
+                AND "m"."therapistId" = "w"."therapistId"
+                AND CAST("m"."status" AS TEXT) = 'COMPLETED'
+                AND "m"."startTime" > "s"."submittedAt"
+                AND "m"."startTime" <= "w"."updatedAt") >= 2)""",
+    ),
+    (
+        "worksheet.submitted_waits_one_session_at_most",
+        "Worksheet",
+        "a worksheet still SUBMITTED (not reviewed) has had at most one COMPLETED session of the "
+        "pair since its submission: the therapist reviews it by then",
+        """SELECT "w"."id" AS "key", CAST("n" AS TEXT) || ' sessions since '
+        || CAST("submittedAt" AS TEXT) AS "detail" FROM (
+            SELECT "w"."id", "s"."submittedAt", (SELECT COUNT(*) FROM "Meeting" AS "m"
+                WHERE "m"."clientId" = "w"."clientId" AND "m"."therapistId" = "w"."therapistId"
+                AND CAST("m"."status" AS TEXT) = 'COMPLETED'
+                AND "m"."startTime" > "s"."submittedAt") AS "n"
+            FROM "Worksheet" AS "w"
+            JOIN "WorksheetSubmission" AS "s" ON "s"."worksheetId" = "w"."id"
+            WHERE CAST("w"."status" AS TEXT) = 'SUBMITTED') AS "w"
+        WHERE "n" >= 2""",
     ),
     (
         "worksheet.reviewed_has_feedback",

@@ -1,4 +1,9 @@
-"""Worksheets: clients in therapy and APPROVED therapists reach their minimums.
+"""Worksheets: randint(1, worksheets_per_relationship) per active pair that has met, then
+clients in therapy and APPROVED therapists reach their minimums.
+
+The worksheets are made here rather than with the generator's meetings: a therapist reviews a
+submission by the pair's next held session (``worksheet_rows``), which may be one the meetings
+enricher adds, so they wait for every meeting.
 
 Upstream subtracted the client's existing worksheets twice (``missing = 4 - total``, then
 ``max(0, missing - pairCount)``), so the client top-up mostly added nothing; it also left
@@ -19,7 +24,13 @@ import polars as pl
 
 from seedsnap.context import Context, Frames
 from seedsnap.enrichers.common import count_by, count_with_planned, deficit
-from seedsnap.generators.therapy import active_pairs, held_pairs, spread, worksheet_rows
+from seedsnap.generators.therapy import (
+    active_pairs,
+    held_pairs,
+    spread,
+    worksheet_rows,
+    worksheets,
+)
 from seedsnap.random import expand, name_key
 
 READS = ("User", "Therapist", "ClientTherapist", "Meeting", "Worksheet")
@@ -29,10 +40,12 @@ SALT = name_key("enrich", "worksheets")
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
-    pairs = held_pairs(active_pairs(ctx, frames), frames["Meeting"])
+    active = active_pairs(ctx, frames)
+    pairs = held_pairs(active, frames["Meeting"])
     if pairs.is_empty():
         return {}
-    ws = frames["Worksheet"]
+    base, base_subs = worksheets(ctx, frames, frames["Meeting"], active)
+    ws = pl.concat([frames["Worksheet"], base], how="vertical_relaxed")
     cfg = ctx.config
     have = count_by(ws, "clientId")
     need_c = deficit(
@@ -54,7 +67,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     pairs = pairs.filter(pl.col("n") > 0)
     if pairs.is_empty():
-        return {}
+        return {"Worksheet": base, "WorksheetSubmission": base_subs}
     row, _, keys = expand(pairs["pkey"].to_numpy() ^ SALT, pairs["n"].to_numpy())
     # A client's new worksheets continue its numbering, so their titles are new to it.
     rows = (
@@ -67,5 +80,8 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         )
         .drop("len")
     )
-    sheets, submissions = worksheet_rows(ctx, rows, keys)
-    return {"Worksheet": sheets, "WorksheetSubmission": submissions}
+    sheets, submissions = worksheet_rows(ctx, rows, keys, frames["Meeting"])
+    return {
+        "Worksheet": pl.concat([base, sheets]),
+        "WorksheetSubmission": pl.concat([base_subs, submissions]),
+    }

@@ -8,7 +8,10 @@ Fixes over upstream (seeder.md §6.3 and §11):
   their status agrees with the anchor and createdAt lies between the pairing and the start
   (§11.5, §11.8); every COMPLETED meeting has notes (§7.1), written by the notes enricher
   from ``notes_rows`` once the worksheets and assessments they speak of exist;
-- worksheets use OVERDUE; a submission comes after assignment and before the due date (§11.9);
+- worksheets use OVERDUE; they are due at the end of a day of the client's; a submission comes
+  after assignment and before the due date (§11.9), and is reviewed by the pair's next held
+  session, mostly (``worksheet_rows``: the worksheets enricher makes them, once every meeting
+  exists);
 - one assessment JSON shape whose scores are the sums of its answers and whose severity
   levels follow the standard cut-offs (§11.14); processedAt >= createdAt (§11.8);
 - reviews come after the meeting ended and before the anchor (§11.8);
@@ -35,7 +38,7 @@ from seedsnap.arrays import dense_codes, rows_in, series_from_arrow, sort_positi
 from seedsnap.config import BOOK_AHEAD_WEEKS, PAST_PAIR_DAYS
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import therapy_text as tx
-from seedsnap.generators.clock import WORKDAY, holiday_days, waking_between
+from seedsnap.generators.clock import WORKDAY, holiday_days, waking_between, waking_soon_after
 from seedsnap.generators.common import (
     JsonText,
     between,
@@ -48,18 +51,18 @@ from seedsnap.generators.common import (
     ranks,
     text_keys,
 )
-from seedsnap.generators.users import MIN_ACTIVE_SPAN, home_offset_of, seen_of, still_coming
+from seedsnap.generators.users import (
+    MIN_ACTIVE_SPAN,
+    home_offset_of,
+    home_zone_of,
+    seen_of,
+    still_coming,
+)
 from seedsnap.ids import cuid
 from seedsnap.random import I64, U64, child_keys, expand, name_key
 
 READS = ("User", "Client", "Therapist", "ClientTherapist")
-WRITES = (
-    "TherapistAvailability",
-    "Meeting",
-    "Worksheet",
-    "WorksheetSubmission",
-    "PreAssessment",
-)
+WRITES = ("TherapistAvailability", "Meeting", "PreAssessment")
 
 MS_PER_WEEK = 7 * MS_PER_DAY
 WEEKDAYS = np.arange(1, 6)  # "1".."5" = Monday..Friday, as upstream and the app store them
@@ -1274,6 +1277,21 @@ _WS_STATUS = pl.Series(["REVIEWED", "SUBMITTED", "OVERDUE", "ASSIGNED"], dtype=p
 SUBMIT_RATE = 0.75  # worksheets handed in (by the due date or late)
 LATE_RATE = 0.15  # of those past due, handed in after the due date ...
 LATE_BY = 5 * MS_PER_DAY  # ... by up to this much
+# A worksheet is due DUE_DAYS local days after it was given, at the end of that day (23:59)
+# in the client's home zone: the app's due dates are days, not times of day.
+DUE_DAYS = (7, 10, 14)
+DUE_AT = 23 * MS_PER_HOUR + 59 * MS_PER_MINUTE
+# A therapist reviews a submission before the pair's next held session, or in it (to go over
+# it together); REVIEW_LATE_RATE of them only after that session, within REVIEW_LATE_BY
+# (REVIEW_LATE_MEAN on average) and before the session after it: an assumed tail.
+REVIEW_LATE_RATE = 0.1
+REVIEW_LATE_BY = 4 * MS_PER_DAY
+REVIEW_LATE_MEAN = 1.0 * MS_PER_DAY
+# Without a next session (a pair with none after the submission yet), the review comes
+# REVIEW_ALONE_MEAN after it on average (the therapist's working days), within REVIEW_ALONE_BY.
+REVIEW_ALONE_MEAN = 3.0 * MS_PER_DAY
+REVIEW_ALONE_BY = 14 * MS_PER_DAY
+_NEVER = np.iinfo(np.int64).max
 
 
 def held_pairs(pairs: pl.DataFrame, meetings: pl.DataFrame) -> pl.DataFrame:
@@ -1290,6 +1308,52 @@ def held_pairs(pairs: pl.DataFrame, meetings: pl.DataFrame) -> pl.DataFrame:
     return pairs.join(first, on=["clientId", "therapistId"], how="inner", maintain_order="left")
 
 
+def next_sessions(pairs: pl.DataFrame, after: I64, meetings: pl.DataFrame) -> tuple[I64, I64, I64]:
+    """Per row of ``pairs`` (clientId, therapistId), the pair's sessions among ``meetings``
+    (clientId, therapistId, status, startTime, endTime) that start after ``after`` (ms): the
+    end of the next held (COMPLETED) one, the start of the held one after that, and the start
+    of the next one not CANCELLED (held, missed or still ahead); ``_NEVER`` where none."""
+    pair = ["clientId", "therapistId"]
+    m = meetings.select(
+        *pair,
+        "status",
+        pl.col("startTime").dt.epoch("ms").alias("start"),
+        pl.col("endTime").dt.epoch("ms").alias("end"),
+    ).sort("start", *pair)
+    held = m.filter(pl.col("status") == "COMPLETED").with_columns(
+        pl.int_range(pl.len(), dtype=pl.Int64).over(pair).alias("nth")
+    )
+    not_cancelled = m.filter(pl.col("status") != "CANCELLED").select(*pair, "start")
+    left = pairs.select(
+        *pair,
+        pl.Series("t", np.asarray(after, dtype=np.int64) + 1),  # strictly after
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("_i"),
+    ).sort("t")
+
+    def asof(right: pl.DataFrame) -> pl.DataFrame:
+        return left.join_asof(
+            right,
+            left_on="t",
+            right_on="start",
+            by=pair,
+            strategy="forward",
+            check_sortedness=False,
+        )
+
+    first = asof(held.select(*pair, "start", "end", "nth"))
+    second = first.join(
+        held.select(*pair, (pl.col("nth") - 1).alias("nth"), pl.col("start").alias("start2")),
+        on=[*pair, "nth"],
+        how="left",
+    )
+    out = second.join(asof(not_cancelled).select("_i", pl.col("start").alias("p1")), on="_i").sort("_i")
+    never = pl.lit(_NEVER, dtype=pl.Int64)
+    held1, held2, planned = (
+        out[c].fill_null(never).to_numpy().astype(np.int64) for c in ("end", "start2", "p1")
+    )
+    return held1, held2, planned
+
+
 def worksheet_templates(ctx: Context, clients: pl.Series, nth: I64) -> I64:
     """The template of each client's ``nth`` worksheet (0 = its first, counted over all of its
     worksheets): a keyed permutation of the templates per client, so a client is not given
@@ -1303,20 +1367,23 @@ def worksheet_templates(ctx: Context, clients: pl.Series, nth: I64) -> I64:
 
 
 def worksheet_rows(
-    ctx: Context, pairs: pl.DataFrame, keys: U64
+    ctx: Context, pairs: pl.DataFrame, keys: U64, meetings: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Worksheets (one per row of ``pairs``: clientId, therapistId, firstMs from
     ``held_pairs``, nth: the worksheet's number among its client's) + submissions.
 
     Assigned between the end of the pair's first session and the anchor, while client and
     therapist still came (by seenC and seenT, their ``users.last_seen``, when given), due
-    7-14 days later; the template follows ``worksheet_templates``. Past due: submitted 75 %
-    of the time where the client came after it was assigned (SUBMIT_RATE; LATE_RATE of them
-    late, within LATE_BY of the due date), 60 % of those then REVIEWED, with feedback, where
-    the therapist came after the submission; else OVERDUE. Not yet due: submitted in that
-    share of the time it has had, else ASSIGNED. A submission comes after assignment, by the
-    due date (or late) and by the time the client was last seen; the review by the time the
-    therapist was.
+    DUE_DAYS local days later at the end of the client's day (23:59 in its home zone); the
+    template follows ``worksheet_templates``. Past due: submitted 75 % of the time where the
+    client came after it was assigned (SUBMIT_RATE; LATE_RATE of them late, within LATE_BY of
+    the due date), else OVERDUE. Not yet due: submitted in that share of the time it has had,
+    else ASSIGNED. A submission comes after assignment, by the due date (or late) and by the
+    time the client was last seen. The therapist reviews it (REVIEWED, with feedback) in its
+    working day, before or at the pair's next held session among ``meetings`` (Meeting rows),
+    a REVIEW_LATE_RATE tail after it but before the one after that (``next_sessions``);
+    before the next session planned, where none was held since; by the time the therapist
+    was last seen and the anchor, else the worksheet is still SUBMITTED.
     """
     s = ctx.stream("Worksheet", "fields")
     a = ctx.anchor_ms
@@ -1327,10 +1394,15 @@ def worksheet_rows(
     first = pairs["firstMs"].to_numpy()
     hi = np.maximum(first, np.minimum(a - MS_PER_HOUR, np.minimum(seen_c, seen_t)))
     # Assigned by the therapist and submitted by the client, each in its waking hours
-    # (``clock``); due a whole number of days after assignment, at the hour it was given.
+    # (``clock``); due at the end of a day of the client's, some days after assignment.
     home_t = home_offset_of(ctx, pairs["therapistId"])
     created = waking_between(s, keys, first, hi, home_t, index=1, rhythm=WORKDAY)
-    due = created + np.array([7, 10, 14])[s.choice(keys, 3, index=2)] * MS_PER_DAY
+    zone_c = home_zone_of(ctx, pairs["clientId"])
+    due_days = (
+        utc_to_local(created, zone_c) // MS_PER_DAY
+        + np.asarray(DUE_DAYS)[s.choice(keys, len(DUE_DAYS), index=2)]
+    )
+    due = local_to_utc(due_days * MS_PER_DAY + DUE_AT, zone_c)
     past_due = due < a
     # SUBMIT_RATE of worksheets are handed in in all; one not yet due already is in that
     # share of the time since it was given. LATE_RATE of those past due come in late, up to
@@ -1343,12 +1415,36 @@ def worksheet_rows(
     submitted = s.bernoulli(keys, SUBMIT_RATE * elapsed, index=3) & (sub_lo <= sub_hi)
     home_c = home_offset_of(ctx, pairs["clientId"])
     sub_at = waking_between(s, keys, sub_lo, sub_hi, home_c, index=5)
+    # The review: by the next held session (or in it), a tail after it but before the one
+    # after; else before the next session planned; else some working days on.
+    held1, held2, planned = next_sessions(pairs, sub_at, meetings)
+    late_review = s.bernoulli(keys, REVIEW_LATE_RATE, index=4) & (held1 != _NEVER)
+    review_lo = np.where(late_review, held1, sub_at)
+    review_by = np.where(
+        held1 != _NEVER,
+        np.where(late_review, np.minimum(held1 + REVIEW_LATE_BY, held2 - 1), held1),
+        np.where(planned != _NEVER, planned, sub_at + REVIEW_ALONE_BY),
+    )
+    alone = (held1 == _NEVER) & (planned == _NEVER)
+    review_at = np.where(
+        late_review,
+        waking_soon_after(
+            s, keys, review_lo, review_by, REVIEW_LATE_MEAN, home_t, index=6, rhythm=WORKDAY
+        ),
+        np.where(
+            alone,
+            waking_soon_after(
+                s, keys, sub_at, review_by, REVIEW_ALONE_MEAN, home_t, index=11, rhythm=WORKDAY
+            ),
+            waking_between(s, keys, sub_at, review_by, home_t, index=12, rhythm=WORKDAY),
+        ),
+    )
     review_hi = np.minimum(a, seen_t)
-    reviewed = submitted & s.bernoulli(keys, 0.6, index=4) & (sub_at <= review_hi)
+    reviewed = submitted & (review_at <= review_hi)
     status = np.where(reviewed, 0, np.where(submitted, 1, np.where(past_due, 2, 3)))  # _WS_STATUS
     updated = np.where(
         reviewed,
-        between(s, keys, sub_at, review_hi, index=6),
+        review_at,
         np.where(submitted, sub_at, np.where(past_due, between(s, keys, due, a, index=7), created)),
     )
     ids = ctx.ids("Worksheet", keys)
@@ -1392,7 +1488,7 @@ def worksheets(
     ctx: Context, frames: Frames, meetings: pl.DataFrame, pairs: pl.DataFrame | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """randint(1, worksheetsPerRelationship) worksheets per active pair that has met (among
-    ``meetings``).
+    ``meetings``, which must be all of them: a review waits for the pair's next session).
 
     ``pairs``: ``active_pairs(ctx, frames)``, when the caller has it already.
     """
@@ -1406,7 +1502,7 @@ def worksheets(
     rows = pairs[row].with_columns(
         pl.int_range(pl.len(), dtype=pl.Int64).over("clientId").alias("nth")
     )
-    return worksheet_rows(ctx, rows, keys)
+    return worksheet_rows(ctx, rows, keys, meetings)
 
 
 # -- pre-assessments --------------------------------------------------------------------------
@@ -1877,12 +1973,10 @@ def reviews(
 def generate(ctx: Context, frames: Frames) -> Frames:
     avail = availability(ctx, frames)
     pairs = active_pairs(ctx, frames)
-    meeting_frame = meetings(ctx, frames, avail, pairs)
-    ws, subs = worksheets(ctx, frames, meeting_frame, pairs)
+    # The worksheets come with the meetings enricher's sessions (the worksheets enricher): a
+    # therapist reviews homework by the pair's next session, which may be one of those.
     return {
         "TherapistAvailability": avail,
-        "Meeting": meeting_frame,
-        "Worksheet": ws,
-        "WorksheetSubmission": subs,
+        "Meeting": meetings(ctx, frames, avail, pairs),
         "PreAssessment": assessments(ctx, frames),
     }

@@ -258,11 +258,16 @@ def home_offset_of(ctx: Context, ids: pl.Series) -> I64:
     return out
 
 
+def home_zone_of(ctx: Context, ids: pl.Series) -> pl.Series:
+    """The IANA zone of the home of each user of ``ids`` (``home_province``)."""
+    return pl.Series("tz", np.asarray(v.PROVINCE_TZ)[home_province(ctx, ids)], dtype=pl.String)
+
+
 def zone_of(ctx: Context, therapists: pl.DataFrame, ids: pl.Series) -> pl.Series:
     """The IANA zone each user of ``ids`` reads times in: a therapist's own ``timezone``
     (``therapists``: userId, timezone), else their home's (``home_province``); the two agree
     for a generated therapist, whose ``timezone`` is its home's."""
-    home = pl.Series("tz", np.asarray(v.PROVINCE_TZ)[home_province(ctx, ids)], dtype=pl.String)
+    home = home_zone_of(ctx, ids)
     row = rows_in(ids, therapists["userId"])
     own = therapists["timezone"].cast(pl.String).append(pl.Series([None], dtype=pl.String))
     return own.gather(np.where(row < 0, therapists.height, row)).fill_null(home).alias("tz")
