@@ -187,6 +187,7 @@ def holiday_days(lo_day: int, hi_day: int) -> I64:
     (days since 1970-01-01, local calendar), as day numbers, sorted."""
     years = np.array([lo_day, hi_day], dtype="datetime64[D]").astype("datetime64[Y]")
     first, last = (int(y) + 1970 for y in years.astype(np.int64))
-    days = us_holidays(range(first, last + 1)).astype(np.int64)
+    # (The next year's New Year's Day, on a Saturday, is kept on 31 December of this one.)
+    days = us_holidays(range(first, last + 2)).astype(np.int64)
     out: I64 = days[(days >= lo_day) & (days <= hi_day)]
     return out

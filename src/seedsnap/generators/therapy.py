@@ -1346,7 +1346,9 @@ def next_sessions(pairs: pl.DataFrame, after: I64, meetings: pl.DataFrame) -> tu
         on=[*pair, "nth"],
         how="left",
     )
-    out = second.join(asof(not_cancelled).select("_i", pl.col("start").alias("p1")), on="_i").sort("_i")
+    out = second.join(asof(not_cancelled).select("_i", pl.col("start").alias("p1")), on="_i").sort(
+        "_i"
+    )
     never = pl.lit(_NEVER, dtype=pl.Int64)
     held1, held2, planned = (
         out[c].fill_null(never).to_numpy().astype(np.int64) for c in ("end", "start2", "p1")
