@@ -44,7 +44,15 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     pairs = held_pairs(active, frames["Meeting"])
     if pairs.is_empty():
         return {}
-    base, base_subs = worksheets(ctx, frames, frames["Meeting"], active)
+    # The base: a pair's first worksheets, for pairs that have none yet (all of them in a
+    # build: the generator makes none), so a second run adds nothing.
+    fresh = active.join(
+        frames["Worksheet"].select("clientId", "therapistId").unique(),
+        on=["clientId", "therapistId"],
+        how="anti",
+        maintain_order="left",
+    )
+    base, base_subs = worksheets(ctx, frames, frames["Meeting"], fresh)
     ws = pl.concat([frames["Worksheet"], base], how="vertical_relaxed")
     cfg = ctx.config
     have = count_by(ws, "clientId")
