@@ -167,10 +167,10 @@ def with_texts(
 ) -> pl.DataFrame:
     """The ``new`` comments (threaded, with their keys ``_k``) in Comment's columns, with
     their text in its writer's voice and context: on a peer's or staff's post
-    (``post_authors``: postId, author, content), or answering a comment of ``every`` (id,
-    userId, and content where known), or the post's author answering a comment; on a post
-    or to a comment that reads as reportable, a response fitting what it is
-    (``content_text.RESPONSE_KIND``)."""
+    (``post_authors``: postId, author, and content or its ``content_kind`` as ``_kind``), or
+    answering a comment of ``every`` (id, userId, and content where known), or the post's
+    author answering a comment; on a post or to a comment that reads as reportable, a
+    response fitting what it is (``content_text.RESPONSE_KIND``)."""
     columns = ["id", "postId", "userId", "content", "parentId", "createdAt", "updatedAt"]
     keys = new["_k"].to_numpy()
     s = ctx.stream("Comment", "text")
@@ -179,15 +179,23 @@ def with_texts(
         text = content_text.comments(s, keys, None, treated(meetings, new["userId"], at))
         return new.with_columns(text).select(columns)
     people = users.select(pl.col("id").alias("_uid"), pl.col("role").cast(pl.String), "firstName")
+    # Only the comments answered and the posts commented on are looked up (and only their
+    # texts read): the rows of ``every`` and ``post_authors`` are mostly neither.
+    parents = every.filter(pl.col("id").is_in(new["parentId"].drop_nulls().implode()))
+    on_posts = post_authors.filter(pl.col("postId").is_in(new["postId"].implode()))
+    kinds = on_posts.select(
+        "postId",
+        pl.col("author").alias("_aid"),
+        pl.col("_kind") if "_kind" in on_posts.columns else content_kind("content"),
+    )
     # (``every`` repeats an id only where an enricher is run again over its own output.)
     parent = (
         new.select("postId", "parentId", "userId")
-        .join(every.select(pl.col("id").alias("parentId"), pl.col("userId").alias("_uid"))
+        .join(parents.select(pl.col("id").alias("parentId"), pl.col("userId").alias("_uid"))
               .unique("parentId", keep="first", maintain_order=True),
               on="parentId", how="left", maintain_order="left")
         .join(people, on="_uid", how="left", maintain_order="left")
-        .join(post_authors.select("postId", pl.col("author").alias("_aid"), content_kind("content")),
-              on="postId", how="left", maintain_order="left")
+        .join(kinds, on="postId", how="left", maintain_order="left")
         .join(people.select("_uid", pl.col("role").alias("_arole")), left_on="_aid",
               right_on="_uid", how="left", maintain_order="left")
     )  # fmt: skip
@@ -218,27 +226,40 @@ def with_texts(
     text = content_text.comments(*args, offender=offender)
     # A reply to another's comment that reads as reportable responds to it as to such a
     # post (unless reportable itself): the parents' texts are known now, and a second pass
-    # changes no text's reportability (so no parent's kind).
+    # changes no text's reportability (so no parent's kind). Only the texts of the comments
+    # answered by another are read.
+    other = parent.select("parentId", _other=~own)
+    answered = other.filter("_other")["parentId"].implode()
     known = pl.concat(
         [
             new.select("id", text.alias("_text")),
-            every.select("id", pl.col("content").alias("_text"))
+            parents.select("id", pl.col("content").alias("_text"))
             if "content" in every.columns
             else pl.DataFrame(schema={"id": pl.String, "_text": pl.String}),
         ]
-    ).unique("id", keep="first", maintain_order=True)
+    ).filter(pl.col("id").is_in(answered)).unique("id", keep="first", maintain_order=True)
+    known = known.select(pl.col("id").alias("parentId"), content_kind("_text"))
     parent_kind = (
-        parent.with_columns(_other=~own)
-        .select("parentId", "_other")
-        .join(known.rename({"id": "parentId"}), on="parentId", how="left", maintain_order="left")
-        .select(pl.when("_other").then(content_kind("_text")))
+        other.join(known, on="parentId", how="left", maintain_order="left")
+        .select(pl.when("_other").then("_kind"))
         .to_series()
         .fill_null(-1)
         .to_numpy()
         .astype(np.int64)
     )
-    if (parent_kind >= 0).any():
-        text = content_text.comments(*args, parent_kind=parent_kind, offender=offender)
+    # Each text depends on its own row's arguments only: only the rows answering a
+    # reportable comment can change, so only they are written again.
+    again = np.flatnonzero(parent_kind >= 0)
+    if len(again):
+        picked = tuple(
+            a if isinstance(a, Stream) or a is None
+            else a.gather(again) if isinstance(a, pl.Series) else a[again]
+            for a in args
+        )  # fmt: skip
+        redo = content_text.comments(
+            *picked, parent_kind=parent_kind[again], offender=offender[again]
+        )
+        text = text.scatter(again, redo)
     return new.with_columns(text).select(columns)
 
 
