@@ -230,14 +230,18 @@ def with_texts(
     # answered by another are read.
     other = parent.select("parentId", _other=~own)
     answered = other.filter("_other")["parentId"].implode()
-    known = pl.concat(
-        [
-            new.select("id", text.alias("_text")),
-            parents.select("id", pl.col("content").alias("_text"))
-            if "content" in every.columns
-            else pl.DataFrame(schema={"id": pl.String, "_text": pl.String}),
-        ]
-    ).filter(pl.col("id").is_in(answered)).unique("id", keep="first", maintain_order=True)
+    known = (
+        pl.concat(
+            [
+                new.select("id", text.alias("_text")),
+                parents.select("id", pl.col("content").alias("_text"))
+                if "content" in every.columns
+                else pl.DataFrame(schema={"id": pl.String, "_text": pl.String}),
+            ]
+        )
+        .filter(pl.col("id").is_in(answered))
+        .unique("id", keep="first", maintain_order=True)
+    )
     known = known.select(pl.col("id").alias("parentId"), content_kind("_text"))
     parent_kind = (
         other.join(known, on="parentId", how="left", maintain_order="left")
