@@ -46,66 +46,88 @@ HISTORY_REASON_P = 0.7
 VICTIM_BLOCK_P = 0.5
 
 
-def _last_exchange(frames: Frames) -> pl.DataFrame:
-    """(u, v, talked, wrote): the last message in a conversation both u and v take part in,
-    and the last one v sent there (NULL if none)."""
+def _codes(frame: pl.DataFrame, column: str, ids: pl.Series, alias: str) -> pl.DataFrame:
+    """``frame`` with ``column`` as its row in ``ids`` (as ``alias``, replacing it), only the
+    rows whose value is among ``ids``."""
+    code = pl.Series(alias, rows_in(frame[column], ids))
+    return frame.drop(column).with_columns(code).filter(pl.col(alias) >= 0)
+
+
+def _last_exchange(frames: Frames, ids: pl.Series) -> pl.DataFrame:
+    """(k, talked, wrote) for u and v of ``ids`` (k = u * len(ids) + v, their rows): the last
+    message in a conversation both u and v take part in, and the last one v sent there
+    (NULL if none)."""
+    n = len(ids)
     msgs = frames["Message"].select("conversationId", "senderId", ms_of("createdAt").alias("at"))
     last = msgs.group_by("conversationId").agg(pl.col("at").max().alias("talked"))
-    parts = frames["ConversationParticipant"].select("conversationId", "userId")
-    both = parts.join(parts.rename({"userId": "v"}), on="conversationId").filter(
-        pl.col("userId") != pl.col("v")
+    parts = _codes(
+        frames["ConversationParticipant"].select("conversationId", "userId"), "userId", ids, "u"
     )
-    by_v = msgs.group_by("conversationId", pl.col("senderId").alias("v")).agg(
-        pl.col("at").max().alias("wrote")
+    both = parts.join(parts.rename({"u": "v"}), on="conversationId").filter(
+        pl.col("u") != pl.col("v")
+    )
+    by_v = (
+        _codes(msgs, "senderId", ids, "v")
+        .group_by("conversationId", "v")
+        .agg(pl.col("at").max().alias("wrote"))
     )
     return (
         both.join(last, on="conversationId")
         .join(by_v, on=["conversationId", "v"], how="left")
-        .group_by(pl.col("userId").alias("u"), "v")
+        .group_by(k=pl.col("u") * n + pl.col("v"))
         .agg(pl.col("talked").max(), pl.col("wrote").max())
     )
 
 
-def _on_posts(frames: Frames) -> pl.DataFrame:
-    """(u, v, at, hostile): each comment v wrote on a post of u's, and each heart v gave
-    one (v != u); hostile: the comment reads as an attack (``ct.HOSTILE_REASONS``)."""
-    authors = frames["Post"].select(pl.col("id").alias("postId"), pl.col("userId").alias("u"))
-    reason = ct.reportable_reason_expr("content")
-    comments = frames["Comment"].select(
-        "postId",
-        pl.col("userId").alias("v"),
-        ms_of("createdAt").alias("at"),
-        reason.is_in(ct.HOSTILE_REASONS).fill_null(False).alias("hostile"),
+def _on_posts(frames: Frames, ids: pl.Series) -> pl.DataFrame:
+    """(u, v, at, hostile) for u and v of ``ids`` (their rows): each comment v wrote on a
+    post of u's, and each heart v gave one (v != u); hostile: the comment reads as an attack
+    (``ct.HOSTILE_REASONS``, read only on these comments)."""
+    authors = _codes(
+        frames["Post"].select(pl.col("id").alias("postId"), "userId"), "userId", ids, "u"
     )
-    hearts = frames["PostHeart"].select(
-        "postId", pl.col("userId").alias("v"), ms_of("createdAt").alias("at"), hostile=pl.lit(False)
+    comments = _codes(
+        frames["Comment"].select("postId", "userId", ms_of("createdAt").alias("at"), "content"),
+        "userId",
+        ids,
+        "v",
     )
-    return (
-        pl.concat([comments, hearts])
-        .join(authors, on="postId")
-        .filter(pl.col("u") != pl.col("v"))
-        .select("u", "v", "at", "hostile")
+    hearts = _codes(
+        frames["PostHeart"].select("postId", "userId", ms_of("createdAt").alias("at")),
+        "userId",
+        ids,
+        "v",
     )
+    hostile = ct.reportable_reason_expr("content").is_in(ct.HOSTILE_REASONS).fill_null(False)
+    return pl.concat(
+        [
+            comments.join(authors, on="postId").select("u", "v", "at", hostile.alias("hostile")),
+            hearts.join(authors, on="postId").select("u", "v", "at", hostile=pl.lit(False)),
+        ]
+    ).filter(pl.col("u") != pl.col("v"))
 
 
-def _history(frames: Frames) -> pl.DataFrame:
-    """(u, v, talked, wrote, hostile): when anything last passed between u and v, either way
-    (a message in a conversation of both, a comment or heart on the other's post), plus 1 ms;
-    the last message v sent u; the first hostile comment v wrote on u's posts."""
-    on = _on_posts(frames)
+def _history(frames: Frames, ids: pl.Series) -> pl.DataFrame:
+    """(k, talked, wrote, hostile) for u and v of ``ids`` (k = u * len(ids) + v, their rows):
+    when anything last passed between u and v, either way (a message in a conversation of
+    both, a comment or heart on the other's post), plus 1 ms; the last message v sent u; the
+    first hostile comment v wrote on u's posts. Users are coded as their rows first, and
+    only pairs of ``ids`` kept: each pair's values come from its own rows only."""
+    n = len(ids)
+    on = _on_posts(frames, ids)
     given = on.group_by("u", "v").agg(
         pl.col("at").max().alias("given"),
         pl.col("at").filter(pl.col("hostile")).min().alias("hostile"),
     )
     # What u gave v is what v took from u: the same rows, the pair turned round.
-    taken = given.select(pl.col("v").alias("u"), pl.col("u").alias("v"), taken="given")
+    taken = given.select(k=pl.col("v") * n + pl.col("u"), taken="given")
+    given = given.select(k=pl.col("u") * n + pl.col("v"), given="given", hostile="hostile")
     return (
-        _last_exchange(frames)
-        .join(given, on=["u", "v"], how="full", coalesce=True)
-        .join(taken, on=["u", "v"], how="full", coalesce=True)
+        _last_exchange(frames, ids)
+        .join(given, on="k", how="full", coalesce=True)
+        .join(taken, on="k", how="full", coalesce=True)
         .select(
-            "u",
-            "v",
+            "k",
             (pl.max_horizontal("talked", "given", "taken") + 1).alias("talked"),
             "wrote",
             "hostile",
@@ -115,11 +137,14 @@ def _history(frames: Frames) -> pl.DataFrame:
 
 def _spam_at(frames: Frames, ids: pl.Series) -> np.ndarray:
     """When each of ``ids`` first wrote a post or comment that reads as spam (``ct.SPAM_REASONS``);
-    -1 where never."""
+    -1 where never. Only the texts of ``ids`` are read."""
     reason = ct.reportable_reason_expr("content")
+    who = ids.implode()
     texts = pl.concat(
         [
-            frames[t].select("userId", "content", ms_of("createdAt").alias("at"))
+            frames[t]
+            .filter(pl.col("userId").is_in(who))
+            .select("userId", "content", ms_of("createdAt").alias("at"))
             for t in ("Post", "Comment")
         ]
     )
@@ -178,16 +203,15 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     seen = seen_of(ctx, frames["User"], ids)
     # What passed between two clients (rows of ``clients``), either way: a block comes after
     # all of it (``_history``), so nothing is said across it.
-    talks = _history(frames)
-    tu, tv = rows_in(talks["u"], ids), rows_in(talks["v"], ids)
-    both = (tu >= 0) & (tv >= 0)
-    tu, tv = tu[both], tv[both]
-    talked = talks["talked"].to_numpy()[both]
+    n = len(ids)
+    talks = _history(frames, ids)
+    pair = talks["k"].to_numpy()
+    tu, tv = pair // n, pair % n
+    talked = talks["talked"].to_numpy()
     timely = np.maximum(talked, created[tv]) <= seen[tu]
     # Pairs whose last exchange came after the blocker was last seen cannot be blocked by it.
-    n = len(ids)
-    too_late = np.sort(tu[~timely] * n + tv[~timely])
-    hostile = talks["hostile"].to_numpy()[both][timely]
+    too_late = np.sort(pair[~timely])
+    hostile = talks["hostile"].to_numpy()[timely]
     tu, tv = tu[timely], tv[timely]
     # Those who wrote a hostile comment on the client's posts (when they first did).
     has = ~np.isnan(hostile.astype(np.float64))
@@ -237,10 +261,11 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             pl.Series("met", met[best]),
             clients["created"].gather(u).alias("cu"),
             clients["created"].gather(v).alias("cv"),
+            pl.Series("k", u * n + v),
         ]
     )
     # A block comes after what passed between the two (``talked``).
-    picked = picked.join(talks, on=["u", "v"], how="left").sort("u")
+    picked = picked.join(talks, on="k", how="left").sort("u")
     picked = picked.with_columns(pl.Series("spam", _spam_at(frames, picked["v"])))
     pk = child_keys(text_keys(picked["u"]), text_keys(picked["v"]))
     lo = np.maximum(
