@@ -12,6 +12,7 @@ pools of their own.
 from __future__ import annotations
 
 import itertools
+import re
 
 import numpy as np
 import numpy.typing as npt
@@ -1087,15 +1088,37 @@ REPORTABLE_OPENERS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Each opener's reason; whether no opener (with its space) begins another, so a text begins
+# with at most one (then one anchored regex of them all finds its reason: one pass over the
+# texts, not one per opener; else each opener is tried in turn, the last reason winning).
+_OPENER_REASON = {o: r for r, openers in REPORTABLE_OPENERS.items() for o in openers}
+_OPENERS_DISTINCT = len(_OPENER_REASON) == sum(map(len, REPORTABLE_OPENERS.values()))
+_OPENERS_UNAMBIGUOUS = _OPENERS_DISTINCT and not any(
+    b != a and (b + " ").startswith(a + " ") for a in _OPENER_REASON for b in _OPENER_REASON
+)
+_OPENERS_PATTERN = "^(" + "|".join(re.escape(o) for o in _OPENER_REASON) + ") "
+
+
 def reportable_reason_expr(content: str) -> pl.Expr:
     """The report reason the texts of column ``content`` read as (``REPORTABLE_OPENERS``);
-    NULL for a friendly one."""
+    NULL for a friendly one. Named ``reason``."""
+    if _OPENERS_UNAMBIGUOUS:
+        return (
+            pl.col(content)
+            .str.extract(_OPENERS_PATTERN, 1)
+            .replace_strict(
+                pl.Series(list(_OPENER_REASON), dtype=pl.String),
+                pl.Series(list(_OPENER_REASON.values()), dtype=pl.String),
+                default=None,
+            )
+            .alias("reason")
+        )
     out = pl.lit(None, dtype=pl.String)
     text = pl.col(content)
     for reason, openers in REPORTABLE_OPENERS.items():  # a few dozen openers, each vectorised
         hit = pl.any_horizontal(text.str.starts_with(o + " ") for o in openers)
         out = pl.when(hit).then(pl.lit(reason)).otherwise(out)
-    return out
+    return out.alias("reason")
 
 
 def misconduct_expr(content: str) -> pl.Expr:
