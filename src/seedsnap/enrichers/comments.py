@@ -68,28 +68,34 @@ def _make(ctx: Context, keys: np.ndarray, pairs: pl.DataFrame, purpose: str) -> 
     )
 
 
-def author_replies(ctx: Context, frames: Frames, comments: pl.DataFrame) -> pl.DataFrame:
+def author_replies(
+    ctx: Context, frames: Frames, comments: pl.DataFrame, posts: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """The authors' replies (id, postId, userId, parentId, createdAt, updatedAt, _k; no text)
     on the posts of ``frames`` given all their ``comments`` (id, postId, userId, createdAt,
     content): one, to a friendly comment, on a keyed AUTHOR_REPLY_RATE of the posts, friendly
-    or in crisis, that have comments by at least two others and none by their author yet."""
-    posts = frames["Post"].select(
-        pl.col("id").alias("postId"), pl.col("userId").alias("author"), content_kind("content")
-    )
-    c = comments.select("id", "postId", "userId", "createdAt", "content").join(posts, on="postId")
-    answered = c.filter(pl.col("userId") == pl.col("author"))["postId"].implode()
-    others = c.filter(
+    or in crisis, that have comments by at least two others and none by their author yet.
+    ``posts`` (postId, author, _kind: ``content_kind``) are the posts of ``frames`` if the
+    caller has them."""
+    if posts is None:
+        posts = frames["Post"].select(
+            pl.col("id").alias("postId"), pl.col("userId").alias("author"), content_kind("content")
+        )
+    # Only the comments on posts that can draw a reply are read (their order does not
+    # matter: the picks below sort by post, draw and id).
+    open_posts = posts.filter(
         pl.col("author").is_not_null()
-        & (pl.col("userId") != pl.col("author"))
-        & ~pl.col("postId").is_in(answered)
         & (pl.col("_kind").is_null() | (pl.col("_kind") == content_text.CRISIS))
+    ).select("postId", "author")
+    c = comments.select("id", "postId", "userId", "createdAt", "content").join(
+        open_posts, on="postId"
     )
+    answered = c.filter(pl.col("userId") == pl.col("author"))["postId"].implode()
+    others = c.filter((pl.col("userId") != pl.col("author")) & ~pl.col("postId").is_in(answered))
     s = ctx.stream("Comment", "author-reply")
     # (The author answers a friendly comment: not one that reads as reportable.)
-    cand = (
-        others.filter(pl.col("userId").n_unique().over("postId") >= 2)
-        .filter(content_text.reportable_reason_expr("content").is_null())
-        .sort("postId", "id")
+    cand = others.filter(pl.col("userId").n_unique().over("postId") >= 2).filter(
+        content_text.reportable_reason_expr("content").is_null()
     )
     pk = text_keys(cand["postId"])
     seen = np.minimum(seen_of(ctx, frames["User"], cand["author"]), ctx.anchor_ms)
@@ -175,10 +181,12 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     # Posts made before the user was last seen, but spam (members have little to say to
     # it); spam where those are all (rare); any post where none was (rarer), as before.
+    # Each post's author and kind, read once (the texts below are given them too).
+    kinds = frames["Post"].select(
+        pl.col("id").alias("postId"), pl.col("userId").alias("author"), content_kind("content")
+    )
     spam = (
-        frames["Post"]
-        .select(pl.col("id").alias("postId"), content_kind("content"))
-        .filter(pl.col("_kind") == content_text.SPAM)
+        kinds.filter(pl.col("_kind") == content_text.SPAM)
         .join(posts.select("postId", "_p"), on="postId")["_p"]
         .implode()
     )
@@ -282,14 +290,11 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     new = pl.concat([by_users, by_posts]).with_columns(pl.lit(None, pl.String).alias("parentId"))
     new = thread_repeats(ctx, new, comments, frames["User"], REPLY_RATE)
     cols = ["id", "postId", "userId", "createdAt", "content"]
-    authors = frames["Post"].select(
-        pl.col("id").alias("postId"), pl.col("userId").alias("author"), "content"
-    )
     every = pl.concat([comments.select(cols), new.select(cols[:-1])], how="diagonal")
-    new = with_texts(ctx, new, every, authors, frames["User"], frames["Meeting"])
+    new = with_texts(ctx, new, every, kinds, frames["User"], frames["Meeting"])
     # The authors answer once every comment is there, with its text.
     every = pl.concat([comments.select(cols), new.select(cols)])
-    replies = author_replies(ctx, frames, every)
+    replies = author_replies(ctx, frames, every, kinds)
     every = pl.concat([every, replies.select(cols[:-1])], how="diagonal")
-    replies = with_texts(ctx, replies, every, authors, frames["User"], frames["Meeting"])
+    replies = with_texts(ctx, replies, every, kinds, frames["User"], frames["Meeting"])
     return {"Comment": pl.concat([new, replies])}
