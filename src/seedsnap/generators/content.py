@@ -561,9 +561,14 @@ def thread_repeats(
         "postId", "userId", "_new", "createdAt", "id"
     )
     s = ctx.stream("Comment", "thread")
-    top = top.with_columns(
-        (pl.int_range(pl.len()).over("postId", "userId") > 0).alias("_repeat")
-    ).filter(pl.col("_new"))
+    # A repeat is any but the first of its (post, user) run: the row before it is of the same
+    # pair (NULLs alike, as a group holds them), a shift, not a window over string keys.
+    same = (
+        (pl.int_range(pl.len()) > 0)
+        & pl.col("postId").eq_missing(pl.col("postId").shift(1))
+        & pl.col("userId").eq_missing(pl.col("userId").shift(1))
+    )
+    top = top.with_columns(same.alias("_repeat")).filter(pl.col("_new"))
     chance = s.bernoulli(text_keys(top["id"]), reply_rate, index=2)
     repeats = top.filter(pl.col("_repeat") | pl.Series(chance)).select(
         "id", "postId", "userId", "createdAt", "_repeat"
