@@ -1160,11 +1160,16 @@ UNTREATED_COMMENT_MIDDLES = _told_otherwise(
 
 
 def voices(role: pl.Series) -> I64:
-    """The index in ``VOICES`` of each author's role (client for any other role)."""
-    code = np.zeros(len(role), dtype=np.int64)
-    r = role.to_numpy()
-    for i, name in enumerate(VOICES[1:], start=1):
-        code[r == name] = i
+    """The index in ``VOICES`` of each author's role (client for any other role, or none).
+
+    A lookup in polars: the roles as numpy would be Python strings, one object a row."""
+    other = list(range(1, len(VOICES)))
+    code: I64 = (
+        role.cast(pl.String)
+        .replace_strict(list(VOICES[1:]), other, default=0, return_dtype=pl.Int64)
+        .fill_null(0)
+        .to_numpy()
+    )
     return code
 
 
