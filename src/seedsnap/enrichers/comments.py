@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from seedsnap.arrays import sort_by_text
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit
 from seedsnap.generators import content_text
@@ -151,7 +152,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     members = with_seen(ctx, frames["User"], posting_members(frames))
     # In id order, so a post's row ``_p`` orders as its id: the picks below key the pools on
     # integer codes (not on wide id strings) and still pick as on the ids.
-    posts = community_posts(frames).sort("postId").with_row_index("_p")
+    posts = sort_by_text(community_posts(frames), "postId").with_row_index("_p")
     comments = frames["Comment"]
 
     # Users below their minimum comment on posts of their communities that are not their own.
