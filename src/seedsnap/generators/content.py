@@ -21,6 +21,7 @@ from seedsnap.generators.common import (
     is_author,
     ms,
     natural_ids,
+    pick_rows_by_codes,
     pick_rows_from_groups,
     rank_in_run,
     text_keys,
@@ -354,6 +355,12 @@ def pick_still_coming(
     that item took the member and ``child_keys(item, member)`` is not in ``taken``.
     """
     pool = members.select("communityId", "userId", "joinedAt", "seen")
+    # The pool coded once for every draw (``pick_rows_from_groups`` would code it on each):
+    # a community as its row among the distinct ones (-1: NULL, or no member's), a member
+    # by its rank in id order (NULL first, as 0).
+    distinct = pool["communityId"].drop_nulls().unique()
+    groups, row_group = rows_in(pool["communityId"], distinct), rows_in(community, distinct)
+    values = pool["userId"].rank("dense").fill_null(0).to_numpy()
     # Each draw picks for the rows still without a fitting member (a draw depends on the
     # row's key only; with ``item``, the first row of an item in row order wins a member);
     # ``at`` is each row's pick among all the draws' picks.
@@ -366,15 +373,17 @@ def pick_still_coming(
     for n, index in enumerate(draws):
         if not len(todo):
             break
-        pick = pick_rows_from_groups(
+        pick = pick_rows_by_codes(
             stream,
             keys[todo],
-            community.gather(todo),
+            row_group[todo],
             pool,
-            "communityId",
-            "userId",
+            groups,
+            values,
             index=index,
             exclude=None if exclude is None else exclude.gather(todo),
+            value="userId",
+            label="(communityId, userId)",
         )
         lo = np.maximum(after[todo], pick["joinedAt"].dt.epoch("ms").fill_null(0).to_numpy())
         fits = pick["seen"].fill_null(-1).to_numpy() > lo + 60_000
