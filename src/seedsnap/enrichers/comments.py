@@ -82,18 +82,20 @@ def author_replies(
         posts = frames["Post"].select(
             pl.col("id").alias("postId"), pl.col("userId").alias("author"), content_kind("content")
         )
-    # Only the comments on posts that can draw a reply are read (their order does not
-    # matter: the picks below sort by post, draw and id).
+    s = ctx.stream("Comment", "author-reply")
     open_posts = posts.filter(
         pl.col("author").is_not_null()
         & (pl.col("_kind").is_null() | (pl.col("_kind") == content_text.CRISIS))
     ).select("postId", "author")
+    # The keyed AUTHOR_REPLY_RATE of the posts, drawn per post (a draw depends on the post's
+    # key only): only the comments on those are read (in any order: the picks below sort
+    # by post, draw and id).
+    lucky = s.bernoulli(text_keys(open_posts["postId"]), AUTHOR_REPLY_RATE, index=0)
     c = comments.select("id", "postId", "userId", "createdAt", "content").join(
-        open_posts, on="postId"
+        open_posts.filter(pl.Series(lucky)), on="postId"
     )
     answered = c.filter(pl.col("userId") == pl.col("author"))["postId"].implode()
     others = c.filter((pl.col("userId") != pl.col("author")) & ~pl.col("postId").is_in(answered))
-    s = ctx.stream("Comment", "author-reply")
     # (The author answers a friendly comment: not one that reads as reportable.)
     cand = others.filter(pl.col("userId").n_unique().over("postId") >= 2).filter(
         content_text.reportable_reason_expr("content").is_null()
@@ -101,9 +103,7 @@ def author_replies(
     pk = text_keys(cand["postId"])
     seen = np.minimum(seen_of(ctx, frames["User"], cand["author"]), ctx.anchor_ms)
     # The author answers a comment made a minute or more before they were last seen.
-    ok = s.bernoulli(pk, AUTHOR_REPLY_RATE, index=0) & (
-        ms(cand["createdAt"]) + MS_PER_MINUTE < seen
-    )
+    ok = ms(cand["createdAt"]) + MS_PER_MINUTE < seen
     draw = s.bits(child_keys(pk, text_keys(cand["id"])), 1)
     picked = (
         cand.with_columns(pl.Series("_d", draw), pl.Series("seen", seen))
