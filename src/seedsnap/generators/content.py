@@ -180,14 +180,16 @@ def with_texts(
         text = content_text.comments(s, keys, None, treated(meetings, new["userId"], at))
         return new.with_columns(text).select(columns)
     people = users.select(pl.col("id").alias("_uid"), pl.col("role").cast(pl.String), "firstName")
-    # Only the comments answered and the posts commented on are looked up (and only their
-    # texts read): the rows of ``every`` and ``post_authors`` are mostly neither.
+    # Only the comments answered are looked up, and the texts of the posts commented on
+    # read (unless their kinds are given): the rows of ``every`` and ``post_authors`` are
+    # mostly neither.
     parents = every.filter(pl.col("id").is_in(new["parentId"].drop_nulls().implode()))
-    on_posts = post_authors.filter(pl.col("postId").is_in(new["postId"].implode()))
-    kinds = on_posts.select(
-        "postId",
-        pl.col("author").alias("_aid"),
-        pl.col("_kind") if "_kind" in on_posts.columns else content_kind("content"),
+    kinds = (
+        post_authors.select("postId", pl.col("author").alias("_aid"), "_kind")
+        if "_kind" in post_authors.columns
+        else post_authors.filter(pl.col("postId").is_in(new["postId"].implode())).select(
+            "postId", pl.col("author").alias("_aid"), content_kind("content")
+        )
     )
     # (``every`` repeats an id only where an enricher is run again over its own output.)
     parent = (
