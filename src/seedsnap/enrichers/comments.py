@@ -167,11 +167,15 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     ).with_columns(
         pl.when(pl.col("author").is_not_null()).then(pl.col("_a").fill_null(need.height))
     )
+    # One query (the million joined rows are filtered and narrowed as they are made, not
+    # copied whole at each step); the order of the options does not matter: they are
+    # sorted by (user, done, shuffle, post) below.
     options = (
-        members.select("userId", "communityId", "joinedAt", "seen")
-        .join(need.select("userId", "_n"), on="userId")
+        members.lazy()
+        .select("userId", "communityId", "joinedAt", "seen")
+        .join(need.lazy().select("userId", "_n"), on="userId")
         .drop("userId")
-        .join(authors.select("communityId", "_p", "_a", "pAt"), on="communityId")
+        .join(authors.lazy().select("communityId", "_p", "_a", "pAt"), on="communityId")
         .filter(pl.col("_a") != pl.col("_n"))
         .select(
             "_n",
@@ -179,6 +183,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             (pl.max_horizontal("pAt", "joinedAt").dt.epoch("ms") + 60_000).alias("lo"),
             "seen",
         )
+        .collect()
     )
     # Posts made before the user was last seen, but spam (members have little to say to
     # it); spam where those are all (rare); any post where none was (rarer), as before.
