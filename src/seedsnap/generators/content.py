@@ -215,18 +215,14 @@ def with_texts(
         .otherwise(content_text.REPLY)
         .fill_null(content_text.PEER)
     ).to_series()
-    args = (
-        s,
-        keys,
-        roles_of(users, new["userId"]),
-        treated(meetings, new["userId"], at),
-        new["userId"],
-        context.to_numpy().astype(np.int64),
-        parent.select(pl.when(~own).then("firstName").otherwise(pl.lit("")))["firstName"],
-        parent["_kind"].fill_null(-1).to_numpy().astype(np.int64),
-    )
+    role = roles_of(users, new["userId"])
+    done = treated(meetings, new["userId"], at)
+    writer = new["userId"]
+    where = context.to_numpy().astype(np.int64)
+    name = parent.select(pl.when(~own).then("firstName").otherwise(pl.lit("")))["firstName"]
+    kind = parent["_kind"].fill_null(-1).to_numpy().astype(np.int64)
     offender = offenders(ctx, users, new["userId"])
-    text = content_text.comments(*args, offender=offender)
+    text = content_text.comments(s, keys, role, done, writer, where, name, kind, offender=offender)
     # A reply to another's comment that reads as reportable responds to it as to such a
     # post (unless reportable itself): the parents' texts are known now, and a second pass
     # changes no text's reportability (so no parent's kind). Only the texts of the comments
@@ -258,14 +254,11 @@ def with_texts(
     # reportable comment can change, so only they are written again.
     again = np.flatnonzero(parent_kind >= 0)
     if len(again):
-        picked = tuple(
-            a if isinstance(a, Stream) or a is None
-            else a.gather(again) if isinstance(a, pl.Series) else a[again]
-            for a in args
-        )  # fmt: skip
         redo = content_text.comments(
-            *picked, parent_kind=parent_kind[again], offender=offender[again]
-        )
+            s, keys[again], role.gather(again), None if done is None else done[again],
+            writer.gather(again), where[again], name.gather(again), kind[again],
+            parent_kind=parent_kind[again], offender=offender[again],
+        )  # fmt: skip
         text = text.scatter(again, redo)
     return new.with_columns(text).select(columns)
 
