@@ -283,6 +283,9 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     s = ctx.stream("User", "lastLoginAt")
     # Deactivating takes a login: every inactive account logged in at least once.
     visits = s.bernoulli(keys, VISITS, 0) | inactive
+    # A sign-in alert (``notifications._fallbacks``) tells of a sign-in: its user logged in.
+    alerts = frames["Notification"].filter(pl.col("type").cast(pl.String) == "SECURITY_ALERT")
+    visits |= user["id"].is_in(alerts["userId"].implode()).to_numpy()
     # The session the user was last seen in began up to SESSION before, not before sign-up;
     # that of the last act likewise (an act of someone else's making can follow ``seen``).
     # Mostly short, and begun in the user's waking hours (``clock``, in the rhythm of its
