@@ -12,11 +12,12 @@ import numpy as np
 import polars as pl
 import pytest
 
+from seedsnap.arrays import choose_eligible
 from seedsnap.build import generate
 from seedsnap.config import resolve
 from seedsnap.context import Frames
 from seedsnap.generators import therapy_text as tx
-from seedsnap.generators.therapy import choose_eligible, item9_probability
+from seedsnap.generators.therapy import item9_probability
 
 PAIR = ["clientId", "therapistId"]
 

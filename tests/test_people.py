@@ -27,10 +27,12 @@ from seedsnap.generators.users import (
     PROCESSING_ADMINS,
     RATE_RANGE,
     RATE_STEP,
+    _client_bios,
     full_years,
     home_province,
     last_seen,
     targets,
+    user_keys,
     zone_of,
 )
 
@@ -329,6 +331,18 @@ def test_users_of_a_role_have_distinct_names_and_faces_and_bios_fit_their_age(
     hi = clients["bio"].replace_strict({k: a[1] for k, a in ages.items()}).to_numpy()
     assert ((age >= lo) & (age <= hi)).all()
     assert (hi - lo < 40).sum() > clients.height // 5  # not only the bios for any age
+
+
+def test_a_client_no_bio_fits_has_the_first_and_the_others_draw_among_theirs() -> None:
+    """The youngest band starts 18 * 365 days back, a few leap days short of 18 years: a
+    client of 17 full years fits no bio and keeps the first; a 20-year-old's bios are drawn
+    among the ones that fit 20, each of them."""
+    ctx = Context(resolve(mode="light", env={}, config_file=None))
+    keys = user_keys("client", 2000)
+    young = _client_bios(ctx.stream("User", "client"), keys, np.full(2000, 17))
+    assert set(young) == {v.CLIENT_BIOS[0][0]}
+    twenty = _client_bios(ctx.stream("User", "client"), keys, np.full(2000, 20))
+    assert set(twenty) == {b for b, lo, hi in v.CLIENT_BIOS if lo <= 20 <= hi}
 
 
 def test_names_stay_with_their_users_as_the_population_grows() -> None:

@@ -27,6 +27,17 @@ def sort_positions(values: npt.NDArray[np.integer]) -> I64:
     return out
 
 
+def choose_eligible(u: npt.NDArray[np.float64], eligible: npt.NDArray[np.bool_]) -> I64:
+    """Per row, one of the columns where ``eligible`` (rows x options) holds, uniformly by
+    ``u`` (floats in [0, 1)): the ``floor(u * count)``-th eligible one, in column order; every
+    row must have one."""
+    count = eligible.sum(1)
+    if (count == 0).any():
+        raise ValueError("choose_eligible: a row has no eligible option")
+    j = np.floor(u * count).astype(np.int64)
+    return np.asarray(np.argmax(np.cumsum(eligible, 1) > j[:, None], axis=1), dtype=np.int64)
+
+
 def in_sorted(
     values: npt.NDArray[np.integer], sorted_: npt.NDArray[np.integer]
 ) -> npt.NDArray[np.bool_]:

@@ -47,6 +47,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from seedsnap.arrays import choose_eligible
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.enrichers.common import packed_order
 from seedsnap.generators import social_text as t
@@ -453,14 +454,12 @@ def _sessions(
 
 def _other_reason(stype: npt.NDArray[np.str_], u: npt.NDArray[np.float64]) -> npt.NDArray[Any]:
     """Per session of type ``stype``, one of its OTHER_REASONS, uniform by ``u`` in [0, 1)."""
-    kinds = list(OTHER_REASONS)
-    pools = [OTHER_REASONS[k] for k in kinds]  # a tiny fixed table, padded to one width
-    width = max(len(p) for p in pools)
-    table = np.asarray([[*p, *p[:1] * (width - len(p))] for p in pools], dtype=object)
-    n = np.asarray([len(p) for p in pools], dtype=np.int64)
+    kinds = list(OTHER_REASONS)  # a tiny fixed table: every type's reasons in one row
+    options = np.asarray([r for k in kinds for r in OTHER_REASONS[k]], dtype=object)
+    of_kind = np.repeat(np.arange(len(kinds)), [len(OTHER_REASONS[k]) for k in kinds])
     codes = {k: i for i, k in enumerate(kinds)}
     kind = pl.Series(stype).replace_strict(codes, return_dtype=pl.Int64).to_numpy()
-    out: npt.NDArray[Any] = table[kind, np.floor(u * n[kind]).astype(np.int64)]
+    out: npt.NDArray[Any] = options[choose_eligible(u, kind[:, None] == of_kind)]
     return out
 
 

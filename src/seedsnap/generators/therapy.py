@@ -34,7 +34,14 @@ import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
-from seedsnap.arrays import dense_codes, rows_in, series_from_arrow, sort_positions, text_from_bytes
+from seedsnap.arrays import (
+    choose_eligible,
+    dense_codes,
+    rows_in,
+    series_from_arrow,
+    sort_positions,
+    text_from_bytes,
+)
 from seedsnap.config import BOOK_AHEAD_WEEKS, PAST_PAIR_DAYS
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import therapy_text as tx
@@ -957,16 +964,6 @@ NOTE_CONTEXT: dict[str, Any] = {
     "done": None,
     "next": None,
 }
-
-
-def choose_eligible(u: npt.NDArray[np.float64], eligible: npt.NDArray[np.bool_]) -> I64:
-    """Per row, one of the columns where ``eligible`` (rows x options) holds, uniformly by
-    ``u`` (floats in [0, 1)); every row must have one."""
-    count = eligible.sum(1)
-    if (count == 0).any():
-        raise ValueError("choose_eligible: a row has no eligible option")
-    j = np.floor(u * count).astype(np.int64)
-    return np.asarray(np.argmax(np.cumsum(eligible, 1) > j[:, None], axis=1), dtype=np.int64)
 
 
 def _eligible(frame: pl.DataFrame, options: Sequence[str]) -> npt.NDArray[np.bool_]:

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from seedsnap.arrays import rows_in
+from seedsnap.arrays import choose_eligible, rows_in
 from seedsnap.config import FIXTURES_PER_ROLE, UNVERIFIED_WITHIN_DAYS, VERIFY_TOKEN_HOURS
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.generators import vocab as v
@@ -354,8 +354,10 @@ def _client_bios(s: Stream, keys: np.ndarray, age: I64) -> np.ndarray:
     fit its ``age`` (full years; the ones for any adult age fit everyone)."""
     lo, hi = (np.asarray([b[i] for b in v.CLIENT_BIOS], dtype=np.int64) for i in (1, 2))
     fits = (age[:, None] >= lo) & (age[:, None] <= hi)
-    k = np.floor(s.uniform(keys, 9) * fits.sum(axis=1)).astype(np.int64)
-    nth = np.argmax(fits.cumsum(axis=1) > k[:, None], axis=1)  # the k-th fitting bio
+    # A client drawn in its band's first few days is 17 full years old (18 * 365 days fall
+    # short of 18 years by the leap days) and fits no bio: it has the first, as it always had.
+    fits[:, 0] |= ~fits.any(axis=1)
+    nth = choose_eligible(s.uniform(keys, 9), fits)
     out: np.ndarray = np.asarray([b[0] for b in v.CLIENT_BIOS], dtype=object)[nth]
     return out
 
