@@ -28,7 +28,7 @@ import polars as pl
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import social_text as t
 from seedsnap.generators.clock import waking_between
-from seedsnap.generators.common import JsonValue, json_object, ms_of, text_keys
+from seedsnap.generators.common import JsonValue, json_object, jsonb_key_order, ms_of, text_keys
 from seedsnap.generators.therapy import assessment_rows, chatbot_session_keys
 from seedsnap.generators.users import home_offset_of, seen_of
 from seedsnap.ids import uuid4
@@ -45,9 +45,9 @@ SIZES = {q: len(t.QUESTIONNAIRES[q]) for q in ORDER}  # items per questionnaire
 QUESTIONS = tuple((q, scale, text) for q in ORDER for scale, text in t.QUESTIONNAIRES[q])
 SCALES = tuple(t.CHATBOT_ANSWERS)
 PHRASINGS = 2  # ways of typing each answer (social_text.CHATBOT_ANSWERS)
-# Questionnaires in the order a jsonb object keeps its keys (shorter first, then bytewise),
-# which is how collectedAnswers is spelled (``common.json_object``).
-JSONB_RANK = {q: i for i, q in enumerate(sorted(ORDER, key=lambda k: (len(k.encode()), k)))}
+# Questionnaires in the order a jsonb object keeps its keys (``common.jsonb_key_order``),
+# which is how collectedAnswers is spelled.
+JSONB_RANK = {q: i for i, q in enumerate(sorted(ORDER, key=jsonb_key_order))}
 SCRIPT_HEAD = 3  # SYSTEM, ASSISTANT greeting, USER reply
 # Milliseconds before a message: the assistant answers fast, people take a moment to pick an
 # answer. The longest script (every item, the longest gaps) takes under 25 minutes, so with

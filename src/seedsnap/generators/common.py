@@ -168,6 +168,12 @@ def json_list(e: pl.Expr) -> JsonText:
     return JsonText(pl.concat_str([pl.lit("["), items, pl.lit("]")]).fill_null("null"))
 
 
+def jsonb_key_order(key: str) -> tuple[int, str]:
+    """Sort key putting object keys in the order jsonb keeps them: shorter (in UTF-8 bytes)
+    first, then bytewise (``snapshot.stored_json``)."""
+    return (len(key.encode()), key)
+
+
 def json_object(name: str, **fields: JsonValue) -> pl.Expr:
     """A JSON object column from columns, spelled as a snapshot stores JSON (jsonb's form).
 
@@ -178,7 +184,7 @@ def json_object(name: str, **fields: JsonValue) -> pl.Expr:
     ``JsonText`` (such as ``json_list``) goes in as it is.
     """
     parts: list[pl.Expr] = []
-    for i, key in enumerate(sorted(fields, key=lambda k: (len(k.encode()), k))):
+    for i, key in enumerate(sorted(fields, key=jsonb_key_order)):
         v = fields[key]
         if isinstance(v, JsonText):
             value = v.expr
