@@ -42,11 +42,11 @@ from seedsnap.generators.therapy_text import (
     EARLY_REVIEW_BODIES,
     EARLY_REVIEW_SESSIONS,
     FIRST_NOTE_OPENINGS,
+    FIRST_PLAN_NO_SAFETY_CONCERNS,
     NOTE_FOCUS_DONE,
-    NOTE_PLANS,
+    PLAN_SLEEP_DIARY,
     RELAPSE_TITLE,
     REVIEW_BODIES,
-    SAFETY_CLEAR,
     SESSION_DESCRIPTIONS,
 )
 from seedsnap.generators.vocab import PROVINCES
@@ -1088,7 +1088,7 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
             set_(f, "PreAssessment", "pa_c1", aiEstimate=_FLAGGED),
             "MeetingNotes",
             "n1",
-            notes=f"{FIRST_NOTE_OPENINGS[0]} {SAFETY_CLEAR[1]} Safety plan noted.",
+            notes=f"{FIRST_NOTE_OPENINGS[0]} {FIRST_PLAN_NO_SAFETY_CONCERNS} Safety plan noted.",
         ),
         "n1",
     ),
@@ -1099,7 +1099,9 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
     ),
     (  # a sleep diary planned, none assigned ("Sleep diary" is not the template's title)
         "meeting_notes.homework_assigned",
-        lambda f: set_(f, "MeetingNotes", "n1", notes=f"{FIRST_NOTE_OPENINGS[0]} {NOTE_PLANS[4]}"),
+        lambda f: set_(
+            f, "MeetingNotes", "n1", notes=f"{FIRST_NOTE_OPENINGS[0]} {PLAN_SLEEP_DIARY}"
+        ),
         "n1",
     ),
     (  # a completed worksheet named that the pair was never given

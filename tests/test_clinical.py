@@ -17,7 +17,7 @@ from seedsnap.build import generate
 from seedsnap.config import resolve
 from seedsnap.context import Frames
 from seedsnap.generators import therapy_text as tx
-from seedsnap.generators.therapy import item9_probability
+from seedsnap.generators.therapy import _NOTE_POOLS, item9_probability
 
 PAIR = ["clientId", "therapistId"]
 
@@ -128,6 +128,24 @@ def test_session_titles_name_no_homework_and_relapse_prevention_comes_late(
     relapse = ranked.filter(pl.col("title") == tx.RELAPSE_TITLE)
     assert relapse.height > 5
     assert (relapse["before"] >= tx.RELAPSE_FROM_SESSION - 1).all()
+
+
+def test_every_note_text_that_clears_risk_or_names_homework_is_constrained() -> None:
+    """A note text drawn from the pools that speaks of safety is one ``SAFETY_CLEAR`` keeps
+    from flagged clients; one that names a worksheet (a template's title, or "worksheet") is
+    in ``NOTE_NEEDS`` with that title. Adding or reordering texts cannot leave one free."""
+    titles = [w[0] for w in tx.WORKSHEETS]
+    texts = {text for pools in _NOTE_POOLS for pool in pools for text in pool}
+    assert set(tx.SAFETY_CLEAR) | set(tx.NOTE_NEEDS) <= texts  # each constraint is drawn
+    for text in texts:
+        low = text.lower()
+        assert ("safety" in low) == (text in tx.SAFETY_CLEAR), text
+        named = [title for title in titles if title.lower() in low]
+        if named or "worksheet" in low:
+            assert text in tx.NOTE_NEEDS, text
+            assert tx.NOTE_NEEDS[text][1] == (named[0] if named else None), text
+        else:
+            assert text not in tx.NOTE_NEEDS, text
 
 
 def test_choose_eligible_picks_only_eligible_options_evenly() -> None:

@@ -57,8 +57,21 @@ NOTE_OPENINGS = (
     "Client reported fewer panic symptoms since the last appointment.",
     "Client shared a recent conflict with a family member.",
 )
+
+# Note texts the clinical constraints below pick out by name (``SAFETY_CLEAR``, ``NOTE_NEEDS``),
+# so that reordering a pool cannot move a constraint onto another text.
+FOCUS_THOUGHT_RECORD = (
+    "We reviewed the thought record and identified two recurring cognitive distortions."
+)
+PLAN_THOUGHT_RECORD = "Plan: continue the daily thought record and review it next session."
+PLAN_SLEEP_DIARY = "Plan: keep a sleep diary for one week."
+PLAN_NO_SAFETY_CONCERNS = "Plan: no safety concerns noted; maintain the current session frequency."
+FIRST_PLAN_NO_SAFETY_CONCERNS = (
+    "Plan: no safety concerns noted; begin weekly sessions and review goals in a month."
+)
+
 NOTE_FOCUS = (
-    "We reviewed the thought record and identified two recurring cognitive distortions.",
+    FOCUS_THOUGHT_RECORD,
     "Session focused on behavioural activation and scheduling small pleasant activities.",
     "We practised diaphragmatic breathing and a 5-4-3-2-1 grounding exercise.",
     "We explored avoidance patterns and built a gradual exposure hierarchy.",
@@ -76,13 +89,13 @@ NOTE_RESPONSES = (
     "Client needed extra time to process but remained engaged.",
 )
 NOTE_PLANS = (
-    "Plan: continue the daily thought record and review it next session.",
+    PLAN_THOUGHT_RECORD,
     "Plan: schedule three pleasant activities and track mood before and after.",
     "Plan: practise the breathing exercise twice daily; follow up next week.",
     "Plan: attempt the first two steps of the exposure hierarchy.",
-    "Plan: keep a sleep diary for one week.",
+    PLAN_SLEEP_DIARY,
     "Plan: rehearse the assertive script before the planned conversation.",
-    "Plan: no safety concerns noted; maintain the current session frequency.",
+    PLAN_NO_SAFETY_CONCERNS,
 )
 FIRST_NOTE_OPENINGS = (
     "Intake session: client arrived on time and described what led them to seek therapy.",
@@ -108,13 +121,13 @@ FIRST_NOTE_RESPONSES = (
 FIRST_NOTE_PLANS = (
     "Plan: keep a brief daily mood log and bring it to the next session.",
     "Plan: weekly sessions, starting with sleep and daily routine.",
-    "Plan: no safety concerns noted; begin weekly sessions and review goals in a month.",
+    FIRST_PLAN_NO_SAFETY_CONCERNS,
     "Plan: try one grounding exercise daily and note what helps.",
 )
 
 # A text that clears the client of risk: never in a note of a client whose assessment ever
 # flagged self-harm ideation (``RISK_*`` below say what such notes say instead).
-SAFETY_CLEAR = (NOTE_PLANS[-1], FIRST_NOTE_PLANS[2])
+SAFETY_CLEAR = (PLAN_NO_SAFETY_CONCERNS, FIRST_PLAN_NO_SAFETY_CONCERNS)
 # The risk paragraph of a note of a session held after the client's assessment flagged
 # self-harm ideation (its crisis needs recommend a safety plan): at the first session the
 # risk is assessed and a safety plan written, at later ones both are reviewed.
@@ -144,9 +157,9 @@ NOTE_PLAN_WITHIN_DAYS = 8
 NOTE_FOCUS_DONE = "We went over the {title} worksheet the client completed and what it showed."
 NOTE_PLAN_NEXT = "Plan: work through the {title} worksheet before the next session."
 NOTE_NEEDS: dict[str, tuple[str, str | None]] = {
-    NOTE_FOCUS[0]: ("before", "Thought Record"),
-    NOTE_PLANS[0]: ("before", "Thought Record"),
-    NOTE_PLANS[4]: ("after", "Sleep Diary"),
+    FOCUS_THOUGHT_RECORD: ("before", "Thought Record"),
+    PLAN_THOUGHT_RECORD: ("before", "Thought Record"),
+    PLAN_SLEEP_DIARY: ("after", "Sleep Diary"),
     NOTE_FOCUS_DONE: ("done", None),
     NOTE_PLAN_NEXT: ("next", None),
 }
