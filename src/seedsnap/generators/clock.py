@@ -49,9 +49,12 @@ _HOURLY: F64 = np.stack([HOURLY, _WORKDAY * (24 / _WORKDAY.sum())])
 _STARTS: F64 = np.concatenate(
     [np.zeros((len(_HOURLY), 1)), np.cumsum(_HOURLY * MS_PER_HOUR, axis=1)], axis=1
 )
-# The starts of every rhythm on one axis, each rhythm's a day on from the last, so one
-# searchsorted finds the hour whatever the row's rhythm.
-_FLAT: F64 = (_STARTS + np.arange(len(_HOURLY))[:, None] * (2.0 * MS_PER_DAY)).ravel()
+# The starts of every rhythm on one axis, so one searchsorted finds the hour whatever the
+# row's rhythm: a rhythm's starts span one day (0 to MS_PER_DAY), and each rhythm's are put
+# _RHYTHM_STRIDE on from the last's, a day clear of them. A rhythm's run on the axis is
+# _STARTS.shape[1] long (its hours and the day's end).
+_RHYTHM_STRIDE = 2.0 * MS_PER_DAY
+_FLAT: F64 = (_STARTS + np.arange(len(_HOURLY))[:, None] * _RHYTHM_STRIDE).ravel()
 NIGHT_HOURS = (1, 2, 3, 4, 5)  # local hours in which few are up
 
 
@@ -80,7 +83,7 @@ def from_waking(w: npt.ArrayLike, offset_ms: npt.ArrayLike, rhythm: npt.ArrayLik
     day = np.floor(w_a / MS_PER_DAY)
     into = w_a - day * MS_PER_DAY
     r = np.asarray(rhythm, dtype=np.int64)
-    at = np.searchsorted(_FLAT, into + r * (2.0 * MS_PER_DAY), side="right") - r * 25
+    at = np.searchsorted(_FLAT, into + r * _RHYTHM_STRIDE, side="right") - r * _STARTS.shape[1]
     hour = np.clip(at - 1, 0, 23)
     start, rate = _STARTS[r, hour], _HOURLY[r, hour]
     local = day * MS_PER_DAY + hour * MS_PER_HOUR + (into - start) / rate
