@@ -1,4 +1,5 @@
-"""Shared fixtures: a real PostgreSQL per test (fresh database), DuckDB/SQLite in tmp_path.
+"""Shared fixtures: a real PostgreSQL per test (fresh database), DuckDB/SQLite in tmp_path,
+and one heavy build at scale 3 for the whole session (``heavy3``).
 
 PostgreSQL comes from SEEDSNAP_TEST_PG (default postgresql://postgres@127.0.0.1:5432/postgres).
 Without a server the postgres tests skip on a laptop; under CI=true they fail instead.
@@ -11,6 +12,10 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+
+from seedsnap.build import generate
+from seedsnap.config import resolve
+from seedsnap.context import Frames
 
 PG_ADMIN_URL = os.environ.get("SEEDSNAP_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -50,3 +55,16 @@ def pg_url(pg_admin_url: str) -> Iterator[str]:
             conn.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
+
+
+@pytest.fixture(scope="session")
+def heavy3() -> Iterator[Frames]:
+    """The frames of a heavy build at scale 3 (no environment, no config file), built once and
+    shared by every test that reads them: a test must not change them (one that would works
+    on a copy). Checked at the end of the session: the same tables, each the same object of
+    the same shape and columns."""
+    frames = generate(resolve(mode="heavy", scale=3, env={}, config_file=None))
+    before = {name: (id(df), df.shape, df.columns) for name, df in frames.items()}
+    yield frames
+    after = {name: (id(df), df.shape, df.columns) for name, df in frames.items()}
+    assert after == before, "a test changed the shared heavy3 frames"

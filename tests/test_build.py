@@ -114,8 +114,8 @@ def test_no_two_posts_share_title_and_body_in_medium(medium: Frames) -> None:
     assert posts.select("title", "content").unique().height == posts.height
 
 
-def test_generated_emails_are_unique_and_numbered_per_role_at_scale() -> None:
-    users = generate(resolve(mode="heavy", scale=3, env={}))["User"]
+def test_generated_emails_are_unique_and_numbered_per_role_at_scale(heavy3: Frames) -> None:
+    users = heavy3["User"]
     assert users["email"].is_unique().all()
 
 

@@ -7,20 +7,13 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-import pytest
 
-from seedsnap.build import generate
 from seedsnap.config import resolve
 from seedsnap.context import Context, Frames
 from seedsnap.generators.clock import holiday_days, us_holidays
 from seedsnap.generators.users import home_zone_of
 
 PAIR = ["clientId", "therapistId"]
-
-
-@pytest.fixture(scope="module")
-def heavy3() -> Frames:
-    return generate(resolve(mode="heavy", scale=3, env={}, config_file=None))
 
 
 def _local(at: pl.Series, tz: pl.Series) -> pl.Series:

@@ -13,18 +13,11 @@ import polars as pl
 import pytest
 
 from seedsnap.arrays import choose_eligible
-from seedsnap.build import generate
-from seedsnap.config import resolve
 from seedsnap.context import Frames
 from seedsnap.generators import therapy_text as tx
 from seedsnap.generators.therapy import _NOTE_POOLS, item9_probability
 
 PAIR = ["clientId", "therapistId"]
-
-
-@pytest.fixture(scope="module")
-def heavy3() -> Frames:
-    return generate(resolve(mode="heavy", scale=3, env={}, config_file=None))
 
 
 def _assessments(f: Frames) -> pl.DataFrame:

@@ -9,7 +9,6 @@ import numpy as np
 import polars as pl
 import pytest
 
-from seedsnap.build import generate
 from seedsnap.config import resolve
 from seedsnap.context import MS_PER_DAY, Context, Frames
 from seedsnap.enrichers import group_sessions
@@ -24,11 +23,6 @@ from seedsnap.generators.vocab import CITY_PROVINCE, PROVINCES
 @pytest.fixture(scope="module")
 def ctx() -> Context:
     return Context(resolve(mode="heavy", scale=3, env={}))
-
-
-@pytest.fixture(scope="module")
-def f(ctx: Context) -> Frames:
-    return generate(ctx.config)
 
 
 def _none(frame: pl.DataFrame, what: str) -> None:
@@ -47,12 +41,12 @@ def _seen(ctx: Context, f: Frames) -> pl.DataFrame:
     )
 
 
-def test_moderators_are_assigned_while_they_still_come(ctx: Context, f: Frames) -> None:
+def test_moderators_are_assigned_while_they_still_come(ctx: Context, heavy3: Frames) -> None:
     """No assignment after its moderator deactivated their account, nor later than
     ASSIGNED_BEFORE_SEEN before they were last seen (the audit found six assignments of a
     moderator who had left, one made ten days after deactivation)."""
-    a = f["ModeratorCommunity"].join(
-        _seen(ctx, f), left_on="moderatorId", right_on="id", how="left"
+    a = heavy3["ModeratorCommunity"].join(
+        _seen(ctx, heavy3), left_on="moderatorId", right_on="id", how="left"
     )
     _none(a.filter(pl.col("assignedAt") > pl.col("deactivatedAt")), "assigned after deactivation")
     _none(
@@ -64,14 +58,14 @@ def test_moderators_are_assigned_while_they_still_come(ctx: Context, f: Frames) 
     assert gone.height > 0
 
 
-def test_every_community_keeps_a_moderator_who_still_comes(ctx: Context, f: Frames) -> None:
+def test_every_community_keeps_a_moderator_who_still_comes(ctx: Context, heavy3: Frames) -> None:
     """A community whose moderators left was handed over: the minimum of moderators counts
     those who still come, and a hand-over follows the departure where it could."""
-    a = f["ModeratorCommunity"].join(
-        _seen(ctx, f), left_on="moderatorId", right_on="id", how="left"
+    a = heavy3["ModeratorCommunity"].join(
+        _seen(ctx, heavy3), left_on="moderatorId", right_on="id", how="left"
     )
     per = (
-        f["Community"]
+        heavy3["Community"]
         .select("id")
         .join(
             a.group_by("communityId").agg(
@@ -89,17 +83,17 @@ def test_every_community_keeps_a_moderator_who_still_comes(ctx: Context, f: Fram
     assert per.filter(pl.col("left") > 0).height > 0
 
 
-def test_a_hand_over_waits_only_for_a_departure(ctx: Context, f: Frames) -> None:
+def test_a_hand_over_waits_only_for_a_departure(ctx: Context, heavy3: Frames) -> None:
     """Only a community a moderator left has its new moderator assigned after that
     departure (as late as the new moderator's ``moderator_latest`` where the departure was
     recent); the others' assignments are drawn over the whole time they could be made, so
     none sits at that bound (a bug once put them all there, the day before the anchor)."""
-    a = f["ModeratorCommunity"].join(
-        _seen(ctx, f), left_on="moderatorId", right_on="id", how="left"
+    a = heavy3["ModeratorCommunity"].join(
+        _seen(ctx, heavy3), left_on="moderatorId", right_on="id", how="left"
     )
     left = a.filter(~pl.col("coming")).select("communityId").unique()
     a = a.with_columns(
-        pl.Series("latest", moderator_latest(ctx, f["User"], a["moderatorId"]))
+        pl.Series("latest", moderator_latest(ctx, heavy3["User"], a["moderatorId"]))
     ).join(left, on="communityId", how="anti")
     assert a.height > 0
     _none(
@@ -122,12 +116,12 @@ def _registered(f: Frames) -> pl.DataFrame:
     )
 
 
-def test_cancellation_reasons_fit_the_session(f: Frames) -> None:
+def test_cancellation_reasons_fit_the_session(heavy3: Frames) -> None:
     """No virtual session is cancelled for its venue (the audit found 9); too few
     registrations is the reason only below MIN_PARTICIPANTS registered, which every
     group-therapy session that takes place has, and more who did not cancel (the audit found
     13 'too few' with 2-6 registered beside sessions held with 3)."""
-    s = _registered(f)
+    s = _registered(heavy3)
     cancelled = s.filter(pl.col("status") == "CANCELLED")
     _none(
         cancelled.filter(
@@ -182,7 +176,7 @@ def test_too_few_registered_is_cancelled_below_the_threshold(ctx: Context) -> No
     assert out["cancel_at"].to_list() == [5, -1, -1]
 
 
-def test_in_person_invitees_live_in_the_venues_state(f: Frames) -> None:
+def test_in_person_invitees_live_in_the_venues_state(heavy3: Frames) -> None:
     """Therapists are licensed per state: every invitee of an in-person session lives in the
     state of its venue (the audit found an accepted therapist of another state in 39 of 96
     in-person sessions)."""
@@ -191,14 +185,14 @@ def test_in_person_invitees_live_in_the_venues_state(f: Frames) -> None:
         schema=["locationAddress", "venueState"],
         orient="row",
     )
-    s = f["GroupTherapySessions"].filter(pl.col("sessionType") == "IN_PERSON")
+    s = heavy3["GroupTherapySessions"].filter(pl.col("sessionType") == "IN_PERSON")
     assert s["locationAddress"].is_in(venue_state["locationAddress"].implode()).all()
     inv = (
-        f["GroupSessionTherapistInvitations"]
+        heavy3["GroupSessionTherapistInvitations"]
         .join(s.select(pl.col("id").alias("sessionId"), "locationAddress"), on="sessionId")
         .join(venue_state, on="locationAddress")
         .join(
-            f["Therapist"].select(pl.col("userId").alias("therapistId"), "province"),
+            heavy3["Therapist"].select(pl.col("userId").alias("therapistId"), "province"),
             on="therapistId",
         )
     )
@@ -206,7 +200,7 @@ def test_in_person_invitees_live_in_the_venues_state(f: Frames) -> None:
     _none(inv.filter(pl.col("province") != pl.col("venueState")), "a therapist of another state")
 
 
-def test_in_person_participants_live_in_the_venues_state(f: Frames) -> None:
+def test_in_person_participants_live_in_the_venues_state(heavy3: Frames) -> None:
     """An in-person session takes its registrations from clients living in its venue's
     state (Client.city, a city of that state; the audit found 426 of 453 sign-ups by
     clients of another state); a session that no state could host in person meets online,
@@ -216,29 +210,29 @@ def test_in_person_participants_live_in_the_venues_state(f: Frames) -> None:
         schema=["locationAddress", "venueState"],
         orient="row",
     )
-    s = f["GroupTherapySessions"].filter(pl.col("sessionType") == "IN_PERSON")
+    s = heavy3["GroupTherapySessions"].filter(pl.col("sessionType") == "IN_PERSON")
     home = {city: PROVINCES[i] for city, i in CITY_PROVINCE.items()}
     p = (
-        f["GroupSessionParticipants"]
+        heavy3["GroupSessionParticipants"]
         .join(s.select(pl.col("id").alias("sessionId"), "locationAddress"), on="sessionId")
         .join(venue_state, on="locationAddress")
-        .join(f["Client"].select("userId", "city"), on="userId")
+        .join(heavy3["Client"].select("userId", "city"), on="userId")
         .with_columns(pl.col("city").replace_strict(home).alias("home"))
     )
     assert p.filter(pl.col("attendanceStatus") == "ATTENDED").height > 0
     _none(p.filter(pl.col("home") != pl.col("venueState")), "a client of another state")
     kind = {title: kind for rows in GROUP_SESSIONS.values() for title, _, _, kind in rows}
-    group = f["GroupTherapySessions"].filter(pl.col("sessionFormat") == "group-therapy")
+    group = heavy3["GroupTherapySessions"].filter(pl.col("sessionFormat") == "group-therapy")
     template = group["title"].replace_strict(kind)
     assert (template == group["sessionType"]).all()
 
 
-def test_circles_are_younger_than_their_community(ctx: Context, f: Frames) -> None:
+def test_circles_are_younger_than_their_community(ctx: Context, heavy3: Frames) -> None:
     """A circle is created after the community it splits from and after the circle before
     it, no later than CIRCLE_LATEST_DAYS before the anchor (the audit found 13 of 35 circles
     older than their community); what is in a circle follows it."""
     cat = catalogue(ctx).select("slug", "base", "circle")
-    c = f["Community"].select("id", "slug", "createdAt").join(cat, on="slug")
+    c = heavy3["Community"].select("id", "slug", "createdAt").join(cat, on="slug")
     circles = c.filter(pl.col("circle") > 1)
     assert circles.height > 30
     prev = c.select(
@@ -251,7 +245,7 @@ def test_circles_are_younger_than_their_community(ctx: Context, f: Frames) -> No
     )
     latest = ctx.anchor_ms - CIRCLE_LATEST_DAYS * MS_PER_DAY
     _none(circles.filter(pl.col("createdAt").dt.epoch("ms") > latest), "a circle too young")
-    joined = f["Membership"].join(
+    joined = heavy3["Membership"].join(
         c.select(pl.col("id").alias("communityId"), pl.col("createdAt").alias("cAt")),
         on="communityId",
     )
@@ -270,13 +264,13 @@ def test_a_larger_scale_keeps_the_circles_times(ctx: Context) -> None:
     _none(both.filter(pl.col("createdAt") != pl.col("big")), "a circle retimed by the scale")
 
 
-def test_no_group_session_on_a_us_holiday(f: Frames) -> None:
+def test_no_group_session_on_a_us_holiday(heavy3: Frames) -> None:
     """Sessions sit on business days in SESSION_TZ, US federal holidays as observed excluded
     (the audit found sessions on Christmas and New Year's Day)."""
     holidays = group_sessions.us_holidays(range(2025, 2027))
     assert {"2025-12-25", "2026-01-01", "2026-01-19", "2026-07-03"} <= set(holidays.astype(str))
     day = (
-        f["GroupTherapySessions"]["scheduledAt"]
+        heavy3["GroupTherapySessions"]["scheduledAt"]
         .dt.replace_time_zone("UTC")
         .dt.convert_time_zone(group_sessions.SESSION_TZ)
         .dt.date()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from seedsnap.build import generate
 from seedsnap.config import resolve
 from seedsnap.context import Context, Frames
 from seedsnap.enrichers.logins import (
@@ -21,11 +20,6 @@ from seedsnap.generators.content import MIN_OFFENDERS, OFFENDER_SHARE, offenders
 from seedsnap.generators.users import seen_of
 
 CRISIS = "Self-harm or crisis concern"
-
-
-@pytest.fixture(scope="module")
-def heavy3() -> Frames:
-    return generate(resolve(mode="heavy", scale=3, env={}, config_file=None))
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import numpy as np
 import polars as pl
-import pytest
 
 from seedsnap.build import generate
 from seedsnap.config import resolve
@@ -35,11 +34,6 @@ from seedsnap.generators.users import (
     user_keys,
     zone_of,
 )
-
-
-@pytest.fixture(scope="module")
-def heavy3() -> Frames:
-    return generate(resolve(mode="heavy", scale=3, env={}, config_file=None))
 
 
 def _ages(f: Frames, role: str) -> pl.Series:

@@ -466,13 +466,12 @@ def test_reviews_are_of_completed_meetings_by_their_client_after_the_end(built: 
     assert r["rating"].is_between(1, 5).all()
 
 
-def test_review_ratings_follow_the_upstream_weights_and_fit_the_pair() -> None:
+def test_review_ratings_follow_the_upstream_weights_and_fit_the_pair(heavy3: Frames) -> None:
     """Upstream's weights, without 1-2 stars from a client who goes on meeting its therapist;
     a client whose pair ended rates lower. On a heavy build at scale 3: at scale 1 the gap
     between the two means rests on some 35 and 17 reviews (a standard error of about 0.26), so
     a reshuffle of the pairs anywhere upstream could take it under the 0.3 asserted."""
-    cfg = resolve(mode="heavy", scale=3, env={}, config_file=None)
-    f = generate(cfg)
+    f = heavy3
     r = f["Review"].join(
         f["ClientTherapist"].select("clientId", "therapistId", "status"),
         on=["clientId", "therapistId"],
