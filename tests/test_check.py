@@ -34,10 +34,9 @@ from seedsnap.check import (
 )
 from seedsnap.config import BOOK_AHEAD_WEEKS, MINIMUMS, resolve
 from seedsnap.context import Context
-from seedsnap.enrichers.group_sessions import LOW_ENROLMENT, VENUE_CLOSED
 from seedsnap.errors import DatabaseError, SnapshotError
 from seedsnap.generators.content_text import REPORTABLE_COMMENTS
-from seedsnap.generators.social_text import GROUP_VENUES
+from seedsnap.generators.social_text import GROUP_VENUES, LOW_ENROLMENT, VENUE_CLOSED
 from seedsnap.generators.therapy_text import (
     EARLY_REVIEW_BODIES,
     EARLY_REVIEW_SESSIONS,

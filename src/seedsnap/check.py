@@ -37,6 +37,7 @@ from seedsnap.errors import ConfigError, DatabaseError, SnapshotError
 from seedsnap.generators import therapy_text as ttx
 from seedsnap.generators.content_text import HOSTILE_REASONS as _HOSTILE
 from seedsnap.generators.content_text import SPAM_REASONS as _SPAM
+from seedsnap.generators.social_text import LOW_ENROLMENT, VENUE_CLOSED
 from seedsnap.generators.therapy_text import EARLY_REVIEW_SESSIONS as _EARLY_REVIEW_SESSIONS
 from seedsnap.generators.therapy_text import FIRST_NOTE_OPENINGS, FIRST_SESSION_DESCRIPTIONS
 from seedsnap.schema import MENTARA, Schema, Table
@@ -755,19 +756,16 @@ _CIRCLE = " — Circle "
 
 
 def _circle(community: str, base: str) -> str:
-    """SQL: the number of the circle ``community`` (an alias) of ``base``."""
+    """SQL: the number of the circle ``community`` (an alias) of ``base``; NULL for a
+    community that is not one of its circles, whose name is never cast (an engine may
+    evaluate the number before the ``LIKE`` that rules such a row out)."""
+    prefix = f'{base}."name" || {_text(_CIRCLE)}'
     return (
-        f"""CAST(REPLACE({community}."name", {base}."name" || {_text(_CIRCLE)}, '') AS INTEGER)"""
+        f"""CASE WHEN {community}."name" LIKE {prefix} || '%' """
+        f"""THEN CAST(REPLACE({community}."name", {prefix}, '') AS INTEGER) END"""
     )
 
 
-def _cancellation_reasons() -> tuple[str, str]:
-    from seedsnap.enrichers.group_sessions import LOW_ENROLMENT, VENUE_CLOSED
-
-    return LOW_ENROLMENT, VENUE_CLOSED
-
-
-_LOW_ENROLMENT, _VENUE_CLOSED = _cancellation_reasons()
 # Each review (id, content) with "sessions": the COMPLETED meetings of its pair that had
 # ended by the time it was written (the review texts' rules compare it to EARLY_REVIEW_SESSIONS).
 _REVIEW_SESSIONS = """(SELECT "v"."id", "v"."content", (SELECT COUNT(*) FROM "Meeting" AS "m"
@@ -1726,9 +1724,9 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         CAST((SELECT COUNT(*) FROM "GroupSessionParticipants" AS "p"
             WHERE "p"."sessionId" = "s"."id") AS TEXT) || ' registered: ' ||
         "s"."cancellationReason" AS "detail" FROM "GroupTherapySessions" AS "s"
-        WHERE ("s"."cancellationReason" = {_text(_VENUE_CLOSED)}
+        WHERE ("s"."cancellationReason" = {_text(VENUE_CLOSED)}
             AND CAST("s"."sessionType" AS TEXT) <> 'IN_PERSON')
-        OR ("s"."cancellationReason" = {_text(_LOW_ENROLMENT)}
+        OR ("s"."cancellationReason" = {_text(LOW_ENROLMENT)}
             AND (COALESCE("s"."sessionFormat", 'group-therapy') <> 'group-therapy'
             OR (SELECT COUNT(*) FROM "GroupSessionParticipants" AS "p"
                 WHERE "p"."sessionId" = "s"."id") >= {_MIN_GROUP}))""",
@@ -1908,7 +1906,11 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
 # A notice names its row in ``data`` as the enricher writes it, {"<key>": "<id>"}: compared
 # as text, which DuckDB and PostgreSQL (jsonb) render alike, so no JSON functions are needed.
 _ADDRESS = 'CAST("pm"."billingAddress" AS TEXT)'
-_ZIP3 = f"""SUBSTRING({_ADDRESS} FROM POSITION('"postalCode": "' IN {_ADDRESS}) + 15 FOR 3)"""
+_POSTAL_CODE = '"postalCode": "'  # the ZIP code's key as the address spells it, up to its value
+_ZIP3 = (
+    f"SUBSTRING({_ADDRESS} FROM POSITION({_text(_POSTAL_CODE)} IN {_ADDRESS}) "
+    f"+ {len(_POSTAL_CODE)} FOR 3)"
+)
 
 
 def _places() -> tuple[str, str]:

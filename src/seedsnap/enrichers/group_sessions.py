@@ -54,6 +54,7 @@ from seedsnap.generators import social_text as t
 from seedsnap.generators.clock import WORKDAY, us_holidays, waking_at, waking_between
 from seedsnap.generators.common import ms_of, rank_in_run, ranks, text_keys
 from seedsnap.generators.communities import catalogue
+from seedsnap.generators.social_text import LOW_ENROLMENT, RESCHEDULED, THERAPIST_AWAY, VENUE_CLOSED
 from seedsnap.generators.users import home_offset_of, home_province, still_coming, with_seen
 from seedsnap.random import I64, child_keys
 
@@ -64,7 +65,6 @@ SESSIONS = 10  # group-therapy sessions per community (upstream's top-up target)
 MIN_PARTICIPANTS = 3  # registrations a group-therapy session needs to take place
 FULL_GROUP = 6  # client members still coming for whom a community holds all SESSIONS
 CANCEL_FROM = 0.9  # a registration whose keyed draw is this or more, its client cancelled
-THERAPIST_AWAY, LOW_ENROLMENT, VENUE_CLOSED, RESCHEDULED = t.CANCELLATION_REASONS
 # Why a session the draw cancels was cancelled, by its type: only an in-person session has a
 # venue to close. Too few registrations (LOW_ENROLMENT) is never drawn: it is the reason of
 # the sessions ``_low_enrolment`` cancels, those with fewer than MIN_PARTICIPANTS registered.

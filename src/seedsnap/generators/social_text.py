@@ -672,12 +672,11 @@ def group_venue(
     return flat.gather(first[province] + pick)
 
 
-CANCELLATION_REASONS = (
-    "The facilitating therapist is unavailable; we will reschedule soon.",
-    "Too few registrations for this date.",
-    "Venue unavailable due to maintenance.",
-    "Rescheduled to a later date at the group's request.",
-)
+# Why a group session was cancelled (``group_sessions`` says which a session may give).
+THERAPIST_AWAY = "The facilitating therapist is unavailable; we will reschedule soon."
+LOW_ENROLMENT = "Too few registrations for this date."
+VENUE_CLOSED = "Venue unavailable due to maintenance."
+RESCHEDULED = "Rescheduled to a later date at the group's request."
 INVITATION_MESSAGES = (
     "Would you co-facilitate this session with us?",
     "Your experience would be a great fit for this group.",
