@@ -66,7 +66,7 @@ from seedsnap.generators.users import (
     still_coming,
 )
 from seedsnap.ids import cuid
-from seedsnap.random import I64, U64, child_keys, expand, name_key
+from seedsnap.random import I64, U64, Stream, child_keys, expand, name_key
 
 READS = ("User", "Client", "Therapist", "ClientTherapist")
 WRITES = ("TherapistAvailability", "Meeting", "PreAssessment")
@@ -1014,7 +1014,8 @@ def note_context(
     before = pl.col("_at") < pl.col("startTime")
     after = (pl.col("_at") >= pl.col("startTime")) & (pl.col("_at") <= pl.col("startTime") + within)
     cols = []
-    for when, title in {v for v in tx.NOTE_NEEDS.values() if v[1]}:  # a few fixed needs
+    # A few fixed needs, each once, in NOTE_NEEDS' order (a set's would follow PYTHONHASHSEED).
+    for when, title in dict.fromkeys(v for v in tx.NOTE_NEEDS.values() if v[1]):
         hit = cand.filter((pl.col("_title") == title) & (before if when == "before" else after))
         cols.append(pl.col("id").is_in(hit["id"].implode()).alias(f"{when}:{title}"))
     done = (
@@ -1601,12 +1602,13 @@ ITEM9_HIGHER, ITEM9_TOP = 0.4, 0.15
 
 
 def item9_probability(phq8_total: npt.ArrayLike) -> npt.NDArray[np.float64]:
-    """P(PHQ-9 item 9 >= 1) given the total of items 1-8 (``ITEM9_MIDPOINT``)."""
+    """P(PHQ-9 item 9 >= 1) given the total of items 1-8: the logistic curve centred on
+    ``ITEM9_MIDPOINT``, ``ITEM9_WIDTH`` points wide."""
     t = np.asarray(phq8_total, dtype=np.float64)
     return np.asarray(1.0 / (1.0 + np.exp(-(t - ITEM9_MIDPOINT) / ITEM9_WIDTH)))
 
 
-def _item9(s: Any, keys: U64, phq8: I64) -> I64:
+def _item9(s: Stream, keys: U64, phq8: I64) -> I64:
     """PHQ-9 item 9 (0..3) per key, endorsed as ``item9_probability`` of the PHQ-8 total says."""
     p = item9_probability(phq8.sum(1))
     u, v = s.uniform(keys, 0), s.uniform(keys, 1)
