@@ -2106,8 +2106,8 @@ def account_rules(anchor: str) -> list[Rule]:
     logins enricher's ``ACTS``: posts, comments, hearts, messages, meetings, ...); an
     account whose email is not verified is a recent sign-up that did nothing else yet; and
     nothing awaits a user who stopped coming (``anchor``: a TIMESTAMP literal)."""
-    from seedsnap.enrichers.logins import ADMIN_PERMISSION, SESSION, Act
-    from seedsnap.generators.users import DORMANT_AFTER
+    from seedsnap.enrichers.logins import ADMIN_PERMISSION, Act
+    from seedsnap.generators.users import DORMANT_AFTER, SESSION
 
     last = _last_acts()
     assigned = _last_acts(tuple(Act(*w) for w in WHILE_ACTIVE))

@@ -30,12 +30,18 @@ import numpy as np
 import polars as pl
 
 from seedsnap.arrays import rows_in
-from seedsnap.context import MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
+from seedsnap.context import MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import content_text
 from seedsnap.generators.clock import rhythm_of, waking_at
 from seedsnap.generators.common import ms_of, pick_text, text_keys
 from seedsnap.generators.content import offenders as offenders_of
-from seedsnap.generators.users import home_offset_of, last_seen, seen_of, suspension_due
+from seedsnap.generators.users import (
+    SESSION,
+    home_offset_of,
+    last_seen,
+    seen_of,
+    suspension_due,
+)
 from seedsnap.random import I64, child_keys
 
 
@@ -117,8 +123,6 @@ READS = (
 WRITES = ("User",)
 UPDATES = ("User",)
 
-# The last login is at most this long before the user's last act (one session).
-SESSION = 2 * MS_PER_HOUR
 VISITS = 0.8  # users who also log in at a keyed time only to look around
 # An account is deactivated within this long after its owner's last act or login.
 DEACTIVATED_WITHIN = 30 * MS_PER_MINUTE

@@ -34,12 +34,11 @@ import polars as pl
 
 from seedsnap.arrays import rows_in, sort_by_text
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
-from seedsnap.enrichers.logins import SESSION
 from seedsnap.generators import social_text as t
 from seedsnap.generators.clock import rhythm_of, waking_at
 from seedsnap.generators.common import ms_of, text_keys
 from seedsnap.generators.therapy import utc_to_local_named
-from seedsnap.generators.users import home_offset_of, last_seen, zone_of
+from seedsnap.generators.users import SESSION, home_offset_of, last_seen, zone_of
 from seedsnap.random import child_keys, name_key
 
 READS = (

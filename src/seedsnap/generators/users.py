@@ -112,6 +112,9 @@ DORMANT_AFTER = 7 * MS_PER_DAY
 # Every user is around at least this long after signing up (or until the anchor, if sooner):
 # room for the posts, comments and hearts the minimums ask of them.
 MIN_ACTIVE_SPAN = 2 * MS_PER_DAY
+# A user's last login is at most this long before its last act, which is by ``last_seen``
+# (one session: enrichers/logins.py sets the login, notifications.py a sign-in alert by it).
+SESSION = 2 * MS_PER_HOUR
 
 # Repeat offenders (``content.offenders``) who keep at it are suspended: a keyed
 # SUSPENDED_SHARE of those drawn to offend (not the ranked few a small build is given) stop
