@@ -1920,9 +1920,8 @@ def _places() -> tuple[str, str]:
     from seedsnap.generators import vocab as v
 
     cities = [
-        (city, v.PROVINCE_CODE[p], f"{zip3:03d}")
-        for p, state in enumerate(v.PROVINCE_CITIES)
-        for city, zip3 in state
+        (city, v.PROVINCE_CODE[v.CITY_PROVINCE[city]], f"{zip3:03d}")
+        for city, zip3 in v.CITY_ZIP3.items()
     ]
     ranges = [
         (v.PROVINCE_CODE[p], f"{lo:03d}", f"{hi:03d}")

@@ -69,14 +69,10 @@ def _routing(s: Stream, keys: U64) -> I64:
     return np.asarray((d * 10 ** np.arange(8, -1, -1)).sum(axis=1), dtype=np.int64)
 
 
-def _zip(ctx: Context, s: Stream, keys: U64, users: pl.Series, cities: pl.Series) -> I64:
-    """A ZIP code in each city of ``cities`` (``vocab.PROVINCE_CITIES``: its 3-digit prefix,
-    then 01-99), where the user of ``users`` lives; a city not among them takes the prefix
-    of the first city of the user's home state (``home_province``)."""
-    prefix = {city: zip3 for state in v.PROVINCE_CITIES for city, zip3 in state}
-    first = np.asarray([state[0][1] for state in v.PROVINCE_CITIES], dtype=np.int64)
-    fallback = pl.Series(first[home_province(ctx, users)])
-    zip3 = cities.replace_strict(prefix, default=fallback, return_dtype=pl.Int64).to_numpy()
+def _zip(s: Stream, keys: U64, cities: pl.Series) -> I64:
+    """A ZIP code in each city of ``cities``: its 3-digit prefix (``vocab.CITY_ZIP3``; a
+    client's city is always one of them, ``users.home_city``), then 01-99."""
+    zip3 = cities.replace_strict(v.CITY_ZIP3, return_dtype=pl.Int64).to_numpy()
     out: I64 = zip3 * 100 + s.integers(keys, 1, 100, index=22)
     return out
 
@@ -155,7 +151,7 @@ def methods(ctx: Context, frames: Frames) -> pl.DataFrame:
         _digits(s.integers(keys, 0, 10_000, index=20), 4).alias("last4"),
         _digits(s.integers(keys, 0, 10_000, index=21), 4).alias("acctLast4"),
         _digits(_routing(s, keys), 9).alias("routing"),
-        _digits(_zip(ctx, s, keys, c["userId"], c["city"]), 5).alias("zip"),
+        _digits(_zip(s, keys, c["city"]), 5).alias("zip"),
         _digits(s.integers(keys, 0, 100_000_000, index=23), 8).alias("policy"),
         _digits(s.integers(keys, 0, 1_000_000_000, index=24), 9).alias("member"),
         _digits(s.integers(keys, 0, 100_000, index=25), 5).alias("group"),

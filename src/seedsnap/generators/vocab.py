@@ -262,6 +262,8 @@ PROVINCE_CITIES: tuple[tuple[tuple[str, int], ...], ...] = (
 )
 # The province (index into PROVINCES) of each city above.
 CITY_PROVINCE = {city: p for p, cities in enumerate(PROVINCE_CITIES) for city, _ in cities}
+# The 3-digit ZIP prefix of each city above (the payments' billing ZIPs and the check's).
+CITY_ZIP3 = {city: zip3 for cities in PROVINCE_CITIES for city, zip3 in cities}
 SPECIALTIES = (
     "Anxiety",
     "Depression",
