@@ -822,8 +822,9 @@ def build(
     # A conversation starts in the waking hours of whoever opened it (its first member), and
     # its messages pause over the night of its first therapist, in a therapist's working day
     # (a care or colleague conversation), else over its opener's (``clock``).
-    rhythms = rhythm_of(members["speaker"])  # a speaker "therapist" is one
-    home = home_offset_of(ctx, members["id"].gather(m_first))
+    rhythms = rhythm_of(members["speaker"])  # the speaker is the member's User.role
+    m_home = home_offset_of(ctx, members["id"])  # per member row, gathered where needed
+    home = m_home[m_first]
     rhythm = rhythms[m_first]
     created = waking_between(s, ck, start_lo, start_hi, home, index=0, rhythm=rhythm)
     if events is not None:
@@ -835,7 +836,7 @@ def build(
     rows_m = np.arange(members.height)
     first_t = np.minimum.reduceat(np.where(rhythms == WORKDAY, rows_m, members.height), m_first)
     paced_by = np.where(first_t < members.height, first_t, m_first)
-    pace_home = home_offset_of(ctx, members["id"].gather(paced_by))
+    pace_home = m_home[paced_by]
     pace = rhythms[paced_by]
     is_group = conv["type"].to_numpy() == "GROUP"
     extra = np.where(
@@ -982,7 +983,6 @@ def build(
     t_next = np.minimum(t_next, np.minimum(seen, anchor) + 1)  # read while still coming
     # Skewed towards soon after t_k: people read shortly after a message arrives, on their
     # waking clock (what arrives at night is read in the morning).
-    m_home = home_offset_of(ctx, members["id"])
     read_at = waking_at(t_k, t_next - 1, s.uniform(pk, 5) ** 3, m_home, rhythms)
     # Listed by (conversation, message read up to, order) when the batch has no more
     # participants than messages in all, else by (conversation, order): the orders the

@@ -59,8 +59,10 @@ NIGHT_HOURS = (1, 2, 3, 4, 5)  # local hours in which few are up
 
 
 def rhythm_of(role: npt.ArrayLike) -> I64:
-    """The rhythm of each user of ``role`` (User.role values): ``WORKDAY`` for therapists
-    and admins, who act for the platform in their working day, else ``PEER``."""
+    """The rhythm of each user whose ``User.role`` is ``role`` (that column's values, under
+    whatever name: ``messages``' members carry it as ``speaker``, their ``role`` being the
+    participant's): ``WORKDAY`` for therapists and admins, who act for the platform in their
+    working day, else ``PEER``."""
     out: I64 = np.isin(np.asarray(role), ("therapist", "admin")).astype(np.int64) * WORKDAY
     return out
 
