@@ -63,7 +63,18 @@ SPAMMER_P = 0.5
 
 def offenders(ctx: Context, users: pl.DataFrame, ids: pl.Series) -> I64:
     """The misconduct kind of each user of ``ids`` (``users``: id, role, emailVerified):
-    ``content_text.HOSTILE`` or ``SPAM`` for an offender, -1 for anyone else."""
+    ``content_text.HOSTILE`` or ``SPAM`` for an offender, -1 for anyone else.
+
+    Steps ask it of the same User frame many times: its pool is drawn once per frame
+    (``ctx.memo``, as ``users.last_seen``)."""
+    pool, kinds = ctx.memo("offenders", users, lambda: _offender_pool(ctx, users))
+    out: I64 = np.append(kinds, -1)[rows_in(ids, pool)]
+    return out
+
+
+def _offender_pool(ctx: Context, users: pl.DataFrame) -> tuple[pl.Series, I64]:
+    """``offenders``' pool of ``users`` (the ids of its verified, generated clients, sorted)
+    and the misconduct kind of each, -1 for one not drawn (read-only: memoised)."""
     pool = (
         users.filter(
             (pl.col("role") == "client")
@@ -80,9 +91,9 @@ def offenders(ctx: Context, users: pl.DataFrame, ids: pl.Series) -> I64:
     top = np.argsort(s.bits(keys, 1), kind="stable")[:MIN_OFFENDERS]
     chosen[top] = True
     kind[top] = np.where(np.arange(len(top)) % 2 == 0, content_text.HOSTILE, content_text.SPAM)
-    row = rows_in(ids, pool["id"])
-    out: I64 = np.append(np.where(chosen, kind, -1), -1)[row]
-    return out
+    kinds: I64 = np.where(chosen, kind, -1)
+    kinds.setflags(write=False)  # shared by every caller of the frame
+    return pool["id"], kinds
 
 
 def drawn_offenders(ctx: Context, ids: pl.Series) -> npt.NDArray[np.bool_]:
