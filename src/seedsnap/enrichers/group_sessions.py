@@ -197,7 +197,7 @@ def _slots(ctx: Context, frames: Frames, comm: pl.DataFrame, members: pl.DataFra
     anchor_day = _anchor_day(ctx)
     offsets = np.r_[-PAST_BUSINESS_DAYS:0, 1 : FUTURE_BUSINESS_DAYS + 1].astype(np.int64)
     # Business days: no weekend, no US federal holiday (``us_holidays``).
-    year = int(str(anchor_day)[:4])
+    year = 1970 + int(anchor_day.astype("datetime64[Y]").astype(np.int64))  # years since 1970
     days = np.busday_offset(
         anchor_day, offsets, roll="forward", holidays=us_holidays(range(year - 1, year + 2))
     )
