@@ -1601,6 +1601,16 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(_suspended(f), "ModeratorCommunity", "mc1", assignedAt=days(0.01)),
         "c2",
     ),
+    (  # 17 at the anchor, so younger still when signing up
+        "user.adult_at_sign_up",
+        lambda f: set_(f, "User", "c1", birthDate=days(17 * 365)),
+        "c1",
+    ),
+    (  # 18 at the anchor, but 17 when signing up 200 days before it
+        "user.adult_at_sign_up",
+        lambda f: set_(f, "User", "c2", birthDate=days(18 * 365 + 30)),
+        "c2",
+    ),
     (  # a sign-in alert after the last login (c1's, 0.1 days before the anchor)
         "notification.sign_in_alert_at_a_sign_in",
         lambda f: _notice(f, "nts", "c1", "SECURITY_ALERT", "{}", days(0.05)),

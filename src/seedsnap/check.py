@@ -40,6 +40,7 @@ from seedsnap.generators.content_text import SPAM_REASONS as _SPAM
 from seedsnap.generators.social_text import LOW_ENROLMENT, VENUE_CLOSED
 from seedsnap.generators.therapy_text import EARLY_REVIEW_SESSIONS as _EARLY_REVIEW_SESSIONS
 from seedsnap.generators.therapy_text import FIRST_NOTE_OPENINGS, FIRST_SESSION_DESCRIPTIONS
+from seedsnap.generators.users import ADULT_AT
 from seedsnap.schema import MENTARA, Schema, Table
 from seedsnap.schema.ddl import quote
 from seedsnap.schema.model import ENUM, TIMESTAMP
@@ -1158,6 +1159,14 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         FROM "ClientTherapist" AS "ct" WHERE NOT EXISTS (SELECT 1 FROM "PreAssessment" AS "p"
             WHERE "p"."clientId" = "ct"."clientId"
             AND COALESCE("p"."processedAt", "p"."createdAt") <= "ct"."assignedAt")""",
+    ),
+    (
+        "user.adult_at_sign_up",
+        "User",
+        f"everyone was {ADULT_AT} or older when signing up (Mentara is for adults)",
+        f"""SELECT "u"."id" AS "key", 'born ' || CAST("u"."birthDate" AS TEXT) ||
+        ', signed up ' || CAST("u"."createdAt" AS TEXT) AS "detail" FROM "User" AS "u"
+        WHERE "u"."birthDate" + INTERVAL '{ADULT_AT} years' > "u"."createdAt" """,
     ),
     (
         "therapist.experience_after_adulthood",

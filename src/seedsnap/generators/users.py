@@ -94,6 +94,10 @@ AGES = {"client": (18, 65), "therapist": (26, 60)}
 CLIENT_AGE_BANDS = ((18, 25), (25, 35), (35, 45), (45, 55), (55, 65))
 CLIENT_AGE_P = (0.20, 0.35, 0.25, 0.13, 0.07)
 PRACTICE_FROM_AGE = 24
+# Mentara is for adults: everyone was ADULT_AT or older when signing up. Ages are drawn in days
+# of 365, so an age's lower bound gets LEAP_DAYS more (the leap days 18 years can hold).
+ADULT_AT = 18
+LEAP_DAYS = 5
 
 # When each user was last seen (``last_seen``): what they do themselves (posts, comments,
 # hearts, messages sent, notifications read, sessions held ...) is drawn before it, so last
@@ -434,7 +438,11 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
         ]
     else:
         ages = np.tile(np.asarray(AGES.get(role, (25, 60)), dtype=np.int64), (count, 1))
-    age_days = s.integers(keys, ages[:, 0] * 365, ages[:, 1] * 365, index=6)
+    # At least ADULT_AT at sign-up, and at least the band's lower bound at the anchor.
+    since_sign_up = (a - created) // MS_PER_DAY + 1
+    youngest = np.maximum(ages[:, 0] * 365, since_sign_up + ADULT_AT * 365) + LEAP_DAYS
+    oldest = ages[:, 1] * 365
+    age_days = s.integers(keys, np.minimum(youngest, oldest - 1), oldest, index=6)
     birth = (a - age_days * MS_PER_DAY) // MS_PER_DAY * MS_PER_DAY
     # Closing an account takes using it first: an unverified sign-up has not.
     active = fixture | ~verified | s.bernoulli(keys, 0.95, index=7)
