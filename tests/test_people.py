@@ -179,6 +179,17 @@ def test_blocks_come_after_what_passed_between_the_two_and_say_so(heavy3: Frames
     texts = pl.concat([heavy3[t].select("userId", reason.alias("r")) for t in ("Post", "Comment")])
     spammers = texts.filter(pl.col("r").is_in(ct.SPAM_REASONS))["userId"]
     assert b.filter(pl.col("reason") == "Spam")["blockedId"].is_in(spammers.implode()).all()
+    # "Unwanted messages" is common (someone who wrote to the blocker comes before co-members)
+    # and always of someone who wrote to the blocker in a conversation of both, before it.
+    parts = heavy3["ConversationParticipant"].select("conversationId", "userId")
+    sent = heavy3["Message"].select("conversationId", "senderId", pl.col("createdAt").alias("at"))
+    wrote_to = sent.join(parts, on="conversationId").filter(pl.col("senderId") != pl.col("userId"))
+    unwanted = b.filter(pl.col("reason") == "Unwanted messages")
+    assert unwanted.height >= 5
+    backed = unwanted.join(
+        wrote_to, left_on=["blockedId", "blockerId"], right_on=["senderId", "userId"]
+    ).filter(pl.col("at") <= pl.col("createdAt"))
+    assert set(backed["id"]) == set(unwanted["id"])
 
 
 def test_some_worksheets_come_in_early_and_some_late_after_a_due_notice(heavy3: Frames) -> None:

@@ -3,8 +3,8 @@
 A keyed ``BLOCK_RATE`` share of clients (and at least ``MIN_BLOCKERS`` of them, the top of a
 keyed ranking, so small builds still have blocks), and ``VICTIM_BLOCK_P`` of those who had a
 hostile comment on their posts, block one other client they have met: first someone who
-attacked them on their posts, then someone from a shared community, else someone they share
-a conversation with; a client who has met no other client blocks nobody (nobody blocks a
+attacked them on their posts, then someone who wrote to them in a conversation, then someone
+from a shared community, else someone they share a conversation with; a client who has met no other client blocks nobody (nobody blocks a
 stranger). Never oneself, one row per (blocker, blocked) by construction, and created after
 both users existed, after they met, and after anything passed between them either way (a
 message in a conversation of both, a comment or a heart on the other's post: nothing does
@@ -212,6 +212,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # Pairs whose last exchange came after the blocker was last seen cannot be blocked by it.
     too_late = np.sort(pair[~timely])
     hostile = talks["hostile"].to_numpy()[timely]
+    messaged = talks["wrote"].is_not_null().to_numpy()[timely]  # v wrote to u
     tu, tv = tu[timely], tv[timely]
     # Those who wrote a hostile comment on the client's posts (when they first did).
     has = ~np.isnan(hostile.astype(np.float64))
@@ -241,7 +242,8 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         return {}
     want = chosen.astype(np.int64)  # one block each
     # Candidates as client rows (``clients`` is sorted by id): who attacked the client on its
-    # posts first, then community co-members, then conversation partners.
+    # posts first, then who wrote to it in a conversation (unwanted messages are what people
+    # block for most after attacks), then community co-members, then the other partners.
     mine = chosen[uh]
     uh, vh, met_h = uh[mine], vh[mine], met_h[mine]
     mine = chosen[u0]
@@ -250,7 +252,13 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     u1, v1 = tu[mine], tv[mine]
     u = np.concatenate([uh, u0, u1])
     v = np.concatenate([vh, v0, v1])
-    tier = np.repeat(np.arange(3, dtype=np.int64), [len(uh), len(u0), len(u1)])
+    tier = np.concatenate(
+        [
+            np.zeros(len(uh), np.int64),
+            np.full(len(u0), 2, np.int64),
+            np.where(messaged[mine], 1, 3),
+        ]
+    )
     met = np.concatenate([met_h, met0, np.zeros(len(u1), np.int64)])
     best = take_ranked(ctx.stream("UserBlock", "blocked"), ck, u, v, tier, want)
     u, v = u[best], v[best]
