@@ -682,6 +682,17 @@ def _values(alias: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -
     return f'(VALUES {body}) AS "{alias}"({", ".join(quote(c) for c in columns)})'
 
 
+def _by_province(
+    alias: str, column: str, pools: Sequence[Sequence[Sequence[object]]], field: int
+) -> str:
+    """SQL: a derived table ``alias`` of (``column``, province): the ``field`` of each entry of
+    ``pools``, a pool per province in ``vocab.PROVINCES`` order, with its province."""
+    from seedsnap.generators import vocab as v
+
+    rows = [(str(e[field]), v.PROVINCES[i]) for i, pool in enumerate(pools) for e in pool]
+    return _values(alias, (column, "province"), rows)
+
+
 def _text_pools() -> dict[str, str]:
     """SQL derived tables of the generators' text pools the content rules match against."""
     from seedsnap.generators import content_text as ct
@@ -703,25 +714,9 @@ def _text_pools() -> dict[str, str]:
         ),
         # No opener holds a LIKE wildcard (a test keeps it so): each matches as written.
         # Each group-session venue's address and the state it is in (Therapist.province).
-        "venue_state": _values(
-            "vs",
-            ("address", "province"),
-            [
-                (address, v.PROVINCES[i])
-                for i, venues in enumerate(st.GROUP_VENUES)
-                for _, address in venues
-            ],
-        ),
+        "venue_state": _by_province("vs", "address", st.GROUP_VENUES, 1),
         # Each home city (Client.city) and the state it is in.
-        "city_state": _values(
-            "cs",
-            ("city", "province"),
-            [
-                (city, v.PROVINCES[i])
-                for i, cities in enumerate(v.PROVINCE_CITIES)
-                for city, _ in cities
-            ],
-        ),
+        "city_state": _by_province("cs", "city", v.PROVINCE_CITIES, 0),
         "reportable": _values(
             "rr",
             ("reason", "pattern"),
