@@ -54,6 +54,7 @@ from seedsnap.enrichers.common import (
     take_best,
     take_ranked,
 )
+from seedsnap.generators import content_text
 from seedsnap.generators.common import (
     is_author,
     ms_of,
@@ -62,7 +63,7 @@ from seedsnap.generators.common import (
     rank_in_run,
     text_keys,
 )
-from seedsnap.generators.content import community_posts, posting_members
+from seedsnap.generators.content import community_posts, content_kind, posting_members
 from seedsnap.generators.therapy import _greedy
 from seedsnap.generators.users import with_seen
 from seedsnap.random import U64, Stream, child_keys, expand
@@ -573,7 +574,7 @@ def _old_pick_rows_from_groups(
 def _user_options(ctx: Context, frames: Frames) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Who needs comments (userId, need) and, written plainly, the posts each may comment on
     (userId, postId): of their communities, not theirs, made before they were last seen
-    where any was."""
+    where any was, and of those not spam where any is not."""
     members = with_seen(ctx, frames["User"], posting_members(frames))
     posts = community_posts(frames)
     need = comments.commenters_in_need(ctx, frames)
@@ -585,6 +586,9 @@ def _user_options(ctx: Context, frames: Frames) -> tuple[pl.DataFrame, pl.DataFr
         .with_columns((pl.max_horizontal("pAt", "joinedAt").dt.epoch("ms") + 60_000).alias("lo"))
     )
     before = options.filter(pl.col("lo") < pl.col("seen"))
+    spam = frames["Post"].filter(content_kind("content") == content_text.SPAM)["id"]
+    fits = before.filter(~pl.col("postId").is_in(spam.implode()))
+    before = pl.concat([fits, before.join(fits.select("userId").unique(), on="userId", how="anti")])
     options = pl.concat(
         [before, options.join(before.select("userId").unique(), on="userId", how="anti")]
     )

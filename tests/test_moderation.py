@@ -4,6 +4,8 @@ nobody hearts what they write."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 import pytest
 
@@ -17,7 +19,7 @@ from seedsnap.enrichers.logins import (
 )
 from seedsnap.generators import content_text as ct
 from seedsnap.generators.content import MIN_OFFENDERS, OFFENDER_SHARE, offenders
-from seedsnap.generators.users import seen_of
+from seedsnap.generators.users import MIN_SUSPENDED, seen_of
 
 CRISIS = "Self-harm or crisis concern"
 
@@ -137,6 +139,18 @@ def test_repeat_offenders_are_suspended_and_do_nothing_after(heavy3: Frames, ctx
     # Everyone else: no suspension at all.
     others = heavy3["User"].filter(pl.col("suspendedAt").is_null())
     assert others["suspendedBy"].is_null().all() and others["suspensionReason"].is_null().all()
+
+
+def test_the_medium_snapshot_has_a_suspended_offender() -> None:
+    """Where no drawn offender is due to be suspended (medium has 25 clients: none is), the
+    top of a keyed ranking of those who could be is (MIN_SUSPENDED), and offends first:
+    testers of the app's suspended-account paths find one in the committed snapshot."""
+    medium = resolve(mode="medium", scale=1.0, env={}, config_file=None)
+    user = pl.read_parquet(Path(__file__).parents[1] / "snapshots/mentara-medium/User.parquet")
+    users = _suspended({"User": user})
+    assert users.height >= MIN_SUSPENDED
+    assert (offenders(Context(medium), user, users["id"]) >= 0).all()
+    assert users["isActive"].all() and users["suspensionReason"].is_not_null().all()
 
 
 def test_a_suspension_comes_with_an_upheld_report(heavy3: Frames) -> None:

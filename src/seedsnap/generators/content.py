@@ -26,7 +26,7 @@ from seedsnap.generators.common import (
     rank_in_run,
     text_keys,
 )
-from seedsnap.generators.users import home_offset_of, seen_of, with_seen
+from seedsnap.generators.users import home_offset_of, seen_of, suspension_due, with_seen
 from seedsnap.random import I64, U64, Stream, child_keys, expand
 
 READS = ("User", "Therapist", "Membership", "RoomGroup", "Room", "Meeting")
@@ -88,7 +88,12 @@ def _offender_pool(ctx: Context, users: pl.DataFrame) -> tuple[pl.Series, I64]:
     s = ctx.stream("User", "offender")
     chosen = drawn_offenders(ctx, pool["id"])
     kind = np.where(s.bernoulli(keys, SPAMMER_P, index=2), content_text.SPAM, content_text.HOSTILE)
-    top = np.argsort(s.bits(keys, 1), kind="stable")[:MIN_OFFENDERS]
+    # Those to be suspended (``users.suspension_due``) offend: the ranked few begin with the
+    # ones only MIN_SUSPENDED made so (a drawn offender is one already).
+    due = suspension_due(ctx, users)[rows_in(pool["id"], users["id"])] >= 0
+    first = due & ~chosen
+    order = np.lexsort((s.bits(keys, 1), ~first))  # made-to-be-suspended first, then keyed
+    top = order[:MIN_OFFENDERS]
     chosen[top] = True
     kind[top] = np.where(np.arange(len(top)) % 2 == 0, content_text.HOSTILE, content_text.SPAM)
     kinds: I64 = np.where(chosen, kind, -1)
