@@ -41,17 +41,26 @@ def one_line_errors(exit_code: int = 1) -> Callable[[F], F]:
             except OSError as e:
                 if e.errno != errno.ENOSPC:
                     raise
-                # Its output (a file seedsnap writes turns a full disk into a SeedsnapError).
-                click.echo(
-                    f"seedsnap: error: cannot write {e.filename or 'the output'}: no space left "
-                    "on the device; free some space and run it again",
-                    err=True,
-                )
-                sys.exit(exit_code)
+                _no_space(e, exit_code)
 
         return wrapper  # type: ignore[return-value]
 
     return deco
+
+
+def _no_space(e: OSError, exit_code: int) -> NoReturn:
+    """Exit ``exit_code`` for a full disk under the output (a file seedsnap writes turns a
+    full disk into a SeedsnapError), in one line."""
+    click.echo(
+        f"seedsnap: error: cannot write {e.filename or 'the output'}: no space left "
+        "on the device; free some space and run it again",
+        err=True,
+    )
+    if e.filename is None:
+        # What stdout still buffers would fail again at the interpreter's last flush: an
+        # "Exception ignored" traceback and exit 120 after the line (`seedsnap show S >/dev/full`).
+        _quiet_stdout()
+    sys.exit(exit_code)
 
 
 class _Stopped(Exception):
@@ -181,6 +190,10 @@ class _Cli(click.Group):
             _end(e)
         except BrokenPipeError:
             _end(_Stopped("", signal.SIGPIPE))
+        except OSError as e:  # --help and --version print outside any command
+            if e.errno != errno.ENOSPC:
+                raise
+            _no_space(e, 1)
         except click.exceptions.NoArgsIsHelpError as e:  # plain `seedsnap`: the help, as is
             e.show()
             sys.exit(e.exit_code)
