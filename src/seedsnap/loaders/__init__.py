@@ -84,6 +84,12 @@ class Target:
 def resolve_url(url: str | None, env: Mapping[str, str] | None = None) -> str:
     """``url``, else $SEEDSNAP_DB, else the embedded DuckDB file ./seedsnap.duckdb."""
     env = os.environ if env is None else env
+    if url is not None and not url.strip():
+        # `--db "$DATABASE_URL"` with the variable unset: not a wish for the default file.
+        raise ConfigError(
+            "--db is empty",
+            f"give a database URL, or leave --db out to use $SEEDSNAP_DB, else {DEFAULT_URL}",
+        )
     if not url:
         refuse_misspelt(env)  # a misspelt SEEDSNAP_DB would load into the default file
     return url or env.get("SEEDSNAP_DB") or DEFAULT_URL
