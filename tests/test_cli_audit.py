@@ -3,6 +3,7 @@ line on stderr and a non-zero exit, with nothing written where it should not be.
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -61,3 +62,47 @@ def test_an_empty_db_url_is_refused_not_taken_for_the_default(
         "$SEEDSNAP_DB, else duckdb:///seedsnap.duckdb\n"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def _sqlite_file(path: Path) -> Path:
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE kept (x INTEGER)")
+    return path
+
+
+def _duckdb_file(path: Path) -> Path:
+    import duckdb
+
+    conn = duckdb.connect(str(path))
+    conn.execute("CREATE TABLE kept (x INTEGER)")
+    conn.close()
+    return path
+
+
+@pytest.mark.parametrize("command", ["load", "diff"])
+@pytest.mark.parametrize(
+    ("make", "given", "right", "kinds"),
+    [
+        (_sqlite_file, "duckdb", "sqlite", "a SQLite database, not a DuckDB one"),
+        (_duckdb_file, "sqlite", "duckdb", "a DuckDB database, not a SQLite one"),
+    ],
+)
+def test_a_file_of_the_other_engine_names_the_url_to_write(
+    command: str,
+    make: object,
+    given: str,
+    right: str,
+    kinds: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # DuckDB opened a SQLite file by downloading its sqlite extension ("Failed to download
+    # extension … check that the path is a DuckDB database file"), online if it could.
+    monkeypatch.chdir(tmp_path)
+    assert callable(make)
+    path = make(tmp_path / "app.db")
+    before = path.read_bytes()
+    result = CliRunner().invoke(main, [command, str(LIGHT), "--db", f"{given}:///app.db"])
+    assert result.exit_code == (1 if command == "load" else 2)
+    assert result.stderr == f"seedsnap: error: app.db is {kinds}; write {right}:///app.db\n"
+    assert path.read_bytes() == before

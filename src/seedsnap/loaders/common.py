@@ -102,6 +102,25 @@ def check_database_file(
             f"cannot create {path}: directory {path.parent} does not exist",
             "create it first" + slashes_hint(url, path),
         )
+    other = _file_kind(path)
+    if other is not None and other != dialect:
+        # DuckDB opens a SQLite file through its sqlite extension, which it would download.
+        raise DatabaseError(
+            f"{path} is a {FILE_KINDS[other]} database, not a {FILE_KINDS[dialect]} one",
+            f"write {other}://{url.partition('://')[2]}",
+        )
+
+
+def _file_kind(path: Path) -> str | None:
+    """The dialect whose file ``path`` is, by its header; None if neither or unreadable."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(16)
+    except OSError:  # a directory or an unreadable file: the driver says what is wrong
+        return None
+    if head == b"SQLite format 3\x00":
+        return "sqlite"
+    return "duckdb" if head[8:12] == b"DUCK" else None
 
 
 def database_files(path: Path) -> list[Path]:
