@@ -3,6 +3,7 @@ line on stderr and a non-zero exit, with nothing written where it should not be.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -11,7 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from seedsnap import snapshot
 from seedsnap.cli import main
+from seedsnap.config import resolve
 
 LIGHT = Path(__file__).resolve().parents[1] / "snapshots" / "mentara-light"
 
@@ -106,3 +109,19 @@ def test_a_file_of_the_other_engine_names_the_url_to_write(
     assert result.exit_code == (1 if command == "load" else 2)
     assert result.stderr == f"seedsnap: error: app.db is {kinds}; write {right}:///app.db\n"
     assert path.read_bytes() == before
+
+
+def test_out_through_a_symlink_writes_where_it_points(tmp_path: Path) -> None:
+    # The new snapshot was renamed over the link itself, and the link, moved aside to be
+    # removed, stayed behind as a stray `.link.old-*` (rmtree refuses a symlink).
+    config = resolve(env={}, mode="light")
+    real = tmp_path / "real"
+    snapshot.write(real, {}, config)
+    link = tmp_path / "link"
+    link.symlink_to(real.name)
+    first = (real / "manifest.json").stat().st_ino
+    snapshot.write(link, {}, config)
+    assert link.is_symlink() and os.readlink(link) == "real"
+    assert (real / "manifest.json").stat().st_ino != first  # rewritten
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+    snapshot.read(link)

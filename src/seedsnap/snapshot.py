@@ -677,6 +677,10 @@ class Writer:
         before_swap: Callable[[Path], None] | None = None,
     ) -> None:
         self.out = Path(out)
+        if self.out.is_symlink():
+            # The snapshot goes where the link points: renamed into place, it would replace
+            # the link itself and leave the link, moved aside, as a stray `.NAME.old-*`.
+            self.out = Path(os.path.realpath(self.out))
         self.config = config
         self.schema = schema
         self.before_swap = before_swap
