@@ -1750,9 +1750,16 @@ def _pay(f: Frames, pid: str, status: str, at: datetime) -> Frames:
     return add(
         f, "Payment", id=pid, amount=50.0, status=status, clientId="c1", therapistId="t1",
         meetingId="mt1", paymentMethodId="pm1", processedAt=at if settled else None,
-        failedAt=None if settled else at, failureReason=None if settled else "Card declined",
+        failedAt=None if settled else at,
+        failureReason=None if settled else "Card declined by the issuing bank",
         createdAt=at, updatedAt=at,
     )  # fmt: skip
+
+
+def _failed(f: Frames, reason: str) -> Frames:
+    """pay1 (of mt1, with c1's card pm1) FAILED for ``reason``."""
+    return set_(f, "Payment", "pay1", status="FAILED", processedAt=None, failedAt=_END1,
+                failureReason=reason)  # fmt: skip
 
 
 def _notice(f: Frames, nid: str, user: str, kind: str, data: str, at: datetime) -> Frames:
@@ -1813,6 +1820,66 @@ BILLING_CASES: list[tuple[str, Edit, str]] = [
         "notification.review_request_after_a_session",
         lambda f: _notice(f, "ntr", "c1", "REVIEW_REQUEST", '{"meetingId": "mt2"}', days(0.5)),
         "ntr",
+    ),
+    (  # a wallet's reason for a card
+        "payment.failure_reason_fits_method",
+        lambda f: _failed(f, "Insufficient wallet balance"),
+        "pay1",
+    ),
+    (  # a card's reason for a bank account
+        "payment.failure_reason_fits_method",
+        lambda f: set_(
+            _failed(f, "Card declined by the issuing bank"),
+            "PaymentMethod",
+            "pm1",
+            type="BANK_ACCOUNT",
+        ),
+        "pay1",
+    ),
+    (  # a card with no expiry on file
+        "payment.card_expired_when_it_had",
+        lambda f: _failed(f, "Card expired"),
+        "pay1",
+    ),
+    (  # a card good through February, the month of the payment
+        "payment.card_expired_when_it_had",
+        lambda f: set_(
+            _failed(f, "Card expired"), "PaymentMethod", "pm1", expiryMonth=2, expiryYear=2026
+        ),
+        "pay1",
+    ),
+    (  # paid with a card that expired in January
+        "payment.not_settled_on_an_expired_card",
+        lambda f: set_(f, "PaymentMethod", "pm1", expiryMonth=1, expiryYear=2026),
+        "pay1",
+    ),
+    (  # refunded, though its client gave the session 5 stars
+        "payment.refund_has_a_cause",
+        lambda f: set_(
+            f, "Payment", "pay1", status="REFUNDED", updatedAt=_END1 + timedelta(days=3)
+        ),
+        "pay1",
+    ),
+    (  # refunded before the client rated the session 2 stars (rv1, a day after it)
+        "payment.refund_has_a_cause",
+        lambda f: set_(
+            set_(f, "Review", "rv1", rating=2),
+            "Payment",
+            "pay1",
+            status="REFUNDED",
+            updatedAt=_END1 + timedelta(hours=2),
+        ),
+        "pay1",
+    ),
+    (  # a second charge a day after the first, not a double submission
+        "payment.refund_has_a_cause",
+        lambda f: set_(
+            _pay(f, "pay2", "COMPLETED", _END1 + timedelta(days=1)),
+            "Payment",
+            "pay2",
+            status="REFUNDED",
+        ),
+        "pay2",
     ),
 ]
 DOMAIN_CASES += BILLING_CASES
@@ -1879,11 +1946,19 @@ def test_profile_rules_pass_a_consistent_verified_therapist(lab: Lab, rule_id: s
 
 
 def _billing_done_right(f: Frames) -> Frames:
-    """mt1 failed first, then was retried and paid; its client was told each time and asked
-    for a review an hour after the session, before reviewing it."""
+    """mt1 failed first on c1's card, which had expired in January, then was retried and
+    paid with c1's bank account, and charged twice by mistake (refunded); its client was
+    told each time and asked for a review an hour after the session, before reviewing it."""
+    f = set_(f, "PaymentMethod", "pm1", expiryMonth=1, expiryYear=2026)
+    f = add(f, "PaymentMethod", id="pm2", userId="c1", type="BANK_ACCOUNT", createdAt=days(30),
+            updatedAt=days(30))  # fmt: skip
     f = set_(f, "Payment", "pay1", status="FAILED", processedAt=None, failedAt=_END1,
-             failureReason="Card declined")  # fmt: skip
+             failureReason="Card expired")  # fmt: skip
     f = _pay(f, "pay2", "COMPLETED", _END1 + timedelta(hours=5))
+    f = set_(f, "Payment", "pay2", paymentMethodId="pm2")
+    f = _pay(f, "pay3", "COMPLETED", _END1 + timedelta(hours=5, minutes=1))
+    f = set_(f, "Payment", "pay3", paymentMethodId="pm2", status="REFUNDED",
+             updatedAt=_END1 + timedelta(days=1))  # fmt: skip
     f = _notice(f, "n1", "c1", "PAYMENT_FAILED", '{"paymentId": "pay1"}', _END1)
     f = _notice(
         f, "n2", "c1", "PAYMENT_SUCCESS", '{"paymentId": "pay2"}', _END1 + timedelta(hours=5)
@@ -2305,6 +2380,19 @@ def test_domain_and_minimum_rules_catch_their_violation(
 def test_billing_rules_pass_a_retried_payment_and_its_notices(lab: Lab, rule_id: str) -> None:
     report = lab.check(rule_id, _billing_done_right)
     assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+def test_refund_rule_passes_a_refund_after_a_low_review(lab: Lab) -> None:
+    """pay1 refunded two days after its client rated the session 2 stars (rv1, a day after)."""
+    report = lab.check(
+        "payment.refund_has_a_cause",
+        lambda f: set_(
+            set_(f, "Review", "rv1", rating=2), "Payment", "pay1", status="REFUNDED",
+            updatedAt=_END1 + timedelta(days=2),
+        ),
+    )  # fmt: skip
+    assert report.rules == ["payment.refund_has_a_cause"], report.to_text()
+    assert not report.violations, report.to_text()
 
 
 def _journal_after(f: Frames, hours: float) -> Frames:

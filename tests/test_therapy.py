@@ -542,10 +542,14 @@ def test_payments_bill_each_completed_meeting_pro_rata_of_the_hourly_rate(built:
     anchor = _anchor(cfg)
     p = f["Payment"]
     done = f["Meeting"].filter(pl.col("status") == "COMPLETED")
-    # One payment per meeting, and a second only after a first that FAILED (its retry).
+    # One payment per meeting, and a second only after a first that FAILED (its retry), or
+    # refunded, after one that went through (charged twice by mistake).
     tries = p.sort("createdAt", "id").group_by("meetingId", maintain_order=True).agg("status")
     assert tries["status"].list.len().max() <= 2
-    assert (tries.filter(pl.col("status").list.len() == 2)["status"].list.first() == "FAILED").all()
+    two = tries.filter(pl.col("status").list.len() == 2)["status"]
+    again = two.list.first() == "FAILED"
+    twice = (two.list.first() == "COMPLETED") & (two.list.last() == "REFUNDED")
+    assert (again | twice).all()
     assert set(p["meetingId"]) == set(done["id"])
     j = p.join(
         done.select(
@@ -598,7 +602,10 @@ def test_payments_bill_each_completed_meeting_pro_rata_of_the_hourly_rate(built:
     assert (used["type"] != "INSURANCE").all()
     cards = pm.filter(pl.col("type") == "CARD")
     assert cards["cardLast4"].str.contains(r"^\d{4}$").all()
-    assert (cards["expiryYear"] > cfg.anchor.year).all()
+    # Good past the anchor, but for a card that expired on the way (a payment failed on it).
+    expired = p.filter(pl.col("failureReason") == "Card expired")["paymentMethodId"]
+    good = cards.filter(~pl.col("id").is_in(expired.implode()))
+    assert (good["expiryYear"] > cfg.anchor.year).all()
     banks = pm.filter(pl.col("type") == "BANK_ACCOUNT")
     assert all(_aba_ok(r) for r in banks["routingNumber"])
     last = used.group_by("paymentMethodId").agg(pl.col("createdAt").max().alias("latest"))

@@ -1939,6 +1939,33 @@ def _places() -> tuple[str, str]:
 
 _HOME_CITIES, _ZIP_RANGES = _places()
 
+# How soon a second charge of a session is a double submission, not a payment of its own.
+DUPLICATE_CHARGE_WITHIN = "INTERVAL '5 minutes'"
+
+
+def _duplicate_of(q: str, p: str) -> str:
+    """SQL: payment ``q`` charged ``p``'s session a second time by mistake and was refunded:
+    the same amount with the same method, within minutes after ``p`` went through."""
+    return f"""CAST({q}."status" AS TEXT) = 'REFUNDED' AND CAST({p}."status" AS TEXT) = 'COMPLETED'
+        AND {q}."meetingId" = {p}."meetingId" AND {q}."id" <> {p}."id"
+        AND {q}."amount" = {p}."amount" AND {q}."paymentMethodId" = {p}."paymentMethodId"
+        AND {q}."createdAt" >= {p}."createdAt"
+        AND {q}."createdAt" <= {p}."createdAt" + {DUPLICATE_CHARGE_WITHIN}"""
+
+
+def _card_expired_by(pm: str, at: str) -> str:
+    """SQL: card ``pm`` had expired by ``at`` (it is good through its expiry month)."""
+    return f"""(CAST({pm}."type" AS TEXT) = 'CARD' AND {pm}."expiryYear" IS NOT NULL
+        AND {pm}."expiryMonth" IS NOT NULL AND {at} >= MAKE_DATE({pm}."expiryYear",
+        {pm}."expiryMonth", 1) + INTERVAL '1 month')"""
+
+
+_FAILURE_REASONS = _values(
+    "fr",
+    ("type", "reason"),
+    [(kind, r) for kind, pool in ttx.FAILURE_REASONS_BY_TYPE.items() for r in pool],
+)
+
 BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
     (
         "paymentMethod.billing_address_at_home",
@@ -1960,12 +1987,14 @@ BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
         "payment.retry_follows_a_failure",
         "Payment",
         "a meeting is paid again only after a payment of it FAILED: one a later payment of "
-        "the meeting follows is FAILED",
-        """SELECT "p"."id" AS "key", CAST("p"."status" AS TEXT) || ' then paid again'
+        "the meeting follows is FAILED, unless that later one charged it twice by mistake (the "
+        "same amount with the same method within minutes) and was REFUNDED",
+        f"""SELECT "p"."id" AS "key", CAST("p"."status" AS TEXT) || ' then paid again'
         AS "detail" FROM "Payment" AS "p" WHERE CAST("p"."status" AS TEXT) <> 'FAILED'
         AND EXISTS (SELECT 1 FROM "Payment" AS "q" WHERE "q"."meetingId" = "p"."meetingId"
             AND ("q"."createdAt" > "p"."createdAt"
-                OR ("q"."createdAt" = "p"."createdAt" AND "q"."id" > "p"."id")))""",
+                OR ("q"."createdAt" = "p"."createdAt" AND "q"."id" > "p"."id"))
+            AND NOT ({_duplicate_of('"q"', '"p"')}))""",
     ),
     (
         "notification.payment_notice_of_its_payment",
@@ -1994,6 +2023,54 @@ BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
             OR "n"."createdAt" < {_end('"m"')}
             OR EXISTS (SELECT 1 FROM "Review" AS "r" WHERE "r"."meetingId" = "m"."id"
                 AND "r"."createdAt" < "n"."createdAt"))""",
+    ),
+    (
+        "payment.failure_reason_fits_method",
+        "Payment",
+        "a FAILED payment's failureReason is one of its method's type (no card's reason for a "
+        "bank account or a wallet)",
+        f"""SELECT "p"."id" AS "key", COALESCE(CAST("pm"."type" AS TEXT), 'no method') || ': '
+        || COALESCE("p"."failureReason", 'NULL') AS "detail" FROM "Payment" AS "p"
+        JOIN "PaymentMethod" AS "pm" ON "pm"."id" = "p"."paymentMethodId"
+        WHERE CAST("p"."status" AS TEXT) = 'FAILED' AND NOT EXISTS (SELECT 1
+            FROM {_FAILURE_REASONS} WHERE "fr"."type" = CAST("pm"."type" AS TEXT)
+            AND "fr"."reason" = "p"."failureReason")""",
+    ),
+    (
+        "payment.card_expired_when_it_had",
+        "Payment",
+        f"a payment fails as '{ttx.CARD_EXPIRED}' only with a card whose expiry month had "
+        "ended by then",
+        f"""SELECT "p"."id" AS "key", COALESCE(CAST("pm"."type" AS TEXT), 'no method') || ' '
+        || COALESCE(CAST("pm"."expiryMonth" AS TEXT), '?') || '/'
+        || COALESCE(CAST("pm"."expiryYear" AS TEXT), '?') AS "detail" FROM "Payment" AS "p"
+        LEFT JOIN "PaymentMethod" AS "pm" ON "pm"."id" = "p"."paymentMethodId"
+        WHERE "p"."failureReason" = {_text(ttx.CARD_EXPIRED)}
+        AND NOT COALESCE({_card_expired_by('"pm"', '"p"."createdAt"')}, FALSE)""",
+    ),
+    (
+        "payment.not_settled_on_an_expired_card",
+        "Payment",
+        "a payment goes through (COMPLETED or REFUNDED) only with a card that had not expired "
+        "by then: a session that failed on an expired card is not then paid with it",
+        f"""SELECT "p"."id" AS "key", CAST("pm"."expiryMonth" AS TEXT) || '/'
+        || CAST("pm"."expiryYear" AS TEXT) AS "detail" FROM "Payment" AS "p"
+        JOIN "PaymentMethod" AS "pm" ON "pm"."id" = "p"."paymentMethodId"
+        WHERE CAST("p"."status" AS TEXT) IN ('COMPLETED', 'REFUNDED')
+        AND {_card_expired_by('"pm"', '"p"."createdAt"')}""",
+    ),
+    (
+        "payment.refund_has_a_cause",
+        "Payment",
+        "a REFUNDED payment has a cause: its session's client had rated it 1-2 stars by the "
+        "refund (so no praise follows it: one review per session), or it charged a session "
+        "that went through a second time by mistake",
+        f"""SELECT "p"."id" AS "key", 'meeting ' || COALESCE("p"."meetingId", 'NULL')
+        AS "detail" FROM "Payment" AS "p" WHERE CAST("p"."status" AS TEXT) = 'REFUNDED'
+        AND NOT EXISTS (SELECT 1 FROM "Review" AS "r" WHERE "r"."meetingId" = "p"."meetingId"
+            AND "r"."clientId" = "p"."clientId" AND "r"."rating" <= 2
+            AND "r"."createdAt" <= "p"."updatedAt")
+        AND NOT EXISTS (SELECT 1 FROM "Payment" AS "q" WHERE {_duplicate_of('"p"', '"q"')})""",
     ),
 )
 

@@ -4,17 +4,29 @@ Upstream's payments enricher was a placeholder and both tables stayed empty (see
 row 19, §11.17). Here:
 - every client without a payment method gets one or two (one default), added at sign-up and
   later, in the client's waking hours and before it was last seen (``users.last_seen``):
-  cards (brand, last four, expiry in the future, masked number), bank accounts (with a
-  routing number that passes the ABA checksum), wallets, and as a second method sometimes an
-  insurance plan (never used to pay a session); a card's or account's billing address is the
-  client's home: its city (``Client.city``), the state of its home (``users.home_province``,
-  whose time zone the client's acts follow) and a ZIP code of that city;
+  cards (brand, last four, expiry in the future but for some that expire on the way,
+  masked number), bank accounts (with a routing number that passes the ABA checksum),
+  wallets, and as a second method sometimes an insurance plan (never used to pay a
+  session); a card's or account's billing address is the client's home: its city
+  (``Client.city``), the state of its home (``users.home_province``, whose time zone the
+  client's acts follow) and a ZIP code of that city;
 - every COMPLETED meeting without a payment is billed pro rata of the therapist's hourlyRate
   (hourlyRate x duration / 60, to the cent, halves up) to its client, just after the session
-  (upstream would have charged an hour for a 30-minute check-in): about 92 %
-  COMPLETED, 4 % FAILED (with a reason), 3 % REFUNDED, and PENDING only for sessions of the
-  last three days; paid with the client's default method mostly, else another method the
-  client had by then;
+  (upstream would have charged an hour for a 30-minute check-in): about 96 %
+  COMPLETED, 4 % FAILED, and PENDING only for sessions of the last three days; paid with the
+  client's default method mostly, else another method the client had by then and that had
+  not expired (a card is good through its expiry month, ``_exp_end``);
+- a failure's reason is one of its method type's (``therapy_text.FAILURE_REASONS_BY_TYPE``:
+  no card's reasons for a bank account or a wallet), never "Card expired" by chance: some
+  cards expire on the way (``_expiring``; their expiry is the month before): the first
+  session payment after fails "Card expired", its retry and the client's later payments
+  are made with the other method the client had by then (never an expired card);
+- a refund has a cause the data shows: a session its client then rated 1-2 stars is
+  refunded, most of the time (``REFUND_LOW_REVIEW``), within ``REFUND_WITHIN`` of the review
+  (and a session has one review, so a refunded one is never praised after); and now and then
+  (``DUPLICATE_CHARGE``) a session that went through was charged twice a moment apart, the
+  second charge refunded within ``REFUND_WITHIN``. The client's notices stay receipts: the
+  app's NotificationType has no refund value;
 - a FAILED session payment is tried again, once: the schema allows several payments per
   meeting (``Payment.meetingId`` is only indexed, not unique), and the app tells the client
   (a PAYMENT_FAILED notification, the notifications enricher). A client still seen after
@@ -28,18 +40,21 @@ row 19, §11.17). Here:
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import therapy_text as tx
 from seedsnap.generators import vocab as v
 from seedsnap.generators.clock import waking_between, waking_soon_after
-from seedsnap.generators.common import between, json_object, pick, text_keys
+from seedsnap.generators.common import between, json_object, ms_of, pick, text_keys
 from seedsnap.generators.users import home_offset_of, home_province, seen_of
 from seedsnap.random import I64, U64, Stream, child_keys, expand, name_key
 
-READS = ("User", "Client", "Therapist", "Meeting", "PaymentMethod", "Payment")
+READS = ("User", "Client", "Therapist", "Meeting", "Review", "PaymentMethod", "Payment")
 WRITES = ("PaymentMethod", "Payment")
 SALT = name_key("enrich", "payment-methods")
 
@@ -48,10 +63,17 @@ FIRST_P = (0.75, 0.15, 0.10)
 SECOND_TYPES = ("CARD", "BANK_ACCOUNT", "DIGITAL_WALLET", "INSURANCE")
 SECOND_P = (0.5, 0.2, 0.15, 0.15)
 # Retrying a failed session payment (``retries``).
-RETRY_SUCCESS = 0.88  # an assumption: most failures are an expired card or a bank hold
+RETRY_SUCCESS = 0.88  # an assumption: most failures are a bank hold or a glitch
 RETRY_MEAN = 6 * MS_PER_HOUR  # waking time before a client still coming pays again
 RETRY_MIN_SEEN = 10 * MS_PER_MINUTE  # seen at least this long after the failure to retry it
 AUTO_RETRY_AFTER = 3 * MS_PER_DAY  # when the app retries the method on file itself
+CARD_EXPIRES = 0.5  # of the cards that can expire on the way (``_expiring``), those that do
+# Refunds (``payments``): each has a cause a tester can see.
+LOW_RATING = 2  # a review of at most this many stars asks for the session's money back
+REFUND_LOW_REVIEW = 0.6  # an assumption: support refunds most sessions rated so low
+DUPLICATE_CHARGE = 0.01  # a settled session charged a second time (a double submission)
+DUPLICATE_AFTER = (1_000, 90_000)  # ms after the first charge
+REFUND_WITHIN = 3 * MS_PER_DAY  # a refund follows its cause (an hour at least) within this
 
 
 def _digits(values: I64, width: int) -> pl.Expr:
@@ -227,19 +249,133 @@ def methods(ctx: Context, frames: Frames) -> pl.DataFrame:
     return out
 
 
+def _exp_end(year: pl.Expr, month: pl.Expr) -> pl.Expr:
+    """When a card with this expiry stops being good (epoch ms, UTC): the first instant of
+    the month after its expiry month (NULL when it has none)."""
+    y, mo = year.cast(pl.Int32), month.cast(pl.Int32)
+    return pl.date(y + mo // 12, mo % 12 + 1, 1).cast(pl.Datetime("ms")).dt.epoch("ms")
+
+
+def _month_start(at: I64) -> I64:
+    """The first instant of the (UTC) month of each time ``at`` (epoch ms)."""
+    month = at.astype("datetime64[ms]").astype("datetime64[M]")
+    return np.asarray(month.astype("datetime64[ms]").astype(np.int64), dtype=np.int64)
+
+
 def _session_methods(pm: pl.DataFrame) -> pl.DataFrame:
     """The methods (of ``pm``) a session can be paid with, active and not insurance:
-    clientId, methodId, isDefault, mAt (when added, epoch ms)."""
+    clientId, methodId, isDefault, mAt (when added, epoch ms), expEnd (a card's ``_exp_end``,
+    NULL for others)."""
     return pm.filter(pl.col("isActive") & (pl.col("type") != "INSURANCE")).select(
         pl.col("userId").alias("clientId"),
         pl.col("id").alias("methodId"),
         "isDefault",
         pl.col("createdAt").dt.epoch("ms").alias("mAt"),
+        "expEnd",
     )
 
 
-def payments(ctx: Context, frames: Frames, pm: pl.DataFrame) -> pl.DataFrame:
-    """A payment for every COMPLETED meeting that has none, at hourlyRate x duration / 60."""
+def _usable(at: str) -> pl.Expr:
+    """A method added by the time in column ``at`` and not expired by then."""
+    return (pl.col("mAt") <= pl.col(at)) & (
+        pl.col("expEnd").is_null() | (pl.col("expEnd") > pl.col(at))
+    )
+
+
+def _reasons(s: Stream, keys: U64, kinds: npt.NDArray[Any], index: int, again: int) -> pl.Series:
+    """A failure reason per key from the pool of its method's type (``kinds``; a payment
+    without a method fails at the provider); CARD_EXPIRED is drawn again (``again``) from the
+    rest of the card's pool: the caller sets it only where the card had expired."""
+    out = np.full(len(keys), "Processing error at the payment provider", dtype=object)
+    for kind, pool in tx.FAILURE_REASONS_BY_TYPE.items():
+        at = np.flatnonzero(kinds == kind)
+        if len(at):
+            out[at] = pick(s, keys[at], pool, index=index)
+    redo = np.flatnonzero(out == tx.CARD_EXPIRED)
+    rest = tuple(r for r in tx.FAILURE_REASONS if r != tx.CARD_EXPIRED)
+    out[redo] = pick(s, keys[redo], rest, index=again)
+    return pl.Series("failureReason", out, dtype=pl.String)
+
+
+def _choose(
+    m: pl.DataFrame, created: I64, other: npt.NDArray[np.bool_], pm: pl.DataFrame
+) -> pl.Series:
+    """The method each meeting of ``m`` (id, clientId) is paid with at ``created``: the
+    client's default unless ``other``, else another it had by then; never an expired card."""
+    cand = (
+        pl.DataFrame({"pid": m["id"], "clientId": m["clientId"], "at": created, "other": other})
+        .join(_session_methods(pm), on="clientId", how="inner")
+        .filter(_usable("at"))
+        .sort("pid", pl.col("isDefault") == pl.col("other"), "methodId")
+        .unique("pid", keep="first", maintain_order=True)
+        .select("pid", "methodId")
+    )
+    return m.select(pl.col("id").alias("pid")).join(
+        cand, on="pid", how="left", maintain_order="left"
+    )["methodId"]
+
+
+def _expiring(ctx: Context, s: Stream, pay: pl.DataFrame, pm: pl.DataFrame) -> pl.DataFrame:
+    """The cards that expire before a payment of ``pay`` (pid, key, clientId, methodId, at,
+    status) is made with them, and that payment: pid, methodId, expEnd.
+
+    A card can: one made in this run (``fresh``) whose client had another method by the
+    month of the payment, good to the anchor, to pay with from then on; added before that
+    month, and not used in it before (nor in the hour before it began: a double charge a
+    moment after a payment would fall after it). Per card, its keyed first such payment;
+    per client one card; and then ``CARD_EXPIRES`` of them.
+    """
+    a = ctx.anchor_ms
+    q = pay.filter(pl.col("status") != "PENDING").join(
+        pm.filter(pl.col("fresh") & (pl.col("type") == "CARD")).select(
+            pl.col("id").alias("methodId"), ms_of("createdAt").alias("cardAt")
+        ),
+        on="methodId",
+    )
+    q = q.with_columns(pl.Series("since", _month_start(q["at"].to_numpy()), dtype=pl.Int64))
+    alt = _session_methods(pm).filter(pl.col("expEnd").is_null() | (pl.col("expEnd") > a))
+    q = (
+        q.filter(pl.col("cardAt") < pl.col("since"))
+        .join(
+            alt.select("clientId", pl.col("methodId").alias("alt"), pl.col("mAt").alias("altAt")),
+            on="clientId",
+        )
+        .filter((pl.col("alt") != pl.col("methodId")) & (pl.col("altAt") < pl.col("since")))
+        .select("pid", "key", "clientId", "methodId", "at", "since")
+        .unique("pid")
+    )
+    before = (
+        q.select("pid", "methodId", "at", "since")
+        .join(
+            pay.select(pl.col("pid").alias("was"), "methodId", pl.col("at").alias("wasAt")),
+            on="methodId",
+        )
+        .filter(
+            (pl.col("was") != pl.col("pid"))
+            & (pl.col("wasAt") >= pl.col("since") - MS_PER_HOUR)
+            & (pl.col("wasAt") <= pl.col("at"))
+        )
+    )
+    q = q.join(before.select("pid").unique(), on="pid", how="anti").sort("pid")
+    if q.is_empty():
+        return pl.DataFrame(schema={"pid": pl.String, "methodId": pl.String, "expEnd": pl.Int64})
+    q = q.with_columns(
+        pl.Series("u", s.uniform(q["key"].to_numpy().astype(np.uint64), 14)),
+        pl.Series("card", text_keys(q["methodId"])),
+    )
+    one = (
+        q.sort("u", "pid")
+        .unique("methodId", keep="first", maintain_order=True)
+        .unique("clientId", keep="first", maintain_order=True)
+    )
+    one = one.filter(pl.Series(s.bernoulli(one["card"].to_numpy(), CARD_EXPIRES, index=15)))
+    return one.select("pid", "methodId", pl.col("since").alias("expEnd")).sort("pid")
+
+
+def payments(ctx: Context, frames: Frames, pm: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A payment for every COMPLETED meeting that has none, at hourlyRate x duration / 60,
+    and a refunded second charge of some; and the cards that expired (methodId,
+    expiryYear, expiryMonth)."""
     paid = frames["Payment"].select("meetingId").drop_nulls()
     m = (
         frames["Meeting"]
@@ -254,44 +390,85 @@ def payments(ctx: Context, frames: Frames, pm: pl.DataFrame) -> pl.DataFrame:
         .sort("id")
     )
     if m.is_empty():
-        return ctx.empty("Payment")
+        return ctx.empty("Payment"), pl.DataFrame()
     keys = text_keys(m["id"])
     s = ctx.stream("Payment", "fields")
     a = ctx.anchor_ms
     end = m["endTime"].dt.epoch("ms").to_numpy()
     created = between(s, keys, end, np.minimum(end + 15 * MS_PER_MINUTE, a), index=0)
     u = s.uniform(keys, 1)
-    status = np.where(
-        u < 0.92,
-        "COMPLETED",
-        np.where(u < 0.96, "FAILED", np.where(u < 0.99, "REFUNDED", "COMPLETED")),
-    )
+    status = np.where((u >= 0.92) & (u < 0.96), "FAILED", "COMPLETED")
     recent = end > a - 3 * MS_PER_DAY
     status = np.where(recent & s.bernoulli(keys, 0.25, index=2), "PENDING", status)
     done_at = np.minimum(created + s.integers(keys, 2_000, 30_000, index=3), a)
-    refunded = status == "REFUNDED"
-    refund_at = between(s, keys, done_at, np.minimum(done_at + 14 * MS_PER_DAY, a), index=4)
+    # The method: the client's default 85 % of the time, else another it had by then.
+    other = s.bernoulli(keys, 0.15, index=5)
+    method = _choose(m, created, other, pm)
+    # Some cards expire on the way: the first payment after fails, the next ones are made
+    # with the client's other method.
+    expiring = _expiring(
+        ctx,
+        s,
+        pl.DataFrame(
+            {
+                "pid": m["id"],
+                "key": keys,
+                "clientId": m["clientId"],
+                "methodId": method,
+                "at": created,
+                "status": status,
+            }
+        ),
+        pm,
+    )
+    expired = m["id"].is_in(expiring["pid"].implode()).to_numpy()
+    if expiring.height:
+        pm = pm.join(
+            expiring.select("methodId", pl.col("expEnd").alias("ends")),
+            left_on="id",
+            right_on="methodId",
+            how="left",
+            maintain_order="left",
+        ).with_columns(pl.coalesce("ends", "expEnd").alias("expEnd"))
+        method = pl.select(
+            pl.when(pl.Series(expired)).then(method).otherwise(_choose(m, created, other, pm))
+        ).to_series()
+    status = np.where(expired, "FAILED", status)
+    # A session its client rated 1-2 stars is mostly refunded, after the review.
+    low = (
+        frames["Review"]
+        .filter(pl.col("rating") <= LOW_RATING)
+        .select("meetingId", "clientId", ms_of("createdAt").alias("reviewed"))
+        .group_by("meetingId", "clientId")
+        .agg(pl.col("reviewed").min())
+    )
+    reviewed = m.select("id", "clientId").join(
+        low,
+        left_on=["id", "clientId"],
+        right_on=["meetingId", "clientId"],
+        how="left",
+        maintain_order="left",
+    )["reviewed"]
+    refund_lo = np.maximum(reviewed.fill_null(a + 1).to_numpy(), done_at) + MS_PER_HOUR
+    refunded = (
+        (status == "COMPLETED")
+        & reviewed.is_not_null().to_numpy()
+        & (refund_lo <= a)
+        & s.bernoulli(keys, REFUND_LOW_REVIEW, index=7)
+    )
+    refund_at = between(s, keys, refund_lo, np.minimum(refund_lo + REFUND_WITHIN, a), index=8)
+    status = np.where(refunded, "REFUNDED", status)
     settled = (status == "COMPLETED") | refunded
     failed = status == "FAILED"
     updated = np.where(refunded, refund_at, np.where(settled | failed, done_at, created))
-    # The method: the client's default 85 % of the time, else another it had by then.
-    other = s.bernoulli(keys, 0.15, index=5)
-    cand = (
-        pl.DataFrame({"pid": m["id"], "clientId": m["clientId"], "at": created, "other": other})
-        .join(
-            _session_methods(pm),
-            on="clientId",
-            how="inner",
-        )
-        .filter(pl.col("mAt") <= pl.col("at"))
-        .sort("pid", pl.col("isDefault") == pl.col("other"), "methodId")
-        .unique("pid", keep="first", maintain_order=True)
-        .select("pid", "methodId")
+    kinds = (
+        method.to_frame("id")
+        .join(pm.select("id", "type"), on="id", how="left", maintain_order="left")["type"]
+        .fill_null("")
+        .to_numpy()
     )
-    method = m.select(pl.col("id").alias("pid")).join(
-        cand, on="pid", how="left", maintain_order="left"
-    )["methodId"]
-    return pl.DataFrame(
+    reason = _reasons(s, keys, kinds, index=6, again=9)
+    first = pl.DataFrame(
         {
             "id": ctx.ids("Payment", keys),
             "amount": m.select(_fee(pl.col("hourlyRate"), pl.col("duration"))).to_series(),
@@ -303,7 +480,7 @@ def payments(ctx: Context, frames: Frames, pm: pl.DataFrame) -> pl.DataFrame:
             "paymentMethodId": method,
             "processedAt": timestamps(np.where(settled, done_at, 0), "processedAt"),
             "failedAt": timestamps(np.where(failed, done_at, 0), "failedAt"),
-            "failureReason": pick(s, keys, tx.FAILURE_REASONS, index=6).astype(str),
+            "failureReason": np.where(expired, tx.CARD_EXPIRED, reason.to_numpy()),
             "createdAt": timestamps(created, "createdAt"),
             "updatedAt": timestamps(updated, "updatedAt"),
         }
@@ -312,13 +489,41 @@ def payments(ctx: Context, frames: Frames, pm: pl.DataFrame) -> pl.DataFrame:
         pl.when(pl.Series(failed)).then(pl.col("failedAt")).alias("failedAt"),
         pl.when(pl.Series(failed)).then(pl.col("failureReason")).alias("failureReason"),
     )
+    # A session that went through charged twice, a moment apart (a double submission); the
+    # second charge is refunded soon after.
+    dup = (
+        (status == "COMPLETED")
+        & (done_at + 2 * MS_PER_HOUR <= a)
+        & s.bernoulli(keys, DUPLICATE_CHARGE, index=10)
+    )
+    dk = child_keys(keys, 2)[dup]  # attempt 2 of the meeting (1: a retry)
+    d_at = created[dup] + s.integers(dk, *DUPLICATE_AFTER, index=11)
+    d_done = d_at + s.integers(dk, 2_000, 30_000, index=12)
+    d_refund = between(s, dk, d_done + MS_PER_HOUR, np.minimum(d_done + REFUND_WITHIN, a), 13)
+    twice = first.filter(pl.Series(dup)).with_columns(
+        pl.Series("id", ctx.ids("Payment", dk)),
+        pl.lit("REFUNDED").alias("status"),
+        timestamps(d_done, "processedAt"),
+        timestamps(d_at, "createdAt"),
+        timestamps(d_refund, "updatedAt"),
+    )
+    # Good through the month before the payment it failed.
+    last = pl.col("expEnd").cast(pl.Datetime("ms")).dt.offset_by("-1mo")
+    cards = expiring.select(
+        "methodId",
+        last.dt.year().alias("expiryYear"),
+        last.dt.month().cast(pl.Int32).alias("expiryMonth"),
+    )
+    return pl.concat([first, twice]), cards
 
 
 def retries(ctx: Context, frames: Frames, first: pl.DataFrame, pm: pl.DataFrame) -> pl.DataFrame:
     """A second payment for every FAILED payment that is the only one of its meeting.
 
     ``first``: the payments this run adds; ``pm``: every payment method (id, userId, type,
-    isDefault, isActive, createdAt). The retry is attempt 1 of the meeting (keyed by it).
+    isDefault, isActive, createdAt, expEnd). The retry is attempt 1 of the meeting (keyed by
+    it). A card that had expired is not tried again: the retry is with another method, if
+    any.
     """
     cols = ("id", "status", "clientId", "meetingId", "paymentMethodId", "failedAt")
     every = pl.concat(
@@ -366,14 +571,14 @@ def retries(ctx: Context, frames: Frames, first: pl.DataFrame, pm: pl.DataFrame)
     if r.is_empty():
         return ctx.empty("Payment")
     # The client pays with another method it holds by then if it has one (the failed one
-    # if not); the app retries the method on file.
+    # if not); the app retries the method on file. Never a card that had expired.
     cand = (
         r.select("id", "clientId", "at", "by_client", pl.col("paymentMethodId").alias("was"))
         .join(
             _session_methods(pm),
             on="clientId",
         )
-        .filter(pl.col("mAt") <= pl.col("at"))
+        .filter(_usable("at"))
         .with_columns(
             later=(pl.col("methodId") == pl.col("was")).fill_null(False) == pl.col("by_client")
         )
@@ -381,8 +586,16 @@ def retries(ctx: Context, frames: Frames, first: pl.DataFrame, pm: pl.DataFrame)
         .unique("id", keep="first", maintain_order=True)
         .select("id", "methodId")
     )
-    r = r.join(cand, on="id", how="left", maintain_order="left")
+    r = r.join(cand, on="id", how="inner", maintain_order="left")
+    if r.is_empty():
+        return ctx.empty("Payment")
     ok_s, done, rk = r["ok"].to_numpy(), r["done"].to_numpy(), r["key"].to_numpy()
+    kinds = (
+        r.select(pl.col("methodId").alias("id"))
+        .join(pm.select("id", "type"), on="id", how="left", maintain_order="left")["type"]
+        .fill_null("")
+        .to_numpy()
+    )
     return pl.DataFrame(
         {
             "id": ctx.ids("Payment", rk),
@@ -395,7 +608,7 @@ def retries(ctx: Context, frames: Frames, first: pl.DataFrame, pm: pl.DataFrame)
             "paymentMethodId": r["methodId"],
             "processedAt": timestamps(done, "processedAt"),
             "failedAt": timestamps(done, "failedAt"),
-            "failureReason": pick(s, rk, tx.FAILURE_REASONS, index=3).astype(str),
+            "failureReason": _reasons(s, rk, kinds, index=3, again=4),
             "createdAt": timestamps(r["at"].to_numpy(), "createdAt"),
             "updatedAt": timestamps(done, "updatedAt"),
         }
@@ -406,20 +619,40 @@ def retries(ctx: Context, frames: Frames, first: pl.DataFrame, pm: pl.DataFrame)
     )
 
 
+def _method_rows(frame: pl.DataFrame, fresh: bool) -> pl.DataFrame:
+    """What ``payments`` and ``retries`` need of payment methods (``_session_methods``, type,
+    and whether this run made them)."""
+    return frame.select(
+        "id",
+        "userId",
+        "type",
+        "isDefault",
+        pl.col("isActive") if "isActive" in frame.columns else pl.lit(True).alias("isActive"),
+        "createdAt",
+        _exp_end(pl.col("expiryYear"), pl.col("expiryMonth")).alias("expEnd"),
+        pl.lit(fresh).alias("fresh"),
+    )
+
+
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     new_methods = methods(ctx, frames)
     all_methods = pl.concat(
-        [
-            frames["PaymentMethod"].select(
-                "id", "userId", "type", "isDefault", "isActive", "createdAt"
-            ),
-            new_methods.select(
-                "id", "userId", "type", "isDefault", pl.lit(True).alias("isActive"), "createdAt"
-            ),
-        ]
+        [_method_rows(frames["PaymentMethod"], False), _method_rows(new_methods, True)]
     )
-    first = payments(ctx, frames, all_methods)
+    first, expired = payments(ctx, frames, all_methods)
+    if expired.height:
+        # A card that had expired at a failure: its expiry is the month before.
+        set_to = {"expiryYear": "newYear", "expiryMonth": "newMonth"}
+        new_methods = new_methods.join(
+            expired.rename({"methodId": "id", **set_to}), on="id", how="left", maintain_order="left"
+        ).select(
+            pl.coalesce(pl.col(set_to[c]).cast(t), c).alias(c) if c in set_to else pl.col(c)
+            for c, t in new_methods.schema.items()
+        )
+        all_methods = pl.concat(
+            [_method_rows(frames["PaymentMethod"], False), _method_rows(new_methods, True)]
+        )
     # Conformed to the model first: an empty part has the model's dtypes, a built one numpy's.
     pay = pl.concat(
         [ctx.frame("Payment", p) for p in (first, retries(ctx, frames, first, all_methods))]

@@ -432,13 +432,36 @@ STREETS = (
     "Sunset Blvd",
     "Hillcrest Rd",
 )
+CARD_EXPIRED = "Card expired"
 FAILURE_REASONS = (
     "Card declined by the issuing bank",
     "Insufficient funds",
-    "Card expired",
+    CARD_EXPIRED,
     "Payment authentication was not completed",
     "Processing error at the payment provider",
 )
+# Why a payment with a method of each type fails: a card's reasons (FAILURE_REASONS) are the
+# card network's, a bank account's the bank's, a wallet's its provider's (GCash and Maya are
+# wallets). CARD_EXPIRED only for a card past its expiry (the payments enricher).
+BANK_FAILURE_REASONS = (
+    "Insufficient funds",
+    "Payment declined by the bank",
+    "Bank transfer was returned unpaid",
+    "Processing error at the payment provider",
+)
+WALLET_FAILURE_REASONS = (
+    "Payment declined by the wallet provider",
+    "Insufficient wallet balance",
+    "Wallet authorization was not completed",
+    "Processing error at the payment provider",
+)
+FAILURE_REASONS_BY_TYPE = {
+    "CARD": FAILURE_REASONS,
+    "BANK_ACCOUNT": BANK_FAILURE_REASONS,
+    "DIGITAL_WALLET": WALLET_FAILURE_REASONS,
+    "GCASH": WALLET_FAILURE_REASONS,
+    "MAYA": WALLET_FAILURE_REASONS,
+}
 
 # Client preferences.
 GENDER_PREFERENCES = ("no preference", "female", "male", "non-binary")
