@@ -34,19 +34,28 @@ from seedsnap.check import (
 )
 from seedsnap.config import BOOK_AHEAD_WEEKS, MINIMUMS, resolve
 from seedsnap.context import Context
+from seedsnap.enrichers.journal import SESSION_BODIES
 from seedsnap.errors import DatabaseError, SnapshotError
 from seedsnap.generators.content_text import REPORTABLE_COMMENTS
-from seedsnap.generators.social_text import GROUP_VENUES, LOW_ENROLMENT, VENUE_CLOSED
+from seedsnap.generators.social_text import (
+    GROUP_VENUES,
+    JOURNAL_BODIES,
+    LOW_ENROLMENT,
+    VENUE_CLOSED,
+)
 from seedsnap.generators.therapy_text import (
     EARLY_REVIEW_BODIES,
     EARLY_REVIEW_SESSIONS,
     FIRST_NOTE_OPENINGS,
+    FIRST_OPENING_WORRY,
     FIRST_PLAN_NO_SAFETY_CONCERNS,
     NOTE_FOCUS_DONE,
     PLAN_SLEEP_DIARY,
     RELAPSE_TITLE,
     REVIEW_BODIES,
     SESSION_DESCRIPTIONS,
+    WORKSHEET_FEEDBACK_FOR,
+    WORKSHEET_FEEDBACK_PROGRESS,
 )
 from seedsnap.generators.vocab import PROVINCES
 from seedsnap.schema import MENTARA
@@ -1309,6 +1318,45 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         ),
         "cs1",
     ),
+    (  # persistent worry written up for c1, whose assessment rates no scale
+        "meeting_notes.symptom_in_assessment",
+        lambda f: set_(f, "MeetingNotes", "n1", notes=f"{FIRST_OPENING_WORRY} Worked on it."),
+        "n1",
+    ),
+    (  # anxious at intake (GAD-7 severe), but c1's latest assessment rates it mild
+        "meeting_notes.symptom_in_assessment",
+        lambda f: _symptom_noted(f, later="mild"),
+        "n1",
+    ),
+    (  # the Sleep Diary's feedback on a thought record
+        "worksheet.feedback_fits_title",
+        lambda f: set_(
+            f, "WorksheetSubmission", "s1", feedback=WORKSHEET_FEEDBACK_FOR["Sleep Diary"][0]
+        ),
+        "s1",
+    ),
+    (  # progress "compared with a few weeks ago" on the pair's first submission
+        "worksheet.progress_after_earlier",
+        lambda f: set_(f, "WorksheetSubmission", "s1", feedback=WORKSHEET_FEEDBACK_PROGRESS[0]),
+        "s1",
+    ),
+    (  # a week's sleep diary handed in 4 days after it was given
+        "worksheet.submitted_after_its_days",
+        lambda f: set_(f, "Worksheet", "w1", title="Sleep Diary"),
+        "s1",
+    ),
+    (  # "we talked about" a week before c1's first session (mt1, 6 days ago)
+        "journal_entry.session_text_after_first_session",
+        lambda f: set_(
+            f,
+            "JournalEntry",
+            "je1",
+            content=f"Good day overall. {JOURNAL_BODIES[SESSION_BODIES[0]]}",
+            createdAt=days(13),
+            updatedAt=days(13),
+        ),
+        "je1",
+    ),
     (
         "membership.client_within_age_range",  # 26 when joining "(18-25)"; t1 is staff
         lambda f: set_(
@@ -2395,6 +2443,27 @@ def test_refund_rule_passes_a_refund_after_a_low_review(lab: Lab) -> None:
     assert not report.violations, report.to_text()
 
 
+def _symptom_noted(f: Frames, later: str) -> Frames:
+    """n1 (mt1, c1's first session) notes persistent worry; c1's intake pa_c1 rated GAD-7
+    severe, and an assessment 5 days ago (after mt1) rates it ``later``."""
+    levels = '{"isi": "none", "gad7": "%s", "phq9": "mild", "pss10": "low"}'
+    f = set_(f, "PreAssessment", "pa_c1", severityLevels=levels % "severe")
+    f = add(
+        f,
+        "PreAssessment",
+        id="pa_c1_later",
+        clientId="c1",
+        answers="[]",
+        scores="{}",
+        severityLevels=levels % later,
+        aiEstimate="{}",
+        isProcessed=True,
+        processedAt=days(5),
+        **_ts(days(5)),
+    )
+    return set_(f, "MeetingNotes", "n1", notes=f"{FIRST_OPENING_WORRY} Worked on it.")
+
+
 def _journal_after(f: Frames, hours: float) -> Frames:
     """je1 says "Had my session today", ``hours`` after c1's completed session mt1 began."""
     at = MON_0900_MANILA + timedelta(hours=hours)
@@ -2421,6 +2490,26 @@ def test_suspension_rules_pass_a_suspension_at_an_upheld_report(
 
     report = lab.check(rule_id, edit)
     assert report.rules == [rule_id] and report.ok, report.to_text()
+
+
+def test_symptom_rule_passes_a_client_whose_assessments_show_it(lab: Lab) -> None:
+    """Worry noted for a client anxious at intake and still (GAD-7 moderate) at its latest."""
+    report = lab.check(
+        "meeting_notes.symptom_in_assessment", lambda f: _symptom_noted(f, later="moderate")
+    )
+    assert report.rules == ["meeting_notes.symptom_in_assessment"], report.to_text()
+    assert report.ok, report.to_text()
+
+
+def test_progress_feedback_passes_after_an_earlier_submission(lab: Lab) -> None:
+    """Progress noted on s1 (2 days ago), the pair having handed in w2 20 days ago."""
+
+    def edit(f: Frames) -> Frames:
+        f = set_(f, "WorksheetSubmission", "s1", feedback=WORKSHEET_FEEDBACK_PROGRESS[0])
+        return add(f, "WorksheetSubmission", id="s2", worksheetId="w2", submittedAt=days(20))
+
+    report = lab.check("worksheet.progress_after_earlier", edit)
+    assert report.rules == ["worksheet.progress_after_earlier"] and report.ok, report.to_text()
 
 
 def test_journal_rule_takes_a_session_begun_within_the_day_before(lab: Lab) -> None:

@@ -717,6 +717,12 @@ def _text_pools() -> dict[str, str]:
         "venue_state": _by_province("vs", "address", st.GROUP_VENUES, 1),
         # Each home city (Client.city) and the state it is in.
         "city_state": _by_province("cs", "city", v.PROVINCE_CITIES, 0),
+        # Each feedback text written for one worksheet title, with that title.
+        "worksheet_feedback": _values(
+            "wf",
+            ("title", "feedback"),
+            [(t, f) for t, pool in tx.WORKSHEET_FEEDBACK_FOR.items() for f in pool],
+        ),
         "reportable": _values(
             "rr",
             ("reason", "pattern"),
@@ -769,6 +775,59 @@ _REVIEW_SESSIONS = """(SELECT "v"."id", "v"."content", (SELECT COUNT(*) FROM "Me
         AND CAST("m"."status" AS TEXT) = 'COMPLETED' AND "m"."endTime" <= "v"."createdAt")
         AS "sessions" FROM "Review" AS "v") AS "r\""""
 _JOURNAL_SESSION_OPENER = "Had my session today"
+
+
+def _journal_session_bodies() -> tuple[str, ...]:
+    from seedsnap.enrichers.journal import SESSION_BODIES
+    from seedsnap.generators.social_text import JOURNAL_BODIES
+
+    return tuple(JOURNAL_BODIES[i] for i in SESSION_BODIES)
+
+
+# Journal bodies that tell of a therapy session (enrichers/journal.py SESSION_BODIES).
+_JOURNAL_SESSION_BODIES = _journal_session_bodies()
+
+
+def _symptom_not_shown() -> str:
+    """SQL: notes (key, detail: the scale) that name a symptom (``NOTE_SYMPTOMS``) whose scale
+    the client's latest assessment before the session or its latest one does not rate
+    elevated (``ELEVATED``; JSON as the generator and PostgreSQL's jsonb spell it), or that
+    have no assessment before the session."""
+    named: dict[str, list[str]] = {}
+    for text, scales in ttx.NOTE_SYMPTOMS.items():
+        for scale in scales:
+            named.setdefault(scale, []).append(text)
+    later = """SELECT 1 FROM "PreAssessment" AS "b" WHERE "b"."clientId" = "a"."clientId"
+                AND ("b"."createdAt", "b"."id") > ("a"."createdAt", "a"."id")"""
+    level = 'CAST("a"."severityLevels" AS TEXT)'
+    parts = []
+    for scale, texts in named.items():
+        shown = " OR ".join(
+            f"{level} LIKE {_text(f'%{json.dumps(scale)}: {json.dumps(label)}%')}"
+            for label in ttx.ELEVATED[scale]
+        )
+        names = " OR ".join(f'"n"."notes" LIKE {_text("%" + t + "%")}' for t in texts)
+        parts.append(
+            f"""SELECT "n"."id" AS "key", {_text(scale)} AS "detail"
+            FROM "MeetingNotes" AS "n" JOIN "Meeting" AS "m" ON "m"."id" = "n"."meetingId"
+            WHERE ({names}) AND (NOT EXISTS (SELECT 1 FROM "PreAssessment" AS "a"
+                WHERE "a"."clientId" = "m"."clientId" AND "a"."createdAt" < "m"."startTime")
+            OR EXISTS (SELECT 1 FROM "PreAssessment" AS "a" WHERE "a"."clientId" = "m"."clientId"
+                AND NOT ({shown}) AND (NOT EXISTS ({later})
+                OR ("a"."createdAt" < "m"."startTime"
+                    AND NOT EXISTS ({later} AND "b"."createdAt" < "m"."startTime")))))"""
+        )
+    return "\nUNION ALL\n".join(parts)
+
+
+def _submitted_too_soon() -> str:
+    """SQL condition: submission "s" of worksheet "w" came before the days its title's steps
+    span (``WORKSHEET_MIN_DAYS``) had passed since it was assigned."""
+    return " OR ".join(
+        f'("w"."title" = {_text(title)} AND "s"."submittedAt" < "w"."createdAt" + '
+        f"INTERVAL '{n} days')"
+        for title, n in ttx.WORKSHEET_MIN_DAYS.items()
+    )
 
 
 def _chatbot_restates() -> str:
@@ -1426,6 +1485,13 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         JOIN "Therapist" AS "t" ON "t"."userId" = "p"."therapistId"
         WHERE ABS("p"."amount" * 60 - "t"."hourlyRate" * "m"."duration") > 0.3""",
     ),
+    (
+        "meeting_notes.symptom_in_assessment",
+        "MeetingNotes",
+        "notes that name a symptom (panic, sleep, mood, stress) are of a client whose latest "
+        "assessment before the session and latest one both rate that scale elevated",
+        _symptom_not_shown(),
+    ),
     # Worksheets.
     (
         "worksheet.active_pair",
@@ -1575,6 +1641,40 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         f"""SELECT "s"."id" AS "key", 'assessment ' || "p"."id" AS "detail"
         FROM "ChatbotSession" AS "s" JOIN "PreAssessment" AS "p" ON "p"."chatbotSessionId" = "s"."id"
         WHERE {_chatbot_restates()}""",
+    ),
+    (
+        "worksheet.feedback_fits_title",
+        "WorksheetSubmission",
+        "feedback written about one worksheet's work (a thought record's balanced thoughts, a "
+        "sleep diary's days) is on a worksheet of that title",
+        f"""SELECT "s"."id" AS "key", 'on ' || "w"."title" AS "detail"
+        FROM "WorksheetSubmission" AS "s" JOIN "Worksheet" AS "w" ON "w"."id" = "s"."worksheetId"
+        JOIN {_POOLS["worksheet_feedback"]} ON "wf"."feedback" = "s"."feedback"
+        WHERE "wf"."title" <> "w"."title" """,
+    ),
+    (
+        "worksheet.progress_after_earlier",
+        "WorksheetSubmission",
+        "feedback that tells of progress over weeks follows a submission to the pair at least "
+        f"{ttx.FEEDBACK_PROGRESS_AFTER_DAYS} days earlier",
+        f"""SELECT "s"."id" AS "key", 'worksheet ' || "w"."id" AS "detail"
+        FROM "WorksheetSubmission" AS "s" JOIN "Worksheet" AS "w" ON "w"."id" = "s"."worksheetId"
+        WHERE "s"."feedback" IN ({", ".join(map(_text, ttx.WORKSHEET_FEEDBACK_PROGRESS))})
+        AND NOT EXISTS (SELECT 1 FROM "WorksheetSubmission" AS "e"
+            JOIN "Worksheet" AS "v" ON "v"."id" = "e"."worksheetId"
+            WHERE "v"."clientId" = "w"."clientId" AND "v"."therapistId" = "w"."therapistId"
+            AND "e"."submittedAt" <= "s"."submittedAt"
+                - INTERVAL '{ttx.FEEDBACK_PROGRESS_AFTER_DAYS} days')""",
+    ),
+    (
+        "worksheet.submitted_after_its_days",
+        "WorksheetSubmission",
+        "a worksheet whose steps span days (a week of a sleep diary or gratitude journal, three "
+        "days of activities) is handed in once they have passed since it was assigned",
+        f"""SELECT "s"."id" AS "key", "w"."title" || ' assigned ' || CAST("w"."createdAt" AS TEXT)
+        AS "detail" FROM "WorksheetSubmission" AS "s"
+        JOIN "Worksheet" AS "w" ON "w"."id" = "s"."worksheetId"
+        WHERE {_submitted_too_soon()}""",
     ),
     # Messaging.
     (
@@ -1891,6 +1991,16 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         AND NOT EXISTS (SELECT 1 FROM "ClientTherapist" AS "ct"
             WHERE "ct"."clientId" = "m"."senderId" AND "ct"."therapistId" = "p"."userId")
         AND EXISTS (SELECT 1 FROM {_POOLS["peer_line"]} WHERE "m"."content" LIKE "pl"."pattern")""",
+    ),
+    (
+        "journal_entry.session_text_after_first_session",
+        "JournalEntry",
+        "an entry that tells of a therapy session ('We talked about boundaries') follows the end "
+        "of the client's first completed session",
+        f"""SELECT "j"."id" AS "key", 'user ' || "j"."userId" AS "detail" FROM "JournalEntry" AS "j"
+        WHERE ({" OR ".join(f'"j"."content" LIKE {_text("%" + b + "%")}' for b in _JOURNAL_SESSION_BODIES)})
+        AND NOT EXISTS (SELECT 1 FROM "Meeting" AS "m" WHERE "m"."clientId" = "j"."userId"
+            AND CAST("m"."status" AS TEXT) = 'COMPLETED' AND "m"."endTime" <= "j"."createdAt")""",
     ),
     # Accounts.
     (

@@ -5,7 +5,9 @@ the same on every run and a re-run adds nothing), written after the account was 
 before the anchor, some edited later (``updatedAt`` after ``createdAt``). The text joins an
 opener, a body and a closer from ``social_text`` (8 x 8 x 6 combinations); the opener "Had
 my session today" only on a day (the client's, where they live) the client had a COMPLETED
-session that ended before the entry (``SESSION_OPENER``), another opener otherwise.
+session that ended before the entry (``SESSION_OPENER``), another opener otherwise; a body
+that tells of a session (``SESSION_BODIES``) only once the client's first COMPLETED session
+has ended, another body before.
 """
 
 from __future__ import annotations
@@ -27,6 +29,31 @@ WRITES = ("JournalEntry",)
 ENTRIES = (1, 7)  # entries per client, [lo, hi)
 EDIT_RATE = 0.2
 SESSION_OPENER = t.JOURNAL_OPENERS.index("Had my session today.")
+# Bodies that tell of a therapy session ("we talked about"): by their index in the pool.
+SESSION_BODIES = (
+    t.JOURNAL_BODIES.index(
+        "We talked about boundaries and I realised how often I say yes without thinking."
+    ),
+)
+
+
+def _after_first_session(
+    meetings: pl.DataFrame, users: pl.Series, at: I64
+) -> npt.NDArray[np.bool_]:
+    """Whether each entry (its user and time ``at``, ms) comes after the end of that user's
+    first COMPLETED session."""
+    first = (
+        meetings.filter(pl.col("status") == "COMPLETED")
+        .group_by(pl.col("clientId").alias("userId"))
+        .agg(pl.col("endTime").min().dt.epoch("ms").alias("first"))
+    )
+    entries = pl.DataFrame({"userId": users, "at": at})
+    return (
+        entries.join(first, on="userId", how="left", maintain_order="left")
+        .select((pl.col("first") <= pl.col("at")).fill_null(False))
+        .to_series()
+        .to_numpy()
+    )
 
 
 def _session_today(
@@ -101,6 +128,10 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     other = other + (other >= SESSION_OPENER)
     no_session = (code[0] == SESSION_OPENER) & ~_session_today(ctx, frames["Meeting"], user, at)
     code[0] = np.where(no_session, other, code[0])
+    # Before the client's first session, a body telling of one gives way to another.
+    told = np.isin(code[1], SESSION_BODIES) & ~_after_first_session(frames["Meeting"], user, at)
+    plain = np.setdiff1d(np.arange(len(t.JOURNAL_BODIES)), SESSION_BODIES)
+    code[1] = np.where(told, plain[s.integers(keys, 0, len(plain), 9)], code[1])
     pick = [
         np.asarray(pool)[c]
         for c, pool in zip(

@@ -8,7 +8,9 @@ pair's first held session has intake notes; a text that names homework (a though
 sleep diary, a worksheet by its title) stands only where the pair's worksheets bear it out;
 a client whose pre-assessment flagged self-harm ideation is never written up as "no safety
 concerns", and a session after that assessment records the risk assessment and the safety
-plan (its crisis needs recommend one).
+plan (its crisis needs recommend one); a text that names a symptom (fewer panic symptoms,
+improved sleep: ``tx.NOTE_SYMPTOMS``) only for a client whose latest assessment before the
+session and latest one both rate that scale elevated (``tx.ELEVATED``).
 """
 
 from __future__ import annotations

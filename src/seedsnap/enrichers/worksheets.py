@@ -15,7 +15,11 @@ over those pairs; then each APPROVED therapist gets therapist.worksheets_created
 has (the client top-ups included), shared over its pairs that have met. Rows come from the
 generator's ``worksheet_rows``: assigned after the pair's first session, a title the client
 has not had yet (numbering continues the client's existing worksheets), OVERDUE when past due
-and unsubmitted, submissions after assignment, feedback on reviewed ones.
+and unsubmitted, submissions after assignment (a week-long diary after its week), feedback on
+reviewed ones that fits the worksheet's title. Only here, once every submission of the pair is
+known, does a reviewed one get a progress text (``tx.WORKSHEET_FEEDBACK_PROGRESS``, in
+PROGRESS_SHARE of the cases where it may): where the pair had a submission at least
+``tx.FEEDBACK_PROGRESS_AFTER_DAYS`` before it, never on a client's first.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import polars as pl
 
 from seedsnap.context import Context, Frames
 from seedsnap.enrichers.common import count_by, count_with_planned, deficit
+from seedsnap.generators import therapy_text as tx
+from seedsnap.generators.common import text_keys
 from seedsnap.generators.therapy import (
     active_pairs,
     held_pairs,
@@ -33,9 +39,51 @@ from seedsnap.generators.therapy import (
 )
 from seedsnap.random import expand, name_key
 
-READS = ("User", "Therapist", "ClientTherapist", "Meeting", "Worksheet")
+READS = ("User", "Therapist", "ClientTherapist", "Meeting", "Worksheet", "WorksheetSubmission")
 WRITES = ("Worksheet", "WorksheetSubmission")
 SALT = name_key("enrich", "worksheets")
+PROGRESS_SHARE = 0.3  # of reviewed submissions that may say "progress", the share that does
+
+
+def _with_progress(
+    ctx: Context, frames: Frames, sheets: pl.DataFrame, subs: pl.DataFrame
+) -> pl.DataFrame:
+    """``subs`` (new submissions of ``sheets``, the new worksheets) with a progress text as
+    the feedback of PROGRESS_SHARE of the reviewed ones whose pair handed in a worksheet
+    (among the existing and new ones) at least ``tx.FEEDBACK_PROGRESS_AFTER_DAYS`` earlier."""
+    if subs.is_empty():
+        return subs
+    pair = ["clientId", "therapistId"]
+    ws = pl.concat([frames["Worksheet"].select("id", *pair), sheets.select("id", *pair)])
+    all_subs = pl.concat(
+        [
+            frames["WorksheetSubmission"].select("worksheetId", "submittedAt"),
+            subs.select("worksheetId", "submittedAt"),
+        ]
+    ).join(ws, left_on="worksheetId", right_on="id")
+    first = all_subs.group_by(pair).agg(pl.col("submittedAt").min().alias("_first"))
+    gap = pl.duration(days=tx.FEEDBACK_PROGRESS_AFTER_DAYS)
+    may = (
+        subs.select("worksheetId", "submittedAt", "feedback")
+        .join(ws, left_on="worksheetId", right_on="id", how="left", maintain_order="left")
+        .join(first, on=pair, how="left", maintain_order="left")
+        .select(
+            pl.col("feedback").is_not_null() & (pl.col("_first") <= pl.col("submittedAt") - gap)
+        )
+        .to_series()
+        .to_numpy()
+    )
+    keys = text_keys(subs["id"])
+    s = ctx.stream("WorksheetSubmission", "progress")
+    use = may & s.bernoulli(keys, PROGRESS_SHARE, 0)
+    texts = pl.Series(tx.WORKSHEET_FEEDBACK_PROGRESS, dtype=pl.String)
+    progress = texts.gather(s.choice(keys, len(texts), index=1))
+    return subs.with_columns(
+        pl.when(pl.lit(pl.Series(use)))
+        .then(pl.lit(progress))
+        .otherwise(pl.col("feedback"))
+        .alias("feedback")
+    )
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
@@ -75,7 +123,10 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     pairs = pairs.filter(pl.col("n") > 0)
     if pairs.is_empty():
-        return {"Worksheet": base, "WorksheetSubmission": base_subs}
+        return {
+            "Worksheet": base,
+            "WorksheetSubmission": _with_progress(ctx, frames, base, base_subs),
+        }
     row, _, keys = expand(pairs["pkey"].to_numpy() ^ SALT, pairs["n"].to_numpy())
     # A client's new worksheets continue its numbering, so their titles are new to it.
     rows = (
@@ -89,7 +140,9 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .drop("len")
     )
     sheets, submissions = worksheet_rows(ctx, rows, keys, frames["Meeting"])
+    sheets = pl.concat([base, sheets])
+    submissions = pl.concat([base_subs, submissions])
     return {
-        "Worksheet": pl.concat([base, sheets]),
-        "WorksheetSubmission": pl.concat([base_subs, submissions]),
+        "Worksheet": sheets,
+        "WorksheetSubmission": _with_progress(ctx, frames, sheets, submissions),
     }

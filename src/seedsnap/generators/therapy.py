@@ -963,6 +963,7 @@ NOTE_CONTEXT: dict[str, Any] = {
     **{f"{when}:{title}": False for when, title in tx.NOTE_NEEDS.values() if title},
     "done": None,
     "next": None,
+    **{f"elevated:{scale}": False for scale in tx.ELEVATED},
 }
 
 
@@ -979,7 +980,49 @@ def _eligible(frame: pl.DataFrame, options: Sequence[str]) -> npt.NDArray[np.boo
             col = f"{when}:{title}" if title else when
             has = frame[col]
             out[:, j] = (has if has.dtype == pl.Boolean else has.is_not_null()).to_numpy()
+        for scale in tx.NOTE_SYMPTOMS.get(text, ()):
+            out[:, j] &= frame[f"elevated:{scale}"].to_numpy()
     return out
+
+
+def _elevated(meetings: pl.DataFrame, assessments: pl.DataFrame) -> pl.DataFrame:
+    """id of ``meetings`` (id, clientId, startTime) with "elevated:<scale>" per scale of
+    ``tx.ELEVATED``: whether the client's latest PreAssessment before the session and its
+    latest one (by createdAt, then id) both rate that scale elevated; False without one
+    before the session."""
+    flags = [
+        pl.col("severityLevels")
+        .str.json_path_match(f"$.{scale}")
+        .is_in(list(labels))
+        .fill_null(False)
+        .alias(f"elevated:{scale}")
+        for scale, labels in tx.ELEVATED.items()
+    ]
+    cols = [f"elevated:{scale}" for scale in tx.ELEVATED]
+    # One assessment per client and instant (the greater id), so "latest" is one row.
+    a = (
+        assessments.select("clientId", "createdAt", "id", *flags)
+        .sort("clientId", "createdAt", "id")
+        .unique(["clientId", "createdAt"], keep="last", maintain_order=True)
+    )
+    latest = a.unique("clientId", keep="last", maintain_order=True).drop("createdAt", "id")
+    before = (
+        meetings.select("id", "clientId", "startTime")
+        .sort("startTime")
+        .join_asof(
+            a.drop("id").sort("createdAt"),
+            left_on="startTime",
+            right_on="createdAt",
+            by="clientId",
+            strategy="backward",
+            allow_exact_matches=False,
+            check_sortedness=False,
+        )
+        .join(latest, on="clientId", how="left", suffix="_latest")
+    )
+    return before.select(
+        "id", *((pl.col(c) & pl.col(f"{c}_latest")).fill_null(False).alias(c) for c in cols)
+    )
 
 
 def note_context(
@@ -991,7 +1034,8 @@ def note_context(
     """``meetings`` (id, clientId, therapistId, startTime) with ``NOTE_CONTEXT``'s columns:
     whether the client's PreAssessments flagged self-harm ideation ever (flaggedEver) or
     before the session (flaggedBefore), and the pair's worksheets ``tx.NOTE_NEEDS`` asks about
-    ("before:<title>", "after:<title>", the titles "done" and "next")."""
+    ("before:<title>", "after:<title>", the titles "done" and "next"), and the scales the
+    client's assessments show elevated ("elevated:<scale>", ``_elevated``)."""
     flags = assessments.filter(
         pl.col("aiEstimate").str.json_path_match("$.riskFlags[0]").is_not_null()
     ).select("clientId", pl.col("createdAt").alias("_flag"))
@@ -1034,6 +1078,7 @@ def note_context(
         m.with_columns(cols)
         .join(done, on="id", how="left", maintain_order="left")
         .join(nxt, on="id", how="left", maintain_order="left")
+        .join(_elevated(m, assessments), on="id", how="left", maintain_order="left")
     )
 
 
@@ -1255,10 +1300,26 @@ def _worksheet_table() -> dict[str, npt.NDArray[Any]]:
         "title": np.array(titles),
         "slug": np.array(slugs),
         "instructions": np.array(instructions),
+        "minMs": np.array([tx.WORKSHEET_MIN_DAYS.get(t, 0) * MS_PER_DAY for t in titles]),
     }
 
 
+def _feedback_table() -> tuple[pl.Series, npt.NDArray[np.bool_]]:
+    """The feedback texts (for any worksheet, then each title's in ``tx.WORKSHEETS`` order)
+    and templates x texts: which of them fit each template."""
+    titled = [tx.WORKSHEET_FEEDBACK_FOR[w[0]] for w in tx.WORKSHEETS]
+    texts = [*tx.WORKSHEET_FEEDBACK, *(f for pool in titled for f in pool)]
+    fits = np.zeros((len(titled), len(texts)), dtype=bool)
+    fits[:, : len(tx.WORKSHEET_FEEDBACK)] = True
+    at = len(tx.WORKSHEET_FEEDBACK)
+    for i, pool in enumerate(titled):  # a few templates, not rows
+        fits[i, at : at + len(pool)] = True
+        at += len(pool)
+    return pl.Series(texts, dtype=pl.String), fits
+
+
 _WS = _worksheet_table()
+_FEEDBACK, _FEEDBACK_FITS = _feedback_table()
 # The per-template texts as String series: rows gather them (converting numpy strings to
 # polars costs Python work per row).
 _WS_TEXT = {
@@ -1378,12 +1439,14 @@ def worksheet_rows(
     template follows ``worksheet_templates``. Past due: submitted 75 % of the time where the
     client came after it was assigned (SUBMIT_RATE; LATE_RATE of them late, within LATE_BY of
     the due date), else OVERDUE. Not yet due: submitted in that share of the time it has had,
-    else ASSIGNED. A submission comes after assignment, by the due date (or late) and by the
-    time the client was last seen. The therapist reviews it (REVIEWED, with feedback) in its
-    working day, before or at the pair's next held session among ``meetings`` (Meeting rows),
-    a REVIEW_LATE_RATE tail after it but before the one after that (``next_sessions``);
-    before the next session planned, where none was held since; by the time the therapist
-    was last seen and the anchor, else the worksheet is still SUBMITTED.
+    else ASSIGNED. A submission comes after assignment, once the days its steps span have
+    passed (``tx.WORKSHEET_MIN_DAYS``), by the due date (or late) and by the time the client
+    was last seen; its feedback fits any worksheet or its title (``tx.WORKSHEET_FEEDBACK_FOR``).
+    The therapist reviews it (REVIEWED, with feedback) in its working day, before or at the
+    pair's next held session among ``meetings`` (Meeting rows), a REVIEW_LATE_RATE tail
+    after it but before the one after that (``next_sessions``); before the next session
+    planned, where none was held since; by the time the therapist was last seen and the
+    anchor, else the worksheet is still SUBMITTED.
     """
     s = ctx.stream("Worksheet", "fields")
     a = ctx.anchor_ms
@@ -1407,10 +1470,13 @@ def worksheet_rows(
     # SUBMIT_RATE of worksheets are handed in in all; one not yet due already is in that
     # share of the time since it was given. LATE_RATE of those past due come in late, up to
     # LATE_BY after the due date, where the client came then (an OVERDUE one until then).
-    elapsed = np.clip((a - created) / np.maximum(due - created, 1), 0.0, 1.0)
+    # A worksheet whose steps span days (``tx.WORKSHEET_MIN_DAYS``) is handed in once they
+    # have passed (``ready``); the share of one not yet due counts from then.
+    ready = created + _WS["minMs"][tpl]
+    elapsed = np.clip((a - ready) / np.maximum(due - ready, 1), 0.0, 1.0)
     late = past_due & s.bernoulli(keys, LATE_RATE, index=10)
     came = np.minimum(a, seen_c)
-    sub_lo = np.where(late, due + MS_PER_HOUR, created + MS_PER_HOUR)
+    sub_lo = np.where(late, due + MS_PER_HOUR, np.maximum(created + MS_PER_HOUR, ready))
     sub_hi = np.where(late, np.minimum(due + LATE_BY, came), np.minimum(due, came))
     submitted = s.bernoulli(keys, SUBMIT_RATE * elapsed, index=3) & (sub_lo <= sub_hi)
     home_c = home_offset_of(ctx, pairs["clientId"])
@@ -1466,7 +1532,9 @@ def worksheet_rows(
     sub_ids = ids.filter(pl.Series(submitted))
     sk = keys[submitted]
     file_name = _WS_TEXT["fileName"].gather(tpl[submitted])
-    feedback = pick_text(s, sk, tx.WORKSHEET_FEEDBACK, index=8)
+    # Feedback for any worksheet or about this title's work (progress texts, which need the
+    # pair's earlier submissions, are the worksheets enricher's).
+    feedback = _FEEDBACK.gather(choose_eligible(s.uniform(sk, 13), _FEEDBACK_FITS[tpl[submitted]]))
     submissions = pl.DataFrame(
         {
             "id": ctx.ids("WorksheetSubmission", sk),

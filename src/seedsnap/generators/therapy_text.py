@@ -45,17 +45,23 @@ FIRST_SESSION_DESCRIPTIONS = (
     "A first conversation about your situation, confidentiality and next steps.",
 )
 
-# Session notes: opening + focus + client response + plan (7 x 7 x 7 x 7 combinations).
+# Session notes: opening + focus + client response + plan (8 x 7 x 7 x 7 combinations).
 # The regular pools may refer to earlier sessions; a pair's first session takes its notes
 # from the FIRST_NOTE_* pools below, which never do.
+# Opening sentences that name a symptom (``NOTE_SYMPTOMS`` says which scale each needs).
+OPENING_STRESS = "Client reported a difficult week with elevated stress at work."
+OPENING_SLEEP = "Client described improved sleep over the past several nights."
+OPENING_PANIC = "Client reported fewer panic symptoms since the last appointment."
+OPENING_MOOD = "Client reported a lift in mood and a little more energy than in recent weeks."
 NOTE_OPENINGS = (
     "Client arrived on time and engaged well throughout the session.",
     "Client presented with a calmer affect than in the previous session.",
-    "Client reported a difficult week with elevated stress at work.",
-    "Client described improved sleep over the past several nights.",
+    OPENING_STRESS,
+    OPENING_SLEEP,
     "Client was initially guarded but opened up as the session progressed.",
-    "Client reported fewer panic symptoms since the last appointment.",
+    OPENING_PANIC,
     "Client shared a recent conflict with a family member.",
+    OPENING_MOOD,
 )
 
 # Note texts the clinical constraints below pick out by name (``SAFETY_CLEAR``, ``NOTE_NEEDS``),
@@ -70,12 +76,14 @@ FIRST_PLAN_NO_SAFETY_CONCERNS = (
     "Plan: no safety concerns noted; begin weekly sessions and review goals in a month."
 )
 
+FOCUS_SLEEP_HYGIENE = "Session addressed sleep hygiene and a consistent wind-down routine."
+
 NOTE_FOCUS = (
     FOCUS_THOUGHT_RECORD,
     "Session focused on behavioural activation and scheduling small pleasant activities.",
     "We practised diaphragmatic breathing and a 5-4-3-2-1 grounding exercise.",
     "We explored avoidance patterns and built a gradual exposure hierarchy.",
-    "Session addressed sleep hygiene and a consistent wind-down routine.",
+    FOCUS_SLEEP_HYGIENE,
     "We worked on assertive communication using role-play.",
     "We discussed values and how current goals connect to them.",
 )
@@ -97,13 +105,23 @@ NOTE_PLANS = (
     "Plan: rehearse the assertive script before the planned conversation.",
     PLAN_NO_SAFETY_CONCERNS,
 )
+FIRST_OPENING_MOOD_SLEEP = (
+    "Client presented for a first appointment reporting ongoing low mood and poor sleep."
+)
+FIRST_OPENING_WORRY = (
+    "Client described persistent worry at work and at home over the past few months."
+)
+FIRST_OPENING_STRESS = (
+    "Client came to the intake under heavy stress and finding it hard to switch off."
+)
 FIRST_NOTE_OPENINGS = (
     "Intake session: client arrived on time and described what led them to seek therapy.",
     "First session with this client; reviewed consent, confidentiality and telehealth limits.",
     "Client attended the initial consultation and shared their history and current stressors.",
     "Client was somewhat guarded at first but engaged as rapport developed over the intake.",
-    "Client presented for a first appointment reporting ongoing low mood and poor sleep.",
-    "Client described persistent worry at work and at home over the past few months.",
+    FIRST_OPENING_MOOD_SLEEP,
+    FIRST_OPENING_WORRY,
+    FIRST_OPENING_STRESS,
 )
 FIRST_NOTE_FOCUS = (
     "We reviewed the pre-assessment results and agreed on two initial treatment goals.",
@@ -124,6 +142,27 @@ FIRST_NOTE_PLANS = (
     FIRST_PLAN_NO_SAFETY_CONCERNS,
     "Plan: try one grounding exercise daily and note what helps.",
 )
+
+# Note texts that name a symptom, used only for a client whose assessments show it: text ->
+# the scales (PreAssessment severityLevels keys) it needs ELEVATED, both in the client's
+# latest assessment before the session (what the therapist knew) and in its latest one
+# (what the app shows now). A client whose scales are all low gets the other texts.
+ELEVATED = {
+    "phq9": ("moderate", "moderately severe", "severe"),
+    "gad7": ("moderate", "severe"),
+    "pss10": ("moderate", "high"),
+    "isi": ("subthreshold", "moderate", "severe"),
+}
+NOTE_SYMPTOMS: dict[str, tuple[str, ...]] = {
+    OPENING_STRESS: ("pss10",),
+    OPENING_SLEEP: ("isi",),
+    OPENING_PANIC: ("gad7",),
+    OPENING_MOOD: ("phq9",),
+    FOCUS_SLEEP_HYGIENE: ("isi",),
+    FIRST_OPENING_MOOD_SLEEP: ("phq9", "isi"),
+    FIRST_OPENING_WORRY: ("gad7",),
+    FIRST_OPENING_STRESS: ("pss10",),
+}
 
 # A text that clears the client of risk: never in a note of a client whose assessment ever
 # flagged self-harm ideation (``RISK_*`` below say what such notes say instead).
@@ -274,15 +313,64 @@ WORKSHEETS = (
         ),
     ),
 )
+# Days a worksheet takes at least before it can be handed in, by title (its steps span them:
+# a week of nights or evenings, an activity on each of three days); others, none.
+WORKSHEET_MIN_DAYS = {"Sleep Diary": 7, "Gratitude Journal": 7, "Behavioral Activation Log": 3}
+
+# A therapist's feedback on a submission: a text for any worksheet, or one about that title's
+# work (``WORKSHEET_FEEDBACK_FOR``); a progress text (``WORKSHEET_FEEDBACK_PROGRESS``) only
+# where the client handed the pair a worksheet at least FEEDBACK_PROGRESS_AFTER_DAYS earlier.
 WORKSHEET_FEEDBACK = (
-    "Great work completing this. Your balanced thoughts are getting more specific; let's build "
-    "on that next session.",
-    "Thank you for being so honest in your entries. I noticed a pattern on the busier days that "
-    "we can explore together.",
-    "You followed through even on the harder days, which matters. Let's pick the next step.",
-    "Good start. Try to fill it in closer to the moment next time so the details are fresher.",
+    "Thank you for completing this. Let's go through it together next session.",
+    "Good effort. I have a couple of questions about it that we can look at next time.",
+)
+WORKSHEET_FEEDBACK_FOR = {
+    "Thought Record": (
+        "Great work completing this. Your balanced thoughts are getting more specific; let's "
+        "build on that next session.",
+        "Nice effort. Let's talk about the situation where your belief rating stayed high and "
+        "what was different.",
+    ),
+    "Behavioral Activation Log": (
+        "You followed through even on the harder days, which matters. Let's pick the next "
+        "activity.",
+        "Good to see your mood ratings lift after the walks. Let's schedule more of those.",
+    ),
+    "Anxiety Exposure Hierarchy": (
+        "Your ladder is well ordered. Let's agree on the first step to practise this week.",
+        "Good start. A few of the ratings are close together; we can split the bigger steps.",
+    ),
+    "Sleep Diary": (
+        "Thank you for keeping this every day. I noticed a pattern on the busier days that we "
+        "can explore together.",
+        "Good start. Try to fill it in soon after waking so the times are fresher.",
+    ),
+    "Values Clarification": (
+        "Thank you for being so honest about where your week fell short of your values.",
+        "Your top value comes through clearly. Let's plan the small action together.",
+    ),
+    "Gratitude Journal": (
+        "Lovely entries. Noticing why the good moments happened is the key part; keep that up.",
+        "You kept at it every evening, which matters. Let's talk about what you noticed "
+        "rereading them.",
+    ),
+    "Coping Skills Plan": (
+        "This is a clear plan. Let's rehearse one of the coping skills in our next session.",
+        "Good list of triggers. Let's add one more person you could reach out to.",
+    ),
+    "Worry Time Practice": (
+        "Well done postponing the worries to your slot. Let's look at how the urge changed.",
+        "Good start. Try to keep the worry slot at the same time each day.",
+    ),
+    "Self-Compassion Break": (
+        "The kind phrase you chose is a good one. Let's practise using it in the moment.",
+        "Thank you for being so honest about the self-criticism. That takes courage.",
+    ),
+}
+FEEDBACK_PROGRESS_AFTER_DAYS = 14
+WORKSHEET_FEEDBACK_PROGRESS = (
     "This shows real progress compared with a few weeks ago. Keep going with the same routine.",
-    "Nice effort. Let's talk about the entry where the rating stayed high and what was different.",
+    "Compared with your earlier worksheets this one goes deeper. Nice work.",
 )
 
 # Reviews by rating (index 0 = 1 star): titles and bodies.
