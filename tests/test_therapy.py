@@ -24,6 +24,7 @@ from seedsnap.config import BOOK_AHEAD_WEEKS, Config, resolve
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames
 from seedsnap.enrichers import logins
 from seedsnap.errors import ConfigError
+from seedsnap.generators import therapy as tp
 from seedsnap.generators import therapy_text as tx
 from seedsnap.generators.clock import NIGHT_HOURS
 from seedsnap.generators.common import text_keys
@@ -270,6 +271,59 @@ def test_a_pairs_first_session_notes_are_an_intake(built: Build) -> None:
     earlier = r"(?i)(previous|last|prior|earlier) (session|appointment|meeting)|than before"
     assert not intake.str.contains(earlier).any()
     assert later.str.contains(earlier).any()  # the regular pools still may
+
+
+def _pair_meetings(f: Frames) -> pl.DataFrame:
+    """Meetings with n: their rank in their pair's (by start, then id)."""
+    return (
+        f["Meeting"]
+        .sort("startTime", "id")
+        .with_columns(pl.int_range(pl.len()).over("clientId", "therapistId").alias("n"))
+    )
+
+
+def test_a_pairs_first_held_session_is_its_initial_consultation(built: Build) -> None:
+    """The first COMPLETED meeting of a pair is titled and described as the intake (its notes
+    are intake notes), even when an earlier one was cancelled or missed; none after it is."""
+    cfg, f = built
+    m = _pair_meetings(f).with_columns(
+        (pl.col("status") == "COMPLETED").cum_sum().over("clientId", "therapistId").alias("held")
+    )
+    first = m.filter((pl.col("status") == "COMPLETED") & (pl.col("held") == 1))
+    assert first.height and (first["title"] == tx.FIRST_SESSION_TITLE).all()
+    assert first["description"].is_in(tx.FIRST_SESSION_DESCRIPTIONS).all()
+    if cfg.mode != "light":  # a cancelled or missed first appointment was rebooked as one
+        assert (first["n"] > 0).any()
+    rest = m.filter(pl.col("held") - (pl.col("status") == "COMPLETED").cast(pl.Int64) >= 1)
+    assert not (rest["title"] == tx.FIRST_SESSION_TITLE).any()
+    assert not rest["description"].is_in(tx.FIRST_SESSION_DESCRIPTIONS).any()
+    intake = m.filter(pl.col("title") == tx.FIRST_SESSION_TITLE)
+    assert intake["description"].is_in(tx.FIRST_SESSION_DESCRIPTIONS).all()
+
+
+def test_a_pairs_sessions_are_days_apart(built: Build) -> None:
+    """A pair's meetings lie SESSION_GAP_DAYS local dates apart (weekly therapy), past
+    sessions a new therapist had to hold included; MIN_SESSION_GAP_DAYS at the least."""
+    _, f = built
+    zone = f["Therapist"].select(pl.col("userId").alias("therapistId"), "timezone")
+    m = _pair_meetings(f).join(zone, on="therapistId", how="left")
+    m = m.with_columns(_local(m, "startTime", "timezone").dt.date().alias("day"))
+    gap = m.select(
+        (pl.col("day") - pl.col("day").shift(1)).over("clientId", "therapistId").dt.total_days()
+    ).to_series()
+    gap = gap.drop_nulls()
+    assert gap.len() and gap.min() >= tp.MIN_SESSION_GAP_DAYS
+    assert (gap < tp.SESSION_GAP_DAYS).mean() < 0.01  # twice a week only where a minimum needs it
+
+
+def test_some_sessions_start_on_the_half_hour(built: Build) -> None:
+    """Sessions start on the hour or HALF_HOUR past it (inside their window: see above)."""
+    cfg, f = built
+    minute = f["Meeting"]["startTime"].dt.minute()
+    assert minute.is_in([0, tp.HALF_HOUR]).all()
+    if cfg.mode != "light":
+        share = (minute == tp.HALF_HOUR).mean()
+        assert share is not None and 0.1 < float(share) < tp.HALF_HOUR_P + 0.1
 
 
 # -- worksheets --------------------------------------------------------------------------------
@@ -899,13 +953,40 @@ def test_schedule_keeps_a_client_apart_across_far_time_zones() -> None:
     assert not ((got["start"] <= a) & (got["end"] > a)).any()
     for start, therapist in got.select("start", "therapistId").iter_rows():
         wall = datetime.fromtimestamp(start / 1000, UTC).astimezone(ZoneInfo(zones[therapist]))
-        assert (wall.hour * 60 + wall.minute - 480) % 120 == 0
-        assert wall.minute == 0 and 8 <= wall.hour <= 20
+        assert (wall.hour * 60 + wall.minute - 480) % 120 in (0, tp.HALF_HOUR)
+        assert wall.minute in (0, tp.HALF_HOUR) and 8 <= wall.hour <= 20
     assert (
         (got["end"] - got["start"])
         .is_in([30 * MS_PER_MINUTE, 60 * MS_PER_MINUTE, 90 * MS_PER_MINUTE])
         .all()
     )
+
+
+def test_past_sessions_keep_days_apart_from_the_pairs_others() -> None:
+    """Past-only sessions (which the one-a-week key does not hold) lie MIN_SESSION_GAP_DAYS
+    local dates apart from each other and from the pair's existing meetings, even fitted by
+    time; SESSION_GAP_DAYS from the existing ones where the pair's past has room."""
+    ctx, grid, req, _ = _far_zones()
+    grid = grid.filter(pl.col("dow").is_between(1, 5))  # weekdays, as availability has them
+    cols = ["pairId", "therapistId", "clientId", "timezone", "start", "end"]
+    ids = ["row", "pairId", "clientId", "therapistId"]
+    first, _ = schedule(ctx, req.with_columns(pl.lit(4).alias("need")), grid)
+    existing = first.join(req.select(ids), on="row").select(cols)
+    past = req.with_columns(
+        pl.col("row") + 100, pl.col("req") + 100, pl.lit(True).alias("pastOnly")
+    )
+    acc, _ = schedule(ctx, past, grid, existing, exact=True)
+    assert acc.height > existing.height  # a young pair's past has room for more than weekly
+    got = pl.concat([existing, acc.join(past.select(ids), on="row").select(cols)])
+    day = tp.utc_to_local(got["start"].to_numpy(), got["timezone"].to_numpy()) // MS_PER_DAY
+    gaps = (
+        got.with_columns(pl.Series("day", day))
+        .sort("pairId", "day")
+        .select(pl.col("day").diff().over("pairId"))
+        .to_series()
+        .drop_nulls()
+    )
+    assert gaps.len() and gaps.min() >= tp.MIN_SESSION_GAP_DAYS
 
 
 @pytest.mark.parametrize("step", [MS_PER_MINUTE, 1, 7 * MS_PER_MINUTE // 3])

@@ -38,6 +38,7 @@ from seedsnap.generators import therapy_text as ttx
 from seedsnap.generators.content_text import HOSTILE_REASONS as _HOSTILE
 from seedsnap.generators.content_text import SPAM_REASONS as _SPAM
 from seedsnap.generators.social_text import LOW_ENROLMENT, VENUE_CLOSED
+from seedsnap.generators.therapy import MIN_SESSION_GAP_DAYS
 from seedsnap.generators.therapy_text import EARLY_REVIEW_SESSIONS as _EARLY_REVIEW_SESSIONS
 from seedsnap.generators.therapy_text import FIRST_NOTE_OPENINGS, FIRST_SESSION_DESCRIPTIONS
 from seedsnap.generators.users import ADULT_AT
@@ -58,6 +59,11 @@ PROCESSED_WITHIN_DAYS = 21
 PAST_MEETING = ("COMPLETED", "CANCELLED", "NO_SHOW")
 UPCOMING_MEETING = ("SCHEDULED", "CONFIRMED", "WAITING")
 ONGOING_MEETING = ("IN_PROGRESS", "CANCELLED")
+# A pair's sessions lie MIN_SESSION_GAP_DAYS local dates apart at least (generators/therapy.py;
+# mostly more), and start between 08:00 and 16:30 local time: so at least
+# 24 * MIN_SESSION_GAP_DAYS - 8.5 hours apart, less an hour across a DST change; the rule
+# allows some slack below that.
+SESSION_GAP_HOURS = 24 * MIN_SESSION_GAP_DAYS - 12
 
 # Conversations of up to this many messages repeat no text: the messages enricher draws each
 # pool of lines without replacement per conversation, and its pools are large enough for
@@ -1422,6 +1428,32 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         AND NOT EXISTS (SELECT 1 FROM "Meeting" AS "o" WHERE "o"."clientId" = "m"."clientId"
             AND "o"."therapistId" = "m"."therapistId"
             AND ("o"."startTime", "o"."id") < ("m"."startTime", "m"."id"))""",
+    ),
+    (
+        "meeting.first_held_is_intake",
+        "Meeting",
+        "a pair's first held (COMPLETED) meeting is its initial consultation, as its notes say: "
+        "a title, when set, is the intake's and a description a first session's",
+        f"""SELECT "m"."id" AS "key", "m"."title" AS "detail" FROM "Meeting" AS "m"
+        WHERE CAST("m"."status" AS TEXT) = 'COMPLETED'
+        AND ("m"."title" <> {_text(ttx.FIRST_SESSION_TITLE)}
+            OR "m"."description" NOT IN ({", ".join(map(_text, FIRST_SESSION_DESCRIPTIONS))}))
+        AND NOT EXISTS (SELECT 1 FROM "Meeting" AS "o" WHERE "o"."clientId" = "m"."clientId"
+            AND "o"."therapistId" = "m"."therapistId" AND CAST("o"."status" AS TEXT) = 'COMPLETED'
+            AND ("o"."startTime", "o"."id") < ("m"."startTime", "m"."id"))""",
+    ),
+    (
+        "meeting.pair_sessions_apart",
+        "Meeting",
+        f"a pair's sessions (not CANCELLED) start at least {SESSION_GAP_HOURS} hours apart: "
+        "therapy is weekly (twice a week at most), not on consecutive days",
+        f"""SELECT "m"."id" AS "key", 'after ' || "o"."id" AS "detail" FROM "Meeting" AS "m"
+        JOIN "Meeting" AS "o" ON "o"."clientId" = "m"."clientId"
+        AND "o"."therapistId" = "m"."therapistId"
+        AND ("o"."startTime", "o"."id") < ("m"."startTime", "m"."id")
+        AND "m"."startTime" < "o"."startTime" + {SESSION_GAP_HOURS} * INTERVAL '1 hour'
+        WHERE CAST("m"."status" AS TEXT) <> 'CANCELLED'
+        AND CAST("o"."status" AS TEXT) <> 'CANCELLED'""",
     ),
     (
         "review.of_completed_meeting",

@@ -82,6 +82,18 @@ SHORT_SESSION, EXTENDED_SESSION = 30, 90
 DURATION_P = (0.1, 0.8, 0.1)
 DEFAULT_SESSION = 60  # when a therapist's sessionLength does not say
 MAX_DURATION = EXTENDED_SESSION
+# A share of sessions starts HALF_HOUR into its slot (at :30: windows start on the hour),
+# where its window has room; it still ends by the next slot, as MAX_DURATION + HALF_HOUR
+# <= SLOT_STEP. (Clinicians book on the half hour too; all on the hour looked machine-made.)
+HALF_HOUR = 30
+HALF_HOUR_P = 0.25
+# Sessions of a pair lie SESSION_GAP_DAYS local dates apart or more (weekly therapy; Friday
+# to Monday at the least): a week apart by the scheduler's pair key, and for the past
+# sessions a therapist must have held, which that key does not hold, by day keys. Where a
+# minimum cannot be met so, two sessions of a week lie MIN_SESSION_GAP_DAYS apart at least
+# (twice-weekly therapy, Monday and Wednesday): a young pair with many sessions to fit.
+SESSION_GAP_DAYS = 3
+MIN_SESSION_GAP_DAYS = 2
 # How many weeks ahead a pair has its sessions booked (its recurring slot in each of them):
 # the next one or two mostly, a month or more now and then. A minimum that needs more
 # sessions than fit stretches that, never past BOOK_AHEAD_WEEKS (config).
@@ -401,7 +413,8 @@ def ms_col(frame: pl.DataFrame, name: str) -> I64:
 
 
 def slot_grid(avail: pl.DataFrame) -> pl.DataFrame:
-    """Weekly slots of each therapist: (therapistId, timezone, dow, minute) in local time.
+    """Weekly slots of each therapist: (therapistId, timezone, dow, minute) in local time,
+    and room: the minutes from the slot's start to the end of its window.
 
     One window per (therapist, weekday) is used (the earliest), so one therapist's slots
     of a day lie on one grid SLOT_STEP minutes apart and every slot fits MAX_DURATION.
@@ -429,6 +442,7 @@ def slot_grid(avail: pl.DataFrame) -> pl.DataFrame:
             "timezone",
             "dow",
             (pl.col("s") + pl.col("j") * SLOT_STEP).alias("minute"),
+            (pl.col("e") - pl.col("s") - pl.col("j") * SLOT_STEP).alias("room"),
         )
     )
 
@@ -512,13 +526,32 @@ def _candidates(ctx: Context, req: pl.DataFrame, grid: pl.DataFrame, hi_ms: int)
     kind = ctx.stream("Meeting", "duration").choice(mkey, 3, p=DURATION_P)
     standard = req["sessionMinutes"].to_numpy().astype(np.int64)[i]
     duration = np.select([kind == 0, kind == 2], [SHORT_SESSION, EXTENDED_SESSION], standard)
-    end = start + duration * MS_PER_MINUTE
+    # The slot (``minute``) stays the candidate's key; the session may start later in it.
+    # (A grid without room: every slot fits MAX_DURATION, no more.)
+    room = (
+        slots["room"].to_numpy().astype(np.int64)[si]
+        if "room" in slots.columns
+        else np.full(len(si), MAX_DURATION, dtype=np.int64)
+    )
+    late = ctx.stream("Meeting", "half-hour").bernoulli(mkey, HALF_HOUR_P)
+    late &= duration + HALF_HOUR <= room
     past_only = req["pastOnly"].to_numpy()
-    # Nothing under way at the anchor: a meeting has ended (by the time both were last seen)
-    # or not yet started (for a client who still comes).
-    ok = ~((start <= a) & (end > a)) & (~past_only[i] | (end <= a)) & (end <= ends_by[i])
-    ok &= np.where(end <= a, end <= held_by[i], ahead[i])
-    i, w, si, start, end = i[ok], w[ok], si[ok], start[ok], end[ok]
+
+    def fits(start: I64) -> npt.NDArray[np.bool_]:
+        # Nothing under way at the anchor: a meeting has ended (by the time both were last
+        # seen) or not yet started (for a client who still comes).
+        end = start + duration * MS_PER_MINUTE
+        ok = ~((start <= a) & (end > a)) & (~past_only[i] | (end <= a)) & (end <= ends_by[i])
+        ok &= np.where(end <= a, end <= held_by[i], ahead[i])
+        out: npt.NDArray[np.bool_] = ok & (start <= until[i])
+        return out
+
+    # A session that would not fit HALF_HOUR later keeps to its slot's start.
+    shift = np.where(late & fits(start + HALF_HOUR * MS_PER_MINUTE), HALF_HOUR, 0)
+    start = start + shift * MS_PER_MINUTE
+    end = start + duration * MS_PER_MINUTE
+    ok = fits(start)
+    i, w, si, start, end, shift = i[ok], w[ok], si[ok], start[ok], end[ok], shift[ok]
     local_days, minute, duration, mkey = local_days[ok], minute[ok], duration[ok], mkey[ok]
     dw = w - ws[i]
     cad = cadence[i]
@@ -570,7 +603,8 @@ def _candidates(ctx: Context, req: pl.DataFrame, grid: pl.DataFrame, hi_ms: int)
             "end": end,
             "duration": duration,
             "mkey": pl.Series(mkey, dtype=pl.UInt64),
-            "offset": local_days * MS_PER_DAY + minute * MS_PER_MINUTE - start,
+            "offset": local_days * MS_PER_DAY + (minute + shift) * MS_PER_MINUTE - start,
+            "shift": shift,
         }
     )
 
@@ -603,6 +637,20 @@ def _slot_starts(dow: I64, minute: I64, zone: pl.Series, slot: I64, week: I64) -
 def _codes(*ids: pl.Series) -> pl.Series:
     """The distinct ids, sorted: an id's dense integer code is its row here (``rows_in``)."""
     return pl.concat([i.rename("id").cast(pl.String) for i in ids]).unique().sort()
+
+
+def _held(keys: Sequence[I64], existing: Sequence[I64]) -> npt.NDArray[np.bool_]:
+    """Where any of ``keys`` (columns over the candidates) is among its ``existing`` values."""
+    frame = pl.DataFrame({f"k{n}": k for n, k in enumerate(keys)})
+    return (
+        frame.select(
+            pl.any_horizontal(
+                pl.col(f"k{n}").is_in(pl.Series(k).implode()) for n, k in enumerate(existing)
+            )
+        )
+        .to_series()
+        .to_numpy()
+    )
 
 
 def _greedy(req: I64, prio: I64, keys: Sequence[I64], need: I64) -> I64:
@@ -709,8 +757,10 @@ def schedule(
     end in ms), which new ones must not collide with.
 
     Three keys, each held by at most one meeting:
-    - therapist: (therapist, local date, slot start) — a therapist's slots never overlap;
-    - pair: (pair, week) — one session a week per pair, as therapy is scheduled;
+    - therapist: (therapist, local date, slot start) — a therapist's slots never overlap (a
+      session may start HALF_HOUR into its slot, and still ends by the next);
+    - pair: (pair, week) — one session a week per pair, as therapy is scheduled (past-only
+      candidates, which it does not hold, take SESSION_GAP_DAYS day keys instead);
     - client: (client, bucket of local dates). With local start times in [a, b] and UTC
       offsets in [o_min, o_max], a meeting of local date D lies within
       D + [a - o_max, b - o_min] in UTC, a span of (b - a) + (o_max - o_min); with
@@ -747,7 +797,8 @@ def schedule(
     ex_days = ex_local // MS_PER_DAY
     ex_min = (ex_local % MS_PER_DAY) // MS_PER_MINUTE
     ex_len = (existing["end"].to_numpy().astype(np.int64) - ex_start) // MS_PER_MINUTE
-    minute = cand["minute"].to_numpy()
+    slot = cand["minute"].to_numpy()
+    minute = slot + cand["shift"].to_numpy()
     tod = np.concatenate([minute, ex_min])
     tod_end = np.concatenate([minute + cand["duration"].to_numpy(), ex_min + ex_len])
     offsets = np.concatenate([cand["offset"].to_numpy(), ex_local - ex_start])
@@ -769,7 +820,7 @@ def schedule(
 
     at = cand["_i"].to_numpy()
     c = code(req["clientId"], c_codes)[at]
-    tk = (code(req["therapistId"], t_codes)[at] << 36) + days * 1440 + minute
+    tk = (code(req["therapistId"], t_codes)[at] << 36) + days * 1440 + slot
     ck = (c << 24) + days // bucket
     # Completed sessions a therapist must have had are not held to one a week: the past
     # weeks of a young pair may already be taken by sessions that did not take place.
@@ -778,7 +829,10 @@ def schedule(
         -1 - cand["prio"].to_numpy(),
         (code(req["pairId"], p_codes)[at] << 24) + cand["w"].to_numpy(),
     )
-    ex_tk = (code(existing["therapistId"], t_codes) << 36) + ex_days * 1440 + ex_min
+    # An existing meeting starts on its slot or HALF_HOUR into it, and slots lie on whole
+    # hours (windows start on the hour: ``availability_rows``).
+    ex_slot = ex_min - ex_min % 60
+    ex_tk = (code(existing["therapistId"], t_codes) << 36) + ex_days * 1440 + ex_slot
     ex_c = code(existing["clientId"], c_codes) << 24
     # An existing meeting off the bucket grid touches the buckets on both sides of its date.
     ex_ck = np.concatenate(
@@ -802,12 +856,28 @@ def schedule(
         )
         keep[clash["j"].to_numpy()] = False
         ex_ck = ex_ck[:0]
-    held = pl.DataFrame({"tk": tk, "ck": ck, "wk": wk}).select(
-        pl.col("tk").is_in(pl.Series(ex_tk).implode())
-        | pl.col("ck").is_in(pl.Series(ex_ck).implode())
-        | pl.col("wk").is_in(pl.Series(ex_wk).implode())
-    )
-    keep &= ~held.to_series().to_numpy()
+    # Day keys keep a pair's sessions ``gap`` local dates apart where the week key does not:
+    # key j is the pair's bucket of (local date + j) // gap, so two dates share a bucket in
+    # some j exactly when they are fewer than ``gap`` apart.
+    p = code(req["pairId"], p_codes)[at]
+    prio = cand["prio"].to_numpy()
+
+    def day_keys(gap: int) -> tuple[list[I64], list[I64]]:
+        new = [np.where(p >= 0, (p << 24) + (days + j) // gap, -1 - prio) for j in range(gap)]
+        old = [((ex_p << 24) + (ex_days + j) // gap)[ex_p >= 0] for j in range(gap)]
+        return new, old
+
+    apart, ex_apart = day_keys(MIN_SESSION_GAP_DAYS)
+    keep &= ~_held([tk, ck, *apart], [ex_tk, ex_ck, *ex_apart])
+    # A week the pair already has a session in, or a date fewer than SESSION_GAP_DAYS from
+    # one, is taken only where nothing else does (a minimum to meet): such candidates come
+    # after every other.
+    near, ex_near = day_keys(SESSION_GAP_DAYS)
+    late = _held([wk, *near], [ex_wk, *ex_near])
+    prio = np.where(late, prio + int(prio.max(initial=0)) + 1, prio)
+    # Past-only candidates, which the week key does not hold, hold SESSION_GAP_DAYS day keys
+    # among themselves (only MIN_SESSION_GAP_DAYS ones from the existing meetings).
+    keys = [tk, ck, wk, *(near if cand["pastOnly"].any() else [])]
     need = req.group_by("req").agg(pl.col("need").max()).sort("req")
     need_of = need["need"].to_numpy()
     # Requests as positions in ``need`` (sorted by req), through the request rows.
@@ -816,8 +886,8 @@ def schedule(
     pick = kept[
         _greedy(
             req_at[kept],
-            cand["prio"].to_numpy()[kept],
-            (tk[kept], ck[kept], wk[kept]),
+            prio[kept],
+            [k[kept] for k in keys],
             np.maximum(need_of, 0),
         )
     ]
@@ -848,7 +918,8 @@ def meeting_rows(ctx: Context, acc: pl.DataFrame) -> pl.DataFrame:
 
     ``acc``: mkey, clientId, therapistId, assignedMs, start, end, duration, completed (forced
     COMPLETED), firstBefore (earliest existing meeting of the pair, or None), and optionally
-    seenC (when the client was last seen: it booked the meeting before that).
+    firstHeld (earliest existing COMPLETED one) and seenC (when the client was last seen: it
+    booked the meeting before that). The pair's intake meetings are ``intake_meetings``.
     """
     keys = acc["mkey"].to_numpy()
     s = ctx.stream("Meeting", "fields")
@@ -883,14 +954,7 @@ def meeting_rows(ctx: Context, acc: pl.DataFrame) -> pl.DataFrame:
         held, np.minimum(end + MS_PER_DAY, a), np.where(cancelled, np.minimum(start, a), a)
     )
     updated = between(s, keys, upd_lo, np.maximum(upd_lo, upd_hi), index=3)
-    first_new = (
-        acc.select(
-            (pl.col("start") == pl.col("start").min().over(["clientId", "therapistId"]))
-            & (pl.col("firstBefore").is_null() | (pl.col("start") < pl.col("firstBefore")))
-        )
-        .to_series()
-        .to_numpy()
-    )
+    first_new = intake_meetings(acc, status, a)
     # How many of the pair's meetings at least come before this one: its new ones, and one
     # existing (the first) if any. Meetings added later only raise it.
     before = (
@@ -934,6 +998,36 @@ def meeting_rows(ctx: Context, acc: pl.DataFrame) -> pl.DataFrame:
             "createdAt": timestamps(created, "createdAt"),
             "updatedAt": timestamps(updated, "updatedAt"),
         }
+    )
+
+
+def intake_meetings(
+    acc: pl.DataFrame, status: npt.NDArray[Any], anchor: int
+) -> npt.NDArray[np.bool_]:
+    """Which of the new meetings ``acc`` (clientId, therapistId, start, firstBefore and
+    optionally firstHeld: the pair's earliest existing meeting and its earliest COMPLETED
+    one, ms or NULL) of ``status`` are their pair's intake (``tx.FIRST_SESSION_TITLE``).
+
+    The intake is the pair's first meeting that was held or is still ahead, and every one
+    before it (a cancelled or missed first appointment is rebooked as one): so the pair's
+    first held session is its initial consultation, as its notes say (``first_completed``).
+    A pair with an existing held session, or whose earliest existing meeting is still ahead
+    (the intake already booked, new ones come after it), has no new intake.
+    """
+    pair = ["clientId", "therapistId"]
+    first_held = pl.col("firstHeld") if "firstHeld" in acc.columns else pl.lit(None, pl.Int64)
+    met = pl.Series("_met", ~np.isin(status, ("CANCELLED", "NO_SHOW")))
+    first_met = pl.when("_met").then("start").min().over(pair)
+    before = pl.col("firstBefore")
+    return (
+        acc.with_columns(met)
+        .select(
+            (first_met.is_null() | (pl.col("start") <= first_met))
+            & (first_held.is_null() | (pl.col("start") < first_held))
+            & (before.is_null() | (pl.col("start") < before) | (before < anchor))
+        )
+        .to_series()
+        .to_numpy()
     )
 
 
@@ -1241,7 +1335,11 @@ def accepted_meetings(
     first_held: bool = False,
 ) -> pl.DataFrame:
     """Meeting rows for scheduled candidates; past-only requests are COMPLETED sessions, and
-    with ``first_held`` so is each pair's first meeting (a pair that ended had sessions)."""
+    with ``first_held`` so is each pair's first meeting (a pair that ended had sessions).
+
+    ``first_before``: pairId, firstBefore and optionally firstHeld (the pair's earliest
+    existing meeting and earliest existing COMPLETED one, ms), as ``meeting_rows`` takes them.
+    """
     joined = acc.select("row", "mkey", "start", "end", "duration").join(
         req.select(
             "row",
@@ -1258,7 +1356,10 @@ def accepted_meetings(
     if first_before is None:
         joined = joined.with_columns(pl.lit(None, dtype=pl.Int64).alias("firstBefore"))
     else:
-        joined = joined.join(first_before.select("pairId", "firstBefore"), on="pairId", how="left")
+        held = [c for c in ("firstHeld",) if c in first_before.columns]
+        joined = joined.join(
+            first_before.select("pairId", "firstBefore", *held), on="pairId", how="left"
+        )
     if first_held:
         first = pl.col("start") == pl.col("start").min().over("pairId")
         joined = joined.with_columns(pl.col("completed") | first)
