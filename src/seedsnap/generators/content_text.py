@@ -546,7 +546,8 @@ RESPONSES: tuple[tuple[tuple[tuple[str, ...], ...], ...], ...] = (
                 "Our care team has been told and will reach out to you privately.",
                 "Crisis support is there 24/7: call or text 988 in the US, or your local "
                 "crisis line.",
-                "I've sent you a direct message with crisis resources near you.",
+                "Please reach out to a crisis line near you or someone you trust tonight; "
+                "in the US, 988 answers by call or text.",
             ),
             (
                 "You matter to this community.",
