@@ -44,7 +44,7 @@ from seedsnap.generators.social_text import (
     VENUE_CLOSED,
 )
 from seedsnap.generators.therapy_text import (
-    EARLY_REVIEW_BODIES,
+    EARLY_REVIEW_OPENINGS,
     EARLY_REVIEW_SESSIONS,
     FIRST_NOTE_OPENINGS,
     FIRST_OPENING_WORRY,
@@ -52,7 +52,7 @@ from seedsnap.generators.therapy_text import (
     NOTE_FOCUS_DONE,
     PLAN_SLEEP_DIARY,
     RELAPSE_TITLE,
-    REVIEW_BODIES,
+    REVIEW_OPENINGS,
     SESSION_DESCRIPTIONS,
     WORKSHEET_FEEDBACK_FOR,
     WORKSHEET_FEEDBACK_PROGRESS,
@@ -1176,7 +1176,7 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
     ),
     (
         "review.course_text_after_sessions",
-        lambda f: set_(f, "Review", "rv1", content=REVIEW_BODIES[4][1]),
+        lambda f: set_(f, "Review", "rv1", content=_review(REVIEW_OPENINGS[4][0], 1)),
         "rv1",
     ),
     (  # rv1 follows mt1 and, now, as many earlier sessions as an early text allows
@@ -1185,7 +1185,7 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
             _earlier_sessions(f, EARLY_REVIEW_SESSIONS),
             "Review",
             "rv1",
-            content=EARLY_REVIEW_BODIES[4][0],
+            content=_review(EARLY_REVIEW_OPENINGS[4][0], EARLY_REVIEW_SESSIONS + 1),
         ),
         "rv1",
     ),
@@ -1813,6 +1813,46 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "User", "c2", isActive=False, deactivatedAt=days(1)),
         "gp1",
     ),
+    (  # c1 reviews t1's two sessions alike
+        "review.text_distinct_per_therapist",
+        lambda f: add(
+            _with_review_text(f),
+            "Review",
+            id="rv2",
+            rating=5,
+            clientId="c1",
+            therapistId="t1",
+            meetingId=None,
+            content=_REVIEW_TEXT,
+            **_ts(days(1)),
+        ),
+        "t1",
+    ),
+    (  # another client's review with rv1's title
+        "review.text_distinct_per_therapist",
+        lambda f: add(
+            set_(f, "Review", "rv1", title="Highly recommend"),
+            "Review",
+            id="rv2",
+            rating=5,
+            clientId="c2",
+            therapistId="t1",
+            meetingId=None,
+            title="Highly recommend",
+            **_ts(days(1)),
+        ),
+        "t1",
+    ),
+    (  # rv1 tells of worksheets, and c1 was given none by t1
+        "review.worksheet_mention_after_worksheet",
+        lambda f: _with_review_text(_without(f, "Worksheet", "w1", "w2", "w3")),
+        "rv1",
+    ),
+    (  # ... nor before rv1: w1 now given with w2, after it
+        "review.worksheet_mention_after_worksheet",
+        lambda f: _with_review_text(set_(f, "Worksheet", "w1", createdAt=days(5))),
+        "rv1",
+    ),
 ]
 
 
@@ -2167,6 +2207,26 @@ def _treated_client(f: Frames, uid: str = "c3") -> Frames:
     )
 
 
+def _review(opening: str, sessions: int) -> str:
+    """A review that opens with ``opening`` after ``sessions`` sessions (as the reviews
+    enricher spells the count)."""
+    return opening.format(sessions=f"{sessions} sessions") + " Highly recommend."
+
+
+# A review of c1's sessions with t1 that tells of its worksheets (w1 was given before rv1).
+_REVIEW_TEXT = "A good first impression. The worksheet helps me practise. Highly recommend."
+
+
+def _with_review_text(f: Frames) -> Frames:
+    return set_(f, "Review", "rv1", content=_REVIEW_TEXT)
+
+
+def _without(f: Frames, table: str, *keys: str) -> Frames:
+    for key in keys:
+        f = drop(f, table, key)
+    return f
+
+
 def _earlier_sessions(f: Frames, n: int) -> Frames:
     """``n`` more COMPLETED sessions of c1 with t1, weekly before mt1."""
     for week in range(1, n + 1):
@@ -2451,6 +2511,16 @@ def test_domain_and_minimum_rules_catch_their_violation(
     lab: Lab, rule_id: str, edit: Edit, key: str
 ) -> None:
     _assert_reported(lab.check(rule_id, edit), rule_id, key)
+
+
+def test_review_rules_pass_a_worksheet_mention_after_a_worksheet(lab: Lab) -> None:
+    """rv1 tells of worksheets: c1 had w1 from t1 before it (w2 and w3 came after)."""
+    for rule_id in (
+        "review.worksheet_mention_after_worksheet",
+        "review.text_distinct_per_therapist",
+    ):
+        report = lab.check(rule_id, _with_review_text)
+        assert report.rules == [rule_id] and not report.violations, report.to_text()
 
 
 @pytest.mark.parametrize("rule_id", sorted({c[0] for c in BILLING_CASES}))

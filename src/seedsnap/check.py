@@ -699,6 +699,11 @@ def _by_province(
     return _values(alias, (column, "province"), rows)
 
 
+def _opening(text: str) -> str:
+    """A LIKE pattern of a review that opens with ``text`` (``therapy_text.REVIEW_OPENINGS``)."""
+    return text.replace("{sessions}", "%") + " %"
+
+
 def _text_pools() -> dict[str, str]:
     """SQL derived tables of the generators' text pools the content rules match against."""
     from seedsnap.generators import content_text as ct
@@ -713,8 +718,13 @@ def _text_pools() -> dict[str, str]:
             [(o.replace("{name}", "%"),) for o in st.OPEN_PEER]
             + [(line + "%",) for line in st.PEER_LINES],
         ),
-        "course_review": _values("cr", ("body",), [(b,) for r in tx.REVIEW_BODIES for b in r]),
-        "early_review": _values("er", ("body",), [(b,) for r in tx.EARLY_REVIEW_BODIES for b in r]),
+        # A review's content begins with its opening, the session count a wildcard.
+        "course_review": _values(
+            "cr", ("pattern",), [(_opening(o),) for r in tx.REVIEW_OPENINGS for o in r]
+        ),
+        "early_review": _values(
+            "er", ("pattern",), [(_opening(o),) for r in tx.EARLY_REVIEW_OPENINGS for o in r]
+        ),
         "tried_topic": _values(
             "tt", ("tried", "topic"), list(zip(ct.TRIED, ct.TITLE_TOPICS, strict=True))
         ),
@@ -1996,8 +2006,8 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         "a review that tells of a course of therapy follows more than "
         f"{_EARLY_REVIEW_SESSIONS} completed sessions of its pair",
         f"""SELECT "r"."id" AS "key", 'sessions by then ' || CAST("r"."sessions" AS TEXT) AS "detail"
-        FROM {_REVIEW_SESSIONS} JOIN {_POOLS["course_review"]} ON "cr"."body" = "r"."content"
-        WHERE "r"."sessions" <= {_EARLY_REVIEW_SESSIONS}""",
+        FROM {_REVIEW_SESSIONS} WHERE "r"."sessions" <= {_EARLY_REVIEW_SESSIONS}
+        AND EXISTS (SELECT 1 FROM {_POOLS["course_review"]} WHERE "r"."content" LIKE "cr"."pattern")""",
     ),
     (
         "review.early_text_after_few_sessions",
@@ -2005,8 +2015,8 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         "a review that tells of a first impression follows at most "
         f"{_EARLY_REVIEW_SESSIONS} completed sessions of its pair",
         f"""SELECT "r"."id" AS "key", 'sessions by then ' || CAST("r"."sessions" AS TEXT) AS "detail"
-        FROM {_REVIEW_SESSIONS} JOIN {_POOLS["early_review"]} ON "er"."body" = "r"."content"
-        WHERE "r"."sessions" > {_EARLY_REVIEW_SESSIONS}""",
+        FROM {_REVIEW_SESSIONS} WHERE "r"."sessions" > {_EARLY_REVIEW_SESSIONS}
+        AND EXISTS (SELECT 1 FROM {_POOLS["early_review"]} WHERE "r"."content" LIKE "er"."pattern")""",
     ),
     (
         "message.no_peer_talk_to_others_therapist",
@@ -2044,6 +2054,28 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         COALESCE(CAST("deactivatedAt" AS TEXT), 'NULL') AS "detail" FROM "User"
         WHERE "isActive" = ("deactivatedAt" IS NOT NULL) OR "deactivatedAt" < "createdAt"
         OR "deactivatedAt" < "lastLoginAt" """,
+    ),
+    # Review texts (``enrichers.reviews.with_texts``).
+    (
+        "review.text_distinct_per_therapist",
+        "Review",
+        "a therapist's reviews do not repeat one another's content or title",
+        """SELECT "therapistId" AS "key", CAST(COUNT(*) AS TEXT) || ' reviews say ' ||
+        COALESCE("content", "title") AS "detail" FROM (
+            SELECT "therapistId", "content", CAST(NULL AS TEXT) AS "title" FROM "Review"
+            WHERE "content" IS NOT NULL
+            UNION ALL SELECT "therapistId", CAST(NULL AS TEXT), "title" FROM "Review"
+            WHERE "title" IS NOT NULL) AS "t"
+        GROUP BY "therapistId", "content", "title" HAVING COUNT(*) > 1""",
+    ),
+    (
+        "review.worksheet_mention_after_worksheet",
+        "Review",
+        "a review that mentions worksheets or homework follows a worksheet its pair was given",
+        """SELECT "r"."id" AS "key", "r"."content" AS "detail" FROM "Review" AS "r"
+        WHERE (LOWER("r"."content") LIKE '%worksheet%' OR LOWER("r"."content") LIKE '%homework%')
+        AND NOT EXISTS (SELECT 1 FROM "Worksheet" AS "w" WHERE "w"."clientId" = "r"."clientId"
+            AND "w"."therapistId" = "r"."therapistId" AND "w"."createdAt" < "r"."createdAt")""",
     ),
 )
 

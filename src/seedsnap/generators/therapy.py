@@ -2022,13 +2022,10 @@ def _ratings(u: npt.NDArray[np.float64], weights: Sequence[int]) -> I64:
     return np.searchsorted(cdf / cdf[-1], u, side="right").astype(np.int64) + 1
 
 
-def review_rows(
-    ctx: Context, meetings: pl.DataFrame, all_meetings: pl.DataFrame, users: pl.DataFrame
-) -> pl.DataFrame:
+def review_rows(ctx: Context, meetings: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
     """A review of each of ``meetings`` (id, clientId, therapistId, endTime) by its client,
     written by the time the client was last seen (``users.last_seen`` over ``users``); its
-    text a first impression when the pair had completed at most ``EARLY_REVIEW_SESSIONS`` of
-    ``all_meetings`` by then.
+    title and content NULL, for ``enrichers.reviews.with_texts`` to write over all reviews.
 
     With ``endMs`` (when the meeting's pair ended, NULL while it goes on) the review of a
     pair that ended is written before it did, and rated with ENDED_RATING_WEIGHTS; a client
@@ -2055,25 +2052,12 @@ def review_rows(
         home_offset_of(ctx, meetings["clientId"]),  # in the client's waking hours (``clock``)
         index=1,
     )
-    early = _sessions_by(meetings, all_meetings, created) <= tx.EARLY_REVIEW_SESSIONS
-    u_title, u_body = s.uniform(keys, 2), s.uniform(keys, 3)
-    titles = np.empty(len(keys), dtype=object)
-    bodies = np.empty(len(keys), dtype=object)
-    for r in range(1, 6):  # five fixed rating buckets, each early or not: not rows
-        for first, t_pool, b_pool in (
-            (False, tx.REVIEW_TITLES, tx.REVIEW_BODIES),
-            (True, tx.EARLY_REVIEW_TITLES, tx.EARLY_REVIEW_BODIES),
-        ):
-            m = (rating == r) & (early == first)
-            t_opts, b_opts = t_pool[r - 1], b_pool[r - 1]
-            titles[m] = np.asarray(t_opts, dtype=object)[(u_title[m] * len(t_opts)).astype(int)]
-            bodies[m] = np.asarray(b_opts, dtype=object)[(u_body[m] * len(b_opts)).astype(int)]
     return pl.DataFrame(
         {
             "id": ctx.ids("Review", keys),
             "rating": rating,
-            "title": unless(titles, s.bernoulli(keys, 0.3, index=4), "title"),
-            "content": pl.Series(bodies, dtype=pl.String),
+            "title": pl.Series([None] * len(keys), dtype=pl.String),
+            "content": pl.Series([None] * len(keys), dtype=pl.String),
             "isAnonymous": s.bernoulli(keys, 0.15, index=5),
             "clientId": meetings["clientId"],
             "therapistId": meetings["therapistId"],
@@ -2086,7 +2070,7 @@ def review_rows(
     )
 
 
-def _sessions_by(meetings: pl.DataFrame, all_meetings: pl.DataFrame, at: I64) -> I64:
+def sessions_by(meetings: pl.DataFrame, all_meetings: pl.DataFrame, at: I64) -> I64:
     """Per row of ``meetings``, the COMPLETED meetings of its pair in ``all_meetings`` that
     ended by ``at`` (ms): a join on the pair, then a count per row."""
     done = all_meetings.filter(pl.col("status") == "COMPLETED").select(
@@ -2111,16 +2095,10 @@ ENDED_REVIEW_SHARE = 0.5
 
 
 def reviews(
-    ctx: Context,
-    meetings: pl.DataFrame,
-    all_meetings: pl.DataFrame,
-    users: pl.DataFrame,
-    share: float = 1.0,
+    ctx: Context, meetings: pl.DataFrame, users: pl.DataFrame, share: float = 1.0
 ) -> pl.DataFrame:
     """Per pair with a COMPLETED meeting in ``meetings``, at review_rate x ``share``, a review
-    of one of those meetings (with its pair's ``endMs`` when given: see ``review_rows``), its
-    text told by the pair's COMPLETED sessions in ``all_meetings`` by then: the final meetings,
-    those the meetings enricher added between a pair's first ones included."""
+    of one of those meetings (with its pair's ``endMs`` when given: see ``review_rows``)."""
     cols = ["id", "clientId", "therapistId", "endTime"]
     done = meetings.filter(pl.col("status") == "COMPLETED").select(
         cols + (["endMs"] if "endMs" in meetings.columns else [])
@@ -2134,7 +2112,7 @@ def reviews(
     )
     pair_key = text_keys(one["clientId"] + "|" + one["therapistId"])
     keep = s.bernoulli(pair_key, ctx.config.volumes["review_rate"] * share, index=1)
-    return review_rows(ctx, one.filter(pl.Series(keep)).drop("_b"), all_meetings, users)
+    return review_rows(ctx, one.filter(pl.Series(keep)).drop("_b"), users)
 
 
 # -- the generator ----------------------------------------------------------------------------

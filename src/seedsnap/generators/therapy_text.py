@@ -373,84 +373,251 @@ WORKSHEET_FEEDBACK_PROGRESS = (
     "Compared with your earlier worksheets this one goes deeper. Nice work.",
 )
 
-# Reviews by rating (index 0 = 1 star): titles and bodies.
-# A review is of one session, written while the pair goes on (one that ended was reviewed
-# before it ended), so no text says the client is leaving or looking elsewhere.
-REVIEW_TITLES = (
-    ("Not what I hoped for", "Disappointing experience"),
-    ("Mixed feelings", "Some helpful moments"),
-    ("Decent support", "Helpful but room to grow"),
-    ("Really helpful sessions", "Supportive and practical", "Would recommend"),
-    ("Life-changing support", "Exactly what I needed", "Highly recommend", "Grateful"),
-)
-REVIEW_BODIES = (
-    (
-        "Sessions often felt rushed and I did not feel heard.",
-        "We never really agreed on goals; I hope the next sessions are more focused.",
-    ),
-    (
-        "Some of the techniques helped, but scheduling was difficult.",
-        "Kind and professional, though the approach did not quite click for me.",
-        "I appreciated the worksheets, but the sessions felt a bit unstructured.",
-    ),
-    (
-        "Good listener and the sessions were useful overall.",
-        "It took a while to find our rhythm, but things are improving.",
-        "Solid, practical advice. I would like a bit more follow-up between sessions.",
-    ),
-    (
-        "Warm, patient and practical. The coping tools actually work for me.",
-        "I feel more in control of my anxiety than I have in a long time.",
-        "Very easy to talk to and always well prepared for our sessions.",
-        "The homework felt relevant and the progress is noticeable.",
-    ),
-    (
-        "I finally feel understood. Each session leaves me with something concrete to try.",
-        "My therapist helped me through a really hard stretch. I cannot recommend them enough.",
-        "Compassionate, insightful and consistent. My sleep and mood have both improved.",
-        "I was nervous about online therapy, but this has been the best decision I made this year.",
-        "Clear, kind and structured. I look forward to our sessions.",
-    ),
-)
-# Reviews written after few sessions (``EARLY_REVIEW_SESSIONS`` completed by then): first
-# impressions, by rating as above; the texts above tell of a longer course of therapy.
+# Reviews. A review's text is composed: an opening (by rating, and by whether the pair had
+# had at most EARLY_REVIEW_SESSIONS completed sessions by then: a first impression, or a
+# course of therapy), one or two middles (what helped or did not, by tone: 1-2 stars
+# critical, 3 mixed, 4-5 warm; the generic ones by register too) and a closing (by rating).
+# "{sessions}" in an opening is the pair's completed sessions by then ("two sessions"); a
+# middle of the approach kind names the therapist's approach ("{approach}",
+# APPROACH_PHRASES), one of the worksheet kind the worksheets the pair had been given by then
+# (a singular and a plural form). A review is of one session, written while the pair goes on
+# (one that ended was reviewed before it ended), so no text says the client is leaving or
+# looking elsewhere. No opening holds a LIKE wildcard, and no early opening reads as a course
+# one (check matches them).
 EARLY_REVIEW_SESSIONS = 2
-EARLY_REVIEW_TITLES = (
-    ("Not a good first impression", "Off to a rough start"),
-    ("Unsure so far", "Early days, mixed feelings"),
-    ("A decent start", "Promising so far"),
-    ("Good first impression", "Off to a good start", "Would recommend"),
-    ("Wonderful start", "Exactly what I was looking for", "Highly recommend", "Grateful"),
+REVIEW_TONE = (0, 0, 1, 2, 2)  # per rating 1..5: critical, mixed, warm
+REVIEW_OPENINGS = (
+    (
+        "After {sessions} I still do not feel this therapist is really listening.",
+        "I have given this {sessions} now and it is not working for me.",
+        "I have had {sessions} and honestly I am disappointed.",
+        "Over the past weeks I have left most sessions more frustrated than I came in.",
+    ),
+    (
+        "I have had {sessions} so far and it has mostly not gone well.",
+        "After {sessions} I expected more progress than this.",
+        "I wanted this to work, and over {sessions} it mostly has not.",
+        "Looking back over the past weeks, I am not convinced.",
+    ),
+    (
+        "After {sessions} there have been good weeks and not-so-good ones.",
+        "I have had {sessions} now: some helpful, some less so.",
+        "Over {sessions} my feelings about this have been mixed.",
+        "Looking back over the past weeks, it has been a bit of both.",
+    ),
+    (
+        "After {sessions} I can say this has been genuinely helpful.",
+        "I have had {sessions} so far and I am glad I stuck with it.",
+        "Over {sessions} things have slowly been getting better.",
+        "Looking back over the past weeks, I am in a better place than when I started.",
+    ),
+    (
+        "After {sessions} I can honestly say this has changed a lot for me.",
+        "I have had {sessions} and every one of them was worth it.",
+        "Over {sessions} I have come further than I thought I could.",
+        "Looking back over the past weeks, I hardly recognise how stuck I was.",
+        "I was nervous about online therapy, but {sessions} later I am so glad I started.",
+    ),
 )
-EARLY_REVIEW_BODIES = (
+EARLY_REVIEW_OPENINGS = (
     (
-        "It felt rushed so far and I did not feel heard.",
-        "We have not agreed on goals yet; I hope the next sessions are more focused.",
+        "Only {sessions} in, but this has not been a good start.",
+        "My first impression was not good.",
+        "It felt rushed from the start.",
     ),
     (
-        "Kind and professional, though the approach has not quite clicked for me yet.",
-        "Some useful ideas, but it is too early to tell if this approach suits me.",
-        "Getting the first appointment scheduled was harder than it should be.",
+        "It is early days, just {sessions}, but I am not convinced yet.",
+        "Not the first impression I was hoping for.",
+        "A rough start.",
     ),
     (
-        "A good listener. Too early to say much, but a reasonable start.",
-        "Useful so far; I would like clearer next steps.",
-        "It took a little while to warm up, but I will give it a few more sessions.",
+        "It is hard to judge after just {sessions}.",
+        "A mixed first impression.",
+        "Early days, and I am not sure yet.",
     ),
     (
-        "Warm and easy to talk to from the start.",
-        "I came away with a couple of practical tools to try.",
-        "Well prepared and attentive. Looking forward to the next sessions.",
+        "Only {sessions} in, and it is off to a good start.",
+        "A good first impression.",
         "I felt comfortable opening up sooner than I expected.",
     ),
     (
-        "I felt understood from the start. Looking forward to what comes next.",
+        "Just {sessions} so far and I already feel more hopeful.",
+        "I felt understood from the very first session.",
         "I was nervous about online therapy, but I was put at ease right away.",
-        "Clear, kind and structured. I already have something concrete to try.",
-        "A really reassuring start. I wish I had reached out sooner.",
-        "Compassionate and insightful from day one.",
+        "A really reassuring start.",
     ),
 )
+# Middles by tone: generic sentences, sentences naming the approach, and worksheet
+# sentences as (one worksheet, several) pairs.
+REVIEW_MIDDLES = (
+    (
+        "Sessions often felt rushed and I did not feel heard.",
+        "We have not agreed on clear goals.",
+        "I often had to repeat things I had already explained.",
+        "Sessions started late more than once.",
+        "I left most sessions without anything concrete to work on.",
+        "It sometimes felt like the advice was not meant for me.",
+    ),
+    (
+        "Kind and professional, though scheduling was sometimes difficult.",
+        "A good listener, but I would like clearer next steps.",
+        "Some sessions felt really useful, others a bit unfocused.",
+        "I would like a bit more follow-up between sessions.",
+        "It took a while to find our rhythm.",
+        "The advice is sound, if a little general.",
+    ),
+    (
+        "Warm, patient and easy to talk to.",
+        "Always well prepared and attentive.",
+        "I feel listened to without being judged.",
+        "Things are explained clearly and I never feel rushed.",
+        "Each session leaves me with something concrete to try.",
+        "I feel more in control than I have in a long time.",
+        "My mood has started to lift.",
+        "I look forward to our sessions.",
+    ),
+)
+# The same for a first impression (at most EARLY_REVIEW_SESSIONS sessions: no "most sessions").
+EARLY_REVIEW_MIDDLES = (
+    (
+        "It felt rushed and I did not feel heard.",
+        "We did not agree on any clear goals.",
+        "I had to repeat things I had already explained.",
+        "I left without anything concrete to work on.",
+        "It felt like the advice was not meant for me.",
+    ),
+    (
+        "Kind and professional, though getting the first appointment was harder than it should be.",
+        "A good listener, but I would like clearer next steps.",
+        "Some useful ideas, but it is too early to tell if this suits me.",
+        "It took a little while to warm up.",
+        "The advice is sound, if a little general.",
+    ),
+    (
+        "Warm, patient and easy to talk to.",
+        "Well prepared and attentive.",
+        "I felt listened to without being judged.",
+        "Things were explained clearly and I never felt rushed.",
+        "I came away with a couple of practical tools to try.",
+        "I already feel a little lighter.",
+    ),
+)
+REVIEW_APPROACH_MIDDLES = (
+    ("I did not get much out of {approach}.", "I expected more from {approach} than I got."),
+    (
+        "I got something out of {approach}, though not as much as I hoped.",
+        "Parts of {approach} are useful, parts are not really my thing.",
+    ),
+    ("I got a lot out of {approach}.", "I have really come to value {approach}."),
+)
+REVIEW_WORKSHEET_MIDDLES = (
+    (
+        (
+            "The worksheet I was given felt generic, not tailored to me.",
+            "The worksheets I was given felt generic, not tailored to me.",
+        ),
+        ("The worksheet felt like busywork to me.", "The worksheets felt like busywork to me."),
+    ),
+    (
+        (
+            "The worksheet is useful, though I would like to go through it together.",
+            "The worksheets are useful, though I would like to go through them together more.",
+        ),
+        (
+            "The worksheet is a good idea, but I would like more guidance with it.",
+            "The worksheets are a good idea, but I would like more guidance with them.",
+        ),
+    ),
+    (
+        (
+            "The worksheet helps me practise what we talk about.",
+            "The worksheets help me practise what we talk about.",
+        ),
+        (
+            "The worksheet feels relevant and makes the ideas stick.",
+            "The worksheets feel relevant and make the ideas stick.",
+        ),
+    ),
+)
+# The therapist's approach (Therapist.approaches) as a review names it.
+APPROACH_PHRASES = {
+    "Cognitive Behavioral Therapy (CBT)": "the CBT exercises",
+    "Trauma-Focused CBT": "the trauma-focused CBT work",
+    "Mindfulness-Based Therapy": "the mindfulness exercises",
+    "Acceptance and Commitment Therapy (ACT)": "the ACT exercises",
+    "Dialectical Behavior Therapy (DBT)": "the DBT skills",
+    "EMDR": "the EMDR sessions",
+    "Psychodynamic Therapy": "the psychodynamic approach",
+    "Family Systems Therapy": "looking at my family patterns",
+    "Solution-Focused Brief Therapy": "the solution-focused approach",
+    "Humanistic Therapy": "the person-centred approach",
+    "Motivational Interviewing": "the motivational interviewing",
+}
+REVIEW_CLOSINGS = (
+    (
+        "I cannot recommend it based on my experience.",
+        "I hope other clients have a better experience.",
+        "Not what I needed.",
+        "Disappointing overall.",
+    ),
+    (
+        "Maybe a better fit for someone else.",
+        "Disappointed overall.",
+        "I hope it improves.",
+        "Not quite what I hoped for.",
+    ),
+    (
+        "Overall okay, with room to grow.",
+        "I will see how the next sessions go.",
+        "Decent, but not quite there yet.",
+        "Helpful in parts.",
+    ),
+    (
+        "I would recommend them.",
+        "Glad I found this therapist.",
+        "Thank you for the support so far.",
+        "A good fit for me.",
+    ),
+    (
+        "I cannot recommend them enough.",
+        "Highly recommend.",
+        "Truly grateful.",
+        "The best decision I made this year.",
+        "Thank you for everything.",
+    ),
+)
+REVIEW_TITLES = (
+    ("Not what I hoped for", "Disappointing experience", "Did not work for me", "Not a fit"),
+    ("Mixed feelings, mostly negative", "Not convinced", "Could be better", "Underwhelming"),
+    ("Some helpful moments", "Decent support", "Helpful but room to grow", "Okay overall"),
+    (
+        "Really helpful sessions",
+        "Supportive and practical",
+        "Would recommend",
+        "Steady progress",
+        "A good fit",
+    ),
+    (
+        "Life-changing support",
+        "Exactly what I needed",
+        "Highly recommend",
+        "Grateful",
+        "Truly helpful",
+        "Worth every session",
+    ),
+)
+EARLY_REVIEW_TITLES = (
+    ("Not a good first impression", "Off to a rough start", "Disappointing start"),
+    ("Unsure so far", "Not convinced yet", "Could be better"),
+    ("Early days, mixed feelings", "A decent start", "Too early to tell"),
+    ("Good first impression", "Off to a good start", "Promising so far"),
+    ("Wonderful start", "Exactly what I was looking for", "Highly recommend", "Grateful"),
+)
+# Session counts as a review spells them: words up to twelve, digits above.
+COUNT_WORDS = (
+    "zero", "one", "two", "three", "four", "five", "six",
+    "seven", "eight", "nine", "ten", "eleven", "twelve",
+)  # fmt: skip
 # Upstream's star weights for ratings 1..5 (seeder.md §6.3).
 RATING_WEIGHTS = (1, 2, 5, 15, 25)
 # A client who goes on meeting its therapist does not rate it 1-2 stars: upstream's weights
