@@ -26,10 +26,12 @@ from seedsnap.generators.users import (
     PROCESSING_ADMINS,
     RATE_RANGE,
     RATE_STEP,
+    SLIDING_SCALE,
     _client_bios,
     full_years,
     home_province,
     last_seen,
+    on_sliding_scale,
     targets,
     user_keys,
     zone_of,
@@ -61,6 +63,12 @@ def test_rates_follow_credentials_and_experience(heavy3: Frames) -> None:
     rest = t.join(fixtures.select("userId"), on="userId", how="anti")
     assert ((rest["rate"] % RATE_STEP) == 0).all()
     assert rest["rate"].min() >= RATE_RANGE[0] and rest["rate"].max() <= RATE_RANGE[1]  # type: ignore[operator]
+    # A sliding-scale fee is SLIDING_SCALE of the full one: types and years compare full fees.
+    sliding = on_sliding_scale(Context(resolve(mode="heavy", scale=3, env={})), rest["userId"])
+    assert 0.1 < sliding.mean() < 0.3, sliding.mean()
+    under = rest.filter(pl.col("rate") < 100)
+    assert under.height >= 3 and under["userId"].is_in(rest["userId"].filter(sliding)).all()
+    rest = rest.with_columns(pl.col("rate") / pl.Series(np.where(sliding, SLIDING_SCALE, 1.0)))
     by_type = rest.group_by("providerType").agg(
         pl.col("rate").mean().alias("mean"),
         pl.corr(pl.col("yearsOfExperience").cast(pl.Float64), "rate").alias("r"),
@@ -72,6 +80,20 @@ def test_rates_follow_credentials_and_experience(heavy3: Frames) -> None:
     assert mean[nurse] > mean[psychologist] > max(others), mean
     # Within a type, more years of practice cost more.
     assert (by_type.filter(pl.col("n") >= 10)["r"] > 0.4).all(), by_type
+
+
+def test_practice_starts_spread_over_the_year_and_match_the_years_of_experience(
+    heavy3: Frames,
+) -> None:
+    """The audit found every practiceStartDate on the anchor's day and time (February, at
+    noon) N years back: 17 distinct values for 75 therapists at heavy x3."""
+    t = heavy3["Therapist"]
+    start = t["practiceStartDate"]
+    assert (start.dt.truncate("1d") == start).all()  # a date: midnight
+    assert start.dt.month().n_unique() >= 10 and start.n_unique() > 0.8 * t.height
+    anchor = resolve(mode="heavy", scale=3, env={}).anchor_ms
+    years = full_years(start, anchor)
+    assert (years == t["yearsOfExperience"].to_numpy()).all()
 
 
 def test_therapist_mobiles_are_well_formed_fictional_numbers_of_their_state(

@@ -83,7 +83,13 @@ RATE_BASE = (165, 120, 125, 115, 185)
 RATE_PER_YEAR = 3.5
 RATE_SPREAD = 20
 RATE_STEP = 5
-RATE_RANGE = (90, 300)
+RATE_RANGE = (60, 300)
+# A keyed SLIDING_SCALE_SHARE of therapists keep part of their caseload affordable and list a
+# sliding-scale fee: SLIDING_SCALE of the rate above (so a counsellor or social worker early in
+# practice charges $70-$90, a senior psychiatric nurse practitioner still $150 or more). Without
+# them no rate fell under $100 and a client's "under $100" budget fitted nobody.
+SLIDING_SCALE_SHARE = 0.2
+SLIDING_SCALE = 0.65
 
 # Ages (years, at the anchor) users are drawn between. A therapist practises from 24 at the
 # earliest and has practised a year or more: at least 26 (365-day years) is 25 full years.
@@ -565,6 +571,16 @@ def _approved(ctx: Context, keys: np.ndarray, fixture: np.ndarray) -> np.ndarray
     return np.asarray(fixture | ctx.stream("Therapist", "profile").bernoulli(keys, 0.9, index=3))
 
 
+# The areas of expertise (``vocab.SPECIALTIES``) in which a therapist treats each concern of a
+# pre-assessment's primaryConcerns (``therapy_text.CONCERNS``): written once, for the areas a
+# therapist is drawn (``_expertise``), the pairs (``relationships``) and check. Stress,
+# insomnia and general wellbeing are part of any therapist's general practice: no area.
+CONCERN_AREAS = {
+    "anxiety": ("Anxiety", "Social Anxiety", "Panic Disorder", "OCD"),
+    "depression": ("Depression", "Bipolar Disorder", "Grief and Loss"),
+}
+
+
 # Each of ``vocab.SPECIALTIES`` as a bio's sentence names it: its words in lower case, but
 # acronyms (PTSD, OCD, ADHD) as they are.
 IN_A_SENTENCE = {
@@ -575,11 +591,23 @@ IN_A_SENTENCE = {
 
 def _expertise(ctx: Context, keys: np.ndarray, fixture: np.ndarray) -> pl.Series:
     """The areas of expertise (``Therapist.areasOfExpertise``) of each therapist (``_key``:
-    ``keys``): 2 to 5 keyed ``vocab.SPECIALTIES``; the fixtures' are Anxiety and Depression.
-    Its bio (``_users``) names one of them."""
+    ``keys``): 2 to 5 keyed ``vocab.SPECIALTIES``, at least one of which treats anxiety or
+    depression (``CONCERN_AREAS``); the fixtures' are Anxiety and Depression. Its bio
+    (``_users``) names one of them."""
     s = ctx.stream("Therapist", "profile")
     n_spec = s.integers(keys, 2, 6, index=4)
     specialties = pick_many(s, keys, v.SPECIALTIES, n_spec, "areasOfExpertise")
+    # Nearly every therapist of a general platform sees anxious or low clients, whatever its
+    # speciality: a draw with no area for either (about one in nine) has its first area
+    # replaced by Anxiety or Depression (keyed), so every therapist can take most clients.
+    core = [a for areas in CONCERN_AREAS.values() for a in areas]
+    general = pick_text(ctx.stream("Therapist", "expertise-core"), keys, [v.SPECIALTIES[0],
+                        v.SPECIALTIES[1]])  # fmt: skip
+    specialties = pl.select(
+        pl.when(pl.lit(specialties).list.set_intersection(pl.lit(core)).list.len() > 0)
+        .then(pl.lit(specialties))
+        .otherwise(pl.concat_list(pl.lit(general), pl.lit(specialties).list.slice(1)))
+    ).to_series()
     fixture_spec = pl.Series([["Anxiety", "Depression"]])  # one row, broadcast
     return (
         pl.select(pl.when(pl.lit(pl.Series(fixture))).then(fixture_spec).otherwise(specialties))
@@ -628,14 +656,16 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
     ).to_series()
     accepts_insurance = s.bernoulli(keys, 0.6, index=8)
     # What a session is charged follows credentials and experience: a base per provider
-    # type, RATE_PER_YEAR more per year of practice and a keyed spread, in whole RATE_STEPs
-    # (the fixtures keep upstream's 100.00).
+    # type, RATE_PER_YEAR more per year of practice and a keyed spread, in whole RATE_STEPs,
+    # times SLIDING_SCALE for a sliding-scale fee (the fixtures keep upstream's 100.00).
     base = np.asarray(RATE_BASE, dtype=np.float64)[lic] + RATE_PER_YEAR * years
     spread = s.integers(keys, -RATE_SPREAD, RATE_SPREAD + 1, index=9)
-    rate = np.clip(np.round((base + spread) / RATE_STEP) * RATE_STEP, *RATE_RANGE)
+    sliding = on_sliding_scale(ctx, users["id"]) & ~fixture
+    fee = (base + spread) * np.where(sliding, SLIDING_SCALE, 1.0)
+    rate = np.clip(np.round(fee / RATE_STEP) * RATE_STEP, *RATE_RANGE)
     rate = np.where(fixture, 100, rate).astype(np.int64)
     created = users["createdAt"].dt.epoch("ms").to_numpy()
-    start_practice = ctx.anchor_ms - years * 365 * MS_PER_DAY
+    start_practice = _practice_start(ctx, keys, users["birthDate"], years)
     tz = np.asarray(v.PROVINCE_TZ)[province]
     prefix = np.asarray(v.LICENSE_PREFIX)[lic]
     license_no = np.char.add(
@@ -740,14 +770,60 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
         .otherwise(None)
         .alias("processedByAdminId"),
         *_credentials(ctx, keys, lic, start_practice),
-        json_object(
-            "treatmentSuccessRates",
-            anxiety=np.round(0.6 + 0.3 * s.uniform(keys, 19), 2),
-            depression=np.round(0.65 + 0.25 * s.uniform(keys, 20), 2),
-            trauma=np.round(0.6 + 0.3 * s.uniform(keys, 21), 2),
-        ),
+        _success_rates(ctx, keys, specialties),
     )
     return df.with_columns(_certificate_urls(df))
+
+
+def on_sliding_scale(ctx: Context, ids: pl.Series) -> npt.NDArray[np.bool_]:
+    """Whether each therapist of ``ids`` lists a sliding-scale fee (SLIDING_SCALE_SHARE,
+    keyed by its id; the fixtures keep their 100.00 whatever this says)."""
+    s = ctx.stream("Therapist", "sliding-scale")
+    return np.asarray(s.bernoulli(text_keys(ids), SLIDING_SCALE_SHARE), dtype=np.bool_)
+
+
+def _practice_start(ctx: Context, keys: np.ndarray, birth: pl.Series, years: I64) -> I64:
+    """When each therapist (``_key``: ``keys``) began practising (epoch ms, a midnight): a
+    keyed day of the year that makes ``years`` its full years of practice at the anchor
+    (yearsOfExperience), never before it was PRACTICE_FROM_AGE (``birth``)."""
+    day = pl.lit(ctx.anchor_ms).cast(pl.Datetime("ms")).dt.truncate("1d")
+    yrs = pl.Series("y", years)
+    bounds = pl.DataFrame({"y": yrs, "b": birth}).select(
+        day.dt.offset_by(pl.format("-{}y", "y")).dt.epoch("ms").alias("hi"),
+        pl.max_horizontal(
+            day.dt.offset_by(pl.format("-{}y", pl.col("y") + 1)) + pl.duration(days=1),
+            pl.col("b").dt.truncate("1d").dt.offset_by(f"{PRACTICE_FROM_AGE}y"),
+        )
+        .dt.epoch("ms")
+        .alias("lo"),
+    )
+    hi, lo = bounds["hi"].to_numpy(), bounds["lo"].to_numpy()
+    lo = np.minimum(lo, hi)
+    n_days = (hi - lo) // MS_PER_DAY + 1
+    out: I64 = lo + ctx.stream("Therapist", "practice-start").integers(keys, 0, n_days) * MS_PER_DAY
+    return out
+
+
+def _success_rates(ctx: Context, keys: np.ndarray, areas: pl.Series) -> pl.Expr:
+    """``treatmentSuccessRates``: a keyed rate (0.60-0.90) for each of the therapist's own
+    areas of expertise (``areas``), keyed by the area, as a JSON object in stored form."""
+    ex = areas.to_frame("a").with_row_index("r").explode("a")
+    row = ex["r"].to_numpy().astype(np.int64)
+    nth = ex["a"].replace_strict({a: i for i, a in enumerate(v.SPECIALTIES)}).to_numpy()
+    rate = np.round(
+        0.6 + 0.3 * ctx.stream("Therapist", "success-rates").uniform(child_keys(keys[row], nth)),
+        2,
+    )
+    per = (
+        ex.with_columns(
+            pl.Series("v", rate),
+            pl.col("a").str.len_bytes().alias("_n"),
+        )
+        .sort("r", "_n", "a")  # jsonb's key order: shorter first, then bytewise
+        .group_by("r", maintain_order=True)
+        .agg(pl.format('"{}": {}', "a", pl.col("v").cast(pl.String)).str.join(", "))
+    )
+    return pl.lit("{" + per["a"] + "}").alias("treatmentSuccessRates")
 
 
 def _accept_types(specialties: pl.Series) -> pl.Series:
