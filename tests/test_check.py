@@ -994,6 +994,27 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         ),
         "t1",
     ),
+    (  # rates of areas it does not list (the old fixed anxiety, depression and trauma)
+        "therapist.success_rates_of_expertise",
+        lambda f: set_(
+            f,
+            "Therapist",
+            "t1",
+            areasOfExpertise=["Anxiety", "ADHD"],
+            treatmentSuccessRates='{"trauma": 0.8, "anxiety": 0.7, "depression": 0.7}',
+        ),
+        "t1",
+    ),
+    (  # an anxious client's therapist treats neither anxiety nor depression
+        "client_therapist.treats_intake_concern",
+        lambda f: set_(
+            set_(f, "PreAssessment", "pa_c1", aiEstimate=_CONCERNS),
+            "Therapist",
+            "t1",
+            areasOfExpertise=["ADHD", "Depression"],
+        ),
+        "ct1",
+    ),
     (
         "meeting.in_availability",  # the slot read in UTC: 01:00 is before 08:00
         lambda f: set_(f, "TherapistAvailability", "av1", timezone="UTC"),
@@ -2000,6 +2021,31 @@ BILLING_CASES: list[tuple[str, Edit, str]] = [
     ),
 ]
 DOMAIN_CASES += BILLING_CASES
+
+# An intake assessment whose primary concerns are anxiety and insomnia.
+_CONCERNS = '{"primaryConcerns": ["anxiety", "insomnia"]}'
+
+
+def _treats_done_right(f: Frames) -> Frames:
+    """c1's intake names anxiety; its therapist t1 treats social anxiety, with a success
+    rate for each of its areas."""
+    f = set_(f, "PreAssessment", "pa_c1", aiEstimate=_CONCERNS)
+    return set_(
+        f,
+        "Therapist",
+        "t1",
+        areasOfExpertise=["ADHD", "Social Anxiety"],
+        treatmentSuccessRates='{"ADHD": 0.7, "Social Anxiety": 0.81}',
+    )
+
+
+@pytest.mark.parametrize(
+    "rule_id", ["therapist.success_rates_of_expertise", "client_therapist.treats_intake_concern"]
+)
+def test_match_rules_pass_a_therapist_who_treats_its_client(lab: Lab, rule_id: str) -> None:
+    report = lab.check(rule_id, _treats_done_right)
+    assert report.rules == [rule_id] and not report.violations, report.to_text()
+
 
 PROFILE_CASES: list[tuple[str, Edit, str]] = [
     (  # takes couples without couples therapy among its areas

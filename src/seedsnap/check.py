@@ -41,7 +41,7 @@ from seedsnap.generators.social_text import LOW_ENROLMENT, VENUE_CLOSED
 from seedsnap.generators.therapy import MIN_SESSION_GAP_DAYS
 from seedsnap.generators.therapy_text import EARLY_REVIEW_SESSIONS as _EARLY_REVIEW_SESSIONS
 from seedsnap.generators.therapy_text import FIRST_NOTE_OPENINGS, FIRST_SESSION_DESCRIPTIONS
-from seedsnap.generators.users import ADULT_AT
+from seedsnap.generators.users import ADULT_AT, CONCERN_AREAS
 from seedsnap.schema import MENTARA, Schema, Table
 from seedsnap.schema.ddl import quote
 from seedsnap.schema.model import ENUM, TIMESTAMP
@@ -869,6 +869,45 @@ def _chatbot_restates() -> str:
     return "\n        OR ".join(parts)
 
 
+def _success_rates_mismatch() -> str:
+    """SQL over "Therapist": its treatmentSuccessRates' keys are not its areasOfExpertise
+    (each of ``vocab.SPECIALTIES`` a key exactly when an area, and as many keys as areas).
+    Spelled for DuckDB and PostgreSQL alike: a key is found as its quoted name in the JSON
+    text (no name ends another's with a quote before it), the keys counted by their '": '."""
+    from seedsnap.generators import vocab as v
+
+    rates = 'CAST("treatmentSuccessRates" AS TEXT)'
+    each = [
+        f'({_text(a)} = ANY("areasOfExpertise")) <> (POSITION({_text(chr(34) + a + chr(34))} '
+        f"IN {rates}) > 0)"
+        for a in v.SPECIALTIES
+    ]
+    count = f"(LENGTH({rates}) - LENGTH(REPLACE({rates}, '\": ', ''))) / 3"
+    areas = 'COALESCE(array_length("areasOfExpertise", 1), 0)'
+    return " OR ".join([*each, f"{count} <> {areas}"])
+
+
+def _concerns_untreated() -> str:
+    """SQL over an assessment "a" and a therapist "t": the assessment's primaryConcerns hold
+    a concern of ``users.CONCERN_AREAS`` and the therapist lists an area of none of those it
+    holds (a concern found as its quoted name in the JSON text, in DuckDB and PostgreSQL)."""
+    concerns = """CAST("a"."aiEstimate" -> 'primaryConcerns' AS TEXT)"""
+
+    def holds(c: str) -> str:
+        return f"POSITION({_text(chr(34) + c + chr(34))} IN {concerns}) > 0"
+
+    def treats(areas: tuple[str, ...]) -> str:
+        return " OR ".join(f'{_text(a)} = ANY("t"."areasOfExpertise")' for a in areas)
+
+    held = " OR ".join(holds(c) for c in CONCERN_AREAS)
+    met = " OR ".join(f"({holds(c)} AND ({treats(a)}))" for c, a in CONCERN_AREAS.items())
+    return f"({held}) AND NOT ({met})"
+
+
+_SUCCESS_RATES_MISMATCH = _success_rates_mismatch()
+_CONCERNS_UNTREATED = _concerns_untreated()
+
+
 DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
     # Communities and content.
     (
@@ -1533,6 +1572,28 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         "notes that name a symptom (panic, sleep, mood, stress) are of a client whose latest "
         "assessment before the session and latest one both rate that scale elevated",
         _symptom_not_shown(),
+    ),
+    (
+        "therapist.success_rates_of_expertise",
+        "Therapist",
+        "a therapist's treatmentSuccessRates are of its own areasOfExpertise, one rate each",
+        f"""SELECT "userId" AS "key", CAST("treatmentSuccessRates" AS TEXT) AS "detail"
+        FROM "Therapist" WHERE {_SUCCESS_RATES_MISMATCH}""",
+    ),
+    (
+        "client_therapist.treats_intake_concern",
+        "ClientTherapist",
+        "a client's therapist treats one of the primary concerns of its intake assessment "
+        "(the one its recommendations came of) that an area of expertise treats",
+        f"""SELECT "ct"."id" AS "key", 'therapist ' || "ct"."therapistId" || ', concerns ' ||
+        CAST("a"."aiEstimate" -> 'primaryConcerns' AS TEXT) AS "detail"
+        FROM "ClientTherapist" AS "ct"
+        JOIN "PreAssessment" AS "a" ON "a"."clientId" = "ct"."clientId"
+        JOIN "Therapist" AS "t" ON "t"."userId" = "ct"."therapistId"
+        WHERE NOT EXISTS (SELECT 1 FROM "PreAssessment" AS "b"
+            WHERE "b"."clientId" = "a"."clientId" AND ("b"."createdAt" < "a"."createdAt"
+            OR ("b"."createdAt" = "a"."createdAt" AND "b"."id" < "a"."id")))
+        AND ({_CONCERNS_UNTREATED})""",
     ),
     # Worksheets.
     (

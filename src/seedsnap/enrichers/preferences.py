@@ -8,7 +8,8 @@ the data says about it:
 - languagePreferences: English, plus its therapist's other language half of the time;
 - genderPreference / agePreference: with a therapist, either "no preference" or the
   therapist's (gender from the first-name pool, age bracket from the birth date);
-- budgetRange: the bracket holding its therapist's hourly rate;
+- budgetRange: the bracket holding its therapist's hourly rate (its last therapist's, for a
+  client whose pairs all ended: a budget it told every therapist it picked);
 - sessionFrequency: from the median gap between its sessions (weekly up to 10 days,
   biweekly up to 21, else monthly); availabilityPreference: its two most frequent session
   times, as local weekday and part of day in the therapist's zone;
@@ -90,6 +91,19 @@ def _therapist(frames: Frames) -> pl.DataFrame:
     )
 
 
+def _last_rate(frames: Frames) -> pl.DataFrame:
+    """Each paired client's last therapist's hourlyRate (``lastRate``), active or not."""
+    rate = frames["Therapist"].select(pl.col("userId").alias("therapistId"), "hourlyRate")
+    return (
+        frames["ClientTherapist"]
+        .sort("clientId", "assignedAt", "therapistId")
+        .group_by("clientId", maintain_order=True)
+        .agg(pl.col("therapistId").last())
+        .join(rate, on="therapistId", how="left")
+        .select("clientId", pl.col("hourlyRate").alias("lastRate"))
+    )
+
+
 def _sessions(frames: Frames) -> pl.DataFrame:
     """Per client: median days between sessions and its two most frequent session times."""
     tz = frames["Therapist"].select(pl.col("userId").alias("therapistId"), "timezone")
@@ -138,6 +152,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         clients.join(_latest_assessment(frames), on="clientId", how="left")
         .join(_therapist(frames), on="clientId", how="left")
         .join(_sessions(frames), on="clientId", how="left")
+        .join(_last_rate(frames), on="clientId", how="left")
     )
     keys = text_keys(j["clientId"])
     s = ctx.stream("ClientPreferences", "fields")
@@ -236,6 +251,8 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         pl.coalesce(frequency, pl.col("_freq")).alias("sessionFrequency"),
         pl.when(has_t)
         .then(_bracket(pl.col("hourlyRate").cast(pl.Float64), tx.BUDGET_RANGES))
+        .when(pl.col("lastRate").is_not_null())
+        .then(_bracket(pl.col("lastRate").cast(pl.Float64), tx.BUDGET_RANGES))
         .otherwise(pl.col("_budget"))
         .alias("budgetRange"),
         pl.when(pl.col("_near"))

@@ -37,8 +37,15 @@ import polars as pl
 from seedsnap.config import FIXTURES_PER_ROLE, PAST_PAIR_DAYS
 from seedsnap.context import MS_PER_DAY, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit, pair_top_up, sample_pairs
+from seedsnap.generators import therapy_text as tx
 from seedsnap.generators.common import text_keys
-from seedsnap.generators.relationships import SETTLED_DAYS, pair_starts, quiet_active_ms
+from seedsnap.generators.relationships import (
+    SETTLED_DAYS,
+    intake_needs,
+    pair_starts,
+    quiet_active_ms,
+    treated,
+)
 from seedsnap.generators.therapy import approved_therapists
 from seedsnap.generators.users import home_offset_of, seen_of, still_coming, verified
 from seedsnap.random import child_keys, name_key
@@ -50,6 +57,12 @@ SALT = name_key("enrich", "relationships")
 # only where the client it met was already its past client (rare), or could not have begun
 # with it in time.
 _ROUNDS = 4
+
+
+def _budget(rate: pl.Expr) -> pl.Expr:
+    """The index of the bracket of ``therapy_text.BUDGET_RANGES`` holding ``rate``."""
+    value = rate.cast(pl.Float64)
+    return pl.sum_horizontal([(value >= lo).cast(pl.Int64) for lo, _, _ in tx.BUDGET_RANGES[1:]])
 
 
 def _rows(
@@ -174,8 +187,29 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     ).sort("clientId")
     if therapists.is_empty() or clients.is_empty():
         return {}
-    # When a client can first pick a therapist (after its pre-assessment), by client.
-    clients = clients.with_columns(pl.Series("readyMs", pair_starts(ctx, clients)))
+    # When a client can first pick a therapist (after its pre-assessment), by client, and
+    # the concerns of that assessment its therapist treats (``relationships.fits``).
+    clients = clients.with_columns(
+        pl.Series("readyMs", pair_starts(ctx, clients)),
+        pl.Series("_need", intake_needs(ctx, clients)),
+    )
+    areas = therapists.join(
+        frames["Therapist"].select(pl.col("userId").alias("therapistId"), "areasOfExpertise"),
+        on="therapistId",
+        how="left",
+        maintain_order="left",
+    )["areasOfExpertise"]
+    cover = therapists.select("therapistId", pl.Series("_cover", treated(areas)))
+
+    def treats(new: pl.DataFrame) -> pl.DataFrame:
+        """The pairs of ``new`` (clientId, therapistId) whose therapist treats one of its
+        client's concerns, or whose client has none of them (``relationships.fits``)."""
+        j = new.join(
+            clients.select("clientId", "_need"), on="clientId", how="left", maintain_order="left"
+        ).join(cover, on="therapistId", how="left", maintain_order="left")
+        ok = (pl.col("_need") == 0) | ((pl.col("_need") & pl.col("_cover")) != 0)
+        return j.filter(ok).select(new.columns)
+
     by = ctx.anchor_ms - SETTLED_DAYS * MS_PER_DAY
     # Whether each client still comes, when it was last seen, and the latest a new active
     # pair of it begins: by SETTLED_DAYS before the anchor where it can (by its last visit
@@ -274,13 +308,25 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
 
     def in_time(got: pl.DataFrame) -> pl.DataFrame:
         """Matched pairs that can begin by the client's latest (``starts``' lo)."""
-        return (
+        return treats(
             starts(got.join(last, on="clientId", how="left", maintain_order="left"))
             .filter(pl.col("lo") <= pl.when("still").then("seen").otherwise("latestMs"))
             .select(got.columns)
         )
 
     matched = _match(needy, free, existing, in_time)
+    # A therapist the rounds left over (the clients it met treated for what it does not
+    # treat) takes a keyed free client it treats, one each.
+    left = needy.join(matched, on="therapistId", how="anti")
+    if not left.is_empty():
+        extra = sample_pairs(
+            ctx, "ClientTherapist", "therapist-fit",
+            left.select("therapistId", pl.lit(1, dtype=pl.Int64).alias("need")), "therapistId",
+            free.join(matched, on="clientId", how="anti")["clientId"], "clientId", existing,
+            where=in_time,
+        )  # fmt: skip
+        extra = extra.unique("clientId", keep="first", maintain_order=True)
+        matched = pl.concat([matched, extra.select(matched.columns)])
 
     # 2. Fixture clients still without an active therapist get one (keyed).
     lone = free.filter(pl.col("clientId").is_in(fixture_ids)).join(
@@ -295,6 +341,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         therapists["therapistId"],
         "therapistId",
         existing.select("clientId", "therapistId"),
+        where=treats,
     )
     new_active = pl.concat(
         [matched.select("therapistId", "clientId"), by_fixtures.select(matched.columns)]
@@ -332,17 +379,39 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     past_ms = PAST_PAIR_DAYS * MS_PER_DAY
     until = until.with_columns(((pl.col("hi") - pl.col("readyMs")) // past_ms).alias("room"))
     after = pl.concat([existing, active_rows.select("therapistId", "clientId")])
+    # The budget bracket (``therapy_text.BUDGET_RANGES``) of each therapist's hourlyRate, and
+    # of each paired client's last therapist's: the client's preferences state the latter
+    # (enrichers/preferences.py), and its past therapists come from the same bracket where
+    # the first round finds them (a client picks within its budget).
+    rates = frames["Therapist"].select(
+        pl.col("userId").alias("therapistId"), _budget(pl.col("hourlyRate")).alias("_tb")
+    )
+    budget = (
+        pl.concat([pairs.select(active_rows.columns), active_rows])
+        .sort("clientId", "assignedAt", "therapistId")
+        .group_by("clientId", maintain_order=True)
+        .agg(pl.col("therapistId").last())
+        .join(rates, on="therapistId", how="left")
+        .select("clientId", pl.col("_tb").alias("_cb"))
+    )
 
-    def fits(span: int) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    def fits(span: int, in_budget: bool = False) -> Callable[[pl.DataFrame], pl.DataFrame]:
         def keep(c: pl.DataFrame) -> pl.DataFrame:
             """Candidate pairs whose therapist was approved ``span`` ms before the pair had
-            to end."""
-            return (
+            to end, and treats the client's concerns (``treats``); with ``in_budget``,
+            charges in its client's budget bracket (where the client has one)."""
+            c2 = (
                 c.join(therapists, on="therapistId", how="left", maintain_order="left")
                 .join(until, on="clientId", how="left", maintain_order="left")
                 .filter(pl.col("approvedMs") + span <= pl.col("hi"))
-                .select(c.columns)
             )
+            if in_budget:
+                c2 = (
+                    c2.join(rates, on="therapistId", how="left", maintain_order="left")
+                    .join(budget, on="clientId", how="left", maintain_order="left")
+                    .filter(pl.col("_cb").is_null() | (pl.col("_cb") == pl.col("_tb")))
+                )
+            return treats(c2.select(c.columns))
 
         return keep
 
@@ -361,7 +430,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         purpose = "therapist-side" if r == 0 else f"therapist-side-{r}"
         got = sample_pairs(
             ctx, "ClientTherapist", purpose, need_t, "therapistId", free_room["clientId"],
-            "clientId", after, where=fits(past_ms),
+            "clientId", after, where=fits(past_ms, in_budget=r == 0),
         )  # fmt: skip
         # No client takes more past pairs than its room: its picks in a keyed order.
         order = cap.bits(child_keys(text_keys(got["clientId"]), text_keys(got["therapistId"])))

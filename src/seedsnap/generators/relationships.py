@@ -20,9 +20,11 @@ from seedsnap.generators.communities import community_keys
 from seedsnap.generators.therapy import (
     INTAKE_PROCESSED_WITHIN,
     approved_therapists,
+    assessment_rows,
     intake_ms,
 )
 from seedsnap.generators.users import (
+    CONCERN_AREAS,
     full_years,
     home_offset_of,
     last_seen,
@@ -68,6 +70,54 @@ def pair_starts(ctx: Context, clients: pl.DataFrame) -> I64:
     return np.minimum(intake + INTAKE_PROCESSED_WITHIN, ctx.anchor_ms)
 
 
+def intake_needs(ctx: Context, clients: pl.DataFrame) -> I64:
+    """Per client (clientId, createdMs), which concerns of ``users.CONCERN_AREAS`` (bit i:
+    the i-th) the primaryConcerns of its intake assessment hold. The recommendations a client
+    picks its therapist from come of that assessment, which is keyed by the client alone
+    (``therapy.assessment_rows``): the pairs, made before the assessments, read it here."""
+    if clients.is_empty():
+        return np.zeros(0, dtype=np.int64)
+    rows = assessment_rows(
+        ctx, clients.select("clientId", "createdMs"), np.zeros(clients.height, dtype=np.int64)
+    )
+    concerns = (
+        rows["aiEstimate"]
+        .str.json_decode(pl.Struct({"primaryConcerns": pl.List(pl.String)}))
+        .struct.field("primaryConcerns")
+    )
+    return _mask([concerns.list.contains(c).fill_null(False).to_numpy() for c in CONCERN_AREAS])
+
+
+def treated(areas: pl.Series) -> I64:
+    """Per therapist (its areasOfExpertise), which concerns of ``users.CONCERN_AREAS`` (bit
+    i: the i-th) it treats: it lists one of their areas."""
+    return _mask(
+        [
+            areas.list.eval(pl.element().is_in(list(a))).list.any().fill_null(False).to_numpy()
+            for a in CONCERN_AREAS.values()
+        ]
+    )
+
+
+def _mask(bits: list[npt.NDArray[np.bool_]]) -> I64:
+    out: I64 = np.zeros(len(bits[0]), dtype=np.int64)
+    for i, b in enumerate(bits):
+        out |= b.astype(np.int64) << i
+    return out
+
+
+def fits(need: I64, cover: I64) -> npt.NDArray[np.bool_]:
+    """Whether a therapist treating ``cover`` (``treated``) treats a client needing ``need``
+    (``intake_needs``): one of its concerns, or any therapist for a client with none of
+    them (stress, insomnia and general wellbeing are every therapist's)."""
+    out: npt.NDArray[np.bool_] = (need == 0) | ((need & cover) != 0)
+    return out
+
+
+def _overlap(need: I64, cover: I64) -> I64:
+    return np.asarray(np.bitwise_count(need & cover), dtype=np.int64)
+
+
 def pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
     """One therapist, drawn among the APPROVED ones, for a share of the clients who saw their
     recommendations; 90 % of the pairs are active, the rest ended (the client stopped).
@@ -100,7 +150,25 @@ def pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
         ctx, c.select(pl.col("userId").alias("clientId"), ms_of("createdAt").alias("createdMs"))
     )
     weeks = quiet_active_ms(ctx.config)
-    t_idx = s.choice(ck, therapists.height, index=1)
+    need = intake_needs(
+        ctx, c.select(pl.col("userId").alias("clientId"), ms_of("createdAt").alias("createdMs"))
+    )
+    areas = therapists.join(
+        frames["Therapist"].select(pl.col("userId").alias("therapistId"), "areasOfExpertise"),
+        on="therapistId",
+        how="left",
+        maintain_order="left",
+    )["areasOfExpertise"]
+    cover = treated(areas)
+    # A client picks among the therapists that treat the most of its intake's concerns
+    # (every one for a client with none of them), uniformly (keyed).
+    t_idx = np.zeros(len(ck), dtype=np.int64)
+    u = ctx.stream("ClientTherapist", "pair-fit").uniform(ck)
+    for m in np.unique(need):
+        ov = _overlap(np.full(len(cover), m), cover)
+        best = np.flatnonzero(ov == ov.max())
+        rows = need == m
+        t_idx[rows] = best[np.floor(u[rows] * len(best)).astype(np.int64)]
     drawn = s.bernoulli(ck, 0.9, index=3)
     active = drawn & still
     # A client has one active therapist at a time, so every APPROVED therapist gets an active
@@ -117,11 +185,20 @@ def pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
     )
     by_key = np.argsort(s.bits(text_keys(therapists["therapistId"]), index=5), kind="stable")
     k = min(len(first), therapists.height)
-    t_idx[first[:k]] = by_key[:k]
+    # The i-th of those clients takes the i-th of those therapists where it treats the
+    # client's concerns: both ordered (stably) by what they need and treat, anxiety alone
+    # first, both or neither next, depression alone last (1 - bit 0 + bit 1 with the two
+    # concerns), so that the pairs fit wherever the numbers allow. A client whose does not
+    # keeps its draw; its therapist gets an active client from the enricher.
+    one, other = first[:k], by_key[:k]
+    one = one[np.argsort(1 - (need[one] & 1) + (need[one] >> 1 & 1), kind="stable")]
+    other = other[np.argsort(1 - (cover[other] & 1) + (cover[other] >> 1 & 1), kind="stable")]
+    ok = fits(need[one], cover[other])
+    t_idx[one[ok]] = other[ok]
     t = therapists[t_idx]
     lo = np.maximum(ready, t["approvedMs"].to_numpy())  # meets one approved
     current = np.zeros(len(ck), dtype=bool)
-    current[first[:k]] = True
+    current[one[ok]] = True
     active |= current & quiet & (lo + weeks <= seen)
     settled = ctx.anchor_ms - SETTLED_DAYS * MS_PER_DAY
     # A client who stopped picked before its last visit: weeks before it for a current
