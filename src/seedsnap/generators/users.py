@@ -140,6 +140,15 @@ SUSPEND_AFTER = (28 * MS_PER_DAY, 84 * MS_PER_DAY)
 # keyed ranking of those who could, made offenders first of ``content.offenders``' ranked
 # few): testers need a suspended account in the light and medium snapshots too.
 MIN_SUSPENDED = 1
+# The first DEACTIVATED_AMONG generated clients (light's all) include at least
+# MIN_DEACTIVATED who closed their account (``_least_deactivated``): where the keyed draws
+# left fewer of them, the top of a keyed ranking of those who could (verified), those who
+# stopped coming anyway (``last_seen``'s draw) first, so the account closed is one whose
+# owner had left, and never one the offenders and suspensions would pick first if another
+# could. Testers need one in light and medium too; being the first clients', it is the same
+# at every scale (a bigger population keeps its people).
+MIN_DEACTIVATED = 1
+DEACTIVATED_AMONG = 5
 
 # Clients who have not verified their email (upstream's 10 %) signed up in the last
 # UNVERIFIED_WITHIN, at least UNVERIFIED_AT_LEAST ago: the app sends a code valid for
@@ -462,6 +471,11 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
     active = fixture | ~verified | s.bernoulli(keys, 0.95, index=7)
     if role == "therapist":  # an APPROVED therapist practises: its account is active
         active |= _approved(ctx, keys, fixture)
+    if role == "client":
+        early = idx < FIXTURES_PER_ROLE + DEACTIVATED_AMONG
+        active = _least_deactivated(
+            ctx, pl.Series(ids), early & ~fixture & verified, active, created, home
+        )
     token = hex_token(ctx.config.seed, "User", "emailVerifyToken", keys, "emailVerifyToken")
     if role == "client":
         bio = _client_bios(s, keys, full_years(timestamps(birth, "b"), a))
@@ -507,6 +521,54 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
         ),
         pl.Series("_key", keys),
     )
+
+
+def _least_deactivated(
+    ctx: Context,
+    ids: pl.Series,
+    could: npt.NDArray[np.bool_],
+    active: npt.NDArray[np.bool_],
+    created: I64,
+    home: I64,
+) -> npt.NDArray[np.bool_]:
+    """``active`` (of the clients ``ids``, signed up at ``created``, living at UTC offset
+    ``home``) with at least MIN_DEACTIVATED of those who ``could`` close their account
+    inactive: where the keyed draws left fewer, the top of a ranking of those who could.
+    Last come those drawn to offend (``content.drawn_offenders``) and the one of them
+    MIN_SUSPENDED would suspend first (``suspension_due``'s ranking), so that the offenders
+    and suspensions stay as they were; first those who stopped coming anyway (``last_seen``'s
+    draw); then a keyed draw of their own: a pure function of the candidates, so any frame
+    holding them agrees."""
+    from seedsnap.generators.content import drawn_offenders  # content reads users
+
+    short = MIN_DEACTIVATED - int((could & ~active).sum())
+    if short <= 0:
+        return active
+    rows = np.flatnonzero(could)
+    cand = ids.gather(rows)
+    keys = text_keys(cand)
+    still = ctx.stream("User", "last-seen").bernoulli(keys, STILL_ACTIVE["client"], index=0)
+    # As ``suspension_due`` ranks the clients it could suspend.
+    s = ctx.stream("User", "suspension")
+    at = waking_between(
+        s, keys, created[rows] + SUSPEND_AFTER[0], created[rows] + SUSPEND_AFTER[1],
+        home[rows], index=0,
+    )  # fmt: skip
+    suspendable = at < ctx.anchor_ms - DORMANT_AFTER
+    bits = s.bits(keys, 2)
+    first = suspendable & (bits == (bits[suspendable].min() if suspendable.any() else 0))
+    rank = pl.DataFrame(
+        {
+            "row": rows,
+            "spared": drawn_offenders(ctx, cand) | first,
+            "still": still,
+            "d": ctx.stream("User", "least-deactivated").bits(keys),
+            "id": cand,
+        }
+    ).sort("spared", "still", "d", "id")
+    out = active.copy()
+    out[rank["row"].head(short).to_numpy()] = False
+    return out
 
 
 # Clients who looked at the therapist recommendations their pre-assessment led to: only they
