@@ -63,6 +63,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .join(ends, on=["clientId", "therapistId"], how="left")
         .sort("id")
     )
+    unreviewed_meetings = done
     unreviewed = done.join(
         frames["Review"].select("clientId", "therapistId").unique(),
         on=["clientId", "therapistId"],
@@ -93,7 +94,69 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         chosen = take_best(ctx, "Review", "top-up", done, "therapistId", need)
         top_up = review_rows(ctx, chosen.drop("_k", "status").sort("id"), users)
         made = pl.concat([made, top_up], how="vertical_relaxed")
+    made = least_low(ctx, frames, made, unreviewed_meetings, users)
     return {"Review": with_texts(ctx, made, frames)}
+
+
+# A build where some pair that ended had a session has at least MIN_LOW_REVIEWS reviews of
+# 1-2 stars (``least_low``): testers need one in light and medium too. Only a client who
+# moved on rates so (``review_rows``); ranked first are the pairs that ended whose review
+# this run already makes (its stars drawn again, 1 or 2), then the others (one of their
+# sessions reviewed), each by a keyed draw of the pair.
+MIN_LOW_REVIEWS = 1
+LOW_STARS = 2  # at most this many stars: a low review
+
+
+def least_low(
+    ctx: Context, frames: Frames, made: pl.DataFrame, done: pl.DataFrame, users: pl.DataFrame
+) -> pl.DataFrame:
+    """``made`` (the reviews of this run, no texts yet) with at least MIN_LOW_REVIEWS of 1-2
+    stars among them and the existing ones, where the keyed draws left fewer: the top of a
+    ranking of the pairs that ended with a COMPLETED meeting of ``done`` (the unreviewed ones:
+    id, clientId, therapistId, endTime, endMs), a pure function of those pairs."""
+    have = int((frames["Review"]["rating"] <= LOW_STARS).sum()) + int(
+        (made["rating"] <= LOW_STARS).sum()
+    )
+    short = MIN_LOW_REVIEWS - have
+    ended = done.filter(pl.col("endMs").is_not_null())
+    if short <= 0 or ended.is_empty():
+        return made
+    pair = ["clientId", "therapistId"]
+    s = ctx.stream("Review", "least-low")
+    reviewed = made.group_by(pair).agg(pl.col("meetingId").min().alias("_m"))
+    top = ended.select(pair).unique().join(reviewed, on=pair, how="left")
+    top = (
+        top.with_columns(
+            pl.Series("_d", s.bits(text_keys(top["clientId"] + "|" + top["therapistId"]), 0))
+        )
+        .sort(pl.col("_m").is_null(), "_d", *pair)
+        .head(short)
+    )
+    # A pair not reviewed yet has one of its sessions reviewed, by a keyed draw.
+    fresh = ended.join(top.filter(pl.col("_m").is_null()), on=pair, how="semi")
+    fresh = (
+        fresh.with_columns(pl.Series("_b", s.bits(text_keys(fresh["id"]), 1)))
+        .sort(*pair, "_b", "id")
+        .unique(pair, keep="first", maintain_order=True)
+    )
+    added = review_rows(ctx, fresh.select("id", *pair, "endTime", "endMs").sort("id"), users)
+    made = pl.concat([made, added], how="vertical_relaxed")
+    low = (
+        made["meetingId"]
+        .is_in(pl.concat([top["_m"].drop_nulls(), fresh["id"]]).implode())
+        .to_numpy()
+    )
+    weights = np.asarray(tx.ENDED_RATING_WEIGHTS[:LOW_STARS], dtype=np.float64)
+    stars = 1 + s.choice(
+        text_keys(made["meetingId"]), LOW_STARS, p=weights / weights.sum(), index=2
+    )
+    return made.with_columns(
+        pl.when(pl.lit(pl.Series(low)))
+        .then(pl.lit(pl.Series(stars)))
+        .otherwise("rating")
+        .cast(made.schema["rating"])
+        .alias("rating")
+    )
 
 
 # Of the reviews, the share whose middle tells of the pair's worksheets (where it had one
