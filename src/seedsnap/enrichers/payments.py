@@ -35,7 +35,9 @@ row 19, §11.17). Here:
   ``AUTO_RETRY_AFTER`` later (a client who stopped coming does not act, ``users.last_seen``).
   A retry mostly succeeds (``RETRY_SUCCESS``); one that fails is not tried again, so only a
   meeting's first payment is ever retried and a re-run adds nothing;
-- a method's lastUsed is its latest payment.
+- a method's lastUsed is its latest payment;
+- a build that can hold them has at least MIN_PENDING payments PENDING and MIN_REFUNDED
+  refunds of a session rated low (``_least``), so light and medium show both states.
 """
 
 from __future__ import annotations
@@ -74,6 +76,43 @@ REFUND_LOW_REVIEW = 0.6  # an assumption: support refunds most sessions rated so
 DUPLICATE_CHARGE = 0.01  # a settled session charged a second time (a double submission)
 DUPLICATE_AFTER = (1_000, 90_000)  # ms after the first charge
 REFUND_WITHIN = 3 * MS_PER_DAY  # a refund follows its cause (an hour at least) within this
+# A build that can hold them has at least MIN_PENDING payments still PENDING (a session of
+# the last three days) and MIN_REFUNDED refunds of a session rated 1-2 stars (``_least``: the
+# top of a keyed ranking of the payments that could be): testers need them in light and
+# medium too.
+MIN_PENDING = 1
+MIN_REFUNDED = 1
+
+
+def _least(
+    s: Stream,
+    ids: pl.Series,
+    values: npt.NDArray[Any],
+    value: Any,
+    could: npt.NDArray[np.bool_],
+    later: npt.NDArray[np.bool_],
+    short: int,
+    index: int,
+) -> npt.NDArray[Any]:
+    """``values`` (one per meeting of ``ids``) with at least ``short`` more of them ``value``
+    among those that ``could`` be, where the keyed draws left fewer: the top of a ranking of
+    those that could (``later`` ones last, then by a keyed draw of the meeting), a pure
+    function of them."""
+    short -= int((could & (values == value)).sum())
+    if short <= 0 or not could.any():
+        return values
+    rows = np.flatnonzero(could)
+    rank = pl.DataFrame(
+        {
+            "row": rows,
+            "later": later[rows],
+            "d": s.bits(text_keys(ids.gather(rows)), index),
+            "id": ids.gather(rows),
+        }
+    ).sort("later", "d", "id")
+    out = values.copy()
+    out[rank["row"].head(short).to_numpy()] = value
+    return out
 
 
 def _digits(values: I64, width: int) -> pl.Expr:
@@ -400,6 +439,29 @@ def payments(ctx: Context, frames: Frames, pm: pl.DataFrame) -> tuple[pl.DataFra
     status = np.where((u >= 0.92) & (u < 0.96), "FAILED", "COMPLETED")
     recent = end > a - 3 * MS_PER_DAY
     status = np.where(recent & s.bernoulli(keys, 0.25, index=2), "PENDING", status)
+    # A session its client then rated 1-2 stars is mostly refunded, after the review.
+    low = (
+        frames["Review"]
+        .filter(pl.col("rating") <= LOW_RATING)
+        .select("meetingId", "clientId", ms_of("createdAt").alias("reviewed"))
+        .group_by("meetingId", "clientId")
+        .agg(pl.col("reviewed").min())
+    )
+    reviewed = m.select("id", "clientId").join(
+        low,
+        left_on=["id", "clientId"],
+        right_on=["meetingId", "clientId"],
+        how="left",
+        maintain_order="left",
+    )["reviewed"]
+    was = frames["Payment"]["status"].cast(pl.String)
+    least = ctx.stream("Payment", "least")
+    # A build with a recent session has a PENDING payment (MIN_PENDING): one of a session
+    # not rated low first (its refund needs a settled payment).
+    status = _least(
+        least, m["id"], status, "PENDING", recent, reviewed.is_not_null().to_numpy(),
+        MIN_PENDING - int((was == "PENDING").sum()), index=0,
+    )  # fmt: skip
     done_at = np.minimum(created + s.integers(keys, 2_000, 30_000, index=3), a)
     # The method: the client's default 85 % of the time, else another it had by then.
     other = s.bernoulli(keys, 0.15, index=5)
@@ -434,28 +496,12 @@ def payments(ctx: Context, frames: Frames, pm: pl.DataFrame) -> tuple[pl.DataFra
             pl.when(pl.Series(expired)).then(method).otherwise(_choose(m, created, other, pm))
         ).to_series()
     status = np.where(expired, "FAILED", status)
-    # A session its client rated 1-2 stars is mostly refunded, after the review.
-    low = (
-        frames["Review"]
-        .filter(pl.col("rating") <= LOW_RATING)
-        .select("meetingId", "clientId", ms_of("createdAt").alias("reviewed"))
-        .group_by("meetingId", "clientId")
-        .agg(pl.col("reviewed").min())
-    )
-    reviewed = m.select("id", "clientId").join(
-        low,
-        left_on=["id", "clientId"],
-        right_on=["meetingId", "clientId"],
-        how="left",
-        maintain_order="left",
-    )["reviewed"]
     refund_lo = np.maximum(reviewed.fill_null(a + 1).to_numpy(), done_at) + MS_PER_HOUR
-    refunded = (
-        (status == "COMPLETED")
-        & reviewed.is_not_null().to_numpy()
-        & (refund_lo <= a)
-        & s.bernoulli(keys, REFUND_LOW_REVIEW, index=7)
-    )
+    could = (status == "COMPLETED") & reviewed.is_not_null().to_numpy() & (refund_lo <= a)
+    refunded = could & s.bernoulli(keys, REFUND_LOW_REVIEW, index=7)
+    # A build where a session rated low could be refunded has a refund of one (MIN_REFUNDED).
+    short = MIN_REFUNDED - int((was == "REFUNDED").sum())
+    refunded = _least(least, m["id"], refunded, True, could, np.zeros_like(could), short, 1)
     refund_at = between(s, keys, refund_lo, np.minimum(refund_lo + REFUND_WITHIN, a), index=8)
     status = np.where(refunded, "REFUNDED", status)
     settled = (status == "COMPLETED") | refunded
