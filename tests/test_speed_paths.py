@@ -40,3 +40,45 @@ def test_voices_code_roles_as_before() -> None:
     assert ct.voices(roles).tolist() == [0, 1, 2, 0, 0, 1]
     enum = roles.cast(pl.Enum(["admin", "client", "moderator", "therapist"]))
     assert ct.voices(enum).tolist() == [0, 1, 2, 0, 0, 1]
+
+
+def _meetings_clash(person, at, end, code, s, e):  # type: ignore[no-untyped-def]
+    """``group_sessions._busy_then`` as a plain double loop."""
+    return [
+        any(c == p and si < en and a < ei for c, si, ei in zip(code, s, e, strict=True))
+        for p, a, en in zip(person, at, end, strict=True)
+    ]
+
+
+def _overlap_drops(session, person, at, end):  # type: ignore[no-untyped-def]
+    """``group_sessions._one_at_a_time`` as a plain double loop."""
+    n = len(session)
+    return [
+        not any(
+            person[j] == person[i] and session[j] < session[i] and at[j] < end[i] and at[i] < end[j]
+            for j in range(n)
+        )
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_group_session_clashes_read_as_the_plain_loops(seed: int) -> None:
+    import numpy as np
+
+    from seedsnap.enrichers import group_sessions as gs
+
+    rng = np.random.default_rng(seed)
+    # Few people and coarse times: many ties, nested and touching intervals, an empty one.
+    n_people = 5
+    at = rng.integers(0, 40, 60) * 10
+    end = at + rng.integers(0, 5, 60) * 10
+    person = rng.integers(0, n_people, 60)
+    session = rng.permutation(60)[rng.integers(0, 60, 60)]  # repeated ranks too
+    keep = gs._one_at_a_time(session, person, at, end)
+    assert keep.tolist() == _overlap_drops(session, person, at, end)
+    s = rng.integers(0, 40, 30) * 10
+    e = s + rng.integers(-1, 6, 30) * 10
+    code = rng.integers(-1, n_people + 2, 30)  # -1: nobody's; beyond: no candidate's
+    busy = gs._busy_then(person, at, end, code, s, e)
+    assert busy.tolist() == _meetings_clash(person, at, end, code, s, e)

@@ -47,7 +47,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from seedsnap.arrays import choose_eligible
+from seedsnap.arrays import choose_eligible, rows_in
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.enrichers.common import packed_order
 from seedsnap.generators import social_text as t
@@ -582,26 +582,24 @@ def _pick_people(
     if state is not None:  # a session with a venue: its state's people only
         venue = x["venue"].to_numpy()[c["_x"].to_numpy()]
         c = c.filter(pl.Series((venue < 0) | (state[c["_p"].to_numpy()] == venue)))
+    # A person as a number: ``people`` holds one row per community they are a member of.
+    user_rank = people["userId"].rank("dense").to_numpy().astype(np.int64) - 1
     # A person busy at the session's time is no candidate: the (session, person) pairs that
-    # clash are found by a join on the person's meetings, a handful each, then dropped.
-    # Dropping candidates leaves the others' keyed draws as they were.
+    # clash (``_busy_then``) are dropped. Dropping candidates leaves the others' keyed draws
+    # as they were.
+    busy = busy.drop_nulls(["s", "e"])  # an interval with a NULL bound overlaps none
     if busy.height and c.height:
-        at, end = x["at"].to_numpy(), x["end"].to_numpy()
         cx = c["_x"].to_numpy()
-        cand = c.select(
-            "_x",
-            "_p",
-            people["userId"].gather(c["_p"]).alias("userId"),
-            pl.Series("at", at[cx]),
-            pl.Series("end", end[cx]),
+        clash = _busy_then(
+            user_rank[c["_p"].to_numpy()],
+            x["at"].to_numpy()[cx],
+            x["end"].to_numpy()[cx],
+            # user_rank's codes: the rows of the distinct people in order, -1 for others
+            rows_in(busy["userId"], people["userId"].unique().sort()),
+            busy["s"].to_numpy(),
+            busy["e"].to_numpy(),
         )
-        clash = (
-            cand.join(busy, on="userId", how="inner")
-            .filter((pl.col("s") < pl.col("end")) & (pl.col("at") < pl.col("e")))
-            .select("_x", "_p")
-            .unique()
-        )
-        c = c.join(clash, on=["_x", "_p"], how="anti", maintain_order="left")
+        c = c.filter(pl.Series(~clash))
     xi = c["_x"].to_numpy()
     pi = c["_p"].to_numpy()
     pk = child_keys(xk[xi], text_keys(people["userId"])[pi])
@@ -609,9 +607,6 @@ def _pick_people(
     sid_rank = np.empty(x.height, dtype=np.int64)
     sid_rank[x["sid"].arg_sort().to_numpy()] = np.arange(x.height)
     r = sid_rank[xi]
-
-    # A person as a number: ``people`` holds one row per community they are a member of.
-    user_rank = people["userId"].rank("dense").to_numpy()
 
     def exact() -> I64:  # ties of the draw broken by userId
         return np.lexsort((user_rank[pi], draw, r))
@@ -636,6 +631,38 @@ def _pick_people(
     )
 
 
+def _busy_then(person: I64, at: I64, end: I64, code: I64, s: I64, e: I64) -> npt.NDArray[np.bool_]:
+    """Whether each ``person`` (a code, from 0) has a busy interval [``s``, ``e``) of its
+    own (``code``; -1 for nobody's) that overlaps [``at``, ``end``): s < end and at < e.
+
+    A person's intervals sorted by start, with the running latest end: those starting
+    before ``end`` are a prefix of them (found by one search on a packed (person, start)
+    key), and one of them overlaps when the prefix's latest end is after ``at``. Neither a
+    join of the (session, person) pairs with the meetings nor strings per pair.
+    """
+    out = np.zeros(len(person), dtype=bool)
+    mine = code >= 0
+    if not mine.any() or len(person) == 0:
+        return out
+    code, s, e = code[mine], s[mine], e[mine]
+    s0, e0 = int(s.min()), int(e.min())
+    width = int(s.max()) - s0 + 2  # a start, or one past the latest, in [0, width)
+    e_width = int(e.max()) - e0 + 1
+    n = max(int(code.max()), int(person.max())) + 1
+    if n * max(width, e_width) >= 2**63:
+        raise ValueError("_busy_then: the packed (person, time) keys need more than 63 bits")
+    key = code * width + (s - s0)
+    order = np.argsort(key)  # ties: the same start, either first
+    code, key, e = code[order], key[order], e[order]
+    # The latest end so far, per person: each person's ends packed above the earlier ones'.
+    latest = np.maximum.accumulate(code * e_width + (e - e0)) - code * e_width + e0
+    first = np.searchsorted(key, np.arange(n) * width)[person]
+    upto = np.searchsorted(key, person * width + (np.clip(end, s0, s0 + width - 1) - s0))
+    some = upto > first
+    out[some] = latest[upto[some] - 1] > at[some]
+    return out
+
+
 def _one_at_a_time(session: I64, person: I64, at: I64, end: I64) -> npt.NDArray[np.bool_]:
     """Which picks to keep so that nobody is in two sessions at once: a pick is dropped when
     its person has a pick of an overlapping session that comes first (by ``session`` rank).
@@ -644,29 +671,32 @@ def _one_at_a_time(session: I64, person: I64, at: I64, end: I64) -> npt.NDArray[
     communities at one time. Dropping against every earlier overlapping pick, kept or not,
     may drop a pick that a chain of overlaps made free again; never one that clashes.
     """
-    if len(session) == 0:
-        return np.ones(0, dtype=bool)
-    # Two sessions that overlap start less than the longest session apart, so their starts
-    # fall in the same or neighbouring windows of that length: a person's picks are paired
-    # within those only (a join on the person alone pairs all of them, quadratic in a busy
-    # person's picks).
-    span = max(int((np.asarray(end) - np.asarray(at)).max()), 1)
-    picks = pl.DataFrame(
-        {"i": np.arange(len(session)), "p": person, "r": session, "a": at, "e": end}
-    ).with_columns((pl.col("a") // span).alias("w"))
-    near = pl.concat([picks.with_columns(pl.col("w") + d) for d in (-1, 0, 1)])
-    clash = (
-        picks.join(near, on=["p", "w"], suffix="_o")
-        .filter(
-            (pl.col("r_o") < pl.col("r"))
-            & (pl.col("a_o") < pl.col("e"))
-            & (pl.col("a") < pl.col("e_o"))
-        )["i"]
-        .to_numpy()
-    )
     keep = np.ones(len(session), dtype=bool)
-    keep[clash] = False
-    return keep
+    # A person's picks by start: those that start after one pick and before it ends are the
+    # next ones, so each pick is paired with the d-th next while any such is left (a few
+    # rounds: a person's picks overlap a handful at most), never with all of its person's.
+    if len(session) == 0:
+        return keep
+    a0 = int(at.min())
+    width = int(at.max()) - a0 + 1
+    if (int(person.max()) + 1) * width >= 2**63:
+        raise ValueError("_one_at_a_time: the packed (person, start) keys need more than 63 bits")
+    # Ties (one person's picks with one start) in either order: each pair is met once.
+    order = np.argsort(person.astype(np.int64) * width + (at - a0))
+    p, a, e, r = person[order], at[order], end[order], session[order]
+    i = np.arange(len(order))
+    d = 1
+    while True:
+        i = i[i + d < len(order)]
+        j = i + d
+        near = (p[j] == p[i]) & (a[j] < e[i])
+        i, j = i[near], j[near]
+        if not len(i):
+            return keep
+        clash = a[i] < e[j]  # (and a[j] < e[i]: they overlap)
+        keep[order[i[clash & (r[j] < r[i])]]] = False
+        keep[order[j[clash & (r[i] < r[j])]]] = False
+        d += 1
 
 
 def _invitations(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
