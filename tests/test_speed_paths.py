@@ -82,3 +82,28 @@ def test_group_session_clashes_read_as_the_plain_loops(seed: int) -> None:
     code = rng.integers(-1, n_people + 2, 30)  # -1: nobody's; beyond: no candidate's
     busy = gs._busy_then(person, at, end, code, s, e)
     assert busy.tolist() == _meetings_clash(person, at, end, code, s, e)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_hearts_best_rows_choose_as_best_rows(seed: int) -> None:
+    import numpy as np
+
+    from seedsnap.enrichers import common, hearts
+
+    rng = np.random.default_rng(seed)
+    n_entities, n = 40, 3000
+    # Entities of a few rows to hundreds, needs beyond what some have, some rows late (all
+    # of one entity's), draws that tie.
+    entity = np.sort(rng.choice(n_entities, n, p=rng.dirichlet(np.full(n_entities, 0.3))))
+    need = rng.integers(0, 12, n_entities)
+    late = (rng.random(n) < 0.3).astype(np.int64)
+    late[entity == 0] = 1
+    score = rng.integers(0, 2**64, n, dtype=np.uint64)
+    score[rng.random(n) < 0.05] = score[0]
+    keys = rng.integers(0, 2**64, n, dtype=np.uint64)
+    shuffle = rng.permutation(n)
+    entity, late, score, keys = entity[shuffle], late[shuffle], score[shuffle], keys[shuffle]
+    for ranks in ([late], []):
+        expected = common.best_rows(entity, need, score, keys, ranks)
+        got = hearts._best_rows(entity, need, score, keys, ranks[0] if ranks else 0 * late)
+        assert got.tolist() == expected.tolist()
