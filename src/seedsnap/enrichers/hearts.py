@@ -49,16 +49,20 @@ CUT_EXTRA = 4
 # on integers, not on wide strings; ids are gathered back only for the chosen pairs.
 
 
-def _rows(ctx: Context, table: str, item: str, chosen: pl.DataFrame) -> pl.DataFrame:
+def _rows(
+    ctx: Context, table: str, item: str, chosen: pl.DataFrame, home: I64 | None = None
+) -> pl.DataFrame:
     """``table`` rows (PostHeart or CommentHeart) for the chosen (userId, ``item``, lo, seen):
     after ``lo``, before the user was last seen where it is later.
 
-    ``_uk`` and ``_ik`` are the text keys of the user's and the item's ids.
+    ``_uk`` and ``_ik`` are the text keys of the user's and the item's ids; ``home``, the
+    users' ``home_offset_of`` where the caller has them.
     """
     pair = {"userId": chosen["_uk"].to_numpy(), item: chosen["_ik"].to_numpy()}
     lo = chosen["lo"].to_numpy()
     hi = np.minimum(ctx.anchor_ms, chosen["seen"].to_numpy())
-    home = home_offset_of(ctx, chosen["userId"])
+    if home is None:
+        home = home_offset_of(ctx, chosen["userId"])
     ids, at = pair_top_up(ctx, table, pair, SALT, lo, hi, mean_ms=REACTION_MEAN[table], home=home)
     return pl.DataFrame(
         {
@@ -346,9 +350,13 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             comments["commentId"].gather(by_comments["_i"]),
         ).select(chosen_c.columns)
 
+    # Each user's home once, by ``_u`` (the hearts on posts are many more than the users).
+    home = home_offset_of(ctx, users["userId"])
+
     def post_rows(chosen: pl.DataFrame) -> pl.DataFrame:
         ids = pl.select(users["userId"].gather(chosen["_u"]), posts["postId"].gather(chosen["_i"]))
-        return _rows(ctx, "PostHeart", "postId", chosen.with_columns(ids))
+        at_home = home[chosen["_u"].to_numpy()]
+        return _rows(ctx, "PostHeart", "postId", chosen.with_columns(ids), at_home)
 
     return {
         "PostHeart": pl.concat([post_rows(by_users), post_rows(by_posts), post_rows(by_liking)]),
