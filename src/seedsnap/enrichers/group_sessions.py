@@ -41,8 +41,6 @@ most past ones are held. By construction:
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import numpy.typing as npt
 import polars as pl
@@ -344,50 +342,50 @@ def _sessions(
         child_keys(ck, WEBINAR_CHILD + pref),
         child_keys(ck, SLOT_CHILD + PAST_BUSINESS_DAYS + k),
     )
-    # Templates of the community's theme.
-    theme = x["theme"].to_numpy()
-    g_titles, g_desc, g_dur, g_type, g_theme = [], [], [], [], []
-    for th, rows in t.GROUP_SESSIONS.items():  # tiny fixed vocabulary
-        for title, desc, dur, kind in rows:
-            g_titles.append(title)
-            g_desc.append(desc)
-            g_dur.append(dur)
-            g_type.append(kind)
-            g_theme.append(th)
-    w_titles, w_desc, w_dur, w_theme = [], [], [], []
-    for th, wrows in t.WEBINARS.items():
-        for title, desc, dur in wrows:
-            w_titles.append(title)
-            w_desc.append(desc)
-            w_dur.append(dur)
-            w_theme.append(th)
+    # Templates of the community's theme: webinars first, then group sessions, one row each.
+    w_rows = [(th, *row) for th, rows in t.WEBINARS.items() for row in rows]
+    g_rows = [(th, *row) for th, rows in t.GROUP_SESSIONS.items() for row in rows]
+    # Themes as codes ordered as their text (``_theme_pick`` sorts and searches them).
+    names = {th for th, *_ in w_rows + g_rows} | set(x["theme"].unique()) | {"general"}
+    code = {name: i for i, name in enumerate(sorted(names))}
+    theme = x["theme"].replace_strict(code, return_dtype=pl.Int64).to_numpy()
+    g_theme = np.asarray([code[th] for th, *_ in g_rows])
+    g_type = np.asarray([row[4] for row in g_rows])
     u = s.uniform(keys, 0)
-    g_idx = _theme_pick(np.asarray(g_theme), theme, u)
-    in_person = ~web & (np.asarray(g_type)[g_idx] == "IN_PERSON")
+    g_idx = _theme_pick(g_theme, theme, u)
+    in_person = ~web & (g_type[g_idx] == "IN_PERSON")
     venue = np.full(len(keys), -1, dtype=np.int64)
     ip = np.flatnonzero(in_person)
     venue[ip] = _venue_states(
         ctx, frames, x[ip].select("communityId", "day", pl.Series("key", keys[ip])), members
     )
-    online = np.flatnonzero(np.asarray(g_type) == "VIRTUAL")
-    g_online = online[_theme_pick(np.asarray(g_theme)[online], theme, u)]
+    online = np.flatnonzero(g_type == "VIRTUAL")
+    g_online = online[_theme_pick(g_theme[online], theme, u)]
     g_idx = np.where(in_person & (venue < 0), g_online, g_idx)
-    w_theme_arr = np.asarray(w_theme)
-    w_themes = np.where(np.isin(theme, w_theme_arr), theme, "general")
-    w_idx = _theme_pick(w_theme_arr, w_themes, u)
-    title = np.where(web, np.asarray(w_titles)[w_idx], np.asarray(g_titles)[g_idx])
-    desc = np.where(web, np.asarray(w_desc)[w_idx], np.asarray(g_desc)[g_idx])
-    duration = np.where(web, np.asarray(w_dur)[w_idx], np.asarray(g_dur)[g_idx]).astype(np.int64)
-    stype = np.where(web, "VIRTUAL", np.asarray(g_type)[g_idx])
+    w_theme = np.asarray([code[th] for th, *_ in w_rows])
+    w_themes = np.where(np.isin(theme, w_theme), theme, code["general"])
+    w_idx = _theme_pick(w_theme, w_themes, u)
+    # Each session's template row (texts gathered by polars, not built per row in numpy).
+    pick = np.where(web, w_idx, len(w_rows) + g_idx)
+    template = pl.DataFrame(
+        {
+            "title": [row[1] for row in w_rows + g_rows],
+            "description": [row[2] for row in w_rows + g_rows],
+            "sessionType": ["VIRTUAL" for _ in w_rows] + [row[4] for row in g_rows],
+        },
+        schema={"title": pl.String, "description": pl.String, "sessionType": pl.String},
+    )[pick]
+    duration = np.asarray([row[3] for row in w_rows + g_rows], dtype=np.int64)[pick]
+    stype = template["sessionType"]
     # Local start: group sessions 10:00-18:30 on the half hour, webinars at noon or 18:00.
     half_hours = s.integers(keys, 20, 38, 1)
     minutes = np.where(web, np.where(s.bernoulli(keys, 0.5, 2), 12 * 60, 18 * 60), half_hours * 30)
     x = x.with_columns(
         pl.Series("key", keys),
-        pl.Series("title", title),
-        pl.Series("description", desc),
+        template["title"],
+        template["description"],
         pl.Series("duration", duration),
-        pl.Series("sessionType", stype),
+        stype,
         pl.Series("venue", venue),
         pl.Series("minutes", minutes),
     ).with_columns(
@@ -422,9 +420,9 @@ def _sessions(
     completed = past & s.bernoulli(keys, COMPLETED_RATE, 4)
     cancelled = past & ~completed
     approved = ~past & s.bernoulli(keys, APPROVED_RATE, 5)
-    status = np.select(
-        [completed, cancelled, approved], ["COMPLETED", "CANCELLED", "APPROVED"], "PENDING_APPROVAL"
-    )
+    status = pl.Series(
+        "status", ["COMPLETED", "CANCELLED", "APPROVED", "PENDING_APPROVAL"], dtype=pl.String
+    ).gather(np.select([completed, cancelled, approved], [0, 1, 2], 3))
     cancel_at = created + np.floor((0.3 + 0.65 * s.uniform(keys, 6)) * (at - created)).astype(
         np.int64
     )
@@ -440,27 +438,27 @@ def _sessions(
         ids,
         by["createdById"],
         pl.Series("created", created),
-        pl.Series("status", status),
+        status,
         pl.Series("end", end),
         pl.Series("close", close),
         pl.Series("updated", updated),
         pl.Series("cancel_at", np.where(cancelled, cancel_at, -1)),
         pl.Series("cancel_if", cancel_at),  # when it was (or would have been) cancelled
-        pl.Series("reason", reason.tolist(), dtype=pl.String).set(pl.Series(~cancelled), None),
+        reason.set(pl.Series(~cancelled), None),
         pl.Series("maxParticipants", cap),
     )
     return x.drop_nulls("createdById")  # a session nobody could create is not made
 
 
-def _other_reason(stype: npt.NDArray[np.str_], u: npt.NDArray[np.float64]) -> npt.NDArray[Any]:
-    """Per session of type ``stype``, one of its OTHER_REASONS, uniform by ``u`` in [0, 1)."""
+def _other_reason(stype: pl.Series | npt.NDArray[np.str_], u: npt.NDArray[np.float64]) -> pl.Series:
+    """Per session of type ``stype``, one of its OTHER_REASONS ("reason"), uniform by ``u``
+    in [0, 1)."""
     kinds = list(OTHER_REASONS)  # a tiny fixed table: every type's reasons in one row
-    options = np.asarray([r for k in kinds for r in OTHER_REASONS[k]], dtype=object)
+    options = pl.Series("reason", [r for k in kinds for r in OTHER_REASONS[k]], dtype=pl.String)
     of_kind = np.repeat(np.arange(len(kinds)), [len(OTHER_REASONS[k]) for k in kinds])
     codes = {k: i for i, k in enumerate(kinds)}
     kind = pl.Series(stype).replace_strict(codes, return_dtype=pl.Int64).to_numpy()
-    out: npt.NDArray[Any] = options[choose_eligible(u, kind[:, None] == of_kind)]
-    return out
+    return options.gather(choose_eligible(u, kind[:, None] == of_kind))
 
 
 def _theme_pick(pool_theme: np.ndarray, theme: np.ndarray, u: np.ndarray) -> np.ndarray:
