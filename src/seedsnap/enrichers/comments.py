@@ -14,9 +14,10 @@ read as hostile or spam get none.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
-from seedsnap.arrays import sort_by_text
+from seedsnap.arrays import rows_in, sort_by_text
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit
 from seedsnap.generators import content_text
@@ -37,7 +38,7 @@ from seedsnap.generators.content import (
     with_texts,
 )
 from seedsnap.generators.users import home_offset_of, seen_of, with_seen
-from seedsnap.random import child_keys, expand, name_key
+from seedsnap.random import I64, U64, child_keys, expand, name_key
 
 READS = ("User", "Therapist", "Membership", "RoomGroup", "Room", "Post", "Comment", "Meeting")
 WRITES = ("Comment",)
@@ -147,6 +148,120 @@ def commenters_in_need(ctx: Context, frames: Frames) -> pl.DataFrame:
     return deficit(users, "userId", count_by(frames["Comment"], "userId"), minimum)
 
 
+def _user_options(
+    members: pl.DataFrame,
+    need: pl.DataFrame,
+    posts: pl.DataFrame,
+    kinds: pl.DataFrame,
+    comments: pl.DataFrame,
+) -> tuple[I64, I64, I64, I64, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """The posts each user of ``need`` (by its code ``_n``, its row) may comment on, by
+    user: per option its user code, post code (``_p``, the post's row in ``posts``), ``lo``
+    (a minute after the later of the post and the user's joining, ms), the user's ``seen``,
+    whether it commented on the post already (``comments``) and whether the user keeps it.
+
+    The options are every post of the user's communities (``members``) with an author, as
+    a join of the two would give them; a user keeps those not its own made before it was
+    last seen that are not spam (members have little to say to it), else the spam among
+    them (rare), else any (rarer). Index arithmetic on the posts grouped by community, not
+    a join of a million rows: a user's options are its memberships' blocks of posts.
+    """
+    communities = posts["communityId"].unique()
+    c_post = rows_in(posts["communityId"], communities)
+    # Posts with an author, grouped by community (within it, in post order).
+    authored = np.flatnonzero(posts["author"].is_not_null().to_numpy())
+    block = authored[np.argsort(c_post[authored], kind="stable")]
+    size = np.bincount(c_post[authored], minlength=len(communities))
+    block_at = np.cumsum(size) - size
+    in_block = np.zeros(posts.height, dtype=np.int64)
+    in_block[block] = np.arange(len(block)) - block_at[c_post[block]]
+    # The memberships of the users in need, in communities with posts, by user.
+    n_member = rows_in(members["userId"], need["userId"])
+    c_member = rows_in(members["communityId"], communities)
+    m = np.flatnonzero((n_member >= 0) & (c_member >= 0))
+    m = m[np.argsort(n_member[m], kind="stable")]
+    n_m, c_m = n_member[m], c_member[m]
+    # One option per (membership, post of its community's block).
+    span = size[c_m]
+    m_at = np.cumsum(span) - span
+    r = np.repeat(np.arange(len(m), dtype=np.int64), span)
+    opt_p = block[np.repeat(block_at[c_m] - m_at, span) + np.arange(len(r), dtype=np.int64)]
+    opt_n = n_m[r]
+    # Posts commented on already: at their membership's block, the post's place in it.
+    done = comments.select("userId", "postId").join(posts.select("postId", "_p"), on="postId")
+    n_done = rows_in(done["userId"], need["userId"])
+    p_done = done["_p"].to_numpy().astype(np.int64)[n_done >= 0]
+    n_done = n_done[n_done >= 0]
+    m_code = n_m * len(communities) + c_m  # distinct: one membership per user and community
+    by_code = np.argsort(m_code)
+    d_code = n_done * len(communities) + c_post[p_done]
+    at = np.minimum(np.searchsorted(m_code[by_code], d_code), max(len(m) - 1, 0))
+    hit = (m_code[by_code[at]] == d_code) if len(m) else np.zeros(0, dtype=bool)
+    is_done = np.zeros(len(r), dtype=bool)
+    is_done[m_at[by_code[at[hit]]] + in_block[p_done[hit]]] = True
+    joined = members["joinedAt"].dt.epoch("ms").to_numpy().astype(np.int64)[m]
+    seen = members["seen"].to_numpy().astype(np.int64)[m][r]
+    p_at = posts["pAt"].dt.epoch("ms").to_numpy().astype(np.int64)
+    lo = np.maximum(p_at[opt_p], joined[r]) + 60_000
+    spam = np.zeros(posts.height, dtype=bool)
+    spam_at = rows_in(kinds.filter(pl.col("_kind") == content_text.SPAM)["postId"], posts["postId"])
+    spam[spam_at[spam_at >= 0]] = True
+    # Tier 0: before and not spam; 1: spam before; 2: after the user was last seen; 3: on
+    # one's own post (never). A user keeps the options of its lowest tier but 3.
+    tier = np.where(lo < seen, spam[opt_p], 2).astype(np.int8)
+    tier[rows_in(posts["author"], need["userId"])[opt_p] == opt_n] = 3
+    # (The options of a user are consecutive: its lowest tier is one reduction.)
+    users = np.bincount(opt_n, minlength=need.height)
+    best = np.full(need.height, 3, dtype=np.int8)
+    best[users > 0] = np.minimum.reduceat(tier, (np.cumsum(users) - users)[users > 0])
+    keep = (tier == best[opt_n]) & (tier < 3)
+    return opt_n, opt_p, lo, seen, is_done, keep
+
+
+def _first_options(
+    n: I64,
+    p: I64,
+    shuffle: U64,
+    done: npt.NDArray[np.bool_],
+    keep: npt.NDArray[np.bool_],
+    want: I64,
+) -> tuple[I64, I64]:
+    """The options (rows of ``n``, ``p``, ``shuffle``, ``done``) each user takes of those it
+    keeps, in its order by (done, shuffle, post): positions ``order`` of the options, a
+    user's at ``first[user]`` on; each user's first ``want`` (all of them where it wants
+    more).
+
+    Only the options that can be among a user's first ``want`` are sorted: those not done
+    below a shuffle threshold, where enough are (their first ``want`` are the user's: the
+    others come after them); a user with too few takes all it keeps.
+    """
+    users = len(want)
+    fresh = keep & ~done
+    # The share of a user's fresh options expected to hold twice its wants and some.
+    share = (2 * want + 16) / np.maximum(np.bincount(n[fresh], minlength=users), 1)
+    cut = share < 0.5
+    limit = np.where(cut, np.floor(share * 2.0**64), 0).astype(np.uint64)
+    sel = fresh & (~cut[n] | (shuffle < limit[n]))
+    full = np.bincount(n[sel], minlength=users) < want
+    sel |= keep & full[n]
+    rows = np.flatnonzero(sel)
+    # (user, done) in the high bits of one integer and the shuffle's high bits below, with
+    # the whole shuffle and the post breaking ties, orders as those four columns and sorts
+    # several times faster.
+    n_s, shuffle_s = n[rows], shuffle[rows]
+    group = (n_s * 2 + done[rows]).astype(np.uint64)
+    width = np.uint64(max(int(2 * users).bit_length(), 1))
+    packed = (group << (np.uint64(64) - width)) | (shuffle_s >> width)
+    order = (
+        pl.DataFrame({"k": packed, "r": shuffle_s, "p": p[rows]})
+        .select(pl.arg_sort_by("k", "r", "p", multithreaded=False))
+        .to_series()
+        .to_numpy()
+    )
+    count = np.bincount(n_s, minlength=users)
+    return rows[order], np.cumsum(count) - count
+
+
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     members = with_seen(ctx, frames["User"], posting_members(frames))
@@ -158,90 +273,37 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # Users below their minimum comment on posts of their communities that are not their own.
     # A user's code ``_n`` is its row here (deficit sorts by id, so codes order as the ids).
     need = commenters_in_need(ctx, frames).with_row_index("_n")
-    # An author in need has its code, any other a code no user has, a NULL author none.
-    authors = posts.join(
-        need.select(pl.col("userId").alias("author"), pl.col("_n").alias("_a")),
-        on="author",
-        how="left",
-        maintain_order="left",
-    ).with_columns(
-        pl.when(pl.col("author").is_not_null()).then(pl.col("_a").fill_null(need.height))
-    )
-    # One query (the million joined rows are filtered and narrowed as they are made, not
-    # copied whole at each step); the order of the options does not matter: they are
-    # sorted by (user, done, shuffle, post) below.
-    options = (
-        members.lazy()
-        .select("userId", "communityId", "joinedAt", "seen")
-        .join(need.lazy().select("userId", "_n"), on="userId")
-        .drop("userId")
-        .join(authors.lazy().select("communityId", "_p", "_a", "pAt"), on="communityId")
-        .filter(pl.col("_a") != pl.col("_n"))
-        .select(
-            "_n",
-            "_p",
-            (pl.max_horizontal("pAt", "joinedAt").dt.epoch("ms") + 60_000).alias("lo"),
-            "seen",
-        )
-        .collect()
-    )
-    # Posts made before the user was last seen, but spam (members have little to say to
-    # it); spam where those are all (rare); any post where none was (rarer), as before.
     # Each post's author and kind, read once (the texts below are given them too).
     kinds = frames["Post"].select(
         pl.col("id").alias("postId"), pl.col("userId").alias("author"), content_kind("content")
     )
-    spam = (
-        kinds.filter(pl.col("_kind") == content_text.SPAM)
-        .join(posts.select("postId", "_p"), on="postId")["_p"]
-        .implode()
+    n_opt, p_opt, lo_opt, seen_opt, is_done, keep = _user_options(
+        members, need, posts, kinds, comments
     )
-    before = options.filter(pl.col("lo") < pl.col("seen"))
-    fits = before.filter(~pl.col("_p").is_in(spam))
-    before = pl.concat([fits, before.join(fits.select("_n").unique(), on="_n", how="anti")])
-    options = pl.concat([before, options.join(before.select("_n").unique(), on="_n", how="anti")])
     # A user's comments go to distinct posts while it has enough: its options in a keyed
     # shuffle, the posts it has commented on already last, taken in turn from the first.
     s = ctx.stream("Comment", "top-up-user")
-    # A (user, post) option as one integer: user code * posts + post code.
-    n_opt = options["_n"].to_numpy().astype(np.int64)
-    p_opt = options["_p"].to_numpy().astype(np.int64)
-    done = (
-        comments.select("userId", "postId")
-        .join(need.select("userId", "_n"), on="userId")
-        .join(posts.select("postId", "_p"), on="postId")
-    )
-    done_pairs = done["_n"].cast(pl.Int64) * posts.height + done["_p"]
-    # (A hashed lookup: a million binary searches in scattered order take far longer.)
-    is_done = pl.Series(n_opt * posts.height + p_opt).is_in(done_pairs.implode()).to_numpy()
     user_keys, post_keys = text_keys(need["userId"]), text_keys(posts["postId"])
     shuffle = s.bits(child_keys(user_keys[n_opt], post_keys[p_opt]), 1)
-    # The options' order by (user, done, shuffle, post), as positions (only the picked rows
-    # are gathered): (user, done) in the high bits of one integer and the shuffle's high
-    # bits below, with the whole shuffle and the post breaking ties, orders as those four
-    # columns and sorts several times faster.
-    group = (n_opt * 2 + is_done).astype(np.uint64)
-    width = np.uint64(max(int(2 * need.height).bit_length(), 1))
-    packed = (group << (np.uint64(64) - width)) | (shuffle >> width)
-    order = (
-        pl.DataFrame({"k": packed, "r": shuffle, "p": p_opt})
-        .select(pl.arg_sort_by("k", "r", "p", multithreaded=False))
-        .to_series()
-        .to_numpy()
-    )
-    count = np.bincount(n_opt, minlength=need.height)
+    count = np.bincount(n_opt[keep], minlength=need.height)
     has = count > 0
-    rows, turn, keys = expand(
-        user_keys ^ name_key("enrich", "comments", "user"),
-        np.where(has, need["need"].to_numpy(), 0),
-    )
-    # ``rows`` are codes: a user's code is its row in ``need``.
-    picked = options[order[(np.cumsum(count) - count)[rows] + turn % count[rows]]]
+    want = np.where(has, need["need"].to_numpy(), 0)
+    rows, turn, keys = expand(user_keys ^ name_key("enrich", "comments", "user"), want)
+    # ``rows`` are codes: a user's code is its row in ``need``. A user takes the first
+    # options of its order by (done, shuffle, post), round again past the last.
+    order, first = _first_options(n_opt, p_opt, shuffle, is_done, keep, want)
+    pick = order[first[rows] + turn % count[rows]]
+    p_picked = p_opt[pick]
     by_users = _make(
         ctx,
         keys,
-        picked.select(
-            need["userId"].gather(rows), posts["postId"].gather(picked["_p"]), "lo", "seen"
+        pl.DataFrame(
+            [
+                need["userId"].gather(rows),
+                posts["postId"].gather(p_picked),
+                pl.Series("lo", lo_opt[pick]),
+                pl.Series("seen", seen_opt[pick]),
+            ]
         ),
         "top-up-user",
     )
@@ -250,7 +312,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # per post code: posts are in id order, so the posts in need come as deficit sorts them.
     on_posts = comments.select("postId").join(posts.select("postId", "_p"), on="postId")["_p"]
     count = np.bincount(on_posts.to_numpy(), minlength=posts.height)
-    count += np.bincount(picked["_p"].to_numpy(), minlength=posts.height)
+    count += np.bincount(p_picked, minlength=posts.height)
     least = ctx.config.minimum("post", "comments")
     short = count < least
     p = posts.filter(pl.Series(short))
