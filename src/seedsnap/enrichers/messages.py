@@ -425,11 +425,14 @@ def _draw_without_replacement(
     was taken. ``group_key``, ``size`` are per group; ``group``, ``rank`` per pick.
     """
     g_rows, item, item_keys = expand(group_key, size)
-    order = np.lexsort((item, stream.bits(item_keys, 12), g_rows))
-    shuffled = item[order]  # each group's items in its keyed order, groups one after another
-    first = np.cumsum(size) - size
+    # Each group's draws in a row of its own, padded with the largest draw (after any item
+    # in a stable sort: padding comes last in its row), so one sort of short rows orders
+    # every group's items by (draw, item) at once.
+    draws = np.full((len(size), int(size.max(initial=0))), np.iinfo(np.uint64).max, np.uint64)
+    draws[g_rows, item] = stream.bits(item_keys, 12)
+    shuffled = np.argsort(draws, axis=1, kind="stable")  # each group's items in its order
     s = size[group]
-    return shuffled[first[group] + rank % s], rank // s
+    return shuffled[group, rank % s], rank // s
 
 
 def _rank_within(code: I64, j: I64) -> I64:
