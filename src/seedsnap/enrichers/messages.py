@@ -611,8 +611,9 @@ def _weekday(at: pl.Series, e_at: pl.Series, tz: pl.Series) -> tuple[pl.Series, 
     """Whether a session at ``e_at`` can be named by its weekday in a message at ``at`` (ms,
     both read in the reader's zone ``tz``), and the name: "Thursday" within the coming six
     days, "Thursday next week" in the next calendar week, within NEXT_SESSION_DAYS."""
-    day_m = _local_day(at, tz)
-    day_e = _local_day(e_at, tz)
+    # (Both times in one conversion: it goes zone by zone.)
+    days = _local_day(pl.concat([at, e_at]), pl.concat([tz, tz]))
+    day_m, day_e = days[: len(at)], days[len(at) :]
     ahead = day_e - day_m
     next_week = ((day_e + 3) // 7 - (day_m + 3) // 7) == 1  # weeks from Monday
     ok = ((ahead >= 1) & (ahead <= 6)) | ((ahead >= 7) & (ahead <= NEXT_SESSION_DAYS) & next_week)
@@ -649,10 +650,14 @@ def _event_lines(sm: Stream, msgs: pl.DataFrame, events: Frames) -> pl.DataFrame
                 allow_exact_matches=False,
                 check_sortedness=False,  # both sorted by time above
             ).filter(pl.col("e_at").is_not_null())
+        if within is None and "_ok" not in found[source, after].columns:
+            # The sessions' weekdays, read once for the messages of either speaker.
+            x = found[source, after]
+            ok, day = _weekday(x["at"], x["e_at"], x["tz"])
+            found[source, after] = x.with_columns(day.alias("day"), ok.alias("_ok"))
         x = found[source, after].filter(pl.col("speaker") == t.EVENT_LINES[ev][0])
         if within is None:
-            ok, day = _weekday(x["at"], x["e_at"], x["tz"])
-            x = x.with_columns(day.alias("day")).filter(ok)
+            x = x.filter("_ok")
         else:
             gap = pl.col("at") - pl.col("e_at")
             x = x.filter(gap <= within).with_columns(pl.lit(None, dtype=pl.String).alias("day"))
