@@ -267,7 +267,10 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     members = with_seen(ctx, frames["User"], posting_members(frames))
     # In id order, so a post's row ``_p`` orders as its id: the picks below key the pools on
     # integer codes (not on wide id strings) and still pick as on the ids.
-    posts = sort_by_text(community_posts(frames), "postId").with_row_index("_p")
+    # (Of the posts, only the columns read: a join carries every column of its sides, and
+    # the posts' texts are most of the frame.)
+    narrow = {**frames, "Post": frames["Post"].select("id", "userId", "roomId", "createdAt")}
+    posts = sort_by_text(community_posts(narrow), "postId").with_row_index("_p")
     comments = frames["Comment"]
 
     # Users below their minimum comment on posts of their communities that are not their own.
