@@ -1,7 +1,9 @@
-"""The faster paths of the content texts read and code the texts as the plain ones did."""
+"""The faster paths of the content texts read and code the texts as the plain ones did; the
+enrichers' faster picks pick as the plain sorts did."""
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -107,3 +109,52 @@ def test_hearts_best_rows_choose_as_best_rows(seed: int) -> None:
         expected = common.best_rows(entity, need, score, keys, ranks)
         got = hearts._best_rows(entity, need, score, keys, ranks[0] if ranks else 0 * late)
         assert got.tolist() == expected.tolist()
+
+
+def test_first_options_take_what_a_full_sort_gives() -> None:
+    """A user's options in its order by (done, shuffle, post), round again past the last,
+    as the options it keeps all sorted give them: users wanting more than they have, none,
+    or few of many; shuffles that tie, and ones at the top of the range."""
+    from seedsnap.enrichers.comments import _first_options
+
+    rng = np.random.default_rng(7)
+    users, rows = 40, 20_000
+    n = np.sort(rng.integers(0, users, rows))
+    p = rng.permutation(rows).astype(np.int64)
+    shuffle = rng.integers(0, 2**64, rows, dtype=np.uint64)
+    shuffle[0:-1:7] = shuffle[1::7]  # ties
+    shuffle[::11] = np.iinfo(np.uint64).max
+    done = rng.random(rows) < 0.2
+    keep = rng.random(rows) < 0.9
+    count = np.bincount(n[keep], minlength=users)
+    want = np.where(count > 0, rng.integers(0, 60, users), 0)
+    want[:3] = count[:3] + 5  # more than they have
+    order, first = _first_options(n, p, shuffle, done, keep, want)
+    for u in range(users):
+        mine = np.flatnonzero((n == u) & keep)
+        ranked = mine[np.lexsort((p[mine], shuffle[mine], done[mine]))]
+        turns = np.arange(want[u])
+        assert (
+            order[first[u] + turns % max(count[u], 1)] == ranked[turns % max(count[u], 1)]
+        ).all()
+
+
+def test_draw_without_replacement_as_one_lexsort() -> None:
+    """The padded per-group sort picks as a lexsort of every group's items by (group,
+    draw, item) did."""
+    from seedsnap.enrichers.messages import _draw_without_replacement
+    from seedsnap.random import Stream, expand
+
+    rng = np.random.default_rng(3)
+    size = rng.integers(1, 20, 300)
+    size[:5] = 1
+    keys = rng.integers(0, 2**63, 300).astype(np.uint64)
+    group = np.sort(rng.integers(0, 300, 2_000))
+    rank = rng.integers(0, 45, 2_000)
+    s = Stream(1, "Message", "content")
+    item, lap = _draw_without_replacement(s, keys, group, rank, size)
+    g_rows, items, item_keys = expand(keys, size)
+    shuffled = items[np.lexsort((items, s.bits(item_keys, 12), g_rows))]
+    at = (np.cumsum(size) - size)[group] + rank % size[group]
+    assert (item == shuffled[at]).all()
+    assert (lap == rank // size[group]).all()
