@@ -130,7 +130,8 @@ def test_a_failure_has_a_reason_of_its_method(heavy: Build) -> None:
         )
     )
     assert wrong.is_empty(), wrong.select("type", "failureReason").head(3)
-    assert set(failed["type"]) >= {"CARD", "BANK_ACCOUNT"}
+    # Both kinds of pool are exercised: a card and some other method failed.
+    assert "CARD" in set(failed["type"]) and len(set(failed["type"])) >= 2
     # "Card expired" only once the card had, and the card is not charged after.
     expired = failed.filter(pl.col("failureReason") == tx.CARD_EXPIRED)
     assert expired.height >= 2, "a heavy build has cards that expired on the way"
