@@ -44,7 +44,7 @@ from seedsnap.generators.relationships import (
     intake_needs,
     pair_starts,
     quiet_active_ms,
-    treated,
+    treated_by,
 )
 from seedsnap.generators.therapy import approved_therapists
 from seedsnap.generators.users import home_offset_of, seen_of, still_coming, verified
@@ -193,13 +193,9 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         pl.Series("readyMs", pair_starts(ctx, clients)),
         pl.Series("_need", intake_needs(ctx, clients)),
     )
-    areas = therapists.join(
-        frames["Therapist"].select(pl.col("userId").alias("therapistId"), "areasOfExpertise"),
-        on="therapistId",
-        how="left",
-        maintain_order="left",
-    )["areasOfExpertise"]
-    cover = therapists.select("therapistId", pl.Series("_cover", treated(areas)))
+    cover = therapists.select(
+        "therapistId", pl.Series("_cover", treated_by(frames, therapists["therapistId"]))
+    )
 
     def treats(new: pl.DataFrame) -> pl.DataFrame:
         """The pairs of ``new`` (clientId, therapistId) whose therapist treats one of its

@@ -99,6 +99,18 @@ def treated(areas: pl.Series) -> I64:
     )
 
 
+def treated_by(frames: Frames, ids: pl.Series) -> I64:
+    """``treated`` of each therapist of ``ids`` (by user id; none for an id not in
+    ``frames["Therapist"]``)."""
+    areas = ids.to_frame("userId").join(
+        frames["Therapist"].select("userId", "areasOfExpertise"),
+        on="userId",
+        how="left",
+        maintain_order="left",
+    )["areasOfExpertise"]
+    return treated(areas)
+
+
 def _mask(bits: list[npt.NDArray[np.bool_]]) -> I64:
     out: I64 = np.zeros(len(bits[0]), dtype=np.int64)
     for i, b in enumerate(bits):
@@ -153,13 +165,7 @@ def pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
     need = intake_needs(
         ctx, c.select(pl.col("userId").alias("clientId"), ms_of("createdAt").alias("createdMs"))
     )
-    areas = therapists.join(
-        frames["Therapist"].select(pl.col("userId").alias("therapistId"), "areasOfExpertise"),
-        on="therapistId",
-        how="left",
-        maintain_order="left",
-    )["areasOfExpertise"]
-    cover = treated(areas)
+    cover = treated_by(frames, therapists["therapistId"])
     # A client picks among the therapists that treat the most of its intake's concerns
     # (every one for a client with none of them), uniformly (keyed).
     t_idx = np.zeros(len(ck), dtype=np.int64)
