@@ -1182,6 +1182,25 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         ),
         "mt2",
     ),
+    (  # upcoming mt2 cancelled only after the anchor: it is still on now
+        "meeting.status_vs_time",
+        lambda f: set_(f, "Meeting", "mt2", status="CANCELLED", updatedAt=days(-0.5)),
+        "mt2",
+    ),
+    (  # mt1 called off after it had started
+        "meeting.cancelled_before_start",
+        lambda f: set_(
+            f, "Meeting", "mt1", status="CANCELLED", updatedAt=MON_0900_MANILA + timedelta(hours=1)
+        ),
+        "mt1",
+    ),
+    (  # mt2 called off four weeks before its start (booked 30 days ago)
+        "meeting.cancelled_before_start",
+        lambda f: set_(
+            f, "Meeting", "mt2", status="CANCELLED", createdAt=days(30), updatedAt=days(27)
+        ),
+        "mt2",
+    ),
     ("review.of_completed_meeting", lambda f: set_(f, "Review", "rv1", meetingId="mt2"), "rv1"),
     ("review.of_completed_meeting", lambda f: set_(f, "Review", "rv1", meetingId=None), "rv1"),
     ("review.by_meeting_client", lambda f: set_(f, "Review", "rv1", clientId="c2"), "rv1"),
@@ -2557,6 +2576,17 @@ def test_domain_and_minimum_rules_catch_their_violation(
     lab: Lab, rule_id: str, edit: Edit, key: str
 ) -> None:
     _assert_reported(lab.check(rule_id, edit), rule_id, key)
+
+
+def test_meeting_rules_pass_an_upcoming_meeting_cancelled_before_the_anchor(lab: Lab) -> None:
+    """mt2, upcoming, was called off a day before the anchor, a day after it was booked:
+    CANCELLED is its status now, within the booking lead of its start."""
+    for rule_id in ("meeting.status_vs_time", "meeting.cancelled_before_start"):
+        report = lab.check(
+            rule_id,
+            lambda f: set_(f, "Meeting", "mt2", status="CANCELLED", updatedAt=days(1)),
+        )
+        assert report.rules == [rule_id] and not report.violations, report.to_text()
 
 
 def test_review_rules_pass_a_worksheet_mention_after_a_worksheet(lab: Lab) -> None:

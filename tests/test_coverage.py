@@ -80,3 +80,43 @@ def test_a_submitted_worksheet(build: tuple[str, Frames]) -> None:
         waiting.select(pl.col("id").alias("worksheetId")), on="worksheetId", how="semi"
     )
     assert subs.height == waiting.height and subs["feedback"].is_null().all()
+
+
+def test_a_cancelled_upcoming_meeting(build: tuple[str, Frames]) -> None:
+    mode, f = build
+    anchor = _anchor(mode)
+    m = f["Meeting"].with_columns(pl.col("status").cast(pl.String))
+    assert _count(m, pl.col("startTime") > anchor)  # one could be
+    off = m.filter((pl.col("startTime") > anchor) & (pl.col("status") == "CANCELLED"))
+    assert off.height >= 1
+    # Called off before the anchor, after it was booked, within the booking lead.
+    assert _count(off, pl.col("updatedAt") > anchor) == 0
+    assert (off["updatedAt"] >= off["createdAt"]).all()
+    lead = off["startTime"] - off["updatedAt"]
+    assert (lead <= timedelta(days=21)).all()  # therapy.BOOK_LEAD
+    # Nothing of a held session: no notes, no payment; a cancellation notice, no reminder.
+    assert f["MeetingNotes"].join(off, left_on="meetingId", right_on="id").is_empty()
+    assert f["Payment"].join(off, left_on="meetingId", right_on="id").is_empty()
+    notes = f["Notification"].with_columns(
+        pl.col("type").cast(pl.String),
+        pl.col("data").cast(pl.String).str.slice(15, 36).alias("mid"),
+    )
+    of_off = notes.join(
+        off.select(pl.col("id").alias("mid"), pl.col("updatedAt").alias("off")), on="mid"
+    )
+    assert of_off.filter(pl.col("type") == "APPOINTMENT_REMINDER").is_empty()
+    told = of_off.filter(pl.col("type") == "APPOINTMENT_CANCELLED")
+    assert told["mid"].n_unique() == off.height
+    assert (told["createdAt"] == told["off"]).all()  # told when it was called off
+
+
+def test_a_waiting_meeting(build: tuple[str, Frames]) -> None:
+    mode, f = build
+    anchor = _anchor(mode)
+    m = f["Meeting"].with_columns(pl.col("status").cast(pl.String))
+    week = timedelta(days=7)  # therapy.WAITING_WITHIN
+    soon = (pl.col("startTime") > anchor) & (pl.col("startTime") <= anchor + week)
+    assert _count(m, soon & pl.col("status").is_in(["SCHEDULED", "CONFIRMED", "WAITING"]))
+    waiting = m.filter(pl.col("status") == "WAITING")
+    assert waiting.height >= 1
+    assert waiting.filter(~soon).is_empty()  # in the week ahead, as the draw gives it

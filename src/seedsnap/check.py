@@ -38,7 +38,7 @@ from seedsnap.generators import therapy_text as ttx
 from seedsnap.generators.content_text import HOSTILE_REASONS as _HOSTILE
 from seedsnap.generators.content_text import SPAM_REASONS as _SPAM
 from seedsnap.generators.social_text import LOW_ENROLMENT, VENUE_CLOSED
-from seedsnap.generators.therapy import MIN_SESSION_GAP_DAYS
+from seedsnap.generators.therapy import BOOK_LEAD, MIN_SESSION_GAP_DAYS
 from seedsnap.generators.therapy_text import EARLY_REVIEW_SESSIONS as _EARLY_REVIEW_SESSIONS
 from seedsnap.generators.therapy_text import FIRST_NOTE_OPENINGS, FIRST_SESSION_DESCRIPTIONS
 from seedsnap.generators.users import ADULT_AT, CONCERN_AREAS
@@ -64,6 +64,8 @@ ONGOING_MEETING = ("IN_PROGRESS", "CANCELLED")
 # 24 * MIN_SESSION_GAP_DAYS - 8.5 hours apart, less an hour across a DST change; the rule
 # allows some slack below that.
 SESSION_GAP_HOURS = 24 * MIN_SESSION_GAP_DAYS - 12
+# A session is booked, and so called off, at most this many days before it starts.
+BOOK_LEAD_DAYS = BOOK_LEAD // (24 * 3_600_000)
 
 # Conversations of up to this many messages repeat no text: the messages enricher draws each
 # pool of lines without replacement per conversation, and its pools are large enough for
@@ -1363,12 +1365,15 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         "meeting.status_vs_time",
         "Meeting",
         f"ended meetings are {'/'.join(PAST_MEETING)}, upcoming ones "
-        f"{'/'.join(UPCOMING_MEETING)}, ones under way {'/'.join(ONGOING_MEETING)}",
+        f"{'/'.join(UPCOMING_MEETING)} or CANCELLED by the anchor (updatedAt), ones under way "
+        f"{'/'.join(ONGOING_MEETING)}",
         f"""SELECT "m"."id" AS "key", CAST("m"."status" AS TEXT) || ' from ' ||
         CAST("m"."startTime" AS TEXT) AS "detail" FROM "Meeting" AS "m" WHERE CASE
             WHEN {_end('"m"')} <= {{anchor}} THEN CAST("m"."status" AS TEXT) NOT IN {_in(PAST_MEETING)}
             WHEN "m"."startTime" > {{anchor}}
                 THEN CAST("m"."status" AS TEXT) NOT IN {_in(UPCOMING_MEETING)}
+                AND NOT (CAST("m"."status" AS TEXT) = 'CANCELLED'
+                    AND "m"."updatedAt" <= {{anchor}})
             ELSE CAST("m"."status" AS TEXT) NOT IN {_in(ONGOING_MEETING)} END""",
     ),
     (
@@ -1503,6 +1508,15 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         AND "m"."startTime" < "o"."startTime" + {SESSION_GAP_HOURS} * INTERVAL '1 hour'
         WHERE CAST("m"."status" AS TEXT) <> 'CANCELLED'
         AND CAST("o"."status" AS TEXT) <> 'CANCELLED'""",
+    ),
+    (
+        "meeting.cancelled_before_start",
+        "Meeting",
+        f"a CANCELLED meeting was called off (updatedAt) before it started, at most "
+        f"{BOOK_LEAD_DAYS} days before (it was booked within that)",
+        f"""SELECT "id" AS "key", 'called off ' || CAST("updatedAt" AS TEXT) AS "detail"
+        FROM "Meeting" WHERE CAST("status" AS TEXT) = 'CANCELLED' AND ("updatedAt" > "startTime"
+        OR "updatedAt" < "startTime" - INTERVAL '{BOOK_LEAD_DAYS} days')""",
     ),
     (
         "review.of_completed_meeting",

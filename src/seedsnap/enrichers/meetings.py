@@ -43,6 +43,7 @@ from seedsnap.generators.therapy import (
     booked_until,
     ended_pairs,
     existing_meetings,
+    least_upcoming,
     meeting_requests,
     schedule,
     slot_grid,
@@ -250,6 +251,11 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     acc_u, _ = schedule(ctx, req_u, grid, existing) if idle.height else (acc_r.clear(), None)
     req = pl.concat([r.drop("until", strict=False) for r in (req_c, req_r, req_u)])
     acc = pl.concat([acc_c, acc_r.select(acc_c.columns), acc_u.select(acc_c.columns)])
-    new = accepted_meetings(ctx, req, acc, first) if acc.height else ctx.empty("Meeting")
+    # A build with an upcoming meeting has a cancelled one and, with one in the week ahead,
+    # a WAITING one: among the new ones where the existing hold none (MIN_UPCOMING_CANCELLED).
+    least = least_upcoming(frames["Meeting"], ctx.anchor_ms)
+    new = (
+        accepted_meetings(ctx, req, acc, first, short=least) if acc.height else ctx.empty("Meeting")
+    )
     new = pl.concat([new, ended], how="vertical_relaxed")
     return {"Meeting": new}

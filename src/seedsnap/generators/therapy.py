@@ -911,15 +911,71 @@ def schedule(
 
 PAST_STATUS = ("COMPLETED", "CANCELLED", "NO_SHOW")
 PAST_P = (0.85, 0.10, 0.05)
+# A session is booked (and so called off) at most BOOK_LEAD before it starts.
+BOOK_LEAD = 21 * MS_PER_DAY
+# WAITING is a status of a session in the week ahead (``meeting_rows`` draws it for those).
+WAITING_WITHIN = 7 * MS_PER_DAY
+# A build with an upcoming meeting holds at least MIN_UPCOMING_CANCELLED upcoming meetings
+# CANCELLED (called off before the anchor) and, with one in the week ahead, MIN_WAITING
+# WAITING (``_least_upcoming``): testers need them in light and medium too.
+MIN_UPCOMING_CANCELLED = 1
+MIN_WAITING = 1
 
 
-def meeting_rows(ctx: Context, acc: pl.DataFrame) -> pl.DataFrame:
+def least_upcoming(meetings: pl.DataFrame, anchor: int) -> tuple[int, int]:
+    """How many more upcoming CANCELLED and WAITING meetings a build holding ``meetings``
+    (status, startTime) needs to reach MIN_UPCOMING_CANCELLED and MIN_WAITING."""
+    st = meetings["status"].cast(pl.String)
+    ahead = meetings["startTime"].dt.epoch("ms") > anchor
+    cancelled = int(((st == "CANCELLED") & ahead).sum())
+    waiting = int(((st == "WAITING") & ahead).sum())
+    return MIN_UPCOMING_CANCELLED - cancelled, MIN_WAITING - waiting
+
+
+def _least_upcoming(
+    s: Stream,
+    keys: U64,
+    status: npt.NDArray[Any],
+    ahead: npt.NDArray[np.bool_],
+    start: I64,
+    anchor: int,
+    short: tuple[int, int],
+) -> npt.NDArray[Any]:
+    """``status`` with ``short`` (more upcoming CANCELLED, more WAITING) meetings among the
+    upcoming ones (``ahead``), where the draws left fewer: CANCELLED the top of a keyed
+    ranking of the upcoming ones not CANCELLED that could have been called off by the anchor
+    (within BOOK_LEAD of their start); then WAITING the SCHEDULED or CONFIRMED one
+    starting soonest (then by key), in the week ahead (WAITING_WITHIN) as the draw gives it
+    only there. Both rankings are pure functions of the candidates' keys and starts."""
+    status = status.copy()
+    n_cancel = short[0] - int((ahead & (status == "CANCELLED")).sum())
+    could = np.flatnonzero(ahead & (status != "CANCELLED") & (start - BOOK_LEAD <= anchor))
+    if n_cancel > 0 and could.size:
+        order = could[np.lexsort((keys[could], s.bits(keys[could], 7)))]
+        status[order[:n_cancel]] = "CANCELLED"
+    n_wait = short[1] - int((ahead & (status == "WAITING")).sum())
+    soon = start - anchor <= WAITING_WITHIN
+    could = np.flatnonzero(ahead & soon & np.isin(status, ("SCHEDULED", "CONFIRMED")))
+    if n_wait > 0 and could.size:
+        order = could[np.lexsort((keys[could], start[could]))]
+        status[order[:n_wait]] = "WAITING"
+    return status
+
+
+def meeting_rows(ctx: Context, acc: pl.DataFrame, short: tuple[int, int] = (0, 0)) -> pl.DataFrame:
     """Meeting rows of accepted candidates joined with their request.
 
     ``acc``: mkey, clientId, therapistId, assignedMs, start, end, duration, completed (forced
     COMPLETED), firstBefore (earliest existing meeting of the pair, or None), and optionally
     firstHeld (earliest existing COMPLETED one) and seenC (when the client was last seen: it
     booked the meeting before that). The pair's intake meetings are ``intake_meetings``.
+    ``short``: how many more upcoming CANCELLED and WAITING meetings the build needs
+    (``least_upcoming`` of the existing ones): the top of ``_least_upcoming``'s rankings.
+
+    An upcoming meeting is called off as often as a past one was (its PAST_STATUS draw), as a
+    past one was: at a time uniform between its booking and its start, within BOOK_LEAD of
+    the start. One called off by the anchor is CANCELLED already (updatedAt then, its
+    APPOINTMENT_CANCELLED notices too; no reminder, notes or payment), the others are on.
     """
     keys = acc["mkey"].to_numpy()
     s = ctx.stream("Meeting", "fields")
@@ -929,24 +985,34 @@ def meeting_rows(ctx: Context, acc: pl.DataFrame) -> pl.DataFrame:
     past = end <= a
     past_status = pick(s, keys, PAST_STATUS, index=0, p=PAST_P)
     u = s.uniform(keys, 1)
-    soon = start - a <= 7 * MS_PER_DAY
+    soon = start - a <= WAITING_WITHIN
     upcoming = np.where(
         soon,
         np.where(u < 0.6, "CONFIRMED", np.where(u < 0.95, "SCHEDULED", "WAITING")),
         np.where(u < 0.8, "SCHEDULED", "CONFIRMED"),
     )
-    status = np.where(
-        acc["completed"].to_numpy(), "COMPLETED", np.where(past, past_status, upcoming)
-    )
+    completed = acc["completed"].to_numpy()
+    status = np.where(completed, "COMPLETED", np.where(past, past_status, upcoming))
     assigned = acc["assignedMs"].to_numpy()
     hi = np.minimum(start - MS_PER_HOUR, a)
     if "seenC" in acc.columns:  # booking is the client's act
         hi = np.minimum(hi, acc["seenC"].to_numpy())
     # Booked up to 21 days before it starts, or for a meeting further ahead than that, in
     # the 21 days before the anchor (not all at the anchor itself).
-    lo = np.minimum(np.maximum(assigned, np.minimum(start, a) - 21 * MS_PER_DAY), hi)
+    lo = np.minimum(np.maximum(assigned, np.minimum(start, a) - BOOK_LEAD), hi)
     # Booked by the client, in its waking hours (``clock``).
     created = waking_between(s, keys, lo, hi, home_offset_of(ctx, acc["clientId"]), index=2)
+    ahead = ~past & ~completed & (start > a)
+    # Called off within BOOK_LEAD of the start, as a past one was (booked by then).
+    off_lo = np.maximum(created, start - BOOK_LEAD)
+    called_off = between(s, keys, off_lo, start, index=6)
+    status = np.where(ahead & (past_status == "CANCELLED") & (called_off <= a), "CANCELLED", status)
+    if max(short) > 0:
+        status = _least_upcoming(s, keys, status, ahead, start, a, short)
+    # (One the minimum cancelled was called off by the anchor, the same draw scaled.)
+    called_off = np.where(
+        called_off <= a, called_off, between(s, keys, off_lo, np.minimum(start, a), index=6)
+    )
     held = (status == "COMPLETED") | (status == "NO_SHOW")
     cancelled = status == "CANCELLED"
     upd_lo = np.where(held, end, created)
@@ -954,6 +1020,7 @@ def meeting_rows(ctx: Context, acc: pl.DataFrame) -> pl.DataFrame:
         held, np.minimum(end + MS_PER_DAY, a), np.where(cancelled, np.minimum(start, a), a)
     )
     updated = between(s, keys, upd_lo, np.maximum(upd_lo, upd_hi), index=3)
+    updated = np.where(cancelled & ahead, called_off, updated)
     first_new = intake_meetings(acc, status, a)
     # How many of the pair's meetings at least come before this one: its new ones, and one
     # existing (the first) if any. Meetings added later only raise it.
@@ -1333,12 +1400,14 @@ def accepted_meetings(
     acc: pl.DataFrame,
     first_before: pl.DataFrame | None = None,
     first_held: bool = False,
+    short: tuple[int, int] = (0, 0),
 ) -> pl.DataFrame:
     """Meeting rows for scheduled candidates; past-only requests are COMPLETED sessions, and
     with ``first_held`` so is each pair's first meeting (a pair that ended had sessions).
 
     ``first_before``: pairId, firstBefore and optionally firstHeld (the pair's earliest
-    existing meeting and earliest existing COMPLETED one, ms), as ``meeting_rows`` takes them.
+    existing meeting and earliest existing COMPLETED one, ms), as ``meeting_rows`` takes them;
+    ``short``: the upcoming CANCELLED and WAITING meetings the build still needs (ditto).
     """
     joined = acc.select("row", "mkey", "start", "end", "duration").join(
         req.select(
@@ -1363,7 +1432,7 @@ def accepted_meetings(
     if first_held:
         first = pl.col("start") == pl.col("start").min().over("pairId")
         joined = joined.with_columns(pl.col("completed") | first)
-    return meeting_rows(ctx, joined.sort("mkey"))
+    return meeting_rows(ctx, joined.sort("mkey"), short)
 
 
 def meetings(
@@ -1384,7 +1453,8 @@ def meetings(
     # recent pair has had few sessions yet.
     req = req.with_columns(booked_until(ctx, req))
     acc, _ = schedule(ctx, req, slot_grid(avail))
-    return accepted_meetings(ctx, req, acc)
+    short = (MIN_UPCOMING_CANCELLED, MIN_WAITING)  # the first meetings of the build
+    return accepted_meetings(ctx, req, acc, short=short)
 
 
 # -- worksheets -------------------------------------------------------------------------------
