@@ -941,7 +941,8 @@ def test_group_session_schedule_and_statuses(f: Frames, anchor: datetime, mode: 
     _none(
         s.filter(
             (past & ~pl.col("status").is_in(["COMPLETED", "CANCELLED"]))
-            | (~past & ~pl.col("status").is_in(["APPROVED", "PENDING_APPROVAL"]))
+            | (~past & ~pl.col("status").is_in(["APPROVED", "PENDING_APPROVAL", "CANCELLED"]))
+            | (~past & (pl.col("status") == "CANCELLED") & (pl.col("cancelledAt") > anchor))
         ),
         "status disagrees with time",
     )

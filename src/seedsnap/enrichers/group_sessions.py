@@ -33,10 +33,12 @@ most past ones are held. By construction:
   fixed zone (``SESSION_TZ``, not the host's as upstream's ``setHours``); never on the anchor's
   local day, so a session is either over or upcoming;
 - status agrees with time: past sessions are COMPLETED (``completedAt`` = end) or CANCELLED
-  (``cancelledAt`` before the start), upcoming ones APPROVED or PENDING_APPROVAL; completed and
-  approved sessions have an ACCEPTED invitation; PENDING invitations exist only for upcoming
-  sessions; attendance is ATTENDED/NO_SHOW/CANCELLED for completed sessions, CANCELLED for
-  cancelled ones and REGISTERED/CANCELLED for upcoming ones.
+  (``cancelledAt`` before the start), upcoming ones APPROVED or PENDING_APPROVAL, or CANCELLED
+  where the draw that cancels a past one (as often, at the same point between creation and
+  start) called it off by the anchor; completed and approved sessions have an ACCEPTED
+  invitation; PENDING invitations exist only for upcoming sessions still PENDING_APPROVAL;
+  attendance is ATTENDED/NO_SHOW/CANCELLED for completed sessions, CANCELLED for cancelled
+  ones and REGISTERED/CANCELLED for upcoming ones.
 """
 
 from __future__ import annotations
@@ -417,15 +419,18 @@ def _sessions(
     )
     by = ids.to_frame().join(by, on="sid", how="left", maintain_order="left")
     created = by["created"].fill_null(pl.Series(created)).to_numpy()
-    completed = past & s.bernoulli(keys, COMPLETED_RATE, 4)
-    cancelled = past & ~completed
-    approved = ~past & s.bernoulli(keys, APPROVED_RATE, 5)
-    status = pl.Series(
-        "status", ["COMPLETED", "CANCELLED", "APPROVED", "PENDING_APPROVAL"], dtype=pl.String
-    ).gather(np.select([completed, cancelled, approved], [0, 1, 2], 3))
+    takes_place = s.bernoulli(keys, COMPLETED_RATE, 4)
+    completed = past & takes_place
     cancel_at = created + np.floor((0.3 + 0.65 * s.uniform(keys, 6)) * (at - created)).astype(
         np.int64
     )
+    # An upcoming session is called off as often as a past one was, at the same point between
+    # its creation and its start: one called off by the anchor is CANCELLED already.
+    cancelled = ~takes_place & (past | (cancel_at <= anchor))
+    approved = ~past & ~cancelled & s.bernoulli(keys, APPROVED_RATE, 5)
+    status = pl.Series(
+        "status", ["COMPLETED", "CANCELLED", "APPROVED", "PENDING_APPROVAL"], dtype=pl.String
+    ).gather(np.select([completed, cancelled, approved], [0, 1, 2], 3))
     approve_at = created + np.floor(s.uniform(keys, 7) * (np.minimum(anchor, at) - created)).astype(
         np.int64
     )
