@@ -169,9 +169,12 @@ def world() -> dict[str, list[dict[str, Any]]]:
             }
             for u in ("c1", "c2")
         ],
-        "Therapist": [_therapist("t1", "APPROVED"), _pending("t2")],
+        "Therapist": [
+            {**_therapist("t1", "APPROVED"), "processedByAdminId": "a1"},
+            _pending("t2"),
+        ],
         "Moderator": [{"userId": "m1", "assignedCommunities": '["k1"]', **_ts(days(200))}],
-        "Admin": [{"userId": "a1", **_ts(days(200))}],
+        "Admin": [{"userId": "a1", "permissions": ["therapist_approval"], **_ts(days(200))}],
         "Community": [
             {
                 "id": "k1",
@@ -454,6 +457,15 @@ def world() -> dict[str, list[dict[str, Any]]]:
                 "type": "COMMUNITY_REPLY",
                 "isRead": False,
                 **_ts(days(2)),
+            },
+            {  # t1's application was approved
+                "id": "nt3",
+                "userId": "t1",
+                "title": "Application approved",
+                "message": "Your therapist application was approved.",
+                "type": "THERAPIST_APPROVED",
+                "isRead": False,
+                **_ts(days(185)),
             },
         ],
         "GroupTherapySessions": [
@@ -2101,8 +2113,94 @@ PROFILE_CASES: list[tuple[str, Edit, str]] = [
         ),
         "t1",
     ),
+    (  # approved, but by nobody
+        "therapist.processed_by_an_approver",
+        lambda f: set_(f, "Therapist", "t1", processedByAdminId=None),
+        "t1",
+    ),
+    (  # rejected by an admin without the therapist_approval permission
+        "therapist.processed_by_an_approver",
+        lambda f: set_(
+            set_(f, "Admin", "a1", permissions=["user_management"]),
+            "Therapist",
+            "t1",
+            status="REJECTED",
+        ),
+        "t1",
+    ),
+    (  # approved 5 weeks after it applied
+        "therapist.processed_by_an_approver",
+        lambda f: set_(f, "Therapist", "t1", processingDate=days(155)),
+        "t1",
+    ),
+    (  # still PENDING, but an admin is named as having processed it
+        "therapist.processed_by_an_approver",
+        lambda f: set_(f, "Therapist", "t2", processedByAdminId="a1"),
+        "t2",
+    ),
+    (  # t2 turned down, and a member of a community
+        "therapist.rejected_takes_no_part",
+        lambda f: add(
+            _rejected(f, "t2"),
+            "Membership",
+            id="ms_t2",
+            userId="t2",
+            communityId="k1",
+            joinedAt=days(5),
+        ),
+        "t2",
+    ),
+    (  # t1 turned down, with its clients, sessions, availability, ...
+        "therapist.rejected_takes_no_part",
+        lambda f: set_(f, "Therapist", "t1", status="REJECTED"),
+        "t1",
+    ),
+    (  # t2 turned down without being told
+        "notification.therapist_decision_at_processing",
+        lambda f: set_(f, "Therapist", "t2", status="REJECTED", processedByAdminId="a1"),
+        "t2",
+    ),
+    (  # t1 told of its approval a day late
+        "notification.therapist_decision_at_processing",
+        lambda f: set_(f, "Notification", "nt3", createdAt=days(184), updatedAt=days(184)),
+        "t1",
+    ),
+    (  # t1, approved, told it was turned down
+        "notification.therapist_decision_at_processing",
+        lambda f: set_(f, "Notification", "nt3", type="THERAPIST_REJECTED"),
+        "t1",
+    ),
+    (  # t2, still PENDING, told it was approved
+        "notification.therapist_decision_at_processing",
+        lambda f: add(
+            f,
+            "Notification",
+            id="nt9",
+            userId="t2",
+            title="Application approved",
+            message="m",
+            type="THERAPIST_APPROVED",
+            isRead=False,
+            **_ts(days(10)),
+        ),
+        "t2",
+    ),
 ]
 DOMAIN_CASES += PROFILE_CASES
+
+
+def _rejected(f: Frames, uid: str) -> Frames:
+    """``uid``'s application turned down by a1 the day after it applied, and it told so."""
+    applied = f["Therapist"].filter(pl.col("userId") == uid)["submissionDate"][0]
+    f = set_(
+        f, "Therapist", uid, status="REJECTED", processedByAdminId="a1",
+        processingDate=applied + timedelta(days=1),
+    )  # fmt: skip
+    return add(
+        f, "Notification", id=f"nt_{uid}", userId=uid, title="Application not approved",
+        message="m", type="THERAPIST_REJECTED", isRead=False,
+        **_ts(applied + timedelta(days=1)),
+    )  # fmt: skip
 
 
 def _profile_done_right(f: Frames) -> Frames:

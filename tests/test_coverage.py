@@ -120,3 +120,42 @@ def test_a_waiting_meeting(build: tuple[str, Frames]) -> None:
     waiting = m.filter(pl.col("status") == "WAITING")
     assert waiting.height >= 1
     assert waiting.filter(~soon).is_empty()  # in the week ahead, as the draw gives it
+
+
+def test_a_rejected_therapist_application(build: tuple[str, Frames]) -> None:
+    mode, f = build
+    t = f["Therapist"]
+    status = pl.col("status").cast(pl.String)
+    generated = _count(t, ~pl.col("userId").str.starts_with("dev_"))
+    rejected = t.filter(status == "REJECTED")
+    # Light's one generated therapist practises (its clients need it); a build with more
+    # turns one of the later ones down.
+    assert rejected.height >= (1 if generated > 1 else 0)
+    assert mode == "light" or rejected.height >= 1
+    # The fixtures, which developers log in with, still practise.
+    assert _count(t, pl.col("userId").str.starts_with("dev_") & (status == "APPROVED")) == 3
+    if mode == "medium":  # its one application drawn not approved still waits
+        assert _count(t, status == "PENDING") >= 1
+    # Processed by an admin who may approve applications, and told so then.
+    approvers = f["Admin"].filter(pl.col("permissions").list.contains("therapist_approval"))[
+        "userId"
+    ]
+    assert rejected["processedByAdminId"].is_in(approvers.implode()).all()
+    assert (rejected["processingDate"] >= rejected["submissionDate"]).all()
+    notices = f["Notification"].filter(pl.col("type").cast(pl.String) == "THERAPIST_REJECTED")
+    told = rejected.join(
+        notices, left_on=["userId", "processingDate"], right_on=["userId", "createdAt"]
+    )
+    assert told.height == rejected.height
+    # It takes no part: no clients, sessions, availability, communities or posts.
+    ids = rejected["userId"].implode()
+    for table, column in (
+        ("ClientTherapist", "therapistId"),
+        ("Meeting", "therapistId"),
+        ("TherapistAvailability", "therapistId"),
+        ("Membership", "userId"),
+        ("Post", "userId"),
+        ("Comment", "userId"),
+        ("ConversationParticipant", "userId"),
+    ):
+        assert _count(f[table], pl.col(column).is_in(ids)) == 0, table

@@ -2364,6 +2364,88 @@ def _profile_rules() -> tuple[tuple[str, str, str, str], ...]:
             FROM "Therapist" WHERE "licenseVerified" AND ({empty}
                 OR "educationBackground" IS NULL OR "certifications" IS NULL)""",
         ),
+        *_application_rules(),
+    )
+
+
+# Where a therapist whose application was turned down would take part: every column that
+# names a user or a therapist (its foreign keys, and the typing indicator's, which has none),
+# but the notices it is sent (Notification) and its own role rows.
+_NOT_TAKING_PART = frozenset({"Notification", "Therapist", "Client", "Admin", "Moderator"})
+_UNKEYED_USER_COLUMNS = (("TypingIndicator", "userId"),)
+
+
+def _user_references() -> list[tuple[str, str]]:
+    """(table, column) of every column naming a user or therapist, but _NOT_TAKING_PART."""
+    return [
+        (t.name, fk.columns[0])
+        for t in MENTARA.tables
+        if t.name not in _NOT_TAKING_PART
+        for fk in t.foreign_keys
+        if fk.ref_table in ("User", "Therapist")
+    ] + list(_UNKEYED_USER_COLUMNS)
+
+
+def _application_rules() -> tuple[tuple[str, str, str, str], ...]:
+    """Rules on how therapist applications are processed (``users.application_status``)."""
+    from seedsnap.generators.users import APPROVAL_PERMISSION
+
+    decided = """CAST("t"."status" AS TEXT) IN ('APPROVED', 'REJECTED')"""
+    notice = """'THERAPIST_' || CAST("t"."status" AS TEXT)"""
+    refs = " UNION ALL ".join(
+        f'SELECT {quote(c)} AS "u", {_text(t + "." + c)} AS "what" FROM {quote(t)}'
+        for t, c in _user_references()
+    )
+    return (
+        (
+            "therapist.processed_by_an_approver",
+            "Therapist",
+            f"an application APPROVED or REJECTED was processed within {PROCESSED_WITHIN_DAYS} "
+            "days of its submission by an admin who may approve applications (a "
+            f"{APPROVAL_PERMISSION!r} permission, in either case), processedByAdminId; one "
+            "still PENDING names none, its processingDate its submission's",
+            f"""SELECT "t"."userId" AS "key", CAST("t"."status" AS TEXT) || ' by ' ||
+            COALESCE("t"."processedByAdminId", 'nobody') || ' at ' ||
+            CAST("t"."processingDate" AS TEXT) AS "detail" FROM "Therapist" AS "t"
+            WHERE CASE WHEN {decided} THEN "t"."processedByAdminId" IS NULL
+                OR "t"."processedByAdminId" NOT IN (SELECT "userId" FROM "Admin" WHERE
+                    POSITION({_text(APPROVAL_PERMISSION)} IN LOWER({_as_text("permissions")})) > 0)
+                OR "t"."processingDate" < "t"."submissionDate"
+                OR "t"."processingDate" > "t"."submissionDate"
+                    + INTERVAL '{PROCESSED_WITHIN_DAYS} days'
+            ELSE "t"."processedByAdminId" IS NOT NULL
+                OR "t"."processingDate" <> "t"."submissionDate" END""",
+        ),
+        (
+            "therapist.rejected_takes_no_part",
+            "Therapist",
+            "a therapist whose application was REJECTED takes no part in anything: no "
+            "clients, sessions, availability, communities, posts, conversations, reports, "
+            "... (it is sent notices, and has its account)",
+            f"""SELECT "t"."userId" AS "key", MIN("r"."what") AS "detail" FROM "Therapist" AS "t"
+            JOIN ({refs}) AS "r" ON "r"."u" = "t"."userId"
+            WHERE CAST("t"."status" AS TEXT) = 'REJECTED' GROUP BY "t"."userId" """,
+        ),
+        (
+            "notification.therapist_decision_at_processing",
+            "Therapist",
+            "a therapist whose application was APPROVED or REJECTED is told so (a "
+            "THERAPIST_APPROVED or THERAPIST_REJECTED notice, as its status) when it was "
+            "processed (processingDate); nobody else is sent either notice",
+            f"""SELECT "t"."userId" AS "key", 'no ' || {notice} || ' at ' ||
+            CAST("t"."processingDate" AS TEXT) AS "detail" FROM "Therapist" AS "t"
+            WHERE {decided} AND NOT EXISTS (SELECT 1 FROM "Notification" AS "n"
+                WHERE "n"."userId" = "t"."userId" AND CAST("n"."type" AS TEXT) = {notice}
+                AND "n"."createdAt" = "t"."processingDate")
+            UNION ALL
+            SELECT "n"."userId" AS "key", CAST("n"."type" AS TEXT) || ' at ' ||
+            CAST("n"."createdAt" AS TEXT) || ', application ' ||
+            COALESCE(CAST("t"."status" AS TEXT), 'none') AS "detail" FROM "Notification" AS "n"
+            LEFT JOIN "Therapist" AS "t" ON "t"."userId" = "n"."userId"
+            WHERE CAST("n"."type" AS TEXT) IN ('THERAPIST_APPROVED', 'THERAPIST_REJECTED')
+            AND ("t"."userId" IS NULL OR CAST("n"."type" AS TEXT) <> {notice}
+                OR "n"."createdAt" <> "t"."processingDate")""",
+        ),
     )
 
 

@@ -328,8 +328,12 @@ def member_age(users: pl.DataFrame, anchor_ms: int) -> I64:
 
 
 def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
+    # A therapist whose application was turned down takes no part (users.REJECTED_SHARE).
+    rejected = frames["Therapist"].filter(pl.col("status") == "REJECTED")["userId"].implode()
     users = frames["User"].filter(
-        pl.col("role").is_in(["client", "therapist", "moderator"]) & pl.col("emailVerified")
+        pl.col("role").is_in(["client", "therapist", "moderator"])
+        & pl.col("emailVerified")
+        & ~pl.col("id").is_in(rejected)
     )
     users = users.select("id", "role", "createdAt", "isActive", "birthDate").sort("id")
     seen = last_seen(ctx, users)

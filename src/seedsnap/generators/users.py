@@ -68,7 +68,27 @@ FIXTURE_CREATED_AT_LEAST = 30
 # same admins at every scale, so a therapist's row does not change as the population grows.
 FIXTURE_ADMINS_CREATED = (CREATED_WITHIN["admin"], CREATED_WITHIN["therapist"] + 1)
 PROCESSING_ADMINS = ("dev_admin_1", "dev_admin_2", "dev_admin_3")
+APPROVAL_PERMISSION = "therapist_approval"
 PROCESSING_P = (0.5, 0.3, 0.2)
+# An application not approved (``_approved``: a tenth) was turned down (REJECTED) with a keyed
+# REJECTED_SHARE, by the admin and in the working hours an approval would have been (the
+# app's rejection sets the status, processingDate and processedByAdminId, as approval
+# does, and the applicant gets a THERAPIST_REJECTED notice then): the others still await
+# processing (PENDING, submitted within PROCESSED_WITHIN days). A rejected applicant cannot
+# practise: no clients, sessions, availability, communities, posts or conversations; it has
+# its account, its application and the notices of it.
+# The REJECTED_AMONG generated therapists after the first include at least MIN_REJECTED
+# turned down: where the draws left fewer, the top of a keyed ranking of them, those drawn
+# PENDING last. Not the first: it is light's only one, and light's clients need it (with it
+# turned down, a client short of partners was given conversations after it had left).
+# And the first MIN_PENDING applications drawn not approved, but those, still wait, whatever
+# their draw: a build with one shows a pending application too (medium's one). Testers need
+# both screens in medium (light the pending one where drawn); being the first therapists', they are the same at every
+# scale (a bigger population keeps its people).
+REJECTED_SHARE = 0.6
+MIN_REJECTED = 1
+REJECTED_AMONG = 1
+MIN_PENDING = 1
 # A therapist's standard session, in minutes: the "50-minute hour" or a full hour. Meetings
 # mostly last this long (generators/therapy.py) and are billed pro rata of hourlyRate.
 SESSION_MINUTES = (50, 60)
@@ -442,7 +462,8 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
         # A PENDING application (the therapist signs up by applying) awaits processing,
         # which takes at most PROCESSED_WITHIN days: it was submitted within them.
         recent = signed_up(PROCESSED_WITHIN, 0)
-        created = np.where(_approved(ctx, keys, fixture), created, recent)
+        status = application_status(ctx, keys, fixture)
+        created = np.where(status == "PENDING", recent, created)
     a = anchor
     verified = fixture | (role != "client") | saw_recommendations(ctx, keys, fixture)
     # An unverified client is a recent sign-up, holding the code of the last email the app
@@ -470,7 +491,7 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
     # Closing an account takes using it first: an unverified sign-up has not.
     active = fixture | ~verified | s.bernoulli(keys, 0.95, index=7)
     if role == "therapist":  # an APPROVED therapist practises: its account is active
-        active |= _approved(ctx, keys, fixture)
+        active |= application_status(ctx, keys, fixture) == "APPROVED"
     if role == "client":
         early = idx < FIXTURES_PER_ROLE + DEACTIVATED_AMONG
         active = _least_deactivated(
@@ -629,8 +650,41 @@ def full_years(birth: pl.Series, anchor_ms: int) -> np.ndarray:
 
 
 def _approved(ctx: Context, keys: np.ndarray, fixture: np.ndarray) -> np.ndarray:
-    """Whether each therapist's application was approved (the fixtures' always is)."""
+    """Whether each therapist's application was drawn approved (the fixtures' always is);
+    ``application_status`` may still turn one down (MIN_REJECTED)."""
     return np.asarray(fixture | ctx.stream("Therapist", "profile").bernoulli(keys, 0.9, index=3))
+
+
+def application_status(ctx: Context, keys: np.ndarray, fixture: np.ndarray) -> np.ndarray:
+    """Each therapist's application status (``_key``: ``keys``, in index order; APPROVED,
+    REJECTED or PENDING): APPROVED as drawn (``_approved``), else REJECTED with
+    REJECTED_SHARE (its own stream, so no other draw moved), else PENDING; but at least
+    MIN_REJECTED of the REJECTED_AMONG generated therapists after the first REJECTED (the
+    top of a keyed ranking of them, those drawn PENDING last), and the first MIN_PENDING others drawn
+    not approved PENDING. The fixtures' is always APPROVED. A pure function of the keys and
+    of the therapists' order: every step, and every scale, agrees."""
+    approved = _approved(ctx, keys, fixture)
+    s = ctx.stream("Therapist", "rejected")
+    rejected = ~approved & s.bernoulli(keys, REJECTED_SHARE, index=0)
+    idx = np.arange(len(keys)) - FIXTURES_PER_ROLE - 1  # from the second generated one
+    first = ~fixture & (idx >= 0) & (idx < REJECTED_AMONG)
+    short = MIN_REJECTED - int((rejected & first).sum())
+    if short > 0:
+        rows = np.flatnonzero(first & ~rejected)
+        rank = pl.DataFrame(
+            {
+                "row": rows,
+                "pending": ~approved[rows],
+                "d": s.bits(keys[rows], 1),
+                "k": keys[rows],
+            }
+        ).sort("pending", "d", "k")
+        rejected[rank["row"].head(short).to_numpy()] = True
+    # The first applications drawn not approved, but those turned down above, still wait.
+    waits = np.flatnonzero(~approved & ~(rejected & first))[:MIN_PENDING]
+    rejected[waits] = False
+    out: np.ndarray = np.select([rejected, approved], ["REJECTED", "APPROVED"], "PENDING")
+    return out
 
 
 # The areas of expertise (``vocab.SPECIALTIES``) in which a therapist treats each concern of a
@@ -694,7 +748,9 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
     )
     # Nobody practises before PRACTICE_FROM_AGE: at most the full years since then.
     years = np.minimum(years, full_years(users["birthDate"], ctx.anchor_ms) - PRACTICE_FROM_AGE)
-    approved = _approved(ctx, keys, fixture)
+    status = application_status(ctx, keys, fixture)
+    approved = status == "APPROVED"
+    processed_any = status != "PENDING"  # approved or turned down
     specialties = _expertise(ctx, keys, fixture)
     approaches = pick_many(s, keys, v.APPROACHES, s.integers(keys, 2, 5, index=5), "approaches")
     fixture_appr = pl.Series([[v.APPROACHES[0], v.APPROACHES[8]]])
@@ -745,7 +801,7 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
         index=11,
         rhythm=WORKDAY,
     )
-    processing = np.where(approved, processed, created)  # a PENDING one: its submission
+    processing = np.where(processed_any, processed, created)  # a PENDING one: its submission
     df = pl.DataFrame(
         {
             "userId": users["id"],
@@ -764,7 +820,7 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
             ),
             "province": np.asarray(v.PROVINCES)[province],
             "timezone": tz,
-            "status": np.where(approved, "APPROVED", "PENDING"),
+            "status": status,
             "submissionDate": users["createdAt"],
             "processingDate": timestamps(processing, "processingDate"),
             "providerType": np.asarray(v.PROVIDER_TYPES)[lic],
@@ -827,7 +883,7 @@ def _therapists(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit(processed_by))
         .otherwise(None)
         .alias("licenseVerifiedBy"),
-        pl.when(pl.col("status") == "APPROVED")
+        pl.when(pl.col("status") != "PENDING")  # processed: approved or turned down
         .then(pl.lit(processed_by))
         .otherwise(None)
         .alias("processedByAdminId"),
@@ -975,7 +1031,7 @@ def _admins(ctx: Context, users: pl.DataFrame) -> pl.DataFrame:
     fixture = np.arange(count) < FIXTURES_PER_ROLE
     perms = pl.select(
         pl.when(pl.lit(pl.Series(fixture)))
-        .then(pl.lit(pl.Series([["user_management", "therapist_approval", "system_admin"]])))
+        .then(pl.lit(pl.Series([["user_management", APPROVAL_PERMISSION, "system_admin"]])))
         .otherwise(pl.lit(pl.Series([["USER_MANAGEMENT", "SUPPORT_TICKETS"]])))
     ).to_series()
     return pl.DataFrame(
