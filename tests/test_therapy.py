@@ -1059,6 +1059,42 @@ def test_past_sessions_keep_days_apart_from_the_pairs_others() -> None:
     assert gaps.len() and gaps.min() >= tp.MIN_SESSION_GAP_DAYS
 
 
+def test_past_sessions_a_minimum_needs_fall_back_to_the_least_gap() -> None:
+    """Two past sessions a minimum needs where only a Monday and a Wednesday are free: not
+    SESSION_GAP_DAYS apart, so they take MIN_SESSION_GAP_DAYS (light x100 left a young
+    therapist one held session short of its notes minimum)."""
+    ctx = Context(resolve(mode="light", env={}, config_file=None))
+    grid = pl.DataFrame(
+        {
+            "therapistId": ["t"] * 2,
+            "timezone": ["America/New_York"] * 2,
+            "dow": [1, 3],  # Monday, Wednesday
+            "minute": [600, 600],
+            "room": [480, 480],
+        }
+    )
+    mon = int(datetime(2026, 2, 2, tzinfo=UTC).timestamp() * 1000)  # no holiday that week
+    req = pl.DataFrame(
+        {
+            "row": [0],
+            "req": [0],
+            "pairId": ["p"],
+            "clientId": ["c"],
+            "therapistId": ["t"],
+            "pkey": text_keys(pl.Series(["p"])),
+            "lo": [mon],
+            "until": [mon + 4 * MS_PER_DAY],  # by Friday
+            "need": [2],
+            "pastOnly": [True],
+        },
+        schema_overrides={"row": pl.Int64, "req": pl.Int64},
+    )
+    acc, unmet = schedule(ctx, req, grid, exact=True)
+    assert unmet.is_empty()
+    day = tp.utc_to_local(acc["start"].to_numpy(), acc["timezone"].to_numpy()) // MS_PER_DAY
+    assert sorted(np.diff(np.sort(day)).tolist()) == [tp.MIN_SESSION_GAP_DAYS]
+
+
 @pytest.mark.parametrize("step", [MS_PER_MINUTE, 1, 7 * MS_PER_MINUTE // 3])
 def test_time_zone_conversion_matches_zoneinfo_for_every_row(step: int) -> None:
     from seedsnap.generators.therapy import _NO_TIME, local_to_utc, utc_to_local

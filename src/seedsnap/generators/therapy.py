@@ -891,6 +891,21 @@ def schedule(
             np.maximum(need_of, 0),
         )
     ]
+    left = need_of - np.bincount(req_at[pick], minlength=need.height)
+    # Past-only sessions a minimum needs that SESSION_GAP_DAYS among themselves left out
+    # (a young pair's past: one held session blocks every other free date of its fortnight)
+    # lie MIN_SESSION_GAP_DAYS from the ones placed instead, as from the existing ones; those
+    # fewer than SESSION_GAP_DAYS from one come last here too.
+    again = np.flatnonzero(keep & cand["pastOnly"].to_numpy() & (left[req_at] > 0))
+    hard = [tk, ck, *apart]
+    if len(again) and len(pick):
+        again = again[~_held([k[again] for k in hard], [k[pick] for k in hard])]
+    if len(again):
+        near_pick = _held([k[again] for k in near], [k[pick] for k in near])
+        prio2 = np.where(near_pick, prio[again] + int(prio.max(initial=0)) + 1, prio[again])
+        more = again[_greedy(req_at[again], prio2, [k[again] for k in hard], np.maximum(left, 0))]
+        pick = np.concatenate([pick, more])
+        left -= np.bincount(req_at[more], minlength=need.height)
     # The accepted candidates' zones go back to text (the candidates carried enum codes).
     acc = (
         cand[pick]
@@ -902,7 +917,6 @@ def schedule(
             pl.Series("wk", wk[pick]),
         )
     )
-    left = need_of - np.bincount(req_at[pick], minlength=need.height)
     unmet = need.with_columns(pl.Series("need", left)).filter(pl.col("need") > 0)
     return acc, unmet
 
