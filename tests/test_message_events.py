@@ -262,6 +262,24 @@ def test_event_lines_on_a_timeline(monkeypatch: pytest.MonkeyPatch) -> None:
     assert late.is_empty()
 
 
+def test_a_message_whose_first_event_was_said_says_its_next(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two therapist messages after a held session, the next one ahead: the first names
+    the next session (it comes first), the second, which could only repeat that, talks of
+    the session just held (medium had no such line: every one was lost so)."""
+    monkeypatch.setattr(messages, "EVENT_RATE", dict.fromkeys(t.EVENT_LINES, 1.0))
+    events = _events(
+        done=[("2026-03-02T15:00:00", "m0", None)],
+        ahead=[("2026-03-05T15:00:00", "m1", None)],  # a Thursday
+    )
+    msgs = _msgs([(0, "2026-03-02T16:00:00", "therapist"), (1, "2026-03-02T18:00:00", "therapist")])
+    said = messages._event_lines(Stream(1, "Message", "content"), msgs, events)
+    got = dict(zip(said["_r"], said["text"], strict=True))
+    assert got[0] == "Hi {name}, a reminder that we meet on Thursday."
+    assert got[1] == t.EVENT_LINES["after_session"][2]
+
+
 def test_the_weekday_is_the_readers() -> None:
     """One session, named by two readers: 04:30 UTC on Friday 3 July 2026 is just after
     midnight in New York (daylight saving time, UTC-4) and Thursday evening in Phoenix

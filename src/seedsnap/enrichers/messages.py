@@ -631,8 +631,8 @@ def _event_lines(sm: Stream, msgs: pl.DataFrame, events: Frames) -> pl.DataFrame
     zone) of the messages of client-therapist pairs that are not replies. What happened
     around each message is looked up with as-of joins on the pair: the latest worksheet,
     submission and held session before it, the next planned session after it. A message
-    able to say several events says the first of them; an event (and a text) is said once
-    per conversation, by the first message that draws it.
+    able to say several events says the first of them not yet said in its conversation; an
+    event (and a text) is said once per conversation, by the first message that draws it.
     """
     if msgs.is_empty():
         return pl.DataFrame(schema={"_r": pl.Int64, "text": pl.String})
@@ -668,7 +668,6 @@ def _event_lines(sm: Stream, msgs: pl.DataFrame, events: Frames) -> pl.DataFrame
             )
         )
     c = pl.concat(cands)
-    c = c.sort("_r", "ev").unique("_r", keep="first", maintain_order=True)
     lines = pl.DataFrame(
         {
             "ev": list(range(len(EVENTS))),
@@ -690,9 +689,25 @@ def _event_lines(sm: Stream, msgs: pl.DataFrame, events: Frames) -> pl.DataFrame
         .str.replace_all("{day}", pl.col("day").fill_null(""), literal=True)
         .alias("text"),
     )
-    c = c.filter(pl.col("j") == pl.col("j").min().over("conv_key", "ev", "inst"))
-    c = c.filter(pl.col("j") == pl.col("j").min().over("conv_key", "text"))
-    return c.select("_r", "text").sort("_r")
+    # Each message says its first event; then the event (and the text) goes to the first
+    # message of the conversation saying it. A message left without one says its next
+    # event not yet said in its conversation, round by round (the first round as before):
+    # its first may be one an earlier message said, which left it nothing to say; a
+    # therapist's talk of the last session (after_session) came after the next session's
+    # reminder, and medium had none once its pairs changed (ec50b8c).
+    key = ["conv_key", "ev", "inst"]
+    said = [c.clear()]
+    while c.height:
+        pick = c.sort("_r", "ev").unique("_r", keep="first", maintain_order=True)
+        pick = pick.filter(pl.col("j") == pl.col("j").min().over(key))
+        pick = pick.filter(pl.col("j") == pl.col("j").min().over("conv_key", "text"))
+        said.append(pick)
+        c = (
+            c.join(pick.select("_r"), on="_r", how="anti")
+            .join(pick.select(key), on=key, how="anti")
+            .join(pick.select("conv_key", "text"), on=["conv_key", "text"], how="anti")
+        )
+    return pl.concat(said).select("_r", "text").sort("_r")
 
 
 def _open_after_news(
