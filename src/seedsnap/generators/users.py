@@ -77,17 +77,13 @@ PROCESSING_P = (0.5, 0.3, 0.2)
 # processing (PENDING, submitted within PROCESSED_WITHIN days). A rejected applicant cannot
 # practise: no clients, sessions, availability, communities, posts or conversations; it has
 # its account, its application and the notices of it.
-# The REJECTED_AMONG generated therapists after the first include at least MIN_REJECTED
-# turned down: where the draws left fewer, the top of a keyed ranking of them, those drawn
-# PENDING last. Not the first: it is light's only one, and light's clients need it (with it
-# turned down, a client short of partners was given conversations after it had left).
-# And the first MIN_PENDING applications drawn not approved, but those, still wait, whatever
-# their draw: a build with one shows a pending application too (medium's one). Testers need
-# both screens in medium (light the pending one where drawn); being the first therapists', they are the same at every
-# scale (a bigger population keeps its people).
+# The first MIN_PENDING applications drawn not approved still wait, whatever their draw: a
+# build with one shows a pending application (medium's one); being the first therapists',
+# they are the same at every scale (a bigger population keeps its people). No minimum of
+# rejected ones: turning down one drawn approved (light's or medium's few) changes who
+# practises, and so every client's pick among the therapists that fit it; at heavy x48 that
+# reshuffle left a pair with no free slot for its minimum meetings. Heavy builds reject some.
 REJECTED_SHARE = 0.6
-MIN_REJECTED = 1
-REJECTED_AMONG = 1
 MIN_PENDING = 1
 # A therapist's standard session, in minutes: the "50-minute hour" or a full hour. Meetings
 # mostly last this long (generators/therapy.py) and are billed pro rata of hourlyRate.
@@ -651,38 +647,22 @@ def full_years(birth: pl.Series, anchor_ms: int) -> np.ndarray:
 
 def _approved(ctx: Context, keys: np.ndarray, fixture: np.ndarray) -> np.ndarray:
     """Whether each therapist's application was drawn approved (the fixtures' always is);
-    ``application_status`` may still turn one down (MIN_REJECTED)."""
+    ``application_status`` says which of the others were turned down."""
     return np.asarray(fixture | ctx.stream("Therapist", "profile").bernoulli(keys, 0.9, index=3))
 
 
 def application_status(ctx: Context, keys: np.ndarray, fixture: np.ndarray) -> np.ndarray:
     """Each therapist's application status (``_key``: ``keys``, in index order; APPROVED,
     REJECTED or PENDING): APPROVED as drawn (``_approved``), else REJECTED with
-    REJECTED_SHARE (its own stream, so no other draw moved), else PENDING; but at least
-    MIN_REJECTED of the REJECTED_AMONG generated therapists after the first REJECTED (the
-    top of a keyed ranking of them, those drawn PENDING last), and the first MIN_PENDING others drawn
-    not approved PENDING. The fixtures' is always APPROVED. A pure function of the keys and
-    of the therapists' order: every step, and every scale, agrees."""
+    REJECTED_SHARE (its own stream, so no other draw moved), else PENDING; but the first
+    MIN_PENDING drawn not approved PENDING. The fixtures' is always APPROVED. A pure
+    function of the keys and of the therapists' order: every step, and every scale, agrees."""
     approved = _approved(ctx, keys, fixture)
-    s = ctx.stream("Therapist", "rejected")
-    rejected = ~approved & s.bernoulli(keys, REJECTED_SHARE, index=0)
-    idx = np.arange(len(keys)) - FIXTURES_PER_ROLE - 1  # from the second generated one
-    first = ~fixture & (idx >= 0) & (idx < REJECTED_AMONG)
-    short = MIN_REJECTED - int((rejected & first).sum())
-    if short > 0:
-        rows = np.flatnonzero(first & ~rejected)
-        rank = pl.DataFrame(
-            {
-                "row": rows,
-                "pending": ~approved[rows],
-                "d": s.bits(keys[rows], 1),
-                "k": keys[rows],
-            }
-        ).sort("pending", "d", "k")
-        rejected[rank["row"].head(short).to_numpy()] = True
-    # The first applications drawn not approved, but those turned down above, still wait.
-    waits = np.flatnonzero(~approved & ~(rejected & first))[:MIN_PENDING]
-    rejected[waits] = False
+    rejected = ~approved & ctx.stream("Therapist", "rejected").bernoulli(
+        keys, REJECTED_SHARE, index=0
+    )
+    # The first applications drawn not approved still wait.
+    rejected[np.flatnonzero(~approved)[:MIN_PENDING]] = False
     out: np.ndarray = np.select([rejected, approved], ["REJECTED", "APPROVED"], "PENDING")
     return out
 
