@@ -2197,7 +2197,8 @@ def _duplicate_of(q: str, p: str) -> str:
     the same amount with the same method, within minutes after ``p`` went through."""
     return f"""CAST({q}."status" AS TEXT) = 'REFUNDED' AND CAST({p}."status" AS TEXT) = 'COMPLETED'
         AND {q}."meetingId" = {p}."meetingId" AND {q}."id" <> {p}."id"
-        AND {q}."amount" = {p}."amount" AND {q}."paymentMethodId" = {p}."paymentMethodId"
+        AND {q}."amount" = {p}."amount"
+        AND {q}."paymentMethodId" IS NOT DISTINCT FROM {p}."paymentMethodId"
         AND {q}."createdAt" >= {p}."createdAt"
         AND {q}."createdAt" <= {p}."createdAt" + {DUPLICATE_CHARGE_WITHIN}"""
 

@@ -303,7 +303,8 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     free = free.sort(["_group", "_s"])
 
     def in_time(got: pl.DataFrame) -> pl.DataFrame:
-        """Matched pairs that can begin by the client's latest (``starts``' lo)."""
+        """Matched pairs that can begin by the client's latest (``starts``' lo) and whose
+        therapist treats one of the client's concerns (``treats``)."""
         return treats(
             starts(got.join(last, on="clientId", how="left", maintain_order="left"))
             .filter(pl.col("lo") <= pl.when("still").then("seen").otherwise("latestMs"))

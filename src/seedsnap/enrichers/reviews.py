@@ -14,11 +14,11 @@ counted over the final meetings. Upstream gave one 4-5 star review to therapists
 3. each APPROVED therapist still short of therapist.reviews_received gets reviews of its
    COMPLETED meetings that have none yet (a keyed choice), each by that meeting's client,
    after the meeting ended, with the same rating weights (``review_rows``).
-The meetings enricher makes sure such meetings exist. Then every review gets its text
-(``with_texts``), composed over all of them at once so that none repeats another of its
-therapist's, and fitted to what the pair had done by then: its sessions (counted over the
-final meetings) and the worksheets it had been given (the worksheets enricher runs first:
-this one reads Worksheet).
+The meetings enricher makes sure such meetings exist. Then the reviews made here get their
+text (``with_texts``), composed together, reading the existing ones, so that none repeats
+another of its therapist's, and fitted to what the pair had done by then: its sessions
+(counted over the final meetings) and the worksheets it had been given (the worksheets
+enricher runs first: this one reads Worksheet).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ import polars as pl
 
 from seedsnap.context import Context, Frames
 from seedsnap.enrichers.common import count_by, deficit, take_best
+from seedsnap.errors import ConfigError
 from seedsnap.generators import therapy_text as tx
 from seedsnap.generators.common import ms, text_keys
 from seedsnap.generators.therapy import (
@@ -203,7 +204,11 @@ def with_texts(ctx: Context, rows: pl.DataFrame, frames: Frames) -> pl.DataFrame
             repeated = _repeats(out, taken, "title")
             return out.with_columns(unless(out["title"], repeated, "title"))
         attempt[again] += 1
-    raise AssertionError(f"review texts still repeat after {MAX_DRAWS} draws")
+    raise ConfigError(
+        f"a therapist's review texts still repeat after {MAX_DRAWS} draws (more reviews per "
+        "therapist than distinct texts)",
+        "lower minimums.therapist.reviews_received",
+    )
 
 
 def _worksheets_by(rows: pl.DataFrame, worksheets: pl.DataFrame) -> I64:

@@ -876,8 +876,12 @@ def schedule(
     late = _held([wk, *near], [ex_wk, *ex_near])
     prio = np.where(late, prio + int(prio.max(initial=0)) + 1, prio)
     # Past-only candidates, which the week key does not hold, hold SESSION_GAP_DAYS day keys
-    # among themselves (only MIN_SESSION_GAP_DAYS ones from the existing meetings).
-    keys = [tk, ck, wk, *(near if cand["pastOnly"].any() else [])]
+    # among themselves (only MIN_SESSION_GAP_DAYS ones from the existing meetings); any other
+    # holds a key of its own there (below every day key's sentinel), so its picks do not
+    # depend on whether the batch has past-only ones.
+    past_only = cand["pastOnly"].to_numpy()
+    own = np.arange(len(past_only), dtype=np.int64) - (1 << 62)
+    keys = [tk, ck, wk, *(np.where(past_only, k, own) for k in near)]
     need = req.group_by("req").agg(pl.col("need").max()).sort("req")
     need_of = need["need"].to_numpy()
     # Requests as positions in ``need`` (sorted by req), through the request rows.
@@ -2109,7 +2113,8 @@ def _ratings(u: npt.NDArray[np.float64], weights: Sequence[int]) -> I64:
 def review_rows(ctx: Context, meetings: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
     """A review of each of ``meetings`` (id, clientId, therapistId, endTime) by its client,
     written by the time the client was last seen (``users.last_seen`` over ``users``); its
-    title and content NULL, for ``enrichers.reviews.with_texts`` to write over all reviews.
+    title and content NULL, for ``enrichers.reviews.with_texts`` to write (with the others
+    made in the same run, against the existing ones).
 
     With ``endMs`` (when the meeting's pair ended, NULL while it goes on) the review of a
     pair that ended is written before it did, and rated with ENDED_RATING_WEIGHTS; a client

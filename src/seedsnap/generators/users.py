@@ -33,7 +33,7 @@ from seedsnap.generators.common import (
     text_keys,
 )
 from seedsnap.ids import hex_token
-from seedsnap.random import I64, Stream, child_keys, root_key
+from seedsnap.random import I64, U64, Stream, child_keys, root_key
 
 READS: tuple[str, ...] = ()
 WRITES = ("User", "Client", "Therapist", "Admin", "Moderator")
@@ -237,10 +237,7 @@ def suspension_due(ctx: Context, users: pl.DataFrame) -> I64:
     role = users["role"].cast(pl.String).to_numpy()
     created = np.asarray(users["createdAt"].dt.epoch("ms").to_numpy())
     s = ctx.stream("User", "suspension")
-    home = home_offset_of(ctx, users["id"])
-    at = waking_between(
-        s, keys, created + SUSPEND_AFTER[0], created + SUSPEND_AFTER[1], home, index=0
-    )
+    at, order = _suspension_draws(ctx, keys, created, home_offset_of(ctx, users["id"]))
     could = (
         (role == "client")
         & ~users["id"].str.starts_with("dev_").to_numpy()
@@ -250,11 +247,22 @@ def suspension_due(ctx: Context, users: pl.DataFrame) -> I64:
     due = could & drawn_offenders(ctx, users["id"]) & s.bernoulli(keys, SUSPENDED_SHARE, index=1)
     short = MIN_SUSPENDED - int(due.sum())
     if short > 0:  # the ranking is of those who could: any frame holding them all agrees
-        rank = pl.DataFrame({"row": np.flatnonzero(could), "id": users["id"].filter(could)})
-        rank = rank.with_columns(pl.Series("d", s.bits(text_keys(rank["id"]), 2)))
+        rank = pl.DataFrame(
+            {"row": np.flatnonzero(could), "id": users["id"].filter(could), "d": order[could]}
+        )
         due[rank.sort("d", "id")["row"].head(short).to_numpy()] = True
     out: I64 = np.where(due, at, -1)
     return out
+
+
+def _suspension_draws(ctx: Context, keys: U64, created: I64, home: I64) -> tuple[I64, U64]:
+    """For clients of ``keys`` (signed up at ``created``, at UTC offset ``home``): when each
+    would stop coming to be suspended (SUSPEND_AFTER into its account, in its waking hours)
+    and its place in MIN_SUSPENDED's ranking (lowest first): ``suspension_due``'s draws,
+    which ``_least_deactivated`` spares."""
+    s = ctx.stream("User", "suspension")
+    lo, hi = created + SUSPEND_AFTER[0], created + SUSPEND_AFTER[1]
+    return waking_between(s, keys, lo, hi, home, index=0), s.bits(keys, 2)
 
 
 def verified(users: pl.DataFrame) -> pl.Series:
@@ -566,13 +574,8 @@ def _least_deactivated(
     keys = text_keys(cand)
     still = ctx.stream("User", "last-seen").bernoulli(keys, STILL_ACTIVE["client"], index=0)
     # As ``suspension_due`` ranks the clients it could suspend.
-    s = ctx.stream("User", "suspension")
-    at = waking_between(
-        s, keys, created[rows] + SUSPEND_AFTER[0], created[rows] + SUSPEND_AFTER[1],
-        home[rows], index=0,
-    )  # fmt: skip
+    at, bits = _suspension_draws(ctx, keys, created[rows], home[rows])
     suspendable = at < ctx.anchor_ms - DORMANT_AFTER
-    bits = s.bits(keys, 2)
     first = suspendable & (bits == (bits[suspendable].min() if suspendable.any() else 0))
     rank = pl.DataFrame(
         {

@@ -85,7 +85,8 @@ def check_database_file(
     create: bool,
     missing_fix: str = "give the path of an existing database",
 ) -> None:
-    """Refuse a file database that is missing (unless ``create``) or whose directory is."""
+    """Refuse a file database that is missing (unless ``create``) or whose directory is, and
+    a file of the other engine (a SQLite file given as DuckDB's, or the reverse)."""
     if not create and not path.exists():
         # A newcomer who left out --db does not know which file was meant (true also of the
         # same path given on purpose).
