@@ -175,7 +175,7 @@ def test_a_refund_has_a_cause(heavy: Build) -> None:
     )
     # (heavy x1 has two 1-2 star reviews, whose sessions happen not to be refunded; heavy x3
     # refunds ten: the check rule payment.refund_has_a_cause holds in every build.)
-    assert (rated["rating"] <= payments.LOW_RATING).all()
+    assert (rated["rating"] <= tx.LOW_STARS).all()
     assert (rated["updatedAt"] > rated["rated"]).all()
     assert (
         rated["updatedAt"]

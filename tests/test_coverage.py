@@ -12,7 +12,7 @@ import pytest
 from seedsnap.build import generate
 from seedsnap.config import resolve
 from seedsnap.context import Frames
-from seedsnap.enrichers import payments
+from seedsnap.generators import therapy_text as tx
 from seedsnap.generators import users
 
 
@@ -46,14 +46,14 @@ def test_a_low_review_of_an_ended_pair(build: tuple[str, Frames]) -> None:
     _, f = build
     ended = f["ClientTherapist"].filter(pl.col("status") != "active")
     assert ended.height  # one could be
-    low = f["Review"].filter(pl.col("rating") <= payments.LOW_RATING)
+    low = f["Review"].filter(pl.col("rating") <= tx.LOW_STARS)
     assert low.height >= 1
     assert low.join(ended, on=["clientId", "therapistId"], how="anti").is_empty()
 
 
 def test_a_refund_of_a_low_review(build: tuple[str, Frames]) -> None:
     _, f = build
-    low = f["Review"].filter(pl.col("rating") <= payments.LOW_RATING)
+    low = f["Review"].filter(pl.col("rating") <= tx.LOW_STARS)
     refunded = f["Payment"].filter(pl.col("status").cast(pl.String) == "REFUNDED")
     of_low = refunded.join(low, on=["meetingId", "clientId"], how="semi")
     assert of_low.height >= 1

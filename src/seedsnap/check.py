@@ -1555,8 +1555,8 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         "Review",
         "a 1-2 star review is of a pair that ended: a client who goes on meeting its therapist "
         "does not rate it so",
-        """SELECT "r"."id" AS "key", CAST("r"."rating" AS TEXT) || ' stars' AS "detail"
-        FROM "Review" AS "r" WHERE "r"."rating" <= 2 AND EXISTS (SELECT 1
+        f"""SELECT "r"."id" AS "key", CAST("r"."rating" AS TEXT) || ' stars' AS "detail"
+        FROM "Review" AS "r" WHERE "r"."rating" <= {ttx.LOW_STARS} AND EXISTS (SELECT 1
             FROM "ClientTherapist" AS "ct" WHERE "ct"."clientId" = "r"."clientId"
             AND "ct"."therapistId" = "r"."therapistId" AND "ct"."status" = 'active')""",
     ),
@@ -2318,7 +2318,7 @@ BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
         f"""SELECT "p"."id" AS "key", 'meeting ' || COALESCE("p"."meetingId", 'NULL')
         AS "detail" FROM "Payment" AS "p" WHERE CAST("p"."status" AS TEXT) = 'REFUNDED'
         AND NOT EXISTS (SELECT 1 FROM "Review" AS "r" WHERE "r"."meetingId" = "p"."meetingId"
-            AND "r"."clientId" = "p"."clientId" AND "r"."rating" <= 2
+            AND "r"."clientId" = "p"."clientId" AND "r"."rating" <= {ttx.LOW_STARS}
             AND "r"."createdAt" <= "p"."updatedAt")
         AND NOT EXISTS (SELECT 1 FROM "Payment" AS "q" WHERE {_duplicate_of('"p"', '"q"')})""",
     ),

@@ -71,7 +71,6 @@ RETRY_MIN_SEEN = 10 * MS_PER_MINUTE  # seen at least this long after the failure
 AUTO_RETRY_AFTER = 3 * MS_PER_DAY  # when the app retries the method on file itself
 CARD_EXPIRES = 0.5  # of the cards that can expire on the way (``_expiring``), those that do
 # Refunds (``payments``): each has a cause a tester can see.
-LOW_RATING = 2  # a review of at most this many stars asks for the session's money back
 REFUND_LOW_REVIEW = 0.6  # an assumption: support refunds most sessions rated so low
 DUPLICATE_CHARGE = 0.01  # a settled session charged a second time (a double submission)
 DUPLICATE_AFTER = (1_000, 90_000)  # ms after the first charge
@@ -442,7 +441,7 @@ def payments(ctx: Context, frames: Frames, pm: pl.DataFrame) -> tuple[pl.DataFra
     # A session its client then rated 1-2 stars is mostly refunded, after the review.
     low = (
         frames["Review"]
-        .filter(pl.col("rating") <= LOW_RATING)
+        .filter(pl.col("rating") <= tx.LOW_STARS)
         .select("meetingId", "clientId", ms_of("createdAt").alias("reviewed"))
         .group_by("meetingId", "clientId")
         .agg(pl.col("reviewed").min())

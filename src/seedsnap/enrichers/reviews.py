@@ -105,7 +105,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
 # this run already makes (its stars drawn again, 1 or 2), then the others (one of their
 # sessions reviewed), each by a keyed draw of the pair.
 MIN_LOW_REVIEWS = 1
-LOW_STARS = 2  # at most this many stars: a low review
+LOW_STARS = tx.LOW_STARS  # at most this many stars: a low review
 
 
 def least_low(

@@ -624,6 +624,9 @@ RATING_WEIGHTS = (1, 2, 5, 15, 25)
 # without them. A client whose pair ended (it moved on) rates the sessions it had lower.
 ACTIVE_RATING_WEIGHTS = (0, 0, *RATING_WEIGHTS[2:])
 ENDED_RATING_WEIGHTS = (2, 3, 5, 10, 10)
+# A review of at most this many stars is a low one: only a pair that ended gets one, and it
+# asks for the session's money back (enrichers/payments.py); check reads it too.
+LOW_STARS = 2
 
 # Pre-assessment instruments: name, item count, item maximum, severity bands (upper bound
 # inclusive, label). Standard published cut-offs.
@@ -639,8 +642,6 @@ PSS10_BANDS = ((13, "low"), (26, "moderate"), (40, "high"))
 ISI_BANDS = ((7, "none"), (14, "subthreshold"), (21, "moderate"), (28, "severe"))
 # PSS-10 items 4, 5, 7 and 8 are positively worded and reverse-scored (4 - answer).
 PSS10_REVERSED = (3, 4, 6, 7)
-# Overall severity on one ordinal scale: the worst instrument, each band mapped to 0..4.
-OVERALL_SEVERITY = ("minimal", "mild", "moderate", "moderately severe", "severe")
 CONCERNS = ("depression", "anxiety", "stress", "insomnia")
 INTERVENTIONS = {
     "depression": ("Cognitive Behavioral Therapy (CBT)", "Behavioral Activation"),
@@ -727,7 +728,6 @@ BUDGET_RANGES = (
     (150, 200, "$150-$200"),
     (200, 10**9, "$200+"),
 )
-PARTS_OF_DAY = ((0, 12, "mornings"), (12, 17, "afternoons"), (17, 24, "evenings"))
 AGE_RANGES = ((0, 35, "25-35"), (35, 50, "35-50"), (50, 200, "50+"))
 CONSIDERATIONS_RISK = "Would like a safety plan discussed early on."
 CONSIDERATIONS = (
