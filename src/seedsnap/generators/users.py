@@ -495,7 +495,7 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
     # Closing an account takes using it first: an unverified sign-up has not.
     active = fixture | ~verified | s.bernoulli(keys, 0.95, index=7)
     if role == "therapist":  # an APPROVED therapist practises: its account is active
-        active |= application_status(ctx, keys, fixture) == "APPROVED"
+        active |= status == "APPROVED"
     if role == "client":
         early = idx < FIXTURES_PER_ROLE + DEACTIVATED_AMONG
         active = _least_deactivated(
