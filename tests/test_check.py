@@ -41,6 +41,7 @@ from seedsnap.generators.social_text import (
     GROUP_VENUES,
     JOURNAL_BODIES,
     LOW_ENROLMENT,
+    RESCHEDULED,
     VENUE_CLOSED,
 )
 from seedsnap.generators.therapy_text import (
@@ -1931,11 +1932,25 @@ def _failed(f: Frames, reason: str) -> Frames:
                 failureReason=reason)  # fmt: skip
 
 
-def _notice(f: Frames, nid: str, user: str, kind: str, data: str, at: datetime) -> Frames:
+def _notice(f: Frames, nid: str, user: str, kind: str, data: str | None, at: datetime) -> Frames:
     return add(
         f, "Notification", id=nid, userId=user, title="t", message="m", type=kind,
         priority="NORMAL", data=data, isRead=False, createdAt=at, updatedAt=at,
     )  # fmt: skip
+
+
+# An assessment's crisis needs when it flagged a risk, spelled as the generator spells them.
+_CRISIS = (
+    '{"resourceShared": "988 Suicide & Crisis Lifeline", "riskIndicators": true, '
+    '"safetyPlanRecommended": true}'
+)
+
+
+def _moved(f: Frames) -> Frames:
+    """gs1 moved to a later date 3 days before the anchor; c2 (gp1) had joined it a day before."""
+    f = set_(f, "GroupTherapySessions", "gs1", status="CANCELLED", cancelledAt=days(3),
+             cancellationReason=RESCHEDULED, updatedAt=days(3))  # fmt: skip
+    return set_(f, "GroupSessionParticipants", "gp1", attendanceStatus="CANCELLED")
 
 
 BILLING_CASES: list[tuple[str, Edit, str]] = [
@@ -2049,6 +2064,157 @@ BILLING_CASES: list[tuple[str, Edit, str]] = [
             status="REFUNDED",
         ),
         "pay2",
+    ),
+    (  # a call ended of a session not yet held (mt2, SCHEDULED)
+        "notification.video_call_of_a_held_session",
+        lambda f: _notice(f, "ntv", "c1", "VIDEO_CALL_ENDED", '{"meetingId": "mt2"}', days(0.5)),
+        "ntv",
+    ),
+    (  # a missed call of a session its client came to (mt1, COMPLETED)
+        "notification.video_call_of_a_held_session",
+        lambda f: _notice(f, "ntv", "c1", "VIDEO_CALL_MISSED", '{"meetingId": "mt1"}', _END1),
+        "ntv",
+    ),
+    (  # the therapist called, so it is not the one the call comes to
+        "notification.video_call_of_a_held_session",
+        lambda f: _notice(
+            f, "ntv", "t1", "INCOMING_VIDEO_CALL", '{"meetingId": "mt1"}', MON_0900_MANILA
+        ),
+        "ntv",
+    ),
+    (  # a client told of a client's request (to the therapist it goes)
+        "notification.request_of_a_pair",
+        lambda f: _notice(
+            f, "ntq", "c1", "CLIENT_REQUEST_RECEIVED", '{"relationshipId": "ct1"}', days(60)
+        ),
+        "ntq",
+    ),
+    (  # accepted before the pair began (ct1, 60 days ago)
+        "notification.request_of_a_pair",
+        lambda f: _notice(
+            f, "ntq", "c1", "THERAPIST_REQUEST_ACCEPTED", '{"relationshipId": "ct1"}', days(61)
+        ),
+        "ntq",
+    ),
+    (  # a booking notice to the client, not the therapist
+        "notification.booking_notice_before_the_session",
+        lambda f: _notice(f, "ntb", "c1", "SCHEDULING_INFO", '{"meetingId": "mt2"}', days(2)),
+        "ntb",
+    ),
+    (  # a nudge half a day after mt2 was booked (2 days ago), not a day
+        "notification.booking_notice_before_the_session",
+        lambda f: _notice(f, "ntb", "t1", "REQUEST_REMINDER", '{"meetingId": "mt2"}', days(1.5)),
+        "ntb",
+    ),
+    (  # an update of c1's first (and only) assessment
+        "notification.recommendations_of_an_assessment",
+        lambda f: _notice(
+            f, "nta", "c1", "RECOMMENDATIONS_UPDATED", '{"assessmentId": "pa_c1"}', days(69)
+        ),
+        "nta",
+    ),
+    (  # c1's assessment told to c2
+        "notification.recommendations_of_an_assessment",
+        lambda f: _notice(
+            f, "nta", "c2", "NEW_RECOMMENDATIONS", '{"assessmentId": "pa_c1"}', days(69)
+        ),
+        "nta",
+    ),
+    (  # a session reminder marked URGENT
+        "notification.urgent_is_a_crisis",
+        lambda f: set_(f, "Notification", "nt1", priority="URGENT"),
+        "nt1",
+    ),
+    (  # the matches of an assessment that flagged a risk, sent as NORMAL
+        "notification.urgent_is_a_crisis",
+        lambda f: _notice(
+            set_(f, "PreAssessment", "pa_c1", crisisSupportNeeds=_CRISIS),
+            "nta",
+            "c1",
+            "NEW_RECOMMENDATIONS",
+            '{"assessmentId": "pa_c1"}',
+            days(69),
+        ),
+        "nta",
+    ),
+    (  # k1 recommended to c1, a member of it since 100 days ago
+        "notification.community_recommended_after_an_assessment",
+        lambda f: _notice(
+            f, "ntk", "c1", "COMMUNITY_RECOMMENDATION", '{"communityId": "k1"}', days(69)
+        ),
+        "ntk",
+    ),
+    (  # c1 told of its own post
+        "notification.community_post_in_a_joined_community",
+        lambda f: _notice(f, "ntp", "c1", "COMMUNITY_POST", '{"postId": "p1"}', days(90)),
+        "ntp",
+    ),
+    (  # c2 told of p3 (70 days ago) after its account was deactivated (75 days ago)
+        "notification.community_post_in_a_joined_community",
+        lambda f: _notice(
+            set_(f, "User", "c2", isActive=False, deactivatedAt=days(75)),
+            "ntp",
+            "c2",
+            "COMMUNITY_POST",
+            '{"postId": "p3"}',
+            days(70),
+        ),
+        "ntp",
+    ),
+    (  # two broadcasts: c1's a day after c2's
+        "notification.maintenance_is_one_broadcast",
+        lambda f: _notice(
+            _notice(f, "ntm2", "c2", "SYSTEM_MAINTENANCE", None, days(4)),
+            "ntm1",
+            "c1",
+            "SYSTEM_MAINTENANCE",
+            None,
+            days(3),
+        ),
+        "ntm1",
+    ),
+    (  # a card without an expiry
+        "notification.card_expiring_in_its_month",
+        lambda f: _notice(
+            f, "ntc", "c1", "SUBSCRIPTION_EXPIRING", '{"paymentMethodId": "pm1"}', days(10)
+        ),
+        "ntc",
+    ),
+    (  # a card expiring in January told so in February
+        "notification.card_expiring_in_its_month",
+        lambda f: _notice(
+            set_(f, "PaymentMethod", "pm1", expiryMonth=1, expiryYear=2026),
+            "ntc",
+            "c1",
+            "SUBSCRIPTION_EXPIRING",
+            '{"paymentMethodId": "pm1"}',
+            days(10),
+        ),
+        "ntc",
+    ),
+    (  # pending review after t1's application was approved (185 days ago)
+        "notification.application_pending_at_submission",
+        lambda f: _notice(f, "nts", "t1", "THERAPIST_STATUS_UPDATED", None, days(100)),
+        "nts",
+    ),
+    (  # a client told of its therapist application
+        "notification.application_pending_at_submission",
+        lambda f: _notice(f, "nts", "c1", "THERAPIST_STATUS_UPDATED", None, days(10)),
+        "nts",
+    ),
+    (  # gs1 was not moved (APPROVED)
+        "notification.reschedule_of_a_joined_group_session",
+        lambda f: _notice(
+            f, "ntg", "c2", "APPOINTMENT_RESCHEDULED", '{"sessionId": "gs1"}', days(3)
+        ),
+        "ntg",
+    ),
+    (  # gs1 moved, but c1 had not joined it
+        "notification.reschedule_of_a_joined_group_session",
+        lambda f: _notice(
+            _moved(f), "ntg", "c1", "APPOINTMENT_RESCHEDULED", '{"sessionId": "gs1"}', days(3)
+        ),
+        "ntg",
     ),
 ]
 DOMAIN_CASES += BILLING_CASES
@@ -2700,6 +2866,60 @@ def test_review_rules_pass_a_worksheet_mention_after_a_worksheet(lab: Lab) -> No
 @pytest.mark.parametrize("rule_id", sorted({c[0] for c in BILLING_CASES}))
 def test_billing_rules_pass_a_retried_payment_and_its_notices(lab: Lab, rule_id: str) -> None:
     report = lab.check(rule_id, _billing_done_right)
+    assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+def _notices_done_right(f: Frames) -> Frames:
+    """One notice of each kind the notice rules look at, as the notifications enricher sends
+    them: mt1's call (incoming at its start, ended at its end, both sides), ct1's request,
+    mt2's booking and its nudge a day later while it was unconfirmed, c1's matches (URGENT: its
+    assessment flagged a risk) and a community for it (k1 before c1 joined), p3 told to c2,
+    one maintenance broadcast, pm1's expiry month, t2's pending application, gs1 moved."""
+    f = set_(f, "PreAssessment", "pa_c1", crisisSupportNeeds=_CRISIS)
+    f = set_(f, "Membership", "ms_c1", joinedAt=days(65))
+    f = set_(f, "PaymentMethod", "pm1", expiryMonth=2, expiryYear=2026)
+    notices = [
+        ("INCOMING_VIDEO_CALL", "c1", "meetingId", "mt1", MON_0900_MANILA),
+        ("VIDEO_CALL_ENDED", "c1", "meetingId", "mt1", _END1),
+        ("VIDEO_CALL_ENDED", "t1", "meetingId", "mt1", _END1),
+        ("CLIENT_REQUEST_RECEIVED", "t1", "relationshipId", "ct1", days(60)),
+        ("THERAPIST_REQUEST_ACCEPTED", "c1", "relationshipId", "ct1", days(60)),
+        ("SCHEDULING_INFO", "t1", "meetingId", "mt2", days(2)),
+        ("REQUEST_REMINDER", "t1", "meetingId", "mt2", days(1)),
+        ("NEW_RECOMMENDATIONS", "c1", "assessmentId", "pa_c1", days(69)),
+        ("NEW_RECOMMENDATIONS", "c2", "assessmentId", "pa_c2", days(69)),
+        ("COMMUNITY_RECOMMENDATION", "c1", "communityId", "k1", days(69)),
+        ("COMMUNITY_POST", "c2", "postId", "p3", days(70)),
+        ("SUBSCRIPTION_EXPIRING", "c1", "paymentMethodId", "pm1", datetime(2026, 2, 1, 15)),
+        ("THERAPIST_STATUS_UPDATED", "t2", "therapistId", "t2", days(10)),
+        ("APPOINTMENT_RESCHEDULED", "c2", "sessionId", "gs1", days(3)),
+    ]
+    for i, (kind, user, key, row, at) in enumerate(notices):
+        f = _notice(f, f"nd{i}", user, kind, f'{{"{key}": "{row}"}}', at)
+    f = set_(f, "Notification", "nd7", priority="URGENT")
+    for user in ("c1", "c2", "t1"):
+        f = _notice(f, f"nm_{user}", user, "SYSTEM_MAINTENANCE", None, days(5))
+    return _moved(f)
+
+
+@pytest.mark.parametrize(
+    "rule_id",
+    [
+        "notification.video_call_of_a_held_session",
+        "notification.request_of_a_pair",
+        "notification.booking_notice_before_the_session",
+        "notification.recommendations_of_an_assessment",
+        "notification.urgent_is_a_crisis",
+        "notification.community_recommended_after_an_assessment",
+        "notification.community_post_in_a_joined_community",
+        "notification.maintenance_is_one_broadcast",
+        "notification.card_expiring_in_its_month",
+        "notification.application_pending_at_submission",
+        "notification.reschedule_of_a_joined_group_session",
+    ],
+)
+def test_notice_rules_pass_the_notices_of_real_events(lab: Lab, rule_id: str) -> None:
+    report = lab.check(rule_id, _notices_done_right)
     assert report.rules == [rule_id] and not report.violations, report.to_text()
 
 

@@ -37,7 +37,7 @@ from seedsnap.errors import ConfigError, DatabaseError, SnapshotError
 from seedsnap.generators import therapy_text as ttx
 from seedsnap.generators.content_text import HOSTILE_REASONS as _HOSTILE
 from seedsnap.generators.content_text import SPAM_REASONS as _SPAM
-from seedsnap.generators.social_text import LOW_ENROLMENT, VENUE_CLOSED
+from seedsnap.generators.social_text import LOW_ENROLMENT, RESCHEDULED, VENUE_CLOSED
 from seedsnap.generators.therapy import BOOK_LEAD, MIN_SESSION_GAP_DAYS
 from seedsnap.generators.therapy_text import EARLY_REVIEW_SESSIONS as _EARLY_REVIEW_SESSIONS
 from seedsnap.generators.therapy_text import FIRST_NOTE_OPENINGS, FIRST_SESSION_DESCRIPTIONS
@@ -2203,6 +2203,11 @@ def _duplicate_of(q: str, p: str) -> str:
         AND {q}."createdAt" <= {p}."createdAt" + {DUPLICATE_CHARGE_WITHIN}"""
 
 
+def _names_row(alias: str, key: str) -> str:
+    """SQL condition: notice "n"'s data names row ``alias`` by ``key``, {"<key>": "<id>"}."""
+    return f"""CAST("n"."data" AS TEXT) = '{{"{key}": "' || {alias}."id" || '"}}'"""
+
+
 def _card_expired_by(pm: str, at: str) -> str:
     """SQL: card ``pm`` had expired by ``at`` (it is good through its expiry month)."""
     return f"""(CAST({pm}."type" AS TEXT) = 'CARD' AND {pm}."expiryYear" IS NOT NULL
@@ -2321,6 +2326,180 @@ BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
             AND "r"."clientId" = "p"."clientId" AND "r"."rating" <= {ttx.LOW_STARS}
             AND "r"."createdAt" <= "p"."updatedAt")
         AND NOT EXISTS (SELECT 1 FROM "Payment" AS "q" WHERE {_duplicate_of('"p"', '"q"')})""",
+    ),
+    (
+        "notification.video_call_of_a_held_session",
+        "Notification",
+        "an INCOMING_VIDEO_CALL is sent to the client of a session held (COMPLETED, "
+        "IN_PROGRESS, or NO_SHOW: the call rang), a VIDEO_CALL_MISSED to the client of a NO_SHOW "
+        "one, at or after its start; a VIDEO_CALL_ENDED to the client or therapist of a "
+        "COMPLETED one, at or after its end",
+        f"""SELECT "n"."id" AS "key", CAST("n"."type" AS TEXT) || ' ' || COALESCE(
+        CAST("n"."data" AS TEXT), 'NULL') AS "detail" FROM "Notification" AS "n"
+        LEFT JOIN "Meeting" AS "m" ON {_names_row('"m"', "meetingId")}
+        WHERE CAST("n"."type" AS TEXT) IN
+            ('INCOMING_VIDEO_CALL', 'VIDEO_CALL_MISSED', 'VIDEO_CALL_ENDED')
+        AND ("m"."id" IS NULL OR CASE CAST("n"."type" AS TEXT)
+            WHEN 'VIDEO_CALL_ENDED' THEN CAST("m"."status" AS TEXT) <> 'COMPLETED'
+                OR ("n"."userId" <> "m"."clientId" AND "n"."userId" <> "m"."therapistId")
+                OR "n"."createdAt" < {_end('"m"')}
+            WHEN 'VIDEO_CALL_MISSED' THEN CAST("m"."status" AS TEXT) <> 'NO_SHOW'
+                OR "n"."userId" <> "m"."clientId" OR "n"."createdAt" < "m"."startTime"
+            ELSE CAST("m"."status" AS TEXT) NOT IN ('COMPLETED', 'IN_PROGRESS', 'NO_SHOW')
+                OR "n"."userId" <> "m"."clientId" OR "n"."createdAt" < "m"."startTime" END)""",
+    ),
+    (
+        "notification.request_of_a_pair",
+        "Notification",
+        "a CLIENT_REQUEST_RECEIVED goes to the therapist, a THERAPIST_REQUEST_ACCEPTED to the "
+        "client, of a client-therapist pair (ClientTherapist), at or after it began",
+        f"""SELECT "n"."id" AS "key", CAST("n"."type" AS TEXT) || ' ' || COALESCE(
+        CAST("n"."data" AS TEXT), 'NULL') AS "detail" FROM "Notification" AS "n"
+        LEFT JOIN "ClientTherapist" AS "ct" ON {_names_row('"ct"', "relationshipId")}
+        WHERE CAST("n"."type" AS TEXT) IN ('CLIENT_REQUEST_RECEIVED', 'THERAPIST_REQUEST_ACCEPTED')
+        AND ("ct"."id" IS NULL OR "n"."createdAt" < "ct"."assignedAt"
+            OR "n"."userId" <> CASE CAST("n"."type" AS TEXT)
+                WHEN 'CLIENT_REQUEST_RECEIVED' THEN "ct"."therapistId" ELSE "ct"."clientId" END)""",
+    ),
+    (
+        "notification.booking_notice_before_the_session",
+        "Notification",
+        "a SCHEDULING_INFO (a session booked) goes to the therapist of a session, not before "
+        "it was booked and before it starts; a REQUEST_REMINDER to the therapist of a session "
+        "not confirmed by then (still SCHEDULED, or updated since), a day or more after it "
+        "was booked and before it starts",
+        f"""SELECT "n"."id" AS "key", CAST("n"."type" AS TEXT) || ' ' || COALESCE(
+        CAST("n"."data" AS TEXT), 'NULL') AS "detail" FROM "Notification" AS "n"
+        LEFT JOIN "Meeting" AS "m" ON {_names_row('"m"', "meetingId")}
+        WHERE CAST("n"."type" AS TEXT) IN ('SCHEDULING_INFO', 'REQUEST_REMINDER')
+        AND ("m"."id" IS NULL OR "n"."userId" <> "m"."therapistId"
+            OR "n"."createdAt" < "m"."createdAt" OR "n"."createdAt" >= "m"."startTime"
+            OR (CAST("n"."type" AS TEXT) = 'REQUEST_REMINDER'
+                AND ("n"."createdAt" < "m"."createdAt" + INTERVAL '1 days'
+                    OR (CAST("m"."status" AS TEXT) <> 'SCHEDULED'
+                        AND "m"."updatedAt" <= "n"."createdAt"))))""",
+    ),
+    (
+        "notification.recommendations_of_an_assessment",
+        "Notification",
+        "a NEW_RECOMMENDATIONS / RECOMMENDATIONS_UPDATED notice names a PreAssessment of its "
+        "recipient, the first / a later one of theirs, and comes at or after it was processed",
+        f"""SELECT "n"."id" AS "key", CAST("n"."type" AS TEXT) || ' ' || COALESCE(
+        CAST("n"."data" AS TEXT), 'NULL') AS "detail" FROM "Notification" AS "n"
+        LEFT JOIN "PreAssessment" AS "a" ON {_names_row('"a"', "assessmentId")}
+        WHERE CAST("n"."type" AS TEXT) IN ('NEW_RECOMMENDATIONS', 'RECOMMENDATIONS_UPDATED')
+        AND ("a"."id" IS NULL OR "a"."clientId" <> "n"."userId"
+            OR "n"."createdAt" < COALESCE("a"."processedAt", "a"."createdAt")
+            OR (CAST("n"."type" AS TEXT) = 'NEW_RECOMMENDATIONS') = EXISTS (SELECT 1
+                FROM "PreAssessment" AS "b" WHERE "b"."clientId" = "a"."clientId"
+                AND (COALESCE("b"."processedAt", "b"."createdAt")
+                        < COALESCE("a"."processedAt", "a"."createdAt")
+                    OR (COALESCE("b"."processedAt", "b"."createdAt")
+                        = COALESCE("a"."processedAt", "a"."createdAt") AND "b"."id" < "a"."id"))))""",
+    ),
+    (
+        "notification.urgent_is_a_crisis",
+        "Notification",
+        "a notice is URGENT exactly when it is of an assessment that flagged a risk (a "
+        "NEW_RECOMMENDATIONS or RECOMMENDATIONS_UPDATED of a PreAssessment whose "
+        "crisisSupportNeeds has riskIndicators true)",
+        f"""SELECT "n"."id" AS "key", CAST("n"."type" AS TEXT) || ' ' ||
+        CAST("n"."priority" AS TEXT) AS "detail" FROM "Notification" AS "n"
+        LEFT JOIN "PreAssessment" AS "a" ON {_names_row('"a"', "assessmentId")}
+            AND CAST("n"."type" AS TEXT) IN ('NEW_RECOMMENDATIONS', 'RECOMMENDATIONS_UPDATED')
+        WHERE (CAST("n"."priority" AS TEXT) = 'URGENT') <> COALESCE(POSITION(
+            '"riskIndicators": true' IN CAST("a"."crisisSupportNeeds" AS TEXT)) > 0, FALSE)""",
+    ),
+    (
+        "notification.community_recommended_after_an_assessment",
+        "Notification",
+        "a COMMUNITY_RECOMMENDATION names a community its recipient was not a member of by "
+        "then, and comes at or after an assessment of theirs was processed",
+        f"""SELECT "n"."id" AS "key", COALESCE(CAST("n"."data" AS TEXT), 'NULL') AS "detail"
+        FROM "Notification" AS "n" LEFT JOIN "Community" AS "k"
+            ON {_names_row('"k"', "communityId")}
+        WHERE CAST("n"."type" AS TEXT) = 'COMMUNITY_RECOMMENDATION' AND ("k"."id" IS NULL
+            OR EXISTS (SELECT 1 FROM "Membership" AS "ms" WHERE "ms"."userId" = "n"."userId"
+                AND "ms"."communityId" = "k"."id" AND "ms"."joinedAt" <= "n"."createdAt")
+            OR NOT EXISTS (SELECT 1 FROM "PreAssessment" AS "a" WHERE "a"."clientId" = "n"."userId"
+                AND COALESCE("a"."processedAt", "a"."createdAt") <= "n"."createdAt"))""",
+    ),
+    (
+        "notification.community_post_in_a_joined_community",
+        "Notification",
+        "a COMMUNITY_POST tells its recipient of a post by someone else in a community it had "
+        "joined before the post, at or after it was posted, and not after its account was "
+        "deactivated or suspended",
+        f"""SELECT "n"."id" AS "key", COALESCE(CAST("n"."data" AS TEXT), 'NULL') AS "detail"
+        FROM "Notification" AS "n" JOIN "User" AS "x" ON "x"."id" = "n"."userId"
+        LEFT JOIN "Post" AS "p" ON {_names_row('"p"', "postId")}
+        WHERE CAST("n"."type" AS TEXT) = 'COMMUNITY_POST' AND ("p"."id" IS NULL
+            OR "p"."userId" = "n"."userId" OR "n"."createdAt" < "p"."createdAt"
+            OR "x"."deactivatedAt" < "n"."createdAt" OR "x"."suspendedAt" < "n"."createdAt"
+            OR NOT EXISTS (SELECT 1 FROM "Room" AS "r"
+                JOIN "RoomGroup" AS "g" ON "g"."id" = "r"."roomGroupId"
+                JOIN "Membership" AS "ms" ON "ms"."communityId" = "g"."communityId"
+                WHERE "r"."id" = "p"."roomId" AND "ms"."userId" = "n"."userId"
+                AND "ms"."joinedAt" < "p"."createdAt"))""",
+    ),
+    (
+        "notification.maintenance_is_one_broadcast",
+        "Notification",
+        "SYSTEM_MAINTENANCE is one broadcast: every notice of it sent at the same time, at "
+        "most one per user, to accounts that existed then and were neither deactivated nor "
+        "suspended",
+        """SELECT "n"."id" AS "key", CAST("n"."createdAt" AS TEXT) AS "detail"
+        FROM "Notification" AS "n" JOIN "User" AS "x" ON "x"."id" = "n"."userId"
+        WHERE CAST("n"."type" AS TEXT) = 'SYSTEM_MAINTENANCE' AND ("x"."createdAt" > "n"."createdAt"
+            OR "x"."deactivatedAt" <= "n"."createdAt" OR "x"."suspendedAt" <= "n"."createdAt"
+            OR "n"."createdAt" <> (SELECT MIN("o"."createdAt") FROM "Notification" AS "o"
+                WHERE CAST("o"."type" AS TEXT) = 'SYSTEM_MAINTENANCE')
+            OR EXISTS (SELECT 1 FROM "Notification" AS "o" WHERE "o"."userId" = "n"."userId"
+                AND CAST("o"."type" AS TEXT) = 'SYSTEM_MAINTENANCE' AND "o"."id" < "n"."id"))""",
+    ),
+    (
+        "notification.card_expiring_in_its_month",
+        "Notification",
+        "a SUBSCRIPTION_EXPIRING names a saved card (PaymentMethod CARD) of its recipient and "
+        "comes in the card's expiry month, not before the card was saved",
+        f"""SELECT "n"."id" AS "key", COALESCE(CAST("n"."data" AS TEXT), 'NULL') AS "detail"
+        FROM "Notification" AS "n"
+        LEFT JOIN "PaymentMethod" AS "pm" ON {_names_row('"pm"', "paymentMethodId")}
+        WHERE CAST("n"."type" AS TEXT) = 'SUBSCRIPTION_EXPIRING' AND ("pm"."id" IS NULL
+            OR "pm"."userId" <> "n"."userId" OR CAST("pm"."type" AS TEXT) <> 'CARD'
+            OR "pm"."expiryYear" IS NULL OR "pm"."expiryMonth" IS NULL
+            OR "n"."createdAt" < "pm"."createdAt"
+            OR "n"."createdAt" < MAKE_DATE("pm"."expiryYear", "pm"."expiryMonth", 1)
+            OR "n"."createdAt" >= MAKE_DATE("pm"."expiryYear", "pm"."expiryMonth", 1)
+                + INTERVAL '1 month')""",
+    ),
+    (
+        "notification.application_pending_at_submission",
+        "Notification",
+        "a THERAPIST_STATUS_UPDATED (its application pending review) goes to a therapist at "
+        "or after it submitted its application, and not after it was decided",
+        """SELECT "n"."id" AS "key", CAST("n"."createdAt" AS TEXT) AS "detail"
+        FROM "Notification" AS "n" LEFT JOIN "Therapist" AS "t" ON "t"."userId" = "n"."userId"
+        WHERE CAST("n"."type" AS TEXT) = 'THERAPIST_STATUS_UPDATED' AND ("t"."userId" IS NULL
+            OR "n"."createdAt" < "t"."submissionDate"
+            OR (CAST("t"."status" AS TEXT) <> 'PENDING'
+                AND "n"."createdAt" > "t"."processingDate"))""",
+    ),
+    (
+        "notification.reschedule_of_a_joined_group_session",
+        "Notification",
+        "an APPOINTMENT_RESCHEDULED tells a participant of a group session moved to a later "
+        f"date (CANCELLED, {RESCHEDULED!r}) it had joined by then, at or after it was moved",
+        f"""SELECT "n"."id" AS "key", COALESCE(CAST("n"."data" AS TEXT), 'NULL') AS "detail"
+        FROM "Notification" AS "n"
+        LEFT JOIN "GroupTherapySessions" AS "s" ON {_names_row('"s"', "sessionId")}
+        WHERE CAST("n"."type" AS TEXT) = 'APPOINTMENT_RESCHEDULED' AND ("s"."id" IS NULL
+            OR CAST("s"."status" AS TEXT) <> 'CANCELLED'
+            OR "s"."cancellationReason" IS DISTINCT FROM {_text(RESCHEDULED)}
+            OR "n"."createdAt" < "s"."cancelledAt"
+            OR NOT EXISTS (SELECT 1 FROM "GroupSessionParticipants" AS "gp"
+                WHERE "gp"."sessionId" = "s"."id" AND "gp"."userId" = "n"."userId"
+                AND "gp"."joinedAt" <= "s"."cancelledAt"))""",
     ),
 )
 

@@ -11,6 +11,20 @@ review (``REVIEW_REQUEST_AFTER`` its end, unless the client had reviewed it by t
 Every user, not the first 20, is then topped up to ``MIN_PER_USER`` with account
 notifications (profile completion, a sign-in alert, ...).
 
+Beside those (and not counted toward that minimum, ``UNCOUNTED``): a session's video call
+(incoming to the client at its start, answered when it came; missed ``CALL_RINGS`` later at
+a NO_SHOW; ended, to both sides, when a COMPLETED one ended); a client's request of its
+therapist, received by the therapist and accepted, when the pair began; an upcoming
+session's booking, told to its therapist, and a nudge ``CONFIRM_NUDGE_AFTER`` later while it
+was unconfirmed; a client's therapist matches when its first assessment was processed and
+their update at each later one (URGENT, naming the crisis resource, when it flagged a risk),
+and a community for its first elevated scale (``SCALE_COMMUNITY``) it had not joined; the
+latest posts by others in a member's communities (``POSTS_PER_MEMBER``); an applicant's
+application pending review when submitted; one maintenance broadcast to the active accounts
+(``maintenance_times``); a saved card's expiry month; a group session a participant joined
+moved to a later date. Nothing records a request declined or cancelled, or a session moved
+(a Meeting keeps no earlier time): no such notice is made.
+
 By construction: the title is fixed per type (``social_text.NOTIFICATIONS``) and the message
 is that type's template, so type, title and body agree (upstream typed "New comment on your
 post" MESSAGE_REACTION); ``readAt`` is set exactly when ``isRead`` and lies between
@@ -38,7 +52,13 @@ from seedsnap.generators import social_text as t
 from seedsnap.generators.clock import rhythm_of, waking_at
 from seedsnap.generators.common import ms_of, text_keys
 from seedsnap.generators.therapy import utc_to_local_named
-from seedsnap.generators.users import SESSION, home_offset_of, last_seen, zone_of
+from seedsnap.generators.users import (
+    SESSION,
+    home_offset_of,
+    last_seen,
+    suspension_due,
+    zone_of,
+)
 from seedsnap.random import child_keys, name_key
 
 READS = (
@@ -58,6 +78,13 @@ READS = (
     "Message",
     "MessageReaction",
     "Payment",
+    "Client",
+    "PreAssessment",
+    "PaymentMethod",
+    "Room",
+    "RoomGroup",
+    "GroupTherapySessions",
+    "GroupSessionParticipants",
 )
 WRITES = ("Notification",)
 
@@ -65,10 +92,41 @@ READERS = 0.8  # users who read their notifications at all
 MIN_PER_USER = 3  # upstream's docs say 3-5 per user; its code gave 2 to the first 20 users
 REMINDER_LEAD = 24 * MS_PER_HOUR
 REVIEW_REQUEST_AFTER = MS_PER_HOUR  # after a completed session ends
+CALL_RINGS = 15 * 60_000  # a call no one answers is missed this long after it began
+CONFIRM_NUDGE_AFTER = 24 * MS_PER_HOUR  # a booking still unconfirmed this long after is nudged
+POSTS_PER_MEMBER = 2  # COMMUNITY_POST notices per member: its communities' latest posts
+POSTS_PER_COMMUNITY = 8  # the latest posts of a community a member's notices are taken from
+# The scales of an assessment (PreAssessment severityLevels keys) and the community (its
+# catalogue slug) recommended for each when elevated, in the order they are tried.
+SCALE_COMMUNITY = {
+    "phq9": "depression-support",
+    "gad7": "anxiety-support",
+    "pss10": "stress-support",
+    "isi": "insomnia-support",
+}
+# The maintenance broadcast: sent MAINTENANCE_NOTICE before the anchor's day began, plus
+# MAINTENANCE_SENT_AT (UTC), for a window MAINTENANCE_AT (UTC) on MAINTENANCE_DAY before it.
+MAINTENANCE_NOTICE = 5 * MS_PER_DAY
+MAINTENANCE_SENT_AT = 15 * MS_PER_HOUR
+MAINTENANCE_DAY = 2 * MS_PER_DAY
+MAINTENANCE_AT = 7 * MS_PER_HOUR
+CARD_NOTICE_AT = 15 * MS_PER_HOUR  # on the first day of a card's expiry month (UTC)
+# The types of the notices not counted toward MIN_PER_USER (see ``enrich``).
+UNCOUNTED = frozenset(
+    {
+        "INCOMING_VIDEO_CALL", "VIDEO_CALL_MISSED", "VIDEO_CALL_ENDED", "CLIENT_REQUEST_RECEIVED",
+        "THERAPIST_REQUEST_ACCEPTED", "SCHEDULING_INFO", "REQUEST_REMINDER",
+        "NEW_RECOMMENDATIONS", "RECOMMENDATIONS_UPDATED", "COMMUNITY_RECOMMENDATION",
+        "COMMUNITY_POST", "THERAPIST_STATUS_UPDATED", "SYSTEM_MAINTENANCE",
+        "SUBSCRIPTION_EXPIRING", "APPOINTMENT_RESCHEDULED",
+    }
+)  # fmt: skip
 # How a time is written in a message, in the recipient's zone (%Z: EST, PDT, MST, ...).
 WHEN_FORMAT = "%a %b %-d, %-I:%M %p"  # and the zone's abbreviation
 UPCOMING = ("SCHEDULED", "CONFIRMED", "WAITING")
 HIGH = {
+    "INCOMING_VIDEO_CALL",
+    "VIDEO_CALL_MISSED",
     "APPOINTMENT_CANCELLED",
     "WORKSHEET_DUE",
     "SECURITY_ALERT",
@@ -76,7 +134,8 @@ HIGH = {
     "PAYMENT_FAILED",
 }
 LOW = {"COMMUNITY_WELCOME", "COMMUNITY_JOINED", "PROFILE_COMPLETION", "SYSTEM_UPDATE",
-       "MESSAGE_REACTION", "SYSTEM_MAINTENANCE", "PAYMENT_SUCCESS", "REVIEW_REQUEST"}  # fmt: skip
+       "MESSAGE_REACTION", "SYSTEM_MAINTENANCE", "PAYMENT_SUCCESS", "REVIEW_REQUEST",
+       "COMMUNITY_POST", "COMMUNITY_RECOMMENDATION", "VIDEO_CALL_ENDED"}  # fmt: skip
 # Columns every event frame carries before templating.
 EVENT_COLUMNS = {
     "event": pl.String,  # names the key space: (event, source id, recipient) is unique
@@ -96,6 +155,9 @@ EVENT_COLUMNS = {
     "path": pl.String,
     "read_upto": pl.Int64,  # when set, read exactly when read_upto >= at (readAt = read_upto)
     "high": pl.Boolean,
+    "urgent": pl.Boolean,  # a crisis-related notice: URGENT, whatever its type
+    "note": pl.String,  # text a message ends with ({note}), as given
+    "month": pl.String,
 }
 
 
@@ -397,6 +459,292 @@ def _billing_events(
     return [failed, settled, request]
 
 
+def _meetings(frames: Frames, names: pl.DataFrame) -> pl.DataFrame:
+    """The meetings with their times (ms) and both sides' names (client, therapist)."""
+    m = frames["Meeting"].select(
+        "id", "clientId", "therapistId", "status",
+        ms_of("startTime").alias("start"), ms_of("endTime").alias("end"),
+        ms_of("createdAt").alias("created"), ms_of("updatedAt").alias("updated"),
+    )  # fmt: skip
+    m = m.join(names.rename({"id": "clientId", "n": "client"}), on="clientId", how="left")
+    return m.join(
+        names.rename({"id": "therapistId", "n": "therapist"}), on="therapistId", how="left"
+    )
+
+
+def _call_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.DataFrame]:
+    """A session's video call: the therapist calls its client when it begins (answered when
+    the client came, read then; missed ``CALL_RINGS`` later at a NO_SHOW), and both sides are
+    told it ended when a COMPLETED one ended."""
+    m = _meetings(frames, names)
+    common: dict[str, pl.Expr | str] = {
+        "source": pl.col("id"), "data_key": "meetingId", "data_id": pl.col("id"),
+        "path": pl.lit("/sessions/") + pl.col("id"), "when": pl.col("start"),
+    }  # fmt: skip
+    rang = m.filter(
+        pl.col("status").is_in(["COMPLETED", "NO_SHOW", "IN_PROGRESS"])
+        & (pl.col("start") <= anchor)
+    )
+    out = [
+        _events(
+            rang, event="INCOMING_VIDEO_CALL", userId=pl.col("clientId"),
+            type="INCOMING_VIDEO_CALL", at=pl.col("start"), other=pl.col("therapist"),
+            read_upto=pl.when(pl.col("status") == "NO_SHOW").then(-1).otherwise(pl.col("start")),
+            **common,
+        ),
+        _events(
+            rang.filter(pl.col("status") == "NO_SHOW"), event="VIDEO_CALL_MISSED",
+            userId=pl.col("clientId"), type="VIDEO_CALL_MISSED",
+            at=pl.min_horizontal(pl.col("start") + CALL_RINGS, pl.lit(anchor)),
+            other=pl.col("therapist"), **common,
+        ),
+    ]  # fmt: skip
+    ended = m.filter((pl.col("status") == "COMPLETED") & (pl.col("end") <= anchor))
+    for who, other in (("clientId", "therapist"), ("therapistId", "client")):
+        out.append(_events(
+            ended, event=f"VIDEO_CALL_ENDED:{who}", userId=pl.col(who), type="VIDEO_CALL_ENDED",
+            at=pl.col("end"), other=pl.col(other), **common,
+        ))  # fmt: skip
+    return out
+
+
+def _request_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.DataFrame]:
+    """A client's request of a therapist, which the therapist accepted when the pair began;
+    a booking's notice to the therapist when an upcoming session was booked, and a nudge
+    ``CONFIRM_NUDGE_AFTER`` later if it was not confirmed by then (read when it was)."""
+    ct = (
+        frames["ClientTherapist"]
+        .join(names.rename({"id": "clientId", "n": "client"}), on="clientId", how="left")
+        .join(names.rename({"id": "therapistId", "n": "therapist"}), on="therapistId", how="left")
+    )
+    common: dict[str, pl.Expr | str] = {
+        "source": pl.col("id"), "at": ms_of("assignedAt"), "data_key": "relationshipId",
+        "data_id": pl.col("id"),
+    }  # fmt: skip
+    out = [
+        _events(
+            ct, event="CLIENT_REQUEST_RECEIVED", userId=pl.col("therapistId"),
+            type="CLIENT_REQUEST_RECEIVED", other=pl.col("client"), path=pl.lit("/clients"),
+            **common,
+        ),
+        _events(
+            ct, event="THERAPIST_REQUEST_ACCEPTED", userId=pl.col("clientId"),
+            type="THERAPIST_REQUEST_ACCEPTED", other=pl.col("therapist"),
+            path=pl.lit("/therapists"), **common,
+        ),
+    ]  # fmt: skip
+    m = _meetings(frames, names).filter(pl.col("status").is_in(UPCOMING))
+    session: dict[str, pl.Expr | str] = {
+        "source": pl.col("id"), "userId": pl.col("therapistId"), "other": pl.col("client"),
+        "when": pl.col("start"), "data_key": "meetingId", "data_id": pl.col("id"),
+        "path": pl.lit("/sessions/") + pl.col("id"),
+    }  # fmt: skip
+    out.append(_events(
+        m.filter(pl.col("created") <= anchor), event="SCHEDULING_INFO", type="SCHEDULING_INFO",
+        at=pl.col("created"), **session,
+    ))  # fmt: skip
+    nudge = m.with_columns((pl.col("created") + CONFIRM_NUDGE_AFTER).alias("at")).filter(
+        (pl.col("at") <= anchor)
+        & (pl.col("at") < pl.col("start"))
+        & ((pl.col("status") == "SCHEDULED") | (pl.col("updated") > pl.col("at")))
+    )
+    out.append(_events(
+        nudge, event="REQUEST_REMINDER", type="REQUEST_REMINDER", at=pl.col("at"),
+        read_upto=pl.when(pl.col("status") == "CONFIRMED").then(pl.col("updated")), **session,
+    ))  # fmt: skip
+    return out
+
+
+def _assessment_events(frames: Frames, anchor: int) -> list[pl.DataFrame]:
+    """A client's therapist matches when its first assessment was processed (unread by one
+    who never looked at them), updated by each later one, and a community of
+    ``SCALE_COMMUNITY`` for the first elevated scale of its first assessment, unless it was a
+    member by then. A notice of an assessment that flagged a risk is URGENT and names the
+    resource the assessment shared."""
+    from seedsnap.generators.therapy_text import ELEVATED
+
+    a = frames["PreAssessment"].select(
+        "id", "clientId", "severityLevels",
+        pl.coalesce(ms_of("processedAt"), ms_of("createdAt")).alias("at"),
+        (pl.col("crisisSupportNeeds").str.json_path_match("$.riskIndicators") == "true")
+        .fill_null(False).alias("risk"),
+        pl.col("crisisSupportNeeds").str.json_path_match("$.resourceShared").alias("resource"),
+    )  # fmt: skip
+    a = a.filter(pl.col("at") <= anchor).sort("clientId", "at", "id")
+    a = a.with_columns((pl.col("id").cum_count().over("clientId") == 1).alias("first"))
+    seen = frames["Client"].select(
+        pl.col("userId").alias("clientId"), "hasSeenTherapistRecommendations"
+    )
+    a = a.join(seen, on="clientId", how="left")
+    note = pl.when(pl.col("risk") & pl.col("resource").is_not_null()).then(
+        pl.concat_str(pl.lit(t.CRISIS_NOTE.split("{resource}")[0]), pl.col("resource"),
+                      pl.lit(t.CRISIS_NOTE.split("{resource}")[1]))
+    )  # fmt: skip
+    out = [
+        _events(
+            a.filter(pl.col("first") == first), event=kind, source=pl.col("id"),
+            userId=pl.col("clientId"), type=kind, at=pl.col("at"), note=note,
+            urgent=pl.col("risk"), data_key="assessmentId", data_id=pl.col("id"),
+            path=pl.lit("/therapists"),
+            read_upto=pl.when(first & ~pl.col("hasSeenTherapistRecommendations").fill_null(False))
+            .then(-1),
+        )
+        for first, kind in ((True, "NEW_RECOMMENDATIONS"), (False, "RECOMMENDATIONS_UPDATED"))
+    ]  # fmt: skip
+    comm = frames["Community"].select(pl.col("id").alias("communityId"), "name", "slug")
+    first = a.filter(pl.col("first"))
+    tried = pl.concat(
+        [
+            first.filter(
+                pl.col("severityLevels")
+                .str.json_path_match(f"$.{scale}")
+                .is_in(list(ELEVATED[scale]))
+                .fill_null(False)
+            ).select(
+                "id", "clientId", "at", "risk", pl.lit(i).alias("order"), pl.lit(slug).alias("slug")
+            )
+            for i, (scale, slug) in enumerate(SCALE_COMMUNITY.items())
+        ]
+    ).join(comm, on="slug")
+    joined = frames["Membership"].select(
+        pl.col("userId").alias("clientId"), "communityId", ms_of("joinedAt").alias("joined")
+    )
+    member = tried.join(joined, on=["clientId", "communityId"]).filter(
+        pl.col("joined") <= pl.col("at")
+    )
+    tried = tried.join(member.select("id", "communityId"), on=["id", "communityId"], how="anti")
+    pick = tried.sort("id", "order").unique("id", keep="first")
+    out.append(_events(
+        pick, event="COMMUNITY_RECOMMENDATION", source=pl.col("id"), userId=pl.col("clientId"),
+        type="COMMUNITY_RECOMMENDATION", at=pl.col("at"), community=pl.col("name"),
+        data_key="communityId", data_id=pl.col("communityId"),
+        path=pl.lit("/community/") + pl.col("slug"),
+    ))  # fmt: skip
+    return out
+
+
+def _post_events(ctx: Context, frames: Frames, names: pl.DataFrame) -> list[pl.DataFrame]:
+    """New posts in a member's communities: of the ``POSTS_PER_COMMUNITY`` latest posts of
+    each, those by others after it joined, the ``POSTS_PER_MEMBER`` latest per member."""
+    u = frames["User"]
+    gone = ~u["isActive"].to_numpy() | (suspension_due(ctx, u) >= 0)
+    leaving = pl.DataFrame(
+        {"userId": u["id"].filter(gone), "until": last_seen(ctx, u)[gone]},
+        schema={"userId": pl.String, "until": pl.Int64},
+    )
+    rooms = (
+        frames["Room"]
+        .select(pl.col("id").alias("roomId"), "roomGroupId")
+        .join(
+            frames["RoomGroup"].select(pl.col("id").alias("roomGroupId"), "communityId"),
+            on="roomGroupId",
+        )
+    )
+    comm = frames["Community"].select(pl.col("id").alias("communityId"), "name")
+    posts = (
+        frames["Post"]
+        .select(pl.col("id").alias("postId"), pl.col("userId").alias("author"), "title", "roomId",
+                ms_of("createdAt").alias("at"))
+        .join(rooms.select("roomId", "communityId"), on="roomId")
+        .sort("communityId", "at", "postId", descending=[False, True, True])
+    )  # fmt: skip
+    posts = posts.filter(pl.int_range(pl.len()).over("communityId") < POSTS_PER_COMMUNITY)
+    mem = frames["Membership"].select("userId", "communityId", ms_of("joinedAt").alias("joined"))
+    got = posts.join(mem, on="communityId").filter(
+        (pl.col("userId") != pl.col("author")) & (pl.col("at") > pl.col("joined"))
+    )
+    # An account that is deactivated or suspended later (``logins``, at or after its last
+    # visit) is told of none posted after its last visit.
+    got = got.join(leaving, on="userId", how="left").filter(
+        pl.col("until").is_null() | (pl.col("at") <= pl.col("until"))
+    )
+    got = got.sort("userId", "at", "postId", descending=[False, True, True]).filter(
+        pl.int_range(pl.len()).over("userId") < POSTS_PER_MEMBER
+    )
+    got = got.join(comm, on="communityId").join(
+        names.rename({"id": "author", "n": "who"}), on="author", how="left"
+    )
+    return [_events(
+        got, event="COMMUNITY_POST", source=pl.col("postId"), userId=pl.col("userId"),
+        type="COMMUNITY_POST", at=pl.col("at"), other=pl.col("who"), title=pl.col("title"),
+        community=pl.col("name"), data_key="postId", data_id=pl.col("postId"),
+        path=pl.lit("/community/posts/") + pl.col("postId"),
+    )]  # fmt: skip
+
+
+def maintenance_times(anchor: int) -> tuple[int, int]:
+    """When the maintenance broadcast was sent, and the start of the window it announced (ms)."""
+    day = anchor - anchor % MS_PER_DAY
+    return day - MAINTENANCE_NOTICE + MAINTENANCE_SENT_AT, day - MAINTENANCE_DAY + MAINTENANCE_AT
+
+
+def _account_events(ctx: Context, frames: Frames) -> list[pl.DataFrame]:
+    """An applicant told its application is pending review when it submitted it; one
+    maintenance broadcast to every account active when it was sent; a saved card's expiry,
+    on the first day of its expiry month; a group session a participant had joined moved to
+    a later date (cancelled as ``social_text.RESCHEDULED``), when it was."""
+    anchor = ctx.anchor_ms
+    th = frames["Therapist"].select("userId", ms_of("submissionDate").alias("at"))
+    out = [_events(
+        th.filter(pl.col("at") <= anchor), event="THERAPIST_STATUS_UPDATED",
+        source=pl.col("userId"), userId=pl.col("userId"), type="THERAPIST_STATUS_UPDATED",
+        at=pl.col("at"), data_key="therapistId", data_id=pl.col("userId"), path=pl.lit("/profile"),
+    )]  # fmt: skip
+    sent, window = maintenance_times(anchor)
+    # Deactivations and suspensions are set later (``logins``), from what users did: the
+    # accounts still active now, but those due to be suspended by then (it may have come).
+    u = frames["User"]
+    due = suspension_due(ctx, u)
+    active = u.filter(
+        (ms_of("createdAt") <= sent) & pl.col("isActive") & ~pl.Series((due >= 0) & (due <= sent))
+    )
+    out.append(_events(
+        active, event="SYSTEM_MAINTENANCE", source="broadcast", userId=pl.col("id"),
+        type="SYSTEM_MAINTENANCE", at=sent, when=window, path=pl.lit("/dashboard"),
+    ))  # fmt: skip
+    card = (
+        frames["PaymentMethod"]
+        .filter(
+            (pl.col("type") == "CARD")
+            & pl.col("expiryYear").is_not_null()
+            & pl.col("expiryMonth").is_not_null()
+        )
+        .with_columns(pl.date(pl.col("expiryYear"), pl.col("expiryMonth"), 1).alias("month"))
+    )
+    card = card.with_columns(
+        (pl.col("month").cast(pl.Datetime("ms")).cast(pl.Int64) + CARD_NOTICE_AT).alias("at")
+    ).filter((pl.col("at") <= anchor) & (pl.col("at") >= ms_of("createdAt")))  # fmt: skip
+    out.append(_events(
+        card, event="SUBSCRIPTION_EXPIRING", source=pl.col("id"), userId=pl.col("userId"),
+        type="SUBSCRIPTION_EXPIRING", at=pl.col("at"),
+        title=pl.concat_str(pl.col("cardBrand").fill_null("card"), pl.lit(" card ending in "),
+                            pl.col("cardLast4").fill_null("")),
+        month=pl.col("month").dt.strftime("%B %Y"), data_key="paymentMethodId",
+        data_id=pl.col("id"), path=pl.lit("/billing"),
+    ))  # fmt: skip
+    moved = frames["GroupTherapySessions"].filter(
+        (pl.col("status") == "CANCELLED") & (pl.col("cancellationReason") == t.RESCHEDULED)
+    ).select(
+        pl.col("id").alias("sessionId"), "title", "communityId",
+        ms_of("scheduledAt").alias("when"), ms_of("cancelledAt").alias("at"),
+    )  # fmt: skip
+    slugs = frames["Community"].select(pl.col("id").alias("communityId"), "slug")
+    p = (
+        frames["GroupSessionParticipants"]
+        .select("id", "sessionId", "userId", ms_of("joinedAt").alias("joined"))
+        .join(moved, on="sessionId")
+        .filter((pl.col("joined") <= pl.col("at")) & (pl.col("at") <= anchor))
+        .join(slugs, on="communityId", how="left")
+    )
+    out.append(_events(
+        p, event="APPOINTMENT_RESCHEDULED", source=pl.col("id"), userId=pl.col("userId"),
+        type="APPOINTMENT_RESCHEDULED", at=pl.col("at"), when=pl.col("when"),
+        title=pl.col("title"), data_key="sessionId", data_id=pl.col("sessionId"),
+        path=pl.lit("/community/") + pl.col("slug"),
+    ))  # fmt: skip
+    return out
+
+
 def _seen_of(users: pl.DataFrame, ids: pl.Series) -> pl.Series:
     """The last visit (``users``: id, seen) of each user of ``ids``; NULL for one not there
     (not the last user's, as a row of -1 would take)."""
@@ -485,7 +833,7 @@ def _message(template: str) -> pl.Expr:
     empty; a title is cut to 60 characters; a time is ``when_text``, in the reader's zone);
     a value is never scanned for placeholders itself.
     """
-    names = ("other", "rating", "emoji", "community", "amount")
+    names = ("other", "rating", "emoji", "community", "amount", "note", "month")
     values = {n: pl.col(n).fill_null("") for n in names}
     values["title"] = pl.col("title").str.slice(0, 60).fill_null("")
     values["when"] = pl.col("when_text").fill_null("")
@@ -529,7 +877,9 @@ def _templated(ev: pl.DataFrame, users: pl.DataFrame) -> list[pl.DataFrame]:
         made = {
             "ekey": pl.lit(int(name_key("notification", event)), dtype=pl.UInt64),
             "title": pl.lit(title),
-            "priority": pl.when(pl.col("high").fill_null(False))
+            "priority": pl.when(pl.col("urgent").fill_null(False))
+            .then(pl.lit("URGENT"))
+            .when(pl.col("high").fill_null(False))
             .then(pl.lit("HIGH"))
             .otherwise(pl.lit(usual)),
             "message": _message(body),
@@ -624,17 +974,31 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         *_people_events(frames, anchor, names),
         *_billing_events(frames, anchor, names, users),
     ]
+    # The notices of calls, requests, bookings, assessments, posts and the account are not
+    # counted toward the account notices' top-up (``_fallbacks``): a new account's nudges
+    # do not depend on whether a broadcast or a call reached it.
+    extra = [
+        *_call_events(frames, anchor, names),
+        *_request_events(frames, anchor, names),
+        *_assessment_events(frames, anchor),
+        *_post_events(ctx, frames, names),
+        *_account_events(ctx, frames),
+    ]
     derived, user_row = _finish(ctx, events, users)
-    existing = frames["Notification"].select("id", "userId")
+    more, _ = _finish(ctx, extra, users)
+    existing = frames["Notification"].select("id", "userId", "type")
     # Notifications per user, counted by row (a bincount, not a group_by on the ids).
     have = np.zeros(users.height, dtype=np.int64)
     if existing.height:  # a re-run: the ids already there are skipped, and counted
         new = ~derived["id"].is_in(existing["id"]).to_numpy()
         derived, user_row = derived.filter(new), user_row[new]
-        known = rows_in(existing["userId"], users["id"])
+        more = more.join(existing.select("id"), on="id", how="anti")
+        counted = existing.filter(~pl.col("type").is_in(list(UNCOUNTED)))
+        known = rows_in(counted["userId"], users["id"])
         known = known[known >= 0]
         have += np.bincount(known, minlength=users.height)
     have += np.bincount(user_row, minlength=users.height)
+    derived = pl.concat([derived, more])
     fallback, _ = _finish(ctx, [_fallbacks(ctx, users, have)], users)
     if existing.height:
         fallback = fallback.join(existing.select("id"), on="id", how="anti")

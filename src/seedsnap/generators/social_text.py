@@ -347,11 +347,55 @@ NOTIFICATIONS: dict[str, tuple[str, str]] = {
     ),
     "SYSTEM_MAINTENANCE": (
         "Scheduled maintenance",
-        "Mentara will be briefly unavailable during scheduled maintenance this weekend.",
+        "Mentara will be briefly unavailable during scheduled maintenance on {when}.",
     ),
+    "APPOINTMENT_RESCHEDULED": (
+        "Session rescheduled",
+        'The group session "{title}" on {when} has been moved to a later date.',
+    ),
+    "THERAPIST_STATUS_UPDATED": (
+        "Application status updated",
+        "Your therapist application was received and is now pending review.",
+    ),
+    "THERAPIST_REQUEST_ACCEPTED": (
+        "Request accepted",
+        "{other} accepted your request and is now your therapist.",
+    ),
+    "CLIENT_REQUEST_RECEIVED": ("New client request", "{other} asked you to be their therapist."),
+    "COMMUNITY_POST": ("New post in your community", '{other} posted "{title}" in {community}.'),
+    "COMMUNITY_RECOMMENDATION": (
+        "A community for you",
+        "Based on your assessment, you might find support in {community}.",
+    ),
+    "NEW_RECOMMENDATIONS": (
+        "Your therapist matches are ready",
+        "Based on your assessment, we found therapists who fit your needs.{note}",
+    ),
+    "RECOMMENDATIONS_UPDATED": (
+        "Therapist matches updated",
+        "Your therapist matches were updated after your latest assessment.{note}",
+    ),
+    "SCHEDULING_INFO": ("New session booked", "{other} booked a session with you on {when}."),
+    "REQUEST_REMINDER": (
+        "Session request waiting",
+        "{other}'s session request for {when} is waiting for your confirmation.",
+    ),
+    "SUBSCRIPTION_EXPIRING": (
+        "Payment method expiring",
+        "Your {title} expires at the end of {month}. Add a new card to keep paying for your "
+        "sessions.",
+    ),
+    "INCOMING_VIDEO_CALL": ("Incoming video call", "{other} is calling you for your session."),
+    "VIDEO_CALL_MISSED": (
+        "Missed video call",
+        "You missed a video call from {other} for your session on {when}.",
+    ),
+    "VIDEO_CALL_ENDED": ("Video call ended", "Your video session with {other} has ended."),
 }
 # Generic notifications used to top a user up when real events do not reach the minimum.
-FALLBACK_TYPES = ("PROFILE_COMPLETION", "SYSTEM_UPDATE", "SECURITY_ALERT", "SYSTEM_MAINTENANCE")
+FALLBACK_TYPES = ("PROFILE_COMPLETION", "SYSTEM_UPDATE", "SECURITY_ALERT")
+# What a notice of an assessment that flagged a risk adds (its crisisSupportNeeds' resource).
+CRISIS_NOTE = " If you need support right now, the {resource} is there for you any time."
 
 # --- reports -------------------------------------------------------------------------------
 
