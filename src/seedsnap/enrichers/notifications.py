@@ -52,6 +52,7 @@ from seedsnap.generators import social_text as t
 from seedsnap.generators.clock import rhythm_of, waking_at
 from seedsnap.generators.common import ms_of, text_keys
 from seedsnap.generators.therapy import utc_to_local_named
+from seedsnap.generators.therapy_text import ELEVATED
 from seedsnap.generators.users import (
     SESSION,
     home_offset_of,
@@ -561,8 +562,6 @@ def _assessment_events(frames: Frames, anchor: int) -> list[pl.DataFrame]:
     ``SCALE_COMMUNITY`` for the first elevated scale of its first assessment, unless it was a
     member by then. A notice of an assessment that flagged a risk is URGENT and names the
     resource the assessment shared."""
-    from seedsnap.generators.therapy_text import ELEVATED
-
     a = frames["PreAssessment"].select(
         "id", "clientId", "severityLevels",
         pl.coalesce(ms_of("processedAt"), ms_of("createdAt")).alias("at"),
