@@ -1813,12 +1813,12 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         "message.no_repeat_in_conversation",
         "Message",
         f"nobody in a conversation of up to {DISTINCT_MESSAGES_UP_TO} messages sends a text "
-        "that was already sent in it",
+        "that was already sent in it (SYSTEM lines aside: two members of one name join alike)",
         f"""SELECT MIN("m"."id") AS "key", CAST(COUNT(*) AS TEXT) || ' times: ' || "m"."content"
         AS "detail" FROM "Message" AS "m" JOIN (SELECT "conversationId", COUNT(*) AS "n"
             FROM "Message" GROUP BY "conversationId") AS "c"
             ON "c"."conversationId" = "m"."conversationId"
-        WHERE "c"."n" <= {DISTINCT_MESSAGES_UP_TO}
+        WHERE "c"."n" <= {DISTINCT_MESSAGES_UP_TO} AND CAST("m"."messageType" AS TEXT) <> 'SYSTEM'
         GROUP BY "m"."conversationId", "m"."content" HAVING COUNT(*) > 1""",
     ),
     (

@@ -5,7 +5,8 @@ by the time of the message gets a read receipt exactly when the message is at or
 participant's ``lastReadAt``. ``readAt`` lies between the message and the earliest of that
 ``lastReadAt``, the reader's next own message in the conversation (one replies after reading)
 and the anchor. A keyed share of read messages also gets a reaction from that reader, after
-reading and within the same bound. At most one receipt and one reaction per (message, user),
+reading and within the same bound. SYSTEM lines (someone joined, a session started or ended) get neither, and do not count as
+the reader's own messages. At most one receipt and one reaction per (message, user),
 so both unique keys hold by construction; pairs that already have one are skipped, which
 makes a re-run add nothing (upstream re-selected them and hit the unique key every run).
 """
@@ -32,11 +33,16 @@ EMOJI_WEIGHTS = (0.32, 0.28, 0.12, 0.12, 0.08, 0.08)
 
 def read_pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
     """(message, reader) pairs that are read: message, reader, times and the upper bound."""
-    msgs = frames["Message"].select(
-        pl.col("id").alias("messageId"),
-        "conversationId",
-        "senderId",
-        pl.col("createdAt").dt.epoch("ms").alias("at"),
+    # A SYSTEM line (someone joined, a session started) is nobody's to read or react to.
+    msgs = (
+        frames["Message"]
+        .filter(pl.col("messageType") != "SYSTEM")
+        .select(
+            pl.col("id").alias("messageId"),
+            "conversationId",
+            "senderId",
+            pl.col("createdAt").dt.epoch("ms").alias("at"),
+        )
     )
     parts = frames["ConversationParticipant"].select(
         "conversationId",

@@ -69,6 +69,7 @@ READS = (
     "Meeting",
     "Worksheet",
     "WorksheetSubmission",
+    "Payment",
 )
 WRITES = ("Conversation", "ConversationParticipant", "Message")
 
@@ -87,6 +88,25 @@ FULLY_READ_RATE = 0.65
 ROOM = 2 * MS_PER_DAY
 
 KINDS = ("care", "peer", "colleague", "group")
+
+# Media messages: a keyed MEDIA_RATE of the later messages of DIRECT conversations share one
+# file, a photo (now and then a screenshot), a voice message or a video; stored under
+# MEDIA_STORE/<conversation>/<message>/<name>, named as phones name them (local time).
+MEDIA_RATE = 0.06
+MEDIA_TYPES = ("IMAGE", "AUDIO", "VIDEO")
+MEDIA_DEAL = np.array([0, 1, 0, 2, 0, 1, 0, 2, 0, 1], dtype=np.int64)  # into MEDIA_TYPES
+SCREENSHOT_RATE = 0.3  # of photos
+MEDIA_STORE = "https://storage.mentara.app/messages/"
+# Per file kind (photo, voice message, video, screenshot): name prefix, extension, size
+# range in bytes [lo, hi).
+MEDIA_FILES = (
+    ("IMG_", "jpg", 150_000, 4_500_000),
+    ("voice_message_", "m4a", 30_000, 1_800_000),
+    ("VID_", "mp4", 1_500_000, 45_000_000),
+    ("Screenshot_", "png", 80_000, 1_500_000),
+)
+# Index of a member's SYSTEM line among its children (far from sibling indices).
+SYSTEM_CHILD = 0x5359_5354_454D
 
 # Lines of a care pair about a session or worksheet (``t.EVENT_LINES``, in priority order)
 # are written only where the event exists: the keyed chance that a message able to say it
@@ -396,6 +416,78 @@ def _directs(
         pl.max_horizontal("met", "u_created", "v_created").alias("lo"),
     )
     return conv, pl.concat([opener, partner])
+
+
+def _attachment_lists(name: pl.Expr, size: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """attachmentUrls, attachmentNames, attachmentSizes of messages with ``id`` and
+    ``conversationId`` columns: the one file ``name`` of ``size`` bytes, else empty lists."""
+    url = pl.concat_str(
+        pl.lit(MEDIA_STORE), pl.col("conversationId"), pl.lit("/"), pl.col("id"), pl.lit("/"), name
+    )
+    has = name.is_not_null()
+    return (
+        pl.when(has)
+        .then(pl.concat_list(url))
+        .otherwise(pl.lit([], pl.List(pl.String)))
+        .alias("attachmentUrls"),
+        pl.when(has)
+        .then(pl.concat_list(name))
+        .otherwise(pl.lit([], pl.List(pl.String)))
+        .alias("attachmentNames"),
+        pl.when(has)
+        .then(pl.concat_list(size.cast(pl.Int32)))
+        .otherwise(pl.lit([], pl.List(pl.Int32)))
+        .alias("attachmentSizes"),
+    )
+
+
+def _media(
+    sm: Stream,
+    mk: U64,
+    conv_key: U64,
+    j: I64,
+    ok: npt.NDArray[np.bool_],
+    staff: I64,
+    at: I64,
+    home: I64,
+) -> pl.DataFrame:
+    """(_r, messageType, caption, name, size) of the messages (of ``mk``, ``ok`` to share)
+    that share a file: a keyed MEDIA_RATE of them. The caption comes from the pool of its
+    type and speaker (``staff``: therapist or moderator), which a conversation takes in turn
+    from a keyed offset (no caption twice in it); the file is named by the sender's local
+    time ``at`` (``home``: its UTC offset), its size drawn in its kind's range."""
+    r = np.flatnonzero(ok & sm.bernoulli(mk, MEDIA_RATE, 40))
+    k = mk[r]
+    # Types dealt in a keyed order by MEDIA_DEAL (half photos, 30 % voice, 20 % video), so
+    # even a small build has each type once it has four media messages.
+    kind = np.empty(len(r), dtype=np.int64)
+    kind[np.lexsort((r, sm.bits(k, 41)))] = MEDIA_DEAL[np.arange(len(r)) % len(MEDIA_DEAL)]
+    file = np.where((kind == 0) & sm.bernoulli(k, SCREENSHOT_RATE, 42), 3, kind)
+    lo = np.array([f[2] for f in MEDIA_FILES], dtype=np.int64)[file]
+    hi = np.array([f[3] for f in MEDIA_FILES], dtype=np.int64)[file]
+    size = sm.integers(k, lo, hi, index=43)
+    pools = [t.MEDIA_CAPTIONS[m][w] for m in MEDIA_TYPES for w in (0, 1)]
+    flat, off, n = _pool_flat(pools)
+    pool = kind * 2 + staff[r]
+    conv_row = np.unique(conv_key[r], return_inverse=True)[1].astype(np.int64)
+    rank = _rank_within(conv_row * len(pools) + pool, j[r])
+    start = sm.integers(child_keys(conv_key[r], pool), 0, n[pool], index=44)
+    caption = off[pool] + (start + rank) % n[pool]
+    stamp = pl.from_epoch(pl.Series(at[r] + home[r]), time_unit="ms").dt.strftime("%Y%m%d_%H%M%S")
+    prefix = np.array([f[0] for f in MEDIA_FILES])[file]
+    ext = np.array(["." + f[1] for f in MEDIA_FILES])[file]
+    name = pl.select(
+        pl.concat_str(pl.lit(pl.Series(prefix)), pl.lit(stamp), pl.lit(pl.Series(ext)))
+    ).to_series()
+    return pl.DataFrame(
+        [
+            pl.Series("_r", r),
+            pl.Series("messageType", np.array(MEDIA_TYPES)[kind], dtype=pl.String),
+            pl.Series("caption", flat, dtype=pl.String).gather(caption),
+            name.alias("name"),
+            pl.Series("size", size, dtype=pl.Int32),
+        ]
+    )
 
 
 def _pool_flat(pools: Sequence[Sequence[str]]) -> tuple[list[str], I64, I64]:
@@ -883,6 +975,8 @@ def build(
     joined = created[m_conv] + np.where(is_group[m_conv], delay, 0)
     joined = np.minimum(joined, anchor - MS_PER_HOUR)
     joined = np.maximum(joined, created[m_conv])
+    # A group member's SYSTEM line is sent when it joins: no two at one time (``order``).
+    joined = joined + np.where(is_group[m_conv], m_order, 0)
     ready_a = np.maximum.reduceat(joined, m_first)
 
     # Messages: keyed gaps, squeezed into (ready, end) when they would overrun it.
@@ -948,7 +1042,24 @@ def build(
         ).drop("_s", "_o")
         said = _event_lines(sm, care_msgs, events)
         first = first.scatter(said["_r"], said["text"])
+    else:
+        said = pl.DataFrame(schema={"_r": pl.Int64, "text": pl.String})
     content = pl.select(pl.concat_str(first, second)).to_series()
+    # A keyed few of the later messages of DIRECT conversations share a photo, a voice
+    # message or a video (not one telling of an event: that one says it in words).
+    can_share = (j > 0) & (conv["type"].to_numpy()[rows] == "DIRECT")
+    can_share[said["_r"].to_numpy()] = False
+    staff_sender = speaker.is_in(["therapist", "moderator"]).to_numpy().astype(np.int64)
+    media = _media(sm, mk, ck[rows], j, can_share, staff_sender, at, m_home[sender])
+    content = content.scatter(media["_r"], media["caption"])
+    m_type = pl.Series("messageType", np.full(len(mk), "TEXT", dtype=object), dtype=pl.String)
+    m_type = m_type.scatter(media["_r"], media["messageType"])
+    m_name = pl.Series("_name", [None] * len(mk), dtype=pl.String).scatter(
+        media["_r"], media["name"]
+    )
+    m_size = pl.Series("_size", [None] * len(mk), dtype=pl.Int32).scatter(
+        media["_r"], media["size"]
+    )
     edited = sm.bernoulli(mk, EDIT_RATE, 8)
     edit_at = at + np.floor(
         sm.uniform(mk, 9) * np.clip(end[rows] - at, 0, 10 * MS_PER_MINUTE)
@@ -959,6 +1070,9 @@ def build(
             cid.gather(rows).alias("conversationId"),
             members["id"].gather(sender).alias("senderId"),
             content.alias("content"),
+            m_type,
+            m_name,
+            m_size,
             members["firstName"].gather(other).alias("other_name"),
             reply_to.alias("replyToId"),
             pl.Series("reply", reply),
@@ -972,12 +1086,41 @@ def build(
         "conversationId",
         "senderId",
         pl.col("content").str.replace_all("{name}", pl.col("other_name"), literal=True),
+        "messageType",
+        *_attachment_lists(pl.col("_name"), pl.col("_size")),
         pl.when(pl.col("reply")).then(pl.col("replyToId")).alias("replyToId"),
         "isEdited",
         pl.when(pl.col("isEdited")).then(pl.col("editedAt")).otherwise(None).alias("editedAt"),
         "createdAt",
         "updatedAt",
     )
+    # A group's SYSTEM lines: its opener created it, each other member joined it (at joinedAt).
+    g = np.flatnonzero(is_group[m_conv])
+    if len(g):
+        line = np.where(m_order[g] == 0, t.SYSTEM_CREATED, t.SYSTEM_JOINED)
+        sys_at = timestamps(joined[g], "createdAt")
+        system = pl.DataFrame(
+            [
+                ctx.ids("Message", child_keys(mkeys[g], SYSTEM_CHILD)),
+                cid.gather(m_conv[g]).alias("conversationId"),
+                members["id"].gather(g).alias("senderId"),
+                pl.Series("content", line, dtype=pl.String),
+                members["firstName"].gather(g).alias("_first"),
+            ]
+        ).select(
+            "id",
+            "conversationId",
+            "senderId",
+            pl.col("content").str.replace_all("{name}", pl.col("_first"), literal=True),
+            pl.lit("SYSTEM").alias("messageType"),
+            *_attachment_lists(pl.lit(None, dtype=pl.String), pl.lit(None, dtype=pl.Int32)),
+            pl.lit(None, dtype=pl.String).alias("replyToId"),
+            pl.lit(False).alias("isEdited"),
+            pl.lit(None, dtype=message.schema["editedAt"]).alias("editedAt"),
+            sys_at,
+            sys_at.alias("updatedAt"),
+        )
+        message = pl.concat([message, system], how="vertical_relaxed")
 
     # lastReadAt: at or after the participant's own last message; fully read most often.
     last_at = at[starts + n_msgs - 1]  # times increase within a conversation
@@ -1084,4 +1227,311 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     if not members.is_empty():
         members = with_seen(ctx, frames["User"], members, user="id")
-    return build(ctx, conv, members, min_msgs, pair_events(frames))
+    out = [
+        build(ctx, conv, members, min_msgs, pair_events(frames)),
+        _sessions(ctx, frames, users),
+        _support(ctx, frames, users),
+    ]
+    return {
+        table: pl.concat([o[table] for o in out if table in o], how="diagonal_relaxed")
+        for table in WRITES
+        if any(table in o for o in out)
+    }
+
+
+# SESSION conversations: the chat beside a keyed SESSION_RATE of held video sessions.
+SESSION_RATE = 0.05
+SESSION_CHILD = 0x5345_5353_494F
+SESSION_CHAT = (3, 6)  # chat lines between the SYSTEM lines, [lo, hi)
+SESSION_JOIN_WITHIN = 5 * MS_PER_MINUTE  # the client joins the chat this soon after the start
+# SUPPORT conversations: a keyed SUPPORT_RATE of clients whose payment failed ask an admin
+# about it (their first such payment), soon after; the admin answers in its working day.
+SUPPORT_RATE = 0.6
+SUPPORT_CHILD = 0x5355_5050_4F52
+SUPPORT_OPEN_MEAN = 3 * MS_PER_HOUR
+SUPPORT_REPLY_MEAN = (2 * MS_PER_HOUR, 30 * MS_PER_MINUTE)  # the admin's, the client's
+SUPPORT_LAST_RATE = 0.5  # the admin has the last word (a sixth message)
+SUPPORT_WITHIN = 3 * MS_PER_DAY  # each answer comes within this
+READ_WITHIN = 30 * MS_PER_MINUTE  # the other reads a support chat's last message this soon
+
+
+def _chat_rows(
+    ctx: Context,
+    conv: pl.DataFrame,
+    parts: pl.DataFrame,
+    msgs: pl.DataFrame,
+) -> Frames:
+    """Rows of conversations laid out in full. ``conv``: conv_key, type, title, created;
+    ``parts``: conv_key, key (the user's), userId, joined, read (ms), role; ``msgs``:
+    conv_key, mk, senderId, content, messageType, at (ms), strictly increasing per
+    conversation. lastMessageAt is the last message's time."""
+    cid = ctx.ids("Conversation", conv["conv_key"].to_numpy())
+    conv = conv.with_columns(cid.alias("id"))
+    last = msgs.group_by("conv_key").agg(pl.col("at").max().alias("last"))
+    conv = conv.join(last, on="conv_key")
+    ids = conv.select("conv_key", pl.col("id").alias("conversationId"))
+    s = ctx.stream("Conversation", "chat")
+    pk = child_keys(parts["conv_key"].to_numpy(), parts["key"].to_numpy())
+    parts = parts.with_columns(pl.Series("_pk", pk)).join(ids, on="conv_key")
+    participant = parts.select(
+        ctx.ids("ConversationParticipant", parts["_pk"].to_numpy()).alias("id"),
+        "conversationId",
+        "userId",
+        timestamps(parts["joined"].to_numpy(), "joinedAt"),
+        timestamps(parts["read"].to_numpy(), "lastReadAt"),
+        "role",
+        pl.Series("isMuted", s.bernoulli(parts["_pk"].to_numpy(), 0.05, 0)),
+    )
+    msgs = msgs.join(ids, on="conv_key")
+    at = timestamps(msgs["at"].to_numpy(), "createdAt")
+    message = msgs.select(
+        ctx.ids("Message", msgs["mk"].to_numpy()).alias("id"),
+        "conversationId",
+        "senderId",
+        "content",
+        "messageType",
+    ).with_columns(
+        *_attachment_lists(pl.lit(None, dtype=pl.String), pl.lit(None, dtype=pl.Int32)),
+        pl.lit(None, dtype=pl.String).alias("replyToId"),
+        pl.lit(False).alias("isEdited"),
+        pl.lit(None, dtype=at.dtype).alias("editedAt"),
+        at,
+        at.alias("updatedAt"),
+    )
+    last_at = timestamps(conv["last"].to_numpy(), "lastMessageAt")
+    conversation = pl.DataFrame(
+        [
+            conv["id"],
+            conv["type"],
+            conv["title"],
+            last_at,
+            timestamps(conv["created"].to_numpy(), "createdAt"),
+            last_at.alias("updatedAt"),
+        ]
+    )
+    return {
+        "Conversation": conversation,
+        "ConversationParticipant": participant,
+        "Message": message,
+    }
+
+
+def _sessions(ctx: Context, frames: Frames, users: pl.DataFrame) -> Frames:
+    """SESSION conversations: the chat of a keyed SESSION_RATE of COMPLETED video sessions.
+    The therapist opens it at the start ("Session started", a SYSTEM line), the client
+    joins within SESSION_JOIN_WITHIN, a few chat lines fall in the session, one each in
+    equal slots, and "Session ended" closes it at the end; both read it all by then."""
+    s = ctx.stream("Conversation", "session")
+    meet = frames["Meeting"].filter(
+        (pl.col("status") == "COMPLETED")
+        & (pl.col("meetingType") == "video")
+        & pl.col("endTime").is_not_null()
+    )
+    known = users["id"].implode()
+    meet = meet.filter(pl.col("clientId").is_in(known) & pl.col("therapistId").is_in(known))
+    meet = meet.select(
+        "id",
+        "clientId",
+        "therapistId",
+        ms(pl.col("startTime")).alias("t0"),
+        ms(pl.col("endTime")).alias("t1"),
+    ).sort("id")
+    mkey = text_keys(meet["id"])
+    meet = meet.filter(
+        pl.Series(s.bernoulli(mkey, SESSION_RATE, 0))
+        & (pl.col("t1") - pl.col("t0") > 4 * SESSION_JOIN_WITHIN)
+        & (pl.col("t1") <= ctx.anchor_ms)
+    )
+    if meet.is_empty():
+        return {}
+    ck = child_keys(text_keys(meet["id"]), SESSION_CHILD)
+    t0 = meet["t0"].to_numpy()
+    t1 = meet["t1"].to_numpy()
+    c_join = t0 + 1 + s.integers(ck, 0, SESSION_JOIN_WITHIN, index=1)
+    n_chat = s.integers(ck, *SESSION_CHAT, index=2)
+    n = n_chat + 2
+    rows, j, mk = expand(ck, n)
+    # Chat line i (1..n_chat) in the i-th of n_chat equal slots of (client joined, end).
+    width = (t1[rows] - c_join[rows]) // n_chat[rows]
+    slot = c_join[rows] + (j - 1) * width
+    inside = slot + 1 + np.floor(s.uniform(mk, 3) * (width - 2)).astype(np.int64)
+    last = j == n[rows] - 1
+    at = np.where(j == 0, t0[rows], np.where(last, t1[rows], inside))
+    system = (j == 0) | last
+    by_therapist = system | s.bernoulli(mk, 0.5, 4)
+    # Each speaker takes its pool in turn from a keyed offset: no line twice in a session.
+    th_pool, cl_pool = t.SESSION_THERAPIST_LINES, t.SESSION_CLIENT_LINES
+    spk = by_therapist.astype(np.int64)
+    turn = _rank_within(rows * 2 + spk, j)  # 0, 1, ... per speaker, SYSTEM lines included
+    off = s.integers(child_keys(ck[rows], spk), 0, len(th_pool), index=5)
+    flat = pl.Series([*cl_pool, *th_pool, t.SYSTEM_SESSION_STARTED, t.SYSTEM_SESSION_ENDED])
+    chat_idx = np.where(
+        spk == 1, len(cl_pool) + (off + turn) % len(th_pool), (off + turn) % len(cl_pool)
+    )
+    base = len(cl_pool) + len(th_pool)
+    idx = np.where(j == 0, base, np.where(last, base + 1, chat_idx))
+    sender = np.where(
+        by_therapist, meet["therapistId"].to_numpy()[rows], meet["clientId"].to_numpy()[rows]
+    )
+    msgs = pl.DataFrame(
+        [
+            pl.Series("conv_key", ck[rows]),
+            pl.Series("mk", mk),
+            pl.Series("senderId", sender, dtype=pl.String),
+            flat.gather(idx).alias("content"),
+            pl.Series("messageType", np.where(system, "SYSTEM", "TEXT"), dtype=pl.String),
+            pl.Series("at", at),
+        ]
+    )
+    conv = pl.DataFrame(
+        [
+            pl.Series("conv_key", ck),
+            pl.Series("type", ["SESSION"] * len(ck), dtype=pl.String),
+            pl.Series("title", [t.SESSION_TITLE] * len(ck), dtype=pl.String),
+            pl.Series("created", t0),
+        ]
+    )
+    two = np.concatenate
+    parts = pl.DataFrame(
+        [
+            pl.Series("conv_key", two([ck, ck])),
+            pl.concat([meet["therapistId"], meet["clientId"]]).alias("userId"),
+            pl.Series("joined", two([t0, c_join])),
+            pl.Series("read", two([t1, t1])),
+            pl.Series("role", ["MEMBER"] * (2 * len(ck)), dtype=pl.String),
+        ]
+    )
+    parts = parts.with_columns(pl.Series("key", text_keys(parts["userId"])))
+    return _chat_rows(ctx, conv, parts, msgs)
+
+
+def _support(ctx: Context, frames: Frames, users: pl.DataFrame) -> Frames:
+    """SUPPORT conversations: a keyed SUPPORT_RATE of clients whose payment FAILED ask about
+    their first such payment soon after it failed; an admin still coming then (a keyed pick)
+    takes the chat as its ADMIN and answers in turns (``t.SUPPORT_TURNS``), each answer soon
+    after, on the writer's waking clock; dropped unless all of it comes before either stops
+    coming and the anchor."""
+    s = ctx.stream("Conversation", "support")
+    anchor = ctx.anchor_ms
+    pay = frames["Payment"].filter(
+        (pl.col("status") == "FAILED") & pl.col("failedAt").is_not_null()
+    )
+    pay = pay.select(
+        "id", "clientId", "failureReason", ms(pl.col("failedAt")).alias("failed")
+    ).join(users.select(pl.col("id").alias("clientId"), "firstName"), on="clientId")
+    pay = pay.sort("failed", "id").unique("clientId", keep="first", maintain_order=True)
+    pay = pay.sort("id")
+    pay = pay.filter(pl.Series(s.bernoulli(text_keys(pay["id"]), SUPPORT_RATE, 0)))
+    admins = frames["User"].filter(
+        (pl.col("role") == "admin") & pl.col("emailVerified") & pl.col("isActive")
+    )
+    admins = admins.select(
+        pl.col("id").alias("adminId"), ms(pl.col("createdAt")).alias("a_created")
+    ).sort("adminId")
+    if pay.is_empty() or admins.is_empty():
+        return {}
+    admins = admins.with_columns(
+        pl.Series("a_seen", seen_of(ctx, frames["User"], admins["adminId"]))
+    )
+    ck = child_keys(text_keys(pay["id"]), SUPPORT_CHILD)
+    c_home = home_offset_of(ctx, pay["clientId"])
+    failed = pay["failed"].to_numpy()
+    opened = waking_soon_after(
+        s, ck, failed + MS_PER_MINUTE, failed + SUPPORT_WITHIN, SUPPORT_OPEN_MEAN, c_home, index=1
+    )
+    pay = pay.with_columns(pl.Series("conv_key", ck), pl.Series("opened", opened))
+    # The admin: a keyed pick among those signed up by then and seen a while after.
+    cand = pay.select("conv_key", "opened").join(admins, how="cross")
+    cand = cand.filter(
+        (pl.col("a_created") < pl.col("opened"))
+        & (pl.col("a_seen") > pl.col("opened") + 2 * SUPPORT_WITHIN)
+    )
+    draw = s.bits(child_keys(cand["conv_key"].to_numpy(), text_keys(cand["adminId"])), 2)
+    cand = cand.with_columns(pl.Series("_d", draw)).sort("conv_key", "_d", "adminId")
+    cand = cand.unique("conv_key", keep="first", maintain_order=True)
+    pay = pay.join(cand.select("conv_key", "adminId"), on="conv_key").sort("conv_key")
+    if pay.is_empty():
+        return {}
+    ck = pay["conv_key"].to_numpy()
+    opened = pay["opened"].to_numpy()
+    c_home = home_offset_of(ctx, pay["clientId"])
+    a_home = home_offset_of(ctx, pay["adminId"])
+    admin_rhythm = rhythm_of(np.full(len(ck), "admin"))
+    client_rhythm = rhythm_of(np.full(len(ck), "client"))
+    n = len(t.SUPPORT_TURNS) - 1 + s.bernoulli(ck, SUPPORT_LAST_RATE, 3).astype(np.int64)
+    times = np.zeros((len(ck), len(t.SUPPORT_TURNS)), dtype=np.int64)
+    times[:, 0] = opened
+    for turn in range(1, len(t.SUPPORT_TURNS)):  # six fixed turns, each vectorised
+        admin = turn % 2 == 1
+        prev = times[:, turn - 1]
+        times[:, turn] = waking_soon_after(
+            s,
+            ck,
+            prev + MS_PER_MINUTE,
+            prev + SUPPORT_WITHIN,
+            SUPPORT_REPLY_MEAN[0 if admin else 1],
+            a_home if admin else c_home,
+            index=10 + turn,
+            rhythm=admin_rhythm if admin else client_rhythm,
+        )
+    last = times[np.arange(len(ck)), n - 1]
+    c_seen = seen_of(ctx, frames["User"], pay["clientId"])
+    a_seen = seen_of(ctx, frames["User"], pay["adminId"])
+    bound = np.minimum(np.minimum(c_seen, a_seen), anchor)
+    keep = last + READ_WITHIN < bound
+    if not keep.any():
+        return {}
+    pay, ck, times, n = pay.filter(pl.Series(keep)), ck[keep], times[keep], n[keep]
+    bound = bound[keep]
+    rows, j, mk = expand(ck, n)
+    # Each turn's line: a keyed pick of its pool.
+    sizes = np.array([len(p) for p in t.SUPPORT_TURNS], dtype=np.int64)
+    flat, off, _ = _pool_flat(t.SUPPORT_TURNS)
+    line = off[j] + s.integers(mk, 0, sizes[j], index=20)
+    admin_turn = j % 2 == 1
+    sender = np.where(admin_turn, pay["adminId"].to_numpy()[rows], pay["clientId"].to_numpy()[rows])
+    msgs = pl.DataFrame(
+        [
+            pl.Series("conv_key", ck[rows]),
+            pl.Series("mk", mk),
+            pl.Series("senderId", sender, dtype=pl.String),
+            pl.Series("content", flat, dtype=pl.String).gather(line),
+            pay["firstName"].gather(rows).alias("_name"),
+            pay["failureReason"].gather(rows).fill_null("declined").alias("_reason"),
+            pl.Series("at", times[rows, j]),
+        ]
+    ).select(
+        "conv_key",
+        "mk",
+        "senderId",
+        pl.col("content")
+        .str.replace_all("{name}", pl.col("_name"), literal=True)
+        .str.replace_all("{reason}", pl.col("_reason"), literal=True),
+        pl.lit("TEXT").alias("messageType"),
+        "at",
+    )
+    last = times[np.arange(len(ck)), n - 1]
+    # Both read the last message: its sender then, the other soon after.
+    reader_is_admin = (n - 1) % 2 == 0  # the client wrote the last one
+    lag = np.floor(s.uniform(ck, 21) * np.minimum(READ_WITHIN, bound - last)).astype(np.int64)
+    c_read = np.where(reader_is_admin, last, last + lag)
+    a_read = np.where(reader_is_admin, last + lag, last)
+    conv = pl.DataFrame(
+        [
+            pl.Series("conv_key", ck),
+            pl.Series("type", ["SUPPORT"] * len(ck), dtype=pl.String),
+            pl.Series("title", [t.SUPPORT_TITLE] * len(ck), dtype=pl.String),
+            pl.Series("created", times[:, 0]),
+        ]
+    )
+    parts = pl.DataFrame(
+        [
+            pl.Series("conv_key", np.concatenate([ck, ck])),
+            pl.concat([pay["clientId"], pay["adminId"]]).alias("userId"),
+            pl.Series("joined", np.concatenate([times[:, 0], times[:, 0]])),
+            pl.Series("read", np.concatenate([c_read, a_read])),
+            pl.Series("role", ["MEMBER"] * len(ck) + ["ADMIN"] * len(ck), dtype=pl.String),
+        ]
+    )
+    parts = parts.with_columns(pl.Series("key", text_keys(parts["userId"])))
+    return _chat_rows(ctx, conv, parts, msgs)

@@ -883,3 +883,142 @@ JOURNAL_CLOSERS = (
     "One thing I did well: I asked for help.",
     "",
 )
+
+
+# --- message attachments, system lines, session and support chats -------------------------
+
+# Captions of media messages, per type and speaker (client, then therapist or moderator).
+# A conversation takes each pool's lines in turn from a keyed offset, so none repeats in it.
+MEDIA_CAPTIONS = {
+    "IMAGE": (
+        (
+            "The view from my walk this morning, it helped.",
+            "This is the page from my journal I mentioned.",
+            "My plant survived another week, small wins.",
+            "Screenshot of my sleep tracker, see the pattern?",
+            "The note I keep on my fridge now.",
+            "Tried the drawing exercise, here's how it turned out.",
+            "Sunset from my balcony, needed that today.",
+            "My weekly planner, with the breaks blocked in.",
+        ),
+        (
+            "Here's the diagram of the anxiety cycle we talked about.",
+            "A photo of the grounding steps, to keep on your phone.",
+            "The feelings wheel, in case it helps to put words to it.",
+            "The breathing pattern as a picture: in for 4, hold 4, out for 6.",
+            "This chart shows how small steps add up over a week.",
+            "A reminder card you can save to your lock screen.",
+            "The sleep hygiene checklist as an image.",
+            "Here's an example thought record, filled in.",
+        ),
+    ),
+    "AUDIO": (
+        (
+            "Sent a voice note, easier than typing tonight.",
+            "Voice message, sorry it's a bit long.",
+            "Recorded this on my walk home.",
+            "Quick voice note before I forget.",
+            "Talking it through was easier, here's a voice message.",
+            "Voice note, my hands are full.",
+            "Listen when you have a minute.",
+            "Short voice message about today.",
+        ),
+        (
+            "A short guided breathing exercise you can replay.",
+            "Voice note with the grounding steps, about two minutes.",
+            "Recorded the body scan for you to try tonight.",
+            "Quick voice message, easier to explain this way.",
+            "A voice note with a few thoughts on your question.",
+            "The calming script we practised, recorded.",
+            "Two-minute voice note on what to try this week.",
+            "Audio of the muscle relaxation exercise.",
+        ),
+    ),
+    "VIDEO": (
+        (
+            "A clip of the stretching routine I've been doing.",
+            "Video from the park, the calm bit I told you about.",
+            "Recorded myself practising the talk, be kind.",
+            "Short video of my morning routine.",
+            "The clip that made me laugh today.",
+            "Video of the breathing app I'm using.",
+            "Here's the yoga video I mentioned.",
+            "A quick video, easier than explaining.",
+        ),
+        (
+            "A short video on box breathing.",
+            "Here's the stretching video I mentioned.",
+            "A clip explaining the worry-time technique.",
+            "A video walkthrough of the thought record.",
+            "A two-minute mindfulness video to try.",
+            "A short video on winding down before bed.",
+            "The grounding exercise as a video.",
+            "A clip on how panic peaks and passes.",
+        ),
+    ),
+}
+
+# SYSTEM lines of a group conversation: its opener created it, the others joined.
+SYSTEM_CREATED = "{name} created the group"
+SYSTEM_JOINED = "{name} joined the conversation"
+# SYSTEM lines of a session's chat, at the meeting's start and end.
+SYSTEM_SESSION_STARTED = "Session started"
+SYSTEM_SESSION_ENDED = "Session ended"
+SESSION_TITLE = "Session chat"
+
+# What a therapist and a client write in the chat beside a video session.
+SESSION_THERAPIST_LINES = (
+    "Sharing the link to the breathing exercise we're about to do.",
+    "Your audio cut out for a second, could you repeat that?",
+    "I'm putting the key points here so you have them after.",
+    "Let's take two minutes for the exercise, I'll keep time.",
+    "Here are the three steps again, written down.",
+    "Your video froze on my side, I can still hear you.",
+    "Noting the goal we agreed on for this week here.",
+)
+SESSION_CLIENT_LINES = (
+    "Sorry, my video froze for a moment.",
+    "Can you hear me okay now?",
+    "Thanks, I've got the link open.",
+    "Writing that down.",
+    "Could you send that in the chat so I don't forget?",
+    "My connection is a bit slow today, sorry.",
+    "Got it, thank you.",
+)
+
+# A support chat about a failed payment: the client asks, an admin answers (the reason
+# the payment failed, ``{reason}``), in turns: (client, admin, client, admin, client, admin).
+SUPPORT_TITLE = "Support: payment failed"
+SUPPORT_TURNS = (
+    (
+        "Hi, my payment for my last session failed and I'm not sure why.",
+        "Hello, I got a notice that my payment was declined. Can you help?",
+        "My card payment didn't go through for my session. What should I do?",
+        "Hi, the app says my payment failed, but my bank shows nothing wrong.",
+    ),
+    (
+        'Hi {name}, thanks for getting in touch. I can see the failed attempt: the reason given was "{reason}".',
+        'Thanks for reaching out, {name}. The payment was declined with "{reason}".',
+        'Hi {name}, I checked your account. The attempt failed with "{reason}".',
+    ),
+    (
+        "Okay, I've updated my card details. Should I try again?",
+        "I see. Can I use a different payment method instead?",
+        "Thanks. Does my session still count?",
+    ),
+    (
+        "Yes, you can retry from Billing in your settings; nothing was charged for the failed attempt.",
+        "Your session is not affected. Please try the payment again once the method is updated.",
+        "You can add another method under Billing and pay from there; the failed attempt was not charged.",
+    ),
+    (
+        "That worked, thank you for the quick help!",
+        "Great, thanks for explaining.",
+        "All sorted now, thanks.",
+    ),
+    (
+        "You're welcome. Let us know if anything else comes up.",
+        "Glad it's sorted. Take care!",
+        "Happy to help. We're here if you need anything else.",
+    ),
+)
