@@ -1906,7 +1906,126 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: _with_review_text(set_(f, "Worksheet", "w1", createdAt=days(5))),
         "rv1",
     ),
+    # Media messages, SYSTEM lines, SESSION and SUPPORT conversations.
+    (
+        "message.attachments_iff_media",
+        lambda f: set_(f, "Message", "ms1", messageType="IMAGE"),
+        "ms1",
+    ),
+    (  # ms3, plain text, carries a file
+        "message.attachments_iff_media",
+        lambda f: set_(
+            _shared_file(f, "ms3", "IMAGE", "IMG_1.jpg"), "Message", "ms3", messageType="TEXT"
+        ),
+        "ms3",
+    ),
+    (  # urls without names and sizes
+        "message.attachments_iff_media",
+        lambda f: set_(
+            _shared_file(f, "ms3", "IMAGE", "IMG_1.jpg"),
+            "Message",
+            "ms3",
+            attachmentNames=[],
+            attachmentSizes=[],
+        ),
+        "ms3",
+    ),
+    (  # a voice message whose file is a photo
+        "message.attachment_fits_type",
+        lambda f: _shared_file(f, "ms3", "AUDIO", "IMG_1.jpg"),
+        "ms3",
+    ),
+    (  # a photo of 90 MB
+        "message.attachment_fits_type",
+        lambda f: _shared_file(f, "ms3", "IMAGE", "IMG_1.jpg", size=90_000_000),
+        "ms3",
+    ),
+    (  # its url names another file
+        "message.attachment_fits_type",
+        lambda f: set_(
+            _shared_file(f, "ms3", "VIDEO", "VID_1.mp4"),
+            "Message",
+            "ms3",
+            attachmentUrls=["https://storage.mentara.app/messages/cv2/ms3/VID_2.mp4"],
+        ),
+        "ms3",
+    ),
+    (
+        "message.media_in_direct",
+        lambda f: set_(
+            _shared_file(f, "ms3", "IMAGE", "IMG_1.jpg"), "Conversation", "cv2", type="SUPPORT"
+        ),
+        "ms3",
+    ),
+    (  # a SYSTEM line in a DIRECT conversation
+        "message.system_line_at_its_event",
+        lambda f: set_(
+            f, "Message", "ms3", messageType="SYSTEM", content="c joined the conversation"
+        ),
+        "ms3",
+    ),
+    (  # c2 joined the group at day 40, not 30
+        "message.system_line_at_its_event",
+        lambda f: set_(
+            set_(f, "Conversation", "cv2", type="GROUP"),
+            "Message",
+            "ms3",
+            messageType="SYSTEM",
+            content="c joined the conversation",
+        ),
+        "ms3",
+    ),
+    (  # a session chat beside no session of c1 and t1 (mt1 does not start when cv1 opens)
+        "conversation.session_within_meeting",
+        lambda f: set_(f, "Conversation", "cv1", type="SESSION"),
+        "cv1",
+    ),
+    (  # opened at mt1's start, but its messages (days 39 and 38) lie outside mt1
+        "conversation.session_within_meeting",
+        lambda f: set_(f, "Conversation", "cv1", type="SESSION", createdAt=MON_0900_MANILA),
+        "cv1",
+    ),
+    (
+        "conversation.support_has_admin",
+        lambda f: set_(f, "Conversation", "cv2", type="SUPPORT"),
+        "cv2",
+    ),
+    (  # no payment of c1 or c2 failed
+        "conversation.support_after_failed_payment",
+        lambda f: set_(f, "Conversation", "cv2", type="SUPPORT"),
+        "cv2",
+    ),
+    (  # c2 is no admin
+        "participant.admin_role_for_admins",
+        lambda f: set_(f, "ConversationParticipant", "cp_cv2_c2", role="ADMIN"),
+        "cp_cv2_c2",
+    ),
+    (
+        "receipt.not_on_system_line",
+        lambda f: set_(f, "Message", "ms1", messageType="SYSTEM"),
+        "rr1",
+    ),
+    (
+        "reaction.not_on_system_line",
+        lambda f: set_(f, "Message", "ms1", messageType="SYSTEM"),
+        "rx1",
+    ),
 ]
+
+
+def _shared_file(f: Frames, mid: str, kind: str, name: str, size: int = 200_000) -> Frames:
+    """Message ``mid`` shares one file ``name`` (``size`` bytes) as a ``kind`` message."""
+    conv = f["Message"].filter(pl.col("id") == mid)["conversationId"][0]
+    url = f"https://storage.mentara.app/messages/{conv}/{mid}/{name}"
+    return set_(
+        f,
+        "Message",
+        mid,
+        messageType=kind,
+        attachmentUrls=[url],
+        attachmentNames=[name],
+        attachmentSizes=[size],
+    )
 
 
 # Payments and the notices of payments and sessions (check.BILLING_RULES). The world's mt1
@@ -3390,3 +3509,48 @@ def test_a_worksheet_may_wait_for_one_session_of_the_pair(lab: Lab) -> None:
     )
     assert waiting.rules == ["worksheet.submitted_waits_one_session_at_most"]
     assert not waiting.violations, waiting.to_text()
+
+
+def _session_and_support_chats(f: Frames) -> Frames:
+    """cv1 becomes the chat of mt1 (c1 with t1): "Session started" at its start, a line in
+    it; cv2 a SUPPORT chat of c1 with the admin a1, opened after pay1 FAILED."""
+    start = MON_0900_MANILA
+    f = set_(f, "Conversation", "cv1", type="SESSION", createdAt=start, lastMessageAt=start)
+    for p in ("cp_cv1_c1", "cp_cv1_t1"):
+        f = set_(f, "ConversationParticipant", p, joinedAt=start)
+    f = set_(
+        f, "Message", "ms1", messageType="SYSTEM", senderId="t1", content="Session started",
+        createdAt=start, updatedAt=start,
+    )  # fmt: skip
+    at = start + timedelta(minutes=10)
+    f = set_(f, "Message", "ms2", createdAt=at, updatedAt=at)
+    f = set_(f, "Conversation", "cv2", type="SUPPORT")
+    f = set_(f, "Payment", "pay1", status="FAILED", failedAt=days(41))
+    return add(
+        f, "ConversationParticipant", id="cp_cv2_a1", conversationId="cv2", userId="a1",
+        joinedAt=days(40), role="ADMIN",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "rule_id",
+    [
+        "conversation.session_within_meeting",
+        "message.system_line_at_its_event",
+        "conversation.support_has_admin",
+        "conversation.support_after_failed_payment",
+        "participant.admin_role_for_admins",
+    ],
+)
+def test_messaging_rules_pass_a_session_chat_and_a_support_chat(lab: Lab, rule_id: str) -> None:
+    report = lab.check(rule_id, _session_and_support_chats)
+    assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+@pytest.mark.parametrize(
+    "rule_id",
+    ["message.attachments_iff_media", "message.attachment_fits_type", "message.media_in_direct"],
+)
+def test_media_rules_pass_a_photo_in_a_direct_conversation(lab: Lab, rule_id: str) -> None:
+    report = lab.check(rule_id, lambda f: _shared_file(f, "ms3", "IMAGE", "IMG_1.jpg"))
+    assert report.rules == [rule_id] and not report.violations, report.to_text()

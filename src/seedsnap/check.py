@@ -73,6 +73,16 @@ BOOK_LEAD_DAYS = BOOK_LEAD // (24 * 3_600_000)
 # messages_per_conversation far beyond its default, may have to say something twice.
 DISTINCT_MESSAGES_UP_TO = 30
 
+# Media messages: their types, the file extensions of each, and the largest file (bytes).
+MEDIA_TYPES = ("IMAGE", "AUDIO", "VIDEO")
+MEDIA_EXTENSIONS = {
+    "IMAGE": ("jpg", "jpeg", "png", "gif", "webp", "heic"),
+    "AUDIO": ("m4a", "mp3", "aac", "ogg", "wav", "webm"),
+    "VIDEO": ("mp4", "mov", "webm", "m4v"),
+}
+MEDIA_MAX_BYTES = 50_000_000
+_MEDIA_FILES = 'COALESCE(array_length("attachmentUrls", 1), 0)'
+
 # Timestamp columns that may lie after the anchor by design: schedules and expiry dates.
 # Every other timestamp records something that has happened, so it may not.
 FUTURE_BY_DESIGN = frozenset(
@@ -750,6 +760,9 @@ def _text_pools() -> dict[str, str]:
 
 
 _POOLS = _text_pools()
+_MEDIA_EXTENSIONS = _values(
+    "me", ("type", "ext"), [(k, e) for k, exts in MEDIA_EXTENSIONS.items() for e in exts]
+)
 
 
 def _misconduct(text: str) -> str:
@@ -1886,6 +1899,123 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         """SELECT "x"."id" AS "key", 'message ' || "m"."id" AS "detail"
         FROM "MessageReadReceipt" AS "x" JOIN "Message" AS "m" ON "m"."id" = "x"."messageId"
         WHERE "x"."readAt" < "m"."createdAt" """,
+    ),
+    (
+        "message.attachments_iff_media",
+        "Message",
+        "an IMAGE, AUDIO or VIDEO message carries files (as many urls as names and sizes), "
+        "any other none",
+        f"""SELECT "id" AS "key", CAST("messageType" AS TEXT) || ' with '
+        || CAST({_MEDIA_FILES} AS TEXT) || ' files' AS "detail" FROM "Message"
+        WHERE (CAST("messageType" AS TEXT) IN {_in(MEDIA_TYPES)}) <> ({_MEDIA_FILES} > 0)
+        OR {_MEDIA_FILES} <> COALESCE(array_length("attachmentNames", 1), 0)
+        OR {_MEDIA_FILES} <> COALESCE(array_length("attachmentSizes", 1), 0)""",
+    ),
+    (
+        "message.attachment_fits_type",
+        "Message",
+        "a media message's file has an extension of its type (a photo, a sound, a video), "
+        f"its url ends in its name, and it holds 1 byte to {MEDIA_MAX_BYTES // 1_000_000} MB",
+        f"""SELECT "m"."id" AS "key", CAST("m"."messageType" AS TEXT) || ': '
+        || "m"."attachmentNames"[1] AS "detail" FROM "Message" AS "m"
+        WHERE CAST("m"."messageType" AS TEXT) IN {_in(MEDIA_TYPES)} AND {_MEDIA_FILES} > 0
+        AND (NOT EXISTS (SELECT 1 FROM {_MEDIA_EXTENSIONS}
+                WHERE "me"."type" = CAST("m"."messageType" AS TEXT)
+                AND LOWER("m"."attachmentNames"[1]) LIKE ('%.' || "me"."ext"))
+            OR "m"."attachmentUrls"[1] NOT LIKE ('%/' || "m"."attachmentNames"[1])
+            OR "m"."attachmentSizes"[1] NOT BETWEEN 1 AND {MEDIA_MAX_BYTES})""",
+    ),
+    (
+        "message.media_in_direct",
+        "Message",
+        "photos, voice messages and videos are shared in DIRECT conversations (not in group, "
+        "session or support chats)",
+        f"""SELECT "m"."id" AS "key", CAST("c"."type" AS TEXT) AS "detail" FROM "Message" AS "m"
+        JOIN "Conversation" AS "c" ON "c"."id" = "m"."conversationId"
+        WHERE CAST("m"."messageType" AS TEXT) IN {_in(MEDIA_TYPES)}
+        AND CAST("c"."type" AS TEXT) <> 'DIRECT'""",
+    ),
+    (
+        "message.system_line_at_its_event",
+        "Message",
+        "a SYSTEM line is in a GROUP conversation, at its sender's joinedAt (created, joined), "
+        "or in a SESSION conversation, at the start or end of a held session of its two members",
+        f"""SELECT "m"."id" AS "key", CAST("c"."type" AS TEXT) || ': ' || "m"."content"
+        AS "detail" FROM "Message" AS "m" JOIN "Conversation" AS "c" ON "c"."id" = "m"."conversationId"
+        WHERE CAST("m"."messageType" AS TEXT) = 'SYSTEM' AND NOT (
+            (CAST("c"."type" AS TEXT) = 'GROUP' AND EXISTS (SELECT 1
+                FROM "ConversationParticipant" AS "p" WHERE "p"."conversationId" = "c"."id"
+                AND "p"."userId" = "m"."senderId" AND "p"."joinedAt" = "m"."createdAt"))
+            OR (CAST("c"."type" AS TEXT) = 'SESSION' AND EXISTS (SELECT 1 FROM "Meeting" AS "mt"
+                WHERE CAST("mt"."status" AS TEXT) = 'COMPLETED'
+                AND "m"."createdAt" IN ("mt"."startTime", "mt"."endTime")
+                AND {_participant('"mt"."clientId"', '"c"."id"')}
+                AND {_participant('"mt"."therapistId"', '"c"."id"')})))""",
+    ),
+    (
+        "conversation.session_within_meeting",
+        "Conversation",
+        "a SESSION conversation opens at the start of a held (COMPLETED) session of its two "
+        "members, and its messages lie between that session's start and end",
+        f"""SELECT "c"."id" AS "key", 'messages ' || COALESCE(CAST("x"."first" AS TEXT), 'none')
+        || ' to ' || COALESCE(CAST("x"."last" AS TEXT), 'none') AS "detail"
+        FROM "Conversation" AS "c" LEFT JOIN (SELECT "conversationId", MIN("createdAt") AS "first",
+            MAX("createdAt") AS "last" FROM "Message" GROUP BY "conversationId") AS "x"
+            ON "x"."conversationId" = "c"."id"
+        WHERE CAST("c"."type" AS TEXT) = 'SESSION' AND NOT EXISTS (SELECT 1 FROM "Meeting" AS "mt"
+            WHERE CAST("mt"."status" AS TEXT) = 'COMPLETED' AND "mt"."startTime" = "c"."createdAt"
+            AND {_participant('"mt"."clientId"', '"c"."id"')}
+            AND {_participant('"mt"."therapistId"', '"c"."id"')}
+            AND ("x"."first" IS NULL OR ("x"."first" >= "mt"."startTime"
+                AND "x"."last" <= "mt"."endTime")))""",
+    ),
+    (
+        "conversation.support_has_admin",
+        "Conversation",
+        "a SUPPORT conversation has an admin among its participants, as its ADMIN",
+        """SELECT "c"."id" AS "key", 'no admin' AS "detail" FROM "Conversation" AS "c"
+        WHERE CAST("c"."type" AS TEXT) = 'SUPPORT' AND NOT EXISTS (SELECT 1
+            FROM "ConversationParticipant" AS "p" JOIN "User" AS "u" ON "u"."id" = "p"."userId"
+            WHERE "p"."conversationId" = "c"."id" AND CAST("p"."role" AS TEXT) = 'ADMIN'
+            AND CAST("u"."role" AS TEXT) = 'admin')""",
+    ),
+    (
+        "conversation.support_after_failed_payment",
+        "Conversation",
+        "a SUPPORT conversation (about a failed payment) opens after a payment of one of its "
+        "participants FAILED",
+        """SELECT "c"."id" AS "key", CAST("c"."createdAt" AS TEXT) AS "detail"
+        FROM "Conversation" AS "c" WHERE CAST("c"."type" AS TEXT) = 'SUPPORT' AND NOT EXISTS (
+            SELECT 1 FROM "Payment" AS "y" JOIN "ConversationParticipant" AS "p"
+                ON "p"."userId" = "y"."clientId" AND "p"."conversationId" = "c"."id"
+            WHERE CAST("y"."status" AS TEXT) = 'FAILED' AND "y"."failedAt" < "c"."createdAt")""",
+    ),
+    (
+        "participant.admin_role_for_admins",
+        "ConversationParticipant",
+        "the ADMIN of a conversation is an admin user, in a SUPPORT conversation",
+        """SELECT "p"."id" AS "key", CAST("u"."role" AS TEXT) || ' in '
+        || CAST("c"."type" AS TEXT) AS "detail" FROM "ConversationParticipant" AS "p"
+        JOIN "User" AS "u" ON "u"."id" = "p"."userId"
+        JOIN "Conversation" AS "c" ON "c"."id" = "p"."conversationId"
+        WHERE CAST("p"."role" AS TEXT) = 'ADMIN'
+        AND (CAST("u"."role" AS TEXT) <> 'admin' OR CAST("c"."type" AS TEXT) <> 'SUPPORT')""",
+    ),
+    (
+        "receipt.not_on_system_line",
+        "MessageReadReceipt",
+        "a SYSTEM line (someone joined, a session started) gets no read receipt",
+        """SELECT "x"."id" AS "key", 'message ' || "m"."id" AS "detail"
+        FROM "MessageReadReceipt" AS "x" JOIN "Message" AS "m" ON "m"."id" = "x"."messageId"
+        WHERE CAST("m"."messageType" AS TEXT) = 'SYSTEM'""",
+    ),
+    (
+        "reaction.not_on_system_line",
+        "MessageReaction",
+        "a SYSTEM line (someone joined, a session started) gets no reaction",
+        """SELECT "x"."id" AS "key", 'message ' || "m"."id" AS "detail"
+        FROM "MessageReaction" AS "x" JOIN "Message" AS "m" ON "m"."id" = "x"."messageId"
+        WHERE CAST("m"."messageType" AS TEXT) = 'SYSTEM'""",
     ),
     # Notifications.
     (
