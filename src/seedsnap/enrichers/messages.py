@@ -1342,9 +1342,11 @@ def _sessions(ctx: Context, frames: Frames, users: pl.DataFrame) -> Frames:
         & (pl.col("t1") - pl.col("t0") > 4 * SESSION_JOIN_WITHIN)
         & (pl.col("t1") <= ctx.anchor_ms)
     )
+    ck = child_keys(text_keys(meet["id"]), SESSION_CHILD)
+    new = ~ctx.ids("Conversation", ck).is_in(frames["Conversation"]["id"].implode())
+    meet, ck = meet.filter(new), ck[new.to_numpy()]  # a top-up: a chat made before stays
     if meet.is_empty():
         return {}
-    ck = child_keys(text_keys(meet["id"]), SESSION_CHILD)
     t0 = meet["t0"].to_numpy()
     t1 = meet["t1"].to_numpy()
     c_join = t0 + 1 + s.integers(ck, 0, SESSION_JOIN_WITHIN, index=1)
@@ -1422,6 +1424,8 @@ def _support(ctx: Context, frames: Frames, users: pl.DataFrame) -> Frames:
     pay = pay.sort("failed", "id").unique("clientId", keep="first", maintain_order=True)
     pay = pay.sort("id")
     pay = pay.filter(pl.Series(s.bernoulli(text_keys(pay["id"]), SUPPORT_RATE, 0)))
+    made = ctx.ids("Conversation", child_keys(text_keys(pay["id"]), SUPPORT_CHILD))
+    pay = pay.filter(~made.is_in(frames["Conversation"]["id"].implode()))  # a top-up
     admins = frames["User"].filter(
         (pl.col("role") == "admin") & pl.col("emailVerified") & pl.col("isActive")
     )
@@ -1460,7 +1464,7 @@ def _support(ctx: Context, frames: Frames, users: pl.DataFrame) -> Frames:
     client_rhythm = rhythm_of(np.full(len(ck), "client"))
     n = len(t.SUPPORT_TURNS) - 1 + s.bernoulli(ck, SUPPORT_LAST_RATE, 3).astype(np.int64)
     times = np.zeros((len(ck), len(t.SUPPORT_TURNS)), dtype=np.int64)
-    times[:, 0] = opened
+    times[:, 0] = opened + 1  # the client opens the chat (joins), then writes
     for turn in range(1, len(t.SUPPORT_TURNS)):  # six fixed turns, each vectorised
         admin = turn % 2 == 1
         prev = times[:, turn - 1]
@@ -1521,14 +1525,14 @@ def _support(ctx: Context, frames: Frames, users: pl.DataFrame) -> Frames:
             pl.Series("conv_key", ck),
             pl.Series("type", ["SUPPORT"] * len(ck), dtype=pl.String),
             pl.Series("title", [t.SUPPORT_TITLE] * len(ck), dtype=pl.String),
-            pl.Series("created", times[:, 0]),
+            pl.Series("created", times[:, 0] - 1),
         ]
     )
     parts = pl.DataFrame(
         [
             pl.Series("conv_key", np.concatenate([ck, ck])),
             pl.concat([pay["clientId"], pay["adminId"]]).alias("userId"),
-            pl.Series("joined", np.concatenate([times[:, 0], times[:, 0]])),
+            pl.Series("joined", np.concatenate([times[:, 0] - 1, times[:, 0] - 1])),
             pl.Series("read", np.concatenate([c_read, a_read])),
             pl.Series("role", ["MEMBER"] * len(ck) + ["ADMIN"] * len(ck), dtype=pl.String),
         ]
