@@ -1491,7 +1491,10 @@ def _support(ctx: Context, frames: Frames, users: pl.DataFrame) -> Frames:
     # Each turn's line: a keyed pick of its pool.
     sizes = np.array([len(p) for p in t.SUPPORT_TURNS], dtype=np.int64)
     flat, off, _ = _pool_flat(t.SUPPORT_TURNS)
-    line = off[j] + s.integers(mk, 0, sizes[j], index=20)
+    pick = s.integers(mk, 0, sizes[j], index=20)
+    answer = np.flatnonzero(j == 3)  # answers the question just before it (its row - 1)
+    pick[answer] = pick[answer - 1]
+    line = off[j] + pick
     admin_turn = j % 2 == 1
     sender = np.where(admin_turn, pay["adminId"].to_numpy()[rows], pay["clientId"].to_numpy()[rows])
     msgs = pl.DataFrame(

@@ -987,7 +987,8 @@ SESSION_CLIENT_LINES = (
 )
 
 # A support chat about a failed payment: the client asks, an admin answers (the reason
-# the payment failed, ``{reason}``), in turns: (client, admin, client, admin, client, admin).
+# the payment failed, ``{reason}``), in turns: (client, admin, client, admin, client, admin);
+# the admin's second answer is the one at the place of the client's question before it.
 SUPPORT_TITLE = "Support: payment failed"
 SUPPORT_TURNS = (
     (
@@ -1006,10 +1007,10 @@ SUPPORT_TURNS = (
         "I see. Can I use a different payment method instead?",
         "Thanks. Does my session still count?",
     ),
-    (
+    (  # each answers the client's line of the turn before, at the same place
         "Yes, you can retry from Billing in your settings; nothing was charged for the failed attempt.",
-        "Your session is not affected. Please try the payment again once the method is updated.",
         "You can add another method under Billing and pay from there; the failed attempt was not charged.",
+        "Your session is not affected. Please try the payment again once the method is updated.",
     ),
     (
         "That worked, thank you for the quick help!",
