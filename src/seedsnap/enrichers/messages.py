@@ -24,6 +24,18 @@ Some communities also get a GROUP "peer circle" with a moderator and a few clien
 all still coming, who met the community ``ROOM`` before the first of them was last seen.
 Only new rows are returned: an existing conversation is never changed, so one that is short
 of messages simply does not count (topping it up would leave its ``lastMessageAt`` stale).
+
+Beyond plain text (``_media``, ``_sessions``, ``_support``):
+
+- a keyed few of the later messages of DIRECT conversations share a photo, a voice message
+  or a video: one file, named as the sender's phone names it (local time), of a size in its
+  kind's range, under the app's storage url, with a caption of its type;
+- a group's SYSTEM lines tell who created it and who joined, at each member's joinedAt;
+- a keyed share of COMPLETED video sessions get a SESSION chat of the pair, opened at the
+  start ("Session started") and closed at the end ("Session ended"), its lines in between;
+- a keyed share of clients whose payment FAILED ask about it in a SUPPORT chat, which an
+  admin still coming then takes as its ADMIN and answers in turns, each soon after, before
+  either stops coming.
 """
 
 from __future__ import annotations
