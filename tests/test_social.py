@@ -854,6 +854,12 @@ def test_notifications_come_from_real_rows(f: Frames) -> None:
         x.filter(pl.col("isRead") != (pl.col("lastReadAt") >= pl.col("createdAt"))),
         "message notification read state disagrees with lastReadAt",
     )
+    # ... for a message someone sent: a SYSTEM line (a session chat's "Session ended") is none.
+    sent = f["Message"].filter(pl.col("messageType").cast(pl.String) != "SYSTEM")
+    unsent = got.join(
+        sent.select("conversationId", "createdAt"), on=["conversationId", "createdAt"], how="anti"
+    )
+    _none(unsent, "message notification of no message sent at its time")
     reminders = f["Notification"].filter(pl.col("type") == "APPOINTMENT_REMINDER")
     if not f["Meeting"].filter(pl.col("status") != "CANCELLED").is_empty():
         assert reminders.height > 0

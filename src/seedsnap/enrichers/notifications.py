@@ -228,8 +228,14 @@ def _message_events(frames: Frames, names: pl.DataFrame) -> list[pl.DataFrame]:
     parts = frames["ConversationParticipant"].select(
         "conversationId", "userId", ms_of("lastReadAt").alias("read_upto")
     )
-    # The last message each participant received from someone else.
-    got = msgs.join(parts, on="conversationId").filter(pl.col("senderId") != pl.col("userId"))
+    # The last message each participant received from someone else (a SYSTEM line, such as a
+    # session chat's "Session ended", is the app's, not a message anyone sent).
+    said = frames["Message"]["messageType"].cast(pl.String) != "SYSTEM"
+    got = (
+        msgs.filter(said)
+        .join(parts, on="conversationId")
+        .filter(pl.col("senderId") != pl.col("userId"))
+    )
     # The last row of a pair in (sent, messageId) order is its latest; the order the pairs come
     # out in does not matter (enrich sorts by id), so no sort on the two text keys first.
     got = got.sort("sent", "messageId").unique(["conversationId", "userId"], keep="last")
