@@ -2010,6 +2010,23 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "Message", "ms1", messageType="SYSTEM"),
         "rx1",
     ),
+    (  # mt1, noted, reviewed and paid, said to be under way still
+        "meeting.in_progress_not_settled",
+        lambda f: set_(f, "Meeting", "mt1", status="IN_PROGRESS"),
+        "mt1",
+    ),
+    (  # mt1 under way at the anchor: upcoming statuses no longer fit it
+        "meeting.status_vs_time",
+        lambda f: set_(
+            f,
+            "Meeting",
+            "mt1",
+            startTime=A - timedelta(minutes=10),
+            endTime=A + timedelta(minutes=50),
+            status="CONFIRMED",
+        ),
+        "mt1",
+    ),
 ]
 
 

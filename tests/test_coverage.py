@@ -120,3 +120,19 @@ def test_a_waiting_meeting(build: tuple[str, Frames]) -> None:
     waiting = m.filter(pl.col("status") == "WAITING")
     assert waiting.height >= 1
     assert waiting.filter(~soon).is_empty()  # in the week ahead, as the draw gives it
+
+
+def test_a_meeting_in_progress(build: tuple[str, Frames]) -> None:
+    mode, f = build
+    anchor = _anchor(mode)
+    m = f["Meeting"].with_columns(pl.col("status").cast(pl.String))
+    on = m.filter((pl.col("startTime") <= anchor) & (pl.col("endTime") > anchor))
+    assert (on["status"] == "IN_PROGRESS").all()  # under way at the anchor, as status says
+    if mode == "medium":  # light's clients of a therapist free then sleep (04:00-05:00)
+        assert on.height >= 1  # therapy.MIN_AT_ANCHOR, meetings.MIN_IN_PROGRESS
+    # Nothing of a session that has ended: no notes, review or payment yet.
+    for table in ("MeetingNotes", "Review", "Payment"):
+        assert f[table].join(on, left_on="meetingId", right_on="id").is_empty()
+    # Booked before it began; set IN_PROGRESS when it did.
+    assert (on["createdAt"] < on["startTime"]).all()
+    assert (on["updatedAt"] == on["startTime"]).all()

@@ -1390,6 +1390,16 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
             ELSE CAST("m"."status" AS TEXT) NOT IN {_in(ONGOING_MEETING)} END""",
     ),
     (
+        "meeting.in_progress_not_settled",
+        "Meeting",
+        "a meeting IN_PROGRESS has not ended: no notes, review or payment of it yet",
+        """SELECT "m"."id" AS "key", "x"."what" AS "detail" FROM "Meeting" AS "m" JOIN (
+            SELECT "meetingId", 'notes' AS "what" FROM "MeetingNotes"
+            UNION ALL SELECT "meetingId", 'review' FROM "Review"
+            UNION ALL SELECT "meetingId", 'payment' FROM "Payment") AS "x"
+        ON "x"."meetingId" = "m"."id" WHERE CAST("m"."status" AS TEXT) = 'IN_PROGRESS'""",
+    ),
+    (
         "meeting.booked_weeks_ahead",
         "Meeting",
         f"a meeting starts at most {BOOK_AHEAD_WEEKS} weeks after the anchor: sessions are "

@@ -33,10 +33,13 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from seedsnap.context import MS_PER_HOUR, Context, Frames
+from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames
 from seedsnap.enrichers.common import count_by, count_with_planned, deficit
 from seedsnap.errors import ConfigError
+from seedsnap.generators.clock import NIGHT_HOURS, holiday_days
 from seedsnap.generators.therapy import (
+    HALF_HOUR,
+    SESSION_GAP_DAYS,
     accepted_meetings,
     active_pairs,
     approved_therapists,
@@ -44,11 +47,17 @@ from seedsnap.generators.therapy import (
     ended_pairs,
     existing_meetings,
     least_upcoming,
+    local_to_utc,
     meeting_requests,
+    meeting_rows,
     schedule,
     slot_grid,
     spread,
+    utc_to_local,
+    weekly_grid,
 )
+from seedsnap.generators.users import home_offset_of, still_coming
+from seedsnap.random import child_keys
 
 READS = (
     "User",
@@ -151,15 +160,20 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         if therapists.height and ctx.config.minimum("therapist", "meetings") > 0:
             _needs(ctx, frames, pairs, existing)  # raises: nobody to meet
         return {}
-    grid = slot_grid(frames["TherapistAvailability"])
+    every_slot = slot_grid(frames["TherapistAvailability"])
+    grid = weekly_grid(every_slot)
     # First the sessions of the pairs that ended: a therapist's past clients count towards
     # its minimums, so its current ones need not make up for them with sessions booked
     # months ahead.
     ended = _past(ctx, frames, grid, existing, 0)
-    if ended.height:
+    # Then the session under way at the anchor, if the build needs one: the top-ups keep
+    # apart from it as from every existing meeting.
+    every = pl.concat([frames["Meeting"], ended], how="diagonal_relaxed")
+    under_way = _under_way(ctx, frames, pairs, every_slot, existing, _firsts(every))
+    if ended.height or under_way.height:
         existing = existing_meetings(
             {
-                "Meeting": pl.concat([frames["Meeting"], ended], how="diagonal_relaxed"),
+                "Meeting": pl.concat([every, under_way], how="diagonal_relaxed"),
                 "Therapist": frames["Therapist"],
             },
             pairs,
@@ -173,7 +187,11 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .group_by("pairId")
         .agg(
             pl.col("start").min().alias("firstBefore"),
-            pl.col("start").filter(pl.col("status") == "COMPLETED").min().alias("firstHeld"),
+            # (A session under way is being held: new ones of its pair come after it.)
+            pl.col("start")
+            .filter(pl.col("status").cast(pl.String).is_in(["COMPLETED", "IN_PROGRESS"]))
+            .min()
+            .alias("firstHeld"),
         )
     )
     # The pair's series spans its existing meetings too (see schedule's candidate window).
@@ -257,5 +275,121 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     new = (
         accepted_meetings(ctx, req, acc, first, short=least) if acc.height else ctx.empty("Meeting")
     )
-    new = pl.concat([new, ended], how="vertical_relaxed")
+    new = pl.concat([new, ended, under_way], how="vertical_relaxed")
     return {"Meeting": new}
+
+
+def _firsts(meetings: pl.DataFrame) -> pl.DataFrame:
+    """clientId, therapistId, firstBefore, firstHeld: the earliest start (ms) of each pair's
+    ``meetings`` and of its COMPLETED ones."""
+    return meetings.group_by("clientId", "therapistId").agg(
+        pl.col("startTime").dt.epoch("ms").min().alias("firstBefore"),
+        pl.col("startTime")
+        .dt.epoch("ms")
+        .filter(pl.col("status").cast(pl.String) == "COMPLETED")
+        .min()
+        .alias("firstHeld"),
+    )
+
+
+# A build holds at least MIN_IN_PROGRESS sessions under way at the anchor (IN_PROGRESS),
+# where a therapist has hours over it (``therapy.MIN_AT_ANCHOR`` sees to one on the default
+# anchor, a Sunday morning): testers need the app's live-session screens.
+MIN_IN_PROGRESS = 1
+
+
+def _under_way(
+    ctx: Context,
+    frames: Frames,
+    pairs: pl.DataFrame,
+    grid: pl.DataFrame,
+    existing: pl.DataFrame,
+    first: pl.DataFrame,
+) -> pl.DataFrame:
+    """Up to MIN_IN_PROGRESS less those there are of sessions under way at the anchor: the
+    top of a keyed ranking of the (pair, slot) that could hold one. Could: an active pair in
+    ongoing therapy (it had a session before: ``first``, ``_firsts`` of every meeting; its
+    intake if none was held) whose client and therapist still come, the
+    client up at home then (not in ``clock.NIGHT_HOURS``); a slot of the therapist's on the
+    anchor's local day (not a US holiday), at its start or HALF_HOUR in, that the pair's
+    standard session spans the anchor from, free for both (``existing``, whatever their
+    status) and SESSION_GAP_DAYS from the pair's other sessions."""
+    a = ctx.anchor_ms
+    m = frames["Meeting"]
+    have = int(
+        (
+            (m["status"].cast(pl.String) == "IN_PROGRESS")
+            & (m["startTime"].dt.epoch("ms") <= a)
+            & (m["endTime"].dt.epoch("ms") > a)
+        ).sum()
+    )
+    short = MIN_IN_PROGRESS - have
+    users = frames["User"]
+    p = pairs.join(first, on=["clientId", "therapistId"], how="inner").filter(
+        pl.col("firstBefore") < a
+    )
+    if short <= 0 or p.is_empty():
+        return ctx.empty("Meeting")
+    hour_c = ((a + home_offset_of(ctx, p["clientId"])) % MS_PER_DAY) // MS_PER_HOUR
+    p = p.filter(
+        pl.col("stillC")
+        & pl.Series(still_coming(ctx, users, p["therapistId"]))
+        & pl.Series(~np.isin(hour_c, NIGHT_HOURS) & (hour_c >= 6))
+    )
+    c = p.join(grid.drop("timezone"), on="therapistId", how="inner")
+    if c.is_empty():
+        return ctx.empty("Meeting")
+    c = pl.concat([c.with_columns(pl.lit(sh, pl.Int64).alias("shift")) for sh in (0, HALF_HOUR)])
+    local_a = utc_to_local(np.full(c.height, a, dtype=np.int64), c["timezone"].cast(pl.String))
+    day = local_a // MS_PER_DAY
+    dow = (day + 4) % 7  # 1970-01-01 was a Thursday
+    minute = c["minute"].to_numpy() + c["shift"].to_numpy()
+    start = local_to_utc(day * MS_PER_DAY + minute * MS_PER_MINUTE, c["timezone"].cast(pl.String))
+    dur = c["sessionMinutes"].to_numpy()
+    end = start + dur * MS_PER_MINUTE
+    ok = (c["dow"].to_numpy() == dow) & (c["shift"].to_numpy() + dur <= c["room"].to_numpy())
+    ok &= (start <= a) & (end > a) & (start >= c["assignedMs"].to_numpy() + MS_PER_DAY)
+    ok &= ~np.isin(day, holiday_days(int(day.min()), int(day.max())))
+    c = c.with_columns(
+        pl.Series("start", start),
+        pl.Series("end", end),
+        pl.Series("duration", dur),
+        pl.Series("mkey", child_keys(c["pkey"].to_numpy(), day * 1440 + minute), dtype=pl.UInt64),
+    ).filter(pl.Series(ok))
+    ex = existing.select(
+        "pairId", "therapistId", "clientId", pl.col("start").alias("s"), pl.col("end").alias("e")
+    )
+    gap = SESSION_GAP_DAYS * MS_PER_DAY
+    busy = pl.concat(
+        [
+            c.join(ex.drop("clientId", "pairId"), on="therapistId").filter(
+                (pl.col("s") < pl.col("end")) & (pl.col("start") < pl.col("e"))
+            ),
+            c.join(ex.drop("therapistId", "pairId"), on="clientId").filter(
+                (pl.col("s") < pl.col("end")) & (pl.col("start") < pl.col("e"))
+            ),
+            c.join(ex.drop("therapistId", "clientId").drop_nulls("pairId"), on="pairId").filter(
+                (pl.col("s") < pl.col("end") + gap) & (pl.col("start") < pl.col("e") + gap)
+            ),
+        ],
+        how="diagonal_relaxed",
+    ).select("mkey")
+    c = c.join(busy, on="mkey", how="anti")
+    if c.is_empty():
+        return ctx.empty("Meeting")
+    bits = ctx.stream("Meeting", "in-progress").bits(c["mkey"].to_numpy())
+    top = c.with_columns(pl.Series("_b", bits)).sort("_b", "mkey").head(short)
+    acc = top.select(
+        "mkey",
+        "clientId",
+        "therapistId",
+        "assignedMs",
+        "start",
+        "end",
+        "duration",
+        pl.lit(False).alias("completed"),
+        "firstBefore",
+        "firstHeld",
+        "seenC",
+    )
+    return meeting_rows(ctx, acc)

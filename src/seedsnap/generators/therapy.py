@@ -45,7 +45,13 @@ from seedsnap.arrays import (
 from seedsnap.config import BOOK_AHEAD_WEEKS, PAST_PAIR_DAYS
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import therapy_text as tx
-from seedsnap.generators.clock import WORKDAY, holiday_days, waking_between, waking_soon_after
+from seedsnap.generators.clock import (
+    NIGHT_HOURS,
+    WORKDAY,
+    holiday_days,
+    waking_between,
+    waking_soon_after,
+)
 from seedsnap.generators.common import (
     JsonText,
     between,
@@ -73,6 +79,21 @@ WRITES = ("TherapistAvailability", "Meeting", "PreAssessment")
 
 MS_PER_WEEK = 7 * MS_PER_DAY
 WEEKDAYS = np.arange(1, 6)  # "1".."5" = Monday..Friday, as upstream and the app store them
+# Some therapists also see clients on a weekend morning (clients who work weekdays book
+# them, as on real platforms): WEEKEND_P of them on Saturday ("6"), from MORNING_FROM
+# (start hour, [lo, hi)) until MORNING_UNTIL local time; any weekend day's hours are a
+# morning (WEEKEND, "0" is Sunday). ``schedule``'s weeks run Monday to Sunday and hold one
+# session of a pair each, so a Sunday session could fall the day before the next Monday's:
+# its series take no Sunday slot (``weekly_grid``).
+WEEKEND = np.array([6, 0])
+WEEKEND_DRAWN = np.array([6])
+WEEKEND_P = 0.3
+MORNING_FROM = (7, 9)
+MORNING_UNTIL = (11, 14)
+# A build whose anchor falls on a weekend morning some therapist could work holds at least
+# MIN_AT_ANCHOR therapists with hours over it (``availability``): testers need a session
+# under way (IN_PROGRESS), and the default anchor is a Sunday at 07:00 in New York.
+MIN_AT_ANCHOR = 1
 # Slots start every SLOT_STEP minutes from the start of an available window, and the longest
 # session is shorter than the step, so two slots of one therapist never overlap.
 SLOT_STEP = 120
@@ -346,12 +367,20 @@ def ended_pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
 
 
 def availability_rows(
-    ctx: Context, therapists: pl.DataFrame, days: I64, lo: I64, hi: I64, users: pl.DataFrame
+    ctx: Context,
+    therapists: pl.DataFrame,
+    days: I64,
+    lo: I64,
+    hi: I64,
+    users: pl.DataFrame,
+    from_hour: I64 | None = None,
 ) -> pl.DataFrame:
     """One available window per (therapist, JS weekday), hours in the therapist's zone.
 
     ``therapists`` has therapistId and timezone, one row per window. The hours are keyed by
-    (therapist, day), so the generator and the enricher agree on any day they both consider.
+    (therapist, day), so the generator and the enricher agree on any day they both consider;
+    a weekend day's are a morning. ``from_hour``: a start hour per row that replaces the
+    drawn one (-1 keeps it; ``availability``'s MIN_AT_ANCHOR).
     The therapist sets them up between ``lo`` and ``hi`` and edits them later, both by the
     time it was last seen (``users.last_seen`` over ``users``), in its working day (``clock``).
     """
@@ -359,6 +388,12 @@ def availability_rows(
     s = ctx.stream("TherapistAvailability", "hours")
     start = s.integers(keys, 8, 11, index=0)
     end = s.integers(keys, 16, 19, index=1)
+    # A weekend day's hours are a morning (MORNING_FROM, MORNING_UNTIL), keyed alike.
+    weekend = np.isin(days, WEEKEND)
+    start = np.where(weekend, s.integers(keys, *MORNING_FROM, index=4), start)
+    end = np.where(weekend, s.integers(keys, *MORNING_UNTIL, index=5), end)
+    if from_hour is not None:  # the hours MIN_AT_ANCHOR sets (-1: the drawn ones)
+        start = np.where(from_hour >= 0, from_hour, start)
     until = np.minimum(ctx.anchor_ms, seen_of(ctx, users, therapists["therapistId"]))
     home = home_offset_of(ctx, therapists["therapistId"])
     created = waking_between(
@@ -389,8 +424,38 @@ def availability_rows(
     )
 
 
+def _anchor_morning(ctx: Context, frames: Frames, t: pl.DataFrame) -> tuple[I64, I64, I64]:
+    """For each therapist of ``t`` (``approved_therapists``): the anchor's local weekday and
+    minute of day in its zone, and whether it could hold a session under way at the anchor
+    on a weekend morning: the anchor falls in the first SHORT_SESSION minutes of an hour of
+    MORNING_FROM on a weekend day there, the therapist still comes, and so does the client
+    of one of its active pairs, who is up then at home (not in ``clock.NIGHT_HOURS``)."""
+    a = ctx.anchor_ms
+    local = utc_to_local(np.full(t.height, a, dtype=np.int64), t["timezone"].cast(pl.String))
+    dow = (local // MS_PER_DAY + 4) % 7  # 1970-01-01 was a Thursday
+    minute = (local % MS_PER_DAY) // MS_PER_MINUTE
+    users = frames["User"]
+    pairs = _pairs(ctx, frames, active=True).filter("stillC")
+    hour_c = ((a + home_offset_of(ctx, pairs["clientId"])) % MS_PER_DAY) // MS_PER_HOUR
+    awake = pairs.filter(~pl.Series(np.isin(hour_c, NIGHT_HOURS)) & pl.Series(hour_c >= 6))
+    could = (
+        np.isin(dow, WEEKEND)
+        & (minute >= MORNING_FROM[0] * 60)
+        & (minute < MORNING_FROM[1] * 60)
+        & (minute % 60 < SHORT_SESSION)
+        & still_coming(ctx, users, t["therapistId"])
+        & t["therapistId"].is_in(awake["therapistId"].implode()).to_numpy()
+    )
+    return dow, minute, could
+
+
 def availability(ctx: Context, frames: Frames) -> pl.DataFrame:
-    """3-5 distinct weekdays per APPROVED therapist (upstream's volume), set up when approved."""
+    """3-5 distinct weekdays per APPROVED therapist (upstream's volume), set up when approved;
+    WEEKEND_P of them also a weekend morning. A build where the anchor falls on a weekend
+    morning some therapist could hold a session in (``_anchor_morning``) has MIN_AT_ANCHOR
+    with hours over it: where the draws gave none, the top of a keyed ranking of those who
+    could have their weekend morning that day, from the anchor's hour (the meetings enricher
+    books a session under way at the anchor there: ``MIN_IN_PROGRESS``)."""
     t = approved_therapists(frames)
     if t.is_empty():
         return ctx.empty("TherapistAvailability")
@@ -400,9 +465,30 @@ def availability(ctx: Context, frames: Frames) -> pl.DataFrame:
     take = np.arange(len(WEEKDAYS))[None, :] < k[:, None]
     row = np.repeat(np.arange(t.height), take.sum(axis=1))
     days = WEEKDAYS[order[take]]
+    w = ctx.stream("TherapistAvailability", "weekend")
+    on_weekend = w.bernoulli(tk, WEEKEND_P, index=0)
+    w_day = WEEKEND_DRAWN[w.integers(tk, 0, len(WEEKEND_DRAWN), index=1)]
+    from_hour = np.full(t.height, -1, dtype=np.int64)
+    dow, minute, could = _anchor_morning(ctx, frames, t)
+    if could.any():
+        # (``availability_rows``' draw of a weekend morning's start)
+        hours_s = ctx.stream("TherapistAvailability", "hours")
+        start_h = hours_s.integers(child_keys(tk, w_day), *MORNING_FROM, index=4)
+        have = could & on_weekend & (w_day == dow) & (start_h * 60 <= minute)
+        have &= minute < start_h * 60 + SHORT_SESSION
+        short = MIN_AT_ANCHOR - int(have.sum())
+        if short > 0:
+            idx = np.flatnonzero(could)
+            top = idx[np.lexsort((tk[idx], w.bits(tk[idx], 2)))][:short]
+            on_weekend[top] = True
+            w_day[top] = dow[top]
+            from_hour[top] = minute[top] // 60
+    row = np.concatenate([row, np.flatnonzero(on_weekend)])
+    days = np.concatenate([days, w_day[on_weekend]])
+    hours = np.concatenate([np.full(len(days) - int(on_weekend.sum()), -1), from_hour[on_weekend]])
     sub = t[row]
     lo, hi = ms_col(sub, "createdMs"), ms_col(sub, "approvedMs")
-    return availability_rows(ctx, sub, days, lo, hi, frames["User"])
+    return availability_rows(ctx, sub, days, lo, hi, frames["User"], hours.astype(np.int64))
 
 
 def ms_col(frame: pl.DataFrame, name: str) -> I64:
@@ -445,6 +531,12 @@ def slot_grid(avail: pl.DataFrame) -> pl.DataFrame:
             (pl.col("e") - pl.col("s") - pl.col("j") * SLOT_STEP).alias("room"),
         )
     )
+
+
+def weekly_grid(grid: pl.DataFrame) -> pl.DataFrame:
+    """The slots of ``slot_grid`` that ``schedule``'s weekly series take: none on a Sunday
+    (the end of its Monday-based week, a day before the next one's Monday)."""
+    return grid.filter(pl.col("dow") != 0)
 
 
 def _ranges(starts: I64, counts: I64) -> tuple[I64, I64]:
@@ -1011,6 +1103,9 @@ def meeting_rows(ctx: Context, acc: pl.DataFrame, short: tuple[int, int] = (0, 0
     )
     completed = acc["completed"].to_numpy()
     status = np.where(completed, "COMPLETED", np.where(past, past_status, upcoming))
+    # One under way at the anchor (only the meetings enricher's MIN_IN_PROGRESS books one).
+    under_way = ~past & ~completed & (start <= a)
+    status = np.where(under_way, "IN_PROGRESS", status)
     assigned = acc["assignedMs"].to_numpy()
     hi = np.minimum(start - MS_PER_HOUR, a)
     if "seenC" in acc.columns:  # booking is the client's act
@@ -1039,6 +1134,7 @@ def meeting_rows(ctx: Context, acc: pl.DataFrame, short: tuple[int, int] = (0, 0
     )
     updated = between(s, keys, upd_lo, np.maximum(upd_lo, upd_hi), index=3)
     updated = np.where(cancelled & ahead, called_off, updated)
+    updated = np.where(under_way, start, updated)  # it began: the app set it IN_PROGRESS
     first_new = intake_meetings(acc, status, a)
     # How many of the pair's meetings at least come before this one: its new ones, and one
     # existing (the first) if any. Meetings added later only raise it.
@@ -1470,7 +1566,7 @@ def meetings(
     # A series runs weekly from the pairing until as far ahead as the pair has booked: a
     # recent pair has had few sessions yet.
     req = req.with_columns(booked_until(ctx, req))
-    acc, _ = schedule(ctx, req, slot_grid(avail))
+    acc, _ = schedule(ctx, req, weekly_grid(slot_grid(avail)))
     short = (MIN_UPCOMING_CANCELLED, MIN_WAITING)  # the first meetings of the build
     return accepted_meetings(ctx, req, acc, short=short)
 
