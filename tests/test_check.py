@@ -2015,6 +2015,31 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "Meeting", "mt1", status="IN_PROGRESS"),
         "mt1",
     ),
+    (  # gs1, upcoming, said to have been held
+        "group_session.status_vs_time",
+        lambda f: set_(f, "GroupTherapySessions", "gs1", status="COMPLETED"),
+        "gs1",
+    ),
+    (  # gs1 under way at the anchor, still APPROVED
+        "group_session.status_vs_time",
+        lambda f: set_(f, "GroupTherapySessions", "gs1", scheduledAt=A - timedelta(minutes=30)),
+        "gs1",
+    ),
+    (  # gp1 attended gs1, which is still to come
+        "group_participant.attendance_fits_session",
+        lambda f: set_(f, "GroupSessionParticipants", "gp1", attendanceStatus="ATTENDED"),
+        "gp1",
+    ),
+    (  # gs1 called off, but gp1 is still registered for it
+        "group_participant.attendance_fits_session",
+        lambda f: set_(f, "GroupTherapySessions", "gs1", status="CANCELLED"),
+        "gp1",
+    ),
+    (  # gi1 unanswered, though gs1 was approved
+        "group_invitation.pending_awaits_approval",
+        lambda f: set_(f, "GroupSessionTherapistInvitations", "gi1", status="PENDING"),
+        "gi1",
+    ),
     (  # mt1 under way at the anchor: upcoming statuses no longer fit it
         "meeting.status_vs_time",
         lambda f: set_(

@@ -136,3 +136,54 @@ def test_a_meeting_in_progress(build: tuple[str, Frames]) -> None:
     # Booked before it began; set IN_PROGRESS when it did.
     assert (on["createdAt"] < on["startTime"]).all()
     assert (on["updatedAt"] == on["startTime"]).all()
+
+
+def _groups(f: Frames) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    s = f["GroupTherapySessions"].with_columns(pl.col("status").cast(pl.String))
+    i = f["GroupSessionTherapistInvitations"].with_columns(pl.col("status").cast(pl.String))
+    p = f["GroupSessionParticipants"].with_columns(pl.col("attendanceStatus").cast(pl.String))
+    return s, i, p
+
+
+def test_a_group_session_cancelled_and_one_awaiting_approval(build: tuple[str, Frames]) -> None:
+    mode, f = build
+    anchor = _anchor(mode)
+    s, _, p = _groups(f)
+    assert _count(s, pl.col("scheduledAt") > anchor)  # one could be
+    off = s.filter(pl.col("status") == "CANCELLED")
+    assert off.height >= 1
+    # Called off by the anchor, before it started, for a reason; its registrations cancelled.
+    assert _count(off, pl.col("cancelledAt") > anchor) == 0
+    assert off["cancellationReason"].is_not_null().all()
+    assert (off["cancelledAt"] < off["scheduledAt"]).all()
+    of_off = p.join(off.select(pl.col("id").alias("sessionId")), on="sessionId")
+    assert (of_off["attendanceStatus"] == "CANCELLED").all()
+    waiting = s.filter(pl.col("status") == "PENDING_APPROVAL")
+    assert waiting.height >= 1
+    assert _count(waiting, pl.col("scheduledAt") <= anchor) == 0
+    # Nobody registers before a session is approved.
+    assert p.join(waiting.select(pl.col("id").alias("sessionId")), on="sessionId").is_empty()
+
+
+def test_a_pending_invitation(build: tuple[str, Frames]) -> None:
+    _, f = build
+    s, i, _ = _groups(f)
+    waiting = s.filter(pl.col("status") == "PENDING_APPROVAL")
+    assert waiting.height  # one could be
+    pending = i.filter(pl.col("status") == "PENDING")
+    assert pending.height >= 1
+    # Unanswered, to a session still awaiting approval.
+    assert pending["respondedAt"].is_null().all()
+    assert pending.join(waiting, left_on="sessionId", right_on="id", how="anti").is_empty()
+
+
+def test_a_no_show_and_a_cancelled_participant(build: tuple[str, Frames]) -> None:
+    _, f = build
+    s, _, p = _groups(f)
+    held = s.filter(pl.col("status") == "COMPLETED").select(pl.col("id").alias("sessionId"))
+    assert p.join(held, on="sessionId").height  # one could be
+    no_show = p.filter(pl.col("attendanceStatus") == "NO_SHOW")
+    assert no_show.height >= 1
+    assert no_show["leftAt"].is_null().all()
+    assert no_show.join(held, on="sessionId", how="anti").is_empty()  # of a held session
+    assert _count(p, pl.col("attendanceStatus") == "CANCELLED") >= 1

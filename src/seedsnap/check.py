@@ -2205,6 +2205,48 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         AND CAST("i"."status" AS TEXT) = 'ACCEPTED' AND CAST("j"."status" AS TEXT) = 'ACCEPTED'""",
     ),
     (
+        "group_session.status_vs_time",
+        "GroupTherapySessions",
+        "a group session that has ended is COMPLETED or CANCELLED, an upcoming one APPROVED or "
+        "PENDING_APPROVAL, or CANCELLED by the anchor (cancelledAt), one under way IN_PROGRESS "
+        "or CANCELLED",
+        """SELECT "s"."id" AS "key", CAST("s"."status" AS TEXT) || ' at ' ||
+        CAST("s"."scheduledAt" AS TEXT) AS "detail" FROM "GroupTherapySessions" AS "s" WHERE CASE
+            WHEN "s"."scheduledAt" + "s"."duration" * INTERVAL '1 minute' <= {anchor}
+                THEN CAST("s"."status" AS TEXT) NOT IN ('COMPLETED', 'CANCELLED')
+            WHEN "s"."scheduledAt" > {anchor}
+                THEN CAST("s"."status" AS TEXT) NOT IN ('APPROVED', 'PENDING_APPROVAL')
+                AND NOT (CAST("s"."status" AS TEXT) = 'CANCELLED'
+                    AND "s"."cancelledAt" <= {anchor})
+            ELSE CAST("s"."status" AS TEXT) NOT IN ('IN_PROGRESS', 'CANCELLED') END""",
+    ),
+    (
+        "group_participant.attendance_fits_session",
+        "GroupSessionParticipants",
+        "attendance fits the session's status: ATTENDED, NO_SHOW or CANCELLED for a held one, "
+        "CANCELLED for a cancelled one, REGISTERED or CANCELLED for an approved one, and "
+        "ATTENDED (joined), REGISTERED or CANCELLED for one under way",
+        """SELECT "p"."id" AS "key", CAST("p"."attendanceStatus" AS TEXT) || ' of a ' ||
+        CAST("s"."status" AS TEXT) || ' session' AS "detail" FROM "GroupSessionParticipants" AS "p"
+        JOIN "GroupTherapySessions" AS "s" ON "s"."id" = "p"."sessionId"
+        WHERE CAST("p"."attendanceStatus" AS TEXT) NOT IN (CASE CAST("s"."status" AS TEXT)
+            WHEN 'COMPLETED' THEN 'ATTENDED' WHEN 'CANCELLED' THEN 'CANCELLED'
+            WHEN 'APPROVED' THEN 'REGISTERED' ELSE 'REGISTERED' END,
+            CASE CAST("s"."status" AS TEXT) WHEN 'COMPLETED' THEN 'NO_SHOW'
+            WHEN 'IN_PROGRESS' THEN 'ATTENDED' ELSE 'CANCELLED' END, 'CANCELLED')""",
+    ),
+    (
+        "group_invitation.pending_awaits_approval",
+        "GroupSessionTherapistInvitations",
+        "an invitation still PENDING is to a session still PENDING_APPROVAL: once a session is "
+        "approved, held or cancelled its invitees have answered",
+        """SELECT "i"."id" AS "key", 'session ' || CAST("s"."status" AS TEXT) AS "detail"
+        FROM "GroupSessionTherapistInvitations" AS "i"
+        JOIN "GroupTherapySessions" AS "s" ON "s"."id" = "i"."sessionId"
+        WHERE CAST("i"."status" AS TEXT) = 'PENDING'
+        AND CAST("s"."status" AS TEXT) <> 'PENDING_APPROVAL'""",
+    ),
+    (
         "journal_entry.session_day",
         "JournalEntry",
         "an entry opening 'Had my session today' follows a completed session of that day: "

@@ -38,7 +38,10 @@ most past ones are held. By construction:
   start) called it off by the anchor; completed and approved sessions have an ACCEPTED
   invitation; PENDING invitations exist only for upcoming sessions still PENDING_APPROVAL;
   attendance is ATTENDED/NO_SHOW/CANCELLED for completed sessions, CANCELLED for cancelled
-  ones and REGISTERED/CANCELLED for upcoming ones.
+  ones and REGISTERED/CANCELLED for upcoming ones;
+- a build holds a session CANCELLED and one PENDING_APPROVAL, an invitation PENDING and a
+  participant NO_SHOW and one CANCELLED wherever its sessions allow (the ``MIN_*``: the top
+  of a keyed ranking of what could be, where the draws left none), so light has them too.
 """
 
 from __future__ import annotations
@@ -87,6 +90,15 @@ SPARE_SLOTS = 10
 COMPLETED_RATE = 0.85
 APPROVED_RATE = 0.7
 ATTENDANCE = ("ATTENDED", "NO_SHOW", "CANCELLED", "REGISTERED")
+# A build holds at least one of each state testers exercise, where its sessions allow it
+# (the top of a keyed ranking of what could be, where the draws left none): a session
+# CANCELLED and one PENDING_APPROVAL (``_least_states``), an invitation PENDING
+# (``_least_pending``), a participant NO_SHOW and one who CANCELLED (``_participants``).
+MIN_CANCELLED = 1
+MIN_PENDING_APPROVAL = 1
+MIN_PENDING_INVITATIONS = 1
+MIN_NO_SHOW = 1
+MIN_SELF_CANCELLED = 1
 
 
 def _anchor_day(ctx: Context) -> np.datetime64:
@@ -822,9 +834,12 @@ def _low_enrolment(ctx: Context, x: pl.DataFrame, regs: pl.DataFrame) -> pl.Data
     )
 
 
-def _participants(ctx: Context, x: pl.DataFrame, regs: pl.DataFrame) -> pl.DataFrame:
+def _participants(
+    ctx: Context, x: pl.DataFrame, regs: pl.DataFrame, have: tuple[int, int] = (0, 0)
+) -> pl.DataFrame:
     """The participants of the sessions of ``x`` from their ``regs``: those made while
-    registration was open (a session cancelled closed it), with attendance by status."""
+    registration was open (a session cancelled closed it), with attendance by status;
+    ``have``: how many NO_SHOW and CANCELLED participants the build holds already."""
     p = regs.drop("close").join(
         x.filter(pl.col("status") != "PENDING_APPROVAL").select(
             "sid", "status", "at", "end", "cancel_at", "close", "web"
@@ -870,6 +885,26 @@ def _participants(ctx: Context, x: pl.DataFrame, regs: pl.DataFrame) -> pl.DataF
     attendance = np.where(
         (attendance == attended) & (p["seen"].to_numpy() < left), no_show, attendance
     )
+    # MIN_NO_SHOW and MIN_SELF_CANCELLED, where the draws left fewer (``have``: the
+    # existing rows'): the top of a keyed ranking of who could have. A no-show, of those
+    # who attended a held session; a cancellation, of those registered for an upcoming
+    # one that keeps MIN_PARTICIPANTS who did not cancel (a webinar, any number).
+    order = s.bits(pk, 8)
+    short = MIN_NO_SHOW - have[0] - int((attendance == no_show).sum())
+    could = np.flatnonzero(attendance == attended)
+    if short > 0 and could.size:
+        attendance[could[np.lexsort((pk[could], order[could]))][:short]] = no_show
+    short = MIN_SELF_CANCELLED - have[1] - int((attendance == cancelled).sum())
+    on = pl.DataFrame({"sid": p["sid"], "on": attendance != cancelled}).select(
+        pl.col("on").sum().over("sid")
+    )["on"]
+    room = np.where(p["web"].to_numpy(), 1, on.to_numpy() - MIN_PARTICIPANTS)
+    could = np.flatnonzero((attendance == registered) & (room > 0))
+    if short > 0 and could.size:
+        ranked = could[np.lexsort((pk[could], order[could]))]
+        # One per session at most, so each keeps its MIN_PARTICIPANTS.
+        first = np.unique(p["sid"].to_numpy()[ranked], return_index=True)[1]
+        attendance[ranked[np.sort(first)][:short]] = cancelled
     # Self-cancellations happen between registering and the start (or now).
     self_cancel = joined + np.floor(
         s.uniform(pk, 3) * (np.minimum(at, ctx.anchor_ms) - joined)
@@ -922,6 +957,107 @@ def _hosted(x: pl.DataFrame, invitations: pl.DataFrame) -> tuple[pl.DataFrame, p
     return kept, invitations
 
 
+def _kept(
+    ctx: Context, frames: Frames, x: pl.DataFrame, members: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The sessions of the candidates ``x`` that are kept, their invitations, and the
+    registrations of every candidate."""
+    regs = _registrations(ctx, frames, x, members)
+    x = _low_enrolment(ctx, x, regs)
+    if "_forced" in x.columns:  # kept as before: it was called off, whoever registered
+        x = x.with_columns(pl.col("_low") & ~pl.col("_forced")).drop("_forced")
+    x, invitations = _hosted(x, _invitations(ctx, frames, x))
+    return x, invitations, regs
+
+
+def _count(frame: pl.DataFrame, column: str, value: str) -> int:
+    return int((frame[column].cast(pl.String) == value).sum())
+
+
+def _least_states(
+    ctx: Context, frames: Frames, x: pl.DataFrame, kept: pl.DataFrame
+) -> pl.DataFrame | None:
+    """The candidates ``x`` with MIN_CANCELLED sessions CANCELLED and MIN_PENDING_APPROVAL
+    still PENDING_APPROVAL, where the draws left fewer (among the existing sessions and the
+    ``kept`` ones); None where they need none. Those are the top of a keyed ranking of the
+    kept sessions that could have been, webinars first: called off (a held or approved one
+    whose cancellation draw, ``cancel_if``, fell by the anchor: its takes-place draw
+    forced), or still awaiting approval (an approved upcoming webinar). They stay kept so
+    (``_hosted``; one called off is kept whoever registered before), and no other
+    candidate changes."""
+    old = frames["GroupTherapySessions"]
+    n_cancel = (
+        MIN_CANCELLED - _count(old, "status", "CANCELLED") - _count(kept, "status", "CANCELLED")
+    )
+    n_pending = (
+        MIN_PENDING_APPROVAL
+        - _count(old, "status", "PENDING_APPROVAL")
+        - _count(kept, "status", "PENDING_APPROVAL")
+    )
+    if n_cancel <= 0 and n_pending <= 0:
+        return None
+    a = ctx.anchor_ms
+    on = kept.filter(pl.col("status").is_in(["APPROVED", "COMPLETED"]))
+    on = on.with_columns(
+        pl.Series("_b", ctx.stream("GroupTherapySessions", "least").bits(on["key"].to_numpy()))
+    ).sort(~pl.col("web"), "_b", "sid")
+    off = on.filter(pl.col("cancel_if") <= a).head(max(n_cancel, 0))["sid"]
+    wait = on.filter(
+        pl.col("web") & (pl.col("status") == "APPROVED") & ~pl.col("sid").is_in(off.implode())
+    ).head(max(n_pending, 0))["sid"]
+    if off.is_empty() and wait.is_empty():
+        return None
+    s = ctx.stream("GroupTherapySessions", "session")
+    reason = _other_reason(x["sessionType"], s.uniform(x["key"].to_numpy(), 9))
+    is_off = pl.col("sid").is_in(off.implode())
+    is_wait = pl.col("sid").is_in(wait.implode())
+    return x.with_columns(
+        pl.when(is_off)
+        .then(pl.lit("CANCELLED"))
+        .when(is_wait)
+        .then(pl.lit("PENDING_APPROVAL"))
+        .otherwise(pl.col("status"))
+        .alias("status"),
+        pl.when(is_off).then(pl.col("cancel_if")).otherwise(pl.col("cancel_at")).alias("cancel_at"),
+        pl.when(is_off)
+        .then(pl.col("cancel_if"))
+        .when(is_wait)
+        .then(pl.col("created"))
+        .otherwise(pl.col("updated"))
+        .alias("updated"),
+        pl.when(is_off)
+        .then(pl.min_horizontal("cancel_if", pl.lit(a)))
+        .otherwise(pl.col("close"))
+        .alias("close"),
+        pl.when(is_off).then(reason).otherwise(pl.col("reason")).alias("reason"),
+        is_off.alias("_forced"),
+    )
+
+
+def _least_pending(
+    ctx: Context, frames: Frames, x: pl.DataFrame, invitations: pl.DataFrame
+) -> pl.DataFrame:
+    """``invitations`` with MIN_PENDING_INVITATIONS PENDING, where the draws left fewer: the
+    top of a keyed ranking of the answered invitations to a kept session still
+    PENDING_APPROVAL (the only ones an invitee may not have answered yet)."""
+    have = _count(frames["GroupSessionTherapistInvitations"], "status", "PENDING")
+    short = MIN_PENDING_INVITATIONS - have - _count(invitations, "status", "PENDING")
+    waiting = x.filter(pl.col("status") == "PENDING_APPROVAL")["sid"]
+    could = invitations.filter(
+        pl.col("sessionId").is_in(waiting.implode()) & (pl.col("status") != "PENDING")
+    )
+    if short <= 0 or could.is_empty():
+        return invitations
+    bits = ctx.stream("GroupSessionTherapistInvitations", "least").bits(text_keys(could["id"]))
+    top = could.with_columns(pl.Series("_b", bits)).sort("_b", "id").head(short)["id"]
+    pick = pl.col("id").is_in(top.implode())
+    return invitations.with_columns(
+        pl.when(pick).then(pl.lit("PENDING")).otherwise(pl.col("status")).alias("status"),
+        pl.when(pick).then(None).otherwise(pl.col("respondedAt")).alias("respondedAt"),
+        pl.when(pick).then(pl.col("invitedAt")).otherwise(pl.col("updatedAt")).alias("updatedAt"),
+    )
+
+
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     members = _client_members(ctx, frames)  # once: communities, slots and registrations
@@ -931,10 +1067,17 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     slots = _slots(ctx, frames, comm, members)
     if slots.is_empty():
         return {}
-    x = _sessions(ctx, frames, comm, slots, members)
-    regs = _registrations(ctx, frames, x, members)
-    x = _low_enrolment(ctx, x, regs)
-    x, invitations = _hosted(x, _invitations(ctx, frames, x))
+    candidates = _sessions(ctx, frames, comm, slots, members)
+    x, invitations, regs = _kept(ctx, frames, candidates, members)
+    forced = _least_states(ctx, frames, candidates, x)
+    if forced is not None:  # invitations and registrations are keyed per session
+        x, invitations, regs = _kept(ctx, frames, forced, members)
+    invitations = _least_pending(ctx, frames, x, invitations)
+    old = frames["GroupSessionParticipants"]
+    have = (
+        _count(old, "attendanceStatus", "NO_SHOW"),
+        _count(old, "attendanceStatus", "CANCELLED"),
+    )
     web = x["web"].to_numpy()
     session = x.select(
         pl.col("sid").alias("id"),
@@ -976,5 +1119,5 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     return {
         "GroupTherapySessions": session,
         "GroupSessionTherapistInvitations": invitations,
-        "GroupSessionParticipants": _participants(ctx, x, regs),
+        "GroupSessionParticipants": _participants(ctx, x, regs, have),
     }
