@@ -2377,6 +2377,43 @@ BILLING_CASES: list[tuple[str, Edit, str]] = [
         ),
         "ntg",
     ),
+    (  # a card that says it is a GCash wallet (no GCash number, a billing address)
+        "paymentMethod.columns_fit_type",
+        lambda f: set_(f, "PaymentMethod", "pm1", type="GCASH"),
+        "pm1",
+    ),
+    (  # a GCash wallet with a card's last four
+        "paymentMethod.columns_fit_type",
+        lambda f: add(
+            f,
+            "PaymentMethod",
+            id="pmg",
+            userId="c1",
+            type="GCASH",
+            gcashNumber="+1-415-555-0101",
+            gcashName="C One",
+            cardLast4="4242",
+            createdAt=days(30),
+            updatedAt=days(30),
+        ),
+        "pmg",
+    ),
+    (  # a Maya wallet holding a GCash number
+        "paymentMethod.columns_fit_type",
+        lambda f: add(
+            f,
+            "PaymentMethod",
+            id="pmm",
+            userId="c1",
+            type="MAYA",
+            mayaNumber="+63-917-123-4567",
+            mayaName="C One",
+            gcashNumber="+1-415-555-0101",
+            createdAt=days(30),
+            updatedAt=days(30),
+        ),
+        "pmm",
+    ),
 ]
 DOMAIN_CASES += BILLING_CASES
 
@@ -3596,3 +3633,21 @@ def test_messaging_rules_pass_a_session_chat_and_a_support_chat(lab: Lab, rule_i
 def test_media_rules_pass_a_photo_in_a_direct_conversation(lab: Lab, rule_id: str) -> None:
     report = lab.check(rule_id, lambda f: _shared_file(f, "ms3", "IMAGE", "IMG_1.jpg"))
     assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+def test_wallet_columns_pass_a_gcash_and_a_maya_wallet(lab: Lab) -> None:
+    def wallets(f: Frames) -> Frames:
+        f = add(
+            f, "PaymentMethod", id="pmg", userId="c1", type="GCASH",
+            gcashNumber="+1-415-555-0101", gcashName="C One", gcashEmail="c1@x.dev",
+            isVerified=True, createdAt=days(30), updatedAt=days(30),
+        )  # fmt: skip
+        return add(
+            f, "PaymentMethod", id="pmm", userId="c1", type="MAYA",
+            mayaNumber="+63-917-123-4567", mayaName="C One", mayaEmail="c1@x.dev",
+            mayaVerified=True, isVerified=True, createdAt=days(30), updatedAt=days(30),
+        )  # fmt: skip
+
+    report = lab.check("paymentMethod.columns_fit_type", wallets)
+    assert report.rules == ["paymentMethod.columns_fit_type"], report.to_text()
+    assert not report.violations, report.to_text()

@@ -187,3 +187,15 @@ def test_a_no_show_and_a_cancelled_participant(build: tuple[str, Frames]) -> Non
     assert no_show["leftAt"].is_null().all()
     assert no_show.join(held, on="sessionId", how="anti").is_empty()  # of a held session
     assert _count(p, pl.col("attendanceStatus") == "CANCELLED") >= 1
+
+
+def test_a_gcash_and_a_maya_wallet(build: tuple[str, Frames]) -> None:
+    _, f = build
+    pm = f["PaymentMethod"].with_columns(pl.col("type").cast(pl.String))
+    for kind, number in (("GCASH", "gcashNumber"), ("MAYA", "mayaNumber")):
+        wallets = pm.filter(pl.col("type") == kind)
+        assert wallets.height >= 1  # payments.MIN_PH_WALLET
+        # A wallet: its number, no card's columns, no billing address.
+        assert wallets[number].is_not_null().all()
+        assert wallets["cardLast4"].is_null().all() and wallets["expiryYear"].is_null().all()
+        assert wallets["billingAddress"].is_null().all()

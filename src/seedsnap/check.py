@@ -2683,6 +2683,31 @@ BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
                 WHERE "gp"."sessionId" = "s"."id" AND "gp"."userId" = "n"."userId"
                 AND "gp"."joinedAt" <= "s"."cancelledAt"))""",
     ),
+    (
+        "paymentMethod.columns_fit_type",
+        "PaymentMethod",
+        "a payment method fills the columns of its type and no other's: a card's number, brand "
+        "and expiry only on a CARD, a wallet provider only on a DIGITAL_WALLET, a GCash number "
+        "and name on a GCASH and only there, a Maya number and name on a MAYA and only there; "
+        "a billing address only on a card or a bank account",
+        """SELECT "pm"."id" AS "key", CAST("pm"."type" AS TEXT) AS "detail"
+        FROM "PaymentMethod" AS "pm" WHERE
+        (CAST("pm"."type" AS TEXT) <> 'CARD' AND ("pm"."cardLast4" IS NOT NULL
+            OR "pm"."cardBrand" IS NOT NULL OR "pm"."cardNumber" IS NOT NULL
+            OR "pm"."expiryMonth" IS NOT NULL OR "pm"."expiryYear" IS NOT NULL))
+        OR (CAST("pm"."type" AS TEXT) <> 'DIGITAL_WALLET' AND "pm"."walletProvider" IS NOT NULL)
+        OR ((CAST("pm"."type" AS TEXT) = 'GCASH')
+            <> ("pm"."gcashNumber" IS NOT NULL AND "pm"."gcashName" IS NOT NULL))
+        OR (CAST("pm"."type" AS TEXT) <> 'GCASH' AND ("pm"."gcashNumber" IS NOT NULL
+            OR "pm"."gcashName" IS NOT NULL OR "pm"."gcashEmail" IS NOT NULL))
+        OR ((CAST("pm"."type" AS TEXT) = 'MAYA')
+            <> ("pm"."mayaNumber" IS NOT NULL AND "pm"."mayaName" IS NOT NULL))
+        OR (CAST("pm"."type" AS TEXT) <> 'MAYA' AND ("pm"."mayaNumber" IS NOT NULL
+            OR "pm"."mayaName" IS NOT NULL OR "pm"."mayaEmail" IS NOT NULL
+            OR "pm"."mayaVerified" IS NOT NULL))
+        OR (CAST("pm"."type" AS TEXT) NOT IN ('CARD', 'BANK_ACCOUNT')
+            AND "pm"."billingAddress" IS NOT NULL)""",
+    ),
 )
 
 

@@ -6,7 +6,9 @@ row 19, §11.17). Here:
   later, in the client's waking hours and before it was last seen (``users.last_seen``):
   cards (brand, last four, expiry in the future but for some that expire on the way,
   masked number), bank accounts (with a routing number that passes the ABA checksum),
-  wallets, and as a second method sometimes an insurance plan (never used to pay a
+  wallets, GCash and Maya (``PH_WALLETS``: the Philippine e-wallets the app takes, a
+  wallet's own columns only: its number, name and email, verified; no card or billing
+  columns), and as a second method sometimes an insurance plan (never used to pay a
   session); a card's or account's billing address is the client's home: its city
   (``Client.city``), the state of its home (``users.home_province``, whose time zone the
   client's acts follow) and a ZIP code of that city;
@@ -64,6 +66,18 @@ FIRST_TYPES = ("CARD", "BANK_ACCOUNT", "DIGITAL_WALLET")
 FIRST_P = (0.75, 0.15, 0.10)
 SECOND_TYPES = ("CARD", "BANK_ACCOUNT", "DIGITAL_WALLET", "INSURANCE")
 SECOND_P = (0.5, 0.2, 0.15, 0.15)
+# GCash and Maya, the Philippine e-wallets the app supports: a keyed share of the methods
+# above but insurance (a draw of its own, index 26, so the others keep theirs) is one of
+# them instead. The clients live in US states (``vocab.PROVINCES``) and pay in USD, so they
+# are a minority beside cards, about as common as bank accounts: a GCash account opened with
+# a US mobile (GCash Overseas takes +1 numbers; ``_wallet_numbers``), a Maya account with the
+# Philippine mobile a client kept (Maya takes +63 numbers only).
+PH_WALLETS = ("GCASH", "MAYA")
+PH_WALLET_P = (0.08, 0.04)
+# A build whose clients added methods has at least one of each (light's dozen would show no
+# Maya): where the draws gave none, the card of the lowest keyed draw (index 31) is one
+# (cards are the most common method, so no other type runs out).
+MIN_PH_WALLET = 1
 # Retrying a failed session payment (``retries``).
 RETRY_SUCCESS = 0.88  # an assumption: most failures are a bank hold or a glitch
 RETRY_MEAN = 6 * MS_PER_HOUR  # waking time before a client still coming pays again
@@ -147,6 +161,32 @@ def _fee(rate: pl.Expr, minutes: pl.Expr) -> pl.Expr:
     return (fee.cast(pl.Decimal(10, 2)) / 100).cast(pl.Decimal(10, 2)).alias("amount")
 
 
+def _wallet_numbers(s: Stream, keys: U64, province: npt.NDArray[np.int64]) -> pl.DataFrame:
+    """The mobile numbers of GCash and Maya wallets: "gcash" +1-<area code of the client's
+    home state>-555-01NN (US numbers kept for fiction, as the therapists' mobiles), "maya"
+    +63-9NN-NNN-NNNN (a Philippine mobile: Maya takes no other)."""
+    area = np.asarray(v.PROVINCE_AREA_CODE)[province]
+    return pl.DataFrame(
+        {
+            "area": area,
+            "nn": s.integers(keys, 0, 100, index=27),
+            "ph1": s.integers(keys, 15, 100, index=28),
+            "ph2": s.integers(keys, 0, 1_000, index=29),
+            "ph3": s.integers(keys, 0, 10_000, index=30),
+        }
+    ).select(
+        pl.format("+1-{}-555-01{}", "area", pl.col("nn").cast(pl.String).str.zfill(2)).alias(
+            "gcashNo"
+        ),
+        pl.format(
+            "+63-9{}-{}-{}",
+            pl.col("ph1").cast(pl.String).str.zfill(2),
+            pl.col("ph2").cast(pl.String).str.zfill(3),
+            pl.col("ph3").cast(pl.String).str.zfill(4),
+        ).alias("mayaNo"),
+    )
+
+
 def methods(ctx: Context, frames: Frames) -> pl.DataFrame:
     """One or two payment methods for every client that has none and verified its email (an
     unverified client has only just signed up)."""
@@ -181,7 +221,20 @@ def methods(ctx: Context, frames: Frames) -> pl.DataFrame:
         pick(s, keys, FIRST_TYPES, index=3, p=FIRST_P),
         pick(s, keys, SECOND_TYPES, index=4, p=SECOND_P),
     ).astype(str)
+    u = s.uniform(keys, 26)
+    ph = np.select(
+        [u < PH_WALLET_P[0], u < PH_WALLET_P[0] + PH_WALLET_P[1]], list(PH_WALLETS), kind
+    )
+    kind = np.where(kind == "INSURANCE", kind, ph).astype(str)
+    rank = s.uniform(keys, 31)
+    had = frames["PaymentMethod"]["type"].cast(pl.String)
+    for ph_type in PH_WALLETS:  # the two wallets
+        free = np.flatnonzero(kind == "CARD")
+        short = MIN_PH_WALLET - int((kind == ph_type).sum()) - int((had == ph_type).sum())
+        if short > 0 and len(free):
+            kind[free[np.argsort(rank[free], kind="stable")[:short]]] = ph_type
     name = c["firstName"] + " " + c["lastName"]
+    province = home_province(ctx, c["userId"])
     year = int(ctx.config.anchor.year)
     raw = pl.DataFrame(
         {
@@ -196,7 +249,7 @@ def methods(ctx: Context, frames: Frames) -> pl.DataFrame:
             "acct": pick(s, keys, ("checking", "savings"), index=7, p=(0.8, 0.2)).astype(str),
             "wallet": pick(s, keys, tx.WALLETS, index=8).astype(str),
             "insurer": pick(s, keys, v.INSURERS, index=9).astype(str),
-            "state": np.asarray(v.PROVINCE_CODE)[home_province(ctx, c["userId"])],
+            "state": np.asarray(v.PROVINCE_CODE)[province],
             "street": pick(s, keys, tx.STREETS, index=11).astype(str),
             "house": s.integers(keys, 10, 9900, index=12),
             "cardType": pick(s, keys, ("credit", "debit"), index=13, p=(0.6, 0.4)).astype(str),
@@ -215,13 +268,16 @@ def methods(ctx: Context, frames: Frames) -> pl.DataFrame:
         _digits(s.integers(keys, 0, 100_000_000, index=23), 8).alias("policy"),
         _digits(s.integers(keys, 0, 1_000_000_000, index=24), 9).alias("member"),
         _digits(s.integers(keys, 0, 100_000, index=25), 5).alias("group"),
+        *_wallet_numbers(s, keys, province).get_columns(),
     )
     t = pl.col("type")
-    card, bank, wallet, ins = (
+    card, bank, wallet, ins, gcash, maya = (
         (t == "CARD"),
         (t == "BANK_ACCOUNT"),
         (t == "DIGITAL_WALLET"),
         (t == "INSURANCE"),
+        (t == "GCASH"),
+        (t == "MAYA"),
     )
     out = raw.select(
         pl.Series("id", ctx.ids("PaymentMethod", keys)),
@@ -233,6 +289,10 @@ def methods(ctx: Context, frames: Frames) -> pl.DataFrame:
         .then(pl.format("{} {}", "bank", "acct"))
         .when(wallet)
         .then(pl.col("wallet"))
+        .when(gcash)
+        .then(pl.lit("GCash"))
+        .when(maya)
+        .then(pl.lit("Maya"))
         .otherwise(pl.format("{} plan", "insurer"))
         .alias("nickname"),
         "isDefault",
@@ -252,7 +312,14 @@ def methods(ctx: Context, frames: Frames) -> pl.DataFrame:
         pl.when(wallet).then("wallet").alias("walletProvider"),
         pl.when(wallet).then("email").alias("walletEmail"),
         pl.when(wallet).then("name").alias("walletAccountName"),
+        pl.when(gcash).then("gcashNo").alias("gcashNumber"),
+        pl.when(gcash).then("name").alias("gcashName"),
         pl.when(~ins).then(pl.lit(True)).alias("isVerified"),
+        pl.when(gcash).then("email").alias("gcashEmail"),
+        pl.when(maya).then("mayaNo").alias("mayaNumber"),
+        pl.when(maya).then("name").alias("mayaName"),
+        pl.when(maya).then(pl.lit(True)).alias("mayaVerified"),
+        pl.when(maya).then("email").alias("mayaEmail"),
         pl.when(ins).then("insurer").alias("insuranceProviderName"),
         pl.when(ins).then(pl.format("POL-{}", "policy")).alias("policyNumber"),
         pl.when(ins).then(pl.format("MBR{}", "member")).alias("memberId"),

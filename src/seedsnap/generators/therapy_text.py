@@ -711,12 +711,14 @@ WALLET_FAILURE_REASONS = (
     "Wallet authorization was not completed",
     "Processing error at the payment provider",
 )
+# GCash and Maya also cap what an account moves in a month (a wallet's monthly limit).
+PH_WALLET_FAILURE_REASONS = (*WALLET_FAILURE_REASONS, "Monthly wallet transaction limit reached")
 FAILURE_REASONS_BY_TYPE = {
     "CARD": FAILURE_REASONS,
     "BANK_ACCOUNT": BANK_FAILURE_REASONS,
     "DIGITAL_WALLET": WALLET_FAILURE_REASONS,
-    "GCASH": WALLET_FAILURE_REASONS,
-    "MAYA": WALLET_FAILURE_REASONS,
+    "GCASH": PH_WALLET_FAILURE_REASONS,
+    "MAYA": PH_WALLET_FAILURE_REASONS,
 }
 
 # Client preferences.
