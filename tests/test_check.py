@@ -662,6 +662,32 @@ def _chatbot_linked(
     )
 
 
+# A HYBRID intake: c1 answered PHQ-9 and the first three GAD-7 items in the chat (cs1, left
+# part-way a few minutes before), the rest on the checklist (pa_c1, _ANSWERS); two of those
+# answers are in cs1's messages (cb1 and cb2).
+_HYBRID_COLLECTED = '{"GAD-7": [0,1,1], "PHQ-9": [2,2,2,1,1,1,2,1,0]}'
+_ESTIMATE = '{"riskFlags": [], "overallSeverity": "moderate", "primaryConcerns": ["depression"]}'
+_INSIGHTS = (
+    '{"themes": ["depression"], "riskLevel": "moderate", "primaryConcern": "depression", '
+    '"itemsAnsweredInChat": 2}'
+)
+
+
+def _hybrid(f: Frames, collected: str = _HYBRID_COLLECTED, insights: str = _INSIGHTS) -> Frames:
+    """c1's intake pa_c1 is HYBRID: begun in its session cs1, left part-way 10 minutes before."""
+    left = days(70) - timedelta(minutes=10)
+    f = set_(f, "ChatbotSession", "cs1", startedAt=left - timedelta(minutes=5),
+             createdAt=left - timedelta(minutes=5), lastActivity=left, updatedAt=left,
+             collectedAnswers=collected, currentQuestionnaire="GAD-7")  # fmt: skip
+    f = set_(f, "ChatbotMessage", "cb1", extractedAnswer=2, questionnaireContext="PHQ-9",
+             timestamp=left - timedelta(minutes=1), createdAt=left - timedelta(minutes=1))  # fmt: skip
+    f = add(f, "ChatbotMessage", id="cb2", sessionId="cs1", role="USER", content="Often.",
+            questionnaireContext="PHQ-9", extractedAnswer=2, timestamp=left, createdAt=left)  # fmt: skip
+    return set_(f, "PreAssessment", "pa_c1", chatbotSessionId="cs1", assessmentMethod="HYBRID",
+                answers=_ANSWERS, scores=_SCORES, severityLevels=_SEVERITIES,
+                aiEstimate=_ESTIMATE, conversationInsights=insights)  # fmt: skip
+
+
 _SUSPENDED_AT = days(0.05)  # after c2's last login and act, by m1 and a1 still coming
 
 
@@ -2051,6 +2077,75 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
             status="CONFIRMED",
         ),
         "mt1",
+    ),
+    (  # the chat collected another GAD-7 item 3 than the assessment holds
+        "chatbot.hybrid_answers_begin_its_assessment",
+        lambda f: _hybrid(f, collected=_swap(_HYBRID_COLLECTED, "[0,1,1]", "[0,1,2]")),
+        "cs1",
+    ),
+    (  # the chat's second PHQ-9 answer is not the assessment's
+        "chatbot.hybrid_answers_begin_its_assessment",
+        lambda f: _hybrid(f, collected=_swap(_HYBRID_COLLECTED, "[2,2,2,1,1,1,2,1,0]", "[2,1]")),
+        "cs1",
+    ),
+    (  # a session that collected nothing
+        "chatbot.hybrid_answers_begin_its_assessment",
+        lambda f: _hybrid(f, collected="{}"),
+        "cs1",
+    ),
+    (  # a session the client completed in the chat
+        "chatbot.hybrid_answers_begin_its_assessment",
+        lambda f: set_(
+            _hybrid(f), "ChatbotSession", "cs1", isComplete=True, completedAt=days(70.01)
+        ),
+        "cs1",
+    ),
+    (  # a HYBRID assessment stored before the chat it began was left
+        "pre_assessment.after_its_chatbot_session",
+        lambda f: set_(_hybrid(f), "ChatbotSession", "cs1", lastActivity=days(69)),
+        "pa_c1",
+    ),
+    (  # a checklist assessment with chat insights
+        "pre_assessment.insights_of_its_chat",
+        lambda f: set_(f, "PreAssessment", "pa_c1", conversationInsights=_INSIGHTS),
+        "pa_c1",
+    ),
+    (  # a HYBRID assessment without them
+        "pre_assessment.insights_of_its_chat",
+        lambda f: set_(_hybrid(f), "PreAssessment", "pa_c1", conversationInsights=None),
+        "pa_c1",
+    ),
+    (  # a low risk read of a moderate assessment
+        "pre_assessment.insights_of_its_chat",
+        lambda f: _hybrid(f, insights=_swap(_INSIGHTS, '"moderate"', '"low"')),
+        "pa_c1",
+    ),
+    (  # a risk flag, and the insights do not say elevated
+        "pre_assessment.insights_of_its_chat",
+        lambda f: set_(
+            _hybrid(f),
+            "PreAssessment",
+            "pa_c1",
+            aiEstimate=_swap(_ESTIMATE, "[]", '["passive_suicidal_ideation"]'),
+        ),
+        "pa_c1",
+    ),
+    (  # another primary concern than the estimate's
+        "pre_assessment.insights_of_its_chat",
+        lambda f: _hybrid(
+            f,
+            insights=_swap(
+                _INSIGHTS, '"primaryConcern": "depression"', '"primaryConcern": "stress"'
+            ),
+        ),
+        "pa_c1",
+    ),
+    (  # more items answered in the chat than its session collected (two)
+        "pre_assessment.insights_of_its_chat",
+        lambda f: _hybrid(
+            f, insights=_swap(_INSIGHTS, '"itemsAnsweredInChat": 2', '"itemsAnsweredInChat": 12')
+        ),
+        "pa_c1",
     ),
 ]
 
@@ -3651,3 +3746,16 @@ def test_wallet_columns_pass_a_gcash_and_a_maya_wallet(lab: Lab) -> None:
     report = lab.check("paymentMethod.columns_fit_type", wallets)
     assert report.rules == ["paymentMethod.columns_fit_type"], report.to_text()
     assert not report.violations, report.to_text()
+
+
+def test_chatbot_rules_pass_a_hybrid_intake(lab: Lab) -> None:
+    """pa_c1 begun in the chat (cs1, its first 12 answers), finished on the checklist."""
+    for rule_id in (
+        "pre_assessment.after_its_chatbot_session",
+        "pre_assessment.chatbot_method_has_session",
+        "chatbot.restates_its_assessment",
+        "chatbot.hybrid_answers_begin_its_assessment",
+        "pre_assessment.insights_of_its_chat",
+    ):
+        report = lab.check(rule_id, _hybrid)
+        assert report.rules == [rule_id] and not report.violations, report.to_text()

@@ -4,6 +4,7 @@ app's screens, hold each state a heavy build has wherever their population allow
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import polars as pl
@@ -199,3 +200,24 @@ def test_a_gcash_and_a_maya_wallet(build: tuple[str, Frames]) -> None:
         assert wallets[number].is_not_null().all()
         assert wallets["cardLast4"].is_null().all() and wallets["expiryYear"].is_null().all()
         assert wallets["billingAddress"].is_null().all()
+
+
+def test_a_hybrid_intake(build: tuple[str, Frames]) -> None:
+    """An intake begun with the chatbot and finished on the checklist: its session, left
+    part-way, before it; insights of the chat whose themes are among its primary concerns."""
+    _, f = build
+    pa = f["PreAssessment"].with_columns(pl.col("assessmentMethod").cast(pl.String))
+    hybrid = pa.filter(pl.col("assessmentMethod") == "HYBRID").join(
+        f["ChatbotSession"], left_on="chatbotSessionId", right_on="id", suffix="_s"
+    )
+    assert hybrid.height >= 1
+    assert (~hybrid["isComplete"]).all()
+    assert (hybrid["lastActivity"] <= hybrid["createdAt"]).all()
+    chat = pa.filter(pl.col("assessmentMethod").is_in(["CHATBOT", "HYBRID"]))
+    assert chat["conversationInsights"].is_not_null().all()
+    assert (
+        pa.filter(pl.col("assessmentMethod") == "CHECKLIST")["conversationInsights"].is_null().all()
+    )
+    for insights, estimate in zip(chat["conversationInsights"], chat["aiEstimate"], strict=True):
+        themes = json.loads(insights)["themes"]
+        assert set(themes) <= set(json.loads(estimate)["primaryConcerns"])

@@ -884,6 +884,26 @@ def _chatbot_restates() -> str:
     return "\n        OR ".join(parts)
 
 
+def _chatbot_begins() -> str:
+    """SQL: a session (``"s"``) a HYBRID assessment (``"p"``) began collected, on some
+    instrument, answers that are not the first of that assessment's (each list's text but
+    its closing bracket begins the assessment's, which goes on with a comma or ends there),
+    or collected none."""
+    from seedsnap.generators.social_text import ASSESSMENT_KEYS
+
+    parts = []
+    for q, k in ASSESSMENT_KEYS.items():  # the four instruments
+        c = f'CAST("s"."collectedAnswers" -> {_text(q)} AS TEXT)'
+        a = f'CAST("p"."answers" -> {_text(k)} AS TEXT)'
+        parts.append(
+            f"({c} IS NOT NULL AND ({a} IS NULL OR LEFT({c}, LENGTH({c}) - 1)"
+            f" <> LEFT({a}, LENGTH({c}) - 1)"
+            f" OR SUBSTRING({a} FROM LENGTH({c}) FOR 1) NOT IN (',', ']')))"
+        )
+    none = " AND ".join(f'("s"."collectedAnswers" -> {_text(q)}) IS NULL' for q in ASSESSMENT_KEYS)
+    return "\n        OR ".join([*parts, f"({none})"])
+
+
 def _success_rates_mismatch() -> str:
     """SQL over "Therapist": its treatmentSuccessRates' keys are not its areasOfExpertise
     (each of ``vocab.SPECIALTIES`` a key exactly when an area, and as many keys as areas).
@@ -1750,11 +1770,16 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
     (
         "pre_assessment.after_its_chatbot_session",
         "PreAssessment",
-        "an assessment from the chatbot is its client's, stored after that session completed",
+        "an assessment from the chatbot is its client's, stored after that session completed; "
+        "a HYBRID one (begun in the chat, finished on the checklist) after the session it "
+        "left part-way",
         """SELECT "p"."id" AS "key", 'chatbot session ' || "s"."id" AS "detail"
         FROM "PreAssessment" AS "p" JOIN "ChatbotSession" AS "s" ON "s"."id" = "p"."chatbotSessionId"
-        WHERE "s"."clientId" IS DISTINCT FROM "p"."clientId" OR NOT "s"."isComplete"
-        OR "s"."completedAt" IS NULL OR "s"."completedAt" > "p"."createdAt" """,
+        WHERE "s"."clientId" IS DISTINCT FROM "p"."clientId"
+        OR (CAST("p"."assessmentMethod" AS TEXT) <> 'HYBRID' AND (NOT "s"."isComplete"
+            OR "s"."completedAt" IS NULL OR "s"."completedAt" > "p"."createdAt"))
+        OR (CAST("p"."assessmentMethod" AS TEXT) = 'HYBRID' AND ("s"."isComplete"
+            OR "s"."lastActivity" > "p"."createdAt"))""",
     ),
     (
         "pre_assessment.chatbot_method_has_session",
@@ -1777,10 +1802,11 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         "chatbot.restates_its_assessment",
         "ChatbotSession",
         "the chatbot session an assessment came from collected that assessment's answers and "
-        "states its scores and severity levels, instrument by instrument",
+        "states its scores and severity levels, instrument by instrument (a HYBRID one's: "
+        "chatbot.hybrid_answers_begin_its_assessment)",
         f"""SELECT "s"."id" AS "key", 'assessment ' || "p"."id" AS "detail"
         FROM "ChatbotSession" AS "s" JOIN "PreAssessment" AS "p" ON "p"."chatbotSessionId" = "s"."id"
-        WHERE {_chatbot_restates()}""",
+        WHERE CAST("p"."assessmentMethod" AS TEXT) <> 'HYBRID' AND ({_chatbot_restates()})""",
     ),
     (
         "worksheet.feedback_fits_title",
@@ -2333,6 +2359,41 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         WHERE (LOWER("r"."content") LIKE '%worksheet%' OR LOWER("r"."content") LIKE '%homework%')
         AND NOT EXISTS (SELECT 1 FROM "Worksheet" AS "w" WHERE "w"."clientId" = "r"."clientId"
             AND "w"."therapistId" = "r"."therapistId" AND "w"."createdAt" < "r"."createdAt")""",
+    ),
+    (
+        "chatbot.hybrid_answers_begin_its_assessment",
+        "ChatbotSession",
+        "the session a HYBRID assessment began was left part-way, having collected the first "
+        "of that assessment's answers (some, not all), instrument by instrument",
+        f"""SELECT "s"."id" AS "key", 'assessment ' || "p"."id" AS "detail"
+        FROM "ChatbotSession" AS "s" JOIN "PreAssessment" AS "p" ON "p"."chatbotSessionId" = "s"."id"
+        WHERE CAST("p"."assessmentMethod" AS TEXT) = 'HYBRID' AND ("s"."isComplete"
+        OR {_chatbot_begins()})""",
+    ),
+    (
+        "pre_assessment.insights_of_its_chat",
+        "PreAssessment",
+        "an assessment made with the chatbot (CHATBOT, HYBRID), and only such an assessment, "
+        "has conversationInsights: the number of items its session collected, and the primary "
+        "concern and risk level (from the overall severity, elevated with a risk flag) of its "
+        "aiEstimate",
+        """SELECT "p"."id" AS "key", CAST("p"."assessmentMethod" AS TEXT) || ' '
+        || COALESCE(CAST("p"."conversationInsights" AS TEXT), 'NULL') AS "detail"
+        FROM "PreAssessment" AS "p"
+        WHERE ("p"."conversationInsights" IS NOT NULL)
+        <> (CAST("p"."assessmentMethod" AS TEXT) IN ('CHATBOT', 'HYBRID'))
+        OR ("p"."conversationInsights" IS NOT NULL AND (
+            ("p"."conversationInsights" ->> 'primaryConcern')
+                IS DISTINCT FROM ("p"."aiEstimate" -> 'primaryConcerns' ->> 0)
+            OR ("p"."conversationInsights" ->> 'riskLevel') IS DISTINCT FROM (CASE
+                WHEN CAST("p"."aiEstimate" -> 'riskFlags' AS TEXT) <> '[]' THEN 'elevated'
+                WHEN "p"."aiEstimate" ->> 'overallSeverity' IN ('minimal', 'mild') THEN 'low'
+                WHEN "p"."aiEstimate" ->> 'overallSeverity' = 'moderate' THEN 'moderate'
+                ELSE 'elevated' END)
+            OR ("p"."conversationInsights" ->> 'itemsAnsweredInChat') IS DISTINCT FROM
+                CAST((SELECT COUNT(*) FROM "ChatbotMessage" AS "m"
+                    WHERE "m"."sessionId" = "p"."chatbotSessionId"
+                    AND "m"."extractedAnswer" IS NOT NULL) AS TEXT)))""",
     ),
 )
 

@@ -3,8 +3,10 @@
 Every client has one intake session. A client whose intake assessment came from the chatbot
 (the assessment links to this session: ``chatbot_session_keys``) finished it a few minutes
 before that assessment was stored (``isComplete``, every questionnaire answered, a closing
-message); the others (who took the checklist) left it part-way (``currentQuestionnaire`` is the
-one they stopped in).
+message); one whose intake is HYBRID answered its first items there (``therapy.hybrid_items``)
+and left it a few minutes (``HYBRID_LEAD_MINUTES``) before that assessment, finished on the
+checklist, was stored; the others (who took the checklist) left it part-way
+(``currentQuestionnaire`` is the one they stopped in).
 The chatbot asks the items of the instruments the assessment stores (PHQ-9, GAD-7, PSS-10,
 ISI: ``social_text.QUESTIONNAIRES``), so what it collected is what the assessment holds: a
 complete session's answers are its assessment's ``answers``, and its ``structuredAnswers``
@@ -29,7 +31,12 @@ from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Fr
 from seedsnap.generators import social_text as t
 from seedsnap.generators.clock import waking_between
 from seedsnap.generators.common import JsonValue, json_object, jsonb_key_order, ms_of, text_keys
-from seedsnap.generators.therapy import assessment_rows, chatbot_session_keys
+from seedsnap.generators.therapy import (
+    RISK_LEVEL,
+    assessment_rows,
+    chatbot_session_keys,
+    hybrid_items,
+)
 from seedsnap.generators.users import home_offset_of, seen_of
 from seedsnap.ids import uuid4
 from seedsnap.random import I64, expand
@@ -57,9 +64,9 @@ USER_GAP_MS = (3_000, 40_000)
 ASSISTANT_GAP_MS = (800, 4_000)
 # A complete session ends 1-9 minutes before its assessment is stored.
 CLOSING_LEAD_MINUTES = (1, 10)
-# The assessment's overall severity as the chatbot's risk level; a risk flag (PHQ-9 item 9
-# endorsed) makes it elevated whatever the severity.
-RISK_LEVEL = {"minimal": "low", "mild": "low", "moderate": "moderate", "severe": "elevated"}
+# A session a HYBRID intake began ends this many minutes before the assessment is stored:
+# the client answered the remaining items on the checklist meanwhile.
+HYBRID_LEAD_MINUTES = (3, 15)
 _ANSWERS = pl.Struct({ASSESSMENT_KEY[q]: pl.List(pl.Int64) for q in ORDER})
 _ESTIMATE = pl.Struct(
     {
@@ -99,6 +106,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         frames["PreAssessment"].select(
             pl.col("chatbotSessionId").alias("sid"),
             ms_of("createdAt").alias("pa"),
+            pl.col("assessmentMethod").cast(pl.String).alias("method"),
             "answers",
             "scores",
             "severityLevels",
@@ -111,7 +119,10 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     n_q = len(QUESTIONS)
     created = clients["created"].to_numpy()
     pa = clients["pa"].fill_null(-1).to_numpy()
-    complete = pa >= 0  # the session its intake assessment came from
+    method = clients["method"].fill_null("").to_numpy()
+    complete = (pa >= 0) & (method != "HYBRID")  # the session its intake assessment came from
+    # The session a HYBRID intake began: left after its first items, finished on the checklist.
+    hybrid = (pa >= 0) & (method == "HYBRID")
     # The answers given: the assessment's, or those the client would give at intake.
     drawn = assessment_rows(
         ctx,
@@ -123,7 +134,9 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .select(pl.coalesce("answers", "drawn"))
         .to_series()
     )
-    answered = np.where(complete, n_q, s.integers(keys, 0, n_q, 0))
+    answered = np.where(
+        complete, n_q, np.where(hybrid, hybrid_items(ctx, ck), s.integers(keys, 0, n_q, 0))
+    )
     # Script length: head, question + answer per answered item, then a closing message
     # (complete) or the question left unanswered (incomplete).
     n_msgs = SCRIPT_HEAD + 2 * answered + 1
@@ -148,7 +161,9 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     free = np.maximum(np.minimum(anchor - MS_PER_DAY, seen - total) - span_lo, 0)
     home = home_offset_of(ctx, clients["id"])
     start_free = waking_between(s, keys, span_lo, span_lo + free, home, index=4)
+    end_hybrid = pa - s.integers(keys, *HYBRID_LEAD_MINUTES, 7) * MS_PER_MINUTE
     start = np.where(complete, end_complete - total, start_free)
+    start = np.where(hybrid, end_hybrid - total, start)
     start = np.clip(start, created + 1, anchor - total - 1)
     at = start[rows] + offset + j  # + j keeps times strictly increasing
 

@@ -1990,6 +1990,25 @@ CHATBOT_INTAKE = 0.35
 CHATBOT_INTAKE_AFTER = 45 * MS_PER_MINUTE
 
 
+# Of the other clients whose intake leaves the chatbot room, a keyed HYBRID_INTAKE began it
+# with the chatbot, answered the first items there (``hybrid_items``: HYBRID_ITEMS, a part
+# only) and finished it on the checklist: a HYBRID assessment linked to that session.
+HYBRID_INTAKE = 0.3
+HYBRID_ITEMS = (3, 30)  # items answered in the chat, of the 33 of the four instruments
+# The chatbot's read of an assessment's overall severity; a risk flag (PHQ-9 item 9
+# endorsed) makes it elevated whatever the severity (the chatbot sessions and the
+# assessments' conversationInsights).
+RISK_LEVEL = {"minimal": "low", "mild": "low", "moderate": "moderate", "severe": "elevated"}
+
+
+def hybrid_items(ctx: Context, client_keys: U64) -> I64:
+    """How many items (in the chatbot's order) each client answered in the chat before it
+    finished a HYBRID intake on the checklist: keyed by the client, so the assessment and its
+    chatbot session agree."""
+    out: I64 = ctx.stream("PreAssessment", "hybrid").integers(client_keys, *HYBRID_ITEMS, index=1)
+    return out
+
+
 def chatbot_session_keys(client_keys: U64) -> U64:
     """The key of each client's (``text_keys`` of its id) intake chatbot session: the
     chatbot enricher makes the session, the assessment that comes of it links to it."""
@@ -2029,6 +2048,13 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
         (nth == 0)
         & (intake >= c_at + CHATBOT_INTAKE_AFTER)
         & ctx.stream("PreAssessment", "chatbot").bernoulli(ck, CHATBOT_INTAKE)
+    )
+    # A client who did not take it with the chatbot but had the time may have begun with it.
+    hybrid = (
+        (nth == 0)
+        & (intake >= c_at + CHATBOT_INTAKE_AFTER)
+        & ~chatbot
+        & ctx.stream("PreAssessment", "hybrid").bernoulli(ck, HYBRID_INTAKE, index=0)
     )
     session_ids = ctx.ids("ChatbotSession", chatbot_session_keys(ck))
     processed = np.minimum(created + s.integers(keys, 5_000, INTAKE_PROCESSED_WITHIN, index=2), a)
@@ -2092,6 +2118,22 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
     interventions = list_column(iv, iv_mask, "recommendedInterventions", pl.List(pl.String))
     risk = phq[:, 8] >= 1
     overall = np.array(["minimal", "mild", "moderate", "severe"])[ordinal.max(1)]
+    # What the chat covered: every instrument (CHATBOT), those whose items were all answered
+    # before the checklist took over (HYBRID), none (CHECKLIST). Its themes are the primary
+    # concerns of those instruments (general wellbeing whenever it is the concern).
+    # The chatbot asks PHQ-9, GAD-7, PSS-10, ISI (social_text.QUESTIONNAIRE_ORDER).
+    sizes = np.array([phq.shape[1], gad.shape[1], pss.shape[1], isi.shape[1]])
+    in_chat = np.where(chatbot, sizes.sum(), np.where(hybrid, hybrid_items(ctx, ck), 0))
+    covered = in_chat[:, None] >= np.cumsum(sizes)[None, :]  # tx.CONCERNS order
+    covered = np.concatenate([covered, np.ones((len(keys), 1), dtype=bool)], 1)
+    themes = list_column(
+        concern_json[concern_idx],
+        concern_mask & np.take_along_axis(covered, concern_idx, 1),
+        "themes",
+        pl.List(pl.String),
+    )
+    levels = np.array([RISK_LEVEL[x] for x in ("minimal", "mild", "moderate", "severe")])
+    risk_level = np.where(risk, "elevated", levels[ordinal.max(1)])
 
     def likely(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         return np.round(1 / (1 + np.exp(-8 * (x - 0.45))), 2)
@@ -2174,9 +2216,24 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
         timestamps(processed, "updatedAt"),
         pl.lit(True).alias("isProcessed"),
         timestamps(processed, "processedAt"),
-        # The intake through the chatbot is stored when its session completes, linked to it.
-        pl.Series("assessmentMethod", np.where(chatbot, "CHATBOT", "CHECKLIST")),
-        unless(session_ids, ~chatbot, "chatbotSessionId"),
+        # The intake through the chatbot is stored when its session completes, linked to it;
+        # one begun there and finished on the checklist links the session it left.
+        pl.Series(
+            "assessmentMethod",
+            np.where(chatbot, "CHATBOT", np.where(hybrid, "HYBRID", "CHECKLIST")),
+        ),
+        unless(session_ids, ~(chatbot | hybrid), "chatbotSessionId"),
+        pl.when(pl.lit(pl.Series(chatbot | hybrid)))
+        .then(
+            json_object(
+                "conversationInsights",
+                itemsAnsweredInChat=pl.lit(pl.Series(in_chat)),
+                primaryConcern=JsonText(pl.lit(concerns).list.first()),
+                riskLevel=pl.lit(pl.Series(risk_level)),
+                themes=_wrap(themes),
+            )
+        )
+        .alias("conversationInsights"),
     )
 
 
