@@ -195,7 +195,7 @@ def test_a_gcash_and_a_maya_wallet(build: tuple[str, Frames]) -> None:
     pm = f["PaymentMethod"].with_columns(pl.col("type").cast(pl.String))
     for kind, number in (("GCASH", "gcashNumber"), ("MAYA", "mayaNumber")):
         wallets = pm.filter(pl.col("type") == kind)
-        assert wallets.height >= 1  # payments.MIN_PH_WALLET
+        assert wallets.height >= 1  # payments.FIXTURE_WALLETS
         # A wallet: its number, no card's columns, no billing address.
         assert wallets[number].is_not_null().all()
         assert wallets["cardLast4"].is_null().all() and wallets["expiryYear"].is_null().all()

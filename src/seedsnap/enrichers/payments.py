@@ -74,10 +74,10 @@ SECOND_P = (0.5, 0.2, 0.15, 0.15)
 # Philippine mobile a client kept (Maya takes +63 numbers only).
 PH_WALLETS = ("GCASH", "MAYA")
 PH_WALLET_P = (0.08, 0.04)
-# A build whose clients added methods has at least one of each (light's dozen would show no
-# Maya): where the draws gave none, the card of the lowest keyed draw (index 31) is one
-# (cards are the most common method, so no other type runs out).
-MIN_PH_WALLET = 1
+# The fixture clients developers log in with (users.FIXTURES_PER_ROLE) show them both: two of
+# them pay with one by default, whatever their draw. Fixed ids, so every build and scale has
+# them (light's dozen methods would show no Maya) and no other client's method moves.
+FIXTURE_WALLETS = {"dev_client_1": "GCASH", "dev_client_3": "MAYA"}
 # Retrying a failed session payment (``retries``).
 RETRY_SUCCESS = 0.88  # an assumption: most failures are a bank hold or a glitch
 RETRY_MEAN = 6 * MS_PER_HOUR  # waking time before a client still coming pays again
@@ -226,13 +226,9 @@ def methods(ctx: Context, frames: Frames) -> pl.DataFrame:
         [u < PH_WALLET_P[0], u < PH_WALLET_P[0] + PH_WALLET_P[1]], list(PH_WALLETS), kind
     )
     kind = np.where(kind == "INSURANCE", kind, ph).astype(str)
-    rank = s.uniform(keys, 31)
-    had = frames["PaymentMethod"]["type"].cast(pl.String)
-    for ph_type in PH_WALLETS:  # the two wallets
-        free = np.flatnonzero(kind == "CARD")
-        short = MIN_PH_WALLET - int((kind == ph_type).sum()) - int((had == ph_type).sum())
-        if short > 0 and len(free):
-            kind[free[np.argsort(rank[free], kind="stable")[:short]]] = ph_type
+    fixed = c["userId"].replace_strict(FIXTURE_WALLETS, default=None, return_dtype=pl.String)
+    is_fixed = (j == 0) & fixed.is_not_null().to_numpy()
+    kind = np.where(is_fixed, fixed.fill_null("").to_numpy(), kind).astype(str)
     name = c["firstName"] + " " + c["lastName"]
     province = home_province(ctx, c["userId"])
     year = int(ctx.config.anchor.year)
