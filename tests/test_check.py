@@ -2147,6 +2147,29 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         ),
         "pa_c1",
     ),
+    (  # a budget above the bracket of c1's only therapist (t1, $50)
+        "client_preferences.budget_holds_its_therapists",
+        lambda f: set_(f, "ClientPreferences", "cf1", budgetRange="$150-$200"),
+        "cf1",
+    ),
+    (  # under $100, and c1 once had a therapist charging $250
+        "client_preferences.budget_holds_its_therapists",
+        lambda f: add(
+            set_(
+                set_(f, "ClientPreferences", "cf1", budgetRange="under $100"),
+                "Therapist",
+                "t2",
+                hourlyRate=250.0,
+            ),
+            "ClientTherapist",
+            id="ct9",
+            clientId="c1",
+            therapistId="t2",
+            status="inactive",
+            assignedAt=days(150),
+        ),
+        "cf1",
+    ),
 ]
 
 
@@ -3759,3 +3782,11 @@ def test_chatbot_rules_pass_a_hybrid_intake(lab: Lab) -> None:
     ):
         report = lab.check(rule_id, _hybrid)
         assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+def test_budget_rule_passes_a_budget_that_holds_its_therapist(lab: Lab) -> None:
+    rule_id = "client_preferences.budget_holds_its_therapists"
+    report = lab.check(
+        rule_id, lambda f: set_(f, "ClientPreferences", "cf1", budgetRange="under $100")
+    )
+    assert report.rules == [rule_id] and not report.violations, report.to_text()

@@ -943,6 +943,10 @@ _SUCCESS_RATES_MISMATCH = _success_rates_mismatch()
 _CONCERNS_UNTREATED = _concerns_untreated()
 
 
+_BUDGETS = _values(
+    "br", ("lo", "hi", "label"), [(str(lo), str(hi), label) for lo, hi, label in ttx.BUDGET_RANGES]
+)
+
 DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
     # Communities and content.
     (
@@ -2359,6 +2363,21 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         WHERE (LOWER("r"."content") LIKE '%worksheet%' OR LOWER("r"."content") LIKE '%homework%')
         AND NOT EXISTS (SELECT 1 FROM "Worksheet" AS "w" WHERE "w"."clientId" = "r"."clientId"
             AND "w"."therapistId" = "r"."therapistId" AND "w"."createdAt" < "r"."createdAt")""",
+    ),
+    (
+        "client_preferences.budget_holds_its_therapists",
+        "ClientPreferences",
+        "a paired client's budgetRange is the bracket of the dearest therapist it had, active "
+        "or not: every therapist it picked charged within its budget",
+        f"""SELECT "cp"."id" AS "key", "cp"."budgetRange" || ' with a therapist at '
+        || CAST("r"."top" AS TEXT) AS "detail" FROM "ClientPreferences" AS "cp"
+        JOIN (SELECT "ct"."clientId", MAX("t"."hourlyRate") AS "top"
+            FROM "ClientTherapist" AS "ct" JOIN "Therapist" AS "t" ON "t"."userId" = "ct"."therapistId"
+            GROUP BY "ct"."clientId") AS "r" ON "r"."clientId" = "cp"."clientId"
+        WHERE "cp"."budgetRange" IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM {_BUDGETS} WHERE "br"."label" = "cp"."budgetRange"
+            AND "r"."top" >= CAST("br"."lo" AS DECIMAL(12, 2))
+            AND "r"."top" < CAST("br"."hi" AS DECIMAL(12, 2)))""",
     ),
     (
         "chatbot.hybrid_answers_begin_its_assessment",

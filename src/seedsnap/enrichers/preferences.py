@@ -8,8 +8,9 @@ the data says about it:
 - languagePreferences: English, plus its therapist's other language half of the time;
 - genderPreference / agePreference: with a therapist, either "no preference" or the
   therapist's (gender from the first-name pool, age bracket from the birth date);
-- budgetRange: the bracket holding its therapist's hourly rate (its last therapist's, for a
-  client whose pairs all ended: a budget it told every therapist it picked);
+- budgetRange: the bracket holding the highest hourly rate of the therapists it had, active
+  or not: a budget every one of them fitted (its therapist's own bracket but where a pair
+  drawn before it charged more: past pairs are drawn within it, ``relationships``);
 - sessionFrequency: from the median gap between its sessions (weekly up to 10 days,
   biweekly up to 21, else monthly); availabilityPreference: its two most frequent session
   times, as local weekday and part of day in the therapist's zone;
@@ -92,15 +93,15 @@ def _therapist(frames: Frames) -> pl.DataFrame:
 
 
 def _last_rate(frames: Frames) -> pl.DataFrame:
-    """Each paired client's last therapist's hourlyRate (``lastRate``), active or not."""
+    """The highest hourlyRate (``lastRate``) among each paired client's therapists, active
+    or not: a budget that held every therapist it picked."""
     rate = frames["Therapist"].select(pl.col("userId").alias("therapistId"), "hourlyRate")
     return (
         frames["ClientTherapist"]
-        .sort("clientId", "assignedAt", "therapistId")
-        .group_by("clientId", maintain_order=True)
-        .agg(pl.col("therapistId").last())
+        .select("clientId", "therapistId")
         .join(rate, on="therapistId", how="left")
-        .select("clientId", pl.col("hourlyRate").alias("lastRate"))
+        .group_by("clientId")
+        .agg(pl.col("hourlyRate").max().alias("lastRate"))
     )
 
 
@@ -249,9 +250,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .alias("treatmentApproaches"),
         pl.lit("video").alias("sessionFormat"),
         pl.coalesce(frequency, pl.col("_freq")).alias("sessionFrequency"),
-        pl.when(has_t)
-        .then(_bracket(pl.col("hourlyRate").cast(pl.Float64), tx.BUDGET_RANGES))
-        .when(pl.col("lastRate").is_not_null())
+        pl.when(pl.col("lastRate").is_not_null())
         .then(_bracket(pl.col("lastRate").cast(pl.Float64), tx.BUDGET_RANGES))
         .otherwise(pl.col("_budget"))
         .alias("budgetRange"),

@@ -377,15 +377,17 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     until = until.with_columns(((pl.col("hi") - pl.col("readyMs")) // past_ms).alias("room"))
     after = pl.concat([existing, active_rows.select("therapistId", "clientId")])
     # The budget bracket (``therapy_text.BUDGET_RANGES``) of each therapist's hourlyRate, and
-    # of each paired client's last therapist's: the client's preferences state the latter
-    # (enrichers/preferences.py), and its past therapists come from the same bracket where
-    # the first round finds them (a client picks within its budget).
+    # of each paired client's active therapist's (else its last one's): the client's
+    # preferences state the former (enrichers/preferences.py). Its past therapists charge
+    # within that budget (no higher bracket), from the same bracket where the first round
+    # finds them (a client picks within its budget). A client with no pair yet has its
+    # past ones only: its preferences state the bracket of the dearest of them.
     rates = frames["Therapist"].select(
         pl.col("userId").alias("therapistId"), _budget(pl.col("hourlyRate")).alias("_tb")
     )
     budget = (
         pl.concat([pairs.select(active_rows.columns), active_rows])
-        .sort("clientId", "assignedAt", "therapistId")
+        .sort("clientId", pl.col("status") == "active", "assignedAt", "therapistId")
         .group_by("clientId", maintain_order=True)
         .agg(pl.col("therapistId").last())
         .join(rates, on="therapistId", how="left")
@@ -395,19 +397,21 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     def fits(span: int, in_budget: bool = False) -> Callable[[pl.DataFrame], pl.DataFrame]:
         def keep(c: pl.DataFrame) -> pl.DataFrame:
             """Candidate pairs whose therapist was approved ``span`` ms before the pair had
-            to end, and treats the client's concerns (``treats``); with ``in_budget``,
-            charges in its client's budget bracket (where the client has one)."""
+            to end, treats the client's concerns (``treats``) and charges within its
+            client's budget (no higher bracket, where the client has one); with
+            ``in_budget``, in that very bracket."""
             c2 = (
                 c.join(therapists, on="therapistId", how="left", maintain_order="left")
                 .join(until, on="clientId", how="left", maintain_order="left")
                 .filter(pl.col("approvedMs") + span <= pl.col("hi"))
-            )
-            if in_budget:
-                c2 = (
-                    c2.join(rates, on="therapistId", how="left", maintain_order="left")
-                    .join(budget, on="clientId", how="left", maintain_order="left")
-                    .filter(pl.col("_cb").is_null() | (pl.col("_cb") == pl.col("_tb")))
+                .join(rates, on="therapistId", how="left", maintain_order="left")
+                .join(budget, on="clientId", how="left", maintain_order="left")
+                .filter(
+                    pl.col("_cb").is_null()
+                    | (pl.col("_tb") <= pl.col("_cb"))
+                    & ((pl.col("_cb") == pl.col("_tb")) | (not in_budget))
                 )
+            )
             return treats(c2.select(c.columns))
 
         return keep
