@@ -221,3 +221,14 @@ def test_a_hybrid_intake(build: tuple[str, Frames]) -> None:
     for insights, estimate in zip(chat["conversationInsights"], chat["aiEstimate"], strict=True):
         themes = json.loads(insights)["themes"]
         assert set(themes) <= set(json.loads(estimate)["primaryConcerns"])
+
+
+def test_a_rejected_application(build: tuple[str, Frames]) -> None:
+    """users.TURNED_DOWN: an applicant turned down, who takes part in nothing."""
+    _, f = build
+    t = f["Therapist"].with_columns(pl.col("status").cast(pl.String))
+    rejected = t.filter(pl.col("status") == "REJECTED")["userId"]
+    assert rejected.len() >= users.TURNED_DOWN
+    assert t.filter(pl.col("status") == "APPROVED").height > 0
+    for table, column in (("ClientTherapist", "therapistId"), ("Membership", "userId")):
+        assert f[table].filter(pl.col(column).is_in(rejected.implode())).is_empty()

@@ -85,6 +85,16 @@ PROCESSING_P = (0.5, 0.3, 0.2)
 # reshuffle left a pair with no free slot for its minimum meetings. Heavy builds reject some.
 REJECTED_SHARE = 0.6
 MIN_PENDING = 1
+# Beside the drawn population, every build has TURNED_DOWN applicants it turned down
+# (REJECTED whatever their draw), so light and medium, whose few drawn therapists are approved
+# but for medium's pending one, show a rejection too. Keyed apart from the therapists
+# (``applicant_keys``), named from the end of the name shuffle and with emails of their own,
+# they are the same at every scale and move no one else's draw or id: a rejected applicant
+# takes no part in anything (no community, pair or conversation). Not so a pending one, who
+# joins communities: a pending applicant added this way moved the memberships, posts,
+# comments, hearts, messages and notifications of others (heavy x3: 15 tables), so light
+# keeps none.
+TURNED_DOWN = 1
 # A therapist's standard session, in minutes: the "50-minute hour" or a full hour. Meetings
 # mostly last this long (generators/therapy.py) and are billed pro rata of hourlyRate.
 SESSION_MINUTES = (50, 60)
@@ -388,6 +398,11 @@ def user_keys(role: str, count: int) -> np.ndarray:
     return child_keys(root_key(role), np.arange(count))
 
 
+def applicant_keys() -> np.ndarray:
+    """The keys of the TURNED_DOWN applicants, apart from every therapist's ``user_keys``."""
+    return child_keys(root_key("therapist-applicant"), np.arange(TURNED_DOWN))
+
+
 def _names(ctx: Context, role: str, idx: I64) -> tuple[np.ndarray, np.ndarray]:
     """First and last names of the users of ``role`` numbered ``idx`` (their index within the
     role): the full names of the vocabulary (every first name with every last name) in a
@@ -420,6 +435,10 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
     """``count`` users of ``role``, their password still NULL (``generate`` sets it)."""
     s = ctx.stream("User", role)
     keys = user_keys(role, count)
+    drawn = count
+    if role == "therapist":  # and the applicants turned down (TURNED_DOWN)
+        keys = np.concatenate([keys, applicant_keys()])
+        count += TURNED_DOWN
     idx = np.arange(count)
     fixture = idx < FIXTURES_PER_ROLE
     n = idx + 1
@@ -433,7 +452,16 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
             "@mentaradev.local",
         ),
     )
-    first, last = _names(ctx, role, idx)
+    applicant = idx >= drawn
+    emails = np.where(
+        applicant,
+        np.char.add(
+            np.char.add(f"applicant.{role}.", (idx - drawn + 1).astype(str)), "@mentaradev.local"
+        ),
+        emails,
+    )
+    # An applicant's name is from the end of the role's shuffle (-1, -2, ...).
+    first, last = _names(ctx, role, np.where(applicant, drawn - idx - 1, idx))
     fixture_first = {
         "client": "Client",
         "therapist": "Dr. Therapist",
@@ -667,6 +695,8 @@ def application_status(ctx: Context, keys: np.ndarray, fixture: np.ndarray) -> n
     # The first applications drawn not approved still wait.
     rejected[np.flatnonzero(~approved)[:MIN_PENDING]] = False
     out: np.ndarray = np.select([rejected, approved], ["REJECTED", "APPROVED"], "PENDING")
+    # The applicants turned down whatever their draw (TURNED_DOWN).
+    out[np.isin(keys, applicant_keys())] = "REJECTED"
     return out
 
 
