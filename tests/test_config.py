@@ -10,6 +10,7 @@ from click.testing import CliRunner, Result
 from seedsnap.cli import main
 from seedsnap.config import resolve
 from seedsnap.errors import ConfigError
+from seedsnap.generators import users
 
 
 def test_mode_overrides_that_upstream_ignored_are_applied() -> None:
@@ -260,8 +261,10 @@ def test_config_shows_the_counts_the_build_makes(
     frames = generate(config)
     communities = sum(int(shown[f"volumes.{k}_communities"][0]) for k in ("illness", "general"))
     assert frames["Community"].height == communities
+    # (and beside the therapists, the applicants every build turned down: users.TURNED_DOWN)
+    extra = {"therapists": users.TURNED_DOWN}
     for role, table in (("clients", "Client"), ("therapists", "Therapist"), ("admins", "Admin")):
-        assert frames[table].height == int(shown[f"volumes.{role}"][0])
+        assert frames[table].height == int(shown[f"volumes.{role}"][0]) + extra.get(role, 0)
     anchor = next(line for line in out.output.splitlines() if line.startswith("anchor "))
     assert "Z  " in anchor, "the anchor is followed by the column gap, not run into its source"
 
