@@ -232,3 +232,14 @@ def test_a_rejected_application(build: tuple[str, Frames]) -> None:
     assert t.filter(pl.col("status") == "APPROVED").height > 0
     for table, column in (("ClientTherapist", "therapistId"), ("Membership", "userId")):
         assert f[table].filter(pl.col(column).is_in(rejected.implode())).is_empty()
+
+
+def test_a_failed_payment(build: tuple[str, Frames]) -> None:
+    _, f = build
+    p = f["Payment"].with_columns(pl.col("status").cast(pl.String))
+    assert _count(p, pl.col("status") == "COMPLETED")  # one could be
+    failed = p.filter(pl.col("status") == "FAILED")
+    assert failed.height >= 1  # payments.MIN_FAILED
+    # Turned down with a reason, when it was, and never settled.
+    assert failed["failedAt"].is_not_null().all() and failed["failureReason"].is_not_null().all()
+    assert failed["processedAt"].is_null().all()

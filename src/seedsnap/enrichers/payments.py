@@ -38,8 +38,9 @@ row 19, §11.17). Here:
   A retry mostly succeeds (``RETRY_SUCCESS``); one that fails is not tried again, so only a
   meeting's first payment is ever retried and a re-run adds nothing;
 - a method's lastUsed is its latest payment;
-- a build that can hold them has at least MIN_PENDING payments PENDING and MIN_REFUNDED
-  refunds of a session rated low (``_least``), so light and medium show both states.
+- a build that can hold them has at least MIN_PENDING payments PENDING, MIN_FAILED FAILED
+  and MIN_REFUNDED refunds of a session rated low (``_least``), so light and medium show
+  each state.
 """
 
 from __future__ import annotations
@@ -90,11 +91,12 @@ DUPLICATE_CHARGE = 0.01  # a settled session charged a second time (a double sub
 DUPLICATE_AFTER = (1_000, 90_000)  # ms after the first charge
 REFUND_WITHIN = 3 * MS_PER_DAY  # a refund follows its cause (an hour at least) within this
 # A build that can hold them has at least MIN_PENDING payments still PENDING (a session of
-# the last three days) and MIN_REFUNDED refunds of a session rated 1-2 stars (``_least``: the
+# the last three days), MIN_FAILED FAILED (a settled one turned down) and MIN_REFUNDED refunds of a session rated 1-2 stars (``_least``: the
 # top of a keyed ranking of the payments that could be): testers need them in light and
 # medium too.
 MIN_PENDING = 1
 MIN_REFUNDED = 1
+MIN_FAILED = 1
 
 
 def _least(
@@ -558,6 +560,12 @@ def payments(ctx: Context, frames: Frames, pm: pl.DataFrame) -> tuple[pl.DataFra
             pl.when(pl.Series(expired)).then(method).otherwise(_choose(m, created, other, pm))
         ).to_series()
     status = np.where(expired, "FAILED", status)
+    # A build with a settled session has a FAILED payment (MIN_FAILED): one not rated low
+    # first (its refund needs a settled payment).
+    status = _least(
+        least, m["id"], status, "FAILED", status == "COMPLETED", reviewed.is_not_null().to_numpy(),
+        MIN_FAILED - int((was == "FAILED").sum()), index=2,
+    )  # fmt: skip
     refund_lo = np.maximum(reviewed.fill_null(a + 1).to_numpy(), done_at) + MS_PER_HOUR
     could = (status == "COMPLETED") & reviewed.is_not_null().to_numpy() & (refund_lo <= a)
     refunded = could & s.bernoulli(keys, REFUND_LOW_REVIEW, index=7)
