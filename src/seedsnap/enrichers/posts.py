@@ -53,7 +53,7 @@ def _by_communities(
     posts: pl.DataFrame,
 ) -> pl.DataFrame:
     room_comm = members.select("roomId", "communityId").unique()
-    per_comm = count_by(posts.join(room_comm, on="roomId"), "communityId")
+    per_comm = count_by(posts.select("roomId").join(room_comm, on="roomId"), "communityId")
     communities = (
         frames["Community"]
         .select(pl.col("id").alias("communityId"))
@@ -92,7 +92,8 @@ def _recent(
         return posts.clear()
     since = ctx.anchor_ms - days * MS_PER_DAY
     room_comm = members.select("roomId", "communityId").unique()
-    recent = posts.filter(pl.col("createdAt").dt.epoch("ms") >= since).join(room_comm, on="roomId")
+    recent = posts.filter(pl.col("createdAt").dt.epoch("ms") >= since).select("roomId")
+    recent = recent.join(room_comm, on="roomId")
     stale = room_comm.join(recent.select("communityId").unique(), on="communityId", how="anti")
     stale = stale.sort("communityId")
     keys = text_keys(stale["communityId"]) ^ name_key("enrich", "posts", "recent")
@@ -119,7 +120,8 @@ def _second_voice(
     other members would have no post to comment on (their comment minimums)."""
     room_comm = members.select("roomId", "communityId").unique()
     lone = (
-        posts.join(room_comm, on="roomId")
+        posts.select("roomId", "userId")
+        .join(room_comm, on="roomId")
         .group_by("communityId")
         .agg(pl.col("userId").n_unique().alias("authors"), pl.col("userId").min().alias("author"))
         .filter(pl.col("authors") == 1)
@@ -161,8 +163,10 @@ def _audience(
         pl.col("seen").alias("cSeen"),
     )
     room_comm = members.select("roomId", "communityId").unique()
-    made = posts.join(room_comm, on="roomId").select(
-        "communityId", pl.col("userId").alias("author"), ms_of("createdAt").alias("pAt")
+    made = (
+        posts.select("roomId", "userId", "createdAt")
+        .join(room_comm, on="roomId")
+        .select("communityId", pl.col("userId").alias("author"), ms_of("createdAt").alias("pAt"))
     )
     reachable = (
         mine.join(made, on="communityId")
