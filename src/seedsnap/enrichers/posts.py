@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from seedsnap.arrays import rows_in
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames
 from seedsnap.enrichers.common import count_by, deficit
 from seedsnap.generators.common import ms_of, pick_rows_from_groups, text_keys
@@ -144,6 +145,46 @@ AUDIENCE_PER_POST = 3  # a client's comments per post, at most, that the minimum
 AUDIENCE_MAX = 7
 
 
+def _reachable(mine: pl.DataFrame, made: pl.DataFrame) -> pl.DataFrame:
+    """(client, len: Int64) for every client of ``mine`` (communityId, client, cJoin, cSeen):
+    the posts of ``made`` (communityId, author, pAt) in a community of the client's by
+    another author, strictly between the client's ``cJoin`` and ``cSeen``, counted once per
+    membership row.
+
+    What a join of the two on the community, filtered, would count, without its rows (a
+    client's every membership times its community's every post): per membership, a search
+    in the posts ordered by (community, time) for those in its window, less the client's own.
+    """
+    made = made.filter(pl.col("author").is_not_null())
+    window = (pl.col("pAt") > pl.col("cJoin")) & (pl.col("pAt") < pl.col("cSeen"))
+    own = (
+        mine.join(made, left_on=["communityId", "client"], right_on=["communityId", "author"])
+        .filter(window)
+        .group_by("client")
+        .len()
+    )
+    comms = mine["communityId"].unique()
+    c_made = rows_in(made["communityId"], comms)
+    p_at = made["pAt"].to_numpy()[c_made >= 0]
+    c_made = c_made[c_made >= 0]
+    c_mine = rows_in(mine["communityId"], comms)
+    join, seen = mine["cJoin"].to_numpy(), mine["cSeen"].to_numpy()
+    times = [t for t in (p_at, join, seen) if len(t)]
+    t0 = min(int(t.min()) for t in times) if times else 0
+    span = max(int(t.max()) for t in times) - t0 + 1 if times else 1
+    # (community, time) as one integer: a community's times in a block of its own.
+    at = np.sort(c_made * span + (p_at - t0))
+    lo = np.searchsorted(at, c_mine * span + (join - t0), side="right")
+    hi = np.searchsorted(at, c_mine * span + (seen - t0), side="left")
+    return (
+        mine.select("client", pl.Series("n", np.maximum(hi - lo, 0), dtype=pl.Int64))
+        .group_by("client")
+        .agg(pl.col("n").sum())
+        .join(own, on="client", how="left")
+        .select("client", (pl.col("n") - pl.col("len").fill_null(0).cast(pl.Int64)).alias("len"))
+    )
+
+
 def _audience(
     ctx: Context, frames: Frames, members: pl.DataFrame, posts: pl.DataFrame
 ) -> pl.DataFrame:
@@ -168,21 +209,9 @@ def _audience(
         .join(room_comm, on="roomId")
         .select("communityId", pl.col("userId").alias("author"), ms_of("createdAt").alias("pAt"))
     )
-    reachable = (
-        mine.join(made, on="communityId")
-        .filter(
-            (pl.col("author") != pl.col("client"))
-            & (pl.col("pAt") > pl.col("cJoin"))
-            & (pl.col("pAt") < pl.col("cSeen"))
-        )
-        .group_by("client")
-        .len()
-    )
     short = (
-        mine.select("client")
-        .unique()
-        .join(reachable, on="client", how="left")
-        .with_columns((need_n - pl.col("len").fill_null(0).cast(pl.Int64)).alias("need"))
+        _reachable(mine, made)
+        .with_columns((need_n - pl.col("len")).alias("need"))
         .filter(pl.col("need") > 0)
         .sort("client")
     )
