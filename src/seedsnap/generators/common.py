@@ -221,21 +221,37 @@ def text_keys(values: pl.Series | npt.ArrayLike) -> U64:
     data = np.frombuffer(raw, dtype=np.uint8) if n and raw is not None else np.zeros(0, np.uint8)
     lengths = np.diff(offsets)
     starts = offsets[:-1]
-    # An unaligned little-endian uint64 at every byte of the (padded) data: word j of a value
-    # is one gather at start + 8j, its bytes past the value's end masked to NUL. No copy of
-    # the values into a padded matrix, whatever their lengths.
-    padded = np.zeros(len(data) + 8, dtype=np.uint8)
-    padded[: len(data)] = data
-    at = np.ndarray((len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
+    width = int(lengths.max(initial=0))
+    if n and width and int(lengths.min()) == width:
+        # One width (uuid or cuid ids): the values, NUL-padded to whole words, are a matrix
+        # of words, copied once (a third faster than a gather per word).
+        matrix = np.zeros((n, -(-width // 8) * 8), dtype=np.uint8)
+        matrix[:, :width] = data[offsets[0] : offsets[-1]].reshape(n, width)
+        words = matrix.view("<u8")
+
+        def word(j: int) -> U64:
+            return words[:, j]
+    else:
+        # An unaligned little-endian uint64 at every byte of the (padded) data: word j of a
+        # value is one gather at start + 8j, its bytes past the value's end masked to NUL.
+        # No copy of the values into a padded matrix, whatever their lengths.
+        padded = np.zeros(len(data) + 8, dtype=np.uint8)
+        padded[: len(data)] = data
+        at = np.ndarray((len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
+
+        def word(j: int) -> U64:
+            left = lengths - 8 * j
+            w: U64 = at[np.minimum(starts + 8 * j, len(at) - 1)]
+            if left.min() < 8:  # some values end inside (or before) this word
+                keep = (8 * np.clip(left, 0, 8)).astype(np.uint64)
+                w &= np.where(keep == 64, np.uint64(2**64 - 1), (np.uint64(1) << (keep & 63)) - 1)
+            return w
+
     # (h ^ w) * odd is a bijection of h for each word, so values of equal length never
     # collide before the final mix (itself a bijection); NUL padding words are skipped.
     h = np.full(n, np.uint64(0x6A09E667F3BCC908), dtype=np.uint64)
-    for j in range(-(-int(lengths.max(initial=0)) // 8)):
-        left = lengths - 8 * j
-        w = at[np.minimum(starts + 8 * j, len(at) - 1)]
-        if left.min() < 8:  # some values end inside (or before) this word
-            keep = (8 * np.clip(left, 0, 8)).astype(np.uint64)
-            w &= np.where(keep == 64, np.uint64(2**64 - 1), (np.uint64(1) << (keep & 63)) - 1)
+    for j in range(-(-width // 8)):
+        w = word(j)
         if w.all():  # no value ends before this word (most words of an id column)
             h ^= w
             h *= _FOLD
