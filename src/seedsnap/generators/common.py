@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from seedsnap.arrays import series_from_arrow, sort_by_text, sort_positions
 from seedsnap.context import MS_PER_DAY, Context
@@ -201,6 +202,16 @@ def json_object(name: str, **fields: JsonValue) -> pl.Expr:
 _FOLD = np.uint64(0xD6E8FEB86659FD93)  # an odd 64-bit multiplier
 
 
+def _text_buffers(arr: pa.Array) -> tuple[int, npt.NDArray[np.int64], npt.NDArray[np.uint8]]:
+    """The length, the offsets (n + 1, into the data) and the bytes of ``arr``, a
+    large_string Arrow array."""
+    n = len(arr)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + n + 1]
+    raw = arr.buffers()[2]
+    data = np.frombuffer(raw, dtype=np.uint8) if n and raw is not None else np.zeros(0, np.uint8)
+    return n, offsets, data
+
+
 def text_keys(values: pl.Series | npt.ArrayLike) -> U64:
     """Stable uint64 keys of text values (ids), vectorised over 8-byte words.
 
@@ -215,13 +226,17 @@ def text_keys(values: pl.Series | npt.ArrayLike) -> U64:
         arr = arr.combine_chunks()
     if arr.type != pa.large_string():  # polars exports large_string: no cast (nor its import)
         arr = arr.cast(pa.large_string())
-    n = len(arr)
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + n + 1]
-    raw = arr.buffers()[2]
-    data = np.frombuffer(raw, dtype=np.uint8) if n and raw is not None else np.zeros(0, np.uint8)
+    n, offsets, data = _text_buffers(arr)
     lengths = np.diff(offsets)
-    starts = offsets[:-1]
     width = int(lengths.max(initial=0))
+    if n and width and int(lengths.min()) != width and not arr.null_count:
+        # Values of a few widths (uuids beside the fixtures' ids): NUL-padded to the widest,
+        # as the fold reads them anyway, they take the one-width path below (unless
+        # multibyte text, padded by characters, comes out wider).
+        _, p_offsets, p_data = _text_buffers(pc.utf8_rpad(arr, width, padding="\x00"))
+        if int(p_offsets[-1] - p_offsets[0]) == n * width:
+            offsets, data, lengths = p_offsets, p_data, np.diff(p_offsets)
+    starts = offsets[:-1]
     if n and width and int(lengths.min()) == width:
         # One width (uuid or cuid ids): the values, NUL-padded to whole words, are a matrix
         # of words, copied once (a third faster than a gather per word).
