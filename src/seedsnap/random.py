@@ -88,6 +88,11 @@ def _counter(keys: npt.ArrayLike, index: npt.ArrayLike, offset: np.uint64) -> U6
     k = np.asarray(keys, dtype=np.uint64)
     i = np.asarray(index, dtype=np.uint64)
     out = np.empty(np.broadcast_shapes(k.shape, i.shape), dtype=np.uint64)
+    if i.ndim == 0 and k.ndim:
+        # One index (the usual call): its share of the sum is one constant, added in one pass.
+        constant = (int(i) * int(_GOLDEN) + int(offset)) % 2**64
+        np.add(k, np.uint64(constant), out=out)
+        return out
     # ufuncs with out= wrap silently on 0-d arrays too (scalar operators would warn).
     np.multiply(i, _GOLDEN, out=out)
     np.add(out, k, out=out)
