@@ -264,7 +264,6 @@ ABSENT: dict[str, dict[str, set[str]]] = {
         # Group sessions meet on business days: none is under way on a Sunday.
         "GroupTherapySessions.status": {"IN_PROGRESS"},
         "Conversation.type": {"SESSION"},  # 5 % of held video sessions have a chat
-        "Message.messageType": {"VIDEO"},  # a few media messages: photos and voice first
         # No CONFIRMED session to confirm; no saved card expiring before the anchor.
         "Notification.type": {"APPOINTMENT_CONFIRMED", "SUBSCRIPTION_EXPIRING", *NO_REQUEST},
         # A pending applicant joins communities, which would reshuffle everyone's content.

@@ -106,7 +106,7 @@ KINDS = ("care", "peer", "colleague", "group")
 # MEDIA_STORE/<conversation>/<message>/<name>, named as phones name them (local time).
 MEDIA_RATE = 0.06
 MEDIA_TYPES = ("IMAGE", "AUDIO", "VIDEO")
-MEDIA_DEAL = np.array([0, 1, 0, 2, 0, 1, 0, 2, 0, 1], dtype=np.int64)  # into MEDIA_TYPES
+MEDIA_DEAL = np.array([0, 1, 2, 0, 1, 0, 2, 0, 1, 0], dtype=np.int64)  # into MEDIA_TYPES
 SCREENSHOT_RATE = 0.3  # of photos
 MEDIA_STORE = "https://storage.mentara.app/messages/"
 # Per file kind (photo, voice message, video, screenshot): name prefix, extension, size
@@ -471,7 +471,7 @@ def _media(
     r = np.flatnonzero(ok & sm.bernoulli(mk, MEDIA_RATE, 40))
     k = mk[r]
     # Types dealt in a keyed order by MEDIA_DEAL (half photos, 30 % voice, 20 % video), so
-    # even a small build has each type once it has four media messages.
+    # even a small build has each type once it has three media messages.
     kind = np.empty(len(r), dtype=np.int64)
     kind[np.lexsort((r, sm.bits(k, 41)))] = MEDIA_DEAL[np.arange(len(r)) % len(MEDIA_DEAL)]
     file = np.where((kind == 0) & sm.bernoulli(k, SCREENSHOT_RATE, 42), 3, kind)
