@@ -24,6 +24,7 @@ from seedsnap.check import (
     SET_AT,
     UNCHECKED_MINIMUMS,
     WAKING_ACTS,
+    WAKING_RUNS,
     CheckReport,
     check,
     check_parquet,
@@ -2797,13 +2798,19 @@ def _second_session(f: Frames, table: str, key: str) -> Frames:
 
 def _at_night(f: Frames, table: str, column: str = "createdAt") -> Frames:
     """``table`` given 250 copies of its first row made at 09:00 UTC, a night hour wherever
-    users live: the waking-hours rule looks at shares, so it needs a table of some size."""
+    users live: the waking-hours rule looks at shares, so it needs a table of some size.
+    Each copy of a table whose runs count as one act (``WAKING_RUNS``) is a run of its own."""
     first = f[table].head(1)
     n = NIGHT_MIN_ROWS + 50
     copies = first.select(pl.all().repeat_by(n).explode()).with_columns(
         pl.Series("id", [f"{table}-night-{i}" for i in range(n)]),
         pl.lit(datetime(2026, 2, 20, 9, 30)).cast(first.schema[column]).alias(column),
     )
+    if table in WAKING_RUNS:
+        run = WAKING_RUNS[table]
+        copies = copies.with_columns(
+            pl.Series(run, [f"{table}-run-{i}" for i in range(n)]).cast(first.schema[run])
+        )
     f[table] = pl.concat([f[table], copies.select(first.columns)])
     return f
 
@@ -3283,6 +3290,30 @@ def test_chatbot_rule_passes_a_session_that_restates_its_assessment(lab: Lab) ->
     """The same answers, scores and severities, keyed and spaced each in its own way."""
     report = lab.check("chatbot.restates_its_assessment", _chatbot_linked)
     assert report.rules == ["chatbot.restates_its_assessment"], report.to_text()
+    assert not report.violations, report.to_text()
+
+
+def _one_script_at_night(f: Frames) -> Frames:
+    """ChatbotMessage given 250 one-message sessions at 14:30 UTC and one session of 100
+    messages at 09:30 UTC: 29 % of the rows, one session in 251."""
+    first = f["ChatbotMessage"].head(1)
+    day, night = datetime(2026, 2, 20, 14, 30), datetime(2026, 2, 20, 9, 30)
+    n = NIGHT_MIN_ROWS + 50
+    rows = first.select(pl.all().repeat_by(n + 100).explode()).with_columns(
+        pl.Series("id", [f"cm-run-{i}" for i in range(n + 100)]),
+        pl.Series("sessionId", [f"cs-run-{min(i, n)}" for i in range(n + 100)]),
+        pl.Series("createdAt", [day] * n + [night] * 100).cast(first.schema["createdAt"]),
+    )
+    f["ChatbotMessage"] = pl.concat([f["ChatbotMessage"], rows.select(first.columns)])
+    return f
+
+
+def test_waking_rule_counts_a_chatbot_script_as_one_act(lab: Lab) -> None:
+    """A session's script is timed as one act: one session started at night is one night act
+    in 251, though its messages are 29 % of the rows (light --seed 8, 14, 19, 20 and medium
+    --seed 4, 7 failed so, with 40-156 messages of one or two sessions at night)."""
+    report = lab.check("chatbotMessage.waking_hours", _one_script_at_night)
+    assert report.rules == ["chatbotMessage.waking_hours"], report.to_text()
     assert not report.violations, report.to_text()
 
 
