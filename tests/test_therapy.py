@@ -1102,6 +1102,46 @@ def test_past_sessions_a_minimum_needs_fall_back_to_the_least_gap() -> None:
     assert sorted(np.diff(np.sort(day)).tolist()) == [tp.MIN_SESSION_GAP_DAYS]
 
 
+def test_a_minimum_one_a_week_cannot_hold_takes_twice_weekly_sessions() -> None:
+    """A pair that must have three sessions in two weeks of Mondays and Thursdays: its
+    weekly series holds two, so ``relax`` adds a third in a week it meets in, at least
+    MIN_SESSION_GAP_DAYS from the others (the meetings enricher raised "no free available
+    slot" where a pair's window was this short); without ``relax`` one stays unmet."""
+    ctx = Context(resolve(mode="light", env={}, config_file=None))
+    grid = pl.DataFrame(
+        {
+            "therapistId": ["t"] * 2,
+            "timezone": ["America/New_York"] * 2,
+            "dow": [1, 4],  # Monday, Thursday
+            "minute": [600, 600],
+            "room": [480, 480],
+        }
+    )
+    mon = int(datetime(2026, 2, 23, tzinfo=UTC).timestamp() * 1000)  # after the anchor
+    req = pl.DataFrame(
+        {
+            "row": [0],
+            "req": [0],
+            "pairId": ["p"],
+            "clientId": ["c"],
+            "therapistId": ["t"],
+            "pkey": text_keys(pl.Series(["p"])),
+            "lo": [mon],
+            "until": [mon + 11 * MS_PER_DAY],  # by the second Friday
+            "need": [3],
+            "pastOnly": [False],
+        },
+        schema_overrides={"row": pl.Int64, "req": pl.Int64},
+    )
+    weekly, short = schedule(ctx, req, grid)
+    assert weekly.height == 2 and short["need"].to_list() == [1]
+    acc, unmet = schedule(ctx, req, grid, relax=True)
+    assert unmet.is_empty() and acc.height == 3
+    assert_frame_equal(acc.head(2), weekly)  # the weekly ones stay as they were
+    day = tp.utc_to_local(acc["start"].to_numpy(), acc["timezone"].to_numpy()) // MS_PER_DAY
+    assert np.diff(np.sort(day)).min() >= tp.MIN_SESSION_GAP_DAYS
+
+
 @pytest.mark.parametrize("step", [MS_PER_MINUTE, 1, 7 * MS_PER_MINUTE // 3])
 def test_time_zone_conversion_matches_zoneinfo_for_every_row(step: int) -> None:
     from seedsnap.generators.therapy import _NO_TIME, local_to_utc, utc_to_local

@@ -238,7 +238,8 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     # The minimums must be met: a pair's booking stretches as far as they need.
     req_r = req_r.with_columns(booked_until(ctx, req_r, stretch=True))
-    acc_r, unmet = schedule(ctx, req_r, grid, existing)
+    # Where one a week cannot hold them, twice a week (``relax``) before giving up.
+    acc_r, unmet = schedule(ctx, req_r, grid, existing, relax=True)
     if unmet.height:
         short = unmet.join(req_r.group_by("req").agg(pl.col("pairId").min()), on="req")
         raise ConfigError(

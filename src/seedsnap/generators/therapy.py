@@ -837,6 +837,7 @@ def schedule(
     grid: pl.DataFrame,
     existing: pl.DataFrame | None = None,
     exact: bool = False,
+    relax: bool = False,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Place ``need`` meetings per request; returns (accepted candidates, unmet need per req).
 
@@ -862,6 +863,8 @@ def schedule(
       (L = 1 for any mix of US zones: one meeting per client and local date).
     With ``exact``, new meetings are kept apart from the client's existing ones by their
     times rather than by date buckets (among themselves the buckets still apply).
+    With ``relax``, a request its one-a-week series leaves short takes more sessions in weeks
+    its pair already meets in, MIN_SESSION_GAP_DAYS apart (for minimums that must be met).
     """
     if existing is None:
         existing = pl.DataFrame(
@@ -1002,6 +1005,29 @@ def schedule(
         more = again[_greedy(req_at[again], prio2, [k[again] for k in hard], np.maximum(left, 0))]
         pick = np.concatenate([pick, more])
         left -= np.bincount(req_at[more], minlength=need.height)
+    # With ``relax``, a minimum the pair's one-a-week series cannot hold (its window too short
+    # for its weeks, or its free slots taken by others) takes a second session in a week the
+    # pair already meets in, MIN_SESSION_GAP_DAYS from the pair's others (the hard rule,
+    # check's SESSION_GAP_HOURS), as past-only sessions do above: first where the week is
+    # free and SESSION_GAP_DAYS away, then anywhere the hard keys allow. Only requests that
+    # would stay short run it, so a build that meets its minimums is not changed.
+    if relax and (left > 0).any():
+        extra = np.flatnonzero(keep & (left[req_at] > 0))
+        if len(extra) and len(pick):
+            extra = extra[~_held([k[extra] for k in hard], [k[pick] for k in hard])]
+        if len(extra):
+            soft = [wk, *near]
+            crowded = (
+                _held([k[extra] for k in soft], [k[pick] for k in soft])
+                if len(pick)
+                else np.zeros(len(extra), dtype=bool)
+            )
+            prio3 = np.where(crowded, prio[extra] + int(prio.max(initial=0)) + 1, prio[extra])
+            more = extra[
+                _greedy(req_at[extra], prio3, [k[extra] for k in hard], np.maximum(left, 0))
+            ]
+            pick = np.concatenate([pick, more])
+            left -= np.bincount(req_at[more], minlength=need.height)
     # The accepted candidates' zones go back to text (the candidates carried enum codes).
     acc = (
         cand[pick]
