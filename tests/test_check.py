@@ -1699,6 +1699,11 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: _second_session(f, "GroupSessionTherapistInvitations", "gi1"),
         "gi2",
     ),
+    (  # gs2, a week after gs1, announced by t1 at the same instant
+        "group_session.created_one_at_a_time",
+        lambda f: _next_week_session(f),
+        "gs2",
+    ),
     *(
         (f"{t[0].lower() + t[1:]}.waking_hours", lambda f, t=t, c=c: _at_night(f, t, c), t)
         for t, c in WAKING_ACTS
@@ -2793,6 +2798,17 @@ def _second_session(f: Frames, table: str, key: str) -> Frames:
         .with_columns(pl.lit(key.replace("1", "2")).alias("id"), pl.lit("gs2").alias("sessionId"))
     )
     f[table] = pl.concat([f[table], row])
+    return f
+
+
+def _next_week_session(f: Frames) -> Frames:
+    """gs2: a copy of gs1 a week later, by the same creator, created at the same instant."""
+    gs2 = (
+        f["GroupTherapySessions"]
+        .filter(pl.col("id") == "gs1")
+        .with_columns(pl.lit("gs2").alias("id"), pl.col("scheduledAt") + timedelta(days=7))
+    )
+    f["GroupTherapySessions"] = pl.concat([f["GroupTherapySessions"], gs2])
     return f
 
 

@@ -2123,6 +2123,17 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
                 WHERE "p"."sessionId" = "s"."id") >= {_MIN_GROUP}))""",
     ),
     (
+        "group_session.created_one_at_a_time",
+        "GroupTherapySessions",
+        "a moderator creates one group session at a time: no two of its sessions share a "
+        "createdAt (each is announced at its own waking-clock time)",
+        """SELECT "s"."id" AS "key", 'created with ' || MIN("o"."id") || ' at ' ||
+        CAST("s"."createdAt" AS TEXT) AS "detail" FROM "GroupTherapySessions" AS "s"
+        JOIN "GroupTherapySessions" AS "o" ON "o"."createdById" = "s"."createdById"
+            AND "o"."createdAt" = "s"."createdAt" AND "o"."id" < "s"."id"
+        GROUP BY "s"."id", "s"."createdAt" """,
+    ),
+    (
         "group_invitation.therapist_of_the_venues_state",
         "GroupSessionTherapistInvitations",
         "therapists are licensed per state: an in-person session at a known venue invites "

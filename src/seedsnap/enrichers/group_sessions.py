@@ -420,7 +420,18 @@ def _sessions(
     # registering has had days (of waking hours) to happen, not the anchor's small hours.
     recent = anchor - s.integers(keys, 2 * 24, 14 * 24, 10) * MS_PER_HOUR
     created = np.where(at - lead > anchor, recent, at - lead)
-    created = np.clip(created, lo, np.minimum(anchor, at - MS_PER_HOUR))
+    # One drawn before the community could host it (``lo``) is created since then, at a
+    # keyed time up to its lead (LEAD_DAYS where there is room): pinned to ``lo`` itself,
+    # a young community's sessions shared one instant, at any hour (heavy x3 --seed 2 had
+    # 11 made at 08:39 UTC, 3:39 a.m. in New York, failing the waking-hours rule).
+    last = np.minimum(anchor, at - MS_PER_HOUR)
+    early = created < lo
+    if early.any():
+        by_lead = np.minimum(anchor, at - LEAD_DAYS * MS_PER_DAY)
+        room = np.maximum(np.where(by_lead >= lo, by_lead, last) - lo, 0)
+        since = lo + np.floor(s.uniform(keys, 11) * room).astype(np.int64)
+        created = np.where(early, since, created)
+    created = np.clip(created, lo, last)
     ids = ctx.ids("GroupTherapySessions", keys).alias("sid")
     by = _creators(
         ctx,
