@@ -278,3 +278,17 @@ def test_no_group_session_on_a_us_holiday(heavy3: Frames) -> None:
     on = day.to_numpy().astype("datetime64[D]")
     assert len(on) > 0 and not np.isin(on, holidays).any()
     assert np.is_busday(on).all()
+
+
+def test_sessions_of_a_young_community_are_created_at_their_own_times(heavy3: Frames) -> None:
+    """A session drawn before its community could host it was pinned to that instant: heavy
+    x3 made 77 of its 558 at a shared one (11 at 08:39 UTC, a night hour, at --seed 2, which
+    failed the waking-hours rule). Each is created at its own time now, after the community
+    could host it and at least an hour before it starts."""
+    x = heavy3["GroupTherapySessions"]
+    assert x.height > 100
+    _none(x.filter(pl.col("createdAt").is_duplicated()), "sessions sharing a createdAt")
+    _none(
+        x.filter(pl.col("createdAt") > pl.col("scheduledAt") - pl.duration(hours=1)),
+        "sessions created within an hour of their start",
+    )
