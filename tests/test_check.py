@@ -2047,6 +2047,13 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "Meeting", "mt1", status="IN_PROGRESS"),
         "mt1",
     ),
+    (  # mt1 under way, but its client last logged in long before it began
+        "meeting.in_progress_joined",
+        lambda f: set_(
+            set_(f, "Meeting", "mt1", status="IN_PROGRESS"), "User", "c1", lastLoginAt=days(40)
+        ),
+        "mt1",
+    ),
     (  # gs1, upcoming, said to have been held
         "group_session.status_vs_time",
         lambda f: set_(f, "GroupTherapySessions", "gs1", status="COMPLETED"),

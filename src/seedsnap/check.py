@@ -1424,6 +1424,17 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         ON "x"."meetingId" = "m"."id" WHERE CAST("m"."status" AS TEXT) = 'IN_PROGRESS'""",
     ),
     (
+        "meeting.in_progress_joined",
+        "Meeting",
+        "the client and therapist of a meeting IN_PROGRESS logged in to join it: their last "
+        "login is within the hour before it began",
+        """SELECT "m"."id" AS "key", "u"."id" AS "detail" FROM "Meeting" AS "m"
+        JOIN "User" AS "u" ON "u"."id" IN ("m"."clientId", "m"."therapistId")
+        WHERE CAST("m"."status" AS TEXT) = 'IN_PROGRESS' AND ("u"."lastLoginAt" IS NULL
+            OR "u"."lastLoginAt" < "m"."startTime" - INTERVAL '1 hours'
+            OR "u"."lastLoginAt" > "m"."startTime")""",
+    ),
+    (
         "meeting.booked_weeks_ahead",
         "Meeting",
         f"a meeting starts at most {BOOK_AHEAD_WEEKS} weeks after the anchor: sessions are "

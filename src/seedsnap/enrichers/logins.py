@@ -144,6 +144,7 @@ DEACTIVATION_REASONS = (
 # is active and not deactivated. An offender with no such review by the anchor is not
 # suspended (it just stopped coming).
 MIN_UPHELD = 2
+JOIN_EARLY = (2 * MS_PER_MINUTE, 10 * MS_PER_MINUTE)  # a session's login before it begins
 ADMIN_PERMISSION = "user_management"
 # The reason says what the offender did, by its kind (content_text.HOSTILE, SPAM); a keyed one.
 SUSPENSION_REASONS = {
@@ -274,6 +275,22 @@ def suspensions(ctx: Context, frames: Frames, end: I64) -> Suspensions:
     )
 
 
+def in_session(frames: Frames, users: pl.Series) -> I64:
+    """When each user (by row) joined a session still under way at the anchor (its start;
+    ``meetings.MIN_IN_PROGRESS``), else -1: in it then, whenever ``users.last_seen`` put
+    their last visit before."""
+    m = frames["Meeting"].filter(pl.col("status").cast(pl.String) == "IN_PROGRESS")
+    at = ms_of("startTime").alias("at")
+    on = (
+        pl.concat([m.select(pl.col(who).alias("id"), at) for who in ("clientId", "therapistId")])
+        .group_by("id")
+        .agg(pl.col("at").max())
+    )
+    joined = users.to_frame("id").join(on, on="id", how="left", maintain_order="left")["at"]
+    out: I64 = joined.fill_null(-1).to_numpy()
+    return out
+
+
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The User rows whose login, deactivation or updatedAt change (only those, so a re-run
     changes nothing)."""
@@ -320,6 +337,11 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     last = np.maximum(last, acted)
     login = logged_in(last)
+    # The two in a session under way at the anchor logged in to join it, minutes before it
+    # began (counted back on the waking clock, the session's hour could begin at 05:00).
+    joined = in_session(frames, user["id"])
+    early = s.integers(keys, JOIN_EARLY[0], JOIN_EARLY[1], index=3)
+    login = np.where(joined >= 0, np.maximum(joined - early, created), login)
     row = rows_in(susp.id, user["id"])
     suspended_at = np.full(user.height, -1, dtype=np.int64)
     suspended_at[row] = susp.at
