@@ -424,20 +424,25 @@ def _sessions(
     # keyed time up to its lead (LEAD_DAYS where there is room): pinned to ``lo`` itself,
     # a young community's sessions shared one instant, at any hour (heavy x3 --seed 2 had
     # 11 made at 08:39 UTC, 3:39 a.m. in New York, failing the waking-hours rule).
+    # Its creator draws that time on its waking clock (``_creators``), between ``lo`` and
+    # ``upto``: drawn uniform over every hour, 12 of heavy x3's 558 were made at 08-11 UTC.
     last = np.minimum(anchor, at - MS_PER_HOUR)
     early = created < lo
+    upto = created
     if early.any():
         by_lead = np.minimum(anchor, at - LEAD_DAYS * MS_PER_DAY)
         room = np.maximum(np.where(by_lead >= lo, by_lead, last) - lo, 0)
         since = lo + np.floor(s.uniform(keys, 11) * room).astype(np.int64)
-        created = np.where(early, since, created)
+        created = np.where(early, since, created)  # where nobody could create it
+        upto = np.where(early, lo + room, upto)
     created = np.clip(created, lo, last)
+    upto = np.clip(upto, lo, last)
     ids = ctx.ids("GroupTherapySessions", keys).alias("sid")
     by = _creators(
         ctx,
         frames,
         pl.DataFrame([ids, x["key"], x["communityId"], x["lo"]]).with_columns(
-            pl.Series("created", created)
+            pl.Series("created", upto), pl.Series("early", early)
         ),
     )
     by = ids.to_frame().join(by, on="sid", how="left", maintain_order="left")
@@ -501,10 +506,11 @@ def _theme_pick(pool_theme: np.ndarray, theme: np.ndarray, u: np.ndarray) -> np.
 
 
 def _creators(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
-    """Per session of ``x`` (sid, key, communityId, lo, created: when it would be created),
-    a keyed moderator of the community and when it created it: by then, and by the time the
-    moderator was last seen, after it was assigned and the community could host, in the
-    moderator's waking hours of the day before (``clock``). Moderators still coming at that
+    """Per session of ``x`` (sid, key, communityId, lo, created: when it would be created,
+    early: drawn before ``lo``), a keyed moderator of the community and when it created it:
+    by then, and by the time the moderator was last seen, after it was assigned and the
+    community could host, in the moderator's waking hours of the day before (``clock``; an
+    early one's, at any time since ``lo``). Moderators still coming at that
     time come first; a session whose moderators had all left is announced before the last of
     them did. Sessions nobody could create are left out."""
     mods = frames["ModeratorCommunity"].select(
@@ -512,7 +518,7 @@ def _creators(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
     )
     mods = with_seen(ctx, frames["User"], mods, user="moderatorId")
     c = (
-        x.select("sid", "key", "communityId", "lo", "created")
+        x.select("sid", "key", "communityId", "lo", "created", "early")
         .join(mods, on="communityId")
         .with_columns(
             pl.min_horizontal("created", "seen").alias("at"),
@@ -527,7 +533,8 @@ def _creators(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
     c = c.unique("sid", keep="first", maintain_order=True)
     # Earlier than ``at`` only: every bound below it still holds, and the lead grows.
     at = c["at"].to_numpy()
-    lo = np.maximum(np.maximum(c["lo"].to_numpy(), c["since"].to_numpy()), at - MS_PER_DAY)
+    day_before = np.where(c["early"].to_numpy(), np.iinfo(np.int64).min, at - MS_PER_DAY)
+    lo = np.maximum(np.maximum(c["lo"].to_numpy(), c["since"].to_numpy()), day_before)
     home = home_offset_of(ctx, c["moderatorId"])
     s = ctx.stream("GroupTherapySessions", "created")
     created = waking_between(s, c["key"].to_numpy(), lo, at, home)
@@ -905,7 +912,11 @@ def _participants(
     could = np.flatnonzero(attendance == attended)
     if short > 0 and could.size:
         attendance[could[np.lexsort((pk[could], order[could]))][:short]] = no_show
-    short = MIN_SELF_CANCELLED - have[1] - int((attendance == cancelled).sum())
+    # A place a client cancelled itself: not one of a session called off (all of whose
+    # participants are CANCELLED).
+    short = (
+        MIN_SELF_CANCELLED - have[1] - int(((attendance == cancelled) & (st != "CANCELLED")).sum())
+    )
     on = pl.DataFrame({"sid": p["sid"], "on": attendance != cancelled}).select(
         pl.col("on").sum().over("sid")
     )["on"]
@@ -982,6 +993,7 @@ def _kept(
 
 
 def _count(frame: pl.DataFrame, column: str, value: str) -> int:
+    """How many rows of ``frame`` have ``value`` in ``column`` (an enum or text)."""
     return int((frame[column].cast(pl.String) == value).sum())
 
 
@@ -1085,9 +1097,15 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         x, invitations, regs = _kept(ctx, frames, forced, members)
     invitations = _least_pending(ctx, frames, x, invitations)
     old = frames["GroupSessionParticipants"]
+    # Cancelled by the participant: of a session not itself CANCELLED.
+    held = old.join(
+        frames["GroupTherapySessions"].select(pl.col("id").alias("sessionId"), "status"),
+        on="sessionId",
+        how="left",
+    ).filter(pl.col("status").cast(pl.String).fill_null("") != "CANCELLED")
     have = (
         _count(old, "attendanceStatus", "NO_SHOW"),
-        _count(old, "attendanceStatus", "CANCELLED"),
+        _count(held, "attendanceStatus", "CANCELLED"),
     )
     web = x["web"].to_numpy()
     session = x.select(
