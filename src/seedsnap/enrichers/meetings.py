@@ -36,7 +36,7 @@ import polars as pl
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames
 from seedsnap.enrichers.common import count_by, count_with_planned, deficit
 from seedsnap.errors import ConfigError
-from seedsnap.generators.clock import NIGHT_HOURS, holiday_days
+from seedsnap.generators.clock import holiday_days
 from seedsnap.generators.therapy import (
     HALF_HOUR,
     SESSION_GAP_DAYS,
@@ -44,6 +44,7 @@ from seedsnap.generators.therapy import (
     active_pairs,
     approved_therapists,
     booked_until,
+    client_up,
     ended_pairs,
     existing_meetings,
     least_upcoming,
@@ -169,7 +170,9 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # Then the session under way at the anchor, if the build needs one: the top-ups keep
     # apart from it as from every existing meeting.
     every = pl.concat([frames["Meeting"], ended], how="diagonal_relaxed")
-    under_way = _under_way(ctx, frames, pairs, every_slot, existing, _firsts(every))
+    pair = ["clientId", "therapistId"]
+    first_of = _firsts(every, pair, pl.col("startTime").dt.epoch("ms"))
+    under_way = _under_way(ctx, frames, pairs, every_slot, existing, first_of)
     if ended.height or under_way.height:
         existing = existing_meetings(
             {
@@ -182,18 +185,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     regular = needs.filter(pl.col("regular") > 0)
     forced = forced.sort("therapistId", "pairId")
     group = forced.select(pl.col("therapistId").rank("dense").cast(pl.Int64) - 1)["therapistId"]
-    first = (
-        existing.drop_nulls("pairId")
-        .group_by("pairId")
-        .agg(
-            pl.col("start").min().alias("firstBefore"),
-            # (A session under way is being held: new ones of its pair come after it.)
-            pl.col("start")
-            .filter(pl.col("status").cast(pl.String).is_in(["COMPLETED", "IN_PROGRESS"]))
-            .min()
-            .alias("firstHeld"),
-        )
-    )
+    first = _firsts(existing.drop_nulls("pairId"), ["pairId"], pl.col("start"))
     # The pair's series spans its existing meetings too (see schedule's candidate window).
     held = count_by(existing.drop_nulls("pairId"), "pairId")
 
@@ -280,16 +272,13 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     return {"Meeting": new}
 
 
-def _firsts(meetings: pl.DataFrame) -> pl.DataFrame:
-    """clientId, therapistId, firstBefore, firstHeld: the earliest start (ms) of each pair's
-    ``meetings`` and of its COMPLETED ones."""
-    return meetings.group_by("clientId", "therapistId").agg(
-        pl.col("startTime").dt.epoch("ms").min().alias("firstBefore"),
-        pl.col("startTime")
-        .dt.epoch("ms")
-        .filter(pl.col("status").cast(pl.String) == "COMPLETED")
-        .min()
-        .alias("firstHeld"),
+def _firsts(meetings: pl.DataFrame, by: list[str], start: pl.Expr) -> pl.DataFrame:
+    """``by``, firstBefore, firstHeld: the earliest ``start`` (ms) of each pair's ``meetings``
+    and of its held ones: COMPLETED, or IN_PROGRESS (a session under way is being held: new
+    ones of its pair come after it)."""
+    held = pl.col("status").cast(pl.String).is_in(["COMPLETED", "IN_PROGRESS"])
+    return meetings.group_by(by).agg(
+        start.min().alias("firstBefore"), start.filter(held).min().alias("firstHeld")
     )
 
 
@@ -311,7 +300,7 @@ def _under_way(
     top of a keyed ranking of the (pair, slot) that could hold one. Could: an active pair in
     ongoing therapy (it had a session before: ``first``, ``_firsts`` of every meeting; its
     intake if none was held) whose client and therapist still come, the
-    client up at home then (not in ``clock.NIGHT_HOURS``); a slot of the therapist's on the
+    client up at home then (``therapy.client_up``); a slot of the therapist's on the
     anchor's local day (not a US holiday), at its start or HALF_HOUR in, that the pair's
     standard session spans the anchor from, free for both (``existing``, whatever their
     status) and SESSION_GAP_DAYS from the pair's other sessions."""
@@ -331,11 +320,10 @@ def _under_way(
     )
     if short <= 0 or p.is_empty():
         return ctx.empty("Meeting")
-    hour_c = ((a + home_offset_of(ctx, p["clientId"])) % MS_PER_DAY) // MS_PER_HOUR
     p = p.filter(
         pl.col("stillC")
         & pl.Series(still_coming(ctx, users, p["therapistId"]))
-        & pl.Series(~np.isin(hour_c, NIGHT_HOURS) & (hour_c >= 6))
+        & pl.Series(client_up(a, home_offset_of(ctx, p["clientId"])))
     )
     c = p.join(grid.drop("timezone"), on="therapistId", how="inner")
     if c.is_empty():

@@ -424,6 +424,15 @@ def availability_rows(
     )
 
 
+def client_up(t_ms: npt.ArrayLike, home_ms: npt.ArrayLike) -> npt.NDArray[np.bool_]:
+    """Whether a client whose home has UTC offset ``home_ms`` (``users.home_offset_of``) is up
+    at ``t_ms`` (ms, broadcast), so can take part in a session: its local hour is not in
+    ``clock.NIGHT_HOURS`` and is 6 a.m. or later."""
+    hour = ((np.asarray(t_ms) + np.asarray(home_ms)) % MS_PER_DAY) // MS_PER_HOUR
+    out: npt.NDArray[np.bool_] = ~np.isin(hour, NIGHT_HOURS) & (hour >= 6)
+    return out
+
+
 def _anchor_morning(ctx: Context, frames: Frames, t: pl.DataFrame) -> tuple[I64, I64, I64]:
     """For each therapist of ``t`` (``approved_therapists``): the anchor's local weekday and
     minute of day in its zone, and whether it could hold a session under way at the anchor
@@ -436,8 +445,7 @@ def _anchor_morning(ctx: Context, frames: Frames, t: pl.DataFrame) -> tuple[I64,
     minute = (local % MS_PER_DAY) // MS_PER_MINUTE
     users = frames["User"]
     pairs = _pairs(ctx, frames, active=True).filter("stillC")
-    hour_c = ((a + home_offset_of(ctx, pairs["clientId"])) % MS_PER_DAY) // MS_PER_HOUR
-    awake = pairs.filter(~pl.Series(np.isin(hour_c, NIGHT_HOURS)) & pl.Series(hour_c >= 6))
+    awake = pairs.filter(pl.Series(client_up(a, home_offset_of(ctx, pairs["clientId"]))))
     could = (
         np.isin(dow, WEEKEND)
         & (minute >= MORNING_FROM[0] * 60)
@@ -915,6 +923,10 @@ def schedule(
 
     at = cand["_i"].to_numpy()
     c = code(req["clientId"], c_codes)[at]
+    # A client takes part in a session only when up at home (``client_up``, as for the one
+    # under way at the anchor): a weekend morning an Eastern therapist opens at 7 a.m. is
+    # 4 a.m. on the West Coast (heavy x3: 22 of 69 Saturday sessions began 05:00-06:59).
+    keep &= client_up(cand["start"].to_numpy(), home_offset_of(ctx, req["clientId"])[at])
     tk = (code(req["therapistId"], t_codes)[at] << 36) + days * 1440 + slot
     ck = (c << 24) + days // bucket
     # Completed sessions a therapist must have had are not held to one a week: the past
