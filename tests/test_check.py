@@ -2521,7 +2521,7 @@ BILLING_CASES: list[tuple[str, Edit, str]] = [
             id="pmg",
             userId="c1",
             type="GCASH",
-            gcashNumber="+1-415-555-0101",
+            gcashNumber="09520000101",
             gcashName="C One",
             cardLast4="4242",
             createdAt=days(30),
@@ -2537,9 +2537,97 @@ BILLING_CASES: list[tuple[str, Edit, str]] = [
             id="pmm",
             userId="c1",
             type="MAYA",
-            mayaNumber="+63-917-123-4567",
+            mayaNumber="09521234567",
             mayaName="C One",
+            gcashNumber="09520000101",
+            createdAt=days(30),
+            updatedAt=days(30),
+        ),
+        "pmm",
+    ),
+    (  # a card marked verified with GCash's flag (review 16: every non-insurance method had it)
+        "paymentMethod.columns_fit_type",
+        lambda f: set_(f, "PaymentMethod", "pm1", isVerified=True),
+        "pm1",
+    ),
+    (  # a Maya wallet verified with GCash's flag
+        "paymentMethod.columns_fit_type",
+        lambda f: add(
+            f,
+            "PaymentMethod",
+            id="pmm",
+            userId="c1",
+            type="MAYA",
+            mayaNumber="09521234567",
+            mayaName="C One",
+            isVerified=True,
+            createdAt=days(30),
+            updatedAt=days(30),
+        ),
+        "pmm",
+    ),
+    (  # a card with a bank account's routing number
+        "paymentMethod.columns_fit_type",
+        lambda f: set_(f, "PaymentMethod", "pm1", routingNumber="021000021"),
+        "pm1",
+    ),
+    (  # a card with a wallet's email
+        "paymentMethod.columns_fit_type",
+        lambda f: set_(f, "PaymentMethod", "pm1", walletEmail="c1@x.dev"),
+        "pm1",
+    ),
+    (  # a card with an insurance policy
+        "paymentMethod.columns_fit_type",
+        lambda f: set_(f, "PaymentMethod", "pm1", policyNumber="POL-12345678"),
+        "pm1",
+    ),
+    (  # a card whose insurance is verified
+        "paymentMethod.columns_fit_type",
+        lambda f: set_(f, "PaymentMethod", "pm1", insuranceVerified=True),
+        "pm1",
+    ),
+    (  # a bank account with a card holder's name
+        "paymentMethod.columns_fit_type",
+        lambda f: add(
+            f,
+            "PaymentMethod",
+            id="pmb",
+            userId="c1",
+            type="BANK_ACCOUNT",
+            bankName="Chase",
+            cardholderName="C One",
+            createdAt=days(30),
+            updatedAt=days(30),
+        ),
+        "pmb",
+    ),
+    (  # a GCash number in the US fiction range (+1 ... 555-01NN, before review 16)
+        "paymentMethod.wallet_number_fictional",
+        lambda f: add(
+            f,
+            "PaymentMethod",
+            id="pmg",
+            userId="c1",
+            type="GCASH",
             gcashNumber="+1-415-555-0101",
+            gcashName="C One",
+            isVerified=True,
+            createdAt=days(30),
+            updatedAt=days(30),
+        ),
+        "pmg",
+    ),
+    (  # a Maya number under a Globe prefix (0917): it could reach a real subscriber
+        "paymentMethod.wallet_number_fictional",
+        lambda f: add(
+            f,
+            "PaymentMethod",
+            id="pmm",
+            userId="c1",
+            type="MAYA",
+            mayaNumber="09171234567",
+            mayaName="C One",
+            mayaVerified=True,
             createdAt=days(30),
             updatedAt=days(30),
         ),
@@ -3811,16 +3899,28 @@ def test_wallet_columns_pass_a_gcash_and_a_maya_wallet(lab: Lab) -> None:
     def wallets(f: Frames) -> Frames:
         f = add(
             f, "PaymentMethod", id="pmg", userId="c1", type="GCASH",
-            gcashNumber="+1-415-555-0101", gcashName="C One", gcashEmail="c1@x.dev",
+            gcashNumber="09520000101", gcashName="C One", gcashEmail="c1@x.dev",
             isVerified=True, createdAt=days(30), updatedAt=days(30),
         )  # fmt: skip
         return add(
             f, "PaymentMethod", id="pmm", userId="c1", type="MAYA",
-            mayaNumber="+63-917-123-4567", mayaName="C One", mayaEmail="c1@x.dev",
-            mayaVerified=True, isVerified=True, createdAt=days(30), updatedAt=days(30),
+            mayaNumber="09521234567", mayaName="C One", mayaEmail="c1@x.dev",
+            mayaVerified=True, createdAt=days(30), updatedAt=days(30),
         )  # fmt: skip
 
-    report = lab.check("paymentMethod.columns_fit_type", wallets)
+    for rule_id in ("paymentMethod.columns_fit_type", "paymentMethod.wallet_number_fictional"):
+        report = lab.check(rule_id, wallets)
+        assert report.rules == [rule_id], report.to_text()
+        assert not report.violations, report.to_text()
+
+
+def test_a_card_with_insurance_verified_false_fits_its_type(lab: Lab) -> None:
+    """insuranceVerified defaults to false (Prisma @default(false)): false on a card is
+    what the app writes, not an insurance column filled."""
+    report = lab.check(
+        "paymentMethod.columns_fit_type",
+        lambda f: set_(f, "PaymentMethod", "pm1", insuranceVerified=False),
+    )
     assert report.rules == ["paymentMethod.columns_fit_type"], report.to_text()
     assert not report.violations, report.to_text()
 

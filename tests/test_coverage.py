@@ -207,6 +207,12 @@ def test_a_gcash_and_a_maya_wallet(build: tuple[str, Frames]) -> None:
         assert wallets[number].is_not_null().all()
         assert wallets["cardLast4"].is_null().all() and wallets["expiryYear"].is_null().all()
         assert wallets["billingAddress"].is_null().all()
+        # A Philippine mobile in the block kept for fiction (therapy_text.PH_FICTION_PREFIX).
+        assert wallets[number].str.contains(rf"^{tx.PH_FICTION_PREFIX}\d{{7}}$").all()
+    # isVerified is GCash's flag, mayaVerified Maya's (review 16: every method had isVerified).
+    verified = pm.filter(pl.col("isVerified").is_not_null())["type"].unique().to_list()
+    assert verified == ["GCASH"]
+    assert pm.filter(pl.col("mayaVerified").is_not_null())["type"].unique().to_list() == ["MAYA"]
 
 
 def test_a_hybrid_intake(build: tuple[str, Frames]) -> None:

@@ -2788,27 +2788,54 @@ BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
     (
         "paymentMethod.columns_fit_type",
         "PaymentMethod",
-        "a payment method fills the columns of its type and no other's: a card's number, brand "
-        "and expiry only on a CARD, a wallet provider only on a DIGITAL_WALLET, a GCash number "
-        "and name on a GCASH and only there, a Maya number and name on a MAYA and only there; "
-        "a billing address only on a card or a bank account",
+        "a payment method fills no other type's columns: a card's last four, brand, holder, "
+        "number, expiry and card type only on a CARD; a bank, holder, account type, routing "
+        "number and last four only on a BANK_ACCOUNT; a wallet provider, email and account "
+        "name only on a DIGITAL_WALLET; a GCash number and name on a GCASH and only there, "
+        "with GCash's email and verified flag (isVerified) only there; a Maya number and name "
+        "on a MAYA and only there, with Maya's email and mayaVerified only there; an insurer, "
+        "policy, member and group numbers and coverage only on an INSURANCE, and "
+        "insuranceVerified true only there; a billing address only on a card or a bank account",
         """SELECT "pm"."id" AS "key", CAST("pm"."type" AS TEXT) AS "detail"
         FROM "PaymentMethod" AS "pm" WHERE
         (CAST("pm"."type" AS TEXT) <> 'CARD' AND ("pm"."cardLast4" IS NOT NULL
             OR "pm"."cardBrand" IS NOT NULL OR "pm"."cardNumber" IS NOT NULL
+            OR "pm"."cardholderName" IS NOT NULL OR "pm"."cardType" IS NOT NULL
             OR "pm"."expiryMonth" IS NOT NULL OR "pm"."expiryYear" IS NOT NULL))
-        OR (CAST("pm"."type" AS TEXT) <> 'DIGITAL_WALLET' AND "pm"."walletProvider" IS NOT NULL)
+        OR (CAST("pm"."type" AS TEXT) <> 'BANK_ACCOUNT' AND ("pm"."bankName" IS NOT NULL
+            OR "pm"."accountHolderName" IS NOT NULL OR "pm"."accountType" IS NOT NULL
+            OR "pm"."routingNumber" IS NOT NULL OR "pm"."accountLast4" IS NOT NULL))
+        OR (CAST("pm"."type" AS TEXT) <> 'DIGITAL_WALLET' AND ("pm"."walletProvider" IS NOT NULL
+            OR "pm"."walletEmail" IS NOT NULL OR "pm"."walletAccountName" IS NOT NULL))
         OR ((CAST("pm"."type" AS TEXT) = 'GCASH')
             <> ("pm"."gcashNumber" IS NOT NULL AND "pm"."gcashName" IS NOT NULL))
         OR (CAST("pm"."type" AS TEXT) <> 'GCASH' AND ("pm"."gcashNumber" IS NOT NULL
-            OR "pm"."gcashName" IS NOT NULL OR "pm"."gcashEmail" IS NOT NULL))
+            OR "pm"."gcashName" IS NOT NULL OR "pm"."gcashEmail" IS NOT NULL
+            OR "pm"."isVerified" IS NOT NULL))
         OR ((CAST("pm"."type" AS TEXT) = 'MAYA')
             <> ("pm"."mayaNumber" IS NOT NULL AND "pm"."mayaName" IS NOT NULL))
         OR (CAST("pm"."type" AS TEXT) <> 'MAYA' AND ("pm"."mayaNumber" IS NOT NULL
             OR "pm"."mayaName" IS NOT NULL OR "pm"."mayaEmail" IS NOT NULL
             OR "pm"."mayaVerified" IS NOT NULL))
+        OR (CAST("pm"."type" AS TEXT) <> 'INSURANCE' AND ("pm"."insuranceProviderName" IS NOT NULL
+            OR "pm"."policyNumber" IS NOT NULL OR "pm"."memberId" IS NOT NULL
+            OR "pm"."groupNumber" IS NOT NULL OR "pm"."coverageDetails" IS NOT NULL
+            OR "pm"."insuranceVerified"))
         OR (CAST("pm"."type" AS TEXT) NOT IN ('CARD', 'BANK_ACCOUNT')
             AND "pm"."billingAddress" IS NOT NULL)""",
+    ),
+    (
+        "paymentMethod.wallet_number_fictional",
+        "PaymentMethod",
+        "a GCash or Maya wallet's number is a Philippine mobile, 09 and nine digits, under "
+        f"the prefix {ttx.PH_FICTION_PREFIX} that no network holds (the fictional block), so "
+        "it reaches no real subscriber",
+        f"""SELECT "pm"."id" AS "key", COALESCE("pm"."gcashNumber", "pm"."mayaNumber")
+        AS "detail" FROM "PaymentMethod" AS "pm"
+        WHERE NOT COALESCE("pm"."gcashNumber", '{ttx.PH_FICTION_PREFIX}0000000')
+            SIMILAR TO '{ttx.PH_FICTION_PREFIX}[0-9]{{7}}'
+        OR NOT COALESCE("pm"."mayaNumber", '{ttx.PH_FICTION_PREFIX}0000000')
+            SIMILAR TO '{ttx.PH_FICTION_PREFIX}[0-9]{{7}}'""",
     ),
 )
 

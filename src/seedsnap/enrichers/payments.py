@@ -7,11 +7,12 @@ row 19, §11.17). Here:
   cards (brand, last four, expiry in the future but for some that expire on the way,
   masked number), bank accounts (with a routing number that passes the ABA checksum),
   wallets, GCash and Maya (``PH_WALLETS``: the Philippine e-wallets the app takes, a
-  wallet's own columns only: its number, name and email, verified; no card or billing
-  columns), and as a second method sometimes an insurance plan (never used to pay a
-  session); a card's or account's billing address is the client's home: its city
-  (``Client.city``), the state of its home (``users.home_province``, whose time zone the
-  client's acts follow) and a ZIP code of that city;
+  wallet's own columns only: its number, name and email, verified (GCash's isVerified,
+  Maya's mayaVerified); no card or billing columns), and as a second method sometimes an
+  insurance plan (never used to pay a session); a card's or account's billing address is
+  the client's home: its city (``Client.city``), the state of its home
+  (``users.home_province``, whose time zone the client's acts follow) and a ZIP code of
+  that city;
 - every COMPLETED meeting without a payment is billed pro rata of the therapist's hourlyRate
   (hourlyRate x duration / 60, to the cent, halves up) to its client, just after the session
   (upstream would have charged an hour for a 30-minute check-in): about 96 %
@@ -70,9 +71,8 @@ SECOND_P = (0.5, 0.2, 0.15, 0.15)
 # GCash and Maya, the Philippine e-wallets the app supports: a keyed share of the methods
 # above but insurance (a draw of its own, index 26, so the others keep theirs) is one of
 # them instead. The clients live in US states (``vocab.PROVINCES``) and pay in USD, so they
-# are a minority beside cards, about as common as bank accounts: a GCash account opened with
-# a US mobile (GCash Overseas takes +1 numbers; ``_wallet_numbers``), a Maya account with the
-# Philippine mobile a client kept (Maya takes +63 numbers only).
+# are a minority beside cards, about as common as bank accounts: Filipinos abroad who kept
+# their Philippine mobile, the number both wallets are opened with (``_wallet_numbers``).
 PH_WALLETS = ("GCASH", "MAYA")
 PH_WALLET_P = (0.08, 0.04)
 # The fixture clients developers log in with (users.FIXTURES_PER_ROLE) show them both: two of
@@ -91,9 +91,9 @@ DUPLICATE_CHARGE = 0.01  # a settled session charged a second time (a double sub
 DUPLICATE_AFTER = (1_000, 90_000)  # ms after the first charge
 REFUND_WITHIN = 3 * MS_PER_DAY  # a refund follows its cause (an hour at least) within this
 # A build that can hold them has at least MIN_PENDING payments still PENDING (a session of
-# the last three days), MIN_FAILED FAILED (a settled one turned down) and MIN_REFUNDED refunds of a session rated 1-2 stars (``_least``: the
-# top of a keyed ranking of the payments that could be): testers need them in light and
-# medium too.
+# the last three days), MIN_FAILED FAILED (a settled one turned down) and MIN_REFUNDED
+# refunds of a session rated 1-2 stars (``_least``: the top of a keyed ranking of the
+# payments that could be): testers need them in light and medium too.
 MIN_PENDING = 1
 MIN_REFUNDED = 1
 MIN_FAILED = 1
@@ -163,30 +163,15 @@ def _fee(rate: pl.Expr, minutes: pl.Expr) -> pl.Expr:
     return (fee.cast(pl.Decimal(10, 2)) / 100).cast(pl.Decimal(10, 2)).alias("amount")
 
 
-def _wallet_numbers(s: Stream, keys: U64, province: npt.NDArray[np.int64]) -> pl.DataFrame:
-    """The mobile numbers of GCash and Maya wallets: "gcash" +1-<area code of the client's
-    home state>-555-01NN (US numbers kept for fiction, as the therapists' mobiles), "maya"
-    +63-9NN-NNN-NNNN (a Philippine mobile: Maya takes no other)."""
-    area = np.asarray(v.PROVINCE_AREA_CODE)[province]
-    return pl.DataFrame(
-        {
-            "area": area,
-            "nn": s.integers(keys, 0, 100, index=27),
-            "ph1": s.integers(keys, 15, 100, index=28),
-            "ph2": s.integers(keys, 0, 1_000, index=29),
-            "ph3": s.integers(keys, 0, 10_000, index=30),
-        }
-    ).select(
-        pl.format("+1-{}-555-01{}", "area", pl.col("nn").cast(pl.String).str.zfill(2)).alias(
-            "gcashNo"
-        ),
-        pl.format(
-            "+63-9{}-{}-{}",
-            pl.col("ph1").cast(pl.String).str.zfill(2),
-            pl.col("ph2").cast(pl.String).str.zfill(3),
-            pl.col("ph3").cast(pl.String).str.zfill(4),
-        ).alias("mayaNo"),
-    )
+def _wallet_numbers(s: Stream, client_keys: U64) -> pl.Series:
+    """The mobile number of a client's GCash or Maya wallet: a Philippine mobile in the
+    fictional block (``therapy_text.PH_FICTION_PREFIX`` and seven digits, 09XXXXXXXXX, the
+    form a version of upstream's payment seed gives both). No US numbers: GCash Overseas
+    takes some, but Maya takes +63 only, and one format reads as one app. A client keeps
+    one mobile: keyed by the client (a draw of its own, index 31), the same on its GCash
+    and its Maya."""
+    digits = _digits(s.integers(client_keys, 0, 10_000_000, index=31), 7)
+    return pl.select(pl.format("{}{}", pl.lit(tx.PH_FICTION_PREFIX), digits)).to_series()
 
 
 def methods(ctx: Context, frames: Frames) -> pl.DataFrame:
@@ -266,7 +251,7 @@ def methods(ctx: Context, frames: Frames) -> pl.DataFrame:
         _digits(s.integers(keys, 0, 100_000_000, index=23), 8).alias("policy"),
         _digits(s.integers(keys, 0, 1_000_000_000, index=24), 9).alias("member"),
         _digits(s.integers(keys, 0, 100_000, index=25), 5).alias("group"),
-        *_wallet_numbers(s, keys, province).get_columns(),
+        _wallet_numbers(s, ck[row]).alias("walletNo"),
     )
     t = pl.col("type")
     card, bank, wallet, ins, gcash, maya = (
@@ -310,11 +295,11 @@ def methods(ctx: Context, frames: Frames) -> pl.DataFrame:
         pl.when(wallet).then("wallet").alias("walletProvider"),
         pl.when(wallet).then("email").alias("walletEmail"),
         pl.when(wallet).then("name").alias("walletAccountName"),
-        pl.when(gcash).then("gcashNo").alias("gcashNumber"),
+        pl.when(gcash).then("walletNo").alias("gcashNumber"),
         pl.when(gcash).then("name").alias("gcashName"),
-        pl.when(~ins).then(pl.lit(True)).alias("isVerified"),
+        pl.when(gcash).then(pl.lit(True)).alias("isVerified"),
         pl.when(gcash).then("email").alias("gcashEmail"),
-        pl.when(maya).then("mayaNo").alias("mayaNumber"),
+        pl.when(maya).then("walletNo").alias("mayaNumber"),
         pl.when(maya).then("name").alias("mayaName"),
         pl.when(maya).then(pl.lit(True)).alias("mayaVerified"),
         pl.when(maya).then("email").alias("mayaEmail"),

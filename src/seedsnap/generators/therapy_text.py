@@ -676,6 +676,14 @@ BANKS = (
     "TD Bank",
 )
 WALLETS = ("PayPal", "Apple Pay", "Google Pay")
+# The mobile number of a GCash or Maya wallet (both take a Philippine mobile, 09XX-XXX-XXXX,
+# stored as its 11 digits, as a version of upstream's payment seed makes both): the prefix
+# PH_FICTION_PREFIX and seven keyed digits. The Philippine regulator (NTC) keeps no range for
+# fiction as North America does (555-0100 to 555-0199, the therapists' mobiles), so the
+# numbers use a 09XX prefix that no network holds: 0952 is in no operator's published list
+# (Globe/TM/GOMO, Smart/TNT/Sun, DITO; lists of 2017 to 2025), so a number cannot reach a
+# subscriber. Should the NTC assign it, move to another unassigned prefix.
+PH_FICTION_PREFIX = "0952"
 STREETS = (
     "Maple Ave",
     "Oak St",
