@@ -2492,6 +2492,34 @@ def _names_row(alias: str, key: str) -> str:
     return f"""CAST("n"."data" AS TEXT) = '{{"{key}": "' || {alias}."id" || '"}}'"""
 
 
+# What a notice rule reports of a notice "n": its type and data (the row it names), its data,
+# or when it was sent.
+_NOTICE_TYPE_DATA = (
+    """CAST("n"."type" AS TEXT) || ' ' || COALESCE(CAST("n"."data" AS TEXT), 'NULL')"""
+)
+_NOTICE_DATA = """COALESCE(CAST("n"."data" AS TEXT), 'NULL')"""
+_NOTICE_TIME = """CAST("n"."createdAt" AS TEXT)"""
+# The recipient of notice "n", as "x".
+_RECIPIENT = """JOIN "User" AS "x" ON "x"."id" = "n"."userId\""""
+
+
+def _named(table: str, alias: str, key: str) -> str:
+    """SQL: ``table`` LEFT JOINed as ``alias`` on notice "n"'s data naming its row by ``key``
+    (``_names_row``): the alias's columns are NULL where the data names no row of it."""
+    return f"""LEFT JOIN "{table}" AS {alias} ON {_names_row(alias, key)}"""
+
+
+def _notice_rule(
+    types: tuple[str, ...], bad: str, *, detail: str = _NOTICE_TYPE_DATA, join: str = ""
+) -> str:
+    """SQL of a notice rule: the notices "n" of ``types`` (every notice when empty), with the
+    tables of ``join`` (``_named``, ``_RECIPIENT``), for which ``bad`` holds, keyed by id and
+    reported with ``detail``."""
+    kinds = f"""CAST("n"."type" AS TEXT) IN ({", ".join(_text(k) for k in types)}) AND """
+    return f"""SELECT "n"."id" AS "key", {detail} AS "detail" FROM "Notification" AS "n" {join}
+        WHERE {kinds if types else ""}({bad})"""
+
+
 def _card_expired_by(pm: str, at: str) -> str:
     """SQL: card ``pm`` had expired by ``at`` (it is good through its expiry month)."""
     return f"""(CAST({pm}."type" AS TEXT) = 'CARD' AND {pm}."expiryYear" IS NOT NULL
@@ -2618,32 +2646,31 @@ BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
         "IN_PROGRESS, or NO_SHOW: the call rang), a VIDEO_CALL_MISSED to the client of a NO_SHOW "
         "one, at or after its start; a VIDEO_CALL_ENDED to the client or therapist of a "
         "COMPLETED one, at or after its end",
-        f"""SELECT "n"."id" AS "key", CAST("n"."type" AS TEXT) || ' ' || COALESCE(
-        CAST("n"."data" AS TEXT), 'NULL') AS "detail" FROM "Notification" AS "n"
-        LEFT JOIN "Meeting" AS "m" ON {_names_row('"m"', "meetingId")}
-        WHERE CAST("n"."type" AS TEXT) IN
-            ('INCOMING_VIDEO_CALL', 'VIDEO_CALL_MISSED', 'VIDEO_CALL_ENDED')
-        AND ("m"."id" IS NULL OR CASE CAST("n"."type" AS TEXT)
+        _notice_rule(
+            ("INCOMING_VIDEO_CALL", "VIDEO_CALL_MISSED", "VIDEO_CALL_ENDED"),
+            f""""m"."id" IS NULL OR CASE CAST("n"."type" AS TEXT)
             WHEN 'VIDEO_CALL_ENDED' THEN CAST("m"."status" AS TEXT) <> 'COMPLETED'
                 OR ("n"."userId" <> "m"."clientId" AND "n"."userId" <> "m"."therapistId")
                 OR "n"."createdAt" < {_end('"m"')}
             WHEN 'VIDEO_CALL_MISSED' THEN CAST("m"."status" AS TEXT) <> 'NO_SHOW'
                 OR "n"."userId" <> "m"."clientId" OR "n"."createdAt" < "m"."startTime"
             ELSE CAST("m"."status" AS TEXT) NOT IN ('COMPLETED', 'IN_PROGRESS', 'NO_SHOW')
-                OR "n"."userId" <> "m"."clientId" OR "n"."createdAt" < "m"."startTime" END)""",
+                OR "n"."userId" <> "m"."clientId" OR "n"."createdAt" < "m"."startTime" END""",
+            join=_named("Meeting", '"m"', "meetingId"),
+        ),
     ),
     (
         "notification.request_of_a_pair",
         "Notification",
         "a CLIENT_REQUEST_RECEIVED goes to the therapist, a THERAPIST_REQUEST_ACCEPTED to the "
         "client, of a client-therapist pair (ClientTherapist), at or after it began",
-        f"""SELECT "n"."id" AS "key", CAST("n"."type" AS TEXT) || ' ' || COALESCE(
-        CAST("n"."data" AS TEXT), 'NULL') AS "detail" FROM "Notification" AS "n"
-        LEFT JOIN "ClientTherapist" AS "ct" ON {_names_row('"ct"', "relationshipId")}
-        WHERE CAST("n"."type" AS TEXT) IN ('CLIENT_REQUEST_RECEIVED', 'THERAPIST_REQUEST_ACCEPTED')
-        AND ("ct"."id" IS NULL OR "n"."createdAt" < "ct"."assignedAt"
+        _notice_rule(
+            ("CLIENT_REQUEST_RECEIVED", "THERAPIST_REQUEST_ACCEPTED"),
+            """"ct"."id" IS NULL OR "n"."createdAt" < "ct"."assignedAt"
             OR "n"."userId" <> CASE CAST("n"."type" AS TEXT)
-                WHEN 'CLIENT_REQUEST_RECEIVED' THEN "ct"."therapistId" ELSE "ct"."clientId" END)""",
+                WHEN 'CLIENT_REQUEST_RECEIVED' THEN "ct"."therapistId" ELSE "ct"."clientId" END""",
+            join=_named("ClientTherapist", '"ct"', "relationshipId"),
+        ),
     ),
     (
         "notification.booking_notice_before_the_session",
@@ -2652,34 +2679,34 @@ BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
         "it was booked and before it starts; a REQUEST_REMINDER to the therapist of a session "
         "not confirmed by then (still SCHEDULED, or updated since), a day or more after it "
         "was booked and before it starts",
-        f"""SELECT "n"."id" AS "key", CAST("n"."type" AS TEXT) || ' ' || COALESCE(
-        CAST("n"."data" AS TEXT), 'NULL') AS "detail" FROM "Notification" AS "n"
-        LEFT JOIN "Meeting" AS "m" ON {_names_row('"m"', "meetingId")}
-        WHERE CAST("n"."type" AS TEXT) IN ('SCHEDULING_INFO', 'REQUEST_REMINDER')
-        AND ("m"."id" IS NULL OR "n"."userId" <> "m"."therapistId"
+        _notice_rule(
+            ("SCHEDULING_INFO", "REQUEST_REMINDER"),
+            """"m"."id" IS NULL OR "n"."userId" <> "m"."therapistId"
             OR "n"."createdAt" < "m"."createdAt" OR "n"."createdAt" >= "m"."startTime"
             OR (CAST("n"."type" AS TEXT) = 'REQUEST_REMINDER'
                 AND ("n"."createdAt" < "m"."createdAt" + INTERVAL '1 days'
                     OR (CAST("m"."status" AS TEXT) <> 'SCHEDULED'
-                        AND "m"."updatedAt" <= "n"."createdAt"))))""",
+                        AND "m"."updatedAt" <= "n"."createdAt")))""",
+            join=_named("Meeting", '"m"', "meetingId"),
+        ),
     ),
     (
         "notification.recommendations_of_an_assessment",
         "Notification",
         "a NEW_RECOMMENDATIONS / RECOMMENDATIONS_UPDATED notice names a PreAssessment of its "
         "recipient, the first / a later one of theirs, and comes at or after it was processed",
-        f"""SELECT "n"."id" AS "key", CAST("n"."type" AS TEXT) || ' ' || COALESCE(
-        CAST("n"."data" AS TEXT), 'NULL') AS "detail" FROM "Notification" AS "n"
-        LEFT JOIN "PreAssessment" AS "a" ON {_names_row('"a"', "assessmentId")}
-        WHERE CAST("n"."type" AS TEXT) IN ('NEW_RECOMMENDATIONS', 'RECOMMENDATIONS_UPDATED')
-        AND ("a"."id" IS NULL OR "a"."clientId" <> "n"."userId"
+        _notice_rule(
+            ("NEW_RECOMMENDATIONS", "RECOMMENDATIONS_UPDATED"),
+            """"a"."id" IS NULL OR "a"."clientId" <> "n"."userId"
             OR "n"."createdAt" < COALESCE("a"."processedAt", "a"."createdAt")
             OR (CAST("n"."type" AS TEXT) = 'NEW_RECOMMENDATIONS') = EXISTS (SELECT 1
                 FROM "PreAssessment" AS "b" WHERE "b"."clientId" = "a"."clientId"
                 AND (COALESCE("b"."processedAt", "b"."createdAt")
                         < COALESCE("a"."processedAt", "a"."createdAt")
                     OR (COALESCE("b"."processedAt", "b"."createdAt")
-                        = COALESCE("a"."processedAt", "a"."createdAt") AND "b"."id" < "a"."id"))))""",
+                        = COALESCE("a"."processedAt", "a"."createdAt") AND "b"."id" < "a"."id")))""",
+            join=_named("PreAssessment", '"a"', "assessmentId"),
+        ),
     ),
     (
         "notification.urgent_is_a_crisis",
@@ -2687,26 +2714,30 @@ BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
         "a notice is URGENT exactly when it is of an assessment that flagged a risk (a "
         "NEW_RECOMMENDATIONS or RECOMMENDATIONS_UPDATED of a PreAssessment whose "
         "crisisSupportNeeds has riskIndicators true)",
-        f"""SELECT "n"."id" AS "key", CAST("n"."type" AS TEXT) || ' ' ||
-        CAST("n"."priority" AS TEXT) AS "detail" FROM "Notification" AS "n"
-        LEFT JOIN "PreAssessment" AS "a" ON {_names_row('"a"', "assessmentId")}
-            AND CAST("n"."type" AS TEXT) IN ('NEW_RECOMMENDATIONS', 'RECOMMENDATIONS_UPDATED')
-        WHERE (CAST("n"."priority" AS TEXT) = 'URGENT') <> COALESCE(POSITION(
+        _notice_rule(
+            (),  # every notice
+            """(CAST("n"."priority" AS TEXT) = 'URGENT') <> COALESCE(POSITION(
             '"riskIndicators": true' IN CAST("a"."crisisSupportNeeds" AS TEXT)) > 0, FALSE)""",
+            detail="""CAST("n"."type" AS TEXT) || ' ' || CAST("n"."priority" AS TEXT)""",
+            join=_named("PreAssessment", '"a"', "assessmentId")
+            + """ AND CAST("n"."type" AS TEXT) IN ('NEW_RECOMMENDATIONS', 'RECOMMENDATIONS_UPDATED')""",
+        ),
     ),
     (
         "notification.community_recommended_after_an_assessment",
         "Notification",
         "a COMMUNITY_RECOMMENDATION names a community its recipient was not a member of by "
         "then, and comes at or after an assessment of theirs was processed",
-        f"""SELECT "n"."id" AS "key", COALESCE(CAST("n"."data" AS TEXT), 'NULL') AS "detail"
-        FROM "Notification" AS "n" LEFT JOIN "Community" AS "k"
-            ON {_names_row('"k"', "communityId")}
-        WHERE CAST("n"."type" AS TEXT) = 'COMMUNITY_RECOMMENDATION' AND ("k"."id" IS NULL
+        _notice_rule(
+            ("COMMUNITY_RECOMMENDATION",),
+            """"k"."id" IS NULL
             OR EXISTS (SELECT 1 FROM "Membership" AS "ms" WHERE "ms"."userId" = "n"."userId"
                 AND "ms"."communityId" = "k"."id" AND "ms"."joinedAt" <= "n"."createdAt")
             OR NOT EXISTS (SELECT 1 FROM "PreAssessment" AS "a" WHERE "a"."clientId" = "n"."userId"
-                AND COALESCE("a"."processedAt", "a"."createdAt") <= "n"."createdAt"))""",
+                AND COALESCE("a"."processedAt", "a"."createdAt") <= "n"."createdAt")""",
+            detail=_NOTICE_DATA,
+            join=_named("Community", '"k"', "communityId"),
+        ),
     ),
     (
         "notification.community_post_in_a_joined_community",
@@ -2714,17 +2745,19 @@ BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
         "a COMMUNITY_POST tells its recipient of a post by someone else in a community it had "
         "joined before the post, at or after it was posted, and not after its account was "
         "deactivated or suspended",
-        f"""SELECT "n"."id" AS "key", COALESCE(CAST("n"."data" AS TEXT), 'NULL') AS "detail"
-        FROM "Notification" AS "n" JOIN "User" AS "x" ON "x"."id" = "n"."userId"
-        LEFT JOIN "Post" AS "p" ON {_names_row('"p"', "postId")}
-        WHERE CAST("n"."type" AS TEXT) = 'COMMUNITY_POST' AND ("p"."id" IS NULL
+        _notice_rule(
+            ("COMMUNITY_POST",),
+            """"p"."id" IS NULL
             OR "p"."userId" = "n"."userId" OR "n"."createdAt" < "p"."createdAt"
             OR "x"."deactivatedAt" < "n"."createdAt" OR "x"."suspendedAt" < "n"."createdAt"
             OR NOT EXISTS (SELECT 1 FROM "Room" AS "r"
                 JOIN "RoomGroup" AS "g" ON "g"."id" = "r"."roomGroupId"
                 JOIN "Membership" AS "ms" ON "ms"."communityId" = "g"."communityId"
                 WHERE "r"."id" = "p"."roomId" AND "ms"."userId" = "n"."userId"
-                AND "ms"."joinedAt" < "p"."createdAt"))""",
+                AND "ms"."joinedAt" < "p"."createdAt")""",
+            detail=_NOTICE_DATA,
+            join=_RECIPIENT + " " + _named("Post", '"p"', "postId"),
+        ),
     ),
     (
         "notification.maintenance_is_one_broadcast",
@@ -2732,58 +2765,68 @@ BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
         "SYSTEM_MAINTENANCE is one broadcast: every notice of it sent at the same time, at "
         "most one per user, to accounts that existed then and were neither deactivated nor "
         "suspended",
-        """SELECT "n"."id" AS "key", CAST("n"."createdAt" AS TEXT) AS "detail"
-        FROM "Notification" AS "n" JOIN "User" AS "x" ON "x"."id" = "n"."userId"
-        WHERE CAST("n"."type" AS TEXT) = 'SYSTEM_MAINTENANCE' AND ("x"."createdAt" > "n"."createdAt"
+        _notice_rule(
+            ("SYSTEM_MAINTENANCE",),
+            """"x"."createdAt" > "n"."createdAt"
             OR "x"."deactivatedAt" <= "n"."createdAt" OR "x"."suspendedAt" <= "n"."createdAt"
             OR "n"."createdAt" <> (SELECT MIN("o"."createdAt") FROM "Notification" AS "o"
                 WHERE CAST("o"."type" AS TEXT) = 'SYSTEM_MAINTENANCE')
             OR EXISTS (SELECT 1 FROM "Notification" AS "o" WHERE "o"."userId" = "n"."userId"
-                AND CAST("o"."type" AS TEXT) = 'SYSTEM_MAINTENANCE' AND "o"."id" < "n"."id"))""",
+                AND CAST("o"."type" AS TEXT) = 'SYSTEM_MAINTENANCE' AND "o"."id" < "n"."id")""",
+            detail=_NOTICE_TIME,
+            join=_RECIPIENT,
+        ),
     ),
     (
         "notification.card_expiring_in_its_month",
         "Notification",
         "a SUBSCRIPTION_EXPIRING names a saved card (PaymentMethod CARD) of its recipient and "
         "comes in the card's expiry month, not before the card was saved",
-        f"""SELECT "n"."id" AS "key", COALESCE(CAST("n"."data" AS TEXT), 'NULL') AS "detail"
-        FROM "Notification" AS "n"
-        LEFT JOIN "PaymentMethod" AS "pm" ON {_names_row('"pm"', "paymentMethodId")}
-        WHERE CAST("n"."type" AS TEXT) = 'SUBSCRIPTION_EXPIRING' AND ("pm"."id" IS NULL
+        _notice_rule(
+            ("SUBSCRIPTION_EXPIRING",),
+            """"pm"."id" IS NULL
             OR "pm"."userId" <> "n"."userId" OR CAST("pm"."type" AS TEXT) <> 'CARD'
             OR "pm"."expiryYear" IS NULL OR "pm"."expiryMonth" IS NULL
             OR "n"."createdAt" < "pm"."createdAt"
             OR "n"."createdAt" < MAKE_DATE("pm"."expiryYear", "pm"."expiryMonth", 1)
             OR "n"."createdAt" >= MAKE_DATE("pm"."expiryYear", "pm"."expiryMonth", 1)
-                + INTERVAL '1 month')""",
+                + INTERVAL '1 month'""",
+            detail=_NOTICE_DATA,
+            join=_named("PaymentMethod", '"pm"', "paymentMethodId"),
+        ),
     ),
     (
         "notification.application_pending_at_submission",
         "Notification",
         "a THERAPIST_STATUS_UPDATED (its application pending review) goes to a therapist at "
         "or after it submitted its application, and not after it was decided",
-        """SELECT "n"."id" AS "key", CAST("n"."createdAt" AS TEXT) AS "detail"
-        FROM "Notification" AS "n" LEFT JOIN "Therapist" AS "t" ON "t"."userId" = "n"."userId"
-        WHERE CAST("n"."type" AS TEXT) = 'THERAPIST_STATUS_UPDATED' AND ("t"."userId" IS NULL
+        _notice_rule(
+            ("THERAPIST_STATUS_UPDATED",),
+            """"t"."userId" IS NULL
             OR "n"."createdAt" < "t"."submissionDate"
             OR (CAST("t"."status" AS TEXT) <> 'PENDING'
-                AND "n"."createdAt" > "t"."processingDate"))""",
+                AND "n"."createdAt" > "t"."processingDate")""",
+            detail=_NOTICE_TIME,
+            join="""LEFT JOIN "Therapist" AS "t" ON "t"."userId" = "n"."userId\"""",
+        ),
     ),
     (
         "notification.reschedule_of_a_joined_group_session",
         "Notification",
         "an APPOINTMENT_RESCHEDULED tells a participant of a group session moved to a later "
         f"date (CANCELLED, {RESCHEDULED!r}) it had joined by then, at or after it was moved",
-        f"""SELECT "n"."id" AS "key", COALESCE(CAST("n"."data" AS TEXT), 'NULL') AS "detail"
-        FROM "Notification" AS "n"
-        LEFT JOIN "GroupTherapySessions" AS "s" ON {_names_row('"s"', "sessionId")}
-        WHERE CAST("n"."type" AS TEXT) = 'APPOINTMENT_RESCHEDULED' AND ("s"."id" IS NULL
+        _notice_rule(
+            ("APPOINTMENT_RESCHEDULED",),
+            f""""s"."id" IS NULL
             OR CAST("s"."status" AS TEXT) <> 'CANCELLED'
             OR "s"."cancellationReason" IS DISTINCT FROM {_text(RESCHEDULED)}
             OR "n"."createdAt" < "s"."cancelledAt"
             OR NOT EXISTS (SELECT 1 FROM "GroupSessionParticipants" AS "gp"
                 WHERE "gp"."sessionId" = "s"."id" AND "gp"."userId" = "n"."userId"
-                AND "gp"."joinedAt" <= "s"."cancelledAt"))""",
+                AND "gp"."joinedAt" <= "s"."cancelledAt")""",
+            detail=_NOTICE_DATA,
+            join=_named("GroupTherapySessions", '"s"', "sessionId"),
+        ),
     ),
     (
         "paymentMethod.columns_fit_type",
