@@ -2238,6 +2238,15 @@ _CRISIS = (
 )
 
 
+def _requested(f: Frames, at: datetime, read_at: datetime | None) -> Frames:
+    """c1's request of t1 (ct1, which began 60 days ago) sent ``at``, read ``read_at``."""
+    f = _notice(f, "ntr", "t1", "CLIENT_REQUEST_RECEIVED", '{"relationshipId": "ct1"}', at)
+    return set_(f, "Notification", "ntr", isRead=read_at is not None, readAt=read_at)
+
+
+_ACCEPTED = days(60)  # ct1 began, and t1 accepted c1's request
+
+
 def _moved(f: Frames) -> Frames:
     """gs1 moved to a later date 3 days before the anchor; c2 (gp1) had joined it a day before."""
     f = set_(f, "GroupTherapySessions", "gs1", status="CANCELLED", cancelledAt=days(3),
@@ -2632,6 +2641,64 @@ BILLING_CASES: list[tuple[str, Edit, str]] = [
             updatedAt=days(30),
         ),
         "pmm",
+    ),
+    (  # a request sent at the very moment the pair began
+        "notification.request_of_a_pair",
+        lambda f: _requested(f, days(60), _ACCEPTED),
+        "ntr",
+    ),
+    (  # a request sent three days before the pair began (more than 48 hours)
+        "notification.request_of_a_pair",
+        lambda f: _requested(f, days(63), _ACCEPTED),
+        "ntr",
+    ),
+    (  # a request the therapist accepted but never read
+        "notification.request_of_a_pair",
+        lambda f: _requested(f, days(60.5), None),
+        "ntr",
+    ),
+    (  # a request read a day after the pair began
+        "notification.request_of_a_pair",
+        lambda f: _requested(f, days(60.5), days(59)),
+        "ntr",
+    ),
+    (  # a request sent before c1's assessment was processed (and so before its matches)
+        "notification.request_of_a_pair",
+        lambda f: _requested(
+            set_(f, "PreAssessment", "pa_c1", processedAt=days(60.2)), days(60.5), _ACCEPTED
+        ),
+        "ntr",
+    ),
+    (  # a request of t1 sent before t1 was approved
+        "notification.request_of_a_pair",
+        lambda f: _requested(
+            set_(f, "Therapist", "t1", processingDate=days(60.2)), days(60.5), _ACCEPTED
+        ),
+        "ntr",
+    ),
+    (  # a request sent before c1's previous pair (with t2) began
+        "notification.request_of_a_pair",
+        lambda f: _requested(
+            add(
+                f,
+                "ClientTherapist",
+                id="ct0",
+                clientId="c1",
+                therapistId="t2",
+                status="inactive",
+                assignedAt=days(60.2),
+            ),
+            days(60.5),
+            _ACCEPTED,
+        ),
+        "ntr",
+    ),
+    (  # the acceptance told a day after the pair began
+        "notification.request_of_a_pair",
+        lambda f: _notice(
+            f, "ntq", "c1", "THERAPIST_REQUEST_ACCEPTED", '{"relationshipId": "ct1"}', days(59)
+        ),
+        "ntq",
     ),
 ]
 DOMAIN_CASES += BILLING_CASES
@@ -3305,10 +3372,11 @@ def test_billing_rules_pass_a_retried_payment_and_its_notices(lab: Lab, rule_id:
 
 def _notices_done_right(f: Frames) -> Frames:
     """One notice of each kind the notice rules look at, as the notifications enricher sends
-    them: mt1's call (incoming at its start, ended at its end, both sides), ct1's request,
-    mt2's booking and its nudge a day later while it was unconfirmed, c1's matches (URGENT: its
-    assessment flagged a risk) and a community for it (k1 before c1 joined), p3 told to c2,
-    one maintenance broadcast, pm1's expiry month, t2's pending application, gs1 moved."""
+    them: mt1's call (incoming at its start, ended at its end, both sides), ct1's request
+    (12 hours before it began, read as it began) and its acceptance, mt2's booking and its
+    nudge a day later while it was unconfirmed, c1's matches (URGENT: its assessment flagged
+    a risk) and a community for it (k1 before c1 joined), p3 told to c2, one maintenance
+    broadcast, pm1's expiry month, t2's pending application, gs1 moved."""
     f = set_(f, "PreAssessment", "pa_c1", crisisSupportNeeds=_CRISIS)
     f = set_(f, "Membership", "ms_c1", joinedAt=days(65))
     f = set_(f, "PaymentMethod", "pm1", expiryMonth=2, expiryYear=2026)
@@ -3316,7 +3384,7 @@ def _notices_done_right(f: Frames) -> Frames:
         ("INCOMING_VIDEO_CALL", "c1", "meetingId", "mt1", MON_0900_MANILA),
         ("VIDEO_CALL_ENDED", "c1", "meetingId", "mt1", _END1),
         ("VIDEO_CALL_ENDED", "t1", "meetingId", "mt1", _END1),
-        ("CLIENT_REQUEST_RECEIVED", "t1", "relationshipId", "ct1", days(60)),
+        ("CLIENT_REQUEST_RECEIVED", "t1", "relationshipId", "ct1", days(60.5)),
         ("THERAPIST_REQUEST_ACCEPTED", "c1", "relationshipId", "ct1", days(60)),
         ("SCHEDULING_INFO", "t1", "meetingId", "mt2", days(2)),
         ("REQUEST_REMINDER", "t1", "meetingId", "mt2", days(1)),
@@ -3331,6 +3399,7 @@ def _notices_done_right(f: Frames) -> Frames:
     for i, (kind, user, key, row, at) in enumerate(notices):
         f = _notice(f, f"nd{i}", user, kind, f'{{"{key}": "{row}"}}', at)
     f = set_(f, "Notification", "nd7", priority="URGENT")
+    f = set_(f, "Notification", "nd3", isRead=True, readAt=days(60))  # accepted then
     for user in ("c1", "c2", "t1"):
         f = _notice(f, f"nm_{user}", user, "SYSTEM_MAINTENANCE", None, days(5))
     return _moved(f)

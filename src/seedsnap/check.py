@@ -33,6 +33,8 @@ from seedsnap.config import (
     WINDOW_MINIMUMS,
     parse_anchor,
 )
+from seedsnap.context import MS_PER_HOUR
+from seedsnap.enrichers.notifications import REQUEST_ANSWERED_WITHIN
 from seedsnap.errors import ConfigError, DatabaseError, SnapshotError
 from seedsnap.generators import therapy_text as ttx
 from seedsnap.generators.content_text import HOSTILE_REASONS as _HOSTILE
@@ -2503,6 +2505,10 @@ _NOTICE_TIME = """CAST("n"."createdAt" AS TEXT)"""
 _RECIPIENT = """JOIN "User" AS "x" ON "x"."id" = "n"."userId\""""
 
 
+# How long before its pair began a client's request of the therapist may come (hours).
+_REQUEST_HOURS = REQUEST_ANSWERED_WITHIN // MS_PER_HOUR
+
+
 def _named(table: str, alias: str, key: str) -> str:
     """SQL: ``table`` LEFT JOINed as ``alias`` on notice "n"'s data naming its row by ``key``
     (``_names_row``): the alias's columns are NULL where the data names no row of it."""
@@ -2662,13 +2668,29 @@ BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
     (
         "notification.request_of_a_pair",
         "Notification",
-        "a CLIENT_REQUEST_RECEIVED goes to the therapist, a THERAPIST_REQUEST_ACCEPTED to the "
-        "client, of a client-therapist pair (ClientTherapist), at or after it began",
+        "a CLIENT_REQUEST_RECEIVED goes to the therapist of a client-therapist pair "
+        f"(ClientTherapist) before the pair began, by {_REQUEST_HOURS} hours at most, not "
+        "before the client signed up, its first assessment was processed, the therapist was "
+        "approved or the client's previous pair began, and is read by the time the pair began "
+        "(the therapist accepted it then); a THERAPIST_REQUEST_ACCEPTED goes to the client when "
+        "the pair began",
         _notice_rule(
             ("CLIENT_REQUEST_RECEIVED", "THERAPIST_REQUEST_ACCEPTED"),
-            """"ct"."id" IS NULL OR "n"."createdAt" < "ct"."assignedAt"
-            OR "n"."userId" <> CASE CAST("n"."type" AS TEXT)
-                WHEN 'CLIENT_REQUEST_RECEIVED' THEN "ct"."therapistId" ELSE "ct"."clientId" END""",
+            f""""ct"."id" IS NULL OR CASE CAST("n"."type" AS TEXT)
+            WHEN 'CLIENT_REQUEST_RECEIVED' THEN "n"."userId" <> "ct"."therapistId"
+                OR "n"."createdAt" >= "ct"."assignedAt"
+                OR "n"."createdAt" < "ct"."assignedAt" - INTERVAL '{_REQUEST_HOURS} hours'
+                OR NOT "n"."isRead" OR "n"."readAt" > "ct"."assignedAt"
+                OR "n"."createdAt" < (SELECT "u"."createdAt" FROM "User" AS "u"
+                    WHERE "u"."id" = "ct"."clientId")
+                OR "n"."createdAt" < (SELECT MIN(COALESCE("a"."processedAt", "a"."createdAt"))
+                    FROM "PreAssessment" AS "a" WHERE "a"."clientId" = "ct"."clientId")
+                OR "n"."createdAt" < (SELECT "t"."processingDate" FROM "Therapist" AS "t"
+                    WHERE "t"."userId" = "ct"."therapistId")
+                OR EXISTS (SELECT 1 FROM "ClientTherapist" AS "e"
+                    WHERE "e"."clientId" = "ct"."clientId"
+                    AND "e"."assignedAt" < "ct"."assignedAt" AND "e"."assignedAt" > "n"."createdAt")
+            ELSE "n"."userId" <> "ct"."clientId" OR "n"."createdAt" <> "ct"."assignedAt" END""",
             join=_named("ClientTherapist", '"ct"', "relationshipId"),
         ),
     ),

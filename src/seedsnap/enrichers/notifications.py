@@ -14,9 +14,10 @@ notifications (profile completion, a sign-in alert, ...).
 Beside those (and not counted toward that minimum, ``UNCOUNTED``): a session's video call
 (incoming to the client at its start, answered when it came; missed ``CALL_RINGS`` later at
 a NO_SHOW; ended, to both sides, when a COMPLETED one ended); a client's request of its
-therapist, received by the therapist and accepted, when the pair began; an upcoming
-session's booking, told to its therapist, and a nudge ``CONFIRM_NUDGE_AFTER`` later while it
-was unconfirmed; a client's therapist matches when its first assessment was processed and
+therapist, sent in the client's waking hours up to ``REQUEST_ANSWERED_WITHIN`` before the
+pair began (read by the therapist when it accepted it, as the pair began), and its
+acceptance, told to the client when the pair began; an upcoming session's booking, told to
+its therapist, and a nudge ``CONFIRM_NUDGE_AFTER`` later while it was unconfirmed; a client's therapist matches when its first assessment was processed and
 their update at each later one (URGENT, naming the crisis resource, when it flagged a risk),
 and a community for its first elevated scale (``SCALE_COMMUNITY``) it had not joined; the
 latest posts by others in a member's communities (``POSTS_PER_MEMBER``); an applicant's
@@ -31,7 +32,7 @@ post" MESSAGE_REACTION); ``readAt`` is set exactly when ``isRead`` and lies betw
 ``createdAt`` and the anchor; MESSAGE_RECEIVED is read exactly when the participant's
 ``lastReadAt`` is at or after the message; a PAYMENT_FAILED its client retried, or a
 REVIEW_REQUEST its client answered, is read when they did (read only while they still
-come); ``createdAt`` is at or before the anchor and not before the recipient existed. A
+come), a client's request when its therapist accepted it; ``createdAt`` is at or before the anchor and not before the recipient existed. A
 time in a message is the recipient's local time, with its zone's abbreviation ("Mon Feb
 16, 5:00 PM EST"): a therapist's ``timezone``, a client's home zone (``users.zone_of``),
 daylight saving included. Every notification is keyed by (event, source row, recipient):
@@ -95,6 +96,11 @@ REMINDER_LEAD = 24 * MS_PER_HOUR
 REVIEW_REQUEST_AFTER = MS_PER_HOUR  # after a completed session ends
 CALL_RINGS = 15 * 60_000  # a call no one answers is missed this long after it began
 CONFIRM_NUDGE_AFTER = 24 * MS_PER_HOUR  # a booking still unconfirmed this long after is nudged
+# A client's request of a therapist is accepted (the pair begins, ClientTherapist.assignedAt)
+# at most this long after it was sent: the request comes a keyed time on the client's waking
+# clock within it, not before the client signed up, its first assessment was processed (its
+# recommendations), the therapist was approved or the client's previous pair began.
+REQUEST_ANSWERED_WITHIN = 2 * MS_PER_DAY  # 48 hours (check: notification.request_of_a_pair)
 POSTS_PER_MEMBER = 2  # COMMUNITY_POST notices per member: its communities' latest posts
 POSTS_PER_COMMUNITY = 8  # the latest posts of a community a member's notices are taken from
 # The scales of an assessment (PreAssessment severityLevels keys) and the community (its
@@ -515,28 +521,71 @@ def _call_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.Da
     return out
 
 
-def _request_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.DataFrame]:
-    """A client's request of a therapist, which the therapist accepted when the pair began;
-    a booking's notice to the therapist when an upcoming session was booked, and a nudge
+def _requested(ctx: Context, frames: Frames) -> pl.DataFrame:
+    """Each pair (ClientTherapist) with when it began (``assigned``) and when its client
+    asked the therapist (``requested``, ms): a keyed time on the client's waking clock, at
+    most ``REQUEST_ANSWERED_WITHIN`` before the pair began and not before the client signed
+    up, its first assessment was processed (the recommendations it picked from), the
+    therapist was approved, or the client's previous pair began; at the pair's beginning
+    only where none of that leaves a millisecond."""
+    ct = frames["ClientTherapist"].select(
+        "id", "clientId", "therapistId", ms_of("assignedAt").alias("assigned")
+    )
+    signed = frames["User"].select(pl.col("id").alias("clientId"), ms_of("createdAt").alias("c"))
+    assessed = (
+        frames["PreAssessment"]
+        .group_by("clientId")
+        .agg(pl.coalesce(ms_of("processedAt"), ms_of("createdAt")).min().alias("a"))
+    )
+    approved = frames["Therapist"].select(
+        pl.col("userId").alias("therapistId"), ms_of("processingDate").alias("t")
+    )
+    earlier = ct.sort("clientId", "assigned", "id").select(
+        "id", pl.col("assigned").shift(1).over("clientId").alias("p")
+    )
+    ct = (
+        ct.join(signed, on="clientId", how="left", maintain_order="left")
+        .join(assessed, on="clientId", how="left", maintain_order="left")
+        .join(approved, on="therapistId", how="left", maintain_order="left")
+        .join(earlier, on="id", how="left", maintain_order="left")
+    )
+    hi = ct["assigned"].to_numpy()
+    lo = ct.select(
+        pl.max_horizontal("c", "a", "t", "p", pl.col("assigned") - REQUEST_ANSWERED_WITHIN)
+    ).to_series()
+    lo = np.minimum(lo.to_numpy(), hi)
+    u = ctx.stream("Notification", "request").uniform(text_keys(ct["id"]))
+    at = waking_at(lo, hi, u, home_offset_of(ctx, ct["clientId"]))
+    at = np.where(lo < hi, np.minimum(at, hi - 1), hi)  # before the pair began, where it can be
+    return ct.select("id", "clientId", "therapistId", "assigned").with_columns(
+        pl.Series("requested", at, dtype=pl.Int64)
+    )
+
+
+def _request_events(
+    ctx: Context, frames: Frames, anchor: int, names: pl.DataFrame
+) -> list[pl.DataFrame]:
+    """A client's request of a therapist (``_requested``), read by the therapist when it
+    accepted it, as the pair began, and its acceptance, told to the client then; a booking's
+    notice to the therapist when an upcoming session was booked, and a nudge
     ``CONFIRM_NUDGE_AFTER`` later if it was not confirmed by then (read when it was)."""
     ct = (
-        frames["ClientTherapist"]
+        _requested(ctx, frames)
         .join(names.rename({"id": "clientId", "n": "client"}), on="clientId", how="left")
         .join(names.rename({"id": "therapistId", "n": "therapist"}), on="therapistId", how="left")
     )
     common: dict[str, pl.Expr | str] = {
-        "source": pl.col("id"), "at": ms_of("assignedAt"), "data_key": "relationshipId",
-        "data_id": pl.col("id"),
+        "source": pl.col("id"), "data_key": "relationshipId", "data_id": pl.col("id"),
     }  # fmt: skip
     out = [
         _events(
             ct, event="CLIENT_REQUEST_RECEIVED", userId=pl.col("therapistId"),
-            type="CLIENT_REQUEST_RECEIVED", other=pl.col("client"), path=pl.lit("/clients"),
-            **common,
+            type="CLIENT_REQUEST_RECEIVED", at=pl.col("requested"), other=pl.col("client"),
+            path=pl.lit("/clients"), read_upto=pl.col("assigned"), **common,
         ),
         _events(
             ct, event="THERAPIST_REQUEST_ACCEPTED", userId=pl.col("clientId"),
-            type="THERAPIST_REQUEST_ACCEPTED", other=pl.col("therapist"),
+            type="THERAPIST_REQUEST_ACCEPTED", at=pl.col("assigned"), other=pl.col("therapist"),
             path=pl.lit("/therapists"), **common,
         ),
     ]  # fmt: skip
@@ -984,7 +1033,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # do not depend on whether a broadcast or a call reached it.
     extra = [
         *_call_events(frames, anchor, names),
-        *_request_events(frames, anchor, names),
+        *_request_events(ctx, frames, anchor, names),
         *_assessment_events(frames, anchor),
         *_post_events(ctx, frames, names),
         *_account_events(ctx, frames),
