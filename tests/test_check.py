@@ -664,29 +664,73 @@ def _chatbot_linked(
 
 
 # A HYBRID intake: c1 answered PHQ-9 and the first three GAD-7 items in the chat (cs1, left
-# part-way a few minutes before), the rest on the checklist (pa_c1, _ANSWERS); two of those
-# answers are in cs1's messages (cb1 and cb2).
+# part-way a few minutes before), the rest on the checklist (pa_c1, _ANSWERS); those twelve
+# answers are cs1's messages cb1..cb12. The chat covered PHQ-9 only: its insights say what
+# PHQ-9 shows (moderate depression), whatever GAD-7, PSS-10 and ISI show.
 _HYBRID_COLLECTED = '{"GAD-7": [0,1,1], "PHQ-9": [2,2,2,1,1,1,2,1,0]}'
+_HYBRID_ANSWERS = (("PHQ-9", (2, 2, 2, 1, 1, 1, 2, 1, 0)), ("GAD-7", (0, 1, 1)))
 _ESTIMATE = '{"riskFlags": [], "overallSeverity": "moderate", "primaryConcerns": ["depression"]}'
 _INSIGHTS = (
     '{"themes": ["depression"], "riskLevel": "moderate", "primaryConcern": "depression", '
-    '"itemsAnsweredInChat": 2}'
+    '"itemsAnsweredInChat": 12}'
+)
+# What a chat left after two items (PHQ-9 unfinished) may say: nothing of what it covered.
+_INSIGHTS_NONE = (
+    '{"themes": [], "riskLevel": null, "primaryConcern": null, "itemsAnsweredInChat": 2}'
 )
 
 
-def _hybrid(f: Frames, collected: str = _HYBRID_COLLECTED, insights: str = _INSIGHTS) -> Frames:
-    """c1's intake pa_c1 is HYBRID: begun in its session cs1, left part-way 10 minutes before."""
+def _hybrid(
+    f: Frames, collected: str = _HYBRID_COLLECTED, insights: str = _INSIGHTS, answered: int = 12
+) -> Frames:
+    """c1's intake pa_c1 is HYBRID: begun in its session cs1, left part-way 10 minutes
+    before, the first ``answered`` of its collected answers in messages (cb1, cb2, ...)."""
     left = days(70) - timedelta(minutes=10)
     f = set_(f, "ChatbotSession", "cs1", startedAt=left - timedelta(minutes=5),
              createdAt=left - timedelta(minutes=5), lastActivity=left, updatedAt=left,
              collectedAnswers=collected, currentQuestionnaire="GAD-7")  # fmt: skip
-    f = set_(f, "ChatbotMessage", "cb1", extractedAnswer=2, questionnaireContext="PHQ-9",
-             timestamp=left - timedelta(minutes=1), createdAt=left - timedelta(minutes=1))  # fmt: skip
-    f = add(f, "ChatbotMessage", id="cb2", sessionId="cs1", role="USER", content="Often.",
-            questionnaireContext="PHQ-9", extractedAnswer=2, timestamp=left, createdAt=left)  # fmt: skip
+    items = [(q, a) for q, answers in _HYBRID_ANSWERS for a in answers][:answered]
+    at = [left - timedelta(seconds=20 * (answered - 1 - i)) for i in range(answered)]
+    (q, a), t = items[0], at[0]
+    f = set_(f, "ChatbotMessage", "cb1", extractedAnswer=a, questionnaireContext=q,
+             timestamp=t, createdAt=t)  # fmt: skip
+    for i, ((q, a), t) in enumerate(zip(items[1:], at[1:], strict=True), start=2):
+        f = add(f, "ChatbotMessage", id=f"cb{i}", sessionId="cs1", role="USER",
+                content="Often.", questionnaireContext=q, extractedAnswer=a, timestamp=t,
+                createdAt=t)  # fmt: skip
     return set_(f, "PreAssessment", "pa_c1", chatbotSessionId="cs1", assessmentMethod="HYBRID",
                 answers=_ANSWERS, scores=_SCORES, severityLevels=_SEVERITIES,
                 aiEstimate=_ESTIMATE, conversationInsights=insights)  # fmt: skip
+
+
+def _hybrid_insomnia(f: Frames, concern: str) -> Frames:
+    """pa_c1's estimate leads with insomnia (ISI, never reached in the chat), then depression;
+    its insights name ``concern``."""
+    estimate = _swap(_ESTIMATE, '["depression"]', '["insomnia", "depression"]')
+    insights = _swap(_INSIGHTS, '"primaryConcern": "depression"', f'"primaryConcern": "{concern}"')
+    return set_(_hybrid(f, insights=insights), "PreAssessment", "pa_c1", aiEstimate=estimate)
+
+
+def _hybrid_severe_sleep(f: Frames, risk: str) -> Frames:
+    """pa_c1's ISI is severe, so is its overall severity; its insights read ``risk``."""
+    return set_(
+        _hybrid(f, insights=_swap(_INSIGHTS, '"moderate"', f'"{risk}"')),
+        "PreAssessment",
+        "pa_c1",
+        severityLevels=_swap(_SEVERITIES, '"isi": "none"', '"isi": "severe"'),
+        aiEstimate=_swap(_ESTIMATE, '"moderate"', '"severe"'),
+    )
+
+
+def _hybrid_flag_unasked(f: Frames, insights: str) -> Frames:
+    """cs1 left after eight PHQ-9 items (its ninth, the risk item, never asked), pa_c1's
+    estimate flagging a risk (from the checklist's answer); its insights ``insights``."""
+    return set_(
+        _hybrid(f, insights=insights, answered=8),
+        "PreAssessment",
+        "pa_c1",
+        aiEstimate=_swap(_ESTIMATE, "[]", '["self-harm ideation"]'),
+    )
 
 
 _SUSPENDED_AT = days(0.05)  # after c2's last login and act, by m1 and a1 still coming
@@ -2153,10 +2197,10 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         ),
         "pa_c1",
     ),
-    (  # more items answered in the chat than its session collected (two)
+    (  # more items answered in the chat than its session collected (twelve)
         "pre_assessment.insights_of_its_chat",
         lambda f: _hybrid(
-            f, insights=_swap(_INSIGHTS, '"itemsAnsweredInChat": 2', '"itemsAnsweredInChat": 12')
+            f, insights=_swap(_INSIGHTS, '"itemsAnsweredInChat": 12', '"itemsAnsweredInChat": 13')
         ),
         "pa_c1",
     ),
@@ -2182,6 +2226,37 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
             assignedAt=days(150),
         ),
         "cf1",
+    ),
+    (  # a HYBRID chat naming its estimate's first concern, insomnia: ISI never asked in it
+        "pre_assessment.insights_of_its_chat",
+        lambda f: _hybrid_insomnia(f, "insomnia"),
+        "pa_c1",
+    ),
+    (  # a chat left after two items (PHQ-9 unfinished) stating a concern and a risk level
+        "pre_assessment.insights_of_its_chat",
+        lambda f: _hybrid(
+            f,
+            insights=_swap(_INSIGHTS, '"itemsAnsweredInChat": 12', '"itemsAnsweredInChat": 2'),
+            answered=2,
+        ),
+        "pa_c1",
+    ),
+    (  # elevated for the severe insomnia of the checklist (the chat covered PHQ-9 only)
+        "pre_assessment.insights_of_its_chat",
+        lambda f: _hybrid_severe_sleep(f, "elevated"),
+        "pa_c1",
+    ),
+    (  # elevated for a risk flag of PHQ-9's ninth item, which the chat never asked
+        "pre_assessment.insights_of_its_chat",
+        lambda f: _hybrid_flag_unasked(
+            f,
+            _swap(
+                _swap(_INSIGHTS, '"itemsAnsweredInChat": 12', '"itemsAnsweredInChat": 8'),
+                '"moderate"',
+                '"elevated"',
+            ),
+        ),
+        "pa_c1",
     ),
 ]
 
@@ -4005,6 +4080,26 @@ def test_chatbot_rules_pass_a_hybrid_intake(lab: Lab) -> None:
     ):
         report = lab.check(rule_id, _hybrid)
         assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda f: _hybrid(f, insights=_INSIGHTS_NONE, answered=2),
+        lambda f: _hybrid_insomnia(f, "depression"),
+        lambda f: _hybrid_severe_sleep(f, "moderate"),
+        lambda f: _hybrid_flag_unasked(f, _swap(_INSIGHTS_NONE, ": 2}", ": 8}")),
+    ],
+    ids=["two_items", "insomnia_first", "severe_sleep", "flag_unasked"],
+)
+def test_insights_rule_passes_what_a_hybrid_chat_covered(lab: Lab, edit: Edit) -> None:
+    """A HYBRID chat's insights say what the instruments it covered show: nothing after two
+    items; depression, not the estimate's first concern (insomnia: ISI is never reached);
+    moderate (PHQ-9), not the severe insomnia of the checklist; no risk level when it was
+    left before PHQ-9's ninth item, though the checklist's answer to it raised a flag."""
+    report = lab.check("pre_assessment.insights_of_its_chat", edit)
+    assert report.rules == ["pre_assessment.insights_of_its_chat"], report.to_text()
+    assert not report.violations, report.to_text()
 
 
 def test_budget_rule_passes_a_budget_that_holds_its_therapist(lab: Lab) -> None:

@@ -4,6 +4,7 @@ app's screens, hold each state a heavy build has wherever their population allow
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import timedelta
 
@@ -13,8 +14,8 @@ import pytest
 from seedsnap.build import generate
 from seedsnap.config import resolve
 from seedsnap.context import Frames
+from seedsnap.generators import social_text, users
 from seedsnap.generators import therapy_text as tx
-from seedsnap.generators import users
 from seedsnap.schema import MENTARA
 
 
@@ -217,7 +218,9 @@ def test_a_gcash_and_a_maya_wallet(build: tuple[str, Frames]) -> None:
 
 def test_a_hybrid_intake(build: tuple[str, Frames]) -> None:
     """An intake begun with the chatbot and finished on the checklist: its session, left
-    part-way, before it; insights of the chat whose themes are among its primary concerns."""
+    part-way, before it; insights of the chat whose themes are among its primary concerns,
+    naming only what the instruments the chat covered (all their items answered in it)
+    show: no ISI concern (never reached), no concern or risk level before PHQ-9 is done."""
     _, f = build
     pa = f["PreAssessment"].with_columns(pl.col("assessmentMethod").cast(pl.String))
     hybrid = pa.filter(pl.col("assessmentMethod") == "HYBRID").join(
@@ -234,6 +237,17 @@ def test_a_hybrid_intake(build: tuple[str, Frames]) -> None:
     for insights, estimate in zip(chat["conversationInsights"], chat["aiEstimate"], strict=True):
         themes = json.loads(insights)["themes"]
         assert set(themes) <= set(json.loads(estimate)["primaryConcerns"])
+    # Items answered once each instrument is covered, in the chatbot's order.
+    sizes = [len(social_text.QUESTIONNAIRES[q]) for q in social_text.QUESTIONNAIRE_ORDER]
+    need = dict(zip(tx.CONCERNS, itertools.accumulate(sizes), strict=True))
+    need["general wellbeing"] = need["depression"]
+    for insights in hybrid["conversationInsights"]:
+        said = json.loads(insights)
+        items, concern = said["itemsAnsweredInChat"], said["primaryConcern"]
+        assert items < need["insomnia"] and "insomnia" not in said["themes"], said
+        assert all(need[c] <= items for c in said["themes"]), said
+        assert concern == (said["themes"] or [None])[0], said
+        assert (said["riskLevel"] is None) == (items < need["depression"]), said
 
 
 def test_a_rejected_application(build: tuple[str, Frames]) -> None:

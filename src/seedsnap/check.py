@@ -906,6 +906,64 @@ def _chatbot_begins() -> str:
     return "\n        OR ".join([*parts, f"({none})"])
 
 
+# An assessment's ("p") items answered in its chat (conversationInsights).
+_IN_CHAT = """CAST("p"."conversationInsights" ->> 'itemsAnsweredInChat' AS INTEGER)"""
+
+
+def _chat_covers() -> list[tuple[str, str, int]]:
+    """(instrument's key in the assessment, its concern, items answered in the chat once it
+    is covered) of each instrument, in the order the chatbot asks them."""
+    from seedsnap.generators.social_text import ASSESSMENT_KEYS, QUESTIONNAIRE_ORDER, QUESTIONNAIRES
+
+    out, done = [], 0
+    for q, concern in zip(QUESTIONNAIRE_ORDER, ttx.CONCERNS, strict=True):
+        done += len(QUESTIONNAIRES[q])
+        out.append((ASSESSMENT_KEYS[q], concern, done))
+    return out
+
+
+def _chat_concern() -> str:
+    """SQL: the primaryConcern of an assessment's ("p") chat insights, the first of its
+    aiEstimate's primaryConcerns whose instrument the chat covered (general wellbeing: the
+    first instrument), NULL if none."""
+    covers = _chat_covers()
+    needs = [(c, n) for _, c, n in covers] + [("general wellbeing", covers[0][2])]
+    cases = " ".join(f"WHEN {_text(c)} THEN {n}" for c, n in needs)
+    picks = []
+    for i in range(len(needs)):  # a concern at most once each
+        c = f""""p"."aiEstimate" -> 'primaryConcerns' ->> {i}"""
+        picks.append(f"WHEN (CASE {c} {cases} END) <= {_IN_CHAT} THEN {c}")
+    return "CASE " + " ".join(picks) + " END"
+
+
+def _chat_risk() -> str:
+    """SQL: the riskLevel of an assessment's ("p") chat insights: elevated with a risk flag
+    once PHQ-9 is covered, else ``therapy.RISK_LEVEL`` of the highest severity (on the
+    minimal-severe scale, PHQ-9's top two bands one) of the instruments the chat covered,
+    NULL if it covered none."""
+    from seedsnap.generators.therapy import RISK_LEVEL
+
+    bands = {
+        "phq9": ttx.PHQ9_BANDS,
+        "gad7": ttx.GAD7_BANDS,
+        "pss10": ttx.PSS10_BANDS,
+        "isi": ttx.ISI_BANDS,
+    }
+    covers = _chat_covers()
+    each = []
+    for key, _, n in covers:
+        rank = " ".join(
+            f"WHEN {_text(label)} THEN {min(i, 3)}" for i, (_, label) in enumerate(bands[key])
+        )
+        level = f""""p"."severityLevels" ->> {_text(key)}"""
+        each.append(f"CASE WHEN {_IN_CHAT} >= {n} THEN (CASE {level} {rank} END) ELSE -1 END")
+    ranks = " ".join(f"WHEN {i} THEN {_text(RISK_LEVEL[x])}" for i, x in enumerate(RISK_LEVEL))
+    return (
+        f"""CASE WHEN {_IN_CHAT} >= {covers[0][2]} AND CAST("p"."aiEstimate" -> 'riskFlags' AS """
+        f"TEXT) <> '[]' THEN 'elevated' ELSE (CASE GREATEST({', '.join(each)}) {ranks} END) END"
+    )
+
+
 def _success_rates_mismatch() -> str:
     """SQL over "Therapist": its treatmentSuccessRates' keys are not its areasOfExpertise
     (each of ``vocab.SPECIALTIES`` a key exactly when an area, and as many keys as areas).
@@ -2417,22 +2475,20 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         "pre_assessment.insights_of_its_chat",
         "PreAssessment",
         "an assessment made with the chatbot (CHATBOT, HYBRID), and only such an assessment, "
-        "has conversationInsights: the number of items its session collected, and the primary "
-        "concern and risk level (from the overall severity, elevated with a risk flag) of its "
-        "aiEstimate",
-        """SELECT "p"."id" AS "key", CAST("p"."assessmentMethod" AS TEXT) || ' '
+        "has conversationInsights: the number of items its session collected, and what the "
+        "instruments it covered (all of whose items were answered in the chat) show: the first "
+        "of its aiEstimate's primaryConcerns of those instruments (general wellbeing once one "
+        "was covered; NULL if none is), the risk level of their highest severity, elevated "
+        "with a risk flag once PHQ-9 was covered (NULL if none was)",
+        f"""SELECT "p"."id" AS "key", CAST("p"."assessmentMethod" AS TEXT) || ' '
         || COALESCE(CAST("p"."conversationInsights" AS TEXT), 'NULL') AS "detail"
         FROM "PreAssessment" AS "p"
         WHERE ("p"."conversationInsights" IS NOT NULL)
         <> (CAST("p"."assessmentMethod" AS TEXT) IN ('CHATBOT', 'HYBRID'))
         OR ("p"."conversationInsights" IS NOT NULL AND (
             ("p"."conversationInsights" ->> 'primaryConcern')
-                IS DISTINCT FROM ("p"."aiEstimate" -> 'primaryConcerns' ->> 0)
-            OR ("p"."conversationInsights" ->> 'riskLevel') IS DISTINCT FROM (CASE
-                WHEN CAST("p"."aiEstimate" -> 'riskFlags' AS TEXT) <> '[]' THEN 'elevated'
-                WHEN "p"."aiEstimate" ->> 'overallSeverity' IN ('minimal', 'mild') THEN 'low'
-                WHEN "p"."aiEstimate" ->> 'overallSeverity' = 'moderate' THEN 'moderate'
-                ELSE 'elevated' END)
+                IS DISTINCT FROM ({_chat_concern()})
+            OR ("p"."conversationInsights" ->> 'riskLevel') IS DISTINCT FROM ({_chat_risk()})
             OR ("p"."conversationInsights" ->> 'itemsAnsweredInChat') IS DISTINCT FROM
                 CAST((SELECT COUNT(*) FROM "ChatbotMessage" AS "m"
                     WHERE "m"."sessionId" = "p"."chatbotSessionId"

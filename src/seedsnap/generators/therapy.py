@@ -2157,13 +2157,18 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
     risk = phq[:, 8] >= 1
     overall = np.array(["minimal", "mild", "moderate", "severe"])[ordinal.max(1)]
     # What the chat covered: every instrument (CHATBOT), those whose items were all answered
-    # before the checklist took over (HYBRID), none (CHECKLIST). Its themes are the primary
-    # concerns of those instruments (general wellbeing whenever it is the concern).
+    # before the checklist took over (HYBRID), none (CHECKLIST). Its insights say only what
+    # those instruments show (a HYBRID chat never reaches ISI, and one left before PHQ-9's
+    # ninth item covered none): its themes are the primary concerns of those instruments
+    # (general wellbeing whenever it is the concern and an instrument was covered), its
+    # primary concern the first of them (NULL if none), its risk level the highest severity
+    # of those instruments, elevated with the risk flag (PHQ-9's ninth item: so only once
+    # PHQ-9 is covered), NULL if it covered none (rule pre_assessment.insights_of_its_chat).
     # The chatbot asks PHQ-9, GAD-7, PSS-10, ISI (social_text.QUESTIONNAIRE_ORDER).
     sizes = np.array([phq.shape[1], gad.shape[1], pss.shape[1], isi.shape[1]])
     in_chat = np.where(chatbot, sizes.sum(), np.where(hybrid, hybrid_items(ctx, ck), 0))
     covered = in_chat[:, None] >= np.cumsum(sizes)[None, :]  # tx.CONCERNS order
-    covered = np.concatenate([covered, np.ones((len(keys), 1), dtype=bool)], 1)
+    covered = np.concatenate([covered, covered[:, :1]], 1)  # general wellbeing: any covered
     themes = list_column(
         concern_json[concern_idx],
         concern_mask & np.take_along_axis(covered, concern_idx, 1),
@@ -2171,7 +2176,8 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
         pl.List(pl.String),
     )
     levels = np.array([RISK_LEVEL[x] for x in ("minimal", "mild", "moderate", "severe")])
-    risk_level = np.where(risk, "elevated", levels[ordinal.max(1)])
+    seen = np.where(covered[:, :-1], ordinal, -1).max(1)  # -1: no instrument covered
+    risk_level = np.where(risk & covered[:, 0], "elevated", levels[np.maximum(seen, 0)])
 
     def likely(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         return np.round(1 / (1 + np.exp(-8 * (x - 0.45))), 2)
@@ -2266,8 +2272,8 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
             json_object(
                 "conversationInsights",
                 itemsAnsweredInChat=pl.lit(pl.Series(in_chat)),
-                primaryConcern=JsonText(pl.lit(concerns).list.first()),
-                riskLevel=pl.lit(pl.Series(risk_level)),
+                primaryConcern=JsonText(pl.lit(themes).list.first().fill_null("null")),
+                riskLevel=pl.when(pl.lit(pl.Series(seen >= 0))).then(pl.lit(pl.Series(risk_level))),
                 themes=_wrap(themes),
             )
         )
