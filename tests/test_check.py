@@ -2086,6 +2086,53 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "Message", "ms1", messageType="SYSTEM"),
         "rx1",
     ),
+    (  # c1 paid mt1 again (day 40.5) before opening the chat about pay1 (day 40)
+        "conversation.support_before_retry",
+        lambda f: _retried(_support_chat(f), at=days(40.5)),
+        "cv2",
+    ),
+    (  # pay1 was a GCash payment
+        "message.support_names_its_method",
+        lambda f: set_(
+            set_(_support_chat(f), "PaymentMethod", "pm1", type="GCASH"),
+            "Message",
+            "ms3",
+            content="My card payment didn't go through for my session. What should I do?",
+        ),
+        "ms3",
+    ),
+    (  # mt1 was never paid again
+        "message.support_closing_fits_retry",
+        lambda f: set_(
+            _support_chat(f), "Message", "ms3", content="That worked, thank you for the quick help!"
+        ),
+        "ms3",
+    ),
+    (  # c1 had paid mt1 again (day 35) before saying it would (day 30)
+        "message.support_closing_fits_retry",
+        lambda f: set_(
+            _retried(_support_chat(f), at=days(35)),
+            "Message",
+            "ms3",
+            content="Okay, I'll give it another go when I can.",
+        ),
+        "ms3",
+    ),
+    (  # a screenshot captioned as a photo
+        "message.screenshot_by_caption",
+        lambda f: _shared_file(f, "ms3", "IMAGE", "Screenshot_20260101_101010.png"),
+        "ms3",
+    ),
+    (  # a photo captioned as a screenshot
+        "message.screenshot_by_caption",
+        lambda f: set_(
+            _shared_file(f, "ms3", "IMAGE", "IMG_20260101_101010.jpg"),
+            "Message",
+            "ms3",
+            content="Screenshot of my sleep tracker, see the pattern?",
+        ),
+        "ms3",
+    ),
     (  # mt1, noted, reviewed and paid, said to be under way still
         "meeting.in_progress_not_settled",
         lambda f: set_(f, "Meeting", "mt1", status="IN_PROGRESS"),
@@ -4063,6 +4110,52 @@ def _session_and_support_chats(f: Frames) -> Frames:
         f, "ConversationParticipant", id="cp_cv2_a1", conversationId="cv2", userId="a1",
         joinedAt=days(40), role="ADMIN",
     )  # fmt: skip
+
+
+def _support_chat(f: Frames) -> Frames:
+    """``_session_and_support_chats`` with c1 the client (MEMBER) of cv2, which is about pay1
+    (a card's, mt1's, made and FAILED at day 41), and writes ms3 in it (day 30)."""
+    f = _session_and_support_chats(f)
+    f = set_(f, "Payment", "pay1", createdAt=days(41))
+    f = set_(f, "ConversationParticipant", "cp_cv2_c1", role="MEMBER")
+    return set_(f, "Message", "ms3", senderId="c1")
+
+
+def _retried(f: Frames, at: datetime) -> Frames:
+    """mt1 paid again by c1 at ``at``, COMPLETED then."""
+    return add(
+        f, "Payment", id="pay_r", amount=50.0, status="COMPLETED", clientId="c1",
+        therapistId="t1", meetingId="mt1", paymentMethodId="pm1", processedAt=at,
+        createdAt=at, updatedAt=at,
+    )  # fmt: skip
+
+
+def _support_chat_that_worked(f: Frames) -> Frames:
+    """cv2 about pay1 (a card's): c1 asks (ms3, day 30), pays mt1 again (day 35, after
+    cv2 opened) and says it worked (ms4, day 29); in cv1 a screenshot captioned so."""
+    f = _retried(_support_chat(f), at=days(35))
+    f = set_(f, "Message", "ms3", content="My card payment didn't go through for my session.")
+    f = add(
+        f, "Message", id="ms4", conversationId="cv2", senderId="c1",
+        content="That worked, thank you for the quick help!", createdAt=days(29),
+        updatedAt=days(29),
+    )  # fmt: skip
+    f = _shared_file(f, "ms2", "IMAGE", "Screenshot_20260101_101010.png")
+    return set_(f, "Message", "ms2", content="A screenshot of the app setting for your reminders.")
+
+
+@pytest.mark.parametrize(
+    "rule_id",
+    [
+        "conversation.support_before_retry",
+        "message.support_names_its_method",
+        "message.support_closing_fits_retry",
+        "message.screenshot_by_caption",
+    ],
+)
+def test_support_and_media_rules_pass_a_chat_that_fits_its_payment(lab: Lab, rule_id: str) -> None:
+    report = lab.check(rule_id, _support_chat_that_worked)
+    assert report.rules == [rule_id] and not report.violations, report.to_text()
 
 
 @pytest.mark.parametrize(

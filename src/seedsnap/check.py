@@ -39,7 +39,13 @@ from seedsnap.errors import ConfigError, DatabaseError, SnapshotError
 from seedsnap.generators import therapy_text as ttx
 from seedsnap.generators.content_text import HOSTILE_REASONS as _HOSTILE
 from seedsnap.generators.content_text import SPAM_REASONS as _SPAM
-from seedsnap.generators.social_text import LOW_ENROLMENT, RESCHEDULED, VENUE_CLOSED
+from seedsnap.generators.social_text import (
+    LOW_ENROLMENT,
+    RESCHEDULED,
+    SUPPORT_CLOSING,
+    SUPPORT_METHOD,
+    VENUE_CLOSED,
+)
 from seedsnap.generators.therapy import BOOK_LEAD, MIN_SESSION_GAP_DAYS
 from seedsnap.generators.therapy_text import EARLY_REVIEW_SESSIONS as _EARLY_REVIEW_SESSIONS
 from seedsnap.generators.therapy_text import FIRST_NOTE_OPENINGS, FIRST_SESSION_DESCRIPTIONS
@@ -764,6 +770,33 @@ def _text_pools() -> dict[str, str]:
 _POOLS = _text_pools()
 _MEDIA_EXTENSIONS = _values(
     "me", ("type", "ext"), [(k, e) for k, exts in MEDIA_EXTENSIONS.items() for e in exts]
+)
+# A SUPPORT conversation with the payment it is about: its client's (MEMBER's) first FAILED
+# payment (by failedAt, then id), when that payment was made and its method's type.
+_SUPPORTED = """(SELECT "c"."id" AS "conversationId", "c"."createdAt" AS "opened",
+    "y"."id" AS "paymentId", "y"."meetingId", "y"."createdAt" AS "paid", "y"."clientId",
+    CAST("pm"."type" AS TEXT) AS "method"
+    FROM "Conversation" AS "c" JOIN "ConversationParticipant" AS "p"
+        ON "p"."conversationId" = "c"."id" AND CAST("p"."role" AS TEXT) = 'MEMBER'
+    JOIN (SELECT "id", "clientId", "meetingId", "createdAt", "paymentMethodId",
+            ROW_NUMBER() OVER (PARTITION BY "clientId" ORDER BY "failedAt", "id") AS "rn"
+        FROM "Payment" WHERE CAST("status" AS TEXT) = 'FAILED' AND "failedAt" IS NOT NULL)
+        AS "y" ON "y"."clientId" = "p"."userId" AND "y"."rn" = 1
+    LEFT JOIN "PaymentMethod" AS "pm" ON "pm"."id" = "y"."paymentMethodId"
+    WHERE CAST("c"."type" AS TEXT) = 'SUPPORT') AS "sp" """
+# How a client names each payment method type in a support chat, and the client's closing
+# lines by what the retry had come to (social_text.SUPPORT_CLOSING).
+_SUPPORT_METHODS = _values("sm", ("type", "label"), list(SUPPORT_METHOD.items()))
+_SUPPORT_CLOSINGS = _values(
+    "sc",
+    ("outcome", "line"),
+    [
+        (outcome, line)
+        for outcome, (client, _) in zip(
+            ("worked", "failed", "not yet"), SUPPORT_CLOSING, strict=True
+        )
+        for line in client
+    ],
 )
 
 
@@ -2127,6 +2160,54 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         """SELECT "x"."id" AS "key", 'message ' || "m"."id" AS "detail"
         FROM "MessageReaction" AS "x" JOIN "Message" AS "m" ON "m"."id" = "x"."messageId"
         WHERE CAST("m"."messageType" AS TEXT) = 'SYSTEM'""",
+    ),
+    (
+        "conversation.support_before_retry",
+        "Conversation",
+        "a SUPPORT chat about a failed payment (its client's first) opens before that payment "
+        "was tried again (a later payment of its meeting): a client who paid again has "
+        "nothing to ask",
+        f"""SELECT "sp"."conversationId" AS "key", 'retried ' || CAST("r"."createdAt" AS TEXT)
+        AS "detail" FROM {_SUPPORTED} JOIN "Payment" AS "r" ON "r"."meetingId" = "sp"."meetingId"
+            AND "r"."id" <> "sp"."paymentId" AND "r"."createdAt" > "sp"."paid"
+        WHERE "r"."createdAt" <= "sp"."opened" """,
+    ),
+    (
+        "message.support_names_its_method",
+        "Message",
+        "a client's line in a SUPPORT chat names no payment method but that of the payment "
+        "it is about (no 'card' of a GCash payment)",
+        f"""SELECT "m"."id" AS "key", COALESCE("sp"."method", 'no method') || ': ' || "m"."content"
+        AS "detail" FROM {_SUPPORTED} JOIN "Message" AS "m"
+            ON "m"."conversationId" = "sp"."conversationId" AND "m"."senderId" = "sp"."clientId"
+        JOIN {_SUPPORT_METHODS} ON LOWER("m"."content") LIKE '%' || LOWER("sm"."label") || '%'
+        WHERE "sm"."type" <> COALESCE("sp"."method", '')""",
+    ),
+    (
+        "message.support_closing_fits_retry",
+        "Message",
+        "a client closing a SUPPORT chat says what the payment's retry had come to by then: "
+        "it went through (COMPLETED by then), it failed again (FAILED by then), or none yet "
+        "(none settled by then)",
+        f"""SELECT "m"."id" AS "key", "sc"."outcome" || ': ' || "m"."content" AS "detail"
+        FROM {_SUPPORTED} JOIN "Message" AS "m"
+            ON "m"."conversationId" = "sp"."conversationId" AND "m"."senderId" = "sp"."clientId"
+        JOIN {_SUPPORT_CLOSINGS} ON "sc"."line" = "m"."content"
+        WHERE NOT EXISTS (SELECT 1 FROM "Payment" AS "r" WHERE "r"."meetingId" = "sp"."meetingId"
+            AND "r"."id" <> "sp"."paymentId" AND "r"."createdAt" > "sp"."paid"
+            AND COALESCE("r"."processedAt", "r"."failedAt") <= "m"."createdAt"
+            AND CAST("r"."status" AS TEXT) = CASE "sc"."outcome" WHEN 'worked' THEN 'COMPLETED'
+                WHEN 'failed' THEN 'FAILED' ELSE CAST("r"."status" AS TEXT) END)
+            <> ("sc"."outcome" = 'not yet')""",
+    ),
+    (
+        "message.screenshot_by_caption",
+        "Message",
+        "a photo's file is a screenshot (Screenshot_*) exactly when its caption says so",
+        """SELECT "id" AS "key", "attachmentNames"[1] || ': ' || "content" AS "detail"
+        FROM "Message" WHERE CAST("messageType" AS TEXT) = 'IMAGE'
+        AND COALESCE(array_length("attachmentNames", 1), 0) > 0
+        AND ("attachmentNames"[1] LIKE 'Screenshot%') <> (LOWER("content") LIKE '%screenshot%')""",
     ),
     # Notifications.
     (

@@ -5,10 +5,11 @@ by the time of the message gets a read receipt exactly when the message is at or
 participant's ``lastReadAt``. ``readAt`` lies between the message and the earliest of that
 ``lastReadAt``, the reader's next own message in the conversation (one replies after reading)
 and the anchor. A keyed share of read messages also gets a reaction from that reader, after
-reading and within the same bound. SYSTEM lines (someone joined, a session started or ended) get neither, and do not count as
-the reader's own messages. At most one receipt and one reaction per (message, user),
-so both unique keys hold by construction; pairs that already have one are skipped, which
-makes a re-run add nothing (upstream re-selected them and hit the unique key every run).
+reading and within the same bound. SYSTEM lines (someone joined, a session started or
+ended) get neither, and do not count as the reader's own messages. At most one receipt and
+one reaction per (message, user), so both unique keys hold by construction; pairs that
+already have one are skipped, which makes a re-run add nothing (upstream re-selected them
+and hit the unique key every run).
 """
 
 from __future__ import annotations

@@ -64,6 +64,7 @@ from seedsnap.generators.therapy import utc_to_local
 from seedsnap.generators.users import (
     DORMANT_AFTER,
     home_offset_of,
+    home_zone_of,
     seen_of,
     with_seen,
     zone_of,
@@ -82,6 +83,7 @@ READS = (
     "Worksheet",
     "WorksheetSubmission",
     "Payment",
+    "PaymentMethod",
 )
 WRITES = ("Conversation", "ConversationParticipant", "Message")
 
@@ -102,12 +104,12 @@ ROOM = 2 * MS_PER_DAY
 KINDS = ("care", "peer", "colleague", "group")
 
 # Media messages: a keyed MEDIA_RATE of the later messages of DIRECT conversations share one
-# file, a photo (now and then a screenshot), a voice message or a video; stored under
-# MEDIA_STORE/<conversation>/<message>/<name>, named as phones name them (local time).
+# file, a photo (a screenshot when its caption says so), a voice message or a video; stored
+# under MEDIA_STORE/<conversation>/<message>/<name>, named as phones name them (the sender's
+# local time, daylight saving time included).
 MEDIA_RATE = 0.06
 MEDIA_TYPES = ("IMAGE", "AUDIO", "VIDEO")
 MEDIA_DEAL = np.array([0, 1, 2, 0, 1, 0, 2, 0, 1, 0], dtype=np.int64)  # into MEDIA_TYPES
-SCREENSHOT_RATE = 0.3  # of photos
 MEDIA_STORE = "https://storage.mentara.app/messages/"
 # Per file kind (photo, voice message, video, screenshot): name prefix, extension, size
 # range in bytes [lo, hi).
@@ -461,23 +463,20 @@ def _media(
     ok: npt.NDArray[np.bool_],
     staff: I64,
     at: I64,
-    home: I64,
+    zone: npt.NDArray[np.str_],
 ) -> pl.DataFrame:
     """(_r, messageType, caption, name, size) of the messages (of ``mk``, ``ok`` to share)
     that share a file: a keyed MEDIA_RATE of them. The caption comes from the pool of its
     type and speaker (``staff``: therapist or moderator), which a conversation takes in turn
-    from a keyed offset (no caption twice in it); the file is named by the sender's local
-    time ``at`` (``home``: its UTC offset), its size drawn in its kind's range."""
+    from a keyed offset (no caption twice in it); a photo whose caption says "screenshot" is
+    a screenshot; the file is named by the sender's local time of ``at`` (``zone``: their
+    home's IANA zone), its size drawn in its kind's range."""
     r = np.flatnonzero(ok & sm.bernoulli(mk, MEDIA_RATE, 40))
     k = mk[r]
     # Types dealt in a keyed order by MEDIA_DEAL (half photos, 30 % voice, 20 % video), so
     # even a small build has each type once it has three media messages.
     kind = np.empty(len(r), dtype=np.int64)
     kind[np.lexsort((r, sm.bits(k, 41)))] = MEDIA_DEAL[np.arange(len(r)) % len(MEDIA_DEAL)]
-    file = np.where((kind == 0) & sm.bernoulli(k, SCREENSHOT_RATE, 42), 3, kind)
-    lo = np.array([f[2] for f in MEDIA_FILES], dtype=np.int64)[file]
-    hi = np.array([f[3] for f in MEDIA_FILES], dtype=np.int64)[file]
-    size = sm.integers(k, lo, hi, index=43)
     pools = [t.MEDIA_CAPTIONS[m][w] for m in MEDIA_TYPES for w in (0, 1)]
     flat, off, n = _pool_flat(pools)
     pool = kind * 2 + staff[r]
@@ -485,7 +484,13 @@ def _media(
     rank = _rank_within(conv_row * len(pools) + pool, j[r])
     start = sm.integers(child_keys(conv_key[r], pool), 0, n[pool], index=44)
     caption = off[pool] + (start + rank) % n[pool]
-    stamp = pl.from_epoch(pl.Series(at[r] + home[r]), time_unit="ms").dt.strftime("%Y%m%d_%H%M%S")
+    shot = np.array(["screenshot" in c.lower() for c in flat], dtype=bool)  # a few dozen
+    file = np.where((kind == 0) & shot[caption], 3, kind)
+    lo = np.array([f[2] for f in MEDIA_FILES], dtype=np.int64)[file]
+    hi = np.array([f[3] for f in MEDIA_FILES], dtype=np.int64)[file]
+    size = sm.integers(k, lo, hi, index=43)
+    local = utc_to_local(at[r], zone[r])
+    stamp = pl.from_epoch(pl.Series(local), time_unit="ms").dt.strftime("%Y%m%d_%H%M%S")
     prefix = np.array([f[0] for f in MEDIA_FILES])[file]
     ext = np.array(["." + f[1] for f in MEDIA_FILES])[file]
     name = pl.select(
@@ -1062,16 +1067,15 @@ def build(
     can_share = (j > 0) & (conv["type"].to_numpy()[rows] == "DIRECT")
     can_share[said["_r"].to_numpy()] = False
     staff_sender = speaker.is_in(["therapist", "moderator"]).to_numpy().astype(np.int64)
-    media = _media(sm, mk, ck[rows], j, can_share, staff_sender, at, m_home[sender])
+    m_zone = home_zone_of(ctx, members["id"]).to_numpy()
+    media = _media(sm, mk, ck[rows], j, can_share, staff_sender, at, m_zone[sender])
     content = content.scatter(media["_r"], media["caption"])
     m_type = pl.Series("messageType", np.full(len(mk), "TEXT", dtype=object), dtype=pl.String)
     m_type = m_type.scatter(media["_r"], media["messageType"])
-    m_name = pl.Series("_name", [None] * len(mk), dtype=pl.String).scatter(
-        media["_r"], media["name"]
-    )
-    m_size = pl.Series("_size", [None] * len(mk), dtype=pl.Int32).scatter(
-        media["_r"], media["size"]
-    )
+    m_name = pl.repeat(None, len(mk), dtype=pl.String, eager=True).alias("_name")
+    m_name = m_name.scatter(media["_r"], media["name"])
+    m_size = pl.repeat(None, len(mk), dtype=pl.Int32, eager=True).alias("_size")
+    m_size = m_size.scatter(media["_r"], media["size"])
     edited = sm.bernoulli(mk, EDIT_RATE, 8)
     edit_at = at + np.floor(
         sm.uniform(mk, 9) * np.clip(end[rows] - at, 0, 10 * MS_PER_MINUTE)
@@ -1419,22 +1423,56 @@ def _sessions(ctx: Context, frames: Frames, users: pl.DataFrame) -> Frames:
     return _chat_rows(ctx, conv, parts, msgs)
 
 
+def _with_retry(frames: Frames, pay: pl.DataFrame) -> pl.DataFrame:
+    """``pay`` (id, meetingId, p_created, ...) with its retry: the first later payment of its
+    meeting, when it was made (``r_at``), settled (``r_done``) and whether it went through
+    (``r_ok``); NULL where none was made."""
+    later = (
+        pay.select("id", "meetingId", "p_created")
+        .join(
+            frames["Payment"].select(
+                pl.col("id").alias("r_id"),
+                "meetingId",
+                ms(pl.col("createdAt")).alias("r_at"),
+                ms(pl.coalesce("processedAt", "failedAt", "createdAt")).alias("r_done"),
+                (pl.col("status").cast(pl.String) == "COMPLETED").alias("r_ok"),
+            ),
+            on="meetingId",
+        )
+        .filter((pl.col("r_at") > pl.col("p_created")) & (pl.col("r_id") != pl.col("id")))
+        .sort("id", "r_at", "r_id")
+        .unique("id", keep="first", maintain_order=True)
+        .select("id", "r_at", "r_done", "r_ok")
+    )
+    return pay.join(later, on="id", how="left")
+
+
 def _support(ctx: Context, frames: Frames, users: pl.DataFrame) -> Frames:
     """SUPPORT conversations: a keyed SUPPORT_RATE of clients whose payment FAILED ask about
-    their first such payment soon after it failed; an admin still coming then (a keyed pick)
-    takes the chat as its ADMIN and answers in turns (``t.SUPPORT_TURNS``), each answer soon
-    after, on the writer's waking clock; dropped unless all of it comes before either stops
-    coming and the anchor."""
+    their first such payment soon after it failed, before its retry (a payment whose retry
+    came within a minute has no chat); an admin still coming then (a keyed pick) takes the
+    chat as its ADMIN and answers in turns (``t.SUPPORT_TURNS``), each answer soon after, on
+    the writer's waking clock; dropped unless all of it comes before either stops coming and
+    the anchor. The client's lines name the payment's method (``t.SUPPORT_METHOD``); the
+    client closes after trying again if the retry came within SUPPORT_WITHIN of the admin's
+    answer, and says what it came to (``t.SUPPORT_CLOSING``: it went through, it failed
+    again, or none yet), the admin's last word following suit."""
     s = ctx.stream("Conversation", "support")
     anchor = ctx.anchor_ms
     pay = frames["Payment"].filter(
         (pl.col("status") == "FAILED") & pl.col("failedAt").is_not_null()
     )
     pay = pay.select(
-        "id", "clientId", "failureReason", ms(pl.col("failedAt")).alias("failed")
+        "id",
+        "clientId",
+        "failureReason",
+        "meetingId",
+        "paymentMethodId",
+        ms(pl.col("createdAt")).alias("p_created"),
+        ms(pl.col("failedAt")).alias("failed"),
     ).join(users.select(pl.col("id").alias("clientId"), "firstName"), on="clientId")
     pay = pay.sort("failed", "id").unique("clientId", keep="first", maintain_order=True)
-    pay = pay.sort("id")
+    pay = _with_retry(frames, pay).sort("id")
     pay = pay.filter(pl.Series(s.bernoulli(text_keys(pay["id"]), SUPPORT_RATE, 0)))
     made = ctx.ids("Conversation", child_keys(text_keys(pay["id"]), SUPPORT_CHILD))
     pay = pay.filter(~made.is_in(frames["Conversation"]["id"].implode()))  # a top-up
@@ -1452,10 +1490,19 @@ def _support(ctx: Context, frames: Frames, users: pl.DataFrame) -> Frames:
     ck = child_keys(text_keys(pay["id"]), SUPPORT_CHILD)
     c_home = home_offset_of(ctx, pay["clientId"])
     failed = pay["failed"].to_numpy()
+    # Opened before the retry (a client who paid again has nothing to ask about).
+    retry = pay["r_at"].fill_null(np.iinfo(np.int64).max).to_numpy()
     opened = waking_soon_after(
-        s, ck, failed + MS_PER_MINUTE, failed + SUPPORT_WITHIN, SUPPORT_OPEN_MEAN, c_home, index=1
+        s,
+        ck,
+        failed + MS_PER_MINUTE,
+        np.minimum(failed + SUPPORT_WITHIN, retry - MS_PER_MINUTE),
+        SUPPORT_OPEN_MEAN,
+        c_home,
+        index=1,
     )
     pay = pay.with_columns(pl.Series("conv_key", ck), pl.Series("opened", opened))
+    pay = pay.filter(pl.Series(opened < retry))
     # The admin: a keyed pick among those signed up by then and seen a while after.
     cand = pay.select("conv_key", "opened").join(admins, how="cross")
     cand = cand.filter(
@@ -1474,12 +1521,16 @@ def _support(ctx: Context, frames: Frames, users: pl.DataFrame) -> Frames:
     a_home = home_offset_of(ctx, pay["adminId"])
     admin_rhythm = rhythm_of(np.full(len(ck), "admin"))
     client_rhythm = rhythm_of(np.full(len(ck), "client"))
-    n = len(t.SUPPORT_TURNS) - 1 + s.bernoulli(ck, SUPPORT_LAST_RATE, 3).astype(np.int64)
-    times = np.zeros((len(ck), len(t.SUPPORT_TURNS)), dtype=np.int64)
+    turns = len(t.SUPPORT_TURNS) + 2  # and the two closing turns
+    n = turns - 1 + s.bernoulli(ck, SUPPORT_LAST_RATE, 3).astype(np.int64)
+    times = np.zeros((len(ck), turns), dtype=np.int64)
     times[:, 0] = opened + 1  # the client opens the chat (joins), then writes
-    for turn in range(1, len(t.SUPPORT_TURNS)):  # six fixed turns, each vectorised
+    r_done = pay["r_done"].fill_null(np.iinfo(np.int64).max).to_numpy()
+    for turn in range(1, turns):  # six fixed turns, each vectorised
         admin = turn % 2 == 1
         prev = times[:, turn - 1]
+        if turn == len(t.SUPPORT_TURNS):  # the client closes after trying again, if it did
+            prev = np.where((r_done > prev) & (r_done - prev <= SUPPORT_WITHIN), r_done, prev)
         times[:, turn] = waking_soon_after(
             s,
             ck,
@@ -1500,13 +1551,33 @@ def _support(ctx: Context, frames: Frames, users: pl.DataFrame) -> Frames:
     pay, ck, times, n = pay.filter(pl.Series(keep)), ck[keep], times[keep], n[keep]
     bound = bound[keep]
     rows, j, mk = expand(ck, n)
-    # Each turn's line: a keyed pick of its pool.
-    sizes = np.array([len(p) for p in t.SUPPORT_TURNS], dtype=np.int64)
-    flat, off, _ = _pool_flat(t.SUPPORT_TURNS)
-    pick = s.integers(mk, 0, sizes[j], index=20)
+    # Each turn's line: a keyed pick of its pool; the closing pools by what the retry had
+    # come to when the client closed.
+    closing = times[:, len(t.SUPPORT_TURNS)]
+    outcome = np.where(
+        r_done[keep] > closing,
+        t.SUPPORT_NOT_YET,
+        np.where(pay["r_ok"].fill_null(False).to_numpy(), t.SUPPORT_WORKED, t.SUPPORT_FAILED_AGAIN),
+    )
+    pools = [*t.SUPPORT_TURNS, *(p for c in t.SUPPORT_CLOSING for p in c)]
+    flat, off, sizes = _pool_flat(pools)
+    pool = np.where(
+        j < len(t.SUPPORT_TURNS),
+        j,
+        len(t.SUPPORT_TURNS) + 2 * outcome[rows] + j - len(t.SUPPORT_TURNS),
+    )
+    pick = s.integers(mk, 0, sizes[pool], index=20)
     answer = np.flatnonzero(j == 3)  # answers the question just before it (its row - 1)
     pick[answer] = pick[answer - 1]
-    line = off[j] + pick
+    line = off[pool] + pick
+    method = (
+        pay.select(pl.col("paymentMethodId").alias("id"))
+        .join(
+            frames["PaymentMethod"].select("id", "type"), on="id", how="left", maintain_order="left"
+        )["type"]
+        .cast(pl.String)
+        .replace_strict(t.SUPPORT_METHOD, default="")
+    )
     admin_turn = j % 2 == 1
     sender = np.where(admin_turn, pay["adminId"].to_numpy()[rows], pay["clientId"].to_numpy()[rows])
     msgs = pl.DataFrame(
@@ -1517,6 +1588,7 @@ def _support(ctx: Context, frames: Frames, users: pl.DataFrame) -> Frames:
             pl.Series("content", flat, dtype=pl.String).gather(line),
             pay["firstName"].gather(rows).alias("_name"),
             pay["failureReason"].gather(rows).fill_null("declined").alias("_reason"),
+            (method + " ").str.strip_chars_start().gather(rows).alias("_method"),
             pl.Series("at", times[rows, j]),
         ]
     ).select(
@@ -1525,7 +1597,8 @@ def _support(ctx: Context, frames: Frames, users: pl.DataFrame) -> Frames:
         "senderId",
         pl.col("content")
         .str.replace_all("{name}", pl.col("_name"), literal=True)
-        .str.replace_all("{reason}", pl.col("_reason"), literal=True),
+        .str.replace_all("{reason}", pl.col("_reason"), literal=True)
+        .str.replace_all("{method} ", pl.col("_method"), literal=True),
         pl.lit("TEXT").alias("messageType"),
         "at",
     )

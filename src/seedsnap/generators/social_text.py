@@ -889,6 +889,7 @@ JOURNAL_CLOSERS = (
 
 # Captions of media messages, per type and speaker (client, then therapist or moderator).
 # A conversation takes each pool's lines in turn from a keyed offset, so none repeats in it.
+# A photo whose caption says "screenshot" (and only such a photo) is a screenshot's file.
 MEDIA_CAPTIONS = {
     "IMAGE": (
         (
@@ -900,6 +901,8 @@ MEDIA_CAPTIONS = {
             "Tried the drawing exercise, here's how it turned out.",
             "Sunset from my balcony, needed that today.",
             "My weekly planner, with the breaks blocked in.",
+            "A screenshot of my mood tracker this week.",
+            "Screenshot of the reminder I set after our talk.",
         ),
         (
             "Here's the diagram of the anxiety cycle we talked about.",
@@ -910,6 +913,8 @@ MEDIA_CAPTIONS = {
             "A reminder card you can save to your lock screen.",
             "The sleep hygiene checklist as an image.",
             "Here's an example thought record, filled in.",
+            "A screenshot of the app setting for your reminders.",
+            "Screenshot of the worksheet page we went through.",
         ),
     ),
     "AUDIO": (
@@ -987,15 +992,17 @@ SESSION_CLIENT_LINES = (
 )
 
 # A support chat about a failed payment: the client asks, an admin answers (the reason
-# the payment failed, ``{reason}``), in turns: (client, admin, client, admin, client, admin);
-# the admin's second answer is the one at the place of the client's question before it.
+# the payment failed, ``{reason}``), in turns: (client, admin, client, admin), then the
+# client's and the admin's closing lines (``SUPPORT_CLOSING``); the admin's second answer is
+# the one at the place of the client's question before it. ``{method}`` is the failed
+# payment's method as a client names it (``SUPPORT_METHOD``): no line says "card" of a wallet.
 SUPPORT_TITLE = "Support: payment failed"
 SUPPORT_TURNS = (
     (
         "Hi, my payment for my last session failed and I'm not sure why.",
         "Hello, I got a notice that my payment was declined. Can you help?",
-        "My card payment didn't go through for my session. What should I do?",
-        "Hi, the app says my payment failed, but my bank shows nothing wrong.",
+        "My {method} payment didn't go through for my session. What should I do?",
+        "Hi, the app says my {method} payment failed, but I can't see anything wrong on my side.",
     ),
     (
         'Hi {name}, thanks for getting in touch. I can see the failed attempt: the reason given was "{reason}".',
@@ -1003,7 +1010,7 @@ SUPPORT_TURNS = (
         'Hi {name}, I checked your account. The attempt failed with "{reason}".',
     ),
     (
-        "Okay, I've updated my card details. Should I try again?",
+        "Okay, I've checked my {method} details. Should I try again?",
         "I see. Can I use a different payment method instead?",
         "Thanks. Does my session still count?",
     ),
@@ -1012,14 +1019,53 @@ SUPPORT_TURNS = (
         "You can add another method under Billing and pay from there; the failed attempt was not charged.",
         "Your session is not affected. Please try the payment again once the method is updated.",
     ),
+)
+# The closing turns (client, then admin), by what the retry of the payment had come to when
+# the client wrote: it went through, it failed again, or none was made yet.
+SUPPORT_CLOSING = (
     (
-        "That worked, thank you for the quick help!",
-        "Great, thanks for explaining.",
-        "All sorted now, thanks.",
+        (
+            "That worked, thank you for the quick help!",
+            "Just paid again and it went through. Thanks!",
+            "All sorted now, thanks.",
+        ),
+        (
+            "Glad it's sorted. Take care!",
+            "You're welcome. Let us know if anything else comes up.",
+            "Happy to help. We're here if you need anything else.",
+        ),
     ),
     (
-        "You're welcome. Let us know if anything else comes up.",
-        "Glad it's sorted. Take care!",
-        "Happy to help. We're here if you need anything else.",
+        (
+            "I tried again and it failed again, unfortunately.",
+            "The second attempt didn't go through either.",
+            "Still no luck, the retry failed too.",
+        ),
+        (
+            "Sorry about that. Adding another method under Billing usually solves it; we're here if it doesn't.",
+            "Thanks for letting us know. Please check the method with its provider, or add another one under Billing.",
+            "I'm sorry it failed again. Your session is safe; try another method when you can.",
+        ),
+    ),
+    (
+        (
+            "Great, thanks for explaining. I'll try again later.",
+            "Okay, I'll give it another go when I can.",
+            "Thanks, I'll sort it out and pay again.",
+        ),
+        (
+            "You're welcome. Let us know if anything else comes up.",
+            "Sounds good. We're here if it doesn't go through.",
+            "Happy to help. Take care!",
+        ),
     ),
 )
+SUPPORT_WORKED, SUPPORT_FAILED_AGAIN, SUPPORT_NOT_YET = range(len(SUPPORT_CLOSING))
+# How a client names the method of the payment that failed (its PaymentMethodType).
+SUPPORT_METHOD = {
+    "CARD": "card",
+    "BANK_ACCOUNT": "bank",
+    "DIGITAL_WALLET": "wallet",
+    "GCASH": "GCash",
+    "MAYA": "Maya",
+}
