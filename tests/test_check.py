@@ -2133,6 +2133,18 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         ),
         "ms3",
     ),
+    (  # c1 paid mt1 again (day 36.85) before a1 answered its question (day 36.7)
+        "conversation.support_before_retry",
+        lambda f: set_(
+            _support_chat_that_worked(f),
+            "Payment",
+            "pay_r",
+            createdAt=days(36.85),
+            processedAt=days(36.85),
+            updatedAt=days(36.85),
+        ),
+        "cv2",
+    ),
     (  # mt1, noted, reviewed and paid, said to be under way still
         "meeting.in_progress_not_settled",
         lambda f: set_(f, "Meeting", "mt1", status="IN_PROGRESS"),
@@ -4131,10 +4143,20 @@ def _retried(f: Frames, at: datetime) -> Frames:
 
 
 def _support_chat_that_worked(f: Frames) -> Frames:
-    """cv2 about pay1 (a card's): c1 asks (ms3, day 30), pays mt1 again (day 35, after
-    cv2 opened) and says it worked (ms4, day 29); in cv1 a screenshot captioned so."""
+    """cv2 about pay1 (a card's): c1 asks (ms3, day 37), a1 answers, c1 asks again, a1
+    answers (ms5-ms7), c1 pays mt1 again (day 35) and says it worked (ms4, day 29); in cv1 a
+    screenshot captioned so."""
     f = _retried(_support_chat(f), at=days(35))
-    f = set_(f, "Message", "ms3", content="My card payment didn't go through for my session.")
+    f = set_(
+        f, "Message", "ms3", content="My card payment didn't go through for my session.",
+        createdAt=days(37), updatedAt=days(37),
+    )  # fmt: skip
+    for i, by in enumerate(("a1", "c1", "a1")):
+        at = days(36.9 - 0.1 * i)
+        f = add(
+            f, "Message", id=f"ms{5 + i}", conversationId="cv2", senderId=by, content="Okay.",
+            createdAt=at, updatedAt=at,
+        )  # fmt: skip
     f = add(
         f, "Message", id="ms4", conversationId="cv2", senderId="c1",
         content="That worked, thank you for the quick help!", createdAt=days(29),

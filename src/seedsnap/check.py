@@ -2165,12 +2165,17 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         "conversation.support_before_retry",
         "Conversation",
         "a SUPPORT chat about a failed payment (its client's first) opens before that payment "
-        "was tried again (a later payment of its meeting): a client who paid again has "
+        "was tried again (a later payment of its meeting), and the admin has answered the "
+        "client's question (the chat's fourth message) by then: a client who paid again has "
         "nothing to ask",
         f"""SELECT "sp"."conversationId" AS "key", 'retried ' || CAST("r"."createdAt" AS TEXT)
         AS "detail" FROM {_SUPPORTED} JOIN "Payment" AS "r" ON "r"."meetingId" = "sp"."meetingId"
             AND "r"."id" <> "sp"."paymentId" AND "r"."createdAt" > "sp"."paid"
-        WHERE "r"."createdAt" <= "sp"."opened" """,
+        WHERE "r"."createdAt" <= "sp"."opened" OR (SELECT COUNT(*) FROM "Message" AS "m"
+                WHERE "m"."conversationId" = "sp"."conversationId"
+                AND "m"."createdAt" < "r"."createdAt")
+            < LEAST(4, (SELECT COUNT(*) FROM "Message" AS "m"
+                WHERE "m"."conversationId" = "sp"."conversationId"))""",
     ),
     (
         "message.support_names_its_method",

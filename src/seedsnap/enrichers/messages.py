@@ -1453,9 +1453,9 @@ def _support(ctx: Context, frames: Frames, users: pl.DataFrame) -> Frames:
     came within a minute has no chat); an admin still coming then (a keyed pick) takes the
     chat as its ADMIN and answers in turns (``t.SUPPORT_TURNS``), each answer soon after, on
     the writer's waking clock; dropped unless all of it comes before either stops coming and
-    the anchor. The client's lines name the payment's method (``t.SUPPORT_METHOD``); the
-    client closes after trying again if the retry came within SUPPORT_WITHIN of the admin's
-    answer, and says what it came to (``t.SUPPORT_CLOSING``: it went through, it failed
+    the anchor, or unless the admin has answered the client's question before the retry. The
+    client's lines name the payment's method (``t.SUPPORT_METHOD``); the client closes after
+    trying again if the retry came within SUPPORT_WITHIN of the admin's answer, and says what it came to (``t.SUPPORT_CLOSING``: it went through, it failed
     again, or none yet), the admin's last word following suit."""
     s = ctx.stream("Conversation", "support")
     anchor = ctx.anchor_ms
@@ -1525,17 +1525,22 @@ def _support(ctx: Context, frames: Frames, users: pl.DataFrame) -> Frames:
     n = turns - 1 + s.bernoulli(ck, SUPPORT_LAST_RATE, 3).astype(np.int64)
     times = np.zeros((len(ck), turns), dtype=np.int64)
     times[:, 0] = opened + 1  # the client opens the chat (joins), then writes
+    r_at = pay["r_at"].fill_null(np.iinfo(np.int64).max).to_numpy()
     r_done = pay["r_done"].fill_null(np.iinfo(np.int64).max).to_numpy()
     for turn in range(1, turns):  # six fixed turns, each vectorised
         admin = turn % 2 == 1
         prev = times[:, turn - 1]
+        hi = prev + SUPPORT_WITHIN
+        if turn < len(t.SUPPORT_TURNS):  # asked and answered before the retry
+            hi = np.minimum(hi, r_at - MS_PER_MINUTE)
         if turn == len(t.SUPPORT_TURNS):  # the client closes after trying again, if it did
             prev = np.where((r_done > prev) & (r_done - prev <= SUPPORT_WITHIN), r_done, prev)
+            hi = prev + SUPPORT_WITHIN
         times[:, turn] = waking_soon_after(
             s,
             ck,
             prev + MS_PER_MINUTE,
-            prev + SUPPORT_WITHIN,
+            hi,
             SUPPORT_REPLY_MEAN[0 if admin else 1],
             a_home if admin else c_home,
             index=10 + turn,
@@ -1545,7 +1550,7 @@ def _support(ctx: Context, frames: Frames, users: pl.DataFrame) -> Frames:
     c_seen = seen_of(ctx, frames["User"], pay["clientId"])
     a_seen = seen_of(ctx, frames["User"], pay["adminId"])
     bound = np.minimum(np.minimum(c_seen, a_seen), anchor)
-    keep = last + READ_WITHIN < bound
+    keep = (last + READ_WITHIN < bound) & (times[:, len(t.SUPPORT_TURNS) - 1] < r_at)
     if not keep.any():
         return {}
     pay, ck, times, n = pay.filter(pl.Series(keep)), ck[keep], times[keep], n[keep]
