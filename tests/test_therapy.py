@@ -859,6 +859,22 @@ def test_raised_minimums_are_met_and_impossible_ones_are_refused() -> None:
         )
 
 
+def test_the_session_under_way_leaves_a_young_therapist_its_completed_sessions() -> None:
+    """light --seed 21: dev_therapist_2's one client had its first session cancelled; the
+    session under way at the anchor went to that pair, so it was its first held one, the
+    completed sessions its therapist's notes and reviews minimums need could no longer come
+    before it (a pair's sessions come after its first held one) and it had none
+    (min:therapist.session_notes_written, reviews_received, worksheets_created)."""
+    cfg = resolve(mode="light", seed=21, env={}, config_file=None)
+    f = generate(cfg)
+    held = f["Meeting"].filter(pl.col("status") == "COMPLETED").group_by("therapistId").len()
+    need = max(
+        cfg.minimum("therapist", "session_notes_written"),
+        cfg.minimum("therapist", "reviews_received"),
+    )
+    assert _short(_approved(f).select("therapistId"), "therapistId", held, need).is_empty()
+
+
 # -- computed tables ---------------------------------------------------------------------------
 
 

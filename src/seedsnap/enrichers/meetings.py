@@ -320,6 +320,29 @@ def _under_way(
     )
     if short <= 0 or p.is_empty():
         return ctx.empty("Meeting")
+    # A pair that has held no session yet would hold its first one now, and sessions of its
+    # come after its first held one (``enrich``'s ``spanned``): if its therapist is still
+    # short of the completed sessions its notes and reviews minimums need, those could no
+    # longer go to this pair's past (light --seed 21: its one client's first session was
+    # cancelled, the session under way left it none, min:therapist.session_notes_written).
+    held_now = existing.filter(
+        (pl.col("status").cast(pl.String) == "COMPLETED") & pl.col("pairId").is_not_null()
+    )
+    completed_min = max(
+        ctx.config.minimum("therapist", "session_notes_written"),
+        ctx.config.minimum("therapist", "reviews_received"),
+    )
+    short_c = (
+        p.select("therapistId")
+        .unique()
+        .join(count_by(held_now, "therapistId"), on="therapistId", how="left")
+        .filter(pl.col("len").fill_null(0) < completed_min)
+    )
+    p = p.filter(
+        pl.col("firstHeld").is_not_null() | ~pl.col("therapistId").is_in(short_c["therapistId"])
+    )
+    if p.is_empty():
+        return ctx.empty("Meeting")
     p = p.filter(
         pl.col("stillC")
         & pl.Series(still_coming(ctx, users, p["therapistId"]))
