@@ -1081,22 +1081,23 @@ def test_past_sessions_keep_days_apart_from_the_pairs_others() -> None:
     assert gaps.len() and gaps.min() >= tp.MIN_SESSION_GAP_DAYS
 
 
-def test_past_sessions_a_minimum_needs_fall_back_to_the_least_gap() -> None:
-    """Two past sessions a minimum needs where only a Monday and a Wednesday are free: not
-    SESSION_GAP_DAYS apart, so they take MIN_SESSION_GAP_DAYS (light x100 left a young
-    therapist one held session short of its notes minimum)."""
-    ctx = Context(resolve(mode="light", env={}, config_file=None))
-    grid = pl.DataFrame(
+def _grid(*dows: int) -> pl.DataFrame:
+    """One therapist in New York free from 10:00 for 8 hours on each of ``dows``."""
+    n = len(dows)
+    return pl.DataFrame(
         {
-            "therapistId": ["t"] * 2,
-            "timezone": ["America/New_York"] * 2,
-            "dow": [1, 3],  # Monday, Wednesday
-            "minute": [600, 600],
-            "room": [480, 480],
+            "therapistId": ["t"] * n,
+            "timezone": ["America/New_York"] * n,
+            "dow": list(dows),
+            "minute": [600] * n,
+            "room": [480] * n,
         }
     )
-    mon = int(datetime(2026, 2, 2, tzinfo=UTC).timestamp() * 1000)  # no holiday that week
-    req = pl.DataFrame(
+
+
+def _request(lo: int, until: int, *, need: int, past_only: bool) -> pl.DataFrame:
+    """One pair's request for ``need`` sessions between ``lo`` and ``until``."""
+    return pl.DataFrame(
         {
             "row": [0],
             "req": [0],
@@ -1104,13 +1105,23 @@ def test_past_sessions_a_minimum_needs_fall_back_to_the_least_gap() -> None:
             "clientId": ["c"],
             "therapistId": ["t"],
             "pkey": text_keys(pl.Series(["p"])),
-            "lo": [mon],
-            "until": [mon + 4 * MS_PER_DAY],  # by Friday
-            "need": [2],
-            "pastOnly": [True],
+            "lo": [lo],
+            "until": [until],
+            "need": [need],
+            "pastOnly": [past_only],
         },
         schema_overrides={"row": pl.Int64, "req": pl.Int64},
     )
+
+
+def test_past_sessions_a_minimum_needs_fall_back_to_the_least_gap() -> None:
+    """Two past sessions a minimum needs where only a Monday and a Wednesday are free: not
+    SESSION_GAP_DAYS apart, so they take MIN_SESSION_GAP_DAYS (light x100 left a young
+    therapist one held session short of its notes minimum)."""
+    ctx = Context(resolve(mode="light", env={}, config_file=None))
+    grid = _grid(1, 3)  # Monday, Wednesday
+    mon = int(datetime(2026, 2, 2, tzinfo=UTC).timestamp() * 1000)  # no holiday that week
+    req = _request(mon, mon + 4 * MS_PER_DAY, need=2, past_only=True)  # by Friday
     acc, unmet = schedule(ctx, req, grid, exact=True)
     assert unmet.is_empty()
     day = tp.utc_to_local(acc["start"].to_numpy(), acc["timezone"].to_numpy()) // MS_PER_DAY
@@ -1123,31 +1134,9 @@ def test_a_minimum_one_a_week_cannot_hold_takes_twice_weekly_sessions() -> None:
     MIN_SESSION_GAP_DAYS from the others (the meetings enricher raised "no free available
     slot" where a pair's window was this short); without ``relax`` one stays unmet."""
     ctx = Context(resolve(mode="light", env={}, config_file=None))
-    grid = pl.DataFrame(
-        {
-            "therapistId": ["t"] * 2,
-            "timezone": ["America/New_York"] * 2,
-            "dow": [1, 4],  # Monday, Thursday
-            "minute": [600, 600],
-            "room": [480, 480],
-        }
-    )
+    grid = _grid(1, 4)  # Monday, Thursday
     mon = int(datetime(2026, 2, 23, tzinfo=UTC).timestamp() * 1000)  # after the anchor
-    req = pl.DataFrame(
-        {
-            "row": [0],
-            "req": [0],
-            "pairId": ["p"],
-            "clientId": ["c"],
-            "therapistId": ["t"],
-            "pkey": text_keys(pl.Series(["p"])),
-            "lo": [mon],
-            "until": [mon + 11 * MS_PER_DAY],  # by the second Friday
-            "need": [3],
-            "pastOnly": [False],
-        },
-        schema_overrides={"row": pl.Int64, "req": pl.Int64},
-    )
+    req = _request(mon, mon + 11 * MS_PER_DAY, need=3, past_only=False)  # by the second Friday
     weekly, short = schedule(ctx, req, grid)
     assert weekly.height == 2 and short["need"].to_list() == [1]
     acc, unmet = schedule(ctx, req, grid, relax=True)
