@@ -830,26 +830,34 @@ def _low_enrolment(ctx: Context, x: pl.DataFrame, regs: pl.DataFrame) -> pl.Data
     held = low & (pl.col("status") == "COMPLETED")
     opened = low & (pl.col("status") == "APPROVED")
     return x.with_columns(
-        low.alias("_low"),
-        pl.when(held)
+        low.alias("_low"), *_called_off(held, opened, pl.lit(LOW_ENROLMENT), ctx.anchor_ms)
+    )
+
+
+def _called_off(off: pl.Expr, wait: pl.Expr, reason: pl.Expr, anchor: int) -> list[pl.Expr]:
+    """The columns of sessions called off (``off``: CANCELLED at ``cancel_if``, for
+    ``reason``; registration closes then, by the anchor) or held back for approval (``wait``:
+    PENDING_APPROVAL, unchanged since created); other sessions keep theirs."""
+    return [
+        pl.when(off)
         .then(pl.lit("CANCELLED"))
-        .when(opened)
+        .when(wait)
         .then(pl.lit("PENDING_APPROVAL"))
         .otherwise(pl.col("status"))
         .alias("status"),
-        pl.when(held).then(pl.col("cancel_if")).otherwise(pl.col("cancel_at")).alias("cancel_at"),
-        pl.when(held).then(pl.lit(LOW_ENROLMENT)).otherwise(pl.col("reason")).alias("reason"),
-        pl.when(held)
+        pl.when(off).then(pl.col("cancel_if")).otherwise(pl.col("cancel_at")).alias("cancel_at"),
+        pl.when(off).then(reason).otherwise(pl.col("reason")).alias("reason"),
+        pl.when(off)
         .then(pl.col("cancel_if"))
-        .when(opened)
+        .when(wait)
         .then(pl.col("created"))
         .otherwise(pl.col("updated"))
         .alias("updated"),
-        pl.when(held)
-        .then(pl.min_horizontal("cancel_if", pl.lit(ctx.anchor_ms)))
+        pl.when(off)
+        .then(pl.min_horizontal("cancel_if", pl.lit(anchor)))
         .otherwise(pl.col("close"))
         .alias("close"),
-    )
+    ]
 
 
 def _participants(
@@ -1034,27 +1042,7 @@ def _least_states(
     reason = _other_reason(x["sessionType"], s.uniform(x["key"].to_numpy(), 9))
     is_off = pl.col("sid").is_in(off.implode())
     is_wait = pl.col("sid").is_in(wait.implode())
-    return x.with_columns(
-        pl.when(is_off)
-        .then(pl.lit("CANCELLED"))
-        .when(is_wait)
-        .then(pl.lit("PENDING_APPROVAL"))
-        .otherwise(pl.col("status"))
-        .alias("status"),
-        pl.when(is_off).then(pl.col("cancel_if")).otherwise(pl.col("cancel_at")).alias("cancel_at"),
-        pl.when(is_off)
-        .then(pl.col("cancel_if"))
-        .when(is_wait)
-        .then(pl.col("created"))
-        .otherwise(pl.col("updated"))
-        .alias("updated"),
-        pl.when(is_off)
-        .then(pl.min_horizontal("cancel_if", pl.lit(a)))
-        .otherwise(pl.col("close"))
-        .alias("close"),
-        pl.when(is_off).then(reason).otherwise(pl.col("reason")).alias("reason"),
-        is_off.alias("_forced"),
-    )
+    return x.with_columns(*_called_off(is_off, is_wait, pl.lit(reason), a), is_off.alias("_forced"))
 
 
 def _least_pending(
