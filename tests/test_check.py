@@ -2329,6 +2329,18 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: _night_scripts(f, 25, 5, each=50),
         "ChatbotMessage",
     ),
+    # a pair that began as its therapist was approved, or as its client's assessment was
+    # processed: the request it came of was accepted before anyone could review it
+    (
+        "client_therapist.reviewed_before_accepted",
+        lambda f: set_(f, "Therapist", "t1", processingDate=days(60) - timedelta(minutes=30)),
+        "ct1",
+    ),
+    (
+        "client_therapist.reviewed_before_accepted",
+        lambda f: set_(f, "PreAssessment", "pa_c1", processedAt=days(60) - timedelta(minutes=5)),
+        "ct1",
+    ),
 ]
 
 

@@ -39,6 +39,7 @@ from seedsnap.errors import ConfigError, DatabaseError, SnapshotError
 from seedsnap.generators import therapy_text as ttx
 from seedsnap.generators.content_text import HOSTILE_REASONS as _HOSTILE
 from seedsnap.generators.content_text import SPAM_REASONS as _SPAM
+from seedsnap.generators.relationships import REVIEW_MIN
 from seedsnap.generators.social_text import (
     LOW_ENROLMENT,
     RESCHEDULED,
@@ -1400,6 +1401,23 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         FROM "ClientTherapist" AS "ct" WHERE NOT EXISTS (SELECT 1 FROM "PreAssessment" AS "p"
             WHERE "p"."clientId" = "ct"."clientId"
             AND COALESCE("p"."processedAt", "p"."createdAt") <= "ct"."assignedAt")""",
+    ),
+    (
+        "client_therapist.reviewed_before_accepted",
+        "ClientTherapist",
+        f"a pair begins {REVIEW_MIN // 60_000} minutes at least after its client could first "
+        "ask the therapist (it signed up, its first assessment was processed, the therapist "
+        "was approved, its previous pair began): the therapist reviewed the request first",
+        f"""SELECT "x"."id" AS "key", 'could ask from ' || CAST("x"."asked" AS TEXT) AS "detail"
+        FROM (SELECT "ct"."id", "ct"."assignedAt", GREATEST("u"."createdAt", "t"."processingDate",
+            (SELECT MIN(COALESCE("p"."processedAt", "p"."createdAt")) FROM "PreAssessment" AS "p"
+                WHERE "p"."clientId" = "ct"."clientId"),
+            (SELECT MAX("e"."assignedAt") FROM "ClientTherapist" AS "e"
+                WHERE "e"."clientId" = "ct"."clientId"
+                AND ("e"."assignedAt", "e"."id") < ("ct"."assignedAt", "ct"."id"))) AS "asked"
+            FROM "ClientTherapist" AS "ct" JOIN "User" AS "u" ON "u"."id" = "ct"."clientId"
+            JOIN "Therapist" AS "t" ON "t"."userId" = "ct"."therapistId") AS "x"
+        WHERE "x"."assignedAt" < "x"."asked" + INTERVAL '{REVIEW_MIN // 60_000} minutes'""",
     ),
     (
         "user.adult_at_sign_up",

@@ -35,15 +35,18 @@ import numpy as np
 import polars as pl
 
 from seedsnap.config import FIXTURES_PER_ROLE, PAST_PAIR_DAYS
-from seedsnap.context import MS_PER_DAY, MS_PER_MINUTE, Context, Frames, timestamps
+from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit, pair_top_up, sample_pairs
 from seedsnap.generators import therapy_text as tx
 from seedsnap.generators.common import text_keys
 from seedsnap.generators.relationships import (
+    REVIEW_MIN,
     SETTLED_DAYS,
     intake_needs,
     pair_starts,
     quiet_active_ms,
+    review_draws,
+    reviewed,
     treated_by,
 )
 from seedsnap.generators.therapy import approved_therapists
@@ -223,16 +226,25 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     fixture_ids = [f"dev_client_{i + 1}" for i in range(FIXTURES_PER_ROLE)]
 
-    def starts(new: pl.DataFrame) -> pl.DataFrame:
-        """New pairs with ``lo``: a minute after the client could pick and the therapist was
-        approved, and after the client's earlier pairs (``after``, ms, when given)."""
+    def starts(new: pl.DataFrame, latest: pl.Expr | None = None) -> pl.DataFrame:
+        """New pairs with ``lo``: once the therapist reviewed the client's request
+        (``relationships.reviewed``), sent when the client could pick and the therapist was
+        approved, and after the client's earlier pairs (``after``, ms, when given); the
+        review ends by ``latest`` (the pair's latest beginning; by default the client's last
+        visit, or ``latestMs`` for one who went quiet) where it can."""
         new = new.join(clients, on="clientId", how="left", maintain_order="left").join(
             therapists, on="therapistId", how="left", maintain_order="left"
         )
         after = pl.col("afterMs") if "afterMs" in new.columns else pl.lit(0)
-        return new.with_columns(
-            (pl.max_horizontal("readyMs", "approvedMs", after) + MS_PER_MINUTE).alias("lo")
+        if latest is None:
+            latest = pl.when("still").then("seen").otherwise("latestMs")
+        base = new.select(pl.max_horizontal("readyMs", "approvedMs", after)).to_series()
+        lo = reviewed(
+            review_draws(ctx, new["clientId"], new["therapistId"]),
+            base.to_numpy(),
+            new.select(latest).to_series().to_numpy(),
         )
+        return new.with_columns(pl.Series("lo", lo, dtype=pl.Int64))
 
     existing = pairs.select("therapistId", "clientId")
     active = pairs.filter(pl.col("status") == "active")
@@ -249,7 +261,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             ),
             therapists.join(with_active, on="therapistId", how="semi")
             .join(settled, on="therapistId", how="anti")
-            .filter(pl.col("approvedMs") + MS_PER_MINUTE <= by)
+            .filter(pl.col("approvedMs") + REVIEW_MIN <= by)
             .with_columns(pl.lit(True).alias("_has")),
         ]
     )
@@ -257,7 +269,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # to meet); then those that can still have a client from before SETTLED_DAYS take the
     # early clients.
     needy = needy.with_columns(
-        (pl.col("approvedMs") + MS_PER_MINUTE <= by).alias("_early"),
+        (pl.col("approvedMs") + REVIEW_MIN <= by).alias("_early"),
         pl.Series("_s", s.bits(text_keys(needy["therapistId"]), 1)),
     ).sort(["_has", "_early", "_s", "therapistId"], descending=[False, True, False, False])
     # A client without an active therapist whose pair ended picks its next one once that
@@ -278,9 +290,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         clients.join(active.select("clientId"), on="clientId", how="anti")
         .join(last, on="clientId", how="left")
         .with_columns(
-            (pl.max_horizontal("readyMs", pl.col("afterMs").fill_null(0)) + MS_PER_MINUTE).alias(
-                "_lo"
-            )
+            (pl.max_horizontal("readyMs", pl.col("afterMs").fill_null(0)) + REVIEW_MIN).alias("_lo")
         )
         .with_columns(
             (pl.col("_lo") <= by).alias("_early"),
@@ -369,7 +379,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
                 .then(pl.col("seen"))
                 .otherwise(pl.col("seen") - PAST_PAIR_DAYS * MS_PER_DAY),
             )
-            - MS_PER_MINUTE
+            - REVIEW_MIN  # the next pair's request was reviewed after this one began
         ).alias("hi"),
     )
     # How many past pairs of PAST_PAIR_DAYS fit before ``hi``.
@@ -464,20 +474,34 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         ctx, "ClientTherapist", "past-client-side", need_c, "clientId", therapists["therapistId"],
         "therapistId", after.select("clientId", "therapistId"), where=fits(MS_PER_DAY),
     )  # fmt: skip
-    past = starts(pl.concat([past_t, past_c.select(past_t.columns)])).join(
-        until.drop("readyMs"), on="clientId", how="left", maintain_order="left"
+    past = starts(
+        pl.concat([past_t, past_c.select(past_t.columns)]).join(
+            until.drop("readyMs"), on="clientId", how="left", maintain_order="left"
+        ),
+        latest=pl.col("hi"),
     )
     # A client's past pairs in the order they may begin, each in its share of the client's
     # time before ``hi``, assigned in the first quarter of it: each runs at least three
     # quarters of a share, until the next begins.
     share = (pl.col("hi") - pl.col("readyMs")) // pl.len().over("clientId")
-    seg = pl.col("readyMs") + pl.int_range(pl.len()).over("clientId") * share
+    rank = pl.int_range(pl.len()).over("clientId")
+    seg = pl.col("readyMs") + rank * share
+    # Each begins REVIEW_MIN at least after the latest the one before may begin (its request
+    # was reviewed after that one began): the i-th latest is the greatest, over the j-th
+    # before it, of the j-th's own (max of lo and its quarter) plus (i - j) reviews.
+    own = pl.max_horizontal("lo", seg + share // 4) - rank * REVIEW_MIN
     past = (
         past.sort("clientId", "lo", "therapistId")
+        .with_columns(pl.max_horizontal("lo", seg).alias("lo"), own.alias("_own"))
         .with_columns(
-            pl.max_horizontal("lo", seg).alias("lo"),
-            pl.max_horizontal("lo", seg + share // 4).alias("latest"),
+            (pl.col("_own").cum_max().over("clientId") + rank * REVIEW_MIN).alias("latest")
         )
+        .with_columns(
+            pl.max_horizontal("lo", pl.col("latest").shift(1).over("clientId") + REVIEW_MIN).alias(
+                "lo"
+            )
+        )
+        .drop("_own")
         .sort("clientId", "therapistId")
     )
     past_rows = _rows(ctx, past, "inactive", past["latest"].to_numpy())

@@ -13,7 +13,7 @@ import numpy.typing as npt
 import polars as pl
 
 from seedsnap.config import PAST_PAIR_DAYS, Config
-from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
+from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.generators.clock import waking_between
 from seedsnap.generators.common import between, ms, ms_of, natural_ids, text_keys
 from seedsnap.generators.communities import community_keys
@@ -32,7 +32,7 @@ from seedsnap.generators.users import (
     still_coming,
     verified,
 )
-from seedsnap.random import I64, U64, Stream, child_keys
+from seedsnap.random import F64, I64, U64, Stream, child_keys
 
 READS = ("User", "Client", "Therapist", "Moderator", "Community")
 WRITES = ("ClientTherapist", "Membership", "ModeratorCommunity")
@@ -48,6 +48,34 @@ def user_keys(users: pl.DataFrame) -> np.ndarray:
 SETTLED_DAYS = 21
 # Weeks to spare in a quiet client's active pair (``quiet_active_ms``).
 QUIET_ACTIVE_WEEKS = 2
+
+
+# A client's request of a therapist (the therapist's CLIENT_REQUEST_RECEIVED notice) is
+# reviewed before the therapist accepts it and the pair begins (ClientTherapist.assignedAt):
+# REVIEW_MIN at least after the client could first ask (it saw its recommendations, the
+# therapist was approved, its previous pair began), a keyed delay up to REVIEW_MAX where the
+# pair's time allows (check: client_therapist.reviewed_before_accepted). Before, a pair could
+# begin a minute after the therapist's approval or as the client's assessment was processed,
+# so the request came seconds before it was accepted.
+REVIEW_MIN = MS_PER_HOUR
+REVIEW_MAX = 3 * MS_PER_DAY
+
+
+def review_draws(ctx: Context, client_ids: pl.Series, therapist_ids: pl.Series) -> F64:
+    """Keyed uniforms of each pair (by client and therapist: the same pair draws the same
+    whichever step makes it) for ``reviewed``."""
+    keys = child_keys(text_keys(client_ids), text_keys(therapist_ids))
+    return ctx.stream("ClientTherapist", "review").uniform(keys)
+
+
+def reviewed(u: F64, base: I64, latest: I64) -> I64:
+    """The earliest each pair can begin: ``base`` (when its client could first ask) and a
+    review of its request, log-uniform from REVIEW_MIN to REVIEW_MAX by ``u``, shortened to
+    end by ``latest`` (the latest the pair may begin) but REVIEW_MIN at least."""
+    span = np.log(REVIEW_MAX / REVIEW_MIN)
+    delay = (REVIEW_MIN * np.exp(np.asarray(u, dtype=np.float64) * span)).astype(np.int64)
+    out: I64 = base + np.maximum(REVIEW_MIN, np.minimum(delay, latest - base))
+    return out
 
 
 def quiet_active_ms(config: Config) -> int:
@@ -202,14 +230,17 @@ def pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
     ok = fits(need[one], cover[other])
     t_idx[one[ok]] = other[ok]
     t = therapists[t_idx]
-    lo = np.maximum(ready, t["approvedMs"].to_numpy())  # meets one approved
+    asked = np.maximum(ready, t["approvedMs"].to_numpy())  # meets one approved
     current = np.zeros(len(ck), dtype=bool)
     current[one[ok]] = True
-    active |= current & quiet & (lo + weeks <= seen)
+    u_review = review_draws(ctx, c["userId"], t["therapistId"])
+    active |= current & quiet & (reviewed(u_review, asked, seen - weeks) + weeks <= seen)
     settled = ctx.anchor_ms - SETTLED_DAYS * MS_PER_DAY
     # A client who stopped picked before its last visit: weeks before it for a current
     # client, PAST_PAIR_DAYS for one whose pair ended (it had its sessions), where it could.
     room = seen - np.where(active, weeks, PAST_PAIR_DAYS * MS_PER_DAY)
+    # The therapist reviewed the client's request before the pair began (``reviewed``).
+    lo = reviewed(u_review, asked, np.where(still, np.minimum(seen, ctx.anchor_ms), room))
     hi = np.maximum(lo, np.where(still, settled, room))
     # Picked by the client, in its waking hours (``clock``).
     assigned = waking_between(s, ck, lo, hi, home_offset_of(ctx, c["userId"]), index=2)
