@@ -814,6 +814,13 @@ def _two_sessions_since_s1(f: Frames) -> Frames:
     )
 
 
+def _sign_ups(f: Frames, n: int) -> Frames:
+    """``n`` clients more who signed up in the last day (beside c1 and c2, 200 days ago)."""
+    for i in range(n):
+        f = add(f, "User", **{**_user(f"new{i}", "client"), "createdAt": days(1)})
+    return f
+
+
 DOMAIN_CASES: list[tuple[str, Edit, str]] = [
     ("post.author_is_member", lambda f: set_(f, "Membership", "ms_c2", joinedAt=days(1)), "p2"),
     ("post.author_is_member", lambda f: set_(f, "Post", "p1", roomId=None), "p1"),
@@ -2341,6 +2348,9 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "PreAssessment", "pa_c1", processedAt=days(60) - timedelta(minutes=5)),
         "ct1",
     ),
+    # six clients signed up in the last day and none in the 90 before: a burst, not the
+    # steady rate (the limit is 3 x 0 + 5)
+    ("user.sign_ups_steady", lambda f: _sign_ups(f, 6), "clients"),
 ]
 
 

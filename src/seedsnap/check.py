@@ -55,6 +55,13 @@ from seedsnap.schema import MENTARA, Schema, Table
 from seedsnap.schema.ddl import quote
 from seedsnap.schema.model import ENUM, TIMESTAMP
 
+# Client sign-ups of the last UNVERIFIED_WITHIN_DAYS (the unverified are among them) come
+# at most SIGN_UP_SPIKE times the rate of the SIGN_UP_BASE_DAYS before, plus SIGN_UP_SLACK
+# (small builds: a handful either way). Heavy x3 had 34 beside about 4 at the rate before.
+SIGN_UP_SPIKE = 3
+SIGN_UP_BASE_DAYS = 90
+SIGN_UP_SLACK = 5
+
 if TYPE_CHECKING:
     from seedsnap.enrichers.logins import Act
 
@@ -1418,6 +1425,24 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
             FROM "ClientTherapist" AS "ct" JOIN "User" AS "u" ON "u"."id" = "ct"."clientId"
             JOIN "Therapist" AS "t" ON "t"."userId" = "ct"."therapistId") AS "x"
         WHERE "x"."assignedAt" < "x"."asked" + INTERVAL '{REVIEW_MIN // 60_000} minutes'""",
+    ),
+    (
+        "user.sign_ups_steady",
+        "User",
+        f"clients sign up at a steady rate: those of the last {UNVERIFIED_WITHIN_DAYS} days "
+        f"(the unverified among them) are at most {SIGN_UP_SPIKE} times as many as the "
+        f"{SIGN_UP_BASE_DAYS} days before give in as long, plus {SIGN_UP_SLACK}",
+        f"""SELECT 'clients' AS "key", CAST("recent" AS TEXT) || ' signed up in the last '
+        || '{UNVERIFIED_WITHIN_DAYS} days, ' || CAST("before" AS TEXT) || ' in the '
+        || '{SIGN_UP_BASE_DAYS} days before' AS "detail"
+        FROM (SELECT COUNT(*) FILTER (WHERE "createdAt" > {{anchor}}
+                - INTERVAL '{UNVERIFIED_WITHIN_DAYS} days') AS "recent",
+            COUNT(*) FILTER (WHERE "createdAt" <= {{anchor}} - INTERVAL '{UNVERIFIED_WITHIN_DAYS} days'
+                AND "createdAt" > {{anchor}}
+                - INTERVAL '{UNVERIFIED_WITHIN_DAYS + SIGN_UP_BASE_DAYS} days') AS "before"
+            FROM "User" WHERE CAST("role" AS TEXT) = 'client') AS "x"
+        WHERE "recent" > {SIGN_UP_SPIKE} * "before" * {UNVERIFIED_WITHIN_DAYS}.0
+            / {SIGN_UP_BASE_DAYS} + {SIGN_UP_SLACK}""",
     ),
     (
         "user.adult_at_sign_up",

@@ -176,14 +176,22 @@ MIN_SUSPENDED = 1
 MIN_DEACTIVATED = 1
 DEACTIVATED_AMONG = 5
 
-# Clients who have not verified their email (upstream's 10 %) signed up in the last
-# UNVERIFIED_WITHIN, at least UNVERIFIED_AT_LEAST ago: the app sends a code valid for
-# VERIFY_TOKEN_VALID when a client registers (or asks again) and asks for it next, and a
-# client who has not entered it has not finished signing up. Such a client has its sign-up
-# intake (the pre-assessment registration stores, its chatbot session) and nothing else:
-# no community, therapist, conversation, post or preferences; the steps choose verified
-# users only (``verified``), and the client minimums apply to them.
-UNVERIFIED_SHARE = 0.1
+# Clients who have not verified their email signed up in the last UNVERIFIED_WITHIN, at
+# least UNVERIFIED_AT_LEAST ago: the app sends a code valid for VERIFY_TOKEN_VALID when a
+# client registers (or asks again) and asks for it next, and a client who has not entered it
+# has not finished signing up. Such a client has its sign-up intake (the pre-assessment
+# registration stores, its chatbot session) and nothing else: no community, therapist,
+# conversation, post or preferences; the steps choose verified users only (``verified``),
+# and the client minimums apply to them. They are the sign-ups of those days at the clients'
+# steady rate (UNVERIFIED_WITHIN_DAYS of CREATED_WITHIN's), UNVERIFIED_PENDING of whom have
+# not entered their code yet: upstream's 10 % put a month's sign-ups into those days (heavy
+# x3: 34 clients in the last 3 days beside about one a day before; check:
+# user.sign_ups_steady). At least MIN_UNVERIFIED among the first UNVERIFIED_AMONG generated
+# clients after the DEACTIVATED_AMONG (keyed), so that light and medium have one too.
+UNVERIFIED_PENDING = 0.6
+UNVERIFIED_SHARE = UNVERIFIED_WITHIN_DAYS / CREATED_WITHIN["client"] * UNVERIFIED_PENDING
+MIN_UNVERIFIED = 1
+UNVERIFIED_AMONG = 5
 UNVERIFIED_WITHIN = UNVERIFIED_WITHIN_DAYS * MS_PER_DAY
 UNVERIFIED_AT_LEAST = 2 * MS_PER_HOUR
 VERIFY_TOKEN_VALID = VERIFY_TOKEN_HOURS * MS_PER_HOUR
@@ -631,6 +639,17 @@ def saw_recommendations(ctx: Context, keys: np.ndarray, fixture: np.ndarray) -> 
     minimums ask a therapist of each."""
     everyone = ctx.config.minimum("client", "therapist_relationships") > 0
     saw = ctx.stream("Client", "profile").bernoulli(keys, SAW_RECOMMENDATIONS, index=0)
+    # MIN_UNVERIFIED among a few clients of fixed rows (the same at every scale), the top of
+    # a keyed ranking, where the draws left fewer of them.
+    idx = np.arange(len(keys))
+    first = FIXTURES_PER_ROLE + DEACTIVATED_AMONG
+    among = np.flatnonzero((idx >= first) & (idx < first + UNVERIFIED_AMONG))
+    short = MIN_UNVERIFIED - int((~saw[among]).sum())
+    if short > 0 and not everyone:
+        could = among[saw[among]]
+        rank = np.argsort(ctx.stream("Client", "least-unverified").bits(keys[could]), kind="stable")
+        saw = saw.copy()
+        saw[could[rank[:short]]] = False
     out: np.ndarray = everyone | fixture | saw
     return out
 
