@@ -2351,6 +2351,19 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
     # six clients signed up in the last day and none in the 90 before: a burst, not the
     # steady rate (the limit is 3 x 0 + 5)
     ("user.sign_ups_steady", lambda f: _sign_ups(f, 6), "clients"),
+    # after c2 blocked c1 (ub1, 20 days ago), c1 replies to c2's comment cm1, or hearts it
+    (
+        "user_block.no_reply_after",
+        lambda f: set_(f, "Comment", "cm3", createdAt=days(10), updatedAt=days(10)),
+        "ub1",
+    ),
+    (
+        "user_block.no_reply_after",
+        lambda f: add(
+            f, "CommentHeart", id="ch9", commentId="cm1", userId="c1", createdAt=days(10)
+        ),
+        "ub1",
+    ),
 ]
 
 

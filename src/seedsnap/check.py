@@ -1292,6 +1292,21 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         WHERE "x"."createdAt" > "b"."createdAt" """,
     ),
     (
+        "user_block.no_reply_after",
+        "UserBlock",
+        "after a block, neither of the two replies to or hearts the other's comments",
+        """SELECT "b"."id" AS "key", 'on comment ' || "c"."id" AS "detail"
+        FROM "UserBlock" AS "b" JOIN (
+            SELECT "parentId" AS "commentId", "userId", "createdAt" FROM "Comment"
+            WHERE "parentId" IS NOT NULL
+            UNION ALL SELECT "commentId", "userId", "createdAt" FROM "CommentHeart") AS "x"
+            ON "x"."userId" IN ("b"."blockerId", "b"."blockedId")
+        JOIN "Comment" AS "c" ON "c"."id" = "x"."commentId"
+            AND "c"."userId" IN ("b"."blockerId", "b"."blockedId")
+            AND "c"."userId" <> "x"."userId"
+        WHERE "x"."createdAt" > "b"."createdAt" """,
+    ),
+    (
         "user_block.reason_fits_history",
         "UserBlock",
         'a block for "Unwanted messages" follows a message of the blocked in a conversation '

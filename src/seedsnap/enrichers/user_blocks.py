@@ -7,8 +7,8 @@ attacked them on their posts, then someone who wrote to them in a conversation, 
 from a shared community, else someone they share a conversation with; a client who has met no other client blocks nobody (nobody blocks a
 stranger). Never oneself, one row per (blocker, blocked) by construction, and created after
 both users existed, after they met, and after anything passed between them either way (a
-message in a conversation of both, a comment or a heart on the other's post: nothing does
-across a block), before the blocker was last seen, in its waking hours. The reason fits what
+message in a conversation of both, a comment or a heart on the other's post, a reply to or
+a heart on the other's comment: nothing does across a block), before the blocker was last seen, in its waking hours. The reason fits what
 the blocked did first (``_reasons``). A blocker who already blocks someone is satisfied, so a
 re-run adds nothing; upstream used a global "fewer than 2" threshold over the first four
 clients and drew reasons regardless.
@@ -30,7 +30,7 @@ from seedsnap.generators.users import home_offset_of, seen_of
 from seedsnap.random import child_keys
 
 READS = ("User", "Client", "Membership", "ConversationParticipant", "Message", "Post", "Comment",
-         "PostHeart")  # fmt: skip
+         "PostHeart", "CommentHeart")  # fmt: skip
 WRITES = ("UserBlock",)
 
 BLOCK_RATE = 0.12
@@ -81,8 +81,9 @@ def _last_exchange(frames: Frames, ids: pl.Series) -> pl.DataFrame:
 
 def _on_posts(frames: Frames, ids: pl.Series) -> pl.DataFrame:
     """(u, v, at, hostile) for u and v of ``ids`` (their rows): each comment v wrote on a
-    post of u's, and each heart v gave one (v != u); hostile: the comment reads as an attack
-    (``ct.HOSTILE_REASONS``, read only on these comments)."""
+    post of u's, each heart v gave one, and each reply or heart v gave a comment of u's
+    (v != u); hostile: a comment on u's post reads as an attack (``ct.HOSTILE_REASONS``, read
+    only on these comments)."""
     authors = _codes(
         frames["Post"].select(pl.col("id").alias("postId"), "userId"), "userId", ids, "u"
     )
@@ -98,11 +99,34 @@ def _on_posts(frames: Frames, ids: pl.Series) -> pl.DataFrame:
         ids,
         "v",
     )
+    # A reply v wrote to a comment of u's, or a heart v gave one, on anyone's post: they
+    # passed between the two too (heavy x3 had a blocker reply to the blocked's comment).
+    said = _codes(
+        frames["Comment"].select(pl.col("id").alias("commentId"), "userId"), "userId", ids, "u"
+    )
+    replies = _codes(
+        frames["Comment"]
+        .filter(pl.col("parentId").is_not_null())
+        .select(pl.col("parentId").alias("commentId"), "userId", ms_of("createdAt").alias("at")),
+        "userId",
+        ids,
+        "v",
+    )
+    comment_hearts = _codes(
+        frames["CommentHeart"].select("commentId", "userId", ms_of("createdAt").alias("at")),
+        "userId",
+        ids,
+        "v",
+    )
     hostile = ct.reportable_reason_expr("content").is_in(ct.HOSTILE_REASONS).fill_null(False)
     return pl.concat(
         [
             comments.join(authors, on="postId").select("u", "v", "at", hostile.alias("hostile")),
             hearts.join(authors, on="postId").select("u", "v", "at", hostile=pl.lit(False)),
+            *(
+                x.join(said, on="commentId").select("u", "v", "at", hostile=pl.lit(False))
+                for x in (replies, comment_hearts)
+            ),
         ]
     ).filter(pl.col("u") != pl.col("v"))
 
