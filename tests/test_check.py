@@ -2364,6 +2364,19 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         ),
         "ub1",
     ),
+    # c1's second worksheet (w2) gets the very feedback its first (w1, s1) had
+    (
+        "worksheet.feedback_not_repeated",
+        lambda f: add(
+            f,
+            "WorksheetSubmission",
+            id="s9",
+            worksheetId="w2",
+            submittedAt=days(1),
+            feedback="Good work.",
+        ),
+        "s9",
+    ),
 ]
 
 

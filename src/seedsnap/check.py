@@ -1985,6 +1985,16 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         WHERE "wf"."title" <> "w"."title" """,
     ),
     (
+        "worksheet.feedback_not_repeated",
+        "WorksheetSubmission",
+        "a client never reads the same feedback twice: its therapist writes each anew",
+        """SELECT MAX("s"."id") AS "key", 'client ' || "w"."clientId" || ', ' ||
+        CAST(COUNT(*) AS TEXT) || ' times' AS "detail"
+        FROM "WorksheetSubmission" AS "s" JOIN "Worksheet" AS "w" ON "w"."id" = "s"."worksheetId"
+        WHERE "s"."feedback" IS NOT NULL GROUP BY "w"."clientId", "s"."feedback"
+        HAVING COUNT(*) > 1""",
+    ),
+    (
         "worksheet.progress_after_earlier",
         "WorksheetSubmission",
         "feedback that tells of progress over weeks follows a submission to the pair at least "

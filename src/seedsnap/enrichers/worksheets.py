@@ -152,6 +152,67 @@ def _with_progress(
     )
 
 
+def _distinct_feedback(
+    ctx: Context, frames: Frames, sheets: pl.DataFrame, subs: pl.DataFrame
+) -> pl.DataFrame:
+    """``subs`` (new submissions of ``sheets``, the new worksheets) where no client reads the
+    same feedback twice: a text a client already had (on an earlier submission, the existing
+    ones first) is replaced by one of the texts about its worksheet's title
+    (``tx.WORKSHEET_FEEDBACK_FOR``, keyed), which no other worksheet of the client has (its
+    titles are distinct). The generic and progress texts are two each: heavy x3 gave 36 of
+    80 clients the same sentence twice (check: worksheet.feedback_not_repeated)."""
+    if subs.is_empty():
+        return subs
+    ws = pl.concat(
+        [
+            frames["Worksheet"].select("id", "clientId", "title"),
+            sheets.select("id", "clientId", "title"),
+        ]
+    )
+    old = frames["WorksheetSubmission"].select("id", "worksheetId", "submittedAt", "feedback")
+    seen = (
+        pl.concat(
+            [
+                old.with_columns(pl.lit(0).alias("_new")),
+                subs.select(old.columns).with_columns(pl.lit(1).alias("_new")),
+            ]
+        )
+        .join(ws, left_on="worksheetId", right_on="id", how="left")
+        .filter(pl.col("feedback").is_not_null())
+        .sort("_new", "submittedAt", "id")
+        .with_columns((pl.int_range(pl.len()).over("clientId", "feedback") > 0).alias("_again"))
+        .filter(pl.col("_again") & (pl.col("_new") == 1))
+        .select("id", "title")
+    )
+    if seen.is_empty():
+        return subs
+    width = max(len(v) for v in tx.WORKSHEET_FEEDBACK_FOR.values())
+    pick = ctx.stream("WorksheetSubmission", "feedback-anew").integers(
+        text_keys(seen["id"]), 0, width
+    )
+    texts = pl.DataFrame(
+        [(t, j, f) for t, pool in tx.WORKSHEET_FEEDBACK_FOR.items() for j, f in enumerate(pool)],
+        schema={"title": pl.String, "_j": pl.Int64, "_anew": pl.String},
+        orient="row",
+    )
+    anew = (
+        seen.with_columns(pl.Series("_j", pick, dtype=pl.Int64))
+        .with_columns(
+            pl.col("_j")
+            % pl.col("title").replace_strict(
+                {t: len(v) for t, v in tx.WORKSHEET_FEEDBACK_FOR.items()}, return_dtype=pl.Int64
+            )
+        )
+        .join(texts, on=["title", "_j"], how="left")
+        .select("id", "_anew")
+    )
+    return (
+        subs.join(anew, on="id", how="left", maintain_order="left")
+        .with_columns(pl.coalesce("_anew", "feedback").alias("feedback"))
+        .drop("_anew")
+    )
+
+
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     active = active_pairs(ctx, frames)
@@ -190,9 +251,10 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     pairs = pairs.filter(pl.col("n") > 0)
     if pairs.is_empty():
         base, base_subs = least_submitted(ctx, frames, base, base_subs)
+        base_subs = _with_progress(ctx, frames, base, base_subs)
         return {
             "Worksheet": base,
-            "WorksheetSubmission": _with_progress(ctx, frames, base, base_subs),
+            "WorksheetSubmission": _distinct_feedback(ctx, frames, base, base_subs),
         }
     row, _, keys = expand(pairs["pkey"].to_numpy() ^ SALT, pairs["n"].to_numpy())
     # A client's new worksheets continue its numbering, so their titles are new to it.
@@ -210,7 +272,8 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     sheets = pl.concat([base, sheets])
     submissions = pl.concat([base_subs, submissions])
     sheets, submissions = least_submitted(ctx, frames, sheets, submissions)
+    submissions = _with_progress(ctx, frames, sheets, submissions)
     return {
         "Worksheet": sheets,
-        "WorksheetSubmission": _with_progress(ctx, frames, sheets, submissions),
+        "WorksheetSubmission": _distinct_feedback(ctx, frames, sheets, submissions),
     }
