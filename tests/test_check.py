@@ -3310,7 +3310,6 @@ MINIMUM_CASES: list[tuple[str, Edit, str]] = [
             "comments",
             "availability_days",
             "meetings",
-            "worksheets_created",
             "session_notes_written",
             "reviews_received",
         )
@@ -3362,6 +3361,17 @@ MINIMUM_CASES: list[tuple[str, Edit, str]] = [
         for n in ("comments", "hearts")
     ],
     ("min:meeting.has_notes_if_completed", lambda f: drop(f, "MeetingNotes", "n1"), "mt1"),
+    # t3 has held a session with its active client c3 and given no homework
+    (
+        "min:therapist.worksheets_created",
+        lambda f: set_(
+            set_(_treated_client(_new_therapist(f)), "ClientTherapist", "ct_c3", therapistId="t3"),
+            "Meeting",
+            "mt_c3",
+            therapistId="t3",
+        ),
+        "t3",
+    ),
 ]
 
 
@@ -4325,3 +4335,17 @@ def test_budget_rule_passes_a_budget_that_holds_its_therapist(lab: Lab) -> None:
         rule_id, lambda f: set_(f, "ClientPreferences", "cf1", budgetRange="under $100")
     )
     assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+def test_therapists_yet_to_meet_an_active_client_are_exempt_from_worksheets(
+    base: tuple[Frames, dict[str, Path]], tmp_path: Path
+) -> None:
+    # Worksheets are homework from a session with an active client: t3, APPROVED, whose only
+    # active client (c3) has not met it yet, has given none (MINIMUM_CASES: one who has met
+    # its client is held to the minimum).
+    frames = set_(_new_client(_new_therapist(dict(base[0]))), "ClientTherapist", "ct_c3",
+                  therapistId="t3")  # fmt: skip
+    tables = ("User", "Therapist", "Client", "ClientTherapist")
+    paths = {**base[1], **write({t: frames[t] for t in tables}, tmp_path)}
+    only = ["min:therapist.worksheets_created"]
+    assert check_parquet(paths, CONF, only=only).violations == []

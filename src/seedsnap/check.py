@@ -3724,6 +3724,17 @@ _TREATED_CLIENTS = """SELECT "userId" AS "id", "userId" AS "ref" FROM "Client" A
     WHERE "ct"."clientId" = "c"."userId" AND "ct"."status" = 'active'
     AND CAST("m"."status" AS TEXT) = 'COMPLETED')"""
 
+# ... and the therapists who have held one with an active client: the worksheets enricher
+# gives a therapist its minimum over its active pairs that have met, so one whose only
+# active clients are yet to meet it has given no homework yet (heavy x20 had one, its active
+# client's first session a NO_SHOW).
+_TREATING_THERAPISTS = """SELECT "userId" AS "id", "userId" AS "ref" FROM "Therapist" AS "t"
+    WHERE CAST("t"."status" AS TEXT) = 'APPROVED' AND EXISTS (SELECT 1
+    FROM "ClientTherapist" AS "ct" JOIN "Meeting" AS "m"
+    ON "m"."clientId" = "ct"."clientId" AND "m"."therapistId" = "ct"."therapistId"
+    WHERE "ct"."therapistId" = "t"."userId" AND "ct"."status" = 'active'
+    AND CAST("m"."status" AS TEXT) = 'COMPLETED')"""
+
 
 def _count(table: str, column: str, where: str = "") -> str:
     cond = f" WHERE {where}" if where else ""
@@ -3771,7 +3782,10 @@ MINIMUM_COUNTS: dict[tuple[str, str], tuple[str, str | None]] = {
         None,
     ),
     ("therapist", "meetings"): (_count("Meeting", "therapistId"), None),
-    ("therapist", "worksheets_created"): (_count("Worksheet", "therapistId"), None),
+    ("therapist", "worksheets_created"): (
+        _count("Worksheet", "therapistId"),
+        _TREATING_THERAPISTS,
+    ),
     ("therapist", "session_notes_written"): (
         """SELECT "m"."therapistId" AS "ref", COUNT(*) AS "n" FROM "MeetingNotes" AS "n"
         JOIN "Meeting" AS "m" ON "m"."id" = "n"."meetingId" GROUP BY "m"."therapistId" """,
