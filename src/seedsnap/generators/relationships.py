@@ -70,11 +70,14 @@ def review_draws(ctx: Context, client_ids: pl.Series, therapist_ids: pl.Series) 
 
 def reviewed(u: F64, base: I64, latest: I64) -> I64:
     """The earliest each pair can begin: ``base`` (when its client could first ask) and a
-    review of its request, log-uniform from REVIEW_MIN to REVIEW_MAX by ``u``, shortened to
-    end by ``latest`` (the latest the pair may begin) but REVIEW_MIN at least."""
-    span = np.log(REVIEW_MAX / REVIEW_MIN)
-    delay = (REVIEW_MIN * np.exp(np.asarray(u, dtype=np.float64) * span)).astype(np.int64)
-    out: I64 = base + np.maximum(REVIEW_MIN, np.minimum(delay, latest - base))
+    review of its request, log-uniform by ``u`` from REVIEW_MIN to REVIEW_MAX, or to
+    ``latest`` (the latest the pair may begin) where that comes sooner, but REVIEW_MIN at
+    least. (Cut short at ``latest`` instead, reviews that could not run their course all
+    ended there: pairs that began at the anchor to the millisecond.)"""
+    most = np.clip(np.asarray(latest - base, dtype=np.float64), REVIEW_MIN, REVIEW_MAX)
+    span = np.log(most / REVIEW_MIN)
+    delay = REVIEW_MIN * np.exp(np.asarray(u, dtype=np.float64) * span)
+    out: I64 = base + delay.astype(np.int64)
     return out
 
 
