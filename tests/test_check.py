@@ -814,6 +814,13 @@ def _two_sessions_since_s1(f: Frames) -> Frames:
     )
 
 
+def _same_bios(f: Frames, n: int) -> Frames:
+    """``n`` clients more (b0, b1, ...), all with the same bio."""
+    for i in range(n):
+        f = add(f, "User", **{**_user(f"b{i}", "client"), "bio": "Just here to learn."})
+    return f
+
+
 def _sign_ups(f: Frames, n: int) -> Frames:
     """``n`` clients more who signed up in the last day (beside c1 and c2, 200 days ago)."""
     for i in range(n):
@@ -2376,6 +2383,12 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
             feedback="Good work.",
         ),
         "s9",
+    ),
+    # six of eight clients (c1, c2 and b0-b5) with the same bio: the limit is 5% of 8 + 5
+    (
+        "user.client_bios_varied",
+        lambda f: _same_bios(f, 6),
+        "b0",
     ),
 ]
 

@@ -140,7 +140,10 @@ def test_clients_post_more_the_longer_and_keener_they_are_not_all_the_minimum(
     posts = heavy3["Post"].group_by("userId").len()
     per = users.select(pl.col("id").alias("userId"), "createdAt").join(posts, on="userId")
     n = per["len"]
-    assert n.min() >= floor and n.max() <= APPETITE_CAP * floor  # type: ignore[operator]
+    # A client's share is capped; the posts enricher's community top-ups (a community's
+    # minimum, its recent activity) may add a few beyond it (heavy x3: up to 3 posts, to 30
+    # clients), so the keenest client can pass the cap by those.
+    assert n.min() >= floor and n.max() <= APPETITE_CAP * floor + 3  # type: ignore[operator]
     assert (n == floor).mean() < 0.4, (n == floor).mean()  # was 98 % at the floor
     # Longer on the platform, more posts: the earliest third of sign-ups outposts the latest.
     per = per.sort("createdAt")
@@ -149,6 +152,7 @@ def test_clients_post_more_the_longer_and_keener_they_are_not_all_the_minimum(
     ctx = Context(cfg)
     want = targets(ctx, heavy3["User"], per["userId"], floor)
     assert (per["len"].to_numpy() >= want).all()
+    assert want.max() <= APPETITE_CAP * floor
 
 
 def test_hearts_per_post_are_skewed_by_how_a_post_lands_and_by_its_age(heavy3: Frames) -> None:
@@ -364,10 +368,17 @@ def test_users_of_a_role_have_distinct_names_and_faces_and_bios_fit_their_age(
     anchor = resolve(mode="heavy", scale=3, env={}, config_file=None).anchor
     age = full_years(clients["birthDate"], int(anchor.timestamp() * 1000))
     ages = {text: (lo, hi) for text, lo, hi in v.CLIENT_BIOS}
-    lo = clients["bio"].replace_strict({k: a[0] for k, a in ages.items()}).to_numpy()
-    hi = clients["bio"].replace_strict({k: a[1] for k, a in ages.items()}).to_numpy()
+    # A bio is one of them, or one and then another for any adult age (SECOND_BIO_SHARE).
+    first = clients["bio"].str.extract("^(" + "|".join(map(re.escape, ages)) + ")", 1)
+    rest = clients["bio"].str.slice(first.str.len_chars() + 1)
+    lo = first.replace_strict({k: a[0] for k, a in ages.items()}).to_numpy()
+    hi = first.replace_strict({k: a[1] for k, a in ages.items()}).to_numpy()
     assert ((age >= lo) & (age <= hi)).all()
     assert (hi - lo < 40).sum() > clients.height // 5  # not only the bios for any age
+    general = {k for k, (a, b) in ages.items() if a == 18 and b == 65}
+    assert rest.filter(rest != "").is_in(list(general)).all() and (rest != first).all()
+    assert 0.5 < (rest != "").mean() < 0.9  # type: ignore[operator]
+    assert clients["bio"].value_counts()["count"].max() <= 0.05 * clients.height + 5
 
 
 def test_a_client_no_bio_fits_has_the_first_and_the_others_draw_among_theirs() -> None:

@@ -61,6 +61,10 @@ from seedsnap.schema.model import ENUM, TIMESTAMP
 SIGN_UP_SPIKE = 3
 SIGN_UP_BASE_DAYS = 90
 SIGN_UP_SLACK = 5
+# No client bio is shared by more than BIO_SHARE_MAX of the clients plus BIO_SLACK (heavy x3
+# had 37 of 240 with one of 14 one-sentence bios).
+BIO_SHARE_MAX = 0.05
+BIO_SLACK = 5
 
 if TYPE_CHECKING:
     from seedsnap.enrichers.logins import Act
@@ -1458,6 +1462,18 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
             FROM "User" WHERE CAST("role" AS TEXT) = 'client') AS "x"
         WHERE "recent" > {SIGN_UP_SPIKE} * "before" * {UNVERIFIED_WITHIN_DAYS}.0
             / {SIGN_UP_BASE_DAYS} + {SIGN_UP_SLACK}""",
+    ),
+    (
+        "user.client_bios_varied",
+        "User",
+        f"no bio is written by more than {BIO_SHARE_MAX:.0%} of the clients plus "
+        f"{BIO_SLACK}: people describe themselves in their own words",
+        f"""SELECT MIN("u"."id") AS "key", CAST(COUNT(*) AS TEXT) || ' of ' ||
+        CAST(MAX("t"."n") AS TEXT) || ' clients: ' || "u"."bio" AS "detail"
+        FROM "User" AS "u" CROSS JOIN (SELECT COUNT(*) AS "n" FROM "User"
+            WHERE CAST("role" AS TEXT) = 'client') AS "t"
+        WHERE CAST("u"."role" AS TEXT) = 'client' AND "u"."bio" IS NOT NULL
+        GROUP BY "u"."bio" HAVING COUNT(*) > {BIO_SHARE_MAX} * MAX("t"."n") + {BIO_SLACK}""",
     ),
     (
         "user.adult_at_sign_up",

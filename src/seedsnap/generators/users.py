@@ -426,16 +426,33 @@ def _names(ctx: Context, role: str, idx: I64) -> tuple[np.ndarray, np.ndarray]:
     return firsts[name // len(lasts)], lasts[name % len(lasts)]
 
 
-def _client_bios(s: Stream, keys: np.ndarray, age: I64) -> np.ndarray:
+# SECOND_BIO_SHARE of the clients add a second sentence to their bio: one of the bios for
+# any adult age (``vocab.CLIENT_BIOS``) other than their first. One sentence of 14 each made
+# a tester's community look copied (heavy x3: 37 of 240 clients with the same bio; check:
+# user.client_bios_varied).
+SECOND_BIO_SHARE = 0.7
+
+
+def _client_bios(s: Stream, keys: np.ndarray, age: I64, second: Stream | None = None) -> np.ndarray:
     """A bio of ``vocab.CLIENT_BIOS`` for each client (``keys``), uniform among those that
-    fit its ``age`` (full years; the ones for any adult age fit everyone)."""
+    fit its ``age`` (full years; the ones for any adult age fit everyone); with ``second``
+    (its own stream), SECOND_BIO_SHARE of them followed by one of the bios for any adult
+    age but the first."""
     lo, hi = (np.asarray([b[i] for b in v.CLIENT_BIOS], dtype=np.int64) for i in (1, 2))
     fits = (age[:, None] >= lo) & (age[:, None] <= hi)
     # A client drawn in its band's first few days is 17 full years old (18 * 365 days fall
     # short of 18 years by the leap days) and fits no bio: it has the first, as it always had.
     fits[:, 0] |= ~fits.any(axis=1)
     nth = choose_eligible(s.uniform(keys, 9), fits)
-    out: np.ndarray = np.asarray([b[0] for b in v.CLIENT_BIOS], dtype=object)[nth]
+    texts = np.asarray([b[0] for b in v.CLIENT_BIOS], dtype=object)
+    out: np.ndarray = texts[nth]
+    if second is None or not len(keys):
+        return out
+    general = (lo <= ADULT_AT) & (hi >= max(a[1] for a in CLIENT_AGE_BANDS))
+    may = general[None, :] & (np.arange(len(texts))[None, :] != nth[:, None])
+    then = choose_eligible(second.uniform(keys, 0), may)
+    two = second.bernoulli(keys, SECOND_BIO_SHARE, index=1)
+    out = np.where(two, out + " " + texts[then], out)
     return out
 
 
@@ -539,7 +556,8 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
         )
     token = hex_token(ctx.config.seed, "User", "emailVerifyToken", keys, "emailVerifyToken")
     if role == "client":
-        bio = _client_bios(s, keys, full_years(timestamps(birth, "b"), a))
+        age_now = full_years(timestamps(birth, "b"), a)
+        bio = _client_bios(s, keys, age_now, ctx.stream("User", "bio-second"))
     elif role == "therapist":
         # The specialty a bio names is one of the therapist's areas of expertise (``_expertise``).
         areas = _expertise(ctx, keys, fixture)
