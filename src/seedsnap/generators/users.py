@@ -187,7 +187,7 @@ DEACTIVATED_AMONG = 5
 # not entered their code yet: upstream's 10 % put a month's sign-ups into those days (heavy
 # x3: 34 clients in the last 3 days beside about one a day before; check:
 # user.sign_ups_steady). At least MIN_UNVERIFIED among the first UNVERIFIED_AMONG generated
-# clients after the DEACTIVATED_AMONG (keyed), so that light and medium have one too.
+# clients (keyed; light's all), so that light and medium have one too.
 UNVERIFIED_PENDING = 0.6
 UNVERIFIED_SHARE = UNVERIFIED_WITHIN_DAYS / CREATED_WITHIN["client"] * UNVERIFIED_PENDING
 MIN_UNVERIFIED = 1
@@ -656,16 +656,17 @@ def saw_recommendations(ctx: Context, keys: np.ndarray, fixture: np.ndarray) -> 
     is not verified (``UNVERIFIED_SHARE``). The fixtures did, and every client does when the
     minimums ask a therapist of each."""
     everyone = ctx.config.minimum("client", "therapist_relationships") > 0
-    saw = ctx.stream("Client", "profile").bernoulli(keys, SAW_RECOMMENDATIONS, index=0)
-    # MIN_UNVERIFIED among a few clients of fixed rows (the same at every scale), the top of
-    # a keyed ranking, where the draws left fewer of them.
+    u = ctx.stream("Client", "profile").uniform(keys, 0)
+    saw = u < SAW_RECOMMENDATIONS
+    # MIN_UNVERIFIED among a few clients of fixed rows (the same at every scale) where the
+    # draws left fewer: those whose draw came nearest to leaving them unverified (the ones a
+    # larger UNVERIFIED_SHARE, as upstream's 10 %, leaves so: light keeps its client).
     idx = np.arange(len(keys))
-    first = FIXTURES_PER_ROLE + DEACTIVATED_AMONG
-    among = np.flatnonzero((idx >= first) & (idx < first + UNVERIFIED_AMONG))
+    among = np.flatnonzero(~fixture & (idx < FIXTURES_PER_ROLE + UNVERIFIED_AMONG))
     short = MIN_UNVERIFIED - int((~saw[among]).sum())
     if short > 0 and not everyone:
         could = among[saw[among]]
-        rank = np.argsort(ctx.stream("Client", "least-unverified").bits(keys[could]), kind="stable")
+        rank = np.argsort(-u[could], kind="stable")
         saw = saw.copy()
         saw[could[rank[:short]]] = False
     out: np.ndarray = everyone | fixture | saw
