@@ -1006,11 +1006,11 @@ def _count(frame: pl.DataFrame, column: str, value: str) -> int:
 
 
 def _least_states(
-    ctx: Context, frames: Frames, x: pl.DataFrame, kept: pl.DataFrame
+    ctx: Context, frames: Frames, x: pl.DataFrame, kept: pl.DataFrame, invitations: pl.DataFrame
 ) -> pl.DataFrame | None:
     """The candidates ``x`` with MIN_CANCELLED sessions CANCELLED and MIN_PENDING_APPROVAL
     still PENDING_APPROVAL, where the draws left fewer (among the existing sessions and the
-    ``kept`` ones); None where they need none. Those are the top of a keyed ranking of the
+    ``kept`` ones; of those, one with ``invitations``); None where they need none. Those are the top of a keyed ranking of the
     kept sessions that could have been, webinars first: called off (a held or approved one
     whose cancellation draw, ``cancel_if``, fell by the anchor: its takes-place draw
     forced), or still awaiting approval (an approved upcoming webinar). They stay kept so
@@ -1020,10 +1020,13 @@ def _least_states(
     n_cancel = (
         MIN_CANCELLED - _count(old, "status", "CANCELLED") - _count(kept, "status", "CANCELLED")
     )
+    # One awaiting approval with no co-host invited (none was free) shows no invitation
+    # unanswered (``_least_pending``): it does not count.
+    invited = kept.filter(pl.col("sid").is_in(invitations["sessionId"].implode()))
     n_pending = (
         MIN_PENDING_APPROVAL
         - _count(old, "status", "PENDING_APPROVAL")
-        - _count(kept, "status", "PENDING_APPROVAL")
+        - _count(invited, "status", "PENDING_APPROVAL")
     )
     if n_cancel <= 0 and n_pending <= 0:
         return None
@@ -1080,7 +1083,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         return {}
     candidates = _sessions(ctx, frames, comm, slots, members)
     x, invitations, regs = _kept(ctx, frames, candidates, members)
-    forced = _least_states(ctx, frames, candidates, x)
+    forced = _least_states(ctx, frames, candidates, x, invitations)
     if forced is not None:  # invitations and registrations are keyed per session
         x, invitations, regs = _kept(ctx, frames, forced, members)
     invitations = _least_pending(ctx, frames, x, invitations)

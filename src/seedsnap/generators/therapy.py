@@ -1172,6 +1172,11 @@ def meeting_rows(ctx: Context, acc: pl.DataFrame, short: tuple[int, int] = (0, 0
     )
     updated = between(s, keys, upd_lo, np.maximum(upd_lo, upd_hi), index=3)
     updated = np.where(cancelled & ahead, called_off, updated)
+    # Confirmed by its therapist, in their working day (not at any hour of the night).
+    confirmed = waking_between(
+        s, keys, created, a, home_offset_of(ctx, acc["therapistId"]), index=7, rhythm=WORKDAY
+    )
+    updated = np.where(status == "CONFIRMED", confirmed, updated)
     updated = np.where(under_way, start, updated)  # it began: the app set it IN_PROGRESS
     first_new = intake_meetings(acc, status, a)
     # How many of the pair's meetings at least come before this one: its new ones, and one
