@@ -2390,6 +2390,16 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: _same_bios(f, 6),
         "b0",
     ),
+    (  # mt2 confirmed a day ago, but its client was never told
+        "meeting.confirmed_before_the_anchor_and_told",
+        lambda f: set_(f, "Meeting", "mt2", status="CONFIRMED", updatedAt=days(1)),
+        "mt2",
+    ),
+    (  # mt2 told confirmed, but confirmed after the anchor
+        "meeting.confirmed_before_the_anchor_and_told",
+        lambda f: _confirmed(f, A + timedelta(hours=2)),
+        "mt2",
+    ),
 ]
 
 
@@ -2443,6 +2453,12 @@ _CRISIS = (
     '{"resourceShared": "988 Suicide & Crisis Lifeline", "riskIndicators": true, '
     '"safetyPlanRecommended": true}'
 )
+
+
+def _confirmed(f: Frames, at: datetime) -> Frames:
+    """mt2 CONFIRMED by its therapist ``at``, and c1 told then (ntk)."""
+    f = set_(f, "Meeting", "mt2", status="CONFIRMED", updatedAt=at)
+    return _notice(f, "ntk", "c1", "APPOINTMENT_CONFIRMED", '{"meetingId": "mt2"}', at)
 
 
 def _requested(f: Frames, at: datetime, read_at: datetime | None) -> Frames:
@@ -2906,6 +2922,21 @@ BILLING_CASES: list[tuple[str, Edit, str]] = [
             f, "ntq", "c1", "THERAPIST_REQUEST_ACCEPTED", '{"relationshipId": "ct1"}', days(59)
         ),
         "ntq",
+    ),
+    (  # c1 told mt2 was confirmed, though it is still only SCHEDULED
+        "notification.confirmed_of_a_confirmed_meeting",
+        lambda f: _notice(f, "ntk", "c1", "APPOINTMENT_CONFIRMED", '{"meetingId": "mt2"}', days(1)),
+        "ntk",
+    ),
+    (  # told at another time than the confirmation
+        "notification.confirmed_of_a_confirmed_meeting",
+        lambda f: set_(_confirmed(f, days(1)), "Notification", "ntk", createdAt=days(0.5)),
+        "ntk",
+    ),
+    (  # pm1 expires this month (saved in January), and c1 was never told
+        "paymentMethod.expiring_card_told",
+        lambda f: set_(f, "PaymentMethod", "pm1", expiryMonth=2, expiryYear=2026),
+        "pm1",
     ),
 ]
 DOMAIN_CASES += BILLING_CASES
@@ -4362,3 +4393,25 @@ def test_therapists_yet_to_meet_an_active_client_are_exempt_from_worksheets(
     paths = {**base[1], **write({t: frames[t] for t in tables}, tmp_path)}
     only = ["min:therapist.worksheets_created"]
     assert check_parquet(paths, CONF, only=only).violations == []
+
+
+def test_confirmation_rules_pass_a_booking_confirmed_before_the_anchor(lab: Lab) -> None:
+    """mt2, booked two days ago, confirmed by t1 a day ago; c1 told then."""
+    for rule_id in (
+        "meeting.confirmed_before_the_anchor_and_told",
+        "notification.confirmed_of_a_confirmed_meeting",
+    ):
+        report = lab.check(rule_id, lambda f: _confirmed(f, days(1)))
+        assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+def test_card_rule_passes_a_card_expiring_this_month_with_its_notice(lab: Lab) -> None:
+    """pm1, saved in January, expires in February; c1 told on February 1 at 15:00 UTC."""
+
+    def edit(f: Frames) -> Frames:
+        f = set_(f, "PaymentMethod", "pm1", expiryMonth=2, expiryYear=2026)
+        at = datetime(2026, 2, 1, 15)
+        return _notice(f, "ntx", "c1", "SUBSCRIPTION_EXPIRING", '{"paymentMethodId": "pm1"}', at)
+
+    report = lab.check("paymentMethod.expiring_card_told", edit)
+    assert report.rules == ["paymentMethod.expiring_card_told"] and not report.violations

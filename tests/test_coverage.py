@@ -282,22 +282,21 @@ NO_REQUEST = {  # no table records a request that did not become a pair
 }
 ABSENT: dict[str, dict[str, set[str]]] = {
     "light": {
-        # Two upcoming sessions (SCHEDULED, WAITING) and no therapist free at the anchor
-        # (Sunday 07:00 New York) whose client is awake then (04:00 Los Angeles).
-        "Meeting.status": {"CONFIRMED", "IN_PROGRESS"},
+        # No therapist free at the anchor (Sunday 07:00 New York) whose client is awake then
+        # (04:00 Los Angeles).
+        "Meeting.status": {"IN_PROGRESS"},
         # Its reports are all answered: the last was filed two weeks before the anchor.
         "Report.status": {"PENDING"},
         # Group sessions meet on business days: none is under way on a Sunday.
         "GroupTherapySessions.status": {"IN_PROGRESS"},
         "Conversation.type": {"SESSION"},  # 5 % of held video sessions have a chat
-        # No CONFIRMED session to confirm; no saved card expiring before the anchor.
-        "Notification.type": {"APPOINTMENT_CONFIRMED", "SUBSCRIPTION_EXPIRING", *NO_REQUEST},
+        "Notification.type": NO_REQUEST,
         # A pending applicant joins communities, which would reshuffle everyone's content.
         "Therapist.status": {"PENDING"},
     },
     "medium": {
         "GroupTherapySessions.status": {"IN_PROGRESS"},
-        "Notification.type": {"SUBSCRIPTION_EXPIRING", *NO_REQUEST},
+        "Notification.type": NO_REQUEST,
     },
 }
 

@@ -35,6 +35,7 @@ from seedsnap.config import (
 )
 from seedsnap.context import MS_PER_HOUR
 from seedsnap.enrichers.notifications import REQUEST_ANSWERED_WITHIN
+from seedsnap.enrichers.payments import CARD_NOTICE_AT
 from seedsnap.errors import ConfigError, DatabaseError, SnapshotError
 from seedsnap.generators import therapy_text as ttx
 from seedsnap.generators.content_text import HOSTILE_REASONS as _HOSTILE
@@ -585,6 +586,8 @@ def _table_rules(schema: Schema, t: Table, anchor: str) -> list[Rule]:
         )
     return out
 
+
+CARD_NOTICE_HOURS = CARD_NOTICE_AT // MS_PER_HOUR  # a card's expiry notice, on the month's first
 
 # Domain rules. Each is (id, table, description, SQL template); ``{anchor}`` is the anchor
 # as a TIMESTAMP literal, and the PAST/UPCOMING/ONGOING placeholders are status lists.
@@ -1742,6 +1745,20 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         f"""SELECT "id" AS "key", 'called off ' || CAST("updatedAt" AS TEXT) AS "detail"
         FROM "Meeting" WHERE CAST("status" AS TEXT) = 'CANCELLED' AND ("updatedAt" > "startTime"
         OR "updatedAt" < "startTime" - INTERVAL '{BOOK_LEAD_DAYS} days')""",
+    ),
+    (
+        "meeting.confirmed_before_the_anchor_and_told",
+        "Meeting",
+        "a CONFIRMED meeting is upcoming; its therapist confirmed it (updatedAt) after it was "
+        "booked and by the anchor, and its client has an APPOINTMENT_CONFIRMED notice of it "
+        "then",
+        """SELECT "m"."id" AS "key", 'confirmed ' || CAST("m"."updatedAt" AS TEXT) AS "detail"
+        FROM "Meeting" AS "m" WHERE CAST("m"."status" AS TEXT) = 'CONFIRMED'
+        AND ("m"."startTime" <= {anchor} OR "m"."updatedAt" < "m"."createdAt"
+            OR "m"."updatedAt" > {anchor} OR NOT EXISTS (SELECT 1 FROM "Notification" AS "n"
+                WHERE CAST("n"."type" AS TEXT) = 'APPOINTMENT_CONFIRMED'
+                AND "n"."userId" = "m"."clientId" AND "n"."createdAt" = "m"."updatedAt"
+                AND CAST("n"."data" AS TEXT) LIKE '%' || "m"."id" || '%'))""",
     ),
     (
         "review.of_completed_meeting",
@@ -3077,6 +3094,21 @@ BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
         ),
     ),
     (
+        "notification.confirmed_of_a_confirmed_meeting",
+        "Notification",
+        "an APPOINTMENT_CONFIRMED tells the client of a meeting still CONFIRMED (upcoming) "
+        "that its therapist confirmed it, when it did (the meeting's updatedAt)",
+        _notice_rule(
+            ("APPOINTMENT_CONFIRMED",),
+            """"m"."id" IS NULL
+            OR CAST("m"."status" AS TEXT) <> 'CONFIRMED'
+            OR "m"."clientId" <> "n"."userId" OR "n"."createdAt" <> "m"."updatedAt"
+            OR "m"."startTime" <= {anchor}""",
+            detail=_NOTICE_DATA,
+            join=_named("Meeting", '"m"', "meetingId"),
+        ),
+    ),
+    (
         "paymentMethod.columns_fit_type",
         "PaymentMethod",
         "a payment method fills no other type's columns: a card's last four, brand, holder, "
@@ -3127,6 +3159,23 @@ BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
             SIMILAR TO '{ttx.PH_FICTION_PREFIX}[0-9]{{7}}'
         OR NOT COALESCE("pm"."mayaNumber", '{ttx.PH_FICTION_PREFIX}0000000')
             SIMILAR TO '{ttx.PH_FICTION_PREFIX}[0-9]{{7}}'""",
+    ),
+    (
+        "paymentMethod.expiring_card_told",
+        "PaymentMethod",
+        "a saved card whose expiry month began by the anchor (its first day, "
+        f"{CARD_NOTICE_HOURS}:00 UTC) after it was saved has its client told then: a "
+        "SUBSCRIPTION_EXPIRING notice naming it",
+        f"""SELECT "pm"."id" AS "key", CAST("pm"."expiryMonth" AS TEXT) || '/'
+        || CAST("pm"."expiryYear" AS TEXT) AS "detail" FROM "PaymentMethod" AS "pm"
+        WHERE CAST("pm"."type" AS TEXT) = 'CARD' AND "pm"."expiryYear" IS NOT NULL
+        AND "pm"."expiryMonth" IS NOT NULL
+        AND MAKE_DATE("pm"."expiryYear", "pm"."expiryMonth", 1)
+            + INTERVAL '{CARD_NOTICE_HOURS} hours' BETWEEN "pm"."createdAt" AND {{anchor}}
+        AND NOT EXISTS (SELECT 1 FROM "Notification" AS "n"
+            WHERE CAST("n"."type" AS TEXT) = 'SUBSCRIPTION_EXPIRING'
+            AND "n"."userId" = "pm"."userId"
+            AND CAST("n"."data" AS TEXT) LIKE '%' || "pm"."id" || '%')""",
     ),
 )
 

@@ -24,7 +24,8 @@ had its sessions: up to meetings_per_relationship, the first held, between its p
 its end (``pair_ends``), none after; they are scheduled first and count towards the
 therapist's minimums. Nothing is booked more than BOOK_AHEAD_WEEKS (config) ahead: a pair has
 its sessions booked a keyed few weeks ahead (``booked_until``), further only as far as its
-minimums need. The notes enricher writes the notes of every COMPLETED meeting (and the
+minimums need. A build with an upcoming meeting has one CONFIRMED (``MIN_CONFIRMED``,
+``_confirmed``): its therapist confirmed the booking before the anchor. The notes enricher writes the notes of every COMPLETED meeting (and the
 payments enricher bills it).
 """
 
@@ -36,9 +37,12 @@ import polars as pl
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames
 from seedsnap.enrichers.common import count_by, count_with_planned, deficit
 from seedsnap.errors import ConfigError
-from seedsnap.generators.clock import holiday_days
+from seedsnap.generators.clock import holiday_days, waking_between
+from seedsnap.generators.common import text_keys
 from seedsnap.generators.therapy import (
     HALF_HOUR,
+    MIN_SESSION_GAP_DAYS,
+    MIN_UPCOMING_CANCELLED,
     SESSION_GAP_DAYS,
     accepted_meetings,
     active_pairs,
@@ -57,7 +61,7 @@ from seedsnap.generators.therapy import (
     utc_to_local,
     weekly_grid,
 )
-from seedsnap.generators.users import home_offset_of, still_coming
+from seedsnap.generators.users import home_offset_of, seen_of, still_coming
 from seedsnap.random import child_keys
 
 READS = (
@@ -269,7 +273,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         accepted_meetings(ctx, req, acc, first, short=least) if acc.height else ctx.empty("Meeting")
     )
     new = pl.concat([new, ended, under_way], how="vertical_relaxed")
-    return {"Meeting": new}
+    return {"Meeting": _confirmed(ctx, frames, new)}
 
 
 def _firsts(meetings: pl.DataFrame, by: list[str], start: pl.Expr) -> pl.DataFrame:
@@ -405,3 +409,100 @@ def _under_way(
         "seenC",
     )
     return meeting_rows(ctx, acc)
+
+
+# A build with an upcoming meeting holds at least MIN_CONFIRMED CONFIRMED ones (its therapist
+# confirmed the booking): testers need the app's confirmed-session screens in light too,
+# whose few upcoming sessions the draws may leave SCHEDULED, WAITING or CANCELLED.
+MIN_CONFIRMED = 1
+# The upcoming states a build keeps at least this many of when one becomes CONFIRMED.
+_KEEP = {"SCHEDULED": 1, "CANCELLED": MIN_UPCOMING_CANCELLED}
+
+
+def _confirmed(ctx: Context, frames: Frames, new: pl.DataFrame) -> pl.DataFrame:
+    """``new`` with up to MIN_CONFIRMED less those there are of upcoming meetings CONFIRMED:
+    the top of a keyed ranking (SCHEDULED ones first, then by a draw of the meeting) of the
+    new upcoming ones SCHEDULED or CANCELLED beyond what ``_KEEP`` keeps of that state, that
+    could be on: apart from the other meetings (not CANCELLED) of its therapist and client,
+    and SESSION_GAP_DAYS from the pair's. Its therapist confirmed it (updatedAt) on its
+    waking clock between its booking and the anchor (an hour before it starts at the
+    latest), while still coming; the notifications enricher tells the client then."""
+    a = ctx.anchor_ms
+    every = pl.concat(
+        [
+            frames["Meeting"].select("id", "status", "startTime"),
+            new.select("id", "status", "startTime"),
+        ]
+    )
+    st = every["status"].cast(pl.String)
+    ahead = every["startTime"].dt.epoch("ms") > a
+    short = MIN_CONFIRMED - int(((st == "CONFIRMED") & ahead).sum())
+    if short <= 0 or new.is_empty():
+        return new
+    spare = {k: int(((st == k) & ahead).sum()) - n for k, n in _KEEP.items()}
+    cols = ["id", "clientId", "therapistId", "startTime", "endTime", "createdAt"]
+    c = new.filter(
+        (pl.col("startTime").dt.epoch("ms") > a)
+        & pl.col("status").cast(pl.String).is_in([k for k, n in spare.items() if n > 0])
+    ).select(*cols, pl.col("status").cast(pl.String))
+    if c.is_empty():
+        return new
+    on = pl.concat([frames["Meeting"].select(*cols, "status"), new.select(*cols, "status")]).filter(
+        pl.col("status").cast(pl.String) != "CANCELLED"
+    )
+    o = on.select(
+        pl.col("id").alias("o"), "clientId", "therapistId",
+        pl.col("startTime").alias("s"), pl.col("endTime").alias("e"),
+    )  # fmt: skip
+    gap = pl.duration(days=MIN_SESSION_GAP_DAYS)
+    busy = pl.concat(
+        [
+            c.join(o.drop("clientId"), on="therapistId").filter(
+                (pl.col("s") < pl.col("endTime")) & (pl.col("startTime") < pl.col("e"))
+            ),
+            c.join(o.drop("therapistId"), on="clientId").filter(
+                (pl.col("s") < pl.col("endTime")) & (pl.col("startTime") < pl.col("e"))
+            ),
+            c.join(o, on=["clientId", "therapistId"]).filter(
+                (pl.col("s") < pl.col("startTime") + gap)
+                & (pl.col("startTime") < pl.col("s") + gap)
+            ),
+        ],
+        how="diagonal_relaxed",
+    ).select("id")
+    c = c.join(busy, on="id", how="anti")
+    if c.is_empty():
+        return new
+    keys = text_keys(c["id"])
+    s = ctx.stream("Meeting", "confirmed")
+    c = (
+        c.with_columns(
+            pl.Series("_b", s.bits(keys, 0)),
+            (pl.col("status") != "SCHEDULED").alias("_later"),
+        )
+        .sort("_later", "_b", "id")
+        .filter(pl.int_range(pl.len()).over("status") < pl.col("status").replace_strict(spare))
+        .head(short)
+    )
+    keys = text_keys(c["id"])
+    lo = c["createdAt"].dt.epoch("ms").to_numpy()
+    hi = np.minimum(c["startTime"].dt.epoch("ms").to_numpy() - MS_PER_HOUR, a)
+    hi = np.minimum(hi, seen_of(ctx, frames["User"], c["therapistId"]))
+    ok = hi > lo
+    c = c.filter(pl.Series(ok))
+    if c.is_empty():
+        return new
+    at = waking_between(s, keys[ok], lo[ok], hi[ok], home_offset_of(ctx, c["therapistId"]), index=1)
+    done = c.select("id", pl.Series("_at", at).cast(pl.Datetime("ms")))
+    return (
+        new.join(done, on="id", how="left", maintain_order="left")
+        .with_columns(
+            pl.when(pl.col("_at").is_not_null())
+            .then(pl.lit("CONFIRMED"))
+            .otherwise(pl.col("status").cast(pl.String))
+            .cast(new.schema["status"])
+            .alias("status"),
+            pl.coalesce("_at", "updatedAt").alias("updatedAt"),
+        )
+        .drop("_at")
+    )

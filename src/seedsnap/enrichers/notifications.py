@@ -49,6 +49,7 @@ import polars as pl
 
 from seedsnap.arrays import rows_in, sort_by_text
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
+from seedsnap.enrichers.payments import CARD_NOTICE_AT  # first day of the expiry month
 from seedsnap.generators import social_text as t
 from seedsnap.generators.clock import rhythm_of, waking_at
 from seedsnap.generators.common import ms_of, text_keys
@@ -117,7 +118,6 @@ MAINTENANCE_NOTICE = 5 * MS_PER_DAY
 MAINTENANCE_SENT_AT = 15 * MS_PER_HOUR
 MAINTENANCE_DAY = 2 * MS_PER_DAY
 MAINTENANCE_AT = 7 * MS_PER_HOUR
-CARD_NOTICE_AT = 15 * MS_PER_HOUR  # on the first day of a card's expiry month (UTC)
 # The types of the notices not counted toward MIN_PER_USER (see ``enrich``).
 UNCOUNTED = frozenset(
     {

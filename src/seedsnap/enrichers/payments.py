@@ -42,6 +42,8 @@ row 19, §11.17). Here:
 - a build that can hold them has at least MIN_PENDING payments PENDING, MIN_FAILED FAILED
   and MIN_REFUNDED refunds of a session rated low (``_least``), so light and medium show
   each state.
+- a fixture client's saved card expires in the anchor's month (``_expiring_soon``), so every
+  build shows the app's expiry warning (a SUBSCRIPTION_EXPIRING notice on its first day).
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from seedsnap.config import FIXTURES_PER_ROLE
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import therapy_text as tx
 from seedsnap.generators import vocab as v
@@ -97,6 +100,14 @@ REFUND_WITHIN = 3 * MS_PER_DAY  # a refund follows its cause (an hour at least) 
 MIN_PENDING = 1
 MIN_REFUNDED = 1
 MIN_FAILED = 1
+# The app warns a client of a saved card's expiry on the first day of its expiry month, at
+# CARD_NOTICE_AT UTC (a SUBSCRIPTION_EXPIRING notice, the notifications enricher). A card
+# expires in the anchor's month (``_expiring_soon``): the first fixture client's card
+# (``FIXTURES_PER_ROLE``: fixed ids, so every scale has it and no other client's card moves)
+# made this run that is good now and was saved before that month's notice; its expiry
+# month ends within a month of the anchor, and the client was told when it began.
+CARD_NOTICE_AT = 15 * MS_PER_HOUR
+FIXTURE_CLIENTS = tuple(f"dev_client_{i + 1}" for i in range(FIXTURES_PER_ROLE))
 
 
 def _least(
@@ -342,6 +353,30 @@ def _exp_end(year: pl.Expr, month: pl.Expr) -> pl.Expr:
     the month after its expiry month (NULL when it has none)."""
     y, mo = year.cast(pl.Int32), month.cast(pl.Int32)
     return pl.date(y + mo // 12, mo % 12 + 1, 1).cast(pl.Datetime("ms")).dt.epoch("ms")
+
+
+def _expiring_soon(ctx: Context, cards: pl.DataFrame, expired: pl.DataFrame) -> pl.DataFrame:
+    """The card of ``cards`` (this run's methods) that expires in the anchor's month: the
+    first fixture client's (in id order) CARD, not one that expired at a failure
+    (``expired``), saved before the month's notice (CARD_NOTICE_AT on its first day, by the
+    anchor); id, expiryYear, expiryMonth (none where no fixture client has one)."""
+    month = int(_month_start(np.array([ctx.anchor_ms], dtype=np.int64))[0])
+    year_month = ctx.config.anchor.year, ctx.config.anchor.month
+    could = (
+        cards.filter(
+            (pl.col("type") == "CARD")
+            & pl.col("userId").is_in(list(FIXTURE_CLIENTS))
+            & (ms_of("createdAt") < month + CARD_NOTICE_AT)
+            & (month + CARD_NOTICE_AT <= ctx.anchor_ms)
+        )
+        .join(expired.select(pl.col("methodId").alias("id")), on="id", how="anti")
+        .sort("userId", "createdAt", "id")
+    )
+    return could.head(1).select(
+        "id",
+        pl.lit(year_month[0], pl.Int32).alias("soonYear"),
+        pl.lit(year_month[1], pl.Int32).alias("soonMonth"),
+    )
 
 
 def _month_start(at: I64) -> I64:
@@ -749,6 +784,19 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             expired.rename({"methodId": "id", **set_to}), on="id", how="left", maintain_order="left"
         ).select(
             pl.coalesce(pl.col(set_to[c]).cast(t), c).alias(c) if c in set_to else pl.col(c)
+            for c, t in new_methods.schema.items()
+        )
+        all_methods = pl.concat(
+            [_method_rows(frames["PaymentMethod"], False), _method_rows(new_methods, True)]
+        )
+    # A fixture client's card expires this month; it was good for every payment made so far
+    # (all by the anchor, within the month), so only its expiry moves.
+    soon = _expiring_soon(ctx, new_methods, expired)
+    if soon.height:
+        new_methods = new_methods.join(soon, on="id", how="left", maintain_order="left").select(
+            pl.coalesce(pl.col(f"soon{c[6:]}").cast(t), c).alias(c)
+            if c in ("expiryYear", "expiryMonth")
+            else pl.col(c)
             for c, t in new_methods.schema.items()
         )
         all_methods = pl.concat(
