@@ -386,6 +386,7 @@ def world() -> dict[str, list[dict[str, Any]]]:
             {
                 "id": "rp1",
                 "reason": "Spam or misleading information",
+                "status": "REVIEWED",  # reviewed when made (a PENDING one is recent)
                 "postId": "p2",
                 "reportedUserId": "c2",
                 "reporterId": "c1",
@@ -2399,6 +2400,23 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         "meeting.confirmed_before_the_anchor_and_told",
         lambda f: _confirmed(f, A + timedelta(hours=2)),
         "mt2",
+    ),
+    (  # rp1, made five days ago, still awaits review
+        "report.pending_is_recent",
+        lambda f: set_(f, "Report", "rp1", status="PENDING"),
+        "rp1",
+    ),
+    (  # rp1 reviewed after the anchor
+        "report.pending_is_recent",
+        lambda f: set_(f, "Report", "rp1", status="REVIEWED", updatedAt=A + timedelta(hours=1)),
+        "rp1",
+    ),
+    (  # rp1 made an hour ago and pending, but with a review time
+        "report.pending_is_recent",
+        lambda f: set_(
+            f, "Report", "rp1", status="PENDING", createdAt=days(1 / 24), updatedAt=days(0.01)
+        ),
+        "rp1",
     ),
 ]
 
@@ -4415,3 +4433,18 @@ def test_card_rule_passes_a_card_expiring_this_month_with_its_notice(lab: Lab) -
 
     report = lab.check("paymentMethod.expiring_card_told", edit)
     assert report.rules == ["paymentMethod.expiring_card_told"] and not report.violations
+
+
+def test_report_rule_passes_a_recent_pending_report(lab: Lab) -> None:
+    """rp1 made ten hours before the anchor, awaiting review; another reviewed in a day."""
+
+    def edit(f: Frames) -> Frames:
+        f = set_(f, "Report", "rp1", status="PENDING", **_ts(days(10 / 24)))
+        return add(
+            f, "Report", id="rp9", reason="Spam or misleading information", postId="p2",
+            reportedUserId="c2", reporterId="t1", status="REVIEWED", createdAt=days(6),
+            updatedAt=days(5),
+        )  # fmt: skip
+
+    report = lab.check("report.pending_is_recent", edit)
+    assert report.rules == ["report.pending_is_recent"] and not report.violations

@@ -285,8 +285,6 @@ ABSENT: dict[str, dict[str, set[str]]] = {
         # No therapist free at the anchor (Sunday 07:00 New York) whose client is awake then
         # (04:00 Los Angeles).
         "Meeting.status": {"IN_PROGRESS"},
-        # Its reports are all answered: the last was filed two weeks before the anchor.
-        "Report.status": {"PENDING"},
         # Group sessions meet on business days: none is under way on a Sunday.
         "GroupTherapySessions.status": {"IN_PROGRESS"},
         "Conversation.type": {"SESSION"},  # 5 % of held video sessions have a chat

@@ -36,6 +36,7 @@ from seedsnap.config import (
 from seedsnap.context import MS_PER_HOUR
 from seedsnap.enrichers.notifications import REQUEST_ANSWERED_WITHIN
 from seedsnap.enrichers.payments import CARD_NOTICE_AT
+from seedsnap.enrichers.reports import DEFAULT_REVIEW_DAYS, LATE_CLOSE_DAYS, REVIEW_DAYS
 from seedsnap.errors import ConfigError, DatabaseError, SnapshotError
 from seedsnap.generators import therapy_text as ttx
 from seedsnap.generators.content_text import HOSTILE_REASONS as _HOSTILE
@@ -588,6 +589,13 @@ def _table_rules(schema: Schema, t: Table, anchor: str) -> list[Rule]:
 
 
 CARD_NOTICE_HOURS = CARD_NOTICE_AT // MS_PER_HOUR  # a card's expiry notice, on the month's first
+
+# The longest a report waits for its review (minutes): the reports enricher's delays.
+REVIEW_WITHIN_MIN = round(
+    max(DEFAULT_REVIEW_DAYS[1], LATE_CLOSE_DAYS[1], *(hi for _, hi in REVIEW_DAYS.values()))
+    * 24
+    * 60
+)
 
 # Domain rules. Each is (id, table, description, SQL template); ``{anchor}`` is the anchor
 # as a TIMESTAMP literal, and the PAST/UPCOMING/ONGOING placeholders are status lists.
@@ -1254,6 +1262,20 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         WHERE COALESCE("p"."id", "c"."id") IS NOT NULL AND NOT EXISTS (SELECT 1
             FROM {_POOLS["reportable"]} WHERE "rr"."reason" = "r"."reason"
             AND COALESCE("p"."content", "c"."content") LIKE "rr"."pattern")""",
+    ),
+    (
+        "report.pending_is_recent",
+        "Report",
+        "a report still PENDING was made within the longest review delay before the anchor "
+        f"({REVIEW_WITHIN_MIN // 60} hours: an item's reports are reviewed within it, a late "
+        "one closed sooner) and is not reviewed (updatedAt its making); one REVIEWED or "
+        "DISMISSED was reviewed after it was made and by the anchor",
+        f"""SELECT "id" AS "key", CAST("status" AS TEXT) || ' made ' || CAST("createdAt" AS TEXT)
+        || ', updated ' || CAST("updatedAt" AS TEXT) AS "detail" FROM "Report"
+        WHERE CASE WHEN CAST("status" AS TEXT) = 'PENDING'
+            THEN "createdAt" <= {{anchor}} - INTERVAL '{REVIEW_WITHIN_MIN} minutes'
+                OR "updatedAt" <> "createdAt"
+            ELSE "updatedAt" < "createdAt" OR "updatedAt" > {{anchor}} END""",
     ),
     (
         "user_block.shared_history",

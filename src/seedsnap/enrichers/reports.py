@@ -16,7 +16,9 @@ author. An item's reports are reviewed together, a keyed delay after its first o
 the platform's admins (the table has no reviewer column): REVIEWED (acted on) or, for a keyed
 ``DISMISS_RATE`` of the reason's items, DISMISSED; never a crisis. A report made after its
 item's review is closed the same way soon after. Only what was not reviewed by the anchor,
-the recent reports, is PENDING; ``updatedAt`` is the review time.
+the recent reports, is PENDING; ``updatedAt`` is the review time. A build whose reports
+are all reviewed has one PENDING all the same (``MIN_PENDING``, ``_pending``): a late report
+of a member who came in the hours before the anchor, not closed yet.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamp
 from seedsnap.enrichers.common import packed_order
 from seedsnap.generators import content_text
 from seedsnap.generators import social_text as t
-from seedsnap.generators.clock import waking_at
+from seedsnap.generators.clock import waking, waking_at, waking_between
 from seedsnap.generators.common import is_author, ms_of, rank_in_run, text_keys
 from seedsnap.generators.users import home_offset_of, seen_of
 from seedsnap.random import F64, I64, U64, child_keys
@@ -202,6 +204,8 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     crisis = (items["reason"].gather(at) == CRISIS).to_numpy()
     want = reporters(s.uniform(ik, 2), is_post[at], n_commenters, crisis)
     keep = rank_in_run(pi) < want[pi]
+    # The members who could have reported an item but did not: a late one (``_pending``).
+    others = (at[pi[~keep]], pm[~keep], pk[~keep])
     pi, pm, pk = pi[keep], pm[keep], pk[keep]
     at = at[pi]
     pairs = pl.DataFrame(
@@ -271,4 +275,72 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         timestamps(created, "createdAt"),
         timestamps(np.where(reviewed, review_at, created), "updatedAt"),
     )
-    return {"Report": report}
+    late = _pending(ctx, report, items, others, (reporter, m_joined, m_end))
+    return {"Report": pl.concat([report, late], how="vertical_relaxed") if late.height else report}
+
+
+# A build with a reportable item holds at least MIN_PENDING reports still PENDING (testers
+# need the moderation queue in light too, whose few reports are all reviewed long before the
+# anchor): a report made after its item's review is closed soon after (LATE_CLOSE_DAYS), so
+# one a member made in the last LATE_CLOSE_DAYS[1] before the anchor may still be open.
+MIN_PENDING = 1
+PENDING_WITHIN = int(LATE_CLOSE_DAYS[1] * MS_PER_DAY)
+PENDING_AWAKE = 30 * 60_000  # waking time the member had in that window, at least
+
+
+def _pending(
+    ctx: Context,
+    report: pl.DataFrame,
+    items: pl.DataFrame,
+    others: tuple[I64, I64, U64],
+    members: tuple[pl.Series, I64, I64],
+) -> pl.DataFrame:
+    """Up to MIN_PENDING less those there are of reports PENDING (``report``): the top of a
+    keyed ranking of the (item, member) pairs ``others`` (rows of ``items``, rows of
+    ``members``: reporterId, joined, end; pair keys) of members who could report an item
+    and did not, where the member still came in the last PENDING_WITHIN before the anchor:
+    awake (``clock``) some PENDING_AWAKE of it, after the item and its joining, before its
+    ``end``. Its report is made then, on its waking clock, and awaits review."""
+    a = ctx.anchor_ms
+    short = MIN_PENDING - int((report["status"] == "PENDING").sum())
+    rows, m_row, pk = others
+    if short <= 0 or not len(pk):
+        return report.clear()
+    reporter, joined, end = members
+    home = home_offset_of(ctx, reporter.gather(m_row))
+    lo = np.maximum(
+        np.maximum(items["created"].to_numpy()[rows], joined[m_row]), a - PENDING_WITHIN
+    )
+    hi = end[m_row]
+    ok = (hi > lo) & (waking(hi, home) - waking(lo, home) >= PENDING_AWAKE)
+    if not ok.any():
+        return report.clear()
+    sp = ctx.stream("Report", "pending")
+    c = pl.DataFrame({"r": np.flatnonzero(ok), "d": sp.bits(pk[ok], 0), "pk": pk[ok]})
+    r = c.sort("d", "pk").head(short)["r"].to_numpy()
+    keys = pk[r]
+    made = waking_between(sp, keys, lo[r], hi[r], home[r], index=1)
+    m_row, rows = m_row[r], rows[r]
+    reason = items["reason"].gather(rows)
+    reason_i = reason.cast(pl.Enum(t.REPORT_REASONS)).to_physical().cast(pl.Int64).to_numpy()
+    details = np.asarray([d for x in t.REPORT_REASONS for d in t.REPORTS[x]], dtype=object)[
+        reason_i * 3 + sp.choice(keys, 3, index=2)
+    ]
+    is_post = items["post"].gather(rows).to_numpy()
+    item = items["item"].gather(rows)
+    return (
+        pl.DataFrame(
+            {
+                "id": ctx.ids("Report", keys),
+                "reason": reason,
+                "content": pl.Series(np.asarray(details, dtype=str)).replace("", None),
+                "status": ["PENDING"] * len(keys),
+                "postId": pl.Series(np.where(is_post, item.to_numpy(), None), dtype=pl.String),
+                "commentId": pl.Series(np.where(~is_post, item.to_numpy(), None), dtype=pl.String),
+                "reportedUserId": items["author"].gather(rows),
+                "reporterId": reporter.gather(m_row),
+            }
+        )
+        .with_columns(timestamps(made, "createdAt"), timestamps(made, "updatedAt"))
+        .select(report.columns)
+    )
