@@ -275,8 +275,10 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         timestamps(created, "createdAt"),
         timestamps(np.where(reviewed, review_at, created), "updatedAt"),
     )
-    late = _pending(ctx, report, items, others, (reporter, m_joined, m_end))
-    return {"Report": pl.concat([report, late], how="vertical_relaxed") if late.height else report}
+    open_ = _pending(ctx, report, items, others, (reporter, m_joined, m_end))
+    return {
+        "Report": pl.concat([report, open_], how="vertical_relaxed") if open_.height else report
+    }
 
 
 # A build with a reportable item holds at least MIN_PENDING reports still PENDING (testers
@@ -326,7 +328,7 @@ def _pending(
     details = np.asarray([d for x in t.REPORT_REASONS for d in t.REPORTS[x]], dtype=object)[
         reason_i * 3 + sp.choice(keys, 3, index=2)
     ]
-    is_post = items["post"].gather(rows).to_numpy()
+    post = items["post"].gather(rows)
     item = items["item"].gather(rows)
     return (
         pl.DataFrame(
@@ -335,8 +337,8 @@ def _pending(
                 "reason": reason,
                 "content": pl.Series(np.asarray(details, dtype=str)).replace("", None),
                 "status": ["PENDING"] * len(keys),
-                "postId": pl.Series(np.where(is_post, item.to_numpy(), None), dtype=pl.String),
-                "commentId": pl.Series(np.where(~is_post, item.to_numpy(), None), dtype=pl.String),
+                "postId": pl.select(pl.when(post).then(item)).to_series(),
+                "commentId": pl.select(pl.when(~post).then(item)).to_series(),
                 "reportedUserId": items["author"].gather(rows),
                 "reporterId": reporter.gather(m_row),
             }
