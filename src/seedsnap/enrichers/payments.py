@@ -360,6 +360,9 @@ def _expiring_soon(ctx: Context, cards: pl.DataFrame, expired: pl.DataFrame) -> 
     first fixture client's (in id order) CARD, not one that expired at a failure
     (``expired``), saved before the month's notice (CARD_NOTICE_AT on its first day, by the
     anchor); id, expiryYear, expiryMonth (none where no fixture client has one)."""
+    if cards.is_empty():  # a re-run: this run made none
+        return pl.DataFrame(schema={"id": pl.String, "soonYear": pl.Int32, "soonMonth": pl.Int32})
+    gone = expired["methodId"] if expired.height else pl.Series("methodId", [], dtype=pl.String)
     month = int(_month_start(np.array([ctx.anchor_ms], dtype=np.int64))[0])
     year_month = ctx.config.anchor.year, ctx.config.anchor.month
     could = (
@@ -369,7 +372,7 @@ def _expiring_soon(ctx: Context, cards: pl.DataFrame, expired: pl.DataFrame) -> 
             & (ms_of("createdAt") < month + CARD_NOTICE_AT)
             & (month + CARD_NOTICE_AT <= ctx.anchor_ms)
         )
-        .join(expired.select(pl.col("methodId").alias("id")), on="id", how="anti")
+        .filter(~pl.col("id").is_in(gone.implode()))
         .sort("userId", "createdAt", "id")
     )
     return could.head(1).select(
