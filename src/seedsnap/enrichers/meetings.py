@@ -43,6 +43,7 @@ from seedsnap.generators.therapy import (
     HALF_HOUR,
     MIN_SESSION_GAP_DAYS,
     MIN_UPCOMING_CANCELLED,
+    MIN_WAITING,
     SESSION_GAP_DAYS,
     accepted_meetings,
     active_pairs,
@@ -416,13 +417,14 @@ def _under_way(
 # whose few upcoming sessions the draws may leave SCHEDULED, WAITING or CANCELLED.
 MIN_CONFIRMED = 1
 # The upcoming states a build keeps at least this many of when one becomes CONFIRMED.
-_KEEP = {"SCHEDULED": 1, "CANCELLED": MIN_UPCOMING_CANCELLED}
+_KEEP = {"SCHEDULED": 1, "CANCELLED": MIN_UPCOMING_CANCELLED, "WAITING": MIN_WAITING}
 
 
 def _confirmed(ctx: Context, frames: Frames, new: pl.DataFrame) -> pl.DataFrame:
     """``new`` with up to MIN_CONFIRMED less those there are of upcoming meetings CONFIRMED:
     the top of a keyed ranking (SCHEDULED ones first, then by a draw of the meeting) of the
-    new upcoming ones SCHEDULED or CANCELLED beyond what ``_KEEP`` keeps of that state, that
+    new upcoming ones SCHEDULED, CANCELLED or WAITING beyond what ``_KEEP`` keeps of that
+    state, that
     could be on: apart from the other meetings (not CANCELLED) of its therapist and client,
     and SESSION_GAP_DAYS from the pair's. Its therapist confirmed it (updatedAt) on its
     waking clock between its booking and the anchor (an hour before it starts at the
@@ -469,8 +471,8 @@ def _confirmed(ctx: Context, frames: Frames, new: pl.DataFrame) -> pl.DataFrame:
             ),
         ],
         how="diagonal_relaxed",
-    ).select("id")
-    c = c.join(busy, on="id", how="anti")
+    ).filter(pl.col("o") != pl.col("id"))  # (a SCHEDULED one is among them itself)
+    c = c.join(busy.select("id"), on="id", how="anti")
     if c.is_empty():
         return new
     keys = text_keys(c["id"])
