@@ -1197,10 +1197,13 @@ def test_reports_come_in_numbers_and_are_reviewed_by_reason(f: Frames, anchor: d
     every item had one report, 2 of 12 crisis reports were DISMISSED, and harassment and
     spam reports stayed PENDING for weeks."""
     r = f["Report"].with_columns(pl.coalesce("postId", "commentId").alias("item"))
-    per = r.group_by("item").agg(pl.len().alias("n"), pl.col("status").n_unique().alias("s"))
+    per = r.group_by("item").agg(pl.len().alias("n"))
     assert per["n"].max() <= reports.MAX_REPORTERS
     assert (per["n"] > 1).any()
-    _none(per.filter(pl.col("s") > 1), "an item's reports with different outcomes")
+    # (A late report still PENDING, reports.MIN_PENDING, is closed the same way once it is.)
+    closed = r.filter(pl.col("status") != "PENDING").group_by("item")
+    outcomes = closed.agg(pl.col("status").n_unique().alias("s"))
+    _none(outcomes.filter(pl.col("s") > 1), "an item's reports with different outcomes")
     crisis = r.filter(pl.col("reason") == reports.CRISIS)
     _none(crisis.filter(pl.col("status") == "DISMISSED"), "a crisis report dismissed")
     first = r.group_by("item").agg(pl.col("createdAt").min().alias("first"))
