@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from seedsnap.arrays import sort_by_text
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.enrichers.common import best_rows, count_by, deficit, pair_top_up
 from seedsnap.generators import content_text
@@ -173,17 +174,16 @@ def _short_posts(
     _i, need) sorted by postId (deficit's order), and their (_r, post, member) pairs."""
     want = np.broadcast_to(np.asarray(want, dtype=np.int64), count.shape)
     short = np.flatnonzero(count < want)
-    need = (
+    need = sort_by_text(
         pl.DataFrame(
             {
                 "postId": posts["postId"].gather(short),
                 "_i": pl.Series(short, dtype=pl.UInt32),
                 "need": want[short] - count[short].astype(np.int64),
             }
-        )
-        .sort("postId")
-        .with_row_index("_r")
-    )
+        ),
+        "postId",
+    ).with_row_index("_r")
     pairs = (
         need.select("_r", "_i")
         .join(post_cols, on="_i")

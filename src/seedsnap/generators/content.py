@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from seedsnap.arrays import in_sorted, rows_in
+from seedsnap.arrays import in_sorted, rows_in, sort_positions
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import content_text
 from seedsnap.generators.clock import waking_between, waking_soon_after
@@ -575,20 +575,9 @@ def thread_repeats(
             new.select(cols).with_columns(pl.lit(True).alias("_new")),
         ]
     )
-    # Per (post, user), its top-level comments: the existing ones first (they stay), then
-    # the new ones by time.
-    top = every.filter(pl.col("parentId").is_null()).sort(
-        "postId", "userId", "_new", "createdAt", "id"
-    )
+    top = every.filter(pl.col("parentId").is_null())
     s = ctx.stream("Comment", "thread")
-    # A repeat is any but the first of its (post, user) run: the row before it is of the same
-    # pair (NULLs alike, as a group holds them), a shift, not a window over string keys.
-    same = (
-        (pl.int_range(pl.len()) > 0)
-        & pl.col("postId").eq_missing(pl.col("postId").shift(1))
-        & pl.col("userId").eq_missing(pl.col("userId").shift(1))
-    )
-    top = top.with_columns(same.alias("_repeat")).filter(pl.col("_new"))
+    top = top.with_columns(pl.Series("_repeat", _repeat_flags(top))).filter(pl.col("_new"))
     chance = s.bernoulli(text_keys(top["id"]), reply_rate, index=2)
     repeats = top.filter(pl.col("_repeat") | pl.Series(chance)).select(
         "id", "postId", "userId", "createdAt", "_repeat"
@@ -658,6 +647,51 @@ def thread_repeats(
         .otherwise(pl.col("updatedAt"))
         .alias("updatedAt"),
     ).select(new.columns)
+
+
+def _repeat_flags(top: pl.DataFrame) -> npt.NDArray[np.bool_]:
+    """Whether each top-level comment of ``top`` (postId, userId, _new, createdAt, id) is a
+    repeat: any but the first of its (post, user) (NULLs alike), the existing ones first
+    (they stay), then the new ones by time and id.
+
+    The rows are grouped by a key of the pair, not sorted by the pair's text (most of the
+    cost of a sort of every comment); only the few pairs with two comments or more are
+    sorted. Two pairs sharing a key (never seen) take that sort of every comment instead.
+    """
+    order_cols = ["postId", "userId", "_new", "createdAt", "id"]
+    pair = child_keys(text_keys(top["postId"]), text_keys(top["userId"]))
+    by_pair = sort_positions(pair)
+    sorted_pair = pair[by_pair]
+    tie = np.flatnonzero(sorted_pair[1:] == sorted_pair[:-1])  # row tie + 1 is tie's pair's
+    if len(tie):
+        a = top.select("postId", "userId")[by_pair[tie]]
+        b = top.select("postId", "userId")[by_pair[tie + 1]]
+        same = a["postId"].eq_missing(b["postId"]) & a["userId"].eq_missing(b["userId"])
+        if not same.all():  # two pairs with one key: order them all by their text
+            ranked = top.select(order_cols).with_row_index("_row").sort(order_cols)
+            run = (
+                (pl.int_range(pl.len()) > 0)
+                & pl.col("postId").eq_missing(pl.col("postId").shift(1))
+                & pl.col("userId").eq_missing(pl.col("userId").shift(1))
+            )
+            flags = ranked.select("_row", run.alias("_repeat"))
+            out = np.zeros(top.height, dtype=bool)
+            out[flags["_row"].to_numpy()] = flags["_repeat"].to_numpy()
+            return out
+    # The rows of the pairs with more than one comment, each pair's in (_new, createdAt, id)
+    # order: all but its first are repeats.
+    many = np.zeros(top.height, dtype=bool)
+    many[tie] = True
+    many[tie + 1] = True
+    rows = by_pair[many]
+    ranked = (
+        top.select(order_cols[2:])[rows]
+        .with_columns(pl.Series("_pair", sorted_pair[many]), pl.Series("_row", rows))
+        .sort("_pair", *order_cols[2:])
+    )
+    out = np.zeros(top.height, dtype=bool)
+    out[ranked["_row"].to_numpy()] = rank_in_run(ranked["_pair"].to_numpy()) > 0
+    return out
 
 
 def heart_pool(ctx: Context, members: pl.DataFrame) -> pl.DataFrame:

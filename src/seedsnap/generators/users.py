@@ -313,12 +313,17 @@ def home_province(ctx: Context, ids: pl.Series) -> I64:
     provinces, as upstream's fixture overrides.
     A therapist's ``province`` and ``timezone`` say it; a client's home is stored nowhere,
     but it times their acts too (``home_offset_of``)."""
-    drawn = ctx.stream("User", "home").choice(
-        text_keys(ids), len(v.PROVINCES), p=v.PROVINCE_POPULATION, index=0
+    keys = text_keys(ids)
+    out: I64 = ctx.stream("User", "home").choice(
+        keys, len(v.PROVINCES), p=v.PROVINCE_POPULATION, index=0
     )
+    # The fixtures are looked up among the ids whose keys are theirs only (equal text has
+    # equal keys): a replace over every id cost as much as the draw.
     fixtures = {f"dev_therapist_{i + 1}": i for i in range(FIXTURES_PER_ROLE)}
-    fixed = ids.replace_strict(fixtures, default=-1, return_dtype=pl.Int64).to_numpy()
-    out: I64 = np.where(fixed >= 0, fixed, drawn)
+    hit = np.flatnonzero(np.isin(keys, text_keys(pl.Series(list(fixtures)))))
+    if len(hit):
+        fixed = ids.gather(hit).replace_strict(fixtures, default=-1, return_dtype=pl.Int64)
+        out[hit] = np.where(fixed.to_numpy() >= 0, fixed.to_numpy(), out[hit])
     return out
 
 
