@@ -44,6 +44,13 @@ def in_sorted(
     """Whether each of ``values`` is in ``sorted_`` (ascending): ``np.isin`` without hashing
     the larger side again on each call."""
     values = np.asarray(values).astype(sorted_.dtype, copy=False)  # never compared as floats
+    if len(values) >= len(sorted_) // 4 and len(sorted_) and sorted_.dtype.kind in "iu":
+        # Many values: a search of each (a cache miss per step in a large array) costs
+        # several times a hash of both sides (a third of the CPU at 150 000 of each).
+        found: npt.NDArray[np.bool_] = (
+            pl.Series(values).is_in(pl.Series(sorted_).implode()).to_numpy()
+        )
+        return found
     pos = np.searchsorted(sorted_, values)
     out: npt.NDArray[np.bool_] = (
         (pos < len(sorted_)) & (sorted_[np.minimum(pos, len(sorted_) - 1)] == values)

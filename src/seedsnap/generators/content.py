@@ -402,8 +402,9 @@ def pick_still_coming(
             pair = child_keys(item[todo], text_keys(pick["userId"].fill_null("")))
             fits &= ~in_sorted(pair, held) & ~in_sorted(pair, added)
             # Of the rows that would take one (item, member), the first only.
+            # (First occurrences by a hash, as np.unique's return_index finds them by a sort.)
             hits = np.flatnonzero(fits)
-            first = np.unique(pair[hits], return_index=True)[1]
+            first = pl.Series(pair[hits]).is_first_distinct().to_numpy()
             fits[:] = False
             fits[hits[first]] = True
             added = np.sort(np.concatenate([added, pair[fits]]))
