@@ -12,7 +12,8 @@ windows), the messages enricher's partner helpers on user rows (``take_ranked``,
 the copies in ``_directs``) and the helpers these paths share (``packed_order``,
 ``rank_in_run``, ``is_author``, ``sort_positions``, ``dense_codes``), with ``arrays.rows_in``,
 the one look-up of values among ids that replaced three copies (``user_rows``, the
-notifications enricher's ``_user_rows`` and the scheduler's code join). Each test drives the
+notifications enricher's ``_user_rows`` and the scheduler's code join), and the comments'
+repeats found by a key of (post, user) (``content._repeat_flags``). Each test drives the
 rare branches (ties, duplicates, NULL slots holding bytes, several chunks, key conflicts) on
 small inputs and compares with the general code, copied here as it was before the change
 where it is gone from the source.
@@ -54,7 +55,7 @@ from seedsnap.enrichers.common import (
     take_best,
     take_ranked,
 )
-from seedsnap.generators import content_text
+from seedsnap.generators import content, content_text
 from seedsnap.generators.common import (
     is_author,
     ms_of,
@@ -1132,7 +1133,8 @@ def test_sort_positions_is_argsort_on_distinct_values(dtype: type) -> None:
 
 
 def test_in_sorted_is_isin() -> None:
-    """Membership in an ascending array, as ``np.isin`` (uint64 above 2**63, empty sides)."""
+    """Membership in an ascending array, as ``np.isin`` (uint64 above 2**63, empty sides),
+    by a search of each value (few values) or a hash of both sides (many)."""
     rng = np.random.default_rng(4)
     pool = np.sort(rng.integers(2**62, 2**64 - 1, 300, dtype=np.uint64))
     values = np.concatenate([pool[::3], rng.integers(2**62, 2**64 - 1, 300, dtype=np.uint64)])
@@ -1140,6 +1142,50 @@ def test_in_sorted_is_isin() -> None:
     assert in_sorted(values[:50], pool).sum() == 50
     assert not in_sorted(values, pool[:0]).any()
     assert in_sorted(values[:0], pool).tolist() == []
+
+
+def _sorted_repeats(top: pl.DataFrame) -> list[bool]:
+    """thread_repeats' repeats as it found them before ``content._repeat_flags``: every
+    top-level comment sorted by (post, user, new, time, id), each row of the same pair as the
+    row before it a repeat."""
+    same = (
+        (pl.int_range(pl.len()) > 0)
+        & pl.col("postId").eq_missing(pl.col("postId").shift(1))
+        & pl.col("userId").eq_missing(pl.col("userId").shift(1))
+    )
+    ranked = (
+        top.with_row_index("_row")
+        .sort("postId", "userId", "_new", "createdAt", "id")
+        .with_columns(same.alias("_repeat"))
+        .sort("_row")
+    )
+    return ranked["_repeat"].to_list()
+
+
+def test_repeat_flags_match_the_sort(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Repeats found by a key of (post, user) are the sort's: NULLs and "" apart, ties in
+    time broken by id, the existing comments first; pairs sharing a key (forced here) take
+    the sort of every comment."""
+    r = random.Random(11)
+    t0 = datetime(2025, 1, 1)
+    schema = {"postId": pl.String, "userId": pl.String, "_new": pl.Boolean}
+    for case in range(120):
+        n = r.randint(0, 40)
+        top = pl.DataFrame(
+            {
+                "postId": [r.choice(["p1", "p2", "p33", None, ""]) for _ in range(n)],
+                "userId": [r.choice(["u1", "u22", None, ""]) for _ in range(n)],
+                "_new": [r.random() < 0.6 for _ in range(n)],
+                "createdAt": [t0 + timedelta(minutes=r.randrange(4)) for _ in range(n)],
+                "id": [f"c{r.randrange(10**6)}" for _ in range(n)],
+            },
+            schema={**schema, "createdAt": pl.Datetime("ms"), "id": pl.String},
+        )
+        want = _sorted_repeats(top)
+        assert content._repeat_flags(top).tolist() == want, case
+        with monkeypatch.context() as m:  # every pair one key: the fallback
+            m.setattr(content, "child_keys", lambda a, b: np.zeros(len(a), dtype=np.uint64))
+            assert content._repeat_flags(top).tolist() == want, case
 
 
 def test_dense_codes_are_unique_inverse() -> None:
