@@ -46,7 +46,7 @@ def in_sorted(
     values = np.asarray(values).astype(sorted_.dtype, copy=False)  # never compared as floats
     if len(values) >= len(sorted_) // 4 and len(sorted_) and sorted_.dtype.kind in "iu":
         # Many values: a search of each (a cache miss per step in a large array) costs
-        # several times a hash of both sides (a third of the CPU at 150 000 of each).
+        # more than a hash of both sides (a third of the CPU at 150 000 of each).
         found: npt.NDArray[np.bool_] = (
             pl.Series(values).is_in(pl.Series(sorted_).implode()).to_numpy()
         )

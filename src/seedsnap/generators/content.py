@@ -663,7 +663,9 @@ def _repeat_flags(top: pl.DataFrame) -> npt.NDArray[np.bool_]:
     pair = child_keys(text_keys(top["postId"]), text_keys(top["userId"]))
     by_pair = sort_positions(pair)
     sorted_pair = pair[by_pair]
-    tie = np.flatnonzero(sorted_pair[1:] == sorted_pair[:-1])  # row tie + 1 is tie's pair's
+    # Positions (in key order) whose next row has the same key: its pair's, unless two
+    # pairs share the key, which the text says.
+    tie = np.flatnonzero(sorted_pair[1:] == sorted_pair[:-1])
     if len(tie):
         a = top.select("postId", "userId")[by_pair[tie]]
         b = top.select("postId", "userId")[by_pair[tie + 1]]

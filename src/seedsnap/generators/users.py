@@ -323,7 +323,8 @@ def home_province(ctx: Context, ids: pl.Series) -> I64:
     hit = np.flatnonzero(np.isin(keys, text_keys(pl.Series(list(fixtures)))))
     if len(hit):
         fixed = ids.gather(hit).replace_strict(fixtures, default=-1, return_dtype=pl.Int64)
-        out[hit] = np.where(fixed.to_numpy() >= 0, fixed.to_numpy(), out[hit])
+        f = fixed.to_numpy()
+        out[hit] = np.where(f >= 0, f, out[hit])
     return out
 
 
