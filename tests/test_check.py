@@ -2888,6 +2888,11 @@ BILLING_CASES: list[tuple[str, Edit, str]] = [
         lambda f: _requested(f, days(60), _ACCEPTED),
         "ntr",
     ),
+    (  # a request sent half an hour before the pair began: reviewed in less than an hour
+        "notification.request_of_a_pair",
+        lambda f: _requested(f, days(60) - timedelta(minutes=30), _ACCEPTED),
+        "ntr",
+    ),
     (  # a request sent three days before the pair began (more than 48 hours)
         "notification.request_of_a_pair",
         lambda f: _requested(f, days(63), _ACCEPTED),

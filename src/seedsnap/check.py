@@ -67,6 +67,7 @@ SIGN_UP_SLACK = 5
 # had 37 of 240 with one of 14 one-sentence bios).
 BIO_SHARE_MAX = 0.05
 BIO_SLACK = 5
+_REVIEW_MINUTES = REVIEW_MIN // 60_000  # the least a therapist takes to review a request
 
 if TYPE_CHECKING:
     from seedsnap.enrichers.logins import Act
@@ -1456,7 +1457,7 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
     (
         "client_therapist.reviewed_before_accepted",
         "ClientTherapist",
-        f"a pair begins {REVIEW_MIN // 60_000} minutes at least after its client could first "
+        f"a pair begins {_REVIEW_MINUTES} minutes at least after its client could first "
         "ask the therapist (it signed up, its first assessment was processed, the therapist "
         "was approved, its previous pair began): the therapist reviewed the request first",
         f"""SELECT "x"."id" AS "key", 'could ask from ' || CAST("x"."asked" AS TEXT) AS "detail"
@@ -1468,7 +1469,7 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
                 AND ("e"."assignedAt", "e"."id") < ("ct"."assignedAt", "ct"."id"))) AS "asked"
             FROM "ClientTherapist" AS "ct" JOIN "User" AS "u" ON "u"."id" = "ct"."clientId"
             JOIN "Therapist" AS "t" ON "t"."userId" = "ct"."therapistId") AS "x"
-        WHERE "x"."assignedAt" < "x"."asked" + INTERVAL '{REVIEW_MIN // 60_000} minutes'""",
+        WHERE "x"."assignedAt" < "x"."asked" + INTERVAL '{_REVIEW_MINUTES} minutes'""",
     ),
     (
         "user.sign_ups_steady",
@@ -2934,8 +2935,9 @@ BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
         "notification.request_of_a_pair",
         "Notification",
         "a CLIENT_REQUEST_RECEIVED goes to the therapist of a client-therapist pair "
-        f"(ClientTherapist) before the pair began, by {_REQUEST_HOURS} hours at most, not "
-        "before the client signed up, its first assessment was processed, the therapist was "
+        f"(ClientTherapist) before the pair began, by {_REQUEST_HOURS} hours at most and "
+        f"{_REVIEW_MINUTES} minutes at least (the therapist reviewed it), not before the "
+        "client signed up, its first assessment was processed, the therapist was "
         "approved or the client's previous pair began, and is read by the time the pair began "
         "(the therapist accepted it then); a THERAPIST_REQUEST_ACCEPTED goes to the client when "
         "the pair began",
@@ -2943,7 +2945,7 @@ BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
             ("CLIENT_REQUEST_RECEIVED", "THERAPIST_REQUEST_ACCEPTED"),
             f""""ct"."id" IS NULL OR CASE CAST("n"."type" AS TEXT)
             WHEN 'CLIENT_REQUEST_RECEIVED' THEN "n"."userId" <> "ct"."therapistId"
-                OR "n"."createdAt" >= "ct"."assignedAt"
+                OR "n"."createdAt" > "ct"."assignedAt" - INTERVAL '{_REVIEW_MINUTES} minutes'
                 OR "n"."createdAt" < "ct"."assignedAt" - INTERVAL '{_REQUEST_HOURS} hours'
                 OR NOT "n"."isRead" OR "n"."readAt" > "ct"."assignedAt"
                 OR "n"."createdAt" < (SELECT "u"."createdAt" FROM "User" AS "u"

@@ -53,6 +53,7 @@ from seedsnap.enrichers.payments import CARD_NOTICE_AT  # first day of the expir
 from seedsnap.generators import social_text as t
 from seedsnap.generators.clock import rhythm_of, waking_at
 from seedsnap.generators.common import ms_of, text_keys
+from seedsnap.generators.relationships import REVIEW_MIN
 from seedsnap.generators.therapy import utc_to_local_named
 from seedsnap.generators.therapy_text import ELEVATED
 from seedsnap.generators.users import (
@@ -524,10 +525,10 @@ def _call_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.Da
 def _requested(ctx: Context, frames: Frames) -> pl.DataFrame:
     """Each pair (ClientTherapist) with when it began (``assigned``) and when its client
     asked the therapist (``requested``, ms): a keyed time on the client's waking clock, at
-    most ``REQUEST_ANSWERED_WITHIN`` before the pair began and not before the client signed
-    up, its first assessment was processed (the recommendations it picked from), the
-    therapist was approved, or the client's previous pair began; at the pair's beginning
-    only where none of that leaves a millisecond."""
+    most ``REQUEST_ANSWERED_WITHIN`` and at least ``REVIEW_MIN`` before the pair began, not
+    before the client signed up, its first assessment was processed (the recommendations
+    it picked from), the therapist was approved, or the client's previous pair began; at
+    the pair's beginning only where none of that leaves a millisecond."""
     ct = frames["ClientTherapist"].select(
         "id", "clientId", "therapistId", ms_of("assignedAt").alias("assigned")
     )
@@ -554,8 +555,10 @@ def _requested(ctx: Context, frames: Frames) -> pl.DataFrame:
         pl.max_horizontal("c", "a", "t", "p", pl.col("assigned") - REQUEST_ANSWERED_WITHIN)
     ).to_series()
     lo = np.minimum(lo.to_numpy(), hi)
+    # The therapist took REVIEW_MIN at least to review it (``relationships.reviewed`` began
+    # the pair that long after the client could first ask, so there is room).
     u = ctx.stream("Notification", "request").uniform(text_keys(ct["id"]))
-    at = waking_at(lo, hi, u, home_offset_of(ctx, ct["clientId"]))
+    at = waking_at(lo, np.maximum(lo, hi - REVIEW_MIN), u, home_offset_of(ctx, ct["clientId"]))
     at = np.where(lo < hi, np.minimum(at, hi - 1), hi)  # before the pair began, where it can be
     return ct.select("id", "clientId", "therapistId", "assigned").with_columns(
         pl.Series("requested", at, dtype=pl.Int64)
