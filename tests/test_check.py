@@ -3096,6 +3096,17 @@ PROFILE_CASES: list[tuple[str, Edit, str]] = [
         ),
         "t2",
     ),
+    # t1, a member of k1, had its application still waiting (or turned down)
+    (
+        "membership.therapist_approved",
+        lambda f: set_(f, "Therapist", "t1", status="PENDING"),
+        "ms_t1",
+    ),
+    (
+        "membership.therapist_approved",
+        lambda f: set_(f, "Therapist", "t1", status="REJECTED"),
+        "ms_t1",
+    ),
 ]
 DOMAIN_CASES += PROFILE_CASES
 

@@ -261,8 +261,8 @@ def test_config_shows_the_counts_the_build_makes(
     frames = generate(config)
     communities = sum(int(shown[f"volumes.{k}_communities"][0]) for k in ("illness", "general"))
     assert frames["Community"].height == communities
-    # (and beside the therapists, the applicants every build turned down: users.TURNED_DOWN)
-    extra = {"therapists": users.TURNED_DOWN}
+    # (and beside the therapists, the applicants every build has: users.TURNED_DOWN, users.AWAITING)
+    extra = {"therapists": users.TURNED_DOWN + users.AWAITING}
     for role, table in (("clients", "Client"), ("therapists", "Therapist"), ("admins", "Admin")):
         assert frames[table].height == int(shown[f"volumes.{role}"][0]) + extra.get(role, 0)
     anchor = next(line for line in out.output.splitlines() if line.startswith("anchor "))

@@ -261,6 +261,25 @@ def test_a_rejected_application(build: tuple[str, Frames]) -> None:
         assert f[table].filter(pl.col(column).is_in(rejected.implode())).is_empty()
 
 
+def test_a_pending_application(build: tuple[str, Frames]) -> None:
+    """users.AWAITING: an application still waiting, recent, unprocessed, its applicant in no
+    community, pair, session or conversation."""
+    _, f = build
+    t = f["Therapist"].with_columns(pl.col("status").cast(pl.String))
+    pending = t.filter(pl.col("status") == "PENDING")
+    assert pending.height >= users.AWAITING
+    assert pending["processedByAdminId"].is_null().all()
+    ids = pending["userId"].implode()
+    for table, column in (
+        ("ClientTherapist", "therapistId"),
+        ("Membership", "userId"),
+        ("Meeting", "therapistId"),
+        ("ConversationParticipant", "userId"),
+        ("GroupSessionTherapistInvitations", "therapistId"),
+    ):
+        assert f[table].filter(pl.col(column).is_in(ids)).is_empty(), table
+
+
 def test_a_failed_payment(build: tuple[str, Frames]) -> None:
     _, f = build
     p = f["Payment"].with_columns(pl.col("status").cast(pl.String))
@@ -289,8 +308,6 @@ ABSENT: dict[str, dict[str, set[str]]] = {
         "GroupTherapySessions.status": {"IN_PROGRESS"},
         "Conversation.type": {"SESSION"},  # 5 % of held video sessions have a chat
         "Notification.type": NO_REQUEST,
-        # A pending applicant joins communities, which would reshuffle everyone's content.
-        "Therapist.status": {"PENDING"},
     },
     "medium": {
         "GroupTherapySessions.status": {"IN_PROGRESS"},

@@ -1293,6 +1293,15 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
             AND "x"."joinedAt" <= "b"."createdAt" AND "y"."joinedAt" <= "b"."createdAt")""",
     ),
     (
+        "membership.therapist_approved",
+        "Membership",
+        "a therapist member of a community is APPROVED: one whose application was turned down "
+        "or still waits takes no part in the communities",
+        """SELECT "m"."id" AS "key", "m"."userId" || ': ' || CAST("t"."status" AS TEXT)
+        AS "detail" FROM "Membership" AS "m" JOIN "Therapist" AS "t" ON "t"."userId" = "m"."userId"
+        WHERE CAST("t"."status" AS TEXT) <> 'APPROVED'""",
+    ),
+    (
         "membership.client_within_age_range",
         "Membership",
         'a client member of a community for an age range (its name: "(18-25)") was not older '

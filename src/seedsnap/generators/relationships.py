@@ -362,8 +362,9 @@ def member_age(users: pl.DataFrame, anchor_ms: int) -> I64:
 
 
 def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
-    # A therapist whose application was turned down takes no part (users.REJECTED_SHARE).
-    rejected = frames["Therapist"].filter(pl.col("status") == "REJECTED")["userId"].implode()
+    # A therapist whose application was turned down, or is still waiting, takes no part
+    # (users.REJECTED_SHARE, users.AWAITING), as the memberships enricher has it.
+    rejected = frames["Therapist"].filter(pl.col("status") != "APPROVED")["userId"].implode()
     users = frames["User"].filter(
         pl.col("role").is_in(["client", "therapist", "moderator"])
         & pl.col("emailVerified")

@@ -86,15 +86,16 @@ PROCESSING_P = (0.5, 0.3, 0.2)
 REJECTED_SHARE = 0.6
 MIN_PENDING = 1
 # Beside the drawn population, every build has TURNED_DOWN applicants it turned down
-# (REJECTED whatever their draw), so light and medium, whose few drawn therapists are approved
-# but for medium's pending one, show a rejection too. Keyed apart from the therapists
+# (REJECTED whatever their draw) and AWAITING ones whose application still waits (PENDING),
+# so light and medium, whose few drawn therapists are approved but for medium's pending one,
+# show a rejection and a pending application too. Keyed apart from the therapists
 # (``applicant_keys``), named from the end of the name shuffle and with emails of their own,
-# they are the same at every scale and move no one else's draw or id: a rejected applicant
-# takes no part in anything (no community, pair or conversation). Not so a pending one, who
-# joins communities: a pending applicant added this way moved the memberships, posts,
-# comments, hearts, messages and notifications of others (heavy x3: 15 tables), so light
-# keeps none.
+# they are the same at every scale and move no one else's draw or id: an applicant not
+# approved takes no part in anything (no community, pair or conversation; a pending one
+# joined communities once, which moved the memberships, posts, comments, hearts, messages and
+# notifications of others: heavy x3, 15 tables).
 TURNED_DOWN = 1
+AWAITING = 1
 # A therapist's standard session, in minutes: the "50-minute hour" or a full hour. Meetings
 # mostly last this long (generators/therapy.py) and are billed pro rata of hourlyRate.
 SESSION_MINUTES = (50, 60)
@@ -413,8 +414,9 @@ def user_keys(role: str, count: int) -> np.ndarray:
 
 
 def applicant_keys() -> np.ndarray:
-    """The keys of the TURNED_DOWN applicants, apart from every therapist's ``user_keys``."""
-    return child_keys(root_key("therapist-applicant"), np.arange(TURNED_DOWN))
+    """The keys of the TURNED_DOWN applicants then the AWAITING ones, apart from every
+    therapist's ``user_keys``."""
+    return child_keys(root_key("therapist-applicant"), np.arange(TURNED_DOWN + AWAITING))
 
 
 def _names(ctx: Context, role: str, idx: I64) -> tuple[np.ndarray, np.ndarray]:
@@ -467,9 +469,9 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
     s = ctx.stream("User", role)
     keys = user_keys(role, count)
     drawn = count
-    if role == "therapist":  # and the applicants turned down (TURNED_DOWN)
+    if role == "therapist":  # and the applicants (TURNED_DOWN, AWAITING)
         keys = np.concatenate([keys, applicant_keys()])
-        count += TURNED_DOWN
+        count += TURNED_DOWN + AWAITING
     idx = np.arange(count)
     fixture = idx < FIXTURES_PER_ROLE
     n = idx + 1
@@ -739,8 +741,10 @@ def application_status(ctx: Context, keys: np.ndarray, fixture: np.ndarray) -> n
     # The first applications drawn not approved still wait.
     rejected[np.flatnonzero(~approved)[:MIN_PENDING]] = False
     out: np.ndarray = np.select([rejected, approved], ["REJECTED", "APPROVED"], "PENDING")
-    # The applicants turned down whatever their draw (TURNED_DOWN).
-    out[np.isin(keys, applicant_keys())] = "REJECTED"
+    # The applicants turned down, or still waiting, whatever their draw.
+    applicants = applicant_keys()
+    out[np.isin(keys, applicants[:TURNED_DOWN])] = "REJECTED"
+    out[np.isin(keys, applicants[TURNED_DOWN:])] = "PENDING"
     return out
 
 
