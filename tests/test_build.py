@@ -102,7 +102,7 @@ def test_one_bcrypt_hash_of_the_dev_password_for_every_user(medium: Frames) -> N
 def test_mode_volumes_match_upstream(mode: str, per_role: dict[str, int], communities: int) -> None:
     frames = generate(resolve(mode=mode, env={}))
     counts = dict(frames["User"].group_by("role").len().iter_rows())
-    # Upstream's therapists, and the applicants every build has turned down (users.TURNED_DOWN).
+    # Upstream's therapists, and the applicants every build has (users.TURNED_DOWN, AWAITING).
     assert counts == {
         **per_role,
         "therapist": per_role["therapist"] + users.TURNED_DOWN + users.AWAITING,
