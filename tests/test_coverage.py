@@ -306,7 +306,6 @@ ABSENT: dict[str, dict[str, set[str]]] = {
         "Meeting.status": {"IN_PROGRESS"},
         # Group sessions meet on business days: none is under way on a Sunday.
         "GroupTherapySessions.status": {"IN_PROGRESS"},
-        "Conversation.type": {"SESSION"},  # 5 % of held video sessions have a chat
         "Notification.type": NO_REQUEST,
     },
     "medium": {

@@ -1257,6 +1257,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
 
 # SESSION conversations: the chat beside a keyed SESSION_RATE of held video sessions.
 SESSION_RATE = 0.05
+MIN_SESSION_CHATS = 1  # light's few video sessions drew none
 SESSION_CHILD = 0x5345_5353_494F
 SESSION_CHAT = (3, 6)  # chat lines between the SYSTEM lines, [lo, hi)
 SESSION_JOIN_WITHIN = 5 * MS_PER_MINUTE  # the client joins the chat this soon after the start
@@ -1352,12 +1353,17 @@ def _sessions(ctx: Context, frames: Frames, users: pl.DataFrame) -> Frames:
         ms(pl.col("startTime")).alias("t0"),
         ms(pl.col("endTime")).alias("t1"),
     ).sort("id")
-    mkey = text_keys(meet["id"])
-    meet = meet.filter(
-        pl.Series(s.bernoulli(mkey, SESSION_RATE, 0))
-        & (pl.col("t1") - pl.col("t0") > 4 * SESSION_JOIN_WITHIN)
-        & (pl.col("t1") <= ctx.anchor_ms)
+    u = s.uniform(text_keys(meet["id"]), 0)
+    meet = meet.with_columns(pl.Series("_u", u)).filter(
+        (pl.col("t1") - pl.col("t0") > 4 * SESSION_JOIN_WITHIN) & (pl.col("t1") <= ctx.anchor_ms)
     )
+    # MIN_SESSION_CHATS at least, where the draws left fewer: those whose draw came nearest.
+    have = int((frames["Conversation"]["type"].cast(pl.String) == "SESSION").sum())
+    drawn = meet.filter(pl.col("_u") < SESSION_RATE)
+    short = MIN_SESSION_CHATS - have - drawn.height
+    if short > 0:
+        drawn = meet.sort("_u", "id").head(drawn.height + short)
+    meet = drawn.drop("_u").sort("id")
     ck = child_keys(text_keys(meet["id"]), SESSION_CHILD)
     new = ~ctx.ids("Conversation", ck).is_in(frames["Conversation"]["id"].implode())
     meet, ck = meet.filter(new), ck[new.to_numpy()]  # a top-up: a chat made before stays
