@@ -266,6 +266,12 @@ def _line_buffered_stdout() -> None:
         )
 
 
+# A snapshot directory is a plain string to click: the snapshot reader refuses a file, a
+# missing or an unreadable directory in one line with its fix, and with the command's own
+# exit status (click's Path checks made them usage errors, exit 2, of `show` too).
+_SNAPSHOT_PATH = click.STRING
+
+
 @main.command()
 @click.argument("dialect_arg", metavar="[DIALECT]", required=False)
 @click.option(
@@ -295,7 +301,7 @@ def schema(dialect_arg: str | None, dialect: str | None) -> None:
 
 
 @main.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=str))
+@click.argument("directory", metavar="DIRECTORY", type=_SNAPSHOT_PATH)
 @click.option(
     "--format",
     "fmt",
@@ -410,6 +416,10 @@ def build(
 
     if jobs < 0:
         raise ConfigError(f"--jobs must be 0 or more, got {jobs}", "use --jobs 0 (one per core)")
+    if not out.strip():
+        # An empty path is the current directory to the OS: refused as such, it named "."
+        # (an unset variable, `--out "$OUT"`, reads better said as it is).
+        raise ConfigError("--out is empty", "give the directory to write the snapshot to")
     jobs = jobs or default_jobs()
     config = _resolve(mode, scale, seed, anchor, minimums, config_file)
     show = not quiet and sys.stderr.isatty()
@@ -496,7 +506,7 @@ def graph(what: str) -> None:
 
 
 @main.command()
-@click.argument("directory", type=click.Path(file_okay=False))
+@click.argument("directory", metavar="DIRECTORY", type=_SNAPSHOT_PATH)
 @click.option(
     "--format", "fmt", default="text", show_default=True, help="text (one line per rule) or json."
 )
@@ -531,7 +541,7 @@ _db_option = click.option(
 
 
 @main.command("diff")
-@click.argument("snapshot_dir", metavar="SNAPSHOT", type=click.Path(file_okay=False))
+@click.argument("snapshot_dir", metavar="SNAPSHOT", type=_SNAPSHOT_PATH)
 @click.argument("other", metavar="[OTHER_SNAPSHOT]", required=False)
 @_db_option
 @click.option("--table", "tables", multiple=True, metavar="T", help="Only table T (repeatable).")
@@ -618,7 +628,7 @@ def verify_cmd(
 
 
 @main.command("load")
-@click.argument("snapshot_dir", metavar="SNAPSHOT", type=click.Path(path_type=str))
+@click.argument("snapshot_dir", metavar="SNAPSHOT", type=_SNAPSHOT_PATH)
 @_db_option
 @click.option("--create-schema", is_flag=True, help="Create the model's tables if there are none.")
 @click.option(

@@ -262,6 +262,12 @@ def _setting(src: str, key: str, option: str) -> str:
     return option
 
 
+def _count(value: float) -> str:
+    """A count as the error shows it: grouped by thousands (800,000), in exponent form past
+    a quadrillion, where the 300 digits of ``clients = 1e300`` filled the line."""
+    return f"{value:,.0f}" if value < 1e15 else f"{value:.3g}"
+
+
 def _number(
     text: str, what: str, kind: type[int] | type[float], src: str, setting: str
 ) -> int | float:
@@ -292,9 +298,9 @@ def _volume(key: str, raw: Any, src: str, scale: float) -> float:
                 f"set {setting} to a whole number",
             )
         if value * scale > MAX_COUNTS[key]:
-            scaled = f" x scale {scale:g} = {value * scale:,.0f}" if scale != 1 else ""
+            scaled = f" x scale {scale:g} = {_count(value * scale)}" if scale != 1 else ""
             raise ConfigError(
-                f"{what} = {value:,.0f}{scaled} is more than the {MAX_COUNTS[key]:,.0f} "
+                f"{what} = {_count(value)}{scaled} is more than the {MAX_COUNTS[key]:,.0f} "
                 f"{key.replace('_', ' ')} seedsnap builds at most ({src})",
                 f"lower {setting} or the scale (the limit is heavy mode at scale {MAX_SCALE})",
             )

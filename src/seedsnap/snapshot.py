@@ -66,6 +66,7 @@ import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -130,6 +131,7 @@ REBUILD = "rebuild the snapshot"
 REBUILD_HERE = f"{REBUILD} with this version (seedsnap build)"
 EDITED = f"the manifest was edited after it was written; {REBUILD}"
 CHANGED = f"the file was changed after it was written; {REBUILD}"
+UNREADABLE = "make it readable by the user running seedsnap (check its permissions)"
 
 _CANONICAL_NAN = np.uint64(0x7FF8000000000000)
 _UNSAFE_NAME_CHARS = set("/\\\"'\x00") | {os.sep} | ({os.altsep} if os.altsep else set())
@@ -532,6 +534,25 @@ def _file_sha256(path: Path) -> str:
     return f"sha256:{h.hexdigest()}"
 
 
+def _cannot_read(path: Path, e: OSError) -> SnapshotError:
+    """The one-line error for a snapshot file the OS would not let us read: a permission to
+    change (an unreadable file is no corrupt one, and rebuilding would not help), or else
+    whatever the OS said, with a rebuild."""
+    denied = e.errno in (errno.EACCES, errno.EPERM)
+    return SnapshotError(
+        str(path), f"cannot read the file ({e.strerror or e})", UNREADABLE if denied else REBUILD
+    )
+
+
+def _readable(path: Path) -> None:
+    """Raise ``_cannot_read`` unless ``path`` opens for reading (a decoder would hide why)."""
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as e:
+        raise _cannot_read(path, e) from None
+
+
 # ---------------------------------------------------------------------------------------------
 # Write
 
@@ -690,6 +711,15 @@ class Writer:
 
     def __enter__(self) -> Writer:
         out = self.out
+        inside = _enclosing_snapshot(out)
+        if inside is not None:
+            # Written there, it would be a stranger's directory to that snapshot: its next
+            # rebuild would refuse to replace it (or, emptied by hand, take this one with it).
+            raise SnapshotError(
+                str(out),
+                f"is inside the snapshot {inside}",
+                "choose an output path outside it (beside it, say)",
+            )
         refusal = _not_replaceable(out, self.schema) if out.exists() else None
         if refusal:
             raise SnapshotError(
@@ -955,6 +985,25 @@ def _fix(out: Path, e: OSError) -> str:
 FILE_MANAGER_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 
 
+def _enclosing_snapshot(out: Path) -> Path | None:
+    """The seedsnap snapshot directory that ``out`` would be written inside, or None."""
+    try:
+        parents = out.resolve().parents
+    except (OSError, RuntimeError):  # a symlink loop: the write says what is wrong
+        return None
+    for parent in parents:
+        manifest = parent / MANIFEST
+        try:
+            if not manifest.is_file():
+                continue
+            doc = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(doc, dict) and doc.get("format") == FORMAT:
+            return parent
+    return None
+
+
 def _not_replaceable(path: Path, schema: Schema) -> str | None:
     """Why ``path`` may not be replaced by a new snapshot, or None: it must be an empty
     directory or a seedsnap snapshot, holding only a seedsnap manifest and table files
@@ -1067,15 +1116,24 @@ def _load_frame(snap: Snapshot, table: str, *, check_hash: bool) -> pl.DataFrame
     entry = snap._entry(table)
     if not path.is_file():
         raise SnapshotError(str(path), "Parquet file is missing", REBUILD)
+    _readable(path)
     try:
         raw = pl.read_parquet(path, glob=False)
     except Exception as e:  # any decoder failure (polars, arrow, OS) means a corrupt file
         raise _undecodable(path, e) from None
     if raw.columns != model.column_names:
+        raise SnapshotError(str(path), _column_difference(raw.columns, model.column_names), REBUILD)
+    # Each column as the writer stores it: a type that merely casts (numbers where text
+    # belongs) is a file that seedsnap did not write, whatever hash came with it.
+    want = polars_schema(model)
+    retyped = [
+        f"{c} is {raw.schema[c]}, not {want[c]}" for c in raw.columns if raw.schema[c] != want[c]
+    ]
+    if retyped:
         raise SnapshotError(
             str(path),
-            f"columns {raw.columns} differ from the model's {model.column_names}",
-            REBUILD,
+            "column type(s) differ from the model's: " + _first(retyped),
+            f"the file was not written by seedsnap; {REBUILD}",
         )
     try:
         frame = raw.cast(polars_schema(model))  # type: ignore[arg-type]
@@ -1091,10 +1149,50 @@ def _load_frame(snap: Snapshot, table: str, *, check_hash: bool) -> pl.DataFrame
         )
     if check_hash:
         check_content(snap, table, frame)
+        _check_keys(path, model, frame)
     if snap.manifest["format_version"] < 2:
         # Format 1 stored JSON in the hash's compact form: read it as format 2 stores it.
         frame = store_json(model, frame)
     return frame
+
+
+def _first(items: list[str], shown: int = 3) -> str:
+    """The first ``shown`` of ``items``, and how many more there are."""
+    more = f" (+{len(items) - shown} more)" if len(items) > shown else ""
+    return ", ".join(items[:shown]) + more
+
+
+def _column_difference(columns: list[str], model: list[str]) -> str:
+    """What differs between a file's ``columns`` and the ``model``'s, by name: the list of
+    forty names is no help in finding the one renamed."""
+    missing = [c for c in model if c not in columns]
+    extra = [c for c in columns if c not in model]
+    parts = []
+    if missing:
+        parts.append(f"column(s) missing: {_first(missing)}")
+    if extra:
+        parts.append(f"column(s) not in the model: {_first(extra)}")
+    if not parts:
+        return f"columns are in another order than the model's ({', '.join(model[:3])}, …)"
+    return "; ".join(parts)
+
+
+def _check_keys(path: Path, table: Table, frame: pl.DataFrame) -> None:
+    """Refuse a frame in which two rows share a primary key: the writer never makes one, and
+    a database would refuse it half way through a load (and `check`'s rules, which take each
+    key for one row, cannot run on it)."""
+    pk = list(table.primary_key)
+    if frame.height < 2 or not pk:
+        return
+    keys = frame.select(pk)
+    dup = keys.filter(keys.is_duplicated())
+    if dup.height:
+        first = ", ".join(f"{c}={dup.item(0, c)!r}" for c in pk)
+        raise SnapshotError(
+            str(path),
+            f"{dup.height} rows share a primary key ({first} is one)",
+            f"the file was not written by seedsnap; {REBUILD}",
+        )
 
 
 def check_content(snap: Snapshot, table: str, frame: pl.DataFrame) -> None:
@@ -1147,7 +1245,9 @@ def _load_manifest(path: Path, schema: Schema) -> dict[str, Any]:
         if not any((path / f"{t}.parquet").exists() for t in schema.table_names):
             raise _not_a_snapshot(path, "has no manifest.json") from None
         raise SnapshotError(where, "manifest is missing", REBUILD) from None
-    except (OSError, UnicodeDecodeError) as e:
+    except OSError as e:
+        raise _cannot_read(mpath, e) from None
+    except UnicodeDecodeError as e:
         raise SnapshotError(
             where, f"cannot read the manifest ({one_line(str(e))})", REBUILD
         ) from None
@@ -1178,6 +1278,7 @@ def _load_manifest(path: Path, schema: Schema) -> dict[str, Any]:
             raise SnapshotError(
                 where, f"malformed manifest: {key!r} missing or not an object", REBUILD
             )
+    _check_config(where, manifest["config"])
     fingerprint = manifest["schema"].get("fingerprint")
     if fingerprint != schema.fingerprint:
         raise SnapshotError(
@@ -1193,6 +1294,43 @@ def _load_manifest(path: Path, schema: Schema) -> dict[str, Any]:
     if missing:
         raise SnapshotError(where, f"tables missing from the manifest: {missing}", REBUILD)
     return manifest
+
+
+def _config_problem(config: dict[str, Any]) -> str | None:
+    """What is wrong with a manifest's build config, or None: `check` takes its anchor and
+    minimums for its rules, `show` prints the rest, so a value of the wrong type would fail
+    there as a bad option of the user's own (`bad anchor time ...; give ...`)."""
+    anchor = config.get("anchor")
+    try:
+        datetime.fromisoformat(str(anchor).replace("Z", "+00:00"))
+        ok = isinstance(anchor, str)
+    except ValueError:
+        ok = False
+    if anchor is None:
+        return "has no anchor"
+    if not ok:
+        return f"anchor {anchor!r} is not an ISO-8601 time"
+    minimums = config.get("minimums")
+    if not isinstance(minimums, dict) or not all(isinstance(v, dict) for v in minimums.values()):
+        return "minimums is not an object of objects"
+    for entity, reqs in minimums.items():
+        for name, n in reqs.items():
+            if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+                return f"minimum {entity}.{name} {n!r} is not a whole number of 0 or more"
+    kinds: dict[str, tuple[type, ...]] = {"mode": (str,), "seed": (int,), "scale": (int, float)}
+    for key, kind in kinds.items():
+        value = config.get(key)
+        if key in config and (not isinstance(value, kind) or isinstance(value, bool)):
+            return f"{key} {value!r} is not {'text' if kind == (str,) else 'a number'}"
+    if not isinstance(config.get("volumes", {}), dict):
+        return "volumes is not an object"
+    return None
+
+
+def _check_config(where: str, config: dict[str, Any]) -> None:
+    problem = _config_problem(config)
+    if problem is not None:
+        raise SnapshotError(where, f"malformed manifest: config {problem}", EDITED)
 
 
 def _check_totals(path: Path, manifest: dict[str, Any]) -> None:
@@ -1258,7 +1396,11 @@ def read(path: str | Path, *, verify: bool = True, schema: Schema = MENTARA) -> 
             if not file.is_file():
                 raise SnapshotError(str(file), "Parquet file is missing", REBUILD)
             expected = snap._entry(table)["file_sha256"]
-            if _file_sha256(file) != expected:
+            try:
+                digest = _file_sha256(file)
+            except OSError as e:
+                raise _cannot_read(file, e) from None
+            if digest != expected:
                 raise SnapshotError(
                     str(file),
                     "file bytes do not match the manifest's file_sha256",
@@ -1278,6 +1420,7 @@ def read(path: str | Path, *, verify: bool = True, schema: Schema = MENTARA) -> 
 
 def _footer_rows(path: Path) -> int:
     """The row count a Parquet file's footer gives (no data page is read)."""
+    _readable(path)
     try:
         rows: int = pl.scan_parquet(path, glob=False).select(pl.len()).collect().item()
     except Exception as e:  # any decoder failure (polars, OS) means a corrupt file

@@ -99,6 +99,11 @@ def check_database_file(
             missing_fix + slashes_hint(url, path),
         )
     if not path.parent.is_dir():
+        if path.parent.exists():
+            raise DatabaseError(
+                f"cannot create {path}: {path.parent} is a file, not a directory",
+                "give the path of a file in a directory",
+            )
         raise DatabaseError(
             f"cannot create {path}: directory {path.parent} does not exist",
             "create it first" + slashes_hint(url, path),

@@ -94,11 +94,13 @@ def connect(url: str, create: bool = True) -> Any:
         return conn
     except duckdb.Error as e:
         first = str(e).splitlines()[0] if str(e) else type(e).__name__
-        fix = (
-            "another process has the file open; stop it or wait"
-            if "lock" in first.lower()
-            else "check that the path is a DuckDB database file"
-        )
+        if "lock" in first.lower():
+            fix = "another process has the file open; stop it or wait"
+        elif "permission denied" in first.lower():
+            # DuckDB opens its file for writing, also to read it (diff, verify).
+            fix = "make the file readable and writable by the user running seedsnap"
+        else:
+            fix = "check that the path is a DuckDB database file"
         raise DatabaseError(f"cannot open {path}: {first}", fix) from None
 
 

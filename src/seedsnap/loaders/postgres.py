@@ -706,7 +706,10 @@ def empty(conn: psycopg.Connection[Any], tables: Sequence[str], replace: str = "
         )
     except psycopg.errors.FeatureNotSupported as e:
         raise DatabaseError(
-            f"{replace} cannot empty the model's tables: {e.diag.message_detail or e}",
+            # PostgreSQL's detail is a sentence ('Table "x" references "User".'): its full
+            # stop would run into the fix's semicolon.
+            f"{replace} cannot empty the model's tables: "
+            f"{str(e.diag.message_detail or e).strip().rstrip('.')}",
             f"that table is not seedsnap's; empty it yourself, or load without {replace}",
         ) from None
     except psycopg.Error as e:
