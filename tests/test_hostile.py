@@ -270,3 +270,22 @@ def test_a_count_far_past_the_limit_is_shown_in_a_few_digits(
     (tmp_path / "seedsnap.toml").write_text("[volumes]\nclients = 1e300\n")
     line = _one_line(CliRunner().invoke(main, ["config"]), 1)
     assert "volumes.clients = 1e+300 is more than the 800,000 clients" in line and len(line) < 300
+
+
+@pytest.mark.parametrize("value", ["²", "①", "1²"])
+@pytest.mark.parametrize("command", ["config", "build", "verify"])
+def test_a_minimum_in_digits_int_refuses_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, value: str
+) -> None:
+    # str.isdigit() takes "²" for a digit, int() does not: a ValueError traceback.
+    monkeypatch.chdir(tmp_path)
+    args = [command, "--min", f"client.posts={value}"]
+    if command == "build":
+        args += ["--out", str(tmp_path / "out")]
+    result = CliRunner().invoke(main, args)
+    line = _one_line(result, 2 if command == "verify" else 1)
+    assert (
+        line
+        == f"seedsnap: error: bad --min 'client.posts={value}'; write --min entity.requirement=N"
+    )
+    assert not (tmp_path / "out").exists()

@@ -227,9 +227,14 @@ def parse_min_options(items: Sequence[str]) -> dict[str, int]:
     parsed: dict[str, int] = {}
     for item in items:
         key, sep, value = item.partition("=")
-        if not sep or not value.strip().lstrip("-").isdigit():
+        try:
+            # isdigit() alone let through what int() refuses ("²", "①"): a traceback.
+            number = int(value) if sep and value.strip().lstrip("-").isdigit() else None
+        except ValueError:
+            number = None
+        if number is None:
             raise ConfigError(f"bad --min {item!r}", "write --min entity.requirement=N")
-        parsed[key.strip()] = int(value)
+        parsed[key.strip()] = number
     return parsed
 
 
