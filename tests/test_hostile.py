@@ -289,3 +289,70 @@ def test_a_minimum_in_digits_int_refuses_is_one_line(
         == f"seedsnap: error: bad --min 'client.posts={value}'; write --min entity.requirement=N"
     )
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["show", "{long}"], 1),
+        (["check", "{long}"], 2),
+        (["diff", "{long}", "{long}"], 2),
+        (["load", "{long}"], 1),
+        (["load", str(LIGHT), "--db", "duckdb:///{long}", "--create-schema"], 1),
+        (["diff", str(LIGHT), "--db", "sqlite:///{long}"], 2),
+        (["verify", "--db", "duckdb:///{long}"], 2),
+        (["build", "--out", "{long}", "-q"], 1),
+    ],
+)
+def test_a_file_name_too_long_for_the_file_system_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], code: int
+) -> None:
+    # An OSError "File name too long" traceback from the first stat of the path.
+    monkeypatch.chdir(tmp_path)
+    long = "a" * 300
+    result = CliRunner().invoke(main, [a.replace("{long}", long) for a in args])
+    line = _one_line(result, code)
+    assert line.startswith(f"seedsnap: error: {'a' * 60}…: ") and len(line) < 200, line
+    assert "too long" in line and "shorter" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_verify_as_a_role_that_may_not_read_a_table_names_the_table(pg_url: str) -> None:
+    # The first rule on it failed: "rule not_null:Meeting.startTime, … (12 rule ids) could
+    # not run: InsufficientPrivilege …; check that every table and column of the Mentara
+    # schema is present", of tables that were all there.
+    import uuid
+
+    import psycopg
+    from psycopg import sql
+
+    done = CliRunner().invoke(main, ["load", str(LIGHT), "--db", pg_url, "--create-schema", "-q"])
+    assert done.exit_code == 0, done.output
+    role = f"seedsnap_test_ro_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
+    try:
+        as_role = pg_url.replace("//postgres@", f"//{role}@", 1)
+        assert as_role != pg_url
+        line = _one_line(CliRunner().invoke(main, ["verify", "--db", as_role]), 2)
+        assert "permission denied for table Meeting (and 41 more tables)" in line, line
+        assert "could not run" not in line and "is present" not in line
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(
+                    sql.Identifier(role)
+                )
+            )
+            conn.execute(sql.SQL('REVOKE SELECT ON "Review" FROM {}').format(sql.Identifier(role)))
+        line = _one_line(CliRunner().invoke(main, ["verify", "--db", as_role]), 2)
+        assert line == (
+            "seedsnap: error: reading Review: permission denied for table Review; connect as "
+            "the owner of the tables, or as a role granted SELECT on them"
+        )
+        # The rules that do not read it still run.
+        done = CliRunner().invoke(main, ["verify", "--db", as_role, "--rule", "pk:User"])
+        assert done.exit_code == 0, done.output
+    finally:
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
+            conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))

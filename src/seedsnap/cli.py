@@ -39,6 +39,8 @@ def one_line_errors(exit_code: int = 1) -> Callable[[F], F]:
                 click.echo(f"seedsnap: error: {one_line(str(e))}", err=True)
                 sys.exit(exit_code)
             except OSError as e:
+                if e.errno == errno.ENAMETOOLONG:
+                    _name_too_long(e, exit_code)
                 if e.errno != errno.ENOSPC:
                     raise
                 _no_space(e, exit_code)
@@ -46,6 +48,15 @@ def one_line_errors(exit_code: int = 1) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return deco
+
+
+def _name_too_long(e: OSError, exit_code: int) -> NoReturn:
+    """Exit ``exit_code`` for a path the file system refuses as too long, wherever it was met
+    (a snapshot, a database file, an output): a traceback from the first stat before."""
+    name = str(e.filename or "a path")
+    shown = name if len(name) <= 80 else f"{name[:60]}…"
+    click.echo(f"seedsnap: error: {shown}: file name too long; use a shorter path", err=True)
+    sys.exit(exit_code)
 
 
 def _no_space(e: OSError, exit_code: int) -> NoReturn:

@@ -22,7 +22,7 @@ import polars as pl
 from seedsnap.check import CheckReport, rules, run_rules, select
 from seedsnap.config import Config
 from seedsnap.diff import ReadOnlyDatabase
-from seedsnap.errors import ConfigError
+from seedsnap.errors import ConfigError, DatabaseError
 from seedsnap.schema import MENTARA, Schema
 from seedsnap.schema.ddl import quote
 
@@ -45,6 +45,7 @@ def verify(
     with ReadOnlyDatabase(url) as db:
         db.require(schema, needed, "the model's schema")  # verify reads no snapshot
         if db.target.dialect == "postgres":
+            _require_select(db, needed)
             return run_rules(db.conn, selected)
         import duckdb
 
@@ -62,6 +63,24 @@ def verify(
             return run_rules(con, selected)
         finally:
             con.close()
+
+
+def _require_select(db: ReadOnlyDatabase, names: Collection[str]) -> None:
+    """Raise a DatabaseError naming the tables a role may not read, as `diff` does: the first
+    rule on one of them failed with a dozen rule ids and "check that every table and column of
+    the Mentara schema is present", of tables that are all there."""
+    rows = db.conn.execute(
+        "SELECT t FROM unnest(%s::text[]) WITH ORDINALITY AS u(t, i) "
+        "WHERE NOT has_table_privilege(format('%%I', t), 'SELECT') ORDER BY i",
+        [list(names)],
+    ).fetchall()
+    denied = [r[0] for r in rows]
+    if denied:
+        more = f" (and {len(denied) - 1} more tables)" if len(denied) > 1 else ""
+        raise DatabaseError(
+            f"reading {denied[0]}: permission denied for table {denied[0]}{more}",
+            "connect as the owner of the tables, or as a role granted SELECT on them",
+        )
 
 
 def to_csv(report: CheckReport) -> str:
