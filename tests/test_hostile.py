@@ -356,3 +356,62 @@ def test_verify_as_a_role_that_may_not_read_a_table_names_the_table(pg_url: str)
         with psycopg.connect(pg_url, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
             conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+
+
+def test_ctrl_c_while_a_committed_load_prints_its_report_says_the_load_is_complete(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ctrl-C just after the commit, as the report printed: "seedsnap: interrupted" and 130,
+    # which the README says means "the load rolled back", of rows that were committed.
+    import os
+    import signal
+    import time
+
+    from seedsnap.loaders.common import LoadReport
+
+    to_text = LoadReport.to_text
+
+    def interrupted(self: LoadReport) -> str:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # the handler runs here
+        return to_text(self)
+
+    monkeypatch.setattr(LoadReport, "to_text", interrupted)
+    db = tmp_path / "x.duckdb"
+    result = CliRunner().invoke(
+        main, ["load", str(LIGHT), "--db", f"duckdb:///{db}", "-q", "--create-schema"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "seedsnap: interrupted after the load was committed: the load is complete\n"
+    )
+    assert "1,906 rows inserted" in result.stdout
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_ctrl_c_after_a_command_ended_leaves_its_exit_status(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A Ctrl-C while the interpreter wound down printed a KeyboardInterrupt traceback from
+    # the exit hook (exit 0), or ended a completed load by SIGINT (130) without a word.
+    import os
+    import signal
+    import time
+
+    from seedsnap import cli
+
+    def finished() -> None:
+        raise SystemExit(0)
+
+    monkeypatch.setattr(cli, "main", finished)
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with pytest.raises(SystemExit) as ended:
+            cli.run()
+        assert ended.value.code == 0
+        os.kill(os.getpid(), signal.SIGINT)  # let pass: no KeyboardInterrupt
+        time.sleep(0.05)
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_DFL  # a second one ends it
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)

@@ -18,7 +18,7 @@ import click
 
 from seedsnap import __version__
 from seedsnap.errors import SeedsnapError, one_line
-from seedsnap.signals import end_by_signal
+from seedsnap.signals import end_by_signal, held
 
 if TYPE_CHECKING:
     from seedsnap.config import Config
@@ -256,6 +256,25 @@ def run() -> None:
     except _Interrupted as e:
         stopped_by.append(e.signum)
         raise
+    except SystemExit:
+        _settled()
+        raise
+
+
+def _settled() -> None:
+    """The command is over and its exit status decided: a first Ctrl-C or SIGTERM while the
+    interpreter winds down (exit hooks, joining idle worker threads) is let pass, where it
+    printed a KeyboardInterrupt traceback from an exit hook or ended a completed load by
+    SIGINT; a second one ends the process by the signal, as it would have."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def late(signum: int, frame: object) -> None:
+        signal.signal(signum, signal.SIG_DFL)  # the next one does what it always did
+
+    for s in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(s) is not signal.SIG_IGN:
+            signal.signal(s, late)
 
 
 def _line_buffered_stdout() -> None:
@@ -716,24 +735,36 @@ def load_cmd(
             progress=progress,
             log=log,
         )
-    # Audit mode (--audit, SEED_AUDIT=true) also prints `seedsnap diff`'s report: what the
-    # database lacks, has in excess, or holds differently. Read-only as well.
-    audit_diff = _audit_diff(snapshot_dir, url, create_schema) if report.audit else None
-    if fmt == "json":
-        doc = report.to_dict()
-        if audit_diff is not None:
-            doc["diff"] = audit_diff.to_dict()
-        click.echo(json.dumps(doc, indent=2))
-    else:
-        click.echo(report.to_text(), nl=False)
-        if audit_diff is not None:
-            click.echo()
-            click.echo(audit_diff.to_text(), nl=False)
+    # A load is committed by now: a Ctrl-C or SIGTERM while its report prints cannot undo
+    # it, and ending "interrupted" (130) would tell the user it was rolled back. Held till
+    # the report is out, it is then said for what it is (a second one still stops at once).
+    hold: contextlib.AbstractContextManager[list[int]] = (
+        contextlib.nullcontext([]) if report.audit else held()
+    )
+    with hold as came:
+        # Audit mode (--audit, SEED_AUDIT=true) also prints `seedsnap diff`'s report: what the
+        # database lacks, has in excess, or holds differently. Read-only as well.
+        audit_diff = _audit_diff(snapshot_dir, url, create_schema) if report.audit else None
+        if fmt == "json":
+            doc = report.to_dict()
+            if audit_diff is not None:
+                doc["diff"] = audit_diff.to_dict()
+            click.echo(json.dumps(doc, indent=2))
+        else:
+            click.echo(report.to_text(), nl=False)
+            if audit_diff is not None:
+                click.echo()
+                click.echo(audit_diff.to_text(), nl=False)
+        sys.stdout.flush()
     if report.committed_through_signal:
         click.echo(
             "seedsnap: interrupted while committing; the commit was let finish: the load is "
             "complete",
             err=True,
+        )
+    elif came:
+        click.echo(
+            "seedsnap: interrupted after the load was committed: the load is complete", err=True
         )
     if report.stops:
         # The audit is complete (it went on past them); its status says the load would fail.

@@ -700,18 +700,12 @@ class Writer:
         self.out = Path(out)
         try:
             os.lstat(self.out)
-        except FileNotFoundError:
-            pass
         except OSError as e:  # a name too long for the file system: a traceback from is_symlink
-            shown = str(out) if len(str(out)) <= 80 else f"{str(out)[:60]}…"
-            fix = (
-                "choose a shorter output path"
-                if e.errno == errno.ENAMETOOLONG
-                else "check the output directory and build again"
-            )
-            raise SnapshotError(
-                shown, f"cannot be the snapshot's path: {e.strerror}", fix
-            ) from None
+            if e.errno == errno.ENAMETOOLONG:
+                shown = str(out) if len(str(out)) <= 80 else f"{str(out)[:60]}…"
+                raise SnapshotError(
+                    shown, f"cannot be the snapshot's path: {e.strerror}", "choose a shorter path"
+                ) from None
         if self.out.is_symlink():
             # The snapshot goes where the link points: renamed into place, it would replace
             # the link itself and leave the link, moved aside, as a stray `.NAME.old-*`.
