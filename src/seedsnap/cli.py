@@ -296,10 +296,11 @@ def _line_buffered_stdout() -> None:
         )
 
 
-# A snapshot directory is a plain string to click: the snapshot reader refuses a file, a
-# missing or an unreadable directory in one line with its fix, and with the command's own
-# exit status (click's Path checks made them usage errors, exit 2, of `show` too).
-_SNAPSHOT_PATH = click.STRING
+# A snapshot directory is checked by the snapshot reader alone, which refuses a file, a
+# missing or an unreadable directory in one line with its fix and the command's own exit
+# status (click's checks made them usage errors, exit 2, of `show` too). Still a click.Path,
+# for the shell's path completion.
+_SNAPSHOT_PATH = click.Path(path_type=str, readable=False)
 
 
 @main.command()
