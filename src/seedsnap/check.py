@@ -34,7 +34,7 @@ from seedsnap.config import (
     parse_anchor,
 )
 from seedsnap.context import MS_PER_HOUR
-from seedsnap.enrichers.notifications import REQUEST_ANSWERED_WITHIN
+from seedsnap.enrichers.notifications import ALTERNATIVES_AFTER, REQUEST_ANSWERED_WITHIN
 from seedsnap.enrichers.payments import CARD_NOTICE_AT
 from seedsnap.enrichers.reports import DEFAULT_REVIEW_DAYS, LATE_CLOSE_DAYS, REVIEW_DAYS
 from seedsnap.errors import ConfigError, DatabaseError, SnapshotError
@@ -2782,6 +2782,40 @@ _RECIPIENT = """JOIN "User" AS "x" ON "x"."id" = "n"."userId\""""
 
 # How long before its pair began a client's request of the therapist may come (hours).
 _REQUEST_HOURS = REQUEST_ANSWERED_WITHIN // MS_PER_HOUR
+# A client's request of a therapist that made no pair names the client, not a pair.
+_UNPAIRED = """CAST("n"."data" AS TEXT) LIKE '{"clientId": %'"""
+# How soon after a decline the client is shown other matches (minutes).
+_ALTERNATIVES_MINUTES = ALTERNATIVES_AFTER // 60_000
+
+
+def _later_pair(client: str, therapist: str, after: str) -> str:
+    """SQL: ``client`` began a pair with another therapist than ``therapist`` after ``after``."""
+    return f"""EXISTS (SELECT 1 FROM "ClientTherapist" AS "e" WHERE "e"."clientId" = {client}
+        AND "e"."therapistId" <> {therapist} AND "e"."assignedAt" > {after})"""
+
+
+def _paired_by(client: str, therapist: str, at: str) -> str:
+    """SQL: ``therapist`` was ``client``'s therapist at ``at`` (their pair had begun)."""
+    return f"""EXISTS (SELECT 1 FROM "ClientTherapist" AS "e" WHERE "e"."clientId" = {client}
+        AND "e"."therapistId" = {therapist} AND "e"."assignedAt" <= {at})"""
+
+
+def _unpaired_request(client: str, therapist: str, before: str) -> str:
+    """SQL: a CLIENT_REQUEST_RECEIVED of ``client`` (not of a pair) went to ``therapist`` at or
+    before ``before``."""
+    return f"""EXISTS (SELECT 1 FROM "Notification" AS "r"
+        WHERE CAST("r"."type" AS TEXT) = 'CLIENT_REQUEST_RECEIVED' AND "r"."userId" = {therapist}
+        AND CAST("r"."data" AS TEXT) = '{{"clientId": "' || {client} || '"}}'
+        AND "r"."createdAt" <= {before})"""
+
+
+# The client and therapist of a THERAPIST_REQUEST_DECLINED (to the client, naming the
+# therapist) or CLIENT_REQUEST_CANCELLED (to the therapist, naming the client) "n", whose
+# data names user "o".
+_ANSWER_CLIENT = """CASE WHEN CAST("n"."type" AS TEXT) = 'THERAPIST_REQUEST_DECLINED'
+    THEN "n"."userId" ELSE "o"."id" END"""
+_ANSWER_THERAPIST = """CASE WHEN CAST("n"."type" AS TEXT) = 'THERAPIST_REQUEST_DECLINED'
+    THEN "o"."id" ELSE "n"."userId" END"""
 
 
 def _named(table: str, alias: str, key: str) -> str:
@@ -2952,7 +2986,8 @@ BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
         "the pair began",
         _notice_rule(
             ("CLIENT_REQUEST_RECEIVED", "THERAPIST_REQUEST_ACCEPTED"),
-            f""""ct"."id" IS NULL OR CASE CAST("n"."type" AS TEXT)
+            f"""NOT ({_UNPAIRED} AND CAST("n"."type" AS TEXT) = 'CLIENT_REQUEST_RECEIVED')
+            AND ("ct"."id" IS NULL OR CASE CAST("n"."type" AS TEXT)
             WHEN 'CLIENT_REQUEST_RECEIVED' THEN "n"."userId" <> "ct"."therapistId"
                 OR "n"."createdAt" > "ct"."assignedAt" - INTERVAL '{_REVIEW_MINUTES} minutes'
                 OR "n"."createdAt" < "ct"."assignedAt" - INTERVAL '{_REQUEST_HOURS} hours'
@@ -2966,8 +3001,74 @@ BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
                 OR EXISTS (SELECT 1 FROM "ClientTherapist" AS "e"
                     WHERE "e"."clientId" = "ct"."clientId"
                     AND "e"."assignedAt" < "ct"."assignedAt" AND "e"."assignedAt" > "n"."createdAt")
-            ELSE "n"."userId" <> "ct"."clientId" OR "n"."createdAt" <> "ct"."assignedAt" END""",
+            ELSE "n"."userId" <> "ct"."clientId" OR "n"."createdAt" <> "ct"."assignedAt" END)""",
             join=_named("ClientTherapist", '"ct"', "relationshipId"),
+        ),
+    ),
+    (
+        "notification.unanswered_request",
+        "Notification",
+        'a CLIENT_REQUEST_RECEIVED naming a client ({"clientId": ...}), a request that made '
+        "no pair, goes to a therapist APPROVED by then who was not the client's therapist "
+        "then, and was declined by the therapist or withdrawn by the client (a "
+        "THERAPIST_REQUEST_DECLINED / CLIENT_REQUEST_CANCELLED of the two) at or after it and "
+        "before the client's pair with another therapist began",
+        _notice_rule(
+            ("CLIENT_REQUEST_RECEIVED",),
+            f"""{_UNPAIRED} AND ("c"."id" IS NULL
+            OR NOT EXISTS (SELECT 1 FROM "Therapist" AS "t" WHERE "t"."userId" = "n"."userId"
+                AND CAST("t"."status" AS TEXT) = 'APPROVED'
+                AND "t"."processingDate" <= "n"."createdAt")
+            OR {_paired_by('"c"."id"', '"n"."userId"', '"n"."createdAt"')}
+            OR NOT EXISTS (SELECT 1 FROM "Notification" AS "a"
+                WHERE "a"."createdAt" >= "n"."createdAt"
+                AND ((CAST("a"."type" AS TEXT) = 'THERAPIST_REQUEST_DECLINED'
+                    AND "a"."userId" = "c"."id"
+                    AND CAST("a"."data" AS TEXT) = '{{"therapistId": "' || "n"."userId" || '"}}')
+                OR (CAST("a"."type" AS TEXT) = 'CLIENT_REQUEST_CANCELLED'
+                    AND "a"."userId" = "n"."userId"
+                    AND CAST("a"."data" AS TEXT) = CAST("n"."data" AS TEXT)))
+                AND {_later_pair('"c"."id"', '"n"."userId"', '"a"."createdAt"')}))""",
+            join=_named("User", '"c"', "clientId"),
+        ),
+    ),
+    (
+        "notification.declined_or_cancelled_request",
+        "Notification",
+        "a THERAPIST_REQUEST_DECLINED goes to a client, naming the therapist "
+        '({"therapistId": ...}); a CLIENT_REQUEST_CANCELLED to a therapist, naming the client '
+        '({"clientId": ...}): either after the therapist received the client\'s request, '
+        "while it was not the client's therapist, and before the client's pair with another "
+        "therapist began",
+        _notice_rule(
+            ("THERAPIST_REQUEST_DECLINED", "CLIENT_REQUEST_CANCELLED"),
+            f""""o"."id" IS NULL
+            OR NOT {_unpaired_request(_ANSWER_CLIENT, _ANSWER_THERAPIST, '"n"."createdAt"')}
+            OR {_paired_by(_ANSWER_CLIENT, _ANSWER_THERAPIST, '"n"."createdAt"')}
+            OR NOT {_later_pair(_ANSWER_CLIENT, _ANSWER_THERAPIST, '"n"."createdAt"')}""",
+            join="""LEFT JOIN "User" AS "o" ON CAST("n"."data" AS TEXT) = CASE
+                WHEN CAST("n"."type" AS TEXT) = 'THERAPIST_REQUEST_DECLINED'
+                THEN '{"therapistId": "' ELSE '{"clientId": "' END || "o"."id" || '"}'""",
+        ),
+    ),
+    (
+        "notification.alternatives_after_a_decline",
+        "Notification",
+        "an ALTERNATIVE_RECOMMENDATIONS goes to a client told of a THERAPIST_REQUEST_DECLINED "
+        f"at most {_ALTERNATIVES_MINUTES} minutes before, and its data "
+        '({"therapistIds": [...]}) names the therapist of the client\'s next pair',
+        _notice_rule(
+            ("ALTERNATIVE_RECOMMENDATIONS",),
+            f"""NOT EXISTS (SELECT 1 FROM "Notification" AS "d"
+                WHERE CAST("d"."type" AS TEXT) = 'THERAPIST_REQUEST_DECLINED'
+                AND "d"."userId" = "n"."userId" AND "d"."createdAt" <= "n"."createdAt"
+                AND "d"."createdAt" >= "n"."createdAt" - INTERVAL '{_ALTERNATIVES_MINUTES} minutes')
+            OR NOT EXISTS (SELECT 1 FROM "ClientTherapist" AS "e"
+                WHERE "e"."clientId" = "n"."userId" AND "e"."assignedAt" > "n"."createdAt"
+                AND CAST("n"."data" AS TEXT) LIKE '{{"therapistIds": [%"' || "e"."therapistId" || '"%'
+                AND NOT EXISTS (SELECT 1 FROM "ClientTherapist" AS "f"
+                    WHERE "f"."clientId" = "n"."userId" AND "f"."assignedAt" > "n"."createdAt"
+                    AND "f"."assignedAt" < "e"."assignedAt"))""",
         ),
     ),
     (

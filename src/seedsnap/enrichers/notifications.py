@@ -51,7 +51,7 @@ from seedsnap.arrays import rows_in, sort_by_text
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.enrichers.payments import CARD_NOTICE_AT  # first day of the expiry month
 from seedsnap.generators import social_text as t
-from seedsnap.generators.clock import rhythm_of, waking_at
+from seedsnap.generators.clock import WORKDAY, rhythm_of, waking_at
 from seedsnap.generators.common import ms_of, text_keys
 from seedsnap.generators.relationships import REVIEW_MIN
 from seedsnap.generators.therapy import utc_to_local_named
@@ -103,6 +103,23 @@ CONFIRM_NUDGE_AFTER = 24 * MS_PER_HOUR  # a booking still unconfirmed this long 
 # clock within it, not before the client signed up, its first assessment was processed (its
 # recommendations), the therapist was approved or the client's previous pair began.
 REQUEST_ANSWERED_WITHIN = 2 * MS_PER_DAY  # 48 hours (check: notification.request_of_a_pair)
+# Before a keyed share of pairs (UNANSWERED_SHARE) whose client had UNANSWERED_ROOM at least
+# between the earliest it could ask (``_requested``) and its request, the client asked another
+# therapist first (an APPROVED, active one it was never paired with, approved by then), in the
+# first half of that time (of its last UNANSWERED_SPAN): the therapist declined it on its working clock (DECLINED_SHARE) a
+# while after (ANSWER_AFTER, up to ANSWER_WITHIN, and ANSWER_BEFORE before the pair's request),
+# the client then shown other matches (ALTERNATIVES_AFTER, at most, later), or the client
+# withdrew it before any answer, in the same span on its own clock.
+# (check: notification.unanswered_request, notification.declined_or_cancelled_request)
+UNANSWERED_SHARE = 0.1
+UNANSWERED_ROOM = 6 * MS_PER_HOUR
+UNANSWERED_SPAN = 7 * MS_PER_DAY  # the request comes at most this long before the pair's
+DECLINED_SHARE = 2 / 3
+ANSWER_AFTER = 2 * MS_PER_HOUR
+ANSWER_WITHIN = 2 * MS_PER_DAY
+ANSWER_BEFORE = 20 * 60_000
+ALTERNATIVES_AFTER = 15 * 60_000
+UNANSWERED_TRIES = 6  # keyed draws of an approved therapist; the first that fits is asked
 POSTS_PER_MEMBER = 2  # COMMUNITY_POST notices per member: its communities' latest posts
 POSTS_PER_COMMUNITY = 8  # the latest posts of a community a member's notices are taken from
 # The scales of an assessment (PreAssessment severityLevels keys) and the community (its
@@ -126,7 +143,8 @@ UNCOUNTED = frozenset(
         "THERAPIST_REQUEST_ACCEPTED", "SCHEDULING_INFO", "REQUEST_REMINDER",
         "NEW_RECOMMENDATIONS", "RECOMMENDATIONS_UPDATED", "COMMUNITY_RECOMMENDATION",
         "COMMUNITY_POST", "THERAPIST_STATUS_UPDATED", "SYSTEM_MAINTENANCE",
-        "SUBSCRIPTION_EXPIRING", "APPOINTMENT_RESCHEDULED",
+        "SUBSCRIPTION_EXPIRING", "APPOINTMENT_RESCHEDULED", "THERAPIST_REQUEST_DECLINED",
+        "ALTERNATIVE_RECOMMENDATIONS", "CLIENT_REQUEST_CANCELLED",
     }
 )  # fmt: skip
 # How a time is written in a message, in the recipient's zone (%Z: EST, PDT, MST, ...).
@@ -160,6 +178,7 @@ EVENT_COLUMNS = {
     "amount": pl.String,
     "data_key": pl.String,
     "data_id": pl.String,
+    "data_json": pl.String,  # the data as given (JSON text), instead of {data_key: data_id}
     "path": pl.String,
     "read_upto": pl.Int64,  # when set, read exactly when read_upto >= at (readAt = read_upto)
     "high": pl.Boolean,
@@ -528,7 +547,9 @@ def _requested(ctx: Context, frames: Frames) -> pl.DataFrame:
     most ``REQUEST_ANSWERED_WITHIN`` and at least ``REVIEW_MIN`` before the pair began, not
     before the client signed up, its first assessment was processed (the recommendations
     it picked from), the therapist was approved, or the client's previous pair began; at
-    the pair's beginning only where none of that leaves a millisecond."""
+    the pair's beginning only where none of that leaves a millisecond; ``earliest``: the
+    first the client could have asked any therapist it was recommended with this one (the
+    latest of those but the 48 hours)."""
     ct = frames["ClientTherapist"].select(
         "id", "clientId", "therapistId", ms_of("assignedAt").alias("assigned")
     )
@@ -560,9 +581,160 @@ def _requested(ctx: Context, frames: Frames) -> pl.DataFrame:
     u = ctx.stream("Notification", "request").uniform(text_keys(ct["id"]))
     at = waking_at(lo, np.maximum(lo, hi - REVIEW_MIN), u, home_offset_of(ctx, ct["clientId"]))
     at = np.where(lo < hi, np.minimum(at, hi - 1), hi)  # before the pair began, where it can be
+    earliest = ct.select(pl.max_horizontal("c", "a", "t", "p")).to_series()
     return ct.select("id", "clientId", "therapistId", "assigned").with_columns(
-        pl.Series("requested", at, dtype=pl.Int64)
+        pl.Series("requested", at, dtype=pl.Int64), earliest.alias("earliest")
     )
+
+
+def _unanswered(ctx: Context, frames: Frames, requested: pl.DataFrame) -> pl.DataFrame:
+    """The requests that made no pair (UNANSWERED_SHARE): per pair of ``requested``
+    (``_requested``) drawn, its client's earlier request of another therapist
+    (``asked``, its ``sent`` time), ``declined`` (when, else NULL), ``alternatives`` (when the
+    client was shown other matches after a decline), ``cancelled`` (when the client withdrew
+    it, else NULL) and ``recommended`` (the therapists shown: the pair's therapist and up to two
+    others of the drawn ones that fit), keyed by the pair (``id``)."""
+    s = ctx.stream("Notification", "unanswered")
+    lo, req = requested["earliest"].to_numpy(), requested["requested"].to_numpy()
+    keys = text_keys(requested["id"])
+    drawn = (req - lo >= UNANSWERED_ROOM) & s.bernoulli(keys, UNANSWERED_SHARE, 0)
+    ct = requested.filter(pl.Series(drawn))
+    if ct.height == 0:
+        return pl.DataFrame()
+    keys, lo, req = keys[drawn], lo[drawn], req[drawn]
+    client_off = home_offset_of(ctx, ct["clientId"])
+    lo = np.maximum(lo, req - UNANSWERED_SPAN)
+    sent = waking_at(lo, lo + (req - lo) // 2, s.uniform(keys, 1), client_off)
+    u = frames["User"]
+    due = suspension_due(ctx, u)
+    approved = (
+        frames["Therapist"]
+        .filter(pl.col("status") == "APPROVED")
+        .select("userId", ms_of("processingDate").alias("approved"))
+        .join(
+            u.select(pl.col("id").alias("userId"), "isActive", pl.Series("due", due)),
+            on="userId",
+        )
+        .filter(pl.col("isActive"))
+        .sort("userId")
+    )
+    n = approved.height
+    if n == 0:
+        return pl.DataFrame()
+    pick = ctx.stream("Notification", "unanswered_pick")
+    tries = pl.concat(
+        [
+            ct.select("id", "clientId", "therapistId").with_columns(
+                pl.lit(i).alias("try"),
+                pl.Series("sent", sent),
+                pl.Series("row", pick.integers(keys, 0, n, i)),
+            )
+            for i in range(UNANSWERED_TRIES)
+        ]
+    )
+    tries = tries.with_columns(
+        approved["userId"].gather(tries["row"]).alias("other"),
+        approved["approved"].gather(tries["row"]).alias("approved"),
+        approved["due"].gather(tries["row"]).alias("due"),
+    )
+    paired = frames["ClientTherapist"].select("clientId", pl.col("therapistId").alias("other"))
+    fits = (
+        tries.filter(
+            (pl.col("approved") <= pl.col("sent"))
+            & (pl.col("other") != pl.col("therapistId"))
+            & ((pl.col("due") < 0) | (pl.col("due") > pl.col("sent")))
+        )
+        .join(paired, on=["clientId", "other"], how="anti")
+        .sort("id", "try")
+        .unique(["id", "other"], keep="first", maintain_order=True)
+    )
+    asked = fits.unique("id", keep="first", maintain_order=True).select(
+        "id", pl.col("other").alias("asked")
+    )
+    shown = (
+        fits.join(asked, on="id")
+        .filter(pl.col("other") != pl.col("asked"))
+        .group_by("id", maintain_order=True)
+        .agg(pl.col("other").head(2).alias("more"))
+    )
+    ct = ct.with_columns(pl.Series("sent", sent), pl.Series("key", keys)).join(
+        asked, on="id", how="inner", maintain_order="left"
+    )
+    ct = ct.join(shown, on="id", how="left", maintain_order="left")
+    keys, sent = ct["key"].to_numpy(), ct["sent"].to_numpy()
+    req = ct["requested"].to_numpy()
+    lo_a = sent + ANSWER_AFTER
+    hi_a = np.minimum(sent + ANSWER_WITHIN, req - ANSWER_BEFORE)
+    declines = s.bernoulli(keys, DECLINED_SHARE, 2)
+    when = s.uniform(keys, 3)
+    declined = waking_at(lo_a, hi_a, when, home_offset_of(ctx, ct["asked"]), WORKDAY)
+    cancelled = waking_at(lo_a, hi_a, when, home_offset_of(ctx, ct["clientId"]))
+    shown_at = declined + 1 + np.floor(s.uniform(keys, 4) * ALTERNATIVES_AFTER).astype(np.int64)
+    # Read together, mostly soon, and by the time the client made the request of its pair.
+    client_off = home_offset_of(ctx, ct["clientId"])
+    seen = waking_at(
+        shown_at, np.minimum(shown_at + 3 * MS_PER_DAY, req), s.uniform(keys, 5) ** 3, client_off
+    )
+    ids = pl.concat_list(
+        pl.col("therapistId"), pl.col("more").fill_null(pl.lit([], pl.List(pl.String)))
+    )
+    return ct.select(
+        "id", "clientId", "therapistId", "asked", "sent", "requested",
+        pl.when(pl.lit(pl.Series(declines))).then(pl.lit(pl.Series(declined))).alias("declined"),
+        pl.when(pl.lit(pl.Series(declines))).then(pl.lit(pl.Series(shown_at))).alias("alternatives"),
+        pl.when(pl.lit(pl.Series(~declines))).then(pl.lit(pl.Series(cancelled))).alias("cancelled"),
+        pl.lit(pl.Series(seen)).alias("seen"),
+        ids.alias("recommended"),
+    )  # fmt: skip
+
+
+def _unanswered_events(
+    ctx: Context, frames: Frames, requested: pl.DataFrame, names: pl.DataFrame
+) -> list[pl.DataFrame]:
+    """The requests that made no pair (``_unanswered``): the request, to the therapist asked
+    (data: the client; read when it declined it, else as any notice); its decline, to the
+    client (data: the therapist), and the other matches shown the client then (data: their
+    ids, the therapist the client then paired with first), both read together, mostly soon
+    and by the time the client made the request of its pair; or the client's withdrawal, to
+    the therapist (data: the client)."""
+    un = _unanswered(ctx, frames, requested)
+    if un.height == 0:
+        return []
+    un = un.join(names.rename({"id": "clientId", "n": "client"}), on="clientId", how="left").join(
+        names.rename({"id": "asked", "n": "therapist"}), on="asked", how="left"
+    )
+    to_therapist: dict[str, pl.Expr | str] = {
+        "source": pl.col("id"), "userId": pl.col("asked"), "other": pl.col("client"),
+        "data_key": "clientId", "data_id": pl.col("clientId"), "path": pl.lit("/clients"),
+    }  # fmt: skip
+    to_client: dict[str, pl.Expr | str] = {
+        "source": pl.col("id"), "userId": pl.col("clientId"), "other": pl.col("therapist"),
+        "path": pl.lit("/therapists"), "read_upto": pl.col("seen"),
+    }  # fmt: skip
+    no = un.filter(pl.col("declined").is_not_null())
+    quoted = pl.col("recommended").list.eval(pl.lit('"') + pl.element() + pl.lit('"'))
+    return [
+        _events(
+            un, event="UNANSWERED_REQUEST", type="CLIENT_REQUEST_RECEIVED", at=pl.col("sent"),
+            read_upto=pl.col("declined"), **to_therapist,
+        ),
+        _events(
+            no, event="REQUEST_DECLINED", type="THERAPIST_REQUEST_DECLINED",
+            at=pl.col("declined"), data_key="therapistId", data_id=pl.col("asked"), **to_client,
+        ),
+        _events(
+            no, event="ALTERNATIVE_RECOMMENDATIONS", type="ALTERNATIVE_RECOMMENDATIONS",
+            at=pl.col("alternatives"),
+            data_json=pl.concat_str(
+                pl.lit('{"therapistIds": ['), quoted.list.join(", "), pl.lit("]}")
+            ),
+            **to_client,
+        ),
+        _events(
+            un.filter(pl.col("cancelled").is_not_null()), event="REQUEST_CANCELLED",
+            type="CLIENT_REQUEST_CANCELLED", at=pl.col("cancelled"), **to_therapist,
+        ),
+    ]  # fmt: skip
 
 
 def _request_events(
@@ -572,11 +744,10 @@ def _request_events(
     accepted it, as the pair began, and its acceptance, told to the client then; a booking's
     notice to the therapist when an upcoming session was booked, and a nudge
     ``CONFIRM_NUDGE_AFTER`` later if it was not confirmed by then (read when it was)."""
-    ct = (
-        _requested(ctx, frames)
-        .join(names.rename({"id": "clientId", "n": "client"}), on="clientId", how="left")
-        .join(names.rename({"id": "therapistId", "n": "therapist"}), on="therapistId", how="left")
-    )
+    requested = _requested(ctx, frames)
+    ct = requested.join(
+        names.rename({"id": "clientId", "n": "client"}), on="clientId", how="left"
+    ).join(names.rename({"id": "therapistId", "n": "therapist"}), on="therapistId", how="left")
     common: dict[str, pl.Expr | str] = {
         "source": pl.col("id"), "data_key": "relationshipId", "data_id": pl.col("id"),
     }  # fmt: skip
@@ -592,6 +763,7 @@ def _request_events(
             path=pl.lit("/therapists"), **common,
         ),
     ]  # fmt: skip
+    out += _unanswered_events(ctx, frames, requested, names)
     m = _meetings(frames, names).filter(pl.col("status").is_in(UPCOMING))
     session: dict[str, pl.Expr | str] = {
         "source": pl.col("id"), "userId": pl.col("therapistId"), "other": pl.col("client"),
@@ -917,8 +1089,11 @@ def _templated(ev: pl.DataFrame, users: pl.DataFrame) -> list[pl.DataFrame]:
     one = ev.height > 0 and all(
         ev[c].null_count() == 0 and ev[c].min() == ev[c].max() for c in ("event", "type")
     )
-    data = pl.when(pl.col("data_key").is_not_null()).then(
-        pl.concat_str([pl.lit('{"'), "data_key", pl.lit('": "'), "data_id", pl.lit('"}')])
+    data = (
+        pl.when(pl.col("data_json").is_not_null())
+        .then(pl.col("data_json"))
+        .when(pl.col("data_key").is_not_null())
+        .then(pl.concat_str([pl.lit('{"'), "data_key", pl.lit('": "'), "data_id", pl.lit('"}')]))
     )
     out = []
     for part in [ev] if one else ev.partition_by("event", "type"):

@@ -362,6 +362,15 @@ NOTIFICATIONS: dict[str, tuple[str, str]] = {
         "{other} accepted your request and is now your therapist.",
     ),
     "CLIENT_REQUEST_RECEIVED": ("New client request", "{other} asked you to be their therapist."),
+    "THERAPIST_REQUEST_DECLINED": (
+        "Request declined",
+        "{other} isn't able to take on new clients right now.",
+    ),
+    "ALTERNATIVE_RECOMMENDATIONS": (
+        "Other therapists for you",
+        "{other} couldn't take your request, so we found other therapists who fit your needs.",
+    ),
+    "CLIENT_REQUEST_CANCELLED": ("Client request withdrawn", "{other} withdrew their request."),
     "COMMUNITY_POST": ("New post in your community", '{other} posted "{title}" in {community}.'),
     "COMMUNITY_RECOMMENDATION": (
         "A community for you",
