@@ -2486,6 +2486,26 @@ def _requested(f: Frames, at: datetime, read_at: datetime | None) -> Frames:
 
 
 _ACCEPTED = days(60)  # ct1 began, and t1 accepted c1's request
+_ANSWERED = days(61.5)  # c1's earlier request (``_unanswered``) declined or withdrawn
+
+
+def _unanswered(
+    f: Frames, outcome: str | None = "declined", to: str = "t3", answered: datetime = _ANSWERED
+) -> Frames:
+    """Before pairing with t1 (ct1, 60 days ago), c1 asked ``to`` (t3, a new APPROVED
+    therapist, by default) 62 days ago (ntu); ``to`` declined it ``answered`` (ntd) and c1 was
+    shown t1 five minutes later (nta), or c1 withdrew it then (ntc), or (None) neither."""
+    f = _new_therapist(f)
+    f = _notice(f, "ntu", to, "CLIENT_REQUEST_RECEIVED", '{"clientId": "c1"}', days(62))
+    if outcome == "declined":
+        f = _notice(
+            f, "ntd", "c1", "THERAPIST_REQUEST_DECLINED", f'{{"therapistId": "{to}"}}', answered
+        )
+        return _notice(f, "nta", "c1", "ALTERNATIVE_RECOMMENDATIONS",
+                       '{"therapistIds": ["t1", "t2"]}', answered + timedelta(minutes=5))  # fmt: skip
+    if outcome == "cancelled":
+        return _notice(f, "ntc", to, "CLIENT_REQUEST_CANCELLED", '{"clientId": "c1"}', answered)
+    return f
 
 
 def _moved(f: Frames) -> Frames:
@@ -2961,8 +2981,99 @@ BILLING_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "PaymentMethod", "pm1", expiryMonth=2, expiryYear=2026),
         "pm1",
     ),
+    (  # c1 asked t2, whose application is still pending
+        "notification.unanswered_request",
+        lambda f: _unanswered(f, to="t2"),
+        "ntu",
+    ),
+    (  # c1 asked t3 before t3 was approved (processed 61 days ago)
+        "notification.unanswered_request",
+        lambda f: set_(_unanswered(f), "Therapist", "t3", processingDate=days(61)),
+        "ntu",
+    ),
+    (  # c1 asked t3, who was its therapist by then
+        "notification.unanswered_request",
+        lambda f: add(
+            _unanswered(f, "cancelled"),
+            "ClientTherapist",
+            id="ct3",
+            clientId="c1",
+            therapistId="t3",
+            status="inactive",
+            assignedAt=days(70),
+        ),
+        "ntu",
+    ),
+    (  # a request no one answered
+        "notification.unanswered_request",
+        lambda f: _unanswered(f, None),
+        "ntu",
+    ),
+    (  # declined only after c1's pair with t1 had begun (60 days ago)
+        "notification.unanswered_request",
+        lambda f: _unanswered(f, answered=days(59)),
+        "ntu",
+    ),
+    (  # a decline of a request c1 never sent
+        "notification.declined_or_cancelled_request",
+        lambda f: drop(_unanswered(f), "Notification", "ntu"),
+        "ntd",
+    ),
+    (  # a withdrawal after c1's pair with t1 began (60 days ago): nothing was still open
+        "notification.declined_or_cancelled_request",
+        lambda f: _unanswered(f, "cancelled", answered=days(59)),
+        "ntc",
+    ),
+    (  # a withdrawal told to a therapist c1 never asked
+        "notification.declined_or_cancelled_request",
+        lambda f: set_(_unanswered(f, "cancelled"), "Notification", "ntc", userId="t2"),
+        "ntc",
+    ),
+    (  # a decline by t1 told after t1 and c1's pair began (t1 was c1's therapist by then)
+        "notification.declined_or_cancelled_request",
+        lambda f: set_(
+            _unanswered(f, "declined", to="t1"), "Notification", "ntd", createdAt=days(59)
+        ),
+        "ntd",
+    ),
+    (  # other matches with no decline before them
+        "notification.alternatives_after_a_decline",
+        lambda f: drop(_unanswered(f), "Notification", "ntd"),
+        "nta",
+    ),
+    (  # other matches an hour after the decline
+        "notification.alternatives_after_a_decline",
+        lambda f: set_(
+            _unanswered(f), "Notification", "nta", createdAt=_ANSWERED + timedelta(hours=1)
+        ),
+        "nta",
+    ),
+    (  # other matches that do not name t1, the therapist c1 then paired with
+        "notification.alternatives_after_a_decline",
+        lambda f: set_(_unanswered(f), "Notification", "nta", data='{"therapistIds": ["t3"]}'),
+        "nta",
+    ),
 ]
 DOMAIN_CASES += BILLING_CASES
+
+
+@pytest.mark.parametrize(
+    "rule_id",
+    [
+        "notification.unanswered_request",
+        "notification.declined_or_cancelled_request",
+        "notification.alternatives_after_a_decline",
+        "notification.request_of_a_pair",
+    ],
+)
+@pytest.mark.parametrize("outcome", ["declined", "cancelled"])
+def test_notice_rules_pass_a_request_that_made_no_pair(
+    lab: Lab, rule_id: str, outcome: str
+) -> None:
+    """c1 asked t3 before t1, and t3 declined it (c1 then shown t1 and t2) or c1 withdrew it."""
+    report = lab.check(rule_id, lambda f: _unanswered(f, outcome))
+    assert report.rules == [rule_id] and not report.violations, report.to_text()
+
 
 # An intake assessment whose primary concerns are anxiety and insomnia.
 _CONCERNS = '{"primaryConcerns": ["anxiety", "insomnia"]}'
