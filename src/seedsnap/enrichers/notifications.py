@@ -23,8 +23,10 @@ and a community for its first elevated scale (``SCALE_COMMUNITY``) it had not jo
 latest posts by others in a member's communities (``POSTS_PER_MEMBER``); an applicant's
 application pending review when submitted; one maintenance broadcast to the active accounts
 (``maintenance_times``); a saved card's expiry month; a group session a participant joined
-moved to a later date. Nothing records a request declined or cancelled, or a session moved
-(a Meeting keeps no earlier time): no such notice is made.
+moved to a later date; before some pairs, the client's earlier request of another therapist
+that made no pair (``_unanswered``: the notices are its only record), declined by that
+therapist (the client then shown other matches) or withdrawn by the client. Nothing records a
+session moved (a Meeting keeps no earlier time): no such notice is made.
 
 By construction: the title is fixed per type (``social_text.NOTIFICATIONS``) and the message
 is that type's template, so type, title and body agree (upstream typed "New comment on your
