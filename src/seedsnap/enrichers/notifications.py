@@ -108,10 +108,13 @@ REQUEST_ANSWERED_WITHIN = 2 * MS_PER_DAY  # 48 hours (check: notification.reques
 # Before a keyed share of pairs (UNANSWERED_SHARE) whose client had UNANSWERED_ROOM at least
 # between the earliest it could ask (``_requested``) and its request, the client asked another
 # therapist first (an APPROVED, active one it was never paired with, approved by then), in the
-# first half of that time (of its last UNANSWERED_SPAN): the therapist declined it on its working clock (DECLINED_SHARE) a
-# while after (ANSWER_AFTER, up to ANSWER_WITHIN, and ANSWER_BEFORE before the pair's request),
-# the client then shown other matches (ALTERNATIVES_AFTER, at most, later), or the client
-# withdrew it before any answer, in the same span on its own clock.
+# first half of that time (of its last UNANSWERED_SPAN): the therapist declined it on its
+# working clock (DECLINED_SHARE) a while after (ANSWER_AFTER, up to ANSWER_WITHIN, and
+# ANSWER_BEFORE before the pair's request), the client then shown other matches
+# (ALTERNATIVES_AFTER, at most, later), or the client withdrew it before any answer, in the
+# same span on its own clock. A build holds MIN_DECLINED and MIN_WITHDRAWN of them at least
+# where the draws left fewer (light's six pairs drew none): the pairs with room whose share
+# draw came nearest, of those whose outcome draw gives that outcome.
 # (check: notification.unanswered_request, notification.declined_or_cancelled_request)
 UNANSWERED_SHARE = 0.1
 UNANSWERED_ROOM = 6 * MS_PER_HOUR
@@ -122,6 +125,8 @@ ANSWER_WITHIN = 2 * MS_PER_DAY
 ANSWER_BEFORE = 20 * 60_000
 ALTERNATIVES_AFTER = 15 * 60_000
 UNANSWERED_TRIES = 6  # keyed draws of an approved therapist; the first that fits is asked
+MIN_DECLINED = 1
+MIN_WITHDRAWN = 1
 POSTS_PER_MEMBER = 2  # COMMUNITY_POST notices per member: its communities' latest posts
 POSTS_PER_COMMUNITY = 8  # the latest posts of a community a member's notices are taken from
 # The scales of an assessment (PreAssessment severityLevels keys) and the community (its
@@ -599,7 +604,20 @@ def _unanswered(ctx: Context, frames: Frames, requested: pl.DataFrame) -> pl.Dat
     s = ctx.stream("Notification", "unanswered")
     lo, req = requested["earliest"].to_numpy(), requested["requested"].to_numpy()
     keys = text_keys(requested["id"])
-    drawn = (req - lo >= UNANSWERED_ROOM) & s.bernoulli(keys, UNANSWERED_SHARE, 0)
+    room = req - lo >= UNANSWERED_ROOM
+    u = s.uniform(keys, 0)
+    drawn = room & (u < UNANSWERED_SHARE)
+    declines = s.bernoulli(keys, DECLINED_SHARE, 2)
+    have = frames["Notification"]["type"].cast(pl.String).value_counts()
+    have_n = dict(zip(have["type"].to_list(), have["count"].to_list(), strict=True))
+    for outcome, least, kind in (
+        (declines, MIN_DECLINED, "THERAPIST_REQUEST_DECLINED"),
+        (~declines, MIN_WITHDRAWN, "CLIENT_REQUEST_CANCELLED"),
+    ):
+        short = least - have_n.get(kind, 0) - int((drawn & outcome).sum())
+        if short > 0:  # the nearest draws of that outcome, among the pairs with room
+            could = np.flatnonzero(room & outcome & ~drawn)
+            drawn[could[np.argsort(u[could], kind="stable")[:short]]] = True
     ct = requested.filter(pl.Series(drawn))
     if ct.height == 0:
         return pl.DataFrame()
@@ -667,7 +685,7 @@ def _unanswered(ctx: Context, frames: Frames, requested: pl.DataFrame) -> pl.Dat
     req = ct["requested"].to_numpy()
     lo_a = sent + ANSWER_AFTER
     hi_a = np.minimum(sent + ANSWER_WITHIN, req - ANSWER_BEFORE)
-    declines = s.bernoulli(keys, DECLINED_SHARE, 2)
+    declines = s.bernoulli(keys, DECLINED_SHARE, 2)  # the outcome drawn (as above)
     when = s.uniform(keys, 3)
     declined = waking_at(lo_a, hi_a, when, home_offset_of(ctx, ct["asked"]), WORKDAY)
     cancelled = waking_at(lo_a, hi_a, when, home_offset_of(ctx, ct["clientId"]))
