@@ -605,8 +605,8 @@ def _unanswered(ctx: Context, frames: Frames, requested: pl.DataFrame) -> pl.Dat
     lo, req = requested["earliest"].to_numpy(), requested["requested"].to_numpy()
     keys = text_keys(requested["id"])
     room = req - lo >= UNANSWERED_ROOM
-    u = s.uniform(keys, 0)
-    drawn = room & (u < UNANSWERED_SHARE)
+    share = s.uniform(keys, 0)
+    drawn = room & (share < UNANSWERED_SHARE)
     declines = s.bernoulli(keys, DECLINED_SHARE, 2)
     have = frames["Notification"]["type"].cast(pl.String).value_counts()
     have_n = dict(zip(have["type"].to_list(), have["count"].to_list(), strict=True))
@@ -617,7 +617,7 @@ def _unanswered(ctx: Context, frames: Frames, requested: pl.DataFrame) -> pl.Dat
         short = least - have_n.get(kind, 0) - int((drawn & outcome).sum())
         if short > 0:  # the nearest draws of that outcome, among the pairs with room
             could = np.flatnonzero(room & outcome & ~drawn)
-            drawn[could[np.argsort(u[could], kind="stable")[:short]]] = True
+            drawn[could[np.argsort(share[could], kind="stable")[:short]]] = True
     ct = requested.filter(pl.Series(drawn))
     if ct.height == 0:
         return pl.DataFrame()
