@@ -1269,14 +1269,12 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         "Report",
         "a report still PENDING was made within the longest review delay before the anchor "
         f"({REVIEW_WITHIN_MIN // 60} hours: an item's reports are reviewed within it, a late "
-        "one closed sooner) and is not reviewed (updatedAt its making); one REVIEWED or "
-        "DISMISSED was reviewed after it was made and by the anchor",
+        "one closed sooner) and is not reviewed (updatedAt its making)",
         f"""SELECT "id" AS "key", CAST("status" AS TEXT) || ' made ' || CAST("createdAt" AS TEXT)
         || ', updated ' || CAST("updatedAt" AS TEXT) AS "detail" FROM "Report"
-        WHERE CASE WHEN CAST("status" AS TEXT) = 'PENDING'
-            THEN "createdAt" <= {{anchor}} - INTERVAL '{REVIEW_WITHIN_MIN} minutes'
-                OR "updatedAt" <> "createdAt"
-            ELSE "updatedAt" < "createdAt" OR "updatedAt" > {{anchor}} END""",
+        WHERE CAST("status" AS TEXT) = 'PENDING'
+            AND ("createdAt" <= {{anchor}} - INTERVAL '{REVIEW_WITHIN_MIN} minutes'
+                OR "updatedAt" <> "createdAt")""",
     ),
     (
         "user_block.shared_history",
@@ -1291,15 +1289,6 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
             JOIN "ConversationParticipant" AS "y" ON "y"."conversationId" = "x"."conversationId"
             WHERE "x"."userId" = "b"."blockerId" AND "y"."userId" = "b"."blockedId"
             AND "x"."joinedAt" <= "b"."createdAt" AND "y"."joinedAt" <= "b"."createdAt")""",
-    ),
-    (
-        "membership.therapist_approved",
-        "Membership",
-        "a therapist member of a community is APPROVED: one whose application was turned down "
-        "or still waits takes no part in the communities",
-        """SELECT "m"."id" AS "key", "m"."userId" || ': ' || CAST("t"."status" AS TEXT)
-        AS "detail" FROM "Membership" AS "m" JOIN "Therapist" AS "t" ON "t"."userId" = "m"."userId"
-        WHERE CAST("t"."status" AS TEXT) <> 'APPROVED'""",
     ),
     (
         "membership.client_within_age_range",
@@ -1484,8 +1473,8 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         "user.sign_ups_steady",
         "User",
         f"clients sign up at a steady rate: those of the last {UNVERIFIED_WITHIN_DAYS} days "
-        f"(the unverified among them) are at most {SIGN_UP_SPIKE} times as many as the "
-        f"{SIGN_UP_BASE_DAYS} days before give in as long, plus {SIGN_UP_SLACK}",
+        f"(the unverified among them) are at most {SIGN_UP_SPIKE} times as many as signed up "
+        f"in as long at the rate of the {SIGN_UP_BASE_DAYS} days before, plus {SIGN_UP_SLACK}",
         f"""SELECT 'clients' AS "key", CAST("recent" AS TEXT) || ' signed up in the last '
         || '{UNVERIFIED_WITHIN_DAYS} days, ' || CAST("before" AS TEXT) || ' in the '
         || '{SIGN_UP_BASE_DAYS} days before' AS "detail"
@@ -1781,13 +1770,12 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
     (
         "meeting.confirmed_before_the_anchor_and_told",
         "Meeting",
-        "a CONFIRMED meeting is upcoming; its therapist confirmed it (updatedAt) after it was "
-        "booked and by the anchor, and its client has an APPOINTMENT_CONFIRMED notice of it "
-        "then",
+        "a CONFIRMED meeting is upcoming, and its client has an APPOINTMENT_CONFIRMED notice "
+        "of it when its therapist confirmed it (updatedAt; after its booking and by the "
+        "anchor, as every updatedAt: updated_after_created, not_after_anchor)",
         """SELECT "m"."id" AS "key", 'confirmed ' || CAST("m"."updatedAt" AS TEXT) AS "detail"
         FROM "Meeting" AS "m" WHERE CAST("m"."status" AS TEXT) = 'CONFIRMED'
-        AND ("m"."startTime" <= {anchor} OR "m"."updatedAt" < "m"."createdAt"
-            OR "m"."updatedAt" > {anchor} OR NOT EXISTS (SELECT 1 FROM "Notification" AS "n"
+        AND ("m"."startTime" <= {anchor} OR NOT EXISTS (SELECT 1 FROM "Notification" AS "n"
                 WHERE CAST("n"."type" AS TEXT) = 'APPOINTMENT_CONFIRMED'
                 AND "n"."userId" = "m"."clientId" AND "n"."createdAt" = "m"."updatedAt"
                 AND CAST("n"."data" AS TEXT) LIKE '%' || "m"."id" || '%'))""",
@@ -3409,12 +3397,12 @@ def _application_rules() -> tuple[tuple[str, str, str, str], ...]:
         (
             "therapist.rejected_takes_no_part",
             "Therapist",
-            "a therapist whose application was REJECTED takes no part in anything: no "
-            "clients, sessions, availability, communities, posts, conversations, reports, "
-            "... (it is sent notices, and has its account)",
+            "a therapist whose application was REJECTED, or still waits (PENDING), takes no "
+            "part in anything: no clients, sessions, availability, communities, posts, "
+            "conversations, reports, ... (it is sent notices, and has its account)",
             f"""SELECT "t"."userId" AS "key", MIN("r"."what") AS "detail" FROM "Therapist" AS "t"
             JOIN ({refs}) AS "r" ON "r"."u" = "t"."userId"
-            WHERE CAST("t"."status" AS TEXT) = 'REJECTED' GROUP BY "t"."userId" """,
+            WHERE CAST("t"."status" AS TEXT) <> 'APPROVED' GROUP BY "t"."userId" """,
         ),
         (
             "notification.therapist_decision_at_processing",

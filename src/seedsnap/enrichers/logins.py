@@ -90,6 +90,7 @@ ACTS: tuple[Act, ...] = (
     Act("Meeting", "therapistId", "endTime", ("COMPLETED",)),
     Act("Meeting", "clientId", "startTime", ("IN_PROGRESS",)),
     Act("Meeting", "therapistId", "startTime", ("IN_PROGRESS",)),
+    Act("Meeting", "therapistId", "updatedAt", ("CONFIRMED",)),  # confirmed
     Act("MeetingNotes", "Meeting.therapistId", "createdAt", via=("meetingId", "Meeting")),
     Act("MeetingNotes", "Meeting.therapistId", "updatedAt", via=("meetingId", "Meeting")),
     Act("Review", "clientId", "createdAt"),

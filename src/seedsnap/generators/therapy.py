@@ -1115,8 +1115,10 @@ def meeting_rows(ctx: Context, acc: pl.DataFrame, short: tuple[int, int] = (0, 0
 
     ``acc``: mkey, clientId, therapistId, assignedMs, start, end, duration, completed (forced
     COMPLETED), firstBefore (earliest existing meeting of the pair, or None), and optionally
-    firstHeld (earliest existing COMPLETED one) and seenC (when the client was last seen: it
-    booked the meeting before that). The pair's intake meetings are ``intake_meetings``.
+    firstHeld (earliest existing COMPLETED one), seenC and seenT (when the client and the
+    therapist were last seen: the client booked the meeting before that, the therapist
+    confirmed a CONFIRMED one before that, in its working day; its updatedAt). The pair's
+    intake meetings are ``intake_meetings``.
     ``short``: how many more upcoming CANCELLED and WAITING meetings the build needs
     (``least_upcoming`` of the existing ones): the top of ``_least_upcoming``'s rankings.
 
@@ -1172,9 +1174,16 @@ def meeting_rows(ctx: Context, acc: pl.DataFrame, short: tuple[int, int] = (0, 0
     )
     updated = between(s, keys, upd_lo, np.maximum(upd_lo, upd_hi), index=3)
     updated = np.where(cancelled & ahead, called_off, updated)
-    # Confirmed by its therapist, in their working day (not at any hour of the night).
+    # Confirmed by its therapist, in their working day (not at any hour of the night), by an
+    # hour before it starts and while they still came; one whose therapist was not seen
+    # after the booking stays SCHEDULED.
+    by = np.minimum(start - MS_PER_HOUR, a)
+    if "seenT" in acc.columns:
+        by = np.minimum(by, acc["seenT"].to_numpy())
+    status = np.where((status == "CONFIRMED") & (by < created), "SCHEDULED", status)
+    home_t = home_offset_of(ctx, acc["therapistId"])
     confirmed = waking_between(
-        s, keys, created, a, home_offset_of(ctx, acc["therapistId"]), index=7, rhythm=WORKDAY
+        ctx.stream("Meeting", "confirmed-at"), keys, created, by, home_t, rhythm=WORKDAY
     )
     updated = np.where(status == "CONFIRMED", confirmed, updated)
     updated = np.where(under_way, start, updated)  # it began: the app set it IN_PROGRESS
@@ -1574,7 +1583,7 @@ def accepted_meetings(
             "therapistId",
             "assignedMs",
             pl.col("pastOnly").alias("completed"),
-            *(["seenC"] if "seenC" in req.columns else []),
+            *(c for c in ("seenC", "seenT") if c in req.columns),
         ),
         on="row",
         how="left",
