@@ -138,7 +138,7 @@ def test_a_renamed_dropped_or_reordered_column_is_named_not_listed_with_all_the_
             "config minimum client.posts 'seven' is not a whole number",
         ),
         (lambda c: c.update(mode=5), "config mode 5 is not text"),
-        (lambda c: c.update(seed="7"), "config seed '7' is not a number"),
+        (lambda c: c.update(seed="7"), "config seed '7' is not a whole number"),
     ],
 )
 def test_a_resealed_manifest_with_a_config_of_the_wrong_shape_names_the_manifest(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from seedsnap import __version__
-from seedsnap.errors import SeedsnapError, one_line
+from seedsnap.errors import SeedsnapError, one_line, short_path
 from seedsnap.signals import end_by_signal, held
 
 if TYPE_CHECKING:
@@ -53,8 +53,7 @@ def one_line_errors(exit_code: int = 1) -> Callable[[F], F]:
 def _name_too_long(e: OSError, exit_code: int) -> NoReturn:
     """Exit ``exit_code`` for a path the file system refuses as too long, wherever it was met
     (a snapshot, a database file, an output): a traceback from the first stat before."""
-    name = str(e.filename or "a path")
-    shown = name if len(name) <= 80 else f"{name[:60]}…"
+    shown = short_path(e.filename or "a path")
     click.echo(f"seedsnap: error: {shown}: file name too long; use a shorter path", err=True)
     sys.exit(exit_code)
 

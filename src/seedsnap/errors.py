@@ -18,6 +18,13 @@ def one_line(text: str) -> str:
     return "; ".join(line for line in lines if line and line != "^")
 
 
+def short_path(path: object, most: int = 80) -> str:
+    """``path`` as an error shows it: whole up to ``most`` characters, else its first 60 and
+    an ellipsis (a name too long for the file system would fill the terminal)."""
+    text = str(path)
+    return text if len(text) <= most else f"{text[:60]}…"
+
+
 class SeedsnapError(Exception):
     """Root of every error seedsnap expects; ``fix`` says what the user should do."""
 

@@ -77,7 +77,7 @@ import polars as pl
 from seedsnap import __version__
 from seedsnap.arrays import text_order
 from seedsnap.config import Config
-from seedsnap.errors import SnapshotError, one_line
+from seedsnap.errors import SnapshotError, one_line, short_path
 from seedsnap.schema import MENTARA, Schema, Table
 from seedsnap.schema.frames import conform, polars_schema
 from seedsnap.schema.model import (
@@ -702,9 +702,10 @@ class Writer:
             os.lstat(self.out)
         except OSError as e:  # a name too long for the file system: a traceback from is_symlink
             if e.errno == errno.ENAMETOOLONG:
-                shown = str(out) if len(str(out)) <= 80 else f"{str(out)[:60]}…"
                 raise SnapshotError(
-                    shown, f"cannot be the snapshot's path: {e.strerror}", "choose a shorter path"
+                    short_path(out),
+                    f"cannot be the snapshot's path: {e.strerror}",
+                    "choose a shorter path",
                 ) from None
         if self.out.is_symlink():
             # The snapshot goes where the link points: renamed into place, it would replace
@@ -1324,7 +1325,8 @@ def _config_problem(config: dict[str, Any]) -> str | None:
     for key, kind in kinds.items():
         value = config.get(key)
         if key in config and (not isinstance(value, kind) or isinstance(value, bool)):
-            return f"{key} {value!r} is not {'text' if kind == (str,) else 'a number'}"
+            what = {"mode": "text", "seed": "a whole number"}.get(key, "a number")
+            return f"{key} {value!r} is not {what}"
     if not isinstance(config.get("volumes", {}), dict):
         return "volumes is not an object"
     return None

@@ -66,9 +66,9 @@ def verify(
 
 
 def _require_select(db: ReadOnlyDatabase, names: Collection[str]) -> None:
-    """Raise a DatabaseError naming the tables a role may not read, as `diff` does: the first
-    rule on one of them failed with a dozen rule ids and "check that every table and column of
-    the Mentara schema is present", of tables that are all there."""
+    """Raise a DatabaseError naming the tables the role may not read, before any rule runs:
+    otherwise the first rule on one of them failed with a dozen rule ids and "check that every
+    table and column of the Mentara schema is present", of tables that are all there."""
     rows = db.conn.execute(
         "SELECT t FROM unnest(%s::text[]) WITH ORDINALITY AS u(t, i) "
         "WHERE NOT has_table_privilege(format('%%I', t), 'SELECT') ORDER BY i",

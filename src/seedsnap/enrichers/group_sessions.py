@@ -1010,12 +1010,12 @@ def _least_states(
 ) -> pl.DataFrame | None:
     """The candidates ``x`` with MIN_CANCELLED sessions CANCELLED and MIN_PENDING_APPROVAL
     still PENDING_APPROVAL, where the draws left fewer (among the existing sessions and the
-    ``kept`` ones; of those, one with ``invitations``); None where they need none. Those are the top of a keyed ranking of the
-    kept sessions that could have been, webinars first: called off (a held or approved one
-    whose cancellation draw, ``cancel_if``, fell by the anchor: its takes-place draw
-    forced), or still awaiting approval (an approved upcoming webinar). They stay kept so
-    (``_hosted``; one called off is kept whoever registered before), and no other
-    candidate changes."""
+    ``kept`` ones; of those, one with ``invitations``); None where they need none. Those are
+    the top of a keyed ranking of the kept sessions that could have been, webinars first:
+    called off (a held or approved one whose cancellation draw, ``cancel_if``, fell by the
+    anchor: its takes-place draw forced), or still awaiting approval (an approved upcoming
+    webinar). They stay kept so (``_hosted``; one called off is kept whoever registered
+    before), and no other candidate changes."""
     old = frames["GroupTherapySessions"]
     n_cancel = (
         MIN_CANCELLED - _count(old, "status", "CANCELLED") - _count(kept, "status", "CANCELLED")

@@ -12,21 +12,21 @@ Nobody takes part in a session after they were last seen (``users.last_seen``): 
 meeting ends by the time both its client and its therapist were last seen, and only a client
 who still comes (``users.still_coming``) has meetings booked ahead, booked by then.
 
-Per active pair: at least client.meetings_if_has_therapist meetings. Per APPROVED therapist:
-at least therapist.meetings (the rest of the deficit spread round robin over its active
-pairs whose client still comes, or over its quiet ones if it has no other: they fit before
-the client left) and at least max(therapist.session_notes_written, therapist.reviews_received)
-COMPLETED meetings, so notes and reviews can reach their minimums; those are past sessions
-with whichever of its active clients had time for them (fitted first, to the clients' existing
-meetings by time). A therapist approved just before the anchor may have no available slot left
-for them; check then reports its notes and reviews minimums. A pair that ended (inactive)
-had its sessions: up to meetings_per_relationship, the first held, between its pairing and
-its end (``pair_ends``), none after; they are scheduled first and count towards the
-therapist's minimums. Nothing is booked more than BOOK_AHEAD_WEEKS (config) ahead: a pair has
-its sessions booked a keyed few weeks ahead (``booked_until``), further only as far as its
-minimums need. A build with an upcoming meeting has one CONFIRMED (``MIN_CONFIRMED``,
-``_confirmed``): its therapist confirmed the booking before the anchor. The notes enricher writes the notes of every COMPLETED meeting (and the
-payments enricher bills it).
+Per active pair: at least client.meetings_if_has_therapist meetings. Per APPROVED therapist: at
+least therapist.meetings (the rest of the deficit spread round robin over its active pairs
+whose client still comes, or over its quiet ones if it has no other: they fit before the client
+left) and at least max(therapist.session_notes_written, therapist.reviews_received) COMPLETED
+meetings, so notes and reviews can reach their minimums; those are past sessions with whichever
+of its active clients had time for them (fitted first, to the clients' existing meetings by
+time). A therapist approved just before the anchor may have no available slot left for them;
+check then reports its notes and reviews minimums. A pair that ended (inactive) had its
+sessions: up to meetings_per_relationship, the first held, between its pairing and its end
+(``pair_ends``), none after; they are scheduled first and count towards the therapist's
+minimums. Nothing is booked more than BOOK_AHEAD_WEEKS (config) ahead: a pair has its sessions
+booked a keyed few weeks ahead (``booked_until``), further only as far as its minimums need. A
+build with an upcoming meeting has one CONFIRMED (``MIN_CONFIRMED``, ``_confirmed``): its
+therapist confirmed the booking before the anchor. The notes enricher writes the notes of every
+COMPLETED meeting (and the payments enricher bills it).
 """
 
 from __future__ import annotations

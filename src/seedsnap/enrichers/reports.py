@@ -258,15 +258,12 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         "PENDING",
     )
     # The reason is what the text reads as; the detail one of that reason's.
-    detail_i = sr.choice(pk, 3, index=4)
-    details = np.asarray([d for r in t.REPORT_REASONS for d in t.REPORTS[r]], dtype=object)[
-        reason_i * 3 + detail_i
-    ]
+    content = _content(reason_i, sr.choice(pk, DETAILS_PER_REASON, index=4))
     is_post = pairs["kind"].to_numpy() == "post"
     report = pairs.select(
         ctx.ids("Report", pk).alias("id"),
         "reason",
-        pl.Series("content", np.asarray(details, dtype=str)).replace("", None),
+        content,
         pl.Series("status", status),
         pl.when(pl.Series(is_post)).then(pl.col("item")).alias("postId"),
         pl.when(pl.Series(~is_post)).then(pl.col("item")).alias("commentId"),
@@ -279,6 +276,19 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     return {
         "Report": pl.concat([report, open_], how="vertical_relaxed") if open_.height else report
     }
+
+
+# The details a report may give, DETAILS_PER_REASON of each reason in REPORT_REASONS' order.
+_DETAILS = np.asarray([d for r in t.REPORT_REASONS for d in t.REPORTS[r]], dtype=object)
+DETAILS_PER_REASON = len(t.REPORTS[t.REPORT_REASONS[0]])
+assert all(len(t.REPORTS[r]) == DETAILS_PER_REASON for r in t.REPORT_REASONS)
+
+
+def _content(reason_i: I64, pick: I64) -> pl.Series:
+    """Each report's content: detail ``pick`` of its reason (``reason_i``, its index in
+    REPORT_REASONS); NULL for the empty detail (a report with no words)."""
+    details = _DETAILS[reason_i * DETAILS_PER_REASON + pick]
+    return pl.Series("content", np.asarray(details, dtype=str)).replace("", None)
 
 
 # A build with a reportable item holds at least MIN_PENDING reports still PENDING (testers
@@ -325,9 +335,7 @@ def _pending(
     m_row, rows = m_row[r], rows[r]
     reason = items["reason"].gather(rows)
     reason_i = reason.cast(pl.Enum(t.REPORT_REASONS)).to_physical().cast(pl.Int64).to_numpy()
-    details = np.asarray([d for x in t.REPORT_REASONS for d in t.REPORTS[x]], dtype=object)[
-        reason_i * 3 + sp.choice(keys, 3, index=2)
-    ]
+    content = _content(reason_i, sp.choice(keys, DETAILS_PER_REASON, index=2))
     post = items["post"].gather(rows)
     item = items["item"].gather(rows)
     return (
@@ -335,7 +343,7 @@ def _pending(
             {
                 "id": ctx.ids("Report", keys),
                 "reason": reason,
-                "content": pl.Series(np.asarray(details, dtype=str)).replace("", None),
+                "content": content,
                 "status": ["PENDING"] * len(keys),
                 "postId": pl.select(pl.when(post).then(item)).to_series(),
                 "commentId": pl.select(pl.when(~post).then(item)).to_series(),

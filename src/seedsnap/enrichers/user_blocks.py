@@ -4,14 +4,15 @@ A keyed ``BLOCK_RATE`` share of clients (and at least ``MIN_BLOCKERS`` of them, 
 keyed ranking, so small builds still have blocks), and ``VICTIM_BLOCK_P`` of those who had a
 hostile comment on their posts, block one other client they have met: first someone who
 attacked them on their posts, then someone who wrote to them in a conversation, then someone
-from a shared community, else someone they share a conversation with; a client who has met no other client blocks nobody (nobody blocks a
-stranger). Never oneself, one row per (blocker, blocked) by construction, and created after
-both users existed, after they met, and after anything passed between them either way (a
-message in a conversation of both, a comment or a heart on the other's post, a reply to or
-a heart on the other's comment: nothing does across a block), before the blocker was last seen, in its waking hours. The reason fits what
-the blocked did first (``_reasons``). A blocker who already blocks someone is satisfied, so a
-re-run adds nothing; upstream used a global "fewer than 2" threshold over the first four
-clients and drew reasons regardless.
+from a shared community, else someone they share a conversation with; a client who has met no
+other client blocks nobody (nobody blocks a stranger). Never oneself, one row per (blocker,
+blocked) by construction, and created after both users existed, after they met, and after
+anything passed between them either way (a message in a conversation of both, a comment or a
+heart on the other's post, a reply to or a heart on the other's comment: nothing does across a
+block), before the blocker was last seen, in its waking hours. The reason fits what the blocked
+did first (``_reasons``). A blocker who already blocks someone is satisfied, so a re-run adds
+nothing; upstream used a global "fewer than 2" threshold over the first four clients and drew
+reasons regardless.
 """
 
 from __future__ import annotations
