@@ -111,7 +111,9 @@ def test_the_usage_block_runs_as_written_on_an_empty_database(
 
     from seedsnap.cli import main
 
-    block = re.search(r"## Usage\n\n```sh\n(.*?)```", README.read_text(), re.S)
+    # (a few lines of prose may come first)
+    usage = r"## Usage\n\n(?:(?!```)[^\n]+\n)*\n?```sh\n(.*?)```"
+    block = re.search(usage, README.read_text(), re.S)
     assert block, "the README's Usage block is gone"
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SEEDSNAP_DB", raising=False)
