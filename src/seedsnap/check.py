@@ -650,7 +650,21 @@ EARLIER_SESSION_PHRASES = (
 # SQL condition: PreAssessment "a" flagged a risk (its AI estimate's riskFlags list is not
 # empty; JSON as the generator and PostgreSQL's jsonb spell it).
 _FLAGGED = """CAST("a"."aiEstimate" AS TEXT) LIKE '%"riskFlags": ["%'"""
+
+
 # The same pair as Meeting "m".
+def _acted_after_block(item: str, acts: str) -> str:
+    """SQL: the blocks after which one of the two still acted (``acts``: rows of "itemId",
+    "userId", "createdAt") on an ``item`` (Post, Comment) of the other's."""
+    return f"""SELECT "b"."id" AS "key", 'on {item.lower()} ' || "i"."id" AS "detail"
+        FROM "UserBlock" AS "b" JOIN ({acts}) AS "x"
+            ON "x"."userId" IN ("b"."blockerId", "b"."blockedId")
+        JOIN {quote(item)} AS "i" ON "i"."id" = "x"."itemId"
+            AND "i"."userId" IN ("b"."blockerId", "b"."blockedId")
+            AND "i"."userId" <> "x"."userId"
+        WHERE "x"."createdAt" > "b"."createdAt" """
+
+
 _PAIR_OF_M = '"w"."clientId" = "m"."clientId" AND "w"."therapistId" = "m"."therapistId"'
 _PLAN_WINDOW = (
     f'BETWEEN "m"."startTime" AND "m"."startTime" + INTERVAL \'{ttx.NOTE_PLAN_WITHIN_DAYS} days\''
@@ -1309,30 +1323,22 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         "user_block.nothing_said_after",
         "UserBlock",
         "after a block, neither of the two comments on or hearts the other's posts",
-        """SELECT "b"."id" AS "key", 'on post ' || "x"."postId" AS "detail"
-        FROM "UserBlock" AS "b" JOIN (
-            SELECT "postId", "userId", "createdAt" FROM "Comment"
-            UNION ALL SELECT "postId", "userId", "createdAt" FROM "PostHeart") AS "x"
-            ON "x"."userId" IN ("b"."blockerId", "b"."blockedId")
-        JOIN "Post" AS "p" ON "p"."id" = "x"."postId"
-            AND "p"."userId" IN ("b"."blockerId", "b"."blockedId")
-            AND "p"."userId" <> "x"."userId"
-        WHERE "x"."createdAt" > "b"."createdAt" """,
+        _acted_after_block(
+            "Post",
+            """SELECT "postId" AS "itemId", "userId", "createdAt" FROM "Comment"
+            UNION ALL SELECT "postId", "userId", "createdAt" FROM "PostHeart" """,
+        ),
     ),
     (
         "user_block.no_reply_after",
         "UserBlock",
         "after a block, neither of the two replies to or hearts the other's comments",
-        """SELECT "b"."id" AS "key", 'on comment ' || "c"."id" AS "detail"
-        FROM "UserBlock" AS "b" JOIN (
-            SELECT "parentId" AS "commentId", "userId", "createdAt" FROM "Comment"
+        _acted_after_block(
+            "Comment",
+            """SELECT "parentId" AS "itemId", "userId", "createdAt" FROM "Comment"
             WHERE "parentId" IS NOT NULL
-            UNION ALL SELECT "commentId", "userId", "createdAt" FROM "CommentHeart") AS "x"
-            ON "x"."userId" IN ("b"."blockerId", "b"."blockedId")
-        JOIN "Comment" AS "c" ON "c"."id" = "x"."commentId"
-            AND "c"."userId" IN ("b"."blockerId", "b"."blockedId")
-            AND "c"."userId" <> "x"."userId"
-        WHERE "x"."createdAt" > "b"."createdAt" """,
+            UNION ALL SELECT "commentId", "userId", "createdAt" FROM "CommentHeart" """,
+        ),
     ),
     (
         "user_block.reason_fits_history",
