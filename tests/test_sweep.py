@@ -26,3 +26,24 @@ def test_a_build_at_another_seed_and_scale_passes_its_check(
     assert done.returncode == 0, done.stdout + done.stderr
     assert " 0 violations" in done.stdout
     assert (out / "manifest.json").is_file()
+
+
+def test_a_seed_whose_therapist_has_no_active_client_stops_with_a_fix_that_works(
+    tmp_path: Path,
+) -> None:
+    """light --seed 11: a fixture therapist's only client's pairs have ended, and light asks
+    meetings of every therapist. The build stops in one line naming what to change, writes
+    nothing, and the change it names builds and passes its check."""
+    out = tmp_path / "snap"
+    base = [sys.executable, "-m", "seedsnap", "build", "--mode", "light", "--seed", "11"]
+    done = subprocess.run([*base, "--out", str(out), "--quiet"], capture_output=True, text=True)
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and "has no active client" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and not out.exists()
+    zero = ["meetings", "session_notes_written", "reviews_received"]
+    mins = [arg for name in zero for arg in ("--min", f"therapist.{name}=0")]
+    fixed = subprocess.run(
+        [*base, *mins, "--out", str(out), "--quiet"], capture_output=True, text=True
+    )
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert " 0 violations" in fixed.stdout

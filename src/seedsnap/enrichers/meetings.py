@@ -108,11 +108,13 @@ def _needs(
         .join(pairs, on="therapistId", how="anti")
     )
     if lonely.height:
+        # (More client_relationships would not help: the therapist-side top-up gives past
+        # pairs, which have ended.)
         raise ConfigError(
             f"APPROVED therapist {lonely['therapistId'].sort()[0]} has no active client to meet "
-            "but needs meetings",
-            "raise minimums.therapist.client_relationships to 1 or more, or set "
-            "therapist.meetings, session_notes_written and reviews_received to 0",
+            "but needs meetings (its clients' pairs have ended)",
+            "build with another --seed or a larger --scale, or set therapist.meetings, "
+            "session_notes_written and reviews_received to 0",
         )
     # Completed sessions are one request per therapist, met by whichever of its pairs has
     # room in the past; they come on top of the other top-ups.
