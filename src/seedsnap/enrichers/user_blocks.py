@@ -85,40 +85,24 @@ def _on_posts(frames: Frames, ids: pl.Series) -> pl.DataFrame:
     post of u's, each heart v gave one, and each reply or heart v gave a comment of u's
     (v != u); hostile: a comment on u's post reads as an attack (``ct.HOSTILE_REASONS``, read
     only on these comments)."""
-    authors = _codes(
-        frames["Post"].select(pl.col("id").alias("postId"), "userId"), "userId", ids, "u"
-    )
-    comments = _codes(
-        frames["Comment"].select("postId", "userId", ms_of("createdAt").alias("at"), "content"),
-        "userId",
-        ids,
-        "v",
-    )
-    hearts = _codes(
-        frames["PostHeart"].select("postId", "userId", ms_of("createdAt").alias("at")),
-        "userId",
-        ids,
-        "v",
-    )
+
+    def by(frame: pl.DataFrame, who: str) -> pl.DataFrame:
+        return _codes(frame, "userId", ids, who)
+
+    at = ms_of("createdAt").alias("at")
+    authors = by(frames["Post"].select(pl.col("id").alias("postId"), "userId"), "u")
+    comments = by(frames["Comment"].select("postId", "userId", at, "content"), "v")
+    hearts = by(frames["PostHeart"].select("postId", "userId", at), "v")
     # A reply v wrote to a comment of u's, or a heart v gave one, on anyone's post: they
     # passed between the two too (heavy x3 had a blocker reply to the blocked's comment).
-    said = _codes(
-        frames["Comment"].select(pl.col("id").alias("commentId"), "userId"), "userId", ids, "u"
-    )
-    replies = _codes(
+    said = by(frames["Comment"].select(pl.col("id").alias("commentId"), "userId"), "u")
+    replies = by(
         frames["Comment"]
         .filter(pl.col("parentId").is_not_null())
-        .select(pl.col("parentId").alias("commentId"), "userId", ms_of("createdAt").alias("at")),
-        "userId",
-        ids,
+        .select(pl.col("parentId").alias("commentId"), "userId", at),
         "v",
     )
-    comment_hearts = _codes(
-        frames["CommentHeart"].select("commentId", "userId", ms_of("createdAt").alias("at")),
-        "userId",
-        ids,
-        "v",
-    )
+    comment_hearts = by(frames["CommentHeart"].select("commentId", "userId", at), "v")
     hostile = ct.reportable_reason_expr("content").is_in(ct.HOSTILE_REASONS).fill_null(False)
     return pl.concat(
         [
