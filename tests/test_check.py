@@ -829,6 +829,14 @@ def _sign_ups(f: Frames, n: int) -> Frames:
     return f
 
 
+def _beside_blocker(f: Frames, attendance: str = "REGISTERED") -> Frames:
+    """c1 registered for gs1 (gp9) 4 days ago, beside c2 (gp1), who blocked it (ub1)."""
+    return add(
+        f, "GroupSessionParticipants", id="gp9", sessionId="gs1", userId="c1",
+        joinedAt=days(4), attendanceStatus=attendance, **_ts(days(4)),
+    )  # fmt: skip
+
+
 DOMAIN_CASES: list[tuple[str, Edit, str]] = [
     ("post.author_is_member", lambda f: set_(f, "Membership", "ms_c2", joinedAt=days(1)), "p2"),
     ("post.author_is_member", lambda f: set_(f, "Post", "p1", roomId=None), "p1"),
@@ -2412,6 +2420,18 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
             f, "Report", "rp1", status="PENDING", createdAt=days(1 / 24), updatedAt=days(0.01)
         ),
         "rp1",
+    ),
+    (  # c1, whom c2 blocked 20 days ago (ub1), registers for gs1, upcoming, beside c2 (gp1)
+        "user_block.no_group_session_together",
+        _beside_blocker,
+        "ub1",
+    ),
+    (  # gs1 was held 15 days ago, five days after the block, with both of them
+        "user_block.no_group_session_together",
+        lambda f: _beside_blocker(
+            set_(f, "GroupTherapySessions", "gs1", scheduledAt=days(15), status="COMPLETED")
+        ),
+        "ub1",
     ),
 ]
 
@@ -4565,3 +4585,10 @@ def test_report_rule_passes_a_recent_pending_report(lab: Lab) -> None:
 
     report = lab.check("report.pending_is_recent", edit)
     assert report.rules == ["report.pending_is_recent"] and not report.violations
+
+
+def test_block_rule_passes_a_registration_cancelled_beside_the_blocker(lab: Lab) -> None:
+    """c1 registered for gs1 beside c2, who blocked it, and cancelled: they are not together."""
+    rule_id = "user_block.no_group_session_together"
+    report = lab.check(rule_id, lambda f: _beside_blocker(f, "CANCELLED"))
+    assert report.rules == [rule_id] and not report.violations, report.to_text()

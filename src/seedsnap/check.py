@@ -1373,6 +1373,21 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         """SELECT "id" AS "key", 'user ' || "blockerId" AS "detail" FROM "UserBlock"
         WHERE "blockerId" = "blockedId" """,
     ),
+    (
+        "user_block.no_group_session_together",
+        "UserBlock",
+        "no group session that had not ended by a block has both the blocker and the blocked "
+        "registered (neither CANCELLED): a client who blocked someone does not share a small "
+        "group with them",
+        """SELECT "b"."id" AS "key", 'session ' || "s"."id" AS "detail" FROM "UserBlock" AS "b"
+        JOIN "GroupSessionParticipants" AS "x" ON "x"."userId" = "b"."blockerId"
+        JOIN "GroupSessionParticipants" AS "y" ON "y"."sessionId" = "x"."sessionId"
+            AND "y"."userId" = "b"."blockedId"
+        JOIN "GroupTherapySessions" AS "s" ON "s"."id" = "x"."sessionId"
+        WHERE CAST("x"."attendanceStatus" AS TEXT) <> 'CANCELLED'
+            AND CAST("y"."attendanceStatus" AS TEXT) <> 'CANCELLED'
+            AND "s"."scheduledAt" + "s"."duration" * INTERVAL '1 minute' > "b"."createdAt" """,
+    ),
     # Therapists, pairs and meetings.
     (
         "client_therapist.approved_therapist",

@@ -9,10 +9,13 @@ other client blocks nobody (nobody blocks a stranger). Never oneself, one row pe
 blocked) by construction, and created after both users existed, after they met, and after
 anything passed between them either way (a message in a conversation of both, a comment or a
 heart on the other's post, a reply to or a heart on the other's comment: nothing does across a
-block), before the blocker was last seen, in its waking hours. The reason fits what the blocked
-did first (``_reasons``). A blocker who already blocks someone is satisfied, so a re-run adds
-nothing; upstream used a global "fewer than 2" threshold over the first four clients and drew
-reasons regardless.
+block) and after the last group session both registered for ended (neither CANCELLED: two who
+share one the blocker was not seen to the end of, an upcoming one above all, are not blocked,
+as a client who blocked someone would not sign up for a small group with them; the sessions
+are made before the blocks), before the blocker was last seen, in its waking hours. The reason
+fits what the blocked did first (``_reasons``). A blocker who already blocks someone is
+satisfied, so a re-run adds nothing; upstream used a global "fewer than 2" threshold over the
+first four clients and drew reasons regardless.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import numpy as np
 import polars as pl
 
 from seedsnap.arrays import in_sorted, rows_in
-from seedsnap.context import Context, Frames, timestamps
+from seedsnap.context import MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.enrichers.common import co_members, take_ranked
 from seedsnap.generators import content_text as ct
 from seedsnap.generators import social_text as t
@@ -31,7 +34,7 @@ from seedsnap.generators.users import home_offset_of, seen_of
 from seedsnap.random import child_keys
 
 READS = ("User", "Client", "Membership", "ConversationParticipant", "Message", "Post", "Comment",
-         "PostHeart", "CommentHeart")  # fmt: skip
+         "PostHeart", "CommentHeart", "GroupTherapySessions", "GroupSessionParticipants")  # fmt: skip
 WRITES = ("UserBlock",)
 
 BLOCK_RATE = 0.12
@@ -144,6 +147,31 @@ def _history(frames: Frames, ids: pl.Series) -> pl.DataFrame:
     )
 
 
+def _together(frames: Frames, ids: pl.Series) -> pl.DataFrame:
+    """(k, together) for u and v of ``ids`` (k = u * len(ids) + v, their rows): when the
+    last group session both registered for, neither CANCELLED, ended, plus 1 ms."""
+    n = len(ids)
+    ends = frames["GroupTherapySessions"].select(
+        pl.col("id").alias("sessionId"),
+        (ms_of("scheduledAt") + pl.col("duration").cast(pl.Int64) * MS_PER_MINUTE).alias("end"),
+    )
+    regs = _codes(
+        frames["GroupSessionParticipants"]
+        .filter(pl.col("attendanceStatus").cast(pl.String) != "CANCELLED")
+        .select("sessionId", "userId"),
+        "userId",
+        ids,
+        "u",
+    )
+    return (
+        regs.join(regs.rename({"u": "v"}), on="sessionId")
+        .filter(pl.col("u") != pl.col("v"))
+        .join(ends, on="sessionId")
+        .group_by(k=pl.col("u") * n + pl.col("v"))
+        .agg((pl.col("end").max() + 1).alias("together"))
+    )
+
+
 def _spam_at(frames: Frames, ids: pl.Series) -> np.ndarray:
     """When each of ``ids`` first wrote a post or comment that reads as spam (``ct.SPAM_REASONS``);
     -1 where never. Only the texts of ``ids`` are read."""
@@ -217,9 +245,14 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     pair = talks["k"].to_numpy()
     tu, tv = pair // n, pair % n
     talked = talks["talked"].to_numpy()
-    timely = np.maximum(talked, created[tv]) <= seen[tu]
+    # Two registered for a group session that ends after the blocker was last seen (an
+    # upcoming one above all) are kept together: no block between them (``_together``).
+    shared = _together(frames, ids)
+    sk = shared["k"].to_numpy()
+    apart = np.sort(sk[shared["together"].to_numpy() > seen[sk // n]])
+    timely = (np.maximum(talked, created[tv]) <= seen[tu]) & ~in_sorted(pair, apart)
     # Pairs whose last exchange came after the blocker was last seen cannot be blocked by it.
-    too_late = np.sort(pair[~timely])
+    too_late = np.union1d(pair[~timely], apart)
     hostile = talks["hostile"].to_numpy()[timely]
     messaged = talks["wrote"].is_not_null().to_numpy()[timely]  # v wrote to u
     tu, tv = tu[timely], tv[timely]
@@ -281,12 +314,15 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             pl.Series("k", u * n + v),
         ]
     )
-    # A block comes after what passed between the two (``talked``).
-    picked = picked.join(talks, on="k", how="left").sort("u")
+    # A block comes after what passed between the two (``talked``) and after the last group
+    # session they shared (``together``).
+    picked = picked.join(talks, on="k", how="left").join(shared, on="k", how="left").sort("u")
     picked = picked.with_columns(pl.Series("spam", _spam_at(frames, picked["v"])))
     pk = child_keys(text_keys(picked["u"]), text_keys(picked["v"]))
     lo = np.maximum(
-        picked.select(pl.max_horizontal("cu", "cv", "met", "talked")).to_series().to_numpy(),
+        picked.select(pl.max_horizontal("cu", "cv", "met", "talked", "together"))
+        .to_series()
+        .to_numpy(),
         0,
     )
     # Everything lo is made of lies before the blocker was last seen, so the window is never
