@@ -1378,11 +1378,11 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         "UserBlock",
         "no group session that had not ended by a block has both the blocker and the blocked "
         "registered (neither CANCELLED): a client who blocked someone does not share a small "
-        "group with them",
+        "group with them (a self-block is user_block.not_self's)",
         """SELECT "b"."id" AS "key", 'session ' || "s"."id" AS "detail" FROM "UserBlock" AS "b"
         JOIN "GroupSessionParticipants" AS "x" ON "x"."userId" = "b"."blockerId"
         JOIN "GroupSessionParticipants" AS "y" ON "y"."sessionId" = "x"."sessionId"
-            AND "y"."userId" = "b"."blockedId"
+            AND "y"."userId" = "b"."blockedId" AND "y"."id" <> "x"."id"
         JOIN "GroupTherapySessions" AS "s" ON "s"."id" = "x"."sessionId"
         WHERE CAST("x"."attendanceStatus" AS TEXT) <> 'CANCELLED'
             AND CAST("y"."attendanceStatus" AS TEXT) <> 'CANCELLED'
