@@ -11,7 +11,14 @@ from pathlib import Path
 
 import pytest
 
-SWEEP = [("medium", "5", "7"), ("heavy", "10", "4"), ("light", "2", "9")]
+SWEEP = [
+    ("medium", "5", "7"),
+    ("heavy", "10", "4"),
+    ("light", "2", "9"),
+    # A fixture therapist without an active client: it met its minimums with a past client.
+    ("light", "1", "11"),
+    ("light", "1", "15"),
+]
 
 
 @pytest.mark.parametrize(("mode", "scale", "seed"), SWEEP)
@@ -31,12 +38,15 @@ def test_a_build_at_another_seed_and_scale_passes_its_check(
 def test_a_seed_whose_therapist_has_no_active_client_stops_with_a_fix_that_works(
     tmp_path: Path,
 ) -> None:
-    """light --seed 11: a fixture therapist's only client's pairs have ended, and light asks
-    meetings of every therapist. The build stops in one line naming what to change, writes
-    nothing, and the change it names builds and passes its check."""
+    """light --seed 11: a fixture therapist's only client's pairs have ended, the one with it
+    after six days, too short for six meetings. The build stops in one line naming what to
+    change, writes nothing, and the change it names builds and passes its check."""
     out = tmp_path / "snap"
     base = [sys.executable, "-m", "seedsnap", "build", "--mode", "light", "--seed", "11"]
-    done = subprocess.run([*base, "--out", str(out), "--quiet"], capture_output=True, text=True)
+    many = ["--min", "therapist.meetings=6"]
+    done = subprocess.run(
+        [*base, *many, "--out", str(out), "--quiet"], capture_output=True, text=True
+    )
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1 and "has no active client" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and not out.exists()

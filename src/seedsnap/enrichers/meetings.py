@@ -101,18 +101,26 @@ def _needs(
         cfg.minimum("therapist", "reviews_received"),
     )
     need_c = deficit(therapists, "therapistId", done, completed_min)
+    # A therapist without an active client met its minimums with its past clients (``_past``)
+    # where their pairs' spans had room; one still short has nobody to meet.
+    held_ever = count_by(existing.filter(pl.col("status") == "COMPLETED"), "therapistId")
+    without = therapists.join(pairs, on="therapistId", how="anti")
     lonely = (
-        pl.concat([need_t["therapistId"], need_c["therapistId"]])
+        pl.concat(
+            [
+                deficit(without, "therapistId", after, cfg.minimum("therapist", "meetings")),
+                deficit(without, "therapistId", held_ever, completed_min),
+            ]
+        )
+        .select("therapistId")
         .unique()
-        .to_frame()
-        .join(pairs, on="therapistId", how="anti")
     )
     if lonely.height:
-        # (More client_relationships would not help: the therapist-side top-up gives past
-        # pairs, which have ended.)
+        # (light --seed 11 --min therapist.meetings=6: dev_therapist_1's one past pair lasted
+        # six days.)
         raise ConfigError(
             f"APPROVED therapist {lonely['therapistId'].sort()[0]} has no active client to meet "
-            "but needs meetings (its clients' pairs have ended)",
+            "but needs meetings (its past clients' pairs had no room for them)",
             "build with another --seed or a larger --scale, or set therapist.meetings, "
             "session_notes_written and reviews_received to 0",
         )
@@ -135,6 +143,24 @@ def _needs(
 cols_ex = ("pairId", "therapistId", "clientId", "timezone", "start", "end")
 
 
+def _lonely(ctx: Context, frames: Frames) -> pl.Series:
+    """The APPROVED therapists without an active pair (relationships' step 1 found no
+    client who could have begun with them in time): their sessions were with past clients."""
+    active = active_pairs(ctx, frames).select("therapistId")
+    return approved_therapists(frames).join(active, on="therapistId", how="anti")["therapistId"]
+
+
+def _lonely_need(ctx: Context) -> int:
+    """The sessions a lonely therapist's minimums ask: therapist.meetings, all COMPLETED
+    where its notes and reviews minimums ask them."""
+    cfg = ctx.config
+    return max(
+        cfg.minimum("therapist", "meetings"),
+        cfg.minimum("therapist", "session_notes_written"),
+        cfg.minimum("therapist", "reviews_received"),
+    )
+
+
 def _past(
     ctx: Context, frames: Frames, grid: pl.DataFrame, existing: pl.DataFrame, first_req: int
 ) -> pl.DataFrame:
@@ -152,9 +178,14 @@ def _past(
         return ctx.empty("Meeting")
     mpr = int(ctx.config.volumes["meetings_per_relationship"])
     n = ctx.stream("Meeting", "past-count").integers(ended["pkey"].to_numpy(), 1, mpr + 1)
-    req = meeting_requests(
-        ended, n, np.zeros(ended.height, dtype=bool), first_req=first_req
-    ).with_columns(ended["endMs"].alias("until"))
+    # A therapist with no active client (``lonely``) met its minimums with its past clients:
+    # each of its pairs that ended held that many sessions where its span allows, all of
+    # them COMPLETED (no other pair's draws change).
+    lonely = ended["therapistId"].is_in(_lonely(ctx, frames).implode()).to_numpy()
+    n = np.where(lonely, np.maximum(n, _lonely_need(ctx)), n)
+    req = meeting_requests(ended, n, lonely, first_req=first_req).with_columns(
+        ended["endMs"].alias("until")
+    )
     acc, _ = schedule(ctx, req, grid, existing)
     return accepted_meetings(ctx, req, acc, first_held=True) if acc.height else ctx.empty("Meeting")
 
