@@ -22,8 +22,11 @@ time). A therapist approved just before the anchor may have no available slot le
 check then reports its notes and reviews minimums. A pair that ended (inactive) had its
 sessions: up to meetings_per_relationship, the first held, between its pairing and its end
 (``pair_ends``), none after; they are scheduled first and count towards the therapist's
-minimums. Nothing is booked more than BOOK_AHEAD_WEEKS (config) ahead: a pair has its sessions
-booked a keyed few weeks ahead (``booked_until``), further only as far as its minimums need. A
+minimums. A therapist with no active pair (relationships found no client who could have begun
+with it in time: light --seed 11) held its minimums' sessions with its past clients: each of
+its pairs that ended had that many, all COMPLETED, where the pair's span had room. Nothing
+is booked more than BOOK_AHEAD_WEEKS (config) ahead: a pair has its sessions booked a keyed
+few weeks ahead (``booked_until``), further only as far as its minimums need. A
 build with an upcoming meeting has one CONFIRMED (``MIN_CONFIRMED``, ``_confirmed``): its
 therapist confirmed the booking before the anchor. The notes enricher writes the notes of every
 COMPLETED meeting (and the payments enricher bills it).
