@@ -1,10 +1,10 @@
 """Whole-array helpers that know nothing of the model: sorting and coding columns, finding
 values among ids, and text and Series made from Arrow buffers.
 
-Polars sorts a million integers on one thread in about half the CPU time numpy takes, so the
-large sorts of a build go through it (one thread: the build keeps every core busy with its
-steps); where values tie, callers either sort distinct values or make the order of ties
-exact themselves.
+Integer sorts go through numpy's ``argsort``: with the SIMD sorts of numpy 2 it takes a third
+to a half of the CPU time of polars' one-thread ``arg_sort`` (it runs on one thread, as it
+should: the build keeps every core busy with its steps); where values tie, callers either
+sort distinct values or make the order of ties exact themselves.
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ def sort_positions(values: npt.NDArray[np.integer]) -> I64:
 
     Equal values may come in any order. The result is a new, writable array.
     """
-    sort = pl.arg_sort_by("v", multithreaded=False)  # a third less CPU than the threaded one
-    out: I64 = pl.DataFrame({"v": values}).select(sort).to_series().to_numpy().astype(np.int64)
+    out: I64 = np.argsort(values).astype(np.int64, copy=False)
     return out
 
 
@@ -62,9 +61,10 @@ def in_sorted(
 
 def dense_codes(values: npt.NDArray[np.integer]) -> I64:
     """``np.unique(values, return_inverse=True)[1]``: each value's rank among the distinct ones."""
-    if np.ndim(values) != 1:  # polars would rank the rows of a 2-d array, not its values
+    if np.ndim(values) != 1:  # np.unique would code the values of a flattened 2-d array
         raise ValueError(f"dense_codes takes a 1-d array, not {np.ndim(values)}-d")
-    codes: I64 = pl.Series(values).rank("dense").to_numpy().astype(np.int64) - 1
+    # numpy's (SIMD) sort under np.unique takes half the CPU of polars' dense rank.
+    codes: I64 = np.unique(values, return_inverse=True)[1].astype(np.int64, copy=False)
     return codes
 
 
