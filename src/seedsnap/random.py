@@ -93,6 +93,13 @@ def _counter(keys: npt.ArrayLike, index: npt.ArrayLike, offset: np.uint64) -> U6
         constant = (int(i) * int(_GOLDEN) + int(offset)) % 2**64
         np.add(k, np.uint64(constant), out=out)
         return out
+    if i.size < out.size:
+        # Broadcast indices (a row of them against a column of keys): their share of the
+        # sum is made once per index, then added to the keys in one pass over the result.
+        step = np.multiply(i, _GOLDEN)
+        np.add(step, offset, out=step)
+        np.add(k, step, out=out)
+        return out
     # ufuncs with out= wrap silently on 0-d arrays too (scalar operators would warn).
     np.multiply(i, _GOLDEN, out=out)
     np.add(out, k, out=out)

@@ -62,8 +62,8 @@ def rank_in_run(values: npt.NDArray[Any]) -> I64:
 def ranks(stream: Stream, keys: U64, n: int) -> npt.NDArray[np.int64]:
     """A keyed permutation of range(n) per key: shape (len(keys), n)."""
     k = np.asarray(keys, dtype=np.uint64)
-    bits = stream.bits(np.repeat(k, n), np.tile(np.arange(n, dtype=np.uint64), len(k)))
-    return np.argsort(bits.reshape(len(k), n), axis=1, kind="stable").astype(np.int64)
+    bits = stream.bits(k[:, None], np.arange(n, dtype=np.uint64)[None, :])  # (len(k), n)
+    return np.argsort(bits, axis=1, kind="stable").astype(np.int64)
 
 
 def pick_many(

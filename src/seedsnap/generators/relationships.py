@@ -318,7 +318,7 @@ def _keyed_picks(
     rows, cols = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.intp)]
     for part in _row_chunks(len(keys), len(ckeys)):
         n = part.stop - part.start
-        score = s.bits(np.repeat(keys[part], len(ckeys)), np.tile(ckeys, n)).reshape(n, -1)
+        score = s.bits(keys[part, None], ckeys[None, :])  # (n, len(ckeys)), broadcast
         if first is not None and len(first[1]):
             best = first[1][np.argmin(score[:, first[1]], axis=1)]
             chosen = np.flatnonzero(first[0][part])
