@@ -267,11 +267,11 @@ def text_keys(values: pl.Series | npt.ArrayLike) -> U64:
     h = np.full(n, np.uint64(0x6A09E667F3BCC908), dtype=np.uint64)
     for j in range(-(-width // 8)):
         w = word(j)
-        if w.all():  # no value ends before this word (most words of an id column)
-            h ^= w
-            h *= _FOLD
-        else:
-            h = np.where(w != 0, (h ^ w) * _FOLD, h)
+        ended = np.flatnonzero(w == 0)  # the values that end before this word (few, if any)
+        kept = h[ended]
+        h ^= w
+        h *= _FOLD
+        h[ended] = kept
     return mix(h)
 
 
