@@ -84,21 +84,29 @@ class DriftError(SeedsnapError):
     ``verify``, which has no snapshot, the model's)."""
 
     def __init__(
-        self, problems: list[str], fix: str, against: str = "the snapshot's schema"
+        self,
+        problems: list[str],
+        fix: str,
+        against: str = "the snapshot's schema",
+        *,
+        message: str | None = None,
     ) -> None:
         head = "; ".join(problems[:5]) + (
             f" (+{len(problems) - 5} more)" if len(problems) > 5 else ""
         )
         # The fix names only what helps from the command that raised it: --create-schema
         # exists on `load` alone, and only an empty database can be created by it.
-        super().__init__(f"the database has drifted from {against}: {head}", fix)
+        super().__init__(message or f"the database has drifted from {against}: {head}", fix)
         self.problems = problems
 
     @classmethod
     def no_tables(cls, tables: int, fix: str, against: str = "the snapshot's schema") -> DriftError:
         """A database holding none of the model's ``tables`` tables: one problem, not one per
-        table (a wrong --db URL, or a database nothing was loaded into yet)."""
-        return cls([f"it has none of the model's {tables} tables"], fix, against)
+        table (a wrong --db URL, or a database nothing was loaded into yet). Not "drifted":
+        a newcomer's fresh database has not drifted from anything."""
+        problem = f"it has none of the model's {tables} tables"
+        message = f"the database has none of the model's {tables} tables"
+        return cls([problem], fix, against, message=message)
 
 
 CONFLICT_FIX = "rerun with --skip-conflicts to skip such rows and their dependants, or --replace"
