@@ -11,6 +11,8 @@ import hashlib
 import json
 import math
 import shutil
+import subprocess
+import sys
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -946,3 +948,87 @@ def test_the_verdict_counts_each_kind_of_missing_key() -> None:
     assert json.loads(report.render("json", False))["schema"] == ["f1"]
     report.keys = MissingKeys()
     assert report.exit_code == 0
+
+
+# --- diff and verify open a file database read-only -----------------------------------------
+
+
+def _holds_read_only(path: Path) -> subprocess.Popen[str]:
+    """Another process holding the DuckDB file ``path`` open read-only, ready when it returns."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+            "print('ready', flush=True); sys.stdin.read()",
+            str(path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+    return holder
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "sqlite"])
+def test_diff_and_verify_read_a_file_they_may_not_write(
+    light: Path, tmp_path: Path, dialect: str
+) -> None:
+    """A file of mode 444 is diffed and verified; the connection itself refuses writes (the
+    mode alone proves nothing to root), and the file is left byte for byte as it was."""
+    path = tmp_path / f"ro.{dialect}"
+    url = loaded(light, f"{dialect}:///{path}")
+    path.chmod(0o444)
+    before = path.read_bytes()
+    try:
+        same = run("diff", str(light), "--db", url)
+        assert same.exit_code == 0, same.output
+        assert "equal (" in same.output.splitlines()[-1]
+        checked = run("verify", "--db", url, "--mode", "light")
+        assert checked.exit_code == 0, checked.output
+        with ReadOnlyDatabase(url) as db:
+            if dialect == "sqlite":
+                db.conn.execute("PRAGMA query_only = OFF")  # only mode=ro is left to refuse
+            with pytest.raises(Exception, match=r"(?i)read.?only"):
+                db.conn.execute("CREATE TABLE seedsnap_probe (x INTEGER)")
+    finally:
+        path.chmod(0o644)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+def test_diff_and_verify_share_a_duckdb_file_with_another_reader(
+    light: Path, tmp_path: Path
+) -> None:
+    """DuckDB lets several processes read a file at once, but only one open it to write: a
+    diff that opened it for writing failed on the lock while anything else had it open."""
+    path = tmp_path / "shared.duckdb"
+    url = loaded(light, f"duckdb:///{path}")
+    holder = _holds_read_only(path)
+    try:
+        same = run("diff", str(light), "--db", url)
+        assert same.exit_code == 0, same.output
+        assert run("verify", "--db", url, "--mode", "light").exit_code == 0
+    finally:
+        holder.communicate("")
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "sqlite"])
+@pytest.mark.parametrize("command", ["diff", "verify"])
+def test_diff_and_verify_of_a_missing_file_create_nothing(
+    light: Path, tmp_path: Path, dialect: str, command: str
+) -> None:
+    where = tmp_path / "db"
+    where.mkdir()
+    url = f"{dialect}:///{where}/missing.{dialect}"
+    head = ["diff", str(light)] if command == "diff" else ["verify", "--mode", "light"]
+    result = CliRunner().invoke(main, [*head, "--db", url])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    kind = {"duckdb": "DuckDB", "sqlite": "SQLite"}[dialect]
+    assert result.stderr == (
+        f"seedsnap: error: no {kind} database at {where}/missing.{dialect}; "
+        "give the path of an existing database\n"
+    )
+    assert list(where.iterdir()) == []

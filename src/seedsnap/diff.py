@@ -432,8 +432,9 @@ class ReadOnlyDatabase:
 
     The transaction is read-only where the database has such a thing (PostgreSQL: ``REPEATABLE
     READ, READ ONLY``; SQLite: ``PRAGMA query_only``), and is rolled back on exit whatever
-    happened, so nothing can be committed. A DuckDB or SQLite file must already exist:
-    connecting to a missing one would create it.
+    happened, so nothing can be committed. A DuckDB or SQLite file must already exist (it is
+    never created) and is opened read-only, so a file the user may only read will do and, for
+    DuckDB, other read-only connections may hold it at the same time.
     """
 
     def __init__(self, url: str) -> None:
@@ -448,7 +449,7 @@ class ReadOnlyDatabase:
         if self.target.dialect == "postgres":
             self.conn = self.module.connect(self.url)
         else:
-            self.conn = self.module.connect(self.url, create=False)
+            self.conn = self.module.connect(self.url, create=False, read_only=True)
         try:
             if self.target.dialect == "sqlite":
                 self.conn.execute("PRAGMA query_only = ON")

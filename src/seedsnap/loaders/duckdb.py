@@ -82,23 +82,34 @@ def describe_url(url: str) -> str:
     return f"duckdb:///{path_of(url)}"
 
 
-def connect(url: str, create: bool = True) -> Any:
-    """An open DuckDB connection; with ``create`` False a missing file is an error."""
+def connect(url: str, create: bool = True, *, read_only: bool = False) -> Any:
+    """An open DuckDB connection; with ``create`` False a missing file is an error.
+
+    ``read_only`` (diff, verify) opens an existing file for reading only: a file the user may
+    only read is enough, and other read-only connections (another diff) may hold it too.
+    """
     duckdb = _driver()
     path = path_of(url)
-    check_database_file(url, path, DIALECT, create=create)
+    check_database_file(url, path, DIALECT, create=create and not read_only)
     try:
-        conn = duckdb.connect(str(path))
+        conn = duckdb.connect(str(path), read_only=read_only)
         # DuckDB draws its own progress bar on stdout for long queries; the CLI has one.
         conn.execute("SET enable_progress_bar = false").fetchall()
         return conn
     except duckdb.Error as e:
         first = str(e).splitlines()[0] if str(e) else type(e).__name__
         if "lock" in first.lower():
-            fix = "another process has the file open; stop it or wait"
+            fix = (
+                "another process has the file open for writing; stop it or wait"
+                if read_only
+                else "another process has the file open; stop it or wait"
+            )
         elif "permission denied" in first.lower():
-            # DuckDB opens its file for writing, also to read it (diff, verify).
-            fix = "make the file readable and writable by the user running seedsnap"
+            fix = (
+                "make the file readable by the user running seedsnap"
+                if read_only
+                else "make the file readable and writable by the user running seedsnap"
+            )
         else:
             fix = "check that the path is a DuckDB database file"
         raise DatabaseError(f"cannot open {path}: {first}", fix) from None

@@ -77,14 +77,23 @@ def describe_url(url: str) -> str:
     return f"sqlite:///{path_of(url)}"
 
 
-def connect(url: str, create: bool = True) -> Any:
-    """An open connection in autocommit mode (transactions are begun explicitly)."""
+def connect(url: str, create: bool = True, *, read_only: bool = False) -> Any:
+    """An open connection in autocommit mode (transactions are begun explicitly).
+
+    ``read_only`` (diff, verify) opens an existing file with ``mode=ro``: SQLite then neither
+    creates the file nor writes to it, and a file the user may only read is enough.
+    """
     import sqlite3
 
     path = path_of(url)
-    check_database_file(url, path, DIALECT, create=create)
+    check_database_file(url, path, DIALECT, create=create and not read_only)
     try:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+        if read_only:
+            # as_uri() percent-encodes '?', '#' and '%' in the path, so none is read as URI syntax.
+            uri = f"{path.absolute().as_uri()}?mode=ro"
+            conn = sqlite3.connect(uri, isolation_level=None, timeout=30, uri=True)
+        else:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=30)
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as e:
