@@ -83,6 +83,36 @@ def test_bad_configuration_is_one_clear_error(
         resolve(env=env, **kwargs)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "env", "fix"),
+    [
+        # The closest minimum, spelled as where the misspelt one came from.
+        ({"minimums": {"client.post": 3}}, {}, "did you mean --min client.posts=N?"),
+        (
+            {"minimums": {"community.recent_days": 3}},
+            {},
+            "did you mean --min community.recent_activity_days=N?",
+        ),
+        ({}, {"SEEDSNAP_MIN_CLIENT_POST": "3"}, "rename it SEEDSNAP_MIN_CLIENT_POSTS, or unset"),
+        ({"minimums": {"foo.bar": 3}}, {}, "write --min entity.requirement=N, e.g. --min client"),
+        ({}, {"SEEDSNAP_MIN_FOO_BAR": "3"}, "spell it SEEDSNAP_MIN_<ENTITY>_<REQUIREMENT>, e.g."),
+    ],
+)
+def test_an_unknown_minimum_names_the_closest_in_its_own_spelling(
+    kwargs: dict[str, object], env: dict[str, str], fix: str
+) -> None:
+    with pytest.raises(ConfigError) as e:
+        resolve(env=env, **kwargs)  # type: ignore[arg-type]
+    assert fix in str(e.value)
+
+
+def test_an_unknown_minimum_in_the_file_names_its_table(tmp_path: Path) -> None:
+    path = tmp_path / "seedsnap.toml"
+    path.write_text("[minimums.therapist]\nmeeting = 3\n")
+    with pytest.raises(ConfigError, match=r"did you mean meetings in \[minimums\.therapist\]\?"):
+        resolve(env={}, config_file=path)
+
+
 def test_the_anchor_range_is_inclusive() -> None:
     for text in ("1980-01-01T00:00:00Z", "2099-12-31T23:59:59Z", "2099-12-31T23:59:59.900Z"):
         assert resolve(anchor=text, env={}).anchor.year in (1980, 2099)

@@ -351,6 +351,30 @@ def refuse_misspelt(env: Mapping[str, str]) -> None:
             )
 
 
+def _min_fix(key: str, src: str, mins: Mapping[str, Mapping[str, int]]) -> str:
+    """How to name a minimum that ``key`` misspells, in the spelling of where it came from:
+    the closest known one if there is one (``client.post``: client.posts), else the form."""
+    known = [f"{e}.{n}" for e, reqs in mins.items() for n in reqs]
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    if src.startswith("env "):
+        if close:
+            return f"rename it {ENV_PREFIX}MIN_{close[0].replace('.', '_').upper()}, or unset it"
+        return (
+            "spell it SEEDSNAP_MIN_<ENTITY>_<REQUIREMENT>, e.g. SEEDSNAP_MIN_CLIENT_POSTS; "
+            "`seedsnap config` lists the minimums"
+        )
+    elif src.startswith("file "):
+        if close:
+            entity, _, name = close[0].partition(".")
+            return f"did you mean {name} in [minimums.{entity}]? `seedsnap config` lists them"
+        form = "[minimums.<entity>] <requirement> = N, e.g. posts in [minimums.client]"
+    else:
+        if close:
+            return f"did you mean --min {close[0]}=N? `seedsnap config` lists them"
+        form = "--min entity.requirement=N, e.g. --min client.posts=7"
+    return f"write {form}; `seedsnap config` lists the minimums"
+
+
 def resolve(
     mode: str | None = None,
     seed: int | None = None,
@@ -496,10 +520,7 @@ def resolve(
         # An option is named as typed in errors (--min client.posts), as [build] settings are.
         shown = f"--min {key}" if src == "option" else src
         if entity not in mins or name not in mins[entity]:
-            raise ConfigError(
-                f"unknown minimum {key!r} ({shown})",
-                "use entity.requirement, e.g. client.posts; `seedsnap config` lists them",
-            )
+            raise ConfigError(f"unknown minimum {key!r} ({shown})", _min_fix(key, src, mins))
         setting = _setting(src, f"{name} in [minimums.{entity}]", f"--min {key}")
         n = int(_number(str(value), f"minimum {key}", int, shown, setting))
         most = MAX_WINDOW_DAYS if (entity, name) in WINDOW_MINIMUMS else MAX_MINIMUM
