@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -335,3 +336,26 @@ def test_a_misspelt_database_variable_is_refused_by_load_and_diff() -> None:
         resolve_url(None, {"SEEDSNAP_DBS": "sqlite:///x.db"})
     assert "rename it SEEDSNAP_DB" in str(err.value)
     assert resolve_url(None, {"SEEDSNAP_DB": "sqlite:///x.db"}) == "sqlite:///x.db"
+
+
+def test_build_names_the_settings_the_command_line_did_not_give(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ./seedsnap.toml is read without being asked for, and a SEEDSNAP_ variable may be
+    left set: the build says what they set, so it is not quietly other than the one typed."""
+    monkeypatch.chdir(tmp_path)
+    for name in [n for n in os.environ if n.startswith("SEEDSNAP_")]:
+        monkeypatch.delenv(name)
+    args = ["build", "--mode", "light", "--out", "snap", "--quiet", "--no-check"]
+    plain = CliRunner().invoke(main, args)
+    assert plain.exit_code == 0, plain.output
+    assert plain.stdout.splitlines()[0].startswith("built snap: mode light,")
+    assert len(plain.stdout.splitlines()) == 1
+
+    (tmp_path / "seedsnap.toml").write_text("[build]\nseed = 7\n\n[minimums.client]\nposts = 4\n")
+    told = CliRunner().invoke(main, args, env={"SEEDSNAP_MIN_CLIENT_COMMENTS": "6"})
+    assert told.exit_code == 0, told.output
+    assert told.stdout.splitlines()[1] == (
+        "from seedsnap.toml: seed=7, minimums.client.posts=4; from the environment: "
+        "SEEDSNAP_MIN_CLIENT_COMMENTS=6 (`seedsnap config` shows every setting and its source)"
+    )

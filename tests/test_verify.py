@@ -210,3 +210,26 @@ def test_an_unknown_rule_names_the_closest_ids_and_how_many_exist(
     assert ", fk:" in line and ", not_null:" in line
     assert f"{total} rules exist" in line
     assert not (tmp_path / "seedsnap.duckdb").exists()
+
+
+def test_minimums_of_the_default_mode_are_said_to_be_so(
+    light: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A light database verified without --mode fails medium's minimums: a note on stderr
+    says whose minimums they were, and not when --mode was given."""
+    monkeypatch.chdir(tmp_path)  # no seedsnap.toml
+    monkeypatch.delenv("SEEDSNAP_MODE", raising=False)
+    url = loaded(light, f"sqlite:///{tmp_path}/light.sqlite")
+    note = (
+        "note: these are mode medium's minimums (no --mode given); verify a database seeded "
+        "in another mode with that --mode\n"
+    )
+    guessed = run("--db", url)
+    assert guessed.exit_code == 1
+    assert "min:" in guessed.stdout and guessed.stdout.splitlines()[-1].startswith("FAILED: ")
+    assert guessed.stderr == note
+    for args in (["--mode", "medium"], ["--format", "csv"]):
+        said = run("--db", url, *args)
+        assert said.exit_code == 1 and "min:" in said.stdout
+        assert said.stderr == ""
+    assert run("--db", url, "--mode", "light").exit_code == 0

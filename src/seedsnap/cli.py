@@ -474,6 +474,21 @@ def build(
         f"built {out}: mode {config.mode}, scale {config.scale:g}, seed {config.seed}, "
         f"{manifest['totals']['tables']} tables, {rows:,} rows in {elapsed:.2f} s"
     )
+    # What the command line did not say (a ./seedsnap.toml read by default, a SEEDSNAP_
+    # variable left set) is named, so a build is not quietly other than the one typed.
+    unseen: dict[str, list[str]] = {}
+    for key, value, source in config.describe():
+        kind, _, where = source.partition(" ")
+        where = where.split(" x scale ")[0].split(" = ")[0]  # a scaled volume's arithmetic
+        if kind == "file":
+            unseen.setdefault(f"from {where}", []).append(f"{key}={value}")
+        elif kind == "env":
+            unseen.setdefault("from the environment", []).append(f"{where}={value}")
+    if unseen:
+        click.echo(
+            "; ".join(f"{head}: {', '.join(items)}" for head, items in unseen.items())
+            + " (`seedsnap config` shows every setting and its source)"
+        )
     if report is not None:
         click.echo(f"check: {report.rules_run} rules, 0 violations")
 
@@ -649,6 +664,14 @@ def verify_cmd(
     config = _resolve(mode, scale, seed, anchor, minimums, config_file)
     report = verify(resolve_url(url), config, only=only or None)
     click.echo(render(report, fmt), nl=False)
+    guessed = fmt == "text" and config.sources.get("mode") == "default"
+    if guessed and any(v.rule.startswith("min:") for v in report.violations):
+        # A light database verified without --mode is held to medium's minimums.
+        click.echo(
+            f"note: these are mode {config.mode}'s minimums (no --mode given); verify a "
+            "database seeded in another mode with that --mode",
+            err=True,
+        )
     if not report.ok:
         sys.exit(1)
 
