@@ -530,10 +530,20 @@ def config_cmd(
 
 
 @main.command()
-@click.option("--what", default="all", help="enrichers, tables or all.")
+@click.option(
+    "--what",
+    default="all",
+    show_default=True,
+    help="enrichers, tables or all (both diagrams, one after the other: paste each into "
+    "Mermaid on its own).",
+)
 @one_line_errors()
 def graph(what: str) -> None:
     """Print the enricher tiers and the table dependency graph as Mermaid.
+
+    Enrichers: grouped by tier, an arrow from an enricher to each one that must run after
+    it, labelled with the tables that order them. Tables: an arrow from a table to each
+    table it references (dotted: itself).
 
     Example: seedsnap graph --what enrichers
     """
