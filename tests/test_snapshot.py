@@ -791,6 +791,34 @@ def test_show_prints_a_summary(snap_dir: Path, config: Config) -> None:
     assert next(x for x in big if x.startswith("Notification ")).split()[1] == f"{notes:,}"
 
 
+def test_show_names_the_settings_its_mode_does_not_give(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The config line names mode, seed, scale and anchor only: two snapshots that differ by
+    a --min, SEEDSNAP_MIN_* or a seedsnap.toml's [volumes] are told apart by an overrides line."""
+    monkeypatch.chdir(tmp_path)
+    for mode in ("light", "medium", "heavy"):
+        for scale in (1.0, 2.5):
+            assert snapshot.not_of_the_mode(resolve(mode=mode, scale=scale, env={}).to_dict()) == []
+    (tmp_path / "seedsnap.toml").write_text("[volumes]\nclients = 9\nposts_per_user = 2\n")
+    told = resolve(mode="light", scale=1.5, minimums={"client.posts": 4}, env={}).to_dict()
+    assert snapshot.not_of_the_mode(told) == [
+        "volumes.clients=13.5",
+        "volumes.posts_per_user=2",
+        "minimums.client.posts=4",
+    ]
+    assert snapshot.not_of_the_mode({"mode": "light", "volumes": {"clients": "x"}}) == []
+    assert snapshot.not_of_the_mode({"mode": "huge"}) == []
+
+    args = ["build", "--mode", "light", "--min", "client.posts=4", "--out", "s", "-q", "--no-check"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    lines = CliRunner().invoke(main, ["show", "s"]).stdout.splitlines()
+    assert lines[1].startswith("config    mode=light ")
+    assert (
+        lines[2] == "overrides volumes.clients=9, volumes.posts_per_user=2, minimums.client.posts=4"
+    )
+
+
 def test_show_json_is_the_manifest(snap_dir: Path) -> None:
     result = CliRunner().invoke(main, ["show", str(snap_dir), "--format", "json"])
     assert result.exit_code == 0

@@ -1451,6 +1451,32 @@ def verify_content(snap: Snapshot) -> None:
         _load_frame(snap, table, check_hash=True)
 
 
+def not_of_the_mode(cfg: Mapping[str, Any]) -> list[str]:
+    """``volumes.k=v`` and ``minimums.entity.name=n`` of a manifest's configuration that its
+    mode (at its scale) does not give: what a seedsnap.toml, SEEDSNAP_MIN_* or --min set."""
+    from seedsnap.config import MODE_NAMES, MODES, SCALED, mode_minimums
+
+    mode = cfg.get("mode")
+    if mode not in MODE_NAMES:
+        return []
+    out = []
+    try:
+        scale = float(cfg.get("scale", 1.0))
+        for key, value in sorted(dict(cfg.get("volumes", {})).items()):
+            if key in MODES[mode]:
+                base = MODES[mode][key] * (scale if key in SCALED else 1)
+                if not math.isclose(float(value), base, rel_tol=1e-9):
+                    out.append(f"volumes.{key}={float(value):g}")
+        base_mins = mode_minimums(mode)
+        for entity, reqs in sorted(dict(cfg.get("minimums", {})).items()):
+            for name, value in sorted(dict(reqs).items()):
+                if name in base_mins.get(entity, {}) and base_mins[entity][name] != value:
+                    out.append(f"minimums.{entity}.{name}={value}")
+    except (TypeError, ValueError, AttributeError):  # a manifest of another shape: say nothing
+        return []
+    return out
+
+
 def render_manifest(snap: Snapshot) -> str:
     """A human summary of ``snap``: header lines, then one line per table in load order."""
     m = snap.manifest
@@ -1463,6 +1489,10 @@ def render_manifest(snap: Snapshot) -> str:
         "tools     " + ", ".join(f"{k} {v}" for k, v in sorted(m["tools"].items())),
         "",
     ]
+    changed = not_of_the_mode(cfg)
+    if changed:
+        # Two builds of one mode and seed differ by these alone: name them beside the config.
+        lines.insert(2, "overrides " + ", ".join(changed))
     width = max(len(t) for t in [*snap.table_names, "table"])
     lines.append(f"{'table':<{width}}  {'rows':>9}  {'columns':>7}  content hash")
     for t in snap.table_names:
