@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,20 @@ from seedsnap.config import resolve
 from seedsnap.context import Frames
 
 PG_ADMIN_URL = os.environ.get("SEEDSNAP_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests resolve configurations as a newcomer's shell and directory leave them: a
+    SEEDSNAP_ variable exported to try the README (SEEDSNAP_MIN_CLIENT_POSTS=7) is dropped for
+    the session, and a ./seedsnap.toml, which every build here would read, stops it in one
+    line instead of failing tests far from the cause."""
+    for name in [n for n in os.environ if n.startswith("SEEDSNAP_") and n != "SEEDSNAP_TEST_PG"]:
+        del os.environ[name]
+    stray = Path.cwd() / "seedsnap.toml"
+    if stray.exists():
+        raise pytest.UsageError(
+            f"{stray} would be read by every build of the tests; move it away and run them again"
+        )
 
 
 def _with_db(url: str, db: str) -> str:

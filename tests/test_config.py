@@ -359,3 +359,16 @@ def test_build_names_the_settings_the_command_line_did_not_give(
         "from seedsnap.toml: seed=7, minimums.client.posts=4; from the environment: "
         "SEEDSNAP_MIN_CLIENT_COMMENTS=6 (`seedsnap config` shows every setting and its source)"
     )
+
+
+def test_the_readme_counts_ignore_a_seedsnap_toml_in_the_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`make readme` runs in the repository, where a newcomer trying the README's
+    seedsnap.toml leaves one: its counts are of the modes as they are, not of the file."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "seedsnap.toml").write_text("[build]\nseed = 7\n\n[volumes]\nclients = 9\n")
+    assert resolve(mode="light", env={}).seed == 7
+    plain = resolve(mode="light", env={}, default_file=False)
+    assert plain.seed != 7
+    assert plain.sources["seed"] == "default" and plain.sources["volumes.clients"] == "mode light"

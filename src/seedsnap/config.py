@@ -383,17 +383,19 @@ def resolve(
     minimums: Mapping[str, int] | None = None,
     config_file: str | Path | None = None,
     env: Mapping[str, str] | None = None,
+    *,
+    default_file: bool = True,
 ) -> Config:
     """Resolve defaults < mode < seedsnap.toml < environment < the arguments given here.
 
     ``minimums`` takes ``"client.posts": 7`` style keys. ``config_file`` defaults to
-    ``./seedsnap.toml`` when it exists.
+    ``./seedsnap.toml`` when it exists (unless ``default_file`` is False).
     """
     env = os.environ if env is None else env
     sources: dict[str, str] = {}
     file_doc: dict[str, Any] = {}
     path = Path(config_file) if config_file else Path("seedsnap.toml")
-    if config_file or path.exists():
+    if config_file or (default_file and path.exists()):
         fix = "check the --config path" if config_file else "remove it, or give --config FILE"
         try:
             file_doc = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -17,10 +17,11 @@ from seedsnap.schema import MENTARA
 
 
 def row_counts_table() -> str:
-    """Markdown: rows per table (load order) for each mode at scale 1 with the default seed."""
+    """Markdown: rows per table (load order) for each mode at scale 1 with the default seed
+    (and nothing of a ./seedsnap.toml, which would put its own counts in the README)."""
     counts = {}
     for mode in MODE_NAMES:
-        frames = generate(resolve(mode=mode, env={}, config_file=None))
+        frames = generate(resolve(mode=mode, env={}, config_file=None, default_file=False))
         counts[mode] = {t: f.height for t, f in frames.items()}
     lines = ["| table | " + " | ".join(MODE_NAMES) + " |", "|---|" + "---:|" * len(MODE_NAMES)]
     for table in MENTARA.load_order:
