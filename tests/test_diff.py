@@ -950,7 +950,7 @@ def test_the_verdict_counts_each_kind_of_missing_key() -> None:
     assert report.exit_code == 0
 
 
-# --- diff and verify open a file database read-only -----------------------------------------
+# --- diff, verify and load --audit open a file database read-only --------------------------
 
 
 def _holds_read_only(path: Path) -> subprocess.Popen[str]:
@@ -972,7 +972,7 @@ def _holds_read_only(path: Path) -> subprocess.Popen[str]:
 
 
 @pytest.mark.parametrize("dialect", ["duckdb", "sqlite"])
-def test_diff_and_verify_read_a_file_they_may_not_write(
+def test_diff_verify_and_audit_read_a_file_they_may_not_write(
     light: Path, tmp_path: Path, dialect: str
 ) -> None:
     """A file of mode 444 is diffed and verified; the connection itself refuses writes (the
@@ -987,6 +987,8 @@ def test_diff_and_verify_read_a_file_they_may_not_write(
         assert "equal (" in same.output.splitlines()[-1]
         checked = run("verify", "--db", url, "--mode", "light")
         assert checked.exit_code == 0, checked.output
+        audit = run("load", str(light), "--db", url, "--audit", "--replace")
+        assert audit.exit_code == 0, audit.output
         with ReadOnlyDatabase(url) as db:
             if dialect == "sqlite":
                 db.conn.execute("PRAGMA query_only = OFF")  # only mode=ro is left to refuse
@@ -998,7 +1000,7 @@ def test_diff_and_verify_read_a_file_they_may_not_write(
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
 
 
-def test_diff_and_verify_share_a_duckdb_file_with_another_reader(
+def test_diff_verify_and_audit_share_a_duckdb_file_with_another_reader(
     light: Path, tmp_path: Path
 ) -> None:
     """DuckDB lets several processes read a file at once, but only one open it to write: a
@@ -1010,6 +1012,7 @@ def test_diff_and_verify_share_a_duckdb_file_with_another_reader(
         same = run("diff", str(light), "--db", url)
         assert same.exit_code == 0, same.output
         assert run("verify", "--db", url, "--mode", "light").exit_code == 0
+        assert run("load", str(light), "--db", url, "--audit").exit_code == 0
     finally:
         holder.communicate("")
 

@@ -214,7 +214,7 @@ def test_a_duckdb_file_without_permission_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # "check that the path is a DuckDB database file", of a database file this user may not
-    # open (DuckDB opens it for writing, also for diff and verify).
+    # open: diff and verify open it read-only, so reading is all they need; load writes.
     import duckdb
 
     db = tmp_path / "ro.duckdb"
@@ -225,6 +225,8 @@ def test_a_duckdb_file_without_permission_says_so(
 
     monkeypatch.setattr(duckdb, "connect", denied)
     line = _one_line(CliRunner().invoke(main, ["verify", "--db", f"duckdb:///{db}"]), 2)
+    assert line.endswith("Permission denied; make the file readable by the user running seedsnap")
+    line = _one_line(CliRunner().invoke(main, ["load", str(LIGHT), "--db", f"duckdb:///{db}"]), 1)
     assert line.endswith("make the file readable and writable by the user running seedsnap")
 
 

@@ -620,8 +620,9 @@ def diff_cmd(
     """Compare a database (--db) or OTHER_SNAPSHOT with SNAPSHOT, row by row by primary key.
 
     Per table: rows missing from the target, extra in it, changed (same key, other content)
-    and equal; and any unique or foreign key of the model the database lacks. Never writes.
-    Exits 0 when equal, 1 when different, 2 on error, as diff(1).
+    and equal; and any unique or foreign key of the model the database lacks. Never writes:
+    a DuckDB or SQLite file is opened read-only, and must exist. Exits 0 when equal, 1 when
+    different, 2 on error, as diff(1).
 
     Example: seedsnap diff snapshots/mentara-light --db postgresql://localhost/mentara --details
     """
@@ -660,8 +661,10 @@ def verify_cmd(
 ) -> None:
     """Run the rules of `seedsnap check` (keys, domain rules, minimums) on a live database.
 
-    The anchor and minimums come from the options, as for `build`; the database is only
-    read. Exits 1 when any rule is broken, 0 when none is, 2 when it cannot verify.
+    The anchor and minimums come from the options, as for `build` (give the --mode the
+    database was seeded with; medium when not given). The database is only read: a DuckDB or
+    SQLite file is opened read-only, and must exist. Exits 1 when any rule is broken, 0 when
+    none is, 2 when it cannot verify.
 
     Example: seedsnap verify --db postgresql://localhost/mentara --mode light
     """

@@ -258,7 +258,11 @@ def load(
     fresh = path is not None and not path.exists()
     # A connection that fails made nothing of ours: a file there now is another load's (one
     # that holds the database's lock), and is left alone.
-    conn = module.connect(tgt.url, create=create)
+    if opts.audit and path is not None:
+        # An audit writes nothing: a file it may only read, or that other readers hold, will do.
+        conn = module.connect(tgt.url, create=False, read_only=True)
+    else:
+        conn = module.connect(tgt.url, create=create)
     made = _identity(path) if fresh and path is not None else None
     try:
         try:
