@@ -49,7 +49,12 @@ from seedsnap.generators.social_text import (
     SUPPORT_METHOD,
     VENUE_CLOSED,
 )
-from seedsnap.generators.therapy import BOOK_LEAD, MIN_SESSION_GAP_DAYS
+from seedsnap.generators.therapy import (
+    BOOK_LEAD,
+    MIN_SESSION_GAP_DAYS,
+    RETAKE_DAYS,
+    RETAKE_ROOM_DAYS,
+)
 from seedsnap.generators.therapy_text import EARLY_REVIEW_SESSIONS as _EARLY_REVIEW_SESSIONS
 from seedsnap.generators.therapy_text import FIRST_NOTE_OPENINGS, FIRST_SESSION_DESCRIPTIONS
 from seedsnap.generators.users import ADULT_AT, CONCERN_AREAS
@@ -2031,6 +2036,17 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         <> (CAST("assessmentMethod" AS TEXT) IN ('CHATBOT', 'HYBRID'))""",
     ),
     (
+        "pre_assessment.retaken_after_weeks",
+        "PreAssessment",
+        f"a client re-takes the assessment at least {RETAKE_DAYS} days after its previous one "
+        "(PHQ-9 and GAD-7 re-screening comes every two to four weeks)",
+        f"""SELECT "id" AS "key", 'previous ' || CAST("before" AS TEXT) AS "detail" FROM (
+            SELECT "id", "createdAt", LAG("createdAt") OVER (
+                PARTITION BY "clientId" ORDER BY "createdAt", "id") AS "before"
+            FROM "PreAssessment") AS "p"
+        WHERE "createdAt" < "before" + INTERVAL '{RETAKE_DAYS} days'""",
+    ),
+    (
         "chatbot.complete_has_assessment",
         "ChatbotSession",
         "a completed intake chatbot session produced the assessment that links to it",
@@ -3944,6 +3960,25 @@ _TREATING_THERAPISTS = """SELECT "userId" AS "id", "userId" AS "ref" FROM "Thera
     AND CAST("m"."status" AS TEXT) = 'COMPLETED')"""
 
 
+# ... and the verified clients who came long enough after their intake (their first
+# assessment) to re-take it ``{n}`` - 1 times: one per RETAKE_ROOM_DAYS, by their last login
+# (enrichers/assessments.py: a client re-takes it at most every RETAKE_DAYS, so a recent
+# sign-up, or one who stopped coming soon after it, has as many as fit, at least its intake).
+_ASSESSED_CLIENTS = f"""SELECT "c"."userId" AS "id", "c"."userId" AS "ref" FROM "Client" AS "c"
+    JOIN "User" AS "u" ON "u"."id" = "c"."userId"
+    LEFT JOIN (SELECT "clientId", MIN("createdAt") AS "first" FROM "PreAssessment"
+    GROUP BY "clientId") AS "a" ON "a"."clientId" = "c"."userId"
+    WHERE "u"."emailVerified" AND ("a"."first" IS NULL OR {{n}} <= 1
+    OR "a"."first" + INTERVAL '{RETAKE_ROOM_DAYS} days' * ({{n}} - 1) <= "u"."lastLoginAt")"""
+# What a minimum's rule adds to "every <entity> has <name> >= n" where it applies to fewer.
+MINIMUM_NOTES: dict[tuple[str, str], str] = {
+    ("client", "completed_assessments"): (
+        f" (one re-takes it at most every {RETAKE_DAYS} days: a client who has not come "
+        f"(n - 1) x {RETAKE_ROOM_DAYS} days since its intake has as many as fit, at least one)"
+    ),
+}
+
+
 def _count(table: str, column: str, where: str = "") -> str:
     cond = f" WHERE {where}" if where else ""
     return (
@@ -3970,7 +4005,7 @@ MINIMUM_COUNTS: dict[tuple[str, str], tuple[str, str | None]] = {
     ("client", "therapist_relationships"): (_count("ClientTherapist", "clientId"), None),
     ("client", "meetings_if_has_therapist"): (_count("Meeting", "clientId"), _ACTIVE_CLIENTS),
     # A PreAssessment row is a completed assessment: the app stores one on completion.
-    ("client", "completed_assessments"): (_count("PreAssessment", "clientId"), None),
+    ("client", "completed_assessments"): (_count("PreAssessment", "clientId"), _ASSESSED_CLIENTS),
     # Worksheets are homework from a session: the clients in therapy who have held one.
     ("client", "worksheets_if_has_therapist"): (_count("Worksheet", "clientId"), _TREATED_CLIENTS),
     ("client", "conversations"): (_count("ConversationParticipant", "userId"), None),
@@ -4045,13 +4080,14 @@ def minimum_rules(minimums: Mapping[tuple[str, str], int]) -> list[Rule]:
             continue
         counts, among = MINIMUM_COUNTS[(entity, name)]
         table, everyone = _ENTITIES[entity]
+        entities = (among or everyone).replace("{n}", str(int(n)))
         out.append(
             Rule(
                 f"min:{entity}.{name}",
                 table,
-                f"every {entity} has {name} >= {n}",
+                f"every {entity} has {name} >= {n}" + MINIMUM_NOTES.get((entity, name), ""),
                 f"""SELECT "e"."id" AS "key", 'has ' || CAST(COALESCE("k"."n", 0) AS TEXT) ||
-                ', needs {int(n)}' AS "detail" FROM ({among or everyone}) AS "e"
+                ', needs {int(n)}' AS "detail" FROM ({entities}) AS "e"
                 LEFT JOIN ({counts}) AS "k" ON "k"."ref" = "e"."ref"
                 WHERE COALESCE("k"."n", 0) < {int(n)}""",
             )

@@ -70,6 +70,9 @@ SCALED = ("clients", "therapists", "admins", "moderators", "illness_communities"
           "general_communities")  # fmt: skip
 
 # Minimum requirements (seeder.md §3.3 defaults, used unchanged by medium), entity -> name -> n.
+# client.completed_assessments holds for a client who came long enough after its intake to
+# re-take it that often: one re-takes it at most every two weeks (generators/therapy.py
+# RETAKE_DAYS), so a recent sign-up has as many as fit, at least the intake.
 MINIMUMS: dict[str, dict[str, int]] = {
     "client": {
         "community_memberships": 1, "posts": 5, "comments": 10, "hearts": 3,

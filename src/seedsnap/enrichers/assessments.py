@@ -1,6 +1,10 @@
 """Assessments: every client has at least N completed pre-assessments; one who has seen its
 therapist recommendations at least its intake (the app recommends from it); one who signed up
 long ago has re-taken it more often (one per FOLLOW_UP_DAYS of tenure, up to MAX_BY_TENURE).
+A client re-takes it no sooner than ``therapy.RETAKE_DAYS`` after the one before: one who has
+not come long enough since its intake for N of them (``therapy.retakes_fit``: a recent
+sign-up, or one who stopped coming soon after it) has as many as fit, at least its intake
+(check's min:client.completed_assessments counts only clients who came long enough).
 
 Upstream's enricher added identical mock rows in a second JSON shape, never processed
 (seeder.md §7 row 4, §11.14). Here a client's k-th assessment comes from the generator's
@@ -16,7 +20,7 @@ import polars as pl
 from seedsnap.context import MS_PER_DAY, Context, Frames
 from seedsnap.enrichers.common import count_by, deficit
 from seedsnap.generators.common import text_keys
-from seedsnap.generators.therapy import assessment_rows
+from seedsnap.generators.therapy import assessment_rows, intake_ms, retakes_fit
 from seedsnap.generators.users import verified, with_seen
 from seedsnap.random import expand
 
@@ -49,21 +53,29 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         pl.col("hasSeenTherapistRecommendations").cast(pl.Int64),
         (1 + tenure).clip(1, MAX_BY_TENURE),
     )
+    # No more than fit the client's time from its intake to when it last came, spaced
+    # RETAKE_DAYS apart: a recent sign-up (or one who soon stopped coming) has fewer.
+    intake = intake_ms(ctx, clients["clientId"], clients["createdMs"].to_numpy())
+    until = clients["seenMs"].clip(upper_bound=ctx.anchor_ms).to_numpy()
+    clients = clients.with_columns(pl.Series("fits", retakes_fit(until - intake)))
+    minimum = pl.min_horizontal(minimum, pl.col("fits"))
     # A client who has not verified its email has just signed up: with the intake that
     # registration stores, and no other (the client minimums are of verified clients).
     minimum = pl.when(pl.col("verified")).then(minimum).otherwise(1)
     need = deficit(clients, "clientId", have, minimum)
     if need.is_empty():
         return {}
-    need = need.join(have, on="clientId", how="left").with_columns(pl.col("len").fill_null(0))
+    need = need.join(have, on="clientId", how="left").with_columns(
+        pl.col("len").fill_null(0), (pl.col("len").fill_null(0) + pl.col("need")).alias("total")
+    )
     row, index, _ = expand(text_keys(need["clientId"]), need["need"].to_numpy())
     # The k-th assessment of a client continues its own numbering (0 is the intake).
     nth = need["len"].to_numpy()[row] + index
     who = (
         need[row]
-        .select("clientId")
+        .select("clientId", "total")
         .join(
-            clients.drop("hasSeenTherapistRecommendations", "verified"),
+            clients.drop("hasSeenTherapistRecommendations", "verified", "fits"),
             on="clientId",
             how="left",
             maintain_order="left",

@@ -2023,6 +2023,21 @@ def _item9(s: Stream, keys: U64, phq8: I64) -> I64:
 
 # The intake assessment is processed within this long of its submission (``assessment_rows``).
 INTAKE_PROCESSED_WITHIN = 3 * MS_PER_MINUTE
+# A client re-takes the assessment no sooner than RETAKE_DAYS after its previous one (PHQ-9
+# and GAD-7 re-screening comes every two to four weeks): its k-th follow-up lies in the k-th
+# slot of up to RETAKE_SLOT_DAYS after the intake, RETAKE_DAYS into it at the earliest. One
+# more takes RETAKE_ROOM_DAYS of the client's time (a day more, to find its waking hours in):
+# a client who has not come that long since its intake has fewer (``retakes_fit``).
+RETAKE_DAYS = 14
+RETAKE_SLOT_DAYS = 45
+RETAKE_ROOM_DAYS = RETAKE_DAYS + 1
+
+
+def retakes_fit(room_ms: npt.ArrayLike) -> I64:
+    """How many assessments fit in ``room_ms`` from the intake to when the client last came
+    (the intake and one per RETAKE_ROOM_DAYS): at least the intake."""
+    room = np.maximum(np.asarray(room_ms, dtype=np.int64), 0)
+    return np.asarray(1 + room // (RETAKE_ROOM_DAYS * MS_PER_DAY), dtype=np.int64)
 
 
 def intake_ms(ctx: Context, clients: pl.Series, created_ms: I64) -> I64:
@@ -2069,7 +2084,8 @@ def chatbot_session_keys(client_keys: U64) -> U64:
 
 def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFrame:
     """The ``nth`` assessment (0 = intake) of each row's client (clientId, createdMs and
-    optionally seenMs: ``users.last_seen``, which follow-ups precede).
+    optionally seenMs: ``users.last_seen``, which follow-ups precede; total: how many the
+    client has in all, at most ``retakes_fit`` of its room, else nth + 1).
 
     A client's latent levels are keyed by the client, so its assessments agree with each
     other; later ones reflect a keyed improvement (or decline) over time. Scores are the sums
@@ -2087,13 +2103,18 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
     s = ctx.stream("PreAssessment", "fields")
     c_at = clients["createdMs"].to_numpy()
     intake = intake_ms(ctx, clients["clientId"], c_at)
-    # The nth follow-up comes 3 to 6 weeks per step after the intake; for a client too new
-    # for that, within the time since the intake (before, they all sat at the anchor), and
-    # before the client was last seen (``seenMs``, when given).
+    # The nth follow-up lies in the nth of (total - 1) slots after the intake, each
+    # RETAKE_SLOT_DAYS or the client's share of its time since the intake (before it was
+    # last seen, ``seenMs`` when given) if less, and RETAKE_DAYS into its slot at the
+    # earliest: every one RETAKE_DAYS after the one before (they were drawn apart, so a
+    # later one could come first, and a new client's two could be a day apart). A slot is
+    # never under RETAKE_ROOM_DAYS where ``total`` fits the room (``retakes_fit``).
     until = clients["seenMs"].to_numpy() if "seenMs" in clients.columns else a
     room = np.maximum(np.minimum(until, a) - intake, 0)
-    lo = intake + np.minimum(nth * 21 * MS_PER_DAY, room * nth // (nth + 1))
-    hi = intake + np.minimum(nth * 45 * MS_PER_DAY, room)
+    total = clients["total"].to_numpy() if "total" in clients.columns else nth + 1
+    slot = np.minimum(RETAKE_SLOT_DAYS * MS_PER_DAY, room // np.maximum(total - 1, 1))
+    lo = intake + np.maximum(nth - 1, 0) * slot + RETAKE_DAYS * MS_PER_DAY
+    hi = intake + nth * slot
     home = home_offset_of(ctx, clients["clientId"])
     created = np.where(nth == 0, intake, waking_between(s, keys, lo, hi, home, index=1))
     chatbot = (
