@@ -442,6 +442,7 @@ def rules(config: Mapping[str, Any], schema: Schema = MENTARA) -> list[Rule]:
         *calendar_rules(year),
         *minimum_rules(minimums),
         *recent_activity_rule(recent, at),
+        *worksheet_spread_rule(minimums),
     ]
 
 
@@ -461,6 +462,41 @@ def recent_activity_rule(days: int, at: str) -> list[Rule]:
             JOIN "RoomGroup" AS "g" ON "g"."id" = "r"."roomGroupId"
             WHERE "g"."communityId" = "c"."id"
             AND "p"."createdAt" >= {at} - INTERVAL '{int(days)} days')""",
+        )
+    ]
+
+
+# No worksheet count is shared by more than WORKSHEET_COUNT_SHARE of the therapists who
+# give worksheets, plus WORKSHEET_COUNT_SLACK (small builds): a therapist's count follows
+# its caseload and its clients' time in therapy (enrichers/worksheets.py), where heavy x3
+# had 62 of 69 at exactly the minimum of 8 and medium 10 of 11 at 4. Checked where the
+# minimums leave a client room for more (each at most ``len(ttx.WORKSHEETS)``): a minimum
+# above that gives every client alike.
+WORKSHEET_COUNT_SHARE = 0.5
+WORKSHEET_COUNT_SLACK = 2
+
+
+def worksheet_spread_rule(minimums: Mapping[tuple[str, str], int]) -> list[Rule]:
+    """Therapists' worksheet counts are spread, not piled on one (see WORKSHEET_COUNT_SHARE)."""
+    most = max(
+        minimums.get(("therapist", "worksheets_created"), 0),
+        minimums.get(("client", "worksheets_if_has_therapist"), 0),
+    )
+    if most > len(ttx.WORKSHEETS):
+        return []
+    return [
+        Rule(
+            "worksheet.therapist_counts_spread",
+            "Worksheet",
+            f"no worksheet count is shared by more than {WORKSHEET_COUNT_SHARE:g} of the "
+            f"therapists who give worksheets (plus {WORKSHEET_COUNT_SLACK}): a therapist's "
+            "count follows its caseload and its clients' time in therapy",
+            f"""SELECT CAST("n" AS TEXT) AS "key", CAST(COUNT(*) AS TEXT) || ' of ' ||
+            CAST(MAX("t") AS TEXT) || ' therapists have ' || CAST("n" AS TEXT) AS "detail"
+            FROM (SELECT "therapistId", COUNT(*) AS "n", COUNT(*) OVER () AS "t"
+                FROM "Worksheet" GROUP BY "therapistId") AS "c"
+            GROUP BY "n"
+            HAVING COUNT(*) > {WORKSHEET_COUNT_SHARE} * MAX("t") + {WORKSHEET_COUNT_SLACK}""",
         )
     ]
 

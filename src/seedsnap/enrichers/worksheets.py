@@ -12,7 +12,11 @@ deficit is counted once per entity, over the active pairs that have held a sessi
 worksheet is homework given at or after one; a pair that has not met yet gets none): a client
 with such a pair gets client.worksheets_if_has_therapist minus what it has, shared round robin
 over those pairs; then each APPROVED therapist gets therapist.worksheets_created minus what it
-has (the client top-ups included), shared over its pairs that have met. Rows come from the
+has (the client top-ups included), shared over its pairs that have met. On top of those, a
+pair is given more the longer it has been meeting (``_extras``: about one per EXTRA_WEEKS of
+therapy, times its therapist's keyed habit), so a therapist's count follows its caseload and
+their time in therapy rather than sitting at the minimum (heavy x3 had 62 of 69 at exactly
+8); a client is not given more than ``len(tx.WORKSHEETS)`` that way, each title once. Rows come from the
 generator's ``worksheet_rows``: assigned after the pair's first session, a title the client
 has not had yet (numbering continues the client's existing worksheets), OVERDUE when past due
 and unsubmitted, submissions after assignment (a week-long diary after its week), feedback on
@@ -24,9 +28,10 @@ PROGRESS_SHARE of the cases where it may): where the pair had a submission at le
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
-from seedsnap.context import Context, Frames
+from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames
 from seedsnap.enrichers.common import count_by, count_with_planned, deficit
 from seedsnap.generators import therapy_text as tx
 from seedsnap.generators.common import text_keys
@@ -35,9 +40,10 @@ from seedsnap.generators.therapy import (
     held_pairs,
     spread,
     worksheet_rows,
+    worksheet_templates,
     worksheets,
 )
-from seedsnap.random import expand, name_key
+from seedsnap.random import U64, expand, name_key
 
 READS = ("User", "Therapist", "ClientTherapist", "Meeting", "Worksheet", "WorksheetSubmission")
 WRITES = ("Worksheet", "WorksheetSubmission")
@@ -47,6 +53,78 @@ PROGRESS_SHARE = 0.3  # of reviewed submissions that may say "progress", the sha
 # MIN_SUBMITTED worksheets SUBMITTED and not reviewed yet (``least_submitted``): testers need
 # one in light and medium too.
 MIN_SUBMITTED = 1
+
+
+# A pair that has met is given about one worksheet more per EXTRA_WEEKS of therapy (from its
+# first session to when client or therapist was last seen), times its therapist's habit, a
+# keyed factor in HABIT (some therapists set more homework than others).
+EXTRA_WEEKS = 3
+HABIT = (0.4, 1.6)
+
+
+def _extras(ctx: Context, pairs: pl.DataFrame, have: pl.DataFrame) -> pl.Series:
+    """Per row of ``pairs`` (``held_pairs`` with n: the worksheets the top-ups give it), the
+    worksheets its therapy's length adds (keyed by the pair and its therapist), no more than
+    leave its client two of each title in all (``have``: clientId, len): past
+    ``len(tx.WORKSHEETS)`` a client's titles come round again (``_again``)."""
+    until = pl.min_horizontal("seenC", "seenT", pl.lit(ctx.anchor_ms))
+    weeks = (
+        pairs.select((until - pl.col("firstMs")).clip(lower_bound=0) / (7 * MS_PER_DAY))
+        .to_series()
+        .to_numpy()
+    )
+    habit = ctx.stream("Worksheet", "habit").uniform(text_keys(pairs["therapistId"]))
+    pk = pairs["pkey"].to_numpy()
+    expected = (HABIT[0] + (HABIT[1] - HABIT[0]) * habit) * weeks / EXTRA_WEEKS
+    drawn = np.floor(expected + ctx.stream("Worksheet", "extra").uniform(pk)).astype(np.int64)
+    room = (
+        pairs.join(have, on="clientId", how="left", maintain_order="left")
+        .select(2 * len(tx.WORKSHEETS) - pl.col("len").fill_null(0) - pl.col("n"))
+        .to_series()
+        .clip(lower_bound=0)
+        .to_numpy()
+    )
+    return pl.Series("extra", np.minimum(drawn, room), dtype=pl.Int64)
+
+
+def _again(
+    ctx: Context, rows: pl.DataFrame, keys: U64, before: pl.DataFrame, meetings: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The extra worksheets of ``rows`` (``worksheet_rows``' input, keyed ``keys``) past the
+    client's first round of titles (nth from ``len(tx.WORKSHEETS)``): the k-th takes the
+    title whose earlier worksheet (among ``before``: clientId, title, dueDate) was due k-th
+    (its nth is that title's in the second round), assigned once that one is due, so it is
+    not open (check worksheet.no_open_duplicate); one with no room for that before the pair
+    was last seen is not given."""
+    if rows.is_empty():
+        return worksheet_rows(ctx, rows, keys, meetings)
+    n = len(tx.WORKSHEETS)
+    clients = rows.select("clientId").unique().sort("clientId")
+    slots = clients.join(pl.DataFrame({"_pos": list(range(n))}), how="cross")
+    tpl = worksheet_templates(ctx, slots["clientId"], slots["_pos"].to_numpy())
+    titles = pl.Series("title", [w[0] for w in tx.WORKSHEETS], dtype=pl.String).gather(tpl)
+    due = before.group_by("clientId", "title").agg(
+        pl.col("dueDate").max().dt.epoch("ms").alias("_due")
+    )
+    order = (
+        slots.with_columns(titles)
+        .join(due, on=["clientId", "title"], how="left")
+        .sort("clientId", "_due", "_pos", nulls_last=False)
+        .with_columns(pl.int_range(pl.len(), dtype=pl.Int64).over("clientId").alias("_k"))
+        .select("clientId", "_k", "_pos", "_due")
+    )
+    until = pl.min_horizontal("seenC", "seenT", pl.lit(ctx.anchor_ms - MS_PER_HOUR))
+    rows = (
+        rows.with_columns((pl.col("nth") - n).alias("_k"), pl.Series("_key", keys))
+        .join(order, on=["clientId", "_k"], how="left", maintain_order="left")
+        .with_columns(
+            (n + pl.col("_pos")).alias("nth"),
+            pl.max_horizontal("firstMs", "_due").alias("firstMs"),
+        )
+        .filter(pl.col("firstMs") < until)
+    )
+    keys = rows["_key"].to_numpy()
+    return worksheet_rows(ctx, rows.drop("_k", "_key", "_pos", "_due"), keys, meetings)
 
 
 def least_submitted(
@@ -158,9 +236,11 @@ def _distinct_feedback(
     """``subs`` (new submissions of ``sheets``, the new worksheets) where no client reads the
     same feedback twice: a text a client already had (on an earlier submission, the existing
     ones first) is replaced by one of the texts about its worksheet's title
-    (``tx.WORKSHEET_FEEDBACK_FOR``, keyed), which no other worksheet of the client has (its
-    titles are distinct). The generic and progress texts are two each: heavy x3 gave 36 of
-    80 clients the same sentence twice (check: worksheet.feedback_not_repeated)."""
+    (``tx.WORKSHEET_FEEDBACK_FOR``, keyed) that the client's other submissions do not keep:
+    a title comes round again for a client at most once (``_again``), and each has two, so
+    the two worksheets of one title take one each. The generic and progress texts are two
+    each: heavy x3 gave 36 of 80 clients the same sentence twice (check:
+    worksheet.feedback_not_repeated)."""
     if subs.is_empty():
         return subs
     ws = pl.concat(
@@ -170,7 +250,7 @@ def _distinct_feedback(
         ]
     )
     old = frames["WorksheetSubmission"].select("id", "worksheetId", "submittedAt", "feedback")
-    seen = (
+    every = (
         pl.concat(
             [
                 old.with_columns(pl.lit(0).alias("_new")),
@@ -181,9 +261,11 @@ def _distinct_feedback(
         .filter(pl.col("feedback").is_not_null())
         .sort("_new", "submittedAt", "id")
         .with_columns((pl.int_range(pl.len()).over("clientId", "feedback") > 0).alias("_again"))
-        .filter(pl.col("_again") & (pl.col("_new") == 1))
-        .select("id", "title")
     )
+    kept = every.filter(~(pl.col("_again") & (pl.col("_new") == 1))).select(
+        "clientId", pl.col("feedback").alias("_anew")
+    )
+    seen = every.filter(pl.col("_again") & (pl.col("_new") == 1)).select("id", "clientId", "title")
     if seen.is_empty():
         return subs
     width = max(len(v) for v in tx.WORKSHEET_FEEDBACK_FOR.values())
@@ -195,15 +277,30 @@ def _distinct_feedback(
         schema={"title": pl.String, "_j": pl.Int64, "_anew": pl.String},
         orient="row",
     )
-    anew = (
-        seen.with_columns(pl.Series("_j", pick, dtype=pl.Int64))
+    group = ["clientId", "title"]
+    # The title's texts the client's kept feedback leaves free, numbered _c of _m.
+    free = (
+        seen.select(group)
+        .unique()
+        .join(texts, on="title")
+        .join(kept, on=["clientId", "_anew"], how="anti")
+        .sort(*group, "_j")
         .with_columns(
-            pl.col("_j")
-            % pl.col("title").replace_strict(
-                {t: len(v) for t, v in tx.WORKSHEET_FEEDBACK_FOR.items()}, return_dtype=pl.Int64
-            )
+            pl.int_range(pl.len()).over(group).alias("_c"), pl.len().over(group).alias("_m")
         )
-        .join(texts, on=["title", "_j"], how="left")
+    )
+    # The r-th worksheet of a title that needs one takes the free text r after the first's
+    # keyed pick: one each (a single one: its pick, as before titles came round again).
+    anew = (
+        seen.with_columns(pl.Series("_pick", pick, dtype=pl.Int64))
+        .sort("id")
+        .with_columns(
+            pl.int_range(pl.len()).over(group).alias("_r"),
+            pl.col("_pick").first().over(group).alias("_o"),
+        )
+        .join(free.select(*group, "_m").unique(), on=group, how="left")
+        .with_columns(((pl.col("_o") + pl.col("_r")) % pl.col("_m")).alias("_c"))
+        .join(free.select(*group, "_c", "_anew"), on=[*group, "_c"], how="left")
         .select("id", "_anew")
     )
     return (
@@ -248,7 +345,8 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     pairs = pairs.with_columns(
         (pl.col("forClient") + spread(pairs, "therapistId", need_t)).alias("n")
     )
-    pairs = pairs.filter(pl.col("n") > 0)
+    pairs = pairs.with_columns(_extras(ctx, pairs, have))
+    pairs = pairs.filter((pl.col("n") + pl.col("extra")) > 0)
     if pairs.is_empty():
         base, base_subs = least_submitted(ctx, frames, base, base_subs)
         base_subs = _with_progress(ctx, frames, base, base_subs)
@@ -256,8 +354,11 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             "Worksheet": base,
             "WorksheetSubmission": _distinct_feedback(ctx, frames, base, base_subs),
         }
-    row, _, keys = expand(pairs["pkey"].to_numpy() ^ SALT, pairs["n"].to_numpy())
-    # A client's new worksheets continue its numbering, so their titles are new to it.
+    row, index, keys = expand(
+        pairs["pkey"].to_numpy() ^ SALT, (pairs["n"] + pairs["extra"]).to_numpy()
+    )
+    # A client's new worksheets continue its numbering, so their titles are new to it, but
+    # for extras past its first round of titles (``_again``).
     rows = (
         pairs[row]
         .join(have, on="clientId", how="left", maintain_order="left")
@@ -268,9 +369,17 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         )
         .drop("len")
     )
-    sheets, submissions = worksheet_rows(ctx, rows, keys, frames["Meeting"])
-    sheets = pl.concat([base, sheets])
-    submissions = pl.concat([base_subs, submissions])
+    again = (index >= rows["n"].to_numpy()) & (rows["nth"].to_numpy() >= len(tx.WORKSHEETS))
+    rows = rows.drop("n", "extra")
+    first, first_subs = worksheet_rows(
+        ctx, rows.filter(pl.Series(~again)), keys[~again], frames["Meeting"]
+    )
+    before = pl.concat([ws.select(first.columns), first]).select("clientId", "title", "dueDate")
+    later, later_subs = _again(
+        ctx, rows.filter(pl.Series(again)), keys[again], before, frames["Meeting"]
+    )
+    sheets = pl.concat([base, first, later])
+    submissions = pl.concat([base_subs, first_subs, later_subs])
     sheets, submissions = least_submitted(ctx, frames, sheets, submissions)
     submissions = _with_progress(ctx, frames, sheets, submissions)
     return {
