@@ -3614,6 +3614,19 @@ def account_rules(anchor: str) -> list[Rule]:
             WHERE "x"."lastLoginAt" IS NULL OR "a"."at" > "x"."lastLoginAt" + {session}""",
         ),
         Rule(
+            "notification.profile_reminder_of_an_incomplete_profile",
+            "Notification",
+            "a PROFILE_COMPLETION reminder (add a photo and a bio) goes to a user whose profile "
+            "lacks one, or who read it and updated their profile (updatedAt) after",
+            """SELECT "n"."id" AS "key", 'user ' || "x"."id" || CASE WHEN "n"."isRead"
+            THEN ' updated ' || CAST("x"."updatedAt" AS TEXT) || ', read it '
+            || CAST("n"."readAt" AS TEXT) ELSE ' never read it' END AS "detail"
+            FROM "Notification" AS "n" JOIN "User" AS "x" ON "x"."id" = "n"."userId"
+            WHERE CAST("n"."type" AS TEXT) = 'PROFILE_COMPLETION'
+            AND "x"."avatarUrl" IS NOT NULL AND "x"."bio" IS NOT NULL
+            AND NOT ("n"."isRead" AND "x"."updatedAt" >= "n"."readAt")""",
+        ),
+        Rule(
             "notification.sign_in_alert_at_a_sign_in",
             "Notification",
             "a SECURITY_ALERT tells of a sign-in: it comes no later than its user's last login",

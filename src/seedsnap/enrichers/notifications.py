@@ -1005,19 +1005,46 @@ def _seen_of(users: pl.DataFrame, ids: pl.Series) -> pl.Series:
 def _fallbacks(ctx: Context, users: pl.DataFrame, have: npt.NDArray[np.int64]) -> pl.DataFrame:
     """Account notifications for users still short of MIN_PER_USER, one per fallback type.
 
-    ``users``: id, role, created, seen (ms); ``have``: each one's notifications, row for row.
-    A sign-in alert tells of a sign-in: it comes while the user still came, in its waking
-    hours, and a session before it was last seen, so never after its last login.
+    ``users``: id, role, created, seen, edited (ms), emailVerified, complete, ukey; ``have``:
+    each one's notifications, row for row. The profile reminder (``t.FALLBACK_TYPES[0]``,
+    an hour after sign-up) goes to a user whose profile lacks a photo or a bio, or who read
+    it and completed its profile after: whose last profile edit (``edited``) came after it,
+    by the time it was last seen, and who reads its notifications (read then, as it went
+    to its profile); the others take the next types. A sign-in alert tells of a sign-in: it
+    comes while the user still came, in its waking hours, and a session before it was last
+    seen, so never after its last login.
     """
     anchor = ctx.anchor_ms
     users = (
-        users.select("id", "role", "created", "seen")
-        .with_columns(pl.Series("need", MIN_PER_USER - have, dtype=pl.Int64))
+        users.select("id", "role", "created", "seen", "edited", "emailVerified", "complete")
+        .with_columns(
+            pl.Series("need", MIN_PER_USER - have, dtype=pl.Int64),
+            # As ``_finish`` draws who reads at all.
+            pl.Series(
+                "reader",
+                ctx.stream("Notification", "reader").bernoulli(users["ukey"].to_numpy(), READERS),
+            ),
+        )
         .filter(pl.col("need") > 0)
+    )
+    reminded = pl.col("created") + pl.min_horizontal(
+        pl.lit(MS_PER_HOUR), (pl.lit(anchor) - pl.col("created")).clip(lower_bound=1) // 2
+    )
+    completed_after = (
+        pl.col("reader")
+        & pl.col("emailVerified")
+        & (pl.col("edited") > reminded)
+        & (pl.col("edited") <= pl.min_horizontal("seen", pl.lit(anchor)))
+    )
+    users = users.with_columns(
+        (~pl.col("complete") | completed_after).alias("remind"),
+        pl.when(pl.col("complete")).then(pl.col("edited")).alias("read_upto"),
     )
     n_types = len(t.FALLBACK_TYPES)
     rows = users.with_columns(pl.lit(list(range(n_types))).alias("slot")).explode("slot")
-    rows = rows.filter(pl.col("slot") < pl.col("need"))
+    # A user not reminded takes the types after the reminder (one fewer where it needs all).
+    first = pl.when(pl.col("remind")).then(0).otherwise(1)
+    rows = rows.filter((pl.col("slot") >= first) & (pl.col("slot") < first + pl.col("need")))
     s = ctx.stream("Notification", "fallback")
     keys = child_keys(text_keys(rows["id"]), rows["slot"].to_numpy())
     created = rows["created"].to_numpy()
@@ -1042,6 +1069,7 @@ def _fallbacks(ctx: Context, users: pl.DataFrame, have: npt.NDArray[np.int64]) -
         event="FALLBACK", source=pl.col("slot").cast(pl.String), userId=pl.col("id"),
         type=pl.Series(np.asarray(t.FALLBACK_TYPES)[slot]), at=pl.col("at"),
         path=pl.lit("/settings"),
+        read_upto=pl.when(pl.col("slot") == 0).then(pl.col("read_upto")),
     )  # fmt: skip
 
 
@@ -1212,8 +1240,12 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # Not lastLoginAt: the logins enricher sets it after this one, from the notifications
     # read here among the rest.
     users = frames["User"].select(
-        "id", "role", ms_of("createdAt").alias("created"), "emailVerified"
-    )
+        "id", "role", ms_of("createdAt").alias("created"), "emailVerified",
+        # The profile as it is (a photo and a bio) and when the row was last updated: by
+        # the user's last profile edit, as the logins step comes after this one.
+        (pl.col("avatarUrl").is_not_null() & pl.col("bio").is_not_null()).alias("complete"),
+        ms_of("updatedAt").alias("edited"),
+    )  # fmt: skip
     users = users.with_columns(
         pl.Series("ukey", text_keys(users["id"])),  # once per user
         pl.Series("seen", last_seen(ctx, frames["User"])),

@@ -606,6 +606,9 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
             pl.when(pl.col("emailVerified")).then(None).otherwise(pl.col(c)).alias(c)
             for c in ("emailVerifyToken", "emailVerifyTokenExp")
         ),
+        # One who has not verified its email has done nothing but sign up: no bio written
+        # yet (its profile incomplete, as the profile reminder it was sent says).
+        pl.when(pl.col("emailVerified")).then(pl.col("bio")).alias("bio"),
         pl.Series("_key", keys),
     )
 
