@@ -3571,7 +3571,94 @@ MINIMUM_CASES: list[tuple[str, Edit, str]] = [
         ),
         "t3",
     ),
+    (  # c1 re-took its assessment a day after the last one
+        "pre_assessment.retaken_after_weeks",
+        lambda f: add(
+            f,
+            "PreAssessment",
+            id="pa_c1b",
+            clientId="c1",
+            answers="[]",
+            scores="{}",
+            severityLevels="{}",
+            aiEstimate="{}",
+            isProcessed=True,
+            processedAt=days(68.9),
+            **_ts(days(69)),
+        ),
+        "pa_c1b",
+    ),
+    (  # six therapists beside t1 with one worksheet each: 6 of 7 share the count 1
+        "worksheet.therapist_counts_spread",
+        lambda f: _piled_worksheets(f, 6),
+        "1",
+    ),
+    (  # a reminder to add a photo and a bio, never read, to c1 who has both
+        "notification.profile_reminder_of_an_incomplete_profile",
+        lambda f: _notice(
+            set_(f, "User", "c1", avatarUrl="https://example.test/c1.svg", bio="Hello."),
+            "ntp",
+            "c1",
+            "PROFILE_COMPLETION",
+            None,
+            days(150),
+        ),
+        "ntp",
+    ),
+    (  # read, but c1's profile was last updated before it was read
+        "notification.profile_reminder_of_an_incomplete_profile",
+        lambda f: set_(
+            _notice(
+                set_(f, "User", "c1", avatarUrl="https://example.test/c1.svg", bio="Hello."),
+                "ntp",
+                "c1",
+                "PROFILE_COMPLETION",
+                None,
+                days(150),
+            ),
+            "Notification",
+            "ntp",
+            isRead=True,
+            readAt=days(0.05),
+            updatedAt=days(0.05),
+        ),
+        "ntp",
+    ),
 ]
+
+
+def _piled_worksheets(f: Frames, n: int) -> Frames:
+    """``n`` more therapists (tw0, tw1, ...) with one worksheet each, of c1's."""
+    for i in range(n):
+        f = add(
+            f,
+            "Worksheet",
+            id=f"w_pile{i}",
+            clientId="c1",
+            therapistId=f"tw{i}",
+            title="Sleep diary",
+            instructions="Each night.",
+            dueDate=datetime(2026, 2, 21, 4, 59),
+            status="OVERDUE",
+            **_ts(days(6)),
+        )
+    return f
+
+
+def test_assessment_minimum_counts_clients_who_came_long_enough(
+    base: tuple[Frames, dict[str, Path]], tmp_path: Path
+) -> None:
+    """At client.completed_assessments = 2, c1 and c2 (one assessment each, 70 days ago)
+    fall short; c2, last seen 10 days after its intake, had no room to re-take it (one per
+    15 days) and is not held to it."""
+    conf = resolve(mode="light", minimums={**MINS, "client.completed_assessments": 2}, env={})
+    rule = "min:client.completed_assessments"
+    failed = check_parquet(base[1], conf.to_dict(), only=[rule]).violations
+    assert [(v.key, v.count) for v in failed] == [("c1", 2)]  # c1 and c2
+    frames = set_(dict(base[0]), "User", "c2", lastLoginAt=days(60))
+    paths = {**base[1], **write({"User": frames["User"]}, tmp_path)}
+    failed = check_parquet(paths, conf.to_dict(), only=[rule]).violations
+    assert [(v.key, v.count) for v in failed] == [("c1", 1)]
 
 
 def test_misconduct_posts_are_exempt_from_the_heart_minimum(
