@@ -29,6 +29,7 @@ PROGRESS_SHARE of the cases where it may): where the pair had a submission at le
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames
@@ -48,6 +49,7 @@ from seedsnap.random import U64, expand, name_key
 READS = ("User", "Therapist", "ClientTherapist", "Meeting", "Worksheet", "WorksheetSubmission")
 WRITES = ("Worksheet", "WorksheetSubmission")
 SALT = name_key("enrich", "worksheets")
+EXTRA = name_key("enrich", "worksheets", "extra")  # the key space of ``_extras``
 PROGRESS_SHARE = 0.3  # of reviewed submissions that may say "progress", the share that does
 # A build where a therapist could still have a worksheet to review has at least
 # MIN_SUBMITTED worksheets SUBMITTED and not reviewed yet (``least_submitted``): testers need
@@ -62,11 +64,22 @@ EXTRA_WEEKS = 3
 HABIT = (0.4, 1.6)
 
 
-def _extras(ctx: Context, pairs: pl.DataFrame, have: pl.DataFrame) -> pl.Series:
-    """Per row of ``pairs`` (``held_pairs`` with n: the worksheets the top-ups give it), the
-    worksheets its therapy's length adds (keyed by the pair and its therapist), no more than
-    leave its client two of each title in all (``have``: clientId, len): past
-    ``len(tx.WORKSHEETS)`` a client's titles come round again (``_again``)."""
+def _extras(
+    ctx: Context, pairs: pl.DataFrame, have: pl.DataFrame, existing: pl.Series
+) -> tuple[pl.DataFrame, U64, npt.NDArray[np.bool_]]:
+    """The worksheets a pair's therapy's length adds (rows for ``worksheet_rows``, their
+    keys, and whether each is there already), per row of ``pairs`` (``held_pairs`` with n:
+    the worksheets the top-ups give it; ``have``: clientId, len; ``existing``: the
+    Worksheet ids there are). Drawn per pair and therapist, keyed by their number (EXTRA
+    key space), continuing the client's others; no more than leave it two of each title
+    (past ``len(tx.WORKSHEETS)`` its titles come round again: ``_again``). Those already
+    there (a second run) count as such, so the others' numbering is the first run's."""
+    most = 2 * len(tx.WORKSHEETS)
+    row, k, keys = expand(pairs["pkey"].to_numpy() ^ EXTRA, np.full(pairs.height, most))
+    there = ctx.ids("Worksheet", keys).is_in(existing.implode()).to_numpy()
+    others = pairs.join(have, on="clientId", how="left", maintain_order="left").select(
+        pl.col("len").fill_null(0) + pl.col("n")
+    ).to_series().to_numpy() - np.bincount(row[there], minlength=pairs.height)
     until = pl.min_horizontal("seenC", "seenT", pl.lit(ctx.anchor_ms))
     weeks = (
         pairs.select((until - pl.col("firstMs")).clip(lower_bound=0) / (7 * MS_PER_DAY))
@@ -74,17 +87,14 @@ def _extras(ctx: Context, pairs: pl.DataFrame, have: pl.DataFrame) -> pl.Series:
         .to_numpy()
     )
     habit = ctx.stream("Worksheet", "habit").uniform(text_keys(pairs["therapistId"]))
-    pk = pairs["pkey"].to_numpy()
     expected = (HABIT[0] + (HABIT[1] - HABIT[0]) * habit) * weeks / EXTRA_WEEKS
+    pk = pairs["pkey"].to_numpy()
     drawn = np.floor(expected + ctx.stream("Worksheet", "extra").uniform(pk)).astype(np.int64)
-    room = (
-        pairs.join(have, on="clientId", how="left", maintain_order="left")
-        .select(2 * len(tx.WORKSHEETS) - pl.col("len").fill_null(0) - pl.col("n"))
-        .to_series()
-        .clip(lower_bound=0)
-        .to_numpy()
-    )
-    return pl.Series("extra", np.minimum(drawn, room), dtype=pl.Int64)
+    extra = np.clip(np.minimum(drawn, most - others), 0, None)
+    take = k < extra[row]
+    row, k = row[take], k[take]
+    rows = pairs[row].drop("n").with_columns(pl.Series("nth", others[row] + k, dtype=pl.Int64))
+    return rows, keys[take], there[take]
 
 
 def _again(
@@ -345,20 +355,17 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     pairs = pairs.with_columns(
         (pl.col("forClient") + spread(pairs, "therapistId", need_t)).alias("n")
     )
-    pairs = pairs.with_columns(_extras(ctx, pairs, have))
-    pairs = pairs.filter((pl.col("n") + pl.col("extra")) > 0)
-    if pairs.is_empty():
+    extras, extra_keys, there = _extras(ctx, pairs, have, frames["Worksheet"]["id"])
+    pairs = pairs.filter(pl.col("n") > 0)
+    if pairs.is_empty() and not len(extra_keys):
         base, base_subs = least_submitted(ctx, frames, base, base_subs)
         base_subs = _with_progress(ctx, frames, base, base_subs)
         return {
             "Worksheet": base,
             "WorksheetSubmission": _distinct_feedback(ctx, frames, base, base_subs),
         }
-    row, index, keys = expand(
-        pairs["pkey"].to_numpy() ^ SALT, (pairs["n"] + pairs["extra"]).to_numpy()
-    )
-    # A client's new worksheets continue its numbering, so their titles are new to it, but
-    # for extras past its first round of titles (``_again``).
+    row, _, keys = expand(pairs["pkey"].to_numpy() ^ SALT, pairs["n"].to_numpy())
+    # A client's new worksheets continue its numbering, so their titles are new to it.
     rows = (
         pairs[row]
         .join(have, on="clientId", how="left", maintain_order="left")
@@ -367,19 +374,29 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
                 pl.col("len").fill_null(0) + pl.int_range(pl.len(), dtype=pl.Int64).over("clientId")
             ).alias("nth")
         )
-        .drop("len")
+        .drop("len", "n")
     )
-    again = (index >= rows["n"].to_numpy()) & (rows["nth"].to_numpy() >= len(tx.WORKSHEETS))
-    rows = rows.drop("n", "extra")
+    # The extras follow, those past the client's first round of titles after the rest.
+    again = extras["nth"].to_numpy() >= len(tx.WORKSHEETS)
     first, first_subs = worksheet_rows(
-        ctx, rows.filter(pl.Series(~again)), keys[~again], frames["Meeting"]
+        ctx,
+        pl.concat([rows, extras.filter(pl.Series(~again))], how="vertical_relaxed"),
+        np.concatenate([keys, extra_keys[~again]]),
+        frames["Meeting"],
     )
-    before = pl.concat([ws.select(first.columns), first]).select("clientId", "title", "dueDate")
+    later_ids = ctx.ids("Worksheet", extra_keys[again])
+    before = pl.concat(
+        [ws.filter(~pl.col("id").is_in(later_ids.implode())).select(first.columns), first]
+    ).select("clientId", "title", "dueDate")
     later, later_subs = _again(
-        ctx, rows.filter(pl.Series(again)), keys[again], before, frames["Meeting"]
+        ctx, extras.filter(pl.Series(again)), extra_keys[again], before, frames["Meeting"]
     )
-    sheets = pl.concat([base, first, later])
-    submissions = pl.concat([base_subs, first_subs, later_subs])
+    # A second run makes the extras of the first again: they are there already.
+    known = ctx.ids("Worksheet", extra_keys[there]).implode()
+    sheets = pl.concat([base, first, later]).filter(~pl.col("id").is_in(known))
+    submissions = pl.concat([base_subs, first_subs, later_subs]).filter(
+        ~pl.col("worksheetId").is_in(known)
+    )
     sheets, submissions = least_submitted(ctx, frames, sheets, submissions)
     submissions = _with_progress(ctx, frames, sheets, submissions)
     return {
