@@ -3649,14 +3649,14 @@ def test_assessment_minimum_counts_clients_who_came_long_enough(
     base: tuple[Frames, dict[str, Path]], tmp_path: Path
 ) -> None:
     """At client.completed_assessments = 2, c1 and c2 (one assessment each, 70 days ago)
-    fall short; c2, last seen 10 days after its intake, had no room to re-take it (one per
-    15 days) and is not held to it."""
+    fall short; c2, its intake 10 days before the anchor, has had no room to re-take it (one
+    per 15 days) and is not held to it."""
     conf = resolve(mode="light", minimums={**MINS, "client.completed_assessments": 2}, env={})
     rule = "min:client.completed_assessments"
     failed = check_parquet(base[1], conf.to_dict(), only=[rule]).violations
     assert [(v.key, v.count) for v in failed] == [("c1", 2)]  # c1 and c2
-    frames = set_(dict(base[0]), "User", "c2", lastLoginAt=days(60))
-    paths = {**base[1], **write({"User": frames["User"]}, tmp_path)}
+    frames = set_(dict(base[0]), "PreAssessment", "pa_c2", createdAt=days(10))
+    paths = {**base[1], **write({"PreAssessment": frames["PreAssessment"]}, tmp_path)}
     failed = check_parquet(paths, conf.to_dict(), only=[rule]).violations
     assert [(v.key, v.count) for v in failed] == [("c1", 1)]
 

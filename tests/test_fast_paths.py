@@ -1306,8 +1306,8 @@ def test_a_build_without_generated_assessments_still_builds(tmp_path: Path) -> N
         .join(frames["User"], left_on="clientId", right_on="id")
     )
     assert per_client.height == frames["Client"].height
-    # Verified clients who came long enough after their intake to re-take it (one per
-    # RETAKE_ROOM_DAYS) have the minimum; the others as many as fit, at least one.
+    # Verified clients whose intake was long enough before the anchor to re-take it (one
+    # per RETAKE_ROOM_DAYS) have the minimum; the others as many as fit, at least one.
     least = config.minimum("client", "completed_assessments")
     first = frames["PreAssessment"].group_by("clientId").agg(pl.col("createdAt").min())
     came = (
@@ -1315,7 +1315,7 @@ def test_a_build_without_generated_assessments_still_builds(tmp_path: Path) -> N
         .with_columns(
             (
                 pl.col("createdAt") + pl.duration(days=RETAKE_ROOM_DAYS * (least - 1))
-                <= pl.col("lastLoginAt")
+                <= config.anchor.replace(tzinfo=None)
             ).alias("came")
         )
         .filter(pl.col("emailVerified"))

@@ -67,19 +67,18 @@ def _verified_clients(f: Frames) -> pl.Series:
     return f["Client"].filter(pl.col("userId").is_in(verified))["userId"]
 
 
-def _assessed_clients(f: Frames, n: int) -> pl.DataFrame:
-    """The verified clients held to ``n`` assessments: those who came (by their last login)
-    (n - 1) x RETAKE_ROOM_DAYS after their intake, or have none; one re-takes it at most
-    every RETAKE_DAYS, so a recent sign-up has as many as fit (check's min rule)."""
+def _assessed_clients(cfg: Config, f: Frames, n: int) -> pl.DataFrame:
+    """The verified clients held to ``n`` assessments: those whose intake was (n - 1) x
+    RETAKE_ROOM_DAYS before the anchor, or who have none; one re-takes it at most every
+    RETAKE_DAYS, so a recent sign-up has as many as fit (check's min rule)."""
     first = f["PreAssessment"].group_by("clientId").agg(pl.col("createdAt").min().alias("first"))
-    room = pl.duration(days=tp.RETAKE_ROOM_DAYS * max(n - 1, 0))
+    room = timedelta(days=tp.RETAKE_ROOM_DAYS * max(n - 1, 0))
     return (
         _verified_clients(f)
         .alias("clientId")
         .to_frame()
         .join(first, on="clientId", how="left")
-        .join(f["User"].select(pl.col("id").alias("clientId"), "lastLoginAt"), on="clientId")
-        .filter(pl.col("first").is_null() | (pl.col("first") + room <= pl.col("lastLoginAt")))
+        .filter(pl.col("first").is_null() | (pl.col("first") + room <= _anchor(cfg)))
         .select("clientId")
     )
 
@@ -780,7 +779,7 @@ def test_minimums_hold_for_every_entity(built: Build) -> None:
     m = f["Meeting"]
     low = {
         "client.completed_assessments": _short(
-            _assessed_clients(f, cfg.minimum("client", "completed_assessments")),
+            _assessed_clients(cfg, f, cfg.minimum("client", "completed_assessments")),
             "clientId",
             f["PreAssessment"].group_by("clientId").len(),
             cfg.minimum("client", "completed_assessments"),
@@ -869,7 +868,7 @@ def test_raised_minimums_are_met_and_impossible_ones_are_refused() -> None:
     # Counted from the entities (left joins), so an entity with no rows at all fails too.
     approved = _approved(f).select("therapistId")
     assert _short(approved, "therapistId", f["Review"].group_by("therapistId").len(), 2).is_empty()
-    clients = _assessed_clients(f, 4)
+    clients = _assessed_clients(cfg, f, 4)
     assert clients.height > 0
     assert _short(clients, "clientId", f["PreAssessment"].group_by("clientId").len(), 4).is_empty()
     assert _overlaps(f["Meeting"], "clientId").is_empty()

@@ -440,7 +440,7 @@ def rules(config: Mapping[str, Any], schema: Schema = MENTARA) -> list[Rule]:
         *account_rules(at),
         *waking_rules(),
         *calendar_rules(year),
-        *minimum_rules(minimums),
+        *minimum_rules(minimums, at),
         *recent_activity_rule(recent, at),
         *worksheet_spread_rule(minimums),
     ]
@@ -4009,21 +4009,21 @@ _TREATING_THERAPISTS = """SELECT "userId" AS "id", "userId" AS "ref" FROM "Thera
     AND CAST("m"."status" AS TEXT) = 'COMPLETED')"""
 
 
-# ... and the verified clients who came long enough after their intake (their first
-# assessment) to re-take it ``{n}`` - 1 times: one per RETAKE_ROOM_DAYS, by their last login
+# ... and the verified clients whose intake (their first assessment) was long enough before
+# the anchor (``{at}``) to re-take it ``{n}`` - 1 times, one per RETAKE_ROOM_DAYS
 # (enrichers/assessments.py: a client re-takes it at most every RETAKE_DAYS, so a recent
-# sign-up, or one who stopped coming soon after it, has as many as fit, at least its intake).
+# sign-up has as many as fit, at least its intake).
 _ASSESSED_CLIENTS = f"""SELECT "c"."userId" AS "id", "c"."userId" AS "ref" FROM "Client" AS "c"
     JOIN "User" AS "u" ON "u"."id" = "c"."userId"
     LEFT JOIN (SELECT "clientId", MIN("createdAt") AS "first" FROM "PreAssessment"
     GROUP BY "clientId") AS "a" ON "a"."clientId" = "c"."userId"
     WHERE "u"."emailVerified" AND ("a"."first" IS NULL OR {{n}} <= 1
-    OR "a"."first" + INTERVAL '{RETAKE_ROOM_DAYS} days' * ({{n}} - 1) <= "u"."lastLoginAt")"""
+    OR "a"."first" + INTERVAL '{RETAKE_ROOM_DAYS} days' * ({{n}} - 1) <= {{at}})"""
 # What a minimum's rule adds to "every <entity> has <name> >= n" where it applies to fewer.
 MINIMUM_NOTES: dict[tuple[str, str], str] = {
     ("client", "completed_assessments"): (
-        f" (one re-takes it at most every {RETAKE_DAYS} days: a client who has not come "
-        f"(n - 1) x {RETAKE_ROOM_DAYS} days since its intake has as many as fit, at least one)"
+        f" (one re-takes it at most every {RETAKE_DAYS} days: a client whose intake is not "
+        f"(n - 1) x {RETAKE_ROOM_DAYS} days before the anchor has as many as fit, at least one)"
     ),
 }
 
@@ -4109,7 +4109,9 @@ MINIMUM_COUNTS: dict[tuple[str, str], tuple[str, str | None]] = {
 }
 
 
-def minimum_rules(minimums: Mapping[tuple[str, str], int]) -> list[Rule]:
+def minimum_rules(
+    minimums: Mapping[tuple[str, str], int], at: str = "CURRENT_TIMESTAMP"
+) -> list[Rule]:
     """One rule per configured minimum: every entity it applies to has at least that many.
 
     The count starts from the entities (a LEFT JOIN), so an entity with no rows at all in the
@@ -4129,7 +4131,7 @@ def minimum_rules(minimums: Mapping[tuple[str, str], int]) -> list[Rule]:
             continue
         counts, among = MINIMUM_COUNTS[(entity, name)]
         table, everyone = _ENTITIES[entity]
-        entities = (among or everyone).replace("{n}", str(int(n)))
+        entities = (among or everyone).replace("{n}", str(int(n))).replace("{at}", at)
         out.append(
             Rule(
                 f"min:{entity}.{name}",

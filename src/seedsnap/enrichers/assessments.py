@@ -1,10 +1,11 @@
 """Assessments: every client has at least N completed pre-assessments; one who has seen its
 therapist recommendations at least its intake (the app recommends from it); one who signed up
 long ago has re-taken it more often (one per FOLLOW_UP_DAYS of tenure, up to MAX_BY_TENURE).
-A client re-takes it no sooner than ``therapy.RETAKE_DAYS`` after the one before: one who has
-not come long enough since its intake for N of them (``therapy.retakes_fit``: a recent
-sign-up, or one who stopped coming soon after it) has as many as fit, at least its intake
-(check's min:client.completed_assessments counts only clients who came long enough).
+A client re-takes it no sooner than ``therapy.RETAKE_DAYS`` after the one before: one whose
+intake is too recent for N of them (``therapy.retakes_fit`` of its time to the anchor) has as
+many as fit, at least the intake (check's min:client.completed_assessments holds only the
+others to N). One who stopped coming before there was room came back to re-take it, as the
+hearts of one who stopped come after (``therapy.assessment_rows``).
 
 Upstream's enricher added identical mock rows in a second JSON shape, never processed
 (seeder.md §7 row 4, §11.14). Here a client's k-th assessment comes from the generator's
@@ -53,11 +54,10 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         pl.col("hasSeenTherapistRecommendations").cast(pl.Int64),
         (1 + tenure).clip(1, MAX_BY_TENURE),
     )
-    # No more than fit the client's time from its intake to when it last came, spaced
-    # RETAKE_DAYS apart: a recent sign-up (or one who soon stopped coming) has fewer.
+    # No more than fit the client's time from its intake to the anchor, spaced RETAKE_DAYS
+    # apart: a recent sign-up has fewer.
     intake = intake_ms(ctx, clients["clientId"], clients["createdMs"].to_numpy())
-    until = clients["seenMs"].clip(upper_bound=ctx.anchor_ms).to_numpy()
-    clients = clients.with_columns(pl.Series("fits", retakes_fit(until - intake)))
+    clients = clients.with_columns(pl.Series("fits", retakes_fit(ctx.anchor_ms - intake)))
     minimum = pl.min_horizontal(minimum, pl.col("fits"))
     # A client who has not verified its email has just signed up: with the intake that
     # registration stores, and no other (the client minimums are of verified clients).

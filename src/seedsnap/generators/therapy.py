@@ -2026,16 +2026,16 @@ INTAKE_PROCESSED_WITHIN = 3 * MS_PER_MINUTE
 # A client re-takes the assessment no sooner than RETAKE_DAYS after its previous one (PHQ-9
 # and GAD-7 re-screening comes every two to four weeks): its k-th follow-up lies in the k-th
 # slot of up to RETAKE_SLOT_DAYS after the intake, RETAKE_DAYS into it at the earliest. One
-# more takes RETAKE_ROOM_DAYS of the client's time (a day more, to find its waking hours in):
-# a client who has not come that long since its intake has fewer (``retakes_fit``).
+# more takes RETAKE_ROOM_DAYS (a day more, to find its waking hours in): a client whose
+# intake is not that long before the anchor has fewer (``retakes_fit``).
 RETAKE_DAYS = 14
 RETAKE_SLOT_DAYS = 45
 RETAKE_ROOM_DAYS = RETAKE_DAYS + 1
 
 
 def retakes_fit(room_ms: npt.ArrayLike) -> I64:
-    """How many assessments fit in ``room_ms`` from the intake to when the client last came
-    (the intake and one per RETAKE_ROOM_DAYS): at least the intake."""
+    """How many assessments fit in ``room_ms`` from the intake (the intake and one per
+    RETAKE_ROOM_DAYS): at least the intake."""
     room = np.maximum(np.asarray(room_ms, dtype=np.int64), 0)
     return np.asarray(1 + room // (RETAKE_ROOM_DAYS * MS_PER_DAY), dtype=np.int64)
 
@@ -2107,12 +2107,17 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
     # RETAKE_SLOT_DAYS or the client's share of its time since the intake (before it was
     # last seen, ``seenMs`` when given) if less, and RETAKE_DAYS into its slot at the
     # earliest: every one RETAKE_DAYS after the one before (they were drawn apart, so a
-    # later one could come first, and a new client's two could be a day apart). A slot is
-    # never under RETAKE_ROOM_DAYS where ``total`` fits the room (``retakes_fit``).
+    # later one could come first, and a new client's two could be a day apart). One who
+    # stopped coming too soon for them came back to re-take it, within the time to the
+    # anchor, as a minimum asks (``retakes_fit`` of that time: a slot is never under
+    # RETAKE_ROOM_DAYS).
     until = clients["seenMs"].to_numpy() if "seenMs" in clients.columns else a
-    room = np.maximum(np.minimum(until, a) - intake, 0)
     total = clients["total"].to_numpy() if "total" in clients.columns else nth + 1
-    slot = np.minimum(RETAKE_SLOT_DAYS * MS_PER_DAY, room // np.maximum(total - 1, 1))
+    steps = np.maximum(total - 1, 1)
+    room = np.maximum(np.minimum(until, a) - intake, 0)
+    short = room // steps < RETAKE_ROOM_DAYS * MS_PER_DAY
+    room = np.where(short, np.maximum(a - intake, 0), room)
+    slot = np.minimum(RETAKE_SLOT_DAYS * MS_PER_DAY, room // steps)
     lo = intake + np.maximum(nth - 1, 0) * slot + RETAKE_DAYS * MS_PER_DAY
     hi = intake + nth * slot
     home = home_offset_of(ctx, clients["clientId"])
