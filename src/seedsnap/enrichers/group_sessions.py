@@ -58,6 +58,7 @@ from seedsnap.generators.clock import WORKDAY, us_holidays, waking_at, waking_be
 from seedsnap.generators.common import ms_of, rank_in_run, ranks, text_keys
 from seedsnap.generators.communities import catalogue
 from seedsnap.generators.social_text import LOW_ENROLMENT, RESCHEDULED, THERAPIST_AWAY, VENUE_CLOSED
+from seedsnap.generators.therapy import client_up
 from seedsnap.generators.users import home_offset_of, home_province, still_coming, with_seen
 from seedsnap.random import I64, child_keys
 
@@ -99,6 +100,16 @@ MIN_PENDING_APPROVAL = 1
 MIN_PENDING_INVITATIONS = 1
 MIN_NO_SHOW = 1
 MIN_SELF_CANCELLED = 1
+# A build holds at least MIN_IN_PROGRESS sessions under way at the anchor (IN_PROGRESS) where
+# a community can hold one then (``_under_way``): testers need the app's "live now" views,
+# and the default anchor, a Sunday at 07:00 in New York, is no business day. It starts on
+# the half hour at or before the anchor, from LIVE_FROM to LIVE_UNTIL local minutes in
+# SESSION_TZ (a weekend morning's group, an evening's), hosted by a therapist whose local day
+# holds it (HOST_HOURS: from 07:00, as its weekend mornings, until 21:00).
+MIN_IN_PROGRESS = 1
+LIVE_FROM, LIVE_UNTIL = 7 * 60, 20 * 60
+HOST_HOURS = (7, 21)
+LIVE_CHILD = 0x4C49_5645  # child index of a community's session under way ("LIVE")
 
 
 def _anchor_day(ctx: Context) -> np.datetime64:
@@ -356,6 +367,8 @@ def _sessions(
         child_keys(ck, WEBINAR_CHILD + pref),
         child_keys(ck, SLOT_CHILD + PAST_BUSINESS_DAYS + k),
     )
+    if "child" in x.columns:  # a session of its own (``_under_way``): its child index
+        keys = child_keys(ck, x["child"].to_numpy())
     # Templates of the community's theme: webinars first, then group sessions, one row each.
     w_rows = [(th, *row) for th, rows in t.WEBINARS.items() for row in rows]
     g_rows = [(th, *row) for th, rows in t.GROUP_SESSIONS.items() for row in rows]
@@ -394,6 +407,8 @@ def _sessions(
     # Local start: group sessions 10:00-18:30 on the half hour, webinars at noon or 18:00.
     half_hours = s.integers(keys, 20, 38, 1)
     minutes = np.where(web, np.where(s.bernoulli(keys, 0.5, 2), 12 * 60, 18 * 60), half_hours * 30)
+    if "minutes" in x.columns:  # a start of its own (``_under_way``)
+        minutes = x["minutes"].to_numpy()
     x = x.with_columns(
         pl.Series("key", keys),
         template["title"],
@@ -732,7 +747,11 @@ def _one_at_a_time(session: I64, person: I64, at: I64, end: I64) -> npt.NDArray[
         d += 1
 
 
-def _invitations(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
+def _invitations(
+    ctx: Context, frames: Frames, x: pl.DataFrame, therapists: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """The therapists invited to each session of ``x``, among ``therapists`` (``_comers`` of
+    the APPROVED therapist members, unless given), and their answers."""
     hi = pl.Series(np.where(x["web"].to_numpy(), 3, 4))
     # Invitees answer by the time they were last seen: those of a session held came until it
     # ended (the ones who accept hold it), of one cancelled until then, of an upcoming one
@@ -744,7 +763,8 @@ def _invitations(ctx: Context, frames: Frames, x: pl.DataFrame) -> pl.DataFrame:
         .then(pl.col("close"))
         .alias("needSeen")
     )
-    therapists = _comers(ctx, frames, _therapist_members(frames))
+    if therapists is None:
+        therapists = _comers(ctx, frames, _therapist_members(frames))
     # Therapists are licensed per state: an in-person session's invitees live in the state
     # of its venue (``social_text.group_venue``).
     inv = _pick_people(
@@ -880,7 +900,7 @@ def _participants(
     # takes place only as long as MIN_PARTICIPANTS stay (those with the highest draws
     # cancel): the others' draws are mapped into [0, CANCEL_FROM), uniform there too.
     spare = p.select(
-        pl.when(pl.col("status").is_in(["COMPLETED", "APPROVED"]) & ~pl.col("web"))
+        pl.when(pl.col("status").is_in(["COMPLETED", "APPROVED", "IN_PROGRESS"]) & ~pl.col("web"))
         .then(pl.len().over("sid") - MIN_PARTICIPANTS)
         .otherwise(pl.len().over("sid"))
     ).to_series()
@@ -1072,6 +1092,143 @@ def _least_pending(
     )
 
 
+def _live_start(ctx: Context) -> tuple[int, int] | None:
+    """The start of a session under way at the anchor, as epoch ms and as local minutes of
+    the anchor's day: the anchor's local time in SESSION_TZ on the half hour at or before
+    it, where that is within LIVE_FROM..LIVE_UNTIL and the day is no US federal holiday;
+    None where none can be under way then."""
+    a = pl.Series([ctx.anchor_ms]).cast(pl.Datetime("ms")).dt.replace_time_zone("UTC")
+    at = a.dt.convert_time_zone(SESSION_TZ)
+    minute = int(at.dt.hour()[0]) * 60 + int(at.dt.minute()[0])
+    minute -= minute % 30
+    day = _anchor_day(ctx)
+    year = 1970 + int(day.astype("datetime64[Y]").astype(np.int64))
+    if not LIVE_FROM <= minute <= LIVE_UNTIL or day in us_holidays(range(year, year + 1)):
+        return None
+    local = int(day.astype(np.int64)) * MS_PER_DAY + minute * MS_PER_MINUTE
+    start = (
+        pl.Series([local])
+        .cast(pl.Datetime("ms"))
+        .dt.replace_time_zone(SESSION_TZ, ambiguous="earliest")
+        .dt.epoch("ms")
+    )
+    return int(start[0]), minute
+
+
+def _host_up(t0: I64, t1: I64, home: I64) -> npt.NDArray[np.bool_]:
+    """Whether a therapist at UTC offset ``home`` (ms) works from ``t0`` to ``t1`` (ms): its
+    local day's HOST_HOURS hold both (a weekend morning's from 07:00, as its 1:1 hours)."""
+    h0 = ((t0 + home) % MS_PER_DAY) / MS_PER_HOUR
+    h1 = ((t1 + home) % MS_PER_DAY) / MS_PER_HOUR
+    out: npt.NDArray[np.bool_] = (h0 >= HOST_HOURS[0]) & (h1 <= HOST_HOURS[1]) & (h1 > h0)
+    return out
+
+
+def _under_way(
+    ctx: Context, frames: Frames, comm: pl.DataFrame, members: pl.DataFrame, kept: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame] | None:
+    """MIN_IN_PROGRESS less those there are of sessions under way at the anchor (IN_PROGRESS),
+    with their invitations and registrations; None where the build needs none or none can
+    be. A community's session of its own (child LIVE_CHILD, LIVE_CHILD + 1 for a webinar),
+    drawn as the others (``_sessions``: template, creator, lead) but started at
+    ``_live_start``: the top of a keyed ranking of those that could, group therapy before
+    webinars. Could: an accepted invitee, a therapist member whose working day holds it
+    (``_host_up``), and MIN_PARTICIPANTS registrations (a webinar, one) of client members
+    still coming who are up at home from its start to its end (``therapy.client_up``),
+    none of them in a 1:1 meeting then. Registration closed at its start; the registered
+    are REGISTERED (attendance is taken when it ends) or CANCELLED, as for an upcoming one.
+    Keyed apart: no other session, invitation or registration changes."""
+    a = ctx.anchor_ms
+    old = frames["GroupTherapySessions"]
+    on = (
+        (old["status"].cast(pl.String) == "IN_PROGRESS")
+        & (old["scheduledAt"].dt.epoch("ms") <= a)
+        & (
+            old["scheduledAt"].dt.epoch("ms")
+            + old["duration"].cast(pl.Int64).fill_null(0) * MS_PER_MINUTE
+            > a
+        )
+    )
+    short = MIN_IN_PROGRESS - int(on.sum()) - _count(kept, "status", "IN_PROGRESS")
+    live = _live_start(ctx)
+    if short <= 0 or live is None or comm.is_empty():
+        return None
+    start, minute = live
+    day = pl.Series(np.array([_anchor_day(ctx)], dtype="datetime64[D]")).cast(pl.Date)[0]
+    slots = pl.concat(
+        [
+            comm.select(
+                pl.col("id").alias("communityId"),
+                pl.lit(0, pl.Int64).alias("k"),
+                pl.lit(day).alias("day"),
+                pl.lit(web).alias("web"),
+                pl.lit(0, pl.Int64).alias("pref"),
+                pl.lit(1, pl.Int64).alias("need"),
+                pl.lit(LIVE_CHILD + int(web), pl.Int64).alias("child"),
+                pl.lit(minute, pl.Int64).alias("minutes"),
+            )
+            for web in (False, True)
+        ]
+    )
+    x = _sessions(ctx, frames, comm, slots, members)
+    if x.is_empty():
+        return None
+    x = x.filter(pl.col("end") > a).with_columns(
+        pl.lit("IN_PROGRESS").alias("status"),
+        pl.lit(-1, pl.Int64).alias("cancel_at"),
+        pl.col("at").alias("cancel_if"),
+        pl.lit(None, pl.String).alias("reason"),
+        pl.col("at").alias("updated"),  # it went live at its start
+        pl.min_horizontal("at", pl.lit(a)).alias("close"),
+    )
+    longest = int(x["end"].max()) if x.height else start  # type: ignore[arg-type]
+    awake = members.filter(
+        pl.col("coming")
+        & pl.Series(
+            client_up(start, home_offset_of(ctx, members["userId"]))
+            & client_up(longest - 1, home_offset_of(ctx, members["userId"]))
+        )
+    )
+    hosts = _comers(ctx, frames, _therapist_members(frames))
+    hosts = hosts.filter(
+        pl.col("coming")
+        & pl.Series(
+            _host_up(
+                np.full(hosts.height, start), np.full(hosts.height, longest),
+                home_offset_of(ctx, hosts["userId"]),
+            )
+        )
+    )  # fmt: skip
+    if awake.is_empty() or hosts.is_empty() or x.is_empty():
+        return None
+
+    def able(x: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+        regs = _registrations(ctx, frames, x, awake)
+        inv = _invitations(ctx, frames, x, hosts)
+        n = x.select("sid").join(
+            regs.group_by("sid").len("n"), on="sid", how="left", maintain_order="left"
+        )["n"].fill_null(0)
+        hosted = inv.filter(pl.col("status") == "ACCEPTED")["sessionId"]
+        ok = (n >= pl.Series(np.where(x["web"].to_numpy(), 1, MIN_PARTICIPANTS))) & x[
+            "sid"
+        ].is_in(hosted.implode())
+        return x.filter(ok), inv, regs
+
+    could, _, _ = able(x)
+    if could.is_empty():
+        return None
+    bits = ctx.stream("GroupTherapySessions", "live").bits(could["key"].to_numpy())
+    top = could.with_columns(pl.Series("_b", bits)).sort("web", "_b", "sid").head(short)
+    # Drawn again on their own: the candidates were drawn together, each one's registrations
+    # apart from those of others at its time (``_one_at_a_time``).
+    top, inv, regs = able(top.drop("_b"))
+    if top.is_empty():
+        return None
+    inv = inv.filter(pl.col("sessionId").is_in(top["sid"].implode()))
+    regs = regs.filter(pl.col("sid").is_in(top["sid"].implode()))
+    return top, inv, regs
+
+
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     members = _client_members(ctx, frames)  # once: communities, slots and registrations
@@ -1086,6 +1243,11 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     forced = _least_states(ctx, frames, candidates, x, invitations)
     if forced is not None:  # invitations and registrations are keyed per session
         x, invitations, regs = _kept(ctx, frames, forced, members)
+    live = _under_way(ctx, frames, comm, members, x)
+    if live is not None:  # keyed apart: the other sessions are as they were
+        x = pl.concat([x, live[0]], how="diagonal_relaxed")
+        invitations = pl.concat([invitations, live[1]])
+        regs = pl.concat([regs, live[2]], how="diagonal_relaxed")
     invitations = _least_pending(ctx, frames, x, invitations)
     old = frames["GroupSessionParticipants"]
     # Cancelled by the participant: of a session not itself CANCELLED.
