@@ -1202,31 +1202,37 @@ def _under_way(
     if awake.is_empty() or hosts.is_empty() or x.is_empty():
         return None
 
-    def able(x: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-        regs = _registrations(ctx, frames, x, awake)
-        inv = _invitations(ctx, frames, x, hosts)
-        n = x.select("sid").join(
-            regs.group_by("sid").len("n"), on="sid", how="left", maintain_order="left"
-        )["n"].fill_null(0)
-        hosted = inv.filter(pl.col("status") == "ACCEPTED")["sessionId"]
-        ok = (n >= pl.Series(np.where(x["web"].to_numpy(), 1, MIN_PARTICIPANTS))) & x[
-            "sid"
-        ].is_in(hosted.implode())
-        return x.filter(ok), inv, regs
-
-    could, _, _ = able(x)
-    if could.is_empty():
+    # Those whose community has enough such people, in the ranking's order, each drawn on
+    # its own (drawn together, the candidates at one time would take each other's people:
+    # ``_one_at_a_time``) until MIN_IN_PROGRESS less those there are are found: a few.
+    need = pl.when(pl.col("web")).then(1).otherwise(MIN_PARTICIPANTS)
+    n_awake = awake.group_by("communityId").len("n_awake")
+    n_hosts = hosts.group_by("communityId").len("n_hosts")
+    x = (
+        x.join(n_awake, on="communityId", how="left")
+        .join(n_hosts, on="communityId", how="left")
+        .filter((pl.col("n_awake").fill_null(0) >= need) & (pl.col("n_hosts").fill_null(0) > 0))
+        .drop("n_awake", "n_hosts")
+    )
+    bits = ctx.stream("GroupTherapySessions", "live").bits(x["key"].to_numpy())
+    x = x.with_columns(pl.Series("_b", bits)).sort("web", "_b", "sid").drop("_b")
+    found: list[tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]] = []
+    for i in range(x.height):  # (until one is found: the first mostly)
+        one = x.slice(i, 1)
+        regs = _registrations(ctx, frames, one, awake)
+        inv = _invitations(ctx, frames, one, hosts)
+        n = regs.height
+        if n >= (1 if one["web"][0] else MIN_PARTICIPANTS) and (inv["status"] == "ACCEPTED").any():
+            found.append((one, inv, regs))
+            if len(found) >= short:
+                break
+    if not found:
         return None
-    bits = ctx.stream("GroupTherapySessions", "live").bits(could["key"].to_numpy())
-    top = could.with_columns(pl.Series("_b", bits)).sort("web", "_b", "sid").head(short)
-    # Drawn again on their own: the candidates were drawn together, each one's registrations
-    # apart from those of others at its time (``_one_at_a_time``).
-    top, inv, regs = able(top.drop("_b"))
-    if top.is_empty():
-        return None
-    inv = inv.filter(pl.col("sessionId").is_in(top["sid"].implode()))
-    regs = regs.filter(pl.col("sid").is_in(top["sid"].implode()))
-    return top, inv, regs
+    return (
+        pl.concat([f[0] for f in found]),
+        pl.concat([f[1] for f in found]),
+        pl.concat([f[2] for f in found]),
+    )
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
