@@ -2433,7 +2433,39 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         ),
         "ub1",
     ),
+    (  # gs1, approved, but t1 declined to host it (gi1) and nobody else was invited
+        "group_session.hosted",
+        lambda f: set_(f, "GroupSessionTherapistInvitations", "gi1", status="DECLINED"),
+        "gs1",
+    ),
+    (  # gs1, group therapy under way at the anchor, with one participant
+        "group_session.enough_participants",
+        lambda f: _under_way(set_(f, "GroupTherapySessions", "gs1", sessionFormat="group-therapy")),
+        "gs1",
+    ),
+    (  # gs1 under way since 12:00 UTC: 04:00 in Oakland, where c2 (gp1) lives
+        "group_participant.up_for_a_session_under_way",
+        lambda f: _under_way(f),
+        "gp1",
+    ),
+    (  # gs1 under way since 12:00 UTC: 04:00 for t1 (gi1), in Los Angeles
+        "group_invitation.host_works_a_session_under_way",
+        lambda f: _under_way(set_(f, "Therapist", "t1", timezone="America/Los_Angeles")),
+        "gi1",
+    ),
+    (  # ... and one of an hour from 20:30 in New York runs past 21:00 there
+        "group_invitation.host_works_a_session_under_way",
+        lambda f: _under_way(
+            set_(f, "Therapist", "t1", timezone="America/New_York"), A + timedelta(hours=13.5)
+        ),
+        "gi1",
+    ),
 ]
+
+
+def _under_way(f: Frames, at: datetime = A) -> Frames:
+    """gs1 under way from ``at`` (the anchor unless told): IN_PROGRESS, gp1 registered."""
+    return set_(f, "GroupTherapySessions", "gs1", status="IN_PROGRESS", scheduledAt=at)
 
 
 def _shared_file(f: Frames, mid: str, kind: str, name: str, size: int = 200_000) -> Frames:
@@ -4679,3 +4711,20 @@ def test_block_rule_passes_a_registration_cancelled_beside_the_blocker(lab: Lab)
     rule_id = "user_block.no_group_session_together"
     report = lab.check(rule_id, lambda f: _beside_blocker(f, "CANCELLED"))
     assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+def test_under_way_rules_pass_a_session_its_people_are_up_for(lab: Lab) -> None:
+    """gs1 under way since the anchor, 07:00 in New York: c2 lives in Brooklyn, t1 works
+    in New York."""
+
+    def edit(f: Frames) -> Frames:
+        f = set_(_under_way(f), "Client", "c2", city="Brooklyn")
+        return set_(f, "Therapist", "t1", timezone="America/New_York")
+
+    for rule_id in (
+        "group_participant.up_for_a_session_under_way",
+        "group_invitation.host_works_a_session_under_way",
+        "group_session.hosted",
+    ):
+        report = lab.check(rule_id, edit)
+        assert report.rules == [rule_id] and not report.violations, report.to_text()

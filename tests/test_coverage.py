@@ -299,12 +299,8 @@ ABSENT: dict[str, dict[str, set[str]]] = {
         # No therapist free at the anchor (Sunday 07:00 New York) whose client is awake then
         # (04:00 Los Angeles).
         "Meeting.status": {"IN_PROGRESS"},
-        # Group sessions meet on business days: none is under way on a Sunday.
-        "GroupTherapySessions.status": {"IN_PROGRESS"},
     },
-    "medium": {
-        "GroupTherapySessions.status": {"IN_PROGRESS"},
-    },
+    "medium": {},
 }
 
 

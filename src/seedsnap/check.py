@@ -809,6 +809,7 @@ def _text_pools() -> dict[str, str]:
     from seedsnap.generators import social_text as st
     from seedsnap.generators import therapy_text as tx
     from seedsnap.generators import vocab as v
+    from seedsnap.generators.users import STANDARD_OFFSET_H
 
     return {
         "peer_line": _values(
@@ -832,6 +833,20 @@ def _text_pools() -> dict[str, str]:
         "venue_state": _by_province("vs", "address", st.GROUP_VENUES, 1),
         # Each home city (Client.city) and the state it is in.
         "city_state": _by_province("cs", "city", v.PROVINCE_CITIES, 0),
+        # Each home city and the standard-time UTC offset (hours) of its state's zone.
+        "city_offset": _values(
+            "co",
+            ("city", "offset"),
+            [
+                (str(e[0]), str(STANDARD_OFFSET_H[v.PROVINCE_TZ[i]]))
+                for i, pool in enumerate(v.PROVINCE_CITIES)
+                for e in pool
+            ],
+        ),
+        # Each zone users live in and its standard-time UTC offset (hours).
+        "zone_offset": _values(
+            "zo", ("zone", "offset"), [(z, str(h)) for z, h in STANDARD_OFFSET_H.items()]
+        ),
         # Each feedback text written for one worksheet title, with that title.
         "worksheet_feedback": _values(
             "wf",
@@ -898,6 +913,27 @@ def _min_group() -> int:
 
 
 _MIN_GROUP = _min_group()
+
+
+def _host_hours() -> tuple[int, int]:
+    from seedsnap.enrichers.group_sessions import HOST_HOURS
+
+    return HOST_HOURS
+
+
+_HOST_FROM, _HOST_UNTIL = _host_hours()
+# A client is up from 6 a.m. (``therapy.client_up``: its night hours end at 5).
+_UP_FROM = 6
+_SESSION_END = """"s"."scheduledAt" + "s"."duration" * INTERVAL '1 minute'"""
+_SESSION_LAST = f"""{_SESSION_END} - INTERVAL '1 millisecond'"""
+
+
+def _local(ts: str, offsets: str) -> str:
+    """SQL: the UTC timestamp ``ts`` at the standard-time offset of the pool row ``offsets``
+    (an alias of the "city_offset" or "zone_offset" pool)."""
+    return f"""({ts} + CAST({offsets}."offset" AS INTEGER) * INTERVAL '1 hour')"""
+
+
 # What a circle's name adds to that of the community it splits from, before its number.
 _CIRCLE = " — Circle "
 
@@ -2445,15 +2481,26 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
     (
         "group_session.enough_participants",
         "GroupTherapySessions",
-        f"a group-therapy session held or open for registration (COMPLETED, APPROVED) has at "
-        f"least {_MIN_GROUP} participants who did not cancel",
+        f"a group-therapy session held, open for registration or under way (COMPLETED, "
+        f"APPROVED, IN_PROGRESS) has at least {_MIN_GROUP} participants who did not cancel",
         f"""SELECT "s"."id" AS "key", CAST(COUNT("p"."id") AS TEXT) || ' participants'
         AS "detail" FROM "GroupTherapySessions" AS "s"
         LEFT JOIN "GroupSessionParticipants" AS "p" ON "p"."sessionId" = "s"."id"
             AND CAST("p"."attendanceStatus" AS TEXT) <> 'CANCELLED'
         WHERE COALESCE("s"."sessionFormat", 'group-therapy') = 'group-therapy'
-        AND CAST("s"."status" AS TEXT) IN ('COMPLETED', 'APPROVED')
+        AND CAST("s"."status" AS TEXT) IN ('COMPLETED', 'APPROVED', 'IN_PROGRESS')
         GROUP BY "s"."id" HAVING COUNT("p"."id") < {_MIN_GROUP}""",
+    ),
+    (
+        "group_session.hosted",
+        "GroupTherapySessions",
+        "a group session held, open for registration or under way (COMPLETED, APPROVED, "
+        "IN_PROGRESS) has a therapist who accepted its invitation to host it",
+        """SELECT "s"."id" AS "key", CAST("s"."status" AS TEXT) AS "detail"
+        FROM "GroupTherapySessions" AS "s"
+        WHERE CAST("s"."status" AS TEXT) IN ('COMPLETED', 'APPROVED', 'IN_PROGRESS')
+        AND NOT EXISTS (SELECT 1 FROM "GroupSessionTherapistInvitations" AS "i"
+            WHERE "i"."sessionId" = "s"."id" AND CAST("i"."status" AS TEXT) = 'ACCEPTED')""",
     ),
     (
         "group_session.cancellation_reason_fits",
@@ -2637,6 +2684,40 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         JOIN "GroupTherapySessions" AS "s" ON "s"."id" = "i"."sessionId"
         WHERE CAST("i"."status" AS TEXT) = 'PENDING'
         AND CAST("s"."status" AS TEXT) <> 'PENDING_APPROVAL'""",
+    ),
+    (
+        "group_participant.up_for_a_session_under_way",
+        "GroupSessionParticipants",
+        f"a client registered for a group session under way (IN_PROGRESS; not CANCELLED) is up "
+        f"at home from its start to its end: no local hour (its city's state's standard time) "
+        f"before {_UP_FROM}:00",
+        f"""SELECT "p"."id" AS "key", 'starts at ' || CAST(EXTRACT(HOUR FROM
+            {_local('"s"."scheduledAt"', '"co"')}) AS TEXT) || ' h local' AS "detail"
+        FROM "GroupSessionParticipants" AS "p"
+        JOIN "GroupTherapySessions" AS "s" ON "s"."id" = "p"."sessionId"
+        JOIN "Client" AS "c" ON "c"."userId" = "p"."userId"
+        JOIN {_POOLS["city_offset"]} ON "co"."city" = "c"."city"
+        WHERE CAST("s"."status" AS TEXT) = 'IN_PROGRESS'
+        AND CAST("p"."attendanceStatus" AS TEXT) <> 'CANCELLED'
+        AND (EXTRACT(HOUR FROM {_local('"s"."scheduledAt"', '"co"')}) < {_UP_FROM}
+            OR EXTRACT(HOUR FROM {_local(_SESSION_LAST, '"co"')}) < {_UP_FROM})""",
+    ),
+    (
+        "group_invitation.host_works_a_session_under_way",
+        "GroupSessionTherapistInvitations",
+        f"the therapist hosting a group session under way (IN_PROGRESS; ACCEPTED) works then: "
+        f"in its own time zone (standard time) it runs within {_HOST_FROM}:00-{_HOST_UNTIL}:00 "
+        f"of one day",
+        f"""SELECT "i"."id" AS "key", 'starts at ' || CAST(EXTRACT(HOUR FROM
+            {_local('"s"."scheduledAt"', '"zo"')}) AS TEXT) || ' h local' AS "detail"
+        FROM "GroupSessionTherapistInvitations" AS "i"
+        JOIN "GroupTherapySessions" AS "s" ON "s"."id" = "i"."sessionId"
+        JOIN "Therapist" AS "t" ON "t"."userId" = "i"."therapistId"
+        JOIN {_POOLS["zone_offset"]} ON "zo"."zone" = "t"."timezone"
+        WHERE CAST("s"."status" AS TEXT) = 'IN_PROGRESS' AND CAST("i"."status" AS TEXT) = 'ACCEPTED'
+        AND (EXTRACT(HOUR FROM {_local('"s"."scheduledAt"', '"zo"')}) < {_HOST_FROM}
+            OR {_local(_SESSION_END, '"zo"')} > date_trunc('day', {_local('"s"."scheduledAt"', '"zo"')})
+                + INTERVAL '{_HOST_UNTIL} hours')""",
     ),
     (
         "journal_entry.session_day",
