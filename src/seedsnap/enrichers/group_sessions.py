@@ -754,12 +754,12 @@ def _invitations(
     the APPROVED therapist members, unless given), and their answers."""
     hi = pl.Series(np.where(x["web"].to_numpy(), 3, 4))
     # Invitees answer by the time they were last seen: those of a session held came until it
-    # ended (the ones who accept hold it), of one cancelled until then, of an upcoming one
-    # still come (and came after its creation: a null "needSeen").
+    # ended (the ones who accept hold it), of one cancelled until then, of an upcoming one or
+    # one under way still come (and came after its creation: a null "needSeen").
     need = x.select(
         pl.when(pl.col("status") == "COMPLETED")
         .then(pl.col("end"))
-        .when(pl.col("close") < ctx.anchor_ms)
+        .when((pl.col("close") < ctx.anchor_ms) & (pl.col("status") != "IN_PROGRESS"))
         .then(pl.col("close"))
         .alias("needSeen")
     )
