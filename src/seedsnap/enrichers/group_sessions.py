@@ -31,7 +31,7 @@ most past ones are held. By construction:
   session that no state can host meets online, under a virtual template of its theme;
 - sessions sit on distinct business days of the community, at 10:00-18:30 local time in one
   fixed zone (``SESSION_TZ``, not the host's as upstream's ``setHours``); never on the anchor's
-  local day, so a session is either over or upcoming;
+  local day, so a session is either over or upcoming, but for the one under way (below);
 - status agrees with time: past sessions are COMPLETED (``completedAt`` = end) or CANCELLED
   (``cancelledAt`` before the start), upcoming ones APPROVED or PENDING_APPROVAL, or CANCELLED
   where the draw that cancels a past one (as often, at the same point between creation and
@@ -41,7 +41,16 @@ most past ones are held. By construction:
   ones and REGISTERED/CANCELLED for upcoming ones;
 - a build holds a session CANCELLED and one PENDING_APPROVAL, an invitation PENDING and a
   participant NO_SHOW and one CANCELLED wherever its sessions allow (the ``MIN_*``: the top
-  of a keyed ranking of what could be, where the draws left none), so light has them too.
+  of a keyed ranking of what could be, where the draws left none), so light has them too;
+- and one session under way at the anchor (IN_PROGRESS, ``MIN_IN_PROGRESS``, ``_under_way``)
+  where a community can hold one then: a session of its own, keyed apart from the others,
+  from the half hour at or before the anchor (LIVE_FROM to LIVE_UNTIL in SESSION_TZ, no
+  holiday: the default anchor's Sunday 07:00 too), hosted by a therapist member whose day
+  holds it (HOST_HOURS, its own zone), with MIN_PARTICIPANTS registrations (a webinar, one)
+  of client members who still come and are up at home throughout (``therapy.client_up``),
+  none in a 1:1 meeting then; its participants are REGISTERED (attendance is taken when it
+  ends) or CANCELLED. Group therapy comes first; light's one member awake at the default
+  anchor makes it a webinar there.
 """
 
 from __future__ import annotations
