@@ -266,11 +266,16 @@ def test_a_larger_scale_keeps_the_circles_times(ctx: Context) -> None:
 
 def test_no_group_session_on_a_us_holiday(heavy3: Frames) -> None:
     """Sessions sit on business days in SESSION_TZ, US federal holidays as observed excluded
-    (the audit found sessions on Christmas and New Year's Day)."""
+    (the audit found sessions on Christmas and New Year's Day); the one under way at the
+    anchor, on its day (a Sunday by default), is on no holiday either."""
     holidays = group_sessions.us_holidays(range(2025, 2027))
     assert {"2025-12-25", "2026-01-01", "2026-01-19", "2026-07-03"} <= set(holidays.astype(str))
+    s = heavy3["GroupTherapySessions"]
+    live = s.filter(pl.col("status") == "IN_PROGRESS")["scheduledAt"].dt.replace_time_zone("UTC")
+    on_live = live.dt.convert_time_zone(group_sessions.SESSION_TZ).dt.date().to_numpy()
+    assert not np.isin(on_live.astype("datetime64[D]"), holidays).any()
     day = (
-        heavy3["GroupTherapySessions"]["scheduledAt"]
+        s.filter(pl.col("status") != "IN_PROGRESS")["scheduledAt"]
         .dt.replace_time_zone("UTC")
         .dt.convert_time_zone(group_sessions.SESSION_TZ)
         .dt.date()

@@ -936,12 +936,17 @@ def _coming_clients(f: Frames, mode: str) -> pl.DataFrame:
 
 
 def test_group_session_schedule_and_statuses(f: Frames, anchor: datetime, mode: str) -> None:
-    s = _sessions(f).with_columns(
-        pl.col("scheduledAt")
-        .dt.replace_time_zone("UTC")
-        .dt.convert_time_zone(group_sessions.SESSION_TZ)
-        .alias("local"),
-        (pl.col("scheduledAt") + pl.duration(minutes=pl.col("duration"))).alias("end"),
+    # (The session under way at the anchor is one of its own: test_a_session_under_way.)
+    s = (
+        _sessions(f)
+        .filter(pl.col("status") != "IN_PROGRESS")
+        .with_columns(
+            pl.col("scheduledAt")
+            .dt.replace_time_zone("UTC")
+            .dt.convert_time_zone(group_sessions.SESSION_TZ)
+            .alias("local"),
+            (pl.col("scheduledAt") + pl.duration(minutes=pl.col("duration"))).alias("end"),
+        )
     )
     minutes = pl.col("local").dt.hour().cast(pl.Int32) * 60 + pl.col("local").dt.minute()
     _none(s.filter((minutes < 600) | (minutes > 18 * 60 + 30)), "outside 10:00-18:30 local")
@@ -1722,3 +1727,24 @@ def test_a_participants_id_and_mute_do_not_depend_on_the_messages() -> None:
     assert (pairs["lastReadAt"] != pairs["lastReadAt_many"]).any()  # the messages did change
     assert (pairs["id"] == pairs["id_many"]).all()
     assert (pairs["isMuted"] == pairs["isMuted_many"]).all()
+
+
+def test_a_session_under_way(f: Frames, anchor: datetime) -> None:
+    """One session is under way at the anchor (group_sessions.MIN_IN_PROGRESS): from the
+    half hour at or before it in SESSION_TZ, hosted, its registrations made before it began
+    and REGISTERED (or CANCELLED), at least MIN_PARTICIPANTS for group therapy."""
+    s = _sessions(f).filter(pl.col("status") == "IN_PROGRESS")
+    assert s.height == group_sessions.MIN_IN_PROGRESS
+    at = s["scheduledAt"][0]
+    assert at <= anchor < at + timedelta(minutes=int(s["duration"][0]))
+    assert anchor - at < timedelta(minutes=30) and at.minute % 30 == 0 and at.second == 0
+    assert s["completedAt"][0] is None and s["cancelledAt"][0] is None
+    sid = s["id"][0]
+    inv = f["GroupSessionTherapistInvitations"].filter(pl.col("sessionId") == sid)
+    assert (inv["status"] == "ACCEPTED").any()
+    p = f["GroupSessionParticipants"].filter(pl.col("sessionId") == sid)
+    assert p["attendanceStatus"].is_in(["REGISTERED", "CANCELLED"]).all()
+    assert (p["joinedAt"] < at).all()
+    on = int((p["attendanceStatus"] == "REGISTERED").sum())
+    web = s["sessionFormat"][0] == "webinar"
+    assert on >= (1 if web else group_sessions.MIN_PARTICIPANTS)
