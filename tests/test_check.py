@@ -35,12 +35,11 @@ from seedsnap.check import (
 )
 from seedsnap.config import BOOK_AHEAD_WEEKS, MINIMUMS, resolve
 from seedsnap.context import Context
-from seedsnap.enrichers.journal import SESSION_BODIES
 from seedsnap.errors import DatabaseError, SnapshotError
 from seedsnap.generators.content_text import REPORTABLE_COMMENTS
 from seedsnap.generators.social_text import (
     GROUP_VENUES,
-    JOURNAL_BODIES,
+    JOURNAL_SESSION_BODIES,
     LOW_ENROLMENT,
     RESCHEDULED,
     VENUE_CLOSED,
@@ -1527,7 +1526,7 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
             f,
             "JournalEntry",
             "je1",
-            content=f"Good day overall. {JOURNAL_BODIES[SESSION_BODIES[0]]}",
+            content=f"Good day overall. {JOURNAL_SESSION_BODIES[0]}",
             createdAt=days(13),
             updatedAt=days(13),
         ),
@@ -2459,6 +2458,13 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
             set_(f, "Therapist", "t1", timezone="America/New_York"), A + timedelta(hours=13.5)
         ),
         "gi1",
+    ),
+    (  # c1 writes je1's text again two days later
+        "journal_entry.not_repeated",
+        lambda f: add(
+            f, "JournalEntry", id="je9", userId="c1", content="Better today.", **_ts(days(1))
+        ),
+        "c1",
     ),
 ]
 

@@ -959,13 +959,12 @@ _JOURNAL_SESSION_OPENER = "Had my session today"
 
 
 def _journal_session_bodies() -> tuple[str, ...]:
-    from seedsnap.enrichers.journal import SESSION_BODIES
-    from seedsnap.generators.social_text import JOURNAL_BODIES
+    from seedsnap.generators.social_text import JOURNAL_SESSION_BODIES
 
-    return tuple(JOURNAL_BODIES[i] for i in SESSION_BODIES)
+    return JOURNAL_SESSION_BODIES
 
 
-# Journal bodies that tell of a therapy session (enrichers/journal.py SESSION_BODIES).
+# Journal bodies that tell of a therapy session (social_text.JOURNAL_SESSION_BODIES).
 _JOURNAL_SESSION_BODIES = _journal_session_bodies()
 
 
@@ -2773,6 +2772,13 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         WHERE ({" OR ".join(f'"j"."content" LIKE {_text("%" + b + "%")}' for b in _JOURNAL_SESSION_BODIES)})
         AND NOT EXISTS (SELECT 1 FROM "Meeting" AS "m" WHERE "m"."clientId" = "j"."userId"
             AND CAST("m"."status" AS TEXT) = 'COMPLETED' AND "m"."endTime" <= "j"."createdAt")""",
+    ),
+    (
+        "journal_entry.not_repeated",
+        "JournalEntry",
+        "a client never writes the same journal entry twice",
+        """SELECT "userId" AS "key", CAST(COUNT(*) AS TEXT) || ' entries: ' || "content" AS "detail"
+        FROM "JournalEntry" GROUP BY "userId", "content" HAVING COUNT(*) > 1""",
     ),
     # Accounts.
     (
