@@ -43,6 +43,9 @@ def _said(f: Frames, ev: str) -> pl.DataFrame:
         .replace(r"\{title\}", "(.*)")
         # a weekday, then " next week" or not
         .replace(r"\{day\}", "(.*?)")
+        # a slot's filler (``social_text.MESSAGE_SLOTS``)
+        .replace(r"\{openness\}", ".*")
+        .replace(r"\{what_we_said\}", ".*")
         + ("$" if x is opener else "")
         for x in (opener, line)
     )

@@ -19,6 +19,7 @@ from __future__ import annotations
 import difflib
 import glob
 import json
+import re
 from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -816,7 +817,8 @@ def _text_pools() -> dict[str, str]:
             "pl",
             ("pattern",),
             [(o.replace("{name}", "%"),) for o in st.OPEN_PEER]
-            + [(line + "%",) for line in st.PEER_LINES],
+            # (a slot's filler, "{this_week}", matches any text)
+            + [(re.sub(r"\{\w+\}", "%", line) + "%",) for line in st.PEER_LINES],
         ),
         # A review's content begins with its opening, the session count a wildcard.
         "course_review": _values(

@@ -507,6 +507,24 @@ def _media(
     )
 
 
+def _fill_slots(ctx: Context, keys: U64, text: pl.Series) -> pl.Series:
+    """``text`` (one per message key) with each slot of ``social_text.MESSAGE_SLOTS``
+    ("{most_days}" ...) filled by a keyed pick of its fillers: a stream per slot, so a new
+    slot moves no other's picks."""
+    fill = pl.DataFrame(
+        [
+            pl.Series(fillers, dtype=pl.String)
+            .gather(ctx.stream("Message", f"slot-{slot}").integers(keys, 0, len(fillers), 0))
+            .alias(slot)
+            for slot, fillers in t.MESSAGE_SLOTS.items()
+        ]
+    )
+    filled = pl.col("_t")
+    for slot in t.MESSAGE_SLOTS:
+        filled = filled.str.replace("{" + slot + "}", pl.col(slot), literal=True)
+    return fill.with_columns(text.alias("_t")).select(filled).to_series().alias(text.name)
+
+
 def _pool_flat(pools: Sequence[Sequence[str]]) -> tuple[list[str], I64, I64]:
     """The strings of ``pools`` in one list, with each pool's offset and size in it."""
     flat = [x for p in pools for x in p]
@@ -1061,7 +1079,7 @@ def build(
         first = first.scatter(said["_r"], said["text"])
     else:
         said = pl.DataFrame(schema={"_r": pl.Int64, "text": pl.String})
-    content = pl.select(pl.concat_str(first, second)).to_series()
+    content = _fill_slots(ctx, mk, pl.select(pl.concat_str(first, second)).to_series())
     # A keyed few of the later messages of DIRECT conversations share a photo, a voice
     # message or a video (not one telling of an event: that one says it in words).
     can_share = (j > 0) & (conv["type"].to_numpy()[rows] == "DIRECT")
@@ -1402,7 +1420,7 @@ def _sessions(ctx: Context, frames: Frames, users: pl.DataFrame) -> Frames:
             pl.Series("conv_key", ck[rows]),
             pl.Series("mk", mk),
             pl.Series("senderId", sender, dtype=pl.String),
-            flat.gather(idx).alias("content"),
+            _fill_slots(ctx, mk, flat.gather(idx)).alias("content"),
             pl.Series("messageType", np.where(system, "SYSTEM", "TEXT"), dtype=pl.String),
             pl.Series("at", at),
         ]
@@ -1596,7 +1614,7 @@ def _support(ctx: Context, frames: Frames, users: pl.DataFrame) -> Frames:
             pl.Series("conv_key", ck[rows]),
             pl.Series("mk", mk),
             pl.Series("senderId", sender, dtype=pl.String),
-            pl.Series("content", flat, dtype=pl.String).gather(line),
+            _fill_slots(ctx, mk, pl.Series("content", flat, dtype=pl.String).gather(line)),
             pay["firstName"].gather(rows).alias("_name"),
             pay["failureReason"].gather(rows).fill_null("declined").alias("_reason"),
             (method + " ").str.strip_chars_start().gather(rows).alias("_method"),
