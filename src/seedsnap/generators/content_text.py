@@ -172,6 +172,14 @@ COMMENT_OPENERS = (
     "You're not alone in this.",
     "Same here, honestly.",
     "I hear you.",
+    "Thank you for putting this into words.",
+    "This hit home for me.",
+    "Just want to say you're doing better than you think.",
+    "Big hug from here.",
+    "I could have written this myself.",
+    "So glad you posted this.",
+    "Really feel this one.",
+    "Wow, I needed to read this today.",
 )
 COMMENT_MIDDLES = (
     "What helped me was taking it one hour at a time.",
@@ -189,6 +197,16 @@ COMMENT_MIDDLES = (
     "Setting one tiny goal a day kept me moving.",
     "Your feelings make sense given everything going on.",
     "I found it easier once I stopped judging myself for it.",
+    "What got me through was a very boring routine, and it worked.",
+    "Some weeks I only manage the basics, and that's enough.",
+    "Texting a friend even one line helped me more than I expected.",
+    "The evenings were the worst part for me too, so I planned something small for them.",
+    "It helped me to write down one thing I did right each day.",
+    "Going outside for ten minutes, even in the rain, changed my afternoons.",
+    "I had to stop comparing my progress with everyone else's.",
+    "Sleep made a bigger difference for me than anything else.",
+    "Letting myself have a bad day without guilt was a turning point.",
+    "Noticing the thought without arguing with it helped me most.",
 )
 COMMENT_CLOSERS = (
     "Rooting for you.",
@@ -201,6 +219,12 @@ COMMENT_CLOSERS = (
     "Hugs if you want them.",
     "Let us know how it goes.",
     "Wishing you a calmer week.",
+    "Thinking of you.",
+    "You're doing the work, and it shows.",
+    "Sending a virtual cup of tea.",
+    "Be kind to yourself tonight.",
+    "Cheering you on from here.",
+    "Proud of you.",
 )
 
 
@@ -305,6 +329,10 @@ PRO_COMMENT_OPENERS = (
     "Well done for noticing this pattern.",
     "That sounds like a difficult stretch.",
     "This is a great question.",
+    "Thanks for raising this here.",
+    "You're describing something many people go through.",
+    "I appreciate how clearly you put this.",
+    "This is worth talking about.",
 )
 PRO_COMMENT_MIDDLES = (
     "One thing that often helps is slowing your breathing before you respond to the thought.",
@@ -319,6 +347,10 @@ PRO_COMMENT_MIDDLES = (
     "Naming the feeling, even just to yourself, is a useful first step.",
     "Small pleasant activities, planned ahead, can lift energy over time.",
     "Reaching out, as you did here, is itself a coping skill.",
+    "Try noticing the first small sign that a hard moment is coming; that's where change starts.",
+    "A short walk after meals can steady both energy and mood.",
+    "Writing the worry down before bed often makes it easier to let go of it.",
+    "Pairing a new habit with something you already do makes it easier to keep.",
 )
 PRO_COMMENT_CLOSERS = (
     "Take care.",
@@ -329,6 +361,10 @@ PRO_COMMENT_CLOSERS = (
     "Be gentle with yourself.",
     "Small steps count.",
     "Glad you're here.",
+    "One step at a time.",
+    "Thanks for sharing.",
+    "Go easy on yourself.",
+    "Rooting for you.",
 )
 
 # --- moderators: the community's hosts -------------------------------------------------
@@ -390,6 +426,9 @@ MOD_COMMENT_OPENERS = (
     "Great to see this conversation.",
     "Thank you for being part of this group.",
     "Appreciate you opening up.",
+    "Thanks for adding to the conversation.",
+    "Lovely to see this here.",
+    "Appreciate you sharing this with the group.",
 )
 MOD_COMMENT_MIDDLES = (
     "Others here have been through similar things and may have ideas.",
@@ -400,6 +439,9 @@ MOD_COMMENT_MIDDLES = (
     "Keep the replies coming, everyone, this is what the community is for.",
     "Feel free to message the moderators if you need anything.",
     "It's great to see members supporting each other like this.",
+    "Replies like these are what make the community work.",
+    "Don't forget there's a weekly check-in thread if you'd like to keep posting updates.",
+    "Take what helps and leave the rest, everyone's path is different.",
 )
 MOD_COMMENT_CLOSERS = (
     "Take care.",
@@ -408,6 +450,8 @@ MOD_COMMENT_CLOSERS = (
     "Wishing you a good week.",
     "Thanks again.",
     "See you in the threads.",
+    "Thanks for being here.",
+    "Look after yourselves.",
 )
 
 # --- in context: a client thanking staff, a reply to a peer, a colleague adding to staff ---
@@ -425,6 +469,10 @@ THANKS_OPENERS = (
     "This is so helpful.",
     "Thanks for taking the time to post this.",
     "Bookmarking this.",
+    "Exactly what I needed.",
+    "Thank you, this is clear and kind.",
+    "So useful, thanks.",
+    "Appreciate this a lot.",
 )
 THANKS_CLOSERS = (
     "Thanks for posting these.",
@@ -433,6 +481,9 @@ THANKS_CLOSERS = (
     "Grateful for this space.",
     "Appreciate you.",
     "Sharing this with a friend.",
+    "Will report back.",
+    "Trying it this week.",
+    "Thank you for being here.",
 )
 REPLY_OPENERS = (
     "Same here, {name}.",
@@ -443,6 +494,10 @@ REPLY_OPENERS = (
     "So true.",
     "{name}, this is such good advice.",
     "Yes! I feel this.",
+    "Love this, {name}.",
+    "{name}, I needed this.",
+    "Same, honestly.",
+    "Couldn't agree more.",
 )
 REPLY_CLOSERS = (
     "Glad I'm not the only one.",
@@ -451,6 +506,9 @@ REPLY_CLOSERS = (
     "Taking notes.",
     "Hang in there.",
     "Hugs to you too.",
+    "Sending good vibes.",
+    "We've got this.",
+    "You're not alone either.",
 )
 COLLEAGUE_OPENERS = (
     "Adding to this from my practice:",
@@ -698,6 +756,10 @@ AUTHOR_REPLIES: tuple[tuple[tuple[str, ...], ...], ...] = (
             "This means a lot, thank you.",
             "Thank you, {name}, this helps.",
             "I didn't expect so many kind replies.",
+            "Thank you, {name}, I needed that.",
+            "Honestly, thank you all.",
+            "Reading these made my evening.",
+            "You're all so kind.",
         ),
         (
             "I'm going to try what you suggested this week.",
@@ -706,12 +768,19 @@ AUTHOR_REPLIES: tuple[tuple[tuple[str, ...], ...], ...] = (
             "Good to hear it worked for you.",
             "I'll give it another go tomorrow.",
             "Writing this down so I remember it.",
+            "Your comment made me feel a lot less alone.",
+            "I tried a bit of it today already.",
+            "I'm saving this thread for the harder days.",
+            "It's good to hear it gets easier.",
         ),
         (
             "Will update.",
             "Grateful for this group.",
             "Thanks again.",
             "Feeling a bit lighter already.",
+            "Onwards.",
+            "Thank you for being here.",
+            "I'll keep you posted.",
         ),
     ),
     (
