@@ -516,12 +516,18 @@ COLLEAGUE_OPENERS = (
     "Well put.",
     "A helpful reminder for all of us.",
     "Great to see this shared here.",
+    "Agreeing with all of this.",
+    "A point worth repeating.",
+    "From a clinical angle, this holds up well.",
 )
 COLLEAGUE_CLOSERS = (
     "Thanks for posting this.",
     "A good one to save.",
     "Glad this is here for members.",
     "Thank you for writing it up.",
+    "Useful for members and clinicians alike.",
+    "I'll be pointing people here.",
+    "Nicely explained.",
 )
 
 # --- responses: comments on a post that reads as reportable, fitted to what it is ----------
@@ -789,16 +795,26 @@ AUTHOR_REPLIES: tuple[tuple[tuple[str, ...], ...], ...] = (
             "Thanks for reading and for sharing this.",
             "Happy to hear it, {name}.",
             "Thank you for joining the conversation.",
+            "Thanks, {name}, good to hear.",
+            "Really glad this was useful.",
+            "Thanks for the thoughtful reply.",
+            "Appreciate you sharing your experience, {name}.",
         ),
         (
             "Small steps like this add up.",
             "Feel free to share how it goes.",
             "It gets easier with practice.",
             "That's a great way to put it into practice.",
+            "Keep noticing what works for you.",
+            "Consistency matters more than getting it perfect.",
+            "Go at whatever pace feels right.",
+            "Others here may find your example helpful too.",
         ),
         (
             "Take care.",
             "See you in the next thread.",
+            "Be gentle with yourself.",
+            "Thanks again.",
             "Wishing you a good week.",
         ),
     ),
