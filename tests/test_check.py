@@ -814,10 +814,20 @@ def _two_sessions_since_s1(f: Frames) -> Frames:
     )
 
 
-def _same_bios(f: Frames, n: int) -> Frames:
-    """``n`` clients more (b0, b1, ...), all with the same bio."""
+def _same_bios(f: Frames, n: int, role: str = "client") -> Frames:
+    """``n`` users of ``role`` more (b0, b1, ...), all with the same bio."""
     for i in range(n):
-        f = add(f, "User", **{**_user(f"b{i}", "client"), "bio": "Just here to learn."})
+        f = add(f, "User", **{**_user(f"b{i}", role), "bio": "Just here to learn."})
+    return f
+
+
+def _said_again(f: Frames, table: str, row: str, n: int, content: str | None = None) -> Frames:
+    """``row`` of ``table`` (with ``content``, if given) and ``n`` copies of it (row_0, ...)."""
+    if content is not None:
+        f = set_(f, table, row, content=content)
+    first = f[table].filter(pl.col("id") == row)
+    copies = [first.with_columns(pl.lit(f"{row}_{i}").alias("id")) for i in range(n)]
+    f[table] = pl.concat([f[table], *copies])
     return f
 
 
@@ -2465,6 +2475,23 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
             f, "JournalEntry", id="je9", userId="c1", content="Better today.", **_ts(days(1))
         ),
         "c1",
+    ),
+    (  # m1 and three moderators more (b0-b2) with one bio: the limit is 25% of 4 + 2
+        "user.staff_bios_varied",
+        lambda f: _same_bios(set_(f, "User", "m1", bio="Just here to learn."), 3, "moderator"),
+        "b0",
+    ),
+    (  # ms1's long line sent five times more in cv1 (the limit is 5 + 0.3% of the TEXT messages)
+        "message.long_texts_vary",
+        lambda f: _said_again(
+            f, "Message", "ms1", 5, "I keep thinking about what we talked about."
+        ),
+        "ms1",
+    ),
+    (  # cm2's text written five times more (the limit is 5 + 0.05% of the comments)
+        "comment.texts_vary",
+        lambda f: _said_again(f, "Comment", "cm2", 5),
+        "cm2",
     ),
 ]
 

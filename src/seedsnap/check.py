@@ -73,6 +73,11 @@ SIGN_UP_SLACK = 5
 # had 37 of 240 with one of 14 one-sentence bios).
 BIO_SHARE_MAX = 0.05
 BIO_SLACK = 5
+# ... nor a staff bio (therapists', moderators', admins', the fixtures' aside) by more than
+# STAFF_BIO_SHARE_MAX of its role's users plus STAFF_BIO_SLACK (heavy x3 had one bio for 21
+# of 21 moderators and 15 of 15 admins).
+STAFF_BIO_SHARE_MAX = 0.25
+STAFF_BIO_SLACK = 2
 _REVIEW_MINUTES = REVIEW_MIN // 60_000  # the least a therapist takes to review a request
 
 if TYPE_CHECKING:
@@ -101,6 +106,14 @@ BOOK_LEAD_DAYS = BOOK_LEAD // (24 * 3_600_000)
 # that (tests/test_social.py keeps them so). A longer conversation, made by raising
 # messages_per_conversation far beyond its default, may have to say something twice.
 DISTINCT_MESSAGES_UP_TO = 30
+# A long text (over LONG_TEXT characters) is not sent in more than TEXT_REPEAT_SLACK plus
+# LONG_TEXT_REPEAT of all TEXT messages, nor a comment written in more than TEXT_REPEAT_SLACK
+# plus COMMENT_REPEAT of all comments (0.13.0, heavy x3: a message line 34 times in 3,875, a
+# comment 13 times in 11,135; short replies like "Thanks!" may repeat at will).
+LONG_TEXT = 40
+LONG_TEXT_REPEAT = 0.003
+COMMENT_REPEAT = 0.0005
+TEXT_REPEAT_SLACK = 5
 
 # Media messages: their types, the file extensions of each, and the largest file (bytes).
 MEDIA_TYPES = ("IMAGE", "AUDIO", "VIDEO")
@@ -1246,6 +1259,16 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         )
     ),
     (
+        "comment.texts_vary",
+        "Comment",
+        f"no comment text is written more than {TEXT_REPEAT_SLACK} times plus "
+        f"{COMMENT_REPEAT:.2%} of the comments",
+        f"""SELECT MIN("c"."id") AS "key", CAST(COUNT(*) AS TEXT) || ' of ' ||
+        CAST(MAX("t"."n") AS TEXT) || ': ' || "c"."content" AS "detail" FROM "Comment" AS "c"
+        CROSS JOIN (SELECT COUNT(*) AS "n" FROM "Comment") AS "t"
+        GROUP BY "c"."content" HAVING COUNT(*) > {TEXT_REPEAT_SLACK} + {COMMENT_REPEAT} * MAX("t"."n")""",
+    ),
+    (
         "comment.after_post",
         "Comment",
         "a comment is made after its post",
@@ -1597,6 +1620,21 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
             WHERE CAST("role" AS TEXT) = 'client') AS "t"
         WHERE CAST("u"."role" AS TEXT) = 'client' AND "u"."bio" IS NOT NULL
         GROUP BY "u"."bio" HAVING COUNT(*) > {BIO_SHARE_MAX} * MAX("t"."n") + {BIO_SLACK}""",
+    ),
+    (
+        "user.staff_bios_varied",
+        "User",
+        f"no bio of a therapist, moderator or admin (the fixtures aside) is written by more "
+        f"than {STAFF_BIO_SHARE_MAX:.0%} of its role's users plus {STAFF_BIO_SLACK}",
+        f"""SELECT MIN("u"."id") AS "key", CAST(COUNT(*) AS TEXT) || ' of ' ||
+        CAST(MAX("t"."n") AS TEXT) || ' ' || CAST("u"."role" AS TEXT) || 's: ' || "u"."bio"
+        AS "detail" FROM "User" AS "u" JOIN (SELECT CAST("role" AS TEXT) AS "role", COUNT(*) AS "n"
+            FROM "User" WHERE LEFT("id", 4) <> 'dev_' GROUP BY 1) AS "t"
+            ON "t"."role" = CAST("u"."role" AS TEXT)
+        WHERE CAST("u"."role" AS TEXT) IN ('therapist', 'moderator', 'admin')
+        AND "u"."bio" IS NOT NULL AND LEFT("u"."id", 4) <> 'dev_'
+        GROUP BY "u"."role", "u"."bio"
+        HAVING COUNT(*) > {STAFF_BIO_SHARE_MAX} * MAX("t"."n") + {STAFF_BIO_SLACK}""",
     ),
     (
         "user.adult_at_sign_up",
@@ -2208,6 +2246,19 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
             ON "c"."conversationId" = "m"."conversationId"
         WHERE "c"."n" <= {DISTINCT_MESSAGES_UP_TO} AND CAST("m"."messageType" AS TEXT) <> 'SYSTEM'
         GROUP BY "m"."conversationId", "m"."content" HAVING COUNT(*) > 1""",
+    ),
+    (
+        "message.long_texts_vary",
+        "Message",
+        f"no TEXT message of over {LONG_TEXT} characters is sent more than "
+        f"{TEXT_REPEAT_SLACK} times plus {LONG_TEXT_REPEAT:.1%} of the TEXT messages",
+        f"""SELECT MIN("m"."id") AS "key", CAST(COUNT(*) AS TEXT) || ' of ' ||
+        CAST(MAX("t"."n") AS TEXT) || ': ' || "m"."content" AS "detail" FROM "Message" AS "m"
+        CROSS JOIN (SELECT COUNT(*) AS "n" FROM "Message"
+            WHERE CAST("messageType" AS TEXT) = 'TEXT') AS "t"
+        WHERE CAST("m"."messageType" AS TEXT) = 'TEXT' AND LENGTH("m"."content") > {LONG_TEXT}
+        GROUP BY "m"."content"
+        HAVING COUNT(*) > {TEXT_REPEAT_SLACK} + {LONG_TEXT_REPEAT} * MAX("t"."n")""",
     ),
     (
         "message.after_conversation",

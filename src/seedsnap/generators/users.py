@@ -572,9 +572,24 @@ def _users(ctx: Context, role: str, count: int) -> pl.DataFrame:
         nth = s.integers(keys, 0, areas.list.len().to_numpy(), index=9)
         named = areas.list.get(pl.Series(nth), null_on_oob=False).replace_strict(IN_A_SENTENCE)
         before, after = v.THERAPIST_BIO.split("{specialty}")
-        bio = (before + named + after).to_numpy().astype(object)
+        # ... and goes on with a sentence on how it works (its own stream).
+        more = pl.Series(v.THERAPIST_BIO_MORE, dtype=pl.String).gather(
+            ctx.stream("User", "bio-therapist").integers(keys, 0, len(v.THERAPIST_BIO_MORE), 0)
+        )
+        bio = (before + named + after + " " + more).to_numpy().astype(object)
     else:
-        bio = np.full(count, v.STAFF_BIO.format(role=role), dtype=object)
+        # A keyed first and second sentence of the role's (its own stream).
+        sb = ctx.stream("User", "bio-staff")
+        first_s, second_s = (pl.Series(p, dtype=pl.String) for p in v.STAFF_BIOS[role])
+        bio = (
+            (
+                first_s.gather(sb.integers(keys, 0, len(first_s), 0))
+                + " "
+                + second_s.gather(sb.integers(keys, 0, len(second_s), 1))
+            )
+            .to_numpy()
+            .astype(object)
+        )
     bio = np.where(fixture, v.FIXTURE_BIOS[role], bio)
     # DiceBear seeded by the user's id, not by "first-last" as the app does: a name can be
     # shared (the fixtures' "client-" was, by all three), an id cannot, so no two users of

@@ -375,5 +375,56 @@ FIXTURE_BIOS = {
     "admin": "Test administrator account with full platform permissions.",
     "moderator": "Test moderator account for community moderation workflows.",
 }
-STAFF_BIO = "Platform {role} with system administration responsibilities."
+# A staff bio is a first sentence and a second one of its role, a keyed pick each per user:
+# one bio per role made every moderator (and every admin) of a build say the same (0.13.0).
+STAFF_BIOS = {
+    "admin": (
+        (
+            "Platform admin with system administration responsibilities.",
+            "Part of the Mentara operations team.",
+            "Platform administrator looking after accounts, billing and support.",
+            "Admin on the Mentara support team.",
+            "Keeps the Mentara platform running behind the scenes.",
+        ),
+        (
+            "I help with payments, account access and anything that gets stuck.",
+            "Happy to help when something on the platform doesn't work as it should.",
+            "Reach out through support if you need a hand with your account.",
+            "I review therapist applications and keep things running smoothly.",
+            "Here to make the practical side of getting support easier.",
+        ),
+    ),
+    "moderator": (
+        (
+            "Platform moderator with system administration responsibilities.",
+            "Community moderator keeping our spaces safe and welcoming.",
+            "Volunteer moderator and long-time community member.",
+            "Moderator on the Mentara communities.",
+            "Community host and moderator.",
+        ),
+        (
+            "I review reports and make sure every thread stays kind.",
+            "Message me if a post worries you or something feels off.",
+            "I believe peer support works best when everyone feels safe to share.",
+            "I've been where many of you are, and I'm glad this space exists.",
+            "Ask me anything about the community guidelines.",
+            "I run the weekly check-in threads.",
+        ),
+    ),
+}
 THERAPIST_BIO = "Licensed mental health professional with expertise in {specialty}."
+# A therapist's bio goes on with a keyed one of these, on how it works.
+THERAPIST_BIO_MORE = (
+    "My approach is warm, practical and collaborative.",
+    "I draw mainly on CBT and acceptance-based approaches.",
+    "I believe small, steady changes add up.",
+    "Sessions with me are paced to you, with room for questions.",
+    "I work with adults at every stage of life.",
+    "I combine evidence-based tools with a lot of listening.",
+    "I aim to give you skills you can use between sessions.",
+    "I offer a calm, non-judgemental space to talk things through.",
+    "Together we set goals that fit your life.",
+    "I bring curiosity, patience and a bit of humour to our work.",
+    "I have a special interest in helping people through big life changes.",
+    "My clients describe our sessions as structured but gentle.",
+)
