@@ -1326,7 +1326,7 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
             drop(f, "ClientTherapist", "ct1"),
             "Message",
             "ms1",
-            content="Let's cheer each other on this week. One day at a time.",
+            content="Let's keep cheering each other on. One day at a time.",
         ),
         "ms1",
     ),
