@@ -711,13 +711,32 @@ _FLAGGED = """CAST("a"."aiEstimate" AS TEXT) LIKE '%"riskFlags": ["%'"""
 def _acted_after_block(item: str, acts: str) -> str:
     """SQL: the blocks after which one of the two still acted (``acts``: rows of "itemId",
     "userId", "createdAt") on an ``item`` (Post, Comment) of the other's."""
-    return f"""SELECT "b"."id" AS "key", 'on {item.lower()} ' || "i"."id" AS "detail"
-        FROM "UserBlock" AS "b" JOIN ({acts}) AS "x"
-            ON "x"."userId" IN ("b"."blockerId", "b"."blockedId")
-        JOIN {quote(item)} AS "i" ON "i"."id" = "x"."itemId"
-            AND "i"."userId" IN ("b"."blockerId", "b"."blockedId")
-            AND "i"."userId" <> "x"."userId"
-        WHERE "x"."createdAt" > "b"."createdAt" """
+    # One equi-join per direction (the actor the blocker or the blocked): an IN over the
+    # two columns made a nested loop of blocks by acts, a second of a check at x48.
+    return " UNION ALL ".join(
+        f"""SELECT "b"."id" AS "key", 'on {item.lower()} ' || "i"."id" AS "detail"
+        FROM ({acts}) AS "x" JOIN {quote(item)} AS "i" ON "i"."id" = "x"."itemId"
+        JOIN "UserBlock" AS "b" ON "x"."userId" = "b"."{actor}" AND "i"."userId" = "b"."{owner}"
+        WHERE "i"."userId" <> "x"."userId" AND "x"."createdAt" > "b"."createdAt" """
+        for actor, owner in (("blockerId", "blockedId"), ("blockedId", "blockerId"))
+    )
+
+
+# A meeting's two sides, as (the one who writes, the other in the conversation).
+_PAIR_SIDES = (("therapistId", "clientId"), ("clientId", "therapistId"))
+
+
+def _no_session_ahead(sender: str, other: str) -> str:
+    """SQL: Message "m"'s sender, as the meeting's ``sender`` side, has no session that is not
+    cancelled within two weeks after it with the ``other`` side of its conversation. (One
+    NOT EXISTS per side: an OR of the two sides in one made a nested loop of messages by
+    meetings, a second of a check at x48.)"""
+    return f"""NOT EXISTS (SELECT 1 FROM "Meeting" AS "mt"
+            JOIN "ConversationParticipant" AS "cp" ON "cp"."userId" = "mt"."{other}"
+            WHERE "mt"."{sender}" = "m"."senderId" AND "cp"."conversationId" = "m"."conversationId"
+            AND CAST("mt"."status" AS TEXT) <> 'CANCELLED'
+            AND "mt"."startTime" > "m"."createdAt"
+            AND "mt"."startTime" <= "m"."createdAt" + INTERVAL '14 days')"""
 
 
 _PAIR_OF_M = '"w"."clientId" = "m"."clientId" AND "w"."therapistId" = "m"."therapistId"'
@@ -4080,14 +4099,7 @@ MESSAGE_EVENT_RULES: tuple[tuple[str, str, str, str], ...] = (
         "the message, and is not cancelled",
         f"""SELECT "m"."id" AS "key", "m"."content" AS "detail" FROM "Message" AS "m"
         WHERE ({_event_message("next_session")} OR {_event_message("move_session")})
-        AND NOT EXISTS (SELECT 1 FROM "Meeting" AS "mt"
-            WHERE (("mt"."therapistId" = "m"."senderId"
-                    AND {_participant('"mt"."clientId"', '"m"."conversationId"')})
-                OR ("mt"."clientId" = "m"."senderId"
-                    AND {_participant('"mt"."therapistId"', '"m"."conversationId"')}))
-            AND CAST("mt"."status" AS TEXT) <> 'CANCELLED'
-            AND "mt"."startTime" > "m"."createdAt"
-            AND "mt"."startTime" <= "m"."createdAt" + INTERVAL '14 days')""",
+        AND {" AND ".join(_no_session_ahead(sender, other) for sender, other in _PAIR_SIDES)}""",
     ),
 )
 
