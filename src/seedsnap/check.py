@@ -3866,8 +3866,10 @@ def account_rules(anchor: str) -> list[Rule]:
             "Meeting",
             f"no meeting (held, missed or booked ahead) starts after its client or therapist {gone}",
             f"""SELECT "m"."id" AS "key", "p"."role" || ' ' || "p"."id" || ' stopped ' ||
-            CAST("p"."stopped" AS TEXT) AS "detail" FROM "Meeting" AS "m"
-            JOIN {stopped} AS "p" ON "p"."id" IN ("m"."clientId", "m"."therapistId")
+            CAST("p"."stopped" AS TEXT) AS "detail" FROM (SELECT "id", "startTime",
+                "clientId" AS "party" FROM "Meeting" UNION ALL SELECT "id", "startTime",
+                "therapistId" FROM "Meeting") AS "m"
+            JOIN {stopped} AS "p" ON "p"."id" = "m"."party"
             WHERE "m"."startTime" > "p"."stopped" """,
         ),
         Rule(
