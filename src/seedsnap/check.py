@@ -4263,14 +4263,14 @@ MINIMUM_COUNTS: dict[tuple[str, str], tuple[str, str | None]] = {
 }
 
 
-def minimum_rules(
-    minimums: Mapping[tuple[str, str], int], at: str = "CURRENT_TIMESTAMP"
-) -> list[Rule]:
+def minimum_rules(minimums: Mapping[tuple[str, str], int], at: str) -> list[Rule]:
     """One rule per configured minimum: every entity it applies to has at least that many.
 
     The count starts from the entities (a LEFT JOIN), so an entity with no rows at all in the
     counted table fails its minimum; a minimum over entities that do not exist has nothing
-    to check.
+    to check. ``at`` is the build's anchor as SQL (``rules``' ``TIMESTAMP '...'``), for the
+    minimums counted over a window before it; there is no default, so no rule reads the
+    wall clock.
     """
     unknown = set(minimums) - set(MINIMUM_COUNTS) - UNCHECKED_MINIMUMS - WINDOW_MINIMUMS
     if unknown:
