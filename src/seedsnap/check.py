@@ -483,9 +483,11 @@ def recent_activity_rule(days: int, at: str) -> list[Rule]:
 # No worksheet count is shared by more than WORKSHEET_COUNT_SHARE of the therapists who
 # give worksheets, plus WORKSHEET_COUNT_SLACK (small builds): a therapist's count follows
 # its caseload and its clients' time in therapy (enrichers/worksheets.py), where heavy x3
-# had 62 of 69 at exactly the minimum of 8 and medium 10 of 11 at 4. Checked where the
-# minimums leave a client room for more (each at most ``len(ttx.WORKSHEETS)``): a minimum
-# above that gives every client alike.
+# had 62 of 69 at exactly the minimum of 8 and medium 10 of 11 at 4. The extras stop where
+# a client has ``2 * len(ttx.WORKSHEETS)`` (its titles come round a second time once the
+# earlier one is due: ``_extras``, ``_again``); the rule is checked only where neither minimum
+# is above ``len(ttx.WORKSHEETS)``, one round of titles, as in the shipped modes: past that,
+# more of every client's worksheets come alike from the minimum, and less from the extras.
 WORKSHEET_COUNT_SHARE = 0.5
 WORKSHEET_COUNT_SLACK = 2
 

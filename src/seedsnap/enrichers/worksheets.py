@@ -12,17 +12,20 @@ deficit is counted once per entity, over the active pairs that have held a sessi
 worksheet is homework given at or after one; a pair that has not met yet gets none): a client
 with such a pair gets client.worksheets_if_has_therapist minus what it has, shared round robin
 over those pairs; then each APPROVED therapist gets therapist.worksheets_created minus what it
-has (the client top-ups included), shared over its pairs that have met. On top of those, a
-pair is given more the longer it has been meeting (``_extras``: about one per EXTRA_WEEKS of
+has (the client top-ups included), shared over its pairs that have met. On top of those, a pair
+is given more the longer it has been meeting (``_extras``: about one per EXTRA_WEEKS of
 therapy, times its therapist's keyed habit), so a therapist's count follows its caseload and
-their time in therapy rather than sitting at the minimum (heavy x3 had 62 of 69 at exactly
-8); a client is not given more than ``len(tx.WORKSHEETS)`` that way, each title once. Rows come from the
-generator's ``worksheet_rows``: assigned after the pair's first session, a title the client
-has not had yet (numbering continues the client's existing worksheets), OVERDUE when past due
-and unsubmitted, submissions after assignment (a week-long diary after its week), feedback on
-reviewed ones that fits the worksheet's title. Only here, once every submission of the pair is
-known, does a reviewed one get a progress text (``tx.WORKSHEET_FEEDBACK_PROGRESS``, in
-PROGRESS_SHARE of the cases where it may): where the pair had a submission at least
+their time in therapy rather than sitting at the minimum (heavy x3 had 62 of 69 at exactly 8).
+The extras stop where a client has ``2 * len(tx.WORKSHEETS)``: once it has had every title, the
+titles come round a second time (``_again``), each only once the client's earlier worksheet of
+that title is due, so no title is open twice (heavy x3: up to 15 worksheets of the 9 titles for
+a client, 83 client/title pairs twice). Rows come from the generator's ``worksheet_rows``:
+assigned after the pair's first session, a title the client has not had yet, or in the second
+round the one ``_again`` gives (numbering continues the client's existing worksheets), OVERDUE
+when past due and unsubmitted, submissions after assignment (a week-long diary after its week),
+feedback on reviewed ones that fits the worksheet's title. Only here, once every submission of
+the pair is known, does a reviewed one get a progress text (``tx.WORKSHEET_FEEDBACK_PROGRESS``,
+in PROGRESS_SHARE of the cases where it may): where the pair had a submission at least
 ``tx.FEEDBACK_PROGRESS_AFTER_DAYS`` before it, never on a client's first.
 """
 
