@@ -1002,6 +1002,15 @@ def _seen_of(users: pl.DataFrame, ids: pl.Series) -> pl.Series:
     return seen.gather(np.where(row < 0, users.height, row))
 
 
+def _readers(ctx: Context, users: pl.DataFrame) -> npt.NDArray[np.bool_]:
+    """Whether each of ``users`` (ukey, emailVerified) reads its notifications at all: some
+    never open them (READERS, keyed per user), nor does one that has not finished signing up
+    (verified its email). The one draw of it, for ``_finish`` (what is read) and ``_fallbacks``
+    (who completed its profile after the reminder), so the two always agree."""
+    reader = ctx.stream("Notification", "reader").bernoulli(users["ukey"].to_numpy(), READERS)
+    return reader & users["emailVerified"].to_numpy()
+
+
 def _fallbacks(ctx: Context, users: pl.DataFrame, have: npt.NDArray[np.int64]) -> pl.DataFrame:
     """Account notifications for users still short of MIN_PER_USER, one per fallback type.
 
@@ -1019,11 +1028,7 @@ def _fallbacks(ctx: Context, users: pl.DataFrame, have: npt.NDArray[np.int64]) -
         users.select("id", "role", "created", "seen", "edited", "emailVerified", "complete")
         .with_columns(
             pl.Series("need", MIN_PER_USER - have, dtype=pl.Int64),
-            # As ``_finish`` draws who reads at all.
-            pl.Series(
-                "reader",
-                ctx.stream("Notification", "reader").bernoulli(users["ukey"].to_numpy(), READERS),
-            ),
+            pl.Series("reader", _readers(ctx, users)),
         )
         .filter(pl.col("need") > 0)
     )
@@ -1032,7 +1037,6 @@ def _fallbacks(ctx: Context, users: pl.DataFrame, have: npt.NDArray[np.int64]) -
     )
     completed_after = (
         pl.col("reader")
-        & pl.col("emailVerified")
         & (pl.col("edited") > reminded)
         & (pl.col("edited") <= pl.min_horizontal("seen", pl.lit(anchor)))
     )
@@ -1199,11 +1203,7 @@ def _finish(
     # How long the recipient still came after it (``seen``): one who had stopped never reads it.
     age = np.minimum(anchor, user["seen"].to_numpy()) - at_ms
     p_read = np.select([age > 7 * MS_PER_DAY, age > MS_PER_DAY, age > 0], [0.9, 0.6, 0.25], 0.0)
-    # Some users never open their notifications (keyed per user).
-    can_read = ctx.stream("Notification", "reader").bernoulli(user["ukey"].to_numpy(), READERS)
-    # Nor does a client who has not finished signing up (verified its email).
-    can_read &= user["emailVerified"].to_numpy()
-    read = can_read & s.bernoulli(keys, p_read, 0)
+    read = _readers(ctx, user) & s.bernoulli(keys, p_read, 0)
     age = np.maximum(age, 0)
     # Mostly soon after it came, in the recipient's waking hours (``clock``).
     home = home_offset_of(ctx, users["id"])[user_row]
