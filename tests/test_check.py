@@ -44,6 +44,7 @@ from seedsnap.generators.social_text import (
     RESCHEDULED,
     VENUE_CLOSED,
 )
+from seedsnap.generators.therapy import RETAKE_DAYS
 from seedsnap.generators.therapy_text import (
     EARLY_REVIEW_OPENINGS,
     EARLY_REVIEW_SESSIONS,
@@ -3539,6 +3540,31 @@ def _new_therapist(f: Frames, uid: str = "t3") -> Frames:
     return add(f, "Therapist", **_therapist(uid, "APPROVED"))
 
 
+def _retaken(f: Frames, after: float) -> Frames:
+    """c1 re-took its assessment (pa_c1b) ``after`` days after pa_c1 (70 days before the
+    anchor), processed within the day."""
+    return add(
+        f,
+        "PreAssessment",
+        id="pa_c1b",
+        clientId="c1",
+        answers="[]",
+        scores="{}",
+        severityLevels="{}",
+        aiEstimate="{}",
+        isProcessed=True,
+        processedAt=days(70 - after - 0.1),
+        **_ts(days(70 - after)),
+    )
+
+
+def _reminded_complete(f: Frames) -> Frames:
+    """c1 has a photo and a bio, and a reminder to add them (ntp, 150 days before the
+    anchor, unread)."""
+    f = set_(f, "User", "c1", avatarUrl="https://example.test/c1.svg", bio="Hello.")
+    return _notice(f, "ntp", "c1", "PROFILE_COMPLETION", None, days(150))
+
+
 MINIMUM_CASES: list[tuple[str, Edit, str]] = [
     *[
         (f"min:client.{n}", _new_client, "c3")
@@ -3638,19 +3664,7 @@ MINIMUM_CASES: list[tuple[str, Edit, str]] = [
     ),
     (  # c1 re-took its assessment a day after the last one
         "pre_assessment.retaken_after_weeks",
-        lambda f: add(
-            f,
-            "PreAssessment",
-            id="pa_c1b",
-            clientId="c1",
-            answers="[]",
-            scores="{}",
-            severityLevels="{}",
-            aiEstimate="{}",
-            isProcessed=True,
-            processedAt=days(68.9),
-            **_ts(days(69)),
-        ),
+        lambda f: _retaken(f, 1),
         "pa_c1b",
     ),
     (  # six therapists beside t1 with one worksheet each: 6 of 7 share the count 1
@@ -3660,27 +3674,13 @@ MINIMUM_CASES: list[tuple[str, Edit, str]] = [
     ),
     (  # a reminder to add a photo and a bio, never read, to c1 who has both
         "notification.profile_reminder_of_an_incomplete_profile",
-        lambda f: _notice(
-            set_(f, "User", "c1", avatarUrl="https://example.test/c1.svg", bio="Hello."),
-            "ntp",
-            "c1",
-            "PROFILE_COMPLETION",
-            None,
-            days(150),
-        ),
+        _reminded_complete,
         "ntp",
     ),
     (  # read, but c1's profile was last updated before it was read
         "notification.profile_reminder_of_an_incomplete_profile",
         lambda f: set_(
-            _notice(
-                set_(f, "User", "c1", avatarUrl="https://example.test/c1.svg", bio="Hello."),
-                "ntp",
-                "c1",
-                "PROFILE_COMPLETION",
-                None,
-                days(150),
-            ),
+            _reminded_complete(f),
             "Notification",
             "ntp",
             isRead=True,
@@ -3688,6 +3688,11 @@ MINIMUM_CASES: list[tuple[str, Edit, str]] = [
             updatedAt=days(0.05),
         ),
         "ntp",
+    ),
+    (  # c1 re-took its assessment a tenth of a day short of RETAKE_DAYS after the last one
+        "pre_assessment.retaken_after_weeks",
+        lambda f: _retaken(f, RETAKE_DAYS - 0.1),
+        "pa_c1b",
     ),
 ]
 
@@ -3917,6 +3922,14 @@ def test_review_rules_pass_a_worksheet_mention_after_a_worksheet(lab: Lab) -> No
     ):
         report = lab.check(rule_id, _with_review_text)
         assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+def test_retake_rule_passes_a_retake_two_weeks_after(lab: Lab) -> None:
+    """pa_c1b, c1's re-take exactly RETAKE_DAYS (14) days after pa_c1, is not too soon: the
+    rule's bound is inclusive (the 13.9-day re-take in MINIMUM_CASES is reported)."""
+    rule_id = "pre_assessment.retaken_after_weeks"
+    report = lab.check(rule_id, lambda f: _retaken(f, RETAKE_DAYS))
+    assert report.rules == [rule_id] and not report.violations, report.to_text()
 
 
 @pytest.mark.parametrize("rule_id", sorted({c[0] for c in BILLING_CASES}))
