@@ -1008,7 +1008,8 @@ def _readers(ctx: Context, users: pl.DataFrame) -> npt.NDArray[np.bool_]:
     (verified its email). The one draw of it, for ``_finish`` (what is read) and ``_fallbacks``
     (who completed its profile after the reminder), so the two always agree."""
     reader = ctx.stream("Notification", "reader").bernoulli(users["ukey"].to_numpy(), READERS)
-    return reader & users["emailVerified"].to_numpy()
+    verified: npt.NDArray[np.bool_] = users["emailVerified"].to_numpy()
+    return reader & verified
 
 
 def _fallbacks(ctx: Context, users: pl.DataFrame, have: npt.NDArray[np.int64]) -> pl.DataFrame:
