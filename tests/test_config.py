@@ -114,6 +114,55 @@ def test_an_unknown_minimum_in_the_file_names_its_table(tmp_path: Path) -> None:
         resolve(env={}, config_file=path)
 
 
+# A name far from every requirement of its entity is suggested nothing: compared as a whole
+# "entity.name", the shared "client." prefix alone passed the cutoff (client.zzz: client.posts).
+FAR_MINIMUMS = ("client.zzz", "therapist.foo", "community.xyzzy", "clinet.zzz", "foo.bar")
+NEAR_MINIMUMS = {
+    "client.pots": "client.posts",
+    "therapist.meeting": "therapist.meetings",
+    "client.complete_assessments": "client.completed_assessments",
+    "cleint.posts": "client.posts",  # an entity misspelt, its name kept
+    "comunity.member": "community.members",
+}
+
+
+def _minimum_fix(key: str, spelling: str, tmp_path: Path) -> str:
+    """The fix of the error an unknown minimum ``key`` gets, given as --min, env or toml."""
+    entity, _, name = key.partition(".")
+    with pytest.raises(ConfigError) as e:
+        if spelling == "option":
+            resolve(env={}, minimums={key: 3}, default_file=False)
+        elif spelling == "env":
+            resolve(env={f"SEEDSNAP_MIN_{entity.upper()}_{name.upper()}": "3"}, default_file=False)
+        else:
+            path = tmp_path / "seedsnap.toml"
+            path.write_text(f"[minimums.{entity}]\n{name} = 3\n")
+            resolve(env={}, config_file=path)
+    assert "unknown minimum" in e.value.message
+    return e.value.fix
+
+
+@pytest.mark.parametrize("spelling", ["option", "env", "file"])
+def test_a_far_off_minimum_is_suggested_nothing(spelling: str, tmp_path: Path) -> None:
+    for key in FAR_MINIMUMS:
+        fix = _minimum_fix(key, spelling, tmp_path)
+        assert "did you mean" not in fix and "rename it" not in fix, (key, fix)
+        assert "`seedsnap config` lists the minimums" in fix
+
+
+@pytest.mark.parametrize("spelling", ["option", "env", "file"])
+def test_a_near_minimum_is_suggested_in_its_own_spelling(spelling: str, tmp_path: Path) -> None:
+    for key, known in NEAR_MINIMUMS.items():
+        entity, _, name = known.partition(".")
+        fix = _minimum_fix(key, spelling, tmp_path)
+        expected = {
+            "option": f"did you mean --min {known}=N?",
+            "env": f"rename it SEEDSNAP_MIN_{entity.upper()}_{name.upper()}, or unset it",
+            "file": f"did you mean {name} in [minimums.{entity}]?",
+        }[spelling]
+        assert expected in fix, (key, fix)
+
+
 def test_the_anchor_range_is_inclusive() -> None:
     for text in ("1980-01-01T00:00:00Z", "2099-12-31T23:59:59Z", "2099-12-31T23:59:59.900Z"):
         assert resolve(anchor=text, env={}).anchor.year in (1980, 2099)

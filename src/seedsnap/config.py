@@ -356,9 +356,21 @@ def refuse_misspelt(env: Mapping[str, str]) -> None:
 
 def _min_fix(key: str, src: str, mins: Mapping[str, Mapping[str, int]]) -> str:
     """How to name a minimum that ``key`` misspells, in the spelling of where it came from:
-    the closest known one if there is one (``client.post``: client.posts), else the form."""
-    known = [f"{e}.{n}" for e, reqs in mins.items() for n in reqs]
-    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    the closest known one if there is one (``client.post``: client.posts), else the form.
+    A known entity's name is matched against that entity's requirements alone, and an
+    unknown entity against the entities (then its name against the one found): compared
+    whole, ``client.zzz`` came close to ``client.posts`` by its prefix alone."""
+    entity, _, name = key.partition(".")
+    close: list[str] = []
+    if entity in mins:
+        names = difflib.get_close_matches(name, list(mins[entity]), n=1, cutoff=0.6)
+        close = [f"{entity}.{names[0]}"] if names else []
+    else:
+        entities = difflib.get_close_matches(entity, list(mins), n=1, cutoff=0.6)
+        if entities:
+            reqs = list(mins[entities[0]])
+            names = [name] if name in reqs else difflib.get_close_matches(name, reqs, n=1)
+            close = [f"{entities[0]}.{names[0]}"] if names else []
     if src.startswith("env "):
         if close:
             return f"rename it {ENV_PREFIX}MIN_{close[0].replace('.', '_').upper()}, or unset it"
