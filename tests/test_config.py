@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from seedsnap.cli import main
-from seedsnap.config import resolve
+from seedsnap.config import Config, resolve
 from seedsnap.errors import ConfigError
 from seedsnap.generators import users
 
@@ -407,6 +407,52 @@ def test_build_names_the_settings_the_command_line_did_not_give(
     assert told.stdout.splitlines()[1] == (
         "from seedsnap.toml: seed=7, minimums.client.posts=4; from the environment: "
         "SEEDSNAP_MIN_CLIENT_COMMENTS=6 (`seedsnap config` shows every setting and its source)"
+    )
+
+
+def test_overrides_are_the_values_as_given_with_their_origin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A count from seedsnap.toml is named as the file gives it, not scaled: the build's
+    line once said volumes.clients=45 of a file that says 30 (at --scale 1.5)."""
+    monkeypatch.chdir(tmp_path)
+    assert resolve(mode="light", scale=2.5, env={}, default_file=False).overrides() == [
+        ("mode", "light", "option"),
+        ("scale", 2.5, "option"),
+    ]
+    assert resolve(env={}, default_file=False).overrides() == []
+    (tmp_path / "seedsnap.toml").write_text(
+        "[build]\nseed = 7\n\n[volumes]\nclients = 30\npost_heart_rate = 0.5\n"
+    )
+    cfg = resolve(
+        mode="light", scale=1.5, minimums={"client.posts": 4},
+        env={"SEEDSNAP_MIN_CLIENT_COMMENTS": "6"},
+    )  # fmt: skip
+    assert cfg.volumes["clients"] == 45
+    assert cfg.overrides() == [
+        ("mode", "light", "option"),
+        ("seed", 7, "file seedsnap.toml"),
+        ("scale", 1.5, "option"),
+        ("volumes.clients", 30, "file seedsnap.toml"),
+        ("volumes.post_heart_rate", 0.5, "file seedsnap.toml"),
+        ("minimums.client.comments", 6, "env SEEDSNAP_MIN_CLIENT_COMMENTS"),
+        ("minimums.client.posts", 4, "option"),
+    ]
+    # Read back from a manifest (no sources): what the mode at its scale does not give.
+    back = Config(mode="light", scale=1.5, volumes=cfg.volumes, minimums=cfg.minimums)
+    assert [(k, v) for k, v, _ in back.overrides()] == [
+        ("volumes.clients", 30),
+        ("volumes.post_heart_rate", 0.5),
+        ("minimums.client.comments", 6),
+        ("minimums.client.posts", 4),
+    ]
+
+    args = ["build", "--mode", "light", "--scale", "1.5", "--out", "snap", "-q", "--no-check"]
+    result = CliRunner().invoke(main, args, env={"SEEDSNAP_MIN_CLIENT_COMMENTS": None})
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1] == (
+        "from seedsnap.toml: seed=7, volumes.clients=30, volumes.post_heart_rate=0.5 "
+        "(`seedsnap config` shows every setting and its source)"
     )
 
 

@@ -803,7 +803,7 @@ def test_show_names_the_settings_its_mode_does_not_give(
     (tmp_path / "seedsnap.toml").write_text("[volumes]\nclients = 9\nposts_per_user = 2\n")
     told = resolve(mode="light", scale=1.5, minimums={"client.posts": 4}, env={}).to_dict()
     assert snapshot.not_of_the_mode(told) == [
-        "volumes.clients=13.5",
+        "volumes.clients=9",  # as the file gives it, before the scale
         "volumes.posts_per_user=2",
         "minimums.client.posts=4",
     ]

@@ -442,6 +442,7 @@ def build(
 
     from seedsnap.build import BuildCheckFailed, default_jobs
     from seedsnap.build import build as run_build
+    from seedsnap.config import shown
     from seedsnap.errors import ConfigError
 
     if jobs < 0:
@@ -476,14 +477,14 @@ def build(
     )
     # What the command line did not say (a ./seedsnap.toml read by default, a SEEDSNAP_
     # variable left set) is named, so a build is not quietly other than the one typed.
+    # A value is shown as it was given (a toml's clients = 30 at --scale 1.5 is 30).
     unseen: dict[str, list[str]] = {}
-    for key, value, source in config.describe():
-        kind, _, where = source.partition(" ")
-        where = where.split(" x scale ")[0].split(" = ")[0]  # a scaled volume's arithmetic
+    for key, value, origin in config.overrides():
+        kind, _, where = origin.partition(" ")
         if kind == "file":
-            unseen.setdefault(f"from {where}", []).append(f"{key}={value}")
+            unseen.setdefault(f"from {where}", []).append(f"{key}={shown(value)}")
         elif kind == "env":
-            unseen.setdefault("from the environment", []).append(f"{where}={value}")
+            unseen.setdefault("from the environment", []).append(f"{where}={shown(value)}")
     if unseen:
         click.echo(
             "; ".join(f"{head}: {', '.join(items)}" for head, items in unseen.items())

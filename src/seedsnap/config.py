@@ -213,6 +213,44 @@ class Config:
             why = f"at most upstream's {GENERAL_COMMUNITIES} x scale"
         return str(used), f"{source} = {value:g}, {why}"
 
+    def overrides(self) -> list[tuple[str, int | float | str, str]]:
+        """(key, value as given, origin) of every setting neither a default nor its mode's:
+        what a seedsnap.toml, a SEEDSNAP_ variable or an option set (origin ``file PATH``,
+        ``env NAME`` or ``option``). A count of ``SCALED`` is given before the scale (a
+        toml's ``clients = 30`` at --scale 1.5 is 30, not the 45 built). A configuration
+        that records no sources (one read back from a manifest) names the volumes and
+        minimums its mode, at its scale, does not give, with origin ``""``."""
+        out: list[tuple[str, int | float | str, str]] = []
+
+        def origin(key: str, differs: bool) -> str | None:
+            if not self.sources:
+                return "" if differs else None
+            src = self.sources.get(key, "").split(" x scale ")[0]
+            return src if src.partition(" ")[0] in ("file", "env", "option") else None
+
+        flat = self.to_dict()
+        for key in ("mode", "seed", "scale", "anchor"):
+            if self.sources and (src := origin(key, False)) is not None:
+                out.append((key, flat[key], src))
+        base = MODES.get(self.mode, {})
+        for key, value in sorted(self.volumes.items()):
+            given: int | float = float(value) / self.scale if key in SCALED else float(value)
+            if key in SCALED and math.isclose(given, round(given), rel_tol=1e-9):
+                given = round(given)  # a count is a whole number before the scale
+            mode_value = base.get(key)
+            # A key no mode has (a manifest of another version) is not told apart.
+            differs = mode_value is not None and not math.isclose(given, mode_value, rel_tol=1e-9)
+            if (src := origin(f"volumes.{key}", differs)) is not None:
+                out.append((f"volumes.{key}", given, src))
+        base_mins = mode_minimums(self.mode) if self.mode in MODE_NAMES else {}
+        for entity, reqs in sorted(self.minimums.items()):
+            for name, n in sorted(reqs.items()):
+                known = base_mins.get(entity, {})
+                differs = name in known and known[name] != n
+                if (src := origin(f"minimums.{entity}.{name}", differs)) is not None:
+                    out.append((f"minimums.{entity}.{name}", n, src))
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         """The canonical JSON form recorded in a snapshot's manifest."""
         return {
@@ -223,6 +261,11 @@ class Config:
             "volumes": dict(sorted(self.volumes.items())),
             "minimums": {k: dict(sorted(v.items())) for k, v in sorted(self.minimums.items())},
         }
+
+
+def shown(value: int | float | str) -> str:
+    """A setting's value as a line shows it: a float without a trailing .0 (30, 0.5)."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def parse_min_options(items: Sequence[str]) -> dict[str, int]:

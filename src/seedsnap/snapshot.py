@@ -1453,28 +1453,23 @@ def verify_content(snap: Snapshot) -> None:
 
 def not_of_the_mode(cfg: Mapping[str, Any]) -> list[str]:
     """``volumes.k=v`` and ``minimums.entity.name=n`` of a manifest's configuration that its
-    mode (at its scale) does not give: what a seedsnap.toml, SEEDSNAP_MIN_* or --min set."""
-    from seedsnap.config import MODE_NAMES, MODES, SCALED, mode_minimums
+    mode (at its scale) does not give: what a seedsnap.toml, SEEDSNAP_MIN_* or --min set,
+    a count as given before the scale (``Config.overrides``)."""
+    from seedsnap.config import MODE_NAMES, Config, shown
 
     mode = cfg.get("mode")
     if mode not in MODE_NAMES:
         return []
-    out = []
     try:
-        scale = float(cfg.get("scale", 1.0))
-        for key, value in sorted(dict(cfg.get("volumes", {})).items()):
-            if key in MODES[mode]:
-                base = MODES[mode][key] * (scale if key in SCALED else 1)
-                if not math.isclose(float(value), base, rel_tol=1e-9):
-                    out.append(f"volumes.{key}={float(value):g}")
-        base_mins = mode_minimums(mode)
-        for entity, reqs in sorted(dict(cfg.get("minimums", {})).items()):
-            for name, value in sorted(dict(reqs).items()):
-                if name in base_mins.get(entity, {}) and base_mins[entity][name] != value:
-                    out.append(f"minimums.{entity}.{name}={value}")
-    except (TypeError, ValueError, AttributeError):  # a manifest of another shape: say nothing
-        return []
-    return out
+        config = Config(
+            mode=mode,
+            scale=float(cfg.get("scale", 1.0)),
+            volumes=dict(cfg.get("volumes", {})),
+            minimums={e: dict(reqs) for e, reqs in dict(cfg.get("minimums", {})).items()},
+        )
+        return [f"{key}={shown(value)}" for key, value, _ in config.overrides()]
+    except (TypeError, ValueError, AttributeError, ZeroDivisionError):
+        return []  # a manifest of another shape: say nothing
 
 
 def render_manifest(snap: Snapshot) -> str:
