@@ -178,6 +178,68 @@ def test_config_command_shows_values_and_sources(monkeypatch: pytest.MonkeyPatch
     assert "light" in mode and "option" in mode
 
 
+def test_config_command_says_whom_the_assessment_minimum_holds_for() -> None:
+    """client.completed_assessments holds only for clients with the tenure for it: the
+    README and `seedsnap config` say so (they said nothing; `build` printed 0 violations with
+    most clients below a --min of 8)."""
+    from seedsnap.config import ASSESSMENT_ROOM_DAYS
+    from seedsnap.generators.therapy import RETAKE_ROOM_DAYS
+
+    assert ASSESSMENT_ROOM_DAYS == RETAKE_ROOM_DAYS
+    result = CliRunner().invoke(main, ["config", "--mode", "light"], env={})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    line = next(x for x in lines if x.startswith("minimums.client.completed_assessments"))
+    assert line.split()[1] == "2"
+    assert line.endswith(
+        "default; held by clients with the tenure for it: one per 15 days since intake"
+    )
+    posts = next(x for x in lines if x.startswith("minimums.client.posts "))
+    assert "tenure" not in posts
+    assert "client.completed_assessments: clients with the tenure" in " ".join(
+        CliRunner().invoke(main, ["build", "--help"]).output.split()
+    )
+
+
+def test_build_says_how_many_clients_an_assessment_minimum_left_short(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A minimum of assessments more than a recent client's tenure fits is held by the
+    others: build says on stderr how many it left short, and they are the clients below it."""
+    import polars as pl
+
+    from seedsnap import snapshot
+
+    monkeypatch.chdir(tmp_path)
+    for name in [n for n in os.environ if n.startswith("SEEDSNAP_")]:
+        monkeypatch.delenv(name)
+    args = ["build", "--mode", "light", "--out", "plain", "-q", "--no-check"]
+    plain = CliRunner().invoke(main, args)
+    assert plain.exit_code == 0, plain.output
+    assert "note:" not in plain.stderr
+
+    args = ["build", "--mode", "light", "--min", "client.completed_assessments=8", "--out", "s"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].endswith(" rules, 0 violations")
+    (note,) = [x for x in result.stderr.splitlines() if x.startswith("note:")]
+    snap = snapshot.read("s")
+    have = snap.frame("PreAssessment").group_by("clientId").len()
+    verified = (
+        snap.frame("Client")
+        .join(snap.frame("User"), left_on="userId", right_on="id")
+        .filter(pl.col("emailVerified"))
+        .join(have, left_on="userId", right_on="clientId", how="left")
+    )
+    below = verified.filter(pl.col("len") < 8).height
+    assert below > 0
+    assert note == (
+        f"note: minimum client.completed_assessments=8 holds for {verified.height - below} of "
+        f"{verified.height} verified clients: {below} took their intake too recently for 8 "
+        "(one per 15 days since intake) and have as many as fit"
+    )
+
+
 def test_bad_option_exits_1_with_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", "--mode", "huge", "--out", str(tmp_path / "x")])
     assert result.exit_code == 1

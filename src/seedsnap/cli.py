@@ -380,7 +380,9 @@ def _config_options(fn: F) -> F:
             "minimums",
             multiple=True,
             metavar="ENTITY.REQ=N",
-            help="Override a minimum, e.g. --min client.posts=7 (repeatable).",
+            help="Override a minimum, e.g. --min client.posts=7 (repeatable). Some hold for "
+            "fewer entities (client.completed_assessments: clients with the tenure for it); "
+            "`seedsnap config` says which.",
         ),
         click.option(
             "--config",
@@ -492,6 +494,47 @@ def build(
         )
     if report is not None:
         click.echo(f"check: {report.rules_run} rules, 0 violations")
+    short = _short_of_tenure(out, config)
+    if short:
+        click.echo(short, err=True)
+
+
+def _short_of_tenure(out: str, config: Config) -> str:
+    """A note naming how many clients of the snapshot at ``out`` hold fewer assessments than
+    client.completed_assessments asks, their intake too recent for that many (one per
+    ASSESSMENT_ROOM_DAYS to the anchor: the enricher gives them as many as fit, and check
+    holds only the others to it); "" when none is. As check's rule counts them: verified
+    clients, from their first assessment."""
+    import polars as pl
+
+    from seedsnap import snapshot
+    from seedsnap.config import ASSESSMENT_ROOM_DAYS
+    from seedsnap.context import MS_PER_DAY
+
+    n = config.minimum("client", "completed_assessments")
+    if n <= 1:
+        return ""
+    snap = snapshot.read(out, verify=False)
+    first = (
+        snap.frame("PreAssessment")
+        .group_by("clientId")
+        .agg(pl.col("createdAt").min().dt.epoch("ms").alias("firstMs"))
+    )
+    clients = (
+        snap.frame("Client")
+        .join(snap.frame("User"), left_on="userId", right_on="id")
+        .filter(pl.col("emailVerified"))
+        .join(first, left_on="userId", right_on="clientId", how="left")
+    )
+    room = (n - 1) * ASSESSMENT_ROOM_DAYS * MS_PER_DAY
+    short = clients.filter(pl.col("firstMs") + room > config.anchor_ms).height
+    if not short:
+        return ""
+    return (
+        f"note: minimum client.completed_assessments={n} holds for {clients.height - short} of "
+        f"{clients.height} verified clients: {short} took their intake too recently for {n} "
+        f"(one per {ASSESSMENT_ROOM_DAYS} days since intake) and have as many as fit"
+    )
 
 
 @main.command("config")

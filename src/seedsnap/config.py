@@ -72,7 +72,7 @@ SCALED = ("clients", "therapists", "admins", "moderators", "illness_communities"
 # Minimum requirements (seeder.md §3.3 defaults, used unchanged by medium), entity -> name -> n.
 # client.completed_assessments holds for a client who came long enough after its intake to
 # re-take it that often: one re-takes it at most every two weeks (generators/therapy.py
-# RETAKE_DAYS), so a recent sign-up has as many as fit, at least the intake.
+# RETAKE_DAYS), so a recent sign-up has as many as fit, at least the intake (MINIMUM_SCOPES).
 MINIMUMS: dict[str, dict[str, int]] = {
     "client": {
         "community_memberships": 1, "posts": 5, "comments": 10, "hearts": 3,
@@ -104,6 +104,17 @@ MODE_MINIMUMS: dict[str, dict[str, dict[str, int]]] = {
         "therapist": {"client_relationships": 5, "meetings": 15, "worksheets_created": 8},
         "community": {"members": 20, "posts": 30},
     },
+}
+
+# One more assessment per this many days from a client's intake to the anchor (the intake and
+# one per generators/therapy.py RETAKE_ROOM_DAYS: tests keep the two equal).
+ASSESSMENT_ROOM_DAYS = 15
+# Minimums held by fewer entities than their kind, as `seedsnap config` notes them beside
+# their source (check's MINIMUM_NOTES says it in the rule; `build` says how many fell short).
+MINIMUM_SCOPES: dict[tuple[str, str], str] = {
+    ("client", "completed_assessments"): (
+        f"held by clients with the tenure for it: one per {ASSESSMENT_ROOM_DAYS} days since intake"
+    ),
 }
 
 # No requirement of the Mentara model asks for thousands of rows per entity; a larger value
@@ -190,11 +201,17 @@ class Config:
         ]
         rows += [(f"volumes.{k}", *self._volume_shown(k)) for k in sorted(self.volumes)]
         rows += [
-            (f"minimums.{e}.{n}", str(v), self.sources.get(f"minimums.{e}.{n}", ""))
+            (f"minimums.{e}.{n}", str(v), self._minimum_source(e, n))
             for e, reqs in sorted(self.minimums.items())
             for n, v in sorted(reqs.items())
         ]
         return rows
+
+    def _minimum_source(self, entity: str, name: str) -> str:
+        """A minimum's source, and, for one held by fewer entities, by which (MINIMUM_SCOPES)."""
+        source = self.sources.get(f"minimums.{entity}.{name}", "")
+        scope = MINIMUM_SCOPES.get((entity, name))
+        return f"{source}; {scope}" if scope else source
 
     def _volume_shown(self, key: str) -> tuple[str, str]:
         """A volume and its source as `seedsnap config` prints them: a count is shown as
