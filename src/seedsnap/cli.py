@@ -515,24 +515,32 @@ def _short_of_tenure(out: str, config: Config) -> str:
     if n <= 1:
         return ""
     snap = snapshot.read(out, verify=False)
+
+    def scan(table: str, *columns: str) -> pl.LazyFrame:
+        # The columns it needs alone (the build just wrote and checked the files): a heavy
+        # build's User table is not decoded whole for two columns.
+        return pl.scan_parquet(snap.parquet_path(table), glob=False).select(columns)
+
     first = (
-        snap.frame("PreAssessment")
+        scan("PreAssessment", "clientId", "createdAt")
         .group_by("clientId")
         .agg(pl.col("createdAt").min().dt.epoch("ms").alias("firstMs"))
     )
-    clients = (
-        snap.frame("Client")
-        .join(snap.frame("User"), left_on="userId", right_on="id")
+    room = (n - 1) * ASSESSMENT_ROOM_DAYS * MS_PER_DAY
+    total, short = (
+        scan("Client", "userId")
+        .join(scan("User", "id", "emailVerified"), left_on="userId", right_on="id")
         .filter(pl.col("emailVerified"))
         .join(first, left_on="userId", right_on="clientId", how="left")
+        .select(pl.len(), (pl.col("firstMs") + room > config.anchor_ms).sum())
+        .collect()
+        .row(0)
     )
-    room = (n - 1) * ASSESSMENT_ROOM_DAYS * MS_PER_DAY
-    short = clients.filter(pl.col("firstMs") + room > config.anchor_ms).height
     if not short:
         return ""
     return (
-        f"note: minimum client.completed_assessments={n} holds for {clients.height - short} of "
-        f"{clients.height} verified clients: {short} took their intake too recently for {n} "
+        f"note: minimum client.completed_assessments={n} holds for {total - short} of "
+        f"{total} verified clients: {short} took their intake too recently for {n} "
         f"(one per {ASSESSMENT_ROOM_DAYS} days since intake) and have as many as fit"
     )
 

@@ -245,10 +245,11 @@ class Config:
             src = self.sources.get(key, "").split(" x scale ")[0]
             return src if src.partition(" ")[0] in ("file", "env", "option") else None
 
-        flat = self.to_dict()
-        for key in ("mode", "seed", "scale", "anchor"):
-            if self.sources and (src := origin(key, False)) is not None:
-                out.append((key, flat[key], src))
+        if self.sources:  # no baseline for these in a manifest: its config line names them
+            flat = self.to_dict()
+            for key in ("mode", "seed", "scale", "anchor"):
+                if (src := origin(key, False)) is not None:
+                    out.append((key, flat[key], src))
         base = MODES.get(self.mode, {})
         for key, value in sorted(self.volumes.items()):
             given: int | float = float(value) / self.scale if key in SCALED else float(value)
