@@ -844,7 +844,6 @@ def _text_pools() -> dict[str, str]:
     from seedsnap.generators import social_text as st
     from seedsnap.generators import therapy_text as tx
     from seedsnap.generators import vocab as v
-    from seedsnap.generators.users import STANDARD_OFFSET_H
 
     return {
         "peer_line": _values(
@@ -869,19 +868,15 @@ def _text_pools() -> dict[str, str]:
         "venue_state": _by_province("vs", "address", st.GROUP_VENUES, 1),
         # Each home city (Client.city) and the state it is in.
         "city_state": _by_province("cs", "city", v.PROVINCE_CITIES, 0),
-        # Each home city and the standard-time UTC offset (hours) of its state's zone.
-        "city_offset": _values(
-            "co",
-            ("city", "offset"),
+        # Each home city and the IANA zone of its state (the client's wall clock).
+        "city_zone": _values(
+            "cz",
+            ("city", "zone"),
             [
-                (str(e[0]), str(STANDARD_OFFSET_H[v.PROVINCE_TZ[i]]))
+                (str(e[0]), v.PROVINCE_TZ[i])
                 for i, pool in enumerate(v.PROVINCE_CITIES)
                 for e in pool
             ],
-        ),
-        # Each zone users live in and its standard-time UTC offset (hours).
-        "zone_offset": _values(
-            "zo", ("zone", "offset"), [(z, str(h)) for z, h in STANDARD_OFFSET_H.items()]
         ),
         # Each feedback text written for one worksheet title, with that title.
         "worksheet_feedback": _values(
@@ -964,10 +959,10 @@ _SESSION_END = """"s"."scheduledAt" + "s"."duration" * INTERVAL '1 minute'"""
 _SESSION_LAST = f"""{_SESSION_END} - INTERVAL '1 millisecond'"""
 
 
-def _local(ts: str, offsets: str) -> str:
-    """SQL: the UTC timestamp ``ts`` at the standard-time offset of the pool row ``offsets``
-    (an alias of the "city_offset" or "zone_offset" pool)."""
-    return f"""({ts} + CAST({offsets}."offset" AS INTEGER) * INTERVAL '1 hour')"""
+def _local(ts: str, zone: str) -> str:
+    """SQL: the UTC timestamp ``ts`` on the wall clock of the IANA zone ``zone`` (an SQL
+    expression), daylight saving included, as ``group_sessions._offset_at`` reads it."""
+    return f"""((({ts}) AT TIME ZONE 'UTC') AT TIME ZONE {zone})"""
 
 
 # What a circle's name adds to that of the community it splits from, before its number.
@@ -2762,34 +2757,33 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         "group_participant.up_for_a_session_under_way",
         "GroupSessionParticipants",
         f"a client registered for a group session under way (IN_PROGRESS; not CANCELLED) is up "
-        f"at home from its start to its end: no local hour (its city's state's standard time) "
+        f"at home from its start to its end: no local hour (its city's state's wall clock) "
         f"before {_UP_FROM}:00",
         f"""SELECT "p"."id" AS "key", 'starts at ' || CAST(EXTRACT(HOUR FROM
-            {_local('"s"."scheduledAt"', '"co"')}) AS TEXT) || ' h local' AS "detail"
+            {_local('"s"."scheduledAt"', '"cz"."zone"')}) AS TEXT) || ' h local' AS "detail"
         FROM "GroupSessionParticipants" AS "p"
         JOIN "GroupTherapySessions" AS "s" ON "s"."id" = "p"."sessionId"
         JOIN "Client" AS "c" ON "c"."userId" = "p"."userId"
-        JOIN {_POOLS["city_offset"]} ON "co"."city" = "c"."city"
+        JOIN {_POOLS["city_zone"]} ON "cz"."city" = "c"."city"
         WHERE CAST("s"."status" AS TEXT) = 'IN_PROGRESS'
         AND CAST("p"."attendanceStatus" AS TEXT) <> 'CANCELLED'
-        AND (EXTRACT(HOUR FROM {_local('"s"."scheduledAt"', '"co"')}) < {_UP_FROM}
-            OR EXTRACT(HOUR FROM {_local(_SESSION_LAST, '"co"')}) < {_UP_FROM})""",
+        AND (EXTRACT(HOUR FROM {_local('"s"."scheduledAt"', '"cz"."zone"')}) < {_UP_FROM}
+            OR EXTRACT(HOUR FROM {_local(_SESSION_LAST, '"cz"."zone"')}) < {_UP_FROM})""",
     ),
     (
         "group_invitation.host_works_a_session_under_way",
         "GroupSessionTherapistInvitations",
         f"the therapist hosting a group session under way (IN_PROGRESS; ACCEPTED) works then: "
-        f"in its own time zone (standard time) it runs within {_HOST_FROM}:00-{_HOST_UNTIL}:00 "
+        f"in its own time zone (wall clock) it runs within {_HOST_FROM}:00-{_HOST_UNTIL}:00 "
         f"of one day",
         f"""SELECT "i"."id" AS "key", 'starts at ' || CAST(EXTRACT(HOUR FROM
-            {_local('"s"."scheduledAt"', '"zo"')}) AS TEXT) || ' h local' AS "detail"
+            {_local('"s"."scheduledAt"', 'CAST("t"."timezone" AS TEXT)')}) AS TEXT) || ' h local' AS "detail"
         FROM "GroupSessionTherapistInvitations" AS "i"
         JOIN "GroupTherapySessions" AS "s" ON "s"."id" = "i"."sessionId"
         JOIN "Therapist" AS "t" ON "t"."userId" = "i"."therapistId"
-        JOIN {_POOLS["zone_offset"]} ON "zo"."zone" = "t"."timezone"
         WHERE CAST("s"."status" AS TEXT) = 'IN_PROGRESS' AND CAST("i"."status" AS TEXT) = 'ACCEPTED'
-        AND (EXTRACT(HOUR FROM {_local('"s"."scheduledAt"', '"zo"')}) < {_HOST_FROM}
-            OR {_local(_SESSION_END, '"zo"')} > date_trunc('day', {_local('"s"."scheduledAt"', '"zo"')})
+        AND (EXTRACT(HOUR FROM {_local('"s"."scheduledAt"', 'CAST("t"."timezone" AS TEXT)')}) < {_HOST_FROM}
+            OR {_local(_SESSION_END, 'CAST("t"."timezone" AS TEXT)')} > date_trunc('day', {_local('"s"."scheduledAt"', 'CAST("t"."timezone" AS TEXT)')})
                 + INTERVAL '{_HOST_UNTIL} hours')""",
     ),
     (

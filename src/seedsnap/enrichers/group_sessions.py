@@ -67,8 +67,15 @@ from seedsnap.generators.clock import WORKDAY, us_holidays, waking_at, waking_be
 from seedsnap.generators.common import ms_of, rank_in_run, ranks, text_keys
 from seedsnap.generators.communities import catalogue
 from seedsnap.generators.social_text import LOW_ENROLMENT, RESCHEDULED, THERAPIST_AWAY, VENUE_CLOSED
-from seedsnap.generators.therapy import client_up
-from seedsnap.generators.users import home_offset_of, home_province, still_coming, with_seen
+from seedsnap.generators.therapy import client_up, utc_to_local
+from seedsnap.generators.users import (
+    home_offset_of,
+    home_province,
+    home_zone_of,
+    still_coming,
+    with_seen,
+    zone_of,
+)
 from seedsnap.random import I64, child_keys
 
 READS = ("Community", "Membership", "ModeratorCommunity", "Therapist", "User", "Meeting")
@@ -119,6 +126,9 @@ MIN_IN_PROGRESS = 1
 LIVE_FROM, LIVE_UNTIL = 7 * 60, 20 * 60
 HOST_HOURS = (7, 21)
 LIVE_CHILD = 0x4C49_5645  # child index of a community's session under way ("LIVE")
+# Candidates for it drawn on their own, at most: those that pass the counts of people up
+# then (``_under_way``) mostly fit at the first, so the bound is rarely reached.
+LIVE_TRIES = 8
 
 
 def _anchor_day(ctx: Context) -> np.datetime64:
@@ -1124,11 +1134,22 @@ def _live_start(ctx: Context) -> tuple[int, int] | None:
     return int(start[0]), minute
 
 
-def _host_up(t0: I64, t1: I64, home: I64) -> npt.NDArray[np.bool_]:
-    """Whether a therapist at UTC offset ``home`` (ms) works from ``t0`` to ``t1`` (ms): its
-    local day's HOST_HOURS hold both (a weekend morning's from 07:00, as its 1:1 hours)."""
-    h0 = ((t0 + home) % MS_PER_DAY) / MS_PER_HOUR
-    h1 = ((t1 + home) % MS_PER_DAY) / MS_PER_HOUR
+def _offset_at(t_ms: npt.ArrayLike, zones: pl.Series) -> I64:
+    """The UTC offset (ms) of each zone of ``zones`` at ``t_ms`` (broadcast), daylight saving
+    included: a session's start is New York's wall time, so the hours around it are read on
+    the wall clocks of the day too (``users.home_offset_of`` is standard time, for the waking
+    clock's curve, where an hour's shift is within its breadth; a bound of hours is not)."""
+    t = np.broadcast_to(np.asarray(t_ms, dtype=np.int64), (len(zones),))
+    out: I64 = utc_to_local(t, zones) - t
+    return out
+
+
+def _host_up(t0: I64, t1: I64, zones: pl.Series) -> npt.NDArray[np.bool_]:
+    """Whether a therapist in the zone ``zones`` (IANA) works from ``t0`` to ``t1`` (ms): its
+    local day's HOST_HOURS hold both (a weekend morning's from 07:00, as its 1:1 hours), on
+    its wall clock then (``_offset_at``)."""
+    h0 = ((t0 + _offset_at(t0, zones)) % MS_PER_DAY) / MS_PER_HOUR
+    h1 = ((t1 + _offset_at(t1, zones)) % MS_PER_DAY) / MS_PER_HOUR
     out: npt.NDArray[np.bool_] = (h0 >= HOST_HOURS[0]) & (h1 <= HOST_HOURS[1]) & (h1 > h0)
     return out
 
@@ -1143,10 +1164,12 @@ def _under_way(
     ``_live_start``: the top of a keyed ranking of those that could, group therapy before
     webinars. Could: an accepted invitee, a therapist member whose working day holds it
     (``_host_up``), and MIN_PARTICIPANTS registrations (a webinar, one) of client members
-    still coming who are up at home from its start to its end (``therapy.client_up``),
-    none of them in a 1:1 meeting then. Registration closed at its start; the registered
-    are REGISTERED (attendance is taken when it ends) or CANCELLED, as for an upcoming one.
-    Keyed apart: no other session, invitation or registration changes."""
+    still coming who are up at home from its start to its end (``therapy.client_up``, on
+    their wall clock: ``_offset_at``), none of them in a 1:1 meeting then. Each candidate
+    is judged by its own end, so who could join one does not hang on another community's
+    template. Registration closed at its start; the registered are REGISTERED (attendance
+    is taken when it ends) or CANCELLED, as for an upcoming one. Keyed apart: no other
+    session, invitation or registration changes."""
     a = ctx.anchor_ms
     old = frames["GroupTherapySessions"]
     on = (
@@ -1190,46 +1213,52 @@ def _under_way(
         pl.col("at").alias("updated"),  # it went live at its start
         pl.min_horizontal("at", pl.lit(a)).alias("close"),
     )
-    longest = int(x["end"].max()) if x.height else start  # type: ignore[arg-type]
-    awake = members.filter(
-        pl.col("coming")
-        & pl.Series(
-            client_up(start, home_offset_of(ctx, members["userId"]))
-            & client_up(longest - 1, home_offset_of(ctx, members["userId"]))
-        )
+    # Who could join each candidate, by its own end: client members still coming who are up
+    # at home at its start and its last minute, therapist members who work its whole span.
+    up = members.filter(pl.col("coming"))
+    up = up.filter(pl.Series(client_up(start, _offset_at(start, home_zone_of(ctx, up["userId"])))))
+    therapists = frames["Therapist"].select("userId", "timezone")
+    hosts = _comers(ctx, frames, _therapist_members(frames)).filter(pl.col("coming"))
+    hosts = hosts.with_columns(zone_of(ctx, therapists, hosts["userId"]).alias("tz"))
+    ends = x.select("sid", "communityId", "end")
+    awake = up.join(ends, on="communityId", maintain_order="left_right")
+    last = awake["end"].to_numpy() - 1
+    awake = awake.filter(
+        pl.Series(client_up(last, _offset_at(last, home_zone_of(ctx, awake["userId"]))))
     )
-    hosts = _comers(ctx, frames, _therapist_members(frames))
-    hosts = hosts.filter(
-        pl.col("coming")
-        & pl.Series(
-            _host_up(
-                np.full(hosts.height, start), np.full(hosts.height, longest),
-                home_offset_of(ctx, hosts["userId"]),
-            )
-        )
-    )  # fmt: skip
-    if awake.is_empty() or hosts.is_empty() or x.is_empty():
+    free = hosts.join(ends, on="communityId", maintain_order="left_right")
+    free = free.filter(
+        pl.Series(_host_up(np.full(free.height, start), free["end"].to_numpy(), free["tz"]))
+    ).drop("tz")
+    if awake.is_empty() or free.is_empty():
         return None
 
-    # Those whose community has enough such people, in the ranking's order, each drawn on
-    # its own (drawn together, the candidates at one time would take each other's people:
-    # ``_one_at_a_time``) until MIN_IN_PROGRESS less those there are are found: a few.
+    # Those with enough such people, in the ranking's order, each drawn on its own (drawn
+    # together, the candidates at one time would take each other's people:
+    # ``_one_at_a_time``) until MIN_IN_PROGRESS less those there are are found, trying at
+    # most LIVE_TRIES of them (the first mostly fits: its people are free but for 1:1
+    # meetings then, and few are in one at a session's hour).
     need = pl.when(pl.col("web")).then(1).otherwise(MIN_PARTICIPANTS)
-    n_awake = awake.group_by("communityId").len("n_awake")
-    n_hosts = hosts.group_by("communityId").len("n_hosts")
+    n_awake = awake.group_by("sid").len("n_awake")
+    n_hosts = free.group_by("sid").len("n_hosts")
     x = (
-        x.join(n_awake, on="communityId", how="left")
-        .join(n_hosts, on="communityId", how="left")
+        x.join(n_awake, on="sid", how="left")
+        .join(n_hosts, on="sid", how="left")
         .filter((pl.col("n_awake").fill_null(0) >= need) & (pl.col("n_hosts").fill_null(0) > 0))
         .drop("n_awake", "n_hosts")
     )
     bits = ctx.stream("GroupTherapySessions", "live").bits(x["key"].to_numpy())
     x = x.with_columns(pl.Series("_b", bits)).sort("web", "_b", "sid").drop("_b")
     found: list[tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]] = []
-    for i in range(x.height):  # (until one is found: the first mostly)
+    for i in range(min(x.height, LIVE_TRIES)):
         one = x.slice(i, 1)
-        regs = _registrations(ctx, frames, one, awake)
-        inv = _invitations(ctx, frames, one, hosts)
+        sid = one["sid"].implode()
+        regs = _registrations(
+            ctx, frames, one, awake.filter(pl.col("sid").is_in(sid)).drop("sid", "end")
+        )
+        inv = _invitations(
+            ctx, frames, one, free.filter(pl.col("sid").is_in(sid)).drop("sid", "end")
+        )
         n = regs.height
         if n >= (1 if one["web"][0] else MIN_PARTICIPANTS) and (inv["status"] == "ACCEPTED").any():
             found.append((one, inv, regs))
