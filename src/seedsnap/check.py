@@ -1758,6 +1758,22 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
             ELSE CAST("m"."status" AS TEXT) NOT IN {_in(ONGOING_MEETING)} END""",
     ),
     (
+        "group_session.under_way_joined",
+        "GroupTherapySessions",
+        "the host (ACCEPTED) and the participants (REGISTERED or ATTENDED) of a group session "
+        "IN_PROGRESS logged in to join it: their last login is within the hour before it began",
+        """SELECT "s"."id" AS "key", "u"."id" AS "detail" FROM "GroupTherapySessions" AS "s"
+        JOIN (SELECT "sessionId", "therapistId" AS "userId" FROM "GroupSessionTherapistInvitations"
+            WHERE CAST("status" AS TEXT) = 'ACCEPTED'
+            UNION ALL SELECT "sessionId", "userId" FROM "GroupSessionParticipants"
+            WHERE CAST("attendanceStatus" AS TEXT) IN ('REGISTERED', 'ATTENDED')) AS "j"
+            ON "j"."sessionId" = "s"."id"
+        JOIN "User" AS "u" ON "u"."id" = "j"."userId"
+        WHERE CAST("s"."status" AS TEXT) = 'IN_PROGRESS' AND ("u"."lastLoginAt" IS NULL
+            OR "u"."lastLoginAt" < "s"."scheduledAt" - INTERVAL '1 hours'
+            OR "u"."lastLoginAt" > "s"."scheduledAt")""",
+    ),
+    (
         "meeting.in_progress_not_settled",
         "Meeting",
         "a meeting IN_PROGRESS has not ended: no notes, review or payment of it yet",
@@ -3666,7 +3682,9 @@ def _act_rows(a: Act) -> str:
             return f'"r".{quote(name.split(".", 1)[1])}'
         return f'"t".{quote(name)}'
 
-    status = f' AND CAST("t"."status" AS TEXT) IN {_in(a.status)}' if a.status else ""
+    status = f' AND CAST("t".{quote(a.status_of)} AS TEXT) IN {_in(a.status)}' if a.status else ""
+    if a.via_status:
+        status += f' AND CAST("r"."status" AS TEXT) IN {_in(a.via_status)}'
     via = (
         f' JOIN {quote(a.via[1])} AS "r" ON "r"."id" = "t".{quote(a.via[0])}'
         if a.via is not None

@@ -59,7 +59,36 @@ class Act(NamedTuple):
     at: str
     status: tuple[str, ...] = ()
     via: tuple[str, str] | None = None
+    via_status: tuple[str, ...] = ()  # only rows whose ``via`` row's status is one of those
+    status_of: str = "status"  # the column of ``table`` that ``status`` reads
 
+
+# Those in a group session under way at the anchor (IN_PROGRESS) joined it at its start, as
+# the two of a 1:1 meeting under way do theirs (``in_session``): its host (the ACCEPTED
+# invitee) and its participants who are REGISTERED (or ATTENDED, joined). The registered are
+# in it, not only signed up: registration closed at its start, they were drawn among members
+# up at home throughout and free of 1:1 meetings then (``group_sessions._under_way``), and a
+# live session's view shows who is in the room; attendance is taken when it ends.
+_GROUP = ("sessionId", "GroupTherapySessions")
+GROUP_LIVE = (
+    Act(
+        "GroupSessionTherapistInvitations",
+        "therapistId",
+        "GroupTherapySessions.scheduledAt",
+        ("ACCEPTED",),
+        via=_GROUP,
+        via_status=("IN_PROGRESS",),
+    ),
+    Act(
+        "GroupSessionParticipants",
+        "userId",
+        "GroupTherapySessions.scheduledAt",
+        ("REGISTERED", "ATTENDED"),
+        via=_GROUP,
+        via_status=("IN_PROGRESS",),
+        status_of="attendanceStatus",
+    ),
+)
 
 # What a user does while logged in, each at the time it records. Rows someone else (or the
 # app) makes for a user are not its acts: a meeting booked with a therapist, an invitation
@@ -110,6 +139,7 @@ ACTS: tuple[Act, ...] = (
         ("ACCEPTED",),
         via=("sessionId", "GroupTherapySessions"),
     ),
+    *GROUP_LIVE,  # joined the group session under way that it hosts or registered for
     Act("GroupSessionParticipants", "userId", "joinedAt"),  # registered
     Act("GroupSessionParticipants", "userId", "leftAt"),  # attended (leftAt: ATTENDED only)
     Act("Therapist", "processedByAdminId", "processingDate"),
@@ -176,14 +206,17 @@ def act_rows(frames: Frames, a: Act) -> pl.DataFrame:
     """The rows of ``a``: userId and at (a timestamp), NULLs included."""
     rows = frames[a.table]
     if a.status:
-        rows = rows.filter(pl.col("status").cast(pl.String).is_in(a.status))
+        rows = rows.filter(pl.col(a.status_of).cast(pl.String).is_in(a.status))
     if a.via is not None:
         column, ref = a.via
         wanted = [c.split(".", 1)[1] for c in (a.user, a.at) if c.startswith(ref + ".")]
-        refs = frames[ref].select(
+        refs = frames[ref]
+        if a.via_status:
+            refs = refs.filter(pl.col("status").cast(pl.String).is_in(a.via_status))
+        refs = refs.select(
             pl.col("id").alias(column), *(pl.col(c).alias(f"{ref}.{c}") for c in wanted)
         )
-        rows = rows.join(refs, on=column, how="left")
+        rows = rows.join(refs, on=column, how="inner" if a.via_status else "left")
     return rows.select(pl.col(a.user).alias("userId"), pl.col(a.at).alias("at"))
 
 
@@ -277,13 +310,20 @@ def suspensions(ctx: Context, frames: Frames, end: I64) -> Suspensions:
 
 
 def in_session(frames: Frames, users: pl.Series) -> I64:
-    """When each user (by row) joined a session still under way at the anchor (its start;
-    ``meetings.MIN_IN_PROGRESS``), else -1: in it then, whenever ``users.last_seen`` put
-    their last visit before."""
+    """When each user (by row) joined a session still under way at the anchor (its start: a
+    1:1 meeting's, ``meetings.MIN_IN_PROGRESS``, or a group session's it hosts or registered
+    for, GROUP_LIVE), else -1: in it then, whenever ``users.last_seen`` put their last visit
+    before."""
     m = frames["Meeting"].filter(pl.col("status").cast(pl.String) == "IN_PROGRESS")
     at = ms_of("startTime").alias("at")
+    group = [
+        act_rows(frames, a).select(pl.col("userId").alias("id"), ms_of("at").alias("at"))
+        for a in GROUP_LIVE
+    ]
     on = (
-        pl.concat([m.select(pl.col(who).alias("id"), at) for who in ("clientId", "therapistId")])
+        pl.concat(
+            [m.select(pl.col(who).alias("id"), at) for who in ("clientId", "therapistId")] + group
+        )
         .group_by("id")
         .agg(pl.col("at").max())
     )
@@ -338,8 +378,9 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     last = np.maximum(last, acted)
     login = logged_in(last)
-    # The two in a session under way at the anchor logged in to join it, minutes before it
-    # began (counted back on the waking clock, the session's hour could begin at 05:00).
+    # Those in a session under way at the anchor (a 1:1 meeting's two, a group session's host
+    # and registered: ``in_session``) logged in to join it, minutes before it began (counted
+    # back on the waking clock, the session's hour could begin at 05:00).
     joined = in_session(frames, user["id"])
     early = s.integers(keys, JOIN_EARLY[0], JOIN_EARLY[1], index=3)
     login = np.where(joined >= 0, np.maximum(joined - early, created), login)
