@@ -2494,6 +2494,25 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: _said_again(f, "Comment", "cm2", 5),
         "cm2",
     ),
+    (  # gs1 under way since the anchor: c2 (gp1) logged in to join it, t1 (gi1, its host)
+        # last logged in 2.4 hours before it began
+        "group_session.under_way_joined",
+        lambda f: set_(_under_way(f), "User", "c2", lastLoginAt=A - timedelta(minutes=5)),
+        "gs1",
+    ),
+    (  # gs1 under way from 22:00 in New York (03:00 UTC) for 2.5 hours: c2 (gp1), at home in
+        # Brooklyn, is up at its start but it runs past midnight there
+        "group_participant.up_for_a_session_under_way",
+        lambda f: set_(
+            set_(
+                _under_way(f, A + timedelta(hours=15)), "GroupTherapySessions", "gs1", duration=150
+            ),
+            "Client",
+            "c2",
+            city="Brooklyn",
+        ),
+        "gp1",
+    ),
 ]
 
 
@@ -4759,18 +4778,27 @@ def test_block_rule_passes_a_registration_cancelled_beside_the_blocker(lab: Lab)
     assert report.rules == [rule_id] and not report.violations, report.to_text()
 
 
-def test_under_way_rules_pass_a_session_its_people_are_up_for(lab: Lab) -> None:
-    """gs1 under way since the anchor, 07:00 in New York: c2 lives in Brooklyn, t1 works
-    in New York."""
+@pytest.mark.parametrize(
+    "at",
+    [A, datetime(2026, 7, 5, 11, 0)],
+    ids=["07:00 EST", "07:00 EDT"],
+)
+def test_under_way_rules_pass_a_session_its_people_are_up_for(lab: Lab, at: datetime) -> None:
+    """gs1 under way since ``at``, 07:00 in New York (in July, daylight saving time: 06:00
+    on standard time, before t1's day and c2's morning): c2 lives in Brooklyn, t1 works in
+    New York, and both logged in minutes before it began."""
 
     def edit(f: Frames) -> Frames:
-        f = set_(_under_way(f), "Client", "c2", city="Brooklyn")
+        f = set_(_under_way(f, at), "Client", "c2", city="Brooklyn")
+        for user in ("c2", "t1"):
+            f = set_(f, "User", user, lastLoginAt=at - timedelta(minutes=5))
         return set_(f, "Therapist", "t1", timezone="America/New_York")
 
     for rule_id in (
         "group_participant.up_for_a_session_under_way",
         "group_invitation.host_works_a_session_under_way",
         "group_session.hosted",
+        "group_session.under_way_joined",
     ):
         report = lab.check(rule_id, edit)
         assert report.rules == [rule_id] and not report.violations, report.to_text()
