@@ -48,9 +48,11 @@ most past ones are held. By construction:
   holiday: the default anchor's Sunday 07:00 too), hosted by a therapist member whose day
   holds it (HOST_HOURS, its own zone), with MIN_PARTICIPANTS registrations (a webinar, one)
   of client members who still come and are up at home throughout (``therapy.client_up``),
-  none in a 1:1 meeting then; its participants are REGISTERED (attendance is taken when it
-  ends) or CANCELLED. Group therapy comes first; light's one member awake at the default
-  anchor makes it a webinar there.
+  none in a 1:1 meeting then; hours read on the wall clock, daylight saving included
+  (``_offset_at``), as its start is. Its participants are REGISTERED (attendance is taken
+  when it ends) or CANCELLED; its host and the registered log in to join it at its start
+  (``logins.GROUP_LIVE``). Group therapy comes first; light's one member awake at the
+  default anchor makes it a webinar there.
 """
 
 from __future__ import annotations
