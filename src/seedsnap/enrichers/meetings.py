@@ -380,7 +380,8 @@ def _under_way(
         .filter(pl.col("len").fill_null(0) < completed_min)
     )
     p = p.filter(
-        pl.col("firstHeld").is_not_null() | ~pl.col("therapistId").is_in(short_c["therapistId"])
+        pl.col("firstHeld").is_not_null()
+        | ~pl.col("therapistId").is_in(short_c["therapistId"].implode())
     )
     if p.is_empty():
         return ctx.empty("Meeting")
