@@ -510,10 +510,11 @@ def _media(
     )
 
 
-def _fill_slots(ctx: Context, keys: U64, text: pl.Series) -> pl.Series:
+def _fill_slots(ctx: Context, keys: U64, text: pl.Series, hour: I64 | None = None) -> pl.Series:
     """``text`` (one per message key) with each slot of ``social_text.MESSAGE_SLOTS``
     ("{most_days}" ...) filled by a keyed pick of its fillers: a stream per slot, so a new
-    slot moves no other's picks."""
+    slot moves no other's picks. With the sender's local ``hour`` of each message, "{hello}"
+    is picked from the pool of its time of day (``social_text.HELLO_BY_HOUR``)."""
     fill = pl.DataFrame(
         [
             pl.Series(fillers, dtype=pl.String)
@@ -522,6 +523,11 @@ def _fill_slots(ctx: Context, keys: U64, text: pl.Series) -> pl.Series:
             for slot, fillers in t.MESSAGE_SLOTS.items()
         ]
     )
+    if hour is not None:
+        flat, off, size = _pool_flat(t.HELLO_BY_HOUR)
+        band = np.searchsorted(np.asarray(t.HELLO_FROM_HOUR), hour, side="right") - 1
+        pick = ctx.stream("Message", "slot-hello").integers(keys, 0, size[band], 1)
+        fill = fill.with_columns(pl.Series("hello", flat, dtype=pl.String).gather(off[band] + pick))
     filled = pl.col("_t")
     for slot in t.MESSAGE_SLOTS:
         filled = filled.str.replace("{" + slot + "}", pl.col(slot), literal=True)
@@ -1082,7 +1088,8 @@ def build(
         first = first.scatter(said["_r"], said["text"])
     else:
         said = pl.DataFrame(schema={"_r": pl.Int64, "text": pl.String})
-    content = _fill_slots(ctx, mk, pl.select(pl.concat_str(first, second)).to_series())
+    local_hour = (at + m_home[sender]) // MS_PER_HOUR % 24  # the sender's ("{hello}")
+    content = _fill_slots(ctx, mk, pl.select(pl.concat_str(first, second)).to_series(), local_hour)
     # A keyed few of the later messages of DIRECT conversations share a photo, a voice
     # message or a video (not one telling of an event: that one says it in words).
     can_share = (j > 0) & (conv["type"].to_numpy()[rows] == "DIRECT")

@@ -55,11 +55,11 @@ OPEN_GROUP = (
     "Welcome everyone! This is a space to check in between {between}.",
     "Hi all, starting a thread for our weekly check-ins.",
     "{hello}, circle! How is everyone arriving today?",
-    "Hello everyone, glad to have this space together. How is {this_week} treating you?",
+    "Hello everyone, glad to have this space together. How is {one_week} treating you?",
     "{hello}, all! Let's use this chat to cheer each other on, one day at a time.",
     "Welcome, friends. Share a high and a low from {this_week} if you like.",
     "Hi everyone, a new thread for this circle. How are you, honestly?",
-    "Hello circle! Drop a number from 1 to 10 for how {this_week} has been.",
+    "Hello, circle! Drop a number from 1 to 10 for how {one_week} has been.",
 )
 # A therapist writing to a community member who is not their client: friendly, general,
 # never as a client would ("my therapist ...").
@@ -168,8 +168,8 @@ PEER_LINES = (
     "Your post about sleep made me try going to bed earlier.",
     "We should check in again soon and compare notes.",
     "I keep coming back to what you wrote, it really helped.",
-    "Have you tried writing the worries down {most_nights}? It helped me.",
-    "Rooting for you with {hard_thing}!",
+    "Have you tried writing the worries down {when_worry}? It helped me.",
+    "Rooting for you with {your_hard_thing}!",
     "Some weeks just ask a lot of us.",
 )
 GROUP_LINES = (
@@ -193,7 +193,7 @@ GROUP_LINES = (
     "Checking in from my lunch break, doing okay.",
     "I went for a walk {most_days} and it's helping a little.",
     "Big exhale, I got through {hard_thing} and survived it.",
-    "Does anyone else struggle to switch off {when_worry}?",
+    "Does anyone else struggle to switch off {switch_off_when}?",
     "Proud of everyone who showed up {this_week}.",
     "I talked to my {person} about this group and they were really supportive.",
     "My mood is a {score} today, but I'm here.",
@@ -217,7 +217,7 @@ MODERATOR_GROUP_LINES = (
 )
 THERAPIST_MEMBER_LINES = (
     "That's a very common experience, {name}, and you're not alone in it.",
-    "Some people find a short grounding exercise helpful when {hard_moment}.",
+    "Some people find a short grounding exercise helpful when {hard_moment_now}.",
     "It could be worth bringing {this_up} up with your own therapist, if you have one.",
     "The community has a few good threads on this; I'll point you to {some_threads}.",
     "Small, steady steps usually work better than big changes all at once, {name}.",
@@ -362,19 +362,31 @@ MESSAGE_SLOTS: dict[str, tuple[str, ...]] = {
     "hard_thing": ("a hard meeting", "a phone call I was dreading", "a job interview",
                    "a presentation", "a family visit", "a doctor's appointment",
                    "a long commute"),
+    # another's hard thing ("Rooting for you with {your_hard_thing}!")
+    "your_hard_thing": ("the job interview", "the presentation", "the family visit",
+                        "the doctor's appointment", "that hard meeting", "that phone call"),
     "extra": ("an extra shift", "a late meeting", "a party I didn't feel up to",
               "another favour", "a weekend trip", "extra work"),
     "when_worry": ("at night", "on Sunday evening", "after lunch", "first thing in the morning",
                    "in the evenings", "before bed"),
+    # when one winds down ("struggle to switch off {switch_off_when}")
+    "switch_off_when": ("at night", "in the evenings", "before bed", "on Sunday evening",
+                        "after work", "on weekends"),
     "since_when": ("since the weekend", "for a few days", "all week", "since the holidays",
                    "since work got busier"),
     "avoided": ("a phone call", "some paperwork", "replying to a friend", "booking a check-up",
                 "a hard conversation", "my inbox"),
-    "this_week": ("this week", "these past few days", "the last week", "this stretch",
-                  "this weekend"),
+    # a span of days, after a present- or a past-tense verb or a preposition ("through")
+    "this_week": ("this week", "these past few days", "this weekend"),
+    # the subject of a singular verb ("How is {one_week} treating you?")
+    "one_week": ("this week", "the week", "your week", "this weekend"),
     "short": ("two minutes", "five minutes", "three minutes", "one minute", "ten minutes"),
+    # after "just before" (a past clause, or a noun)
     "hard_moment": ("the panic started", "the argument", "you shut down", "the worry spiked",
                     "things got tense"),
+    # after "helpful when" (a present clause of "some people")
+    "hard_moment_now": ("panic starts", "the worry spikes", "things get tense",
+                        "an argument flares up", "they feel themselves shutting down"),
     "score": ("4", "5", "6", "7", "3", "2"),
     "weekday": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"),
     "session_goal": ("one walk after dinner", "bed by eleven", "three check-ins with the body",
@@ -382,7 +394,7 @@ MESSAGE_SLOTS: dict[str, tuple[str, ...]] = {
                      "one kind thing for yourself each day"),
     "key_phrase": ("notice, name, breathe", "thoughts are not facts", "one step at a time",
                    "pause before you answer", "this feeling will pass"),
-    "openness": ("your openness", "the work you put in", "being so honest",
+    "openness": ("your openness", "all the work you did", "being so honest",
                  "sticking with the hard parts", "your patience"),
     "hard_moment_noun": ("a week like yours", "a setback like this", "a day like that",
                          "the same worry"),
@@ -397,7 +409,7 @@ MESSAGE_SLOTS: dict[str, tuple[str, ...]] = {
     "moment": ("a moment", "a minute", "a second", "a few seconds"),
     "resource": ("resource", "article", "video", "podcast episode", "app"),
     "steps": ("three", "four", "five"),
-    "where_now": ("today", "this evening", "at the moment", "where I am"),
+    "where_now": ("today", "on this wifi", "at the moment", "where I am"),
     "after_when": ("after", "for later", "for the week", "to look back on"),
     "froze_when": ("on my side", "for a moment", "again", "just now"),
     "some_threads": ("them", "the best ones", "a couple of them", "the pinned ones"),
@@ -410,8 +422,10 @@ MESSAGE_SLOTS: dict[str, tuple[str, ...]] = {
               "social anxiety"),
     "technique": ("worry time", "journaling before bed", "a daily walk", "the breathing exercise",
                   "a gratitude list", "grounding"),
-    "this_up": ("this", "the sleep side of it", "the worry part", "how long it has lasted"),
-    "hello": ("Good morning", "Hello", "Hi", "Good evening", "Hey"),
+    # a noun phrase between "bringing" and "up"
+    "this_up": ("this", "the sleep side of it", "the worry part", "the physical side of it"),
+    # said at any hour; a group opener's by the sender's local hour (HELLO_BY_HOUR)
+    "hello": ("Hello", "Hi", "Hey"),
     "between": ("sessions", "our meetings", "the weekly sessions", "the hard days"),
     "understand": ("I understand", "I know", "I realise", "I get that"),
     "tool": ("grounding", "breathing", "walk", "wind-down routine", "journaling"),
@@ -422,6 +436,16 @@ MESSAGE_SLOTS: dict[str, tuple[str, ...]] = {
                      "the part about boundaries", "the exercise we tried",
                      "what came up about my family", "the point about sleep"),
 }  # fmt: skip
+# "{hello}" of a group opener by the sender's local hour: from each hour of HELLO_FROM_HOUR
+# (night, morning, afternoon, evening) the pool of HELLO_BY_HOUR at its place, so no
+# "Good evening" is sent at noon.
+HELLO_FROM_HOUR = (0, 5, 12, 17)
+HELLO_BY_HOUR = (
+    ("Hello", "Hi", "Hey"),
+    ("Good morning", "Morning", "Hello", "Hi", "Hey"),
+    ("Good afternoon", "Hello", "Hi", "Hey"),
+    ("Good evening", "Evening", "Hello", "Hi", "Hey"),
+)
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 GROUP_TITLE = "{community} peer circle"
