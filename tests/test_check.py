@@ -2513,6 +2513,27 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         ),
         "gp1",
     ),
+    (  # t1 (in Asia/Manila, a zone no generated user lives in) says "Good evening" at 12:00
+        # UTC: 04:00-07:00 in every zone users live in
+        "message.greeting_fits_the_hour",
+        lambda f: set_(f, "Message", "ms2", content="Good evening, Sam! How are you?"),
+        "ms2",
+    ),
+    (  # ... "Good afternoon" from New York at 07:00 there
+        "message.greeting_fits_the_hour",
+        lambda f: set_(
+            set_(f, "Therapist", "t1", timezone="America/New_York"),
+            "Message",
+            "ms2",
+            content="Good afternoon, Sam.",
+        ),
+        "ms2",
+    ),
+    (  # c1, in Oakland, says "Good morning" at 04:00 there (07:00 in New York)
+        "message.greeting_fits_the_hour",
+        lambda f: set_(f, "Message", "ms1", content="Good morning, all!"),
+        "ms1",
+    ),
 ]
 
 

@@ -114,6 +114,18 @@ LONG_TEXT = 40
 LONG_TEXT_REPEAT = 0.003
 COMMENT_REPEAT = 0.0005
 TEXT_REPEAT_SLACK = 5
+# A message opening with a time-of-day greeting is sent in those local hours [from, until)
+# of its sender: a therapist's timezone, a client's city's state (standard time), else (a
+# moderator's or an admin's home is stored nowhere) of some zone users live in.
+GREETING_HOURS = (
+    ("Good morning%", 5, 12),
+    ("Morning,%", 5, 12),
+    ("Morning!%", 5, 12),
+    ("Good afternoon%", 12, 17),
+    ("Good evening%", 17, 24),
+    ("Evening,%", 17, 24),
+    ("Evening!%", 17, 24),
+)
 
 # Media messages: their types, the file extensions of each, and the largest file (bytes).
 MEDIA_TYPES = ("IMAGE", "AUDIO", "VIDEO")
@@ -838,6 +850,12 @@ def _opening(text: str) -> str:
     return text.replace("{sessions}", "%") + " %"
 
 
+def _std_offsets() -> set[int]:
+    from seedsnap.generators.users import STANDARD_OFFSET_H
+
+    return set(STANDARD_OFFSET_H.values())
+
+
 def _text_pools() -> dict[str, str]:
     """SQL derived tables of the generators' text pools the content rules match against."""
     from seedsnap.generators import content_text as ct
@@ -893,6 +911,11 @@ def _text_pools() -> dict[str, str]:
 
 
 _POOLS = _text_pools()
+# Each standard-time UTC offset (hours) of a zone users live in.
+_OFFSETS = sorted({(str(h),) for h in _std_offsets()})
+_GREETINGS = _values(
+    "g", ("pattern", "from", "until"), [(p, str(a), str(b)) for p, a, b in GREETING_HOURS]
+)
 _MEDIA_EXTENSIONS = _values(
     "me", ("type", "ext"), [(k, e) for k, exts in MEDIA_EXTENSIONS.items() for e in exts]
 )
@@ -2291,6 +2314,27 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         WHERE CAST("m"."messageType" AS TEXT) = 'TEXT' AND LENGTH("m"."content") > {LONG_TEXT}
         GROUP BY "m"."content"
         HAVING COUNT(*) > {TEXT_REPEAT_SLACK} + {LONG_TEXT_REPEAT} * MAX("t"."n")""",
+    ),
+    (
+        "message.greeting_fits_the_hour",
+        "Message",
+        "a message opening with a time-of-day greeting ('Good morning', 'Good evening' ...) is "
+        "sent in those hours of its sender's local time (a therapist's timezone, a client's "
+        "city's state; else some zone users live in)",
+        f"""SELECT "m"."id" AS "key", "g"."pattern" || ' at ' ||
+            CAST(EXTRACT(HOUR FROM "m"."createdAt") AS TEXT) || ' h UTC' AS "detail"
+        FROM "Message" AS "m"
+        JOIN {_GREETINGS} ON "m"."content" LIKE "g"."pattern"
+        LEFT JOIN "Therapist" AS "t" ON "t"."userId" = "m"."senderId"
+        LEFT JOIN {_POOLS["zone_offset"]} ON "zo"."zone" = CAST("t"."timezone" AS TEXT)
+        LEFT JOIN "Client" AS "c" ON "c"."userId" = "m"."senderId"
+        LEFT JOIN {_POOLS["city_offset"]} ON "co"."city" = "c"."city"
+        WHERE NOT EXISTS (SELECT 1 FROM {_values("h", ("offset",), _OFFSETS)}
+            WHERE COALESCE("zo"."offset", "co"."offset", "h"."offset") = "h"."offset"
+            AND EXTRACT(HOUR FROM {_local('"m"."createdAt"', '"h"')})
+                >= CAST("g"."from" AS INTEGER)
+            AND EXTRACT(HOUR FROM {_local('"m"."createdAt"', '"h"')})
+                < CAST("g"."until" AS INTEGER))""",
     ),
     (
         "message.after_conversation",
