@@ -2534,6 +2534,28 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "Message", "ms1", content="Good morning, all!"),
         "ms1",
     ),
+    (  # c1, in Oakland, writes "Restless all evening." at 10:00 there (18:00 UTC)
+        "journal_entry.written_in_its_hours",
+        lambda f: set_(
+            f,
+            "JournalEntry",
+            "je1",
+            content="Restless all evening. I tried the breathing exercise before bed.",
+            **_ts(days(3) + timedelta(hours=6)),
+        ),
+        "je1",
+    ),
+    (  # ... and "Bed by eleven tonight." at 23:00 there (07:00 UTC)
+        "journal_entry.written_in_its_hours",
+        lambda f: set_(
+            f,
+            "JournalEntry",
+            "je1",
+            content="Tired but okay. Bed by eleven tonight.",
+            **_ts(days(3) - timedelta(hours=5)),
+        ),
+        "je1",
+    ),
 ]
 
 

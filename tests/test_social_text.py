@@ -241,3 +241,21 @@ def test_group_openers_greet_by_the_senders_local_hour() -> None:
         (g, h) for g, h in zip(greeting, hour, strict=True) if not fits[g][0] <= h < fits[g][1]
     ]
     assert not wrong
+
+
+def test_journal_openers_and_closers_in_their_hours() -> None:
+    cfg = resolve(mode="heavy", scale=3, env={}, config_file=None)
+    j = generate(cfg)["JournalEntry"]
+    local = j["createdAt"].dt.epoch("ms").to_numpy() + home_offset_of(Context(cfg), j["userId"])
+    day_hour = (local // MS_PER_HOUR - t.JOURNAL_DAY_START) % 24 + t.JOURNAL_DAY_START
+    checked = 0
+    for text, h in zip(j["content"], day_hour, strict=True):
+        for opener, since in t.JOURNAL_OPENER_FROM.items():
+            if re.match(re.escape(opener).replace(r"\{day\}", r"\w+") + " ", text):
+                checked += 1
+                assert h >= since, (text, h)
+        for closer, until in t.JOURNAL_CLOSER_UNTIL.items():
+            if text.endswith(" " + closer):
+                checked += 1
+                assert h < until, (text, h)
+    assert checked > 100

@@ -856,6 +856,17 @@ def _std_offsets() -> set[int]:
     return set(STANDARD_OFFSET_H.values())
 
 
+def _journal_hours() -> tuple[int, list[tuple[str, str, str]]]:
+    from seedsnap.generators import social_text as st
+
+    start = st.JOURNAL_DAY_START
+    rows = [
+        (re.sub(r"\{\w+\}", "%", o) + " %", str(h), "24") for o, h in st.JOURNAL_OPENER_FROM.items()
+    ]
+    rows += [("% " + c, str(start), str(h)) for c, h in st.JOURNAL_CLOSER_UNTIL.items()]
+    return start, rows
+
+
 def _text_pools() -> dict[str, str]:
     """SQL derived tables of the generators' text pools the content rules match against."""
     from seedsnap.generators import content_text as ct
@@ -913,6 +924,9 @@ def _text_pools() -> dict[str, str]:
 _POOLS = _text_pools()
 # Each standard-time UTC offset (hours) of a zone users live in.
 _OFFSETS = sorted({(str(h),) for h in _std_offsets()})
+_JOURNAL_DAY_START = _journal_hours()[0]
+# The journal's openers and closers written in some hours only: (LIKE pattern, from, until).
+_JOURNAL_HOURS = _values("jh", ("pattern", "from", "until"), _journal_hours()[1])
 _GREETINGS = _values(
     "g", ("pattern", "from", "until"), [(p, str(a), str(b)) for p, a, b in GREETING_HOURS]
 )
@@ -2856,6 +2870,26 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         AND NOT EXISTS (SELECT 1 FROM "Meeting" AS "m" WHERE "m"."clientId" = "j"."userId"
             AND CAST("m"."status" AS TEXT) = 'COMPLETED' AND "m"."endTime" <= "j"."createdAt"
             AND "m"."startTime" > "j"."createdAt" - INTERVAL '1 days')""",
+    ),
+    (
+        "journal_entry.written_in_its_hours",
+        "JournalEntry",
+        "an entry whose opener looks back on the day ('Restless all evening.') is written from "
+        "that opener's hour of the client's local day on (its city's state, standard time; "
+        f"the hours before {_JOURNAL_DAY_START}:00 close the day before), one closing 'Bed by "
+        "eleven tonight.' before eleven",
+        f"""SELECT "j"."id" AS "key", "jh"."pattern" || ' at ' ||
+            CAST(EXTRACT(HOUR FROM {_local('"j"."createdAt"', '"co"')}) AS TEXT) || ' h local'
+            AS "detail"
+        FROM "JournalEntry" AS "j" JOIN "Client" AS "c" ON "c"."userId" = "j"."userId"
+        JOIN {_POOLS["city_offset"]} ON "co"."city" = "c"."city"
+        JOIN {_JOURNAL_HOURS} ON "j"."content" LIKE "jh"."pattern"
+        WHERE NOT ((EXTRACT(HOUR FROM {_local('"j"."createdAt"', '"co"')})
+                >= CAST("jh"."from" AS INTEGER)
+            AND EXTRACT(HOUR FROM {_local('"j"."createdAt"', '"co"')})
+                < CAST("jh"."until" AS INTEGER))
+            OR (EXTRACT(HOUR FROM {_local('"j"."createdAt"', '"co"')}) < {_JOURNAL_DAY_START}
+                AND CAST("jh"."until" AS INTEGER) = 24))""",
     ),
     (
         "review.course_text_after_sessions",

@@ -25,7 +25,7 @@ from seedsnap.generators import social_text as t
 from seedsnap.generators.clock import waking_at, waking_between
 from seedsnap.generators.common import text_keys
 from seedsnap.generators.users import home_offset_of, last_seen
-from seedsnap.random import I64, U64, child_keys, expand
+from seedsnap.random import I64, U64, Stream, child_keys, expand
 
 READS = ("User", "Client", "Meeting")
 WRITES = ("JournalEntry",)
@@ -84,6 +84,34 @@ def _session_today(
     return out
 
 
+def _hours(pool: tuple[str, ...], since: dict[str, int], until: dict[str, int]) -> I64:
+    """Per line of ``pool``: the hours of the journal day (from ``t.JOURNAL_DAY_START``) it is
+    written in, [from, until), as (from, until) rows."""
+    start = t.JOURNAL_DAY_START
+    out: I64 = np.array(
+        [[since.get(x, start) - start, (until.get(x, start) - start - 1) % 24 + 1] for x in pool],
+        dtype=np.int64,
+    )
+    return out
+
+
+OPENER_HOURS = _hours(t.JOURNAL_OPENERS, t.JOURNAL_OPENER_FROM, {})
+CLOSER_HOURS = _hours(t.JOURNAL_CLOSERS, {}, t.JOURNAL_CLOSER_UNTIL)
+
+
+def _in_its_hours(
+    s: Stream, keys: U64, line: I64, day_hour: I64, hours: I64, index: int, never: int = -1
+) -> I64:
+    """``line`` (an index into a pool whose lines are written in ``hours`` of the journal
+    day) where ``day_hour`` is in them, else a keyed pick (``index``) of the pool's lines
+    written at any hour but ``never``."""
+    anytime = np.flatnonzero((hours[:, 0] == 0) & (hours[:, 1] == 24))
+    anytime = anytime[anytime != never]
+    fits = (hours[line, 0] <= day_hour) & (day_hour < hours[line, 1])
+    out: I64 = np.where(fits, line, anytime[s.integers(keys, 0, len(anytime), index)])
+    return out
+
+
 def _walk(start: I64, n: I64, size: int) -> I64:
     """The ``n``-th step of a walk of ``size`` items from ``start`` by a stride prime to
     ``size``: distinct for the first ``size`` steps."""
@@ -124,6 +152,11 @@ def _text(
     body = np.where(told, len(t.JOURNAL_BODIES) + session, plain)
     reflection = s.integers(keys, 0, len(t.JOURNAL_REFLECTIONS), 5)
     closer = s.integers(keys, 0, len(t.JOURNAL_CLOSERS), 6)
+    # An opener looking back on the day, or a closer of "tonight", only in its hours of the
+    # client's day; else a keyed one of those said at any hour.
+    day_hour = ((at + home) // MS_PER_HOUR - t.JOURNAL_DAY_START) % 24
+    opener = _in_its_hours(s, keys, opener, day_hour, OPENER_HOURS, 9, SESSION_OPENER)
+    closer = _in_its_hours(s, keys, closer, day_hour, CLOSER_HOURS, 10)
     grateful = s.integers(keys, 0, len(t.JOURNAL_GRATEFUL), 7)
     mood = s.integers(keys, MOOD[0], MOOD[1], 8)
     day = ((at + home) // MS_PER_DAY + 3) % 7  # 1970-01-01 was a Thursday

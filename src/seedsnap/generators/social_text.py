@@ -1070,6 +1070,30 @@ JOURNAL_OPENERS = (
     "Today went by in a blur.",
     "Tired but okay.",
 )
+# A journal day runs from JOURNAL_DAY_START (an entry written in the small hours closes the
+# day before). An opener looking back on the day is written from its hour of the local day
+# on (JOURNAL_OPENER_FROM: no "Restless all evening." at 09:00), a closer of JOURNAL_CLOSER_UNTIL
+# before its hour; the others at any hour.
+JOURNAL_DAY_START = 5
+JOURNAL_OPENER_FROM = {
+    "Today felt heavier than usual.": 15,
+    "A calmer day than yesterday.": 15,
+    "Woke up anxious but it eased by lunch.": 13,
+    "Good day overall.": 15,
+    "Felt disconnected most of the afternoon.": 16,
+    "{day} was a strange mix of good and bad.": 17,
+    "Long {day}.": 17,
+    "Quiet {day}, mostly at home.": 15,
+    "{day} started rough.": 10,
+    "A better {day} than I expected.": 15,
+    "Busy day, barely stopped.": 16,
+    "Restless all evening.": 20,
+    "Writing this later than I meant to.": 21,
+    "Felt more like myself today.": 12,
+    "Mixed feelings today.": 12,
+    "Today went by in a blur.": 17,
+}
+JOURNAL_CLOSER_UNTIL = {"Bed by eleven tonight.": 23}
 JOURNAL_BODIES = (
     "I went for a short walk and it helped me reset.",
     "I noticed the negative thought spiral starting and named it out loud.",
@@ -1173,16 +1197,17 @@ JOURNAL_GRATEFUL = (
 # Captions of media messages, per type and speaker (client, then therapist or moderator).
 # A conversation takes each pool's lines in turn from a keyed offset, so none repeats in it.
 # A photo whose caption says "screenshot" (and only such a photo) is a screenshot's file.
+# A member's caption names no time of day ("this morning", "tonight"): it is sent at any hour.
 MEDIA_CAPTIONS = {
     "IMAGE": (
         (
-            "The view from my walk this morning, it helped.",
+            "The view from my walk earlier, it helped.",
             "This is the page from my journal I mentioned.",
             "My plant survived another week, small wins.",
             "Screenshot of my sleep tracker, see the pattern?",
             "The note I keep on my fridge now.",
             "Tried the drawing exercise, here's how it turned out.",
-            "Sunset from my balcony, needed that today.",
+            "The sky from my balcony earlier, needed that.",
             "My weekly planner, with the breaks blocked in.",
             "A screenshot of my mood tracker this week.",
             "Screenshot of the reminder I set after our talk.",
@@ -1202,7 +1227,7 @@ MEDIA_CAPTIONS = {
     ),
     "AUDIO": (
         (
-            "Sent a voice note, easier than typing tonight.",
+            "Sent a voice note, easier than typing right now.",
             "Voice message, sorry it's a bit long.",
             "Recorded this on my walk home.",
             "Quick voice note before I forget.",
