@@ -55,6 +55,7 @@ from seedsnap.generators.therapy import (
     MIN_SESSION_GAP_DAYS,
     RETAKE_DAYS,
     RETAKE_ROOM_DAYS,
+    STOPPED_WITHIN_WEEKS,
 )
 from seedsnap.generators.therapy_text import EARLY_REVIEW_SESSIONS as _EARLY_REVIEW_SESSIONS
 from seedsnap.generators.therapy_text import FIRST_NOTE_OPENINGS, FIRST_SESSION_DESCRIPTIONS
@@ -913,6 +914,21 @@ def _text_pools() -> dict[str, str]:
             ("title", "feedback"),
             [(t, f) for t, pool in tx.WORKSHEET_FEEDBACK_FOR.items() for f in pool],
         ),
+        # The lines of the closing exchange of a past pair's chat ({name}: any name).
+        "closing_line": _values(
+            "cl",
+            ("pattern",),
+            [
+                (x.replace("{name}", "%"),)
+                for pool in (
+                    st.CLOSING_CLIENT,
+                    st.CLOSING_THERAPIST,
+                    st.CLOSING_CLIENT_ANSWER,
+                    st.CLOSING_THERAPIST_ANSWER,
+                )
+                for x in pool
+            ],
+        ),
         "reportable": _values(
             "rr",
             ("reason", "pattern"),
@@ -1221,6 +1237,36 @@ _CONCERNS_UNTREATED = _concerns_untreated()
 _BUDGETS = _values(
     "br", ("lo", "hi", "label"), [(str(lo), str(hi), label) for lo, hi, label in ttx.BUDGET_RANGES]
 )
+
+# Days a client and a former therapist may still write after they stopped meeting (a closing
+# exchange, ``enrichers.messages.CLOSING_WITHIN``).
+_CHAT_AFTER_PAIR_DAYS = 14
+# The messages "m" of the DIRECT chats of pairs "ct" that ended, with "next": when the client's
+# next pair began (NULL for its last pair), and "stop": by when the pair stopped meeting: its
+# end (the next pair's start; for a client's last pair, which ended when the client stopped,
+# STOPPED_WITHIN_WEEKS after it began at the latest, by the anchor), or 3 days after its last
+# session (not cancelled) before then, if earlier (``enrichers.messages._chat_ends``).
+_PAST_PAIR_CHAT = f"""(SELECT "m"."id", "m"."content", "m"."createdAt", "e"."ctId", "e"."next",
+    LEAST("e"."end", COALESCE((SELECT MAX("mt"."endTime") FROM "Meeting" AS "mt"
+        WHERE "mt"."clientId" = "e"."clientId" AND "mt"."therapistId" = "e"."therapistId"
+        AND CAST("mt"."status" AS TEXT) <> 'CANCELLED' AND "mt"."endTime" <= "e"."end")
+        + INTERVAL '3 days', "e"."end")) AS "stop"
+    FROM (SELECT "ct"."id" AS "ctId", "ct"."clientId", "ct"."therapistId", "n"."next",
+            COALESCE("n"."next", LEAST("ct"."assignedAt" + INTERVAL '{STOPPED_WITHIN_WEEKS * 7} days',
+                {{anchor}})) AS "end"
+        FROM "ClientTherapist" AS "ct"
+        LEFT JOIN (SELECT "a"."id", MIN("b"."assignedAt") AS "next" FROM "ClientTherapist" AS "a"
+            JOIN "ClientTherapist" AS "b" ON "b"."clientId" = "a"."clientId"
+            AND ("b"."assignedAt", "b"."id") > ("a"."assignedAt", "a"."id") GROUP BY "a"."id")
+            AS "n" ON "n"."id" = "ct"."id"
+        WHERE "ct"."status" <> 'active') AS "e"
+    JOIN "ConversationParticipant" AS "pc" ON "pc"."userId" = "e"."clientId"
+    JOIN "ConversationParticipant" AS "pt" ON "pt"."userId" = "e"."therapistId"
+        AND "pt"."conversationId" = "pc"."conversationId"
+    JOIN "Conversation" AS "c" ON "c"."id" = "pc"."conversationId"
+        AND CAST("c"."type" AS TEXT) = 'DIRECT'
+    JOIN "Message" AS "m" ON "m"."conversationId" = "c"."id") AS "pm" """
+
 
 DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
     # Communities and content.
@@ -2924,6 +2970,25 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         AND NOT EXISTS (SELECT 1 FROM "ClientTherapist" AS "ct"
             WHERE "ct"."clientId" = "m"."senderId" AND "ct"."therapistId" = "p"."userId")
         AND EXISTS (SELECT 1 FROM {_POOLS["peer_line"]} WHERE "m"."content" LIKE "pl"."pattern")""",
+    ),
+    (
+        "message.direct_chat_within_the_pair",
+        "Message",
+        "a client and a former therapist write in their DIRECT chat at most "
+        f"{_CHAT_AFTER_PAIR_DAYS} days after they stopped meeting (their pair ended, or 3 days "
+        "after its last session, if earlier): a closing exchange, no months of chat",
+        f"""SELECT "pm"."id" AS "key", 'pair ' || "pm"."ctId" || ' stopped ' ||
+        CAST("pm"."stop" AS TEXT) AS "detail" FROM {_PAST_PAIR_CHAT}
+        WHERE "pm"."createdAt" > "pm"."stop" + INTERVAL '{_CHAT_AFTER_PAIR_DAYS} days'""",
+    ),
+    (
+        "message.after_pair_only_goodbyes",
+        "Message",
+        "what a client and a former therapist write in their DIRECT chat after the client's "
+        "next pair began is thanks and goodbye (a closing line), no therapy talk",
+        f"""SELECT "pm"."id" AS "key", "pm"."content" AS "detail" FROM {_PAST_PAIR_CHAT}
+        WHERE "pm"."createdAt" > "pm"."next"
+        AND NOT EXISTS (SELECT 1 FROM {_POOLS["closing_line"]} WHERE "pm"."content" LIKE "cl"."pattern")""",
     ),
     (
         "journal_entry.session_text_after_first_session",

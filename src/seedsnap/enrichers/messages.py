@@ -63,7 +63,7 @@ from seedsnap.generators.clock import (
     waking_soon_after,
 )
 from seedsnap.generators.common import rank_in_run, text_keys
-from seedsnap.generators.therapy import utc_to_local
+from seedsnap.generators.therapy import pair_ends, utc_to_local
 from seedsnap.generators.users import (
     DORMANT_AFTER,
     home_offset_of,
@@ -147,6 +147,20 @@ NEXT_SESSION_DAYS = 13  # a session named by its weekday starts within this many
 # some in their window: the therapist assigned a worksheet, the client submitted one.
 NEWS_RATE = 0.7
 NEWS_DELAY = 2 * MS_PER_HOUR  # mean delay, on the opener's waking clock
+# A client and a therapist talk while their pair goes on: the chat of a pair that ended
+# (``therapy.pair_ends``: the client's next pair began, or the client stopped) holds its
+# therapy talk before the end, by AFTER_LAST_SESSION after its last session (``_chat_ends``). A keyed CLOSING_RATE of them then close with an exchange of
+# thanks and goodbye (``t.CLOSING_*``, the client opens it but for CLOSING_BY_THERAPIST):
+# the opening line within CLOSING_WITHIN after the end, the answer soon after (mean
+# CLOSING_REPLY_MEAN, within CLOSING_REPLY_WITHIN), both while both still come. Nothing else
+# is said after the end (check: message.direct_chat_within_the_pair allows 14 days).
+NO_END = np.iinfo(np.int64).max
+AFTER_LAST_SESSION = 3 * MS_PER_DAY  # a pair that ended talks this long after its last session
+CLOSING_RATE = 0.5
+CLOSING_BY_THERAPIST = 0.3
+CLOSING_WITHIN = 7 * MS_PER_DAY
+CLOSING_REPLY_MEAN = 4 * MS_PER_HOUR
+CLOSING_REPLY_WITHIN = 2 * MS_PER_DAY
 
 
 def ms(col: pl.Series | pl.Expr) -> pl.Expr | pl.Series:
@@ -294,6 +308,30 @@ def _groups(ctx: Context, frames: Frames, users: pl.DataFrame) -> tuple[pl.DataF
     return conv, members
 
 
+def _chat_ends(ctx: Context, frames: Frames) -> I64:
+    """Per ClientTherapist row: until when the pair talks in their chat (ms; NO_END for a
+    pair that goes on). A pair that ended (``therapy.pair_ends``) talked until it stopped
+    meeting: AFTER_LAST_SESSION after the end of its last session (held or not cancelled)
+    before the end, if that comes first; until the end if it had none."""
+    ct = frames["ClientTherapist"].select(
+        "clientId", "therapistId", pair_ends(ctx, frames["ClientTherapist"], frames["User"])
+    )
+    meet = frames["Meeting"].filter(pl.col("status") != "CANCELLED")
+    last = (
+        ct.join(
+            meet.select("clientId", "therapistId", ms(pl.col("endTime")).alias("_e")),
+            on=["clientId", "therapistId"],
+        )
+        .filter(pl.col("_e") <= pl.col("endMs"))
+        .group_by("clientId", "therapistId")
+        .agg(pl.col("_e").max())
+    )
+    out = ct.join(last, on=["clientId", "therapistId"], how="left", maintain_order="left").select(
+        pl.min_horizontal("endMs", pl.col("_e") + AFTER_LAST_SESSION).fill_null(NO_END)
+    )
+    return out.to_series().to_numpy().astype(np.int64)
+
+
 def _directs(
     ctx: Context, frames: Frames, users: pl.DataFrame, need: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -332,8 +370,13 @@ def _directs(
         out: I64 = np.maximum(met, np.maximum(created[u], created[v]))
         return out
 
+    def until_of(u: I64, v: I64) -> I64:
+        """Until when u and v can talk: the first of them stopped coming, their pair ended."""
+        out: I64 = np.minimum(np.minimum(seen[u], seen[v]), pair_end(u, v))
+        return out
+
     def can_talk(u: I64, v: I64, met: I64) -> npt.NDArray[np.bool_]:
-        return met_by(u, v, met) < np.minimum(seen[u], seen[v])
+        return met_by(u, v, met) < until_of(u, v)
 
     # Tier 0: the user's therapist (or clients), both ways; a pair listed twice keeps its
     # first row (the client side first) in ``take_ranked``.
@@ -341,11 +384,25 @@ def _directs(
     c = rows_in(ct["clientId"], ids)
     th = rows_in(ct["therapistId"], ids)
     assigned = ct["assignedAt"].dt.epoch("ms").to_numpy()
+    # A pair that ended talks until its end, whatever tier picks it (``_chat_ends``).
+    ends = _chat_ends(ctx, frames)
     ok = (c >= 0) & (th >= 0)
-    c, th, assigned = c[ok], th[ok], assigned[ok]
+    c, th, assigned, ends = c[ok], th[ok], assigned[ok], ends[ok]
     u0 = np.concatenate([c, th])
     v0 = np.concatenate([th, c])
     met0 = np.concatenate([assigned, assigned]).astype(np.int64)
+    end_codes = np.concatenate([c * n + th, th * n + c])
+    by_code = np.argsort(end_codes, kind="stable")
+    end_codes, end_at = end_codes[by_code], np.concatenate([ends, ends])[by_code]
+
+    def pair_end(u: I64, v: I64) -> I64:
+        """When the pair (u, v) ended (NO_END: it goes on, or it is no pair)."""
+        code = u * n + v
+        at = np.minimum(np.searchsorted(end_codes, code), max(len(end_codes) - 1, 0))
+        hit = (end_codes[at] == code) if len(end_codes) else np.zeros(len(code), bool)
+        out: I64 = np.where(hit, end_at[at] if len(end_at) else NO_END, NO_END)
+        return out
+
     ok = keep(u0, v0)
     u0, v0, met0 = u0[ok], v0[ok], met0[ok]
     pair0 = np.unique(u0 * n + v0)
@@ -384,7 +441,7 @@ def _directs(
     # met later but before either was; then the others, with whom the conversation would
     # start after one of them stopped.
     met_at = met_by(u, v, met)
-    until = np.minimum(seen[u], seen[v])
+    until = until_of(u, v)
     late = (met_at + ROOM > until).astype(np.int64) + ~can_talk(u, v, met)
     picked = take_ranked(s, ukey, u, v, tier + 3 * late, want)
     u, v, tier, met = u[picked], v[picked], tier[picked], met[picked]
@@ -419,6 +476,7 @@ def _directs(
             "u_created": opener["since"],
             "v_created": partner["since"],
             "both": (opener["speaker"] == "therapist") & (partner["speaker"] == "therapist"),
+            "end": pair_end(u, v),
         }
     ).select(
         "conv_key",
@@ -431,6 +489,7 @@ def _directs(
         .alias("kind"),
         pl.lit(None, dtype=pl.String).alias("title"),
         pl.max_horizontal("met", "u_created", "v_created").alias("lo"),
+        pl.when(pl.col("end") < NO_END).then("end").alias("pair_end"),
     )
     return conv, pl.concat([opener, partner])
 
@@ -929,6 +988,80 @@ def _partners(ids: pl.Series, m_first: I64, n_parts: I64) -> pl.Series:
     ).to_series()
 
 
+def _closing(
+    ctx: Context,
+    conv: pl.DataFrame,
+    members: pl.DataFrame,
+    m_first: I64,
+    m_home: I64,
+    rhythms: I64,
+    n_msgs: I64,
+    at: I64,
+    p_end: I64,
+    end: I64,
+) -> tuple[I64, I64, I64] | None:
+    """The closing exchange of the care chats of pairs that ended (a keyed CLOSING_RATE of
+    those with room for it): their last two messages, moved after the pair's end ``p_end``
+    (per conversation): (message rows, sender member rows, times), the opening lines first.
+
+    The opener (the client, or the therapist at CLOSING_BY_THERAPIST) writes within
+    CLOSING_WITHIN after the end, the other answers soon after; both before ``end`` (the
+    first of them stopped coming, the anchor), on their waking clocks. ``at``: the times
+    laid out so far, the therapy talk before ``p_end``."""
+    s = ctx.stream("Conversation", "closing")
+    ck = conv["conv_key"].to_numpy()
+    starts = np.cumsum(n_msgs) - n_msgs
+    care = (conv["kind"] == "care").to_numpy() & (p_end < NO_END) & (n_msgs >= 3)
+    care &= s.bernoulli(ck, CLOSING_RATE, 0)
+    last_talk = at[np.where(care, starts + n_msgs - 3, 0)]
+    lo = np.maximum(np.where(care, p_end, 0), last_talk) + 1
+    hi = np.minimum(np.where(care, p_end, 0) + CLOSING_WITHIN, end - 2 * MS_PER_HOUR)
+    c = np.flatnonzero(care & (hi >= lo + MS_PER_HOUR))
+    if not len(c):
+        return None
+    first = m_first[c]
+    client = first + (members["speaker"].gather(first) == "therapist").to_numpy()
+    therapist = 2 * first + 1 - client
+    by_therapist = s.bernoulli(ck[c], CLOSING_BY_THERAPIST, 1)
+    opener = np.where(by_therapist, therapist, client)
+    answer = np.where(by_therapist, client, therapist)
+    said = waking_between(s, ck[c], lo[c], hi[c], m_home[opener], index=2, rhythm=rhythms[opener])
+    answered = waking_soon_after(
+        s,
+        ck[c],
+        said + 1,
+        np.minimum(said + CLOSING_REPLY_WITHIN, end[c] - 1),
+        CLOSING_REPLY_MEAN,
+        m_home[answer],
+        index=3,
+        rhythm=rhythms[answer],
+    )
+    last = starts[c] + n_msgs[c] - 1
+    return (
+        np.concatenate([last - 1, last]),
+        np.concatenate([opener, answer]),
+        np.concatenate([said, answered]),
+    )
+
+
+def _closing_lines(
+    ctx: Context, keys: U64, answer: npt.NDArray[np.bool_], speaker: pl.Series
+) -> pl.Series:
+    """The lines of a closing exchange (``_closing``): an opening line or an answer
+    (``answer``) by the speaker's role, a keyed pick of its pool."""
+    pools = (
+        t.CLOSING_CLIENT,
+        t.CLOSING_THERAPIST,
+        t.CLOSING_CLIENT_ANSWER,
+        t.CLOSING_THERAPIST_ANSWER,
+    )
+    flat, off, size = _pool_flat(pools)
+    pool = (speaker == "therapist").to_numpy().astype(np.int64) + 2 * answer.astype(np.int64)
+    u = ctx.stream("Message", "closing").uniform(keys, 0)
+    pick = off[pool] + np.floor(u * size[pool]).astype(np.int64)
+    return pl.Series(flat, dtype=pl.String).gather(pick)
+
+
 def _first_rows(group: I64, n_groups: int) -> I64:
     """For each of ``n_groups`` groups, one row of ``group`` holding it (the first)."""
     rows = np.full(n_groups, -1, dtype=np.int64)
@@ -976,8 +1109,15 @@ def build(
     # everything in it, before the anchor, is before ``end``.
     seen = members["seen"].to_numpy()
     end = np.minimum(np.minimum.reduceat(seen, m_first), anchor)
-    start_lo = np.maximum(lo, end - START_WITHIN_DAYS * MS_PER_DAY)
-    start_hi = np.maximum(start_lo, end - ROOM)
+    # A client and a therapist talk while their pair goes on (``pair_end``); a closing
+    # exchange may follow its end (below).
+    if "pair_end" in conv.columns:
+        p_end = conv["pair_end"].fill_null(NO_END).to_numpy().astype(np.int64)
+    else:
+        p_end = np.full(conv.height, NO_END, dtype=np.int64)
+    talk_end = np.minimum(end, p_end)
+    start_lo = np.maximum(lo, talk_end - START_WITHIN_DAYS * MS_PER_DAY)
+    start_hi = np.maximum(start_lo, talk_end - ROOM)
     # A conversation starts in the waking hours of whoever opened it (its first member), and
     # its messages pause over the night of its first therapist, in a therapist's working day
     # (a care or colleague conversation), else over its opener's (``clock``).
@@ -1033,7 +1173,7 @@ def build(
     total = cum[starts + n_msgs - 1]
     # The gaps are waking time: laid out on the pacing member's clock, ending by end - 2n - 1.
     w_ready = waking(ready_a, pace_home, pace)
-    window = np.maximum(waking(end - 2 * n_msgs - 1, pace_home, pace) - w_ready, 0.0)
+    window = np.maximum(waking(talk_end - 2 * n_msgs - 1, pace_home, pace) - w_ready, 0.0)
     scale = np.minimum(1.0, window / np.maximum(total, 1))
     laid = from_waking(w_ready[rows] + np.floor(cum * scale[rows]), pace_home[rows], pace[rows])
     at = np.maximum(laid, ready_a[rows]) + 1 + j
@@ -1048,9 +1188,18 @@ def build(
     sender = m_first[rows] + order
     other = m_first[rows] + np.where(group_msg, 0, 1 - order)
     mk = msg_keys
+    closing = _closing(ctx, conv, members, m_first, m_home, rhythms, n_msgs, at, p_end, end)
+    if closing is not None:
+        c_rows, c_sender, c_at = closing
+        at[c_rows] = c_at
+        sender[c_rows] = c_sender
+        other[c_rows] = np.where(c_sender == m_first[rows[c_rows]], 1, 0) + m_first[rows[c_rows]]
+    is_closing = np.zeros(len(mk), dtype=bool)
+    if closing is not None:
+        is_closing[closing[0]] = True
 
     # Replies to one of the three previous messages; they follow their parent by construction.
-    reply = (j >= 2) & sm.bernoulli(mk, REPLY_RATE, 2)
+    reply = (j >= 2) & sm.bernoulli(mk, REPLY_RATE, 2) & ~is_closing
     back = 1 + np.floor(sm.uniform(mk, 3) * np.minimum(j, 3)).astype(np.int64)
     msg_id = ctx.ids("Message", mk)
     here = np.arange(len(mk))
@@ -1063,7 +1212,7 @@ def build(
     )
     if events is not None:
         # A care pair's talk of a session or worksheet: only where it happened.
-        care = np.flatnonzero((kind == "care").to_numpy() & ~reply)
+        care = np.flatnonzero((kind == "care").to_numpy() & ~reply & ~is_closing)
         s_id = members["id"].gather(sender[care])
         o_id = members["id"].gather(other[care])
         care_msgs = pl.DataFrame(
@@ -1088,12 +1237,23 @@ def build(
         first = first.scatter(said["_r"], said["text"])
     else:
         said = pl.DataFrame(schema={"_r": pl.Int64, "text": pl.String})
+    if closing is not None:
+        # The closing exchange says thanks and goodbye, nothing of the therapy.
+        c_rows = closing[0]
+        first = first.scatter(
+            c_rows,
+            _closing_lines(
+                ctx, mk[c_rows], j[c_rows] == n_msgs[rows[c_rows]] - 1, speaker.gather(c_rows)
+            ),
+        )
+        second = second.scatter(c_rows, pl.repeat("", len(c_rows), dtype=pl.String, eager=True))
     local_hour = (at + m_home[sender]) // MS_PER_HOUR % 24  # the sender's ("{hello}")
     content = _fill_slots(ctx, mk, pl.select(pl.concat_str(first, second)).to_series(), local_hour)
     # A keyed few of the later messages of DIRECT conversations share a photo, a voice
     # message or a video (not one telling of an event: that one says it in words).
     can_share = (j > 0) & (conv["type"].to_numpy()[rows] == "DIRECT")
     can_share[said["_r"].to_numpy()] = False
+    can_share[is_closing] = False
     staff_sender = speaker.is_in(["therapist", "moderator"]).to_numpy().astype(np.int64)
     m_zone = home_zone_of(ctx, members["id"]).to_numpy()
     media = _media(sm, mk, ck[rows], j, can_share, staff_sender, at, m_zone[sender])
@@ -1260,7 +1420,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     direct, d_members = _directs(ctx, frames, users, need)
     conv = (
-        pl.concat([c for c in (groups, direct) if not c.is_empty()], how="vertical_relaxed")
+        pl.concat([c for c in (groups, direct) if not c.is_empty()], how="diagonal_relaxed")
         if not (groups.is_empty() and direct.is_empty())
         else pl.DataFrame()
     )

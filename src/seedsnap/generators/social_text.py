@@ -293,6 +293,41 @@ REPLY_LINES = (
     "Ha, same.",
 )
 
+# A client and a past therapist close their chat after the pair ended (the client moved on to
+# another therapist or stopped): a short exchange of thanks and goodbye, the only lines of the
+# chat after the end. Per opener of the exchange: (its line, the other's answer).
+CLOSING_CLIENT = (
+    "Hi {name}, I wanted to say thank you for everything these past weeks. It really helped.",
+    "Hi {name}, just a short note to thank you. I'm moving on, but I'll keep what we worked on.",
+    "Thank you for all your help, {name}. I'm in a much better place than when we started.",
+    "Hi {name}, I won't be continuing our sessions, but I didn't want to leave without a thank you.",
+    "{name}, thank you for your patience with me. I'll miss our sessions.",
+    "Hi {name}, a quick goodbye and a big thank you for your support.",
+    "Thanks again for everything, {name}. I'm taking the tools with me.",
+)
+CLOSING_THERAPIST_ANSWER = (
+    "Thank you, {name}. It was a privilege to work with you. Take good care.",
+    "That means a lot, {name}. I'm glad it helped. All the best for what comes next.",
+    "Thank you for letting me know, {name}. Wishing you well, and be proud of your work.",
+    "It was good working with you, {name}. Take care of yourself.",
+    "Thank you, {name}. You did the work; I'm glad I could be part of it. All the best.",
+    "Thanks for the kind words, {name}. Go gently, and good luck.",
+)
+CLOSING_THERAPIST = (
+    "Hi {name}, now that we've finished, I wanted to wish you well. It was good working with you.",
+    "Hello {name}, a short goodbye from me. Thank you for your trust these past weeks.",
+    "Hi {name}, thank you for the work you put in. I wish you all the best.",
+    "Hello {name}, I wanted to close our chat properly: take good care of yourself.",
+    "Hi {name}, all the best from me. I'm glad I could be part of your progress.",
+)
+CLOSING_CLIENT_ANSWER = (
+    "Thank you, {name}, for everything. Take care too.",
+    "Thanks so much, {name}. It really made a difference.",
+    "That's kind of you, {name}. Thank you for all your help.",
+    "Thank you, {name}. I'll remember what we talked about.",
+    "Thanks, {name}. All the best to you as well.",
+)
+
 # Lines of a client and their therapist about a session or a worksheet of theirs, written only
 # where it exists (the messages enricher looks up what happened around each message):
 # event -> (speaker, opener, later line). ``{title}`` is the worksheet's title, ``{day}`` the
