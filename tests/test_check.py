@@ -2556,7 +2556,31 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         ),
         "je1",
     ),
+    (  # c1 moved on from t1 to t2 at 38.5 days; t1 still writes in cv1 18.5 days later
+        "message.direct_chat_within_the_pair",
+        lambda f: set_(_moved_on(f), "Message", "ms2", createdAt=days(20), updatedAt=days(20)),
+        "ms2",
+    ),
+    (  # c1 moved on from t1 to t2 at 38.5 days; ms2 ("Hello") comes half a day later
+        "message.after_pair_only_goodbyes",
+        lambda f: _moved_on(f),
+        "ms2",
+    ),
 ]
+
+
+def _moved_on(f: Frames) -> Frames:
+    """c1's pair with t1 (ct1) ended 38.5 days before the anchor, when its pair with t2 began."""
+    f = set_(f, "ClientTherapist", "ct1", status="inactive")
+    return add(
+        f,
+        "ClientTherapist",
+        id="ct2",
+        clientId="c1",
+        therapistId="t2",
+        status="active",
+        assignedAt=days(38.5),
+    )
 
 
 def _under_way(f: Frames, at: datetime = A) -> Frames:
@@ -4844,4 +4868,15 @@ def test_under_way_rules_pass_a_session_its_people_are_up_for(lab: Lab, at: date
         "group_session.under_way_joined",
     ):
         report = lab.check(rule_id, edit)
+        assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+def test_past_pair_chat_rules_pass_a_closing_exchange(lab: Lab) -> None:
+    """After c1 moved on from t1 (38.5 days before the anchor), t1 answers c1's last line in
+    cv1 with a goodbye half a day later."""
+    from seedsnap.generators.social_text import CLOSING_THERAPIST_ANSWER
+
+    line = CLOSING_THERAPIST_ANSWER[0].replace("{name}", "Casey")
+    for rule_id in ("message.direct_chat_within_the_pair", "message.after_pair_only_goodbyes"):
+        report = lab.check(rule_id, lambda f: set_(_moved_on(f), "Message", "ms2", content=line))
         assert report.rules == [rule_id] and not report.violations, report.to_text()

@@ -1253,10 +1253,11 @@ def build(
     # message or a video (not one telling of an event: that one says it in words).
     can_share = (j > 0) & (conv["type"].to_numpy()[rows] == "DIRECT")
     can_share[said["_r"].to_numpy()] = False
-    can_share[is_closing] = False
     staff_sender = speaker.is_in(["therapist", "moderator"]).to_numpy().astype(np.int64)
     m_zone = home_zone_of(ctx, members["id"]).to_numpy()
     media = _media(sm, mk, ck[rows], j, can_share, staff_sender, at, m_zone[sender])
+    # (A closing line shares nothing: dropped after the deal, which the other shares keep.)
+    media = media.filter(~pl.Series(is_closing).gather(media["_r"]))
     content = content.scatter(media["_r"], media["caption"])
     m_type = pl.Series("messageType", np.full(len(mk), "TEXT", dtype=object), dtype=pl.String)
     m_type = m_type.scatter(media["_r"], media["messageType"])
