@@ -18,7 +18,12 @@ hold at least ``client.messages_per_conversation`` messages. Fixes over upstream
 - a client and their therapist speak of a worksheet or session only where it happened
   (``_event_lines``: as-of joins on the pair's Worksheet, WorksheetSubmission and Meeting
   rows); a session is named by its weekday in the reader's local time, and many care
-  conversations open soon after the opener's news (``_open_after_news``).
+  conversations open soon after the opener's news (``_open_after_news``);
+- a client and a therapist talk while their pair goes on: a pair that ended talks until it
+  stopped meeting (``_chat_ends``; heavy x3 from 0.14.0 had 538 messages in 73 of the 200
+  chats of past pairs over 14 days after the pair's last session, 443 of them once the
+  client had a new therapist), then some close with a short exchange of thanks and goodbye
+  within days (``_closing``), nothing else;
 - lines take slots ("{most_days}", "{person}" ...) that each message fills with keyed picks
   (``_fill_slots``, ``social_text.MESSAGE_SLOTS``): a line reads a few ways across the
   build, where a fixed one came back dozens of times (0.13.0, heavy x3: 34 times in 3,875).
@@ -149,8 +154,9 @@ NEWS_RATE = 0.7
 NEWS_DELAY = 2 * MS_PER_HOUR  # mean delay, on the opener's waking clock
 # A client and a therapist talk while their pair goes on: the chat of a pair that ended
 # (``therapy.pair_ends``: the client's next pair began, or the client stopped) holds its
-# therapy talk before the end, by AFTER_LAST_SESSION after its last session (``_chat_ends``). A keyed CLOSING_RATE of them then close with an exchange of
-# thanks and goodbye (``t.CLOSING_*``, the client opens it but for CLOSING_BY_THERAPIST):
+# therapy talk before the end, and by AFTER_LAST_SESSION after its last session
+# (``_chat_ends``). A keyed CLOSING_RATE of them then close with an exchange of thanks and
+# goodbye (``t.CLOSING_*``, the client opens it but for CLOSING_BY_THERAPIST):
 # the opening line within CLOSING_WITHIN after the end, the answer soon after (mean
 # CLOSING_REPLY_MEAN, within CLOSING_REPLY_WITHIN), both while both still come. Nothing else
 # is said after the end (check: message.direct_chat_within_the_pair allows 14 days).
@@ -1078,9 +1084,10 @@ def build(
 ) -> Frames:
     """Rows of new conversations.
 
-    ``conv``: conv_key, type, kind, title, lo (earliest start, ms). ``members``: conv_key, id,
-    key, firstName, speaker (client/therapist/moderator), role, order (0 opens, then 1, 2, ...
-    per conversation), since, seen (``users.last_seen``). ``events``: ``pair_events``, what
+    ``conv``: conv_key, type, kind, title, lo (earliest start, ms), optionally pair_end (ms;
+    a past pair's chat talks until then, ``_chat_ends``, then may close, ``_closing``).
+    ``members``: conv_key, id, key, firstName, speaker (client/therapist/moderator), role,
+    order (0 opens, then 1, 2, ... per conversation), since, seen (``users.last_seen``). ``events``: ``pair_events``, what
     happened between clients and therapists (without it, nobody mentions any of it).
 
     Members are kept sorted by (conversation, order) and messages by (conversation, j), so a
