@@ -874,6 +874,7 @@ def _text_pools() -> dict[str, str]:
     from seedsnap.generators import social_text as st
     from seedsnap.generators import therapy_text as tx
     from seedsnap.generators import vocab as v
+    from seedsnap.generators.users import STANDARD_OFFSET_H
 
     return {
         "peer_line": _values(
@@ -898,6 +899,20 @@ def _text_pools() -> dict[str, str]:
         "venue_state": _by_province("vs", "address", st.GROUP_VENUES, 1),
         # Each home city (Client.city) and the state it is in.
         "city_state": _by_province("cs", "city", v.PROVINCE_CITIES, 0),
+        # Each home city and the standard-time UTC offset (hours) of its state's zone.
+        "city_offset": _values(
+            "co",
+            ("city", "offset"),
+            [
+                (str(e[0]), str(STANDARD_OFFSET_H[v.PROVINCE_TZ[i]]))
+                for i, pool in enumerate(v.PROVINCE_CITIES)
+                for e in pool
+            ],
+        ),
+        # Each zone users live in and its standard-time UTC offset (hours).
+        "zone_offset": _values(
+            "zo", ("zone", "offset"), [(z, str(h)) for z, h in STANDARD_OFFSET_H.items()]
+        ),
         # Each home city and the IANA zone of its state (the client's wall clock).
         "city_zone": _values(
             "cz",
@@ -1016,6 +1031,14 @@ def _local(ts: str, zone: str) -> str:
     """SQL: the UTC timestamp ``ts`` on the wall clock of the IANA zone ``zone`` (an SQL
     expression), daylight saving included, as ``group_sessions._offset_at`` reads it."""
     return f"""((({ts}) AT TIME ZONE 'UTC') AT TIME ZONE {zone})"""
+
+
+def _local_std(ts: str, offsets: str) -> str:
+    """SQL: the UTC timestamp ``ts`` at the standard-time offset of the pool row ``offsets``
+    (an alias of the "city_offset" or "zone_offset" pool, or of rows with an "offset"): the
+    waking clock of greetings and journal hours (``users.home_offset_of``), which, unlike
+    ``_local``, takes no daylight saving."""
+    return f"""({ts} + CAST({offsets}."offset" AS INTEGER) * INTERVAL '1 hour')"""
 
 
 # What a circle's name adds to that of the community it splits from, before its number.
@@ -2391,9 +2414,9 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         LEFT JOIN {_POOLS["city_offset"]} ON "co"."city" = "c"."city"
         WHERE NOT EXISTS (SELECT 1 FROM {_values("h", ("offset",), _OFFSETS)}
             WHERE COALESCE("zo"."offset", "co"."offset", "h"."offset") = "h"."offset"
-            AND EXTRACT(HOUR FROM {_local('"m"."createdAt"', '"h"')})
+            AND EXTRACT(HOUR FROM {_local_std('"m"."createdAt"', '"h"')})
                 >= CAST("g"."from" AS INTEGER)
-            AND EXTRACT(HOUR FROM {_local('"m"."createdAt"', '"h"')})
+            AND EXTRACT(HOUR FROM {_local_std('"m"."createdAt"', '"h"')})
                 < CAST("g"."until" AS INTEGER))""",
     ),
     (
@@ -2925,16 +2948,16 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         f"the hours before {_JOURNAL_DAY_START}:00 close the day before), one closing 'Bed by "
         "eleven tonight.' before eleven",
         f"""SELECT "j"."id" AS "key", "jh"."pattern" || ' at ' ||
-            CAST(EXTRACT(HOUR FROM {_local('"j"."createdAt"', '"co"')}) AS TEXT) || ' h local'
+            CAST(EXTRACT(HOUR FROM {_local_std('"j"."createdAt"', '"co"')}) AS TEXT) || ' h local'
             AS "detail"
         FROM "JournalEntry" AS "j" JOIN "Client" AS "c" ON "c"."userId" = "j"."userId"
         JOIN {_POOLS["city_offset"]} ON "co"."city" = "c"."city"
         JOIN {_JOURNAL_HOURS} ON "j"."content" LIKE "jh"."pattern"
-        WHERE NOT ((EXTRACT(HOUR FROM {_local('"j"."createdAt"', '"co"')})
+        WHERE NOT ((EXTRACT(HOUR FROM {_local_std('"j"."createdAt"', '"co"')})
                 >= CAST("jh"."from" AS INTEGER)
-            AND EXTRACT(HOUR FROM {_local('"j"."createdAt"', '"co"')})
+            AND EXTRACT(HOUR FROM {_local_std('"j"."createdAt"', '"co"')})
                 < CAST("jh"."until" AS INTEGER))
-            OR (EXTRACT(HOUR FROM {_local('"j"."createdAt"', '"co"')}) < {_JOURNAL_DAY_START}
+            OR (EXTRACT(HOUR FROM {_local_std('"j"."createdAt"', '"co"')}) < {_JOURNAL_DAY_START}
                 AND CAST("jh"."until" AS INTEGER) = 24))""",
     ),
     (
