@@ -1,26 +1,37 @@
 """ClientEngagement: one row per client, computed from what the client did, not drawn.
 
-Upstream never seeded this table (seeder.md §11.17). Activity events are the client's posts,
-comments, hearts, messages sent, journal entries, worksheet submissions and attended
-(COMPLETED) sessions; at the anchor:
-- loginFrequency: distinct days with activity in the last 30 days (a login a day at least);
-- platformUsageScore: 100 * (1 - exp(-events in the last 90 days / 20)), 0..100;
+Upstream never seeded this table (seeder.md §11.17) and its schema says no more than the
+columns (engagementTrend defaults to 'stable'; the three values below are the app's). Activity
+events are the client's posts, comments, hearts, messages sent, journal entries, worksheet
+submissions and attended (COMPLETED) sessions; at the anchor:
+- loginFrequency: the days of the last LOGIN_WINDOW (local days of the client's home, today
+  included) on which the client was logged in: a day with any of its acts
+  (``logins.ACTS``) or its last login (``logins.login_times``, what ``User.lastLoginAt``
+  becomes), so a client seen in the window logged in on at least one of its days;
+- platformUsageScore: events per 30 days of membership over the last 90 days (or since
+  sign-up), on a log scale: 100 * ln(1 + rate) / ln(1 + USAGE_FULL), at most 100 (5 events
+  a month scores 29, 30 a month 56, 100 a month 76, USAGE_FULL or more 100);
 - journalEntryCount: the client's journal entries;
 - worksheetCompletionRate: submitted or reviewed worksheets / worksheets assigned;
 - meetingAttendanceRate: COMPLETED / (COMPLETED + NO_SHOW) past sessions;
 - averageSessionRating: mean rating of the client's reviews (NULL without reviews);
-- engagementTrend: events in the last 30 days vs the 30 before: "increasing" above 1.25x,
-  "decreasing" below 0.75x, else "stable".
+- engagementTrend: events per day of membership in the last 30 days vs the 30 before:
+  "increasing" above TREND_BAND[1] times, "decreasing" below TREND_BAND[0] times, else
+  "stable"; also "stable" for a client a member fewer than TREND_MIN_DAYS of the 30 before
+  (nothing to compare with: a recent sign-up is not "increasing" for having signed up).
 """
 
 from __future__ import annotations
 
+import math
+
 import polars as pl
 
-from seedsnap.context import Context, Frames, timestamps
+from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
+from seedsnap.enrichers import logins
 from seedsnap.enrichers.common import rate
 from seedsnap.generators.clock import waking_between
-from seedsnap.generators.common import text_keys
+from seedsnap.generators.common import ms_of, text_keys
 from seedsnap.generators.users import home_offset_of
 
 READS = (
@@ -36,8 +47,14 @@ READS = (
     "Meeting",
     "Review",
     "ClientEngagement",
+    *logins.READS,  # login days: the client's acts and last login
 )
 WRITES = ("ClientEngagement",)
+
+LOGIN_WINDOW = 30  # days
+USAGE_FULL = 450  # events per 30 days (15 a day) that score 100
+TREND_BAND = (0.8, 1.25)
+TREND_MIN_DAYS = 7
 
 
 def _events(frames: Frames) -> pl.DataFrame:
@@ -64,6 +81,37 @@ def _events(frames: Frames) -> pl.DataFrame:
     return pl.concat([p.with_columns(pl.col("at").cast(pl.Datetime("ms"))) for p in parts])
 
 
+def _login_days(ctx: Context, frames: Frames, clients: pl.Series) -> pl.DataFrame:
+    """(clientId, loginFrequency): the local days of the last LOGIN_WINDOW with an act of the
+    client's or its last login, today (the anchor's) included."""
+    user = frames["User"]
+    login = pl.DataFrame(
+        {"userId": user["id"], "at": logins.login_times(ctx, frames).login},
+        schema={"userId": pl.String, "at": pl.Int64},
+    ).filter(pl.col("at") >= 0)
+    parts = [login]
+    for a in logins.ACTS:
+        rows = logins.act_rows(frames, a)
+        parts.append(rows.select("userId", ms_of("at").alias("at")))
+    acts = (
+        pl.concat(parts)
+        .drop_nulls()
+        .filter(pl.col("userId").is_in(clients.implode()) & (pl.col("at") <= ctx.anchor_ms))
+    )
+    home = pl.DataFrame(
+        {"userId": clients, "home": home_offset_of(ctx, clients)},
+        schema={"userId": pl.String, "home": pl.Int64},
+    )
+    day = (pl.col("at") + pl.col("home")).floordiv(MS_PER_DAY)
+    today = (pl.lit(ctx.anchor_ms) + pl.col("home")).floordiv(MS_PER_DAY)
+    return (
+        acts.join(home, on="userId")
+        .filter(today - day < LOGIN_WINDOW)
+        .group_by(pl.col("userId").alias("clientId"))
+        .agg(day.n_unique().cast(pl.Int32).alias("loginFrequency"))
+    )
+
+
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     clients = (
@@ -82,12 +130,12 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .filter(pl.col("at") <= anchor)
         .group_by(pl.col("userId").alias("clientId"))
         .agg(
-            pl.col("at").filter(days_ago < 30).dt.date().n_unique().alias("loginFrequency"),
             (days_ago < 90).sum().alias("e90"),
             (days_ago < 30).sum().alias("e30"),
             ((days_ago >= 30) & (days_ago < 60)).sum().alias("e60"),
         )
     )
+    days = _login_days(ctx, frames, clients["clientId"])
     journal = (
         frames["JournalEntry"].group_by(pl.col("userId").alias("clientId")).len("journalEntryCount")
     )
@@ -113,7 +161,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .agg(pl.col("rating").mean().round(2).alias("averageSessionRating"))
     )
     j = clients
-    for part in (ev, journal, ws, m, rating):
+    for part in (ev, days, journal, ws, m, rating):
         j = j.join(part, on="clientId", how="left")
     keys = text_keys(j["clientId"])
     c_at = j["createdAt"].dt.epoch("ms").to_numpy()
@@ -121,20 +169,32 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     home = home_offset_of(ctx, j["clientId"])
     created = waking_between(ctx.stream("ClientEngagement", "fields"), keys, c_at, a, home)
     e30, e60 = pl.col("e30").fill_null(0), pl.col("e60").fill_null(0)
+    # Days of membership (signed up so long before the anchor) in each window.
+    member = (anchor - pl.col("createdAt").cast(pl.Datetime("ms"))).dt.total_milliseconds() / (
+        MS_PER_DAY
+    )
+    in30 = member.clip(0, 30).clip(lower_bound=1)
+    in60 = (member - 30).clip(0, 30)
+    in90 = member.clip(0, 90).clip(lower_bound=1)
+    usage = pl.col("e90").fill_null(0).cast(pl.Float64) * 30 / in90
+    r30, r60 = e30 / in30, e60 / pl.when(in60 > 0).then(in60).otherwise(1)
     out = j.select(
         ctx.ids("ClientEngagement", keys),
         "clientId",
         pl.col("loginFrequency").fill_null(0),
-        (100 * (1 - (pl.col("e90").fill_null(0).cast(pl.Float64) / -20).exp()))
+        (100 * usage.log1p() / math.log1p(USAGE_FULL))
+        .clip(upper_bound=100)
         .round(1)
         .alias("platformUsageScore"),
         pl.col("journalEntryCount").fill_null(0),
         rate("submitted", "assigned").alias("worksheetCompletionRate"),
         rate("attended", "due").alias("meetingAttendanceRate"),
         "averageSessionRating",
-        pl.when(e30 > 1.25 * e60)
+        pl.when(in60 < TREND_MIN_DAYS)
+        .then(pl.lit("stable"))
+        .when(r30 > TREND_BAND[1] * r60)
         .then(pl.lit("increasing"))
-        .when(e30 < 0.75 * e60)
+        .when(r30 < TREND_BAND[0] * r60)
         .then(pl.lit("decreasing"))
         .otherwise(pl.lit("stable"))
         .alias("engagementTrend"),

@@ -332,10 +332,18 @@ def in_session(frames: Frames, users: pl.Series) -> I64:
     return out
 
 
-def enrich(ctx: Context, frames: Frames) -> Frames:
-    """The User rows whose login, deactivation or updatedAt change (only those, so a re-run
-    changes nothing)."""
-    anchor = ctx.anchor_ms
+class Logins(NamedTuple):
+    """Each user's (by row of ``frames["User"]``) last login, last act (epoch ms, -1 for
+    none) and the suspensions (``suspensions``)."""
+
+    login: I64
+    last: I64
+    susp: Suspensions
+
+
+def login_times(ctx: Context, frames: Frames) -> Logins:
+    """When each user last logged in, as ``enrich`` sets ``lastLoginAt`` (``frames`` holds
+    the tables of READS): other steps may ask it before this one runs."""
     user = frames["User"]
     keys = text_keys(user["id"])
     created = user["createdAt"].dt.epoch("ms").to_numpy()
@@ -384,6 +392,18 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     joined = in_session(frames, user["id"])
     early = s.integers(keys, JOIN_EARLY[0], JOIN_EARLY[1], index=3)
     login = np.where(joined >= 0, np.maximum(joined - early, created), login)
+    return Logins(login, last, susp)
+
+
+def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The User rows whose login, deactivation or updatedAt change (only those, so a re-run
+    changes nothing)."""
+    anchor = ctx.anchor_ms
+    user = frames["User"]
+    keys = text_keys(user["id"])
+    inactive = ~user["isActive"].to_numpy()
+    login, last, susp = login_times(ctx, frames)
+    seen = last_seen(ctx, user)
     row = rows_in(susp.id, user["id"])
     suspended_at = np.full(user.height, -1, dtype=np.int64)
     suspended_at[row] = susp.at
