@@ -524,7 +524,13 @@ def world() -> dict[str, list[dict[str, Any]]]:
             }
         ],
         "ClientEngagement": [
-            {"id": "ce1", "clientId": "c1", "lastCalculatedAt": days(1), **_ts(days(1))}
+            {
+                "id": "ce1",
+                "clientId": "c1",
+                "loginFrequency": 5,  # c1 logged in 0.1 days ago
+                "lastCalculatedAt": days(1),
+                **_ts(days(1)),
+            }
         ],
         "ClientPreferences": [{"id": "cf1", "clientId": "c1", **_ts(days(100))}],
         "TherapistPerformance": [
@@ -2565,6 +2571,46 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         "message.after_pair_only_goodbyes",
         lambda f: _moved_on(f),
         "ms2",
+    ),
+    (  # c1 logged in 0.1 days ago: a login day of the last 30
+        "engagement.login_days_cover_last_login",
+        lambda f: set_(f, "ClientEngagement", "ce1", loginFrequency=0),
+        "c1",
+    ),
+    (
+        "engagement.login_days_need_a_login",
+        lambda f: set_(f, "User", "c1", lastLoginAt=days(40)),
+        "c1",
+    ),
+    (
+        "engagement.login_days_within_membership",
+        lambda f: set_(f, "ClientEngagement", "ce1", loginFrequency=31),
+        "c1",
+    ),
+    (  # 5 login days for a client who signed up 2 days ago
+        "engagement.login_days_within_membership",
+        lambda f: set_(f, "User", "c1", createdAt=days(2)),
+        "c1",
+    ),
+    (
+        "engagement.trend_needs_history",
+        lambda f: set_(f, "ClientEngagement", "ce1", engagementTrend="rising"),
+        "c1",
+    ),
+    (  # signed up 20 days ago: nothing before the last 30 days to compare with
+        "engagement.trend_needs_history",
+        lambda f: set_(
+            set_(f, "User", "c1", createdAt=days(20)),
+            "ClientEngagement",
+            "ce1",
+            engagementTrend="increasing",
+        ),
+        "c1",
+    ),
+    (
+        "engagement.usage_score_in_range",
+        lambda f: set_(f, "ClientEngagement", "ce1", platformUsageScore=100.5),
+        "c1",
     ),
 ]
 

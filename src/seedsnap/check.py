@@ -465,6 +465,7 @@ def rules(config: Mapping[str, Any], schema: Schema = MENTARA) -> list[Rule]:
         *schema_rules(schema, at),
         *domain_rules(at),
         *account_rules(at),
+        *engagement_rules(at),
         *waking_rules(),
         *calendar_rules(year),
         *minimum_rules(minimums, at),
@@ -4135,6 +4136,69 @@ NIGHT_MIN_ROWS = 200
 # seeds 1-25 and 20260222, medium 1-4, 7, 15, 20260222), light --seed 19 two of its 8.
 WAKING_RUNS = {"ChatbotMessage": "sessionId"}
 WAKING_RUN_SD = 2.0
+
+
+def engagement_rules(anchor: str) -> list[Rule]:
+    """ClientEngagement agrees with the logins it counts and the membership it compares
+    (``enrichers.engagement``; ``anchor``: a TIMESTAMP literal). The window's days are the
+    client's local days, its home's offset not in the data: a login within LOGIN_WINDOW - 1
+    days is on one of them whatever the offset, and every act counted is within LOGIN_WINDOW
+    days, its login (user.acts_before_last_login) a session at most before."""
+    from seedsnap.enrichers.engagement import LOGIN_WINDOW, TREND_MIN_DAYS, TRENDS
+
+    days = LOGIN_WINDOW
+    client = """FROM "ClientEngagement" AS "e" JOIN "User" AS "u" ON "u"."id" = "e"."clientId" """
+    detail = """'loginFrequency ' || CAST("e"."loginFrequency" AS TEXT) || ', last login ' ||
+        COALESCE(CAST("u"."lastLoginAt" AS TEXT), 'never')"""
+    trends = ", ".join(_text(t) for t in TRENDS)
+    return [
+        Rule(
+            "engagement.login_days_cover_last_login",
+            "ClientEngagement",
+            f"a client who last logged in within the last {days - 1} days logged in on at "
+            f"least one of the last {days} days (loginFrequency)",
+            f"""SELECT "e"."clientId" AS "key", {detail} AS "detail" {client}
+            WHERE "u"."lastLoginAt" > {anchor} - INTERVAL '{days - 1} days'
+            AND "e"."loginFrequency" < 1""",
+        ),
+        Rule(
+            "engagement.login_days_need_a_login",
+            "ClientEngagement",
+            f"a client with login days in the last {days} (loginFrequency) last logged in "
+            f"within the last {days + 1} days",
+            f"""SELECT "e"."clientId" AS "key", {detail} AS "detail" {client}
+            WHERE "e"."loginFrequency" > 0 AND ("u"."lastLoginAt" IS NULL
+                OR "u"."lastLoginAt" < {anchor} - INTERVAL '{days + 1} days')""",
+        ),
+        Rule(
+            "engagement.login_days_within_membership",
+            "ClientEngagement",
+            f"loginFrequency counts days of the last {days} the client was a member: at least "
+            "0, at most as many as the days since sign-up (and the day of it)",
+            f"""SELECT "e"."clientId" AS "key", {detail} || ', signed up ' ||
+            CAST("u"."createdAt" AS TEXT) AS "detail" {client}
+            WHERE "e"."loginFrequency" < 0 OR "e"."loginFrequency" > {days}
+            OR "u"."createdAt" + INTERVAL '1 days' * ("e"."loginFrequency" - 2) >= {anchor}""",
+        ),
+        Rule(
+            "engagement.trend_needs_history",
+            "ClientEngagement",
+            f"engagementTrend is one of {', '.join(TRENDS)}; 'stable' for a client who signed "
+            f"up less than {days + TREND_MIN_DAYS} days ago (under {TREND_MIN_DAYS} days of "
+            f"membership in the {days} before the last {days} to compare with)",
+            f"""SELECT "e"."clientId" AS "key", "e"."engagementTrend" || ', signed up ' ||
+            CAST("u"."createdAt" AS TEXT) AS "detail" {client}
+            WHERE "e"."engagementTrend" NOT IN ({trends}) OR ("e"."engagementTrend" <> 'stable'
+                AND "u"."createdAt" > {anchor} - INTERVAL '{days + TREND_MIN_DAYS} days')""",
+        ),
+        Rule(
+            "engagement.usage_score_in_range",
+            "ClientEngagement",
+            "platformUsageScore is between 0 and 100",
+            """SELECT "clientId" AS "key", CAST("platformUsageScore" AS TEXT) AS "detail"
+            FROM "ClientEngagement" WHERE NOT ("platformUsageScore" BETWEEN 0 AND 100)""",
+        ),
+    ]
 
 
 def waking_rules() -> list[Rule]:

@@ -55,6 +55,7 @@ LOGIN_WINDOW = 30  # days
 USAGE_FULL = 450  # events per 30 days (15 a day) that score 100
 TREND_BAND = (0.8, 1.25)
 TREND_MIN_DAYS = 7
+TRENDS = ("increasing", "stable", "decreasing")
 
 
 def _events(frames: Frames) -> pl.DataFrame:
@@ -191,12 +192,12 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         rate("attended", "due").alias("meetingAttendanceRate"),
         "averageSessionRating",
         pl.when(in60 < TREND_MIN_DAYS)
-        .then(pl.lit("stable"))
+        .then(pl.lit(TRENDS[1]))
         .when(r30 > TREND_BAND[1] * r60)
-        .then(pl.lit("increasing"))
+        .then(pl.lit(TRENDS[0]))
         .when(r30 < TREND_BAND[0] * r60)
-        .then(pl.lit("decreasing"))
-        .otherwise(pl.lit("stable"))
+        .then(pl.lit(TRENDS[2]))
+        .otherwise(pl.lit(TRENDS[1]))
         .alias("engagementTrend"),
         anchor.alias("lastCalculatedAt"),
         timestamps(created, "createdAt"),
