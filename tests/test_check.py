@@ -2425,9 +2425,9 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "Meeting", "mt2", status="CONFIRMED", updatedAt=days(1)),
         "mt2",
     ),
-    (  # rp1, made five days ago, still awaits review
+    (  # rp1, made seven days ago, still awaits review (the longest delay is six days)
         "report.pending_is_recent",
-        lambda f: set_(f, "Report", "rp1", status="PENDING"),
+        lambda f: set_(f, "Report", "rp1", status="PENDING", **_ts(days(7))),
         "rp1",
     ),
     (  # rp1 made an hour ago and pending, but with a review time
@@ -2611,6 +2611,13 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         "engagement.usage_score_in_range",
         lambda f: set_(f, "ClientEngagement", "ce1", platformUsageScore=100.5),
         "c1",
+    ),
+    (  # rp1 for a member in crisis, and 29 copies of it: 30 of 30 reports
+        "report.crisis_a_minority",
+        lambda f: _said_again(
+            set_(f, "Report", "rp1", reason="Self-harm or crisis concern"), "Report", "rp1", 29
+        ),
+        "rp1",
     ),
 ]
 
@@ -4925,4 +4932,27 @@ def test_past_pair_chat_rules_pass_a_closing_exchange(lab: Lab) -> None:
     line = CLOSING_THERAPIST_ANSWER[0].replace("{name}", "Casey")
     for rule_id in ("message.direct_chat_within_the_pair", "message.after_pair_only_goodbyes"):
         report = lab.check(rule_id, lambda f: set_(_moved_on(f), "Message", "ms2", content=line))
+        assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+def test_crisis_rule_passes_below_its_thresholds(lab: Lab) -> None:
+    """29 crisis reports are fewer than CRISIS_MINORITY_FROM; 12 of 30 is CRISIS_MINORITY."""
+    rule_id = "report.crisis_a_minority"
+    for edit in (
+        lambda f: _said_again(
+            set_(f, "Report", "rp1", reason="Self-harm or crisis concern"), "Report", "rp1", 28
+        ),
+        lambda f: _said_again(
+            set_(
+                _said_again(f, "Report", "rp1", 18),
+                "Report",
+                "rp1_0",
+                reason="Self-harm or crisis concern",
+            ),
+            "Report",
+            "rp1_0",
+            11,
+        ),
+    ):
+        report = lab.check(rule_id, edit)
         assert report.rules == [rule_id] and not report.violations, report.to_text()

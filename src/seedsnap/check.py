@@ -37,7 +37,7 @@ from seedsnap.config import (
 from seedsnap.context import MS_PER_HOUR
 from seedsnap.enrichers.notifications import ALTERNATIVES_AFTER, REQUEST_ANSWERED_WITHIN
 from seedsnap.enrichers.payments import CARD_NOTICE_AT
-from seedsnap.enrichers.reports import DEFAULT_REVIEW_DAYS, LATE_CLOSE_DAYS, REVIEW_DAYS
+from seedsnap.enrichers.reports import CRISIS, DEFAULT_REVIEW_DAYS, LATE_CLOSE_DAYS, REVIEW_DAYS
 from seedsnap.errors import ConfigError, DatabaseError, SnapshotError
 from seedsnap.generators import therapy_text as ttx
 from seedsnap.generators.content_text import HOSTILE_REASONS as _HOSTILE
@@ -668,6 +668,11 @@ REVIEW_WITHIN_MIN = round(
     * 24
     * 60
 )
+
+# report.crisis_a_minority holds from this many reports: at most this share for a member in
+# crisis.
+CRISIS_MINORITY_FROM = 30
+CRISIS_MINORITY = 0.4
 
 # Domain rules. Each is (id, table, description, SQL template); ``{anchor}`` is the anchor
 # as a TIMESTAMP literal, and the PAST/UPCOMING/ONGOING placeholders are status lists.
@@ -1513,6 +1518,17 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         WHERE CAST("status" AS TEXT) = 'PENDING'
             AND ("createdAt" <= {{anchor}} - INTERVAL '{REVIEW_WITHIN_MIN} minutes'
                 OR "updatedAt" <> "createdAt")""",
+    ),
+    (
+        "report.crisis_a_minority",
+        "Report",
+        f"of a build's reports (when there are {CRISIS_MINORITY_FROM} or more), at most "
+        f"{CRISIS_MINORITY:.0%} are for a member in crisis: a moderation queue is mostly "
+        "misconduct, and members answer most posts in crisis with support",
+        f"""SELECT MIN("id") AS "key", CAST(COUNT(*) FILTER (WHERE "reason" = {_text(CRISIS)})
+        AS TEXT) || ' of ' || CAST(COUNT(*) AS TEXT) || ' reports' AS "detail" FROM "Report"
+        HAVING COUNT(*) >= {CRISIS_MINORITY_FROM}
+        AND COUNT(*) FILTER (WHERE "reason" = {_text(CRISIS)}) > {CRISIS_MINORITY} * COUNT(*)""",
     ),
     (
         "user_block.shared_history",

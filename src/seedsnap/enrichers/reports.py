@@ -7,12 +7,14 @@ promotion), for the reason its text reads as
 (``content_text.reportable_reason``), with a detail of that reason (upstream reported
 arbitrary, friendly content with a random reason). A reportable item not yet reported is
 reported (a top-up) by a keyed few distinct members: a comment by one (``COMMENT_EXTRA`` of
-them by two), a post by one to four, more the more members commented on it (``reporters``).
+them by two), a post by one to four, more the more members commented on it (``reporters``);
+an item in crisis only for a keyed ``CRISIS_REPORTED`` of them (members answer the others).
 A reporter is a client or therapist member of the community who is not the author (so nobody
 reports their own content, upstream's §11.16 self-reports), who had joined before reporting
 and still came then; an item nobody could report stays unreported. ``reportedUserId`` is the
 author. An item's reports are reviewed together, a keyed delay after its first one
-(``REVIEW_DAYS`` by reason: a member in crisis within hours), by the community's moderator or
+(``REVIEW_DAYS`` by reason, skewed: most within a day or two, a few most of a week; a
+member in crisis within hours), by the community's moderator or
 the platform's admins (the table has no reviewer column): REVIEWED (acted on) or, for a keyed
 ``DISMISS_RATE`` of the reason's items, DISMISSED; never a crisis. A report made after its
 item's review is closed the same way soon after. Only what was not reviewed by the anchor,
@@ -42,12 +44,20 @@ READS = ("Post", "Comment", "Room", "RoomGroup", "Membership", "User")
 WRITES = ("Report",)
 
 CRISIS = "Self-harm or crisis concern"
-# Days from an item's first report to its review, by reason (others: DEFAULT_REVIEW_DAYS).
-DEFAULT_REVIEW_DAYS = (0.1, 3.0)
+# The share of the items in crisis that members report: most answer one with support (a
+# peer-support queue is mostly spam, hostility and promotion; in 0.14.0 every crisis item
+# was reported, by one member more than another item: 84 of heavy x3's 185 reports).
+CRISIS_REPORTED = 0.3
+# Days from an item's first report to its review, by reason (others: DEFAULT_REVIEW_DAYS):
+# lo + (hi - lo) * u**REVIEW_SKEW for a keyed uniform u, so most are reviewed within a day
+# or two and a few wait most of a week (a weekend's backlog): recent reports are more often
+# PENDING (0.14.0 reviewed all within 3 days, uniformly: 4 of 185 PENDING on heavy x3).
+DEFAULT_REVIEW_DAYS = (0.1, 6.0)
+REVIEW_SKEW = 2.0
 REVIEW_DAYS = {
     CRISIS: (10 / (24 * 60), 3 / 24),
-    "Spam or misleading information": (0.05, 1.5),
-    "Off-topic promotion": (0.05, 1.5),
+    "Spam or misleading information": (0.05, 4.0),
+    "Off-topic promotion": (0.05, 4.0),
 }
 # A report made after its item was reviewed is closed this soon after it.
 LATE_CLOSE_DAYS = (5 / (24 * 60), 0.5)
@@ -64,12 +74,11 @@ MAX_REPORTERS = 4
 COMMENT_EXTRA = 0.15
 
 
-def reporters(stream_u: F64, is_post: npt.NDArray[np.bool_], commenters: I64, crisis: B) -> I64:
+def reporters(stream_u: F64, is_post: npt.NDArray[np.bool_], commenters: I64) -> I64:
     """How many members report an item: a comment one (COMMENT_EXTRA of them two); a post
-    1 to 1 + commenters // 2 (keyed uniform ``stream_u``), one more for a member in crisis
-    (those alarm people), at most MAX_REPORTERS."""
+    1 to 1 + commenters // 2 (keyed uniform ``stream_u``), at most MAX_REPORTERS."""
     cap = np.minimum(1 + commenters // 2, MAX_REPORTERS)
-    post = 1 + np.floor(stream_u * cap).astype(np.int64) + crisis
+    post = 1 + np.floor(stream_u * cap).astype(np.int64)
     comment = 1 + (stream_u < COMMENT_EXTRA)
     out: I64 = np.minimum(np.where(is_post, post, comment), MAX_REPORTERS)
     return out
@@ -201,8 +210,16 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .fill_null(0)
         .to_numpy()
     )
+    # Members answer a post in crisis with support; a keyed CRISIS_REPORTED of those items
+    # are reported (flagged for the moderators' attention), the others by nobody.
+    # The one with the lowest draw is reported in any build without one (light's few reports keep one
+    # of a member in crisis, reviewed: REVIEWED is otherwise rare there).
     crisis = (items["reason"].gather(at) == CRISIS).to_numpy()
-    want = reporters(s.uniform(ik, 2), is_post[at], n_commenters, crisis)
+    u_crisis = s.uniform(ik, 3)
+    flagged = ~crisis | (u_crisis < CRISIS_REPORTED)
+    if crisis.any() and not (existing["reason"] == CRISIS).any():
+        flagged[np.flatnonzero(crisis)[np.argmin(u_crisis[crisis])]] = True
+    want = reporters(s.uniform(ik, 2), is_post[at], n_commenters) * flagged
     keep = rank_in_run(pi) < want[pi]
     # The members who could have reported an item but did not: a late one (``_pending``).
     others = (at[pi[~keep]], pm[~keep], pk[~keep])
@@ -242,7 +259,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     reason_i = reason.cast(pl.Enum(t.REPORT_REASONS)).to_physical().cast(pl.Int64).to_numpy()
     lo_d, hi_d = days[reason_i, 0], days[reason_i, 1]
     item_review = first + np.floor(
-        (lo_d + sr.uniform(ikey, 5) * (hi_d - lo_d)) * MS_PER_DAY
+        (lo_d + sr.uniform(ikey, 5) ** REVIEW_SKEW * (hi_d - lo_d)) * MS_PER_DAY
     ).astype(np.int64)
     late = np.floor(
         (LATE_CLOSE_DAYS[0] + sr.uniform(pk, 1) * (LATE_CLOSE_DAYS[1] - LATE_CLOSE_DAYS[0]))
