@@ -1039,6 +1039,11 @@ def _local(ts: str, zone: str) -> str:
     return f"""((({ts}) AT TIME ZONE 'UTC') AT TIME ZONE {zone})"""
 
 
+# A group session's host's wall clock (its Therapist.timezone), and the session's start on it.
+_HOST_ZONE = 'CAST("t"."timezone" AS TEXT)'
+_HOST_START = _local('"s"."scheduledAt"', _HOST_ZONE)
+
+
 def _local_std(ts: str, offsets: str) -> str:
     """SQL: the UTC timestamp ``ts`` at the standard-time offset of the pool row ``offsets``
     (an alias of the "city_offset" or "zone_offset" pool, or of rows with an "offset"): the
@@ -2937,13 +2942,13 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         f"in its own time zone (wall clock) it runs within {_HOST_FROM}:00-{_HOST_UNTIL}:00 "
         f"of one day",
         f"""SELECT "i"."id" AS "key", 'starts at ' || CAST(EXTRACT(HOUR FROM
-            {_local('"s"."scheduledAt"', 'CAST("t"."timezone" AS TEXT)')}) AS TEXT) || ' h local' AS "detail"
+            {_HOST_START}) AS TEXT) || ' h local' AS "detail"
         FROM "GroupSessionTherapistInvitations" AS "i"
         JOIN "GroupTherapySessions" AS "s" ON "s"."id" = "i"."sessionId"
         JOIN "Therapist" AS "t" ON "t"."userId" = "i"."therapistId"
         WHERE CAST("s"."status" AS TEXT) = 'IN_PROGRESS' AND CAST("i"."status" AS TEXT) = 'ACCEPTED'
-        AND (EXTRACT(HOUR FROM {_local('"s"."scheduledAt"', 'CAST("t"."timezone" AS TEXT)')}) < {_HOST_FROM}
-            OR {_local(_SESSION_END, 'CAST("t"."timezone" AS TEXT)')} > date_trunc('day', {_local('"s"."scheduledAt"', 'CAST("t"."timezone" AS TEXT)')})
+        AND (EXTRACT(HOUR FROM {_HOST_START}) < {_HOST_FROM}
+            OR {_local(_SESSION_END, _HOST_ZONE)} > date_trunc('day', {_HOST_START})
                 + INTERVAL '{_HOST_UNTIL} hours')""",
     ),
     (
