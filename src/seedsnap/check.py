@@ -1033,6 +1033,16 @@ _SESSION_END = """"s"."scheduledAt" + "s"."duration" * INTERVAL '1 minute'"""
 _SESSION_LAST = f"""{_SESSION_END} - INTERVAL '1 millisecond'"""
 
 
+def _repeated_texts(table: str, among: str, share: float, counted: str = "TRUE") -> str:
+    """SQL: the ``content`` texts of ``table`` rows (``among``, and ``counted`` of them) written
+    more than TEXT_REPEAT_SLACK times plus ``share`` of the ``among`` rows; key the first row."""
+    return f"""SELECT MIN("id") AS "key", CAST(COUNT(*) AS TEXT) || ' of ' ||
+        CAST(MAX("t"."n") AS TEXT) || ': ' || "content" AS "detail" FROM {quote(table)}
+        CROSS JOIN (SELECT COUNT(*) AS "n" FROM {quote(table)} WHERE {among}) AS "t"
+        WHERE {among} AND {counted} GROUP BY "content"
+        HAVING COUNT(*) > {TEXT_REPEAT_SLACK} + {share} * MAX("t"."n")"""
+
+
 def _local(ts: str, zone: str) -> str:
     """SQL: the UTC timestamp ``ts`` on the wall clock of the IANA zone ``zone`` (an SQL
     expression), daylight saving included, as ``group_sessions._offset_at`` reads it."""
@@ -1396,10 +1406,7 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         "Comment",
         f"no comment text is written more than {TEXT_REPEAT_SLACK} times plus "
         f"{COMMENT_REPEAT:.2%} of the comments",
-        f"""SELECT MIN("c"."id") AS "key", CAST(COUNT(*) AS TEXT) || ' of ' ||
-        CAST(MAX("t"."n") AS TEXT) || ': ' || "c"."content" AS "detail" FROM "Comment" AS "c"
-        CROSS JOIN (SELECT COUNT(*) AS "n" FROM "Comment") AS "t"
-        GROUP BY "c"."content" HAVING COUNT(*) > {TEXT_REPEAT_SLACK} + {COMMENT_REPEAT} * MAX("t"."n")""",
+        _repeated_texts("Comment", "TRUE", COMMENT_REPEAT),
     ),
     (
         "comment.after_post",
@@ -2412,13 +2419,12 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         "Message",
         f"no TEXT message of over {LONG_TEXT} characters is sent more than "
         f"{TEXT_REPEAT_SLACK} times plus {LONG_TEXT_REPEAT:.1%} of the TEXT messages",
-        f"""SELECT MIN("m"."id") AS "key", CAST(COUNT(*) AS TEXT) || ' of ' ||
-        CAST(MAX("t"."n") AS TEXT) || ': ' || "m"."content" AS "detail" FROM "Message" AS "m"
-        CROSS JOIN (SELECT COUNT(*) AS "n" FROM "Message"
-            WHERE CAST("messageType" AS TEXT) = 'TEXT') AS "t"
-        WHERE CAST("m"."messageType" AS TEXT) = 'TEXT' AND LENGTH("m"."content") > {LONG_TEXT}
-        GROUP BY "m"."content"
-        HAVING COUNT(*) > {TEXT_REPEAT_SLACK} + {LONG_TEXT_REPEAT} * MAX("t"."n")""",
+        _repeated_texts(
+            "Message",
+            """CAST("messageType" AS TEXT) = 'TEXT'""",
+            LONG_TEXT_REPEAT,
+            f'LENGTH("content") > {LONG_TEXT}',
+        ),
     ),
     (
         "message.greeting_fits_the_hour",
