@@ -2619,7 +2619,59 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         ),
         "rp1",
     ),
+    (  # gs1 under way: its host t1 logged in 5 minutes before it, but c2 (gp1) 2 hours before
+        "group_session.under_way_joined",
+        lambda f: set_(
+            set_(_under_way(f), "User", "t1", lastLoginAt=A - timedelta(minutes=5)),
+            "User",
+            "c2",
+            lastLoginAt=A - timedelta(hours=2),
+        ),
+        "gs1",
+    ),
+    (  # ... and c2 last logged in 5 minutes after it began, not to join it
+        "group_session.under_way_joined",
+        lambda f: set_(
+            set_(_under_way(f), "User", "t1", lastLoginAt=A - timedelta(minutes=5)),
+            "User",
+            "c2",
+            lastLoginAt=A + timedelta(minutes=5),
+        ),
+        "gs1",
+    ),
+    (  # ct1 is c1's last pair: they last met 30 days ago (mt2 cancelled), so stopped meeting
+        # 27 days ago, and t1 writes in cv1 15 days after that
+        "message.direct_chat_within_the_pair",
+        lambda f: set_(
+            _last_pair_met(f, days(30)), "Message", "ms2", createdAt=days(12), updatedAt=days(12)
+        ),
+        "ms2",
+    ),
+    (  # ct1, c1's last pair, began 100 days ago and never met: it ended when c1 stopped, 84
+        # days on (STOPPED_WITHIN_WEEKS), and t1 writes 15 days after that
+        "message.direct_chat_within_the_pair",
+        lambda f: set_(
+            set_(
+                set_(_last_pair_met(f, days(30)), "Meeting", "mt1", status="CANCELLED"),
+                "ClientTherapist",
+                "ct1",
+                assignedAt=days(100),
+            ),
+            "Message",
+            "ms2",
+            createdAt=days(1),
+            updatedAt=days(1),
+        ),
+        "ms2",
+    ),
 ]
+
+
+def _last_pair_met(f: Frames, at: datetime) -> Frames:
+    """ct1 ended (c1's last pair): c1 and t1 met last at ``at`` (mt1), mt2 was cancelled."""
+    f = set_(f, "ClientTherapist", "ct1", status="inactive")
+    f = set_(f, "Meeting", "mt2", status="CANCELLED")
+    return set_(f, "Meeting", "mt1", startTime=at, endTime=at + timedelta(hours=1))
 
 
 def _moved_on(f: Frames) -> Frames:
@@ -4956,3 +5008,13 @@ def test_crisis_rule_passes_below_its_thresholds(lab: Lab) -> None:
     ):
         report = lab.check(rule_id, edit)
         assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+def test_a_closing_exchange_fits_the_days_allowed_after_a_pair() -> None:
+    """message.direct_chat_within_the_pair allows what the generator's closing exchange takes."""
+    from seedsnap import check as rules_module
+    from seedsnap.context import MS_PER_DAY
+    from seedsnap.enrichers.messages import CLOSING_REPLY_WITHIN, CLOSING_WITHIN
+
+    allowed = rules_module._CHAT_AFTER_PAIR_DAYS * MS_PER_DAY
+    assert allowed >= CLOSING_WITHIN + CLOSING_REPLY_WITHIN

@@ -34,7 +34,8 @@ from seedsnap.config import (
     WINDOW_MINIMUMS,
     parse_anchor,
 )
-from seedsnap.context import MS_PER_HOUR
+from seedsnap.context import MS_PER_DAY, MS_PER_HOUR
+from seedsnap.enrichers.messages import AFTER_LAST_SESSION
 from seedsnap.enrichers.notifications import ALTERNATIVES_AFTER, REQUEST_ANSWERED_WITHIN
 from seedsnap.enrichers.payments import CARD_NOTICE_AT
 from seedsnap.enrichers.reports import CRISIS, DEFAULT_REVIEW_DAYS, LATE_CLOSE_DAYS, REVIEW_DAYS
@@ -1282,9 +1283,12 @@ _BUDGETS = _values(
     "br", ("lo", "hi", "label"), [(str(lo), str(hi), label) for lo, hi, label in ttx.BUDGET_RANGES]
 )
 
-# Days a client and a former therapist may still write after they stopped meeting (a closing
-# exchange, ``enrichers.messages.CLOSING_WITHIN``).
+# Days a client and a former therapist may still write after they stopped meeting: a closing
+# exchange comes within CLOSING_WITHIN + CLOSING_REPLY_WITHIN (9 days; ``enrichers.messages``),
+# with slack for a rule that cannot see the generator's keyed stop of a client's last pair.
 _CHAT_AFTER_PAIR_DAYS = 14
+# A pair that ended talks this many days after its last session (``messages._chat_ends``).
+_AFTER_LAST_DAYS = AFTER_LAST_SESSION // MS_PER_DAY
 # The messages "m" of the DIRECT chats of pairs "ct" that ended, with "next": when the client's
 # next pair began (NULL for its last pair), and "stop": by when the pair stopped meeting: its
 # end (the next pair's start; for a client's last pair, which ended when the client stopped,
@@ -1294,7 +1298,7 @@ _PAST_PAIR_CHAT = f"""(SELECT "m"."id", "m"."content", "m"."createdAt", "e"."ctI
     LEAST("e"."end", COALESCE((SELECT MAX("mt"."endTime") FROM "Meeting" AS "mt"
         WHERE "mt"."clientId" = "e"."clientId" AND "mt"."therapistId" = "e"."therapistId"
         AND CAST("mt"."status" AS TEXT) <> 'CANCELLED' AND "mt"."endTime" <= "e"."end")
-        + INTERVAL '3 days', "e"."end")) AS "stop"
+        + INTERVAL '{_AFTER_LAST_DAYS} days', "e"."end")) AS "stop"
     FROM (SELECT "ct"."id" AS "ctId", "ct"."clientId", "ct"."therapistId", "n"."next",
             COALESCE("n"."next", LEAST("ct"."assignedAt" + INTERVAL '{STOPPED_WITHIN_WEEKS * 7} days',
                 {{anchor}})) AS "end"
@@ -3026,8 +3030,9 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         "message.direct_chat_within_the_pair",
         "Message",
         "a client and a former therapist write in their DIRECT chat at most "
-        f"{_CHAT_AFTER_PAIR_DAYS} days after they stopped meeting (their pair ended, or 3 days "
-        "after its last session, if earlier): a closing exchange, no months of chat",
+        f"{_CHAT_AFTER_PAIR_DAYS} days after they stopped meeting (their pair ended, or "
+        f"{_AFTER_LAST_DAYS} days after its last session, if earlier): a closing exchange, no "
+        "months of chat",
         f"""SELECT "pm"."id" AS "key", 'pair ' || "pm"."ctId" || ' stopped ' ||
         CAST("pm"."stop" AS TEXT) AS "detail" FROM {_PAST_PAIR_CHAT}
         WHERE "pm"."createdAt" > "pm"."stop" + INTERVAL '{_CHAT_AFTER_PAIR_DAYS} days'""",

@@ -501,10 +501,10 @@ def build(
 
 def _short_of_tenure(out: str, config: Config) -> str:
     """A note naming how many clients of the snapshot at ``out`` hold fewer assessments than
-    a configured client.completed_assessments (--min, SEEDSNAP_MIN_*, seedsnap.toml) asks, their intake too recent for that many (one per
-    ASSESSMENT_ROOM_DAYS to the anchor: the enricher gives them as many as fit, and check
-    holds only the others to it); "" when none is. As check's rule counts them: verified
-    clients, from their first assessment."""
+    a configured client.completed_assessments (--min, SEEDSNAP_MIN_*, seedsnap.toml) asks, their
+    intake too recent for that many (one per ASSESSMENT_ROOM_DAYS to the anchor: the enricher
+    gives them as many as fit, and check holds only the others to it); "" when none is. As
+    check's rule counts them: verified clients, from their first assessment."""
     import polars as pl
 
     from seedsnap import snapshot

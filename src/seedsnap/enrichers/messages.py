@@ -1086,9 +1086,10 @@ def build(
 
     ``conv``: conv_key, type, kind, title, lo (earliest start, ms), optionally pair_end (ms;
     a past pair's chat talks until then, ``_chat_ends``, then may close, ``_closing``).
-    ``members``: conv_key, id, key, firstName, speaker (client/therapist/moderator), role,
-    order (0 opens, then 1, 2, ... per conversation), since, seen (``users.last_seen``). ``events``: ``pair_events``, what
-    happened between clients and therapists (without it, nobody mentions any of it).
+    ``members``: conv_key, id, key, firstName, speaker (client/therapist/moderator), role, order
+    (0 opens, then 1, 2, ... per conversation), since, seen (``users.last_seen``). ``events``:
+    ``pair_events``, what happened between clients and therapists (without it, nobody mentions
+    any of it).
 
     Members are kept sorted by (conversation, order) and messages by (conversation, j), so a
     member or message is found at its conversation's first row plus its order or j: no joins.
@@ -1657,8 +1658,9 @@ def _support(ctx: Context, frames: Frames, users: pl.DataFrame) -> Frames:
     the writer's waking clock; dropped unless all of it comes before either stops coming and
     the anchor, or unless the admin has answered the client's question before the retry. The
     client's lines name the payment's method (``t.SUPPORT_METHOD``); the client closes after
-    trying again if the retry came within SUPPORT_WITHIN of the admin's answer, and says what it came to (``t.SUPPORT_CLOSING``: it went through, it failed
-    again, or none yet), the admin's last word following suit."""
+    trying again if the retry came within SUPPORT_WITHIN of the admin's answer, and says what it
+    came to (``t.SUPPORT_CLOSING``: it went through, it failed again, or none yet), the admin's
+    last word following suit."""
     s = ctx.stream("Conversation", "support")
     anchor = ctx.anchor_ms
     pay = frames["Payment"].filter(

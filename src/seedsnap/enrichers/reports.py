@@ -211,8 +211,8 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .to_numpy()
     )
     # Members answer a post in crisis with support; a keyed CRISIS_REPORTED of those items
-    # are reported (flagged for the moderators' attention), the others by nobody.
-    # The one with the lowest draw is reported in any build without one (light's few reports keep one
+    # are reported (flagged for the moderators' attention), the others by nobody. The one
+    # with the lowest draw is reported in any build without one (light's few reports keep one
     # of a member in crisis, reviewed: REVIEWED is otherwise rare there).
     crisis = (items["reason"].gather(at) == CRISIS).to_numpy()
     u_crisis = s.uniform(ik, 3)

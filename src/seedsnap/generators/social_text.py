@@ -300,7 +300,8 @@ CLOSING_CLIENT = (
     "Hi {name}, I wanted to say thank you for everything these past weeks. It really helped.",
     "Hi {name}, just a short note to thank you. I'm moving on, but I'll keep what we worked on.",
     "Thank you for all your help, {name}. I'm in a much better place than when we started.",
-    "Hi {name}, I won't be continuing our sessions, but I didn't want to leave without a thank you.",
+    "Hi {name}, I won't be continuing our sessions, but I didn't want to leave without a "
+    "thank you.",
     "{name}, thank you for your patience with me. I'll miss our sessions.",
     "Hi {name}, a quick goodbye and a big thank you for your support.",
     "Thanks again for everything, {name}. I'm taking the tools with me.",
