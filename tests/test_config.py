@@ -242,12 +242,12 @@ def test_build_says_how_many_clients_an_assessment_minimum_left_short(
     # README says so): only a configured one is told.
     from dataclasses import replace
 
-    from seedsnap.cli import _short_of_tenure
+    from seedsnap.build import short_of_tenure
 
     told = resolve(mode="light", minimums={"client.completed_assessments": 8}, env={})
-    assert _short_of_tenure("s", told) == note
+    assert short_of_tenure("s", told) == note
     sources = {**told.sources, "minimums.client.completed_assessments": "mode light"}
-    assert _short_of_tenure("s", replace(told, sources=sources)) == ""
+    assert short_of_tenure("s", replace(told, sources=sources)) == ""
 
 
 def test_bad_option_exits_1_with_one_line(tmp_path: Path) -> None:
