@@ -60,7 +60,7 @@ from seedsnap.generators.therapy import (
 )
 from seedsnap.generators.therapy_text import EARLY_REVIEW_SESSIONS as _EARLY_REVIEW_SESSIONS
 from seedsnap.generators.therapy_text import FIRST_NOTE_OPENINGS, FIRST_SESSION_DESCRIPTIONS
-from seedsnap.generators.users import ADULT_AT, CONCERN_AREAS
+from seedsnap.generators.users import ADULT_AT, CONCERN_AREAS, STANDARD_OFFSET_H
 from seedsnap.schema import MENTARA, Schema, Table
 from seedsnap.schema.ddl import quote
 from seedsnap.schema.model import ENUM, TIMESTAMP
@@ -858,12 +858,6 @@ def _opening(text: str) -> str:
     return text.replace("{sessions}", "%") + " %"
 
 
-def _std_offsets() -> set[int]:
-    from seedsnap.generators.users import STANDARD_OFFSET_H
-
-    return set(STANDARD_OFFSET_H.values())
-
-
 def _journal_hours() -> tuple[int, list[tuple[str, str, str]]]:
     from seedsnap.generators import social_text as st
 
@@ -881,7 +875,6 @@ def _text_pools() -> dict[str, str]:
     from seedsnap.generators import social_text as st
     from seedsnap.generators import therapy_text as tx
     from seedsnap.generators import vocab as v
-    from seedsnap.generators.users import STANDARD_OFFSET_H
 
     return {
         "peer_line": _values(
@@ -961,7 +954,7 @@ def _text_pools() -> dict[str, str]:
 
 _POOLS = _text_pools()
 # Each standard-time UTC offset (hours) of a zone users live in.
-_OFFSETS = sorted({(str(h),) for h in _std_offsets()})
+_OFFSETS = sorted({(str(h),) for h in STANDARD_OFFSET_H.values()})
 _JOURNAL_DAY_START = _journal_hours()[0]
 # The journal's openers and closers written in some hours only: (LIKE pattern, from, until).
 _JOURNAL_HOURS = _values("jh", ("pattern", "from", "until"), _journal_hours()[1])
