@@ -539,3 +539,22 @@ def test_the_readme_counts_ignore_a_seedsnap_toml_in_the_directory(
     plain = resolve(mode="light", env={}, default_file=False)
     assert plain.seed != 7
     assert plain.sources["seed"] == "default" and plain.sources["volumes.clients"] == "mode light"
+
+
+def test_config_notes_every_minimum_held_by_fewer_entities_than_its_kind() -> None:
+    """`seedsnap config` notes whom a minimum holds for wherever check counts it over fewer
+    entities than its kind (a narrower set of entities, or only some of the rows counted):
+    before, only client.completed_assessments was noted, and a user who set
+    --min therapist.worksheets_created=9 saw 0 violations with therapists below it."""
+    from seedsnap.check import MINIMUM_COUNTS
+    from seedsnap.config import MINIMUM_SCOPES
+
+    narrowed = {key for key, (_, entities) in MINIMUM_COUNTS.items() if entities is not None}
+    narrowed.add(("community", "moderators"))  # its count takes active moderators only
+    assert narrowed == set(MINIMUM_SCOPES)
+    result = CliRunner().invoke(main, ["config", "--mode", "heavy"], env={})
+    assert result.exit_code == 0, result.output
+    lines = {x.split()[0]: x for x in result.output.splitlines() if x.startswith("minimums.")}
+    for entity, name in narrowed:
+        assert lines[f"minimums.{entity}.{name}"].endswith(MINIMUM_SCOPES[(entity, name)])
+    assert lines["minimums.client.posts"].split()[2:] == ["mode", "heavy"]

@@ -381,7 +381,8 @@ def _config_options(fn: F) -> F:
             multiple=True,
             metavar="ENTITY.REQ=N",
             help="Override a minimum, e.g. --min client.posts=7 (repeatable). Some hold for "
-            "fewer entities (client.completed_assessments: clients with the tenure for it); "
+            "fewer entities (client.completed_assessments: clients with the tenure for it; "
+            "the _if_has_therapist ones: clients in therapy); "
             "`seedsnap config` says which.",
         ),
         click.option(

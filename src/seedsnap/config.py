@@ -111,10 +111,23 @@ MODE_MINIMUMS: dict[str, dict[str, dict[str, int]]] = {
 ASSESSMENT_ROOM_DAYS = 15
 # Minimums held by fewer entities than their kind, as `seedsnap config` notes them beside
 # their source (check's MINIMUM_NOTES says it in the rule; `build` says how many fell short).
+# Every client minimum holds for clients who verified their email, every therapist one for
+# APPROVED therapists (the README says so once); these hold for fewer still.
 MINIMUM_SCOPES: dict[tuple[str, str], str] = {
     ("client", "completed_assessments"): (
         f"held by clients with the tenure for it: one per {ASSESSMENT_ROOM_DAYS} days since intake"
     ),
+    ("client", "meetings_if_has_therapist"): "held by clients with an active therapist",
+    ("client", "worksheets_if_has_therapist"): (
+        "held by clients who have had a session with their active therapist"
+    ),
+    ("client", "messages_per_conversation"): "held by each conversation a client is in",
+    ("therapist", "worksheets_created"): (
+        "held by therapists who have had a session with an active client"
+    ),
+    ("community", "moderators"): "counts moderators whose account is active",
+    ("post", "hearts"): "held by posts that do not read as misconduct (they draw no hearts)",
+    ("meeting", "has_notes_if_completed"): "held by COMPLETED meetings",
 }
 
 # No requirement of the Mentara model asks for thousands of rows per entity; a larger value
