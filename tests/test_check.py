@@ -2664,6 +2664,21 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         ),
         "ms2",
     ),
+    (  # nt2, a reply to c2's post 2 days ago, after c2 deactivated its account 5 days ago
+        "notification.none_after_account_closed",
+        lambda f: set_(f, "User", "c2", isActive=False, deactivatedAt=days(5)),
+        "nt2",
+    ),
+    (  # ... after c2 was suspended 3 days ago
+        "notification.none_after_account_closed",
+        lambda f: _suspended(f, at=days(3)),
+        "nt2",
+    ),
+    (  # nt1, sent to c1 2 days ago and read a day ago, after c1 deactivated its account
+        "notification.none_after_account_closed",
+        lambda f: set_(f, "User", "c1", isActive=False, deactivatedAt=days(1.5)),
+        "nt1",
+    ),
 ]
 
 
@@ -4092,6 +4107,17 @@ def test_domain_and_minimum_rules_catch_their_violation(
     lab: Lab, rule_id: str, edit: Edit, key: str
 ) -> None:
     _assert_reported(lab.check(rule_id, edit), rule_id, key)
+
+
+def test_notices_before_an_account_closed_pass(lab: Lab) -> None:
+    """nt1, sent to c1 2 days ago and read a day ago, before c1 deactivated its account half
+    a day ago; nt2, sent to c2 2 days ago, before c2 was suspended (an hour ago)."""
+    rule_id = "notification.none_after_account_closed"
+    report = lab.check(
+        rule_id,
+        lambda f: set_(_suspended(f), "User", "c1", isActive=False, deactivatedAt=days(0.5)),
+    )
+    assert report.rules == [rule_id] and not report.violations, report.to_text()
 
 
 def test_meeting_rules_pass_an_upcoming_meeting_cancelled_before_the_anchor(lab: Lab) -> None:

@@ -4002,6 +4002,20 @@ def account_rules(anchor: str) -> list[Rule]:
             AND ("x"."lastLoginAt" IS NULL OR "n"."createdAt" > "x"."lastLoginAt")""",
         ),
         Rule(
+            "notification.none_after_account_closed",
+            "Notification",
+            "no notice of any type reaches an account after it was deactivated or suspended, "
+            "nor is one read after (a reply to a deactivated author's post does not notify "
+            "them)",
+            """SELECT "n"."id" AS "key", CAST("n"."type" AS TEXT) || ' at ' ||
+            CAST("n"."createdAt" AS TEXT) || COALESCE(', read ' || CAST("n"."readAt" AS TEXT),
+            '') || COALESCE(', deactivated ' || CAST("x"."deactivatedAt" AS TEXT), '') ||
+            COALESCE(', suspended ' || CAST("x"."suspendedAt" AS TEXT), '') AS "detail"
+            FROM "Notification" AS "n" JOIN "User" AS "x" ON "x"."id" = "n"."userId"
+            WHERE "n"."createdAt" > "x"."deactivatedAt" OR "n"."createdAt" > "x"."suspendedAt"
+            OR "n"."readAt" > "x"."deactivatedAt" OR "n"."readAt" > "x"."suspendedAt" """,
+        ),
+        Rule(
             "user.nothing_after_deactivation",
             "User",
             "a deactivated user does nothing after deactivatedAt, and is assigned nothing "

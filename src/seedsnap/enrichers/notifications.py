@@ -1002,6 +1002,17 @@ def _seen_of(users: pl.DataFrame, ids: pl.Series) -> pl.Series:
     return seen.gather(np.where(row < 0, users.height, row))
 
 
+def _until(ctx: Context, user: pl.DataFrame, seen: npt.NDArray[np.int64]) -> pl.Series:
+    """The last a notice can reach each user of ``user`` (User rows, last seen at ``seen``):
+    the anchor, but when it was last seen for an account that closes, deactivated or due
+    to be suspended. The logins step sets deactivatedAt and suspendedAt later, at or after
+    that (``logins.enrich``, ``logins.suspensions``: when last seen or after the last act),
+    so nothing made by then comes after either (check: notification.none_after_account_closed).
+    """
+    closes = ~user["isActive"].to_numpy() | (suspension_due(ctx, user) >= 0)
+    return pl.Series("until", np.where(closes, np.minimum(seen, ctx.anchor_ms), ctx.anchor_ms))
+
+
 def _readers(ctx: Context, users: pl.DataFrame) -> npt.NDArray[np.bool_]:
     """Whether each of ``users`` (ukey, emailVerified) reads its notifications at all: some
     never open them (READERS, keyed per user), nor does one that has not finished signing up
@@ -1015,18 +1026,21 @@ def _readers(ctx: Context, users: pl.DataFrame) -> npt.NDArray[np.bool_]:
 def _fallbacks(ctx: Context, users: pl.DataFrame, have: npt.NDArray[np.int64]) -> pl.DataFrame:
     """Account notifications for users still short of MIN_PER_USER, one per fallback type.
 
-    ``users``: id, role, created, seen, edited (ms), emailVerified, complete, ukey; ``have``:
-    each one's notifications, row for row. The profile reminder (``t.FALLBACK_TYPES[0]``,
-    an hour after sign-up) goes to a user whose profile lacks a photo or a bio, or who read
-    it and completed its profile after: whose last profile edit (``edited``) came after it,
-    by the time it was last seen, and who reads its notifications (read then, as it went
-    to its profile); the others take the next types. A sign-in alert tells of a sign-in: it
+    ``users``: id, role, created, seen, until, edited (ms), emailVerified, complete, ukey;
+    ``have``: each one's notifications, row for row. They come by ``until`` (``_until``).
+    The profile reminder (``t.FALLBACK_TYPES[0]``, an hour after sign-up) goes to a user
+    whose profile lacks a photo or a bio, or who read it and completed its profile after:
+    whose last profile edit (``edited``) came after it, by the time it was last seen, and
+    who reads its notifications (read then, as it went to its profile); the others take
+    the next types. A sign-in alert tells of a sign-in: it
     comes while the user still came, in its waking hours, and a session before it was last
     seen, so never after its last login.
     """
     anchor = ctx.anchor_ms
     users = (
-        users.select("id", "role", "created", "seen", "edited", "emailVerified", "complete")
+        users.select(
+            "id", "role", "created", "seen", "until", "edited", "emailVerified", "complete"
+        )
         .with_columns(
             pl.Series("need", MIN_PER_USER - have, dtype=pl.Int64),
             pl.Series("reader", _readers(ctx, users)),
@@ -1034,7 +1048,7 @@ def _fallbacks(ctx: Context, users: pl.DataFrame, have: npt.NDArray[np.int64]) -
         .filter(pl.col("need") > 0)
     )
     reminded = pl.col("created") + pl.min_horizontal(
-        pl.lit(MS_PER_HOUR), (pl.lit(anchor) - pl.col("created")).clip(lower_bound=1) // 2
+        pl.lit(MS_PER_HOUR), (pl.col("until") - pl.col("created")).clip(lower_bound=1) // 2
     )
     completed_after = (
         pl.col("reader")
@@ -1054,7 +1068,8 @@ def _fallbacks(ctx: Context, users: pl.DataFrame, have: npt.NDArray[np.int64]) -
     keys = child_keys(text_keys(rows["id"]), rows["slot"].to_numpy())
     created = rows["created"].to_numpy()
     slot = rows["slot"].to_numpy()
-    span = np.maximum(anchor - created, 1)
+    until = rows["until"].to_numpy()  # the anchor, or when an account that closes was seen
+    span = np.maximum(until - created, 1)
     late = 0.5 + 0.5 * s.uniform(keys, 0)  # in the later half of the user's time
     signed_in = np.maximum(rows["seen"].to_numpy() - SESSION, created)
     alert = waking_at(
@@ -1070,7 +1085,7 @@ def _fallbacks(ctx: Context, users: pl.DataFrame, have: npt.NDArray[np.int64]) -
         created + np.floor(late * span).astype(np.int64),
     )
     return _events(
-        rows.with_columns(pl.Series("at", np.minimum(at, anchor))),
+        rows.with_columns(pl.Series("at", np.minimum(at, until))),
         event="FALLBACK", source=pl.col("slot").cast(pl.String), userId=pl.col("id"),
         type=pl.Series(np.asarray(t.FALLBACK_TYPES)[slot]), at=pl.col("at"),
         path=pl.lit("/settings"),
@@ -1195,6 +1210,16 @@ def _finish(
     at = pl.DataFrame([ev["at"], user["created"]]).select(
         pl.min_horizontal(pl.max_horizontal("at", "created"), pl.lit(anchor))
     )["at"]
+    # Nothing once the recipient's account closed (``until``): a reply to a deactivated
+    # author's post, a session or payment of a suspended client's, is not told to them.
+    open_ = (at <= user["until"]).to_numpy()
+    if not open_.all():
+        ev, user_row, user, at = (
+            ev.filter(open_),
+            user_row[open_],
+            user.filter(open_),
+            at.filter(open_),
+        )
     # One key space per event kind (``ekey``, a literal per part).
     keys = child_keys(
         child_keys(ev["ekey"].to_numpy(), text_keys(ev["source"])), user["ukey"].to_numpy()
@@ -1247,9 +1272,11 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         (pl.col("avatarUrl").is_not_null() & pl.col("bio").is_not_null()).alias("complete"),
         ms_of("updatedAt").alias("edited"),
     )  # fmt: skip
+    seen = last_seen(ctx, frames["User"])
     users = users.with_columns(
         pl.Series("ukey", text_keys(users["id"])),  # once per user
-        pl.Series("seen", last_seen(ctx, frames["User"])),
+        pl.Series("seen", seen),
+        pl.Series("until", _until(ctx, frames["User"], seen)),
         zone_of(ctx, frames["Therapist"], users["id"]),  # the zone its times are written in
     )
     events = [
