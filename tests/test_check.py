@@ -2760,6 +2760,10 @@ _CRISIS = (
 )
 
 
+# A THERAPIST_APPLICATION's data: t1's application (submitted 190 days ago, processed by a1).
+_APPLIED_T1 = '{"therapistId": "t1"}'
+
+
 def _confirmed(f: Frames, at: datetime) -> Frames:
     """mt2 CONFIRMED by its therapist ``at``, and c1 told then (ntk)."""
     f = set_(f, "Meeting", "mt2", status="CONFIRMED", updatedAt=at)
@@ -3339,6 +3343,29 @@ BILLING_CASES: list[tuple[str, Edit, str]] = [
         "notification.alternatives_after_a_decline",
         lambda f: set_(_unanswered(f), "Notification", "nta", data='{"therapistIds": ["t3"]}'),
         "nta",
+    ),
+    (  # a1 told of t1's application (submitted 190 days ago) 150 days ago, as if it had
+        # signed up only then
+        "notification.application_to_an_admin_at_submission",
+        lambda f: _notice(f, "ntx", "a1", "THERAPIST_APPLICATION", _APPLIED_T1, days(150)),
+        "ntx",
+    ),
+    (  # ... told to c1, no admin
+        "notification.application_to_an_admin_at_submission",
+        lambda f: _notice(f, "ntx", "c1", "THERAPIST_APPLICATION", _APPLIED_T1, days(190)),
+        "ntx",
+    ),
+    (  # ... told to a1 when m1 processed it
+        "notification.application_to_an_admin_at_submission",
+        lambda f: _notice(
+            set_(f, "Therapist", "t1", processedByAdminId="m1"),
+            "ntx",
+            "a1",
+            "THERAPIST_APPLICATION",
+            _APPLIED_T1,
+            days(190),
+        ),
+        "ntx",
     ),
 ]
 DOMAIN_CASES += BILLING_CASES
@@ -4107,6 +4134,17 @@ def test_domain_and_minimum_rules_catch_their_violation(
     lab: Lab, rule_id: str, edit: Edit, key: str
 ) -> None:
     _assert_reported(lab.check(rule_id, edit), rule_id, key)
+
+
+def test_application_notice_to_its_admin_at_submission_passes(lab: Lab) -> None:
+    """a1, which signed up 200 days ago and processed t1's application, told of it when t1
+    submitted it 190 days ago."""
+    rule_id = "notification.application_to_an_admin_at_submission"
+    report = lab.check(
+        rule_id,
+        lambda f: _notice(f, "ntx", "a1", "THERAPIST_APPLICATION", _APPLIED_T1, days(190)),
+    )
+    assert report.rules == [rule_id] and not report.violations, report.to_text()
 
 
 def test_notices_before_an_account_closed_pass(lab: Lab) -> None:

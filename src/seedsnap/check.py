@@ -3634,6 +3634,23 @@ BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
         ),
     ),
     (
+        "notification.application_to_an_admin_at_submission",
+        "Notification",
+        "a THERAPIST_APPLICATION tells an admin of a therapist's application when it was "
+        "submitted (so only an admin who had signed up by then), and the admin who processed "
+        "it where one did",
+        _notice_rule(
+            ("THERAPIST_APPLICATION",),
+            """"t"."userId" IS NULL OR CAST("x"."role" AS TEXT) <> 'admin'
+            OR "n"."createdAt" <> "t"."submissionDate"
+            OR "t"."processedByAdminId" <> "n"."userId" """,
+            detail=_NOTICE_TYPE_DATA + """ || ' at ' || CAST("n"."createdAt" AS TEXT)""",
+            join=_RECIPIENT
+            + """ LEFT JOIN "Therapist" AS "t" ON CAST("n"."data" AS TEXT) =
+            '{"therapistId": "' || "t"."userId" || '"}'""",
+        ),
+    ),
+    (
         "notification.reschedule_of_a_joined_group_session",
         "Notification",
         "an APPOINTMENT_RESCHEDULED tells a participant of a group session moved to a later "

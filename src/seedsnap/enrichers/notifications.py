@@ -389,16 +389,26 @@ def _people_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl.
         .select("userId", "status", "submissionDate", "processingDate", "processedByAdminId")
         .join(names.rename({"id": "userId"}), on="userId", how="left")
     )
-    # A processed application notified the admin who processed it; an open one every admin.
+    # A processed application notified the admin who processed it; an open one every admin,
+    # when it was submitted: an admin who signed up after is not told of it (its notice would
+    # be dated its sign-up, days after the application; check:
+    # notification.application_to_an_admin_at_submission).
     admins = frames["User"].filter(pl.col("role") == "admin").select(pl.col("id").alias("admin"))
-    applied = pl.concat(
-        [
-            th.filter(pl.col("processedByAdminId").is_not_null()),
-            th.filter(pl.col("processedByAdminId").is_null())
-            .join(admins, how="cross")
-            .with_columns(pl.col("admin").alias("processedByAdminId"))
-            .drop("admin"),
-        ]
+    since = frames["User"].select(
+        pl.col("id").alias("processedByAdminId"), ms_of("createdAt").alias("since")
+    )
+    applied = (
+        pl.concat(
+            [
+                th.filter(pl.col("processedByAdminId").is_not_null()),
+                th.filter(pl.col("processedByAdminId").is_null())
+                .join(admins, how="cross")
+                .with_columns(pl.col("admin").alias("processedByAdminId"))
+                .drop("admin"),
+            ]
+        )
+        .join(since, on="processedByAdminId", how="left")
+        .filter(pl.col("since").is_null() | (pl.col("since") <= ms_of("submissionDate")))
     )
     out.append(_events(
         applied, event="THERAPIST_APPLICATION", source=pl.col("userId"),
