@@ -3367,6 +3367,30 @@ BILLING_CASES: list[tuple[str, Edit, str]] = [
         ),
         "ntx",
     ),
+    (  # c2 told of c1's p1 (90 days ago), which it had blocked 95 days ago
+        "notification.community_post_not_across_a_block",
+        lambda f: _notice(
+            set_(f, "UserBlock", "ub1", createdAt=days(95)),
+            "ntp",
+            "c2",
+            "COMMUNITY_POST",
+            '{"postId": "p1"}',
+            days(90),
+        ),
+        "ntp",
+    ),
+    (  # c1 told of p2 by c2 (80 days ago), which had blocked it 85 days ago
+        "notification.community_post_not_across_a_block",
+        lambda f: _notice(
+            set_(f, "UserBlock", "ub1", createdAt=days(85)),
+            "ntp",
+            "c1",
+            "COMMUNITY_POST",
+            '{"postId": "p2"}',
+            days(80),
+        ),
+        "ntp",
+    ),
 ]
 DOMAIN_CASES += BILLING_CASES
 
@@ -4143,6 +4167,15 @@ def test_application_notice_to_its_admin_at_submission_passes(lab: Lab) -> None:
     report = lab.check(
         rule_id,
         lambda f: _notice(f, "ntx", "a1", "THERAPIST_APPLICATION", _APPLIED_T1, days(190)),
+    )
+    assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+def test_post_notice_before_a_block_passes(lab: Lab) -> None:
+    """c2 told of c1's p1 (90 days ago), 70 days before it blocked c1 (ub1)."""
+    rule_id = "notification.community_post_not_across_a_block"
+    report = lab.check(
+        rule_id, lambda f: _notice(f, "ntp", "c2", "COMMUNITY_POST", '{"postId": "p1"}', days(90))
     )
     assert report.rules == [rule_id] and not report.violations, report.to_text()
 

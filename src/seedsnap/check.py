@@ -3583,6 +3583,20 @@ BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
         ),
     ),
     (
+        "notification.community_post_not_across_a_block",
+        "Notification",
+        "a COMMUNITY_POST does not tell its recipient of a post by a user either of the two had "
+        "blocked before it was posted (the app hides a blocked user's posts)",
+        _notice_rule(
+            ("COMMUNITY_POST",),
+            """EXISTS (SELECT 1 FROM "UserBlock" AS "b" WHERE "b"."createdAt" < "p"."createdAt"
+                AND (("b"."blockerId" = "n"."userId" AND "b"."blockedId" = "p"."userId")
+                    OR ("b"."blockedId" = "n"."userId" AND "b"."blockerId" = "p"."userId")))""",
+            detail=_NOTICE_DATA,
+            join=_named("Post", '"p"', "postId"),
+        ),
+    ),
+    (
         "notification.maintenance_is_one_broadcast",
         "Notification",
         "SYSTEM_MAINTENANCE is one broadcast: every notice of it sent at the same time, at "

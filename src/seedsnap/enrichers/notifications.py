@@ -91,6 +91,7 @@ READS = (
     "RoomGroup",
     "GroupTherapySessions",
     "GroupSessionParticipants",
+    "UserBlock",
 )
 WRITES = ("Notification",)
 
@@ -884,7 +885,8 @@ def _assessment_events(frames: Frames, anchor: int) -> list[pl.DataFrame]:
 
 def _post_events(ctx: Context, frames: Frames, names: pl.DataFrame) -> list[pl.DataFrame]:
     """New posts in a member's communities: of the ``POSTS_PER_COMMUNITY`` latest posts of
-    each, those by others after it joined, the ``POSTS_PER_MEMBER`` latest per member."""
+    each, those by others after it joined (and not blocked by it, nor blocking it, by then),
+    the ``POSTS_PER_MEMBER`` latest per member."""
     u = frames["User"]
     gone = ~u["isActive"].to_numpy() | (suspension_due(ctx, u) >= 0)
     leaving = pl.DataFrame(
@@ -912,6 +914,21 @@ def _post_events(ctx: Context, frames: Frames, names: pl.DataFrame) -> list[pl.D
     got = posts.join(mem, on="communityId").filter(
         (pl.col("userId") != pl.col("author")) & (pl.col("at") > pl.col("joined"))
     )
+    # Nor of a post by someone either had blocked before it: the app hides a blocked user's
+    # posts from its blocker, and the blocker's from it.
+    b = frames["UserBlock"].select("blockerId", "blockedId", ms_of("createdAt").alias("blocked"))
+    pairs = pl.concat(
+        [
+            b.select(
+                pl.col("blockerId").alias("userId"), pl.col("blockedId").alias("author"), "blocked"
+            ),
+            b.select(
+                pl.col("blockedId").alias("userId"), pl.col("blockerId").alias("author"), "blocked"
+            ),
+        ]
+    )
+    hidden = got.join(pairs, on=["userId", "author"]).filter(pl.col("blocked") < pl.col("at"))
+    got = got.join(hidden.select("userId", "postId").unique(), on=["userId", "postId"], how="anti")
     # An account that is deactivated or suspended later (``logins``, at or after its last
     # visit) is told of none posted after its last visit.
     got = got.join(leaving, on="userId", how="left").filter(
