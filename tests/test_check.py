@@ -2679,7 +2679,24 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "User", "c1", isActive=False, deactivatedAt=days(1.5)),
         "nt1",
     ),
+    (  # c2, which logged in 0.1 days ago, left 3 notices of 30 days ago unread
+        "notification.read_by_a_later_visit",
+        lambda f: _unread(f, "c2", 3, days(30)),
+        "c2",
+    ),
+    (  # ... 3 of 8 days ago (a week before its last login)
+        "notification.read_by_a_later_visit",
+        lambda f: _unread(f, "c2", 3, days(7.2)),
+        "c2",
+    ),
 ]
+
+
+def _unread(f: Frames, user: str, n: int, at: datetime) -> Frames:
+    """``n`` notices to ``user`` sent ``at``, unread."""
+    for i in range(n):
+        f = _notice(f, f"nu{i}", user, "SYSTEM_UPDATE", None, at)
+    return f
 
 
 def _last_pair_met(f: Frames, at: datetime) -> Frames:
@@ -4177,6 +4194,23 @@ def test_post_notice_before_a_block_passes(lab: Lab) -> None:
     report = lab.check(
         rule_id, lambda f: _notice(f, "ntp", "c2", "COMMUNITY_POST", '{"postId": "p1"}', days(90))
     )
+    assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda f: _unread(f, "c2", 2, days(30)),  # two only
+        lambda f: _unread(f, "c2", 3, days(6.9)),  # less than a week before the last login
+        lambda f: set_(_unread(f, "c2", 3, days(30)), "Notification", "nu1", isRead=True),
+    ],
+    ids=["two", "within_a_week", "one_read"],
+)
+def test_unread_notices_short_of_a_pile_pass(lab: Lab, edit: Edit) -> None:
+    """c2 (last login 0.1 days ago) left unread two notices of 30 days ago, three of 6.9 days
+    ago, or two of three."""
+    rule_id = "notification.read_by_a_later_visit"
+    report = lab.check(rule_id, edit)
     assert report.rules == [rule_id] and not report.violations, report.to_text()
 
 

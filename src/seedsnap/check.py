@@ -3965,6 +3965,7 @@ def account_rules(anchor: str) -> list[Rule]:
     account whose email is not verified is a recent sign-up that did nothing else yet; and
     nothing awaits a user who stopped coming (``anchor``: a TIMESTAMP literal)."""
     from seedsnap.enrichers.logins import ADMIN_PERMISSION, Act
+    from seedsnap.enrichers.notifications import LOGGED_IN_AFTER, UNREAD_PILE
     from seedsnap.generators.users import DORMANT_AFTER, SESSION
 
     last = _last_acts()
@@ -3973,6 +3974,7 @@ def account_rules(anchor: str) -> list[Rule]:
     valid = f"INTERVAL '{VERIFY_TOKEN_HOURS} hours'"
     days = DORMANT_AFTER // 86_400_000
     stopped = _stopped(anchor, days, session)
+    after_days = LOGGED_IN_AFTER // 86_400_000
     gone = f"stopped coming (a deactivated account, or no login in the last {days} days)"
     return [
         Rule(
@@ -4045,6 +4047,20 @@ def account_rules(anchor: str) -> list[Rule]:
             FROM "Notification" AS "n" JOIN "User" AS "x" ON "x"."id" = "n"."userId"
             WHERE "n"."createdAt" > "x"."deactivatedAt" OR "n"."createdAt" > "x"."suspendedAt"
             OR "n"."readAt" > "x"."deactivatedAt" OR "n"."readAt" > "x"."suspendedAt" """,
+        ),
+        Rule(
+            "notification.read_by_a_later_visit",
+            "User",
+            f"a user who logged in {after_days} days or more after {UNREAD_PILE} or more of its "
+            "notices has read one of them at least (no pile left unread for weeks by one who "
+            "kept coming)",
+            f"""SELECT "x"."id" AS "key", CAST(COUNT(*) AS TEXT) || ' unread notices, the last '
+            || CAST(MAX("n"."createdAt") AS TEXT) || ', last login ' || CAST("x"."lastLoginAt"
+            AS TEXT) AS "detail" FROM "User" AS "x" JOIN "Notification" AS "n"
+            ON "n"."userId" = "x"."id"
+            AND "n"."createdAt" <= "x"."lastLoginAt" - INTERVAL '{after_days} days'
+            GROUP BY "x"."id", "x"."lastLoginAt"
+            HAVING COUNT(*) >= {UNREAD_PILE} AND NOT BOOL_OR("n"."isRead")""",
         ),
         Rule(
             "user.nothing_after_deactivation",
