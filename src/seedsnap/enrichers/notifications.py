@@ -34,10 +34,12 @@ post" MESSAGE_REACTION); ``readAt`` is set exactly when ``isRead`` and lies betw
 ``createdAt`` and the anchor; MESSAGE_RECEIVED is read exactly when the participant's
 ``lastReadAt`` is at or after the message; a PAYMENT_FAILED its client retried, or a
 REVIEW_REQUEST its client answered, is read when they did (read only while they still
-come), a client's request when its therapist accepted it; ``createdAt`` is at or before the anchor and not before the recipient existed. A
-time in a message is the recipient's local time, with its zone's abbreviation ("Mon Feb
-16, 5:00 PM EST"): a therapist's ``timezone``, a client's home zone (``users.zone_of``),
-daylight saving included. Every notification is keyed by (event, source row, recipient):
+come), a client's request when its therapist accepted it; ``createdAt`` is at or before
+the anchor and not before the recipient existed, nor after an account that closes
+(deactivated or suspended) was last seen (``_until``); a user who does not read them one by
+one marks them all read in its last visit. A time in a message is the recipient's local
+time, with its zone's abbreviation ("Mon Feb 16, 5:00 PM EST"): a therapist's
+``timezone``, a client's home zone (``users.zone_of``), daylight saving included. Every notification is keyed by (event, source row, recipient):
 existing ids are skipped, so a re-run adds nothing.
 """
 
