@@ -39,8 +39,9 @@ the anchor and not before the recipient existed, nor after an account that close
 (deactivated or suspended) was last seen (``_until``); a user who does not read them one by
 one marks them all read in its last visit. A time in a message is the recipient's local
 time, with its zone's abbreviation ("Mon Feb 16, 5:00 PM EST"): a therapist's
-``timezone``, a client's home zone (``users.zone_of``), daylight saving included. Every notification is keyed by (event, source row, recipient):
-existing ids are skipped, so a re-run adds nothing.
+``timezone``, a client's home zone (``users.zone_of``), daylight saving included. Every
+notification is keyed by (event, source row, recipient): existing ids are skipped, so a
+re-run adds nothing.
 """
 
 from __future__ import annotations
