@@ -44,7 +44,7 @@ from seedsnap.generators.social_text import (
     RESCHEDULED,
     VENUE_CLOSED,
 )
-from seedsnap.generators.therapy import RETAKE_DAYS
+from seedsnap.generators.therapy import GIVEN_WITHIN, RETAKE_DAYS
 from seedsnap.generators.therapy_text import (
     EARLY_REVIEW_OPENINGS,
     EARLY_REVIEW_SESSIONS,
@@ -288,7 +288,7 @@ def world() -> dict[str, list[dict[str, Any]]]:
                 "instructions": "Fill it in.",
                 "dueDate": datetime(2026, 2, 21, 4, 59),  # 23:59 the day before, in New York
                 "status": "REVIEWED",
-                "createdAt": days(6),
+                "createdAt": end1 + timedelta(hours=1),  # given at mt1
                 "updatedAt": days(1.5),  # reviewed after the submission
             },
             {
@@ -299,17 +299,7 @@ def world() -> dict[str, list[dict[str, Any]]]:
                 "instructions": "Each night.",
                 "dueDate": datetime(2026, 2, 22, 4, 59),
                 "status": "OVERDUE",
-                **_ts(days(5)),
-            },
-            {
-                "id": "w3",
-                "clientId": "c1",
-                "therapistId": "t1",
-                "title": "Gratitude list",
-                "instructions": "Three things.",
-                "dueDate": datetime(2026, 2, 28, 4, 59),
-                "status": "ASSIGNED",
-                **_ts(days(2)),
+                **_ts(end1 + timedelta(hours=2)),  # the second (and last) one of mt1
             },
         ],
         "WorksheetSubmission": [
@@ -804,6 +794,26 @@ _OVERLAP: Edit = lambda f: set_(  # noqa: E731
     createdAt=days(30),
     updatedAt=days(30),
 )
+
+
+_END1 = MON_0900_MANILA + timedelta(minutes=60)  # when mt1, c1's session with t1, ended
+_GIVEN = timedelta(milliseconds=GIVEN_WITHIN)
+
+
+def _third_worksheet(f: Frames, at: datetime) -> Frames:
+    """w4: a third worksheet of c1's from t1, given ``at``, due a week later."""
+    return add(
+        f,
+        "Worksheet",
+        id="w4",
+        clientId="c1",
+        therapistId="t1",
+        title="Gratitude list",
+        instructions="Three things.",
+        dueDate=datetime(2026, 2, 28, 4, 59),
+        status="ASSIGNED",
+        **_ts(at),
+    )
 
 
 # (rule id, edit, the key the rule must report)
@@ -1384,7 +1394,6 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "Payment", "pay1", amount=50.01),
         "pay1",
     ),
-    ("worksheet.active_pair", _CT_INACTIVE, "w1"),
     (
         "worksheet.after_first_session",  # before the pair's only COMPLETED session ended
         lambda f: set_(f, "Worksheet", "w1", createdAt=days(6.45), updatedAt=days(6.45)),
@@ -1401,15 +1410,19 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         "w2",
     ),
     ("worksheet.overdue", lambda f: set_(f, "Worksheet", "w2", status="ASSIGNED"), "w2"),
-    ("worksheet.overdue", lambda f: set_(f, "Worksheet", "w3", status="OVERDUE"), "w3"),
+    (  # OVERDUE, but due only after the anchor
+        "worksheet.overdue",
+        lambda f: set_(f, "Worksheet", "w2", dueDate=datetime(2026, 2, 28, 4, 59)),
+        "w2",
+    ),
     (
         "worksheet.status_matches_submission",
-        lambda f: set_(f, "Worksheet", "w3", status="SUBMITTED"),
-        "w3",
+        lambda f: set_(f, "Worksheet", "w2", status="SUBMITTED"),
+        "w2",
     ),
     (
         "worksheet.submitted_after_assigned",
-        lambda f: set_(f, "WorksheetSubmission", "s1", submittedAt=days(6.2)),
+        lambda f: set_(f, "WorksheetSubmission", "s1", submittedAt=days(6.4)),
         "s1",
     ),
     (
@@ -2018,12 +2031,16 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
     ),
     (  # rv1 tells of worksheets, and c1 was given none by t1
         "review.worksheet_mention_after_worksheet",
-        lambda f: _with_review_text(_without(f, "Worksheet", "w1", "w2", "w3")),
+        lambda f: _with_review_text(_without(f, "Worksheet", "w1", "w2")),
         "rv1",
     ),
-    (  # ... nor before rv1: w1 now given with w2, after it
+    (  # ... nor before rv1: w1 and w2 now given after it
         "review.worksheet_mention_after_worksheet",
-        lambda f: _with_review_text(set_(f, "Worksheet", "w1", createdAt=days(5))),
+        lambda f: _with_review_text(
+            set_(
+                set_(f, "Worksheet", "w1", createdAt=days(5)), "Worksheet", "w2", createdAt=days(5)
+            )
+        ),
         "rv1",
     ),
     # Media messages, SYSTEM lines, SESSION and SUPPORT conversations.
@@ -2688,6 +2705,33 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         "notification.read_by_a_later_visit",
         lambda f: _unread(f, "c2", 3, days(7.2)),
         "c2",
+    ),
+    # Homework follows sessions: w1 and w2 were given at mt1, c1's only COMPLETED one with t1.
+    ("worksheet.of_a_pair", lambda f: drop(f, "ClientTherapist", "ct1"), "w1"),
+    (  # a minute past GIVEN_WITHIN after mt1 ended
+        "worksheet.given_at_a_session",
+        lambda f: set_(f, "Worksheet", "w2", createdAt=_END1 + _GIVEN + timedelta(minutes=1)),
+        "w2",
+    ),
+    (  # mt1 was missed: no session to give them at
+        "worksheet.given_at_a_session",
+        lambda f: set_(f, "Meeting", "mt1", status="NO_SHOW"),
+        "w1",
+    ),
+    (  # a third worksheet after mt1, before the pair's next session
+        "worksheet.at_most_per_session",
+        lambda f: _third_worksheet(f, _END1 + timedelta(hours=2.5)),
+        "w4",
+    ),
+    (  # three worksheets, one session held
+        "worksheet.no_more_than_sessions",
+        lambda f: _third_worksheet(f, days(1)),
+        "w4",
+    ),
+    (  # two worksheets, no session held
+        "worksheet.no_more_than_sessions",
+        lambda f: set_(f, "Meeting", "mt1", status="CANCELLED"),
+        "w2",
     ),
 ]
 
@@ -4237,7 +4281,7 @@ def test_meeting_rules_pass_an_upcoming_meeting_cancelled_before_the_anchor(lab:
 
 
 def test_review_rules_pass_a_worksheet_mention_after_a_worksheet(lab: Lab) -> None:
-    """rv1 tells of worksheets: c1 had w1 from t1 before it (w2 and w3 came after)."""
+    """rv1 tells of worksheets: c1 had w1 and w2 from t1 before it (given at mt1)."""
     for rule_id in (
         "review.worksheet_mention_after_worksheet",
         "review.text_distinct_per_therapist",
@@ -5149,3 +5193,58 @@ def test_a_closing_exchange_fits_the_days_allowed_after_a_pair() -> None:
 
     allowed = rules_module._CHAT_AFTER_PAIR_DAYS * MS_PER_DAY
     assert allowed >= CLOSING_WITHIN + CLOSING_REPLY_WITHIN
+
+
+def test_homework_rules_pass_worksheets_given_at_the_sessions_of_a_pair(lab: Lab) -> None:
+    """A pair that ended keeps the homework of its sessions (ct1 inactive: w1 and w2 are
+    still of a pair); one given GIVEN_WITHIN after mt1 ended, no later, is given at it; a
+    third worksheet given at a second session held (mt2, a day before the anchor) is within
+    both per-session bounds."""
+    cases: list[tuple[str, Edit]] = [
+        ("worksheet.of_a_pair", _CT_INACTIVE),
+        (
+            "worksheet.given_at_a_session",
+            lambda f: set_(f, "Worksheet", "w2", createdAt=_END1 + _GIVEN),
+        ),
+    ]
+    held_mt2 = lambda f: _third_worksheet(  # noqa: E731
+        set_(
+            f,
+            "Meeting",
+            "mt2",
+            status="COMPLETED",
+            startTime=days(1),
+            endTime=days(1) + timedelta(hours=1),
+        ),
+        days(1) + timedelta(hours=1.5),
+    )
+    for rule_id in (
+        "worksheet.given_at_a_session",
+        "worksheet.at_most_per_session",
+        "worksheet.no_more_than_sessions",
+    ):
+        cases.append((rule_id, held_mt2))
+    for rule_id, edit in cases:
+        report = lab.check(rule_id, edit)
+        assert report.rules == [rule_id] and report.ok, report.to_text()
+
+
+def test_worksheet_minimums_count_those_with_the_sessions_for_them(
+    base: tuple[Frames, dict[str, Path]], tmp_path: Path
+) -> None:
+    """Homework is given at sessions, at most PER_SESSION at one: with the worksheet
+    minimums at 4, c1 and t1 (one session held, its two worksheets) are not counted; at 2
+    they are, and hold it; at 3 with a second session held (mt2), they are, and fall short."""
+    only = ["min:client.worksheets_if_has_therapist", "min:therapist.worksheets_created"]
+
+    def failed(n: int, paths: dict[str, Path]) -> dict[str, str]:
+        mins = {**MINS, "client.worksheets_if_has_therapist": n, "therapist.worksheets_created": n}
+        conf = resolve(mode="light", minimums=mins, env={}).to_dict()
+        return {v.rule: v.key for v in check_parquet(paths, conf, only=only).violations}
+
+    assert failed(4, base[1]) == {}
+    assert failed(2, base[1]) == {}
+    assert failed(3, base[1]) == {}
+    held = set_(dict(base[0]), "Meeting", "mt2", status="COMPLETED", startTime=days(1))
+    paths = {**base[1], **write({"Meeting": held["Meeting"]}, tmp_path)}
+    assert failed(3, paths) == dict(zip(only, ["c1", "t1"], strict=True))

@@ -53,7 +53,9 @@ from seedsnap.generators.social_text import (
 )
 from seedsnap.generators.therapy import (
     BOOK_LEAD,
+    GIVEN_WITHIN,
     MIN_SESSION_GAP_DAYS,
+    PER_SESSION,
     RETAKE_DAYS,
     RETAKE_ROOM_DAYS,
     STOPPED_WITHIN_WEEKS,
@@ -498,11 +500,11 @@ def recent_activity_rule(days: int, at: str) -> list[Rule]:
 # No worksheet count is shared by more than WORKSHEET_COUNT_SHARE of the therapists who
 # give worksheets, plus WORKSHEET_COUNT_SLACK (small builds): a therapist's count follows
 # its caseload and its clients' time in therapy (enrichers/worksheets.py), where heavy x3
-# had 62 of 69 at exactly the minimum of 8 and medium 10 of 11 at 4. The extras stop where
-# a client has ``2 * len(ttx.WORKSHEETS)`` (its titles come round a second time once the
-# earlier one is due: ``_extras``, ``_again``); the rule is checked only where neither minimum
-# is above ``len(ttx.WORKSHEETS)``, one round of titles, as in the shipped modes: past that,
-# more of every client's worksheets come alike from the minimum, and less from the extras.
+# had 62 of 69 at exactly the minimum of 8 and medium 10 of 11 at 4. A pair's worksheets
+# follow its sessions (one or none at most, two at some); a client has at most
+# ``2 * len(ttx.WORKSHEETS)`` (``CAP``); the rule is checked only where neither minimum is
+# above ``len(ttx.WORKSHEETS)``, one round of titles, as in the shipped modes: past that, more
+# of every client's worksheets come alike from the minimum, and less from the sessions.
 WORKSHEET_COUNT_SHARE = 0.5
 WORKSHEET_COUNT_SLACK = 2
 
@@ -2174,13 +2176,13 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
     ),
     # Worksheets.
     (
-        "worksheet.active_pair",
+        "worksheet.of_a_pair",
         "Worksheet",
-        "a worksheet's client and therapist are an active pair",
+        "a worksheet's client and therapist are a pair, active or one that ended (a pair that "
+        "ended keeps the homework of its sessions)",
         """SELECT "w"."id" AS "key", "w"."clientId" || ' / ' || "w"."therapistId" AS "detail"
         FROM "Worksheet" AS "w" WHERE NOT EXISTS (SELECT 1 FROM "ClientTherapist" AS "ct"
-            WHERE "ct"."clientId" = "w"."clientId" AND "ct"."therapistId" = "w"."therapistId"
-            AND "ct"."status" = 'active')""",
+            WHERE "ct"."clientId" = "w"."clientId" AND "ct"."therapistId" = "w"."therapistId")""",
     ),
     (
         "worksheet.after_first_session",
@@ -2279,6 +2281,45 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         LEFT JOIN "WorksheetSubmission" AS "s" ON "s"."worksheetId" = "w"."id"
         WHERE CAST("w"."status" AS TEXT) = 'REVIEWED'
         AND ("s"."feedback" IS NULL OR "s"."feedback" = '')""",
+    ),
+    (
+        "worksheet.given_at_a_session",
+        "Worksheet",
+        "a worksheet (homework) is given at a COMPLETED session of its pair: when it ended or "
+        f"within {GIVEN_WITHIN // MS_PER_HOUR} hours after",
+        f"""SELECT "w"."id" AS "key", "w"."clientId" || ' / ' || "w"."therapistId" || ' at ' ||
+        CAST("w"."createdAt" AS TEXT) AS "detail"
+        FROM "Worksheet" AS "w" WHERE NOT EXISTS (SELECT 1 FROM "Meeting" AS "m"
+            WHERE "m"."clientId" = "w"."clientId" AND "m"."therapistId" = "w"."therapistId"
+            AND CAST("m"."status" AS TEXT) = 'COMPLETED' AND "m"."endTime" <= "w"."createdAt"
+            AND "w"."createdAt" <= "m"."endTime" + INTERVAL '{GIVEN_WITHIN // MS_PER_HOUR} hours')""",
+    ),
+    (
+        "worksheet.at_most_per_session",
+        "Worksheet",
+        f"a session gives at most {PER_SESSION} worksheets: those given after it ended and "
+        "before the pair's next COMPLETED session ended",
+        f"""SELECT MAX("w"."id") AS "key", CAST(COUNT(*) AS TEXT) || ' after meeting ' ||
+        "w"."meetingId" AS "detail" FROM (SELECT "w"."id", (SELECT "m"."id" FROM "Meeting" AS "m"
+            WHERE "m"."clientId" = "w"."clientId" AND "m"."therapistId" = "w"."therapistId"
+            AND CAST("m"."status" AS TEXT) = 'COMPLETED' AND "m"."endTime" <= "w"."createdAt"
+            ORDER BY "m"."endTime" DESC, "m"."id" DESC LIMIT 1) AS "meetingId"
+            FROM "Worksheet" AS "w") AS "w"
+        WHERE "w"."meetingId" IS NOT NULL GROUP BY "w"."meetingId"
+        HAVING COUNT(*) > {PER_SESSION}""",
+    ),
+    (
+        "worksheet.no_more_than_sessions",
+        "Worksheet",
+        f"a pair has at most {PER_SESSION} worksheets per COMPLETED session it held",
+        f"""SELECT MAX("w"."id") AS "key", "w"."clientId" || ' / ' || "w"."therapistId" || ': ' ||
+        CAST(COUNT(*) AS TEXT) || ' worksheets, ' || CAST(MAX("h"."n") AS TEXT) || ' sessions'
+        AS "detail" FROM "Worksheet" AS "w" LEFT JOIN (SELECT "clientId", "therapistId",
+            COUNT(*) AS "n" FROM "Meeting" WHERE CAST("status" AS TEXT) = 'COMPLETED'
+            GROUP BY "clientId", "therapistId") AS "h"
+            ON "h"."clientId" = "w"."clientId" AND "h"."therapistId" = "w"."therapistId"
+        GROUP BY "w"."clientId", "w"."therapistId"
+        HAVING COUNT(*) > {PER_SESSION} * COALESCE(MAX("h"."n"), 0)""",
     ),
     (
         "pre_assessment.processed_after_created",
@@ -4475,22 +4516,28 @@ _ACTIVE_CLIENTS = """SELECT "userId" AS "id", "userId" AS "ref" FROM "Client" AS
     WHERE EXISTS (SELECT 1 FROM "ClientTherapist" AS "ct"
     WHERE "ct"."clientId" = "c"."userId" AND "ct"."status" = 'active')"""
 
-_TREATED_CLIENTS = """SELECT "userId" AS "id", "userId" AS "ref" FROM "Client" AS "c"
+_TREATED_CLIENTS = f"""SELECT "userId" AS "id", "userId" AS "ref" FROM "Client" AS "c"
     WHERE EXISTS (SELECT 1 FROM "ClientTherapist" AS "ct" JOIN "Meeting" AS "m"
     ON "m"."clientId" = "ct"."clientId" AND "m"."therapistId" = "ct"."therapistId"
     WHERE "ct"."clientId" = "c"."userId" AND "ct"."status" = 'active'
-    AND CAST("m"."status" AS TEXT) = 'COMPLETED')"""
+    AND CAST("m"."status" AS TEXT) = 'COMPLETED')
+    AND {PER_SESSION} * (SELECT COUNT(*) FROM "Meeting" AS "m" WHERE "m"."clientId" = "c"."userId"
+    AND CAST("m"."status" AS TEXT) = 'COMPLETED') >= {{n}}"""
 
 # ... and the therapists who have held one with an active client: the worksheets enricher
 # gives a therapist its minimum over its active pairs that have met, so one whose only
 # active clients are yet to meet it has given no homework yet (heavy x20 had one, its active
-# client's first session a NO_SHOW).
-_TREATING_THERAPISTS = """SELECT "userId" AS "id", "userId" AS "ref" FROM "Therapist" AS "t"
+# client's first session a NO_SHOW). Homework is given at sessions, at most PER_SESSION at
+# one: a client or therapist who has held fewer than n / PER_SESSION sessions in all (its
+# pairs that ended included) has PER_SESSION per session and is not counted.
+_TREATING_THERAPISTS = f"""SELECT "userId" AS "id", "userId" AS "ref" FROM "Therapist" AS "t"
     WHERE CAST("t"."status" AS TEXT) = 'APPROVED' AND EXISTS (SELECT 1
     FROM "ClientTherapist" AS "ct" JOIN "Meeting" AS "m"
     ON "m"."clientId" = "ct"."clientId" AND "m"."therapistId" = "ct"."therapistId"
     WHERE "ct"."therapistId" = "t"."userId" AND "ct"."status" = 'active'
-    AND CAST("m"."status" AS TEXT) = 'COMPLETED')"""
+    AND CAST("m"."status" AS TEXT) = 'COMPLETED')
+    AND {PER_SESSION} * (SELECT COUNT(*) FROM "Meeting" AS "m"
+    WHERE "m"."therapistId" = "t"."userId" AND CAST("m"."status" AS TEXT) = 'COMPLETED') >= {{n}}"""
 
 
 # ... and the verified clients whose intake (their first assessment) was long enough before
@@ -4509,6 +4556,13 @@ MINIMUM_NOTES: dict[tuple[str, str], str] = {
         f" (one re-takes it at most every {RETAKE_DAYS} days: a client whose intake is not "
         f"(n - 1) x {RETAKE_ROOM_DAYS} days before the anchor has as many as fit, at least one)"
     ),
+    **{
+        key: (
+            f" (homework is given at sessions, at most {PER_SESSION} at one: one who has held "
+            f"fewer than n / {PER_SESSION} sessions in all has {PER_SESSION} per session)"
+        )
+        for key in (("client", "worksheets_if_has_therapist"), ("therapist", "worksheets_created"))
+    },
 }
 
 

@@ -119,11 +119,11 @@ MINIMUM_SCOPES: dict[tuple[str, str], str] = {
     ),
     ("client", "meetings_if_has_therapist"): "held by clients with an active therapist",
     ("client", "worksheets_if_has_therapist"): (
-        "held by clients who have had a session with their active therapist"
+        "held by clients who have had a session with their active therapist and n / 2 in all"
     ),
     ("client", "messages_per_conversation"): "held by each conversation a client is in",
     ("therapist", "worksheets_created"): (
-        "held by therapists who have had a session with an active client"
+        "held by therapists who have had a session with an active client and n / 2 in all"
     ),
     ("community", "moderators"): "counts moderators whose account is active",
     ("post", "hearts"): "held by posts that do not read as misconduct (they draw no hearts)",

@@ -1,143 +1,168 @@
-"""Worksheets: randint(1, worksheets_per_relationship) per active pair that has met, then
-clients in therapy and APPROVED therapists reach their minimums.
+"""Worksheets: homework given at the sessions a pair held, active pairs and pairs that ended
+alike, then clients in therapy and APPROVED therapists reach their minimums.
 
-The worksheets are made here rather than with the generator's meetings: a therapist reviews a
-submission by the pair's next held session (``worksheet_rows``), which may be one the meetings
-enricher adds, so they wait for every meeting.
+The worksheets are made here rather than with the generator's meetings: one is given at a
+COMPLETED session, and a therapist reviews a submission by the pair's next held session
+(``worksheet_rows``), either of which may be one the meetings enricher adds, so they wait for
+every meeting.
 
-Upstream subtracted the client's existing worksheets twice (``missing = 4 - total``, then
-``max(0, missing - pairCount)``), so the client top-up mostly added nothing; it also left
-past-due worksheets ASSIGNED and never made submissions (seeder.md §7 row 10, §11.9). Here the
-deficit is counted once per entity, over the active pairs that have held a session (a
-worksheet is homework given at or after one; a pair that has not met yet gets none): a client
-with such a pair gets client.worksheets_if_has_therapist minus what it has, shared round robin
-over those pairs; then each APPROVED therapist gets therapist.worksheets_created minus what it
-has (the client top-ups included), shared over its pairs that have met. On top of those, a pair
-is given more the longer it has been meeting (``_extras``: about one per EXTRA_WEEKS of
-therapy, times its therapist's keyed habit), so a therapist's count follows its caseload and
-their time in therapy rather than sitting at the minimum (heavy x3 had 62 of 69 at exactly 8).
-The extras stop where a client has ``2 * len(tx.WORKSHEETS)``: once it has had every title, the
-titles come round a second time (``_again``), each only once the client's earlier worksheet of
-that title is due, so no title is open twice (heavy x3: up to 15 worksheets of the 9 titles for
-a client, 83 client/title pairs twice). Rows come from the generator's ``worksheet_rows``:
-assigned after the pair's first session, a title the client has not had yet, or in the second
-round the one ``_again`` gives (numbering continues the client's existing worksheets), OVERDUE
-when past due and unsubmitted, submissions after assignment (a week-long diary after its week),
-feedback on reviewed ones that fits the worksheet's title. Only here, once every submission of
-the pair is known, does a reviewed one get a progress text (``tx.WORKSHEET_FEEDBACK_PROGRESS``,
-in PROGRESS_SHARE of the cases where it may): where the pair had a submission at least
+Before, a pair was given randint(1, worksheets_per_relationship) worksheets plus about one per
+three weeks of therapy, at any time between its first session and the anchor, and only active
+pairs were: heavy x3 gave its 264 ended pairs (777 sessions held) none and its 93 active ones
+793 (83 of the 86 that had any more than their sessions, 38 twice as many), 103 of them on a
+day of a session of the pair and 310 on a day its therapist does not work. Here each session
+a pair held (``homework_sessions``) has PER_SESSION slots, of which ``homework_counts`` fills
+its first ones (most sessions give one or none); the worksheet of a slot is given as that
+session ends or within GIVEN_WITHIN after (``worksheet_rows``), and a pair that ended keeps
+the worksheets of its sessions, handed in by its end or left undone (OVERDUE). The top-ups
+fill free slots, all first slots of an entity's sessions before any second one: a client who
+has held a session with its active therapist gets client.worksheets_if_has_therapist minus
+what it has, on the sessions of any of its pairs; then each APPROVED therapist who has held
+one with an active client gets therapist.worksheets_created minus what it has (the client
+top-ups included), on any of its sessions. One who has held fewer than half the minimum in
+sessions has two per session and no more (check's minimum rules count such a client or
+therapist out: config MINIMUM_SCOPES). A client has at most CAP worksheets (each title twice:
+the feedback texts of a title are two, worksheet.feedback_not_repeated); its titles follow
+its worksheets in the order they were given (``worksheet_templates`` of nth: every title once
+before any comes round again), and one whose title's earlier worksheet is still open then
+(worksheet.no_open_duplicate) is not given. Only here, once every submission of the pair is
+known, does a reviewed one get a progress text (``tx.WORKSHEET_FEEDBACK_PROGRESS``, in
+PROGRESS_SHARE of the cases where it may): where the pair had a submission at least
 ``tx.FEEDBACK_PROGRESS_AFTER_DAYS`` before it, never on a client's first.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import numpy.typing as npt
 import polars as pl
 
-from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames
-from seedsnap.enrichers.common import count_by, count_with_planned, deficit
+from seedsnap.context import Context, Frames
 from seedsnap.generators import therapy_text as tx
 from seedsnap.generators.common import text_keys
 from seedsnap.generators.therapy import (
+    PER_SESSION,
     active_pairs,
-    held_pairs,
-    spread,
+    ended_pairs,
+    homework_counts,
+    homework_sessions,
     worksheet_rows,
-    worksheet_templates,
-    worksheets,
 )
-from seedsnap.random import U64, expand, name_key
+from seedsnap.random import expand, name_key
 
 READS = ("User", "Therapist", "ClientTherapist", "Meeting", "Worksheet", "WorksheetSubmission")
 WRITES = ("Worksheet", "WorksheetSubmission")
-SALT = name_key("enrich", "worksheets")
-EXTRA = name_key("enrich", "worksheets", "extra")  # the key space of ``_extras``
+SALT = name_key("enrich", "worksheets", "session")  # the key space of a session's slots
 PROGRESS_SHARE = 0.3  # of reviewed submissions that may say "progress", the share that does
 # A build where a therapist could still have a worksheet to review has at least
 # MIN_SUBMITTED worksheets SUBMITTED and not reviewed yet (``least_submitted``): testers need
 # one in light and medium too.
 MIN_SUBMITTED = 1
+# The most worksheets a client has: every title twice (a title has two feedback texts of its
+# own, and no client reads one twice).
+CAP = 2 * len(tx.WORKSHEETS)
+_PAIR = ["clientId", "therapistId"]
+_COLS = ("pairId", "clientId", "therapistId", "seenC", "seenT", "endMs", "active")
 
 
-# A pair that has met is given about one worksheet more per EXTRA_WEEKS of therapy (from its
-# first session to when client or therapist was last seen), times its therapist's habit, a
-# keyed factor in HABIT (some therapists set more homework than others).
-EXTRA_WEEKS = 3
-HABIT = (0.4, 1.6)
-
-
-def _extras(
-    ctx: Context, pairs: pl.DataFrame, have: pl.DataFrame, existing: pl.Series
-) -> tuple[pl.DataFrame, U64, npt.NDArray[np.bool_]]:
-    """The worksheets a pair's therapy's length adds (rows for ``worksheet_rows``, their
-    keys, and whether each is there already), per row of ``pairs`` (``held_pairs`` with n:
-    the worksheets the top-ups give it; ``have``: clientId, len; ``existing``: the
-    Worksheet ids there are). Drawn per pair and therapist, keyed by their number (EXTRA
-    key space), continuing the client's others; no more than leave it two of each title
-    (past ``len(tx.WORKSHEETS)`` its titles come round again: ``_again``). Those already
-    there (a second run) count as such, so the others' numbering is the first run's."""
-    most = 2 * len(tx.WORKSHEETS)
-    row, k, keys = expand(pairs["pkey"].to_numpy() ^ EXTRA, np.full(pairs.height, most))
-    there = ctx.ids("Worksheet", keys).is_in(existing.implode()).to_numpy()
-    others = pairs.join(have, on="clientId", how="left", maintain_order="left").select(
-        pl.col("len").fill_null(0) + pl.col("n")
-    ).to_series().to_numpy() - np.bincount(row[there], minlength=pairs.height)
-    until = pl.min_horizontal("seenC", "seenT", pl.lit(ctx.anchor_ms))
-    weeks = (
-        pairs.select((until - pl.col("firstMs")).clip(lower_bound=0) / (7 * MS_PER_DAY))
-        .to_series()
-        .to_numpy()
+def _pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
+    """Every pair with an APPROVED therapist, active ones first: ``_COLS`` (endMs null while
+    active), one row per client and therapist."""
+    active = active_pairs(ctx, frames).with_columns(
+        pl.lit(None, dtype=pl.Int64).alias("endMs"), pl.lit(True).alias("active")
     )
-    habit = ctx.stream("Worksheet", "habit").uniform(text_keys(pairs["therapistId"]))
-    expected = (HABIT[0] + (HABIT[1] - HABIT[0]) * habit) * weeks / EXTRA_WEEKS
-    pk = pairs["pkey"].to_numpy()
-    drawn = np.floor(expected + ctx.stream("Worksheet", "extra").uniform(pk)).astype(np.int64)
-    extra = np.clip(np.minimum(drawn, most - others), 0, None)
-    take = k < extra[row]
-    row, k = row[take], k[take]
-    rows = pairs[row].drop("n").with_columns(pl.Series("nth", others[row] + k, dtype=pl.Int64))
-    return rows, keys[take], there[take]
+    ended = ended_pairs(ctx, frames).with_columns(
+        pl.col("endMs").cast(pl.Int64), pl.lit(False).alias("active")
+    )
+    return pl.concat([active.select(_COLS), ended.select(_COLS)]).unique(
+        _PAIR, keep="first", maintain_order=True
+    )
 
 
-def _again(
-    ctx: Context, rows: pl.DataFrame, keys: U64, before: pl.DataFrame, meetings: pl.DataFrame
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The extra worksheets of ``rows`` (``worksheet_rows``' input, keyed ``keys``) past the
-    client's first round of titles (nth from ``len(tx.WORKSHEETS)``): the k-th takes the
-    title whose earlier worksheet (among ``before``: clientId, title, dueDate) was due k-th
-    (its nth is that title's in the second round), assigned once that one is due, so it is
-    not open (check worksheet.no_open_duplicate); one with no room for that before the pair
-    was last seen is not given."""
-    if rows.is_empty():
-        return worksheet_rows(ctx, rows, keys, meetings)
-    n = len(tx.WORKSHEETS)
-    clients = rows.select("clientId").unique().sort("clientId")
-    slots = clients.join(pl.DataFrame({"_pos": list(range(n))}), how="cross")
-    tpl = worksheet_templates(ctx, slots["clientId"], slots["_pos"].to_numpy())
-    titles = pl.Series("title", [w[0] for w in tx.WORKSHEETS], dtype=pl.String).gather(tpl)
-    due = before.group_by("clientId", "title").agg(
-        pl.col("dueDate").max().dt.epoch("ms").alias("_due")
+def _ranked_take(slots: pl.DataFrame, group: str, need: pl.DataFrame) -> pl.Series:
+    """Per row of ``slots`` (free ones: group, slot, order), whether it is among the first
+    ``need`` (group, need) of its group, first slots before second ones, then by order."""
+    ranked = (
+        slots.select(group, "slot", "order")
+        .with_row_index("_i")
+        .sort(group, "slot", "order")
+        .with_columns(pl.int_range(pl.len()).over(group).alias("_r"))
+        .join(need.select(group, "need"), on=group, how="left")
+        .select("_i", (pl.col("_r") < pl.col("need").fill_null(0)).alias("take"))
+        .sort("_i")
     )
-    order = (
-        slots.with_columns(titles)
-        .join(due, on=["clientId", "title"], how="left")
-        .sort("clientId", "_due", "_pos", nulls_last=False)
-        .with_columns(pl.int_range(pl.len(), dtype=pl.Int64).over("clientId").alias("_k"))
-        .select("clientId", "_k", "_pos", "_due")
+    return ranked["take"]
+
+
+def _slots(ctx: Context, frames: Frames) -> pl.DataFrame:
+    """A row per slot of every session (``homework_sessions`` over ``_pairs``): the
+    session's columns plus slot, key, id, order (a keyed rank for the top-ups), drawn
+    (``homework_counts`` fills it), there (its worksheet exists: a second run) and taken
+    (given: drawn within the client's CAP, there, or filled by the top-ups)."""
+    sessions = homework_sessions(ctx, _pairs(ctx, frames), frames["Meeting"])
+    counts = homework_counts(ctx, sessions)
+    skeys = text_keys(sessions["meetingId"]) ^ SALT
+    row, slot, keys = expand(skeys, np.full(sessions.height, PER_SESSION))
+    ids = ctx.ids("Worksheet", keys)
+    slots = sessions[row].with_columns(
+        pl.Series("slot", slot, dtype=pl.Int64),
+        pl.Series("key", keys, dtype=pl.UInt64),
+        ids.alias("id"),
+        pl.Series("order", ctx.stream("Worksheet", "top-up").uniform(keys)),
+        pl.Series("drawn", slot < counts[row]),
+        ids.is_in(frames["Worksheet"]["id"].implode()).alias("there"),
     )
-    until = pl.min_horizontal("seenC", "seenT", pl.lit(ctx.anchor_ms - MS_PER_HOUR))
-    rows = (
-        rows.with_columns((pl.col("nth") - n).alias("_k"), pl.Series("_key", keys))
-        .join(order, on=["clientId", "_k"], how="left", maintain_order="left")
-        .with_columns(
-            (n + pl.col("_pos")).alias("nth"),
-            pl.max_horizontal("firstMs", "_due").alias("firstMs"),
+    # Worksheets not of these slots (a loaded database's) come before them in a client's count.
+    foreign = frames["Worksheet"].filter(~pl.col("id").is_in(ids.implode()))
+    before = foreign.group_by("clientId").agg(pl.len().cast(pl.Int64).alias("foreign"))
+    slots = slots.join(before, on="clientId", how="left", maintain_order="left").with_columns(
+        pl.col("foreign").fill_null(0)
+    )
+    # A client's drawn ones beyond CAP (in the order given) are not given.
+    kept = (
+        pl.when(pl.col("drawn"))
+        .then(pl.col("drawn").cum_sum().over("clientId", order_by=["atMs", "meetingId", "slot"]))
+        .otherwise(0)
+        + pl.col("foreign")
+        <= CAP
+    )
+    slots = slots.with_columns(((pl.col("drawn") & kept) | pl.col("there")).alias("taken"))
+    cfg = ctx.config
+    # Clients who have held a session with their active therapist reach their minimum on free
+    # slots of any of their sessions; then therapists who have held one with an active client.
+    for entity, group, name in (
+        ("client", "clientId", "worksheets_if_has_therapist"),
+        ("therapist", "therapistId", "worksheets_created"),
+    ):
+        have = (
+            slots.group_by(group)
+            .agg(pl.col("taken").sum().cast(pl.Int64).alias("len"))
+            .join(foreign.group_by(group).agg(pl.len().alias("_f")), on=group, how="left")
+            .select(group, pl.col("len") + pl.col("_f").fill_null(0).cast(pl.Int64))
         )
-        .filter(pl.col("firstMs") < until)
-    )
-    keys = rows["_key"].to_numpy()
-    return worksheet_rows(ctx, rows.drop("_k", "_key", "_pos", "_due"), keys, meetings)
+        scope = slots.filter(pl.col("active")).select(group).unique()
+        need = (
+            scope.join(have, on=group, how="left")
+            .with_columns((cfg.minimum(entity, name) - pl.col("len").fill_null(0)).alias("need"))
+            .filter(pl.col("need") > 0)
+        )
+        # A client at its CAP (or two short of it) takes no therapist's top-up.
+        full = slots.group_by("clientId").agg(
+            ((pl.col("taken").sum() + pl.col("foreign").first()) >= CAP - PER_SESSION).alias(
+                "_full"
+            )
+        )
+        free = slots.join(full, on="clientId", how="left", maintain_order="left").select(
+            ~pl.col("taken") & (pl.lit(group == "clientId") | ~pl.col("_full"))
+        )[:, 0]
+        take = pl.Series(np.zeros(slots.height, dtype=bool))
+        if need.height and free.any():
+            idx = np.flatnonzero(free.to_numpy())
+            take_free = _ranked_take(slots[idx], group, need).to_numpy()
+            arr = np.zeros(slots.height, dtype=bool)
+            arr[idx[take_free]] = True
+            take = pl.Series(arr)
+        slots = slots.with_columns((pl.col("taken") | take).alias("taken"))
+    return slots
 
 
 def least_submitted(
@@ -323,86 +348,44 @@ def _distinct_feedback(
     )
 
 
+def _open_again(sheets: pl.DataFrame, nth: pl.Series) -> pl.Series:
+    """Per worksheet of ``sheets`` (numbered ``nth`` among its client's: a client's titles
+    come round every ``len(tx.WORKSHEETS)``), whether its title's previous worksheet for
+    the client is still open (not yet due) when it is given (worksheet.no_open_duplicate)."""
+    n = len(tx.WORKSHEETS)
+    w = sheets.select("clientId", "createdAt", "dueDate").with_columns(nth.alias("nth"))
+    prev = w.select("clientId", (pl.col("nth") + n).alias("nth"), pl.col("dueDate").alias("_due"))
+    return (
+        w.join(prev, on=["clientId", "nth"], how="left", maintain_order="left")
+        .select(pl.col("createdAt") < pl.col("_due").fill_null(pl.col("createdAt")))
+        .to_series()
+    )
+
+
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
-    active = active_pairs(ctx, frames)
-    pairs = held_pairs(active, frames["Meeting"])
-    if pairs.is_empty():
+    slots = _slots(ctx, frames)
+    given = slots.filter(pl.col("taken"))
+    if given.is_empty():
         return {}
-    # The base: a pair's first worksheets, for pairs that have none yet (all of them in a
-    # build: the generator makes none), so a second run adds nothing.
-    fresh = active.join(
-        frames["Worksheet"].select("clientId", "therapistId").unique(),
-        on=["clientId", "therapistId"],
-        how="anti",
-        maintain_order="left",
+    # A client's worksheets are numbered in the order they are given, after any others.
+    given = given.with_columns(
+        (
+            pl.col("foreign")
+            + pl.int_range(pl.len(), dtype=pl.Int64).over(
+                "clientId", order_by=["atMs", "meetingId", "slot"]
+            )
+        ).alias("nth")
     )
-    base, base_subs = worksheets(ctx, frames, frames["Meeting"], fresh)
-    ws = pl.concat([frames["Worksheet"], base], how="vertical_relaxed")
-    cfg = ctx.config
-    have = count_by(ws, "clientId")
-    need_c = deficit(
-        pairs.select("clientId").unique(),
-        "clientId",
-        have,
-        cfg.minimum("client", "worksheets_if_has_therapist"),
-    )
-    pairs = pairs.with_columns(spread(pairs, "clientId", need_c).alias("forClient"))
-    after = count_with_planned(ws, pairs, "therapistId", "forClient")
-    need_t = deficit(
-        pairs.select("therapistId").unique(),
-        "therapistId",
-        after,
-        cfg.minimum("therapist", "worksheets_created"),
-    )
-    pairs = pairs.with_columns(
-        (pl.col("forClient") + spread(pairs, "therapistId", need_t)).alias("n")
-    )
-    extras, extra_keys, there = _extras(ctx, pairs, have, frames["Worksheet"]["id"])
-    pairs = pairs.filter(pl.col("n") > 0)
-    if pairs.is_empty() and not len(extra_keys):
-        base, base_subs = least_submitted(ctx, frames, base, base_subs)
-        base_subs = _with_progress(ctx, frames, base, base_subs)
-        return {
-            "Worksheet": base,
-            "WorksheetSubmission": _distinct_feedback(ctx, frames, base, base_subs),
-        }
-    row, _, keys = expand(pairs["pkey"].to_numpy() ^ SALT, pairs["n"].to_numpy())
-    # A client's new worksheets continue its numbering, so their titles are new to it.
-    rows = (
-        pairs[row]
-        .join(have, on="clientId", how="left", maintain_order="left")
-        .with_columns(
-            (
-                pl.col("len").fill_null(0) + pl.int_range(pl.len(), dtype=pl.Int64).over("clientId")
-            ).alias("nth")
-        )
-        .drop("len", "n")
-    )
-    # The extras follow, those past the client's first round of titles after the rest.
-    again = extras["nth"].to_numpy() >= len(tx.WORKSHEETS)
-    first, first_subs = worksheet_rows(
-        ctx,
-        pl.concat([rows, extras.filter(pl.Series(~again))], how="vertical_relaxed"),
-        np.concatenate([keys, extra_keys[~again]]),
-        frames["Meeting"],
-    )
-    later_ids = ctx.ids("Worksheet", extra_keys[again])
-    before = pl.concat(
-        [ws.filter(~pl.col("id").is_in(later_ids.implode())).select(first.columns), first]
-    ).select("clientId", "title", "dueDate")
-    later, later_subs = _again(
-        ctx, extras.filter(pl.Series(again)), extra_keys[again], before, frames["Meeting"]
-    )
-    # A second run makes the extras of the first again: they are there already.
-    known = ctx.ids("Worksheet", extra_keys[there]).implode()
-    sheets = pl.concat([base, first, later]).filter(~pl.col("id").is_in(known))
-    submissions = pl.concat([base_subs, first_subs, later_subs]).filter(
-        ~pl.col("worksheetId").is_in(known)
-    )
-    sheets, submissions = least_submitted(ctx, frames, sheets, submissions)
-    submissions = _with_progress(ctx, frames, sheets, submissions)
+    keys = given["key"].to_numpy()
+    sheets, subs = worksheet_rows(ctx, given, keys, frames["Meeting"])
+    drop = _open_again(sheets, given["nth"]) | given["there"]
+    gone = sheets.filter(drop)["id"].implode()
+    sheets = sheets.filter(~drop)
+    subs = subs.filter(~pl.col("worksheetId").is_in(gone))
+    sheets, subs = least_submitted(ctx, frames, sheets, subs)
+    subs = _with_progress(ctx, frames, sheets, subs)
     return {
         "Worksheet": sheets,
-        "WorksheetSubmission": _distinct_feedback(ctx, frames, sheets, submissions),
+        "WorksheetSubmission": _distinct_feedback(ctx, frames, sheets, subs),
     }

@@ -72,7 +72,7 @@ from seedsnap.generators.users import (
     still_coming,
 )
 from seedsnap.ids import cuid
-from seedsnap.random import I64, U64, Stream, child_keys, expand, name_key
+from seedsnap.random import I64, U64, Stream, child_keys, name_key
 
 READS = ("User", "Client", "Therapist", "ClientTherapist")
 WRITES = ("TherapistAvailability", "Meeting", "PreAssessment")
@@ -1690,18 +1690,52 @@ REVIEW_ALONE_BY = 14 * MS_PER_DAY
 _NEVER = np.iinfo(np.int64).max
 
 
-def held_pairs(pairs: pl.DataFrame, meetings: pl.DataFrame) -> pl.DataFrame:
-    """``pairs`` (from ``active_pairs``) that have held a session, with firstMs: when their
-    first COMPLETED meeting (among ``meetings``: clientId, therapistId, status, endTime) ended.
+# Homework is given at a session: when a COMPLETED session of the pair ends, or within
+# GIVEN_WITHIN after it (the therapist sends it as the session closes, or once the notes are
+# written up), GIVEN_MEAN after it on average, on the therapist's working clock.
+GIVEN_WITHIN = 3 * MS_PER_HOUR
+GIVEN_MEAN = 30 * MS_PER_MINUTE
+# A session gives at most PER_SESSION worksheets: each of its PER_SESSION slots is filled with
+# probability q (the first filled first), so it gives q x PER_SESSION on average and most give
+# one or none. q is worksheets_per_relationship / meetings_per_relationship (a pair that holds
+# the sessions a pair is booked is given about the worksheets a pair is) / PER_SESSION, times
+# the therapist's habit (a keyed factor in HABIT: some set more homework than others).
+PER_SESSION = 2
+HABIT = (0.4, 1.6)
 
-    Homework is given at or after a session: a pair that has not met yet has no worksheets.
-    """
-    first = (
-        meetings.filter(pl.col("status") == "COMPLETED")
-        .group_by("clientId", "therapistId")
-        .agg(pl.col("endTime").min().dt.epoch("ms").alias("firstMs"))
+
+def homework_sessions(ctx: Context, pairs: pl.DataFrame, meetings: pl.DataFrame) -> pl.DataFrame:
+    """The COMPLETED sessions of ``pairs`` (``active_pairs`` rows, or ``ended_pairs`` ones:
+    endMs, null for an active pair) among ``meetings`` that ended before the anchor: the
+    pair's columns plus meetingId and atMs (when the session ended), by atMs then meetingId."""
+    held = meetings.filter(pl.col("status").cast(pl.String) == "COMPLETED").select(
+        pl.col("id").alias("meetingId"),
+        "clientId",
+        "therapistId",
+        pl.col("endTime").dt.epoch("ms").alias("atMs"),
     )
-    return pairs.join(first, on=["clientId", "therapistId"], how="inner", maintain_order="left")
+    return (
+        pairs.join(held, on=["clientId", "therapistId"], how="inner")
+        .filter(pl.col("atMs") < ctx.anchor_ms)
+        .sort("atMs", "meetingId")
+    )
+
+
+def homework_counts(ctx: Context, sessions: pl.DataFrame) -> I64:
+    """How many worksheets each of ``sessions`` (``homework_sessions``) gives by itself
+    (0 to PER_SESSION: see HABIT), keyed by its meeting."""
+    vol = ctx.config.volumes
+    rate = float(vol["worksheets_per_relationship"]) / max(
+        float(vol["meetings_per_relationship"]), 1.0
+    )
+    habit = ctx.stream("Worksheet", "habit").uniform(text_keys(sessions["therapistId"]))
+    q = np.clip(rate * (HABIT[0] + (HABIT[1] - HABIT[0]) * habit) / PER_SESSION, 0.0, 1.0)
+    s = ctx.stream("Worksheet", "given")
+    keys = text_keys(sessions["meetingId"])
+    n = np.zeros(sessions.height, dtype=np.int64)
+    for j in range(PER_SESSION):  # a fixed two draws over every session, not rows
+        n += s.uniform(keys, j) < q
+    return n
 
 
 def next_sessions(pairs: pl.DataFrame, after: I64, meetings: pl.DataFrame) -> tuple[I64, I64, I64]:
@@ -1767,18 +1801,22 @@ def worksheet_templates(ctx: Context, clients: pl.Series, nth: I64) -> I64:
 def worksheet_rows(
     ctx: Context, pairs: pl.DataFrame, keys: U64, meetings: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Worksheets (one per row of ``pairs``: clientId, therapistId, firstMs from
-    ``held_pairs``, nth: the worksheet's number among its client's) + submissions.
+    """Worksheets (one per row of ``pairs``: clientId, therapistId, atMs: when the session it
+    is given at ended, nth: the worksheet's number among its client's; seenC, seenT: when
+    client and therapist were last seen, ``users.last_seen``; endMs: when the pair ended,
+    null while it is active) + submissions.
 
-    Assigned between the end of the pair's first session and the anchor, while client and
-    therapist still came (by seenC and seenT, their ``users.last_seen``, when given), due
+    Given at the session: GIVEN_WITHIN after it ended at most (GIVEN_MEAN on average, on the
+    therapist's working clock), by the time the therapist was last seen and the anchor; due
     DUE_DAYS local days later at the end of the client's day (23:59 in its home zone); the
     template follows ``worksheet_templates``. Past due: submitted 75 % of the time where the
     client came after it was assigned (SUBMIT_RATE; LATE_RATE of them late, within LATE_BY of
     the due date), else OVERDUE. Not yet due: submitted in that share of the time it has had,
     else ASSIGNED. A submission comes after assignment, once the days its steps span have
-    passed (``tx.WORKSHEET_MIN_DAYS``), by the due date (or late) and by the time the client
-    was last seen; its feedback fits any worksheet or its title (``tx.WORKSHEET_FEEDBACK_FOR``).
+    passed (``tx.WORKSHEET_MIN_DAYS``), by the due date (or late), by the time the client
+    was last seen and, for a pair that ended, by its end (a client no longer hands in
+    homework to a past therapist: one not handed in by then is left undone); its feedback
+    fits any worksheet or its title (``tx.WORKSHEET_FEEDBACK_FOR``).
     The therapist reviews it (REVIEWED, with feedback) in its working day, before or at the
     pair's next held session among ``meetings`` (Meeting rows), a REVIEW_LATE_RATE tail
     after it but before the one after that (``next_sessions``); before the next session
@@ -1790,13 +1828,14 @@ def worksheet_rows(
     n = pairs.height
     seen_c = pairs["seenC"].to_numpy() if "seenC" in pairs.columns else np.full(n, a)
     seen_t = pairs["seenT"].to_numpy() if "seenT" in pairs.columns else np.full(n, a)
+    ended = pairs["endMs"].fill_null(a).to_numpy() if "endMs" in pairs.columns else np.full(n, a)
     tpl = worksheet_templates(ctx, pairs["clientId"], pairs["nth"].to_numpy())
-    first = pairs["firstMs"].to_numpy()
-    hi = np.maximum(first, np.minimum(a - MS_PER_HOUR, np.minimum(seen_c, seen_t)))
-    # Assigned by the therapist and submitted by the client, each in its waking hours
+    at = pairs["atMs"].to_numpy()
+    hi = np.maximum(at, np.minimum(np.minimum(at + GIVEN_WITHIN, ended), np.minimum(a, seen_t)))
+    # Given by the therapist as the session closes or soon after, in its working hours
     # (``clock``); due at the end of a day of the client's, some days after assignment.
     home_t = home_offset_of(ctx, pairs["therapistId"])
-    created = waking_between(s, keys, first, hi, home_t, index=1, rhythm=WORKDAY)
+    created = waking_soon_after(s, keys, at, hi, GIVEN_MEAN, home_t, index=1, rhythm=WORKDAY)
     zone_c = home_zone_of(ctx, pairs["clientId"])
     due_days = (
         utc_to_local(created, zone_c) // MS_PER_DAY
@@ -1812,7 +1851,7 @@ def worksheet_rows(
     ready = created + _WS["minMs"][tpl]
     elapsed = np.clip((a - ready) / np.maximum(due - ready, 1), 0.0, 1.0)
     late = past_due & s.bernoulli(keys, LATE_RATE, index=10)
-    came = np.minimum(a, seen_c)
+    came = np.minimum(np.minimum(a, seen_c), ended)
     sub_lo = np.where(late, due + MS_PER_HOUR, np.maximum(created + MS_PER_HOUR, ready))
     sub_hi = np.where(late, np.minimum(due + LATE_BY, came), np.minimum(due, came))
     submitted = s.bernoulli(keys, SUBMIT_RATE * elapsed, index=3) & (sub_lo <= sub_hi)
@@ -1887,27 +1926,6 @@ def worksheet_rows(
         }
     )
     return worksheets, submissions
-
-
-def worksheets(
-    ctx: Context, frames: Frames, meetings: pl.DataFrame, pairs: pl.DataFrame | None = None
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """randint(1, worksheetsPerRelationship) worksheets per active pair that has met (among
-    ``meetings``, which must be all of them: a review waits for the pair's next session).
-
-    ``pairs``: ``active_pairs(ctx, frames)``, when the caller has it already.
-    """
-    pairs = held_pairs(active_pairs(ctx, frames) if pairs is None else pairs, meetings)
-    if pairs.is_empty():
-        return ctx.empty("Worksheet"), ctx.empty("WorksheetSubmission")
-    wpr = int(ctx.config.volumes["worksheets_per_relationship"])
-    pk = pairs["pkey"].to_numpy()
-    n = ctx.stream("Worksheet", "count").integers(pk, 1, wpr + 1)
-    row, _, keys = expand(pk, n)
-    rows = pairs[row].with_columns(
-        pl.int_range(pl.len(), dtype=pl.Int64).over("clientId").alias("nth")
-    )
-    return worksheet_rows(ctx, rows, keys, meetings)
 
 
 # -- pre-assessments --------------------------------------------------------------------------
