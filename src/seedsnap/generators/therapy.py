@@ -8,10 +8,11 @@ Fixes over upstream (seeder.md §6.3 and §11):
   their status agrees with the anchor and createdAt lies between the pairing and the start
   (§11.5, §11.8); every COMPLETED meeting has notes (§7.1), written by the notes enricher
   from ``notes_rows`` once the worksheets and assessments they speak of exist;
-- worksheets use OVERDUE; they are due at the end of a day of the client's; a submission comes
-  after assignment and before the due date (§11.9), and is reviewed by the pair's next held
-  session, mostly (``worksheet_rows``: the worksheets enricher makes them, once every meeting
-  exists);
+- worksheets are homework given at a session the pair held, ended pairs' too (upstream gave
+  them to active pairs only, at any time); they use OVERDUE; they are due at the end of a day
+  of the client's; a submission comes after assignment and before the due date (§11.9), and
+  is reviewed by the pair's next held session, mostly (``worksheet_rows``: the worksheets
+  enricher makes them, once every meeting exists);
 - one assessment JSON shape whose scores are the sums of its answers and whose severity
   levels follow the standard cut-offs (§11.14); processedAt >= createdAt (§11.8);
 - reviews come after the meeting ended and before the anchor (§11.8);
