@@ -2,10 +2,12 @@
 invitations and participants (seeder.md §7 row 16 and its session details, §11.3, §11.15).
 
 Per community that has a moderator and at least one APPROVED therapist member, top up to
-``WEBINARS`` webinar and a programme of group-therapy sessions sized to its client members
-still coming (``programme``: none below ``MIN_PARTICIPANTS``, ``SESSIONS`` from
-``FULL_GROUP``), on days when at least ``MIN_PARTICIPANTS`` of them came (``_around``): so
-most past ones are held. By construction:
+``WEBINARS`` webinar and a programme of group-therapy sessions (``programme``): a group per
+``GROUP_SIZE`` of its client members still coming (none below ``MIN_PARTICIPANTS``), as many
+as its therapist members who can host allow, each meeting at the community's keyed cadence
+(weekly, fortnightly or monthly: ``cadence``) over the business days it could hold them on;
+on days when at least ``MIN_PARTICIPANTS`` of them came (``_around``): so most past ones are
+held. By construction:
 
 - the creator (``createdById``) is a moderator of the community, assigned before creating it,
   who still came then: a session is created by the time its creator was last seen
@@ -39,8 +41,9 @@ most past ones are held. By construction:
   invitation; PENDING invitations exist only for upcoming sessions still PENDING_APPROVAL;
   attendance is ATTENDED/NO_SHOW/CANCELLED for completed sessions, CANCELLED for cancelled
   ones and REGISTERED/CANCELLED for upcoming ones;
-- a build holds a session CANCELLED and one PENDING_APPROVAL, an invitation PENDING and a
-  participant NO_SHOW and one CANCELLED wherever its sessions allow (the ``MIN_*``: the top
+- a build holds a session CANCELLED and one PENDING_APPROVAL, a group-therapy session in
+  person, an invitation PENDING and a participant NO_SHOW and one CANCELLED wherever its
+  sessions allow (the ``MIN_*``: the top
   of a keyed ranking of what could be, where the draws left none), so light has them too;
 - and one session under way at the anchor (IN_PROGRESS, ``MIN_IN_PROGRESS``, ``_under_way``)
   where a community can hold one then: a session of its own, keyed apart from the others,
@@ -83,9 +86,16 @@ from seedsnap.random import I64, child_keys
 READS = ("Community", "Membership", "ModeratorCommunity", "Therapist", "User", "Meeting")
 WRITES = ("GroupTherapySessions", "GroupSessionTherapistInvitations", "GroupSessionParticipants")
 
-SESSIONS = 10  # group-therapy sessions per community (upstream's top-up target)
 MIN_PARTICIPANTS = 3  # registrations a group-therapy session needs to take place
-FULL_GROUP = 6  # client members still coming for whom a community holds all SESSIONS
+# A community runs a therapy group per GROUP_SIZE of its client members still coming (rounded
+# up), as many as its therapist members who can host, at most MAX_GROUPS; each group meets
+# every CADENCES weeks, keyed per community with CADENCE_P (weekly, fortnightly, monthly
+# groups): ``programme``. Upstream topped every community up to 10 sessions, and heavy x3 had
+# 46 of 54 communities at exactly 11 sessions (10 and a webinar).
+GROUP_SIZE = 8
+MAX_GROUPS = 3
+CADENCES = (1, 2, 4)
+CADENCE_P = (0.3, 0.45, 0.25)
 CANCEL_FROM = 0.9  # a registration whose keyed draw is this or more, its client cancelled
 # Why a session the draw cancels was cancelled, by its type: only an in-person session has a
 # venue to close. Too few registrations (LOW_ENROLMENT) is never drawn: it is the reason of
@@ -118,6 +128,9 @@ MIN_PENDING_APPROVAL = 1
 MIN_PENDING_INVITATIONS = 1
 MIN_NO_SHOW = 1
 MIN_SELF_CANCELLED = 1
+# ... and a group-therapy session meeting in person (``_least_in_person``): in a small build
+# the in-person templates and the states that can host them may leave none.
+MIN_IN_PERSON = 1
 # A build holds at least MIN_IN_PROGRESS sessions under way at the anchor (IN_PROGRESS) where
 # a community can hold one then (``_under_way``): testers need the app's "live now" views,
 # and the default anchor, a Sunday at 07:00 in New York, is no business day. It starts on
@@ -166,9 +179,12 @@ def _communities(ctx: Context, frames: Frames, members: pl.DataFrame) -> pl.Data
         .agg(ms_of("assignedAt").min().alias("first_mod"))
     )
     ther = (
-        _therapist_members(frames)
+        _comers(ctx, frames, _therapist_members(frames))
         .group_by("communityId")
-        .agg(pl.col("since").min().alias("first_ther"))
+        .agg(
+            pl.col("since").min().alias("first_ther"),
+            pl.col("coming").sum().cast(pl.Int64).alias("hosts"),
+        )
     )
     n_clients = members.group_by("communityId").agg(pl.col("coming").sum().cast(pl.Int64))
     comm = (
@@ -201,11 +217,25 @@ def _comers(ctx: Context, frames: Frames, people: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def programme(coming: pl.Expr) -> pl.Expr:
-    """Group-therapy sessions a community holds, from its client members still coming: none
-    below MIN_PARTICIPANTS (no group), SESSIONS from FULL_GROUP up, in proportion between."""
-    n = (coming * SESSIONS + FULL_GROUP - 1) // FULL_GROUP  # rounded up
-    return pl.when(coming >= MIN_PARTICIPANTS).then(n.clip(0, SESSIONS)).otherwise(0)
+def cadence(ctx: Context, ckey: npt.ArrayLike) -> I64:
+    """Per community (``ckey``, its key), the weeks between the meetings of each of its
+    groups: CADENCES drawn with CADENCE_P, keyed."""
+    pick = ctx.stream("GroupTherapySessions", "cadence").uniform(ckey)
+    out: I64 = np.asarray(CADENCES, dtype=np.int64)[
+        np.searchsorted(np.cumsum(CADENCE_P), pick, side="right")
+    ]
+    return out
+
+
+def programme(coming: pl.Expr, hosts: pl.Expr, weeks: pl.Expr, days: pl.Expr) -> pl.Expr:
+    """Group-therapy sessions a community holds over ``days`` business days it could hold
+    them on: a group per GROUP_SIZE of its client members still coming (``coming``; none
+    below MIN_PARTICIPANTS), no more groups than therapist members who can host (``hosts``)
+    nor MAX_GROUPS, each meeting every ``weeks`` weeks (``cadence``); one a day at most."""
+    groups = pl.min_horizontal((coming + GROUP_SIZE - 1) // GROUP_SIZE, hosts, pl.lit(MAX_GROUPS))
+    meets = (days + 5 * weeks - 1) // (5 * weeks)  # each group's meetings, rounded up
+    n = pl.min_horizontal(groups * meets, days).clip(0)
+    return pl.when(coming >= MIN_PARTICIPANTS).then(n).otherwise(0)
 
 
 def _therapist_members(frames: Frames) -> pl.DataFrame:
@@ -229,15 +259,6 @@ def _slots(ctx: Context, frames: Frames, comm: pl.DataFrame, members: pl.DataFra
         (~pl.col("web")).sum().cast(pl.Int64).alias("n_group"),
         pl.col("web").sum().cast(pl.Int64).alias("n_web"),
     )
-    comm = comm.join(
-        have, left_on="id", right_on="communityId", how="left", maintain_order="left"
-    ).with_columns(
-        (programme(pl.col("coming")) - pl.col("n_group").fill_null(0)).clip(0).alias("d_group"),
-        (WEBINARS - pl.col("n_web").fill_null(0)).clip(0).alias("d_web"),
-    )
-    comm = comm.filter((pl.col("d_group") > 0) | (pl.col("d_web") > 0))
-    if comm.is_empty():
-        return pl.DataFrame()
     anchor_day = _anchor_day(ctx)
     offsets = np.r_[-PAST_BUSINESS_DAYS:0, 1 : FUTURE_BUSINESS_DAYS + 1].astype(np.int64)
     # Business days: no weekend, no US federal holiday (``us_holidays``).
@@ -254,6 +275,25 @@ def _slots(ctx: Context, frames: Frames, comm: pl.DataFrame, members: pl.DataFra
     )
     first_ok = lo_day + LEAD_DAYS + 1
     ok = days[None, :] >= first_ok[:, None]
+    # Its programme (``programme``) over the days it could hold sessions on: a community
+    # founded weeks ago has held fewer.
+    comm = comm.with_columns(
+        pl.Series("weeks", cadence(ctx, comm["ckey"].to_numpy())),
+        pl.Series("days", ok.sum(axis=1).astype(np.int64)),
+    ).join(have, left_on="id", right_on="communityId", how="left", maintain_order="left")
+    comm = comm.with_columns(
+        (
+            programme(pl.col("coming"), pl.col("hosts"), pl.col("weeks"), pl.col("days"))
+            - pl.col("n_group").fill_null(0)
+        )
+        .clip(0)
+        .alias("d_group"),
+        (WEBINARS - pl.col("n_web").fill_null(0)).clip(0).alias("d_web"),
+    )
+    wanted = ((comm["d_group"] > 0) | (comm["d_web"] > 0)).to_numpy()
+    comm, ok = comm.filter(pl.Series(wanted)), ok[wanted]
+    if comm.is_empty():
+        return pl.DataFrame()
     perm = ranks(ctx.stream("GroupTherapySessions", "slot"), comm["ckey"].to_numpy(), len(days))
     n, m = perm.shape
     # Each community's days in priority order (``perm``), communities in id order (``comm``
@@ -278,8 +318,17 @@ def _slots(ctx: Context, frames: Frames, comm: pl.DataFrame, members: pl.DataFra
     k = offsets[day_i]
     # SPARE_SLOTS more than needed: a slot nobody can host gives way to the next (``_hosted``).
     can_group = (_around(grid, members) >= MIN_PARTICIPANTS) & (d_group > 0)
+    # Groups meet at their cadence, not on days drawn anywhere in the window: the days a
+    # community's group comes on are cut into as many spans, in time order, as it holds
+    # sessions, and its first choices take a day of each span (the keyed order within it),
+    # the next choices a second one, and so on (``_paced``): past and upcoming sessions
+    # come as the days do.
+    idx = np.flatnonzero(can_group)
+    comes = np.zeros_like(ok)
+    comes[ci[idx], day_i[idx]] = True
+    idx = idx[_paced(ci[idx], day_i[idx], comes, comm["d_group"].to_numpy())]
     r = np.zeros(len(ci), dtype=np.int64)
-    r[can_group] = rank_in_run(ci[can_group])  # rank in the community's group slots
+    r[idx] = rank_in_run(ci[idx])  # rank in the community's group slots
     group = can_group & (r < d_group + SPARE_SLOTS)
     # The webinar takes the first remaining slot, upcoming ones first.
     rest = np.flatnonzero(~group & (d_web > 0))
@@ -297,6 +346,23 @@ def _slots(ctx: Context, frames: Frames, comm: pl.DataFrame, members: pl.DataFra
         pl.Series("pref", np.concatenate([r[g_rows], rank_in_run(ci[rest])])),
         pl.Series("need", np.where(web, d_web[rows], d_group[rows])),
     ).select("communityId", "k", "day", "web", "pref", "need")
+
+
+def _paced(ci: I64, day_i: I64, ok: npt.NDArray[np.bool_], n: I64) -> I64:
+    """The order of the (community ``ci``, day ``day_i``) choices, given by community and
+    keyed priority, that paces each community's ``n`` sessions over its ``ok`` days (a row
+    per community, a column per day, in time order; the choices are among them): its days
+    cut into ``n`` spans of consecutive ones, the first choice of each span comes before the
+    second of any, and so on."""
+    pos = (np.cumsum(ok, axis=1) - 1)[ci, day_i]  # the day's place among its community's
+    days = ok.sum(axis=1)[ci]
+    span = pos * np.maximum(n[ci], 1) // np.maximum(days, 1)
+    at = np.arange(len(ci))
+    by_span = np.lexsort((at, span, ci))  # stable: the keyed order within each span
+    rank = np.empty(len(ci), dtype=np.int64)
+    rank[by_span] = rank_in_run(ci[by_span] * (int(span.max(initial=0)) + 1) + span[by_span])
+    out: I64 = np.lexsort((at, rank, ci))
+    return out
 
 
 def _around(grid: pl.DataFrame, members: pl.DataFrame) -> I64:
@@ -401,6 +467,12 @@ def _sessions(
     g_type = np.asarray([row[4] for row in g_rows])
     u = s.uniform(keys, 0)
     g_idx = _theme_pick(g_theme, theme, u)
+    if "ip" in x.columns:  # to meet in person where it can (``_least_in_person``)
+        ip_rows = np.flatnonzero(g_type == "IN_PERSON")
+        want = x["ip"].fill_null(False).to_numpy() & ~web & np.isin(theme, g_theme[ip_rows])
+        # (a theme of no in-person template is never wanted: any that has one stands in)
+        of = np.where(want, theme, g_theme[ip_rows[0]])
+        g_idx = np.where(want, ip_rows[_theme_pick(g_theme[ip_rows], of, u)], g_idx)
     in_person = ~web & (g_type[g_idx] == "IN_PERSON")
     venue = np.full(len(keys), -1, dtype=np.int64)
     ip = np.flatnonzero(in_person)
@@ -1089,6 +1161,46 @@ def _least_states(
     return x.with_columns(*_called_off(is_off, is_wait, pl.lit(reason), a), is_off.alias("_forced"))
 
 
+def _least_in_person(
+    ctx: Context, frames: Frames, slots: pl.DataFrame, x: pl.DataFrame, members: pl.DataFrame
+) -> pl.DataFrame | None:
+    """``slots`` with an "ip" column marking MIN_IN_PERSON group-therapy sessions to meet in
+    person, where the draws left fewer among the existing sessions and the candidates ``x``
+    a community would keep first (``pref`` below its ``need``); None where they need none
+    or none could. Could: a first choice of a community whose theme has an in-person
+    template, to take place (held or approved: one still awaiting approval gives way to
+    those open for registration, ``_hosted``), on a day a state can host it
+    (``_venue_states``); the top of a keyed ranking of those. Its slot takes an in-person template of its theme (``_sessions``); nothing
+    else changes."""
+    old = frames["GroupTherapySessions"]
+    first = x.filter(~pl.col("web") & (pl.col("pref") < pl.col("need")))
+    short = MIN_IN_PERSON - _count(old, "sessionType", "IN_PERSON")
+    short -= _count(first, "sessionType", "IN_PERSON")
+    if short <= 0 or first.is_empty():
+        return None
+    themes = {th for th, rows in t.GROUP_SESSIONS.items() if any(r[3] == "IN_PERSON" for r in rows)}
+    could = first.filter(
+        pl.col("theme").is_in(sorted(themes)) & pl.col("status").is_in(["APPROVED", "COMPLETED"])
+    )
+    if could.is_empty():
+        return None
+    could = could.filter(
+        pl.Series(
+            _venue_states(ctx, frames, could.select("communityId", "day", "key"), members) >= 0
+        )
+    )
+    if could.is_empty():
+        return None
+    bits = ctx.stream("GroupTherapySessions", "least-in-person").bits(could["key"].to_numpy())
+    top = could.with_columns(pl.Series("_b", bits)).sort("_b", "sid").head(short)
+    return slots.join(
+        top.select("communityId", "k", "web", pl.lit(True).alias("ip")),
+        on=["communityId", "k", "web"],
+        how="left",
+        maintain_order="left",
+    )
+
+
 def _least_pending(
     ctx: Context, frames: Frames, x: pl.DataFrame, invitations: pl.DataFrame
 ) -> pl.DataFrame:
@@ -1285,6 +1397,9 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     if slots.is_empty():
         return {}
     candidates = _sessions(ctx, frames, comm, slots, members)
+    in_person = _least_in_person(ctx, frames, slots, candidates, members)
+    if in_person is not None:  # keyed per session: only the marked ones change
+        candidates = _sessions(ctx, frames, comm, in_person, members)
     x, invitations, regs = _kept(ctx, frames, candidates, members)
     forced = _least_states(ctx, frames, candidates, x, invitations)
     if forced is not None:  # invitations and registrations are keyed per session
