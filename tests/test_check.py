@@ -2733,6 +2733,11 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "Meeting", "mt1", status="CANCELLED"),
         "w2",
     ),
+    (  # gs1 made group therapy, and seven more communities with one session each: 8 of 8
+        "group_session.counts_spread",
+        lambda f: _group_programmes(f, [1] * 7),
+        "1",
+    ),
 ]
 
 
@@ -2740,6 +2745,20 @@ def _unread(f: Frames, user: str, n: int, at: datetime) -> Frames:
     """``n`` notices to ``user`` sent ``at``, unread."""
     for i in range(n):
         f = _notice(f, f"nu{i}", user, "SYSTEM_UPDATE", None, at)
+    return f
+
+
+def _group_programmes(f: Frames, counts: list[int]) -> Frames:
+    """gs1 (k1) made group therapy, and communities kg0, kg1, ... holding ``counts``
+    group-therapy sessions each (gs_kg0_0, ...), copies of gs1."""
+    f = set_(f, "GroupTherapySessions", "gs1", sessionFormat="group-therapy")
+    gs1 = f["GroupTherapySessions"].filter(pl.col("id") == "gs1")
+    more = [
+        gs1.with_columns(pl.lit(f"gs_kg{c}_{i}").alias("id"), pl.lit(f"kg{c}").alias("communityId"))
+        for c, n in enumerate(counts)
+        for i in range(n)
+    ]
+    f["GroupTherapySessions"] = pl.concat([f["GroupTherapySessions"], *more])
     return f
 
 
@@ -4851,6 +4870,14 @@ def test_pending_window_is_the_generators_processing_window() -> None:
         (  # an in-person session's venue can close
             "group_session.cancellation_reason_fits",
             lambda f: _cancelled(f, VENUE_CLOSED, sessionType="IN_PERSON"),
+        ),
+        (  # 8 communities hold group therapy, 4 of them (half, no more) one session each
+            "group_session.counts_spread",
+            lambda f: _group_programmes(f, [1, 1, 1, 2, 2, 3, 3]),
+        ),
+        (  # 7 of 7 hold one each: too few communities to tell a spread
+            "group_session.counts_spread",
+            lambda f: _group_programmes(f, [1] * 6),
         ),
     ],
 )

@@ -1014,6 +1014,12 @@ def _min_group() -> int:
 
 
 _MIN_GROUP = _min_group()
+# Where GROUP_COUNT_FROM communities or more hold group therapy, no count of group-therapy
+# sessions is shared by more than GROUP_COUNT_SHARE of them: upstream topped every community
+# up to 10, and heavy x3 had 46 of 54 at exactly 10 (enrichers/group_sessions.py now sizes
+# a community's programme by its members, hosts and keyed cadence: at most 13 share one).
+GROUP_COUNT_SHARE = 0.5
+GROUP_COUNT_FROM = 8
 
 
 def _host_hours() -> tuple[int, int]:
@@ -2807,6 +2813,21 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         JOIN "GroupTherapySessions" AS "o" ON "o"."createdById" = "s"."createdById"
             AND "o"."createdAt" = "s"."createdAt" AND "o"."id" < "s"."id"
         GROUP BY "s"."id", "s"."createdAt" """,
+    ),
+    (
+        "group_session.counts_spread",
+        "GroupTherapySessions",
+        f"where at least {GROUP_COUNT_FROM} communities hold group therapy, no count of "
+        f"group-therapy sessions is shared by more than {GROUP_COUNT_SHARE:g} of them: a "
+        "community's programme follows its members, its hosts and its groups' cadence",
+        f"""SELECT CAST("n" AS TEXT) AS "key", CAST(COUNT(*) AS TEXT) || ' of ' ||
+        CAST(MAX("t") AS TEXT) || ' communities hold ' || CAST("n" AS TEXT) AS "detail"
+        FROM (SELECT "communityId", COUNT(*) AS "n", COUNT(*) OVER () AS "t"
+            FROM "GroupTherapySessions"
+            WHERE COALESCE("sessionFormat", 'group-therapy') = 'group-therapy'
+            GROUP BY "communityId") AS "c"
+        WHERE "t" >= {GROUP_COUNT_FROM}
+        GROUP BY "n" HAVING COUNT(*) > {GROUP_COUNT_SHARE} * MAX("t")""",
     ),
     (
         "group_invitation.therapist_of_the_venues_state",
