@@ -2738,6 +2738,16 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: _group_programmes(f, [1] * 7),
         "1",
     ),
+    (  # c1 (signed up 200 days ago) posts p1 and 29 copies of it 5 days ago: 30 against p2
+        "post.activity_not_piled_at_the_anchor",
+        lambda f: _posted(f, 30, 0),
+        "p1",
+    ),
+    (  # 16 posts in the last 30 days against 20 in the 60 before (1.6 times their mean)
+        "post.activity_not_piled_at_the_anchor",
+        lambda f: _posted(f, 16, 19),
+        "p1",
+    ),
 ]
 
 
@@ -2759,6 +2769,19 @@ def _group_programmes(f: Frames, counts: list[int]) -> Frames:
         for i in range(n)
     ]
     f["GroupTherapySessions"] = pl.concat([f["GroupTherapySessions"], *more])
+    return f
+
+
+def _posted(f: Frames, last: int, before: int) -> Frames:
+    """c1's p1 5 days before the anchor and ``last`` - 1 copies of it, and ``before`` posts
+    of c1's more (p1b, p1b_0, ...) 45 days before: with c2's p2 (80 days before), clients
+    of 90 days or more post ``last`` in the last 30 days and ``before`` + 1 in the 60 before."""
+    f = set_(f, "Post", "p1", **_ts(days(5)))
+    f = _said_again(f, "Post", "p1", last - 1) if last > 1 else f
+    if before:
+        f = add(f, "Post", id="p1b", title="Hello", content="First post.", userId="c1",
+                roomId="r1", **_ts(days(45)))  # fmt: skip
+        f = _said_again(f, "Post", "p1b", before - 1)
     return f
 
 
@@ -5275,3 +5298,12 @@ def test_worksheet_minimums_count_those_with_the_sessions_for_them(
     held = set_(dict(base[0]), "Meeting", "mt2", status="COMPLETED", startTime=days(1))
     paths = {**base[1], **write({"Meeting": held["Meeting"]}, tmp_path)}
     assert failed(3, paths) == dict(zip(only, ["c1", "t1"], strict=True))
+
+
+def test_activity_rule_passes_below_its_thresholds(lab: Lab) -> None:
+    """28 posts in the last 30 days and p2 before are fewer than ACTIVITY_FROM (30); 15
+    against 20 in the 60 days before is ACTIVITY_PILE (1.5) times their mean."""
+    rule_id = "post.activity_not_piled_at_the_anchor"
+    for edit in (lambda f: _posted(f, 28, 0), lambda f: _posted(f, 15, 19)):
+        report = lab.check(rule_id, edit)
+        assert report.rules == [rule_id] and not report.violations, report.to_text()

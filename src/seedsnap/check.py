@@ -473,6 +473,7 @@ def rules(config: Mapping[str, Any], schema: Schema = MENTARA) -> list[Rule]:
         *calendar_rules(year),
         *minimum_rules(minimums, at),
         *recent_activity_rule(recent, at),
+        *activity_spread_rule(at),
         *worksheet_spread_rule(minimums),
     ]
 
@@ -493,6 +494,41 @@ def recent_activity_rule(days: int, at: str) -> list[Rule]:
             JOIN "RoomGroup" AS "g" ON "g"."id" = "r"."roomGroupId"
             WHERE "g"."communityId" = "c"."id"
             AND "p"."createdAt" >= {at} - INTERVAL '{int(days)} days')""",
+        )
+    ]
+
+
+# Clients' posts are spread over their time on the platform, not piled up at the anchor:
+# among clients who signed up ACTIVITY_TENURE_DAYS or more before it, the posts of the last 30
+# days are at most ACTIVITY_PILE times the mean of the two 30-day windows before (when those
+# 90 days hold ACTIVITY_FROM posts or more). 0.15.0's heavy x3 had 797 against 426 and 416.
+ACTIVITY_TENURE_DAYS = 90
+ACTIVITY_PILE = 1.5
+ACTIVITY_FROM = 30
+
+
+def activity_spread_rule(at: str) -> list[Rule]:
+    """Long-standing clients' posts of the last 30 days against the 60 days before."""
+    last = f""""p"."createdAt" > {at} - INTERVAL '30 days'"""
+    window = f"""WHERE CAST("u"."role" AS TEXT) = 'client'
+            AND "u"."createdAt" <= {at} - INTERVAL '{ACTIVITY_TENURE_DAYS} days'
+            AND "p"."createdAt" > {at} - INTERVAL '90 days' AND "p"."createdAt" <= {at}"""
+    return [
+        Rule(
+            "post.activity_not_piled_at_the_anchor",
+            "Post",
+            f"clients who signed up {ACTIVITY_TENURE_DAYS} days or more before the anchor "
+            f"post at most {ACTIVITY_PILE} times as much in its last 30 days as in each 30 of "
+            f"the 60 before, on average (when they made {ACTIVITY_FROM} posts or more in "
+            "those 90 days): activity is spread over their time, not piled at the anchor",
+            f"""SELECT MIN(CASE WHEN {last} THEN "p"."id" END) AS "key",
+            CAST(SUM(CASE WHEN {last} THEN 1 ELSE 0 END) AS TEXT) || ' posts in the last 30 '
+            || 'days, ' || CAST(SUM(CASE WHEN {last} THEN 0 ELSE 1 END) AS TEXT)
+            || ' in the 60 before' AS "detail"
+            FROM "Post" AS "p" JOIN "User" AS "u" ON "u"."id" = "p"."userId"
+            {window}
+            HAVING COUNT(*) >= {ACTIVITY_FROM} AND SUM(CASE WHEN {last} THEN 1 ELSE 0 END)
+            > {ACTIVITY_PILE} * SUM(CASE WHEN {last} THEN 0 ELSE 1 END) / 2.0""",
         )
     ]
 

@@ -27,6 +27,7 @@ from seedsnap.generators.common import (
     text_keys,
 )
 from seedsnap.generators.content import (
+    FRESH_WITHIN,
     REACTION_MEAN,
     REPLY_RATE,
     community_posts,
@@ -158,7 +159,8 @@ def _user_options(
     """The posts each user of ``need`` (by its code ``_n``, its row) may comment on, by
     user: per option its user code, post code (``_p``, the post's row in ``posts``), ``lo``
     (a minute after the later of the post and the user's joining, ms), the user's ``seen``,
-    whether it commented on the post already (``comments``) and whether the user keeps it.
+    whether it commented on the post already (``comments``) or joined more than
+    FRESH_WITHIN after it (either is taken last), and whether the user keeps it.
 
     The options are every post of the user's communities (``members``) with an author, as
     a join of the two would give them; a user keeps those not its own made before it was
@@ -203,6 +205,9 @@ def _user_options(
     seen = members["seen"].to_numpy().astype(np.int64)[m][r]
     p_at = posts["pAt"].dt.epoch("ms").to_numpy().astype(np.int64)
     lo = np.maximum(p_at[opt_p], joined[r]) + 60_000
+    # A post made before the user joined (FRESH_WITHIN) is taken after the others, as one
+    # it commented on already: it would comment on it only when it came, long after.
+    is_done |= joined[r] > p_at[opt_p] + FRESH_WITHIN
     spam = np.zeros(posts.height, dtype=bool)
     spam_at = rows_in(kinds.filter(pl.col("_kind") == content_text.SPAM)["postId"], posts["postId"])
     spam[spam_at[spam_at >= 0]] = True

@@ -25,7 +25,12 @@ from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.enrichers.common import best_rows, count_by, deficit, pair_top_up
 from seedsnap.generators import content_text
 from seedsnap.generators.common import text_keys
-from seedsnap.generators.content import REACTION_MEAN, community_posts, posting_members
+from seedsnap.generators.content import (
+    FRESH_WITHIN,
+    REACTION_MEAN,
+    community_posts,
+    posting_members,
+)
 from seedsnap.generators.users import home_offset_of, last_seen
 from seedsnap.random import I64, U64, name_key
 
@@ -91,18 +96,22 @@ def _take(
     """Per side entity (``_r``: its row in ``need``), its ``need`` pairs a user may heart.
 
     Not one's own (author ``_a``), not ``hearted`` already (pair codes), after the item was
-    ``made`` and the user joined; first those the user was still seen after (``seen``), the
-    others only where too few are. ``repeated``: some pair may come twice (a repeated
+    ``made`` and the user joined; first those the user was still seen after (``seen``) and
+    had joined by FRESH_WITHIN after the item, then the later joiners, the others only where
+    too few are. ``repeated``: some pair may come twice (a repeated
     membership); it then counts once, its first row. best_rows chooses as take_best does:
     the side's row follows its id's order (the need frames are sorted by id), so ordering on
     ``_r`` is ordering on the side's id. Returns the chosen rows of ``pairs`` in that order,
-    with lo. ``awake``: only pairs the user was still seen after (for hearts no minimum asks).
+    with lo. ``awake``: only pairs the user was still seen after and joined by FRESH_WITHIN
+    after the item (for hearts no minimum asks).
     """
     pair = pl.col("_i").cast(pl.Int64) * n_users + pl.col("_u")
     lo = pl.max_horizontal(made, "joinedAt").dt.epoch("ms") + 1000
     allowed = (pl.col("_a") != pl.col("_u")) & ~pair.is_in(hearted.implode())
+    # A member who joined more than FRESH_WITHIN after the item would heart it long after.
+    stale = pl.col("joinedAt").dt.epoch("ms") > pl.col(made).dt.epoch("ms") + FRESH_WITHIN
     if awake:
-        allowed &= lo < pl.col("seen")
+        allowed &= (lo < pl.col("seen")) & ~stale
     cand = (
         pairs.lazy()
         .with_row_index("_o")
@@ -111,7 +120,7 @@ def _take(
             "_o",
             "_r",
             (pl.col("_uk") ^ (pl.col("_ik") * pl.lit(factor, dtype=pl.UInt64))).alias("_k"),
-            (lo >= pl.col("seen")).cast(pl.Int64).alias("_late"),
+            ((lo >= pl.col("seen")).cast(pl.Int64) * 2 + stale.cast(pl.Int64)).alias("_late"),
         )
         .collect()
     )

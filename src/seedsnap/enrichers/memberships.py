@@ -21,7 +21,12 @@ import polars as pl
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit, pair_top_up, sample_pairs
 from seedsnap.generators.common import text_keys
-from seedsnap.generators.relationships import JOINED_BEFORE_SEEN, max_member_age, member_age
+from seedsnap.generators.relationships import (
+    JOIN_MEAN,
+    JOINED_BEFORE_SEEN,
+    max_member_age,
+    member_age,
+)
 from seedsnap.generators.users import home_offset_of, seen_of
 from seedsnap.random import name_key
 
@@ -89,7 +94,9 @@ def _rows(
     seen = seen_of(ctx, users, chosen["userId"])
     latest = np.minimum(ctx.anchor_ms - MS_PER_DAY, seen - JOINED_BEFORE_SEEN)
     home = home_offset_of(ctx, chosen["userId"])
-    ids, joined = pair_top_up(ctx, "Membership", pair, salt, lo_ms, latest, 1, home=home)
+    ids, joined = pair_top_up(
+        ctx, "Membership", pair, salt, lo_ms, latest, 1, mean_ms=JOIN_MEAN, home=home
+    )
     return pl.DataFrame(
         {
             "id": ids,

@@ -44,7 +44,8 @@ def _by_users(
         .otherwise(ctx.config.minimum("therapist", "posts"))
     )
     need = deficit(users, "userId", count_by(posts, "userId"), minimum)
-    return _top_up(ctx, frames, members, need, "userId", "communityId", "user")
+    # A user's posts are spread over its time in communities, in those it was in then.
+    return _top_up(ctx, frames, members, need, "userId", "communityId", "user", members)
 
 
 def _by_communities(
@@ -73,15 +74,17 @@ def _top_up(
     side: str,
     other: str,
     purpose: str,
+    rehome: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """``need`` new posts per ``side`` entity, each with a keyed pick of ``other`` among the
-    memberships (a user's community, or a community's author)."""
+    memberships (a user's community, or a community's author); ``rehome``: ``make_posts``'
+    ``members``."""
     salt = name_key("enrich", "posts", purpose)
     rows, _, keys = expand(text_keys(need[side]) ^ salt, need["need"].to_numpy())
     s = ctx.stream("Post", f"top-up-{purpose}")
     picked = need[side].gather(rows)
     authors = pick_rows_from_groups(s, keys, picked, members, side, other).with_columns(picked)
-    return make_posts(ctx, frames, keys, authors, f"top-up-{purpose}")
+    return make_posts(ctx, frames, keys, authors, f"top-up-{purpose}", rehome)
 
 
 def _recent(

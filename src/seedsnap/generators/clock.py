@@ -114,6 +114,17 @@ def waking_at(
     return _inside(from_waking(w, offset_ms, rhythm), lo, hi)
 
 
+def drifting(u: npt.ArrayLike, drift: npt.ArrayLike) -> F64:
+    """Fractions (0-1) of a span for uniforms ``u``, with density growing as exp(``drift``
+    x) along it: ``drift`` 0 keeps ``u``, a positive one puts more near the end (``e**drift``
+    times as dense there as at the start), a negative one near the start (broadcast)."""
+    u_a, b = np.asarray(u, dtype=np.float64), np.asarray(drift, dtype=np.float64)
+    flat = np.abs(b) < 1e-9
+    safe = np.where(flat, 1.0, b)
+    out: F64 = np.where(flat, u_a, np.log1p(u_a * np.expm1(safe)) / safe)
+    return np.clip(out, 0.0, 1.0)
+
+
 def waking_between(
     stream: Stream,
     keys: npt.ArrayLike,

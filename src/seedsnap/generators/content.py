@@ -15,19 +15,26 @@ import polars as pl
 from seedsnap.arrays import in_sorted, rows_in, sort_positions
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import content_text
-from seedsnap.generators.clock import waking_between, waking_soon_after
+from seedsnap.generators.clock import drifting, waking_at, waking_between, waking_soon_after
 from seedsnap.generators.common import (
     between,
     is_author,
     ms,
+    ms_of,
     natural_ids,
     pick_rows_by_codes,
     pick_rows_from_groups,
     rank_in_run,
     text_keys,
 )
-from seedsnap.generators.users import home_offset_of, seen_of, suspension_due, with_seen
-from seedsnap.random import I64, U64, Stream, child_keys, expand
+from seedsnap.generators.users import (
+    activity_drift,
+    home_offset_of,
+    seen_of,
+    suspension_due,
+    with_seen,
+)
+from seedsnap.random import F64, I64, U64, Stream, child_keys, expand
 
 READS = ("User", "Therapist", "Membership", "RoomGroup", "Room", "Meeting")
 WRITES = ("Post", "Comment", "PostHeart", "CommentHeart")
@@ -48,6 +55,11 @@ REACTION_MEAN = {
     "PostHeart": MS_PER_DAY,
     "CommentHeart": 12 * MS_PER_HOUR,
 }
+# Those who react to an item were members when it was made, or joined within this long
+# after (it was still on the feed): one who joined months later would react months late,
+# which piled comments and hearts towards the anchor (communities fill up over time). Only
+# where no such member is left does a minimum take a later joiner.
+FRESH_WITHIN = 3 * MS_PER_DAY
 
 
 # Misconduct is the habit of a few repeat offenders (``content_text.OFFENDER_RATE``): a keyed
@@ -292,17 +304,34 @@ def content_kind(content: str) -> pl.Expr:
 
 
 def make_posts(
-    ctx: Context, frames: Frames, author_keys: np.ndarray, authors: pl.DataFrame, purpose: str
+    ctx: Context,
+    frames: Frames,
+    author_keys: np.ndarray,
+    authors: pl.DataFrame,
+    purpose: str,
+    members: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Posts by ``authors`` (userId, roomId, joinedAt, seen), one per key, after the author
-    joined and before they were last seen, in the author's voice."""
+    joined and before they were last seen, in the author's voice, drawn with the author's
+    drift (``users.activity_drift``).
+
+    With ``members`` (the posting memberships: userId, roomId, joinedAt), a post is drawn
+    over its author's whole time in communities (from its first joining), not over the
+    given room's: in the given room if the author was in it by then, else in one of the
+    rooms it was in (``_rehome``). A post drawn over the given room's time alone piles up
+    towards the anchor for a user who joined communities one after another (each later
+    one's posts crowd into a shorter span)."""
     s = ctx.stream("Post", purpose)
     keys = author_keys
-    role = roles_of(frames["User"], authors["userId"])
     seen = authors["seen"].fill_null(ctx.anchor_ms).to_numpy()
     hi = np.minimum(ctx.anchor_ms - 60_000, seen)
     home = home_offset_of(ctx, authors["userId"])
-    created = waking_between(s, keys, ms(authors["joinedAt"]) + 60_000, hi, home, index=1)
+    along = drifting(s.uniform(keys, 1), activity_drift(ctx, authors["userId"]))
+    if members is None:
+        created = waking_at(ms(authors["joinedAt"]) + 60_000, hi, along, home)
+    else:
+        authors, created = _rehome(s, keys, authors, members, hi, along, home)
+    role = roles_of(frames["User"], authors["userId"])
     done = treated(frames["Meeting"], authors["userId"], created)
     title, content = content_text.posts(
         ctx.stream("Post", "text"),
@@ -327,6 +356,49 @@ def make_posts(
     )
 
 
+def _rehome(
+    s: Stream,
+    keys: U64,
+    authors: pl.DataFrame,
+    members: pl.DataFrame,
+    hi: I64,
+    along: F64,
+    home: I64,
+) -> tuple[pl.DataFrame, I64]:
+    """``make_posts``' times over each author's time in communities (``along`` it, from a
+    minute after its first joining to ``hi``) and the ``authors`` rows with the room each
+    post is in: the given one if the author had joined it a minute before, else a keyed
+    one of the rooms it had joined by then."""
+    m = members.select("userId", "roomId", ms_of("joinedAt").alias("_j")).sort(
+        "userId", "_j", "roomId"
+    )
+    users = m["userId"].unique(maintain_order=True)
+    code = rows_in(m["userId"], users)
+    size = np.bincount(code, minlength=len(users))
+    start = np.cumsum(size) - size
+    row = rows_in(authors["userId"], users)
+    joined = m["_j"].to_numpy()
+    lo = joined[start[row]] + 60_000
+    created = waking_at(lo, hi, along, home)
+    # The memberships of the author joined a minute before the post: a prefix of its block
+    # (by joining); (user, time) as one integer, a user's times in a block of their own.
+    t0 = int(min(joined.min(), created.min())) - 60_000
+    span = int(max(joined.max(), created.max())) - t0 + 1
+    by = np.searchsorted(code * span + (joined - t0), row * span + (created - 60_000 - t0), "right")
+    count = np.maximum(by - start[row], 1)
+    pick = start[row] + np.floor(s.uniform(keys, 4) * count).astype(np.int64)
+    keep = ms(authors["joinedAt"]) + 60_000 <= created
+    moved = pl.Series(~keep)
+    rehomed = authors.with_columns(
+        pl.when(moved).then(m["roomId"].gather(pick)).otherwise(pl.col("roomId")).alias("roomId"),
+        pl.when(moved)
+        .then(pl.Series(joined[pick]).cast(pl.Datetime("ms")))
+        .otherwise(pl.col("joinedAt").cast(pl.Datetime("ms")))
+        .alias("joinedAt"),
+    )
+    return rehomed, created
+
+
 def base_posts(
     ctx: Context, frames: Frames, members: pl.DataFrame, rooms: pl.DataFrame
 ) -> pl.DataFrame:
@@ -342,7 +414,7 @@ def base_posts(
     authors = pick_rows_from_groups(s, keys, room_ids, members, "communityId", "userId", index=0)
     authors = authors.with_columns(room_ids, pl.Series("_k", keys))
     authors = authors.filter(pl.col("userId").is_not_null())
-    return make_posts(ctx, frames, authors["_k"].to_numpy(), authors, "base")
+    return make_posts(ctx, frames, authors["_k"].to_numpy(), authors, "base", members)
 
 
 def pick_still_coming(
@@ -357,8 +429,8 @@ def pick_still_coming(
     taken: U64 | None = None,
 ) -> tuple[pl.DataFrame, npt.NDArray[np.bool_]]:
     """For each row, a member of its ``community`` (``members``: communityId, userId,
-    joinedAt, seen) still coming a minute after ``after`` and after joining, and whether one
-    was found.
+    joinedAt, seen) still coming a minute after ``after`` and after joining, a member by
+    FRESH_WITHIN after ``after``, and whether one was found.
 
     Each of ``draws`` (stream indices) is one keyed pick (``pick_rows_from_groups``); a row
     takes the first that fits, or keeps the first pick (which may be NULL) if none does.
@@ -396,8 +468,10 @@ def pick_still_coming(
             value="userId",
             label="(communityId, userId)",
         )
-        lo = np.maximum(after[todo], pick["joinedAt"].dt.epoch("ms").fill_null(0).to_numpy())
+        joined = pick["joinedAt"].dt.epoch("ms").fill_null(0).to_numpy()
+        lo = np.maximum(after[todo], joined)
         fits = pick["seen"].fill_null(-1).to_numpy() > lo + 60_000
+        fits &= joined <= after[todo] + FRESH_WITHIN  # a member when it was made
         if item is not None:
             pair = child_keys(item[todo], text_keys(pick["userId"].fill_null("")))
             fits &= ~in_sorted(pair, held) & ~in_sorted(pair, added)
@@ -428,8 +502,9 @@ def first_still_coming(
 ) -> pl.DataFrame:
     """For each row, a member of its ``community`` still coming a minute after ``after``
     and after joining, not ``exclude``: the rows of one ``item`` take its such members in
-    turn, in a keyed order with those whose ``child_keys(item, member)`` is in ``taken``
-    last (NULLs where there is none). The exact pick for the few rows ``pick_still_coming``'s
+    turn, in a keyed order with those who joined more than FRESH_WITHIN after ``after``
+    after the others, and those whose ``child_keys(item, member)`` is in ``taken`` last
+    among each (NULLs where there is none). The exact pick for the few rows ``pick_still_coming``'s
     draws miss: it joins each with its community's members."""
     cols = ["communityId", "userId", "joinedAt", "seen"]
     rows = pl.DataFrame(
@@ -442,8 +517,13 @@ def first_still_coming(
     row = cand["_row"].to_numpy()
     pair = child_keys(item[row], text_keys(cand["userId"]))
     had = in_sorted(pair, np.sort(np.asarray(taken, dtype=np.uint64)))
-    cand = cand.with_columns(pl.Series("_had", had), pl.Series("_d", stream.bits(pair, 0)))
-    cand = cand.sort("_row", "_had", "_d", "userId")
+    cand = cand.with_columns(
+        pl.Series("_had", had),
+        pl.Series("_d", stream.bits(pair, 0)),
+        (pl.col("joinedAt").dt.epoch("ms") > pl.col("_after") + FRESH_WITHIN).alias("_late"),
+    )
+    # Members when it was made first (FRESH_WITHIN), then those who joined later.
+    cand = cand.sort("_row", "_late", "_had", "_d", "userId")
     # The k-th row of an item (in row order) takes its k-th member, round again if need be.
     order = np.argsort(item, kind="stable")
     turn = np.empty(len(item), dtype=np.int64)
@@ -715,7 +795,8 @@ def heart_pool(ctx: Context, members: pl.DataFrame) -> pl.DataFrame:
 def hearts(
     ctx: Context, items: pl.DataFrame, pool: pl.DataFrame, table: str, item_col: str, rate: float
 ) -> pl.DataFrame:
-    """Each pool member of the item's community (not its author) hearts it with ``rate``."""
+    """Each pool member of the item's community (not its author) who was a member when it
+    was made (FRESH_WITHIN) hearts it with ``rate``."""
     # Keys are hashed once per item and per member, not once per (item, member) pair; the
     # join pairs row numbers only. The rows come out in the pairs' order, fixed here as by
     # item, then by pool member (polars' default order depended on which side was larger;
@@ -739,7 +820,8 @@ def hearts(
     lo = np.maximum(ms(items["createdAt"])[i], ms(pool["joinedAt"])[j]) + 1000
     # Only members still coming after the item (and their joining) see it.
     seen = pool["seen"].to_numpy()[j]
-    chosen = s.bernoulli(keys, rate, index=0) & (seen > lo)
+    fresh = ms(pool["joinedAt"])[j] <= ms(items["createdAt"])[i] + FRESH_WITHIN
+    chosen = s.bernoulli(keys, rate, index=0) & (seen > lo) & fresh
     i, j, keys, lo, seen = i[chosen], j[chosen], keys[chosen], lo[chosen], seen[chosen]
     hi = np.minimum(ctx.anchor_ms, seen)
     home = home_offset_of(ctx, hearter)[j]

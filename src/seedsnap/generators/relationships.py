@@ -14,7 +14,7 @@ import polars as pl
 
 from seedsnap.config import PAST_PAIR_DAYS, Config
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
-from seedsnap.generators.clock import waking_between
+from seedsnap.generators.clock import waking_between, waking_soon_after
 from seedsnap.generators.common import between, ms, ms_of, natural_ids, text_keys
 from seedsnap.generators.communities import community_keys
 from seedsnap.generators.therapy import (
@@ -338,6 +338,9 @@ def _keyed_picks(
 
 # A member joins at least this long before they were last seen.
 JOINED_BEFORE_SEEN = 6 * 3_600_000
+# Members join communities soon after they sign up (or the community opens), most within
+# weeks: the mean wait, on the waking clock.
+JOIN_MEAN = 14 * MS_PER_DAY
 
 
 # An age range in a community's name ("Young Adults (18-25)", its circles too): its client
@@ -391,9 +394,12 @@ def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
     u_row, c_col = _keyed_picks(s, uk, ckeys, k, first=(mh_first, mh_cols), ages=ages)
     lo = np.maximum(ms(users["createdAt"])[u_row], ms(comm["createdAt"])[c_col])
     mkeys = child_keys(uk[u_row], ckeys[c_col])
-    # Joined while the user still came (``last_seen``), with time left to take part.
+    # Joined while the user still came (``last_seen``), with time left to take part: most
+    # in its first weeks (JOIN_MEAN), not evenly over its time (a user's communities, and
+    # all it reads and reacts to in them, would pile up towards the anchor).
     hi = np.minimum(ctx.anchor_ms - MS_PER_DAY, seen[u_row] - JOINED_BEFORE_SEEN)
-    joined = waking_between(s, mkeys, lo, hi, home_offset_of(ctx, users["id"])[u_row], index=3)
+    home = home_offset_of(ctx, users["id"])[u_row]
+    joined = waking_soon_after(s, mkeys, lo, hi, JOIN_MEAN, home, index=3)
     user_ids, community_ids = users["id"].gather(u_row), comm["id"].gather(c_col)
     return pl.DataFrame(
         {

@@ -375,6 +375,25 @@ def appetite(ctx: Context, users: pl.DataFrame, ids: pl.Series) -> npt.NDArray[n
     return out
 
 
+# What a user does is spread over its time on the platform, not piled at its end: each user's
+# acts (its posts) are drawn over the whole span, with a keyed drift (``activity_drift``):
+# the log of how much more active it is at the span's end than at its start, normal with
+# spread ACTIVITY_DRIFT (at most ACTIVITY_DRIFT_MAX either way), so some fade, some pick up
+# and most stay near even (``clock.drifting``).
+ACTIVITY_DRIFT = 1.2
+ACTIVITY_DRIFT_MAX = 3.0
+
+
+def activity_drift(ctx: Context, ids: pl.Series) -> npt.NDArray[np.float64]:
+    """The activity drift (``ACTIVITY_DRIFT``) of each user of ``ids``: a keyed draw of the
+    user alone, the same in every step."""
+    z = ctx.stream("User", "activity-drift").normal(text_keys(ids))
+    out: npt.NDArray[np.float64] = np.clip(
+        ACTIVITY_DRIFT * z, -ACTIVITY_DRIFT_MAX, ACTIVITY_DRIFT_MAX
+    )
+    return out
+
+
 def targets(ctx: Context, users: pl.DataFrame, ids: pl.Series, minimum: int) -> I64:
     """What each user of ``ids`` does of something with a per-user ``minimum``: the minimum
     and APPETITE_EXTRA of it per unit of ``appetite``, at most APPETITE_CAP x minimum."""
