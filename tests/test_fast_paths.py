@@ -337,14 +337,16 @@ def _hearts_case(r: random.Random, side: str, small_keys: bool, repeated: bool) 
     need = pl.DataFrame(
         {side: [ids[e] for e in in_need], "need": [r.randint(1, 5) for _ in in_need]}
     )
-    rows: list[tuple[int, int, int, datetime]] = []  # (_r, user, post, joinedAt)
+    # (_r, user, post, joinedAt): every member joined within content.FRESH_WITHIN (3 days)
+    # of t0, so by then after every post (take_best had no preference for such members).
+    rows: list[tuple[int, int, int, datetime]] = []
     for row, e in enumerate(in_need):
         for o in r.sample(list(others), r.randint(4, len(others))):
             u, i = (e, o) if side == "userId" else (o, e)
-            rows.append((row, u, i, t0 + timedelta(hours=r.randrange(2000))))
+            rows.append((row, u, i, t0 + timedelta(hours=r.randrange(72))))
     if repeated:  # the same pair twice, joined at another time
         rows += [
-            (*rows[k][:3], t0 + timedelta(hours=r.randrange(2000)))
+            (*rows[k][:3], t0 + timedelta(hours=r.randrange(72)))
             for k in r.sample(range(len(rows)), 3)
         ]
     r.shuffle(rows)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import polars as pl
@@ -687,7 +687,8 @@ def test_pick_still_coming_gives_an_item_distinct_members_and_skips_taken_pairs(
     item = text_keys(pl.Series([f"p{i // 4}" for i in range(rows)]))  # 10 posts, 4 rows each
     taken = child_keys(item[:1], text_keys(pl.Series(["u0"])))  # u0 commented on p0 already
     keys = np.arange(rows, dtype=np.uint64) * np.uint64(7919) + np.uint64(1)
-    after = np.zeros(rows, dtype=np.int64)
+    # The posts are made a day after the members joined (members when they were made).
+    after = np.full(rows, int(joined.replace(tzinfo=UTC).timestamp() * 1000) + 86_400_000)
     stream, community, draws = (
         Stream(1, "Comment", "test"),
         pl.Series(["c"] * rows),

@@ -112,7 +112,7 @@ def test_hearts_best_rows_choose_as_best_rows(seed: int) -> None:
 
 
 def test_first_options_take_what_a_full_sort_gives() -> None:
-    """A user's options in its order by (done, shuffle, post), round again past the last,
+    """A user's options in its order by (later, shuffle, post), round again past the last,
     as the options it keeps all sorted give them: users wanting more than they have, none,
     or few of many; shuffles that tie, and ones at the top of the range."""
     from seedsnap.enrichers.comments import _first_options
@@ -124,15 +124,16 @@ def test_first_options_take_what_a_full_sort_gives() -> None:
     shuffle = rng.integers(0, 2**64, rows, dtype=np.uint64)
     shuffle[0:-1:7] = shuffle[1::7]  # ties
     shuffle[::11] = np.iinfo(np.uint64).max
-    done = rng.random(rows) < 0.2
+    # 0: taken first; 1: passed over; 2: commented on already.
+    later = np.where(rng.random(rows) < 0.2, 2, (rng.random(rows) < 0.2).astype(np.int64))
     keep = rng.random(rows) < 0.9
     count = np.bincount(n[keep], minlength=users)
     want = np.where(count > 0, rng.integers(0, 60, users), 0)
     want[:3] = count[:3] + 5  # more than they have
-    order, first = _first_options(n, p, shuffle, done, keep, want)
+    order, first = _first_options(n, p, shuffle, later, keep, want)
     for u in range(users):
         mine = np.flatnonzero((n == u) & keep)
-        ranked = mine[np.lexsort((p[mine], shuffle[mine], done[mine]))]
+        ranked = mine[np.lexsort((p[mine], shuffle[mine], later[mine]))]
         turns = np.arange(want[u])
         assert (
             order[first[u] + turns % max(count[u], 1)] == ranked[turns % max(count[u], 1)]

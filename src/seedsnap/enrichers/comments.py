@@ -30,6 +30,7 @@ from seedsnap.generators.content import (
     FRESH_WITHIN,
     REACTION_MEAN,
     REPLY_RATE,
+    attention,
     community_posts,
     content_kind,
     first_still_coming,
@@ -48,6 +49,7 @@ AUTHOR_REPLY_RATE = 0.3
 # Authors answer sooner than others comment: the replies notify them.
 AUTHOR_REPLY_MEAN = 8 * MS_PER_HOUR
 AUTHOR_REPLY_WITHIN = 3 * MS_PER_DAY  # ... and at the latest this long after it
+LATER = 3  # the orders in which a user takes the posts it may comment on (``_first_options``)
 
 
 def _make(ctx: Context, keys: np.ndarray, pairs: pl.DataFrame, purpose: str) -> pl.DataFrame:
@@ -159,8 +161,7 @@ def _user_options(
     """The posts each user of ``need`` (by its code ``_n``, its row) may comment on, by
     user: per option its user code, post code (``_p``, the post's row in ``posts``), ``lo``
     (a minute after the later of the post and the user's joining, ms), the user's ``seen``,
-    whether it commented on the post already (``comments``) or joined more than
-    FRESH_WITHIN after it (either is taken last), and whether the user keeps it.
+    whether it commented on the post already (``comments``) and whether the user keeps it.
 
     The options are every post of the user's communities (``members``) with an author, as
     a join of the two would give them; a user keeps those not its own made before it was
@@ -205,9 +206,6 @@ def _user_options(
     seen = members["seen"].to_numpy().astype(np.int64)[m][r]
     p_at = posts["pAt"].dt.epoch("ms").to_numpy().astype(np.int64)
     lo = np.maximum(p_at[opt_p], joined[r]) + 60_000
-    # A post made before the user joined (FRESH_WITHIN) is taken after the others, as one
-    # it commented on already: it would comment on it only when it came, long after.
-    is_done |= joined[r] > p_at[opt_p] + FRESH_WITHIN
     spam = np.zeros(posts.height, dtype=bool)
     spam_at = rows_in(kinds.filter(pl.col("_kind") == content_text.SPAM)["postId"], posts["postId"])
     spam[spam_at[spam_at >= 0]] = True
@@ -227,21 +225,21 @@ def _first_options(
     n: I64,
     p: I64,
     shuffle: U64,
-    done: npt.NDArray[np.bool_],
+    later: I64,
     keep: npt.NDArray[np.bool_],
     want: I64,
 ) -> tuple[I64, I64]:
-    """The options (rows of ``n``, ``p``, ``shuffle``, ``done``) each user takes of those it
-    keeps, in its order by (done, shuffle, post): positions ``order`` of the options, a
+    """The options (rows of ``n``, ``p``, ``shuffle``, ``later``) each user takes of those it
+    keeps, in its order by (later, shuffle, post): positions ``order`` of the options, a
     user's at ``first[user]`` on; each user's first ``want`` (all of them where it wants
-    more).
+    more). ``later`` is 0 for an option taken first, 1 or 2 (``LATER``) for one taken after.
 
-    Only the options that can be among a user's first ``want`` are sorted: those not done
-    below a shuffle threshold, where enough are (their first ``want`` are the user's: the
-    others come after them); a user with too few takes all it keeps.
+    Only the options that can be among a user's first ``want`` are sorted: those of
+    ``later`` 0 below a shuffle threshold, where enough are (their first ``want`` are the
+    user's: the others come after them); a user with too few takes all it keeps.
     """
     users = len(want)
-    fresh = keep & ~done
+    fresh = keep & (later == 0)
     # The share of a user's fresh options expected to hold twice its wants and some.
     share = (2 * want + 16) / np.maximum(np.bincount(n[fresh], minlength=users), 1)
     cut = share < 0.5
@@ -250,12 +248,12 @@ def _first_options(
     full = np.bincount(n[sel], minlength=users) < want
     sel |= keep & full[n]
     rows = np.flatnonzero(sel)
-    # (user, done) in the high bits of one integer and the shuffle's high bits below, with
+    # (user, later) in the high bits of one integer and the shuffle's high bits below, with
     # the whole shuffle and the post breaking ties, orders as those four columns and sorts
     # several times faster.
     n_s, shuffle_s = n[rows], shuffle[rows]
-    group = (n_s * 2 + done[rows]).astype(np.uint64)
-    width = np.uint64(max(int(2 * users).bit_length(), 1))
+    group = (n_s * LATER + later[rows]).astype(np.uint64)
+    width = np.uint64(max(int(LATER * users).bit_length(), 1))
     packed = (group << (np.uint64(64) - width)) | (shuffle_s >> width)
     order = (
         pl.DataFrame({"k": packed, "r": shuffle_s, "p": p[rows]})
@@ -292,14 +290,25 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # shuffle, the posts it has commented on already last, taken in turn from the first.
     s = ctx.stream("Comment", "top-up-user")
     user_keys, post_keys = text_keys(need["userId"]), text_keys(posts["postId"])
-    shuffle = s.bits(child_keys(user_keys[n_opt], post_keys[p_opt]), 1)
+    pair_keys = child_keys(user_keys[n_opt], post_keys[p_opt])
+    shuffle = s.bits(pair_keys, 1)
+    # Taken after the others: a post made more than FRESH_WITHIN before the user joined (it
+    # would comment on it only when it came, long after), and one of a busy month of its
+    # community by its odds of drawing fewer reactions then (``content.attention``); last,
+    # those it commented on already.
+    p_at = ms(posts["pAt"])
+    share = attention(ctx.anchor_ms, posts["communityId"], p_at)
+    passed = (lo_opt - 60_000 > p_at[p_opt] + FRESH_WITHIN) | (
+        s.uniform(pair_keys, 2) >= share[p_opt]
+    )
+    later = np.where(is_done, 2, passed.astype(np.int64))
     count = np.bincount(n_opt[keep], minlength=need.height)
     has = count > 0
     want = np.where(has, need["need"].to_numpy(), 0)
     rows, turn, keys = expand(user_keys ^ name_key("enrich", "comments", "user"), want)
     # ``rows`` are codes: a user's code is its row in ``need``. A user takes the first
     # options of its order by (done, shuffle, post), round again past the last.
-    order, first = _first_options(n_opt, p_opt, shuffle, is_done, keep, want)
+    order, first = _first_options(n_opt, p_opt, shuffle, later, keep, want)
     pick = order[first[rows] + turn % count[rows]]
     p_picked = p_opt[pick]
     by_users = _make(

@@ -28,6 +28,7 @@ from seedsnap.generators.common import text_keys
 from seedsnap.generators.content import (
     FRESH_WITHIN,
     REACTION_MEAN,
+    attention,
     community_posts,
     posting_members,
 )
@@ -314,7 +315,11 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # some many. Those hearts come from members still seen after it, as no minimum forces.
     taken_pairs = pl.concat([hearted, by_users_pairs, _pair_codes(by_posts, n_users)])
     count += np.bincount(by_posts["_i"].to_numpy(), minlength=posts.height)
-    want = np.where(bad, 0, popular(ctx, posts["postId"], posts["pAt"].dt.epoch("ms").to_numpy()))
+    made = posts["pAt"].dt.epoch("ms").to_numpy()
+    # ... fewer in a busy month of its community (``content.attention``).
+    share = attention(ctx.anchor_ms, posts["communityId"], made)
+    liked = np.floor(popular(ctx, posts["postId"], made) * share).astype(np.int64)
+    want = np.where(bad, 0, liked)
     need_x, pairs_x = _short_posts(posts, post_cols, member_cols, count, want)
     by_liking = _take(
         ctx, "PostHeart", "popular", pairs_x, need_x["need"], "pAt", 11, taken_pairs, n_users,

@@ -143,8 +143,10 @@ def _second_voice(
 # Posts a client could comment on while it came: a client whose comment minimum needs them
 # and whose communities hold fewer than AUDIENCE posts by others between its joining and its
 # last visit gets the rest from co-members who came in that time (``_audience``); without
-# them its minimum forced comments after it was last seen.
-AUDIENCE_PER_POST = 3  # a client's comments per post, at most, that the minimum needs
+# them its minimum forced comments after it was last seen. One post per comment the minimum
+# needs (up to AUDIENCE_MAX): with activity spread over a client's time, one who came for a
+# short while had too few posts to comment on and repeated itself on them.
+AUDIENCE_PER_POST = 1  # a client's comments per post, at most, that the minimum needs
 AUDIENCE_MAX = 7
 
 

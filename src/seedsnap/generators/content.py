@@ -62,6 +62,34 @@ REACTION_MEAN = {
 FRESH_WITHIN = 3 * MS_PER_DAY
 
 
+# Attention is limited: a member reads and reacts to so much a day, however busy its community
+# is. As the platform grows (and newcomers make their first posts), a community holds more
+# items a month: each draws that many fewer reactions from its members, so what a member
+# does does not grow with the community's volume (``attention``). Volumes are counted per
+# ATTENTION_WINDOW back from the anchor.
+ATTENTION_WINDOW = 30 * MS_PER_DAY
+
+
+def attention(anchor_ms: int, community: pl.Series, at: I64) -> F64:
+    """Per item (of ``community``, made at epoch ms ``at``), the share of the reactions it
+    draws in a quiet month that it draws in its own: 1 where its community's items of that
+    ATTENTION_WINDOW are as many as the community's mean per window (from its first item's
+    to the anchor's) or fewer, the mean over them where more."""
+    window = (anchor_ms - np.asarray(at, dtype=np.int64)) // ATTENTION_WINDOW
+    items = pl.DataFrame({"c": community, "w": window})
+    per = items.group_by("c", "w").len("n")
+    mean = per.group_by("c").agg((pl.col("n").sum() / (pl.col("w").max() + 1)).alias("mean"))
+    share = (
+        items.join(per, on=["c", "w"], how="left", maintain_order="left")
+        .join(mean, on="c", how="left", maintain_order="left")
+        .select((pl.col("mean") / pl.col("n")).clip(upper_bound=1.0).fill_null(1.0))
+        .to_series()
+        .to_numpy()
+    )
+    out: F64 = np.asarray(share, dtype=np.float64)
+    return out
+
+
 # Misconduct is the habit of a few repeat offenders (``content_text.OFFENDER_RATE``): a keyed
 # OFFENDER_SHARE of the verified clients, and at least MIN_OFFENDERS of them (the top of a
 # keyed ranking, so small builds still have something to report and block), each a troll
@@ -369,6 +397,8 @@ def _rehome(
     minute after its first joining to ``hi``) and the ``authors`` rows with the room each
     post is in: the given one if the author had joined it a minute before, else a keyed
     one of the rooms it had joined by then."""
+    if authors.is_empty():
+        return authors, np.zeros(0, dtype=np.int64)
     m = members.select("userId", "roomId", ms_of("joinedAt").alias("_j")).sort(
         "userId", "_j", "roomId"
     )
@@ -502,9 +532,9 @@ def first_still_coming(
 ) -> pl.DataFrame:
     """For each row, a member of its ``community`` still coming a minute after ``after``
     and after joining, not ``exclude``: the rows of one ``item`` take its such members in
-    turn, in a keyed order with those who joined more than FRESH_WITHIN after ``after``
-    after the others, and those whose ``child_keys(item, member)`` is in ``taken`` last
-    among each (NULLs where there is none). The exact pick for the few rows ``pick_still_coming``'s
+    turn, in a keyed order with those whose ``child_keys(item, member)`` is in ``taken``
+    last, and among each, those who joined more than FRESH_WITHIN after ``after`` after the
+    others (NULLs where there is none). The exact pick for the few rows ``pick_still_coming``'s
     draws miss: it joins each with its community's members."""
     cols = ["communityId", "userId", "joinedAt", "seen"]
     rows = pl.DataFrame(
@@ -522,8 +552,9 @@ def first_still_coming(
         pl.Series("_d", stream.bits(pair, 0)),
         (pl.col("joinedAt").dt.epoch("ms") > pl.col("_after") + FRESH_WITHIN).alias("_late"),
     )
-    # Members when it was made first (FRESH_WITHIN), then those who joined later.
-    cand = cand.sort("_row", "_late", "_had", "_d", "userId")
+    # Members when it was made (FRESH_WITHIN) before those who joined later, after those
+    # who have not commented on it yet.
+    cand = cand.sort("_row", "_had", "_late", "_d", "userId")
     # The k-th row of an item (in row order) takes its k-th member, round again if need be.
     order = np.argsort(item, kind="stable")
     turn = np.empty(len(item), dtype=np.int64)
@@ -796,7 +827,7 @@ def hearts(
     ctx: Context, items: pl.DataFrame, pool: pl.DataFrame, table: str, item_col: str, rate: float
 ) -> pl.DataFrame:
     """Each pool member of the item's community (not its author) who was a member when it
-    was made (FRESH_WITHIN) hearts it with ``rate``."""
+    was made (FRESH_WITHIN) hearts it with ``rate``, less in a busy month (``attention``)."""
     # Keys are hashed once per item and per member, not once per (item, member) pair; the
     # join pairs row numbers only. The rows come out in the pairs' order, fixed here as by
     # item, then by pool member (polars' default order depended on which side was larger;
@@ -821,7 +852,8 @@ def hearts(
     # Only members still coming after the item (and their joining) see it.
     seen = pool["seen"].to_numpy()[j]
     fresh = ms(pool["joinedAt"])[j] <= ms(items["createdAt"])[i] + FRESH_WITHIN
-    chosen = s.bernoulli(keys, rate, index=0) & (seen > lo) & fresh
+    share = attention(ctx.anchor_ms, items["communityId"], ms(items["createdAt"]))[i]
+    chosen = s.bernoulli(keys, rate * share, index=0) & (seen > lo) & fresh
     i, j, keys, lo, seen = i[chosen], j[chosen], keys[chosen], lo[chosen], seen[chosen]
     hi = np.minimum(ctx.anchor_ms, seen)
     home = home_offset_of(ctx, hearter)[j]
