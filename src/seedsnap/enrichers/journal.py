@@ -22,9 +22,9 @@ import polars as pl
 
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.generators import social_text as t
-from seedsnap.generators.clock import waking_at, waking_between
+from seedsnap.generators.clock import drifting, waking_at, waking_between
 from seedsnap.generators.common import text_keys
-from seedsnap.generators.users import home_offset_of, last_seen
+from seedsnap.generators.users import activity_drift, home_offset_of, last_seen
 from seedsnap.random import I64, U64, Stream, child_keys, expand
 
 READS = ("User", "Client", "Meeting")
@@ -214,13 +214,15 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     keys = child_keys(ck[rows], existing[rows] + j)
     created = clients["created"].to_numpy()[rows] + MS_PER_HOUR
     end = np.maximum(clients["end"].to_numpy()[rows], created)
-    # Journaling is a recent habit for most: entries lean towards the client's last weeks,
-    # written in their waking hours (``clock``).
-    home = home_offset_of(ctx, clients["id"].gather(rows))
-    at = waking_at(created, end, 1.0 - s.uniform(keys, 1) ** 2, home)
+    # Entries are spread over the client's time with its drift (``users.activity_drift``,
+    # as its posts: one that fades writes less, one that picks up more; in 0.15.0 every
+    # client's leant towards its last weeks, and its engagement with them), written in its
+    # waking hours (``clock``).
+    user = clients["id"].gather(rows)
+    home = home_offset_of(ctx, user)
+    at = waking_at(created, end, drifting(s.uniform(keys, 1), activity_drift(ctx, user)), home)
     edited = s.bernoulli(keys, EDIT_RATE, 2)
     edit_at = waking_between(s, keys, at, np.minimum(end, at + 2 * MS_PER_DAY), home, index=3)
-    user = clients["id"].gather(rows)
     content = _text(ctx, frames["Meeting"], user, keys, ck[rows], existing[rows] + j, at, home)
     entry = pl.DataFrame(
         {
