@@ -49,7 +49,10 @@ def test_in_person_sessions_meet_in_their_hosts_state() -> None:
         .select(pl.col("sessionId").alias("id"), "province")
     )
     hosted = in_person.join(host, on="id")
-    assert hosted.height >= 0.8 * in_person.height > 0
+    # Every session held or to be held has its host (a cancelled one or one awaiting
+    # approval may have none yet): not a share of all, which moved with their statuses.
+    due = in_person.filter(pl.col("status").is_in(["APPROVED", "IN_PROGRESS", "COMPLETED"]))
+    assert due.height > 0 and due.join(host, on="id", how="anti").is_empty()
     wrong = hosted.join(venues, on=["province", "location", "locationAddress"], how="anti")
     assert wrong.is_empty(), wrong.select("id", "province", "locationAddress").head()
     # Those without a host still meet at a known venue.
