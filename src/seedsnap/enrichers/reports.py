@@ -203,10 +203,16 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .to_numpy()
     )
     pi, pm, pk = pi[order], pm[order], pk[order]
-    commented = frames["Comment"].group_by("postId").agg(pl.col("userId").n_unique().alias("n"))
+    # Commenters counted on the reportable posts only (a few of all the posts).
+    post_ids = items.select(pl.col("item").gather(at).alias("postId"))
+    commented = (
+        frames["Comment"]
+        .filter(pl.col("postId").is_in(post_ids["postId"].implode()))
+        .group_by("postId")
+        .agg(pl.col("userId").n_unique().alias("n"))
+    )
     n_commenters = (
-        items.select(pl.col("item").gather(at).alias("postId"))
-        .join(commented, on="postId", how="left", maintain_order="left")["n"]
+        post_ids.join(commented, on="postId", how="left", maintain_order="left")["n"]
         .fill_null(0)
         .to_numpy()
     )
