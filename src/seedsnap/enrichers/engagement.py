@@ -94,10 +94,14 @@ def _login_days(ctx: Context, frames: Frames, clients: pl.Series) -> pl.DataFram
     for a in logins.ACTS:
         rows = logins.act_rows(frames, a)
         parts.append(rows.select("userId", ms_of("at").alias("at")))
+    # An act more than LOGIN_WINDOW + 1 days before the anchor is on a local day out of the
+    # window whatever the home's offset: only the acts of those days are joined and grouped.
+    since = ctx.anchor_ms - (LOGIN_WINDOW + 1) * MS_PER_DAY
     acts = (
         pl.concat(parts)
         .drop_nulls()
-        .filter(pl.col("userId").is_in(clients.implode()) & (pl.col("at") <= ctx.anchor_ms))
+        .filter(pl.col("at").is_between(since, ctx.anchor_ms))
+        .filter(pl.col("userId").is_in(clients.implode()))
     )
     home = pl.DataFrame(
         {"userId": clients, "home": home_offset_of(ctx, clients)},
@@ -126,9 +130,11 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     a = ctx.anchor_ms
     anchor = pl.lit(a).cast(pl.Datetime("ms"))
     days_ago = (anchor - pl.col("at")).dt.total_days()
+    # Only the events of the last 90 days count (a client with none has NULLs, as one
+    # without events, and both count 0).
     ev = (
         _events(frames)
-        .filter(pl.col("at") <= anchor)
+        .filter((pl.col("at") <= anchor) & (days_ago < 90))
         .group_by(pl.col("userId").alias("clientId"))
         .agg(
             (days_ago < 90).sum().alias("e90"),
