@@ -2748,6 +2748,16 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: _posted(f, 16, 19),
         "p1",
     ),
+    (  # c1 had four therapists before t1 (ct1, 60 days ago), a month each: five in all
+        "client_therapist.few_therapists_per_client",
+        lambda f: _earlier_pairs(f, 90, 120, 150, 180),
+        "c1",
+    ),
+    (  # c1 left tp0 for t1 (ct1, 60 days ago) ten days after it began
+        "client_therapist.past_pair_ran",
+        lambda f: _earlier_pairs(f, 70),
+        "ct_p0",
+    ),
 ]
 
 
@@ -2783,6 +2793,30 @@ def _posted(f: Frames, last: int, before: int) -> Frames:
                 roomId="r1", **_ts(days(45)))  # fmt: skip
         f = _said_again(f, "Post", "p1b", before - 1)
     return f
+
+
+def _earlier_pairs(f: Frames, *ago: float) -> Frames:
+    """c1's pairs before ct1 (60 days ago): ct_p<i> with therapist tp<i>, ``ago[i]`` days
+    before the anchor, ended (each when the next began)."""
+    for i, n in enumerate(ago):
+        f = add(
+            f,
+            "ClientTherapist",
+            id=f"ct_p{i}",
+            clientId="c1",
+            therapistId=f"tp{i}",
+            status="inactive",
+            assignedAt=days(n),
+        )
+    return f
+
+
+def test_pair_rules_pass_a_client_with_few_therapists_for_weeks_each(lab: Lab) -> None:
+    """c1 had three therapists before t1 (ct1, 60 days ago), fourteen days and more each:
+    four in all, none left within PAST_PAIR_DAYS."""
+    for rule_id in ("client_therapist.few_therapists_per_client", "client_therapist.past_pair_ran"):
+        report = lab.check(rule_id, lambda f: _earlier_pairs(f, 74, 100, 130))
+        assert report.rules == [rule_id] and not report.violations, report.to_text()
 
 
 def _last_pair_met(f: Frames, at: datetime) -> Frames:
@@ -4089,6 +4123,21 @@ def test_assessment_minimum_counts_clients_who_came_long_enough(
     paths = {**base[1], **write({"PreAssessment": frames["PreAssessment"]}, tmp_path)}
     failed = check_parquet(paths, conf.to_dict(), only=[rule]).violations
     assert [(v.key, v.count) for v in failed] == [("c1", 1)]
+
+
+def test_client_minimum_of_therapists_counts_those_approved_long_enough(
+    base: tuple[Frames, dict[str, Path]], tmp_path: Path
+) -> None:
+    """At therapist.client_relationships = 2, t1 (one client, approved 185 days ago) falls
+    short; approved 20 days ago instead, it has had no time for a second client (one more per
+    PAST_SHARE_DAYS) and is not held to it."""
+    conf = resolve(mode="light", minimums={**MINS, "therapist.client_relationships": 2}, env={})
+    rule = "min:therapist.client_relationships"
+    failed = check_parquet(base[1], conf.to_dict(), only=[rule]).violations
+    assert [(v.key, v.count) for v in failed] == [("t1", 1)]
+    frames = set_(dict(base[0]), "Therapist", "t1", processingDate=days(20))
+    paths = {**base[1], **write({"Therapist": frames["Therapist"]}, tmp_path)}
+    assert check_parquet(paths, conf.to_dict(), only=[rule]).ok
 
 
 def test_misconduct_posts_are_exempt_from_the_heart_minimum(

@@ -28,7 +28,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from seedsnap.config import (
     BOOK_AHEAD_WEEKS,
+    MAX_THERAPISTS_PER_CLIENT,
     PAST_PAIR_DAYS,
+    PAST_SHARE_DAYS,
     UNVERIFIED_WITHIN_DAYS,
     VERIFY_TOKEN_HOURS,
     WINDOW_MINIMUMS,
@@ -1747,6 +1749,25 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         AND NOT EXISTS (SELECT 1 FROM "Meeting" AS "m" WHERE "m"."clientId" = "ct"."clientId"
             AND "m"."therapistId" = "ct"."therapistId"
             AND CAST("m"."status" AS TEXT) = 'COMPLETED')""",
+    ),
+    (
+        "client_therapist.few_therapists_per_client",
+        "ClientTherapist",
+        f"a client has had {MAX_THERAPISTS_PER_CLIENT} therapists at most (its current one and "
+        "those before): most stay with their first, few keep changing",
+        f"""SELECT "clientId" AS "key", CAST(COUNT(*) AS TEXT) || ' therapists' AS "detail"
+        FROM "ClientTherapist" GROUP BY "clientId"
+        HAVING COUNT(*) > {MAX_THERAPISTS_PER_CLIENT}""",
+    ),
+    (
+        "client_therapist.past_pair_ran",
+        "ClientTherapist",
+        f"a pair that the client's next pair followed ran {PAST_PAIR_DAYS} days at least (a "
+        "few sessions): a client does not change therapist every week",
+        f"""SELECT "x"."id" AS "key", 'next pair ' || CAST("x"."nxt" AS TEXT) AS "detail"
+        FROM (SELECT "id", "assignedAt", LEAD("assignedAt") OVER (PARTITION BY "clientId"
+            ORDER BY "assignedAt", "id") AS "nxt" FROM "ClientTherapist") AS "x"
+        WHERE "x"."nxt" < "x"."assignedAt" + INTERVAL '{PAST_PAIR_DAYS} days'""",
     ),
     (
         "client_therapist.saw_recommendations",
@@ -4607,8 +4628,19 @@ _ASSESSED_CLIENTS = f"""SELECT "c"."userId" AS "id", "c"."userId" AS "ref" FROM 
     GROUP BY "clientId") AS "a" ON "a"."clientId" = "c"."userId"
     WHERE "u"."emailVerified" AND ("a"."first" IS NULL OR {{n}} <= 1
     OR "a"."first" + INTERVAL '{RETAKE_ROOM_DAYS} days' * ({{n}} - 1) <= {{at}})"""
+# ... and the APPROVED therapists approved long enough before the anchor (``{at}``) for
+# ``{n}`` clients, one more per PAST_SHARE_DAYS (enrichers/relationships.py: a past client had
+# weeks of its time with a therapist, and a client has few therapists, so the newest therapists
+# of a build have as many clients as the clients' time gives, at least a current one).
+_TENURED_THERAPISTS = f"""SELECT "userId" AS "id", "userId" AS "ref" FROM "Therapist"
+    WHERE CAST("status" AS TEXT) = 'APPROVED' AND ({{n}} <= 1
+    OR "processingDate" + INTERVAL '{PAST_SHARE_DAYS} days' * ({{n}} - 1) <= {{at}})"""
 # What a minimum's rule adds to "every <entity> has <name> >= n" where it applies to fewer.
 MINIMUM_NOTES: dict[tuple[str, str], str] = {
+    ("therapist", "client_relationships"): (
+        f" (approved (n - 1) x {PAST_SHARE_DAYS} days before the anchor: a newer therapist has "
+        "as many clients as fit, clients having had few therapists, for weeks each)"
+    ),
     ("client", "completed_assessments"): (
         f" (one re-takes it at most every {RETAKE_DAYS} days: a client whose intake is not "
         f"(n - 1) x {RETAKE_ROOM_DAYS} days before the anchor has as many as fit, at least one)"
@@ -4659,7 +4691,10 @@ MINIMUM_COUNTS: dict[tuple[str, str], tuple[str, str | None]] = {
         "cp"."conversationId" AS "ref" FROM "ConversationParticipant" AS "cp"
         JOIN "Client" AS "c" ON "c"."userId" = "cp"."userId" """,
     ),
-    ("therapist", "client_relationships"): (_count("ClientTherapist", "therapistId"), None),
+    ("therapist", "client_relationships"): (
+        _count("ClientTherapist", "therapistId"),
+        _TENURED_THERAPISTS,
+    ),
     ("therapist", "community_memberships"): (_count("Membership", "userId"), None),
     ("therapist", "posts"): (_count("Post", "userId"), None),
     ("therapist", "comments"): (_count("Comment", "userId"), None),

@@ -106,6 +106,15 @@ MODE_MINIMUMS: dict[str, dict[str, dict[str, int]]] = {
     },
 }
 
+# A client has had at most this many therapists (its current one and those before). Clients here
+# came within the last half year or so, and a therapy that ended ran weeks at least (a share of
+# PAST_SHARE_DAYS of the client's time, three quarters of it at least): most clients stay with
+# their first therapist, some change once, few twice; a fourth therapist in that time is
+# already a client who kept looking, and more would be one who changed every few weeks.
+MAX_THERAPISTS_PER_CLIENT = 4
+# The client's time a pair that ended (and that the client's next pair followed) takes at
+# least, days: it ran three quarters of it at least (three weekly sessions).
+PAST_SHARE_DAYS = 28
 # One more assessment per this many days from a client's intake to the anchor (the intake and
 # one per generators/therapy.py RETAKE_ROOM_DAYS: tests keep the two equal).
 ASSESSMENT_ROOM_DAYS = 15
@@ -128,6 +137,10 @@ MINIMUM_SCOPES: dict[tuple[str, str], str] = {
     ("community", "moderators"): "counts moderators whose account is active",
     ("post", "hearts"): "held by posts that do not read as misconduct (they draw no hearts)",
     ("meeting", "has_notes_if_completed"): "held by COMPLETED meetings",
+    ("therapist", "client_relationships"): (
+        "held by therapists with the tenure for it: one more client per "
+        f"{PAST_SHARE_DAYS} days since approval"
+    ),
 }
 
 # No requirement of the Mentara model asks for thousands of rows per entity; a larger value

@@ -19,9 +19,15 @@ order, so the fixtures ended up with many active therapists (seeder.md §11.13).
 3. therapists (and clients) still short of their minimum get past clients (inactive pairs),
    assigned before anything the client already has began (or before the anchor for a client
    without a pair), one after another: a pair ends when the client's next one begins, and
-   each lasts PAST_PAIR_DAYS or more where the client's time allows, so that it had its
-   sessions (the meetings enricher holds them) before the client moved on; for a client who
-   went quiet, PAST_PAIR_DAYS before its last visit (its last pair ended by then).
+   each takes a share of PAST_SHARE_DAYS or more of the client's time (it runs three weeks
+   at least), so that it had its sessions (the meetings enricher holds them) before the
+   client moved on; for a client who went quiet, PAST_PAIR_DAYS before its last visit (its
+   last pair ended by then). A client has MAX_THERAPISTS_PER_CLIENT at most, and the past
+   clients are spread: those with the most time per therapist first, one new pair a round
+   each, so most clients keep one therapist and those who came long ago had a few. Where
+   the clients' time runs out, the newest therapists have fewer than the minimum: check
+   holds a therapist to it once approved (n - 1) x PAST_SHARE_DAYS before the anchor, as
+   it holds clients' assessments to their tenure.
 A client picks a therapist while it still comes: every pair begins by its last visit.
 Only clients who have seen their therapist recommendations are paired (the app shows them
 after the pre-assessment, and a client picks a therapist from them).
@@ -34,7 +40,12 @@ from collections.abc import Callable
 import numpy as np
 import polars as pl
 
-from seedsnap.config import FIXTURES_PER_ROLE, PAST_PAIR_DAYS
+from seedsnap.config import (
+    FIXTURES_PER_ROLE,
+    MAX_THERAPISTS_PER_CLIENT,
+    PAST_PAIR_DAYS,
+    PAST_SHARE_DAYS,
+)
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit, pair_top_up, sample_pairs
 from seedsnap.generators import therapy_text as tx
@@ -60,6 +71,11 @@ SALT = name_key("enrich", "relationships")
 # only where the client it met was already its past client (rare), or could not have begun
 # with it in time.
 _ROUNDS = 4
+# Rounds of past clients for therapists short of their minimum: the first spread them over
+# the clients with the most time (``enrich``), the last _FILL_ROUNDS take any client with
+# room left.
+_SPREAD_ROUNDS = 12
+_FILL_ROUNDS = 3
 
 
 def _budget(rate: pl.Expr) -> pl.Expr:
@@ -273,16 +289,11 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         pl.Series("_s", s.bits(text_keys(needy["therapistId"]), 1)),
     ).sort(["_has", "_early", "_s", "therapistId"], descending=[False, True, False, False])
     # A client without an active therapist whose pair ended picks its next one once that
-    # pair had run its course (PAST_PAIR_DAYS, or until the day before the anchor).
+    # pair had run its course (PAST_PAIR_DAYS: check's client_therapist.past_pair_ran).
     last = pairs.group_by("clientId").agg(
         pl.col("assignedAt").max().dt.epoch("ms").alias("afterMs")
     )
-    last = last.with_columns(
-        pl.min_horizontal(
-            pl.col("afterMs") + PAST_PAIR_DAYS * MS_PER_DAY,
-            pl.max_horizontal("afterMs", pl.lit(ctx.anchor_ms - MS_PER_DAY)),
-        )
-    )
+    last = last.with_columns(pl.col("afterMs") + PAST_PAIR_DAYS * MS_PER_DAY)
     # Clients who still come first, the early ones first; then quiet ones with weeks of
     # therapy before their last visit, for the early therapists still without one (a quiet
     # one cannot be a recent therapist's); then the other clients who still come.
@@ -359,9 +370,9 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
 
     # 3. Past clients: pairs that ended before anything the client has began (its active
     # pair, or the pair it stopped with), one after another in the time the client had
-    # before that, each PAST_PAIR_DAYS at least where there is room: a pair that ended had
-    # its sessions. A client without any pair has them before the anchor and its last
-    # visit; one who went quiet, PAST_PAIR_DAYS before it (its last pair ended by then).
+    # before that, each a share of PAST_SHARE_DAYS at least: a pair that ended had its
+    # sessions. A client without any pair has them before the anchor and its last visit;
+    # one who went quiet, PAST_PAIR_DAYS before it (its last pair ended by then).
     now_pairs = pl.concat(
         [pairs.select("clientId", "assignedAt"), active_rows.select("clientId", "assignedAt")]
     )
@@ -382,10 +393,24 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             - REVIEW_MIN  # the next pair's request was reviewed after this one began
         ).alias("hi"),
     )
-    # How many past pairs of PAST_PAIR_DAYS fit before ``hi``.
-    past_ms = PAST_PAIR_DAYS * MS_PER_DAY
-    until = until.with_columns(((pl.col("hi") - pl.col("readyMs")) // past_ms).alias("room"))
     after = pl.concat([existing, active_rows.select("therapistId", "clientId")])
+    # How many past pairs a client may take: as many shares of PAST_SHARE_DAYS as fit before
+    # ``hi`` (each runs three quarters of its share at least, below), and no more than make
+    # MAX_THERAPISTS_PER_CLIENT therapists in all with the pairs it has (``held``).
+    share_ms = PAST_SHARE_DAYS * MS_PER_DAY
+    until = (
+        until.join(count_by(after, "clientId"), on="clientId", how="left")
+        .with_columns(pl.col("len").fill_null(0).alias("held"))
+        .with_columns(
+            pl.min_horizontal(
+                (pl.col("hi") - pl.col("readyMs")) // share_ms,
+                MAX_THERAPISTS_PER_CLIENT - pl.col("held"),
+            )
+            .clip(0)
+            .alias("room")
+        )
+        .drop("len")
+    )
     # The budget bracket (``therapy_text.BUDGET_RANGES``) of each therapist's hourlyRate, and
     # of each paired client's active therapist's (else its last one's): the client's
     # preferences state the former (enrichers/preferences.py). Its past therapists charge
@@ -404,17 +429,31 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .select("clientId", pl.col("_tb").alias("_cb"))
     )
 
-    def fits(span: int, in_budget: bool = False) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    def late_pick() -> pl.Expr:
+        """Whether a candidate pair's therapist was approved after its client could pick:
+        such a pair begins late in the client's time (past pairs are placed below in the
+        order they may begin), so a client has one at most, its last past pair, and the
+        shares before it stay whole (three weeks at least)."""
+        return pl.col("approvedMs") > pl.col("readyMs")
+
+    def fits(
+        span: int, in_budget: bool = False, late: pl.DataFrame | None = None
+    ) -> Callable[[pl.DataFrame], pl.DataFrame]:
         def keep(c: pl.DataFrame) -> pl.DataFrame:
             """Candidate pairs whose therapist was approved ``span`` ms before the pair had
             to end, treats the client's concerns (``treats``) and charges within its
             client's budget (no higher bracket, where the client has one); with
-            ``in_budget``, in that very bracket."""
+            ``in_budget``, in that very bracket. A client of ``late`` (clientId) takes only
+            therapists approved before it could pick (``late_pick``)."""
             c2 = (
                 c.join(therapists, on="therapistId", how="left", maintain_order="left")
                 .join(until, on="clientId", how="left", maintain_order="left")
                 .filter(pl.col("approvedMs") + span <= pl.col("hi"))
-                .join(rates, on="therapistId", how="left", maintain_order="left")
+            )
+            if late is not None:
+                c2 = c2.filter(~late_pick() | ~pl.col("clientId").is_in(late["clientId"].implode()))
+            c2 = (
+                c2.join(rates, on="therapistId", how="left", maintain_order="left")
                 .join(budget, on="clientId", how="left", maintain_order="left")
                 .filter(
                     pl.col("_cb").is_null()
@@ -428,51 +467,67 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
 
     minimum = ctx.config.minimum("therapist", "client_relationships")
     past_t = pl.DataFrame(schema={"therapistId": pl.String, "clientId": pl.String})
-    cap = ctx.stream("ClientTherapist", "past-room")
-    for r in range(_ROUNDS):
+    order = ctx.stream("ClientTherapist", "past-spread-order")
+    for r in range(_SPREAD_ROUNDS):
         need_t = deficit(therapists, "therapistId", count_by(after, "therapistId"), minimum)
-        free_room = (
-            until.join(count_by(past_t, "clientId"), on="clientId", how="left")
-            .select("clientId", (pl.col("room") - pl.col("len").fill_null(0)).alias("free"))
-            .filter(pl.col("free") > 0)
+        taken = count_by(past_t, "clientId")
+        free = (
+            until.join(taken, on="clientId", how="left")
+            .with_columns(pl.col("len").fill_null(0).alias("taken"))
+            .filter(pl.col("room") > pl.col("taken"))
         )
-        if need_t.is_empty() or free_room.is_empty():
+        if need_t.is_empty() or free.is_empty():
             break
-        purpose = "therapist-side" if r == 0 else f"therapist-side-{r}"
+        if r < _SPREAD_ROUNDS - _FILL_ROUNDS:
+            # Spread: the clients whose next pair would have the most of their time, a
+            # pair's time weighed down by the square of the therapists the client would
+            # then have had: a client with time to spare takes a second therapist before
+            # one takes a third (most have one; those who came long ago had a few). As
+            # many clients as therapists' places are wanted, one new pair each a round.
+            weight = (pl.col("held") + pl.col("taken") + 1).pow(2)
+            free = free.sort(
+                (pl.col("hi") - pl.col("readyMs")) // weight, "clientId", descending=[True, False]
+            ).head(int(need_t["need"].sum()))
+        late = (
+            past_t.join(therapists, on="therapistId")
+            .join(until, on="clientId")
+            .filter(late_pick())
+            .select("clientId")
+        )
         got = sample_pairs(
-            ctx, "ClientTherapist", purpose, need_t, "therapistId", free_room["clientId"],
-            "clientId", after, where=fits(past_ms, in_budget=r == 0),
+            ctx, "ClientTherapist", f"past-spread-{r}", need_t, "therapistId",
+            free["clientId"], "clientId", after, where=fits(share_ms, r == 0, late),
         )  # fmt: skip
-        # No client takes more past pairs than its room: its picks in a keyed order.
-        order = cap.bits(child_keys(text_keys(got["clientId"]), text_keys(got["therapistId"])))
+        # One new pair per client a round: its pick in a keyed order.
+        keys = child_keys(text_keys(got["clientId"]), text_keys(got["therapistId"]))
         got = (
-            got.with_columns(pl.Series("_s", order))
-            .join(free_room, on="clientId")
+            got.with_columns(pl.Series("_s", order.bits(keys)))
             .sort("clientId", "_s")
-            .filter(pl.int_range(pl.len()).over("clientId") < pl.col("free"))
+            .unique("clientId", keep="first", maintain_order=True)
             .select(past_t.columns)
         )
         past_t = pl.concat([past_t, got])
         after = pl.concat([after, got.select(after.columns)])
-    # The minimum comes first: therapists still short take past clients with a day of room
-    # (shorter pairs, which may have ended before their first session).
-    need_t = deficit(therapists, "therapistId", count_by(after, "therapistId"), minimum)
-    roomy = until.filter(pl.col("readyMs") + MS_PER_DAY <= pl.col("hi"))
-    short = sample_pairs(
-        ctx, "ClientTherapist", "therapist-side-short", need_t, "therapistId", roomy["clientId"],
-        "clientId", after, where=fits(MS_PER_DAY),
-    )  # fmt: skip
-    past_t = pl.concat([past_t, short])
-    after = pl.concat([after, short.select(after.columns)])
-    need_c = deficit(
-        clients.select("clientId"),
-        "clientId",
-        count_by(after, "clientId"),
-        ctx.config.minimum("client", "therapist_relationships"),
-    ).join(roomy.select("clientId"), on="clientId", how="semi")
+    # Clients short of theirs (none by default) take past therapists within their room left,
+    # approved before they could pick (they may take several at once).
+    left = until.join(count_by(past_t, "clientId"), on="clientId", how="left").select(
+        "clientId", (pl.col("room") - pl.col("len").fill_null(0)).alias("left")
+    )
+    need_c = (
+        deficit(
+            clients.select("clientId"),
+            "clientId",
+            count_by(after, "clientId"),
+            ctx.config.minimum("client", "therapist_relationships"),
+        )
+        .join(left, on="clientId")
+        .select("clientId", pl.min_horizontal("need", "left").alias("need"))
+        .filter(pl.col("need") > 0)
+    )
     past_c = sample_pairs(
         ctx, "ClientTherapist", "past-client-side", need_c, "clientId", therapists["therapistId"],
-        "therapistId", after.select("clientId", "therapistId"), where=fits(MS_PER_DAY),
+        "therapistId", after.select("clientId", "therapistId"),
+        where=fits(share_ms, late=clients.select("clientId")),
     )  # fmt: skip
     past = starts(
         pl.concat([past_t, past_c.select(past_t.columns)]).join(
