@@ -15,7 +15,13 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from seedsnap.build import generate
-from seedsnap.config import UNVERIFIED_WITHIN_DAYS, VERIFY_TOKEN_HOURS, resolve
+from seedsnap.config import (
+    MAX_THERAPISTS_PER_CLIENT,
+    PAST_SHARE_DAYS,
+    UNVERIFIED_WITHIN_DAYS,
+    VERIFY_TOKEN_HOURS,
+    resolve,
+)
 from seedsnap.context import Context, Frames
 from seedsnap.enrichers import logins, moderator_assignments, orchestrator
 from seedsnap.enrichers.orchestrator import Enricher, load_enrichers, tiers
@@ -188,13 +194,26 @@ def test_minimums_of_the_tier_1_to_3_enrichers_hold_per_entity() -> None:
     at_least(clients, "userId", f["Comment"], "userId", config.minimum("client", "comments"))
     at_least(clients, "userId", f["Membership"], "userId", 1)
     at_least(approved, "userId", f["Post"], "userId", config.minimum("therapist", "posts"))
-    at_least(
-        approved,
-        "userId",
-        f["ClientTherapist"],  # current and past clients: one active therapist per client
-        "therapistId",
-        config.minimum("therapist", "client_relationships"),
+    # Current and past clients (one active therapist per client), the caseload built up one
+    # more per PAST_SHARE_DAYS since approval: the minimum of those approved long enough,
+    # and a newer therapist fewer, at least its current client.
+    n = config.minimum("therapist", "client_relationships")
+    since = (
+        f["Therapist"]
+        .filter(pl.col("status") == "APPROVED")
+        .select(
+            "userId", (config.anchor.replace(tzinfo=None) - pl.col("processingDate")).alias("age")
+        )
     )
+    tenured = since.filter(pl.col("age") >= timedelta(days=PAST_SHARE_DAYS * (n - 1)))
+    at_least(tenured.select("userId"), "userId", f["ClientTherapist"], "therapistId", n)
+    assert tenured.height < approved.height
+    at_least(since.join(tenured, on="userId", how="anti"), "userId", f["ClientTherapist"],
+             "therapistId", 1)  # fmt: skip
+    # Clients with k therapists grow fewer as k grows, up to the cap (heavy: 27, 27, 7, 1).
+    per_client = f["ClientTherapist"].group_by("clientId").len()["len"]
+    shape = [(per_client == k).sum() for k in range(1, MAX_THERAPISTS_PER_CLIENT + 1)]
+    assert shape == sorted(shape, reverse=True) and per_client.max() <= len(shape), shape
     comm = f["Community"].select(pl.col("id").alias("communityId"))
     at_least(
         comm, "communityId", f["Membership"], "communityId", config.minimum("community", "members")

@@ -201,6 +201,36 @@ def test_config_command_says_whom_the_assessment_minimum_holds_for() -> None:
     )
 
 
+def test_build_says_how_many_therapists_a_client_minimum_left_short(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A minimum of clients more than a new therapist's caseload has built up to (one more
+    per PAST_SHARE_DAYS since approval) is held by the others: build says on stderr how many
+    it left short, and they are the approved therapists below it."""
+    import polars as pl
+
+    from seedsnap import snapshot
+
+    monkeypatch.chdir(tmp_path)
+    for name in [n for n in os.environ if n.startswith("SEEDSNAP_")]:
+        monkeypatch.delenv(name)
+    args = ["build", "--mode", "medium", "--min", "therapist.client_relationships=3"]
+    result = CliRunner().invoke(main, [*args, "--out", "s"])
+    assert result.exit_code == 0, result.output
+    (note,) = [x for x in result.stderr.splitlines() if x.startswith("note:")]
+    snap = snapshot.read("s")
+    approved = snap.frame("Therapist").filter(pl.col("status") == "APPROVED")
+    have = snap.frame("ClientTherapist").group_by("therapistId").len()
+    counts = approved.join(have, left_on="userId", right_on="therapistId", how="left")
+    below = counts.filter(pl.col("len").fill_null(0) < 3).height
+    assert below > 0
+    assert note == (
+        f"note: minimum therapist.client_relationships=3 holds for {approved.height - below} "
+        f"of {approved.height} approved therapists: {below} approved too recently for 3 "
+        "clients (one more per 28 days since approval) have as many as fit"
+    )
+
+
 def test_build_says_how_many_clients_an_assessment_minimum_left_short(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -299,20 +299,31 @@ def _own_settings(config: Config, minimums: list[str]) -> bool:
 
 
 def short_of_tenure(out: str, config: Config) -> str:
-    """A note naming how many clients of the snapshot at ``out`` hold fewer assessments than
-    a configured client.completed_assessments (--min, SEEDSNAP_MIN_*, seedsnap.toml) asks, their
-    intake too recent for that many (one per ASSESSMENT_ROOM_DAYS to the anchor: the enricher
-    gives them as many as fit, and check holds only the others to it); "" when none is. As
-    check's rule counts them: verified clients, from their first assessment."""
+    """Notes, one a line, naming how many entities of the snapshot at ``out`` hold less than
+    a configured minimum (--min, SEEDSNAP_MIN_*, seedsnap.toml) scoped by tenure asks
+    (config.MINIMUM_SCOPES); "" when none does. client.completed_assessments: clients whose
+    intake was too recent for that many (one per ASSESSMENT_ROOM_DAYS to the anchor);
+    therapist.client_relationships: therapists approved too recently for that many clients
+    (one more per PAST_SHARE_DAYS). The enrichers give them as many as fit, and check holds
+    only the others to the minimum; counted as check's rules count them."""
     from seedsnap import snapshot
-    from seedsnap.config import ASSESSMENT_ROOM_DAYS
-    from seedsnap.context import MS_PER_DAY
 
-    n = config.minimum("client", "completed_assessments")
-    # A mode's own minimum leaves the newest clients short in every larger build (heavy x10
-    # had 54 of 790 at 2), as the README says: only a configured one is told.
-    given = config.sources.get("minimums.client.completed_assessments", "default")
-    if n <= 1 or given == "default" or given.startswith("mode "):
+    def configured(entity: str, name: str) -> int:
+        # A mode's own minimum leaves the newest clients short in every larger build (heavy
+        # x10 had 54 of 790 at 2), as the README says: only a configured one is told.
+        n = config.minimum(entity, name)
+        given = config.sources.get(f"minimums.{entity}.{name}", "default")
+        return 0 if n <= 1 or given == "default" or given.startswith("mode ") else n
+
+    wanted = [
+        (n, short)
+        for n, short in (
+            (configured("client", "completed_assessments"), _short_of_assessments),
+            (configured("therapist", "client_relationships"), _short_of_clients),
+        )
+        if n
+    ]
+    if not wanted:
         return ""
     snap = snapshot.read(out, verify=False)
 
@@ -320,6 +331,18 @@ def short_of_tenure(out: str, config: Config) -> str:
         # The columns it needs alone (the build just wrote and checked the files): a heavy
         # build's User table is not decoded whole for two columns.
         return pl.scan_parquet(snap.parquet_path(table), glob=False).select(columns)
+
+    notes = [short(scan, n, config.anchor_ms) for n, short in wanted]
+    return "\n".join(note for note in notes if note)
+
+
+_Scan = Callable[..., pl.LazyFrame]
+
+
+def _short_of_assessments(scan: _Scan, n: int, anchor_ms: int) -> str:
+    """``short_of_tenure``'s note on client.completed_assessments = ``n``."""
+    from seedsnap.config import ASSESSMENT_ROOM_DAYS
+    from seedsnap.context import MS_PER_DAY
 
     first = (
         scan("PreAssessment", "clientId", "createdAt")
@@ -332,7 +355,7 @@ def short_of_tenure(out: str, config: Config) -> str:
         .join(scan("User", "id", "emailVerified"), left_on="userId", right_on="id")
         .filter(pl.col("emailVerified"))
         .join(first, left_on="userId", right_on="clientId", how="left")
-        .select(pl.len(), (pl.col("firstMs") + room > config.anchor_ms).sum())
+        .select(pl.len(), (pl.col("firstMs") + room > anchor_ms).sum())
         .collect()
         .row(0)
     )
@@ -342,4 +365,35 @@ def short_of_tenure(out: str, config: Config) -> str:
         f"note: minimum client.completed_assessments={n} holds for {total - short} of "
         f"{total} verified clients: {short} took their intake too recently for {n} "
         f"(one per {ASSESSMENT_ROOM_DAYS} days since intake) and have as many as fit"
+    )
+
+
+def _short_of_clients(scan: _Scan, n: int, anchor_ms: int) -> str:
+    """``short_of_tenure``'s note on therapist.client_relationships = ``n``: the APPROVED
+    therapists approved too recently for it that have fewer clients."""
+    from seedsnap.config import PAST_SHARE_DAYS
+    from seedsnap.context import MS_PER_DAY
+
+    room = (n - 1) * PAST_SHARE_DAYS * MS_PER_DAY
+    clients = scan("ClientTherapist", "therapistId").group_by("therapistId").len()
+    total, short = (
+        scan("Therapist", "userId", "status", "processingDate")
+        .filter(pl.col("status").cast(pl.String) == "APPROVED")
+        .join(clients, left_on="userId", right_on="therapistId", how="left")
+        .select(
+            pl.len(),
+            (
+                (pl.col("processingDate").dt.epoch("ms") + room > anchor_ms)
+                & (pl.col("len").fill_null(0) < n)
+            ).sum(),
+        )
+        .collect()
+        .row(0)
+    )
+    if not short:
+        return ""
+    return (
+        f"note: minimum therapist.client_relationships={n} holds for {total - short} of "
+        f"{total} approved therapists: {short} approved too recently for {n} clients "
+        f"(one more per {PAST_SHARE_DAYS} days since approval) have as many as fit"
     )

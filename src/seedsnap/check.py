@@ -4629,17 +4629,17 @@ _ASSESSED_CLIENTS = f"""SELECT "c"."userId" AS "id", "c"."userId" AS "ref" FROM 
     WHERE "u"."emailVerified" AND ("a"."first" IS NULL OR {{n}} <= 1
     OR "a"."first" + INTERVAL '{RETAKE_ROOM_DAYS} days' * ({{n}} - 1) <= {{at}})"""
 # ... and the APPROVED therapists approved long enough before the anchor (``{at}``) for
-# ``{n}`` clients, one more per PAST_SHARE_DAYS (enrichers/relationships.py: a past client had
-# weeks of its time with a therapist, and a client has few therapists, so the newest therapists
-# of a build have as many clients as the clients' time gives, at least a current one).
+# ``{n}`` clients, one more per PAST_SHARE_DAYS (enrichers/relationships.py: a therapist's
+# caseload builds up so, since a past client had weeks of its time with a therapist and a
+# client has few therapists; the newest therapists have fewer, at least a current client).
 _TENURED_THERAPISTS = f"""SELECT "userId" AS "id", "userId" AS "ref" FROM "Therapist"
     WHERE CAST("status" AS TEXT) = 'APPROVED' AND ({{n}} <= 1
     OR "processingDate" + INTERVAL '{PAST_SHARE_DAYS} days' * ({{n}} - 1) <= {{at}})"""
 # What a minimum's rule adds to "every <entity> has <name> >= n" where it applies to fewer.
 MINIMUM_NOTES: dict[tuple[str, str], str] = {
     ("therapist", "client_relationships"): (
-        f" (approved (n - 1) x {PAST_SHARE_DAYS} days before the anchor: a newer therapist has "
-        "as many clients as fit, clients having had few therapists, for weeks each)"
+        f" (approved (n - 1) x {PAST_SHARE_DAYS} days before the anchor: a caseload builds up, "
+        f"one more client per {PAST_SHARE_DAYS} days since approval)"
     ),
     ("client", "completed_assessments"): (
         f" (one re-takes it at most every {RETAKE_DAYS} days: a client whose intake is not "

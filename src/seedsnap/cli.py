@@ -382,7 +382,8 @@ def _config_options(fn: F) -> F:
             metavar="ENTITY.REQ=N",
             help="Override a minimum, e.g. --min client.posts=7 (repeatable). Some hold for "
             "fewer entities (client.completed_assessments: clients with the tenure for it; "
-            "the _if_has_therapist ones: clients in therapy); "
+            "therapist.client_relationships: therapists with the tenure for it; the "
+            "_if_has_therapist ones: clients in therapy); "
             "`seedsnap config` says which.",
         ),
         click.option(

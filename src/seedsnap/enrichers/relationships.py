@@ -24,10 +24,12 @@ order, so the fixtures ended up with many active therapists (seeder.md §11.13).
    client moved on; for a client who went quiet, PAST_PAIR_DAYS before its last visit (its
    last pair ended by then). A client has MAX_THERAPISTS_PER_CLIENT at most, and the past
    clients are spread: those with the most time per therapist first, one new pair a round
-   each, so most clients keep one therapist and those who came long ago had a few. Where
-   the clients' time runs out, the newest therapists have fewer than the minimum: check
-   holds a therapist to it once approved (n - 1) x PAST_SHARE_DAYS before the anchor, as
-   it holds clients' assessments to their tenure.
+   each, so most clients keep one therapist and those who came long ago had a few. A
+   therapist's caseload builds up, one more client per PAST_SHARE_DAYS since its approval
+   up to the minimum: the clients' time does not give every new therapist the minimum
+   without piling therapists on the clients who came long ago. Check holds a therapist to
+   the minimum once approved (n - 1) x PAST_SHARE_DAYS before the anchor, as it holds
+   clients' assessments to their tenure.
 A client picks a therapist while it still comes: every pair begins by its last visit.
 Only clients who have seen their therapist recommendations are paired (the app shows them
 after the pre-assessment, and a client picks a therapist from them).
@@ -73,7 +75,7 @@ SALT = name_key("enrich", "relationships")
 _ROUNDS = 4
 # Rounds of past clients for therapists short of their minimum: the first spread them over
 # the clients with the most time (``enrich``), the last _FILL_ROUNDS take any client with
-# room left.
+# room left, in shares of the least that keeps a pair PAST_PAIR_DAYS long.
 _SPREAD_ROUNDS = 12
 _FILL_ROUNDS = 3
 
@@ -397,18 +399,25 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # How many past pairs a client may take: as many shares of PAST_SHARE_DAYS as fit before
     # ``hi`` (each runs three quarters of its share at least, below), and no more than make
     # MAX_THERAPISTS_PER_CLIENT therapists in all with the pairs it has (``held``).
+    # Where that leaves a therapist short (raised minimums), the last rounds take shares of
+    # the least that keeps a pair PAST_PAIR_DAYS long (``tight``).
     share_ms = PAST_SHARE_DAYS * MS_PER_DAY
-    until = (
-        until.join(count_by(after, "clientId"), on="clientId", how="left")
-        .with_columns(pl.col("len").fill_null(0).alias("held"))
-        .with_columns(
+    tight_ms = -(-PAST_PAIR_DAYS * MS_PER_DAY * 4 // 3)
+
+    def room(share: int) -> pl.Expr:
+        return (
             pl.min_horizontal(
-                (pl.col("hi") - pl.col("readyMs")) // share_ms,
+                (pl.col("hi") - pl.col("readyMs")) // share,
                 MAX_THERAPISTS_PER_CLIENT - pl.col("held"),
             )
             .clip(0)
             .alias("room")
         )
+
+    until = (
+        until.join(count_by(after, "clientId"), on="clientId", how="left")
+        .with_columns(pl.col("len").fill_null(0).alias("held"))
+        .with_columns(room(share_ms))
         .drop("len")
     )
     # The budget bracket (``therapy_text.BUDGET_RANGES``) of each therapist's hourlyRate, and
@@ -465,19 +474,28 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
 
         return keep
 
-    minimum = ctx.config.minimum("therapist", "client_relationships")
+    # A therapist's caseload builds up: one more client per PAST_SHARE_DAYS since its
+    # approval, up to the minimum (check holds it to the minimum once it had that long).
+    minimum = pl.min_horizontal(
+        pl.lit(ctx.config.minimum("therapist", "client_relationships")),
+        1 + (ctx.anchor_ms - pl.col("approvedMs")) // share_ms,
+    )
     past_t = pl.DataFrame(schema={"therapistId": pl.String, "clientId": pl.String})
     order = ctx.stream("ClientTherapist", "past-spread-order")
     for r in range(_SPREAD_ROUNDS):
+        if r == _SPREAD_ROUNDS - _FILL_ROUNDS:
+            until = until.with_columns(room(tight_ms))
         need_t = deficit(therapists, "therapistId", count_by(after, "therapistId"), minimum)
+        if need_t.is_empty():
+            break
         taken = count_by(past_t, "clientId")
         free = (
             until.join(taken, on="clientId", how="left")
             .with_columns(pl.col("len").fill_null(0).alias("taken"))
             .filter(pl.col("room") > pl.col("taken"))
         )
-        if need_t.is_empty() or free.is_empty():
-            break
+        if free.is_empty():
+            continue
         if r < _SPREAD_ROUNDS - _FILL_ROUNDS:
             # Spread: the clients whose next pair would have the most of their time, a
             # pair's time weighed down by the square of the therapists the client would
