@@ -2753,9 +2753,17 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: _earlier_pairs(f, 90, 120, 150, 180),
         "c1",
     ),
-    (  # c1 left tp0 for t1 (ct1, 60 days ago) ten days after it began
+    (  # c1 left tp0 for t1 (ct1, 60 days ago) ten days after it began; tp0 had c2 too
         "client_therapist.past_pair_ran",
-        lambda f: _earlier_pairs(f, 70),
+        lambda f: add(
+            _earlier_pairs(f, 70),
+            "ClientTherapist",
+            id="ct_p0c2",
+            clientId="c2",
+            therapistId="tp0",
+            status="inactive",
+            assignedAt=days(150),
+        ),
         "ct_p0",
     ),
 ]
@@ -2813,10 +2821,12 @@ def _earlier_pairs(f: Frames, *ago: float) -> Frames:
 
 def test_pair_rules_pass_a_client_with_few_therapists_for_weeks_each(lab: Lab) -> None:
     """c1 had three therapists before t1 (ct1, 60 days ago), fourteen days and more each:
-    four in all, none left within PAST_PAIR_DAYS."""
+    four in all, none left within PAST_PAIR_DAYS; or one, tp0, for ten days, its only client
+    (a small build's therapist whose minimum its clients' time could not give otherwise)."""
     for rule_id in ("client_therapist.few_therapists_per_client", "client_therapist.past_pair_ran"):
-        report = lab.check(rule_id, lambda f: _earlier_pairs(f, 74, 100, 130))
-        assert report.rules == [rule_id] and not report.violations, report.to_text()
+        for ago in [(74, 100, 130), (70,)]:
+            report = lab.check(rule_id, lambda f, ago=ago: _earlier_pairs(f, *ago))
+            assert report.rules == [rule_id] and not report.violations, report.to_text()
 
 
 def _last_pair_met(f: Frames, at: datetime) -> Frames:

@@ -1763,11 +1763,15 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         "client_therapist.past_pair_ran",
         "ClientTherapist",
         f"a pair that the client's next pair followed ran {PAST_PAIR_DAYS} days at least (a "
-        "few sessions): a client does not change therapist every week",
+        "few sessions): a client does not change therapist every week (but for a therapist's "
+        "only pair, of a small build whose clients had no time left: the minimum comes first)",
         f"""SELECT "x"."id" AS "key", 'next pair ' || CAST("x"."nxt" AS TEXT) AS "detail"
-        FROM (SELECT "id", "assignedAt", LEAD("assignedAt") OVER (PARTITION BY "clientId"
-            ORDER BY "assignedAt", "id") AS "nxt" FROM "ClientTherapist") AS "x"
-        WHERE "x"."nxt" < "x"."assignedAt" + INTERVAL '{PAST_PAIR_DAYS} days'""",
+        FROM (SELECT "id", "therapistId", "assignedAt", LEAD("assignedAt") OVER (
+            PARTITION BY "clientId" ORDER BY "assignedAt", "id") AS "nxt"
+            FROM "ClientTherapist") AS "x"
+        WHERE "x"."nxt" < "x"."assignedAt" + INTERVAL '{PAST_PAIR_DAYS} days'
+        AND EXISTS (SELECT 1 FROM "ClientTherapist" AS "o"
+            WHERE "o"."therapistId" = "x"."therapistId" AND "o"."id" <> "x"."id")""",
     ),
     (
         "client_therapist.saw_recommendations",

@@ -526,6 +526,25 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         )
         past_t = pl.concat([past_t, got])
         after = pl.concat([after, got.select(after.columns)])
+    # A therapist still without any client (a small build's, whose clients have no time
+    # left) takes a past client with a day of room: one without a therapist where it can
+    # (the client's only pair), else one before the client's others (a short pair, which
+    # may have ended before a session: check's past_pair_ran lets a therapist's only pair
+    # be so). The minimum comes first.
+    for i, pool in enumerate(
+        (
+            until.filter(pl.col("held") == 0).join(past_t, on="clientId", how="anti"),
+            until.filter(pl.col("held") < MAX_THERAPISTS_PER_CLIENT),
+        )
+    ):
+        need_t = deficit(therapists, "therapistId", count_by(after, "therapistId"), 1)
+        pool = pool.filter(pl.col("readyMs") + MS_PER_DAY <= pl.col("hi"))
+        short = sample_pairs(
+            ctx, "ClientTherapist", f"past-only-client-{i}", need_t, "therapistId",
+            pool["clientId"], "clientId", after, where=fits(MS_PER_DAY),
+        ).unique("clientId", keep="first", maintain_order=True)  # fmt: skip
+        past_t = pl.concat([past_t, short.select(past_t.columns)])
+        after = pl.concat([after, short.select(after.columns)])
     # Clients short of theirs (none by default) take past therapists within their room left,
     # approved before they could pick (they may take several at once).
     left = until.join(count_by(past_t, "clientId"), on="clientId", how="left").select(
