@@ -2917,6 +2917,20 @@ def _confirmed(f: Frames, at: datetime) -> Frames:
     return _notice(f, "ntk", "c1", "APPOINTMENT_CONFIRMED", '{"meetingId": "mt2"}', at)
 
 
+def _reminded(f: Frames, to: tuple[str, ...]) -> Frames:
+    """mt1's APPOINTMENT_REMINDER to each of ``to``, a day before it began."""
+    for i, user in enumerate(to):
+        at = MON_0900_MANILA - timedelta(hours=24)
+        f = _notice(f, f"ntr{i}", user, "APPOINTMENT_REMINDER", '{"meetingId": "mt1"}', at)
+    return f
+
+
+def _called_off(f: Frames, before: timedelta, to: tuple[str, ...]) -> Frames:
+    """mt1 CANCELLED ``before`` it began, its reminder sent to each of ``to``."""
+    f = set_(f, "Meeting", "mt1", status="CANCELLED", updatedAt=MON_0900_MANILA - before)
+    return _reminded(f, to)
+
+
 def _requested(f: Frames, at: datetime, read_at: datetime | None) -> Frames:
     """c1's request of t1 (ct1, which began 60 days ago) sent ``at``, read ``read_at``."""
     f = _notice(f, "ntr", "t1", "CLIENT_REQUEST_RECEIVED", '{"relationshipId": "ct1"}', at)
@@ -3537,6 +3551,21 @@ BILLING_CASES: list[tuple[str, Edit, str]] = [
             days(80),
         ),
         "ntp",
+    ),
+    (  # mt1 (booked 30 days ahead) called off two hours before it began: never reminded
+        "notification.reminder_before_a_late_cancellation",
+        lambda f: _called_off(f, timedelta(hours=2), ()),
+        "mt1",
+    ),
+    (  # ... called off three days before it began, yet c1 was reminded the day before
+        "notification.reminder_before_a_late_cancellation",
+        lambda f: _called_off(f, timedelta(days=3), ("c1",)),
+        "mt1",
+    ),
+    (  # mt1 missed (NO_SHOW): its client was reminded, its therapist not
+        "notification.reminder_before_a_late_cancellation",
+        lambda f: _reminded(set_(f, "Meeting", "mt1", status="NO_SHOW"), ("c1",)),
+        "mt1",
     ),
 ]
 DOMAIN_CASES += BILLING_CASES
@@ -4379,6 +4408,23 @@ def test_meeting_rules_pass_an_upcoming_meeting_cancelled_before_the_anchor(lab:
             lambda f: set_(f, "Meeting", "mt2", status="CANCELLED", updatedAt=days(1)),
         )
         assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda f: _called_off(f, timedelta(hours=2), ("c1", "t1")),
+        lambda f: _called_off(f, timedelta(days=3), ()),
+        lambda f: _reminded(set_(f, "Meeting", "mt1", status="NO_SHOW"), ("c1", "t1")),
+    ],
+    ids=["cancelled-late-reminded", "cancelled-early", "no-show-reminded"],
+)
+def test_reminder_rule_passes_a_reminder_before_a_late_cancellation(lab: Lab, edit: Edit) -> None:
+    """mt1 called off after its reminder (a day before) went to both, or before it was due
+    and none went; missed, after its reminder went to both."""
+    rule_id = "notification.reminder_before_a_late_cancellation"
+    report = lab.check(rule_id, edit)
+    assert report.rules == [rule_id] and not report.violations, report.to_text()
 
 
 def test_review_rules_pass_a_worksheet_mention_after_a_worksheet(lab: Lab) -> None:

@@ -97,7 +97,8 @@ def test_a_cancelled_upcoming_meeting(build: tuple[str, Frames]) -> None:
     assert (off["updatedAt"] >= off["createdAt"]).all()
     lead = off["startTime"] - off["updatedAt"]
     assert (lead <= timedelta(days=21)).all()  # therapy.BOOK_LEAD
-    # Nothing of a held session: no notes, no payment; a cancellation notice, no reminder.
+    # Nothing of a held session: no notes, no payment; a cancellation notice, and a reminder
+    # only if called off after it was due (a day before the start, booked before that).
     assert f["MeetingNotes"].join(off, left_on="meetingId", right_on="id").is_empty()
     assert f["Payment"].join(off, left_on="meetingId", right_on="id").is_empty()
     notes = f["Notification"].with_columns(
@@ -107,7 +108,12 @@ def test_a_cancelled_upcoming_meeting(build: tuple[str, Frames]) -> None:
     of_off = notes.join(
         off.select(pl.col("id").alias("mid"), pl.col("updatedAt").alias("off")), on="mid"
     )
-    assert of_off.filter(pl.col("type") == "APPOINTMENT_REMINDER").is_empty()
+    due = pl.col("startTime") - timedelta(hours=24)  # notifications.REMINDER_LEAD
+    late = off.filter((pl.col("createdAt") < due) & (pl.col("updatedAt") > due))
+    reminded = of_off.filter(pl.col("type") == "APPOINTMENT_REMINDER")
+    assert set(reminded["mid"]) == set(late["id"])
+    assert reminded.height == 2 * late.height  # to its client and its therapist
+    assert (reminded["createdAt"] < reminded["off"]).all()
     told = of_off.filter(pl.col("type") == "APPOINTMENT_CANCELLED")
     assert told["mid"].n_unique() == off.height
     assert (told["createdAt"] == told["off"]).all()  # told when it was called off

@@ -38,7 +38,11 @@ from seedsnap.config import (
 )
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR
 from seedsnap.enrichers.messages import AFTER_LAST_SESSION
-from seedsnap.enrichers.notifications import ALTERNATIVES_AFTER, REQUEST_ANSWERED_WITHIN
+from seedsnap.enrichers.notifications import (
+    ALTERNATIVES_AFTER,
+    REMINDER_LEAD,
+    REQUEST_ANSWERED_WITHIN,
+)
 from seedsnap.enrichers.payments import CARD_NOTICE_AT
 from seedsnap.enrichers.reports import CRISIS, DEFAULT_REVIEW_DAYS, LATE_CLOSE_DAYS, REVIEW_DAYS
 from seedsnap.errors import ConfigError, DatabaseError, SnapshotError
@@ -85,6 +89,9 @@ BIO_SLACK = 5
 STAFF_BIO_SHARE_MAX = 0.25
 STAFF_BIO_SLACK = 2
 _REVIEW_MINUTES = REVIEW_MIN // 60_000  # the least a therapist takes to review a request
+# An APPOINTMENT_REMINDER comes this long before its meeting starts (notifications.py).
+_REMINDER_HOURS = REMINDER_LEAD // MS_PER_HOUR
+_REMINDER_LEAD = f"INTERVAL '{_REMINDER_HOURS} hours'"
 
 if TYPE_CHECKING:
     from seedsnap.enrichers.logins import Act
@@ -3819,6 +3826,31 @@ BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
             detail=_NOTICE_DATA,
             join=_named("Meeting", '"m"', "meetingId"),
         ),
+    ),
+    (
+        "notification.reminder_before_a_late_cancellation",
+        "Meeting",
+        f"a meeting booked more than {_REMINDER_HOURS} hours before it starts and not called "
+        f"off by then (a NO_SHOW, or CANCELLED later: updatedAt) had its APPOINTMENT_REMINDER, "
+        f"to its client and its therapist, {_REMINDER_HOURS} hours before it starts (by the "
+        "anchor); a CANCELLED one that was not has none",
+        f"""SELECT "m"."id" AS "key", CAST("m"."status" AS TEXT) || ', booked ' ||
+        CAST("m"."createdAt" AS TEXT) || ', updated ' || CAST("m"."updatedAt" AS TEXT) || ', '
+        || CAST("r"."n" AS TEXT) || ' reminders' AS "detail" FROM "Meeting" AS "m"
+        JOIN (SELECT "x"."id", COUNT(DISTINCT "n"."userId") FILTER (
+                WHERE "n"."userId" IN ("x"."clientId", "x"."therapistId")
+                AND "n"."createdAt" = "x"."startTime" - {_REMINDER_LEAD}) AS "at_due",
+            COUNT("n"."id") AS "n" FROM "Meeting" AS "x" LEFT JOIN "Notification" AS "n"
+            ON CAST("n"."type" AS TEXT) = 'APPOINTMENT_REMINDER'
+            AND CAST("n"."data" AS TEXT) = '{{"meetingId": "' || "x"."id" || '"}}'
+            WHERE CAST("x"."status" AS TEXT) IN ('CANCELLED', 'NO_SHOW')
+            GROUP BY "x"."id") AS "r" ON "r"."id" = "m"."id"
+        WHERE CASE WHEN "m"."createdAt" < "m"."startTime" - {_REMINDER_LEAD}
+            AND "m"."startTime" - {_REMINDER_LEAD} <= {{anchor}}
+            AND (CAST("m"."status" AS TEXT) = 'NO_SHOW'
+                OR "m"."updatedAt" > "m"."startTime" - {_REMINDER_LEAD})
+        THEN "r"."at_due" < 2
+        ELSE CAST("m"."status" AS TEXT) = 'CANCELLED' AND "r"."n" > 0 END""",
     ),
     (
         "paymentMethod.columns_fit_type",

@@ -1,13 +1,14 @@
 """Notifications derived from real events, for every user (seeder.md §7 row 15, §11.12).
 
-Each notification comes from a row that exists: a meeting (reminder a day before, the
-confirmation of an upcoming one, the cancellation of a cancelled one), the last message a
-participant received in a conversation, a reaction to one's message, a worksheet assigned /
-overdue / reviewed, a review received, a new client-therapist relationship, a comment on
-one's post, joining a community, being made a moderator, a therapist application (to the
-admin who processed it) and its outcome, a session payment that failed or went through (a
-receipt for every one settled, as the app sends), and a completed session's request for a
-review (``REVIEW_REQUEST_AFTER`` its end, unless the client had reviewed it by then).
+Each notification comes from a row that exists: a meeting (reminder a day before, to one
+cancelled later than that too, the confirmation of an upcoming one, the cancellation of a
+cancelled one), the last message a participant received in a conversation, a reaction to
+one's message, a worksheet assigned / overdue / reviewed, a review received, a new
+client-therapist relationship, a comment on one's post, joining a community, being made a
+moderator, a therapist application (to the admin who processed it) and its outcome, a
+session payment that failed or went through (a receipt for every one settled, as the app
+sends), and a completed session's request for a review (``REVIEW_REQUEST_AFTER`` its end,
+unless the client had reviewed it by then).
 Every user, not the first 20, is then topped up to ``MIN_PER_USER`` with account
 notifications (profile completion, a sign-in alert, ...).
 
@@ -232,16 +233,20 @@ def _meeting_events(frames: Frames, anchor: int, names: pl.DataFrame) -> list[pl
     m = m.join(names.rename({"id": "clientId", "n": "client"}), on="clientId", how="left")
     m = m.join(names.rename({"id": "therapistId", "n": "therapist"}), on="therapistId", how="left")
     out = []
+    # Called off when last updated (not before it was booked, nor after it began or the anchor).
+    off = pl.min_horizontal(pl.max_horizontal("updated", "created"), "start", pl.lit(anchor))
+    m = m.with_columns(pl.when(pl.col("status") == "CANCELLED").then(off).alias("off"))
+    # The reminder goes REMINDER_LEAD before the start (at booking, if booked later), to any
+    # meeting not called off by then: one cancelled late had it (reminded, then cancelled), if
+    # it was booked before the reminder was due (check:
+    # notification.reminder_before_a_late_cancellation).
+    due = pl.col("start") - REMINDER_LEAD
     remind = (
-        m.filter(pl.col("status") != "CANCELLED")
-        .with_columns(pl.max_horizontal("created", pl.col("start") - REMINDER_LEAD).alias("at"))
+        m.filter(pl.col("off").is_null() | ((pl.col("created") < due) & (pl.col("off") > due)))
+        .with_columns(pl.max_horizontal("created", due).alias("at"))
         .filter((pl.col("at") <= anchor) & (pl.col("at") < pl.col("start")))
     )
-    cancel = m.filter(pl.col("status") == "CANCELLED").with_columns(
-        pl.min_horizontal(pl.max_horizontal("updated", "created"), "start", pl.lit(anchor)).alias(
-            "at"
-        )
-    )
+    cancel = m.filter(pl.col("off").is_not_null()).with_columns(pl.col("off").alias("at"))
     confirm = m.filter((pl.col("status") == "CONFIRMED") & (pl.col("start") > anchor)).with_columns(
         pl.min_horizontal(pl.max_horizontal("updated", "created"), pl.lit(anchor)).alias("at")
     )
