@@ -2766,7 +2766,64 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         ),
         "ct_p0",
     ),
+    (  # c1 failed to sign in twice, yet its row was last written at its last login
+        "user.failed_logins_since_last_login",
+        lambda f: set_(f, "User", "c1", failedLoginCount=2),
+        "c1",
+    ),
+    (  # ... 7 times: past the lockout (5)
+        "user.failed_logins_since_last_login",
+        lambda f: _security(f, failed=7),
+        "c1",
+    ),
+    (  # c1 failed 5 times since its last login, and is not locked out
+        "user.lockout_follows_failed_logins",
+        lambda f: _security(f, failed=5),
+        "c1",
+    ),
+    (  # ... locked out at 3
+        "user.lockout_follows_failed_logins",
+        lambda f: _security(f, failed=3, locked=days(-0.01)),
+        "c1",
+    ),
+    (  # ... locked 20 minutes before its last login (until 10 minutes after it)
+        "user.lockout_follows_failed_logins",
+        lambda f: _security(f, failed=5, locked=days(0.1) + timedelta(minutes=10)),
+        "c1",
+    ),
+    (  # c1 holds a reset token with no expiry
+        "user.reset_token_expiry_after_request",
+        lambda f: _security(f, token=_RESET_TOKEN),
+        "c1",
+    ),
+    (  # ... asked for 30 minutes before its last login (it expires 30 minutes after)
+        "user.reset_token_expiry_after_request",
+        lambda f: _security(f, token=_RESET_TOKEN, expires=days(0.1) + timedelta(minutes=30)),
+        "c1",
+    ),
+    (  # ... asked for an hour after the anchor
+        "user.reset_token_expiry_after_request",
+        lambda f: _security(f, token=_RESET_TOKEN, expires=days(-2 / 24)),
+        "c1",
+    ),
 ]
+
+_RESET_TOKEN = "ab" * 32
+
+
+def _security(
+    f: Frames,
+    failed: int = 0,
+    locked: datetime | None = None,
+    token: str | None = None,
+    expires: datetime | None = None,
+) -> Frames:
+    """c1 (last login 0.1 days ago) with that security state, its row written 0.01 days ago
+    (about 14 minutes)."""
+    return set_(
+        f, "User", "c1", failedLoginCount=failed, lockoutUntil=locked, resetToken=token,
+        resetTokenExpiry=expires, updatedAt=days(0.01),
+    )  # fmt: skip
 
 
 def _unread(f: Frames, user: str, n: int, at: datetime) -> Frames:
@@ -4408,6 +4465,32 @@ def test_meeting_rules_pass_an_upcoming_meeting_cancelled_before_the_anchor(lab:
             lambda f: set_(f, "Meeting", "mt2", status="CANCELLED", updatedAt=days(1)),
         )
         assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "edit"),
+    [
+        ("user.failed_logins_since_last_login", lambda f: _security(f, failed=4)),
+        (
+            "user.lockout_follows_failed_logins",
+            lambda f: _security(f, failed=5, locked=A + timedelta(minutes=10)),
+        ),
+        (
+            "user.lockout_follows_failed_logins",
+            lambda f: _security(f, failed=5, locked=days(0.05)),
+        ),
+        (
+            "user.reset_token_expiry_after_request",
+            lambda f: _security(f, token=_RESET_TOKEN, expires=A + timedelta(minutes=30)),
+        ),
+    ],
+    ids=["failed", "locked-now", "lockout-over", "reset-pending"],
+)
+def test_security_rules_pass_a_consistent_history(lab: Lab, rule_id: str, edit: Edit) -> None:
+    """c1 failed to sign in, was locked out (until 10 minutes after the anchor, or until 0.05
+    days before it) or asked for a password reset 30 minutes ago, after its last login."""
+    report = lab.check(rule_id, edit)
+    assert report.rules == [rule_id] and not report.violations, report.to_text()
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ import pytest
 from seedsnap.build import generate
 from seedsnap.config import resolve
 from seedsnap.context import Frames
+from seedsnap.enrichers import logins
 from seedsnap.generators import social_text, users
 from seedsnap.generators import therapy_text as tx
 from seedsnap.schema import MENTARA
@@ -43,6 +44,31 @@ def test_a_deactivated_client(build: tuple[str, Frames]) -> None:
     # It stopped coming when it closed its account: nothing of its after deactivatedAt.
     assert gone["deactivatedAt"].is_not_null().all()
     assert (gone["lastLoginAt"] <= gone["deactivatedAt"]).all()
+
+
+def test_every_account_security_state(build: tuple[str, Frames]) -> None:
+    """Testers find an account with failed sign-ins, one locked out at the anchor and one
+    with a password reset pending (logins.MIN_SECURITY), none of them a fixture's."""
+    mode, f = build
+    u = f["User"]
+    anchor = _anchor(mode)
+    failed = u.filter(pl.col("failedLoginCount").is_between(1, logins.LOCKOUT_AFTER - 1))
+    locked = u.filter(pl.col("lockoutUntil") > anchor)
+    reset = u.filter(pl.col("resetTokenExpiry") > anchor)
+    for some in (failed, locked, reset):
+        assert some.height >= 1
+        assert not some["id"].str.starts_with("dev_").any()
+        assert (some["updatedAt"] > some["lastLoginAt"]).all()  # since the last login
+    assert (locked["failedLoginCount"] == logins.LOCKOUT_AFTER).all()
+    lockout = timedelta(milliseconds=logins.LOCKOUT)
+    assert _count(locked, pl.col("lockoutUntil") > anchor + lockout) == 0
+    valid = timedelta(milliseconds=logins.RESET_TOKEN_VALID)
+    assert (reset["resetTokenExpiry"] - valid <= reset["updatedAt"]).all()
+    assert reset["resetToken"].str.contains("^[0-9a-f]{64}$").all()
+    # Everyone else has none of it.
+    rest = u.filter(pl.col("lockoutUntil").is_null() & pl.col("resetToken").is_null())
+    assert rest["failedLoginCount"].max() < logins.LOCKOUT_AFTER
+    assert u["resetToken"].is_null().sum() == u["resetTokenExpiry"].is_null().sum()
 
 
 def test_a_low_review_of_an_ended_pair(build: tuple[str, Frames]) -> None:

@@ -4119,7 +4119,13 @@ def account_rules(anchor: str) -> list[Rule]:
     logins enricher's ``ACTS``: posts, comments, hearts, messages, meetings, ...); an
     account whose email is not verified is a recent sign-up that did nothing else yet; and
     nothing awaits a user who stopped coming (``anchor``: a TIMESTAMP literal)."""
-    from seedsnap.enrichers.logins import ADMIN_PERMISSION, Act
+    from seedsnap.enrichers.logins import (
+        ADMIN_PERMISSION,
+        LOCKOUT,
+        LOCKOUT_AFTER,
+        RESET_TOKEN_VALID,
+        Act,
+    )
     from seedsnap.enrichers.notifications import LOGGED_IN_AFTER, UNREAD_PILE
     from seedsnap.generators.users import DORMANT_AFTER, SESSION
 
@@ -4131,6 +4137,9 @@ def account_rules(anchor: str) -> list[Rule]:
     stopped = _stopped(anchor, days, session)
     after_days = LOGGED_IN_AFTER // 86_400_000
     gone = f"stopped coming (a deactivated account, or no login in the last {days} days)"
+    lockout = f"INTERVAL '{LOCKOUT // 60_000} minutes'"
+    reset_valid = f"INTERVAL '{RESET_TOKEN_VALID // 60_000} minutes'"
+    signed_in = 'COALESCE("lastLoginAt", "createdAt")'  # the last successful sign-in
     return [
         Rule(
             "user.unverified_is_recent_sign_up",
@@ -4280,6 +4289,46 @@ def account_rules(anchor: str) -> list[Rule]:
                 JOIN "ModeratorCommunity" AS "mc" ON "mc"."communityId" = "g"."communityId"
                 WHERE "r"."reportedUserId" = "x"."id" AND "mc"."moderatorId" = "x"."suspendedBy"
                 AND "mc"."assignedAt" <= "x"."suspendedAt")""",
+        ),
+        Rule(
+            "user.failed_logins_since_last_login",
+            "User",
+            f"failedLoginCount is 0 to {LOCKOUT_AFTER} (an account locks at {LOCKOUT_AFTER} "
+            "failed sign-ins in a row), and one above 0 counts attempts since the last "
+            "successful login (which resets it): the row was written after that login",
+            f"""SELECT "id" AS "key", CAST("failedLoginCount" AS TEXT) || ' failed, last login '
+            || COALESCE(CAST("lastLoginAt" AS TEXT), 'never') || ', updated ' ||
+            CAST("updatedAt" AS TEXT) AS "detail" FROM "User"
+            WHERE "failedLoginCount" < 0 OR "failedLoginCount" > {LOCKOUT_AFTER}
+            OR ("failedLoginCount" > 0 AND "updatedAt" <= {signed_in})""",
+        ),
+        Rule(
+            "user.lockout_follows_failed_logins",
+            "User",
+            f"lockoutUntil is set exactly when failedLoginCount reached {LOCKOUT_AFTER}, "
+            f"{LOCKOUT // 60_000} minutes after the last of them: locked after the last "
+            "successful login, by the anchor and not after the row's last update",
+            f"""SELECT "id" AS "key", CAST("failedLoginCount" AS TEXT) || ' failed, locked until '
+            || COALESCE(CAST("lockoutUntil" AS TEXT), 'never') || ', last login ' ||
+            COALESCE(CAST("lastLoginAt" AS TEXT), 'never') AS "detail" FROM "User"
+            WHERE ("lockoutUntil" IS NOT NULL) <> ("failedLoginCount" = {LOCKOUT_AFTER})
+            OR "lockoutUntil" - {lockout} <= {signed_in}
+            OR "lockoutUntil" - {lockout} > {anchor}
+            OR "lockoutUntil" - {lockout} > "updatedAt" """,
+        ),
+        Rule(
+            "user.reset_token_expiry_after_request",
+            "User",
+            "resetToken and resetTokenExpiry are set together: a password reset asked for "
+            f"after the last successful login, by the anchor and not after the row's last "
+            f"update, valid {RESET_TOKEN_VALID // 60_000} minutes from then",
+            f"""SELECT "id" AS "key", 'token ' || COALESCE(LEFT("resetToken", 8), 'NULL') ||
+            ', expires ' || COALESCE(CAST("resetTokenExpiry" AS TEXT), 'never') ||
+            ', last login ' || COALESCE(CAST("lastLoginAt" AS TEXT), 'never') AS "detail"
+            FROM "User" WHERE ("resetToken" IS NULL) <> ("resetTokenExpiry" IS NULL)
+            OR "resetTokenExpiry" - {reset_valid} <= {signed_in}
+            OR "resetTokenExpiry" - {reset_valid} > {anchor}
+            OR "resetTokenExpiry" - {reset_valid} > "updatedAt" """,
         ),
         # A user's sessions, hosting and registrations stop when it stops coming: whatever
         # was booked ahead was booked by people who still came (users.last_seen).

@@ -14,6 +14,12 @@ or after its last act (``suspensions``): it does nothing after ``suspendedAt``.
 Logging in, deactivating and suspending write the user's row, so ``updatedAt`` is not before
 any of them.
 
+A few accounts hold a security history since their last login (``security``): sign-in
+attempts that failed (``failedLoginCount``, reset by a successful login), a lockout after
+LOCKOUT_AFTER of them in a row (``lockoutUntil``, LOCKOUT after the last) and a password reset
+requested in the last RESET_TOKEN_VALID (``resetToken``, expiring then): each writes the row
+too.
+
 Why derived here rather than drawn with the user and imposed on every enricher as a bound:
 ``lastLoginAt`` is a consequence of the activity (the app sets it at each login), the
 activity is made by some twenty enrichers that each choose their actors, and a bound would
@@ -30,9 +36,9 @@ import numpy as np
 import polars as pl
 
 from seedsnap.arrays import rows_in
-from seedsnap.context import MS_PER_MINUTE, Context, Frames, timestamps
+from seedsnap.context import MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import content_text
-from seedsnap.generators.clock import rhythm_of, waking_at
+from seedsnap.generators.clock import NIGHT_HOURS, rhythm_of, waking_at, waking_between
 from seedsnap.generators.common import ms_of, pick_text, text_keys
 from seedsnap.generators.content import offenders as offenders_of
 from seedsnap.generators.users import (
@@ -42,6 +48,7 @@ from seedsnap.generators.users import (
     seen_of,
     suspension_due,
 )
+from seedsnap.ids import hex_token
 from seedsnap.random import I64, child_keys
 
 
@@ -190,6 +197,24 @@ SUSPENSION_REASONS = {
         "Repeated misleading and promotional posts",
     ),
 }
+# Account security (``security``). Mentara's lockout policy is not in schema.md nor
+# seeder.md: LOCKOUT_AFTER failed sign-ins in a row lock an account for LOCKOUT (a common
+# policy, chosen here), and a password reset link is valid RESET_TOKEN_VALID. Of the users
+# who could (generated, active, verified, not suspended, logged in before and not in a
+# session at the anchor): FAILED_SHARE failed to sign in (1 to LOCKOUT_AFTER - 1 times) since
+# their last login, LOCKED_SHARE of those up at home at the anchor (not in NIGHT_HOURS) were
+# locked out in its last LOCKOUT, RESET_SHARE of them asked for a reset in its last
+# RESET_TOKEN_VALID. A build holds at least MIN_SECURITY of each where the draws left fewer
+# (the top of a keyed ranking of those who could, for each its own): testers need every state
+# in light and medium too. (check: user.failed_logins_since_last_login,
+# user.lockout_follows_failed_logins, user.reset_token_expiry_after_request)
+LOCKOUT_AFTER = 5
+LOCKOUT = 30 * MS_PER_MINUTE
+RESET_TOKEN_VALID = MS_PER_HOUR
+FAILED_SHARE = 0.04
+LOCKED_SHARE = 0.005
+RESET_SHARE = 0.01
+MIN_SECURITY = 1
 SET = (
     "lastLoginAt",
     "deactivatedAt",
@@ -198,6 +223,10 @@ SET = (
     "suspendedAt",
     "suspendedBy",
     "suspensionReason",
+    "failedLoginCount",
+    "lockoutUntil",
+    "resetToken",
+    "resetTokenExpiry",
     "updatedAt",
 )
 
@@ -395,6 +424,71 @@ def login_times(ctx: Context, frames: Frames) -> Logins:
     return Logins(login, last, susp)
 
 
+class Security(NamedTuple):
+    """Each user's (by row) failed sign-ins since its last login, and when it failed last,
+    was locked out and asked for a password reset (epoch ms, -1 for none)."""
+
+    failed: I64
+    failed_at: I64
+    locked_at: I64
+    requested: I64
+
+
+def _at_least(chosen: np.ndarray, could: np.ndarray, rank: np.ndarray, ids: pl.Series) -> None:
+    """Sets ``chosen`` (in place) on the first of those who ``could`` by ``rank`` (then id)
+    until MIN_SECURITY of them are."""
+    short = MIN_SECURITY - int((chosen & could).sum())
+    if short <= 0:
+        return
+    rows = np.flatnonzero(could & ~chosen)
+    order = pl.DataFrame({"row": rows, "d": rank[rows], "id": ids.gather(rows)}).sort("d", "id")
+    chosen[order["row"].head(short).to_numpy()] = True
+
+
+def security(ctx: Context, user: pl.DataFrame, login: I64, end: I64, suspended: I64) -> Security:
+    """The security history of the users of ``user`` (as the notes above LOCKOUT_AFTER say):
+    ``login`` is each one's last login, ``end`` when it last logged in, acted or was seen,
+    whichever is latest, ``suspended`` its suspension (-1 for none)."""
+    anchor = ctx.anchor_ms
+    ids = user["id"]
+    keys = text_keys(ids)
+    s = ctx.stream("User", "security")
+    home, rhythm = home_offset_of(ctx, ids), rhythm_of(user["role"].cast(pl.String))
+    could = (
+        ~ids.str.starts_with("dev_").to_numpy()  # the accounts developers sign in with
+        & user["isActive"].to_numpy()
+        & user["emailVerified"].to_numpy()
+        & (suspended < 0)
+        & (login >= 0)
+        & (end < anchor - MS_PER_MINUTE)
+    )
+    up = could & ~np.isin((anchor + home) // MS_PER_HOUR % 24, NIGHT_HOURS)
+    u = s.uniform(keys, 0)
+    locked = up & (u < LOCKED_SHARE)
+    _at_least(locked, up, s.bits(keys, 1), ids)
+    failed = could & ~locked & (u >= LOCKED_SHARE) & (u < LOCKED_SHARE + FAILED_SHARE)
+    _at_least(failed, could & ~locked, s.bits(keys, 2), ids)
+    reset = up & s.bernoulli(keys, RESET_SHARE, index=3)
+    _at_least(reset, up & ~locked, s.bits(keys, 4), ids)
+    after = end + 1
+    count = np.where(
+        locked, LOCKOUT_AFTER, np.where(failed, s.integers(keys, 1, LOCKOUT_AFTER, 5), 0)
+    )
+    failed_at = waking_between(s, keys, after, anchor, home, index=6, rhythm=rhythm)
+    locked_at = waking_between(
+        s, keys, np.maximum(after, anchor - LOCKOUT + 1), anchor, home, index=7, rhythm=rhythm
+    )
+    requested = waking_between(
+        s, keys, np.maximum(after, anchor - RESET_TOKEN_VALID + 1), anchor, home, 8, rhythm
+    )
+    return Security(
+        count.astype(np.int64),
+        np.where(failed, failed_at, np.where(locked, locked_at, -1)),
+        np.where(locked, locked_at, -1),
+        np.where(reset, requested, -1),
+    )
+
+
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The User rows whose login, deactivation or updatedAt change (only those, so a re-run
     changes nothing)."""
@@ -415,6 +509,11 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     reason = pick_text(d, keys, DEACTIVATION_REASONS, index=1, name="deactivationReason")
     updated = np.maximum(user["updatedAt"].dt.epoch("ms").to_numpy(), np.maximum(login, gone))
     updated = np.maximum(updated, suspended_at)
+    # One in a session under way at the anchor (``in_session``) is signed in.
+    signed_in = np.where(in_session(frames, user["id"]) >= 0, anchor, end)
+    sec = security(ctx, user, login, signed_in, suspended_at)
+    updated = np.maximum(updated, np.maximum(sec.failed_at, sec.requested))
+    token = hex_token(ctx.config.seed, "User", "resetToken", keys, "resetToken")
     by = pl.Series("suspendedBy", [None] * user.height, dtype=pl.String).scatter(row, susp.by)
     why = pl.Series("suspensionReason", [None] * user.height, dtype=pl.String).scatter(
         row, susp.reason
@@ -429,9 +528,18 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             "suspendedAt": timestamps(suspended_at, "suspendedAt"),
             "suspendedBy": by,
             "suspensionReason": why,
+            "failedLoginCount": pl.Series(sec.failed, dtype=pl.Int32),
+            "lockoutUntil": timestamps(sec.locked_at + LOCKOUT, "lockoutUntil"),
+            "resetToken": token,
+            "resetTokenExpiry": timestamps(sec.requested + RESET_TOKEN_VALID, "resetTokenExpiry"),
             "updatedAt": timestamps(updated, "updatedAt"),
         }
     ).with_columns(
+        pl.when(pl.Series(sec.locked_at >= 0)).then(pl.col("lockoutUntil")).alias("lockoutUntil"),
+        *(
+            pl.when(pl.Series(sec.requested >= 0)).then(pl.col(c)).alias(c)
+            for c in ("resetToken", "resetTokenExpiry")
+        ),
         pl.when(pl.Series(login >= 0)).then(pl.col("lastLoginAt")).alias("lastLoginAt"),
         pl.when(pl.Series(suspended_at >= 0)).then(pl.col("suspendedAt")).alias("suspendedAt"),
         *(
