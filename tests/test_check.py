@@ -76,6 +76,9 @@ def days(n: float) -> datetime:
     return A - timedelta(days=n)
 
 
+# When c1 left its intake chat (cs1) part-way, half an hour before its checklist (pa_c1).
+_GAVE_UP = days(70) - timedelta(minutes=30)
+
 # A comment that reads as harassment: a stock opener of that reason's comments.
 _INSULT = REPORTABLE_COMMENTS["Harassment or bullying"][0][0] + " Toughen up."
 
@@ -491,16 +494,16 @@ def world() -> dict[str, list[dict[str, Any]]]:
             {"id": "gp1", "sessionId": "gs1", "userId": "c2", "joinedAt": days(4), **_ts(days(4))}
         ],
         "JournalEntry": [{"id": "je1", "userId": "c1", "content": "Better today.", **_ts(days(3))}],
-        "ChatbotSession": [
+        "ChatbotSession": [  # c1 gave up on the chat and took the checklist (pa_c1)
             {
                 "id": "cs1",
                 "sessionId": "chat-1",
                 "userId": "c1",
                 "clientId": "c1",
-                "startedAt": days(60),
+                "startedAt": _GAVE_UP,
                 "collectedAnswers": "{}",
-                "lastActivity": days(60),
-                **_ts(days(60)),
+                "lastActivity": _GAVE_UP,
+                **_ts(_GAVE_UP),
             }
         ],
         "ChatbotMessage": [
@@ -509,8 +512,8 @@ def world() -> dict[str, list[dict[str, Any]]]:
                 "sessionId": "cs1",
                 "role": "USER",
                 "content": "Hi",
-                "timestamp": days(60),
-                "createdAt": days(60),
+                "timestamp": _GAVE_UP,
+                "createdAt": _GAVE_UP,
             }
         ],
         "ClientEngagement": [
@@ -698,6 +701,13 @@ def _hybrid(
     return set_(f, "PreAssessment", "pa_c1", chatbotSessionId="cs1", assessmentMethod="HYBRID",
                 answers=_ANSWERS, scores=_SCORES, severityLevels=_SEVERITIES,
                 aiEstimate=_ESTIMATE, conversationInsights=insights)  # fmt: skip
+
+
+def _chat_left_at(f: Frames, at: datetime) -> Frames:
+    """c1's intake chat cs1, which no assessment came from, began and was left ``at``."""
+    f = set_(f, "ChatbotSession", "cs1", startedAt=at, lastActivity=at, createdAt=at,
+             updatedAt=at)  # fmt: skip
+    return set_(f, "ChatbotMessage", "cb1", timestamp=at, createdAt=at)
 
 
 def _hybrid_insomnia(f: Frames, concern: str) -> Frames:
@@ -2806,6 +2816,16 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: _security(f, token=_RESET_TOKEN, expires=days(-2 / 24)),
         "c1",
     ),
+    (  # c1 opens the intake chat 10 days after its checklist intake (pa_c1) and leaves it
+        "chatbot.given_up_before_intake",
+        lambda f: _chat_left_at(f, days(60)),
+        "cs1",
+    ),
+    (  # c1 leaves the chat four hours before its checklist: not given up on for it
+        "chatbot.given_up_before_intake",
+        lambda f: _chat_left_at(f, days(70) - timedelta(hours=4)),
+        "cs1",
+    ),
 ]
 
 _RESET_TOKEN = "ab" * 32
@@ -4518,6 +4538,14 @@ def test_review_rules_pass_a_worksheet_mention_after_a_worksheet(lab: Lab) -> No
     ):
         report = lab.check(rule_id, _with_review_text)
         assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+def test_chatbot_rule_passes_a_chat_given_up_hours_before_the_intake(lab: Lab) -> None:
+    """c1 left cs1 two hours and 59 minutes before its checklist intake pa_c1: within the
+    three hours a chat given up on for the checklist may lie before it (four are reported)."""
+    rule_id = "chatbot.given_up_before_intake"
+    report = lab.check(rule_id, lambda f: _chat_left_at(f, days(70) - timedelta(minutes=179)))
+    assert report.rules == [rule_id] and not report.violations, report.to_text()
 
 
 def test_retake_rule_passes_a_retake_two_weeks_after(lab: Lab) -> None:

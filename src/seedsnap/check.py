@@ -36,7 +36,8 @@ from seedsnap.config import (
     WINDOW_MINIMUMS,
     parse_anchor,
 )
-from seedsnap.context import MS_PER_DAY, MS_PER_HOUR
+from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE
+from seedsnap.enrichers.chatbot import ABANDONED_LEAD_MS
 from seedsnap.enrichers.messages import AFTER_LAST_SESSION
 from seedsnap.enrichers.notifications import (
     ALTERNATIVES_AFTER,
@@ -2443,6 +2444,21 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         """SELECT "s"."id" AS "key", 'client ' || COALESCE("s"."clientId", '') AS "detail"
         FROM "ChatbotSession" AS "s" WHERE "s"."isComplete" AND NOT EXISTS (
             SELECT 1 FROM "PreAssessment" AS "p" WHERE "p"."chatbotSessionId" = "s"."id")""",
+    ),
+    (
+        "chatbot.given_up_before_intake",
+        "ChatbotSession",
+        "an intake chatbot session no assessment came from (given up part-way) was left before "
+        "its client's first assessment, at most "
+        f"{ABANDONED_LEAD_MS[1] // MS_PER_HOUR} hours before it: the client gave up on the chat "
+        "and filled in the checklist instead; nobody is greeted for an intake after it",
+        f"""SELECT "s"."id" AS "key", 'first assessment ' || CAST("f"."first" AS TEXT)
+        AS "detail" FROM "ChatbotSession" AS "s" JOIN (SELECT "clientId",
+            MIN("createdAt") AS "first" FROM "PreAssessment" GROUP BY "clientId") AS "f"
+            ON "f"."clientId" = "s"."clientId"
+        WHERE NOT EXISTS (SELECT 1 FROM "PreAssessment" AS "p" WHERE "p"."chatbotSessionId" = "s"."id")
+        AND ("s"."lastActivity" > "f"."first" OR "s"."lastActivity" < "f"."first"
+            - INTERVAL '{ABANDONED_LEAD_MS[1] // MS_PER_MINUTE} minutes')""",
     ),
     (
         "chatbot.restates_its_assessment",

@@ -1,12 +1,15 @@
 """Chatbot: the intake chatbot's sessions and messages (tables upstream never seeds, §11.17).
 
-Every client has one intake session. A client whose intake assessment came from the chatbot
-(the assessment links to this session: ``chatbot_session_keys``) finished it a few minutes
-before that assessment was stored (``isComplete``, every questionnaire answered, a closing
-message); one whose intake is HYBRID answered its first items there (``therapy.hybrid_items``)
-and left it a few minutes (``HYBRID_LEAD_MINUTES``) before that assessment, finished on the
-checklist, was stored; the others (who took the checklist) left it part-way
-(``currentQuestionnaire`` is the one they stopped in).
+A client has at most one session, its intake's (``chatbot_session_keys``); nobody opens the
+intake chat after taking the intake. A client whose intake assessment came from the chatbot
+(the assessment links to this session) finished it a few minutes before that assessment was
+stored (``isComplete``, every questionnaire answered, a closing message); one whose intake is
+HYBRID answered its first items there (``therapy.hybrid_items``) and left it a few minutes
+(``HYBRID_LEAD_MINUTES``) before that assessment, finished on the checklist, was stored. Of
+those who took the checklist alone, a keyed ``ABANDONED_P`` opened the chat first and gave up
+part-way minutes to hours before (``ABANDONED_LEAD_MS``; ``currentQuestionnaire`` is the one
+they stopped in); the others never opened it. A client yet to take an intake left it
+part-way some time while still coming.
 The chatbot asks the items of the instruments the assessment stores (PHQ-9, GAD-7, PSS-10,
 ISI: ``social_text.QUESTIONNAIRES``), so what it collected is what the assessment holds: a
 complete session's answers are its assessment's ``answers``, and its ``structuredAnswers``
@@ -32,6 +35,7 @@ from seedsnap.generators import social_text as t
 from seedsnap.generators.clock import waking_between
 from seedsnap.generators.common import JsonValue, json_object, jsonb_key_order, ms_of, text_keys
 from seedsnap.generators.therapy import (
+    CHATBOT_INTAKE_AFTER,
     RISK_LEVEL,
     assessment_rows,
     chatbot_session_keys,
@@ -67,6 +71,13 @@ CLOSING_LEAD_MINUTES = (1, 10)
 # A session a HYBRID intake began ends this many minutes before the assessment is stored:
 # the client answered the remaining items on the checklist meanwhile.
 HYBRID_LEAD_MINUTES = (3, 15)
+# Of the clients whose intake was the checklist alone, a keyed ABANDONED_P opened the chatbot
+# first, gave up part-way and filled in the checklist instead: the session ends between
+# ABANDONED_LEAD_MS before that intake (a few minutes, at most a few hours). The others never
+# opened the chatbot and have no session. Only an intake CHATBOT_INTAKE_AFTER after sign-up
+# leaves the room (the longest script, the lead and a minute after signing up).
+ABANDONED_P = 0.6
+ABANDONED_LEAD_MS = (2 * MS_PER_MINUTE, 3 * MS_PER_HOUR)
 _ANSWERS = pl.Struct({ASSESSMENT_KEY[q]: pl.List(pl.Int64) for q in ORDER})
 _ESTIMATE = pl.Struct(
     {
@@ -99,8 +110,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     if clients.is_empty():
         return {}
     ck = text_keys(clients["id"])
-    keys = chatbot_session_keys(ck)
-    session_ids = ctx.ids("ChatbotSession", keys)
+    session_ids = ctx.ids("ChatbotSession", chatbot_session_keys(ck))
     # The assessment that came of each session, if one did.
     clients = clients.with_columns(session_ids.alias("sid")).join(
         frames["PreAssessment"].select(
@@ -115,6 +125,25 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         on="sid",
         how="left",
     )
+    # Each client's first assessment (its intake), if it took one.
+    intakes = (
+        frames["PreAssessment"]
+        .group_by(pl.col("clientId").alias("id"))
+        .agg(ms_of("createdAt").min().alias("first"))
+    )
+    clients = clients.join(intakes, on="id", how="left", maintain_order="left")
+    # Who opened the chatbot: every chat intake (CHATBOT, HYBRID); of a checklist intake with
+    # the room, a keyed ABANDONED_P, before it; a client yet to take one may have.
+    linked = clients["pa"].is_not_null().to_numpy()
+    took = clients["first"].is_not_null().to_numpy()
+    room = (clients["first"].fill_null(0) >= clients["created"] + CHATBOT_INTAKE_AFTER).to_numpy()
+    opened = ctx.stream("ChatbotSession", "opened").bernoulli(ck, ABANDONED_P)
+    clients = clients.filter(pl.Series(linked | ~took | (room & opened)))
+    if clients.is_empty():
+        return {}
+    ck = text_keys(clients["id"])
+    keys = chatbot_session_keys(ck)
+    session_ids = clients["sid"]
     s = ctx.stream("ChatbotSession", "session")
     n_q = len(QUESTIONS)
     created = clients["created"].to_numpy()
@@ -156,14 +185,27 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # Complete sessions end a few minutes before the assessment was stored.
     end_complete = pa - s.integers(keys, *CLOSING_LEAD_MINUTES, 3) * MS_PER_MINUTE
     span_lo = created + MS_PER_HOUR
-    # A session left part-way was left while the client still came (``users.last_seen``).
+    # A session left part-way by a client yet to take an intake was left while it still came
+    # (``users.last_seen``).
     seen = seen_of(ctx, frames["User"], clients["id"])
     free = np.maximum(np.minimum(anchor - MS_PER_DAY, seen - total) - span_lo, 0)
     home = home_offset_of(ctx, clients["id"])
     start_free = waking_between(s, keys, span_lo, span_lo + free, home, index=4)
     end_hybrid = pa - s.integers(keys, *HYBRID_LEAD_MINUTES, 7) * MS_PER_MINUTE
+    # A checklist intake's session was given up on a little before it (in waking hours).
+    first = clients["first"].fill_null(-1).to_numpy()
+    given_up = ~complete & ~hybrid & (first >= 0)
+    end_given_up = waking_between(
+        s,
+        keys,
+        np.maximum(first - ABANDONED_LEAD_MS[1], created + MS_PER_MINUTE + total),
+        first - ABANDONED_LEAD_MS[0],
+        home,
+        index=8,
+    )
     start = np.where(complete, end_complete - total, start_free)
     start = np.where(hybrid, end_hybrid - total, start)
+    start = np.where(given_up, end_given_up - total, start)
     start = np.clip(start, created + 1, anchor - total - 1)
     at = start[rows] + offset + j  # + j keeps times strictly increasing
 
