@@ -710,6 +710,16 @@ def _chat_left_at(f: Frames, at: datetime) -> Frames:
     return set_(f, "ChatbotMessage", "cb1", timestamp=at, createdAt=at)
 
 
+def _pestered(f: Frames, gap: timedelta) -> Frames:
+    """c1 wrote to c2 twice in cv2 after c2's ms3 (ms8, then an hour on ms9, ``gap`` before
+    the block ub1, 20 days ago), unanswered; c2 blocks c1 for unwanted messages."""
+    last = days(20) - gap
+    for key, at in (("ms8", last - timedelta(hours=1)), ("ms9", last)):
+        f = add(f, "Message", id=key, conversationId="cv2", senderId="c1", content="Hello?",
+                **_ts(at))  # fmt: skip
+    return set_(f, "UserBlock", "ub1", reason="Unwanted messages")
+
+
 def _hybrid_insomnia(f: Frames, concern: str) -> Frames:
     """pa_c1's estimate leads with insomnia (ISI, never reached in the chat), then depression;
     its insights name ``concern``."""
@@ -2826,6 +2836,84 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: _chat_left_at(f, days(70) - timedelta(hours=4)),
         "cs1",
     ),
+    (  # c2 blocks c1 for unwanted messages, but c1 never wrote to c2 (ms3 is c2's)
+        "user_block.unwanted_messages_unanswered",
+        lambda f: set_(f, "UserBlock", "ub1", reason="Unwanted messages"),
+        "ub1",
+    ),
+    (  # c1's two messages, the last two minutes before the block: blocked at once
+        "user_block.unwanted_messages_unanswered",
+        lambda f: _pestered(f, timedelta(minutes=2)),
+        "ub1",
+    ),
+    (  # c1's last message four days before the block: not what it was blocked for
+        "user_block.unwanted_messages_unanswered",
+        lambda f: _pestered(f, timedelta(days=4)),
+        "ub1",
+    ),
+    (  # c2 answered c1's messages (ms10, after ms9) before blocking: c1 wrote neither more nor last
+        "user_block.unwanted_messages_unanswered",
+        lambda f: add(
+            _pestered(f, timedelta(days=1)),
+            "Message",
+            id="ms10",
+            conversationId="cv2",
+            senderId="c2",
+            content="Please stop.",
+            **_ts(days(21) + timedelta(minutes=30)),
+        ),
+        "ub1",
+    ),
+    (  # c2, who blocked c1 20 days ago, writes in cv2, their conversation, 10 days ago
+        "user_block.nothing_in_chat_after",
+        lambda f: add(
+            f,
+            "Message",
+            id="ms9",
+            conversationId="cv2",
+            senderId="c2",
+            content="Hi",
+            **_ts(days(10)),
+        ),
+        "ub1",
+    ),
+    (  # c1, blocked by c2 20 days ago, reacts to c2's ms3 10 days ago
+        "user_block.nothing_in_chat_after",
+        lambda f: add(
+            f,
+            "MessageReaction",
+            id="rx9",
+            messageId="ms3",
+            userId="c1",
+            emoji="+1",
+            createdAt=days(10),
+        ),
+        "ub1",
+    ),
+    (  # c1 reads c2's ms3 10 days ago, after the block
+        "user_block.nothing_in_chat_after",
+        lambda f: add(
+            f, "MessageReadReceipt", id="rr9", messageId="ms3", userId="c1", readAt=days(10)
+        ),
+        "ub1",
+    ),
+    (  # c2 types in cv2 a day ago, after blocking c1
+        "user_block.nothing_in_chat_after",
+        lambda f: add(
+            f,
+            "TypingIndicator",
+            id="ti9",
+            conversationId="cv2",
+            userId="c2",
+            lastTypingAt=days(1),
+        ),
+        "ub1",
+    ),
+    (  # c2 blocks c1 a minute after its own message ms3
+        "user_block.after_a_pause",
+        lambda f: set_(f, "UserBlock", "ub1", createdAt=days(30) + timedelta(minutes=1)),
+        "ub1",
+    ),
 ]
 
 _RESET_TOKEN = "ab" * 32
@@ -4545,6 +4633,18 @@ def test_chatbot_rule_passes_a_chat_given_up_hours_before_the_intake(lab: Lab) -
     three hours a chat given up on for the checklist may lie before it (four are reported)."""
     rule_id = "chatbot.given_up_before_intake"
     report = lab.check(rule_id, lambda f: _chat_left_at(f, days(70) - timedelta(minutes=179)))
+    assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+def test_block_rules_pass_unanswered_messages_blocked_a_day_later(lab: Lab) -> None:
+    """c1 wrote to c2 twice after c2's ms3, the last a day before c2 blocked it for unwanted
+    messages (two minutes and four days are reported); c2 blocked c1 six minutes after ms3."""
+    rule_id = "user_block.unwanted_messages_unanswered"
+    report = lab.check(rule_id, lambda f: _pestered(f, timedelta(days=1)))
+    assert report.rules == [rule_id] and not report.violations, report.to_text()
+    rule_id = "user_block.after_a_pause"
+    at = days(30) + timedelta(minutes=6)
+    report = lab.check(rule_id, lambda f: set_(f, "UserBlock", "ub1", createdAt=at))
     assert report.rules == [rule_id] and not report.violations, report.to_text()
 
 

@@ -46,6 +46,7 @@ from seedsnap.enrichers.notifications import (
 )
 from seedsnap.enrichers.payments import CARD_NOTICE_AT
 from seedsnap.enrichers.reports import CRISIS, DEFAULT_REVIEW_DAYS, LATE_CLOSE_DAYS, REVIEW_DAYS
+from seedsnap.enrichers.user_blocks import BLOCK_PAUSE_MS, UNWANTED_AFTER_MS
 from seedsnap.errors import ConfigError, DatabaseError, SnapshotError
 from seedsnap.generators import therapy_text as ttx
 from seedsnap.generators.content_text import HOSTILE_REASONS as _HOSTILE
@@ -790,6 +791,35 @@ def _acted_after_block(item: str, acts: str) -> str:
         WHERE "i"."userId" <> "x"."userId" AND "x"."createdAt" > "b"."createdAt" """
         for actor, owner in (("blockerId", "blockedId"), ("blockedId", "blockerId"))
     )
+
+
+def _chatted_after_block() -> str:
+    """SQL: the blocks after which one of the two still wrote or typed in a conversation of
+    both, or read or reacted to a message of the other's."""
+    # One equi-join per direction (the actor the blocker or the blocked), as _acted_after_block.
+    in_chat = (
+        ("Message", "senderId", "createdAt"),
+        ("TypingIndicator", "userId", "lastTypingAt"),
+    )
+    on_message = (("MessageReaction", "createdAt"), ("MessageReadReceipt", "readAt"))
+    parts = []
+    for actor, other in (("blockerId", "blockedId"), ("blockedId", "blockerId")):
+        parts += [
+            f"""SELECT "b"."id" AS "key", '{table} ' || "x"."id" AS "detail"
+            FROM {quote(table)} AS "x" JOIN "UserBlock" AS "b" ON "x"."{who}" = "b"."{actor}"
+            JOIN "ConversationParticipant" AS "p" ON "p"."conversationId" = "x"."conversationId"
+                AND "p"."userId" = "b"."{other}"
+            WHERE "x"."{at}" > "b"."createdAt" """
+            for table, who, at in in_chat
+        ]
+        parts += [
+            f"""SELECT "b"."id" AS "key", '{table} ' || "x"."id" AS "detail"
+            FROM {quote(table)} AS "x" JOIN "Message" AS "m" ON "m"."id" = "x"."messageId"
+            JOIN "UserBlock" AS "b" ON "x"."userId" = "b"."{actor}" AND "m"."senderId" = "b"."{other}"
+            WHERE "x"."{at}" > "b"."createdAt" """
+            for table, at in on_message
+        ]
+    return " UNION ALL ".join(parts)
 
 
 # A meeting's two sides, as (the one who writes, the other in the conversation).
@@ -1668,6 +1698,55 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
             JOIN {_POOLS["reportable"]} ON "t"."content" LIKE "rr"."pattern"
             WHERE "t"."userId" = "b"."blockedId" AND "t"."createdAt" <= "b"."createdAt"
             AND "rr"."reason" IN ({", ".join(map(_text, _SPAM))})))""",
+    ),
+    (
+        "user_block.unwanted_messages_unanswered",
+        "UserBlock",
+        'a block for "Unwanted messages" follows messages the blocker did not answer: in their '
+        "direct conversation the blocked wrote more messages than the blocker and the last one "
+        f"before the block, which came {UNWANTED_AFTER_MS[0] // MS_PER_MINUTE} minutes to "
+        f"{UNWANTED_AFTER_MS[1] // MS_PER_DAY} days after it",
+        f"""SELECT "b"."id" AS "key", COALESCE(CAST("d"."mine" AS TEXT) || ' of ' ||
+            CAST("d"."mine" + "d"."theirs" AS TEXT) || ' direct messages by the blocked',
+            'no direct messages') AS "detail"
+        FROM "UserBlock" AS "b" LEFT JOIN (SELECT "x"."id",
+            COUNT(*) FILTER (WHERE "m"."senderId" = "x"."blockedId") AS "mine",
+            COUNT(*) FILTER (WHERE "m"."senderId" = "x"."blockerId") AS "theirs",
+            MAX("m"."createdAt") AS "last",
+            MAX("m"."createdAt") FILTER (WHERE "m"."senderId" = "x"."blockedId") AS "last_mine"
+            FROM "UserBlock" AS "x"
+            JOIN "ConversationParticipant" AS "p" ON "p"."userId" = "x"."blockerId"
+            JOIN "ConversationParticipant" AS "q" ON "q"."conversationId" = "p"."conversationId"
+                AND "q"."userId" = "x"."blockedId"
+            JOIN "Conversation" AS "c" ON "c"."id" = "p"."conversationId"
+            JOIN "Message" AS "m" ON "m"."conversationId" = "p"."conversationId"
+            WHERE "x"."reason" = 'Unwanted messages' AND CAST("c"."type" AS TEXT) = 'DIRECT'
+            AND CAST("m"."messageType" AS TEXT) <> 'SYSTEM' AND "m"."createdAt" <= "x"."createdAt"
+            GROUP BY "x"."id") AS "d" ON "d"."id" = "b"."id"
+        WHERE "b"."reason" = 'Unwanted messages' AND ("d"."id" IS NULL
+            OR "d"."mine" <= "d"."theirs" OR "d"."last_mine" < "d"."last"
+            OR "b"."createdAt" < "d"."last" + INTERVAL '{UNWANTED_AFTER_MS[0] // MS_PER_MINUTE} minutes'
+            OR "b"."createdAt" > "d"."last" + INTERVAL '{UNWANTED_AFTER_MS[1] // MS_PER_MINUTE} minutes')""",
+    ),
+    (
+        "user_block.nothing_in_chat_after",
+        "UserBlock",
+        "after a block, neither of the two writes or types in a conversation of both, or reads "
+        "or reacts to a message of the other's",
+        _chatted_after_block(),
+    ),
+    (
+        "user_block.after_a_pause",
+        "UserBlock",
+        f"a block comes at least {BLOCK_PAUSE_MS // MS_PER_MINUTE} minutes after the last "
+        "message of either of the two in a conversation of both, not in the same breath",
+        f"""SELECT "b"."id" AS "key", 'message ' || "m"."id" AS "detail" FROM "UserBlock" AS "b"
+        JOIN "Message" AS "m" ON "m"."senderId" IN ("b"."blockerId", "b"."blockedId")
+        JOIN "ConversationParticipant" AS "p" ON "p"."conversationId" = "m"."conversationId"
+            AND "p"."userId" = CASE WHEN "m"."senderId" = "b"."blockerId" THEN "b"."blockedId"
+            ELSE "b"."blockerId" END
+        WHERE "m"."createdAt" <= "b"."createdAt"
+        AND "m"."createdAt" > "b"."createdAt" - INTERVAL '{BLOCK_PAUSE_MS // MS_PER_MINUTE} minutes'""",
     ),
     (
         "user_block.not_self",

@@ -5,7 +5,9 @@ by the time of the message gets a read receipt exactly when the message is at or
 participant's ``lastReadAt``. ``readAt`` lies between the message and the earliest of that
 ``lastReadAt``, the reader's next own message in the conversation (one replies after reading)
 and the anchor. A keyed share of read messages also gets a reaction from that reader, after
-reading and within the same bound. SYSTEM lines (someone joined, a session started or
+reading and within the same bound. Between two users one of whom blocked the other, nothing
+is read or reacted to after the block: the bound is the block at the latest (every message
+between them came before it, ``user_blocks``). SYSTEM lines (someone joined, a session started or
 ended) get neither, and do not count as the reader's own messages. At most one receipt and
 one reaction per (message, user), so both unique keys hold by construction; pairs that
 already have one are skipped, which makes a re-run add nothing (upstream re-selected them
@@ -24,7 +26,7 @@ from seedsnap.generators.common import text_keys
 from seedsnap.generators.users import home_offset_of
 from seedsnap.random import child_keys
 
-READS = ("ConversationParticipant", "Message")
+READS = ("ConversationParticipant", "Message", "UserBlock")
 WRITES = ("MessageReaction", "MessageReadReceipt")
 
 REACTION_RATE = 0.12
@@ -73,11 +75,41 @@ def read_pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
         # Both sides are sorted by time just above; polars cannot verify it per group.
         check_sortedness=False,
     )
-    return pairs.with_columns(
-        pl.min_horizontal(
-            "read_upto", pl.col("next_own").fill_null(ctx.anchor_ms), pl.lit(ctx.anchor_ms)
-        ).alias("upper")
-    ).sort("messageId", "userId")
+    # A block between the reader and the sender, either way, ends what one reads of the other.
+    blocks = frames["UserBlock"].select(
+        "blockerId", "blockedId", pl.col("createdAt").dt.epoch("ms").alias("blocked")
+    )
+    blocks = (
+        pl.concat(
+            [
+                blocks.select(
+                    pl.col("blockerId").alias("userId"),
+                    pl.col("blockedId").alias("senderId"),
+                    "blocked",
+                ),
+                blocks.select(
+                    pl.col("blockedId").alias("userId"),
+                    pl.col("blockerId").alias("senderId"),
+                    "blocked",
+                ),
+            ]
+        )
+        .group_by("userId", "senderId")
+        .agg(pl.col("blocked").min())
+    )
+    return (
+        pairs.join(blocks, on=["userId", "senderId"], how="left")
+        .with_columns(
+            pl.min_horizontal(
+                "read_upto",
+                pl.col("next_own").fill_null(ctx.anchor_ms),
+                pl.lit(ctx.anchor_ms),
+                "blocked",
+            ).alias("upper")
+        )
+        .drop("blocked")
+        .sort("messageId", "userId")
+    )
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:

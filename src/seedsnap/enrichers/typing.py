@@ -6,7 +6,9 @@ conversations (by ``lastMessageAt``) that have a participant who did not send th
 message and has read it; that participant (a keyed pick) last typed after both the last
 message and their ``lastReadAt``, and before they were last seen (in their waking hours).
 About half of those seen at the anchor are typing right now (``isTyping``, within
-``LIVE_MS`` of it), the others stopped a while ago. Unique per
+``LIVE_MS`` of it), the others stopped a while ago. Nobody types in a conversation with
+someone they blocked or who blocked them (the block came after their last message, and
+nothing passes between the two after it). Unique per
 (conversation, user); existing pairs are skipped, so a re-run adds nothing.
 """
 
@@ -23,7 +25,7 @@ from seedsnap.generators.common import text_keys
 from seedsnap.generators.users import home_offset_of, seen_of
 from seedsnap.random import child_keys
 
-READS = ("User", "Conversation", "ConversationParticipant", "Message")
+READS = ("User", "Conversation", "ConversationParticipant", "Message", "UserBlock")
 WRITES = ("TypingIndicator",)
 
 MIN_ROWS = 3
@@ -47,6 +49,20 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     cand = parts.join(last, on="conversationId").filter(
         (pl.col("userId") != pl.col("senderId")) & (pl.col("read") >= pl.col("at"))
     )
+    blocks = frames["UserBlock"]
+    either = pl.concat(
+        [
+            blocks.select(pl.col("blockerId").alias("userId"), pl.col("blockedId").alias("other")),
+            blocks.select(pl.col("blockedId").alias("userId"), pl.col("blockerId").alias("other")),
+        ]
+    )
+    barred = (
+        parts.select("conversationId", pl.col("userId").alias("other"))
+        .join(either, on="other")
+        .select("conversationId", "userId")
+        .unique()
+    )
+    cand = cand.join(barred, on=["conversationId", "userId"], how="anti")
     if cand.is_empty():
         return {}
     n = max(MIN_ROWS, math.ceil(RATE * frames["Conversation"].height))

@@ -1,19 +1,23 @@
 """User blocks among clients (seeder.md §7 row 18).
 
 A keyed ``BLOCK_RATE`` share of clients (and at least ``MIN_BLOCKERS`` of them, the top of a
-keyed ranking, so small builds still have blocks), and ``VICTIM_BLOCK_P`` of those who had a
-hostile comment on their posts, block one other client they have met: first someone who
-attacked them on their posts, then someone who wrote to them in a conversation, then someone
-from a shared community, else someone they share a conversation with; a client who has met no
-other client blocks nobody (nobody blocks a stranger). Never oneself, one row per (blocker,
-blocked) by construction, and created after both users existed, after they met, and after
-anything passed between them either way (a message in a conversation of both, a comment or a
-heart on the other's post, a reply to or a heart on the other's comment: nothing does across a
-block) and after the last group session both registered for ended (neither CANCELLED: two who
+keyed ranking, so small builds still have blocks), ``VICTIM_BLOCK_P`` of those who had a
+hostile comment on their posts and ``UNWANTED_BLOCK_P`` of those left with unwanted messages
+(``_unwanted``: in a direct conversation the other wrote more and the last, unanswered) block
+one other client they have met: first someone who attacked them on their posts, then someone
+whose messages they did not answer, then someone from a shared community, else someone they
+share a conversation with; a client who has met no other client blocks nobody (nobody
+blocks a stranger). Never oneself, one row per (blocker, blocked) by construction, and
+created after both users existed, after they met, and after anything passed between them
+either way (a message in a conversation of both, a comment or a heart on the other's post, a
+reply to or a heart on the other's comment: nothing does across a block) and after the last group session both registered for ended (neither CANCELLED: two who
 share one the blocker was not seen to the end of, an upcoming one above all, are not blocked,
 as a client who blocked someone would not sign up for a small group with them; the sessions
-are made before the blocks), before the blocker was last seen, in its waking hours. The reason
-fits what the blocked did first (``_reasons``). A blocker who already blocks someone is
+are made before the blocks), ``BLOCK_PAUSE_MS`` at least after all that, before the blocker
+was last seen, in its waking hours. The reason fits what the blocked did first
+(``_reasons``); one for unwanted messages comes minutes to days after the last of them
+(``UNWANTED_AFTER_MS``). Nothing is read, reacted to or typed between the two after a block
+either (``message_interactions``, ``typing``). A blocker who already blocks someone is
 satisfied, so a re-run adds nothing; upstream used a global "fewer than 2" threshold over the
 first four clients and drew reasons regardless.
 """
@@ -24,17 +28,18 @@ import numpy as np
 import polars as pl
 
 from seedsnap.arrays import in_sorted, rows_in
-from seedsnap.context import MS_PER_MINUTE, Context, Frames, timestamps
+from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.enrichers.common import co_members, take_ranked
 from seedsnap.generators import content_text as ct
 from seedsnap.generators import social_text as t
-from seedsnap.generators.clock import waking_between
+from seedsnap.generators.clock import waking_between, waking_soon_after
 from seedsnap.generators.common import ms_of, text_keys
 from seedsnap.generators.users import home_offset_of, seen_of
 from seedsnap.random import child_keys
 
-READS = ("User", "Client", "Membership", "ConversationParticipant", "Message", "Post", "Comment",
-         "PostHeart", "CommentHeart", "GroupTherapySessions", "GroupSessionParticipants")  # fmt: skip
+READS = ("User", "Client", "Membership", "Conversation", "ConversationParticipant", "Message",
+         "Post", "Comment", "PostHeart", "CommentHeart", "GroupTherapySessions",
+         "GroupSessionParticipants")  # fmt: skip
 WRITES = ("UserBlock",)
 
 BLOCK_RATE = 0.12
@@ -45,9 +50,20 @@ MIN_BLOCKERS = 2
 NEGATIVE, SPAM, MESSAGES = t.BLOCK_REASONS[2], t.BLOCK_REASONS[3], t.BLOCK_REASONS[0]
 GENERAL_REASONS = (t.BLOCK_REASONS[1], None)
 HISTORY_REASON_P = 0.7
+# A block comes at least BLOCK_PAUSE_MS after anything passed between the two (no block in
+# the same breath as one's own warm message). One for unwanted messages comes
+# UNWANTED_AFTER_MS after an unanswered message of the blocked in their direct conversation
+# (minutes to days, UNWANTED_MEAN_MS on average, on the blocker's waking clock), who wrote
+# more of it than the blocker and the last of it (``_unwanted``).
+BLOCK_PAUSE_MS = 5 * MS_PER_MINUTE
+UNWANTED_AFTER_MS = (10 * MS_PER_MINUTE, 3 * MS_PER_DAY)
+UNWANTED_MEAN_MS = 12 * MS_PER_HOUR
 # A client who had a hostile comment on its posts (``content_text.HOSTILE_REASONS``) blocks
 # its writer with VICTIM_BLOCK_P (beside the BLOCK_RATE share of clients who block someone).
 VICTIM_BLOCK_P = 0.5
+# A client left with unwanted messages (``_unwanted``) blocks their writer with
+# UNWANTED_BLOCK_P (beside the others).
+UNWANTED_BLOCK_P = 0.5
 
 
 def _codes(frame: pl.DataFrame, column: str, ids: pl.Series, alias: str) -> pl.DataFrame:
@@ -58,9 +74,8 @@ def _codes(frame: pl.DataFrame, column: str, ids: pl.Series, alias: str) -> pl.D
 
 
 def _last_exchange(frames: Frames, ids: pl.Series) -> pl.DataFrame:
-    """(k, talked, wrote) for u and v of ``ids`` (k = u * len(ids) + v, their rows): the last
-    message in a conversation both u and v take part in, and the last one v sent there
-    (NULL if none)."""
+    """(k, talked) for u and v of ``ids`` (k = u * len(ids) + v, their rows): the last
+    message in a conversation both u and v take part in."""
     n = len(ids)
     msgs = frames["Message"].select("conversationId", "senderId", ms_of("createdAt").alias("at"))
     last = msgs.group_by("conversationId").agg(pl.col("at").max().alias("talked"))
@@ -70,16 +85,48 @@ def _last_exchange(frames: Frames, ids: pl.Series) -> pl.DataFrame:
     both = parts.join(parts.rename({"u": "v"}), on="conversationId").filter(
         pl.col("u") != pl.col("v")
     )
-    by_v = (
-        _codes(msgs, "senderId", ids, "v")
-        .group_by("conversationId", "v")
-        .agg(pl.col("at").max().alias("wrote"))
-    )
     return (
         both.join(last, on="conversationId")
-        .join(by_v, on=["conversationId", "v"], how="left")
         .group_by(k=pl.col("u") * n + pl.col("v"))
-        .agg(pl.col("talked").max(), pl.col("wrote").max())
+        .agg(pl.col("talked").max())
+    )
+
+
+def _unwanted(frames: Frames, ids: pl.Series) -> pl.DataFrame:
+    """(k, unwanted) for u and v of ``ids`` (k = u * len(ids) + v, their rows) whose direct
+    conversations v wrote more of than u, and the last of: when v last wrote there."""
+    n = len(ids)
+    direct = frames["Conversation"].filter(pl.col("type").cast(pl.String) == "DIRECT")
+    direct = direct.select(pl.col("id").alias("conversationId"))
+    msgs = (
+        frames["Message"]
+        .filter(pl.col("messageType").cast(pl.String) != "SYSTEM")
+        .join(direct, on="conversationId", how="semi")
+        .select("conversationId", "senderId", ms_of("createdAt").alias("at"))
+    )
+    msgs = _codes(msgs, "senderId", ids, "w")
+    parts = _codes(
+        frames["ConversationParticipant"]
+        .join(direct, on="conversationId", how="semi")
+        .select("conversationId", "userId"),
+        "userId",
+        ids,
+        "u",
+    )
+    both = parts.join(parts.rename({"u": "v"}), on="conversationId").filter(
+        pl.col("u") != pl.col("v")
+    )
+    by_v, by_u = pl.col("w") == pl.col("v"), pl.col("w") == pl.col("u")
+    per = both.join(msgs, on="conversationId").group_by(k=pl.col("u") * n + pl.col("v"))
+    return (
+        per.agg(
+            by_v.sum().alias("n_v"),
+            by_u.sum().alias("n_u"),
+            pl.col("at").filter(by_v).max().alias("unwanted"),
+            pl.col("at").max().alias("last"),
+        )
+        .filter((pl.col("n_v") > pl.col("n_u")) & (pl.col("unwanted") == pl.col("last")))
+        .select("k", "unwanted")
     )
 
 
@@ -120,10 +167,10 @@ def _on_posts(frames: Frames, ids: pl.Series) -> pl.DataFrame:
 
 
 def _history(frames: Frames, ids: pl.Series) -> pl.DataFrame:
-    """(k, talked, wrote, hostile) for u and v of ``ids`` (k = u * len(ids) + v, their rows):
-    when anything last passed between u and v, either way (a message in a conversation of
-    both, a comment or heart on the other's post), plus 1 ms; the last message v sent u; the
-    first hostile comment v wrote on u's posts. Users are coded as their rows first, and
+    """(k, talked, hostile) for u and v of ``ids`` (k = u * len(ids) + v, their rows): when
+    anything last passed between u and v, either way (a message in a conversation of both, a
+    comment or heart on the other's post), plus 1 ms; the first hostile comment v wrote on
+    u's posts. Users are coded as their rows first, and
     only pairs of ``ids`` kept: each pair's values come from its own rows only."""
     n = len(ids)
     on = _on_posts(frames, ids)
@@ -141,7 +188,6 @@ def _history(frames: Frames, ids: pl.Series) -> pl.DataFrame:
         .select(
             "k",
             (pl.max_horizontal("talked", "given", "taken") + 1).alias("talked"),
-            "wrote",
             "hostile",
         )
     )
@@ -200,25 +246,25 @@ def _spam_at(frames: Frames, ids: pl.Series) -> np.ndarray:
 
 
 def _reasons(
-    ctx: Context, pk: np.ndarray, picked: pl.DataFrame, lo: np.ndarray
-) -> list[str | None]:
-    """Why each block (``picked``: hostile, wrote, spam: when the blocked did each first,
-    NULL or -1 where never) was made: by the first history that holds before ``lo``, the
-    earliest the block can be, HISTORY_REASON_P of the time; else a general reason."""
+    ctx: Context, pk: np.ndarray, picked: pl.DataFrame, lo: np.ndarray, wrote: np.ndarray
+) -> np.ndarray:
+    """Why each block (``picked``: hostile, spam: when the blocked did each first, NULL or -1
+    where never) was made: by the first history that holds before ``lo``, the earliest the
+    block can be (``wrote``: unwanted messages the block can follow, ``_unwanted``),
+    HISTORY_REASON_P of the time; else a general reason."""
     sb = ctx.stream("UserBlock", "reason")
     general = np.asarray(GENERAL_REASONS, dtype=object)[
         sb.choice(pk, len(GENERAL_REASONS), index=0)
     ]
     by_history = sb.bernoulli(pk, HISTORY_REASON_P, index=1)
     hostile = picked["hostile"].fill_null(lo + 1).to_numpy() <= lo
-    wrote = picked["wrote"].fill_null(lo + 1).to_numpy() <= lo
     spam = (picked["spam"].to_numpy() >= 0) & (picked["spam"].to_numpy() <= lo)
     out = np.select(
         [by_history & hostile, by_history & spam, by_history & wrote],
         [NEGATIVE, SPAM, MESSAGES],
         general,
     )
-    return list(out)
+    return out
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
@@ -249,19 +295,23 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # upcoming one above all) are kept together: no block between them (``_together``).
     shared = _together(frames, ids)
     sk = shared["k"].to_numpy()
-    apart = np.sort(sk[shared["together"].to_numpy() > seen[sk // n]])
-    timely = (np.maximum(talked, created[tv]) <= seen[tu]) & ~in_sorted(pair, apart)
+    apart = np.sort(sk[shared["together"].to_numpy() + BLOCK_PAUSE_MS > seen[sk // n]])
+    timely = (np.maximum(talked, created[tv]) + BLOCK_PAUSE_MS <= seen[tu]) & ~in_sorted(
+        pair, apart
+    )
     # Pairs whose last exchange came after the blocker was last seen cannot be blocked by it.
     too_late = np.union1d(pair[~timely], apart)
     hostile = talks["hostile"].to_numpy()[timely]
-    messaged = talks["wrote"].is_not_null().to_numpy()[timely]  # v wrote to u
+    unwanted = _unwanted(frames, ids)
+    # v wrote to u, unanswered (``_unwanted``)
+    messaged = in_sorted(pair[timely], np.sort(unwanted["k"].to_numpy()))
     tu, tv = tu[timely], tv[timely]
     # Those who wrote a hostile comment on the client's posts (when they first did).
     has = ~np.isnan(hostile.astype(np.float64))
     uh, vh, met_h = tu[has], tv[has], hostile[has].astype(np.int64)
     # Community co-members, met when the later of the two joined.
     u0, v0, met0 = co_members(ids, frames["Membership"], np.ones(len(ids), dtype=bool))
-    timely = np.maximum(met0, created[v0]) <= seen[u0]
+    timely = np.maximum(met0, created[v0]) + BLOCK_PAUSE_MS <= seen[u0]
     timely &= ~in_sorted(u0 * n + v0, too_late)
     u0, v0, met0 = u0[timely], v0[timely], met0[timely]
     # Clients who have met another client in time: a community with another client, or a talk.
@@ -277,6 +327,9 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     victim = np.zeros(len(ids), dtype=bool)
     victim[uh] = True
     chosen |= victim & s.bernoulli(ck, VICTIM_BLOCK_P, 2)
+    pestered = np.zeros(len(ids), dtype=bool)
+    pestered[tu[messaged]] = True
+    chosen |= pestered & s.bernoulli(ck, UNWANTED_BLOCK_P, 3)
     # A blocker who already blocks someone is satisfied; so no candidate pair below exists
     # already, and none needs excluding.
     chosen &= ~ids.is_in(frames["UserBlock"]["blockerId"].implode()).to_numpy()
@@ -316,26 +369,41 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     # A block comes after what passed between the two (``talked``) and after the last group
     # session they shared (``together``).
-    picked = picked.join(talks, on="k", how="left").join(shared, on="k", how="left").sort("u")
+    picked = (
+        picked.join(talks, on="k", how="left")
+        .join(shared, on="k", how="left")
+        .join(unwanted, on="k", how="left")
+        .sort("u")
+    )
     picked = picked.with_columns(pl.Series("spam", _spam_at(frames, picked["v"])))
     pk = child_keys(text_keys(picked["u"]), text_keys(picked["v"]))
-    lo = np.maximum(
+    lo = BLOCK_PAUSE_MS + np.maximum(
         picked.select(pl.max_horizontal("cu", "cv", "met", "talked", "together"))
         .to_series()
         .to_numpy(),
         0,
     )
-    # Everything lo is made of lies before the blocker was last seen, so the window is never
-    # empty; blocked in the blocker's waking hours.
+    # Everything lo is made of lies a pause before the blocker was last seen, so the window
+    # is never empty; blocked in the blocker's waking hours. Unwanted messages are blocked
+    # minutes to days after the last of them, if that window is open.
     sb = ctx.stream("UserBlock", "time")
     by = picked["u"]
-    at = waking_between(sb, pk, lo, seen_of(ctx, frames["User"], by), home_offset_of(ctx, by))
-    reasons = _reasons(ctx, pk, picked, lo)
+    hi = seen_of(ctx, frames["User"], by)
+    home = home_offset_of(ctx, by)
+    last = picked["unwanted"].fill_null(-(2**62)).to_numpy()
+    m_lo = np.maximum(lo, last + UNWANTED_AFTER_MS[0])
+    m_hi = np.minimum(hi, last + UNWANTED_AFTER_MS[1])
+    reasons = _reasons(ctx, pk, picked, lo, m_lo <= m_hi)
+    at = np.where(
+        reasons == MESSAGES,
+        waking_soon_after(sb, pk, m_lo, m_hi, UNWANTED_MEAN_MS, home, index=1),
+        waking_between(sb, pk, lo, hi, home),
+    )
     block = picked.select(
         ctx.ids("UserBlock", pk).alias("id"),
         pl.col("u").alias("blockerId"),
         pl.col("v").alias("blockedId"),
-        pl.Series("reason", reasons, dtype=pl.String),
+        pl.Series("reason", list(reasons), dtype=pl.String),
         timestamps(at, "createdAt"),
     )
     return {"UserBlock": block}
