@@ -38,6 +38,8 @@ from seedsnap.context import Context
 from seedsnap.errors import DatabaseError, SnapshotError
 from seedsnap.generators.content_text import REPORTABLE_COMMENTS
 from seedsnap.generators.social_text import (
+    CHATBOT_CHECKIN_GREETINGS,
+    CHATBOT_GREETINGS,
     GROUP_VENUES,
     JOURNAL_SESSION_BODIES,
     LOW_ENROLMENT,
@@ -708,6 +710,13 @@ def _chat_left_at(f: Frames, at: datetime) -> Frames:
     f = set_(f, "ChatbotSession", "cs1", startedAt=at, lastActivity=at, createdAt=at,
              updatedAt=at)  # fmt: skip
     return set_(f, "ChatbotMessage", "cb1", timestamp=at, createdAt=at)
+
+
+def _greeted(f: Frames, greeting: str) -> Frames:
+    """cs1 opens with the assistant's ``greeting`` (cb9), just before cb1."""
+    at = f["ChatbotMessage"].filter(pl.col("id") == "cb1")["timestamp"][0] - timedelta(seconds=5)
+    return add(f, "ChatbotMessage", id="cb9", sessionId="cs1", role="ASSISTANT",
+               content=greeting, timestamp=at, createdAt=at)  # fmt: skip
 
 
 def _pestered(f: Frames, gap: timedelta) -> Frames:
@@ -2914,6 +2923,16 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: set_(f, "UserBlock", "ub1", createdAt=days(30) + timedelta(minutes=1)),
         "ub1",
     ),
+    (  # a chat 10 days after c1's intake (pa_c1) greets it to be matched with support
+        "chatbot.greets_for_its_turn",
+        lambda f: _greeted(_chat_left_at(f, days(60)), CHATBOT_GREETINGS[0]),
+        "cs1",
+    ),
+    (  # c1's chat before its intake greets it back for a check-in
+        "chatbot.greets_for_its_turn",
+        lambda f: _greeted(f, CHATBOT_CHECKIN_GREETINGS[1]),
+        "cs1",
+    ),
 ]
 
 _RESET_TOKEN = "ab" * 32
@@ -4645,6 +4664,15 @@ def test_block_rules_pass_unanswered_messages_blocked_a_day_later(lab: Lab) -> N
     rule_id = "user_block.after_a_pause"
     at = days(30) + timedelta(minutes=6)
     report = lab.check(rule_id, lambda f: set_(f, "UserBlock", "ub1", createdAt=at))
+    assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+def test_chatbot_rule_passes_a_check_in_after_the_intake(lab: Lab) -> None:
+    """cs1, 10 days after c1's intake pa_c1, greets c1 back for a check-in."""
+    rule_id = "chatbot.greets_for_its_turn"
+    report = lab.check(
+        rule_id, lambda f: _greeted(_chat_left_at(f, days(60)), CHATBOT_CHECKIN_GREETINGS[0])
+    )
     assert report.rules == [rule_id] and not report.violations, report.to_text()
 
 

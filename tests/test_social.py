@@ -1285,12 +1285,17 @@ def test_blocks_among_clients(f: Frames, anchor: datetime) -> None:
 
 def test_chatbot_sessions_script_and_answers(f: Frames, anchor: datetime) -> None:
     s, m = f["ChatbotSession"], f["ChatbotMessage"]
-    # At most one (intake) session a client; every chat intake has its own, and some
-    # clients who took the checklist never opened the chat.
-    assert s["clientId"].is_unique().all()
+    # At most one intake session a client (begun before its first assessment, if any);
+    # every assessment made with the chatbot has its own; some clients who took the
+    # checklist never opened the chat.
+    first = f["PreAssessment"].group_by("clientId").agg(pl.col("createdAt").min().alias("pa"))
+    intake = s.join(first, on="clientId", how="left").filter(
+        pl.col("pa").is_null() | (pl.col("startedAt") <= pl.col("pa"))
+    )
+    assert intake["clientId"].is_unique().all()
     chat = f["PreAssessment"].filter(pl.col("chatbotSessionId").is_not_null())
-    assert chat["clientId"].is_in(s["clientId"].implode()).all()
-    assert 0 < s.height < f["Client"].height
+    assert chat["chatbotSessionId"].is_in(s["id"].implode()).all()
+    assert 0 < intake.height < f["Client"].height
     m = m.sort("sessionId", "timestamp").with_columns(
         pl.int_range(pl.len()).over("sessionId").alias("j")
     )
@@ -1323,10 +1328,11 @@ def test_chatbot_sessions_script_and_answers(f: Frames, anchor: datetime) -> Non
     _none(x.filter(pl.col("isComplete") != pl.col("completedAt").is_not_null()), "completedAt")
     _none(x.filter((pl.col("lastActivity") > anchor) | (pl.col("startedAt") > pl.col("last"))),
           "session times")  # fmt: skip
-    first_pa = f["PreAssessment"].group_by("clientId").agg(pl.col("createdAt").min().alias("pa"))
-    done = x.filter("isComplete").join(first_pa, on="clientId", how="left")
+    linked = f["PreAssessment"].select(pl.col("chatbotSessionId").alias("id"),
+                                       pl.col("createdAt").alias("pa"))  # fmt: skip
+    done = x.filter("isComplete").join(linked, on="id", how="left")
     _none(done.filter(pl.col("pa").is_null() | (pl.col("completedAt") > pl.col("pa"))),
-          "completed after (or without) the assessment")  # fmt: skip
+          "completed after (or without) its assessment")  # fmt: skip
 
 
 def _pss_total(answers: list[int]) -> int:

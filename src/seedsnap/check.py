@@ -53,6 +53,8 @@ from seedsnap.generators.content_text import HOSTILE_REASONS as _HOSTILE
 from seedsnap.generators.content_text import SPAM_REASONS as _SPAM
 from seedsnap.generators.relationships import REVIEW_MIN
 from seedsnap.generators.social_text import (
+    CHATBOT_CHECKIN_GREETINGS,
+    CHATBOT_GREETINGS,
     LOW_ENROLMENT,
     RESCHEDULED,
     SUPPORT_CLOSING,
@@ -2538,6 +2540,20 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         WHERE NOT EXISTS (SELECT 1 FROM "PreAssessment" AS "p" WHERE "p"."chatbotSessionId" = "s"."id")
         AND ("s"."lastActivity" > "f"."first" OR "s"."lastActivity" < "f"."first"
             - INTERVAL '{ABANDONED_LEAD_MS[1] // MS_PER_MINUTE} minutes')""",
+    ),
+    (
+        "chatbot.greets_for_its_turn",
+        "ChatbotSession",
+        "a chatbot session begun after its client's first assessment is a check-in and greets "
+        "one already being helped; one begun before greets for the intake (so we can match "
+        "you with the right support)",
+        f"""SELECT "s"."id" AS "key", "m"."content" AS "detail" FROM "ChatbotSession" AS "s"
+        JOIN "ChatbotMessage" AS "m" ON "m"."sessionId" = "s"."id"
+        WHERE CAST("m"."role" AS TEXT) = 'ASSISTANT' AND CASE
+            WHEN "m"."content" IN ({", ".join(map(_text, CHATBOT_GREETINGS))}) THEN TRUE
+            WHEN "m"."content" IN ({", ".join(map(_text, CHATBOT_CHECKIN_GREETINGS))}) THEN FALSE
+            END = EXISTS (SELECT 1 FROM "PreAssessment" AS "p"
+                WHERE "p"."clientId" = "s"."clientId" AND "p"."createdAt" < "s"."startedAt")""",
     ),
     (
         "chatbot.restates_its_assessment",

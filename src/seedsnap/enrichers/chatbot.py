@@ -1,7 +1,11 @@
 """Chatbot: the intake chatbot's sessions and messages (tables upstream never seeds, §11.17).
 
-A client has at most one session, its intake's (``chatbot_session_keys``); nobody opens the
-intake chat after taking the intake. A client whose intake assessment came from the chatbot
+A client has at most one intake session (``chatbot_session_keys``), begun before its first
+assessment if it took one: nobody is greeted for an intake after taking it. A later session
+is a check-in, one per follow-up assessment re-taken with the chatbot
+(``therapy.CHECKIN_CHATBOT``): complete, like a chat intake, and greeted as one who is already
+being helped (``social_text.CHATBOT_CHECKIN_GREETINGS``). A client whose intake assessment
+came from the chatbot
 (the assessment links to this session) finished it a few minutes before that assessment was
 stored (``isComplete``, every questionnaire answered, a closing message); one whose intake is
 HYBRID answered its first items there (``therapy.hybrid_items``) and left it a few minutes
@@ -21,8 +25,8 @@ Messages follow a fixed script: SYSTEM prompt, ASSISTANT greeting, USER reply, t
 ASSISTANT question and the USER's answer per item, times strictly increasing. Each USER answer
 is worded on its item's answer scale, carries its questionnaire and the score extracted from
 it, and ``collectedAnswers`` holds exactly those scores, per questionnaire in order.
-``lastActivity`` is the last message. Clients that already have a session are left alone, so
-a re-run adds nothing.
+``lastActivity`` is the last message. Sessions that exist already are left alone, so a re-run adds
+nothing.
 """
 
 from __future__ import annotations
@@ -101,29 +105,38 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     anchor = ctx.anchor_ms
     clients = frames["User"].join(frames["Client"].select(pl.col("userId").alias("id")), on="id")
-    clients = clients.select("id", ms_of("createdAt").alias("created"))
-    clients = clients.join(
-        frames["ChatbotSession"].select(pl.col("clientId").alias("id")).drop_nulls(),
-        on="id",
-        how="anti",
-    ).sort("id")
+    clients = clients.select("id", ms_of("createdAt").alias("created")).sort("id")
     if clients.is_empty():
         return {}
     ck = text_keys(clients["id"])
-    session_ids = ctx.ids("ChatbotSession", chatbot_session_keys(ck))
-    # The assessment that came of each session, if one did.
-    clients = clients.with_columns(session_ids.alias("sid")).join(
-        frames["PreAssessment"].select(
-            pl.col("chatbotSessionId").alias("sid"),
-            ms_of("createdAt").alias("pa"),
-            pl.col("assessmentMethod").cast(pl.String).alias("method"),
-            "answers",
-            "scores",
-            "severityLevels",
-            "aiEstimate",
-        ),
+    intake_sids = ctx.ids("ChatbotSession", chatbot_session_keys(ck))
+    linked_pa = frames["PreAssessment"].filter(pl.col("chatbotSessionId").is_not_null())
+    linked_pa = linked_pa.select(
+        pl.col("chatbotSessionId").alias("sid"),
+        pl.col("clientId").alias("id"),
+        ms_of("createdAt").alias("pa"),
+        pl.col("assessmentMethod").cast(pl.String).alias("method"),
+        "answers",
+        "scores",
+        "severityLevels",
+        "aiEstimate",
+    )
+    # The intake session of each client, with the assessment that came of it if one did; and
+    # a check-in session for each later assessment re-taken with the chatbot.
+    intake = clients.with_columns(intake_sids.alias("sid"), pl.lit(False).alias("checkin"))
+    intake = intake.join(linked_pa.drop("id"), on="sid", how="left")
+    checkins = (
+        linked_pa.join(intake.select("sid"), on="sid", how="anti")
+        .join(clients, on="id")
+        .with_columns(pl.lit(True).alias("checkin"))
+        .sort("sid")
+        .select(intake.columns)
+    )
+    clients = pl.concat([intake, checkins]).join(
+        frames["ChatbotSession"].select(pl.col("id").alias("sid")),
         on="sid",
-        how="left",
+        how="anti",
+        maintain_order="left",
     )
     # Each client's first assessment (its intake), if it took one.
     intakes = (
@@ -132,17 +145,20 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .agg(ms_of("createdAt").min().alias("first"))
     )
     clients = clients.join(intakes, on="id", how="left", maintain_order="left")
-    # Who opened the chatbot: every chat intake (CHATBOT, HYBRID); of a checklist intake with
-    # the room, a keyed ABANDONED_P, before it; a client yet to take one may have.
+    # Who opened the chatbot: every chat intake (CHATBOT, HYBRID) and check-in; of a
+    # checklist intake with the room, a keyed ABANDONED_P, before it; a client yet to take
+    # one may have.
     linked = clients["pa"].is_not_null().to_numpy()
     took = clients["first"].is_not_null().to_numpy()
     room = (clients["first"].fill_null(0) >= clients["created"] + CHATBOT_INTAKE_AFTER).to_numpy()
-    opened = ctx.stream("ChatbotSession", "opened").bernoulli(ck, ABANDONED_P)
+    opened = ctx.stream("ChatbotSession", "opened").bernoulli(text_keys(clients["id"]), ABANDONED_P)
     clients = clients.filter(pl.Series(linked | ~took | (room & opened)))
     if clients.is_empty():
         return {}
     ck = text_keys(clients["id"])
-    keys = chatbot_session_keys(ck)
+    checkin = clients["checkin"].to_numpy()
+    # An intake session is keyed by its client, a check-in by its id (its assessment's key).
+    keys = np.where(checkin, text_keys(clients["sid"]), chatbot_session_keys(ck))
     session_ids = clients["sid"]
     s = ctx.stream("ChatbotSession", "session")
     n_q = len(QUESTIONS)
@@ -231,14 +247,28 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         t.CHATBOT_CLOSINGS,
         tuple(answer_lines),
         tuple(q_texts),
+        t.CHATBOT_CHECKIN_GREETINGS,
+        t.CHATBOT_CHECKIN_REPLIES,
     ]
     at0 = np.cumsum([0, *(len(x) for x in lines[:-1])])
+    # A check-in greets one who is already being helped (its own greetings and replies).
+    later = checkin[rows]
+    greeting = np.where(
+        later,
+        at0[6] + sm.integers(keys[rows], 0, len(t.CHATBOT_CHECKIN_GREETINGS), 1),
+        at0[1] + sm.integers(keys[rows], 0, len(t.CHATBOT_GREETINGS), 1),
+    )
+    reply = np.where(
+        later,
+        at0[7] + sm.integers(keys[rows], 0, len(t.CHATBOT_CHECKIN_REPLIES), 2),
+        at0[2] + sm.integers(keys[rows], 0, len(t.CHATBOT_FIRST_REPLIES), 2),
+    )
     content = np.select(
         [j == 0, j == 1, j == 2, is_closing, user_turn],
         [
             at0[0],
-            at0[1] + sm.integers(keys[rows], 0, len(t.CHATBOT_GREETINGS), 1),
-            at0[2] + sm.integers(keys[rows], 0, len(t.CHATBOT_FIRST_REPLIES), 2),
+            greeting,
+            reply,
             at0[3] + sm.integers(keys[rows], 0, len(t.CHATBOT_CLOSINGS), 3),
             at0[4]
             + scale_at[q_scales[qi]]

@@ -962,6 +962,14 @@ CHATBOT_GREETINGS = (
     "Welcome to Mentara. I'll walk you through a short check-in. Ready when you are.",
 )
 CHATBOT_FIRST_REPLIES = ("Yes, let's do it.", "Sure, I have a few minutes.", "Okay, go ahead.")
+# A later session, in which a client re-takes the assessment (a check-in): it greets one who
+# is already being helped, not one to be matched.
+CHATBOT_CHECKIN_GREETINGS = (
+    "Welcome back! Time for your regular check-in: the same questions as before, so we can "
+    "see how things have changed since. Shall we start?",
+    "Hi again. Let's check in on how the past few weeks have been. Ready when you are.",
+)
+CHATBOT_CHECKIN_REPLIES = ("Sure, let's check in.", "Okay, I have a few minutes.", "Yes, go ahead.")
 # The intake chatbot asks the items of the four instruments the intake assessment stores
 # (``therapy.assessment_rows``: PHQ-9, GAD-7, PSS-10, ISI; paraphrased), in this order.
 # questionnaire -> its items, each (answer scale, what the assistant asks). The items are in

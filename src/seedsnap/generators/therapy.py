@@ -2081,6 +2081,9 @@ CHATBOT_INTAKE_AFTER = 45 * MS_PER_MINUTE
 # only) and finished it on the checklist: a HYBRID assessment linked to that session.
 HYBRID_INTAKE = 0.3
 HYBRID_ITEMS = (3, 30)  # items answered in the chat, of the 33 of the four instruments
+# A keyed CHECKIN_CHATBOT share of follow-up assessments were re-taken in a chatbot check-in
+# (CHATBOT, linked to that later session), the others on the checklist.
+CHECKIN_CHATBOT = 0.25
 # The chatbot's read of an assessment's overall severity; a risk flag (PHQ-9 item 9
 # endorsed) makes it elevated whatever the severity (the chatbot sessions and the
 # assessments' conversationInsights).
@@ -2095,10 +2098,11 @@ def hybrid_items(ctx: Context, client_keys: U64) -> I64:
     return out
 
 
-def chatbot_session_keys(client_keys: U64) -> U64:
-    """The key of each client's (``text_keys`` of its id) intake chatbot session: the
-    chatbot enricher makes the session, the assessment that comes of it links to it."""
-    return child_keys(client_keys, 0)
+def chatbot_session_keys(client_keys: U64, nth: npt.ArrayLike = 0) -> U64:
+    """The key of each client's (``text_keys`` of its id) chatbot session for its ``nth``
+    assessment (0: the intake session; later ones: a check-in the client re-took it in):
+    the chatbot enricher makes the session, the assessment that comes of it links to it."""
+    return child_keys(client_keys, nth)
 
 
 def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFrame:
@@ -2145,7 +2149,7 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
         (nth == 0)
         & (intake >= c_at + CHATBOT_INTAKE_AFTER)
         & ctx.stream("PreAssessment", "chatbot").bernoulli(ck, CHATBOT_INTAKE)
-    )
+    ) | ((nth > 0) & ctx.stream("PreAssessment", "checkin").bernoulli(keys, CHECKIN_CHATBOT))
     # A client who did not take it with the chatbot but had the time may have begun with it.
     hybrid = (
         (nth == 0)
@@ -2153,7 +2157,7 @@ def assessment_rows(ctx: Context, clients: pl.DataFrame, nth: I64) -> pl.DataFra
         & ~chatbot
         & ctx.stream("PreAssessment", "hybrid").bernoulli(ck, HYBRID_INTAKE, index=0)
     )
-    session_ids = ctx.ids("ChatbotSession", chatbot_session_keys(ck))
+    session_ids = ctx.ids("ChatbotSession", chatbot_session_keys(ck, nth))
     processed = np.minimum(created + s.integers(keys, 5_000, INTAKE_PROCESSED_WITHIN, index=2), a)
     created = np.minimum(created, processed)
     frac = np.clip((created - c_at) / (120 * MS_PER_DAY), 0.0, 1.0)
