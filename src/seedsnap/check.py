@@ -549,11 +549,13 @@ def activity_spread_rule(at: str) -> list[Rule]:
 # No worksheet count is shared by more than WORKSHEET_COUNT_SHARE of the therapists who
 # give worksheets, plus WORKSHEET_COUNT_SLACK (small builds): a therapist's count follows
 # its caseload and its clients' time in therapy (enrichers/worksheets.py), where heavy x3
-# had 62 of 69 at exactly the minimum of 8 and medium 10 of 11 at 4. A pair's worksheets
-# follow its sessions (one or none at most, two at some); a client has at most
-# ``2 * len(ttx.WORKSHEETS)`` (``CAP``); the rule is checked only where neither minimum is
-# above ``len(ttx.WORKSHEETS)``, one round of titles, as in the shipped modes: past that, more
-# of every client's worksheets come alike from the minimum, and less from the sessions.
+# had 62 of 69 at exactly the minimum of 8 and medium 10 of 11 at 4, and light x20, once
+# homework came at sessions, 59 of 75 at 4 (a top-up to exactly the minimum: therapy.py
+# ``homework_rate``). A pair's worksheets follow its sessions (two at one at most); a client
+# has at most ``2 * len(ttx.WORKSHEETS)`` (``CAP``); the rule is checked only where neither
+# minimum is above ``len(ttx.WORKSHEETS)``, one round of titles, as in the shipped modes: past
+# that, more of every client's worksheets come alike from the minimum, and less from the
+# sessions.
 WORKSHEET_COUNT_SHARE = 0.5
 WORKSHEET_COUNT_SLACK = 2
 

@@ -12,15 +12,21 @@ pairs were: heavy x3 gave its 264 ended pairs (777 sessions held) none and its 9
 793 (83 of the 86 that had any more than their sessions, 38 twice as many), 103 of them on a
 day of a session of the pair and 310 on a day its therapist does not work. Here each session
 a pair held (``homework_sessions``) has PER_SESSION slots, of which ``homework_counts`` fills
-its first ones (most sessions give one or none); the worksheet of a slot is given as that
+its first ones (at ``homework_rates``: the larger of the volumes' rate and the client
+minimum's over the sessions a pair holds, times the therapist's habit); the worksheet of a slot is given as that
 session ends or within GIVEN_WITHIN after (``worksheet_rows``), and a pair that ended keeps
 the worksheets of its sessions, handed in by its end or left undone (OVERDUE). The top-ups
 fill free slots, all first slots of an entity's sessions before any second one: a client who
 has held a session with its active therapist gets client.worksheets_if_has_therapist minus
 what it has, on the sessions of any of its pairs; then each APPROVED therapist who has held
 one with an active client gets therapist.worksheets_created minus what it has (the client
-top-ups included), on any of its sessions. One who has held fewer than half the minimum in
-sessions has two per session and no more (check's minimum rules count such a client or
+top-ups included), on any of its sessions. A client or therapist so topped up is given,
+beyond its minimum, as many more of its free slots (in the same order) as those after the
+ones the minimum takes draw at their sessions' q (``more``): its sessions go on at its
+therapist's habit, so its count lands on the minimum no more often than a drawn one would
+(light x20 had 59 of 75 therapists at exactly 4, worksheet.therapist_counts_spread), and
+those extras stop at CAP. One who has held fewer than half the minimum in sessions has two
+per session and no more (check's minimum rules count such a client or
 therapist out: config MINIMUM_SCOPES). A client has at most CAP worksheets (each title twice:
 the feedback texts of a title are two, worksheet.feedback_not_repeated); its titles follow
 its worksheets in the order they were given (``worksheet_templates`` of nth: every title once
@@ -34,6 +40,7 @@ PROGRESS_SHARE of the cases where it may): where the pair had a submission at le
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from seedsnap.context import Context, Frames
@@ -44,6 +51,7 @@ from seedsnap.generators.therapy import (
     active_pairs,
     ended_pairs,
     homework_counts,
+    homework_rates,
     homework_sessions,
     worksheet_rows,
 )
@@ -78,19 +86,59 @@ def _pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
     )
 
 
-def _ranked_take(slots: pl.DataFrame, group: str, need: pl.DataFrame) -> pl.Series:
-    """Per row of ``slots`` (free ones: group, slot, order), whether it is among the first
-    ``need`` (group, need) of its group, first slots before second ones, then by order."""
-    ranked = (
-        slots.select(group, "slot", "order")
+def _ranked_take(slots: pl.DataFrame, group: str, need: pl.DataFrame) -> pl.DataFrame:
+    """Per row of ``slots`` (free ones: group, slot, order, more), whether it is among the
+    first ``need`` (group, need) of its group, first slots before second ones, then by order
+    (``take``), or among as many after those as those later free slots of the group drew
+    ``more`` (``extra``)."""
+    return (
+        slots.select(group, "slot", "order", "more")
         .with_row_index("_i")
         .sort(group, "slot", "order")
         .with_columns(pl.int_range(pl.len()).over(group).alias("_r"))
         .join(need.select(group, "need"), on=group, how="left")
-        .select("_i", (pl.col("_r") < pl.col("need").fill_null(0)).alias("take"))
+        .with_columns(pl.col("need").fill_null(0))
+        .with_columns(
+            (pl.col("more") & (pl.col("_r") >= pl.col("need")) & (pl.col("need") > 0))
+            .sum()
+            .over(group)
+            .alias("_more")
+        )
         .sort("_i")
+        .select(
+            (pl.col("_r") < pl.col("need")).alias("take"),
+            (
+                (pl.col("_r") >= pl.col("need")) & (pl.col("_r") < pl.col("need") + pl.col("_more"))
+            ).alias("extra"),
+        )
     )
-    return ranked["take"]
+
+
+def _within_cap(slots: pl.DataFrame, extra: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """``extra`` (slots of ``slots`` a top-up gives beyond the minimum) less those that would
+    give a client more than CAP worksheets (those ``taken`` and foreign ones included), the
+    last in the order ``_ranked_take`` takes them."""
+    idx = np.flatnonzero(extra)
+    if idx.size == 0:
+        return extra
+    have = slots.group_by("clientId").agg(
+        (pl.col("taken").sum().cast(pl.Int64) + pl.col("foreign").first()).alias("_have")
+    )
+    keep = (
+        slots[idx]
+        .select("clientId", "slot", "order")
+        .with_row_index("_i")
+        .sort("clientId", "slot", "order")
+        .with_columns(pl.int_range(pl.len()).over("clientId").alias("_r"))
+        .join(have, on="clientId", how="left")
+        .sort("_i")
+        .select(pl.col("_r") < CAP - pl.col("_have"))
+        .to_series()
+        .to_numpy()
+    )
+    out = np.zeros_like(extra)
+    out[idx[keep]] = True
+    return out
 
 
 def _slots(ctx: Context, frames: Frames) -> pl.DataFrame:
@@ -108,6 +156,13 @@ def _slots(ctx: Context, frames: Frames) -> pl.DataFrame:
         pl.Series("key", keys, dtype=pl.UInt64),
         ids.alias("id"),
         pl.Series("order", ctx.stream("Worksheet", "top-up").uniform(keys)),
+        # Whether a slot a short client's or therapist's top-up may give beyond its minimum
+        # (the module docstring): drawn as a session's slots are, at its therapist's q.
+        pl.Series(
+            "more",
+            ctx.stream("Worksheet", "top-up-more").uniform(keys)
+            < homework_rates(ctx, sessions["therapistId"])[row],
+        ),
         pl.Series("drawn", slot < counts[row]),
         ids.is_in(frames["Worksheet"]["id"].implode()).alias("there"),
     )
@@ -154,14 +209,16 @@ def _slots(ctx: Context, frames: Frames) -> pl.DataFrame:
         free = slots.join(full, on="clientId", how="left", maintain_order="left").select(
             ~pl.col("taken") & (pl.lit(group == "clientId") | ~pl.col("_full"))
         )[:, 0]
-        take = pl.Series(np.zeros(slots.height, dtype=bool))
+        take = np.zeros(slots.height, dtype=bool)
         if need.height and free.any():
             idx = np.flatnonzero(free.to_numpy())
-            take_free = _ranked_take(slots[idx], group, need).to_numpy()
-            arr = np.zeros(slots.height, dtype=bool)
-            arr[idx[take_free]] = True
-            take = pl.Series(arr)
-        slots = slots.with_columns((pl.col("taken") | take).alias("taken"))
+            ranked = _ranked_take(slots[idx], group, need)
+            take[idx[ranked["take"].to_numpy()]] = True
+            extra = np.zeros(slots.height, dtype=bool)
+            extra[idx[ranked["extra"].to_numpy()]] = True
+            slots = slots.with_columns((pl.col("taken") | pl.Series(take)).alias("taken"))
+            take = _within_cap(slots, extra)
+        slots = slots.with_columns((pl.col("taken") | pl.Series(take)).alias("taken"))
     return slots
 
 

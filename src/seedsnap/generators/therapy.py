@@ -1697,10 +1697,18 @@ _NEVER = np.iinfo(np.int64).max
 GIVEN_WITHIN = 3 * MS_PER_HOUR
 GIVEN_MEAN = 30 * MS_PER_MINUTE
 # A session gives at most PER_SESSION worksheets: each of its PER_SESSION slots is filled with
-# probability q (the first filled first), so it gives q x PER_SESSION on average and most give
-# one or none. q is worksheets_per_relationship / meetings_per_relationship (a pair that holds
-# the sessions a pair is booked is given about the worksheets a pair is) / PER_SESSION, times
-# the therapist's habit (a keyed factor in HABIT: some set more homework than others).
+# probability q (the first filled first), so it gives q x PER_SESSION on average
+# (``homework_rates``). q is the homework a session is given on average / PER_SESSION, times
+# the therapist's habit (a keyed factor in HABIT: some set more homework than others). A
+# session is given worksheets_per_relationship / meetings_per_relationship (a pair that holds
+# the sessions a pair is booked is given about the worksheets a pair is), and at least the
+# client minimum (client.worksheets_if_has_therapist) over the sessions a pair holds on
+# average, (1 + meetings_per_relationship) / 2 (``meetings`` books randint(1, mpr)): a
+# client in therapy is given its minimum at the sessions it holds, not by a top-up. Light's
+# minimum of 4 over the 2 to 3 sessions a pair holds there is 2 a session (q 1 at the mean
+# habit); before, its rate of 2 / 3 gave a therapist's only client 1 or 2 and the top-up
+# made nearly every count the minimum (light x20: 59 of 75 therapists had 4). Medium's is
+# 8 / 7 a session (4 / 6 before), heavy's 8 / 11 (7 / 10).
 PER_SESSION = 2
 HABIT = (0.4, 1.6)
 
@@ -1722,15 +1730,26 @@ def homework_sessions(ctx: Context, pairs: pl.DataFrame, meetings: pl.DataFrame)
     )
 
 
+def homework_rate(ctx: Context) -> float:
+    """Worksheets a session is given on average at the mean habit (see PER_SESSION)."""
+    vol = ctx.config.volumes
+    mpr = max(float(vol["meetings_per_relationship"]), 1.0)
+    least = ctx.config.minimum("client", "worksheets_if_has_therapist") / ((1.0 + mpr) / 2.0)
+    return max(float(vol["worksheets_per_relationship"]) / mpr, least)
+
+
+def homework_rates(ctx: Context, therapists: pl.Series) -> npt.NDArray[np.float64]:
+    """q per slot of a session of each of ``therapists``: ``homework_rate`` / PER_SESSION
+    times the therapist's keyed habit (HABIT), at most 1."""
+    habit = ctx.stream("Worksheet", "habit").uniform(text_keys(therapists))
+    factor = HABIT[0] + (HABIT[1] - HABIT[0]) * habit
+    return np.clip(homework_rate(ctx) * factor / PER_SESSION, 0.0, 1.0)
+
+
 def homework_counts(ctx: Context, sessions: pl.DataFrame) -> I64:
     """How many worksheets each of ``sessions`` (``homework_sessions``) gives by itself
-    (0 to PER_SESSION: see HABIT), keyed by its meeting."""
-    vol = ctx.config.volumes
-    rate = float(vol["worksheets_per_relationship"]) / max(
-        float(vol["meetings_per_relationship"]), 1.0
-    )
-    habit = ctx.stream("Worksheet", "habit").uniform(text_keys(sessions["therapistId"]))
-    q = np.clip(rate * (HABIT[0] + (HABIT[1] - HABIT[0]) * habit) / PER_SESSION, 0.0, 1.0)
+    (0 to PER_SESSION: see ``homework_rates``), keyed by its meeting."""
+    q = homework_rates(ctx, sessions["therapistId"])
     s = ctx.stream("Worksheet", "given")
     keys = text_keys(sessions["meetingId"])
     n = np.zeros(sessions.height, dtype=np.int64)
