@@ -151,6 +151,32 @@ GENERAL = (
 )
 FIXTURE_SLUGS = {f[1] for f in FIXTURES}
 
+# The areas of expertise (``vocab.SPECIALTIES``) of the therapists who fit a community, by its
+# theme (a general community's by its slug): (its own areas, related ones). A therapist joins
+# communities that fit what it treats (``relationships.therapist_fit``): its own areas first.
+# Stress, sleep and mindfulness are every therapist's: their related areas are the concerns
+# each therapist treats one of (``users.CONCERN_AREAS``, ``users._expertise``).
+_EVERY = ("Anxiety", "Social Anxiety", "Panic Disorder", "OCD", "Depression", "Bipolar Disorder",
+          "Grief and Loss")  # fmt: skip
+THEME_AREAS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "adhd": (("ADHD",), ("Child and Adolescent",)),
+    "anxiety": (("Anxiety",), ("Social Anxiety", "Panic Disorder", "OCD")),
+    "depression": (("Depression",), ("Grief and Loss", "Bipolar Disorder")),
+    "stress": ((), _EVERY),
+    "recovery": (("Substance Use",), ()),
+    "sleep": ((), _EVERY),
+    "panic": (("Panic Disorder",), ("Anxiety",)),
+    "mood": (("Bipolar Disorder",), ("Depression",)),
+    "ocd": (("OCD",), ("Anxiety",)),
+    "trauma": (("PTSD/Trauma",), ()),
+    "social-anxiety": (("Social Anxiety",), ("Anxiety",)),
+    "phobia": ((), ("Anxiety", "Panic Disorder")),
+    "eating": (("Eating Disorders",), ()),
+    "mindfulness-meditation": ((), _EVERY),
+    "family-relationships": (("Family Therapy", "Couples Therapy"), ()),
+    "young-adults": (("Child and Adolescent",), ("Anxiety", "Depression")),
+}
+
 
 # What a derived circle adds to its community's description (by circle number, cycling):
 # a second "Anxiety Warriors" is a smaller group of the same kind, and says so.
@@ -201,6 +227,20 @@ def catalogue(ctx: Context) -> pl.DataFrame:
         .otherwise(pl.format("https://picsum.photos/seed/mentara-{}/400/300", pl.col("slug")))
     )
     return df.with_columns(image.alias("imageUrl"))
+
+
+def community_areas(
+    ctx: Context, slugs: pl.Series
+) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """Per community of ``slugs``, the areas of expertise that fit it (``THEME_AREAS``): its
+    own, and related ones; a general community's by the slug of the community it is a circle
+    of."""
+    cat = catalogue(ctx).select("slug", "theme", "base")
+    rows = slugs.to_frame("slug").join(cat, on="slug", how="left", maintain_order="left")
+    key = pl.when(pl.col("theme") == "general").then("base").otherwise("theme")
+    found = rows.select(key.fill_null("stress")).to_series().to_list()
+    # A tiny fixed table per community (tens to hundreds of rows), not a per-user loop.
+    return [THEME_AREAS[k][0] for k in found], [THEME_AREAS[k][1] for k in found]
 
 
 def community_keys(slugs: pl.Series) -> np.ndarray:

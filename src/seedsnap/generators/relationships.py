@@ -14,9 +14,10 @@ import polars as pl
 
 from seedsnap.config import PAST_PAIR_DAYS, Config
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
+from seedsnap.generators import vocab as v
 from seedsnap.generators.clock import waking_between, waking_soon_after
-from seedsnap.generators.common import between, ms, ms_of, natural_ids, text_keys
-from seedsnap.generators.communities import community_keys
+from seedsnap.generators.common import between, ms, ms_of, natural_ids, rank_in_run, text_keys
+from seedsnap.generators.communities import community_areas, community_keys
 from seedsnap.generators.therapy import (
     INTAKE_PROCESSED_WITHIN,
     approved_therapists,
@@ -27,6 +28,7 @@ from seedsnap.generators.users import (
     CONCERN_AREAS,
     full_years,
     home_offset_of,
+    home_province,
     last_seen,
     seen_of,
     still_coming,
@@ -364,22 +366,156 @@ def member_age(users: pl.DataFrame, anchor_ms: int) -> I64:
     return np.asarray(np.where(users["role"].to_numpy() == "client", age, 0), dtype=np.int64)
 
 
-def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
+# Staff (therapists, moderators) are a minority of every community: at most a third of its
+# members, give or take one (3 x staff <= members + 1: a community of five may have a
+# moderator and a therapist). Clients are its bulk: a staff member joins a few communities,
+# a moderator those it moderates (its memberships come with its assignments), an APPROVED
+# therapist one or two (TWO_COMMUNITIES of them two) that fit its areas of expertise
+# (``therapist_fit``), where clients of its state are members if it can (its in-person
+# groups meet there: ``enrichers.group_sessions``).
+TWO_COMMUNITIES = 0.5
+# Clients of its state a community holds that make it local to a therapist (a group of them
+# could meet in person: group_sessions.MIN_PARTICIPANTS).
+LOCAL_CLIENTS = 3
+
+
+def staff_bound(members: pl.Expr, staff: pl.Expr) -> pl.Expr:
+    """Whether ``staff`` of ``members`` are few enough (3 x staff <= members + 1)."""
+    return 3 * staff <= members + 1
+
+
+def clients_for(staff: npt.ArrayLike) -> I64:
+    """The fewest client members a community with ``staff`` staff members needs
+    (``staff_bound``: clients >= 2 x staff - 1)."""
+    out: I64 = np.maximum(2 * np.asarray(staff, dtype=np.int64) - 1, 0)
+    return out
+
+
+def specialty_mask(areas: pl.Series) -> I64:
+    """Per list of areas (``vocab.SPECIALTIES``), a bit mask of those it holds (bit i: the
+    i-th)."""
+    return _mask([areas.list.contains(a).fill_null(False).to_numpy() for a in v.SPECIALTIES])
+
+
+def _area_bits(lists: list[tuple[str, ...]]) -> I64:
+    index = {a: i for i, a in enumerate(v.SPECIALTIES)}
+    return np.asarray(
+        [sum(1 << index[a] for a in areas) for areas in lists], dtype=np.int64
+    )  # a tiny fixed table per community
+
+
+def therapist_fit(ctx: Context, areas: pl.Series, slugs: pl.Series) -> I64:
+    """(therapists x communities) how well each therapist (``areas``: its areasOfExpertise)
+    fits each community (``slugs``): 2 where it lists one of the community's own areas, 1 a
+    related one, 0 none (``communities.THEME_AREAS``)."""
+    own, related = community_areas(ctx, slugs)
+    t = specialty_mask(areas)[:, None]
+    out: I64 = np.where(
+        (t & _area_bits(own)[None, :]) != 0, 2, ((t & _area_bits(related)[None, :]) != 0) * 1
+    ).astype(np.int64)
+    return out
+
+
+def moderators_of(ctx: Context, frames: Frames, assigned: pl.DataFrame, comm: pl.Series) -> I64:
+    """Per community of ``comm`` (ids), the moderators that will be its members: those
+    ``assigned`` (ModeratorCommunity rows), and one more where none of them still comes (the
+    moderator_assignments enricher hands it over)."""
+    a = assigned.select("moderatorId", "communityId").with_columns(
+        pl.Series("coming", still_coming(ctx, frames["User"], assigned["moderatorId"]))
+    )
+    per = comm.to_frame("communityId").join(
+        a.group_by("communityId").agg(pl.len().alias("n"), pl.col("coming").any()),
+        on="communityId",
+        how="left",
+        maintain_order="left",
+    )
+    n = per["n"].fill_null(0).to_numpy().astype(np.int64)
+    out: I64 = n + ~per["coming"].fill_null(False).to_numpy()
+    return out
+
+
+def therapist_room(ctx: Context, frames: Frames, assigned: pl.DataFrame, comm: pl.DataFrame) -> I64:
+    """Per community of ``comm`` (id, name), how many therapists it may hold with its staff a
+    minority (``staff_bound``) once every client who may join it has: one at least (its
+    host)."""
+    users = frames["User"].filter(pl.col("role") == "client", pl.col("emailVerified"))
+    age = member_age(users.select("role", "birthDate"), ctx.anchor_ms)
+    limit = max_member_age(comm["name"])
+    n = (age[:, None] <= limit[None, :]).sum(axis=0).astype(np.int64)
+    out: I64 = np.maximum((n + 1) // 3 - moderators_of(ctx, frames, assigned, comm["id"]), 1)
+    return out
+
+
+def local_clients(c_col: I64, c_state: I64, t_state: I64, n_c: int) -> I64:
+    """(therapists x communities) how many clients still coming of each therapist's state
+    (``t_state``) are members of each community, up to LOCAL_CLIENTS: client memberships
+    (``c_col``, the community's column; ``c_state``, the client's state)."""
+    n_p = len(v.PROVINCES)
+    there = np.bincount(c_col * n_p + c_state, minlength=n_c * n_p).reshape(n_c, n_p)
+    out: I64 = np.minimum(there[:, t_state].T, LOCAL_CLIENTS).astype(np.int64)
+    return out
+
+
+def place(
+    s: Stream, tk: U64, ck: U64, fit: I64, local: I64, want: I64, room: I64
+) -> tuple[I64, npt.NDArray[np.intp]]:
+    """(row, column) pairs: each therapist (row, keyed by ``tk``) takes up to ``want`` of the
+    communities (columns, ``ck``) that fit it (``fit`` > 0; its best one even where none
+    does), best first: by fit, then by ``local``, then keyed; a community takes no more than
+    its ``room``, the best-fitting of those who ask first.
+
+    Rounds of one ask per therapist: a tiny fixed loop (it ends when each has its
+    communities or has asked every one), over whole arrays."""
+    n_t, n_c = fit.shape
+    if n_t == 0 or n_c == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.intp)
+    bits = s.bits(tk[:, None], ck[None, :])
+    pref = np.lexsort((bits, -fit, -local, fit <= 0), axis=1)
+    got = np.zeros(n_t, dtype=np.int64)
+    ptr = np.zeros(n_t, dtype=np.int64)
+    taken = np.zeros(n_c, dtype=np.int64)
+    rows, cols = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.intp)]
+    for _ in range(n_c):
+        ask = np.flatnonzero((got < want) & (ptr < n_c))
+        if not len(ask):
+            break
+        col = pref[ask, ptr[ask]]
+        ptr[ask] += 1
+        f = fit[ask, col]
+        ok = (f > 0) | ((f == 0) & (got[ask] == 0))  # (a negative fit: never)
+        ask, col, f = ask[ok], col[ok], f[ok]
+        by = np.lexsort((bits[ask, col], -f, col))
+        ask, col = ask[by], col[by]
+        yes = rank_in_run(col) < room[col] - taken[col]
+        ask, col = ask[yes], col[yes]
+        np.add.at(taken, col, 1)
+        np.add.at(got, ask, 1)
+        rows.append(ask)
+        cols.append(col)
+    return np.concatenate(rows), np.concatenate(cols)
+
+
+def memberships(ctx: Context, frames: Frames, assigned: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Clients join communities (keyed), APPROVED therapists one or two that fit them
+    (``_place``); moderators join those they moderate (``assigned``) with their assignment
+    (the moderator_assignments enricher)."""
     # A therapist whose application was turned down, or is still waiting, takes no part
     # (users.REJECTED_SHARE, users.AWAITING), as the memberships enricher has it.
     rejected = frames["Therapist"].filter(pl.col("status") != "APPROVED")["userId"].implode()
     users = frames["User"].filter(
-        pl.col("role").is_in(["client", "therapist", "moderator"])
+        pl.col("role").is_in(["client", "therapist"])
         & pl.col("emailVerified")
         & ~pl.col("id").is_in(rejected)
     )
     users = users.select("id", "role", "createdAt", "isActive", "birthDate").sort("id")
     seen = last_seen(ctx, users)
+    coming = still_coming(ctx, frames["User"], users["id"])
     comm = frames["Community"].select("id", "slug", "name", "createdAt").sort("slug")
     s = ctx.stream("Membership", "join")
     uk = user_keys(users)
     vol = ctx.config.volumes
-    joins = s.bernoulli(uk, vol["membership_rate"], index=0)
+    client = users["role"].to_numpy() == "client"
+    joins = s.bernoulli(uk, vol["membership_rate"], index=0) & client
     k = np.floor(s.uniform(uk, 1) * vol["memberships_per_user"]).astype(np.int64) + 1
     k = np.where(joins, np.minimum(k, comm.height), 0)
     # A keyed order of the communities per user, keyed by community slug so that adding
@@ -388,10 +524,37 @@ def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
     # Clients first pick a mental-health community 70 % of the time (upstream's bias).
     # General communities (and their derived circles) are not mental-health communities.
     mh = ~comm["slug"].str.contains("^(mindfulness-meditation|family-relationships|young-adults)")
-    mh_first = (users["role"].to_numpy() == "client") & s.bernoulli(uk, 0.7, index=2)
+    mh_first = client & s.bernoulli(uk, 0.7, index=2)
     mh_cols = np.flatnonzero(mh.to_numpy())
     ages = (member_age(users, ctx.anchor_ms), max_member_age(comm["name"]))
     u_row, c_col = _keyed_picks(s, uk, ckeys, k, first=(mh_first, mh_cols), ages=ages)
+    t_rows = np.flatnonzero(~client)
+    if len(t_rows) and comm.height:
+        # Therapists by fit, then where clients of their state already are (LOCAL_CLIENTS).
+        areas = (
+            users[t_rows]
+            .select("id")
+            .join(
+                frames["Therapist"].select(pl.col("userId").alias("id"), "areasOfExpertise"),
+                on="id",
+                how="left",
+                maintain_order="left",
+            )["areasOfExpertise"]
+        )
+        fit = therapist_fit(ctx, areas, comm["slug"])
+        state = home_province(ctx, users["id"])
+        local = local_clients(
+            c_col[coming[u_row]], state[u_row][coming[u_row]], state[t_rows], comm.height
+        )
+        tk = uk[t_rows]
+        want = 1 + ctx.stream("Membership", "therapist").bernoulli(tk, TWO_COMMUNITIES, index=0)
+        if assigned is None:
+            assigned = ctx.empty("ModeratorCommunity")
+        room = therapist_room(ctx, frames, assigned, comm.select("id", "name"))
+        ts = ctx.stream("Membership", "therapist")
+        r, c = place(ts, tk, ckeys, fit, local, want.astype(np.int64), room)
+        order = np.lexsort((np.arange(len(r) + len(u_row)), np.r_[u_row, t_rows[r]]))
+        u_row, c_col = np.r_[u_row, t_rows[r]][order], np.r_[c_col, c][order]
     lo = np.maximum(ms(users["createdAt"])[u_row], ms(comm["createdAt"])[c_col])
     mkeys = child_keys(uk[u_row], ckeys[c_col])
     # Joined while the user still came (``last_seen``), with time left to take part: most
@@ -483,9 +646,11 @@ def moderator_assignments(
 
 
 def generate(ctx: Context, frames: Frames) -> Frames:
-    members = memberships(ctx, frames)
+    # Moderators join with their assignments (the moderator_assignments enricher), so these
+    # are made first: they bound the therapists a community may hold (``therapist_room``).
+    assigned = moderator_assignments(ctx, frames)
     return {
         "ClientTherapist": pairs(ctx, frames),
-        "Membership": members,
-        "ModeratorCommunity": moderator_assignments(ctx, frames, members),
+        "Membership": memberships(ctx, frames, assigned),
+        "ModeratorCommunity": assigned,
     }
