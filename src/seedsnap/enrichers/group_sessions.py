@@ -131,6 +131,7 @@ MIN_SELF_CANCELLED = 1
 # ... and a group-therapy session meeting in person (``_least_in_person``): in a small build
 # the in-person templates and the states that can host them may leave none.
 MIN_IN_PERSON = 1
+MIN_RESCHEDULED = 1  # a session called off as RESCHEDULED, with registrations (its notices)
 # A build holds at least MIN_IN_PROGRESS sessions under way at the anchor (IN_PROGRESS) where
 # a community can hold one then (``_under_way``): testers need the app's "live now" views,
 # and the default anchor, a Sunday at 07:00 in New York, is no business day. It starts on
@@ -1225,6 +1226,31 @@ def _least_pending(
     )
 
 
+def _least_rescheduled(
+    ctx: Context, frames: Frames, x: pl.DataFrame, regs: pl.DataFrame
+) -> pl.DataFrame:
+    """``x`` with MIN_RESCHEDULED sessions called off as RESCHEDULED that someone had
+    registered for (their APPOINTMENT_RESCHEDULED notices), where the draws left fewer: the
+    top of a keyed ranking of those called off for another drawn reason (not LOW_ENROLMENT,
+    which follows from the registrations)."""
+    old = frames["GroupTherapySessions"]
+    have = old.filter(
+        (pl.col("status") == "CANCELLED") & (pl.col("cancellationReason") == RESCHEDULED)
+    ).height
+    registered = pl.col("sid").is_in(regs["sid"].implode())
+    off = (pl.col("status") == "CANCELLED") & registered
+    short = MIN_RESCHEDULED - have - x.filter(off & (pl.col("reason") == RESCHEDULED)).height
+    could = x.filter(off & ~pl.col("reason").is_in([RESCHEDULED, LOW_ENROLMENT]))
+    if short <= 0 or could.is_empty():
+        return x
+    draw = ctx.stream("GroupTherapySessions", "least-rescheduled").bits(could["key"].to_numpy())
+    pick = could["sid"].gather(np.lexsort((could["sid"].to_numpy(), draw))[:short])
+    moved = pl.col("sid").is_in(pick.implode())
+    return x.with_columns(
+        pl.when(moved).then(pl.lit(RESCHEDULED)).otherwise(pl.col("reason")).alias("reason")
+    )
+
+
 def _live_start(ctx: Context) -> tuple[int, int] | None:
     """The start of a session under way at the anchor, as epoch ms and as local minutes of
     the anchor's day: the anchor's local time in SESSION_TZ on the half hour at or before
@@ -1410,6 +1436,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         invitations = pl.concat([invitations, live[1]])
         regs = pl.concat([regs, live[2]], how="diagonal_relaxed")
     invitations = _least_pending(ctx, frames, x, invitations)
+    x = _least_rescheduled(ctx, frames, x, regs)
     old = frames["GroupSessionParticipants"]
     # Cancelled by the participant: of a session not itself CANCELLED.
     held = old.join(

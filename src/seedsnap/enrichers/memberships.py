@@ -35,7 +35,7 @@ from seedsnap.generators.relationships import (
     therapist_room,
 )
 from seedsnap.generators.users import home_offset_of, home_province, seen_of, still_coming
-from seedsnap.random import name_key
+from seedsnap.random import I64, name_key
 
 READS = ("User", "Therapist", "Community", "Membership", "ModeratorCommunity")
 WRITES = ("Membership",)
@@ -43,6 +43,9 @@ SALT_USER = name_key("enrich", "memberships", "user")
 SALT_COMMUNITY = name_key("enrich", "memberships", "community")
 SALT_HOST = name_key("enrich", "memberships", "host")
 SALT_FILL = name_key("enrich", "memberships", "fill")
+SALT_SECOND = name_key("enrich", "memberships", "second-host")
+SALT_THERAPIST = name_key("enrich", "memberships", "therapist")
+SALT_MORE = name_key("enrich", "memberships", "minority")
 
 # Members a community has beyond its minimum: on average EXTRA_PER_USER per eligible user
 # spread over the communities, times a keyed log-normal weight of mean 1 and spread SIZE_SIGMA
@@ -54,9 +57,16 @@ MAX_SHARE = 0.8
 # Therapist members a community has where its staff stay a minority: two can share its
 # group sessions (one hosts, another is invited too).
 HOSTS = 2
+# The share of therapists who join two communities (the others one) where they fit.
+TWO_COMMUNITIES = 0.5
+SPREAD = 3
+# The share of the clients who may join a community it takes at most to keep its staff a
+# third (``least_clients``).
+LEAST_SHARE = 0.6
+MOST_COMMUNITIES = 3
 # The communities a therapist joins as a host at most, loosened in turn for a community
 # still short of hosts.
-HOST_LOADS = (2, 3, 1_000_000)
+HOST_LOADS = (2, MOST_COMMUNITIES, 1_000_000)
 
 
 def eligible_users(frames: Frames) -> pl.DataFrame:
@@ -142,6 +152,76 @@ def age_fit(
     return keep
 
 
+def _fit_local(
+    ctx: Context,
+    frames: Frames,
+    therapists: pl.DataFrame,
+    comm: pl.DataFrame,
+    members: pl.DataFrame,
+) -> tuple[I64, I64, I64]:
+    """(therapists x communities) of ``therapists`` (id) and ``comm`` (id, slug): their fit
+    (``therapist_fit``; -1 where the therapist is a member already), how many clients of
+    the therapist's state still coming are members (``local_clients``), and per therapist
+    how many communities it is a member of (by ``members``: communityId, userId)."""
+    areas = therapists.join(
+        frames["Therapist"].select(pl.col("userId").alias("id"), "areasOfExpertise"),
+        on="id",
+        how="left",
+        maintain_order="left",
+    )["areasOfExpertise"]
+    fit = therapist_fit(ctx, areas, comm["slug"])
+    member_c = rows_in(members["communityId"], comm["id"])
+    member_t = rows_in(members["userId"], therapists["id"])
+    mine = member_t >= 0
+    fit[member_t[mine], member_c[mine]] = -1
+    client_ids = frames["User"].filter(pl.col("role") == "client")["id"]
+    clients = members.filter(pl.col("userId").is_in(client_ids.implode()))
+    coming = still_coming(ctx, frames["User"], clients["userId"])
+    local = local_clients(
+        rows_in(clients["communityId"], comm["id"])[coming],
+        home_province(ctx, clients["userId"])[coming],
+        home_province(ctx, therapists["id"]),
+        comm.height,
+    )
+    load = np.bincount(member_t[mine], minlength=therapists.height).astype(np.int64)
+    return fit, local, load
+
+
+def _therapists_join(
+    ctx: Context,
+    frames: Frames,
+    therapists: pl.DataFrame,
+    comm: pl.DataFrame,
+    members: pl.DataFrame,
+    room: I64,
+) -> pl.DataFrame:
+    """(communityId, userId): each APPROVED therapist of ``therapists`` (id) joins one or two
+    communities of ``comm`` (id, slug; TWO_COMMUNITIES of them two, and the minimum at
+    least), those that fit it where clients of its state are (``relationships.place``),
+    each community no more than its ``room`` less the therapists among its ``members``."""
+    if therapists.is_empty() or comm.is_empty():
+        return pl.DataFrame(schema={"communityId": pl.String, "userId": pl.String})
+    fit, local, load = _fit_local(ctx, frames, therapists, comm, members)
+    tk, ck = text_keys(therapists["id"]), text_keys(comm["id"])
+    s = ctx.stream("Membership", "therapist")
+    want = 1 + s.bernoulli(tk, TWO_COMMUNITIES, index=0).astype(np.int64)
+    want = np.maximum(want, ctx.config.minimum("therapist", "community_memberships")) - load
+    held = np.bincount(rows_in(members["communityId"], comm["id"])[
+        rows_in(members["userId"], therapists["id"]) >= 0], minlength=comm.height)  # fmt: skip
+    # Spread over the communities: none takes more than SPREAD times its share of them.
+    share = -(-int(np.maximum(want, 0).sum() + held.sum()) // max(comm.height, 1))
+    room = np.minimum(room, max(HOSTS, SPREAD * share))
+    r, c = place(s, tk, ck, fit, local, np.maximum(want, 0), np.maximum(room - held, 0))
+    r, c = r[fit[r, c] >= 0], c[fit[r, c] >= 0]
+    order = np.lexsort((c, r))
+    return pl.DataFrame(
+        {
+            "communityId": comm["id"].gather(c[order]),
+            "userId": therapists["id"].gather(r[order]),
+        }
+    )
+
+
 def _hosts(
     ctx: Context,
     frames: Frames,
@@ -150,6 +230,7 @@ def _hosts(
     comm: pl.DataFrame,
     members: pl.DataFrame,
     purpose: str = "host-side",
+    loads: tuple[int, ...] = (),
 ) -> pl.DataFrame:
     """(communityId, userId): per community of ``need``, its ``need`` therapists of
     ``therapists`` (id) not among its ``members`` (``relationships.place``, the communities
@@ -157,35 +238,14 @@ def _hosts(
     in fewer communities than ``HOST_LOADS`` bounds in turn."""
     if need.is_empty() or therapists.is_empty():
         return pl.DataFrame(schema={"communityId": pl.String, "userId": pl.String})
-    areas = therapists.join(
-        frames["Therapist"].select(pl.col("userId").alias("id"), "areasOfExpertise"),
-        on="id",
-        how="left",
-        maintain_order="left",
-    )["areasOfExpertise"]
-    fit = therapist_fit(ctx, areas, comm["slug"])  # therapists x communities
+    fit, local, load = _fit_local(ctx, frames, therapists, comm, members)
     rows = rows_in(need["communityId"], comm["id"])  # the communities asking
-    member_c = rows_in(members["communityId"], comm["id"])
-    member_t = rows_in(members["userId"], therapists["id"])
-    taken = np.zeros((therapists.height, comm.height), dtype=bool)
-    taken[member_t[member_t >= 0], member_c[member_t >= 0]] = True
-    client_ids = frames["User"].filter(pl.col("role") == "client")["id"]
-    clients = members.filter(pl.col("userId").is_in(client_ids.implode()))
-    coming = still_coming(ctx, frames["User"], clients["userId"])
-    c_state = home_province(ctx, clients["userId"])
-    local = local_clients(
-        rows_in(clients["communityId"], comm["id"])[coming],
-        c_state[coming],
-        home_province(ctx, therapists["id"]),
-        comm.height,
-    )
-    fit_c = np.where(taken, -1, fit).T[rows]  # a member already: never asked again
-    load = np.bincount(member_t[member_t >= 0], minlength=therapists.height)
+    fit_c = fit.T[rows]
     want = need["need"].to_numpy().astype(np.int64)
     s = ctx.stream("Membership", purpose)
     ck, tk = text_keys(need["communityId"]), text_keys(therapists["id"])
     out_r, out_c = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.intp)]
-    for most in HOST_LOADS:  # a tiny fixed loop: looser bounds for those still short
+    for most in loads or HOST_LOADS:  # a tiny fixed loop: looser bounds for those still short
         r, c = place(s, ck, tk, fit_c, local.T[rows], want, np.maximum(most - load, 0))
         r, c = r[fit_c[r, c] >= 0], c[fit_c[r, c] >= 0]
         fit_c[r, c] = -1
@@ -201,6 +261,15 @@ def _hosts(
             "userId": therapists["id"].gather(c[order]),
         }
     )
+
+
+def clients_who_may_join(ctx: Context, frames: Frames, comm: pl.DataFrame) -> I64:
+    """Per community of ``comm`` (id, name), how many verified clients may join it (its age
+    range: ``max_member_age``)."""
+    users = frames["User"].filter(pl.col("role") == "client", pl.col("emailVerified"))
+    age = member_age(users.select("role", "birthDate"), ctx.anchor_ms)
+    out = (age[:, None] <= max_member_age(comm["name"])[None, :]).sum(axis=0)
+    return np.asarray(out, dtype=np.int64)
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
@@ -221,10 +290,10 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         users.select(pl.col("id").alias("userId"), "role"),
         "userId",
         count_by(existing, "userId"),
+        # Therapists join where they fit (``_therapists_join``), moderators where they
+        # moderate (the moderator_assignments enricher).
         pl.when(pl.col("role") == "client")
         .then(pl.lit(mins.minimum("client", "community_memberships")))
-        .when(pl.col("role") == "therapist")
-        .then(pl.lit(mins.minimum("therapist", "community_memberships")))
         .otherwise(0),
     )
     by_user = sample_pairs(
@@ -239,87 +308,118 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         where=fits,
     )
     after = pl.concat([existing, by_user.select(existing.columns)])
-    # Every community has HOSTS APPROVED therapists among its members where its staff stay a
-    # minority (``relationships.therapist_room``; one at least), who can host its group
-    # sessions: those who fit it best (``therapist_fit``), the least busy first.
     c_frame = frames["Community"].select("id", "name", "slug").sort("id")
     room = therapist_room(ctx, frames, frames["ModeratorCommunity"], c_frame)
     therapists = users.filter(pl.col("role") == "therapist").select("id").sort("id")
-    is_ther = pl.col("userId").is_in(therapists["id"].implode())
-    need_host = deficit(
-        c_frame.select(
-            pl.col("id").alias("communityId"), pl.Series("want", np.minimum(HOSTS, room))
-        ),
-        "communityId",
-        count_by(after.filter(is_ther), "communityId"),
-        pl.col("want") if therapists.height else 0,
-    )
-    by_host = _hosts(ctx, frames, need_host, therapists, c_frame, after)
-    after = pl.concat([after, by_host.select(after.columns)])
-    # Clients to each community's target, and as many as keep its staff a minority
-    # (``relationships.clients_for``): its therapists, its moderators to be (they join with
-    # their assignments), and any other staff member.
     clients = users.filter(pl.col("role") == "client")["id"]
     is_client = pl.col("userId").is_in(clients.implode())
+    is_ther = pl.col("userId").is_in(therapists["id"].implode())
     mods = moderators_of(ctx, frames, frames["ModeratorCommunity"], c_frame["id"])
-    other = after.filter(~is_client).join(moderating, on=["userId", "communityId"], how="anti")
-    staff = (
-        c_frame.select(pl.col("id").alias("communityId"))
-        .join(count_by(other, "communityId"), on="communityId", how="left", maintain_order="left")
-        .select(pl.col("len").fill_null(0).cast(pl.Int64))
-        .to_series()
-        .to_numpy()
-        + mods
-    )
+    hosts = np.minimum(HOSTS, room) if therapists.height else np.zeros(c_frame.height, np.int64)
+
+    # Clients who may join each community (its age range).
+    may = clients_who_may_join(ctx, frames, c_frame)
+
+    def least_clients(staff: I64) -> I64:
+        """The client members a community with ``staff`` needs: as many as keep those a
+        third (``clients_for``) but no more than LEAST_SHARE of the clients who may join
+        it, and never fewer than its staff (a small build's few clients go round)."""
+        out = np.maximum(staff, np.minimum(clients_for(staff), np.floor(LEAST_SHARE * may)))
+        return np.asarray(out, dtype=np.int64)
+
+    def per_community(frame: pl.DataFrame) -> I64:
+        """How many rows of ``frame`` (communityId) each community of ``c_frame`` has."""
+        out: I64 = (
+            c_frame.select(pl.col("id").alias("communityId"))
+            .join(count_by(frame, "communityId"), on="communityId", how="left")
+            .select(pl.col("len").fill_null(0).cast(pl.Int64))
+            .to_series()
+            .to_numpy()
+        )
+        return out
+
+    def staff_of(members: pl.DataFrame) -> I64:
+        """Per community, its staff: its moderators to be (they join with their assignments)
+        and its other members who are no clients."""
+        other = members.filter(~is_client).join(
+            moderating, on=["userId", "communityId"], how="anti"
+        )
+        return per_community(other) + mods
+
+    def clients_to(purpose: str, members: pl.DataFrame, least: I64) -> pl.DataFrame:
+        """Clients who join each community with fewer client members than ``least``."""
+        need = deficit(
+            c_frame.select(pl.col("id").alias("communityId"), pl.Series("want", least)),
+            "communityId",
+            count_by(members.filter(is_client), "communityId"),
+            pl.col("want"),
+        )
+        return sample_pairs(
+            ctx,
+            "Membership",
+            purpose,
+            need,
+            "communityId",
+            clients,
+            "userId",
+            pl.concat([members, moderating]).select("communityId", "userId"),
+            where=fits,
+        ).select(existing.columns)
+
+    # Clients to each community's target (``community_targets``) less its staff to be (its
+    # moderators, its hosts), and as many as keep those a minority (``clients_for``).
+    staff = staff_of(after) + hosts
     targets = community_targets(
-        ctx, comm["communityId"], users.height, mins.minimum("community", "members")
-    )
-    want = (
-        c_frame.select(pl.col("id").alias("communityId"))
-        .with_columns(pl.Series("_staff", staff), pl.Series("_least", clients_for(staff)))
-        .join(targets, on="communityId", how="left")
-        .select(
+        ctx, c_frame["id"], users.height, mins.minimum("community", "members")
+    )["target"].to_numpy()
+    by_comm = clients_to("community-side", after, np.maximum(targets - staff, least_clients(staff)))
+    after = pl.concat([after, by_comm])
+    # APPROVED therapists join one or two communities that fit them, where clients of their
+    # state are (``_therapists_join``); then every community has ``hosts`` of them where its
+    # staff stay a minority (``relationships.therapist_room``; one at least), who can host
+    # its group sessions.
+    by_ther = _therapists_join(ctx, frames, therapists, c_frame, after, room)
+    after = pl.concat([after, by_ther.select(after.columns)])
+    # A host for every community however busy its therapists are, a second one
+    # (``hosts``) from those in fewer than MOST_COMMUNITIES.
+    by_host = []
+    for purpose, want, loads in (
+        ("host-side", np.minimum(hosts, 1), HOST_LOADS),
+        ("second-host", hosts, HOST_LOADS[:-1]),
+    ):  # a tiny fixed loop: two passes
+        need_host = deficit(
+            c_frame.select(pl.col("id").alias("communityId"), pl.Series("want", want)),
             "communityId",
-            pl.max_horizontal(pl.col("target") - pl.col("_staff"), "_least").alias("target"),
+            count_by(after.filter(is_ther), "communityId"),
+            pl.col("want"),
         )
-    )
-    need_comm = deficit(
-        want, "communityId", count_by(after.filter(is_client), "communityId"), pl.col("target")
-    )
-    by_comm = sample_pairs(
-        ctx,
-        "Membership",
-        "community-side",
-        need_comm,
-        "communityId",
-        clients,
-        "userId",
-        pl.concat([after, moderating]).select("communityId", "userId"),
-        where=fits,
-    )
+        got = _hosts(ctx, frames, need_host, therapists, c_frame, after, purpose, loads)
+        after = pl.concat([after, got.select(after.columns)])
+        by_host.append(got)
+    # Clients for a community whose therapists came to more than it had room for.
+    staff = staff_of(after)
+    by_more = clients_to("minority-side", after, least_clients(staff))
+    after = pl.concat([after, by_more])
     # A community whose clients could not make its minimum (an age range few clients are
-    # of) takes therapists to it, never beyond as many as its clients (``STAFF_AT_MOST``).
-    after = pl.concat([after, by_comm.select(after.columns)])
-    n_clients = count_by(after.filter(is_client), "communityId").rename({"len": "_c"})
-    fill = (
-        c_frame.select(pl.col("id").alias("communityId"), pl.Series("_s", staff))
-        .join(n_clients, on="communityId", how="left", maintain_order="left")
-        .select(
-            "communityId",
-            pl.min_horizontal(
-                mins.minimum("community", "members") - pl.col("_s") - pl.col("_c").fill_null(0),
-                pl.col("_c").fill_null(0) - pl.col("_s"),
-            ).alias("need"),
-        )
-        .filter(pl.col("need") > 0)
-    )
+    # of) takes therapists to it, never beyond as many as its clients.
+    n_clients = per_community(after.filter(is_client))
+    fill = c_frame.select(
+        pl.col("id").alias("communityId"),
+        pl.Series(
+            "need",
+            np.minimum(mins.minimum("community", "members") - staff - n_clients, n_clients - staff),
+        ),
+    ).filter(pl.col("need") > 0)
     by_fill = _hosts(ctx, frames, fill, therapists, c_frame, after, "fill-side")
     return {
         "Membership": pl.concat(
             [
                 _rows(ctx, by_user, users, comm, SALT_USER),
-                _rows(ctx, by_comm.select("userId", "communityId"), users, comm, SALT_COMMUNITY),
-                _rows(ctx, by_host.select("userId", "communityId"), users, comm, SALT_HOST),
+                _rows(ctx, by_comm, users, comm, SALT_COMMUNITY),
+                _rows(ctx, by_ther, users, comm, SALT_THERAPIST),
+                _rows(ctx, by_host[0], users, comm, SALT_HOST),
+                _rows(ctx, by_host[1], users, comm, SALT_SECOND),
+                _rows(ctx, by_more, users, comm, SALT_MORE),
                 _rows(ctx, by_fill, users, comm, SALT_FILL),
             ]
         )

@@ -116,6 +116,7 @@ KINDS = ("care", "peer", "colleague", "group")
 # under MEDIA_STORE/<conversation>/<message>/<name>, named as phones name them (the sender's
 # local time, daylight saving time included).
 MEDIA_RATE = 0.06
+MIN_MEDIA = 3  # media messages a build has at least, where it can: one of each type
 MEDIA_TYPES = ("IMAGE", "AUDIO", "VIDEO")
 MEDIA_DEAL = np.array([0, 1, 2, 0, 1, 0, 2, 0, 1, 0], dtype=np.int64)  # into MEDIA_TYPES
 MEDIA_STORE = "https://storage.mentara.app/messages/"
@@ -539,7 +540,14 @@ def _media(
     from a keyed offset (no caption twice in it); a photo whose caption says "screenshot" is
     a screenshot; the file is named by the sender's local time of ``at`` (``zone``: their
     home's IANA zone), its size drawn in its kind's range."""
-    r = np.flatnonzero(ok & sm.bernoulli(mk, MEDIA_RATE, 40))
+    drawn = ok & sm.bernoulli(mk, MEDIA_RATE, 40)
+    # MIN_MEDIA at least, where the draws left fewer (light drew one): the top of a keyed
+    # ranking of the others that may share, so every type is there (MEDIA_DEAL).
+    short = MIN_MEDIA - int(drawn.sum())
+    if short > 0:
+        rest = np.flatnonzero(ok & ~drawn)
+        drawn[rest[np.argsort(sm.bits(mk[rest], 45), kind="stable")[:short]]] = True
+    r = np.flatnonzero(drawn)
     k = mk[r]
     # Types dealt in a keyed order by MEDIA_DEAL (half photos, 30 % voice, 20 % video), so
     # even a small build has each type once it has three media messages.
@@ -1279,13 +1287,12 @@ def build(
     content = _fill_slots(ctx, mk, pl.select(pl.concat_str(first, second)).to_series(), local_hour)
     # A keyed few of the later messages of DIRECT conversations share a photo, a voice
     # message or a video (not one telling of an event: that one says it in words).
-    can_share = (j > 0) & (conv["type"].to_numpy()[rows] == "DIRECT")
+    # (A closing line shares nothing.)
+    can_share = (j > 0) & (conv["type"].to_numpy()[rows] == "DIRECT") & ~is_closing
     can_share[said["_r"].to_numpy()] = False
     staff_sender = speaker.is_in(["therapist", "moderator"]).to_numpy().astype(np.int64)
     m_zone = home_zone_of(ctx, members["id"]).to_numpy()
     media = _media(sm, mk, ck[rows], j, can_share, staff_sender, at, m_zone[sender])
-    # (A closing line shares nothing: dropped after the deal, which the other shares keep.)
-    media = media.filter(~pl.Series(is_closing).gather(media["_r"]))
     content = content.scatter(media["_r"], media["caption"])
     m_type = pl.Series("messageType", np.full(len(mk), "TEXT", dtype=object), dtype=pl.String)
     m_type = m_type.scatter(media["_r"], media["messageType"])

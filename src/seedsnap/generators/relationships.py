@@ -28,7 +28,6 @@ from seedsnap.generators.users import (
     CONCERN_AREAS,
     full_years,
     home_offset_of,
-    home_province,
     last_seen,
     seen_of,
     still_coming,
@@ -370,10 +369,9 @@ def member_age(users: pl.DataFrame, anchor_ms: int) -> I64:
 # members, give or take one (3 x staff <= members + 1: a community of five may have a
 # moderator and a therapist). Clients are its bulk: a staff member joins a few communities,
 # a moderator those it moderates (its memberships come with its assignments), an APPROVED
-# therapist one or two (TWO_COMMUNITIES of them two) that fit its areas of expertise
-# (``therapist_fit``), where clients of its state are members if it can (its in-person
-# groups meet there: ``enrichers.group_sessions``).
-TWO_COMMUNITIES = 0.5
+# therapist one or two that fit its areas of expertise (``therapist_fit``), where clients
+# of its state are members if it can (its in-person groups meet there:
+# ``enrichers.group_sessions``), placed by the memberships enricher (``place``).
 # Clients of its state a community holds that make it local to a therapist (a group of them
 # could meet in person: group_sessions.MIN_PARTICIPANTS).
 LOCAL_CLIENTS = 3
@@ -442,7 +440,8 @@ def therapist_room(ctx: Context, frames: Frames, assigned: pl.DataFrame, comm: p
     age = member_age(users.select("role", "birthDate"), ctx.anchor_ms)
     limit = max_member_age(comm["name"])
     n = (age[:, None] <= limit[None, :]).sum(axis=0).astype(np.int64)
-    out: I64 = np.maximum((n + 1) // 3 - moderators_of(ctx, frames, assigned, comm["id"]), 1)
+    # 3 x staff <= clients + staff + 1: staff <= (clients + 1) / 2.
+    out: I64 = np.maximum((n + 1) // 2 - moderators_of(ctx, frames, assigned, comm["id"]), 1)
     return out
 
 
@@ -462,7 +461,7 @@ def place(
     """(row, column) pairs: each therapist (row, keyed by ``tk``) takes up to ``want`` of the
     communities (columns, ``ck``) that fit it (``fit`` > 0; its best one even where none
     does), best first: by fit, then by ``local``, then keyed; a community takes no more than
-    its ``room``, the best-fitting of those who ask first.
+    its ``room``, of those who ask first the most local, then the best-fitting.
 
     Rounds of one ask per therapist: a tiny fixed loop (it ends when each has its
     communities or has asked every one), over whole arrays."""
@@ -484,7 +483,7 @@ def place(
         f = fit[ask, col]
         ok = (f > 0) | ((f == 0) & (got[ask] == 0))  # (a negative fit: never)
         ask, col, f = ask[ok], col[ok], f[ok]
-        by = np.lexsort((bits[ask, col], -f, col))
+        by = np.lexsort((bits[ask, col], -f, -local[ask, col], col))
         ask, col = ask[by], col[by]
         yes = rank_in_run(col) < room[col] - taken[col]
         ask, col = ask[yes], col[yes]
@@ -495,27 +494,18 @@ def place(
     return np.concatenate(rows), np.concatenate(cols)
 
 
-def memberships(ctx: Context, frames: Frames, assigned: pl.DataFrame | None = None) -> pl.DataFrame:
-    """Clients join communities (keyed), APPROVED therapists one or two that fit them
-    (``_place``); moderators join those they moderate (``assigned``) with their assignment
-    (the moderator_assignments enricher)."""
-    # A therapist whose application was turned down, or is still waiting, takes no part
-    # (users.REJECTED_SHARE, users.AWAITING), as the memberships enricher has it.
-    rejected = frames["Therapist"].filter(pl.col("status") != "APPROVED")["userId"].implode()
-    users = frames["User"].filter(
-        pl.col("role").is_in(["client", "therapist"])
-        & pl.col("emailVerified")
-        & ~pl.col("id").is_in(rejected)
-    )
+def memberships(ctx: Context, frames: Frames) -> pl.DataFrame:
+    """Clients join communities (keyed). Staff join later: therapists where they fit and
+    clients of their state are (the memberships enricher: ``place``), moderators with their
+    assignments (the moderator_assignments enricher)."""
+    users = frames["User"].filter((pl.col("role") == "client") & pl.col("emailVerified"))
     users = users.select("id", "role", "createdAt", "isActive", "birthDate").sort("id")
     seen = last_seen(ctx, users)
-    coming = still_coming(ctx, frames["User"], users["id"])
     comm = frames["Community"].select("id", "slug", "name", "createdAt").sort("slug")
     s = ctx.stream("Membership", "join")
     uk = user_keys(users)
     vol = ctx.config.volumes
-    client = users["role"].to_numpy() == "client"
-    joins = s.bernoulli(uk, vol["membership_rate"], index=0) & client
+    joins = s.bernoulli(uk, vol["membership_rate"], index=0)
     k = np.floor(s.uniform(uk, 1) * vol["memberships_per_user"]).astype(np.int64) + 1
     k = np.where(joins, np.minimum(k, comm.height), 0)
     # A keyed order of the communities per user, keyed by community slug so that adding
@@ -524,37 +514,10 @@ def memberships(ctx: Context, frames: Frames, assigned: pl.DataFrame | None = No
     # Clients first pick a mental-health community 70 % of the time (upstream's bias).
     # General communities (and their derived circles) are not mental-health communities.
     mh = ~comm["slug"].str.contains("^(mindfulness-meditation|family-relationships|young-adults)")
-    mh_first = client & s.bernoulli(uk, 0.7, index=2)
+    mh_first = s.bernoulli(uk, 0.7, index=2)
     mh_cols = np.flatnonzero(mh.to_numpy())
     ages = (member_age(users, ctx.anchor_ms), max_member_age(comm["name"]))
     u_row, c_col = _keyed_picks(s, uk, ckeys, k, first=(mh_first, mh_cols), ages=ages)
-    t_rows = np.flatnonzero(~client)
-    if len(t_rows) and comm.height:
-        # Therapists by fit, then where clients of their state already are (LOCAL_CLIENTS).
-        areas = (
-            users[t_rows]
-            .select("id")
-            .join(
-                frames["Therapist"].select(pl.col("userId").alias("id"), "areasOfExpertise"),
-                on="id",
-                how="left",
-                maintain_order="left",
-            )["areasOfExpertise"]
-        )
-        fit = therapist_fit(ctx, areas, comm["slug"])
-        state = home_province(ctx, users["id"])
-        local = local_clients(
-            c_col[coming[u_row]], state[u_row][coming[u_row]], state[t_rows], comm.height
-        )
-        tk = uk[t_rows]
-        want = 1 + ctx.stream("Membership", "therapist").bernoulli(tk, TWO_COMMUNITIES, index=0)
-        if assigned is None:
-            assigned = ctx.empty("ModeratorCommunity")
-        room = therapist_room(ctx, frames, assigned, comm.select("id", "name"))
-        ts = ctx.stream("Membership", "therapist")
-        r, c = place(ts, tk, ckeys, fit, local, want.astype(np.int64), room)
-        order = np.lexsort((np.arange(len(r) + len(u_row)), np.r_[u_row, t_rows[r]]))
-        u_row, c_col = np.r_[u_row, t_rows[r]][order], np.r_[c_col, c][order]
     lo = np.maximum(ms(users["createdAt"])[u_row], ms(comm["createdAt"])[c_col])
     mkeys = child_keys(uk[u_row], ckeys[c_col])
     # Joined while the user still came (``last_seen``), with time left to take part: most
@@ -646,11 +609,10 @@ def moderator_assignments(
 
 
 def generate(ctx: Context, frames: Frames) -> Frames:
-    # Moderators join with their assignments (the moderator_assignments enricher), so these
-    # are made first: they bound the therapists a community may hold (``therapist_room``).
+    # Moderators join with their assignments (the moderator_assignments enricher).
     assigned = moderator_assignments(ctx, frames)
     return {
         "ClientTherapist": pairs(ctx, frames),
-        "Membership": memberships(ctx, frames, assigned),
+        "Membership": memberships(ctx, frames),
         "ModeratorCommunity": assigned,
     }
