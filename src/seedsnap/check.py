@@ -38,6 +38,7 @@ from seedsnap.config import (
 )
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE
 from seedsnap.enrichers.chatbot import ABANDONED_LEAD_MS
+from seedsnap.enrichers.memberships import MOST_COMMUNITIES
 from seedsnap.enrichers.messages import AFTER_LAST_SESSION
 from seedsnap.enrichers.notifications import (
     ALTERNATIVES_AFTER,
@@ -49,6 +50,7 @@ from seedsnap.enrichers.reports import CRISIS, DEFAULT_REVIEW_DAYS, LATE_CLOSE_D
 from seedsnap.enrichers.user_blocks import BLOCK_PAUSE_MS, UNWANTED_AFTER_MS
 from seedsnap.errors import ConfigError, DatabaseError, SnapshotError
 from seedsnap.generators import therapy_text as ttx
+from seedsnap.generators.communities import FIXTURES, GENERAL, ILLNESS, THEME_AREAS
 from seedsnap.generators.content_text import HOSTILE_REASONS as _HOSTILE
 from seedsnap.generators.content_text import SPAM_REASONS as _SPAM
 from seedsnap.generators.relationships import REVIEW_MIN
@@ -1397,6 +1399,19 @@ _PAST_PAIR_CHAT = f"""(SELECT "m"."id", "m"."content", "m"."createdAt", "e"."ctI
     JOIN "Message" AS "m" ON "m"."conversationId" = "c"."id") AS "pm" """
 
 
+# A community's staff members (over "Membership" AS "m" joined to its "User" AS "u").
+_STAFF = """SUM(CASE WHEN CAST("u"."role" AS TEXT) <> 'client' THEN 1 ELSE 0 END)"""
+# (slug of a catalogue community, an area of expertise that fits it): its theme's areas
+# (``communities.THEME_AREAS``, a general community's by its slug); a circle ("<slug>-2")
+# is its community's.
+_THEME_AREA_ROWS = ", ".join(
+    f"({_text(slug)}, {_text(area)})"
+    for _, slug, _, theme in (*FIXTURES, *ILLNESS, *GENERAL)
+    for part in THEME_AREAS[slug if theme == "general" else theme]
+    for area in part
+)
+
+
 DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
     # Communities and content.
     (
@@ -1439,6 +1454,48 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         f"""SELECT "mc"."id" AS "key", 'moderator ' || "mc"."moderatorId" AS "detail"
         FROM "ModeratorCommunity" AS "mc"
         WHERE NOT {_member('"mc"."moderatorId"', '"mc"."communityId"', '"mc"."assignedAt"')}""",
+    ),
+    (
+        "membership.staff_a_minority",
+        "Community",
+        "clients are the bulk of a community: its staff (therapists, moderators, admins) are "
+        "never more than half of its members",
+        f"""SELECT "m"."communityId" AS "key", CAST({_STAFF} AS TEXT) || ' staff of ' ||
+        CAST(COUNT(*) AS TEXT) || ' members' AS "detail" FROM "Membership" AS "m"
+        JOIN "User" AS "u" ON "u"."id" = "m"."userId"
+        GROUP BY "m"."communityId" HAVING 2 * {_STAFF} > COUNT(*)""",
+    ),
+    (
+        "membership.moderator_where_moderating",
+        "Membership",
+        "a moderator is a member of the communities it moderates, of no other",
+        """SELECT "m"."id" AS "key", "m"."userId" AS "detail" FROM "Membership" AS "m"
+        JOIN "User" AS "u" ON "u"."id" = "m"."userId" AND CAST("u"."role" AS TEXT) = 'moderator'
+        WHERE NOT EXISTS (SELECT 1 FROM "ModeratorCommunity" AS "mc"
+            WHERE "mc"."moderatorId" = "m"."userId" AND "mc"."communityId" = "m"."communityId")""",
+    ),
+    (
+        "membership.therapist_in_a_few",
+        "Therapist",
+        f"a therapist is a member of at most {MOST_COMMUNITIES} communities",
+        f"""SELECT "m"."userId" AS "key", CAST(COUNT(*) AS TEXT) || ' communities' AS "detail"
+        FROM "Membership" AS "m" JOIN "Therapist" AS "t" ON "t"."userId" = "m"."userId"
+        GROUP BY "m"."userId" HAVING COUNT(*) > {MOST_COMMUNITIES}""",
+    ),
+    (
+        "membership.therapist_fits_the_community",
+        "Membership",
+        "a therapist joins a community that fits its areas of expertise (the areas of the "
+        "community's theme), or one none of whose therapist members fits (its host)",
+        f"""WITH "fit"("slug", "area") AS (VALUES {_THEME_AREA_ROWS}),
+        "tm" AS (SELECT "m"."id", "m"."communityId", EXISTS (SELECT 1 FROM "fit" AS "f"
+            WHERE "f"."slug" = REGEXP_REPLACE("c"."slug", '-[0-9]+$', '')
+            AND "f"."area" = ANY("t"."areasOfExpertise")) AS "fits"
+            FROM "Membership" AS "m" JOIN "Therapist" AS "t" ON "t"."userId" = "m"."userId"
+            JOIN "Community" AS "c" ON "c"."id" = "m"."communityId")
+        SELECT "tm"."id" AS "key", "tm"."communityId" AS "detail" FROM "tm"
+        WHERE NOT "tm"."fits" AND EXISTS (SELECT 1 FROM "tm" AS "o"
+            WHERE "o"."communityId" = "tm"."communityId" AND "o"."fits")""",
     ),
     (
         "moderator.assigned_communities",

@@ -65,8 +65,10 @@ SPREAD = 3
 LEAST_SHARE = 0.6
 MOST_COMMUNITIES = 3
 # The communities a therapist joins as a host at most, loosened in turn for a community
-# still short of hosts.
-HOST_LOADS = (2, MOST_COMMUNITIES, 1_000_000)
+# still short of hosts (``_hosts``): two, then MOST_COMMUNITIES; a community that none of
+# those can host takes one who does not fit it, then any (NO_BOUND).
+HOST_LOADS = (2, MOST_COMMUNITIES)
+NO_BOUND = 1 << 30
 
 
 def eligible_users(frames: Frames) -> pl.DataFrame:
@@ -235,7 +237,7 @@ def _hosts(
     """(communityId, userId): per community of ``need``, its ``need`` therapists of
     ``therapists`` (id) not among its ``members`` (``relationships.place``, the communities
     asking): those that fit it, where clients of their state still coming are members, and
-    in fewer communities than ``HOST_LOADS`` bounds in turn."""
+    in fewer communities than ``loads`` (HOST_LOADS) bound in turn."""
     if need.is_empty() or therapists.is_empty():
         return pl.DataFrame(schema={"communityId": pl.String, "userId": pl.String})
     fit, local, load = _fit_local(ctx, frames, therapists, comm, members)
@@ -245,8 +247,15 @@ def _hosts(
     s = ctx.stream("Membership", purpose)
     ck, tk = text_keys(need["communityId"]), text_keys(therapists["id"])
     out_r, out_c = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.intp)]
-    for most in loads or HOST_LOADS:  # a tiny fixed loop: looser bounds for those still short
-        r, c = place(s, ck, tk, fit_c, local.T[rows], want, np.maximum(most - load, 0))
+    loads = loads or HOST_LOADS
+    # A tiny fixed loop: looser bounds for those still short, therapists who fit first; a
+    # host that does not (none that does has room) only for a community with none.
+    passes = [(most, False) for most in loads]
+    if purpose == "host-side":
+        passes += [(MOST_COMMUNITIES, True), (NO_BOUND, True)]
+    for most, any_first in passes:
+        room = np.maximum(most - load, 0)
+        r, c = place(s, ck, tk, fit_c, local.T[rows], want, room, any_first)
         r, c = r[fit_c[r, c] >= 0], c[fit_c[r, c] >= 0]
         fit_c[r, c] = -1
         np.add.at(want, r, -1)
@@ -385,7 +394,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     by_host = []
     for purpose, want, loads in (
         ("host-side", np.minimum(hosts, 1), HOST_LOADS),
-        ("second-host", hosts, HOST_LOADS[:-1]),
+        ("second-host", hosts, HOST_LOADS),
     ):  # a tiny fixed loop: two passes
         need_host = deficit(
             c_frame.select(pl.col("id").alias("communityId"), pl.Series("want", want)),

@@ -456,11 +456,18 @@ def local_clients(c_col: I64, c_state: I64, t_state: I64, n_c: int) -> I64:
 
 
 def place(
-    s: Stream, tk: U64, ck: U64, fit: I64, local: I64, want: I64, room: I64
+    s: Stream,
+    tk: U64,
+    ck: U64,
+    fit: I64,
+    local: I64,
+    want: I64,
+    room: I64,
+    any_first: bool = True,
 ) -> tuple[I64, npt.NDArray[np.intp]]:
     """(row, column) pairs: each therapist (row, keyed by ``tk``) takes up to ``want`` of the
-    communities (columns, ``ck``) that fit it (``fit`` > 0; its best one even where none
-    does), best first: by fit, then by ``local``, then keyed; a community takes no more than
+    communities (columns, ``ck``) that fit it (``fit`` > 0; with ``any_first``, its best
+    one even where none does; never one of a negative fit), best first: by fit, then by ``local``, then keyed; a community takes no more than
     its ``room``, of those who ask first the most local, then the best-fitting.
 
     Rounds of one ask per therapist: a tiny fixed loop (it ends when each has its
@@ -481,7 +488,7 @@ def place(
         col = pref[ask, ptr[ask]]
         ptr[ask] += 1
         f = fit[ask, col]
-        ok = (f > 0) | ((f == 0) & (got[ask] == 0))  # (a negative fit: never)
+        ok = (f > 0) | ((f == 0) & (got[ask] == 0) & any_first)  # (a negative fit: never)
         ask, col, f = ask[ok], col[ok], f[ok]
         by = np.lexsort((bits[ask, col], -f, -local[ask, col], col))
         ask, col = ask[by], col[by]
