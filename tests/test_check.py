@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -2933,6 +2933,24 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: _greeted(f, CHATBOT_CHECKIN_GREETINGS[1]),
         "cs1",
     ),
+    # k1 without c2: its staff t1 and m1 are 2 of its 3 members (2 of 4 in the world pass)
+    ("membership.staff_a_minority", lambda f: drop(f, "Membership", "ms_c2"), "k1"),
+    # m1 no longer moderates k1 but stays a member of it
+    (
+        "membership.moderator_where_moderating",
+        lambda f: drop(f, "ModeratorCommunity", "mc1"),
+        "ms_m1",
+    ),
+    (  # t1 in k1 and three more communities
+        "membership.therapist_in_a_few",
+        lambda f: _joins(f, "t1", ("k2", "k3", "k4")),
+        "t1",
+    ),
+    (  # t2 (ADHD) joins Anxiety Support, whose member t1 treats anxiety
+        "membership.therapist_fits_the_community",
+        lambda f: _joins(_with_areas(_with_areas(f, "t1", "Anxiety"), "t2", "ADHD"), "t2", ("k1",)),
+        "ms_t2_k1",
+    ),
 ]
 
 _RESET_TOKEN = "ab" * 32
@@ -3011,6 +3029,25 @@ def test_pair_rules_pass_a_client_with_few_therapists_for_weeks_each(lab: Lab) -
         for ago in [(74, 100, 130), (70,)]:
             report = lab.check(rule_id, lambda f, ago=ago: _earlier_pairs(f, *ago))
             assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+def _joins(f: Frames, user: str, communities: Sequence[str]) -> Frames:
+    """``user`` joins ``communities`` 90 days ago (memberships ms_<user>_<community>)."""
+    for k in communities:
+        f = add(f, "Membership", id=f"ms_{user}_{k}", userId=user, communityId=k,
+                joinedAt=days(90))  # fmt: skip
+    return f
+
+
+def _with_areas(f: Frames, therapist: str, *areas: str) -> Frames:
+    return set_(f, "Therapist", therapist, status="APPROVED", areasOfExpertise=list(areas))
+
+
+def test_fit_rule_passes_a_host_where_no_therapist_fits(lab: Lab) -> None:
+    """t1 (ADHD) is Anxiety Support's only therapist: its host, though it does not fit."""
+    rule_id = "membership.therapist_fits_the_community"
+    report = lab.check(rule_id, lambda f: _with_areas(f, "t1", "ADHD"))
+    assert report.rules == [rule_id] and not report.violations, report.to_text()
 
 
 def _last_pair_met(f: Frames, at: datetime) -> Frames:

@@ -42,8 +42,9 @@ held. By construction:
   attendance is ATTENDED/NO_SHOW/CANCELLED for completed sessions, CANCELLED for cancelled
   ones and REGISTERED/CANCELLED for upcoming ones;
 - a build holds a session CANCELLED and one PENDING_APPROVAL, a group-therapy session in
-  person, an invitation PENDING and a participant NO_SHOW and one CANCELLED wherever its
-  sessions allow (the ``MIN_*``: the top
+  person, an invitation PENDING and a participant NO_SHOW and one CANCELLED, and a session
+  called off as RESCHEDULED that someone had registered for (``_least_rescheduled``) wherever
+  its sessions allow (the ``MIN_*``: the top
   of a keyed ranking of what could be, where the draws left none), so light has them too;
 - and one session under way at the anchor (IN_PROGRESS, ``MIN_IN_PROGRESS``, ``_under_way``)
   where a community can hold one then: a session of its own, keyed apart from the others,

@@ -1,5 +1,5 @@
 """Memberships: every client and approved therapist in ≥ N communities; every community ≥ M members,
-one of them an APPROVED therapist.
+one of them an APPROVED therapist, its staff a minority.
 
 Upstream topped users up to 1 membership in "the first community in DB order" and never
 enforced the community minimum (seeder.md §7 row 1, §11.7). Here both sides are topped up per
@@ -9,6 +9,23 @@ A client joins a community for an age range ("Young Adults (18-25)") only at tha
 Communities are not all the same size: each is topped up to its own target, the minimum plus
 a keyed, skewed share of the population (``community_targets``): many small communities
 near the minimum, a few large ones.
+
+Clients are the bulk of every community; staff join a few (0.15.0's heavy x3 had staff in
+34.5 % of the memberships, 4 communities with a staff majority, moderators in communities
+they did not moderate, therapists in up to 9 communities whatever their expertise):
+
+- the top-ups take clients only; a community takes as many as keep its staff a third of its
+  members where its clients allow (``least_clients``), never fewer than its staff;
+- an APPROVED therapist joins one or two communities that fit its areas of expertise
+  (``relationships.therapist_fit``), where clients of its state who still come are members
+  (its in-person groups meet there), each community taking no more than its room
+  (``relationships.therapist_room``) and SPREAD times its share (``_therapists_join``);
+- every community then has HOSTS therapist members where its room allows, one at least, who
+  can host its group sessions: those that fit it first, in at most MOST_COMMUNITIES each
+  (``_hosts``; one that does not fit only for a community no fitting one has room for);
+- moderators join only the communities they moderate (the moderator_assignments enricher);
+- a community whose clients of its age range cannot make its minimum takes therapists that
+  fit it, up to as many as its clients (staff never a majority).
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 Fixes over upstream (seeder.md §6.1, §11.13): only APPROVED therapists are paired, a pair is
 assigned after both users exist (and after the client's pre-assessment), each client's therapist
 is a keyed draw (except that the first active clients in a keyed order cover every therapist
-once), and members join after both the user and the community exist.
+once), and members join after both the user and the community exist. Clients join here;
+staff join later (the memberships and moderator_assignments enrichers), a few communities
+each, those that fit them (``therapist_fit``, ``place``), and stay a minority.
 """
 
 from __future__ import annotations
