@@ -76,6 +76,7 @@ MAX_SHARE = 0.8
 HOSTS = 2
 # The share of therapists who join two communities (the others one) where they fit.
 TWO_COMMUNITIES = 0.5
+# A community takes no more than SPREAD times its share of the therapists' places.
 SPREAD = 3
 # The share of the clients who may join a community it takes at most to keep its staff a
 # third (``least_clients``).

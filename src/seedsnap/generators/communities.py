@@ -234,7 +234,7 @@ def community_areas(
 ) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
     """Per community of ``slugs``, the areas of expertise that fit it (``THEME_AREAS``): its
     own, and related ones; a general community's by the slug of the community it is a circle
-    of."""
+    of; one not in the catalogue (a snapshot's own) is every therapist's, as stress is."""
     cat = catalogue(ctx).select("slug", "theme", "base")
     rows = slugs.to_frame("slug").join(cat, on="slug", how="left", maintain_order="left")
     key = pl.when(pl.col("theme") == "general").then("base").otherwise("theme")

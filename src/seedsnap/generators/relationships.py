@@ -367,26 +367,22 @@ def member_age(users: pl.DataFrame, anchor_ms: int) -> I64:
     return np.asarray(np.where(users["role"].to_numpy() == "client", age, 0), dtype=np.int64)
 
 
-# Staff (therapists, moderators) are a minority of every community: at most a third of its
-# members, give or take one (3 x staff <= members + 1: a community of five may have a
-# moderator and a therapist). Clients are its bulk: a staff member joins a few communities,
-# a moderator those it moderates (its memberships come with its assignments), an APPROVED
-# therapist one or two that fit its areas of expertise (``therapist_fit``), where clients
-# of its state are members if it can (its in-person groups meet there:
+# Staff (therapists, moderators) are a minority of every community, a third of its members
+# where its clients allow, give or take one (3 x staff <= members + 1: a community of five
+# may have a moderator and a therapist): clients are its bulk. A staff member joins a few
+# communities: a moderator those it moderates (its memberships come with its assignments),
+# an APPROVED therapist one or two that fit its areas of expertise (``therapist_fit``),
+# where clients of its state are members if it can (its in-person groups meet there:
 # ``enrichers.group_sessions``), placed by the memberships enricher (``place``).
+
 # Clients of its state a community holds that make it local to a therapist (a group of them
 # could meet in person: group_sessions.MIN_PARTICIPANTS).
 LOCAL_CLIENTS = 3
 
 
-def staff_bound(members: pl.Expr, staff: pl.Expr) -> pl.Expr:
-    """Whether ``staff`` of ``members`` are few enough (3 x staff <= members + 1)."""
-    return 3 * staff <= members + 1
-
-
 def clients_for(staff: npt.ArrayLike) -> I64:
-    """The fewest client members a community with ``staff`` staff members needs
-    (``staff_bound``: clients >= 2 x staff - 1)."""
+    """The fewest client members that keep ``staff`` staff members a third of a community
+    (3 x staff <= members + 1: clients >= 2 x staff - 1)."""
     out: I64 = np.maximum(2 * np.asarray(staff, dtype=np.int64) - 1, 0)
     return out
 
@@ -436,7 +432,7 @@ def moderators_of(ctx: Context, frames: Frames, assigned: pl.DataFrame, comm: pl
 
 def therapist_room(ctx: Context, frames: Frames, assigned: pl.DataFrame, comm: pl.DataFrame) -> I64:
     """Per community of ``comm`` (id, name), how many therapists it may hold with its staff a
-    minority (``staff_bound``) once every client who may join it has: one at least (its
+    third (``clients_for``) once every client who may join it has: one at least (its
     host)."""
     users = frames["User"].filter(pl.col("role") == "client", pl.col("emailVerified"))
     age = member_age(users.select("role", "birthDate"), ctx.anchor_ms)
@@ -467,10 +463,12 @@ def place(
     room: I64,
     any_first: bool = True,
 ) -> tuple[I64, npt.NDArray[np.intp]]:
-    """(row, column) pairs: each therapist (row, keyed by ``tk``) takes up to ``want`` of the
-    communities (columns, ``ck``) that fit it (``fit`` > 0; with ``any_first``, its best
-    one even where none does; never one of a negative fit), best first: by fit, then by ``local``, then keyed; a community takes no more than
-    its ``room``, of those who ask first the most local, then the best-fitting.
+    """(row, column) pairs: each row (a therapist, keyed by ``tk``; or a community asking for
+    therapists, the table transposed) takes up to ``want`` of the columns (``ck``) that fit
+    it (``fit`` > 0; with ``any_first``, its best one even where none does; never one of a
+    negative fit), best first: by ``local``, then by fit, then keyed; a column takes no
+    more than its ``room``, of the rows that ask in a round the most local, then the
+    best-fitting, then keyed.
 
     Rounds of one ask per therapist: a tiny fixed loop (it ends when each has its
     communities or has asked every one), over whole arrays."""
