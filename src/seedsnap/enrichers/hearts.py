@@ -42,6 +42,8 @@ SALT = name_key("enrich", "hearts")
 # Hearts a post draws from its community beyond the minimum: lognormal, median POPULAR_MEDIAN
 # and spread POPULAR_SIGMA (most posts get a few, some many), at most POPULAR_CAP; a post
 # younger than POPULAR_DAYS has drawn only its share so far (``popular``).
+# Comment hearts a build has at least, where its members could give them (light drew none).
+MIN_COMMENT_HEARTS = 1
 POPULAR_MEDIAN = 2.5
 POPULAR_SIGMA = 0.9
 POPULAR_CAP = 40
@@ -335,7 +337,10 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         schema={"userId": pl.String, "commentId": pl.String, "lo": pl.Int64}
         | {"_uk": pl.UInt64, "_ik": pl.UInt64, "seen": pl.Int64}
     )
-    if need_c.height:  # the comments are coded only when some client needs them
+
+    def on_comments(need: pl.DataFrame, purpose: str) -> pl.DataFrame:
+        """Hearts of the clients of ``need`` (userId, need) on others' comments in their
+        communities that they have not hearted (the comments are coded only when asked)."""
         comments = (
             frames["Comment"]
             .filter(~content_text.misconduct_expr("content"))
@@ -351,18 +356,32 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             .with_columns(author_code)
         )
         comments = comments.with_columns(pl.Series("_ik", text_keys(comments["commentId"])))
-        on_comments = _on_items(
+        hearted_c = _on_items(
             frames["CommentHeart"].select("commentId", "userId"), "commentId", comments, users
         )
         by_comments = _take(
-            ctx, "CommentHeart", "user-side",
-            by_user(need_c, comments.select("communityId", "_i", "_a", "cAt", "_ik")),
-            need_c["need"], "cAt", 13, on_comments["_pair"].drop_nulls(), n_users, repeated,
+            ctx, "CommentHeart", purpose,
+            by_user(need, comments.select("communityId", "_i", "_a", "cAt", "_ik")),
+            need["need"], "cAt", 13, hearted_c["_pair"].drop_nulls(), n_users, repeated,
         )  # fmt: skip
-        chosen_c = by_comments.with_columns(
-            need_c["userId"].gather(by_comments["_r"]),
+        return by_comments.with_columns(
+            need["userId"].gather(by_comments["_r"]),
             comments["commentId"].gather(by_comments["_i"]),
-        ).select(chosen_c.columns)
+        ).select(*chosen_c.columns, "_r")
+
+    if need_c.height:
+        chosen_c = on_comments(need_c, "user-side").drop("_r")
+    # MIN_COMMENT_HEARTS at least where the draws left fewer (light drew none): one heart
+    # each from the first clients of a keyed order who can give one.
+    short = MIN_COMMENT_HEARTS - frames["CommentHeart"].height - chosen_c.height
+    if short > 0:
+        order = clients.with_columns(
+            pl.Series("_o", ctx.stream("CommentHeart", "least").bits(text_keys(clients["userId"])))
+        ).sort("_o", "userId")
+        extra = on_comments(
+            order.select("userId", pl.lit(1, dtype=pl.Int64).alias("need")), "least"
+        )
+        chosen_c = pl.concat([chosen_c, extra.sort("_r").head(short).drop("_r")])
 
     # Each user's home once, by ``_u`` (the hearts on posts are many more than the users).
     home = home_offset_of(ctx, users["userId"])

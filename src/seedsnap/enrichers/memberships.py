@@ -395,7 +395,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
 
     # Clients to each community's target (``community_targets``) less its staff to be (its
     # moderators, its hosts), and as many as keep those a minority (``clients_for``).
-    staff = staff_of(after) + hosts
+    staff = staff_of(after) + np.maximum(hosts - per_community(after.filter(is_ther)), 0)
     targets = community_targets(
         ctx, c_frame["id"], users.height, mins.minimum("community", "members")
     )["target"].to_numpy()
@@ -423,9 +423,12 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         got = _hosts(ctx, frames, need_host, therapists, c_frame, after, purpose, loads)
         after = pl.concat([after, got.select(after.columns)])
         by_host.append(got)
-    # Clients for a community whose therapists came to more than it had room for.
+    # Clients for a community whose therapists came to more than it had room for, and for
+    # one whose hosts came short of the staff its clients were counted for (its minimum:
+    # clients first).
     staff = staff_of(after)
-    by_more = clients_to("minority-side", after, least_clients(staff))
+    least = np.maximum(least_clients(staff), mins.minimum("community", "members") - staff)
+    by_more = clients_to("minority-side", after, least)
     after = pl.concat([after, by_more])
     # A community whose clients could not make its minimum (an age range few clients are
     # of) takes therapists to it, never beyond as many as its clients.

@@ -250,6 +250,9 @@ def _groups(ctx: Context, frames: Frames, users: pl.DataFrame) -> tuple[pl.DataF
     gone = _gone(ctx, frames, members["id"])
     members = members.with_columns(pl.Series("_d", draw)).filter(~pl.Series(gone))
     members = members.sort("conv_key", "_d", "id")
+    # One member of a first name per circle: its lines ("Client joined the conversation")
+    # and its members' replies name them by it (the fixture clients are all "Client").
+    members = members.filter(pl.col("firstName").is_first_distinct().over("conv_key"))
     members = members.with_columns(pl.int_range(pl.len()).over("conv_key").alias("order"))
     members = members.filter(pl.col("order") < pl.col("size"))
     members = members.with_columns(
