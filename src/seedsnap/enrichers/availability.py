@@ -5,6 +5,12 @@ nothing but PENDING therapists (seeder.md §7 row 3, §11.15). Here the new days
 therapist's own time zone, like the base rows, with the same keyed hours the generator would
 give that (therapist, day); the days are the therapist's keyed choice among the days it does
 not cover yet, weekdays first, then Saturday and Sunday.
+
+A build whose anchor falls when a group session can be under way (``group_sessions``'
+``_live_start``) holds HOSTS_AT_ANCHOR therapists who could host one then (``_hosts_at_anchor``):
+the group session under way must lie in its host's hours, and the therapist with hours over
+the default anchor (a Sunday morning: ``therapy.MIN_AT_ANCHOR``) holds the 1:1 session under
+way then.
 """
 
 from __future__ import annotations
@@ -12,13 +18,26 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from seedsnap.context import Context, Frames
+from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames
 from seedsnap.enrichers.common import deficit
 from seedsnap.errors import ConfigError
-from seedsnap.generators.common import text_keys
-from seedsnap.generators.therapy import approved_therapists, availability_rows
+from seedsnap.generators.common import ms_of, text_keys
+from seedsnap.generators.therapy import (
+    approved_therapists,
+    availability_rows,
+    client_up,
+    utc_to_local,
+)
+from seedsnap.generators.users import home_zone_of, still_coming
 
-READS = ("User", "Therapist", "TherapistAvailability")
+READS = (
+    "User",
+    "Therapist",
+    "TherapistAvailability",
+    "Community",
+    "Membership",
+    "ModeratorCommunity",
+)
 WRITES = ("TherapistAvailability",)
 
 # JS getDay() numbers, Monday..Friday then Saturday and Sunday.
@@ -44,7 +63,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     need = deficit(therapists, "therapistId", have, n)
     if need.is_empty():
-        return {}
+        return _with_hosts(ctx, frames, ctx.empty("TherapistAvailability"))
     # Any row already on a day (available or not) keeps that day out: the unique key is
     # (therapist, day, start, end) and the keyed hours of a day are fixed.
     cand = need.join(_DAYS, how="cross").join(
@@ -69,4 +88,106 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         np.full(len(lo), ctx.anchor_ms, dtype=np.int64),
         frames["User"],
     )
-    return {"TherapistAvailability": out}
+    return _with_hosts(ctx, frames, out)
+
+
+# Therapists with hours over a group session under way at the anchor, where one can be (the
+# anchor's half hour, ``group_sessions._live_start``): one to host it and one for the 1:1
+# session under way (``meetings.MIN_IN_PROGRESS``), who is busy then. Their window holds the
+# longest template's session from that start (HOST_SPAN minutes).
+HOSTS_AT_ANCHOR = 2
+
+
+def _with_hosts(ctx: Context, frames: Frames, added: pl.DataFrame) -> Frames:
+    """``added`` and the rows ``_hosts_at_anchor`` adds, as this enricher's output."""
+    more = _hosts_at_anchor(ctx, frames, added)
+    out = pl.concat([added, more]) if more.height else added
+    return {"TherapistAvailability": out} if out.height else {}
+
+
+def _hosts_at_anchor(ctx: Context, frames: Frames, added: pl.DataFrame) -> pl.DataFrame:
+    """HOSTS_AT_ANCHOR less those there are of the therapists who could host a group session
+    under way at the anchor, each with hours over it: where the draws left fewer, the top of a
+    keyed ranking of those who could have them get a window of the anchor's local day from
+    its hour (``availability_rows``' keyed end; a weekend day's a morning), those of a
+    community where MIN_PARTICIPANTS clients are up first. Could: an APPROVED therapist
+    member still coming, its local hour at the start HOST_HOURS' first or later, with no
+    window that day yet, of a community with a moderator and a client member still coming
+    who is up at home then (``therapy.client_up``)."""
+    from seedsnap.enrichers import group_sessions as gs
+
+    live = gs._live_start(ctx)
+    if live is None:
+        return ctx.empty("TherapistAvailability")
+    start = live[0]
+    span = max(
+        r[2] for rows in (*gs.t.GROUP_SESSIONS.values(), *gs.t.WEBINARS.values()) for r in rows
+    )
+    end = start + span * MS_PER_MINUTE
+    users = frames["User"]
+    members = frames["Membership"].select("communityId", "userId", ms_of("joinedAt").alias("since"))
+    members = members.filter(pl.col("since") < start)
+    moderated = frames["ModeratorCommunity"]["communityId"].unique()
+    members = members.filter(pl.col("communityId").is_in(moderated.implode()))
+    clients = users.filter(pl.col("role") == "client")["id"]
+    cm = members.filter(pl.col("userId").is_in(clients.implode()))
+    cm = cm.filter(
+        pl.Series(still_coming(ctx, users, cm["userId"]))
+        & pl.Series(client_up(start, gs._offset_at(start, home_zone_of(ctx, cm["userId"]))))
+    )
+    up = cm.group_by("communityId").len("up")
+    t = approved_therapists(frames)
+    tm = (
+        members.join(t.select(pl.col("therapistId").alias("userId")), on="userId")
+        .join(up, on="communityId")
+        .group_by("userId")
+        .agg((pl.col("up") >= gs.MIN_PARTICIPANTS).any().alias("group"))
+        .sort("userId")
+    )
+    tm = tm.filter(pl.Series(still_coming(ctx, users, tm["userId"])))
+    if tm.is_empty():
+        return ctx.empty("TherapistAvailability")
+    windows = gs.hours(
+        {"TherapistAvailability": pl.concat([frames["TherapistAvailability"], added])}
+    )
+    n = len(tm)
+    covered = gs.in_hours(tm["userId"], np.full(n, start), np.full(n, end), windows)
+    short = HOSTS_AT_ANCHOR - int(covered.sum())
+    if short <= 0:
+        return ctx.empty("TherapistAvailability")
+    c = tm.filter(pl.Series(~covered)).join(t.rename({"therapistId": "userId"}), on="userId")
+    local = utc_to_local(np.full(c.height, start), c["timezone"].cast(pl.String))
+    dow = (local // MS_PER_DAY + 4) % 7  # 1970-01-01 was a Thursday
+    hour = (local % MS_PER_DAY) // MS_PER_HOUR
+    c = c.with_columns(pl.Series("day", dow), pl.Series("hour", hour)).filter(
+        pl.col("hour") >= gs.HOST_HOURS[0]
+    )
+    c = c.join(
+        windows.select("userId", pl.col("dow").alias("day")), on=["userId", "day"], how="anti"
+    )
+    if c.is_empty():
+        return ctx.empty("TherapistAvailability")
+    rows = availability_rows(
+        ctx,
+        c.rename({"userId": "therapistId"}),
+        c["day"].to_numpy().astype(np.int64),
+        c["approvedMs"].to_numpy().astype(np.int64),
+        np.full(c.height, ctx.anchor_ms, dtype=np.int64),
+        users,
+        c["hour"].to_numpy().astype(np.int64),
+    )
+    fits = gs.in_hours(
+        rows["therapistId"],
+        np.full(c.height, start),
+        np.full(c.height, end),
+        gs.hours({"TherapistAvailability": rows}),
+    )
+    bits = ctx.stream("TherapistAvailability", "group-host").bits(text_keys(c["userId"]))
+    top = (
+        c.select("userId", "group", pl.Series("_b", bits), pl.Series("_i", np.arange(c.height)))
+        .filter(pl.Series(fits))
+        .sort(~pl.col("group"), "_b", "userId")
+        .head(short)
+        .sort("userId")
+    )
+    return rows[top["_i"].to_numpy()]

@@ -73,7 +73,7 @@ from seedsnap.generators.clock import WORKDAY, us_holidays, waking_at, waking_be
 from seedsnap.generators.common import ms_of, rank_in_run, ranks, text_keys
 from seedsnap.generators.communities import catalogue
 from seedsnap.generators.social_text import LOW_ENROLMENT, RESCHEDULED, THERAPIST_AWAY, VENUE_CLOSED
-from seedsnap.generators.therapy import client_up, utc_to_local
+from seedsnap.generators.therapy import _minutes, client_up, local_to_utc, utc_to_local
 from seedsnap.generators.users import (
     home_offset_of,
     home_province,
@@ -84,7 +84,15 @@ from seedsnap.generators.users import (
 )
 from seedsnap.random import I64, child_keys
 
-READS = ("Community", "Membership", "ModeratorCommunity", "Therapist", "User", "Meeting")
+READS = (
+    "Community",
+    "Membership",
+    "ModeratorCommunity",
+    "Therapist",
+    "TherapistAvailability",
+    "User",
+    "Meeting",
+)
 WRITES = ("GroupTherapySessions", "GroupSessionTherapistInvitations", "GroupSessionParticipants")
 
 MIN_PARTICIPANTS = 3  # registrations a group-therapy session needs to take place
@@ -142,6 +150,10 @@ MIN_RESCHEDULED = 1  # a session called off as RESCHEDULED, with registrations (
 MIN_IN_PROGRESS = 1
 LIVE_FROM, LIVE_UNTIL = 7 * 60, 20 * 60
 HOST_HOURS = (7, 21)
+# A session starts on the half hour from START_FROM to START_UNTIL (minutes in SESSION_TZ),
+# in hours of a therapist member who can host it (``_host_starts``): upstream drew 10:00-18:30
+# whoever hosted, and heavy x3 had 349 of 808 accepted hosts out of their hours.
+START_FROM, START_UNTIL = 10 * 60, 18 * 60 + 30
 LIVE_CHILD = 0x4C49_5645  # child index of a community's session under way ("LIVE")
 # Candidates for it drawn on their own, at most: those that pass the counts of people up
 # then (``_under_way``) mostly fit at the first, so the bound is rarely reached.
@@ -499,9 +511,14 @@ def _sessions(
     )[pick]
     duration = np.asarray([row[3] for row in w_rows + g_rows], dtype=np.int64)[pick]
     stype = template["sessionType"]
-    # Local start: group sessions 10:00-18:30 on the half hour, webinars at noon or 18:00.
+    # Local start: on the half hour from START_FROM to START_UNTIL in a window of a therapist
+    # member's who can host it then (``_host_starts``); where none works that day, as
+    # before: group sessions 10:00-18:30, webinars at noon or 18:00 (none of their invitees
+    # works then, so nobody hosts it: ``_hosted`` takes the next slot).
     half_hours = s.integers(keys, 20, 38, 1)
     minutes = np.where(web, np.where(s.bernoulli(keys, 0.5, 2), 12 * 60, 18 * 60), half_hours * 30)
+    if "minutes" not in x.columns:
+        minutes = _host_starts(ctx, frames, x.select("communityId", "day"), keys, duration, minutes)
     if "minutes" in x.columns:  # a start of its own (``_under_way``)
         minutes = x["minutes"].to_numpy()
     x = x.with_columns(
@@ -593,6 +610,60 @@ def _sessions(
     return x.drop_nulls("createdById")  # a session nobody could create is not made
 
 
+def _host_starts(
+    ctx: Context, frames: Frames, slots: pl.DataFrame, keys: I64, duration: I64, fallback: I64
+) -> I64:
+    """Per slot of ``slots`` (communityId, day: SESSION_TZ's), a start (local minutes in
+    SESSION_TZ) on the half hour from START_FROM to START_UNTIL at which a therapist member
+    coming around the day (``_coming_then``) can host a session of ``duration`` minutes: a
+    window of its (``hours``, on its own wall clock that day, daylight saving included)
+    holds it. Uniform over every such (therapist, start), keyed by ``keys``: a start that
+    more of them can host comes more often. ``fallback`` where nobody can."""
+    out: I64 = np.asarray(fallback, dtype=np.int64).copy()
+    windows = hours(frames)
+    if slots.is_empty() or windows.is_empty():
+        return out
+    therapists = _comers(ctx, frames, _therapist_members(frames))
+    c = _coming_then(slots, therapists).select("_r", "userId", "day").join(windows, on="userId")
+    if c.is_empty():
+        return out
+    r = c["_r"].to_numpy()
+    day = c["day"].cast(pl.Int64).to_numpy()  # days since 1970-01-01, a Thursday
+    tz = c["tz"]
+    # The window's bounds that day on its wall clock, as instants, then on SESSION_TZ's.
+    ny = pl.Series([SESSION_TZ] * c.height, dtype=pl.String)
+    base = day * MS_PER_DAY
+
+    def on_ny(minute: I64) -> I64:
+        t = local_to_utc(base + minute * MS_PER_MINUTE, tz)
+        out_min: I64 = (utc_to_local(t, ny) - base) // MS_PER_MINUTE
+        return out_min
+
+    s0, e0 = on_ny(c["s"].to_numpy()), on_ny(c["e"].to_numpy())
+    lo = np.maximum((s0 + 29) // 30 * 30, START_FROM)
+    hi = np.minimum((e0 - duration[r]) // 30 * 30, START_UNTIL)
+    n = np.where((c["dow"].to_numpy() == (day + 4) % 7) & (hi >= lo), (hi - lo) // 30 + 1, 0)
+    keep = n > 0
+    if not keep.any():
+        return out
+    r, lo, n = r[keep], lo[keep], n[keep]
+    # (therapist, window) rows of a slot in a fixed order: by slot, therapist, window start.
+    order = np.lexsort(
+        (lo, rows_in(c["userId"].filter(pl.Series(keep)), windows["userId"].unique().sort()), r)
+    )
+    r, lo, n = r[order], lo[order], n[order]
+    total = np.bincount(r, weights=n, minlength=slots.height).astype(np.int64)
+    u = ctx.stream("GroupTherapySessions", "host-start").uniform(keys)
+    pick = np.floor(u * total).astype(np.int64)  # the pick-th (therapist, start) of the slot
+    upto = np.cumsum(n)
+    before = upto - n
+    first = np.searchsorted(r, np.arange(slots.height))  # each slot's first row
+    offset = before - before[np.minimum(first, len(r) - 1)][r]
+    hit = (pick[r] >= offset) & (pick[r] < offset + n)
+    out[r[hit]] = lo[hit] + (pick[r[hit]] - offset[hit]) * 30
+    return out
+
+
 def _other_reason(stype: pl.Series | npt.NDArray[np.str_], u: npt.NDArray[np.float64]) -> pl.Series:
     """Per session of type ``stype``, one of its OTHER_REASONS ("reason"), uniform by ``u``
     in [0, 1)."""
@@ -666,6 +737,50 @@ def _busy(frames: Frames, role: str) -> pl.DataFrame:
     )
 
 
+def hours(frames: Frames) -> pl.DataFrame:
+    """userId, dow (JS weekday), s, e (local minutes), tz: each therapist's available windows
+    (TherapistAvailability, ``isAvailable``), on its own wall clock (the window's zone)."""
+    return (
+        frames["TherapistAvailability"]
+        .filter(pl.col("isAvailable"))
+        .select(
+            pl.col("therapistId").alias("userId"),
+            pl.col("dayOfWeek").cast(pl.Int64, strict=False).alias("dow"),
+            _minutes(pl.col("startTime")).alias("s"),
+            _minutes(pl.col("endTime")).alias("e"),
+            pl.col("timezone").cast(pl.String).alias("tz"),
+        )
+        .drop_nulls()
+    )
+
+
+def in_hours(who: pl.Series, at: I64, end: I64, windows: pl.DataFrame) -> npt.NDArray[np.bool_]:
+    """Whether each therapist ``who`` can host from ``at`` to ``end`` (ms): one of its
+    ``windows`` (``hours``) holds it, read on the window's wall clock as the check reads a
+    1:1 meeting's: its local weekday, its local start at or after the window's start, and
+    the start plus its length by the window's end."""
+    out = np.zeros(len(who), dtype=bool)
+    if not len(who) or windows.is_empty():
+        return out
+    pairs = pl.DataFrame({"userId": who, "_i": np.arange(len(who), dtype=np.int64)}).join(
+        windows, on="userId"
+    )
+    if pairs.is_empty():
+        return out
+    i = pairs["_i"].to_numpy()
+    local = utc_to_local(at[i], pairs["tz"])
+    minute = (local % MS_PER_DAY) // MS_PER_MINUTE
+    dow = (local // MS_PER_DAY + 4) % 7  # 1970-01-01 was a Thursday
+    length = (end[i] - at[i]) // MS_PER_MINUTE
+    ok = (
+        (dow == pairs["dow"].to_numpy())
+        & (minute >= pairs["s"].to_numpy())
+        & (minute + length <= pairs["e"].to_numpy())
+    )
+    out[i[ok]] = True
+    return out
+
+
 def _pick_people(
     ctx: Context,
     x: pl.DataFrame,
@@ -675,6 +790,7 @@ def _pick_people(
     hi: pl.Series,
     busy: pl.DataFrame,
     state: I64 | None = None,
+    windows: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Per session, a keyed sample of ``people`` (communityId, userId, since, seen, coming:
     ``_comers``) who were members before the session closed, came then (seen after it
@@ -684,7 +800,9 @@ def _pick_people(
     by who is available.
 
     With ``state`` (per row of ``people``, where they live), the people of a session of ``x``
-    with a "venue" (a state; -1 for none) live in that state.
+    with a "venue" (a state; -1 for none) live in that state. With ``windows`` (``hours``),
+    those who work its whole time (``in_hours``; "can") come first in each session's draw:
+    a moderator invites the therapists whose hours hold it, then others, who decline.
 
     Rows come by (sid, keyed draw, userId). Sessions and people are joined as row numbers
     and ranked on one packed uint64 (sid rank, draw prefix); the chosen rows alone are
@@ -750,11 +868,18 @@ def _pick_people(
     sid_rank = np.empty(x.height, dtype=np.int64)
     sid_rank[x["sid"].arg_sort().to_numpy()] = np.arange(x.height)
     r = sid_rank[xi]
+    # With ``windows``, those who work its whole time (``in_hours``) come first.
+    can = np.ones(len(xi), dtype=bool)
+    if windows is not None and len(xi):
+        can = in_hours(
+            people["userId"].gather(pi), x["at"].to_numpy()[xi], x["end"].to_numpy()[xi], windows
+        )
+    off = (~can).astype(np.int64)
 
     def exact() -> I64:  # ties of the draw broken by userId
-        return np.lexsort((user_rank[pi], draw, r))
+        return np.lexsort((user_rank[pi], draw, off, r))
 
-    order = packed_order([(r, x.height)], draw, exact)
+    order = packed_order([(r, x.height), (off, 2)], draw, exact)
     # SPARE_PICKS more than the size: who is picked for an overlapping session that comes
     # first is dropped, and the next in the draw takes their place.
     picked = order[rank_in_run(r[order]) < n[xi[order]] + SPARE_PICKS]
@@ -769,7 +894,7 @@ def _pick_people(
     out = x.select(pl.col("sid", "key", "communityId", "close", "created").gather(xi[chosen]))
     return out.hstack(
         people.select(pl.col("userId", "since", "seen").gather(pi[chosen])).with_columns(
-            pl.Series("pkey", pk[chosen]), pl.Series("rank", rank)
+            pl.Series("pkey", pk[chosen]), pl.Series("rank", rank), pl.Series("can", can[chosen])
         )
     )
 
@@ -871,6 +996,7 @@ def _invitations(
         hi,
         _busy(frames, "therapist"),
         state=home_province(ctx, therapists["userId"]),
+        windows=hours(frames),
     )
     inv = inv.join(x.select("sid", "status", "at", "createdById"), on="sid")
     s = ctx.stream("GroupSessionTherapistInvitations", "status")
@@ -885,11 +1011,14 @@ def _invitations(
     rank = inv["rank"].to_numpy()
     u = s.uniform(pk, 1)
     upcoming_pending = st == "PENDING_APPROVAL"
+    # Only a therapist whose hours hold the session (``in_hours``: "can", drawn first)
+    # accepts it; one asked outside them declines.
+    can = inv["can"].to_numpy()
     status = np.where(
         upcoming_pending,
-        np.select([u < 0.55, u < 0.9], ["PENDING", "ACCEPTED"], "DECLINED"),
+        np.select([u < 0.55, (u < 0.9) & can], ["PENDING", "ACCEPTED"], "DECLINED"),
         # The first invitee of a held or approved session accepted; others mostly did.
-        np.where((rank == 0) & (st != "CANCELLED") | (u < 0.7), "ACCEPTED", "DECLINED"),
+        np.where(can & ((rank == 0) & (st != "CANCELLED") | (u < 0.7)), "ACCEPTED", "DECLINED"),
     )
     responded = waking_at(invited, close, s.uniform(pk, 2), home_to, WORKDAY)
     answered = status != "PENDING"
@@ -1368,8 +1497,9 @@ def _under_way(
         pl.Series(client_up(last, _offset_at(last, home_zone_of(ctx, awake["userId"]))))
     )
     free = hosts.join(ends, on="communityId", maintain_order="left_right")
+    t0, t1 = np.full(free.height, start), free["end"].to_numpy()
     free = free.filter(
-        pl.Series(_host_up(np.full(free.height, start), free["end"].to_numpy(), free["tz"]))
+        pl.Series(_host_up(t0, t1, free["tz"]) & in_hours(free["userId"], t0, t1, hours(frames)))
     ).drop("tz")
     if awake.is_empty() or free.is_empty():
         return None
