@@ -220,7 +220,16 @@ def world() -> dict[str, list[dict[str, Any]]]:
                 "endTime": "17:00",
                 "timezone": "Asia/Manila",
                 **_ts(days(60)),
-            }
+            },
+            {  # Wednesday evenings: gs1 (the anchor + 3 days, 20:00 in Manila) is in t1's hours
+                "id": "av2",
+                "therapistId": "t1",
+                "dayOfWeek": "3",
+                "startTime": "18:00",
+                "endTime": "21:00",
+                "timezone": "Asia/Manila",
+                **_ts(days(60)),
+            },
         ],
         "Meeting": [
             {
@@ -2951,6 +2960,25 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: _joins(_with_areas(_with_areas(f, "t1", "Anxiety"), "t2", "ADHD"), "t2", ("k1",)),
         "ms_t2_k1",
     ),
+    (  # t1 (gi1) hosts gs1 on a day it does not work: its evening hours moved to Thursdays
+        "group_session.in_host_hours",
+        lambda f: set_(f, "TherapistAvailability", "av2", dayOfWeek="4"),
+        "gi1",
+    ),
+    (  # ... from 20:30 in Manila, an hour: past the end of t1's Wednesday hours (21:00)
+        "group_session.in_host_hours",
+        lambda f: set_(
+            f, "GroupTherapySessions", "gs1", scheduledAt=days(-3) + timedelta(minutes=30)
+        ),
+        "gi1",
+    ),
+    (  # ... from 17:30 in Manila: before t1's Wednesday hours start (18:00)
+        "group_session.in_host_hours",
+        lambda f: set_(
+            f, "GroupTherapySessions", "gs1", scheduledAt=days(-3) - timedelta(hours=2.5)
+        ),
+        "gi1",
+    ),
 ]
 
 _RESET_TOKEN = "ab" * 32
@@ -3019,6 +3047,42 @@ def _earlier_pairs(f: Frames, *ago: float) -> Frames:
             assignedAt=days(n),
         )
     return f
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        # the whole of t1's Wednesday hours: 18:00 to 21:00 in Manila
+        lambda f: set_(
+            f,
+            "GroupTherapySessions",
+            "gs1",
+            scheduledAt=days(-3) - timedelta(hours=2),
+            duration=180,
+        ),
+        # out of them, but called off: nobody hosts it
+        lambda f: set_(
+            f,
+            "GroupTherapySessions",
+            "gs1",
+            scheduledAt=days(-3) + timedelta(hours=3),
+            status="CANCELLED",
+        ),
+        # ... or t1 declined it
+        lambda f: set_(
+            set_(f, "GroupTherapySessions", "gs1", scheduledAt=days(-3) + timedelta(hours=3)),
+            "GroupSessionTherapistInvitations",
+            "gi1",
+            status="DECLINED",
+        ),
+    ],
+)
+def test_host_hours_rule_passes_a_session_in_them_or_hosted_by_nobody(lab: Lab, edit: Edit) -> None:
+    """gs1 fills t1's Wednesday hours (av2) exactly; or, outside them, it is cancelled or its
+    invitation declined."""
+    rule_id = "group_session.in_host_hours"
+    report = lab.check(rule_id, edit)
+    assert report.rules == [rule_id] and not report.violations, report.to_text()
 
 
 def test_pair_rules_pass_a_client_with_few_therapists_for_weeks_each(lab: Lab) -> None:
@@ -5096,7 +5160,7 @@ def test_postgresql_reports_the_same_violations_as_duckdb(
     pg_world: Any, base: tuple[Frames, dict[str, Path]], tmp_path: Path
 ) -> None:
     # Break rows in the database and in a snapshot copy alike; both engines must agree.
-    pg_world.execute("""UPDATE "TherapistAvailability" SET "timezone" = 'UTC'""")
+    pg_world.execute("""UPDATE "TherapistAvailability" SET "timezone" = 'UTC' WHERE "id" = 'av1'""")
     pg_world.execute("""UPDATE "Notification" SET "readAt" = NULL WHERE "id" = 'nt1'""")
     pg_world.execute("""UPDATE "Meeting" SET "duration" = 90 WHERE "id" = 'mt1'""")
     frames = set_(dict(base[0]), "TherapistAvailability", "av1", timezone="UTC")

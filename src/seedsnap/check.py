@@ -918,6 +918,8 @@ def _later_overlapping_session(row: str, other: str) -> str:
 _DUE_UTC_HOURS = (3, 9)
 
 _LOCAL_START = """(("m"."startTime" AT TIME ZONE 'UTC') AT TIME ZONE "a"."timezone")"""
+# A group session's start on the wall clock of an available slot "a" of its host.
+_SLOT_START = """(("s"."scheduledAt" AT TIME ZONE 'UTC') AT TIME ZONE "a"."timezone")"""
 
 
 def _values(alias: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -3153,6 +3155,24 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         JOIN "GroupTherapySessions" AS "s" ON "s"."id" = "i"."sessionId"
         WHERE CAST("s"."status" AS TEXT) <> 'CANCELLED' AND CAST("i"."status" AS TEXT) = 'ACCEPTED'
         AND {_busy_in_meeting('"i"."therapistId"', "therapist")}""",
+    ),
+    (
+        "group_session.in_host_hours",
+        "GroupSessionTherapistInvitations",
+        "a therapist who accepted to host a group session (not cancelled) hosts it in its own "
+        "hours: one available slot of its (TherapistAvailability, in the slot's time zone) "
+        "holds the session, as a 1:1 meeting's does",
+        f"""SELECT "i"."id" AS "key", 'therapist ' || "i"."therapistId" || ' at ' ||
+        CAST("s"."scheduledAt" AS TEXT) AS "detail" FROM "GroupSessionTherapistInvitations" AS "i"
+        JOIN "GroupTherapySessions" AS "s" ON "s"."id" = "i"."sessionId"
+        WHERE CAST("i"."status" AS TEXT) = 'ACCEPTED' AND CAST("s"."status" AS TEXT) <> 'CANCELLED'
+        AND NOT EXISTS (SELECT 1 FROM "TherapistAvailability" AS "a"
+            WHERE "a"."therapistId" = "i"."therapistId" AND "a"."isAvailable"
+            AND "a"."dayOfWeek" = CAST(CAST(EXTRACT(DOW FROM {_SLOT_START}) AS INTEGER) AS TEXT)
+            AND {_minutes('"a"."startTime"')} <=
+                EXTRACT(HOUR FROM {_SLOT_START}) * 60 + EXTRACT(MINUTE FROM {_SLOT_START})
+            AND EXTRACT(HOUR FROM {_SLOT_START}) * 60 + EXTRACT(MINUTE FROM {_SLOT_START})
+                + "s"."duration" <= {_minutes('"a"."endTime"')})""",
     ),
     (
         "group_participant.one_session_at_a_time",
