@@ -22,6 +22,7 @@ from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Fr
 from seedsnap.enrichers.common import deficit
 from seedsnap.errors import ConfigError
 from seedsnap.generators.common import ms_of, text_keys
+from seedsnap.generators.social_text import GROUP_SESSIONS, WEBINARS
 from seedsnap.generators.therapy import (
     approved_therapists,
     availability_rows,
@@ -29,12 +30,12 @@ from seedsnap.generators.therapy import (
     utc_to_local,
 )
 from seedsnap.generators.users import home_zone_of, still_coming
+from seedsnap.random import child_keys
 
 READS = (
     "User",
     "Therapist",
     "TherapistAvailability",
-    "Community",
     "Membership",
     "ModeratorCommunity",
 )
@@ -94,8 +95,9 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
 # Therapists with hours over a group session under way at the anchor, where one can be (the
 # anchor's half hour, ``group_sessions._live_start``): one to host it and one for the 1:1
 # session under way (``meetings.MIN_IN_PROGRESS``), who is busy then. Their window holds the
-# longest template's session from that start (HOST_SPAN minutes).
+# longest template's session from that start (HOST_SPAN: ``_hosts_at_anchor``'s span).
 HOSTS_AT_ANCHOR = 2
+HOST_CHILD = 0x484F_5354  # child index of the key of such a window ("HOST")
 
 
 def _with_hosts(ctx: Context, frames: Frames, added: pl.DataFrame) -> Frames:
@@ -109,11 +111,12 @@ def _hosts_at_anchor(ctx: Context, frames: Frames, added: pl.DataFrame) -> pl.Da
     """HOSTS_AT_ANCHOR less those there are of the therapists who could host a group session
     under way at the anchor, each with hours over it: where the draws left fewer, the top of a
     keyed ranking of those who could have them get a window of the anchor's local day from
-    its hour (``availability_rows``' keyed end; a weekend day's a morning), those of a
-    community where MIN_PARTICIPANTS clients are up first. Could: an APPROVED therapist
-    member still coming, its local hour at the start HOST_HOURS' first or later, with no
-    window that day yet, of a community with a moderator and a client member still coming
-    who is up at home then (``therapy.client_up``)."""
+    its hour (``availability_rows``' keyed end, a weekend day's a morning, or later where
+    the longest session from the start ends later: HOST_SPAN), those with no window that day
+    yet first, then those of a community where MIN_PARTICIPANTS clients are up. Could: an
+    APPROVED therapist member still coming, that session within HOST_HOURS of its day, of a
+    community with a moderator and a client member still coming who is up at home then
+    (``therapy.client_up``)."""
     from seedsnap.enrichers import group_sessions as gs
 
     live = gs._live_start(ctx)
@@ -121,7 +124,8 @@ def _hosts_at_anchor(ctx: Context, frames: Frames, added: pl.DataFrame) -> pl.Da
         return ctx.empty("TherapistAvailability")
     start = live[0]
     span = max(
-        r[2] for rows in (*gs.t.GROUP_SESSIONS.values(), *gs.t.WEBINARS.values()) for r in rows
+        max(r[2] for rows in GROUP_SESSIONS.values() for r in rows),
+        max(r[2] for rows in WEBINARS.values() for r in rows),
     )
     end = start + span * MS_PER_MINUTE
     users = frames["User"]
@@ -159,12 +163,23 @@ def _hosts_at_anchor(ctx: Context, frames: Frames, added: pl.DataFrame) -> pl.Da
     local = utc_to_local(np.full(c.height, start), c["timezone"].cast(pl.String))
     dow = (local // MS_PER_DAY + 4) % 7  # 1970-01-01 was a Thursday
     hour = (local % MS_PER_DAY) // MS_PER_HOUR
-    c = c.with_columns(pl.Series("day", dow), pl.Series("hour", hour)).filter(
-        pl.col("hour") >= gs.HOST_HOURS[0]
+    # The hour its window must reach: the session's end on its wall clock, rounded up.
+    until = -(-((local % MS_PER_DAY) // MS_PER_MINUTE + span) // 60)
+    c = c.with_columns(pl.Series("day", dow), pl.Series("hour", hour), pl.Series("until", until))
+    c = c.filter((pl.col("hour") >= gs.HOST_HOURS[0]) & (pl.col("until") <= gs.HOST_HOURS[1]))
+    # One with no window that day yet first; one with a window then takes another (its
+    # evening, where the anchor falls after its day's hours).
+    that_day = (
+        pl.concat([frames["TherapistAvailability"], added])
+        .select(
+            pl.col("therapistId").alias("userId"),
+            pl.col("dayOfWeek").cast(pl.Int64, strict=False).alias("day"),
+        )
+        .unique()
     )
     c = c.join(
-        windows.select("userId", pl.col("dow").alias("day")), on=["userId", "day"], how="anti"
-    )
+        that_day.with_columns(pl.lit(True).alias("works")), on=["userId", "day"], how="left"
+    ).with_columns(pl.col("works").fill_null(False))
     if c.is_empty():
         return ctx.empty("TherapistAvailability")
     rows = availability_rows(
@@ -175,7 +190,11 @@ def _hosts_at_anchor(ctx: Context, frames: Frames, added: pl.DataFrame) -> pl.Da
         np.full(c.height, ctx.anchor_ms, dtype=np.int64),
         users,
         c["hour"].to_numpy().astype(np.int64),
+        c["until"].to_numpy().astype(np.int64),
     )
+    # Keyed apart from the (therapist, day) rows the generator draws: one may be there.
+    keys = child_keys(child_keys(text_keys(c["userId"]), c["day"].to_numpy()), HOST_CHILD)
+    rows = rows.with_columns(ctx.ids("TherapistAvailability", keys).alias("id"))
     fits = gs.in_hours(
         rows["therapistId"],
         np.full(c.height, start),
@@ -184,9 +203,11 @@ def _hosts_at_anchor(ctx: Context, frames: Frames, added: pl.DataFrame) -> pl.Da
     )
     bits = ctx.stream("TherapistAvailability", "group-host").bits(text_keys(c["userId"]))
     top = (
-        c.select("userId", "group", pl.Series("_b", bits), pl.Series("_i", np.arange(c.height)))
+        c.select(
+            "userId", "group", "works", pl.Series("_b", bits), pl.Series("_i", np.arange(c.height))
+        )
         .filter(pl.Series(fits))
-        .sort(~pl.col("group"), "_b", "userId")
+        .sort("works", ~pl.col("group"), "_b", "userId")
         .head(short)
         .sort("userId")
     )

@@ -31,9 +31,13 @@ held. By construction:
   live and come around its day: its venue is there, and its invitees and participants live
   there (``users.home_province``; virtual sessions are open to all). A template's in-person
   session that no state can host meets online, under a virtual template of its theme;
-- sessions sit on distinct business days of the community, at 10:00-18:30 local time in one
-  fixed zone (``SESSION_TZ``, not the host's as upstream's ``setHours``); never on the anchor's
-  local day, so a session is either over or upcoming, but for the one under way (below);
+- sessions sit on distinct business days of the community, on the half hour from 10:00 to
+  18:30 local time in one fixed zone (``SESSION_TZ``, not the host's as upstream's
+  ``setHours``), inside the hours (TherapistAvailability, on its own wall clock) of a
+  therapist member who can host it then (``_host_starts``); never on the anchor's local day,
+  so a session is either over or upcoming, but for the one under way (below);
+- a therapist hosts only in its own hours: invitees whose hours hold the session come first
+  in the draw and only they accept it (one asked outside them declines);
 - status agrees with time: past sessions are COMPLETED (``completedAt`` = end) or CANCELLED
   (``cancelledAt`` before the start), upcoming ones APPROVED or PENDING_APPROVAL, or CANCELLED
   where the draw that cancels a past one (as often, at the same point between creation and
@@ -49,8 +53,9 @@ held. By construction:
 - and one session under way at the anchor (IN_PROGRESS, ``MIN_IN_PROGRESS``, ``_under_way``)
   where a community can hold one then: a session of its own, keyed apart from the others,
   from the half hour at or before the anchor (LIVE_FROM to LIVE_UNTIL in SESSION_TZ, no
-  holiday: the default anchor's Sunday 07:00 too), hosted by a therapist member whose day
-  holds it (HOST_HOURS, its own zone), with MIN_PARTICIPANTS registrations (a webinar, one)
+  holiday: the default anchor's Sunday 07:00 too), hosted by a therapist member whose hours
+  hold it (TherapistAvailability, within HOST_HOURS: the availability enricher sees to
+  ``HOSTS_AT_ANCHOR`` therapists with hours over it), with MIN_PARTICIPANTS registrations (a webinar, one)
   of client members who still come and are up at home throughout (``therapy.client_up``),
   none in a 1:1 meeting then; hours read on the wall clock, daylight saving included
   (``_offset_at``), as its start is. Its participants are REGISTERED (attendance is taken

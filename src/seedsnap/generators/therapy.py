@@ -375,13 +375,16 @@ def availability_rows(
     hi: I64,
     users: pl.DataFrame,
     from_hour: I64 | None = None,
+    to_hour: I64 | None = None,
 ) -> pl.DataFrame:
     """One available window per (therapist, JS weekday), hours in the therapist's zone.
 
     ``therapists`` has therapistId and timezone, one row per window. The hours are keyed by
     (therapist, day), so the generator and the enricher agree on any day they both consider;
     a weekend day's are a morning. ``from_hour``: a start hour per row that replaces the
-    drawn one (-1 keeps it; ``availability``'s MIN_AT_ANCHOR).
+    drawn one (-1 keeps it; ``availability``'s MIN_AT_ANCHOR); ``to_hour``: an end hour per
+    row that the drawn end is at least (-1 keeps it; the availability enricher's hosts of a
+    group session under way).
     The therapist sets them up between ``lo`` and ``hi`` and edits them later, both by the
     time it was last seen (``users.last_seen`` over ``users``), in its working day (``clock``).
     """
@@ -395,6 +398,8 @@ def availability_rows(
     end = np.where(weekend, s.integers(keys, *MORNING_UNTIL, index=5), end)
     if from_hour is not None:  # the hours MIN_AT_ANCHOR sets (-1: the drawn ones)
         start = np.where(from_hour >= 0, from_hour, start)
+    if to_hour is not None:  # ... and the end it must reach
+        end = np.maximum(end, to_hour)
     until = np.minimum(ctx.anchor_ms, seen_of(ctx, users, therapists["therapistId"]))
     home = home_offset_of(ctx, therapists["therapistId"])
     created = waking_between(
