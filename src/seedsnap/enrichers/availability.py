@@ -16,6 +16,7 @@ way then.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames
@@ -193,7 +194,7 @@ def _hosts_at_anchor(ctx: Context, frames: Frames, added: pl.DataFrame) -> pl.Da
         c["until"].to_numpy().astype(np.int64),
     )
     # Keyed apart from the (therapist, day) rows the generator draws: one may be there.
-    keys = child_keys(child_keys(text_keys(c["userId"]), c["day"].to_numpy()), HOST_CHILD)
+    keys = _host_keys(c["userId"], c["day"].to_numpy())
     rows = rows.with_columns(ctx.ids("TherapistAvailability", keys).alias("id"))
     fits = gs.in_hours(
         rows["therapistId"],
@@ -212,3 +213,20 @@ def _hosts_at_anchor(ctx: Context, frames: Frames, added: pl.DataFrame) -> pl.Da
         .sort("userId")
     )
     return rows[top["_i"].to_numpy()]
+
+
+def _host_keys(therapists: pl.Series, days: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
+    """The key of a host's window (``_hosts_at_anchor``) of each therapist on its weekday."""
+    out: npt.NDArray[np.uint64] = child_keys(child_keys(text_keys(therapists), days), HOST_CHILD)
+    return out
+
+
+def host_window_ids(ctx: Context, therapists: pl.Series) -> pl.Series:
+    """The ids a host's window (``_hosts_at_anchor``) of each of ``therapists`` would take on
+    any weekday: those windows follow the communities' members (as meetings follow the
+    pairs), so a build at another scale may give them to other therapists."""
+    days = np.tile(np.arange(7, dtype=np.int64), len(therapists))
+    return ctx.ids(
+        "TherapistAvailability",
+        _host_keys(therapists.gather(np.repeat(np.arange(len(therapists)), 7)), days),
+    )
