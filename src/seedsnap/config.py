@@ -128,11 +128,13 @@ MINIMUM_SCOPES: dict[tuple[str, str], str] = {
     ),
     ("client", "meetings_if_has_therapist"): "held by clients with an active therapist",
     ("client", "worksheets_if_has_therapist"): (
-        "held by clients who have had a session with their active therapist and n / 2 in all"
+        "held by clients in therapy who have had half as many sessions (two worksheets a session "
+        "at most)"
     ),
     ("client", "messages_per_conversation"): "held by each conversation a client is in",
     ("therapist", "worksheets_created"): (
-        "held by therapists who have had a session with an active client and n / 2 in all"
+        "held by therapists who have met an active client and held half as many sessions (two "
+        "worksheets a session at most)"
     ),
     ("community", "moderators"): "counts moderators whose account is active",
     ("post", "hearts"): "held by posts that do not read as misconduct (they draw no hearts)",
