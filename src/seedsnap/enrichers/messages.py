@@ -1512,11 +1512,11 @@ def _chat_rows(
     cid = ctx.ids("Conversation", conv["conv_key"].to_numpy())
     conv = conv.with_columns(cid.alias("id"))
     last = msgs.group_by("conv_key").agg(pl.col("at").max().alias("last"))
-    conv = conv.join(last, on="conv_key")
+    conv = conv.join(last, on="conv_key", maintain_order="left")
     ids = conv.select("conv_key", pl.col("id").alias("conversationId"))
     s = ctx.stream("Conversation", "chat")
     pk = child_keys(parts["conv_key"].to_numpy(), parts["key"].to_numpy())
-    parts = parts.with_columns(pl.Series("_pk", pk)).join(ids, on="conv_key")
+    parts = parts.with_columns(pl.Series("_pk", pk)).join(ids, on="conv_key", maintain_order="left")
     participant = parts.select(
         ctx.ids("ConversationParticipant", parts["_pk"].to_numpy()).alias("id"),
         "conversationId",
