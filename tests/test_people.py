@@ -164,7 +164,9 @@ def test_hearts_per_post_are_skewed_by_how_a_post_lands_and_by_its_age(heavy3: F
     posts = posts.join(hearts, left_on="id", right_on="postId", how="left")
     n = posts["len"].fill_null(0)
     assert n.min() >= cfg.minimum("post", "hearts")
-    assert (n == cfg.minimum("post", "hearts")).mean() < 0.6  # was 82 % at the floor
+    # At the floor: 82 % once, 61 % with reactions from members there when a post was made
+    # and staff a minority of each community (the draws were floored; 38 % now).
+    assert (n == cfg.minimum("post", "hearts")).mean() < 0.5
     assert n.max() >= 20 and n.quantile(0.9) >= 2 * n.median()  # type: ignore[operator]
     anchor = cfg.anchor.replace(tzinfo=None)
     young = posts["createdAt"] > anchor - timedelta(days=2)

@@ -26,14 +26,14 @@ from seedsnap.enrichers.common import best_rows, count_by, deficit, pair_top_up
 from seedsnap.generators import content_text
 from seedsnap.generators.common import text_keys
 from seedsnap.generators.content import (
-    FRESH_WITHIN,
+    FEED_WITHIN,
     REACTION_MEAN,
     attention,
     community_posts,
     posting_members,
 )
 from seedsnap.generators.users import home_offset_of, last_seen
-from seedsnap.random import I64, U64, name_key
+from seedsnap.random import F64, I64, U64, name_key
 
 READS = ("User", "Therapist", "Membership", "RoomGroup", "Room", "Post", "PostHeart", "Comment",
          "CommentHeart")  # fmt: skip
@@ -41,10 +41,10 @@ WRITES = ("PostHeart", "CommentHeart")
 SALT = name_key("enrich", "hearts")
 # Hearts a post draws from its community beyond the minimum: lognormal, median POPULAR_MEDIAN
 # and spread POPULAR_SIGMA (most posts get a few, some many), at most POPULAR_CAP; a post
-# younger than POPULAR_DAYS has drawn only its share so far (``popular``).
+# younger than POPULAR_DAYS has drawn only its share so far; rounded by a keyed draw (``popular``).
 # Comment hearts a build has at least, where its members could give them (light drew none).
 MIN_COMMENT_HEARTS = 1
-POPULAR_MEDIAN = 2.5
+POPULAR_MEDIAN = 3.0
 POPULAR_SIGMA = 0.9
 POPULAR_CAP = 40
 POPULAR_DAYS = 7
@@ -100,19 +100,19 @@ def _take(
 
     Not one's own (author ``_a``), not ``hearted`` already (pair codes), after the item was
     ``made`` and the user joined; first those the user was still seen after (``seen``) and
-    had joined by FRESH_WITHIN after the item, then the later joiners, the others only where
+    had joined by FEED_WITHIN after the item, then the later joiners, the others only where
     too few are. ``repeated``: some pair may come twice (a repeated
     membership); it then counts once, its first row. best_rows chooses as take_best does:
     the side's row follows its id's order (the need frames are sorted by id), so ordering on
     ``_r`` is ordering on the side's id. Returns the chosen rows of ``pairs`` in that order,
-    with lo. ``awake``: only pairs the user was still seen after and joined by FRESH_WITHIN
+    with lo. ``awake``: only pairs the user was still seen after and joined by FEED_WITHIN
     after the item (for hearts no minimum asks).
     """
     pair = pl.col("_i").cast(pl.Int64) * n_users + pl.col("_u")
     lo = pl.max_horizontal(made, "joinedAt").dt.epoch("ms") + 1000
     allowed = (pl.col("_a") != pl.col("_u")) & ~pair.is_in(hearted.implode())
-    # A member who joined more than FRESH_WITHIN after the item would heart it long after.
-    stale = pl.col("joinedAt").dt.epoch("ms") > pl.col(made).dt.epoch("ms") + FRESH_WITHIN
+    # A member who joined more than FEED_WITHIN after the item would heart it long after.
+    stale = pl.col("joinedAt").dt.epoch("ms") > pl.col(made).dt.epoch("ms") + FEED_WITHIN
     if awake:
         allowed &= (lo < pl.col("seen")) & ~stale
     cand = (
@@ -224,15 +224,20 @@ def misconduct(posts: pl.DataFrame, ids: pl.Series) -> np.ndarray:
     return out
 
 
-def popular(ctx: Context, post_ids: pl.Series, made: np.ndarray) -> np.ndarray:
+def popular(ctx: Context, post_ids: pl.Series, made: np.ndarray, share: F64) -> I64:
     """Hearts each post of ``post_ids`` (made at epoch ms ``made``) draws in all: a keyed
-    lognormal around POPULAR_MEDIAN (spread POPULAR_SIGMA), at most POPULAR_CAP, and a
-    post of the last POPULAR_DAYS only its share of them by its age."""
-    z = ctx.stream("PostHeart", "popularity").normal(text_keys(post_ids))
+    lognormal around POPULAR_MEDIAN (spread POPULAR_SIGMA), at most POPULAR_CAP, a post of
+    the last POPULAR_DAYS only its share of them by its age, and one of a busy month its
+    ``share`` (``content.attention``). Rounded by a keyed draw, not down: flooring took a
+    heart from nearly every post, and with the minimum's one heart most posts stayed at it."""
+    keys = text_keys(post_ids)
+    z = ctx.stream("PostHeart", "popularity").normal(keys)
     days = (ctx.anchor_ms - np.asarray(made, dtype=np.int64)) / MS_PER_DAY
     grown = np.clip(days / POPULAR_DAYS, 0.0, 1.0)
-    want = np.floor(POPULAR_MEDIAN * np.exp(POPULAR_SIGMA * z) * grown)
-    return np.minimum(want, POPULAR_CAP).astype(np.int64)
+    mean = POPULAR_MEDIAN * np.exp(POPULAR_SIGMA * z) * grown * share
+    want = np.floor(mean + ctx.stream("PostHeart", "popularity-rounding").uniform(keys))
+    out: I64 = np.minimum(want, POPULAR_CAP).astype(np.int64)
+    return out
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
@@ -320,8 +325,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     made = posts["pAt"].dt.epoch("ms").to_numpy()
     # ... fewer in a busy month of its community (``content.attention``).
     share = attention(ctx.anchor_ms, posts["communityId"], made)
-    liked = np.floor(popular(ctx, posts["postId"], made) * share).astype(np.int64)
-    want = np.where(bad, 0, liked)
+    want = np.where(bad, 0, popular(ctx, posts["postId"], made, share))
     need_x, pairs_x = _short_posts(posts, post_cols, member_cols, count, want)
     by_liking = _take(
         ctx, "PostHeart", "popular", pairs_x, need_x["need"], "pAt", 11, taken_pairs, n_users,

@@ -60,6 +60,12 @@ REACTION_MEAN = {
 # which piled comments and hearts towards the anchor (communities fill up over time). Only
 # where no such member is left does a minimum take a later joiner.
 FRESH_WITHIN = 3 * MS_PER_DAY
+# A post stays on its community's feed this long: a member who joins meanwhile still sees it
+# and may heart it (after joining), so a post's audience is its community's members over its
+# life on the feed, not only those there when it was made (with FRESH_WITHIN alone, and staff
+# a minority of each community, most posts drew no heart but the minimum's one). Hearts on a
+# comment, read with its post, come from the same audience. Comments stay with FRESH_WITHIN.
+FEED_WITHIN = 14 * MS_PER_DAY
 
 
 # Attention is limited: a member reads and reacts to so much a day, however busy its community
@@ -827,7 +833,8 @@ def hearts(
     ctx: Context, items: pl.DataFrame, pool: pl.DataFrame, table: str, item_col: str, rate: float
 ) -> pl.DataFrame:
     """Each pool member of the item's community (not its author) who was a member when it
-    was made (FRESH_WITHIN) hearts it with ``rate``, less in a busy month (``attention``)."""
+    was made or joined while it was on the feed (FEED_WITHIN) hearts it with ``rate``, less
+    in a busy month (``attention``)."""
     # Keys are hashed once per item and per member, not once per (item, member) pair; the
     # join pairs row numbers only. The rows come out in the pairs' order, fixed here as by
     # item, then by pool member (polars' default order depended on which side was larger;
@@ -851,7 +858,7 @@ def hearts(
     lo = np.maximum(ms(items["createdAt"])[i], ms(pool["joinedAt"])[j]) + 1000
     # Only members still coming after the item (and their joining) see it.
     seen = pool["seen"].to_numpy()[j]
-    fresh = ms(pool["joinedAt"])[j] <= ms(items["createdAt"])[i] + FRESH_WITHIN
+    fresh = ms(pool["joinedAt"])[j] <= ms(items["createdAt"])[i] + FEED_WITHIN
     share = attention(ctx.anchor_ms, items["communityId"], ms(items["createdAt"]))[i]
     chosen = s.bernoulli(keys, rate * share, index=0) & (seen > lo) & fresh
     i, j, keys, lo, seen = i[chosen], j[chosen], keys[chosen], lo[chosen], seen[chosen]
