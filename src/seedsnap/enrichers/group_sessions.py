@@ -143,8 +143,11 @@ MIN_PENDING_INVITATIONS = 1
 MIN_NO_SHOW = 1
 MIN_SELF_CANCELLED = 1
 # ... and a group-therapy session meeting in person (``_least_in_person``): in a small build
-# the in-person templates and the states that can host them may leave none.
+# the in-person templates and the states that can host them may leave none. A session marked
+# so may still not take place (too few of its state's members registered): the next of the
+# keyed ranking is tried, at most IN_PERSON_TRIES times.
 MIN_IN_PERSON = 1
+IN_PERSON_TRIES = 8
 MIN_RESCHEDULED = 1  # a session called off as RESCHEDULED, with registrations (its notices)
 # A build holds at least MIN_IN_PROGRESS sessions under way at the anchor (IN_PROGRESS) where
 # a community can hold one then (``_under_way``): testers need the app's "live now" views,
@@ -1299,42 +1302,44 @@ def _least_states(
 
 def _least_in_person(
     ctx: Context, frames: Frames, slots: pl.DataFrame, x: pl.DataFrame, members: pl.DataFrame
-) -> pl.DataFrame | None:
-    """``slots`` with an "ip" column marking MIN_IN_PERSON group-therapy sessions to meet in
-    person, where the draws left fewer among the existing sessions and the candidates ``x``
-    a community would keep first (``pref`` below its ``need``); None where they need none
-    or none could. Could: a first choice of a community whose theme has an in-person
-    template, to take place (held or approved: one still awaiting approval gives way to
-    those open for registration, ``_hosted``), on a day a state can host it
-    (``_venue_states``); the top of a keyed ranking of those. Its slot takes an in-person template of its theme (``_sessions``); nothing
-    else changes."""
+) -> list[pl.DataFrame]:
+    """Ways to hold MIN_IN_PERSON group-therapy sessions in person where the draws left
+    fewer among the existing sessions and the candidates ``x`` a community would keep first
+    (``pref`` below its ``need``): ``slots`` with an "ip" column marking the sessions to meet
+    in person, in the order to try them (none where they need none or none could). Could: a
+    first choice of a community whose theme has an in-person template, to take place (held
+    or approved: one still awaiting approval gives way to those open for registration,
+    ``_hosted``), on a day a state can host it (``_venue_states``); the keyed ranking of
+    those, taken the short number at a time, at most IN_PERSON_TRIES times. The marked slot
+    takes an in-person template of its theme (``_sessions``); nothing else changes."""
     old = frames["GroupTherapySessions"]
     first = x.filter(~pl.col("web") & (pl.col("pref") < pl.col("need")))
     short = MIN_IN_PERSON - _count(old, "sessionType", "IN_PERSON")
     short -= _count(first, "sessionType", "IN_PERSON")
     if short <= 0 or first.is_empty():
-        return None
+        return []
     themes = {th for th, rows in t.GROUP_SESSIONS.items() if any(r[3] == "IN_PERSON" for r in rows)}
     could = first.filter(
         pl.col("theme").is_in(sorted(themes)) & pl.col("status").is_in(["APPROVED", "COMPLETED"])
     )
     if could.is_empty():
-        return None
+        return []
     could = could.filter(
         pl.Series(
             _venue_states(ctx, frames, could.select("communityId", "day", "key"), members) >= 0
         )
     )
-    if could.is_empty():
-        return None
     bits = ctx.stream("GroupTherapySessions", "least-in-person").bits(could["key"].to_numpy())
-    top = could.with_columns(pl.Series("_b", bits)).sort("_b", "sid").head(short)
-    return slots.join(
-        top.select("communityId", "k", "web", pl.lit(True).alias("ip")),
-        on=["communityId", "k", "web"],
-        how="left",
-        maintain_order="left",
-    )
+    ranked = could.with_columns(pl.Series("_b", bits)).sort("_b", "sid")
+    return [
+        slots.join(
+            ranked.slice(i, short).select("communityId", "k", "web", pl.lit(True).alias("ip")),
+            on=["communityId", "k", "web"],
+            how="left",
+            maintain_order="left",
+        )
+        for i in range(0, min(ranked.height, short * IN_PERSON_TRIES), short)
+    ]
 
 
 def _least_pending(
@@ -1559,10 +1564,18 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     if slots.is_empty():
         return {}
     candidates = _sessions(ctx, frames, comm, slots, members)
-    in_person = _least_in_person(ctx, frames, slots, candidates, members)
-    if in_person is not None:  # keyed per session: only the marked ones change
-        candidates = _sessions(ctx, frames, comm, in_person, members)
-    x, invitations, regs = _kept(ctx, frames, candidates, members)
+    kept = None
+    need = MIN_IN_PERSON - _count(frames["GroupTherapySessions"], "sessionType", "IN_PERSON")
+    for in_person in _least_in_person(ctx, frames, slots, candidates, members):
+        # Keyed per session: only the marked ones change; the first try that takes place
+        # stays (none may: then no session changes).
+        tried = _sessions(ctx, frames, comm, in_person, members)
+        kept = _kept(ctx, frames, tried, members)
+        if _count(kept[0], "sessionType", "IN_PERSON") >= need:
+            candidates = tried
+            break
+        kept = None
+    x, invitations, regs = kept or _kept(ctx, frames, candidates, members)
     forced = _least_states(ctx, frames, candidates, x, invitations)
     if forced is not None:  # invitations and registrations are keyed per session
         x, invitations, regs = _kept(ctx, frames, forced, members)
