@@ -32,7 +32,12 @@ from seedsnap.enrichers import (
 from seedsnap.enrichers.orchestrator import ENRICHERS, load_enrichers, tiers
 from seedsnap.generators import content_text, social_text, therapy, therapy_text, users
 from seedsnap.generators.common import text_keys
-from seedsnap.generators.content import first_still_coming, pick_still_coming
+from seedsnap.generators.content import (
+    REACH_MARGIN,
+    comment_reach,
+    first_still_coming,
+    pick_still_coming,
+)
 from seedsnap.random import Stream, child_keys
 
 SOCIAL = (
@@ -704,6 +709,30 @@ def test_pick_still_coming_gives_an_item_distinct_members_and_skips_taken_pairs(
     assert out.filter((pl.col("post") == 0) & (pl.col("user") == "u0")).is_empty()
     repeats = pl.DataFrame({"post": out["post"], "user": plain["userId"]})
     assert repeats.unique().height < rows  # without item, the same draws repeat members
+
+
+def test_comment_reach_leaves_a_post_the_comment_minimum_of_members_still_coming() -> None:
+    """A top-up post is made while the post comment minimum of members other than its
+    author, whoever it is, still come an hour after it (the minimum + 1 latest ``seen``): on
+    integ, heavy x10 made one at 02:35 on the anchor's day in a peer circle whose others had
+    all stopped, and its two comments fell to members last seen days before (one was then
+    logged in on the anchor's day, with a week-old pile of notices never read)."""
+    ctx = Context(_config("light"))
+    k = ctx.config.minimum("post", "comments")
+    assert k >= 1
+    day = 86_400_000
+    seen = [(i + 1) * day for i in range(k + 2)]  # r1: one more member than it needs
+    members = pl.DataFrame(
+        {
+            "roomId": ["r1"] * (k + 2) + ["r2"] * k,  # r2: too few to hold a bound
+            "userId": [f"u{i}" for i in range(2 * k + 2)],
+            "seen": seen + [day] * k,
+        }
+    )
+    reach = comment_reach(ctx, members)
+    assert reach["roomId"].to_list() == ["r1"]
+    # The k + 1 latest are days 2..k + 2: with any one of them the author, k others remain.
+    assert reach["until"].to_list() == [2 * day - REACH_MARGIN]
 
 
 def test_first_still_coming_is_the_exact_pick_the_draws_miss() -> None:

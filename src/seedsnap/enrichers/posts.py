@@ -5,7 +5,10 @@ communities hold ≥ K posts. Every top-up post is in a room of a community its 
 member of, dated after the author joined (upstream's enricher posts had no room at all,
 seeder.md §11.6), every community has a post within its recent-activity window, none has
 posts by one member alone (its other members could not reach their comment minimums), and
-every client had posts by others to comment on while it came (``_audience``).
+every client had posts by others to comment on while it came (``_audience``). Each is made
+while the post comment minimum of its other members still come after it
+(``content.comment_reach``): a later one's comments fell to members who had stopped coming,
+dated after they were last seen (and logged them in again, days later).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from seedsnap.arrays import rows_in
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames
 from seedsnap.enrichers.common import count_by, deficit
 from seedsnap.generators.common import ms_of, pick_rows_from_groups, text_keys
-from seedsnap.generators.content import make_posts, posting_members
+from seedsnap.generators.content import comment_reach, make_posts, posting_members
 from seedsnap.generators.users import targets, with_seen
 from seedsnap.random import expand, name_key
 
@@ -84,7 +87,9 @@ def _top_up(
     s = ctx.stream("Post", f"top-up-{purpose}")
     picked = need[side].gather(rows)
     authors = pick_rows_from_groups(s, keys, picked, members, side, other).with_columns(picked)
-    return make_posts(ctx, frames, keys, authors, f"top-up-{purpose}", rehome)
+    return make_posts(
+        ctx, frames, keys, authors, f"top-up-{purpose}", rehome, comment_reach(ctx, members)
+    )
 
 
 def _recent(
@@ -114,7 +119,7 @@ def _recent(
     # The post falls inside the window (or after the author joined, if that is later).
     floor = np.maximum(authors["joinedAt"].dt.epoch("ms").to_numpy(), since)
     authors = authors.with_columns(pl.Series("joinedAt", floor).cast(pl.Datetime("ms")))
-    return make_posts(ctx, frames, keys, authors, "recent")
+    return make_posts(ctx, frames, keys, authors, "recent", reach=comment_reach(ctx, members))
 
 
 def _second_voice(
@@ -137,7 +142,7 @@ def _second_voice(
     authors = pick_rows_from_groups(
         s, keys, lone["communityId"], members, "communityId", "userId", exclude=lone["author"]
     )
-    return make_posts(ctx, frames, keys, authors, "second-voice")
+    return make_posts(ctx, frames, keys, authors, "second-voice", reach=comment_reach(ctx, members))
 
 
 # Posts a client could comment on while it came: a client whose comment minimum needs them
@@ -250,7 +255,7 @@ def _audience(
         pl.col("lo").cast(pl.Datetime("ms")).alias("joinedAt"),
         pl.col("hi").alias("seen"),
     )
-    return make_posts(ctx, frames, keys, authors, "audience")
+    return make_posts(ctx, frames, keys, authors, "audience", reach=comment_reach(ctx, members))
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:

@@ -344,10 +344,15 @@ def make_posts(
     authors: pl.DataFrame,
     purpose: str,
     members: pl.DataFrame | None = None,
+    reach: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Posts by ``authors`` (userId, roomId, joinedAt, seen), one per key, after the author
     joined and before they were last seen, in the author's voice, drawn with the author's
     drift (``users.activity_drift``).
+
+    With ``reach`` (``comment_reach``: roomId, until), a post drawn later than its room's
+    ``until`` is drawn again as far along from the author's joining to ``until``: made
+    later, it would find too few members still coming to take its comment minimum.
 
     With ``members`` (the posting memberships: userId, roomId, joinedAt), a post is drawn
     over its author's whole time in communities (from its first joining), not over the
@@ -365,6 +370,13 @@ def make_posts(
         created = waking_at(ms(authors["joinedAt"]) + 60_000, hi, along, home)
     else:
         authors, created = _rehome(s, keys, authors, members, hi, along, home)
+    if reach is not None:
+        until = reach["until"].to_numpy()
+        at = rows_in(authors["roomId"], reach["roomId"])
+        cap = np.where(at >= 0, until[np.maximum(at, 0)], created)
+        lo = ms(authors["joinedAt"]) + 60_000
+        late = (created > cap) & (lo < cap)
+        created = np.where(late, waking_at(lo, cap, along, home), created)
     role = roles_of(frames["User"], authors["userId"])
     done = treated(frames["Meeting"], authors["userId"], created)
     title, content = content_text.posts(
@@ -387,6 +399,29 @@ def make_posts(
             "userId": authors["userId"],
             "roomId": authors["roomId"],
         }
+    )
+
+
+# A post leaves its commenters this long at least (``comment_reach``).
+REACH_MARGIN = MS_PER_HOUR
+
+
+def comment_reach(ctx: Context, members: pl.DataFrame) -> pl.DataFrame:
+    """(roomId, until): the latest a post in each room (``members``: the posting memberships
+    with ``seen``, one room per community) can be made with the post comment minimum's
+    members other than its author still coming REACH_MARGIN after it, whoever the author
+    (the minimum + 1 latest ``seen``). Those who top up a post's comments are members still
+    coming after it (enrichers/comments.py): a post later than that would take them from
+    members who had stopped coming, after they were last seen. Rooms with too few members
+    have no row."""
+    k = ctx.config.minimum("post", "comments")
+    if k <= 0:
+        return pl.DataFrame(schema={"roomId": pl.String, "until": pl.Int64})
+    return (
+        members.group_by("roomId")
+        .agg(pl.col("seen").top_k(k + 1).min().alias("until"), pl.len())
+        .filter(pl.col("len") > k)
+        .select("roomId", (pl.col("until").cast(pl.Int64) - REACH_MARGIN).alias("until"))
     )
 
 
@@ -450,7 +485,8 @@ def base_posts(
     authors = pick_rows_from_groups(s, keys, room_ids, members, "communityId", "userId", index=0)
     authors = authors.with_columns(room_ids, pl.Series("_k", keys))
     authors = authors.filter(pl.col("userId").is_not_null())
-    return make_posts(ctx, frames, authors["_k"].to_numpy(), authors, "base", members)
+    keys = authors["_k"].to_numpy()
+    return make_posts(ctx, frames, keys, authors, "base", members, comment_reach(ctx, members))
 
 
 def pick_still_coming(
