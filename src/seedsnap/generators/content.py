@@ -371,9 +371,9 @@ def make_posts(
     else:
         authors, created = _rehome(s, keys, authors, members, hi, along, home)
     if reach is not None:
-        until = reach["until"].to_numpy()
         at = rows_in(authors["roomId"], reach["roomId"])
-        cap = np.where(at >= 0, until[np.maximum(at, 0)], created)
+        cap = created.copy()  # (a room without a row keeps its time)
+        cap[at >= 0] = reach["until"].to_numpy()[at[at >= 0]]
         lo = ms(authors["joinedAt"]) + 60_000
         late = (created > cap) & (lo < cap)
         created = np.where(late, waking_at(lo, cap, along, home), created)
