@@ -577,14 +577,27 @@ def worksheet_spread_rule(minimums: Mapping[tuple[str, str], int]) -> list[Rule]
             f"no worksheet count is shared by more than {WORKSHEET_COUNT_SHARE:g} of the "
             f"therapists who give worksheets (plus {WORKSHEET_COUNT_SLACK}): a therapist's "
             "count follows its caseload and its clients' time in therapy",
-            f"""SELECT CAST("n" AS TEXT) AS "key", CAST(COUNT(*) AS TEXT) || ' of ' ||
-            CAST(MAX("t") AS TEXT) || ' therapists have ' || CAST("n" AS TEXT) AS "detail"
-            FROM (SELECT "therapistId", COUNT(*) AS "n", COUNT(*) OVER () AS "t"
-                FROM "Worksheet" GROUP BY "therapistId") AS "c"
-            GROUP BY "n"
-            HAVING COUNT(*) > {WORKSHEET_COUNT_SHARE} * MAX("t") + {WORKSHEET_COUNT_SLACK}""",
+            _counts_shared(
+                "Worksheet", "therapistId", "therapists have", WORKSHEET_COUNT_SHARE,
+                slack=WORKSHEET_COUNT_SLACK,
+            ),
         )
-    ]
+    ]  # fmt: skip
+
+
+def _counts_shared(
+    table: str, by: str, noun: str, share: float, slack: int = 0, where: str = "", least: int = 0
+) -> str:
+    """Findings SQL of a count of ``table`` rows per ``by`` (rows ``where`` holds) that more
+    than ``share`` of the ``by`` values (plus ``slack``) share, where there are ``least`` of
+    them or more: the key is the count, the detail "<k> of <all> <noun> <count>"."""
+    cond = f" WHERE {where}" if where else ""
+    return f"""SELECT CAST("n" AS TEXT) AS "key", CAST(COUNT(*) AS TEXT) || ' of ' ||
+        CAST(MAX("t") AS TEXT) || ' {noun} ' || CAST("n" AS TEXT) AS "detail"
+        FROM (SELECT {quote(by)}, COUNT(*) AS "n", COUNT(*) OVER () AS "t"
+            FROM {quote(table)}{cond} GROUP BY {quote(by)}) AS "c"
+        WHERE "t" >= {least}
+        GROUP BY "n" HAVING COUNT(*) > {share} * MAX("t") + {slack}"""
 
 
 def _text(value: str) -> str:
@@ -3060,14 +3073,14 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         f"where at least {GROUP_COUNT_FROM} communities hold group therapy, no count of "
         f"group-therapy sessions is shared by more than {GROUP_COUNT_SHARE:g} of them: a "
         "community's programme follows its members, its hosts and its groups' cadence",
-        f"""SELECT CAST("n" AS TEXT) AS "key", CAST(COUNT(*) AS TEXT) || ' of ' ||
-        CAST(MAX("t") AS TEXT) || ' communities hold ' || CAST("n" AS TEXT) AS "detail"
-        FROM (SELECT "communityId", COUNT(*) AS "n", COUNT(*) OVER () AS "t"
-            FROM "GroupTherapySessions"
-            WHERE COALESCE("sessionFormat", 'group-therapy') = 'group-therapy'
-            GROUP BY "communityId") AS "c"
-        WHERE "t" >= {GROUP_COUNT_FROM}
-        GROUP BY "n" HAVING COUNT(*) > {GROUP_COUNT_SHARE} * MAX("t")""",
+        _counts_shared(
+            "GroupTherapySessions",
+            "communityId",
+            "communities hold",
+            GROUP_COUNT_SHARE,
+            where="""COALESCE("sessionFormat", 'group-therapy') = 'group-therapy'""",
+            least=GROUP_COUNT_FROM,
+        ),
     ),
     (
         "group_invitation.therapist_of_the_venues_state",
