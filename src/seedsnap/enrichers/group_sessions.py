@@ -51,16 +51,16 @@ held. By construction:
   its sessions allow (the ``MIN_*``: the top
   of a keyed ranking of what could be, where the draws left none), so light has them too;
 - and one session under way at the anchor (IN_PROGRESS, ``MIN_IN_PROGRESS``, ``_under_way``)
-  where a community can hold one then: a session of its own, keyed apart from the others,
-  from the half hour at or before the anchor (LIVE_FROM to LIVE_UNTIL in SESSION_TZ, no
-  holiday: the default anchor's Sunday 07:00 too), hosted by a therapist member whose hours
-  hold it (TherapistAvailability, within HOST_HOURS: the availability enricher sees to
-  ``HOSTS_AT_ANCHOR`` therapists with hours over it), with MIN_PARTICIPANTS registrations (a webinar, one)
-  of client members who still come and are up at home throughout (``therapy.client_up``),
-  none in a 1:1 meeting then; hours read on the wall clock, daylight saving included
-  (``_offset_at``), as its start is. Its participants are REGISTERED (attendance is taken
-  when it ends) or CANCELLED; its host and the registered log in to join it at its start
-  (``logins.GROUP_LIVE``). Group therapy comes first; light's one member awake at the
+  where a community can hold one then: a session of its own, keyed apart from the others, from
+  the half hour at or before the anchor (LIVE_FROM to LIVE_UNTIL in SESSION_TZ, no holiday: the
+  default anchor's Sunday 07:00 too), hosted by a therapist member whose hours hold it
+  (TherapistAvailability, within HOST_HOURS: the availability enricher sees to
+  ``HOSTS_AT_ANCHOR`` therapists with hours over it), with MIN_PARTICIPANTS registrations (a
+  webinar, one) of client members who still come and are up at home throughout
+  (``therapy.client_up``), none in a 1:1 meeting then; hours read on the wall clock, daylight
+  saving included (``_offset_at``), as its start is. Its participants are REGISTERED (attendance
+  is taken when it ends) or CANCELLED; its host and the registered log in to join it at its
+  start (``logins.GROUP_LIVE``). Group therapy comes first; light's one member awake at the
   default anchor makes it a webinar there.
 """
 

@@ -35,9 +35,10 @@ of messages simply does not count (topping it up would leave its ``lastMessageAt
 
 Beyond plain text (``_media``, ``_sessions``, ``_support``):
 
-- a keyed few of the later messages of DIRECT conversations share a photo, a voice message
-  or a video (MIN_MEDIA at least, where the draws left fewer, so light has each): one file, named as the sender's phone names it (local time), of a size in its
-  kind's range, under the app's storage url, with a caption of its type;
+- a keyed few of the later messages of DIRECT conversations share a photo, a voice message or a
+  video (MIN_MEDIA at least, where the draws left fewer, so light has each): one file, named as
+  the sender's phone names it (local time), of a size in its kind's range, under the app's
+  storage url, with a caption of its type;
 - a group's SYSTEM lines tell who created it and who joined, at each member's joinedAt;
 - a keyed share of COMPLETED video sessions get a SESSION chat of the pair, opened at the
   start ("Session started") and closed at the end ("Session ended"), its lines in between;

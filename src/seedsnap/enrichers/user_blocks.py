@@ -1,23 +1,23 @@
 """User blocks among clients (seeder.md §7 row 18).
 
 A keyed ``BLOCK_RATE`` share of clients (and at least ``MIN_BLOCKERS`` of them, the top of a
-keyed ranking, so small builds still have blocks), ``VICTIM_BLOCK_P`` of those who had a
-hostile comment on their posts and ``UNWANTED_BLOCK_P`` of those left with unwanted messages
+keyed ranking, so small builds still have blocks), ``VICTIM_BLOCK_P`` of those who had a hostile
+comment on their posts and ``UNWANTED_BLOCK_P`` of those left with unwanted messages
 (``_unwanted``: in a direct conversation the other wrote more and the last, unanswered) block
 one other client they have met: first someone who attacked them on their posts, then someone
 whose messages they did not answer, then someone from a shared community, else someone they
-share a conversation with; a client who has met no other client blocks nobody (nobody
-blocks a stranger). Never oneself, one row per (blocker, blocked) by construction, and
-created after both users existed, after they met, and after anything passed between them
-either way (a message in a conversation of both, a comment or a heart on the other's post, a
-reply to or a heart on the other's comment: nothing does across a block) and after the last group session both registered for ended (neither CANCELLED: two who
-share one the blocker was not seen to the end of, an upcoming one above all, are not blocked,
-as a client who blocked someone would not sign up for a small group with them; the sessions
-are made before the blocks), ``BLOCK_PAUSE_MS`` at least after all that, before the blocker
-was last seen, in its waking hours. The reason fits what the blocked did first
-(``_reasons``); one for unwanted messages comes minutes to days after the last of them
-(``UNWANTED_AFTER_MS``). Nothing is read, reacted to or typed between the two after a block
-either (``message_interactions``, ``typing``). A blocker who already blocks someone is
+share a conversation with; a client who has met no other client blocks nobody (nobody blocks a
+stranger). Never oneself, one row per (blocker, blocked) by construction, and created after both
+users existed, after they met, and after anything passed between them either way (a message in a
+conversation of both, a comment or a heart on the other's post, a reply to or a heart on the
+other's comment: nothing does across a block) and after the last group session both registered
+for ended (neither CANCELLED: two who share one the blocker was not seen to the end of, an
+upcoming one above all, are not blocked, as a client who blocked someone would not sign up for a
+small group with them; the sessions are made before the blocks), ``BLOCK_PAUSE_MS`` at least
+after all that, before the blocker was last seen, in its waking hours. The reason fits what the
+blocked did first (``_reasons``); one for unwanted messages comes minutes to days after the last
+of them (``UNWANTED_AFTER_MS``). Nothing is read, reacted to or typed between the two after a
+block either (``message_interactions``, ``typing``). A blocker who already blocks someone is
 satisfied, so a re-run adds nothing; upstream used a global "fewer than 2" threshold over the
 first four clients and drew reasons regardless.
 """

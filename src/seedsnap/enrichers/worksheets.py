@@ -9,28 +9,27 @@ every meeting.
 Before, a pair was given randint(1, worksheets_per_relationship) worksheets plus about one per
 three weeks of therapy, at any time between its first session and the anchor, and only active
 pairs were: heavy x3 gave its 264 ended pairs (777 sessions held) none and its 93 active ones
-793 (83 of the 86 that had any more than their sessions, 38 twice as many), 103 of them on a
-day of a session of the pair and 310 on a day its therapist does not work. Here each session
-a pair held (``homework_sessions``) has PER_SESSION slots, of which ``homework_counts`` fills
-its first ones (at ``homework_rates``: the larger of the volumes' rate and the client
-minimum's over the sessions a pair holds, times the therapist's habit); the worksheet of a slot is given as that
-session ends or within GIVEN_WITHIN after (``worksheet_rows``), and a pair that ended keeps
-the worksheets of its sessions, handed in by its end or left undone (OVERDUE). The top-ups
-fill free slots, all first slots of an entity's sessions before any second one: a client who
-has held a session with its active therapist gets client.worksheets_if_has_therapist minus
-what it has, on the sessions of any of its pairs; then each APPROVED therapist who has held
-one with an active client gets therapist.worksheets_created minus what it has (the client
-top-ups included), on any of its sessions. A client or therapist so topped up is given,
-beyond its minimum, as many more of its free slots (in the same order) as those after the
-ones the minimum takes draw at their sessions' q (``more``): its sessions go on at its
-therapist's habit, so its count lands on the minimum no more often than a drawn one would
-(light x20 had 59 of 75 therapists at exactly 4, worksheet.therapist_counts_spread), and
-those extras stop at CAP. One who has held fewer than half the minimum in sessions has two
-per session and no more (check's minimum rules count such a client or
-therapist out: config MINIMUM_SCOPES). A client has at most CAP worksheets (each title twice:
-the feedback texts of a title are two, worksheet.feedback_not_repeated); its titles follow
-its worksheets in the order they were given (``worksheet_templates`` of nth: every title once
-before any comes round again), and one whose title's earlier worksheet is still open then
+793 (83 of the 86 that had any more than their sessions, 38 twice as many), 103 of them on a day
+of a session of the pair and 310 on a day its therapist does not work. Here each session a pair
+held (``homework_sessions``) has PER_SESSION slots, of which ``homework_counts`` fills its first
+ones (at ``homework_rates``: the larger of the volumes' rate and the client minimum's over the
+sessions a pair holds, times the therapist's habit); the worksheet of a slot is given as that
+session ends or within GIVEN_WITHIN after (``worksheet_rows``), and a pair that ended keeps the
+worksheets of its sessions, handed in by its end or left undone (OVERDUE). The top-ups fill free
+slots, all first slots of an entity's sessions before any second one: a client who has held a
+session with its active therapist gets client.worksheets_if_has_therapist minus what it has, on
+the sessions of any of its pairs; then each APPROVED therapist who has held one with an active
+client gets therapist.worksheets_created minus what it has (the client top-ups included), on any
+of its sessions. A client or therapist so topped up is given, beyond its minimum, as many more
+of its free slots (in the same order) as those after the ones the minimum takes draw at their
+sessions' q (``more``): its sessions go on at its therapist's habit, so its count lands on the
+minimum no more often than a drawn one would (light x20 had 59 of 75 therapists at exactly 4,
+worksheet.therapist_counts_spread), and those extras stop at CAP. One who has held fewer than
+half the minimum in sessions has two per session and no more (check's minimum rules count such a
+client or therapist out: config MINIMUM_SCOPES). A client has at most CAP worksheets (each title
+twice: the feedback texts of a title are two, worksheet.feedback_not_repeated); its titles
+follow its worksheets in the order they were given (``worksheet_templates`` of nth: every title
+once before any comes round again), and one whose title's earlier worksheet is still open then
 (worksheet.no_open_duplicate) is not given. Only here, once every submission of the pair is
 known, does a reviewed one get a progress text (``tx.WORKSHEET_FEEDBACK_PROGRESS``, in
 PROGRESS_SHARE of the cases where it may): where the pair had a submission at least
