@@ -516,11 +516,23 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             ctx, "ClientTherapist", f"past-spread-{r}", need_t, "therapistId",
             free["clientId"], "clientId", after, where=fits(share_ms, r == 0, late),
         )  # fmt: skip
-        # One new pair per client a round: its pick in a keyed order.
+        # One new pair per client a round: its pick in a keyed order. In the fill rounds the
+        # therapist approved last picks first: the clients with time after its approval
+        # are the fewest (often one), and the others have the earlier ones besides
+        # (medium seed 2's dev_therapist_2 lost its only candidate to one that had others).
         keys = child_keys(text_keys(got["clientId"]), text_keys(got["therapistId"]))
+        got = got.with_columns(pl.Series("_s", order.bits(keys)))
+        if r >= _SPREAD_ROUNDS - _FILL_ROUNDS:
+            got = got.join(
+                therapists.select("therapistId", (-pl.col("approvedMs")).alias("_a")),
+                on="therapistId",
+                how="left",
+                maintain_order="left",
+            )
+        else:
+            got = got.with_columns(pl.lit(0, dtype=pl.Int64).alias("_a"))
         got = (
-            got.with_columns(pl.Series("_s", order.bits(keys)))
-            .sort("clientId", "_s")
+            got.sort("clientId", "_a", "_s")
             .unique("clientId", keep="first", maintain_order=True)
             .select(past_t.columns)
         )
