@@ -1817,3 +1817,17 @@ def test_a_session_under_way(f: Frames, anchor: datetime) -> None:
     on = int((p["attendanceStatus"] == "REGISTERED").sum())
     web = s["sessionFormat"][0] == "webinar"
     assert on >= (1 if web else group_sessions.MIN_PARTICIPANTS)
+
+
+def test_a_host_short_community_moves_a_therapist_rather_than_give_it_a_4th() -> None:
+    # Light seed 10: three APPROVED therapists, seven communities; their own joins left four
+    # with no therapist and room for three hosts. 0.16.0 gave dev_therapist_1 a 4th.
+    from seedsnap.enrichers.memberships import MOST_COMMUNITIES
+
+    built = generate(resolve(mode="light", env={"SEEDSNAP_SEED": "10"}, config_file=None))
+    approved = built["Therapist"].filter(pl.col("status") == "APPROVED")["userId"]
+    mine = built["Membership"].filter(pl.col("userId").is_in(approved.implode()))
+    per = mine.group_by("userId").len()
+    _none(per.filter(pl.col("len") > MOST_COMMUNITIES), "a therapist in too many communities")
+    hosted = mine["communityId"].unique()
+    _none(built["Community"].filter(~pl.col("id").is_in(hosted.implode())), "no therapist member")

@@ -22,7 +22,9 @@ they did not moderate, therapists in up to 9 communities whatever their expertis
   (``relationships.therapist_room``) and SPREAD times its share (``_therapists_join``);
 - every community then has HOSTS therapist members where its room allows, one at least, who
   can host its group sessions: those that fit it first, in at most MOST_COMMUNITIES each
-  (``_hosts``; one that does not fit only for a community no fitting one has room for);
+  (``_hosts``; one that does not fit only for a community no fitting one has room for; one
+  already in MOST_COMMUNITIES leaves a community that keeps another therapist for one with
+  none, ``_moved_hosts``);
 - moderators join only the communities they moderate (the moderator_assignments enricher);
 - a community whose clients of its age range cannot make its minimum takes therapists that
   fit it, up to as many as its clients (staff never a majority).
@@ -84,9 +86,9 @@ LEAST_SHARE = 0.6
 MOST_COMMUNITIES = 3
 # The communities a therapist joins as a host at most, loosened in turn for a community
 # still short of hosts (``_hosts``): two, then MOST_COMMUNITIES; a community that none of
-# those can host takes one who does not fit it, then any (NO_BOUND).
+# those can host takes one who does not fit it, then one in MOST_COMMUNITIES already who
+# leaves a community that keeps another therapist (``_moved_hosts``).
 HOST_LOADS = (2, MOST_COMMUNITIES)
-NO_BOUND = 1 << 30
 
 
 def eligible_users(frames: Frames) -> pl.DataFrame:
@@ -270,7 +272,7 @@ def _hosts(
     # host that does not (none that does has room) only for a community with none.
     passes = [(most, False) for most in loads]
     if purpose == "host-side":
-        passes += [(MOST_COMMUNITIES, True), (NO_BOUND, True)]
+        passes += [(MOST_COMMUNITIES, True)]
     for most, any_first in passes:
         room = np.maximum(most - load, 0)
         r, c = place(s, ck, tk, fit_c, local.T[rows], want, room, any_first)
@@ -287,6 +289,54 @@ def _hosts(
             "communityId": need["communityId"].gather(r[order]),
             "userId": therapists["id"].gather(c[order]),
         }
+    )
+
+
+def _moved_hosts(
+    ctx: Context,
+    frames: Frames,
+    short: pl.Series,
+    therapists: pl.DataFrame,
+    comm: pl.DataFrame,
+    members: pl.DataFrame,
+    movable: pl.DataFrame,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(left, joined), both (communityId, userId): each community of ``short`` (no therapist
+    of ``therapists`` among its ``members`` had room to host it) takes one who leaves a
+    community it joined by ``movable`` (``_therapists_join``) that keeps another therapist
+    member: those that fit it best first, then keyed. Its MOST_COMMUNITIES stay the bound
+    (0.16.0 let a tiny build's therapist join a 4th: light seed 10)."""
+    none = pl.DataFrame(schema={"communityId": pl.String, "userId": pl.String})
+    if short.is_empty() or movable.is_empty():
+        return none, none
+    fit, _, _ = _fit_local(ctx, frames, therapists, comm, members)
+    m_t = rows_in(movable["userId"], therapists["id"])
+    m_c = rows_in(movable["communityId"], comm["id"])
+    member_t = rows_in(members["userId"], therapists["id"])
+    held = np.bincount(rows_in(members["communityId"], comm["id"])[member_t >= 0],
+                       minlength=comm.height)  # fmt: skip
+    tk, ck = text_keys(therapists["id"]), text_keys(comm["id"])
+    bits = ctx.stream("Membership", "host-move").bits(tk[m_t] ^ ck[m_c])
+    gone = np.zeros(movable.height, dtype=bool)
+    left, joined = [], []
+    # A tiny loop over the communities still short (none in a build of any size).
+    for k in rows_in(short, comm["id"]):
+        f = fit[m_t, k]
+        ok = (f >= 0) & ~gone & (held[m_c] >= 2)
+        if not ok.any():
+            continue
+        pick = np.flatnonzero(ok)[np.lexsort((bits[ok], -f[ok]))[0]]
+        gone[pick] = True
+        held[m_c[pick]] -= 1
+        held[k] += 1
+        fit[m_t[pick], k] = -1
+        left.append(pick)
+        joined.append((k, m_t[pick]))
+    if not left:
+        return none, none
+    jc, jt = np.array(joined, dtype=np.int64).T
+    return movable[np.array(left)].select("communityId", "userId"), pl.DataFrame(
+        {"communityId": comm["id"].gather(jc), "userId": therapists["id"].gather(jt)}
     )
 
 
@@ -422,6 +472,20 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         )
         got = _hosts(ctx, frames, need_host, therapists, c_frame, after, purpose, loads)
         after = pl.concat([after, got.select(after.columns)])
+        if purpose == "host-side":
+            # A community none could host: one at the bound moves to it from a community
+            # that keeps another therapist.
+            short = need_host.join(
+                count_by(got, "communityId"), on="communityId", how="left"
+            ).filter(pl.col("len").fill_null(0) < pl.col("need"))["communityId"]
+            left, moved = _moved_hosts(ctx, frames, short, therapists, c_frame, after, by_ther)
+            if left.height:
+                by_ther = by_ther.join(left, on=["communityId", "userId"], how="anti")
+                after = pl.concat([
+                    after.join(left, on=["communityId", "userId"], how="anti"),
+                    moved.select(after.columns),
+                ])  # fmt: skip
+                got = pl.concat([got, moved.select(got.columns)])
         by_host.append(got)
     # Clients for a community whose therapists came to more than it had room for, and for
     # one whose hosts came short of the staff its clients were counted for (its minimum:
