@@ -4161,11 +4161,11 @@ def _at_night(f: Frames, table: str, column: str = "createdAt") -> Frames:
         pl.Series("id", [f"{table}-night-{i}" for i in range(n)]),
         pl.lit(datetime(2026, 2, 20, 9, 30)).cast(first.schema[column]).alias(column),
     )
-    if table in WAKING_RUNS:
-        run = WAKING_RUNS[table]
-        copies = copies.with_columns(
-            pl.Series(run, [f"{table}-run-{i}" for i in range(n)]).cast(first.schema[run])
-        )
+    for run in WAKING_RUNS.get(table, ()):
+        if run != column:
+            copies = copies.with_columns(
+                pl.Series(run, [f"{table}-run-{i}" for i in range(n)]).cast(first.schema[run])
+            )
     f[table] = pl.concat([f[table], copies.select(first.columns)])
     return f
 
@@ -4937,6 +4937,31 @@ def test_waking_rule_counts_a_chatbot_script_as_one_act(lab: Lab) -> None:
     --seed 4, 7 failed so, with 40-156 messages of one or two sessions at night)."""
     report = lab.check("chatbotMessage.waking_hours", _one_script_at_night)
     assert report.rules == ["chatbotMessage.waking_hours"], report.to_text()
+    assert not report.violations, report.to_text()
+
+
+def _one_clear_at_night(f: Frames) -> Frames:
+    """Notification given 250 read by as many users at 14:30 UTC and 40 a user marked all
+    read at once at 09:30 UTC: 14 % of the rows, one act in 251."""
+    first = f["Notification"].head(1)
+    day, night = datetime(2026, 2, 20, 14, 30), datetime(2026, 2, 20, 9, 30)
+    n = NIGHT_MIN_ROWS + 50
+    rows = first.select(pl.all().repeat_by(n + 40).explode()).with_columns(
+        pl.Series("id", [f"n-run-{i}" for i in range(n + 40)]),
+        pl.Series("userId", [f"u-run-{min(i, n)}" for i in range(n + 40)]),
+        pl.lit(True).alias("isRead"),
+        pl.Series("readAt", [day] * n + [night] * 40).cast(first.schema["readAt"]),
+    )
+    f["Notification"] = pl.concat([f["Notification"], rows.select(first.columns)])
+    return f
+
+
+def test_waking_rule_counts_a_mark_all_as_read_as_one_act(lab: Lab) -> None:
+    """A user's "mark all as read" is one act at one readAt: one user last seen at night
+    who cleared its pile is one night act (light --seed 1: 30 of 411 rows at 08:43 UTC, a
+    San Antonio client's last visit at 02:43 local, the waking clock's tail; --seed 14)."""
+    report = lab.check("notification.waking_hours", _one_clear_at_night)
+    assert report.rules == ["notification.waking_hours"], report.to_text()
     assert not report.violations, report.to_text()
 
 
