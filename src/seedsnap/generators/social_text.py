@@ -1365,6 +1365,8 @@ SUPPORT_TURNS = (
         "Hello, I got a notice that my payment was declined. Can you help?",
         "My {method} payment didn't go through for my session. What should I do?",
         "Hi, the app says my {method} payment failed, but I can't see anything wrong on my side.",
+        "Hello, could you tell me why my payment for the session was declined?",
+        "Hi there, I just saw that my last payment failed. Is there a problem with my account?",
     ),
     (
         'Hi {name}, thanks for getting in touch. I can see the failed attempt: the reason given was "{reason}".',
@@ -1390,6 +1392,9 @@ SUPPORT_CLOSING = (
             "That worked, thank you for the quick help!",
             "Just paid again and it went through. Thanks!",
             "All sorted now, thanks.",
+            "It went through this time, thanks so much.",
+            "Done, the payment shows as paid now. Thank you!",
+            "Retried it and it worked. Appreciate the help.",
         ),
         (
             "Glad it's sorted. Take care!",
