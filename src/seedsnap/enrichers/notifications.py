@@ -1053,10 +1053,11 @@ def _until(ctx: Context, user: pl.DataFrame, seen: npt.NDArray[np.int64]) -> pl.
 
 
 def _readers(ctx: Context, users: pl.DataFrame) -> npt.NDArray[np.bool_]:
-    """Whether each of ``users`` (ukey, emailVerified) reads its notifications at all: some
-    never open them (READERS, keyed per user), nor does one that has not finished signing up
-    (verified its email). The one draw of it, for ``_finish`` (what is read) and ``_fallbacks``
-    (who completed its profile after the reminder), so the two always agree."""
+    """Whether each of ``users`` (ukey, emailVerified) opens its notifications one by one:
+    some never do (READERS, keyed per user; ``_finish`` has them mark all as read on their
+    last visit instead), nor does one that has not finished signing up (verified its email).
+    The one draw of it, for ``_finish`` (what is read) and ``_fallbacks`` (who completed its
+    profile after the reminder), so the two always agree."""
     reader = ctx.stream("Notification", "reader").bernoulli(users["ukey"].to_numpy(), READERS)
     verified: npt.NDArray[np.bool_] = users["emailVerified"].to_numpy()
     return reader & verified
