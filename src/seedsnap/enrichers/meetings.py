@@ -24,7 +24,9 @@ sessions: up to meetings_per_relationship, the first held, between its pairing a
 (``pair_ends``), none after; they are scheduled first and count towards the therapist's
 minimums. A therapist with no active pair (relationships found no client who could have begun
 with it in time: light --seed 11) held its minimums' sessions with its past clients: each of
-its pairs that ended had that many, all COMPLETED, where the pair's span had room. Nothing
+its pairs that ended had that many, all COMPLETED, where the pair's span had room. A
+therapist whose active pairs' weeks cannot hold its therapist.meetings (a young one, with the
+caseload of its tenure) held the rest with its past clients too (``_spill``). Nothing
 is booked more than BOOK_AHEAD_WEEKS (config) ahead: a pair has its sessions booked a keyed
 few weeks ahead (``booked_until``), further only as far as its minimums need. A
 build with an upcoming meeting has one CONFIRMED (``MIN_CONFIRMED``, ``_confirmed``): its
@@ -273,8 +275,31 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     req_r = req_r.with_columns(booked_until(ctx, req_r, stretch=True))
     # Where one a week cannot hold them, twice a week (``relax``) before giving up.
     acc_r, unmet = schedule(ctx, req_r, grid, existing, relax=True)
+    placed_r = acc_r.join(req_r.select("row", "pairId", "clientId", "therapistId"), on="row").join(
+        pairs.select("pairId", "timezone"), on="pairId"
+    )
+    existing = pl.concat([existing, placed_r.select(cols_ex)])
+    # A therapist whose current pairs cannot hold its minimum held the rest with its past
+    # clients (``_spill``; only where the above leaves one short, so other builds keep theirs).
+    req_s: pl.DataFrame | None = None
+    acc_s: pl.DataFrame | None = None
     if unmet.height:
-        short = unmet.join(req_r.group_by("req").agg(pl.col("pairId").min()), on="req")
+        req_s, acc_s, unmet = _spill(
+            ctx, frames, grid, existing, regular, req_r, acc_r, unmet, first_of,
+            first_req=req_c.height + req_r.height + pairs.height,
+        )  # fmt: skip
+        placed_s = acc_s.join(req_s.select("row", "pairId", "clientId", "therapistId"), on="row")
+        existing = pl.concat([existing, placed_s.select(cols_ex)])
+        existing = existing.with_columns(
+            pl.when(pl.col("pairId").is_in(pairs["pairId"].implode())).then("pairId")
+        )
+    if unmet.height:
+        short = unmet.join(
+            pl.concat([r.select("req", "pairId") for r in (req_r, req_s) if r is not None])
+            .group_by("req")
+            .agg(pl.col("pairId").min()),
+            on="req",
+        )
         raise ConfigError(
             f"no free available slot for {int(short['need'].sum())} more meeting(s) "
             f"(pair {short.sort('pairId')['pairId'][0]} among others)",
@@ -282,10 +307,6 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         )
     # An active pair is in ongoing therapy: it has its next session booked. Pairs whose
     # series all lies in the past get one upcoming session (from an hour after the anchor).
-    placed_r = acc_r.join(req_r.select("row", "pairId", "clientId", "therapistId"), on="row").join(
-        pairs.select("pairId", "timezone"), on="pairId"
-    )
-    existing = pl.concat([existing, placed_r.select(cols_ex)])
     booked = existing.filter(pl.col("start") >= ctx.anchor_ms).select("pairId").unique()
     # (Only a client who still comes books ahead.)
     idle = pairs.join(booked, on="pairId", how="anti").filter("stillC")
@@ -303,6 +324,16 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     acc_u, _ = schedule(ctx, req_u, grid, existing) if idle.height else (acc_r.clear(), None)
     req = pl.concat([r.drop("until", strict=False) for r in (req_c, req_r, req_u)])
     acc = pl.concat([acc_c, acc_r.select(acc_c.columns), acc_u.select(acc_c.columns)])
+    if req_s is not None and acc_s is not None and acc_s.height:
+        req = pl.concat([req, req_s.select(req.columns)])
+        acc = pl.concat([acc, acc_s.select(acc_c.columns)])
+        ended_first = (
+            req_s.select("pairId", "clientId", "therapistId")
+            .unique()
+            .join(first_of, on=["clientId", "therapistId"], how="inner")
+            .select(first.columns)
+        )
+        first = pl.concat([first, ended_first.cast(first.schema)])
     # A build with an upcoming meeting has a cancelled one and, with one in the week ahead,
     # a WAITING one: among the new ones where the existing hold none (MIN_UPCOMING_CANCELLED).
     least = least_upcoming(frames["Meeting"], ctx.anchor_ms)
@@ -311,6 +342,94 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     new = pl.concat([new, ended, under_way], how="vertical_relaxed")
     return {"Meeting": _confirmed(ctx, frames, new)}
+
+
+def _spill(
+    ctx: Context,
+    frames: Frames,
+    grid: pl.DataFrame,
+    existing: pl.DataFrame,
+    regular: pl.DataFrame,
+    req: pl.DataFrame,
+    acc: pl.DataFrame,
+    unmet: pl.DataFrame,
+    first_of: pl.DataFrame,
+    first_req: int,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The therapist minimum its current pairs could not hold (``unmet`` of the regular
+    requests ``req``, accepted ``acc``), held with its past clients: (requests, accepted
+    candidates, what is still unmet, by req).
+
+    A therapist approved a few weeks before the anchor has a caseload of its tenure
+    (relationships: one client per PAST_SHARE_DAYS), often one current client and one past
+    one, and therapist.meetings falls on the current pair: its weeks from its first session
+    to the client's last visit and BOOK_AHEAD_WEEKS ahead hold fewer (heavy x3 --seed 2:
+    9664af3c, approved 48 days before the anchor, needed 11 on its pair, whose weeks held 10).
+    A pair's own minimum (client.meetings_if_has_therapist) stays on it; the rest of its
+    shortfall is one request per therapist over its pairs that ended, after their first
+    session and before they ended, as ``_past`` places theirs.
+    """
+    got = count_by(acc, "req")
+    short = (
+        unmet.join(req.select("req", "pairId", "therapistId").unique("req"), on="req")
+        .join(regular.select("pairId", "forPair", "regular"), on="pairId")
+        .join(got, on="req", how="left")
+        .with_columns((pl.col("forPair") - pl.col("len").fill_null(0)).clip(0).alias("own"))
+    )
+    # What the pair itself must still have stays unmet (a raise); the therapist's rest moves.
+    own = short.filter(pl.col("own") > 0).select("req", pl.col("own").alias("need"))
+    moved = (
+        short.group_by("therapistId")
+        .agg((pl.col("need") - pl.col("own")).sum())
+        .filter(pl.col("need") > 0)
+        .sort("therapistId")
+    )
+    ended = ended_pairs(ctx, frames).join(moved, on="therapistId", how="inner")
+    ended = ended.sort("therapistId", "pairId")
+    group = ended.select(pl.col("therapistId").rank("dense").cast(pl.Int64) - 1)["therapistId"]
+    # A past pair's meetings lie on its own weeks: its existing ones carry its id here.
+    ids = ended.select("pairId", "clientId", "therapistId")
+    ex = existing.join(ids, on=["clientId", "therapistId"], how="left", suffix="_e").select(
+        pl.coalesce("pairId", "pairId_e").alias("pairId"), *cols_ex[1:]
+    )
+    held = count_by(ex.drop_nulls("pairId"), "pairId")
+    after = pl.coalesce("firstHeld", "firstBefore") + 1
+    req_s = (
+        meeting_requests(
+            ended,
+            ended["need"].to_numpy(),
+            np.zeros(ended.height, dtype=bool),
+            first_req=first_req,
+            group=(group + first_req).to_numpy(),
+        )
+        .join(first_of, on=["clientId", "therapistId"], how="left", maintain_order="left")
+        .join(held, on="pairId", how="left", maintain_order="left")
+        .with_columns(
+            pl.max_horizontal("lo", after).alias("lo"),
+            (pl.col("need") + pl.col("len").fill_null(0)).alias("span"),
+        )
+        .drop("len", "firstBefore", "firstHeld")
+        .with_columns(ended["endMs"].alias("until"))
+    )
+    missing = moved.select("therapistId", "need").join(ids, on="therapistId", how="anti")
+    acc_s, left = (
+        schedule(ctx, req_s, grid, ex, relax=True) if req_s.height else (acc.clear(), own.clear())
+    )
+    # A therapist with no past pair keeps its shortfall on its first short request.
+    lone = (
+        short.join(missing.select("therapistId"), on="therapistId")
+        .sort("req")
+        .group_by("therapistId", maintain_order=True)
+        .agg(pl.col("req").first(), (pl.col("need") - pl.col("own")).sum())
+        .select("req", "need")
+    )
+    still = (
+        pl.concat([own, lone, left.select("req", "need")])
+        .group_by("req")
+        .agg(pl.col("need").sum())
+        .sort("req")
+    )
+    return req_s, acc_s, still
 
 
 def _firsts(meetings: pl.DataFrame, by: list[str], start: pl.Expr) -> pl.DataFrame:
