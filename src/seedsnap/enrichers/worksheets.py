@@ -218,6 +218,35 @@ def _slots(ctx: Context, frames: Frames) -> pl.DataFrame:
             slots = slots.with_columns((pl.col("taken") | pl.Series(take)).alias("taken"))
             take = _within_cap(slots, extra)
         slots = slots.with_columns((pl.col("taken") | pl.Series(take)).alias("taken"))
+    # A therapist check holds to its minimum (it met an active client and held half as many
+    # sessions) that is still short has its clients taken up to CAP itself: a young therapist
+    # with the caseload of its tenure may have one current client, near its CAP with the
+    # therapists it had before (heavy x10 --seed 12: b5998564's one active client 4ba13482
+    # had 17 of 18, so the therapist kept 7 of 8). Only such a therapist is given more here.
+    minimum = cfg.minimum("therapist", "worksheets_created")
+    have = slots.group_by("therapistId").agg(
+        pl.col("taken").sum().cast(pl.Int64).alias("len"),
+        pl.len().cast(pl.Int64).alias("_slots"),
+        pl.col("active").any().alias("_active"),
+    )
+    have = have.join(
+        foreign.group_by("therapistId").agg(pl.len().cast(pl.Int64).alias("_f")),
+        on="therapistId",
+        how="left",
+    ).with_columns(pl.col("len") + pl.col("_f").fill_null(0))
+    need = have.filter(
+        pl.col("_active") & (pl.col("_slots") >= minimum) & (pl.col("len") < minimum)
+    ).select("therapistId", (minimum - pl.col("len")).alias("need"))
+    if need.height:
+        free = slots.select(
+            ~pl.col("taken") & pl.col("therapistId").is_in(need["therapistId"].implode())
+        )[:, 0]
+        idx = np.flatnonzero(free.to_numpy())
+        ranked = _ranked_take(slots[idx], "therapistId", need)
+        take = np.zeros(slots.height, dtype=bool)
+        take[idx[ranked["take"].to_numpy()]] = True
+        take = _within_cap(slots, take)
+        slots = slots.with_columns((pl.col("taken") | pl.Series(take)).alias("taken"))
     return slots
 
 
