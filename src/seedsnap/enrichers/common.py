@@ -9,7 +9,7 @@ import numpy.typing as npt
 import polars as pl
 
 from seedsnap.arrays import rows_in, sort_positions
-from seedsnap.context import Context
+from seedsnap.context import Context, Frames
 from seedsnap.generators.clock import waking_between, waking_soon_after
 from seedsnap.generators.common import (
     between,
@@ -404,3 +404,17 @@ def co_members(
         starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
         pair, met = pair[starts], np.minimum.reduceat(met, starts)
     return pair // n, pair % n, met
+
+
+def block_pairs(frames: Frames, other: str) -> pl.DataFrame:
+    """Each UserBlock both ways: (userId, ``other``, blocked ms) for the blocker and the
+    blocked user alike, since a block hides each from the other."""
+    b = frames["UserBlock"].select(
+        "blockerId", "blockedId", pl.col("createdAt").dt.epoch("ms").alias("blocked")
+    )
+    return pl.concat(
+        [
+            b.select(pl.col(a).alias("userId"), pl.col(z).alias(other), "blocked")
+            for a, z in (("blockerId", "blockedId"), ("blockedId", "blockerId"))
+        ]
+    )

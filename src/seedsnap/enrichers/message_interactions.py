@@ -20,6 +20,7 @@ import numpy as np
 import polars as pl
 
 from seedsnap.context import Context, Frames, timestamps
+from seedsnap.enrichers.common import block_pairs
 from seedsnap.generators import social_text as t
 from seedsnap.generators.clock import waking_at, waking_between
 from seedsnap.generators.common import text_keys
@@ -76,26 +77,8 @@ def read_pairs(ctx: Context, frames: Frames) -> pl.DataFrame:
         check_sortedness=False,
     )
     # A block between the reader and the sender, either way, ends what one reads of the other.
-    blocks = frames["UserBlock"].select(
-        "blockerId", "blockedId", pl.col("createdAt").dt.epoch("ms").alias("blocked")
-    )
     blocks = (
-        pl.concat(
-            [
-                blocks.select(
-                    pl.col("blockerId").alias("userId"),
-                    pl.col("blockedId").alias("senderId"),
-                    "blocked",
-                ),
-                blocks.select(
-                    pl.col("blockedId").alias("userId"),
-                    pl.col("blockerId").alias("senderId"),
-                    "blocked",
-                ),
-            ]
-        )
-        .group_by("userId", "senderId")
-        .agg(pl.col("blocked").min())
+        block_pairs(frames, "senderId").group_by("userId", "senderId").agg(pl.col("blocked").min())
     )
     return (
         pairs.join(blocks, on=["userId", "senderId"], how="left")

@@ -55,6 +55,7 @@ import polars as pl
 
 from seedsnap.arrays import rows_in, sort_by_text
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
+from seedsnap.enrichers.common import block_pairs
 from seedsnap.enrichers.payments import CARD_NOTICE_AT  # first day of the expiry month
 from seedsnap.generators import social_text as t
 from seedsnap.generators.clock import WORKDAY, rhythm_of, waking_at
@@ -928,18 +929,9 @@ def _post_events(ctx: Context, frames: Frames, names: pl.DataFrame) -> list[pl.D
     )
     # Nor of a post by someone either had blocked before it: the app hides a blocked user's
     # posts from its blocker, and the blocker's from it.
-    b = frames["UserBlock"].select("blockerId", "blockedId", ms_of("createdAt").alias("blocked"))
-    pairs = pl.concat(
-        [
-            b.select(
-                pl.col("blockerId").alias("userId"), pl.col("blockedId").alias("author"), "blocked"
-            ),
-            b.select(
-                pl.col("blockedId").alias("userId"), pl.col("blockerId").alias("author"), "blocked"
-            ),
-        ]
+    hidden = got.join(block_pairs(frames, "author"), on=["userId", "author"]).filter(
+        pl.col("blocked") < pl.col("at")
     )
-    hidden = got.join(pairs, on=["userId", "author"]).filter(pl.col("blocked") < pl.col("at"))
     got = got.join(hidden.select("userId", "postId").unique(), on=["userId", "postId"], how="anti")
     # An account that is deactivated or suspended later (``logins``, at or after its last
     # visit) is told of none posted after its last visit.

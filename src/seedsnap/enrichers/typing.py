@@ -20,6 +20,7 @@ import numpy as np
 import polars as pl
 
 from seedsnap.context import MS_PER_HOUR, Context, Frames, timestamps
+from seedsnap.enrichers.common import block_pairs
 from seedsnap.generators.clock import waking_between
 from seedsnap.generators.common import text_keys
 from seedsnap.generators.users import home_offset_of, seen_of
@@ -49,16 +50,9 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     cand = parts.join(last, on="conversationId").filter(
         (pl.col("userId") != pl.col("senderId")) & (pl.col("read") >= pl.col("at"))
     )
-    blocks = frames["UserBlock"]
-    either = pl.concat(
-        [
-            blocks.select(pl.col("blockerId").alias("userId"), pl.col("blockedId").alias("other")),
-            blocks.select(pl.col("blockedId").alias("userId"), pl.col("blockerId").alias("other")),
-        ]
-    )
     barred = (
         parts.select("conversationId", pl.col("userId").alias("other"))
-        .join(either, on="other")
+        .join(block_pairs(frames, "other"), on="other")
         .select("conversationId", "userId")
         .unique()
     )
