@@ -118,6 +118,9 @@ PAST_SHARE_DAYS = 28
 # One more assessment per this many days from a client's intake to the anchor (the intake and
 # one per generators/therapy.py RETAKE_ROOM_DAYS: tests keep the two equal).
 ASSESSMENT_ROOM_DAYS = 15
+# A session gives at most this many worksheets (generators/therapy.py), so the worksheet
+# minimums hold for those who have held n / PER_SESSION sessions (MINIMUM_SCOPES).
+PER_SESSION = 2
 # Minimums held by fewer entities than their kind, as `seedsnap config` notes them beside
 # their source (check's MINIMUM_NOTES says it in the rule; `build` says how many fell short).
 # Every client minimum holds for clients who verified their email, every therapist one for
@@ -128,13 +131,13 @@ MINIMUM_SCOPES: dict[tuple[str, str], str] = {
     ),
     ("client", "meetings_if_has_therapist"): "held by clients with an active therapist",
     ("client", "worksheets_if_has_therapist"): (
-        "held by clients in therapy who have had half as many sessions (two worksheets a session "
-        "at most)"
+        f"held by clients in therapy who have held n / {PER_SESSION} sessions ({PER_SESSION} "
+        "worksheets a session at most)"
     ),
     ("client", "messages_per_conversation"): "held by each conversation a client is in",
     ("therapist", "worksheets_created"): (
-        "held by therapists who have met an active client and held half as many sessions (two "
-        "worksheets a session at most)"
+        f"held by therapists who have met an active client and held n / {PER_SESSION} sessions "
+        f"({PER_SESSION} worksheets a session at most)"
     ),
     ("community", "moderators"): "counts moderators whose account is active",
     ("post", "hearts"): "held by posts that do not read as misconduct (they draw no hearts)",

@@ -42,11 +42,11 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from seedsnap.config import PER_SESSION
 from seedsnap.context import Context, Frames
 from seedsnap.generators import therapy_text as tx
 from seedsnap.generators.common import text_keys
 from seedsnap.generators.therapy import (
-    PER_SESSION,
     active_pairs,
     ended_pairs,
     homework_counts,

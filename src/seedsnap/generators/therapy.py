@@ -43,7 +43,7 @@ from seedsnap.arrays import (
     sort_positions,
     text_from_bytes,
 )
-from seedsnap.config import BOOK_AHEAD_WEEKS, PAST_PAIR_DAYS
+from seedsnap.config import BOOK_AHEAD_WEEKS, PAST_PAIR_DAYS, PER_SESSION
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import therapy_text as tx
 from seedsnap.generators.clock import (
@@ -1713,8 +1713,8 @@ GIVEN_MEAN = 30 * MS_PER_MINUTE
 # minimum of 4 over the 2 to 3 sessions a pair holds there is 2 a session (q 1 at the mean
 # habit); before, its rate of 2 / 3 gave a therapist's only client 1 or 2 and the top-up
 # made nearly every count the minimum (light x20: 59 of 75 therapists had 4). Medium's is
-# 8 / 7 a session (4 / 6 before), heavy's 8 / 11 (7 / 10).
-PER_SESSION = 2
+# 8 / 7 a session (4 / 6 before), heavy's 8 / 11 (7 / 10). PER_SESSION is config's (its
+# minimums' scope is said there).
 HABIT = (0.4, 1.6)
 
 
