@@ -3216,6 +3216,19 @@ def _called_off(f: Frames, before: timedelta, to: tuple[str, ...]) -> Frames:
     return _reminded(f, to)
 
 
+def _called_off_at_due(f: Frames, to: tuple[str, ...]) -> Frames:
+    """mt1 starting a day after the anchor (its reminder due at the anchor) and CANCELLED an
+    hour after the anchor: called off at the anchor (notifications takes the least of its
+    updatedAt, its start and the anchor), so not after the reminder was due; its reminder sent
+    to each of ``to``, at the anchor."""
+    start = A + timedelta(hours=24)
+    f = set_(f, "Meeting", "mt1", status="CANCELLED", startTime=start,
+             endTime=start + timedelta(hours=1), updatedAt=A + timedelta(hours=1))  # fmt: skip
+    for i, user in enumerate(to):
+        f = _notice(f, f"ntr{i}", user, "APPOINTMENT_REMINDER", '{"meetingId": "mt1"}', A)
+    return f
+
+
 def _requested(f: Frames, at: datetime, read_at: datetime | None) -> Frames:
     """c1's request of t1 (ct1, which began 60 days ago) sent ``at``, read ``read_at``."""
     f = _notice(f, "ntr", "t1", "CLIENT_REQUEST_RECEIVED", '{"relationshipId": "ct1"}', at)
@@ -3850,6 +3863,12 @@ BILLING_CASES: list[tuple[str, Edit, str]] = [
     (  # mt1 missed (NO_SHOW): its client was reminded, its therapist not
         "notification.reminder_before_a_late_cancellation",
         lambda f: _reminded(set_(f, "Meeting", "mt1", status="NO_SHOW"), ("c1",)),
+        "mt1",
+    ),
+    (  # mt1, due its reminder at the anchor, CANCELLED after it (called off at the anchor,
+        # not after the reminder was due), yet reminded
+        "notification.reminder_before_a_late_cancellation",
+        lambda f: _called_off_at_due(f, ("c1", "t1")),
         "mt1",
     ),
 ]
@@ -4727,12 +4746,14 @@ def test_security_rules_pass_a_consistent_history(lab: Lab, rule_id: str, edit: 
         lambda f: _called_off(f, timedelta(hours=2), ("c1", "t1")),
         lambda f: _called_off(f, timedelta(days=3), ()),
         lambda f: _reminded(set_(f, "Meeting", "mt1", status="NO_SHOW"), ("c1", "t1")),
+        lambda f: _called_off_at_due(f, ()),
     ],
-    ids=["cancelled-late-reminded", "cancelled-early", "no-show-reminded"],
+    ids=["cancelled-late-reminded", "cancelled-early", "no-show-reminded", "cancelled-at-due"],
 )
 def test_reminder_rule_passes_a_reminder_before_a_late_cancellation(lab: Lab, edit: Edit) -> None:
     """mt1 called off after its reminder (a day before) went to both, or before it was due
-    and none went; missed, after its reminder went to both."""
+    and none went; missed, after its reminder went to both; due its reminder at the anchor and
+    CANCELLED after it (called off at the anchor, as notifications takes it), none went."""
     rule_id = "notification.reminder_before_a_late_cancellation"
     report = lab.check(rule_id, edit)
     assert report.rules == [rule_id] and not report.violations, report.to_text()

@@ -4044,9 +4044,10 @@ BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
         "notification.reminder_before_a_late_cancellation",
         "Meeting",
         f"a meeting booked more than {_REMINDER_HOURS} hours before it starts and not called "
-        f"off by then (a NO_SHOW, or CANCELLED later: updatedAt) had its APPOINTMENT_REMINDER, "
-        f"to its client and its therapist, {_REMINDER_HOURS} hours before it starts (by the "
-        "anchor); a CANCELLED one that was not has none",
+        f"off by then (a NO_SHOW, or CANCELLED later: at its updatedAt, but not after it "
+        f"starts nor after the anchor, as notifications takes it) had its "
+        f"APPOINTMENT_REMINDER, to its client and its therapist, {_REMINDER_HOURS} hours "
+        "before it starts (by the anchor); a CANCELLED one that was not has none",
         f"""SELECT "m"."id" AS "key", CAST("m"."status" AS TEXT) || ', booked ' ||
         CAST("m"."createdAt" AS TEXT) || ', updated ' || CAST("m"."updatedAt" AS TEXT) || ', '
         || CAST("r"."n" AS TEXT) || ' reminders' AS "detail" FROM "Meeting" AS "m"
@@ -4061,7 +4062,8 @@ BILLING_RULES: tuple[tuple[str, str, str, str], ...] = (
         WHERE CASE WHEN "m"."createdAt" < "m"."startTime" - {_REMINDER_LEAD}
             AND "m"."startTime" - {_REMINDER_LEAD} <= {{anchor}}
             AND (CAST("m"."status" AS TEXT) = 'NO_SHOW'
-                OR "m"."updatedAt" > "m"."startTime" - {_REMINDER_LEAD})
+                OR LEAST(GREATEST("m"."updatedAt", "m"."createdAt"), "m"."startTime",
+                    {{anchor}}) > "m"."startTime" - {_REMINDER_LEAD})
         THEN "r"."at_due" < 2
         ELSE CAST("m"."status" AS TEXT) = 'CANCELLED' AND "r"."n" > 0 END""",
     ),
