@@ -73,18 +73,20 @@ def _codes(frame: pl.DataFrame, column: str, ids: pl.Series, alias: str) -> pl.D
     return frame.drop(column).with_columns(code).filter(pl.col(alias) >= 0)
 
 
+def _both(frame: pl.DataFrame, on: str, ids: pl.Series) -> pl.DataFrame:
+    """(``on``, u, v) for each two users u != v of ``ids`` (their rows) who are both in one
+    ``on`` of ``frame`` (its rows: ``on``, userId), either way round."""
+    parts = _codes(frame.select(on, "userId"), "userId", ids, "u")
+    return parts.join(parts.rename({"u": "v"}), on=on).filter(pl.col("u") != pl.col("v"))
+
+
 def _last_exchange(frames: Frames, ids: pl.Series) -> pl.DataFrame:
     """(k, talked) for u and v of ``ids`` (k = u * len(ids) + v, their rows): the last
     message in a conversation both u and v take part in."""
     n = len(ids)
     msgs = frames["Message"].select("conversationId", "senderId", ms_of("createdAt").alias("at"))
     last = msgs.group_by("conversationId").agg(pl.col("at").max().alias("talked"))
-    parts = _codes(
-        frames["ConversationParticipant"].select("conversationId", "userId"), "userId", ids, "u"
-    )
-    both = parts.join(parts.rename({"u": "v"}), on="conversationId").filter(
-        pl.col("u") != pl.col("v")
-    )
+    both = _both(frames["ConversationParticipant"], "conversationId", ids)
     return (
         both.join(last, on="conversationId")
         .group_by(k=pl.col("u") * n + pl.col("v"))
@@ -105,16 +107,10 @@ def _unwanted(frames: Frames, ids: pl.Series) -> pl.DataFrame:
         .select("conversationId", "senderId", ms_of("createdAt").alias("at"))
     )
     msgs = _codes(msgs, "senderId", ids, "w")
-    parts = _codes(
-        frames["ConversationParticipant"]
-        .join(direct, on="conversationId", how="semi")
-        .select("conversationId", "userId"),
-        "userId",
+    both = _both(
+        frames["ConversationParticipant"].join(direct, on="conversationId", how="semi"),
+        "conversationId",
         ids,
-        "u",
-    )
-    both = parts.join(parts.rename({"u": "v"}), on="conversationId").filter(
-        pl.col("u") != pl.col("v")
     )
     by_v, by_u = pl.col("w") == pl.col("v"), pl.col("w") == pl.col("u")
     per = both.join(msgs, on="conversationId").group_by(k=pl.col("u") * n + pl.col("v"))
@@ -201,17 +197,11 @@ def _together(frames: Frames, ids: pl.Series) -> pl.DataFrame:
         pl.col("id").alias("sessionId"),
         (ms_of("scheduledAt") + pl.col("duration").cast(pl.Int64) * MS_PER_MINUTE).alias("end"),
     )
-    regs = _codes(
-        frames["GroupSessionParticipants"]
-        .filter(pl.col("attendanceStatus").cast(pl.String) != "CANCELLED")
-        .select("sessionId", "userId"),
-        "userId",
-        ids,
-        "u",
+    regs = frames["GroupSessionParticipants"].filter(
+        pl.col("attendanceStatus").cast(pl.String) != "CANCELLED"
     )
     return (
-        regs.join(regs.rename({"u": "v"}), on="sessionId")
-        .filter(pl.col("u") != pl.col("v"))
+        _both(regs, "sessionId", ids)
         .join(ends, on="sessionId")
         .group_by(k=pl.col("u") * n + pl.col("v"))
         .agg((pl.col("end").max() + 1).alias("together"))
