@@ -124,11 +124,49 @@ def _hosts_at_anchor(ctx: Context, frames: Frames, added: pl.DataFrame) -> pl.Da
     if live is None:
         return ctx.empty("TherapistAvailability")
     start = live[0]
-    span = max(
+    span = _host_span()
+    end = start + span * MS_PER_MINUTE
+    t = approved_therapists(frames)
+    tm = _could_host(ctx, frames, t, start)
+    if tm.is_empty():
+        return ctx.empty("TherapistAvailability")
+    rows = pl.concat([frames["TherapistAvailability"], added])
+    n = len(tm)
+    covered = gs.in_hours(
+        tm["userId"], np.full(n, start), np.full(n, end), gs.hours({"TherapistAvailability": rows})
+    )
+    short = HOSTS_AT_ANCHOR - int(covered.sum())
+    if short <= 0:
+        return ctx.empty("TherapistAvailability")
+    c = tm.filter(pl.Series(~covered)).join(t.rename({"therapistId": "userId"}), on="userId")
+    c = _on_their_day(c, start, span, rows)
+    if c.is_empty():
+        return ctx.empty("TherapistAvailability")
+    windows = _host_windows(ctx, frames, c)
+    fits = gs.in_hours(
+        windows["therapistId"],
+        np.full(c.height, start),
+        np.full(c.height, end),
+        gs.hours({"TherapistAvailability": windows}),
+    )
+    return windows[_ranked(ctx, c, fits, short)]
+
+
+def _host_span() -> int:
+    """HOST_SPAN: the longest session of any group or webinar template, in minutes."""
+    return max(
         max(r[2] for rows in GROUP_SESSIONS.values() for r in rows),
         max(r[2] for rows in WEBINARS.values() for r in rows),
     )
-    end = start + span * MS_PER_MINUTE
+
+
+def _could_host(ctx: Context, frames: Frames, t: pl.DataFrame, start: int) -> pl.DataFrame:
+    """(userId, group), by userId, of the APPROVED therapists (``t``) still coming who were
+    members at ``start`` of a community with a moderator and a client member then still
+    coming and up at home (``therapy.client_up``); group: of one where MIN_PARTICIPANTS such
+    clients are."""
+    from seedsnap.enrichers import group_sessions as gs
+
     users = frames["User"]
     members = frames["Membership"].select("communityId", "userId", ms_of("joinedAt").alias("since"))
     members = members.filter(pl.col("since") < start)
@@ -141,7 +179,6 @@ def _hosts_at_anchor(ctx: Context, frames: Frames, added: pl.DataFrame) -> pl.Da
         & pl.Series(client_up(start, gs._offset_at(start, home_zone_of(ctx, cm["userId"]))))
     )
     up = cm.group_by("communityId").len("up")
-    t = approved_therapists(frames)
     tm = (
         members.join(t.select(pl.col("therapistId").alias("userId")), on="userId")
         .join(up, on="communityId")
@@ -149,18 +186,16 @@ def _hosts_at_anchor(ctx: Context, frames: Frames, added: pl.DataFrame) -> pl.Da
         .agg((pl.col("up") >= gs.MIN_PARTICIPANTS).any().alias("group"))
         .sort("userId")
     )
-    tm = tm.filter(pl.Series(still_coming(ctx, users, tm["userId"])))
-    if tm.is_empty():
-        return ctx.empty("TherapistAvailability")
-    windows = gs.hours(
-        {"TherapistAvailability": pl.concat([frames["TherapistAvailability"], added])}
-    )
-    n = len(tm)
-    covered = gs.in_hours(tm["userId"], np.full(n, start), np.full(n, end), windows)
-    short = HOSTS_AT_ANCHOR - int(covered.sum())
-    if short <= 0:
-        return ctx.empty("TherapistAvailability")
-    c = tm.filter(pl.Series(~covered)).join(t.rename({"therapistId": "userId"}), on="userId")
+    return tm.filter(pl.Series(still_coming(ctx, users, tm["userId"])))
+
+
+def _on_their_day(c: pl.DataFrame, start: int, span: int, rows: pl.DataFrame) -> pl.DataFrame:
+    """``c`` (therapists with their timezone) with day (JS weekday), hour and until: the
+    local weekday and hour of ``start`` and the hour a window must reach (the end of a
+    ``span``-minute session on its wall clock, rounded up), only those within HOST_HOURS; and
+    works: it has a window that day among ``rows`` already."""
+    from seedsnap.enrichers import group_sessions as gs
+
     local = utc_to_local(np.full(c.height, start), c["timezone"].cast(pl.String))
     dow = (local // MS_PER_DAY + 4) % 7  # 1970-01-01 was a Thursday
     hour = (local % MS_PER_DAY) // MS_PER_HOUR
@@ -170,38 +205,39 @@ def _hosts_at_anchor(ctx: Context, frames: Frames, added: pl.DataFrame) -> pl.Da
     c = c.filter((pl.col("hour") >= gs.HOST_HOURS[0]) & (pl.col("until") <= gs.HOST_HOURS[1]))
     # One with no window that day yet first; one with a window then takes another (its
     # evening, where the anchor falls after its day's hours).
-    that_day = (
-        pl.concat([frames["TherapistAvailability"], added])
-        .select(
-            pl.col("therapistId").alias("userId"),
-            pl.col("dayOfWeek").cast(pl.Int64, strict=False).alias("day"),
-        )
-        .unique()
-    )
-    c = c.join(
+    that_day = rows.select(
+        pl.col("therapistId").alias("userId"),
+        pl.col("dayOfWeek").cast(pl.Int64, strict=False).alias("day"),
+    ).unique()
+    return c.join(
         that_day.with_columns(pl.lit(True).alias("works")), on=["userId", "day"], how="left"
     ).with_columns(pl.col("works").fill_null(False))
-    if c.is_empty():
-        return ctx.empty("TherapistAvailability")
+
+
+def _host_windows(ctx: Context, frames: Frames, c: pl.DataFrame) -> pl.DataFrame:
+    """The window each of ``c`` (``_on_their_day``) would get: ``availability_rows`` of its
+    day from its hour to its until, keyed apart (``_host_keys``)."""
     rows = availability_rows(
         ctx,
         c.rename({"userId": "therapistId"}),
         c["day"].to_numpy().astype(np.int64),
         c["approvedMs"].to_numpy().astype(np.int64),
         np.full(c.height, ctx.anchor_ms, dtype=np.int64),
-        users,
+        frames["User"],
         c["hour"].to_numpy().astype(np.int64),
         c["until"].to_numpy().astype(np.int64),
     )
     # Keyed apart from the (therapist, day) rows the generator draws: one may be there.
     keys = _host_keys(c["userId"], c["day"].to_numpy())
-    rows = rows.with_columns(ctx.ids("TherapistAvailability", keys).alias("id"))
-    fits = gs.in_hours(
-        rows["therapistId"],
-        np.full(c.height, start),
-        np.full(c.height, end),
-        gs.hours({"TherapistAvailability": rows}),
-    )
+    return rows.with_columns(ctx.ids("TherapistAvailability", keys).alias("id"))
+
+
+def _ranked(
+    ctx: Context, c: pl.DataFrame, fits: npt.NDArray[np.bool_], short: int
+) -> npt.NDArray[np.int64]:
+    """The rows of ``c`` whose window ``fits`` to take, ``short`` at most, by userId: those
+    with no window that day first (works), then those of a community where enough clients
+    are up (group), then a keyed ranking."""
     bits = ctx.stream("TherapistAvailability", "group-host").bits(text_keys(c["userId"]))
     top = (
         c.select(
@@ -212,7 +248,8 @@ def _hosts_at_anchor(ctx: Context, frames: Frames, added: pl.DataFrame) -> pl.Da
         .head(short)
         .sort("userId")
     )
-    return rows[top["_i"].to_numpy()]
+    out: npt.NDArray[np.int64] = top["_i"].to_numpy()
+    return out
 
 
 def _host_keys(therapists: pl.Series, days: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
