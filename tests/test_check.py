@@ -2979,7 +2979,30 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         ),
         "gi1",
     ),
+    (  # c1 signed up 5 days ago and wrote 4 entries (je1 and 3 copies): one per 1.7 days
+        "journal_entry.count_follows_tenure",
+        lambda f: _said_again(set_(f, "User", "c1", createdAt=days(5)), "JournalEntry", "je1", 3),
+        "c1",
+    ),
+    (  # 5 clients of 20 days wrote 3 entries each, 4 of 200 days (and c1) one each
+        "journal_entry.count_follows_tenure",
+        lambda f: _journals(_journals(f, "y", 5, days(20), 3), "o", 4, days(200), 1),
+        "y0",
+    ),
 ]
+
+
+def _journals(f: Frames, prefix: str, n: int, created: datetime, entries: int) -> Frames:
+    """``n`` clients more (``prefix``0, ...) who signed up ``created`` and wrote ``entries``
+    journal entries each, a day after it (je_<id>_0, ...)."""
+    for i in range(n):
+        uid = f"{prefix}{i}"
+        f = add(f, "User", **{**_user(uid, "client"), "createdAt": created})
+        for k in range(entries):
+            f = add(f, "JournalEntry", id=f"je_{uid}_{k}", userId=uid, content=f"Day {k}.",
+                    **_ts(created + timedelta(days=1)))  # fmt: skip
+    return f
+
 
 _RESET_TOKEN = "ab" * 32
 
@@ -5799,3 +5822,14 @@ def test_activity_rule_passes_below_its_thresholds(lab: Lab) -> None:
     for edit in (lambda f: _posted(f, 28, 0), lambda f: _posted(f, 24, 19)):
         report = lab.check(rule_id, edit)
         assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+def test_journal_tenure_rule_passes_clients_who_write_with_their_tenure(lab: Lab) -> None:
+    """5 clients of 20 days wrote one entry each, 4 of 200 days (and c1, 200 days, one) three:
+    the older write more, none faster than the keenest habit."""
+    rule_id = "journal_entry.count_follows_tenure"
+    edit: Edit = lambda f: _said_again(  # noqa: E731
+        _journals(_journals(f, "y", 5, days(20), 1), "o", 4, days(200), 3), "JournalEntry", "je1", 2
+    )
+    report = lab.check(rule_id, edit)
+    assert report.rules == [rule_id] and not report.violations, report.to_text()

@@ -39,6 +39,7 @@ from seedsnap.config import (
 )
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE
 from seedsnap.enrichers.chatbot import ABANDONED_LEAD_MS
+from seedsnap.enrichers.journal import RATE as _JOURNAL_RATE
 from seedsnap.enrichers.memberships import MOST_COMMUNITIES
 from seedsnap.enrichers.messages import AFTER_LAST_SESSION
 from seedsnap.enrichers.notifications import (
@@ -747,6 +748,18 @@ REVIEW_WITHIN_MIN = round(
     * 24
     * 60
 )
+
+# A client's journal entries follow its tenure (enrichers/journal.py: a habit, a rate per day
+# over the time it came): at most one more than its days since sign-up at the keenest rate
+# (one per JOURNAL_MINUTES_PER_ENTRY), and the writers of JOURNAL_OLD_DAYS or more write
+# JOURNAL_OLD_RATIO times as many as those of under JOURNAL_YOUNG_DAYS on average (when each
+# group has JOURNAL_GROUP_FROM writers). 0.16.0 gave every client 1 to 6 whatever its
+# tenure (heavy x3: 3.5 on average of those under 30 days, 3.3 of those over 90).
+JOURNAL_MINUTES_PER_ENTRY = round(24 * 60 / _JOURNAL_RATE[1])
+JOURNAL_YOUNG_DAYS = 30
+JOURNAL_OLD_DAYS = 90
+JOURNAL_OLD_RATIO = 2
+JOURNAL_GROUP_FROM = 5
 
 # report.crisis_a_minority holds from this many reports: at most this share for a member in
 # crisis.
@@ -3398,6 +3411,35 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         "a client never writes the same journal entry twice",
         """SELECT "userId" AS "key", CAST(COUNT(*) AS TEXT) || ' entries: ' || "content" AS "detail"
         FROM "JournalEntry" GROUP BY "userId", "content" HAVING COUNT(*) > 1""",
+    ),
+    (
+        "journal_entry.count_follows_tenure",
+        "JournalEntry",
+        "a client's journal entries follow its tenure: at most one more than one per "
+        f"{JOURNAL_MINUTES_PER_ENTRY / (24 * 60):g} days since it signed up, and clients of "
+        f"{JOURNAL_OLD_DAYS} days or more who write wrote {JOURNAL_OLD_RATIO} times as many on "
+        f"average as those of under {JOURNAL_YOUNG_DAYS} (when each has {JOURNAL_GROUP_FROM} "
+        "such writers)",
+        f"""SELECT "j"."userId" AS "key", CAST(COUNT(*) AS TEXT) || ' entries, signed up '
+            || CAST(MIN("u"."createdAt") AS TEXT) AS "detail"
+        FROM "JournalEntry" AS "j" JOIN "User" AS "u" ON "u"."id" = "j"."userId"
+        GROUP BY "j"."userId" HAVING MIN("u"."createdAt")
+            > {{anchor}} - (COUNT(*) - 1) * INTERVAL '{JOURNAL_MINUTES_PER_ENTRY} minutes'
+        UNION ALL
+        SELECT MIN("w"."userId") FILTER (WHERE "w"."young") AS "key", 'average '
+            || CAST(ROUND(AVG("w"."n") FILTER (WHERE "w"."young"), 1) AS TEXT) || ' under '
+            || CAST({JOURNAL_YOUNG_DAYS} AS TEXT) || ' days, '
+            || CAST(ROUND(AVG("w"."n") FILTER (WHERE "w"."old"), 1) AS TEXT) || ' from '
+            || CAST({JOURNAL_OLD_DAYS} AS TEXT) AS "detail"
+        FROM (SELECT "j"."userId", CAST(COUNT(*) AS NUMERIC) AS "n",
+                MIN("u"."createdAt") > {{anchor}} - INTERVAL '{JOURNAL_YOUNG_DAYS} days' AS "young",
+                MIN("u"."createdAt") <= {{anchor}} - INTERVAL '{JOURNAL_OLD_DAYS} days' AS "old"
+            FROM "JournalEntry" AS "j" JOIN "User" AS "u" ON "u"."id" = "j"."userId"
+            GROUP BY "j"."userId") AS "w"
+        HAVING COUNT(*) FILTER (WHERE "w"."young") >= {JOURNAL_GROUP_FROM}
+        AND COUNT(*) FILTER (WHERE "w"."old") >= {JOURNAL_GROUP_FROM}
+        AND AVG("w"."n") FILTER (WHERE "w"."old")
+            < {JOURNAL_OLD_RATIO} * AVG("w"."n") FILTER (WHERE "w"."young")""",
     ),
     # Accounts.
     (

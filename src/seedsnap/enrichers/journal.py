@@ -1,8 +1,14 @@
 """Journal: clients' private journal entries (a table upstream never seeds, §11.17).
 
-Each client keeps a keyed number of entries (``ENTRIES``, drawn per client, so the target is
-the same on every run and a re-run adds nothing), written after the account was created and
-before the anchor, some edited later (``updatedAt`` after ``createdAt``). The text joins an
+How much a client writes is its journalling habit, drawn per client (so the target is the
+same on every run and a re-run adds nothing): a keyed NEVER_SHARE never keep a journal, the
+others write at a keyed rate (``RATE``: from about once a month to twice a week) over the
+time they came, from the account's creation to their last visit (``users.last_seen``: none
+after a deactivation), so a client of half a year has written several times one of a week
+(0.16.0 gave every client 1 to 6 entries whatever its tenure: one who joined the week before
+had as many as one of six months). A fixture client writes at least one. Entries are written
+after the account was created and before the anchor, some edited later (``updatedAt`` after
+``createdAt``). The text joins an
 opener, a body, an optional reflection and a closer from ``social_text`` (``_text``): the
 opener "Had my session today" only on a day (the client's, where they live) the client had
 a COMPLETED session that ended before the entry (``SESSION_OPENER``), another opener
@@ -30,7 +36,12 @@ from seedsnap.random import I64, U64, Stream, child_keys, expand
 READS = ("User", "Client", "Meeting")
 WRITES = ("JournalEntry",)
 
-ENTRIES = (1, 7)  # entries per client, [lo, hi)
+# The share of the clients who never keep a journal; the others write RATE entries a day,
+# log-uniform between about once a month and twice a week, over their time, at most
+# MAX_ENTRIES (a client's bodies never repeat: ``_walk`` of JOURNAL_BODIES).
+NEVER_SHARE = 0.45
+RATE = (1 / 30, 2 / 7)
+MAX_ENTRIES = len(t.JOURNAL_BODIES)
 EDIT_RATE = 0.2
 SESSION_OPENER = t.JOURNAL_OPENERS.index("Had my session today.")
 # Share of the entries after the client's first session that tell of a session.
@@ -185,6 +196,23 @@ def _text(
     ).to_series()
 
 
+def _habit(ctx: Context, clients: pl.DataFrame, ck: U64) -> I64:
+    """How many entries each client of ``clients`` (id, created, end: ms) writes: none for a
+    keyed NEVER_SHARE of them (never a fixture account, which developers log in as), else
+    its keyed rate (``RATE``, log-uniform) times the days from ``created`` to ``end``, rounded
+    by a keyed uniform (so the expectation is exact), at most MAX_ENTRIES; a fixture at
+    least one."""
+    h = ctx.stream("JournalEntry", "habit")
+    fixture = clients["id"].str.starts_with("dev_").to_numpy()
+    never = (h.uniform(ck, 0) < NEVER_SHARE) & ~fixture
+    lo, hi = np.log(RATE[0]), np.log(RATE[1])
+    rate = np.exp(lo + h.uniform(ck, 1) * (hi - lo))
+    days = np.maximum(clients["end"].to_numpy() - clients["created"].to_numpy(), 0) / MS_PER_DAY
+    n = np.minimum(np.floor(rate * days + h.uniform(ck, 2)).astype(np.int64), MAX_ENTRIES)
+    out: I64 = np.where(never, 0, np.where(fixture, np.maximum(n, 1), n))
+    return out
+
+
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     anchor = ctx.anchor_ms
@@ -204,7 +232,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     clients = clients.join(have, left_on="id", right_on="userId", how="left")
     ck = text_keys(clients["id"])
     s = ctx.stream("JournalEntry", "entry")
-    target = s.integers(ck, ENTRIES[0], ENTRIES[1], 0)
+    target = _habit(ctx, clients, ck)
     existing = clients["have"].fill_null(0).to_numpy()
     need = np.maximum(target - existing, 0)
     if need.sum() == 0:
