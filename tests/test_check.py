@@ -2989,6 +2989,16 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: _journals(_journals(f, "y", 5, days(20), 3), "o", 4, days(200), 1),
         "y0",
     ),
+    (  # 2,000 copies of cm1 beside the one report rp1: 0.5 reports per 1,000
+        "report.scales_with_content",
+        lambda f: _said_again(f, "Comment", "cm1", 2000),
+        "reports",
+    ),
+    (  # ... and 70 copies of rp1: 35 per 1,000
+        "report.scales_with_content",
+        lambda f: _said_again(_said_again(f, "Comment", "cm1", 2000), "Report", "rp1", 70),
+        "reports",
+    ),
 ]
 
 
@@ -5830,6 +5840,17 @@ def test_journal_tenure_rule_passes_clients_who_write_with_their_tenure(lab: Lab
     rule_id = "journal_entry.count_follows_tenure"
     edit: Edit = lambda f: _said_again(  # noqa: E731
         _journals(_journals(f, "y", 5, days(20), 1), "o", 4, days(200), 3), "JournalEntry", "je1", 2
+    )
+    report = lab.check(rule_id, edit)
+    assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+def test_report_rate_rule_passes_a_build_reporting_some_of_its_content(lab: Lab) -> None:
+    """2,000 copies of cm1 and 19 of rp1 (with its post and comments): 10 reports per 1,000;
+    a build under REPORT_RATE_FROM is not judged (the world: one report, a few comments)."""
+    rule_id = "report.scales_with_content"
+    edit: Edit = lambda f: _said_again(  # noqa: E731
+        _said_again(f, "Comment", "cm1", 2000), "Report", "rp1", 19
     )
     report = lab.check(rule_id, edit)
     assert report.rules == [rule_id] and not report.violations, report.to_text()

@@ -761,6 +761,15 @@ JOURNAL_OLD_DAYS = 90
 JOURNAL_OLD_RATIO = 2
 JOURNAL_GROUP_FROM = 5
 
+# Reports grow with the content reported (enrichers/reports.py: a keyed few of the posts and
+# comments read as reportable, each reported by one to a few members): from
+# REPORT_RATE_FROM posts and comments, a build holds REPORT_RATE per 1,000 of them, [lo, hi]
+# (0.16.0: heavy x1 14.4, x3 8.5, x10 8.0, x20 8.6; medium 22.8 and light 36.8 hold the
+# minimum offenders and a crisis report whatever their size). A fixed number of reports
+# would fall under lo from about heavy x10.
+REPORT_RATE_FROM = 2_000
+REPORT_RATE = (2, 30)
+
 # report.crisis_a_minority holds from this many reports: at most this share for a member in
 # crisis.
 CRISIS_MINORITY_FROM = 30
@@ -1721,6 +1730,18 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         AS TEXT) || ' of ' || CAST(COUNT(*) AS TEXT) || ' reports' AS "detail" FROM "Report"
         HAVING COUNT(*) >= {CRISIS_MINORITY_FROM}
         AND COUNT(*) FILTER (WHERE "reason" = {_text(CRISIS)}) > {CRISIS_MINORITY} * COUNT(*)""",
+    ),
+    (
+        "report.scales_with_content",
+        "Report",
+        f"a build of {REPORT_RATE_FROM:,} posts and comments or more holds {REPORT_RATE[0]} to "
+        f"{REPORT_RATE[1]} reports per 1,000 of them: reports grow with what members can report",
+        f"""SELECT 'reports' AS "key", CAST("x"."r" AS TEXT) || ' reports for '
+            || CAST("x"."n" AS TEXT) || ' posts and comments' AS "detail"
+        FROM (SELECT (SELECT COUNT(*) FROM "Report") AS "r",
+            (SELECT COUNT(*) FROM "Post") + (SELECT COUNT(*) FROM "Comment") AS "n") AS "x"
+        WHERE "x"."n" >= {REPORT_RATE_FROM} AND ("x"."r" * 1000 < {REPORT_RATE[0]} * "x"."n"
+            OR "x"."r" * 1000 > {REPORT_RATE[1]} * "x"."n")""",
     ),
     (
         "user_block.shared_history",
