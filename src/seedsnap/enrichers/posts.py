@@ -20,7 +20,12 @@ from seedsnap.arrays import rows_in
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames
 from seedsnap.enrichers.common import count_by, deficit
 from seedsnap.generators.common import ms_of, pick_rows_from_groups, text_keys
-from seedsnap.generators.content import comment_reach, make_posts, posting_members
+from seedsnap.generators.content import (
+    FRESH_WITHIN,
+    comment_reach,
+    make_posts,
+    posting_members,
+)
 from seedsnap.generators.users import targets, with_seen
 from seedsnap.random import expand, name_key
 
@@ -146,11 +151,15 @@ def _second_voice(
 
 
 # Posts a client could comment on while it came: a client whose comment minimum needs them
-# and whose communities hold fewer than AUDIENCE posts by others between its joining and its
+# and whose communities hold fewer than AUDIENCE posts by others between FRESH_WITHIN before
+# its joining (still fresh when it came: the comments enricher takes them first) and its
 # last visit gets the rest from co-members who came in that time (``_audience``); without
 # them its minimum forced comments after it was last seen. One post per comment the minimum
 # needs (up to AUDIENCE_MAX): with activity spread over a client's time, one who came for a
-# short while had too few posts to comment on and repeated itself on them.
+# short while had too few posts to comment on and repeated itself on them. (0.16.0 counted
+# and made them from its joining only: a client who came for hours had up to AUDIENCE_MAX
+# posts by others made in those hours, heavy x3 8 in 6 hours in a community of 0.7 a day,
+# 37 of its 63 audience posts in the last 30 days.)
 AUDIENCE_PER_POST = 1  # a client's comments per post, at most, that the minimum needs
 AUDIENCE_MAX = 7
 
@@ -199,8 +208,9 @@ def _audience(
     ctx: Context, frames: Frames, members: pl.DataFrame, posts: pl.DataFrame
 ) -> pl.DataFrame:
     """Posts by co-members for each verified client whose communities hold too few posts by
-    others made while it came (``AUDIENCE_PER_POST``): in a community of both, between the
-    later of their joinings and the earlier of their last visits."""
+    others made while it came or fresh when it joined (``AUDIENCE_PER_POST``): in a
+    community of both, between the later of the co-member's joining and FRESH_WITHIN before
+    the client's, and the earlier of their last visits."""
     minimum = ctx.config.minimum("client", "comments")
     need_n = min(-(-minimum // AUDIENCE_PER_POST), AUDIENCE_MAX)
     if need_n <= 0:
@@ -210,7 +220,7 @@ def _audience(
     mine = mine.select(
         "communityId",
         pl.col("userId").alias("client"),
-        ms_of("joinedAt").alias("cJoin"),
+        (ms_of("joinedAt") - FRESH_WITHIN).alias("cJoin"),  # from when a post is fresh
         pl.col("seen").alias("cSeen"),
     )
     room_comm = members.select("roomId", "communityId").unique()
