@@ -453,6 +453,31 @@ def local_clients(c_col: I64, c_state: I64, t_state: I64, n_c: int) -> I64:
     return out
 
 
+def _preferences(bits: U64, fit: I64, local: I64) -> npt.NDArray[np.intp]:
+    """Per row, its columns best first: those that fit (``fit`` > 0) first, then by
+    ``local``, by fit, by ``bits`` (``np.lexsort((bits, -fit, -local, fit <= 0), axis=1)``).
+
+    One sort of a packed uint64 per row instead: the three small keys in the top bits, the
+    top of ``bits`` below them; it is that order unless two columns of a row tie in the
+    packed key (bits equal above the cut: never seen), where the lexsort decides."""
+    near, best = local.max() - local, fit.max() - fit
+    w_near, w_best = int(near.max()).bit_length(), int(best.max()).bit_length()
+    width = 1 + w_near + w_best
+    if width <= 16:
+        small = (
+            ((fit <= 0).astype(np.uint64) << np.uint64(w_near + w_best))
+            | (near.astype(np.uint64) << np.uint64(w_best))
+            | best.astype(np.uint64)
+        )
+        packed = (small << np.uint64(64 - width)) | (bits >> np.uint64(width))
+        order: npt.NDArray[np.intp] = np.argsort(packed, axis=1)
+        ranked = np.take_along_axis(packed, order, axis=1)
+        if not (ranked[:, 1:] == ranked[:, :-1]).any():
+            return order
+    out: npt.NDArray[np.intp] = np.lexsort((bits, -fit, -local, fit <= 0), axis=1)
+    return out
+
+
 def place(
     s: Stream,
     tk: U64,
@@ -471,21 +496,25 @@ def place(
     best-fitting, then keyed.
 
     Rounds of one ask per therapist: a tiny fixed loop (it ends when each has its
-    communities or has asked every one), over whole arrays."""
+    communities, has asked every one, or no column has room left), over whole arrays. Only
+    the rows that want any are ranked (``_preferences``)."""
     n_t, n_c = fit.shape
-    if n_t == 0 or n_c == 0:
+    asking = np.flatnonzero(want > 0)
+    if n_t == 0 or n_c == 0 or not len(asking) or not (room > 0).any():
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.intp)
     bits = s.bits(tk[:, None], ck[None, :])
-    pref = np.lexsort((bits, -fit, -local, fit <= 0), axis=1)
+    pref = _preferences(bits[asking], fit[asking], local[asking])
+    at = np.zeros(n_t, dtype=np.int64)  # each asking row's row of ``pref``
+    at[asking] = np.arange(len(asking))
     got = np.zeros(n_t, dtype=np.int64)
     ptr = np.zeros(n_t, dtype=np.int64)
     taken = np.zeros(n_c, dtype=np.int64)
     rows, cols = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.intp)]
     for _ in range(n_c):
         ask = np.flatnonzero((got < want) & (ptr < n_c))
-        if not len(ask):
+        if not len(ask) or not (taken < room).any():
             break
-        col = pref[ask, ptr[ask]]
+        col = pref[at[ask], ptr[ask]]
         ptr[ask] += 1
         f = fit[ask, col]
         ok = (f > 0) | ((f == 0) & (got[ask] == 0) & any_first)  # (a negative fit: never)
