@@ -33,6 +33,7 @@ they did not moderate, therapists in up to 9 communities whatever their expertis
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
@@ -174,24 +175,38 @@ def age_fit(
     return keep
 
 
+@dataclass(frozen=True)
+class _Pool:
+    """What the therapist placements share: the APPROVED ``therapists`` (id, sorted), the
+    communities ``comm`` (id, name, slug; sorted by id) and how well each therapist fits each
+    (``therapist_fit``), worked out once for the three placements that ask."""
+
+    therapists: pl.DataFrame
+    comm: pl.DataFrame
+    fit: I64
+
+    @classmethod
+    def of(
+        cls, ctx: Context, frames: Frames, therapists: pl.DataFrame, comm: pl.DataFrame
+    ) -> _Pool:
+        areas = therapists.join(
+            frames["Therapist"].select(pl.col("userId").alias("id"), "areasOfExpertise"),
+            on="id",
+            how="left",
+            maintain_order="left",
+        )["areasOfExpertise"]
+        return cls(therapists, comm, therapist_fit(ctx, areas, comm["slug"]))
+
+
 def _fit_local(
-    ctx: Context,
-    frames: Frames,
-    therapists: pl.DataFrame,
-    comm: pl.DataFrame,
-    members: pl.DataFrame,
+    ctx: Context, frames: Frames, pool: _Pool, members: pl.DataFrame
 ) -> tuple[I64, I64, I64]:
-    """(therapists x communities) of ``therapists`` (id) and ``comm`` (id, slug): their fit
-    (``therapist_fit``; -1 where the therapist is a member already), how many clients of
-    the therapist's state still coming are members (``local_clients``), and per therapist
-    how many communities it is a member of (by ``members``: communityId, userId)."""
-    areas = therapists.join(
-        frames["Therapist"].select(pl.col("userId").alias("id"), "areasOfExpertise"),
-        on="id",
-        how="left",
-        maintain_order="left",
-    )["areasOfExpertise"]
-    fit = therapist_fit(ctx, areas, comm["slug"])
+    """(therapists x communities) of ``pool``: their fit (``therapist_fit``; -1 where the
+    therapist is a member already), how many clients of the therapist's state still coming
+    are members (``local_clients``), and per therapist how many communities it is a member
+    of (by ``members``: communityId, userId)."""
+    therapists, comm = pool.therapists, pool.comm
+    fit = pool.fit.copy()
     member_c = rows_in(members["communityId"], comm["id"])
     member_t = rows_in(members["userId"], therapists["id"])
     mine = member_t >= 0
@@ -212,18 +227,17 @@ def _fit_local(
 def _therapists_join(
     ctx: Context,
     frames: Frames,
-    therapists: pl.DataFrame,
-    comm: pl.DataFrame,
+    pool: _Pool,
     members: pl.DataFrame,
     room: I64,
 ) -> pl.DataFrame:
-    """(communityId, userId): each APPROVED therapist of ``therapists`` (id) joins one or two
-    communities of ``comm`` (id, slug; TWO_COMMUNITIES of them two, and the minimum at
-    least), those that fit it where clients of its state are (``relationships.place``),
+    """(communityId, userId): each APPROVED therapist of the ``pool`` joins one or two of
+    its communities (TWO_COMMUNITIES of them two, and the minimum at least), those that fit it where clients of its state are (``relationships.place``),
     each community no more than its ``room`` less the therapists among its ``members``."""
+    therapists, comm = pool.therapists, pool.comm
     if therapists.is_empty() or comm.is_empty():
         return pl.DataFrame(schema={"communityId": pl.String, "userId": pl.String})
-    fit, local, load = _fit_local(ctx, frames, therapists, comm, members)
+    fit, local, load = _fit_local(ctx, frames, pool, members)
     tk, ck = text_keys(therapists["id"]), text_keys(comm["id"])
     s = ctx.stream("Membership", "therapist")
     want = 1 + s.bernoulli(tk, TWO_COMMUNITIES, index=0).astype(np.int64)
@@ -248,19 +262,19 @@ def _hosts(
     ctx: Context,
     frames: Frames,
     need: pl.DataFrame,
-    therapists: pl.DataFrame,
-    comm: pl.DataFrame,
+    pool: _Pool,
     members: pl.DataFrame,
     purpose: str = "host-side",
     loads: tuple[int, ...] = (),
 ) -> pl.DataFrame:
-    """(communityId, userId): per community of ``need``, its ``need`` therapists of
-    ``therapists`` (id) not among its ``members`` (``relationships.place``, the communities
+    """(communityId, userId): per community of ``need``, its ``need`` therapists of the
+    ``pool`` not among its ``members`` (``relationships.place``, the communities
     asking): those that fit it, where clients of their state still coming are members, and
     in fewer communities than ``loads`` (HOST_LOADS) bound in turn."""
+    therapists, comm = pool.therapists, pool.comm
     if need.is_empty() or therapists.is_empty():
         return pl.DataFrame(schema={"communityId": pl.String, "userId": pl.String})
-    fit, local, load = _fit_local(ctx, frames, therapists, comm, members)
+    fit, local, load = _fit_local(ctx, frames, pool, members)
     rows = rows_in(need["communityId"], comm["id"])  # the communities asking
     fit_c = fit.T[rows]
     want = need["need"].to_numpy().astype(np.int64)
@@ -296,20 +310,20 @@ def _moved_hosts(
     ctx: Context,
     frames: Frames,
     short: pl.Series,
-    therapists: pl.DataFrame,
-    comm: pl.DataFrame,
+    pool: _Pool,
     members: pl.DataFrame,
     movable: pl.DataFrame,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(left, joined), both (communityId, userId): each community of ``short`` (no therapist
-    of ``therapists`` among its ``members`` had room to host it) takes one who leaves a
+    of the ``pool`` among its ``members`` had room to host it) takes one who leaves a
     community it joined by ``movable`` (``_therapists_join``) that keeps another therapist
     member: those that fit it best first, then keyed. Its MOST_COMMUNITIES stay the bound
     (0.16.0 let a tiny build's therapist join a 4th: light seed 10)."""
+    therapists, comm = pool.therapists, pool.comm
     none = pl.DataFrame(schema={"communityId": pl.String, "userId": pl.String})
     if short.is_empty() or movable.is_empty():
         return none, none
-    fit, _, _ = _fit_local(ctx, frames, therapists, comm, members)
+    fit, _, _ = _fit_local(ctx, frames, pool, members)
     m_t = rows_in(movable["userId"], therapists["id"])
     m_c = rows_in(movable["communityId"], comm["id"])
     member_t = rows_in(members["userId"], therapists["id"])
@@ -349,65 +363,40 @@ def clients_who_may_join(ctx: Context, frames: Frames, comm: pl.DataFrame) -> I6
     return np.asarray(out, dtype=np.int64)
 
 
-def enrich(ctx: Context, frames: Frames) -> Frames:
-    """The rows this enricher adds, per table it writes (the module docstring says which)."""
-    users = eligible_users(frames)
-    comm = frames["Community"].select(
-        pl.col("id").alias("communityId"), pl.col("createdAt").alias("cAt")
-    )
-    existing = frames["Membership"].select("userId", "communityId")
-    # A moderator's membership of a community they moderate is the moderator_assignments
-    # enricher's to add: it joins them before the assignment. Those pairs count as taken.
-    moderating = frames["ModeratorCommunity"].select(
-        pl.col("moderatorId").alias("userId"), "communityId"
-    )
-    mins = ctx.config
-    fits = age_fit(ctx, users, frames["Community"])
-    need_user = deficit(
-        users.select(pl.col("id").alias("userId"), "role"),
-        "userId",
-        count_by(existing, "userId"),
-        # Therapists join where they fit (``_therapists_join``), moderators where they
-        # moderate (the moderator_assignments enricher).
-        pl.when(pl.col("role") == "client")
-        .then(pl.lit(mins.minimum("client", "community_memberships")))
-        .otherwise(0),
-    )
-    by_user = sample_pairs(
-        ctx,
-        "Membership",
-        "user-side",
-        need_user,
-        "userId",
-        comm["communityId"],
-        "communityId",
-        existing,
-        where=fits,
-    )
-    after = pl.concat([existing, by_user.select(existing.columns)])
-    c_frame = frames["Community"].select("id", "name", "slug").sort("id")
-    room = therapist_room(ctx, frames, frames["ModeratorCommunity"], c_frame)
-    therapists = users.filter(pl.col("role") == "therapist").select("id").sort("id")
-    clients = users.filter(pl.col("role") == "client")["id"]
-    is_client = pl.col("userId").is_in(clients.implode())
-    is_ther = pl.col("userId").is_in(therapists["id"].implode())
-    mods = moderators_of(ctx, frames, frames["ModeratorCommunity"], c_frame["id"])
-    hosts = np.minimum(HOSTS, room) if therapists.height else np.zeros(c_frame.height, np.int64)
+# The columns of the (userId, communityId) pairs the top-ups choose.
+PAIR = ["userId", "communityId"]
 
-    # Clients who may join each community (its age range).
-    may = clients_who_may_join(ctx, frames, c_frame)
 
-    def least_clients(staff: I64) -> I64:
+@dataclass(frozen=True)
+class _Counts:
+    """Per community of ``comm`` (id, name, slug; sorted by id), what its client top-ups go
+    by: the verified ``clients`` who may join (ids), the ``moderating`` pairs (userId,
+    communityId; the moderator_assignments enricher's to add), its moderators to be
+    (``mods``), how many clients may join it by age (``may``) and the age filter ``fits``."""
+
+    ctx: Context
+    comm: pl.DataFrame
+    clients: pl.Series
+    moderating: pl.DataFrame
+    mods: I64
+    may: I64
+    fits: Callable[[pl.DataFrame], pl.DataFrame]
+
+    @property
+    def is_client(self) -> pl.Expr:
+        return pl.col("userId").is_in(self.clients.implode())
+
+    def least_clients(self, staff: I64) -> I64:
         """The client members a community with ``staff`` needs: as many as keep those a
         third (``clients_for``) but no more than LEAST_SHARE of the clients who may join
         it, and never fewer than its staff (a small build's few clients go round)."""
-        out = np.maximum(staff, np.minimum(clients_for(staff), np.floor(LEAST_SHARE * may)))
+        out = np.maximum(staff, np.minimum(clients_for(staff), np.floor(LEAST_SHARE * self.may)))
         return np.asarray(out, dtype=np.int64)
 
-    def per_community(frame: pl.DataFrame) -> I64:
-        """How many rows of ``frame`` (communityId) each community of ``c_frame`` has."""
+    def per_community(self, frame: pl.DataFrame) -> I64:
+        """How many rows of ``frame`` (communityId) each community has."""
         out: I64 = (
-            c_frame.select(pl.col("id").alias("communityId"))
+            self.comm.select(pl.col("id").alias("communityId"))
             .join(count_by(frame, "communityId"), on="communityId", how="left")
             .select(pl.col("len").fill_null(0).cast(pl.Int64))
             .to_series()
@@ -415,96 +404,182 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         )
         return out
 
-    def staff_of(members: pl.DataFrame) -> I64:
+    def staff_of(self, members: pl.DataFrame) -> I64:
         """Per community, its staff: its moderators to be (they join with their assignments)
-        and its other members who are no clients."""
-        other = members.filter(~is_client).join(
-            moderating, on=["userId", "communityId"], how="anti"
+        and its other ``members`` who are no clients."""
+        other = members.filter(~self.is_client).join(
+            self.moderating, on=["userId", "communityId"], how="anti"
         )
-        return per_community(other) + mods
+        return self.per_community(other) + self.mods
 
-    def clients_to(purpose: str, members: pl.DataFrame, least: I64) -> pl.DataFrame:
-        """Clients who join each community with fewer client members than ``least``."""
+    def clients_to(self, purpose: str, members: pl.DataFrame, least: I64) -> pl.DataFrame:
+        """Clients who join each community with fewer client ``members`` than ``least``."""
         need = deficit(
-            c_frame.select(pl.col("id").alias("communityId"), pl.Series("want", least)),
+            self.comm.select(pl.col("id").alias("communityId"), pl.Series("want", least)),
             "communityId",
-            count_by(members.filter(is_client), "communityId"),
+            count_by(members.filter(self.is_client), "communityId"),
             pl.col("want"),
         )
         return sample_pairs(
-            ctx,
+            self.ctx,
             "Membership",
             purpose,
             need,
             "communityId",
-            clients,
+            self.clients,
             "userId",
-            pl.concat([members, moderating]).select("communityId", "userId"),
-            where=fits,
-        ).select(existing.columns)
+            pl.concat([members, self.moderating]).select("communityId", "userId"),
+            where=self.fits,
+        ).select(PAIR)
+
+
+def _users_top_up(
+    ctx: Context,
+    users: pl.DataFrame,
+    communities: pl.Series,
+    existing: pl.DataFrame,
+    fits: Callable[[pl.DataFrame], pl.DataFrame],
+) -> pl.DataFrame:
+    """(userId, communityId): each client of ``users`` short of its community_memberships
+    minimum (by ``existing``) joins communities of ``communities`` its age ``fits``."""
+    need_user = deficit(
+        users.select(pl.col("id").alias("userId"), "role"),
+        "userId",
+        count_by(existing, "userId"),
+        # Therapists join where they fit (``_therapists_join``), moderators where they
+        # moderate (the moderator_assignments enricher).
+        pl.when(pl.col("role") == "client")
+        .then(pl.lit(ctx.config.minimum("client", "community_memberships")))
+        .otherwise(0),
+    )
+    return sample_pairs(
+        ctx,
+        "Membership",
+        "user-side",
+        need_user,
+        "userId",
+        communities,
+        "communityId",
+        existing,
+        where=fits,
+    )
+
+
+def _with(members: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """``members`` and ``pairs`` (userId, communityId) after them."""
+    return pl.concat([members, pairs.select(members.columns)])
+
+
+def _host_passes(
+    ctx: Context,
+    frames: Frames,
+    pool: _Pool,
+    hosts: I64,
+    after: pl.DataFrame,
+    by_ther: pl.DataFrame,
+) -> tuple[pl.DataFrame, pl.DataFrame, list[pl.DataFrame]]:
+    """(after, by_ther, by_host): a host for every community of the ``pool`` however busy its
+    therapists are, a second one (``hosts``) from those in fewer than MOST_COMMUNITIES; a
+    community none could host takes one at the bound who moves to it from a community of
+    ``by_ther`` that keeps another therapist (``_moved_hosts``). ``after``: the members so
+    far (userId, communityId), with those added; ``by_host``: each pass's pairs."""
+    is_ther = pl.col("userId").is_in(pool.therapists["id"].implode())
+    by_host = []
+    for purpose, want in (
+        ("host-side", np.minimum(hosts, 1)),
+        ("second-host", hosts),
+    ):  # a tiny fixed loop: two passes
+        need_host = deficit(
+            pool.comm.select(pl.col("id").alias("communityId"), pl.Series("want", want)),
+            "communityId",
+            count_by(after.filter(is_ther), "communityId"),
+            pl.col("want"),
+        )
+        got = _hosts(ctx, frames, need_host, pool, after, purpose, HOST_LOADS)
+        after = _with(after, got)
+        if purpose == "host-side":
+            short = need_host.join(
+                count_by(got, "communityId"), on="communityId", how="left"
+            ).filter(pl.col("len").fill_null(0) < pl.col("need"))["communityId"]
+            left, moved = _moved_hosts(ctx, frames, short, pool, after, by_ther)
+            if left.height:
+                by_ther = by_ther.join(left, on=["communityId", "userId"], how="anti")
+                after = _with(after.join(left, on=["communityId", "userId"], how="anti"), moved)
+                got = pl.concat([got, moved.select(got.columns)])
+        by_host.append(got)
+    return after, by_ther, by_host
+
+
+def _fill(
+    ctx: Context, frames: Frames, pool: _Pool, counts: _Counts, after: pl.DataFrame, staff: I64
+) -> pl.DataFrame:
+    """(communityId, userId): a community whose clients among ``after`` could not make its
+    minimum (an age range few clients are of) takes therapists to it, never beyond as many
+    as its clients (``staff``: its staff before)."""
+    minimum = ctx.config.minimum("community", "members")
+    n_clients = counts.per_community(after.filter(counts.is_client))
+    fill = pool.comm.select(
+        pl.col("id").alias("communityId"),
+        pl.Series("need", np.minimum(minimum - staff - n_clients, n_clients - staff)),
+    ).filter(pl.col("need") > 0)
+    return _hosts(ctx, frames, fill, pool, after, "fill-side")
+
+
+def enrich(ctx: Context, frames: Frames) -> Frames:
+    """The rows this enricher adds, per table it writes (the module docstring says which)."""
+    users = eligible_users(frames)
+    comm = frames["Community"].select(
+        pl.col("id").alias("communityId"), pl.col("createdAt").alias("cAt")
+    )
+    existing = frames["Membership"].select(PAIR)
+    fits = age_fit(ctx, users, frames["Community"])
+    by_user = _users_top_up(ctx, users, comm["communityId"], existing, fits)
+    after = _with(existing, by_user)
+    c_frame = frames["Community"].select("id", "name", "slug").sort("id")
+    counts = _Counts(
+        ctx,
+        c_frame,
+        users.filter(pl.col("role") == "client")["id"],
+        # A moderator's membership of a community they moderate is the moderator_assignments
+        # enricher's to add: it joins them before the assignment. Those pairs count as taken.
+        frames["ModeratorCommunity"].select(pl.col("moderatorId").alias("userId"), "communityId"),
+        moderators_of(ctx, frames, frames["ModeratorCommunity"], c_frame["id"]),
+        # Clients who may join each community (its age range).
+        clients_who_may_join(ctx, frames, c_frame),
+        fits,
+    )
+    room = therapist_room(ctx, frames, frames["ModeratorCommunity"], c_frame)
+    therapists = users.filter(pl.col("role") == "therapist").select("id").sort("id")
+    pool = _Pool.of(ctx, frames, therapists, c_frame)
+    is_ther = pl.col("userId").is_in(therapists["id"].implode())
+    hosts = np.minimum(HOSTS, room) if therapists.height else np.zeros(c_frame.height, np.int64)
+    minimum = ctx.config.minimum("community", "members")
 
     # Clients to each community's target (``community_targets``) less its staff to be (its
     # moderators, its hosts), and as many as keep those a minority (``clients_for``).
-    staff = staff_of(after) + np.maximum(hosts - per_community(after.filter(is_ther)), 0)
-    targets = community_targets(
-        ctx, c_frame["id"], users.height, mins.minimum("community", "members")
-    )["target"].to_numpy()
-    by_comm = clients_to("community-side", after, np.maximum(targets - staff, least_clients(staff)))
+    staff = counts.staff_of(after) + np.maximum(
+        hosts - counts.per_community(after.filter(is_ther)), 0
+    )
+    targets = community_targets(ctx, c_frame["id"], users.height, minimum)["target"].to_numpy()
+    by_comm = counts.clients_to(
+        "community-side", after, np.maximum(targets - staff, counts.least_clients(staff))
+    )
     after = pl.concat([after, by_comm])
     # APPROVED therapists join one or two communities that fit them, where clients of their
     # state are (``_therapists_join``); then every community has ``hosts`` of them where its
     # staff stay a minority (``relationships.therapist_room``; one at least), who can host
     # its group sessions.
-    by_ther = _therapists_join(ctx, frames, therapists, c_frame, after, room)
-    after = pl.concat([after, by_ther.select(after.columns)])
-    # A host for every community however busy its therapists are, a second one
-    # (``hosts``) from those in fewer than MOST_COMMUNITIES.
-    by_host = []
-    for purpose, want, loads in (
-        ("host-side", np.minimum(hosts, 1), HOST_LOADS),
-        ("second-host", hosts, HOST_LOADS),
-    ):  # a tiny fixed loop: two passes
-        need_host = deficit(
-            c_frame.select(pl.col("id").alias("communityId"), pl.Series("want", want)),
-            "communityId",
-            count_by(after.filter(is_ther), "communityId"),
-            pl.col("want"),
-        )
-        got = _hosts(ctx, frames, need_host, therapists, c_frame, after, purpose, loads)
-        after = pl.concat([after, got.select(after.columns)])
-        if purpose == "host-side":
-            # A community none could host: one at the bound moves to it from a community
-            # that keeps another therapist.
-            short = need_host.join(
-                count_by(got, "communityId"), on="communityId", how="left"
-            ).filter(pl.col("len").fill_null(0) < pl.col("need"))["communityId"]
-            left, moved = _moved_hosts(ctx, frames, short, therapists, c_frame, after, by_ther)
-            if left.height:
-                by_ther = by_ther.join(left, on=["communityId", "userId"], how="anti")
-                after = pl.concat([
-                    after.join(left, on=["communityId", "userId"], how="anti"),
-                    moved.select(after.columns),
-                ])  # fmt: skip
-                got = pl.concat([got, moved.select(got.columns)])
-        by_host.append(got)
+    by_ther = _therapists_join(ctx, frames, pool, after, room)
+    after, by_ther, by_host = _host_passes(ctx, frames, pool, hosts, _with(after, by_ther), by_ther)
     # Clients for a community whose therapists came to more than it had room for, and for
     # one whose hosts came short of the staff its clients were counted for (its minimum:
     # clients first).
-    staff = staff_of(after)
-    least = np.maximum(least_clients(staff), mins.minimum("community", "members") - staff)
-    by_more = clients_to("minority-side", after, least)
+    staff = counts.staff_of(after)
+    by_more = counts.clients_to(
+        "minority-side", after, np.maximum(counts.least_clients(staff), minimum - staff)
+    )
     after = pl.concat([after, by_more])
-    # A community whose clients could not make its minimum (an age range few clients are
-    # of) takes therapists to it, never beyond as many as its clients.
-    n_clients = per_community(after.filter(is_client))
-    fill = c_frame.select(
-        pl.col("id").alias("communityId"),
-        pl.Series(
-            "need",
-            np.minimum(mins.minimum("community", "members") - staff - n_clients, n_clients - staff),
-        ),
-    ).filter(pl.col("need") > 0)
-    by_fill = _hosts(ctx, frames, fill, therapists, c_frame, after, "fill-side")
+    by_fill = _fill(ctx, frames, pool, counts, after, staff)
     return {
         "Membership": pl.concat(
             [
