@@ -32,6 +32,8 @@ from seedsnap.config import (
     PAST_PAIR_DAYS,
     PAST_SHARE_DAYS,
     PER_SESSION,
+    STAFF_AIM,
+    STAFF_MOST,
     UNVERIFIED_WITHIN_DAYS,
     VERIFY_TOKEN_HOURS,
     WINDOW_MINIMUMS,
@@ -1506,11 +1508,12 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         "membership.staff_a_minority",
         "Community",
         "clients are the bulk of a community: its staff (therapists, moderators, admins) are "
-        "never more than half of its members",
+        f"never more than one in {STAFF_MOST} of its members (config.STAFF_MOST; the "
+        f"generator aims at one in {STAFF_AIM}, config.STAFF_AIM, where its clients allow)",
         f"""SELECT "m"."communityId" AS "key", CAST({_STAFF} AS TEXT) || ' staff of ' ||
         CAST(COUNT(*) AS TEXT) || ' members' AS "detail" FROM "Membership" AS "m"
         JOIN "User" AS "u" ON "u"."id" = "m"."userId"
-        GROUP BY "m"."communityId" HAVING 2 * {_STAFF} > COUNT(*)""",
+        GROUP BY "m"."communityId" HAVING {STAFF_MOST} * {_STAFF} > COUNT(*)""",
     ),
     (
         "membership.moderator_where_moderating",

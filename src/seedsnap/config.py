@@ -165,6 +165,15 @@ def mode_minimums(mode: str) -> dict[str, dict[str, int]]:
 
 
 FIXTURES_PER_ROLE = 3
+# Staff (therapists, moderators, admins) are a minority of every community. The memberships
+# enricher aims at one member in STAFF_AIM (a third, give or take one: STAFF_AIM x staff <=
+# members + 1) where its clients allow (relationships.clients_for, therapist_room); where
+# they cannot (a small build's few clients, an age range few clients are of) it lets them
+# be one in STAFF_MOST at most (half: no more staff than clients), and check holds every
+# community to that bound (membership.staff_a_minority). The rule is not the aim: light
+# has 5 of its 7 communities above a third (its few clients go round), medium 1 of 13.
+STAFF_AIM = 3
+STAFF_MOST = 2
 # A client-therapist pair that ended ran at least this many days where the client's history
 # left room for it, and had a session (the relationships and meetings code make it so, and
 # check verifies it): a client's past therapist met it before it moved on.

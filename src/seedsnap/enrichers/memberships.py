@@ -14,8 +14,10 @@ Clients are the bulk of every community; staff join a few (0.15.0's heavy x3 had
 34.5 % of the memberships, 4 communities with a staff majority, moderators in communities
 they did not moderate, therapists in up to 9 communities whatever their expertise):
 
-- the top-ups take clients only; a community takes as many as keep its staff a third of its
-  members where its clients allow (``least_clients``), never fewer than its staff;
+- the top-ups take clients only; a community takes as many as keep its staff one in
+  config.STAFF_AIM (a third) of its members where its clients allow (``least_clients``),
+  never fewer than keep them one in config.STAFF_MOST (half: as many clients as staff), the
+  bound check holds it to (membership.staff_a_minority);
 - an APPROVED therapist joins one or two communities that fit its areas of expertise
   (``relationships.therapist_fit``), where clients of its state who still come are members
   (its in-person groups meet there), each community taking no more than its room
@@ -27,7 +29,7 @@ they did not moderate, therapists in up to 9 communities whatever their expertis
   none, ``_moved_hosts``);
 - moderators join only the communities they moderate (the moderator_assignments enricher);
 - a community whose clients of its age range cannot make its minimum takes therapists that
-  fit it, up to as many as its clients (staff never a majority).
+  fit it, up to as many as its clients (staff one in STAFF_MOST at most).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ import numpy as np
 import polars as pl
 
 from seedsnap.arrays import rows_in
+from seedsnap.config import STAFF_MOST
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit, pair_top_up, sample_pairs
 from seedsnap.generators.common import text_keys
@@ -387,10 +390,12 @@ class _Counts:
         return pl.col("userId").is_in(self.clients.implode())
 
     def least_clients(self, staff: I64) -> I64:
-        """The client members a community with ``staff`` needs: as many as keep those a
-        third (``clients_for``) but no more than LEAST_SHARE of the clients who may join
-        it, and never fewer than its staff (a small build's few clients go round)."""
-        out = np.maximum(staff, np.minimum(clients_for(staff), np.floor(LEAST_SHARE * self.may)))
+        """The client members a community with ``staff`` needs: as many as keep those one
+        in STAFF_AIM (``clients_for``) but no more than LEAST_SHARE of the clients who may
+        join it, and never fewer than keep them one in STAFF_MOST (a small build's few
+        clients go round)."""
+        most = (STAFF_MOST - 1) * staff
+        out = np.maximum(most, np.minimum(clients_for(staff), np.floor(LEAST_SHARE * self.may)))
         return np.asarray(out, dtype=np.int64)
 
     def per_community(self, frame: pl.DataFrame) -> I64:
@@ -514,13 +519,16 @@ def _fill(
     ctx: Context, frames: Frames, pool: _Pool, counts: _Counts, after: pl.DataFrame, staff: I64
 ) -> pl.DataFrame:
     """(communityId, userId): a community whose clients among ``after`` could not make its
-    minimum (an age range few clients are of) takes therapists to it, never beyond as many
-    as its clients (``staff``: its staff before)."""
+    minimum (an age range few clients are of) takes therapists to it, never beyond one in
+    STAFF_MOST of its members (``staff``: its staff before)."""
     minimum = ctx.config.minimum("community", "members")
     n_clients = counts.per_community(after.filter(counts.is_client))
     fill = pool.comm.select(
         pl.col("id").alias("communityId"),
-        pl.Series("need", np.minimum(minimum - staff - n_clients, n_clients - staff)),
+        pl.Series(
+            "need",
+            np.minimum(minimum - staff - n_clients, n_clients // (STAFF_MOST - 1) - staff),
+        ),
     ).filter(pl.col("need") > 0)
     return _hosts(ctx, frames, fill, pool, after, "fill-side")
 

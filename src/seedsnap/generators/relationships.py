@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from seedsnap.config import PAST_PAIR_DAYS, Config
+from seedsnap.config import PAST_PAIR_DAYS, STAFF_AIM, Config
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.generators import vocab as v
 from seedsnap.generators.clock import waking_between, waking_soon_after
@@ -367,9 +367,10 @@ def member_age(users: pl.DataFrame, anchor_ms: int) -> I64:
     return np.asarray(np.where(users["role"].to_numpy() == "client", age, 0), dtype=np.int64)
 
 
-# Staff (therapists, moderators) are a minority of every community, a third of its members
-# where its clients allow, give or take one (3 x staff <= members + 1: a community of five
-# may have a moderator and a therapist): clients are its bulk. A staff member joins a few
+# Staff (therapists, moderators) are a minority of every community, one in config.STAFF_AIM
+# (a third) of its members where its clients allow, give or take one (3 x staff <= members +
+# 1: a community of five may have a moderator and a therapist), never more than one in
+# config.STAFF_MOST (half): clients are its bulk. A staff member joins a few
 # communities: a moderator those it moderates (its memberships come with its assignments),
 # an APPROVED therapist one or two that fit its areas of expertise (``therapist_fit``),
 # where clients of its state are members if it can (its in-person groups meet there:
@@ -381,9 +382,9 @@ LOCAL_CLIENTS = 3
 
 
 def clients_for(staff: npt.ArrayLike) -> I64:
-    """The fewest client members that keep ``staff`` staff members a third of a community
-    (3 x staff <= members + 1: clients >= 2 x staff - 1)."""
-    out: I64 = np.maximum(2 * np.asarray(staff, dtype=np.int64) - 1, 0)
+    """The fewest client members that keep ``staff`` staff members one in STAFF_AIM (a third)
+    of a community (3 x staff <= members + 1: clients >= 2 x staff - 1)."""
+    out: I64 = np.maximum((STAFF_AIM - 1) * np.asarray(staff, dtype=np.int64) - 1, 0)
     return out
 
 
@@ -431,15 +432,16 @@ def moderators_of(ctx: Context, frames: Frames, assigned: pl.DataFrame, comm: pl
 
 
 def therapist_room(ctx: Context, frames: Frames, assigned: pl.DataFrame, comm: pl.DataFrame) -> I64:
-    """Per community of ``comm`` (id, name), how many therapists it may hold with its staff a
-    third (``clients_for``) once every client who may join it has: one at least (its
+    """Per community of ``comm`` (id, name), how many therapists it may hold with its staff one
+    in STAFF_AIM (``clients_for``) once every client who may join it has: one at least (its
     host)."""
     users = frames["User"].filter(pl.col("role") == "client", pl.col("emailVerified"))
     age = member_age(users.select("role", "birthDate"), ctx.anchor_ms)
     limit = max_member_age(comm["name"])
     n = (age[:, None] <= limit[None, :]).sum(axis=0).astype(np.int64)
     # 3 x staff <= clients + staff + 1: staff <= (clients + 1) / 2.
-    out: I64 = np.maximum((n + 1) // 2 - moderators_of(ctx, frames, assigned, comm["id"]), 1)
+    aim = (n + 1) // (STAFF_AIM - 1) - moderators_of(ctx, frames, assigned, comm["id"])
+    out: I64 = np.maximum(aim, 1)
     return out
 
 
