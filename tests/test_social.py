@@ -1835,3 +1835,20 @@ def test_a_host_short_community_moves_a_therapist_rather_than_give_it_a_4th() ->
     _none(per.filter(pl.col("len") > MOST_COMMUNITIES), "a therapist in too many communities")
     hosted = mine["communityId"].unique()
     _none(built["Community"].filter(~pl.col("id").is_in(hosted.implode())), "no therapist member")
+
+
+def test_a_community_whose_clients_cannot_hold_a_host_keeps_staff_at_most_half() -> None:
+    # Light x0.3: three clients, and Anxiety Support's three moderators (as many as they); a
+    # host made it 4 staff of 7 (0.16.0). No host where it would take staff past one in
+    # STAFF_MOST (relationships.therapist_room).
+    from seedsnap.config import STAFF_MOST
+
+    built = generate(resolve(mode="light", scale=0.3, env={}, config_file=None))
+    roles = built["User"].select(pl.col("id").alias("userId"), "role")
+    per = (
+        built["Membership"]
+        .join(roles, on="userId")
+        .group_by("communityId")
+        .agg(pl.len().alias("n"), (pl.col("role") != "client").sum().alias("staff"))
+    )
+    _none(per.filter(STAFF_MOST * pl.col("staff") > pl.col("n")), "staff past the bound")

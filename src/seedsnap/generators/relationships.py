@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from seedsnap.config import PAST_PAIR_DAYS, STAFF_AIM, Config
+from seedsnap.config import PAST_PAIR_DAYS, STAFF_AIM, STAFF_MOST, Config
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, Context, Frames, timestamps
 from seedsnap.generators import vocab as v
 from seedsnap.generators.clock import waking_between, waking_soon_after
@@ -434,14 +434,18 @@ def moderators_of(ctx: Context, frames: Frames, assigned: pl.DataFrame, comm: pl
 def therapist_room(ctx: Context, frames: Frames, assigned: pl.DataFrame, comm: pl.DataFrame) -> I64:
     """Per community of ``comm`` (id, name), how many therapists it may hold with its staff one
     in STAFF_AIM (``clients_for``) once every client who may join it has: one at least (its
-    host)."""
+    host) where those clients keep its staff one in STAFF_MOST (half) with it, none where they
+    cannot (light x0.3: Anxiety Support's 3 moderators are as many as the build's 3 clients, and
+    a host made 4 staff of 7)."""
     users = frames["User"].filter(pl.col("role") == "client", pl.col("emailVerified"))
     age = member_age(users.select("role", "birthDate"), ctx.anchor_ms)
     limit = max_member_age(comm["name"])
     n = (age[:, None] <= limit[None, :]).sum(axis=0).astype(np.int64)
     # 3 x staff <= clients + staff + 1: staff <= (clients + 1) / 2.
-    aim = (n + 1) // (STAFF_AIM - 1) - moderators_of(ctx, frames, assigned, comm["id"])
-    out: I64 = np.maximum(aim, 1)
+    mods = moderators_of(ctx, frames, assigned, comm["id"])
+    aim = (n + 1) // (STAFF_AIM - 1) - mods
+    most = n // (STAFF_MOST - 1) - mods  # STAFF_MOST x staff <= clients + staff
+    out: I64 = np.maximum(aim, np.clip(most, 0, 1))
     return out
 
 
