@@ -5854,3 +5854,25 @@ def test_report_rate_rule_passes_a_build_reporting_some_of_its_content(lab: Lab)
     )
     report = lab.check(rule_id, edit)
     assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+def test_therapist_communities_rule_takes_a_raised_minimum(
+    base: tuple[Frames, dict[str, Path]], tmp_path: Path
+) -> None:
+    """``--min therapist.community_memberships=4`` gives a therapist four communities
+    (memberships._therapists_join), one past MOST_COMMUNITIES (3): the rule holds therapists
+    to the larger of the two. t1 in k1 and three more breaks it at the minimum of 1, not at
+    4; in k1 and four more it breaks it at 4 too."""
+    only = ["membership.therapist_in_a_few"]
+
+    def failed(minimum: int, communities: tuple[str, ...]) -> dict[str, str]:
+        f = _joins(dict(base[0]), "t1", communities)
+        edited = write({"Membership": f["Membership"]}, tmp_path / f"{minimum}-{len(communities)}")
+        mins = {**MINS, "therapist.community_memberships": minimum}
+        conf = resolve(mode="light", minimums=mins, env={}).to_dict()
+        report = check_parquet({**base[1], **edited}, conf, only=only)
+        return {v.rule: v.key for v in report.violations}
+
+    assert failed(1, ("k2", "k3", "k4")) == {only[0]: "t1"}
+    assert failed(4, ("k2", "k3", "k4")) == {}
+    assert failed(4, ("k2", "k3", "k4", "k5")) == {only[0]: "t1"}

@@ -1852,3 +1852,18 @@ def test_a_community_whose_clients_cannot_hold_a_host_keeps_staff_at_most_half()
         .agg(pl.len().alias("n"), (pl.col("role") != "client").sum().alias("staff"))
     )
     _none(per.filter(STAFF_MOST * pl.col("staff") > pl.col("n")), "staff past the bound")
+
+
+def test_a_raised_therapist_minimum_raises_the_bound_not_past_it() -> None:
+    # --min therapist.community_memberships=4: each APPROVED therapist joins 4 communities,
+    # one past MOST_COMMUNITIES; hosts may take a therapist to 4 (most_communities), never
+    # to 5. 0.16.0's check flagged medium's 11 therapists at 4 (membership.therapist_in_a_few).
+    from seedsnap.enrichers.memberships import MOST_COMMUNITIES, most_communities
+
+    config = resolve(mode="medium", minimums={"therapist.community_memberships": 4}, env={})
+    assert most_communities(config) == 4 > MOST_COMMUNITIES
+    built = generate(config)
+    approved = built["Therapist"].filter(pl.col("status") == "APPROVED")["userId"]
+    per = built["Membership"].filter(pl.col("userId").is_in(approved.implode()))
+    per = per.group_by("userId").len()
+    assert per.height == approved.len() and (per["len"] == 4).all(), per

@@ -493,6 +493,7 @@ def rules(config: Mapping[str, Any], schema: Schema = MENTARA) -> list[Rule]:
         *recent_activity_rule(recent, at),
         *activity_spread_rule(at),
         *worksheet_spread_rule(minimums),
+        *therapist_communities_rule(minimums),
     ]
 
 
@@ -596,6 +597,25 @@ def worksheet_spread_rule(minimums: Mapping[tuple[str, str], int]) -> list[Rule]
             ),
         )
     ]  # fmt: skip
+
+
+def therapist_communities_rule(minimums: Mapping[tuple[str, str], int]) -> list[Rule]:
+    """A therapist is in a few communities: MOST_COMMUNITIES (memberships), or its
+    therapist.community_memberships minimum where that is larger (``--min`` raises what the
+    generator gives each: ``memberships._therapists_join``)."""
+    most = max(MOST_COMMUNITIES, minimums.get(("therapist", "community_memberships"), 0))
+    return [
+        Rule(
+            "membership.therapist_in_a_few",
+            "Therapist",
+            f"a therapist is a member of at most {most} communities (the larger of "
+            f"memberships.MOST_COMMUNITIES, {MOST_COMMUNITIES}, and the "
+            "therapist.community_memberships minimum)",
+            f"""SELECT "m"."userId" AS "key", CAST(COUNT(*) AS TEXT) || ' communities' AS "detail"
+            FROM "Membership" AS "m" JOIN "Therapist" AS "t" ON "t"."userId" = "m"."userId"
+            GROUP BY "m"."userId" HAVING COUNT(*) > {most}""",
+        )
+    ]
 
 
 def _counts_shared(
@@ -1523,14 +1543,6 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         JOIN "User" AS "u" ON "u"."id" = "m"."userId" AND CAST("u"."role" AS TEXT) = 'moderator'
         WHERE NOT EXISTS (SELECT 1 FROM "ModeratorCommunity" AS "mc"
             WHERE "mc"."moderatorId" = "m"."userId" AND "mc"."communityId" = "m"."communityId")""",
-    ),
-    (
-        "membership.therapist_in_a_few",
-        "Therapist",
-        f"a therapist is a member of at most {MOST_COMMUNITIES} communities",
-        f"""SELECT "m"."userId" AS "key", CAST(COUNT(*) AS TEXT) || ' communities' AS "detail"
-        FROM "Membership" AS "m" JOIN "Therapist" AS "t" ON "t"."userId" = "m"."userId"
-        GROUP BY "m"."userId" HAVING COUNT(*) > {MOST_COMMUNITIES}""",
     ),
     (
         "membership.therapist_fits_the_community",

@@ -41,7 +41,7 @@ import numpy as np
 import polars as pl
 
 from seedsnap.arrays import rows_in
-from seedsnap.config import STAFF_MOST
+from seedsnap.config import STAFF_MOST, Config
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.enrichers.common import count_by, deficit, pair_top_up, sample_pairs
 from seedsnap.generators.common import text_keys
@@ -87,12 +87,21 @@ SPREAD = 3
 # The share of the clients who may join a community it takes at most to keep its staff a
 # third (``least_clients``).
 LEAST_SHARE = 0.6
+# The communities a therapist is a member of at most, or its community_memberships minimum
+# where that is larger (``most_communities``; check's membership.therapist_in_a_few).
 MOST_COMMUNITIES = 3
 # The communities a therapist joins as a host at most, loosened in turn for a community
 # still short of hosts (``_hosts``): two, then MOST_COMMUNITIES; a community that none of
 # those can host takes one who does not fit it, then one in MOST_COMMUNITIES already who
 # leaves a community that keeps another therapist (``_moved_hosts``).
 HOST_LOADS = (2, MOST_COMMUNITIES)
+
+
+def most_communities(config: Config) -> int:
+    """The communities a therapist is a member of at most: MOST_COMMUNITIES, or its
+    therapist.community_memberships minimum where ``--min`` raises it past that (each
+    therapist joins that many: ``_therapists_join``; the host bound follows it)."""
+    return max(MOST_COMMUNITIES, config.minimum("therapist", "community_memberships"))
 
 
 def eligible_users(frames: Frames) -> pl.DataFrame:
@@ -268,12 +277,11 @@ def _hosts(
     pool: _Pool,
     members: pl.DataFrame,
     purpose: str = "host-side",
-    loads: tuple[int, ...] = (),
 ) -> pl.DataFrame:
     """(communityId, userId): per community of ``need``, its ``need`` therapists of the
     ``pool`` not among its ``members`` (``relationships.place``, the communities
     asking): those that fit it, where clients of their state still coming are members, and
-    in fewer communities than ``loads`` (HOST_LOADS) bound in turn."""
+    in fewer communities than HOST_LOADS bound in turn (its last ``most_communities``)."""
     therapists, comm = pool.therapists, pool.comm
     if need.is_empty() or therapists.is_empty():
         return pl.DataFrame(schema={"communityId": pl.String, "userId": pl.String})
@@ -284,14 +292,14 @@ def _hosts(
     s = ctx.stream("Membership", purpose)
     ck, tk = text_keys(need["communityId"]), text_keys(therapists["id"])
     out_r, out_c = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.intp)]
-    loads = loads or HOST_LOADS
+    most = most_communities(ctx.config)
     # A tiny fixed loop: looser bounds for those still short, therapists who fit first; a
     # host that does not (none that does has room) only for a community with none.
-    passes = [(most, False) for most in loads]
+    passes = [(bound, False) for bound in (*HOST_LOADS[:-1], most)]
     if purpose == "host-side":
-        passes += [(MOST_COMMUNITIES, True)]
-    for most, any_first in passes:
-        room = np.maximum(most - load, 0)
+        passes += [(most, True)]
+    for bound, any_first in passes:
+        room = np.maximum(bound - load, 0)
         r, c = place(s, ck, tk, fit_c, local.T[rows], want, room, any_first)
         r, c = r[fit_c[r, c] >= 0], c[fit_c[r, c] >= 0]
         fit_c[r, c] = -1
@@ -500,7 +508,7 @@ def _host_passes(
             count_by(after.filter(is_ther), "communityId"),
             pl.col("want"),
         )
-        got = _hosts(ctx, frames, need_host, pool, after, purpose, HOST_LOADS)
+        got = _hosts(ctx, frames, need_host, pool, after, purpose)
         after = _with(after, got)
         if purpose == "host-side":
             short = need_host.join(
