@@ -1857,7 +1857,8 @@ def test_a_community_whose_clients_cannot_hold_a_host_keeps_staff_at_most_half()
 def test_a_raised_therapist_minimum_raises_the_bound_not_past_it() -> None:
     # --min therapist.community_memberships=4: each APPROVED therapist joins 4 communities,
     # one past MOST_COMMUNITIES; hosts may take a therapist to 4 (most_communities), never
-    # to 5. 0.16.0's check flagged medium's 11 therapists at 4 (membership.therapist_in_a_few).
+    # to 5. 0.16.0's check flagged medium's 11 therapists at 4 (membership.therapist_in_a_few)
+    # and Young Adults (18-25) at 6 members of 8 (min:community.members).
     from seedsnap.enrichers.memberships import MOST_COMMUNITIES, most_communities
 
     config = resolve(mode="medium", minimums={"therapist.community_memberships": 4}, env={})
@@ -1867,3 +1868,8 @@ def test_a_raised_therapist_minimum_raises_the_bound_not_past_it() -> None:
     per = built["Membership"].filter(pl.col("userId").is_in(approved.implode()))
     per = per.group_by("userId").len()
     assert per.height == approved.len() and (per["len"] == 4).all(), per
+    # Young Adults (18-25) has 4 clients of its age and needs 8 members: 4 staff, its
+    # therapists moved from communities with members to spare (none had room left).
+    sizes = built["Membership"].group_by("communityId").len()
+    least = config.minimum("community", "members")
+    assert sizes.height == built["Community"].height and (sizes["len"] >= least).all(), sizes

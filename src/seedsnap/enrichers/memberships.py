@@ -1,5 +1,5 @@
 """Memberships: every client and approved therapist in ≥ N communities; every community ≥ M members,
-one of them an APPROVED therapist, its staff a minority.
+one of them an APPROVED therapist where its clients allow, its staff a minority.
 
 Upstream topped users up to 1 membership in "the first community in DB order" and never
 enforced the community minimum (seeder.md §7 row 1, §11.7). Here both sides are topped up per
@@ -22,14 +22,17 @@ they did not moderate, therapists in up to 9 communities whatever their expertis
   (``relationships.therapist_fit``), where clients of its state who still come are members
   (its in-person groups meet there), each community taking no more than its room
   (``relationships.therapist_room``) and SPREAD times its share (``_therapists_join``);
-- every community then has HOSTS therapist members where its room allows, one at least, who
+- every community then has HOSTS therapist members where its room allows, one at least
+  where its clients keep its staff one in STAFF_MOST with it (``therapist_room``), who
   can host its group sessions: those that fit it first, in at most MOST_COMMUNITIES each
   (``_hosts``; one that does not fit only for a community no fitting one has room for; one
   already in MOST_COMMUNITIES leaves a community that keeps another therapist for one with
   none, ``_moved_hosts``);
 - moderators join only the communities they moderate (the moderator_assignments enricher);
 - a community whose clients of its age range cannot make its minimum takes therapists that
-  fit it, up to as many as its clients (staff one in STAFF_MOST at most).
+  fit it, up to as many as its clients (staff one in STAFF_MOST at most); where none has
+  room (a raised therapist minimum), one moves to it from a community with members to spare
+  (``_fill``).
 """
 
 from __future__ import annotations
@@ -324,12 +327,15 @@ def _moved_hosts(
     pool: _Pool,
     members: pl.DataFrame,
     movable: pl.DataFrame,
+    spare: I64 | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(left, joined), both (communityId, userId): each community of ``short`` (no therapist
-    of the ``pool`` among its ``members`` had room to host it) takes one who leaves a
-    community it joined by ``movable`` (``_therapists_join``) that keeps another therapist
-    member: those that fit it best first, then keyed. Its MOST_COMMUNITIES stay the bound
-    (0.16.0 let a tiny build's therapist join a 4th: light seed 10)."""
+    of the ``pool`` among its ``members`` had room to host it; a community as many times as
+    it is short) takes one who leaves a community it joined by ``movable``
+    (``_therapists_join``) that keeps another therapist member: those that fit it best
+    first, then keyed. Its MOST_COMMUNITIES stay the bound (0.16.0 let a tiny build's
+    therapist join a 4th: light seed 10). With ``spare`` (per community, the members it may
+    lose), only one that fits it leaves, a community with members to spare."""
     therapists, comm = pool.therapists, pool.comm
     none = pl.DataFrame(schema={"communityId": pl.String, "userId": pl.String})
     if short.is_empty() or movable.is_empty():
@@ -344,14 +350,18 @@ def _moved_hosts(
     bits = ctx.stream("Membership", "host-move").bits(tk[m_t] ^ ck[m_c])
     gone = np.zeros(movable.height, dtype=bool)
     left, joined = [], []
+    more = spare is not None
+    spare = np.zeros(comm.height, np.int64) if spare is None else spare.copy()
     # A tiny loop over the communities still short (none in a build of any size).
     for k in rows_in(short, comm["id"]):
         f = fit[m_t, k]
-        ok = (f >= 0) & ~gone & (held[m_c] >= 2)
+        ok = (f > 0) & (spare[m_c] > 0) if more else f >= 0
+        ok &= ~gone & (held[m_c] >= 2)
         if not ok.any():
             continue
         pick = np.flatnonzero(ok)[np.lexsort((bits[ok], -f[ok]))[0]]
         gone[pick] = True
+        spare[m_c[pick]] -= 1
         held[m_c[pick]] -= 1
         held[k] += 1
         fit[m_t[pick], k] = -1
@@ -524,11 +534,21 @@ def _host_passes(
 
 
 def _fill(
-    ctx: Context, frames: Frames, pool: _Pool, counts: _Counts, after: pl.DataFrame, staff: I64
-) -> pl.DataFrame:
-    """(communityId, userId): a community whose clients among ``after`` could not make its
+    ctx: Context,
+    frames: Frames,
+    pool: _Pool,
+    counts: _Counts,
+    after: pl.DataFrame,
+    staff: I64,
+    by_ther: pl.DataFrame,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(by_fill, by_ther): a community whose clients among ``after`` could not make its
     minimum (an age range few clients are of) takes therapists to it, never beyond one in
-    STAFF_MOST of its members (``staff``: its staff before)."""
+    STAFF_MOST of its members (``staff``: its staff before); where those with room come
+    short, therapists at the bound move to it from a community of ``by_ther`` with members
+    to spare (``_moved_hosts``; ``by_ther`` returned without them). Only a raised therapist
+    minimum leaves none with room (medium --min therapist.community_memberships=4: Young
+    Adults (18-25), 4 clients of its age, had 6 members of 8)."""
     minimum = ctx.config.minimum("community", "members")
     n_clients = counts.per_community(after.filter(counts.is_client))
     fill = pool.comm.select(
@@ -538,7 +558,21 @@ def _fill(
             np.minimum(minimum - staff - n_clients, n_clients // (STAFF_MOST - 1) - staff),
         ),
     ).filter(pl.col("need") > 0)
-    return _hosts(ctx, frames, fill, pool, after, "fill-side")
+    got = _hosts(ctx, frames, fill, pool, after, "fill-side")
+    still = fill.join(count_by(got, "communityId"), on="communityId", how="left").select(
+        "communityId", (pl.col("need") - pl.col("len").fill_null(0)).alias("short")
+    )
+    if (still["short"] > 0).any():
+        members = _with(after, got)
+        spare = counts.per_community(members) - minimum
+        short = still.filter(pl.col("short") > 0).select(
+            pl.col("communityId").repeat_by("short").explode()
+        )["communityId"]
+        left, moved = _moved_hosts(ctx, frames, short, pool, members, by_ther, spare)
+        if left.height:
+            by_ther = by_ther.join(left, on=["communityId", "userId"], how="anti")
+            got = pl.concat([got, moved.select(got.columns)])
+    return got, by_ther
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
@@ -595,7 +629,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         "minority-side", after, np.maximum(counts.least_clients(staff), minimum - staff)
     )
     after = pl.concat([after, by_more])
-    by_fill = _fill(ctx, frames, pool, counts, after, staff)
+    by_fill, by_ther = _fill(ctx, frames, pool, counts, after, staff, by_ther)
     return {
         "Membership": pl.concat(
             [
