@@ -20,11 +20,11 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from seedsnap.arrays import sort_by_text
+from seedsnap.arrays import in_sorted, rows_in, sort_by_text
 from seedsnap.context import MS_PER_DAY, Context, Frames, timestamps
 from seedsnap.enrichers.common import best_rows, count_by, deficit, pair_top_up
 from seedsnap.generators import content_text
-from seedsnap.generators.common import text_keys
+from seedsnap.generators.common import ms, text_keys
 from seedsnap.generators.content import (
     FEED_WITHIN,
     REACTION_MEAN,
@@ -108,31 +108,29 @@ def _take(
     with lo. ``awake``: only pairs the user was still seen after and joined by FEED_WITHIN
     after the item (for hearts no minimum asks).
     """
-    pair = pl.col("_i").cast(pl.Int64) * n_users + pl.col("_u")
-    lo = pl.max_horizontal(made, "joinedAt").dt.epoch("ms") + 1000
-    allowed = (pl.col("_a") != pl.col("_u")) & ~pair.is_in(hearted.implode())
+    # On the columns as arrays: the pairs are a million rows and more (heavy x40: 1.7
+    # million on the post side), and a lazy filter and select over them took most of a step.
+    r, i, u = (pairs[c].to_numpy() for c in ("_r", "_i", "_u"))
+    author = pairs["_a"]
+    made_ms, joined = ms(pairs[made]), ms(pairs["joinedAt"])
+    seen = pairs["seen"].to_numpy()
+    lo = np.maximum(made_ms, joined) + 1000
+    pair = i.astype(np.int64) * n_users + u
+    # (A NULL author hearts none: its pairs are not allowed.)
+    allowed = author.is_not_null().to_numpy() & (author.fill_null(0).to_numpy() != u)
+    allowed &= ~in_sorted(pair, np.sort(hearted.to_numpy().astype(np.int64)))
     # A member who joined more than FEED_WITHIN after the item would heart it long after.
-    stale = pl.col("joinedAt").dt.epoch("ms") > pl.col(made).dt.epoch("ms") + FEED_WITHIN
+    stale = joined > made_ms + FEED_WITHIN
     if awake:
-        allowed &= (lo < pl.col("seen")) & ~stale
-    cand = (
-        pairs.lazy()
-        .with_row_index("_o")
-        .filter((allowed & pair.is_first_distinct()) if repeated else allowed)
-        .select(
-            "_o",
-            "_r",
-            (pl.col("_uk") ^ (pl.col("_ik") * pl.lit(factor, dtype=pl.UInt64))).alias("_k"),
-            ((lo >= pl.col("seen")).cast(pl.Int64) * 2 + stale.cast(pl.Int64)).alias("_late"),
-        )
-        .collect()
-    )
-    keys = cand["_k"].to_numpy()
+        allowed &= (lo < seen) & ~stale
+    if repeated:
+        allowed &= pl.Series(pair).is_first_distinct().to_numpy()
+    o = np.flatnonzero(allowed)
+    keys = pairs["_uk"].to_numpy()[o] ^ (pairs["_ik"].to_numpy()[o] * np.uint64(factor))
+    late = (lo[o] >= seen[o]).astype(np.int64) * 2 + stale[o]
     score = ctx.stream(table, purpose).bits(keys)
-    chosen = _best_rows(
-        cand["_r"].to_numpy(), need.to_numpy(), score, keys, cand["_late"].to_numpy()
-    )
-    return pairs[cand["_o"].to_numpy()[chosen]].with_columns(lo.alias("lo"))
+    chosen = o[_best_rows(r[o], need.to_numpy(), score, keys, late)]
+    return pairs[chosen].with_columns(pl.Series("lo", lo[chosen]))
 
 
 def _best_rows(entity: np.ndarray, need: np.ndarray, score: U64, keys: U64, late: I64) -> I64:
@@ -196,13 +194,28 @@ def _short_posts(
         ),
         "postId",
     ).with_row_index("_r")
-    pairs = (
-        need.select("_r", "_i")
-        .join(post_cols, on="_i")
-        .join(member_cols, on="communityId")
-        .drop("communityId")
+    on_posts = post_cols.drop("_i")[need["_i"].to_numpy()]
+    return need, _in_communities(
+        pl.concat([need.select("_r", "_i"), on_posts], how="horizontal"), member_cols
     )
-    return need, pairs
+
+
+def _in_communities(rows: pl.DataFrame, others: pl.DataFrame) -> pl.DataFrame:
+    """Each of ``rows`` beside each of ``others`` of its community (``_c``: a code, -1 for
+    none), without ``_c``: their inner join on it, in another order (by row, then other),
+    which no pick depends on (``_take`` orders by its draws). Index arithmetic, not a join:
+    the post side's pairs are 1.7 million at heavy x40, and the join most of the step."""
+    code, other_code = rows["_c"].to_numpy(), others["_c"].to_numpy()
+    has = np.flatnonzero(other_code >= 0)
+    block = has[np.argsort(other_code[has], kind="stable")]
+    groups = max(int(code.max(initial=-1)), int(other_code.max(initial=-1))) + 1
+    size = np.bincount(other_code[has], minlength=max(groups, 1))
+    c = np.maximum(code, 0)
+    span = np.where(code >= 0, size[c], 0)
+    at = np.repeat(np.arange(len(code), dtype=np.int64), span)
+    start = np.cumsum(size) - size
+    other = block[np.repeat(start[c] - (np.cumsum(span) - span), span) + np.arange(len(at))]
+    return pl.concat([rows.drop("_c")[at], others.drop("_c")[other]], how="horizontal")
 
 
 def _pair_codes(chosen: pl.DataFrame, n_users: int) -> pl.Series:
@@ -256,22 +269,31 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .join(users, on="userId", maintain_order="left")
     )
     seen = last_seen(ctx, frames["User"])  # by row of User: by ``_u``
+    # A community as a code (its row among the members' communities; -1: none of theirs):
+    # the pairs below are the members and items of one code (``_in_communities``).
+    communities = members["communityId"].drop_nulls().unique()
     members = members.with_columns(
         pl.Series("_uk", text_keys(members["userId"])),
         pl.Series("seen", seen[members["_u"].to_numpy()]),
+        pl.Series("_c", rows_in(members["communityId"], communities)),
     )
-    member_cols = members.select("communityId", "_u", "joinedAt", "_uk", "seen")
+    member_cols = members.select("_c", "_u", "joinedAt", "_uk", "seen")
     # An item is in one community, so a (user, item) pair comes twice only from a repeated
     # membership: checked here once, on the far smaller frame, for every _take.
     repeated = bool(members.select("_u", "communityId").is_duplicated().any())
     posts = (
-        community_posts(frames)
+        community_posts(
+            {**frames, "Post": frames["Post"].select("id", "userId", "roomId", "createdAt")}
+        )
         .with_row_index("_i")
         .join(authors, on="author", how="left", maintain_order="left")
         .with_columns(author_code)
     )
-    posts = posts.with_columns(pl.Series("_ik", text_keys(posts["postId"])))
-    post_cols = posts.select("communityId", "_i", "_a", "pAt", "_ik")
+    posts = posts.with_columns(
+        pl.Series("_ik", text_keys(posts["postId"])),
+        pl.Series("_c", rows_in(posts["communityId"], communities)),
+    )
+    post_cols = posts.select("_c", "_i", "_a", "pAt", "_ik")
     # Misconduct draws no hearts (the module docstring): by row of ``posts`` (``_i``).
     bad = misconduct(frames["Post"], posts["postId"])
     decent_cols = post_cols.filter(pl.Series(~bad))  # (post_cols is in ``_i`` order)
@@ -290,17 +312,10 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
 
     def by_user(need: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
         """Pairs of the users in ``need`` (``_r``: row in it) with the items of their communities."""
-        return (
-            need.select("userId")
-            .with_row_index("_r")
-            .join(
-                members.select("userId", "communityId", "_u", "joinedAt", "_uk", "seen"),
-                on="userId",
-            )
-            .drop("userId")
-            .join(items, on="communityId")
-            .drop("communityId")
-        )
+        code = rows_in(members["userId"], need["userId"])
+        of_need = np.flatnonzero(code >= 0)
+        rows = member_cols[of_need].with_columns(pl.Series("_r", code[of_need], dtype=pl.UInt32))
+        return _in_communities(rows, items)
 
     by_users = _take(
         ctx, "PostHeart", "user-side", by_user(need_u, decent_cols), need_u["need"], "pAt", 11,
@@ -348,11 +363,11 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         comments = (
             frames["Comment"]
             .filter(~content_text.misconduct_expr("content"))
-            .join(posts.select("postId", "communityId"), on="postId")
+            .join(posts.select("postId", "_c"), on="postId")
             .select(
                 pl.col("id").alias("commentId"),
                 pl.col("userId").alias("author"),
-                "communityId",
+                "_c",
                 pl.col("createdAt").alias("cAt"),
             )
             .with_row_index("_i")
@@ -365,7 +380,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         )
         by_comments = _take(
             ctx, "CommentHeart", purpose,
-            by_user(need, comments.select("communityId", "_i", "_a", "cAt", "_ik")),
+            by_user(need, comments.select("_c", "_i", "_a", "cAt", "_ik")),
             need["need"], "cAt", 13, hearted_c["_pair"].drop_nulls(), n_users, repeated,
         )  # fmt: skip
         return by_comments.with_columns(
