@@ -109,6 +109,17 @@ def test_hearts_best_rows_choose_as_best_rows(seed: int) -> None:
         expected = common.best_rows(entity, need, score, keys, ranks)
         got = hearts._best_rows(entity, need, score, keys, ranks[0] if ranks else 0 * late)
         assert got.tolist() == expected.tolist()
+    # Taken pairs (a fifth, some entities' every row) are as rows left out beforehand.
+    pair = rng.permutation(n).astype(np.int64)
+    taken = (rng.random(n) < 0.2) | (entity == 1)
+    free = np.flatnonzero(~taken)
+    for ranks in ([late], []):
+        expected = free[common.best_rows(entity[free], need, score[free], keys[free],
+                                         [r[free] for r in ranks])]  # fmt: skip
+        got = hearts._best_rows(
+            entity, need, score, keys, late if ranks else 0 * late, (pair, np.sort(pair[taken]))
+        )
+        assert got.tolist() == expected.tolist()
 
 
 def test_first_options_take_what_a_full_sort_gives() -> None:

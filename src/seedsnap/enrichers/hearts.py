@@ -116,9 +116,9 @@ def _take(
     seen = pairs["seen"].to_numpy()
     lo = np.maximum(made_ms, joined) + 1000
     pair = i.astype(np.int64) * n_users + u
-    # (A NULL author hearts none: its pairs are not allowed.)
+    # (A NULL author hearts none: its pairs are not allowed. Whether a pair is ``hearted``
+    # is asked of the few _best_rows can choose only.)
     allowed = author.is_not_null().to_numpy() & (author.fill_null(0).to_numpy() != u)
-    allowed &= ~in_sorted(pair, np.sort(hearted.to_numpy().astype(np.int64)))
     # A member who joined more than FEED_WITHIN after the item would heart it long after.
     stale = joined > made_ms + FEED_WITHIN
     if awake:
@@ -129,19 +129,31 @@ def _take(
     keys = pairs["_uk"].to_numpy()[o] ^ (pairs["_ik"].to_numpy()[o] * np.uint64(factor))
     late = (lo[o] >= seen[o]).astype(np.int64) * 2 + stale[o]
     score = ctx.stream(table, purpose).bits(keys)
-    chosen = o[_best_rows(r[o], need.to_numpy(), score, keys, late)]
+    taken = (pair[o], np.sort(hearted.to_numpy().astype(np.int64)))
+    chosen = o[_best_rows(r[o], need.to_numpy(), score, keys, late, taken)]
     return pairs[chosen].with_columns(pl.Series("lo", lo[chosen]))
 
 
-def _best_rows(entity: np.ndarray, need: np.ndarray, score: U64, keys: U64, late: I64) -> I64:
+def _best_rows(
+    entity: np.ndarray,
+    need: np.ndarray,
+    score: U64,
+    keys: U64,
+    late: I64,
+    taken: tuple[I64, I64] | None = None,
+) -> I64:
     """``best_rows(entity, need, score, keys, [late])`` (no rank where none is late), sorting
-    only the rows that can be chosen.
+    only the rows that can be chosen; with ``taken`` (each row's pair code, and the codes
+    taken, sorted), of the rows whose pair is not taken.
 
     A side entity's rows not late with a draw under a cut, set so that CUT_SPARE times its
     need and CUT_EXTRA more are expected under it, all come before its other rows (lower in
     (late, score)); where they make its need, its best rows are among them, and where they
     do not, all its rows are sorted. The post side has some 35 pairs per post it needs one
-    heart for (heavy x48: 1.6 million): the sort was most of the step's time.
+    heart for (heavy x48: 1.6 million): the sort was most of the step's time. Taken pairs
+    are looked up among those rows only (the cut counts them: it only bounds the rows
+    sorted, and a side's best rows not taken come first among its rows not taken whatever
+    the cut), not among all 1.6 million.
     """
     entity = entity.astype(np.intp, copy=False)
     on_time = late == 0
@@ -151,9 +163,12 @@ def _best_rows(entity: np.ndarray, need: np.ndarray, score: U64, keys: U64, late
     top = np.floor(np.minimum(q, 0.5) * 2.0**64).astype(np.uint64) - np.uint64(1)
     top[q >= 0.5] = np.iinfo(np.uint64).max
     keep = on_time & (score <= top[entity])
+    if taken is not None:
+        keep[keep] = ~in_sorted(taken[0][keep], taken[1])
     short = np.bincount(entity[keep], minlength=len(need)) < need
     if short.any():
-        keep |= short[entity]
+        more = np.flatnonzero(short[entity] & ~keep)
+        keep[more if taken is None else more[~in_sorted(taken[0][more], taken[1])]] = True
     kept = np.flatnonzero(keep)
     ranks = [late[kept]] if late[kept].any() else []  # no code (nor its bit) where none is late
     return kept[best_rows(entity[kept], need, score[kept], keys[kept], ranks)]
