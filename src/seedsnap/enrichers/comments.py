@@ -52,14 +52,18 @@ AUTHOR_REPLY_WITHIN = 3 * MS_PER_DAY  # ... and at the latest this long after it
 LATER = 3  # the orders in which a user takes the posts it may comment on (``_first_options``)
 
 
-def _make(ctx: Context, keys: np.ndarray, pairs: pl.DataFrame, purpose: str) -> pl.DataFrame:
+def _make(
+    ctx: Context, keys: np.ndarray, pairs: pl.DataFrame, purpose: str, home: I64 | None = None
+) -> pl.DataFrame:
     """Comments (without their text, which follows their thread: ``with_texts``) from
     (postId, userId, lo ms, seen ms) rows, one per key ``_k``, before the commenter was
-    last seen (or at ``lo`` if that is later)."""
+    last seen (or at ``lo`` if that is later). ``home``: the commenters' ``home_offset_of``
+    where the caller has them."""
     s = ctx.stream("Comment", purpose)
     lo = pairs["lo"].to_numpy()
     hi = np.minimum(ctx.anchor_ms, pairs["seen"].to_numpy())
-    home = home_offset_of(ctx, pairs["userId"])
+    if home is None:
+        home = home_offset_of(ctx, pairs["userId"])
     at = waking_soon_after(s, keys, lo, hi, REACTION_MEAN["Comment"], home, index=0)
     return pl.DataFrame(
         {
@@ -206,9 +210,9 @@ def _user_options(
     seen = members["seen"].to_numpy().astype(np.int64)[m][r]
     p_at = posts["pAt"].dt.epoch("ms").to_numpy().astype(np.int64)
     lo = np.maximum(p_at[opt_p], joined[r]) + 60_000
-    spam = np.zeros(posts.height, dtype=bool)
-    spam_at = rows_in(kinds.filter(pl.col("_kind") == content_text.SPAM)["postId"], posts["postId"])
-    spam[spam_at[spam_at >= 0]] = True
+    # (The posts looked up among the few spam posts, not those among every post.)
+    spam_ids = kinds.filter(pl.col("_kind") == content_text.SPAM)["postId"]
+    spam = posts["postId"].is_in(spam_ids.implode()).to_numpy()
     # Tier 0: before and not spam; 1: spam before; 2: after the user was last seen; 3: on
     # one's own post (never). A user keeps the options of its lowest tier but 3.
     tier = np.where(lo < seen, spam[opt_p], 2).astype(np.int8)
@@ -298,9 +302,11 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # those it commented on already.
     p_at = ms(posts["pAt"])
     share = attention(ctx.anchor_ms, posts["communityId"], p_at)
-    passed = (lo_opt - 60_000 > p_at[p_opt] + FRESH_WITHIN) | (
-        s.uniform(pair_keys, 2) >= share[p_opt]
-    )
+    passed = lo_opt - 60_000 > p_at[p_opt] + FRESH_WITHIN
+    # (Drawn only where it decides: ``later`` is read of the options a user keeps, and one
+    # done or passed over already is later anyway.)
+    undecided = np.flatnonzero(keep & ~is_done & ~passed)
+    passed[undecided] = s.uniform(pair_keys[undecided], 2) >= share[p_opt[undecided]]
     later = np.where(is_done, 2, passed.astype(np.int64))
     count = np.bincount(n_opt[keep], minlength=need.height)
     has = count > 0
@@ -323,6 +329,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             ]
         ),
         "top-up-user",
+        home_offset_of(ctx, need["userId"])[rows],  # each user's once
     )
 
     # Posts below their minimum get comments from other members of their community. Counted
