@@ -516,10 +516,17 @@ def pick_still_coming(
     distinct = pool["communityId"].drop_nulls().unique()
     groups, row_group = rows_in(pool["communityId"], distinct), rows_in(community, distinct)
     values = pool["userId"].rank("dense").fill_null(0).to_numpy()
+    # A draw picks pool rows (``_m``); what it reads of them (join time, last seen, key) is
+    # read here once, with a last slot for no pick (-1), and the rows' columns gathered once
+    # at the end: not text hashed and columns gathered on each draw.
+    by_row = pool.select("userId").with_row_index("_m")
+    m_joined = np.append(pool["joinedAt"].dt.epoch("ms").fill_null(0).to_numpy(), 0)
+    m_seen = np.append(pool["seen"].fill_null(-1).to_numpy(), -1)
+    m_key = text_keys(pl.concat([pool["userId"].fill_null(""), pl.Series([""])]))
     # Each draw picks for the rows still without a fitting member (a draw depends on the
     # row's key only; with ``item``, the first row of an item in row order wins a member);
     # ``at`` is each row's pick among all the draws' picks.
-    picks: list[pl.DataFrame] = []
+    picks: list[I64] = []
     at = np.arange(len(keys), dtype=np.int64)
     found = np.zeros(len(keys), dtype=bool)
     todo = at.copy()
@@ -532,7 +539,7 @@ def pick_still_coming(
             stream,
             keys[todo],
             row_group[todo],
-            pool,
+            by_row,
             groups,
             values,
             index=index,
@@ -540,12 +547,13 @@ def pick_still_coming(
             value="userId",
             label="(communityId, userId)",
         )
-        joined = pick["joinedAt"].dt.epoch("ms").fill_null(0).to_numpy()
+        m = pick["_m"].cast(pl.Int64).fill_null(-1).to_numpy()
+        joined = m_joined[m]
         lo = np.maximum(after[todo], joined)
-        fits = pick["seen"].fill_null(-1).to_numpy() > lo + 60_000
+        fits = m_seen[m] > lo + 60_000
         fits &= joined <= after[todo] + FRESH_WITHIN  # a member when it was made
         if item is not None:
-            pair = child_keys(item[todo], text_keys(pick["userId"].fill_null("")))
+            pair = child_keys(item[todo], m_key[m])
             fits &= ~in_sorted(pair, held) & ~in_sorted(pair, added)
             # Of the rows that would take one (item, member), the first only.
             # (First occurrences by a hash, as np.unique's return_index finds them by a sort.)
@@ -553,13 +561,17 @@ def pick_still_coming(
             first = pl.Series(pair[hits]).is_first_distinct().to_numpy()
             fits[:] = False
             fits[hits[first]] = True
-            added = np.sort(np.concatenate([added, pair[fits]]))
+            new = np.sort(pair[fits])
+            added = np.insert(added, np.searchsorted(added, new), new)  # (merged: in order)
         use = fits if n else np.ones(len(todo), dtype=bool)
-        at[todo[use]] = sum(p.height for p in picks) + np.flatnonzero(use)
-        picks.append(pick)
+        at[todo[use]] = sum(len(p) for p in picks) + np.flatnonzero(use)
+        picks.append(m)
         found[todo[fits]] = True
         todo = todo[~fits]
-    picked = pl.concat(picks)[at] if picks else pool.clear(len(keys))
+    if not picks:
+        return pool.clear(len(keys)), found
+    m = np.concatenate(picks)[at]
+    picked = pl.concat([pool, pool.clear(1)])[np.where(m >= 0, m, pool.height)]
     return picked, found
 
 
@@ -596,7 +608,7 @@ def first_still_coming(
     )
     # Members when it was made (FRESH_WITHIN) before those who joined later, after those
     # who have not commented on it yet.
-    cand = cand.sort("_row", "_had", "_late", "_d", "userId")
+    by = _first_order(cand)
     # The k-th row of an item (in row order) takes its k-th member, round again if need be.
     order = np.argsort(item, kind="stable")
     turn = np.empty(len(item), dtype=np.int64)
@@ -606,8 +618,28 @@ def first_still_coming(
     count = np.bincount(cand["_row"].to_numpy(), minlength=len(item))
     at = np.minimum((np.cumsum(count) - count) + turn % np.maximum(count, 1), cand.height - 1)
     found = pl.lit(pl.Series(count > 0))
-    picked: pl.DataFrame = cand.select(cols)[at]
+    picked: pl.DataFrame = cand.select(cols)[by[at]]
     return picked.select(pl.when(found).then(pl.col(c)).alias(c) for c in cols)
+
+
+def _first_order(cand: pl.DataFrame) -> I64:
+    """Positions putting ``first_still_coming``'s candidates in their order by (_row, _had,
+    _late, _d, userId): one lexsort of the integer columns (only the rows picked are
+    gathered, not every candidate's columns sorted with the text), the frame's sort where
+    two rows tie on them (one member's pair twice: not in a build) or a column has NULLs."""
+    names = ("_d", "_late", "_had", "_row")
+    if not any(cand[c].null_count() for c in names):
+        columns = [cand[c].to_numpy() for c in names]
+        order = np.lexsort(columns)
+        tie = np.ones(max(len(order) - 1, 0), dtype=bool)
+        for column in columns:
+            ordered = column[order]
+            tie &= ordered[1:] == ordered[:-1]
+        if not tie.any():
+            return order.astype(np.int64)
+    by_sort = cand.with_row_index("_o").sort("_row", "_had", "_late", "_d", "userId")
+    out: I64 = by_sort["_o"].to_numpy().astype(np.int64)
+    return out
 
 
 def base_comments(
