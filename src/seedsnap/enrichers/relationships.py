@@ -38,6 +38,7 @@ after the pre-assessment, and a client picks a therapist from them).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
@@ -64,7 +65,7 @@ from seedsnap.generators.relationships import (
 )
 from seedsnap.generators.therapy import approved_therapists
 from seedsnap.generators.users import home_offset_of, seen_of, still_coming, verified
-from seedsnap.random import child_keys, name_key
+from seedsnap.random import Stream, child_keys, name_key
 
 READS = ("User", "Client", "Therapist", "ClientTherapist")
 WRITES = ("ClientTherapist",)
@@ -74,10 +75,12 @@ SALT = name_key("enrich", "relationships")
 # with it in time.
 _ROUNDS = 4
 # Rounds of past clients for therapists short of their minimum: the first spread them over
-# the clients with the most time (``enrich``), the last _FILL_ROUNDS take any client with
+# the clients with the most time (``_spread``), the last _FILL_ROUNDS take any client with
 # room left, in shares of the least that keeps a pair PAST_PAIR_DAYS long.
 _SPREAD_ROUNDS = 12
 _FILL_ROUNDS = 3
+# A past pair's share of its client's time, at least (its last rounds aside).
+_SHARE_MS = PAST_SHARE_DAYS * MS_PER_DAY
 
 
 def _budget(rate: pl.Expr) -> pl.Expr:
@@ -199,6 +202,23 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     pairs = frames["ClientTherapist"]
     therapists = approved_therapists(frames).select("therapistId", "approvedMs")
+    clients = _clients(ctx, frames)
+    if therapists.is_empty() or clients.is_empty():
+        return {}
+    cover = therapists.select(
+        "therapistId", pl.Series("_cover", treated_by(frames, therapists["therapistId"]))
+    )
+    sides = _Sides(ctx, _client_times(ctx, frames, clients), therapists, cover)
+    active_rows = _active(sides, pairs)
+    past_rows = _past(sides, frames, pairs, active_rows)
+    return {"ClientTherapist": pl.concat([active_rows, past_rows])}
+
+
+def _clients(ctx: Context, frames: Frames) -> pl.DataFrame:
+    """The clients who may pick a therapist (verified, saw their recommendations), by id:
+    clientId, createdMs, and where any, readyMs (when it can first pick, after its
+    pre-assessment) and _need (the concerns of that assessment its therapist treats:
+    ``relationships.fits``)."""
     clients = frames["Client"].filter(
         pl.col("hasSeenTherapistRecommendations")
         & pl.col("userId").is_in(verified(frames["User"]).implode())
@@ -206,34 +226,22 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     clients = clients.select(
         pl.col("userId").alias("clientId"), pl.col("createdAt").dt.epoch("ms").alias("createdMs")
     ).sort("clientId")
-    if therapists.is_empty() or clients.is_empty():
-        return {}
-    # When a client can first pick a therapist (after its pre-assessment), by client, and
-    # the concerns of that assessment its therapist treats (``relationships.fits``).
-    clients = clients.with_columns(
+    if clients.is_empty():
+        return clients
+    return clients.with_columns(
         pl.Series("readyMs", pair_starts(ctx, clients)),
         pl.Series("_need", intake_needs(ctx, clients)),
     )
-    cover = therapists.select(
-        "therapistId", pl.Series("_cover", treated_by(frames, therapists["therapistId"]))
-    )
 
-    def treats(new: pl.DataFrame) -> pl.DataFrame:
-        """The pairs of ``new`` (clientId, therapistId) whose therapist treats one of its
-        client's concerns, or whose client has none of them (``relationships.fits``)."""
-        j = new.join(
-            clients.select("clientId", "_need"), on="clientId", how="left", maintain_order="left"
-        ).join(cover, on="therapistId", how="left", maintain_order="left")
-        ok = (pl.col("_need") == 0) | ((pl.col("_need") & pl.col("_cover")) != 0)
-        return j.filter(ok).select(new.columns)
 
-    by = ctx.anchor_ms - SETTLED_DAYS * MS_PER_DAY
-    # Whether each client still comes, when it was last seen, and the latest a new active
-    # pair of it begins: by SETTLED_DAYS before the anchor where it can (by its last visit
-    # at the latest); for a quiet client, weeks enough before its last visit for the
-    # sessions the minimums ask of the pair (``quiet_active_ms``).
+def _client_times(ctx: Context, frames: Frames, clients: pl.DataFrame) -> pl.DataFrame:
+    """``clients`` with whether each still comes (still), when it was last seen (seen), and
+    the latest a new active pair of it begins (latestMs): by SETTLED_DAYS before the anchor
+    where it can (by its last visit at the latest); for a quiet client, weeks enough before
+    its last visit for the sessions the minimums ask of the pair (``quiet_active_ms``)."""
     users = frames["User"]
-    clients = clients.with_columns(
+    by = ctx.anchor_ms - SETTLED_DAYS * MS_PER_DAY
+    return clients.with_columns(
         pl.Series("seen", seen_of(ctx, users, clients["clientId"])),
         pl.Series("still", still_coming(ctx, users, clients["clientId"])),
     ).with_columns(
@@ -242,34 +250,121 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .otherwise(pl.col("seen") - quiet_active_ms(ctx.config))
         .alias("latestMs")
     )
-    fixture_ids = [f"dev_client_{i + 1}" for i in range(FIXTURES_PER_ROLE)]
 
-    def starts(new: pl.DataFrame, latest: pl.Expr | None = None) -> pl.DataFrame:
+
+@dataclass(frozen=True)
+class _Sides:
+    """The two sides new pairs are made of: the clients who may pick (``_client_times``)
+    and the APPROVED therapists (therapistId, approvedMs), with the concerns each treats
+    (therapistId, _cover)."""
+
+    ctx: Context
+    clients: pl.DataFrame
+    therapists: pl.DataFrame
+    cover: pl.DataFrame
+
+    def treats(self, new: pl.DataFrame) -> pl.DataFrame:
+        """The pairs of ``new`` (clientId, therapistId) whose therapist treats one of its
+        client's concerns, or whose client has none of them (``relationships.fits``)."""
+        j = new.join(
+            self.clients.select("clientId", "_need"),
+            on="clientId",
+            how="left",
+            maintain_order="left",
+        ).join(self.cover, on="therapistId", how="left", maintain_order="left")
+        ok = (pl.col("_need") == 0) | ((pl.col("_need") & pl.col("_cover")) != 0)
+        return j.filter(ok).select(new.columns)
+
+    def starts(self, new: pl.DataFrame, latest: pl.Expr | None = None) -> pl.DataFrame:
         """New pairs with ``lo``: once the therapist reviewed the client's request
         (``relationships.reviewed``), sent when the client could pick and the therapist was
         approved, and after the client's earlier pairs (``after``, ms, when given); the
         review ends by ``latest`` (the pair's latest beginning; by default the client's last
         visit, or ``latestMs`` for one who went quiet) where it can."""
-        new = new.join(clients, on="clientId", how="left", maintain_order="left").join(
-            therapists, on="therapistId", how="left", maintain_order="left"
+        new = new.join(self.clients, on="clientId", how="left", maintain_order="left").join(
+            self.therapists, on="therapistId", how="left", maintain_order="left"
         )
         after = pl.col("afterMs") if "afterMs" in new.columns else pl.lit(0)
         if latest is None:
             latest = pl.when("still").then("seen").otherwise("latestMs")
         base = new.select(pl.max_horizontal("readyMs", "approvedMs", after)).to_series()
         lo = reviewed(
-            review_draws(ctx, new["clientId"], new["therapistId"]),
+            review_draws(self.ctx, new["clientId"], new["therapistId"]),
             base.to_numpy(),
             new.select(latest).to_series().to_numpy(),
         )
         return new.with_columns(pl.Series("lo", lo, dtype=pl.Int64))
 
+
+def _active(sides: _Sides, pairs: pl.DataFrame) -> pl.DataFrame:
+    """The new active pairs' rows: therapists without a current client get one (1), then
+    fixture clients without an active therapist (2)."""
+    ctx, therapists = sides.ctx, sides.therapists
+    by = ctx.anchor_ms - SETTLED_DAYS * MS_PER_DAY
     existing = pairs.select("therapistId", "clientId")
     active = pairs.filter(pl.col("status") == "active")
     s = ctx.stream("ClientTherapist", "round-robin")
+    needy = _needy(therapists, active, s, by)
+    # A client without an active therapist whose pair ended picks its next one once that
+    # pair had run its course (PAST_PAIR_DAYS: check's client_therapist.past_pair_ran).
+    last = pairs.group_by("clientId").agg(
+        pl.col("assignedAt").max().dt.epoch("ms").alias("afterMs")
+    )
+    last = last.with_columns(pl.col("afterMs") + PAST_PAIR_DAYS * MS_PER_DAY)
+    free = _free(sides.clients, active, last, s, by)
 
-    # 1. Therapists without an active client, or with only ones too recent for past
-    # sessions (where their approval leaves time for an earlier one), get an active client.
+    def in_time(got: pl.DataFrame) -> pl.DataFrame:
+        """Matched pairs that can begin by the client's latest (``starts``' lo) and whose
+        therapist treats one of the client's concerns (``treats``)."""
+        return sides.treats(
+            sides.starts(got.join(last, on="clientId", how="left", maintain_order="left"))
+            .filter(pl.col("lo") <= pl.when("still").then("seen").otherwise("latestMs"))
+            .select(got.columns)
+        )
+
+    matched = _match(needy, free, existing, in_time)
+    # A therapist the rounds left over (the clients it met treated for what it does not
+    # treat) takes a keyed free client it treats, one each.
+    left = needy.join(matched, on="therapistId", how="anti")
+    if not left.is_empty():
+        extra = sample_pairs(
+            ctx, "ClientTherapist", "therapist-fit",
+            left.select("therapistId", pl.lit(1, dtype=pl.Int64).alias("need")), "therapistId",
+            free.join(matched, on="clientId", how="anti")["clientId"], "clientId", existing,
+            where=in_time,
+        )  # fmt: skip
+        extra = extra.unique("clientId", keep="first", maintain_order=True)
+        matched = pl.concat([matched, extra.select(matched.columns)])
+
+    # 2. Fixture clients still without an active therapist get one (keyed).
+    fixture_ids = [f"dev_client_{i + 1}" for i in range(FIXTURES_PER_ROLE)]
+    lone = free.filter(pl.col("clientId").is_in(fixture_ids)).join(
+        matched, on="clientId", how="anti"
+    )
+    by_fixtures = sample_pairs(
+        ctx,
+        "ClientTherapist",
+        "client-side",
+        lone.select("clientId", pl.lit(1, dtype=pl.Int64).alias("need")),
+        "clientId",
+        therapists["therapistId"],
+        "therapistId",
+        existing.select("clientId", "therapistId"),
+        where=sides.treats,
+    )
+    new_active = pl.concat(
+        [matched.select("therapistId", "clientId"), by_fixtures.select(matched.columns)]
+    )
+    new_active = sides.starts(
+        new_active.join(last, on="clientId", how="left", maintain_order="left")
+    )
+    new_active = new_active.sort("clientId", "therapistId")
+    return _rows(ctx, new_active, "active", new_active["latestMs"].to_numpy())
+
+
+def _needy(therapists: pl.DataFrame, active: pl.DataFrame, s: Stream, by: int) -> pl.DataFrame:
+    """Therapists without an active client, or with only ones too recent for past sessions
+    (where their approval leaves time for an earlier one), in the order they pick."""
     settled = active.filter(pl.col("assignedAt").dt.epoch("ms") <= by).select("therapistId")
     with_active = active.select("therapistId").unique()
     needy = pl.concat(
@@ -286,19 +381,19 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # Those without any active client come first (one with only a recent one has someone
     # to meet); then those that can still have a client from before SETTLED_DAYS take the
     # early clients.
-    needy = needy.with_columns(
+    return needy.with_columns(
         (pl.col("approvedMs") + REVIEW_MIN <= by).alias("_early"),
         pl.Series("_s", s.bits(text_keys(needy["therapistId"]), 1)),
     ).sort(["_has", "_early", "_s", "therapistId"], descending=[False, True, False, False])
-    # A client without an active therapist whose pair ended picks its next one once that
-    # pair had run its course (PAST_PAIR_DAYS: check's client_therapist.past_pair_ran).
-    last = pairs.group_by("clientId").agg(
-        pl.col("assignedAt").max().dt.epoch("ms").alias("afterMs")
-    )
-    last = last.with_columns(pl.col("afterMs") + PAST_PAIR_DAYS * MS_PER_DAY)
-    # Clients who still come first, the early ones first; then quiet ones with weeks of
-    # therapy before their last visit, for the early therapists still without one (a quiet
-    # one cannot be a recent therapist's); then the other clients who still come.
+
+
+def _free(
+    clients: pl.DataFrame, active: pl.DataFrame, last: pl.DataFrame, s: Stream, by: int
+) -> pl.DataFrame:
+    """The clients without an active therapist who can begin a pair in time, in the order
+    they are met: those who still come first, the early ones first; then quiet ones with
+    weeks of therapy before their last visit, for the early therapists still without one
+    (a quiet one cannot be a recent therapist's); then the other clients who still come."""
     free = (
         clients.join(active.select("clientId"), on="clientId", how="anti")
         .join(last, on="clientId", how="left")
@@ -323,58 +418,46 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .otherwise(2)
         .alias("_group"),
     )
-    free = free.sort(["_group", "_s"])
+    return free.sort(["_group", "_s"])
 
-    def in_time(got: pl.DataFrame) -> pl.DataFrame:
-        """Matched pairs that can begin by the client's latest (``starts``' lo) and whose
-        therapist treats one of the client's concerns (``treats``)."""
-        return treats(
-            starts(got.join(last, on="clientId", how="left", maintain_order="left"))
-            .filter(pl.col("lo") <= pl.when("still").then("seen").otherwise("latestMs"))
-            .select(got.columns)
-        )
 
-    matched = _match(needy, free, existing, in_time)
-    # A therapist the rounds left over (the clients it met treated for what it does not
-    # treat) takes a keyed free client it treats, one each.
-    left = needy.join(matched, on="therapistId", how="anti")
-    if not left.is_empty():
-        extra = sample_pairs(
-            ctx, "ClientTherapist", "therapist-fit",
-            left.select("therapistId", pl.lit(1, dtype=pl.Int64).alias("need")), "therapistId",
-            free.join(matched, on="clientId", how="anti")["clientId"], "clientId", existing,
-            where=in_time,
-        )  # fmt: skip
-        extra = extra.unique("clientId", keep="first", maintain_order=True)
-        matched = pl.concat([matched, extra.select(matched.columns)])
-
-    # 2. Fixture clients still without an active therapist get one (keyed).
-    lone = free.filter(pl.col("clientId").is_in(fixture_ids)).join(
-        matched, on="clientId", how="anti"
+def _past(
+    sides: _Sides, frames: Frames, pairs: pl.DataFrame, active_rows: pl.DataFrame
+) -> pl.DataFrame:
+    """The past pairs' rows (3): pairs that ended before anything the client has began (its
+    active pair, or the pair it stopped with), one after another in the time the client had
+    before that, each a share of PAST_SHARE_DAYS at least: a pair that ended had its
+    sessions. A client without any pair has them before the anchor and its last visit; one
+    who went quiet, PAST_PAIR_DAYS before it (its last pair ended by then)."""
+    ctx = sides.ctx
+    after = pl.concat(
+        [pairs.select("therapistId", "clientId"), active_rows.select("therapistId", "clientId")]
     )
-    by_fixtures = sample_pairs(
-        ctx,
-        "ClientTherapist",
-        "client-side",
-        lone.select("clientId", pl.lit(1, dtype=pl.Int64).alias("need")),
-        "clientId",
-        therapists["therapistId"],
-        "therapistId",
-        existing.select("clientId", "therapistId"),
-        where=treats,
+    until = _until(ctx, sides.clients, pairs, active_rows, after)
+    fits = _Fits(sides, until, *_budgets(frames, pairs, active_rows))
+    past_t, after, until = _spread(sides, fits, until, after)
+    past_t, after = _only_clients(sides, fits, until, past_t, after)
+    past_c = _client_side(sides, fits, until, past_t, after)
+    past = sides.starts(
+        pl.concat([past_t, past_c.select(past_t.columns)]).join(
+            until.drop("readyMs"), on="clientId", how="left", maintain_order="left"
+        ),
+        latest=pl.col("hi"),
     )
-    new_active = pl.concat(
-        [matched.select("therapistId", "clientId"), by_fixtures.select(matched.columns)]
-    )
-    new_active = starts(new_active.join(last, on="clientId", how="left", maintain_order="left"))
-    new_active = new_active.sort("clientId", "therapistId")
-    active_rows = _rows(ctx, new_active, "active", new_active["latestMs"].to_numpy())
+    past = _one_after_another(past)
+    return _rows(ctx, past, "inactive", past["latest"].to_numpy())
 
-    # 3. Past clients: pairs that ended before anything the client has began (its active
-    # pair, or the pair it stopped with), one after another in the time the client had
-    # before that, each a share of PAST_SHARE_DAYS at least: a pair that ended had its
-    # sessions. A client without any pair has them before the anchor and its last visit;
-    # one who went quiet, PAST_PAIR_DAYS before it (its last pair ended by then).
+
+def _until(
+    ctx: Context,
+    clients: pl.DataFrame,
+    pairs: pl.DataFrame,
+    active_rows: pl.DataFrame,
+    after: pl.DataFrame,
+) -> pl.DataFrame:
+    """Per client, the time its past pairs fit in: from readyMs to hi (before anything it
+    has began, the anchor or its last visit); held (the pairs it has, of ``after``) and
+    room (``_room``: how many past pairs it may take)."""
     now_pairs = pl.concat(
         [pairs.select("clientId", "assignedAt"), active_rows.select("clientId", "assignedAt")]
     )
@@ -395,37 +478,41 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
             - REVIEW_MIN  # the next pair's request was reviewed after this one began
         ).alias("hi"),
     )
-    after = pl.concat([existing, active_rows.select("therapistId", "clientId")])
-    # How many past pairs a client may take: as many shares of PAST_SHARE_DAYS as fit before
-    # ``hi`` (each runs three quarters of its share at least, below), and no more than make
-    # MAX_THERAPISTS_PER_CLIENT therapists in all with the pairs it has (``held``).
-    # Where that leaves a therapist short (raised minimums), the last rounds take shares of
-    # the least that keeps a pair PAST_PAIR_DAYS long (``tight``).
-    share_ms = PAST_SHARE_DAYS * MS_PER_DAY
-    tight_ms = -(-PAST_PAIR_DAYS * MS_PER_DAY * 4 // 3)
-
-    def room(share: int) -> pl.Expr:
-        return (
-            pl.min_horizontal(
-                (pl.col("hi") - pl.col("readyMs")) // share,
-                MAX_THERAPISTS_PER_CLIENT - pl.col("held"),
-            )
-            .clip(0)
-            .alias("room")
-        )
-
-    until = (
+    return (
         until.join(count_by(after, "clientId"), on="clientId", how="left")
         .with_columns(pl.col("len").fill_null(0).alias("held"))
-        .with_columns(room(share_ms))
+        .with_columns(_room(_SHARE_MS))
         .drop("len")
     )
-    # The budget bracket (``therapy_text.BUDGET_RANGES``) of each therapist's hourlyRate, and
-    # of each paired client's active therapist's (else its last one's): the client's
-    # preferences state the former (enrichers/preferences.py). Its past therapists charge
-    # within that budget (no higher bracket), from the same bracket where the first round
-    # finds them (a client picks within its budget). A client with no pair yet has its
-    # past ones only: its preferences state the bracket of the dearest of them.
+
+
+def _room(share: int) -> pl.Expr:
+    """How many past pairs a client may take: as many shares of ``share`` ms as fit before
+    ``hi`` (each runs three quarters of its share at least, ``_one_after_another``), and no
+    more than make MAX_THERAPISTS_PER_CLIENT therapists in all with the pairs it has
+    (``held``)."""
+    return (
+        pl.min_horizontal(
+            (pl.col("hi") - pl.col("readyMs")) // share,
+            MAX_THERAPISTS_PER_CLIENT - pl.col("held"),
+        )
+        .clip(0)
+        .alias("room")
+    )
+
+
+def _budgets(
+    frames: Frames, pairs: pl.DataFrame, active_rows: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The budget bracket (``therapy_text.BUDGET_RANGES``) of each therapist's hourlyRate
+    (therapistId, _tb), and of each paired client's active therapist's, else its last
+    one's (clientId, _cb).
+
+    The client's preferences state the latter (enrichers/preferences.py). Its past
+    therapists charge within that budget (no higher bracket), from the same bracket where
+    the first round finds them (a client picks within its budget). A client with no pair
+    yet has its past ones only: its preferences state the bracket of the dearest of them.
+    """
     rates = frames["Therapist"].select(
         pl.col("userId").alias("therapistId"), _budget(pl.col("hourlyRate")).alias("_tb")
     )
@@ -437,54 +524,82 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .join(rates, on="therapistId", how="left")
         .select("clientId", pl.col("_tb").alias("_cb"))
     )
+    return rates, budget
 
-    def late_pick() -> pl.Expr:
-        """Whether a candidate pair's therapist was approved after its client could pick:
-        such a pair begins late in the client's time (past pairs are placed below in the
-        order they may begin), so a client has one at most, its last past pair, and the
-        shares before it stay whole (three weeks at least)."""
-        return pl.col("approvedMs") > pl.col("readyMs")
 
-    def fits(
-        span: int, in_budget: bool = False, late: pl.DataFrame | None = None
+def _late_pick() -> pl.Expr:
+    """Whether a candidate pair's therapist was approved after its client could pick: such
+    a pair begins late in the client's time (past pairs are placed in the order they may
+    begin, ``_one_after_another``), so a client has one at most, its last past pair, and
+    the shares before it stay whole (three weeks at least)."""
+    return pl.col("approvedMs") > pl.col("readyMs")
+
+
+@dataclass(frozen=True)
+class _Fits:
+    """Which candidate past pairs may be formed (``keep``): over the clients' time
+    (``_until``) and budgets (``_budgets``), and the concerns the therapists treat."""
+
+    sides: _Sides
+    until: pl.DataFrame
+    rates: pl.DataFrame
+    budget: pl.DataFrame
+
+    def keep(
+        self, span: int, in_budget: bool = False, late: pl.DataFrame | None = None
     ) -> Callable[[pl.DataFrame], pl.DataFrame]:
+        """A filter of candidate pairs (therapistId, clientId) for ``sample_pairs``."""
+
         def keep(c: pl.DataFrame) -> pl.DataFrame:
             """Candidate pairs whose therapist was approved ``span`` ms before the pair had
             to end, treats the client's concerns (``treats``) and charges within its
             client's budget (no higher bracket, where the client has one); with
             ``in_budget``, in that very bracket. A client of ``late`` (clientId) takes only
-            therapists approved before it could pick (``late_pick``)."""
+            therapists approved before it could pick (``_late_pick``)."""
             c2 = (
-                c.join(therapists, on="therapistId", how="left", maintain_order="left")
-                .join(until, on="clientId", how="left", maintain_order="left")
+                c.join(self.sides.therapists, on="therapistId", how="left", maintain_order="left")
+                .join(self.until, on="clientId", how="left", maintain_order="left")
                 .filter(pl.col("approvedMs") + span <= pl.col("hi"))
             )
             if late is not None:
-                c2 = c2.filter(~late_pick() | ~pl.col("clientId").is_in(late["clientId"].implode()))
+                c2 = c2.filter(
+                    ~_late_pick() | ~pl.col("clientId").is_in(late["clientId"].implode())
+                )
             c2 = (
-                c2.join(rates, on="therapistId", how="left", maintain_order="left")
-                .join(budget, on="clientId", how="left", maintain_order="left")
+                c2.join(self.rates, on="therapistId", how="left", maintain_order="left")
+                .join(self.budget, on="clientId", how="left", maintain_order="left")
                 .filter(
                     pl.col("_cb").is_null()
                     | (pl.col("_tb") <= pl.col("_cb"))
                     & ((pl.col("_cb") == pl.col("_tb")) | (not in_budget))
                 )
             )
-            return treats(c2.select(c.columns))
+            return self.sides.treats(c2.select(c.columns))
 
         return keep
 
+
+def _spread(
+    sides: _Sides, fits: _Fits, until: pl.DataFrame, after: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Past clients for therapists short of their minimum, in rounds: the first spread them
+    over the clients with the most time, the last _FILL_ROUNDS take any client with room
+    left, in shares of the least that keeps a pair PAST_PAIR_DAYS long (raised minimums).
+    Returns the past pairs (therapistId, clientId), ``after`` with them, and ``until`` (its
+    room as the last round left it)."""
+    ctx, therapists = sides.ctx, sides.therapists
+    tight_ms = -(-PAST_PAIR_DAYS * MS_PER_DAY * 4 // 3)
     # A therapist's caseload builds up: one more client per PAST_SHARE_DAYS since its
     # approval, up to the minimum (check holds it to the minimum once it had that long).
     minimum = pl.min_horizontal(
         pl.lit(ctx.config.minimum("therapist", "client_relationships")),
-        1 + (ctx.anchor_ms - pl.col("approvedMs")) // share_ms,
+        1 + (ctx.anchor_ms - pl.col("approvedMs")) // _SHARE_MS,
     )
     past_t = pl.DataFrame(schema={"therapistId": pl.String, "clientId": pl.String})
     order = ctx.stream("ClientTherapist", "past-spread-order")
     for r in range(_SPREAD_ROUNDS):
         if r == _SPREAD_ROUNDS - _FILL_ROUNDS:
-            until = until.with_columns(room(tight_ms))
+            until = until.with_columns(_room(tight_ms))
         need_t = deficit(therapists, "therapistId", count_by(after, "therapistId"), minimum)
         if need_t.is_empty():
             break
@@ -509,12 +624,12 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         late = (
             past_t.join(therapists, on="therapistId")
             .join(until, on="clientId")
-            .filter(late_pick())
+            .filter(_late_pick())
             .select("clientId")
         )
         got = sample_pairs(
             ctx, "ClientTherapist", f"past-spread-{r}", need_t, "therapistId",
-            free["clientId"], "clientId", after, where=fits(share_ms, r == 0, late),
+            free["clientId"], "clientId", after, where=fits.keep(_SHARE_MS, r == 0, late),
         )  # fmt: skip
         # One new pair per client a round: its pick in a keyed order. In the fill rounds the
         # therapist approved last picks first: the clients with time after its approval
@@ -538,55 +653,65 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         )
         past_t = pl.concat([past_t, got])
         after = pl.concat([after, got.select(after.columns)])
-    # A therapist still without any client (a small build's, whose clients have no time
-    # left) takes a past client with a day of room: one without a therapist where it can
-    # (the client's only pair), else one before the client's others (a short pair, which
-    # may have ended before a session: check's past_pair_ran lets a therapist's only pair
-    # be so). The minimum comes first.
+    return past_t, after, until
+
+
+def _only_clients(
+    sides: _Sides, fits: _Fits, until: pl.DataFrame, past_t: pl.DataFrame, after: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A therapist still without any client (a small build's, whose clients have no time
+    left) takes a past client with a day of room: one without a therapist where it can (the
+    client's only pair), else one before the client's others (a short pair, which may have
+    ended before a session: check's past_pair_ran lets a therapist's only pair be so). The
+    minimum comes first. Returns ``past_t`` and ``after`` with those pairs."""
     for i, pool in enumerate(
         (
             until.filter(pl.col("held") == 0).join(past_t, on="clientId", how="anti"),
             until.filter(pl.col("held") < MAX_THERAPISTS_PER_CLIENT),
         )
     ):
-        need_t = deficit(therapists, "therapistId", count_by(after, "therapistId"), 1)
+        need_t = deficit(sides.therapists, "therapistId", count_by(after, "therapistId"), 1)
         pool = pool.filter(pl.col("readyMs") + MS_PER_DAY <= pl.col("hi"))
         short = sample_pairs(
-            ctx, "ClientTherapist", f"past-only-client-{i}", need_t, "therapistId",
-            pool["clientId"], "clientId", after, where=fits(MS_PER_DAY),
+            sides.ctx, "ClientTherapist", f"past-only-client-{i}", need_t, "therapistId",
+            pool["clientId"], "clientId", after, where=fits.keep(MS_PER_DAY),
         ).unique("clientId", keep="first", maintain_order=True)  # fmt: skip
         past_t = pl.concat([past_t, short.select(past_t.columns)])
         after = pl.concat([after, short.select(after.columns)])
-    # Clients short of theirs (none by default) take past therapists within their room left,
-    # approved before they could pick (they may take several at once).
+    return past_t, after
+
+
+def _client_side(
+    sides: _Sides, fits: _Fits, until: pl.DataFrame, past_t: pl.DataFrame, after: pl.DataFrame
+) -> pl.DataFrame:
+    """Past pairs (clientId, therapistId) of clients short of their minimum (none by
+    default), within their room left, with therapists approved before they could pick
+    (they may take several at once)."""
     left = until.join(count_by(past_t, "clientId"), on="clientId", how="left").select(
         "clientId", (pl.col("room") - pl.col("len").fill_null(0)).alias("left")
     )
     need_c = (
         deficit(
-            clients.select("clientId"),
+            sides.clients.select("clientId"),
             "clientId",
             count_by(after, "clientId"),
-            ctx.config.minimum("client", "therapist_relationships"),
+            sides.ctx.config.minimum("client", "therapist_relationships"),
         )
         .join(left, on="clientId")
         .select("clientId", pl.min_horizontal("need", "left").alias("need"))
         .filter(pl.col("need") > 0)
     )
-    past_c = sample_pairs(
-        ctx, "ClientTherapist", "past-client-side", need_c, "clientId", therapists["therapistId"],
-        "therapistId", after.select("clientId", "therapistId"),
-        where=fits(share_ms, late=clients.select("clientId")),
+    return sample_pairs(
+        sides.ctx, "ClientTherapist", "past-client-side", need_c, "clientId",
+        sides.therapists["therapistId"], "therapistId", after.select("clientId", "therapistId"),
+        where=fits.keep(_SHARE_MS, late=sides.clients.select("clientId")),
     )  # fmt: skip
-    past = starts(
-        pl.concat([past_t, past_c.select(past_t.columns)]).join(
-            until.drop("readyMs"), on="clientId", how="left", maintain_order="left"
-        ),
-        latest=pl.col("hi"),
-    )
-    # A client's past pairs in the order they may begin, each in its share of the client's
-    # time before ``hi``, assigned in the first quarter of it: each runs at least three
-    # quarters of a share, until the next begins.
+
+
+def _one_after_another(past: pl.DataFrame) -> pl.DataFrame:
+    """``past`` (with lo and hi) placed: a client's past pairs in the order they may begin,
+    each in its share of the client's time before ``hi``, assigned in the first quarter of
+    it (lo to latest): each runs at least three quarters of a share, until the next begins."""
     share = (pl.col("hi") - pl.col("readyMs")) // pl.len().over("clientId")
     rank = pl.int_range(pl.len()).over("clientId")
     seg = pl.col("readyMs") + rank * share
@@ -594,7 +719,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # was reviewed after that one began): the i-th latest is the greatest, over the j-th
     # before it, of the j-th's own (max of lo and its quarter) plus (i - j) reviews.
     own = pl.max_horizontal("lo", seg + share // 4) - rank * REVIEW_MIN
-    past = (
+    return (
         past.sort("clientId", "lo", "therapistId")
         .with_columns(pl.max_horizontal("lo", seg).alias("lo"), own.alias("_own"))
         .with_columns(
@@ -608,5 +733,3 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .drop("_own")
         .sort("clientId", "therapistId")
     )
-    past_rows = _rows(ctx, past, "inactive", past["latest"].to_numpy())
-    return {"ClientTherapist": pl.concat([active_rows, past_rows])}
