@@ -174,6 +174,9 @@ def _swap(
         return fits(new).drop("therapistId", "clientId")
 
     takes = allowed(tt.join(mm, how="cross"), "t", "c2")
+    # Only the matched pairs a left-over therapist can take from may give: ``ok`` joins on
+    # them (and ``fits`` keeps or drops each pair alone).
+    mm = mm.join(takes.select("_m").unique(), on="_m", how="semi", maintain_order="left")
     gives = allowed(mm.join(cc, how="cross"), "t2", "c").select("_m", "c", "_c")
     ok = takes.join(gives, on="_m")
     ok = ok.sort("_t", "_m", "_c")
@@ -252,6 +255,11 @@ def _client_times(ctx: Context, frames: Frames, clients: pl.DataFrame) -> pl.Dat
     )
 
 
+# Whether a pair's therapist treats one of its client's concerns (_cover, _need), or its
+# client has none of them (``relationships.fits``).
+_TREATS = (pl.col("_need") == 0) | ((pl.col("_need") & pl.col("_cover")) != 0)
+
+
 @dataclass(frozen=True)
 class _Sides:
     """The two sides new pairs are made of: the clients who may pick (``_client_times``)
@@ -272,8 +280,7 @@ class _Sides:
             how="left",
             maintain_order="left",
         ).join(self.cover, on="therapistId", how="left", maintain_order="left")
-        ok = (pl.col("_need") == 0) | ((pl.col("_need") & pl.col("_cover")) != 0)
-        return j.filter(ok).select(new.columns)
+        return j.filter(_TREATS).select(new.columns)
 
     def starts(self, new: pl.DataFrame, latest: pl.Expr | None = None) -> pl.DataFrame:
         """New pairs with ``lo``: once the therapist reviewed the client's request
@@ -313,14 +320,28 @@ def _active(sides: _Sides, pairs: pl.DataFrame) -> pl.DataFrame:
     last = last.with_columns(pl.col("afterMs") + PAST_PAIR_DAYS * MS_PER_DAY)
     free = _free(sides.clients, active, last, s, by)
 
+    # What ``in_time`` reads, joined once per side: a batch of pairs then takes two joins.
+    latest = pl.when("still").then("seen").otherwise("latestMs")
+    client_side = sides.clients.join(last, on="clientId", how="left", maintain_order="left")
+    client_side = client_side.select("clientId", "readyMs", "afterMs", "_need", latest.alias("_l"))
+    therapist_side = therapists.join(
+        sides.cover, on="therapistId", how="left", maintain_order="left"
+    )
+
     def in_time(got: pl.DataFrame) -> pl.DataFrame:
         """Matched pairs that can begin by the client's latest (``starts``' lo) and whose
         therapist treats one of the client's concerns (``treats``)."""
-        return sides.treats(
-            sides.starts(got.join(last, on="clientId", how="left", maintain_order="left"))
-            .filter(pl.col("lo") <= pl.when("still").then("seen").otherwise("latestMs"))
-            .select(got.columns)
+        j = got.join(client_side, on="clientId", how="left", maintain_order="left").join(
+            therapist_side, on="therapistId", how="left", maintain_order="left"
         )
+        base = j.select(pl.max_horizontal("readyMs", "approvedMs", "afterMs")).to_series()
+        lo = reviewed(
+            review_draws(ctx, j["clientId"], j["therapistId"]),
+            base.to_numpy(),
+            j["_l"].to_numpy(),
+        )
+        j = j.with_columns(pl.Series("lo", lo, dtype=pl.Int64))
+        return j.filter((pl.col("lo") <= pl.col("_l")) & _TREATS).select(got.columns)
 
     matched = _match(needy, free, existing, in_time)
     # A therapist the rounds left over (the clients it met treated for what it does not
@@ -535,46 +556,54 @@ def _late_pick() -> pl.Expr:
     return pl.col("approvedMs") > pl.col("readyMs")
 
 
-@dataclass(frozen=True)
 class _Fits:
     """Which candidate past pairs may be formed (``keep``): over the clients' time
     (``_until``) and budgets (``_budgets``), and the concerns the therapists treat."""
 
-    sides: _Sides
-    until: pl.DataFrame
-    rates: pl.DataFrame
-    budget: pl.DataFrame
+    def __init__(
+        self, sides: _Sides, until: pl.DataFrame, rates: pl.DataFrame, budget: pl.DataFrame
+    ) -> None:
+        # What ``keep`` reads, joined once per side (one row per therapist, per client):
+        # each candidate batch then takes two joins and one filter.
+        self.therapists = sides.therapists.join(
+            rates, on="therapistId", how="left", maintain_order="left"
+        ).join(sides.cover, on="therapistId", how="left", maintain_order="left")
+        self.clients = (
+            until.select("clientId", "readyMs", "hi")
+            .join(budget, on="clientId", how="left", maintain_order="left")
+            .join(
+                sides.clients.select("clientId", "_need"),
+                on="clientId",
+                how="left",
+                maintain_order="left",
+            )
+        )
 
     def keep(
         self, span: int, in_budget: bool = False, late: pl.DataFrame | None = None
     ) -> Callable[[pl.DataFrame], pl.DataFrame]:
-        """A filter of candidate pairs (therapistId, clientId) for ``sample_pairs``."""
+        """A filter of candidate pairs (therapistId, clientId) for ``sample_pairs``: those
+        whose therapist was approved ``span`` ms before the pair had to end, treats the
+        client's concerns (``_Sides.treats``) and charges within its client's budget (no
+        higher bracket, where the client has one); with ``in_budget``, in that very
+        bracket. A client of ``late`` (clientId) takes only therapists approved before it
+        could pick (``_late_pick``)."""
+        ok = (pl.col("approvedMs") + span <= pl.col("hi")) & (
+            pl.col("_cb").is_null()
+            | (pl.col("_tb") <= pl.col("_cb"))
+            & ((pl.col("_cb") == pl.col("_tb")) | (not in_budget))
+        )
+        ok = ok & _TREATS
+        if late is not None:
+            ok = ok & (~_late_pick() | ~pl.col("clientId").is_in(late["clientId"].implode()))
 
         def keep(c: pl.DataFrame) -> pl.DataFrame:
-            """Candidate pairs whose therapist was approved ``span`` ms before the pair had
-            to end, treats the client's concerns (``treats``) and charges within its
-            client's budget (no higher bracket, where the client has one); with
-            ``in_budget``, in that very bracket. A client of ``late`` (clientId) takes only
-            therapists approved before it could pick (``_late_pick``)."""
-            c2 = (
-                c.join(self.sides.therapists, on="therapistId", how="left", maintain_order="left")
-                .join(self.until, on="clientId", how="left", maintain_order="left")
-                .filter(pl.col("approvedMs") + span <= pl.col("hi"))
+            return (
+                c.join(self.therapists, on="therapistId", how="left", maintain_order="left")
+                .join(self.clients, on="clientId", how="left", maintain_order="left")
+                .filter(ok)
+                .select(c.columns)
             )
-            if late is not None:
-                c2 = c2.filter(
-                    ~_late_pick() | ~pl.col("clientId").is_in(late["clientId"].implode())
-                )
-            c2 = (
-                c2.join(self.rates, on="therapistId", how="left", maintain_order="left")
-                .join(self.budget, on="clientId", how="left", maintain_order="left")
-                .filter(
-                    pl.col("_cb").is_null()
-                    | (pl.col("_tb") <= pl.col("_cb"))
-                    & ((pl.col("_cb") == pl.col("_tb")) | (not in_budget))
-                )
-            )
-            return self.sides.treats(c2.select(c.columns))
 
         return keep
 
