@@ -31,7 +31,10 @@ nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
@@ -47,7 +50,7 @@ from seedsnap.generators.therapy import (
 )
 from seedsnap.generators.users import home_offset_of, seen_of
 from seedsnap.ids import uuid4
-from seedsnap.random import I64, expand
+from seedsnap.random import I64, U64, Stream, expand
 
 READS = ("User", "Client", "PreAssessment")
 WRITES = ("ChatbotSession", "ChatbotMessage")
@@ -103,11 +106,25 @@ def _answer_matrix(answers: pl.Series) -> I64:
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
-    anchor = ctx.anchor_ms
+    sessions = _sessions(ctx, frames)
+    if sessions.is_empty():
+        return {}
+    script = _script(ctx, frames, sessions)
+    msgs = _messages(ctx, sessions, script)
+    return {
+        "ChatbotSession": _session_rows(ctx, sessions, script, msgs),
+        "ChatbotMessage": msgs.drop("qi"),
+    }
+
+
+def _sessions(ctx: Context, frames: Frames) -> pl.DataFrame:
+    """The sessions to make, one row each: sid (its id), id and created (its client and when
+    it signed up), checkin, the assessment that came of it if one did (pa: when stored,
+    method, answers, scores, severityLevels, aiEstimate) and first (the client's intake)."""
     clients = frames["User"].join(frames["Client"].select(pl.col("userId").alias("id")), on="id")
     clients = clients.select("id", ms_of("createdAt").alias("created")).sort("id")
     if clients.is_empty():
-        return {}
+        return clients
     ck = text_keys(clients["id"])
     intake_sids = ctx.ids("ChatbotSession", chatbot_session_keys(ck))
     linked_pa = frames["PreAssessment"].filter(pl.col("chatbotSessionId").is_not_null())
@@ -152,30 +169,52 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     took = clients["first"].is_not_null().to_numpy()
     room = (clients["first"].fill_null(0) >= clients["created"] + CHATBOT_INTAKE_AFTER).to_numpy()
     opened = ctx.stream("ChatbotSession", "opened").bernoulli(text_keys(clients["id"]), ABANDONED_P)
-    clients = clients.filter(pl.Series(linked | ~took | (room & opened)))
-    if clients.is_empty():
-        return {}
-    ck = text_keys(clients["id"])
-    checkin = clients["checkin"].to_numpy()
+    return clients.filter(pl.Series(linked | ~took | (room & opened)))
+
+
+@dataclass(frozen=True)
+class _Script:
+    """Each session's script (by session: keys, complete, answered, given, start) and its
+    messages (by message: rows, the session's row; j, the message's place in it; mkeys;
+    at, its time)."""
+
+    keys: U64
+    checkin: npt.NDArray[np.bool_]
+    complete: npt.NDArray[np.bool_]
+    answered: I64  # items answered
+    given: I64  # the answers, one row of items per session, in script order
+    n_msgs: I64
+    start: I64
+    rows: I64
+    j: I64
+    mkeys: U64
+    user_turn: npt.NDArray[np.bool_]
+    at: I64
+
+
+def _script(ctx: Context, frames: Frames, sessions: pl.DataFrame) -> _Script:
+    """What each session holds and when: how many items it asked (all for a complete one,
+    the first items for a hybrid intake, a keyed number for one left part-way), the answers
+    given, and its messages' times."""
+    ck = text_keys(sessions["id"])
+    checkin = sessions["checkin"].to_numpy()
     # An intake session is keyed by its client, a check-in by its id (its assessment's key).
-    keys = np.where(checkin, text_keys(clients["sid"]), chatbot_session_keys(ck))
-    session_ids = clients["sid"]
+    keys = np.where(checkin, text_keys(sessions["sid"]), chatbot_session_keys(ck))
     s = ctx.stream("ChatbotSession", "session")
     n_q = len(QUESTIONS)
-    created = clients["created"].to_numpy()
-    pa = clients["pa"].fill_null(-1).to_numpy()
-    method = clients["method"].fill_null("").to_numpy()
+    pa = sessions["pa"].fill_null(-1).to_numpy()
+    method = sessions["method"].fill_null("").to_numpy()
     complete = (pa >= 0) & (method != "HYBRID")  # the session its intake assessment came from
     # The session a HYBRID intake began: left after its first items, finished on the checklist.
     hybrid = (pa >= 0) & (method == "HYBRID")
     # The answers given: the assessment's, or those the client would give at intake.
     drawn = assessment_rows(
         ctx,
-        clients.select(pl.col("id").alias("clientId"), pl.col("created").alias("createdMs")),
-        np.zeros(clients.height, dtype=np.int64),
+        sessions.select(pl.col("id").alias("clientId"), pl.col("created").alias("createdMs")),
+        np.zeros(sessions.height, dtype=np.int64),
     )["answers"]
     given = _answer_matrix(
-        clients.with_columns(drawn.alias("drawn"))
+        sessions.with_columns(drawn.alias("drawn"))
         .select(pl.coalesce("answers", "drawn"))
         .to_series()
     )
@@ -198,18 +237,41 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     running = np.cumsum(gap)
     offset = running - np.repeat(running[starts] - gap[starts], n_msgs)
     total = offset[starts + n_msgs - 1]
+    start = _start(ctx, frames, sessions, s, keys, total, complete, hybrid)
+    at = start[rows] + offset + j  # + j keeps times strictly increasing
+    return _Script(
+        keys, checkin, complete, answered, given, n_msgs, start, rows, j, mkeys, user_turn, at
+    )
+
+
+def _start(
+    ctx: Context,
+    frames: Frames,
+    sessions: pl.DataFrame,
+    s: Stream,
+    keys: U64,
+    total: I64,
+    complete: npt.NDArray[np.bool_],
+    hybrid: npt.NDArray[np.bool_],
+) -> I64:
+    """When each session began, its script taking ``total`` ms: before the assessment that
+    came of it (complete, hybrid), before the checklist intake it gave up for, or while a
+    client yet to take one still came."""
+    anchor = ctx.anchor_ms
+    created = sessions["created"].to_numpy()
+    pa = sessions["pa"].fill_null(-1).to_numpy()
     # Complete sessions end a few minutes before the assessment was stored.
     end_complete = pa - s.integers(keys, *CLOSING_LEAD_MINUTES, 3) * MS_PER_MINUTE
     span_lo = created + MS_PER_HOUR
     # A session left part-way by a client yet to take an intake was left while it still came
     # (``users.last_seen``).
-    seen = seen_of(ctx, frames["User"], clients["id"])
+    seen = seen_of(ctx, frames["User"], sessions["id"])
     free = np.maximum(np.minimum(anchor - MS_PER_DAY, seen - total) - span_lo, 0)
-    home = home_offset_of(ctx, clients["id"])
+    home = home_offset_of(ctx, sessions["id"])
     start_free = waking_between(s, keys, span_lo, span_lo + free, home, index=4)
     end_hybrid = pa - s.integers(keys, *HYBRID_LEAD_MINUTES, 7) * MS_PER_MINUTE
     # A checklist intake's session was given up on a little before it (in waking hours).
-    first = clients["first"].fill_null(-1).to_numpy()
+    first = sessions["first"].fill_null(-1).to_numpy()
     given_up = ~complete & ~hybrid & (first >= 0)
     end_given_up = waking_between(
         s,
@@ -222,16 +284,20 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     start = np.where(complete, end_complete - total, start_free)
     start = np.where(hybrid, end_hybrid - total, start)
     start = np.where(given_up, end_given_up - total, start)
-    start = np.clip(start, created + 1, anchor - total - 1)
-    at = start[rows] + offset + j  # + j keeps times strictly increasing
+    out: I64 = np.clip(start, created + 1, anchor - total - 1)
+    return out
 
-    # Messages.
+
+def _messages(ctx: Context, sessions: pl.DataFrame, script: _Script) -> pl.DataFrame:
+    """The messages of the sessions' scripts, with qi (the item each one is of)."""
+    rows, j, mkeys, user_turn = script.rows, script.j, script.mkeys, script.user_turn
+    keys, n_q = script.keys, len(QUESTIONS)
     qi = np.clip((j - SCRIPT_HEAD) // 2, 0, n_q - 1)
     q_names = np.asarray([q for q, _, _ in QUESTIONS])
     q_scales = np.asarray([SCALES.index(scale) for _, scale, _ in QUESTIONS])
     q_texts = [x for _, _, x in QUESTIONS]
-    score = given[rows, qi]
-    is_closing = complete[rows] & (j == n_msgs[rows] - 1)
+    score = script.given[rows, qi]
+    is_closing = script.complete[rows] & (j == script.n_msgs[rows] - 1)
     role = np.where(j == 0, 0, np.where(user_turn, 1, 2))
     sm = ctx.stream("ChatbotMessage", "text")
     # Each message's text is an index into one table of every line, gathered by polars; an
@@ -252,7 +318,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     ]
     at0 = np.cumsum([0, *(len(x) for x in lines[:-1])])
     # A check-in greets one who is already being helped (its own greetings and replies).
-    later = checkin[rows]
+    later = script.checkin[rows]
     greeting = np.where(
         later,
         at0[6] + sm.integers(keys[rows], 0, len(t.CHATBOT_CHECKIN_GREETINGS), 1),
@@ -279,23 +345,28 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     )
     in_script = (j >= SCRIPT_HEAD) & ~is_closing
     answer_row = in_script & user_turn
-    msgs = pl.DataFrame(
+    return pl.DataFrame(
         {
             "id": ctx.ids("ChatbotMessage", mkeys),
-            "sessionId": session_ids.gather(rows),
+            "sessionId": sessions["sid"].gather(rows),
             "role": pl.Series(["SYSTEM", "USER", "ASSISTANT"]).gather(role),
             "content": pl.Series([x for part in lines for x in part]).gather(content),
             "questionnaireContext": pl.Series(q_names).gather(qi).set(pl.Series(~in_script), None),
             "extractedAnswer": pl.Series(np.where(answer_row, score, -1)),
-            "timestamp": timestamps(at, "timestamp"),
-            "createdAt": timestamps(at, "createdAt"),
+            "timestamp": timestamps(script.at, "timestamp"),
+            "createdAt": timestamps(script.at, "createdAt"),
             "qi": qi,
         }
     ).with_columns(
         pl.when(pl.col("extractedAnswer") >= 0).then(pl.col("extractedAnswer")).cast(pl.Int32)
     )  # fmt: skip
 
-    # Sessions: the answers collected, aggregated from the messages above.
+
+def _session_rows(
+    ctx: Context, sessions: pl.DataFrame, script: _Script, msgs: pl.DataFrame
+) -> pl.DataFrame:
+    """The sessions' rows: the answers collected, aggregated from their messages, and what a
+    complete session concluded."""
     q = pl.col("questionnaireContext")
     per_q = (
         msgs.filter(pl.col("extractedAnswer").is_not_null())
@@ -329,7 +400,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         q.sort_by("timestamp").last().alias("current"),
     )
     # What a complete session concluded: its assessment's scores, severities and estimate.
-    stated = clients.select(
+    stated = sessions.select(
         pl.col("sid").alias("id"),
         pl.col("scores")
         .str.json_decode(pl.Struct({ASSESSMENT_KEY[x]: pl.Int64 for x in ORDER}))
@@ -345,15 +416,16 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         .then(pl.lit("elevated"))
         .otherwise(estimate.struct.field("overallSeverity").replace_strict(RISK_LEVEL))
     )
+    s = ctx.stream("ChatbotSession", "session")
     sess = pl.DataFrame(
         {
-            "id": session_ids,
-            "sessionId": uuid4(ctx.config.seed, "ChatbotSession.sessionId", keys),
-            "userId": clients["id"],
-            "clientId": clients["id"],
-            "startedAt": timestamps(start, "startedAt"),
-            "isComplete": complete,
-            "confidence": 0.75 + 0.23 * s.uniform(keys, 6),
+            "id": sessions["sid"],
+            "sessionId": uuid4(ctx.config.seed, "ChatbotSession.sessionId", script.keys),
+            "userId": sessions["id"],
+            "clientId": sessions["id"],
+            "startedAt": timestamps(script.start, "startedAt"),
+            "isComplete": script.complete,
+            "confidence": 0.75 + 0.23 * s.uniform(script.keys, 6),
         }
     )
     sess = (
@@ -396,4 +468,4 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
         pl.col("startedAt").alias("createdAt"),
         pl.col("lastActivity").alias("updatedAt"),
     )
-    return {"ChatbotSession": session, "ChatbotMessage": msgs.drop("qi")}
+    return session
