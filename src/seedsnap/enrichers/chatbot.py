@@ -56,7 +56,6 @@ READS = ("User", "Client", "PreAssessment")
 WRITES = ("ChatbotSession", "ChatbotMessage")
 
 ORDER = t.QUESTIONNAIRE_ORDER  # as asked
-ASKED = {q: i for i, q in enumerate(ORDER)}
 ASSESSMENT_KEY = t.ASSESSMENT_KEYS  # questionnaire -> its key in the assessment's JSON
 SIZES = {q: len(t.QUESTIONNAIRES[q]) for q in ORDER}  # items per questionnaire
 # The flattened script: (questionnaire, answer scale, question) in the order they are asked.
@@ -65,7 +64,7 @@ SCALES = tuple(t.CHATBOT_ANSWERS)
 PHRASINGS = 2  # ways of typing each answer (social_text.CHATBOT_ANSWERS)
 # Questionnaires in the order a jsonb object keeps its keys (``common.jsonb_key_order``),
 # which is how collectedAnswers is spelled.
-JSONB_RANK = {q: i for i, q in enumerate(sorted(ORDER, key=jsonb_key_order))}
+JSONB_ORDER = tuple(sorted(ORDER, key=jsonb_key_order))
 SCRIPT_HEAD = 3  # SYSTEM, ASSISTANT greeting, USER reply
 # Milliseconds before a message: the assistant answers fast, people take a moment to pick an
 # answer. The longest script (every item, the longest gaps) takes under 25 minutes, so with
@@ -110,10 +109,9 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     if sessions.is_empty():
         return {}
     script = _script(ctx, frames, sessions)
-    msgs = _messages(ctx, sessions, script)
     return {
-        "ChatbotSession": _session_rows(ctx, sessions, script, msgs),
-        "ChatbotMessage": msgs.drop("qi"),
+        "ChatbotSession": _session_rows(ctx, sessions, script),
+        "ChatbotMessage": _messages(ctx, sessions, script),
     }
 
 
@@ -289,7 +287,7 @@ def _start(
 
 
 def _messages(ctx: Context, sessions: pl.DataFrame, script: _Script) -> pl.DataFrame:
-    """The messages of the sessions' scripts, with qi (the item each one is of)."""
+    """The messages of the sessions' scripts."""
     rows, j, mkeys, user_turn = script.rows, script.j, script.mkeys, script.user_turn
     keys, n_q = script.keys, len(QUESTIONS)
     qi = np.clip((j - SCRIPT_HEAD) // 2, 0, n_q - 1)
@@ -355,53 +353,83 @@ def _messages(ctx: Context, sessions: pl.DataFrame, script: _Script) -> pl.DataF
             "extractedAnswer": pl.Series(np.where(answer_row, score, -1)),
             "timestamp": timestamps(script.at, "timestamp"),
             "createdAt": timestamps(script.at, "createdAt"),
-            "qi": qi,
         }
     ).with_columns(
         pl.when(pl.col("extractedAnswer") >= 0).then(pl.col("extractedAnswer")).cast(pl.Int32)
     )  # fmt: skip
 
 
-def _session_rows(
-    ctx: Context, sessions: pl.DataFrame, script: _Script, msgs: pl.DataFrame
-) -> pl.DataFrame:
-    """The sessions' rows: the answers collected, aggregated from their messages, and what a
-    complete session concluded."""
-    q = pl.col("questionnaireContext")
-    per_q = (
-        msgs.filter(pl.col("extractedAnswer").is_not_null())
-        .sort("sessionId", "qi")
-        .group_by("sessionId", "questionnaireContext")
-        .agg(
-            pl.col("extractedAnswer").cast(pl.String).str.join(", ").alias("list"),
-            pl.len().alias("n"),
-        )
-        .with_columns(
-            q.replace_strict(SIZES, return_dtype=pl.Int64).alias("size"),
-            q.replace_strict(JSONB_RANK, return_dtype=pl.Int64).alias("rank"),
-        )
-        .sort("sessionId", "rank")
+def _collected(script: _Script) -> pl.DataFrame:
+    """What each session's messages collected, one row per session (in its order): the
+    answers per questionnaire (collected, as collectedAnswers spells them), the
+    questionnaires answered in full (completed) and those asked from (presented), in the
+    order asked, and its last message's time and questionnaire (lastActivity, current).
+
+    A session's script is fixed by how many items it asked (``_script``): its answers are the
+    first ``answered`` items of ``given``, its last message a closing (complete) or the
+    question left unanswered; so this reads the script, not the messages.
+    """
+    n_q = len(QUESTIONS)
+    answered, n_msgs = script.answered, script.n_msgs
+    last = np.cumsum(n_msgs) - 1
+    # The item of the last message of the script proper (a closing message is not).
+    last_item = np.clip((n_msgs - 1 - script.complete - SCRIPT_HEAD) // 2, 0, n_q - 1)
+    first_item = np.cumsum([0, *(SIZES[q] for q in ORDER[:-1])])
+    frame = pl.DataFrame(
+        {
+            **{
+                f"_n{k}": np.clip(answered - first_item[k], 0, SIZES[q])
+                for k, q in enumerate(ORDER)
+            },
+            **{
+                f"_a{k}": pl.Series(script.given[:, first_item[k] : first_item[k] + SIZES[q]])
+                for k, q in enumerate(ORDER)
+            },
+            "_last": last_item,
+        }
     )
-    agg = per_q.group_by("sessionId").agg(
-        pl.format('"{}": [{}]', q, "list").str.join(", ").alias("collected"),
-        pl.when(pl.col("n") == pl.col("size"))
-        .then(q)
-        .sort_by(q.replace_strict(ASKED, return_dtype=pl.Int64))
-        .drop_nulls()
+    entries = {
+        q: pl.when(pl.col(f"_n{k}") > 0).then(
+            pl.concat_str(
+                pl.lit(f'"{q}": ['),
+                pl.col(f"_a{k}")
+                .cast(pl.List(pl.Int64))
+                .list.head(pl.col(f"_n{k}"))
+                .list.eval(pl.element().cast(pl.String))
+                .list.join(", "),
+                pl.lit("]"),
+            )
+        )
+        for k, q in enumerate(ORDER)
+    }
+    return frame.select(
+        pl.concat_str(
+            [entries[q] for q in JSONB_ORDER],
+            separator=", ",
+            ignore_nulls=True,
+        ).alias("collected"),
+        pl.concat_list(
+            pl.when(pl.col(f"_n{k}") == SIZES[q]).then(pl.lit(q)) for k, q in enumerate(ORDER)
+        )
+        .list.drop_nulls()
         .alias("completed"),
+        pl.concat_list(
+            pl.when(pl.col("_last") >= first_item[k]).then(pl.lit(q)) for k, q in enumerate(ORDER)
+        )
+        .list.drop_nulls()
+        .alias("presented"),
+        timestamps(script.at[last], "lastActivity"),
+        pl.when(~pl.Series(script.complete))
+        .then(pl.Series(np.asarray([q for q, _, _ in QUESTIONS])).gather(last_item))
+        .alias("current"),
     )
-    presented = (
-        msgs.filter(q.is_not_null())
-        .group_by("sessionId")
-        .agg(q.unique(maintain_order=True).alias("presented"))
-    )
-    last = msgs.group_by("sessionId").agg(
-        pl.col("timestamp").max().alias("lastActivity"),
-        q.sort_by("timestamp").last().alias("current"),
-    )
+
+
+def _session_rows(ctx: Context, sessions: pl.DataFrame, script: _Script) -> pl.DataFrame:
+    """The sessions' rows: what their messages collected (``_collected``), and what a
+    complete session concluded."""
     # What a complete session concluded: its assessment's scores, severities and estimate.
     stated = sessions.select(
-        pl.col("sid").alias("id"),
         pl.col("scores")
         .str.json_decode(pl.Struct({ASSESSMENT_KEY[x]: pl.Int64 for x in ORDER}))
         .alias("score"),
@@ -417,22 +445,23 @@ def _session_rows(
         .otherwise(estimate.struct.field("overallSeverity").replace_strict(RISK_LEVEL))
     )
     s = ctx.stream("ChatbotSession", "session")
-    sess = pl.DataFrame(
-        {
-            "id": sessions["sid"],
-            "sessionId": uuid4(ctx.config.seed, "ChatbotSession.sessionId", script.keys),
-            "userId": sessions["id"],
-            "clientId": sessions["id"],
-            "startedAt": timestamps(script.start, "startedAt"),
-            "isComplete": script.complete,
-            "confidence": 0.75 + 0.23 * s.uniform(script.keys, 6),
-        }
-    )
-    sess = (
-        sess.join(agg, left_on="id", right_on="sessionId", how="left")
-        .join(presented, left_on="id", right_on="sessionId", how="left")
-        .join(last, left_on="id", right_on="sessionId", how="left")
-        .join(stated, on="id", how="left")
+    sess = pl.concat(
+        [
+            pl.DataFrame(
+                {
+                    "id": sessions["sid"],
+                    "sessionId": uuid4(ctx.config.seed, "ChatbotSession.sessionId", script.keys),
+                    "userId": sessions["id"],
+                    "clientId": sessions["id"],
+                    "startedAt": timestamps(script.start, "startedAt"),
+                    "isComplete": script.complete,
+                    "confidence": 0.75 + 0.23 * s.uniform(script.keys, 6),
+                }
+            ),
+            _collected(script),
+            stated,
+        ],
+        how="horizontal",
     )
     done = pl.col("isComplete")
     per_instrument: dict[str, JsonValue] = {
@@ -448,7 +477,7 @@ def _session_rows(
         riskLevel=risk,
         primaryConcern=estimate.struct.field("primaryConcerns").list.first(),
     )
-    session = sess.select(
+    return sess.select(
         "id",
         "sessionId",
         "userId",
@@ -457,9 +486,9 @@ def _session_rows(
         pl.when(done).then(pl.col("lastActivity")).alias("completedAt"),
         "isComplete",
         pl.when(~done).then(pl.col("current")).alias("currentQuestionnaire"),
-        pl.col("completed").fill_null([]).alias("completedQuestionnaires"),
-        pl.col("presented").fill_null([]).alias("presentedQuestionnaires"),
-        pl.format("{{{}}}", pl.col("collected").fill_null("")).alias("collectedAnswers"),
+        pl.col("completed").alias("completedQuestionnaires"),
+        pl.col("presented").alias("presentedQuestionnaires"),
+        pl.format("{{{}}}", "collected").alias("collectedAnswers"),
         pl.when(done).then(structured).alias("structuredAnswers"),
         pl.when(done).then(insights).alias("conversationInsights"),
         pl.when(done).then(pl.lit("all_questionnaires_completed")).alias("completionReason"),
@@ -468,4 +497,3 @@ def _session_rows(
         pl.col("startedAt").alias("createdAt"),
         pl.col("lastActivity").alias("updatedAt"),
     )
-    return session
