@@ -205,17 +205,7 @@ def _script(ctx: Context, frames: Frames, sessions: pl.DataFrame) -> _Script:
     complete = (pa >= 0) & (method != "HYBRID")  # the session its intake assessment came from
     # The session a HYBRID intake began: left after its first items, finished on the checklist.
     hybrid = (pa >= 0) & (method == "HYBRID")
-    # The answers given: the assessment's, or those the client would give at intake.
-    drawn = assessment_rows(
-        ctx,
-        sessions.select(pl.col("id").alias("clientId"), pl.col("created").alias("createdMs")),
-        np.zeros(sessions.height, dtype=np.int64),
-    )["answers"]
-    given = _answer_matrix(
-        sessions.with_columns(drawn.alias("drawn"))
-        .select(pl.coalesce("answers", "drawn"))
-        .to_series()
-    )
+    given = _given(ctx, sessions)
     answered = np.where(
         complete, n_q, np.where(hybrid, hybrid_items(ctx, ck), s.integers(keys, 0, n_q, 0))
     )
@@ -242,6 +232,27 @@ def _script(ctx: Context, frames: Frames, sessions: pl.DataFrame) -> _Script:
     )
 
 
+def _given(ctx: Context, sessions: pl.DataFrame) -> I64:
+    """The answers given in each session, one row of items each in script order: its
+    assessment's, or those the client would give at intake (``therapy.assessment_rows``,
+    keyed by the client: drawn only for the sessions without an assessment)."""
+    linked = sessions["answers"].is_not_null().to_numpy()
+    given = np.zeros((sessions.height, len(QUESTIONS)), dtype=np.int64)
+    given[linked] = _answer_matrix(sessions["answers"].filter(linked))
+    if not linked.all():
+        unlinked = sessions.filter(~linked)
+        given[~linked] = _answer_matrix(
+            assessment_rows(
+                ctx,
+                unlinked.select(
+                    pl.col("id").alias("clientId"), pl.col("created").alias("createdMs")
+                ),
+                np.zeros(unlinked.height, dtype=np.int64),
+            )["answers"]
+        )
+    return given
+
+
 def _start(
     ctx: Context,
     frames: Frames,
@@ -265,23 +276,30 @@ def _start(
     # (``users.last_seen``).
     seen = seen_of(ctx, frames["User"], sessions["id"])
     free = np.maximum(np.minimum(anchor - MS_PER_DAY, seen - total) - span_lo, 0)
-    home = home_offset_of(ctx, sessions["id"])
-    start_free = waking_between(s, keys, span_lo, span_lo + free, home, index=4)
     end_hybrid = pa - s.integers(keys, *HYBRID_LEAD_MINUTES, 7) * MS_PER_MINUTE
     # A checklist intake's session was given up on a little before it (in waking hours).
     first = sessions["first"].fill_null(-1).to_numpy()
     given_up = ~complete & ~hybrid & (first >= 0)
-    end_given_up = waking_between(
-        s,
-        keys,
-        np.maximum(first - ABANDONED_LEAD_MS[1], created + MS_PER_MINUTE + total),
-        first - ABANDONED_LEAD_MS[0],
-        home,
-        index=8,
+    yet = ~complete & ~hybrid & ~given_up
+    start = np.where(complete, end_complete - total, end_hybrid - total)
+    # The waking-hours times are drawn for the sessions that take them (keyed, so alone).
+    waking = yet | given_up
+    home = np.zeros(len(keys), dtype=np.int64)
+    home[waking] = home_offset_of(ctx, sessions["id"].filter(waking))
+    start[yet] = waking_between(
+        s, keys[yet], span_lo[yet], (span_lo + free)[yet], home[yet], index=4
     )
-    start = np.where(complete, end_complete - total, start_free)
-    start = np.where(hybrid, end_hybrid - total, start)
-    start = np.where(given_up, end_given_up - total, start)
+    start[given_up] = (
+        waking_between(
+            s,
+            keys[given_up],
+            np.maximum(first - ABANDONED_LEAD_MS[1], created + MS_PER_MINUTE + total)[given_up],
+            (first - ABANDONED_LEAD_MS[0])[given_up],
+            home[given_up],
+            index=8,
+        )
+        - total[given_up]
+    )
     out: I64 = np.clip(start, created + 1, anchor - total - 1)
     return out
 
