@@ -618,71 +618,78 @@ def _spread(
     room as the last round left it)."""
     ctx, therapists = sides.ctx, sides.therapists
     tight_ms = -(-PAST_PAIR_DAYS * MS_PER_DAY * 4 // 3)
+    # What a round reads is kept as arrays, one row per therapist (by id) and per client (by
+    # id), and updated with each round's pairs: a round then costs its draws (sample_pairs)
+    # and a few gathers, not a dozen joins and group-bys over the pairs so far.
+    t_ids = therapists["therapistId"]
+    approved = therapists["approvedMs"].to_numpy()
     # A therapist's caseload builds up: one more client per PAST_SHARE_DAYS since its
     # approval, up to the minimum (check holds it to the minimum once it had that long).
-    minimum = pl.min_horizontal(
-        pl.lit(ctx.config.minimum("therapist", "client_relationships")),
-        1 + (ctx.anchor_ms - pl.col("approvedMs")) // _SHARE_MS,
+    minimum = np.minimum(
+        ctx.config.minimum("therapist", "client_relationships"),
+        1 + (ctx.anchor_ms - approved) // _SHARE_MS,
     )
-    past_t = pl.DataFrame(schema={"therapistId": pl.String, "clientId": pl.String})
+    has = (
+        therapists.join(
+            count_by(after, "therapistId"), on="therapistId", how="left", maintain_order="left"
+        )["len"]
+        .fill_null(0)
+        .to_numpy()
+    )
+    until = until.sort("clientId")
+    c_ids = until["clientId"]
+    ready, hi, held = (until[c].to_numpy() for c in ("readyMs", "hi", "held"))
+    room = until["room"].to_numpy()
+    taken = np.zeros(until.height, dtype=np.int64)  # past pairs taken in these rounds
+    late = np.zeros(until.height, dtype=bool)  # took a therapist approved after it could pick
+    got_all = [pl.DataFrame(schema={"therapistId": pl.String, "clientId": pl.String})]
     order = ctx.stream("ClientTherapist", "past-spread-order")
     for r in range(_SPREAD_ROUNDS):
+        fill = r >= _SPREAD_ROUNDS - _FILL_ROUNDS
         if r == _SPREAD_ROUNDS - _FILL_ROUNDS:
             until = until.with_columns(_room(tight_ms))
-        need_t = deficit(therapists, "therapistId", count_by(after, "therapistId"), minimum)
-        if need_t.is_empty():
+            room = until["room"].to_numpy()
+        need = minimum - has
+        short = need > 0
+        if not short.any():
             break
-        taken = count_by(past_t, "clientId")
-        free = (
-            until.join(taken, on="clientId", how="left")
-            .with_columns(pl.col("len").fill_null(0).alias("taken"))
-            .filter(pl.col("room") > pl.col("taken"))
-        )
-        if free.is_empty():
+        need_t = pl.DataFrame({"therapistId": t_ids.filter(short), "need": need[short]})
+        free = np.flatnonzero(room > taken)
+        if len(free) == 0:
             continue
-        if r < _SPREAD_ROUNDS - _FILL_ROUNDS:
+        if not fill:
             # Spread: the clients whose next pair would have the most of their time, a
             # pair's time weighed down by the square of the therapists the client would
             # then have had: a client with time to spare takes a second therapist before
             # one takes a third (most have one; those who came long ago had a few). As
-            # many clients as therapists' places are wanted, one new pair each a round.
-            weight = (pl.col("held") + pl.col("taken") + 1).pow(2)
-            free = free.sort(
-                (pl.col("hi") - pl.col("readyMs")) // weight, "clientId", descending=[True, False]
-            ).head(int(need_t["need"].sum()))
-        late = (
-            past_t.join(therapists, on="therapistId")
-            .join(until, on="clientId")
-            .filter(_late_pick())
-            .select("clientId")
-        )
+            # many clients as therapists' places are wanted, one new pair each a round
+            # (ties by id: the rows are in id order).
+            weight = (held[free] + taken[free] + 1) ** 2
+            most = (hi[free] - ready[free]) // weight
+            free = free[np.argsort(-most, kind="stable")][: int(need[short].sum())]
         got = sample_pairs(
             ctx, "ClientTherapist", f"past-spread-{r}", need_t, "therapistId",
-            free["clientId"], "clientId", after, where=fits.keep(_SHARE_MS, r == 0, late),
+            c_ids.gather(free), "clientId", after,
+            where=fits.keep(_SHARE_MS, r == 0, pl.DataFrame({"clientId": c_ids.filter(late)})),
         )  # fmt: skip
         # One new pair per client a round: its pick in a keyed order. In the fill rounds the
         # therapist approved last picks first: the clients with time after its approval
         # are the fewest (often one), and the others have the earlier ones besides
         # (medium seed 2's dev_therapist_2 lost its only candidate to one that had others).
+        ci = c_ids.search_sorted(got["clientId"]).to_numpy()
+        ti = t_ids.search_sorted(got["therapistId"]).to_numpy()
         keys = child_keys(text_keys(got["clientId"]), text_keys(got["therapistId"]))
-        got = got.with_columns(pl.Series("_s", order.bits(keys)))
-        if r >= _SPREAD_ROUNDS - _FILL_ROUNDS:
-            got = got.join(
-                therapists.select("therapistId", (-pl.col("approvedMs")).alias("_a")),
-                on="therapistId",
-                how="left",
-                maintain_order="left",
-            )
-        else:
-            got = got.with_columns(pl.lit(0, dtype=pl.Int64).alias("_a"))
-        got = (
-            got.sort("clientId", "_a", "_s")
-            .unique("clientId", keep="first", maintain_order=True)
-            .select(past_t.columns)
-        )
-        past_t = pl.concat([past_t, got])
+        first = -approved[ti] if fill else np.zeros(len(ti), dtype=np.int64)
+        pick = np.lexsort((order.bits(keys), first, ci))
+        pick = pick[np.r_[True, ci[pick][1:] != ci[pick][:-1]]] if len(pick) else pick
+        ci, ti = ci[pick], ti[pick]
+        got = got.select("therapistId", "clientId")[pick]
+        np.add.at(has, ti, 1)
+        taken[ci] += 1  # one pair per client
+        late[ci] |= approved[ti] > ready[ci]
+        got_all.append(got)
         after = pl.concat([after, got.select(after.columns)])
-    return past_t, after, until
+    return pl.concat(got_all), after, until
 
 
 def _only_clients(
