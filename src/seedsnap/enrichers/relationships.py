@@ -334,14 +334,16 @@ def _active(sides: _Sides, pairs: pl.DataFrame) -> pl.DataFrame:
         j = got.join(client_side, on="clientId", how="left", maintain_order="left").join(
             therapist_side, on="therapistId", how="left", maintain_order="left"
         )
-        base = j.select(pl.max_horizontal("readyMs", "approvedMs", "afterMs")).to_series()
+        # A review takes REVIEW_MIN at least: a pair without that much time before its
+        # latest is dropped before its review is drawn (keyed by the pair, so alone).
+        base = pl.max_horizontal("readyMs", "approvedMs", "afterMs").alias("_b")
+        j = j.with_columns(base).filter(_TREATS & (pl.col("_b") + REVIEW_MIN <= pl.col("_l")))
         lo = reviewed(
             review_draws(ctx, j["clientId"], j["therapistId"]),
-            base.to_numpy(),
+            j["_b"].to_numpy(),
             j["_l"].to_numpy(),
         )
-        j = j.with_columns(pl.Series("lo", lo, dtype=pl.Int64))
-        return j.filter((pl.col("lo") <= pl.col("_l")) & _TREATS).select(got.columns)
+        return j.filter(pl.Series(lo <= j["_l"].to_numpy())).select(got.columns)
 
     matched = _match(needy, free, existing, in_time)
     # A therapist the rounds left over (the clients it met treated for what it does not
