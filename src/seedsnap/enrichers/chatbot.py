@@ -214,13 +214,11 @@ def _script(ctx: Context, frames: Frames, sessions: pl.DataFrame) -> _Script:
     n_msgs = SCRIPT_HEAD + 2 * answered + 1
     rows, j, mkeys = expand(keys, n_msgs)
     user_turn = (j == 2) | ((j >= SCRIPT_HEAD) & ((j - SCRIPT_HEAD) % 2 == 1))
-    gap = np.where(
-        j == 0,
-        0,
-        np.where(
-            user_turn, s.integers(mkeys, *USER_GAP_MS, 1), s.integers(mkeys, *ASSISTANT_GAP_MS, 2)
-        ),
-    ).astype(np.int64)
+    # Each message draws the gap of its turn only (keyed by the message, so alone).
+    gap = np.zeros(len(j), dtype=np.int64)
+    assistant = ~user_turn & (j != 0)
+    gap[user_turn] = s.integers(mkeys[user_turn], *USER_GAP_MS, 1)
+    gap[assistant] = s.integers(mkeys[assistant], *ASSISTANT_GAP_MS, 2)
     starts = np.cumsum(n_msgs) - n_msgs
     running = np.cumsum(gap)
     offset = running - np.repeat(running[starts] - gap[starts], n_msgs)
@@ -334,28 +332,31 @@ def _messages(ctx: Context, sessions: pl.DataFrame, script: _Script) -> pl.DataF
     ]
     at0 = np.cumsum([0, *(len(x) for x in lines[:-1])])
     # A check-in greets one who is already being helped (its own greetings and replies).
-    later = script.checkin[rows]
+    # The lines a session says once are drawn by session (keyed by it), an answer's
+    # phrasing by message, each where it is said.
+    later = script.checkin
     greeting = np.where(
         later,
-        at0[6] + sm.integers(keys[rows], 0, len(t.CHATBOT_CHECKIN_GREETINGS), 1),
-        at0[1] + sm.integers(keys[rows], 0, len(t.CHATBOT_GREETINGS), 1),
+        at0[6] + sm.integers(keys, 0, len(t.CHATBOT_CHECKIN_GREETINGS), 1),
+        at0[1] + sm.integers(keys, 0, len(t.CHATBOT_GREETINGS), 1),
     )
     reply = np.where(
         later,
-        at0[7] + sm.integers(keys[rows], 0, len(t.CHATBOT_CHECKIN_REPLIES), 2),
-        at0[2] + sm.integers(keys[rows], 0, len(t.CHATBOT_FIRST_REPLIES), 2),
+        at0[7] + sm.integers(keys, 0, len(t.CHATBOT_CHECKIN_REPLIES), 2),
+        at0[2] + sm.integers(keys, 0, len(t.CHATBOT_FIRST_REPLIES), 2),
     )
+    closing = at0[3] + sm.integers(keys, 0, len(t.CHATBOT_CLOSINGS), 3)
+    answer = user_turn & (j > 2)
+    phrasing = np.zeros(len(j), dtype=np.int64)
+    phrasing[answer] = sm.integers(mkeys[answer], 0, PHRASINGS, 0)
     content = np.select(
         [j == 0, j == 1, j == 2, is_closing, user_turn],
         [
             at0[0],
-            greeting,
-            reply,
-            at0[3] + sm.integers(keys[rows], 0, len(t.CHATBOT_CLOSINGS), 3),
-            at0[4]
-            + scale_at[q_scales[qi]]
-            + score * PHRASINGS
-            + sm.integers(mkeys, 0, PHRASINGS, 0),
+            greeting[rows],
+            reply[rows],
+            closing[rows],
+            at0[4] + scale_at[q_scales[qi]] + score * PHRASINGS + phrasing,
         ],
         at0[5] + qi,
     )
