@@ -20,9 +20,13 @@ meetings, so notes and reviews can reach their minimums; those are past sessions
 of its active clients had time for them (fitted first, to the clients' existing meetings by
 time). A therapist approved just before the anchor may have no available slot left for them;
 check then reports its notes and reviews minimums. A pair that ended (inactive) had its
-sessions: up to meetings_per_relationship, the first held, between its pairing and its end
-(``pair_ends``), none after; they are scheduled first and count towards the therapist's
-minimums. A therapist with no active pair (relationships found no client who could have begun
+sessions: as many as its weeks held at its cadence (``series_sessions``: weekly or
+fortnightly), the first held, between its pairing and its end (``pair_ends``), none after;
+they are scheduled first and count towards the therapist's minimums. An active pair the
+generator did not book (the relationships enricher made it) has its series next (``_fresh``),
+as the generator books one: its sessions follow its age, and the top-ups then only fill what
+the minimums still ask (before, such a pair had those top-ups alone: light x20's pairs of 12
+weeks or more had 0.60 meetings a week, check's meeting.sessions_follow_pair_age). A therapist with no active pair (relationships found no client who could have begun
 with it in time: light --seed 11) held its minimums' sessions with its past clients: each of
 its pairs that ended had that many, all COMPLETED, where the pair's span had room. A
 therapist whose active pairs' weeks cannot hold its therapist.meetings (a young one, with the
@@ -62,6 +66,7 @@ from seedsnap.generators.therapy import (
     meeting_requests,
     meeting_rows,
     schedule,
+    series_sessions,
     slot_grid,
     spread,
     utc_to_local,
@@ -170,9 +175,10 @@ def _past(
     ctx: Context, frames: Frames, grid: pl.DataFrame, existing: pl.DataFrame, first_req: int
 ) -> pl.DataFrame:
     """The sessions of the pairs that ended and have none: a weekly (or fortnightly) series
-    of up to meetings_per_relationship from a day after the pairing until the pair ended,
-    the first one held; fewer where the pair was short. Apart from the existing meetings of
-    the same therapist and client; the active pairs' top-ups then keep apart from them."""
+    from a day after the pairing until the pair ended (``series_sessions``: as many as its
+    weeks hold; upstream drew randint(1, meetings_per_relationship) whatever its length), the
+    first one held. Apart from the existing meetings of the same therapist and client; the
+    active pairs' top-ups then keep apart from them."""
     ended = ended_pairs(ctx, frames).join(
         frames["Meeting"].select("clientId", "therapistId").unique(),
         on=["clientId", "therapistId"],
@@ -181,18 +187,73 @@ def _past(
     )
     if ended.is_empty():
         return ctx.empty("Meeting")
-    mpr = int(ctx.config.volumes["meetings_per_relationship"])
-    n = ctx.stream("Meeting", "past-count").integers(ended["pkey"].to_numpy(), 1, mpr + 1)
     # A therapist with no active client (``lonely``) met its minimums with its past clients:
     # each of its pairs that ended held that many sessions where its span allows, all of
     # them COMPLETED (no other pair's draws change).
     lonely = ended["therapistId"].is_in(_lonely(ctx, frames).implode()).to_numpy()
+    req = meeting_requests(ended, np.zeros(ended.height), lonely, first_req=first_req)
+    req = req.with_columns(ended["endMs"].alias("until"))
+    # As many as the pair's weeks held at its cadence, as an active pair's (its series).
+    n = series_sessions(ctx, req)
     n = np.where(lonely, np.maximum(n, _lonely_need(ctx)), n)
-    req = meeting_requests(ended, n, lonely, first_req=first_req).with_columns(
-        ended["endMs"].alias("until")
-    )
+    req = req.with_columns(pl.Series("need", n, dtype=pl.Int64))
     acc, _ = schedule(ctx, req, grid, existing)
     return accepted_meetings(ctx, req, acc, first_held=True) if acc.height else ctx.empty("Meeting")
+
+
+def _fresh(
+    ctx: Context, frames: Frames, pairs: pl.DataFrame, grid: pl.DataFrame, existing: pl.DataFrame
+) -> pl.DataFrame:
+    """The series of the active pairs that have no meeting (the relationships enricher made
+    them after the generator booked its pairs' series), as the generator books them: as
+    many sessions as the pair's weeks hold at its cadence (``series_sessions``), booked a
+    keyed few weeks ahead; apart from the ``existing`` meetings. Before, such a pair had only
+    its minimums' top-ups (light x20: a pair of 22 weeks had 3 sessions in its first weeks)."""
+    new = pairs.join(
+        frames["Meeting"].select("clientId", "therapistId").unique(),
+        on=["clientId", "therapistId"],
+        how="anti",
+        maintain_order="left",
+    )
+    if new.is_empty():
+        return ctx.empty("Meeting")
+    req = meeting_requests(new, np.zeros(new.height), np.zeros(new.height, dtype=bool))
+    req = req.with_columns(booked_until(ctx, req))
+    req = req.with_columns(pl.Series("need", series_sessions(ctx, req), dtype=pl.Int64))
+    acc, _ = schedule(ctx, req, grid, existing.select(cols_ex))
+    if acc.is_empty():
+        return ctx.empty("Meeting")
+    # A therapist short of the sessions its notes and reviews minimums need (held with an
+    # active client) held its first past ones of these: its pair's weeks are taken now, and
+    # the top-up's completed sessions could find no room left (light x20: 5367adf6).
+    cfg = ctx.config
+    completed_min = max(
+        cfg.minimum("therapist", "session_notes_written"),
+        cfg.minimum("therapist", "reviews_received"),
+    )
+    held = existing.filter(
+        (pl.col("status").cast(pl.String) == "COMPLETED") & pl.col("pairId").is_not_null()
+    )
+    short = (
+        new.select("therapistId")
+        .unique()
+        .join(count_by(held, "therapistId"), on="therapistId", how="left")
+        .select("therapistId", (completed_min - pl.col("len").fill_null(0)).alias("_short"))
+    )
+    joined = (
+        acc.select("row", "mkey", "start", "end", "duration")
+        .join(
+            req.select("row", "pairId", "clientId", "therapistId", "assignedMs", "seenC", "seenT"),
+            on="row",
+            how="left",
+        )
+        .join(short, on="therapistId", how="left")
+        .with_columns(pl.lit(None, dtype=pl.Int64).alias("firstBefore"))
+    )
+    past = pl.col("end") <= ctx.anchor_ms
+    nth = pl.col("start").rank("ordinal").over("therapistId", past)
+    joined = joined.with_columns((past & (nth <= pl.col("_short"))).alias("completed"))
+    return meeting_rows(ctx, joined.drop("_short").sort("mkey"))
 
 
 def enrich(ctx: Context, frames: Frames) -> Frames:
@@ -210,6 +271,26 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     # its minimums, so its current ones need not make up for them with sessions booked
     # months ahead.
     ended = _past(ctx, frames, grid, existing, 0)
+    # Then the series of the active pairs the generator did not see (the relationships
+    # enricher made them), apart from those.
+    if ended.height:
+        existing = existing_meetings(
+            {
+                "Meeting": pl.concat([frames["Meeting"], ended], how="diagonal_relaxed"),
+                "Therapist": frames["Therapist"],
+            },
+            pairs,
+        )
+    fresh = _fresh(ctx, frames, pairs, grid, existing)
+    ended = pl.concat([ended, fresh], how="vertical_relaxed")
+    if fresh.height:
+        existing = existing_meetings(
+            {
+                "Meeting": pl.concat([frames["Meeting"], ended], how="diagonal_relaxed"),
+                "Therapist": frames["Therapist"],
+            },
+            pairs,
+        )
     # Then the session under way at the anchor, if the build needs one: the top-ups keep
     # apart from it as from every existing meeting.
     every = pl.concat([frames["Meeting"], ended], how="diagonal_relaxed")

@@ -160,7 +160,7 @@ def _slots(ctx: Context, frames: Frames) -> pl.DataFrame:
         pl.Series(
             "more",
             ctx.stream("Worksheet", "top-up-more").uniform(keys)
-            < homework_rates(ctx, sessions["therapistId"])[row],
+            < homework_rates(ctx, sessions)[row],
         ),
         pl.Series("drawn", slot < counts[row]),
         ids.is_in(frames["Worksheet"]["id"].implode()).alias("there"),

@@ -560,6 +560,60 @@ def _ranges(starts: I64, counts: I64) -> tuple[I64, I64]:
     return parent, np.arange(len(parent), dtype=np.int64) + np.repeat(starts - skip, counts)
 
 
+# A pair meets weekly, or every other week (FORTNIGHTLY_P of them): its cadence.
+FORTNIGHTLY_P = 0.3
+# The most sessions a pair's series holds: a course of weekly therapy of eight months. A
+# safeguard: no pair of the shipped modes is old enough (clients came within half a year).
+MAX_PAIR_SESSIONS = 36
+
+
+def _series(ctx: Context, pk: U64, lo: I64) -> tuple[I64, I64]:
+    """(cadence in weeks, first week) of each pair's series of sessions, keyed by its pair
+    (``pk``) from ``lo`` (its earliest start, ms): weekly or fortnightly (FORTNIGHTLY_P),
+    from the week of ``lo`` or the next."""
+    s = ctx.stream("Meeting", "plan")
+    cadence = np.where(s.bernoulli(pk, FORTNIGHTLY_P, index=0), 2, 1).astype(np.int64)
+    return cadence, _week(lo // MS_PER_DAY) + s.integers(pk, 0, 2, index=1)
+
+
+def _on_cadence(cadence: I64, ws: I64, w_lo: I64, w_hi: I64) -> I64:
+    """How many weeks w in [w_lo, w_hi] are on each series' cadence (w >= ws, (w - ws) % cadence
+    == 0)."""
+    first = ws + -(-np.maximum(w_lo - ws, 0) // cadence) * cadence
+    out: I64 = np.maximum((w_hi - first) // cadence + 1, 0)
+    return out
+
+
+def series_sessions(ctx: Context, req: pl.DataFrame) -> I64:
+    """The sessions of each request's series (``meeting_requests`` rows with ``until``: the
+    latest end): one in every week on its cadence (``_series``) from its first week to the
+    last week it can still meet in, at most MAX_PAIR_SESSIONS. A pair's sessions follow its
+    age: one of three weeks has had about three, one of six months twenty (fortnightly half
+    that); called off and missed ones among them (``meeting_rows``' PAST_STATUS draw).
+
+    Can meet: its sessions end by ``until`` (booked ahead as far, or the pair ended) and,
+    before the anchor, by the time both were last seen (seenC, seenT); ahead of it only a
+    client who still comes (stillC) has any, as ``_candidates`` allows. A week counts when
+    the day before the bound falls in it (the bound's week is nearly whole then)."""
+    a = ctx.anchor_ms
+    pk = req["pkey"].to_numpy()
+    lo = req["lo"].to_numpy().astype(np.int64)
+    cadence, ws = _series(ctx, pk, lo)
+    until = req["until"].to_numpy().astype(np.int64)
+    held_by = np.full(req.height, a, dtype=np.int64)
+    ahead = np.ones(req.height, dtype=bool)
+    if "seenC" in req.columns:
+        held_by = np.minimum(held_by, np.minimum(req["seenC"].to_numpy(), req["seenT"].to_numpy()))
+        ahead = req["stillC"].to_numpy().astype(bool)
+    last_past = _week(np.minimum(held_by, until) // MS_PER_DAY - 1)
+    past = _on_cadence(cadence, ws, ws, last_past)
+    w_ahead = np.maximum(last_past + 1, _week(a // MS_PER_DAY))
+    later = _on_cadence(cadence, ws, w_ahead, _week(until // MS_PER_DAY - 1))
+    n = past + np.where(ahead & (until > a), later, 0)
+    out: I64 = np.minimum(n, MAX_PAIR_SESSIONS)
+    return out
+
+
 def _candidates(ctx: Context, req: pl.DataFrame, grid: pl.DataFrame, hi_ms: int) -> pl.DataFrame:
     """Every slot a request could take: its therapist's weekly slots in every week of its window.
 
@@ -572,12 +626,10 @@ def _candidates(ctx: Context, req: pl.DataFrame, grid: pl.DataFrame, hi_ms: int)
     was a large part of the cost, and the scheduler only needs a few columns in that order.
     """
     n_req = req.height
-    s = ctx.stream("Meeting", "plan")
     pk = req["pkey"].to_numpy()
     lo = req["lo"].to_numpy().astype(np.int64)
     lo_days = lo // MS_PER_DAY
-    cadence = np.where(s.bernoulli(pk, 0.3, index=0), 2, 1)
-    ws = _week(lo_days) + s.integers(pk, 0, 2, index=1)
+    cadence, ws = _series(ctx, pk, lo)
     # Weeks from the pairing (the local date can be a day before the UTC date of ``lo``) to
     # a few weeks past where the series would end if every week were free: the pair holds
     # one meeting a week, so ``span`` (meetings it will have) + 6 weeks always leave room.
@@ -1610,20 +1662,21 @@ def accepted_meetings(
 def meetings(
     ctx: Context, frames: Frames, avail: pl.DataFrame, pairs: pl.DataFrame | None = None
 ) -> pl.DataFrame:
-    """randint(1, meetingsPerRelationship) meetings per active pair (their notes come later:
-    the notes enricher writes them once the worksheets and assessments they speak of exist).
+    """The sessions of each active pair's series so far and booked ahead (``series_sessions``:
+    as many as its weeks since the pairing hold at its cadence; upstream drew
+    randint(1, meetingsPerRelationship) whatever the pair's age). Their notes come later: the
+    notes enricher writes them once the worksheets and assessments they speak of exist.
 
     ``pairs``: ``active_pairs(ctx, frames)``, when the caller has it already.
     """
     pairs = active_pairs(ctx, frames) if pairs is None else pairs
     if pairs.is_empty():
         return ctx.empty("Meeting")
-    mpr = int(ctx.config.volumes["meetings_per_relationship"])
-    n = ctx.stream("Meeting", "count").integers(pairs["pkey"].to_numpy(), 1, mpr + 1)
-    req = meeting_requests(pairs, n, np.zeros(pairs.height, dtype=bool))
-    # A series runs weekly from the pairing until as far ahead as the pair has booked: a
-    # recent pair has had few sessions yet.
+    req = meeting_requests(pairs, np.zeros(pairs.height), np.zeros(pairs.height, dtype=bool))
+    # A series runs weekly (or fortnightly) from the pairing until as far ahead as the pair
+    # has booked: a recent pair has had few sessions yet, one of months many.
     req = req.with_columns(booked_until(ctx, req))
+    req = req.with_columns(pl.Series("need", series_sessions(ctx, req), dtype=pl.Int64))
     acc, _ = schedule(ctx, req, weekly_grid(slot_grid(avail)))
     short = (MIN_UPCOMING_CANCELLED, MIN_WAITING)  # the first meetings of the build
     return accepted_meetings(ctx, req, acc, short=short)
@@ -1705,17 +1758,19 @@ GIVEN_MEAN = 30 * MS_PER_MINUTE
 # probability q (the first filled first), so it gives q x PER_SESSION on average
 # (``homework_rates``). q is the homework a session is given on average / PER_SESSION, times
 # the therapist's habit (a keyed factor in HABIT: some set more homework than others). A
-# session is given worksheets_per_relationship / meetings_per_relationship (a pair that holds
-# the sessions a pair is booked is given about the worksheets a pair is), and at least the
-# client minimum (client.worksheets_if_has_therapist) over the sessions a pair holds on
-# average, (1 + meetings_per_relationship) / 2 (``meetings`` books randint(1, mpr)): a
-# client in therapy is given its minimum at the sessions it holds, not by a top-up. Light's
-# minimum of 4 over the 2 to 3 sessions a pair holds there is 2 a session (q 1 at the mean
-# habit); before, its rate of 2 / 3 gave a therapist's only client 1 or 2 and the top-up
-# made nearly every count the minimum (light x20: 59 of 75 therapists had 4). Medium's is
-# 8 / 7 a session (4 / 6 before), heavy's 8 / 11 (7 / 10). PER_SESSION is config's (its
-# minimums' scope is said there).
+# session is given worksheets_per_relationship / meetings_per_relationship (the volumes'
+# homework a session), and at least the client minimum (client.worksheets_if_has_therapist)
+# over the sessions a client in therapy has held on average, HELD_SESSIONS: a client in
+# therapy is given its minimum at the sessions it holds, not by a top-up (light x20 had 59 of
+# 75 therapists at exactly 4 when the rate was the volumes' 2 / 3 alone). A pair's sessions
+# follow its age (``series_sessions``), which the modes share, so HELD_SESSIONS is one
+# figure (light 4.4, medium 5.1 on the default seed; heavy 8.3, its minimums ask more):
+# every mode's minimum of 4 is 2 / 3 a session, as the volumes' rate (heavy's 0.7). It was
+# over the (1 + mpr) / 2 sessions of upstream's randint(1, mpr): light's 2 a session gave two
+# worksheets at nearly every session. PER_SESSION is config's (its minimums' scope is said
+# there).
 HABIT = (0.4, 1.6)
+HELD_SESSIONS = 6.0
 
 
 def homework_sessions(ctx: Context, pairs: pl.DataFrame, meetings: pl.DataFrame) -> pl.DataFrame:
@@ -1739,22 +1794,32 @@ def homework_rate(ctx: Context) -> float:
     """Worksheets a session is given on average at the mean habit (see PER_SESSION)."""
     vol = ctx.config.volumes
     mpr = max(float(vol["meetings_per_relationship"]), 1.0)
-    least = ctx.config.minimum("client", "worksheets_if_has_therapist") / ((1.0 + mpr) / 2.0)
+    least = ctx.config.minimum("client", "worksheets_if_has_therapist") / HELD_SESSIONS
     return max(float(vol["worksheets_per_relationship"]) / mpr, least)
 
 
-def homework_rates(ctx: Context, therapists: pl.Series) -> npt.NDArray[np.float64]:
-    """q per slot of a session of each of ``therapists``: ``homework_rate`` / PER_SESSION
-    times the therapist's keyed habit (HABIT), at most 1."""
-    habit = ctx.stream("Worksheet", "habit").uniform(text_keys(therapists))
+def homework_rates(ctx: Context, sessions: pl.DataFrame) -> npt.NDArray[np.float64]:
+    """q per slot of each of ``sessions`` (``homework_sessions``: therapistId, clientId):
+    ``homework_rate`` / PER_SESSION times the therapist's keyed habit (HABIT), at most 1, and
+    at most what gives its client one round of titles (``len(tx.WORKSHEETS)``) over all of
+    its sessions on average: a client has at most two rounds (the worksheets enricher's CAP),
+    and one in therapy for months (heavy x20: 21 sessions with four therapists) reached them
+    by its draws, leaving its current therapist no room for its minimum (its later sessions'
+    homework came after CAP); the top-ups give the second round."""
+    habit = ctx.stream("Worksheet", "habit").uniform(text_keys(sessions["therapistId"]))
     factor = HABIT[0] + (HABIT[1] - HABIT[0]) * habit
-    return np.clip(homework_rate(ctx) * factor / PER_SESSION, 0.0, 1.0)
+    q = np.clip(homework_rate(ctx) * factor / PER_SESSION, 0.0, 1.0)
+    held = sessions.select(pl.len().over("clientId")).to_series().to_numpy()
+    out: npt.NDArray[np.float64] = np.minimum(
+        q, len(tx.WORKSHEETS) / (PER_SESSION * np.maximum(held, 1))
+    )
+    return out
 
 
 def homework_counts(ctx: Context, sessions: pl.DataFrame) -> I64:
     """How many worksheets each of ``sessions`` (``homework_sessions``) gives by itself
     (0 to PER_SESSION: see ``homework_rates``), keyed by its meeting."""
-    q = homework_rates(ctx, sessions["therapistId"])
+    q = homework_rates(ctx, sessions)
     s = ctx.stream("Worksheet", "given")
     keys = text_keys(sessions["meetingId"])
     n = np.zeros(sessions.height, dtype=np.int64)
