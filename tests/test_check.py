@@ -2999,6 +2999,16 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: _said_again(_said_again(f, "Comment", "cm1", 2000), "Report", "rp1", 70),
         "reports",
     ),
+    (  # ct1 paired 120 days (17 weeks) ago, its one meeting by the anchor mt1
+        "meeting.sessions_follow_pair_age",
+        lambda f: set_(f, "ClientTherapist", "ct1", assignedAt=days(120)),
+        "active pairs",
+    ),
+    (  # ... 13 weeks ago, with 8 meetings by the anchor: 0.62 a week
+        "meeting.sessions_follow_pair_age",
+        lambda f: _earlier_sessions(set_(f, "ClientTherapist", "ct1", assignedAt=days(91)), 7),
+        "active pairs",
+    ),
 ]
 
 
@@ -5876,3 +5886,27 @@ def test_therapist_communities_rule_takes_a_raised_minimum(
     assert failed(1, ("k2", "k3", "k4")) == {only[0]: "t1"}
     assert failed(4, ("k2", "k3", "k4")) == {}
     assert failed(4, ("k2", "k3", "k4", "k5")) == {only[0]: "t1"}
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        # ct1 paired 13 weeks ago, with 9 meetings by the anchor: 0.69 a week
+        lambda f: _earlier_sessions(set_(f, "ClientTherapist", "ct1", assignedAt=days(91)), 8),
+        # ct1 paired 83 days ago (under 12 weeks) with one meeting: too young to count
+        lambda f: set_(f, "ClientTherapist", "ct1", assignedAt=days(83)),
+        # ... 120 days ago, but c1 was last seen 40 days ago: its 11 weeks with t1 are too few
+        lambda f: set_(
+            set_(f, "ClientTherapist", "ct1", assignedAt=days(120)),
+            "User",
+            "c1",
+            lastLoginAt=days(40),
+        ),
+    ],
+)
+def test_pair_age_rule_passes_pairs_that_met_weekly_or_are_young(lab: Lab, edit: Edit) -> None:
+    """An active pair of LONG_PAIR_WEEKS (12) or more while its client came has
+    PAIR_SESSIONS_PER_WEEK (0.65) meetings a week at least; a younger one is not counted."""
+    rule_id = "meeting.sessions_follow_pair_age"
+    report = lab.check(rule_id, edit)
+    assert report.rules == [rule_id] and not report.violations, report.to_text()

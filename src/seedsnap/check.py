@@ -122,6 +122,15 @@ ONGOING_MEETING = ("IN_PROGRESS", "CANCELLED")
 SESSION_GAP_HOURS = 24 * MIN_SESSION_GAP_DAYS - 12
 # A session is booked, and so called off, at most this many days before it starts.
 BOOK_LEAD_DAYS = BOOK_LEAD // (24 * 3_600_000)
+# A pair's sessions follow its age (generators/therapy.py ``series_sessions``): weekly or
+# fortnightly, so its meetings (held, missed or called off) that started by the anchor are
+# 0.85 a week on average less the weeks its slots were taken (heavy x3 0.83 a week over its
+# active pairs that ran LONG_PAIR_WEEKS or more while their client came, to its last login).
+# The active pairs that ran that long average PAIR_SESSIONS_PER_WEEK a week at least: when
+# upstream drew randint(1, meetingsPerRelationship) whatever the pair's age, heavy x3's had
+# 0.54 (8 in 15 weeks, as many as its pairs of 8 weeks).
+LONG_PAIR_WEEKS = 12
+PAIR_SESSIONS_PER_WEEK = 0.65
 
 # Conversations of up to this many messages repeat no text: the messages enricher draws each
 # pool of lines without replacement per conversation, and its pools are large enough for
@@ -2371,6 +2380,27 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
                 WHERE CAST("n"."type" AS TEXT) = 'APPOINTMENT_CONFIRMED'
                 AND "n"."userId" = "m"."clientId" AND "n"."createdAt" = "m"."updatedAt"
                 AND CAST("n"."data" AS TEXT) LIKE '%' || "m"."id" || '%'))""",
+    ),
+    (
+        "meeting.sessions_follow_pair_age",
+        "Meeting",
+        f"active pairs that ran {LONG_PAIR_WEEKS} weeks or more while their client came (from "
+        "the pairing to the anchor or the client's last login) have "
+        f"{PAIR_SESSIONS_PER_WEEK:g} meetings a week at least on average (held, missed or "
+        "called off, started by the anchor): therapy is weekly or fortnightly, so a pair's "
+        "sessions follow its age",
+        f"""SELECT 'active pairs' AS "key", CAST(SUM("x"."met") AS TEXT) || ' meetings in '
+        || CAST(ROUND(SUM("x"."weeks")) AS TEXT) || ' weeks of ' || CAST(COUNT(*) AS TEXT)
+        || ' pairs of {LONG_PAIR_WEEKS} weeks or more' AS "detail"
+        FROM (SELECT EXTRACT(EPOCH FROM (LEAST({{anchor}}, COALESCE("c"."lastLoginAt",
+                "c"."createdAt")) - "ct"."assignedAt")) / 604800.0 AS "weeks",
+            (SELECT COUNT(*) FROM "Meeting" AS "m" WHERE "m"."clientId" = "ct"."clientId"
+                AND "m"."therapistId" = "ct"."therapistId" AND "m"."startTime" <= {{anchor}})
+                AS "met"
+            FROM "ClientTherapist" AS "ct" JOIN "User" AS "c" ON "c"."id" = "ct"."clientId"
+            WHERE "ct"."status" = 'active') AS "x"
+        WHERE "x"."weeks" >= {LONG_PAIR_WEEKS}
+        HAVING SUM("x"."met") < {PAIR_SESSIONS_PER_WEEK} * SUM("x"."weeks")""",
     ),
     (
         "review.of_completed_meeting",
