@@ -13,7 +13,8 @@ pairs were: heavy x3 gave its 264 ended pairs (777 sessions held) none and its 9
 of a session of the pair and 310 on a day its therapist does not work. Here each session a pair
 held (``homework_sessions``) has PER_SESSION slots, of which ``homework_counts`` fills its first
 ones (at ``homework_rates``: the larger of the volumes' rate and the client minimum's over the
-sessions a pair holds, times the therapist's habit); the worksheet of a slot is given as that
+sessions a client in therapy holds, times the therapist's habit, and at most one round of
+titles over all of the client's sessions); the worksheet of a slot is given as that
 session ends or within GIVEN_WITHIN after (``worksheet_rows``), and a pair that ended keeps the
 worksheets of its sessions, handed in by its end or left undone (OVERDUE). The top-ups fill free
 slots, all first slots of an entity's sessions before any second one: a client who has held a
