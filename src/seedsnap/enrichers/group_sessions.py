@@ -633,10 +633,14 @@ def _host_starts(
         return out
     therapists = _comers(ctx, frames, _therapist_members(frames))
     c = _coming_then(slots, therapists).select("_r", "userId", "day").join(windows, on="userId")
+    # Only a window on the slot's weekday can hold a start: the others are dropped before
+    # their bounds are converted (six in seven of the pairs; the order of the rest is kept).
+    day = c["day"].cast(pl.Int64).to_numpy()  # days since 1970-01-01, a Thursday
+    on_day = c["dow"].to_numpy() == (day + 4) % 7
+    c, day = c.filter(pl.Series(on_day)), day[on_day]
     if c.is_empty():
         return out
     r = c["_r"].to_numpy()
-    day = c["day"].cast(pl.Int64).to_numpy()  # days since 1970-01-01, a Thursday
     tz = c["tz"]
     # The window's bounds that day on its wall clock, as instants, then on SESSION_TZ's.
     ny = pl.Series([SESSION_TZ] * c.height, dtype=pl.String)
@@ -650,7 +654,7 @@ def _host_starts(
     s0, e0 = on_ny(c["s"].to_numpy()), on_ny(c["e"].to_numpy())
     lo = np.maximum((s0 + 29) // 30 * 30, START_FROM)
     hi = np.minimum((e0 - duration[r]) // 30 * 30, START_UNTIL)
-    n = np.where((c["dow"].to_numpy() == (day + 4) % 7) & (hi >= lo), (hi - lo) // 30 + 1, 0)
+    n = np.where(hi >= lo, (hi - lo) // 30 + 1, 0)
     keep = n > 0
     if not keep.any():
         return out
