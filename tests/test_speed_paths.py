@@ -87,6 +87,46 @@ def test_group_session_clashes_read_as_the_plain_loops(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", range(6))
+def test_group_session_members_around_count_as_the_pairs(seed: int) -> None:
+    """``_around`` counts the (slot, member) pairs ``_coming_then`` makes, slot by slot."""
+    from seedsnap.context import MS_PER_DAY
+    from seedsnap.enrichers import group_sessions as gs
+
+    rng = np.random.default_rng(seed)
+    n = 80
+    # Few communities and days: members joining and last seen on a slot's day, the day
+    # before or after, a NULL last seen, communities of no slot and slots of no member.
+    since = (rng.integers(0, 12, n) * MS_PER_DAY + rng.integers(0, MS_PER_DAY, n)).tolist()
+    seen = [s + int(rng.integers(0, 6)) * MS_PER_DAY for s in since]
+    seen[:5] = [None] * 5
+    members = pl.DataFrame(
+        {
+            "communityId": rng.choice(["a", "b", "c", "d"], n).tolist(),
+            "since": since,
+            "seen": seen,
+            "coming": (rng.random(n) < 0.3).tolist(),
+        },
+        schema={
+            "communityId": pl.String,
+            "since": pl.Int64,
+            "seen": pl.Int64,
+            "coming": pl.Boolean,
+        },
+    )
+    grid = pl.DataFrame(
+        {
+            "communityId": rng.choice(["a", "b", "c", "e"], 40).tolist(),
+            "day": rng.integers(-1, 16, 40).astype("datetime64[D]"),
+        }
+    ).with_columns(pl.col("day").cast(pl.Date))
+    pairs = gs._coming_then(grid, members).group_by("_r").len()
+    expected = np.zeros(grid.height, dtype=np.int64)
+    expected[pairs["_r"].to_numpy()] = pairs["len"].to_numpy()
+    assert gs._around(grid, members).tolist() == expected.tolist()
+    assert expected.any()
+
+
+@pytest.mark.parametrize("seed", range(6))
 def test_hearts_best_rows_choose_as_best_rows(seed: int) -> None:
     import numpy as np
 

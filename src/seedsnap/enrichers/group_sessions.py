@@ -389,11 +389,39 @@ def _paced(ci: I64, day_i: I64, ok: npt.NDArray[np.bool_], n: I64) -> I64:
 
 def _around(grid: pl.DataFrame, members: pl.DataFrame) -> I64:
     """Per slot of ``grid`` (communityId, day), its community's client ``members`` coming then:
-    members the day before, seen after the day or still coming. Moderators schedule group
-    therapy where and when a group comes."""
-    n = _coming_then(grid, members).group_by("_r").len()
+    members the day before, seen after the day or still coming (``_coming_then``, counted).
+    Moderators schedule group therapy where and when a group comes.
+
+    Counted, not paired: in days, a member comes on day D when since + 1 <= D, less one who
+    no longer comes whose max(since + 1, seen) <= D (seen by D, a member before it), so each
+    count is two counts of a community's sorted days up to D (one search each on a packed
+    (community, day) key), not a join of every slot with every member of its community."""
     out: I64 = np.zeros(grid.height, dtype=np.int64)
-    out[n["_r"].to_numpy()] = n["len"].to_numpy()
+    ids = grid["communityId"].unique()
+    came = _local_days(pl.col("since").cast(pl.Datetime("ms"))).cast(pl.Int64) + 1
+    seen = _local_days(pl.col("seen").cast(pl.Datetime("ms"))).cast(pl.Int64)
+    m = members.select(
+        pl.Series("c", rows_in(members["communityId"], ids)),
+        came.alias("came"),
+        # A NULL "seen" is never after the day (max_horizontal skips it): such a member
+        # comes only while still coming, as a NULL "coming" passes as "seen after" alone.
+        pl.max_horizontal(came, seen).alias("gone"),
+        pl.col("coming").fill_null(False),
+    ).filter((pl.col("c") >= 0) & pl.col("came").is_not_null())
+    if grid.is_empty() or m.is_empty():
+        return out
+    day = grid["day"].cast(pl.Int64).to_numpy()
+    c = rows_in(grid["communityId"], ids)
+    left = m.filter(~pl.col("coming"))
+    lo = int(min(day.min(), m["came"].min()))
+    width = int(max(day.max(), m["gone"].max())) - lo + 1
+
+    def upto(code: pl.Series, value: pl.Series) -> I64:  # per slot, how many are <= its day
+        key = np.sort(code.to_numpy() * width + (value.to_numpy() - lo))
+        end: I64 = np.searchsorted(key, c * width + (day - lo), side="right")
+        return end - np.searchsorted(key, c * width, side="left")
+
+    out = upto(m["c"], m["came"]) - upto(left["c"], left["gone"])
     return out
 
 
