@@ -126,6 +126,36 @@ def test_group_session_members_around_count_as_the_pairs(seed: int) -> None:
     assert expected.any()
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_group_session_candidates_pair_as_the_join(seed: int) -> None:
+    """``_candidates`` pairs sessions and people as the join it replaces, "needSeen" or not."""
+    from seedsnap.enrichers import group_sessions as gs
+
+    rng = np.random.default_rng(seed)
+    n, m = 30, 50
+    x = pl.DataFrame(
+        {
+            "communityId": rng.choice(["a", "b", "c", "e"], n).tolist(),
+            "close": rng.integers(0, 20, n),
+            "created": rng.integers(0, 20, n),
+        }
+    )
+    people = pl.DataFrame(
+        {
+            "communityId": rng.choice(["a", "b", "c", "d"], m).tolist(),
+            "since": rng.integers(0, 20, m),
+            "seen": rng.integers(0, 20, m),
+            "coming": rng.random(m) < 0.5,
+        }
+    )
+    need = pl.Series("needSeen", rng.integers(0, 20, n)).set(pl.Series(rng.random(n) < 0.4), None)
+    for frame in (x, x.with_columns(need)):
+        fast = sorted(zip(*gs._candidates(frame, people), strict=True))
+        plain = sorted(zip(*gs._joined_candidates(frame, people), strict=True))
+        assert fast == plain
+        assert plain
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_hearts_best_rows_choose_as_best_rows(seed: int) -> None:
     import numpy as np

@@ -70,7 +70,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from seedsnap.arrays import choose_eligible, rows_in
+from seedsnap.arrays import choose_eligible, rows_in, text_order
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.enrichers.common import packed_order
 from seedsnap.generators import social_text as t
@@ -851,62 +851,34 @@ def _pick_people(
     st = ctx.stream("GroupTherapySessions", purpose)
     xk = x["key"].to_numpy()
     n = st.integers(xk, lo, np.maximum(hi.to_numpy(), lo + 1), 0)
-    seen = pl.col("seen")
-    coming = pl.col("coming") & (seen > pl.col("created"))
-    if "needSeen" in x.columns:
-        came = (
-            pl.when(pl.col("needSeen").is_null()).then(coming).otherwise(seen >= pl.col("needSeen"))
-        )
-    else:
-        came = (seen > pl.col("close")) | coming
-    c = (
-        x.select(
-            "communityId",
-            "close",
-            "created",
-            *(["needSeen"] if "needSeen" in x.columns else []),
-            pl.int_range(pl.len(), dtype=pl.Int64).alias("_x"),
-        )
-        .join(
-            people.select(
-                "communityId",
-                "since",
-                "seen",
-                "coming",
-                pl.int_range(pl.len(), dtype=pl.Int64).alias("_p"),
-            ),
-            on="communityId",
-        )
-        .filter((pl.col("since") <= pl.col("close")) & came)
-        .select("_x", "_p")
-    )
+    xi, pi = _candidates(x, people)
     if state is not None:  # a session with a venue: its state's people only
-        venue = x["venue"].to_numpy()[c["_x"].to_numpy()]
-        c = c.filter(pl.Series((venue < 0) | (state[c["_p"].to_numpy()] == venue)))
+        venue = x["venue"].to_numpy()[xi]
+        there = (venue < 0) | (state[pi] == venue)
+        xi, pi = xi[there], pi[there]
     # A person as a number: ``people`` holds one row per community they are a member of.
-    user_rank = people["userId"].rank("dense").to_numpy().astype(np.int64) - 1
+    persons = people["userId"].unique().sort()  # (a dense rank's codes)
+    user_rank = rows_in(people["userId"], persons)
     # A person busy at the session's time is no candidate: the (session, person) pairs that
     # clash (``_busy_then``) are dropped. Dropping candidates leaves the others' keyed draws
     # as they were.
     busy = busy.drop_nulls(["s", "e"])  # an interval with a NULL bound overlaps none
-    if busy.height and c.height:
-        cx = c["_x"].to_numpy()
+    if busy.height and len(xi):
         clash = _busy_then(
-            user_rank[c["_p"].to_numpy()],
-            x["at"].to_numpy()[cx],
-            x["end"].to_numpy()[cx],
+            user_rank[pi],
+            x["at"].to_numpy()[xi],
+            x["end"].to_numpy()[xi],
             # user_rank's codes: the rows of the distinct people in order, -1 for others
-            rows_in(busy["userId"], people["userId"].unique().sort()),
+            rows_in(busy["userId"], persons),
             busy["s"].to_numpy(),
             busy["e"].to_numpy(),
         )
-        c = c.filter(pl.Series(~clash))
-    xi = c["_x"].to_numpy()
-    pi = c["_p"].to_numpy()
+        xi, pi = xi[~clash], pi[~clash]
     pk = child_keys(xk[xi], text_keys(people["userId"])[pi])
     draw = st.bits(pk, 1)
     sid_rank = np.empty(x.height, dtype=np.int64)
-    sid_rank[x["sid"].arg_sort().to_numpy()] = np.arange(x.height)
+    by_sid = text_order(x["sid"])  # the ids are distinct: any sort gives their one order
+    sid_rank[x["sid"].arg_sort().to_numpy() if by_sid is None else by_sid] = np.arange(x.height)
     r = sid_rank[xi]
     # With ``windows``, those who work its whole time (``in_hours``) come first.
     can = np.ones(len(xi), dtype=bool)
@@ -937,6 +909,82 @@ def _pick_people(
             pl.Series("pkey", pk[chosen]), pl.Series("rank", rank), pl.Series("can", can[chosen])
         )
     )
+
+
+def _candidates(x: pl.DataFrame, people: pl.DataFrame) -> tuple[I64, I64]:
+    """The (session, person) pairs ``_pick_people`` draws from, as row numbers of ``x`` and
+    of ``people``, in no particular order (the draw orders them): the session's community's
+    people who were members before it closed and came then (seen after it closed or still
+    coming since its creation; or seen at ``x``'s "needSeen" or later, still coming where
+    that is null, when ``x`` has it).
+
+    Paired by row number, not joined: each session takes the run of its community's people
+    (their rows sorted by community), and the conditions read the pairs' gathered columns.
+    """
+    cols = ["communityId", "close", "created"]
+    if (
+        x.select(cols).null_count().sum_horizontal().item()
+        or people.select("communityId", "since", "seen", "coming")
+        .null_count()
+        .sum_horizontal()
+        .item()
+    ):
+        return _joined_candidates(x, people)  # NULLs as polars reads them: the plain join
+    ids = people["communityId"].unique()
+    of = rows_in(people["communityId"], ids)
+    by_community = np.argsort(of, kind="stable")
+    count = np.bincount(of, minlength=len(ids))
+    first = np.cumsum(count) - count
+    mine = rows_in(x["communityId"], ids)
+    rows = np.flatnonzero(mine >= 0)
+    k = count[mine[rows]]
+    xi = np.repeat(rows, k)
+    nth = np.arange(len(xi)) - np.repeat(np.cumsum(k) - k, k)  # the pair's place in its run
+    pi = by_community[np.repeat(first[mine[rows]], k) + nth]
+    since, seen = people["since"].to_numpy()[pi], people["seen"].to_numpy()[pi]
+    close, created = x["close"].to_numpy()[xi], x["created"].to_numpy()[xi]
+    coming = people["coming"].to_numpy()[pi] & (seen > created)
+    if "needSeen" in x.columns:
+        need = x["needSeen"]
+        no_need = need.is_null().to_numpy()[xi]
+        came = np.where(no_need, coming, seen >= need.fill_null(0).to_numpy()[xi])
+    else:
+        came = (seen > close) | coming
+    ok = (since <= close) & came
+    return xi[ok], pi[ok]
+
+
+def _joined_candidates(x: pl.DataFrame, people: pl.DataFrame) -> tuple[I64, I64]:
+    """``_candidates`` as a join of ``x`` and ``people`` on the community (NULLs allowed)."""
+    seen = pl.col("seen")
+    coming = pl.col("coming") & (seen > pl.col("created"))
+    if "needSeen" in x.columns:
+        came = (
+            pl.when(pl.col("needSeen").is_null()).then(coming).otherwise(seen >= pl.col("needSeen"))
+        )
+    else:
+        came = (seen > pl.col("close")) | coming
+    c = (
+        x.select(
+            "communityId",
+            "close",
+            "created",
+            *(["needSeen"] if "needSeen" in x.columns else []),
+            pl.int_range(pl.len(), dtype=pl.Int64).alias("_x"),
+        )
+        .join(
+            people.select(
+                "communityId",
+                "since",
+                "seen",
+                "coming",
+                pl.int_range(pl.len(), dtype=pl.Int64).alias("_p"),
+            ),
+            on="communityId",
+        )
+        .filter((pl.col("since") <= pl.col("close")) & came)
+    )
+    return c["_x"].to_numpy(), c["_p"].to_numpy()
 
 
 def _busy_then(person: I64, at: I64, end: I64, code: I64, s: I64, e: I64) -> npt.NDArray[np.bool_]:
