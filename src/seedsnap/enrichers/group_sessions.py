@@ -180,9 +180,12 @@ def _local_days(col: pl.Expr) -> pl.Expr:
     return col.dt.replace_time_zone("UTC").dt.convert_time_zone(SESSION_TZ).dt.date()
 
 
-def _communities(ctx: Context, frames: Frames, members: pl.DataFrame) -> pl.DataFrame:
+def _communities(
+    ctx: Context, frames: Frames, members: pl.DataFrame, therapists: pl.DataFrame
+) -> pl.DataFrame:
     """Communities able to host sessions, with theme, key, the earliest possible time and
-    how many of their client ``members`` (``_client_members``) still come."""
+    how many of their client ``members`` (``_client_members``) still come; ``therapists``:
+    the therapist members (``_therapist_comers``)."""
     comm = frames["Community"].select("id", "slug", "name", ms_of("createdAt").alias("c_created"))
     themes = catalogue(ctx).select("slug", "theme")
     comm = comm.join(themes, on="slug", how="left").with_columns(
@@ -200,13 +203,9 @@ def _communities(ctx: Context, frames: Frames, members: pl.DataFrame) -> pl.Data
         .group_by("communityId")
         .agg(ms_of("assignedAt").min().alias("first_mod"))
     )
-    ther = (
-        _comers(ctx, frames, _therapist_members(frames))
-        .group_by("communityId")
-        .agg(
-            pl.col("since").min().alias("first_ther"),
-            pl.col("coming").sum().cast(pl.Int64).alias("hosts"),
-        )
+    ther = therapists.group_by("communityId").agg(
+        pl.col("since").min().alias("first_ther"),
+        pl.col("coming").sum().cast(pl.Int64).alias("hosts"),
     )
     n_clients = members.group_by("communityId").agg(pl.col("coming").sum().cast(pl.Int64))
     comm = (
@@ -258,6 +257,12 @@ def programme(coming: pl.Expr, hosts: pl.Expr, weeks: pl.Expr, days: pl.Expr) ->
     meets = (days + 5 * weeks - 1) // (5 * weeks)  # each group's meetings, rounded up
     n = pl.min_horizontal(groups * meets, days).clip(0)
     return pl.when(coming >= MIN_PARTICIPANTS).then(n).otherwise(0)
+
+
+def _therapist_comers(ctx: Context, frames: Frames) -> pl.DataFrame:
+    """communityId, userId, since, seen and coming (``_comers``) of the APPROVED therapist
+    members."""
+    return _comers(ctx, frames, _therapist_members(frames))
 
 
 def _therapist_members(frames: Frames) -> pl.DataFrame:
@@ -443,7 +448,9 @@ def _coming_then(grid: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _venue_states(ctx: Context, frames: Frames, x: pl.DataFrame, members: pl.DataFrame) -> I64:
+def _venue_states(
+    ctx: Context, x: pl.DataFrame, members: pl.DataFrame, therapists: pl.DataFrame
+) -> I64:
     """Per session of ``x`` (communityId, day, key), the state (an index into
     ``vocab.PROVINCES``) where it can meet in person, -1 where none can.
 
@@ -451,8 +458,8 @@ def _venue_states(ctx: Context, frames: Frames, x: pl.DataFrame, members: pl.Dat
     registrations from the community's client ``members`` who live there: a state can host
     the session when at least MIN_PARTICIPANTS of its client members and an APPROVED
     therapist member of it come around the day (``_coming_then``). Among those states, a
-    keyed pick weighted by the clients coming: groups meet where their members are."""
-    therapists = _comers(ctx, frames, _therapist_members(frames))
+    keyed pick weighted by the clients coming: groups meet where their members are.
+    ``therapists``: the therapist members (``_therapist_comers``)."""
     cols = ("communityId", "userId", "since", "seen", "coming")
     people = pl.concat(
         [
@@ -484,7 +491,12 @@ def _venue_states(ctx: Context, frames: Frames, x: pl.DataFrame, members: pl.Dat
 
 
 def _sessions(
-    ctx: Context, frames: Frames, comm: pl.DataFrame, slots: pl.DataFrame, members: pl.DataFrame
+    ctx: Context,
+    frames: Frames,
+    comm: pl.DataFrame,
+    slots: pl.DataFrame,
+    members: pl.DataFrame,
+    therapists: pl.DataFrame,
 ) -> pl.DataFrame:
     """The candidate sessions of ``slots``: template, time, creator, status and, for one in
     person, the state of its venue ("venue", ``_venue_states``; -1 for a virtual one). A
@@ -527,7 +539,7 @@ def _sessions(
     venue = np.full(len(keys), -1, dtype=np.int64)
     ip = np.flatnonzero(in_person)
     venue[ip] = _venue_states(
-        ctx, frames, x[ip].select("communityId", "day", pl.Series("key", keys[ip])), members
+        ctx, x[ip].select("communityId", "day", pl.Series("key", keys[ip])), members, therapists
     )
     online = np.flatnonzero(g_type == "VIRTUAL")
     g_online = online[_theme_pick(g_theme[online], theme, u)]
@@ -554,7 +566,8 @@ def _sessions(
     half_hours = s.integers(keys, 20, 38, 1)
     minutes = np.where(web, np.where(s.bernoulli(keys, 0.5, 2), 12 * 60, 18 * 60), half_hours * 30)
     if "minutes" not in x.columns:
-        minutes = _host_starts(ctx, frames, x.select("communityId", "day"), keys, duration, minutes)
+        slot = x.select("communityId", "day")
+        minutes = _host_starts(ctx, frames, slot, therapists, keys, duration, minutes)
     if "minutes" in x.columns:  # a start of its own (``_under_way``)
         minutes = x["minutes"].to_numpy()
     x = x.with_columns(
@@ -647,19 +660,25 @@ def _sessions(
 
 
 def _host_starts(
-    ctx: Context, frames: Frames, slots: pl.DataFrame, keys: I64, duration: I64, fallback: I64
+    ctx: Context,
+    frames: Frames,
+    slots: pl.DataFrame,
+    therapists: pl.DataFrame,
+    keys: I64,
+    duration: I64,
+    fallback: I64,
 ) -> I64:
     """Per slot of ``slots`` (communityId, day: SESSION_TZ's), a start (local minutes in
     SESSION_TZ) on the half hour from START_FROM to START_UNTIL at which a therapist member
     coming around the day (``_coming_then``) can host a session of ``duration`` minutes: a
     window of its (``hours``, on its own wall clock that day, daylight saving included)
     holds it. Uniform over every such (therapist, start), keyed by ``keys``: a start that
-    more of them can host comes more often. ``fallback`` where nobody can."""
+    more of them can host comes more often. ``fallback`` where nobody can. ``therapists``:
+    the therapist members (``_therapist_comers``)."""
     out: I64 = np.asarray(fallback, dtype=np.int64).copy()
     windows = hours(frames)
     if slots.is_empty() or windows.is_empty():
         return out
-    therapists = _comers(ctx, frames, _therapist_members(frames))
     c = _coming_then(slots, therapists).select("_r", "userId", "day").join(windows, on="userId")
     # Only a window on the slot's weekday can hold a start: the others are dropped before
     # their bounds are converted (six in seven of the pairs; the order of the rest is kept).
@@ -1072,7 +1091,7 @@ def _invitations(
         .alias("needSeen")
     )
     if therapists is None:
-        therapists = _comers(ctx, frames, _therapist_members(frames))
+        therapists = _therapist_comers(ctx, frames)
     # Therapists are licensed per state: an in-person session's invitees live in the state
     # of its venue (``social_text.group_venue``).
     inv = _pick_people(
@@ -1320,15 +1339,15 @@ def _hosted(x: pl.DataFrame, invitations: pl.DataFrame) -> tuple[pl.DataFrame, p
 
 
 def _kept(
-    ctx: Context, frames: Frames, x: pl.DataFrame, members: pl.DataFrame
+    ctx: Context, frames: Frames, x: pl.DataFrame, members: pl.DataFrame, therapists: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """The sessions of the candidates ``x`` that are kept, their invitations, and the
-    registrations of every candidate."""
+    """The sessions of the candidates ``x`` that are kept, their invitations (of
+    ``therapists``), and the registrations (of ``members``) of every candidate."""
     regs = _registrations(ctx, frames, x, members)
     x = _low_enrolment(ctx, x, regs)
     if "_forced" in x.columns:  # kept as before: it was called off, whoever registered
         x = x.with_columns(pl.col("_low") & ~pl.col("_forced")).drop("_forced")
-    x, invitations = _hosted(x, _invitations(ctx, frames, x))
+    x, invitations = _hosted(x, _invitations(ctx, frames, x, therapists))
     return x, invitations, regs
 
 
@@ -1381,7 +1400,12 @@ def _least_states(
 
 
 def _least_in_person(
-    ctx: Context, frames: Frames, slots: pl.DataFrame, x: pl.DataFrame, members: pl.DataFrame
+    ctx: Context,
+    frames: Frames,
+    slots: pl.DataFrame,
+    x: pl.DataFrame,
+    members: pl.DataFrame,
+    therapists: pl.DataFrame,
 ) -> list[pl.DataFrame]:
     """Ways to hold MIN_IN_PERSON group-therapy sessions in person where the draws left
     fewer among the existing sessions and the candidates ``x`` a community would keep first
@@ -1406,7 +1430,7 @@ def _least_in_person(
         return []
     could = could.filter(
         pl.Series(
-            _venue_states(ctx, frames, could.select("communityId", "day", "key"), members) >= 0
+            _venue_states(ctx, could.select("communityId", "day", "key"), members, therapists) >= 0
         )
     )
     bits = ctx.stream("GroupTherapySessions", "least-in-person").bits(could["key"].to_numpy())
@@ -1515,7 +1539,12 @@ def _host_up(t0: I64, t1: I64, zones: pl.Series) -> npt.NDArray[np.bool_]:
 
 
 def _under_way(
-    ctx: Context, frames: Frames, comm: pl.DataFrame, members: pl.DataFrame, kept: pl.DataFrame
+    ctx: Context,
+    frames: Frames,
+    comm: pl.DataFrame,
+    members: pl.DataFrame,
+    therapists: pl.DataFrame,
+    kept: pl.DataFrame,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame] | None:
     """MIN_IN_PROGRESS less those there are of sessions under way at the anchor (IN_PROGRESS),
     with their invitations and registrations; None where the build needs none or none can
@@ -1562,7 +1591,7 @@ def _under_way(
             for web in (False, True)
         ]
     )
-    x = _sessions(ctx, frames, comm, slots, members)
+    x = _sessions(ctx, frames, comm, slots, members, therapists)
     if x.is_empty():
         return None
     x = x.filter(pl.col("end") > a).with_columns(
@@ -1577,9 +1606,9 @@ def _under_way(
     # at home at its start and its last minute, therapist members who work its whole span.
     up = members.filter(pl.col("coming"))
     up = up.filter(pl.Series(client_up(start, _offset_at(start, home_zone_of(ctx, up["userId"])))))
-    therapists = frames["Therapist"].select("userId", "timezone")
-    hosts = _comers(ctx, frames, _therapist_members(frames)).filter(pl.col("coming"))
-    hosts = hosts.with_columns(zone_of(ctx, therapists, hosts["userId"]).alias("tz"))
+    own = frames["Therapist"].select("userId", "timezone")
+    hosts = therapists.filter(pl.col("coming"))
+    hosts = hosts.with_columns(zone_of(ctx, own, hosts["userId"]).alias("tz"))
     ends = x.select("sid", "communityId", "end")
     awake = up.join(ends, on="communityId", maintain_order="left_right")
     last = awake["end"].to_numpy() - 1
@@ -1637,29 +1666,30 @@ def _under_way(
 def enrich(ctx: Context, frames: Frames) -> Frames:
     """The rows this enricher adds, per table it writes (the module docstring says which)."""
     members = _client_members(ctx, frames)  # once: communities, slots and registrations
-    comm = _communities(ctx, frames, members)
+    therapists = _therapist_comers(ctx, frames)  # once too: communities, sessions, invitations
+    comm = _communities(ctx, frames, members, therapists)
     if comm.is_empty():
         return {}
     slots = _slots(ctx, frames, comm, members)
     if slots.is_empty():
         return {}
-    candidates = _sessions(ctx, frames, comm, slots, members)
+    candidates = _sessions(ctx, frames, comm, slots, members, therapists)
     kept = None
     need = MIN_IN_PERSON - _count(frames["GroupTherapySessions"], "sessionType", "IN_PERSON")
-    for in_person in _least_in_person(ctx, frames, slots, candidates, members):
+    for in_person in _least_in_person(ctx, frames, slots, candidates, members, therapists):
         # Keyed per session: only the marked ones change; the first try that takes place
         # stays (none may: then no session changes).
-        tried = _sessions(ctx, frames, comm, in_person, members)
-        kept = _kept(ctx, frames, tried, members)
+        tried = _sessions(ctx, frames, comm, in_person, members, therapists)
+        kept = _kept(ctx, frames, tried, members, therapists)
         if _count(kept[0], "sessionType", "IN_PERSON") >= need:
             candidates = tried
             break
         kept = None
-    x, invitations, regs = kept or _kept(ctx, frames, candidates, members)
+    x, invitations, regs = kept or _kept(ctx, frames, candidates, members, therapists)
     forced = _least_states(ctx, frames, candidates, x, invitations)
     if forced is not None:  # invitations and registrations are keyed per session
-        x, invitations, regs = _kept(ctx, frames, forced, members)
-    live = _under_way(ctx, frames, comm, members, x)
+        x, invitations, regs = _kept(ctx, frames, forced, members, therapists)
+    live = _under_way(ctx, frames, comm, members, therapists, x)
     if live is not None:  # keyed apart: the other sessions are as they were
         x = pl.concat([x, live[0]], how="diagonal_relaxed")
         invitations = pl.concat([invitations, live[1]])
