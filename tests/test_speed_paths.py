@@ -156,6 +156,37 @@ def test_group_session_candidates_pair_as_the_join(seed: int) -> None:
         assert plain
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_group_session_hours_read_as_the_join(seed: int) -> None:
+    """``in_hours`` finds what the join of every row with its therapist's windows finds:
+    therapists with windows in two zones, a weekday out of range, starts around a change
+    of daylight saving time, therapists with no window."""
+    from seedsnap.context import MS_PER_MINUTE
+    from seedsnap.enrichers import group_sessions as gs
+
+    rng = np.random.default_rng(seed)
+    zones = ["America/New_York", "America/Chicago", "America/Phoenix", "Europe/Berlin"]
+    n_w = 60
+    windows = pl.DataFrame(
+        {
+            "userId": rng.choice(["t1", "t2", "t3", "t4", "t5"], n_w).tolist(),
+            "dow": rng.integers(0, 8, n_w),
+            "s": rng.integers(0, 24, n_w) * 60,
+            "e": rng.integers(0, 25, n_w) * 60,
+            "tz": rng.choice(zones, n_w).tolist(),
+        }
+    )
+    n = 400
+    who = pl.Series(rng.choice(["t1", "t2", "t3", "t6"], n).tolist())
+    start = 1_710_000_000_000  # March 2024, days before New York's clocks go forward
+    at = start + rng.integers(0, 14 * 48, n) * 30 * MS_PER_MINUTE
+    end = at + rng.integers(1, 5, n) * 30 * MS_PER_MINUTE
+    fast = gs.in_hours(who, at, end, windows)
+    assert fast.tolist() == gs._in_hours_joined(who, at, end, windows).tolist()
+    assert fast.any()
+    assert not fast.all()
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_hearts_best_rows_choose_as_best_rows(seed: int) -> None:
     import numpy as np

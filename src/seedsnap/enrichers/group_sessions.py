@@ -78,7 +78,13 @@ from seedsnap.generators.clock import WORKDAY, us_holidays, waking_at, waking_be
 from seedsnap.generators.common import ms_of, rank_in_run, ranks, text_keys
 from seedsnap.generators.communities import catalogue
 from seedsnap.generators.social_text import LOW_ENROLMENT, RESCHEDULED, THERAPIST_AWAY, VENUE_CLOSED
-from seedsnap.generators.therapy import _minutes, client_up, local_to_utc, utc_to_local
+from seedsnap.generators.therapy import (
+    _distinct,
+    _minutes,
+    client_up,
+    local_to_utc,
+    utc_to_local,
+)
 from seedsnap.generators.users import (
     home_offset_of,
     home_province,
@@ -817,10 +823,62 @@ def in_hours(who: pl.Series, at: I64, end: I64, windows: pl.DataFrame) -> npt.ND
     """Whether each therapist ``who`` can host from ``at`` to ``end`` (ms): one of its
     ``windows`` (``hours``) holds it, read on the window's wall clock as the check reads a
     1:1 meeting's: its local weekday, its local start at or after the window's start, and
-    the start plus its length by the window's end."""
+    the start plus its length by the window's end.
+
+    Each start is read once per zone of its therapist's windows (mostly one), and met only
+    with the windows of that zone and local weekday, as row numbers: not every row with
+    every window of its therapist (heavy x40's invitations had 66,002 rows, 279,315 such
+    pairs), each start converted once per distinct instant and zone."""
     out = np.zeros(len(who), dtype=bool)
     if not len(who) or windows.is_empty():
         return out
+    if windows.select("userId", "dow", "s", "e", "tz").null_count().sum_horizontal().item():
+        return _in_hours_joined(who, at, end, windows)
+    ids, zones = windows["userId"].unique(), windows["tz"].unique().sort()
+    nz = len(zones)
+    # The (therapist, zone) groups of the windows, and each window's group.
+    groups, group = np.unique(
+        rows_in(windows["userId"], ids) * nz + rows_in(windows["tz"], zones), return_inverse=True
+    )
+    mine = rows_in(who, ids)
+    rows = np.flatnonzero(mine >= 0)
+    # Each row with each group of its therapist: its start on that zone's wall clock.
+    pos, g = _paired(mine[rows], groups // nz, len(ids))
+    starts, back = _distinct(at[rows])
+    used = np.unique(groups[g] % nz)
+    slot = np.full(nz, -1, dtype=np.int64)
+    slot[used] = np.arange(len(used))
+    local_of = utc_to_local(np.tile(starts, len(used)), zones.gather(np.repeat(used, len(starts))))
+    local = local_of[slot[groups[g] % nz] * len(starts) + back[pos]]
+    dow = (local // MS_PER_DAY + 4) % 7  # 1970-01-01 was a Thursday
+    # ... met with the group's windows of that weekday (one of another is never met).
+    w_dow = windows["dow"].to_numpy()
+    key = np.where((w_dow >= 0) & (w_dow < 7), group.reshape(-1) * 7 + w_dow, len(groups) * 7)
+    j, w = _paired(g * 7 + dow, key, len(groups) * 7 + 1)
+    i = rows[pos[j]]
+    minute = (local[j] % MS_PER_DAY) // MS_PER_MINUTE
+    length = (end[i] - at[i]) // MS_PER_MINUTE
+    ok = (minute >= windows["s"].to_numpy()[w]) & (minute + length <= windows["e"].to_numpy()[w])
+    out[i[ok]] = True
+    return out
+
+
+def _paired(code: I64, of: I64, n: int) -> tuple[I64, I64]:
+    """Each position of ``code`` with every row whose ``of`` is that code (codes below
+    ``n``), as (position, row) pairs: an inner join of two code columns, by row numbers."""
+    order = np.argsort(of, kind="stable")
+    count = np.bincount(of, minlength=n)
+    k = count[code]
+    at = np.repeat(np.arange(len(code)), k)
+    nth = np.arange(len(at)) - np.repeat(np.cumsum(k) - k, k)  # the row's place in its run
+    return at, order[np.repeat((np.cumsum(count) - count)[code], k) + nth]
+
+
+def _in_hours_joined(
+    who: pl.Series, at: I64, end: I64, windows: pl.DataFrame
+) -> npt.NDArray[np.bool_]:
+    """``in_hours`` as a join of each row with every window of its therapist (NULLs allowed)."""
+    out = np.zeros(len(who), dtype=bool)
     pairs = pl.DataFrame({"userId": who, "_i": np.arange(len(who), dtype=np.int64)}).join(
         windows, on="userId"
     )
