@@ -1277,29 +1277,37 @@ def _participants(
     ``have``: how many NO_SHOW and CANCELLED participants the build holds already."""
     p = regs.drop("close").join(
         x.filter(pl.col("status") != "PENDING_APPROVAL").select(
-            "sid", "status", "at", "end", "cancel_at", "close", "web"
+            "sid",
+            "status",
+            "at",
+            "end",
+            "cancel_at",
+            "close",
+            "web",
+            pl.int_range(pl.len(), dtype=pl.Int64).alias("_x"),  # the session as a number
         ),
         on="sid",
     )
     p = p.filter(pl.col("since") <= pl.col("close"))
+    session = p["_x"].to_numpy()
     s = ctx.stream("GroupSessionParticipants", "attend")
     pk = p["pkey"].to_numpy()
     u = s.uniform(pk, 1)
     # A client whose draw is CANCEL_FROM or more cancels, but in a group-therapy session that
     # takes place only as long as MIN_PARTICIPANTS stay (those with the highest draws
-    # cancel): the others' draws are mapped into [0, CANCEL_FROM), uniform there too.
-    spare = p.select(
-        pl.when(pl.col("status").is_in(["COMPLETED", "APPROVED", "IN_PROGRESS"]) & ~pl.col("web"))
-        .then(pl.len().over("sid") - MIN_PARTICIPANTS)
-        .otherwise(pl.len().over("sid"))
+    # cancel): the others' draws are mapped into [0, CANCEL_FROM), uniform there too. Counts
+    # are unsigned 32-bit, as polars' were: one held with fewer wraps round to a spare no
+    # rank reaches, so its cancellations stand.
+    size = np.bincount(session, minlength=x.height)[session].astype(np.uint32)
+    held = p.select(
+        pl.col("status").is_in(["COMPLETED", "APPROVED", "IN_PROGRESS"]) & ~pl.col("web")
     ).to_series()
-    quit_rank = (
-        pl.DataFrame({"sid": p["sid"], "u": u})
-        .select(pl.col("u").rank("ordinal", descending=True).over("sid") - 1)
-        .to_series()
-        .to_numpy()
-    )
-    kept = (u >= CANCEL_FROM) & (quit_rank >= spare.to_numpy())
+    spare = np.where(held.to_numpy(), size - np.uint32(MIN_PARTICIPANTS), size)
+    # Each one's place in its session by draw, highest first (ties by row: an ordinal rank).
+    by_draw = np.lexsort((np.arange(len(u)), -u, session))
+    quit_rank = np.empty(len(u), dtype=np.uint32)
+    quit_rank[by_draw] = rank_in_run(session[by_draw])
+    kept = (u >= CANCEL_FROM) & (quit_rank >= spare)
     u = np.where(kept, (u - CANCEL_FROM) / (1 - CANCEL_FROM) * CANCEL_FROM, u)
     lo = np.maximum(p["created"].to_numpy(), p["since"].to_numpy())
     close = np.minimum(p["close"].to_numpy(), p["seen"].to_numpy())
@@ -1334,10 +1342,9 @@ def _participants(
     short = (
         MIN_SELF_CANCELLED - have[1] - int(((attendance == cancelled) & (st != "CANCELLED")).sum())
     )
-    on = pl.DataFrame({"sid": p["sid"], "on": attendance != cancelled}).select(
-        pl.col("on").sum().over("sid")
-    )["on"]
-    room = np.where(p["web"].to_numpy(), 1, on.to_numpy() - MIN_PARTICIPANTS)
+    on = np.bincount(session, weights=attendance != cancelled, minlength=x.height)[session]
+    # (unsigned 32-bit counts, as polars' were: one below MIN_PARTICIPANTS wraps round)
+    room = np.where(p["web"].to_numpy(), 1, on.astype(np.uint32) - MIN_PARTICIPANTS)
     could = np.flatnonzero((attendance == registered) & (room > 0))
     if short > 0 and could.size:
         ranked = could[np.lexsort((pk[could], order[could]))]
