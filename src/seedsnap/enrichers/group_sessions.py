@@ -1233,9 +1233,9 @@ def _low_enrolment(ctx: Context, x: pl.DataFrame, regs: pl.DataFrame) -> pl.Data
     Every registration counts, so a session cancelled for too few has fewer registrations
     than any that takes place; in one that takes place, clients cancel only while
     MIN_PARTICIPANTS stay (``_participants``)."""
-    per = regs.group_by("sid").len("n")
-    n = x.select("sid").join(per, on="sid", how="left", maintain_order="left")["n"]
-    low = pl.lit(pl.Series((n.fill_null(0) < MIN_PARTICIPANTS).to_numpy())) & ~pl.col("web")
+    of = rows_in(regs["sid"], x["sid"])  # each registration's session, as a row of x
+    n = np.bincount(of[of >= 0], minlength=x.height)
+    low = pl.lit(pl.Series(n < MIN_PARTICIPANTS)) & ~pl.col("web")
     held = low & (pl.col("status") == "COMPLETED")
     opened = low & (pl.col("status") == "APPROVED")
     return x.with_columns(
@@ -1547,9 +1547,9 @@ def _least_rescheduled(
         (pl.col("status") == "CANCELLED") & (pl.col("cancellationReason") == RESCHEDULED)
     ).height
     registered = pl.col("sid").is_in(regs["sid"].implode())
-    off = (pl.col("status") == "CANCELLED") & registered
-    short = MIN_RESCHEDULED - have - x.filter(off & (pl.col("reason") == RESCHEDULED)).height
-    could = x.filter(off & ~pl.col("reason").is_in([RESCHEDULED, LOW_ENROLMENT]))
+    off = x.filter((pl.col("status") == "CANCELLED") & registered)  # (one look-up of regs)
+    short = MIN_RESCHEDULED - have - off.filter(pl.col("reason") == RESCHEDULED).height
+    could = off.filter(~pl.col("reason").is_in([RESCHEDULED, LOW_ENROLMENT]))
     if short <= 0 or could.is_empty():
         return x
     draw = ctx.stream("GroupTherapySessions", "least-rescheduled").bits(could["key"].to_numpy())
