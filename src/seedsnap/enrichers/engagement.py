@@ -6,8 +6,9 @@ events are the client's posts, comments, hearts, messages sent, journal entries,
 submissions and attended (COMPLETED) sessions; at the anchor:
 - loginFrequency: the days of the last LOGIN_WINDOW (local days of the client's home, today
   included) on which the client was logged in: a day with any of its acts
-  (``logins.ACTS``) or its last login (``logins.login_times``, what ``User.lastLoginAt``
-  becomes), so a client seen in the window logged in on at least one of its days;
+  (``logins.ACTS``) or its last login (``User.lastLoginAt``, set by the logins step before
+  this one from ``logins.login_times``), so a client seen in the window logged in on at least
+  one of its days;
 - platformUsageScore: events per 30 days of membership over the last 90 days (or since
   sign-up), on a log scale: 100 * ln(1 + rate) / ln(1 + USAGE_FULL), at most 100 (5 events
   a month scores 29, 30 a month 56, 100 a month 76, USAGE_FULL or more 100);
@@ -85,23 +86,23 @@ def _events(frames: Frames) -> pl.DataFrame:
 def _login_days(ctx: Context, frames: Frames, clients: pl.Series) -> pl.DataFrame:
     """(clientId, loginFrequency): the local days of the last LOGIN_WINDOW with an act of the
     client's or its last login, today (the anchor's) included."""
-    user = frames["User"]
-    login = pl.DataFrame(
-        {"userId": user["id"], "at": logins.login_times(ctx, frames).login},
-        schema={"userId": pl.String, "at": pl.Int64},
-    ).filter(pl.col("at") >= 0)
-    parts = [login]
+    # The last login is User.lastLoginAt (NULL: never logged in): this step reads User, which
+    # the logins step sets, so it runs after that one, and the column holds what
+    # ``logins.login_times`` gives (derived again here, it cost a fifth of this step).
+    user = frames["User"].lazy()
+    parts = [user.select(pl.col("id").alias("userId"), ms_of("lastLoginAt").alias("at"))]
     for a in logins.ACTS:
-        rows = logins.act_rows(frames, a)
-        parts.append(rows.select("userId", ms_of("at").alias("at")))
+        parts.append(logins.act_rows(frames, a).lazy().select("userId", ms_of("at").alias("at")))
     # An act more than LOGIN_WINDOW + 1 days before the anchor is on a local day out of the
-    # window whatever the home's offset: only the acts of those days are joined and grouped.
+    # window whatever the home's offset: only the acts of those days are joined and grouped
+    # (a lazy concat: the filters run on each part, not on a copy of all the acts).
     since = ctx.anchor_ms - (LOGIN_WINDOW + 1) * MS_PER_DAY
     acts = (
         pl.concat(parts)
         .drop_nulls()
         .filter(pl.col("at").is_between(since, ctx.anchor_ms))
         .filter(pl.col("userId").is_in(clients.implode()))
+        .collect()
     )
     home = pl.DataFrame(
         {"userId": clients, "home": home_offset_of(ctx, clients)},
