@@ -61,7 +61,6 @@ from seedsnap.generators import social_text as t
 from seedsnap.generators.clock import WORKDAY, rhythm_of, waking_at
 from seedsnap.generators.common import ms_of, text_keys
 from seedsnap.generators.relationships import REVIEW_MIN
-from seedsnap.generators.therapy import utc_to_local_named
 from seedsnap.generators.therapy_text import ELEVATED
 from seedsnap.generators.users import (
     SESSION,
@@ -1129,12 +1128,11 @@ _PLACEHOLDER = re.compile(r"(\{[a-z]+\})")
 # The columns of an event frame once templated (``_templated``), as the finishing step uses them.
 _TEMPLATED = {
     "userId": pl.String,
-    "source": pl.String,
     "type": pl.String,
     "at": pl.Int64,
     "read_upto": pl.Int64,
     "path": pl.String,
-    "ekey": pl.UInt64,
+    "key": pl.UInt64,  # the event kind's key space and the source row's key (``_templated``)
     "title": pl.String,
     "priority": pl.String,
     "message": pl.String,
@@ -1145,14 +1143,26 @@ _TEMPLATED = {
 def _local_when(when: pl.Series, tz: pl.Series) -> pl.Series:
     """The times ``when`` (epoch ms) as written in a message, each in its zone of ``tz`` (an
     IANA name; UTC when NULL), with the zone's abbreviation ("Mon Feb 16, 5:00 PM EST")."""
-    local, abbr = utc_to_local_named(when.fill_null(0).to_numpy(), tz)
-    wall = pl.Series(local).cast(pl.Datetime("ms")).dt.strftime(WHEN_FORMAT)
-    text = pl.select(
-        pl.when(pl.lit(when.is_not_null()))
-        .then(pl.concat_str(pl.lit(wall), pl.lit(" "), pl.lit(pl.Series(abbr, dtype=pl.String))))
-        .alias("when")
-    )
-    return text.to_series()
+    # As ``therapy.utc_to_local_named`` converts them, but each distinct time of a zone is
+    # written once, wall time and abbreviation in one strftime, and the texts gathered back
+    # by row: no Python string per row (its abbreviations come as an object array).
+    ms = when.fill_null(0).to_numpy()
+    zone = tz.cast(pl.String).fill_null("UTC")
+    names = zone.unique().sort()
+    code = zone.cast(pl.Enum(names)).to_physical().to_numpy()
+    pieces, row = [], np.empty(len(ms), dtype=np.int64)
+    done = 0
+    for k, name in enumerate(names.to_list()):
+        rows = np.flatnonzero(code == k)
+        distinct, back = np.unique(ms[rows], return_inverse=True)
+        row[rows] = done + back.reshape(-1)
+        done += len(distinct)
+        local = pl.Series(distinct).cast(pl.Datetime("ms", "UTC")).dt.convert_time_zone(name)
+        pieces.append(local.dt.strftime(f"{WHEN_FORMAT} %Z"))
+    text = pl.concat(pieces) if pieces else pl.Series([], dtype=pl.String)
+    return pl.select(
+        pl.when(pl.lit(when.is_not_null())).then(pl.lit(text.gather(row))).alias("when")
+    ).to_series()
 
 
 def _message(template: str) -> pl.Expr:
@@ -1175,8 +1185,9 @@ def _message(template: str) -> pl.Expr:
 
 
 def _templated(ev: pl.DataFrame, users: pl.DataFrame) -> list[pl.DataFrame]:
-    """``ev`` in parts of one (event, type), each with its kind's key and its type's title,
-    priority, message and data (the _TEMPLATED columns); rows of no event or of a type
+    """``ev`` in parts of one (event, type), each with its key (its kind's key space and its
+    source row's key) and its type's title, priority, message and data (the _TEMPLATED
+    columns); rows of no event or of a type
     without a template are dropped. A time is written in the recipient's zone (``users``:
     id, tz).
 
@@ -1206,8 +1217,12 @@ def _templated(ev: pl.DataFrame, users: pl.DataFrame) -> list[pl.DataFrame]:
             zone = users["tz"].append(pl.Series([None], dtype=pl.String))[row]  # -1: none
             part = part.with_columns(_local_when(part["when"], zone).alias("when_text"))
         usual = "HIGH" if kind in HIGH else "LOW" if kind in LOW else "NORMAL"
-        made = {
-            "ekey": pl.lit(int(name_key("notification", event)), dtype=pl.UInt64),
+        made: dict[str, pl.Expr] = {
+            # One key space per event kind, and the source row's key in it: the text keys
+            # of one part's sources, mostly of one width, take text_keys' fast path.
+            "key": pl.lit(
+                pl.Series(child_keys(name_key("notification", event), text_keys(part["source"])))
+            ),
             "title": pl.lit(title),
             "priority": pl.when(pl.col("urgent").fill_null(False))
             .then(pl.lit("URGENT"))
@@ -1252,10 +1267,8 @@ def _finish(
             user.filter(open_),
             at.filter(open_),
         )
-    # One key space per event kind (``ekey``, a literal per part).
-    keys = child_keys(
-        child_keys(ev["ekey"].to_numpy(), text_keys(ev["source"])), user["ukey"].to_numpy()
-    )
+    # The event's key (``_templated``: kind and source row) and the recipient's.
+    keys = child_keys(ev["key"].to_numpy(), user["ukey"].to_numpy())
     s = ctx.stream("Notification", "read")
     at_ms = at.to_numpy()
     # How long the recipient still came after it (``seen``): one who had stopped never reads it.
