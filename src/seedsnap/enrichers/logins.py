@@ -251,14 +251,15 @@ def act_rows(frames: Frames, a: Act) -> pl.DataFrame:
 
 def last_acts(frames: Frames, users: pl.Series) -> np.ndarray:
     """Each of ``users``' last act (epoch ms), -1 for a user who did nothing."""
-    # A lazy concat: polars groups the parts as they come, not a copy of all the acts.
-    parts = [act_rows(frames, a).lazy().select("userId", ms_of("at").alias("at")) for a in ACTS]
+    parts = []
+    for a in ACTS:
+        rows = act_rows(frames, a)
+        parts.append(rows.select("userId", ms_of("at").alias("at")))
     last = (
         pl.concat(parts)
         .drop_nulls()
         .group_by("userId")
         .agg(pl.col("at").max())
-        .collect()
         .join(users.to_frame("userId"), on="userId", how="right", maintain_order="right")
     )
     out: np.ndarray = last["at"].fill_null(-1).to_numpy()
