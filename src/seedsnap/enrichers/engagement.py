@@ -48,7 +48,8 @@ READS = (
     "Meeting",
     "Review",
     "ClientEngagement",
-    *logins.READS,  # login days: the client's acts and last login
+    # Login days: the client's acts and last login (User.lastLoginAt, which logins sets).
+    *dict.fromkeys(t for a in logins.ACTS for t in (a.table, *(a.via or ())[1:])),
 )
 WRITES = ("ClientEngagement",)
 
