@@ -588,3 +588,24 @@ def test_config_notes_every_minimum_held_by_fewer_entities_than_its_kind() -> No
     for entity, name in narrowed:
         assert lines[f"minimums.{entity}.{name}"].endswith(MINIMUM_SCOPES[(entity, name)])
     assert lines["minimums.client.posts"].split()[2:] == ["mode", "heavy"]
+
+
+def test_a_retired_volume_is_refused_saying_what_decides_it_now(tmp_path: Path) -> None:
+    """meetings_per_relationship was upstream's sessions a pair has; a pair's sessions follow
+    its age now, so a seedsnap.toml that raises it would get no more meetings, and less
+    homework a session: it is refused, before anything is written, not ignored."""
+    toml = tmp_path / "seedsnap.toml"
+    toml.write_text("[volumes]\nmeetings_per_relationship = 20\nposts_per_user = 2\n")
+    out = tmp_path / "out"
+    args = ["build", "--mode", "light", "--config", str(toml), "--out", str(out)]
+    config_error(
+        CliRunner().invoke(main, args, env={}),
+        "volume meetings_per_relationship no longer sets anything a build makes",
+        "every week of its cadence",
+        f"remove meetings_per_relationship from [volumes] of {toml}",
+    )
+    assert not out.exists()
+    # the mode's own figure stays (the homework a session is worksheets over it)
+    toml.write_text("[volumes]\nposts_per_user = 2\n")
+    conf = resolve(mode="light", config_file=toml, env={})
+    assert conf.volumes["meetings_per_relationship"] == 3

@@ -198,6 +198,15 @@ MAX_SCALE = 10_000
 MAX_COUNTS: dict[str, float] = {k: MODES["heavy"][k] * MAX_SCALE for k in SCALED}
 # Probabilities (bernoulli draws), in [0, 1].
 RATES = tuple(k for k in MODES[DEFAULT_MODE] if k.endswith(("_rate", "_ratio")))
+# Upstream volumes a seedsnap.toml may no longer set, with what decides their rows now. The
+# modes keep meetings_per_relationship as upstream's figure: worksheets_per_relationship over
+# it is the homework a session is given (therapy.homework_rate), but a pair's meetings follow
+# its age (therapy.series_sessions), so a raised value would give no more meetings and less
+# homework, silently.
+RETIRED_VOLUMES = {
+    "meetings_per_relationship": "a pair has a session in every week of its cadence (weekly, "
+    "or fortnightly), from its pairing to its end or the anchor",
+}
 # Per-entity averages (posts per user, meetings per relationship, …) are not scaled; 100 is
 # ten times the largest any mode uses (heavy: 10 meetings per relationship).
 MAX_PER_ENTITY = 100
@@ -610,6 +619,13 @@ def resolve(
             f"set {setting} between {first} and {last}",
         )
 
+    retired = set(file_doc.get("volumes", {})) & set(RETIRED_VOLUMES)
+    if retired:
+        key = min(retired)
+        raise ConfigError(
+            f"{path}: volume {key} no longer sets anything a build makes: {RETIRED_VOLUMES[key]}",
+            f"remove {key} from [volumes] of {path}",
+        )
     volumes: dict[str, float] = {}
     for key, value in MODES[mode_v].items():
         src = f"mode {mode_v}"
