@@ -271,3 +271,117 @@ def test_draw_without_replacement_as_one_lexsort() -> None:
     at = (np.cumsum(size) - size)[group] + rank % size[group]
     assert (item == shuffled[at]).all()
     assert (lap == rank // size[group]).all()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_preferences_packed_sort_orders_as_the_lexsort(seed: int) -> None:
+    """``_preferences``' packed argsort ranks as the lexsort it replaces; where two columns
+    tie in the packed key (equal bits above the cut), the lexsort decides."""
+    from seedsnap.generators.relationships import _preferences
+
+    rng = np.random.default_rng(seed)
+    rows, cols = 40, 25
+    bits = rng.integers(0, 2**63, (rows, cols), dtype=np.uint64) * np.uint64(2)
+    fit = rng.integers(-2, 5, (rows, cols))
+    local = rng.integers(0, 4, (rows, cols))
+
+    def plain(b: np.ndarray) -> list[list[int]]:
+        return np.lexsort((b, -fit, -local, fit <= 0), axis=1).tolist()
+
+    assert _preferences(bits, fit, local).tolist() == plain(bits)
+    # Row 0's first two columns: one tie of all keys but bits' lowest bit, the later column
+    # ranked first by it (the packed argsort, blind to that bit, would keep them as they are).
+    tied = bits.copy()
+    fit[0, :2], local[0, :2] = 3, 1
+    tied[0, 0], tied[0, 1] = tied[0, 1] | np.uint64(1), tied[0, 1]
+    got = _preferences(tied, fit, local)
+    assert got.tolist() == plain(tied)
+    assert got[0].tolist().index(1) < got[0].tolist().index(0)
+
+
+def test_slot_rows_find_what_the_slot_by_slot_search_finds() -> None:
+    """``_slot_rows`` (one pass) finds each slot's rows as one search per slot does, and
+    gives way (None) to that search where a brace is no slot's."""
+    from seedsnap.enrichers import messages
+    from seedsnap.generators import social_text as t
+
+    rng = np.random.default_rng(3)
+    tokens = ["{" + s + "}" for s in t.MESSAGE_SLOTS] + ["{hello}"]
+    texts = [
+        " and ".join(rng.choice(tokens, rng.integers(0, 4)).tolist()) or "no slot"
+        for _ in range(300)
+    ]
+    text = pl.Series(texts, dtype=pl.String)
+    got = messages._slot_rows(text)
+    assert got is not None
+    for token in set(tokens):
+        plain = np.flatnonzero(text.str.contains(token, literal=True).to_numpy())
+        assert got.get(token, np.zeros(0, dtype=np.int64)).tolist() == plain.tolist(), token
+    assert sum(len(v) for v in got.values()) > 300
+    for stray in ("a {b", "a } b", "{most_days {x}"):
+        assert messages._slot_rows(text.append(pl.Series([stray]))) is None
+
+
+def test_fill_slots_fill_as_the_slot_by_slot_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``_fill_slots`` fills the same with ``_slot_rows`` as slot by slot, a stray brace
+    (the fallback) and NULL among the texts."""
+    from seedsnap.config import resolve
+    from seedsnap.context import Context
+    from seedsnap.enrichers import messages
+    from seedsnap.generators import social_text as t
+
+    ctx = Context(resolve(mode="light", env={}, config_file=None))
+    rng = np.random.default_rng(4)
+    tokens = ["{" + s + "}" for s in t.MESSAGE_SLOTS]
+    texts = [" ".join(rng.choice(tokens, 2, replace=False).tolist()) for _ in range(200)]
+    keys = rng.integers(0, 2**63, 203, dtype=np.uint64)
+    hour = rng.integers(0, 24, 203)
+    for extra in (["plain", None, "{hello} there"], ["stray { brace", None, "{hello}"]):
+        text = pl.Series([*texts, *extra], dtype=pl.String)
+        fast = messages._fill_slots(ctx, keys, text, hour)
+        with monkeypatch.context() as m:
+            m.setattr(messages, "_slot_rows", lambda _text: None)
+            plain = messages._fill_slots(ctx, keys, text, hour)
+        assert fast.to_list() == plain.to_list()
+        assert (messages._slot_rows(text) is None) == ("{" in extra[0])
+        assert fast.str.contains("{", literal=True).sum() == ("{" in extra[0])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_hearts_in_communities_pair_as_the_join(seed: int) -> None:
+    """``_in_communities`` pairs the rows as their inner join on the community (-1: none,
+    as a NULL community, joins nothing)."""
+    from seedsnap.enrichers import hearts
+
+    rng = np.random.default_rng(seed)
+    rows = pl.DataFrame({"_r": np.arange(80), "_c": rng.integers(-1, 6, 80)})
+    others = pl.DataFrame({"_u": np.arange(120) * 10, "_c": rng.integers(-1, 7, 120)})
+    got = hearts._in_communities(rows, others)
+    none = pl.col("_c").replace(-1, None)
+    plain = rows.with_columns(none).join(others.with_columns(none), on="_c").drop("_c")
+    assert got.columns == ["_r", "_u"]
+    assert got.height > 100
+    assert sorted(got.rows()) == sorted(plain.rows())
+    assert got["_r"].is_sorted()
+
+
+def test_local_when_writes_each_time_as_its_zone_does() -> None:
+    """``notifications._local_when`` writes each row's time as converting that one row in
+    its zone does (NULL zone: UTC; NULL time: NULL), repeated times and zones among them."""
+    from seedsnap.context import MS_PER_MINUTE
+    from seedsnap.enrichers import notifications as nt
+
+    rng = np.random.default_rng(6)
+    zones = ["America/Toronto", "America/Regina", "America/St_Johns", "Europe/Berlin", None]
+    n = 300
+    tz = pl.Series(rng.choice(np.array(zones, dtype=object), n).tolist(), dtype=pl.String)
+    when = pl.Series(1_704_067_200_000 + rng.integers(0, 3 * 366 * 24, n) * 20 * MS_PER_MINUTE)
+    when = when.scatter([3, 50], None)
+    got = nt._local_when(when, tz).to_list()
+    for w, z, g in zip(when.to_list(), tz.to_list(), got, strict=True):
+        one = pl.Series([w], dtype=pl.Int64).cast(pl.Datetime("ms", "UTC"))
+        want = one.dt.convert_time_zone(z or "UTC").dt.strftime(f"{nt.WHEN_FORMAT} %Z")[0]
+        assert g == want, (w, z)
+    assert {"EST", "EDT", "CST", "NST", "NDT", "CET", "UTC"} <= {
+        g.rsplit(" ", 1)[1] for g in got if g
+    }
