@@ -1291,21 +1291,23 @@ def test_time_zone_conversion_matches_zoneinfo_for_every_row(step: int) -> None:
             assert b == lt
 
 
-def test_named_local_time_matches_zoneinfo_and_null_zone_is_utc() -> None:
-    from seedsnap.generators.therapy import utc_to_local, utc_to_local_named
+def test_local_time_text_matches_zoneinfo_and_null_zone_is_utc() -> None:
+    from seedsnap.generators.therapy import utc_to_local_text
 
     rng = np.random.default_rng(5)
     zones = np.array(["America/Toronto", "America/Regina", "America/St_Johns", None], dtype=object)
     tz = zones[rng.integers(0, len(zones), 500)]
     base = int(datetime(2024, 1, 1, tzinfo=UTC).timestamp() * 1000)
     utc = base + rng.integers(0, 366 * 24 * 60, 500) * MS_PER_MINUTE
-    local, abbr = utc_to_local_named(utc, tz)
-    assert (local[tz != None] == utc_to_local(utc[tz != None], tz[tz != None])).all()  # noqa: E711
-    for u, z, lt, a in zip(utc.tolist(), tz.tolist(), local.tolist(), abbr.tolist(), strict=True):
-        aware = datetime.fromtimestamp(u / 1000, ZoneInfo(z or "UTC"))
-        assert lt == int(aware.replace(tzinfo=UTC).timestamp() * 1000), (u, z)
-        assert a == aware.tzname(), (u, z)
-    assert {"EST", "EDT", "CST", "NST", "NDT", "UTC"} <= set(abbr.tolist())
+    when = pl.Series(utc).scatter([7], None)
+    text = utc_to_local_text(when, pl.Series(tz.tolist(), dtype=pl.String), "%Y-%m-%d %H:%M %Z")
+    assert text[7] is None
+    for i, (u, z, got) in enumerate(zip(utc.tolist(), tz.tolist(), text.to_list(), strict=True)):
+        if i != 7:
+            aware = datetime.fromtimestamp(u / 1000, ZoneInfo(z or "UTC"))
+            assert got == aware.strftime("%Y-%m-%d %H:%M %Z"), (u, z)
+    abbr = {g.rsplit(" ", 1)[1] for g in text.drop_nulls().to_list()}
+    assert {"EST", "EDT", "CST", "NST", "NDT", "UTC"} <= abbr
 
 
 def test_candidates_sort_the_same_without_the_packed_key(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -68,6 +68,33 @@ def dense_codes(values: npt.NDArray[np.integer]) -> I64:
     return codes
 
 
+def distinct_inverse(values: I64, step: int = 1) -> tuple[I64, I64]:
+    """``np.unique(values, return_inverse=True)``: the distinct ``values`` (ascending) and
+    each value's position among them; in O(n) when the values are dense on a grid of
+    ``step`` (times a whole number of minutes apart, repeating: meeting slots recur weekly),
+    where a table over their span in steps replaces the sort."""
+    if len(values):
+        lo = int(values.min())
+        span = (int(values.max()) - lo) // step
+        steps, rest = np.divmod(values - lo, step)
+        if span < 8 * len(values) and not rest.any():
+            present = np.zeros(span + 1, dtype=bool)
+            present[steps] = True
+            used = np.flatnonzero(present)
+            position = np.empty(span + 1, dtype=np.int64)
+            position[used] = np.arange(len(used))
+            return lo + used * step, position[steps]
+    distinct, back = np.unique(values, return_inverse=True)
+    return distinct, back.reshape(-1)
+
+
+def hhmm_minutes(text: pl.Expr) -> pl.Expr:
+    """Minutes since midnight of an 'HH:MM' text (NULL when not shaped so)."""
+    return text.str.slice(0, 2).cast(pl.Int64, strict=False) * 60 + text.str.slice(3, 2).cast(
+        pl.Int64, strict=False
+    )
+
+
 def rows_in(values: pl.Series, ids: pl.Series) -> I64:
     """The row of each of ``values`` in the distinct ``ids``, -1 for a value not among them.
 

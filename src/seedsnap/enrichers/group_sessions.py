@@ -70,7 +70,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from seedsnap.arrays import choose_eligible, rows_in, text_order
+from seedsnap.arrays import choose_eligible, distinct_inverse, hhmm_minutes, rows_in, text_order
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.enrichers.common import packed_order
 from seedsnap.generators import social_text as t
@@ -79,8 +79,6 @@ from seedsnap.generators.common import ms_of, rank_in_run, ranks, text_keys
 from seedsnap.generators.communities import catalogue
 from seedsnap.generators.social_text import LOW_ENROLMENT, RESCHEDULED, THERAPIST_AWAY, VENUE_CLOSED
 from seedsnap.generators.therapy import (
-    _distinct,
-    _minutes,
     client_up,
     local_to_utc,
     utc_to_local,
@@ -811,8 +809,8 @@ def hours(frames: Frames) -> pl.DataFrame:
         .select(
             pl.col("therapistId").alias("userId"),
             pl.col("dayOfWeek").cast(pl.Int64, strict=False).alias("dow"),
-            _minutes(pl.col("startTime")).alias("s"),
-            _minutes(pl.col("endTime")).alias("e"),
+            hhmm_minutes(pl.col("startTime")).alias("s"),
+            hhmm_minutes(pl.col("endTime")).alias("e"),
             pl.col("timezone").cast(pl.String).alias("tz"),
         )
         .drop_nulls()
@@ -844,7 +842,7 @@ def in_hours(who: pl.Series, at: I64, end: I64, windows: pl.DataFrame) -> npt.ND
     rows = np.flatnonzero(mine >= 0)
     # Each row with each group of its therapist: its start on that zone's wall clock.
     pos, g = _paired(mine[rows], groups // nz, len(ids))
-    starts, back = _distinct(at[rows])
+    starts, back = distinct_inverse(at[rows], MS_PER_MINUTE)
     used = np.unique(groups[g] % nz)
     slot = np.full(nz, -1, dtype=np.int64)
     slot[used] = np.arange(len(used))

@@ -61,6 +61,7 @@ from seedsnap.generators import social_text as t
 from seedsnap.generators.clock import WORKDAY, rhythm_of, waking_at
 from seedsnap.generators.common import ms_of, text_keys
 from seedsnap.generators.relationships import REVIEW_MIN
+from seedsnap.generators.therapy import utc_to_local_text
 from seedsnap.generators.therapy_text import ELEVATED
 from seedsnap.generators.users import (
     SESSION,
@@ -1143,26 +1144,7 @@ _TEMPLATED = {
 def _local_when(when: pl.Series, tz: pl.Series) -> pl.Series:
     """The times ``when`` (epoch ms) as written in a message, each in its zone of ``tz`` (an
     IANA name; UTC when NULL), with the zone's abbreviation ("Mon Feb 16, 5:00 PM EST")."""
-    # As ``therapy.utc_to_local_named`` converts them, but each distinct time of a zone is
-    # written once, wall time and abbreviation in one strftime, and the texts gathered back
-    # by row: no Python string per row (its abbreviations come as an object array).
-    ms = when.fill_null(0).to_numpy()
-    zone = tz.cast(pl.String).fill_null("UTC")
-    names = zone.unique().sort()
-    code = zone.cast(pl.Enum(names)).to_physical().to_numpy()
-    pieces, row = [], np.empty(len(ms), dtype=np.int64)
-    done = 0
-    for k, name in enumerate(names.to_list()):
-        rows = np.flatnonzero(code == k)
-        distinct, back = np.unique(ms[rows], return_inverse=True)
-        row[rows] = done + back.reshape(-1)
-        done += len(distinct)
-        local = pl.Series(distinct).cast(pl.Datetime("ms", "UTC")).dt.convert_time_zone(name)
-        pieces.append(local.dt.strftime(f"{WHEN_FORMAT} %Z"))
-    text = pl.concat(pieces) if pieces else pl.Series([], dtype=pl.String)
-    return pl.select(
-        pl.when(pl.lit(when.is_not_null())).then(pl.lit(text.gather(row))).alias("when")
-    ).to_series()
+    return utc_to_local_text(when, tz, f"{WHEN_FORMAT} %Z")
 
 
 def _message(template: str) -> pl.Expr:

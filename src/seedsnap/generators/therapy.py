@@ -27,7 +27,7 @@ worksheets, reviews), so top-ups follow the same rules as the base data.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -38,6 +38,8 @@ import pyarrow as pa
 from seedsnap.arrays import (
     choose_eligible,
     dense_codes,
+    distinct_inverse,
+    hhmm_minutes,
     rows_in,
     series_from_arrow,
     sort_positions,
@@ -132,40 +134,40 @@ _PACKED_BITS = 63  # candidates sort on one int64 key when their order fields fi
 # -- time -------------------------------------------------------------------------------------
 
 
-def _convert(
-    values: npt.ArrayLike, zones: npt.ArrayLike | pl.Series, to_utc: bool, named: bool = False
-) -> tuple[I64, npt.NDArray[np.object_] | None]:
-    """Local wall time -> UTC (``to_utc``) or UTC -> local wall time, per row's IANA zone;
-    with ``named``, also each row's zone abbreviation at that time (NULL zone: None).
-
-    Polars converts one zone per column, so the rows are split by zone (an enum code per
-    row, no string comparisons) and only the distinct times of each zone are converted
-    (meeting slots repeat a few thousand wall times over many rows), then gathered back. A
-    local time that does not exist (a DST gap) becomes ``_NO_TIME``; an ambiguous one takes
-    the earlier.
-    """
+def _convert(values: npt.ArrayLike, zones: npt.ArrayLike | pl.Series, to_utc: bool) -> I64:
+    """Local wall time -> UTC (``to_utc``) or UTC -> local wall time, per row's IANA zone
+    (NULL zone: ``_NO_TIME``). A local time that does not exist (a DST gap) becomes
+    ``_NO_TIME``; an ambiguous one takes the earlier."""
     v = np.asarray(values, dtype=np.int64)
-    tz = zones if isinstance(zones, pl.Series) else pl.Series(np.asarray(zones, dtype=object))
-    tz = _zone_codes(tz)
-    assert isinstance(tz.dtype, pl.Enum)
-    names = tz.dtype.categories
-    code = tz.to_physical().fill_null(-1).to_numpy()
     out = np.full(len(v), _NO_TIME, dtype=np.int64)
-    abbr = np.full(len(v), None, dtype=object) if named else None
-    for k, zone in enumerate(names.to_list()):
-        rows = np.flatnonzero(code == k)
-        distinct, back = _distinct(v[rows])
+    for zone, rows, distinct, back in _by_zone(v, zones):
         t = pl.Series(distinct).cast(pl.Datetime("ms"))
         if to_utc:
             t = t.dt.replace_time_zone(zone, ambiguous="earliest", non_existent="null")
             t = t.dt.convert_time_zone("UTC")
         else:
             t = t.dt.replace_time_zone("UTC").dt.convert_time_zone(zone)
-        if abbr is not None:
-            abbr[rows] = t.dt.strftime("%Z").to_numpy()[back]
         conv = t.dt.replace_time_zone(None).dt.epoch("ms").fill_null(_NO_TIME).to_numpy()
         out[rows] = conv.astype(np.int64)[back]
-    return out, abbr
+    return out
+
+
+def _by_zone(values: I64, zones: npt.ArrayLike | pl.Series) -> Iterator[tuple[str, I64, I64, I64]]:
+    """Per IANA zone of ``zones`` (by name; rows of a NULL zone in none): the zone, its rows,
+    the distinct ``values`` of those rows (ascending) and each row's position among them.
+
+    Polars converts one zone per column, so the rows are split by zone (an enum code per
+    row, no string comparisons) and only the distinct times of each zone are converted
+    (meeting slots repeat a few thousand wall times over many rows), then gathered back.
+    """
+    tz = zones if isinstance(zones, pl.Series) else pl.Series(np.asarray(zones, dtype=object))
+    tz = _zone_codes(tz)
+    assert isinstance(tz.dtype, pl.Enum)
+    code = tz.to_physical().fill_null(-1).to_numpy()
+    for k, zone in enumerate(tz.dtype.categories.to_list()):
+        rows = np.flatnonzero(code == k)
+        distinct, back = distinct_inverse(values[rows], MS_PER_MINUTE)
+        yield zone, rows, distinct, back
 
 
 def _zone_codes(zones: pl.Series) -> pl.Series:
@@ -176,55 +178,39 @@ def _zone_codes(zones: pl.Series) -> pl.Series:
     return names.cast(pl.Enum(names.unique().drop_nulls().sort()))
 
 
-def _distinct(values: I64) -> tuple[I64, I64]:
-    """``np.unique(values, return_inverse=True)``; in O(n) for many times on few minutes.
-
-    Meeting times lie a whole number of minutes apart and repeat (slots recur weekly): when
-    the values are that dense, a table over their span in minutes replaces the sort.
-    """
-    if len(values):
-        lo = int(values.min())
-        span = (int(values.max()) - lo) // MS_PER_MINUTE
-        steps, rest = np.divmod(values - lo, MS_PER_MINUTE)
-        if span < 8 * len(values) and not rest.any():
-            present = np.zeros(span + 1, dtype=bool)
-            present[steps] = True
-            used = np.flatnonzero(present)
-            position = np.empty(span + 1, dtype=np.int64)
-            position[used] = np.arange(len(used))
-            return lo + used * MS_PER_MINUTE, position[steps]
-    distinct, back = np.unique(values, return_inverse=True)
-    return distinct, back.reshape(-1)
-
-
 def local_to_utc(local_ms: npt.ArrayLike, zones: npt.ArrayLike) -> I64:
-    return _convert(local_ms, zones, to_utc=True)[0]
+    return _convert(local_ms, zones, to_utc=True)
 
 
 def utc_to_local(utc_ms: npt.ArrayLike, zones: npt.ArrayLike) -> I64:
-    return _convert(utc_ms, zones, to_utc=False)[0]
+    return _convert(utc_ms, zones, to_utc=False)
 
 
-def utc_to_local_named(
-    utc_ms: npt.ArrayLike, zones: npt.ArrayLike | pl.Series
-) -> tuple[I64, npt.NDArray[np.object_]]:
-    """``utc_to_local`` and the zone's abbreviation then (EST, EDT, ...); a NULL zone is UTC."""
-    tz = zones if isinstance(zones, pl.Series) else pl.Series(np.asarray(zones, dtype=object))
-    local, abbr = _convert(utc_ms, tz.cast(pl.String).fill_null("UTC"), to_utc=False, named=True)
-    assert abbr is not None
-    return local, abbr
+def utc_to_local_text(utc_ms: pl.Series, zones: pl.Series, fmt: str) -> pl.Series:
+    """The times ``utc_ms`` (epoch ms; NULL stays NULL) written by ``fmt`` (polars'
+    ``strftime``; "%Z" is the zone's abbreviation then: EST, EDT, ...) on the wall clock of
+    each row's zone of ``zones`` (an IANA name; UTC when NULL).
+
+    Each distinct time of a zone is written once and the texts gathered back by row: no
+    Python string per row.
+    """
+    ms = utc_ms.fill_null(0).to_numpy().astype(np.int64, copy=False)
+    pieces, row = [], np.empty(len(ms), dtype=np.int64)
+    done = 0
+    for zone, rows, distinct, back in _by_zone(ms, zones.cast(pl.String).fill_null("UTC")):
+        row[rows] = done + back
+        done += len(distinct)
+        local = pl.Series(distinct).cast(pl.Datetime("ms", "UTC")).dt.convert_time_zone(zone)
+        pieces.append(local.dt.strftime(fmt))
+    text = pl.concat(pieces) if pieces else pl.Series([], dtype=pl.String)
+    return pl.select(
+        pl.when(pl.lit(utc_ms.is_not_null())).then(pl.lit(text.gather(row))).alias(utc_ms.name)
+    ).to_series()
 
 
 def _week(days: npt.ArrayLike) -> I64:
     """Monday-based week number of a day number (days since 1970-01-01, a Thursday)."""
     return (np.asarray(days, dtype=np.int64) + 3) // 7
-
-
-def _minutes(text: pl.Expr) -> pl.Expr:
-    """Minutes since midnight of an 'HH:MM' text (NULL when not shaped so)."""
-    return text.str.slice(0, 2).cast(pl.Int64, strict=False) * 60 + text.str.slice(3, 2).cast(
-        pl.Int64, strict=False
-    )
 
 
 def unless(values: npt.ArrayLike | pl.Series, null: npt.ArrayLike, name: str) -> pl.Series:
@@ -525,8 +511,8 @@ def slot_grid(avail: pl.DataFrame) -> pl.DataFrame:
             "therapistId",
             "timezone",
             pl.col("dayOfWeek").cast(pl.Int64, strict=False).alias("dow"),
-            _minutes(pl.col("startTime")).alias("s"),
-            _minutes(pl.col("endTime")).alias("e"),
+            hhmm_minutes(pl.col("startTime")).alias("s"),
+            hhmm_minutes(pl.col("endTime")).alias("e"),
         )
         .drop_nulls()
         .filter(pl.col("dow").is_between(0, 6) & (pl.col("e") - pl.col("s") >= MAX_DURATION))
