@@ -823,10 +823,13 @@ def in_hours(who: pl.Series, at: I64, end: I64, windows: pl.DataFrame) -> npt.ND
     1:1 meeting's: its local weekday, its local start at or after the window's start, and
     the start plus its length by the window's end.
 
-    Each start is read once per zone of its therapist's windows (mostly one), and met only
-    with the windows of that zone and local weekday, as row numbers: not every row with
-    every window of its therapist (heavy x40's invitations had 66,002 rows, 279,315 such
-    pairs), each start converted once per distinct instant and zone."""
+    Each row's start is read on the wall clock of each zone of its therapist's windows
+    (mostly one), and met only with the windows of that zone and local weekday, as row
+    numbers: not every row with every window of its therapist (heavy x40's invitations had
+    66,002 rows, 279,315 such pairs). The clock readings come from converting every
+    distinct start in every zone that any of the therapists uses (one conversion per zone;
+    heavy x10: 1,122 starts x 5 zones, of which 3,254 pairs occur; converting only those
+    was no faster)."""
     out = np.zeros(len(who), dtype=bool)
     if not len(who) or windows.is_empty():
         return out
