@@ -385,3 +385,18 @@ def test_local_when_writes_each_time_as_its_zone_does() -> None:
     assert {"EST", "EDT", "CST", "NST", "NDT", "CET", "UTC"} <= {
         g.rsplit(" ", 1)[1] for g in got if g
     }
+
+
+@pytest.mark.parametrize("step", [1, 60_000])
+def test_distinct_inverse_is_np_unique(step: int) -> None:
+    """``distinct_inverse``' table over a dense grid gives what ``np.unique`` gives, as do
+    values off the grid or spread too thinly (the sort), and no values."""
+    from seedsnap.arrays import distinct_inverse
+
+    rng = np.random.default_rng(step)
+    dense = 1_700_000_000_000 + rng.integers(0, 500, 2000) * step
+    for values in (dense, dense + (np.arange(2000) == 7), dense * 50_000, dense[:0]):
+        distinct, back = distinct_inverse(values, step)
+        want, want_back = np.unique(values, return_inverse=True)
+        assert distinct.tolist() == want.tolist()
+        assert back.tolist() == want_back.tolist()
