@@ -258,3 +258,23 @@ def test_an_update_giving_one_key_twice_is_refused(ctx: Context, template: Frame
                     frozenset({"User"}))  # fmt: skip
     with pytest.raises(EnricherError, match=r"2 User updates that share a key \(first: \('a',\)"):
         orchestrator.run(ctx, frames, [step])
+
+
+def test_engagement_runs_after_logins() -> None:
+    """engagement counts a client's last login (User.lastLoginAt) among its login days, and
+    logins sets it: the registry order must put engagement after logins (it reads User and
+    logins.ACT_TABLES, and logins updates User), or its loginFrequency misses that day."""
+    from seedsnap.enrichers import engagement, logins
+
+    assert set(logins.ACT_TABLES) <= set(engagement.READS) and "User" in engagement.READS
+    generators = [_generator(name) for name in GENERATORS]
+    enrichers = load_enrichers()
+    steps = [*generators, *enrichers]
+    after = orchestrator.order(generators, enrichers)
+    names = [s.name for s in steps]
+    seen, todo = set(), [names.index("engagement")]
+    while todo:  # every step engagement runs after, directly or through another
+        for j in after[todo.pop()] - seen:
+            seen.add(j)
+            todo.append(j)
+    assert names.index("logins") in seen

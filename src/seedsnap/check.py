@@ -42,7 +42,7 @@ from seedsnap.config import (
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE
 from seedsnap.enrichers.chatbot import ABANDONED_LEAD_MS
 from seedsnap.enrichers.journal import RATE as _JOURNAL_RATE
-from seedsnap.enrichers.memberships import MOST_COMMUNITIES
+from seedsnap.enrichers.memberships import MOST_COMMUNITIES, communities_bound
 from seedsnap.enrichers.messages import AFTER_LAST_SESSION
 from seedsnap.enrichers.notifications import (
     ALTERNATIVES_AFTER,
@@ -616,7 +616,7 @@ def therapist_communities_rule(minimums: Mapping[tuple[str, str], int]) -> list[
     """A therapist is in a few communities: MOST_COMMUNITIES (memberships), or its
     therapist.community_memberships minimum where that is larger (``--min`` raises what the
     generator gives each: ``memberships._therapists_join``)."""
-    most = max(MOST_COMMUNITIES, minimums.get(("therapist", "community_memberships"), 0))
+    most = communities_bound(minimums.get(("therapist", "community_memberships"), 0))
     return [
         Rule(
             "membership.therapist_in_a_few",

@@ -49,7 +49,7 @@ READS = (
     "Review",
     "ClientEngagement",
     # Login days: the client's acts and last login (User.lastLoginAt, which logins sets).
-    *dict.fromkeys(t for a in logins.ACTS for t in (a.table, *(a.via or ())[1:])),
+    *logins.ACT_TABLES,
 )
 WRITES = ("ClientEngagement",)
 

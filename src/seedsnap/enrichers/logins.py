@@ -153,11 +153,11 @@ ACTS: tuple[Act, ...] = (
     Act("User", "suspendedBy", "suspendedAt"),  # an admin suspended a repeat offender
 )
 
-READS = (
-    "User",
-    "Admin",
-    *dict.fromkeys(t for a in ACTS for t in (a.table, *(a.via or ())[1:])),
-)
+# The tables ACTS reads, each once in ACTS order: an act's own table and those of its via
+# (engagement reads them too, for its login days).
+ACT_TABLES = tuple(dict.fromkeys(t for a in ACTS for t in (a.table, *(a.via or ())[1:])))
+
+READS = ("User", "Admin", *ACT_TABLES)
 WRITES = ("User",)
 UPDATES = ("User",)
 

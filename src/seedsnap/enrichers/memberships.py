@@ -104,7 +104,13 @@ def most_communities(config: Config) -> int:
     """The communities a therapist is a member of at most: MOST_COMMUNITIES, or its
     therapist.community_memberships minimum where ``--min`` raises it past that (each
     therapist joins that many: ``_therapists_join``; the host bound follows it)."""
-    return max(MOST_COMMUNITIES, config.minimum("therapist", "community_memberships"))
+    return communities_bound(config.minimum("therapist", "community_memberships"))
+
+
+def communities_bound(minimum: int) -> int:
+    """``most_communities`` given the therapist.community_memberships minimum (0 unset): the
+    one bound both this enricher and check's membership.therapist_in_a_few hold."""
+    return max(MOST_COMMUNITIES, minimum)
 
 
 def eligible_users(frames: Frames) -> pl.DataFrame:
