@@ -3009,6 +3009,16 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: _earlier_sessions(set_(f, "ClientTherapist", "ct1", assignedAt=days(91)), 3),
         "active pairs",
     ),
+    (  # ct1 paired 120 days (17 weeks) ago, its one meeting by the anchor mt1: 4.1 asked
+        "meeting.each_pair_follows_its_age",
+        lambda f: set_(f, "ClientTherapist", "ct1", assignedAt=days(120)),
+        "ct1",
+    ),
+    (  # ... 13 weeks ago, with 2 meetings by the anchor: 0.3 x 13 - 1 = 2.9 asked
+        "meeting.each_pair_follows_its_age",
+        lambda f: _earlier_sessions(set_(f, "ClientTherapist", "ct1", assignedAt=days(91)), 1),
+        "ct1",
+    ),
 ]
 
 
@@ -5911,3 +5921,58 @@ def test_pair_age_rule_passes_pairs_that_met_weekly_or_are_young(lab: Lab, edit:
     rule_id = "meeting.sessions_follow_pair_age"
     report = lab.check(rule_id, edit)
     assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        # ct1 paired 13 weeks ago, with 3 meetings by the anchor: 2.9 asked (0.3 x 13 - 1)
+        lambda f: _earlier_sessions(set_(f, "ClientTherapist", "ct1", assignedAt=days(91)), 2),
+        # ... 120 days ago (17 weeks), with 5 meetings: 4.1 asked
+        lambda f: _earlier_sessions(set_(f, "ClientTherapist", "ct1", assignedAt=days(120)), 4),
+        # ct1 paired 83 days ago (under 12 weeks) with one meeting: too young to count
+        lambda f: set_(f, "ClientTherapist", "ct1", assignedAt=days(83)),
+        # ... 120 days ago, but c1 was last seen 40 days ago: its 11 weeks with t1 are too few
+        lambda f: set_(
+            set_(f, "ClientTherapist", "ct1", assignedAt=days(120)),
+            "User",
+            "c1",
+            lastLoginAt=days(40),
+        ),
+    ],
+)
+def test_each_pair_rule_passes_pairs_that_met_with_their_age_or_are_young(
+    lab: Lab, edit: Edit
+) -> None:
+    """Each active pair of LONG_PAIR_WEEKS (12) or more while its client came has
+    PAIR_FLOOR_PER_WEEK (0.3) meetings a week at least, less PAIR_FLOOR_SLACK (1); a younger
+    one is not judged."""
+    rule_id = "meeting.each_pair_follows_its_age"
+    report = lab.check(rule_id, edit)
+    assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+def test_report_rate_rule_asks_more_of_a_heavy_build(
+    base: tuple[Frames, dict[str, Path]], tmp_path: Path
+) -> None:
+    """A heavy build holds REPORT_HEAVY_LO (5) reports per 1,000 posts and comments at least,
+    a lighter one REPORT_RATE's 2: with 2,000 copies of cm1, 4.5 per 1,000 (a fixed count of
+    reports in a larger build) passes light and fails heavy; 5.5 passes both."""
+    from seedsnap.check import REPORT_HEAVY_LO, REPORT_RATE
+
+    only = ["report.scales_with_content"]
+
+    def failed(mode: str, per_1000: float) -> dict[str, str]:
+        f = _said_again(dict(base[0]), "Comment", "cm1", 2000)
+        n = len(f["Post"]) + len(f["Comment"])
+        f = _said_again(f, "Report", "rp1", round(per_1000 * n / 1000) - len(f["Report"]))
+        assert abs(1000 * len(f["Report"]) / n - per_1000) < 0.3
+        edited = write({t: f[t] for t in ("Comment", "Report")}, tmp_path / f"{mode}-{per_1000}")
+        conf = resolve(mode=mode, minimums=MINS, env={}).to_dict()
+        report = check_parquet({**base[1], **edited}, conf, only=only)
+        return {v.rule: v.key for v in report.violations}
+
+    assert REPORT_RATE[0] < 4.5 < REPORT_HEAVY_LO < 5.5
+    assert failed("light", 4.5) == {}
+    assert failed("heavy", 4.5) == {only[0]: "reports"}
+    assert failed("heavy", 5.5) == failed("light", 5.5) == {}

@@ -135,6 +135,15 @@ BOOK_LEAD_DAYS = BOOK_LEAD // (24 * 3_600_000)
 LONG_PAIR_WEEKS = 12
 PAIR_SESSIONS_PER_WEEK = 0.65
 PAIR_SESSIONS_SLACK = 4
+# Each such pair, too, has PAIR_FLOOR_PER_WEEK meetings a week less PAIR_FLOOR_SLACK at least
+# (meeting.each_pair_follows_its_age), so a subset that regresses (the pairs relationships
+# creates getting top-ups only) shows under the average: the fewest a week of a pair of
+# LONG_PAIR_WEEKS or more (0.17.0, fortnightly pairs) were heavy x0.5 0.494, x1 0.488,
+# x2 0.505, x3 0.488, x5 0.483, x10 0.473, x20 0.474, x40 0.469, light x20 0.494, x50 0.471,
+# x100 0.471, medium x5 0.505, x20 0.480 (light and medium: no such pair), the nearest the
+# floor 6 in 12.7 weeks (x10, light x50) where it asks 2.8.
+PAIR_FLOOR_PER_WEEK = 0.3
+PAIR_FLOOR_SLACK = 1
 
 # Conversations of up to this many messages repeat no text: the messages enricher draws each
 # pool of lines without replacement per conversation, and its pools are large enough for
@@ -507,6 +516,28 @@ def rules(config: Mapping[str, Any], schema: Schema = MENTARA) -> list[Rule]:
         *activity_spread_rule(at),
         *worksheet_spread_rule(minimums),
         *therapist_communities_rule(minimums),
+        *report_rate_rule(str(config.get("mode", ""))),
+    ]
+
+
+def report_rate_rule(mode: str) -> list[Rule]:
+    """Reports grow with the posts and comments: REPORT_RATE per 1,000 of them, from
+    REPORT_HEAVY_LO in a heavy build."""
+    lo, hi = (REPORT_HEAVY_LO if mode == "heavy" else REPORT_RATE[0]), REPORT_RATE[1]
+    return [
+        Rule(
+            "report.scales_with_content",
+            "Report",
+            f"a build of {REPORT_RATE_FROM:,} posts and comments or more holds {lo} to {hi} "
+            "reports per 1,000 of them: reports grow with what members can report (from "
+            f"{REPORT_HEAVY_LO} in a heavy build, {REPORT_RATE[0]} in a lighter one)",
+            f"""SELECT 'reports' AS "key", CAST("x"."r" AS TEXT) || ' reports for '
+                || CAST("x"."n" AS TEXT) || ' posts and comments' AS "detail"
+            FROM (SELECT (SELECT COUNT(*) FROM "Report") AS "r",
+                (SELECT COUNT(*) FROM "Post") + (SELECT COUNT(*) FROM "Comment") AS "n") AS "x"
+            WHERE "x"."n" >= {REPORT_RATE_FROM} AND ("x"."r" * 1000 < {lo} * "x"."n"
+                OR "x"."r" * 1000 > {hi} * "x"."n")""",
+        )
     ]
 
 
@@ -802,8 +833,14 @@ JOURNAL_GROUP_FROM = 5
 # (0.16.0: heavy x1 14.4, x3 8.5, x10 8.0, x20 8.6; medium 22.8 and light 36.8 hold the
 # minimum offenders and a crisis report whatever their size). A fixed number of reports
 # would fall under lo from about heavy x10.
+# A heavy build holds REPORT_HEAVY_LO per 1,000 at least: a fixed count (heavy x1's 67) falls
+# to 4.9 at heavy x3, which lo let through. 0.17.0's heavy rates: x0.5 20.5, x1 14.2, x2 10.0,
+# x3 8.2, x5 7.5, x10 8.0, x20 8.7, x40 8.0. Light and medium keep lo (their few reportable
+# items make the rate uneven with scale: light x20 6.1, x50 3.6, x100 4.5, medium x5 6.4,
+# x20 5.4).
 REPORT_RATE_FROM = 2_000
 REPORT_RATE = (2, 30)
+REPORT_HEAVY_LO = 5
 
 # report.crisis_a_minority holds from this many reports: at most this share for a member in
 # crisis.
@@ -1760,18 +1797,6 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         AND COUNT(*) FILTER (WHERE "reason" = {_text(CRISIS)}) > {CRISIS_MINORITY} * COUNT(*)""",
     ),
     (
-        "report.scales_with_content",
-        "Report",
-        f"a build of {REPORT_RATE_FROM:,} posts and comments or more holds {REPORT_RATE[0]} to "
-        f"{REPORT_RATE[1]} reports per 1,000 of them: reports grow with what members can report",
-        f"""SELECT 'reports' AS "key", CAST("x"."r" AS TEXT) || ' reports for '
-            || CAST("x"."n" AS TEXT) || ' posts and comments' AS "detail"
-        FROM (SELECT (SELECT COUNT(*) FROM "Report") AS "r",
-            (SELECT COUNT(*) FROM "Post") + (SELECT COUNT(*) FROM "Comment") AS "n") AS "x"
-        WHERE "x"."n" >= {REPORT_RATE_FROM} AND ("x"."r" * 1000 < {REPORT_RATE[0]} * "x"."n"
-            OR "x"."r" * 1000 > {REPORT_RATE[1]} * "x"."n")""",
-    ),
-    (
         "user_block.shared_history",
         "UserBlock",
         "users block someone they had met: in a community both had joined, or a conversation",
@@ -2405,6 +2430,26 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
             WHERE "ct"."status" = 'active') AS "x"
         WHERE "x"."weeks" >= {LONG_PAIR_WEEKS}
         HAVING SUM("x"."met") < {PAIR_SESSIONS_PER_WEEK} * SUM("x"."weeks") - {PAIR_SESSIONS_SLACK}""",
+    ),
+    (
+        "meeting.each_pair_follows_its_age",
+        "ClientTherapist",
+        f"an active pair that ran {LONG_PAIR_WEEKS} weeks or more while its client came (from "
+        "the pairing to the anchor or the client's last login) has "
+        f"{PAIR_FLOOR_PER_WEEK:g} meetings a week at least (held, missed or called off, "
+        f"started by the anchor), less {PAIR_FLOOR_SLACK}: every pair's sessions follow its "
+        "age, not only their average (meeting.sessions_follow_pair_age)",
+        f"""SELECT "x"."id" AS "key", CAST("x"."met" AS TEXT) || ' meetings in '
+        || CAST(ROUND("x"."weeks", 1) AS TEXT) || ' weeks' AS "detail"
+        FROM (SELECT "ct"."id", EXTRACT(EPOCH FROM (LEAST({{anchor}}, COALESCE("c"."lastLoginAt",
+                "c"."createdAt")) - "ct"."assignedAt")) / 604800.0 AS "weeks",
+            (SELECT COUNT(*) FROM "Meeting" AS "m" WHERE "m"."clientId" = "ct"."clientId"
+                AND "m"."therapistId" = "ct"."therapistId" AND "m"."startTime" <= {{anchor}})
+                AS "met"
+            FROM "ClientTherapist" AS "ct" JOIN "User" AS "c" ON "c"."id" = "ct"."clientId"
+            WHERE "ct"."status" = 'active') AS "x"
+        WHERE "x"."weeks" >= {LONG_PAIR_WEEKS}
+        AND "x"."met" < {PAIR_FLOOR_PER_WEEK} * "x"."weeks" - {PAIR_FLOOR_SLACK}""",
     ),
     (
         "review.of_completed_meeting",
