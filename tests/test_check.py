@@ -2999,14 +2999,22 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: _said_again(_said_again(f, "Comment", "cm1", 2000), "Report", "rp1", 70),
         "reports",
     ),
-    (  # ct1 paired 120 days (17 weeks) ago, its one meeting by the anchor mt1
+    (  # ct1 and 7 copies (PAIR_AVERAGE_FROM pairs) paired 120 days (17 weeks) ago, each with
+        # c1 and t1's one meeting by the anchor mt1
         "meeting.sessions_follow_pair_age",
-        lambda f: set_(f, "ClientTherapist", "ct1", assignedAt=days(120)),
+        lambda f: _said_again(
+            set_(f, "ClientTherapist", "ct1", assignedAt=days(120)), "ClientTherapist", "ct1", 7
+        ),
         "active pairs",
     ),
-    (  # ... 13 weeks ago, with 4 meetings by the anchor: 0.65 x 13 - 4 = 4.45 asked
+    (  # ... 13 weeks ago, with 4 meetings by the anchor: 32 in 104 weeks, 63.6 asked
         "meeting.sessions_follow_pair_age",
-        lambda f: _earlier_sessions(set_(f, "ClientTherapist", "ct1", assignedAt=days(91)), 3),
+        lambda f: _said_again(
+            _earlier_sessions(set_(f, "ClientTherapist", "ct1", assignedAt=days(91)), 3),
+            "ClientTherapist",
+            "ct1",
+            7,
+        ),
         "active pairs",
     ),
     (  # ct1 paired 120 days (17 weeks) ago, its one meeting by the anchor mt1: 4.1 asked
@@ -5912,12 +5920,24 @@ def test_therapist_communities_rule_takes_a_raised_minimum(
             "c1",
             lastLoginAt=days(40),
         ),
+        # ct1 and 6 copies, 17 weeks with one meeting each: under PAIR_AVERAGE_FROM pairs, no
+        # average is judged (each pair's floor is the other rule's)
+        lambda f: _said_again(
+            set_(f, "ClientTherapist", "ct1", assignedAt=days(120)), "ClientTherapist", "ct1", 6
+        ),
+        # ct1 and 7 copies, 13 weeks with 9 meetings each: 72 in 104 weeks, 63.6 asked
+        lambda f: _said_again(
+            _earlier_sessions(set_(f, "ClientTherapist", "ct1", assignedAt=days(91)), 8),
+            "ClientTherapist",
+            "ct1",
+            7,
+        ),
     ],
 )
 def test_pair_age_rule_passes_pairs_that_met_weekly_or_are_young(lab: Lab, edit: Edit) -> None:
     """Active pairs of LONG_PAIR_WEEKS (12) or more while their client came have
-    PAIR_SESSIONS_PER_WEEK (0.65) meetings a week at least, less PAIR_SESSIONS_SLACK (4); a
-    younger one is not counted."""
+    PAIR_SESSIONS_PER_WEEK (0.65) meetings a week at least, less PAIR_SESSIONS_SLACK (4), when
+    there are PAIR_AVERAGE_FROM (8) of them; a younger one is not counted."""
     rule_id = "meeting.sessions_follow_pair_age"
     report = lab.check(rule_id, edit)
     assert report.rules == [rule_id] and not report.violations, report.to_text()
