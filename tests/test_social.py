@@ -1873,3 +1873,31 @@ def test_a_raised_therapist_minimum_raises_the_bound_not_past_it() -> None:
     sizes = built["Membership"].group_by("communityId").len()
     least = config.minimum("community", "members")
     assert sizes.height == built["Community"].height and (sizes["len"] >= least).all(), sizes
+
+
+@pytest.mark.parametrize(("scale", "seed"), [(0.5, 3), (0.3, 5)])
+def test_moderators_leave_every_approved_therapist_a_community(scale: float, seed: int) -> None:
+    # Light x0.5 --seed 3 and x0.3 --seed 5: three clients, and three moderators in most of
+    # the four communities left room (staff at most half) for one or two of the three APPROVED
+    # therapists; the others joined none, so wrote no posts or comments (0.17.0's
+    # min:therapist.community_memberships). A community keeps as many moderators as leave it
+    # room for one (relationships.leave_room), staff still at most half.
+    from seedsnap.config import STAFF_MOST
+
+    config = resolve(mode="light", scale=scale, seed=seed, env={}, config_file=None)
+    built = generate(config)
+    approved = built["Therapist"].filter(pl.col("status") == "APPROVED")["userId"]
+    mine = built["Membership"].filter(pl.col("userId").is_in(approved.implode()))
+    least = config.minimum("therapist", "community_memberships")
+    per = mine.group_by("userId").len()
+    assert per.height == approved.len() and (per["len"] >= least).all(), per
+    roles = built["User"].select(pl.col("id").alias("userId"), "role")
+    staff = (
+        built["Membership"]
+        .join(roles, on="userId")
+        .group_by("communityId")
+        .agg(pl.len().alias("n"), (pl.col("role") != "client").sum().alias("staff"))
+    )
+    _none(staff.filter(STAFF_MOST * pl.col("staff") > pl.col("n")), "staff past the bound")
+    moderated = built["ModeratorCommunity"].group_by("moderatorId").len()
+    assert moderated.height == built["Moderator"].height, moderated

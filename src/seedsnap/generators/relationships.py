@@ -600,7 +600,8 @@ def moderator_latest(ctx: Context, users: pl.DataFrame, ids: pl.Series) -> I64:
 def moderator_assignments(
     ctx: Context, frames: Frames, members: pl.DataFrame | None = None
 ) -> pl.DataFrame:
-    """Each moderator assigned to 2-4 communities, after joining any of them it is a member of,
+    """Each moderator assigned to 2-4 communities (fewer where a community's clients leave no
+    room for a therapist: ``leave_room``), after joining any of them it is a member of,
     while they still came (``moderator_latest``): never a community created after that.
 
     ``members`` (userId, communityId, joinedAt) are the memberships of this build; the
@@ -638,7 +639,7 @@ def moderator_assignments(
     assigned = between(s, keys, lo, np.maximum(lo, hi), index=1)
     # A pair with no time left (a moderator who left right after signing up or joining) is
     # not made: the enricher gives the community and the moderator others.
-    return pl.DataFrame(
+    out = pl.DataFrame(
         {
             "id": natural_ids(
                 ctx, "ModeratorCommunity", {"moderatorId": mk[m_row], "communityId": community_ids}
@@ -648,6 +649,39 @@ def moderator_assignments(
             "assignedAt": timestamps(assigned, "assignedAt"),
         }
     ).filter(pl.Series(lo <= hi))
+    return leave_room(ctx, frames, out)
+
+
+def leave_room(ctx: Context, frames: Frames, assigned: pl.DataFrame) -> pl.DataFrame:
+    """``assigned`` (ModeratorCommunity rows) less those that would leave a community no room
+    for a therapist with its staff one in STAFF_MOST (``therapist_room``): a community keeps
+    as many moderators as its clients who may join it less one (one at least), those with the
+    fewest assignments first, then keyed (by id), and a moderator keeps one assignment at
+    least. Only a tiny build has a community so crowded (light x0.5 --seed 3: 3 clients, and
+    3 moderators in each of 3 of its 4 communities left room for one of its 3 APPROVED
+    therapists, the other two joined none: min:therapist.community_memberships)."""
+    comm = frames["Community"].select("id", "name")
+    users = frames["User"].filter(pl.col("role") == "client", pl.col("emailVerified"))
+    age = member_age(users.select("role", "birthDate"), ctx.anchor_ms)
+    n = (age[:, None] <= max_member_age(comm["name"])[None, :]).sum(axis=0).astype(np.int64)
+    cap = pl.DataFrame(
+        {"communityId": comm["id"], "_cap": np.maximum(n // (STAFF_MOST - 1) - 1, 1)}
+    )
+    a = (
+        assigned.with_row_index("_i")
+        .join(cap, on="communityId", how="left", maintain_order="left")
+        .with_columns(pl.len().over("moderatorId").alias("_load"))
+        .sort("communityId", "_load", "id")
+        .with_columns(pl.int_range(pl.len()).over("communityId").alias("_rank"))
+    )
+    keep = pl.col("_rank") < pl.col("_cap").fill_null(pl.len())
+    # A moderator none of whose assignments is kept keeps its first (the least crowded).
+    first = pl.col("_rank") == pl.col("_rank").min().over("moderatorId")
+    return (
+        a.filter(keep | (first & ~keep.any().over("moderatorId")))
+        .sort("_i")
+        .drop("_i", "_cap", "_load", "_rank")
+    )
 
 
 def generate(ctx: Context, frames: Frames) -> Frames:
