@@ -1296,14 +1296,14 @@ def _participants(
     u = s.uniform(pk, 1)
     # A client whose draw is CANCEL_FROM or more cancels, but in a group-therapy session that
     # takes place only as long as MIN_PARTICIPANTS stay (those with the highest draws
-    # cancel): the others' draws are mapped into [0, CANCEL_FROM), uniform there too. Counts
-    # are unsigned 32-bit, as polars' were: one held with fewer wraps round to a spare no
-    # rank reaches, so its cancellations stand.
-    size = np.bincount(session, minlength=x.height)[session].astype(np.uint32)
+    # cancel): the others' draws are mapped into [0, CANCEL_FROM), uniform there too. One
+    # held with fewer than MIN_PARTICIPANTS registered cannot keep them whoever stays, so its
+    # spare is its size, as for one not held: no rank reaches it and its cancellations stand.
+    size = np.bincount(session, minlength=x.height)[session].astype(np.int64)
     held = p.select(
         pl.col("status").is_in(["COMPLETED", "APPROVED", "IN_PROGRESS"]) & ~pl.col("web")
     ).to_series()
-    spare = np.where(held.to_numpy(), size - np.uint32(MIN_PARTICIPANTS), size)
+    spare = np.where(held.to_numpy() & (size >= MIN_PARTICIPANTS), size - MIN_PARTICIPANTS, size)
     # Each one's place in its session by draw, highest first (ties by row: an ordinal rank).
     by_draw = np.lexsort((np.arange(len(u)), -u, session))
     quit_rank = np.empty(len(u), dtype=np.uint32)
@@ -1343,9 +1343,9 @@ def _participants(
     short = (
         MIN_SELF_CANCELLED - have[1] - int(((attendance == cancelled) & (st != "CANCELLED")).sum())
     )
+    # Signed counts: one already below MIN_PARTICIPANTS has no room (none to spare).
     on = np.bincount(session, weights=attendance != cancelled, minlength=x.height)[session]
-    # (unsigned 32-bit counts, as polars' were: one below MIN_PARTICIPANTS wraps round)
-    room = np.where(p["web"].to_numpy(), 1, on.astype(np.uint32) - MIN_PARTICIPANTS)
+    room = np.where(p["web"].to_numpy(), 1, on.astype(np.int64) - MIN_PARTICIPANTS)
     could = np.flatnonzero((attendance == registered) & (room > 0))
     if short > 0 and could.size:
         ranked = could[np.lexsort((pk[could], order[could]))]
