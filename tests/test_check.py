@@ -4492,7 +4492,30 @@ MINIMUM_CASES: list[tuple[str, Edit, str]] = [
         lambda f: _retaken(f, RETAKE_DAYS - 0.1),
         "pa_c1b",
     ),
+    (  # six clients beside those of the base with one worksheet each share the count 1
+        "worksheet.client_counts_spread",
+        lambda f: _piled_client_worksheets(f, 6),
+        "1",
+    ),
 ]
+
+
+def _piled_client_worksheets(f: Frames, n: int) -> Frames:
+    """``n`` more clients (cw0, cw1, ...) with one worksheet each, of t1's."""
+    for i in range(n):
+        f = add(
+            f,
+            "Worksheet",
+            id=f"w_cpile{i}",
+            clientId=f"cw{i}",
+            therapistId="t1",
+            title="Sleep diary",
+            instructions="Each night.",
+            dueDate=datetime(2026, 2, 21, 4, 59),
+            status="OVERDUE",
+            **_ts(days(6)),
+        )
+    return f
 
 
 def _piled_worksheets(f: Frames, n: int) -> Frames:

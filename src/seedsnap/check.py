@@ -623,6 +623,10 @@ def activity_spread_rule(at: str) -> list[Rule]:
 # sessions.
 WORKSHEET_COUNT_SHARE = 0.5
 WORKSHEET_COUNT_SLACK = 2
+# Clients' likewise: with the rate over HELD_SESSIONS alone light x20 had 34 of the 80 clients
+# given worksheets at exactly the minimum of 4, with the client's own floor 27 of 83
+# (therapy.py ``homework_rates``; heavy x3 35 of 184, heavy x20 193 of 1210, medium 6 of 19).
+CLIENT_WORKSHEET_SHARE = 0.35
 
 
 def worksheet_spread_rule(minimums: Mapping[tuple[str, str], int]) -> list[Rule]:
@@ -644,7 +648,18 @@ def worksheet_spread_rule(minimums: Mapping[tuple[str, str], int]) -> list[Rule]
                 "Worksheet", "therapistId", "therapists have", WORKSHEET_COUNT_SHARE,
                 slack=WORKSHEET_COUNT_SLACK,
             ),
-        )
+        ),
+        Rule(
+            "worksheet.client_counts_spread",
+            "Worksheet",
+            f"no worksheet count is shared by more than {CLIENT_WORKSHEET_SHARE:g} of the "
+            f"clients given worksheets (plus {WORKSHEET_COUNT_SLACK}): a client's count "
+            "follows its sessions, not a top-up to its minimum",
+            _counts_shared(
+                "Worksheet", "clientId", "clients have", CLIENT_WORKSHEET_SHARE,
+                slack=WORKSHEET_COUNT_SLACK,
+            ),
+        ),
     ]  # fmt: skip
 
 

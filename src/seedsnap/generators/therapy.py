@@ -1746,17 +1746,23 @@ GIVEN_MEAN = 30 * MS_PER_MINUTE
 # the therapist's habit (a keyed factor in HABIT: some set more homework than others). A
 # session is given worksheets_per_relationship / meetings_per_relationship (the volumes'
 # homework a session), and at least the client minimum (client.worksheets_if_has_therapist)
-# over the sessions a client in therapy has held on average, HELD_SESSIONS: a client in
-# therapy is given its minimum at the sessions it holds, not by a top-up (light x20 had 59 of
-# 75 therapists at exactly 4 when the rate was the volumes' 2 / 3 alone). A pair's sessions
-# follow its age (``series_sessions``), which the modes share, so HELD_SESSIONS is one
-# figure (light 4.4, medium 5.1 on the default seed; heavy 8.3, its minimums ask more):
-# every mode's minimum of 4 is 2 / 3 a session, as the volumes' rate (heavy's 0.7). It was
-# over the (1 + mpr) / 2 sessions of upstream's randint(1, mpr): light's 2 a session gave two
-# worksheets at nearly every session. PER_SESSION is config's (its minimums' scope is said
-# there).
+# over HELD_SESSIONS (``homework_rate``), and at least that minimum over the sessions its own
+# client has held, four at least (``homework_rates``): a client in therapy is given its
+# minimum at the sessions it holds, not by a top-up (light x20 had 59 of 75 therapists at
+# exactly 4 when the rate was the volumes' 2 / 3 alone). Clients in therapy hold fewer than
+# HELD_SESSIONS on average (default seed: light 4.6, light x20 4.7, medium 4.9, heavy x3 8.3
+# sessions), so 4 / 6 alone still left those with few to the top-up: light x20 had 34 of 84
+# clients in therapy and 29 of 75 APPROVED therapists at exactly 4 (heavy x3 24 of 93 clients,
+# heavy x20 127); with the client's own floor 27 and 22 (heavy x3 20, heavy x20 111). Those
+# left at 4 mostly held 3 sessions. The floor is over four sessions at least, one a session:
+# over the client's own one or two it gave two at nearly every session, and piled clients
+# out of therapy at 4 (heavy x20: 241 of 1218 clients given worksheets, against 195 of 1185
+# with none; 193 of 1210 now). It was over the (1 + mpr) / 2 sessions of upstream's
+# randint(1, mpr): light's 2 a session gave two worksheets at nearly every session.
+# PER_SESSION is config's (its minimums' scope is said there).
 HABIT = (0.4, 1.6)
 HELD_SESSIONS = 6.0
+FLOOR_SESSIONS = 4  # the client floor is over this many sessions at least (see above)
 
 
 def homework_sessions(ctx: Context, pairs: pl.DataFrame, meetings: pl.DataFrame) -> pl.DataFrame:
@@ -1786,16 +1792,20 @@ def homework_rate(ctx: Context) -> float:
 
 def homework_rates(ctx: Context, sessions: pl.DataFrame) -> npt.NDArray[np.float64]:
     """q per slot of each of ``sessions`` (``homework_sessions``: therapistId, clientId):
-    ``homework_rate`` / PER_SESSION times the therapist's keyed habit (HABIT), at most 1, and
-    at most what gives its client one round of titles (``len(tx.WORKSHEETS)``) over all of
-    its sessions on average: a client has at most two rounds (the worksheets enricher's CAP),
-    and one in therapy for months (heavy x20: 21 sessions with four therapists) reached them
-    by its draws, leaving its current therapist no room for its minimum (its later sessions'
-    homework came after CAP); the top-ups give the second round."""
+    ``homework_rate``, or the client minimum over the sessions its client holds in
+    ``sessions`` (four at least) where that is more, / PER_SESSION times the therapist's keyed habit (HABIT),
+    at most 1, and at most what gives its client one round of titles (``len(tx.WORKSHEETS)``)
+    over all of its sessions on average: a client has at most two rounds (the worksheets
+    enricher's CAP), and one in therapy for months (heavy x20: 21 sessions with four
+    therapists) reached them by its draws, leaving its current therapist no room for its
+    minimum (its later sessions' homework came after CAP); the top-ups give the second round."""
     habit = ctx.stream("Worksheet", "habit").uniform(text_keys(sessions["therapistId"]))
     factor = HABIT[0] + (HABIT[1] - HABIT[0]) * habit
-    q = np.clip(homework_rate(ctx) * factor / PER_SESSION, 0.0, 1.0)
     held = sessions.select(pl.len().over("clientId")).to_series().to_numpy()
+    least = ctx.config.minimum("client", "worksheets_if_has_therapist") / np.maximum(
+        held, FLOOR_SESSIONS
+    )
+    q = np.clip(np.maximum(homework_rate(ctx), least) * factor / PER_SESSION, 0.0, 1.0)
     out: npt.NDArray[np.float64] = np.minimum(
         q, len(tx.WORKSHEETS) / (PER_SESSION * np.maximum(held, 1))
     )
