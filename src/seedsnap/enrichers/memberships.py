@@ -253,8 +253,9 @@ def _therapists_join(
     room: I64,
 ) -> pl.DataFrame:
     """(communityId, userId): each APPROVED therapist of the ``pool`` joins one or two of
-    its communities (TWO_COMMUNITIES of them two, and the minimum at least), those that fit it where clients of its state are (``relationships.place``),
-    each community no more than its ``room`` less the therapists among its ``members``."""
+    its communities (TWO_COMMUNITIES of them two, and the minimum at least), those that fit
+    it where clients of its state are (``relationships.place``), each community no more
+    than its ``room`` less the therapists among its ``members``."""
     therapists, comm = pool.therapists, pool.comm
     if therapists.is_empty() or comm.is_empty():
         return pl.DataFrame(schema={"communityId": pl.String, "userId": pl.String})
