@@ -4492,9 +4492,9 @@ MINIMUM_CASES: list[tuple[str, Edit, str]] = [
         lambda f: _retaken(f, RETAKE_DAYS - 0.1),
         "pa_c1b",
     ),
-    (  # six clients beside those of the base with one worksheet each share the count 1
+    (  # twelve clients beside those of the base with one worksheet each share the count 1
         "worksheet.client_counts_spread",
-        lambda f: _piled_client_worksheets(f, 6),
+        lambda f: _piled_client_worksheets(f, 12),
         "1",
     ),
 ]
@@ -6019,3 +6019,11 @@ def test_report_rate_rule_asks_more_of_a_heavy_build(
     assert failed("light", 4.5) == {}
     assert failed("heavy", 4.5) == {only[0]: "reports"}
     assert failed("heavy", 5.5) == failed("light", 5.5) == {}
+
+
+def test_client_worksheet_spread_is_not_judged_under_its_least(lab: Lab) -> None:
+    """Under CLIENT_WORKSHEET_FROM (12) clients given worksheets the share is not judged: six
+    more with one each (light --scale 2 --seed 9 had 6 of 7 at its minimum, young pairs)."""
+    rule_id = "worksheet.client_counts_spread"
+    report = lab.check(rule_id, lambda f: _piled_client_worksheets(f, 6))
+    assert report.rules == [rule_id] and not report.violations, report.to_text()
