@@ -149,6 +149,20 @@ PAIR_AVERAGE_FROM = 8
 # floor 6 in 12.7 weeks (x10, light x50) where it asks 2.8.
 PAIR_FLOOR_PER_WEEK = 0.3
 PAIR_FLOOR_SLACK = 1
+# The active pairs (id) that ran LONG_PAIR_WEEKS or more while their client came, from the
+# pairing to the anchor or the client's last login (weeks), with their meetings started by
+# the anchor (met), as "x": what the two meeting.*_age rules judge ({anchor} is filled in
+# when a check runs).
+_LONG_PAIRS = (
+    """(SELECT * FROM (SELECT "ct"."id", EXTRACT(EPOCH FROM (LEAST({anchor},
+            COALESCE("c"."lastLoginAt", "c"."createdAt")) - "ct"."assignedAt")) / 604800.0
+            AS "weeks",
+        (SELECT COUNT(*) FROM "Meeting" AS "m" WHERE "m"."clientId" = "ct"."clientId"
+            AND "m"."therapistId" = "ct"."therapistId" AND "m"."startTime" <= {anchor}) AS "met"
+        FROM "ClientTherapist" AS "ct" JOIN "User" AS "c" ON "c"."id" = "ct"."clientId"
+        WHERE "ct"."status" = 'active') AS "p" """
+    f'WHERE "p"."weeks" >= {LONG_PAIR_WEEKS}) AS "x"'
+)
 
 # Conversations of up to this many messages repeat no text: the messages enricher draws each
 # pool of lines without replacement per conversation, and its pools are large enough for
@@ -2446,14 +2460,7 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         f"""SELECT 'active pairs' AS "key", CAST(SUM("x"."met") AS TEXT) || ' meetings in '
         || CAST(ROUND(SUM("x"."weeks")) AS TEXT) || ' weeks of ' || CAST(COUNT(*) AS TEXT)
         || ' pairs of {LONG_PAIR_WEEKS} weeks or more' AS "detail"
-        FROM (SELECT EXTRACT(EPOCH FROM (LEAST({{anchor}}, COALESCE("c"."lastLoginAt",
-                "c"."createdAt")) - "ct"."assignedAt")) / 604800.0 AS "weeks",
-            (SELECT COUNT(*) FROM "Meeting" AS "m" WHERE "m"."clientId" = "ct"."clientId"
-                AND "m"."therapistId" = "ct"."therapistId" AND "m"."startTime" <= {{anchor}})
-                AS "met"
-            FROM "ClientTherapist" AS "ct" JOIN "User" AS "c" ON "c"."id" = "ct"."clientId"
-            WHERE "ct"."status" = 'active') AS "x"
-        WHERE "x"."weeks" >= {LONG_PAIR_WEEKS}
+        FROM {_LONG_PAIRS}
         HAVING COUNT(*) >= {PAIR_AVERAGE_FROM}
         AND SUM("x"."met") < {PAIR_SESSIONS_PER_WEEK} * SUM("x"."weeks") - {PAIR_SESSIONS_SLACK}""",
     ),
@@ -2467,15 +2474,8 @@ DOMAIN_RULES: tuple[tuple[str, str, str, str], ...] = (
         "age, not only their average (meeting.sessions_follow_pair_age)",
         f"""SELECT "x"."id" AS "key", CAST("x"."met" AS TEXT) || ' meetings in '
         || CAST(ROUND("x"."weeks", 1) AS TEXT) || ' weeks' AS "detail"
-        FROM (SELECT "ct"."id", EXTRACT(EPOCH FROM (LEAST({{anchor}}, COALESCE("c"."lastLoginAt",
-                "c"."createdAt")) - "ct"."assignedAt")) / 604800.0 AS "weeks",
-            (SELECT COUNT(*) FROM "Meeting" AS "m" WHERE "m"."clientId" = "ct"."clientId"
-                AND "m"."therapistId" = "ct"."therapistId" AND "m"."startTime" <= {{anchor}})
-                AS "met"
-            FROM "ClientTherapist" AS "ct" JOIN "User" AS "c" ON "c"."id" = "ct"."clientId"
-            WHERE "ct"."status" = 'active') AS "x"
-        WHERE "x"."weeks" >= {LONG_PAIR_WEEKS}
-        AND "x"."met" < {PAIR_FLOOR_PER_WEEK} * "x"."weeks" - {PAIR_FLOOR_SLACK}""",
+        FROM {_LONG_PAIRS}
+        WHERE "x"."met" < {PAIR_FLOOR_PER_WEEK} * "x"."weeks" - {PAIR_FLOOR_SLACK}""",
     ),
     (
         "review.of_completed_meeting",
