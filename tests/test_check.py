@@ -5929,20 +5929,23 @@ def test_therapist_communities_rule_takes_a_raised_minimum(
     assert failed(4, ("k2", "k3", "k4", "k5")) == {only[0]: "t1"}
 
 
+# Pairs neither meeting.*_age rule judges: ct1 paired 83 days ago (under 12 weeks) with one
+# meeting, too young to count; or 120 days ago, but c1 was last seen 40 days ago, so its 11
+# weeks with t1 are too few.
+_YOUNG_PAIRS: list[Edit] = [
+    lambda f: set_(f, "ClientTherapist", "ct1", assignedAt=days(83)),
+    lambda f: set_(
+        set_(f, "ClientTherapist", "ct1", assignedAt=days(120)), "User", "c1", lastLoginAt=days(40)
+    ),
+]
+
+
 @pytest.mark.parametrize(
     "edit",
     [
         # ct1 paired 13 weeks ago, with 5 meetings by the anchor: 4.45 asked (0.65 x 13 - 4)
         lambda f: _earlier_sessions(set_(f, "ClientTherapist", "ct1", assignedAt=days(91)), 4),
-        # ct1 paired 83 days ago (under 12 weeks) with one meeting: too young to count
-        lambda f: set_(f, "ClientTherapist", "ct1", assignedAt=days(83)),
-        # ... 120 days ago, but c1 was last seen 40 days ago: its 11 weeks with t1 are too few
-        lambda f: set_(
-            set_(f, "ClientTherapist", "ct1", assignedAt=days(120)),
-            "User",
-            "c1",
-            lastLoginAt=days(40),
-        ),
+        *_YOUNG_PAIRS,
         # ct1 and 6 copies, 17 weeks with one meeting each: under PAIR_AVERAGE_FROM pairs, no
         # average is judged (each pair's floor is the other rule's)
         lambda f: _said_again(
@@ -5973,15 +5976,7 @@ def test_pair_age_rule_passes_pairs_that_met_weekly_or_are_young(lab: Lab, edit:
         lambda f: _earlier_sessions(set_(f, "ClientTherapist", "ct1", assignedAt=days(91)), 2),
         # ... 120 days ago (17 weeks), with 5 meetings: 4.1 asked
         lambda f: _earlier_sessions(set_(f, "ClientTherapist", "ct1", assignedAt=days(120)), 4),
-        # ct1 paired 83 days ago (under 12 weeks) with one meeting: too young to count
-        lambda f: set_(f, "ClientTherapist", "ct1", assignedAt=days(83)),
-        # ... 120 days ago, but c1 was last seen 40 days ago: its 11 weeks with t1 are too few
-        lambda f: set_(
-            set_(f, "ClientTherapist", "ct1", assignedAt=days(120)),
-            "User",
-            "c1",
-            lastLoginAt=days(40),
-        ),
+        *_YOUNG_PAIRS,
     ],
 )
 def test_each_pair_rule_passes_pairs_that_met_with_their_age_or_are_young(
