@@ -181,12 +181,7 @@ def _past(
     weeks hold; upstream drew randint(1, meetings_per_relationship) whatever its length), the
     first one held. Apart from the existing meetings of the same therapist and client; the
     active pairs' top-ups then keep apart from them."""
-    ended = ended_pairs(ctx, frames).join(
-        frames["Meeting"].select("clientId", "therapistId").unique(),
-        on=["clientId", "therapistId"],
-        how="anti",
-        maintain_order="left",
-    )
+    ended = _unmet(frames, ended_pairs(ctx, frames))
     if ended.is_empty():
         return ctx.empty("Meeting")
     # A therapist with no active client (``lonely``) met its minimums with its past clients:
@@ -203,6 +198,16 @@ def _past(
     return accepted_meetings(ctx, req, acc, first_held=True) if acc.height else ctx.empty("Meeting")
 
 
+def _unmet(frames: Frames, pairs: pl.DataFrame) -> pl.DataFrame:
+    """The ``pairs`` (clientId, therapistId) with no Meeting yet, in their order."""
+    return pairs.join(
+        frames["Meeting"].select("clientId", "therapistId").unique(),
+        on=["clientId", "therapistId"],
+        how="anti",
+        maintain_order="left",
+    )
+
+
 def _fresh(
     ctx: Context, frames: Frames, pairs: pl.DataFrame, grid: pl.DataFrame, existing: pl.DataFrame
 ) -> pl.DataFrame:
@@ -211,12 +216,7 @@ def _fresh(
     many sessions as the pair's weeks hold at its cadence (``series_sessions``), booked a
     keyed few weeks ahead; apart from the ``existing`` meetings. Before, such a pair had only
     its minimums' top-ups (light x20: a pair of 22 weeks had 3 sessions in its first weeks)."""
-    new = pairs.join(
-        frames["Meeting"].select("clientId", "therapistId").unique(),
-        on=["clientId", "therapistId"],
-        how="anti",
-        maintain_order="left",
-    )
+    new = _unmet(frames, pairs)
     if new.is_empty():
         return ctx.empty("Meeting")
     req = meeting_requests(new, np.zeros(new.height), np.zeros(new.height, dtype=bool))
