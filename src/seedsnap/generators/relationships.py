@@ -431,16 +431,22 @@ def moderators_of(ctx: Context, frames: Frames, assigned: pl.DataFrame, comm: pl
     return out
 
 
+def may_join(ctx: Context, frames: Frames, comm: pl.DataFrame) -> I64:
+    """Per community of ``comm`` (id, name), how many verified clients may join it (are no
+    older than its age range allows: ``max_member_age``), by one search of their sorted ages."""
+    users = frames["User"].filter(pl.col("role") == "client", pl.col("emailVerified"))
+    age = np.sort(member_age(users.select("role", "birthDate"), ctx.anchor_ms))
+    out: I64 = np.searchsorted(age, max_member_age(comm["name"]), side="right").astype(np.int64)
+    return out
+
+
 def therapist_room(ctx: Context, frames: Frames, assigned: pl.DataFrame, comm: pl.DataFrame) -> I64:
     """Per community of ``comm`` (id, name), how many therapists it may hold with its staff one
     in STAFF_AIM (``clients_for``) once every client who may join it has: one at least (its
     host) where those clients keep its staff one in STAFF_MOST (half) with it, none where they
     cannot (light x0.3: Anxiety Support's 3 moderators are as many as the build's 3 clients, and
     a host made 4 staff of 7)."""
-    users = frames["User"].filter(pl.col("role") == "client", pl.col("emailVerified"))
-    age = member_age(users.select("role", "birthDate"), ctx.anchor_ms)
-    limit = max_member_age(comm["name"])
-    n = (age[:, None] <= limit[None, :]).sum(axis=0).astype(np.int64)
+    n = may_join(ctx, frames, comm)
     # 3 x staff <= clients + staff + 1: staff <= (clients + 1) / 2.
     mods = moderators_of(ctx, frames, assigned, comm["id"])
     aim = (n + 1) // (STAFF_AIM - 1) - mods
@@ -661,9 +667,7 @@ def leave_room(ctx: Context, frames: Frames, assigned: pl.DataFrame) -> pl.DataF
     3 moderators in each of 3 of its 4 communities left room for one of its 3 APPROVED
     therapists, the other two joined none: min:therapist.community_memberships)."""
     comm = frames["Community"].select("id", "name")
-    users = frames["User"].filter(pl.col("role") == "client", pl.col("emailVerified"))
-    age = member_age(users.select("role", "birthDate"), ctx.anchor_ms)
-    n = (age[:, None] <= max_member_age(comm["name"])[None, :]).sum(axis=0).astype(np.int64)
+    n = may_join(ctx, frames, comm)
     cap = pl.DataFrame(
         {"communityId": comm["id"], "_cap": np.maximum(n // (STAFF_MOST - 1) - 1, 1)}
     )
