@@ -269,7 +269,11 @@ def row_rule(rule_id: str, table: Table, description: str, where: str, detail: s
 
 @dataclass(frozen=True)
 class Violation:
-    """A rule broken by ``count`` rows of ``table``; ``key`` is the first of them (sorted)."""
+    """A rule broken by ``count`` rows of ``table``; ``key`` is the first of them (sorted).
+
+    ``keys`` holds the first offending rows as ``(key, detail)``, as many as the check was
+    asked to list (``key`` and ``detail`` are its first); empty, only the first is known.
+    """
 
     rule: str
     table: str
@@ -277,14 +281,24 @@ class Violation:
     count: int
     detail: str = ""
     description: str = ""
+    keys: tuple[tuple[str, str], ...] = ()
+
+    def listed(self) -> tuple[tuple[str, str], ...]:
+        """The offending rows known, as ``(key, detail)``, sorted: at least the first."""
+        return self.keys or ((self.key, self.detail),)
 
 
 @dataclass
 class CheckReport:
-    """The outcome of a check: every violation found and the ids of the rules run."""
+    """The outcome of a check: every violation found and the ids of the rules run.
+
+    ``key_limit`` is how many offending keys were listed per rule (None: all of them); at
+    1, the default, the report shows the first one alone, as it always has.
+    """
 
     violations: list[Violation] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
+    key_limit: int | None = 1
 
     @property
     def ok(self) -> bool:
@@ -295,21 +309,33 @@ class CheckReport:
         return len(self.rules)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "rules_run": self.rules_run,
-            "violations": [asdict(v) for v in sorted(self.violations, key=_order)],
-        }
+        violations = []
+        for v in sorted(self.violations, key=_order):
+            entry = asdict(v)
+            del entry["keys"]
+            # Only when more than one key was asked for: the default document stays as it
+            # was, and "key" and "detail" stay the first of the list for its readers.
+            if self.key_limit != 1:
+                entry["keys"] = [{"key": k, "detail": d} for k, d in v.listed()]
+            violations.append(entry)
+        return {"ok": self.ok, "rules_run": self.rules_run, "violations": violations}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n"
 
     def to_text(self) -> str:
-        """One line per violation, sorted by rule; a summary line last."""
+        """One line per violation, sorted by rule, its further keys listed (when more were
+        asked for) on indented lines beneath it; a summary line last."""
         lines = []
         for v in sorted(self.violations, key=_order):
             detail = f"  ({v.detail})" if v.detail else ""
             lines.append(f"{v.rule}  {v.table}  key={v.key}  count={v.count}{detail}")
+            if self.key_limit == 1:
+                continue
+            listed = v.listed()
+            lines += [f"  key={k}" + (f"  ({d})" if d else "") for k, d in listed[1:]]
+            if v.count > len(listed):
+                lines.append(f"  … and {v.count - len(listed)} more (raise --keys)")
         rows = sum(v.count for v in self.violations)
         if self.ok:
             lines.append(f"OK: {self.rules_run} rules, 0 violations")
@@ -327,8 +353,11 @@ def _order(v: Violation) -> tuple[str, str, str]:
 # --- running ------------------------------------------------------------------------------
 
 
-def check(snapshot_path: str | Path, *, verify_content: bool = True) -> CheckReport:
-    """Check the snapshot at ``snapshot_path``.
+def check(
+    snapshot_path: str | Path, *, verify_content: bool = True, keys: int | None = 1
+) -> CheckReport:
+    """Check the snapshot at ``snapshot_path``, listing ``keys`` offending keys per broken
+    rule (None: every one).
 
     Its files are verified against the manifest first: bytes and row counts always, and with
     ``verify_content`` (the default) every table's decoded content against its content hash,
@@ -337,16 +366,17 @@ def check(snapshot_path: str | Path, *, verify_content: bool = True) -> CheckRep
     """
     from seedsnap import snapshot
 
+    _check_keys(keys)
     snap = snapshot.read(snapshot_path, verify=True)
     paths = {t: snap.parquet_path(t) for t in snap.table_names}
     if not verify_content:
-        return check_parquet(paths, snap.manifest["config"])
+        return check_parquet(paths, snap.manifest["config"], keys=keys)
     # The content is verified beside the rules (polars and DuckDB both leave the GIL), and a
     # mismatch is what is reported, whatever the rules found in the file.
     with ThreadPoolExecutor(max_workers=1) as pool:
         verified = pool.submit(snapshot.verify_content, snap)
         try:
-            report = check_parquet(paths, snap.manifest["config"])
+            report = check_parquet(paths, snap.manifest["config"], keys=keys)
         finally:
             verified.result()
     return report
@@ -357,6 +387,7 @@ def check_parquet(
     config: Mapping[str, Any],
     schema: Schema = MENTARA,
     only: Collection[str] | None = None,
+    keys: int | None = 1,
 ) -> CheckReport:
     """Check Parquet files (one per table of ``schema``) in an in-memory DuckDB."""
     import duckdb
@@ -380,7 +411,7 @@ def check_parquet(
         # DuckDB reads a path as a glob: * ? [ in a directory name are matched literally.
         sources = {t: f"read_parquet({_text(glob.escape(str(paths[t])))})" for t in needed}
         create_views(con, sources, materialize=True)
-        return run_rules(con, selected)
+        return run_rules(con, selected, keys)
     finally:
         con.close()
 
@@ -403,16 +434,19 @@ def check_relations(
     config: Mapping[str, Any],
     schema: Schema = MENTARA,
     only: Collection[str] | None = None,
+    keys: int | None = 1,
 ) -> CheckReport:
     """Run every rule (or the rules named in ``only``) over the relations ``con`` resolves."""
-    return run_rules(con, select(rules(config, schema), only))
+    return run_rules(con, select(rules(config, schema), only), keys)
 
 
-def run_rules(con: Connection, selected: Sequence[Rule]) -> CheckReport:
-    """Run ``selected`` over the relations ``con`` resolves and report what they find."""
-    report = CheckReport(rules=[r.id for r in selected])
+def run_rules(con: Connection, selected: Sequence[Rule], keys: int | None = 1) -> CheckReport:
+    """Run ``selected`` over the relations ``con`` resolves and report what they find, with
+    the first ``keys`` offending keys of each broken rule (None: every one)."""
+    _check_keys(keys)
+    report = CheckReport(rules=[r.id for r in selected], key_limit=keys)
     # Row rules are screened together, one scan per table; only those that find violations
-    # run again on their own for the example key. Each query costs DuckDB ~2 ms to plan,
+    # run again on their own for the example keys. Each query costs DuckDB ~2 ms to plan,
     # and two thirds of the rules are row rules.
     by_table: dict[str, list[Rule]] = {}
     for rule in selected:
@@ -426,13 +460,35 @@ def run_rules(con: Connection, selected: Sequence[Rule]) -> CheckReport:
     for rule in selected:
         if rule.id in clean:
             continue
-        row = _run(con, rule, _first_and_count(rule.sql))
-        if row:
-            key, detail, count = row[0]
+        rows = _run(con, rule, _first_and_count(rule.sql, keys))
+        if rows:
+            listed = tuple((str(k), d or "") for k, d, _ in rows)
+            (key, detail), count = listed[0], int(rows[0][2])
             report.violations.append(
-                Violation(rule.id, rule.table, str(key), int(count), detail or "", rule.description)
+                Violation(rule.id, rule.table, key, count, detail, rule.description, listed)
             )
     return report
+
+
+def parse_keys(value: str) -> int | None:
+    """A ``--keys`` value: a whole number of 1 or more, or ``all`` (None: every key)."""
+    if value == "all":
+        return None
+    n = int(value) if re.fullmatch(r"[0-9]+", value) else 0
+    if n < 1:
+        raise ConfigError(
+            f"--keys must be a whole number of 1 or more, or all; got {value!r}",
+            "use --keys 5, or --keys all for every offending key",
+        )
+    return n
+
+
+def _check_keys(keys: int | None) -> None:
+    """A count of keys to list below 1 is an error (it would hide the violations' keys)."""
+    if keys is not None and keys < 1:
+        raise ConfigError(
+            f"keys must be 1 or more, or None for all; got {keys}", "use keys=1 or more"
+        )
 
 
 def select(all_rules: list[Rule], only: Collection[str] | None) -> list[Rule]:
@@ -493,13 +549,15 @@ def _driver_errors() -> tuple[type[Exception], ...]:
     return (*errors, psycopg.Error)
 
 
-def _first_and_count(sql: str) -> str:
-    """One row: the first violating key (sorted), its detail, and how many rows violate."""
+def _first_and_count(sql: str, keys: int | None = 1) -> str:
+    """The first ``keys`` violating keys (sorted by key, then detail; all of them when None),
+    in order, each with its detail and how many rows violate."""
+    first = "" if keys is None else f' WHERE "rn" <= {int(keys)}'
     return (
         'SELECT "key", "detail", "n" FROM (SELECT CAST("key" AS TEXT) AS "key", '
         'CAST("detail" AS TEXT) AS "detail", COUNT(*) OVER () AS "n", '
         'ROW_NUMBER() OVER (ORDER BY CAST("key" AS TEXT), CAST("detail" AS TEXT)) AS "rn" '
-        f'FROM ({sql}) AS "v") AS "w" WHERE "rn" = 1'
+        f'FROM ({sql}) AS "v") AS "w"{first} ORDER BY "rn"'
     )
 
 

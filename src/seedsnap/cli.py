@@ -575,21 +575,34 @@ def graph(what: str) -> None:
 @click.option(
     "--format", "fmt", default="text", show_default=True, help="text (one line per rule) or json."
 )
+@click.option(
+    "--keys",
+    "keys_given",
+    # A plain string, not click.IntRange: "all" is a value too, and a bad one is a one-line
+    # error with check's status for errors (2), like a bad --format.
+    default="1",
+    show_default=True,
+    metavar="N|all",
+    help="Offending keys listed per broken rule, sorted: a number, or all for every one.",
+)
 @one_line_errors(2)
-def check(directory: str, fmt: str) -> None:
+def check(directory: str, fmt: str, keys_given: str) -> None:
     """Check the snapshot in DIRECTORY: keys, foreign keys, enums, domain rules, minimums.
 
-    Prints one line per broken rule (rule, table, example key, count, detail); exits 1 when
-    any rule is broken, 0 when the snapshot is clean, 2 when it cannot be checked.
+    Prints one line per broken rule (rule, table, first key, count, detail); with --keys N,
+    up to N offending keys of each (--keys all: every one), the further ones on indented
+    lines beneath it, and in JSON a "keys" list per rule. Exits 1 when any rule is broken, 0
+    when the snapshot is clean, 2 when it cannot be checked.
 
-    Example: seedsnap check snapshots/mentara-light --format json
+    Example: seedsnap check snapshots/mentara-light --format json --keys 10
     """
     from seedsnap.check import check as run_check
+    from seedsnap.check import parse_keys
     from seedsnap.errors import ConfigError
 
     if fmt not in ("text", "json"):
         raise ConfigError(f"unknown --format {fmt!r}", "use text or json")
-    report = run_check(directory)
+    report = run_check(directory, keys=parse_keys(keys_given))
     click.echo(report.to_json() if fmt == "json" else report.to_text(), nl=False)
     if not report.ok:
         sys.exit(1)
