@@ -6022,3 +6022,118 @@ def test_client_worksheet_spread_is_not_judged_under_its_least(lab: Lab) -> None
     rule_id = "worksheet.client_counts_spread"
     report = lab.check(rule_id, lambda f: _piled_client_worksheets(f, 6))
     assert report.rules == [rule_id] and not report.violations, report.to_text()
+
+
+# --- listing more than the first key (--keys) ---------------------------------------------
+
+
+_UNREAD = "notification.read_at_iff_read"
+_UNREAD_IDS = ("nt1", "ntz", "nt1b", "nta", "nt0", "nt1a", "ntm")  # 7 rows, not in key order
+
+
+def _unread_copies(f: Frames) -> Frames:
+    """nt1, read with no readAt, and six copies of it under ids that do not sort as added."""
+    f = set_(f, "Notification", "nt1", readAt=None)
+    first = f["Notification"].filter(pl.col("id") == "nt1")
+    copies = [first.with_columns(id=pl.lit(i)) for i in _UNREAD_IDS[1:]]
+    f["Notification"] = pl.concat([f["Notification"], *copies])
+    return f
+
+
+@pytest.fixture(scope="module")
+def unread_paths(
+    base: tuple[Frames, dict[str, Path]], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
+    edited = _unread_copies(dict(base[0]))
+    return {
+        **base[1],
+        **write({"Notification": edited["Notification"]}, tmp_path_factory.mktemp("u")),
+    }
+
+
+@pytest.mark.parametrize(
+    ("keys", "listed", "more"),
+    [(1, 1, None), (3, 3, "  … and 4 more (raise --keys)"), (7, 7, None), (None, 7, None)],
+)
+def test_keys_lists_the_first_offending_rows_in_key_order(
+    unread_paths: dict[str, Path], keys: int | None, listed: int, more: str | None
+) -> None:
+    """Up to ``keys`` offending rows of a broken rule (None: all), sorted by key then detail
+    as the first key always was; the text lists the further ones beneath the rule's line and
+    says how many it left out."""
+    report = check_parquet(unread_paths, CONF, only=[_UNREAD], keys=keys)
+    (v,) = report.violations
+    ordered = sorted(_UNREAD_IDS)
+    assert (v.key, v.count, v.detail) == (ordered[0], 7, "true")
+    assert v.keys == tuple((k, "true") for k in ordered[:listed])
+    lines = report.to_text().splitlines()
+    first = f"{_UNREAD}  Notification  key={ordered[0]}  count=7  (true)"
+    below = [f"  key={k}  (true)" for k in ordered[1:listed]] + ([more] if more else [])
+    assert lines == [first, *below, "FAILED: 1 rules, 1 violations (7 rows)"]
+
+
+def test_keys_one_is_the_report_as_it_always_was(unread_paths: dict[str, Path]) -> None:
+    """The default text and JSON carry the first key alone, as before --keys existed."""
+    report = check_parquet(unread_paths, CONF, only=[_UNREAD])
+    assert report.to_text() == (
+        f"{_UNREAD}  Notification  key=nt0  count=7  (true)\n"
+        "FAILED: 1 rules, 1 violations (7 rows)\n"
+    )
+    (doc,) = json.loads(report.to_json())["violations"]
+    assert doc == {
+        "rule": _UNREAD,
+        "table": "Notification",
+        "key": "nt0",
+        "count": 7,
+        "detail": "true",
+        "description": RULES[_UNREAD].description,
+    }
+
+
+def test_keys_in_json_are_a_list_whose_first_is_the_key(unread_paths: dict[str, Path]) -> None:
+    doc = json.loads(check_parquet(unread_paths, CONF, only=[_UNREAD], keys=4).to_json())
+    (v,) = doc["violations"]
+    assert v["keys"] == [{"key": k, "detail": "true"} for k in sorted(_UNREAD_IDS)[:4]]
+    assert v["keys"][0] == {"key": v["key"], "detail": v["detail"]} and v["count"] == 7
+
+
+def test_keys_of_a_rule_broken_once_list_that_one(
+    base: tuple[Frames, dict[str, Path]], tmp_path: Path
+) -> None:
+    frames = set_(dict(base[0]), "Notification", "nt1", readAt=None)
+    paths = {**base[1], **write({"Notification": frames["Notification"]}, tmp_path)}
+    report = check_parquet(paths, CONF, only=[_UNREAD], keys=None)
+    assert report.to_text() == (
+        f"{_UNREAD}  Notification  key=nt1  count=1  (true)\n"
+        "FAILED: 1 rules, 1 violations (1 rows)\n"
+    )
+    (v,) = json.loads(report.to_json())["violations"]
+    assert v["keys"] == [{"key": "nt1", "detail": "true"}]
+
+
+def test_keys_below_one_are_refused(unread_paths: dict[str, Path]) -> None:
+    from seedsnap.check import parse_keys
+    from seedsnap.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="keys must be 1 or more"):
+        check_parquet(unread_paths, CONF, only=[_UNREAD], keys=0)
+    assert [parse_keys(v) for v in ("1", "25", "all")] == [1, 25, None]
+    for bad in ("0", "-3", "x", "2.5", "", " 3", "ALL"):
+        with pytest.raises(ConfigError, match=r"^--keys must be a whole number of 1 or more"):
+            parse_keys(bad)
+
+
+@pytest.mark.postgres
+def test_postgresql_lists_the_same_keys_as_duckdb(
+    pg_world: Any, unread_paths: dict[str, Path]
+) -> None:
+    pg_world.execute("""UPDATE "Notification" SET "readAt" = NULL WHERE "id" = 'nt1'""")
+    for i in _UNREAD_IDS[1:]:
+        pg_world.execute(
+            f"""INSERT INTO "Notification" SELECT '{i}', "userId", "title", "message", "type",
+            "priority", "data", "actionUrl", "isRead", "readAt", "createdAt", "updatedAt"
+            FROM "Notification" WHERE "id" = 'nt1'"""
+        )
+    pg = check_relations(pg_world, CONF, only=[_UNREAD], keys=5)
+    duck = check_parquet(unread_paths, CONF, only=[_UNREAD], keys=5)
+    assert pg.violations == duck.violations and len(pg.violations[0].keys) == 5

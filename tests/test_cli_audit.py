@@ -4,6 +4,7 @@ line on stderr and a non-zero exit, with nothing written where it should not be.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -125,3 +126,69 @@ def test_out_through_a_symlink_writes_where_it_points(tmp_path: Path) -> None:
     assert (real / "manifest.json").stat().st_ino != first  # rewritten
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
     snapshot.read(link)
+
+
+_UNREAD = "notification.read_at_iff_read"
+
+
+@pytest.fixture(scope="module")
+def unread(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """The committed light snapshot written anew with its first 5 read notifications (by id)
+    left without a readAt: one rule broken by 5 rows. The ids, sorted, come with it."""
+    import polars as pl
+
+    light = snapshot.read(LIGHT)
+    config = resolve(env={}, mode="light")
+    assert light.manifest["config"] == config.to_dict()
+    frames = light.frames()
+    notes = frames["Notification"].sort("id")
+    hit = pl.col("isRead") & (pl.col("isRead").cast(pl.Int32).cum_sum() <= 5)
+    frames["Notification"] = notes.with_columns(
+        readAt=pl.when(hit).then(None).otherwise(pl.col("readAt"))
+    )
+    out = tmp_path_factory.mktemp("keys") / "light"
+    snapshot.write(out, frames, config)
+    return out, notes.filter(hit).get_column("id").to_list()
+
+
+def test_check_keys_lists_n_keys_beneath_the_rule_and_how_many_more(
+    unread: tuple[Path, list[str]],
+) -> None:
+    """A build sweep wants every offender: --keys 3 lists three of the five, --keys all the
+    five, each under its rule's line as it always was; the default prints that line alone."""
+    snap, ids = unread
+    first = f"{_UNREAD}  Notification  key={ids[0]}  count=5  (true)"
+    three = CliRunner().invoke(main, ["check", str(snap), "--keys", "3"])
+    assert three.exit_code == 1, three.output
+    *listed, summary = three.stdout.splitlines()
+    assert listed == [
+        first,
+        f"  key={ids[1]}  (true)",
+        f"  key={ids[2]}  (true)",
+        "  … and 2 more (raise --keys)",
+    ]
+    assert re.fullmatch(r"FAILED: \d+ rules, 1 violations \(5 rows\)", summary), summary
+    plain = CliRunner().invoke(main, ["check", str(snap)])
+    assert (plain.exit_code, plain.stdout) == (1, f"{first}\n{summary}\n")
+
+
+def test_check_keys_all_in_json(unread: tuple[Path, list[str]]) -> None:
+    import json
+
+    snap, ids = unread
+    result = CliRunner().invoke(main, ["check", str(snap), "--keys", "all", "--format", "json"])
+    assert result.exit_code == 1, result.output
+    (v,) = json.loads(result.stdout)["violations"]
+    assert (v["rule"], v["key"], v["detail"], v["count"]) == (_UNREAD, ids[0], "true", 5)
+    assert v["keys"] == [{"key": k, "detail": "true"} for k in ids]
+
+
+@pytest.mark.parametrize("value", ["0", "x", "-1", "2.5", ""])
+def test_check_keys_refuses_a_bad_value_in_one_line(value: str) -> None:
+    result = CliRunner().invoke(main, ["check", str(LIGHT), "--keys", value])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"seedsnap: error: --keys must be a whole number of 1 or more, or all; got {value!r}; "
+        "use --keys 5, or --keys all for every offending key\n"
+    )
+    assert result.stdout == ""
