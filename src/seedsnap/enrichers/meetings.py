@@ -18,7 +18,9 @@ whose client still comes, or over its quiet ones if it has no other: they fit be
 left) and at least max(therapist.session_notes_written, therapist.reviews_received) COMPLETED
 meetings, so notes and reviews can reach their minimums; those are past sessions with whichever
 of its active clients had time for them (fitted first, to the clients' existing meetings by
-time). A therapist approved just before the anchor may have no available slot left for them;
+time), after the pair's first held session, its intake (the generator's series already held
+those of its sessions that drew a call-off where the draws left the therapist short:
+``therapy.held_for_minimums``). A therapist approved just before the anchor may have no available slot left for them;
 check then reports its notes and reviews minimums. A pair that ended (inactive) had its
 sessions: as many as its weeks held at its cadence (``series_sessions``: weekly or
 fortnightly), the first held, between its pairing and its end (``pair_ends``), none after;

@@ -1154,6 +1154,12 @@ def _least_upcoming(
     return status
 
 
+def past_draw(ctx: Context, keys: U64) -> npt.NDArray[Any]:
+    """The PAST_STATUS each meeting (by key) drew: what ``meeting_rows`` makes of a past one
+    not forced COMPLETED (an upcoming one drawing CANCELLED may be called off)."""
+    return pick(ctx.stream("Meeting", "fields"), keys, PAST_STATUS, index=0, p=PAST_P)
+
+
 def meeting_rows(ctx: Context, acc: pl.DataFrame, short: tuple[int, int] = (0, 0)) -> pl.DataFrame:
     """Meeting rows of accepted candidates joined with their request.
 
@@ -1177,7 +1183,7 @@ def meeting_rows(ctx: Context, acc: pl.DataFrame, short: tuple[int, int] = (0, 0
     start = acc["start"].to_numpy()
     end = acc["end"].to_numpy()
     past = end <= a
-    past_status = pick(s, keys, PAST_STATUS, index=0, p=PAST_P)
+    past_status = past_draw(ctx, keys)
     u = s.uniform(keys, 1)
     soon = start - a <= WAITING_WITHIN
     upcoming = np.where(
@@ -1611,9 +1617,11 @@ def accepted_meetings(
     first_before: pl.DataFrame | None = None,
     first_held: bool = False,
     short: tuple[int, int] = (0, 0),
+    forced: pl.Series | None = None,
 ) -> pl.DataFrame:
     """Meeting rows for scheduled candidates; past-only requests are COMPLETED sessions, and
-    with ``first_held`` so is each pair's first meeting (a pair that ended had sessions).
+    with ``first_held`` so is each pair's first meeting (a pair that ended had sessions),
+    and so are the candidates of ``forced`` (their mkey: ``held_for_minimums``).
 
     ``first_before``: pairId, firstBefore and optionally firstHeld (the pair's earliest
     existing meeting and earliest existing COMPLETED one, ms), as ``meeting_rows`` takes them;
@@ -1642,7 +1650,41 @@ def accepted_meetings(
     if first_held:
         first = pl.col("start") == pl.col("start").min().over("pairId")
         joined = joined.with_columns(pl.col("completed") | first)
+    if forced is not None:
+        joined = joined.with_columns(pl.col("completed") | pl.col("mkey").is_in(forced.implode()))
     return meeting_rows(ctx, joined.sort("mkey"), short)
+
+
+def held_for_minimums(ctx: Context, req: pl.DataFrame, acc: pl.DataFrame) -> pl.Series:
+    """mkey of the past sessions of ``acc`` (candidates of ``req``'s active pairs) that took
+    place though they drew CANCELLED or NO_SHOW (``past_draw``): where the draws leave a
+    therapist fewer COMPLETED sessions than its notes and reviews minimums need, its earliest
+    such sessions, as many as it is short.
+
+    The meetings enricher's top-up could only add its COMPLETED sessions after a pair's first
+    held one (that one is its intake, titled so), and where that pair's weeks had no room left
+    the therapist stayed short (0.16.0 light x3 --seed 13: dev_therapist_3's one client's first
+    session was cancelled, its second held, last seen two days later; light x0.3 --seed 9: its
+    client's first held, then a cancelled and a missed one on the days around the therapist's
+    three; min:therapist.session_notes_written, 1 of 2). A session of the series that drew
+    one is held here instead, so its pair's intake is still its first held (``meeting_rows``).
+    """
+    cfg = ctx.config
+    need = max(
+        cfg.minimum("therapist", "session_notes_written"),
+        cfg.minimum("therapist", "reviews_received"),
+    )
+    past = acc.filter(pl.col("end") <= ctx.anchor_ms).join(
+        req.select("row", "therapistId"), on="row", how="left"
+    )
+    done = pl.Series("done", past_draw(ctx, past["mkey"].to_numpy()) == "COMPLETED")
+    short = need - pl.col("done").cast(pl.Int64).sum().over("therapistId")
+    return (
+        past.select("mkey", "start", "therapistId", done)
+        .sort("start", "mkey")
+        .filter(~pl.col("done") & (pl.int_range(pl.len()).over("therapistId", "done") < short))
+        .get_column("mkey")
+    )
 
 
 def meetings(
@@ -1650,8 +1692,10 @@ def meetings(
 ) -> pl.DataFrame:
     """The sessions of each active pair's series so far and booked ahead (``series_sessions``:
     as many as its weeks since the pairing hold at its cadence; upstream drew
-    randint(1, meetingsPerRelationship) whatever the pair's age). Their notes come later: the
-    notes enricher writes them once the worksheets and assessments they speak of exist.
+    randint(1, meetingsPerRelationship) whatever the pair's age). A therapist whose past ones
+    drew too few COMPLETED for its notes and reviews minimums held the earliest others
+    (``held_for_minimums``). Their notes come later: the notes enricher writes them once the
+    worksheets and assessments they speak of exist.
 
     ``pairs``: ``active_pairs(ctx, frames)``, when the caller has it already.
     """
@@ -1665,7 +1709,9 @@ def meetings(
     req = req.with_columns(pl.Series("need", series_sessions(ctx, req), dtype=pl.Int64))
     acc, _ = schedule(ctx, req, weekly_grid(slot_grid(avail)))
     short = (MIN_UPCOMING_CANCELLED, MIN_WAITING)  # the first meetings of the build
-    return accepted_meetings(ctx, req, acc, short=short)
+    # A therapist's minimums ask for sessions held: the series' own come first.
+    forced = held_for_minimums(ctx, req, acc)
+    return accepted_meetings(ctx, req, acc, short=short, forced=forced)
 
 
 # -- worksheets -------------------------------------------------------------------------------
