@@ -6137,3 +6137,39 @@ def test_postgresql_lists_the_same_keys_as_duckdb(
     pg = check_relations(pg_world, CONF, only=[_UNREAD], keys=5)
     duck = check_parquet(unread_paths, CONF, only=[_UNREAD], keys=5)
     assert pg.violations == duck.violations and len(pg.violations[0].keys) == 5
+
+
+def test_client_worksheet_spread_leaves_out_clients_whose_sessions_give_only_their_minimum(
+    base: tuple[Frames, dict[str, Path]], tmp_path: Path
+) -> None:
+    """At client.worksheets_if_has_therapist = 4, twelve more clients with one worksheet each
+    share the count 1; with one held session each (two slots, fewer than the minimum takes)
+    their count is their sessions' and is not judged; with three each it is again (light x3
+    --seed 13: three clients of two sessions among 7 of 14 at the minimum of 4)."""
+    conf = resolve(mode="light", minimums={**MINS, "client.worksheets_if_has_therapist": 4}, env={})
+    rule = "worksheet.client_counts_spread"
+
+    def failed(held: int) -> list[str | None]:
+        f = _piled_client_worksheets(dict(base[0]), 12)
+        for i in range(12):
+            for j in range(held):
+                start = MON_0900_MANILA - timedelta(days=7 * (j + 1))
+                f = add(
+                    f,
+                    "Meeting",
+                    id=f"mt_cw{i}_{j}",
+                    clientId=f"cw{i}",
+                    therapistId="t1",
+                    startTime=start,
+                    endTime=start + timedelta(minutes=60),
+                    duration=60,
+                    status="COMPLETED",
+                    **_ts(days(7 * (j + 1) + 1)),
+                )
+        edited = write({t: f[t] for t in ("Worksheet", "Meeting")}, tmp_path / f"held{held}")
+        report = check_parquet({**base[1], **edited}, conf.to_dict(), only=[rule])
+        assert report.rules == [rule]
+        return [v.key for v in report.violations]
+
+    assert failed(0) == failed(3) == ["1"]
+    assert failed(1) == []
