@@ -536,7 +536,8 @@ def _under_way(
     client up at home then (``therapy.client_up``); a slot of the therapist's on the
     anchor's local day (not a US holiday), at its start or HALF_HOUR in, that the pair's
     standard session spans the anchor from, free for both (``existing``, whatever their
-    status) and SESSION_GAP_DAYS from the pair's other sessions."""
+    status) and SESSION_GAP_DAYS from the pair's other sessions, else (ranked after those)
+    MIN_SESSION_GAP_DAYS local dates from them."""
     a = ctx.anchor_ms
     m = frames["Meeting"]
     have = int(
@@ -600,6 +601,7 @@ def _under_way(
         pl.Series("start", start),
         pl.Series("end", end),
         pl.Series("duration", dur),
+        pl.Series("day", day),
         pl.Series("mkey", child_keys(c["pkey"].to_numpy(), day * 1440 + minute), dtype=pl.UInt64),
     ).filter(pl.Series(ok))
     ex = existing.select(
@@ -614,17 +616,28 @@ def _under_way(
             c.join(ex.drop("therapistId", "pairId"), on="clientId").filter(
                 (pl.col("s") < pl.col("end")) & (pl.col("start") < pl.col("e"))
             ),
-            c.join(ex.drop("therapistId", "clientId").drop_nulls("pairId"), on="pairId").filter(
-                (pl.col("s") < pl.col("end") + gap) & (pl.col("start") < pl.col("e") + gap)
-            ),
         ],
         how="diagonal_relaxed",
     ).select("mkey")
     c = c.join(busy, on="mkey", how="anti")
+    # The pair's other sessions: SESSION_GAP_DAYS away (weekly therapy) where it can, else
+    # MIN_SESSION_GAP_DAYS local dates away in the therapist's zone (a twice-weekly week, as
+    # ``schedule`` places sessions a minimum needs; check: SESSION_GAP_HOURS). A pair that
+    # meets on Fridays can hold one under way on the default anchor's Sunday morning.
+    near = c.join(ex.drop("therapistId", "clientId").drop_nulls("pairId"), on="pairId").filter(
+        (pl.col("s") < pl.col("end") + gap) & (pl.col("start") < pl.col("e") + gap)
+    )
+    o_day = utc_to_local(near["s"].to_numpy(), near["timezone"].cast(pl.String)) // MS_PER_DAY
+    near = near.with_columns(
+        (pl.Series(np.abs(o_day - near["day"].to_numpy())) < MIN_SESSION_GAP_DAYS).alias("_hard")
+    )
+    c = c.join(near.filter("_hard").select("mkey"), on="mkey", how="anti").with_columns(
+        pl.col("mkey").is_in(near["mkey"].implode()).alias("_near")
+    )
     if c.is_empty():
         return ctx.empty("Meeting")
     bits = ctx.stream("Meeting", "in-progress").bits(c["mkey"].to_numpy())
-    top = c.with_columns(pl.Series("_b", bits)).sort("_b", "mkey").head(short)
+    top = c.with_columns(pl.Series("_b", bits)).sort("_near", "_b", "mkey").head(short)
     acc = top.select(
         "mkey",
         "clientId",
