@@ -1146,8 +1146,9 @@ def test_growth_keeps_rows_that_depend_only_on_existing_entities() -> None:
         ("PreAssessment", "clientId", same_c, ()),
         ("PaymentMethod", "userId", same_c, ("lastUsed", "updatedAt", "expiryYear", "expiryMonth")),
     )
-    # (less the windows of the hosts of a group session under way at the anchor: they follow
-    # the communities' members, as meetings follow the pairs)
+    # (less the windows given for a session under way at the anchor, a group session's host's
+    # or therapy.MIN_AT_ANCHOR's: they follow the communities' members and the pairs, as
+    # meetings follow the pairs)
     ctx = Context(resolve(mode="light", env={}, config_file=None))
     hosts = host_window_ids(
         ctx, pl.concat([small["Therapist"]["userId"], big["Therapist"]["userId"]])

@@ -25,13 +25,13 @@ from seedsnap.errors import ConfigError
 from seedsnap.generators.common import ms_of, text_keys
 from seedsnap.generators.social_text import GROUP_SESSIONS, WEBINARS
 from seedsnap.generators.therapy import (
+    anchor_window_keys,
     approved_therapists,
     availability_rows,
     client_up,
     utc_to_local,
 )
 from seedsnap.generators.users import home_zone_of, still_coming
-from seedsnap.random import child_keys
 
 READS = (
     "User",
@@ -98,7 +98,6 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
 # session under way (``meetings.MIN_IN_PROGRESS``), who is busy then. Their window holds the
 # longest template's session from that start (HOST_SPAN: ``_hosts_at_anchor``'s span).
 HOSTS_AT_ANCHOR = 2
-HOST_CHILD = 0x484F_5354  # child index of the key of such a window ("HOST")
 
 
 def _with_hosts(ctx: Context, frames: Frames, added: pl.DataFrame) -> Frames:
@@ -254,14 +253,14 @@ def _ranked(
 
 def _host_keys(therapists: pl.Series, days: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
     """The key of a host's window (``_hosts_at_anchor``) of each therapist on its weekday."""
-    out: npt.NDArray[np.uint64] = child_keys(child_keys(text_keys(therapists), days), HOST_CHILD)
-    return out
+    return anchor_window_keys(therapists, days)
 
 
 def host_window_ids(ctx: Context, therapists: pl.Series) -> pl.Series:
-    """The ids a host's window (``_hosts_at_anchor``) of each of ``therapists`` would take on
-    any weekday: those windows follow the communities' members (as meetings follow the
-    pairs), so a build at another scale may give them to other therapists."""
+    """The ids a host's window (``_hosts_at_anchor``), or a window of ``therapy``'s
+    MIN_AT_ANCHOR (``therapy.anchor_window_keys``), of each of ``therapists`` would take on
+    any weekday: those windows follow the communities' members and the pairs (as meetings
+    follow the pairs), so a build at another scale may give them to other therapists."""
     days = np.tile(np.arange(7, dtype=np.int64), len(therapists))
     return ctx.ids(
         "TherapistAvailability",

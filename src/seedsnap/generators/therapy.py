@@ -97,6 +97,10 @@ MORNING_UNTIL = (11, 14)
 # MIN_AT_ANCHOR therapists with hours over it (``availability``): testers need a session
 # under way (IN_PROGRESS), and the default anchor is a Sunday at 07:00 in New York.
 MIN_AT_ANCHOR = 1
+# The child index of the key of a window given for a session under way at the anchor (the
+# MIN_AT_ANCHOR ones, and the availability enricher's hosts of a group session then):
+# ``anchor_window_keys``.
+ANCHOR_WINDOW_CHILD = 0x484F_5354  # "HOST"
 # Slots start every SLOT_STEP minutes from the start of an available window, and the longest
 # session is shorter than the step, so two slots of one therapist never overlap.
 SLOT_STEP = 120
@@ -488,7 +492,21 @@ def availability(ctx: Context, frames: Frames) -> pl.DataFrame:
     hours = np.concatenate([np.full(len(days) - int(on_weekend.sum()), -1), from_hour[on_weekend]])
     sub = t[row]
     lo, hi = ms_col(sub, "createdMs"), ms_col(sub, "approvedMs")
-    return availability_rows(ctx, sub, days, lo, hi, frames["User"], hours.astype(np.int64))
+    out = availability_rows(ctx, sub, days, lo, hi, frames["User"], hours.astype(np.int64))
+    if not (hours >= 0).any():
+        return out
+    at = ctx.ids("TherapistAvailability", anchor_window_keys(sub["therapistId"], days))
+    return out.with_columns(pl.when(pl.Series(hours >= 0)).then(at).otherwise("id").alias("id"))
+
+
+def anchor_window_keys(therapists: pl.Series, days: I64) -> U64:
+    """The key of a window each therapist of ``therapists`` is given on its weekday of
+    ``days`` for a session under way at the anchor, keyed apart from the (therapist, day)
+    windows drawn: given here (MIN_AT_ANCHOR) at one scale and by the availability enricher
+    (a host of a group session under way) at another, one window has one id (a build at
+    another scale may give it to another therapist: they follow the pairs and members)."""
+    out: U64 = child_keys(child_keys(text_keys(therapists), days), ANCHOR_WINDOW_CHILD)
+    return out
 
 
 def ms_col(frame: pl.DataFrame, name: str) -> I64:
