@@ -60,8 +60,9 @@ held. By construction:
   (``therapy.client_up``), none in a 1:1 meeting then; hours read on the wall clock, daylight
   saving included (``_offset_at``), as its start is. Its participants are REGISTERED (attendance
   is taken when it ends) or CANCELLED; its host and the registered log in to join it at its
-  start (``logins.GROUP_LIVE``). Group therapy comes first; light's one member awake at the
-  default anchor makes it a webinar there.
+  start (``logins.GROUP_LIVE``). Group therapy comes first; light's members who still come and
+  are up at the default anchor are its three fixture clients (``users.FIXTURE_CLIENT_HOME``),
+  one of them in the 1:1 session under way then (``meetings.MIN_IN_PROGRESS``): a webinar there.
 """
 
 from __future__ import annotations

@@ -308,10 +308,19 @@ STANDARD_OFFSET_H = {
 }
 
 
+# The fixture clients live in one state, dev_therapist_3's (Texas, on Central time): three
+# clients of one state let even light hold a group session in person (its participants live
+# in its venue's state, ``group_sessions.MIN_PARTICIPANTS`` of them), and at the default
+# anchor (Sunday 06:00 there, 07:00 in New York where therapists keep weekend mornings) they
+# are up (``therapy.client_up``) for a session under way: light's drawn homes had one
+# client up then, whom the group session under way and the 1:1 one under way both needed.
+FIXTURE_CLIENT_HOME = v.PROVINCES.index("Texas")
+
+
 def home_province(ctx: Context, ids: pl.Series) -> I64:
     """Where each user of ``ids`` lives, as an index into ``vocab.PROVINCES``: a keyed draw
     weighted by the provinces' populations, but the fixture therapists' are the first
-    provinces, as upstream's fixture overrides.
+    provinces, as upstream's fixture overrides, and the fixture clients' FIXTURE_CLIENT_HOME.
     A therapist's ``province`` and ``timezone`` say it; a client's home is stored nowhere,
     but it times their acts too (``home_offset_of``)."""
     keys = text_keys(ids)
@@ -321,6 +330,7 @@ def home_province(ctx: Context, ids: pl.Series) -> I64:
     # The fixtures are looked up among the ids whose keys are theirs only (equal text has
     # equal keys): a replace over every id cost as much as the draw.
     fixtures = {f"dev_therapist_{i + 1}": i for i in range(FIXTURES_PER_ROLE)}
+    fixtures |= {f"dev_client_{i + 1}": FIXTURE_CLIENT_HOME for i in range(FIXTURES_PER_ROLE)}
     hit = np.flatnonzero(np.isin(keys, text_keys(pl.Series(list(fixtures)))))
     if len(hit):
         fixed = ids.gather(hit).replace_strict(fixtures, default=-1, return_dtype=pl.Int64)
