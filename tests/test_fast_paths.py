@@ -399,7 +399,7 @@ def _compare_take(
     cand = _old_candidates(case.old_pairs, "postId", "pAt", "_pk", factor, hearted)
     want = _old_take_best(ctx, "PostHeart", purpose, cand, side, case.need)
     got = hearts._take(
-        ctx, "PostHeart", purpose, case.pairs, case.need["need"], "pAt", factor,
+        ctx, "PostHeart", purpose, hearts._Pairs.of(case.pairs), case.need["need"], "pAt", factor,
         case.hearted["_code"], len(case.users), repeated,
     )  # fmt: skip
     assert want.height > 0

@@ -208,18 +208,22 @@ def test_hearts_best_rows_choose_as_best_rows(seed: int) -> None:
     entity, late, score, keys = entity[shuffle], late[shuffle], score[shuffle], keys[shuffle]
     for ranks in ([late], []):
         expected = common.best_rows(entity, need, score, keys, ranks)
-        got = hearts._best_rows(entity, need, score, keys, ranks[0] if ranks else 0 * late)
+        code = ranks[0] if ranks else 0 * late
+        got = hearts._best_rows(entity, need, score, keys, lambda at, c=code: (at, c[at]))
         assert got.tolist() == expected.tolist()
-    # Taken pairs (a fifth, some entities' every row) are as rows left out beforehand.
-    pair = rng.permutation(n).astype(np.int64)
+    # Rows ``fit`` leaves out (a fifth, some entities' every row) are as rows left out beforehand.
     taken = (rng.random(n) < 0.2) | (entity == 1)
     free = np.flatnonzero(~taken)
     for ranks in ([late], []):
         expected = free[common.best_rows(entity[free], need, score[free], keys[free],
                                          [r[free] for r in ranks])]  # fmt: skip
-        got = hearts._best_rows(
-            entity, need, score, keys, late if ranks else 0 * late, (pair, np.sort(pair[taken]))
-        )
+        code = late if ranks else 0 * late
+
+        def fit(at: np.ndarray, c: np.ndarray = code) -> tuple[np.ndarray, np.ndarray]:
+            free_at = at[~taken[at]]
+            return free_at, c[free_at]
+
+        got = hearts._best_rows(entity, need, score, keys, fit)
         assert got.tolist() == expected.tolist()
 
 
@@ -356,7 +360,7 @@ def test_hearts_in_communities_pair_as_the_join(seed: int) -> None:
     rng = np.random.default_rng(seed)
     rows = pl.DataFrame({"_r": np.arange(80), "_c": rng.integers(-1, 6, 80)})
     others = pl.DataFrame({"_u": np.arange(120) * 10, "_c": rng.integers(-1, 7, 120)})
-    got = hearts._in_communities(rows, others)
+    got = hearts._in_communities(rows, others).frame()
     none = pl.col("_c").replace(-1, None)
     plain = rows.with_columns(none).join(others.with_columns(none), on="_c").drop("_c")
     assert got.columns == ["_r", "_u"]

@@ -17,6 +17,10 @@ so what is misconduct is read from the text, as the reports enricher reads it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 import polars as pl
 
@@ -48,8 +52,9 @@ POPULAR_MEDIAN = 3.0
 POPULAR_SIGMA = 0.9
 POPULAR_CAP = 40
 POPULAR_DAYS = 7
-# A side entity's rows sorted for its best ones: those with draws under a cut that CUT_SPARE
-# times its need and CUT_EXTRA more fall under, all of them where too few do (``_best_rows``).
+# A side entity's rows read and sorted for its best ones: those with draws under a cut that
+# CUT_SPARE times its need and CUT_EXTRA more of them fall under, all of them where too few of
+# those do (``_best_rows``).
 CUT_SPARE = 2
 CUT_EXTRA = 4
 
@@ -83,11 +88,53 @@ def _rows(
     )
 
 
+@dataclass(frozen=True)
+class _Pairs:
+    """Rows ``at`` of ``left`` beside rows ``other`` of ``right``: the frame of their columns
+    side by side (``frame``), read a column at a time (``column``) without writing it. The
+    pairs are a million rows and more (heavy x40: 1.7 million on the post side) of a few
+    thousand items and members: gathering the sides' arrays per pair, as ``_take`` reads
+    them, costs a fraction of writing every column of the frame and reading it back."""
+
+    left: pl.DataFrame
+    right: pl.DataFrame
+    at: I64
+    other: I64
+
+    @classmethod
+    def of(cls, frame: pl.DataFrame) -> _Pairs:
+        """The rows of ``frame`` as pairs (of ``frame`` and no columns)."""
+        rows = np.arange(frame.height, dtype=np.int64)
+        return cls(frame, pl.DataFrame(), rows, rows)
+
+    @property
+    def height(self) -> int:
+        return len(self.at)
+
+    def column(self, name: str, null: int | None = None, rows: I64 | None = None) -> Any:
+        """Column ``name`` per pair (those at ``rows`` where given) as numpy: a datetime as
+        epoch ms, NULL as ``null``."""
+        side, at = (self.left, self.at) if name in self.left.columns else (self.right, self.other)
+        at = at if rows is None else at[rows]
+        col = side[name]
+        if col.dtype == pl.Datetime:
+            return ms(col)[at]
+        if null is not None:
+            col = col.cast(pl.Int64).fill_null(null)
+        return col.to_numpy()[at]
+
+    def frame(self, rows: I64 | None = None) -> pl.DataFrame:
+        """The pairs (those at ``rows`` where given) as one frame, ``left``'s columns first."""
+        at, other = (self.at, self.other) if rows is None else (self.at[rows], self.other[rows])
+        sides = [self.left[at], *([self.right[other]] if self.right.width else [])]
+        return pl.concat(sides, how="horizontal")
+
+
 def _take(
     ctx: Context,
     table: str,
     purpose: str,
-    pairs: pl.DataFrame,
+    pairs: _Pairs,
     need: pl.Series,
     made: str,
     factor: int,
@@ -109,29 +156,42 @@ def _take(
     after the item (for hearts no minimum asks).
     """
     # On the columns as arrays: the pairs are a million rows and more (heavy x40: 1.7
-    # million on the post side), and a lazy filter and select over them took most of a step.
-    r, i, u = (pairs[c].to_numpy() for c in ("_r", "_i", "_u"))
-    author = pairs["_a"]
-    made_ms, joined = ms(pairs[made]), ms(pairs["joinedAt"])
-    seen = pairs["seen"].to_numpy()
-    lo = np.maximum(made_ms, joined) + 1000
-    pair = i.astype(np.int64) * n_users + u
-    # (A NULL author hearts none: its pairs are not allowed. Whether a pair is ``hearted``
-    # is asked of the few _best_rows can choose only.)
-    allowed = author.is_not_null().to_numpy() & (author.fill_null(0).to_numpy() != u)
-    # A member who joined more than FEED_WITHIN after the item would heart it long after.
-    stale = joined > made_ms + FEED_WITHIN
-    if awake:
-        allowed &= (lo < seen) & ~stale
-    if repeated:
-        allowed &= pl.Series(pair).is_first_distinct().to_numpy()
-    o = np.flatnonzero(allowed)
-    keys = pairs["_uk"].to_numpy()[o] ^ (pairs["_ik"].to_numpy()[o] * np.uint64(factor))
-    late = (lo[o] >= seen[o]).astype(np.int64) * 2 + stale[o]
+    # million on the post side). Every pair is drawn; what else decides a pair is read of
+    # the few _best_rows can choose only.
+    keys = pairs.column("_uk") ^ (pairs.column("_ik") * np.uint64(factor))
     score = ctx.stream(table, purpose).bits(keys)
-    taken = (pair[o], np.sort(hearted.to_numpy().astype(np.int64)))
-    chosen = o[_best_rows(r[o], need.to_numpy(), score, keys, late, taken)]
-    return pairs[chosen].with_columns(pl.Series("lo", lo[chosen]))
+    once = None
+    if repeated:
+        once = pl.Series(_codes_at(pairs, n_users)).is_first_distinct().to_numpy()
+    taken = np.sort(hearted.to_numpy().astype(np.int64))
+
+    def fit(at: I64) -> tuple[I64, I64]:
+        """The pairs at ``at`` a user may heart, and their lateness (0: on time)."""
+        made_ms, joined = pairs.column(made, rows=at), pairs.column("joinedAt", rows=at)
+        # A member who joined more than FEED_WITHIN after the item would heart it long after.
+        stale = joined > made_ms + FEED_WITHIN
+        late = (np.maximum(made_ms, joined) + 1000 >= pairs.column("seen", rows=at)) * 2 + stale
+        # (A NULL author hearts none: its pairs are not allowed.)
+        author, u = pairs.column("_a", null=-1, rows=at), pairs.column("_u", rows=at)
+        ok = (author >= 0) & (author != u)
+        if awake:
+            ok &= late == 0
+        if once is not None:
+            ok &= once[at]
+        ok[ok] = ~in_sorted(_codes_at(pairs, n_users, at[ok]), taken)
+        return at[ok], late[ok].astype(np.int64)
+
+    chosen = _best_rows(pairs.column("_r"), need.to_numpy(), score, keys, fit)
+    lo = np.maximum(pairs.column(made, rows=chosen), pairs.column("joinedAt", rows=chosen)) + 1000
+    return pairs.frame(chosen).with_columns(pl.Series("lo", lo))
+
+
+def _codes_at(pairs: _Pairs, n_users: int, rows: I64 | None = None) -> I64:
+    """The (item, user) codes of the pairs (those at ``rows`` where given), as ``hearted``
+    holds them."""
+    i = pairs.column("_i", rows=rows).astype(np.int64)
+    out: I64 = i * n_users + pairs.column("_u", rows=rows)
+    return out
 
 
 def _best_rows(
@@ -139,39 +199,38 @@ def _best_rows(
     need: np.ndarray,
     score: U64,
     keys: U64,
-    late: I64,
-    taken: tuple[I64, I64] | None = None,
+    fit: Callable[[I64], tuple[I64, I64]],
 ) -> I64:
-    """``best_rows(entity, need, score, keys, [late])`` (no rank where none is late), sorting
-    only the rows that can be chosen; with ``taken`` (each row's pair code, and the codes
-    taken, sorted), of the rows whose pair is not taken.
+    """``best_rows(entity, need, score, keys, [late])`` of the rows ``fit`` keeps (no rank
+    where none is late), asking ``fit`` of the rows that can be chosen only: given rows, it
+    returns those that may be chosen and their ``late`` code (0: on time).
 
-    A side entity's rows not late with a draw under a cut, set so that CUT_SPARE times its
-    need and CUT_EXTRA more are expected under it, all come before its other rows (lower in
-    (late, score)); where they make its need, its best rows are among them, and where they
-    do not, all its rows are sorted. The post side has some 35 pairs per post it needs one
-    heart for (heavy x48: 1.6 million): the sort was most of the step's time. Taken pairs
-    are looked up among those rows only (the cut counts them: it only bounds the rows
-    sorted, and a side's best rows not taken come first among its rows not taken whatever
-    the cut), not among all 1.6 million.
+    An entity's rows with a draw under a cut, set so that CUT_SPARE times its need and
+    CUT_EXTRA more of all its rows are expected under it, are asked first: where those kept
+    and on time make its need, its best rows are among them (they come before its other
+    kept rows in (late, score)); where they do not, all its rows are asked. The cut only
+    bounds the rows asked and sorted: the choice is the same whatever it is. The post side
+    has some 38 pairs per post it needs one heart for (heavy x40: 1.7 million): what decides
+    a pair, read of every one of them, and their sort were most of the step's time.
     """
     entity = entity.astype(np.intp, copy=False)
-    on_time = late == 0
-    rows = np.bincount(entity, weights=on_time, minlength=len(need))
-    q = (CUT_SPARE * need + CUT_EXTRA) / np.maximum(rows, 1)
+    q = (CUT_SPARE * need + CUT_EXTRA) / np.maximum(np.bincount(entity, minlength=len(need)), 1)
     # score < q * 2**64, as score <= its floor less one (all of them from q = 1/2 up).
     top = np.floor(np.minimum(q, 0.5) * 2.0**64).astype(np.uint64) - np.uint64(1)
     top[q >= 0.5] = np.iinfo(np.uint64).max
-    keep = on_time & (score <= top[entity])
-    if taken is not None:
-        keep[keep] = ~in_sorted(taken[0][keep], taken[1])
-    short = np.bincount(entity[keep], minlength=len(need)) < need
+    rows, late = fit(np.flatnonzero(score <= top[entity]))
+    rows, late = rows[late == 0], late[late == 0]
+    short = np.bincount(entity[rows], minlength=len(need)) < need
     if short.any():
-        more = np.flatnonzero(short[entity] & ~keep)
-        keep[more if taken is None else more[~in_sorted(taken[0][more], taken[1])]] = True
-    kept = np.flatnonzero(keep)
-    ranks = [late[kept]] if late[kept].any() else []  # no code (nor its bit) where none is late
-    return kept[best_rows(entity[kept], need, score[kept], keys[kept], ranks)]
+        more, more_late = fit(np.flatnonzero(short[entity]))
+        rest = ~short[entity[rows]]
+        rows, late = np.concatenate([rows[rest], more]), np.concatenate([late[rest], more_late])
+        # (In row order, as all the rows: rows equal on every key keep it.)
+        order = np.argsort(rows, kind="stable")
+        rows, late = rows[order], late[order]
+    ranks = [late] if late.any() else []  # no code (nor its bit) where none is late
+    out: I64 = rows[best_rows(entity[rows], need, score[rows], keys[rows], ranks)]
+    return out
 
 
 def _on_items(
@@ -194,7 +253,7 @@ def _short_posts(
     member_cols: pl.DataFrame,
     count: np.ndarray,
     want: int | np.ndarray,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+) -> tuple[pl.DataFrame, _Pairs]:
     """The posts (rows of ``posts``) with fewer hearts (``count``) than ``want``: (_r, postId,
     _i, need) sorted by postId (deficit's order), and their (_r, post, member) pairs."""
     want = np.broadcast_to(np.asarray(want, dtype=np.int64), count.shape)
@@ -215,7 +274,7 @@ def _short_posts(
     )
 
 
-def _in_communities(rows: pl.DataFrame, others: pl.DataFrame) -> pl.DataFrame:
+def _in_communities(rows: pl.DataFrame, others: pl.DataFrame) -> _Pairs:
     """Each of ``rows`` beside each of ``others`` of its community (``_c``: a code, -1 for
     none), without ``_c``: their inner join on it, in another order (by row, then other),
     which no pick depends on (``_take`` orders by its draws). Index arithmetic, not a join:
@@ -230,7 +289,7 @@ def _in_communities(rows: pl.DataFrame, others: pl.DataFrame) -> pl.DataFrame:
     at = np.repeat(np.arange(len(code), dtype=np.int64), span)
     start = np.cumsum(size) - size
     other = block[np.repeat(start[c] - (np.cumsum(span) - span), span) + np.arange(len(at))]
-    return pl.concat([rows.drop("_c")[at], others.drop("_c")[other]], how="horizontal")
+    return _Pairs(rows.drop("_c"), others.drop("_c"), at, other)
 
 
 def _pair_codes(chosen: pl.DataFrame, n_users: int) -> pl.Series:
@@ -325,7 +384,7 @@ def enrich(ctx: Context, frames: Frames) -> Frames:
     on_posts = _on_items(existing, "postId", posts, users)
     hearted = on_posts["_pair"].drop_nulls()
 
-    def by_user(need: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
+    def by_user(need: pl.DataFrame, items: pl.DataFrame) -> _Pairs:
         """Pairs of the users in ``need`` (``_r``: row in it) with the items of their communities."""
         code = rows_in(members["userId"], need["userId"])
         of_need = np.flatnonzero(code >= 0)
