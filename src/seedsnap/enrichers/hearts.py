@@ -53,9 +53,9 @@ POPULAR_SIGMA = 0.9
 POPULAR_CAP = 40
 POPULAR_DAYS = 7
 # A side entity's rows read and sorted for its best ones: those with draws under a cut that
-# CUT_SPARE times its need and CUT_EXTRA more of them fall under, all of them where too few of
-# those do (``_best_rows``).
-CUT_SPARE = 2
+# CUT_SPARE[0] times its need and CUT_EXTRA more of them fall under; where too few of those
+# do, those under the next cut; at the last, all of them (``_best_rows``).
+CUT_SPARE = (2, 8)
 CUT_EXTRA = 4
 
 # Ids are coded as integers once (a user: its row in User, ``_u``; an item: its row in the
@@ -205,29 +205,40 @@ def _best_rows(
     where none is late), asking ``fit`` of the rows that can be chosen only: given rows, it
     returns those that may be chosen and their ``late`` code (0: on time).
 
-    An entity's rows with a draw under a cut, set so that CUT_SPARE times its need and
+    An entity's rows with a draw under a cut, set so that CUT_SPARE[0] times its need and
     CUT_EXTRA more of all its rows are expected under it, are asked first: where those kept
     and on time make its need, its best rows are among them (they come before its other
-    kept rows in (late, score)); where they do not, all its rows are asked. The cut only
-    bounds the rows asked and sorted: the choice is the same whatever it is. The post side
-    has some 38 pairs per post it needs one heart for (heavy x40: 1.7 million): what decides
-    a pair, read of every one of them, and their sort were most of the step's time.
+    kept rows in (late, score)); where they do not, those under the next cut are, and at
+    the last all its rows. The cuts only bound the rows asked and sorted: the choice is the
+    same whatever they are. The post side has some 38 pairs per post it needs one heart for
+    (heavy x40: 1.7 million): what decides a pair, read of every one of them, and their sort
+    were most of the step's time.
     """
     entity = entity.astype(np.intp, copy=False)
-    q = (CUT_SPARE * need + CUT_EXTRA) / np.maximum(np.bincount(entity, minlength=len(need)), 1)
-    # score < q * 2**64, as score <= its floor less one (all of them from q = 1/2 up).
-    top = np.floor(np.minimum(q, 0.5) * 2.0**64).astype(np.uint64) - np.uint64(1)
-    top[q >= 0.5] = np.iinfo(np.uint64).max
-    rows, late = fit(np.flatnonzero(score <= top[entity]))
-    rows, late = rows[late == 0], late[late == 0]
-    short = np.bincount(entity[rows], minlength=len(need)) < need
-    if short.any():
-        more, more_late = fit(np.flatnonzero(short[entity]))
-        rest = ~short[entity[rows]]
-        rows, late = np.concatenate([rows[rest], more]), np.concatenate([late[rest], more_late])
-        # (In row order, as all the rows: rows equal on every key keep it.)
-        order = np.argsort(rows, kind="stable")
-        rows, late = rows[order], late[order]
+    size = np.maximum(np.bincount(entity, minlength=len(need)), 1)
+    todo = need > 0  # (an entity needing none is never asked for its rows)
+    taken: list[tuple[I64, I64]] = []
+    for spare in (*CUT_SPARE, None):
+        if spare is None:
+            rows, late = fit(np.flatnonzero(todo[entity]))
+            taken.append((rows, late))
+            break
+        q = (spare * need + CUT_EXTRA) / size
+        # score < q * 2**64, as score <= its floor less one (all of them from q = 1/2 up).
+        top = np.floor(np.minimum(q, 0.5) * 2.0**64).astype(np.uint64) - np.uint64(1)
+        top[q >= 0.5] = np.iinfo(np.uint64).max
+        rows, late = fit(np.flatnonzero(todo[entity] & (score <= top[entity])))
+        on_time = late == 0
+        enough = np.bincount(entity[rows[on_time]], minlength=len(need)) >= need
+        on_time &= enough[entity[rows]]
+        taken.append((rows[on_time], late[on_time]))
+        todo &= ~enough
+        if not todo.any():
+            break
+    rows, late = (np.concatenate(part) for part in zip(*taken, strict=True))
+    # (In row order, as all the rows: rows equal on every key keep it.)
+    order = np.argsort(rows, kind="stable")
+    rows, late = rows[order], late[order]
     ranks = [late] if late.any() else []  # no code (nor its bit) where none is late
     out: I64 = rows[best_rows(entity[rows], need, score[rows], keys[rows], ranks)]
     return out
