@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from seedsnap.arrays import in_sorted, rows_in, sort_by_text
@@ -107,11 +108,9 @@ class _Pairs:
         rows = np.arange(frame.height, dtype=np.int64)
         return cls(frame, pl.DataFrame(), rows, rows)
 
-    @property
-    def height(self) -> int:
-        return len(self.at)
-
-    def column(self, name: str, null: int | None = None, rows: I64 | None = None) -> Any:
+    def column(
+        self, name: str, null: int | None = None, rows: I64 | None = None
+    ) -> npt.NDArray[Any]:
         """Column ``name`` per pair (those at ``rows`` where given) as numpy: a datetime as
         epoch ms, NULL as ``null``."""
         side, at = (self.left, self.at) if name in self.left.columns else (self.right, self.other)
