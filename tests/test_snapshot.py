@@ -490,11 +490,11 @@ def test_a_write_failing_on_io_midway_leaves_nothing_behind(
     real = snapshot._write_parquet
     calls = []
 
-    def flaky(data: Any, path: Path) -> None:  # the prepared frame as an Arrow table
+    def flaky(data: Any, path: Path, parts: Any = None) -> str:  # the prepared frame in Arrow
         calls.append(path.name)
         if len(calls) == 20:
             raise OSError(28, "No space left on device")
-        real(data, path)
+        return real(data, path, parts)
 
     monkeypatch.setattr(snapshot, "_write_parquet", flaky)
     with pytest.raises(SnapshotError, match="No space left on device"):
@@ -1082,7 +1082,7 @@ def test_only_columns_whose_values_repeat_are_dictionary_encoded(tmp_path: Path)
 def test_a_failed_parquet_write_stops_its_hash_and_leaves_nothing(
     tmp_path: Path, frames: dict[str, pl.DataFrame], config: Config, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def disk_full(frame: pl.DataFrame, path: Path) -> None:
+    def disk_full(frame: pl.DataFrame, path: Path, parts: Any = None) -> str:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(snapshot, "_write_parquet", disk_full)
@@ -1090,7 +1090,7 @@ def test_a_failed_parquet_write_stops_its_hash_and_leaves_nothing(
     with full, snapshot.Writer(tmp_path / "x", config) as w:
         w.add("User", frames["User"])
     assert list(tmp_path.iterdir()) == []
-    assert w._pool._shutdown and w._hasher._shutdown  # both thread pools were shut down
+    assert w._pool._shutdown and w._hasher._shutdown and w._encoder._shutdown  # all shut down
 
 
 def test_long_integers_are_treated_alike_in_every_object_shape() -> None:
@@ -1202,7 +1202,7 @@ def test_a_write_failure_seen_by_a_later_add_is_one_line_with_its_fix(
     raised by a later add, as the same one-line error as at the end (before, a bare OSError
     with its traceback)."""
 
-    def disk_full(frame: pl.DataFrame, path: Path) -> None:
+    def disk_full(frame: pl.DataFrame, path: Path, parts: Any = None) -> str:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(snapshot, "_write_parquet", disk_full)

@@ -64,7 +64,7 @@ import signal
 import tempfile
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -74,7 +74,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from seedsnap import __version__
+from seedsnap import __version__, parquet_parts
 from seedsnap.arrays import text_order
 from seedsnap.config import Config
 from seedsnap.errors import SnapshotError, one_line, short_path
@@ -610,8 +610,15 @@ def _dictionary_columns(frame: pl.DataFrame) -> list[str]:
     ]
 
 
-def _write_parquet(data: Any, path: Path) -> None:
-    """Write ``data``, a prepared frame as an Arrow table, with the pinned settings."""
+def _write_parquet(data: Any, path: Path, parts: Executor | None = None) -> str:
+    """Write ``data``, a prepared frame as an Arrow table, with the pinned settings, and
+    return the file's sha256 (of the bytes written, not read back).
+
+    With ``parts``, a table of several row groups has them encoded at once there, each
+    alone, and joined into the very bytes one writer would give (``parquet_parts``): the
+    largest table of a heavy build, written last, takes half the time on two cores.
+    """
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     data = data.combine_chunks()
@@ -619,10 +626,26 @@ def _write_parquet(data: Any, path: Path) -> None:
     # string views point all over its unsorted buffers, which makes counting them slower.
     head = pl.DataFrame(data.slice(0, DICTIONARY_PROBE))
     options = {**PARQUET_OPTIONS, "use_dictionary": _dictionary_columns(head)}
+
+    def encode(table: Any) -> memoryview:
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink, row_group_size=ROW_GROUP_SIZE, **options)
+        return memoryview(sink.getvalue())
+
+    pieces = None
+    if parts is not None and data.num_rows > ROW_GROUP_SIZE:
+        groups = range(0, data.num_rows, ROW_GROUP_SIZE)
+        pieces = parquet_parts.join(
+            list(parts.map(encode, (data.slice(i, ROW_GROUP_SIZE) for i in groups)))
+        )
+    h = hashlib.sha256()
     with path.open("wb") as f:
-        pq.write_table(data, f, row_group_size=ROW_GROUP_SIZE, **options)
+        for piece in pieces or [encode(data)]:
+            h.update(piece)
+            f.write(piece)
         f.flush()
         os.fsync(f.fileno())
+    return f"sha256:{h.hexdigest()}"
 
 
 def _fsync_dir(path: Path) -> None:
@@ -768,6 +791,7 @@ class Writer:
             _remove_abandoned(out, self.tmp)
             self._pool = ThreadPoolExecutor(max_workers=WRITE_THREADS)
             self._hasher = ThreadPoolExecutor(max_workers=WRITE_THREADS)
+            self._encoder = ThreadPoolExecutor(max_workers=WRITE_THREADS)  # row groups
         except BaseException:
             if self._claim is not None:
                 os.close(self._claim)
@@ -843,7 +867,7 @@ class Writer:
         data = frame.to_arrow().combine_chunks()
         digest = self._hasher.submit(_digest, table, frame, json_form, legacy, data)
         try:
-            _write_parquet(data, self.tmp / file)
+            file_sha256 = _write_parquet(data, self.tmp / file, self._encoder)
         except BaseException:
             digest.cancel()
             raise
@@ -852,7 +876,7 @@ class Writer:
             "rows": frame.height,
             "columns": table.column_names,
             "content_hash": digest.result(),
-            "file_sha256": _file_sha256(self.tmp / file),
+            "file_sha256": file_sha256,
         }
 
     def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
@@ -901,6 +925,7 @@ class Writer:
         finally:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._hasher.shutdown(wait=True, cancel_futures=True)
+            self._encoder.shutdown(wait=True, cancel_futures=True)
             if self.manifest is None:
                 shutil.rmtree(tmp, ignore_errors=True)
             if self._claim is not None:
