@@ -11,7 +11,8 @@ tables as well as level 3 in 70 % of the time; dictionary encoding for the colum
 values repeat, decided from the data; fixed row-group and page sizes, statistics on,
 no page index, page CRCs on, ``created_by`` = the pyarrow version, which the manifest records
 anyway), so the same frames give byte-identical files in any time zone and with any thread
-count. A write goes to a temporary sibling directory, is fsynced, and only then
+count. A table of several row groups has them encoded at once, each alone, and joined into
+the bytes one writer gives (``parquet_parts``). A write goes to a temporary sibling directory, is fsynced, and only then
 renamed into place: a reader never sees a half-written snapshot.
 
 Canonical content hash (``content_hash``, format "seedsnap-content/2"). The hash is computed
@@ -616,7 +617,7 @@ def _write_parquet(data: Any, path: Path, parts: Executor | None = None) -> str:
 
     With ``parts``, a table of several row groups has them encoded at once there, each
     alone, and joined into the very bytes one writer would give (``parquet_parts``): the
-    largest table of a heavy build, written last, takes half the time on two cores.
+    largest table of a heavy build is written last, on one core of the two otherwise.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
