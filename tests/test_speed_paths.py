@@ -404,3 +404,55 @@ def test_distinct_inverse_is_np_unique(step: int) -> None:
         want, want_back = np.unique(values, return_inverse=True)
         assert distinct.tolist() == want.tolist()
         assert back.tolist() == want_back.tolist()
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.uint64, np.int32, np.uint8])
+def test_stable_positions_is_the_stable_argsort(dtype: type) -> None:
+    """``stable_positions`` (one sort of the values packed above their positions) orders as
+    numpy's stable argsort: many ties, a range too wide to pack (the argsort itself), one
+    value, none, and values at both ends of the type."""
+    from seedsnap.arrays import stable_positions
+
+    rng = np.random.default_rng(7)
+    info = np.iinfo(dtype)
+    wide = rng.integers(info.min, info.max, 500, dtype=dtype, endpoint=True)
+    ties = rng.integers(0, 5, 3000).astype(dtype)
+    ends = np.array([info.max, info.min, 0, info.max, info.min], dtype=dtype)
+    for values in (wide, ties, ends, ties[:1], ties[:0], ties + np.arange(3000, dtype=dtype)):
+        want = np.argsort(values, kind="stable")
+        assert stable_positions(values).tolist() == want.tolist()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_take_ranked_takes_as_without_its_cut(seed: int) -> None:
+    """``take_ranked`` picks as it did before it dropped each user's tiers past the first
+    that holds its want: users wanting none, more than they have, pairs repeated at several
+    tiers (the lowest counts), tiers that hold a want exactly."""
+    from seedsnap.arrays import stable_positions
+    from seedsnap.enrichers.common import best_rows, take_ranked
+    from seedsnap.random import I64, Stream, child_keys
+
+    rng = np.random.default_rng(seed)
+    n, m, tiers = 60, 4000, 5
+    keys = rng.integers(0, 2**64, n, dtype=np.uint64)
+    want = rng.integers(0, 8, n)
+    want[:5] = 0
+    want[5:10] = 200  # more than anyone has
+    u, v = rng.integers(0, n, m), rng.integers(0, n, m)
+    u, v = u[u != v], v[u != v]
+    tier = rng.choice(tiers, len(u), p=[0.05, 0.1, 0.2, 0.3, 0.35])
+    stream = Stream(seed, "T", "p")
+
+    def plain() -> I64:  # take_ranked without the cut
+        at = np.flatnonzero(want[u] > 0)
+        code = (u[at] * n + v[at]) * tiers + tier[at]
+        by_code = stable_positions(code)
+        pair = code[by_code] // tiers
+        at = at[by_code[np.r_[True, pair[1:] != pair[:-1]]]]
+        uu, vv, tt = u[at], v[at], tier[at]
+        draw = stream.bits(child_keys(keys[uu], keys[vv]), 0)
+        return at[best_rows(uu, want, draw, vv, [tt])]
+
+    got = take_ranked(stream, keys, u, v, tier, want)
+    assert got.tolist() == plain().tolist()
+    assert len(got) > 0

@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from seedsnap.arrays import rows_in, sort_positions
+from seedsnap.arrays import rows_in, sort_positions, stable_positions
 from seedsnap.context import Context, Frames
 from seedsnap.generators.clock import waking_between, waking_soon_after
 from seedsnap.generators.common import (
@@ -354,12 +354,19 @@ def take_ranked(stream: Stream, keys: U64, u: I64, v: I64, tier: I64, want: I64)
     if len(at) == 0:
         return at
     tiers = int(tier[at].max()) + 1
-    # Codes by (pair, tier): the first of a pair's codes is its lowest tier, and np.unique
-    # (a stable sort) gives the first row holding each code.
+    # Codes by (pair, tier), sorted stably: a pair's first row there is the first of its
+    # rows with its lowest tier.
     code = (u[at] * n + v[at]) * tiers + tier[at]
-    uniq, first = np.unique(code, return_index=True)
-    pair = uniq // tiers
-    at = at[first[np.r_[True, pair[1:] != pair[:-1]]]]
+    by_code = stable_positions(code)
+    pair = code[by_code] // tiers
+    at = at[by_code[np.r_[True, pair[1:] != pair[:-1]]]]
+    # A user's picks come from its tiers up to the first that holds ``want[u]`` pairs (of
+    # the distinct pairs now left): the pairs of its later tiers are dropped before the draw
+    # and the sort (half the co-member pairs of a heavy build's messages).
+    per_tier = np.bincount(u[at] * tiers + tier[at], minlength=n * tiers).reshape(n, tiers)
+    enough = np.cumsum(per_tier, axis=1) >= want[:, None]
+    last = np.where(enough.any(axis=1), enough.argmax(axis=1), tiers - 1)
+    at = at[tier[at] <= last[u[at]]]
     u, v, tier = u[at], v[at], tier[at]
     draw = stream.bits(child_keys(keys[u], keys[v]), 0)
     out: I64 = at[best_rows(u, want, draw, v, [tier])]
@@ -398,7 +405,7 @@ def co_members(
     met = np.maximum(joined[row], joined[other])
     ok = u != v
     pair, met = u[ok] * n + v[ok], met[ok]
-    by_pair = np.argsort(pair, kind="stable")
+    by_pair = stable_positions(pair)
     pair, met = pair[by_pair], met[by_pair]
     if len(pair):
         starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])

@@ -55,7 +55,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from seedsnap.arrays import rows_in
+from seedsnap.arrays import in_sorted, rows_in
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.enrichers.common import co_members, cyclic_neighbours, take_ranked
 from seedsnap.generators import social_text as t
@@ -376,18 +376,14 @@ def _directs(
     # count such pairs only, and rank the others last (below).
     seen = seen_of(ctx, frames["User"], ids)
 
-    def met_by(u: I64, v: I64, met: I64) -> I64:
-        """When u and v met: ``met``, or when the later of them signed up."""
-        out: I64 = np.maximum(met, np.maximum(created[u], created[v]))
-        return out
-
-    def until_of(u: I64, v: I64) -> I64:
-        """Until when u and v can talk: the first of them stopped coming, their pair ended."""
-        out: I64 = np.minimum(np.minimum(seen[u], seen[v]), pair_end(u, v))
-        return out
-
-    def can_talk(u: I64, v: I64, met: I64) -> npt.NDArray[np.bool_]:
-        return met_by(u, v, met) < until_of(u, v)
+    def span(u: I64, v: I64, met: I64) -> tuple[I64, I64]:
+        """When u and v met (``met``, or when the later of them signed up) and until when
+        they can talk (the first of them stopped coming, their pair ended): they can talk
+        where the first is before the second. Once per candidate, for its tier's count and
+        the ranking alike."""
+        met_at: I64 = np.maximum(met, np.maximum(created[u], created[v]))
+        until: I64 = np.minimum(np.minimum(seen[u], seen[v]), pair_end(u, v))
+        return met_at, until
 
     # Tier 0: the user's therapist (or clients), both ways; a pair listed twice keeps its
     # first row (the client side first) in ``take_ranked``.
@@ -417,7 +413,8 @@ def _directs(
     ok = keep(u0, v0)
     u0, v0, met0 = u0[ok], v0[ok], met0[ok]
     pair0 = np.unique(u0 * n + v0)
-    left = want - supply(np.unique((u0 * n + v0)[can_talk(u0, v0, met0)]))
+    met_at0, until0 = span(u0, v0, met0)
+    left = want - supply(np.unique((u0 * n + v0)[met_at0 < until0]))
 
     # Tier 1: community co-members, only for users tier 0 leaves short, as the others never
     # reach this tier.
@@ -425,8 +422,9 @@ def _directs(
     ok = keep(u1, v1)
     u1, v1, met1 = u1[ok], v1[ok], met1[ok]
     pair1 = u1 * n + v1
-    new1 = ~np.isin(pair1, pair0)  # a pair of tier 0 keeps its tier
-    left = left - supply(pair1[new1 & can_talk(u1, v1, met1)])
+    new1 = ~in_sorted(pair1, pair0)  # a pair of tier 0 keeps its tier
+    met_at1, until1 = span(u1, v1, met1)
+    left = left - supply(pair1[new1 & (met_at1 < until1)])
 
     # Tier 2: the next users of the keyed cyclic order, for users tiers 0 and 1 leave short;
     # one whom these leave short of partners it can talk with takes the whole cycle.
@@ -434,14 +432,15 @@ def _directs(
     u2, v2 = cyclic_neighbours(s, ukey, short, want[short] + n_excl[short])
     ok = keep(u2, v2)
     u2, v2 = u2[ok], v2[ok]
-    none = np.zeros(len(u2), dtype=np.int64)
-    found = np.bincount(u2[can_talk(u2, v2, none)], minlength=n)
+    met_at2, until2 = span(u2, v2, np.zeros(len(u2), dtype=np.int64))
+    found = np.bincount(u2[met_at2 < until2], minlength=n)
     still = short[found[short] < left[short]]
     if len(still):
         u3, v3 = cyclic_neighbours(s, ukey, still, np.full(len(still), n - 1))
         ok = keep(u3, v3)
         rest = ~np.isin(u2, still)
         u2, v2 = np.concatenate([u2[rest], u3[ok]]), np.concatenate([v2[rest], v3[ok]])
+        met_at2, until2 = span(u2, v2, np.zeros(len(u2), dtype=np.int64))
 
     # All candidates, each pair at its lowest tier, ranked per user by (tier, keyed draw, v).
     u = np.concatenate([u0, u1, u2])
@@ -451,9 +450,9 @@ def _directs(
     # Partners met ROOM before either was last seen first, whatever their tier; then those
     # met later but before either was; then the others, with whom the conversation would
     # start after one of them stopped.
-    met_at = met_by(u, v, met)
-    until = until_of(u, v)
-    late = (met_at + ROOM > until).astype(np.int64) + ~can_talk(u, v, met)
+    met_at = np.concatenate([met_at0, met_at1, met_at2])
+    until = np.concatenate([until0, until1, until2])
+    late = (met_at + ROOM > until).astype(np.int64) + (met_at >= until)
     picked = take_ranked(s, ukey, u, v, tier + 3 * late, want)
     u, v, tier, met = u[picked], v[picked], tier[picked], met[picked]
     # One conversation per unordered pair; the user who picked it at the lowest tier opens it
