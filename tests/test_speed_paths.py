@@ -456,3 +456,18 @@ def test_take_ranked_takes_as_without_its_cut(seed: int) -> None:
     got = take_ranked(stream, keys, u, v, tier, want)
     assert got.tolist() == plain().tolist()
     assert len(got) > 0
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_search_sorted_is_np_searchsorted(side: str) -> None:
+    """``search_sorted`` (the values searched in ascending order) finds each value's place
+    as ``np.searchsorted`` does: values that repeat, equal some of the sorted ones, fall
+    before and past them all; an empty side either way."""
+    from seedsnap.arrays import search_sorted
+
+    rng = np.random.default_rng(11)
+    sorted_ = np.sort(rng.integers(0, 1000, 300))
+    values = np.concatenate([rng.integers(-50, 1050, 2000), sorted_[::7], [-1, 10**6]])
+    for a, v in ((sorted_, values), (sorted_[:0], values), (sorted_, values[:0])):
+        want = np.searchsorted(a, v, side=side)
+        assert search_sorted(a, v, side).tolist() == want.tolist()

@@ -9,6 +9,8 @@ sort distinct values or make the order of ties exact themselves.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 import numpy.typing as npt
 import polars as pl
@@ -23,6 +25,21 @@ def sort_positions(values: npt.NDArray[np.integer]) -> I64:
     Equal values may come in any order. The result is a new, writable array.
     """
     out: I64 = np.argsort(values).astype(np.int64, copy=False)
+    return out
+
+
+def search_sorted(
+    sorted_: npt.NDArray[np.integer],
+    values: npt.NDArray[np.integer],
+    side: Literal["left", "right"] = "left",
+) -> I64:
+    """``np.searchsorted(sorted_, values, side)`` of many ``values`` in no order: searched
+    in ascending order, each search starts where the last one ended and reads what the last
+    read, where scattered searches miss the cache at each step (236 000 values among 24 000:
+    a third of the CPU, the sort included)."""
+    order = sort_positions(values)  # equal values find one place: any order of ties
+    out: I64 = np.empty(len(values), dtype=np.int64)
+    out[order] = np.searchsorted(sorted_, values[order], side=side)
     return out
 
 

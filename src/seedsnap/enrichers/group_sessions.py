@@ -71,7 +71,14 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from seedsnap.arrays import choose_eligible, distinct_inverse, hhmm_minutes, rows_in, text_order
+from seedsnap.arrays import (
+    choose_eligible,
+    distinct_inverse,
+    hhmm_minutes,
+    rows_in,
+    search_sorted,
+    text_order,
+)
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.enrichers.common import packed_order
 from seedsnap.generators import social_text as t
@@ -1092,7 +1099,7 @@ def _busy_then(person: I64, at: I64, end: I64, code: I64, s: I64, e: I64) -> npt
     # The latest end so far, per person: each person's ends packed above the earlier ones'.
     latest = np.maximum.accumulate(code * e_width + (e - e0)) - code * e_width + e0
     first = np.searchsorted(key, np.arange(n) * width)[person]
-    upto = np.searchsorted(key, person * width + (np.clip(end, s0, s0 + width - 1) - s0))
+    upto = search_sorted(key, person * width + (np.clip(end, s0, s0 + width - 1) - s0))
     some = upto > first
     out[some] = latest[upto[some] - 1] > at[some]
     return out
