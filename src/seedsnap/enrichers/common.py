@@ -363,7 +363,8 @@ def take_ranked(stream: Stream, keys: U64, u: I64, v: I64, tier: I64, want: I64)
     # A user's picks come from its tiers up to the first that holds ``want[u]`` pairs (of
     # the distinct pairs now left): the pairs of its later tiers are dropped before the draw
     # and the sort (half the co-member pairs of a heavy build's messages).
-    per_tier = np.bincount(u[at] * tiers + tier[at], minlength=n * tiers).reshape(n, tiers)
+    users = len(want)
+    per_tier = np.bincount(u[at] * tiers + tier[at], minlength=users * tiers).reshape(users, tiers)
     enough = np.cumsum(per_tier, axis=1) >= want[:, None]
     last = np.where(enough.any(axis=1), enough.argmax(axis=1), tiers - 1)
     at = at[tier[at] <= last[u[at]]]
