@@ -1,3 +1,3 @@
 """seedsnap: deterministic seed data for the Mentara database, as Parquet snapshots."""
 
-__version__ = "0.17.0"
+__version__ = "0.18.0"
