@@ -12,8 +12,9 @@ values repeat, decided from the data; fixed row-group and page sizes, statistics
 no page index, page CRCs on, ``created_by`` = the pyarrow version, which the manifest records
 anyway), so the same frames give byte-identical files in any time zone and with any thread
 count. A table of several row groups has them encoded at once, each alone, and joined into
-the bytes one writer gives (``parquet_parts``). A write goes to a temporary sibling directory, is fsynced, and only then
-renamed into place: a reader never sees a half-written snapshot.
+the bytes one writer gives (``parquet_parts``). A write goes to a temporary sibling
+directory, is fsynced, and only then renamed into place: a reader never sees a half-written
+snapshot.
 
 Canonical content hash (``content_hash``, format "seedsnap-content/2"). The hash is computed
 from the data, never from Parquet bytes, so it does not depend on encoding, compression,
@@ -570,8 +571,8 @@ def tool_versions() -> dict[str, str]:
     }
 
 
-# Threads writing a snapshot's tables (and as many hashing them beside); any number gives
-# the same bytes.
+# Threads writing a snapshot's tables, as many hashing them beside, and as many encoding the
+# row groups of a table of several (``_write_parquet``); any number gives the same bytes.
 WRITE_THREADS = min(4, os.cpu_count() or 1)
 
 
@@ -617,7 +618,8 @@ def _write_parquet(data: Any, path: Path, parts: Executor | None = None) -> str:
 
     With ``parts``, a table of several row groups has them encoded at once there, each
     alone, and joined into the very bytes one writer would give (``parquet_parts``): the
-    largest table of a heavy build is written last, on one core of the two otherwise.
+    largest table of a heavy build is written last, when the other cores have nothing
+    left to do.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq

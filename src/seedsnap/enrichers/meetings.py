@@ -20,8 +20,8 @@ meetings, so notes and reviews can reach their minimums; those are past sessions
 of its active clients had time for them (fitted first, to the clients' existing meetings by
 time), after the pair's first held session, its intake (the generator's series already held
 those of its sessions that drew a call-off where the draws left the therapist short:
-``therapy.held_for_minimums``). A therapist approved just before the anchor may have no available slot left for them;
-check then reports its notes and reviews minimums. A pair that ended (inactive) had its
+``therapy.held_for_minimums``). A therapist approved just before the anchor may have no
+available slot left for them; check then reports its notes and reviews minimums. A pair that ended (inactive) had its
 sessions: as many as its weeks held at its cadence (``series_sessions``: weekly or
 fortnightly), the first held, between its pairing and its end (``pair_ends``), none after;
 they are scheduled first and count towards the therapist's minimums. An active pair the
