@@ -65,6 +65,7 @@ from seedsnap.generators.therapy import (
     client_up,
     ended_pairs,
     existing_meetings,
+    held_minimum,
     least_upcoming,
     local_to_utc,
     meeting_requests,
@@ -110,10 +111,7 @@ def _needs(
     # them, as homework follows a session of an active pair; past clients' do not count.
     held_now = existing.filter((pl.col("status") == "COMPLETED") & pl.col("pairId").is_not_null())
     done = count_by(held_now, "therapistId")
-    completed_min = max(
-        cfg.minimum("therapist", "session_notes_written"),
-        cfg.minimum("therapist", "reviews_received"),
-    )
+    completed_min = held_minimum(cfg)
     need_c = deficit(therapists, "therapistId", done, completed_min)
     # A therapist without an active client met its minimums with its past clients (``_past``)
     # where their pairs' spans had room; one still short has nobody to meet.
@@ -168,11 +166,7 @@ def _lonely_need(ctx: Context) -> int:
     """The sessions a lonely therapist's minimums ask: therapist.meetings, all COMPLETED
     where its notes and reviews minimums ask them."""
     cfg = ctx.config
-    return max(
-        cfg.minimum("therapist", "meetings"),
-        cfg.minimum("therapist", "session_notes_written"),
-        cfg.minimum("therapist", "reviews_received"),
-    )
+    return max(cfg.minimum("therapist", "meetings"), held_minimum(cfg))
 
 
 def _past(
@@ -231,10 +225,7 @@ def _fresh(
     # active client) held its first past ones of these: its pair's weeks are taken now, and
     # the top-up's completed sessions could find no room left (light x20: 5367adf6).
     cfg = ctx.config
-    completed_min = max(
-        cfg.minimum("therapist", "session_notes_written"),
-        cfg.minimum("therapist", "reviews_received"),
-    )
+    completed_min = held_minimum(cfg)
     held = existing.filter(
         (pl.col("status").cast(pl.String) == "COMPLETED") & pl.col("pairId").is_not_null()
     )
@@ -562,10 +553,7 @@ def _under_way(
     held_now = existing.filter(
         (pl.col("status").cast(pl.String) == "COMPLETED") & pl.col("pairId").is_not_null()
     )
-    completed_min = max(
-        ctx.config.minimum("therapist", "session_notes_written"),
-        ctx.config.minimum("therapist", "reviews_received"),
-    )
+    completed_min = held_minimum(ctx.config)
     short_c = (
         p.select("therapistId")
         .unique()

@@ -45,7 +45,7 @@ from seedsnap.arrays import (
     sort_positions,
     text_from_bytes,
 )
-from seedsnap.config import BOOK_AHEAD_WEEKS, PAST_PAIR_DAYS, PER_SESSION
+from seedsnap.config import BOOK_AHEAD_WEEKS, PAST_PAIR_DAYS, PER_SESSION, Config
 from seedsnap.context import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Context, Frames, timestamps
 from seedsnap.generators import therapy_text as tx
 from seedsnap.generators.clock import (
@@ -1673,6 +1673,15 @@ def accepted_meetings(
     return meeting_rows(ctx, joined.sort("mkey"), short)
 
 
+def held_minimum(cfg: Config) -> int:
+    """The COMPLETED sessions a therapist's notes and reviews minimums need: a note and a
+    review are each of a session held."""
+    return max(
+        cfg.minimum("therapist", "session_notes_written"),
+        cfg.minimum("therapist", "reviews_received"),
+    )
+
+
 def held_for_minimums(ctx: Context, req: pl.DataFrame, acc: pl.DataFrame) -> pl.Series:
     """mkey of the past sessions of ``acc`` (candidates of ``req``'s active pairs) that took
     place though they drew CANCELLED or NO_SHOW (``past_draw``): where the draws leave a
@@ -1686,12 +1695,10 @@ def held_for_minimums(ctx: Context, req: pl.DataFrame, acc: pl.DataFrame) -> pl.
     client's first held, then a cancelled and a missed one on the days around the therapist's
     three; min:therapist.session_notes_written, 1 of 2). A session of the series that drew
     one is held here instead, so its pair's intake is still its first held (``meeting_rows``).
+    Only the status draws count as done: ``acc`` holds no session forced COMPLETED
+    (``pastOnly``), as the series of active pairs, its one caller, forces none.
     """
-    cfg = ctx.config
-    need = max(
-        cfg.minimum("therapist", "session_notes_written"),
-        cfg.minimum("therapist", "reviews_received"),
-    )
+    need = held_minimum(ctx.config)
     past = acc.filter(pl.col("end") <= ctx.anchor_ms).join(
         req.select("row", "therapistId"), on="row", how="left"
     )
