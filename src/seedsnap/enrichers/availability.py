@@ -148,6 +148,9 @@ def _hosts_at_anchor(ctx: Context, frames: Frames, added: pl.DataFrame) -> pl.Da
         np.full(c.height, end),
         gs.hours({"TherapistAvailability": windows}),
     )
+    # A window keyed as one there already (therapy's MIN_AT_ANCHOR window of that therapist
+    # and day, ``anchor_window_keys``) would repeat its id: that therapist is not taken.
+    fits &= ~windows["id"].is_in(rows["id"].implode()).to_numpy()
     return windows[_ranked(ctx, c, fits, short)]
 
 
@@ -215,7 +218,7 @@ def _on_their_day(c: pl.DataFrame, start: int, span: int, rows: pl.DataFrame) ->
 
 def _host_windows(ctx: Context, frames: Frames, c: pl.DataFrame) -> pl.DataFrame:
     """The window each of ``c`` (``_on_their_day``) would get: ``availability_rows`` of its
-    day from its hour to its until, keyed apart (``_host_keys``)."""
+    day from its hour to its until, keyed apart (``therapy.anchor_window_keys``)."""
     rows = availability_rows(
         ctx,
         c.rename({"userId": "therapistId"}),
@@ -226,8 +229,9 @@ def _host_windows(ctx: Context, frames: Frames, c: pl.DataFrame) -> pl.DataFrame
         c["hour"].to_numpy().astype(np.int64),
         c["until"].to_numpy().astype(np.int64),
     )
-    # Keyed apart from the (therapist, day) rows the generator draws: one may be there.
-    keys = _host_keys(c["userId"], c["day"].to_numpy())
+    # Keyed apart from the (therapist, day) rows the generator draws (one may be there), as
+    # therapy's MIN_AT_ANCHOR windows are (``_hosts_at_anchor`` takes no id twice).
+    keys = anchor_window_keys(c["userId"], c["day"].to_numpy())
     return rows.with_columns(ctx.ids("TherapistAvailability", keys).alias("id"))
 
 
@@ -251,11 +255,6 @@ def _ranked(
     return out
 
 
-def _host_keys(therapists: pl.Series, days: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
-    """The key of a host's window (``_hosts_at_anchor``) of each therapist on its weekday."""
-    return anchor_window_keys(therapists, days)
-
-
 def host_window_ids(ctx: Context, therapists: pl.Series) -> pl.Series:
     """The ids a host's window (``_hosts_at_anchor``), or a window of ``therapy``'s
     MIN_AT_ANCHOR (``therapy.anchor_window_keys``), of each of ``therapists`` would take on
@@ -264,5 +263,5 @@ def host_window_ids(ctx: Context, therapists: pl.Series) -> pl.Series:
     days = np.tile(np.arange(7, dtype=np.int64), len(therapists))
     return ctx.ids(
         "TherapistAvailability",
-        _host_keys(therapists.gather(np.repeat(np.arange(len(therapists)), 7)), days),
+        anchor_window_keys(therapists.gather(np.repeat(np.arange(len(therapists)), 7)), days),
     )
