@@ -80,6 +80,12 @@ def light() -> tuple[Config, Frames]:
 # --- T1: take_best (on best_rows) and hearts._take against the old take_best ---------------
 
 
+def _pairs_of(frame: pl.DataFrame) -> hearts._Pairs:
+    """The rows of ``frame`` as hearts' pairs (of ``frame`` and no columns)."""
+    rows = np.arange(frame.height, dtype=np.int64)
+    return hearts._Pairs(frame, pl.DataFrame(), rows, rows)
+
+
 def _old_take_best(
     ctx: Context,
     table: str,
@@ -399,7 +405,7 @@ def _compare_take(
     cand = _old_candidates(case.old_pairs, "postId", "pAt", "_pk", factor, hearted)
     want = _old_take_best(ctx, "PostHeart", purpose, cand, side, case.need)
     got = hearts._take(
-        ctx, "PostHeart", purpose, hearts._Pairs.of(case.pairs), case.need["need"], "pAt", factor,
+        ctx, "PostHeart", purpose, _pairs_of(case.pairs), case.need["need"], "pAt", factor,
         case.hearted["_code"], len(case.users), repeated,
     )  # fmt: skip
     assert want.height > 0

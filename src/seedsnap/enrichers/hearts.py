@@ -89,7 +89,7 @@ def _rows(
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Pairs:
     """Rows ``at`` of ``left`` beside rows ``other`` of ``right``: the frame of their columns
     side by side (``frame``), read a column at a time (``column``) without writing it. The
@@ -101,12 +101,6 @@ class _Pairs:
     right: pl.DataFrame
     at: I64
     other: I64
-
-    @classmethod
-    def of(cls, frame: pl.DataFrame) -> _Pairs:
-        """The rows of ``frame`` as pairs (of ``frame`` and no columns)."""
-        rows = np.arange(frame.height, dtype=np.int64)
-        return cls(frame, pl.DataFrame(), rows, rows)
 
     def column(
         self, name: str, null: int | None = None, rows: I64 | None = None
