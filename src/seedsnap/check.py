@@ -701,10 +701,11 @@ WORKSHEET_COUNT_SLACK = 2
 CLIENT_WORKSHEET_SHARE = 0.35
 # ... judged where CLIENT_WORKSHEET_FROM clients or more were given worksheets: light --scale 2
 # --seed 9 has 7, 6 of them at the minimum of 4 (its pairs are young: few sessions each). A
-# client whose held sessions have no more slots (PER_SESSION each) than its minimum takes has
-# its count from them, drawn or not (two sessions, four worksheets): it is not judged (light x3
-# --seed 13, once dev_therapist_3's client held the two sessions its notes minimum needs, had 7
-# of 14 at 4, three of them with two sessions; of the 10 others 4 are at 4).
+# client whose held sessions have no more slots (PER_SESSION each) than its minimum takes is
+# given its minimum whatever it drew (one or two sessions, four worksheets): it is not judged
+# (light x3 --seed 13, once dev_therapist_3's client held the two sessions its notes minimum
+# needs, had 7 of 14 at 4, three of them with two sessions; of the 10 others 4 are at 4). A
+# client given worksheets with no session held is judged: homework comes at a session.
 CLIENT_WORKSHEET_FROM = 12
 
 
@@ -739,7 +740,8 @@ def worksheet_spread_rule(minimums: Mapping[tuple[str, str], int]) -> list[Rule]
             f"clients given worksheets (plus {WORKSHEET_COUNT_SLACK}), where "
             f"{CLIENT_WORKSHEET_FROM} or more were: a client's count follows its sessions, not "
             f"a top-up to its minimum (one whose held sessions have no more slots, {PER_SESSION} "
-            "each, than its minimum takes has its count from them and is not judged)",
+            "each, than its minimum takes is given its minimum whatever it drew, and is not "
+            "judged)",
             _counts_shared(
                 "Worksheet", "clientId", "clients have", CLIENT_WORKSHEET_SHARE,
                 slack=WORKSHEET_COUNT_SLACK, where=slots_taken, least=CLIENT_WORKSHEET_FROM,
