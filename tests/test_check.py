@@ -2776,15 +2776,15 @@ DOMAIN_CASES: list[tuple[str, Edit, str]] = [
         lambda f: _group_programmes(f, [1] * 7),
         "1",
     ),
-    (  # c1 (signed up 200 days ago) posts p1 and 29 copies of it 5 days ago: 30 against p2
+    (  # c1 and c2 (signed up 200 days ago) post 30 each 5 days ago: c2's p2r.. against p2
         "post.activity_not_piled_at_the_anchor",
         lambda f: _posted(f, 30, 0),
-        "p1",
+        "p2r",
     ),
     (  # 25 posts in the last 30 days against 20 in the 60 before: above 1.5 x 10 + 3 x √10
         "post.activity_not_piled_at_the_anchor",
         lambda f: _posted(f, 25, 19),
-        "p1",
+        "p2r",
     ),
     (  # c1 had four therapists before t1 (ct1, 60 days ago), a month each: five in all
         "client_therapist.few_therapists_per_client",
@@ -3083,14 +3083,18 @@ def _group_programmes(f: Frames, counts: list[int]) -> Frames:
 
 def _posted(f: Frames, last: int, before: int) -> Frames:
     """c1's p1 5 days before the anchor and ``last`` - 1 copies of it, and ``before`` posts
-    of c1's more (p1b, p1b_0, ...) 45 days before: with c2's p2 (80 days before), clients
-    of 90 days or more post ``last`` in the last 30 days and ``before`` + 1 in the 60 before."""
+    of c1's more (p1b, p1b_0, ...) 45 days before; c2 (200 days) as many, p2r and p2b: c1's
+    rose most (c2 had p2 80 days before as well) and is left out, so clients of 90 days or
+    more post, by the rule, ``last`` in the last 30 days and ``before`` + 1 in the 60 before."""
     f = set_(f, "Post", "p1", **_ts(days(5)))
     f = _said_again(f, "Post", "p1", last - 1) if last > 1 else f
-    if before:
-        f = add(f, "Post", id="p1b", title="Hello", content="First post.", userId="c1",
+    f = add(f, "Post", id="p2r", title="Hi", content="Again.", userId="c2", roomId="r1",
+            **_ts(days(5)))  # fmt: skip
+    f = _said_again(f, "Post", "p2r", last - 1) if last > 1 else f
+    for who, row in (("c1", "p1b"), ("c2", "p2b")) if before else ():
+        f = add(f, "Post", id=row, title="Hello", content="First post.", userId=who,
                 roomId="r1", **_ts(days(45)))  # fmt: skip
-        f = _said_again(f, "Post", "p1b", before - 1)
+        f = _said_again(f, "Post", row, before - 1)
     return f
 
 
