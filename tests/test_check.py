@@ -6177,3 +6177,75 @@ def test_client_worksheet_spread_leaves_out_clients_whose_sessions_give_only_the
 
     assert failed(0) == failed(3) == ["1"]
     assert failed(1) == []
+
+
+# Ids whose order differs by collation: ICU en-US (alternate shifted, as glibc's en_US) ignores
+# "-" and "_" and puts "nta" before "ntA"; byte order puts every capital before any small letter.
+_MIXED_IDS = ("nt1", "nt-9", "nt_b", "ntA", "nta", "ntB", "NT1", "0f8fad5b-d9cb", "0F8FAD5Bd9cc")
+
+
+@pytest.fixture
+def pg_en_us(pg_admin_url: str, base: tuple[Frames, dict[str, Path]]) -> Iterator[Any]:
+    """The clean world in a fresh PostgreSQL database whose collation is en-US, not bytes."""
+    import uuid
+
+    import psycopg
+    from psycopg import sql
+
+    from seedsnap.schema import render
+
+    name = sql.Identifier(f"seedsnap_test_{uuid.uuid4().hex[:12]}")
+    with psycopg.connect(pg_admin_url, autocommit=True) as admin:
+        admin.execute(
+            sql.SQL(
+                "CREATE DATABASE {} TEMPLATE template0 LOCALE 'C.UTF-8' LOCALE_PROVIDER icu "
+                "ICU_LOCALE 'en-US-u-ka-shifted'"
+            ).format(name)
+        )
+    try:
+        url = f"{pg_admin_url.rpartition('/')[0]}/{name.as_string(None)[1:-1]}"
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(render(MENTARA, "postgres"))
+            for table in MENTARA.load_order:
+                frame = base[0][table]
+                cols = sql.SQL(", ").join(map(sql.Identifier, frame.columns))
+                copy = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table), cols)
+                with conn.cursor().copy(copy) as cp:
+                    for row in frame.iter_rows():  # a few rows per table, test data only
+                        cp.write_row(row)
+            yield conn
+    finally:
+        with psycopg.connect(pg_admin_url, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+
+
+@pytest.mark.postgres
+def test_postgresql_lists_keys_in_byte_order_whatever_its_collation(
+    pg_en_us: Any, base: tuple[Frames, dict[str, Path]], tmp_path: Path
+) -> None:
+    """A database collated en-US lists (and names first) the offending keys DuckDB does."""
+    f = set_(dict(base[0]), "Notification", "nt1", readAt=None)
+    first = f["Notification"].filter(pl.col("id") == "nt1")
+    copies = [first.with_columns(id=pl.lit(i)) for i in _MIXED_IDS[1:]]
+    paths = {
+        **base[1],
+        **write({"Notification": pl.concat([f["Notification"], *copies])}, tmp_path),
+    }
+    pg_en_us.execute("""UPDATE "Notification" SET "readAt" = NULL WHERE "id" = 'nt1'""")
+    for i in _MIXED_IDS[1:]:
+        pg_en_us.execute(
+            """INSERT INTO "Notification" SELECT %s, "userId", "title", "message", "type",
+            "priority", "data", "actionUrl", "isRead", "readAt", "createdAt", "updatedAt"
+            FROM "Notification" WHERE "id" = 'nt1'""",
+            [i],
+        )
+    collated = pg_en_us.execute(
+        """SELECT "id" FROM "Notification" WHERE "id" = ANY(%s) ORDER BY "id" """,
+        [list(_MIXED_IDS)],
+    ).fetchall()
+    assert [r[0] for r in collated] != sorted(_MIXED_IDS)  # the database sorts otherwise
+    for keys in (1, 4, None):
+        pg = check_relations(pg_en_us, CONF, only=[_UNREAD], keys=keys)
+        duck = check_parquet(paths, CONF, only=[_UNREAD], keys=keys)
+        assert pg.violations == duck.violations
+        assert [k for k, _ in pg.violations[0].listed()] == sorted(_MIXED_IDS)[:keys]

@@ -550,13 +550,18 @@ def _driver_errors() -> tuple[type[Exception], ...]:
 
 
 def _first_and_count(sql: str, keys: int | None = 1) -> str:
-    """The first ``keys`` violating keys (sorted by key, then detail; all of them when None),
-    in order, each with its detail and how many rows violate."""
+    """The first ``keys`` violating keys (sorted by key, then detail, byte by byte; all of
+    them when None), in order, each with its detail and how many rows violate."""
     first = "" if keys is None else f' WHERE "rn" <= {int(keys)}'
+    # COLLATE "C": byte order on both engines. PostgreSQL otherwise sorts by the database's
+    # collation (en-US puts "ntB" after "nta" and "nt_b" before "nt-9"; glibc's ignores
+    # hyphens), DuckDB by bytes, so `verify` named another first key than `check` of the same
+    # rows. DuckDB takes "C" as its binary collation.
+    order = 'CAST("key" AS TEXT) COLLATE "C", CAST("detail" AS TEXT) COLLATE "C"'
     return (
         'SELECT "key", "detail", "n" FROM (SELECT CAST("key" AS TEXT) AS "key", '
         'CAST("detail" AS TEXT) AS "detail", COUNT(*) OVER () AS "n", '
-        'ROW_NUMBER() OVER (ORDER BY CAST("key" AS TEXT), CAST("detail" AS TEXT)) AS "rn" '
+        f'ROW_NUMBER() OVER (ORDER BY {order}) AS "rn" '
         f'FROM ({sql}) AS "v") AS "w"{first} ORDER BY "rn"'
     )
 
