@@ -110,13 +110,13 @@ def test_verify_reads_postgres_in_a_read_only_transaction(
     seen: list[Any] = []
     real = verify_module.run_rules
 
-    def spy(con: Any, selected: Any) -> CheckReport:
+    def spy(con: Any, selected: Any, keys: Any = 1) -> CheckReport:
         seen.append(
             con.execute(
                 "SELECT current_setting('transaction_read_only'), pg_current_xact_id_if_assigned()"
             ).fetchone()
         )
-        report = real(con, selected)
+        report = real(con, selected, keys)
         seen.append(con.execute("SELECT pg_current_xact_id_if_assigned()").fetchone())
         return report
 
@@ -233,3 +233,63 @@ def test_minimums_of_the_default_mode_are_said_to_be_so(
         assert said.exit_code == 1 and "min:" in said.stdout
         assert said.stderr == ""
     assert run("--db", url, "--mode", "light").exit_code == 0
+
+
+def clients_with_posts(snap: Path, n: int) -> list[str]:
+    """The first ``n`` clients (by id) that have posts."""
+    posts = snapshot.read(snap).frame("Post")
+    clients = snapshot.read(snap).frame("Client").get_column("userId")
+    mine = posts.filter(pl.col("userId").is_in(clients.implode()))["userId"]
+    return mine.unique().sort().head(n).to_list()
+
+
+@pytest.mark.parametrize("db", DIALECTS, indirect=True)
+def test_verify_lists_the_keys_asked_for(light: Path, db: str) -> None:
+    url = loaded(light, db)
+    config = snapshot.read(light).config
+    clients = clients_with_posts(light, 3)
+    for client in clients:
+        delete_cascading(url, light, "Post", "userId", client)
+    only = ["min:client.posts"]
+    for keys, listed in [(1, clients[:1]), (2, clients[:2]), (None, clients)]:
+        (v,) = verify(url, config, only=only, keys=keys).violations
+        assert ([k for k, _ in v.listed()], v.key, v.count) == (listed, clients[0], 3)
+
+
+@pytest.mark.parametrize("db", ["duckdb"], indirect=True)
+def test_cli_keys(light: Path, db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no seedsnap.toml from the working directory
+    url = loaded(light, db)
+    clients = clients_with_posts(light, 3)
+    for client in clients:
+        delete_cascading(url, light, "Post", "userId", client)
+    args = ("--db", url, "--mode", "light", "--rule", "min:client.posts")
+    needs = resolve(mode="light", env={}, config_file=None).minimum("client", "posts")
+
+    def row(client: str) -> str:
+        return f'min:client.posts,Client,{client},3,"has 0, needs {needs}"'
+
+    # CSV: a row per listed key; without --keys (or --keys 1), one row per rule, as before.
+    for extra, listed in [
+        ((), clients[:1]),
+        (("--keys", "1"), clients[:1]),
+        (("--keys", "2"), clients[:2]),
+    ]:
+        result = run(*args, "--format", "csv", *extra)
+        assert result.exit_code == 1, result.output
+        assert result.output.splitlines() == ["rule,table,key,count,detail", *map(row, listed)]
+
+    result = run(*args, "--keys", "all")
+    assert result.exit_code == 1
+    config = resolve(mode="light", env={}, config_file=None)
+    assert result.output == verify(url, config, only=["min:client.posts"], keys=None).to_text()
+    assert [line.split("key=")[1].split()[0] for line in result.output.splitlines()[:3]] == clients
+
+    (v,) = json.loads(run(*args, "--format", "json", "--keys", "5").output)["violations"]
+    assert [k["key"] for k in v["keys"]] == clients and v["key"] == clients[0]
+
+    for bad in ("0", "-2", "x", "all5"):
+        result = run(*args, "--keys", bad)
+        assert result.exit_code == 2, (bad, result.output)
+        assert result.stderr.startswith("seedsnap: error: --keys must be a whole number of 1 or ")
+        assert len(result.stderr.strip().splitlines()) == 1

@@ -570,21 +570,24 @@ def graph(what: str) -> None:
         click.echo(table_graph(), nl=False)
 
 
-@main.command()
-@click.argument("directory", metavar="DIRECTORY", type=_SNAPSHOT_PATH)
-@click.option(
-    "--format", "fmt", default="text", show_default=True, help="text (one line per rule) or json."
-)
-@click.option(
+_keys_option = click.option(
     "--keys",
     "keys_given",
     # A plain string, not click.IntRange: "all" is a value too, and a bad one is a one-line
-    # error with check's status for errors (2), like a bad --format.
+    # error with check's and verify's status for errors (2), like a bad --format.
     default="1",
     show_default=True,
     metavar="N|all",
     help="Offending keys listed per broken rule, sorted: a number, or all for every one.",
 )
+
+
+@main.command()
+@click.argument("directory", metavar="DIRECTORY", type=_SNAPSHOT_PATH)
+@click.option(
+    "--format", "fmt", default="text", show_default=True, help="text (one line per rule) or json."
+)
+@_keys_option
 @one_line_errors(2)
 def check(directory: str, fmt: str, keys_given: str) -> None:
     """Check the snapshot in DIRECTORY: keys, foreign keys, enums, domain rules, minimums.
@@ -670,6 +673,7 @@ def diff_cmd(
 @_db_option
 @click.option("--rule", "only", multiple=True, metavar="ID", help="Only rule ID (repeatable).")
 @click.option("--format", "fmt", default="text", show_default=True, help="text, json or csv.")
+@_keys_option
 @one_line_errors(2)
 def verify_cmd(
     mode: str | None,
@@ -681,24 +685,28 @@ def verify_cmd(
     url: str | None,
     only: tuple[str, ...],
     fmt: str,
+    keys_given: str,
 ) -> None:
     """Run the rules of `seedsnap check` (keys, domain rules, minimums) on a live database.
 
     The anchor and minimums come from the options, as for `build` (give the --mode the
     database was seeded with; medium when not given). The database is only read: a DuckDB or
-    SQLite file is opened read-only, and must exist. Exits 1 when any rule is broken, 0 when
-    none is, 2 when it cannot verify.
+    SQLite file is opened read-only, and must exist. With --keys N, up to N offending keys of
+    each broken rule are listed as `check` lists them (in CSV, a row per key). Exits 1 when
+    any rule is broken, 0 when none is, 2 when it cannot verify.
 
     Example: seedsnap verify --db postgresql://localhost/mentara --mode light
     """
+    from seedsnap.check import parse_keys
     from seedsnap.errors import ConfigError
     from seedsnap.loaders import resolve_url
     from seedsnap.verify import FORMATS, render, verify
 
     if fmt not in FORMATS:
         raise ConfigError(f"unknown --format {fmt!r}", "use text, json or csv")
+    keys = parse_keys(keys_given)  # before any database is opened, as a bad --format
     config = _resolve(mode, scale, seed, anchor, minimums, config_file)
-    report = verify(resolve_url(url), config, only=only or None)
+    report = verify(resolve_url(url), config, only=only or None, keys=keys)
     click.echo(render(report, fmt), nl=False)
     guessed = fmt == "text" and config.sources.get("mode") == "default"
     if guessed and any(v.rule.startswith("min:") for v in report.violations):

@@ -35,8 +35,10 @@ def verify(
     *,
     only: Collection[str] | None = None,
     schema: Schema = MENTARA,
+    keys: int | None = 1,
 ) -> CheckReport:
-    """Run every rule for ``config`` (its anchor and minimums), or those in ``only``, on ``url``."""
+    """Run every rule for ``config`` (its anchor and minimums), or those in ``only``, on ``url``,
+    listing ``keys`` offending keys per broken rule (None: every one)."""
     conf = config.to_dict() if isinstance(config, Config) else dict(config)
     selected = select(rules(conf, schema), only)
     sql = "\n".join(r.sql for r in selected)
@@ -46,7 +48,7 @@ def verify(
         db.require(schema, needed, "the model's schema")  # verify reads no snapshot
         if db.target.dialect == "postgres":
             _require_select(db, needed)
-            return run_rules(db.conn, selected)
+            return run_rules(db.conn, selected, keys)
         import duckdb
 
         con = duckdb.connect()
@@ -60,7 +62,7 @@ def verify(
                     f"CREATE TEMPORARY TABLE {quote(name)} AS SELECT * FROM __seedsnap_source"
                 )
                 con.unregister("__seedsnap_source")
-            return run_rules(con, selected)
+            return run_rules(con, selected, keys)
         finally:
             con.close()
 
@@ -84,12 +86,14 @@ def _require_select(db: ReadOnlyDatabase, names: Collection[str]) -> None:
 
 
 def to_csv(report: CheckReport) -> str:
-    """One row per violation: ``rule,table,key,count,detail``."""
+    """One row per violation: ``rule,table,key,count,detail``; when more than one key was
+    asked for, one row per listed key (its own detail), the violation's count on each."""
     buf = io.StringIO()
     out = csv.writer(buf, lineterminator="\n")
     out.writerow(["rule", "table", "key", "count", "detail"])
     for v in report.to_dict()["violations"]:
-        out.writerow([v["rule"], v["table"], v["key"], v["count"], v["detail"]])
+        listed = v.get("keys") or [{"key": v["key"], "detail": v["detail"]}]
+        out.writerows([v["rule"], v["table"], k["key"], v["count"], k["detail"]] for k in listed)
     return buf.getvalue()
 
 
