@@ -5266,20 +5266,27 @@ def test_a_relation_missing_a_column_names_the_rule(base: tuple[Frames, dict[str
 def pg_world(pg_url: str, base: tuple[Frames, dict[str, Path]]) -> Iterator[Any]:
     """The clean world loaded into a PostgreSQL made by the Mentara DDL."""
     import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        _load_world(conn, base[0])
+        yield conn
+
+
+def _load_world(conn: Any, frames: Frames) -> None:
+    """``frames`` (the clean world) loaded into the PostgreSQL of ``conn``, Mentara's DDL
+    first."""
     from psycopg import sql
 
     from seedsnap.schema import render
 
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        conn.execute(render(MENTARA, "postgres"))
-        for table in MENTARA.load_order:
-            frame = base[0][table]
-            cols = sql.SQL(", ").join(map(sql.Identifier, frame.columns))
-            copy = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table), cols)
-            with conn.cursor().copy(copy) as cp:
-                for row in frame.iter_rows():  # a few rows per table, test data only
-                    cp.write_row(row)
-        yield conn
+    conn.execute(render(MENTARA, "postgres"))
+    for table in MENTARA.load_order:
+        frame = frames[table]
+        cols = sql.SQL(", ").join(map(sql.Identifier, frame.columns))
+        copy = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table), cols)
+        with conn.cursor().copy(copy) as cp:
+            for row in frame.iter_rows():  # a few rows per table, test data only
+                cp.write_row(row)
 
 
 @pytest.mark.postgres
@@ -6192,8 +6199,6 @@ def pg_en_us(pg_admin_url: str, base: tuple[Frames, dict[str, Path]]) -> Iterato
     import psycopg
     from psycopg import sql
 
-    from seedsnap.schema import render
-
     name = sql.Identifier(f"seedsnap_test_{uuid.uuid4().hex[:12]}")
     with psycopg.connect(pg_admin_url, autocommit=True) as admin:
         admin.execute(
@@ -6205,14 +6210,7 @@ def pg_en_us(pg_admin_url: str, base: tuple[Frames, dict[str, Path]]) -> Iterato
     try:
         url = f"{pg_admin_url.rpartition('/')[0]}/{name.as_string(None)[1:-1]}"
         with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(render(MENTARA, "postgres"))
-            for table in MENTARA.load_order:
-                frame = base[0][table]
-                cols = sql.SQL(", ").join(map(sql.Identifier, frame.columns))
-                copy = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table), cols)
-                with conn.cursor().copy(copy) as cp:
-                    for row in frame.iter_rows():  # a few rows per table, test data only
-                        cp.write_row(row)
+            _load_world(conn, base[0])
             yield conn
     finally:
         with psycopg.connect(pg_admin_url, autocommit=True) as admin:
