@@ -13,33 +13,32 @@ meeting ends by the time both its client and its therapist were last seen, and o
 who still comes (``users.still_coming``) has meetings booked ahead, booked by then.
 
 Per active pair: at least client.meetings_if_has_therapist meetings. Per APPROVED therapist: at
-least therapist.meetings (the rest of the deficit spread round robin over its active pairs
-whose client still comes, or over its quiet ones if it has no other: they fit before the client
-left) and at least max(therapist.session_notes_written, therapist.reviews_received) COMPLETED
+least therapist.meetings (the rest of the deficit spread round robin over its active pairs whose
+client still comes, or over its quiet ones if it has no other: they fit before the client left)
+and at least max(therapist.session_notes_written, therapist.reviews_received) COMPLETED
 meetings, so notes and reviews can reach their minimums; those are past sessions with whichever
 of its active clients had time for them (fitted first, to the clients' existing meetings by
 time), after the pair's first held session, its intake (the generator's series already held
 those of its sessions that drew a call-off where the draws left the therapist short:
 ``therapy.held_for_minimums``). A therapist approved just before the anchor may have no
-available slot left for them; check then reports its notes and reviews minimums. A pair that ended (inactive) had its
-sessions: as many as its weeks held at its cadence (``series_sessions``: weekly or
-fortnightly), the first held, between its pairing and its end (``pair_ends``), none after;
-they are scheduled first and count towards the therapist's minimums. An active pair the
-generator did not book (the relationships enricher made it) has its series next (``_fresh``),
-as the generator books one: its sessions follow its age, and the top-ups then only fill what
-the minimums still ask (before, such a pair had those top-ups alone: 0.16.0's light x20
-active pairs of 12 weeks or more had 0.18 meetings a week, 29 in 161 weeks of 10 pairs,
-check's meeting.sessions_follow_pair_age; 0.17.0's 0.86, 138). A therapist with no active
-pair (relationships found no client who could have begun with it in time: light --seed 11)
-held its minimums' sessions with its past clients: each of its pairs that ended had that
+available slot left for them; check then reports its notes and reviews minimums. A pair that
+ended (inactive) had its sessions: as many as its weeks held at its cadence
+(``series_sessions``: weekly or fortnightly), the first held, between its pairing and its end
+(``pair_ends``), none after; they are scheduled first and count towards the therapist's
+minimums. An active pair the generator did not book (the relationships enricher made it) has its
+series next (``_fresh``), as the generator books one: its sessions follow its age, and the
+top-ups then only fill what the minimums still ask (before, such a pair had those top-ups alone:
+0.16.0's light x20 active pairs of 12 weeks or more had 0.18 meetings a week, 29 in 161 weeks of
+10 pairs, check's meeting.sessions_follow_pair_age; 0.17.0's 0.86, 138). A therapist with no
+active pair (relationships found no client who could have begun with it in time: light --seed
+11) held its minimums' sessions with its past clients: each of its pairs that ended had that
 many, all COMPLETED, where the pair's span had room. A therapist whose active pairs' weeks
-cannot hold its therapist.meetings (a young one, with the caseload of its tenure) held the
-rest with its past clients too (``_spill``). Nothing is booked more than BOOK_AHEAD_WEEKS
-(config) ahead: a pair has its sessions booked a keyed few weeks ahead (``booked_until``),
-further only as far as its minimums need. A build with an upcoming meeting has one CONFIRMED
-(``MIN_CONFIRMED``, ``_confirmed``): its therapist confirmed the booking before the anchor.
-The notes enricher writes the notes of every COMPLETED meeting (and the payments enricher
-bills it).
+cannot hold its therapist.meetings (a young one, with the caseload of its tenure) held the rest
+with its past clients too (``_spill``). Nothing is booked more than BOOK_AHEAD_WEEKS (config)
+ahead: a pair has its sessions booked a keyed few weeks ahead (``booked_until``), further only
+as far as its minimums need. A build with an upcoming meeting has one CONFIRMED
+(``MIN_CONFIRMED``, ``_confirmed``): its therapist confirmed the booking before the anchor. The
+notes enricher writes the notes of every COMPLETED meeting (and the payments enricher bills it).
 """
 
 from __future__ import annotations
